@@ -1,0 +1,119 @@
+# vpnlab — plain Makefile.  V=1 verbose; DEBUG=1 builds with ASan+UBSan into build-asan/.
+#   make            bin/vpnlabd
+#   make run        install missing packages, build, start server (+ agent where root allows)
+#   make test       install missing packages, unit tests (ASan/UBSan), API, SDK, durability tests
+#   make fuzz       libFuzzer targets, bounded time (FUZZ_SECONDS per target)
+#   make bench      bench/ programs, print figures
+#   make docs       regenerate api-docs/actions.md from the action table
+
+CC ?= cc
+PKGS := libmicrohttpd jansson sqlite3 libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE -Imodel -Iserver $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS) -lpthread -lm
+
+ifeq ($(DEBUG),1)
+BUILD := build-asan
+BIN := build-asan/bin
+CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined $(filter-out -O2,$(CFLAGS))
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD := build
+BIN := bin
+endif
+
+ifneq ($(V),1)
+Q := @
+endif
+
+MODEL_SRC := $(wildcard model/*.c)
+SERVER_LIB_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
+UNIT_SRC := $(wildcard tests/unit/*.c)
+SCHEMA_SQL := $(sort $(wildcard schema/[0-9]*.sql))
+GEN_SCHEMA := $(BUILD)/gen/schema_migrations.c
+LIB_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o) $(SERVER_LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_migrations.o
+
+.PHONY: all run test unit fuzz bench docs clean deps-build deps-test lint
+all: $(BIN)/vpnlabd
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(GEN_SCHEMA): $(SCHEMA_SQL) scripts/embed_schema.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh scripts/embed_schema.sh $@ $(SCHEMA_SQL)
+
+$(BUILD)/gen/schema_migrations.o: $(GEN_SCHEMA)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libvpnlab.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN)/vpnlabd: $(BUILD)/server/main.o $(BUILD)/libvpnlab.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/unit_tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libvpnlab.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+unit: $(BIN)/unit_tests
+	$(BIN)/unit_tests
+
+deps-build:
+	@sh scripts/deps.sh build
+deps-test:
+	@sh scripts/deps.sh test
+
+run: deps-build
+	@sh scripts/deps.sh run
+	$(MAKE) all
+	sh scripts/run.sh
+
+# The whole suite: unit tests and API tests against the ASan/UBSan build,
+# durability test against the optimised build.
+test: deps-test
+	$(MAKE) all
+	$(MAKE) DEBUG=1 build-asan/bin/vpnlabd build-asan/bin/unit_tests
+	build-asan/bin/unit_tests
+	sh tests/api/run.sh build-asan/bin/vpnlabd
+	sh tests/durability.sh bin/vpnlabd
+	sh tests/docs_check.sh bin/vpnlabd
+
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -Imodel -Iserver $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined
+build-fuzz/%: tests/fuzz/%.c $(MODEL_SRC) $(SERVER_LIB_SRC) build-fuzz/gen/schema_migrations.c
+	clang $(FUZZ_CFLAGS) -o $@ $< $(MODEL_SRC) $(SERVER_LIB_SRC) build-fuzz/gen/schema_migrations.c $(LDLIBS)
+build-fuzz/gen/schema_migrations.c: $(SCHEMA_SQL) scripts/embed_schema.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed_schema.sh $@ $(SCHEMA_SQL)
+fuzz:
+	@sh scripts/deps.sh fuzz
+	$(MAKE) $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+		n=$$(basename $$t); mkdir -p build-fuzz/corpus-$$n; \
+		echo "fuzz $$n for $(FUZZ_SECONDS)s"; \
+		$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus-$$n tests/fuzz/seeds/$$n 2>&1 | tail -n 3 || exit 1; \
+	done
+
+bench:
+	@sh scripts/deps.sh bench
+	$(MAKE) all
+	sh bench/api.sh
+
+docs: all
+	$(BIN)/vpnlabd --dump-actions > api-docs/actions.md
+
+clean:
+	rm -rf build build-asan build-fuzz bin
+
+-include $(shell find build build-asan -name '*.d' 2>/dev/null)

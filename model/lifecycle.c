@@ -1,0 +1,195 @@
+#include "lifecycle.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Every kind of resource with a lifecycle: where its status lives. */
+static const struct lifecycle_kind {
+	const char *kind;
+	const char *update_sql; /* status=?1 WHERE id=?2 AND status=?3 */
+} kinds[] = {
+	{ "vpc", "UPDATE vpcs SET status=?1 WHERE vpc_id=?2 AND status=?3" },
+	{ "vswitch", "UPDATE vswitches SET status=?1 WHERE vswitch_id=?2 AND status=?3" },
+};
+
+static const struct lifecycle_kind *find_kind(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+static int set_status(struct store *st, const struct lifecycle_kind *k, const char *id,
+		      const char *from, const char *to)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (store_prepare(st, k->update_sql, &stmt) < 0)
+		goto out;
+	stmt_bind_text(stmt, 1, to);
+	stmt_bind_text(stmt, 2, id);
+	stmt_bind_text(stmt, 3, from);
+	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
+out:
+	stmt_release(stmt);
+	return rc;
+}
+
+static int insert_transition(struct model_ctx *m, const char *kind, const char *id,
+			     const char *from, const char *to, int64_t due_ms, bool timed)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (store_prepare(m->store,
+			  "INSERT OR REPLACE INTO transitions(kind, resource_id, from_status, to_status, due_ms)"
+			  " VALUES (?, ?, ?, ?, ?)",
+			  &stmt) < 0)
+		goto out;
+	stmt_bind_text(stmt, 1, kind);
+	stmt_bind_text(stmt, 2, id);
+	stmt_bind_text(stmt, 3, from);
+	stmt_bind_text(stmt, 4, to);
+	if (timed)
+		stmt_bind_int64(stmt, 5, due_ms);
+	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
+out:
+	stmt_release(stmt);
+	return rc;
+}
+
+int lifecycle_schedule(struct model_ctx *m, const char *kind, const char *id, const char *from,
+		       const char *to, int64_t delay_ms, struct vl_err *err)
+{
+	const struct lifecycle_kind *k = find_kind(kind);
+	int64_t due;
+
+	if (k == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, "lifecycle: unknown kind %s", kind);
+	if (delay_ms < 0)
+		delay_ms = m->cfg->transition_delay_ms;
+	if (delay_ms == 0)
+		return set_status(m->store, k, id, from, to) < 0 ? model_store_error(m, err) : 0;
+	due = m->now_ms + delay_ms;
+	if (insert_transition(m, kind, id, from, to, due, true) < 0)
+		return model_store_error(m, err);
+	if (m->next_transition_ms == 0 || due < m->next_transition_ms)
+		m->next_transition_ms = due;
+	return 0;
+}
+
+int lifecycle_await(struct model_ctx *m, const char *kind, const char *id, const char *from,
+		    const char *to, struct vl_err *err)
+{
+	if (find_kind(kind) == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, "lifecycle: unknown kind %s", kind);
+	return insert_transition(m, kind, id, from, to, 0, false) < 0 ? model_store_error(m, err) : 0;
+}
+
+static int apply_one(struct store *st, const char *kind, const char *id, const char *from,
+		     const char *to)
+{
+	const struct lifecycle_kind *k = find_kind(kind);
+	struct store_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (k != NULL && set_status(st, k, id, from, to) < 0)
+		return -1;
+	if (store_prepare(st, "DELETE FROM transitions WHERE kind=? AND resource_id=?", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, kind);
+	stmt_bind_text(stmt, 2, id);
+	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
+	stmt_release(stmt);
+	return rc;
+}
+
+int lifecycle_confirm(struct model_ctx *m, const char *kind, const char *id, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	char from[64] = "", to[64] = "";
+	int found = 0;
+
+	if (store_prepare(m->store,
+			  "SELECT from_status, to_status FROM transitions WHERE kind=? AND resource_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, kind);
+	stmt_bind_text(stmt, 2, id);
+	if (stmt_step(stmt) == STORE_ROW) {
+		snprintf(from, sizeof(from), "%s", stmt_text(stmt, 0));
+		snprintf(to, sizeof(to), "%s", stmt_text(stmt, 1));
+		found = 1;
+	}
+	stmt_release(stmt);
+	if (found && apply_one(m->store, kind, id, from, to) < 0)
+		return model_store_error(m, err);
+	return found;
+}
+
+bool lifecycle_busy(struct model_ctx *m, const char *kind, const char *id)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, "SELECT 1 FROM transitions WHERE kind=? AND resource_id=?",
+			  &stmt) < 0)
+		return true;
+	stmt_bind_text(stmt, 1, kind);
+	stmt_bind_text(stmt, 2, id);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	return r != STORE_DONE;
+}
+
+int lifecycle_cancel(struct model_ctx *m, const char *kind, const char *id)
+{
+	struct store_stmt *stmt = NULL;
+	int rc;
+
+	if (store_prepare(m->store, "DELETE FROM transitions WHERE kind=? AND resource_id=?", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, kind);
+	stmt_bind_text(stmt, 2, id);
+	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
+	stmt_release(stmt);
+	return rc;
+}
+
+int lifecycle_apply_due(struct store *st, int64_t now_ms, int64_t *next_due_ms)
+{
+	struct store_stmt *stmt = NULL;
+	struct {
+		char kind[32], id[64], from[64], to[64];
+	} due[256];
+	int n = 0, applied = 0;
+
+	*next_due_ms = 0;
+	if (store_prepare(st,
+			  "SELECT kind, resource_id, from_status, to_status FROM transitions"
+			  " WHERE due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms LIMIT 256",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_int64(stmt, 1, now_ms);
+	while (n < 256 && stmt_step(stmt) == STORE_ROW) {
+		snprintf(due[n].kind, sizeof(due[n].kind), "%s", stmt_text(stmt, 0));
+		snprintf(due[n].id, sizeof(due[n].id), "%s", stmt_text(stmt, 1));
+		snprintf(due[n].from, sizeof(due[n].from), "%s", stmt_text(stmt, 2));
+		snprintf(due[n].to, sizeof(due[n].to), "%s", stmt_text(stmt, 3));
+		n++;
+	}
+	stmt_release(stmt);
+	for (int i = 0; i < n; i++) {
+		if (apply_one(st, due[i].kind, due[i].id, due[i].from, due[i].to) < 0)
+			return -1;
+		applied++;
+	}
+	if (store_prepare(st, "SELECT MIN(due_ms) FROM transitions WHERE due_ms IS NOT NULL", &stmt) < 0)
+		return -1;
+	if (stmt_step(stmt) == STORE_ROW)
+		*next_due_ms = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	return applied;
+}

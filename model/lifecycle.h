@@ -1,0 +1,45 @@
+#ifndef VL_LIFECYCLE_H
+#define VL_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/*
+ * The lifecycle engine: a resource created or changed into a transitional state gets a
+ * row in `transitions` naming the state it moves to, either after a delay or when the
+ * data plane confirms.  While that row exists the resource is busy and refuses
+ * mutations with its kind's busy error.  Kinds are registered in one table in
+ * lifecycle.c (table, id column); no resource carries its own timer code.
+ */
+
+/*
+ * Schedules kind/id to move from `from` to `to` after delay_ms (from m->cfg when
+ * delay_ms < 0).  A zero delay applies the change at once, inside the request's
+ * transaction.  Returns 0 or -1 with err set.
+ */
+int lifecycle_schedule(struct model_ctx *m, const char *kind, const char *id, const char *from,
+		       const char *to, int64_t delay_ms, struct vl_err *err);
+
+/* As lifecycle_schedule, but the move waits for lifecycle_confirm (data plane). */
+int lifecycle_await(struct model_ctx *m, const char *kind, const char *id, const char *from,
+		    const char *to, struct vl_err *err);
+
+/* Completes a transition awaited with lifecycle_await.  Returns 1 if one was applied. */
+int lifecycle_confirm(struct model_ctx *m, const char *kind, const char *id, struct vl_err *err);
+
+/* True when kind/id has a pending transition.  Store errors count as busy. */
+bool lifecycle_busy(struct model_ctx *m, const char *kind, const char *id);
+
+/* Forgets kind/id's pending transition (the resource is being deleted). */
+int lifecycle_cancel(struct model_ctx *m, const char *kind, const char *id);
+
+/*
+ * Applies every transition due at or before now_ms.  *next_due_ms receives the earliest
+ * remaining due time, or 0 when none waits on a timer.  Returns the number applied, -1 on
+ * a store error.
+ */
+int lifecycle_apply_due(struct store *st, int64_t now_ms, int64_t *next_due_ms);
+
+#endif

@@ -1,0 +1,143 @@
+#include "model.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void model_config_defaults(struct model_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->quotas.vpcs_per_region = 10;
+	cfg->quotas.vswitches_per_vpc = 150;
+	cfg->quotas.tags_per_resource = 20;
+	cfg->transition_delay_ms = 1000;
+}
+
+static const struct {
+	const char *name;
+	size_t offset;
+} quota_names[] = {
+	{ "vpcs_per_region", offsetof(struct model_quotas, vpcs_per_region) },
+	{ "vswitches_per_vpc", offsetof(struct model_quotas, vswitches_per_vpc) },
+	{ "tags_per_resource", offsetof(struct model_quotas, tags_per_resource) },
+};
+
+int model_quota_set(struct model_quotas *q, const char *name, int64_t value)
+{
+	for (size_t i = 0; i < sizeof(quota_names) / sizeof(quota_names[0]); i++) {
+		if (strcmp(quota_names[i].name, name) == 0) {
+			*(int64_t *)((char *)q + quota_names[i].offset) = value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *model_quota_name(int index, int64_t *value, const struct model_quotas *q)
+{
+	if (index < 0 || (size_t)index >= sizeof(quota_names) / sizeof(quota_names[0]))
+		return NULL;
+	*value = *(const int64_t *)((const char *)q + quota_names[index].offset);
+	return quota_names[index].name;
+}
+
+void model_format_time(int64_t ms, char *buf, unsigned long size)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Length in characters of UTF-8 text, or -1 when it is not valid UTF-8. */
+static long utf8_length(const char *s)
+{
+	long n = 0;
+
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		int extra = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+				: (c & 0xf8) == 0xf0 ? 3 : -1;
+
+		if (extra < 0)
+			return -1;
+		s++;
+		for (int i = 0; i < extra; i++, s++)
+			if (((unsigned char)*s & 0xc0) != 0x80)
+				return -1;
+		n++;
+	}
+	return n;
+}
+
+bool model_valid_name(const char *name)
+{
+	long len = utf8_length(name);
+	unsigned char first = (unsigned char)name[0];
+
+	if (len < 1 || len > 128)
+		return false;
+	/* first character: an ASCII letter, or any non-ASCII letter (e.g. Chinese) */
+	if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first >= 0x80))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-')
+			continue;
+		return false;
+	}
+	return true;
+}
+
+bool model_valid_description(const char *text)
+{
+	long len = utf8_length(text);
+
+	if (len < 1 || len > 256)
+		return false;
+	return strncmp(text, "http://", 7) != 0 && strncmp(text, "https://", 8) != 0;
+}
+
+int model_store_error(struct model_ctx *m, struct vl_err *err)
+{
+	return vl_err_set(err, VL_INTERNAL_ERROR,
+			  "The request processing has failed due to some unknown error, exception or failure. (store: %s)",
+			  m->store->ops->errmsg(m->store));
+}
+
+static uint64_t fnv1a64(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+int64_t model_owner_id(const char *account)
+{
+	const char *p = account;
+	int64_t value = 0;
+
+	for (; *p >= '0' && *p <= '9' && p - account < 18; p++)
+		value = value * 10 + (*p - '0');
+	if (*p == '\0' && p != account)
+		return value;
+	return (int64_t)(1000000000000000ull + fnv1a64(account) % 9000000000000000ull);
+}
+
+void model_default_resource_group(const char *account, char *buf, unsigned long size)
+{
+	static const char alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	uint64_t h = fnv1a64(account);
+	char tail[12];
+
+	for (int i = 0; i < 11; i++) {
+		tail[i] = alphabet[h % 36];
+		h /= 36;
+	}
+	tail[11] = '\0';
+	snprintf(buf, size, "rg-acfm%s", tail);
+}

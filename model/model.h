@@ -1,0 +1,73 @@
+#ifndef VL_MODEL_H
+#define VL_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "store.h"
+
+struct catalog;
+
+/* Quotas, by the cloud's defaults (api-reference §3); each may be changed by name. */
+struct model_quotas {
+	int64_t vpcs_per_region;
+	int64_t vswitches_per_vpc;
+	int64_t tags_per_resource;
+};
+
+/* Server-wide model settings; read-only while requests run. */
+struct model_config {
+	struct model_quotas quotas;
+	int64_t transition_delay_ms; /* Pending → Available etc. when no agent confirms */
+	const struct catalog *catalog;
+};
+
+/*
+ * Everything a model function needs for one request: the store connection (inside
+ * the request's transaction for mutations), the caller's account and region, and the
+ * request's clock.  Borrowed by model functions, never kept.
+ */
+struct model_ctx {
+	struct store *store;
+	const char *account;
+	const char *region;
+	int64_t now_ms;
+	const struct model_config *cfg;
+	int64_t next_transition_ms; /* out: earliest due time this request scheduled, or 0 */
+};
+
+/* Sets quotas and delays to the cloud's defaults. */
+void model_config_defaults(struct model_config *cfg);
+
+/* Sets quota called name (e.g. "vpcs_per_region") to value.  Returns 0, -1 if unknown. */
+int model_quota_set(struct model_quotas *q, const char *name, int64_t value);
+
+/* Iterates quota names for --help; returns NULL past the end. */
+const char *model_quota_name(int index, int64_t *value, const struct model_quotas *q);
+
+/* Formats a millisecond UNIX time the way the cloud does: 2026-11-28T00:23:28Z. */
+void model_format_time(int64_t ms, char *buf, unsigned long size);
+
+/*
+ * Checks the cloud's name rule: 1-128 characters (2-128 in some products), starting with a
+ * letter (any script), then letters, digits, '.', '_' and '-'.
+ */
+bool model_valid_name(const char *name);
+
+/* Description rule: 1-256 characters, not starting with http:// or https://. */
+bool model_valid_description(const char *text);
+
+/*
+ * The numeric OwnerId the cloud shows for an account: the account itself when it is a
+ * number (strict mode's account IDs), else a stable 16-digit number derived from it.
+ */
+int64_t model_owner_id(const char *account);
+
+/* The account's default resource group ID (rg-acfm…), stable per account.  buf: 32 bytes. */
+void model_default_resource_group(const char *account, char *buf, unsigned long size);
+
+/* Reports a store failure as InternalError (logged detail stays out of the answer). */
+int model_store_error(struct model_ctx *m, struct vl_err *err);
+
+#endif

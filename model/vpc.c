@@ -1,0 +1,441 @@
+#include "vpc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cidr.h"
+#include "ids.h"
+#include "lifecycle.h"
+
+#define VPC_COLUMNS                                                                       \
+	"vpc_id, region, name, description, cidr_block, status, vrouter_id, route_table_id, " \
+	"resource_group_id, is_default, created_ms"
+
+/* Ranges the cloud refuses for a VPC (CreateVpc CidrBlock doc). */
+static const char *const reserved_ranges[] = {
+	"0.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3",
+};
+
+static void copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+static void row_to_vpc(struct store_stmt *stmt, struct vpc *v)
+{
+	copy(v->vpc_id, sizeof(v->vpc_id), stmt_text(stmt, 0));
+	copy(v->region, sizeof(v->region), stmt_text(stmt, 1));
+	copy(v->name, sizeof(v->name), stmt_text(stmt, 2));
+	copy(v->description, sizeof(v->description), stmt_text(stmt, 3));
+	copy(v->cidr_block, sizeof(v->cidr_block), stmt_text(stmt, 4));
+	copy(v->status, sizeof(v->status), stmt_text(stmt, 5));
+	copy(v->vrouter_id, sizeof(v->vrouter_id), stmt_text(stmt, 6));
+	copy(v->route_table_id, sizeof(v->route_table_id), stmt_text(stmt, 7));
+	copy(v->resource_group_id, sizeof(v->resource_group_id), stmt_text(stmt, 8));
+	v->is_default = stmt_int64(stmt, 9) != 0;
+	v->created_ms = stmt_int64(stmt, 10);
+}
+
+/* Validates a VPC CIDR block: syntax, mask 8-28, outside the reserved ranges. */
+static int check_vpc_cidr(const char *text, struct cidr *out, struct vl_err *err)
+{
+	if (!cidr_parse(text, out))
+		return vl_err_set(err, VL_INVALID_CIDR_BLOCK_MALFORMED, NULL);
+	if (out->prefix_len < 8 || out->prefix_len > 28)
+		return vl_err_set(err, VL_ILLEGAL_PARAM_CIDR_BLOCK_MASK,
+				  "The param of CidrBlock Mask [%d] is illegal.", out->prefix_len);
+	for (size_t i = 0; i < sizeof(reserved_ranges) / sizeof(reserved_ranges[0]); i++) {
+		struct cidr reserved;
+
+		cidr_parse(reserved_ranges[i], &reserved);
+		if (cidr_overlaps(out, &reserved))
+			return vl_err_set(err, VL_INVALID_PARAMETER, "Specified CIDR block is not valid");
+	}
+	return 0;
+}
+
+static int count_where(struct model_ctx *m, const char *sql, const char *a, const char *b,
+		       int64_t *count)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, a);
+	if (b)
+		stmt_bind_text(stmt, 2, b);
+	if (stmt_step(stmt) == STORE_ROW) {
+		*count = stmt_int64(stmt, 0);
+		rc = 0;
+	}
+	stmt_release(stmt);
+	return rc;
+}
+
+static int check_resource_group(struct model_ctx *m, const char *rg, char *out, size_t size,
+				struct vl_err *err)
+{
+	if (rg == NULL || rg[0] == '\0') {
+		model_default_resource_group(m->account, out, size);
+		return 0;
+	}
+	if (strncmp(rg, "rg-", 3) != 0 || strlen(rg) > 60 || strlen(rg) < 4 ||
+	    strspn(rg + 3, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(rg + 3))
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidResourceGroupId",
+				       "The specified ResourceGroupId does not exist.");
+	copy(out, size, rg);
+	return 0;
+}
+
+int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct vpc *out,
+	       struct vl_err *err)
+{
+	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
+	const char *code = region ? region->id_code : NULL;
+	struct store_stmt *stmt = NULL;
+	struct cidr cidr;
+	int64_t count = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (args->name && !model_valid_name(args->name))
+		return vl_err_set(err, VL_INVALID_VPC_NAME_MALFORMED, NULL);
+	if (args->description && !model_valid_description(args->description))
+		return vl_err_set(err, VL_INVALID_VPC_DESCRIPTION_MALFORMED, NULL);
+	if (check_vpc_cidr(args->cidr_block ? args->cidr_block : "172.16.0.0/12", &cidr, err) < 0)
+		return -1;
+	if (tag_validate(&args->tags, err) < 0)
+		return -1;
+	if (check_resource_group(m, args->resource_group_id, out->resource_group_id,
+				 sizeof(out->resource_group_id), err) < 0)
+		return -1;
+	if (count_where(m, "SELECT COUNT(*) FROM vpcs WHERE account=? AND region=?", m->account,
+			m->region, &count) < 0)
+		return model_store_error(m, err);
+	if (count >= m->cfg->quotas.vpcs_per_region)
+		return vl_err_set(err, VL_QUOTA_EXCEEDED_VPC, NULL);
+
+	ids_new(out->vpc_id, sizeof(out->vpc_id), "vpc", code);
+	ids_new(out->vrouter_id, sizeof(out->vrouter_id), "vrt", code);
+	ids_new(out->route_table_id, sizeof(out->route_table_id), "vtb", code);
+	copy(out->region, sizeof(out->region), m->region);
+	copy(out->name, sizeof(out->name), args->name);
+	copy(out->description, sizeof(out->description), args->description);
+	cidr_format(&cidr, out->cidr_block, sizeof(out->cidr_block));
+	copy(out->status, sizeof(out->status), "Pending");
+	out->created_ms = m->now_ms;
+
+	if (store_prepare(m->store, "INSERT INTO vpcs(" VPC_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, out->vpc_id);
+	stmt_bind_text(stmt, 2, out->region);
+	stmt_bind_text(stmt, 3, out->name);
+	stmt_bind_text(stmt, 4, out->description);
+	stmt_bind_text(stmt, 5, out->cidr_block);
+	stmt_bind_text(stmt, 6, out->status);
+	stmt_bind_text(stmt, 7, out->vrouter_id);
+	stmt_bind_text(stmt, 8, out->route_table_id);
+	stmt_bind_text(stmt, 9, out->resource_group_id);
+	stmt_bind_int64(stmt, 10, 0);
+	stmt_bind_int64(stmt, 11, out->created_ms);
+	stmt_bind_text(stmt, 12, m->account);
+	if (stmt_step(stmt) != STORE_DONE) {
+		stmt_release(stmt);
+		return model_store_error(m, err);
+	}
+	stmt_release(stmt);
+	if (tag_attach(m, "VPC", out->vpc_id, &args->tags, err) < 0)
+		return -1;
+	if (lifecycle_schedule(m, "vpc", out->vpc_id, "Pending", "Available", -1, err) < 0)
+		return -1;
+	if (m->cfg->transition_delay_ms == 0)
+		copy(out->status, sizeof(out->status), "Available");
+	return 0;
+}
+
+int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  "SELECT " VPC_COLUMNS " FROM vpcs WHERE vpc_id=? AND account=? AND region=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, vpc_id);
+	stmt_bind_text(stmt, 2, m->account);
+	stmt_bind_text(stmt, 3, m->region);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		row_to_vpc(stmt, out);
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 0;
+	if (r == STORE_DONE)
+		return vl_err_set(err, VL_INVALID_VPC_ID_NOT_FOUND, NULL);
+	return model_store_error(m, err);
+}
+
+/* Builds the WHERE clause shared by the count and the page query. */
+static void list_where(char *sql, size_t size, const struct vpc_filter *f, int id_count)
+{
+	size_t len = strlen(sql);
+
+	snprintf(sql + len, size - len, " WHERE account=? AND region=?");
+	if (id_count > 0) {
+		len = strlen(sql);
+		snprintf(sql + len, size - len, " AND vpc_id IN (");
+		for (int i = 0; i < id_count; i++) {
+			len = strlen(sql);
+			snprintf(sql + len, size - len, i ? ",?" : "?");
+		}
+		len = strlen(sql);
+		snprintf(sql + len, size - len, ")");
+	}
+	len = strlen(sql);
+	if (f->name)
+		snprintf(sql + strlen(sql), size - strlen(sql), " AND name=?");
+	if (f->resource_group_id)
+		snprintf(sql + strlen(sql), size - strlen(sql), " AND resource_group_id=?");
+	if (f->is_default >= 0)
+		snprintf(sql + strlen(sql), size - strlen(sql), " AND is_default=?");
+	(void)len;
+	tag_filter_sql(sql, size, "vpc_id", &f->tags);
+}
+
+static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct vpc_filter *f,
+		     char ids[][64], int id_count)
+{
+	int index = 1;
+
+	stmt_bind_text(stmt, index++, m->account);
+	stmt_bind_text(stmt, index++, m->region);
+	for (int i = 0; i < id_count; i++)
+		stmt_bind_text(stmt, index++, ids[i]);
+	if (f->name)
+		stmt_bind_text(stmt, index++, f->name);
+	if (f->resource_group_id)
+		stmt_bind_text(stmt, index++, f->resource_group_id);
+	if (f->is_default >= 0)
+		stmt_bind_int64(stmt, index++, f->is_default);
+	return tag_bind_filter(stmt, index, &f->tags);
+}
+
+/* Splits "a,b,c" into at most max IDs.  Returns the count, -1 when there are more. */
+static int split_ids(const char *list, char ids[][64], int max)
+{
+	int n = 0;
+	const char *p = list;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		while (len && *p == ' ')
+			p++, len--;
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len) {
+			if (n == max)
+				return -1;
+			snprintf(ids[n], 64, "%.*s", (int)(len < 63 ? len : 63), p);
+			n++;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return n;
+}
+
+int vpc_list(struct model_ctx *m, const struct vpc_filter *f, int64_t page_number,
+	     int64_t page_size, json_t *items, int64_t *total, struct vl_err *err)
+{
+	char ids[20][64];
+	char where[4096] = "", sql[4400];
+	struct store_stmt *stmt = NULL;
+	int id_count = 0, index;
+
+	if (f->vpc_ids && (id_count = split_ids(f->vpc_ids, ids, 20)) < 0)
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidVpcId",
+				       "Specified parameter VpcId is not valid.");
+	list_where(where, sizeof(where), f, id_count);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpcs%s", where);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	list_bind(m, stmt, f, ids, id_count);
+	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
+	stmt_release(stmt);
+
+	snprintf(sql, sizeof(sql), "SELECT " VPC_COLUMNS " FROM vpcs%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
+		 where);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	index = list_bind(m, stmt, f, ids, id_count);
+	stmt_bind_int64(stmt, index++, page_size);
+	stmt_bind_int64(stmt, index, (page_number - 1) * page_size);
+	for (;;) {
+		enum store_step_result r = stmt_step(stmt);
+		struct vpc v;
+		json_t *item;
+
+		if (r == STORE_DONE)
+			break;
+		if (r != STORE_ROW) {
+			stmt_release(stmt);
+			return model_store_error(m, err);
+		}
+		row_to_vpc(stmt, &v);
+		item = vpc_to_json(m, &v);
+		if (item == NULL) {
+			stmt_release(stmt);
+			return model_store_error(m, err);
+		}
+		json_array_append_new(items, item);
+	}
+	stmt_release(stmt);
+	return 0;
+}
+
+static json_t *vswitch_ids_json(struct model_ctx *m, const char *vpc_id)
+{
+	struct store_stmt *stmt = NULL;
+	json_t *list = json_array();
+
+	if (store_prepare(m->store, "SELECT vswitch_id FROM vswitches WHERE vpc_id=? ORDER BY rowid",
+			  &stmt) < 0) {
+		json_decref(list);
+		return NULL;
+	}
+	stmt_bind_text(stmt, 1, vpc_id);
+	while (stmt_step(stmt) == STORE_ROW)
+		json_array_append_new(list, json_string(stmt_text(stmt, 0)));
+	stmt_release(stmt);
+	return json_pack("{s:o}", "VSwitchId", list);
+}
+
+json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v)
+{
+	char created[32];
+	json_t *tags = tag_to_json(m, v->vpc_id);
+	json_t *vswitches = vswitch_ids_json(m, v->vpc_id);
+
+	if (tags == NULL || vswitches == NULL) {
+		json_decref(tags);
+		json_decref(vswitches);
+		return NULL;
+	}
+	model_format_time(v->created_ms, created, sizeof(created));
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s, s:b,"
+		" s:o, s:{s:[s]}, s:{s:[]}, s:{s:[]}, s:{s:[]}, s:{s:[]}, s:o,"
+		" s:s, s:s, s:s, s:s}",
+		"VpcId", v->vpc_id, "RegionId", v->region, "Status", v->status, "VpcName", v->name,
+		"Description", v->description, "CreationTime", created, "CidrBlock", v->cidr_block,
+		"Ipv6CidrBlock", "", "VRouterId", v->vrouter_id, "IsDefault", v->is_default,
+		"OwnerId", (json_int_t)model_owner_id(m->account), "ResourceGroupId",
+		v->resource_group_id, "NetworkAclNum", "0", "EnabledIpv6", 0,
+		"VSwitchIds", vswitches,
+		"RouterTableIds", "RouterTableIds", v->route_table_id,
+		"NatGatewayIds", "NatGatewayIds",
+		"UserCidrs", "UserCidr",
+		"SecondaryCidrBlocks", "SecondaryCidrBlock",
+		"Ipv6CidrBlocks", "Ipv6CidrBlock",
+		"Tags", tags,
+		"DhcpOptionsSetId", "", "DhcpOptionsSetStatus", "", "DnsHostnameStatus", "DISABLED",
+		"CenStatus", "");
+}
+
+static int update_text(struct model_ctx *m, const char *sql, const char *value, const char *id,
+		       struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, value);
+	stmt_bind_text(stmt, 2, id);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+/* A new primary CIDR must still hold every vSwitch of the VPC. */
+static int check_cidr_holds_vswitches(struct model_ctx *m, const char *vpc_id,
+				      const struct cidr *cidr, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = 0;
+
+	if (store_prepare(m->store, "SELECT cidr_block FROM vswitches WHERE vpc_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, vpc_id);
+	while (rc == 0 && stmt_step(stmt) == STORE_ROW) {
+		struct cidr vsw;
+
+		if (cidr_parse(stmt_text(stmt, 0), &vsw) && !cidr_contains(cidr, &vsw))
+			rc = vl_err_set(err, VL_INVALID_CIDR_BLOCK_MALFORMED,
+					"Specified CIDR block does not contain vSwitch CIDR block %s.",
+					stmt_text(stmt, 0));
+	}
+	stmt_release(stmt);
+	return rc;
+}
+
+int vpc_modify(struct model_ctx *m, const struct vpc_modify_args *args, struct vl_err *err)
+{
+	struct vpc v;
+	struct cidr cidr;
+	char text[20];
+
+	if (vpc_get(m, args->vpc_id, &v, err) < 0)
+		return -1;
+	if (args->name && !model_valid_name(args->name))
+		return vl_err_set(err, VL_INVALID_VPC_NAME_MALFORMED, NULL);
+	if (args->description && !model_valid_description(args->description))
+		return vl_err_set(err, VL_INVALID_VPC_DESCRIPTION_MALFORMED, NULL);
+	if (lifecycle_busy(m, "vpc", v.vpc_id))
+		return vl_err_set(err, VL_INCORRECT_VPC_STATUS, NULL);
+	if (args->cidr_block) {
+		if (check_vpc_cidr(args->cidr_block, &cidr, err) < 0 ||
+		    check_cidr_holds_vswitches(m, v.vpc_id, &cidr, err) < 0)
+			return -1;
+		cidr_format(&cidr, text, sizeof(text));
+		if (update_text(m, "UPDATE vpcs SET cidr_block=? WHERE vpc_id=?", text, v.vpc_id, err) < 0)
+			return -1;
+	}
+	if (args->name && update_text(m, "UPDATE vpcs SET name=? WHERE vpc_id=?", args->name, v.vpc_id, err) < 0)
+		return -1;
+	if (args->description &&
+	    update_text(m, "UPDATE vpcs SET description=? WHERE vpc_id=?", args->description, v.vpc_id, err) < 0)
+		return -1;
+	return 0;
+}
+
+int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct vpc v;
+	int64_t count = 0;
+
+	if (vpc_get(m, vpc_id, &v, err) < 0)
+		return -1;
+	if (lifecycle_busy(m, "vpc", v.vpc_id))
+		return vl_err_set(err, VL_INCORRECT_VPC_STATUS, NULL);
+	if (count_where(m, "SELECT COUNT(*) FROM vswitches WHERE vpc_id=?", v.vpc_id, NULL, &count) < 0)
+		return model_store_error(m, err);
+	if (count > 0)
+		return vl_err_set(err, VL_DEPENDENCY_VIOLATION_VSWITCH, NULL);
+	if (tag_detach_all(m, v.vpc_id) < 0 || lifecycle_cancel(m, "vpc", v.vpc_id) < 0)
+		return model_store_error(m, err);
+	if (store_prepare(m->store, "DELETE FROM vpcs WHERE vpc_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, v.vpc_id);
+	if (stmt_step(stmt) != STORE_DONE) {
+		stmt_release(stmt);
+		return model_store_error(m, err);
+	}
+	stmt_release(stmt);
+	return 0;
+}

@@ -1,0 +1,354 @@
+#include "vswitch.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cidr.h"
+#include "ids.h"
+#include "lifecycle.h"
+#include "vpc.h"
+
+#define VSW_COLUMNS                                                                      \
+	"s.vswitch_id, s.vpc_id, s.region, s.zone_id, s.name, s.description, s.cidr_block, " \
+	"s.status, s.resource_group_id, s.is_default, s.created_ms, v.route_table_id"
+
+/* The cloud reserves the first and the last three addresses of every vSwitch. */
+#define VSWITCH_RESERVED_ADDRESSES 4
+
+static void copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+static void row_to_vswitch(struct store_stmt *stmt, struct vswitch *s)
+{
+	copy(s->vswitch_id, sizeof(s->vswitch_id), stmt_text(stmt, 0));
+	copy(s->vpc_id, sizeof(s->vpc_id), stmt_text(stmt, 1));
+	copy(s->region, sizeof(s->region), stmt_text(stmt, 2));
+	copy(s->zone_id, sizeof(s->zone_id), stmt_text(stmt, 3));
+	copy(s->name, sizeof(s->name), stmt_text(stmt, 4));
+	copy(s->description, sizeof(s->description), stmt_text(stmt, 5));
+	copy(s->cidr_block, sizeof(s->cidr_block), stmt_text(stmt, 6));
+	copy(s->status, sizeof(s->status), stmt_text(stmt, 7));
+	copy(s->resource_group_id, sizeof(s->resource_group_id), stmt_text(stmt, 8));
+	s->is_default = stmt_int64(stmt, 9) != 0;
+	s->created_ms = stmt_int64(stmt, 10);
+	copy(s->route_table_id, sizeof(s->route_table_id), stmt_text(stmt, 11));
+}
+
+/* CIDR rules: syntax, mask 16-29, inside the VPC, no overlap with a sibling. */
+static int check_vswitch_cidr(struct model_ctx *m, const struct vpc *vpc, const char *text,
+			      struct cidr *out, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct cidr vpc_cidr;
+	int rc = 0;
+
+	if (!cidr_parse(text, out))
+		return vl_err_set(err, VL_INVALID_CIDR_BLOCK_MALFORMED, NULL);
+	if (out->prefix_len < 16 || out->prefix_len > 29)
+		return vl_err_set(err, VL_INVALID_CIDR_BLOCK_MASK_LENGTH, NULL);
+	if (!cidr_parse(vpc->cidr_block, &vpc_cidr) || !cidr_contains(&vpc_cidr, out))
+		return vl_err_set(err, VL_INVALID_CIDR_NOT_IN_VPC, NULL);
+	if (store_prepare(m->store, "SELECT cidr_block FROM vswitches WHERE vpc_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, vpc->vpc_id);
+	while (rc == 0 && stmt_step(stmt) == STORE_ROW) {
+		struct cidr sibling;
+
+		if (cidr_parse(stmt_text(stmt, 0), &sibling) && cidr_overlaps(&sibling, out))
+			rc = vl_err_set(err, VL_INVALID_CIDR_BLOCK_OVERLAPPED, NULL);
+	}
+	stmt_release(stmt);
+	return rc;
+}
+
+static int count_in_vpc(struct model_ctx *m, const char *vpc_id, int64_t *count)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (store_prepare(m->store, "SELECT COUNT(*) FROM vswitches WHERE vpc_id=?", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, vpc_id);
+	if (stmt_step(stmt) == STORE_ROW) {
+		*count = stmt_int64(stmt, 0);
+		rc = 0;
+	}
+	stmt_release(stmt);
+	return rc;
+}
+
+int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
+		   struct vswitch *out, struct vl_err *err)
+{
+	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
+	struct store_stmt *stmt = NULL;
+	struct vpc vpc;
+	struct cidr cidr;
+	int64_t count = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (vpc_get(m, args->vpc_id, &vpc, err) < 0)
+		return -1;
+	if (catalog_zone(region, args->zone_id) == NULL)
+		return vl_err_set(err, VL_INVALID_ZONE_ID_NOT_FOUND, NULL);
+	if (args->name && !model_valid_name(args->name))
+		return vl_err_set(err, VL_INVALID_VSWITCH_NAME_MALFORMED, NULL);
+	if (args->description && !model_valid_description(args->description))
+		return vl_err_set(err, VL_INVALID_VSWITCH_DESCRIPTION_MALFORMED, NULL);
+	if (tag_validate(&args->tags, err) < 0)
+		return -1;
+	if (lifecycle_busy(m, "vpc", vpc.vpc_id))
+		return vl_err_set(err, VL_INCORRECT_VPC_STATUS, NULL);
+	if (check_vswitch_cidr(m, &vpc, args->cidr_block, &cidr, err) < 0)
+		return -1;
+	if (count_in_vpc(m, vpc.vpc_id, &count) < 0)
+		return model_store_error(m, err);
+	if (count >= m->cfg->quotas.vswitches_per_vpc)
+		return vl_err_set(err, VL_QUOTA_EXCEEDED_VSWITCH, NULL);
+
+	ids_new(out->vswitch_id, sizeof(out->vswitch_id), "vsw", region ? region->id_code : NULL);
+	copy(out->vpc_id, sizeof(out->vpc_id), vpc.vpc_id);
+	copy(out->region, sizeof(out->region), m->region);
+	copy(out->zone_id, sizeof(out->zone_id), args->zone_id);
+	copy(out->name, sizeof(out->name), args->name);
+	copy(out->description, sizeof(out->description), args->description);
+	cidr_format(&cidr, out->cidr_block, sizeof(out->cidr_block));
+	copy(out->status, sizeof(out->status), "Pending");
+	copy(out->resource_group_id, sizeof(out->resource_group_id), vpc.resource_group_id);
+	copy(out->route_table_id, sizeof(out->route_table_id), vpc.route_table_id);
+	out->created_ms = m->now_ms;
+
+	if (store_prepare(m->store,
+			  "INSERT INTO vswitches(vswitch_id, vpc_id, account, region, zone_id, name,"
+			  " description, cidr_block, status, resource_group_id, created_ms)"
+			  " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, out->vswitch_id);
+	stmt_bind_text(stmt, 2, out->vpc_id);
+	stmt_bind_text(stmt, 3, m->account);
+	stmt_bind_text(stmt, 4, out->region);
+	stmt_bind_text(stmt, 5, out->zone_id);
+	stmt_bind_text(stmt, 6, out->name);
+	stmt_bind_text(stmt, 7, out->description);
+	stmt_bind_text(stmt, 8, out->cidr_block);
+	stmt_bind_text(stmt, 9, out->status);
+	stmt_bind_text(stmt, 10, out->resource_group_id);
+	stmt_bind_int64(stmt, 11, out->created_ms);
+	if (stmt_step(stmt) != STORE_DONE) {
+		stmt_release(stmt);
+		return model_store_error(m, err);
+	}
+	stmt_release(stmt);
+	if (tag_attach(m, "VSWITCH", out->vswitch_id, &args->tags, err) < 0)
+		return -1;
+	if (lifecycle_schedule(m, "vswitch", out->vswitch_id, "Pending", "Available", -1, err) < 0)
+		return -1;
+	if (m->cfg->transition_delay_ms == 0)
+		copy(out->status, sizeof(out->status), "Available");
+	return 0;
+}
+
+int vswitch_get(struct model_ctx *m, const char *vswitch_id, struct vswitch *out,
+		struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  "SELECT " VSW_COLUMNS " FROM vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id"
+			  " WHERE s.vswitch_id=? AND s.account=? AND s.region=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, vswitch_id);
+	stmt_bind_text(stmt, 2, m->account);
+	stmt_bind_text(stmt, 3, m->region);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		row_to_vswitch(stmt, out);
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 0;
+	if (r == STORE_DONE)
+		return vl_err_set(err, VL_INVALID_VSWITCH_ID_NOT_FOUND, NULL);
+	return model_store_error(m, err);
+}
+
+static void append(char *sql, size_t size, const char *text)
+{
+	size_t len = strlen(sql);
+
+	snprintf(sql + len, size - len, "%s", text);
+}
+
+static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct vswitch_filter *f)
+{
+	int index = 1;
+
+	stmt_bind_text(stmt, index++, m->account);
+	stmt_bind_text(stmt, index++, m->region);
+	if (f->vpc_id)
+		stmt_bind_text(stmt, index++, f->vpc_id);
+	if (f->vswitch_id)
+		stmt_bind_text(stmt, index++, f->vswitch_id);
+	if (f->zone_id)
+		stmt_bind_text(stmt, index++, f->zone_id);
+	if (f->name)
+		stmt_bind_text(stmt, index++, f->name);
+	if (f->resource_group_id)
+		stmt_bind_text(stmt, index++, f->resource_group_id);
+	if (f->is_default >= 0)
+		stmt_bind_int64(stmt, index++, f->is_default);
+	return tag_bind_filter(stmt, index, &f->tags);
+}
+
+int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t page_number,
+		 int64_t page_size, json_t *items, int64_t *total, struct vl_err *err)
+{
+	char where[4096] = " WHERE s.account=? AND s.region=?", sql[4600];
+	struct store_stmt *stmt = NULL;
+	int index;
+
+	if (f->vpc_id)
+		append(where, sizeof(where), " AND s.vpc_id=?");
+	if (f->vswitch_id)
+		append(where, sizeof(where), " AND s.vswitch_id=?");
+	if (f->zone_id)
+		append(where, sizeof(where), " AND s.zone_id=?");
+	if (f->name)
+		append(where, sizeof(where), " AND s.name=?");
+	if (f->resource_group_id)
+		append(where, sizeof(where), " AND s.resource_group_id=?");
+	if (f->is_default >= 0)
+		append(where, sizeof(where), " AND s.is_default=?");
+	tag_filter_sql(where, sizeof(where), "s.vswitch_id", &f->tags);
+
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vswitches s%s", where);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	list_bind(m, stmt, f);
+	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
+	stmt_release(stmt);
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT " VSW_COLUMNS " FROM vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id%s"
+		 " ORDER BY s.created_ms DESC, s.rowid DESC LIMIT ? OFFSET ?",
+		 where);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	index = list_bind(m, stmt, f);
+	stmt_bind_int64(stmt, index++, page_size);
+	stmt_bind_int64(stmt, index, (page_number - 1) * page_size);
+	for (;;) {
+		enum store_step_result r = stmt_step(stmt);
+		struct vswitch s;
+		json_t *item;
+
+		if (r == STORE_DONE)
+			break;
+		if (r != STORE_ROW) {
+			stmt_release(stmt);
+			return model_store_error(m, err);
+		}
+		row_to_vswitch(stmt, &s);
+		item = vswitch_to_json(m, &s);
+		if (item == NULL) {
+			stmt_release(stmt);
+			return model_store_error(m, err);
+		}
+		json_array_append_new(items, item);
+	}
+	stmt_release(stmt);
+	return 0;
+}
+
+json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *s)
+{
+	char created[32];
+	struct cidr cidr;
+	json_t *tags = tag_to_json(m, s->vswitch_id);
+	int64_t available = 0;
+
+	if (tags == NULL)
+		return NULL;
+	if (cidr_parse(s->cidr_block, &cidr))
+		available = (int64_t)cidr_size(&cidr) - VSWITCH_RESERVED_ADDRESSES;
+	model_format_time(s->created_ms, created, sizeof(created));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b, s:I, s:s,"
+			 " s:s, s:s, s:{s:s, s:s}, s:o}",
+			 "VSwitchId", s->vswitch_id, "VpcId", s->vpc_id, "Status", s->status,
+			 "CidrBlock", s->cidr_block, "ZoneId", s->zone_id, "VSwitchName", s->name,
+			 "Description", s->description, "AvailableIpAddressCount",
+			 (json_int_t)available, "CreationTime", created, "Ipv6CidrBlock", "",
+			 "IsDefault", s->is_default, "EnabledIpv6", 0, "OwnerId",
+			 (json_int_t)model_owner_id(m->account), "ResourceGroupId",
+			 s->resource_group_id, "NetworkAclId", "", "ShareType", "",
+			 "RouteTable", "RouteTableId", s->route_table_id, "RouteTableType", "System",
+			 "Tags", tags);
+}
+
+static int update_text(struct model_ctx *m, const char *sql, const char *value, const char *id,
+		       struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, value);
+	stmt_bind_text(stmt, 2, id);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+int vswitch_modify(struct model_ctx *m, const struct vswitch_modify_args *args, struct vl_err *err)
+{
+	struct vswitch s;
+
+	if (vswitch_get(m, args->vswitch_id, &s, err) < 0) {
+		if (err->code == VL_INVALID_VSWITCH_ID_NOT_FOUND)
+			vl_err_set(err, VL_INVALID_VSWITCH_ID_NOT_FOUND,
+				   "The specified virtual switch does not exists.");
+		return -1;
+	}
+	if (args->name && !model_valid_name(args->name))
+		return vl_err_set(err, VL_INVALID_VSWITCH_NAME_MALFORMED, NULL);
+	if (args->description && !model_valid_description(args->description))
+		return vl_err_set(err, VL_INVALID_VSWITCH_DESCRIPTION_MALFORMED, NULL);
+	if (lifecycle_busy(m, "vswitch", s.vswitch_id))
+		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
+	if (args->name &&
+	    update_text(m, "UPDATE vswitches SET name=? WHERE vswitch_id=?", args->name, s.vswitch_id, err) < 0)
+		return -1;
+	if (args->description &&
+	    update_text(m, "UPDATE vswitches SET description=? WHERE vswitch_id=?", args->description,
+			s.vswitch_id, err) < 0)
+		return -1;
+	return 0;
+}
+
+int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct vswitch s;
+
+	if (vswitch_get(m, vswitch_id, &s, err) < 0)
+		return -1;
+	if (lifecycle_busy(m, "vswitch", s.vswitch_id))
+		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
+	if (tag_detach_all(m, s.vswitch_id) < 0 || lifecycle_cancel(m, "vswitch", s.vswitch_id) < 0)
+		return model_store_error(m, err);
+	if (store_prepare(m->store, "DELETE FROM vswitches WHERE vswitch_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, s.vswitch_id);
+	if (stmt_step(stmt) != STORE_DONE) {
+		stmt_release(stmt);
+		return model_store_error(m, err);
+	}
+	stmt_release(stmt);
+	return 0;
+}

@@ -1,0 +1,287 @@
+/* Generic parameter validation and lookups for the action table. */
+#include "action.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const common_names[] = { "RegionId", "PageNumber", "PageSize", NULL };
+
+bool api_version_known(const char *version)
+{
+	return version && (strcmp(version, "2016-04-28") == 0 || strcmp(version, "2017-09-12") == 0);
+}
+
+const struct action *action_find(const char *version, const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	for (const struct action *a = action_table; a->name; a++)
+		if (strcmp(a->name, name) == 0 && (version == NULL || strcmp(a->version, version) == 0))
+			return a;
+	return NULL;
+}
+
+static int missing(struct vl_err *err, const char *name)
+{
+	char code[128];
+
+	snprintf(code, sizeof(code), "Missing%s", name);
+	return vl_err_set_code(err, VL_MISSING_PARAMETER, code, "%s is mandatory for this action.", name);
+}
+
+static int invalid(struct vl_err *err, const char *name)
+{
+	char code[128];
+
+	snprintf(code, sizeof(code), "Invalid%s", name);
+	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", name);
+}
+
+/* Strict decimal integer: optional '-', digits only, fits in int64. */
+static bool parse_int64(const char *text, int64_t *out)
+{
+	char *end = NULL;
+	long long v;
+
+	if (text == NULL || *text == '\0' || (*text != '-' && (*text < '0' || *text > '9')))
+		return false;
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return false;
+	*out = v;
+	return true;
+}
+
+static long utf8_chars(const char *s)
+{
+	long n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static int check_value(const struct param_spec *p, const char *value, struct kvlist *params,
+		       struct vl_err *err)
+{
+	int64_t number;
+
+	switch (p->type) {
+	case PT_STRING:
+		if ((p->min || p->max) &&
+		    (utf8_chars(value) < p->min || (p->max && utf8_chars(value) > p->max)))
+			return invalid(err, p->name);
+		break;
+	case PT_INTEGER:
+		if (!parse_int64(value, &number) || ((p->min || p->max) && (number < p->min || number > p->max)))
+			return invalid(err, p->name);
+		break;
+	case PT_BOOLEAN:
+		if (strcasecmp(value, "true") == 0)
+			return kvlist_set(params, p->name, "true") < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
+		if (strcasecmp(value, "false") == 0)
+			return kvlist_set(params, p->name, "false") < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
+		return invalid(err, p->name);
+	case PT_JSON: {
+		json_t *doc = json_loads(value, JSON_DECODE_ANY, NULL);
+
+		if (doc == NULL)
+			return invalid(err, p->name);
+		json_decref(doc);
+		break;
+	}
+	case PT_TAGS:
+		break;
+	}
+	if (p->allowed) {
+		for (const char *const *v = p->allowed; *v; v++)
+			if (strcmp(*v, value) == 0)
+				return 0;
+		return invalid(err, p->name);
+	}
+	return 0;
+}
+
+/* Collects Tag.N.Key/Tag.N.Value (N = 1..TAG_MAX) in N order. */
+static int collect_tags(const char *prefix, const struct kvlist *params, struct tag_list *tags,
+			struct vl_err *err)
+{
+	size_t plen = strlen(prefix);
+	const char *keys[TAG_MAX + 1] = { 0 }, *values[TAG_MAX + 1] = { 0 };
+
+	tags->count = 0;
+	for (size_t i = 0; i < params->len; i++) {
+		const char *name = params->items[i].name, *rest;
+		char *end = NULL;
+		long n;
+
+		if (strncmp(name, prefix, plen) != 0 || name[plen] != '.')
+			continue;
+		rest = name + plen + 1;
+		if (*rest < '1' || *rest > '9')
+			return invalid(err, name);
+		n = strtol(rest, &end, 10);
+		if (n < 1 || n > TAG_MAX)
+			return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter.TagCount",
+					       "The number of %s exceeds %d.", prefix, TAG_MAX);
+		if (strcmp(end, ".Key") == 0)
+			keys[n] = params->items[i].value;
+		else if (strcmp(end, ".Value") == 0)
+			values[n] = params->items[i].value;
+		else
+			return invalid(err, name);
+	}
+	for (int n = 1; n <= TAG_MAX; n++) {
+		if (keys[n] == NULL && values[n] == NULL)
+			continue;
+		if (keys[n] == NULL || keys[n][0] == '\0') {
+			char name[64];
+
+			snprintf(name, sizeof(name), "%s.%d.Key", prefix, n);
+			return missing(err, name);
+		}
+		tags->keys[tags->count] = keys[n];
+		tags->values[tags->count] = values[n];
+		tags->count++;
+	}
+	return 0;
+}
+
+static int check_param(const struct param_spec *p, struct kvlist *params, struct action_ctx *ctx,
+		       struct vl_err *err)
+{
+	const char *value;
+
+	if (p->type == PT_TAGS)
+		return collect_tags(p->name, params, &ctx->tags, err);
+	value = kvlist_get(params, p->name);
+	if (value == NULL || (value[0] == '\0' && (p->flags & PF_REQUIRED))) {
+		if (p->flags & PF_REQUIRED)
+			return missing(err, p->name);
+		if (p->default_value && kvlist_add_str(params, p->name, p->default_value) < 0)
+			return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+		return 0;
+	}
+	return check_value(p, value, params, err);
+}
+
+static const struct param_spec region_param = { "RegionId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL };
+static const struct param_spec page_number_param = { "PageNumber", PT_INTEGER, 0, "1", 1, 1000000000, NULL, NULL };
+static const struct param_spec page_size_param = { "PageSize", PT_INTEGER, 0, "10", 1, 50, NULL, NULL };
+
+int action_validate(const struct action *a, struct kvlist *params, struct action_ctx *ctx,
+		    struct vl_err *err)
+{
+	ctx->action = a;
+	ctx->params = params;
+	ctx->tags.count = 0;
+	ctx->page_number = 1;
+	ctx->page_size = 10;
+	if ((a->flags & AF_REGIONAL) && check_param(&region_param, params, ctx, err) < 0)
+		return -1;
+	for (const struct param_spec *p = a->params; p && p->name; p++)
+		if (check_param(p, params, ctx, err) < 0)
+			return -1;
+	if (a->flags & AF_PAGED) {
+		if (check_param(&page_number_param, params, ctx, err) < 0 ||
+		    check_param(&page_size_param, params, ctx, err) < 0)
+			return -1;
+		ctx->page_number = param_int(ctx, "PageNumber", 1);
+		ctx->page_size = param_int(ctx, "PageSize", 10);
+	}
+	(void)common_names;
+	return 0;
+}
+
+const char *param_str(const struct action_ctx *ctx, const char *name)
+{
+	return kvlist_get(ctx->params, name);
+}
+
+int64_t param_int(const struct action_ctx *ctx, const char *name, int64_t fallback)
+{
+	int64_t v;
+
+	return parse_int64(kvlist_get(ctx->params, name), &v) ? v : fallback;
+}
+
+bool param_bool(const struct action_ctx *ctx, const char *name, bool fallback)
+{
+	const char *v = kvlist_get(ctx->params, name);
+
+	if (v == NULL)
+		return fallback;
+	return strcasecmp(v, "true") == 0;
+}
+
+int param_tristate(const struct action_ctx *ctx, const char *name)
+{
+	const char *v = kvlist_get(ctx->params, name);
+
+	if (v == NULL || *v == '\0')
+		return -1;
+	return strcasecmp(v, "true") == 0;
+}
+
+static const char *type_name(enum param_type t)
+{
+	switch (t) {
+	case PT_STRING:
+		return "String";
+	case PT_INTEGER:
+		return "Integer";
+	case PT_BOOLEAN:
+		return "Boolean";
+	case PT_JSON:
+		return "JSON string";
+	case PT_TAGS:
+		return "List of Key/Value (.N.Key, .N.Value; N 1-20)";
+	}
+	return "?";
+}
+
+static void dump_param(FILE *out, const struct param_spec *p)
+{
+	fprintf(out, "| `%s` | %s | %s | %s | ", p->name, type_name(p->type),
+		(p->flags & PF_REQUIRED) ? "yes" : "no", p->default_value ? p->default_value : "");
+	if (p->min || p->max)
+		fprintf(out, "%s %lld–%lld; ", p->type == PT_INTEGER ? "range" : "length",
+			(long long)p->min, (long long)p->max);
+	if (p->allowed) {
+		fprintf(out, "one of:");
+		for (const char *const *v = p->allowed; *v; v++)
+			fprintf(out, " `%s`", *v);
+		fprintf(out, "; ");
+	}
+	fprintf(out, "%s |\n", p->doc ? p->doc : "");
+}
+
+void action_dump_reference(FILE *out)
+{
+	fprintf(out, "# RPC action reference\n\n"
+		     "Generated from the action table (`server/actions.c`) by `bin/vpnlabd --dump-actions`;\n"
+		     "`make test` fails when this file differs from the table. Every action also takes the\n"
+		     "common parameters (Action, Version, Format, AccessKeyId, Signature*, Timestamp or the V3\n"
+		     "headers). Mutating actions accept `ClientToken` (idempotent retries) and `DryRun`.\n\n");
+	for (const struct action *a = action_table; a->name; a++) {
+		fprintf(out, "## %s (%s)\n\n%s\n\n", a->name, a->version, a->doc ? a->doc : "");
+		fprintf(out, "%s%s\n\n", (a->flags & AF_MUTATES) ? "Mutating; ClientToken and DryRun accepted."
+							      : "Read-only.",
+			(a->flags & AF_PAGED) ? " Paged: PageNumber (default 1), PageSize (default 10, 1–50); answers TotalCount."
+					      : "");
+		fprintf(out, "| Parameter | Type | Required | Default | Rules |\n|---|---|---|---|---|\n");
+		if (a->flags & AF_REGIONAL)
+			dump_param(out, &region_param);
+		for (const struct param_spec *p = a->params; p && p->name; p++)
+			dump_param(out, p);
+		if (a->flags & AF_PAGED) {
+			dump_param(out, &page_number_param);
+			dump_param(out, &page_size_param);
+		}
+		fprintf(out, "\n");
+	}
+}

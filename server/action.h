@@ -1,0 +1,94 @@
+#ifndef VL_ACTION_H
+#define VL_ACTION_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "errors.h"
+#include "kv.h"
+#include "model.h"
+#include "tag.h"
+
+/*
+ * The action table: every API action is declared once (actions.c) with its parameters.
+ * Parsing, defaults, validation errors, paging, DryRun, ClientToken and the response
+ * envelope are done generically from these declarations; handlers stay small.
+ */
+
+enum param_type {
+	PT_STRING,
+	PT_INTEGER,
+	PT_BOOLEAN,
+	PT_JSON, /* a parameter whose value is a JSON document (IkeConfig) */
+	PT_TAGS, /* Tag.N.Key / Tag.N.Value, N = 1..20 */
+};
+
+#define PF_REQUIRED 0x1u
+
+struct param_spec {
+	const char *name;
+	enum param_type type;
+	unsigned flags;
+	const char *default_value; /* applied when absent; NULL: none */
+	int64_t min, max;	   /* integers: bounds; strings: length bounds (0,0 = any) */
+	const char *const *allowed; /* NULL-terminated list of accepted values, or NULL */
+	const char *doc;
+};
+
+/* Action flags */
+#define AF_MUTATES 0x1u	 /* runs in the write transaction */
+#define AF_REGIONAL 0x2u /* RegionId required and checked against the catalogue */
+#define AF_PAGED 0x4u	 /* PageNumber/PageSize (default 1/10, max 50) */
+
+struct action_ctx;
+typedef int (*action_handler)(struct action_ctx *ctx);
+
+struct action {
+	const char *name;
+	const char *version; /* "2016-04-28" (VPC) or "2017-09-12" (CBN) */
+	action_handler handler;
+	unsigned flags;
+	const struct param_spec *params; /* terminated by { NULL } */
+	const char *doc;
+};
+
+/* What a handler sees: validated parameters, its model context and the answer to fill. */
+struct action_ctx {
+	const struct action *action;
+	const struct kvlist *params; /* validated, defaults applied */
+	struct tag_list tags;
+	struct model_ctx *model;
+	json_t *response; /* handler adds its fields; RequestId is added by the caller */
+	struct vl_err *err;
+	int64_t page_number, page_size;
+};
+
+/* The whole table, terminated by { NULL }; static. */
+extern const struct action action_table[];
+
+/* Finds an action by version and name; NULL if none.  Versions: see api_version_known. */
+const struct action *action_find(const char *version, const char *name);
+
+/* True when version is one this server answers (2016-04-28, 2017-09-12). */
+bool api_version_known(const char *version);
+
+/*
+ * Validates params against a's declaration and applies defaults (adds to params).
+ * Fills ctx->tags and paging.  Returns 0 or -1 with err set to the cloud's code.
+ */
+int action_validate(const struct action *a, struct kvlist *params, struct action_ctx *ctx,
+		    struct vl_err *err);
+
+/* Parameter accessors for handlers; values point into ctx->params. */
+const char *param_str(const struct action_ctx *ctx, const char *name); /* NULL if absent */
+int64_t param_int(const struct action_ctx *ctx, const char *name, int64_t fallback);
+bool param_bool(const struct action_ctx *ctx, const char *name, bool fallback);
+/* -1 absent, 0 false, 1 true: for optional boolean filters */
+int param_tristate(const struct action_ctx *ctx, const char *name);
+
+/* Writes the action reference (Markdown) for api-docs/actions.md to out. */
+void action_dump_reference(FILE *out);
+
+#endif

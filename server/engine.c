@@ -1,0 +1,468 @@
+#include "engine.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "catalog.h"
+#include "lifecycle.h"
+#include "store.h"
+
+#define WRITE_BATCH_MAX 512
+
+struct write_job {
+	int (*run)(struct engine *e, struct write_job *job); /* inside the batch transaction */
+	struct action_ctx *ctx;
+	const char *account;
+	int result;
+	bool done;
+	bool changed; /* kept changes that need the commit to succeed */
+	struct write_job *next;
+};
+
+struct engine {
+	const struct model_config *cfg;
+	struct store *writer_store;
+	pthread_t writer_thread, lifecycle_thread;
+	pthread_mutex_t mu;
+	pthread_cond_t jobs_ready, jobs_done, lifecycle_wake;
+	struct write_job *head, *tail;
+	bool stopping;
+	int64_t next_transition_ms; /* 0: none known */
+
+	struct store **readers;
+	bool *reader_busy;
+	int reader_count;
+	pthread_mutex_t readers_mu;
+	pthread_cond_t reader_free;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- writer ---- */
+
+static void run_batch(struct engine *e, struct write_job *batch)
+{
+	int64_t earliest = 0;
+	bool commit_failed = false;
+
+	if (store_exec(e->writer_store, "BEGIN IMMEDIATE") < 0) {
+		for (struct write_job *j = batch; j; j = j->next) {
+			j->result = -1;
+			if (j->ctx)
+				vl_err_set(j->ctx->err, VL_SERVICE_UNAVAILABLE, NULL);
+		}
+		return;
+	}
+	for (struct write_job *j = batch; j; j = j->next) {
+		store_exec(e->writer_store, "SAVEPOINT request");
+		j->result = j->run(e, j);
+		if (j->result < 0 || !j->changed)
+			store_exec(e->writer_store, "ROLLBACK TO request");
+		store_exec(e->writer_store, "RELEASE request");
+		if (j->result == 0 && j->changed && j->ctx && j->ctx->model->next_transition_ms &&
+		    (earliest == 0 || j->ctx->model->next_transition_ms < earliest))
+			earliest = j->ctx->model->next_transition_ms;
+	}
+	if (store_exec(e->writer_store, "COMMIT") < 0) {
+		fprintf(stderr, "vpnlabd: commit failed: %s\n", e->writer_store->ops->errmsg(e->writer_store));
+		store_exec(e->writer_store, "ROLLBACK");
+		commit_failed = true;
+	}
+	for (struct write_job *j = batch; j; j = j->next) {
+		if (commit_failed && j->result == 0 && j->changed) {
+			j->result = -1;
+			if (j->ctx)
+				vl_err_set(j->ctx->err, VL_INTERNAL_ERROR, NULL);
+		}
+	}
+	if (!commit_failed && earliest) {
+		pthread_mutex_lock(&e->mu);
+		if (e->next_transition_ms == 0 || earliest < e->next_transition_ms)
+			e->next_transition_ms = earliest;
+		pthread_cond_signal(&e->lifecycle_wake);
+		pthread_mutex_unlock(&e->mu);
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct engine *e = arg;
+
+	pthread_mutex_lock(&e->mu);
+	for (;;) {
+		struct write_job *batch, *last;
+		int n = 1;
+
+		while (e->head == NULL && !e->stopping)
+			pthread_cond_wait(&e->jobs_ready, &e->mu);
+		if (e->head == NULL && e->stopping)
+			break;
+		batch = last = e->head;
+		while (last->next && n < WRITE_BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		e->head = last->next;
+		if (e->head == NULL)
+			e->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&e->mu);
+
+		run_batch(e, batch);
+
+		pthread_mutex_lock(&e->mu);
+		for (struct write_job *j = batch; j; j = j->next)
+			j->done = true;
+		pthread_cond_broadcast(&e->jobs_done);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
+/* Queues job and waits until its batch is committed. */
+static int submit_and_wait(struct engine *e, struct write_job *job)
+{
+	job->next = NULL;
+	job->done = false;
+	pthread_mutex_lock(&e->mu);
+	if (e->stopping) {
+		pthread_mutex_unlock(&e->mu);
+		return -1;
+	}
+	if (e->tail)
+		e->tail->next = job;
+	else
+		e->head = job;
+	e->tail = job;
+	pthread_cond_signal(&e->jobs_ready);
+	while (!job->done)
+		pthread_cond_wait(&e->jobs_done, &e->mu);
+	pthread_mutex_unlock(&e->mu);
+	return job->result;
+}
+
+/* ---- lifecycle ---- */
+
+static int run_lifecycle(struct engine *e, struct write_job *job)
+{
+	int64_t next = 0;
+	int applied = lifecycle_apply_due(e->writer_store, now_ms(), &next);
+
+	job->changed = applied > 0;
+	pthread_mutex_lock(&e->mu);
+	e->next_transition_ms = next;
+	pthread_mutex_unlock(&e->mu);
+	return applied < 0 ? -1 : 0;
+}
+
+static void *lifecycle_main(void *arg)
+{
+	struct engine *e = arg;
+
+	pthread_mutex_lock(&e->mu);
+	while (!e->stopping) {
+		int64_t now = now_ms(), due = e->next_transition_ms;
+
+		if (due != 0 && due <= now) {
+			struct write_job job = { .run = run_lifecycle };
+
+			pthread_mutex_unlock(&e->mu);
+			submit_and_wait(e, &job);
+			pthread_mutex_lock(&e->mu);
+			continue;
+		}
+		{
+			/* sleep until the next due time, or at most a second (new work wakes us) */
+			int64_t wait_ms = due ? due - now : 1000;
+			struct timespec ts;
+
+			if (wait_ms > 1000)
+				wait_ms = 1000;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += wait_ms / 1000;
+			ts.tv_nsec += (wait_ms % 1000) * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&e->lifecycle_wake, &e->mu, &ts);
+		}
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
+/* ---- idempotency ---- */
+
+/* Parameters that do not make two requests different. */
+static bool is_protocol_param(const char *name)
+{
+	static const char *const names[] = {
+		"Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod",
+		"SignatureVersion", "SignatureNonce", "SignatureType", "Timestamp", "TimeStamp",
+		"ClientToken", "SecurityToken", "DryRun", NULL,
+	};
+
+	for (const char *const *n = names; *n; n++)
+		if (strcmp(*n, name) == 0)
+			return true;
+	return false;
+}
+
+static void params_hash(const struct kvlist *params, char out[65])
+{
+	struct kvlist sorted;
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int digest_len = 0;
+	EVP_MD_CTX *sha = EVP_MD_CTX_new();
+
+	kvlist_init(&sorted);
+	for (size_t i = 0; i < params->len; i++)
+		if (!is_protocol_param(params->items[i].name))
+			kvlist_add_str(&sorted, params->items[i].name, params->items[i].value);
+	kvlist_sort(&sorted);
+	EVP_DigestInit_ex(sha, EVP_sha256(), NULL);
+	for (size_t i = 0; i < sorted.len; i++) {
+		EVP_DigestUpdate(sha, sorted.items[i].name, strlen(sorted.items[i].name) + 1);
+		EVP_DigestUpdate(sha, sorted.items[i].value, strlen(sorted.items[i].value) + 1);
+	}
+	EVP_DigestFinal_ex(sha, digest, &digest_len);
+	EVP_MD_CTX_free(sha);
+	kvlist_free(&sorted);
+	out[0] = '\0';
+	for (unsigned i = 0; i < digest_len && i < 32; i++)
+		sprintf(out + 2 * i, "%02x", digest[i]);
+}
+
+/* 1: replayed an earlier answer into ctx->response; 0: new token; -1: error set. */
+static int token_lookup(struct engine *e, struct action_ctx *ctx, const char *account,
+			const char *token, const char *hash)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	int rc = 0;
+
+	if (store_prepare(e->writer_store,
+			  "SELECT params_hash, response FROM client_tokens WHERE account=? AND action=? AND token=?",
+			  &stmt) < 0)
+		return model_store_error(ctx->model, ctx->err);
+	stmt_bind_text(stmt, 1, account);
+	stmt_bind_text(stmt, 2, ctx->action->name);
+	stmt_bind_text(stmt, 3, token);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW) {
+		if (strcmp(stmt_text(stmt, 0), hash) != 0) {
+			rc = vl_err_set(ctx->err, VL_IDEMPOTENT_PARAMETER_MISMATCH, NULL);
+		} else {
+			json_t *saved = json_loads(stmt_text(stmt, 1), 0, NULL);
+
+			if (saved) {
+				json_object_update(ctx->response, saved);
+				json_decref(saved);
+			}
+			rc = 1;
+		}
+	} else if (r != STORE_DONE) {
+		rc = model_store_error(ctx->model, ctx->err);
+	}
+	stmt_release(stmt);
+	return rc;
+}
+
+static int token_save(struct engine *e, struct action_ctx *ctx, const char *account,
+		      const char *token, const char *hash)
+{
+	struct store_stmt *stmt = NULL;
+	char *text = json_dumps(ctx->response, JSON_COMPACT);
+	int rc = -1;
+
+	if (text == NULL || store_prepare(e->writer_store,
+					  "INSERT INTO client_tokens(account, action, token, params_hash, response, created_ms)"
+					  " VALUES (?,?,?,?,?,?)",
+					  &stmt) < 0)
+		goto out;
+	stmt_bind_text(stmt, 1, account);
+	stmt_bind_text(stmt, 2, ctx->action->name);
+	stmt_bind_text(stmt, 3, token);
+	stmt_bind_text(stmt, 4, hash);
+	stmt_bind_text(stmt, 5, text);
+	stmt_bind_int64(stmt, 6, ctx->model->now_ms);
+	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
+out:
+	stmt_release(stmt);
+	free(text);
+	return rc < 0 ? model_store_error(ctx->model, ctx->err) : 0;
+}
+
+/* A mutating action, inside the batch transaction and its own savepoint. */
+static int run_action(struct engine *e, struct write_job *job)
+{
+	struct action_ctx *ctx = job->ctx;
+	const char *token = param_str(ctx, "ClientToken");
+	bool dry_run = param_bool(ctx, "DryRun", false);
+	char hash[65];
+	int found;
+
+	ctx->model->store = e->writer_store;
+	ctx->model->now_ms = now_ms();
+	if (token && *token && !dry_run) {
+		params_hash(ctx->params, hash);
+		found = token_lookup(e, ctx, job->account, token, hash);
+		if (found != 0)
+			return found < 0 ? -1 : 0;
+	}
+	if (ctx->action->handler(ctx) < 0)
+		return -1;
+	if (dry_run)
+		return vl_err_set(ctx->err, VL_DRY_RUN_OPERATION, NULL);
+	if (token && *token && token_save(e, ctx, job->account, token, hash) < 0)
+		return -1;
+	job->changed = true;
+	return 0;
+}
+
+/* ---- readers ---- */
+
+static struct store *reader_acquire(struct engine *e, int *slot)
+{
+	pthread_mutex_lock(&e->readers_mu);
+	for (;;) {
+		for (int i = 0; i < e->reader_count; i++) {
+			if (!e->reader_busy[i]) {
+				e->reader_busy[i] = true;
+				*slot = i;
+				pthread_mutex_unlock(&e->readers_mu);
+				return e->readers[i];
+			}
+		}
+		pthread_cond_wait(&e->reader_free, &e->readers_mu);
+	}
+}
+
+static void reader_release(struct engine *e, int slot)
+{
+	pthread_mutex_lock(&e->readers_mu);
+	e->reader_busy[slot] = false;
+	pthread_cond_signal(&e->reader_free);
+	pthread_mutex_unlock(&e->readers_mu);
+}
+
+int engine_execute(struct engine *e, const struct action *a, struct kvlist *params,
+		   const char *account, json_t *response, struct vl_err *err)
+{
+	struct model_ctx model = { .account = account, .cfg = e->cfg };
+	struct action_ctx ctx = { .model = &model, .response = response, .err = err };
+	int rc, slot;
+
+	if (action_validate(a, params, &ctx, err) < 0)
+		return -1;
+	model.region = param_str(&ctx, "RegionId");
+	if ((a->flags & AF_REGIONAL) && catalog_region(e->cfg->catalog, model.region) == NULL)
+		return vl_err_set(err, VL_INVALID_REGION_ID_NOT_FOUND, NULL);
+	if (a->flags & AF_MUTATES) {
+		struct write_job job = { .run = run_action, .ctx = &ctx, .account = account };
+
+		rc = submit_and_wait(e, &job);
+		if (rc < 0 && err->code == VL_OK)
+			vl_err_set(err, VL_SERVICE_UNAVAILABLE, NULL);
+		return rc;
+	}
+	model.store = reader_acquire(e, &slot);
+	model.now_ms = now_ms();
+	/* one read transaction: the count and the page come from the same snapshot */
+	store_exec(model.store, "BEGIN");
+	rc = a->handler(&ctx);
+	store_exec(model.store, "COMMIT");
+	reader_release(e, slot);
+	if (rc == 0 && param_bool(&ctx, "DryRun", false))
+		return vl_err_set(err, VL_DRY_RUN_OPERATION, NULL);
+	return rc;
+}
+
+/* ---- start / stop ---- */
+
+int engine_start(struct engine **out, const char *db_path, int reader_count,
+		 const struct model_config *cfg, struct vl_err *err)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	struct write_job first = { .run = run_lifecycle };
+
+	if (e == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, "out of memory");
+	e->cfg = cfg;
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_mutex_init(&e->readers_mu, NULL);
+	pthread_cond_init(&e->jobs_ready, NULL);
+	pthread_cond_init(&e->jobs_done, NULL);
+	pthread_cond_init(&e->lifecycle_wake, NULL);
+	pthread_cond_init(&e->reader_free, NULL);
+	if (store_open_sqlite(db_path, false, &e->writer_store, err) < 0 ||
+	    store_migrate(e->writer_store, err) < 0)
+		goto fail;
+	e->readers = calloc((size_t)reader_count, sizeof(*e->readers));
+	e->reader_busy = calloc((size_t)reader_count, sizeof(*e->reader_busy));
+	if (e->readers == NULL || e->reader_busy == NULL) {
+		vl_err_set(err, VL_INTERNAL_ERROR, "out of memory");
+		goto fail;
+	}
+	for (int i = 0; i < reader_count; i++) {
+		if (store_open_sqlite(db_path, true, &e->readers[i], err) < 0)
+			goto fail;
+		e->reader_count++;
+	}
+	if (pthread_create(&e->writer_thread, NULL, writer_main, e) != 0) {
+		vl_err_set(err, VL_INTERNAL_ERROR, "cannot start writer thread");
+		goto fail;
+	}
+	/* transitions that fell due while the server was down are applied before serving */
+	submit_and_wait(e, &first);
+	if (pthread_create(&e->lifecycle_thread, NULL, lifecycle_main, e) != 0) {
+		vl_err_set(err, VL_INTERNAL_ERROR, "cannot start lifecycle thread");
+		pthread_mutex_lock(&e->mu);
+		e->stopping = true;
+		pthread_cond_broadcast(&e->jobs_ready);
+		pthread_mutex_unlock(&e->mu);
+		pthread_join(e->writer_thread, NULL);
+		goto fail;
+	}
+	*out = e;
+	return 0;
+fail:
+	for (int i = 0; i < e->reader_count; i++)
+		store_close(e->readers[i]);
+	free(e->readers);
+	free(e->reader_busy);
+	store_close(e->writer_store);
+	free(e);
+	return -1;
+}
+
+void engine_stop(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	pthread_mutex_lock(&e->mu);
+	e->stopping = true;
+	pthread_cond_broadcast(&e->jobs_ready);
+	pthread_cond_broadcast(&e->lifecycle_wake);
+	pthread_mutex_unlock(&e->mu);
+	pthread_join(e->lifecycle_thread, NULL);
+	pthread_join(e->writer_thread, NULL);
+	for (int i = 0; i < e->reader_count; i++)
+		store_close(e->readers[i]);
+	free(e->readers);
+	free(e->reader_busy);
+	store_close(e->writer_store);
+	free(e);
+}

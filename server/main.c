@@ -1,0 +1,241 @@
+/* vpnlabd: the vpnlab API daemon. */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "action.h"
+#include "catalog.h"
+#include "server.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* Every option once: the same table drives parsing and --help. */
+static const struct option_doc {
+	struct option opt;
+	const char *arg;
+	const char *help;
+} options[] = {
+	{ { "listen", required_argument, NULL, 'l' }, "HOST:PORT", "address to serve on (default 127.0.0.1:8080)" },
+	{ { "db", required_argument, NULL, 'd' }, "FILE", "SQLite database, created if missing (default data/vpnlab.db)" },
+	{ { "auth", required_argument, NULL, 'a' }, "open|strict", "open: any AccessKeyId names the account (default); strict: verify V2/V3 signatures" },
+	{ { "credentials", required_argument, NULL, 'c' }, "FILE", "AccessKey pairs, one 'ACCESS_KEY_ID ACCESS_KEY_SECRET ACCOUNT_ID' per line (required with --auth strict)" },
+	{ { "catalog", required_argument, NULL, 'C' }, "FILE", "region/zone catalogue JSON (default: built-in)" },
+	{ { "quota", required_argument, NULL, 'q' }, "NAME=VALUE", "override a quota (repeatable); see the list below" },
+	{ { "transition-delay-ms", required_argument, NULL, 't' }, "MS", "how long Pending/Creating states last when no agent confirms (default 1000; 0 allowed)" },
+	{ { "readers", required_argument, NULL, 'r' }, "N", "read connections to the database (default 8)" },
+	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "request log, one JSON line per request (default -: stderr)" },
+	{ { "dump-actions", no_argument, NULL, 'D' }, NULL, "print the action reference (Markdown) and exit" },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help" },
+};
+#define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
+
+static void usage(FILE *out, const struct model_quotas *q)
+{
+	int64_t value;
+	const char *name;
+
+	fprintf(out, "usage: vpnlabd [options]\n\nAlibaba Cloud VPC/VPN Gateway/CEN API emulator.\n\n");
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "--%s%s%s", options[i].opt.name, options[i].arg ? " " : "",
+			 options[i].arg ? options[i].arg : "");
+		fprintf(out, "  %-32s %s\n", left, options[i].help);
+	}
+	fprintf(out, "\nquotas (--quota NAME=VALUE), with their defaults:\n");
+	for (int i = 0; (name = model_quota_name(i, &value, q)) != NULL; i++)
+		fprintf(out, "  %-32s %lld\n", name, (long long)value);
+}
+
+static int parse_listen(const char *text, char *host, size_t size, int *port)
+{
+	const char *colon = strrchr(text, ':');
+	char *end = NULL;
+	long p;
+
+	if (colon == NULL || colon == text || (size_t)(colon - text) >= size)
+		return -1;
+	p = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || p < 1 || p > 65535)
+		return -1;
+	memcpy(host, text, (size_t)(colon - text));
+	host[colon - text] = '\0';
+	*port = (int)p;
+	return 0;
+}
+
+/* Creates the directory that holds the database (one level), as a convenience. */
+static void ensure_parent_dir(const char *path)
+{
+	char *copy = strdup(path);
+
+	if (copy) {
+		char *dir = dirname(copy);
+
+		if (strcmp(dir, ".") != 0 && mkdir(dir, 0755) < 0 && errno != EEXIST)
+			fprintf(stderr, "vpnlabd: cannot create %s: %s\n", dir, strerror(errno));
+		free(copy);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct option longopts[OPTION_COUNT + 1];
+	struct server srv;
+	char host[128] = "127.0.0.1";
+	int port = 8080, readers = 8, rc = 1;
+	const char *db_path = "data/vpnlab.db", *credentials = NULL, *catalog_path = NULL;
+	const char *log_path = "-";
+	enum auth_mode mode = AUTH_OPEN;
+	struct catalog *catalog = NULL;
+	struct vl_err err;
+	void *daemon = NULL;
+	int c;
+
+	memset(&srv, 0, sizeof(srv));
+	model_config_defaults(&srv.model);
+	for (size_t i = 0; i < OPTION_COUNT; i++)
+		longopts[i] = options[i].opt;
+	memset(&longopts[OPTION_COUNT], 0, sizeof(longopts[0]));
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (parse_listen(optarg, host, sizeof(host), &port) < 0) {
+				fprintf(stderr, "vpnlabd: --listen wants HOST:PORT, got %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'd':
+			db_path = optarg;
+			break;
+		case 'a':
+			if (strcmp(optarg, "open") == 0)
+				mode = AUTH_OPEN;
+			else if (strcmp(optarg, "strict") == 0)
+				mode = AUTH_STRICT;
+			else {
+				fprintf(stderr, "vpnlabd: --auth is open or strict\n");
+				return 2;
+			}
+			break;
+		case 'c':
+			credentials = optarg;
+			break;
+		case 'C':
+			catalog_path = optarg;
+			break;
+		case 'q': {
+			char name[64], *end = NULL;
+			const char *eq = strchr(optarg, '=');
+			long long value;
+
+			if (eq == NULL || (size_t)(eq - optarg) >= sizeof(name)) {
+				fprintf(stderr, "vpnlabd: --quota wants NAME=VALUE\n");
+				return 2;
+			}
+			memcpy(name, optarg, (size_t)(eq - optarg));
+			name[eq - optarg] = '\0';
+			value = strtoll(eq + 1, &end, 10);
+			if (*end != '\0' || value < 0 || model_quota_set(&srv.model.quotas, name, value) < 0) {
+				fprintf(stderr, "vpnlabd: unknown quota or bad value: %s (see --help)\n", optarg);
+				return 2;
+			}
+			break;
+		}
+		case 't':
+			srv.model.transition_delay_ms = strtoll(optarg, NULL, 10);
+			if (srv.model.transition_delay_ms < 0) {
+				fprintf(stderr, "vpnlabd: --transition-delay-ms must be >= 0\n");
+				return 2;
+			}
+			break;
+		case 'r':
+			readers = atoi(optarg);
+			if (readers < 1 || readers > 64) {
+				fprintf(stderr, "vpnlabd: --readers is 1..64\n");
+				return 2;
+			}
+			break;
+		case 'L':
+			log_path = optarg;
+			break;
+		case 'D':
+			action_dump_reference(stdout);
+			return 0;
+		case 'h':
+			usage(stdout, &srv.model.quotas);
+			return 0;
+		default:
+			usage(stderr, &srv.model.quotas);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vpnlabd: unexpected argument %s\n", argv[optind]);
+		return 2;
+	}
+	if (mode == AUTH_STRICT && credentials == NULL) {
+		fprintf(stderr, "vpnlabd: --auth strict needs --credentials FILE\n");
+		return 2;
+	}
+
+	vl_err_clear(&err);
+	if (catalog_path ? catalog_load(catalog_path, &catalog, &err) < 0
+			 : (catalog = catalog_default()) == NULL) {
+		fprintf(stderr, "vpnlabd: catalogue: %s\n", vl_err_message(&err));
+		goto out;
+	}
+	srv.model.catalog = catalog;
+	if (strcmp(log_path, "-") == 0)
+		srv.log = stderr;
+	else if (strcmp(log_path, "off") != 0 && (srv.log = fopen(log_path, "a")) == NULL) {
+		fprintf(stderr, "vpnlabd: cannot open log %s: %s\n", log_path, strerror(errno));
+		goto out;
+	}
+	if (auth_create(&srv.auth, mode, credentials, &err) < 0) {
+		fprintf(stderr, "vpnlabd: credentials: %s\n", vl_err_message(&err));
+		goto out;
+	}
+	srv.metrics = metrics_new();
+	ensure_parent_dir(db_path);
+	if (srv.metrics == NULL || engine_start(&srv.engine, db_path, readers, &srv.model, &err) < 0) {
+		fprintf(stderr, "vpnlabd: database: %s\n", vl_err_message(&err));
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	daemon = http_start(&srv, host, port, &err);
+	if (daemon == NULL) {
+		fprintf(stderr, "vpnlabd: %s\n", vl_err_message(&err));
+		goto out;
+	}
+	srv.ready = 1;
+	fprintf(stderr, "vpnlabd: listening on http://%s:%d (auth %s, db %s)\n", host, port,
+		mode == AUTH_STRICT ? "strict" : "open", db_path);
+	while (!stop_requested)
+		pause();
+	fprintf(stderr, "vpnlabd: stopping\n");
+	rc = 0;
+out:
+	http_stop(daemon);
+	engine_stop(srv.engine);
+	metrics_free(srv.metrics);
+	auth_free(srv.auth);
+	catalog_free(catalog);
+	if (srv.log && srv.log != stderr)
+		fclose(srv.log);
+	return rc;
+}

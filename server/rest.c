@@ -1,0 +1,261 @@
+/* The REST front door: one route table onto the action table, JSON in and out. */
+#include "rest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server.h"
+
+#define V_VPC "2016-04-28"
+
+/*
+ * Route table.  Fields: method, path pattern, action, API version, parameter receiving
+ * {id}, answer shape, list wrapper names (Vpcs/Vpc), NotFound code for RS_ITEM.
+ */
+const struct rest_route rest_routes[] = {
+	{ "POST", "/v1/vpcs", "CreateVpc", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK },
+	{ "GET", "/v1/vpcs", "DescribeVpcs", V_VPC, NULL, RS_LIST, "Vpcs", "Vpc", VL_OK },
+	{ "GET", "/v1/vpcs/{id}", "DescribeVpcs", V_VPC, "VpcId", RS_ITEM, "Vpcs", "Vpc",
+	  VL_INVALID_VPC_ID_NOT_FOUND },
+	{ "PATCH", "/v1/vpcs/{id}", "ModifyVpcAttribute", V_VPC, "VpcId", RS_PLAIN, NULL, NULL, VL_OK },
+	{ "DELETE", "/v1/vpcs/{id}", "DeleteVpc", V_VPC, "VpcId", RS_PLAIN, NULL, NULL, VL_OK },
+	{ "POST", "/v1/vswitches", "CreateVSwitch", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK },
+	{ "GET", "/v1/vswitches", "DescribeVSwitches", V_VPC, NULL, RS_LIST, "VSwitches", "VSwitch", VL_OK },
+	{ "GET", "/v1/vswitches/{id}", "DescribeVSwitches", V_VPC, "VSwitchId", RS_ITEM, "VSwitches",
+	  "VSwitch", VL_INVALID_VSWITCH_ID_NOT_FOUND },
+	{ "PATCH", "/v1/vswitches/{id}", "ModifyVSwitchAttribute", V_VPC, "VSwitchId", RS_PLAIN, NULL,
+	  NULL, VL_OK },
+	{ "DELETE", "/v1/vswitches/{id}", "DeleteVSwitch", V_VPC, "VSwitchId", RS_PLAIN, NULL, NULL, VL_OK },
+	{ "GET", "/v1/regions", "DescribeRegions", V_VPC, NULL, RS_LIST, "Regions", "Region", VL_OK },
+	{ "GET", "/v1/zones", "DescribeZones", V_VPC, NULL, RS_LIST, "Zones", "Zone", VL_OK },
+	{ NULL, NULL, NULL, NULL, NULL, RS_PLAIN, NULL, NULL, VL_OK },
+};
+
+/* Matches one pattern; {id} takes one non-empty segment of ID characters. */
+static int path_matches(const char *pattern, const char *path, char *id, size_t size)
+{
+	while (*pattern && *path) {
+		if (strncmp(pattern, "{id}", 4) == 0) {
+			size_t n = strcspn(path, "/");
+
+			if (n == 0 || n >= size)
+				return 0;
+			for (size_t i = 0; i < n; i++) {
+				char c = path[i];
+
+				if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+				      c == '-' || c == '_' || c == '.'))
+					return 0;
+			}
+			memcpy(id, path, n);
+			id[n] = '\0';
+			pattern += 4;
+			path += n;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return 0;
+	}
+	/* a trailing slash is tolerated */
+	return *pattern == '\0' && (*path == '\0' || (path[0] == '/' && path[1] == '\0'));
+}
+
+const struct rest_route *rest_match(const char *method, const char *path, char *id, size_t size,
+				    int *path_known, char *allow, size_t allow_size)
+{
+	const struct rest_route *found = NULL;
+	char scratch[128];
+
+	*path_known = 0;
+	if (allow_size)
+		allow[0] = '\0';
+	for (const struct rest_route *r = rest_routes; r->method; r++) {
+		if (!path_matches(r->pattern, path, scratch, sizeof(scratch)))
+			continue;
+		*path_known = 1;
+		if (allow_size && strstr(allow, r->method) == NULL) {
+			size_t len = strlen(allow);
+
+			snprintf(allow + len, allow_size - len, "%s%s", len ? ", " : "", r->method);
+		}
+		if (found == NULL && strcmp(r->method, method) == 0) {
+			found = r;
+			snprintf(id, size, "%s", scratch);
+		}
+	}
+	return found;
+}
+
+static const struct param_spec *find_param(const struct action *a, const char *name)
+{
+	for (const struct param_spec *p = a ? a->params : NULL; p && p->name; p++)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+static int flatten(const char *prefix, json_t *value, const struct action *a, struct kvlist *params,
+		   int depth, struct vl_err *err)
+{
+	char name[256], number[64];
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	if (depth > 8)
+		return vl_err_set(err, VL_INVALID_PARAMETER, "The request body is nested too deeply.");
+	switch (json_typeof(value)) {
+	case JSON_OBJECT:
+		if (depth > 0) {
+			const struct param_spec *p = find_param(a, prefix);
+
+			if (p && p->type == PT_JSON) {
+				char *text = json_dumps(value, JSON_COMPACT);
+				int rc = text ? kvlist_set(params, prefix, text) : -1;
+
+				free(text);
+				return rc < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
+			}
+		}
+		json_object_foreach(value, key, item) {
+			if (depth == 0)
+				snprintf(name, sizeof(name), "%s", key);
+			else
+				snprintf(name, sizeof(name), "%s.%s", prefix, key);
+			if (flatten(name, item, a, params, depth + 1, err) < 0)
+				return -1;
+		}
+		return 0;
+	case JSON_ARRAY:
+		json_array_foreach(value, i, item) {
+			snprintf(name, sizeof(name), "%s.%zu", prefix, i + 1);
+			if (flatten(name, item, a, params, depth + 1, err) < 0)
+				return -1;
+		}
+		return 0;
+	case JSON_STRING:
+		return kvlist_set(params, prefix, json_string_value(value)) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
+	case JSON_INTEGER:
+		snprintf(number, sizeof(number), "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+		break;
+	case JSON_REAL:
+		snprintf(number, sizeof(number), "%.17g", json_real_value(value));
+		break;
+	case JSON_TRUE:
+		snprintf(number, sizeof(number), "true");
+		break;
+	case JSON_FALSE:
+		snprintf(number, sizeof(number), "false");
+		break;
+	case JSON_NULL:
+		return 0;
+	}
+	return kvlist_set(params, prefix, number) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
+}
+
+int rest_body_to_params(const char *body, size_t len, const struct action *a,
+			struct kvlist *params, struct vl_err *err)
+{
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	if (body == NULL || len == 0)
+		return 0;
+	root = json_loadb(body, len, 0, &jerr);
+	if (root == NULL)
+		return vl_err_set(err, VL_INVALID_PARAMETER, "The request body is not valid JSON: %s", jerr.text);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return vl_err_set(err, VL_INVALID_PARAMETER, "The request body must be a JSON object.");
+	}
+	rc = flatten("", root, a, params, 0, err);
+	json_decref(root);
+	return rc;
+}
+
+/* Replaces {"Xs":{"X":[…]}} by "Xs":[…] in a list answer. */
+static void unwrap_list(json_t *fields, const struct rest_route *r)
+{
+	json_t *outer = json_object_get(fields, r->list_outer);
+	json_t *items = outer ? json_object_get(outer, r->list_inner) : NULL;
+
+	if (items)
+		json_object_set(fields, r->list_outer, items);
+}
+
+void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply)
+{
+	char id[128], allow[128];
+	int path_known;
+	const struct rest_route *route;
+	const struct action *a = NULL;
+	struct kvlist params;
+	struct vl_err err;
+	json_t *fields = NULL;
+
+	kvlist_init(&params);
+	vl_err_clear(&err);
+	route = rest_match(req->method, req->path, id, sizeof(id), &path_known, allow, sizeof(allow));
+	if (route == NULL) {
+		if (path_known) {
+			snprintf(reply->allow, sizeof(reply->allow), "%s", allow);
+			vl_err_set(&err, VL_UNSUPPORTED_HTTP_METHOD, NULL);
+			reply_error(reply, &err, NULL);
+			reply->http_status = 405;
+			return;
+		}
+		vl_err_set(&err, VL_API_NOT_FOUND, NULL);
+		goto fail;
+	}
+	a = action_find(route->version, route->action);
+	snprintf(reply->action, sizeof(reply->action), "%s", route->action);
+	for (size_t i = 0; i < req->query.len; i++)
+		if (kvlist_set(&params, req->query.items[i].name, req->query.items[i].value) < 0)
+			goto oom;
+	if (rest_body_to_params(req->body, req->body_len, a, &params, &err) < 0)
+		goto fail;
+	if (route->id_param && kvlist_set(&params, route->id_param, id) < 0)
+		goto oom;
+	if (auth_authenticate(srv->auth, req, &params, time(NULL), reply->account,
+			      sizeof(reply->account), &err) < 0)
+		goto fail;
+	fields = json_object();
+	if (engine_execute(srv->engine, a, &params, reply->account, fields, &err) < 0)
+		goto fail;
+	switch (route->shape) {
+	case RS_LIST:
+		unwrap_list(fields, route);
+		reply_success(reply, fields, 200);
+		break;
+	case RS_ITEM: {
+		json_t *outer = json_object_get(fields, route->list_outer);
+		json_t *item = json_array_get(json_object_get(outer, route->list_inner), 0);
+
+		if (item == NULL) {
+			vl_err_set(&err, route->not_found, NULL);
+			goto fail;
+		}
+		json_incref(item);
+		json_decref(fields);
+		reply_success(reply, item, 200);
+		break;
+	}
+	case RS_CREATE:
+		reply_success(reply, fields, 201);
+		break;
+	case RS_PLAIN:
+		reply_success(reply, fields, 200);
+		break;
+	}
+	kvlist_free(&params);
+	return;
+oom:
+	vl_err_set(&err, VL_INTERNAL_ERROR, NULL);
+fail:
+	json_decref(fields);
+	reply_error(reply, &err, route ? route->version : NULL);
+	kvlist_free(&params);
+}
