@@ -54,7 +54,11 @@ cleanup() {
 	[ -n "$tmp" ] && rm -rf "$tmp"
 }
 trap cleanup EXIT
+# An untrapped signal would kill the shell without running the EXIT trap and
+# leave the server behind (e.g. SIGPIPE when piped into head).
+trap 'exit 129' HUP
 trap 'exit 130' INT
+trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
 die() {

@@ -1,0 +1,13 @@
+#!/bin/sh
+# The action reference in api-docs/ is generated from the action table; fail when it drifts.
+set -u
+BIN=${1:-bin/vpnlabd}
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+"$BIN" --dump-actions > "$tmp"
+if diff -u api-docs/actions.md "$tmp"; then
+	echo "docs_check: api-docs/actions.md matches the action table"
+else
+	echo "docs_check: api-docs/actions.md is stale; run 'make docs'" >&2
+	exit 1
+fi

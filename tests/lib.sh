@@ -1,0 +1,77 @@
+# Shared helpers for the shell test suites (sourced).  POSIX sh.
+# Servers started here are tracked by PID and killed on exit, also on failure.
+
+T_PASS=0
+T_FAIL=0
+T_PIDS=""
+T_TMP=$(mktemp -d /tmp/vpnlab-test.XXXXXX)
+
+t_cleanup() {
+	for pid in $T_PIDS; do kill -9 "$pid" 2>/dev/null || true; done
+	for pid in $T_PIDS; do wait "$pid" 2>/dev/null || true; done
+	rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT INT TERM
+
+t_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# t_start_server BIN PORT DB [args...]: starts vpnlabd, waits for /healthz; sets T_LAST_PID
+t_start_server() {
+	bin=$1; port=$2; db=$3; shift 3
+	"$bin" --listen "127.0.0.1:$port" --db "$db" "$@" >>"$T_TMP/server-$port.log" 2>&1 &
+	T_LAST_PID=$!
+	T_PIDS="$T_PIDS $T_LAST_PID"
+	i=0
+	while [ $i -lt 100 ]; do
+		if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
+		if ! kill -0 "$T_LAST_PID" 2>/dev/null; then break; fi
+		sleep 0.1; i=$((i + 1))
+	done
+	echo "server on port $port did not start:"; cat "$T_TMP/server-$port.log"
+	return 1
+}
+
+t_stop_server() {
+	kill -TERM "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# t_req METHOD URL [curl args...]: sets T_STATUS and T_BODY
+t_req() {
+	method=$1; url=$2; shift 2
+	T_BODY=$(curl -s -o - -w '\n%{http_code}' -X "$method" "$url" "$@")
+	T_STATUS=$(printf '%s\n' "$T_BODY" | tail -n 1)
+	T_BODY=$(printf '%s\n' "$T_BODY" | sed '$d')
+}
+
+# t_json EXPR: evaluates a Python expression over the last body bound to `b`
+t_json() {
+	printf '%s' "$T_BODY" | python3 -c "import json,sys; b=json.load(sys.stdin); v=($1); print(v if not isinstance(v,bool) else str(v).lower())"
+}
+
+t_ok() { T_PASS=$((T_PASS + 1)); }
+t_bad() { T_FAIL=$((T_FAIL + 1)); echo "FAIL: $*"; echo "  status=$T_STATUS body=$T_BODY"; }
+
+# t_expect NAME STATUS [CODE]: checks the last answer's HTTP status and error Code
+t_expect() {
+	name=$1; want_status=$2; want_code=${3:-}
+	if [ "$T_STATUS" != "$want_status" ]; then t_bad "$name: HTTP $T_STATUS, want $want_status"; return 1; fi
+	if [ -n "$want_code" ]; then
+		got=$(t_json 'b.get("Code","")' 2>/dev/null)
+		if [ "$got" != "$want_code" ]; then t_bad "$name: Code $got, want $want_code"; return 1; fi
+	fi
+	t_ok
+}
+
+# t_check NAME EXPR WANT: compares a JSON expression of the last body
+t_check() {
+	got=$(t_json "$2" 2>/dev/null)
+	if [ "$got" = "$3" ]; then t_ok; else t_bad "$1: got '$got', want '$3'"; fi
+}
+
+t_summary() {
+	echo "$1: $T_PASS passed, $T_FAIL failed"
+	[ "$T_FAIL" -eq 0 ]
+}
