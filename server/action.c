@@ -6,8 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const common_names[] = { "RegionId", "PageNumber", "PageSize", NULL };
-
 bool api_version_known(const char *version)
 {
 	return version && (strcmp(version, "2016-04-28") == 0 || strcmp(version, "2017-09-12") == 0);
@@ -193,7 +191,6 @@ int action_validate(const struct action *a, struct kvlist *params, struct action
 		ctx->page_number = param_int(ctx, "PageNumber", 1);
 		ctx->page_size = param_int(ctx, "PageSize", 10);
 	}
-	(void)common_names;
 	return 0;
 }
 

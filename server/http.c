@@ -14,6 +14,8 @@
 #include "server.h"
 
 #define BODY_LIMIT (1024 * 1024)
+/* far above any action's needs (20 tags, 2 tunnels); bounds the work one request can cause */
+#define PARAM_LIMIT 1000
 
 struct connection_state {
 	struct vl_request req;
@@ -154,6 +156,9 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
 	} else if (type && strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0 &&
 		   req->body_len > 0 && kvlist_parse_urlencoded(&req->form, req->body, req->body_len) < 0) {
 		vl_err_set(&err, VL_INVALID_PARAMETER, "The request body is not valid form data.");
+		reply_error(&reply, &err, NULL);
+	} else if (req->query.len + req->form.len > PARAM_LIMIT) {
+		vl_err_set(&err, VL_INVALID_PARAMETER, "The request has more than %d parameters.", PARAM_LIMIT);
 		reply_error(&reply, &err, NULL);
 	} else if (strcmp(req->path, "/") == 0) {
 		rpc_handle(srv, req, &reply);

@@ -97,19 +97,18 @@ const char *kvlist_get_ci(const struct kvlist *list, const char *name)
 	return NULL;
 }
 
+static int compare_kv(const void *a, const void *b)
+{
+	const struct kv *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->value, y->value);
+}
+
 void kvlist_sort(struct kvlist *list)
 {
-	/* insertion sort: stable, and lists are short */
-	for (size_t i = 1; i < list->len; i++) {
-		struct kv cur = list->items[i];
-		size_t j = i;
-
-		while (j > 0 && strcmp(list->items[j - 1].name, cur.name) > 0) {
-			list->items[j] = list->items[j - 1];
-			j--;
-		}
-		list->items[j] = cur;
-	}
+	if (list->len > 1)
+		qsort(list->items, list->len, sizeof(list->items[0]), compare_kv);
 }
 
 static int hex_value(int c)

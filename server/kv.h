@@ -34,7 +34,7 @@ const char *kvlist_get(const struct kvlist *list, const char *name);
 /* Case-insensitive variant of kvlist_get, for header names. */
 const char *kvlist_get_ci(const struct kvlist *list, const char *name);
 
-/* Sorts by name (byte order), stable for equal names. */
+/* Sorts by name, then value (byte order), in O(n log n). */
 void kvlist_sort(struct kvlist *list);
 
 /*

@@ -9,6 +9,7 @@
 #include "server.h"
 
 #define V_VPC "2016-04-28"
+#define REST_PARAM_LIMIT 1000
 
 /*
  * Route table.  Fields: method, path pattern, action, API version, parameter receiving
@@ -106,6 +107,9 @@ static int flatten(const char *prefix, json_t *value, const struct action *a, st
 
 	if (depth > 8)
 		return vl_err_set(err, VL_INVALID_PARAMETER, "The request body is nested too deeply.");
+	if (params->len > REST_PARAM_LIMIT)
+		return vl_err_set(err, VL_INVALID_PARAMETER, "The request body has more than %d values.",
+				  REST_PARAM_LIMIT);
 	switch (json_typeof(value)) {
 	case JSON_OBJECT:
 		if (depth > 0) {
@@ -113,7 +117,7 @@ static int flatten(const char *prefix, json_t *value, const struct action *a, st
 
 			if (p && p->type == PT_JSON) {
 				char *text = json_dumps(value, JSON_COMPACT);
-				int rc = text ? kvlist_set(params, prefix, text) : -1;
+				int rc = text ? kvlist_add_str(params, prefix, text) : -1;
 
 				free(text);
 				return rc < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
@@ -136,7 +140,7 @@ static int flatten(const char *prefix, json_t *value, const struct action *a, st
 		}
 		return 0;
 	case JSON_STRING:
-		return kvlist_set(params, prefix, json_string_value(value)) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
+		return kvlist_add_str(params, prefix, json_string_value(value)) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
 	case JSON_INTEGER:
 		snprintf(number, sizeof(number), "%" JSON_INTEGER_FORMAT, json_integer_value(value));
 		break;
@@ -152,7 +156,7 @@ static int flatten(const char *prefix, json_t *value, const struct action *a, st
 	case JSON_NULL:
 		return 0;
 	}
-	return kvlist_set(params, prefix, number) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
+	return kvlist_add_str(params, prefix, number) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
 }
 
 int rest_body_to_params(const char *body, size_t len, const struct action *a,
@@ -213,7 +217,7 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 	a = action_find(route->version, route->action);
 	snprintf(reply->action, sizeof(reply->action), "%s", route->action);
 	for (size_t i = 0; i < req->query.len; i++)
-		if (kvlist_set(&params, req->query.items[i].name, req->query.items[i].value) < 0)
+		if (kvlist_add_str(&params, req->query.items[i].name, req->query.items[i].value) < 0)
 			goto oom;
 	if (rest_body_to_params(req->body, req->body_len, a, &params, &err) < 0)
 		goto fail;

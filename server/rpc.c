@@ -42,14 +42,14 @@ void reply_success(struct reply *reply, json_t *fields, int http_status)
 	snprintf(reply->code, sizeof(reply->code), "OK");
 }
 
-/* Query parameters first, then the form body: a body value wins, as in the SDKs' merge. */
+/* Query parameters first, then the form body: lookups take the last, so a body value wins. */
 static int merge_params(const struct vl_request *req, struct kvlist *params)
 {
 	for (size_t i = 0; i < req->query.len; i++)
-		if (kvlist_set(params, req->query.items[i].name, req->query.items[i].value) < 0)
+		if (kvlist_add_str(params, req->query.items[i].name, req->query.items[i].value) < 0)
 			return -1;
 	for (size_t i = 0; i < req->form.len; i++)
-		if (kvlist_set(params, req->form.items[i].name, req->form.items[i].value) < 0)
+		if (kvlist_add_str(params, req->form.items[i].name, req->form.items[i].value) < 0)
 			return -1;
 	return 0;
 }
