@@ -170,6 +170,44 @@ static int check_param(const struct param_spec *p, struct kvlist *params, struct
 static const struct param_spec region_param = { "RegionId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL };
 static const struct param_spec page_number_param = { "PageNumber", PT_INTEGER, 0, "1", 1, 1000000000, NULL, NULL };
 static const struct param_spec page_size_param = { "PageSize", PT_INTEGER, 0, "10", 1, 50, NULL, NULL };
+static const struct param_spec next_token_param = { "NextToken", PT_STRING, 0, NULL, 0, 0, NULL, "from the previous page; absent for the first" };
+static const struct param_spec max_results_param = { "MaxResults", PT_INTEGER, 0, "20", 1, 100, NULL, NULL };
+
+/*
+ * NextToken is opaque to clients; here it carries the next offset as "nt" + 16 hex digits
+ * so a malformed or foreign token is recognised and refused.
+ */
+static int parse_next_token(const char *token, int64_t *offset)
+{
+	char *end = NULL;
+	unsigned long long v;
+
+	if (token == NULL || *token == '\0') {
+		*offset = 0;
+		return 0;
+	}
+	if (strlen(token) != 18 || token[0] != 'n' || token[1] != 't' ||
+	    strspn(token + 2, "0123456789abcdef") != 16)
+		return -1;
+	v = strtoull(token + 2, &end, 16);
+	if (v > 1000000000ull)
+		return -1;
+	*offset = (int64_t)v;
+	return 0;
+}
+
+void action_set_token_page(struct action_ctx *ctx, const char *key, json_t *items, int64_t total)
+{
+	int64_t next = ctx->offset + (int64_t)json_array_size(items);
+	char token[32] = "";
+
+	if (next < total && json_array_size(items) > 0)
+		snprintf(token, sizeof(token), "nt%016llx", (unsigned long long)next);
+	json_object_set_new(ctx->response, "NextToken", json_string(token));
+	json_object_set_new(ctx->response, "MaxResults", json_integer(ctx->max_results));
+	json_object_set_new(ctx->response, "TotalCount", json_integer(total));
+	json_object_set_new(ctx->response, key, items);
+}
 
 int action_validate(const struct action *a, struct kvlist *params, struct action_ctx *ctx,
 		    struct vl_err *err)
@@ -179,6 +217,9 @@ int action_validate(const struct action *a, struct kvlist *params, struct action
 	ctx->tags.count = 0;
 	ctx->page_number = 1;
 	ctx->page_size = 10;
+	ctx->offset = 0;
+	ctx->limit = 10;
+	ctx->max_results = 20;
 	if ((a->flags & AF_REGIONAL) && check_param(&region_param, params, ctx, err) < 0)
 		return -1;
 	for (const struct param_spec *p = a->params; p && p->name; p++)
@@ -190,6 +231,20 @@ int action_validate(const struct action *a, struct kvlist *params, struct action
 			return -1;
 		ctx->page_number = param_int(ctx, "PageNumber", 1);
 		ctx->page_size = param_int(ctx, "PageSize", 10);
+		ctx->offset = (ctx->page_number - 1) * ctx->page_size;
+		ctx->limit = ctx->page_size;
+	}
+	if (a->flags & AF_TOKEN_PAGED) {
+		int64_t offset = 0;
+
+		if (check_param(&next_token_param, params, ctx, err) < 0 ||
+		    check_param(&max_results_param, params, ctx, err) < 0)
+			return -1;
+		if (parse_next_token(kvlist_get(params, "NextToken"), &offset) < 0)
+			return invalid(err, "NextToken");
+		ctx->max_results = param_int(ctx, "MaxResults", 20);
+		ctx->offset = offset;
+		ctx->limit = ctx->max_results;
 	}
 	return 0;
 }
@@ -278,6 +333,10 @@ void action_dump_reference(FILE *out)
 		if (a->flags & AF_PAGED) {
 			dump_param(out, &page_number_param);
 			dump_param(out, &page_size_param);
+		}
+		if (a->flags & AF_TOKEN_PAGED) {
+			dump_param(out, &next_token_param);
+			dump_param(out, &max_results_param);
 		}
 		fprintf(out, "\n");
 	}

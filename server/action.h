@@ -41,6 +41,7 @@ struct param_spec {
 #define AF_MUTATES 0x1u	 /* runs in the write transaction */
 #define AF_REGIONAL 0x2u /* RegionId required and checked against the catalogue */
 #define AF_PAGED 0x4u	 /* PageNumber/PageSize (default 1/10, max 50) */
+#define AF_TOKEN_PAGED 0x8u /* NextToken/MaxResults (CBN List* actions): flat arrays */
 
 struct action_ctx;
 typedef int (*action_handler)(struct action_ctx *ctx);
@@ -62,7 +63,9 @@ struct action_ctx {
 	struct model_ctx *model;
 	json_t *response; /* handler adds its fields; RequestId is added by the caller */
 	struct vl_err *err;
-	int64_t page_number, page_size;
+	int64_t page_number, page_size; /* AF_PAGED; also set from the token for AF_TOKEN_PAGED */
+	int64_t max_results;		/* AF_TOKEN_PAGED */
+	int64_t offset, limit;		/* the page as rows to skip and take, for either style */
 };
 
 /* The whole table, terminated by { NULL }; static. */
@@ -87,6 +90,12 @@ int64_t param_int(const struct action_ctx *ctx, const char *name, int64_t fallba
 bool param_bool(const struct action_ctx *ctx, const char *name, bool fallback);
 /* -1 absent, 0 false, 1 true: for optional boolean filters */
 int param_tristate(const struct action_ctx *ctx, const char *name);
+
+/*
+ * For AF_TOKEN_PAGED answers: adds NextToken (empty on the last page), MaxResults,
+ * TotalCount and the flat array items under key to response; takes the items reference.
+ */
+void action_set_token_page(struct action_ctx *ctx, const char *key, json_t *items, int64_t total);
 
 /* Writes the action reference (Markdown) for api-docs/actions.md to out. */
 void action_dump_reference(FILE *out);
