@@ -982,7 +982,7 @@ int main(int argc, char **argv)
 			break;
 		case 'b': g.o.body = optarg; break;
 		case 'c':
-			if (!parse_num(optarg, 1, 10000, &v) || v != (long)v) {
+			if (!parse_num(optarg, 1, 10000, &v) || v != (double)(long)v) {
 				fprintf(stderr, "loadgen: --connections must be 1..10000\n");
 				return 2;
 			}

@@ -125,7 +125,8 @@ int64_t model_owner_id(const char *account)
 		value = value * 10 + (*p - '0');
 	if (*p == '\0' && p != account)
 		return value;
-	return (int64_t)(1000000000000000ull + fnv1a64(account) % 9000000000000000ull);
+	/* 16 digits, and below 2^53 so JavaScript SDKs read it exactly */
+	return (int64_t)(1000000000000000ull + fnv1a64(account) % 8000000000000000ull);
 }
 
 void model_default_resource_group(const char *account, char *buf, unsigned long size)

@@ -67,7 +67,7 @@ const struct rest_route *rest_match(const char *method, const char *path, char *
 				    int *path_known, char *allow, size_t allow_size)
 {
 	const struct rest_route *found = NULL;
-	char scratch[128];
+	char scratch[128] = "";
 
 	*path_known = 0;
 	if (allow_size)
@@ -83,8 +83,10 @@ const struct rest_route *rest_match(const char *method, const char *path, char *
 		}
 		if (found == NULL && strcmp(r->method, method) == 0) {
 			found = r;
-			snprintf(id, size, "%s", scratch);
+			if (size)
+				snprintf(id, size, "%s", strstr(r->pattern, "{id}") ? scratch : "");
 		}
+		scratch[0] = '\0';
 	}
 	return found;
 }
@@ -107,8 +109,8 @@ static int flatten(const char *prefix, json_t *value, const struct action *a, st
 
 	if (depth > 8)
 		return vl_err_set(err, VL_INVALID_PARAMETER, "The request body is nested too deeply.");
-	if (params->len > REST_PARAM_LIMIT)
-		return vl_err_set(err, VL_INVALID_PARAMETER, "The request body has more than %d values.",
+	if (params->len >= REST_PARAM_LIMIT)
+		return vl_err_set(err, VL_INVALID_PARAMETER, "The request has more than %d parameters.",
 				  REST_PARAM_LIMIT);
 	switch (json_typeof(value)) {
 	case JSON_OBJECT:

@@ -1,0 +1,457 @@
+/*
+ * The REST front door's pure parts (server/rest.c): the route matcher (404 vs 405 with
+ * Allow, {id} capture, trailing slash) and the JSON body flattening into action
+ * parameters (Tag.1.Key, numbers, booleans, JSON-typed parameters, refusals).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "errors.h"
+#include "kv.h"
+#include "rest.h"
+#include "test.h"
+
+#define countof(a) (sizeof(a) / sizeof((a)[0]))
+#define V_VPC "2016-04-28"
+
+/* ---- rest_match ---- */
+
+static const struct {
+	const char *method, *path;
+	const char *action;	/* NULL: no route */
+	const char *id;		/* captured {id}, "" when the route has none */
+	int path_known;
+	const char *allow;
+	enum rest_shape shape;
+} match_tests[] = {
+	{ "POST", "/v1/vpcs", "CreateVpc", "", 1, "POST, GET", RS_CREATE },
+	{ "GET", "/v1/vpcs", "DescribeVpcs", "", 1, "POST, GET", RS_LIST },
+	{ "GET", "/v1/vpcs/vpc-bp15zckdt37pq72zvw3ab1c", "DescribeVpcs", "vpc-bp15zckdt37pq72zvw3ab1c", 1,
+	  "GET, PATCH, DELETE", RS_ITEM },
+	{ "PATCH", "/v1/vpcs/vpc-1", "ModifyVpcAttribute", "vpc-1", 1, "GET, PATCH, DELETE", RS_PLAIN },
+	{ "DELETE", "/v1/vpcs/vpc-1", "DeleteVpc", "vpc-1", 1, "GET, PATCH, DELETE", RS_PLAIN },
+	{ "POST", "/v1/vswitches", "CreateVSwitch", "", 1, "POST, GET", RS_CREATE },
+	{ "GET", "/v1/vswitches", "DescribeVSwitches", "", 1, "POST, GET", RS_LIST },
+	{ "GET", "/v1/vswitches/vsw-1", "DescribeVSwitches", "vsw-1", 1, "GET, PATCH, DELETE", RS_ITEM },
+	{ "PATCH", "/v1/vswitches/vsw-1", "ModifyVSwitchAttribute", "vsw-1", 1, "GET, PATCH, DELETE", RS_PLAIN },
+	{ "DELETE", "/v1/vswitches/vsw-1", "DeleteVSwitch", "vsw-1", 1, "GET, PATCH, DELETE", RS_PLAIN },
+	{ "GET", "/v1/regions", "DescribeRegions", "", 1, "GET", RS_LIST },
+	{ "GET", "/v1/zones", "DescribeZones", "", 1, "GET", RS_LIST },
+	/* {id} characters: letters, digits, '-', '_', '.' */
+	{ "GET", "/v1/vpcs/A_b.9-z", "DescribeVpcs", "A_b.9-z", 1, "GET, PATCH, DELETE", RS_ITEM },
+	/* a trailing slash is tolerated */
+	{ "GET", "/v1/vpcs/", "DescribeVpcs", "", 1, "POST, GET", RS_LIST },
+	{ "DELETE", "/v1/vpcs/vpc-1/", "DeleteVpc", "vpc-1", 1, "GET, PATCH, DELETE", RS_PLAIN },
+	/* known path, other method: 405 with Allow */
+	{ "PUT", "/v1/vpcs", NULL, "", 1, "POST, GET", RS_PLAIN },
+	{ "DELETE", "/v1/vpcs", NULL, "", 1, "POST, GET", RS_PLAIN },
+	{ "POST", "/v1/vpcs/vpc-1", NULL, "", 1, "GET, PATCH, DELETE", RS_PLAIN },
+	{ "PUT", "/v1/vswitches/vsw-1", NULL, "", 1, "GET, PATCH, DELETE", RS_PLAIN },
+	{ "POST", "/v1/regions", NULL, "", 1, "GET", RS_PLAIN },
+	{ "HEAD", "/v1/zones/", NULL, "", 1, "GET", RS_PLAIN },
+	{ "get", "/v1/vpcs", NULL, "", 1, "POST, GET", RS_PLAIN },	/* methods are case-sensitive */
+	{ "", "/v1/vpcs", NULL, "", 1, "POST, GET", RS_PLAIN },
+	/* unknown paths: 404 */
+	{ "GET", "/", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/nothing", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpcsx", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpc", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/V1/VPCS", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "v1/vpcs", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpcs//", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "//v1/vpcs", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpcs/vpc-1//", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpcs/vpc-1/extra", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpcs/vpc%201", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpcs/vpc 1", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpcs/vpc-1?x=1", NULL, "", 0, "", RS_PLAIN },	/* callers strip the query */
+	{ "GET", "/v1/regions/cn-hangzhou", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpcs/vpc-1/vswitches", NULL, "", 0, "", RS_PLAIN },
+};
+
+START_TEST(test_match)
+{
+	char id[128] = "", allow[128] = "junk";
+	int known = -1;
+	const struct rest_route *r = rest_match(match_tests[_i].method, match_tests[_i].path, id,
+						sizeof(id), &known, allow, sizeof(allow));
+
+	ck_assert_int_eq(known, match_tests[_i].path_known);
+	ck_assert_str_eq(allow, match_tests[_i].allow);
+	if (match_tests[_i].action == NULL) {
+		ck_assert_msg(r == NULL, "%s %s matched %s", match_tests[_i].method, match_tests[_i].path,
+			      r ? r->action : "");
+		return;
+	}
+	ck_assert_msg(r != NULL, "%s %s: no route", match_tests[_i].method, match_tests[_i].path);
+	ck_assert_str_eq(r->action, match_tests[_i].action);
+	ck_assert_str_eq(r->method, match_tests[_i].method);
+	ck_assert_int_eq(r->shape, match_tests[_i].shape);
+	if (r->id_param)
+		ck_assert_str_eq(id, match_tests[_i].id);
+}
+END_TEST
+
+/*
+ * A route without {id} leaves nothing stale in id.  rest_match() copies its local
+ * scratch buffer into id for every match, also when the pattern had no {id} and the
+ * buffer was never written: the copy reads uninitialized stack memory (and may read
+ * past the 128-byte buffer).  Dirty the stack first so the garbage is visible.
+ */
+static __attribute__((noinline)) void dirty_stack(void)
+{
+	volatile char junk[8192];
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = 'Z';
+}
+
+static __attribute__((noinline)) const struct rest_route *match_after_dirty(const char *method,
+									    const char *path, char *id,
+									    size_t size)
+{
+	char allow[128];
+	int known;
+
+	return rest_match(method, path, id, size, &known, allow, sizeof(allow));
+}
+
+static const char *const no_id_paths[][2] = {
+	{ "POST", "/v1/vpcs" },
+	{ "GET", "/v1/vswitches" },
+	{ "GET", "/v1/regions" },
+	{ "GET", "/v1/zones" },
+};
+
+START_TEST(test_match_no_id_leaves_id_empty)
+{
+	char id[128] = "";
+	const struct rest_route *r;
+
+	dirty_stack();
+	r = match_after_dirty(no_id_paths[_i][0], no_id_paths[_i][1], id, sizeof(id));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_ptr_null(r->id_param);
+	ck_assert_msg(id[0] == '\0', "%s %s: id = \"%.16s...\" (%zu bytes of stack garbage)",
+		      no_id_paths[_i][0], no_id_paths[_i][1], id, strlen(id));
+}
+END_TEST
+
+START_TEST(test_match_long_id)
+{
+	char path[300], id[128], allow[64];
+	int known;
+
+	/* 127 ID characters fit the capture, 128 do not */
+	strcpy(path, "/v1/vpcs/");
+	memset(path + 9, 'a', 127);
+	path[9 + 127] = '\0';
+	ck_assert_ptr_nonnull(rest_match("GET", path, id, sizeof(id), &known, allow, sizeof(allow)));
+	ck_assert_uint_eq(strlen(id), 127);
+	strcat(path, "a");
+	ck_assert_ptr_null(rest_match("GET", path, id, sizeof(id), &known, allow, sizeof(allow)));
+	ck_assert_int_eq(known, 0);
+}
+END_TEST
+
+START_TEST(test_match_small_buffers)
+{
+	char id[8], allow[6];
+	int known;
+
+	/* Allow is cut to the buffer, never overrun */
+	ck_assert_ptr_null(rest_match("PUT", "/v1/vpcs/vpc-1", id, sizeof(id), &known, allow, sizeof(allow)));
+	ck_assert_int_eq(known, 1);
+	ck_assert_str_eq(allow, "GET, ");
+	/* no Allow buffer at all */
+	ck_assert_ptr_null(rest_match("PUT", "/v1/vpcs", id, sizeof(id), &known, NULL, 0));
+	ck_assert_int_eq(known, 1);
+}
+END_TEST
+
+/* Every route names an action of the table, and its {id} parameter is declared there. */
+START_TEST(test_routes_resolve)
+{
+	const struct rest_route *r = &rest_routes[_i];
+	const struct action *a = action_find(r->version, r->action);
+	bool has_id = strstr(r->pattern, "{id}") != NULL, declared = false;
+
+	ck_assert_msg(a != NULL, "%s %s: action %s", r->method, r->pattern, r->action);
+	ck_assert(has_id == (r->id_param != NULL));
+	for (const struct param_spec *p = a->params; r->id_param && p && p->name; p++)
+		declared |= strcmp(p->name, r->id_param) == 0;
+	ck_assert(declared || r->id_param == NULL);
+	if (r->shape == RS_LIST || r->shape == RS_ITEM)
+		ck_assert(r->list_outer && r->list_inner);
+	if (r->shape == RS_ITEM)
+		ck_assert_int_ne(vl_code_http_status(r->not_found), 200);
+}
+END_TEST
+
+static int route_count(void)
+{
+	int n = 0;
+
+	while (rest_routes[n].method)
+		n++;
+	return n;
+}
+
+/* ---- rest_body_to_params ---- */
+
+/* Joins a list as "name=value|name=value". */
+static void render(const struct kvlist *list, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < list->len && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s=%s", i ? "|" : "",
+					list->items[i].name, list->items[i].value);
+}
+
+static const struct {
+	const char *body;
+	const char *params;	/* rendered; NULL: refused */
+	const char *message;	/* refusal message prefix */
+} body_tests[] = {
+	{ "", "", NULL },
+	{ "{}", "", NULL },
+	{ "{\"VpcName\":\"web\",\"CidrBlock\":\"10.0.0.0/8\"}", "VpcName=web|CidrBlock=10.0.0.0/8", NULL },
+	{ "{\"Tag\":[{\"Key\":\"env\",\"Value\":\"prod\"},{\"Key\":\"team\"}]}",
+	  "Tag.1.Key=env|Tag.1.Value=prod|Tag.2.Key=team", NULL },
+	{ "{\"PageSize\":20,\"PageNumber\":-1}", "PageSize=20|PageNumber=-1", NULL },
+	{ "{\"DryRun\":true,\"EnableIpv6\":false}", "DryRun=true|EnableIpv6=false", NULL },
+	{ "{\"Ratio\":1.5}", "Ratio=1.5", NULL },
+	{ "{\"Big\":9223372036854775807}", "Big=9223372036854775807", NULL },
+	{ "{\"A\":{\"B\":{\"C\":\"d\"}}}", "A.B.C=d", NULL },
+	{ "{\"L\":[\"a\",\"b\",[\"c\"]]}", "L.1=a|L.2=b|L.3.1=c", NULL },
+	{ "{\"N\":null,\"S\":\"\"}", "S=", NULL },
+	{ "{\"E\":[],\"O\":{}}", "", NULL },
+	{ "{\"X\":\"1\",\"X\":\"2\"}", "X=2", NULL },	/* duplicate key: jansson keeps the last */
+	{ "{\"U\":\"\\u4e2d\"}", "U=\xe4\xb8\xad", NULL },
+	{ "  {\"A\":1}  ", "A=1", NULL },
+	/* refusals */
+	{ "[1,2]", NULL, "The request body must be a JSON object." },
+	{ "[]", NULL, "The request body must be a JSON object." },
+	{ "\"text\"", NULL, "The request body is not valid JSON: " },
+	{ "42", NULL, "The request body is not valid JSON: " },
+	{ "null", NULL, "The request body is not valid JSON: " },
+	{ "{bad", NULL, "The request body is not valid JSON: " },
+	{ "{\"A\":1,}", NULL, "The request body is not valid JSON: " },
+	{ "{\"A\":1}{}", NULL, "The request body is not valid JSON: " },
+	{ "{\"A\":\"\\u0000\"}", NULL, "The request body is not valid JSON: " },
+	{ "{\"A\":\"\xff\"}", NULL, "The request body is not valid JSON: " },
+	{ " ", NULL, "The request body is not valid JSON: " },
+	{ "{\"A\":{\"B\":{\"C\":{\"D\":{\"E\":{\"F\":{\"G\":{\"H\":{\"I\":{\"J\":1}}}}}}}}}}", NULL,
+	  "The request body is nested too deeply." },
+	{ "{\"A\":[[[[[[[[[1]]]]]]]]]}", NULL, "The request body is nested too deeply." },
+	{ "{\"A\":{\"B\":{\"C\":{\"D\":{\"E\":{\"F\":{\"G\":{\"H\":1}}}}}}}}", "A.B.C.D.E.F.G.H=1", NULL },
+};
+
+START_TEST(test_body)
+{
+	struct kvlist params;
+	struct vl_err err;
+	char buf[512];
+	int rc;
+
+	kvlist_init(&params);
+	vl_err_clear(&err);
+	rc = rest_body_to_params(body_tests[_i].body, strlen(body_tests[_i].body),
+				 action_find(V_VPC, "CreateVpc"), &params, &err);
+	if (body_tests[_i].params) {
+		ck_assert_msg(rc == 0, "%s refused: %s", body_tests[_i].body, vl_err_message(&err));
+		render(&params, buf, sizeof(buf));
+		ck_assert_str_eq(buf, body_tests[_i].params);
+	} else {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_str_eq(vl_err_code(&err), "InvalidParameter");
+		ck_assert_int_eq(vl_code_http_status(err.code), 400);
+		ck_assert_msg(strncmp(vl_err_message(&err), body_tests[_i].message,
+				      strlen(body_tests[_i].message)) == 0, "message: %s", vl_err_message(&err));
+	}
+	kvlist_free(&params);
+}
+END_TEST
+
+START_TEST(test_body_length_bounds)
+{
+	static const char body[] = "{\"A\":1}garbage";
+	struct kvlist params;
+	struct vl_err err;
+
+	/* only len bytes are read; no NUL terminator needed */
+	kvlist_init(&params);
+	ck_assert_int_eq(rest_body_to_params(body, 7, NULL, &params, &err), 0);
+	ck_assert_str_eq(kvlist_get(&params, "A"), "1");
+	ck_assert_int_eq(rest_body_to_params(body, sizeof(body) - 1, NULL, &params, &err), -1);
+	ck_assert_int_eq(rest_body_to_params(NULL, 10, NULL, &params, &err), 0);
+	kvlist_free(&params);
+}
+END_TEST
+
+START_TEST(test_body_overrides_query)
+{
+	struct kvlist params;
+	struct vl_err err;
+	static const char body[] = "{\"VpcName\":\"from-body\"}";
+
+	/* the body wins over a query parameter of the same name (lookups take the last) */
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_add_str(&params, "VpcName", "from-query"), 0);
+	ck_assert_int_eq(kvlist_add_str(&params, "RegionId", "cn-hangzhou"), 0);
+	ck_assert_int_eq(rest_body_to_params(body, strlen(body), NULL, &params, &err), 0);
+	ck_assert_str_eq(kvlist_get(&params, "VpcName"), "from-body");
+	ck_assert_str_eq(kvlist_get(&params, "RegionId"), "cn-hangzhou");
+	kvlist_free(&params);
+}
+END_TEST
+
+/* JSON-typed parameters (IkeConfig) stay JSON text; a local action declares one. */
+static int noop_handler(struct action_ctx *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static const struct param_spec json_params[] = {
+	{ "IkeConfig", PT_JSON, 0, NULL, 0, 0, NULL, NULL },
+	{ NULL, PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+};
+
+static const struct action json_action = {
+	"LocalJson", "2017-09-12", noop_handler, 0, json_params, NULL,
+};
+
+/* A body cannot expand into an unbounded number of parameters. */
+static char *array_body(int values)
+{
+	char *body = malloc((size_t)values * 4 + 16), *p = body;
+
+	ck_assert_ptr_nonnull(body);
+	p += sprintf(p, "{\"L\":[");
+	for (int i = 0; i < values; i++)
+		p += sprintf(p, i ? ",%d" : "%d", i % 10);
+	strcpy(p, "]}");
+	return body;
+}
+
+START_TEST(test_body_value_limit)
+{
+	struct kvlist params;
+	struct vl_err err;
+	char *body = array_body(1000);
+
+	kvlist_init(&params);
+	ck_assert_int_eq(rest_body_to_params(body, strlen(body), NULL, &params, &err), 0);
+	ck_assert_str_eq(kvlist_get(&params, "L.1000"), "9");
+	kvlist_free(&params);
+	free(body);
+
+	body = array_body(5000);
+	ck_assert_int_eq(rest_body_to_params(body, strlen(body), NULL, &params, &err), -1);
+	ck_assert_str_eq(vl_err_code(&err), "InvalidParameter");
+	ck_assert_int_eq(vl_code_http_status(err.code), 400);
+	ck_assert_str_eq(vl_err_message(&err), "The request has more than 1000 parameters.");
+	kvlist_free(&params);
+	free(body);
+}
+END_TEST
+
+START_TEST(test_body_json_param)
+{
+	static const char body[] =
+		"{\"IkeConfig\":{\"IkeVersion\":\"ikev2\",\"IkeLifetime\":86400},\"Other\":{\"K\":\"v\"}}";
+	struct action_ctx ctx;
+	struct kvlist params;
+	struct vl_err err;
+	json_t *doc;
+
+	kvlist_init(&params);
+	ck_assert_int_eq(rest_body_to_params(body, strlen(body), &json_action, &params, &err), 0);
+	ck_assert_str_eq(kvlist_get(&params, "Other.K"), "v");	/* not declared JSON: flattened */
+	ck_assert_ptr_null(kvlist_get(&params, "IkeConfig.IkeVersion"));
+	doc = json_loads(kvlist_get(&params, "IkeConfig"), 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "IkeVersion")), "ikev2");
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "IkeLifetime")), 86400);
+	json_decref(doc);
+	/* and it passes validation as JSON */
+	memset(&ctx, 0, sizeof(ctx));
+	ck_assert_int_eq(action_validate(&json_action, &params, &ctx, &err), 0);
+	kvlist_free(&params);
+}
+END_TEST
+
+/* ---- body → validation, end to end ---- */
+
+static const struct {
+	const char *action, *body;
+	const char *code;	/* NULL: accepted */
+} body_validate_tests[] = {
+	{ "CreateVpc", "{\"RegionId\":\"cn-hangzhou\",\"CidrBlock\":\"10.0.0.0/8\",\"DryRun\":true}", NULL },
+	{ "CreateVpc", "{\"RegionId\":\"cn-hangzhou\",\"Tag\":[{\"Key\":\"a\",\"Value\":\"b\"}]}", NULL },
+	{ "CreateVpc", "{\"RegionId\":\"cn-hangzhou\",\"Tag\":[{\"Value\":\"b\"}]}", "MissingTag.1.Key" },
+	{ "CreateVpc", "{\"CidrBlock\":\"10.0.0.0/8\"}", "MissingRegionId" },
+	{ "CreateVpc", "{\"RegionId\":\"cn-hangzhou\",\"DryRun\":1}", "InvalidDryRun" },
+	{ "DescribeVpcs", "{\"RegionId\":\"cn-hangzhou\",\"PageSize\":50}", NULL },
+	{ "DescribeVpcs", "{\"RegionId\":\"cn-hangzhou\",\"PageSize\":51}", "InvalidPageSize" },
+	{ "DescribeVpcs", "{\"RegionId\":\"cn-hangzhou\",\"PageSize\":1.5}", "InvalidPageSize" },
+	{ "DescribeVpcs", "{\"RegionId\":\"cn-hangzhou\",\"IsDefault\":false}", NULL },
+	{ "CreateVSwitch", "{\"RegionId\":\"cn-hangzhou\",\"VpcId\":\"vpc-1\",\"ZoneId\":\"cn-hangzhou-h\"}",
+	  "MissingCidrBlock" },
+};
+
+START_TEST(test_body_validate)
+{
+	const struct action *a = action_find(V_VPC, body_validate_tests[_i].action);
+	const char *body = body_validate_tests[_i].body;
+	struct action_ctx ctx;
+	struct kvlist params;
+	struct vl_err err;
+	int rc;
+
+	ck_assert_ptr_nonnull(a);
+	memset(&ctx, 0, sizeof(ctx));
+	kvlist_init(&params);
+	ck_assert_int_eq(rest_body_to_params(body, strlen(body), a, &params, &err), 0);
+	rc = action_validate(a, &params, &ctx, &err);
+	if (body_validate_tests[_i].code == NULL) {
+		ck_assert_msg(rc == 0, "%s refused: %s", body, vl_err_code(&err));
+	} else {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_str_eq(vl_err_code(&err), body_validate_tests[_i].code);
+		ck_assert_int_eq(vl_code_http_status(err.code), 400);
+	}
+	kvlist_free(&params);
+}
+END_TEST
+
+Suite *rest_suite_create(void)
+{
+	Suite *s = suite_create("rest");
+	TCase *tc = tcase_create("match");
+
+	tcase_add_loop_test(tc, test_match, 0, countof(match_tests));
+	tcase_add_loop_test(tc, test_match_no_id_leaves_id_empty, 0, countof(no_id_paths));
+	tcase_add_test(tc, test_match_long_id);
+	tcase_add_test(tc, test_match_small_buffers);
+	tcase_add_loop_test(tc, test_routes_resolve, 0, route_count());
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("body");
+	tcase_add_loop_test(tc, test_body, 0, countof(body_tests));
+	tcase_add_test(tc, test_body_length_bounds);
+	tcase_add_test(tc, test_body_overrides_query);
+	tcase_add_test(tc, test_body_value_limit);
+	tcase_add_test(tc, test_body_json_param);
+	tcase_add_loop_test(tc, test_body_validate, 0, countof(body_validate_tests));
+	suite_add_tcase(s, tc);
+	return s;
+}
