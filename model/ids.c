@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+/* Kernel randomness, for resource IDs: they must not repeat across restarts. */
 static void random_bytes(void *buf, size_t len)
 {
 	size_t got = 0;
@@ -32,11 +33,30 @@ void ids_new(char *buf, size_t size, const char *prefix, const char *region_code
 	snprintf(buf, size, "%s-%s%s", prefix, region_code ? region_code : "", tail);
 }
 
+/*
+ * Request IDs only need to be unique, not secret: a per-thread xorshift generator seeded
+ * from the kernel once spares a system call per request.
+ */
+static uint64_t next_request_random(void)
+{
+	static __thread uint64_t state;
+
+	if (state == 0)
+		while (state == 0)
+			random_bytes(&state, sizeof(state));
+	state ^= state << 13;
+	state ^= state >> 7;
+	state ^= state << 17;
+	return state;
+}
+
 void ids_request_id(char *buf, size_t size)
 {
 	uint8_t b[16];
+	uint64_t hi = next_request_random(), lo = next_request_random();
 
-	random_bytes(b, sizeof(b));
+	memcpy(b, &hi, 8);
+	memcpy(b + 8, &lo, 8);
 	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
 	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
 	snprintf(buf, size,

@@ -142,3 +142,39 @@ void model_default_resource_group(const char *account, char *buf, unsigned long 
 	tail[11] = '\0';
 	snprintf(buf, size, "rg-acfm%s", tail);
 }
+
+int model_usage_get(struct model_ctx *m, const char *kind, const char *scope, int64_t *used)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, "SELECT used FROM usage WHERE account=? AND kind=? AND scope=?",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, m->account);
+	stmt_bind_text(stmt, 2, kind);
+	stmt_bind_text(stmt, 3, scope);
+	r = stmt_step(stmt);
+	*used = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
+	stmt_release(stmt);
+	return r == STORE_FAILED ? -1 : 0;
+}
+
+int model_usage_add(struct model_ctx *m, const char *kind, const char *scope, int64_t delta)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  "INSERT INTO usage(account, kind, scope, used) VALUES (?1, ?2, ?3, ?4)"
+			  " ON CONFLICT(account, kind, scope) DO UPDATE SET used = used + ?4",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, m->account);
+	stmt_bind_text(stmt, 2, kind);
+	stmt_bind_text(stmt, 3, scope);
+	stmt_bind_int64(stmt, 4, delta);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : -1;
+}

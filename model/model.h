@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "errors.h"
 #include "store.h"
 
@@ -66,6 +68,38 @@ int64_t model_owner_id(const char *account);
 
 /* The account's default resource group ID (rg-acfm…), stable per account.  buf: 32 bytes. */
 void model_default_resource_group(const char *account, char *buf, unsigned long size);
+
+/* Reads how many resources of kind the account uses in scope (0 when none).  0 or -1. */
+int model_usage_get(struct model_ctx *m, const char *kind, const char *scope, int64_t *used);
+
+/* Adds delta to the account's usage of kind in scope.  Returns 0 or -1. */
+int model_usage_add(struct model_ctx *m, const char *kind, const char *scope, int64_t delta);
+
+/*
+ * Answer building without jansson's per-call checks: keys are literals and stored text is
+ * valid UTF-8 (every parameter is checked on the way in).  These run for every item of
+ * every list answer.
+ */
+static inline void json_put_str(json_t *obj, const char *key, const char *value)
+{
+	json_object_set_new_nocheck(obj, key, json_string_nocheck(value));
+}
+static inline void json_put_int(json_t *obj, const char *key, int64_t value)
+{
+	json_object_set_new_nocheck(obj, key, json_integer((json_int_t)value));
+}
+static inline void json_put_bool(json_t *obj, const char *key, bool value)
+{
+	json_object_set_new_nocheck(obj, key, json_boolean(value));
+}
+/* {"inner": []} or {"inner": [one]} wrapper lists of the XML-derived answer shape */
+static inline void json_put_wrapped(json_t *obj, const char *key, const char *inner, json_t *list)
+{
+	json_t *wrapper = json_object();
+
+	json_object_set_new_nocheck(wrapper, inner, list ? list : json_array());
+	json_object_set_new_nocheck(obj, key, wrapper);
+}
 
 /* Reports a store failure as InternalError (logged detail stays out of the answer). */
 int model_store_error(struct model_ctx *m, struct vl_err *err);

@@ -1,6 +1,7 @@
 /* SQLite backend of the store: WAL, foreign keys, a per-connection statement cache. */
 #include "store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,11 +148,24 @@ static void sq_release(struct store_stmt *stmt)
 	free(stmt);
 }
 
+/*
+ * Single statements (BEGIN, COMMIT, SAVEPOINT …) go through the statement cache: they run
+ * on every request, and compiling them each time costs more than running them.
+ */
 static int sq_exec(struct store *base, const char *sql)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
 
-	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	if (strchr(sql, ';') != NULL)
+		return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	if (sq_prepare(base, sql, &stmt) < 0)
+		return -1;
+	while ((r = sq_step(stmt)) == STORE_ROW)
+		;
+	sq_release(stmt);
+	return r == STORE_DONE ? 0 : -1;
 }
 
 static const char *sq_errmsg(struct store *base)
@@ -172,6 +186,12 @@ static void sq_close(struct store *base)
 	free(st);
 }
 
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+}
+
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.prepare = sq_prepare,
@@ -188,16 +208,29 @@ static const struct store_ops sqlite_ops = {
 	.close = sq_close,
 };
 
+/*
+ * Process-wide SQLite settings, once: connections are never shared between threads at the
+ * same time (NOMUTEX per connection), and the allocator's statistics are off because they
+ * take a global mutex on every allocation, which serialises concurrent readers.
+ */
+static void configure_sqlite_once(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, configure_sqlite);
+}
+
 int store_open_sqlite(const char *path, bool read_only, struct store **out, struct vl_err *err)
 {
 	struct sqlite_store *st = calloc(1, sizeof(*st));
 	int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 
+	configure_sqlite_once();
 	if (st == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, "out of memory");
 	st->base.ops = &sqlite_ops;
 	flags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, flags, "unix-excl") != SQLITE_OK) {
 		vl_err_set(err, VL_INTERNAL_ERROR, "cannot open database %s: %s", path,
 			   st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;

@@ -93,12 +93,16 @@ json_t *tag_to_json(struct model_ctx *m, const char *resource_id)
 		return NULL;
 	}
 	stmt_bind_text(stmt, 1, resource_id);
-	while (stmt_step(stmt) == STORE_ROW)
-		json_array_append_new(list, json_pack("{s:s, s:s}", "Key", stmt_text(stmt, 0),
-						      "Value", stmt_text(stmt, 1)));
+	while (stmt_step(stmt) == STORE_ROW) {
+		json_t *tag = json_object();
+
+		json_put_str(tag, "Key", stmt_text(stmt, 0));
+		json_put_str(tag, "Value", stmt_text(stmt, 1));
+		json_array_append_new(list, tag);
+	}
 	stmt_release(stmt);
 	wrapper = json_object();
-	json_object_set_new(wrapper, "Tag", list);
+	json_object_set_new_nocheck(wrapper, "Tag", list);
 	return wrapper;
 }
 

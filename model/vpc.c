@@ -110,8 +110,7 @@ int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct v
 	if (check_resource_group(m, args->resource_group_id, out->resource_group_id,
 				 sizeof(out->resource_group_id), err) < 0)
 		return -1;
-	if (count_where(m, "SELECT COUNT(*) FROM vpcs WHERE account=? AND region=?", m->account,
-			m->region, &count) < 0)
+	if (model_usage_get(m, "vpc", m->region, &count) < 0)
 		return model_store_error(m, err);
 	if (count >= m->cfg->quotas.vpcs_per_region)
 		return vl_err_set(err, VL_QUOTA_EXCEEDED_VPC, NULL);
@@ -146,6 +145,8 @@ int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct v
 		return model_store_error(m, err);
 	}
 	stmt_release(stmt);
+	if (model_usage_add(m, "vpc", m->region, 1) < 0)
+		return model_store_error(m, err);
 	if (tag_attach(m, "VPC", out->vpc_id, &args->tags, err) < 0)
 		return -1;
 	if (lifecycle_schedule(m, "vpc", out->vpc_id, "Pending", "Available", -1, err) < 0)
@@ -309,9 +310,14 @@ static json_t *vswitch_ids_json(struct model_ctx *m, const char *vpc_id)
 	}
 	stmt_bind_text(stmt, 1, vpc_id);
 	while (stmt_step(stmt) == STORE_ROW)
-		json_array_append_new(list, json_string(stmt_text(stmt, 0)));
+		json_array_append_new(list, json_string_nocheck(stmt_text(stmt, 0)));
 	stmt_release(stmt);
-	return json_pack("{s:o}", "VSwitchId", list);
+	{
+		json_t *wrapper = json_object();
+
+		json_object_set_new_nocheck(wrapper, "VSwitchId", list);
+		return wrapper;
+	}
 }
 
 json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v)
@@ -319,6 +325,7 @@ json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v)
 	char created[32];
 	json_t *tags = tag_to_json(m, v->vpc_id);
 	json_t *vswitches = vswitch_ids_json(m, v->vpc_id);
+	json_t *item, *route_tables;
 
 	if (tags == NULL || vswitches == NULL) {
 		json_decref(tags);
@@ -326,24 +333,36 @@ json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v)
 		return NULL;
 	}
 	model_format_time(v->created_ms, created, sizeof(created));
-	return json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s, s:b,"
-		" s:o, s:{s:[s]}, s:{s:[]}, s:{s:[]}, s:{s:[]}, s:{s:[]}, s:o,"
-		" s:s, s:s, s:s, s:s}",
-		"VpcId", v->vpc_id, "RegionId", v->region, "Status", v->status, "VpcName", v->name,
-		"Description", v->description, "CreationTime", created, "CidrBlock", v->cidr_block,
-		"Ipv6CidrBlock", "", "VRouterId", v->vrouter_id, "IsDefault", v->is_default,
-		"OwnerId", (json_int_t)model_owner_id(m->account), "ResourceGroupId",
-		v->resource_group_id, "NetworkAclNum", "0", "EnabledIpv6", 0,
-		"VSwitchIds", vswitches,
-		"RouterTableIds", "RouterTableIds", v->route_table_id,
-		"NatGatewayIds", "NatGatewayIds",
-		"UserCidrs", "UserCidr",
-		"SecondaryCidrBlocks", "SecondaryCidrBlock",
-		"Ipv6CidrBlocks", "Ipv6CidrBlock",
-		"Tags", tags,
-		"DhcpOptionsSetId", "", "DhcpOptionsSetStatus", "", "DnsHostnameStatus", "DISABLED",
-		"CenStatus", "");
+	item = json_object();
+	json_put_str(item, "VpcId", v->vpc_id);
+	json_put_str(item, "RegionId", v->region);
+	json_put_str(item, "Status", v->status);
+	json_put_str(item, "VpcName", v->name);
+	json_put_str(item, "Description", v->description);
+	json_put_str(item, "CreationTime", created);
+	json_put_str(item, "CidrBlock", v->cidr_block);
+	json_put_str(item, "Ipv6CidrBlock", "");
+	json_put_str(item, "VRouterId", v->vrouter_id);
+	json_put_bool(item, "IsDefault", v->is_default);
+	json_put_int(item, "OwnerId", model_owner_id(m->account));
+	json_put_str(item, "ResourceGroupId", v->resource_group_id);
+	json_put_str(item, "NetworkAclNum", "0");
+	json_put_bool(item, "EnabledIpv6", false);
+	json_object_set_new_nocheck(item, "VSwitchIds", vswitches);
+	route_tables = json_array();
+	json_array_append_new(route_tables, json_string_nocheck(v->route_table_id));
+	/* the inner key repeats the outer one here, unlike VSwitchIds (cloud's shape) */
+	json_put_wrapped(item, "RouterTableIds", "RouterTableIds", route_tables);
+	json_put_wrapped(item, "NatGatewayIds", "NatGatewayIds", NULL);
+	json_put_wrapped(item, "UserCidrs", "UserCidr", NULL);
+	json_put_wrapped(item, "SecondaryCidrBlocks", "SecondaryCidrBlock", NULL);
+	json_put_wrapped(item, "Ipv6CidrBlocks", "Ipv6CidrBlock", NULL);
+	json_object_set_new_nocheck(item, "Tags", tags);
+	json_put_str(item, "DhcpOptionsSetId", "");
+	json_put_str(item, "DhcpOptionsSetStatus", "");
+	json_put_str(item, "DnsHostnameStatus", "DISABLED");
+	json_put_str(item, "CenStatus", "");
+	return item;
 }
 
 static int update_text(struct model_ctx *m, const char *sql, const char *value, const char *id,
@@ -423,11 +442,13 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)
 		return -1;
 	if (lifecycle_busy(m, "vpc", v.vpc_id))
 		return vl_err_set(err, VL_INCORRECT_VPC_STATUS, NULL);
-	if (count_where(m, "SELECT COUNT(*) FROM vswitches WHERE vpc_id=?", v.vpc_id, NULL, &count) < 0)
+	if (count_where(m, "SELECT COUNT(*) FROM (SELECT 1 FROM vswitches WHERE vpc_id=? LIMIT 1)",
+			v.vpc_id, NULL, &count) < 0)
 		return model_store_error(m, err);
 	if (count > 0)
 		return vl_err_set(err, VL_DEPENDENCY_VIOLATION_VSWITCH, NULL);
-	if (tag_detach_all(m, v.vpc_id) < 0 || lifecycle_cancel(m, "vpc", v.vpc_id) < 0)
+	if (tag_detach_all(m, v.vpc_id) < 0 || lifecycle_cancel(m, "vpc", v.vpc_id) < 0 ||
+	    model_usage_add(m, "vpc", m->region, -1) < 0)
 		return model_store_error(m, err);
 	if (store_prepare(m->store, "DELETE FROM vpcs WHERE vpc_id=?", &stmt) < 0)
 		return model_store_error(m, err);

@@ -37,12 +37,25 @@ static void row_to_vswitch(struct store_stmt *stmt, struct vswitch *s)
 	copy(s->route_table_id, sizeof(s->route_table_id), stmt_text(stmt, 11));
 }
 
-/* CIDR rules: syntax, mask 16-29, inside the VPC, no overlap with a sibling. */
+/* The address range of a CIDR as [first, last]. */
+static void cidr_range(const struct cidr *c, int64_t *first, int64_t *last)
+{
+	*first = c->addr;
+	*last = (int64_t)c->addr + (int64_t)cidr_size(c) - 1;
+}
+
+/*
+ * CIDR rules: syntax, mask 16-29, inside the VPC, no overlap with a sibling.  Siblings never
+ * overlap each other, so the only candidate is the one starting last at or before our last
+ * address: one index lookup however many siblings exist.
+ */
 static int check_vswitch_cidr(struct model_ctx *m, const struct vpc *vpc, const char *text,
 			      struct cidr *out, struct vl_err *err)
 {
 	struct store_stmt *stmt = NULL;
 	struct cidr vpc_cidr;
+	int64_t first, last;
+	enum store_step_result r;
 	int rc = 0;
 
 	if (!cidr_parse(text, out))
@@ -51,31 +64,19 @@ static int check_vswitch_cidr(struct model_ctx *m, const struct vpc *vpc, const 
 		return vl_err_set(err, VL_INVALID_CIDR_BLOCK_MASK_LENGTH, NULL);
 	if (!cidr_parse(vpc->cidr_block, &vpc_cidr) || !cidr_contains(&vpc_cidr, out))
 		return vl_err_set(err, VL_INVALID_CIDR_NOT_IN_VPC, NULL);
-	if (store_prepare(m->store, "SELECT cidr_block FROM vswitches WHERE vpc_id=?", &stmt) < 0)
+	cidr_range(out, &first, &last);
+	if (store_prepare(m->store,
+			  "SELECT cidr_last FROM vswitches WHERE vpc_id=? AND cidr_first<=?"
+			  " ORDER BY cidr_first DESC LIMIT 1",
+			  &stmt) < 0)
 		return model_store_error(m, err);
 	stmt_bind_text(stmt, 1, vpc->vpc_id);
-	while (rc == 0 && stmt_step(stmt) == STORE_ROW) {
-		struct cidr sibling;
-
-		if (cidr_parse(stmt_text(stmt, 0), &sibling) && cidr_overlaps(&sibling, out))
-			rc = vl_err_set(err, VL_INVALID_CIDR_BLOCK_OVERLAPPED, NULL);
-	}
-	stmt_release(stmt);
-	return rc;
-}
-
-static int count_in_vpc(struct model_ctx *m, const char *vpc_id, int64_t *count)
-{
-	struct store_stmt *stmt = NULL;
-	int rc = -1;
-
-	if (store_prepare(m->store, "SELECT COUNT(*) FROM vswitches WHERE vpc_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, vpc_id);
-	if (stmt_step(stmt) == STORE_ROW) {
-		*count = stmt_int64(stmt, 0);
-		rc = 0;
-	}
+	stmt_bind_int64(stmt, 2, last);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW && stmt_int64(stmt, 0) >= first)
+		rc = vl_err_set(err, VL_INVALID_CIDR_BLOCK_OVERLAPPED, NULL);
+	else if (r == STORE_FAILED)
+		rc = model_store_error(m, err);
 	stmt_release(stmt);
 	return rc;
 }
@@ -87,7 +88,7 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 	struct store_stmt *stmt = NULL;
 	struct vpc vpc;
 	struct cidr cidr;
-	int64_t count = 0;
+	int64_t count = 0, first, last;
 
 	memset(out, 0, sizeof(*out));
 	if (vpc_get(m, args->vpc_id, &vpc, err) < 0)
@@ -104,7 +105,7 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 		return vl_err_set(err, VL_INCORRECT_VPC_STATUS, NULL);
 	if (check_vswitch_cidr(m, &vpc, args->cidr_block, &cidr, err) < 0)
 		return -1;
-	if (count_in_vpc(m, vpc.vpc_id, &count) < 0)
+	if (model_usage_get(m, "vswitch", vpc.vpc_id, &count) < 0)
 		return model_store_error(m, err);
 	if (count >= m->cfg->quotas.vswitches_per_vpc)
 		return vl_err_set(err, VL_QUOTA_EXCEEDED_VSWITCH, NULL);
@@ -123,8 +124,8 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 
 	if (store_prepare(m->store,
 			  "INSERT INTO vswitches(vswitch_id, vpc_id, account, region, zone_id, name,"
-			  " description, cidr_block, status, resource_group_id, created_ms)"
-			  " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+			  " description, cidr_block, status, resource_group_id, created_ms, cidr_first,"
+			  " cidr_last) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			  &stmt) < 0)
 		return model_store_error(m, err);
 	stmt_bind_text(stmt, 1, out->vswitch_id);
@@ -138,11 +139,16 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 	stmt_bind_text(stmt, 9, out->status);
 	stmt_bind_text(stmt, 10, out->resource_group_id);
 	stmt_bind_int64(stmt, 11, out->created_ms);
+	cidr_range(&cidr, &first, &last);
+	stmt_bind_int64(stmt, 12, first);
+	stmt_bind_int64(stmt, 13, last);
 	if (stmt_step(stmt) != STORE_DONE) {
 		stmt_release(stmt);
 		return model_store_error(m, err);
 	}
 	stmt_release(stmt);
+	if (model_usage_add(m, "vswitch", vpc.vpc_id, 1) < 0)
+		return model_store_error(m, err);
 	if (tag_attach(m, "VSWITCH", out->vswitch_id, &args->tags, err) < 0)
 		return -1;
 	if (lifecycle_schedule(m, "vswitch", out->vswitch_id, "Pending", "Available", -1, err) < 0)
@@ -270,6 +276,7 @@ json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *s)
 	char created[32];
 	struct cidr cidr;
 	json_t *tags = tag_to_json(m, s->vswitch_id);
+	json_t *item, *route_table;
 	int64_t available = 0;
 
 	if (tags == NULL)
@@ -277,17 +284,29 @@ json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *s)
 	if (cidr_parse(s->cidr_block, &cidr))
 		available = (int64_t)cidr_size(&cidr) - VSWITCH_RESERVED_ADDRESSES;
 	model_format_time(s->created_ms, created, sizeof(created));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b, s:I, s:s,"
-			 " s:s, s:s, s:{s:s, s:s}, s:o}",
-			 "VSwitchId", s->vswitch_id, "VpcId", s->vpc_id, "Status", s->status,
-			 "CidrBlock", s->cidr_block, "ZoneId", s->zone_id, "VSwitchName", s->name,
-			 "Description", s->description, "AvailableIpAddressCount",
-			 (json_int_t)available, "CreationTime", created, "Ipv6CidrBlock", "",
-			 "IsDefault", s->is_default, "EnabledIpv6", 0, "OwnerId",
-			 (json_int_t)model_owner_id(m->account), "ResourceGroupId",
-			 s->resource_group_id, "NetworkAclId", "", "ShareType", "",
-			 "RouteTable", "RouteTableId", s->route_table_id, "RouteTableType", "System",
-			 "Tags", tags);
+	item = json_object();
+	json_put_str(item, "VSwitchId", s->vswitch_id);
+	json_put_str(item, "VpcId", s->vpc_id);
+	json_put_str(item, "Status", s->status);
+	json_put_str(item, "CidrBlock", s->cidr_block);
+	json_put_str(item, "ZoneId", s->zone_id);
+	json_put_str(item, "VSwitchName", s->name);
+	json_put_str(item, "Description", s->description);
+	json_put_int(item, "AvailableIpAddressCount", available);
+	json_put_str(item, "CreationTime", created);
+	json_put_str(item, "Ipv6CidrBlock", "");
+	json_put_bool(item, "IsDefault", s->is_default);
+	json_put_bool(item, "EnabledIpv6", false);
+	json_put_int(item, "OwnerId", model_owner_id(m->account));
+	json_put_str(item, "ResourceGroupId", s->resource_group_id);
+	json_put_str(item, "NetworkAclId", "");
+	json_put_str(item, "ShareType", "");
+	route_table = json_object();
+	json_put_str(route_table, "RouteTableId", s->route_table_id);
+	json_put_str(route_table, "RouteTableType", "System");
+	json_object_set_new_nocheck(item, "RouteTable", route_table);
+	json_object_set_new_nocheck(item, "Tags", tags);
+	return item;
 }
 
 static int update_text(struct model_ctx *m, const char *sql, const char *value, const char *id,
@@ -340,7 +359,8 @@ int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *e
 		return -1;
 	if (lifecycle_busy(m, "vswitch", s.vswitch_id))
 		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
-	if (tag_detach_all(m, s.vswitch_id) < 0 || lifecycle_cancel(m, "vswitch", s.vswitch_id) < 0)
+	if (tag_detach_all(m, s.vswitch_id) < 0 || lifecycle_cancel(m, "vswitch", s.vswitch_id) < 0 ||
+	    model_usage_add(m, "vswitch", s.vpc_id, -1) < 0)
 		return model_store_error(m, err);
 	if (store_prepare(m->store, "DELETE FROM vswitches WHERE vswitch_id=?", &stmt) < 0)
 		return model_store_error(m, err);

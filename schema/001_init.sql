@@ -26,13 +26,15 @@ CREATE TABLE vswitches (
 	name              TEXT NOT NULL DEFAULT '',
 	description       TEXT NOT NULL DEFAULT '',
 	cidr_block        TEXT NOT NULL,
+	cidr_first        INTEGER NOT NULL, -- first and last address, for overlap checks by index
+	cidr_last         INTEGER NOT NULL,
 	status            TEXT NOT NULL,
 	resource_group_id TEXT NOT NULL,
 	is_default        INTEGER NOT NULL DEFAULT 0,
 	created_ms        INTEGER NOT NULL
 );
 CREATE INDEX vswitches_scope ON vswitches(account, region);
-CREATE INDEX vswitches_vpc ON vswitches(vpc_id);
+CREATE INDEX vswitches_vpc_range ON vswitches(vpc_id, cidr_first);
 
 -- Tags of any resource; resource_type is the cloud's ResourceType (VPC, VSWITCH, ...).
 CREATE TABLE tags (
@@ -43,6 +45,16 @@ CREATE TABLE tags (
 	PRIMARY KEY (resource_id, tag_key)
 );
 CREATE INDEX tags_key ON tags(tag_key, tag_value);
+
+-- Quota usage counters, kept in the same transaction as the rows they count, so a quota
+-- check costs one lookup however many resources exist.  scope: a region or a parent ID.
+CREATE TABLE usage (
+	account TEXT NOT NULL,
+	kind    TEXT NOT NULL,
+	scope   TEXT NOT NULL,
+	used    INTEGER NOT NULL,
+	PRIMARY KEY (account, kind, scope)
+);
 
 -- ClientToken idempotency: the first successful answer is replayed for the same token.
 CREATE TABLE client_tokens (

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "ids.h"
+#include "json_out.h"
 #include "model.h"
 #include "server.h"
 
@@ -95,12 +96,12 @@ static void log_request(struct server *srv, const struct vl_request *req, const 
 	if (srv->log == NULL)
 		return;
 	model_format_time((int64_t)time(NULL) * 1000, when, sizeof(when));
-	line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:f}", "time", when, "request_id",
+	line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:I}", "time", when, "request_id",
 			 reply->request_id, "account", reply->account, "method", req->method, "path",
 			 req->path ? req->path : "", "action", reply->action, "status",
-			 reply->http_status, "code", reply->code, "latency_ms",
-			 (double)latency_us / 1000.0);
-	text = line ? json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+			 reply->http_status, "code", reply->code, "latency_us",
+			 (json_int_t)latency_us);
+	text = line ? json_out_dump(line, NULL) : NULL;
 	if (text) {
 		fprintf(srv->log, "%s\n", text);
 		fflush(srv->log);
@@ -176,7 +177,7 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
 		metrics_observe(srv->metrics, reply.action, reply.code, reply.http_status, latency_us);
 		log_request(srv, req, &reply, latency_us);
 	}
-	text = reply.body ? json_dumps(reply.body, JSON_COMPACT) : strdup("{}");
+	text = reply.body ? json_out_dump(reply.body, NULL) : strdup("{}");
 	json_decref(reply.body);
 	if (text == NULL)
 		return MHD_NO;

@@ -52,7 +52,7 @@ t_json() {
 }
 
 t_ok() { T_PASS=$((T_PASS + 1)); }
-t_bad() { T_FAIL=$((T_FAIL + 1)); echo "FAIL: $*"; echo "  status=$T_STATUS body=$T_BODY"; }
+t_bad() { T_FAIL=$((T_FAIL + 1)); echo "FAIL: $*"; echo "  status=${T_STATUS:-} body=${T_BODY:-}"; }
 
 # t_expect NAME STATUS [CODE]: checks the last answer's HTTP status and error Code
 t_expect() {

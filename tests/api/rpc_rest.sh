@@ -131,6 +131,8 @@ t_req POST "$B/v1/vpcs" -H "$J" --data-binary @"$T_TMP/big"; t_expect "body too 
 t_req GET "$B/?Action=CreateVpc&$R&Tag.99.Key=x"; t_expect "tag index" 400
 t_req GET "$B/?Action=CreateVpc&$R&Tag.1.Value=x"; t_expect "tag value without key" 400 MissingTag.1.Key
 t_req GET "$B/?Action=CreateVpc&$R&Tag.1.Key=aliyun:x"; t_expect "reserved tag key" 400
+t_req GET "$B/?Action=CreateVpc&$R&Tag.1.Key=k&Tag.1.Value=%FF%FE"; t_expect "invalid UTF-8 refused" 400 InvalidTag.1.Value
+t_req GET "$B/?Action=CreateVpc&$R&VpcName=%C0%AF"; t_expect "overlong UTF-8 refused" 400 InvalidVpcName
 t_req GET "$B/healthz"; [ "$T_STATUS" = 200 ] && t_ok || t_bad "alive after hostile input"
 
 # ---- observability ----
