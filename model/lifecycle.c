@@ -10,6 +10,9 @@ static const struct lifecycle_kind {
 } kinds[] = {
 	{ "vpc", "UPDATE vpcs SET status=?1 WHERE vpc_id=?2 AND status=?3" },
 	{ "vswitch", "UPDATE vswitches SET status=?1 WHERE vswitch_id=?2 AND status=?3" },
+	{ "vpn_gateway", "UPDATE vpn_gateways SET status=?1 WHERE vpn_gateway_id=?2 AND status=?3" },
+	{ "vpn_connection", "UPDATE vpn_connections SET state=?1 WHERE vpn_connection_id=?2 AND state=?3" },
+	{ "vpn_route", "UPDATE vpn_route_entries SET state=?1 WHERE route_entry_id=?2 AND state=?3" },
 };
 
 static const struct lifecycle_kind *find_kind(const char *kind)

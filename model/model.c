@@ -11,6 +11,14 @@ void model_config_defaults(struct model_config *cfg)
 	cfg->quotas.vpcs_per_region = 10;
 	cfg->quotas.vswitches_per_vpc = 150;
 	cfg->quotas.tags_per_resource = 20;
+	cfg->quotas.vpn_gateways_per_account = 30;
+	cfg->quotas.vpn_connections_per_gateway = 10;
+	cfg->quotas.customer_gateways_per_region = 100;
+	cfg->quotas.vpn_routes_per_gateway = 20;
+	cfg->quotas.vpn_pbr_routes_per_gateway = 20;
+	cfg->quotas.subnets_per_connection = 5;
+	/* RFC 2544 benchmarking space: never routed on the internet, so lab tunnels cannot leak */
+	cfg->public_ip_pool = "198.18.0.0/15";
 	cfg->transition_delay_ms = 1000;
 }
 
@@ -21,6 +29,12 @@ static const struct {
 	{ "vpcs_per_region", offsetof(struct model_quotas, vpcs_per_region) },
 	{ "vswitches_per_vpc", offsetof(struct model_quotas, vswitches_per_vpc) },
 	{ "tags_per_resource", offsetof(struct model_quotas, tags_per_resource) },
+	{ "vpn_gateways_per_account", offsetof(struct model_quotas, vpn_gateways_per_account) },
+	{ "vpn_connections_per_gateway", offsetof(struct model_quotas, vpn_connections_per_gateway) },
+	{ "customer_gateways_per_region", offsetof(struct model_quotas, customer_gateways_per_region) },
+	{ "vpn_routes_per_gateway", offsetof(struct model_quotas, vpn_routes_per_gateway) },
+	{ "vpn_pbr_routes_per_gateway", offsetof(struct model_quotas, vpn_pbr_routes_per_gateway) },
+	{ "subnets_per_connection", offsetof(struct model_quotas, subnets_per_connection) },
 };
 
 int model_quota_set(struct model_quotas *q, const char *name, int64_t value)

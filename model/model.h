@@ -16,12 +16,19 @@ struct model_quotas {
 	int64_t vpcs_per_region;
 	int64_t vswitches_per_vpc;
 	int64_t tags_per_resource;
+	int64_t vpn_gateways_per_account;    /* 30, all regions */
+	int64_t vpn_connections_per_gateway; /* 10 */
+	int64_t customer_gateways_per_region; /* 100 */
+	int64_t vpn_routes_per_gateway;	     /* 20 destination-based */
+	int64_t vpn_pbr_routes_per_gateway;  /* 20 policy-based */
+	int64_t subnets_per_connection;	     /* 5 local, 5 remote */
 };
 
 /* Server-wide model settings; read-only while requests run. */
 struct model_config {
 	struct model_quotas quotas;
 	int64_t transition_delay_ms; /* Pending → Available etc. when no agent confirms */
+	const char *public_ip_pool;  /* CIDR public gateway addresses come from (198.18.0.0/15) */
 	const struct catalog *catalog;
 };
 
@@ -68,6 +75,15 @@ int64_t model_owner_id(const char *account);
 
 /* The account's default resource group ID (rg-acfm…), stable per account.  buf: 32 bytes. */
 void model_default_resource_group(const char *account, char *buf, unsigned long size);
+
+/*
+ * Usage counters.  Two conventions:
+ *   kind "vpc", scope region            how many the account has there (quotas)
+ *   kind "ref:<kind>", scope <id>      how many resources depend on <id>; a delete of <id>
+ *                                      is refused while it is above 0 (e.g. "ref:vswitch",
+ *                                      "ref:customer_gateway")
+ * Counters change in the same transaction as the rows they count.
+ */
 
 /* Reads how many resources of kind the account uses in scope (0 when none).  0 or -1. */
 int model_usage_get(struct model_ctx *m, const char *kind, const char *scope, int64_t *used);

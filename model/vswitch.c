@@ -354,11 +354,16 @@ int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *e
 {
 	struct store_stmt *stmt = NULL;
 	struct vswitch s;
+	int64_t users = 0;
 
 	if (vswitch_get(m, vswitch_id, &s, err) < 0)
 		return -1;
 	if (lifecycle_busy(m, "vswitch", s.vswitch_id))
 		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
+	if (model_usage_get(m, "ref:vswitch", s.vswitch_id, &users) < 0)
+		return model_store_error(m, err);
+	if (users > 0)
+		return vl_err_set(err, VL_DEPENDENCY_VIOLATION, NULL);
 	if (tag_detach_all(m, s.vswitch_id) < 0 || lifecycle_cancel(m, "vswitch", s.vswitch_id) < 0 ||
 	    model_usage_add(m, "vswitch", s.vpc_id, -1) < 0)
 		return model_store_error(m, err);

@@ -11,6 +11,14 @@ bool api_version_known(const char *version)
 	return version && (strcmp(version, "2016-04-28") == 0 || strcmp(version, "2017-09-12") == 0);
 }
 
+bool action_has_param(const struct action *a, const char *name)
+{
+	for (const struct param_spec *p = a->params; p && p->name; p++)
+		if (strcmp(p->name, name) == 0)
+			return true;
+	return false;
+}
+
 const struct action *action_find(const char *version, const char *name)
 {
 	if (name == NULL)
@@ -352,11 +360,12 @@ void action_dump_reference(FILE *out)
 		     "Generated from the action table (`server/actions.c`) by `bin/vpnlabd --dump-actions`;\n"
 		     "`make test` fails when this file differs from the table. Every action also takes the\n"
 		     "common parameters (Action, Version, Format, AccessKeyId, Signature*, Timestamp or the V3\n"
-		     "headers). Mutating actions accept `ClientToken` (idempotent retries) and `DryRun`.\n\n");
+		     "headers). `ClientToken` and `DryRun` work where an action declares them.\n\n");
 	for (const struct action *a = action_table; a->name; a++) {
 		fprintf(out, "## %s (%s)\n\n%s\n\n", a->name, a->version, a->doc ? a->doc : "");
-		fprintf(out, "%s%s\n\n", (a->flags & AF_MUTATES) ? "Mutating; ClientToken and DryRun accepted."
-							      : "Read-only.",
+		fprintf(out, "%s%s%s%s\n\n", (a->flags & AF_MUTATES) ? "Mutating (one transaction)." : "Read-only.",
+			action_has_param(a, "ClientToken") ? " ClientToken: idempotent retries." : "",
+			action_has_param(a, "DryRun") ? " DryRun: validates only, answers DryRunOperation." : "",
 			(a->flags & AF_PAGED) ? " Paged: PageNumber (default 1), PageSize (default 10, 1–50); answers TotalCount."
 					      : "");
 		fprintf(out, "| Parameter | Type | Required | Default | Rules |\n|---|---|---|---|---|\n");

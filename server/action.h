@@ -71,6 +71,9 @@ struct action_ctx {
 /* The whole table, terminated by { NULL }; static. */
 extern const struct action action_table[];
 
+/* True when a declares a parameter called name (ClientToken, DryRun, …). */
+bool action_has_param(const struct action *a, const char *name);
+
 /* Finds an action by version and name; NULL if none.  Versions: see api_version_known. */
 const struct action *action_find(const char *version, const char *name);
 

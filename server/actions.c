@@ -94,6 +94,15 @@ static const struct param_spec describe_zones_params[] = {
 	PARAM_END,
 };
 
+/*
+ * Each VPN Gateway resource declares its parameters and rows in its own fragment; the
+ * fragment defines <RESOURCE>_ACTION_ROWS, expanded into the one table below.
+ */
+#include "actions_vpn_gateway.inc"
+#include "actions_customer_gateway.inc"
+#include "actions_vpn_connection.inc"
+#include "actions_vpn_route.inc"
+
 const struct action action_table[] = {
 	{ "CreateVpc", V_VPC, h_create_vpc, AF_MUTATES | AF_REGIONAL, create_vpc_params,
 	  "Creates a VPC (Pending, then Available) with its vRouter and system route table." },
@@ -115,5 +124,9 @@ const struct action action_table[] = {
 	  "Lists the region catalogue: Regions.Region[]." },
 	{ "DescribeZones", V_VPC, h_describe_zones, AF_REGIONAL, describe_zones_params,
 	  "Lists the zones of a region: Zones.Zone[]." },
+	VPN_GATEWAY_ACTION_ROWS
+	CUSTOMER_GATEWAY_ACTION_ROWS
+	VPN_CONNECTION_ACTION_ROWS
+	VPN_ROUTE_ACTION_ROWS
 	{ NULL, NULL, NULL, 0, NULL, NULL },
 };

@@ -309,8 +309,9 @@ out:
 static int run_action(struct engine *e, struct write_job *job)
 {
 	struct action_ctx *ctx = job->ctx;
-	const char *token = param_str(ctx, "ClientToken");
-	bool dry_run = param_bool(ctx, "DryRun", false);
+	/* only actions that declare them take ClientToken and DryRun, as in the cloud */
+	const char *token = action_has_param(ctx->action, "ClientToken") ? param_str(ctx, "ClientToken") : NULL;
+	bool dry_run = action_has_param(ctx->action, "DryRun") && param_bool(ctx, "DryRun", false);
 	char hash[65];
 	int found;
 
@@ -385,7 +386,7 @@ int engine_execute(struct engine *e, const struct action *a, struct kvlist *para
 	rc = a->handler(&ctx);
 	store_exec(model.store, "COMMIT");
 	reader_release(e, slot);
-	if (rc == 0 && param_bool(&ctx, "DryRun", false))
+	if (rc == 0 && action_has_param(a, "DryRun") && param_bool(&ctx, "DryRun", false))
 		return vl_err_set(err, VL_DRY_RUN_OPERATION, NULL);
 	return rc;
 }

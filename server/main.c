@@ -11,6 +11,7 @@
 
 #include "action.h"
 #include "catalog.h"
+#include "cidr.h"
 #include "server.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -34,6 +35,7 @@ static const struct option_doc {
 	{ { "catalog", required_argument, NULL, 'C' }, "FILE", "region/zone catalogue JSON (default: built-in)" },
 	{ { "quota", required_argument, NULL, 'q' }, "NAME=VALUE", "override a quota (repeatable); see the list below" },
 	{ { "transition-delay-ms", required_argument, NULL, 't' }, "MS", "how long Pending/Creating states last when no agent confirms (default 1000; 0 allowed)" },
+	{ { "public-ip-pool", required_argument, NULL, 'P' }, "CIDR", "addresses for public VPN gateways (default 198.18.0.0/15)" },
 	{ { "readers", required_argument, NULL, 'r' }, "N", "read connections to the database (default 8)" },
 	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "request log, one JSON line per request (default -: stderr)" },
 	{ { "dump-actions", no_argument, NULL, 'D' }, NULL, "print the action reference (Markdown) and exit" },
@@ -161,6 +163,16 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'P': {
+			struct cidr pool;
+
+			if (!cidr_parse(optarg, &pool) || pool.prefix_len > 30) {
+				fprintf(stderr, "vpnlabd: --public-ip-pool wants a CIDR of /30 or larger\n");
+				return 2;
+			}
+			srv.model.public_ip_pool = optarg;
+			break;
+		}
 		case 'r':
 			readers = atoi(optarg);
 			if (readers < 1 || readers > 64) {

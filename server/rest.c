@@ -15,6 +15,11 @@
  * Route table.  Fields: method, path pattern, action, API version, parameter receiving
  * {id}, answer shape, list wrapper names (Vpcs/Vpc), NotFound code for RS_ITEM.
  */
+#include "routes_vpn_gateway.inc"
+#include "routes_customer_gateway.inc"
+#include "routes_vpn_connection.inc"
+#include "routes_vpn_route.inc"
+
 const struct rest_route rest_routes[] = {
 	{ "POST", "/v1/vpcs", "CreateVpc", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK },
 	{ "GET", "/v1/vpcs", "DescribeVpcs", V_VPC, NULL, RS_LIST, "Vpcs", "Vpc", VL_OK },
@@ -31,6 +36,10 @@ const struct rest_route rest_routes[] = {
 	{ "DELETE", "/v1/vswitches/{id}", "DeleteVSwitch", V_VPC, "VSwitchId", RS_PLAIN, NULL, NULL, VL_OK },
 	{ "GET", "/v1/regions", "DescribeRegions", V_VPC, NULL, RS_LIST, "Regions", "Region", VL_OK },
 	{ "GET", "/v1/zones", "DescribeZones", V_VPC, NULL, RS_LIST, "Zones", "Zone", VL_OK },
+	VPN_GATEWAY_REST_ROUTES
+	CUSTOMER_GATEWAY_REST_ROUTES
+	VPN_CONNECTION_REST_ROUTES
+	VPN_ROUTE_REST_ROUTES
 	{ NULL, NULL, NULL, NULL, NULL, RS_PLAIN, NULL, NULL, VL_OK },
 };
 
