@@ -12,7 +12,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
+	-Wno-missing-field-initializers # table rows leave trailing optional fields out
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE -Imodel -Iserver $(PKG_CFLAGS)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
@@ -102,7 +103,9 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		n=$$(basename $$t); mkdir -p build-fuzz/corpus-$$n; \
 		echo "fuzz $$n for $(FUZZ_SECONDS)s"; \
-		$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus-$$n tests/fuzz/seeds/$$n 2>&1 | tail -n 3 || exit 1; \
+		if ! $$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus-$$n tests/fuzz/seeds/$$n > build-fuzz/$$n.log 2>&1; then \
+			tail -n 60 build-fuzz/$$n.log; echo "fuzz $$n: FAILED (reproducer above, log in build-fuzz/$$n.log)"; exit 1; \
+		fi; tail -n 1 build-fuzz/$$n.log; \
 	done
 
 bench:

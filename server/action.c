@@ -369,8 +369,15 @@ void action_dump_reference(FILE *out)
 			(a->flags & AF_PAGED) ? " Paged: PageNumber (default 1), PageSize (default 10, 1–50); answers TotalCount."
 					      : "");
 		fprintf(out, "| Parameter | Type | Required | Default | Rules |\n|---|---|---|---|---|\n");
-		if (a->flags & AF_REGIONAL)
-			dump_param(out, &region_param);
+		if (a->flags & AF_REGIONAL) {
+			struct param_spec region = region_param;
+
+			if (a->region_from) {
+				region.flags = 0;
+				region.doc = "default: the region of the resource named by the ID parameter";
+			}
+			dump_param(out, &region);
+		}
 		for (const struct param_spec *p = a->params; p && p->name; p++)
 			dump_param(out, p);
 		if (a->flags & AF_PAGED) {

@@ -46,6 +46,18 @@ struct param_spec {
 struct action_ctx;
 typedef int (*action_handler)(struct action_ctx *ctx);
 
+/*
+ * Where the region comes from when a request names a resource but no RegionId: the cloud
+ * takes it from the regional endpoint the SDK called; one local endpoint serves every
+ * region, so the region is the named resource's own.  sql selects the region of the row
+ * with ?1 = the parameter's value and ?2 = the account.
+ */
+struct region_source {
+	const char *param;
+	const char *sql;
+	enum vl_code not_found;
+};
+
 struct action {
 	const char *name;
 	const char *version; /* "2016-04-28" (VPC) or "2017-09-12" (CBN) */
@@ -53,6 +65,7 @@ struct action {
 	unsigned flags;
 	const struct param_spec *params; /* terminated by { NULL } */
 	const char *doc;
+	const struct region_source *region_from; /* NULL: RegionId is required */
 };
 
 /* What a handler sees: validated parameters, its model context and the answer to fill. */

@@ -18,6 +18,14 @@
 #define CLIENT_TOKEN { "ClientToken", PT_STRING, 0, NULL, 1, 64, NULL, "idempotency token (ASCII)" }
 #define DRY_RUN { "DryRun", PT_BOOLEAN, 0, "false", 0, 0, NULL, "validate only; answers DryRunOperation" }
 
+static const struct region_source region_of_vpc = {
+	"VpcId", "SELECT region FROM vpcs WHERE vpc_id=?1 AND account=?2", VL_INVALID_VPC_ID_NOT_FOUND,
+};
+static const struct region_source region_of_vswitch = {
+	"VSwitchId", "SELECT region FROM vswitches WHERE vswitch_id=?1 AND account=?2",
+	VL_INVALID_VSWITCH_ID_NOT_FOUND,
+};
+
 static const struct param_spec create_vpc_params[] = {
 	{ "CidrBlock", PT_STRING, 0, NULL, 0, 0, NULL, "IPv4 CIDR, mask 8-28; default 172.16.0.0/12" },
 	{ "VpcName", PT_STRING, 0, NULL, 0, 0, NULL, "1-128 characters, starts with a letter" },
@@ -109,17 +117,21 @@ const struct action action_table[] = {
 	{ "DescribeVpcs", V_VPC, h_describe_vpcs, AF_REGIONAL | AF_PAGED, describe_vpcs_params,
 	  "Lists the caller's VPCs in the region: Vpcs.Vpc[]." },
 	{ "ModifyVpcAttribute", V_VPC, h_modify_vpc_attribute, AF_MUTATES | AF_REGIONAL,
-	  modify_vpc_params, "Changes name, description or primary CIDR of an Available VPC." },
+	  modify_vpc_params, "Changes name, description or primary CIDR of an Available VPC.",
+	  &region_of_vpc },
 	{ "DeleteVpc", V_VPC, h_delete_vpc, AF_MUTATES | AF_REGIONAL, delete_vpc_params,
-	  "Deletes an Available VPC that has no vSwitches (DependencyViolation.VSwitch)." },
+	  "Deletes an Available VPC that has no vSwitches (DependencyViolation.VSwitch).",
+	  &region_of_vpc },
 	{ "CreateVSwitch", V_VPC, h_create_vswitch, AF_MUTATES | AF_REGIONAL, create_vswitch_params,
-	  "Creates a vSwitch in a zone of an Available VPC." },
+	  "Creates a vSwitch in a zone of an Available VPC.", &region_of_vpc },
 	{ "DescribeVSwitches", V_VPC, h_describe_vswitches, AF_REGIONAL | AF_PAGED,
-	  describe_vswitches_params, "Lists the caller's vSwitches: VSwitches.VSwitch[]." },
+	  describe_vswitches_params, "Lists the caller's vSwitches: VSwitches.VSwitch[].",
+	  &region_of_vpc },
 	{ "ModifyVSwitchAttribute", V_VPC, h_modify_vswitch_attribute, AF_MUTATES | AF_REGIONAL,
-	  modify_vswitch_params, "Changes name or description of an Available vSwitch." },
+	  modify_vswitch_params, "Changes name or description of an Available vSwitch.",
+	  &region_of_vswitch },
 	{ "DeleteVSwitch", V_VPC, h_delete_vswitch, AF_MUTATES | AF_REGIONAL, delete_vswitch_params,
-	  "Deletes an Available vSwitch." },
+	  "Deletes an Available vSwitch.", &region_of_vswitch },
 	{ "DescribeRegions", V_VPC, h_describe_regions, 0, describe_regions_params,
 	  "Lists the region catalogue: Regions.Region[]." },
 	{ "DescribeZones", V_VPC, h_describe_zones, AF_REGIONAL, describe_zones_params,
@@ -128,5 +140,5 @@ const struct action action_table[] = {
 	CUSTOMER_GATEWAY_ACTION_ROWS
 	VPN_CONNECTION_ACTION_ROWS
 	VPN_ROUTE_ACTION_ROWS
-	{ NULL, NULL, NULL, 0, NULL, NULL },
+	{ NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };

@@ -359,6 +359,39 @@ static void reader_release(struct engine *e, int slot)
 	pthread_mutex_unlock(&e->readers_mu);
 }
 
+/*
+ * Fills in RegionId from the resource the request names, when the action allows it and
+ * the client sent none.  Returns 0 (possibly without a region: validation then reports
+ * MissingRegionId) or -1 with the resource's NotFound.
+ */
+static int infer_region(struct engine *e, const struct action *a, struct kvlist *params,
+			const char *account, struct vl_err *err)
+{
+	const char *region = kvlist_get(params, "RegionId"), *id;
+	struct store_stmt *stmt = NULL;
+	struct store *st;
+	char found[64] = "";
+	int slot;
+
+	if (!(a->flags & AF_REGIONAL) || a->region_from == NULL || (region && *region))
+		return 0;
+	id = kvlist_get(params, a->region_from->param);
+	if (id == NULL || *id == '\0')
+		return 0;
+	st = reader_acquire(e, &slot);
+	if (store_prepare(st, a->region_from->sql, &stmt) == 0) {
+		stmt_bind_text(stmt, 1, id);
+		stmt_bind_text(stmt, 2, account);
+		if (stmt_step(stmt) == STORE_ROW)
+			snprintf(found, sizeof(found), "%s", stmt_text(stmt, 0));
+		stmt_release(stmt);
+	}
+	reader_release(e, slot);
+	if (found[0] == '\0')
+		return vl_err_set(err, a->region_from->not_found, NULL);
+	return kvlist_add_str(params, "RegionId", found) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
+}
+
 int engine_execute(struct engine *e, const struct action *a, struct kvlist *params,
 		   const char *account, json_t *response, struct vl_err *err)
 {
@@ -366,6 +399,8 @@ int engine_execute(struct engine *e, const struct action *a, struct kvlist *para
 	struct action_ctx ctx = { .model = &model, .response = response, .err = err };
 	int rc, slot;
 
+	if (infer_region(e, a, params, account, err) < 0)
+		return -1;
 	if (action_validate(a, params, &ctx, err) < 0)
 		return -1;
 	model.region = param_str(&ctx, "RegionId");

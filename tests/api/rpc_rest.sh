@@ -81,6 +81,13 @@ sleep 1.6
 t_req GET "$B/?Action=ModifyVSwitchAttribute&$R&VSwitchId=$VSW1&VSwitchName=web2&Description=d"; t_expect "modify vswitch" 200
 t_req GET "$B/?Action=DescribeVSwitches&$R&VSwitchId=$VSW1"; t_check "modified" 'b["VSwitches"]["VSwitch"][0]["VSwitchName"]' web2
 
+# ---- RegionId from the resource (SDKs call regional endpoints and may omit RegionId) ----
+t_req GET "$B/?Action=DescribeVSwitches&Version=2016-04-28&VpcId=$VPC1"; t_expect "region from VpcId" 200
+t_check "listed without RegionId" 'b["TotalCount"]' 1
+t_req GET "$B/?Action=ModifyVSwitchAttribute&Version=2016-04-28&VSwitchId=$VSW1&Description=from-id"; t_expect "region from VSwitchId" 200
+t_req GET "$B/?Action=DeleteVSwitch&Version=2016-04-28&VSwitchId=vsw-nope"; t_expect "unknown id without region" 404 InvalidVSwitchId.NotFound
+t_req GET "$B/?Action=DeleteVSwitch&Version=2016-04-28"; t_expect "neither id nor region" 400 MissingRegionId
+
 # ---- ClientToken ----
 t_req GET "$B/?Action=CreateVSwitch&$R&VpcId=$VPC1&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24&ClientToken=tok-1"
 t_expect "token first" 200; TOK=$(t_json 'b["VSwitchId"]')
