@@ -271,6 +271,21 @@ int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t pa
 	return 0;
 }
 
+/* Addresses that resources (VPN gateway interfaces, …) hold in the vSwitch. */
+static int64_t addresses_in_use(struct model_ctx *m, const char *vswitch_id)
+{
+	struct store_stmt *stmt = NULL;
+	int64_t used = 0;
+
+	if (store_prepare(m->store, "SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_id=?", &stmt) < 0)
+		return 0;
+	stmt_bind_text(stmt, 1, vswitch_id);
+	if (stmt_step(stmt) == STORE_ROW)
+		used = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	return used;
+}
+
 json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *s)
 {
 	char created[32];
@@ -282,7 +297,8 @@ json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *s)
 	if (tags == NULL)
 		return NULL;
 	if (cidr_parse(s->cidr_block, &cidr))
-		available = (int64_t)cidr_size(&cidr) - VSWITCH_RESERVED_ADDRESSES;
+		available = (int64_t)cidr_size(&cidr) - VSWITCH_RESERVED_ADDRESSES -
+			    addresses_in_use(m, s->vswitch_id);
 	model_format_time(s->created_ms, created, sizeof(created));
 	item = json_object();
 	json_put_str(item, "VSwitchId", s->vswitch_id);
