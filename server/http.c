@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "action.h"
 #include "ids.h"
 #include "json_out.h"
 #include "model.h"
@@ -89,16 +90,21 @@ static int append_body(struct connection_state *st, const char *data, size_t len
 static void log_request(struct server *srv, const struct vl_request *req, const struct reply *reply,
 			int64_t latency_us)
 {
-	char when[32];
+	char when[32], account[sizeof(reply->account)], path[256];
 	json_t *line;
 	char *text;
 
 	if (srv->log == NULL)
 		return;
+	/* the account (open mode: any AccessKeyId) and path are request bytes */
+	snprintf(account, sizeof(account), "%s", reply->account);
+	snprintf(path, sizeof(path), "%s", req->path ? req->path : "");
+	utf8_scrub(account);
+	utf8_scrub(path);
 	model_format_time((int64_t)time(NULL) * 1000, when, sizeof(when));
 	line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:I}", "time", when, "request_id",
-			 reply->request_id, "account", reply->account, "method", req->method, "path",
-			 req->path ? req->path : "", "action", reply->action, "status",
+			 reply->request_id, "account", account, "method", req->method, "path",
+			 path, "action", reply->action, "status",
 			 reply->http_status, "code", reply->code, "latency_us",
 			 (json_int_t)latency_us);
 	text = line ? json_out_dump(line, NULL) : NULL;
@@ -174,7 +180,9 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
 		int64_t latency_us = (done.tv_sec - st->started.tv_sec) * 1000000 +
 				     (done.tv_nsec - st->started.tv_nsec) / 1000;
 
-		metrics_observe(srv->metrics, reply.action, reply.code, reply.http_status, latency_us);
+		/* only known actions become labels: request bytes must not grow the metrics */
+		metrics_observe(srv->metrics, action_find(NULL, reply.action) ? reply.action : "",
+				reply.code, reply.http_status, latency_us);
 		log_request(srv, req, &reply, latency_us);
 	}
 	text = reply.body ? json_out_dump(reply.body, NULL) : strdup("{}");

@@ -157,6 +157,46 @@ char *url_decode(const char *src, size_t len, int plus_is_space, size_t *out_len
 	return out;
 }
 
+/* Length of the valid UTF-8 sequence at s, 0 if there is none. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	unsigned c = s[0], need, cp, min;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1, cp = c & 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		need = 2, cp = c & 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		need = 3, cp = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	for (unsigned i = 1; i <= need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return need + 1;
+}
+
+void utf8_scrub(char *text)
+{
+	unsigned char *s = (unsigned char *)text;
+
+	while (*s) {
+		size_t n = utf8_sequence(s);
+
+		if (n == 0) {
+			*s++ = '?';
+			continue;
+		}
+		s += n;
+	}
+}
+
 int kvlist_parse_urlencoded(struct kvlist *list, const char *text, size_t len)
 {
 	size_t start = 0;

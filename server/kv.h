@@ -50,4 +50,11 @@ int kvlist_parse_urlencoded(struct kvlist *list, const char *text, size_t len);
  */
 char *url_decode(const char *src, size_t len, int plus_is_space, size_t *out_len);
 
+/*
+ * Replaces, in place, every byte that is not part of a valid UTF-8 sequence with '?', so
+ * text built from request bytes (error messages quoting a parameter, a truncated
+ * multi-byte character) can always go into a JSON answer.
+ */
+void utf8_scrub(char *text);
+
 #endif

@@ -1,6 +1,7 @@
 #include "metrics.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,8 +28,12 @@ struct histogram {
 	struct histogram *next;
 };
 
+/* Codes can quote request bytes (Invalid{Name}); past this many series they count as "other". */
+#define MAX_SERIES 4096
+
 struct metrics {
 	pthread_mutex_t mu;
+	int series;
 	struct counter *counters;
 	struct histogram *histograms;
 };
@@ -88,7 +93,15 @@ void metrics_observe(struct metrics *m, const char *action, const char *code, in
 	for (ct = m->counters; ct; ct = ct->next)
 		if (ct->http_status == http_status && strcmp(ct->action, a) == 0 && strcmp(ct->code, c) == 0)
 			break;
+	if (ct == NULL && m->series >= MAX_SERIES) {
+		snprintf(c, sizeof(c), "other");
+		for (ct = m->counters; ct; ct = ct->next)
+			if (ct->http_status == http_status && strcmp(ct->action, a) == 0 &&
+			    strcmp(ct->code, c) == 0)
+				break;
+	}
 	if (ct == NULL && (ct = calloc(1, sizeof(*ct))) != NULL) {
+		m->series++;
 		memcpy(ct->action, a, sizeof(a));
 		memcpy(ct->code, c, sizeof(c));
 		ct->http_status = http_status;

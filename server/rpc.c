@@ -17,16 +17,20 @@ static const char *product(const char *version)
 
 void reply_error(struct reply *reply, const struct vl_err *err, const char *version)
 {
-	char recommend[512];
+	char recommend[512], message[sizeof(err->message)];
 
+	/* codes and messages may quote request bytes: keep the answer valid JSON */
 	snprintf(reply->code, sizeof(reply->code), "%s", vl_err_code(err));
+	snprintf(message, sizeof(message), "%s", vl_err_message(err));
+	utf8_scrub(reply->code);
+	utf8_scrub(message);
 	snprintf(recommend, sizeof(recommend),
 		 "https://api.aliyun.com/troubleshoot?q=%s&product=%s&requestId=%s", reply->code,
 		 product(version), reply->request_id);
 	json_decref(reply->body);
 	reply->http_status = vl_code_http_status(err->code);
 	reply->body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "RequestId", reply->request_id, "HostId",
-				host_id(version), "Code", reply->code, "Message", vl_err_message(err),
+				host_id(version), "Code", reply->code, "Message", message,
 				"Recommend", recommend);
 }
 
@@ -83,6 +87,7 @@ void rpc_handle(struct server *srv, struct vl_request *req, struct reply *reply)
 		goto fail_early;
 	}
 	snprintf(reply->action, sizeof(reply->action), "%s", action_name);
+	utf8_scrub(reply->action);
 	if (version == NULL || *version == '\0') {
 		vl_err_set_code(&err, VL_MISSING_PARAMETER, "MissingVersion", "Version is mandatory for this action.");
 		goto fail_early;
