@@ -112,6 +112,7 @@ bench:
 	@sh scripts/deps.sh bench
 	$(MAKE) all
 	sh bench/api.sh
+	sh bench/vpn.sh
 
 docs: all
 	$(BIN)/vpnlabd --dump-actions > api-docs/actions.md

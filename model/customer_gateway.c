@@ -27,22 +27,22 @@ static const char *const refused_ranges[] = {
 	"100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.0.0.0/8",
 };
 
-static void copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 static void row_to_cgw(struct store_stmt *stmt, struct customer_gateway *g)
 {
-	copy(g->customer_gateway_id, sizeof(g->customer_gateway_id), stmt_text(stmt, 0));
-	copy(g->region, sizeof(g->region), stmt_text(stmt, 1));
-	copy(g->ip_address, sizeof(g->ip_address), stmt_text(stmt, 2));
-	copy(g->asn, sizeof(g->asn), stmt_text(stmt, 3));
-	copy(g->auth_key, sizeof(g->auth_key), stmt_text(stmt, 4));
-	copy(g->name, sizeof(g->name), stmt_text(stmt, 5));
-	copy(g->description, sizeof(g->description), stmt_text(stmt, 6));
+	model_copy(g->customer_gateway_id, sizeof(g->customer_gateway_id), stmt_text(stmt, 0));
+	model_copy(g->region, sizeof(g->region), stmt_text(stmt, 1));
+	model_copy(g->ip_address, sizeof(g->ip_address), stmt_text(stmt, 2));
+	model_copy(g->asn, sizeof(g->asn), stmt_text(stmt, 3));
+	model_copy(g->auth_key, sizeof(g->auth_key), stmt_text(stmt, 4));
+	model_copy(g->name, sizeof(g->name), stmt_text(stmt, 5));
+	model_copy(g->description, sizeof(g->description), stmt_text(stmt, 6));
 	g->created_ms = stmt_int64(stmt, 7);
-	copy(g->resource_group_id, sizeof(g->resource_group_id), stmt_text(stmt, 8));
+	model_copy(g->resource_group_id, sizeof(g->resource_group_id), stmt_text(stmt, 8));
+}
+
+static void row_to_cgw_any(struct store_stmt *stmt, void *out)
+{
+	row_to_cgw(stmt, out);
 }
 
 static long utf8_chars(const char *s)
@@ -142,7 +142,7 @@ static int check_resource_group(struct model_ctx *m, const char *rg, char *out, 
 	    strspn(rg + 3, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(rg + 3))
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidResourceGroupId",
 				       "The specified ResourceGroupId does not exist.");
-	copy(out, size, rg);
+	model_copy(out, size, rg);
 	return 0;
 }
 
@@ -217,11 +217,11 @@ int customer_gateway_create(struct model_ctx *m, const struct customer_gateway_c
 
 	ids_new(out->customer_gateway_id, sizeof(out->customer_gateway_id), "cgw",
 		region ? region->id_code : NULL);
-	copy(out->region, sizeof(out->region), m->region);
-	copy(out->ip_address, sizeof(out->ip_address), args->ip_address);
-	copy(out->auth_key, sizeof(out->auth_key), args->auth_key);
-	copy(out->name, sizeof(out->name), args->name);
-	copy(out->description, sizeof(out->description), args->description);
+	model_copy(out->region, sizeof(out->region), m->region);
+	model_copy(out->ip_address, sizeof(out->ip_address), args->ip_address);
+	model_copy(out->auth_key, sizeof(out->auth_key), args->auth_key);
+	model_copy(out->name, sizeof(out->name), args->name);
+	model_copy(out->description, sizeof(out->description), args->description);
 	out->created_ms = m->now_ms;
 
 	if (store_prepare(m->store,
@@ -251,33 +251,8 @@ int customer_gateway_create(struct model_ctx *m, const struct customer_gateway_c
 int customer_gateway_get(struct model_ctx *m, const char *customer_gateway_id,
 			 struct customer_gateway *out, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "SELECT " CGW_COLUMNS " FROM customer_gateways"
-			  " WHERE customer_gateway_id=? AND account=? AND region=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, customer_gateway_id);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		row_to_cgw(stmt, out);
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 0;
-	if (r == STORE_DONE)
-		return vl_err_set(err, VL_CGW_NOT_FOUND, NULL);
-	return model_store_error(m, err);
-}
-
-static void append(char *sql, size_t size, const char *text)
-{
-	size_t len = strlen(sql);
-
-	snprintf(sql + len, size - len, "%s", text);
+	return model_get_row(m, "SELECT " CGW_COLUMNS " FROM customer_gateways"
+			  " WHERE customer_gateway_id=? AND account=? AND region=?", customer_gateway_id, row_to_cgw_any, out, VL_CGW_NOT_FOUND, err);
 }
 
 static int list_bind(struct model_ctx *m, struct store_stmt *stmt,
@@ -303,9 +278,9 @@ int customer_gateway_list(struct model_ctx *m, const struct customer_gateway_fil
 	int index, rc = -1;
 
 	if (f->customer_gateway_id)
-		append(where, sizeof(where), " AND customer_gateway_id=?");
+		model_append(where, sizeof(where), " AND customer_gateway_id=?");
 	if (f->resource_group_id)
-		append(where, sizeof(where), " AND resource_group_id=?");
+		model_append(where, sizeof(where), " AND resource_group_id=?");
 	tag_filter_sql(where, sizeof(where), "customer_gateway_id", &f->tags);
 
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM customer_gateways%s", where);
@@ -369,21 +344,6 @@ json_t *customer_gateway_to_json(struct model_ctx *m, const struct customer_gate
 	return item;
 }
 
-static int update_text(struct model_ctx *m, const char *sql, const char *value, const char *id,
-		       struct vl_err *err)
-{
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, value);
-	stmt_bind_text(stmt, 2, id);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
-}
-
 int customer_gateway_modify(struct model_ctx *m, const struct customer_gateway_modify_args *args,
 			    struct customer_gateway *out, struct vl_err *err)
 {
@@ -398,15 +358,15 @@ int customer_gateway_modify(struct model_ctx *m, const struct customer_gateway_m
 	if (args->auth_key && !valid_auth_key(args->auth_key))
 		return vl_err_set(err, VL_CGW_INVALID_AUTH_KEY, NULL);
 	if (args->name &&
-	    update_text(m, "UPDATE customer_gateways SET name=? WHERE customer_gateway_id=?",
+	    model_exec2(m, "UPDATE customer_gateways SET name=? WHERE customer_gateway_id=?",
 			args->name, g.customer_gateway_id, err) < 0)
 		return -1;
 	if (args->description &&
-	    update_text(m, "UPDATE customer_gateways SET description=? WHERE customer_gateway_id=?",
+	    model_exec2(m, "UPDATE customer_gateways SET description=? WHERE customer_gateway_id=?",
 			args->description, g.customer_gateway_id, err) < 0)
 		return -1;
 	if (args->auth_key &&
-	    update_text(m, "UPDATE customer_gateways SET auth_key=? WHERE customer_gateway_id=?",
+	    model_exec2(m, "UPDATE customer_gateways SET auth_key=? WHERE customer_gateway_id=?",
 			args->auth_key, g.customer_gateway_id, err) < 0)
 		return -1;
 	return customer_gateway_get(m, g.customer_gateway_id, out, err);

@@ -192,3 +192,53 @@ int model_usage_add(struct model_ctx *m, const char *kind, const char *scope, in
 	stmt_release(stmt);
 	return r == STORE_DONE ? 0 : -1;
 }
+
+void model_copy(char *dst, unsigned long size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+void model_append(char *sql, unsigned long size, const char *text)
+{
+	size_t len = strlen(sql);
+
+	snprintf(sql + len, size - len, "%s", text);
+}
+
+int model_get_row(struct model_ctx *m, const char *sql, const char *id,
+		  void (*fill)(struct store_stmt *stmt, void *out), void *out,
+		  enum vl_code not_found, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, id);
+	stmt_bind_text(stmt, 2, m->account);
+	stmt_bind_text(stmt, 3, m->region);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		fill(stmt, out);
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 0;
+	if (r == STORE_DONE)
+		return vl_err_set(err, not_found, NULL);
+	return model_store_error(m, err);
+}
+
+int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char *b,
+		struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, a);
+	stmt_bind_text(stmt, 2, b);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}

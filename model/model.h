@@ -117,6 +117,25 @@ static inline void json_put_wrapped(json_t *obj, const char *key, const char *in
 	json_object_set_new_nocheck(obj, key, wrapper);
 }
 
+/* Copies src (NULL: "") into dst of size bytes, truncating. */
+void model_copy(char *dst, unsigned long size, const char *src);
+
+/* Appends text to the NUL-terminated sql of capacity size, truncating. */
+void model_append(char *sql, unsigned long size, const char *text);
+
+/*
+ * Loads one row of the caller's: runs sql with ?1 = id, ?2 = m->account, ?3 = m->region
+ * and hands the row to fill(stmt, out).  Returns 0, or -1 with err set to not_found when
+ * there is no such row (or it is another account's), or to a store error.
+ */
+int model_get_row(struct model_ctx *m, const char *sql, const char *id,
+		  void (*fill)(struct store_stmt *stmt, void *out), void *out,
+		  enum vl_code not_found, struct vl_err *err);
+
+/* Runs sql (no result rows) with ?1 = a and ?2 = b.  Returns 0 or -1 with a store error. */
+int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char *b,
+		struct vl_err *err);
+
 /* Reports a store failure as InternalError (logged detail stays out of the answer). */
 int model_store_error(struct model_ctx *m, struct vl_err *err);
 

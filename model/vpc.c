@@ -17,24 +17,24 @@ static const char *const reserved_ranges[] = {
 	"0.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3",
 };
 
-static void copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 static void row_to_vpc(struct store_stmt *stmt, struct vpc *v)
 {
-	copy(v->vpc_id, sizeof(v->vpc_id), stmt_text(stmt, 0));
-	copy(v->region, sizeof(v->region), stmt_text(stmt, 1));
-	copy(v->name, sizeof(v->name), stmt_text(stmt, 2));
-	copy(v->description, sizeof(v->description), stmt_text(stmt, 3));
-	copy(v->cidr_block, sizeof(v->cidr_block), stmt_text(stmt, 4));
-	copy(v->status, sizeof(v->status), stmt_text(stmt, 5));
-	copy(v->vrouter_id, sizeof(v->vrouter_id), stmt_text(stmt, 6));
-	copy(v->route_table_id, sizeof(v->route_table_id), stmt_text(stmt, 7));
-	copy(v->resource_group_id, sizeof(v->resource_group_id), stmt_text(stmt, 8));
+	model_copy(v->vpc_id, sizeof(v->vpc_id), stmt_text(stmt, 0));
+	model_copy(v->region, sizeof(v->region), stmt_text(stmt, 1));
+	model_copy(v->name, sizeof(v->name), stmt_text(stmt, 2));
+	model_copy(v->description, sizeof(v->description), stmt_text(stmt, 3));
+	model_copy(v->cidr_block, sizeof(v->cidr_block), stmt_text(stmt, 4));
+	model_copy(v->status, sizeof(v->status), stmt_text(stmt, 5));
+	model_copy(v->vrouter_id, sizeof(v->vrouter_id), stmt_text(stmt, 6));
+	model_copy(v->route_table_id, sizeof(v->route_table_id), stmt_text(stmt, 7));
+	model_copy(v->resource_group_id, sizeof(v->resource_group_id), stmt_text(stmt, 8));
 	v->is_default = stmt_int64(stmt, 9) != 0;
 	v->created_ms = stmt_int64(stmt, 10);
+}
+
+static void row_to_vpc_any(struct store_stmt *stmt, void *out)
+{
+	row_to_vpc(stmt, out);
 }
 
 /* Validates a VPC CIDR block: syntax, mask 8-28, outside the reserved ranges. */
@@ -85,7 +85,7 @@ static int check_resource_group(struct model_ctx *m, const char *rg, char *out, 
 	    strspn(rg + 3, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(rg + 3))
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidResourceGroupId",
 				       "The specified ResourceGroupId does not exist.");
-	copy(out, size, rg);
+	model_copy(out, size, rg);
 	return 0;
 }
 
@@ -118,11 +118,11 @@ int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct v
 	ids_new(out->vpc_id, sizeof(out->vpc_id), "vpc", code);
 	ids_new(out->vrouter_id, sizeof(out->vrouter_id), "vrt", code);
 	ids_new(out->route_table_id, sizeof(out->route_table_id), "vtb", code);
-	copy(out->region, sizeof(out->region), m->region);
-	copy(out->name, sizeof(out->name), args->name);
-	copy(out->description, sizeof(out->description), args->description);
+	model_copy(out->region, sizeof(out->region), m->region);
+	model_copy(out->name, sizeof(out->name), args->name);
+	model_copy(out->description, sizeof(out->description), args->description);
 	cidr_format(&cidr, out->cidr_block, sizeof(out->cidr_block));
-	copy(out->status, sizeof(out->status), "Pending");
+	model_copy(out->status, sizeof(out->status), "Pending");
 	out->created_ms = m->now_ms;
 
 	if (store_prepare(m->store, "INSERT INTO vpcs(" VPC_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -152,31 +152,13 @@ int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct v
 	if (lifecycle_schedule(m, "vpc", out->vpc_id, "Pending", "Available", -1, err) < 0)
 		return -1;
 	if (m->cfg->transition_delay_ms == 0)
-		copy(out->status, sizeof(out->status), "Available");
+		model_copy(out->status, sizeof(out->status), "Available");
 	return 0;
 }
 
 int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "SELECT " VPC_COLUMNS " FROM vpcs WHERE vpc_id=? AND account=? AND region=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, vpc_id);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		row_to_vpc(stmt, out);
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 0;
-	if (r == STORE_DONE)
-		return vl_err_set(err, VL_INVALID_VPC_ID_NOT_FOUND, NULL);
-	return model_store_error(m, err);
+	return model_get_row(m, "SELECT " VPC_COLUMNS " FROM vpcs WHERE vpc_id=? AND account=? AND region=?", vpc_id, row_to_vpc_any, out, VL_INVALID_VPC_ID_NOT_FOUND, err);
 }
 
 /* Builds the WHERE clause shared by the count and the page query. */
@@ -365,21 +347,6 @@ json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v)
 	return item;
 }
 
-static int update_text(struct model_ctx *m, const char *sql, const char *value, const char *id,
-		       struct vl_err *err)
-{
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, value);
-	stmt_bind_text(stmt, 2, id);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
-}
-
 /* A new primary CIDR must still hold every vSwitch of the VPC. */
 static int check_cidr_holds_vswitches(struct model_ctx *m, const char *vpc_id,
 				      const struct cidr *cidr, struct vl_err *err)
@@ -421,13 +388,13 @@ int vpc_modify(struct model_ctx *m, const struct vpc_modify_args *args, struct v
 		    check_cidr_holds_vswitches(m, v.vpc_id, &cidr, err) < 0)
 			return -1;
 		cidr_format(&cidr, text, sizeof(text));
-		if (update_text(m, "UPDATE vpcs SET cidr_block=? WHERE vpc_id=?", text, v.vpc_id, err) < 0)
+		if (model_exec2(m, "UPDATE vpcs SET cidr_block=? WHERE vpc_id=?", text, v.vpc_id, err) < 0)
 			return -1;
 	}
-	if (args->name && update_text(m, "UPDATE vpcs SET name=? WHERE vpc_id=?", args->name, v.vpc_id, err) < 0)
+	if (args->name && model_exec2(m, "UPDATE vpcs SET name=? WHERE vpc_id=?", args->name, v.vpc_id, err) < 0)
 		return -1;
 	if (args->description &&
-	    update_text(m, "UPDATE vpcs SET description=? WHERE vpc_id=?", args->description, v.vpc_id, err) < 0)
+	    model_exec2(m, "UPDATE vpcs SET description=? WHERE vpc_id=?", args->description, v.vpc_id, err) < 0)
 		return -1;
 	return 0;
 }

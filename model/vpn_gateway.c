@@ -36,11 +36,6 @@ static const int64_t prepaid_periods[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36
 /* Subscriptions end at midnight China Standard Time (UTC+8), as the cloud bills them. */
 #define BILLING_UTC_OFFSET_S (8 * 3600)
 
-static void copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 static bool in_set(int64_t value, const int64_t *set, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -54,39 +49,44 @@ static void row_to_gw(struct store_stmt *stmt, struct vpn_gateway *g)
 	int c = 0;
 
 	memset(g, 0, sizeof(*g));
-	copy(g->vpn_gateway_id, sizeof(g->vpn_gateway_id), stmt_text(stmt, c++));
-	copy(g->region, sizeof(g->region), stmt_text(stmt, c++));
-	copy(g->vpc_id, sizeof(g->vpc_id), stmt_text(stmt, c++));
-	copy(g->vswitch_id, sizeof(g->vswitch_id), stmt_text(stmt, c++));
-	copy(g->dr_vswitch_id, sizeof(g->dr_vswitch_id), stmt_text(stmt, c++));
-	copy(g->zone_id, sizeof(g->zone_id), stmt_text(stmt, c++));
-	copy(g->dr_zone_id, sizeof(g->dr_zone_id), stmt_text(stmt, c++));
-	copy(g->name, sizeof(g->name), stmt_text(stmt, c++));
-	copy(g->description, sizeof(g->description), stmt_text(stmt, c++));
-	copy(g->status, sizeof(g->status), stmt_text(stmt, c++));
-	copy(g->business_status, sizeof(g->business_status), stmt_text(stmt, c++));
-	copy(g->network_type, sizeof(g->network_type), stmt_text(stmt, c++));
-	copy(g->vpn_type, sizeof(g->vpn_type), stmt_text(stmt, c++));
-	copy(g->gateway_type, sizeof(g->gateway_type), stmt_text(stmt, c++));
-	copy(g->internet_ip, sizeof(g->internet_ip), stmt_text(stmt, c++));
-	copy(g->dr_internet_ip, sizeof(g->dr_internet_ip), stmt_text(stmt, c++));
-	copy(g->ssl_internet_ip, sizeof(g->ssl_internet_ip), stmt_text(stmt, c++));
-	copy(g->eni_id, sizeof(g->eni_id), stmt_text(stmt, c++));
-	copy(g->dr_eni_id, sizeof(g->dr_eni_id), stmt_text(stmt, c++));
-	copy(g->eni_ip, sizeof(g->eni_ip), stmt_text(stmt, c++));
-	copy(g->dr_eni_ip, sizeof(g->dr_eni_ip), stmt_text(stmt, c++));
+	model_copy(g->vpn_gateway_id, sizeof(g->vpn_gateway_id), stmt_text(stmt, c++));
+	model_copy(g->region, sizeof(g->region), stmt_text(stmt, c++));
+	model_copy(g->vpc_id, sizeof(g->vpc_id), stmt_text(stmt, c++));
+	model_copy(g->vswitch_id, sizeof(g->vswitch_id), stmt_text(stmt, c++));
+	model_copy(g->dr_vswitch_id, sizeof(g->dr_vswitch_id), stmt_text(stmt, c++));
+	model_copy(g->zone_id, sizeof(g->zone_id), stmt_text(stmt, c++));
+	model_copy(g->dr_zone_id, sizeof(g->dr_zone_id), stmt_text(stmt, c++));
+	model_copy(g->name, sizeof(g->name), stmt_text(stmt, c++));
+	model_copy(g->description, sizeof(g->description), stmt_text(stmt, c++));
+	model_copy(g->status, sizeof(g->status), stmt_text(stmt, c++));
+	model_copy(g->business_status, sizeof(g->business_status), stmt_text(stmt, c++));
+	model_copy(g->network_type, sizeof(g->network_type), stmt_text(stmt, c++));
+	model_copy(g->vpn_type, sizeof(g->vpn_type), stmt_text(stmt, c++));
+	model_copy(g->gateway_type, sizeof(g->gateway_type), stmt_text(stmt, c++));
+	model_copy(g->internet_ip, sizeof(g->internet_ip), stmt_text(stmt, c++));
+	model_copy(g->dr_internet_ip, sizeof(g->dr_internet_ip), stmt_text(stmt, c++));
+	model_copy(g->ssl_internet_ip, sizeof(g->ssl_internet_ip), stmt_text(stmt, c++));
+	model_copy(g->eni_id, sizeof(g->eni_id), stmt_text(stmt, c++));
+	model_copy(g->dr_eni_id, sizeof(g->dr_eni_id), stmt_text(stmt, c++));
+	model_copy(g->eni_ip, sizeof(g->eni_ip), stmt_text(stmt, c++));
+	model_copy(g->dr_eni_ip, sizeof(g->dr_eni_ip), stmt_text(stmt, c++));
 	g->bandwidth = stmt_int64(stmt, c++);
 	g->enable_ipsec = stmt_int64(stmt, c++) != 0;
 	g->enable_ssl = stmt_int64(stmt, c++) != 0;
 	g->ssl_connections = stmt_int64(stmt, c++);
 	g->auto_propagate = stmt_int64(stmt, c++) != 0;
 	g->enable_bgp = stmt_int64(stmt, c++) != 0;
-	copy(g->charge_type, sizeof(g->charge_type), stmt_text(stmt, c++));
+	model_copy(g->charge_type, sizeof(g->charge_type), stmt_text(stmt, c++));
 	g->period = stmt_int64(stmt, c++);
 	g->end_ms = stmt_int64(stmt, c++);
-	copy(g->resource_group_id, sizeof(g->resource_group_id), stmt_text(stmt, c++));
+	model_copy(g->resource_group_id, sizeof(g->resource_group_id), stmt_text(stmt, c++));
 	g->order_id = stmt_int64(stmt, c++);
 	g->created_ms = stmt_int64(stmt, c++);
+}
+
+static void row_to_gw_any(struct store_stmt *stmt, void *out)
+{
+	row_to_gw(stmt, out);
 }
 
 /* Characters of UTF-8 text (the request layer has already refused invalid UTF-8). */
@@ -141,7 +141,7 @@ static int check_resource_group(struct model_ctx *m, const char *rg, char *out, 
 	    strspn(rg + 3, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(rg + 3))
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidResourceGroupId",
 				       "The specified ResourceGroupId does not exist.");
-	copy(out, size, rg);
+	model_copy(out, size, rg);
 	return 0;
 }
 
@@ -221,7 +221,7 @@ static int check_create_args(struct model_ctx *m, const struct vpn_gateway_creat
 
 	if (a->name && !valid_name(a->name))
 		return vl_err_set(err, VL_VPNGW_INVALID_NAME, NULL);
-	copy(g->network_type, sizeof(g->network_type), a->network_type ? a->network_type : "public");
+	model_copy(g->network_type, sizeof(g->network_type), a->network_type ? a->network_type : "public");
 	is_private = strcmp(g->network_type, "private") == 0;
 	if (!(is_private ? in_set(a->bandwidth, private_bandwidths, countof(private_bandwidths))
 			 : in_set(a->bandwidth, public_bandwidths, countof(public_bandwidths))))
@@ -236,7 +236,7 @@ static int check_create_args(struct model_ctx *m, const struct vpn_gateway_creat
 			return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidSslConnections",
 					       "Specified parameter SslConnections is not valid.");
 	}
-	copy(g->charge_type, sizeof(g->charge_type),
+	model_copy(g->charge_type, sizeof(g->charge_type),
 	     a->instance_charge_type ? a->instance_charge_type : "POSTPAY");
 	if (strcmp(g->charge_type, "PREPAY") == 0) {
 		if (a->period <= 0)
@@ -247,7 +247,7 @@ static int check_create_args(struct model_ctx *m, const struct vpn_gateway_creat
 					       "Specified parameter Period is not valid.");
 		g->period = a->period;
 	}
-	copy(g->vpn_type, sizeof(g->vpn_type), a->vpn_type ? a->vpn_type : "Normal");
+	model_copy(g->vpn_type, sizeof(g->vpn_type), a->vpn_type ? a->vpn_type : "Normal");
 	return check_resource_group(m, a->resource_group_id, g->resource_group_id,
 				    sizeof(g->resource_group_id), err);
 }
@@ -272,8 +272,8 @@ static int allocate_addresses(struct model_ctx *m, struct vpn_gateway *g,
 	}
 	if (strcmp(g->network_type, "private") == 0) {
 		/* a private gateway is reached at its interfaces' own addresses */
-		copy(g->internet_ip, sizeof(g->internet_ip), g->eni_ip);
-		copy(g->dr_internet_ip, sizeof(g->dr_internet_ip), g->dr_eni_ip);
+		model_copy(g->internet_ip, sizeof(g->internet_ip), g->eni_ip);
+		model_copy(g->dr_internet_ip, sizeof(g->dr_internet_ip), g->dr_eni_ip);
 		return 0;
 	}
 	if (public_ip_allocate(m, g->vpn_gateway_id, "tunnel1", g->internet_ip,
@@ -385,15 +385,15 @@ int vpn_gateway_create(struct model_ctx *m, const struct vpn_gateway_create_args
 		return vl_err_set(err, VL_VPNGW_QUOTA_FULL, NULL);
 
 	ids_new(out->vpn_gateway_id, sizeof(out->vpn_gateway_id), "vpn", region ? region->id_code : NULL);
-	copy(out->region, sizeof(out->region), m->region);
-	copy(out->vpc_id, sizeof(out->vpc_id), vpc.vpc_id);
-	copy(out->vswitch_id, sizeof(out->vswitch_id), vsw.vswitch_id);
-	copy(out->zone_id, sizeof(out->zone_id), vsw.zone_id);
-	copy(out->dr_vswitch_id, sizeof(out->dr_vswitch_id), dr.vswitch_id);
-	copy(out->dr_zone_id, sizeof(out->dr_zone_id), dr.zone_id);
-	copy(out->name, sizeof(out->name), args->name ? args->name : out->vpn_gateway_id);
-	copy(out->business_status, sizeof(out->business_status), "Normal");
-	copy(out->gateway_type, sizeof(out->gateway_type), "Traditional");
+	model_copy(out->region, sizeof(out->region), m->region);
+	model_copy(out->vpc_id, sizeof(out->vpc_id), vpc.vpc_id);
+	model_copy(out->vswitch_id, sizeof(out->vswitch_id), vsw.vswitch_id);
+	model_copy(out->zone_id, sizeof(out->zone_id), vsw.zone_id);
+	model_copy(out->dr_vswitch_id, sizeof(out->dr_vswitch_id), dr.vswitch_id);
+	model_copy(out->dr_zone_id, sizeof(out->dr_zone_id), dr.zone_id);
+	model_copy(out->name, sizeof(out->name), args->name ? args->name : out->vpn_gateway_id);
+	model_copy(out->business_status, sizeof(out->business_status), "Normal");
+	model_copy(out->gateway_type, sizeof(out->gateway_type), "Traditional");
 	/* new gateways learn and advertise routes over BGP unless told otherwise */
 	out->enable_bgp = true;
 	out->auto_propagate = true;
@@ -403,7 +403,7 @@ int vpn_gateway_create(struct model_ctx *m, const struct vpn_gateway_create_args
 		out->end_ms = prepaid_end_ms(out->created_ms, out->period);
 	/* a subscription is only built once its order is paid; there is no payment API here */
 	unpaid = strcmp(out->charge_type, "PREPAY") == 0 && !args->auto_pay;
-	copy(out->status, sizeof(out->status), unpaid ? "init" : "provisioning");
+	model_copy(out->status, sizeof(out->status), unpaid ? "init" : "provisioning");
 
 	if (allocate_addresses(m, out, &vsw, &dr, err) < 0 || insert_row(m, out, err) < 0)
 		return -1;
@@ -415,33 +415,15 @@ int vpn_gateway_create(struct model_ctx *m, const struct vpn_gateway_create_args
 			       err) < 0)
 		return -1;
 	if (m->cfg->transition_delay_ms == 0)
-		copy(out->status, sizeof(out->status), "active");
+		model_copy(out->status, sizeof(out->status), "active");
 	return 0;
 }
 
 int vpn_gateway_get(struct model_ctx *m, const char *vpn_gateway_id, struct vpn_gateway *out,
 		    struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "SELECT " GW_COLUMNS " FROM vpn_gateways WHERE vpn_gateway_id=? AND account=?"
-			  " AND region=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, vpn_gateway_id);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		row_to_gw(stmt, out);
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 0;
-	if (r == STORE_DONE)
-		return vl_err_set(err, VL_VPNGW_NOT_FOUND, NULL);
-	return model_store_error(m, err);
+	return model_get_row(m, "SELECT " GW_COLUMNS " FROM vpn_gateways WHERE vpn_gateway_id=? AND account=?"
+			  " AND region=?", vpn_gateway_id, row_to_gw_any, out, VL_VPNGW_NOT_FOUND, err);
 }
 
 bool vpn_gateway_is_dual_tunnel(const struct vpn_gateway *gw)
@@ -490,13 +472,6 @@ int vpn_gateway_begin_change(struct model_ctx *m, const char *vpn_gateway_id, st
 	return start_update(m, g.vpn_gateway_id, err);
 }
 
-static void append(char *sql, size_t size, const char *text)
-{
-	size_t len = strlen(sql);
-
-	snprintf(sql + len, size - len, "%s", text);
-}
-
 static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct vpn_gateway_filter *f)
 {
 	int index = 1;
@@ -527,17 +502,17 @@ int vpn_gateway_list(struct model_ctx *m, const struct vpn_gateway_filter *f, in
 	int index;
 
 	if (f->vpc_id)
-		append(where, sizeof(where), " AND vpc_id=?");
+		model_append(where, sizeof(where), " AND vpc_id=?");
 	if (f->vpn_gateway_id)
-		append(where, sizeof(where), " AND vpn_gateway_id=?");
+		model_append(where, sizeof(where), " AND vpn_gateway_id=?");
 	if (f->status)
-		append(where, sizeof(where), " AND status=?");
+		model_append(where, sizeof(where), " AND status=?");
 	if (f->business_status)
-		append(where, sizeof(where), " AND business_status=?");
+		model_append(where, sizeof(where), " AND business_status=?");
 	if (f->gateway_type)
-		append(where, sizeof(where), " AND gateway_type=?");
+		model_append(where, sizeof(where), " AND gateway_type=?");
 	if (f->resource_group_id)
-		append(where, sizeof(where), " AND resource_group_id=?");
+		model_append(where, sizeof(where), " AND resource_group_id=?");
 	tag_filter_sql(where, sizeof(where), "vpn_gateway_id", &f->tags);
 
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpn_gateways%s", where);

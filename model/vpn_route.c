@@ -25,11 +25,6 @@
 /* Shared address space: policy routes of single-tunnel gateways may not touch it. */
 #define SHARED_SPACE "100.64.0.0/10"
 
-static void copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 static const char *route_type(bool pbr)
 {
 	return pbr ? "pbr" : "dbr";
@@ -48,17 +43,17 @@ static const char *usage_kind(bool pbr)
 
 static void row_to_route(struct store_stmt *stmt, struct vpn_route *r)
 {
-	copy(r->route_entry_id, sizeof(r->route_entry_id), stmt_text(stmt, 0));
-	copy(r->vpn_gateway_id, sizeof(r->vpn_gateway_id), stmt_text(stmt, 1));
-	copy(r->route_type, sizeof(r->route_type), stmt_text(stmt, 2));
-	copy(r->route_source, sizeof(r->route_source), stmt_text(stmt, 3));
-	copy(r->route_dest, sizeof(r->route_dest), stmt_text(stmt, 4));
-	copy(r->next_hop, sizeof(r->next_hop), stmt_text(stmt, 5));
+	model_copy(r->route_entry_id, sizeof(r->route_entry_id), stmt_text(stmt, 0));
+	model_copy(r->vpn_gateway_id, sizeof(r->vpn_gateway_id), stmt_text(stmt, 1));
+	model_copy(r->route_type, sizeof(r->route_type), stmt_text(stmt, 2));
+	model_copy(r->route_source, sizeof(r->route_source), stmt_text(stmt, 3));
+	model_copy(r->route_dest, sizeof(r->route_dest), stmt_text(stmt, 4));
+	model_copy(r->next_hop, sizeof(r->next_hop), stmt_text(stmt, 5));
 	r->weight = stmt_int64(stmt, 6);
 	r->priority = stmt_int64(stmt, 7);
-	copy(r->overlay_mode, sizeof(r->overlay_mode), stmt_text(stmt, 8));
-	copy(r->description, sizeof(r->description), stmt_text(stmt, 9));
-	copy(r->state, sizeof(r->state), stmt_text(stmt, 10));
+	model_copy(r->overlay_mode, sizeof(r->overlay_mode), stmt_text(stmt, 8));
+	model_copy(r->description, sizeof(r->description), stmt_text(stmt, 9));
+	model_copy(r->state, sizeof(r->state), stmt_text(stmt, 10));
 	r->published = stmt_int64(stmt, 11) != 0;
 	r->created_ms = stmt_int64(stmt, 12);
 }
@@ -182,7 +177,7 @@ static int insert_route(struct model_ctx *m, struct vpn_route *r, struct vl_err 
 	enum store_step_result step;
 
 	ids_new(r->route_entry_id, sizeof(r->route_entry_id), "vre", region ? region->id_code : NULL);
-	copy(r->state, sizeof(r->state), STATE_PENDING);
+	model_copy(r->state, sizeof(r->state), STATE_PENDING);
 	r->created_ms = m->now_ms;
 	if (store_prepare(m->store,
 			  "INSERT INTO vpn_route_entries(" ROUTE_COLUMNS ", account, region)"
@@ -217,7 +212,7 @@ static int insert_route(struct model_ctx *m, struct vpn_route *r, struct vl_err 
 			       final_state(r->published), -1, err) < 0)
 		return -1;
 	if (m->cfg->transition_delay_ms == 0)
-		copy(r->state, sizeof(r->state), final_state(r->published));
+		model_copy(r->state, sizeof(r->state), final_state(r->published));
 	return 0;
 }
 
@@ -271,15 +266,15 @@ int vpn_route_create(struct model_ctx *m, const struct vpn_route_create_args *ar
 	if (vpn_gateway_begin_change(m, gw.vpn_gateway_id, err) < 0)
 		return -1;
 
-	copy(out->vpn_gateway_id, sizeof(out->vpn_gateway_id), gw.vpn_gateway_id);
-	copy(out->route_type, sizeof(out->route_type), route_type(args->pbr));
-	copy(out->next_hop, sizeof(out->next_hop), args->next_hop);
+	model_copy(out->vpn_gateway_id, sizeof(out->vpn_gateway_id), gw.vpn_gateway_id);
+	model_copy(out->route_type, sizeof(out->route_type), route_type(args->pbr));
+	model_copy(out->next_hop, sizeof(out->next_hop), args->next_hop);
 	/* dual-tunnel connections fail over by themselves: "the setting does not take effect" */
 	out->weight = dual ? 100 : args->weight;
 	out->priority = args->pbr ? args->priority : 0;
-	copy(out->overlay_mode, sizeof(out->overlay_mode),
+	model_copy(out->overlay_mode, sizeof(out->overlay_mode),
 	     args->overlay_mode && args->overlay_mode[0] ? args->overlay_mode : "Ipsec");
-	copy(out->description, sizeof(out->description), args->description);
+	model_copy(out->description, sizeof(out->description), args->description);
 	out->published = args->publish_vpc;
 	return insert_route(m, out, err);
 }
@@ -700,11 +695,11 @@ int vpn_route_auto_config(struct model_ctx *m, const char *vpn_gateway_id,
 
 		if (!wanted[i])
 			continue;
-		copy(r.vpn_gateway_id, sizeof(r.vpn_gateway_id), gw.vpn_gateway_id);
-		copy(r.route_type, sizeof(r.route_type), "dbr");
+		model_copy(r.vpn_gateway_id, sizeof(r.vpn_gateway_id), gw.vpn_gateway_id);
+		model_copy(r.route_type, sizeof(r.route_type), "dbr");
 		memcpy(r.route_dest, cidrs[i], sizeof(r.route_dest));
-		copy(r.next_hop, sizeof(r.next_hop), vpn_connection_id);
-		copy(r.overlay_mode, sizeof(r.overlay_mode), "Ipsec");
+		model_copy(r.next_hop, sizeof(r.next_hop), vpn_connection_id);
+		model_copy(r.overlay_mode, sizeof(r.overlay_mode), "Ipsec");
 		if (insert_route(m, &r, err) < 0)
 			return -1;
 	}

@@ -16,25 +16,25 @@
 /* The cloud reserves the first and the last three addresses of every vSwitch. */
 #define VSWITCH_RESERVED_ADDRESSES 4
 
-static void copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 static void row_to_vswitch(struct store_stmt *stmt, struct vswitch *s)
 {
-	copy(s->vswitch_id, sizeof(s->vswitch_id), stmt_text(stmt, 0));
-	copy(s->vpc_id, sizeof(s->vpc_id), stmt_text(stmt, 1));
-	copy(s->region, sizeof(s->region), stmt_text(stmt, 2));
-	copy(s->zone_id, sizeof(s->zone_id), stmt_text(stmt, 3));
-	copy(s->name, sizeof(s->name), stmt_text(stmt, 4));
-	copy(s->description, sizeof(s->description), stmt_text(stmt, 5));
-	copy(s->cidr_block, sizeof(s->cidr_block), stmt_text(stmt, 6));
-	copy(s->status, sizeof(s->status), stmt_text(stmt, 7));
-	copy(s->resource_group_id, sizeof(s->resource_group_id), stmt_text(stmt, 8));
+	model_copy(s->vswitch_id, sizeof(s->vswitch_id), stmt_text(stmt, 0));
+	model_copy(s->vpc_id, sizeof(s->vpc_id), stmt_text(stmt, 1));
+	model_copy(s->region, sizeof(s->region), stmt_text(stmt, 2));
+	model_copy(s->zone_id, sizeof(s->zone_id), stmt_text(stmt, 3));
+	model_copy(s->name, sizeof(s->name), stmt_text(stmt, 4));
+	model_copy(s->description, sizeof(s->description), stmt_text(stmt, 5));
+	model_copy(s->cidr_block, sizeof(s->cidr_block), stmt_text(stmt, 6));
+	model_copy(s->status, sizeof(s->status), stmt_text(stmt, 7));
+	model_copy(s->resource_group_id, sizeof(s->resource_group_id), stmt_text(stmt, 8));
 	s->is_default = stmt_int64(stmt, 9) != 0;
 	s->created_ms = stmt_int64(stmt, 10);
-	copy(s->route_table_id, sizeof(s->route_table_id), stmt_text(stmt, 11));
+	model_copy(s->route_table_id, sizeof(s->route_table_id), stmt_text(stmt, 11));
+}
+
+static void row_to_vswitch_any(struct store_stmt *stmt, void *out)
+{
+	row_to_vswitch(stmt, out);
 }
 
 /* The address range of a CIDR as [first, last]. */
@@ -111,15 +111,15 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 		return vl_err_set(err, VL_QUOTA_EXCEEDED_VSWITCH, NULL);
 
 	ids_new(out->vswitch_id, sizeof(out->vswitch_id), "vsw", region ? region->id_code : NULL);
-	copy(out->vpc_id, sizeof(out->vpc_id), vpc.vpc_id);
-	copy(out->region, sizeof(out->region), m->region);
-	copy(out->zone_id, sizeof(out->zone_id), args->zone_id);
-	copy(out->name, sizeof(out->name), args->name);
-	copy(out->description, sizeof(out->description), args->description);
+	model_copy(out->vpc_id, sizeof(out->vpc_id), vpc.vpc_id);
+	model_copy(out->region, sizeof(out->region), m->region);
+	model_copy(out->zone_id, sizeof(out->zone_id), args->zone_id);
+	model_copy(out->name, sizeof(out->name), args->name);
+	model_copy(out->description, sizeof(out->description), args->description);
 	cidr_format(&cidr, out->cidr_block, sizeof(out->cidr_block));
-	copy(out->status, sizeof(out->status), "Pending");
-	copy(out->resource_group_id, sizeof(out->resource_group_id), vpc.resource_group_id);
-	copy(out->route_table_id, sizeof(out->route_table_id), vpc.route_table_id);
+	model_copy(out->status, sizeof(out->status), "Pending");
+	model_copy(out->resource_group_id, sizeof(out->resource_group_id), vpc.resource_group_id);
+	model_copy(out->route_table_id, sizeof(out->route_table_id), vpc.route_table_id);
 	out->created_ms = m->now_ms;
 
 	if (store_prepare(m->store,
@@ -154,40 +154,15 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 	if (lifecycle_schedule(m, "vswitch", out->vswitch_id, "Pending", "Available", -1, err) < 0)
 		return -1;
 	if (m->cfg->transition_delay_ms == 0)
-		copy(out->status, sizeof(out->status), "Available");
+		model_copy(out->status, sizeof(out->status), "Available");
 	return 0;
 }
 
 int vswitch_get(struct model_ctx *m, const char *vswitch_id, struct vswitch *out,
 		struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "SELECT " VSW_COLUMNS " FROM vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id"
-			  " WHERE s.vswitch_id=? AND s.account=? AND s.region=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, vswitch_id);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		row_to_vswitch(stmt, out);
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 0;
-	if (r == STORE_DONE)
-		return vl_err_set(err, VL_INVALID_VSWITCH_ID_NOT_FOUND, NULL);
-	return model_store_error(m, err);
-}
-
-static void append(char *sql, size_t size, const char *text)
-{
-	size_t len = strlen(sql);
-
-	snprintf(sql + len, size - len, "%s", text);
+	return model_get_row(m, "SELECT " VSW_COLUMNS " FROM vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id"
+			  " WHERE s.vswitch_id=? AND s.account=? AND s.region=?", vswitch_id, row_to_vswitch_any, out, VL_INVALID_VSWITCH_ID_NOT_FOUND, err);
 }
 
 static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct vswitch_filter *f)
@@ -219,17 +194,17 @@ int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t pa
 	int index;
 
 	if (f->vpc_id)
-		append(where, sizeof(where), " AND s.vpc_id=?");
+		model_append(where, sizeof(where), " AND s.vpc_id=?");
 	if (f->vswitch_id)
-		append(where, sizeof(where), " AND s.vswitch_id=?");
+		model_append(where, sizeof(where), " AND s.vswitch_id=?");
 	if (f->zone_id)
-		append(where, sizeof(where), " AND s.zone_id=?");
+		model_append(where, sizeof(where), " AND s.zone_id=?");
 	if (f->name)
-		append(where, sizeof(where), " AND s.name=?");
+		model_append(where, sizeof(where), " AND s.name=?");
 	if (f->resource_group_id)
-		append(where, sizeof(where), " AND s.resource_group_id=?");
+		model_append(where, sizeof(where), " AND s.resource_group_id=?");
 	if (f->is_default >= 0)
-		append(where, sizeof(where), " AND s.is_default=?");
+		model_append(where, sizeof(where), " AND s.is_default=?");
 	tag_filter_sql(where, sizeof(where), "s.vswitch_id", &f->tags);
 
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vswitches s%s", where);
@@ -325,21 +300,6 @@ json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *s)
 	return item;
 }
 
-static int update_text(struct model_ctx *m, const char *sql, const char *value, const char *id,
-		       struct vl_err *err)
-{
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, value);
-	stmt_bind_text(stmt, 2, id);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
-}
-
 int vswitch_modify(struct model_ctx *m, const struct vswitch_modify_args *args, struct vl_err *err)
 {
 	struct vswitch s;
@@ -357,10 +317,10 @@ int vswitch_modify(struct model_ctx *m, const struct vswitch_modify_args *args, 
 	if (lifecycle_busy(m, "vswitch", s.vswitch_id))
 		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
 	if (args->name &&
-	    update_text(m, "UPDATE vswitches SET name=? WHERE vswitch_id=?", args->name, s.vswitch_id, err) < 0)
+	    model_exec2(m, "UPDATE vswitches SET name=? WHERE vswitch_id=?", args->name, s.vswitch_id, err) < 0)
 		return -1;
 	if (args->description &&
-	    update_text(m, "UPDATE vswitches SET description=? WHERE vswitch_id=?", args->description,
+	    model_exec2(m, "UPDATE vswitches SET description=? WHERE vswitch_id=?", args->description,
 			s.vswitch_id, err) < 0)
 		return -1;
 	return 0;

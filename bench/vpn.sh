@@ -1,0 +1,383 @@
+#!/bin/sh
+# bench/vpn.sh: VPN Gateway API figures for vpnlabd.
+#
+#   sh bench/vpn.sh            (from the repository root)
+#
+# Builds build/bench/loadgen and build/bench/bare, then in one run:
+#   1. the bare libmicrohttpd handler (thread per connection, the server's
+#      mode) under the same three loads the server gets below: the
+#      DescribeVpnConnections GET (4 connections, 10 s) and the
+#      CreateCustomerGateway GET (8 and 32 connections, 10 s each);
+#   2. bin/vpnlabd on a fresh database, seeded through the RPC API with
+#      2000 customer gateways, 30 dual-tunnel VPN gateways (each in its own
+#      VPC with vSwitches in cn-hangzhou-h and cn-hangzhou-i) and 10 IPsec
+#      connections on each (300, every tunnel with its own customer gateway);
+#   3. DescribeVpnConnections&VpnGatewayId=<one>&PageSize=50 (4 connections,
+#      10 s): a full page of 10 dual-tunnel connections;
+#   4. CreateCustomerGateway, every request with its own IpAddress
+#      (11.{a}.{b}.{c}, then 12.{a}.{b}.{c}), 8 then 32 connections,
+#      30000 requests each;
+#   5. stored counts, server RSS (and peak) and the database size at the end.
+# Prints figures, never a verdict.  Exits non-zero only when a run could not
+# be made at all (no server, seeding refused, loadgen could not connect).
+#
+# Environment: VPNLABD (default bin/vpnlabd), BENCH_SECONDS (default 10),
+# BENCH_WRITES (CreateCustomerGateway requests per run, default 30000, at
+# most 40000 so the runs stay inside the raised quota), BENCH_TMPDIR (default
+# build/bench; holds the temporary database: not /tmp, see bench/README.md).
+# Everything it starts is killed by PID on exit; its temp dir is removed.
+
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+VPNLABD=${VPNLABD:-bin/vpnlabd}
+SECS=${BENCH_SECONDS:-10}
+WRITES=${BENCH_WRITES:-30000}
+OUT=build/bench
+LG=$OUT/loadgen
+Q='Version=2016-04-28&RegionId=cn-hangzhou'
+FORM='Content-Type: application/x-www-form-urlencoded'
+
+# The seeded shape.  Changing these changes what the figures mean.
+N_GW=30		# VPN gateways, each in its own VPC
+N_VCO=10	# IPsec connections per gateway (the default per-gateway quota)
+N_CGW=2000	# customer gateways seeded (2 per connection are used by tunnels)
+
+pids=""
+tmp=""
+
+# Stops one process we started: TERM, up to 5 s grace, then KILL.
+stop() {
+	_p=$1
+	kill -TERM "$_p" 2>/dev/null
+	_i=0
+	while kill -0 "$_p" 2>/dev/null && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -KILL "$_p" 2>/dev/null
+	wait "$_p" 2>/dev/null
+	_rest=""
+	for _q in $pids; do
+		[ "$_q" = "$_p" ] || _rest="$_rest $_q"
+	done
+	pids=$_rest
+}
+
+cleanup() {
+	for _p in $pids; do
+		stop "$_p"
+	done
+	[ -n "$tmp" ] && rm -rf "$tmp"
+}
+trap cleanup EXIT
+# An untrapped signal would kill the shell without running the EXIT trap and
+# leave the server behind (e.g. SIGPIPE when piped into head).
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 141' PIPE
+trap 'exit 143' TERM
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+case "$WRITES" in
+'' | *[!0-9]*) die "BENCH_WRITES must be a number" ;;
+esac
+# 2000 seeded + 2 runs must stay below customer_gateways_per_region=100000,
+# and {a} must stay 0 so every address is distinct within a run's /8.
+if [ "$WRITES" -lt 1 ] || [ "$WRITES" -gt 40000 ]; then
+	die "BENCH_WRITES must be 1..40000"
+fi
+
+# A random port in 18000..18999 with no listener on it (IPv4 or IPv6).
+pick_port() {
+	while :; do
+		_r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+		_port=$((18000 + _r % 1000))
+		_hex=$(printf ':%04X' "$_port")
+		# /proc/net/tcp: column 2 is local ADDR:PORT in hex, column 4 the state (0A = LISTEN)
+		awk -v p="$_hex" 'FNR > 1 && $4 == "0A" && substr($2, length($2) - 4) == p { f = 1 }
+			END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null || break
+	done
+	echo "$_port"
+}
+
+# Waits until GET /healthz on port $1 answers 200 while PID $2 lives.
+wait_healthy() {
+	_i=0
+	while [ $_i -lt 200 ]; do
+		kill -0 "$2" 2>/dev/null || return 1
+		_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 \
+			"http://127.0.0.1:$1/healthz" 2>/dev/null)
+		[ "$_code" = 200 ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# launch FUNC: FUNC PORT starts a server in the background and sets spid.
+# Retries on another port when the server dies (another process took the port
+# between pick_port and bind).  Sets port and spid.
+launch() {
+	_try=0
+	while [ $_try -lt 5 ]; do
+		_try=$((_try + 1))
+		port=$(pick_port)
+		"$1" "$port"
+		pids="$pids $spid"
+		wait_healthy "$port" "$spid" && return 0
+		stop "$spid"
+	done
+	return 1
+}
+
+start_bare_thread() {
+	"$OUT/bare" --listen "127.0.0.1:$1" --mode thread 2>"$tmp/bare.log" &
+	spid=$!
+}
+
+start_vpnlabd() {
+	rm -f "$tmp/vpnlab.db" "$tmp/vpnlab.db-wal" "$tmp/vpnlab.db-shm"
+	"$VPNLABD" --listen "127.0.0.1:$1" --db "$tmp/vpnlab.db" --auth open \
+		--transition-delay-ms 0 \
+		--quota vpn_gateways_per_account=1000 \
+		--quota customer_gateways_per_region=100000 \
+		--quota vpcs_per_region=1000 \
+		--log off >"$tmp/server.log" 2>&1 &
+	spid=$!
+}
+
+# field LINE NAME: the value of NAME=... in a loadgen output line.
+field() {
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# run_load ARGS...: runs loadgen, echoes its line, keeps it in $line.
+run_load() {
+	line=$("$LG" "$@")
+	_rc=$?
+	echo "$line"
+	[ $_rc -eq 0 ] || echo "bench: loadgen exited with $_rc" >&2
+}
+
+# rss_kib PID / hwm_kib PID: resident and peak resident set, in KiB.
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+mib() { awk -v k="${1:-0}" 'BEGIN { printf "%.1f", k / 1024 }'; }
+size_of() { if [ -f "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }
+
+# api QUERY: GET /?$Q&QUERY; the body in $body.  Returns 1 unless HTTP 200.
+api() {
+	body=$(curl -s --max-time 30 -w '\n%{http_code}' "$base/?$Q&$1")
+	_code=$(printf '%s\n' "$body" | tail -n 1)
+	body=$(printf '%s\n' "$body" | sed '$d')
+	[ "$_code" = 200 ]
+}
+
+# api_post BODY: POST / with a form body ($Q&BODY); the answer in $body.
+api_post() {
+	body=$(curl -s --max-time 30 -w '\n%{http_code}' -H "$FORM" --data "$Q&$1" "$base/")
+	_code=$(printf '%s\n' "$body" | tail -n 1)
+	body=$(printf '%s\n' "$body" | sed '$d')
+	[ "$_code" = 200 ]
+}
+
+# json_str KEY: the first string value of "KEY" in $body.
+json_str() {
+	printf '%s\n' "$body" | sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
+}
+
+# total ACTION EXTRA-QUERY: TotalCount of a Describe* call.
+total() {
+	curl -s --max-time 30 "$base/?Action=$1&$Q&PageSize=1$2" |
+		sed -n 's/.*"TotalCount":\([0-9]*\).*/\1/p'
+}
+
+command -v curl >/dev/null 2>&1 || die "curl is needed (sh scripts/deps.sh bench)"
+make -s -f bench/Makefile >/dev/null || die "cannot build the bench programs"
+# The database lives under build/bench/, not /tmp: /tmp is often tmpfs, where
+# fsync costs nothing and "durable" write figures would mean nothing.
+tmp=$(mktemp -d "${BENCH_TMPDIR:-$OUT}/vpn.XXXXXX") || die "mktemp failed"
+fstype=$(stat -f -c %T "$tmp" 2>/dev/null || echo unknown)
+case "$fstype" in
+tmpfs | ramfs) echo "bench: $tmp is on $fstype: write figures are not durable figures" >&2 ;;
+esac
+
+echo "# vpnlab VPN bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
+CGW_URL="/?Action=CreateCustomerGateway&$Q&IpAddress"
+
+# ---- 1. bare libmicrohttpd handler, same loads --------------------------
+# The read URL names no real gateway here: bare answers every request alike.
+launch start_bare_thread || die "bare (thread) did not start: $(cat "$tmp/bare.log")"
+run_load --url "http://127.0.0.1:$port/?Action=DescribeVpnConnections&$Q&VpnGatewayId=vpn-x&PageSize=50" \
+	--connections 4 --duration "$SECS" --label bare-thread-c4
+bare_r=$(field "$line" rps)
+run_load --url "http://127.0.0.1:$port$CGW_URL=11.{a}.{b}.{c}" \
+	--connections 8 --duration "$SECS" --label bare-thread-c8
+bare_w8=$(field "$line" rps)
+run_load --url "http://127.0.0.1:$port$CGW_URL=11.{a}.{b}.{c}" \
+	--connections 32 --duration "$SECS" --label bare-thread-c32
+bare_w32=$(field "$line" rps)
+stop "$spid"
+
+# ---- 2. the real server, seeded ------------------------------------------
+if [ ! -x "$VPNLABD" ]; then
+	echo "bench: $VPNLABD not found; run make first (server figures skipped)" >&2
+	exit 1
+fi
+launch start_vpnlabd || {
+	tail -n 20 "$tmp/server.log" >&2
+	die "$VPNLABD did not answer /healthz"
+}
+base="http://127.0.0.1:$port"
+rss_idle=$(rss_kib "$spid")
+t0=$(date +%s)
+
+# Customer gateways first (13.x.y.z, disjoint from the timed runs' 11/8 and
+# 12/8), through loadgen: 2000 curl processes would take longer than the bench.
+run_load --url "$base$CGW_URL=13.{a}.{b}.{c}" --connections 8 --requests "$N_CGW" \
+	--label seed-customer-gateways
+[ "$(field "$line" s2xx)" = "$N_CGW" ] || die "seeding customer gateways failed"
+
+# 2 customer gateway IDs per connection, read back page by page.
+need=$((N_GW * N_VCO * 2))
+: >"$tmp/cgw.ids"
+page=1
+while [ "$(wc -l <"$tmp/cgw.ids")" -lt "$need" ]; do
+	api "Action=DescribeCustomerGateways&PageSize=50&PageNumber=$page" ||
+		die "DescribeCustomerGateways failed: $body"
+	_before=$(wc -l <"$tmp/cgw.ids")
+	printf '%s\n' "$body" | grep -o '"CustomerGatewayId":"[^"]*"' |
+		sed 's/.*:"\(.*\)"/\1/' >>"$tmp/cgw.ids"
+	[ "$(wc -l <"$tmp/cgw.ids")" -gt "$_before" ] || die "fewer than $need customer gateways listed"
+	page=$((page + 1))
+done
+
+# VPCs, vSwitches in two zones, dual-tunnel gateways.  With
+# --transition-delay-ms 0 each is Available/active as soon as it is created.
+: >"$tmp/gw.ids"
+g=1
+while [ $g -le $N_GW ]; do
+	api "Action=CreateVpc&CidrBlock=10.$g.0.0/16" || die "CreateVpc failed: $body"
+	vpc=$(json_str VpcId)
+	api "Action=CreateVSwitch&VpcId=$vpc&ZoneId=cn-hangzhou-h&CidrBlock=10.$g.1.0/24" ||
+		die "CreateVSwitch failed: $body"
+	vsh=$(json_str VSwitchId)
+	api "Action=CreateVSwitch&VpcId=$vpc&ZoneId=cn-hangzhou-i&CidrBlock=10.$g.2.0/24" ||
+		die "CreateVSwitch failed: $body"
+	vsi=$(json_str VSwitchId)
+	api "Action=CreateVpnGateway&VpcId=$vpc&VSwitchId=$vsh&DisasterRecoveryVSwitchId=$vsi&Bandwidth=10" ||
+		die "CreateVpnGateway failed: $body"
+	json_str VpnGatewayId >>"$tmp/gw.ids"
+	g=$((g + 1))
+done
+
+# Connections round-robin over the gateways: a gateway is "updating" while a
+# connection is added, so consecutive requests go to different gateways.
+# With --transition-delay-ms 0 the gateway is active again when the answer
+# comes, so VpnGateway.Configuring should not happen; it is retried (and
+# counted) rather than trusted never to, since the bench is not a test.
+retries=0
+T1=TunnelOptionsSpecification.1
+T2=TunnelOptionsSpecification.2
+k=1
+r=1
+while [ $r -le $N_VCO ]; do
+	g=1
+	while read -r gw; do
+		c1=$(sed -n "${k}p" "$tmp/cgw.ids")
+		c2=$(sed -n "$((k + 1))p" "$tmp/cgw.ids")
+		k=$((k + 2))
+		conn="Action=CreateVpnConnection&VpnGatewayId=$gw&Name=bench-$g-$r"
+		conn="$conn&LocalSubnet=10.$g.0.0%2F16&RemoteSubnet=172.16.$r.0%2F24"
+		conn="$conn&$T1.CustomerGatewayId=$c1&$T1.Role=master&$T2.CustomerGatewayId=$c2&$T2.Role=slave"
+		_t=0
+		until api_post "$conn"; do
+			_t=$((_t + 1))
+			case "$body" in
+			*VpnGateway.Configuring*)
+				retries=$((retries + 1))
+				if [ $_t -lt 50 ]; then
+					sleep 0.1
+					continue
+				fi
+				;;
+			esac
+			die "CreateVpnConnection failed: $body"
+		done
+		g=$((g + 1))
+	done <"$tmp/gw.ids"
+	r=$((r + 1))
+done
+seed_secs=$(($(date +%s) - t0))
+
+gw1=$(head -n 1 "$tmp/gw.ids")
+n_gw=$(total DescribeVpnGateways "")
+n_vco=$(total DescribeVpnConnections "")
+n_cgw_seed=$(total DescribeCustomerGateways "")
+api "Action=DescribeVpnConnections&VpnGatewayId=$gw1&PageSize=50" || die "DescribeVpnConnections failed: $body"
+page_n=$(printf '%s\n' "$body" | grep -o '"VpnConnectionId":"[^"]*"' | wc -l)
+page_bytes=$(printf '%s' "$body" | wc -c)
+echo "seeded in ${seed_secs}s: vpn_gateways=${n_gw:-?} vpn_connections=${n_vco:-?}" \
+	"customer_gateways=${n_cgw_seed:-?} (Configuring retries: $retries);" \
+	"read page: $page_n connections, $page_bytes bytes"
+rss_seed=$(rss_kib "$spid")
+
+# ---- 3. reads ------------------------------------------------------------
+run_load --url "$base/?Action=DescribeVpnConnections&$Q&VpnGatewayId=$gw1&PageSize=50" \
+	--connections 4 --duration "$SECS" --label server-describe-vco
+read_line=$line
+srv_r=$(field "$line" rps)
+
+# ---- 4. durable writes ---------------------------------------------------
+run_load --url "$base$CGW_URL=11.{a}.{b}.{c}" --connections 8 --requests "$WRITES" \
+	--label server-create-cgw-c8
+w8_line=$line
+srv_w8=$(field "$line" rps)
+run_load --url "$base$CGW_URL=12.{a}.{b}.{c}" --connections 32 --requests "$WRITES" \
+	--label server-create-cgw-c32
+w32_line=$line
+srv_w32=$(field "$line" rps)
+
+kill -0 "$spid" 2>/dev/null || {
+	tail -n 20 "$tmp/server.log" >&2
+	die "$VPNLABD died during the run"
+}
+n_cgw=$(total DescribeCustomerGateways "")
+n_vco_end=$(total DescribeVpnConnections "")
+rss_end=$(rss_kib "$spid")
+hwm_end=$(hwm_kib "$spid")
+db_bytes=$(size_of "$tmp/vpnlab.db")
+wal_bytes=$(size_of "$tmp/vpnlab.db-wal")
+
+echo
+echo "# summary"
+awk -v br="$bare_r" -v b8="$bare_w8" -v b32="$bare_w32" \
+	-v sr="$srv_r" -v s8="$srv_w8" -v s32="$srv_w32" \
+	-v rp50="$(field "$read_line" p50_ms)" -v rp99="$(field "$read_line" p99_ms)" \
+	-v w8p50="$(field "$w8_line" p50_ms)" -v w8p99="$(field "$w8_line" p99_ms)" \
+	-v w32p50="$(field "$w32_line" p50_ms)" -v w32p99="$(field "$w32_line" p99_ms)" \
+	-v rbad="$(field "$read_line" non2xx)+$(field "$read_line" errors)" \
+	-v w8bad="$(field "$w8_line" non2xx)+$(field "$w8_line" errors)" \
+	-v w32bad="$(field "$w32_line" non2xx)+$(field "$w32_line" errors)" \
+	-v ng="${n_gw:-?}" -v nv="${n_vco_end:-?}" -v nc="${n_cgw:-?}" -v w="$WRITES" \
+	-v ri="$(mib "$rss_idle")" -v rs="$(mib "$rss_seed")" -v re="$(mib "$rss_end")" \
+	-v he="$(mib "$hwm_end")" -v db="$db_bytes" -v wal="$wal_bytes" 'BEGIN {
+	printf "%-34s %10s %8s %8s %10s %7s %s\n", "", "rps", "p50_ms", "p99_ms", "bare_rps", "ratio", "non2xx+errors"
+	printf "%-34s %10s %8s %8s %10s %7.2f %s\n", "DescribeVpnConnections c4 (10/50)",
+		sr, rp50, rp99, br, (br > 0 ? sr / br : 0), rbad
+	printf "%-34s %10s %8s %8s %10s %7.2f %s\n", "CreateCustomerGateway c8",
+		s8, w8p50, w8p99, b8, (b8 > 0 ? s8 / b8 : 0), w8bad
+	printf "%-34s %10s %8s %8s %10s %7.2f %s\n", "CreateCustomerGateway c32",
+		s32, w32p50, w32p99, b32, (b32 > 0 ? s32 / b32 : 0), w32bad
+	printf "stored: vpn_gateways=%s vpn_connections=%s customer_gateways=%s (expected 2000 + 2 x %d)\n",
+		ng, nv, nc, w
+	printf "server RSS: idle=%s MiB, seeded=%s MiB, end=%s MiB (peak %s MiB)\n", ri, rs, re, he
+	printf "db file: %.1f MiB (+ wal %.1f MiB)\n", db / 1048576, wal / 1048576
+}'
+stop "$spid"
+exit 0
