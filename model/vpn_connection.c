@@ -16,6 +16,7 @@
 #include "customer_gateway.h"
 #include "ids.h"
 #include "lifecycle.h"
+#include "vpn_connection_log.h"
 #include "vpn_gateway.h"
 #include "vpn_route.h"
 
@@ -1158,6 +1159,9 @@ int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, st
 		return -1;
 	if (tag_detach_all(m, c.vpn_connection_id) < 0 || lifecycle_cancel(m, KIND, c.vpn_connection_id) < 0)
 		return model_store_error(m, err);
+	/* its log lines go with it: a later connection never shows them */
+	if (vpn_connection_log_delete_all(m, c.vpn_connection_id, err) < 0)
+		return -1;
 	return delete_rows(m, c.vpn_connection_id, err);
 }
 
@@ -1220,6 +1224,9 @@ int vpn_connection_list(struct model_ctx *m, const struct vpn_connection_filter 
 		return 0;
 	if (limit > 100)
 		limit = 100;
+	/* rows are large (tunnels inline): allocate only what this page can hold */
+	if (limit > *total - offset)
+		limit = *total - offset;
 	page = calloc((size_t)limit, sizeof(*page));
 	if (page == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
@@ -1489,6 +1496,41 @@ int vpn_connection_set_attachment(struct model_ctx *m, const char *vpn_connectio
 	copy(c.internet_ip, sizeof(c.internet_ip), attach ? internet_ip : "");
 	copy(c.zone_no, sizeof(c.zone_no), attach ? zone_no : "");
 	return conn_update(m, &c, err);
+}
+
+int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_connection_id,
+				       const char *tunnel_id, const char *internet_ip, const char *zone_no,
+				       struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct vpn_connection c;
+	uint32_t addr;
+	int index = -1;
+
+	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+		return -1;
+	if (!empty(c.vpn_gateway_id))
+		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
+				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c.vpn_connection_id,
+				  c.vpn_gateway_id);
+	for (int i = 0; i < c.tunnel_count; i++)
+		if (tunnel_id && strcmp(c.tunnels[i].tunnel_id, tunnel_id) == 0)
+			index = i;
+	if (index < 0) {
+		char shown[80];
+
+		excerpt(shown, sizeof(shown), tunnel_id ? tunnel_id : "", 64);
+		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
+	}
+	if (!empty(internet_ip) && !ipv4_parse(internet_ip, &addr))
+		return invalid(err, "InternetIp");
+	if (store_prepare(m->store, "UPDATE vpn_connection_tunnels SET internet_ip=?, zone_no=? WHERE tunnel_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, empty(internet_ip) ? "" : internet_ip);
+	stmt_bind_text(stmt, 2, empty(zone_no) ? "" : zone_no);
+	stmt_bind_text(stmt, 3, c.tunnels[index].tunnel_id);
+	return run_done(m, stmt, err);
 }
 
 int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id,

@@ -169,6 +169,18 @@ int vpn_connection_set_attachment(struct model_ctx *m, const char *vpn_connectio
 				  struct vl_err *err);
 
 /*
+ * For the transit-router model, with dual-tunnel unbound connections: the address and zone
+ * one tunnel (tunnel_id) uses on the transit router once attached, or "" / NULL when
+ * detached (set_attachment gives the connection one address; each tunnel needs its own for
+ * DownloadVpnConnectionConfig and the customer device).  Refused for connections bound to a
+ * VPN gateway (IncorrectStatus.VpnConnection) and unknown tunnels (InvalidTunnelId.NotFound).
+ * Returns 0 or -1 with err set.
+ */
+int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_connection_id,
+				       const char *tunnel_id, const char *internet_ip, const char *zone_no,
+				       struct vl_err *err);
+
+/*
  * For the data plane: the IKE/IPsec SA state of a connection (tunnel_id NULL) or of one of
  * its tunnels: ike_sa_not_established | ike_sa_established | ipsec_sa_not_established |
  * ipsec_sa_established.  0 or -1 with err set.

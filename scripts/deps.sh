@@ -6,7 +6,7 @@ build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libss
 case "${1:-build}" in
 build) pkgs="$build" ;;
 run) pkgs="$build sqlite3 curl" ;;
-test) pkgs="$build check clang libclang-rt-14-dev nodejs curl sqlite3 python3" ;;
+test) pkgs="$build check clang libclang-rt-14-dev nodejs curl sqlite3 python3 strongswan-swanctl charon-systemd" ;;
 bench) pkgs="$build curl" ;;
 fuzz) pkgs="$build clang libclang-rt-14-dev" ;;
 *) echo "deps.sh: unknown set $1" >&2; exit 2 ;;

@@ -5,6 +5,8 @@
 
 #include "handlers.h"
 #include "vpn_connection.h"
+#include "vpn_connection_config.h"
+#include "vpn_connection_log.h"
 
 /*
  * Gathers the TunnelOptionsSpecification.N.* leaves (form body; undeclared, so passed
@@ -196,4 +198,86 @@ int h_modify_vpn_connection_attribute(struct action_ctx *ctx)
 int h_delete_vpn_connection(struct action_ctx *ctx)
 {
 	return vpn_connection_delete(ctx->model, param_str(ctx, "VpnConnectionId"), ctx->err);
+}
+
+int h_download_vpn_connection_config(struct action_ctx *ctx)
+{
+	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
+	json_t *o;
+	int rc = -1;
+
+	if (cfg == NULL)
+		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+	if (vpn_connection_config_load(ctx->model, param_str(ctx, "VpnConnectionId"), cfg, ctx->err) < 0)
+		goto out;
+	if ((o = vpn_connection_config_to_json(cfg)) == NULL) {
+		vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	json_object_set_new(ctx->response, "VpnConnectionConfig", o);
+	rc = 0;
+out:
+	free(cfg);
+	return rc;
+}
+
+int h_lab_download_customer_swanctl_config(struct action_ctx *ctx)
+{
+	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
+	char *text = NULL;
+	int rc = -1;
+
+	if (cfg == NULL)
+		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+	if (vpn_connection_config_load(ctx->model, param_str(ctx, "VpnConnectionId"), cfg, ctx->err) < 0 ||
+	    vpn_connection_config_swanctl(cfg, &text, ctx->err) < 0)
+		goto out;
+	/* the text is made of validated parameters (UTF-8); jansson checks it once more */
+	if (json_object_set_new(ctx->response, "VpnConnectionId", json_string(cfg->vpn_connection_id)) < 0 ||
+	    json_object_set_new(ctx->response, "SwanctlConf", json_string(text)) < 0) {
+		vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	free(cfg);
+	return rc;
+}
+
+/* An optional integer parameter: -1 when absent (the action table bounds it at 0 or more). */
+static int64_t optional_int(const struct action_ctx *ctx, const char *name)
+{
+	const char *v = param_str(ctx, name);
+
+	return v == NULL || *v == '\0' ? -1 : param_int(ctx, name, -1);
+}
+
+int h_describe_vpn_connection_logs(struct action_ctx *ctx)
+{
+	int64_t page_number = param_int(ctx, "PageNumber", 1), page_size = param_int(ctx, "PageSize", 10);
+	struct vpn_connection_log_query q = {
+		.vpn_connection_id = param_str(ctx, "VpnConnectionId"),
+		.tunnel_id = param_str(ctx, "TunnelId"),
+		.from = optional_int(ctx, "From"),
+		.to = optional_int(ctx, "To"),
+		.minute_period = optional_int(ctx, "MinutePeriod"),
+		.offset = (page_number - 1) * page_size,
+		.limit = page_size,
+	};
+	json_t *logs = json_array();
+
+	if (logs == NULL)
+		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+	if (vpn_connection_log_query(ctx->model, &q, logs, ctx->err) < 0) {
+		json_decref(logs);
+		return -1;
+	}
+	json_object_set_new(ctx->response, "Count", json_integer((json_int_t)json_array_size(logs)));
+	/* the store answers every line of the window: the query is complete */
+	json_object_set_new(ctx->response, "IsCompleted", json_true());
+	json_object_set_new(ctx->response, "PageNumber", json_integer(page_number));
+	json_object_set_new(ctx->response, "PageSize", json_integer(page_size));
+	json_put_wrapped(ctx->response, "Data", "Logs", logs);
+	return 0;
 }

@@ -13,7 +13,9 @@
 
 /*
  * Route table.  Fields: method, path pattern, action, API version, parameter receiving
- * {id}, answer shape, list wrapper names (Vpcs/Vpc), NotFound code for RS_ITEM.
+ * {id}, answer shape, list wrapper names (Vpcs/Vpc), NotFound code for RS_ITEM, and
+ * (optional, last) the parameters the route fixes ("RouteType=dbr").  Rows of the VPN
+ * Gateway resources come from their fragments (routes_*.inc).
  */
 #include "routes_vpn_gateway.inc"
 #include "routes_customer_gateway.inc"
@@ -21,26 +23,30 @@
 #include "routes_vpn_route.inc"
 
 const struct rest_route rest_routes[] = {
-	{ "POST", "/v1/vpcs", "CreateVpc", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK },
-	{ "GET", "/v1/vpcs", "DescribeVpcs", V_VPC, NULL, RS_LIST, "Vpcs", "Vpc", VL_OK },
+	{ "POST", "/v1/vpcs", "CreateVpc", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK, NULL },
+	{ "GET", "/v1/vpcs", "DescribeVpcs", V_VPC, NULL, RS_LIST, "Vpcs", "Vpc", VL_OK, NULL },
 	{ "GET", "/v1/vpcs/{id}", "DescribeVpcs", V_VPC, "VpcId", RS_ITEM, "Vpcs", "Vpc",
-	  VL_INVALID_VPC_ID_NOT_FOUND },
-	{ "PATCH", "/v1/vpcs/{id}", "ModifyVpcAttribute", V_VPC, "VpcId", RS_PLAIN, NULL, NULL, VL_OK },
-	{ "DELETE", "/v1/vpcs/{id}", "DeleteVpc", V_VPC, "VpcId", RS_PLAIN, NULL, NULL, VL_OK },
-	{ "POST", "/v1/vswitches", "CreateVSwitch", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK },
-	{ "GET", "/v1/vswitches", "DescribeVSwitches", V_VPC, NULL, RS_LIST, "VSwitches", "VSwitch", VL_OK },
+	  VL_INVALID_VPC_ID_NOT_FOUND, NULL },
+	{ "PATCH", "/v1/vpcs/{id}", "ModifyVpcAttribute", V_VPC, "VpcId", RS_PLAIN, NULL, NULL, VL_OK,
+	  NULL },
+	{ "DELETE", "/v1/vpcs/{id}", "DeleteVpc", V_VPC, "VpcId", RS_PLAIN, NULL, NULL, VL_OK, NULL },
+	{ "POST", "/v1/vswitches", "CreateVSwitch", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK, NULL },
+	{ "GET", "/v1/vswitches", "DescribeVSwitches", V_VPC, NULL, RS_LIST, "VSwitches", "VSwitch", VL_OK,
+	  NULL },
 	{ "GET", "/v1/vswitches/{id}", "DescribeVSwitches", V_VPC, "VSwitchId", RS_ITEM, "VSwitches",
-	  "VSwitch", VL_INVALID_VSWITCH_ID_NOT_FOUND },
+	  "VSwitch", VL_INVALID_VSWITCH_ID_NOT_FOUND, NULL },
 	{ "PATCH", "/v1/vswitches/{id}", "ModifyVSwitchAttribute", V_VPC, "VSwitchId", RS_PLAIN, NULL,
-	  NULL, VL_OK },
-	{ "DELETE", "/v1/vswitches/{id}", "DeleteVSwitch", V_VPC, "VSwitchId", RS_PLAIN, NULL, NULL, VL_OK },
-	{ "GET", "/v1/regions", "DescribeRegions", V_VPC, NULL, RS_LIST, "Regions", "Region", VL_OK },
-	{ "GET", "/v1/zones", "DescribeZones", V_VPC, NULL, RS_LIST, "Zones", "Zone", VL_OK },
+	  NULL, VL_OK, NULL },
+	{ "DELETE", "/v1/vswitches/{id}", "DeleteVSwitch", V_VPC, "VSwitchId", RS_PLAIN, NULL, NULL, VL_OK,
+	  NULL },
+	{ "GET", "/v1/regions", "DescribeRegions", V_VPC, NULL, RS_LIST, "Regions", "Region", VL_OK,
+	  NULL },
+	{ "GET", "/v1/zones", "DescribeZones", V_VPC, NULL, RS_LIST, "Zones", "Zone", VL_OK, NULL },
 	VPN_GATEWAY_REST_ROUTES
 	CUSTOMER_GATEWAY_REST_ROUTES
 	VPN_CONNECTION_REST_ROUTES
 	VPN_ROUTE_REST_ROUTES
-	{ NULL, NULL, NULL, NULL, NULL, RS_PLAIN, NULL, NULL, VL_OK },
+	{ NULL, NULL, NULL, NULL, NULL, RS_PLAIN, NULL, NULL, VL_OK, NULL },
 };
 
 /* Matches one pattern; {id} takes one non-empty segment of ID characters. */
@@ -121,19 +127,24 @@ static int flatten(const char *prefix, json_t *value, const struct action *a, st
 	if (params->len >= REST_PARAM_LIMIT)
 		return vl_err_set(err, VL_INVALID_PARAMETER, "The request has more than %d parameters.",
 				  REST_PARAM_LIMIT);
+	/*
+	 * A JSON-typed parameter (IkeConfig) takes its value as JSON text, whatever the JSON:
+	 * flattening an array into IkeConfig.1, IkeConfig.2 would lose it silently instead of
+	 * letting the action refuse it.
+	 */
+	if (depth > 0 && (json_is_object(value) || json_is_array(value))) {
+		const struct param_spec *p = find_param(a, prefix);
+
+		if (p && p->type == PT_JSON) {
+			char *text = json_dumps(value, JSON_COMPACT);
+			int rc = text ? kvlist_add_str(params, prefix, text) : -1;
+
+			free(text);
+			return rc < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
+		}
+	}
 	switch (json_typeof(value)) {
 	case JSON_OBJECT:
-		if (depth > 0) {
-			const struct param_spec *p = find_param(a, prefix);
-
-			if (p && p->type == PT_JSON) {
-				char *text = json_dumps(value, JSON_COMPACT);
-				int rc = text ? kvlist_add_str(params, prefix, text) : -1;
-
-				free(text);
-				return rc < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
-			}
-		}
 		json_object_foreach(value, key, item) {
 			if (depth == 0)
 				snprintf(name, sizeof(name), "%s", key);
@@ -191,6 +202,32 @@ int rest_body_to_params(const char *body, size_t len, const struct action *a,
 	return rc;
 }
 
+int rest_route_params(const struct rest_route *r, const char *id, struct kvlist *params)
+{
+	char name[64], value[64];
+
+	if (r->id_param && kvlist_set(params, r->id_param, id) < 0)
+		return -1;
+	for (const char *p = r->fixed; p && *p;) {
+		size_t pair = strcspn(p, "&"), n = strcspn(p, "=");
+
+		/* the table is static: a malformed or oversized pair is a programming error
+		 * (test_rest.c checks every row), skipped here rather than cut */
+		if (n > 0 && n < pair && n < sizeof(name) && pair - n - 1 < sizeof(value)) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			memcpy(value, p + n + 1, pair - n - 1);
+			value[pair - n - 1] = '\0';
+			if (kvlist_set(params, name, value) < 0)
+				return -1;
+		}
+		p += pair;
+		if (*p == '&')
+			p++;
+	}
+	return 0;
+}
+
 /* Replaces {"Xs":{"X":[…]}} by "Xs":[…] in a list answer. */
 static void unwrap_list(json_t *fields, const struct rest_route *r)
 {
@@ -232,7 +269,7 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 			goto oom;
 	if (rest_body_to_params(req->body, req->body_len, a, &params, &err) < 0)
 		goto fail;
-	if (route->id_param && kvlist_set(&params, route->id_param, id) < 0)
+	if (rest_route_params(route, id, &params) < 0)
 		goto oom;
 	if (auth_authenticate(srv->auth, req, &params, time(NULL), reply->account,
 			      sizeof(reply->account), &err) < 0)

@@ -24,6 +24,12 @@ struct rest_route {
 	enum rest_shape shape;
 	const char *list_outer, *list_inner; /* Vpcs, Vpc */
 	enum vl_code not_found;
+	/*
+	 * Parameters the route itself sets, "Name=value" pairs joined by '&' (NULL: none):
+	 * one action serving two paths (PublishVpnRouteEntry's RouteType=dbr|pbr).  Like
+	 * {id}, they override what the query or body says.
+	 */
+	const char *fixed;
 };
 
 extern const struct rest_route rest_routes[];
@@ -43,5 +49,11 @@ const struct rest_route *rest_match(const char *method, const char *path, char *
  */
 int rest_body_to_params(const char *body, size_t len, const struct action *a,
 			struct kvlist *params, struct vl_err *err);
+
+/*
+ * Sets the route's {id} parameter to id and its fixed parameters in params, replacing
+ * values of the same names from the query or body.  Returns 0, or -1 (out of memory).
+ */
+int rest_route_params(const struct rest_route *r, const char *id, struct kvlist *params);
 
 #endif

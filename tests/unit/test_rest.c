@@ -72,6 +72,34 @@ static const struct {
 	{ "GET", "/v1/vpcs/vpc-1?x=1", NULL, "", 0, "", RS_PLAIN },	/* callers strip the query */
 	{ "GET", "/v1/regions/cn-hangzhou", NULL, "", 0, "", RS_PLAIN },
 	{ "GET", "/v1/vpcs/vpc-1/vswitches", NULL, "", 0, "", RS_PLAIN },
+	/* VPN Gateway resources (route fragments) */
+	{ "POST", "/v1/vpn-gateways", "CreateVpnGateway", "", 1, "POST, GET", RS_CREATE },
+	{ "GET", "/v1/vpn-gateways/vpn-1", "DescribeVpnGateway", "vpn-1", 1, "GET, PATCH, DELETE", RS_PLAIN },
+	{ "DELETE", "/v1/customer-gateways/cgw-1", "DeleteCustomerGateway", "cgw-1", 1, "GET, PATCH, DELETE",
+	  RS_PLAIN },
+	{ "GET", "/v1/vpn-connections", "DescribeVpnConnections", "", 1, "POST, GET", RS_LIST },
+	{ "POST", "/v1/vpn-attachments", "CreateVpnAttachment", "", 1, "POST", RS_CREATE },
+	{ "GET", "/v1/vpn-attachments", NULL, "", 1, "POST", RS_PLAIN },
+	{ "GET", "/v1/vpn-gateway-zones", "DescribeVpnGatewayAvailableZones", "", 1, "GET", RS_PLAIN },
+	{ "GET", "/v1/vpn-gateways/vpn-1/route-entries", "DescribeVpnRouteEntries", "vpn-1", 1,
+	  "GET, POST, DELETE", RS_LIST },
+	{ "DELETE", "/v1/vpn-gateways/vpn-1/route-entries/", "DeleteVpnRouteEntry", "vpn-1", 1,
+	  "GET, POST, DELETE", RS_PLAIN },
+	{ "PATCH", "/v1/vpn-gateways/vpn-1/route-entries", NULL, "", 1, "GET, POST, DELETE", RS_PLAIN },
+	{ "PATCH", "/v1/vpn-gateways/vpn-1/route-entries/weight", "ModifyVpnRouteEntryWeight", "vpn-1", 1,
+	  "PATCH", RS_PLAIN },
+	{ "POST", "/v1/vpn-gateways/vpn-1/route-entries/publish", "PublishVpnRouteEntry", "vpn-1", 1, "POST",
+	  RS_PLAIN },
+	{ "POST", "/v1/vpn-gateways/vpn-1/pbr-route-entries/publish", "PublishVpnRouteEntry", "vpn-1", 1,
+	  "POST", RS_PLAIN },
+	{ "PATCH", "/v1/vpn-gateways/vpn-1/pbr-route-entries/priority", "ModifyVpnPbrRouteEntryPriority",
+	  "vpn-1", 1, "PATCH", RS_PLAIN },
+	{ "GET", "/v1/vpn-gateways/vpn-1/pbr-route-entries/priority", NULL, "", 1, "PATCH", RS_PLAIN },
+	{ "GET", "/v1/vpn-gateways/route-entries", "DescribeVpnGateway", "route-entries", 1,
+	  "GET, PATCH, DELETE", RS_PLAIN },	/* any segment is an {id} */
+	{ "GET", "/v1/vpn-gateways//route-entries", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpn-gateways/vpn-1/route-entries/x", NULL, "", 0, "", RS_PLAIN },
+	{ "GET", "/v1/vpn-gateways/vpn-1/weight", NULL, "", 0, "", RS_PLAIN },
 };
 
 START_TEST(test_match)
@@ -190,6 +218,66 @@ START_TEST(test_routes_resolve)
 		ck_assert(r->list_outer && r->list_inner);
 	if (r->shape == RS_ITEM)
 		ck_assert_int_ne(vl_code_http_status(r->not_found), 200);
+	/* fixed parameters: Name=value pairs joined by '&', each declared with that value allowed */
+	for (const char *p = r->fixed; p && *p;) {
+		size_t pair = strcspn(p, "&"), n = strcspn(p, "=");
+		const struct param_spec *spec = NULL;
+		bool allowed;
+
+		ck_assert_msg(n > 0 && n < pair && n < 64 && pair - n - 1 < 64, "%s %s: fixed pair %.*s", r->method,
+			      r->pattern, (int)pair, p);
+		for (const struct param_spec *q = a->params; q && q->name; q++)
+			if (strlen(q->name) == n && strncmp(q->name, p, n) == 0)
+				spec = q;
+		ck_assert_msg(spec != NULL, "%s %s: fixed %.*s is not a parameter of %s", r->method, r->pattern,
+			      (int)n, p, r->action);
+		allowed = spec->allowed == NULL;
+		for (const char *const *v = spec->allowed; v && *v; v++)
+			allowed |= strlen(*v) == pair - n - 1 && strncmp(*v, p + n + 1, pair - n - 1) == 0;
+		ck_assert_msg(allowed, "%s %s: fixed %.*s", r->method, r->pattern, (int)pair, p);
+		p += pair;
+		if (*p == '&')
+			p++;
+	}
+}
+END_TEST
+
+/* rest_route_params: {id} and the fixed parameters override what the query or body said. */
+START_TEST(test_route_params)
+{
+	static const struct rest_route fixed = {
+		"POST", "/v1/x/{id}/y", "PublishVpnRouteEntry", V_VPC, "VpnGatewayId", RS_PLAIN, NULL, NULL,
+		VL_OK, "RouteType=pbr&PublishVpc=true",
+	};
+	static const struct rest_route odd = {
+		"POST", "/v1/x", "PublishVpnRouteEntry", V_VPC, NULL, RS_PLAIN, NULL, NULL, VL_OK,
+		"novalue&=x&&A=1&B=&"
+		"LongValue=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	};
+	struct kvlist params;
+
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_add_str(&params, "VpnGatewayId", "vpn-from-body"), 0);
+	ck_assert_int_eq(kvlist_add_str(&params, "RouteType", "dbr"), 0);
+	ck_assert_int_eq(kvlist_add_str(&params, "RouteDest", "10.0.0.0/16"), 0);
+	ck_assert_int_eq(rest_route_params(&fixed, "vpn-from-path", &params), 0);
+	ck_assert_str_eq(kvlist_get(&params, "VpnGatewayId"), "vpn-from-path");
+	ck_assert_str_eq(kvlist_get(&params, "RouteType"), "pbr");
+	ck_assert_str_eq(kvlist_get(&params, "PublishVpc"), "true");
+	ck_assert_str_eq(kvlist_get(&params, "RouteDest"), "10.0.0.0/16");
+	ck_assert_uint_eq(params.len, 4);
+	kvlist_free(&params);
+
+	/* malformed or oversized pairs are skipped, the others applied; no {id}: nothing set */
+	kvlist_init(&params);
+	ck_assert_int_eq(rest_route_params(&odd, "ignored", &params), 0);
+	ck_assert_str_eq(kvlist_get(&params, "A"), "1");
+	ck_assert_str_eq(kvlist_get(&params, "B"), "");
+	ck_assert_ptr_null(kvlist_get(&params, "novalue"));
+	ck_assert_ptr_null(kvlist_get(&params, "LongValue"));
+	ck_assert_ptr_null(kvlist_get(&params, "VpnGatewayId"));
+	ck_assert_uint_eq(params.len, 2);
+	kvlist_free(&params);
 }
 END_TEST
 
@@ -389,6 +477,35 @@ START_TEST(test_body_json_param)
 }
 END_TEST
 
+/* Any JSON value of a JSON-typed parameter reaches the action as JSON text (for it to judge). */
+START_TEST(test_body_json_param_any)
+{
+	static const char *const bodies[][2] = {
+		{ "{\"IkeConfig\":[1,{\"a\":2}]}", "[1,{\"a\":2}]" },
+		{ "{\"IkeConfig\":[]}", "[]" },
+		{ "{\"IkeConfig\":{}}", "{}" },
+		{ "{\"IkeConfig\":\"{\\\"IkeMode\\\":\\\"main\\\"}\"}", "{\"IkeMode\":\"main\"}" },
+		{ "{\"IkeConfig\":7}", "7" },
+	};
+	struct kvlist params;
+	struct vl_err err;
+
+	for (size_t i = 0; i < countof(bodies); i++) {
+		kvlist_init(&params);
+		ck_assert_int_eq(rest_body_to_params(bodies[i][0], strlen(bodies[i][0]), &json_action, &params,
+						     &err), 0);
+		ck_assert_uint_eq(params.len, 1);
+		ck_assert_str_eq(kvlist_get(&params, "IkeConfig"), bodies[i][1]);
+		kvlist_free(&params);
+	}
+	/* an undeclared name is still flattened */
+	kvlist_init(&params);
+	ck_assert_int_eq(rest_body_to_params("{\"L\":[{\"K\":1}]}", 15, &json_action, &params, &err), 0);
+	ck_assert_str_eq(kvlist_get(&params, "L.1.K"), "1");
+	kvlist_free(&params);
+}
+END_TEST
+
 /* ---- body → validation, end to end ---- */
 
 static const struct {
@@ -443,6 +560,7 @@ Suite *rest_suite_create(void)
 	tcase_add_test(tc, test_match_long_id);
 	tcase_add_test(tc, test_match_small_buffers);
 	tcase_add_loop_test(tc, test_routes_resolve, 0, route_count());
+	tcase_add_test(tc, test_route_params);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("body");
@@ -451,6 +569,7 @@ Suite *rest_suite_create(void)
 	tcase_add_test(tc, test_body_overrides_query);
 	tcase_add_test(tc, test_body_value_limit);
 	tcase_add_test(tc, test_body_json_param);
+	tcase_add_test(tc, test_body_json_param_any);
 	tcase_add_loop_test(tc, test_body_validate, 0, countof(body_validate_tests));
 	suite_add_tcase(s, tc);
 	return s;

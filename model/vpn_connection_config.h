@@ -1,0 +1,83 @@
+#ifndef VL_VPN_CONNECTION_CONFIG_H
+#define VL_VPN_CONNECTION_CONFIG_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "ipsec_config.h"
+#include "model.h"
+#include "vpn_connection.h"
+
+/*
+ * The configuration of the customer's device of an IPsec-VPN connection: what
+ * DownloadVpnConnectionConfig answers ("the configurations of the peer gateway device") and
+ * what the vpnlab extension LabDownloadCustomerSwanctlConfig renders as a strongSwan
+ * swanctl.conf.  Everything here is the connection seen from the customer gateway: "local"
+ * is the customer side, "remote" the VPN gateway (or the transit router of an unbound
+ * connection).  Sources and decisions: api-docs/research-vpn-connection.md §7.
+ */
+
+/* One IKE peer of the customer device: a single-tunnel connection has one, a dual-tunnel two. */
+struct vpn_connection_config_tunnel {
+	char tunnel_id[64];   /* "" for single-tunnel connections */
+	char local_addr[16];  /* the customer gateway's IP address */
+	char remote_addr[16]; /* the VPN gateway's (tunnel's) address; "" while an unbound
+			       * connection has none */
+	/* IKE settings with the identities swapped: local_id is the customer gateway's
+	 * identity (the connection's RemoteId), remote_id the VPN gateway's (its LocalId). */
+	struct ipsec_ike_config ike;
+	struct ipsec_phase2_config ipsec;
+	bool enable_dpd, enable_nat_traversal;
+	/* BGP from the customer's side; only when BGP is enabled on the connection */
+	bool bgp;
+	char bgp_local_asn[16];	   /* the customer gateway's ASN; "" when it has none */
+	int64_t bgp_peer_asn;	   /* the VPN gateway side's LocalAsn */
+	char bgp_tunnel_cidr[20];
+	char bgp_local_ip[16];	   /* the customer's BGP address: the connection's PeerBgpIp */
+	char bgp_peer_ip[16];	   /* the VPN gateway's BGP address: the connection's LocalBgpIp */
+};
+
+struct vpn_connection_config {
+	char vpn_connection_id[64];
+	bool dual_tunnel;
+	char local_subnet[512];	 /* customer side: the connection's RemoteSubnet */
+	char remote_subnet[512]; /* VPC side: the connection's LocalSubnet */
+	int tunnel_count;	 /* 1 (single-tunnel) or 2 (master first) */
+	struct vpn_connection_config_tunnel tunnels[IPSEC_TUNNELS_MAX];
+};
+
+/*
+ * Derives the customer-side configuration of c (as vpn_connection_get filled it) into
+ * *out, looking up the customer gateways' addresses and ASNs.  Returns 0 or -1 with err set.
+ */
+int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection *c,
+				struct vpn_connection_config *out, struct vl_err *err);
+
+/*
+ * Loads the caller's connection vpn_connection_id and derives its configuration
+ * (InvalidVpnConnectionInstanceId.NotFound when absent).  Returns 0 or -1 with err set.
+ */
+int vpn_connection_config_load(struct model_ctx *m, const char *vpn_connection_id,
+			       struct vpn_connection_config *out, struct vl_err *err);
+
+/*
+ * The VpnConnectionConfig object of DownloadVpnConnectionConfig.  Returns a new reference
+ * (NULL only when out of memory).
+ */
+json_t *vpn_connection_config_to_json(const struct vpn_connection_config *cfg);
+
+/*
+ * Renders cfg as a complete swanctl.conf for the customer device: one connection per
+ * tunnel, PSK secrets, children covering the protected subnets.  *text receives a
+ * malloc'd NUL-terminated string the caller frees.  Refuses a configuration whose
+ * VPN-gateway address is not known yet (an unbound connection not attached to a transit
+ * router): IncorrectStatus.VpnConnection.  Returns 0 or -1 with err set (*text NULL).
+ */
+int vpn_connection_config_swanctl(const struct vpn_connection_config *cfg, char **text,
+				  struct vl_err *err);
+
+/* strongSwan algorithm keywords for the cloud's names ("aes" → "aes128", "group2" → "modp1024"); NULL if unknown. */
+const char *vpn_connection_config_swan_enc(const char *alg);
+const char *vpn_connection_config_swan_dh(const char *group);
+
+#endif
