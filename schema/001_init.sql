@@ -15,7 +15,8 @@ CREATE TABLE vpcs (
 	is_default        INTEGER NOT NULL DEFAULT 0,
 	created_ms        INTEGER NOT NULL
 );
-CREATE INDEX vpcs_scope ON vpcs(account, region);
+-- lists are newest first: the index order serves ORDER BY created_ms DESC, rowid DESC
+CREATE INDEX vpcs_scope ON vpcs(account, region, created_ms);
 
 CREATE TABLE vswitches (
 	vswitch_id        TEXT PRIMARY KEY,
@@ -33,7 +34,8 @@ CREATE TABLE vswitches (
 	is_default        INTEGER NOT NULL DEFAULT 0,
 	created_ms        INTEGER NOT NULL
 );
-CREATE INDEX vswitches_scope ON vswitches(account, region);
+CREATE INDEX vswitches_scope ON vswitches(account, region, created_ms);
+CREATE INDEX vswitches_vpc ON vswitches(vpc_id);
 CREATE INDEX vswitches_vpc_range ON vswitches(vpc_id, cidr_first);
 
 -- Tags of any resource; resource_type is the cloud's ResourceType (VPC, VSWITCH, ...).

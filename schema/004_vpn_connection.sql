@@ -61,8 +61,9 @@ CREATE TABLE vpn_connections (
 	bgp_status           TEXT NOT NULL DEFAULT '',
 	created_ms           INTEGER NOT NULL
 );
-CREATE INDEX vpn_connections_scope ON vpn_connections(account, region);
-CREATE INDEX vpn_connections_gateway ON vpn_connections(vpn_gateway_id);
+-- list order (newest first) served by the indexes, no sort per request
+CREATE INDEX vpn_connections_scope ON vpn_connections(account, region, created_ms);
+CREATE INDEX vpn_connections_gateway ON vpn_connections(vpn_gateway_id, created_ms);
 CREATE INDEX vpn_connections_cgw ON vpn_connections(customer_gateway_id);
 
 CREATE TABLE vpn_connection_tunnels (

@@ -15,46 +15,58 @@ struct out {
 	int failed;
 };
 
-static void reserve(struct out *o, size_t extra)
+static int grow(struct out *o, size_t extra)
 {
-	size_t cap;
+	size_t cap = o->cap ? o->cap : 1024;
 	char *buf;
 
-	if (o->failed || o->len + extra + 1 <= o->cap)
-		return;
-	cap = o->cap ? o->cap : 1024;
 	while (cap < o->len + extra + 1)
 		cap *= 2;
 	buf = realloc(o->buf, cap);
 	if (buf == NULL) {
 		o->failed = 1;
-		return;
+		return -1;
 	}
 	o->buf = buf;
 	o->cap = cap;
+	return 0;
 }
 
-static void put(struct out *o, const char *s, size_t n)
+static inline int reserve(struct out *o, size_t extra)
 {
-	reserve(o, n);
 	if (o->failed)
+		return -1;
+	return o->len + extra + 1 <= o->cap ? 0 : grow(o, extra);
+}
+
+static inline void put(struct out *o, const char *s, size_t n)
+{
+	if (reserve(o, n) < 0)
 		return;
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;
 }
 
+/* 1 for the bytes JSON strings must escape: control characters, '"' and '\\'. */
+static const unsigned char must_escape[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 static void put_string(struct out *o, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
 	size_t start = 0;
 
-	put(o, "\"", 1);
+	/* room for the common case (nothing to escape) up front: one check per string */
+	if (reserve(o, n + 2) < 0)
+		return;
+	o->buf[o->len++] = '"';
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[6];
 		size_t elen = 2;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!must_escape[c])
 			continue;
 		put(o, s + start, i - start);
 		esc[0] = '\\';
@@ -77,6 +89,24 @@ static void put_string(struct out *o, const char *s, size_t n)
 	}
 	put(o, s + start, n - start);
 	put(o, "\"", 1);
+}
+
+/* Decimal text of v into buf (at least 21 bytes); returns its length. */
+static size_t format_int(char *buf, json_int_t v)
+{
+	char tmp[24];
+	size_t n = 0, len = 0;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		buf[len++] = '-';
+	while (n)
+		buf[len++] = tmp[--n];
+	return len;
 }
 
 static void put_value(struct out *o, const json_t *v, int depth)
@@ -117,8 +147,7 @@ static void put_value(struct out *o, const json_t *v, int depth)
 		put_string(o, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
-		n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		put(o, num, (size_t)n);
+		put(o, num, format_int(num, json_integer_value(v)));
 		break;
 	case JSON_REAL:
 		n = snprintf(num, sizeof(num), "%.17g", json_real_value(v));

@@ -1,8 +1,9 @@
 'use strict';
 // api-docs/openapi.yaml against the server: the document is valid OpenAPI, lists exactly the
-// routes of the server's REST table (server/rest.c rest_routes[]), and every answer of a live
-// vpnlabd (open mode, no transition delay) matches the schema the document gives for that
-// route and status, key for key (the schemas forbid unknown keys).
+// routes of the server's REST table (server/rest.c rest_routes[], with the rows of the route
+// fragments server/routes_*.inc it expands), and every answer of a live vpnlabd (open mode, no
+// transition delay) matches the schema the document gives for that route and status, key for
+// key (the schemas forbid unknown keys).  Every route is called with a success and an error.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -78,14 +79,44 @@ function assertValid(schema, value, what) {
 
 // ---- the server's route table ----
 
-function serverRoutes() {
-  const text = fs.readFileSync(REST_C, 'utf8');
-  const table = text.slice(text.indexOf('rest_routes[]'));
-  const body = table.slice(0, table.indexOf('};'));
+const ROW = /\{\s*"([A-Z]+)"\s*,\s*"(\/v1\/[^"]*)"\s*,\s*"([A-Za-z]+)"/g;
+
+function parseRows(text, where) {
   const routes = [];
-  const row = /\{\s*"([A-Z]+)"\s*,\s*"(\/v1\/[^"]*)"\s*,\s*"([A-Za-z]+)"/g;
-  for (let m; (m = row.exec(body));) routes.push({ method: m[1], path: m[2], action: m[3] });
+  ROW.lastIndex = 0;
+  for (let m; (m = ROW.exec(text));) routes.push({ method: m[1], path: m[2], action: m[3], where });
   return routes;
+}
+
+/**
+ * The rows of rest_routes[]: those written in server/rest.c, and those of every
+ * <RESOURCE>_REST_ROUTES macro the table expands, read from the route fragment
+ * (server/routes_*.inc) that rest.c includes and that defines it.  A macro the table names
+ * but no included fragment defines, or a fragment's macro the table does not expand, fails.
+ */
+function serverRoutes() {
+  const uncomment = (t) => t.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|\s)\/\/.*$/gm, '$1');
+  const text = uncomment(fs.readFileSync(REST_C, 'utf8'));
+  const table = text.slice(text.indexOf('rest_routes[] = {'));
+  const body = table.slice(0, table.indexOf('};'));
+  const routes = parseRows(body, 'server/rest.c');
+  const fragments = new Map(); // macro -> { file, rows }
+  for (const [, file] of text.matchAll(/^#include "(routes_[a-z_]+\.inc)"/gm)) {
+    const src = uncomment(fs.readFileSync(path.join(path.dirname(REST_C), file), 'utf8')).replace(/\\\r?\n/g, ' ');
+    for (const [, macro, rows] of src.matchAll(/^#define ([A-Z_]+_REST_ROUTES)\b(.*)$/gm)) {
+      fragments.set(macro, { file: `server/${file}`, rows });
+    }
+  }
+  const expanded = [...body.matchAll(/\b([A-Z_]+_REST_ROUTES)\b/g)].map((m) => m[1]);
+  for (const macro of expanded) {
+    const frag = fragments.get(macro);
+    assert.ok(frag, `rest_routes[] expands ${macro}, which no included routes_*.inc defines`);
+    routes.push(...parseRows(frag.rows, frag.file));
+  }
+  for (const macro of fragments.keys()) {
+    assert.ok(expanded.includes(macro), `${fragments.get(macro).file} defines ${macro}, which rest_routes[] does not expand`);
+  }
+  return { routes, fragments, expanded };
 }
 
 function documentedOperations() {
@@ -242,9 +273,22 @@ test('api-docs/openapi.yaml is a valid OpenAPI document', async () => {
   }
 });
 
-test('every route of the server table (server/rest.c rest_routes[]) is documented, and only those', () => {
-  const routes = serverRoutes();
-  assert.ok(routes.length >= 12, `parsed ${routes.length} routes from ${REST_C}`);
+test('every route of the server table (rest_routes[] in server/rest.c and its fragments) is documented, and only those', () => {
+  const { routes, fragments } = serverRoutes();
+  assert.ok(routes.filter((r) => r.where === 'server/rest.c').length >= 12,
+    `parsed ${routes.length} routes from ${REST_C}`);
+  // the VPN Gateway resources' fragments are read, and each contributes rows
+  assert.deepEqual([...fragments.keys()].sort(), ['CUSTOMER_GATEWAY_REST_ROUTES', 'VPN_CONNECTION_REST_ROUTES',
+    'VPN_GATEWAY_REST_ROUTES', 'VPN_ROUTE_REST_ROUTES']);
+  for (const { file } of fragments.values()) {
+    assert.ok(routes.some((r) => r.where === file), `no route rows parsed from ${file}`);
+  }
+  const seen = new Set();
+  for (const r of routes) {
+    const key = `${r.method} ${r.path}`;
+    assert.ok(!seen.has(key), `${key} appears twice in rest_routes[] (${r.where})`);
+    seen.add(key);
+  }
   const documented = documentedOperations().filter((o) => o.path.startsWith('/v1/'));
   const docKeys = new Map(documented.map((o) => [`${o.method} ${o.path}`, o]));
   const srvKeys = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
@@ -395,6 +439,370 @@ test('every route answers as the document says (status, headers, body keys)', as
   await call('GET', '/v1/vpcs/{id}', { id: vpcId, query: { RegionId: REGION }, expect: 404 });
   const empty = await call('GET', '/v1/vpcs', { query: { RegionId: REGION }, expect: 200 });
   assert.equal(empty.body.TotalCount, 0);
+});
+
+test('the VPN Gateway routes answer as the document says (gateways, customer gateways, connections, routes)', async () => {
+  const R = { RegionId: REGION };
+  const err = async (p, status, code) => expectError(await p, status, code);
+
+  // a VPC with vSwitches in two zones
+  const vpcId = (await call('POST', '/v1/vpcs', { body: { ...R, CidrBlock: '10.0.0.0/16' }, expect: 201 })).body.VpcId;
+  const vsw = async (zone, cidr) => (await call('POST', '/v1/vswitches', {
+    body: { ...R, VpcId: vpcId, ZoneId: `${REGION}-${zone}`, CidrBlock: cidr }, expect: 201,
+  })).body.VSwitchId;
+  const vswH = await vsw('h', '10.0.1.0/24');
+  const vswI = await vsw('i', '10.0.2.0/24');
+
+  // zones for gateways
+  const zones = await call('GET', '/v1/vpn-gateway-zones', { query: { ...R, Spec: '10M' }, expect: 200 });
+  assert.equal(zones.body.RegionId, REGION);
+  assert.ok(zones.body.AvailableZoneIdList.some((z) => z.ZoneId === `${REGION}-h` && z.ZoneName));
+  await call('GET', '/v1/vpn-gateway-zones', {
+    query: { ...R, Spec: '1000M', AcceptLanguage: 'zh-CN', GatewayType: 'Traditional' }, expect: 200,
+  });
+  await err(call('GET', '/v1/vpn-gateway-zones', { query: R, expect: 400 }), 400, 'MissingSpec');
+  await err(call('GET', '/v1/vpn-gateway-zones', { query: { ...R, Spec: '3M' }, expect: 400 }), 400, 'InvalidSpec');
+
+  // VPN gateway: refusals create nothing, then create, list, get, modify
+  const gwBody = { ...R, VpcId: vpcId, VSwitchId: vswH, DisasterRecoveryVSwitchId: vswI };
+  await err(call('POST', '/v1/vpn-gateways', { body: gwBody, expect: 400 }), 400, 'MissingBandwidth');
+  await err(call('POST', '/v1/vpn-gateways', { body: { ...gwBody, Bandwidth: 7 }, expect: 400 }), 400,
+    'InvalidSpec.NotFound');
+  await err(call('POST', '/v1/vpn-gateways', { body: { ...gwBody, VpcId: 'vpc-doesnotexist0000', Bandwidth: 10 }, expect: 404 }),
+    404, 'InvalidVpcId.NotFound');
+  await err(call('POST', '/v1/vpn-gateways', { body: { ...gwBody, Bandwidth: 10, InstanceChargeType: 'PREPAY' }, expect: 400 }),
+    400, 'MissingPeriod');
+  assert.equal((await call('GET', '/v1/vpn-gateways', { query: R, expect: 200 })).body.TotalCount, 0);
+  const gwCreated = await call('POST', '/v1/vpn-gateways', {
+    body: { ...gwBody, Bandwidth: 10, Name: 'docs-gw', NetworkType: 'public', EnableIpsec: true, EnableSsl: false,
+      InstanceChargeType: 'POSTPAY', VpnType: 'Normal', ClientToken: 'docs-gw-1' },
+    expect: 201,
+  });
+  const gwId = gwCreated.body.VpnGatewayId;
+  assert.equal(gwCreated.body.Name, 'docs-gw');
+  const gws = await call('GET', '/v1/vpn-gateways', {
+    query: { ...R, VpcId: vpcId, VpnGatewayId: gwId, Status: 'active', GatewayType: 'Traditional',
+      IncludeReservationData: 'true', PageNumber: '1', PageSize: '10' },
+    expect: 200,
+  });
+  assert.deepEqual(gws.body.VpnGateways.map((g) => g.VpnGatewayId), [gwId]);
+  assert.deepEqual(gws.body.VpnGateways[0].ReservationData, {});
+  await call('GET', '/v1/vpn-gateways', { query: { ...R, 'Tag.1.Key': 'none' }, expect: 200 })
+    .then((r) => assert.deepEqual([r.body.TotalCount, r.body.VpnGateways], [0, []]));
+  await err(call('GET', '/v1/vpn-gateways', { query: { ...R, PageSize: '51' }, expect: 400 }), 400, 'InvalidPageSize');
+  await err(call('GET', '/v1/vpn-gateways', { query: { ...R, GatewayType: 'Other' }, expect: 400 }), 400,
+    'InvalidGatewayType');
+  await err(call('GET', '/v1/vpn-gateways', { expect: 400 }), 400, 'MissingRegionId');
+  const gw = await call('GET', '/v1/vpn-gateways/{id}', { id: gwId, query: R, expect: 200 });
+  assert.deepEqual([gw.body.Status, gw.body.VSwitchId, gw.body.DisasterRecoveryVSwitchId, gw.body.Spec],
+    ['active', vswH, vswI, '10M']);
+  assert.ok(!('ReservationData' in gw.body));
+  await call('GET', '/v1/vpn-gateways/{id}', { id: gwId, query: { ...R, IncludeReservationData: 'true' }, expect: 200 })
+    .then((r) => assert.deepEqual(r.body.ReservationData, {}));
+  await err(call('GET', '/v1/vpn-gateways/{id}', { id: 'vpn-doesnotexist0000', query: R, expect: 404 }), 404,
+    'InvalidVpnGatewayInstanceId.NotFound');
+  await err(call('GET', '/v1/vpn-gateways/{id}', { id: gwId, expect: 400 }), 400, 'MissingRegionId');
+  const gwMod = await call('PATCH', '/v1/vpn-gateways/{id}', {
+    id: gwId, body: { ...R, Name: 'docs-gw2', Description: 'openapi', AutoPropagate: false }, expect: 200,
+  });
+  assert.deepEqual([gwMod.body.Name, gwMod.body.Description, gwMod.body.AutoPropagate], ['docs-gw2', 'openapi', false]);
+  await err(call('PATCH', '/v1/vpn-gateways/{id}', { id: gwId, body: { ...R, Name: 'x' }, expect: 400 }), 400, 'InvalidName');
+  await err(call('PATCH', '/v1/vpn-gateways/{id}', { id: 'vpn-doesnotexist0000', body: { ...R, Name: 'abc' }, expect: 404 }),
+    404, 'InvalidVpnGatewayInstanceId.NotFound');
+
+  // customer gateways
+  const cg1 = (await call('POST', '/v1/customer-gateways', {
+    body: { ...R, IpAddress: '203.0.113.10', Asn: '65001', AuthKey: 'k3y', Name: 'branch', Description: 'docs',
+      Tags: [{ Key: 'site', Value: 'branch' }], ClientToken: 'docs-cgw-1' },
+    expect: 201,
+  })).body;
+  assert.deepEqual([cg1.IpAddress, cg1.Name], ['203.0.113.10', 'branch']);
+  const cg2 = (await call('POST', '/v1/customer-gateways', { body: { ...R, IpAddress: '203.0.113.11' }, expect: 201 })).body;
+  await err(call('POST', '/v1/customer-gateways', { body: { ...R, IpAddress: '203.0.113.10' }, expect: 400 }), 400,
+    'InvalidIpAddress.AlreadyExist');
+  await err(call('POST', '/v1/customer-gateways', { body: { ...R, IpAddress: '127.0.0.1' }, expect: 400 }), 400,
+    'InvalidIpAddress.WrongFormat');
+  await err(call('POST', '/v1/customer-gateways', { body: R, expect: 400 }), 400, 'MissingIpAddress');
+  const cgws = await call('GET', '/v1/customer-gateways', { query: R, expect: 200 });
+  assert.deepEqual(cgws.body.CustomerGateways.map((g) => g.CustomerGatewayId), [cg2.CustomerGatewayId, cg1.CustomerGatewayId]);
+  await call('GET', '/v1/customer-gateways', {
+    query: { ...R, CustomerGatewayId: cg1.CustomerGatewayId, 'Tag.1.Key': 'site', 'Tag.1.Value': 'branch',
+      PageNumber: '1', PageSize: '5' },
+    expect: 200,
+  }).then((r) => assert.equal(r.body.TotalCount, 1));
+  await err(call('GET', '/v1/customer-gateways', { query: { ...R, PageSize: '0' }, expect: 400 }), 400, 'InvalidPageSize');
+  const cgGot = await call('GET', '/v1/customer-gateways/{id}', { id: cg1.CustomerGatewayId, query: R, expect: 200 });
+  assert.deepEqual([cgGot.body.Asn, cgGot.body.AuthKey, cgGot.body.Tags.Tag], [65001, 'k3y', [{ Key: 'site', Value: 'branch' }]]);
+  await call('GET', '/v1/customer-gateways/{id}', { id: cg2.CustomerGatewayId, query: R, expect: 200 })
+    .then((r) => assert.ok(!('Asn' in r.body)));
+  await err(call('GET', '/v1/customer-gateways/{id}', { id: 'cgw-doesnotexist0000', query: R, expect: 404 }), 404,
+    'InvalidCustomerGatewayInstanceId.NotFound');
+  await call('PATCH', '/v1/customer-gateways/{id}', {
+    id: cg1.CustomerGatewayId, body: { ...R, Name: 'branch-2', AuthKey: 'n3w' }, expect: 200,
+  }).then((r) => assert.deepEqual([r.body.Name, r.body.Description], ['branch-2', 'docs']));
+  await err(call('PATCH', '/v1/customer-gateways/{id}', {
+    id: cg1.CustomerGatewayId, body: { ...R, Description: 'http://x' }, expect: 400,
+  }), 400, 'InvalidDescription');
+  await err(call('PATCH', '/v1/customer-gateways/{id}', { id: 'cgw-doesnotexist0000', body: { ...R, Name: 'y' }, expect: 404 }),
+    404, 'InvalidCustomerGatewayInstanceId.NotFound');
+
+  // a dual-tunnel connection, its tunnels given as JSON
+  const tunnels = [
+    { CustomerGatewayId: cg1.CustomerGatewayId, Role: 'master', EnableDpd: true,
+      TunnelIkeConfig: { Psk: 'master-key', IkeVersion: 'ikev2', IkeLifetime: 3600 },
+      TunnelIpsecConfig: { IpsecPfs: 'group14' },
+      TunnelBgpConfig: { TunnelCidr: '169.254.21.0/30', LocalBgpIp: '169.254.21.1' } },
+    { CustomerGatewayId: cg2.CustomerGatewayId, Role: 'slave', EnableNatTraversal: false,
+      TunnelBgpConfig: { LocalAsn: 65100, TunnelCidr: '169.254.20.0/30', LocalBgpIp: '169.254.20.1' } },
+  ];
+  const vcoBody = { VpnGatewayId: gwId, LocalSubnet: '10.0.0.0/16', RemoteSubnet: '192.168.0.0/16' };
+  await err(call('POST', '/v1/vpn-connections', { body: vcoBody, expect: 400 }), 400, 'MissingTunnelOptionsSpecification');
+  await err(call('POST', '/v1/vpn-connections', {
+    body: { ...vcoBody, TunnelOptionsSpecification: [tunnels[0], { ...tunnels[1], TunnelIkeConfig: { IkeEncAlg: 'sm4' } }] },
+    expect: 400,
+  }), 400, 'IllegalParam.IkeEncAlg');
+  await err(call('POST', '/v1/vpn-connections', {
+    body: { ...vcoBody, VpnGatewayId: 'vpn-doesnotexist0000', TunnelOptionsSpecification: tunnels }, expect: 404,
+  }), 404, 'InvalidVpnGatewayInstanceId.NotFound');
+  await err(call('POST', '/v1/vpn-connections', { body: { ...vcoBody, TunnelOptionsSpecification: tunnels, DryRun: true }, expect: 400 }),
+    400, 'DryRunOperation');
+  const vco = (await call('POST', '/v1/vpn-connections', {
+    body: { ...R, ...vcoBody, Name: 'docs-vco', TunnelOptionsSpecification: tunnels, EnableTunnelsBgp: true,
+      Tags: [{ Key: 'env', Value: 'lab' }], ClientToken: 'docs-vco-1' },
+    expect: 201,
+  })).body;
+  assert.equal(vco.Name, 'docs-vco');
+  // RegionId may be left out: the connection's own region
+  const vcoGot = await call('GET', '/v1/vpn-connections/{id}', { id: vco.VpnConnectionId, expect: 200 });
+  const [t1, t2] = vcoGot.body.TunnelOptionsSpecification.TunnelOptions;
+  assert.deepEqual([t1.Role, t1.TunnelIkeConfig.Psk, t1.TunnelIkeConfig.IkeVersion, t1.TunnelIkeConfig.IkeLifetime,
+    t1.TunnelIpsecConfig.IpsecPfs], ['master', 'master-key', 'ikev2', '3600', 'group14']);
+  assert.deepEqual([t2.Role, t2.EnableNatTraversal, t2.TunnelBgpConfig.TunnelCidr, t2.TunnelBgpConfig.LocalAsn],
+    ['slave', 'false', '169.254.20.0/30', '65100']);
+  assert.deepEqual(vcoGot.body.Tags.Tag, [{ Key: 'env', Value: 'lab' }]);
+  await call('GET', '/v1/vpn-connections/{id}', { id: vco.VpnConnectionId, query: R, expect: 200 });
+  await err(call('GET', '/v1/vpn-connections/{id}', { id: 'vco-doesnotexist0000', query: R, expect: 404 }), 404,
+    'InvalidVpnConnectionInstanceId.NotFound');
+  const vcoMod = await call('PATCH', '/v1/vpn-connections/{id}', {
+    id: vco.VpnConnectionId,
+    body: { Name: 'docs-vco2', RemoteSubnet: '192.168.0.0/16,172.31.0.0/16', AutoConfigRoute: true,
+      TunnelOptionsSpecification: [{ TunnelId: t1.TunnelId, TunnelIkeConfig: { IkeEncAlg: 'aes256' } }] },
+    expect: 200,
+  });
+  assert.deepEqual([vcoMod.body.Name, vcoMod.body.TunnelOptionsSpecification.TunnelOptions[0].TunnelIkeConfig.IkeEncAlg,
+    vcoMod.body.TunnelOptionsSpecification.TunnelOptions[0].TunnelIkeConfig.IkeLifetime], ['docs-vco2', 'aes256', 3600]);
+  await err(call('PATCH', '/v1/vpn-connections/{id}', {
+    id: vco.VpnConnectionId, body: { TunnelOptionsSpecification: [{ TunnelId: 'tun-doesnotexist0000', EnableDpd: false }] },
+    expect: 404,
+  }), 404, 'InvalidTunnelId.NotFound');
+
+  // an unbound connection (single-tunnel form), its JSON-typed parameters as JSON objects or text
+  const att = (await call('POST', '/v1/vpn-attachments', {
+    body: { ...R, CustomerGatewayId: cg2.CustomerGatewayId, LocalSubnet: '10.8.0.0/16', RemoteSubnet: '172.16.0.0/12',
+      IkeConfig: { IkeVersion: 'ikev2', IkeLifetime: 3600, Psk: 'att-key' }, IpsecConfig: '{"IpsecPfs":"disabled"}',
+      HealthCheckConfig: { enable: true, dip: '172.16.0.1', sip: '10.8.0.1', Policy: 'reserve_route' },
+      BgpConfig: { EnableBgp: true, TunnelCidr: '169.254.10.0/30', LocalBgpIp: '169.254.10.1' },
+      NetworkType: 'public', TunnelBandwidth: 'Standard' },
+    expect: 201,
+  })).body;
+  assert.deepEqual([att.Code, att.Message, att.Success], ['200', 'successful', true]);
+  await err(call('POST', '/v1/vpn-attachments', { body: { ...R, LocalSubnet: '10.8.0.0/16', RemoteSubnet: '172.16.0.0/12' }, expect: 400 }),
+    400, 'MissingCustomerGatewayId');
+  await err(call('POST', '/v1/vpn-attachments', {
+    body: { ...R, CustomerGatewayId: cg2.CustomerGatewayId, LocalSubnet: '10.8.0.0/16', RemoteSubnet: '172.16.0.0/12',
+      IkeConfig: { IkeMode: 'fast' } },
+    expect: 400,
+  }), 400, 'IllegalParam.IkeMode');
+  const attGot = await call('GET', '/v1/vpn-connections/{id}', { id: att.VpnConnectionId, query: R, expect: 200 });
+  assert.deepEqual([attGot.body.State, attGot.body.AttachType, attGot.body.VpnGatewayId, attGot.body.IkeConfig.Psk,
+    attGot.body.IkeConfig.IkeLifetime, attGot.body.IpsecConfig.IpsecPfs, attGot.body.VcoHealthCheck.Policy,
+    attGot.body.VpnBgpConfig.EnableBgp], ['init', 'NO_ASSOCIATED', '', 'att-key', 3600, 'disabled', 'reserve_route', 'true']);
+  await call('PATCH', '/v1/vpn-connections/{id}', {
+    id: att.VpnConnectionId, body: { ...R, IkeConfig: '{"IkeMode":"aggressive"}' }, expect: 200,
+  }).then((r) => assert.deepEqual([r.body.IkeConfig.IkeMode, r.body.IkeConfig.IkeVersion], ['aggressive', 'ikev2']));
+  await err(call('PATCH', '/v1/vpn-connections/{id}', { id: att.VpnConnectionId, body: { IkeConfig: { IkeMode: 'fast' } }, expect: 400 }),
+    400, 'IllegalParam.IkeMode');
+  const vcos = await call('GET', '/v1/vpn-connections', { query: R, expect: 200 });
+  assert.deepEqual(vcos.body.VpnConnections.map((c) => c.VpnConnectionId).sort(), [att.VpnConnectionId, vco.VpnConnectionId].sort());
+  await call('GET', '/v1/vpn-connections', {
+    query: { ...R, VpnGatewayId: gwId, CustomerGatewayId: cg2.CustomerGatewayId, VpnConnectionId: vco.VpnConnectionId,
+      'Tag.1.Key': 'env', PageNumber: '1', PageSize: '50' },
+    expect: 200,
+  }).then((r) => assert.deepEqual(r.body.VpnConnections.map((c) => c.Tag.Tag[0].Value), ['lab']));
+  await err(call('GET', '/v1/vpn-connections', { query: { ...R, PageSize: '51' }, expect: 400 }), 400, 'InvalidPageSize');
+
+  // the customer device's settings (DownloadVpnConnectionConfig): the same answer as the RPC
+  // action; dual-tunnel per tunnel with BGP per tunnel, the unbound single-tunnel one without
+  // a gateway address yet
+  const cfg = '/v1/vpn-connections/{id}/config';
+  const rpc = async (action, params) => {
+    const qs = new URLSearchParams({ Action: action, Version: '2016-04-28', ...params });
+    const res = await fetch(`${srv.url}/?${qs}`);
+    assert.equal(res.status, 200, `RPC ${action}`);
+    return res.json();
+  };
+  const dual = (await call('GET', cfg, { id: vco.VpnConnectionId, expect: 200 })).body.VpnConnectionConfig;
+  assert.deepEqual(dual, (await rpc('DownloadVpnConnectionConfig', { VpnConnectionId: vco.VpnConnectionId })).VpnConnectionConfig,
+    'REST and RPC answer the same configuration');
+  assert.deepEqual([dual.LocalSubnet, dual.RemoteSubnet], ['192.168.0.0/16,172.31.0.0/16', '10.0.0.0/16']);
+  const [c1, c2] = dual.TunnelsConfig.TunnelConfig;
+  assert.deepEqual([c1.TunnelId, c1.Local, c1.Remote, c2.TunnelId, c2.Local, c2.Remote],
+    [t1.TunnelId, '203.0.113.10', gw.body.InternetIp, t2.TunnelId, '203.0.113.11', gw.body.DisasterRecoveryInternetIp]);
+  assert.deepEqual([c1.IkeConfig.Psk, c1.IkeConfig.IkeEncAlg, c1.IkeConfig.IkeLifetime, c1.IkeConfig.LocalId,
+    c1.IkeConfig.RemoteId, c1.IpsecConfig.IpsecPfs], ['master-key', 'aes256', 3600, '203.0.113.10', gw.body.InternetIp, 'group14']);
+  assert.deepEqual(dual.BgpConfigs.BgpConfig.map((b) => [b.TunnelId, b.LocalAsn, b.LocalBgpIp, b.PeerAsn, b.PeerBgpIp, b.TunnelCidr]), [
+    [t1.TunnelId, '65001', '169.254.21.2', '45104', '169.254.21.1', '169.254.21.0/30'],
+    [t2.TunnelId, '', '169.254.20.2', '65100', '169.254.20.1', '169.254.20.0/30'],
+  ]);
+  const single = (await call('GET', cfg, { id: att.VpnConnectionId, query: R, expect: 200 })).body.VpnConnectionConfig;
+  assert.deepEqual([single.Local, single.Remote, single.LocalSubnet, single.RemoteSubnet, single.IkeConfig.Psk,
+    single.IkeConfig.IkeMode, single.IkeConfig.RemoteId, single.IpsecConfig.IpsecPfs],
+  ['203.0.113.11', '', '172.16.0.0/12', '10.8.0.0/16', 'att-key', 'aggressive', '', 'disabled']);
+  assert.deepEqual(single.BgpConfigs.BgpConfig, [{ LocalAsn: '', LocalBgpIp: '169.254.10.2', PeerAsn: '45104',
+    PeerBgpIp: '169.254.10.1', TunnelCidr: '169.254.10.0/30' }]);
+  await err(call('GET', cfg, { id: 'vco-doesnotexist0000', query: R, expect: 404 }), 404, 'InvalidVpnConnectionInstanceId.NotFound');
+  await err(call('GET', cfg, { id: vco.VpnConnectionId, query: { RegionId: 'xx-nowhere-1' }, expect: 404 }), 404,
+    'InvalidRegionId.NotFound');
+
+  // its log lines (DescribeVpnConnectionLogs): none without a data plane; every query
+  // parameter reaches the action (its refusals show it)
+  const logs = '/v1/vpn-connections/{id}/logs';
+  const now = Math.floor(Date.now() / 1000);
+  const noLines = await call('GET', logs, { id: vco.VpnConnectionId, query: { MinutePeriod: '10' }, expect: 200 });
+  assert.deepEqual([noLines.body.Count, noLines.body.IsCompleted, noLines.body.PageNumber, noLines.body.PageSize,
+    noLines.body.Data], [0, true, 1, 10, { Logs: [] }]);
+  await call('GET', logs, {
+    id: vco.VpnConnectionId,
+    query: { ...R, From: String(now - 600), To: String(now), TunnelId: t2.TunnelId, PageNumber: '2', PageSize: '5' },
+    expect: 200,
+  }).then((r) => assert.deepEqual([r.body.Count, r.body.PageNumber, r.body.PageSize, r.body.Data.Logs], [0, 2, 5, []]));
+  await call('GET', logs, { id: att.VpnConnectionId, query: { To: String(now), MinutePeriod: '1' }, expect: 200 });
+  await err(call('GET', logs, { id: vco.VpnConnectionId, query: R, expect: 400 }), 400, 'MissingMinutePeriod');
+  await err(call('GET', logs, { id: vco.VpnConnectionId, query: { From: String(now) }, expect: 400 }), 400, 'MissingMinutePeriod');
+  await err(call('GET', logs, { id: vco.VpnConnectionId, query: { From: String(now), To: String(now - 1) }, expect: 400 }),
+    400, 'IllegalParam.To');
+  await err(call('GET', logs, { id: vco.VpnConnectionId, query: { MinutePeriod: '11' }, expect: 400 }), 400, 'InvalidMinutePeriod');
+  await err(call('GET', logs, { id: vco.VpnConnectionId, query: { To: '-1', MinutePeriod: '1' }, expect: 400 }), 400, 'InvalidTo');
+  await err(call('GET', logs, { id: vco.VpnConnectionId, query: { MinutePeriod: '1', PageSize: '51' }, expect: 400 }), 400,
+    'InvalidPageSize');
+  await err(call('GET', logs, { id: vco.VpnConnectionId, query: { MinutePeriod: '1', TunnelId: 'tun-doesnotexist0000' }, expect: 404 }),
+    404, 'InvalidTunnelId.NotFound');
+  await err(call('GET', logs, { id: att.VpnConnectionId, query: { MinutePeriod: '1', TunnelId: t1.TunnelId }, expect: 404 }),
+    404, 'InvalidTunnelId.NotFound');
+  await err(call('GET', logs, { id: 'vco-doesnotexist0000', query: { MinutePeriod: '1' }, expect: 404 }), 404,
+    'InvalidVpnConnectionInstanceId.NotFound');
+
+  // the vpnlab extension: a swanctl.conf for the customer side (none while a tunnel has no address)
+  const swan = '/v1/lab/vpn-connections/{id}/customer-swanctl-conf';
+  const conf = (await call('GET', swan, { id: vco.VpnConnectionId, expect: 200 })).body;
+  assert.equal(conf.VpnConnectionId, vco.VpnConnectionId);
+  assert.equal(conf.SwanctlConf,
+    (await rpc('LabDownloadCustomerSwanctlConfig', { VpnConnectionId: vco.VpnConnectionId })).SwanctlConf);
+  for (const [t, c] of [[t1, c1], [t2, c2]]) {
+    assert.match(conf.SwanctlConf, new RegExp(`^ {4}${t.TunnelId} \\{$`, 'm'), `a connection named ${t.TunnelId}`);
+    assert.ok(conf.SwanctlConf.includes(`remote_addrs = ${c.Remote}\n`), `${t.TunnelId}: remote_addrs`);
+  }
+  await err(call('GET', swan, { id: att.VpnConnectionId, query: R, expect: 400 }), 400, 'IncorrectStatus.VpnConnection');
+  await err(call('GET', swan, { id: 'vco-doesnotexist0000', query: R, expect: 404 }), 404, 'InvalidVpnConnectionInstanceId.NotFound');
+
+  // destination-based routes (the connection's AutoConfigRoute made two)
+  const rt = `/v1/vpn-gateways/{id}/route-entries`;
+  const routes = await call('GET', rt, { id: gwId, query: R, expect: 200 });
+  assert.deepEqual(routes.body.VpnRouteEntries.map((e) => e.RouteDest).sort(), ['172.31.0.0/16', '192.168.0.0/16']);
+  assert.equal(routes.body.VpnRouteCounts.VpnRouteCount[0].RouteCount, 2);
+  await call('GET', rt, { id: gwId, query: { ...R, RouteEntryType: 'bgp', PageNumber: '1', PageSize: '50' }, expect: 200 })
+    .then((r) => assert.deepEqual([r.body.TotalCount, r.body.VpnRouteEntries], [0, []]));
+  await err(call('GET', rt, { id: gwId, query: { ...R, RouteEntryType: 'system' }, expect: 400 }), 400, 'InvalidRouteEntryType');
+  await err(call('GET', rt, { id: 'vpn-doesnotexist0000', query: R, expect: 404 }), 404, 'InvalidVpnGatewayInstanceId.NotFound');
+  const route = { ...R, RouteDest: '10.10.0.0/16', NextHop: vco.VpnConnectionId, Weight: 100 };
+  await err(call('POST', rt, { id: gwId, body: { ...route, Weight: 50, PublishVpc: true }, expect: 400 }), 400, 'InvalidWeight');
+  await err(call('POST', rt, { id: gwId, body: { ...route, NextHop: 'vco-doesnotexist0000', PublishVpc: true }, expect: 404 }),
+    404, 'InvalidVpnConnectionInstanceId.NotFound');
+  await err(call('POST', rt, { id: gwId, body: { ...route, PublishVpc: true, DryRun: true }, expect: 400 }), 400, 'DryRunOperation');
+  const created = await call('POST', rt, {
+    id: gwId, body: { ...route, PublishVpc: true, OverlayMode: 'Ipsec', Description: 'to hq', ClientToken: 'docs-rt-1' },
+    expect: 201,
+  });
+  assert.deepEqual([created.body.VpnInstanceId, created.body.State, created.body.Description], [gwId, 'published', 'to hq']);
+  await err(call('POST', rt, { id: gwId, body: { ...route, PublishVpc: false }, expect: 400 }), 400, 'VpnRouteEntry.AlreadyExists');
+  await call('PATCH', `${rt}/weight`, { id: gwId, body: { ...route, NewWeight: 0, OverlayMode: 'Ipsec' }, expect: 200 });
+  await err(call('PATCH', `${rt}/weight`, { id: gwId, body: { ...route, Weight: 0, NewWeight: 100 }, expect: 404 }), 404,
+    'InvalidRouteEntry.NotFound');
+  const { Weight: _w, ...publishKey } = route;
+  await call('POST', `${rt}/publish`, { id: gwId, body: { ...publishKey, PublishVpc: false, ClientToken: 'docs-pub-1' }, expect: 200 });
+  await call('GET', rt, { id: gwId, query: R, expect: 200 })
+    .then((r) => assert.equal(r.body.VpnRouteEntries.find((e) => e.RouteDest === '10.10.0.0/16').State, 'normal'));
+  await err(call('POST', `${rt}/publish`, { id: gwId, body: { ...publishKey, RouteDest: '10.99.0.0/16', PublishVpc: true }, expect: 404 }),
+    404, 'InvalidRouteEntry.NotFound');
+  await call('POST', rt, { id: gwId, body: { ...route, RouteDest: '10.11.0.0/16', PublishVpc: false }, expect: 201 });
+  // delete: key fields in the query string, or in a JSON body
+  await call('DELETE', rt, { id: gwId, query: { ...R, RouteDest: '10.10.0.0/16', NextHop: vco.VpnConnectionId, Weight: '100',
+    OverlayMode: 'Ipsec', ClientToken: 'docs-del-rt' }, expect: 200 });
+  await call('DELETE', rt, { id: gwId, body: { ...route, RouteDest: '10.11.0.0/16' }, expect: 200 });
+  await err(call('DELETE', rt, { id: gwId, query: { ...R, RouteDest: '10.10.0.0/16', NextHop: vco.VpnConnectionId, Weight: '100' }, expect: 404 }),
+    404, 'InvalidRouteEntry.NotFound');
+  await err(call('DELETE', rt, { id: gwId, query: { ...R, RouteDest: '10.10.0.0/16', NextHop: vco.VpnConnectionId }, expect: 400 }),
+    400, 'MissingWeight');
+
+  // policy-based routes
+  const pbr = `/v1/vpn-gateways/{id}/pbr-route-entries`;
+  const pkey = { ...R, RouteSource: '10.0.0.0/16', RouteDest: '10.20.0.0/16', NextHop: vco.VpnConnectionId, Weight: 100 };
+  await err(call('POST', pbr, { id: gwId, body: { ...pkey, PublishVpc: true, Priority: 0 }, expect: 400 }), 400, 'InvalidPriority');
+  const { RouteSource: _s, ...noSource } = pkey;
+  await err(call('POST', pbr, { id: gwId, body: { ...noSource, PublishVpc: true }, expect: 400 }), 400, 'MissingRouteSource');
+  const pcreated = await call('POST', pbr, {
+    id: gwId, body: { ...pkey, PublishVpc: true, Priority: 5, OverlayMode: 'Ipsec', Description: 'policy', DryRun: false },
+    expect: 201,
+  });
+  assert.deepEqual([pcreated.body.RouteSource, pcreated.body.Priority, pcreated.body.State], ['10.0.0.0/16', 5, 'published']);
+  const plist = await call('GET', pbr, { id: gwId, query: { ...R, PageNumber: '1', PageSize: '10' }, expect: 200 });
+  assert.deepEqual(plist.body.VpnPbrRouteEntries.map((e) => [e.RouteSource, e.RouteDest, e.Priority]),
+    [['10.0.0.0/16', '10.20.0.0/16', 5]]);
+  await err(call('GET', pbr, { id: gwId, query: { ...R, PageSize: '51' }, expect: 400 }), 400, 'InvalidPageSize');
+  await call('PATCH', `${pbr}/priority`, { id: gwId, body: { ...pkey, Priority: 5, NewPriority: 3 }, expect: 200 });
+  await err(call('PATCH', `${pbr}/priority`, { id: gwId, body: { ...pkey, Priority: 7, NewPriority: 2 }, expect: 404 }), 404,
+    'InvalidRouteEntry.NotFound');
+  await call('PATCH', `${pbr}/weight`, { id: gwId, body: { ...pkey, Priority: 3, NewWeight: 0 }, expect: 200 });
+  await err(call('PATCH', `${pbr}/weight`, { id: gwId, body: { ...pkey, NewWeight: 1 }, expect: 400 }), 400, 'InvalidNewWeight');
+  const { RouteSource: _s2, Weight: _w2, ...pubKey } = pkey;
+  await call('POST', `${pbr}/publish`, { id: gwId, body: { ...pubKey, PublishVpc: false }, expect: 200 });
+  await call('GET', pbr, { id: gwId, query: R, expect: 200 })
+    .then((r) => assert.deepEqual(r.body.VpnPbrRouteEntries.map((e) => [e.State, e.Priority]), [['normal', 3]]));
+  await err(call('POST', `${pbr}/publish`, { id: gwId, body: { ...pubKey, RouteDest: '10.98.0.0/16', PublishVpc: true }, expect: 404 }),
+    404, 'InvalidRouteEntry.NotFound');
+  await err(call('DELETE', pbr, { id: gwId, query: { ...R, RouteSource: '10.0.0.0/16', RouteDest: '10.20.0.0/16',
+    NextHop: vco.VpnConnectionId, Weight: '100', Priority: '5' }, expect: 404 }), 404, 'InvalidRouteEntry.NotFound');
+  await call('DELETE', pbr, { id: gwId, query: { ...R, RouteSource: '10.0.0.0/16', RouteDest: '10.20.0.0/16',
+    NextHop: vco.VpnConnectionId, Weight: '100', Priority: '3', OverlayMode: 'Ipsec', ClientToken: 'docs-del-pbr' }, expect: 200 });
+  await call('POST', pbr, { id: gwId, body: { ...pkey, RouteDest: '10.21.0.0/16', PublishVpc: false }, expect: 201 });
+  await call('DELETE', pbr, { id: gwId, body: { ...pkey, RouteDest: '10.21.0.0/16' }, expect: 200 });
+  assert.equal((await call('GET', pbr, { id: gwId, query: R, expect: 200 })).body.TotalCount, 0);
+
+  // teardown, with the refusals first
+  await err(call('DELETE', '/v1/customer-gateways/{id}', { id: cg1.CustomerGatewayId, query: R, expect: 400 }), 400,
+    'DependencyViolation.VpnConnection');
+  await err(call('DELETE', '/v1/vpn-gateways/{id}', { id: gwId, query: R, expect: 400 }), 400, 'DependencyViolation.VpnConnection');
+  for (const id of [vco.VpnConnectionId, att.VpnConnectionId]) {
+    await call('DELETE', '/v1/vpn-connections/{id}', { id, query: { ClientToken: `del-${id}` }, expect: 200 });
+    await err(call('DELETE', '/v1/vpn-connections/{id}', { id, query: R, expect: 404 }), 404, 'InvalidVpnConnectionInstanceId.NotFound');
+  }
+  assert.equal((await call('GET', rt, { id: gwId, query: R, expect: 200 })).body.TotalCount, 0, 'routes went with the connection');
+  for (const id of [cg1.CustomerGatewayId, cg2.CustomerGatewayId]) {
+    await call('DELETE', '/v1/customer-gateways/{id}', { id, query: { ...R, ClientToken: `del-${id}` }, expect: 200 });
+    await err(call('DELETE', '/v1/customer-gateways/{id}', { id, query: R, expect: 404 }), 404,
+      'InvalidCustomerGatewayInstanceId.NotFound');
+  }
+  await call('DELETE', '/v1/vpn-gateways/{id}', { id: gwId, query: { ...R, ClientToken: 'del-gw' }, expect: 200 });
+  await err(call('DELETE', '/v1/vpn-gateways/{id}', { id: gwId, query: R, expect: 404 }), 404, 'InvalidVpnGatewayInstanceId.NotFound');
+  await err(call('GET', '/v1/vpn-gateways/{id}', { id: gwId, query: R, expect: 404 }), 404, 'InvalidVpnGatewayInstanceId.NotFound');
+
+  // a paid gateway cannot be released before its subscription ends
+  const prepaid = (await call('POST', '/v1/vpn-gateways', {
+    body: { ...gwBody, Bandwidth: 5, InstanceChargeType: 'PREPAY', Period: 1, AutoPay: true }, expect: 201,
+  })).body.VpnGatewayId;
+  await call('GET', '/v1/vpn-gateways/{id}', { id: prepaid, query: R, expect: 200 })
+    .then((r) => assert.deepEqual([r.body.ChargeType, typeof r.body.EndTime], ['Prepay', 'number']));
+  await err(call('DELETE', '/v1/vpn-gateways/{id}', { id: prepaid, query: R, expect: 403 }), 403, 'ForbiddenRelease');
 });
 
 test('a wrong method on a documented path answers 405 with Allow = the documented methods', async () => {

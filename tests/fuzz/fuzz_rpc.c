@@ -2,7 +2,7 @@
  * Whole-request fuzzing: every input is a sequence of RPC requests (one form-encoded
  * request per line) run through the real front door, engine, model and SQLite store, so
  * the handlers and model rules see hostile values, not only the parameter parser.
- * "{VpcId}", "{VSwitchId}", "{VpnGatewayId}", "{CustomerGatewayId}", "{VpnConnectionId}"
+ * "{VpcId}", "{VpnConnectionId}", "{TransitRouterId}" and the other ID names of id_names[]
  * in a line are replaced by the last ID of that name the server answered, so sequences
  * reach resources created earlier in the same input.  State persists across inputs.
  * The database lives on /dev/shm when it exists: fsync is free there.
@@ -21,6 +21,8 @@ static int ready;
 
 static const char *const id_names[] = {
 	"VpcId", "VSwitchId", "VpnGatewayId", "CustomerGatewayId", "VpnConnectionId",
+	"CenId", "TransitRouterId", "TransitRouterAttachmentId", "TransitRouterRouteTableId",
+	"TransitRouterRouteEntryId",
 };
 #define ID_COUNT (sizeof(id_names) / sizeof(id_names[0]))
 static char ids[ID_COUNT][64];

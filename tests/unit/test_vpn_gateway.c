@@ -696,7 +696,7 @@ START_TEST(test_private_addresses)
 	a.vswitch_id = small_h.vswitch_id;
 	a.dr_vswitch_id = small_i.vswitch_id;
 	for (int i = 0; i < 4; i++) {
-		char want[16];
+		char want[24];
 
 		create_ok(&m, &a, &g[0]);
 		snprintf(want, sizeof(want), "10.0.4.%d", i + 1);
