@@ -13,6 +13,9 @@
 	"s.vswitch_id, s.vpc_id, s.region, s.zone_id, s.name, s.description, s.cidr_block, " \
 	"s.status, s.resource_group_id, s.is_default, s.created_ms, v.route_table_id"
 
+static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, bool has_tags,
+				 int64_t used_ips);
+
 /* The cloud reserves the first and the last three addresses of every vSwitch. */
 #define VSWITCH_RESERVED_ADDRESSES 4
 
@@ -215,7 +218,9 @@ int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t pa
 	stmt_release(stmt);
 
 	snprintf(sql, sizeof(sql),
-		 "SELECT " VSW_COLUMNS " FROM vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id%s"
+		 "SELECT " VSW_COLUMNS ", EXISTS (SELECT 1 FROM tags WHERE resource_id = s.vswitch_id),"
+		 " (SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_ips.vswitch_id = s.vswitch_id)"
+		 " FROM vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id%s"
 		 " ORDER BY s.created_ms DESC, s.rowid DESC LIMIT ? OFFSET ?",
 		 where);
 	if (store_prepare(m->store, sql, &stmt) < 0)
@@ -235,7 +240,7 @@ int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t pa
 			return model_store_error(m, err);
 		}
 		row_to_vswitch(stmt, &s);
-		item = vswitch_to_json(m, &s);
+		item = vswitch_item_json(m, &s, stmt_int64(stmt, 12) != 0, stmt_int64(stmt, 13));
 		if (item == NULL) {
 			stmt_release(stmt);
 			return model_store_error(m, err);
@@ -263,9 +268,19 @@ static int64_t addresses_in_use(struct model_ctx *m, const char *vswitch_id)
 
 json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *s)
 {
+	return vswitch_item_json(m, s, true, -1);
+}
+
+/*
+ * The item; has_tags false skips the tag query and used_ips >= 0 the address count (list
+ * queries fetch both with the row, sparing two statements per item).
+ */
+static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, bool has_tags,
+				 int64_t used_ips)
+{
 	char created[32];
 	struct cidr cidr;
-	json_t *tags = tag_to_json(m, s->vswitch_id);
+	json_t *tags = has_tags ? tag_to_json(m, s->vswitch_id) : json_pack("{s:[]}", "Tag");
 	json_t *item, *route_table;
 	int64_t available = 0;
 
@@ -273,7 +288,7 @@ json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *s)
 		return NULL;
 	if (cidr_parse(s->cidr_block, &cidr))
 		available = (int64_t)cidr_size(&cidr) - VSWITCH_RESERVED_ADDRESSES -
-			    addresses_in_use(m, s->vswitch_id);
+			    (used_ips >= 0 ? used_ips : addresses_in_use(m, s->vswitch_id));
 	model_format_time(s->created_ms, created, sizeof(created));
 	item = json_object();
 	json_put_str(item, "VSwitchId", s->vswitch_id);
