@@ -431,6 +431,11 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)
 		return model_store_error(m, err);
 	if (count > 0)
 		return vl_err_set(err, VL_DEPENDENCY_VIOLATION_VSWITCH, NULL);
+	/* attached to a transit router (ref:vpc is kept by the attachments) */
+	if (model_usage_get(m, "ref:vpc", v.vpc_id, &count) < 0)
+		return model_store_error(m, err);
+	if (count > 0)
+		return vl_err_set(err, VL_DEPENDENCY_VIOLATION, NULL);
 	if (tag_detach_all(m, v.vpc_id) < 0 || lifecycle_cancel(m, "vpc", v.vpc_id) < 0 ||
 	    model_usage_add(m, "vpc", m->region, -1) < 0)
 		return model_store_error(m, err);

@@ -282,8 +282,13 @@ int action_validate(const struct action *a, struct kvlist *params, struct action
 		if (check_param(&next_token_param, params, ctx, err) < 0 ||
 		    check_param(&max_results_param, params, ctx, err) < 0)
 			return -1;
-		if (parse_next_token(kvlist_get(params, "NextToken"), &offset) < 0)
+		if (parse_next_token(kvlist_get(params, "NextToken"), &offset) < 0) {
+			/* the CBN pages document their own code for a token they did not issue */
+			if (strcmp(a->version, "2017-09-12") == 0)
+				return vl_err_set_code(err, VL_INVALID_PARAMETER, "IllegalParam.NextToken",
+						       "The specified NextToken is invalid.");
 			return invalid(err, "NextToken");
+		}
 		ctx->max_results = param_int(ctx, "MaxResults", 20);
 		ctx->offset = offset;
 		ctx->limit = ctx->max_results;
@@ -385,8 +390,10 @@ void action_dump_reference(FILE *out)
 			dump_param(out, &page_size_param);
 		}
 		if (a->flags & AF_TOKEN_PAGED) {
-			dump_param(out, &next_token_param);
-			dump_param(out, &max_results_param);
+			if (!action_has_param(a, "NextToken"))
+				dump_param(out, &next_token_param);
+			if (!action_has_param(a, "MaxResults"))
+				dump_param(out, &max_results_param);
 		}
 		fprintf(out, "\n");
 	}

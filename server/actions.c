@@ -110,6 +110,8 @@ static const struct param_spec describe_zones_params[] = {
 #include "actions_customer_gateway.inc"
 #include "actions_vpn_connection.inc"
 #include "actions_vpn_route.inc"
+#include "actions_cen.inc"
+#include "actions_tr_route.inc"
 
 const struct action action_table[] = {
 	{ "CreateVpc", V_VPC, h_create_vpc, AF_MUTATES | AF_REGIONAL, create_vpc_params,
@@ -140,5 +142,7 @@ const struct action action_table[] = {
 	CUSTOMER_GATEWAY_ACTION_ROWS
 	VPN_CONNECTION_ACTION_ROWS
 	VPN_ROUTE_ACTION_ROWS
+	CEN_ACTION_ROWS
+	TR_ROUTE_ACTION_ROWS
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };

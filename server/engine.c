@@ -404,8 +404,13 @@ int engine_execute(struct engine *e, const struct action *a, struct kvlist *para
 	if (action_validate(a, params, &ctx, err) < 0)
 		return -1;
 	model.region = param_str(&ctx, "RegionId");
-	if ((a->flags & AF_REGIONAL) && catalog_region(e->cfg->catalog, model.region) == NULL)
+	if ((a->flags & AF_REGIONAL) && catalog_region(e->cfg->catalog, model.region) == NULL) {
+		/* CBN documents its own code (and status) for a region it does not serve */
+		if (strcmp(a->version, "2017-09-12") == 0)
+			return vl_err_set_code(err, VL_INVALID_PARAMETER, "IllegalParam.RegionId",
+					       "The specified RegionId is invalid.");
 		return vl_err_set(err, VL_INVALID_REGION_ID_NOT_FOUND, NULL);
+	}
 	if (a->flags & AF_MUTATES) {
 		struct write_job job = { .run = run_action, .ctx = &ctx, .account = account };
 

@@ -84,7 +84,7 @@ START_TEST(test_token_refused)
 	struct kvlist p;
 
 	ck_assert_int_eq(validate(&token_action, "NextToken=garbage", &ctx, &err, &p), -1);
-	ck_assert_str_eq(vl_err_code(&err), "InvalidNextToken");
+	ck_assert_str_eq(vl_err_code(&err), "IllegalParam.NextToken");
 	ck_assert_int_eq(vl_code_http_status(err.code), 400);
 	kvlist_free(&p);
 	ck_assert_int_eq(validate(&token_action, "MaxResults=101", &ctx, &err, &p), -1);
