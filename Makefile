@@ -113,6 +113,7 @@ bench:
 	$(MAKE) all
 	sh bench/api.sh
 	sh bench/vpn.sh
+	sh bench/cbn.sh
 
 docs: all
 	$(BIN)/vpnlabd --dump-actions > api-docs/actions.md
