@@ -9,6 +9,7 @@
 #include "server.h"
 
 #define V_VPC "2016-04-28"
+#define V_CBN "2017-09-12"
 #define REST_PARAM_LIMIT 1000
 
 /*
@@ -21,6 +22,8 @@
 #include "routes_customer_gateway.inc"
 #include "routes_vpn_connection.inc"
 #include "routes_vpn_route.inc"
+#include "routes_cen.inc"
+#include "routes_tr_route.inc"
 
 const struct rest_route rest_routes[] = {
 	{ "POST", "/v1/vpcs", "CreateVpc", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK, NULL },
@@ -46,6 +49,8 @@ const struct rest_route rest_routes[] = {
 	CUSTOMER_GATEWAY_REST_ROUTES
 	VPN_CONNECTION_REST_ROUTES
 	VPN_ROUTE_REST_ROUTES
+	CEN_REST_ROUTES
+	TR_ROUTE_REST_ROUTES
 	{ NULL, NULL, NULL, NULL, NULL, RS_PLAIN, NULL, NULL, VL_OK, NULL },
 };
 

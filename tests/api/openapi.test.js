@@ -13,7 +13,7 @@ const YAML = require('yaml');
 const { Validator } = require('@seriousme/openapi-schema-validator');
 const Ajv2020 = require('ajv/dist/2020').default;
 const addFormats = require('ajv-formats').default;
-const { REPO, startServer, assertCleanExit } = require('./sdk-harness.js');
+const { REPO, startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
 
 const DOC_FILE = path.join(REPO, 'api-docs', 'openapi.yaml');
 const REST_C = path.join(REPO, 'server', 'rest.c');
@@ -277,9 +277,9 @@ test('every route of the server table (rest_routes[] in server/rest.c and its fr
   const { routes, fragments } = serverRoutes();
   assert.ok(routes.filter((r) => r.where === 'server/rest.c').length >= 12,
     `parsed ${routes.length} routes from ${REST_C}`);
-  // the VPN Gateway resources' fragments are read, and each contributes rows
-  assert.deepEqual([...fragments.keys()].sort(), ['CUSTOMER_GATEWAY_REST_ROUTES', 'VPN_CONNECTION_REST_ROUTES',
-    'VPN_GATEWAY_REST_ROUTES', 'VPN_ROUTE_REST_ROUTES']);
+  // the VPN Gateway and CBN resources' fragments are read, and each contributes rows
+  assert.deepEqual([...fragments.keys()].sort(), ['CEN_REST_ROUTES', 'CUSTOMER_GATEWAY_REST_ROUTES', 'TR_ROUTE_REST_ROUTES',
+    'VPN_CONNECTION_REST_ROUTES', 'VPN_GATEWAY_REST_ROUTES', 'VPN_ROUTE_REST_ROUTES']);
   for (const { file } of fragments.values()) {
     assert.ok(routes.some((r) => r.where === file), `no route rows parsed from ${file}`);
   }
@@ -803,6 +803,208 @@ test('the VPN Gateway routes answer as the document says (gateways, customer gat
   await call('GET', '/v1/vpn-gateways/{id}', { id: prepaid, query: R, expect: 200 })
     .then((r) => assert.deepEqual([r.body.ChargeType, typeof r.body.EndTime], ['Prepay', 'number']));
   await err(call('DELETE', '/v1/vpn-gateways/{id}', { id: prepaid, query: R, expect: 403 }), 403, 'ForbiddenRelease');
+});
+
+test('the CBN routes answer as the document says (CEN, transit routers, CIDRs, attachments, route tables)', async () => {
+  const R = { RegionId: REGION };
+  // CBN errors: the cloud's envelope with HostId cbn.aliyuncs.com
+  const err = async (p, status, code) => {
+    const r = await p;
+    assert.equal(r.status, status);
+    assert.equal(r.body.Code, code, `code (body ${JSON.stringify(r.body)})`);
+    assert.equal(r.body.HostId, 'cbn.aliyuncs.com');
+    assert.ok(r.body.Recommend.includes(`q=${code}`) && r.body.Recommend.includes(r.body.RequestId), r.body.Recommend);
+  };
+  const until = (what, fn) => waitFor(what, fn, 10000, 20);
+
+  // the VPC side: a VPC with vSwitches in two zones, two unbound IPsec connections
+  const vpcId = (await call('POST', '/v1/vpcs', { body: { ...R, CidrBlock: '10.0.0.0/16' }, expect: 201 })).body.VpcId;
+  const vsw = async (zone, cidr) => (await call('POST', '/v1/vswitches', {
+    body: { ...R, VpcId: vpcId, ZoneId: `${REGION}-${zone}`, CidrBlock: cidr }, expect: 201,
+  })).body.VSwitchId;
+  const vswH = await vsw('h', '10.0.1.0/24');
+  const vswI = await vsw('i', '10.0.2.0/24');
+  const vcos = [];
+  for (const ip of ['47.100.9.1', '47.100.9.2']) {
+    const cg = (await call('POST', '/v1/customer-gateways', { body: { ...R, IpAddress: ip }, expect: 201 })).body.CustomerGatewayId;
+    vcos.push((await call('POST', '/v1/vpn-attachments', {
+      body: { ...R, CustomerGatewayId: cg, LocalSubnet: '10.0.0.0/16', RemoteSubnet: '172.16.0.0/16' }, expect: 201,
+    })).body.VpnConnectionId);
+  }
+
+  // CEN
+  await err(call('POST', '/v1/cens', { body: { Name: 'http://x' }, expect: 400 }), 400, 'IllegalParam.Name');
+  const cen = (await call('POST', '/v1/cens', {
+    body: { Name: 'docs', Description: 'openapi', Tag: [{ Key: 'suite', Value: 'openapi' }], ClientToken: 'docs-cen-1' }, expect: 201,
+  })).body.CenId;
+  const cens = await until('cen active', async () => {
+    const r = await call('GET', '/v1/cens', { query: { 'Filter.1.Key': 'CenId', 'Filter.1.Value.1': cen }, expect: 200 });
+    return r.body.Cens[0].Status === 'Active' && r;
+  });
+  assert.deepEqual([cens.body.TotalCount, cens.body.Cens[0].Name, cens.body.Cens[0].Tags.Tag], [1, 'docs', [{ Key: 'suite', Value: 'openapi' }]]);
+  await call('GET', '/v1/cens', { query: { 'Tag.1.Key': 'suite', 'Tag.1.Value': 'openapi', PageNumber: '1', PageSize: '50' }, expect: 200 })
+    .then((r) => assert.deepEqual(r.body.Cens.map((c) => c.CenId), [cen]));
+  await err(call('GET', '/v1/cens', { query: { PageSize: '51' }, expect: 400 }), 400, 'InvalidPageSize');
+  await call('PATCH', '/v1/cens/{id}', { id: cen, body: { Name: 'docs2', Description: 'changed' }, expect: 200 });
+  await call('GET', '/v1/cens', { query: { 'Filter.1.Key': 'Name', 'Filter.1.Value.1': 'docs2' }, expect: 200 })
+    .then((r) => assert.deepEqual(r.body.Cens.map((c) => [c.CenId, c.Description]), [[cen, 'changed']]));
+  await err(call('PATCH', '/v1/cens/{id}', { id: 'cen-doesnotexist0000', body: { Name: 'x' }, expect: 400 }), 400, 'ParameterCenInstanceId');
+
+  // transit router with a CIDR block (a JSON array in the body)
+  await err(call('POST', '/v1/transit-routers', { body: { ...R }, expect: 400 }), 400, 'MissingCenId');
+  const tr = (await call('POST', '/v1/transit-routers', {
+    body: { ...R, CenId: cen, TransitRouterName: 'hub', TransitRouterCidrList: [{ Cidr: '192.168.250.0/24', Name: 'tunnels' }] },
+    expect: 201,
+  })).body.TransitRouterId;
+  const trs = await until('router active', async () => {
+    const r = await call('GET', '/v1/transit-routers', { query: { CenId: cen, TransitRouterId: tr }, expect: 200 });
+    return r.body.TransitRouters[0].Status === 'Active' && r;
+  });
+  assert.deepEqual([trs.body.TransitRouters[0].Type, trs.body.TransitRouters[0].TransitRouterCidrList.map((c) => c.Cidr)],
+    ['Enterprise', ['192.168.250.0/24']]);
+  await call('GET', '/v1/transit-routers', { query: { ...R, Status: 'Active', Type: 'Enterprise', PageNumber: '1', PageSize: '10' }, expect: 200 })
+    .then((r) => assert.equal(r.body.TotalCount, 1));
+  await err(call('GET', '/v1/transit-routers', { query: { Status: 'Sleeping' }, expect: 400 }), 400, 'InvalidStatus');
+  await call('PATCH', '/v1/transit-routers/{id}', { id: tr, body: { TransitRouterDescription: 'branch hub' }, expect: 200 });
+  await err(call('PATCH', '/v1/transit-routers/{id}', { id: 'tr-doesnotexist0000', body: { TransitRouterName: 'x' }, expect: 400 }), 400,
+    'InvalidTransitRouterId.NotFound');
+
+  // its CIDR blocks: listed and created under the router; changed and deleted by their own ID
+  const cidrs = '/v1/transit-routers/{id}/cidrs';
+  const cidr = (await call('POST', cidrs, { id: tr, body: { Cidr: '192.168.251.0/24', Name: 'spare', PublishCidrRoute: false }, expect: 201 }))
+    .body.TransitRouterCidrId;
+  await err(call('POST', cidrs, { id: tr, body: { Cidr: '192.168.251.0/24' }, expect: 400 }), 400, 'OperationFailed.CidrConflict');
+  const listed = await call('GET', cidrs, { id: tr, expect: 200 });
+  assert.deepEqual(listed.body.CidrLists.map((c) => [c.Cidr, c.PublishCidrRoute]), [['192.168.250.0/24', true], ['192.168.251.0/24', false]]);
+  await call('GET', cidrs, { id: tr, query: { ...R, TransitRouterCidrId: cidr }, expect: 200 })
+    .then((r) => assert.deepEqual(r.body.CidrLists.map((c) => c.Name), ['spare']));
+  await err(call('GET', cidrs, { id: 'tr-doesnotexist0000', expect: 400 }), 400, 'InvalidTransitRouterId.NotFound');
+  await call('PATCH', '/v1/transit-router-cidrs/{id}', { id: cidr, body: { TransitRouterId: tr, Description: 'later' }, expect: 200 });
+  await err(call('PATCH', '/v1/transit-router-cidrs/{id}', { id: cidr, body: { ...R, Description: 'x' }, expect: 400 }), 400, 'MissingTransitRouterId');
+  await err(call('DELETE', '/v1/transit-router-cidrs/{id}', { id: 'cidr-doesnotexist0000', query: { TransitRouterId: tr }, expect: 400 }), 400,
+    'InvalidTransitRouterCidrId.NotFound');
+  await call('DELETE', '/v1/transit-router-cidrs/{id}', { id: cidr, query: { TransitRouterId: tr, ClientToken: 'docs-del-cidr' }, expect: 200 });
+
+  // attachments: the VPC through both vSwitches, the two connections
+  const vpcAtt = (await call('POST', '/v1/transit-router-vpc-attachments', {
+    body: { ...R, TransitRouterId: tr, VpcId: vpcId, ZoneMappings: [{ ZoneId: `${REGION}-h`, VSwitchId: vswH }, { ZoneId: `${REGION}-i`, VSwitchId: vswI }] },
+    expect: 201,
+  })).body.TransitRouterAttachmentId;
+  await err(call('POST', '/v1/transit-router-vpc-attachments', {
+    body: { ...R, TransitRouterId: tr, VpcId: 'vpc-doesnotexist0000', ZoneMappings: [{ ZoneId: `${REGION}-h`, VSwitchId: vswH }] }, expect: 404,
+  }), 404, 'InvalidVpcId.NotFound');
+  const vpnAtts = [];
+  for (const vco of vcos) {
+    vpnAtts.push((await call('POST', '/v1/transit-router-vpn-attachments', {
+      body: { ...R, TransitRouterId: tr, VpnId: vco, Zone: [{ ZoneId: `${REGION}-h` }], TransitRouterAttachmentName: 'branch' }, expect: 201,
+    })).body.TransitRouterAttachmentId);
+  }
+  await err(call('POST', '/v1/transit-router-vpn-attachments', { body: { ...R, TransitRouterId: tr, VpnId: 'vco-doesnotexist0000',
+    Zone: [{ ZoneId: `${REGION}-h` }] }, expect: 400 }), 400, 'InvalidVpnId.NotFound');
+  const vpcList = await until('vpc attached', async () => {
+    const r = await call('GET', '/v1/transit-router-vpc-attachments', { query: { TransitRouterId: tr }, expect: 200 });
+    return r.body.TransitRouterAttachments[0].Status === 'Attached' && r;
+  });
+  assert.deepEqual(vpcList.body.TransitRouterAttachments[0].ZoneMappings.map((z) => z.VSwitchId), [vswH, vswI]);
+  await call('GET', '/v1/transit-router-vpc-attachments', { query: { CenId: cen, ...R, TransitRouterAttachmentId: vpcAtt, VpcId: vpcId,
+    MaxResults: '1' }, expect: 200 }).then((r) => assert.deepEqual([r.body.TotalCount, r.body.MaxResults, r.body.NextToken], [1, 1, '']));
+  await err(call('GET', '/v1/transit-router-vpc-attachments', { query: { MaxResults: '101' }, expect: 400 }), 400, 'InvalidMaxResults');
+  await until('vpn attached', async () => {
+    const r = await call('GET', '/v1/transit-router-vpn-attachments', { query: { TransitRouterId: tr }, expect: 200 });
+    return r.body.TransitRouterAttachments.length === 2 && r.body.TransitRouterAttachments.every((a) => a.Status === 'Attached') && r;
+  }).then((r) => assert.deepEqual(r.body.TransitRouterAttachments.map((a) => a.VpnId).sort(), [...vcos].sort()));
+  await err(call('GET', '/v1/transit-router-vpn-attachments', { query: { NextToken: 'bogus' }, expect: 400 }), 400, 'IllegalParam.NextToken');
+  await call('PATCH', '/v1/transit-router-vpc-attachments/{id}', { id: vpcAtt, body: { TransitRouterAttachmentName: 'spoke' }, expect: 200 });
+  await err(call('PATCH', '/v1/transit-router-vpc-attachments/{id}', { id: 'tr-attach-doesnotexist0000', body: { TransitRouterAttachmentName: 'x' },
+    expect: 400 }), 400, 'InvalidTransitRouterAttachmentId.NotFound');
+  await call('PATCH', '/v1/transit-router-vpn-attachments/{id}', { id: vpnAtts[0], body: { TransitRouterAttachmentDescription: 'A' }, expect: 200 });
+  await err(call('PATCH', '/v1/transit-router-vpn-attachments/{id}', { id: vpnAtts[0], body: { TransitRouterAttachmentName: 'http://x' },
+    expect: 400 }), 400, 'IllegalParam.TransitRouterAttachmentName');
+
+  // a custom route table
+  const rts = '/v1/transit-router-route-tables';
+  await err(call('POST', rts, { body: { TransitRouterId: 'tr-doesnotexist0000' }, expect: 400 }), 400, 'InvalidTransitRouterId.NotFound');
+  const rt = (await call('POST', rts, { body: { TransitRouterId: tr, TransitRouterRouteTableName: 'branches', RouteTableOptions: { MultiRegionECMP: 'disable' } },
+    expect: 201 })).body.TransitRouterRouteTableId;
+  await until('table active', async () => {
+    const r = await call('GET', rts, { query: { TransitRouterId: tr, TransitRouterRouteTableType: 'Custom' }, expect: 200 });
+    return r.body.TransitRouterRouteTables[0].TransitRouterRouteTableStatus === 'Active' && r;
+  }).then((r) => assert.deepEqual(r.body.TransitRouterRouteTables.map((t) => [t.TransitRouterRouteTableId, t.TransitRouterRouteTableName]),
+    [[rt, 'branches']]));
+  await err(call('GET', rts, { query: { TransitRouterRouteTableType: 'Other' }, expect: 400 }), 400, 'InvalidTransitRouterRouteTableType');
+  await call('PATCH', `${rts}/{id}`, { id: rt, body: { TransitRouterRouteTableDescription: 'two branches' }, expect: 200 });
+  await err(call('PATCH', `${rts}/{id}`, { id: 'vtb-doesnotexist0000', body: { TransitRouterRouteTableName: 'x' }, expect: 400 }), 400,
+    'InvalidTransitRouterRouteTableId.NotFound');
+
+  // associations and propagations of both connections
+  for (const [sub, list, key, pending] of [['associations', 'TransitRouterAssociations', 'association', 'Associating'],
+    ['propagations', 'TransitRouterPropagations', 'propagation', 'Enabling']]) {
+    const p = `${rts}/{id}/${sub}`;
+    await err(call('POST', p, { id: rt, body: { TransitRouterAttachmentId: 'tr-attach-doesnotexist0000' }, expect: 404 }), 404,
+      'InvalidAttachmentId.NotFound');
+    for (const att of vpnAtts) await call('POST', p, { id: rt, body: { TransitRouterAttachmentId: att, ClientToken: `docs-${key}-${att}` }, expect: 201 });
+    const done = await until(`${key}s active`, async () => {
+      const r = await call('GET', p, { id: rt, expect: 200 });
+      return r.body[list].length === 2 && r.body[list].every((a) => a.Status === 'Active') && r;
+    });
+    assert.ok(!done.body[list].some((a) => a.Status === pending));
+    assert.deepEqual([done.body.MaxResults, done.body[list].map((a) => a.ResourceType)], [50, ['VPN', 'VPN']]);
+    await call('GET', p, { id: rt, query: { TransitRouterAttachmentId: vpnAtts[0], TransitRouterAttachmentResourceType: 'VPN', Status: 'Active',
+      TransitRouterAttachmentResourceId: vcos[0], MaxResults: '10' }, expect: 200 })
+      .then((r) => assert.deepEqual(r.body[list].map((a) => a.ResourceId), [vcos[0]]));
+    await err(call('GET', p, { id: rt, query: { MaxResults: '0' }, expect: 400 }), 400, 'InvalidMaxResults');
+  }
+
+  // two Active ECMP routes to the branch CIDR; a static route over them
+  const entries = `${rts}/{id}/route-entries`;
+  const ecmp = await call('GET', entries, { id: rt, expect: 200 });
+  assert.deepEqual(ecmp.body.TransitRouterRouteEntries.map((e) => [e.TransitRouterRouteEntryDestinationCidrBlock, e.TransitRouterRouteEntryStatus,
+    e.TransitRouterRouteEntryType]), [['172.16.0.0/16', 'Active', 'Propagated'], ['172.16.0.0/16', 'Active', 'Propagated']]);
+  assert.deepEqual(ecmp.body.TransitRouterRouteEntries.map((e) => e.TransitRouterRouteEntryNextHopId).sort(), [...vpnAtts].sort());
+  await err(call('POST', entries, { id: rt, body: { TransitRouterRouteEntryDestinationCidrBlock: '172.16.0.0/16',
+    TransitRouterRouteEntryNextHopType: 'Attachment' }, expect: 400 }), 400, 'MissingParam.TransitRouterRouteEntryNextHopId');
+  const rte = (await call('POST', entries, { id: rt, body: { TransitRouterRouteEntryDestinationCidrBlock: '172.16.0.0/16',
+    TransitRouterRouteEntryNextHopType: 'Attachment', TransitRouterRouteEntryNextHopId: vpnAtts[1], TransitRouterRouteEntryName: 'pin' },
+  expect: 201 })).body.TransitRouterRouteEntryId;
+  await until('learned rejected', async () => {
+    const r = await call('GET', entries, { id: rt, query: { TransitRouterRouteEntryStatus: 'All', TransitRouterRouteEntryType: 'Propagated',
+      TransitRouterRouteEntryNextHopType: 'Attachment', TransitRouterRouteEntryNextHopResourceType: 'VPN', 'RouteFilter.1.Key': 'PrefixExactMatchCidrs',
+      'RouteFilter.1.Value.1': '172.16.0.0/16', MaxResults: '20' }, expect: 200 });
+    return r.body.TransitRouterRouteEntries.every((e) => e.TransitRouterRouteEntryStatus === 'Rejected') && r;
+  });
+  await call('GET', entries, { id: rt, query: { TransitRouterRouteEntryNextHopId: vpnAtts[1] }, expect: 200 })
+    .then((r) => assert.deepEqual(r.body.TransitRouterRouteEntries.map((e) => [e.TransitRouterRouteEntryId, e.TransitRouterRouteEntryName]),
+      [[rte, 'pin']]));
+  await err(call('GET', entries, { id: rt, query: { TransitRouterRouteEntryStatus: 'Up' }, expect: 400 }), 400,
+    'IllegalParam.TransitRouterRouteEntryStatus');
+
+  // teardown, with the refusals first
+  await err(call('DELETE', `${rts}/{id}`, { id: rt, expect: 400 }), 400, 'OperationFailed.DeleteRouteTableWithAssociation');
+  await call('DELETE', '/v1/transit-router-route-entries/{id}', { id: rte, query: { ClientToken: 'docs-del-rte' }, expect: 200 });
+  await err(call('DELETE', '/v1/transit-router-route-entries/{id}', { id: 'rte-doesnotexist0000', expect: 400 }), 400,
+    'IllegalParam.TransitRouterRouteEntryId');
+  for (const [sub, list] of [['associations', 'TransitRouterAssociations'], ['propagations', 'TransitRouterPropagations']]) {
+    const p = `${rts}/{id}/${sub}`;
+    await err(call('DELETE', p, { id: rt, query: { TransitRouterAttachmentId: vpcAtt }, expect: 400 }), 400,
+      'InvalidParameter.TransitRouterAttachmentId');
+    for (const att of vpnAtts) await call('DELETE', p, { id: rt, query: { TransitRouterAttachmentId: att }, expect: 200 });
+    await until(`${sub} gone`, async () => (await call('GET', p, { id: rt, expect: 200 })).body[list].length === 0);
+  }
+  await call('DELETE', `${rts}/{id}`, { id: rt, query: { ClientToken: 'docs-del-rt' }, expect: 200 });
+  await until('table gone', async () => (await call('GET', rts, { query: { TransitRouterId: tr }, expect: 200 })).body.TotalCount === 1);
+  await err(call('DELETE', '/v1/transit-routers/{id}', { id: tr, expect: 400 }), 400, 'InvalidOperation.AttachedChildInstanceExist');
+  await err(call('DELETE', '/v1/transit-router-vpn-attachments/{id}', { id: 'tr-attach-doesnotexist0000', expect: 400 }), 400,
+    'InvalidTransitRouterAttachmentId.NotFound');
+  for (const att of vpnAtts) await call('DELETE', '/v1/transit-router-vpn-attachments/{id}', { id: att, query: { Force: 'false' }, expect: 200 });
+  await err(call('DELETE', '/v1/transit-router-vpc-attachments/{id}', { id: vpcAtt, query: { DryRun: 'true' }, expect: 400 }), 400, 'DryRunOperation');
+  await call('DELETE', '/v1/transit-router-vpc-attachments/{id}', { id: vpcAtt, query: { ClientToken: 'docs-del-vpc-att' }, expect: 200 });
+  await until('detached', async () =>
+    (await call('GET', '/v1/transit-router-vpn-attachments', { query: { TransitRouterId: tr }, expect: 200 })).body.TotalCount === 0 &&
+    (await call('GET', '/v1/transit-router-vpc-attachments', { query: { TransitRouterId: tr }, expect: 200 })).body.TotalCount === 0);
+  await call('DELETE', '/v1/transit-routers/{id}', { id: tr, expect: 200 });
+  await err(call('DELETE', '/v1/cens/{id}', { id: 'cen-doesnotexist0000', expect: 400 }), 400, 'ParameterCenInstanceId');
+  await until('router gone', async () => (await call('GET', '/v1/transit-routers', { query: { CenId: cen }, expect: 200 })).body.TotalCount === 0);
+  await call('DELETE', '/v1/cens/{id}', { id: cen, expect: 200 });
 });
 
 test('a wrong method on a documented path answers 405 with Allow = the documented methods', async () => {
