@@ -1275,10 +1275,22 @@ out:
 
 /* ---- answers ---- */
 
+/* Describe answers carry lifetimes as text, Modify answers as numbers (the SDK models differ). */
+static void put_lifetime(json_t *o, const char *key, int64_t value, bool as_text)
+{
+	char text[24];
+
+	if (!as_text) {
+		json_put_int(o, key, value);
+		return;
+	}
+	snprintf(text, sizeof(text), "%lld", (long long)value);
+	json_put_str(o, key, text);
+}
+
 static json_t *ike_json(const struct ipsec_ike_config *c, bool numbers_as_text)
 {
 	json_t *o = json_object();
-	char text[24];
 
 	json_put_str(o, "Psk", c->psk);
 	json_put_str(o, "IkeVersion", c->ike_version);
@@ -1286,12 +1298,7 @@ static json_t *ike_json(const struct ipsec_ike_config *c, bool numbers_as_text)
 	json_put_str(o, "IkeEncAlg", c->ike_enc_alg);
 	json_put_str(o, "IkeAuthAlg", c->ike_auth_alg);
 	json_put_str(o, "IkePfs", c->ike_pfs);
-	if (numbers_as_text) {
-		snprintf(text, sizeof(text), "%lld", (long long)c->ike_lifetime);
-		json_put_str(o, "IkeLifetime", text);
-	} else {
-		json_put_int(o, "IkeLifetime", c->ike_lifetime);
-	}
+	put_lifetime(o, "IkeLifetime", c->ike_lifetime, numbers_as_text);
 	json_put_str(o, "LocalId", c->local_id);
 	json_put_str(o, "RemoteId", c->remote_id);
 	return o;
@@ -1300,17 +1307,11 @@ static json_t *ike_json(const struct ipsec_ike_config *c, bool numbers_as_text)
 static json_t *phase2_json(const struct ipsec_phase2_config *c, bool numbers_as_text)
 {
 	json_t *o = json_object();
-	char text[24];
 
 	json_put_str(o, "IpsecEncAlg", c->enc_alg);
 	json_put_str(o, "IpsecAuthAlg", c->auth_alg);
 	json_put_str(o, "IpsecPfs", c->pfs);
-	if (numbers_as_text) {
-		snprintf(text, sizeof(text), "%lld", (long long)c->lifetime);
-		json_put_str(o, "IpsecLifetime", text);
-	} else {
-		json_put_int(o, "IpsecLifetime", c->lifetime);
-	}
+	put_lifetime(o, "IpsecLifetime", c->lifetime, numbers_as_text);
 	return o;
 }
 

@@ -103,7 +103,7 @@ static const struct param_spec describe_zones_params[] = {
 };
 
 /*
- * Each VPN Gateway resource declares its parameters and rows in its own fragment; the
+ * Each VPN Gateway and CBN resource declares its parameters and rows in its own fragment; the
  * fragment defines <RESOURCE>_ACTION_ROWS, expanded into the one table below.
  */
 #include "actions_vpn_gateway.inc"

@@ -16,7 +16,7 @@
  * Route table.  Fields: method, path pattern, action, API version, parameter receiving
  * {id}, answer shape, list wrapper names (Vpcs/Vpc), NotFound code for RS_ITEM, and
  * (optional, last) the parameters the route fixes ("RouteType=dbr").  Rows of the VPN
- * Gateway resources come from their fragments (routes_*.inc).
+ * Gateway and CBN resources come from their fragments (routes_*.inc).
  */
 #include "routes_vpn_gateway.inc"
 #include "routes_customer_gateway.inc"
