@@ -1368,8 +1368,10 @@ static json_t *conn_bgp_json(struct model_ctx *m, const struct vpn_connection *c
 /*
  * One TunnelOptions item.  Describe* types EnableDpd/EnableNatTraversal, lifetimes and
  * ASNs as strings; the Modify answer as booleans and numbers (SDK response models).
+ * A tunnel's State is its connection's: both move together through attach and detach.
  */
-static json_t *tunnel_json(struct model_ctx *m, const struct vpn_tunnel *t, enum vpn_connection_json_style style)
+static json_t *tunnel_json(struct model_ctx *m, const struct vpn_tunnel *t, const char *state,
+			   enum vpn_connection_json_style style)
 {
 	bool text = style != VCO_JSON_MODIFY;
 	json_t *o = json_object(), *bgp = json_object();
@@ -1378,7 +1380,7 @@ static json_t *tunnel_json(struct model_ctx *m, const struct vpn_tunnel *t, enum
 
 	json_put_str(o, "TunnelId", t->tunnel_id);
 	json_put_str(o, "Role", t->role);
-	json_put_str(o, "State", t->state);
+	json_put_str(o, "State", state);
 	json_put_str(o, "CustomerGatewayId", t->customer_gateway_id);
 	json_put_str(o, "ZoneNo", t->zone_no);
 	json_put_str(o, "InternetIp", t->internet_ip);
@@ -1461,7 +1463,7 @@ json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection 
 		json_put_bool(o, "EnableTunnelsBgp", c->enable_tunnels_bgp);
 		tunnels = json_array();
 		for (int i = 0; i < c->tunnel_count; i++)
-			json_array_append_new(tunnels, tunnel_json(m, &c->tunnels[i], style));
+			json_array_append_new(tunnels, tunnel_json(m, &c->tunnels[i], c->state, style));
 		json_put_wrapped(o, "TunnelOptionsSpecification", "TunnelOptions", tunnels);
 	} else {
 		json_put_bool(o, "EnableDpd", c->enable_dpd);
