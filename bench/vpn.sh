@@ -43,45 +43,7 @@ N_GW=30		# VPN gateways, each in its own VPC
 N_VCO=10	# IPsec connections per gateway (the default per-gateway quota)
 N_CGW=2000	# customer gateways seeded (2 per connection are used by tunnels)
 
-pids=""
-tmp=""
-
-# Stops one process we started: TERM, up to 5 s grace, then KILL.
-stop() {
-	_p=$1
-	kill -TERM "$_p" 2>/dev/null
-	_i=0
-	while kill -0 "$_p" 2>/dev/null && [ $_i -lt 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -KILL "$_p" 2>/dev/null
-	wait "$_p" 2>/dev/null
-	_rest=""
-	for _q in $pids; do
-		[ "$_q" = "$_p" ] || _rest="$_rest $_q"
-	done
-	pids=$_rest
-}
-
-cleanup() {
-	for _p in $pids; do
-		stop "$_p"
-	done
-	[ -n "$tmp" ] && rm -rf "$tmp"
-}
-trap cleanup EXIT
-# An untrapped signal would kill the shell without running the EXIT trap and
-# leave the server behind (e.g. SIGPIPE when piped into head).
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 141' PIPE
-trap 'exit 143' TERM
-
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
+. bench/lib.sh
 
 case "$WRITES" in
 '' | *[!0-9]*) die "BENCH_WRITES must be a number" ;;
@@ -91,54 +53,6 @@ esac
 if [ "$WRITES" -lt 1 ] || [ "$WRITES" -gt 40000 ]; then
 	die "BENCH_WRITES must be 1..40000"
 fi
-
-# A random port in 18000..18999 with no listener on it (IPv4 or IPv6).
-pick_port() {
-	while :; do
-		_r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-		_port=$((18000 + _r % 1000))
-		_hex=$(printf ':%04X' "$_port")
-		# /proc/net/tcp: column 2 is local ADDR:PORT in hex, column 4 the state (0A = LISTEN)
-		awk -v p="$_hex" 'FNR > 1 && $4 == "0A" && substr($2, length($2) - 4) == p { f = 1 }
-			END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null || break
-	done
-	echo "$_port"
-}
-
-# Waits until GET /healthz on port $1 answers 200 while PID $2 lives.
-wait_healthy() {
-	_i=0
-	while [ $_i -lt 200 ]; do
-		kill -0 "$2" 2>/dev/null || return 1
-		_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 \
-			"http://127.0.0.1:$1/healthz" 2>/dev/null)
-		[ "$_code" = 200 ] && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
-
-# launch FUNC: FUNC PORT starts a server in the background and sets spid.
-# Retries on another port when the server dies (another process took the port
-# between pick_port and bind).  Sets port and spid.
-launch() {
-	_try=0
-	while [ $_try -lt 5 ]; do
-		_try=$((_try + 1))
-		port=$(pick_port)
-		"$1" "$port"
-		pids="$pids $spid"
-		wait_healthy "$port" "$spid" && return 0
-		stop "$spid"
-	done
-	return 1
-}
-
-start_bare_thread() {
-	"$OUT/bare" --listen "127.0.0.1:$1" --mode thread 2>"$tmp/bare.log" &
-	spid=$!
-}
 
 start_vpnlabd() {
 	rm -f "$tmp/vpnlab.db" "$tmp/vpnlab.db-wal" "$tmp/vpnlab.db-shm"
@@ -150,25 +64,6 @@ start_vpnlabd() {
 		--log off >"$tmp/server.log" 2>&1 &
 	spid=$!
 }
-
-# field LINE NAME: the value of NAME=... in a loadgen output line.
-field() {
-	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
-# run_load ARGS...: runs loadgen, echoes its line, keeps it in $line.
-run_load() {
-	line=$("$LG" "$@")
-	_rc=$?
-	echo "$line"
-	[ $_rc -eq 0 ] || echo "bench: loadgen exited with $_rc" >&2
-}
-
-# rss_kib PID / hwm_kib PID: resident and peak resident set, in KiB.
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
-hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
-mib() { awk -v k="${1:-0}" 'BEGIN { printf "%.1f", k / 1024 }'; }
-size_of() { if [ -f "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }
 
 # api QUERY: GET /?$Q&QUERY; the body in $body.  Returns 1 unless HTTP 200.
 api() {
