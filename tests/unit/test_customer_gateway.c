@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "model.h"
 #include "store.h"
+#include "store_test.h"
 #include "test.h"
 
 #define countof(a) (sizeof(a) / sizeof((a)[0]))
@@ -78,13 +79,7 @@ static void create_ok(struct model_ctx *m, const char *ip, struct customer_gatew
 		      vl_err_message(&err));
 }
 
-static int64_t usage(struct model_ctx *m, const char *kind, const char *scope)
-{
-	int64_t used = -1;
-
-	ck_assert_int_eq(model_usage_get(m, kind, scope, &used), 0);
-	return used;
-}
+#define usage(m, kind, scope) test_usage((m), (kind), (scope))
 
 static int64_t count_rows(void)
 {

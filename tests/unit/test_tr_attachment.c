@@ -19,6 +19,7 @@
 #include "lifecycle.h"
 #include "model.h"
 #include "store.h"
+#include "store_test.h"
 #include "test.h"
 #include "tr_attachment.h"
 #include "transit_router.h"
@@ -51,32 +52,11 @@ static struct model_ctx ctx_for(const char *account, const char *region)
 	return m;
 }
 
-static void tx_begin(void)
-{
-	ck_assert_int_eq(store_exec(st, "SAVEPOINT req"), 0);
-}
+#define tx_begin() test_savepoint(st)
 
-static int tx_end(int rc)
-{
-	if (rc != 0)
-		ck_assert_int_eq(store_exec(st, "ROLLBACK TO req"), 0);
-	ck_assert_int_eq(store_exec(st, "RELEASE req"), 0);
-	return rc;
-}
+#define tx_end(rc) test_release(st, (rc))
 
-static int64_t sql_count(const char *sql, const char *arg)
-{
-	struct store_stmt *stmt = NULL;
-	int64_t n = -1;
-
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	if (arg)
-		stmt_bind_text(stmt, 1, arg);
-	if (stmt_step(stmt) == STORE_ROW)
-		n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
-}
+#define sql_count(sql, arg) test_count(st, (sql), (arg))
 
 static void sql_exec(const char *sql, const char *a, const char *b)
 {

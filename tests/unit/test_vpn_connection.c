@@ -18,6 +18,7 @@
 #include "model.h"
 #include "store.h"
 #include "tag.h"
+#include "store_test.h"
 #include "test.h"
 #include "vpc.h"
 #include "vpn_connection.h"
@@ -47,50 +48,15 @@ static struct model_ctx ctx_for(const char *account, const char *region)
 	return m;
 }
 
-static void tx_begin(void)
-{
-	ck_assert_int_eq(store_exec(st, "SAVEPOINT req"), 0);
-}
+#define tx_begin() test_savepoint(st)
 
-static int tx_end(int rc)
-{
-	if (rc != 0)
-		ck_assert_int_eq(store_exec(st, "ROLLBACK TO req"), 0);
-	ck_assert_int_eq(store_exec(st, "RELEASE req"), 0);
-	return rc;
-}
+#define tx_end(rc) test_release(st, (rc))
 
-static int64_t sql_count(const char *sql, const char *arg)
-{
-	struct store_stmt *stmt = NULL;
-	int64_t n = -1;
+#define sql_count(sql, arg) test_count(st, (sql), (arg))
 
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	if (arg)
-		stmt_bind_text(stmt, 1, arg);
-	if (stmt_step(stmt) == STORE_ROW)
-		n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
-}
+#define sql_exec1(sql, arg) test_exec1(st, (sql), (arg))
 
-static void sql_exec1(const char *sql, const char *arg)
-{
-	struct store_stmt *stmt = NULL;
-
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	stmt_bind_text(stmt, 1, arg);
-	ck_assert_int_eq(stmt_step(stmt), STORE_DONE);
-	stmt_release(stmt);
-}
-
-static int64_t usage(struct model_ctx *m, const char *kind, const char *scope)
-{
-	int64_t used = -1;
-
-	ck_assert_int_eq(model_usage_get(m, kind, scope, &used), 0);
-	return used;
-}
+#define usage(m, kind, scope) test_usage((m), (kind), (scope))
 
 static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
 {

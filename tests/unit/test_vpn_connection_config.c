@@ -20,6 +20,7 @@
 #include "errors.h"
 #include "model.h"
 #include "store.h"
+#include "store_test.h"
 #include "test.h"
 #include "vpc.h"
 #include "vpn_connection.h"
@@ -47,42 +48,13 @@ static struct model_ctx ctx_for(const char *account)
 	return m;
 }
 
-static void tx_begin(void)
-{
-	ck_assert_int_eq(store_exec(st, "SAVEPOINT req"), 0);
-}
+#define tx_begin() test_savepoint(st)
 
-static int tx_end(int rc)
-{
-	if (rc != 0)
-		ck_assert_int_eq(store_exec(st, "ROLLBACK TO req"), 0);
-	ck_assert_int_eq(store_exec(st, "RELEASE req"), 0);
-	return rc;
-}
+#define tx_end(rc) test_release(st, (rc))
 
-static int64_t sql_count(const char *sql, const char *arg)
-{
-	struct store_stmt *stmt = NULL;
-	int64_t n = -1;
+#define sql_count(sql, arg) test_count(st, (sql), (arg))
 
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	if (arg)
-		stmt_bind_text(stmt, 1, arg);
-	if (stmt_step(stmt) == STORE_ROW)
-		n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
-}
-
-static void sql_exec1(const char *sql, const char *arg)
-{
-	struct store_stmt *stmt = NULL;
-
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	stmt_bind_text(stmt, 1, arg);
-	ck_assert_int_eq(stmt_step(stmt), STORE_DONE);
-	stmt_release(stmt);
-}
+#define sql_exec1(sql, arg) test_exec1(st, (sql), (arg))
 
 static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
 {

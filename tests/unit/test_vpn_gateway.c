@@ -18,6 +18,7 @@
 #include "public_ip.h"
 #include "store.h"
 #include "tag.h"
+#include "store_test.h"
 #include "test.h"
 #include "vpc.h"
 #include "vpn_gateway.h"
@@ -95,18 +96,9 @@ static void assert_err(int rc, const struct vl_err *err, const char *code, int h
 }
 
 /* A savepoint around one mutation, kept on success and rolled back on failure. */
-static void tx_begin(void)
-{
-	ck_assert_int_eq(store_exec(st, "SAVEPOINT req"), 0);
-}
+#define tx_begin() test_savepoint(st)
 
-static int tx_end(int rc)
-{
-	if (rc != 0)
-		ck_assert_int_eq(store_exec(st, "ROLLBACK TO req"), 0);
-	ck_assert_int_eq(store_exec(st, "RELEASE req"), 0);
-	return rc;
-}
+#define tx_end(rc) test_release(st, (rc))
 
 static int64_t sql_count(const char *sql)
 {
@@ -120,13 +112,7 @@ static int64_t sql_count(const char *sql)
 	return n;
 }
 
-static int64_t usage(struct model_ctx *m, const char *kind, const char *scope)
-{
-	int64_t used = -1;
-
-	ck_assert_int_eq(model_usage_get(m, kind, scope, &used), 0);
-	return used;
-}
+#define usage(m, kind, scope) test_usage((m), (kind), (scope))
 
 /* Public, 10M, dual tunnel over vsw_h and vsw_i. */
 static struct vpn_gateway_create_args default_args(void)

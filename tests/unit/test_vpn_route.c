@@ -18,6 +18,7 @@
 #include "lifecycle.h"
 #include "model.h"
 #include "store.h"
+#include "store_test.h"
 #include "test.h"
 #include "vpn_connection.h"
 #include "vpn_gateway.h"
@@ -189,13 +190,7 @@ static void pbr_ok(struct model_ctx *m, const char *gw, const char *source, cons
 		      source, dest, vl_err_code(&err), vl_err_message(&err));
 }
 
-static int64_t usage(struct model_ctx *m, const char *kind, const char *scope)
-{
-	int64_t used = -1;
-
-	ck_assert_int_eq(model_usage_get(m, kind, scope, &used), 0);
-	return used;
-}
+#define usage(m, kind, scope) test_usage((m), (kind), (scope))
 
 /* One column of the route (gateway, table, dest, source or "", next hop), as text. */
 static char *route_field(const char *column, const char *gw, const char *type, const char *dest,

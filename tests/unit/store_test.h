@@ -1,0 +1,29 @@
+#ifndef VL_STORE_TEST_H
+#define VL_STORE_TEST_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "store.h"
+
+/*
+ * Store helpers the model suites share.  Each asserts (libcheck) that the store call
+ * worked, so a test reads as the rule it checks.
+ */
+
+/* Opens a savepoint, as the engine does around every request. */
+void test_savepoint(struct store *st);
+
+/* Ends it: rolled back when rc != 0 (a refused request changes nothing).  Returns rc. */
+int test_release(struct store *st, int rc);
+
+/* The first column of the first row of sql with ?1 = arg (NULL: unbound); -1 if no row. */
+int64_t test_count(struct store *st, const char *sql, const char *arg);
+
+/* Runs sql (no rows) with ?1 = arg. */
+void test_exec1(struct store *st, const char *sql, const char *arg);
+
+/* The account's usage counter kind/scope (model_usage_get). */
+int64_t test_usage(struct model_ctx *m, const char *kind, const char *scope);
+
+#endif
