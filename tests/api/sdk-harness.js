@@ -39,9 +39,9 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function healthy(port) {
+async function healthy(port, host = '127.0.0.1') {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(`http://${host}:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
     await res.text();
     return res.status === 200;
   } catch {
@@ -51,7 +51,8 @@ async function healthy(port) {
 
 /**
  * Starts vpnlabd.  opts: { auth: 'open'|'strict', credentials: [[akid, secret, account], …],
- * delayMs, quotas: { name: value } }.  Resolves to { port, pid, endpoint, dir, stop(), output() }.
+ * delayMs, quotas: { name: value }, listenHost (default 127.0.0.1), db (a file that outlives
+ * the server, for restarts), args: [more options] }.  Resolves to { port, pid, endpoint, dir, stop(), output() }.
  */
 async function startServer(opts = {}) {
   if (!fs.existsSync(VPNLABD)) {
@@ -61,7 +62,8 @@ async function startServer(opts = {}) {
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const args = ['--listen', `127.0.0.1:${port}`, '--db', path.join(dir, `vpnlab-${attempt}.db`),
+    const host = opts.listenHost || '127.0.0.1';
+    const args = ['--listen', `${host}:${port}`, '--db', opts.db || path.join(dir, `vpnlab-${attempt}.db`),
       '--log', path.join(dir, 'requests.log')];
     args.push('--auth', opts.auth || 'open');
     if (opts.credentials) {
@@ -71,6 +73,7 @@ async function startServer(opts = {}) {
     }
     if (opts.delayMs !== undefined) args.push('--transition-delay-ms', String(opts.delayMs));
     for (const [name, value] of Object.entries(opts.quotas || {})) args.push('--quota', `${name}=${value}`);
+    args.push(...(opts.args || []));
 
     const child = spawn(VPNLABD, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -86,8 +89,8 @@ async function startServer(opts = {}) {
       port,
       pid: child.pid,
       dir,
-      endpoint: `127.0.0.1:${port}`,
-      url: `http://127.0.0.1:${port}`,
+      endpoint: `${host}:${port}`,
+      url: `http://${host}:${port}`,
       output: () => output,
       /** SIGTERM (SIGKILL after 5 s); resolves to { code, signal, killed, output }. */
       async stop() {
@@ -121,7 +124,7 @@ async function startServer(opts = {}) {
 
     const deadline = Date.now() + 15000;
     while (!exited && Date.now() < deadline) {
-      if (await healthy(port)) return srv;
+      if (await healthy(port, host)) return srv;
       await sleep(50);
     }
     lastError = new Error(`${VPNLABD} ${args.join(' ')} did not become healthy` +
@@ -168,4 +171,4 @@ async function waitFor(what, fn, timeoutMs = 10000, intervalMs = 50) {
   }
 }
 
-module.exports = { REPO, VPNLABD, startServer, assertCleanExit, waitFor, sleep };
+module.exports = { REPO, VPNLABD, startServer, assertCleanExit, waitFor, sleep, freePort };

@@ -1,0 +1,157 @@
+#ifndef VL_DAEMON_H
+#define VL_DAEMON_H
+
+/*
+ * The agent daemon's state, shared by its parts: the reconciler (reconcile.c) that builds
+ * the desired document, the monitor (monitor.c) that watches SAs and health and switches
+ * routes, the HTTP listener (listener.c) the server pushes to, the reporter (report.c)
+ * that registers and reports to the server, and the state directory (state.c).
+ *
+ * Locking: d->lock guards everything below it; the reconciler holds it while it builds,
+ * the monitor for one poll.  Network calls to the server are made without it.
+ */
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "doc.h"
+#include "health.h"
+#include "ipsec.h"
+
+#define AGENT_VERSION "0.5.0"
+#define NS_NAME_MAX 96
+
+struct agent_options {
+	const char *server_url;	/* http://127.0.0.1:8080 */
+	const char *zones;	/* comma-separated; "" every zone */
+	bool role_cloud, role_site;
+	const char *state_dir;	/* default /var/lib/vpnlab-agent */
+	const char *listen;	/* ADDR:PORT the server pushes to */
+	const char *underlay_ip;/* address other agents reach this one's VXLAN at */
+	const char *advertise_url; /* URL given to the server; default http://listen */
+	const char *token;	/* X-Vpnlab-Agent-Token, NULL none */
+	bool keep_dataplane;
+	int report_interval_ms;
+};
+
+/* What the agent tracks for one tunnel of one endpoint it built. */
+struct tunnel_rt {
+	char endpoint[DOC_ID_MAX];
+	char name[96];
+	char connection_id[DOC_ID_MAX], tunnel_id[DOC_ID_MAX];
+	enum doc_endpoint_kind side;
+	bool present; /* still in the applied document */
+	/* from charon */
+	char ike_state[24], child_state[24];
+	uint64_t bytes_in, bytes_out, packets_in, packets_out;
+	uint32_t child_spi;
+	/* health check (gateway side) */
+	bool health_enabled;
+	enum health_state health;
+	/* branch side: when packets_in last moved, and when the agent last (re)initiated */
+	int64_t last_in_change_ms;
+	int64_t last_initiate_ms;
+	bool active; /* carries the VPC's traffic now (gateway side) */
+};
+
+/* One endpoint's charon. */
+struct endpoint_rt {
+	char id[DOC_ID_MAX];
+	char ns[NS_NAME_MAX];
+	struct ipsec_instance *ipsec;
+};
+
+struct route_rt {
+	char vpc[DOC_ID_MAX];
+	char dest[20];
+	char chosen[200]; /* the next hops installed now, "via,via" */
+};
+
+struct agent_daemon {
+	struct agent_options opt;
+	char agent_id[DOC_ID_MAX];
+	char ns_prefix[16];
+	const struct ipsec_backend_ops *ipsec;
+	char ipsec_reason[160];
+
+	pthread_mutex_t lock;
+	struct doc_desired applied; /* generation 0: nothing applied yet */
+	bool have_applied;
+	int endpoint_count;
+	struct endpoint_rt *endpoints;
+	int tunnel_count;
+	struct tunnel_rt *tunnels;
+	int route_count;
+	struct route_rt *routes;
+	struct health *health;
+
+	/* log lines waiting to go to the server (gateway side) */
+	json_t *pending_logs; /* JSON array */
+	bool status_dirty;
+	pthread_cond_t wake;	     /* monitor wake-up: health change, new document */
+	pthread_cond_t report_wake; /* reporter wake-up: status_dirty was set */
+	volatile int stopping;
+};
+
+/* ---- names (reconcile.c) ---- */
+/* Namespace of a document object (a VPC, endpoint, site LAN, host, or "ul"). */
+void agent_ns_name(const struct agent_daemon *d, const char *object_id, char out[NS_NAME_MAX]);
+/* A 9-character interface name for object_id: prefix letter + 8 hex digits of its hash. */
+void agent_if_name(char letter, const char *object_id, char out[16]);
+
+/* ---- reconcile.c ---- */
+/*
+ * Makes the data plane match want (validated): builds what is missing, changes what
+ * differs, removes what the applied document had and want has not.  Takes d->lock.
+ * On success want's contents move into d->applied (want is zeroed).  Returns 0 or -1 with
+ * err (256) set; a failure leaves what was built so far and d->applied unchanged, so the
+ * next push or resync retries.
+ */
+int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err);
+/* Removes everything the applied document built (SIGTERM without --keep-dataplane). */
+void agent_teardown(struct agent_daemon *d);
+/* Frees the runtime without touching the data plane (--keep-dataplane). */
+void agent_detach(struct agent_daemon *d);
+/* Removes every namespace with this agent's prefix and charons named in the state dir. */
+int agent_cleanup_leftovers(struct agent_daemon *d);
+
+/* ---- monitor.c ---- */
+int monitor_start(struct agent_daemon *d);
+void monitor_stop(struct agent_daemon *d);
+/* Health-module callback: a check changed verdict (wakes the monitor). */
+void monitor_health_changed(void *arg, const char *key, enum health_state state);
+/* Re-selects the VPC next hops; d->lock held.  Returns how many routes changed. */
+int monitor_select_routes(struct agent_daemon *d);
+
+/* ---- listener.c ---- */
+int listener_start(struct agent_daemon *d, char *err);
+void listener_stop(void);
+
+/* ---- report.c ---- */
+/* Registers with the server (POST /v1/agents); 0 or -1 with err (256). */
+int report_register(struct agent_daemon *d, char *err);
+/*
+ * The reporter thread: sends a status report when d->status_dirty is set (woken through
+ * d->report_wake) and at least every 5 s; registers again when the server forgot the
+ * agent.  Reports are built under d->lock and sent without it.
+ */
+int report_start(struct agent_daemon *d);
+void report_stop(struct agent_daemon *d);
+
+/* ---- state.c ---- */
+/* Loads or creates the agent id in the state dir. */
+int state_load_id(struct agent_daemon *d, char *err);
+/* Writes the applied document text atomically (rename). */
+int state_save_doc(struct agent_daemon *d, const char *text, size_t len, char *err);
+/* Reads the applied document text (malloc'd, NULL if none). */
+char *state_load_doc(struct agent_daemon *d, size_t *len);
+void state_remove_doc(struct agent_daemon *d);
+/* The instance directory of an endpoint's charon under the state dir. */
+void state_endpoint_dir(const struct agent_daemon *d, const char *endpoint_id, char *out, size_t size);
+
+int64_t agent_now_ms(void);
+void agent_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

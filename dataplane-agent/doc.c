@@ -1,0 +1,612 @@
+/*
+ * The desired-state document parser, shared by the agent (which refuses what it cannot
+ * build) and the server (which checks what it compiles before pushing it).  The checks
+ * follow schema/agent-document.schema.json; on top of it, references must resolve.
+ */
+#include "doc.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct parser {
+	char *err;
+	char path[96];
+};
+
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	char msg[DOC_ERR_MAX - sizeof(((struct parser *)0)->path) - 4];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->err != NULL)
+		snprintf(p->err, DOC_ERR_MAX, "%s: %s", p->path[0] ? p->path : "$", msg);
+	return -1;
+}
+
+/* Sets the path shown in errors: prefix, optional [index], optional .key */
+static void at(struct parser *p, const char *prefix, int index, const char *key)
+{
+	int n = snprintf(p->path, sizeof(p->path), "%s", prefix);
+
+	if (index >= 0 && n >= 0 && (size_t)n < sizeof(p->path))
+		n += snprintf(p->path + n, sizeof(p->path) - (size_t)n, "[%d]", index);
+	if (key != NULL && n >= 0 && (size_t)n < sizeof(p->path))
+		snprintf(p->path + n, sizeof(p->path) - (size_t)n, ".%s", key);
+}
+
+static bool valid_ipv4(const char *s)
+{
+	struct in_addr a;
+
+	return strlen(s) <= 15 && inet_pton(AF_INET, s, &a) == 1;
+}
+
+static bool valid_cidr(const char *s)
+{
+	char addr[16];
+	const char *slash = strchr(s, '/');
+	char *end;
+	long prefix;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(addr))
+		return false;
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = '\0';
+	if (!valid_ipv4(addr) || slash[1] == '\0')
+		return false;
+	prefix = strtol(slash + 1, &end, 10);
+	return *end == '\0' && prefix >= 0 && prefix <= 32 && strlen(s) < 20;
+}
+
+static bool valid_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= DOC_ID_MAX)
+		return false;
+	for (const char *c = s; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.' ||
+		      *c == '_' || *c == '-'))
+			return false;
+	return true;
+}
+
+enum kind { K_ID, K_IPV4, K_CIDR, K_TEXT };
+
+/* Copies string member key of obj into buf (size bytes); required or "" when absent. */
+static int get_str(struct parser *p, json_t *obj, const char *key, bool required, enum kind kind, char *buf,
+		   size_t size)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+
+	buf[0] = '\0';
+	if (v == NULL) {
+		if (required)
+			return fail(p, "%s is required", key);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return fail(p, "%s must be a string", key);
+	s = json_string_value(v);
+	if (strlen(s) >= size)
+		return fail(p, "%s is too long", key);
+	switch (kind) {
+	case K_ID:
+		if (!valid_id(s))
+			return fail(p, "%s is not a valid id", key);
+		break;
+	case K_IPV4:
+		if (!valid_ipv4(s))
+			return fail(p, "%s is not an IPv4 address", key);
+		break;
+	case K_CIDR:
+		if (!valid_cidr(s))
+			return fail(p, "%s is not an IPv4 CIDR block", key);
+		break;
+	case K_TEXT:
+		if (s[0] == '\0' && required)
+			return fail(p, "%s is empty", key);
+		break;
+	}
+	memcpy(buf, s, strlen(s) + 1);
+	return 0;
+}
+
+static int get_int(struct parser *p, json_t *obj, const char *key, bool required, int64_t min, int64_t max,
+		   int64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = 0;
+	if (v == NULL)
+		return required ? fail(p, "%s is required", key) : 0;
+	if (!json_is_integer(v))
+		return fail(p, "%s must be an integer", key);
+	*out = json_integer_value(v);
+	if (*out < min || *out > max)
+		return fail(p, "%s must be within %lld..%lld", key, (long long)min, (long long)max);
+	return 0;
+}
+
+static int get_bool(struct parser *p, json_t *obj, const char *key, bool *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = false;
+	if (v == NULL)
+		return 0;
+	if (!json_is_boolean(v))
+		return fail(p, "%s must be a boolean", key);
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* The array member key of obj (required), its size in *n, at most max items. */
+static json_t *get_array(struct parser *p, json_t *obj, const char *key, size_t max, int *n)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*n = 0;
+	if (!json_is_array(v)) {
+		fail(p, "%s must be an array", key);
+		return NULL;
+	}
+	if (json_array_size(v) > max) {
+		fail(p, "%s has more than %zu items", key, max);
+		return NULL;
+	}
+	*n = (int)json_array_size(v);
+	return v;
+}
+
+static int only_keys(struct parser *p, json_t *obj, const char *const *keys)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(obj))
+		return fail(p, "must be an object");
+	json_object_foreach(obj, k, v) {
+		bool known = false;
+
+		for (const char *const *kk = keys; *kk; kk++)
+			if (strcmp(*kk, k) == 0)
+				known = true;
+		if (!known)
+			return fail(p, "unknown member %s", k);
+	}
+	return 0;
+}
+
+static int parse_lan(struct parser *p, json_t *o, struct doc_lan *lan)
+{
+	static const char *const keys[] = { "vpc", "vswitch", "site", "ip", "prefix", "gateway", NULL };
+	int64_t prefix;
+
+	if (only_keys(p, o, keys) < 0 || get_str(p, o, "vpc", false, K_ID, lan->vpc, sizeof(lan->vpc)) < 0 ||
+	    get_str(p, o, "vswitch", false, K_ID, lan->vswitch, sizeof(lan->vswitch)) < 0 ||
+	    get_str(p, o, "site", false, K_ID, lan->site, sizeof(lan->site)) < 0 ||
+	    get_str(p, o, "ip", true, K_IPV4, lan->ip, sizeof(lan->ip)) < 0 ||
+	    get_int(p, o, "prefix", true, 1, 32, &prefix) < 0 ||
+	    get_str(p, o, "gateway", false, K_IPV4, lan->gateway, sizeof(lan->gateway)) < 0)
+		return -1;
+	lan->prefix = (int)prefix;
+	if (lan->site[0] != '\0' ? (lan->vpc[0] != '\0' || lan->vswitch[0] != '\0')
+				 : (lan->vpc[0] == '\0' || lan->vswitch[0] == '\0'))
+		return fail(p, "a LAN names either a vpc and a vswitch or a site");
+	return 0;
+}
+
+static int parse_ts_list(struct parser *p, json_t *o, const char *key, char (*ts)[20], int *count)
+{
+	json_t *a = get_array(p, o, key, DOC_TS_MAX, count);
+	size_t i;
+	json_t *v;
+
+	if (a == NULL)
+		return -1;
+	if (*count == 0)
+		return fail(p, "%s is empty", key);
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v) || !valid_cidr(json_string_value(v)))
+			return fail(p, "%s[%zu] is not an IPv4 CIDR block", key, i);
+		snprintf(ts[i], 20, "%s", json_string_value(v));
+	}
+	return 0;
+}
+
+static int parse_tunnel(struct parser *p, json_t *o, struct doc_tunnel *t)
+{
+	static const char *const keys[] = { "name", "connection_id", "tunnel_id", "role", "peer_ip", "local_ts",
+					    "remote_ts", "health_check", "cut", NULL };
+	static const char *const hc_keys[] = { "enable", "sip", "dip", "interval", "retry", NULL };
+	char role[16];
+	json_t *hc;
+
+	if (only_keys(p, o, keys) < 0 || get_str(p, o, "name", true, K_TEXT, t->name, sizeof(t->name)) < 0 ||
+	    get_str(p, o, "connection_id", true, K_ID, t->connection_id, sizeof(t->connection_id)) < 0 ||
+	    get_str(p, o, "tunnel_id", false, K_TEXT, t->tunnel_id, sizeof(t->tunnel_id)) < 0 ||
+	    get_str(p, o, "role", true, K_TEXT, role, sizeof(role)) < 0 ||
+	    get_str(p, o, "peer_ip", true, K_IPV4, t->peer_ip, sizeof(t->peer_ip)) < 0 ||
+	    parse_ts_list(p, o, "local_ts", t->local_ts, &t->local_ts_count) < 0 ||
+	    parse_ts_list(p, o, "remote_ts", t->remote_ts, &t->remote_ts_count) < 0 || get_bool(p, o, "cut", &t->cut) < 0)
+		return -1;
+	if (strcmp(role, "single") == 0)
+		t->role = DOC_ROLE_SINGLE;
+	else if (strcmp(role, "master") == 0)
+		t->role = DOC_ROLE_MASTER;
+	else if (strcmp(role, "slave") == 0)
+		t->role = DOC_ROLE_SLAVE;
+	else
+		return fail(p, "role must be single, master or slave");
+	if (strpbrk(t->name, " \t\n{}=\"'#") != NULL)
+		return fail(p, "name may not hold spaces or swanctl syntax");
+	hc = json_object_get(o, "health_check");
+	if (hc != NULL) {
+		int64_t interval, retry;
+		struct doc_health_check *h = &t->health_check;
+
+		if (only_keys(p, hc, hc_keys) < 0 || get_bool(p, hc, "enable", &h->enable) < 0 ||
+		    get_str(p, hc, "sip", true, K_IPV4, h->sip, sizeof(h->sip)) < 0 ||
+		    get_str(p, hc, "dip", true, K_IPV4, h->dip, sizeof(h->dip)) < 0 ||
+		    get_int(p, hc, "interval", true, 1, 60, &interval) < 0 ||
+		    get_int(p, hc, "retry", true, 1, 100, &retry) < 0)
+			return -1;
+		h->interval_s = (int)interval;
+		h->retry = (int)retry;
+	}
+	return 0;
+}
+
+static int parse_endpoint(struct parser *p, json_t *o, int index, struct doc_endpoint *e)
+{
+	static const char *const keys[] = { "id", "kind", "public_ip", "lan", "bandwidth_mbps", "swanctl", "tunnels",
+					    NULL };
+	char kind[16];
+	int64_t bw;
+	json_t *a, *v, *sw;
+	size_t i;
+
+	at(p, "endpoints", index, NULL);
+	if (only_keys(p, o, keys) < 0 || get_str(p, o, "id", true, K_ID, e->id, sizeof(e->id)) < 0 ||
+	    get_str(p, o, "kind", true, K_TEXT, kind, sizeof(kind)) < 0 ||
+	    get_str(p, o, "public_ip", true, K_IPV4, e->public_ip, sizeof(e->public_ip)) < 0 ||
+	    get_int(p, o, "bandwidth_mbps", false, 0, 100000, &bw) < 0)
+		return -1;
+	e->bandwidth_mbps = (int)bw;
+	if (strcmp(kind, "gateway") == 0)
+		e->kind = DOC_EP_GATEWAY;
+	else if (strcmp(kind, "site_device") == 0)
+		e->kind = DOC_EP_SITE_DEVICE;
+	else
+		return fail(p, "kind must be gateway or site_device");
+	sw = json_object_get(o, "swanctl");
+	if (!json_is_string(sw) || json_string_length(sw) > 1048576)
+		return fail(p, "swanctl must be a string of at most 1 MiB");
+	e->swanctl = strdup(json_string_value(sw));
+	if (e->swanctl == NULL)
+		return fail(p, "out of memory");
+	at(p, "endpoints", index, "lan");
+	if (parse_lan(p, json_object_get(o, "lan"), &e->lan) < 0)
+		return -1;
+	if ((e->kind == DOC_EP_GATEWAY) != (e->lan.site[0] == '\0'))
+		return fail(p, "a gateway sits on a vswitch, a site device on a site LAN");
+	at(p, "endpoints", index, NULL);
+	a = get_array(p, o, "tunnels", 4096, &e->tunnel_count);
+	if (a == NULL)
+		return -1;
+	e->tunnels = calloc((size_t)e->tunnel_count + 1, sizeof(*e->tunnels));
+	if (e->tunnels == NULL)
+		return fail(p, "out of memory");
+	json_array_foreach(a, i, v) {
+		char prefix[64];
+
+		snprintf(prefix, sizeof(prefix), "endpoints[%d].tunnels", index);
+		at(p, prefix, (int)i, NULL);
+		if (parse_tunnel(p, v, &e->tunnels[i]) < 0)
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(e->tunnels[j].name, e->tunnels[i].name) == 0)
+				return fail(p, "tunnel name %s appears twice", e->tunnels[i].name);
+	}
+	return 0;
+}
+
+static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
+{
+	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", NULL };
+	static const char *const vsw_keys[] = { "id", "cidr", "gateway_ip", NULL };
+	static const char *const route_keys[] = { "dest", "nexthops", NULL };
+	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", NULL };
+	json_t *a, *v;
+	size_t i;
+
+	at(p, "vpcs", index, NULL);
+	if (only_keys(p, o, keys) < 0 || get_str(p, o, "id", true, K_ID, vpc->id, sizeof(vpc->id)) < 0 ||
+	    get_str(p, o, "cidr", true, K_CIDR, vpc->cidr, sizeof(vpc->cidr)) < 0)
+		return -1;
+	a = get_array(p, o, "vswitches", 1024, &vpc->vswitch_count);
+	if (a == NULL)
+		return -1;
+	vpc->vswitches = calloc((size_t)vpc->vswitch_count + 1, sizeof(*vpc->vswitches));
+	if (vpc->vswitches == NULL)
+		return fail(p, "out of memory");
+	json_array_foreach(a, i, v) {
+		struct doc_vswitch *s = &vpc->vswitches[i];
+		char prefix[48];
+
+		snprintf(prefix, sizeof(prefix), "vpcs[%d].vswitches", index);
+		at(p, prefix, (int)i, NULL);
+		if (only_keys(p, v, vsw_keys) < 0 || get_str(p, v, "id", true, K_ID, s->id, sizeof(s->id)) < 0 ||
+		    get_str(p, v, "cidr", true, K_CIDR, s->cidr, sizeof(s->cidr)) < 0 ||
+		    get_str(p, v, "gateway_ip", true, K_IPV4, s->gateway_ip, sizeof(s->gateway_ip)) < 0)
+			return -1;
+	}
+	at(p, "vpcs", index, NULL);
+	a = get_array(p, o, "routes", 100000, &vpc->route_count);
+	if (a == NULL)
+		return -1;
+	vpc->routes = calloc((size_t)vpc->route_count + 1, sizeof(*vpc->routes));
+	if (vpc->routes == NULL)
+		return fail(p, "out of memory");
+	json_array_foreach(a, i, v) {
+		struct doc_route *r = &vpc->routes[i];
+		char prefix[48];
+		json_t *hops, *h;
+		size_t j;
+
+		snprintf(prefix, sizeof(prefix), "vpcs[%d].routes", index);
+		at(p, prefix, (int)i, NULL);
+		if (only_keys(p, v, route_keys) < 0 || get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0)
+			return -1;
+		hops = get_array(p, v, "nexthops", DOC_NEXTHOPS_MAX, &r->nexthop_count);
+		if (hops == NULL)
+			return -1;
+		if (r->nexthop_count == 0)
+			return fail(p, "nexthops is empty");
+		json_array_foreach(hops, j, h) {
+			struct doc_nexthop *n = &r->nexthops[j];
+			int64_t weight;
+
+			if (only_keys(p, h, hop_keys) < 0 || get_str(p, h, "via", true, K_IPV4, n->via, sizeof(n->via)) < 0 ||
+			    get_int(p, h, "weight", true, 0, 100, &weight) < 0 ||
+			    get_str(p, h, "endpoint", true, K_ID, n->endpoint, sizeof(n->endpoint)) < 0 ||
+			    get_str(p, h, "tunnel", true, K_TEXT, n->tunnel, sizeof(n->tunnel)) < 0)
+				return -1;
+			n->weight = (int)weight;
+		}
+	}
+	return 0;
+}
+
+static const struct doc_vpc *find_vpc(const struct doc_desired *d, const char *id)
+{
+	for (int i = 0; i < d->vpc_count; i++)
+		if (strcmp(d->vpcs[i].id, id) == 0)
+			return &d->vpcs[i];
+	return NULL;
+}
+
+static bool has_site(const struct doc_desired *d, const char *id)
+{
+	for (int i = 0; i < d->site_count; i++)
+		if (strcmp(d->sites[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+static int check_lan_ref(struct parser *p, const struct doc_desired *d, const struct doc_lan *lan)
+{
+	const struct doc_vpc *vpc;
+
+	if (lan->site[0] != '\0')
+		return has_site(d, lan->site) ? 0 : fail(p, "site %s is not in the document", lan->site);
+	vpc = find_vpc(d, lan->vpc);
+	if (vpc == NULL)
+		return fail(p, "vpc %s is not in the document", lan->vpc);
+	for (int i = 0; i < vpc->vswitch_count; i++)
+		if (strcmp(vpc->vswitches[i].id, lan->vswitch) == 0)
+			return 0;
+	return fail(p, "vswitch %s is not in vpc %s", lan->vswitch, lan->vpc);
+}
+
+/* References must resolve and ids be unique, so the agent can build without guessing. */
+static int check_references(struct parser *p, const struct doc_desired *d)
+{
+	for (int i = 0; i < d->vpc_count; i++) {
+		for (int j = 0; j < i; j++)
+			if (strcmp(d->vpcs[i].id, d->vpcs[j].id) == 0)
+				return at(p, "vpcs", i, "id"), fail(p, "%s appears twice", d->vpcs[i].id);
+		for (int r = 0; r < d->vpcs[i].route_count; r++)
+			for (int h = 0; h < d->vpcs[i].routes[r].nexthop_count; h++) {
+				const struct doc_nexthop *n = &d->vpcs[i].routes[r].nexthops[h];
+				const struct doc_endpoint *e = doc_find_endpoint(d, n->endpoint);
+				char prefix[48];
+
+				snprintf(prefix, sizeof(prefix), "vpcs[%d].routes", i);
+				at(p, prefix, r, "nexthops");
+				if (e == NULL)
+					return fail(p, "endpoint %s is not in the document", n->endpoint);
+				if (doc_find_tunnel(e, n->tunnel) == NULL)
+					return fail(p, "endpoint %s has no tunnel %s", n->endpoint, n->tunnel);
+			}
+	}
+	for (int i = 0; i < d->site_count; i++)
+		for (int j = 0; j < i; j++)
+			if (strcmp(d->sites[i].id, d->sites[j].id) == 0)
+				return at(p, "sites", i, "id"), fail(p, "%s appears twice", d->sites[i].id);
+	for (int i = 0; i < d->endpoint_count; i++) {
+		at(p, "endpoints", i, "lan");
+		if (check_lan_ref(p, d, &d->endpoints[i].lan) < 0)
+			return -1;
+		for (int j = 0; j < i; j++)
+			if (strcmp(d->endpoints[i].id, d->endpoints[j].id) == 0)
+				return at(p, "endpoints", i, "id"), fail(p, "%s appears twice", d->endpoints[i].id);
+	}
+	for (int i = 0; i < d->host_count; i++) {
+		at(p, "hosts", i, "lan");
+		if (check_lan_ref(p, d, &d->hosts[i].lan) < 0)
+			return -1;
+		for (int j = 0; j < i; j++)
+			if (strcmp(d->hosts[i].id, d->hosts[j].id) == 0)
+				return at(p, "hosts", i, "id"), fail(p, "%s appears twice", d->hosts[i].id);
+	}
+	return 0;
+}
+
+int doc_parse(json_t *root, struct doc_desired *out, char *err)
+{
+	static const char *const keys[] = { "version", "generation", "agent_id", "underlay", "vpcs",
+					    "endpoints", "sites", "hosts", NULL };
+	static const char *const ul_keys[] = { "vni", "peers", NULL };
+	static const char *const site_keys[] = { "id", "lan_cidr", NULL };
+	static const char *const host_keys[] = { "id", "lan", NULL };
+	struct parser p = { .err = err };
+	int64_t version, vni;
+	json_t *a, *v, *ul;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (only_keys(&p, root, keys) < 0 || get_int(&p, root, "version", true, DOC_VERSION, DOC_VERSION, &version) < 0 ||
+	    get_int(&p, root, "generation", true, 1, INT64_MAX, &out->generation) < 0 ||
+	    get_str(&p, root, "agent_id", true, K_ID, out->agent_id, sizeof(out->agent_id)) < 0)
+		goto fail;
+	ul = json_object_get(root, "underlay");
+	at(&p, "underlay", -1, NULL);
+	if (only_keys(&p, ul, ul_keys) < 0 || get_int(&p, ul, "vni", true, 1, 16777215, &vni) < 0)
+		goto fail;
+	out->underlay_vni = (uint32_t)vni;
+	a = get_array(&p, ul, "peers", 256, &out->peer_count);
+	if (a == NULL)
+		goto fail;
+	out->peers = calloc((size_t)out->peer_count + 1, sizeof(*out->peers));
+	if (out->peers == NULL)
+		goto fail;
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v) || !valid_ipv4(json_string_value(v))) {
+			fail(&p, "peers[%zu] is not an IPv4 address", i);
+			goto fail;
+		}
+		snprintf(out->peers[i], 16, "%s", json_string_value(v));
+	}
+
+	p.path[0] = '\0';
+	if ((a = get_array(&p, root, "vpcs", 100000, &out->vpc_count)) == NULL ||
+	    (out->vpcs = calloc((size_t)out->vpc_count + 1, sizeof(*out->vpcs))) == NULL)
+		goto fail;
+	json_array_foreach(a, i, v)
+		if (parse_vpc(&p, v, (int)i, &out->vpcs[i]) < 0)
+			goto fail;
+
+	p.path[0] = '\0';
+	if ((a = get_array(&p, root, "endpoints", 100000, &out->endpoint_count)) == NULL ||
+	    (out->endpoints = calloc((size_t)out->endpoint_count + 1, sizeof(*out->endpoints))) == NULL)
+		goto fail;
+	json_array_foreach(a, i, v)
+		if (parse_endpoint(&p, v, (int)i, &out->endpoints[i]) < 0)
+			goto fail;
+
+	p.path[0] = '\0';
+	if ((a = get_array(&p, root, "sites", 100000, &out->site_count)) == NULL ||
+	    (out->sites = calloc((size_t)out->site_count + 1, sizeof(*out->sites))) == NULL)
+		goto fail;
+	json_array_foreach(a, i, v) {
+		at(&p, "sites", (int)i, NULL);
+		if (only_keys(&p, v, site_keys) < 0 ||
+		    get_str(&p, v, "id", true, K_ID, out->sites[i].id, sizeof(out->sites[i].id)) < 0 ||
+		    get_str(&p, v, "lan_cidr", true, K_CIDR, out->sites[i].lan_cidr, sizeof(out->sites[i].lan_cidr)) < 0)
+			goto fail;
+	}
+
+	p.path[0] = '\0';
+	if ((a = get_array(&p, root, "hosts", 100000, &out->host_count)) == NULL ||
+	    (out->hosts = calloc((size_t)out->host_count + 1, sizeof(*out->hosts))) == NULL)
+		goto fail;
+	json_array_foreach(a, i, v) {
+		at(&p, "hosts", (int)i, NULL);
+		if (only_keys(&p, v, host_keys) < 0 ||
+		    get_str(&p, v, "id", true, K_ID, out->hosts[i].id, sizeof(out->hosts[i].id)) < 0)
+			goto fail;
+		at(&p, "hosts", (int)i, "lan");
+		if (parse_lan(&p, json_object_get(v, "lan"), &out->hosts[i].lan) < 0)
+			goto fail;
+	}
+	if (check_references(&p, out) < 0)
+		goto fail;
+	return 0;
+fail:
+	if (err != NULL && err[0] == '\0')
+		snprintf(err, DOC_ERR_MAX, "out of memory");
+	doc_free(out);
+	return -1;
+}
+
+int doc_parse_text(const char *text, size_t len, struct doc_desired *out, char *err)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (root == NULL) {
+		if (err != NULL)
+			snprintf(err, DOC_ERR_MAX, "not JSON: %s (line %d)", jerr.text, jerr.line);
+		return -1;
+	}
+	rc = doc_parse(root, out, err);
+	json_decref(root);
+	return rc;
+}
+
+void doc_free(struct doc_desired *d)
+{
+	if (d == NULL)
+		return;
+	for (int i = 0; i < d->vpc_count && d->vpcs != NULL; i++) {
+		free(d->vpcs[i].vswitches);
+		free(d->vpcs[i].routes);
+	}
+	for (int i = 0; i < d->endpoint_count && d->endpoints != NULL; i++) {
+		free(d->endpoints[i].swanctl);
+		free(d->endpoints[i].tunnels);
+	}
+	free(d->vpcs);
+	free(d->endpoints);
+	free(d->sites);
+	free(d->hosts);
+	free(d->peers);
+	memset(d, 0, sizeof(*d));
+}
+
+const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const char *id)
+{
+	for (int i = 0; i < d->endpoint_count; i++)
+		if (strcmp(d->endpoints[i].id, id) == 0)
+			return &d->endpoints[i];
+	return NULL;
+}
+
+const struct doc_tunnel *doc_find_tunnel(const struct doc_endpoint *e, const char *name)
+{
+	for (int i = 0; i < e->tunnel_count; i++)
+		if (strcmp(e->tunnels[i].name, name) == 0)
+			return &e->tunnels[i];
+	return NULL;
+}
+
+const char *doc_role_name(enum doc_tunnel_role r)
+{
+	return r == DOC_ROLE_MASTER ? "master" : r == DOC_ROLE_SLAVE ? "slave" : "single";
+}
+
+const char *doc_endpoint_kind_name(enum doc_endpoint_kind k)
+{
+	return k == DOC_EP_GATEWAY ? "gateway" : "site_device";
+}

@@ -1,0 +1,134 @@
+#ifndef VL_DOC_H
+#define VL_DOC_H
+
+/*
+ * The desired-state document (server → agent), parsed and validated.  The JSON form is
+ * specified by schema/agent-document.schema.json; this parser is compiled into both the
+ * agent (which refuses an invalid document) and the server (which checks every document it
+ * compiles before pushing it).  All strings are copied into the structs: a doc_desired owns
+ * everything it points to.
+ */
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DOC_VERSION 1
+#define DOC_ID_MAX 64
+#define DOC_TS_MAX 10	    /* traffic selectors per side */
+#define DOC_NEXTHOPS_MAX 16
+#define DOC_ERR_MAX 256
+
+/* Where a LAN-side interface sits: a vSwitch of a VPC router, or a site's LAN. */
+struct doc_lan {
+	char vpc[DOC_ID_MAX];	  /* "" for site LANs */
+	char vswitch[DOC_ID_MAX]; /* "" for site LANs */
+	char site[DOC_ID_MAX];	  /* "" for vSwitches */
+	char ip[16];
+	int prefix;
+	char gateway[16]; /* default/next router on that LAN ("" none) */
+};
+
+struct doc_health_check {
+	bool enable;
+	char sip[16], dip[16];
+	int interval_s, retry;
+};
+
+enum doc_tunnel_role { DOC_ROLE_SINGLE, DOC_ROLE_MASTER, DOC_ROLE_SLAVE };
+
+struct doc_tunnel {
+	char name[96];		      /* the swanctl connection name in the endpoint's swanctl text */
+	char connection_id[DOC_ID_MAX];
+	char tunnel_id[DOC_ID_MAX];   /* "" for single-tunnel connections */
+	enum doc_tunnel_role role;
+	char peer_ip[16];
+	int local_ts_count, remote_ts_count;
+	char local_ts[DOC_TS_MAX][20], remote_ts[DOC_TS_MAX][20];
+	struct doc_health_check health_check;
+	bool cut; /* lab fault: drop this tunnel's underlay traffic (UDP 500/4500 to/from peer) */
+};
+
+enum doc_endpoint_kind { DOC_EP_GATEWAY, DOC_EP_SITE_DEVICE };
+
+/* An IPsec endpoint: one tunnel end of a VPN gateway, or a branch site's gateway device. */
+struct doc_endpoint {
+	char id[DOC_ID_MAX]; /* "vpn-xxx-m"/"vpn-xxx-s" or "<site>-<cgw>" */
+	enum doc_endpoint_kind kind;
+	char public_ip[16];  /* its address on the underlay */
+	struct doc_lan lan;  /* inner interface */
+	int bandwidth_mbps;  /* 0: unlimited */
+	char *swanctl;	     /* swanctl.conf text (connections + secrets), malloc'd */
+	int tunnel_count;
+	struct doc_tunnel *tunnels;
+};
+
+struct doc_nexthop {
+	char via[16];		   /* next-hop address on a vSwitch (an endpoint's lan.ip) */
+	int weight;		   /* 0..100: the highest weight among usable hops carries traffic */
+	char endpoint[DOC_ID_MAX]; /* the endpoint behind via */
+	char tunnel[96];	   /* the tunnel whose health decides whether the hop is usable */
+};
+
+struct doc_route {
+	char dest[20];
+	int nexthop_count;
+	struct doc_nexthop nexthops[DOC_NEXTHOPS_MAX];
+};
+
+struct doc_vswitch {
+	char id[DOC_ID_MAX];
+	char cidr[20];
+	char gateway_ip[16];
+};
+
+struct doc_vpc {
+	char id[DOC_ID_MAX];
+	char cidr[20];
+	int vswitch_count;
+	struct doc_vswitch *vswitches;
+	int route_count;
+	struct doc_route *routes;
+};
+
+struct doc_site {
+	char id[DOC_ID_MAX];
+	char lan_cidr[20];
+};
+
+struct doc_host {
+	char id[DOC_ID_MAX];
+	struct doc_lan lan;
+};
+
+struct doc_desired {
+	int64_t generation;
+	char agent_id[DOC_ID_MAX];
+	uint32_t underlay_vni;
+	int peer_count;
+	char (*peers)[16]; /* other agents' underlay addresses (VXLAN head-end replication) */
+	int vpc_count, endpoint_count, site_count, host_count;
+	struct doc_vpc *vpcs;
+	struct doc_endpoint *endpoints;
+	struct doc_site *sites;
+	struct doc_host *hosts;
+};
+
+/*
+ * Parses and validates root into *out (zeroed first).  Checks types, sizes, addresses and
+ * CIDRs, unique ids, and that every reference (vpc, vswitch, site, endpoint, tunnel) names
+ * something in the document.  Returns 0, or -1 with err (DOC_ERR_MAX) naming the JSON path
+ * of the first problem; *out is then empty.  Free with doc_free.
+ */
+int doc_parse(json_t *root, struct doc_desired *out, char *err);
+/* Same, from text. */
+int doc_parse_text(const char *text, size_t len, struct doc_desired *out, char *err);
+/* Frees what *d owns and zeroes it; NULL ok. */
+void doc_free(struct doc_desired *d);
+
+const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const char *id);
+const struct doc_tunnel *doc_find_tunnel(const struct doc_endpoint *e, const char *name);
+const char *doc_role_name(enum doc_tunnel_role r);
+const char *doc_endpoint_kind_name(enum doc_endpoint_kind k);
+
+#endif

@@ -1,0 +1,100 @@
+#ifndef VL_IPSEC_H
+#define VL_IPSEC_H
+
+/*
+ * The agent's IPsec backend: one strongSwan charon per tunnel-endpoint namespace, driven
+ * over VICI (its own socket per instance).  Two implementations share this vtable and
+ * differ in where ESP happens: "kernel-netlink" (the kernel's XFRM does ESP) and
+ * "kernel-libipsec" (charon does ESP in user space over a TUN device, for kernels without
+ * ESP, as on the project's CI machines).  ipsec_backend_detect() picks one at start.
+ *
+ * Functions return 0 or -1 with a one-line reason in err (IPSEC_ERR_MAX bytes) when err is
+ * not NULL.  An instance is used by one thread at a time (the agent serialises).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define IPSEC_ERR_MAX 256
+#define IPSEC_NAME_MAX 96
+
+struct ipsec_instance;
+
+struct ipsec_instance_cfg {
+	const char *ns;	  /* named network namespace charon runs in */
+	const char *dir;  /* instance directory (created if missing): strongswan.conf,
+			   * swanctl.conf, vici socket, charon.log, charon.pid live here */
+	const char *label; /* for the agent's own log lines */
+};
+
+/* One IKE_SA (and its first CHILD_SA) as charon reports it; names are swanctl's. */
+struct ipsec_sa_state {
+	char conn_name[IPSEC_NAME_MAX];	 /* the connection section's name */
+	char child_name[IPSEC_NAME_MAX]; /* "" when no CHILD_SA */
+	char ike_state[24];		 /* CONNECTING, ESTABLISHED, DELETING, … */
+	char child_state[24];		 /* INSTALLED, REKEYING, … or "" */
+	uint64_t ike_spi_i;		 /* identifies this IKE_SA across polls */
+	uint32_t child_spi_in;		 /* identifies the CHILD_SA across polls */
+	uint64_t bytes_in, bytes_out, packets_in, packets_out; /* CHILD_SA counters */
+	int64_t established_s;		 /* seconds since the IKE_SA was established */
+};
+
+/* One line of charon's log, attributed to a connection when charon names the IKE_SA. */
+struct ipsec_log_line {
+	int64_t time_ms;		/* when charon logged it */
+	char conn_name[IPSEC_NAME_MAX]; /* "" for lines about no IKE_SA */
+	char text[512];			/* the message, without charon's prefix */
+};
+
+typedef void (*ipsec_log_fn)(void *arg, const struct ipsec_log_line *line);
+
+struct ipsec_backend_ops {
+	const char *name; /* "kernel-libipsec" | "kernel-netlink" */
+
+	/*
+	 * Starts charon in cfg->ns with its files in cfg->dir, or adopts the charon already
+	 * running for that directory (its pid file names a live charon whose VICI socket
+	 * answers): then nothing is restarted and no SA is touched.  Waits until VICI answers
+	 * (≤5 s).  *out is owned by the caller (stop or detach it).
+	 */
+	int (*start)(const struct ipsec_instance_cfg *cfg, struct ipsec_instance **out, char *err);
+
+	/*
+	 * Makes the loaded configuration equal swanctl_conf (full swanctl.conf text with
+	 * connections and secrets sections), like `swanctl --load-all`: new connections are
+	 * loaded (and started by their start_action), removed ones unloaded with their SAs,
+	 * unchanged ones keep their SAs.  Does nothing when the text equals the last load.
+	 */
+	int (*load)(struct ipsec_instance *in, const char *swanctl_conf, char *err);
+
+	/* Every IKE_SA of the instance; *out malloc'd (caller frees), *count set. */
+	int (*list_sas)(struct ipsec_instance *in, struct ipsec_sa_state **out, int *count, char *err);
+
+	/* Starts connection conn_name's IKE_SA and children without waiting. */
+	int (*initiate)(struct ipsec_instance *in, const char *conn_name, char *err);
+	/* Tears down every IKE_SA of conn_name at once (force, no waiting for the peer). */
+	int (*terminate)(struct ipsec_instance *in, const char *conn_name, char *err);
+
+	/* Calls fn for each log line charon wrote since the last call (or since start/adoption). */
+	int (*drain_logs)(struct ipsec_instance *in, ipsec_log_fn fn, void *arg, char *err);
+
+	/* charon's pid (for memory figures and cleanup). */
+	pid_t (*pid)(const struct ipsec_instance *in);
+
+	/* Stops charon (SIGTERM, then SIGKILL after 3 s), removes cfg->dir, frees in. NULL ok. */
+	void (*stop)(struct ipsec_instance *in);
+	/* Frees in and leaves charon running (agent exit with --keep-dataplane). NULL ok. */
+	void (*detach)(struct ipsec_instance *in);
+};
+
+extern const struct ipsec_backend_ops ipsec_backend_libipsec;
+extern const struct ipsec_backend_ops ipsec_backend_kernel;
+
+/*
+ * Finds out whether this kernel does ESP (an XFRM ESP state can be added in a scratch
+ * namespace) and returns the backend to use; why (size ≥ 128) gets a one-line reason.
+ */
+const struct ipsec_backend_ops *ipsec_backend_detect(char *why, size_t why_size);
+
+#endif

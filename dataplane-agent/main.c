@@ -1,0 +1,192 @@
+/*
+ * vpnlab-agent: builds the data plane the server's desired-state documents describe
+ * (namespaces, links, routes, one charon per IPsec endpoint), keeps it alive (health
+ * checks, failover, branch re-initiation) and reports what it sees.
+ */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+static const struct {
+	struct option opt;
+	const char *arg, *help;
+} options[] = {
+	{ { "server", required_argument, NULL, 's' }, "URL", "the vpnlab server (default http://127.0.0.1:8080)" },
+	{ { "zone", required_argument, NULL, 'z' }, "ZONE[,ZONE]", "zones this agent serves (default: every zone)" },
+	{ { "role", required_argument, NULL, 'r' }, "cloud|site|cloud,site", "what it hosts (default cloud,site)" },
+	{ { "state-dir", required_argument, NULL, 'd' }, "DIR", "its id, last applied document, charon files (default /var/lib/vpnlab-agent)" },
+	{ { "listen", required_argument, NULL, 'l' }, "ADDR:PORT", "where the server pushes documents (default 127.0.0.1:8181)" },
+	{ { "underlay-ip", required_argument, NULL, 'u' }, "ADDR", "address other agents' underlays reach this one at (default: the --listen address)" },
+	{ { "advertise-url", required_argument, NULL, 'a' }, "URL", "URL the server should push to (default http://LISTEN)" },
+	{ { "token", required_argument, NULL, 't' }, "TOKEN", "X-Vpnlab-Agent-Token shared with the server (default none)" },
+	{ { "keep-dataplane", no_argument, NULL, 'k' }, NULL, "on SIGTERM/SIGINT leave namespaces and charons running" },
+	{ { "cleanup", no_argument, NULL, 'c' }, NULL, "remove what a previous agent with this state dir left, and exit" },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help" },
+};
+#define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: vpnlab-agent [options]\n\n");
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "--%s%s%s", options[i].opt.name, options[i].arg ? " " : "",
+			 options[i].arg ? options[i].arg : "");
+		fprintf(out, "  %-32s %s\n", left, options[i].help);
+	}
+	fprintf(out, "\nRuns as root.  Protocol: api-docs/agent-protocol.md.\n");
+}
+
+static int parse_roles(struct agent_options *o, const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+	int rc = 0;
+
+	o->role_cloud = o->role_site = false;
+	for (char *r = strtok_r(copy, ",", &save); r != NULL; r = strtok_r(NULL, ",", &save)) {
+		if (strcmp(r, "cloud") == 0)
+			o->role_cloud = true;
+		else if (strcmp(r, "site") == 0)
+			o->role_site = true;
+		else
+			rc = -1;
+	}
+	free(copy);
+	return rc == 0 && (o->role_cloud || o->role_site) ? 0 : -1;
+}
+
+/* Rebuilds (adopts) what the last applied document describes: idempotent, so nothing running is disturbed. */
+static void adopt(struct agent_daemon *d)
+{
+	size_t len = 0;
+	char *text = state_load_doc(d, &len), err[256];
+	struct doc_desired doc;
+	int64_t t0 = agent_now_ms();
+
+	if (text == NULL)
+		return;
+	if (doc_parse_text(text, len, &doc, err) < 0) {
+		agent_log("ignoring the stored document: %s", err);
+	} else {
+		int64_t generation = doc.generation;
+
+		if (agent_reconcile(d, &doc, err) < 0)
+			agent_log("adopting generation %lld: %s (the next push retries)", (long long)generation, err);
+		else
+			agent_log("adopted generation %lld in %lld ms", (long long)generation,
+				  (long long)(agent_now_ms() - t0));
+		doc_free(&doc);
+	}
+	free(text);
+}
+
+int main(int argc, char **argv)
+{
+	static struct agent_daemon d;
+	struct option longopts[OPTION_COUNT + 1];
+	char err[256], listen_host[64];
+	bool cleanup = false;
+	sigset_t stop_signals;
+	int c, sig;
+
+	memset(longopts, 0, sizeof(longopts));
+	for (size_t i = 0; i < OPTION_COUNT; i++)
+		longopts[i] = options[i].opt;
+	d.opt = (struct agent_options){ .server_url = "http://127.0.0.1:8080", .zones = "", .role_cloud = true,
+					.role_site = true, .state_dir = "/var/lib/vpnlab-agent",
+					.listen = "127.0.0.1:8181" };
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': d.opt.server_url = optarg; break;
+		case 'z': d.opt.zones = optarg; break;
+		case 'r':
+			if (parse_roles(&d.opt, optarg) < 0) {
+				fprintf(stderr, "vpnlab-agent: --role takes cloud, site or cloud,site\n");
+				return 2;
+			}
+			break;
+		case 'd': d.opt.state_dir = optarg; break;
+		case 'l': d.opt.listen = optarg; break;
+		case 'u': d.opt.underlay_ip = optarg; break;
+		case 'a': d.opt.advertise_url = optarg; break;
+		case 't': d.opt.token = optarg; break;
+		case 'k': d.opt.keep_dataplane = true; break;
+		case 'c': cleanup = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	snprintf(listen_host, sizeof(listen_host), "%.*s", (int)strcspn(d.opt.listen, ":"), d.opt.listen);
+	if (d.opt.underlay_ip == NULL)
+		d.opt.underlay_ip = listen_host;
+	if (geteuid() != 0) {
+		fprintf(stderr, "vpnlab-agent: needs root (network namespaces, netlink, charon)\n");
+		return 1;
+	}
+	/* every thread (and, until they reset it, charons) starts with the stop signals blocked;
+	 * main waits for them with sigwait */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	pthread_mutex_init(&d.lock, NULL);
+	pthread_cond_init(&d.wake, NULL);
+	pthread_cond_init(&d.report_wake, NULL);
+	d.pending_logs = json_array();
+	if (state_load_id(&d, err) < 0) {
+		fprintf(stderr, "vpnlab-agent: %s\n", err);
+		return 1;
+	}
+	d.ipsec = ipsec_backend_detect(d.ipsec_reason, sizeof(d.ipsec_reason));
+	d.health = health_new(monitor_health_changed, &d);
+	if (d.health == NULL) {
+		fprintf(stderr, "vpnlab-agent: cannot start the health checker\n");
+		return 1;
+	}
+	if (cleanup) {
+		agent_cleanup_leftovers(&d);
+		state_remove_doc(&d);
+		agent_log("removed what agent %s left in %s", d.agent_id, d.opt.state_dir);
+		health_free(d.health);
+		return 0;
+	}
+	agent_log("agent %s, IPsec backend %s (%s), namespaces %s-*", d.agent_id, d.ipsec->name, d.ipsec_reason,
+		  d.ns_prefix);
+	adopt(&d);
+	if (listener_start(&d, err) < 0) {
+		fprintf(stderr, "vpnlab-agent: %s\n", err);
+		return 1;
+	}
+	if (monitor_start(&d) < 0 || report_start(&d) < 0) {
+		fprintf(stderr, "vpnlab-agent: cannot start threads\n");
+		return 1;
+	}
+	agent_log("listening on %s, server %s", d.opt.listen, d.opt.server_url);
+	sigwait(&stop_signals, &sig);
+	agent_log("%s: %s", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+		  d.opt.keep_dataplane ? "leaving the data plane running" : "removing the data plane");
+	listener_stop();
+	report_stop(&d);
+	monitor_stop(&d);
+	if (d.opt.keep_dataplane)
+		agent_detach(&d);
+	else
+		agent_teardown(&d);
+	health_free(d.health);
+	json_decref(d.pending_logs);
+	curl_global_cleanup();
+	return 0;
+}

@@ -1,0 +1,311 @@
+/*
+ * The monitor: every MONITOR_POLL_MS (and at once when a health check changes verdict) it
+ * reads each charon's SAs and log, re-selects the VPC routes' next hops, keeps branch
+ * devices' tunnels alive, and reports to the server.  Failover is decided here, locally:
+ * the server may be gone.
+ */
+#include "daemon.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nl.h"
+
+#define MONITOR_POLL_MS 250
+#define LOGS_PENDING_MAX 2000
+#define BRANCH_REINITIATE_MS 3000
+
+static pthread_t monitor_thread;
+
+void monitor_health_changed(void *arg, const char *key, enum health_state state)
+{
+	struct agent_daemon *d = arg;
+
+	agent_log("health %s: %s", key, state == HEALTH_UP ? "up" : state == HEALTH_DOWN ? "down" : "unknown");
+	pthread_mutex_lock(&d->lock);
+	pthread_cond_broadcast(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+}
+
+static struct tunnel_rt *tunnel_of(struct agent_daemon *d, const char *endpoint, const char *name)
+{
+	for (int i = 0; i < d->tunnel_count; i++)
+		if (strcmp(d->tunnels[i].endpoint, endpoint) == 0 && strcmp(d->tunnels[i].name, name) == 0)
+			return &d->tunnels[i];
+	return NULL;
+}
+
+/* A next hop may carry traffic when its tunnel is healthy, or (no verdict) has its SA. */
+static bool hop_usable(struct agent_daemon *d, const struct doc_nexthop *h)
+{
+	struct tunnel_rt *t = tunnel_of(d, h->endpoint, h->tunnel);
+
+	if (t == NULL)
+		return false;
+	if (t->health_enabled && t->health != HEALTH_UNKNOWN)
+		return t->health == HEALTH_UP;
+	return strcmp(t->child_state, "INSTALLED") == 0;
+}
+
+static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, const char *dest)
+{
+	for (int i = 0; i < d->applied.vpc_count; i++) {
+		if (strcmp(d->applied.vpcs[i].id, vpc) != 0)
+			continue;
+		for (int j = 0; j < d->applied.vpcs[i].route_count; j++)
+			if (strcmp(d->applied.vpcs[i].routes[j].dest, dest) == 0)
+				return &d->applied.vpcs[i].routes[j];
+	}
+	return NULL;
+}
+
+int monitor_select_routes(struct agent_daemon *d)
+{
+	int changed = 0;
+
+	for (int i = 0; i < d->tunnel_count; i++)
+		d->tunnels[i].active = false;
+	for (int i = 0; i < d->route_count; i++) {
+		struct route_rt *rt = &d->routes[i];
+		const struct doc_route *r = doc_route_of(d, rt->vpc, rt->dest);
+		bool usable[DOC_NEXTHOPS_MAX], any = false;
+		int best = -1;
+		struct nl_route nr = { 0 };
+		char chosen[sizeof(rt->chosen)] = "", ns[NS_NAME_MAX], err[NL_ERR_MAX];
+
+		if (r == NULL)
+			continue;
+		for (int h = 0; h < r->nexthop_count; h++) {
+			usable[h] = hop_usable(d, &r->nexthops[h]);
+			any |= usable[h];
+		}
+		/* the highest weight among usable hops; with none usable, the highest of all */
+		for (int h = 0; h < r->nexthop_count; h++)
+			if ((!any || usable[h]) && r->nexthops[h].weight > best)
+				best = r->nexthops[h].weight;
+		snprintf(nr.dst, sizeof(nr.dst), "%s", r->dest);
+		for (int h = 0; h < r->nexthop_count; h++) {
+			const struct doc_nexthop *hop = &r->nexthops[h];
+			struct tunnel_rt *t;
+			size_t n = strlen(chosen);
+			bool dup = false;
+
+			if ((any && !usable[h]) || hop->weight != best)
+				continue;
+			if ((t = tunnel_of(d, hop->endpoint, hop->tunnel)) != NULL && any)
+				t->active = true;
+			for (int k = 0; k < nr.nexthop_count; k++)
+				dup |= strcmp(nr.nexthops[k].via, hop->via) == 0;
+			if (dup)
+				continue;
+			snprintf(nr.nexthops[nr.nexthop_count].via, sizeof(nr.nexthops[0].via), "%s", hop->via);
+			nr.nexthops[nr.nexthop_count].weight = 1;
+			nr.nexthop_count++;
+			snprintf(chosen + n, sizeof(chosen) - n, "%s%s", n ? "," : "", hop->via);
+		}
+		if (nr.nexthop_count == 0 || strcmp(chosen, rt->chosen) == 0)
+			continue;
+		agent_ns_name(d, rt->vpc, ns);
+		if (nl_route_replace(ns, &nr, err) < 0) {
+			agent_log("route %s in %s via %s: %s", rt->dest, rt->vpc, chosen, err);
+			continue;
+		}
+		agent_log("route %s in %s: via %s (was %s)", rt->dest, rt->vpc, chosen, rt->chosen[0] ? rt->chosen : "-");
+		snprintf(rt->chosen, sizeof(rt->chosen), "%s", chosen);
+		d->status_dirty = true;
+		changed++;
+	}
+	return changed;
+}
+
+static const struct doc_tunnel *doc_tunnel_of(const struct agent_daemon *d, const char *endpoint, const char *name)
+{
+	const struct doc_endpoint *e = doc_find_endpoint(&d->applied, endpoint);
+
+	return e ? doc_find_tunnel(e, name) : NULL;
+}
+
+struct log_ctx {
+	struct agent_daemon *d;
+	struct endpoint_rt *ep;
+};
+
+static void on_log_line(void *arg, const struct ipsec_log_line *line)
+{
+	struct log_ctx *c = arg;
+	struct tunnel_rt *t;
+	json_t *logs = c->d->pending_logs;
+	char stamp[32], text[800];
+	time_t sec;
+	struct tm tm;
+
+	if (line->conn_name[0] == '\0' || (t = tunnel_of(c->d, c->ep->id, line->conn_name)) == NULL)
+		return;
+	if (t->side != DOC_EP_GATEWAY || json_array_size(logs) >= LOGS_PENDING_MAX)
+		return;
+	sec = (time_t)(line->time_ms / 1000);
+	gmtime_r(&sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	/* the cloud's form: "2022-12-14 15:52:28 vco-… [INFO]: message" */
+	snprintf(text, sizeof(text), "%s %s [INFO]: %s", stamp, t->connection_id, line->text);
+	json_array_append_new(logs, json_pack("{s:s, s:s, s:I, s:s}", "VpnConnectionId", t->connection_id, "TunnelId",
+					      t->tunnel_id, "TimeMs", (json_int_t)line->time_ms, "Line", text));
+	c->d->status_dirty = true;
+}
+
+/* Reads one charon's SAs into the tunnels of its endpoint. */
+static void poll_endpoint(struct agent_daemon *d, struct endpoint_rt *ep, int64_t now)
+{
+	struct ipsec_sa_state *sas = NULL;
+	int count = 0;
+	char err[IPSEC_ERR_MAX];
+	struct log_ctx lc = { d, ep };
+
+	if (ep->ipsec == NULL)
+		return;
+	if (d->ipsec->list_sas(ep->ipsec, &sas, &count, err) < 0) {
+		agent_log("%s: list-sas: %s", ep->id, err);
+		return;
+	}
+	for (int i = 0; i < d->tunnel_count; i++) {
+		struct tunnel_rt *t = &d->tunnels[i];
+		const struct ipsec_sa_state *best = NULL;
+		char ike[24] = "", child[24] = "";
+
+		if (strcmp(t->endpoint, ep->id) != 0)
+			continue;
+		/* several IKE_SAs of one connection (a rekey, a re-initiation): prefer an installed one */
+		for (int k = 0; k < count; k++)
+			if (strcmp(sas[k].conn_name, t->name) == 0 &&
+			    (best == NULL || (strcmp(sas[k].child_state, "INSTALLED") == 0 &&
+					      strcmp(best->child_state, "INSTALLED") != 0)))
+				best = &sas[k];
+		if (best != NULL) {
+			snprintf(ike, sizeof(ike), "%s", best->ike_state);
+			snprintf(child, sizeof(child), "%s", best->child_state);
+		}
+		if (strcmp(ike, t->ike_state) != 0 || strcmp(child, t->child_state) != 0) {
+			agent_log("%s %s: IKE %s, CHILD %s", ep->id, t->name, ike[0] ? ike : "none",
+				  child[0] ? child : "none");
+			d->status_dirty = true;
+		}
+		snprintf(t->ike_state, sizeof(t->ike_state), "%s", ike);
+		snprintf(t->child_state, sizeof(t->child_state), "%s", child);
+		if (best != NULL && (best->packets_in != t->packets_in || best->child_spi_in != t->child_spi))
+			t->last_in_change_ms = now;
+		t->packets_in = best ? best->packets_in : 0;
+		t->packets_out = best ? best->packets_out : 0;
+		t->bytes_in = best ? best->bytes_in : 0;
+		t->bytes_out = best ? best->bytes_out : 0;
+		t->child_spi = best ? best->child_spi_in : 0;
+	}
+	free(sas);
+	if (d->ipsec->drain_logs(ep->ipsec, on_log_line, &lc, err) < 0)
+		agent_log("%s: log: %s", ep->id, err);
+}
+
+/*
+ * A branch device's side of active/standby: the gateway's health checks arrive through
+ * every tunnel each interval, so a tunnel whose SA has received nothing for interval ×
+ * retry is dead; the device drops it so that its traffic leaves through the other tunnel,
+ * and keeps re-initiating it, as a branch router with tunnel tracking does.
+ */
+static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endpoint_rt *ep, int64_t now)
+{
+	const struct doc_tunnel *dt = doc_tunnel_of(d, t->endpoint, t->name);
+	char err[IPSEC_ERR_MAX];
+
+	if (dt == NULL || ep->ipsec == NULL)
+		return;
+	if (t->ike_state[0] == '\0') {
+		if (now - t->last_initiate_ms >= BRANCH_REINITIATE_MS) {
+			t->last_initiate_ms = now;
+			t->last_in_change_ms = now;
+			if (d->ipsec->initiate(ep->ipsec, t->name, err) < 0)
+				agent_log("%s %s: initiate: %s", t->endpoint, t->name, err);
+		}
+		return;
+	}
+	if (!dt->health_check.enable || strcmp(t->child_state, "INSTALLED") != 0)
+		return;
+	if (now - t->last_in_change_ms > (int64_t)dt->health_check.interval_s * dt->health_check.retry * 1000 + 500) {
+		agent_log("%s %s: nothing received for %lld ms: dropping the tunnel", t->endpoint, t->name,
+			  (long long)(now - t->last_in_change_ms));
+		if (d->ipsec->terminate(ep->ipsec, t->name, err) < 0)
+			agent_log("%s %s: terminate: %s", t->endpoint, t->name, err);
+		t->last_initiate_ms = now;
+		t->last_in_change_ms = now;
+		t->ike_state[0] = t->child_state[0] = '\0';
+		d->status_dirty = true;
+	}
+}
+
+static void poll_once(struct agent_daemon *d)
+{
+	int64_t now = agent_now_ms();
+
+	for (int i = 0; i < d->endpoint_count; i++)
+		poll_endpoint(d, &d->endpoints[i], now);
+	for (int i = 0; i < d->tunnel_count; i++) {
+		struct tunnel_rt *t = &d->tunnels[i];
+
+		if (t->health_enabled) {
+			char key[DOC_ID_MAX + 100];
+			enum health_state h;
+
+			snprintf(key, sizeof(key), "%s/%s", t->endpoint, t->name);
+			h = health_get(d->health, key);
+			if (h != t->health)
+				d->status_dirty = true;
+			t->health = h;
+		}
+		if (t->side == DOC_EP_SITE_DEVICE)
+			for (int k = 0; k < d->endpoint_count; k++)
+				if (strcmp(d->endpoints[k].id, t->endpoint) == 0)
+					keep_branch(d, t, &d->endpoints[k], now);
+	}
+	monitor_select_routes(d);
+}
+
+static void *monitor_main(void *arg)
+{
+	struct agent_daemon *d = arg;
+
+	pthread_mutex_lock(&d->lock);
+	while (!d->stopping) {
+		struct timespec until;
+
+		poll_once(d);
+		/* the reporter sends without holding the lock: a server that is gone or slow never
+		 * delays a failover */
+		if (d->status_dirty)
+			pthread_cond_broadcast(&d->report_wake);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += MONITOR_POLL_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (!d->stopping)
+			pthread_cond_timedwait(&d->wake, &d->lock, &until);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+int monitor_start(struct agent_daemon *d)
+{
+	return pthread_create(&monitor_thread, NULL, monitor_main, d) == 0 ? 0 : -1;
+}
+
+void monitor_stop(struct agent_daemon *d)
+{
+	pthread_mutex_lock(&d->lock);
+	d->stopping = 1;
+	pthread_cond_broadcast(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+	pthread_join(monitor_thread, NULL);
+}

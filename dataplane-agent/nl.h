@@ -1,0 +1,127 @@
+#ifndef VL_NL_H
+#define VL_NL_H
+
+/*
+ * Netlink and network-namespace primitives of the agent, over libmnl (no `ip` processes).
+ * Namespaces are named the iproute2 way: a bind mount of /proc/self/ns/net under
+ * /run/netns/NAME, so `ip netns exec NAME …` works on what the agent builds.
+ *
+ * Every function that takes `ns` runs in that named namespace (NULL: the caller's own);
+ * the calling thread's namespace is always restored before returning.  All functions are
+ * thread-safe (no shared state) and return 0 on success or -1 with errno set and, when
+ * err is not NULL, a one-line reason in err (size NL_ERR_MAX).  "Already exists" and
+ * "does not exist" are not errors where the function says so (idempotent reconciling).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define NL_ERR_MAX 256
+#define NL_NEXTHOPS_MAX 16
+
+/* ---- namespaces ---- */
+
+/* Creates named namespace name (ok if it exists), with lo up.  A plain file left at
+ * /run/netns/name by an interrupted create is mounted over.  The caller's thread never
+ * leaves its namespace (the new one is made on a short-lived thread). */
+int nl_netns_add(const char *name, char *err);
+/* Deletes it: unmounts and removes /run/netns/name (ok if absent). */
+int nl_netns_del(const char *name, char *err);
+/* True if /run/netns/name is a namespace (an nsfs mount), not merely a file. */
+bool nl_netns_exists(const char *name);
+/* Opens /run/netns/name (O_RDONLY|O_CLOEXEC); the caller closes.  -1 if absent. */
+int nl_netns_open(const char *name);
+/*
+ * Runs fn(arg) with the calling thread switched into namespace name (NULL: no switch) and
+ * switches back.  Sockets opened inside stay in that namespace; so do files under
+ * /proc/sys/net opened inside.  Returns fn's result, or -1 if the switch failed (fn not
+ * run).  Aborts if it cannot switch back, rather than leave the thread in the wrong place.
+ */
+int nl_netns_run(const char *name, int (*fn)(void *arg), void *arg);
+/* Names of the namespaces under /run/netns starting with prefix; *names is malloc'd
+ * (array of malloc'd strings), *count set; the caller frees with nl_names_free. */
+int nl_netns_list(const char *prefix, char ***names, int *count, char *err);
+void nl_names_free(char **names, int count);
+/* Writes value to /proc/sys/<path> (e.g. "net/ipv4/ip_forward"; relative, no "..") inside
+ * ns.  NB: a new namespace starts with the host's net/ipv4 settings, so set what matters. */
+int nl_sysctl_set(const char *ns, const char *path, const char *value, char *err);
+
+/* ---- links ---- */
+
+/*
+ * Creates a veth pair: end a named a_name in namespace a_ns, end b named b_name in b_ns
+ * (both created directly in their namespaces; NULL: the caller's own).  Ok if a_name already
+ * exists in a_ns and is a veth; EEXIST if it is another kind or b_name is taken in b_ns.
+ * Both ends stay down.
+ */
+int nl_veth_add(const char *a_ns, const char *a_name, const char *b_ns, const char *b_name, char *err);
+/* Creates a bridge (ok if it exists; EEXIST if name is another kind), down. */
+int nl_bridge_add(const char *ns, const char *name, char *err);
+/* Creates a VXLAN device name with vni on UDP port dstport (4789 if 0), learning off,
+ * whose underlying socket uses local address local_ip (may be NULL) in ns; ok if exists. */
+int nl_vxlan_add(const char *ns, const char *name, uint32_t vni, const char *local_ip, uint16_t dstport,
+		 char *err);
+/* Adds (or keeps) the all-zeros FDB entry toward remote_ip on vxlan device dev: head-end
+ * replication of broadcast and unknown unicast to that peer. */
+int nl_vxlan_fdb_append(const char *ns, const char *dev, const char *remote_ip, char *err);
+/* Removes that entry (ok if absent, or if dev is absent). */
+int nl_vxlan_fdb_del(const char *ns, const char *dev, const char *remote_ip, char *err);
+/* Enslaves dev to bridge master (master NULL: releases it). */
+int nl_link_set_master(const char *ns, const char *dev, const char *master, char *err);
+int nl_link_set_up(const char *ns, const char *dev, bool up, char *err);
+/* Deletes link dev (ok if absent; a veth takes its peer with it). */
+int nl_link_del(const char *ns, const char *dev, char *err);
+/* ifindex of dev; 0 if absent (errno ENODEV) or if it cannot tell (errno says why, e.g.
+ * ENOENT: no such namespace), so `== 0` leads to a create call that reports the error. */
+int nl_link_index(const char *ns, const char *dev);
+/* Moves dev from ns into namespace to_ns (NULL: the caller's own).  A moved VXLAN device
+ * keeps its UDP socket in the namespace it was created in. */
+int nl_link_move(const char *ns, const char *dev, const char *to_ns, char *err);
+
+/* ---- addresses ---- */
+
+/* Adds IPv4 address addr/prefix on dev (ok if present). */
+int nl_addr_add(const char *ns, const char *dev, const char *addr, int prefix, char *err);
+/* Removes it (ok if absent, or if dev is absent). */
+int nl_addr_del(const char *ns, const char *dev, const char *addr, int prefix, char *err);
+
+/* ---- routes (IPv4, main table unless table != 0) ---- */
+
+struct nl_nexthop {
+	char via[16];	/* gateway address, "" for a device route */
+	char dev[16];	/* output device, "" to let the kernel pick by via */
+	int weight;	/* 1..256 for multipath; 0 means 1 */
+	bool onlink;
+};
+
+struct nl_route {
+	char dst[20];	/* "10.0.0.0/16", "0.0.0.0/0" for default */
+	uint32_t table; /* 0: main */
+	int metric;
+	char src[16];	/* preferred source, "" none */
+	int nexthop_count; /* 1: plain route; 2..NL_NEXTHOPS_MAX: multipath (ECMP) */
+	struct nl_nexthop nexthops[NL_NEXTHOPS_MAX];
+};
+
+/* Adds or replaces route r (NLM_F_REPLACE: the same dst/table/metric is swapped atomically,
+ * so traffic never sees a missing route during a failover). */
+int nl_route_replace(const char *ns, const struct nl_route *r, char *err);
+/* Deletes the route for r->dst/table/metric (ok if absent); nexthops are ignored.  Metric 0
+ * matches any metric (kernel rule): the first route for that dst in the table goes. */
+int nl_route_del(const char *ns, const struct nl_route *r, char *err);
+/*
+ * Lists IPv4 unicast routes of table (0: main) in ns with protocol proto (0: any); *out
+ * malloc'd, caller frees.  Used to adopt and to diff.  Read back as: table 0 for main, dst
+ * always with its length ("0.0.0.0/0"), dev names as seen in ns, weight always 1..256 (1 on
+ * a plain route; normalise a desired 0 before comparing).  E2BIG if a listed route has more
+ * than NL_NEXTHOPS_MAX nexthops.
+ */
+int nl_route_list(const char *ns, uint32_t table, uint8_t proto, struct nl_route **out, int *count,
+		  char *err);
+
+/* Protocol number the agent stamps on its routes (rtm_protocol), so it can tell its own.
+ * NB: linux/rtnetlink.h assigns 99 to Open/R (RTPROT_OPENR): `ip route` shows "proto openr". */
+#define NL_RTPROT_VPNLAB 99
+
+#endif

@@ -1,0 +1,617 @@
+/*
+ * The reconciler: turns a desired-state document into namespaces, links, addresses,
+ * routes and charons, changing only what differs from what the applied document built.
+ *
+ * Topology (all names derive from document ids, so a restarted agent finds what it built):
+ *   <p>-ul          underlay "internet": bridge br0 (+ vx0 toward other agents' underlays)
+ *   <p>-<vpc-id>    VPC router: one bridge per vSwitch holding the vSwitch gateway address
+ *   <p>-<site-id>   a branch site's LAN: bridge br0
+ *   <p>-<endpoint>  an IPsec endpoint (gateway tunnel end or site device): "ul" with its
+ *                   public address on the underlay, "lan" on its vSwitch or site LAN, and
+ *                   its own charon
+ *   <p>-<host-id>   a lab host: eth0 on its vSwitch or site LAN
+ * Every operation is idempotent, so building on top of an adopted data plane (after a
+ * restart) changes nothing that is already right: no link bounces, no SA is renegotiated.
+ */
+#include "daemon.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "nl.h"
+#include "tc.h"
+
+#define UL_BRIDGE "br0"
+#define UL_VXLAN "vx0"
+#define HC_KEY_MAX (DOC_ID_MAX + 100)
+
+void agent_ns_name(const struct agent_daemon *d, const char *object_id, char out[NS_NAME_MAX])
+{
+	snprintf(out, NS_NAME_MAX, "%s-%s", d->ns_prefix, object_id);
+}
+
+void agent_if_name(char letter, const char *object_id, char out[16])
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (const unsigned char *c = (const unsigned char *)object_id; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	snprintf(out, 16, "%c%08x", letter, h);
+}
+
+static void health_key(const char *endpoint, const char *tunnel, char out[HC_KEY_MAX])
+{
+	snprintf(out, HC_KEY_MAX, "%s/%s", endpoint, tunnel);
+}
+
+/* ---- small builders, each idempotent; err gets the first failure ---- */
+
+static int ensure_ns(const char *ns, bool forward, char *err)
+{
+	if (nl_netns_add(ns, err) < 0)
+		return -1;
+	if (forward && nl_sysctl_set(ns, "net/ipv4/ip_forward", "1", err) < 0)
+		return -1;
+	return 0;
+}
+
+static int ensure_bridge(const char *ns, const char *name, char *err)
+{
+	if (nl_bridge_add(ns, name, err) < 0 || nl_link_set_up(ns, name, true, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* A veth from (ns, dev) to a port named port on bridge in bridge_ns; both ends up. */
+static int ensure_port(const char *ns, const char *dev, const char *bridge_ns, const char *bridge, const char *port,
+		       char *err)
+{
+	if (nl_link_index(ns, dev) == 0 && nl_veth_add(ns, dev, bridge_ns, port, err) < 0)
+		return -1;
+	if (nl_link_set_master(bridge_ns, port, bridge, err) < 0 || nl_link_set_up(bridge_ns, port, true, err) < 0 ||
+	    nl_link_set_up(ns, dev, true, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int route_via(const char *ns, const char *dst, const char *via, const char *dev, bool onlink, char *err)
+{
+	struct nl_route r = { .nexthop_count = 1 };
+
+	snprintf(r.dst, sizeof(r.dst), "%s", dst);
+	snprintf(r.nexthops[0].via, sizeof(r.nexthops[0].via), "%s", via ? via : "");
+	snprintf(r.nexthops[0].dev, sizeof(r.nexthops[0].dev), "%s", dev ? dev : "");
+	r.nexthops[0].onlink = onlink;
+	return nl_route_replace(ns, &r, err);
+}
+
+/* Where a LAN interface plugs in: the vSwitch bridge of its VPC router, or its site's LAN. */
+static void lan_bridge(const struct agent_daemon *d, const struct doc_lan *lan, char ns[NS_NAME_MAX], char br[16])
+{
+	if (lan->site[0] != '\0') {
+		agent_ns_name(d, lan->site, ns);
+		snprintf(br, 16, "%s", UL_BRIDGE);
+	} else {
+		agent_ns_name(d, lan->vpc, ns);
+		agent_if_name('b', lan->vswitch, br);
+	}
+}
+
+static int vswitch_prefix(const char *cidr)
+{
+	const char *slash = strchr(cidr, '/');
+
+	return slash ? atoi(slash + 1) : 32;
+}
+
+/* ---- underlay ---- */
+
+static int build_underlay(struct agent_daemon *d, const struct doc_desired *want, char *err)
+{
+	char ns[NS_NAME_MAX];
+
+	agent_ns_name(d, "ul", ns);
+	if (ensure_ns(ns, false, err) < 0 || ensure_bridge(ns, UL_BRIDGE, err) < 0)
+		return -1;
+	if (want->peer_count == 0)
+		return 0;
+	if (nl_link_index(ns, UL_VXLAN) == 0) {
+		/* made in the agent's own namespace so its UDP socket uses the host's network */
+		char tmp[16];
+
+		agent_if_name('x', d->agent_id, tmp);
+		if (nl_vxlan_add(NULL, tmp, want->underlay_vni, d->opt.underlay_ip, 0, err) < 0 ||
+		    nl_link_move(NULL, tmp, ns, err) < 0)
+			return -1;
+		/* renaming is not in nl.h: keep the hashed name and remember it as the vxlan */
+		if (nl_link_set_master(ns, tmp, UL_BRIDGE, err) < 0 || nl_link_set_up(ns, tmp, true, err) < 0)
+			return -1;
+	}
+	{
+		char vx[16];
+
+		agent_if_name('x', d->agent_id, vx);
+		for (int i = 0; i < want->peer_count; i++)
+			if (nl_vxlan_fdb_append(ns, vx, want->peers[i], err) < 0)
+				return -1;
+		if (d->have_applied)
+			for (int i = 0; i < d->applied.peer_count; i++) {
+				bool kept = false;
+
+				for (int j = 0; j < want->peer_count; j++)
+					kept |= strcmp(d->applied.peers[i], want->peers[j]) == 0;
+				if (!kept)
+					nl_vxlan_fdb_del(ns, vx, d->applied.peers[i], NULL);
+			}
+	}
+	return 0;
+}
+
+/* ---- VPC routers and site LANs ---- */
+
+static int build_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err)
+{
+	char ns[NS_NAME_MAX];
+
+	agent_ns_name(d, vpc->id, ns);
+	if (ensure_ns(ns, true, err) < 0)
+		return -1;
+	for (int i = 0; i < vpc->vswitch_count; i++) {
+		const struct doc_vswitch *s = &vpc->vswitches[i];
+		char br[16];
+
+		agent_if_name('b', s->id, br);
+		if (ensure_bridge(ns, br, err) < 0 || nl_addr_add(ns, br, s->gateway_ip, vswitch_prefix(s->cidr), err) < 0)
+			return -1;
+	}
+	if (old != NULL)
+		for (int i = 0; i < old->vswitch_count; i++) {
+			bool kept = false;
+			char br[16];
+
+			for (int j = 0; j < vpc->vswitch_count; j++)
+				kept |= strcmp(old->vswitches[i].id, vpc->vswitches[j].id) == 0;
+			if (!kept) {
+				agent_if_name('b', old->vswitches[i].id, br);
+				nl_link_del(ns, br, NULL);
+			}
+		}
+	return 0;
+}
+
+static int build_site(struct agent_daemon *d, const struct doc_site *site, char *err)
+{
+	char ns[NS_NAME_MAX];
+
+	agent_ns_name(d, site->id, ns);
+	if (ensure_ns(ns, false, err) < 0 || ensure_bridge(ns, UL_BRIDGE, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- endpoints ---- */
+
+static struct endpoint_rt *endpoint_rt_find(struct agent_daemon *d, const char *id)
+{
+	for (int i = 0; i < d->endpoint_count; i++)
+		if (strcmp(d->endpoints[i].id, id) == 0)
+			return &d->endpoints[i];
+	return NULL;
+}
+
+static struct endpoint_rt *endpoint_rt_add(struct agent_daemon *d, const char *id)
+{
+	struct endpoint_rt *n = realloc(d->endpoints, sizeof(*n) * (size_t)(d->endpoint_count + 1));
+
+	if (n == NULL)
+		return NULL;
+	d->endpoints = n;
+	n = &d->endpoints[d->endpoint_count++];
+	memset(n, 0, sizeof(*n));
+	snprintf(n->id, sizeof(n->id), "%s", id);
+	agent_ns_name(d, id, n->ns);
+	return n;
+}
+
+static void endpoint_rt_remove(struct agent_daemon *d, struct endpoint_rt *e, bool stop)
+{
+	if (stop)
+		d->ipsec->stop(e->ipsec);
+	else
+		d->ipsec->detach(e->ipsec);
+	*e = d->endpoints[--d->endpoint_count];
+}
+
+static bool same_endpoint_links(const struct doc_endpoint *a, const struct doc_endpoint *b)
+{
+	return strcmp(a->public_ip, b->public_ip) == 0 && memcmp(&a->lan, &b->lan, sizeof(a->lan)) == 0 &&
+	       a->kind == b->kind;
+}
+
+static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
+			  const struct doc_endpoint *old, char *err)
+{
+	char ns[NS_NAME_MAX], ul_ns[NS_NAME_MAX], br_ns[NS_NAME_MAX], br[16], port[16], dir[512];
+	struct endpoint_rt *rt;
+
+	agent_ns_name(d, ep->id, ns);
+	agent_ns_name(d, "ul", ul_ns);
+	lan_bridge(d, &ep->lan, br_ns, br);
+	if (old != NULL && !same_endpoint_links(ep, old)) {
+		/* moved to another address or LAN: rebuild from scratch */
+		rt = endpoint_rt_find(d, ep->id);
+		if (rt != NULL)
+			endpoint_rt_remove(d, rt, true);
+		nl_netns_del(ns, NULL);
+	}
+	if (ensure_ns(ns, true, err) < 0)
+		return -1;
+	/* replies for addresses on lo (health-check sources) must not be claimed on the LAN */
+	if (nl_sysctl_set(ns, "net/ipv4/conf/all/arp_ignore", "1", err) < 0 ||
+	    nl_sysctl_set(ns, "net/ipv4/conf/all/rp_filter", "0", err) < 0)
+		return -1;
+	agent_if_name('u', ep->id, port);
+	if (ensure_port(ns, "ul", ul_ns, UL_BRIDGE, port, err) < 0 || nl_addr_add(ns, "ul", ep->public_ip, 32, err) < 0 ||
+	    route_via(ns, "0.0.0.0/0", NULL, "ul", false, err) < 0)
+		return -1;
+	agent_if_name('p', ep->id, port);
+	if (ensure_port(ns, "lan", br_ns, br, port, err) < 0 ||
+	    nl_addr_add(ns, "lan", ep->lan.ip, ep->lan.prefix, err) < 0)
+		return -1;
+	/* the rest of the VPC is behind the vSwitch's router */
+	if (ep->kind == DOC_EP_GATEWAY && ep->lan.gateway[0] != '\0')
+		for (int i = 0; i < want->vpc_count; i++)
+			if (strcmp(want->vpcs[i].id, ep->lan.vpc) == 0 &&
+			    route_via(ns, want->vpcs[i].cidr, ep->lan.gateway, "lan", false, err) < 0)
+				return -1;
+	/* health-check sources live on lo: the probes leave through the tunnel from them */
+	for (int i = 0; i < ep->tunnel_count; i++) {
+		const struct doc_tunnel *t = &ep->tunnels[i];
+
+		if (t->health_check.enable && nl_addr_add(ns, "lo", t->health_check.sip, 32, err) < 0)
+			return -1;
+		if (fault_set(ns, t->peer_ip, t->cut, err) < 0)
+			return -1;
+	}
+	if (old != NULL)
+		for (int i = 0; i < old->tunnel_count; i++)
+			if (doc_find_tunnel(ep, old->tunnels[i].name) == NULL && old->tunnels[i].cut)
+				fault_set(ns, old->tunnels[i].peer_ip, false, NULL);
+	if (tc_set_rate(ns, "ul", ep->bandwidth_mbps, err) < 0 || tc_set_rate(ns, "lan", ep->bandwidth_mbps, err) < 0)
+		return -1;
+
+	rt = endpoint_rt_find(d, ep->id);
+	if (rt == NULL && (rt = endpoint_rt_add(d, ep->id)) == NULL) {
+		snprintf(err, 256, "out of memory");
+		return -1;
+	}
+	if (rt->ipsec == NULL) {
+		struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = ep->id };
+
+		state_endpoint_dir(d, ep->id, dir, sizeof(dir));
+		if (d->ipsec->start(&cfg, &rt->ipsec, err) < 0)
+			return -1;
+	}
+	if (d->ipsec->load(rt->ipsec, ep->swanctl, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int build_host(struct agent_daemon *d, const struct doc_host *h, const struct doc_host *old, char *err)
+{
+	char ns[NS_NAME_MAX], br_ns[NS_NAME_MAX], br[16], port[16];
+
+	agent_ns_name(d, h->id, ns);
+	if (old != NULL && memcmp(&old->lan, &h->lan, sizeof(h->lan)) != 0)
+		nl_netns_del(ns, NULL);
+	lan_bridge(d, &h->lan, br_ns, br);
+	agent_if_name('h', h->id, port);
+	if (ensure_ns(ns, false, err) < 0 || ensure_port(ns, "eth0", br_ns, br, port, err) < 0 ||
+	    nl_addr_add(ns, "eth0", h->lan.ip, h->lan.prefix, err) < 0)
+		return -1;
+	if (h->lan.gateway[0] != '\0' && route_via(ns, "0.0.0.0/0", h->lan.gateway, "eth0", false, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- the tunnel and route runtime ---- */
+
+static struct tunnel_rt *tunnel_rt_find(struct agent_daemon *d, const char *endpoint, const char *name)
+{
+	for (int i = 0; i < d->tunnel_count; i++)
+		if (strcmp(d->tunnels[i].endpoint, endpoint) == 0 && strcmp(d->tunnels[i].name, name) == 0)
+			return &d->tunnels[i];
+	return NULL;
+}
+
+/* Brings d->tunnels and the health checks in line with want (kept tunnels keep their state). */
+static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, char *err)
+{
+	for (int i = 0; i < d->tunnel_count; i++)
+		d->tunnels[i].present = false;
+	for (int i = 0; i < want->endpoint_count; i++) {
+		const struct doc_endpoint *ep = &want->endpoints[i];
+		char ns[NS_NAME_MAX];
+
+		agent_ns_name(d, ep->id, ns);
+		for (int j = 0; j < ep->tunnel_count; j++) {
+			const struct doc_tunnel *t = &ep->tunnels[j];
+			struct tunnel_rt *rt = tunnel_rt_find(d, ep->id, t->name);
+			char key[HC_KEY_MAX];
+
+			if (rt == NULL) {
+				struct tunnel_rt *n = realloc(d->tunnels, sizeof(*n) * (size_t)(d->tunnel_count + 1));
+
+				if (n == NULL) {
+					snprintf(err, 256, "out of memory");
+					return -1;
+				}
+				d->tunnels = n;
+				rt = &d->tunnels[d->tunnel_count++];
+				memset(rt, 0, sizeof(*rt));
+				snprintf(rt->endpoint, sizeof(rt->endpoint), "%s", ep->id);
+				snprintf(rt->name, sizeof(rt->name), "%s", t->name);
+				rt->last_in_change_ms = agent_now_ms();
+			}
+			rt->present = true;
+			rt->side = ep->kind;
+			snprintf(rt->connection_id, sizeof(rt->connection_id), "%s", t->connection_id);
+			snprintf(rt->tunnel_id, sizeof(rt->tunnel_id), "%s", t->tunnel_id);
+			health_key(ep->id, t->name, key);
+			rt->health_enabled = ep->kind == DOC_EP_GATEWAY && t->health_check.enable;
+			if (rt->health_enabled) {
+				if (health_set(d->health, key, ns, t->health_check.sip, t->health_check.dip,
+					       t->health_check.interval_s, t->health_check.retry) < 0) {
+					snprintf(err, 256, "health check %s: cannot start", key);
+					return -1;
+				}
+			} else {
+				health_remove(d->health, key);
+				rt->health = HEALTH_UNKNOWN;
+			}
+		}
+	}
+	for (int i = 0; i < d->tunnel_count;) {
+		if (!d->tunnels[i].present) {
+			char key[HC_KEY_MAX];
+
+			health_key(d->tunnels[i].endpoint, d->tunnels[i].name, key);
+			health_remove(d->health, key);
+			d->tunnels[i] = d->tunnels[--d->tunnel_count];
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
+/* Keeps d->routes in line with want; routes that left are deleted from their VPC router. */
+static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, char *err)
+{
+	struct route_rt *n;
+	int count = 0;
+
+	for (int i = 0; i < want->vpc_count; i++)
+		count += want->vpcs[i].route_count;
+	n = calloc((size_t)count + 1, sizeof(*n));
+	if (n == NULL) {
+		snprintf(err, 256, "out of memory");
+		return -1;
+	}
+	count = 0;
+	for (int i = 0; i < want->vpc_count; i++)
+		for (int j = 0; j < want->vpcs[i].route_count; j++) {
+			struct route_rt *r = &n[count++];
+
+			snprintf(r->vpc, sizeof(r->vpc), "%s", want->vpcs[i].id);
+			snprintf(r->dest, sizeof(r->dest), "%s", want->vpcs[i].routes[j].dest);
+			for (int k = 0; k < d->route_count; k++)
+				if (strcmp(d->routes[k].vpc, r->vpc) == 0 && strcmp(d->routes[k].dest, r->dest) == 0)
+					snprintf(r->chosen, sizeof(r->chosen), "%s", d->routes[k].chosen);
+		}
+	for (int k = 0; k < d->route_count; k++) {
+		bool kept = false;
+
+		for (int i = 0; i < count; i++)
+			kept |= strcmp(d->routes[k].vpc, n[i].vpc) == 0 && strcmp(d->routes[k].dest, n[i].dest) == 0;
+		if (!kept) {
+			char ns[NS_NAME_MAX];
+			struct nl_route r = { 0 };
+
+			agent_ns_name(d, d->routes[k].vpc, ns);
+			snprintf(r.dst, sizeof(r.dst), "%s", d->routes[k].dest);
+			nl_route_del(ns, &r, NULL);
+		}
+	}
+	free(d->routes);
+	d->routes = n;
+	d->route_count = count;
+	return 0;
+}
+
+/* ---- removal of what left the document ---- */
+
+static void remove_gone(struct agent_daemon *d, const struct doc_desired *want)
+{
+	const struct doc_desired *old = &d->applied;
+	char ns[NS_NAME_MAX];
+
+	for (int i = 0; i < old->host_count; i++) {
+		bool kept = false;
+
+		for (int j = 0; j < want->host_count; j++)
+			kept |= strcmp(old->hosts[i].id, want->hosts[j].id) == 0;
+		if (!kept) {
+			agent_ns_name(d, old->hosts[i].id, ns);
+			nl_netns_del(ns, NULL);
+		}
+	}
+	for (int i = 0; i < old->endpoint_count; i++) {
+		if (doc_find_endpoint(want, old->endpoints[i].id) != NULL)
+			continue;
+		struct endpoint_rt *rt = endpoint_rt_find(d, old->endpoints[i].id);
+
+		if (rt != NULL)
+			endpoint_rt_remove(d, rt, true);
+		agent_ns_name(d, old->endpoints[i].id, ns);
+		nl_netns_del(ns, NULL);
+	}
+	for (int i = 0; i < old->vpc_count; i++) {
+		bool kept = false;
+
+		for (int j = 0; j < want->vpc_count; j++)
+			kept |= strcmp(old->vpcs[i].id, want->vpcs[j].id) == 0;
+		if (!kept) {
+			agent_ns_name(d, old->vpcs[i].id, ns);
+			nl_netns_del(ns, NULL);
+		}
+	}
+	for (int i = 0; i < old->site_count; i++) {
+		bool kept = false;
+
+		for (int j = 0; j < want->site_count; j++)
+			kept |= strcmp(old->sites[i].id, want->sites[j].id) == 0;
+		if (!kept) {
+			agent_ns_name(d, old->sites[i].id, ns);
+			nl_netns_del(ns, NULL);
+		}
+	}
+}
+
+static const struct doc_vpc *old_vpc(const struct agent_daemon *d, const char *id)
+{
+	for (int i = 0; d->have_applied && i < d->applied.vpc_count; i++)
+		if (strcmp(d->applied.vpcs[i].id, id) == 0)
+			return &d->applied.vpcs[i];
+	return NULL;
+}
+
+static const struct doc_host *old_host(const struct agent_daemon *d, const char *id)
+{
+	for (int i = 0; d->have_applied && i < d->applied.host_count; i++)
+		if (strcmp(d->applied.hosts[i].id, id) == 0)
+			return &d->applied.hosts[i];
+	return NULL;
+}
+
+int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err)
+{
+	int rc = -1;
+
+	err[0] = '\0';
+	pthread_mutex_lock(&d->lock);
+	if (build_underlay(d, want, err) < 0)
+		goto out;
+	if (d->have_applied)
+		remove_gone(d, want);
+	for (int i = 0; i < want->vpc_count; i++)
+		if (build_vpc(d, &want->vpcs[i], old_vpc(d, want->vpcs[i].id), err) < 0)
+			goto out;
+	for (int i = 0; i < want->site_count; i++)
+		if (build_site(d, &want->sites[i], err) < 0)
+			goto out;
+	for (int i = 0; i < want->endpoint_count; i++) {
+		const struct doc_endpoint *old = d->have_applied ? doc_find_endpoint(&d->applied, want->endpoints[i].id)
+								 : NULL;
+
+		if (build_endpoint(d, want, &want->endpoints[i], old, err) < 0)
+			goto out;
+	}
+	for (int i = 0; i < want->host_count; i++)
+		if (build_host(d, &want->hosts[i], old_host(d, want->hosts[i].id), err) < 0)
+			goto out;
+	if (sync_tunnels(d, want, err) < 0 || sync_routes(d, want, err) < 0)
+		goto out;
+	doc_free(&d->applied);
+	d->applied = *want;
+	memset(want, 0, sizeof(*want));
+	d->have_applied = true;
+	monitor_select_routes(d);
+	d->status_dirty = true;
+	pthread_cond_broadcast(&d->wake);
+	rc = 0;
+out:
+	pthread_mutex_unlock(&d->lock);
+	return rc;
+}
+
+static void remove_all(struct agent_daemon *d, bool stop)
+{
+	char ns[NS_NAME_MAX];
+
+	pthread_mutex_lock(&d->lock);
+	while (d->endpoint_count > 0)
+		endpoint_rt_remove(d, &d->endpoints[0], stop);
+	for (int i = 0; i < d->tunnel_count; i++) {
+		char key[HC_KEY_MAX];
+
+		health_key(d->tunnels[i].endpoint, d->tunnels[i].name, key);
+		health_remove(d->health, key);
+	}
+	if (stop && d->have_applied) {
+		const struct doc_desired *a = &d->applied;
+
+		for (int i = 0; i < a->host_count; i++)
+			agent_ns_name(d, a->hosts[i].id, ns), nl_netns_del(ns, NULL);
+		for (int i = 0; i < a->endpoint_count; i++)
+			agent_ns_name(d, a->endpoints[i].id, ns), nl_netns_del(ns, NULL);
+		for (int i = 0; i < a->vpc_count; i++)
+			agent_ns_name(d, a->vpcs[i].id, ns), nl_netns_del(ns, NULL);
+		for (int i = 0; i < a->site_count; i++)
+			agent_ns_name(d, a->sites[i].id, ns), nl_netns_del(ns, NULL);
+		agent_ns_name(d, "ul", ns);
+		nl_netns_del(ns, NULL);
+	}
+	free(d->endpoints);
+	free(d->tunnels);
+	free(d->routes);
+	d->endpoints = NULL;
+	d->tunnels = NULL;
+	d->routes = NULL;
+	d->endpoint_count = d->tunnel_count = d->route_count = 0;
+	doc_free(&d->applied);
+	d->have_applied = false;
+	pthread_mutex_unlock(&d->lock);
+}
+
+void agent_teardown(struct agent_daemon *d)
+{
+	remove_all(d, true);
+	agent_cleanup_leftovers(d);
+	state_remove_doc(d);
+}
+
+void agent_detach(struct agent_daemon *d)
+{
+	remove_all(d, false);
+}
+
+int agent_cleanup_leftovers(struct agent_daemon *d)
+{
+	char **names = NULL, prefix[32], err[NL_ERR_MAX];
+	int count = 0;
+
+	snprintf(prefix, sizeof(prefix), "%s-", d->ns_prefix);
+	if (nl_netns_list(prefix, &names, &count, err) < 0)
+		return -1;
+	for (int i = 0; i < count; i++) {
+		struct ipsec_instance *in = NULL;
+		struct ipsec_instance_cfg cfg;
+		char edir[512];
+		const char *id = names[i] + strlen(prefix);
+
+		state_endpoint_dir(d, id, edir, sizeof(edir));
+		cfg = (struct ipsec_instance_cfg){ .ns = names[i], .dir = edir, .label = id };
+		/* a charon left behind is adopted through its pid file, then stopped */
+		if (access(edir, F_OK) == 0 && d->ipsec->start(&cfg, &in, NULL) == 0)
+			d->ipsec->stop(in);
+		nl_netns_del(names[i], NULL);
+	}
+	nl_names_free(names, count);
+	return 0;
+}

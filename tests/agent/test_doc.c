@@ -1,0 +1,105 @@
+/* The desired-state document parser: a valid document, and each refusal with its path. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "doc_fixture.h"
+
+START_TEST(test_doc_valid)
+{
+	struct doc_desired d;
+	char err[DOC_ERR_MAX] = "";
+
+	ck_assert_msg(doc_parse_text(DOC_FIXTURE, strlen(DOC_FIXTURE), &d, err) == 0, "%s", err);
+	ck_assert_int_eq(d.generation, 3);
+	ck_assert_int_eq(d.vpc_count, 1);
+	ck_assert_int_eq(d.endpoint_count, 2);
+	ck_assert_int_eq(d.endpoints[0].kind, DOC_EP_GATEWAY);
+	ck_assert_int_eq(d.endpoints[1].kind, DOC_EP_SITE_DEVICE);
+	ck_assert_str_eq(d.endpoints[0].tunnels[0].remote_ts[0], "192.168.0.0/24");
+	ck_assert(d.endpoints[0].tunnels[0].health_check.enable);
+	ck_assert_int_eq(d.endpoints[0].tunnels[0].health_check.retry, 3);
+	ck_assert_int_eq(d.vpcs[0].routes[0].nexthops[0].weight, 100);
+	ck_assert_str_eq(d.hosts[0].lan.gateway, "10.0.1.253");
+	ck_assert_ptr_nonnull(doc_find_endpoint(&d, "site-1-1"));
+	ck_assert_ptr_nonnull(doc_find_tunnel(doc_find_endpoint(&d, "vpn-1-1"), "vco-1"));
+	doc_free(&d);
+	ck_assert_int_eq(d.endpoint_count, 0);
+}
+END_TEST
+
+/* Each case: replace `from` in the fixture by `to`; the parser must refuse with `expect` in its message. */
+static const struct {
+	const char *from, *to, *expect;
+} bad[] = {
+	{ "\"version\":1", "\"version\":2", "version must be within" },
+	{ "\"generation\":3", "\"generation\":0", "generation must be within" },
+	{ "\"generation\":3", "\"generation\":\"3\"", "generation must be an integer" },
+	{ "\"agent_id\":\"agt-1\"", "\"agent_id\":\"a b\"", "agent_id is not a valid id" },
+	{ "\"vni\":4242", "\"vni\":16777216", "underlay: vni must be within" },
+	{ "\"peers\":[]", "\"peers\":[\"1.2.3\"]", "peers[0] is not an IPv4 address" },
+	{ "\"cidr\":\"10.0.0.0/16\"", "\"cidr\":\"10.0.0.0/33\"", "vpcs[0]: cidr is not an IPv4 CIDR" },
+	{ "\"gateway_ip\":\"10.0.1.253\"", "\"gateway_ip\":\"10.0.1.300\"", "vpcs[0].vswitches[0]: gateway_ip" },
+	{ "\"weight\":100", "\"weight\":101", "vpcs[0].routes[0]: weight must be within" },
+	{ "\"endpoint\":\"vpn-1-1\"", "\"endpoint\":\"vpn-9\"", "endpoint vpn-9 is not in the document" },
+	{ "\"tunnel\":\"vco-1\"", "\"tunnel\":\"vco-9\"", "has no tunnel vco-9" },
+	{ "\"kind\":\"gateway\"", "\"kind\":\"router\"", "kind must be gateway or site_device" },
+	{ "\"role\":\"single\"", "\"role\":\"primary\"", "role must be single, master or slave" },
+	{ "\"name\":\"vco-1\"", "\"name\":\"vco 1\"", "name may not hold spaces" },
+	{ "\"local_ts\":[\"10.0.0.0/16\"]", "\"local_ts\":[]", "local_ts is empty" },
+	{ "\"interval\":1", "\"interval\":0", "interval must be within" },
+	{ "\"vswitch\":\"vsw-1\",\"ip\":\"10.0.1.10\"", "\"vswitch\":\"vsw-2\",\"ip\":\"10.0.1.10\"",
+	  "vswitch vsw-2 is not in vpc vpc-1" },
+	{ "\"site\":\"site-1\",\"ip\"", "\"site\":\"site-2\",\"ip\"", "site site-2 is not in the document" },
+	{ "\"lan_cidr\":", "\"lan_cidr\":1,\"x\":", "unknown member x" },
+	{ "\"cut\":false", "\"cut\":0", "cut must be a boolean" },
+	{ "\"swanctl\":\"connections {}\"", "\"swanctl\":7", "swanctl must be a string" },
+	{ "{\"version\"", "[{\"version\"", "must be an object" },
+	{ "\"hosts\":[{\"id\":\"host-1\"", "\"hosts\":[{\"id\":\"vpc-1\"},{\"id\":\"host-1\"", "lan" },
+};
+
+START_TEST(test_doc_refusals)
+{
+	const char *fixture = DOC_FIXTURE;
+	const char *at = strstr(fixture, bad[_i].from);
+	struct doc_desired d;
+	char err[DOC_ERR_MAX] = "", *text;
+	size_t n;
+
+	ck_assert_msg(at != NULL, "case %d: '%s' not in the fixture", _i, bad[_i].from);
+	n = strlen(fixture) - strlen(bad[_i].from) + strlen(bad[_i].to);
+	text = malloc(n + 2);
+	snprintf(text, n + 2, "%.*s%s%s%s", (int)(at - fixture), fixture, bad[_i].to, at + strlen(bad[_i].from),
+		 bad[_i].from[0] == '{' ? "]" : "");
+	ck_assert_int_eq(doc_parse_text(text, strlen(text), &d, err), -1);
+	ck_assert_msg(strstr(err, bad[_i].expect) != NULL, "case %d: '%s' lacks '%s'", _i, err, bad[_i].expect);
+	ck_assert_int_eq(d.endpoint_count, 0);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_doc_not_json)
+{
+	struct doc_desired d;
+	char err[DOC_ERR_MAX] = "";
+
+	ck_assert_int_eq(doc_parse_text("{", 1, &d, err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not JSON"));
+	/* a duplicated key is ambiguous: refused */
+	ck_assert_int_eq(doc_parse_text("{\"version\":1,\"version\":1}", 25, &d, err), -1);
+}
+END_TEST
+
+Suite *doc_suite(void)
+{
+	Suite *s = suite_create("doc");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_doc_valid);
+	tcase_add_loop_test(tc, test_doc_refusals, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, test_doc_not_json);
+	suite_add_tcase(s, tc);
+	return s;
+}

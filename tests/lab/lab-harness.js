@@ -1,0 +1,210 @@
+'use strict';
+// End-to-end lab tests: a vpnlabd and one or more vpnlab-agents (root), talked to through the
+// public API only (official SDK pop-core for the cloud's actions, REST /v1/lab for the lab
+// extensions).  Every agent gets its own state directory and port; when a test file ends
+// (also on failure) every agent is stopped and `vpnlab-agent --cleanup` removes whatever its
+// namespaces and charons left, then the file checks that nothing with its prefix remains.
+
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const assert = require('node:assert/strict');
+
+const api = require('../api/sdk-harness');
+const RPCClient = require('../api/node_modules/@alicloud/pop-core').RPCClient;
+
+const AGENT = process.env.VPNLAB_AGENT ? path.resolve(process.env.VPNLAB_AGENT)
+  : path.join(api.REPO, 'bin', 'vpnlab-agent');
+const REGION = 'cn-hangzhou';
+
+const agents = new Set();
+const hostNamespaces = new Set();
+
+function canRun() {
+  if (process.getuid() !== 0) return 'needs root (namespaces, netlink, charon)';
+  if (!fs.existsSync('/usr/lib/ipsec/charon')) return 'strongSwan charon is not installed';
+  if (!fs.existsSync(AGENT)) return `${AGENT} not built`;
+  return null;
+}
+
+function sh(cmd, args, opts = {}) {
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+}
+
+function namespacesWithPrefix(prefix) {
+  let out = '';
+  try {
+    out = sh('ip', ['netns', 'list']);
+  } catch {
+    return [];
+  }
+  return out.split('\n').map((l) => l.split(' ')[0]).filter((n) => n && n.startsWith(prefix + '-'));
+}
+
+function agentPrefix(stateDir) {
+  try {
+    const id = fs.readFileSync(path.join(stateDir, 'agent-id'), 'utf8').trim();
+    return 'vl' + id.slice(4, 10);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts an agent.  opts: { server (url), zone, role, netns (run inside this namespace, a lab
+ * "host"), listenIp (default 127.0.0.1), stateDir (reuse one: restarts), keepDataplane, token }.
+ * Resolves to { pid, url, stateDir, prefix, output(), stop(signal), state() }.
+ */
+async function startAgent(opts) {
+  const port = opts.port || await api.freePort();
+  const stateDir = opts.stateDir || fs.mkdtempSync(path.join(os.tmpdir(), 'vpnlab-agent-'));
+  const ip = opts.listenIp || '127.0.0.1';
+  const args = ['--server', opts.server, '--listen', `${ip}:${port}`, '--state-dir', stateDir];
+  if (opts.zone) args.push('--zone', opts.zone);
+  if (opts.role) args.push('--role', opts.role);
+  if (opts.keepDataplane) args.push('--keep-dataplane');
+  if (opts.token) args.push('--token', opts.token);
+  const cmd = opts.netns ? 'ip' : AGENT;
+  const argv = opts.netns ? ['netns', 'exec', opts.netns, AGENT, ...args] : args;
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  let exited = null;
+  const gone = new Promise((resolve) => child.once('exit', (code, signal) => {
+    exited = { code, signal };
+    resolve(exited);
+  }));
+  const agent = {
+    pid: child.pid,
+    port,
+    url: `http://${ip}:${port}`,
+    stateDir,
+    prefix: null,
+    output: () => output,
+    exited: () => exited,
+    /** Sends signal (default SIGTERM) and waits for the exit (SIGKILL after 20 s). */
+    async stop(signal = 'SIGTERM') {
+      if (!exited) {
+        try { process.kill(child.pid, signal); } catch { /* gone */ }
+      }
+      const t = setTimeout(() => { try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ } }, 20000);
+      const st = await gone;
+      clearTimeout(t);
+      return st;
+    },
+    async state() {
+      const res = await fetch(`${agent.url}/v1/state`, { signal: AbortSignal.timeout(3000) });
+      return res.json();
+    },
+  };
+  agents.add(agent);
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (exited) throw new Error(`vpnlab-agent exited at start (${JSON.stringify(exited)}):\n${output}`);
+    try {
+      const res = await fetch(`${agent.url}/healthz`, { signal: AbortSignal.timeout(500) });
+      if (res.status === 200) break;
+    } catch { /* not yet */ }
+    if (Date.now() > deadline) throw new Error(`vpnlab-agent did not answer:\n${output}`);
+    await api.sleep(50);
+  }
+  agent.prefix = agentPrefix(stateDir);
+  return agent;
+}
+
+/** A "host" namespace for multi-host runs: its own network stack with one address on a bridge. */
+function addHostNamespace(name) {
+  hostNamespaces.add(name);
+  sh('ip', ['netns', 'add', name]);
+  sh('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+}
+
+/** Stops every agent, removes what they left, and checks nothing with their prefix remains. */
+async function cleanupAll() {
+  const leftovers = [];
+  for (const a of agents) {
+    await a.stop('SIGKILL');
+    try {
+      sh(AGENT, ['--cleanup', '--state-dir', a.stateDir]);
+    } catch (e) {
+      leftovers.push(`cleanup of ${a.stateDir} failed: ${e.message}`);
+    }
+    const prefix = a.prefix || agentPrefix(a.stateDir);
+    if (prefix) {
+      const left = namespacesWithPrefix(prefix);
+      for (const ns of left) {
+        leftovers.push(ns);
+        try { sh('ip', ['netns', 'del', ns]); } catch { /* best effort */ }
+      }
+    }
+    fs.rmSync(a.stateDir, { recursive: true, force: true });
+  }
+  agents.clear();
+  for (const ns of hostNamespaces) {
+    try { sh('ip', ['netns', 'del', ns]); } catch { /* gone */ }
+  }
+  hostNamespaces.clear();
+  return leftovers;
+}
+
+process.on('exit', () => {
+  for (const a of agents) {
+    try { process.kill(a.pid, 'SIGKILL'); } catch { /* gone */ }
+    try { execFileSync(AGENT, ['--cleanup', '--state-dir', a.stateDir], { stdio: 'ignore' }); } catch { /* best effort */ }
+  }
+  for (const ns of hostNamespaces) {
+    try { execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' }); } catch { /* gone */ }
+  }
+});
+
+/** The pids of an agent's charons (from their pid files). */
+function charonPids(agent) {
+  const dir = path.join(agent.stateDir, 'endpoints');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).map((e) => {
+    try { return Number(fs.readFileSync(path.join(dir, e, 'charon.pid'), 'utf8').trim()); } catch { return 0; }
+  }).filter((p) => p > 0);
+}
+
+function alive(pid) {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** pop-core client (V2 signature, POST form) against srv, open mode. */
+function rpc(srv) {
+  const client = new RPCClient({
+    accessKeyId: 'LTAIlab', accessKeySecret: 'lab-secret', endpoint: `http://${srv.endpoint}`, apiVersion: '2016-04-28',
+  });
+  return (action, params = {}) => client.request(action, { RegionId: REGION, ...params }, { method: 'POST', timeout: 60000 });
+}
+
+/** REST call to the server (lab extensions); throws with the answer on a non-2xx status. */
+async function rest(srv, method, p, body) {
+  const res = await fetch(`${srv.url}${p}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(120000),
+  });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = { text }; }
+  if (res.status >= 300) {
+    const e = new Error(`${method} ${p}: HTTP ${res.status}: ${text}`);
+    e.status = res.status;
+    e.body = json;
+    throw e;
+  }
+  return json;
+}
+
+/** A probe through the lab API: { Sent, Received, LossPercent, RttAvgMs, RttMaxMs }. */
+const probe = (srv, HostId, Target, Count = 5, IntervalMs = 100) =>
+  rest(srv, 'POST', '/v1/lab/probes', { HostId, Target, Count, IntervalMs });
+
+module.exports = {
+  ...api, AGENT, REGION, canRun, startAgent, cleanupAll, rpc, rest, probe, sh, addHostNamespace,
+  namespacesWithPrefix, assert, charonPids, alive,
+};

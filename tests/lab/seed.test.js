@@ -1,0 +1,196 @@
+'use strict';
+// The seed scenario "connect to a VPC by IPsec-VPN" with real tunnels: a dual-tunnel connection
+// to a branch with two gateway devices, probes through the tunnel, the negotiation log, master
+// cut and restore (failover and failback with the loss window measured), a wrong PSK.
+//
+//   host (vSwitch A) ── VPC router ── gateway endpoint 1 (master) ══ tunnel ══ branch device 1 ─┐
+//                                 └─ gateway endpoint 2 (slave)  ══ tunnel ══ branch device 2 ─┴─ site LAN ── host
+//
+// Everything is driven through the public API (pop-core, V2 signatures) and /v1/lab.
+
+const { test, describe, before, after } = require('node:test');
+const lab = require('./lab-harness');
+
+const { assert } = lab;
+const skip = lab.canRun();
+const VPC_CIDR = '10.0.0.0/16';
+const SITE_LAN = '192.168.10.0/24';
+const CGW = ['203.0.113.11', '203.0.113.12', '203.0.113.13'];
+const SIP = '10.0.1.250';
+const DIP = '192.168.10.1';
+
+describe('seed scenario with real tunnels', { skip: skip || false }, () => {
+  let srv, agent, call;
+  const s = {};
+
+  before(async () => {
+    srv = await lab.startServer({ delayMs: 50 });
+    agent = await lab.startAgent({ server: srv.url });
+    call = lab.rpc(srv);
+  });
+
+  after(async () => {
+    const leftovers = await lab.cleanupAll();
+    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (lab seed)');
+    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
+  });
+
+  const connection = () => call('DescribeVpnConnection', { VpnConnectionId: s.vco });
+  const tunnels = async () => (await connection()).TunnelOptionsSpecification.TunnelOptions;
+
+  test('the agent registered with its IPsec backend', async () => {
+    const list = await lab.waitFor('agent listed', async () => {
+      const got = await lab.rest(srv, 'GET', '/v1/agents');
+      return (got.Agents || []).length === 1 && got;
+    });
+    const a = list.Agents[0];
+    assert.match(a.Backend, /^kernel-(libipsec|netlink)$/);
+  });
+
+  test('VPC, two vSwitches, a dual-tunnel gateway, two customer gateways', async () => {
+    s.vpc = (await call('CreateVpc', { CidrBlock: VPC_CIDR })).VpcId;
+    const zones = (await call('DescribeZones')).Zones.Zone.map((z) => z.ZoneId);
+    s.vsw = [];
+    for (const [i, ZoneId] of zones.slice(0, 2).entries()) {
+      s.vsw.push((await call('CreateVSwitch', { VpcId: s.vpc, ZoneId, CidrBlock: `10.0.${i + 1}.0/24` })).VSwitchId);
+    }
+    s.gw = (await call('CreateVpnGateway', {
+      VpcId: s.vpc, VSwitchId: s.vsw[0], DisasterRecoveryVSwitchId: s.vsw[1], Bandwidth: 100, EnableIpsec: true,
+    })).VpnGatewayId;
+    await lab.waitFor('gateway active', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
+    s.cgw = [];
+    for (const ip of CGW.slice(0, 2)) s.cgw.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);
+  });
+
+  test('a dual-tunnel connection with a health check', async () => {
+    const t = (n, f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [`TunnelOptionsSpecification.${n}.${k}`, v]));
+    s.vco = (await call('CreateVpnConnection', {
+      VpnGatewayId: s.gw, LocalSubnet: VPC_CIDR, RemoteSubnet: SITE_LAN, EffectImmediately: true,
+      HealthCheckConfig: JSON.stringify({ enable: true, sip: SIP, dip: DIP, interval: 1, retry: 3 }),
+      ...t(1, { CustomerGatewayId: s.cgw[0], Role: 'master', EnableDpd: true, 'TunnelIkeConfig.Psk': 'master-psk-1',
+        'TunnelIkeConfig.IkeVersion': 'ikev2', 'TunnelIkeConfig.IkeEncAlg': 'aes', 'TunnelIkeConfig.IkeAuthAlg': 'sha256',
+        'TunnelIkeConfig.IkePfs': 'group14', 'TunnelIpsecConfig.IpsecEncAlg': 'aes', 'TunnelIpsecConfig.IpsecAuthAlg': 'sha256',
+        'TunnelIpsecConfig.IpsecPfs': 'group14' }),
+      ...t(2, { CustomerGatewayId: s.cgw[1], Role: 'slave', EnableDpd: true, 'TunnelIkeConfig.Psk': 'slave-psk-2',
+        'TunnelIkeConfig.IkeVersion': 'ikev2' }),
+    })).VpnConnectionId;
+    const v = await connection();
+    assert.equal(v.Status, 'ike_sa_not_established', 'nothing negotiates before the branch exists');
+  });
+
+  test('a branch site with two gateway devices, a host in the vSwitch and one in the site', async () => {
+    s.site = (await lab.rest(srv, 'POST', '/v1/lab/sites', { CustomerGatewayIds: s.cgw, LanCidr: SITE_LAN })).SiteId;
+    const vh = await lab.rest(srv, 'POST', '/v1/lab/hosts', { VSwitchId: s.vsw[0] });
+    const sh = await lab.rest(srv, 'POST', '/v1/lab/hosts', { SiteId: s.site });
+    s.vpcHost = vh.HostId;
+    s.siteHost = sh.HostId;
+    s.siteHostIp = sh.IpAddress;
+    assert.ok(s.siteHostIp.startsWith('192.168.10.'));
+  });
+
+  test('both tunnels reach ipsec_sa_established because charon installed the CHILD_SAs', async () => {
+    const t0 = Date.now();
+    await lab.waitFor('ipsec_sa_established', async () => {
+      const v = await connection();
+      const ts = v.TunnelOptionsSpecification.TunnelOptions;
+      return v.Status === 'ipsec_sa_established' && ts.every((x) => x.Status === 'ipsec_sa_established');
+    }, 45000, 200);
+    console.log(`# both tunnels established ${Date.now() - t0} ms after the site was created`);
+  });
+
+  test('a probe from the VPC host to the branch host gets real replies', async () => {
+    const r = await lab.probe(srv, s.vpcHost, s.siteHostIp, 5, 100);
+    assert.equal(r.Sent, 5);
+    assert.equal(r.Received, 5, JSON.stringify(r));
+    const back = await lab.probe(srv, s.siteHost, (await lab.rest(srv, 'GET', '/v1/lab/hosts')).Hosts
+      .find((h) => h.HostId === s.vpcHost).IpAddress, 3, 100);
+    assert.equal(back.Received, 3, 'and from the branch back to the VPC');
+  });
+
+  test('DescribeVpnConnectionLogs shows charon\'s negotiation lines', async () => {
+    const logs = await lab.waitFor('log lines', async () => {
+      const r = await call('DescribeVpnConnectionLogs', { VpnConnectionId: s.vco, MinutePeriod: 10 });
+      const lines = r.Data && r.Data.Logs ? r.Data.Logs.Log || r.Data.Logs : [];
+      return lines.length > 0 && lines;
+    }, 15000, 200);
+    assert.ok(logs.some((l) => /IKE_SA|CHILD_SA/.test(l)), logs.slice(0, 5).join('\n'));
+  });
+
+  test('cutting the master moves traffic to the slave; restoring it brings it back', async () => {
+    const running = lab.probe(srv, s.vpcHost, s.siteHostIp, 200, 100);
+    await lab.sleep(2000);
+    const cutAt = Date.now();
+    await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: (await tunnels())[0].TunnelId, Action: 'cut' });
+    const r = await running;
+    const lostMs = (r.Sent - r.Received) * 100;
+    console.log(`# master cut: ${r.Sent - r.Received} of ${r.Sent} probes lost: loss window ≈ ${lostMs} ms ` +
+      '(health check interval 1 s, retry 3)');
+    assert.ok(r.Received < r.Sent, 'the cut is real: some probes are lost');
+    assert.ok(r.Received >= r.Sent - 100, `traffic moved to the slave (${JSON.stringify(r)})`);
+    const after = await lab.probe(srv, s.vpcHost, s.siteHostIp, 5, 100);
+    assert.equal(after.Received, 5, 'the slave carries the traffic');
+    const st = await agent.state();
+    const active = st.Tunnels.filter((x) => x.Side === 'gateway' && x.Active).map((x) => x.TunnelId);
+    const ts = await tunnels();
+    assert.deepEqual(active, [ts[1].TunnelId], 'the slave tunnel is the active one');
+    const hc = await lab.waitFor('master health failed in the API', async () => {
+      const v = await connection();
+      return v.VcoHealthCheck && v.VcoHealthCheck.Status === 'failed' && v;
+    }, 10000, 200).catch(() => null);
+    assert.ok(hc, 'DescribeVpnConnection shows the failed health check');
+    void cutAt;
+
+    await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: ts[0].TunnelId, Action: 'restore' });
+    await lab.waitFor('master active again', async () => {
+      const now = await agent.state();
+      return now.Tunnels.some((x) => x.Side === 'gateway' && x.Active && x.TunnelId === ts[0].TunnelId);
+    }, 30000, 200);
+    const back = await lab.probe(srv, s.vpcHost, s.siteHostIp, 5, 100);
+    assert.equal(back.Received, 5, 'traffic flows through the master again');
+  });
+
+  test('a branch with a wrong PSK stays ike_sa_not_established, with the reason in the logs', async () => {
+    const cgw = (await call('CreateCustomerGateway', { IpAddress: CGW[2] })).CustomerGatewayId;
+    const vco = (await call('CreateVpnConnection', {
+      VpnGatewayId: s.gw, CustomerGatewayId: cgw, LocalSubnet: VPC_CIDR, RemoteSubnet: '192.168.20.0/24',
+      IpsecConfig: JSON.stringify({ IpsecEncAlg: 'aes', IpsecAuthAlg: 'sha1', IpsecPfs: 'group2' }),
+      IkeConfig: JSON.stringify({ Psk: 'the-right-key', IkeVersion: 'ikev2' }),
+    }).catch(async (e) => {
+      // the gateway may still be updating from the previous change
+      await lab.sleep(1000);
+      throw e;
+    })).VpnConnectionId;
+    await lab.rest(srv, 'POST', '/v1/lab/sites', {
+      CustomerGatewayIds: [cgw], LanCidr: '192.168.20.0/24', Overrides: [{ VpnConnectionId: vco, Psk: 'a-wrong-key' }],
+    });
+    const lines = await lab.waitFor('an authentication failure in the log', async () => {
+      const r = await call('DescribeVpnConnectionLogs', { VpnConnectionId: vco, MinutePeriod: 10 });
+      const l = r.Data && r.Data.Logs ? r.Data.Logs.Log || r.Data.Logs : [];
+      return l.some((x) => /authentication|AUTHENTICATION_FAILED|MAC mismatch|integrity/i.test(x)) && l;
+    }, 30000, 300);
+    assert.ok(lines.length > 0);
+    const v = await call('DescribeVpnConnection', { VpnConnectionId: vco });
+    assert.equal(v.Status, 'ike_sa_not_established');
+  });
+
+  test('DeleteVpnConnection removes the tunnels from the data plane', async () => {
+    const before = (await agent.state()).Tunnels.length;
+    // sites referencing the customer gateways keep their devices; the tunnels of this connection go
+    await lab.waitFor('gateway idle', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
+    await call('DeleteVpnConnection', { VpnConnectionId: s.vco });
+    await lab.waitFor('tunnels gone from the agent', async () => (await agent.state()).Tunnels
+      .every((x) => x.VpnConnectionId !== s.vco), 15000, 200);
+    assert.ok((await agent.state()).Tunnels.length < before);
+  });
+
+  test('SIGTERM removes every namespace and charon the agent built', async () => {
+    const prefix = agent.prefix;
+    assert.ok(lab.namespacesWithPrefix(prefix).length > 0);
+    const pids = lab.charonPids(agent);
+    assert.ok(pids.length > 0, 'charons run');
+    const st = await agent.stop('SIGTERM');
+    assert.equal(st.code, 0, agent.output().slice(-3000));
+    assert.deepEqual(lab.namespacesWithPrefix(prefix), []);
+    assert.deepEqual(pids.filter(lab.alive), [], 'no charon of this agent left');
+  });
+});
