@@ -1,0 +1,253 @@
+/*
+ * probe_icmp between two namespaces joined by a veth pair (root; skipped otherwise):
+ *
+ *   vlp<pid>-a  a0 10.77.0.1/24 ----- b0 10.77.0.2/24  vlp<pid>-b
+ */
+#include <check.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+#define TEST_SUITE(name) Suite *name(void);
+#include "suites.h"
+#undef TEST_SUITE
+
+static char ns_a[32], ns_b[32];
+static bool built;
+
+__attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	r = system(cmd);
+	return r == -1 ? -1 : WEXITSTATUS(r);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static bool skip_unless_root(void)
+{
+	if (geteuid() == 0)
+		return false;
+	fprintf(stderr, "probe_suite: skipped (needs root for namespaces)\n");
+	return true;
+}
+
+static void teardown(void)
+{
+	if (!built)
+		return;
+	sh("ip netns del %s 2>/dev/null", ns_a);
+	sh("ip netns del %s 2>/dev/null", ns_b);
+	built = false;
+}
+
+static void setup(void)
+{
+	if (geteuid() != 0)
+		return;
+	snprintf(ns_a, sizeof(ns_a), "vlp%d-a", (int)getpid());
+	snprintf(ns_b, sizeof(ns_b), "vlp%d-b", (int)getpid());
+	built = true; /* from here on teardown removes whatever exists */
+	if (sh("ip netns add %s && ip netns add %s", ns_a, ns_b) ||
+	    sh("ip -n %s link add a0 type veth peer name b0 netns %s", ns_a, ns_b) ||
+	    sh("ip -n %s addr add 10.77.0.1/24 dev a0 && ip -n %s link set a0 up && ip -n %s link set lo up", ns_a,
+	       ns_a, ns_a) ||
+	    sh("ip -n %s addr add 10.77.0.2/24 dev b0 && ip -n %s link set b0 up && ip -n %s link set lo up", ns_b,
+	       ns_b, ns_b)) {
+		teardown();
+		ck_abort_msg("probe fixture could not be built");
+	}
+}
+
+START_TEST(test_probe_reachable)
+{
+	struct probe_result r;
+	char err[PROBE_ERR_MAX] = "";
+	double t0;
+
+	if (skip_unless_root())
+		return;
+	t0 = now_ms();
+	ck_assert_msg(probe_icmp(ns_a, "10.77.0.2", 5, 50, 1000, &r, err) == 0, "%s", err);
+	fprintf(stderr, "probe 5x50ms: %d/%d, loss %.1f%%, rtt avg %.3f max %.3f ms, %.0f ms\n", r.received, r.sent,
+		r.loss_percent, r.rtt_avg_ms, r.rtt_max_ms, now_ms() - t0);
+	ck_assert_int_eq(r.sent, 5);
+	ck_assert_int_eq(r.received, 5);
+	ck_assert(r.loss_percent == 0.0);
+	ck_assert(r.rtt_avg_ms > 0 && r.rtt_avg_ms <= r.rtt_max_ms && r.rtt_max_ms < 1000);
+	/* four intervals, then the last reply: well under the timeout */
+	ck_assert(now_ms() - t0 >= 195 && now_ms() - t0 < 900);
+}
+END_TEST
+
+START_TEST(test_probe_unreachable)
+{
+	struct probe_result r;
+	char err[PROBE_ERR_MAX] = "";
+	double t0, took;
+
+	if (skip_unless_root())
+		return;
+	t0 = now_ms();
+	/* on-link but owned by nobody: ARP fails, nothing answers */
+	ck_assert_msg(probe_icmp(ns_a, "10.77.0.99", 4, 100, 300, &r, err) == 0, "%s", err);
+	took = now_ms() - t0;
+	fprintf(stderr, "probe to nobody: %d/%d, loss %.1f%%, returned after %.0f ms (schedule 600)\n", r.received,
+		r.sent, r.loss_percent, took);
+	ck_assert_int_eq(r.sent, 4);
+	ck_assert_int_eq(r.received, 0);
+	ck_assert(r.loss_percent == 100.0);
+	ck_assert(r.rtt_avg_ms == 0 && r.rtt_max_ms == 0);
+	/* (count - 1) * interval + timeout: sends went on schedule without replies */
+	ck_assert_msg(took >= 595 && took < 750, "took %.0f ms", took);
+
+	/* no route at all: every send fails, each counts as lost, still on schedule */
+	ck_assert_msg(probe_icmp(ns_a, "192.0.2.1", 3, 20, 50, &r, err) == 0, "%s", err);
+	ck_assert_int_eq(r.sent, 3);
+	ck_assert_int_eq(r.received, 0);
+}
+END_TEST
+
+START_TEST(test_probe_errors)
+{
+	struct probe_result r;
+	char err[PROBE_ERR_MAX] = "";
+	char missing[48];
+
+	if (skip_unless_root())
+		return;
+	ck_assert_int_eq(probe_icmp(ns_a, "10.77.0.300", 1, 10, 10, &r, err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not an IPv4 address"));
+	ck_assert_int_eq(probe_icmp(ns_a, "10.77.0.2", 0, 10, 10, &r, err), -1);
+	ck_assert_int_eq(probe_icmp(ns_a, "10.77.0.2", 1, 0, 10, &r, err), -1);
+	ck_assert_int_eq(probe_icmp(ns_a, "10.77.0.2", 1, 10, 0, &r, err), -1);
+	snprintf(missing, sizeof(missing), "vlp%d-none", (int)getpid());
+	ck_assert_int_eq(probe_icmp(missing, "10.77.0.2", 1, 10, 10, &r, err), -1);
+	ck_assert_msg(strstr(err, missing) != NULL, "%s", err);
+}
+END_TEST
+
+struct bg_probe {
+	const char *ns, *target;
+	int count, interval_ms;
+	struct probe_result r;
+	int ret;
+	char err[PROBE_ERR_MAX];
+};
+
+static void *bg_probe_run(void *arg)
+{
+	struct bg_probe *p = arg;
+
+	p->ret = probe_icmp(p->ns, p->target, p->count, p->interval_ms, 1000, &p->r, p->err);
+	return NULL;
+}
+
+/* Concurrent probes in both directions (and two in one namespace) keep their replies apart. */
+START_TEST(test_probe_concurrent)
+{
+	struct bg_probe p[4] = {
+		{ .ns = ns_a, .target = "10.77.0.2", .count = 10, .interval_ms = 20 },
+		{ .ns = ns_a, .target = "10.77.0.2", .count = 10, .interval_ms = 20 },
+		{ .ns = ns_b, .target = "10.77.0.1", .count = 10, .interval_ms = 20 },
+		{ .ns = ns_a, .target = "10.77.0.99", .count = 5, .interval_ms = 20 },
+	};
+	pthread_t th[4];
+
+	if (skip_unless_root())
+		return;
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, bg_probe_run, &p[i]), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_msg(p[i].ret == 0, "%s", p[i].err);
+		ck_assert_int_eq(p[i].r.sent, 10);
+		ck_assert_int_eq(p[i].r.received, 10);
+	}
+	ck_assert_int_eq(p[3].ret, 0);
+	ck_assert_int_eq(p[3].r.received, 0);
+}
+END_TEST
+
+/*
+ * A loss window in the middle of a probe: the drop in B lasts ~300 ms of a 1 s probe at
+ * 50 ms, so about 6 of 20 sequence numbers go unanswered and the others are counted.
+ */
+START_TEST(test_probe_loss_window)
+{
+	struct bg_probe p = { .ns = ns_a, .target = "10.77.0.2", .count = 20, .interval_ms = 50 };
+	pthread_t th;
+	int lost;
+
+	if (skip_unless_root())
+		return;
+	ck_assert_int_eq(pthread_create(&th, NULL, bg_probe_run, &p), 0);
+	usleep(300 * 1000);
+	sh("ip netns exec %s nft 'add table ip vlp_cut; "
+	   "add chain ip vlp_cut in { type filter hook input priority 0; }; "
+	   "add rule ip vlp_cut in icmp type echo-request drop'",
+	   ns_b);
+	usleep(300 * 1000);
+	sh("ip netns exec %s nft delete table ip vlp_cut", ns_b);
+	pthread_join(th, NULL);
+	ck_assert_msg(p.ret == 0, "%s", p.err);
+	lost = p.r.sent - p.r.received;
+	fprintf(stderr, "probe with a 300 ms drop: %d/%d received, %d lost (%.0f%%)\n", p.r.received, p.r.sent, lost,
+		p.r.loss_percent);
+	ck_assert_int_eq(p.r.sent, 20);
+	ck_assert_msg(lost >= 4 && lost <= 8, "lost %d", lost);
+}
+END_TEST
+
+START_TEST(test_probe_ids)
+{
+	int a = probe_id_get(), b = probe_id_get(), c;
+
+	ck_assert(a >= 0 && a <= 0xffff && b >= 0 && b <= 0xffff);
+	ck_assert_int_ne(a, b);
+	probe_id_put(a);
+	/* a released identifier is not handed out again at once */
+	c = probe_id_get();
+	ck_assert_int_ne(c, a);
+	probe_id_put(b);
+	probe_id_put(c);
+}
+END_TEST
+
+Suite *probe_suite(void)
+{
+	Suite *s = suite_create("probe");
+	TCase *tc = tcase_create("icmp");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_probe_reachable);
+	tcase_add_test(tc, test_probe_unreachable);
+	tcase_add_test(tc, test_probe_errors);
+	tcase_add_test(tc, test_probe_concurrent);
+	tcase_add_test(tc, test_probe_loss_window);
+	tcase_add_test(tc, test_probe_ids);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	return s;
+}
