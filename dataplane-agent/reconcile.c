@@ -19,6 +19,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <ftw.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -55,7 +58,11 @@ static int ensure_ns(const char *ns, bool forward, char *err)
 {
 	if (nl_netns_add(ns, err) < 0)
 		return -1;
-	if (forward && nl_sysctl_set(ns, "net/ipv4/ip_forward", "1", err) < 0)
+	/* a new namespace copies the host's settings: say what each box needs.  Paths through
+	 * two tunnels are asymmetric by design, so no reverse-path filter */
+	if (nl_sysctl_set(ns, "net/ipv4/ip_forward", forward ? "1" : "0", err) < 0 ||
+	    nl_sysctl_set(ns, "net/ipv4/conf/all/rp_filter", "0", err) < 0 ||
+	    nl_sysctl_set(ns, "net/ipv4/conf/default/rp_filter", "0", err) < 0)
 		return -1;
 	return 0;
 }
@@ -252,8 +259,7 @@ static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want
 	if (ensure_ns(ns, true, err) < 0)
 		return -1;
 	/* replies for addresses on lo (health-check sources) must not be claimed on the LAN */
-	if (nl_sysctl_set(ns, "net/ipv4/conf/all/arp_ignore", "1", err) < 0 ||
-	    nl_sysctl_set(ns, "net/ipv4/conf/all/rp_filter", "0", err) < 0)
+	if (nl_sysctl_set(ns, "net/ipv4/conf/all/arp_ignore", "1", err) < 0)
 		return -1;
 	agent_if_name('u', ep->id, port);
 	if (ensure_port(ns, "ul", ul_ns, UL_BRIDGE, port, err) < 0 || nl_addr_add(ns, "ul", ep->public_ip, 32, err) < 0 ||
@@ -540,6 +546,13 @@ out:
 	return rc;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
 static void remove_all(struct agent_daemon *d, bool stop)
 {
 	char ns[NS_NAME_MAX];
@@ -591,27 +604,61 @@ void agent_detach(struct agent_daemon *d)
 	remove_all(d, false);
 }
 
+/* Stops the charon whose pid file is in dir (if it is still a charon) and removes dir. */
+static void stop_charon_dir(const char *dir)
+{
+	char path[900], cmdline[256] = "";
+	FILE *f;
+	long pid = 0;
+
+	snprintf(path, sizeof(path), "%s/charon.pid", dir);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+	if (pid > 1 && (f = fopen(path, "r")) != NULL) {
+		size_t n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+
+		cmdline[n] = '\0';
+		fclose(f);
+		/* a pid reused by something else is left alone */
+		if (strstr(cmdline, "charon") != NULL) {
+			kill((pid_t)pid, SIGTERM);
+			for (int i = 0; i < 30 && kill((pid_t)pid, 0) == 0; i++)
+				usleep(100000);
+			kill((pid_t)pid, SIGKILL);
+		}
+	}
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int agent_cleanup_leftovers(struct agent_daemon *d)
 {
-	char **names = NULL, prefix[32], err[NL_ERR_MAX];
+	char **names = NULL, prefix[32], err[NL_ERR_MAX], dir[512];
 	int count = 0;
+	DIR *dp;
+	struct dirent *e;
 
+	/* charons first, by their pid files: they may outlive namespaces nobody can see */
+	snprintf(dir, sizeof(dir), "%s/endpoints", d->opt.state_dir);
+	if ((dp = opendir(dir)) != NULL) {
+		while ((e = readdir(dp)) != NULL) {
+			char sub[800];
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+			stop_charon_dir(sub);
+		}
+		closedir(dp);
+	}
 	snprintf(prefix, sizeof(prefix), "%s-", d->ns_prefix);
 	if (nl_netns_list(prefix, &names, &count, err) < 0)
 		return -1;
-	for (int i = 0; i < count; i++) {
-		struct ipsec_instance *in = NULL;
-		struct ipsec_instance_cfg cfg;
-		char edir[512];
-		const char *id = names[i] + strlen(prefix);
-
-		state_endpoint_dir(d, id, edir, sizeof(edir));
-		cfg = (struct ipsec_instance_cfg){ .ns = names[i], .dir = edir, .label = id };
-		/* a charon left behind is adopted through its pid file, then stopped */
-		if (access(edir, F_OK) == 0 && d->ipsec->start(&cfg, &in, NULL) == 0)
-			d->ipsec->stop(in);
+	for (int i = 0; i < count; i++)
 		nl_netns_del(names[i], NULL);
-	}
 	nl_names_free(names, count);
 	return 0;
 }

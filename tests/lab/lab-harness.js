@@ -65,8 +65,10 @@ async function startAgent(opts) {
   if (opts.role) args.push('--role', opts.role);
   if (opts.keepDataplane) args.push('--keep-dataplane');
   if (opts.token) args.push('--token', opts.token);
-  const cmd = opts.netns ? 'ip' : AGENT;
-  const argv = opts.netns ? ['netns', 'exec', opts.netns, AGENT, ...args] : args;
+  // nsenter switches only the network namespace (ip netns exec would also give the agent a
+  // private mount namespace, hiding the namespaces it creates from everyone else)
+  const cmd = opts.netns ? 'nsenter' : AGENT;
+  const argv = opts.netns ? [`--net=/run/netns/${opts.netns}`, AGENT, ...args] : args;
   const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
@@ -208,3 +210,63 @@ module.exports = {
   ...api, AGENT, REGION, canRun, startAgent, cleanupAll, rpc, rest, probe, sh, addHostNamespace,
   namespacesWithPrefix, assert, charonPids, alive,
 };
+
+/**
+ * Builds the seed topology through the API: a VPC with two vSwitches in two zones, a
+ * dual-tunnel VPN gateway, two customer gateways, a dual-tunnel connection (master on the
+ * first, slave on the second) with a health check, a branch site with both devices, a host
+ * in vSwitch A and one in the site.  Waits until both tunnels are ipsec_sa_established.
+ * opts: { lan (default 192.168.10.0/24), cgw: [ip, ip], interval, retry }.
+ */
+async function seedTopology(srv, opts = {}) {
+  const call = rpc(srv);
+  const lan = opts.lan || '192.168.10.0/24';
+  const base = lan.split('.').slice(0, 3).join('.');
+  const cgwIps = opts.cgw || ['203.0.113.11', '203.0.113.12'];
+  const s = { call };
+  s.vpc = (await call('CreateVpc', { CidrBlock: '10.0.0.0/16' })).VpcId;
+  const zones = (await call('DescribeZones')).Zones.Zone.map((z) => z.ZoneId);
+  s.vsw = [];
+  for (const [i, ZoneId] of zones.slice(0, 2).entries()) {
+    s.vsw.push((await call('CreateVSwitch', { VpcId: s.vpc, ZoneId, CidrBlock: `10.0.${i + 1}.0/24` })).VSwitchId);
+  }
+  s.gw = (await call('CreateVpnGateway', {
+    VpcId: s.vpc, VSwitchId: s.vsw[0], DisasterRecoveryVSwitchId: s.vsw[1], Bandwidth: 100, EnableIpsec: true,
+  })).VpnGatewayId;
+  await api.waitFor('gateway active', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
+  s.cgw = [];
+  for (const ip of cgwIps) s.cgw.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);
+  const t = (n, f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [`TunnelOptionsSpecification.${n}.${k}`, v]));
+  s.vco = (await call('CreateVpnConnection', {
+    VpnGatewayId: s.gw, LocalSubnet: '10.0.0.0/16', RemoteSubnet: lan, EffectImmediately: true,
+    HealthCheckConfig: JSON.stringify({ enable: true, sip: '10.0.1.250', dip: `${base}.1`,
+      interval: opts.interval || 1, retry: opts.retry || 3 }),
+    ...t(1, { CustomerGatewayId: s.cgw[0], Role: 'master', 'TunnelIkeConfig.Psk': 'master-psk-1', 'TunnelIkeConfig.IkeVersion': 'ikev2' }),
+    ...t(2, { CustomerGatewayId: s.cgw[1], Role: 'slave', 'TunnelIkeConfig.Psk': 'slave-psk-2', 'TunnelIkeConfig.IkeVersion': 'ikev2' }),
+  })).VpnConnectionId;
+  s.site = (await rest(srv, 'POST', '/v1/lab/sites', { CustomerGatewayIds: s.cgw, LanCidr: lan })).SiteId;
+  const vh = await rest(srv, 'POST', '/v1/lab/hosts', { VSwitchId: s.vsw[0] });
+  const sh2 = await rest(srv, 'POST', '/v1/lab/hosts', { SiteId: s.site });
+  Object.assign(s, { vpcHost: vh.HostId, vpcHostIp: vh.IpAddress, siteHost: sh2.HostId, siteHostIp: sh2.IpAddress });
+  const t0 = Date.now();
+  await api.waitFor('both tunnels ipsec_sa_established', async () => {
+    const v = await call('DescribeVpnConnection', { VpnConnectionId: s.vco });
+    return v.Status === 'ipsec_sa_established' &&
+      v.TunnelOptionsSpecification.TunnelOptions.every((x) => x.Status === 'ipsec_sa_established');
+  }, 45000, 200);
+  s.establishMs = Date.now() - t0;
+  s.tunnels = (await call('DescribeVpnConnection', { VpnConnectionId: s.vco })).TunnelOptionsSpecification.TunnelOptions;
+  return s;
+}
+
+/** A probe straight through an agent's own API (works while the server is down). */
+async function agentProbe(agent, HostId, Target, Count, IntervalMs) {
+  const res = await fetch(`${agent.url}/v1/probes`, {
+    method: 'POST', body: JSON.stringify({ HostId, Target, Count, IntervalMs }),
+    signal: AbortSignal.timeout(Count * IntervalMs + 30000),
+  });
+  return res.json();
+}
+
+module.exports.seedTopology = seedTopology;
+module.exports.agentProbe = agentProbe;

@@ -1,0 +1,73 @@
+'use strict';
+// Two "machines": the cloud agent and the site agent each run inside their own host namespace,
+// joined by a bridge as separate machines on a LAN would be; the server runs beside them.
+// The underlay between the two agents' data planes crosses that LAN (VXLAN).
+//
+//   root ns: vpnlabd on 10.251.N.254 ─┐
+//   host C: cloud agent, 10.251.N.1 ──┼── bridge (namespace …-lan)
+//   host S: site agent,  10.251.N.2 ──┘
+
+const { test, describe, before, after } = require('node:test');
+const lab = require('./lab-harness');
+
+const { assert } = lab;
+const skip = lab.canRun();
+const TAG = `vlmh${process.pid % 100000}`;
+const NET = `10.251.${process.pid % 250}`;
+
+function buildHosts() {
+  const lanNs = `${TAG}-lan`;
+  lab.addHostNamespace(lanNs);
+  lab.sh('ip', ['-n', lanNs, 'link', 'add', 'br0', 'type', 'bridge']);
+  lab.sh('ip', ['-n', lanNs, 'link', 'set', 'br0', 'up']);
+  const plug = (ns, dev, port, addr) => {
+    lab.sh('ip', ['link', 'add', dev, ...(ns ? ['netns', ns] : []), 'type', 'veth', 'peer', 'name', port, 'netns', lanNs]);
+    lab.sh('ip', ['-n', lanNs, 'link', 'set', port, 'master', 'br0', 'up']);
+    lab.sh('ip', [...(ns ? ['-n', ns] : []), 'addr', 'add', addr, 'dev', dev]);
+    lab.sh('ip', [...(ns ? ['-n', ns] : []), 'link', 'set', dev, 'up']);
+  };
+  lab.addHostNamespace(`${TAG}-c`);
+  lab.addHostNamespace(`${TAG}-s`);
+  plug(`${TAG}-c`, 'eth0', 'pc', `${NET}.1/24`);
+  plug(`${TAG}-s`, 'eth0', 'ps', `${NET}.2/24`);
+  // the server's side: a veth in the root namespace (removed with the lan namespace's peer)
+  plug(null, `${TAG}r`, 'pr', `${NET}.254/24`);
+}
+
+describe('multi-host: cloud and site agents on two machines', { skip: skip || false }, () => {
+  let srv, cloud, site, s;
+
+  before(async () => {
+    buildHosts();
+    srv = await lab.startServer({ delayMs: 50, listenHost: `${NET}.254` });
+    cloud = await lab.startAgent({ server: srv.url, netns: `${TAG}-c`, listenIp: `${NET}.1`, role: 'cloud' });
+    site = await lab.startAgent({ server: srv.url, netns: `${TAG}-s`, listenIp: `${NET}.2`, role: 'site' });
+  });
+
+  after(async () => {
+    const leftovers = await lab.cleanupAll();
+    if (srv) await srv.stop();
+    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
+  });
+
+  test('the seed topology splits across the two agents and its tunnels cross the LAN', async () => {
+    s = await lab.seedTopology(srv, { lan: '192.168.50.0/24', cgw: ['203.0.113.51', '203.0.113.52'] });
+    const c = await cloud.state();
+    const st = await site.state();
+    assert.ok(c.Tunnels.length > 0 && c.Tunnels.every((t) => t.Side === 'gateway'), 'the gateway ends on the cloud agent');
+    assert.ok(st.Tunnels.length > 0 && st.Tunnels.every((t) => t.Side === 'site_device'), 'the branch ends on the site agent');
+    const r = await lab.probe(srv, s.vpcHost, s.siteHostIp, 5, 100);
+    assert.equal(r.Received, 5, JSON.stringify(r));
+  });
+
+  test('a master cut fails over across machines', async () => {
+    await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: s.tunnels[0].TunnelId, Action: 'cut' });
+    await lab.waitFor('slave active on the cloud agent', async () => (await cloud.state()).Tunnels
+      .some((t) => t.Active && t.TunnelId === s.tunnels[1].TunnelId), 20000, 200);
+    const r = await lab.waitFor('traffic through the slave', async () => {
+      const got = await lab.probe(srv, s.vpcHost, s.siteHostIp, 5, 100);
+      return got.Received === 5 && got;
+    }, 20000, 500);
+    assert.equal(r.Received, 5);
+  });
+});
