@@ -7,15 +7,17 @@
 #   make docs       regenerate api-docs/actions.md from the action table
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libcrypto
+PKGS := libmicrohttpd jansson sqlite3 libcrypto libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+AGENT_PKGS := libmicrohttpd jansson libcurl libmnl libnftables
+AGENT_LIBS := $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null) -lpthread -lm
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
 	-Wno-missing-field-initializers # table rows leave trailing optional fields out
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE -Imodel -Iserver $(PKG_CFLAGS)
+CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE -Imodel -Iserver -Idataplane-agent $(PKG_CFLAGS)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 ifeq ($(DEBUG),1)
@@ -37,10 +39,15 @@ SERVER_LIB_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 SCHEMA_SQL := $(sort $(wildcard schema/[0-9]*.sql))
 GEN_SCHEMA := $(BUILD)/gen/schema_migrations.c
-LIB_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o) $(SERVER_LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_migrations.o
+# the desired-state document parser is shared: the server checks what it pushes with it
+SHARED_SRC := dataplane-agent/doc.c
+LIB_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o) $(SERVER_LIB_SRC:%.c=$(BUILD)/%.o) $(SHARED_SRC:%.c=$(BUILD)/%.o) \
+	$(BUILD)/gen/schema_migrations.o
+AGENT_LIB_SRC := $(filter-out dataplane-agent/main.c,$(wildcard dataplane-agent/*.c))
+AGENT_UNIT_SRC := $(wildcard tests/agent/*.c)
 
-.PHONY: all run test unit fuzz bench docs clean deps-build deps-test lint
-all: $(BIN)/vpnlabd
+.PHONY: all run test unit fuzz bench docs clean deps-build deps-test lint lab
+all: $(BIN)/vpnlabd $(BIN)/vpnlab-agent
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -61,6 +68,18 @@ $(BIN)/vpnlabd: $(BUILD)/server/main.o $(BUILD)/libvpnlab.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libagent.a: $(AGENT_LIB_SRC:%.c=$(BUILD)/%.o)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN)/vpnlab-agent: $(BUILD)/dataplane-agent/main.o $(BUILD)/libagent.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LIBS)
+
+$(BIN)/agent_tests: $(AGENT_UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libagent.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LIBS) $(CHECK_LIBS)
 
 $(BIN)/unit_tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libvpnlab.a
 	@mkdir -p $(dir $@)
@@ -91,9 +110,12 @@ test: deps-test
 
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -Imodel -Iserver $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined
-build-fuzz/%: tests/fuzz/%.c $(MODEL_SRC) $(SERVER_LIB_SRC) build-fuzz/gen/schema_migrations.c
-	clang $(FUZZ_CFLAGS) -o $@ $< $(MODEL_SRC) $(SERVER_LIB_SRC) build-fuzz/gen/schema_migrations.c $(LDLIBS)
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -Imodel -Iserver -Idataplane-agent $(PKG_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
+# the agent's parsers that take bytes from outside: documents (shared) and charon's VICI messages
+FUZZ_SRC := $(MODEL_SRC) $(SERVER_LIB_SRC) $(SHARED_SRC) dataplane-agent/vici.c
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) build-fuzz/gen/schema_migrations.c
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) build-fuzz/gen/schema_migrations.c $(LDLIBS)
 build-fuzz/gen/schema_migrations.c: $(SCHEMA_SQL) scripts/embed_schema.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed_schema.sh $@ $(SCHEMA_SQL)

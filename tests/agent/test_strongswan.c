@@ -1,0 +1,769 @@
+/*
+ * The strongSwan backend (dataplane-agent/ipsec_strongswan.c) with real charons: two
+ * namespaces joined by a veth, each with a LAN address inside its traffic selector, one
+ * charon per namespace (kernel-libipsec), PSK IKEv2 between them.
+ *
+ *   ns A: lan0 10.1.0.1/24   va 192.0.2.1/24 ===veth=== vb 192.0.2.2/24   ns B: lan0 10.2.0.1/24
+ *
+ * Needs root; skips (with a message) otherwise.  Namespace names and directories carry our
+ * pid; teardown stops the instances and kills any charon this test started, by pid.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipsec.h"
+#include "vici.h"
+
+Suite *strongswan_suite(void);
+
+#define PSK "vlt-test-secret-0123456789"
+
+struct lab {
+	char ns_a[32], ns_b[32];
+	char dir_a[64], dir_b[64];
+	struct ipsec_instance *a, *b;
+	const struct ipsec_backend_ops *ops;
+	pid_t pids[16];
+	int npids;
+	bool up;
+};
+
+static struct lab L;
+
+static bool can_run(void)
+{
+	if (geteuid() != 0) {
+		printf("strongswan: skipped (needs root for namespaces and charon)\n");
+		return false;
+	}
+	if (access("/usr/lib/ipsec/charon", X_OK) != 0 || access("/usr/sbin/swanctl", X_OK) != 0) {
+		printf("strongswan: skipped (charon or swanctl not installed)\n");
+		return false;
+	}
+	return true;
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void note_pid(pid_t pid)
+{
+	for (int i = 0; i < L.npids; i++)
+		if (L.pids[i] == pid)
+			return;
+	if (pid > 0 && L.npids < (int)(sizeof(L.pids) / sizeof(L.pids[0])))
+		L.pids[L.npids++] = pid;
+}
+
+static void lab_down(void);
+
+/*
+ * Builds the two namespaces.  A failed checked setup gets no teardown from libcheck, so
+ * this cleans up after itself before failing.
+ */
+static void lab_up(void)
+{
+	int p = (int)getpid(), rc;
+
+	memset(&L, 0, sizeof(L));
+	if (!can_run())
+		return;
+	L.ops = &ipsec_backend_libipsec;
+	snprintf(L.ns_a, sizeof(L.ns_a), "vlt%da", p);
+	snprintf(L.ns_b, sizeof(L.ns_b), "vlt%db", p);
+	snprintf(L.dir_a, sizeof(L.dir_a), "/tmp/vlt%d-ipsec-a", p);
+	snprintf(L.dir_b, sizeof(L.dir_b), "/tmp/vlt%d-ipsec-b", p);
+	L.up = true;
+	/* each LAN is a veth pair inside its namespace (no dummy module on every kernel) */
+	rc = sh("ip netns add %s && ip netns add %s && "
+		"ip -n %s link set lo up && ip -n %s link set lo up && "
+		"ip -n %s link add va type veth peer name vb netns %s && "
+		"ip -n %s addr add 192.0.2.1/24 dev va && ip -n %s link set va up && "
+		"ip -n %s addr add 192.0.2.2/24 dev vb && ip -n %s link set vb up && "
+		"ip -n %s link add lan0 type veth peer name lan0p && ip -n %s addr add 10.1.0.1/24 dev lan0 && "
+		"ip -n %s link set lan0 up && ip -n %s link set lan0p up && "
+		"ip -n %s link add lan0 type veth peer name lan0p && ip -n %s addr add 10.2.0.1/24 dev lan0 && "
+		"ip -n %s link set lan0 up && ip -n %s link set lan0p up",
+		L.ns_a, L.ns_b, L.ns_a, L.ns_b, L.ns_a, L.ns_b, L.ns_a, L.ns_a, L.ns_b, L.ns_b, L.ns_a, L.ns_a, L.ns_a,
+		L.ns_a, L.ns_b, L.ns_b, L.ns_b, L.ns_b);
+	if (rc != 0) {
+		lab_down();
+		ck_abort_msg("building the test namespaces failed (ip exit %d)", rc);
+	}
+}
+
+/* Kills pid only if it still is a charon (the pid could have been reused otherwise). */
+static void kill_if_charon(pid_t pid)
+{
+	char path[64], buf[256] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	if (strstr(buf, "charon")) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+static void lab_down(void)
+{
+	if (L.ops) {
+		L.ops->stop(L.a);
+		L.ops->stop(L.b);
+	}
+	L.a = L.b = NULL;
+	for (int i = 0; i < L.npids; i++)
+		kill_if_charon(L.pids[i]);
+	if (L.up)
+		sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", L.ns_a, L.ns_b);
+	if (L.dir_a[0])
+		sh("rm -rf %s %s", L.dir_a, L.dir_b);
+	L.up = false;
+}
+
+static struct ipsec_instance *start(const char *ns, const char *dir, const char *label)
+{
+	struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = label };
+	struct ipsec_instance *in = NULL;
+	char err[IPSEC_ERR_MAX] = "";
+
+	ck_assert_msg(L.ops->start(&cfg, &in, err) == 0, "start %s: %s", label, err);
+	note_pid(L.ops->pid(in));
+	return in;
+}
+
+/* How a test connection negotiates. */
+struct algo {
+	int version;	   /* 1 or 2 */
+	bool aggressive;   /* IKEv1 aggressive mode */
+	const char *ike;   /* proposals */
+	const char *esp;   /* esp_proposals */
+};
+
+static const struct algo algo_default = { 2, false, "aes128-sha256-modp2048", "aes128-sha256-modp2048" };
+
+/* swanctl text for one PSK connection named name (its child has the same name). */
+static void conf_conn_algo(char *buf, size_t size, const char *name, const char *local, const char *remote,
+			   const char *lts, const char *rts, const char *psk, const char *start_action,
+			   const struct algo *a)
+{
+	snprintf(buf, size,
+		 "connections {\n"
+		 "  %s {\n"
+		 "    version = %d\n"
+		 "    aggressive = %s\n"
+		 "    local_addrs = %s\n"
+		 "    remote_addrs = %s\n"
+		 "    proposals = %s\n"
+		 "    local {\n      auth = psk\n      id = %s\n    }\n"
+		 "    remote {\n      auth = psk\n      id = %s\n    }\n"
+		 "    children {\n"
+		 "      %s {\n"
+		 "        local_ts = %s\n"
+		 "        remote_ts = %s\n"
+		 "        esp_proposals = %s\n"
+		 "        start_action = %s\n"
+		 "      }\n"
+		 "    }\n"
+		 "  }\n"
+		 "}\n"
+		 "secrets {\n"
+		 "  ike-%s {\n    id-1 = %s\n    id-2 = %s\n    secret = \"%s\"\n  }\n"
+		 "}\n",
+		 name, a->version, a->aggressive ? "yes" : "no", local, remote, a->ike, local, remote, name, lts, rts,
+		 a->esp, start_action, name, local, remote, psk);
+}
+
+static void conf_conn(char *buf, size_t size, const char *name, const char *local, const char *remote,
+		      const char *lts, const char *rts, const char *psk, const char *start_action)
+{
+	conf_conn_algo(buf, size, name, local, remote, lts, rts, psk, start_action, &algo_default);
+}
+
+static void load(struct ipsec_instance *in, const char *text)
+{
+	char err[IPSEC_ERR_MAX] = "";
+
+	ck_assert_msg(L.ops->load(in, text, err) == 0, "load: %s", err);
+}
+
+/* The SA of conn in in, copied into *out; false if there is none. */
+static bool find_sa(struct ipsec_instance *in, const char *conn, struct ipsec_sa_state *out)
+{
+	struct ipsec_sa_state *sas = NULL;
+	char err[IPSEC_ERR_MAX] = "";
+	int n = 0;
+	bool found = false;
+
+	ck_assert_msg(L.ops->list_sas(in, &sas, &n, err) == 0, "list_sas: %s", err);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(sas[i].conn_name, conn) == 0) {
+			if (out)
+				*out = sas[i];
+			found = true;
+			break;
+		}
+	}
+	free(sas);
+	return found;
+}
+
+/* CHILD_SAs of conn's IKE_SAs on in, counted over VICI. */
+static int child_count(struct ipsec_instance *in, const char *conn)
+{
+	char path[128], err[VICI_ERR_MAX];
+	struct vici_conn *vc;
+	json_t *events, *ev, *sa, *args = json_pack("{s:s}", "ike", conn);
+	const char *name;
+	size_t i;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/vici", in == L.a ? L.dir_a : L.dir_b);
+	ck_assert_int_eq(vici_connect(path, 2000, &vc, err), 0);
+	ck_assert_msg(vici_request_stream(vc, "list-sas", "list-sa", args, &events, NULL, err) == 0, "%s", err);
+	json_array_foreach(events, i, ev)
+		json_object_foreach(ev, name, sa)
+			n += (int)json_object_size(json_object_get(sa, "child-sas"));
+	json_decref(events);
+	json_decref(args);
+	vici_close(vc);
+	return n;
+}
+
+static bool installed(struct ipsec_instance *in, const char *conn, struct ipsec_sa_state *st)
+{
+	struct ipsec_sa_state tmp;
+
+	if (!find_sa(in, conn, &tmp) || strcmp(tmp.ike_state, "ESTABLISHED") != 0 ||
+	    strcmp(tmp.child_state, "INSTALLED") != 0)
+		return false;
+	if (st)
+		*st = tmp;
+	return true;
+}
+
+/* Waits ≤ms until conn is installed on both instances; returns the time it took or -1. */
+static int64_t wait_installed(const char *conn, int ms, struct ipsec_sa_state *sa_a, struct ipsec_sa_state *sa_b)
+{
+	int64_t t0 = now_ms();
+
+	while (now_ms() - t0 < ms) {
+		if (installed(L.a, conn, sa_a) && installed(L.b, conn, sa_b))
+			return now_ms() - t0;
+		usleep(50000);
+	}
+	return -1;
+}
+
+struct logs {
+	int total, named, prefixed;
+	char conn[IPSEC_NAME_MAX];
+	bool established_line, auth_failed_line;
+	int64_t first_ms, last_ms;
+};
+
+static void log_cb(void *arg, const struct ipsec_log_line *line)
+{
+	struct logs *l = arg;
+
+	l->total++;
+	if (!l->first_ms)
+		l->first_ms = line->time_ms;
+	l->last_ms = line->time_ms;
+	/* charon's "TIME TT[GRP] <name|N> " prefix must be gone from the text */
+	if (strstr(line->text, "[IKE]") || strstr(line->text, "[CFG]") || line->text[0] == '<')
+		l->prefixed++;
+	if (strcmp(line->conn_name, l->conn) == 0) {
+		l->named++;
+		if (strstr(line->text, "CHILD_SA") && strstr(line->text, "established"))
+			l->established_line = true;
+	}
+	if (strstr(line->text, "AUTHENTICATION_FAILED") || strstr(line->text, "MAC mismatched"))
+		l->auth_failed_line = true;
+}
+
+static long rss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static bool pid_gone(pid_t pid)
+{
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+/* ---- LAN-to-LAN traffic: a UDP echo between two namespaces (no ping binary needed) ---- */
+
+static void enter_ns(const char *ns)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+		_exit(90);
+	close(fd);
+}
+
+static int udp_socket(const char *ip, int port, int timeout_ms)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	inet_pton(AF_INET, ip, &sa.sin_addr);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		_exit(91);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/*
+ * From src in ns_src, sends datagrams to dst:7777 in ns_dst, where a forked echo server
+ * answers; returns how many of `want` echoes came back (at most want + 2 sends, 1 s each).
+ */
+static int udp_echo(const char *ns_src, const char *src, const char *ns_dst, const char *dst, int want)
+{
+	int ready[2], st, got = 0;
+	pid_t srv, cli;
+	char c;
+
+	ck_assert_int_eq(pipe(ready), 0);
+	srv = fork();
+	if (srv == 0) {
+		struct sockaddr_in from;
+		socklen_t fl;
+		char buf[64];
+		ssize_t n;
+		int fd;
+
+		enter_ns(ns_dst);
+		fd = udp_socket(dst, 7777, 5000);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(92);
+		for (;;) {
+			fl = sizeof(from);
+			n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+			if (n <= 0)
+				_exit(0);
+			sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+		}
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1) {
+		close(ready[0]);
+		waitpid(srv, NULL, 0);
+		return -1;
+	}
+	close(ready[0]);
+	cli = fork();
+	if (cli == 0) {
+		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(7777) };
+		char buf[64];
+		int fd, echoes = 0;
+
+		enter_ns(ns_src);
+		fd = udp_socket(src, 0, 1000);
+		inet_pton(AF_INET, dst, &to.sin_addr);
+		for (int i = 0; i < want + 2 && echoes < want; i++) {
+			if (sendto(fd, "vpnlab", 6, 0, (struct sockaddr *)&to, sizeof(to)) == 6 &&
+			    recv(fd, buf, sizeof(buf), 0) == 6)
+				echoes++;
+		}
+		_exit(echoes);
+	}
+	waitpid(cli, &st, 0);
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+	if (WIFEXITED(st) && WEXITSTATUS(st) <= want)
+		got = WEXITSTATUS(st);
+	return got;
+}
+
+/*
+ * A's configuration: an idle connection and the tunnel, as two concatenated
+ * connections{} / secrets{} texts.  The tunnel comes second, so its coming up proves the
+ * second blocks were loaded too.
+ */
+static void conf_a(char *buf, size_t size, const char *conn, const char *psk)
+{
+	char one[2048], two[2048];
+
+	conf_conn(one, sizeof(one), "idle", "192.0.2.1", "192.0.2.99", "10.1.0.0/24", "10.9.0.0/24", PSK, "none");
+	conf_conn(two, sizeof(two), conn, "192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", psk, "start");
+	snprintf(buf, size, "%s%s", one, two);
+}
+
+START_TEST(test_tunnel_lifecycle)
+{
+	char text_a[4096], text_b[2048], only_idle[2048], err[IPSEC_ERR_MAX] = "", path[128];
+	struct ipsec_sa_state sa_a, sa_b, again;
+	struct logs lg = { .conn = "t1" };
+	struct vici_conn *vc;
+	json_t *conns;
+	struct stat st1, st2;
+	int64_t t0, took;
+	pid_t pid_a, pid_b;
+
+	if (!L.up)
+		return;
+	t0 = now_ms();
+	L.a = start(L.ns_a, L.dir_a, "A");
+	L.b = start(L.ns_b, L.dir_b, "B");
+	printf("strongswan: two charons started in %lld ms; RSS A %ld kB, B %ld kB\n", (long long)(now_ms() - t0),
+	       rss_kb(L.ops->pid(L.a)), rss_kb(L.ops->pid(L.b)));
+	pid_a = L.ops->pid(L.a);
+	pid_b = L.ops->pid(L.b);
+	ck_assert_int_gt(pid_a, 0);
+	ck_assert_int_ne(pid_a, pid_b);
+	ck_assert_int_eq(getsid(pid_a), pid_a); /* its own session: the agent's signals stay away */
+
+	conf_conn(text_b, sizeof(text_b), "t1", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK, "none");
+	conf_a(text_a, sizeof(text_a), "t1", PSK);
+	load(L.b, text_b);
+	t0 = now_ms();
+	load(L.a, text_a);
+	took = wait_installed("t1", 10000, &sa_a, &sa_b);
+	ck_assert_msg(took >= 0, "tunnel not installed on both sides within 10 s");
+	printf("strongswan: tunnel installed %lld ms after load (load itself %lld ms before polling)\n",
+	       (long long)(now_ms() - t0), (long long)(now_ms() - t0 - took));
+	ck_assert_str_eq(sa_a.child_name, "t1");
+	ck_assert_uint_ne(sa_a.child_spi_in, 0);
+	ck_assert_uint_ne(sa_a.ike_spi_i, 0);
+	ck_assert_uint_eq(sa_a.ike_spi_i, sa_b.ike_spi_i); /* the same IKE_SA seen from both ends */
+	ck_assert_int_ge(sa_a.established_s, 0);
+
+	/* both concatenated connections{} / secrets{} blocks were loaded */
+	snprintf(path, sizeof(path), "%s/vici", L.dir_a);
+	ck_assert_int_eq(vici_connect(path, 2000, &vc, err), 0);
+	ck_assert_msg(vici_request(vc, "get-conns", NULL, &conns, err) == 0, "%s", err);
+	ck_assert_uint_eq(json_array_size(json_object_get(conns, "conns")), 2);
+	json_decref(conns);
+	vici_close(vc);
+
+	/* LAN to LAN through the tunnel (the underlay has no route to the LANs: only the tunnel does) */
+	ck_assert_int_eq(udp_echo(L.ns_a, "10.1.0.1", L.ns_b, "10.2.0.1", 3), 3);
+	ck_assert(installed(L.a, "t1", &again));
+	ck_assert_uint_ge(again.packets_out, 3);
+	ck_assert_uint_ge(again.packets_in, 3);
+	ck_assert_uint_gt(again.bytes_out, 0);
+	printf("strongswan: after the UDP echo, A child counters in %llu pkts / %llu B, out %llu pkts / %llu B; "
+	       "RSS A %ld kB\n", (unsigned long long)again.packets_in, (unsigned long long)again.bytes_in,
+	       (unsigned long long)again.packets_out, (unsigned long long)again.bytes_out, rss_kb(pid_a));
+
+	/* logs: attributed to the connection, with charon's own timestamps */
+	ck_assert_msg(L.ops->drain_logs(L.a, log_cb, &lg, err) == 0, "%s", err);
+	ck_assert_int_gt(lg.total, 5);
+	ck_assert_int_gt(lg.named, 0);
+	ck_assert_int_eq(lg.prefixed, 0);
+	ck_assert(lg.established_line);
+	ck_assert_int_le(lg.first_ms, lg.last_ms);
+	ck_assert_int_gt(lg.first_ms, (int64_t)(time(NULL) - 120) * 1000);
+	memset(&lg, 0, sizeof(lg));
+	strcpy(lg.conn, "t1");
+	ck_assert_int_eq(L.ops->drain_logs(L.a, log_cb, &lg, err), 0);
+	ck_assert_int_lt(lg.total, 5); /* drained: only what was logged since */
+
+	/* the same text again: nothing is run (swanctl.conf untouched) */
+	snprintf(path, sizeof(path), "%s/swanctl.conf", L.dir_a);
+	ck_assert_int_eq(stat(path, &st1), 0);
+	usleep(20000);
+	load(L.a, text_a);
+	ck_assert_int_eq(stat(path, &st2), 0);
+	ck_assert(st1.st_mtim.tv_sec == st2.st_mtim.tv_sec && st1.st_mtim.tv_nsec == st2.st_mtim.tv_nsec);
+
+	/* detach and start again: adopted, same charon, same SA, no old log lines */
+	L.ops->detach(L.a);
+	L.a = start(L.ns_a, L.dir_a, "A");
+	ck_assert_int_eq(L.ops->pid(L.a), pid_a);
+	ck_assert(installed(L.a, "t1", &again));
+	ck_assert_uint_eq(again.child_spi_in, sa_a.child_spi_in);
+	memset(&lg, 0, sizeof(lg));
+	strcpy(lg.conn, "t1");
+	ck_assert_int_eq(L.ops->drain_logs(L.a, log_cb, &lg, err), 0);
+	ck_assert_int_lt(lg.total, 5);
+
+	/* the adopted instance has no memory of the last load: swanctl really reloads the same
+	 * text, and an unchanged connection keeps its SAs */
+	load(L.a, text_a);
+	usleep(500000);
+	ck_assert(installed(L.a, "t1", &again));
+	ck_assert_uint_eq(again.child_spi_in, sa_a.child_spi_in);
+	ck_assert_uint_eq(again.ike_spi_i, sa_a.ike_spi_i);
+	ck_assert(installed(L.b, "t1", &again));
+	ck_assert_uint_eq(again.child_spi_in, sa_b.child_spi_in);
+
+	/* terminate / initiate */
+	ck_assert_msg(L.ops->terminate(L.a, "t1", err) == 0, "%s", err);
+	t0 = now_ms();
+	while (find_sa(L.a, "t1", NULL) && now_ms() - t0 < 3000)
+		usleep(50000);
+	ck_assert_msg(!find_sa(L.a, "t1", NULL), "terminate left the SA");
+	ck_assert_int_eq(L.ops->terminate(L.a, "t1", err), 0); /* nothing left: still fine */
+	ck_assert_msg(L.ops->initiate(L.a, "t1", err) == 0, "%s", err);
+	ck_assert_msg(wait_installed("t1", 10000, &again, NULL) >= 0, "initiate did not re-establish");
+	ck_assert_uint_ne(again.child_spi_in, sa_a.child_spi_in);
+	/* initiating what is up changes nothing: no second CHILD_SA, same SPI */
+	ck_assert_msg(L.ops->initiate(L.a, "t1", err) == 0, "%s", err);
+	usleep(300000);
+	ck_assert_int_eq(child_count(L.a, "t1"), 1);
+	ck_assert(installed(L.a, "t1", &sa_b));
+	ck_assert_uint_eq(sa_b.child_spi_in, again.child_spi_in);
+	ck_assert_int_eq(L.ops->initiate(L.a, "nosuch", err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "nosuch"));
+
+	/* a connection removed from the text is unloaded and its SAs go with it */
+	conf_conn(only_idle, sizeof(only_idle), "idle", "192.0.2.1", "192.0.2.99", "10.1.0.0/24", "10.9.0.0/24",
+		  PSK, "none");
+	load(L.a, only_idle);
+	t0 = now_ms();
+	while ((find_sa(L.a, "t1", NULL) || find_sa(L.b, "t1", NULL)) && now_ms() - t0 < 5000)
+		usleep(50000);
+	ck_assert_msg(!find_sa(L.a, "t1", NULL), "removed connection kept its SA on A");
+	ck_assert_msg(!find_sa(L.b, "t1", NULL), "peer B still has the SA of the removed connection");
+	printf("strongswan: removed connection's SA gone on both sides after %lld ms\n", (long long)(now_ms() - t0));
+	ck_assert_int_eq(udp_echo(L.ns_a, "10.1.0.1", L.ns_b, "10.2.0.1", 1), 0);
+
+	/* unparsable texts are refused before swanctl (which would unload everything on a
+	 * syntax error): the loaded connection stays */
+	ck_assert_int_eq(L.ops->load(L.a, "connections { broken { version = 2 ", err), -1);
+	ck_assert_msg(strstr(err, "unclosed"), "%s", err);
+	ck_assert_int_eq(L.ops->load(L.a, "secrets { ike-x { secret = \"a\"b\" } }\n", err), -1);
+	ck_assert_msg(strstr(err, "unterminated"), "%s", err);
+	snprintf(path, sizeof(path), "%s/vici", L.dir_a);
+	ck_assert_int_eq(vici_connect(path, 2000, &vc, err), 0);
+	ck_assert_msg(vici_request(vc, "get-conns", NULL, &conns, err) == 0, "%s", err);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(conns, "conns"), 0)), "idle");
+	json_decref(conns);
+	vici_close(vc);
+	/* texts charon rejects fail with swanctl's complaint (the rest of the text still applies) */
+	ck_assert_int_eq(L.ops->load(L.a, "connections { x { proposals = bogus \n}\n}\n", err), -1);
+	ck_assert_msg(strstr(err, "swanctl") && strstr(err, "proposals"), "%s", err);
+	ck_assert_int_eq(L.ops->load(L.a, "connections {\n x {\n children {\n x {\n esp_proposals = bogus\n"
+					  "}\n}\n}\n}\n", err), -1);
+	ck_assert_msg(strstr(err, "esp_proposals"), "%s", err);
+
+	/* stop: charon gone, directory removed */
+	L.ops->stop(L.a);
+	L.a = NULL;
+	ck_assert(pid_gone(pid_a));
+	ck_assert_int_eq(access(L.dir_a, F_OK), -1);
+	L.ops->stop(L.b);
+	L.b = NULL;
+	ck_assert(pid_gone(pid_b));
+	ck_assert_int_eq(access(L.dir_b, F_OK), -1);
+}
+END_TEST
+
+START_TEST(test_wrong_psk)
+{
+	char text_a[4096], text_b[2048], err[IPSEC_ERR_MAX];
+	struct logs la = { .conn = "t2" }, lb = { .conn = "t2" };
+	struct ipsec_sa_state sa;
+	int64_t t0;
+
+	if (!L.up)
+		return;
+	L.a = start(L.ns_a, L.dir_a, "A");
+	L.b = start(L.ns_b, L.dir_b, "B");
+	conf_conn(text_b, sizeof(text_b), "t2", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK, "none");
+	conf_a(text_a, sizeof(text_a), "t2", "not-the-" PSK);
+	load(L.b, text_b);
+	load(L.a, text_a);
+	t0 = now_ms();
+	while (now_ms() - t0 < 4000 && !(la.auth_failed_line && lb.auth_failed_line)) {
+		ck_assert(!(find_sa(L.a, "t2", &sa) && strcmp(sa.ike_state, "ESTABLISHED") == 0));
+		ck_assert_int_eq(L.ops->drain_logs(L.a, log_cb, &la, err), 0);
+		ck_assert_int_eq(L.ops->drain_logs(L.b, log_cb, &lb, err), 0);
+		usleep(100000);
+	}
+	ck_assert_msg(la.auth_failed_line, "A logged no authentication failure");
+	ck_assert_msg(lb.auth_failed_line, "B logged no authentication failure");
+	ck_assert(!installed(L.a, "t2", NULL));
+	ck_assert(!installed(L.b, "t2", NULL));
+}
+END_TEST
+
+/* Proposal sets the emulated gateways offer (IKEv1 main/aggressive, legacy groups too). */
+static const struct algo algos[] = {
+	{ 1, false, "aes128-sha1-modp1024", "aes128-sha1-modp1024" },
+	{ 1, true, "3des-md5-modp1024", "3des-md5" },
+	{ 1, false, "aes256-sha256-modp1536", "aes256-sha256-modp1536" },
+	{ 2, false, "aes192-sha384-modp2048", "aes192-sha512" },
+	{ 2, false, "des-md5-modp768", "des-md5-modp768" },
+	{ 2, false, "aes256-sha512-modp2048", "aes128gcm16-modp2048" },
+};
+
+START_TEST(test_algorithms)
+{
+	const struct algo *a = &algos[_i];
+	char text_a[2048], text_b[2048];
+	int64_t took;
+
+	if (!L.up)
+		return;
+	L.a = start(L.ns_a, L.dir_a, "A");
+	L.b = start(L.ns_b, L.dir_b, "B");
+	conf_conn_algo(text_b, sizeof(text_b), "t3", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK,
+		       "none", a);
+	conf_conn_algo(text_a, sizeof(text_a), "t3", "192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", PSK,
+		       "start", a);
+	load(L.b, text_b);
+	load(L.a, text_a);
+	took = wait_installed("t3", 10000, NULL, NULL);
+	ck_assert_msg(took >= 0, "IKEv%d%s %s / ESP %s: not installed within 10 s", a->version,
+		      a->aggressive ? " aggressive" : "", a->ike, a->esp);
+	ck_assert_int_eq(udp_echo(L.ns_a, "10.1.0.1", L.ns_b, "10.2.0.1", 1), 1);
+}
+END_TEST
+
+START_TEST(test_start_errors)
+{
+	struct ipsec_instance_cfg cfg = { .ns = "vlt-no-such-ns", .label = "X" };
+	struct ipsec_instance *in = (struct ipsec_instance *)&cfg;
+	char dir[64], err[IPSEC_ERR_MAX] = "";
+	int rc;
+
+	if (!L.up)
+		return;
+	snprintf(dir, sizeof(dir), "/tmp/vlt%d-ipsec-x", (int)getpid());
+	cfg.dir = dir;
+	ck_assert_int_eq(L.ops->start(&cfg, &in, err), -1);
+	ck_assert_ptr_null(in);
+	ck_assert_msg(strstr(err, "vlt-no-such-ns"), "%s", err);
+	ck_assert_int_eq(access(dir, F_OK), -1); /* refused before anything was created */
+	sh("rm -rf %s", dir);
+	cfg.ns = L.ns_a;
+	cfg.dir = "/tmp/vlt-a-directory-name-long-enough-that-its-vici-socket-path-does-not-fit-"
+		  "in-the-108-bytes-of-sun-path-anymore-not-at-all";
+	rc = L.ops->start(&cfg, &in, err);
+	if (rc == 0) {
+		note_pid(L.ops->pid(in));
+		L.ops->stop(in);
+	}
+	rmdir(cfg.dir);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strstr(err, "unix socket"), "%s", err);
+	L.ops->stop(NULL);
+	L.ops->detach(NULL);
+}
+END_TEST
+
+/*
+ * The kernel backend's charon starts and answers too (ESP itself needs a kernel with it).
+ * Its directory is under /run, which charon's private tmpfs /run would hide: the
+ * directory must be bound back into charon's mount namespace.
+ */
+START_TEST(test_kernel_backend_starts)
+{
+	char dir[64];
+	struct ipsec_instance_cfg cfg = { .ns = L.ns_a, .dir = dir, .label = "K" };
+	struct ipsec_instance *in = NULL;
+	struct ipsec_sa_state *sas = NULL;
+	char err[IPSEC_ERR_MAX] = "";
+	int n = -1;
+	pid_t pid;
+
+	if (!L.up)
+		return;
+	snprintf(dir, sizeof(dir), "/run/vlt%d-ipsec-k", (int)getpid());
+	ck_assert_msg(ipsec_backend_kernel.start(&cfg, &in, err) == 0, "%s", err);
+	pid = ipsec_backend_kernel.pid(in);
+	note_pid(pid);
+	ck_assert_int_eq(ipsec_backend_kernel.list_sas(in, &sas, &n, err), 0);
+	ck_assert_int_eq(n, 0);
+	free(sas);
+	ck_assert_int_eq(ipsec_backend_kernel.load(in, "connections {\n}\n", err), 0);
+	ipsec_backend_kernel.stop(in);
+	ck_assert(pid_gone(pid));
+	ck_assert_int_eq(access(dir, F_OK), -1);
+}
+END_TEST
+
+START_TEST(test_detect)
+{
+	char why[256] = "";
+	const struct ipsec_backend_ops *ops;
+	int esp;
+
+	if (!L.up)
+		return;
+	ops = ipsec_backend_detect(why, sizeof(why));
+	/* the same question asked through iproute2 in a throwaway namespace */
+	esp = sh("unshare -n ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 mode tunnel "
+		 "enc 'cbc(aes)' 0x00112233445566778899aabbccddeeff "
+		 "auth 'hmac(sha1)' 0x0011223344556677889900112233445566778899 2>/dev/null") == 0;
+	printf("strongswan: detect: %s (ip xfrm: ESP %s)\n", why, esp ? "works" : "refused");
+	ck_assert_ptr_eq(ops, esp ? &ipsec_backend_kernel : &ipsec_backend_libipsec);
+	ck_assert_ptr_nonnull(strstr(why, ops->name));
+}
+END_TEST
+
+Suite *strongswan_suite(void)
+{
+	Suite *s = suite_create("strongswan");
+	TCase *tc = tcase_create("namespaces");
+
+	tcase_add_checked_fixture(tc, lab_up, lab_down);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_detect);
+	tcase_add_test(tc, test_start_errors);
+	tcase_add_test(tc, test_kernel_backend_starts);
+	tcase_add_test(tc, test_tunnel_lifecycle);
+	tcase_add_test(tc, test_wrong_psk);
+	tcase_add_loop_test(tc, test_algorithms, 0, sizeof(algos) / sizeof(algos[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
