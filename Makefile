@@ -98,13 +98,17 @@ run: deps-build
 	$(MAKE) all
 	sh scripts/run.sh
 
-# The whole suite: unit tests and API tests against the ASan/UBSan build,
-# durability test against the optimised build.
+# The whole suite: unit tests (server and agent), API tests and end-to-end lab tests
+# (root: namespaces and charons) against the ASan/UBSan builds, durability test against
+# the optimised build.
 test: deps-test
 	$(MAKE) all
-	$(MAKE) DEBUG=1 build-asan/bin/vpnlabd build-asan/bin/unit_tests
+	$(MAKE) DEBUG=1 build-asan/bin/vpnlabd build-asan/bin/unit_tests build-asan/bin/vpnlab-agent \
+		build-asan/bin/agent_tests
 	build-asan/bin/unit_tests
+	build-asan/bin/agent_tests
 	sh tests/api/run.sh build-asan/bin/vpnlabd
+	sh tests/lab/run.sh build-asan/bin/vpnlabd build-asan/bin/vpnlab-agent
 	sh tests/durability.sh bin/vpnlabd
 	sh tests/docs_check.sh bin/vpnlabd
 
@@ -136,6 +140,7 @@ bench:
 	sh bench/api.sh
 	sh bench/vpn.sh
 	sh bench/cbn.sh
+	node bench/lab.js
 
 docs: all
 	$(BIN)/vpnlabd --dump-actions > api-docs/actions.md

@@ -1575,3 +1575,23 @@ int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id
 	stmt_bind_text(stmt, 2, tunnel_id);
 	return run_done(m, stmt, err);
 }
+
+int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connection_id, const char *status,
+				     struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct vpn_connection c;
+
+	if (status == NULL || (strcmp(status, "success") != 0 && strcmp(status, "failed") != 0))
+		return invalid(err, "Status");
+	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+		return -1;
+	/* a disabled health check shows no Status, whatever a lagging agent still reports */
+	if (!c.health_check.enable)
+		return 0;
+	if (store_prepare(m->store, "UPDATE vpn_connections SET hc_status=? WHERE vpn_connection_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, status);
+	stmt_bind_text(stmt, 2, c.vpn_connection_id);
+	return run_done(m, stmt, err);
+}

@@ -188,4 +188,11 @@ int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_conn
 int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id,
 			      const char *tunnel_id, const char *status, struct vl_err *err);
 
+/*
+ * For the data plane: the Status of the connection's health check (VcoHealthCheck.Status),
+ * success | failed.  Left "" while the health check is disabled.  0 or -1 with err set.
+ */
+int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connection_id, const char *status,
+				     struct vl_err *err);
+
 #endif

@@ -64,6 +64,7 @@ int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection
 
 		if (customer_gateway_get(m, c->customer_gateway_id, &cgw, err) < 0)
 			return -1;
+		copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
 		copy(t->local_addr, sizeof(t->local_addr), cgw.ip_address);
 		copy(t->remote_addr, sizeof(t->remote_addr), c->internet_ip);
 		peer_ike(&t->ike, &c->ike);
@@ -82,6 +83,8 @@ int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection
 		if (customer_gateway_get(m, src->customer_gateway_id, &cgw, err) < 0)
 			return -1;
 		copy(t->tunnel_id, sizeof(t->tunnel_id), src->tunnel_id);
+		copy(t->role, sizeof(t->role), src->role);
+		copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
 		copy(t->local_addr, sizeof(t->local_addr), cgw.ip_address);
 		copy(t->remote_addr, sizeof(t->remote_addr), src->internet_ip);
 		peer_ike(&t->ike, &src->ike);
@@ -90,6 +93,56 @@ int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection
 		t->enable_nat_traversal = src->enable_nat_traversal;
 		if (c->enable_tunnels_bgp)
 			peer_bgp(t, &src->bgp, &cgw);
+		out->tunnel_count++;
+	}
+	return 0;
+}
+
+/* ---- the gateway's view (vpnlab data plane) ---- */
+
+/* One gateway-side tunnel: the connection's own settings, local = the gateway's address. */
+static void gateway_tunnel(struct vpn_connection_config_tunnel *t, const char *gateway_addr,
+			   const struct customer_gateway *cgw, const struct ipsec_ike_config *ike,
+			   const struct ipsec_phase2_config *ipsec, bool dpd, bool nat_traversal)
+{
+	copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw->customer_gateway_id);
+	copy(t->local_addr, sizeof(t->local_addr), gateway_addr);
+	copy(t->remote_addr, sizeof(t->remote_addr), cgw->ip_address);
+	t->ike = *ike;
+	t->ipsec = *ipsec;
+	t->enable_dpd = dpd;
+	t->enable_nat_traversal = nat_traversal;
+}
+
+int vpn_connection_config_build_gateway_side(struct model_ctx *m, const struct vpn_connection *c,
+					     struct vpn_connection_config *out, struct vl_err *err)
+{
+	struct customer_gateway cgw;
+
+	memset(out, 0, sizeof(*out));
+	copy(out->vpn_connection_id, sizeof(out->vpn_connection_id), c->vpn_connection_id);
+	out->dual_tunnel = c->dual_tunnel;
+	out->gateway_side = true;
+	copy(out->local_subnet, sizeof(out->local_subnet), c->local_subnet);
+	copy(out->remote_subnet, sizeof(out->remote_subnet), c->remote_subnet);
+	if (!c->dual_tunnel) {
+		if (customer_gateway_get(m, c->customer_gateway_id, &cgw, err) < 0)
+			return -1;
+		gateway_tunnel(&out->tunnels[0], c->internet_ip, &cgw, &c->ike, &c->ipsec, c->enable_dpd,
+			       c->enable_nat_traversal);
+		out->tunnel_count = 1;
+		return 0;
+	}
+	for (int i = 0; i < c->tunnel_count && i < IPSEC_TUNNELS_MAX; i++) {
+		const struct vpn_tunnel *src = &c->tunnels[i];
+		struct vpn_connection_config_tunnel *t = &out->tunnels[i];
+
+		if (customer_gateway_get(m, src->customer_gateway_id, &cgw, err) < 0)
+			return -1;
+		copy(t->tunnel_id, sizeof(t->tunnel_id), src->tunnel_id);
+		copy(t->role, sizeof(t->role), src->role);
+		gateway_tunnel(t, src->internet_ip, &cgw, &src->ike, &src->ipsec, src->enable_dpd,
+			       src->enable_nat_traversal);
 		out->tunnel_count++;
 	}
 	return 0;
@@ -397,11 +450,13 @@ static int proposal(char *buf, size_t size, const char *enc_alg, const char *aut
 /*
  * Lifetimes: the cloud's lifetime is the hard limit; the customer device rekeys 10 % before
  * it (IKE: rekey_time + over_time = lifetime; CHILD_SA: rekey_time, life_time = lifetime),
- * so its SAs are renewed before the gateway's expire.  0 disables both, as strongSwan reads 0.
+ * so its SAs are renewed before the gateway's expire.  The data plane's gateway side rekeys
+ * only 5 % before the limit, so the branch normally renews first and the two ends do not
+ * both start a rekeying at once.  0 disables both, as strongSwan reads 0.
  */
-static int64_t rekey_of(int64_t lifetime)
+static int64_t rekey_of(const struct vpn_connection_config *cfg, int64_t lifetime)
 {
-	return lifetime - lifetime / 10;
+	return lifetime - lifetime / (cfg->gateway_side ? 20 : 10);
 }
 
 /* Splits a normalised CIDR list ("a/b,c/d") into its blocks; returns how many (at most max). */
@@ -426,19 +481,24 @@ static int split_subnets(const char *list, char out[][24], int max)
 
 #define SUBNETS_MAX 64
 
-static void child(struct sbuf *b, const char *name, const char *local_ts, const char *remote_ts,
-		  const char *esp, const struct vpn_connection_config_tunnel *t)
+/*
+ * One CHILD_SA.  The customer device starts it at once and restarts it when DPD declares
+ * the peer dead; the gateway side only answers (start_action none) and clears what DPD finds
+ * dead, so it never competes with the branch for the same SA.
+ */
+static void child(struct sbuf *b, const struct vpn_connection_config *cfg, const char *name, const char *local_ts,
+		  const char *remote_ts, const char *esp, const struct vpn_connection_config_tunnel *t)
 {
 	sb_indent(b, 3);
 	sb_printf(b, "%s {\n", name);
 	sb_kv(b, 4, "local_ts", local_ts);
 	sb_kv(b, 4, "remote_ts", remote_ts);
 	sb_kv(b, 4, "esp_proposals", esp);
-	sb_kv_seconds(b, 4, "rekey_time", rekey_of(t->ipsec.lifetime));
+	sb_kv_seconds(b, 4, "rekey_time", rekey_of(cfg, t->ipsec.lifetime));
 	sb_kv_seconds(b, 4, "life_time", t->ipsec.lifetime);
 	if (t->enable_dpd)
-		sb_kv(b, 4, "dpd_action", "restart");
-	sb_kv(b, 4, "start_action", "start");
+		sb_kv(b, 4, "dpd_action", cfg->gateway_side ? "clear" : "restart");
+	sb_kv(b, 4, "start_action", cfg->gateway_side ? "none" : "start");
 	sb_indent(b, 3);
 	sb_printf(b, "}\n");
 }
@@ -466,10 +526,10 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 	sb_kv(b, 2, "local_addrs", t->local_addr);
 	sb_kv(b, 2, "remote_addrs", t->remote_addr);
 	sb_kv(b, 2, "proposals", ike);
-	sb_kv_seconds(b, 2, "rekey_time", rekey_of(t->ike.ike_lifetime));
-	sb_kv_seconds(b, 2, "over_time", t->ike.ike_lifetime - rekey_of(t->ike.ike_lifetime));
-	/* a branch device keeps trying until the gateway answers */
-	sb_kv(b, 2, "keyingtries", "0");
+	sb_kv_seconds(b, 2, "rekey_time", rekey_of(cfg, t->ike.ike_lifetime));
+	sb_kv_seconds(b, 2, "over_time", t->ike.ike_lifetime - rekey_of(cfg, t->ike.ike_lifetime));
+	/* a branch device keeps trying until the gateway answers; the gateway only responds */
+	sb_kv(b, 2, "keyingtries", cfg->gateway_side ? "1" : "0");
 	if (t->enable_dpd) {
 		sb_indent(b, 2);
 		sb_printf(b, "dpd_delay = %ds\n", SWAN_DPD_DELAY_S);
@@ -494,9 +554,9 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 		return -1;
 	if (!v1) {
 		/* IKEv2 negotiates every selector of both lists in one CHILD_SA */
-		child(b, name, cfg->local_subnet, cfg->remote_subnet, esp, t);
+		child(b, cfg, name, cfg->local_subnet, cfg->remote_subnet, esp, t);
 	} else if (nl == 1 && nr == 1) {
-		child(b, name, local[0], remote[0], esp, t);
+		child(b, cfg, name, local[0], remote[0], esp, t);
 	} else {
 		/*
 		 * IKEv1 Quick Mode carries one pair of selectors ("only the first selector is
@@ -509,7 +569,7 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 				char child_name[96];
 
 				snprintf(child_name, sizeof(child_name), "%s-%d", name, ++n);
-				child(b, child_name, local[i], remote[j], esp, t);
+				child(b, cfg, child_name, local[i], remote[j], esp, t);
 			}
 	}
 	sb_indent(b, 2);
@@ -519,60 +579,131 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 	return 0;
 }
 
-int vpn_connection_config_swanctl(const struct vpn_connection_config *cfg, char **text, struct vl_err *err)
+const char *vpn_connection_config_tunnel_name(const struct vpn_connection_config *cfg, int index)
+{
+	return cfg->dual_tunnel ? cfg->tunnels[index].tunnel_id : cfg->vpn_connection_id;
+}
+
+/* The identities of every tunnel of one configuration, computed once for both sections. */
+struct rendered_ids {
+	char local[IPSEC_TUNNELS_MAX][IPSEC_ID_MAX * 4 + 8];
+	char remote[IPSEC_TUNNELS_MAX][IPSEC_ID_MAX * 4 + 8];
+};
+
+/*
+ * The comment lines on top: what the file is for, then per connection the dual-tunnel roles
+ * and the routing mode.  With one customer-side configuration the lines are the ones
+ * LabDownloadCustomerSwanctlConfig has always written.
+ */
+static void header(struct sbuf *b, const struct vpn_connection_config *const *cfgs, int count)
+{
+	if (cfgs[0]->gateway_side || count > 1) {
+		sb_printf(b, "# strongSwan swanctl.conf for the %s of IPsec-VPN connection%s",
+			  cfgs[0]->gateway_side ? "VPN gateway side" : "customer gateway", count > 1 ? "s" : "");
+		for (int i = 0; i < count; i++)
+			sb_printf(b, "%s %s", i ? "," : "", cfgs[i]->vpn_connection_id);
+		sb_putc(b, '\n');
+	} else {
+		sb_printf(b, "# strongSwan swanctl.conf for the customer gateway of IPsec-VPN connection %s\n",
+			  cfgs[0]->vpn_connection_id);
+	}
+	if (cfgs[0]->gateway_side)
+		sb_printf(b, "# (vpnlab data plane: the gateway responds, the customer gateway initiates)\n");
+	else
+		sb_printf(b, "# (vpnlab extension LabDownloadCustomerSwanctlConfig; load with: swanctl --load-all)\n");
+	for (int i = 0; i < count; i++) {
+		const struct vpn_connection_config *cfg = cfgs[i];
+		char prefix[80] = "";
+
+		if (count > 1)
+			snprintf(prefix, sizeof(prefix), "%s ", cfg->vpn_connection_id);
+		if (cfg->dual_tunnel && cfg->tunnel_count == 2) {
+			sb_printf(b, "# %sdual-tunnel: %s is the master tunnel, %s the standby one\n", prefix,
+				  vpn_connection_config_tunnel_name(cfg, 0), vpn_connection_config_tunnel_name(cfg, 1));
+		} else if (cfg->dual_tunnel) {
+			/* one tunnel of the two: the other one ends on another device */
+			sb_printf(b, "# %sdual-tunnel: %s is the %s tunnel\n", prefix,
+				  vpn_connection_config_tunnel_name(cfg, 0),
+				  strcmp(cfg->tunnels[0].role, "slave") == 0 ? "standby" : "master");
+		}
+		if (strcmp(cfg->local_subnet, "0.0.0.0/0") == 0 && strcmp(cfg->remote_subnet, "0.0.0.0/0") == 0)
+			sb_printf(b, "# %sdestination-based routing mode: 0.0.0.0/0 on both sides\n", prefix);
+	}
+}
+
+int vpn_connection_config_swanctl_multi(const struct vpn_connection_config *const *cfgs, int count, char **text,
+					struct vl_err *err)
 {
 	struct sbuf b = { 0 };
-	char local_ids[IPSEC_TUNNELS_MAX][IPSEC_ID_MAX * 4 + 8], remote_ids[IPSEC_TUNNELS_MAX][IPSEC_ID_MAX * 4 + 8];
-	const char *names[IPSEC_TUNNELS_MAX];
-	bool any_route = strcmp(cfg->local_subnet, "0.0.0.0/0") == 0 && strcmp(cfg->remote_subnet, "0.0.0.0/0") == 0;
+	struct rendered_ids *ids = NULL;
+	int rc = -1;
 
 	*text = NULL;
-	if (cfg->tunnel_count < 1 || cfg->tunnel_count > IPSEC_TUNNELS_MAX)
-		return vl_err_set(err, VL_INTERNAL_ERROR, "connection %s has %d tunnels", cfg->vpn_connection_id,
-				  cfg->tunnel_count);
-	for (int i = 0; i < cfg->tunnel_count; i++) {
-		const struct vpn_connection_config_tunnel *t = &cfg->tunnels[i];
+	if (count < 1)
+		return vl_err_set(err, VL_INTERNAL_ERROR, "no configuration to render");
+	ids = calloc((size_t)count, sizeof(*ids));
+	if (ids == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	for (int c = 0; c < count; c++) {
+		const struct vpn_connection_config *cfg = cfgs[c];
 
-		if (t->remote_addr[0] == '\0')
-			return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
-					  "The IPsec-VPN connection %s has no VPN gateway address yet: attach it to a "
-					  "transit router first.", cfg->vpn_connection_id);
-		names[i] = cfg->dual_tunnel ? t->tunnel_id : cfg->vpn_connection_id;
-		identity(local_ids[i], sizeof(local_ids[i]), t->ike.local_id, t->local_addr);
-		identity(remote_ids[i], sizeof(remote_ids[i]), t->ike.remote_id, t->remote_addr);
+		if (cfg->tunnel_count < 1 || cfg->tunnel_count > IPSEC_TUNNELS_MAX ||
+		    cfg->gateway_side != cfgs[0]->gateway_side) {
+			vl_err_set(err, VL_INTERNAL_ERROR, "connection %s has %d tunnels", cfg->vpn_connection_id,
+				   cfg->tunnel_count);
+			goto out;
+		}
+		for (int i = 0; i < cfg->tunnel_count; i++) {
+			const struct vpn_connection_config_tunnel *t = &cfg->tunnels[i];
+
+			if (t->remote_addr[0] == '\0' || t->local_addr[0] == '\0') {
+				vl_err_set(err, VL_VCO_INCORRECT_STATUS,
+					   "The IPsec-VPN connection %s has no VPN gateway address yet: attach it to a "
+					   "transit router first.", cfg->vpn_connection_id);
+				goto out;
+			}
+			identity(ids[c].local[i], sizeof(ids[c].local[i]), t->ike.local_id, t->local_addr);
+			identity(ids[c].remote[i], sizeof(ids[c].remote[i]), t->ike.remote_id, t->remote_addr);
+		}
 	}
 
-	sb_printf(&b, "# strongSwan swanctl.conf for the customer gateway of IPsec-VPN connection %s\n",
-		  cfg->vpn_connection_id);
-	sb_printf(&b, "# (vpnlab extension LabDownloadCustomerSwanctlConfig; load with: swanctl --load-all)\n");
-	if (cfg->dual_tunnel)
-		sb_printf(&b, "# dual-tunnel: %s is the master tunnel, %s the standby one\n", names[0],
-			  cfg->tunnel_count > 1 ? names[1] : "-");
-	if (any_route)
-		sb_printf(&b, "# destination-based routing mode: 0.0.0.0/0 on both sides\n");
+	header(&b, cfgs, count);
 	sb_printf(&b, "connections {\n");
-	for (int i = 0; i < cfg->tunnel_count; i++)
-		if (connection(&b, cfg, &cfg->tunnels[i], names[i], local_ids[i], remote_ids[i]) < 0) {
-			free(b.p);
-			return vl_err_set(err, VL_INTERNAL_ERROR, "connection %s holds settings swanctl cannot express",
-					  cfg->vpn_connection_id);
-		}
+	for (int c = 0; c < count; c++)
+		for (int i = 0; i < cfgs[c]->tunnel_count; i++)
+			if (connection(&b, cfgs[c], &cfgs[c]->tunnels[i], vpn_connection_config_tunnel_name(cfgs[c], i),
+				       ids[c].local[i], ids[c].remote[i]) < 0) {
+				vl_err_set(err, VL_INTERNAL_ERROR, "connection %s holds settings swanctl cannot express",
+					   cfgs[c]->vpn_connection_id);
+				goto out;
+			}
 	sb_printf(&b, "}\n");
 	sb_printf(&b, "secrets {\n");
-	for (int i = 0; i < cfg->tunnel_count; i++) {
-		sb_indent(&b, 1);
-		sb_printf(&b, "ike-%s {\n", names[i]);
-		sb_kv(&b, 2, "id-local", local_ids[i]);
-		sb_kv(&b, 2, "id-remote", remote_ids[i]);
-		sb_secret(&b, 2, cfg->tunnels[i].ike.psk);
-		sb_indent(&b, 1);
-		sb_printf(&b, "}\n");
-	}
+	for (int c = 0; c < count; c++)
+		for (int i = 0; i < cfgs[c]->tunnel_count; i++) {
+			sb_indent(&b, 1);
+			sb_printf(&b, "ike-%s {\n", vpn_connection_config_tunnel_name(cfgs[c], i));
+			sb_kv(&b, 2, "id-local", ids[c].local[i]);
+			sb_kv(&b, 2, "id-remote", ids[c].remote[i]);
+			sb_secret(&b, 2, cfgs[c]->tunnels[i].ike.psk);
+			sb_indent(&b, 1);
+			sb_printf(&b, "}\n");
+		}
 	sb_printf(&b, "}\n");
 	if (b.oom) {
-		free(b.p);
-		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+		vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+		goto out;
 	}
 	*text = b.p;
-	return 0;
+	b.p = NULL;
+	rc = 0;
+out:
+	free(b.p);
+	free(ids);
+	return rc;
+}
+
+int vpn_connection_config_swanctl(const struct vpn_connection_config *cfg, char **text, struct vl_err *err)
+{
+	return vpn_connection_config_swanctl_multi(&cfg, 1, text, err);
 }

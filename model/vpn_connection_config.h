@@ -17,14 +17,21 @@
  * connection).  Sources and decisions: api-docs/research-vpn-connection.md §7.
  */
 
-/* One IKE peer of the customer device: a single-tunnel connection has one, a dual-tunnel two. */
+/*
+ * One IKE peer of the customer device: a single-tunnel connection has one, a dual-tunnel two.
+ * Built for the gateway side (vpn_connection_config_build_gateway_side), local and remote
+ * are the other way round: local is the VPN gateway, remote the customer gateway.
+ */
 struct vpn_connection_config_tunnel {
 	char tunnel_id[64];   /* "" for single-tunnel connections */
+	char role[8];	      /* master | slave; "" for single-tunnel connections */
+	char customer_gateway_id[64]; /* the customer gateway this tunnel reaches */
 	char local_addr[16];  /* the customer gateway's IP address */
 	char remote_addr[16]; /* the VPN gateway's (tunnel's) address; "" while an unbound
 			       * connection has none */
 	/* IKE settings with the identities swapped: local_id is the customer gateway's
-	 * identity (the connection's RemoteId), remote_id the VPN gateway's (its LocalId). */
+	 * identity (the connection's RemoteId), remote_id the VPN gateway's (its LocalId).
+	 * Gateway side: not swapped. */
 	struct ipsec_ike_config ike;
 	struct ipsec_phase2_config ipsec;
 	bool enable_dpd, enable_nat_traversal;
@@ -40,8 +47,9 @@ struct vpn_connection_config_tunnel {
 struct vpn_connection_config {
 	char vpn_connection_id[64];
 	bool dual_tunnel;
-	char local_subnet[512];	 /* customer side: the connection's RemoteSubnet */
-	char remote_subnet[512]; /* VPC side: the connection's LocalSubnet */
+	bool gateway_side;	 /* built by vpn_connection_config_build_gateway_side */
+	char local_subnet[512];	 /* customer side: the connection's RemoteSubnet (gateway side: LocalSubnet) */
+	char remote_subnet[512]; /* VPC side: the connection's LocalSubnet (gateway side: RemoteSubnet) */
 	int tunnel_count;	 /* 1 (single-tunnel) or 2 (master first) */
 	struct vpn_connection_config_tunnel tunnels[IPSEC_TUNNELS_MAX];
 };
@@ -52,6 +60,16 @@ struct vpn_connection_config {
  */
 int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection *c,
 				struct vpn_connection_config *out, struct vl_err *err);
+
+/*
+ * The same connection seen from the VPN gateway, for the data plane's gateway endpoints:
+ * local is the gateway's (tunnel's) address and LocalSubnet, remote the customer gateway's
+ * address and RemoteSubnet, identities as the connection stores them (LocalId is the
+ * gateway's).  Rendered by the swanctl functions below as a responder: the branch initiates.
+ * Customer gateways are looked up in m's account and region.  Returns 0 or -1 with err set.
+ */
+int vpn_connection_config_build_gateway_side(struct model_ctx *m, const struct vpn_connection *c,
+					     struct vpn_connection_config *out, struct vl_err *err);
 
 /*
  * Loads the caller's connection vpn_connection_id and derives its configuration
@@ -75,6 +93,24 @@ json_t *vpn_connection_config_to_json(const struct vpn_connection_config *cfg);
  */
 int vpn_connection_config_swanctl(const struct vpn_connection_config *cfg, char **text,
 				  struct vl_err *err);
+
+/*
+ * Renders several configurations (count >= 1, all built for the same side; each may hold a
+ * subset of its connection's tunnels) as one swanctl.conf: one connections {} and one
+ * secrets {} section holding every tunnel, so one charon loads it in one go.  With one
+ * configuration the text is exactly vpn_connection_config_swanctl's.  Gateway-side
+ * configurations render as responders (start_action none, dpd_action clear, keyingtries 1,
+ * rekeying after the branch would).  *text as for vpn_connection_config_swanctl.
+ * Returns 0 or -1 with err set (*text NULL).
+ */
+int vpn_connection_config_swanctl_multi(const struct vpn_connection_config *const *cfgs, int count, char **text,
+					struct vl_err *err);
+
+/*
+ * The swanctl connection (and CHILD_SA, secret "ike-<name>") name of tunnel index of cfg:
+ * the tunnel ID in dual-tunnel connections, the connection ID otherwise.  Points into cfg.
+ */
+const char *vpn_connection_config_tunnel_name(const struct vpn_connection_config *cfg, int index);
 
 /* strongSwan algorithm keywords for the cloud's names ("aes" → "aes128", "group2" → "modp1024"); NULL if unknown. */
 const char *vpn_connection_config_swan_enc(const char *alg);

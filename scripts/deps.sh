@@ -2,11 +2,11 @@
 # Installs the Debian packages a target needs, when missing.  Usage: deps.sh build|test|run|bench|fuzz
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -e
-build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev"
+build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev libmnl-dev libnftables-dev"
 case "${1:-build}" in
 build) pkgs="$build" ;;
-run) pkgs="$build sqlite3 curl" ;;
-test) pkgs="$build check clang libclang-rt-14-dev nodejs curl sqlite3 python3 strongswan-swanctl charon-systemd" ;;
+run) pkgs="$build sqlite3 curl iproute2 nftables strongswan-charon strongswan-swanctl charon-systemd libcharon-extra-plugins" ;;
+test) pkgs="$build check clang libclang-rt-14-dev nodejs curl sqlite3 python3 iproute2 nftables iperf3 strongswan-charon strongswan-swanctl charon-systemd libcharon-extra-plugins" ;;
 bench) pkgs="$build curl" ;;
 fuzz) pkgs="$build clang libclang-rt-14-dev" ;;
 *) echo "deps.sh: unknown set $1" >&2; exit 2 ;;

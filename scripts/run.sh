@@ -1,12 +1,35 @@
 #!/bin/sh
-# Starts the vpnlab server in the foreground with the embedded SQLite default.
-# VPNLAB_LISTEN (127.0.0.1:8080), VPNLAB_DB (data/vpnlab.db), VPNLAB_ARGS (extra options).
-# The data-plane agent is not part of this release yet (issue 5); when it lands, this script
-# starts it too where root allows.
+# Starts the vpnlab server with the embedded SQLite default and, when run as root, a local
+# data-plane agent (roles cloud and site, every zone) that builds real tunnels in network
+# namespaces.  Ctrl-C stops both; the agent removes the namespaces and charons it built.
+# VPNLAB_LISTEN (127.0.0.1:8080), VPNLAB_DB (data/vpnlab.db), VPNLAB_ARGS (extra server
+# options), VPNLAB_AGENT_LISTEN (127.0.0.1:8181), VPNLAB_AGENT_STATE (data/agent),
+# VPNLAB_AGENT_ARGS (extra agent options), VPNLAB_NO_AGENT=1 (server only).
 set -eu
 cd "$(dirname "$0")/.."
 LISTEN=${VPNLAB_LISTEN:-127.0.0.1:8080}
 DB=${VPNLAB_DB:-data/vpnlab.db}
+AGENT_LISTEN=${VPNLAB_AGENT_LISTEN:-127.0.0.1:8181}
+AGENT_STATE=${VPNLAB_AGENT_STATE:-data/agent}
 mkdir -p "$(dirname "$DB")"
 echo "vpnlab: server on http://$LISTEN, database $DB (Ctrl-C stops)"
-exec bin/vpnlabd --listen "$LISTEN" --db "$DB" ${VPNLAB_ARGS:-}
+if [ "$(id -u)" != 0 ] || [ "${VPNLAB_NO_AGENT:-0}" = 1 ]; then
+	[ "$(id -u)" != 0 ] && echo "vpnlab: not root: no data-plane agent (tunnels stay ike_sa_not_established)"
+	exec bin/vpnlabd --listen "$LISTEN" --db "$DB" ${VPNLAB_ARGS:-}
+fi
+bin/vpnlabd --listen "$LISTEN" --db "$DB" ${VPNLAB_ARGS:-} &
+SERVER_PID=$!
+mkdir -p "$AGENT_STATE"
+echo "vpnlab: agent on http://$AGENT_LISTEN, state in $AGENT_STATE"
+bin/vpnlab-agent --server "http://$LISTEN" --listen "$AGENT_LISTEN" --state-dir "$AGENT_STATE" ${VPNLAB_AGENT_ARGS:-} &
+AGENT_PID=$!
+stop() {
+	trap - INT TERM EXIT
+	kill -TERM "$AGENT_PID" 2>/dev/null || true
+	wait "$AGENT_PID" 2>/dev/null || true
+	kill -TERM "$SERVER_PID" 2>/dev/null || true
+	wait "$SERVER_PID" 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+# either one ending ends the lab
+while kill -0 "$SERVER_PID" 2>/dev/null && kill -0 "$AGENT_PID" 2>/dev/null; do sleep 1; done

@@ -42,6 +42,8 @@ struct param_spec {
 #define AF_REGIONAL 0x2u /* RegionId required and checked against the catalogue */
 #define AF_PAGED 0x4u	 /* PageNumber/PageSize (default 1/10, max 50) */
 #define AF_TOKEN_PAGED 0x8u /* NextToken/MaxResults (CBN List* actions): flat arrays */
+/* the server ↔ agent protocol: no account, no signature; the agent token when one is set */
+#define AF_AGENT 0x10u
 
 struct action_ctx;
 typedef int (*action_handler)(struct action_ctx *ctx);

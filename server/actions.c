@@ -112,6 +112,8 @@ static const struct param_spec describe_zones_params[] = {
 #include "actions_vpn_route.inc"
 #include "actions_cen.inc"
 #include "actions_tr_route.inc"
+#include "actions_agent.inc"
+#include "actions_lab.inc"
 
 const struct action action_table[] = {
 	{ "CreateVpc", V_VPC, h_create_vpc, AF_MUTATES | AF_REGIONAL, create_vpc_params,
@@ -144,5 +146,7 @@ const struct action action_table[] = {
 	VPN_ROUTE_ACTION_ROWS
 	CEN_ACTION_ROWS
 	TR_ROUTE_ACTION_ROWS
+	AGENT_ACTION_ROWS
+	LAB_ACTION_ROWS
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };

@@ -21,6 +21,9 @@ struct write_job {
 	int result;
 	bool done;
 	bool changed; /* kept changes that need the commit to succeed */
+	bool quiet;   /* engine_write: its commit does not call the commit hook */
+	int (*fn)(struct model_ctx *m, void *arg); /* engine_write */
+	void *arg;
 	struct write_job *next;
 };
 
@@ -33,6 +36,8 @@ struct engine {
 	struct write_job *head, *tail;
 	bool stopping;
 	int64_t next_transition_ms; /* 0: none known */
+	void (*commit_hook)(void *arg); /* under mu */
+	void *commit_hook_arg;
 
 	struct store **readers;
 	bool *reader_busy;
@@ -54,7 +59,7 @@ static int64_t now_ms(void)
 static void run_batch(struct engine *e, struct write_job *batch)
 {
 	int64_t earliest = 0;
-	bool commit_failed = false;
+	bool commit_failed = false, notify = false;
 
 	if (store_exec(e->writer_store, "BEGIN IMMEDIATE") < 0) {
 		for (struct write_job *j = batch; j; j = j->next) {
@@ -70,6 +75,8 @@ static void run_batch(struct engine *e, struct write_job *batch)
 		if (j->result < 0 || !j->changed)
 			store_exec(e->writer_store, "ROLLBACK TO request");
 		store_exec(e->writer_store, "RELEASE request");
+		if (j->result == 0 && j->changed && !j->quiet)
+			notify = true;
 		if (j->result == 0 && j->changed && j->ctx && j->ctx->model->next_transition_ms &&
 		    (earliest == 0 || j->ctx->model->next_transition_ms < earliest))
 			earliest = j->ctx->model->next_transition_ms;
@@ -91,6 +98,12 @@ static void run_batch(struct engine *e, struct write_job *batch)
 		if (e->next_transition_ms == 0 || earliest < e->next_transition_ms)
 			e->next_transition_ms = earliest;
 		pthread_cond_signal(&e->lifecycle_wake);
+		pthread_mutex_unlock(&e->mu);
+	}
+	if (!commit_failed && notify) {
+		pthread_mutex_lock(&e->mu);
+		if (e->commit_hook)
+			e->commit_hook(e->commit_hook_arg);
 		pthread_mutex_unlock(&e->mu);
 	}
 }
@@ -333,6 +346,31 @@ static int run_action(struct engine *e, struct write_job *job)
 	return 0;
 }
 
+/* An engine_write callback, inside the batch transaction and its own savepoint. */
+static int run_callback(struct engine *e, struct write_job *job)
+{
+	struct model_ctx model = { .store = e->writer_store, .account = "", .cfg = e->cfg, .now_ms = now_ms() };
+	int rc = job->fn(&model, job->arg);
+
+	job->changed = rc == 0;
+	return rc;
+}
+
+int engine_write(struct engine *e, int (*fn)(struct model_ctx *m, void *arg), void *arg)
+{
+	struct write_job job = { .run = run_callback, .fn = fn, .arg = arg, .quiet = true };
+
+	return submit_and_wait(e, &job);
+}
+
+void engine_set_commit_hook(struct engine *e, void (*hook)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&e->mu);
+	e->commit_hook = hook;
+	e->commit_hook_arg = arg;
+	pthread_mutex_unlock(&e->mu);
+}
+
 /* ---- readers ---- */
 
 static struct store *reader_acquire(struct engine *e, int *slot)
@@ -357,6 +395,19 @@ static void reader_release(struct engine *e, int slot)
 	e->reader_busy[slot] = false;
 	pthread_cond_signal(&e->reader_free);
 	pthread_mutex_unlock(&e->readers_mu);
+}
+
+int engine_read(struct engine *e, int (*fn)(struct model_ctx *m, void *arg), void *arg)
+{
+	struct model_ctx model = { .account = "", .cfg = e->cfg, .now_ms = now_ms() };
+	int rc, slot;
+
+	model.store = reader_acquire(e, &slot);
+	store_exec(model.store, "BEGIN");
+	rc = fn(&model, arg);
+	store_exec(model.store, "COMMIT");
+	reader_release(e, slot);
+	return rc;
 }
 
 /*

@@ -36,4 +36,26 @@ void engine_stop(struct engine *e);
 int engine_execute(struct engine *e, const struct action *a, struct kvlist *params,
 		   const char *account, json_t *response, struct vl_err *err);
 
+/*
+ * For server-internal work (the agent pusher): runs fn(m, arg) in one read transaction on a
+ * reader connection (m->account "", m->region NULL).  Returns what fn returns.
+ */
+int engine_read(struct engine *e, int (*fn)(struct model_ctx *m, void *arg), void *arg);
+
+/*
+ * Runs fn(m, arg) in the writer's transaction (its own savepoint, kept when fn returns 0,
+ * rolled back otherwise) and waits for the commit.  Such writes do not call the commit
+ * hook, and lifecycle transitions fn schedules are not picked up (server bookkeeping only).
+ * Returns fn's result, or -1 when the commit failed or the engine is stopping.
+ */
+int engine_write(struct engine *e, int (*fn)(struct model_ctx *m, void *arg), void *arg);
+
+/*
+ * Registers hook(arg), called on the writer thread after every successful commit that kept
+ * a change of a mutating request or of a lifecycle transition (not of engine_write).  It
+ * runs under the engine's lock: it must only signal (no engine calls, no blocking).  NULL
+ * removes it.
+ */
+void engine_set_commit_hook(struct engine *e, void (*hook)(void *arg), void *arg);
+
 #endif

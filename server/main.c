@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "agent_client.h"
 #include "catalog.h"
 #include "cidr.h"
+#include "push.h"
 #include "server.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -38,6 +40,8 @@ static const struct option_doc {
 	{ { "public-ip-pool", required_argument, NULL, 'P' }, "CIDR", "addresses for public VPN gateways (default 198.18.0.0/15)" },
 	{ { "readers", required_argument, NULL, 'r' }, "N", "read connections to the database (default 8)" },
 	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "request log, one JSON line per request (default -: stderr)" },
+	{ { "agent-token", required_argument, NULL, 'T' }, "TOKEN", "shared secret of the agent protocol: required from agents, sent to them (X-Vpnlab-Agent-Token; default: none)" },
+	{ { "push-resync-ms", required_argument, NULL, 'R' }, "MS", "how often documents are pushed again to agents that lag behind (default 5000)" },
 	{ { "dump-actions", no_argument, NULL, 'D' }, NULL, "print the action reference (Markdown) and exit" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help" },
 };
@@ -104,10 +108,13 @@ int main(int argc, char **argv)
 	struct catalog *catalog = NULL;
 	struct vl_err err;
 	void *daemon = NULL;
+	struct pusher_config push_cfg;
+	struct pusher *pusher = NULL;
 	int c;
 
 	memset(&srv, 0, sizeof(srv));
 	model_config_defaults(&srv.model);
+	pusher_config_defaults(&push_cfg);
 	for (size_t i = 0; i < OPTION_COUNT; i++)
 		longopts[i] = options[i].opt;
 	memset(&longopts[OPTION_COUNT], 0, sizeof(longopts[0]));
@@ -183,6 +190,23 @@ int main(int argc, char **argv)
 		case 'L':
 			log_path = optarg;
 			break;
+		case 'T':
+			if (*optarg == '\0' || strlen(optarg) > 256 || strpbrk(optarg, "\r\n")) {
+				fprintf(stderr, "vpnlabd: --agent-token is 1-256 characters on one line\n");
+				return 2;
+			}
+			agent_client_set_token(optarg);
+			break;
+		case 'R': {
+			char *end = NULL;
+
+			push_cfg.resync_ms = strtoll(optarg, &end, 10);
+			if (*end != '\0' || push_cfg.resync_ms < 100 || push_cfg.resync_ms > 3600000) {
+				fprintf(stderr, "vpnlabd: --push-resync-ms is 100..3600000\n");
+				return 2;
+			}
+			break;
+		}
 		case 'D':
 			action_dump_reference(stdout);
 			return 0;
@@ -226,6 +250,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vpnlabd: database: %s\n", vl_err_message(&err));
 		goto out;
 	}
+	if (pusher_start(&pusher, srv.engine, &push_cfg, &err) < 0) {
+		fprintf(stderr, "vpnlabd: %s\n", vl_err_message(&err));
+		goto out;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -243,6 +271,7 @@ int main(int argc, char **argv)
 	rc = 0;
 out:
 	http_stop(daemon);
+	pusher_stop(pusher);
 	engine_stop(srv.engine);
 	metrics_free(srv.metrics);
 	auth_free(srv.auth);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "h_agent.h"
 #include "server.h"
 
 #define V_VPC "2016-04-28"
@@ -24,6 +25,8 @@
 #include "routes_vpn_route.inc"
 #include "routes_cen.inc"
 #include "routes_tr_route.inc"
+#include "routes_agent.inc"
+#include "routes_lab.inc"
 
 const struct rest_route rest_routes[] = {
 	{ "POST", "/v1/vpcs", "CreateVpc", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK, NULL },
@@ -51,6 +54,8 @@ const struct rest_route rest_routes[] = {
 	VPN_ROUTE_REST_ROUTES
 	CEN_REST_ROUTES
 	TR_ROUTE_REST_ROUTES
+	AGENT_REST_ROUTES
+	LAB_REST_ROUTES
 	{ NULL, NULL, NULL, NULL, NULL, RS_PLAIN, NULL, NULL, VL_OK, NULL },
 };
 
@@ -276,8 +281,7 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 		goto fail;
 	if (rest_route_params(route, id, &params) < 0)
 		goto oom;
-	if (auth_authenticate(srv->auth, req, &params, time(NULL), reply->account,
-			      sizeof(reply->account), &err) < 0)
+	if (h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
 		goto fail;
 	fields = json_object();
 	if (engine_execute(srv->engine, a, &params, reply->account, fields, &err) < 0)

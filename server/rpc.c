@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "ids.h"
+#include "h_agent.h"
 #include "server.h"
 
 static const char *host_id(const char *version)
@@ -101,8 +102,7 @@ void rpc_handle(struct server *srv, struct vl_request *req, struct reply *reply)
 		vl_err_set(&err, VL_API_NOT_FOUND, NULL);
 		goto fail;
 	}
-	if (auth_authenticate(srv->auth, req, &params, time(NULL), reply->account,
-			      sizeof(reply->account), &err) < 0)
+	if (h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
 		goto fail;
 	fields = json_object();
 	if (engine_execute(srv->engine, a, &params, reply->account, fields, &err) < 0)

@@ -61,7 +61,7 @@ async function startServer(opts = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpnlab-api-'));
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = opts.port || await freePort();
     const host = opts.listenHost || '127.0.0.1';
     const args = ['--listen', `${host}:${port}`, '--db', opts.db || path.join(dir, `vpnlab-${attempt}.db`),
       '--log', path.join(dir, 'requests.log')];

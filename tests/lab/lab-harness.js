@@ -174,16 +174,21 @@ function alive(pid) {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
-/** pop-core client (V2 signature, POST form) against srv, open mode. */
+/** pop-core client (V2 signature, POST form) against srv, open mode: AccessKeyId "default" is the account that unsigned REST calls act for. */
 function rpc(srv) {
   const client = new RPCClient({
-    accessKeyId: 'LTAIlab', accessKeySecret: 'lab-secret', endpoint: `http://${srv.endpoint}`, apiVersion: '2016-04-28',
+    accessKeyId: 'default', accessKeySecret: 'lab-secret', endpoint: `http://${srv.endpoint}`, apiVersion: '2016-04-28',
   });
   return (action, params = {}) => client.request(action, { RegionId: REGION, ...params }, { method: 'POST', timeout: 60000 });
 }
 
 /** REST call to the server (lab extensions); throws with the answer on a non-2xx status. */
 async function rest(srv, method, p, body) {
+  // lab actions are regional like the cloud's: RegionId goes with every call
+  if (p.startsWith('/v1/lab/')) {
+    if (body !== undefined) body = { RegionId: REGION, ...body };
+    else p += `${p.includes('?') ? '&' : '?'}RegionId=${REGION}`;
+  }
   const res = await fetch(`${srv.url}${p}`, {
     method,
     headers: { 'Content-Type': 'application/json' },
@@ -225,11 +230,14 @@ async function seedTopology(srv, opts = {}) {
   const cgwIps = opts.cgw || ['203.0.113.11', '203.0.113.12'];
   const s = { call };
   s.vpc = (await call('CreateVpc', { CidrBlock: '10.0.0.0/16' })).VpcId;
+  await api.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].Status === 'Available');
   const zones = (await call('DescribeZones')).Zones.Zone.map((z) => z.ZoneId);
   s.vsw = [];
   for (const [i, ZoneId] of zones.slice(0, 2).entries()) {
     s.vsw.push((await call('CreateVSwitch', { VpcId: s.vpc, ZoneId, CidrBlock: `10.0.${i + 1}.0/24` })).VSwitchId);
   }
+  await api.waitFor('vSwitches Available', async () => (await call('DescribeVSwitches', { VpcId: s.vpc })).VSwitches.VSwitch
+    .every((v) => v.Status === 'Available'));
   s.gw = (await call('CreateVpnGateway', {
     VpcId: s.vpc, VSwitchId: s.vsw[0], DisasterRecoveryVSwitchId: s.vsw[1], Bandwidth: 100, EnableIpsec: true,
   })).VpnGatewayId;

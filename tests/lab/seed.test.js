@@ -49,11 +49,14 @@ describe('seed scenario with real tunnels', { skip: skip || false }, () => {
 
   test('VPC, two vSwitches, a dual-tunnel gateway, two customer gateways', async () => {
     s.vpc = (await call('CreateVpc', { CidrBlock: VPC_CIDR })).VpcId;
+    await lab.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].Status === 'Available');
     const zones = (await call('DescribeZones')).Zones.Zone.map((z) => z.ZoneId);
     s.vsw = [];
     for (const [i, ZoneId] of zones.slice(0, 2).entries()) {
       s.vsw.push((await call('CreateVSwitch', { VpcId: s.vpc, ZoneId, CidrBlock: `10.0.${i + 1}.0/24` })).VSwitchId);
     }
+    await lab.waitFor('vSwitches Available', async () => (await call('DescribeVSwitches', { VpcId: s.vpc })).VSwitches.VSwitch
+      .every((v) => v.Status === 'Available'));
     s.gw = (await call('CreateVpnGateway', {
       VpcId: s.vpc, VSwitchId: s.vsw[0], DisasterRecoveryVSwitchId: s.vsw[1], Bandwidth: 100, EnableIpsec: true,
     })).VpnGatewayId;
@@ -151,14 +154,13 @@ describe('seed scenario with real tunnels', { skip: skip || false }, () => {
 
   test('a branch with a wrong PSK stays ike_sa_not_established, with the reason in the logs', async () => {
     const cgw = (await call('CreateCustomerGateway', { IpAddress: CGW[2] })).CustomerGatewayId;
+    await lab.waitFor('gateway idle', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
+    const t = (n, f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [`TunnelOptionsSpecification.${n}.${k}`, v]));
+    // both tunnels to one branch device, which is configured with another key
     const vco = (await call('CreateVpnConnection', {
-      VpnGatewayId: s.gw, CustomerGatewayId: cgw, LocalSubnet: VPC_CIDR, RemoteSubnet: '192.168.20.0/24',
-      IpsecConfig: JSON.stringify({ IpsecEncAlg: 'aes', IpsecAuthAlg: 'sha1', IpsecPfs: 'group2' }),
-      IkeConfig: JSON.stringify({ Psk: 'the-right-key', IkeVersion: 'ikev2' }),
-    }).catch(async (e) => {
-      // the gateway may still be updating from the previous change
-      await lab.sleep(1000);
-      throw e;
+      VpnGatewayId: s.gw, LocalSubnet: VPC_CIDR, RemoteSubnet: '192.168.20.0/24', EffectImmediately: true,
+      ...t(1, { CustomerGatewayId: cgw, Role: 'master', 'TunnelIkeConfig.Psk': 'the-right-key', 'TunnelIkeConfig.IkeVersion': 'ikev2' }),
+      ...t(2, { CustomerGatewayId: cgw, Role: 'slave', 'TunnelIkeConfig.Psk': 'the-right-key', 'TunnelIkeConfig.IkeVersion': 'ikev2' }),
     })).VpnConnectionId;
     await lab.rest(srv, 'POST', '/v1/lab/sites', {
       CustomerGatewayIds: [cgw], LanCidr: '192.168.20.0/24', Overrides: [{ VpnConnectionId: vco, Psk: 'a-wrong-key' }],

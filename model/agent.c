@@ -1,0 +1,853 @@
+/* Data-plane agents: the registry and the intake of status reports (api-docs/agent-protocol.md). */
+#include "agent.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cidr.h"
+#include "ids.h"
+#include "vpn_connection.h"
+#include "vpn_connection_log.h"
+
+#define AGENT_COLUMNS                                                                                     \
+	"agent_id, zones, roles, underlay_ip, url, backend, backend_reason, version, registered_ms, "    \
+	"last_seen_ms, generation, applied_generation, doc_hash"
+
+#define VERSION_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+_~-"
+
+/* Largest generation accepted from an agent: what a JSON double holds exactly. */
+#define GENERATION_MAX 9007199254740991LL
+
+/* ---- checks ---- */
+
+static int invalid(struct vl_err *err, const char *name)
+{
+	char code[128];
+
+	snprintf(code, sizeof(code), "Invalid%s", name);
+	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", name);
+}
+
+static bool empty(const char *s)
+{
+	return s == NULL || *s == '\0';
+}
+
+/* The ids the desired-state document accepts: 1-63 of [A-Za-z0-9._-]. */
+static bool valid_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n >= 1 && n <= 63 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+static bool valid_agent_id(const char *s)
+{
+	return valid_id(s) && strncmp(s, "agt-", 4) == 0 && s[4] != '\0';
+}
+
+static bool in_list(const char *value, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(*list, value) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * http://HOST[:PORT][/PATH] or https://…: HOST a name or IPv4 address, PORT 1-65535, no
+ * user info, query or fragment, nothing a shell or a header could misread.
+ */
+static bool valid_url(const char *url)
+{
+	const char *p, *host_end;
+	size_t n = url ? strlen(url) : 0;
+
+	if (n == 0 || n > AGENT_URL_MAX)
+		return false;
+	if (strncmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return false;
+	host_end = p + strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+	if (host_end == p || *p == '.' || *p == '-')
+		return false;
+	if (*host_end == ':') {
+		char *end = NULL;
+		long port;
+
+		if (host_end[1] < '0' || host_end[1] > '9')
+			return false;
+		port = strtol(host_end + 1, &end, 10);
+		if (port < 1 || port > 65535 || end - host_end > 6)
+			return false;
+		p = end;
+	} else {
+		p = host_end;
+	}
+	if (*p == '\0')
+		return true;
+	if (*p != '/')
+		return false;
+	return strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._~-") == strlen(p);
+}
+
+static bool zone_known(const struct catalog *cat, const char *zone)
+{
+	if (cat == NULL) /* no catalogue to check against (tests): the id rule only */
+		return true;
+	for (int r = 0; r < cat->region_count; r++)
+		if (catalog_zone(&cat->regions[r], zone))
+			return true;
+	return false;
+}
+
+/* Zones: a JSON array of distinct catalogue zones (text); writes them comma-separated. */
+static int parse_zones(struct model_ctx *m, const char *text, char *out, size_t size, struct vl_err *err)
+{
+	json_t *zones = text ? json_loads(text, JSON_DECODE_ANY, NULL) : json_array();
+	json_t *item;
+	size_t i;
+	int rc = -1;
+
+	out[0] = '\0';
+	if (!json_is_array(zones) || json_array_size(zones) > AGENT_ZONES_MAX)
+		goto bad;
+	json_array_foreach(zones, i, item) {
+		const char *zone = json_string_value(item);
+		size_t len = strlen(out);
+
+		if (!valid_id(zone) || !zone_known(m->cfg ? m->cfg->catalog : NULL, zone))
+			goto bad;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(json_string_value(json_array_get(zones, j)), zone) == 0)
+				goto bad;
+		if (len + strlen(zone) + 2 > size)
+			goto bad;
+		snprintf(out + len, size - len, "%s%s", len ? "," : "", zone);
+	}
+	rc = 0;
+	goto out;
+bad:
+	invalid(err, "Zones");
+out:
+	json_decref(zones);
+	return rc;
+}
+
+/* Roles: a JSON array of "cloud" and/or "site" (text); writes cloud, site or cloud,site. */
+static int parse_roles(const char *text, char *out, size_t size, struct vl_err *err)
+{
+	json_t *roles = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+	bool cloud = false, site = false;
+	json_t *item;
+	size_t i;
+	int rc = -1;
+
+	if (!json_is_array(roles) || json_array_size(roles) == 0)
+		goto out;
+	json_array_foreach(roles, i, item) {
+		const char *role = json_string_value(item);
+
+		if (role && strcmp(role, "cloud") == 0 && !cloud)
+			cloud = true;
+		else if (role && strcmp(role, "site") == 0 && !site)
+			site = true;
+		else
+			goto out;
+	}
+	snprintf(out, size, "%s", cloud && site ? "cloud,site" : cloud ? "cloud" : "site");
+	rc = 0;
+out:
+	json_decref(roles);
+	return rc < 0 ? invalid(err, "Roles") : 0;
+}
+
+/* Free text of an agent (BackendReason): at most max bytes, no control characters. */
+static bool valid_text(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n > max)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* ---- rows ---- */
+
+static void row_to_agent(struct store_stmt *stmt, struct agent *a)
+{
+	int col = 0;
+
+	model_copy(a->agent_id, sizeof(a->agent_id), stmt_text(stmt, col++));
+	model_copy(a->zones, sizeof(a->zones), stmt_text(stmt, col++));
+	model_copy(a->roles, sizeof(a->roles), stmt_text(stmt, col++));
+	model_copy(a->underlay_ip, sizeof(a->underlay_ip), stmt_text(stmt, col++));
+	model_copy(a->url, sizeof(a->url), stmt_text(stmt, col++));
+	model_copy(a->backend, sizeof(a->backend), stmt_text(stmt, col++));
+	model_copy(a->backend_reason, sizeof(a->backend_reason), stmt_text(stmt, col++));
+	model_copy(a->version, sizeof(a->version), stmt_text(stmt, col++));
+	a->registered_ms = stmt_int64(stmt, col++);
+	a->last_seen_ms = stmt_int64(stmt, col++);
+	a->generation = stmt_int64(stmt, col++);
+	a->applied_generation = stmt_int64(stmt, col++);
+	model_copy(a->doc_hash, sizeof(a->doc_hash), stmt_text(stmt, col++));
+}
+
+static int run_done(struct model_ctx *m, struct store_stmt *stmt, struct vl_err *err)
+{
+	enum store_step_result r = stmt_step(stmt);
+
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+/* Runs sql (no rows) with ?1 = a. */
+static int exec1(struct model_ctx *m, const char *sql, const char *a, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, a);
+	return run_done(m, stmt, err);
+}
+
+int agent_get(struct model_ctx *m, const char *agent_id, struct agent *out, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (empty(agent_id))
+		return vl_err_set(err, VL_AGENT_NOT_FOUND, NULL);
+	if (store_prepare(m->store, "SELECT " AGENT_COLUMNS " FROM agents WHERE agent_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, agent_id);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		row_to_agent(stmt, out);
+	stmt_release(stmt);
+	if (r == STORE_DONE)
+		return vl_err_set(err, VL_AGENT_NOT_FOUND, NULL);
+	return r == STORE_ROW ? 0 : model_store_error(m, err);
+}
+
+int agent_list(struct model_ctx *m, const char *agent_id, struct agent **out, int *count, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct agent *list = NULL;
+	enum store_step_result r;
+	int n = 0, cap = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (store_prepare(m->store,
+			  agent_id ? "SELECT " AGENT_COLUMNS " FROM agents WHERE agent_id=? ORDER BY agent_id"
+				   : "SELECT " AGENT_COLUMNS " FROM agents ORDER BY agent_id",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	if (agent_id)
+		stmt_bind_text(stmt, 1, agent_id);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		if (n == cap) {
+			struct agent *grown = realloc(list, (size_t)(cap ? cap * 2 : 8) * sizeof(*list));
+
+			if (grown == NULL) {
+				stmt_release(stmt);
+				free(list);
+				return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+			}
+			list = grown;
+			cap = cap ? cap * 2 : 8;
+		}
+		row_to_agent(stmt, &list[n++]);
+	}
+	stmt_release(stmt);
+	if (r != STORE_DONE) {
+		free(list);
+		return model_store_error(m, err);
+	}
+	*out = list;
+	*count = n;
+	return 0;
+}
+
+/* A comma-separated column as a JSON array of strings. */
+static json_t *split_json(const char *text)
+{
+	json_t *list = json_array();
+
+	while (text && *text) {
+		size_t n = strcspn(text, ",");
+
+		json_array_append_new(list, json_stringn(text, n));
+		text += n;
+		if (*text == ',')
+			text++;
+	}
+	return list;
+}
+
+json_t *agent_to_json(struct model_ctx *m, const struct agent *a)
+{
+	json_t *o = json_object();
+	char registered[40], seen[40];
+
+	model_format_time(a->registered_ms, registered, sizeof(registered));
+	model_format_time(a->last_seen_ms, seen, sizeof(seen));
+	json_put_str(o, "AgentId", a->agent_id);
+	json_object_set_new_nocheck(o, "Zones", split_json(a->zones));
+	json_object_set_new_nocheck(o, "Roles", split_json(a->roles));
+	json_put_str(o, "UnderlayIp", a->underlay_ip);
+	json_put_str(o, "Url", a->url);
+	json_put_str(o, "Backend", a->backend);
+	json_put_str(o, "BackendReason", a->backend_reason);
+	json_put_str(o, "Version", a->version);
+	json_put_str(o, "RegisteredTime", registered);
+	json_put_str(o, "LastSeenTime", seen);
+	json_put_int(o, "LastSeenMs", a->last_seen_ms);
+	json_put_int(o, "Generation", a->generation);
+	json_put_int(o, "AppliedGeneration", a->applied_generation);
+	json_put_bool(o, "Online", m->now_ms - a->last_seen_ms <= AGENT_ONLINE_MS);
+	return o;
+}
+
+/* ---- registry ---- */
+
+int agent_register(struct model_ctx *m, const struct agent_register_args *args, char *agent_id_out,
+		   struct vl_err *err)
+{
+	static const char *const backends[] = { "", "kernel-libipsec", "kernel-netlink", NULL };
+	char zones[sizeof(((struct agent *)0)->zones)], roles[16], id[64];
+	struct store_stmt *stmt = NULL;
+	struct agent known;
+	struct vl_err lookup;
+	uint32_t ip;
+	bool exists;
+	int i = 1;
+
+	if (args->agent_id && !valid_agent_id(args->agent_id))
+		return invalid(err, "AgentId");
+	if (parse_zones(m, args->zones, zones, sizeof(zones), err) < 0 ||
+	    parse_roles(args->roles, roles, sizeof(roles), err) < 0)
+		return -1;
+	if (empty(args->underlay_ip) || !ipv4_parse(args->underlay_ip, &ip) || ip == 0)
+		return invalid(err, "UnderlayIp");
+	if (!valid_url(args->url))
+		return invalid(err, "Url");
+	if (!in_list(args->backend ? args->backend : "", backends))
+		return invalid(err, "Backend");
+	if (args->backend_reason && !valid_text(args->backend_reason, 256))
+		return invalid(err, "BackendReason");
+	if (args->version &&
+	    (strlen(args->version) > 32 || strspn(args->version, VERSION_CHARS) != strlen(args->version)))
+		return invalid(err, "Version");
+	if (args->applied_generation < 0 || args->applied_generation > GENERATION_MAX)
+		return invalid(err, "AppliedGeneration");
+
+	exists = args->agent_id && agent_get(m, args->agent_id, &known, &lookup) == 0;
+	if (args->agent_id && !exists && lookup.code != VL_AGENT_NOT_FOUND) {
+		*err = lookup;
+		return -1;
+	}
+	if (args->agent_id)
+		model_copy(id, sizeof(id), args->agent_id);
+	else
+		ids_new(id, sizeof(id), "agt", NULL);
+	/*
+	 * The document hash is reset either way: the pusher then compiles a new generation,
+	 * above what the agent applied (it may come from before the server lost its state).
+	 */
+	if (exists) {
+		if (store_prepare(m->store,
+				  "UPDATE agents SET zones=?, roles=?, underlay_ip=?, url=?, backend=?, "
+				  "backend_reason=?, version=?, last_seen_ms=?, applied_generation=?, "
+				  "generation=MAX(generation, ?), doc_hash='' WHERE agent_id=?",
+				  &stmt) < 0)
+			return model_store_error(m, err);
+	} else if (store_prepare(m->store,
+				 "INSERT INTO agents (zones, roles, underlay_ip, url, backend, backend_reason, "
+				 "version, last_seen_ms, applied_generation, generation, agent_id, registered_ms) "
+				 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+				 &stmt) < 0) {
+		return model_store_error(m, err);
+	}
+	stmt_bind_text(stmt, i++, zones);
+	stmt_bind_text(stmt, i++, roles);
+	stmt_bind_text(stmt, i++, args->underlay_ip);
+	stmt_bind_text(stmt, i++, args->url);
+	stmt_bind_text(stmt, i++, args->backend ? args->backend : "");
+	stmt_bind_text(stmt, i++, args->backend_reason ? args->backend_reason : "");
+	stmt_bind_text(stmt, i++, args->version ? args->version : "");
+	stmt_bind_int64(stmt, i++, m->now_ms);
+	stmt_bind_int64(stmt, i++, args->applied_generation);
+	stmt_bind_int64(stmt, i++, args->applied_generation);
+	stmt_bind_text(stmt, i++, id);
+	if (!exists)
+		stmt_bind_int64(stmt, i++, m->now_ms);
+	if (run_done(m, stmt, err) < 0)
+		return -1;
+	model_copy(agent_id_out, 64, id);
+	return 0;
+}
+
+int agent_deregister(struct model_ctx *m, const char *agent_id, struct vl_err *err)
+{
+	struct agent a;
+
+	if (agent_get(m, agent_id, &a, err) < 0)
+		return -1;
+	if (exec1(m, "DELETE FROM dataplane_tunnels WHERE agent_id=?", a.agent_id, err) < 0)
+		return -1;
+	return exec1(m, "DELETE FROM agents WHERE agent_id=?", a.agent_id, err);
+}
+
+int agent_set_generation(struct model_ctx *m, const char *agent_id, int64_t expected_generation,
+			 int64_t generation, const char *doc_hash, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct agent a;
+	struct vl_err lookup;
+
+	if (agent_get(m, agent_id, &a, &lookup) < 0) {
+		if (lookup.code == VL_AGENT_NOT_FOUND)
+			return 0;
+		*err = lookup;
+		return -1;
+	}
+	if (a.generation != expected_generation)
+		return 0;
+	if (store_prepare(m->store, "UPDATE agents SET generation=?, doc_hash=? WHERE agent_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_int64(stmt, 1, generation);
+	stmt_bind_text(stmt, 2, doc_hash);
+	stmt_bind_text(stmt, 3, agent_id);
+	return run_done(m, stmt, err) < 0 ? -1 : 1;
+}
+
+int agent_set_applied(struct model_ctx *m, const char *agent_id, int64_t generation, bool newer,
+		      struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+
+	if (generation < 0 || generation > GENERATION_MAX)
+		return invalid(err, "Generation");
+	if (store_prepare(m->store,
+			  newer ? "UPDATE agents SET applied_generation=?1, doc_hash='', "
+				  "generation=MAX(generation, ?1) WHERE agent_id=?2"
+				: "UPDATE agents SET applied_generation=?1 WHERE agent_id=?2",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_int64(stmt, 1, generation);
+	stmt_bind_text(stmt, 2, agent_id);
+	return run_done(m, stmt, err);
+}
+
+/* ---- status reports ---- */
+
+const char *agent_tunnel_status(const char *ike_state, const char *child_state)
+{
+	/* an IKE or CHILD SA being rekeyed still carries traffic */
+	static const char *const ike_up[] = { "ESTABLISHED", "REKEYING", "REKEYED", NULL };
+	static const char *const child_up[] = { "INSTALLED", "UPDATING", "REKEYING", "REKEYED", NULL };
+
+	if (ike_state == NULL || !in_list(ike_state, ike_up))
+		return "ike_sa_not_established";
+	if (child_state == NULL || !in_list(child_state, child_up))
+		return "ipsec_sa_not_established";
+	return "ipsec_sa_established";
+}
+
+/* strongSwan's IKE_SA and CHILD_SA state names (vici list-sas), "" for none. */
+static const char *const ike_states[] = {
+	"", "CREATED", "CONNECTING", "ESTABLISHED", "PASSIVE", "REKEYING", "REKEYED", "DELETING", "DESTROYING", NULL,
+};
+static const char *const child_states[] = {
+	"", "CREATED", "ROUTED", "INSTALLING", "INSTALLED", "UPDATING", "REKEYING", "REKEYED",
+	"RETRYING", "DELETING", "DELETED", "DESTROYING", NULL,
+};
+static const char *const healths[] = { "", "success", "failed", NULL };
+static const char *const sides[] = { "gateway", "site_device", NULL };
+
+struct report_tunnel {
+	const char *conn, *tunnel, *endpoint, *ike, *child, *health;
+	bool gateway, active;
+	int64_t bytes_in, bytes_out, packets_in, packets_out;
+};
+
+struct report_log {
+	const char *conn, *tunnel, *line;
+	bool gateway;
+	int64_t time_ms;
+};
+
+/* Reads a string member: absent → fallback (NULL: required). false when wrong. */
+static bool member_str(json_t *obj, const char *key, const char *fallback, const char **out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (v == NULL || json_is_null(v)) {
+		*out = fallback;
+		return fallback != NULL;
+	}
+	*out = json_string_value(v);
+	return *out != NULL;
+}
+
+static bool member_count(json_t *obj, const char *key, int64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = 0;
+	if (v == NULL || json_is_null(v))
+		return true;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return false;
+	*out = json_integer_value(v);
+	return true;
+}
+
+/* A TunnelId: "" or an id. */
+static bool valid_tunnel_ref(const char *s)
+{
+	return s && (*s == '\0' || valid_id(s));
+}
+
+/* Sets err to Invalid<list>.<n>.<field> (n from 1, as flattened parameters count). */
+static int invalid_item(struct vl_err *err, const char *list, size_t index, const char *field)
+{
+	char name[96];
+
+	if (*field)
+		snprintf(name, sizeof(name), "%s.%zu.%s", list, index + 1, field);
+	else
+		snprintf(name, sizeof(name), "%s.%zu", list, index + 1);
+	return invalid(err, name);
+}
+
+static int parse_tunnel(json_t *o, size_t i, struct report_tunnel *t, struct vl_err *err)
+{
+	const char *side;
+	json_t *active;
+
+	if (!json_is_object(o))
+		return invalid_item(err, "Tunnels", i, "");
+	if (!member_str(o, "VpnConnectionId", NULL, &t->conn) || !valid_id(t->conn))
+		return invalid_item(err, "Tunnels", i, "VpnConnectionId");
+	if (!member_str(o, "TunnelId", "", &t->tunnel) || !valid_tunnel_ref(t->tunnel))
+		return invalid_item(err, "Tunnels", i, "TunnelId");
+	if (!member_str(o, "Endpoint", NULL, &t->endpoint) || !valid_id(t->endpoint))
+		return invalid_item(err, "Tunnels", i, "Endpoint");
+	if (!member_str(o, "Side", NULL, &side) || !in_list(side, sides))
+		return invalid_item(err, "Tunnels", i, "Side");
+	t->gateway = strcmp(side, "gateway") == 0;
+	if (!member_str(o, "IkeState", "", &t->ike) || !in_list(t->ike, ike_states))
+		return invalid_item(err, "Tunnels", i, "IkeState");
+	if (!member_str(o, "ChildState", "", &t->child) || !in_list(t->child, child_states))
+		return invalid_item(err, "Tunnels", i, "ChildState");
+	if (!member_str(o, "Health", "", &t->health) || !in_list(t->health, healths))
+		return invalid_item(err, "Tunnels", i, "Health");
+	active = json_object_get(o, "Active");
+	if (active && !json_is_boolean(active) && !json_is_null(active))
+		return invalid_item(err, "Tunnels", i, "Active");
+	t->active = json_is_true(active);
+	if (!member_count(o, "BytesIn", &t->bytes_in))
+		return invalid_item(err, "Tunnels", i, "BytesIn");
+	if (!member_count(o, "BytesOut", &t->bytes_out))
+		return invalid_item(err, "Tunnels", i, "BytesOut");
+	if (!member_count(o, "PacketsIn", &t->packets_in))
+		return invalid_item(err, "Tunnels", i, "PacketsIn");
+	if (!member_count(o, "PacketsOut", &t->packets_out))
+		return invalid_item(err, "Tunnels", i, "PacketsOut");
+	return 0;
+}
+
+/* The rules vpn_connection_log_append applies, checked up front so a bad line refuses the report. */
+static bool valid_line(const char *line)
+{
+	size_t len = strlen(line);
+
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	return len > 0 && len <= VCO_LOG_LINE_MAX && !memchr(line, '\n', len) && !memchr(line, '\r', len);
+}
+
+static int parse_log(json_t *o, size_t i, struct report_log *l, struct vl_err *err)
+{
+	const char *side;
+	json_t *time;
+
+	if (!json_is_object(o))
+		return invalid_item(err, "Logs", i, "");
+	if (!member_str(o, "VpnConnectionId", NULL, &l->conn) || !valid_id(l->conn))
+		return invalid_item(err, "Logs", i, "VpnConnectionId");
+	if (!member_str(o, "TunnelId", "", &l->tunnel) || !valid_tunnel_ref(l->tunnel))
+		return invalid_item(err, "Logs", i, "TunnelId");
+	if (!member_str(o, "Side", "gateway", &side) || !in_list(side, sides))
+		return invalid_item(err, "Logs", i, "Side");
+	l->gateway = strcmp(side, "gateway") == 0;
+	time = json_object_get(o, "TimeMs");
+	if (!json_is_integer(time) || json_integer_value(time) < 0 ||
+	    json_integer_value(time) > 253402300799999LL /* 9999-12-31 */)
+		return invalid_item(err, "Logs", i, "TimeMs");
+	l->time_ms = json_integer_value(time);
+	if (!member_str(o, "Line", NULL, &l->line) || !valid_line(l->line))
+		return invalid_item(err, "Logs", i, "Line");
+	return 0;
+}
+
+/* Parses a JSON array parameter (text; NULL = empty) of at most max items. */
+static int parse_array(const char *text, const char *name, size_t max, json_t **out, struct vl_err *err)
+{
+	*out = text ? json_loads(text, JSON_DECODE_ANY, NULL) : json_array();
+	if (!json_is_array(*out) || json_array_size(*out) > max) {
+		json_decref(*out);
+		*out = NULL;
+		return invalid(err, name);
+	}
+	return 0;
+}
+
+/*
+ * The owner of a connection, for the model calls that act as its account: 1 found, 0 gone,
+ * -1 error.  account and region: 128 and 64 bytes.
+ */
+static int connection_owner(struct model_ctx *m, const char *conn, char *account, char *region, bool *dual,
+			    struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  "SELECT account, region, dual_tunnel FROM vpn_connections WHERE vpn_connection_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, conn);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW) {
+		model_copy(account, 128, stmt_text(stmt, 0));
+		model_copy(region, 64, stmt_text(stmt, 1));
+		*dual = stmt_int64(stmt, 2) != 0;
+	}
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 1;
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+/* The errors that mean "no such connection or tunnel (any more)": skipped, not refused. */
+static bool is_gone(const struct vl_err *err)
+{
+	return err->code == VL_VCO_NOT_FOUND || err->code == VL_VCO_TUNNEL_NOT_FOUND;
+}
+
+static int upsert_tunnel(struct model_ctx *m, const char *agent_id, const struct report_tunnel *t,
+			 struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	int i = 1;
+
+	if (store_prepare(m->store,
+			  "INSERT INTO dataplane_tunnels (vpn_connection_id, tunnel_id, agent_id, endpoint, ike_state, "
+			  "child_state, health, active, bytes_in, bytes_out, packets_in, packets_out, updated_ms) "
+			  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (vpn_connection_id, tunnel_id) DO UPDATE SET "
+			  "agent_id=excluded.agent_id, endpoint=excluded.endpoint, ike_state=excluded.ike_state, "
+			  "child_state=excluded.child_state, health=excluded.health, active=excluded.active, "
+			  "bytes_in=excluded.bytes_in, bytes_out=excluded.bytes_out, packets_in=excluded.packets_in, "
+			  "packets_out=excluded.packets_out, updated_ms=excluded.updated_ms",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, i++, t->conn);
+	stmt_bind_text(stmt, i++, t->tunnel);
+	stmt_bind_text(stmt, i++, agent_id);
+	stmt_bind_text(stmt, i++, t->endpoint);
+	stmt_bind_text(stmt, i++, t->ike);
+	stmt_bind_text(stmt, i++, t->child);
+	stmt_bind_text(stmt, i++, t->health);
+	stmt_bind_int64(stmt, i++, t->active);
+	stmt_bind_int64(stmt, i++, t->bytes_in);
+	stmt_bind_int64(stmt, i++, t->bytes_out);
+	stmt_bind_int64(stmt, i++, t->packets_in);
+	stmt_bind_int64(stmt, i++, t->packets_out);
+	stmt_bind_int64(stmt, i++, m->now_ms);
+	return run_done(m, stmt, err);
+}
+
+static int status_rank(const char *status)
+{
+	if (strcmp(status, "ipsec_sa_established") == 0)
+		return 3;
+	if (strcmp(status, "ipsec_sa_not_established") == 0)
+		return 2;
+	if (strcmp(status, "ike_sa_established") == 0)
+		return 1;
+	return 0;
+}
+
+/*
+ * The connection-level views of a dual-tunnel connection: its Status is its best tunnel's,
+ * and the health check succeeds while any tunnel's does.
+ */
+static int apply_connection_views(struct model_ctx *owner, const char *conn, bool dual, struct vl_err *err)
+{
+	struct vpn_connection *c = NULL;
+	struct store_stmt *stmt = NULL;
+	int64_t any_success = -1;
+	int rc = -1;
+
+	if (dual) {
+		const char *best = "ike_sa_not_established";
+
+		c = malloc(sizeof(*c));
+		if (c == NULL)
+			return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+		if (vpn_connection_get(owner, conn, c, err) < 0)
+			goto out;
+		for (int i = 0; i < c->tunnel_count; i++)
+			if (status_rank(c->tunnels[i].status) > status_rank(best))
+				best = c->tunnels[i].status;
+		if (vpn_connection_set_status(owner, conn, NULL, best, err) < 0)
+			goto out;
+	}
+	if (store_prepare(owner->store,
+			  "SELECT COALESCE(MAX(health='success'), -1) FROM dataplane_tunnels "
+			  "WHERE vpn_connection_id=? AND health!=''",
+			  &stmt) < 0) {
+		model_store_error(owner, err);
+		goto out;
+	}
+	stmt_bind_text(stmt, 1, conn);
+	if (stmt_step(stmt) == STORE_ROW)
+		any_success = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	if (any_success >= 0 &&
+	    vpn_connection_set_health_status(owner, conn, any_success ? "success" : "failed", err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(c);
+	return rc;
+}
+
+static int apply_tunnel(struct model_ctx *m, const char *agent_id, const struct report_tunnel *t,
+			struct vl_err *err)
+{
+	char account[128], region[64];
+	struct model_ctx owner = *m;
+	bool dual = false;
+	int found = connection_owner(m, t->conn, account, region, &dual, err);
+
+	if (found <= 0) {
+		/* the connection went: what was reported for it goes too */
+		if (found == 0)
+			return exec1(m, "DELETE FROM dataplane_tunnels WHERE vpn_connection_id=?", t->conn, err);
+		return -1;
+	}
+	/* a single-tunnel connection reports with TunnelId "", a dual-tunnel one per tunnel */
+	if (dual == (*t->tunnel == '\0'))
+		return 0;
+	owner.account = account;
+	owner.region = region;
+	if (vpn_connection_set_status(&owner, t->conn, dual ? t->tunnel : NULL, agent_tunnel_status(t->ike, t->child),
+				      err) < 0) {
+		if (is_gone(err)) {
+			vl_err_clear(err);
+			return 0;
+		}
+		return -1;
+	}
+	if (upsert_tunnel(m, agent_id, t, err) < 0)
+		return -1;
+	return apply_connection_views(&owner, t->conn, dual, err);
+}
+
+static int apply_log(struct model_ctx *m, const struct report_log *l, struct vl_err *err)
+{
+	char account[128], region[64];
+	struct model_ctx owner = *m;
+	bool dual = false;
+	int found = connection_owner(m, l->conn, account, region, &dual, err);
+
+	if (found <= 0)
+		return found;
+	owner.account = account;
+	owner.region = region;
+	if (vpn_connection_log_append(&owner, l->conn, l->tunnel, l->time_ms, l->line, err) < 0) {
+		if (is_gone(err)) {
+			vl_err_clear(err);
+			return 0;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+int agent_report_status(struct model_ctx *m, const char *agent_id, int64_t applied_generation,
+			const char *tunnels, const char *logs, int64_t *generation, struct vl_err *err)
+{
+	struct report_tunnel *ts = NULL;
+	struct report_log *ls = NULL;
+	json_t *tunnel_list = NULL, *log_list = NULL, *item;
+	struct store_stmt *stmt = NULL;
+	struct agent a;
+	size_t i, nt, nl;
+	int rc = -1;
+
+	/* the whole report is checked before anything is applied */
+	if (applied_generation < 0 || applied_generation > GENERATION_MAX)
+		return invalid(err, "AppliedGeneration");
+	if (parse_array(tunnels, "Tunnels", AGENT_REPORT_TUNNELS_MAX, &tunnel_list, err) < 0 ||
+	    parse_array(logs, "Logs", AGENT_REPORT_LOGS_MAX, &log_list, err) < 0)
+		goto out;
+	nt = json_array_size(tunnel_list);
+	nl = json_array_size(log_list);
+	ts = calloc(nt ? nt : 1, sizeof(*ts));
+	ls = calloc(nl ? nl : 1, sizeof(*ls));
+	if (ts == NULL || ls == NULL) {
+		vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	json_array_foreach(tunnel_list, i, item)
+		if (parse_tunnel(item, i, &ts[i], err) < 0)
+			goto out;
+	json_array_foreach(log_list, i, item)
+		if (parse_log(item, i, &ls[i], err) < 0)
+			goto out;
+	if (agent_get(m, agent_id, &a, err) < 0)
+		goto out;
+
+	if (store_prepare(m->store, "UPDATE agents SET last_seen_ms=?, applied_generation=? WHERE agent_id=?", &stmt) <
+	    0) {
+		model_store_error(m, err);
+		goto out;
+	}
+	stmt_bind_int64(stmt, 1, m->now_ms);
+	stmt_bind_int64(stmt, 2, applied_generation);
+	stmt_bind_text(stmt, 3, a.agent_id);
+	if (run_done(m, stmt, err) < 0)
+		goto out;
+	/* the cloud reports its own side only: a branch device's view changes nothing */
+	for (i = 0; i < nt; i++)
+		if (ts[i].gateway && apply_tunnel(m, a.agent_id, &ts[i], err) < 0)
+			goto out;
+	for (i = 0; i < nl; i++)
+		if (ls[i].gateway && apply_log(m, &ls[i], err) < 0)
+			goto out;
+	*generation = a.generation;
+	rc = 0;
+out:
+	free(ts);
+	free(ls);
+	json_decref(tunnel_list);
+	json_decref(log_list);
+	return rc;
+}

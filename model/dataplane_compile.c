@@ -1,0 +1,1006 @@
+/*
+ * The desired-state compiler: one agent's complete document from the whole model.  Placement
+ * rules are in dataplane_compile.h; what each member means is in
+ * schema/agent-document.schema.json.  The compiler reads every account: it loads rows with
+ * the model's own getters through a model_ctx per owner (account and region of the row), so
+ * defaults and derived values are exactly what the API shows.
+ *
+ * Everything is ordered (agents by registration, resources by creation, routes by
+ * destination, next hops by weight then name) so the same model gives the same document,
+ * byte for byte: the pusher compares hashes to decide whether to push.
+ */
+#include "dataplane_compile.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cidr.h"
+#include "lab.h"
+#include "vpn_connection.h"
+#include "vpn_connection_config.h"
+#include "vpn_gateway.h"
+
+#define ROUTE_HOPS_MAX 16 /* the schema's nexthops maxItems */
+#define WEIGHT_ACTIVE 100
+#define WEIGHT_STANDBY 0
+
+struct dp_agent {
+	char id[64];
+	char zones[1024]; /* comma-separated; "" = every zone */
+	bool cloud, site;
+	char underlay_ip[16];
+	char url[256];
+};
+
+struct compiler {
+	struct model_ctx *m;
+	struct vl_err *err;
+	struct dp_agent *agents;
+	int agent_count;
+	int self;	   /* index of the agent compiled for */
+	int site_agent;	   /* index of the agent that hosts every site, -1 none */
+	bool any_cloud;	   /* some agent hosts gateways: every gateway is placed */
+	json_t *faults;	   /* set: "<connection>/<tunnel>" ("" tunnel: all) */
+	json_t *devices;   /* set: customer gateway IDs that are placed site devices */
+	json_t *vpcs, *endpoints, *sites, *hosts;
+};
+
+/* The model context of a row's owner: the compiler reads every account. */
+static struct model_ctx owner_ctx(const struct compiler *c, const char *account, const char *region)
+{
+	struct model_ctx o = *c->m;
+
+	o.account = account;
+	o.region = region;
+	return o;
+}
+
+static int store_failed(struct compiler *c)
+{
+	return model_store_error(c->m, c->err);
+}
+
+static bool in_comma_list(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, item, n) == 0)
+			return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+/* ---- placement ---- */
+
+static int load_agents(struct compiler *c)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	int cap = 0;
+
+	if (store_prepare(c->m->store,
+			  "SELECT agent_id, zones, roles, underlay_ip, url FROM agents"
+			  " ORDER BY registered_ms, agent_id",
+			  &stmt) < 0)
+		return store_failed(c);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		struct dp_agent *a;
+
+		if (c->agent_count == cap) {
+			struct dp_agent *grown = realloc(c->agents, (size_t)(cap = cap ? cap * 2 : 8) * sizeof(*grown));
+
+			if (grown == NULL) {
+				stmt_release(stmt);
+				return vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+			}
+			c->agents = grown;
+		}
+		a = &c->agents[c->agent_count++];
+		memset(a, 0, sizeof(*a));
+		model_copy(a->id, sizeof(a->id), stmt_text(stmt, 0));
+		model_copy(a->zones, sizeof(a->zones), stmt_text(stmt, 1));
+		a->cloud = in_comma_list(stmt_text(stmt, 2), "cloud");
+		a->site = in_comma_list(stmt_text(stmt, 2), "site");
+		model_copy(a->underlay_ip, sizeof(a->underlay_ip), stmt_text(stmt, 3));
+		model_copy(a->url, sizeof(a->url), stmt_text(stmt, 4));
+	}
+	stmt_release(stmt);
+	if (r != STORE_DONE)
+		return store_failed(c);
+	c->site_agent = -1;
+	for (int i = 0; i < c->agent_count; i++) {
+		c->any_cloud = c->any_cloud || c->agents[i].cloud;
+		if (c->site_agent < 0 && c->agents[i].site)
+			c->site_agent = i;
+	}
+	return 0;
+}
+
+/* The cloud agent for a VPC whose first vSwitch is in zone (see the header); -1 when none. */
+static int place_zone(const struct compiler *c, const char *zone)
+{
+	int first = -1, every = -1;
+
+	for (int i = 0; i < c->agent_count; i++) {
+		const struct dp_agent *a = &c->agents[i];
+
+		if (!a->cloud)
+			continue;
+		if (first < 0)
+			first = i;
+		if (a->zones[0] == '\0') {
+			if (every < 0)
+				every = i;
+		} else if (in_comma_list(a->zones, zone)) {
+			return i;
+		}
+	}
+	return every >= 0 ? every : first;
+}
+
+/* The zone of the VPC's first vSwitch ("" when it has none). */
+static int vpc_zone(struct compiler *c, const char *vpc_id, char *zone, size_t size)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	zone[0] = '\0';
+	if (store_prepare(c->m->store,
+			  "SELECT zone_id FROM vswitches WHERE vpc_id=? ORDER BY created_ms, rowid LIMIT 1", &stmt) < 0)
+		return store_failed(c);
+	stmt_bind_text(stmt, 1, vpc_id);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		snprintf(zone, size, "%s", stmt_text(stmt, 0));
+	stmt_release(stmt);
+	return r == STORE_FAILED ? store_failed(c) : 0;
+}
+
+/* ---- shared state ---- */
+
+static void fault_key(char *buf, size_t size, const char *conn, const char *tunnel)
+{
+	snprintf(buf, size, "%s/%s", conn, tunnel ? tunnel : "");
+}
+
+static bool is_cut(const struct compiler *c, const char *conn, const char *tunnel)
+{
+	char key[160];
+
+	fault_key(key, sizeof(key), conn, "");
+	if (json_object_get(c->faults, key))
+		return true;
+	fault_key(key, sizeof(key), conn, tunnel);
+	return tunnel && *tunnel && json_object_get(c->faults, key) != NULL;
+}
+
+static int load_faults(struct compiler *c)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	char key[160];
+
+	if (store_prepare(c->m->store, "SELECT vpn_connection_id, tunnel_id FROM lab_faults", &stmt) < 0)
+		return store_failed(c);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		fault_key(key, sizeof(key), stmt_text(stmt, 0), stmt_text(stmt, 1));
+		json_object_set_new(c->faults, key, json_true());
+	}
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : store_failed(c);
+}
+
+/* Site devices are placed when a site agent exists and their customer gateway still does. */
+static int load_devices(struct compiler *c)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (c->site_agent < 0)
+		return 0;
+	if (store_prepare(c->m->store,
+			  "SELECT d.customer_gateway_id FROM lab_site_devices d"
+			  " JOIN customer_gateways g ON g.customer_gateway_id=d.customer_gateway_id",
+			  &stmt) < 0)
+		return store_failed(c);
+	while ((r = stmt_step(stmt)) == STORE_ROW)
+		json_object_set_new(c->devices, stmt_text(stmt, 0), json_true());
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : store_failed(c);
+}
+
+/*
+ * Runs sql with ?1 = arg (NULL: none) and returns its rows as a JSON array of arrays of
+ * strings (new reference), NULL on a store failure: the rows are read before the model's
+ * getters run their own statements.
+ */
+static json_t *rows(struct compiler *c, const char *sql, const char *arg, int columns)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	json_t *out = json_array();
+
+	if (out == NULL || store_prepare(c->m->store, sql, &stmt) < 0) {
+		json_decref(out);
+		store_failed(c);
+		return NULL;
+	}
+	if (arg)
+		stmt_bind_text(stmt, 1, arg);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		json_t *row = json_array();
+
+		for (int i = 0; i < columns; i++)
+			json_array_append_new(row, json_string(stmt_text(stmt, i)));
+		json_array_append_new(out, row);
+	}
+	stmt_release(stmt);
+	if (r != STORE_DONE) {
+		json_decref(out);
+		store_failed(c);
+		return NULL;
+	}
+	return out;
+}
+
+static const char *col(const json_t *row, size_t i)
+{
+	const char *s = json_string_value(json_array_get(row, i));
+
+	return s ? s : "";
+}
+
+/* "a/b,c/d" as a JSON array of its CIDRs. */
+static json_t *cidr_list(const char *list)
+{
+	json_t *a = json_array();
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len > 0)
+			json_array_append_new(a, json_stringn(p, len));
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return a;
+}
+
+static json_t *lan_json(const char *vpc, const char *vswitch, const char *site, const char *ip, int prefix,
+			const char *gateway)
+{
+	json_t *o = json_object();
+
+	if (vpc)
+		json_put_str(o, "vpc", vpc);
+	if (vswitch)
+		json_put_str(o, "vswitch", vswitch);
+	if (site)
+		json_put_str(o, "site", site);
+	json_put_str(o, "ip", ip);
+	json_put_int(o, "prefix", prefix);
+	if (gateway && *gateway)
+		json_put_str(o, "gateway", gateway);
+	return o;
+}
+
+static int cidr_prefix(const char *text)
+{
+	struct cidr x;
+
+	return cidr_parse(text, &x) ? x.prefix_len : 32;
+}
+
+/*
+ * One tunnel entry of an endpoint.  t is the tunnel as this endpoint's swanctl text has it
+ * (local = this end); local_ts/remote_ts are this end's selectors.
+ */
+static json_t *tunnel_json(const struct compiler *c, const struct vpn_connection *conn,
+			   const struct vpn_connection_config *cfg, int i)
+{
+	const struct vpn_connection_config_tunnel *t = &cfg->tunnels[i];
+	const struct ipsec_health_check *hc = &conn->health_check;
+	json_t *o = json_object();
+
+	json_put_str(o, "name", vpn_connection_config_tunnel_name(cfg, i));
+	json_put_str(o, "connection_id", conn->vpn_connection_id);
+	if (cfg->dual_tunnel)
+		json_put_str(o, "tunnel_id", t->tunnel_id);
+	json_put_str(o, "role", cfg->dual_tunnel ? t->role : "single");
+	json_put_str(o, "peer_ip", t->remote_addr);
+	json_object_set_new_nocheck(o, "local_ts", cidr_list(cfg->local_subnet));
+	json_object_set_new_nocheck(o, "remote_ts", cidr_list(cfg->remote_subnet));
+	if (hc->enable) {
+		json_t *h = json_object();
+
+		json_put_bool(h, "enable", true);
+		json_put_str(h, "sip", hc->sip);
+		json_put_str(h, "dip", hc->dip);
+		json_put_int(h, "interval", hc->interval);
+		json_put_int(h, "retry", hc->retry);
+		json_object_set_new_nocheck(o, "health_check", h);
+	}
+	json_put_bool(o, "cut", is_cut(c, conn->vpn_connection_id, t->tunnel_id));
+	return o;
+}
+
+/*
+ * An endpoint under construction: the tunnels it terminates, as per-connection
+ * configurations restricted to those tunnels (rendered together at the end).
+ */
+struct endpoint {
+	json_t *json;  /* the endpoint object, without swanctl until finished */
+	json_t *tunnels;
+	struct vpn_connection_config *cfgs;
+	int cfg_count, cfg_cap;
+};
+
+static void endpoint_init(struct endpoint *e, const char *id, const char *kind, const char *public_ip, json_t *lan)
+{
+	memset(e, 0, sizeof(*e));
+	e->json = json_object();
+	e->tunnels = json_array();
+	json_put_str(e->json, "id", id);
+	json_put_str(e->json, "kind", kind);
+	json_put_str(e->json, "public_ip", public_ip);
+	json_object_set_new_nocheck(e->json, "lan", lan);
+}
+
+/* Adds tunnel i of cfg to e (and its entry).  0 or -1 (out of memory). */
+static int endpoint_add(const struct compiler *c, struct endpoint *e, const struct vpn_connection *conn,
+			const struct vpn_connection_config *cfg, int i)
+{
+	struct vpn_connection_config *last = e->cfg_count ? &e->cfgs[e->cfg_count - 1] : NULL;
+
+	if (last == NULL || strcmp(last->vpn_connection_id, cfg->vpn_connection_id) != 0) {
+		if (e->cfg_count == e->cfg_cap) {
+			int cap = e->cfg_cap ? e->cfg_cap * 2 : 4;
+			struct vpn_connection_config *grown = realloc(e->cfgs, (size_t)cap * sizeof(*grown));
+
+			if (grown == NULL)
+				return -1;
+			e->cfgs = grown;
+			e->cfg_cap = cap;
+		}
+		last = &e->cfgs[e->cfg_count++];
+		*last = *cfg;
+		last->tunnel_count = 0;
+	}
+	last->tunnels[last->tunnel_count++] = cfg->tunnels[i];
+	json_array_append_new(e->tunnels, tunnel_json(c, conn, last, last->tunnel_count - 1));
+	return 0;
+}
+
+/* Renders the endpoint's swanctl text and appends it to the document.  0 or -1 with err. */
+static int endpoint_finish(struct compiler *c, struct endpoint *e)
+{
+	const struct vpn_connection_config **list = NULL;
+	char *text = NULL;
+	int rc = -1;
+
+	if (e->cfg_count > 0) {
+		if ((list = calloc((size_t)e->cfg_count, sizeof(*list))) == NULL) {
+			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+			goto out;
+		}
+		for (int i = 0; i < e->cfg_count; i++)
+			list[i] = &e->cfgs[i];
+		if (vpn_connection_config_swanctl_multi(list, e->cfg_count, &text, c->err) < 0)
+			goto out;
+	}
+	if (json_object_set_new(e->json, "swanctl", json_string(text ? text : "")) < 0) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, "endpoint text is not UTF-8");
+		goto out;
+	}
+	json_object_set(e->json, "tunnels", e->tunnels);
+	json_array_append(c->endpoints, e->json);
+	rc = 0;
+out:
+	free(text);
+	free(list);
+	return rc;
+}
+
+static void endpoint_free(struct endpoint *e)
+{
+	json_decref(e->json);
+	json_decref(e->tunnels);
+	free(e->cfgs);
+	memset(e, 0, sizeof(*e));
+}
+
+/* ---- VPCs: gateway endpoints and routes ---- */
+
+/* A next hop candidate: one built tunnel of a connection of the VPC. */
+struct hop {
+	char conn[64];
+	bool dual;
+	int role_weight; /* single and master 100, slave 0 */
+	char endpoint[64];
+	char via[16];
+	char tunnel[96];
+};
+
+struct route_pair {
+	uint32_t addr;
+	int prefix;
+	char dest[20];
+	int weight;
+	const struct hop *hop;
+};
+
+struct vpc_build {
+	struct hop *hops;
+	int hop_count, hop_cap;
+	json_t *conns;	  /* [[connection id, RemoteSubnet], …] of the VPC's gateways */
+	json_t *explicit; /* [[dest, next hop, weight], …]: published destination routes */
+};
+
+static int add_hop(struct vpc_build *v, const struct hop *h)
+{
+	if (v->hop_count == v->hop_cap) {
+		int cap = v->hop_cap ? v->hop_cap * 2 : 16;
+		struct hop *grown = realloc(v->hops, (size_t)cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return -1;
+		v->hops = grown;
+		v->hop_cap = cap;
+	}
+	v->hops[v->hop_count++] = *h;
+	return 0;
+}
+
+/* One gateway of the VPC: its endpoints (one per public address) and its tunnels' hops. */
+static int compile_gateway(struct compiler *c, const json_t *vswitches, const char *gw_id, const char *account,
+			   const char *region, struct vpc_build *v)
+{
+	struct model_ctx gm = owner_ctx(c, account, region);
+	struct vpn_gateway gw;
+	struct vpn_connection *conn = malloc(sizeof(*conn));
+	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
+	struct endpoint eps[2];
+	const char *addrs[2], *vsw_ids[2], *lan_ips[2];
+	json_t *conn_ids = NULL, *row;
+	int ep_count = 0, rc = -1;
+	size_t i;
+
+	memset(eps, 0, sizeof(eps));
+	if (conn == NULL || cfg == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	if (vpn_gateway_get(&gm, gw_id, &gw, c->err) < 0)
+		goto out;
+	addrs[0] = gw.internet_ip;
+	vsw_ids[0] = gw.vswitch_id;
+	lan_ips[0] = gw.eni_ip;
+	addrs[1] = gw.dr_internet_ip;
+	vsw_ids[1] = gw.dr_vswitch_id;
+	lan_ips[1] = gw.dr_eni_ip;
+	for (int k = 0; k < 2; k++) {
+		const json_t *vsw = json_object_get(vswitches, vsw_ids[k]);
+		char id[80];
+
+		if (addrs[k][0] == '\0' || lan_ips[k][0] == '\0' || vsw == NULL)
+			continue;
+		snprintf(id, sizeof(id), "%s-%d", gw.vpn_gateway_id, k + 1);
+		endpoint_init(&eps[ep_count], id, "gateway", addrs[k],
+			      lan_json(gw.vpc_id, vsw_ids[k], NULL, lan_ips[k], cidr_prefix(col(vsw, 0)), col(vsw, 1)));
+		json_put_int(eps[ep_count].json, "bandwidth_mbps", gw.bandwidth);
+		ep_count++;
+	}
+	if ((conn_ids = rows(c, "SELECT vpn_connection_id FROM vpn_connections WHERE vpn_gateway_id=?"
+				" ORDER BY created_ms, rowid", gw.vpn_gateway_id, 1)) == NULL)
+		goto out;
+	json_array_foreach(conn_ids, i, row) {
+		if (vpn_connection_get(&gm, col(row, 0), conn, c->err) < 0 ||
+		    vpn_connection_config_build_gateway_side(&gm, conn, cfg, c->err) < 0)
+			goto out;
+		json_array_append_new(v->conns, json_pack("[ss]", conn->vpn_connection_id, conn->remote_subnet));
+		for (int t = 0; t < cfg->tunnel_count; t++) {
+			const struct vpn_connection_config_tunnel *tun = &cfg->tunnels[t];
+			struct hop h = { 0 };
+			int k;
+
+			/* both ends must be built: the branch side is a placed site device */
+			if (json_object_get(c->devices, tun->customer_gateway_id) == NULL)
+				continue;
+			for (k = 0; k < ep_count; k++)
+				if (strcmp(json_string_value(json_object_get(eps[k].json, "public_ip")),
+					   tun->local_addr) == 0)
+					break;
+			if (k == ep_count)
+				continue;
+			if (endpoint_add(c, &eps[k], conn, cfg, t) < 0) {
+				vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+				goto out;
+			}
+			model_copy(h.conn, sizeof(h.conn), conn->vpn_connection_id);
+			h.dual = cfg->dual_tunnel;
+			h.role_weight = strcmp(tun->role, "slave") == 0 ? WEIGHT_STANDBY : WEIGHT_ACTIVE;
+			model_copy(h.endpoint, sizeof(h.endpoint),
+				   json_string_value(json_object_get(eps[k].json, "id")));
+			model_copy(h.via, sizeof(h.via),
+				   json_string_value(json_object_get(json_object_get(eps[k].json, "lan"), "ip")));
+			model_copy(h.tunnel, sizeof(h.tunnel), vpn_connection_config_tunnel_name(cfg, t));
+			if (add_hop(v, &h) < 0) {
+				vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+				goto out;
+			}
+		}
+	}
+	{
+		json_t *entries = rows(c, "SELECT route_dest, next_hop, weight FROM vpn_route_entries"
+				       " WHERE vpn_gateway_id=? AND route_type='dbr' AND published=1"
+				       " ORDER BY created_ms, rowid",
+				       gw.vpn_gateway_id, 3);
+
+		if (entries == NULL)
+			goto out;
+		json_array_extend(v->explicit, entries);
+		json_decref(entries);
+	}
+	for (int k = 0; k < ep_count; k++)
+		if (endpoint_finish(c, &eps[k]) < 0)
+			goto out;
+	rc = 0;
+out:
+	for (int k = 0; k < ep_count; k++)
+		endpoint_free(&eps[k]);
+	json_decref(conn_ids);
+	free(conn);
+	free(cfg);
+	return rc;
+}
+
+static int pair_cmp(const void *pa, const void *pb)
+{
+	const struct route_pair *a = pa, *b = pb;
+	int r;
+
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	if (a->prefix != b->prefix)
+		return a->prefix - b->prefix;
+	if (a->weight != b->weight)
+		return b->weight - a->weight; /* active hops first */
+	if ((r = strcmp(a->hop->endpoint, b->hop->endpoint)) != 0)
+		return r;
+	return strcmp(a->hop->tunnel, b->hop->tunnel);
+}
+
+static int add_pair(struct route_pair **pairs, int *count, int *cap, const char *dest, const struct hop *h, int weight)
+{
+	struct cidr d;
+	struct route_pair *p;
+
+	if (!cidr_parse(dest, &d))
+		return 0; /* stored CIDRs are normalised; anything else is not routable */
+	if (*count == *cap) {
+		int n = *cap ? *cap * 2 : 32;
+		struct route_pair *grown = realloc(*pairs, (size_t)n * sizeof(*grown));
+
+		if (grown == NULL)
+			return -1;
+		*pairs = grown;
+		*cap = n;
+	}
+	p = &(*pairs)[(*count)++];
+	p->addr = d.addr;
+	p->prefix = d.prefix_len;
+	cidr_format(&d, p->dest, sizeof(p->dest));
+	p->weight = weight;
+	p->hop = h;
+	return 0;
+}
+
+/*
+ * The VPC's routes toward its tunnels.  Each destination gets the hops of every connection
+ * that reaches it: a published destination route entry of a gateway (its weight; a
+ * dual-tunnel connection's tunnels keep master 100 / standby 0, as the cloud ignores weights
+ * there), else each RemoteSubnet CIDR of the connection (master or single 100, slave 0;
+ * 0.0.0.0/0 is destination-routing mode and gets no route by itself, as AutoConfigRoute
+ * does).  Equal weights are ECMP; hops beyond the schema's 16 are dropped, lowest weight first.
+ */
+static json_t *vpc_routes(const struct vpc_build *v)
+{
+	struct route_pair *pairs = NULL;
+	int count = 0, cap = 0;
+	json_t *routes = json_array(), *row, *covered = json_object();
+	size_t i;
+
+	json_array_foreach(v->explicit, i, row) {
+		char key[160];
+		int weight = atoi(col(row, 2));
+
+		snprintf(key, sizeof(key), "%s|%s", col(row, 0), col(row, 1));
+		json_object_set_new(covered, key, json_true());
+		for (int h = 0; h < v->hop_count; h++)
+			if (strcmp(v->hops[h].conn, col(row, 1)) == 0 &&
+			    add_pair(&pairs, &count, &cap, col(row, 0), &v->hops[h],
+				     v->hops[h].dual ? v->hops[h].role_weight : weight) < 0)
+				goto fail;
+	}
+	json_array_foreach(v->conns, i, row) {
+		json_t *dests = cidr_list(col(row, 1)), *d;
+		size_t j;
+
+		json_array_foreach(dests, j, d) {
+			char key[160];
+
+			snprintf(key, sizeof(key), "%s|%s", json_string_value(d), col(row, 0));
+			if (strcmp(json_string_value(d), "0.0.0.0/0") == 0 || json_object_get(covered, key))
+				continue;
+			for (int h = 0; h < v->hop_count; h++)
+				if (strcmp(v->hops[h].conn, col(row, 0)) == 0 &&
+				    add_pair(&pairs, &count, &cap, json_string_value(d), &v->hops[h],
+					     v->hops[h].role_weight) < 0) {
+					json_decref(dests);
+					goto fail;
+				}
+		}
+		json_decref(dests);
+	}
+	if (count > 1)
+		qsort(pairs, (size_t)count, sizeof(*pairs), pair_cmp);
+	for (int a = 0; a < count;) {
+		json_t *route = json_object(), *hops = json_array();
+		int b = a;
+
+		json_put_str(route, "dest", pairs[a].dest);
+		for (; b < count && pairs[b].addr == pairs[a].addr && pairs[b].prefix == pairs[a].prefix; b++) {
+			bool seen = false;
+			json_t *hop;
+
+			/* one hop per tunnel: its highest weight came first */
+			for (int k = a; k < b && !seen; k++)
+				seen = pairs[k].hop == pairs[b].hop;
+			if (seen || json_array_size(hops) >= ROUTE_HOPS_MAX)
+				continue;
+			hop = json_object();
+			json_put_str(hop, "via", pairs[b].hop->via);
+			json_put_int(hop, "weight", pairs[b].weight);
+			json_put_str(hop, "endpoint", pairs[b].hop->endpoint);
+			json_put_str(hop, "tunnel", pairs[b].hop->tunnel);
+			json_array_append_new(hops, hop);
+		}
+		json_object_set_new_nocheck(route, "nexthops", hops);
+		json_array_append_new(routes, route);
+		a = b;
+	}
+	free(pairs);
+	json_decref(covered);
+	return routes;
+fail:
+	free(pairs);
+	json_decref(covered);
+	json_decref(routes);
+	return NULL;
+}
+
+static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
+{
+	struct vpc_build v = { 0 };
+	json_t *vsw_rows = NULL, *vsw_list = json_array(), *vsw_map = json_object(), *gws = NULL, *host_rows = NULL;
+	json_t *vpc = json_object(), *routes, *row;
+	size_t i;
+	int rc = -1;
+
+	v.conns = json_array();
+	v.explicit = json_array();
+	if ((vsw_rows = rows(c, "SELECT vswitch_id, cidr_block FROM vswitches WHERE vpc_id=?"
+				" ORDER BY created_ms, rowid",
+			     vpc_id, 2)) == NULL)
+		goto out;
+	json_array_foreach(vsw_rows, i, row) {
+		json_t *o = json_object();
+		char gw[16] = "";
+
+		lab_vswitch_gateway_ip(col(row, 1), gw, sizeof(gw));
+		json_put_str(o, "id", col(row, 0));
+		json_put_str(o, "cidr", col(row, 1));
+		json_put_str(o, "gateway_ip", gw);
+		json_array_append_new(vsw_list, o);
+		json_object_set_new(vsw_map, col(row, 0), json_pack("[ss]", col(row, 1), gw));
+	}
+	if (c->any_cloud) {
+		if ((gws = rows(c, "SELECT vpn_gateway_id, account, region FROM vpn_gateways"
+				   " WHERE vpc_id=? AND status<>'init' ORDER BY created_ms, rowid",
+				vpc_id, 3)) == NULL)
+			goto out;
+		json_array_foreach(gws, i, row)
+			if (compile_gateway(c, vsw_map, col(row, 0), col(row, 1), col(row, 2), &v) < 0)
+				goto out;
+	}
+	if ((routes = vpc_routes(&v)) == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	json_put_str(vpc, "id", vpc_id);
+	json_put_str(vpc, "cidr", cidr);
+	json_object_set(vpc, "vswitches", vsw_list);
+	json_object_set_new_nocheck(vpc, "routes", routes);
+	json_array_append(c->vpcs, vpc);
+	if ((host_rows = rows(c, "SELECT h.host_id, h.vswitch_id, h.ip_address FROM lab_hosts h"
+				 " JOIN vswitches s ON s.vswitch_id=h.vswitch_id WHERE s.vpc_id=?"
+				 " ORDER BY h.created_ms, h.rowid",
+			      vpc_id, 3)) == NULL)
+		goto out;
+	json_array_foreach(host_rows, i, row) {
+		const json_t *vsw = json_object_get(vsw_map, col(row, 1));
+		json_t *h = json_object();
+
+		json_put_str(h, "id", col(row, 0));
+		json_object_set_new_nocheck(h, "lan", lan_json(vpc_id, col(row, 1), NULL, col(row, 2),
+							       cidr_prefix(col(vsw, 0)), col(vsw, 1)));
+		json_array_append_new(c->hosts, h);
+	}
+	rc = 0;
+out:
+	free(v.hops);
+	json_decref(v.conns);
+	json_decref(v.explicit);
+	json_decref(vsw_rows);
+	json_decref(vsw_list);
+	json_decref(vsw_map);
+	json_decref(gws);
+	json_decref(host_rows);
+	json_decref(vpc);
+	return rc;
+}
+
+static int compile_vpcs(struct compiler *c)
+{
+	json_t *vpcs, *row;
+	size_t i;
+	char zone[64];
+
+	if (!c->agents[c->self].cloud)
+		return 0;
+	/* VPCs with something to build: a VPN gateway (not an unpaid one) or a lab host */
+	vpcs = rows(c,
+		    "SELECT v.vpc_id, v.cidr_block FROM vpcs v WHERE"
+		    " EXISTS (SELECT 1 FROM vpn_gateways g WHERE g.vpc_id=v.vpc_id AND g.status<>'init')"
+		    " OR EXISTS (SELECT 1 FROM lab_hosts h JOIN vswitches s ON s.vswitch_id=h.vswitch_id"
+		    " WHERE s.vpc_id=v.vpc_id) ORDER BY v.created_ms, v.rowid",
+		    NULL, 2);
+	if (vpcs == NULL)
+		return -1;
+	json_array_foreach(vpcs, i, row) {
+		if (vpc_zone(c, col(row, 0), zone, sizeof(zone)) < 0)
+			goto fail;
+		if (place_zone(c, zone) != c->self)
+			continue;
+		if (compile_vpc(c, col(row, 0), col(row, 1)) < 0)
+			goto fail;
+	}
+	json_decref(vpcs);
+	return 0;
+fail:
+	json_decref(vpcs);
+	return -1;
+}
+
+/* ---- sites: gateway devices and hosts ---- */
+
+/*
+ * One device: the customer side of every connection (or tunnel) that uses its customer
+ * gateway, overrides applied, as LabDownloadCustomerSwanctlConfig renders it.
+ */
+static int compile_device(struct compiler *c, const char *site_id, const char *lan_cidr, const json_t *overrides,
+			  const json_t *dev)
+{
+	const char *cgw_id = col(dev, 0), *index = col(dev, 1), *lan_ip = col(dev, 2), *public_ip = col(dev, 3);
+	struct vpn_connection *conn = malloc(sizeof(*conn));
+	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
+	struct endpoint e;
+	json_t *conns = NULL, *row;
+	char id[80];
+	size_t i;
+	int rc = -1;
+
+	snprintf(id, sizeof(id), "%s-%s", site_id, index);
+	endpoint_init(&e, id, "site_device", public_ip,
+		      lan_json(NULL, NULL, site_id, lan_ip, cidr_prefix(lan_cidr), NULL));
+	if (conn == NULL || cfg == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	/* gateways are placed whenever a cloud agent exists (unpaid ones never) */
+	if (c->any_cloud &&
+	    (conns = rows(c,
+			  "SELECT c.vpn_connection_id, c.account, c.region FROM vpn_connections c"
+			  " JOIN vpn_gateways g ON g.vpn_gateway_id=c.vpn_gateway_id WHERE g.status<>'init' AND"
+			  " (c.customer_gateway_id=?1 OR EXISTS (SELECT 1 FROM vpn_connection_tunnels t"
+			  " WHERE t.vpn_connection_id=c.vpn_connection_id AND t.customer_gateway_id=?1))"
+			  " ORDER BY c.created_ms, c.rowid",
+			  cgw_id, 3)) == NULL)
+		goto out;
+	json_array_foreach(conns, i, row) {
+		struct model_ctx om = owner_ctx(c, col(row, 1), col(row, 2));
+
+		if (vpn_connection_get(&om, col(row, 0), conn, c->err) < 0 ||
+		    vpn_connection_config_build(&om, conn, cfg, c->err) < 0)
+			goto out;
+		lab_overrides_apply(overrides, cfg);
+		for (int t = 0; t < cfg->tunnel_count; t++)
+			if (strcmp(cfg->tunnels[t].customer_gateway_id, cgw_id) == 0 &&
+			    cfg->tunnels[t].remote_addr[0] && endpoint_add(c, &e, conn, cfg, t) < 0) {
+				vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+				goto out;
+			}
+	}
+	rc = endpoint_finish(c, &e);
+out:
+	endpoint_free(&e);
+	json_decref(conns);
+	free(conn);
+	free(cfg);
+	return rc;
+}
+
+static int compile_sites(struct compiler *c)
+{
+	json_t *sites, *site, *devs = NULL, *hosts = NULL, *overrides = NULL, *row;
+	size_t i, j;
+	int rc = -1;
+
+	if (c->site_agent != c->self)
+		return 0;
+	sites = rows(c, "SELECT site_id, lan_cidr, overrides FROM lab_sites ORDER BY created_ms, rowid", NULL, 3);
+	if (sites == NULL)
+		return -1;
+	json_array_foreach(sites, i, site) {
+		const char *site_id = col(site, 0), *lan = col(site, 1);
+		json_t *o = json_object();
+		char gateway[16] = "";
+
+		json_put_str(o, "id", site_id);
+		json_put_str(o, "lan_cidr", lan);
+		json_array_append_new(c->sites, o);
+		overrides = json_loads(col(site, 2), 0, NULL);
+		devs = rows(c,
+			    "SELECT d.customer_gateway_id, d.device_index, d.lan_ip, g.ip_address"
+			    " FROM lab_site_devices d"
+			    " JOIN customer_gateways g ON g.customer_gateway_id=d.customer_gateway_id"
+			    " WHERE d.site_id=? ORDER BY d.device_index",
+			    site_id, 4);
+		if (devs == NULL)
+			goto out;
+		json_array_foreach(devs, j, row)
+			if (compile_device(c, site_id, lan, overrides, row) < 0)
+				goto out;
+		/* site hosts route through device 1, the LAN's first address */
+		lab_lan_address(lan, 1, gateway, sizeof(gateway));
+		hosts = rows(c, "SELECT host_id, ip_address FROM lab_hosts WHERE site_id=? ORDER BY created_ms, rowid",
+			     site_id, 2);
+		if (hosts == NULL)
+			goto out;
+		json_array_foreach(hosts, j, row) {
+			int prefix = cidr_prefix(lan);
+			json_t *h = json_object();
+
+			json_put_str(h, "id", col(row, 0));
+			json_object_set_new_nocheck(h, "lan",
+						    lan_json(NULL, NULL, site_id, col(row, 1), prefix, gateway));
+			json_array_append_new(c->hosts, h);
+		}
+		json_decref(devs);
+		json_decref(hosts);
+		json_decref(overrides);
+		devs = hosts = overrides = NULL;
+	}
+	rc = 0;
+out:
+	json_decref(devs);
+	json_decref(hosts);
+	json_decref(overrides);
+	json_decref(sites);
+	return rc;
+}
+
+/* ---- the document ---- */
+
+static json_t *underlay_json(const struct compiler *c)
+{
+	json_t *u = json_object(), *peers = json_array();
+	const char *own = c->agents[c->self].underlay_ip;
+
+	json_put_int(u, "vni", DATAPLANE_UNDERLAY_VNI);
+	/* every other agent once: one VXLAN head-end entry per host */
+	for (int i = 0; i < c->agent_count; i++) {
+		const char *ip = c->agents[i].underlay_ip;
+		bool seen = i == c->self || ip[0] == '\0' || strcmp(ip, own) == 0;
+
+		for (int j = 0; j < i && !seen; j++)
+			seen = j != c->self && strcmp(c->agents[j].underlay_ip, ip) == 0;
+		if (!seen)
+			json_array_append_new(peers, json_string(ip));
+	}
+	json_object_set_new_nocheck(u, "peers", peers);
+	return u;
+}
+
+int dataplane_compile(struct model_ctx *m, const char *agent_id, json_t **doc, struct vl_err *err)
+{
+	struct compiler c = { .m = m, .err = err, .self = -1 };
+	json_t *d = NULL;
+	int rc = -1;
+
+	*doc = NULL;
+	c.faults = json_object();
+	c.devices = json_object();
+	c.vpcs = json_array();
+	c.endpoints = json_array();
+	c.sites = json_array();
+	c.hosts = json_array();
+	if (load_agents(&c) < 0)
+		goto out;
+	for (int i = 0; i < c.agent_count; i++)
+		if (agent_id && strcmp(c.agents[i].id, agent_id) == 0)
+			c.self = i;
+	if (c.self < 0) {
+		vl_err_set(err, VL_AGENT_NOT_FOUND, NULL);
+		goto out;
+	}
+	if (load_faults(&c) < 0 || load_devices(&c) < 0 || compile_vpcs(&c) < 0 || compile_sites(&c) < 0)
+		goto out;
+	d = json_object();
+	json_put_int(d, "version", 1);
+	json_put_str(d, "agent_id", c.agents[c.self].id);
+	json_object_set_new_nocheck(d, "underlay", underlay_json(&c));
+	json_object_set(d, "vpcs", c.vpcs);
+	json_object_set(d, "endpoints", c.endpoints);
+	json_object_set(d, "sites", c.sites);
+	json_object_set(d, "hosts", c.hosts);
+	*doc = d;
+	rc = 0;
+out:
+	free(c.agents);
+	json_decref(c.faults);
+	json_decref(c.devices);
+	json_decref(c.vpcs);
+	json_decref(c.endpoints);
+	json_decref(c.sites);
+	json_decref(c.hosts);
+	return rc;
+}
+
+int dataplane_host_agent(struct model_ctx *m, const char *host_id, char *agent_id, char *url, size_t url_size,
+			 struct vl_err *err)
+{
+	struct compiler c = { .m = m, .err = err, .self = -1 };
+	struct lab_host h;
+	char zone[64];
+	int at, rc = -1;
+
+	if (lab_host_get(m, host_id, &h, err) < 0)
+		return -1;
+	if (load_agents(&c) < 0)
+		goto out;
+	if (h.site_id[0]) {
+		at = c.site_agent;
+	} else {
+		if (vpc_zone(&c, h.vpc_id, zone, sizeof(zone)) < 0)
+			goto out;
+		at = place_zone(&c, zone);
+	}
+	if (at >= 0) {
+		snprintf(agent_id, 64, "%s", c.agents[at].id);
+		snprintf(url, url_size, "%s", c.agents[at].url);
+	}
+	rc = at >= 0 ? 1 : 0;
+out:
+	free(c.agents);
+	return rc;
+}

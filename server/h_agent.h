@@ -1,0 +1,25 @@
+#ifndef VL_H_AGENT_H
+#define VL_H_AGENT_H
+
+#include <stddef.h>
+
+#include "action.h"
+#include "auth.h"
+#include "request.h"
+
+/* The server ↔ agent protocol's actions (api-docs/agent-protocol.md); each fills ctx->response or ctx->err. */
+int h_agent_register(struct action_ctx *ctx);
+int h_agent_report_status(struct action_ctx *ctx);
+int h_agent_list(struct action_ctx *ctx);
+int h_agent_deregister(struct action_ctx *ctx);
+
+/*
+ * Who a request for action a acts as, for both front doors: the agent protocol's actions
+ * (AF_AGENT) serve every account and carry no signature; they need X-Vpnlab-Agent-Token when
+ * the server has an agent token (Forbidden.AgentToken, 403) and act as account "".  Every
+ * other action goes through auth_authenticate.  Returns 0 with account set, or -1 with err.
+ */
+int h_authenticate(struct auth *auth, const struct action *a, const struct vl_request *req,
+		   const struct kvlist *params, char *account, size_t account_size, struct vl_err *err);
+
+#endif

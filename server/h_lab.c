@@ -1,0 +1,308 @@
+/* Handlers of the vpnlab lab extensions: thin, except for the list parameters and the probe relay. */
+#include "h_lab.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_client.h"
+#include "cidr.h"
+#include "dataplane_compile.h"
+#include "handlers.h"
+#include "lab.h"
+
+/* Largest N accepted in CustomerGatewayIds.N / Overrides.N (more is refused by the model). */
+#define LIST_N_MAX 64
+/* A probe runs while its HTTP request waits: Count × IntervalMs is bounded. */
+#define PROBE_TOTAL_MS_MAX 60000
+#define PROBE_SLACK_MS 5000
+
+static int invalid(struct action_ctx *ctx, const char *name, const char *why)
+{
+	char code[128];
+
+	snprintf(code, sizeof(code), "Invalid%s", name);
+	if (why)
+		return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid: %s",
+				       name, why);
+	return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", name);
+}
+
+/*
+ * Reads "<prefix>.N[.rest]": returns N (1..LIST_N_MAX) with *rest after "N" ("" or ".Key"),
+ * 0 when name is not an item of that list, -1 when N is not a number in range.
+ */
+static int list_item(const char *name, const char *prefix, const char **rest)
+{
+	size_t plen = strlen(prefix);
+	char *end = NULL;
+	long n;
+
+	if (strncmp(name, prefix, plen) != 0 || name[plen] != '.')
+		return 0;
+	name += plen + 1;
+	if (*name < '1' || *name > '9')
+		return -1;
+	n = strtol(name, &end, 10);
+	if (n < 1 || n > LIST_N_MAX || (*end != '\0' && *end != '.'))
+		return -1;
+	*rest = end;
+	return (int)n;
+}
+
+/* ---- sites ---- */
+
+struct site_params {
+	const char *cgw[LIST_N_MAX + 1]; /* by N */
+	struct lab_override ov[LIST_N_MAX + 1];
+	bool ov_given[LIST_N_MAX + 1];
+	const char *cgw_list[LIST_N_MAX];
+	struct lab_override ov_list[LIST_N_MAX];
+	char *split; /* CustomerGatewayIds given as one comma-separated value */
+};
+
+static const char **override_member(struct lab_override *o, const char *key)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+	} members[] = {
+		{ "VpnConnectionId", offsetof(struct lab_override, vpn_connection_id) },
+		{ "TunnelId", offsetof(struct lab_override, tunnel_id) },
+		{ "Psk", offsetof(struct lab_override, psk) },
+		{ "IkeVersion", offsetof(struct lab_override, ike_version) },
+		{ "IkeEncAlg", offsetof(struct lab_override, ike_enc_alg) },
+		{ "IkeAuthAlg", offsetof(struct lab_override, ike_auth_alg) },
+		{ "IkePfs", offsetof(struct lab_override, ike_pfs) },
+		{ "IpsecEncAlg", offsetof(struct lab_override, ipsec_enc_alg) },
+		{ "IpsecAuthAlg", offsetof(struct lab_override, ipsec_auth_alg) },
+		{ "IpsecPfs", offsetof(struct lab_override, ipsec_pfs) },
+	};
+
+	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+		if (strcmp(members[i].key, key) == 0)
+			return (const char **)((char *)o + members[i].offset);
+	return NULL;
+}
+
+/* Collects CustomerGatewayIds.N and Overrides.N.<Key> (flattened lists, N order).  0 or -1. */
+static int collect_site_params(struct action_ctx *ctx, struct site_params *p, struct lab_site_create_args *a)
+{
+	const char *plain = param_str(ctx, "CustomerGatewayIds");
+
+	for (size_t i = 0; i < ctx->params->len; i++) {
+		const char *name = ctx->params->items[i].name, *value = ctx->params->items[i].value, *rest = NULL;
+		int n;
+
+		if ((n = list_item(name, "CustomerGatewayIds", &rest)) != 0) {
+			if (n < 0 || *rest)
+				return invalid(ctx, name, NULL);
+			p->cgw[n] = value;
+		} else if ((n = list_item(name, "Overrides", &rest)) != 0) {
+			const char **member;
+
+			if (n < 0 || *rest != '.' || (member = override_member(&p->ov[n], rest + 1)) == NULL)
+				return invalid(ctx, name, NULL);
+			*member = value;
+			p->ov_given[n] = true;
+		}
+	}
+	for (int n = 1; n <= LIST_N_MAX; n++) {
+		if (p->cgw[n])
+			p->cgw_list[a->customer_gateway_count++] = p->cgw[n];
+		if (p->ov_given[n])
+			p->ov_list[a->override_count++] = p->ov[n];
+	}
+	/* RPC callers may also give the IDs as one comma-separated value */
+	if (a->customer_gateway_count == 0 && plain && *plain) {
+		char *save = NULL;
+
+		if ((p->split = strdup(plain)) == NULL)
+			return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+		for (char *tok = strtok_r(p->split, ",", &save); tok && a->customer_gateway_count < LIST_N_MAX;
+		     tok = strtok_r(NULL, ",", &save))
+			p->cgw_list[a->customer_gateway_count++] = tok;
+	}
+	a->customer_gateway_ids = p->cgw_list;
+	a->overrides = p->ov_list;
+	return 0;
+}
+
+int h_lab_create_site(struct action_ctx *ctx)
+{
+	struct lab_site_create_args args = { .lan_cidr = param_str(ctx, "LanCidr") };
+	struct site_params *p = calloc(1, sizeof(*p));
+	char site_id[64];
+	int rc = -1;
+
+	if (p == NULL)
+		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+	if (collect_site_params(ctx, p, &args) < 0 || lab_site_create(ctx->model, &args, site_id, ctx->err) < 0)
+		goto out;
+	json_put_str(ctx->response, "SiteId", site_id);
+	rc = 0;
+out:
+	free(p->split);
+	free(p);
+	return rc;
+}
+
+int h_lab_describe_sites(struct action_ctx *ctx)
+{
+	json_t *items = json_array();
+	int64_t total = 0;
+
+	if (lab_site_list(ctx->model, param_str(ctx, "SiteId"), ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
+		json_decref(items);
+		return -1;
+	}
+	h_set_page(ctx, "Sites", "Site", items, total);
+	return 0;
+}
+
+int h_lab_delete_site(struct action_ctx *ctx)
+{
+	return lab_site_delete(ctx->model, param_str(ctx, "SiteId"), ctx->err);
+}
+
+/* ---- hosts ---- */
+
+int h_lab_create_host(struct action_ctx *ctx)
+{
+	struct lab_host_create_args args = {
+		.vswitch_id = param_str(ctx, "VSwitchId"),
+		.site_id = param_str(ctx, "SiteId"),
+		.ip_address = param_str(ctx, "IpAddress"),
+	};
+	struct lab_host h;
+
+	if (lab_host_create(ctx->model, &args, &h, ctx->err) < 0)
+		return -1;
+	json_put_str(ctx->response, "HostId", h.host_id);
+	json_put_str(ctx->response, "IpAddress", h.ip_address);
+	return 0;
+}
+
+int h_lab_describe_hosts(struct action_ctx *ctx)
+{
+	struct lab_host_filter f = {
+		.host_id = param_str(ctx, "HostId"),
+		.vswitch_id = param_str(ctx, "VSwitchId"),
+		.site_id = param_str(ctx, "SiteId"),
+	};
+	json_t *items = json_array();
+	int64_t total = 0;
+
+	if (lab_host_list(ctx->model, &f, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
+		json_decref(items);
+		return -1;
+	}
+	h_set_page(ctx, "Hosts", "Host", items, total);
+	return 0;
+}
+
+int h_lab_delete_host(struct action_ctx *ctx)
+{
+	return lab_host_delete(ctx->model, param_str(ctx, "HostId"), ctx->err);
+}
+
+/* ---- probes ---- */
+
+/* Copies the agent's probe figures into the answer; false when one is missing. */
+static bool copy_figures(struct action_ctx *ctx, json_t *answer)
+{
+	static const char *const keys[] = { "Sent", "Received", "LossPercent", "RttAvgMs", "RttMaxMs" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(answer, keys[i]);
+
+		if (!json_is_number(v))
+			return false;
+		json_object_set(ctx->response, keys[i], v);
+	}
+	return true;
+}
+
+int h_lab_run_probe(struct action_ctx *ctx)
+{
+	const char *host_id = param_str(ctx, "HostId"), *target = param_str(ctx, "Target");
+	int64_t count = param_int(ctx, "Count", 5), interval = param_int(ctx, "IntervalMs", 200);
+	char agent_id[64] = "", url[256] = "", why[256] = "";
+	struct lab_host h;
+	json_t *body = NULL, *answer = NULL;
+	long status = 0;
+	uint32_t addr;
+	int placed, rc = -1;
+
+	if (!ipv4_parse(target, &addr))
+		return invalid(ctx, "Target", "an IPv4 address.");
+	if (count * interval > PROBE_TOTAL_MS_MAX)
+		return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, "InvalidCount",
+				       "Count x IntervalMs may not exceed %d ms.", PROBE_TOTAL_MS_MAX);
+	if (lab_host_get(ctx->model, host_id, &h, ctx->err) < 0)
+		return -1;
+	placed = dataplane_host_agent(ctx->model, host_id, agent_id, url, sizeof(url), ctx->err);
+	if (placed < 0)
+		return -1;
+	if (placed == 0)
+		return vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE,
+				  "No data-plane agent builds lab host %s: no agent with the role %s is registered.",
+				  host_id, h.site_id[0] ? "site" : "cloud");
+	/*
+	 * The probe takes up to a minute: end this read transaction first so no database
+	 * snapshot is held meanwhile (the engine's COMMIT then ends the empty one begun below).
+	 */
+	store_exec(ctx->model->store, "COMMIT");
+	body = json_pack("{s:s, s:s, s:I, s:I}", "HostId", host_id, "Target", target, "Count", (json_int_t)count,
+			 "IntervalMs", (json_int_t)interval);
+	if (body == NULL) {
+		vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	if (agent_client_call(url, "POST", "/v1/probes", body, (long)(count * interval + PROBE_SLACK_MS), &status,
+			      &answer, why) < 0) {
+		vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE,
+			   "The agent %s that builds lab host %s did not answer: %s", agent_id, host_id, why);
+		goto out;
+	}
+	if (status == 200 && copy_figures(ctx, answer)) {
+		rc = 0;
+	} else if (status == 404) {
+		vl_err_set(ctx->err, VL_LAB_HOST_NOT_FOUND, "The agent %s has not built lab host %s yet.", agent_id,
+			   host_id);
+	} else if (status == 400) {
+		const char *code = json_string_value(json_object_get(answer, "Code"));
+		const char *msg = json_string_value(json_object_get(answer, "Message"));
+
+		vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, code ? code : "InvalidParameter", "%s",
+				msg ? msg : "The agent refused the probe.");
+	} else {
+		vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE, "The agent %s answered the probe with HTTP %ld%s.",
+			   agent_id, status, status == 200 ? " but without its figures" : "");
+	}
+out:
+	store_exec(ctx->model->store, "BEGIN");
+	json_decref(body);
+	json_decref(answer);
+	return rc;
+}
+
+/* ---- faults ---- */
+
+int h_lab_inject_fault(struct action_ctx *ctx)
+{
+	const char *conn = param_str(ctx, "VpnConnectionId"), *action = param_str(ctx, "Action");
+	bool cutting = strcmp(action, "cut") == 0; /* the table allows cut | restore only */
+	json_t *cut = json_array();
+
+	if (cut == NULL)
+		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+	if (lab_fault_set(ctx->model, conn, param_str(ctx, "TunnelId"), cutting, cut, ctx->err) < 0) {
+		json_decref(cut);
+		return -1;
+	}
+	json_put_str(ctx->response, "VpnConnectionId", conn);
+	json_put_str(ctx->response, "Action", action);
+	json_object_set_new(ctx->response, "CutTunnelIds", cut);
+	return 0;
+}

@@ -1,0 +1,211 @@
+'use strict';
+// The desired-state documents the server compiles for data-plane agents, validated against
+// schema/agent-document.schema.json (JSON Schema 2020-12, Ajv):
+//   1. every document the compiler's unit test wrote (build*/dataplane-docs/*.json: placement
+//      variants, single- and dual-tunnel gateways, explicit routes, faults, site devices);
+//   2. the documents a live vpnlabd pushes to a stand-in agent (an HTTP server on loopback that
+//      registers through POST /v1/agents and answers PUT /v1/desired like the protocol says)
+//      while a topology is built over REST: gateway endpoints, site devices with an override,
+//      hosts, a fault and its restoration.
+// The validator itself is checked too: documents broken on purpose must fail.
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+const Ajv2020 = require('ajv/dist/2020').default;
+const { REPO, startServer, assertCleanExit } = require('./sdk-harness.js');
+
+const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO, 'schema', 'agent-document.schema.json'), 'utf8'));
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+const validate = ajv.compile(SCHEMA);
+const REGION = 'cn-hangzhou';
+
+function assertDocument(doc, what) {
+  if (!validate(doc)) {
+    assert.fail(`${what} does not match the schema:\n${JSON.stringify(validate.errors, null, 2)}`);
+  }
+  // what the schema cannot say: references resolve inside the document
+  const endpoints = new Map(doc.endpoints.map((e) => [e.id, e]));
+  const vswitches = new Set(doc.vpcs.flatMap((v) => v.vswitches.map((s) => `${v.id}/${s.id}`)));
+  const sites = new Set(doc.sites.map((s) => s.id));
+  const lanOk = (lan) => (lan.site ? sites.has(lan.site) : vswitches.has(`${lan.vpc}/${lan.vswitch}`));
+  for (const e of doc.endpoints) {
+    assert.ok(lanOk(e.lan), `${what}: endpoint ${e.id} sits on a LAN of the document`);
+    assert.equal(e.kind === 'site_device', Boolean(e.lan.site), `${what}: ${e.id} kind matches its LAN`);
+    for (const t of e.tunnels) {
+      assert.ok(e.swanctl.includes(`    ${t.name} {`), `${what}: ${e.id} renders tunnel ${t.name}`);
+      assert.ok(e.swanctl.includes(`ike-${t.name} {`), `${what}: ${e.id} has the secret of ${t.name}`);
+    }
+    if (e.tunnels.length > 0) {
+      assert.equal(e.swanctl.split('\nconnections {').length - 1, 1, `${what}: ${e.id} one connections section`);
+      assert.equal(e.swanctl.split('\nsecrets {').length - 1, 1, `${what}: ${e.id} one secrets section`);
+    }
+  }
+  for (const v of doc.vpcs) {
+    for (const r of v.routes) {
+      for (const h of r.nexthops) {
+        const e = endpoints.get(h.endpoint);
+        assert.ok(e, `${what}: route ${r.dest} names endpoint ${h.endpoint} of the document`);
+        assert.ok(e.tunnels.some((t) => t.name === h.tunnel), `${what}: ${h.endpoint} has tunnel ${h.tunnel}`);
+        assert.equal(h.via, e.lan.ip, `${what}: next hop via the endpoint's LAN address`);
+      }
+    }
+  }
+  for (const h of doc.hosts) assert.ok(lanOk(h.lan), `${what}: host ${h.id} sits on a LAN of the document`);
+}
+
+test('the validator refuses broken documents', () => {
+  const good = {
+    version: 1, generation: 1, agent_id: 'agt-x', underlay: { vni: 4242, peers: [] },
+    vpcs: [], endpoints: [], sites: [], hosts: [],
+  };
+  assertDocument(good, 'minimal document');
+  for (const [what, change] of [
+    ['no generation', (d) => { delete d.generation; }],
+    ['unknown member', (d) => { d.extra = 1; }],
+    ['bad vni', (d) => { d.underlay.vni = 0; }],
+    ['bad peer', (d) => { d.underlay.peers = ['10.0.0.256']; }],
+    ['bad site', (d) => { d.sites = [{ id: 's', lan_cidr: '10.0.0.0' }]; }],
+  ]) {
+    const d = structuredClone(good);
+    change(d);
+    assert.equal(validate(d), false, `${what} is refused`);
+  }
+});
+
+test('every document the compiler unit test wrote matches the schema', (t) => {
+  const dirs = fs.readdirSync(REPO).filter((d) => /^build/.test(d))
+    .map((d) => path.join(REPO, d, 'dataplane-docs')).filter((d) => fs.existsSync(d));
+  const files = dirs.flatMap((d) => fs.readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => path.join(d, f)));
+  if (files.length === 0) {
+    t.skip('no build*/dataplane-docs/*.json: run the unit tests first (make unit or build-asan/bin/unit_tests)');
+    return;
+  }
+  let endpoints = 0;
+  for (const f of files) {
+    const doc = JSON.parse(fs.readFileSync(f, 'utf8'));
+    assertDocument(doc, path.relative(REPO, f));
+    endpoints += doc.endpoints.length;
+  }
+  assert.ok(endpoints > 0, 'the documents hold endpoints');
+});
+
+// ---- live: a stand-in agent receives the pushes ----
+
+let srv;
+let agentServer;
+const pushed = []; // every document PUT to the stand-in, in order
+
+before(async () => {
+  srv = await startServer({ auth: 'open', delayMs: 0 });
+  agentServer = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      if (req.method === 'PUT' && req.url === '/v1/desired') {
+        const doc = JSON.parse(body);
+        pushed.push(doc);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ Generation: doc.generation }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise((resolve) => agentServer.listen(0, '127.0.0.1', resolve));
+});
+
+after(async () => {
+  if (agentServer) await new Promise((resolve) => agentServer.close(resolve));
+  if (srv) assertCleanExit(await srv.stop());
+});
+
+async function rest(method, url, body) {
+  const res = await fetch(`${srv.url}${url}`, {
+    method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function ok(method, url, body) {
+  const r = await rest(method, url, body);
+  assert.ok(r.status < 300, `${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Waits (5 s) for a pushed document that satisfies pred; returns it. */
+async function pushedDoc(pred, what) {
+  for (let i = 0; i < 100; i++) {
+    const doc = [...pushed].reverse().find(pred);
+    if (doc) return doc;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`no pushed document ${what} (got ${pushed.length})`);
+}
+
+test('documents pushed to an agent while a topology is built match the schema', async (t) => {
+  const reg = await rest('POST', '/v1/agents', {
+    Roles: ['cloud', 'site'], UnderlayIp: '127.0.0.1', Url: `http://127.0.0.1:${agentServer.address().port}`,
+  });
+  if (reg.status === 404 && reg.body.Code === 'InvalidApi.NotFound') {
+    t.skip('POST /v1/agents is not served by this build');
+    return;
+  }
+  assert.equal(reg.status, 200, JSON.stringify(reg.body));
+  const agentId = reg.body.AgentId;
+  const R = { RegionId: REGION };
+
+  const vpc = (await ok('POST', '/v1/vpcs', { ...R, CidrBlock: '10.0.0.0/16' })).VpcId;
+  const vsh = (await ok('POST', '/v1/vswitches', { ...R, VpcId: vpc, ZoneId: 'cn-hangzhou-h', CidrBlock: '10.0.1.0/24' })).VSwitchId;
+  const vsi = (await ok('POST', '/v1/vswitches', { ...R, VpcId: vpc, ZoneId: 'cn-hangzhou-i', CidrBlock: '10.0.2.0/24' })).VSwitchId;
+  const gw = (await ok('POST', '/v1/vpn-gateways', {
+    ...R, VpcId: vpc, VSwitchId: vsh, DisasterRecoveryVSwitchId: vsi, Bandwidth: 10, EnableIpsec: true,
+  })).VpnGatewayId;
+  const cg1 = (await ok('POST', '/v1/customer-gateways', { ...R, IpAddress: '203.0.113.21' })).CustomerGatewayId;
+  const cg2 = (await ok('POST', '/v1/customer-gateways', { ...R, IpAddress: '203.0.113.22' })).CustomerGatewayId;
+  const conn = (await ok('POST', '/v1/vpn-connections', {
+    ...R, VpnGatewayId: gw, LocalSubnet: '10.0.0.0/16,10.9.0.0/16', RemoteSubnet: '192.168.10.0/24',
+    TunnelOptionsSpecification: [
+      { CustomerGatewayId: cg1, Role: 'master', TunnelIkeConfig: { IkeVersion: 'ikev2', Psk: 'quote"and#hash' } },
+      { CustomerGatewayId: cg2, Role: 'slave' },
+    ],
+  })).VpnConnectionId;
+  const site = (await ok('POST', '/v1/lab/sites', {
+    ...R, CustomerGatewayIds: [cg1, cg2], LanCidr: '192.168.10.0/24',
+    Overrides: [{ VpnConnectionId: conn, IpsecPfs: 'disabled' }],
+  })).SiteId;
+  const host = (await ok('POST', '/v1/lab/hosts', { VSwitchId: vsh })).HostId;
+  const siteHost = (await ok('POST', '/v1/lab/hosts', { ...R, SiteId: site })).HostId;
+  await ok('POST', '/v1/lab/faults', { VpnConnectionId: conn, Action: 'cut' });
+
+  const full = await pushedDoc((d) => d.hosts.length === 2 &&
+    d.endpoints.some((e) => e.tunnels.some((x) => x.cut)), 'with the hosts and the fault');
+  assertDocument(full, 'pushed document');
+  assert.equal(full.agent_id, agentId);
+  assert.deepEqual(full.endpoints.map((e) => e.id).sort(), [`${gw}-1`, `${gw}-2`, `${site}-1`, `${site}-2`].sort());
+  assert.deepEqual(full.hosts.map((h) => h.id).sort(), [host, siteHost].sort());
+  const dev1 = full.endpoints.find((e) => e.id === `${site}-1`);
+  assert.match(dev1.swanctl, /esp_proposals = aes128-md5\n/, 'the override (IpsecPfs disabled) on the branch');
+  assert.match(dev1.swanctl, /secret = "quote\\"and#hash"\n/, 'a PSK with a quote and a comment sign is quoted');
+  const gw1 = full.endpoints.find((e) => e.id === `${gw}-1`);
+  assert.match(gw1.swanctl, /esp_proposals = aes128-md5-modp1024\n/, 'the gateway keeps the connection\'s PFS');
+  assert.deepEqual(gw1.tunnels[0].local_ts, ['10.0.0.0/16', '10.9.0.0/16']);
+  for (const doc of pushed) assertDocument(doc, `pushed generation ${doc.generation}`);
+
+  // restoring the fault pushes a newer generation without it
+  await ok('POST', '/v1/lab/faults', { VpnConnectionId: conn, Action: 'restore' });
+  const restored = await pushedDoc((d) => d.generation > full.generation &&
+    d.endpoints.every((e) => e.tunnels.every((x) => !x.cut)) && d.hosts.length === 2, 'without the fault');
+  assertDocument(restored, 'pushed document after restore');
+
+  // deleting the site takes its devices, tunnels and routes out
+  await ok('DELETE', `/v1/lab/sites/${site}`);
+  const bare = await pushedDoc((d) => d.generation > restored.generation && d.sites.length === 0, 'without the site');
+  assertDocument(bare, 'pushed document without the site');
+  assert.ok(bare.endpoints.every((e) => e.kind === 'gateway' && e.tunnels.length === 0));
+  assert.deepEqual(bare.vpcs[0].routes, []);
+  await ok('DELETE', `/v1/agents/${agentId}`);
+});

@@ -1,0 +1,901 @@
+/*
+ * Data-plane agents (model/agent.c) on a real SQLite store with real connections: the SA
+ * state → Status mapping, registration (new, refreshed, remembered id, every refused field),
+ * status intake for single- and dual-tunnel connections (Status, health check Status, the
+ * dataplane_tunnels rows, log lines), what is skipped (gone connections and tunnels, the
+ * branch side), refused reports changing nothing, deregistration and the pusher's
+ * generation bookkeeping.  Every mutation runs in a savepoint the way the engine runs one.
+ * The client the server pushes with (server/agent_client.c) against a small in-process HTTP
+ * server: methods, bodies, the token, answers that are not JSON, refused connections,
+ * timeouts and cancellation.
+ */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "agent_client.h"
+#include "catalog.h"
+#include "customer_gateway.h"
+#include "errors.h"
+#include "ipsec_config.h"
+#include "model.h"
+#include "store.h"
+#include "store_test.h"
+#include "test.h"
+#include "vpc.h"
+#include "vpn_connection.h"
+#include "vpn_connection_log.h"
+#include "vpn_gateway.h"
+#include "vswitch.h"
+
+#define countof(a) (sizeof(a) / sizeof((a)[0]))
+#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
+#define ACCOUNT "acct-a"
+#define REGION "cn-hangzhou"
+
+static struct store *st;
+static struct catalog *cat;
+static struct model_config cfg;
+static struct vpn_connection single_conn; /* single-tunnel, health check enabled */
+static struct vpn_connection dual_conn;	  /* dual-tunnel, no health check */
+
+static struct model_ctx owner_ctx(void)
+{
+	struct model_ctx m = { .store = st, .account = ACCOUNT, .region = REGION, .now_ms = NOW, .cfg = &cfg };
+
+	return m;
+}
+
+/* What the agent actions run with: no account, no region. */
+static struct model_ctx agent_ctx(int64_t now)
+{
+	struct model_ctx m = { .store = st, .account = "", .now_ms = now, .cfg = &cfg };
+
+	return m;
+}
+
+static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
+{
+	ck_assert_msg(rc == -1, "expected %s, got success", code);
+	ck_assert_msg(strcmp(vl_err_code(err), code) == 0, "expected %s, got %s (%s)", code, vl_err_code(err),
+		      vl_err_message(err));
+	ck_assert_int_eq(vl_code_http_status(err->code), http);
+}
+
+static void setup(void)
+{
+	struct model_ctx m;
+	struct vl_err err;
+	struct vpc vpc;
+	struct vswitch vsw_h, vsw_i;
+	struct vpn_gateway gw, single_gw;
+	struct customer_gateway cgw1, cgw2;
+	struct vpc_create_args va = { .cidr_block = "10.0.0.0/16" };
+	struct vswitch_create_args sa = { .zone_id = "cn-hangzhou-h", .cidr_block = "10.0.1.0/24" };
+	struct vswitch_create_args sb = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.0.2.0/24" };
+	struct vpn_gateway_create_args ga = { .bandwidth = 10, .enable_ipsec = true };
+	struct customer_gateway_create_args c1 = { .ip_address = "203.0.113.1" }, c2 = { .ip_address = "203.0.113.2" };
+	struct vpn_connection_create_args single = {
+		.local_subnet = "10.0.0.0/16", .remote_subnet = "192.168.0.0/16",
+		.health_check_config = "{\"enable\":\"true\",\"dip\":\"192.168.0.10\",\"sip\":\"10.0.1.10\"}",
+	};
+	struct vpn_connection_create_args dual = { .local_subnet = "10.0.0.0/16", .remote_subnet = "192.168.0.0/16" };
+	struct ipsec_param p[4];
+	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
+	int spec_count = 0;
+
+	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
+	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
+	ck_assert_ptr_nonnull(cat = catalog_default());
+	model_config_defaults(&cfg);
+	cfg.catalog = cat;
+	cfg.transition_delay_ms = 0;
+	m = owner_ctx();
+	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
+	sa.vpc_id = sb.vpc_id = vpc.vpc_id;
+	ck_assert_int_eq(vswitch_create(&m, &sa, &vsw_h, &err), 0);
+	ck_assert_int_eq(vswitch_create(&m, &sb, &vsw_i, &err), 0);
+	ga.vpc_id = vpc.vpc_id;
+	ga.vswitch_id = vsw_h.vswitch_id;
+	ga.dr_vswitch_id = vsw_i.vswitch_id;
+	ck_assert_msg(vpn_gateway_create(&m, &ga, &gw, &err) == 0, "%s", vl_err_message(&err));
+	ck_assert_msg(vpn_gateway_create(&m, &ga, &single_gw, &err) == 0, "%s", vl_err_message(&err));
+	/* a gateway of a single-tunnel region: no second vSwitch, address or zone */
+	test_exec1(st,
+		   "UPDATE vpn_gateways SET dr_vswitch_id='', dr_zone_id='', dr_internet_ip='' WHERE vpn_gateway_id=?",
+		   single_gw.vpn_gateway_id);
+	ck_assert_int_eq(customer_gateway_create(&m, &c1, &cgw1, &err), 0);
+	ck_assert_int_eq(customer_gateway_create(&m, &c2, &cgw2, &err), 0);
+	single.vpn_gateway_id = single_gw.vpn_gateway_id;
+	single.customer_gateway_id = cgw1.customer_gateway_id;
+	ck_assert_msg(vpn_connection_create(&m, &single, &single_conn, &err) == 0, "%s", vl_err_message(&err));
+	p[0] = (struct ipsec_param){ "TunnelOptionsSpecification.1.CustomerGatewayId", cgw1.customer_gateway_id };
+	p[1] = (struct ipsec_param){ "TunnelOptionsSpecification.1.Role", "master" };
+	p[2] = (struct ipsec_param){ "TunnelOptionsSpecification.2.CustomerGatewayId", cgw2.customer_gateway_id };
+	p[3] = (struct ipsec_param){ "TunnelOptionsSpecification.2.Role", "slave" };
+	ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, &spec_count, &err), 0);
+	dual.vpn_gateway_id = gw.vpn_gateway_id;
+	dual.tunnels = specs;
+	dual.tunnel_count = spec_count;
+	ck_assert_msg(vpn_connection_create(&m, &dual, &dual_conn, &err) == 0, "%s", vl_err_message(&err));
+	ck_assert(!single_conn.dual_tunnel && dual_conn.dual_tunnel && dual_conn.tunnel_count == 2);
+}
+
+static void teardown(void)
+{
+	store_close(st);
+	st = NULL;
+	catalog_free(cat);
+	cat = NULL;
+}
+
+/* ---- helpers ---- */
+
+static int do_register(int64_t now, const struct agent_register_args *a, char *id, struct vl_err *err)
+{
+	struct model_ctx m = agent_ctx(now);
+
+	test_savepoint(st);
+	return test_release(st, agent_register(&m, a, id, err));
+}
+
+static struct agent_register_args good_args(void)
+{
+	struct agent_register_args a = {
+		.zones = "[\"cn-hangzhou-h\",\"cn-hangzhou-i\"]", .roles = "[\"cloud\"]", .underlay_ip = "10.99.0.1",
+		.url = "http://10.99.0.1:8181", .backend = "kernel-libipsec", .backend_reason = "no XFRM ESP",
+		.version = "0.5.0",
+	};
+
+	return a;
+}
+
+static void register_ok(char *id)
+{
+	struct agent_register_args a = good_args();
+	struct vl_err err;
+
+	ck_assert_msg(do_register(NOW, &a, id, &err) == 0, "%s: %s", vl_err_code(&err), vl_err_message(&err));
+}
+
+static int report(const char *id, int64_t now, int64_t applied, const char *tunnels, const char *logs,
+		  int64_t *generation, struct vl_err *err)
+{
+	struct model_ctx m = agent_ctx(now);
+	int64_t ignored;
+
+	test_savepoint(st);
+	return test_release(st, agent_report_status(&m, id, applied, tunnels, logs, generation ? generation : &ignored,
+						    err));
+}
+
+static void report_ok(const char *id, const char *tunnels, const char *logs)
+{
+	struct vl_err err;
+
+	ck_assert_msg(report(id, NOW + 1000, 0, tunnels, logs, NULL, &err) == 0, "%s: %s", vl_err_code(&err),
+		      vl_err_message(&err));
+}
+
+static struct vpn_connection get_conn(const char *id)
+{
+	struct model_ctx m = owner_ctx();
+	struct vpn_connection c;
+	struct vl_err err;
+
+	ck_assert_int_eq(vpn_connection_get(&m, id, &c, &err), 0);
+	return c;
+}
+
+static struct agent get_agent(const char *id)
+{
+	struct model_ctx m = agent_ctx(NOW);
+	struct agent a;
+	struct vl_err err;
+
+	ck_assert_int_eq(agent_get(&m, id, &a, &err), 0);
+	return a;
+}
+
+static int64_t log_count(const char *conn)
+{
+	return test_count(st, "SELECT COUNT(*) FROM vpn_connection_logs WHERE vpn_connection_id=?", conn);
+}
+
+/* One Tunnels element (static buffer per call site through the caller's array). */
+static void tunnel_json(char *buf, size_t size, const char *conn, const char *tunnel, const char *side,
+			const char *ike, const char *child, const char *health)
+{
+	snprintf(buf, size,
+		 "{\"VpnConnectionId\":\"%s\",\"TunnelId\":\"%s\",\"Endpoint\":\"ep-1\",\"Side\":\"%s\","
+		 "\"IkeState\":\"%s\",\"ChildState\":\"%s\",\"Health\":\"%s\",\"Active\":true,\"BytesIn\":10,"
+		 "\"BytesOut\":20,\"PacketsIn\":1,\"PacketsOut\":2}",
+		 conn, tunnel, side, ike, child, health);
+}
+
+/* ---- the mapping ---- */
+
+static const struct {
+	const char *ike, *child, *status;
+} mapping[] = {
+	{ "ESTABLISHED", "INSTALLED", "ipsec_sa_established" },
+	{ "ESTABLISHED", "REKEYING", "ipsec_sa_established" },
+	{ "REKEYING", "INSTALLED", "ipsec_sa_established" },
+	{ "ESTABLISHED", "", "ipsec_sa_not_established" },
+	{ "ESTABLISHED", "INSTALLING", "ipsec_sa_not_established" },
+	{ "ESTABLISHED", NULL, "ipsec_sa_not_established" },
+	{ "CONNECTING", "INSTALLED", "ike_sa_not_established" },
+	{ "CONNECTING", "", "ike_sa_not_established" },
+	{ "", "", "ike_sa_not_established" },
+	{ NULL, NULL, "ike_sa_not_established" },
+	{ "DELETING", "INSTALLED", "ike_sa_not_established" },
+};
+
+START_TEST(test_status_mapping)
+{
+	ck_assert_str_eq(agent_tunnel_status(mapping[_i].ike, mapping[_i].child), mapping[_i].status);
+}
+END_TEST
+
+/* ---- registration ---- */
+
+START_TEST(test_register)
+{
+	struct agent_register_args a = good_args();
+	char id[64], again[64];
+	struct vl_err err;
+	struct agent got;
+	json_t *o;
+
+	register_ok(id);
+	ck_assert(strncmp(id, "agt-", 4) == 0);
+	got = get_agent(id);
+	ck_assert_str_eq(got.zones, "cn-hangzhou-h,cn-hangzhou-i");
+	ck_assert_str_eq(got.roles, "cloud");
+	ck_assert_str_eq(got.url, "http://10.99.0.1:8181");
+	ck_assert_str_eq(got.backend_reason, "no XFRM ESP");
+	ck_assert_int_eq(got.registered_ms, NOW);
+	ck_assert_int_eq(got.generation, 0);
+	ck_assert_str_eq(got.doc_hash, "");
+
+	/* the pusher compiled generation 3; the agent restarts with an empty state: refreshed, hash reset */
+	{
+		struct model_ctx m = agent_ctx(NOW);
+
+		ck_assert_int_eq(agent_set_generation(&m, id, 0, 3, "h3", &err), 1);
+		ck_assert_int_eq(agent_set_applied(&m, id, 3, false, &err), 0);
+	}
+	a.agent_id = id;
+	a.roles = "[\"site\",\"cloud\"]";
+	a.zones = NULL;
+	a.url = "http://agent-2.lab:9000/";
+	ck_assert_int_eq(do_register(NOW + 5000, &a, again, &err), 0);
+	ck_assert_str_eq(again, id);
+	got = get_agent(id);
+	ck_assert_str_eq(got.roles, "cloud,site");
+	ck_assert_str_eq(got.zones, "");
+	ck_assert_str_eq(got.url, "http://agent-2.lab:9000/");
+	ck_assert_int_eq(got.registered_ms, NOW);
+	ck_assert_int_eq(got.last_seen_ms, NOW + 5000);
+	ck_assert_int_eq(got.generation, 3);
+	ck_assert_int_eq(got.applied_generation, 0);
+	ck_assert_str_eq(got.doc_hash, "");
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM agents", NULL), 1);
+
+	/* the server forgot it: the id its state kept comes back, generation above what it applied */
+	test_exec1(st, "DELETE FROM agents WHERE agent_id=?", id);
+	a.applied_generation = 7;
+	ck_assert_int_eq(do_register(NOW, &a, again, &err), 0);
+	ck_assert_str_eq(again, id);
+	got = get_agent(id);
+	ck_assert_int_eq(got.generation, 7);
+	ck_assert_int_eq(got.applied_generation, 7);
+
+	/* the list item */
+	{
+		struct model_ctx m = agent_ctx(NOW + AGENT_ONLINE_MS);
+
+		o = agent_to_json(&m, &got);
+		ck_assert(json_is_true(json_object_get(o, "Online")));
+		ck_assert_int_eq(json_array_size(json_object_get(o, "Roles")), 2);
+		ck_assert_int_eq(json_array_size(json_object_get(o, "Zones")), 0);
+		ck_assert_int_eq(json_integer_value(json_object_get(o, "Generation")), 7);
+		json_decref(o);
+		m.now_ms = NOW + AGENT_ONLINE_MS + 1;
+		o = agent_to_json(&m, &got);
+		ck_assert(json_is_false(json_object_get(o, "Online")));
+		json_decref(o);
+	}
+}
+END_TEST
+
+static const struct {
+	const char *field, *value, *code;
+} register_cases[] = {
+	{ "AgentId", "vpn-123", "InvalidAgentId" },
+	{ "AgentId", "agt-", "InvalidAgentId" },
+	{ "AgentId", "agt-a/b", "InvalidAgentId" },
+	{ "Zones", "\"cn-hangzhou-h\"", "InvalidZones" },
+	{ "Zones", "[\"cn-nowhere-z\"]", "InvalidZones" },
+	{ "Zones", "[\"cn-hangzhou-h\",\"cn-hangzhou-h\"]", "InvalidZones" },
+	{ "Zones", "[1]", "InvalidZones" },
+	{ "Zones", "{}", "InvalidZones" },
+	{ "Roles", "[]", "InvalidRoles" },
+	{ "Roles", "[\"cloud\",\"cloud\"]", "InvalidRoles" },
+	{ "Roles", "[\"edge\"]", "InvalidRoles" },
+	{ "Roles", "cloud", "InvalidRoles" },
+	{ "UnderlayIp", "10.99.0", "InvalidUnderlayIp" },
+	{ "UnderlayIp", "10.99.0.256", "InvalidUnderlayIp" },
+	{ "UnderlayIp", "0.0.0.0", "InvalidUnderlayIp" },
+	{ "UnderlayIp", "", "InvalidUnderlayIp" },
+	{ "Url", "ftp://10.0.0.1:21", "InvalidUrl" },
+	{ "Url", "http://", "InvalidUrl" },
+	{ "Url", "http://10.0.0.1:0", "InvalidUrl" },
+	{ "Url", "http://10.0.0.1:65536", "InvalidUrl" },
+	{ "Url", "http://user@10.0.0.1", "InvalidUrl" },
+	{ "Url", "http://10.0.0.1:8181/x?y=1", "InvalidUrl" },
+	{ "Url", "http://10.0.0.1:8181 /", "InvalidUrl" },
+	{ "Url", "http://-x:1", "InvalidUrl" },
+	{ "Backend", "kernel-pfkey", "InvalidBackend" },
+	{ "BackendReason", "line\nbreak", "InvalidBackendReason" },
+	{ "Version", "1.0 beta", "InvalidVersion" },
+	{ "Version", "123456789012345678901234567890123", "InvalidVersion" },
+};
+
+START_TEST(test_register_refused)
+{
+	struct agent_register_args a = good_args();
+	char id[64];
+	struct vl_err err;
+	const char *v = register_cases[_i].value;
+	const char *f = register_cases[_i].field;
+
+	if (strcmp(f, "AgentId") == 0)
+		a.agent_id = v;
+	else if (strcmp(f, "Zones") == 0)
+		a.zones = v;
+	else if (strcmp(f, "Roles") == 0)
+		a.roles = v;
+	else if (strcmp(f, "UnderlayIp") == 0)
+		a.underlay_ip = v;
+	else if (strcmp(f, "Url") == 0)
+		a.url = v;
+	else if (strcmp(f, "Backend") == 0)
+		a.backend = v;
+	else if (strcmp(f, "BackendReason") == 0)
+		a.backend_reason = v;
+	else
+		a.version = v;
+	assert_err(do_register(NOW, &a, id, &err), &err, register_cases[_i].code, 400);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM agents", NULL), 0);
+}
+END_TEST
+
+START_TEST(test_register_generation_range)
+{
+	struct agent_register_args a = good_args();
+	char id[64];
+	struct vl_err err;
+
+	a.applied_generation = -1;
+	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidAppliedGeneration", 400);
+	a.roles = NULL;
+	a.applied_generation = 0;
+	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidRoles", 400);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM agents", NULL), 0);
+}
+END_TEST
+
+/* ---- status intake ---- */
+
+START_TEST(test_report_single)
+{
+	char id[64], t[512], tunnels[600], logs[600];
+	const char *conn = single_conn.vpn_connection_id;
+	struct vpn_connection c;
+	struct agent a;
+	int64_t generation = -1;
+	struct vl_err err;
+
+	register_ok(id);
+	c = get_conn(conn);
+	ck_assert_str_eq(c.status, "ike_sa_not_established");
+	ck_assert_str_eq(c.health_check.status, "");
+
+	tunnel_json(t, sizeof(t), conn, "", "gateway", "ESTABLISHED", "INSTALLED", "success");
+	snprintf(tunnels, sizeof(tunnels), "[%s]", t);
+	snprintf(logs, sizeof(logs),
+		 "[{\"VpnConnectionId\":\"%s\",\"TunnelId\":\"\",\"TimeMs\":%lld,"
+		 "\"Line\":\"2026-11-28 00:23:29 %s [INFO]: CHILD_SA established\\n\"}]",
+		 conn, NOW + 1000, conn);
+	ck_assert_int_eq(report(id, NOW + 1000, 4, tunnels, logs, &generation, &err), 0);
+	ck_assert_int_eq(generation, 0);
+	c = get_conn(conn);
+	ck_assert_str_eq(c.status, "ipsec_sa_established");
+	ck_assert_str_eq(c.health_check.status, "success");
+	ck_assert_int_eq(log_count(conn), 1);
+	ck_assert_int_eq(test_count(st, "SELECT bytes_out FROM dataplane_tunnels WHERE vpn_connection_id=?", conn), 20);
+	a = get_agent(id);
+	ck_assert_int_eq(a.last_seen_ms, NOW + 1000);
+	ck_assert_int_eq(a.applied_generation, 4);
+
+	/* the CHILD_SA goes, then the IKE SA; the health check fails */
+	tunnel_json(t, sizeof(t), conn, "", "gateway", "ESTABLISHED", "", "failed");
+	snprintf(tunnels, sizeof(tunnels), "[%s]", t);
+	report_ok(id, tunnels, NULL);
+	c = get_conn(conn);
+	ck_assert_str_eq(c.status, "ipsec_sa_not_established");
+	ck_assert_str_eq(c.health_check.status, "failed");
+	tunnel_json(t, sizeof(t), conn, "", "gateway", "CONNECTING", "", "failed");
+	snprintf(tunnels, sizeof(tunnels), "[%s]", t);
+	report_ok(id, tunnels, NULL);
+	ck_assert_str_eq(get_conn(conn).status, "ike_sa_not_established");
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM dataplane_tunnels", NULL), 1);
+}
+END_TEST
+
+START_TEST(test_report_dual)
+{
+	char id[64], t1[512], t2[512], tunnels[1100];
+	const char *conn = dual_conn.vpn_connection_id;
+	const char *master = dual_conn.tunnels[0].tunnel_id, *slave = dual_conn.tunnels[1].tunnel_id;
+	struct vpn_connection c;
+
+	register_ok(id);
+	tunnel_json(t1, sizeof(t1), conn, master, "gateway", "ESTABLISHED", "", "success");
+	tunnel_json(t2, sizeof(t2), conn, slave, "gateway", "ESTABLISHED", "INSTALLED", "");
+	snprintf(tunnels, sizeof(tunnels), "[%s,%s]", t1, t2);
+	report_ok(id, tunnels, NULL);
+	c = get_conn(conn);
+	ck_assert_str_eq(c.tunnels[0].status, "ipsec_sa_not_established");
+	ck_assert_str_eq(c.tunnels[1].status, "ipsec_sa_established");
+	ck_assert_str_eq(c.status, "ipsec_sa_established"); /* the best of its tunnels */
+	ck_assert_str_eq(c.health_check.status, "");	    /* no health check configured */
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM dataplane_tunnels WHERE vpn_connection_id=?", conn), 2);
+
+	/* the slave goes down: the master's state is the best left */
+	tunnel_json(t2, sizeof(t2), conn, slave, "gateway", "", "", "");
+	snprintf(tunnels, sizeof(tunnels), "[%s]", t2);
+	report_ok(id, tunnels, NULL);
+	c = get_conn(conn);
+	ck_assert_str_eq(c.tunnels[1].status, "ike_sa_not_established");
+	ck_assert_str_eq(c.status, "ipsec_sa_not_established");
+}
+END_TEST
+
+START_TEST(test_report_skips)
+{
+	char id[64], t[6][512], tunnels[3200], logs[1200];
+	const char *single = single_conn.vpn_connection_id, *dual = dual_conn.vpn_connection_id;
+	struct vpn_connection c;
+
+	register_ok(id);
+	/* gone connection, gone tunnel, each form's wrong TunnelId, the branch device's view */
+	tunnel_json(t[0], sizeof(t[0]), "vco-gone", "", "gateway", "ESTABLISHED", "INSTALLED", "success");
+	tunnel_json(t[1], sizeof(t[1]), dual, "tun-gone", "gateway", "ESTABLISHED", "INSTALLED", "success");
+	tunnel_json(t[2], sizeof(t[2]), single, "tun-x", "gateway", "ESTABLISHED", "INSTALLED", "success");
+	tunnel_json(t[3], sizeof(t[3]), dual, "", "gateway", "ESTABLISHED", "INSTALLED", "success");
+	tunnel_json(t[4], sizeof(t[4]), single, "", "site_device", "ESTABLISHED", "INSTALLED", "success");
+	tunnel_json(t[5], sizeof(t[5]), dual, dual_conn.tunnels[0].tunnel_id, "site_device", "ESTABLISHED", "INSTALLED",
+		    "");
+	snprintf(tunnels, sizeof(tunnels), "[%s,%s,%s,%s,%s,%s]", t[0], t[1], t[2], t[3], t[4], t[5]);
+	snprintf(logs, sizeof(logs),
+		 "[{\"VpnConnectionId\":\"vco-gone\",\"TimeMs\":1,\"Line\":\"a\"},"
+		 "{\"VpnConnectionId\":\"%s\",\"TunnelId\":\"tun-gone\",\"TimeMs\":1,\"Line\":\"b\"},"
+		 "{\"VpnConnectionId\":\"%s\",\"Side\":\"site_device\",\"TimeMs\":1,\"Line\":\"c\"},"
+		 "{\"VpnConnectionId\":\"%s\",\"TunnelId\":\"%s\",\"TimeMs\":%lld,\"Line\":\"kept\"}]",
+		 dual, single, dual, dual_conn.tunnels[1].tunnel_id, NOW);
+	report_ok(id, tunnels, logs);
+	c = get_conn(single);
+	ck_assert_str_eq(c.status, "ike_sa_not_established");
+	ck_assert_str_eq(c.health_check.status, "");
+	c = get_conn(dual);
+	ck_assert_str_eq(c.status, "ike_sa_not_established");
+	ck_assert_str_eq(c.tunnels[0].status, "ike_sa_not_established");
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM dataplane_tunnels", NULL), 0);
+	ck_assert_int_eq(log_count(single), 0);
+	ck_assert_int_eq(log_count(dual), 1);
+
+	/* a connection deleted after a report: its row goes with the next report naming it */
+	tunnel_json(t[0], sizeof(t[0]), single, "", "gateway", "ESTABLISHED", "INSTALLED", "");
+	snprintf(tunnels, sizeof(tunnels), "[%s]", t[0]);
+	report_ok(id, tunnels, NULL);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM dataplane_tunnels", NULL), 1);
+	test_exec1(st, "UPDATE dataplane_tunnels SET vpn_connection_id='vco-gone' WHERE vpn_connection_id=?", single);
+	tunnel_json(t[0], sizeof(t[0]), "vco-gone", "", "gateway", "ESTABLISHED", "INSTALLED", "");
+	snprintf(tunnels, sizeof(tunnels), "[%s]", t[0]);
+	report_ok(id, tunnels, NULL);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM dataplane_tunnels", NULL), 0);
+}
+END_TEST
+
+static const struct {
+	const char *tunnels, *logs, *code;
+} report_cases[] = {
+	{ "{}", NULL, "InvalidTunnels" },
+	{ "[1]", NULL, "InvalidTunnels.1" },
+	{ "[{\"Endpoint\":\"e\",\"Side\":\"gateway\"}]", NULL, "InvalidTunnels.1.VpnConnectionId" },
+	{ "[{\"VpnConnectionId\":\"vco/1\",\"Endpoint\":\"e\",\"Side\":\"gateway\"}]", NULL,
+	  "InvalidTunnels.1.VpnConnectionId" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Endpoint\":\"e\",\"Side\":\"gateway\",\"TunnelId\":7}]", NULL,
+	  "InvalidTunnels.1.TunnelId" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Side\":\"gateway\"}]", NULL, "InvalidTunnels.1.Endpoint" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Endpoint\":\"e\"}]", NULL, "InvalidTunnels.1.Side" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Endpoint\":\"e\",\"Side\":\"cloud\"}]", NULL, "InvalidTunnels.1.Side" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Endpoint\":\"e\",\"Side\":\"gateway\",\"IkeState\":\"UP\"}]", NULL,
+	  "InvalidTunnels.1.IkeState" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Endpoint\":\"e\",\"Side\":\"gateway\",\"ChildState\":\"installed\"}]", NULL,
+	  "InvalidTunnels.1.ChildState" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Endpoint\":\"e\",\"Side\":\"gateway\",\"Health\":\"ok\"}]", NULL,
+	  "InvalidTunnels.1.Health" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Endpoint\":\"e\",\"Side\":\"gateway\",\"Active\":\"yes\"}]", NULL,
+	  "InvalidTunnels.1.Active" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Endpoint\":\"e\",\"Side\":\"gateway\",\"BytesIn\":-1}]", NULL,
+	  "InvalidTunnels.1.BytesIn" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Endpoint\":\"e\",\"Side\":\"gateway\",\"PacketsOut\":1.5}]", NULL,
+	  "InvalidTunnels.1.PacketsOut" },
+	{ "[{\"VpnConnectionId\":\"v\",\"Endpoint\":\"e\",\"Side\":\"gateway\"},{}]", NULL,
+	  "InvalidTunnels.2.VpnConnectionId" },
+	{ NULL, "[{\"VpnConnectionId\":\"v\",\"Line\":\"x\"}]", "InvalidLogs.1.TimeMs" },
+	{ NULL, "[{\"VpnConnectionId\":\"v\",\"TimeMs\":-5,\"Line\":\"x\"}]", "InvalidLogs.1.TimeMs" },
+	{ NULL, "[{\"VpnConnectionId\":\"v\",\"TimeMs\":1}]", "InvalidLogs.1.Line" },
+	{ NULL, "[{\"VpnConnectionId\":\"v\",\"TimeMs\":1,\"Line\":\"\"}]", "InvalidLogs.1.Line" },
+	{ NULL, "[{\"VpnConnectionId\":\"v\",\"TimeMs\":1,\"Line\":\"a\\nb\"}]", "InvalidLogs.1.Line" },
+	{ NULL, "[{\"VpnConnectionId\":\"v\",\"TimeMs\":1,\"Line\":\"x\",\"Side\":\"x\"}]", "InvalidLogs.1.Side" },
+	{ NULL, "[{\"TimeMs\":1,\"Line\":\"x\"}]", "InvalidLogs.1.VpnConnectionId" },
+	{ NULL, "\"x\"", "InvalidLogs" },
+};
+
+START_TEST(test_report_refused)
+{
+	char id[64], good[512], tunnels[2048];
+	const char *conn = single_conn.vpn_connection_id;
+	const char *bad_logs = report_cases[_i].logs;
+	struct vl_err err;
+
+	register_ok(id);
+	/* a good element first: the bad one refuses the whole report */
+	tunnel_json(good, sizeof(good), conn, "", "gateway", "ESTABLISHED", "INSTALLED", "success");
+	if (report_cases[_i].tunnels)
+		snprintf(tunnels, sizeof(tunnels), "%s", report_cases[_i].tunnels);
+	else
+		snprintf(tunnels, sizeof(tunnels), "[%s]", good);
+	assert_err(report(id, NOW + 1000, 2, tunnels, bad_logs, NULL, &err), &err, report_cases[_i].code, 400);
+	ck_assert_str_eq(get_conn(conn).status, "ike_sa_not_established");
+	ck_assert_int_eq(get_agent(id).last_seen_ms, NOW);
+	ck_assert_int_eq(get_agent(id).applied_generation, 0);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM dataplane_tunnels", NULL), 0);
+	ck_assert_int_eq(log_count(conn), 0);
+}
+END_TEST
+
+START_TEST(test_report_limits)
+{
+	char id[64], *big;
+	size_t cap = 1024 * 1024, len = 0;
+	struct vl_err err;
+
+	register_ok(id);
+	assert_err(report("agt-unknown", NOW, 0, "[]", "[]", NULL, &err), &err, "Agent.NotFound", 404);
+	assert_err(report(id, NOW, -1, "[]", "[]", NULL, &err), &err, "InvalidAppliedGeneration", 400);
+	/* one log line past VCO_LOG_LINE_MAX, and one element too many */
+	big = malloc(cap);
+	ck_assert_ptr_nonnull(big);
+	len = (size_t)snprintf(big, cap, "[{\"VpnConnectionId\":\"v\",\"TimeMs\":1,\"Line\":\"");
+	memset(big + len, 'x', VCO_LOG_LINE_MAX + 1);
+	len += VCO_LOG_LINE_MAX + 1;
+	snprintf(big + len, cap - len, "\"}]");
+	assert_err(report(id, NOW, 0, NULL, big, NULL, &err), &err, "InvalidLogs.1.Line", 400);
+	len = (size_t)snprintf(big, cap, "[");
+	for (int i = 0; i <= AGENT_REPORT_LOGS_MAX; i++)
+		len += (size_t)snprintf(big + len, cap - len, "%s{}", i ? "," : "");
+	snprintf(big + len, cap - len, "]");
+	assert_err(report(id, NOW, 0, NULL, big, NULL, &err), &err, "InvalidLogs", 400);
+	free(big);
+}
+END_TEST
+
+/* ---- deregistration and the pusher's bookkeeping ---- */
+
+START_TEST(test_deregister)
+{
+	char id[64], other[64], t[512], tunnels[600];
+	struct model_ctx m = agent_ctx(NOW);
+	struct vl_err err;
+	struct agent *list = NULL;
+	int count = -1;
+
+	register_ok(id);
+	register_ok(other);
+	tunnel_json(t, sizeof(t), single_conn.vpn_connection_id, "", "gateway", "ESTABLISHED", "INSTALLED", "");
+	snprintf(tunnels, sizeof(tunnels), "[%s]", t);
+	report_ok(id, tunnels, NULL);
+	ck_assert_int_eq(agent_list(&m, NULL, &list, &count, &err), 0);
+	ck_assert_int_eq(count, 2);
+	free(list);
+	ck_assert_int_eq(agent_deregister(&m, id, &err), 0);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM dataplane_tunnels", NULL), 0);
+	assert_err(agent_deregister(&m, id, &err), &err, "Agent.NotFound", 404);
+	ck_assert_int_eq(agent_list(&m, id, &list, &count, &err), 0);
+	ck_assert_int_eq(count, 0);
+	free(list);
+	ck_assert_int_eq(agent_list(&m, other, &list, &count, &err), 0);
+	ck_assert_int_eq(count, 1);
+	ck_assert_str_eq(list[0].agent_id, other);
+	free(list);
+}
+END_TEST
+
+START_TEST(test_generations)
+{
+	char id[64];
+	struct model_ctx m = agent_ctx(NOW);
+	struct vl_err err;
+	struct agent a;
+
+	register_ok(id);
+	ck_assert_int_eq(agent_set_generation(&m, id, 0, 1, "aa", &err), 1);
+	/* a stale expectation (a registration came in between) records nothing */
+	ck_assert_int_eq(agent_set_generation(&m, id, 0, 2, "bb", &err), 0);
+	ck_assert_int_eq(agent_set_generation(&m, "agt-gone", 1, 2, "bb", &err), 0);
+	a = get_agent(id);
+	ck_assert_int_eq(a.generation, 1);
+	ck_assert_str_eq(a.doc_hash, "aa");
+	ck_assert_int_eq(agent_set_applied(&m, id, 1, false, &err), 0);
+	ck_assert_int_eq(get_agent(id).applied_generation, 1);
+	/* 409 StaleGeneration with 9: the next document goes above it */
+	ck_assert_int_eq(agent_set_applied(&m, id, 9, true, &err), 0);
+	a = get_agent(id);
+	ck_assert_int_eq(a.generation, 9);
+	ck_assert_int_eq(a.applied_generation, 9);
+	ck_assert_str_eq(a.doc_hash, "");
+	assert_err(agent_set_applied(&m, id, -1, false, &err), &err, "InvalidGeneration", 400);
+}
+END_TEST
+
+/* ---- the server's HTTP client toward agents ---- */
+
+struct echo_state {
+	char *body;
+	size_t len;
+};
+
+/* Answers {"Method", "Path", "Body", "Token"}; /text answers text, /teapot 418, /slow after 3 s. */
+static enum MHD_Result echo(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+			    const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct echo_state *es = *con_cls;
+	struct MHD_Response *resp;
+	const char *token;
+	char *text;
+	json_t *o;
+	enum MHD_Result rc;
+	unsigned status = 200;
+
+	(void)cls;
+	(void)version;
+	if (es == NULL) {
+		*con_cls = calloc(1, sizeof(struct echo_state));
+		return *con_cls ? MHD_YES : MHD_NO;
+	}
+	if (*upload_size) {
+		char *grown = realloc(es->body, es->len + *upload_size + 1);
+
+		if (grown == NULL)
+			return MHD_NO;
+		es->body = grown;
+		memcpy(es->body + es->len, upload, *upload_size);
+		es->len += *upload_size;
+		es->body[es->len] = '\0';
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (strcmp(url, "/slow") == 0)
+		sleep(3);
+	token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Vpnlab-Agent-Token");
+	if (strcmp(url, "/text") == 0) {
+		text = strdup("plain text");
+	} else {
+		o = json_pack("{s:s, s:s, s:s, s:s}", "Method", method, "Path", url, "Body", es->body ? es->body : "",
+			      "Token", token ? token : "");
+		text = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+	}
+	if (strcmp(url, "/teapot") == 0)
+		status = 418;
+	free(es->body);
+	free(es);
+	*con_cls = NULL;
+	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	rc = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+static struct MHD_Daemon *echo_daemon;
+static char echo_url[64];
+
+static void client_setup(void)
+{
+	const union MHD_DaemonInfo *info;
+
+	echo_daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
+				       echo, NULL, MHD_OPTION_END);
+	ck_assert_ptr_nonnull(echo_daemon);
+	info = MHD_get_daemon_info(echo_daemon, MHD_DAEMON_INFO_BIND_PORT);
+	ck_assert_ptr_nonnull(info);
+	snprintf(echo_url, sizeof(echo_url), "http://127.0.0.1:%u", (unsigned)info->port);
+	agent_client_set_token(NULL);
+}
+
+static void client_teardown(void)
+{
+	MHD_stop_daemon(echo_daemon);
+	echo_daemon = NULL;
+	agent_client_set_token(NULL);
+}
+
+static const char *member(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key)) ?: "(none)";
+}
+
+START_TEST(test_client_methods)
+{
+	json_t *body = json_pack("{s:i, s:s}", "generation", 3, "agent_id", "agt-1"), *answer = NULL, *sent;
+	char err[256], base[80];
+	long status = -1;
+
+	/* a JSON body, compact, with the method and path as given; no token set: none sent */
+	ck_assert_msg(agent_client_call(echo_url, "PUT", "/v1/desired", body, 5000, &status, &answer, err) == 0, "%s",
+		      err);
+	ck_assert_int_eq(status, 200);
+	ck_assert_str_eq(member(answer, "Method"), "PUT");
+	ck_assert_str_eq(member(answer, "Path"), "/v1/desired");
+	ck_assert_str_eq(member(answer, "Token"), "");
+	sent = json_loads(member(answer, "Body"), 0, NULL);
+	ck_assert(json_equal(sent, body));
+	json_decref(sent);
+	json_decref(answer);
+	/* a trailing slash of the base is not doubled; GET and bodiless POST and DELETE */
+	snprintf(base, sizeof(base), "%s/", echo_url);
+	agent_client_set_token("t0ken");
+	ck_assert_int_eq(agent_client_call(base, "GET", "/v1/state", NULL, 5000, &status, &answer, err), 0);
+	ck_assert_str_eq(member(answer, "Path"), "/v1/state");
+	ck_assert_str_eq(member(answer, "Method"), "GET");
+	ck_assert_str_eq(member(answer, "Token"), "t0ken");
+	json_decref(answer);
+	ck_assert_int_eq(agent_client_call(echo_url, "POST", "/v1/probes", NULL, 5000, &status, &answer, err), 0);
+	ck_assert_str_eq(member(answer, "Method"), "POST");
+	ck_assert_str_eq(member(answer, "Body"), "");
+	json_decref(answer);
+	ck_assert_int_eq(agent_client_call(echo_url, "DELETE", "/x", NULL, 5000, &status, NULL, err), 0);
+	ck_assert_int_eq(status, 200);
+	/* any status is an answer; a body that is not JSON is none */
+	ck_assert_int_eq(agent_client_call(echo_url, "GET", "/teapot", NULL, 5000, &status, &answer, err), 0);
+	ck_assert_int_eq(status, 418);
+	ck_assert_ptr_nonnull(answer);
+	json_decref(answer);
+	ck_assert_int_eq(agent_client_call(echo_url, "GET", "/text", NULL, 5000, &status, &answer, err), 0);
+	ck_assert_int_eq(status, 200);
+	ck_assert_ptr_null(answer);
+	json_decref(body);
+}
+END_TEST
+
+START_TEST(test_client_token_check)
+{
+	agent_client_set_token(NULL);
+	ck_assert(agent_client_token_ok(NULL));
+	ck_assert(agent_client_token_ok("anything"));
+	agent_client_set_token("s3cret");
+	ck_assert(agent_client_token_ok("s3cret"));
+	ck_assert(!agent_client_token_ok(NULL));
+	ck_assert(!agent_client_token_ok(""));
+	ck_assert(!agent_client_token_ok("s3cre"));
+	ck_assert(!agent_client_token_ok("s3cret!"));
+	agent_client_set_token("");
+	ck_assert(agent_client_token_ok(NULL));
+}
+END_TEST
+
+static int64_t elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+START_TEST(test_client_failures)
+{
+	char err[256], closed[64];
+	json_t *answer = (json_t *)1;
+	long status = -1;
+	struct timespec t0;
+	struct MHD_Daemon *gone;
+	const union MHD_DaemonInfo *info;
+
+	/* a port nobody listens on any more: an error, not an answer */
+	gone = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, echo, NULL, MHD_OPTION_END);
+	ck_assert_ptr_nonnull(gone);
+	info = MHD_get_daemon_info(gone, MHD_DAEMON_INFO_BIND_PORT);
+	snprintf(closed, sizeof(closed), "http://127.0.0.1:%u", (unsigned)info->port);
+	MHD_stop_daemon(gone);
+	ck_assert_int_eq(agent_client_call(closed, "GET", "/healthz", NULL, 2000, &status, &answer, err), -1);
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_null(answer);
+	ck_assert_msg(strstr(err, "/healthz") != NULL, "%s", err);
+	/* the timeout bounds the whole exchange */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(agent_client_call(echo_url, "GET", "/slow", NULL, 300, &status, &answer, err), -1);
+	ck_assert_int_lt(elapsed_ms(&t0), 2000);
+	ck_assert_int_eq(status, 0);
+}
+END_TEST
+
+static void *cancel_later(void *arg)
+{
+	(void)arg;
+	usleep(200 * 1000);
+	agent_client_cancel_all();
+	return NULL;
+}
+
+START_TEST(test_client_cancel)
+{
+	char err[256];
+	long status = -1;
+	struct timespec t0;
+	pthread_t thread;
+
+	/* irreversible for the process: only where each test runs in its own (CK_FORK) */
+	if (getenv("CK_FORK") && strcmp(getenv("CK_FORK"), "no") == 0)
+		return;
+	/* a call in flight gives up within about a second of the cancellation… */
+	ck_assert_int_eq(pthread_create(&thread, NULL, cancel_later, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(agent_client_call(echo_url, "GET", "/slow", NULL, 30000, &status, NULL, err), -1);
+	ck_assert_int_lt(elapsed_ms(&t0), 2000);
+	pthread_join(thread, NULL);
+	/* …and later calls fail at once */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(agent_client_call(echo_url, "GET", "/v1/state", NULL, 30000, &status, NULL, err), -1);
+	ck_assert_int_lt(elapsed_ms(&t0), 100);
+	ck_assert_msg(strstr(err, "cancelled") != NULL, "%s", err);
+}
+END_TEST
+
+Suite *agent_suite_create(void)
+{
+	Suite *s = suite_create("agent");
+	TCase *tc = tcase_create("model");
+
+	tcase_add_loop_test(tc, test_status_mapping, 0, countof(mapping));
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_register);
+	tcase_add_loop_test(tc, test_register_refused, 0, countof(register_cases));
+	tcase_add_test(tc, test_register_generation_range);
+	tcase_add_test(tc, test_report_single);
+	tcase_add_test(tc, test_report_dual);
+	tcase_add_test(tc, test_report_skips);
+	tcase_add_loop_test(tc, test_report_refused, 0, countof(report_cases));
+	tcase_add_test(tc, test_report_limits);
+	tcase_add_test(tc, test_deregister);
+	tcase_add_test(tc, test_generations);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("client");
+	tcase_add_checked_fixture(tc, client_setup, client_teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_client_methods);
+	tcase_add_test(tc, test_client_token_check);
+	tcase_add_test(tc, test_client_failures);
+	tcase_add_test(tc, test_client_cancel);
+	suite_add_tcase(s, tc);
+	return s;
+}

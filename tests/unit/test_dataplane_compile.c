@@ -1,0 +1,855 @@
+/*
+ * The desired-state compiler (model/dataplane_compile.c) on a real SQLite store with a real
+ * topology built through the model APIs, and agents registered as rows of `agents`:
+ *
+ *   VPC1 10.0.0.0/16  vsw1h (zone h, first) vsw1i (zone i)   dual-tunnel gateway gw1
+ *        connA: master → cgw1, slave → cgw2   remote 192.168.10.0/24   health check
+ *        connB: master → cgw2, slave → cgw1   remote 192.168.10.0/24   (ECMP with connA)
+ *        lab host in vsw1h
+ *   VPC2 10.1.0.0/16  vsw2i (zone i, first) vsw2h             single-tunnel gateway gw2
+ *        connS1 → cgw5 remote 172.20.0.0/16 (route weight 100)
+ *        connS2 → cgw6 remote 172.20.0.0/16 (route weight 0: standby)
+ *   VPC3 10.2.0.0/16  vsw3h (zone h)                           a lab host only
+ *   site S1 LAN 192.168.10.0/24: devices cgw1, cgw2; a host
+ *   site S3 LAN 192.168.30.0/24: devices cgw5 (Psk override on connS1), cgw6
+ *   agents: agt-any (cloud, every zone), agt-h (cloud, zone h), agt-site (site),
+ *           agt-both (cloud,site; first of nothing)
+ *
+ * Checked: placement, vSwitch router addresses, gateway endpoints and their tunnels, routes
+ * (weights, ECMP, active/standby, explicit entries), gateway-side swanctl (responder), site
+ * devices' swanctl (= LabDownloadCustomerSwanctlConfig, overrides applied), faults, hosts,
+ * the underlay, determinism, and that every document passes doc_parse (the agent's parser).
+ * Every compiled document is also written to <build>/dataplane-docs/ for
+ * tests/api/agent_doc.test.js, which validates them against the JSON schema.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "customer_gateway.h"
+#include "dataplane_compile.h"
+#include "doc.h"
+#include "errors.h"
+#include "lab.h"
+#include "model.h"
+#include "store.h"
+#include "store_test.h"
+#include "test.h"
+#include "vpc.h"
+#include "vpn_connection.h"
+#include "vpn_connection_config.h"
+#include "vpn_gateway.h"
+#include "vpn_route.h"
+#include "vswitch.h"
+
+#define NOW 1795825408000LL
+#define ACCOUNT "acct-a"
+#define REGION "cn-hangzhou"
+
+static struct store *st;
+static struct catalog *cat;
+static struct model_config cfg;
+static struct vpc vpc1, vpc2, vpc3;
+static struct vswitch vsw1h, vsw1i, vsw2i, vsw2h, vsw3h;
+static struct vpn_gateway gw1, gw2;
+static struct customer_gateway cgw1, cgw2, cgw5, cgw6;
+static struct vpn_connection conn_a, conn_b, conn_s1, conn_s2;
+static struct lab_host host1, host3, host_site;
+static char site1[64], site3[64];
+
+static struct model_ctx ctx(void)
+{
+	struct model_ctx m = { .store = st, .account = ACCOUNT, .region = REGION, .now_ms = NOW, .cfg = &cfg };
+
+	return m;
+}
+
+#define tx_begin() test_savepoint(st)
+#define tx_end(rc) test_release(st, (rc))
+
+#define OK(call)                                                                                          \
+	do {                                                                                              \
+		struct vl_err err_;                                                                       \
+		struct vl_err *err = &err_;                                                               \
+		tx_begin();                                                                               \
+		ck_assert_msg(tx_end(call) == 0, "%s: %s: %s", #call, vl_err_code(err), vl_err_message(err)); \
+	} while (0)
+
+static void make_vswitch(struct model_ctx *m, const struct vpc *v, const char *zone, const char *cidr,
+			 struct vswitch *out)
+{
+	struct vswitch_create_args a = { .vpc_id = v->vpc_id, .zone_id = zone, .cidr_block = cidr };
+
+	OK(vswitch_create(m, &a, out, err));
+}
+
+static void make_gateway(struct model_ctx *m, const struct vpc *v, const struct vswitch *a, const struct vswitch *b,
+			 struct vpn_gateway *out)
+{
+	struct vpn_gateway_create_args args = {
+		.vpc_id = v->vpc_id, .vswitch_id = a->vswitch_id, .dr_vswitch_id = b->vswitch_id,
+		.bandwidth = 10, .enable_ipsec = true,
+	};
+
+	OK(vpn_gateway_create(m, &args, out, err));
+}
+
+static void make_cgw(struct model_ctx *m, const char *ip, struct customer_gateway *out)
+{
+	struct customer_gateway_create_args a = { .ip_address = ip };
+
+	OK(customer_gateway_create(m, &a, out, err));
+}
+
+static void make_dual(struct model_ctx *m, const char *master, const char *slave, struct vpn_connection *out)
+{
+	struct ipsec_param p[4] = {
+		{ "TunnelOptionsSpecification.1.CustomerGatewayId", master },
+		{ "TunnelOptionsSpecification.1.Role", "master" },
+		{ "TunnelOptionsSpecification.2.CustomerGatewayId", slave },
+		{ "TunnelOptionsSpecification.2.Role", "slave" },
+	};
+	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
+	struct vpn_connection_create_args a = {
+		.vpn_gateway_id = gw1.vpn_gateway_id, .local_subnet = "10.0.0.0/16", .remote_subnet = "192.168.10.0/24",
+		.auto_config_route = true, .enable_dpd = true, .enable_nat_traversal = true, .tunnels = specs,
+	};
+	struct vl_err e;
+
+	ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, &a.tunnel_count, &e), 0);
+	OK(vpn_connection_create(m, &a, out, err));
+	ck_assert(out->dual_tunnel);
+}
+
+static void make_single(struct model_ctx *m, const char *cgw_id, const char *hc, struct vpn_connection *out)
+{
+	struct vpn_connection_create_args a = {
+		.vpn_gateway_id = gw2.vpn_gateway_id, .customer_gateway_id = cgw_id, .local_subnet = "10.1.0.0/16",
+		.remote_subnet = "172.20.0.0/16", .health_check_config = hc, .auto_config_route = true,
+		.enable_dpd = true, .enable_nat_traversal = true,
+	};
+
+	OK(vpn_connection_create(m, &a, out, err));
+	ck_assert(!out->dual_tunnel);
+}
+
+static void add_agent(const char *id, const char *zones, const char *roles, const char *ip, int64_t registered)
+{
+	struct store_stmt *stmt = NULL;
+
+	ck_assert_int_eq(store_prepare(st,
+				       "INSERT INTO agents(agent_id, zones, roles, underlay_ip, url, registered_ms,"
+				       " last_seen_ms) VALUES (?,?,?,?,?,?,?)",
+				       &stmt),
+			 0);
+	stmt_bind_text(stmt, 1, id);
+	stmt_bind_text(stmt, 2, zones);
+	stmt_bind_text(stmt, 3, roles);
+	stmt_bind_text(stmt, 4, ip);
+	stmt_bind_text(stmt, 5, "http://127.0.0.1:1");
+	stmt_bind_int64(stmt, 6, registered);
+	stmt_bind_int64(stmt, 7, registered);
+	ck_assert_int_eq(stmt_step(stmt), STORE_DONE);
+	stmt_release(stmt);
+}
+
+static void setup(void)
+{
+	struct model_ctx m;
+	struct vl_err e;
+	struct vpc_create_args v1 = { .cidr_block = "10.0.0.0/16" }, v2 = { .cidr_block = "10.1.0.0/16" },
+			       v3 = { .cidr_block = "10.2.0.0/16" };
+	const char *s1_cgws[2], *s3_cgws[2];
+	struct lab_override ov = { 0 };
+	struct lab_site_create_args s1 = { .lan_cidr = "192.168.10.0/24", .customer_gateway_ids = s1_cgws,
+					   .customer_gateway_count = 2 };
+	struct lab_site_create_args s3 = { .lan_cidr = "192.168.30.0/24", .customer_gateway_ids = s3_cgws,
+					   .customer_gateway_count = 2, .overrides = &ov, .override_count = 1 };
+	struct lab_host_create_args h1 = { 0 }, h3 = { 0 }, hs = { 0 };
+	struct vpn_route_key key = { .route_dest = "172.20.0.0/16", .weight = 100, .priority = -1 };
+
+	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &e) == 0, "%s", vl_err_message(&e));
+	ck_assert_msg(store_migrate(st, &e) == 0, "%s", vl_err_message(&e));
+	ck_assert_ptr_nonnull(cat = catalog_default());
+	model_config_defaults(&cfg);
+	cfg.catalog = cat;
+	cfg.transition_delay_ms = 0;
+	m = ctx();
+	OK(vpc_create(&m, &v1, &vpc1, err));
+	OK(vpc_create(&m, &v2, &vpc2, err));
+	OK(vpc_create(&m, &v3, &vpc3, err));
+	make_vswitch(&m, &vpc1, "cn-hangzhou-h", "10.0.1.0/24", &vsw1h);
+	make_vswitch(&m, &vpc1, "cn-hangzhou-i", "10.0.2.0/24", &vsw1i);
+	make_vswitch(&m, &vpc2, "cn-hangzhou-i", "10.1.2.0/24", &vsw2i);
+	make_vswitch(&m, &vpc2, "cn-hangzhou-h", "10.1.1.0/24", &vsw2h);
+	make_vswitch(&m, &vpc3, "cn-hangzhou-h", "10.2.1.0/24", &vsw3h);
+	make_gateway(&m, &vpc1, &vsw1h, &vsw1i, &gw1);
+	make_gateway(&m, &vpc2, &vsw2i, &vsw2h, &gw2);
+	/* a gateway of a single-tunnel region (the API makes dual-tunnel ones only) */
+	test_exec1(st, "UPDATE vpn_gateways SET dr_vswitch_id='', dr_zone_id='', dr_internet_ip='', dr_eni_ip=''"
+		       " WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
+	ck_assert_int_eq(vpn_gateway_get(&m, gw2.vpn_gateway_id, &gw2, &e), 0);
+	make_cgw(&m, "203.0.113.1", &cgw1);
+	make_cgw(&m, "203.0.113.2", &cgw2);
+	make_cgw(&m, "203.0.113.5", &cgw5);
+	make_cgw(&m, "203.0.113.6", &cgw6);
+	make_dual(&m, cgw1.customer_gateway_id, cgw2.customer_gateway_id, &conn_a);
+	make_dual(&m, cgw2.customer_gateway_id, cgw1.customer_gateway_id, &conn_b);
+	/* health checks are a single-tunnel connection's setting */
+	make_single(&m, cgw5.customer_gateway_id,
+		    "{\"enable\":true,\"sip\":\"10.1.2.10\",\"dip\":\"192.168.30.9\",\"interval\":2,\"retry\":4}",
+		    &conn_s1);
+	make_single(&m, cgw6.customer_gateway_id, NULL, &conn_s2);
+	/* connS2 is the standby of connS1 toward 172.20.0.0/16 */
+	key.vpn_gateway_id = gw2.vpn_gateway_id;
+	key.next_hop = conn_s2.vpn_connection_id;
+	OK(vpn_route_modify_weight(&m, &key, 0, err));
+
+	s1_cgws[0] = cgw1.customer_gateway_id;
+	s1_cgws[1] = cgw2.customer_gateway_id;
+	OK(lab_site_create(&m, &s1, site1, err));
+	s3_cgws[0] = cgw5.customer_gateway_id;
+	s3_cgws[1] = cgw6.customer_gateway_id;
+	ov.vpn_connection_id = conn_s1.vpn_connection_id;
+	ov.psk = "not-the-psk";
+	ov.ike_enc_alg = "aes256";
+	OK(lab_site_create(&m, &s3, site3, err));
+	h1.vswitch_id = vsw1h.vswitch_id;
+	OK(lab_host_create(&m, &h1, &host1, err));
+	h3.vswitch_id = vsw3h.vswitch_id;
+	OK(lab_host_create(&m, &h3, &host3, err));
+	hs.site_id = site1;
+	OK(lab_host_create(&m, &hs, &host_site, err));
+
+	add_agent("agt-any", "", "cloud", "10.99.0.1", 10);
+	add_agent("agt-h", "cn-hangzhou-h,cn-hangzhou-k", "cloud", "10.99.0.2", 20);
+	add_agent("agt-site", "", "site", "10.99.0.3", 30);
+	add_agent("agt-both", "cn-hangzhou-j", "cloud,site", "10.99.0.4", 40);
+}
+
+static void teardown(void)
+{
+	store_close(st);
+	st = NULL;
+	catalog_free(cat);
+	cat = NULL;
+}
+
+/* ---- reading documents ---- */
+
+/* <build>/dataplane-docs: next to the bin/ directory this test runs from (build/ for bin/). */
+static void docs_dir(char *out, size_t size)
+{
+	char exe[PATH_MAX], *dir, *top;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	snprintf(out, size, "build/dataplane-docs");
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	dir = dirname(exe); /* …/bin */
+	dir = dirname(dir); /* …/build-asan or the repo */
+	top = strrchr(dir, '/');
+	if (top && strncmp(top + 1, "build", 5) == 0)
+		snprintf(out, size, "%s/dataplane-docs", dir);
+	else
+		snprintf(out, size, "%s/build/dataplane-docs", dir);
+}
+
+/* Checks doc with the agent's own parser and writes it for the schema test. */
+static void check_and_save(json_t *doc, const char *name)
+{
+	struct doc_desired d;
+	char err[DOC_ERR_MAX], dir[PATH_MAX], path[PATH_MAX + 64];
+	json_t *copy = json_deep_copy(doc);
+
+	json_object_set_new(copy, "generation", json_integer(1));
+	ck_assert_msg(doc_parse(copy, &d, err) == 0, "%s: doc_parse: %s", name, err);
+	doc_free(&d);
+	docs_dir(dir, sizeof(dir));
+	if (mkdir(dir, 0755) == 0 || errno == EEXIST) {
+		snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+		ck_assert_int_eq(json_dump_file(copy, path, JSON_INDENT(1) | JSON_SORT_KEYS), 0);
+	}
+	json_decref(copy);
+}
+
+static json_t *compile(const char *agent)
+{
+	struct model_ctx m = ctx();
+	struct vl_err err;
+	json_t *doc = NULL;
+
+	m.account = "somebody-else"; /* agents serve every account */
+	ck_assert_msg(dataplane_compile(&m, agent, &doc, &err) == 0, "%s: %s", vl_err_code(&err), vl_err_message(&err));
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_ptr_null(json_object_get(doc, "generation"));
+	return doc;
+}
+
+static json_t *find(json_t *list, const char *key, const char *value)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(list, i, item) {
+		const char *v = json_string_value(json_object_get(item, key));
+
+		if (v && strcmp(v, value) == 0)
+			return item;
+	}
+	return NULL;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	ck_assert_msg(v != NULL, "no string %s", key);
+	return v;
+}
+
+static json_t *endpoint(json_t *doc, const char *id)
+{
+	json_t *e = find(json_object_get(doc, "endpoints"), "id", id);
+
+	ck_assert_msg(e != NULL, "no endpoint %s", id);
+	return e;
+}
+
+static json_t *route(json_t *doc, const char *vpc, const char *dest)
+{
+	json_t *v = find(json_object_get(doc, "vpcs"), "id", vpc), *r;
+
+	ck_assert_msg(v != NULL, "no vpc %s", vpc);
+	r = find(json_object_get(v, "routes"), "dest", dest);
+	ck_assert_msg(r != NULL, "no route %s in %s", dest, vpc);
+	return r;
+}
+
+static int count_of(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+static char *ep_name(const char *id, int n)
+{
+	static char buf[4][96];
+	static int slot;
+	char *b = buf[slot++ % 4];
+
+	snprintf(b, 96, "%s-%d", id, n);
+	return b;
+}
+
+/* ---- tests ---- */
+
+START_TEST(test_placement)
+{
+	json_t *any = compile("agt-any"), *h = compile("agt-h"), *site = compile("agt-site");
+	json_t *both = compile("agt-both"), *vpcs;
+
+	/* VPC1 and VPC3 start in zone h: the agent naming zone h, though registered later */
+	vpcs = json_object_get(h, "vpcs");
+	ck_assert_int_eq(json_array_size(vpcs), 2);
+	ck_assert_str_eq(str(json_array_get(vpcs, 0), "id"), vpc1.vpc_id);
+	ck_assert_str_eq(str(json_array_get(vpcs, 1), "id"), vpc3.vpc_id);
+	/* VPC2 starts in zone i, which no agent names: the first every-zone agent */
+	vpcs = json_object_get(any, "vpcs");
+	ck_assert_int_eq(json_array_size(vpcs), 1);
+	ck_assert_str_eq(str(json_array_get(vpcs, 0), "id"), vpc2.vpc_id);
+	/* a VPC without gateway or host is not built */
+	ck_assert_ptr_null(find(json_object_get(h, "vpcs"), "id", "nothing"));
+	/* sites: the first site agent */
+	ck_assert_int_eq(json_array_size(json_object_get(site, "sites")), 2);
+	ck_assert_int_eq(json_array_size(json_object_get(site, "vpcs")), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(site, "endpoints")), 4);
+	/* agt-both is first of nothing */
+	ck_assert_int_eq(json_array_size(json_object_get(both, "vpcs")), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(both, "endpoints")), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(both, "sites")), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(both, "hosts")), 0);
+	check_and_save(any, "agt-any");
+	check_and_save(h, "agt-h");
+	check_and_save(site, "agt-site");
+	check_and_save(both, "agt-both");
+	json_decref(any);
+	json_decref(h);
+	json_decref(site);
+	json_decref(both);
+
+	/* an agent naming the zone beats an earlier every-zone agent */
+	test_exec1(st, "UPDATE agents SET zones='cn-hangzhou-j,cn-hangzhou-i' WHERE agent_id=?", "agt-both");
+	both = compile("agt-both");
+	ck_assert_int_eq(json_array_size(json_object_get(both, "vpcs")), 1);
+	ck_assert_str_eq(str(json_array_get(json_object_get(both, "vpcs"), 0), "id"), vpc2.vpc_id);
+	ck_assert_int_eq(json_array_size(json_object_get(both, "sites")), 0);
+	json_decref(both);
+	any = compile("agt-any");
+	ck_assert_int_eq(json_array_size(json_object_get(any, "vpcs")), 0);
+	json_decref(any);
+	/* registered first, it is also the first site agent */
+	test_exec1(st, "UPDATE agents SET registered_ms=5 WHERE agent_id=?", "agt-both");
+	both = compile("agt-both");
+	ck_assert_int_eq(json_array_size(json_object_get(both, "sites")), 2);
+	json_decref(both);
+}
+END_TEST
+
+START_TEST(test_placement_fallbacks)
+{
+	json_t *doc;
+
+	/* without an every-zone agent, VPC2 (zone i, nobody serves it) goes to the first cloud agent */
+	test_exec1(st, "DELETE FROM agents WHERE agent_id<>?", "agt-h");
+	test_exec1(st, "UPDATE agents SET zones='cn-hangzhou-x' WHERE agent_id=?", "agt-h");
+	doc = compile("agt-h");
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "vpcs")), 3);
+	/* no site agent: sites are not built, and no tunnel is (its branch end is missing) */
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "sites")), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1)), "tunnels")), 0);
+	ck_assert_str_eq(str(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1)), "swanctl"), "");
+	ck_assert_int_eq(json_array_size(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id),
+							 "routes")),
+			 0);
+	ck_assert_int_eq(json_array_size(json_object_get(json_object_get(doc, "underlay"), "peers")), 0);
+	check_and_save(doc, "lone-cloud-agent");
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_unknown_agent)
+{
+	struct model_ctx m = ctx();
+	struct vl_err err;
+	json_t *doc = (json_t *)1;
+
+	ck_assert_int_eq(dataplane_compile(&m, "agt-nobody", &doc, &err), -1);
+	ck_assert_str_eq(vl_err_code(&err), "Agent.NotFound");
+	ck_assert_ptr_null(doc);
+}
+END_TEST
+
+START_TEST(test_vpc_and_endpoints)
+{
+	json_t *doc = compile("agt-h"), *vpc, *vsw, *e1, *e2, *lan, *t;
+	const char *text;
+
+	vpc = find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id);
+	ck_assert_str_eq(str(vpc, "cidr"), "10.0.0.0/16");
+	vsw = json_object_get(vpc, "vswitches");
+	ck_assert_int_eq(json_array_size(vsw), 2);
+	ck_assert_str_eq(str(json_array_get(vsw, 0), "id"), vsw1h.vswitch_id);
+	/* the cloud's router address: x.x.x.253 of a /24 */
+	ck_assert_str_eq(str(json_array_get(vsw, 0), "gateway_ip"), "10.0.1.253");
+	ck_assert_str_eq(str(json_array_get(vsw, 1), "gateway_ip"), "10.0.2.253");
+
+	/* one endpoint per public address of the gateway */
+	e1 = endpoint(doc, ep_name(gw1.vpn_gateway_id, 1));
+	e2 = endpoint(doc, ep_name(gw1.vpn_gateway_id, 2));
+	ck_assert_str_eq(str(e1, "kind"), "gateway");
+	ck_assert_str_eq(str(e1, "public_ip"), gw1.internet_ip);
+	ck_assert_str_eq(str(e2, "public_ip"), gw1.dr_internet_ip);
+	ck_assert_int_eq(json_integer_value(json_object_get(e1, "bandwidth_mbps")), 10);
+	lan = json_object_get(e1, "lan");
+	ck_assert_str_eq(str(lan, "vpc"), vpc1.vpc_id);
+	ck_assert_str_eq(str(lan, "vswitch"), vsw1h.vswitch_id);
+	ck_assert_str_eq(str(lan, "ip"), gw1.eni_ip);
+	ck_assert_int_eq(json_integer_value(json_object_get(lan, "prefix")), 24);
+	ck_assert_str_eq(str(lan, "gateway"), "10.0.1.253");
+	ck_assert_str_eq(str(json_object_get(e2, "lan"), "vswitch"), vsw1i.vswitch_id);
+	ck_assert_str_eq(str(json_object_get(e2, "lan"), "ip"), gw1.dr_eni_ip);
+
+	/* masters on the first address, slaves on the second; in creation order */
+	ck_assert_int_eq(json_array_size(json_object_get(e1, "tunnels")), 2);
+	t = json_array_get(json_object_get(e1, "tunnels"), 0);
+	ck_assert_str_eq(str(t, "name"), conn_a.tunnels[0].tunnel_id);
+	ck_assert_str_eq(str(t, "connection_id"), conn_a.vpn_connection_id);
+	ck_assert_str_eq(str(t, "tunnel_id"), conn_a.tunnels[0].tunnel_id);
+	ck_assert_str_eq(str(t, "role"), "master");
+	ck_assert_str_eq(str(t, "peer_ip"), "203.0.113.1");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(t, "local_ts"), 0)), "10.0.0.0/16");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(t, "remote_ts"), 0)), "192.168.10.0/24");
+	ck_assert(json_is_false(json_object_get(t, "cut")));
+	ck_assert_ptr_null(json_object_get(t, "health_check"));
+	t = json_array_get(json_object_get(e1, "tunnels"), 1);
+	ck_assert_str_eq(str(t, "name"), conn_b.tunnels[0].tunnel_id);
+	ck_assert_str_eq(str(t, "peer_ip"), "203.0.113.2");
+	t = json_array_get(json_object_get(e2, "tunnels"), 0);
+	ck_assert_str_eq(str(t, "name"), conn_a.tunnels[1].tunnel_id);
+	ck_assert_str_eq(str(t, "role"), "slave");
+	ck_assert_str_eq(str(t, "peer_ip"), "203.0.113.2");
+
+	/* the gateway side responds: one connections {} and one secrets {} for both tunnels */
+	text = str(e1, "swanctl");
+	ck_assert_int_eq(count_of(text, "connections {"), 1);
+	ck_assert_int_eq(count_of(text, "secrets {"), 1);
+	ck_assert_int_eq(count_of(text, "start_action = none"), 2);
+	ck_assert_int_eq(count_of(text, "dpd_action = clear"), 2);
+	ck_assert_int_eq(count_of(text, "keyingtries = 1"), 2);
+	ck_assert_int_eq(count_of(text, "start_action = start"), 0);
+	ck_assert_ptr_nonnull(strstr(text, conn_a.tunnels[0].tunnel_id));
+	ck_assert_ptr_nonnull(strstr(text, conn_b.tunnels[0].tunnel_id));
+	ck_assert_ptr_null(strstr(text, conn_a.tunnels[1].tunnel_id)); /* the slave is on -2 */
+	ck_assert_int_eq(count_of(text, "local_addrs = "), 2);
+	ck_assert_ptr_nonnull(strstr(text, "remote_addrs = 203.0.113.1\n"));
+	ck_assert_ptr_nonnull(strstr(text, "remote_addrs = 203.0.113.2\n"));
+	ck_assert_ptr_nonnull(strstr(text, "local_ts = 10.0.0.0/16\n"));
+	ck_assert_ptr_nonnull(strstr(text, "remote_ts = 192.168.10.0/24\n"));
+	ck_assert_ptr_nonnull(strstr(text, conn_a.tunnels[0].ike.psk));
+	{
+		char line[64];
+
+		snprintf(line, sizeof(line), "local_addrs = %s\n", gw1.internet_ip);
+		ck_assert_int_eq(count_of(text, line), 2);
+		snprintf(line, sizeof(line), "id-local = %s\n", gw1.internet_ip);
+		ck_assert_int_eq(count_of(text, line), 2);
+	}
+
+	/* single-tunnel gateway: one endpoint, tunnels named after their connections */
+	json_decref(doc);
+	doc = compile("agt-any");
+	e1 = endpoint(doc, ep_name(gw2.vpn_gateway_id, 1));
+	ck_assert_ptr_null(find(json_object_get(doc, "endpoints"), "id", ep_name(gw2.vpn_gateway_id, 2)));
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "endpoints")), 1);
+	t = json_array_get(json_object_get(e1, "tunnels"), 0);
+	ck_assert_str_eq(str(t, "name"), conn_s1.vpn_connection_id);
+	ck_assert_str_eq(str(t, "role"), "single");
+	ck_assert_ptr_null(json_object_get(t, "tunnel_id"));
+	ck_assert_str_eq(str(json_object_get(t, "health_check"), "sip"), "10.1.2.10");
+	ck_assert_str_eq(str(json_object_get(t, "health_check"), "dip"), "192.168.30.9");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(t, "health_check"), "interval")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(t, "health_check"), "retry")), 4);
+	ck_assert(json_is_true(json_object_get(json_object_get(t, "health_check"), "enable")));
+	ck_assert_ptr_null(json_object_get(json_array_get(json_object_get(e1, "tunnels"), 1), "health_check"));
+	/* the gateway keeps the connection's PSK; the override is the branch's mistake */
+	ck_assert_ptr_nonnull(strstr(str(e1, "swanctl"), conn_s1.ike.psk));
+	ck_assert_ptr_null(strstr(str(e1, "swanctl"), "not-the-psk"));
+	check_and_save(doc, "single-tunnel");
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_routes)
+{
+	json_t *doc = compile("agt-h"), *r, *hops, *hop;
+
+	/* connA and connB both reach 192.168.10.0/24: the two masters share it (ECMP), slaves stand by */
+	r = route(doc, vpc1.vpc_id, "192.168.10.0/24");
+	hops = json_object_get(r, "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 4);
+	for (int i = 0; i < 2; i++) {
+		hop = json_array_get(hops, (size_t)i);
+		ck_assert_int_eq(json_integer_value(json_object_get(hop, "weight")), 100);
+		ck_assert_str_eq(str(hop, "endpoint"), ep_name(gw1.vpn_gateway_id, 1));
+		ck_assert_str_eq(str(hop, "via"), gw1.eni_ip);
+		hop = json_array_get(hops, (size_t)i + 2);
+		ck_assert_int_eq(json_integer_value(json_object_get(hop, "weight")), 0);
+		ck_assert_str_eq(str(hop, "endpoint"), ep_name(gw1.vpn_gateway_id, 2));
+		ck_assert_str_eq(str(hop, "via"), gw1.dr_eni_ip);
+	}
+	ck_assert_ptr_nonnull(find(hops, "tunnel", conn_a.tunnels[0].tunnel_id));
+	ck_assert_ptr_nonnull(find(hops, "tunnel", conn_b.tunnels[0].tunnel_id));
+	ck_assert_ptr_nonnull(find(hops, "tunnel", conn_a.tunnels[1].tunnel_id));
+	ck_assert_ptr_nonnull(find(hops, "tunnel", conn_b.tunnels[1].tunnel_id));
+	ck_assert_int_eq(json_array_size(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id),
+							 "routes")),
+			 1);
+	/* VPC3 has no gateway: no routes */
+	ck_assert_int_eq(json_array_size(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc3.vpc_id),
+							 "routes")),
+			 0);
+	json_decref(doc);
+
+	/* single-tunnel: the route entries' weights (connS2's entry was set to 0) */
+	doc = compile("agt-any");
+	hops = json_object_get(route(doc, vpc2.vpc_id, "172.20.0.0/16"), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 2);
+	hop = json_array_get(hops, 0);
+	ck_assert_str_eq(str(hop, "tunnel"), conn_s1.vpn_connection_id);
+	ck_assert_int_eq(json_integer_value(json_object_get(hop, "weight")), 100);
+	ck_assert_str_eq(str(hop, "via"), gw2.eni_ip);
+	hop = json_array_get(hops, 1);
+	ck_assert_str_eq(str(hop, "tunnel"), conn_s2.vpn_connection_id);
+	ck_assert_int_eq(json_integer_value(json_object_get(hop, "weight")), 0);
+	json_decref(doc);
+
+	/* without the route entries, the RemoteSubnet gives each connection weight 100 */
+	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
+	doc = compile("agt-any");
+	hops = json_object_get(route(doc, vpc2.vpc_id, "172.20.0.0/16"), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(hops, 0), "weight")), 100);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(hops, 1), "weight")), 100);
+	json_decref(doc);
+
+	/* an unpublished entry is not the VPC's; a published one for another prefix adds a route */
+	test_exec1(st, "UPDATE vpn_route_entries SET published=0 WHERE vpn_gateway_id=?", gw1.vpn_gateway_id);
+	test_exec1(st,
+		   "INSERT INTO vpn_route_entries(route_entry_id, account, region, vpn_gateway_id, route_type,"
+		   " route_dest, next_hop, weight, state, published, created_ms)"
+		   " SELECT 'rte-x', account, region, vpn_gateway_id, 'dbr', '172.31.0.0/16', vpn_connection_id, 100,"
+		   " 'published', 1, 1 FROM vpn_connections WHERE vpn_connection_id=?",
+		   conn_b.vpn_connection_id);
+	doc = compile("agt-h");
+	hops = json_object_get(route(doc, vpc1.vpc_id, "172.31.0.0/16"), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 2); /* connB's master and slave only */
+	ck_assert_str_eq(str(json_array_get(hops, 0), "tunnel"), conn_b.tunnels[0].tunnel_id);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(hops, 1), "weight")), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(route(doc, vpc1.vpc_id, "192.168.10.0/24"), "nexthops")), 4);
+	check_and_save(doc, "explicit-routes");
+	json_decref(doc);
+}
+END_TEST
+
+/* The customer-side text LabDownloadCustomerSwanctlConfig answers for a connection. */
+static char *download_text(const char *conn_id)
+{
+	struct model_ctx m = ctx();
+	struct vpn_connection_config *c = malloc(sizeof(*c));
+	struct vl_err err;
+	char *text = NULL;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(vpn_connection_config_load(&m, conn_id, c, &err), 0);
+	ck_assert_int_eq(vpn_connection_config_swanctl(c, &text, &err), 0);
+	free(c);
+	return text;
+}
+
+START_TEST(test_site_devices)
+{
+	json_t *doc = compile("agt-site"), *d1, *d2, *d5, *d6, *t, *lan;
+	char *want, id[96];
+	const char *text;
+
+	snprintf(id, sizeof(id), "%s-1", site1);
+	d1 = endpoint(doc, id);
+	snprintf(id, sizeof(id), "%s-2", site1);
+	d2 = endpoint(doc, id);
+	snprintf(id, sizeof(id), "%s-1", site3);
+	d5 = endpoint(doc, id);
+	snprintf(id, sizeof(id), "%s-2", site3);
+	d6 = endpoint(doc, id);
+	ck_assert_str_eq(str(d1, "kind"), "site_device");
+	ck_assert_str_eq(str(d1, "public_ip"), "203.0.113.1");
+	lan = json_object_get(d1, "lan");
+	ck_assert_str_eq(str(lan, "site"), site1);
+	ck_assert_str_eq(str(lan, "ip"), "192.168.10.1");
+	ck_assert_int_eq(json_integer_value(json_object_get(lan, "prefix")), 24);
+	ck_assert_str_eq(str(json_object_get(d2, "lan"), "ip"), "192.168.10.2");
+	ck_assert_ptr_null(json_object_get(d1, "bandwidth_mbps"));
+
+	/* device 1 (cgw1): connA's master and connB's slave, seen from the branch */
+	ck_assert_int_eq(json_array_size(json_object_get(d1, "tunnels")), 2);
+	t = json_array_get(json_object_get(d1, "tunnels"), 0);
+	ck_assert_str_eq(str(t, "name"), conn_a.tunnels[0].tunnel_id);
+	ck_assert_str_eq(str(t, "role"), "master");
+	ck_assert_str_eq(str(t, "peer_ip"), gw1.internet_ip);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(t, "local_ts"), 0)), "192.168.10.0/24");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(t, "remote_ts"), 0)), "10.0.0.0/16");
+	t = json_array_get(json_object_get(d1, "tunnels"), 1);
+	ck_assert_str_eq(str(t, "name"), conn_b.tunnels[1].tunnel_id);
+	ck_assert_str_eq(str(t, "role"), "slave");
+	ck_assert_str_eq(str(t, "peer_ip"), gw1.dr_internet_ip);
+	text = str(d1, "swanctl");
+	ck_assert_int_eq(count_of(text, "connections {"), 1);
+	ck_assert_int_eq(count_of(text, "secrets {"), 1);
+	ck_assert_int_eq(count_of(text, "start_action = start"), 2);
+	ck_assert_ptr_nonnull(strstr(text, conn_a.tunnels[0].tunnel_id));
+	ck_assert_ptr_nonnull(strstr(text, conn_b.tunnels[1].tunnel_id));
+	ck_assert_ptr_null(strstr(text, conn_a.tunnels[1].tunnel_id));
+	ck_assert_ptr_null(strstr(text, conn_b.tunnels[0].tunnel_id));
+
+	/* a device with one whole connection runs exactly what the API hands out */
+	want = download_text(conn_s2.vpn_connection_id);
+	ck_assert_str_eq(str(d6, "swanctl"), want);
+	free(want);
+	/* the override (Psk, IkeEncAlg) reaches connS1's branch only */
+	want = download_text(conn_s1.vpn_connection_id);
+	text = str(d5, "swanctl");
+	ck_assert_str_ne(text, want);
+	ck_assert_ptr_nonnull(strstr(text, "secret = not-the-psk\n"));
+	/* the branch knows the health check's rhythm */
+	t = json_array_get(json_object_get(d5, "tunnels"), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(t, "health_check"), "retry")), 4);
+	ck_assert_str_eq(str(t, "peer_ip"), gw2.internet_ip);
+	ck_assert_ptr_nonnull(strstr(text, "proposals = aes256-md5-modp1024\n"));
+	ck_assert_ptr_null(strstr(text, conn_s1.ike.psk));
+	free(want);
+	{
+		/* the same text as the download with the override applied by hand */
+		struct model_ctx m = ctx();
+		struct vpn_connection_config *c = malloc(sizeof(*c));
+		struct vl_err err;
+		char *text2 = NULL;
+
+		ck_assert_int_eq(vpn_connection_config_load(&m, conn_s1.vpn_connection_id, c, &err), 0);
+		snprintf(c->tunnels[0].ike.psk, sizeof(c->tunnels[0].ike.psk), "not-the-psk");
+		snprintf(c->tunnels[0].ike.ike_enc_alg, sizeof(c->tunnels[0].ike.ike_enc_alg), "aes256");
+		ck_assert_int_eq(vpn_connection_config_swanctl(c, &text2, &err), 0);
+		ck_assert_str_eq(text, text2);
+		free(text2);
+		free(c);
+	}
+
+	/* sites and their hosts: default router = device 1 */
+	ck_assert_str_eq(str(find(json_object_get(doc, "sites"), "id", site1), "lan_cidr"), "192.168.10.0/24");
+	t = find(json_object_get(doc, "hosts"), "id", host_site.host_id);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(str(json_object_get(t, "lan"), "site"), site1);
+	ck_assert_str_eq(str(json_object_get(t, "lan"), "ip"), "192.168.10.3");
+	ck_assert_str_eq(str(json_object_get(t, "lan"), "gateway"), "192.168.10.1");
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "hosts")), 1);
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_device_owns_whole_dual_connection)
+{
+	struct model_ctx m = ctx();
+	struct customer_gateway cgw7;
+	struct vpn_connection conn_c;
+	const char *ids[1];
+	struct lab_site_create_args s = { .lan_cidr = "192.168.40.0/24", .customer_gateway_ids = ids,
+					  .customer_gateway_count = 1 };
+	char site[64], id[96], *want;
+	json_t *doc;
+
+	make_cgw(&m, "203.0.113.7", &cgw7);
+	make_dual(&m, cgw7.customer_gateway_id, cgw7.customer_gateway_id, &conn_c);
+	ids[0] = cgw7.customer_gateway_id;
+	OK(lab_site_create(&m, &s, site, err));
+	doc = compile("agt-site");
+	snprintf(id, sizeof(id), "%s-1", site);
+	want = download_text(conn_c.vpn_connection_id);
+	ck_assert_str_eq(str(endpoint(doc, id), "swanctl"), want);
+	ck_assert_int_eq(json_array_size(json_object_get(endpoint(doc, id), "tunnels")), 2);
+	free(want);
+	check_and_save(doc, "whole-dual");
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_faults)
+{
+	struct model_ctx m = ctx();
+	json_t *cut = json_array(), *doc, *t;
+	char id[96];
+
+	OK(lab_fault_set(&m, conn_a.vpn_connection_id, conn_a.tunnels[1].tunnel_id, true, cut, err));
+	OK(lab_fault_set(&m, conn_s1.vpn_connection_id, NULL, true, cut, err));
+	doc = compile("agt-h");
+	t = find(json_object_get(endpoint(doc, ep_name(gw1.vpn_gateway_id, 2)), "tunnels"), "name",
+		 conn_a.tunnels[1].tunnel_id);
+	ck_assert(json_is_true(json_object_get(t, "cut")));
+	t = find(json_object_get(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1)), "tunnels"), "name",
+		 conn_a.tunnels[0].tunnel_id);
+	ck_assert(json_is_false(json_object_get(t, "cut")));
+	json_decref(doc);
+	doc = compile("agt-site");
+	snprintf(id, sizeof(id), "%s-2", site1); /* cgw2: connA's slave */
+	t = find(json_object_get(endpoint(doc, id), "tunnels"), "name", conn_a.tunnels[1].tunnel_id);
+	ck_assert(json_is_true(json_object_get(t, "cut")));
+	snprintf(id, sizeof(id), "%s-1", site3);
+	t = find(json_object_get(endpoint(doc, id), "tunnels"), "name", conn_s1.vpn_connection_id);
+	ck_assert(json_is_true(json_object_get(t, "cut")));
+	check_and_save(doc, "faults-site");
+	json_decref(doc);
+	doc = compile("agt-any");
+	t = find(json_object_get(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "tunnels"), "name",
+		 conn_s1.vpn_connection_id);
+	ck_assert(json_is_true(json_object_get(t, "cut")));
+	t = find(json_object_get(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "tunnels"), "name",
+		 conn_s2.vpn_connection_id);
+	ck_assert(json_is_false(json_object_get(t, "cut")));
+	json_decref(doc);
+	json_decref(cut);
+}
+END_TEST
+
+START_TEST(test_hosts_underlay_determinism)
+{
+	json_t *doc = compile("agt-h"), *again, *h, *peers;
+	char *a, *b;
+
+	h = find(json_object_get(doc, "hosts"), "id", host1.host_id);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_str_eq(str(json_object_get(h, "lan"), "vpc"), vpc1.vpc_id);
+	ck_assert_str_eq(str(json_object_get(h, "lan"), "vswitch"), vsw1h.vswitch_id);
+	ck_assert_str_eq(str(json_object_get(h, "lan"), "ip"), host1.ip_address);
+	ck_assert_str_eq(str(json_object_get(h, "lan"), "gateway"), "10.0.1.253");
+	/* the gateway's interface took the vSwitch's first address; the host the next one */
+	ck_assert_str_eq(gw1.eni_ip, "10.0.1.1");
+	ck_assert_str_eq(host1.ip_address, "10.0.1.2");
+	ck_assert_ptr_nonnull(find(json_object_get(doc, "hosts"), "id", host3.host_id));
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "hosts")), 2);
+	peers = json_object_get(json_object_get(doc, "underlay"), "peers");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(doc, "underlay"), "vni")), 4242);
+	ck_assert_int_eq(json_array_size(peers), 3);
+	ck_assert_str_eq(json_string_value(json_array_get(peers, 0)), "10.99.0.1");
+	ck_assert_str_eq(json_string_value(json_array_get(peers, 1)), "10.99.0.3");
+	ck_assert_str_eq(json_string_value(json_array_get(peers, 2)), "10.99.0.4");
+	ck_assert_str_eq(str(doc, "agent_id"), "agt-h");
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "version")), 1);
+	/* the same model gives the same bytes (the pusher compares hashes) */
+	again = compile("agt-h");
+	a = json_dumps(doc, JSON_COMPACT);
+	b = json_dumps(again, JSON_COMPACT);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	json_decref(again);
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_host_agent)
+{
+	struct model_ctx m = ctx();
+	struct vl_err err;
+	char agent[64], url[256];
+
+	ck_assert_int_eq(dataplane_host_agent(&m, host1.host_id, agent, url, sizeof(url), &err), 1);
+	ck_assert_str_eq(agent, "agt-h");
+	ck_assert_str_eq(url, "http://127.0.0.1:1");
+	ck_assert_int_eq(dataplane_host_agent(&m, host_site.host_id, agent, url, sizeof(url), &err), 1);
+	ck_assert_str_eq(agent, "agt-site");
+	ck_assert_int_eq(dataplane_host_agent(&m, "host-nope", agent, url, sizeof(url), &err), -1);
+	ck_assert_str_eq(vl_err_code(&err), "InvalidHostId.NotFound");
+	test_exec1(st, "DELETE FROM agents WHERE roles LIKE ?", "%site%");
+	ck_assert_int_eq(dataplane_host_agent(&m, host_site.host_id, agent, url, sizeof(url), &err), 0);
+	test_exec1(st, "DELETE FROM agents WHERE agent_id<>?", "");
+	ck_assert_int_eq(dataplane_host_agent(&m, host1.host_id, agent, url, sizeof(url), &err), 0);
+}
+END_TEST
+
+Suite *dataplane_compile_suite_create(void)
+{
+	Suite *s = suite_create("dataplane_compile");
+	TCase *tc = tcase_create("compile");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_placement);
+	tcase_add_test(tc, test_placement_fallbacks);
+	tcase_add_test(tc, test_unknown_agent);
+	tcase_add_test(tc, test_vpc_and_endpoints);
+	tcase_add_test(tc, test_routes);
+	tcase_add_test(tc, test_site_devices);
+	tcase_add_test(tc, test_device_owns_whole_dual_connection);
+	tcase_add_test(tc, test_faults);
+	tcase_add_test(tc, test_hosts_underlay_determinism);
+	tcase_add_test(tc, test_host_agent);
+	suite_add_tcase(s, tc);
+	return s;
+}
