@@ -8,6 +8,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const http = require('node:http');
 const path = require('node:path');
 const YAML = require('yaml');
 const { Validator } = require('@seriousme/openapi-schema-validator');
@@ -277,9 +278,10 @@ test('every route of the server table (rest_routes[] in server/rest.c and its fr
   const { routes, fragments } = serverRoutes();
   assert.ok(routes.filter((r) => r.where === 'server/rest.c').length >= 12,
     `parsed ${routes.length} routes from ${REST_C}`);
-  // the VPN Gateway and CBN resources' fragments are read, and each contributes rows
+  // the VPN Gateway, CBN, agent and lab fragments are read, and each contributes rows
   assert.deepEqual([...fragments.keys()].sort(), ['CEN_REST_ROUTES', 'CUSTOMER_GATEWAY_REST_ROUTES', 'TR_ROUTE_REST_ROUTES',
-    'VPN_CONNECTION_REST_ROUTES', 'VPN_GATEWAY_REST_ROUTES', 'VPN_ROUTE_REST_ROUTES']);
+    'VPN_CONNECTION_REST_ROUTES', 'VPN_GATEWAY_REST_ROUTES', 'VPN_ROUTE_REST_ROUTES', 'AGENT_REST_ROUTES',
+    'LAB_REST_ROUTES'].sort());
   for (const { file } of fragments.values()) {
     assert.ok(routes.some((r) => r.where === file), `no route rows parsed from ${file}`);
   }
@@ -1005,6 +1007,118 @@ test('the CBN routes answer as the document says (CEN, transit routers, CIDRs, a
   await err(call('DELETE', '/v1/cens/{id}', { id: 'cen-doesnotexist0000', expect: 400 }), 400, 'ParameterCenInstanceId');
   await until('router gone', async () => (await call('GET', '/v1/transit-routers', { query: { CenId: cen }, expect: 200 })).body.TotalCount === 0);
   await call('DELETE', '/v1/cens/{id}', { id: cen, expect: 200 });
+});
+
+test('the agent protocol routes answer as documented', async () => {
+  const body = { Roles: ['cloud', 'site'], Zones: [], UnderlayIp: '127.0.0.9', Url: 'http://127.0.0.1:9',
+    Backend: 'kernel-libipsec', Version: '0.5.0', AppliedGeneration: 0 };
+  const reg = await call('POST', '/v1/agents', { body, expect: 200 });
+  const id = reg.body.AgentId;
+  expectError(await call('POST', '/v1/agents', { body: { ...body, Roles: ['edge'] }, expect: 400 }), 400, 'InvalidRoles');
+  const list = await call('GET', '/v1/agents', { expect: 200 });
+  assert.ok(list.body.Agents.some((a) => a.AgentId === id && a.Online === true));
+  expectError(await call('GET', '/v1/agents', { query: { AgentId: 'a'.repeat(64) }, expect: 400 }), 400, 'InvalidAgentId');
+  const one = await call('GET', '/v1/agents/{id}', { id, expect: 200 });
+  assert.deepEqual(one.body.Roles, ['cloud', 'site']);
+  expectError(await call('GET', '/v1/agents/{id}', { id: 'agt-doesnotexist', expect: 404 }), 404, 'Agent.NotFound');
+  const report = await call('POST', '/v1/agents/{id}/status', { id, body: { AppliedGeneration: 0, Tunnels: [], Logs: [] }, expect: 200 });
+  assert.equal(typeof report.body.Generation, 'number');
+  expectError(await call('POST', '/v1/agents/{id}/status', { id, body: { Tunnels: [{ VpnConnectionId: 'vco-x', Endpoint: 'e', Side: 'up' }] }, expect: 400 }),
+    400, 'InvalidTunnels.1.Side');
+  expectError(await call('POST', '/v1/agents/{id}/status', { id: 'agt-doesnotexist', body: {}, expect: 404 }), 404, 'Agent.NotFound');
+  await call('DELETE', '/v1/agents/{id}', { id, expect: 200 });
+  expectError(await call('DELETE', '/v1/agents/{id}', { id, expect: 404 }), 404, 'Agent.NotFound');
+});
+
+test('the lab routes answer as the document says (sites, hosts, probes, faults)', async () => {
+  const R = { RegionId: REGION };
+  const err = async (p, status, code) => expectError(await p, status, code);
+  const vpcId = (await call('POST', '/v1/vpcs', { body: { ...R, CidrBlock: '10.20.0.0/16' }, expect: 201 })).body.VpcId;
+  const vsw = async (zone, cidr) => (await call('POST', '/v1/vswitches', {
+    body: { ...R, VpcId: vpcId, ZoneId: `${REGION}-${zone}`, CidrBlock: cidr }, expect: 201,
+  })).body.VSwitchId;
+  const vswH = await vsw('h', '10.20.1.0/24');
+  const vswI = await vsw('i', '10.20.2.0/24');
+  const gw = (await call('POST', '/v1/vpn-gateways', {
+    body: { ...R, VpcId: vpcId, VSwitchId: vswH, DisasterRecoveryVSwitchId: vswI, Bandwidth: 10, EnableIpsec: true }, expect: 201,
+  })).body.VpnGatewayId;
+  await waitFor('gateway active', async () =>
+    (await call('GET', '/v1/vpn-gateways/{id}', { id: gw, query: R, expect: 200 })).body.Status === 'active', 10000, 20);
+  const cg = async (ip) => (await call('POST', '/v1/customer-gateways', { body: { ...R, IpAddress: ip }, expect: 201 })).body.CustomerGatewayId;
+  const cg1 = await cg('203.0.113.41');
+  const cg2 = await cg('203.0.113.42');
+  const vco = (await call('POST', '/v1/vpn-connections', {
+    body: { ...R, VpnGatewayId: gw, LocalSubnet: '10.20.0.0/16', RemoteSubnet: '192.168.40.0/24',
+      TunnelOptionsSpecification: [{ CustomerGatewayId: cg1, Role: 'master' }, { CustomerGatewayId: cg2, Role: 'slave' }] },
+    expect: 201,
+  })).body.VpnConnectionId;
+  const tunnels = (await call('GET', '/v1/vpn-connections/{id}', { id: vco, query: R, expect: 200 }))
+    .body.TunnelOptionsSpecification.TunnelOptions;
+
+  // sites
+  const site = (await call('POST', '/v1/lab/sites', {
+    body: { ...R, CustomerGatewayIds: [cg1, cg2], LanCidr: '192.168.40.0/24',
+      Overrides: [{ VpnConnectionId: vco, TunnelId: tunnels[1].TunnelId, Psk: 'typo', IpsecPfs: 'disabled' }] },
+    expect: 201,
+  })).body.SiteId;
+  await err(call('POST', '/v1/lab/sites', { body: { ...R, CustomerGatewayIds: [cg1], LanCidr: '192.168.41.0/24' }, expect: 400 }),
+    400, 'InvalidCustomerGatewayId.InUse');
+  await err(call('POST', '/v1/lab/sites', { body: { ...R, CustomerGatewayIds: ['cgw-doesnotexist0000'], LanCidr: '192.168.41.0/24' },
+    expect: 404 }), 404, 'InvalidCustomerGatewayInstanceId.NotFound');
+  const sites = await call('GET', '/v1/lab/sites', { query: { ...R, PageSize: '10' }, expect: 200 });
+  assert.deepEqual(sites.body.Sites.map((s) => [s.SiteId, s.Devices.length, s.Overrides[0].Psk]), [[site, 2, 'typo']]);
+  await err(call('GET', '/v1/lab/sites', { query: {}, expect: 400 }), 400, 'MissingRegionId');
+  assert.equal((await call('GET', '/v1/lab/sites/{id}', { id: site, expect: 200 })).body.LanCidr, '192.168.40.0/24');
+  await err(call('GET', '/v1/lab/sites/{id}', { id: 'site-doesnotexist0000', query: R, expect: 404 }), 404, 'InvalidSiteId.NotFound');
+
+  // hosts
+  const host = (await call('POST', '/v1/lab/hosts', { body: { VSwitchId: vswH }, expect: 201 })).body;
+  const siteHost = (await call('POST', '/v1/lab/hosts', { body: { ...R, SiteId: site, IpAddress: '192.168.40.9' }, expect: 201 })).body;
+  assert.equal(siteHost.IpAddress, '192.168.40.9');
+  await err(call('POST', '/v1/lab/hosts', { body: { ...R }, expect: 400 }), 400, 'MissingVSwitchId');
+  const hosts = await call('GET', '/v1/lab/hosts', { query: { ...R, SiteId: site }, expect: 200 });
+  assert.deepEqual(hosts.body.Hosts.map((h) => [h.HostId, h.Gateway]), [[siteHost.HostId, '192.168.40.1']]);
+  await err(call('GET', '/v1/lab/hosts', { query: { PageSize: '99', ...R }, expect: 400 }), 400, 'InvalidPageSize');
+  assert.equal((await call('GET', '/v1/lab/hosts/{id}', { id: host.HostId, expect: 200 })).body.Gateway, '10.20.1.253');
+  await err(call('GET', '/v1/lab/hosts/{id}', { id: 'host-doesnotexist0000', query: R, expect: 404 }), 404, 'InvalidHostId.NotFound');
+
+  // probes: none without an agent; relayed to a stand-in agent on loopback
+  const probe = { HostId: host.HostId, Target: '192.168.40.9', Count: 2, IntervalMs: 10 };
+  await err(call('POST', '/v1/lab/probes', { body: probe, expect: 503 }), 503, 'Agent.Unavailable');
+  await err(call('POST', '/v1/lab/probes', { body: { ...probe, Target: 'x' }, expect: 400 }), 400, 'InvalidTarget');
+  const stand = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      const b = body ? JSON.parse(body) : {};
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(req.url === '/v1/probes'
+        ? { Sent: b.Count, Received: b.Count, LossPercent: 0, RttAvgMs: 0.5, RttMaxMs: 0.75 }
+        : { Generation: b.generation || 0 }));
+    });
+  });
+  await new Promise((r) => stand.listen(0, '127.0.0.1', r));
+  const reg = await (await fetch(`${srv.url}/v1/agents`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ Roles: ['cloud', 'site'], UnderlayIp: '127.0.0.1', Url: `http://127.0.0.1:${stand.address().port}` }),
+  })).json();
+  const got = (await call('POST', '/v1/lab/probes', { body: probe, expect: 200 })).body;
+  assert.deepEqual([got.Sent, got.Received, got.LossPercent], [2, 2, 0]);
+  await fetch(`${srv.url}/v1/agents/${reg.AgentId}`, { method: 'DELETE' });
+  await new Promise((r) => stand.close(r));
+
+  // faults
+  const cut = (await call('POST', '/v1/lab/faults', { body: { VpnConnectionId: vco, Action: 'cut' }, expect: 200 })).body;
+  assert.deepEqual([...cut.CutTunnelIds].sort(), tunnels.map((t) => t.TunnelId).sort());
+  await err(call('POST', '/v1/lab/faults', { body: { VpnConnectionId: vco, Action: 'break' }, expect: 400 }), 400, 'InvalidAction');
+  assert.deepEqual((await call('POST', '/v1/lab/faults', { body: { VpnConnectionId: vco, Action: 'restore' }, expect: 200 }))
+    .body.CutTunnelIds, []);
+
+  // teardown
+  await call('DELETE', '/v1/lab/hosts/{id}', { id: host.HostId, expect: 200 });
+  await err(call('DELETE', '/v1/lab/hosts/{id}', { id: host.HostId, query: R, expect: 404 }), 404, 'InvalidHostId.NotFound');
+  await call('DELETE', '/v1/lab/sites/{id}', { id: site, expect: 200 });
+  await err(call('DELETE', '/v1/lab/sites/{id}', { id: site, query: R, expect: 404 }), 404, 'InvalidSiteId.NotFound');
 });
 
 test('a wrong method on a documented path answers 405 with Allow = the documented methods', async () => {
