@@ -243,6 +243,70 @@ static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endp
 	}
 }
 
+static bool shares_remote_block(const struct doc_tunnel *a, const struct doc_tunnel *b)
+{
+	for (int i = 0; i < a->remote_ts_count; i++)
+		for (int j = 0; j < b->remote_ts_count; j++)
+			if (strcmp(a->remote_ts[i], b->remote_ts[j]) == 0)
+				return true;
+	return false;
+}
+
+/*
+ * Active/standby connections on one gateway endpoint share their traffic selectors, and
+ * the policy priorities make the active one's SA carry the traffic while it is installed.
+ * When its health check fails, the endpoint drops that SA so the standby's takes over; the
+ * branch re-establishes it when the path is back, and its priority brings traffic back.
+ */
+/* The highest route weight that points at a tunnel (its rank among standbys); -1 none. */
+static int tunnel_weight(const struct agent_daemon *d, const char *endpoint, const char *name)
+{
+	int best = -1;
+
+	for (int i = 0; i < d->applied.vpc_count; i++)
+		for (int r = 0; r < d->applied.vpcs[i].route_count; r++)
+			for (int h = 0; h < d->applied.vpcs[i].routes[r].nexthop_count; h++) {
+				const struct doc_nexthop *n = &d->applied.vpcs[i].routes[r].nexthops[h];
+
+				if (strcmp(n->endpoint, endpoint) == 0 && strcmp(n->tunnel, name) == 0 && n->weight > best)
+					best = n->weight;
+			}
+	return best;
+}
+
+static void drop_failed_active(struct agent_daemon *d, struct tunnel_rt *t)
+{
+	const struct doc_tunnel *dt = doc_tunnel_of(d, t->endpoint, t->name);
+	int weight = tunnel_weight(d, t->endpoint, t->name);
+	char err[IPSEC_ERR_MAX];
+
+	if (dt == NULL || strcmp(t->child_state, "INSTALLED") != 0)
+		return;
+	/*
+	 * Only the active one (a higher weight than the standby's) is dropped: the standby's
+	 * own checks run through the active SA too (the same selectors), so they fail with it.
+	 */
+	for (int i = 0; i < d->tunnel_count; i++) {
+		struct tunnel_rt *o = &d->tunnels[i];
+		const struct doc_tunnel *odt;
+
+		if (o == t || strcmp(o->endpoint, t->endpoint) != 0 || strcmp(o->child_state, "INSTALLED") != 0 ||
+		    tunnel_weight(d, o->endpoint, o->name) >= weight ||
+		    (odt = doc_tunnel_of(d, o->endpoint, o->name)) == NULL || !shares_remote_block(dt, odt))
+			continue;
+		for (int k = 0; k < d->endpoint_count; k++)
+			if (strcmp(d->endpoints[k].id, t->endpoint) == 0 && d->endpoints[k].ipsec != NULL) {
+				agent_log("%s %s: health check failed, %s takes over: dropping its SA", t->endpoint, t->name,
+					  o->name);
+				if (d->ipsec->terminate(d->endpoints[k].ipsec, t->name, err) < 0)
+					agent_log("%s %s: terminate: %s", t->endpoint, t->name, err);
+				t->ike_state[0] = t->child_state[0] = '\0';
+				d->status_dirty = true;
+			}
+		return;
+	}
+}
+
 static void poll_once(struct agent_daemon *d)
 {
 	int64_t now = agent_now_ms();
@@ -258,9 +322,12 @@ static void poll_once(struct agent_daemon *d)
 
 			snprintf(key, sizeof(key), "%s/%s", t->endpoint, t->name);
 			h = health_get(d->health, key);
-			if (h != t->health)
+			if (h != t->health) {
 				d->status_dirty = true;
-			t->health = h;
+				t->health = h;
+				if (h == HEALTH_DOWN && t->side == DOC_EP_GATEWAY)
+					drop_failed_active(d, t);
+			}
 		}
 		if (t->side == DOC_EP_SITE_DEVICE)
 			for (int k = 0; k < d->endpoint_count; k++)

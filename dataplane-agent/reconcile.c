@@ -240,6 +240,36 @@ static bool same_endpoint_links(const struct doc_endpoint *a, const struct doc_e
 	       a->kind == b->kind;
 }
 
+/*
+ * A branch with redundant gateway devices: when this device's tunnel toward a VPC block is
+ * down, its own SA routes (charon's table 220) are gone and the main table sends the
+ * traffic to a sibling device that has a tunnel toward the same block.
+ */
+static int site_fallback_routes(const struct doc_desired *want, const struct doc_endpoint *ep, const char *ns,
+				char *err)
+{
+	for (int i = 0; i < ep->tunnel_count; i++)
+		for (int r = 0; r < ep->tunnels[i].remote_ts_count; r++) {
+			const char *block = ep->tunnels[i].remote_ts[r];
+			const struct doc_endpoint *sibling = NULL;
+
+			for (int e = 0; e < want->endpoint_count && sibling == NULL; e++) {
+				const struct doc_endpoint *o = &want->endpoints[e];
+
+				if (o == ep || o->kind != DOC_EP_SITE_DEVICE || strcmp(o->lan.site, ep->lan.site) != 0)
+					continue;
+				for (int t = 0; t < o->tunnel_count && sibling == NULL; t++)
+					for (int k = 0; k < o->tunnels[t].remote_ts_count; k++)
+						if (strcmp(o->tunnels[t].remote_ts[k], block) == 0)
+							sibling = o;
+			}
+			if (sibling != NULL && strcmp(block, "0.0.0.0/0") != 0 &&
+			    route_via(ns, block, sibling->lan.ip, "lan", false, err) < 0)
+				return -1;
+		}
+	return 0;
+}
+
 static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
 			  const struct doc_endpoint *old, char *err)
 {
@@ -275,6 +305,8 @@ static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want
 			if (strcmp(want->vpcs[i].id, ep->lan.vpc) == 0 &&
 			    route_via(ns, want->vpcs[i].cidr, ep->lan.gateway, "lan", false, err) < 0)
 				return -1;
+	if (ep->kind == DOC_EP_SITE_DEVICE && site_fallback_routes(want, ep, ns, err) < 0)
+		return -1;
 	/* health-check sources live on lo: the probes leave through the tunnel from them */
 	for (int i = 0; i < ep->tunnel_count; i++) {
 		const struct doc_tunnel *t = &ep->tunnels[i];
