@@ -90,6 +90,8 @@ struct catalog *catalog_default(void)
 		r->local_name = strdup(builtin_regions[i].name);
 		r->id_code = strdup(builtin_regions[i].code);
 		r->endpoint = endpoint_for(builtin_regions[i].id);
+		/* every built-in region is listed as dual-tunnel (research-vpn-gateway.md §2) */
+		r->vpn_dual_tunnel = true;
 		if (!r->region_id || !r->local_name || !r->id_code || !r->endpoint)
 			goto fail;
 		r->zones = calloc(strlen(letters), sizeof(*r->zones));
@@ -142,6 +144,7 @@ int catalog_load(const char *path, struct catalog **out, struct vl_err *err)
 	json_array_foreach(regions, i, region) {
 		struct catalog_region *r = &cat->regions[i];
 		json_t *zones = json_object_get(region, "Zones"), *zone;
+		json_t *dual = json_object_get(region, "VpnDualTunnel");
 		const char *id = json_string_value(json_object_get(region, "RegionId"));
 		size_t z;
 
@@ -151,6 +154,13 @@ int catalog_load(const char *path, struct catalog **out, struct vl_err *err)
 				   "%s: region %zu needs \"RegionId\" and \"Zones\"", path, i + 1);
 			goto fail;
 		}
+		/* a typo such as "false" in quotes must not silently give a dual-tunnel region */
+		if (dual != NULL && !json_is_boolean(dual)) {
+			vl_err_set(err, VL_INTERNAL_ERROR, "%s: region %s: \"VpnDualTunnel\" must be true or false",
+				   path, id);
+			goto fail;
+		}
+		r->vpn_dual_tunnel = dual == NULL || json_is_true(dual);
 		r->region_id = strdup(id);
 		r->local_name = json_strdup(region, "LocalName", id);
 		r->id_code = json_strdup(region, "IdCode", "");

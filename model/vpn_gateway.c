@@ -360,7 +360,7 @@ int vpn_gateway_create(struct model_ctx *m, const struct vpn_gateway_create_args
 	struct vswitch vsw, dr;
 	struct vpc vpc;
 	int64_t used = 0;
-	bool unpaid;
+	bool unpaid, dual;
 
 	memset(out, 0, sizeof(*out));
 	if (check_create_args(m, args, out, err) < 0)
@@ -370,14 +370,22 @@ int vpn_gateway_create(struct model_ctx *m, const struct vpn_gateway_create_args
 	if (lifecycle_busy(m, "vpc", vpc.vpc_id))
 		return vl_err_set(err, VL_INCORRECT_VPC_STATUS, NULL);
 	/*
-	 * Every region of the catalogue is a dual-tunnel region: both vSwitches are required
-	 * (a missing one is answered as not found, as the cloud does), in two zones unless the
-	 * region has only one zone, where the same vSwitch may serve both tunnels.
+	 * A dual-tunnel region (the catalogue's default) needs both vSwitches (a missing one is
+	 * answered as not found, as the cloud does), in two zones unless the region has only one
+	 * zone, where the same vSwitch may serve both tunnels.  A single-tunnel region builds
+	 * gateways on one vSwitch; a second one is refused rather than dropped, so a caller never
+	 * believes it got a standby tunnel it does not have.
 	 */
-	if (check_vswitch(m, args->vswitch_id, &vpc, &vsw, err) < 0 ||
-	    check_vswitch(m, args->dr_vswitch_id, &vpc, &dr, err) < 0)
+	dual = region == NULL || region->vpn_dual_tunnel;
+	if (check_vswitch(m, args->vswitch_id, &vpc, &vsw, err) < 0)
 		return -1;
-	if (region && region->zone_count > 1 && strcmp(vsw.zone_id, dr.zone_id) == 0)
+	if (!dual && args->dr_vswitch_id && args->dr_vswitch_id[0])
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "IllegalParam.DisasterRecoveryVSwitchId",
+				       "The region %s does not support dual-tunnel VPN gateways: "
+				       "specify VSwitchId only.", m->region);
+	if (dual && check_vswitch(m, args->dr_vswitch_id, &vpc, &dr, err) < 0)
+		return -1;
+	if (dual && region && region->zone_count > 1 && strcmp(vsw.zone_id, dr.zone_id) == 0)
 		return vl_err_set(err, VL_VPNGW_VSWITCH_SAME_ZONE, NULL);
 	if (model_usage_get(m, "vpn_gateway", "*", &used) < 0)
 		return model_store_error(m, err);
@@ -389,8 +397,10 @@ int vpn_gateway_create(struct model_ctx *m, const struct vpn_gateway_create_args
 	model_copy(out->vpc_id, sizeof(out->vpc_id), vpc.vpc_id);
 	model_copy(out->vswitch_id, sizeof(out->vswitch_id), vsw.vswitch_id);
 	model_copy(out->zone_id, sizeof(out->zone_id), vsw.zone_id);
-	model_copy(out->dr_vswitch_id, sizeof(out->dr_vswitch_id), dr.vswitch_id);
-	model_copy(out->dr_zone_id, sizeof(out->dr_zone_id), dr.zone_id);
+	if (dual) {
+		model_copy(out->dr_vswitch_id, sizeof(out->dr_vswitch_id), dr.vswitch_id);
+		model_copy(out->dr_zone_id, sizeof(out->dr_zone_id), dr.zone_id);
+	}
 	model_copy(out->name, sizeof(out->name), args->name ? args->name : out->vpn_gateway_id);
 	model_copy(out->business_status, sizeof(out->business_status), "Normal");
 	model_copy(out->gateway_type, sizeof(out->gateway_type), "Traditional");
@@ -405,7 +415,7 @@ int vpn_gateway_create(struct model_ctx *m, const struct vpn_gateway_create_args
 	unpaid = strcmp(out->charge_type, "PREPAY") == 0 && !args->auto_pay;
 	model_copy(out->status, sizeof(out->status), unpaid ? "init" : "provisioning");
 
-	if (allocate_addresses(m, out, &vsw, &dr, err) < 0 || insert_row(m, out, err) < 0)
+	if (allocate_addresses(m, out, &vsw, dual ? &dr : NULL, err) < 0 || insert_row(m, out, err) < 0)
 		return -1;
 	if (model_usage_add(m, "vpn_gateway", "*", 1) < 0 || reference_vswitches(m, out, 1) < 0)
 		return model_store_error(m, err);

@@ -3,7 +3,8 @@
 # parameter rule), DescribeVpnGateway(s) (keys, filters, paging), ModifyVpnGatewayAttribute,
 # DeleteVpnGateway (refusals, release), DescribeVpnGatewayAvailableZones, the lifecycle
 # (provisioning, updating, VpnGateway.Configuring), the address pool (a tiny --public-ip-pool),
-# quota (--quota vpn_gateways_per_account=3), ClientToken, account and region isolation.
+# quota (--quota vpn_gateways_per_account=3), ClientToken, account and region isolation;
+# then a second server with a --catalog file whose region is single-tunnel.
 # Usage: tests/api/vpn_gateway.sh path/to/vpnlabd
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -201,4 +202,86 @@ t_req GET "$Q&Action=DescribeVpnGateways"; t_check "all gone" 'b["TotalCount"]' 
 t_req GET "$Q&Action=DeleteVSwitch&VSwitchId=$VSH"; t_expect "vswitch h free" 200
 
 t_req GET "$B/healthz"; [ "$T_STATUS" = 200 ] && t_ok || t_bad "server alive"
+
+# ---- a single-tunnel region from a --catalog file ("VpnDualTunnel": false) ----
+# One vSwitch per gateway, connections in the single-tunnel form with health checks, and
+# active/standby as two connections with routes weighted 100/0 to one destination.
+printf '%s' '{"Regions":[{"RegionId":"r-bad","VpnDualTunnel":"false","Zones":[]}]}' >"$T_TMP/bad-catalog.json"
+BADPORT=$(t_free_port)
+if timeout 10 "$BIN" --listen "127.0.0.1:$BADPORT" --db "$T_TMP/bad.db" --log off \
+	--catalog "$T_TMP/bad-catalog.json" >"$T_TMP/bad.out" 2>&1; then
+	T_STATUS=0; T_BODY=$(cat "$T_TMP/bad.out"); t_bad "non-boolean VpnDualTunnel: server started"
+else
+	grep -q '"VpnDualTunnel" must be true or false' "$T_TMP/bad.out" && t_ok ||
+		{ T_STATUS=; T_BODY=$(cat "$T_TMP/bad.out"); t_bad "non-boolean VpnDualTunnel: message"; }
+fi
+SPORT=$(t_free_port)
+t_start_server "$BIN" "$SPORT" "$T_TMP/single.db" --transition-delay-ms 300 --log off \
+	--catalog "$(dirname "$0")/../lab/catalog-single-tunnel.json" || exit 1
+SB="http://127.0.0.1:$SPORT"
+SR="Version=2016-04-28&RegionId=cn-lab-single"
+SQ="$SB/?$SR"
+# swait NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
+swait() {
+	i=0
+	while [ $i -lt 50 ]; do
+		t_req GET "$2"
+		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
+		sleep 0.1; i=$((i + 1))
+	done
+	t_bad "$1: $3 never became $4"
+}
+sgw_idle() { swait "${1:-single gateway active}" "$SQ&Action=DescribeVpnGateway&VpnGatewayId=$STGW" 'b["Status"]' active; }
+t_req GET "$SB/?Version=2016-04-28&Action=DescribeRegions"; t_expect "catalogue regions" 200
+t_check "only the catalogue's region" '[r["RegionId"] for r in b["Regions"]["Region"]]' "['cn-lab-single']"
+t_req GET "$SQ&Action=DescribeZones"; t_check "two zones" '[z["ZoneId"] for z in b["Zones"]["Zone"]]' "['cn-lab-single-a', 'cn-lab-single-b']"
+t_req GET "$SQ&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "single: vpc" 200; STVPC=$(t_json 'b["VpcId"]')
+swait "single: vpc available" "$SQ&Action=DescribeVpcs&VpcId=$STVPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
+t_req GET "$SQ&Action=CreateVSwitch&VpcId=$STVPC&ZoneId=cn-lab-single-a&CidrBlock=10.0.1.0/24"; STA=$(t_json 'b["VSwitchId"]')
+t_req GET "$SQ&Action=CreateVSwitch&VpcId=$STVPC&ZoneId=cn-lab-single-b&CidrBlock=10.0.2.0/24"; STB=$(t_json 'b["VSwitchId"]')
+swait "single: vswitch available" "$SQ&Action=DescribeVSwitches&VSwitchId=$STB" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
+t_req GET "$SQ&Action=CreateVpnGateway&VpcId=$STVPC&VSwitchId=$STA&DisasterRecoveryVSwitchId=$STB&Bandwidth=10"
+t_expect "single: second vswitch refused" 400 IllegalParam.DisasterRecoveryVSwitchId
+t_check "single: refusal message" 'b["Message"]' "The region cn-lab-single does not support dual-tunnel VPN gateways: specify VSwitchId only."
+t_req GET "$SQ&Action=CreateVpnGateway&VpcId=$STVPC&VSwitchId=vsw-nothere&Bandwidth=10"
+t_expect "single: vswitch still checked" 400 InvalidVSwitchId.NotFound
+t_req GET "$SQ&Action=DescribeVpnGateways"; t_check "single: refusals created nothing" 'b["TotalCount"]' 0
+t_req GET "$SQ&Action=CreateVpnGateway&VpcId=$STVPC&VSwitchId=$STA&Bandwidth=10"; t_expect "single: gateway" 200
+STGW=$(t_json 'b["VpnGatewayId"]')
+t_check "single: region infix" 'b["VpnGatewayId"].startswith("vpn-lab")' true
+sgw_idle
+t_check "single: one vswitch, one address" '[b["VSwitchId"], b["DisasterRecoveryVSwitchId"], b["InternetIp"] != "", b["DisasterRecoveryInternetIp"], len(b["EniInstanceIds"]["EniInstanceId"])]' \
+	"['$STA', '', True, '', 1]"
+t_req GET "$SQ&Action=CreateCustomerGateway&IpAddress=203.0.113.61"; STC1=$(t_json 'b["CustomerGatewayId"]')
+t_req GET "$SQ&Action=CreateCustomerGateway&IpAddress=203.0.113.62"; STC2=$(t_json 'b["CustomerGatewayId"]')
+STCON="$SQ&Action=CreateVpnConnection&VpnGatewayId=$STGW&LocalSubnet=10.0.0.0/16&RemoteSubnet=192.168.60.0/24&AutoConfigRoute=false"
+t_req GET "$STCON&CustomerGatewayId=$STC1&TunnelOptionsSpecification.1.CustomerGatewayId=$STC1&TunnelOptionsSpecification.1.Role=master&TunnelOptionsSpecification.2.CustomerGatewayId=$STC2&TunnelOptionsSpecification.2.Role=slave"
+t_expect "single: no tunnel options" 400 IllegalParam.TunnelOptionsSpecification
+t_req GET "$STCON&CustomerGatewayId=$STC1" -G --data-urlencode 'IkeConfig={"IkeVersion":"ikev2","Psk":"standby-psk-0"}' \
+	--data-urlencode 'HealthCheckConfig={"enable":true,"sip":"10.0.1.250","dip":"192.168.60.1","interval":2,"retry":4}'
+t_expect "single: connection A with health check" 200; STV1=$(t_json 'b["VpnConnectionId"]')
+t_req GET "$SQ&Action=DescribeVpnConnection&VpnConnectionId=$STV1"; t_expect "single: describe A" 200
+t_check "single: health check" '[b["VcoHealthCheck"][k] for k in ("Enable","Sip","Dip","Interval","Retry")]' \
+	"['true', '10.0.1.250', '192.168.60.1', 2, 4]"
+t_check "single: single-tunnel form" '[b["CustomerGatewayId"], b["IkeConfig"]["IkeVersion"], b["IkeConfig"]["Psk"], b.get("TunnelOptionsSpecification", {}).get("TunnelOptions", [])]' \
+	"['$STC1', 'ikev2', 'standby-psk-0', []]"
+sgw_idle
+t_req GET "$STCON&CustomerGatewayId=$STC2" -G --data-urlencode 'IkeConfig={"IkeVersion":"ikev2","Psk":"standby-psk-1"}' \
+	--data-urlencode 'HealthCheckConfig={"enable":true,"sip":"10.0.1.250","dip":"192.168.60.2","interval":1,"retry":3}'
+t_expect "single: connection B with health check" 200; STV2=$(t_json 'b["VpnConnectionId"]')
+sgw_idle
+t_req GET "$SQ&Action=CreateVpnRouteEntry&VpnGatewayId=$STGW&RouteDest=192.168.60.0/24&NextHop=$STV1&Weight=100&PublishVpc=true"
+t_expect "single: route weight 100 via A" 200
+t_check "single: weight kept" 'b["Weight"]' 100
+sgw_idle
+t_req GET "$SQ&Action=CreateVpnRouteEntry&VpnGatewayId=$STGW&RouteDest=192.168.60.0/24&NextHop=$STV2&Weight=0&PublishVpc=true"
+t_expect "single: route weight 0 via B" 200
+t_check "single: standby weight kept" 'b["Weight"]' 0
+sgw_idle
+t_req GET "$SQ&Action=DescribeVpnRouteEntries&VpnGatewayId=$STGW"
+t_check "single: active/standby routes" 'sorted((r["RouteDest"], r["NextHop"], r["Weight"]) for r in b["VpnRouteEntries"]["VpnRouteEntry"])' \
+	"$(python3 -c "import sys; print(sorted([('192.168.60.0/24', sys.argv[1], 100), ('192.168.60.0/24', sys.argv[2], 0)]))" "$STV1" "$STV2")"
+t_req GET "$SB/?Version=2016-04-28&RegionId=cn-hangzhou&Action=DescribeVpnGateways"
+t_expect "single: built-in regions are gone" 404 InvalidRegionId.NotFound
+t_req GET "$SB/healthz"; [ "$T_STATUS" = 200 ] && t_ok || t_bad "single-tunnel server alive"
 t_summary "vpn_gateway"

@@ -3,13 +3,15 @@
  * bandwidth sets, the two-vSwitch/two-zone rule, VPC and vSwitch checks, the public address
  * pool (lowest free, release, exhaustion, global uniqueness), private addresses inside
  * vSwitches, quota, lifecycle (provisioning, updating, Configuring), delete refusals and
- * releases, account and region isolation, describe filters and the answer's keys.
+ * releases, account and region isolation, describe filters and the answer's keys; a
+ * single-tunnel catalogue region ("VpnDualTunnel": false) and that member's parsing.
  * Every mutation runs in a savepoint the way the engine runs a request, so a refused
  * request is seen to change nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "errors.h"
@@ -359,6 +361,115 @@ START_TEST(test_create_single_zone_region)
 	ck_assert_str_eq(g2.dr_eni_ip, "172.16.2.1");
 	ck_assert_int_eq(usage(&m, "ref:vswitch", one.vswitch_id), 2);
 	ck_assert_str_eq(g2.internet_ip, "198.18.0.3");
+}
+END_TEST
+
+/* A catalogue whose region REGION builds single-tunnel gateways. */
+static void make_single_tunnel_region(void)
+{
+	struct catalog_region *r = (struct catalog_region *)catalog_region(cat, REGION);
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert(r->vpn_dual_tunnel); /* the built-in catalogue is all dual-tunnel */
+	r->vpn_dual_tunnel = false;
+}
+
+START_TEST(test_create_single_tunnel_region)
+{
+	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct vpn_gateway_create_args a = default_args();
+	struct vpn_gateway g, got;
+	struct vl_err err;
+	json_t *item, *enis;
+
+	make_single_tunnel_region();
+	/* a second vSwitch is refused, whichever it is, and creates nothing */
+	assert_err(create(&m, &a, &g, &err), &err, "IllegalParam.DisasterRecoveryVSwitchId", 400);
+	ck_assert_ptr_nonnull(strstr(vl_err_message(&err), "does not support dual-tunnel"));
+	ck_assert_ptr_nonnull(strstr(vl_err_message(&err), REGION));
+	a.dr_vswitch_id = vsw_h.vswitch_id;
+	assert_err(create(&m, &a, &g, &err), &err, "IllegalParam.DisasterRecoveryVSwitchId", 400);
+	a.dr_vswitch_id = "vsw-doesnotexist";
+	assert_err(create(&m, &a, &g, &err), &err, "IllegalParam.DisasterRecoveryVSwitchId", 400);
+	/* VSwitchId is still required and checked first */
+	a.vswitch_id = "vsw-doesnotexist";
+	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	a.vswitch_id = NULL;
+	a.dr_vswitch_id = NULL;
+	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	assert_nothing_created(&m);
+
+	/* VSwitchId alone: one vSwitch, one interface, one public address */
+	a = default_args();
+	a.dr_vswitch_id = NULL;
+	create_ok(&m, &a, &g);
+	ck_assert(!vpn_gateway_is_dual_tunnel(&g));
+	ck_assert_int_eq(vpn_gateway_get(&m, g.vpn_gateway_id, &got, &err), 0);
+	ck_assert_str_eq(got.vswitch_id, vsw_h.vswitch_id);
+	ck_assert_str_eq(got.zone_id, "cn-hangzhou-h");
+	ck_assert_str_eq(got.dr_vswitch_id, "");
+	ck_assert_str_eq(got.dr_zone_id, "");
+	ck_assert_str_eq(got.internet_ip, "198.18.0.1");
+	ck_assert_str_eq(got.dr_internet_ip, "");
+	ck_assert_str_eq(got.eni_ip, "10.0.1.1");
+	ck_assert_str_eq(got.dr_eni_id, "");
+	ck_assert_str_eq(got.dr_eni_ip, "");
+	ck_assert_str_eq(got.status, "active");
+	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM public_ips"), 1);
+	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vswitch_ips"), 1);
+	ck_assert_int_eq(usage(&m, "ref:vswitch", vsw_h.vswitch_id), 1);
+	ck_assert_int_eq(usage(&m, "ref:vswitch", vsw_i.vswitch_id), 0);
+	item = vpn_gateway_to_json(&m, &got, false);
+	ck_assert_str_eq(json_string_value(json_object_get(item, "DisasterRecoveryVSwitchId")), "");
+	ck_assert_str_eq(json_string_value(json_object_get(item, "DisasterRecoveryInternetIp")), "");
+	enis = json_object_get(json_object_get(item, "EniInstanceIds"), "EniInstanceId");
+	ck_assert_uint_eq(json_array_size(enis), 1);
+	json_decref(item);
+	/* the vSwitch address is shown for single-tunnel IPsec gateways */
+	item = vpn_gateway_attribute_json(&m, &got);
+	ck_assert_str_eq(json_string_value(json_object_get(item, "IntranetIp")), "10.0.1.1");
+	json_decref(item);
+	/* an empty DisasterRecoveryVSwitchId is no second vSwitch; SSL takes no third address */
+	a.dr_vswitch_id = "";
+	a.enable_ssl = true;
+	create_ok(&m, &a, &g);
+	ck_assert(!vpn_gateway_is_dual_tunnel(&g));
+	ck_assert_str_eq(g.internet_ip, "198.18.0.2");
+	ck_assert_str_eq(g.ssl_internet_ip, "");
+	/* private: reached at its one interface address */
+	a.enable_ssl = false;
+	a.network_type = "private";
+	a.bandwidth = 200;
+	a.vswitch_id = vsw_i.vswitch_id;
+	create_ok(&m, &a, &g);
+	ck_assert_str_eq(g.internet_ip, "10.0.2.1");
+	ck_assert_str_eq(g.dr_internet_ip, "");
+	/* delete gives everything back */
+	ck_assert_int_eq(delete(&m, got.vpn_gateway_id, &err), 0);
+	ck_assert_int_eq(usage(&m, "ref:vswitch", vsw_h.vswitch_id), 1);
+	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM public_ips"), 1);
+}
+END_TEST
+
+/* Other regions keep their own mode: only the flagged region is single-tunnel. */
+START_TEST(test_create_single_tunnel_other_region)
+{
+	struct model_ctx m = ctx_for(ACCOUNT, "ap-northeast-2");
+	struct vpn_gateway_create_args a = { .bandwidth = 10, .enable_ipsec = true };
+	struct vswitch one;
+	struct vpn_gateway g;
+	struct vl_err err;
+	struct vpc v;
+
+	make_single_tunnel_region();
+	make_vpc(&m, "172.16.0.0/16", &v);
+	make_vswitch(&m, &v, "ap-northeast-2-a", "172.16.1.0/24", &one);
+	a.vpc_id = v.vpc_id;
+	a.vswitch_id = one.vswitch_id;
+	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	a.dr_vswitch_id = one.vswitch_id;
+	create_ok(&m, &a, &g);
+	ck_assert(vpn_gateway_is_dual_tunnel(&g));
 }
 END_TEST
 
@@ -1121,6 +1232,72 @@ START_TEST(test_available_zones)
 }
 END_TEST
 
+/* ---- the catalogue's VpnDualTunnel member (model/catalog.c) ---- */
+
+/* Loads text as a catalogue file; returns catalog_load's result. */
+static int load_text(const char *text, struct catalog **out, struct vl_err *err)
+{
+	char path[] = "/tmp/vpnlab-catalog-XXXXXX";
+	int fd = mkstemp(path), rc;
+	FILE *f;
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	*out = NULL;
+	rc = catalog_load(path, out, err);
+	unlink(path);
+	return rc;
+}
+
+START_TEST(test_catalog_default_dual_tunnel)
+{
+	for (int i = 0; i < cat->region_count; i++)
+		ck_assert_msg(cat->regions[i].vpn_dual_tunnel, "%s", cat->regions[i].region_id);
+}
+END_TEST
+
+START_TEST(test_catalog_vpn_dual_tunnel)
+{
+	struct catalog *c;
+	struct vl_err err;
+
+	ck_assert_msg(load_text("{\"Regions\":["
+				"{\"RegionId\":\"r-plain\",\"Zones\":[{\"ZoneId\":\"r-plain-a\"}]},"
+				"{\"RegionId\":\"r-dual\",\"VpnDualTunnel\":true,\"Zones\":[]},"
+				"{\"RegionId\":\"cn-lab-single\",\"IdCode\":\"lab\",\"VpnDualTunnel\":false,"
+				"\"Zones\":[{\"ZoneId\":\"cn-lab-single-a\"},{\"ZoneId\":\"cn-lab-single-b\"}]}]}",
+				&c, &err) == 0, "%s", vl_err_message(&err));
+	ck_assert_int_eq(c->region_count, 3);
+	ck_assert(catalog_region(c, "r-plain")->vpn_dual_tunnel); /* absent: dual, as before */
+	ck_assert(catalog_region(c, "r-dual")->vpn_dual_tunnel);
+	ck_assert(!catalog_region(c, "cn-lab-single")->vpn_dual_tunnel);
+	ck_assert_int_eq(catalog_region(c, "cn-lab-single")->zone_count, 2);
+	ck_assert_str_eq(catalog_region(c, "cn-lab-single")->id_code, "lab");
+	catalog_free(c);
+}
+END_TEST
+
+static const char *const bad_dual_tunnel[] = { "\"false\"", "0", "1", "null", "{}", "[]" };
+
+START_TEST(test_catalog_vpn_dual_tunnel_bad)
+{
+	struct catalog *c;
+	struct vl_err err;
+	char text[256];
+
+	snprintf(text, sizeof(text),
+		 "{\"Regions\":[{\"RegionId\":\"r-ok\",\"Zones\":[]},"
+		 "{\"RegionId\":\"r-bad\",\"VpnDualTunnel\":%s,\"Zones\":[]}]}", bad_dual_tunnel[_i]);
+	ck_assert_int_eq(load_text(text, &c, &err), -1);
+	ck_assert_ptr_null(c);
+	ck_assert_ptr_nonnull(strstr(vl_err_message(&err), "VpnDualTunnel"));
+	ck_assert_ptr_nonnull(strstr(vl_err_message(&err), "r-bad"));
+}
+END_TEST
+
 Suite *vpn_gateway_suite_create(void)
 {
 	Suite *s = suite_create("vpn_gateway");
@@ -1132,6 +1309,8 @@ Suite *vpn_gateway_suite_create(void)
 	tcase_add_loop_test(tc, test_create_bandwidth, 0, countof(bandwidth_tests));
 	tcase_add_test(tc, test_create_vswitch_rules);
 	tcase_add_test(tc, test_create_single_zone_region);
+	tcase_add_test(tc, test_create_single_tunnel_region);
+	tcase_add_test(tc, test_create_single_tunnel_other_region);
 	tcase_add_test(tc, test_create_vpc_rules);
 	tcase_add_test(tc, test_create_vswitch_pending);
 	tcase_add_loop_test(tc, test_create_name, 0, countof(name_tests));
@@ -1165,6 +1344,13 @@ Suite *vpn_gateway_suite_create(void)
 	tcase_add_test(tc, test_list_filters);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_available_zones);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("catalog");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_catalog_default_dual_tunnel);
+	tcase_add_test(tc, test_catalog_vpn_dual_tunnel);
+	tcase_add_loop_test(tc, test_catalog_vpn_dual_tunnel_bad, 0, countof(bad_dual_tunnel));
 	suite_add_tcase(s, tc);
 	return s;
 }
