@@ -460,6 +460,21 @@ static int add_hop(struct vpc_build *v, const struct hop *h)
 	return 0;
 }
 
+/*
+ * The highest weight among weights ([[next hop, weight], …]) for connection conn_id:
+ * WEIGHT_ACTIVE when no route points at it (its RemoteSubnet routes weigh 100).
+ */
+static int route_weight(const json_t *weights, const char *conn_id)
+{
+	const json_t *row;
+	size_t i;
+
+	json_array_foreach(weights, i, row)
+		if (strcmp(col(row, 0), conn_id) == 0)
+			return atoi(col(row, 1));
+	return WEIGHT_ACTIVE;
+}
+
 /* One gateway of the VPC: its endpoints (one per public address) and its tunnels' hops. */
 static int compile_gateway(struct compiler *c, const json_t *vswitches, const char *gw_id, const char *account,
 			   const char *region, struct vpc_build *v)
@@ -470,7 +485,7 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
 	struct endpoint eps[2];
 	const char *addrs[2], *vsw_ids[2], *lan_ips[2];
-	json_t *conn_ids = NULL, *row;
+	json_t *conn_ids = NULL, *weights = NULL, *row;
 	int ep_count = 0, rc = -1;
 	size_t i;
 
@@ -502,15 +517,29 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 	if ((conn_ids = rows(c, "SELECT vpn_connection_id FROM vpn_connections WHERE vpn_gateway_id=?"
 				" ORDER BY created_ms, rowid", gw.vpn_gateway_id, 1)) == NULL)
 		goto out;
+	/*
+	 * The highest weight of the gateway's destination routes toward each connection, published
+	 * or not: the gateway's own route table picks the tunnel, publishing only tells the VPC.
+	 */
+	if ((weights = rows(c, "SELECT next_hop, MAX(weight) FROM vpn_route_entries"
+			       " WHERE vpn_gateway_id=? AND route_type='dbr' GROUP BY next_hop ORDER BY next_hop",
+			    gw.vpn_gateway_id, 2)) == NULL)
+		goto out;
 	json_array_foreach(conn_ids, i, row) {
 		if (vpn_connection_get(&gm, col(row, 0), conn, c->err) < 0 ||
 		    vpn_connection_config_build_gateway_side(&gm, conn, cfg, c->err) < 0)
 			goto out;
 		json_array_append_new(v->conns, json_pack("[ss]", conn->vpn_connection_id, conn->remote_subnet));
 		for (int t = 0; t < cfg->tunnel_count; t++) {
-			const struct vpn_connection_config_tunnel *tun = &cfg->tunnels[t];
+			struct vpn_connection_config_tunnel *tun = &cfg->tunnels[t];
 			struct hop h = { 0 };
 			int k;
+
+			/* a dual-tunnel connection's slave, or a connection only weight-0 routes point at */
+			if (cfg->dual_tunnel)
+				tun->standby = strcmp(tun->role, "slave") == 0;
+			else
+				tun->standby = route_weight(weights, conn->vpn_connection_id) == WEIGHT_STANDBY;
 
 			/* both ends must be built: the branch side is a placed site device */
 			if (json_object_get(c->devices, tun->customer_gateway_id) == NULL)
@@ -558,6 +587,7 @@ out:
 	for (int k = 0; k < ep_count; k++)
 		endpoint_free(&eps[k]);
 	json_decref(conn_ids);
+	json_decref(weights);
 	free(conn);
 	free(cfg);
 	return rc;

@@ -21,6 +21,7 @@ void model_config_defaults(struct model_config *cfg)
 	/* RFC 2544 benchmarking space: never routed on the internet, so lab tunnels cannot leak */
 	cfg->public_ip_pool = "198.18.0.0/15";
 	cfg->transition_delay_ms = 1000;
+	cfg->dpd_delay_s = 30;
 }
 
 static const struct {

@@ -30,6 +30,7 @@ struct model_config {
 	struct model_quotas quotas;
 	int64_t transition_delay_ms; /* Pending → Available etc. when no agent confirms */
 	const char *public_ip_pool;  /* CIDR public gateway addresses come from (198.18.0.0/15) */
+	int dpd_delay_s;	     /* DPD probe interval of the swanctl texts vpnlab renders (30; 1..300) */
 	const struct catalog *catalog;
 };
 

@@ -17,10 +17,22 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cidr.h"
 #include "customer_gateway.h"
 
-/* DPD probe interval offered to the customer device (the cloud does not publish its own). */
+/*
+ * DPD probe interval of the texts when the configuration names none (the cloud does not
+ * publish its own); the server's --dpd-delay-s sets struct model_config's.
+ */
 #define SWAN_DPD_DELAY_S 30
+
+/*
+ * strongSwan's kernel-netlink priority of an IPsec policy without protocol, ports or
+ * interface (kernel_netlink_ipsec.c get_priority): 2 × PRIO_BASE (200000), minus 512 per
+ * prefix bit of both selectors, minus 1 for a regular (not trap) policy.
+ */
+#define SWAN_PRIO_DEFAULT 400000u
+#define SWAN_PRIO_PER_BIT 512u
 
 static void copy(char *dst, size_t size, const char *src)
 {
@@ -56,6 +68,7 @@ int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection
 	memset(out, 0, sizeof(*out));
 	copy(out->vpn_connection_id, sizeof(out->vpn_connection_id), c->vpn_connection_id);
 	out->dual_tunnel = c->dual_tunnel;
+	out->dpd_delay_s = m->cfg ? m->cfg->dpd_delay_s : 0;
 	/* the customer's local side is the connection's remote one */
 	copy(out->local_subnet, sizeof(out->local_subnet), c->remote_subnet);
 	copy(out->remote_subnet, sizeof(out->remote_subnet), c->local_subnet);
@@ -123,6 +136,7 @@ int vpn_connection_config_build_gateway_side(struct model_ctx *m, const struct v
 	copy(out->vpn_connection_id, sizeof(out->vpn_connection_id), c->vpn_connection_id);
 	out->dual_tunnel = c->dual_tunnel;
 	out->gateway_side = true;
+	out->dpd_delay_s = m->cfg ? m->cfg->dpd_delay_s : 0;
 	copy(out->local_subnet, sizeof(out->local_subnet), c->local_subnet);
 	copy(out->remote_subnet, sizeof(out->remote_subnet), c->remote_subnet);
 	if (!c->dual_tunnel) {
@@ -481,6 +495,39 @@ static int split_subnets(const char *list, char out[][24], int max)
 
 #define SUBNETS_MAX 64
 
+/* The shortest prefix length in a CIDR list; -1 when it holds none. */
+static int shortest_prefix(const char *list)
+{
+	char blocks[SUBNETS_MAX][24];
+	int n = split_subnets(list, blocks, SUBNETS_MAX), shortest = -1;
+	struct cidr c;
+
+	for (int i = 0; i < n; i++)
+		if (cidr_parse(blocks[i], &c) && (shortest < 0 || c.prefix_len < shortest))
+			shortest = c.prefix_len;
+	return shortest;
+}
+
+/*
+ * Active/standby on one gateway endpoint: two connections with the same selectors in one
+ * charon.  The standby's policies get the automatic priority of its least specific pair
+ * plus 2, the active's keep their automatic one, so with kernel-netlink (XFRM) the active
+ * SA's policy is installed while it exists and the standby's after it, while every other
+ * policy keeps its place by selector size (a flat number such as 1000 would outrank every
+ * automatic priority, more specific selectors and bypass policies included).  +2 stays
+ * within the selector size class (512 per prefix bit).  kernel-libipsec ignores fixed
+ * priorities: it orders by selector size and, between equal ones, uses the CHILD_SA
+ * installed last (api-docs/research-vpn-connection.md §7).
+ */
+unsigned vpn_connection_config_standby_priority(const char *local_ts, const char *remote_ts)
+{
+	int l = shortest_prefix(local_ts), r = shortest_prefix(remote_ts);
+
+	if (l < 0 || r < 0)
+		return 0;
+	return SWAN_PRIO_DEFAULT - SWAN_PRIO_PER_BIT * (unsigned)(l + r) - 1 + 2;
+}
+
 /*
  * One CHILD_SA.  The customer device starts it at once and restarts it when DPD declares
  * the peer dead; the gateway side only answers (start_action none) and clears what DPD finds
@@ -489,6 +536,10 @@ static int split_subnets(const char *list, char out[][24], int max)
 static void child(struct sbuf *b, const struct vpn_connection_config *cfg, const char *name, const char *local_ts,
 		  const char *remote_ts, const char *esp, const struct vpn_connection_config_tunnel *t)
 {
+	unsigned prio = 0;
+
+	if (cfg->gateway_side && t->standby)
+		prio = vpn_connection_config_standby_priority(local_ts, remote_ts);
 	sb_indent(b, 3);
 	sb_printf(b, "%s {\n", name);
 	sb_kv(b, 4, "local_ts", local_ts);
@@ -496,6 +547,10 @@ static void child(struct sbuf *b, const struct vpn_connection_config *cfg, const
 	sb_kv(b, 4, "esp_proposals", esp);
 	sb_kv_seconds(b, 4, "rekey_time", rekey_of(cfg, t->ipsec.lifetime));
 	sb_kv_seconds(b, 4, "life_time", t->ipsec.lifetime);
+	if (prio) {
+		sb_indent(b, 4);
+		sb_printf(b, "priority = %u\n", prio);
+	}
 	if (t->enable_dpd)
 		sb_kv(b, 4, "dpd_action", cfg->gateway_side ? "clear" : "restart");
 	sb_kv(b, 4, "start_action", cfg->gateway_side ? "none" : "start");
@@ -532,7 +587,7 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 	sb_kv(b, 2, "keyingtries", cfg->gateway_side ? "1" : "0");
 	if (t->enable_dpd) {
 		sb_indent(b, 2);
-		sb_printf(b, "dpd_delay = %ds\n", SWAN_DPD_DELAY_S);
+		sb_printf(b, "dpd_delay = %ds\n", cfg->dpd_delay_s > 0 ? cfg->dpd_delay_s : SWAN_DPD_DELAY_S);
 	}
 	sb_indent(b, 2);
 	sb_printf(b, "local {\n");

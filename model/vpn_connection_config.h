@@ -35,6 +35,14 @@ struct vpn_connection_config_tunnel {
 	struct ipsec_ike_config ike;
 	struct ipsec_phase2_config ipsec;
 	bool enable_dpd, enable_nat_traversal;
+	/*
+	 * Gateway side: another tunnel of the same gateway endpoint is preferred for the same
+	 * traffic (the highest route weight pointing at this one is 0, or it is a dual-tunnel
+	 * slave): its CHILD_SAs get a fixed policy priority behind the automatic one
+	 * (vpn_connection_config_standby_priority).  Set by the data-plane compiler; the build
+	 * functions leave it false.
+	 */
+	bool standby;
 	/* BGP from the customer's side; only when BGP is enabled on the connection */
 	bool bgp;
 	char bgp_local_asn[16];	   /* the customer gateway's ASN; "" when it has none */
@@ -51,12 +59,14 @@ struct vpn_connection_config {
 	char local_subnet[512];	 /* customer side: the connection's RemoteSubnet (gateway side: LocalSubnet) */
 	char remote_subnet[512]; /* VPC side: the connection's LocalSubnet (gateway side: RemoteSubnet) */
 	int tunnel_count;	 /* 1 (single-tunnel) or 2 (master first) */
+	int dpd_delay_s;	 /* DPD probe interval of the texts (the server's --dpd-delay-s); 0: 30 s */
 	struct vpn_connection_config_tunnel tunnels[IPSEC_TUNNELS_MAX];
 };
 
 /*
  * Derives the customer-side configuration of c (as vpn_connection_get filled it) into
- * *out, looking up the customer gateways' addresses and ASNs.  Returns 0 or -1 with err set.
+ * *out, looking up the customer gateways' addresses and ASNs; the DPD interval is
+ * m->cfg->dpd_delay_s.  Returns 0 or -1 with err set.
  */
 int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection *c,
 				struct vpn_connection_config *out, struct vl_err *err);
@@ -66,7 +76,8 @@ int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection
  * local is the gateway's (tunnel's) address and LocalSubnet, remote the customer gateway's
  * address and RemoteSubnet, identities as the connection stores them (LocalId is the
  * gateway's).  Rendered by the swanctl functions below as a responder: the branch initiates.
- * Customer gateways are looked up in m's account and region.  Returns 0 or -1 with err set.
+ * Customer gateways are looked up in m's account and region; the DPD interval is
+ * m->cfg->dpd_delay_s; no tunnel is marked standby.  Returns 0 or -1 with err set.
  */
 int vpn_connection_config_build_gateway_side(struct model_ctx *m, const struct vpn_connection *c,
 					     struct vpn_connection_config *out, struct vl_err *err);
@@ -100,11 +111,20 @@ int vpn_connection_config_swanctl(const struct vpn_connection_config *cfg, char 
  * secrets {} section holding every tunnel, so one charon loads it in one go.  With one
  * configuration the text is exactly vpn_connection_config_swanctl's.  Gateway-side
  * configurations render as responders (start_action none, dpd_action clear, keyingtries 1,
- * rekeying after the branch would).  *text as for vpn_connection_config_swanctl.
+ * rekeying after the branch would), standby tunnels with a child priority
+ * (vpn_connection_config_standby_priority).  *text as for vpn_connection_config_swanctl.
  * Returns 0 or -1 with err set (*text NULL).
  */
 int vpn_connection_config_swanctl_multi(const struct vpn_connection_config *const *cfgs, int count, char **text,
 					struct vl_err *err);
+
+/*
+ * The swanctl child priority of a gateway-side standby CHILD_SA whose selectors are the
+ * comma-separated CIDR lists local_ts and remote_ts: two behind the priority strongSwan's
+ * kernel-netlink computes itself for its least specific pair of selectors (lower is
+ * preferred).  Returns it, or 0 (no fixed priority) when a list holds no CIDR.
+ */
+unsigned vpn_connection_config_standby_priority(const char *local_ts, const char *remote_ts);
 
 /*
  * The swanctl connection (and CHILD_SA, secret "ike-<name>") name of tunnel index of cfg:

@@ -38,6 +38,7 @@ static const struct option_doc {
 	{ { "quota", required_argument, NULL, 'q' }, "NAME=VALUE", "override a quota (repeatable); see the list below" },
 	{ { "transition-delay-ms", required_argument, NULL, 't' }, "MS", "how long Pending/Creating states last when no agent confirms (default 1000; 0 allowed)" },
 	{ { "public-ip-pool", required_argument, NULL, 'P' }, "CIDR", "addresses for public VPN gateways (default 198.18.0.0/15)" },
+	{ { "dpd-delay-s", required_argument, NULL, 'Y' }, "N", "how often an idle tunnel is probed by DPD in the texts vpnlab renders (default 30; 1..300); lab tests use 1 for fast failover" },
 	{ { "readers", required_argument, NULL, 'r' }, "N", "read connections to the database (default 8)" },
 	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "request log, one JSON line per request (default -: stderr)" },
 	{ { "agent-token", required_argument, NULL, 'T' }, "TOKEN", "shared secret of the agent protocol: required from agents, sent to them (X-Vpnlab-Agent-Token; default: none)" },
@@ -178,6 +179,17 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			srv.model.public_ip_pool = optarg;
+			break;
+		}
+		case 'Y': {
+			char *end = NULL;
+			long v = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 300) {
+				fprintf(stderr, "vpnlabd: --dpd-delay-s is 1..300\n");
+				return 2;
+			}
+			srv.model.dpd_delay_s = (int)v;
 			break;
 		}
 		case 'r':

@@ -197,7 +197,11 @@ c.executemany("INSERT INTO vpn_connection_logs (vpn_connection_id, tunnel_id, ti
               [(vco, t, s * 1000, "2026-11-28 00:00:00 %s [DEBUG]: %s" % (vco, l)) for t, s, l in rows])
 c.commit()
 EOF
-t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms 300 --log off || exit 1
+# restarted with --dpd-delay-s 1: the texts handed out probe every second
+t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms 300 --log off --dpd-delay-s 1 || exit 1
+t_req GET "$Q&Action=LabDownloadCustomerSwanctlConfig&VpnConnectionId=$VCO"; t_expect "swanctl after restart" 200
+printf '%s' "$T_BODY" | python3 -c 'import json,sys; sys.stdout.write(json.load(sys.stdin)["SwanctlConf"])' > "$T_TMP/swanctl-dpd.conf"
+if grep -q "^        dpd_delay = 1s$" "$T_TMP/swanctl-dpd.conf" && ! grep -q "dpd_delay = 30s" "$T_TMP/swanctl-dpd.conf"; then t_ok; else t_bad "--dpd-delay-s 1 not in the text: $(grep dpd_delay "$T_TMP/swanctl-dpd.conf")"; fi
 lines='[l.rsplit(" ", 1)[1] for l in b["Data"]["Logs"]]'
 t_req GET "$Q&$L&MinutePeriod=10"; t_expect "logs after" 200
 t_check "both tunnels, oldest first" "$lines" "['a1', 'b1', 'a2', 'b2']"

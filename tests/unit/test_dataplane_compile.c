@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -352,6 +353,48 @@ static char *ep_name(const char *id, int n)
 	return b;
 }
 
+/* The body of child section name of a swanctl text (children sit at depth 3); a static buffer. */
+static const char *child_block(const char *text, const char *name)
+{
+	static char buf[2048];
+	char open[160];
+	const char *p, *end;
+
+	snprintf(open, sizeof(open), "\n            %s {\n", name);
+	p = strstr(text, open);
+	ck_assert_msg(p != NULL, "no child %s in:\n%s", name, text);
+	p += strlen(open);
+	end = strstr(p, "\n            }\n");
+	ck_assert_ptr_nonnull(end);
+	snprintf(buf, sizeof(buf), "%.*s", (int)(end - p), p);
+	return buf;
+}
+
+/*
+ * The secret line a text holds for psk: swanctl would read a key starting with 0x or 0s
+ * (a generated one, now and then) as hex or Base64, so the renderer writes those in hex.
+ */
+static const char *secret_line(const char *psk)
+{
+	static char buf[256];
+	size_t n;
+
+	if (strncasecmp(psk, "0x", 2) != 0 && strncasecmp(psk, "0s", 2) != 0) {
+		snprintf(buf, sizeof(buf), "secret = %s\n", psk);
+		return buf;
+	}
+	n = (size_t)snprintf(buf, sizeof(buf), "secret = 0x");
+	for (const unsigned char *p = (const unsigned char *)psk; *p && n + 3 < sizeof(buf); p++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%02x", *p);
+	snprintf(buf + n, sizeof(buf) - n, "\n");
+	return buf;
+}
+
+static int64_t weight_of(json_t *hop)
+{
+	return json_integer_value(json_object_get(hop, "weight"));
+}
+
 /* ---- tests ---- */
 
 START_TEST(test_placement)
@@ -506,7 +549,7 @@ START_TEST(test_vpc_and_endpoints)
 	ck_assert_ptr_nonnull(strstr(text, "remote_addrs = 203.0.113.2\n"));
 	ck_assert_ptr_nonnull(strstr(text, "local_ts = 10.0.0.0/16\n"));
 	ck_assert_ptr_nonnull(strstr(text, "remote_ts = 192.168.10.0/24\n"));
-	ck_assert_ptr_nonnull(strstr(text, conn_a.tunnels[0].ike.psk));
+	ck_assert_ptr_nonnull(strstr(text, secret_line(conn_a.tunnels[0].ike.psk)));
 	{
 		char line[64];
 
@@ -533,7 +576,7 @@ START_TEST(test_vpc_and_endpoints)
 	ck_assert(json_is_true(json_object_get(json_object_get(t, "health_check"), "enable")));
 	ck_assert_ptr_null(json_object_get(json_array_get(json_object_get(e1, "tunnels"), 1), "health_check"));
 	/* the gateway keeps the connection's PSK; the override is the branch's mistake */
-	ck_assert_ptr_nonnull(strstr(str(e1, "swanctl"), conn_s1.ike.psk));
+	ck_assert_ptr_nonnull(strstr(str(e1, "swanctl"), secret_line(conn_s1.ike.psk)));
 	ck_assert_ptr_null(strstr(str(e1, "swanctl"), "not-the-psk"));
 	check_and_save(doc, "single-tunnel");
 	json_decref(doc);
@@ -685,7 +728,7 @@ START_TEST(test_site_devices)
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(t, "health_check"), "retry")), 4);
 	ck_assert_str_eq(str(t, "peer_ip"), gw2.internet_ip);
 	ck_assert_ptr_nonnull(strstr(text, "proposals = aes256-md5-modp1024\n"));
-	ck_assert_ptr_null(strstr(text, conn_s1.ike.psk));
+	ck_assert_ptr_null(strstr(text, secret_line(conn_s1.ike.psk)));
 	free(want);
 	{
 		/* the same text as the download with the override applied by hand */
@@ -778,6 +821,121 @@ START_TEST(test_faults)
 }
 END_TEST
 
+/*
+ * connS1 (route weight 100) and connS2 (0) on gw2's one endpoint, same selectors: the
+ * standby's child has a fixed priority behind the active's automatic one.
+ */
+START_TEST(test_active_standby)
+{
+	struct model_ctx m = ctx();
+	struct vpn_route_key key = { .route_dest = "172.20.0.0/16", .priority = -1 };
+	json_t *doc = compile("agt-any"), *site, *hops;
+	const char *text, *s1 = conn_s1.vpn_connection_id, *s2 = conn_s2.vpn_connection_id;
+	char standby[64], id[96], *want;
+
+	/* kernel-netlink's automatic priority of a /16 === /16 policy is 400000 - 512 * 32 - 1 */
+	snprintf(standby, sizeof(standby), "priority = %d\n", 400000 - 512 * 32 - 1 + 2);
+	text = str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl");
+	ck_assert_ptr_nonnull(strstr(child_block(text, s1), "local_ts = 10.1.0.0/16\n"));
+	ck_assert_ptr_null(strstr(child_block(text, s1), "priority"));
+	ck_assert_ptr_nonnull(strstr(child_block(text, s2), "remote_ts = 172.20.0.0/16\n"));
+	ck_assert_ptr_nonnull(strstr(child_block(text, s2), standby));
+	ck_assert_int_eq(count_of(text, "priority = "), 1);
+	/* the VPC's route: both hops through the one endpoint, the active first */
+	hops = json_object_get(route(doc, vpc2.vpc_id, "172.20.0.0/16"), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 2);
+	ck_assert_str_eq(str(json_array_get(hops, 0), "tunnel"), s1);
+	ck_assert_int_eq(weight_of(json_array_get(hops, 0)), 100);
+	ck_assert_str_eq(str(json_array_get(hops, 1), "tunnel"), s2);
+	ck_assert_int_eq(weight_of(json_array_get(hops, 1)), 0);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_str_eq(str(json_array_get(hops, i), "via"), gw2.eni_ip);
+		ck_assert_str_eq(str(json_array_get(hops, i), "endpoint"), ep_name(gw2.vpn_gateway_id, 1));
+	}
+	check_and_save(doc, "active-standby");
+	json_decref(doc);
+	/* the branches run what the API hands out: no priority there */
+	site = compile("agt-site");
+	snprintf(id, sizeof(id), "%s-2", site3);
+	want = download_text(s2);
+	ck_assert_str_eq(str(endpoint(site, id), "swanctl"), want);
+	ck_assert_ptr_null(strstr(want, "priority"));
+	free(want);
+	json_decref(site);
+
+	/* weights swapped: connS2 is the active one */
+	key.vpn_gateway_id = gw2.vpn_gateway_id;
+	key.next_hop = s1;
+	key.weight = 100;
+	OK(vpn_route_modify_weight(&m, &key, 0, err));
+	key.next_hop = s2;
+	key.weight = 0;
+	OK(vpn_route_modify_weight(&m, &key, 100, err));
+	doc = compile("agt-any");
+	text = str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl");
+	ck_assert_ptr_nonnull(strstr(child_block(text, s1), standby));
+	ck_assert_ptr_null(strstr(child_block(text, s2), "priority"));
+	ck_assert_str_eq(str(json_array_get(json_object_get(route(doc, vpc2.vpc_id, "172.20.0.0/16"), "nexthops"), 0),
+			     "tunnel"), s2);
+	json_decref(doc);
+
+	/* unpublished, the weight-0 entry still ranks the tunnels: the gateway's own table picks */
+	test_exec1(st, "UPDATE vpn_route_entries SET published=0 WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
+	doc = compile("agt-any");
+	text = str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl");
+	ck_assert_ptr_nonnull(strstr(child_block(text, s1), standby));
+	ck_assert_int_eq(count_of(text, "priority = "), 1);
+	/* …while the VPC routes by RemoteSubnet, 100 each */
+	hops = json_object_get(route(doc, vpc2.vpc_id, "172.20.0.0/16"), "nexthops");
+	ck_assert_int_eq(weight_of(json_array_get(hops, 0)) + weight_of(json_array_get(hops, 1)), 200);
+	json_decref(doc);
+
+	/* no route entry: RemoteSubnet routes weigh 100, nobody stands by */
+	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
+	doc = compile("agt-any");
+	ck_assert_ptr_null(strstr(str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl"), "priority"));
+	json_decref(doc);
+
+	/* dual-tunnel: the slaves (endpoint 2) by the same rule, the masters keep the automatic one */
+	doc = compile("agt-h");
+	ck_assert_int_eq(count_of(str(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1)), "swanctl"), "priority = "), 0);
+	snprintf(standby, sizeof(standby), "priority = %d\n", 400000 - 512 * 40 - 1 + 2); /* 10.0.0.0/16 === /24 */
+	ck_assert_int_eq(count_of(str(endpoint(doc, ep_name(gw1.vpn_gateway_id, 2)), "swanctl"), standby), 2);
+	json_decref(doc);
+}
+END_TEST
+
+/* --dpd-delay-s reaches every text of the documents, gateway and branch side */
+START_TEST(test_dpd_delay)
+{
+	json_t *doc = compile("agt-any");
+	const char *text = str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl");
+
+	ck_assert_int_eq(count_of(text, "dpd_delay = 30s\n"), 2);
+	json_decref(doc);
+	cfg.dpd_delay_s = 1;
+	doc = compile("agt-any");
+	ck_assert_int_eq(count_of(str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl"), "dpd_delay = 1s\n"), 2);
+	ck_assert_int_eq(count_of(str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl"), "dpd_delay = 30s"), 0);
+	json_decref(doc);
+	doc = compile("agt-site");
+	{
+		json_t *e;
+		size_t i;
+		int n = 0;
+
+		json_array_foreach(json_object_get(doc, "endpoints"), i, e) {
+			ck_assert_int_eq(count_of(str(e, "swanctl"), "dpd_delay = 30s"), 0);
+			n += count_of(str(e, "swanctl"), "dpd_delay = 1s\n");
+		}
+		/* connA's and connB's masters (their slaves inherit DPD too), connS1, connS2 */
+		ck_assert_int_ge(n, 4);
+	}
+	check_and_save(doc, "dpd-1s");
+	json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_hosts_underlay_determinism)
 {
 	json_t *doc = compile("agt-h"), *again, *h, *peers;
@@ -848,6 +1006,8 @@ Suite *dataplane_compile_suite_create(void)
 	tcase_add_test(tc, test_site_devices);
 	tcase_add_test(tc, test_device_owns_whole_dual_connection);
 	tcase_add_test(tc, test_faults);
+	tcase_add_test(tc, test_active_standby);
+	tcase_add_test(tc, test_dpd_delay);
 	tcase_add_test(tc, test_hosts_underlay_determinism);
 	tcase_add_test(tc, test_host_agent);
 	suite_add_tcase(s, tc);

@@ -937,6 +937,119 @@ START_TEST(test_swanctl_dual)
 }
 END_TEST
 
+/* --dpd-delay-s reaches both sides' texts; its default keeps them as they always were */
+START_TEST(test_swanctl_dpd_delay)
+{
+	struct model_ctx m = ctx_for(ACCOUNT);
+	struct vpn_connection_config c;
+	struct vpn_connection conn;
+	struct swan_doc *d = malloc(sizeof(*d));
+	char *text = NULL, *before = NULL;
+	const char *id;
+	struct vl_err err;
+
+	ck_assert_ptr_nonnull(d);
+	make_single(&m, single_gw.vpn_gateway_id, NULL, NULL, NULL, &conn);
+	id = conn.vpn_connection_id;
+	ck_assert_int_eq(vpn_connection_get(&m, id, &conn, &err), 0);
+	ck_assert_int_eq(cfg.dpd_delay_s, 30);
+
+	/* the default: 30 s; a configuration naming no interval renders the same bytes */
+	ck_assert_int_eq(vpn_connection_config_load(&m, id, &c, &err), 0);
+	ck_assert_int_eq(c.dpd_delay_s, 30);
+	ck_assert_int_eq(vpn_connection_config_swanctl(&c, &before, &err), 0);
+	c.dpd_delay_s = 0;
+	ck_assert_int_eq(vpn_connection_config_swanctl(&c, &text, &err), 0);
+	ck_assert_str_eq(text, before);
+	parse_ok(text, d);
+	ck_assert_str_eq(sget(d, "connections.%s.dpd_delay", id), "30s");
+	free(text);
+	free(before);
+
+	cfg.dpd_delay_s = 1;
+	/* the customer side (LabDownloadCustomerSwanctlConfig) */
+	ck_assert_int_eq(vpn_connection_config_load(&m, id, &c, &err), 0);
+	ck_assert_int_eq(vpn_connection_config_swanctl(&c, &text, &err), 0);
+	parse_ok(text, d);
+	ck_assert_str_eq(sget(d, "connections.%s.dpd_delay", id), "1s");
+	ck_assert_ptr_null(strstr(text, "dpd_delay = 30s"));
+	free(text);
+	/* the gateway side (the data plane's endpoints) */
+	ck_assert_int_eq(vpn_connection_config_build_gateway_side(&m, &conn, &c, &err), 0);
+	ck_assert_int_eq(vpn_connection_config_swanctl(&c, &text, &err), 0);
+	parse_ok(text, d);
+	ck_assert_str_eq(sget(d, "connections.%s.dpd_delay", id), "1s");
+	free(text);
+	/* still only where DPD is on */
+	c.tunnels[0].enable_dpd = false;
+	ck_assert_int_eq(vpn_connection_config_swanctl(&c, &text, &err), 0);
+	ck_assert_ptr_null(strstr(text, "dpd_delay"));
+	free(text);
+	free(d);
+}
+END_TEST
+
+/* A gateway-side standby tunnel: a child priority just behind strongSwan's automatic one. */
+START_TEST(test_swanctl_standby_priority)
+{
+	struct model_ctx m = ctx_for(ACCOUNT);
+	struct vpn_connection_config c;
+	struct vpn_connection conn;
+	struct swan_doc *d = malloc(sizeof(*d));
+	unsigned automatic = 400000 - 512 * 32 - 1; /* kernel-netlink's for a /16 === /16 policy */
+	char *text = NULL;
+	const char *id;
+	struct vl_err err;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(vpn_connection_config_standby_priority("10.1.0.0/16", "172.20.0.0/16"), automatic + 2);
+	ck_assert_uint_eq(vpn_connection_config_standby_priority("0.0.0.0/0", "0.0.0.0/0"), 400001);
+	/* the least specific pair counts: a /28 prefix sum */
+	ck_assert_uint_eq(vpn_connection_config_standby_priority("10.1.2.0/24,10.0.0.0/16",
+								 "172.16.0.0/12,192.168.0.0/16"),
+			  400000 - 512 * 28 + 1);
+	/* behind the automatic one of the same size, ahead of every less specific one */
+	ck_assert_uint_gt(vpn_connection_config_standby_priority("10.0.0.0/16", "192.168.0.0/16"), automatic);
+	ck_assert_uint_lt(vpn_connection_config_standby_priority("10.0.0.0/16", "192.168.0.0/16"),
+			  400000 - 512 * 31 - 1);
+	ck_assert_uint_eq(vpn_connection_config_standby_priority("", "10.0.0.0/8"), 0);
+
+	/* IKEv1 gateway side: one child per pair of selectors, each with its priority */
+	make_single(&m, single_gw.vpn_gateway_id, NULL, NULL, NULL, &conn);
+	id = conn.vpn_connection_id;
+	ck_assert_int_eq(vpn_connection_get(&m, id, &conn, &err), 0);
+	ck_assert_int_eq(vpn_connection_config_build_gateway_side(&m, &conn, &c, &err), 0);
+	ck_assert(!c.tunnels[0].standby);
+	ck_assert_int_eq(vpn_connection_config_swanctl(&c, &text, &err), 0);
+	ck_assert_ptr_null(strstr(text, "priority"));
+	free(text);
+	c.tunnels[0].standby = true;
+	ck_assert_int_eq(vpn_connection_config_swanctl(&c, &text, &err), 0);
+	parse_ok(text, d);
+	ck_assert_str_eq(sget(d, "connections.%s.children.%s-1.local_ts", id, id), "10.0.0.0/16");
+	ck_assert_str_eq(sget(d, "connections.%s.children.%s-1.priority", id, id), "383617");
+	ck_assert_str_eq(sget(d, "connections.%s.children.%s-2.local_ts", id, id), "10.1.0.0/16");
+	ck_assert_str_eq(sget(d, "connections.%s.children.%s-2.priority", id, id), "383617");
+	ck_assert_ptr_null(sget(d, "connections.%s.priority", id));
+	free(text);
+	/* an IKEv2 child holds every selector: its least specific pair */
+	snprintf(c.tunnels[0].ike.ike_version, sizeof(c.tunnels[0].ike.ike_version), "ikev2");
+	snprintf(c.remote_subnet, sizeof(c.remote_subnet), "192.168.0.0/16,172.16.0.0/12");
+	ck_assert_int_eq(vpn_connection_config_swanctl(&c, &text, &err), 0);
+	parse_ok(text, d);
+	ck_assert_str_eq(sget(d, "connections.%s.children.%s.priority", id, id), "385665");
+	free(text);
+
+	/* the customer's texts never carry one */
+	ck_assert_int_eq(vpn_connection_config_load(&m, id, &c, &err), 0);
+	c.tunnels[0].standby = true;
+	ck_assert_int_eq(vpn_connection_config_swanctl(&c, &text, &err), 0);
+	ck_assert_ptr_null(strstr(text, "priority"));
+	free(text);
+	free(d);
+}
+END_TEST
+
 /* ---- DescribeVpnConnectionLogs ---- */
 
 struct window_case {
@@ -1129,6 +1242,8 @@ Suite *vpn_connection_config_suite_create(void)
 	tcase_add_loop_test(tc, test_swanctl_cases, 0, countof(swan_cases));
 	tcase_add_test(tc, test_swanctl_maps);
 	tcase_add_test(tc, test_swanctl_dual);
+	tcase_add_test(tc, test_swanctl_dpd_delay);
+	tcase_add_test(tc, test_swanctl_standby_priority);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tl, setup, teardown);
 	tcase_add_loop_test(tl, test_log_window, 0, countof(window_cases));
