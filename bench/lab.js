@@ -18,8 +18,9 @@ const lab = require('../tests/lab/lab-harness');
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
-async function fresh() {
-  const srv = await lab.startServer({ delayMs: 20 });
+/** A server (on the single-tunnel region of tests/lab/catalog-single-tunnel.json unless dual) and an agent. */
+async function fresh(args = [], dual = false) {
+  const srv = dual ? await lab.startServer({ delayMs: 20, args }) : await lab.startSingleTunnelServer({ delayMs: 20, args });
   const agent = await lab.startAgent({ server: srv.url });
   return { srv, agent, call: lab.rpc(srv) };
 }
@@ -94,23 +95,35 @@ async function convergence() {
 async function failover() {
   const env = await fresh();
   try {
-    const s = await lab.seedTopology(env.srv, { interval: 1, retry: 3 });
+    // active/standby connections (weights 100/0) with a health check of 1 s × 3
+    const s = await lab.standbyTopology(env.srv, { interval: 1, retry: 3 });
     const windows = [];
     for (let round = 0; round < 3; round++) {
-      const running = lab.probe(env.srv, s.vpcHost, s.siteHostIp, 120, 50);
+      const running = lab.probe(env.srv, s.vpcHost, s.siteHostIp, 160, 50);
       await lab.sleep(1000);
-      await lab.rest(env.srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: s.tunnels[0].TunnelId, Action: 'cut' });
+      await lab.rest(env.srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco[0], Action: 'cut' });
       const r = await running;
       windows.push((r.Sent - r.Received) * 50);
-      await lab.rest(env.srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: s.tunnels[0].TunnelId, Action: 'restore' });
-      await lab.waitFor('master back', async () => (await env.agent.state()).Tunnels
-        .some((t) => t.Active && t.TunnelId === s.tunnels[0].TunnelId), 60000, 100);
-      await lab.sleep(2000);
+      await lab.rest(env.srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco[0], Action: 'restore' });
+      await lab.waitFor('A back', async () => (await s.call('DescribeVpnConnection', { VpnConnectionId: s.vco[0] }))
+        .Status === 'ipsec_sa_established', 60000, 100);
+      await lab.sleep(3000);
     }
-    console.log(`failover (master cut, health check 1 s × 3, probes every 50 ms): loss windows ${windows.join(', ')} ms, ` +
-      `median ${median(windows)} ms (target ≤ detection 3000 ms + 500 ms)`);
+    console.log(`failover (active/standby 100/0, health check 1 s × 3, probes every 50 ms): loss windows ` +
+      `${windows.join(', ')} ms, median ${median(windows)} ms (target ≤ detection 3000 ms + 500 ms)`);
   } finally {
     await done(env);
+  }
+  const env2 = await fresh(['--dpd-delay-s', '1'], true);
+  try {
+    const s = await lab.seedTopology(env2.srv, {});
+    const running = lab.probe(env2.srv, s.vpcHost, s.siteHostIp, 300, 50);
+    await lab.sleep(1000);
+    await lab.rest(env2.srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: s.tunnels[0].TunnelId, Action: 'cut' });
+    const r = await running;
+    console.log(`failover (dual tunnel, DPD 1 s + 3 retransmits): loss window ${(r.Sent - r.Received) * 50} ms`);
+  } finally {
+    await done(env2);
   }
 }
 
@@ -185,7 +198,7 @@ secrets { ike-t { id-1 = ${me}
 }
 
 async function throughput() {
-  const env = await fresh();
+  const env = await fresh([], true);
   try {
     const s = await lab.seedTopology(env.srv, {});
     const st = await env.agent.state();

@@ -47,6 +47,9 @@ struct tunnel_rt {
 	char ike_state[24], child_state[24];
 	uint64_t bytes_in, bytes_out, packets_in, packets_out;
 	uint32_t child_spi;
+	int64_t child_since_ms;	  /* when this CHILD_SA appeared; 0: before this agent started */
+	bool child_seen;	  /* a CHILD_SA was seen since this agent started */
+	int64_t last_prefer_ms;	  /* last time the agent made it the preferred SA */
 	/* health check (gateway side) */
 	bool health_enabled;
 	enum health_state health;
@@ -93,6 +96,7 @@ struct agent_daemon {
 	pthread_cond_t wake;	     /* monitor wake-up: health change, new document */
 	pthread_cond_t report_wake; /* reporter wake-up: status_dirty was set */
 	volatile int stopping;
+	int64_t polls; /* monitor polls done: SAs seen at the first one were running before */
 };
 
 /* ---- names (reconcile.c) ---- */

@@ -76,6 +76,14 @@ struct ipsec_backend_ops {
 	/* Tears down every IKE_SA of conn_name at once (force, no waiting for the peer). */
 	int (*terminate)(struct ipsec_instance *in, const char *conn_name, char *err);
 
+	/*
+	 * Makes child_name's CHILD_SA the one that carries traffic among CHILD_SAs with the same
+	 * selectors.  The kernel honours the policy priorities in the configuration, so the
+	 * kernel backend has nothing to do; libipsec sends through the SA installed last
+	 * (priorities are not passed to it), so that backend rekeys child_name's CHILD_SA.
+	 */
+	int (*make_preferred)(struct ipsec_instance *in, const char *child_name, char *err);
+
 	/* Calls fn for each log line charon wrote since the last call (or since start/adoption). */
 	int (*drain_logs)(struct ipsec_instance *in, ipsec_log_fn fn, void *arg, char *err);
 

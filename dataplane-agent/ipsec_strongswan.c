@@ -1213,6 +1213,23 @@ static int sw_terminate(struct ipsec_instance *in, const char *conn_name, char *
 	return rc;
 }
 
+/* libipsec picks the newest of equal policies: a rekey makes child_name the newest. */
+static int libipsec_make_preferred(struct ipsec_instance *in, const char *child_name, char *err)
+{
+	json_t *args = json_pack("{s:s}", "child", child_name);
+	int rc = vici_cmd(in, "rekey", args, NULL, err);
+
+	json_decref(args);
+	return rc;
+}
+
+/* The kernel orders equal selectors by the priorities the configuration gives. */
+static int kernel_make_preferred(struct ipsec_instance *in, const char *child_name, char *err)
+{
+	(void)in, (void)child_name, (void)err;
+	return 0;
+}
+
 /* ---- logs ---- */
 
 /*
@@ -1368,6 +1385,7 @@ const struct ipsec_backend_ops ipsec_backend_libipsec = {
 	.list_sas = sw_list_sas,
 	.initiate = sw_initiate,
 	.terminate = sw_terminate,
+	.make_preferred = libipsec_make_preferred,
 	.drain_logs = sw_drain_logs,
 	.pid = sw_pid,
 	.stop = sw_stop,
@@ -1381,6 +1399,7 @@ const struct ipsec_backend_ops ipsec_backend_kernel = {
 	.list_sas = sw_list_sas,
 	.initiate = sw_initiate,
 	.terminate = sw_terminate,
+	.make_preferred = kernel_make_preferred,
 	.drain_logs = sw_drain_logs,
 	.pid = sw_pid,
 	.stop = sw_stop,

@@ -38,16 +38,14 @@ static struct tunnel_rt *tunnel_of(struct agent_daemon *d, const char *endpoint,
 	return NULL;
 }
 
-/* A next hop may carry traffic when its tunnel is healthy, or (no verdict) has its SA. */
+/* A next hop may carry traffic when its tunnel has its SA and no failed health check. */
 static bool hop_usable(struct agent_daemon *d, const struct doc_nexthop *h)
 {
 	struct tunnel_rt *t = tunnel_of(d, h->endpoint, h->tunnel);
 
-	if (t == NULL)
+	if (t == NULL || strcmp(t->child_state, "INSTALLED") != 0)
 		return false;
-	if (t->health_enabled && t->health != HEALTH_UNKNOWN)
-		return t->health == HEALTH_UP;
-	return strcmp(t->child_state, "INSTALLED") == 0;
+	return !t->health_enabled || t->health != HEALTH_DOWN;
 }
 
 static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, const char *dest)
@@ -196,6 +194,11 @@ static void poll_endpoint(struct agent_daemon *d, struct endpoint_rt *ep, int64_
 		snprintf(t->child_state, sizeof(t->child_state), "%s", child);
 		if (best != NULL && (best->packets_in != t->packets_in || best->child_spi_in != t->child_spi))
 			t->last_in_change_ms = now;
+		if (best != NULL && best->child_spi_in != 0 && best->child_spi_in != t->child_spi) {
+			/* what ran before this agent started (adopted) counts as oldest */
+			t->child_since_ms = d->polls == 0 && !t->child_seen ? 0 : now;
+			t->child_seen = true;
+		}
 		t->packets_in = best ? best->packets_in : 0;
 		t->packets_out = best ? best->packets_out : 0;
 		t->bytes_in = best ? best->bytes_in : 0;
@@ -254,7 +257,7 @@ static bool shares_remote_block(const struct doc_tunnel *a, const struct doc_tun
 
 /*
  * Active/standby connections on one gateway endpoint share their traffic selectors, and
- * the policy priorities make the active one's SA carry the traffic while it is installed.
+ * enforce_preference keeps the active one's SA the one that carries the traffic.
  * When its health check fails, the endpoint drops that SA so the standby's takes over; the
  * branch re-establishes it when the path is back, and its priority brings traffic back.
  */
@@ -307,6 +310,56 @@ static void drop_failed_active(struct agent_daemon *d, struct tunnel_rt *t)
 	}
 }
 
+/* How much a tunnel is preferred among tunnels with the same selectors on one endpoint. */
+static int preference(const struct agent_daemon *d, const struct tunnel_rt *t)
+{
+	const struct doc_tunnel *dt;
+
+	if (t->side == DOC_EP_GATEWAY)
+		return tunnel_weight(d, t->endpoint, t->name);
+	dt = doc_tunnel_of(d, t->endpoint, t->name);
+	return dt != NULL && dt->role == DOC_ROLE_SLAVE ? 0 : 100;
+}
+
+/*
+ * Keeps the preferred (active) tunnel's SA the one that carries traffic when a less
+ * preferred one with the same selectors was installed after it (a standby coming up, or
+ * rekeying): see ipsec_backend_ops.make_preferred.
+ */
+static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, int64_t now)
+{
+	char err[IPSEC_ERR_MAX];
+
+	for (int i = 0; i < d->tunnel_count; i++) {
+		struct tunnel_rt *t = &d->tunnels[i];
+		const struct doc_tunnel *dt = doc_tunnel_of(d, t->endpoint, t->name);
+
+		if (strcmp(t->endpoint, ep->id) != 0 || dt == NULL || strcmp(t->child_state, "INSTALLED") != 0 ||
+		    t->health == HEALTH_DOWN || now - t->last_prefer_ms < 3000)
+			continue;
+		for (int j = 0; j < d->tunnel_count; j++) {
+			struct tunnel_rt *o = &d->tunnels[j];
+			const struct doc_tunnel *odt;
+
+			/* installed at the same poll: which is newer is unknown, so decide it (adopted SAs
+			 * are left alone: they run as they did) */
+			bool newer = o->child_since_ms > t->child_since_ms ||
+				     (o->child_since_ms == t->child_since_ms && t->child_since_ms != 0);
+
+			if (o == t || strcmp(o->endpoint, ep->id) != 0 || strcmp(o->child_state, "INSTALLED") != 0 ||
+			    !newer || preference(d, o) >= preference(d, t) ||
+			    (odt = doc_tunnel_of(d, o->endpoint, o->name)) == NULL || !shares_remote_block(dt, odt))
+				continue;
+			agent_log("%s: %s was installed after %s: making %s's SA the active one", ep->id, o->name,
+				  t->name, t->name);
+			t->last_prefer_ms = now;
+			if (d->ipsec->make_preferred(ep->ipsec, t->name, err) < 0)
+				agent_log("%s %s: %s", ep->id, t->name, err);
+			break;
+		}
+	}
+}
+
 static void poll_once(struct agent_daemon *d)
 {
 	int64_t now = agent_now_ms();
@@ -334,7 +387,11 @@ static void poll_once(struct agent_daemon *d)
 				if (strcmp(d->endpoints[k].id, t->endpoint) == 0)
 					keep_branch(d, t, &d->endpoints[k], now);
 	}
+	for (int i = 0; i < d->endpoint_count; i++)
+		if (d->endpoints[i].ipsec != NULL)
+			enforce_preference(d, &d->endpoints[i], now);
 	monitor_select_routes(d);
+	d->polls++;
 }
 
 static void *monitor_main(void *arg)

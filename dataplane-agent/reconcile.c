@@ -64,6 +64,17 @@ static int ensure_ns(const char *ns, bool forward, char *err)
 	    nl_sysctl_set(ns, "net/ipv4/conf/all/rp_filter", "0", err) < 0 ||
 	    nl_sysctl_set(ns, "net/ipv4/conf/default/rp_filter", "0", err) < 0)
 		return -1;
+	/*
+	 * No ICMP redirects: a VPC router that told a host "reach the branch through the
+	 * gateway endpoint on your own vSwitch" would pin the host to the master endpoint, and
+	 * a failover of the router's route would never reach that flow.  The cloud's router
+	 * sends none either.
+	 */
+	if (nl_sysctl_set(ns, "net/ipv4/conf/all/send_redirects", "0", err) < 0 ||
+	    nl_sysctl_set(ns, "net/ipv4/conf/default/send_redirects", "0", err) < 0 ||
+	    nl_sysctl_set(ns, "net/ipv4/conf/all/accept_redirects", "0", err) < 0 ||
+	    nl_sysctl_set(ns, "net/ipv4/conf/default/accept_redirects", "0", err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -311,7 +322,9 @@ static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want
 	for (int i = 0; i < ep->tunnel_count; i++) {
 		const struct doc_tunnel *t = &ep->tunnels[i];
 
-		if (t->health_check.enable && nl_addr_add(ns, "lo", t->health_check.sip, 32, err) < 0)
+		/* the branch only answers the checks (it learns their timing from the document) */
+		if (ep->kind == DOC_EP_GATEWAY && t->health_check.enable &&
+		    nl_addr_add(ns, "lo", t->health_check.sip, 32, err) < 0)
 			return -1;
 		if (fault_set(ns, t->peer_ip, t->cut, err) < 0)
 			return -1;

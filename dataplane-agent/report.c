@@ -143,9 +143,13 @@ static json_t *build_report(struct agent_daemon *d)
 	d->pending_logs = json_array();
 	for (int i = 0; i < d->tunnel_count; i++) {
 		const struct tunnel_rt *t = &d->tunnels[i];
-		const char *health = !t->health_enabled || t->health == HEALTH_UNKNOWN ? ""
-				     : t->health == HEALTH_UP			  ? "success"
-										  : "failed";
+		/* checks run through the connection's own SA: without one, whatever answers the
+		 * probes (a standby's SA with the same selectors) says nothing about this tunnel */
+		const char *health = !t->health_enabled				 ? ""
+				     : strcmp(t->child_state, "INSTALLED") != 0 ? "failed"
+				     : t->health == HEALTH_UP			 ? "success"
+				     : t->health == HEALTH_DOWN		 ? "failed"
+										 : "";
 
 		json_array_append_new(
 			tunnels,

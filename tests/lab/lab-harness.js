@@ -179,15 +179,17 @@ function rpc(srv) {
   const client = new RPCClient({
     accessKeyId: 'default', accessKeySecret: 'lab-secret', endpoint: `http://${srv.endpoint}`, apiVersion: '2016-04-28',
   });
-  return (action, params = {}) => client.request(action, { RegionId: REGION, ...params }, { method: 'POST', timeout: 60000 });
+  const region = srv.region || REGION;
+  return (action, params = {}) => client.request(action, { RegionId: region, ...params }, { method: 'POST', timeout: 60000 });
 }
 
 /** REST call to the server (lab extensions); throws with the answer on a non-2xx status. */
 async function rest(srv, method, p, body) {
   // lab actions are regional like the cloud's: RegionId goes with every call
   if (p.startsWith('/v1/lab/')) {
-    if (body !== undefined) body = { RegionId: REGION, ...body };
-    else p += `${p.includes('?') ? '&' : '?'}RegionId=${REGION}`;
+    const region = srv.region || REGION;
+    if (body !== undefined) body = { RegionId: region, ...body };
+    else p += `${p.includes('?') ? '&' : '?'}RegionId=${region}`;
   }
   const res = await fetch(`${srv.url}${p}`, {
     method,
@@ -219,14 +221,14 @@ module.exports = {
 /**
  * Builds the seed topology through the API: a VPC with two vSwitches in two zones, a
  * dual-tunnel VPN gateway, two customer gateways, a dual-tunnel connection (master on the
- * first, slave on the second) with a health check, a branch site with both devices, a host
- * in vSwitch A and one in the site.  Waits until both tunnels are ipsec_sa_established.
- * opts: { lan (default 192.168.10.0/24), cgw: [ip, ip], interval, retry }.
+ * first, slave on the second; the cloud takes no health check in that mode: DPD decides), a
+ * branch site with both devices, a host in vSwitch A and one in the site.  Waits until both
+ * tunnels are ipsec_sa_established.  Start the server with --dpd-delay-s 1 for quick
+ * failovers.  opts: { lan (default 192.168.10.0/24), cgw: [ip, ip] }.
  */
 async function seedTopology(srv, opts = {}) {
   const call = rpc(srv);
   const lan = opts.lan || '192.168.10.0/24';
-  const base = lan.split('.').slice(0, 3).join('.');
   const cgwIps = opts.cgw || ['203.0.113.11', '203.0.113.12'];
   const s = { call };
   s.vpc = (await call('CreateVpc', { CidrBlock: '10.0.0.0/16' })).VpcId;
@@ -247,8 +249,6 @@ async function seedTopology(srv, opts = {}) {
   const t = (n, f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [`TunnelOptionsSpecification.${n}.${k}`, v]));
   s.vco = (await call('CreateVpnConnection', {
     VpnGatewayId: s.gw, LocalSubnet: '10.0.0.0/16', RemoteSubnet: lan, EffectImmediately: true,
-    HealthCheckConfig: JSON.stringify({ enable: true, sip: '10.0.1.250', dip: `${base}.1`,
-      interval: opts.interval || 1, retry: opts.retry || 3 }),
     ...t(1, { CustomerGatewayId: s.cgw[0], Role: 'master', 'TunnelIkeConfig.Psk': 'master-psk-1', 'TunnelIkeConfig.IkeVersion': 'ikev2' }),
     ...t(2, { CustomerGatewayId: s.cgw[1], Role: 'slave', 'TunnelIkeConfig.Psk': 'slave-psk-2', 'TunnelIkeConfig.IkeVersion': 'ikev2' }),
   })).VpnConnectionId;
@@ -278,3 +278,67 @@ async function agentProbe(agent, HostId, Target, Count, IntervalMs) {
 
 module.exports.seedTopology = seedTopology;
 module.exports.agentProbe = agentProbe;
+
+/**
+ * Active/standby with two single-tunnel connections on a single-zone gateway (the design
+ * before dual tunnels): a branch with two devices, connection A on the first and B on the
+ * second, both with a health check, and destination routes to the branch LAN with
+ * Weight 100 (A) and 0 (B), published to the VPC.  Waits until both are established.
+ * opts: { lan, cgw: [ip, ip], interval, retry }.
+ */
+async function standbyTopology(srv, opts = {}) {
+  const call = rpc(srv);
+  const lan = opts.lan || '192.168.60.0/24';
+  const base = lan.split('.').slice(0, 3).join('.');
+  const s = { call };
+  s.vpc = (await call('CreateVpc', { CidrBlock: '10.0.0.0/16' })).VpcId;
+  await api.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].Status === 'Available');
+  const zone = (await call('DescribeZones')).Zones.Zone[0].ZoneId;
+  s.vsw = (await call('CreateVSwitch', { VpcId: s.vpc, ZoneId: zone, CidrBlock: '10.0.1.0/24' })).VSwitchId;
+  await api.waitFor('vSwitch Available', async () => (await call('DescribeVSwitches', { VpcId: s.vpc })).VSwitches.VSwitch
+    .every((v) => v.Status === 'Available'));
+  s.gw = (await call('CreateVpnGateway', { VpcId: s.vpc, VSwitchId: s.vsw, Bandwidth: 100, EnableIpsec: true })).VpnGatewayId;
+  const idle = () => api.waitFor('gateway idle', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
+  await idle();
+  s.cgw = [];
+  for (const ip of opts.cgw || ['203.0.113.61', '203.0.113.62']) {
+    s.cgw.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);
+  }
+  s.vco = [];
+  for (const [i, cgw] of s.cgw.entries()) {
+    await idle();
+    s.vco.push((await call('CreateVpnConnection', {
+      VpnGatewayId: s.gw, CustomerGatewayId: cgw, LocalSubnet: '10.0.0.0/16', RemoteSubnet: lan, EffectImmediately: true,
+      AutoConfigRoute: false,
+      IkeConfig: JSON.stringify({ IkeVersion: 'ikev2', Psk: `standby-psk-${i}` }),
+      HealthCheckConfig: JSON.stringify({ enable: true, sip: '10.0.1.250', dip: `${base}.${i + 1}`,
+        interval: opts.interval || 1, retry: opts.retry || 3 }),
+    })).VpnConnectionId);
+  }
+  for (const [i, vco] of s.vco.entries()) {
+    await idle();
+    await call('CreateVpnRouteEntry', { VpnGatewayId: s.gw, RouteDest: lan, NextHop: vco, Weight: i === 0 ? 100 : 0, PublishVpc: true });
+  }
+  s.site = (await rest(srv, 'POST', '/v1/lab/sites', { CustomerGatewayIds: s.cgw, LanCidr: lan })).SiteId;
+  const vh = await rest(srv, 'POST', '/v1/lab/hosts', { VSwitchId: s.vsw });
+  const sh2 = await rest(srv, 'POST', '/v1/lab/hosts', { SiteId: s.site });
+  Object.assign(s, { vpcHost: vh.HostId, vpcHostIp: vh.IpAddress, siteHost: sh2.HostId, siteHostIp: sh2.IpAddress });
+  await api.waitFor('both connections established', async () => {
+    const got = await call('DescribeVpnConnections', { VpnGatewayId: s.gw });
+    return got.VpnConnections.VpnConnection.every((c) => c.Status === 'ipsec_sa_established');
+  }, 45000, 200);
+  return s;
+}
+
+module.exports.standbyTopology = standbyTopology;
+
+/** Server options for a catalogue with a single-tunnel region (standbyTopology needs one). */
+const SINGLE_TUNNEL = { region: 'cn-lab-single', args: ['--catalog', path.join(__dirname, 'catalog-single-tunnel.json')] };
+
+/** Starts a server whose calls go to the single-tunnel region. */
+async function startSingleTunnelServer(extra = {}) {
+  const srv = await api.startServer({ delayMs: 50, ...extra, args: [...SINGLE_TUNNEL.args, ...(extra.args || [])] });
+  srv.region = SINGLE_TUNNEL.region;
+  return srv;
+}
+module.exports.startSingleTunnelServer = startSingleTunnelServer;

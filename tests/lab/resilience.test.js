@@ -19,7 +19,7 @@ describe('agent restart and server outage', { skip: skip || false }, () => {
 
   before(async () => {
     dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpnlab-lab-db-'));
-    srv = await lab.startServer({ delayMs: 50, db: path.join(dbDir, 'vpnlab.db') });
+    srv = await lab.startServer({ delayMs: 50, db: path.join(dbDir, 'vpnlab.db'), args: ['--dpd-delay-s', '1'] });
     agent = await lab.startAgent({ server: srv.url });
     s = await lab.seedTopology(srv, { lan: '192.168.40.0/24', cgw: ['203.0.113.41', '203.0.113.42'] });
   });
@@ -69,11 +69,12 @@ describe('agent restart and server outage', { skip: skip || false }, () => {
     const st = await agent.state();
     assert.ok(st.Tunnels.some((t) => t.Side === 'gateway' && t.Active && t.TunnelId === s.tunnels[1].TunnelId));
 
-    srv = await lab.startServer({ delayMs: 50, db: path.join(dbDir, 'vpnlab.db'), port: srv.port });
+    srv = await lab.startServer({ delayMs: 50, db: path.join(dbDir, 'vpnlab.db'), port: srv.port, args: ['--dpd-delay-s', '1'] });
     const call = lab.rpc(srv);
-    const v = await lab.waitFor('health status caught up', async () => {
+    const v = await lab.waitFor('tunnel statuses caught up', async () => {
       const got = await call('DescribeVpnConnection', { VpnConnectionId: s.vco });
-      return got.VcoHealthCheck && got.VcoHealthCheck.Status === 'failed' && got;
+      const [m, sl] = got.TunnelOptionsSpecification.TunnelOptions;
+      return m.Status !== 'ipsec_sa_established' && sl.Status === 'ipsec_sa_established' && got;
     }, 15000, 200);
     assert.equal(v.Status, 'ipsec_sa_established', 'the slave is up, so the connection is');
   });
