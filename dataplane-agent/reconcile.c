@@ -30,7 +30,6 @@
 #include "tc.h"
 
 #define UL_BRIDGE "br0"
-#define UL_VXLAN "vx0"
 #define HC_KEY_MAX (DOC_ID_MAX + 100)
 
 void agent_ns_name(const struct agent_daemon *d, const char *object_id, char out[NS_NAME_MAX])
@@ -131,29 +130,24 @@ static int vswitch_prefix(const char *cidr)
 
 static int build_underlay(struct agent_daemon *d, const struct doc_desired *want, char *err)
 {
-	char ns[NS_NAME_MAX];
+	char ns[NS_NAME_MAX], vx[16];
 
 	agent_ns_name(d, "ul", ns);
 	if (ensure_ns(ns, false, err) < 0 || ensure_bridge(ns, UL_BRIDGE, err) < 0)
 		return -1;
 	if (want->peer_count == 0)
 		return 0;
-	if (nl_link_index(ns, UL_VXLAN) == 0) {
-		/* made in the agent's own namespace so its UDP socket uses the host's network */
-		char tmp[16];
-
-		agent_if_name('x', d->agent_id, tmp);
-		if (nl_vxlan_add(NULL, tmp, want->underlay_vni, d->opt.underlay_ip, 0, err) < 0 ||
-		    nl_link_move(NULL, tmp, ns, err) < 0)
-			return -1;
-		/* renaming is not in nl.h: keep the hashed name and remember it as the vxlan */
-		if (nl_link_set_master(ns, tmp, UL_BRIDGE, err) < 0 || nl_link_set_up(ns, tmp, true, err) < 0)
+	/* named after the agent: made in the agent's own namespace (its UDP socket uses the
+	 * host's network), then moved into the underlay namespace */
+	agent_if_name('x', d->agent_id, vx);
+	if (nl_link_index(ns, vx) == 0) {
+		if (nl_vxlan_add(NULL, vx, want->underlay_vni, d->opt.underlay_ip, 0, err) < 0 ||
+		    nl_link_move(NULL, vx, ns, err) < 0)
 			return -1;
 	}
+	if (nl_link_set_master(ns, vx, UL_BRIDGE, err) < 0 || nl_link_set_up(ns, vx, true, err) < 0)
+		return -1;
 	{
-		char vx[16];
-
-		agent_if_name('x', d->agent_id, vx);
 		for (int i = 0; i < want->peer_count; i++)
 			if (nl_vxlan_fdb_append(ns, vx, want->peers[i], err) < 0)
 				return -1;
