@@ -57,7 +57,9 @@ describe('agent restart and server outage', { skip: skip || false }, () => {
 
   test('server stopped: traffic flows, a master cut fails over; statuses catch up when it returns', async () => {
     // the fault is lab state on the server: set it, then stop the server before the detection
+    const generation = (await agent.state()).AppliedGeneration;
     await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: s.tunnels[0].TunnelId, Action: 'cut' });
+    await lab.waitFor('the fault reached the agent', async () => (await agent.state()).AppliedGeneration > generation, 5000, 20);
     await srv.stop();
     const during = await lab.agentProbe(agent, s.vpcHost, s.siteHostIp, 100, 100);
     console.log(`# server down, master cut: ${during.Sent - during.Received} of ${during.Sent} lost`);
