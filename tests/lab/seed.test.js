@@ -152,7 +152,10 @@ describe('seed scenario with real tunnels', { skip: skip || false }, () => {
     assert.equal(m.Status, 'ipsec_sa_established');
   });
 
-  test('a branch with a wrong PSK stays ike_sa_not_established, with the reason in the logs', async () => {
+  test('a branch with a wrong PSK stays ike_sa_not_established, with the reason in the logs; the other connection\'s SAs are not touched', async () => {
+    const spis = async () => (await agent.state()).Tunnels.filter((x) => x.VpnConnectionId === s.vco)
+      .map((x) => `${x.Endpoint}:${x.ChildSpi}`).sort();
+    const before = await spis();
     const cgw = (await call('CreateCustomerGateway', { IpAddress: CGW[2] })).CustomerGatewayId;
     await lab.waitFor('gateway idle', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
     const t = (n, f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [`TunnelOptionsSpecification.${n}.${k}`, v]));
@@ -173,6 +176,7 @@ describe('seed scenario with real tunnels', { skip: skip || false }, () => {
     assert.ok(lines.length > 0);
     const v = await call('DescribeVpnConnection', { VpnConnectionId: vco });
     assert.equal(v.Status, 'ike_sa_not_established');
+    assert.deepEqual(await spis(), before, 'a new connection on the same gateway renegotiated nothing else');
   });
 
   test('DeleteVpnConnection removes the tunnels from the data plane', async () => {
