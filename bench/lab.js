@@ -20,6 +20,9 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 
 /** A server (on the single-tunnel region of tests/lab/catalog-single-tunnel.json unless dual) and an agent. */
 async function fresh(args = [], dual = false) {
+  // 50 connections on one gateway is above the cloud's default quota of 10
+  args = ['--quota', 'vpn_connections_per_gateway=100', '--quota', 'customer_gateways_per_region=200',
+    '--quota', 'vpn_routes_per_gateway=200', ...args];
   const srv = dual ? await lab.startServer({ delayMs: 20, args }) : await lab.startSingleTunnelServer({ delayMs: 20, args });
   const agent = await lab.startAgent({ server: srv.url });
   return { srv, agent, call: lab.rpc(srv) };
@@ -79,6 +82,7 @@ async function convergence() {
     const times = [];
     await branches(env, g, 20, async (b) => {
       for (;;) {
+        // one echo; the agent counts it lost after 200 ms, which bounds the figure's resolution
         const r = await lab.probe(env.srv, g.host.HostId, b.host.IpAddress, 1, 10);
         if (r.Received === 1) break;
         if (Date.now() - b.createdAt > 60000) throw new Error(`${b.vco} never answered`);
@@ -86,7 +90,7 @@ async function convergence() {
       times.push(Date.now() - b.createdAt);
     });
     console.log(`convergence (CreateVpnConnection → first successful probe, 20 connections): median ${median(times)} ms, ` +
-      `max ${Math.max(...times)} ms (target median ≤ 1000 ms)`);
+      `max ${Math.max(...times)} ms (target median ≤ 1000 ms; probes every ≤ 200 ms)`);
   } finally {
     await done(env);
   }
@@ -200,7 +204,10 @@ secrets { ike-t { id-1 = ${me}
 async function throughput() {
   const env = await fresh([], true);
   try {
-    const s = await lab.seedTopology(env.srv, {});
+    // the same algorithms as the hand-made tunnel, and the largest bandwidth (tc shapes to it)
+    const s = await lab.seedTopology(env.srv, { bandwidth: 1000, tunnel: {
+      'TunnelIkeConfig.IkeEncAlg': 'aes', 'TunnelIkeConfig.IkeAuthAlg': 'sha256', 'TunnelIkeConfig.IkePfs': 'group14',
+      'TunnelIpsecConfig.IpsecEncAlg': 'aes', 'TunnelIpsecConfig.IpsecAuthAlg': 'sha256', 'TunnelIpsecConfig.IpsecPfs': 'group14' } });
     const st = await env.agent.state();
     const ns = { server: st.Namespaces[s.siteHost], client: st.Namespaces[s.vpcHost] };
     const hand = handTunnel(5);

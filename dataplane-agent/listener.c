@@ -119,7 +119,9 @@ static enum MHD_Result post_probe(struct MHD_Connection *c, struct agent_daemon 
 	json_decref(in);
 	if (!found)
 		return answer_error(c, 404, "InvalidHostId.NotFound", "this agent has no such lab host");
-	if (probe_icmp(ns, to, count, interval, 1000, &res, err) < 0)
+	/* every path here is a few namespaces long: a reply later than this is a loss */
+	if (probe_icmp(ns, to, count, interval, interval * 2 < 200 ? 200 : interval * 2 > 1000 ? 1000 : interval * 2,
+		       &res, err) < 0)
 		return answer_error(c, 500, "ProbeFailed", err);
 	return answer_json(c, 200,
 			   json_pack("{s:i, s:i, s:f, s:f, s:f}", "Sent", res.sent, "Received", res.received,

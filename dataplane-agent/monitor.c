@@ -14,7 +14,7 @@
 
 #include "nl.h"
 
-#define MONITOR_POLL_MS 250
+#define MONITOR_POLL_MS 200
 #define LOGS_PENDING_MAX 2000
 #define BRANCH_REINITIATE_MS 3000
 
@@ -234,7 +234,7 @@ static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endp
 	}
 	if (!dt->health_check.enable || strcmp(t->child_state, "INSTALLED") != 0)
 		return;
-	if (now - t->last_in_change_ms > (int64_t)dt->health_check.interval_s * dt->health_check.retry * 1000 + 500) {
+	if (now - t->last_in_change_ms > (int64_t)dt->health_check.interval_s * dt->health_check.retry * 1000 + MONITOR_POLL_MS) {
 		agent_log("%s %s: nothing received for %lld ms: dropping the tunnel", t->endpoint, t->name,
 			  (long long)(now - t->last_in_change_ms));
 		if (d->ipsec->terminate(ep->ipsec, t->name, err) < 0)

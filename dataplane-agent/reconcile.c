@@ -544,6 +544,28 @@ static const struct doc_host *old_host(const struct agent_daemon *d, const char 
 	return NULL;
 }
 
+static bool same_vswitches(const struct doc_vpc *a, const struct doc_vpc *b)
+{
+	return a->vswitch_count == b->vswitch_count &&
+	       memcmp(a->vswitches, b->vswitches, sizeof(*a->vswitches) * (size_t)a->vswitch_count) == 0;
+}
+
+/* Equal as built: the parser zero-fills every struct, so memcmp compares contents. */
+static bool same_endpoint(const struct doc_endpoint *a, const struct doc_endpoint *b)
+{
+	return same_endpoint_links(a, b) && a->bandwidth_mbps == b->bandwidth_mbps && strcmp(a->swanctl, b->swanctl) == 0 &&
+	       a->tunnel_count == b->tunnel_count &&
+	       memcmp(a->tunnels, b->tunnels, sizeof(*a->tunnels) * (size_t)a->tunnel_count) == 0;
+}
+
+static const struct doc_site *old_site(const struct agent_daemon *d, const struct doc_site *site)
+{
+	for (int i = 0; d->have_applied && i < d->applied.site_count; i++)
+		if (strcmp(d->applied.sites[i].id, site->id) == 0 && strcmp(d->applied.sites[i].lan_cidr, site->lan_cidr) == 0)
+			return &d->applied.sites[i];
+	return NULL;
+}
+
 int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err)
 {
 	int rc = -1;
@@ -554,22 +576,45 @@ int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err)
 		goto out;
 	if (d->have_applied)
 		remove_gone(d, want);
-	for (int i = 0; i < want->vpc_count; i++)
-		if (build_vpc(d, &want->vpcs[i], old_vpc(d, want->vpcs[i].id), err) < 0)
-			goto out;
-	for (int i = 0; i < want->site_count; i++)
-		if (build_site(d, &want->sites[i], err) < 0)
-			goto out;
-	for (int i = 0; i < want->endpoint_count; i++) {
-		const struct doc_endpoint *old = d->have_applied ? doc_find_endpoint(&d->applied, want->endpoints[i].id)
-								 : NULL;
+	/*
+	 * What the applied document already describes identically was built by an earlier
+	 * pass: only new and changed objects are built (after a start, d->have_applied is false
+	 * and everything is ensured once, which adopts what runs).
+	 */
+	for (int i = 0; i < want->vpc_count; i++) {
+		const struct doc_vpc *old = old_vpc(d, want->vpcs[i].id);
 
-		if (build_endpoint(d, want, &want->endpoints[i], old, err) < 0)
+		if (old != NULL && same_vswitches(old, &want->vpcs[i]))
+			continue;
+		if (build_vpc(d, &want->vpcs[i], old, err) < 0)
 			goto out;
 	}
-	for (int i = 0; i < want->host_count; i++)
-		if (build_host(d, &want->hosts[i], old_host(d, want->hosts[i].id), err) < 0)
+	for (int i = 0; i < want->site_count; i++)
+		if (old_site(d, &want->sites[i]) == NULL && build_site(d, &want->sites[i], err) < 0)
 			goto out;
+	for (int i = 0; i < want->endpoint_count; i++) {
+		const struct doc_endpoint *ep = &want->endpoints[i];
+		const struct doc_endpoint *old = d->have_applied ? doc_find_endpoint(&d->applied, ep->id) : NULL;
+		char ns[NS_NAME_MAX];
+
+		if (old != NULL && same_endpoint(old, ep)) {
+			/* a sibling device may have come or gone */
+			agent_ns_name(d, ep->id, ns);
+			if (ep->kind == DOC_EP_SITE_DEVICE && site_fallback_routes(want, ep, ns, err) < 0)
+				goto out;
+			continue;
+		}
+		if (build_endpoint(d, want, ep, old, err) < 0)
+			goto out;
+	}
+	for (int i = 0; i < want->host_count; i++) {
+		const struct doc_host *old = old_host(d, want->hosts[i].id);
+
+		if (old != NULL && memcmp(&old->lan, &want->hosts[i].lan, sizeof(old->lan)) == 0)
+			continue;
+		if (build_host(d, &want->hosts[i], old, err) < 0)
+			goto out;
+	}
 	if (sync_tunnels(d, want, err) < 0 || sync_routes(d, want, err) < 0)
 		goto out;
 	doc_free(&d->applied);

@@ -224,7 +224,8 @@ module.exports = {
  * first, slave on the second; the cloud takes no health check in that mode: DPD decides), a
  * branch site with both devices, a host in vSwitch A and one in the site.  Waits until both
  * tunnels are ipsec_sa_established.  Start the server with --dpd-delay-s 1 for quick
- * failovers.  opts: { lan (default 192.168.10.0/24), cgw: [ip, ip] }.
+ * failovers.  opts: { lan (default 192.168.10.0/24), cgw: [ip, ip], bandwidth (Mbit/s, 100),
+ * tunnel: more TunnelOptionsSpecification.N fields for both tunnels }.
  */
 async function seedTopology(srv, opts = {}) {
   const call = rpc(srv);
@@ -241,7 +242,7 @@ async function seedTopology(srv, opts = {}) {
   await api.waitFor('vSwitches Available', async () => (await call('DescribeVSwitches', { VpcId: s.vpc })).VSwitches.VSwitch
     .every((v) => v.Status === 'Available'));
   s.gw = (await call('CreateVpnGateway', {
-    VpcId: s.vpc, VSwitchId: s.vsw[0], DisasterRecoveryVSwitchId: s.vsw[1], Bandwidth: 100, EnableIpsec: true,
+    VpcId: s.vpc, VSwitchId: s.vsw[0], DisasterRecoveryVSwitchId: s.vsw[1], Bandwidth: opts.bandwidth || 100, EnableIpsec: true,
   })).VpnGatewayId;
   await api.waitFor('gateway active', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
   s.cgw = [];
@@ -249,8 +250,10 @@ async function seedTopology(srv, opts = {}) {
   const t = (n, f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [`TunnelOptionsSpecification.${n}.${k}`, v]));
   s.vco = (await call('CreateVpnConnection', {
     VpnGatewayId: s.gw, LocalSubnet: '10.0.0.0/16', RemoteSubnet: lan, EffectImmediately: true,
-    ...t(1, { CustomerGatewayId: s.cgw[0], Role: 'master', 'TunnelIkeConfig.Psk': 'master-psk-1', 'TunnelIkeConfig.IkeVersion': 'ikev2' }),
-    ...t(2, { CustomerGatewayId: s.cgw[1], Role: 'slave', 'TunnelIkeConfig.Psk': 'slave-psk-2', 'TunnelIkeConfig.IkeVersion': 'ikev2' }),
+    ...t(1, { CustomerGatewayId: s.cgw[0], Role: 'master', 'TunnelIkeConfig.Psk': 'master-psk-1', 'TunnelIkeConfig.IkeVersion': 'ikev2',
+      ...(opts.tunnel || {}) }),
+    ...t(2, { CustomerGatewayId: s.cgw[1], Role: 'slave', 'TunnelIkeConfig.Psk': 'slave-psk-2', 'TunnelIkeConfig.IkeVersion': 'ikev2',
+      ...(opts.tunnel || {}) }),
   })).VpnConnectionId;
   s.site = (await rest(srv, 'POST', '/v1/lab/sites', { CustomerGatewayIds: s.cgw, LanCidr: lan })).SiteId;
   const vh = await rest(srv, 'POST', '/v1/lab/hosts', { VSwitchId: s.vsw[0] });
