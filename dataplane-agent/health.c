@@ -7,9 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/icmp.h>
 #include <netinet/in.h>
-#include <netinet/ip.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -24,11 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "nl.h"
 #include "probe.h"
 
 #define NS_NAME_MAX 64
-#define PAYLOAD_LEN 56
 
 /* A namespace the checks send from: its socket receives replies for every check. */
 struct hns {
@@ -174,36 +170,6 @@ static void probe_failed(struct health *h, struct hcheck *c)
 
 /* ---- sockets (health thread only) ---- */
 
-struct open_arg {
-	int fd;
-	int err;
-	struct stat ns_st;
-};
-
-static int open_sock(void *arg)
-{
-	struct open_arg *oa = arg;
-	struct icmp_filter filt = { .data = ~(1u << ICMP_ECHOREPLY) };
-
-	if (stat("/proc/thread-self/ns/net", &oa->ns_st) < 0) {
-		oa->err = errno;
-		return -1;
-	}
-	oa->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
-	if (oa->fd < 0) {
-		oa->err = errno;
-		return -1;
-	}
-	/* echo requests and errors for other users of the namespace never wake us */
-	if (setsockopt(oa->fd, SOL_RAW, ICMP_FILTER, &filt, sizeof(filt)) < 0) {
-		oa->err = errno;
-		close(oa->fd);
-		oa->fd = -1;
-		return -1;
-	}
-	return 0;
-}
-
 static void ns_close(struct hns *n)
 {
 	if (n->fd >= 0)
@@ -215,7 +181,6 @@ static void ns_close(struct hns *n)
  * -1 with a reason in err. */
 static int ns_ensure(struct hns *n, char *err)
 {
-	struct open_arg oa = { .fd = -1 };
 	char path[sizeof("/run/netns/") + NS_NAME_MAX];
 	struct stat st;
 
@@ -231,29 +196,22 @@ static int ns_ensure(struct hns *n, char *err)
 	}
 	if (n->fd >= 0)
 		return 0;
-	if (nl_netns_run(n->name[0] ? n->name : NULL, open_sock, &oa) < 0) {
-		set_err(err, "raw ICMP socket in namespace %s: %s", n->name[0] ? n->name : "(own)",
-			strerror(oa.err ? oa.err : errno));
+	if ((n->fd = probe_icmp_socket(n->name[0] ? n->name : NULL, &st, err)) < 0)
 		return -1;
-	}
-	n->fd = oa.fd;
-	n->dev = oa.ns_st.st_dev;
-	n->ino = oa.ns_st.st_ino;
+	n->dev = st.st_dev;
+	n->ino = st.st_ino;
 	return 0;
 }
 
 static void send_probe(struct hcheck *c, int64_t now)
 {
-	struct {
-		struct icmphdr h;
-		uint8_t payload[PAYLOAD_LEN];
-	} pkt;
+	uint8_t pkt[PROBE_ECHO_LEN];
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = c->dip };
 	union {
 		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct cmsghdr align;
 	} cbuf;
-	struct iovec iov = { .iov_base = &pkt, .iov_len = sizeof(pkt) };
+	struct iovec iov = { .iov_base = pkt, .iov_len = sizeof(pkt) };
 	struct msghdr msg = {
 		.msg_name = &to,
 		.msg_namelen = sizeof(to),
@@ -273,13 +231,7 @@ static void send_probe(struct hcheck *c, int64_t now)
 	if (ns_ensure(c->ns, c->st.last_error) < 0)
 		return;
 
-	memset(&pkt, 0, sizeof(pkt));
-	pkt.h.type = ICMP_ECHO;
-	pkt.h.un.echo.id = htons(c->id);
-	pkt.h.un.echo.sequence = htons(c->seq);
-	for (int i = 0; i < PAYLOAD_LEN; i++)
-		pkt.payload[i] = (uint8_t)i;
-	pkt.h.checksum = probe_cksum(&pkt, sizeof(pkt));
+	probe_echo_build(pkt, c->id, c->seq);
 
 	/* one socket serves several sips, so the source goes with each message, not bind() */
 	memset(&cbuf, 0, sizeof(cbuf));
@@ -306,27 +258,17 @@ static void send_probe(struct hcheck *c, int64_t now)
 
 static void take_reply(struct health *h, const uint8_t *buf, size_t n, int64_t now)
 {
-	const struct iphdr *ip = (const struct iphdr *)buf;
-	const struct icmphdr *ic;
 	struct hcheck *c;
-	size_t hl;
 	uint16_t id, seq;
+	uint32_t saddr;
 
-	if (n < sizeof(*ip))
+	if (!probe_echo_reply(buf, n, &id, &seq, &saddr))
 		return;
-	hl = (size_t)ip->ihl * 4;
-	if (hl < sizeof(*ip) || n < hl + sizeof(*ic))
-		return;
-	ic = (const struct icmphdr *)(buf + hl);
-	if (ic->type != ICMP_ECHOREPLY)
-		return;
-	id = ntohs(ic->un.echo.id);
-	seq = ntohs(ic->un.echo.sequence);
 	TAILQ_FOREACH(c, &h->checks, link) {
 		if (c->id != id)
 			continue;
 		/* only the current request counts: a late reply to an earlier one was a failure */
-		if (!c->awaiting || c->seq != seq || ip->saddr != c->dip.s_addr)
+		if (!c->awaiting || c->seq != seq || saddr != c->dip.s_addr)
 			return;
 		c->awaiting = false;
 		c->st.received++;

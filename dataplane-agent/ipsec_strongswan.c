@@ -33,7 +33,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,18 +67,8 @@ struct ipsec_instance {
 	off_t log_off; /* charon.log is consumed up to here */
 };
 
-static void seterr(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void seterr(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, IPSEC_ERR_MAX, fmt, ap);
-	va_end(ap);
-}
+/* err buffers here are IPSEC_ERR_MAX bytes; the VICI client's formatter bounds by its own size */
+_Static_assert(IPSEC_ERR_MAX == VICI_ERR_MAX, "vici_seterr() must fit IPSEC_ERR_MAX buffers");
 
 static int64_t mono_ms(void)
 {
@@ -166,7 +155,7 @@ static int write_atomic(const char *path, const char *text, char *err)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		seterr(err, "%s: %s", tmp, strerror(errno));
+		vici_seterr(err, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	while (off < len) {
@@ -175,7 +164,7 @@ static int write_atomic(const char *path, const char *text, char *err)
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0) {
-			seterr(err, "%s: %s", tmp, strerror(errno));
+			vici_seterr(err, "%s: %s", tmp, strerror(errno));
 			close(fd);
 			unlink(tmp);
 			return -1;
@@ -183,7 +172,7 @@ static int write_atomic(const char *path, const char *text, char *err)
 		off += (size_t)k;
 	}
 	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		seterr(err, "%s: %s", path, strerror(errno));
+		vici_seterr(err, "%s: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
@@ -311,7 +300,7 @@ static int vici_open(const struct ipsec_instance *in, struct vici_conn **c, char
 	char verr[VICI_ERR_MAX];
 
 	if (vici_connect(in->vici, VICI_TIMEOUT_MS, c, verr) < 0) {
-		seterr(err, "%s: %s", in->label, verr);
+		vici_seterr(err, "%s: %s", in->label, verr);
 		return -1;
 	}
 	return 0;
@@ -330,7 +319,7 @@ static int vici_cmd(const struct ipsec_instance *in, const char *cmd, json_t *ar
 	if (vici_open(in, &c, err) < 0)
 		goto out;
 	if (vici_request(c, cmd, args, &ans, verr) < 0) {
-		seterr(err, "%s: %s: %s", in->label, cmd, verr);
+		vici_seterr(err, "%s: %s: %s", in->label, cmd, verr);
 		goto out;
 	}
 	succ = json_string_value(json_object_get(ans, "success"));
@@ -340,7 +329,7 @@ static int vici_cmd(const struct ipsec_instance *in, const char *cmd, json_t *ar
 	} else if (ok_msg && msg && strcmp(msg, ok_msg) == 0) {
 		rc = 0;
 	} else {
-		seterr(err, "%s: %s: %s", in->label, cmd, msg ? msg : "failed");
+		vici_seterr(err, "%s: %s: %s", in->label, cmd, msg ? msg : "failed");
 	}
 out:
 	json_decref(ans);
@@ -501,7 +490,7 @@ static int spawn_charon(struct ipsec_instance *in, char *err)
 	snprintf(path, sizeof(path), "/run/netns/%s", in->ns);
 	nsfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0) {
-		seterr(err, "%s: namespace %s: %s", in->label, in->ns, strerror(errno));
+		vici_seterr(err, "%s: namespace %s: %s", in->label, in->ns, strerror(errno));
 		goto out;
 	}
 	if (dpath(in, "charon.stdout", path) < 0)
@@ -509,18 +498,18 @@ static int spawn_charon(struct ipsec_instance *in, char *err)
 	outfd = above_stdio(open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600));
 	nullfd = above_stdio(open("/dev/null", O_RDONLY | O_CLOEXEC));
 	if (outfd < 0 || nullfd < 0 || pipe2(efd, O_CLOEXEC) < 0) {
-		seterr(err, "%s: %s: %s", in->label, path, strerror(errno));
+		vici_seterr(err, "%s: %s: %s", in->label, path, strerror(errno));
 		goto out;
 	}
 	snprintf(conf_env, sizeof(conf_env), "STRONGSWAN_CONF=%s/strongswan.conf", in->dir);
 	dir_copy = strdup(in->dir);
 	if (!dir_copy) {
-		seterr(err, "out of memory");
+		vici_seterr(err, "out of memory");
 		goto out;
 	}
 	pid = fork();
 	if (pid < 0) {
-		seterr(err, "%s: fork: %s", in->label, strerror(errno));
+		vici_seterr(err, "%s: fork: %s", in->label, strerror(errno));
 		goto out;
 	}
 	if (pid == 0)
@@ -532,17 +521,18 @@ static int spawn_charon(struct ipsec_instance *in, char *err)
 	while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(f)) {
 		waitpid(pid, NULL, 0);
-		seterr(err, "%s: starting charon: %s: %s", in->label,
-		       f.step >= 0 && f.step < (int)(sizeof(spawn_steps) / sizeof(spawn_steps[0])) ? spawn_steps[f.step]
-											   : "?",
-		       strerror(f.err));
+		vici_seterr(err, "%s: starting charon: %s: %s", in->label,
+			    f.step >= 0 && f.step < (int)(sizeof(spawn_steps) / sizeof(spawn_steps[0]))
+				    ? spawn_steps[f.step]
+				    : "?",
+			    strerror(f.err));
 		goto out;
 	}
 	in->pid = pid;
 	rc = 0;
 	goto out;
 toolong:
-	seterr(err, "%s: instance path too long", in->label);
+	vici_seterr(err, "%s: instance path too long", in->label);
 out:
 	free(dir_copy);
 	if (nsfd >= 0)
@@ -564,7 +554,7 @@ static int write_charon_conf(const struct ipsec_instance *in, const char *plugin
 	int rc;
 
 	if (dpath(in, "strongswan.conf", path) < 0) {
-		seterr(err, "%s: instance path too long", in->label);
+		vici_seterr(err, "%s: instance path too long", in->label);
 		return -1;
 	}
 	/*
@@ -614,7 +604,7 @@ static int write_charon_conf(const struct ipsec_instance *in, const char *plugin
 		     "\tload = random openssl pem pkcs1 x509\n"
 		     "}\n",
 		     in->label, plugins, in->vici, in->dir) < 0) {
-		seterr(err, "out of memory");
+		vici_seterr(err, "out of memory");
 		return -1;
 	}
 	rc = write_atomic(path, text, err);
@@ -634,7 +624,7 @@ static int wait_vici(struct ipsec_instance *in, char *err)
 				last_line(path, line, sizeof(line));
 			if (!line[0] && dpath(in, "charon.log", path) == 0)
 				last_line(path, line, sizeof(line));
-			seterr(err, "%s: charon exited at start: %s", in->label, line[0] ? line : "(no output)");
+			vici_seterr(err, "%s: charon exited at start: %s", in->label, line[0] ? line : "(no output)");
 			in->pid = 0;
 			return -1;
 		}
@@ -642,7 +632,7 @@ static int wait_vici(struct ipsec_instance *in, char *err)
 			return 0;
 		sleep_ms(20);
 	}
-	seterr(err, "%s: charon's VICI socket did not answer within %d ms", in->label, START_WAIT_MS);
+	vici_seterr(err, "%s: charon's VICI socket did not answer within %d ms", in->label, START_WAIT_MS);
 	return -1;
 }
 
@@ -685,12 +675,12 @@ static int start_charon(const struct ipsec_backend_ops *ops, const char *plugins
 	*out = NULL;
 	if (!cfg || !cfg->ns || !cfg->ns[0] || strchr(cfg->ns, '/') || strlen(cfg->ns) > NAME_MAX || !cfg->dir ||
 	    !cfg->dir[0]) {
-		seterr(err, "ipsec: instance needs a namespace name and a directory");
+		vici_seterr(err, "ipsec: instance needs a namespace name and a directory");
 		return -1;
 	}
 	in = calloc(1, sizeof(*in));
 	if (!in) {
-		seterr(err, "out of memory");
+		vici_seterr(err, "out of memory");
 		return -1;
 	}
 	in->ops = ops;
@@ -698,16 +688,16 @@ static int start_charon(const struct ipsec_backend_ops *ops, const char *plugins
 	snprintf(in->label, sizeof(in->label), "%s", cfg->label && cfg->label[0] ? cfg->label : cfg->ns);
 	snprintf(path, sizeof(path), "/run/netns/%s", in->ns);
 	if (access(path, F_OK) < 0) {
-		seterr(err, "%s: namespace %s: %s", in->label, in->ns, strerror(errno));
+		vici_seterr(err, "%s: namespace %s: %s", in->label, in->ns, strerror(errno));
 		goto fail;
 	}
 	if (mkdir_p(cfg->dir, 0700) < 0 || !realpath(cfg->dir, in->dir)) {
-		seterr(err, "%s: %s: %s", in->label, cfg->dir, strerror(errno));
+		vici_seterr(err, "%s: %s: %s", in->label, cfg->dir, strerror(errno));
 		goto fail;
 	}
 	if (strcmp(in->dir, "/") == 0 || strlen(in->dir) + sizeof("/vici") > sizeof(in->vici)) {
-		seterr(err, "%s: instance directory %s unusable (a unix socket path holds %zu bytes)", in->label,
-		       in->dir, sizeof(in->vici) - 1);
+		vici_seterr(err, "%s: instance directory %s unusable (a unix socket path holds %zu bytes)", in->label,
+			    in->dir, sizeof(in->vici) - 1);
 		goto fail;
 	}
 	memcpy(in->vici, in->dir, strlen(in->dir));
@@ -731,7 +721,7 @@ static int start_charon(const struct ipsec_backend_ops *ops, const char *plugins
 	if (write_charon_conf(in, plugins, err) < 0)
 		goto fail;
 	if (dpath(in, "charon.log", path) < 0 || dpath(in, "charon.log.old", old) < 0) {
-		seterr(err, "%s: instance path too long", in->label);
+		vici_seterr(err, "%s: instance path too long", in->label);
 		goto fail;
 	}
 	rename(path, old); /* the new instance's log starts empty; keep the last one for post-mortems */
@@ -806,7 +796,7 @@ static int run_swanctl(struct ipsec_instance *in, const char *conf, char *err)
 	buf = malloc(SWANCTL_OUT_MAX + 1);
 	if (!buf || pipe2(pfd, O_CLOEXEC) < 0) {
 		free(buf);
-		seterr(err, "%s: swanctl: %s", in->label, strerror(errno));
+		vici_seterr(err, "%s: swanctl: %s", in->label, strerror(errno));
 		return -1;
 	}
 	nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -829,7 +819,7 @@ static int run_swanctl(struct ipsec_instance *in, const char *conf, char *err)
 	if (nullfd >= 0)
 		close(nullfd);
 	if (pid < 0) {
-		seterr(err, "%s: fork: %s", in->label, strerror(errno));
+		vici_seterr(err, "%s: fork: %s", in->label, strerror(errno));
 		close(pfd[0]);
 		free(buf);
 		return -1;
@@ -868,10 +858,10 @@ static int run_swanctl(struct ipsec_instance *in, const char *conf, char *err)
 	} else {
 		swanctl_reason(buf, reason, sizeof(reason));
 		if (WIFSIGNALED(status))
-			seterr(err, "%s: swanctl killed (signal %d, timeout %d ms?): %s", in->label, WTERMSIG(status),
-			       SWANCTL_WAIT_MS, reason);
+			vici_seterr(err, "%s: swanctl killed (signal %d, timeout %d ms?): %s", in->label,
+				    WTERMSIG(status), SWANCTL_WAIT_MS, reason);
 		else
-			seterr(err, "%s: swanctl --load-all: %s", in->label, reason);
+			vici_seterr(err, "%s: swanctl --load-all: %s", in->label, reason);
 	}
 	free(buf);
 	return rc;
@@ -896,7 +886,7 @@ static int terminate_orphans(struct ipsec_instance *in, char *err)
 	if (vici_request(c, "get-conns", NULL, &conns, verr) < 0 ||
 	    vici_request_stream(c, "list-sas", "list-sa", args, &events, NULL, verr) < 0) {
 		json_decref(args);
-		seterr(err, "%s: %s", in->label, verr);
+		vici_seterr(err, "%s: %s", in->label, verr);
 		goto out;
 	}
 	json_decref(args);
@@ -957,13 +947,13 @@ static int conf_balanced(const struct ipsec_instance *in, const char *text, char
 		} else if (*p == '{') {
 			depth++;
 		} else if (*p == '}' && --depth < 0) {
-			seterr(err, "%s: swanctl.conf line %d: '}' without '{'", in->label, line);
+			vici_seterr(err, "%s: swanctl.conf line %d: '}' without '{'", in->label, line);
 			return -1;
 		}
 	}
 	if (quoted || depth) {
-		seterr(err, "%s: swanctl.conf: %s at end of text", in->label,
-		       quoted ? "unterminated quoted string" : "unclosed '{'");
+		vici_seterr(err, "%s: swanctl.conf: %s at end of text", in->label,
+			    quoted ? "unterminated quoted string" : "unclosed '{'");
 		return -1;
 	}
 	return 0;
@@ -975,7 +965,7 @@ static int sw_load(struct ipsec_instance *in, const char *swanctl_conf, char *er
 	int rc;
 
 	if (!swanctl_conf) {
-		seterr(err, "%s: no configuration text", in->label);
+		vici_seterr(err, "%s: no configuration text", in->label);
 		return -1;
 	}
 	if (in->loaded && strcmp(in->loaded, swanctl_conf) == 0)
@@ -983,7 +973,7 @@ static int sw_load(struct ipsec_instance *in, const char *swanctl_conf, char *er
 	if (conf_balanced(in, swanctl_conf, err) < 0)
 		return -1;
 	if (dpath(in, "swanctl.conf", path) < 0) {
-		seterr(err, "%s: instance path too long", in->label);
+		vici_seterr(err, "%s: instance path too long", in->label);
 		return -1;
 	}
 	if (write_atomic(path, swanctl_conf, err) < 0)
@@ -1062,7 +1052,7 @@ static int sw_list_sas(struct ipsec_instance *in, struct ipsec_sa_state **out, i
 		goto out;
 	/* noblock: an IKE_SA busy in another thread is listed anyway instead of stalling us */
 	if (vici_request_stream(c, "list-sas", "list-sa", args, &events, NULL, verr) < 0) {
-		seterr(err, "%s: list-sas: %s", in->label, verr);
+		vici_seterr(err, "%s: list-sas: %s", in->label, verr);
 		goto out;
 	}
 	json_array_foreach(events, i, ev) {
@@ -1075,7 +1065,7 @@ static int sw_list_sas(struct ipsec_instance *in, struct ipsec_sa_state **out, i
 				cap = cap ? cap * 2 : 8;
 				p = realloc(sas, cap * sizeof(*sas));
 				if (!p) {
-					seterr(err, "out of memory");
+					vici_seterr(err, "out of memory");
 					goto out;
 				}
 				sas = p;
@@ -1122,7 +1112,7 @@ static int conn_activity(const struct ipsec_instance *in, struct vici_conn *c, c
 
 	*connecting = false;
 	if (vici_request_stream(c, "list-sas", "list-sa", args, &events, NULL, verr) < 0) {
-		seterr(err, "%s: list-sas: %s", in->label, verr);
+		vici_seterr(err, "%s: list-sas: %s", in->label, verr);
 		goto out;
 	}
 	json_array_foreach(events, i, ev) {
@@ -1170,7 +1160,7 @@ static int sw_initiate(struct ipsec_instance *in, const char *conn_name, char *e
 	if (vici_open(in, &c, err) < 0)
 		goto out;
 	if (vici_request_stream(c, "list-conns", "list-conn", args, &events, NULL, verr) < 0) {
-		seterr(err, "%s: list-conns: %s", in->label, verr);
+		vici_seterr(err, "%s: list-conns: %s", in->label, verr);
 		goto out;
 	}
 	if (conn_activity(in, c, conn_name, live, &connecting, err) < 0)
@@ -1192,7 +1182,7 @@ static int sw_initiate(struct ipsec_instance *in, const char *conn_name, char *e
 	}
 	if (!children_seen) {
 		rc = -1;
-		seterr(err, "%s: connection %s is not loaded or has no children", in->label, conn_name);
+		vici_seterr(err, "%s: connection %s is not loaded or has no children", in->label, conn_name);
 		goto out;
 	}
 	rc = 0;
@@ -1300,14 +1290,14 @@ static int sw_drain_logs(struct ipsec_instance *in, ipsec_log_fn fn, void *arg, 
 	int fd, rc = -1;
 
 	if (dpath(in, "charon.log", path) < 0) {
-		seterr(err, "%s: instance path too long", in->label);
+		vici_seterr(err, "%s: instance path too long", in->label);
 		return -1;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		seterr(err, "%s: %s: %s", in->label, path, strerror(errno));
+		vici_seterr(err, "%s: %s: %s", in->label, path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0)
@@ -1349,7 +1339,7 @@ static int sw_drain_logs(struct ipsec_instance *in, ipsec_log_fn fn, void *arg, 
 	rc = 0;
 	goto out;
 ioerr:
-	seterr(err, "%s: %s: %s", in->label, path, strerror(errno));
+	vici_seterr(err, "%s: %s: %s", in->label, path, strerror(errno));
 out:
 	free(buf);
 	close(fd);

@@ -18,13 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "nl.h"
-
-#define PAYLOAD_LEN 56 /* ping's default: 64-byte ICMP messages */
 
 /* ---- identifiers ---- */
 
@@ -92,18 +92,32 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+__attribute__((format(printf, 2, 3))) static void set_err(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, PROBE_ERR_MAX, fmt, ap);
+	va_end(ap);
+}
+
 struct open_arg {
 	int fd;
 	int err;
+	struct stat *ns_st;
 };
 
 static int open_raw_icmp(void *arg)
 {
 	struct open_arg *oa = arg;
-	/* only echo replies wake us: a namespace that also answers echoes, or runs other
-	 * probes, would otherwise flood every socket with requests and errors */
 	struct icmp_filter filt = { .data = ~(1u << ICMP_ECHOREPLY) };
 
+	if (oa->ns_st && stat("/proc/thread-self/ns/net", oa->ns_st) < 0) {
+		oa->err = errno;
+		return -1;
+	}
 	oa->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
 	if (oa->fd < 0) {
 		oa->err = errno;
@@ -118,15 +132,52 @@ static int open_raw_icmp(void *arg)
 	return 0;
 }
 
-__attribute__((format(printf, 2, 3))) static void set_err(char *err, const char *fmt, ...)
+int probe_icmp_socket(const char *ns, struct stat *ns_st, char *err)
 {
-	va_list ap;
+	struct open_arg oa = { .fd = -1, .ns_st = ns_st };
 
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, PROBE_ERR_MAX, fmt, ap);
-	va_end(ap);
+	if (nl_netns_run(ns, open_raw_icmp, &oa) < 0) {
+		if (oa.err)
+			errno = oa.err;
+		set_err(err, "raw ICMP socket in namespace %s: %s", ns ? ns : "(own)", strerror(errno));
+		return -1;
+	}
+	return oa.fd;
+}
+
+size_t probe_echo_build(uint8_t buf[PROBE_ECHO_LEN], uint16_t id, uint16_t seq)
+{
+	struct icmphdr h = { .type = ICMP_ECHO };
+	uint16_t sum;
+
+	h.un.echo.id = htons(id);
+	h.un.echo.sequence = htons(seq);
+	memcpy(buf, &h, sizeof(h));
+	for (size_t i = sizeof(h); i < PROBE_ECHO_LEN; i++)
+		buf[i] = (uint8_t)(0x10 + i - sizeof(h));
+	sum = probe_cksum(buf, PROBE_ECHO_LEN);
+	memcpy(buf + offsetof(struct icmphdr, checksum), &sum, sizeof(sum));
+	return PROBE_ECHO_LEN;
+}
+
+bool probe_echo_reply(const uint8_t *buf, size_t n, uint16_t *id, uint16_t *seq, uint32_t *saddr)
+{
+	const struct iphdr *ip = (const struct iphdr *)buf;
+	const struct icmphdr *ic;
+	size_t hl;
+
+	if (n < sizeof(*ip))
+		return false;
+	hl = (size_t)ip->ihl * 4;
+	if (hl < sizeof(*ip) || n < hl + sizeof(*ic))
+		return false;
+	ic = (const struct icmphdr *)(buf + hl);
+	if (ic->type != ICMP_ECHOREPLY)
+		return false;
+	*id = ntohs(ic->un.echo.id);
+	*seq = ntohs(ic->un.echo.sequence);
+	*saddr = ip->saddr;
+	return true;
 }
 
 struct probe_run {
@@ -143,24 +194,14 @@ struct probe_run {
 
 static void send_one(struct probe_run *r, int seq)
 {
-	struct {
-		struct icmphdr h;
-		uint8_t payload[PAYLOAD_LEN];
-	} pkt;
+	uint8_t pkt[PROBE_ECHO_LEN];
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = r->dst };
+	size_t len = probe_echo_build(pkt, r->id, (uint16_t)seq);
 	ssize_t n;
-
-	memset(&pkt, 0, sizeof(pkt));
-	pkt.h.type = ICMP_ECHO;
-	pkt.h.un.echo.id = htons(r->id);
-	pkt.h.un.echo.sequence = htons((uint16_t)seq);
-	for (int i = 0; i < PAYLOAD_LEN; i++)
-		pkt.payload[i] = (uint8_t)(0x10 + i);
-	pkt.h.checksum = probe_cksum(&pkt, sizeof(pkt));
 
 	r->sent_at[seq] = mono_ns();
 	do
-		n = sendto(r->fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to));
+		n = sendto(r->fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to));
 	while (n < 0 && errno == EINTR);
 	/* no route, a local reject, a full queue: that request is lost, the schedule goes on */
 	if (n < 0)
@@ -176,10 +217,8 @@ static void drain(struct probe_run *r)
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(r->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 		int64_t now = mono_ns();
-		const struct iphdr *ip = (const struct iphdr *)buf;
-		const struct icmphdr *ic;
-		size_t hl;
-		int seq;
+		uint16_t id, seq;
+		uint32_t saddr;
 		double rtt;
 
 		if (n < 0) {
@@ -187,15 +226,8 @@ static void drain(struct probe_run *r)
 				continue;
 			return; /* EAGAIN, or an error the next poll reports again */
 		}
-		if ((size_t)n < sizeof(*ip))
+		if (!probe_echo_reply(buf, (size_t)n, &id, &seq, &saddr) || id != r->id || saddr != r->dst.s_addr)
 			continue;
-		hl = (size_t)ip->ihl * 4;
-		if (hl < sizeof(*ip) || (size_t)n < hl + sizeof(*ic))
-			continue;
-		ic = (const struct icmphdr *)(buf + hl);
-		if (ic->type != ICMP_ECHOREPLY || ntohs(ic->un.echo.id) != r->id || ip->saddr != r->dst.s_addr)
-			continue;
-		seq = ntohs(ic->un.echo.sequence);
 		if (seq >= r->count || r->got[seq] || r->sent_at[seq] <= 0)
 			continue; /* duplicate, or never sent */
 		if (now - r->sent_at[seq] > r->timeout_ns)
@@ -213,7 +245,6 @@ int probe_icmp(const char *ns, const char *target, int count, int interval_ms, i
 	       struct probe_result *out, char *err)
 {
 	struct probe_run r = { .fd = -1 };
-	struct open_arg oa = { .fd = -1 };
 	int64_t t0, interval_ns;
 	int id = -1, next = 0, ret = -1;
 
@@ -228,13 +259,8 @@ int probe_icmp(const char *ns, const char *target, int count, int interval_ms, i
 		errno = EINVAL;
 		return -1;
 	}
-	if (nl_netns_run(ns, open_raw_icmp, &oa) < 0) {
-		if (oa.err)
-			errno = oa.err;
-		set_err(err, "raw ICMP socket in namespace %s: %s", ns ? ns : "(own)", strerror(errno));
+	if ((r.fd = probe_icmp_socket(ns, NULL, err)) < 0)
 		goto out;
-	}
-	r.fd = oa.fd;
 	if ((id = probe_id_get()) < 0) {
 		set_err(err, "no free ICMP identifier");
 		errno = EAGAIN;

@@ -8,10 +8,15 @@
  * never attributed to the wrong sender in a namespace several of them use.
  */
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+struct stat;
 
 #define PROBE_ERR_MAX 256
 #define PROBE_COUNT_MAX 65535 /* the sequence number is 16 bits: one reply per number */
+#define PROBE_ECHO_LEN 64      /* ICMP header and payload of an echo request, like ping's default */
 
 struct probe_result {
 	int sent;		/* echo requests attempted (a send the kernel refused counts, as lost) */
@@ -47,5 +52,24 @@ void probe_id_put(int id);
 
 /* RFC 1071 Internet checksum of len bytes (for building ICMP headers). */
 uint16_t probe_cksum(const void *data, int len);
+
+/*
+ * Opens a non-blocking raw ICMP socket inside namespace ns (NULL: the caller's own); it keeps
+ * working there after the thread has switched back.  Only echo replies reach it, so that
+ * requests and errors for other users of a busy namespace never wake the caller.  When ns_st
+ * is not NULL it receives the stat(2) of the namespace the socket lives in (to notice that
+ * the name has since been given to another namespace).  Returns the descriptor (the caller
+ * closes it) or -1 with errno set and a reason in err (PROBE_ERR_MAX bytes, may be NULL).
+ */
+int probe_icmp_socket(const char *ns, struct stat *ns_st, char *err);
+
+/* Writes an echo request with identifier id and sequence number seq into buf; returns its length. */
+size_t probe_echo_build(uint8_t buf[PROBE_ECHO_LEN], uint16_t id, uint16_t seq);
+
+/*
+ * Parses n bytes a raw ICMP socket received (IPv4 header first).  Returns true for an echo
+ * reply, with its identifier, sequence number (host order) and source address (network order).
+ */
+bool probe_echo_reply(const uint8_t *buf, size_t n, uint16_t *id, uint16_t *seq, uint32_t *saddr);
 
 #endif

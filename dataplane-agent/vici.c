@@ -17,9 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void seterr(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void seterr(char *err, const char *fmt, ...)
+void vici_seterr(char *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -118,7 +116,7 @@ json_t *vici_msg_decode(const void *data, size_t len, char *err)
 	int depth = 0;
 
 	if (!root) {
-		seterr(err, "out of memory");
+		vici_seterr(err, "out of memory");
 		return NULL;
 	}
 	stack[0] = root;
@@ -133,7 +131,7 @@ json_t *vici_msg_decode(const void *data, size_t len, char *err)
 			if (rd_name(&r, name) < 0)
 				goto truncated;
 			if (depth >= VICI_DEPTH_MAX) {
-				seterr(err, "sections nested deeper than %d at byte %zu", VICI_DEPTH_MAX, at);
+				vici_seterr(err, "sections nested deeper than %d at byte %zu", VICI_DEPTH_MAX, at);
 				goto fail;
 			}
 			v = json_object();
@@ -177,23 +175,23 @@ json_t *vici_msg_decode(const void *data, size_t len, char *err)
 			list = NULL;
 			break;
 		default:
-			seterr(err, "unknown element type %u at byte %zu", t, at);
+			vici_seterr(err, "unknown element type %u at byte %zu", t, at);
 			goto fail;
 		misplaced:
-			seterr(err, "element type %u out of place at byte %zu", t, at);
+			vici_seterr(err, "element type %u out of place at byte %zu", t, at);
 			goto fail;
 		truncated:
-			seterr(err, "element type %u at byte %zu is truncated", t, at);
+			vici_seterr(err, "element type %u at byte %zu is truncated", t, at);
 			goto fail;
 		}
 	}
 	if (depth || list) {
-		seterr(err, "message ends inside a %s", list ? "list" : "section");
+		vici_seterr(err, "message ends inside a %s", list ? "list" : "section");
 		goto fail;
 	}
 	return root;
 nomem:
-	seterr(err, "out of memory");
+	vici_seterr(err, "out of memory");
 fail:
 	json_decref(root);
 	return NULL;
@@ -213,7 +211,7 @@ static void wr_bytes(struct wr *w, const void *b, size_t n)
 	if (w->failed || n == 0)
 		return;
 	if (w->len + n > VICI_PACKET_MAX + 4) {
-		seterr(w->err, "message larger than %d bytes", VICI_PACKET_MAX);
+		vici_seterr(w->err, "message larger than %d bytes", VICI_PACKET_MAX);
 		w->failed = true;
 		return;
 	}
@@ -225,7 +223,7 @@ static void wr_bytes(struct wr *w, const void *b, size_t n)
 			cap *= 2;
 		p = realloc(w->p, cap);
 		if (!p) {
-			seterr(w->err, "out of memory");
+			vici_seterr(w->err, "out of memory");
 			w->failed = true;
 			return;
 		}
@@ -249,7 +247,7 @@ static void wr_name(struct wr *w, const char *name)
 
 	if (n > VICI_NAME_MAX) {
 		if (!w->failed)
-			seterr(w->err, "name longer than %d bytes: %.40s…", VICI_NAME_MAX, name);
+			vici_seterr(w->err, "name longer than %d bytes: %.40s…", VICI_NAME_MAX, name);
 		w->failed = true;
 		return;
 	}
@@ -263,7 +261,7 @@ static void wr_value(struct wr *w, const char *v, size_t n)
 
 	if (n > 0xffff) {
 		if (!w->failed)
-			seterr(w->err, "value longer than 65535 bytes");
+			vici_seterr(w->err, "value longer than 65535 bytes");
 		w->failed = true;
 		return;
 	}
@@ -313,7 +311,7 @@ static void wr_object(struct wr *w, const json_t *obj, int depth)
 			continue;
 		if (json_is_object(v)) {
 			if (depth >= VICI_DEPTH_MAX) {
-				seterr(w->err, "sections nested deeper than %d", VICI_DEPTH_MAX);
+				vici_seterr(w->err, "sections nested deeper than %d", VICI_DEPTH_MAX);
 				w->failed = true;
 				return;
 			}
@@ -327,7 +325,7 @@ static void wr_object(struct wr *w, const json_t *obj, int depth)
 			json_array_foreach(v, i, item) {
 				if (!scalar_text(item, buf, sizeof(buf), &s, &n)) {
 					if (!w->failed)
-						seterr(w->err, "list %.60s holds a non-scalar", key);
+						vici_seterr(w->err, "list %.60s holds a non-scalar", key);
 					w->failed = true;
 					return;
 				}
@@ -350,7 +348,7 @@ int vici_msg_encode(const json_t *msg, uint8_t **data, size_t *len, char *err)
 	*data = NULL;
 	*len = 0;
 	if (msg && !json_is_object(msg)) {
-		seterr(err, "a VICI message must be an object");
+		vici_seterr(err, "a VICI message must be an object");
 		return -1;
 	}
 	if (msg)
@@ -384,16 +382,16 @@ int vici_packet_decode(const void *data, size_t len, int *type, char *name, json
 	*msg = NULL;
 	name[0] = '\0';
 	if (len < 1) {
-		seterr(err, "empty packet");
+		vici_seterr(err, "empty packet");
 		return -1;
 	}
 	*type = r.p[r.pos++];
 	if (*type > VICI_EVENT) {
-		seterr(err, "unknown packet type %d", *type);
+		vici_seterr(err, "unknown packet type %d", *type);
 		return -1;
 	}
 	if (type_named(*type) && rd_name(&r, name) < 0) {
-		seterr(err, "packet type %d: truncated name", *type);
+		vici_seterr(err, "packet type %d: truncated name", *type);
 		return -1;
 	}
 	if (type_has_msg(*type)) {
@@ -401,7 +399,7 @@ int vici_packet_decode(const void *data, size_t len, int *type, char *name, json
 		return *msg ? 0 : -1;
 	}
 	if (r.pos != r.len) {
-		seterr(err, "packet type %d: %zu unexpected bytes", *type, r.len - r.pos);
+		vici_seterr(err, "packet type %d: %zu unexpected bytes", *type, r.len - r.pos);
 		return -1;
 	}
 	return 0;
@@ -416,7 +414,7 @@ int vici_packet_encode(int type, const char *name, const json_t *msg, uint8_t **
 	*data = NULL;
 	*len = 0;
 	if (type < 0 || type > VICI_EVENT) {
-		seterr(err, "unknown packet type %d", type);
+		vici_seterr(err, "unknown packet type %d", type);
 		return -1;
 	}
 	if (type_has_msg(type) && vici_msg_encode(msg, &body, &body_len, err) < 0)
@@ -429,7 +427,7 @@ int vici_packet_encode(int type, const char *name, const json_t *msg, uint8_t **
 	free(body);
 	plen = w.len - 4;
 	if (!w.failed && plen > VICI_PACKET_MAX) {
-		seterr(err, "packet larger than %d bytes", VICI_PACKET_MAX);
+		vici_seterr(err, "packet larger than %d bytes", VICI_PACKET_MAX);
 		w.failed = true;
 	}
 	if (w.failed) {
@@ -472,14 +470,14 @@ static int wait_fd(struct vici_conn *c, short events, char *err)
 		int rc;
 
 		if (left <= 0) {
-			seterr(err, "VICI: no answer within %d ms", c->timeout_ms);
+			vici_seterr(err, "VICI: no answer within %d ms", c->timeout_ms);
 			return -1;
 		}
 		rc = poll(&pfd, 1, (int)left);
 		if (rc > 0)
 			return 0;
 		if (rc < 0 && errno != EINTR) {
-			seterr(err, "VICI: poll: %s", strerror(errno));
+			vici_seterr(err, "VICI: poll: %s", strerror(errno));
 			return -1;
 		}
 	}
@@ -496,7 +494,7 @@ static int send_all(struct vici_conn *c, const uint8_t *p, size_t n, char *err)
 		if (k < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			seterr(err, "VICI: send: %s", strerror(errno));
+			vici_seterr(err, "VICI: send: %s", strerror(errno));
 			return -1;
 		}
 		p += k;
@@ -516,11 +514,11 @@ static int recv_all(struct vici_conn *c, uint8_t *p, size_t n, char *err)
 		if (k < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			seterr(err, "VICI: recv: %s", strerror(errno));
+			vici_seterr(err, "VICI: recv: %s", strerror(errno));
 			return -1;
 		}
 		if (k == 0) {
-			seterr(err, "VICI: charon closed the connection");
+			vici_seterr(err, "VICI: charon closed the connection");
 			return -1;
 		}
 		p += k;
@@ -556,12 +554,12 @@ static int recv_packet(struct vici_conn *c, int *type, char *name, json_t **msg,
 		goto broken;
 	len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
 	if (len == 0 || len > VICI_PACKET_MAX) {
-		seterr(err, "VICI: bad packet length %u", len);
+		vici_seterr(err, "VICI: bad packet length %u", len);
 		goto broken;
 	}
 	body = malloc(len);
 	if (!body) {
-		seterr(err, "out of memory");
+		vici_seterr(err, "out of memory");
 		goto broken;
 	}
 	rc = recv_all(c, body, len, err);
@@ -584,26 +582,26 @@ int vici_connect(const char *path, int timeout_ms, struct vici_conn **out, char 
 
 	*out = NULL;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		seterr(err, "VICI socket path too long: %s", path);
+		vici_seterr(err, "VICI socket path too long: %s", path);
 		return -1;
 	}
 	strcpy(sa.sun_path, path);
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		seterr(err, "out of memory");
+		vici_seterr(err, "out of memory");
 		return -1;
 	}
 	c->timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
-		seterr(err, "socket: %s", strerror(errno));
+		vici_seterr(err, "socket: %s", strerror(errno));
 		free(c);
 		return -1;
 	}
 	/* a unix-socket connect blocks only while the listen backlog is full; SO_SNDTIMEO bounds it */
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		seterr(err, "VICI connect %s: %s", path, strerror(errno));
+		vici_seterr(err, "VICI connect %s: %s", path, strerror(errno));
 		vici_close(c);
 		return -1;
 	}
@@ -624,7 +622,7 @@ void vici_close(struct vici_conn *c)
 static int begin(struct vici_conn *c, char *err)
 {
 	if (c->broken) {
-		seterr(err, "VICI: connection unusable after an earlier error");
+		vici_seterr(err, "VICI: connection unusable after an earlier error");
 		return -1;
 	}
 	c->deadline = now_ms() + c->timeout_ms;
@@ -647,7 +645,7 @@ static int await_response(struct vici_conn *c, const char *cmd, const char *even
 			*answer = msg;
 			return 0;
 		case VICI_CMD_UNKNOWN:
-			seterr(err, "VICI: charon does not know command %s", cmd);
+			vici_seterr(err, "VICI: charon does not know command %s", cmd);
 			return -1;
 		case VICI_EVENT:
 			if (events && event && strcmp(name, event) == 0 && json_array_append_new(events, msg) == 0)
@@ -656,7 +654,7 @@ static int await_response(struct vici_conn *c, const char *cmd, const char *even
 			continue;
 		default:
 			json_decref(msg);
-			seterr(err, "VICI: unexpected packet type %d while waiting for %s", type, cmd);
+			vici_seterr(err, "VICI: unexpected packet type %d while waiting for %s", type, cmd);
 			c->broken = true;
 			return -1;
 		}
@@ -679,11 +677,11 @@ static int event_toggle(struct vici_conn *c, int type, const char *event, char *
 		if (t == VICI_EVENT_CONFIRM)
 			return 0;
 		if (t == VICI_EVENT_UNKNOWN) {
-			seterr(err, "VICI: charon does not know event %s", event);
+			vici_seterr(err, "VICI: charon does not know event %s", event);
 			return -1;
 		}
 		if (t != VICI_EVENT) {
-			seterr(err, "VICI: unexpected packet type %d while (un)registering %s", t, event);
+			vici_seterr(err, "VICI: unexpected packet type %d while (un)registering %s", t, event);
 			c->broken = true;
 			return -1;
 		}
@@ -710,7 +708,7 @@ int vici_request_stream(struct vici_conn *c, const char *cmd, const char *event,
 		return -1;
 	ev = json_array();
 	if (!ev) {
-		seterr(err, "out of memory");
+		vici_seterr(err, "out of memory");
 		return -1;
 	}
 	if (send_packet(c, VICI_CMD_REQUEST, cmd, args, err) < 0 ||

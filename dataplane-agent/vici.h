@@ -29,6 +29,12 @@
 #define VICI_DEPTH_MAX 32	     /* section nesting accepted by the decoder */
 #define VICI_NAME_MAX 255
 
+/*
+ * Formats a message into err (VICI_ERR_MAX bytes; NULL: nothing happens).  Exported so that
+ * the strongSwan backend, whose messages have the same bound, reports the same way.
+ */
+void vici_seterr(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 enum vici_packet_type {
 	VICI_CMD_REQUEST = 0,	 /* named, with message */
 	VICI_CMD_RESPONSE = 1,	 /* message */

@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "fault.h"
+#include "netns_fixture.h"
 #include "nl.h"
 #include "probe.h"
 #include "tc.h"
@@ -37,52 +37,6 @@ static char ns_a[32], ns_b[32];
 static bool built;
 static pid_t iperf_pid = -1;
 
-__attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return r == -1 ? -1 : WEXITSTATUS(r);
-}
-
-/* Runs a shell command and returns its stdout (malloc'd, caller frees). */
-__attribute__((format(printf, 1, 2))) static char *sh_out(const char *fmt, ...)
-{
-	char cmd[1024], *buf = NULL;
-	size_t len = 0;
-	va_list ap;
-	FILE *f, *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (!(f = open_memstream(&buf, &len)))
-		return NULL;
-	if ((p = popen(cmd, "r"))) {
-		char chunk[4096];
-		size_t n;
-
-		while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-			fwrite(chunk, 1, n, f);
-		pclose(p);
-	}
-	fclose(f);
-	return buf;
-}
-
-static bool skip_unless_root(void)
-{
-	if (geteuid() == 0)
-		return false;
-	fprintf(stderr, "fault_tc_suite: skipped (needs root for namespaces)\n");
-	return true;
-}
-
 static void teardown(void)
 {
 	if (iperf_pid > 0) {
@@ -92,8 +46,8 @@ static void teardown(void)
 	}
 	if (!built)
 		return;
-	sh("ip netns del %s 2>/dev/null", ns_a);
-	sh("ip netns del %s 2>/dev/null", ns_b);
+	nsf_del(ns_a);
+	nsf_del(ns_b);
 	built = false;
 }
 
@@ -101,15 +55,10 @@ static void setup(void)
 {
 	if (geteuid() != 0)
 		return;
-	snprintf(ns_a, sizeof(ns_a), "vlf%d-a", (int)getpid());
-	snprintf(ns_b, sizeof(ns_b), "vlf%d-b", (int)getpid());
+	nsf_name(ns_a, sizeof(ns_a), "vlf", "-a");
+	nsf_name(ns_b, sizeof(ns_b), "vlf", "-b");
 	built = true;
-	if (sh("ip netns add %s && ip netns add %s", ns_a, ns_b) ||
-	    sh("ip -n %s link add a0 type veth peer name b0 netns %s", ns_a, ns_b) ||
-	    sh("ip -n %s addr add " A_IP "/24 dev a0 && ip -n %s link set a0 up && ip -n %s link set lo up", ns_a, ns_a,
-	       ns_a) ||
-	    sh("ip -n %s addr add " B_IP "/24 dev b0 && ip -n %s link set b0 up && ip -n %s link set lo up", ns_b, ns_b,
-	       ns_b)) {
+	if (nsf_add(ns_a) || nsf_add(ns_b) || nsf_veth(ns_a, "a0", A_IP "/24", ns_b, "b0", B_IP "/24")) {
 		teardown();
 		ck_abort_msg("fault/tc fixture could not be built");
 	}
@@ -175,7 +124,7 @@ START_TEST(test_fault_cut_restore)
 	int count = -1, drops = 0;
 	struct probe_result pr;
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("fault_tc_suite"))
 		return;
 	ck_assert(udp_passes(ns_a, 0, ns_b, B_IP, 4500));
 	ck_assert(udp_passes(ns_a, 0, ns_b, B_IP, 500));
@@ -198,7 +147,7 @@ START_TEST(test_fault_cut_restore)
 
 	/* again: no duplicate rules */
 	ck_assert_msg(fault_set(ns_a, B_IP, true, err) == 0, "%s", err);
-	out = sh_out("ip netns exec %s nft list table inet " FAULT_TABLE, ns_a);
+	out = nsf_sh_out("ip netns exec %s nft list table inet " FAULT_TABLE, ns_a);
 	ck_assert_ptr_nonnull(out);
 	for (char *p = out; (p = strstr(p, " drop")); p++)
 		drops++;
@@ -221,11 +170,11 @@ START_TEST(test_fault_cut_restore)
 	ck_assert_msg(fault_set(ns_a, B_IP, false, err) == 0, "%s", err);
 
 	ck_assert_msg(fault_clear_all(ns_a, err) == 0, "%s", err);
-	ck_assert_int_ne(sh("ip netns exec %s nft list table inet " FAULT_TABLE " 2>/dev/null >/dev/null", ns_a), 0);
+	ck_assert_int_ne(nsf_in(ns_a, "nft list table inet " FAULT_TABLE " 2>/dev/null >/dev/null"), 0);
 	ck_assert(!fault_is_cut(ns_a, "10.79.0.3"));
 	ck_assert_msg(fault_clear_all(ns_a, err) == 0, "%s", err);
 	ck_assert_msg(fault_set(ns_a, B_IP, false, err) == 0, "%s", err); /* no table: nothing to lift */
-	ck_assert_int_ne(sh("ip netns exec %s nft list table inet " FAULT_TABLE " 2>/dev/null >/dev/null", ns_a), 0);
+	ck_assert_int_ne(nsf_in(ns_a, "nft list table inet " FAULT_TABLE " 2>/dev/null >/dev/null"), 0);
 	ck_assert_msg(fault_list(ns_a, &peers, &count, err) == 0, "%s", err);
 	ck_assert_int_eq(count, 0);
 	fault_peers_free(peers, count);
@@ -233,7 +182,7 @@ START_TEST(test_fault_cut_restore)
 	ck_assert_int_eq(fault_set(ns_a, "10.79.0", true, err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not an IPv4 address"));
 	ck_assert_int_eq(fault_set(ns_a, "10.79.0.2; flush ruleset", true, err), -1);
-	snprintf(missing, sizeof(missing), "vlf%d-none", (int)getpid());
+	nsf_name(missing, sizeof(missing), "vlf", "-none");
 	ck_assert_int_eq(fault_set(missing, B_IP, true, err), -1);
 	ck_assert_msg(strstr(err, missing) != NULL, "%s", err);
 	ck_assert(!fault_is_cut(missing, B_IP));
@@ -244,7 +193,7 @@ END_TEST
 
 static bool qdisc_shows(const char *want)
 {
-	char *out = sh_out("ip netns exec %s tc qdisc show dev a0", ns_a);
+	char *out = nsf_sh_out("ip netns exec %s tc qdisc show dev a0", ns_a);
 	bool found = out && strstr(out, want);
 
 	free(out);
@@ -270,7 +219,7 @@ static double iperf_mbps(void)
 	for (int i = 0; i < 30 && mbps < 0; i++) {
 		usleep(100 * 1000);
 		free(out);
-		out = sh_out("ip netns exec %s iperf3 -c " B_IP " -p 5201 -t 3 -O 1 -J 2>/dev/null", ns_a);
+		out = nsf_sh_out("ip netns exec %s iperf3 -c " B_IP " -p 5201 -t 3 -O 1 -J 2>/dev/null", ns_a);
 		json_decref(root);
 		root = out ? json_loads(out, 0, NULL) : NULL;
 		if (root && !json_object_get(root, "error")) {
@@ -294,7 +243,7 @@ START_TEST(test_tc_rate)
 	int mbps = -1;
 	double measured;
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("fault_tc_suite"))
 		return;
 	ck_assert_msg(tc_get_rate(ns_a, "a0", &mbps, err) == 0, "%s", err);
 	ck_assert_int_eq(mbps, 0);
@@ -328,7 +277,7 @@ START_TEST(test_tc_rate)
 	ck_assert_msg(tc_set_rate(ns_a, "a0", 0, err) == 0, "%s", err);
 
 	/* another kind of root qdisc is replaced by the tbf, and left alone by rate 0 */
-	ck_assert_int_eq(sh("ip netns exec %s tc qdisc add dev a0 root handle 1: htb", ns_a), 0);
+	ck_assert_int_eq(nsf_in(ns_a, "tc qdisc add dev a0 root handle 1: htb"), 0);
 	ck_assert_msg(tc_set_rate(ns_a, "a0", 0, err) == 0, "%s", err);
 	ck_assert(qdisc_shows("qdisc htb"));
 	ck_assert_msg(tc_set_rate(ns_a, "a0", 5, err) == 0, "%s", err);
@@ -338,7 +287,7 @@ START_TEST(test_tc_rate)
 	ck_assert_int_eq(tc_set_rate(ns_a, "nosuch0", 10, err), -1);
 	ck_assert_msg(strstr(err, "nosuch0") != NULL, "%s", err);
 	ck_assert_int_eq(tc_set_rate(ns_a, "a0", -1, err), -1);
-	snprintf(missing, sizeof(missing), "vlf%d-none", (int)getpid());
+	nsf_name(missing, sizeof(missing), "vlf", "-none");
 	ck_assert_int_eq(tc_get_rate(missing, "a0", &mbps, err), -1);
 	ck_assert_msg(strstr(err, missing) != NULL, "%s", err);
 }

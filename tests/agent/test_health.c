@@ -14,7 +14,6 @@
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "health.h"
+#include "netns_fixture.h"
 
 #define TEST_SUITE(name) Suite *name(void);
 #include "suites.h"
@@ -34,35 +34,6 @@
 static char ns_a[32], ns_b[32], ns_c[32], ns_late[32];
 static bool built;
 static struct health *h; /* freed by teardown also when a test fails half-way */
-
-__attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return r == -1 ? -1 : WEXITSTATUS(r);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static bool skip_unless_root(void)
-{
-	if (geteuid() == 0)
-		return false;
-	fprintf(stderr, "health_suite: skipped (needs root for namespaces)\n");
-	return true;
-}
 
 /* ---- state changes as the callback reports them ---- */
 
@@ -84,7 +55,7 @@ static void on_change(void *arg, const char *key, enum health_state state)
 	if (nev < (int)(sizeof(evs) / sizeof(evs[0]))) {
 		snprintf(evs[nev].key, sizeof(evs[nev].key), "%s", key);
 		evs[nev].state = state;
-		evs[nev].t = now_ms();
+		evs[nev].t = nsf_now_ms();
 		nev++;
 	}
 	pthread_cond_broadcast(&ev_cond);
@@ -104,7 +75,7 @@ static int ev_count(void)
 /* Waits for key to be reported in state at event index >= from; returns when, or -1. */
 static double wait_state(const char *key, enum health_state state, int from, int timeout_ms)
 {
-	double until = now_ms() + timeout_ms, t = -1;
+	double until = nsf_now_ms() + timeout_ms, t = -1;
 	struct timespec ts;
 
 	pthread_mutex_lock(&ev_lock);
@@ -112,7 +83,7 @@ static double wait_state(const char *key, enum health_state state, int from, int
 		for (int i = from; i < nev && t < 0; i++)
 			if (strcmp(evs[i].key, key) == 0 && evs[i].state == state)
 				t = evs[i].t;
-		if (t >= 0 || now_ms() >= until)
+		if (t >= 0 || nsf_now_ms() >= until)
 			break;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 10 * 1000000;
@@ -145,10 +116,10 @@ static void teardown(void)
 	h = NULL;
 	if (!built)
 		return;
-	sh("ip netns del %s 2>/dev/null", ns_a);
-	sh("ip netns del %s 2>/dev/null", ns_b);
-	sh("ip netns del %s 2>/dev/null", ns_c);
-	sh("ip netns del %s 2>/dev/null", ns_late);
+	nsf_del(ns_a);
+	nsf_del(ns_b);
+	nsf_del(ns_c);
+	nsf_del(ns_late);
 	built = false;
 }
 
@@ -159,26 +130,19 @@ static void setup(void)
 	pthread_mutex_lock(&ev_lock);
 	nev = 0;
 	pthread_mutex_unlock(&ev_lock);
-	snprintf(ns_a, sizeof(ns_a), "vlh%d-a", (int)getpid());
-	snprintf(ns_b, sizeof(ns_b), "vlh%d-b", (int)getpid());
-	snprintf(ns_c, sizeof(ns_c), "vlh%d-c", (int)getpid());
-	snprintf(ns_late, sizeof(ns_late), "vlh%d-late", (int)getpid());
+	nsf_name(ns_a, sizeof(ns_a), "vlh", "-a");
+	nsf_name(ns_b, sizeof(ns_b), "vlh", "-b");
+	nsf_name(ns_c, sizeof(ns_c), "vlh", "-c");
+	nsf_name(ns_late, sizeof(ns_late), "vlh", "-late");
 	built = true;
-	if (sh("ip netns add %s && ip netns add %s && ip netns add %s", ns_a, ns_b, ns_c) ||
-	    sh("ip -n %s link add a0 type veth peer name b0 netns %s", ns_a, ns_b) ||
-	    sh("ip -n %s link add c0 type veth peer name b1 netns %s", ns_c, ns_b) ||
-	    sh("ip -n %s link set lo up && ip -n %s addr add " S "/32 dev lo && ip -n %s addr add 10.78.1.1/30 dev a0"
-	       " && ip -n %s link set a0 up && ip -n %s route add " D " via 10.78.1.2",
-	       ns_a, ns_a, ns_a, ns_a, ns_a) ||
-	    sh("ip -n %s link set lo up && ip -n %s addr add " S "/32 dev lo && ip -n %s addr add 10.78.2.1/30 dev c0"
-	       " && ip -n %s link set c0 up && ip -n %s route add " D " via 10.78.2.2",
-	       ns_c, ns_c, ns_c, ns_c, ns_c) ||
-	    sh("ip -n %s link set lo up && ip -n %s addr add " D "/32 dev lo && ip -n %s addr add 10.78.1.2/30 dev b0"
-	       " && ip -n %s addr add 10.78.2.2/30 dev b1 && ip -n %s link set b0 up && ip -n %s link set b1 up"
-	       " && ip -n %s route add " S " via 10.78.1.1",
-	       ns_b, ns_b, ns_b, ns_b, ns_b, ns_b, ns_b) ||
+	if (nsf_add(ns_a) || nsf_add(ns_b) || nsf_add(ns_c) ||
+	    nsf_veth(ns_a, "a0", "10.78.1.1/30", ns_b, "b0", "10.78.1.2/30") ||
+	    nsf_veth(ns_c, "c0", "10.78.2.1/30", ns_b, "b1", "10.78.2.2/30") ||
+	    nsf_sh("ip -n %s addr add " S "/32 dev lo && ip -n %s route add " D " via 10.78.1.2", ns_a, ns_a) ||
+	    nsf_sh("ip -n %s addr add " S "/32 dev lo && ip -n %s route add " D " via 10.78.2.2", ns_c, ns_c) ||
+	    nsf_sh("ip -n %s addr add " D "/32 dev lo && ip -n %s route add " S " via 10.78.1.1", ns_b, ns_b) ||
 	    /* B sends replies out of another link than the requests came in on */
-	    sh("ip netns exec %s sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'", ns_b)) {
+	    nsf_in(ns_b, "sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'")) {
 		teardown();
 		ck_abort_msg("health fixture could not be built");
 	}
@@ -186,14 +150,13 @@ static void setup(void)
 
 static int cut_b(void)
 {
-	return sh("ip netns exec %s nft 'add table ip vlh_cut; add chain ip vlh_cut in { type filter hook input "
-		  "priority 0; }; add rule ip vlh_cut in icmp type echo-request drop'",
-		  ns_b);
+	return nsf_in(ns_b, "nft 'add table ip vlh_cut; add chain ip vlh_cut in { type filter hook input priority 0; };"
+			    " add rule ip vlh_cut in icmp type echo-request drop'");
 }
 
 static int restore_b(void)
 {
-	return sh("ip netns exec %s nft delete table ip vlh_cut", ns_b);
+	return nsf_in(ns_b, "nft delete table ip vlh_cut");
 }
 
 /* ---- tests ---- */
@@ -209,11 +172,11 @@ START_TEST(test_health_up_down_up)
 	double t, t_cut, t_down, t_up;
 	int from;
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("health_suite"))
 		return;
 	ck_assert_ptr_nonnull(h = health_new(on_change, NULL));
 	ck_assert_int_eq(health_get(h, "k"), HEALTH_UNKNOWN);
-	t = now_ms();
+	t = nsf_now_ms();
 	ck_assert_int_eq(health_set_ms(h, "k", ns_a, S, D, interval, retry), 0);
 	t_up = wait_state("k", HEALTH_UP, 0, 1000);
 	ck_assert_msg(t_up >= 0, "never UP");
@@ -225,7 +188,7 @@ START_TEST(test_health_up_down_up)
 		usleep(cycle * 70 * 1000);
 		from = ev_count();
 		ck_assert_int_eq(cut_b(), 0);
-		t_cut = now_ms();
+		t_cut = nsf_now_ms();
 		t_down = wait_state("k", HEALTH_DOWN, from, 3000);
 		ck_assert_msg(t_down >= 0, "never DOWN after the cut");
 		fprintf(stderr, "health: cycle %d: DOWN %.1f ms after the cut (interval %d, retry %d, bound %d)\n",
@@ -238,7 +201,7 @@ START_TEST(test_health_up_down_up)
 
 		from = ev_count();
 		ck_assert_int_eq(restore_b(), 0);
-		t = now_ms();
+		t = nsf_now_ms();
 		t_up = wait_state("k", HEALTH_UP, from, 2000);
 		ck_assert_msg(t_up >= 0, "never UP after the restore");
 		fprintf(stderr, "health: cycle %d: UP %.1f ms after the restore\n", cycle, t_up - t);
@@ -259,7 +222,7 @@ START_TEST(test_health_update)
 	struct health_status st;
 	int from;
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("health_suite"))
 		return;
 	ck_assert_ptr_nonnull(h = health_new(on_change, NULL));
 	ck_assert_int_eq(health_set_ms(h, "k", ns_a, S, D, 100, 3), 0);
@@ -310,9 +273,9 @@ START_TEST(test_health_reply_in_other_namespace)
 	double t_up;
 	int from;
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("health_suite"))
 		return;
-	ck_assert_int_eq(sh("ip -n %s route replace " S " via 10.78.2.1", ns_b), 0);
+	ck_assert_int_eq(nsf_sh("ip -n %s route replace " S " via 10.78.2.1", ns_b), 0);
 	ck_assert_ptr_nonnull(h = health_new(on_change, NULL));
 	ck_assert_int_eq(health_set_ms(h, "a", ns_a, S, D, 100, 3), 0);
 	ck_assert_msg(wait_state("a", HEALTH_DOWN, 0, 1000) >= 0,
@@ -339,14 +302,10 @@ END_TEST
 
 static int build_late(void)
 {
-	return sh("ip netns add %s && ip -n %s link add l0 type veth peer name b2 netns %s", ns_late, ns_late, ns_b) ||
-	       sh("ip -n %s link set lo up && ip -n %s addr add 10.78.9.3/32 dev lo"
-		  " && ip -n %s addr add 10.78.3.1/30 dev l0 && ip -n %s link set l0 up"
-		  " && ip -n %s route add " D " via 10.78.3.2",
-		  ns_late, ns_late, ns_late, ns_late, ns_late) ||
-	       sh("ip -n %s addr add 10.78.3.2/30 dev b2 && ip -n %s link set b2 up"
-		  " && ip -n %s route replace 10.78.9.3 via 10.78.3.1",
-		  ns_b, ns_b, ns_b);
+	return nsf_add(ns_late) || nsf_veth(ns_late, "l0", "10.78.3.1/30", ns_b, "b2", "10.78.3.2/30") ||
+	       nsf_sh("ip -n %s addr add 10.78.9.3/32 dev lo && ip -n %s route add " D " via 10.78.3.2", ns_late,
+		      ns_late) ||
+	       nsf_sh("ip -n %s route replace 10.78.9.3 via 10.78.3.1", ns_b);
 }
 
 /* A namespace that appears later, and one deleted and made again under the same name. */
@@ -355,7 +314,7 @@ START_TEST(test_health_namespace_late_and_recreated)
 	struct health_status st;
 	int from;
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("health_suite"))
 		return;
 	ck_assert_ptr_nonnull(h = health_new(on_change, NULL));
 	ck_assert_int_eq(health_set_ms(h, "x", ns_late, "10.78.9.3", D, 100, 2), 0);
@@ -369,7 +328,7 @@ START_TEST(test_health_namespace_late_and_recreated)
 
 	/* the old socket would keep the deleted namespace alive and never see a reply again */
 	from = ev_count();
-	ck_assert_int_eq(sh("ip netns del %s", ns_late), 0);
+	ck_assert_int_eq(nsf_sh("ip netns del %s", ns_late), 0);
 	ck_assert(wait_state("x", HEALTH_DOWN, from, 1000) >= 0);
 	from = ev_count();
 	ck_assert_int_eq(build_late(), 0);

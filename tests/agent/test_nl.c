@@ -24,27 +24,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netns_fixture.h"
 #include "nl.h"
 
 Suite *nl_suite(void);
 
 static char prefix[24], ns_a[32], ns_b[32], ns_c[32], ns_x[32];
 static char err[NL_ERR_MAX];
-
-/* Runs a shell command; returns its exit status (-1 if it did not exit normally). */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* Output of a shell command (at most size-1 bytes) into out. */
 static const char *sh_out(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -172,7 +158,7 @@ static void remove_ours(void)
 
 static void names_init(void)
 {
-	snprintf(prefix, sizeof(prefix), "vlnl%d", (int)getpid());
+	nsf_name(prefix, sizeof(prefix), "vlnl", "");
 	snprintf(ns_a, sizeof(ns_a), "%sa", prefix);
 	snprintf(ns_b, sizeof(ns_b), "%sb", prefix);
 	snprintf(ns_c, sizeof(ns_c), "%sc", prefix);
@@ -325,7 +311,7 @@ START_TEST(test_netns_lifecycle)
 	ck_assert(nl_netns_exists(ns_x));
 	/* created with lo up, and `ip netns` sees it */
 	ck_assert_msg(strstr(sh_out(out, sizeof(out), "ip -n %s -o link show lo", ns_x), ",UP") != NULL, "%s", out);
-	ck_assert_int_eq(sh("ip netns list | grep -qx '%s'", ns_x), 0);
+	ck_assert_int_eq(nsf_sh("ip netns list | grep -qx '%s'", ns_x), 0);
 
 	ck_assert_int_eq(nl_netns_list(prefix, &names, &n, err), 0);
 	ck_assert_int_eq(n, 4);
@@ -560,7 +546,7 @@ START_TEST(test_routes)
 	ck_assert_str_eq(v[0].nexthops[0].dev, "r0");
 	ck_assert_int_eq(v[0].nexthops[0].weight, 1);
 	free(v);
-	ck_assert_int_eq(sh("test $(ip -n %s route show 10.50.0.0/16 | wc -l) -eq 1", ns_a), 0);
+	ck_assert_int_eq(nsf_sh("test $(ip -n %s route show 10.50.0.0/16 | wc -l) -eq 1", ns_a), 0);
 
 	/* the key includes the metric; the default route prints as 0.0.0.0/0 */
 	r.metric = 20;
@@ -702,7 +688,7 @@ START_TEST(test_vxlan)
 	sh_out(out, sizeof(out), "bridge -n %s fdb show dev vx0", ns_a);
 	ck_assert_msg(strstr(out, "00:00:00:00:00:00 dst 10.99.4.2") && strstr(out, "00:00:00:00:00:00 dst 10.99.4.9"),
 		      "%s", out);
-	ck_assert_int_eq(sh("test $(bridge -n %s fdb show dev vx0 | grep -c 'dst 10.99.4.2') -eq 1", ns_a), 0);
+	ck_assert_int_eq(nsf_sh("test $(bridge -n %s fdb show dev vx0 | grep -c 'dst 10.99.4.2') -eq 1", ns_a), 0);
 
 	ck_assert_msg(nl_addr_add(ns_a, "vx0", "192.168.77.1", 24, err) == 0, "%s", err);
 	ck_assert_msg(nl_addr_add(ns_b, "vx0", "192.168.77.2", 24, err) == 0, "%s", err);
@@ -719,7 +705,7 @@ START_TEST(test_vxlan)
 	ck_assert_msg(nl_vxlan_fdb_del(ns_a, "vx0", "10.99.4.2", err) == 0, "%s", err);
 	ck_assert(no_ping(ns_a, "192.168.77.2"));
 	/* the entry itself is gone now (the kernel says ENOENT): still fine */
-	ck_assert_int_eq(sh("bridge -n %s fdb show dev vx0 | grep -q 00:00:00:00:00:00", ns_a), 1);
+	ck_assert_int_eq(nsf_sh("bridge -n %s fdb show dev vx0 | grep -q 00:00:00:00:00:00", ns_a), 1);
 	ck_assert_msg(nl_vxlan_fdb_del(ns_a, "vx0", "10.99.4.2", err) == 0, "%s", err);
 	ck_assert_msg(nl_vxlan_fdb_del(ns_a, "novx0", "10.99.4.2", err) == 0, "%s", err);
 	ck_assert_int_eq(nl_vxlan_fdb_append(ns_a, "novx0", "10.99.4.2", err), -1);

@@ -6,14 +6,13 @@
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "netns_fixture.h"
 #include "probe.h"
 
 #define TEST_SUITE(name) Suite *name(void);
@@ -23,41 +22,12 @@
 static char ns_a[32], ns_b[32];
 static bool built;
 
-__attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return r == -1 ? -1 : WEXITSTATUS(r);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static bool skip_unless_root(void)
-{
-	if (geteuid() == 0)
-		return false;
-	fprintf(stderr, "probe_suite: skipped (needs root for namespaces)\n");
-	return true;
-}
-
 static void teardown(void)
 {
 	if (!built)
 		return;
-	sh("ip netns del %s 2>/dev/null", ns_a);
-	sh("ip netns del %s 2>/dev/null", ns_b);
+	nsf_del(ns_a);
+	nsf_del(ns_b);
 	built = false;
 }
 
@@ -65,15 +35,10 @@ static void setup(void)
 {
 	if (geteuid() != 0)
 		return;
-	snprintf(ns_a, sizeof(ns_a), "vlp%d-a", (int)getpid());
-	snprintf(ns_b, sizeof(ns_b), "vlp%d-b", (int)getpid());
+	nsf_name(ns_a, sizeof(ns_a), "vlp", "-a");
+	nsf_name(ns_b, sizeof(ns_b), "vlp", "-b");
 	built = true; /* from here on teardown removes whatever exists */
-	if (sh("ip netns add %s && ip netns add %s", ns_a, ns_b) ||
-	    sh("ip -n %s link add a0 type veth peer name b0 netns %s", ns_a, ns_b) ||
-	    sh("ip -n %s addr add 10.77.0.1/24 dev a0 && ip -n %s link set a0 up && ip -n %s link set lo up", ns_a,
-	       ns_a, ns_a) ||
-	    sh("ip -n %s addr add 10.77.0.2/24 dev b0 && ip -n %s link set b0 up && ip -n %s link set lo up", ns_b,
-	       ns_b, ns_b)) {
+	if (nsf_add(ns_a) || nsf_add(ns_b) || nsf_veth(ns_a, "a0", "10.77.0.1/24", ns_b, "b0", "10.77.0.2/24")) {
 		teardown();
 		ck_abort_msg("probe fixture could not be built");
 	}
@@ -85,18 +50,18 @@ START_TEST(test_probe_reachable)
 	char err[PROBE_ERR_MAX] = "";
 	double t0;
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("probe_suite"))
 		return;
-	t0 = now_ms();
+	t0 = nsf_now_ms();
 	ck_assert_msg(probe_icmp(ns_a, "10.77.0.2", 5, 50, 1000, &r, err) == 0, "%s", err);
 	fprintf(stderr, "probe 5x50ms: %d/%d, loss %.1f%%, rtt avg %.3f max %.3f ms, %.0f ms\n", r.received, r.sent,
-		r.loss_percent, r.rtt_avg_ms, r.rtt_max_ms, now_ms() - t0);
+		r.loss_percent, r.rtt_avg_ms, r.rtt_max_ms, nsf_now_ms() - t0);
 	ck_assert_int_eq(r.sent, 5);
 	ck_assert_int_eq(r.received, 5);
 	ck_assert(r.loss_percent == 0.0);
 	ck_assert(r.rtt_avg_ms > 0 && r.rtt_avg_ms <= r.rtt_max_ms && r.rtt_max_ms < 1000);
 	/* four intervals, then the last reply: well under the timeout */
-	ck_assert(now_ms() - t0 >= 195 && now_ms() - t0 < 900);
+	ck_assert(nsf_now_ms() - t0 >= 195 && nsf_now_ms() - t0 < 900);
 }
 END_TEST
 
@@ -106,12 +71,12 @@ START_TEST(test_probe_unreachable)
 	char err[PROBE_ERR_MAX] = "";
 	double t0, took;
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("probe_suite"))
 		return;
-	t0 = now_ms();
+	t0 = nsf_now_ms();
 	/* on-link but owned by nobody: ARP fails, nothing answers */
 	ck_assert_msg(probe_icmp(ns_a, "10.77.0.99", 4, 100, 300, &r, err) == 0, "%s", err);
-	took = now_ms() - t0;
+	took = nsf_now_ms() - t0;
 	fprintf(stderr, "probe to nobody: %d/%d, loss %.1f%%, returned after %.0f ms (schedule 600)\n", r.received,
 		r.sent, r.loss_percent, took);
 	ck_assert_int_eq(r.sent, 4);
@@ -134,14 +99,14 @@ START_TEST(test_probe_errors)
 	char err[PROBE_ERR_MAX] = "";
 	char missing[48];
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("probe_suite"))
 		return;
 	ck_assert_int_eq(probe_icmp(ns_a, "10.77.0.300", 1, 10, 10, &r, err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not an IPv4 address"));
 	ck_assert_int_eq(probe_icmp(ns_a, "10.77.0.2", 0, 10, 10, &r, err), -1);
 	ck_assert_int_eq(probe_icmp(ns_a, "10.77.0.2", 1, 0, 10, &r, err), -1);
 	ck_assert_int_eq(probe_icmp(ns_a, "10.77.0.2", 1, 10, 0, &r, err), -1);
-	snprintf(missing, sizeof(missing), "vlp%d-none", (int)getpid());
+	nsf_name(missing, sizeof(missing), "vlp", "-none");
 	ck_assert_int_eq(probe_icmp(missing, "10.77.0.2", 1, 10, 10, &r, err), -1);
 	ck_assert_msg(strstr(err, missing) != NULL, "%s", err);
 }
@@ -174,7 +139,7 @@ START_TEST(test_probe_concurrent)
 	};
 	pthread_t th[4];
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("probe_suite"))
 		return;
 	for (int i = 0; i < 4; i++)
 		ck_assert_int_eq(pthread_create(&th[i], NULL, bg_probe_run, &p[i]), 0);
@@ -200,16 +165,14 @@ START_TEST(test_probe_loss_window)
 	pthread_t th;
 	int lost;
 
-	if (skip_unless_root())
+	if (nsf_skip_unless_root("probe_suite"))
 		return;
 	ck_assert_int_eq(pthread_create(&th, NULL, bg_probe_run, &p), 0);
 	usleep(300 * 1000);
-	sh("ip netns exec %s nft 'add table ip vlp_cut; "
-	   "add chain ip vlp_cut in { type filter hook input priority 0; }; "
-	   "add rule ip vlp_cut in icmp type echo-request drop'",
-	   ns_b);
+	nsf_in(ns_b, "nft 'add table ip vlp_cut; add chain ip vlp_cut in { type filter hook input priority 0; }; "
+		     "add rule ip vlp_cut in icmp type echo-request drop'");
 	usleep(300 * 1000);
-	sh("ip netns exec %s nft delete table ip vlp_cut", ns_b);
+	nsf_in(ns_b, "nft delete table ip vlp_cut");
 	pthread_join(th, NULL);
 	ck_assert_msg(p.ret == 0, "%s", p.err);
 	lost = p.r.sent - p.r.received;

@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include <unistd.h>
 
 #include "ipsec.h"
+#include "netns_fixture.h"
 #include "vici.h"
 
 Suite *strongswan_suite(void);
@@ -45,38 +45,13 @@ static struct lab L;
 
 static bool can_run(void)
 {
-	if (geteuid() != 0) {
-		printf("strongswan: skipped (needs root for namespaces and charon)\n");
+	if (nsf_skip_unless_root("strongswan"))
 		return false;
-	}
 	if (access("/usr/lib/ipsec/charon", X_OK) != 0 || access("/usr/sbin/swanctl", X_OK) != 0) {
 		printf("strongswan: skipped (charon or swanctl not installed)\n");
 		return false;
 	}
 	return true;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void note_pid(pid_t pid)
@@ -102,23 +77,16 @@ static void lab_up(void)
 	if (!can_run())
 		return;
 	L.ops = &ipsec_backend_libipsec;
-	snprintf(L.ns_a, sizeof(L.ns_a), "vlt%da", p);
-	snprintf(L.ns_b, sizeof(L.ns_b), "vlt%db", p);
+	nsf_name(L.ns_a, sizeof(L.ns_a), "vlt", "a");
+	nsf_name(L.ns_b, sizeof(L.ns_b), "vlt", "b");
 	snprintf(L.dir_a, sizeof(L.dir_a), "/tmp/vlt%d-ipsec-a", p);
 	snprintf(L.dir_b, sizeof(L.dir_b), "/tmp/vlt%d-ipsec-b", p);
 	L.up = true;
-	/* each LAN is a veth pair inside its namespace (no dummy module on every kernel) */
-	rc = sh("ip netns add %s && ip netns add %s && "
-		"ip -n %s link set lo up && ip -n %s link set lo up && "
-		"ip -n %s link add va type veth peer name vb netns %s && "
-		"ip -n %s addr add 192.0.2.1/24 dev va && ip -n %s link set va up && "
-		"ip -n %s addr add 192.0.2.2/24 dev vb && ip -n %s link set vb up && "
-		"ip -n %s link add lan0 type veth peer name lan0p && ip -n %s addr add 10.1.0.1/24 dev lan0 && "
-		"ip -n %s link set lan0 up && ip -n %s link set lan0p up && "
-		"ip -n %s link add lan0 type veth peer name lan0p && ip -n %s addr add 10.2.0.1/24 dev lan0 && "
-		"ip -n %s link set lan0 up && ip -n %s link set lan0p up",
-		L.ns_a, L.ns_b, L.ns_a, L.ns_b, L.ns_a, L.ns_b, L.ns_a, L.ns_a, L.ns_b, L.ns_b, L.ns_a, L.ns_a, L.ns_a,
-		L.ns_a, L.ns_b, L.ns_b, L.ns_b, L.ns_b);
+	if (!(rc = nsf_add(L.ns_a)) && !(rc = nsf_add(L.ns_b)) &&
+	    !(rc = nsf_veth(L.ns_a, "va", "192.0.2.1/24", L.ns_b, "vb", "192.0.2.2/24")) &&
+	    /* each LAN is a veth pair inside its namespace (no dummy module on every kernel) */
+	    !(rc = nsf_veth(L.ns_a, "lan0", "10.1.0.1/24", L.ns_a, "lan0p", NULL)))
+		rc = nsf_veth(L.ns_b, "lan0", "10.2.0.1/24", L.ns_b, "lan0p", NULL);
 	if (rc != 0) {
 		lab_down();
 		ck_abort_msg("building the test namespaces failed (ip exit %d)", rc);
@@ -153,10 +121,12 @@ static void lab_down(void)
 	L.a = L.b = NULL;
 	for (int i = 0; i < L.npids; i++)
 		kill_if_charon(L.pids[i]);
-	if (L.up)
-		sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", L.ns_a, L.ns_b);
+	if (L.up) {
+		nsf_del(L.ns_a);
+		nsf_del(L.ns_b);
+	}
 	if (L.dir_a[0])
-		sh("rm -rf %s %s", L.dir_a, L.dir_b);
+		nsf_sh("rm -rf %s %s", L.dir_a, L.dir_b);
 	L.up = false;
 }
 
@@ -284,11 +254,11 @@ static bool installed(struct ipsec_instance *in, const char *conn, struct ipsec_
 /* Waits ≤ms until conn is installed on both instances; returns the time it took or -1. */
 static int64_t wait_installed(const char *conn, int ms, struct ipsec_sa_state *sa_a, struct ipsec_sa_state *sa_b)
 {
-	int64_t t0 = now_ms();
+	int64_t t0 = nsf_now_ms();
 
-	while (now_ms() - t0 < ms) {
+	while (nsf_now_ms() - t0 < ms) {
 		if (installed(L.a, conn, sa_a) && installed(L.b, conn, sa_b))
-			return now_ms() - t0;
+			return nsf_now_ms() - t0;
 		usleep(50000);
 	}
 	return -1;
@@ -459,10 +429,10 @@ START_TEST(test_tunnel_lifecycle)
 
 	if (!L.up)
 		return;
-	t0 = now_ms();
+	t0 = nsf_now_ms();
 	L.a = start(L.ns_a, L.dir_a, "A");
 	L.b = start(L.ns_b, L.dir_b, "B");
-	printf("strongswan: two charons started in %lld ms; RSS A %ld kB, B %ld kB\n", (long long)(now_ms() - t0),
+	printf("strongswan: two charons started in %lld ms; RSS A %ld kB, B %ld kB\n", (long long)(nsf_now_ms() - t0),
 	       rss_kb(L.ops->pid(L.a)), rss_kb(L.ops->pid(L.b)));
 	pid_a = L.ops->pid(L.a);
 	pid_b = L.ops->pid(L.b);
@@ -473,12 +443,12 @@ START_TEST(test_tunnel_lifecycle)
 	conf_conn(text_b, sizeof(text_b), "t1", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK, "none");
 	conf_a(text_a, sizeof(text_a), "t1", PSK);
 	load(L.b, text_b);
-	t0 = now_ms();
+	t0 = nsf_now_ms();
 	load(L.a, text_a);
 	took = wait_installed("t1", 10000, &sa_a, &sa_b);
 	ck_assert_msg(took >= 0, "tunnel not installed on both sides within 10 s");
 	printf("strongswan: tunnel installed %lld ms after load (load itself %lld ms before polling)\n",
-	       (long long)(now_ms() - t0), (long long)(now_ms() - t0 - took));
+	       (long long)(nsf_now_ms() - t0), (long long)(nsf_now_ms() - t0 - took));
 	ck_assert_str_eq(sa_a.child_name, "t1");
 	ck_assert_uint_ne(sa_a.child_spi_in, 0);
 	ck_assert_uint_ne(sa_a.ike_spi_i, 0);
@@ -547,8 +517,8 @@ START_TEST(test_tunnel_lifecycle)
 
 	/* terminate / initiate */
 	ck_assert_msg(L.ops->terminate(L.a, "t1", err) == 0, "%s", err);
-	t0 = now_ms();
-	while (find_sa(L.a, "t1", NULL) && now_ms() - t0 < 3000)
+	t0 = nsf_now_ms();
+	while (find_sa(L.a, "t1", NULL) && nsf_now_ms() - t0 < 3000)
 		usleep(50000);
 	ck_assert_msg(!find_sa(L.a, "t1", NULL), "terminate left the SA");
 	ck_assert_int_eq(L.ops->terminate(L.a, "t1", err), 0); /* nothing left: still fine */
@@ -568,12 +538,13 @@ START_TEST(test_tunnel_lifecycle)
 	conf_conn(only_idle, sizeof(only_idle), "idle", "192.0.2.1", "192.0.2.99", "10.1.0.0/24", "10.9.0.0/24",
 		  PSK, "none");
 	load(L.a, only_idle);
-	t0 = now_ms();
-	while ((find_sa(L.a, "t1", NULL) || find_sa(L.b, "t1", NULL)) && now_ms() - t0 < 5000)
+	t0 = nsf_now_ms();
+	while ((find_sa(L.a, "t1", NULL) || find_sa(L.b, "t1", NULL)) && nsf_now_ms() - t0 < 5000)
 		usleep(50000);
 	ck_assert_msg(!find_sa(L.a, "t1", NULL), "removed connection kept its SA on A");
 	ck_assert_msg(!find_sa(L.b, "t1", NULL), "peer B still has the SA of the removed connection");
-	printf("strongswan: removed connection's SA gone on both sides after %lld ms\n", (long long)(now_ms() - t0));
+	printf("strongswan: removed connection's SA gone on both sides after %lld ms\n",
+	       (long long)(nsf_now_ms() - t0));
 	ck_assert_int_eq(udp_echo(L.ns_a, "10.1.0.1", L.ns_b, "10.2.0.1", 1), 0);
 
 	/* unparsable texts are refused before swanctl (which would unload everything on a
@@ -622,8 +593,8 @@ START_TEST(test_wrong_psk)
 	conf_a(text_a, sizeof(text_a), "t2", "not-the-" PSK);
 	load(L.b, text_b);
 	load(L.a, text_a);
-	t0 = now_ms();
-	while (now_ms() - t0 < 4000 && !(la.auth_failed_line && lb.auth_failed_line)) {
+	t0 = nsf_now_ms();
+	while (nsf_now_ms() - t0 < 4000 && !(la.auth_failed_line && lb.auth_failed_line)) {
 		ck_assert(!(find_sa(L.a, "t2", &sa) && strcmp(sa.ike_state, "ESTABLISHED") == 0));
 		ck_assert_int_eq(L.ops->drain_logs(L.a, log_cb, &la, err), 0);
 		ck_assert_int_eq(L.ops->drain_logs(L.b, log_cb, &lb, err), 0);
@@ -684,7 +655,7 @@ START_TEST(test_start_errors)
 	ck_assert_ptr_null(in);
 	ck_assert_msg(strstr(err, "vlt-no-such-ns"), "%s", err);
 	ck_assert_int_eq(access(dir, F_OK), -1); /* refused before anything was created */
-	sh("rm -rf %s", dir);
+	nsf_sh("rm -rf %s", dir);
 	cfg.ns = L.ns_a;
 	cfg.dir = "/tmp/vlt-a-directory-name-long-enough-that-its-vici-socket-path-does-not-fit-"
 		  "in-the-108-bytes-of-sun-path-anymore-not-at-all";
@@ -742,7 +713,7 @@ START_TEST(test_detect)
 		return;
 	ops = ipsec_backend_detect(why, sizeof(why));
 	/* the same question asked through iproute2 in a throwaway namespace */
-	esp = sh("unshare -n ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 mode tunnel "
+	esp = nsf_sh("unshare -n ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 mode tunnel "
 		 "enc 'cbc(aes)' 0x00112233445566778899aabbccddeeff "
 		 "auth 'hmac(sha1)' 0x0011223344556677889900112233445566778899 2>/dev/null") == 0;
 	printf("strongswan: detect: %s (ip xfrm: ESP %s)\n", why, esp ? "works" : "refused");

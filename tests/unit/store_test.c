@@ -1,5 +1,7 @@
 #include "store_test.h"
 
+#include "errors.h"
+#include "ipsec_config.h"
 #include "test.h"
 
 void test_savepoint(struct store *st)
@@ -45,4 +47,37 @@ int64_t test_usage(struct model_ctx *m, const char *kind, const char *scope)
 
 	ck_assert_int_eq(model_usage_get(m, kind, scope, &used), 0);
 	return used;
+}
+
+void test_make_cgw(struct model_ctx *m, const char *ip, struct customer_gateway *out)
+{
+	struct customer_gateway_create_args a = { .ip_address = ip };
+	struct vl_err err;
+
+	test_savepoint(m->store);
+	ck_assert_msg(test_release(m->store, customer_gateway_create(m, &a, out, &err)) == 0, "cgw %s: %s: %s", ip,
+		      vl_err_code(&err), vl_err_message(&err));
+}
+
+void test_make_dual(struct model_ctx *m, const char *gateway_id, const char *master, const char *slave,
+		    struct vpn_connection *out)
+{
+	struct ipsec_param p[4] = {
+		{ "TunnelOptionsSpecification.1.CustomerGatewayId", master },
+		{ "TunnelOptionsSpecification.1.Role", "master" },
+		{ "TunnelOptionsSpecification.2.CustomerGatewayId", slave },
+		{ "TunnelOptionsSpecification.2.Role", "slave" },
+	};
+	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
+	struct vpn_connection_create_args a = {
+		.vpn_gateway_id = gateway_id, .local_subnet = "10.0.0.0/16", .remote_subnet = "192.168.10.0/24",
+		.auto_config_route = true, .enable_dpd = true, .enable_nat_traversal = true, .tunnels = specs,
+	};
+	struct vl_err err;
+
+	ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, &a.tunnel_count, &err), 0);
+	test_savepoint(m->store);
+	ck_assert_msg(test_release(m->store, vpn_connection_create(m, &a, out, &err)) == 0, "dual connection: %s: %s",
+		      vl_err_code(&err), vl_err_message(&err));
+	ck_assert(out->dual_tunnel);
 }

@@ -3,8 +3,10 @@
 
 #include <stdint.h>
 
+#include "customer_gateway.h"
 #include "model.h"
 #include "store.h"
+#include "vpn_connection.h"
 
 /*
  * Store helpers the model suites share.  Each asserts (libcheck) that the store call
@@ -25,5 +27,15 @@ void test_exec1(struct store *st, const char *sql, const char *arg);
 
 /* The account's usage counter kind/scope (model_usage_get). */
 int64_t test_usage(struct model_ctx *m, const char *kind, const char *scope);
+
+/* Creates customer gateway ip in m's account, in a savepoint, into *out. */
+void test_make_cgw(struct model_ctx *m, const char *ip, struct customer_gateway *out);
+
+/*
+ * Creates a dual-tunnel connection on gateway gateway_id (10.0.0.0/16 to 192.168.10.0/24, auto
+ * route, DPD, NAT traversal) with tunnel 1 to customer gateway master, tunnel 2 to slave.
+ */
+void test_make_dual(struct model_ctx *m, const char *gateway_id, const char *master, const char *slave,
+		    struct vpn_connection *out);
 
 #endif

@@ -101,33 +101,6 @@ static void make_gateway(struct model_ctx *m, const struct vpc *v, const struct 
 	OK(vpn_gateway_create(m, &args, out, err));
 }
 
-static void make_cgw(struct model_ctx *m, const char *ip, struct customer_gateway *out)
-{
-	struct customer_gateway_create_args a = { .ip_address = ip };
-
-	OK(customer_gateway_create(m, &a, out, err));
-}
-
-static void make_dual(struct model_ctx *m, const char *master, const char *slave, struct vpn_connection *out)
-{
-	struct ipsec_param p[4] = {
-		{ "TunnelOptionsSpecification.1.CustomerGatewayId", master },
-		{ "TunnelOptionsSpecification.1.Role", "master" },
-		{ "TunnelOptionsSpecification.2.CustomerGatewayId", slave },
-		{ "TunnelOptionsSpecification.2.Role", "slave" },
-	};
-	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
-	struct vpn_connection_create_args a = {
-		.vpn_gateway_id = gw1.vpn_gateway_id, .local_subnet = "10.0.0.0/16", .remote_subnet = "192.168.10.0/24",
-		.auto_config_route = true, .enable_dpd = true, .enable_nat_traversal = true, .tunnels = specs,
-	};
-	struct vl_err e;
-
-	ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, &a.tunnel_count, &e), 0);
-	OK(vpn_connection_create(m, &a, out, err));
-	ck_assert(out->dual_tunnel);
-}
-
 static void make_single(struct model_ctx *m, const char *cgw_id, const char *hc, struct vpn_connection *out)
 {
 	struct vpn_connection_create_args a = {
@@ -196,12 +169,12 @@ static void setup(void)
 	test_exec1(st, "UPDATE vpn_gateways SET dr_vswitch_id='', dr_zone_id='', dr_internet_ip='', dr_eni_ip=''"
 		       " WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
 	ck_assert_int_eq(vpn_gateway_get(&m, gw2.vpn_gateway_id, &gw2, &e), 0);
-	make_cgw(&m, "203.0.113.1", &cgw1);
-	make_cgw(&m, "203.0.113.2", &cgw2);
-	make_cgw(&m, "203.0.113.5", &cgw5);
-	make_cgw(&m, "203.0.113.6", &cgw6);
-	make_dual(&m, cgw1.customer_gateway_id, cgw2.customer_gateway_id, &conn_a);
-	make_dual(&m, cgw2.customer_gateway_id, cgw1.customer_gateway_id, &conn_b);
+	test_make_cgw(&m, "203.0.113.1", &cgw1);
+	test_make_cgw(&m, "203.0.113.2", &cgw2);
+	test_make_cgw(&m, "203.0.113.5", &cgw5);
+	test_make_cgw(&m, "203.0.113.6", &cgw6);
+	test_make_dual(&m, gw1.vpn_gateway_id, cgw1.customer_gateway_id, cgw2.customer_gateway_id, &conn_a);
+	test_make_dual(&m, gw1.vpn_gateway_id, cgw2.customer_gateway_id, cgw1.customer_gateway_id, &conn_b);
 	/* health checks are a single-tunnel connection's setting */
 	make_single(&m, cgw5.customer_gateway_id,
 		    "{\"enable\":true,\"sip\":\"10.1.2.10\",\"dip\":\"192.168.30.9\",\"interval\":2,\"retry\":4}",
@@ -769,8 +742,8 @@ START_TEST(test_device_owns_whole_dual_connection)
 	char site[64], id[96], *want;
 	json_t *doc;
 
-	make_cgw(&m, "203.0.113.7", &cgw7);
-	make_dual(&m, cgw7.customer_gateway_id, cgw7.customer_gateway_id, &conn_c);
+	test_make_cgw(&m, "203.0.113.7", &cgw7);
+	test_make_dual(&m, gw1.vpn_gateway_id, cgw7.customer_gateway_id, cgw7.customer_gateway_id, &conn_c);
 	ids[0] = cgw7.customer_gateway_id;
 	OK(lab_site_create(&m, &s, site, err));
 	doc = compile("agt-site");

@@ -72,32 +72,6 @@ static struct model_ctx ctx_for(const char *account)
 		ck_assert_int_eq(vl_code_http_status(err_.code), http);                                    \
 	} while (0)
 
-static void make_cgw(struct model_ctx *m, const char *ip, struct customer_gateway *out)
-{
-	struct customer_gateway_create_args a = { .ip_address = ip };
-
-	OK(customer_gateway_create(m, &a, out, err));
-}
-
-static void make_dual(struct model_ctx *m, const char *master, const char *slave, struct vpn_connection *out)
-{
-	struct ipsec_param p[4] = {
-		{ "TunnelOptionsSpecification.1.CustomerGatewayId", master },
-		{ "TunnelOptionsSpecification.1.Role", "master" },
-		{ "TunnelOptionsSpecification.2.CustomerGatewayId", slave },
-		{ "TunnelOptionsSpecification.2.Role", "slave" },
-	};
-	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
-	struct vpn_connection_create_args a = {
-		.vpn_gateway_id = gw.vpn_gateway_id, .local_subnet = "10.0.0.0/16", .remote_subnet = "192.168.10.0/24",
-		.auto_config_route = true, .enable_dpd = true, .enable_nat_traversal = true, .tunnels = specs,
-	};
-	struct vl_err e;
-
-	ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, &a.tunnel_count, &e), 0);
-	OK(vpn_connection_create(m, &a, out, err));
-}
-
 static void setup(void)
 {
 	struct model_ctx m, o;
@@ -125,12 +99,12 @@ static void setup(void)
 	ga.vswitch_id = vsw_h.vswitch_id;
 	ga.dr_vswitch_id = vsw_i.vswitch_id;
 	OK(vpn_gateway_create(&m, &ga, &gw, err));
-	make_cgw(&m, "203.0.113.1", &cgw1);
-	make_cgw(&m, "203.0.113.2", &cgw2);
-	make_cgw(&m, "203.0.113.3", &cgw3);
-	make_cgw(&o, "203.0.113.9", &other_cgw);
-	make_dual(&m, cgw1.customer_gateway_id, cgw2.customer_gateway_id, &conn);
-	make_dual(&m, cgw3.customer_gateway_id, cgw3.customer_gateway_id, &conn3);
+	test_make_cgw(&m, "203.0.113.1", &cgw1);
+	test_make_cgw(&m, "203.0.113.2", &cgw2);
+	test_make_cgw(&m, "203.0.113.3", &cgw3);
+	test_make_cgw(&o, "203.0.113.9", &other_cgw);
+	test_make_dual(&m, gw.vpn_gateway_id, cgw1.customer_gateway_id, cgw2.customer_gateway_id, &conn);
+	test_make_dual(&m, gw.vpn_gateway_id, cgw3.customer_gateway_id, cgw3.customer_gateway_id, &conn3);
 }
 
 static void teardown(void)
@@ -260,11 +234,11 @@ START_TEST(test_site_refusals)
 	{
 		struct customer_gateway same_ip;
 
-		make_cgw(&o, "203.0.113.1", &same_ip);
+		test_make_cgw(&o, "203.0.113.1", &same_ip);
 		REFUSED("InvalidIpAddress.InUse", 400,
 			site(&o, "192.168.1.0/24", same_ip.customer_gateway_id, NULL, NULL, 0, other_site, err));
 		/* and a VPN gateway's public address is taken too */
-		make_cgw(&o, gw.internet_ip, &same_ip);
+		test_make_cgw(&o, gw.internet_ip, &same_ip);
 		REFUSED("InvalidIpAddress.InUse", 400,
 			site(&o, "192.168.1.0/24", same_ip.customer_gateway_id, NULL, NULL, 0, other_site, err));
 	}
