@@ -14,6 +14,7 @@
 
 #define REPORT_MAX_MS 5000
 #define HTTP_TIMEOUT_MS 3000
+#define REPORT_LOGS_MAX 500
 
 static pthread_t report_thread;
 
@@ -138,9 +139,14 @@ out:
 /* The report body; takes the pending log lines.  d->lock held. */
 static json_t *build_report(struct agent_daemon *d)
 {
-	json_t *tunnels = json_array(), *logs = d->pending_logs;
+	json_t *tunnels = json_array(), *logs = json_array();
+	size_t n = json_array_size(d->pending_logs);
 
-	d->pending_logs = json_array();
+	/* at most REPORT_LOGS_MAX lines per report (the server takes 1,000): the rest go next */
+	for (size_t i = 0; i < n && i < REPORT_LOGS_MAX; i++)
+		json_array_append(logs, json_array_get(d->pending_logs, i));
+	for (size_t i = 0; i < n && i < REPORT_LOGS_MAX; i++)
+		json_array_remove(d->pending_logs, 0);
 	for (int i = 0; i < d->tunnel_count; i++) {
 		const struct tunnel_rt *t = &d->tunnels[i];
 		/* checks run through the connection's own SA: without one, whatever answers the
@@ -160,7 +166,7 @@ static json_t *build_report(struct agent_daemon *d)
 				  (json_int_t)t->bytes_out, "PacketsIn", (json_int_t)t->packets_in, "PacketsOut",
 				  (json_int_t)t->packets_out));
 	}
-	d->status_dirty = false;
+	d->status_dirty = json_array_size(d->pending_logs) > 0;
 	return json_pack("{s:I, s:o, s:o}", "AppliedGeneration", (json_int_t)(d->have_applied ? d->applied.generation : 0),
 			 "Tunnels", tunnels, "Logs", logs);
 }
@@ -193,6 +199,10 @@ static int send_report(struct agent_daemon *d, bool *registered, char *err)
 				 json_string_value(json_object_get(answer, "Code")) ?: "");
 			if (status == 404)
 				*registered = false; /* the server forgot us (a new database): register again */
+			if (status == 400) {
+				/* a report the server refuses would be refused forever: its lines go */
+				json_object_set_new(body, "Logs", json_array());
+			}
 		}
 	}
 	if (rc < 0) {
