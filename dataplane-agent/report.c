@@ -234,7 +234,8 @@ static void *report_main(void *arg)
 		struct timespec until;
 		int64_t now = agent_now_ms();
 
-		if (d->status_dirty || now - last >= REPORT_MAX_MS) {
+		/* while the server is unreachable (or not up yet), try again every second */
+		if (d->status_dirty || now - last >= REPORT_MAX_MS || (failing_since != 0 && now - last >= 1000)) {
 			if (send_report(d, &registered, err) < 0) {
 				if (failing_since == 0)
 					agent_log("server unreachable, data plane goes on: %s", err);

@@ -31,5 +31,8 @@ stop() {
 	wait "$SERVER_PID" 2>/dev/null || true
 }
 trap stop INT TERM EXIT
-# either one ending ends the lab
-while kill -0 "$SERVER_PID" 2>/dev/null && kill -0 "$AGENT_PID" 2>/dev/null; do sleep 1; done
+# either one ending ends the lab; `wait` (not a foreground sleep) lets a signal run the trap at once
+while kill -0 "$SERVER_PID" 2>/dev/null && kill -0 "$AGENT_PID" 2>/dev/null; do
+	sleep 1 &
+	wait $! || true
+done
