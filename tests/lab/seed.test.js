@@ -107,6 +107,21 @@ describe('seed scenario with real tunnels', { skip: skip || false }, () => {
     assert.equal(back.Received, 3, 'and from the branch back to the VPC');
   });
 
+  test('the gateway\'s Bandwidth (100 Mbit/s) limits the tunnel traffic', async () => {
+    const ns = (await agent.state()).Namespaces;
+    const server = require('node:child_process').spawn('ip', ['netns', 'exec', ns[s.siteHost], 'iperf3', '-s', '-1',
+      '-B', s.siteHostIp], { stdio: 'ignore' });
+    try {
+      await lab.sleep(500);
+      const out = lab.sh('ip', ['netns', 'exec', ns[s.vpcHost], 'iperf3', '-c', s.siteHostIp, '-t', '3', '-J']);
+      const mbps = JSON.parse(out).end.sum_received.bits_per_second / 1e6;
+      console.log(`# iperf3 through the tunnel: ${mbps.toFixed(1)} Mbit/s (gateway Bandwidth 100)`);
+      assert.ok(mbps > 10 && mbps < 110, `${mbps} Mbit/s`);
+    } finally {
+      try { server.kill('SIGKILL'); } catch { /* gone */ }
+    }
+  });
+
   test('DescribeVpnConnectionLogs shows charon\'s negotiation lines', async () => {
     const logs = await lab.waitFor('log lines', async () => {
       const r = await call('DescribeVpnConnectionLogs', { VpnConnectionId: s.vco, MinutePeriod: 10 });
