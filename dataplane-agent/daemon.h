@@ -105,6 +105,11 @@ void agent_ns_name(const struct agent_daemon *d, const char *object_id, char out
 /* A 9-character interface name for object_id: prefix letter + 8 hex digits of its hash. */
 void agent_if_name(char letter, const char *object_id, char out[16]);
 
+/* The tracked tunnel name of endpoint, or NULL; points into d->tunnels (d->lock held). */
+struct tunnel_rt *agent_tunnel_find(struct agent_daemon *d, const char *endpoint, const char *name);
+/* The health module's key of a tunnel: "<endpoint>/<tunnel>". */
+void agent_health_key(const char *endpoint, const char *tunnel, char out[HEALTH_KEY_MAX]);
+
 /* ---- reconcile.c ---- */
 /*
  * Makes the data plane match want (validated): builds what is missing, changes what

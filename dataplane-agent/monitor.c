@@ -30,18 +30,10 @@ void monitor_health_changed(void *arg, const char *key, enum health_state state)
 	pthread_mutex_unlock(&d->lock);
 }
 
-static struct tunnel_rt *tunnel_of(struct agent_daemon *d, const char *endpoint, const char *name)
-{
-	for (int i = 0; i < d->tunnel_count; i++)
-		if (strcmp(d->tunnels[i].endpoint, endpoint) == 0 && strcmp(d->tunnels[i].name, name) == 0)
-			return &d->tunnels[i];
-	return NULL;
-}
-
 /* A next hop may carry traffic when its tunnel has its SA and no failed health check. */
 static bool hop_usable(struct agent_daemon *d, const struct doc_nexthop *h)
 {
-	struct tunnel_rt *t = tunnel_of(d, h->endpoint, h->tunnel);
+	struct tunnel_rt *t = agent_tunnel_find(d, h->endpoint, h->tunnel);
 
 	if (t == NULL || strcmp(t->child_state, "INSTALLED") != 0)
 		return false;
@@ -93,7 +85,7 @@ int monitor_select_routes(struct agent_daemon *d)
 
 			if ((any && !usable[h]) || hop->weight != best)
 				continue;
-			if ((t = tunnel_of(d, hop->endpoint, hop->tunnel)) != NULL && any)
+			if ((t = agent_tunnel_find(d, hop->endpoint, hop->tunnel)) != NULL && any)
 				t->active = true;
 			for (int k = 0; k < nr.nexthop_count; k++)
 				dup |= strcmp(nr.nexthops[k].via, hop->via) == 0;
@@ -140,7 +132,7 @@ static void on_log_line(void *arg, const struct ipsec_log_line *line)
 	time_t sec;
 	struct tm tm;
 
-	if (line->conn_name[0] == '\0' || (t = tunnel_of(c->d, c->ep->id, line->conn_name)) == NULL)
+	if (line->conn_name[0] == '\0' || (t = agent_tunnel_find(c->d, c->ep->id, line->conn_name)) == NULL)
 		return;
 	if (t->side != DOC_EP_GATEWAY || json_array_size(logs) >= LOGS_PENDING_MAX)
 		return;
@@ -370,10 +362,10 @@ static void poll_once(struct agent_daemon *d)
 		struct tunnel_rt *t = &d->tunnels[i];
 
 		if (t->health_enabled) {
-			char key[DOC_ID_MAX + 100];
+			char key[HEALTH_KEY_MAX];
 			enum health_state h;
 
-			snprintf(key, sizeof(key), "%s/%s", t->endpoint, t->name);
+			agent_health_key(t->endpoint, t->name, key);
 			h = health_get(d->health, key);
 			if (h != t->health) {
 				d->status_dirty = true;

@@ -30,7 +30,6 @@
 #include "tc.h"
 
 #define UL_BRIDGE "br0"
-#define HC_KEY_MAX (DOC_ID_MAX + 100)
 
 void agent_ns_name(const struct agent_daemon *d, const char *object_id, char out[NS_NAME_MAX])
 {
@@ -46,9 +45,9 @@ void agent_if_name(char letter, const char *object_id, char out[16])
 	snprintf(out, 16, "%c%08x", letter, h);
 }
 
-static void health_key(const char *endpoint, const char *tunnel, char out[HC_KEY_MAX])
+void agent_health_key(const char *endpoint, const char *tunnel, char out[HEALTH_KEY_MAX])
 {
-	snprintf(out, HC_KEY_MAX, "%s/%s", endpoint, tunnel);
+	snprintf(out, HEALTH_KEY_MAX, "%s/%s", endpoint, tunnel);
 }
 
 /* ---- small builders, each idempotent; err gets the first failure ---- */
@@ -366,7 +365,7 @@ static int build_host(struct agent_daemon *d, const struct doc_host *h, const st
 
 /* ---- the tunnel and route runtime ---- */
 
-static struct tunnel_rt *tunnel_rt_find(struct agent_daemon *d, const char *endpoint, const char *name)
+struct tunnel_rt *agent_tunnel_find(struct agent_daemon *d, const char *endpoint, const char *name)
 {
 	for (int i = 0; i < d->tunnel_count; i++)
 		if (strcmp(d->tunnels[i].endpoint, endpoint) == 0 && strcmp(d->tunnels[i].name, name) == 0)
@@ -386,8 +385,8 @@ static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, 
 		agent_ns_name(d, ep->id, ns);
 		for (int j = 0; j < ep->tunnel_count; j++) {
 			const struct doc_tunnel *t = &ep->tunnels[j];
-			struct tunnel_rt *rt = tunnel_rt_find(d, ep->id, t->name);
-			char key[HC_KEY_MAX];
+			struct tunnel_rt *rt = agent_tunnel_find(d, ep->id, t->name);
+			char key[HEALTH_KEY_MAX];
 
 			if (rt == NULL) {
 				struct tunnel_rt *n = realloc(d->tunnels, sizeof(*n) * (size_t)(d->tunnel_count + 1));
@@ -407,7 +406,7 @@ static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, 
 			rt->side = ep->kind;
 			snprintf(rt->connection_id, sizeof(rt->connection_id), "%s", t->connection_id);
 			snprintf(rt->tunnel_id, sizeof(rt->tunnel_id), "%s", t->tunnel_id);
-			health_key(ep->id, t->name, key);
+			agent_health_key(ep->id, t->name, key);
 			rt->health_enabled = ep->kind == DOC_EP_GATEWAY && t->health_check.enable;
 			if (rt->health_enabled) {
 				if (health_set(d->health, key, ns, t->health_check.sip, t->health_check.dip,
@@ -423,9 +422,9 @@ static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, 
 	}
 	for (int i = 0; i < d->tunnel_count;) {
 		if (!d->tunnels[i].present) {
-			char key[HC_KEY_MAX];
+			char key[HEALTH_KEY_MAX];
 
-			health_key(d->tunnels[i].endpoint, d->tunnels[i].name, key);
+			agent_health_key(d->tunnels[i].endpoint, d->tunnels[i].name, key);
 			health_remove(d->health, key);
 			d->tunnels[i] = d->tunnels[--d->tunnel_count];
 		} else {
@@ -645,9 +644,9 @@ static void remove_all(struct agent_daemon *d, bool stop)
 	while (d->endpoint_count > 0)
 		endpoint_rt_remove(d, &d->endpoints[0], stop);
 	for (int i = 0; i < d->tunnel_count; i++) {
-		char key[HC_KEY_MAX];
+		char key[HEALTH_KEY_MAX];
 
-		health_key(d->tunnels[i].endpoint, d->tunnels[i].name, key);
+		agent_health_key(d->tunnels[i].endpoint, d->tunnels[i].name, key);
 		health_remove(d->health, key);
 	}
 	if (stop && d->have_applied) {

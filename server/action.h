@@ -44,6 +44,8 @@ struct param_spec {
 #define AF_TOKEN_PAGED 0x8u /* NextToken/MaxResults (CBN List* actions): flat arrays */
 /* the server ↔ agent protocol: no account, no signature; the agent token when one is set */
 #define AF_AGENT 0x10u
+/* its changes reach no desired-state document (status reports): the pusher is not woken */
+#define AF_NO_DOCUMENT 0x20u
 
 struct action_ctx;
 typedef int (*action_handler)(struct action_ctx *ctx);

@@ -21,7 +21,7 @@ struct write_job {
 	int result;
 	bool done;
 	bool changed; /* kept changes that need the commit to succeed */
-	bool quiet;   /* engine_write: its commit does not call the commit hook */
+	bool quiet;   /* engine_write, AF_NO_DOCUMENT: its commit does not call the commit hook */
 	int (*fn)(struct model_ctx *m, void *arg); /* engine_write */
 	void *arg;
 	struct write_job *next;
@@ -463,7 +463,8 @@ int engine_execute(struct engine *e, const struct action *a, struct kvlist *para
 		return vl_err_set(err, VL_INVALID_REGION_ID_NOT_FOUND, NULL);
 	}
 	if (a->flags & AF_MUTATES) {
-		struct write_job job = { .run = run_action, .ctx = &ctx, .account = account };
+		struct write_job job = { .run = run_action, .ctx = &ctx, .account = account,
+					 .quiet = (a->flags & AF_NO_DOCUMENT) != 0 };
 
 		rc = submit_and_wait(e, &job);
 		if (rc < 0 && err->code == VL_OK)
