@@ -1,11 +1,14 @@
 /* SQLite backend of the store: WAL, foreign keys, a per-connection statement cache. */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "schema_migrations.h"
 
@@ -220,6 +223,27 @@ static void configure_sqlite_once(void)
 	pthread_once(&once, configure_sqlite);
 }
 
+/*
+ * The database holds every account's PSKs: a new one is created 0600 whatever the umask.
+ * SQLite creates it 0644 (less the umask) and gives its -wal/-shm files the database's
+ * mode, so creating the empty file first (an empty file is an empty database) is enough.
+ * Existing files keep the mode their operator gave them.
+ */
+static int create_private(const char *path, struct vl_err *err)
+{
+	int fd;
+
+	if (*path == '\0' || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 0
+				       : vl_err_set(err, VL_INTERNAL_ERROR, "cannot create database %s: %s",
+						    path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
 int store_open_sqlite(const char *path, bool read_only, struct store **out, struct vl_err *err)
 {
 	struct sqlite_store *st = calloc(1, sizeof(*st));
@@ -230,6 +254,8 @@ int store_open_sqlite(const char *path, bool read_only, struct store **out, stru
 		return vl_err_set(err, VL_INTERNAL_ERROR, "out of memory");
 	st->base.ops = &sqlite_ops;
 	flags |= SQLITE_OPEN_NOMUTEX;
+	if (!read_only && create_private(path, err) < 0)
+		goto fail;
 	if (sqlite3_open_v2(path, &st->db, flags, "unix-excl") != SQLITE_OK) {
 		vl_err_set(err, VL_INTERNAL_ERROR, "cannot open database %s: %s", path,
 			   st->db ? sqlite3_errmsg(st->db) : "out of memory");
