@@ -1,12 +1,16 @@
 /* libmicrohttpd glue: builds a vl_request, routes it, answers, logs and counts it. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "action.h"
@@ -18,13 +22,58 @@
 #define BODY_LIMIT (1024 * 1024)
 /* far above any action's needs (20 tags, 2 tunnels); bounds the work one request can cause */
 #define PARAM_LIMIT 1000
+/* a query of PARAM_LIMIT parameters of 64 bytes each; longer URIs get URI_TOO_LONG */
+#define URI_LIMIT (64 * 1024)
+/*
+ * libmicrohttpd keeps the request line, the headers and one 64-byte record per query
+ * parameter in a per-connection pool; its first read buffer is half the pool. Twice
+ * URI_LIMIT leaves the other half for PARAM_LIMIT records and the headers' records, so
+ * every request within the limits is parsed, and every one beyond them is refused before
+ * its parameters are (uri_seen). Its default, 32 KiB, dropped 455 short parameters
+ * without an answer.
+ */
+#define CONNECTION_POOL (2 * URI_LIMIT + 32 * 1024)
+
+/*
+ * One per open connection, for the request deadline: when the connection became ready
+ * for its current request (accepted, or the previous answer sent), and whether that
+ * request is still being received. Linked in http_daemon.watched under its lock.
+ */
+struct conn_watch {
+	int fd;
+	struct timespec ready;
+	bool receiving; /* false while the request runs and its answer is sent */
+	bool expired;	/* the watchdog shut the socket: run nothing more on it */
+	struct conn_watch *prev, *next;
+};
+
+struct http_daemon {
+	struct MHD_Daemon *mhd;
+	struct server *srv;
+	unsigned deadline_s;
+	pthread_t watchdog;
+	bool watchdog_started;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stopping;
+	struct conn_watch *watched;
+};
 
 struct connection_state {
 	struct vl_request req;
 	size_t body_cap;
 	int too_large;
+	bool started_request; /* on_request has seen this request's headers */
+	enum vl_code refused; /* VL_OK, or why the request line was refused in uri_seen */
 	struct timespec started;
 };
+
+void http_limits_defaults(struct http_limits *limits)
+{
+	limits->max_connections = 2000;
+	limits->per_ip_connections = 200;
+	limits->request_deadline_s = 30;
+}
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
 				      const char *value)
@@ -157,7 +206,13 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
 		return text ? send_text(conn, 200, "text/plain; version=0.0.4", text, NULL) : MHD_NO;
 	}
 	type = kvlist_get_ci(&req->headers, "content-type");
-	if (st->too_large) {
+	if (st->refused == VL_URI_TOO_LONG) {
+		vl_err_set(&err, VL_URI_TOO_LONG, "The request URI is longer than %d bytes.", URI_LIMIT);
+		reply_error(&reply, &err, NULL);
+	} else if (st->refused == VL_INVALID_PARAMETER) {
+		vl_err_set(&err, VL_INVALID_PARAMETER, "The request has more than %d parameters.", PARAM_LIMIT);
+		reply_error(&reply, &err, NULL);
+	} else if (st->too_large) {
 		vl_err_set(&err, VL_BODY_TOO_LARGE, NULL);
 		reply_error(&reply, &err, NULL);
 	} else if (type && strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0 &&
@@ -192,31 +247,58 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
 	return send_text(conn, reply.http_status, "application/json;charset=utf-8", text, &reply);
 }
 
+/* Finds the connection's deadline record (NULL when the connection was never watched). */
+static struct conn_watch *watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return info ? info->socket_context : NULL;
+}
+
+/*
+ * Moves the connection's request out of (receiving = false) or back into (true) the
+ * deadline. Returns false when the deadline has already closed the connection: the request
+ * must not run, its client has been told nothing.
+ */
+static bool watch_set_receiving(struct http_daemon *hd, struct MHD_Connection *conn, bool receiving)
+{
+	struct conn_watch *w = watch_of(conn);
+	bool alive = true;
+
+	if (w == NULL)
+		return true;
+	pthread_mutex_lock(&hd->lock);
+	if (w->expired) {
+		alive = false;
+	} else {
+		w->receiving = receiving;
+		if (receiving)
+			clock_gettime(CLOCK_MONOTONIC, &w->ready);
+	}
+	pthread_mutex_unlock(&hd->lock);
+	return alive;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
 {
-	struct server *srv = cls;
+	struct http_daemon *hd = cls;
 	struct connection_state *st = *con_cls;
 
 	(void)version;
-	if (st == NULL) {
-		st = calloc(1, sizeof(*st));
-		if (st == NULL)
-			return MHD_NO;
+	if (st == NULL) /* uri_seen could not allocate it */
+		return MHD_NO;
+	if (!st->started_request) {
+		st->started_request = true;
 		clock_gettime(CLOCK_MONOTONIC, &st->started);
 		snprintf(st->req.method, sizeof(st->req.method), "%s", method);
 		st->req.path = strdup(url);
-		kvlist_init(&st->req.query);
-		kvlist_init(&st->req.form);
-		kvlist_init(&st->req.headers);
-		if (st->req.path == NULL) {
-			state_free(st);
+		if (st->req.path == NULL)
 			return MHD_NO;
-		}
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &st->req);
 		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &st->req.query);
-		*con_cls = st;
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -225,24 +307,190 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	return answer(srv, conn, st);
+	/* the whole request is in: what runs now (a lab probe may wait a minute) has no deadline */
+	if (!watch_set_receiving(hd, conn, false))
+		return MHD_NO;
+	return answer(hd->srv, conn, st);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)conn;
 	(void)toe;
 	state_free(*con_cls);
 	*con_cls = NULL;
+	/* a kept-alive connection waits for its next request: that one has the deadline again */
+	watch_set_receiving(cls, conn, true);
 }
 
-void *http_start(struct server *srv, const char *host, int port, struct vl_err *err)
+/*
+ * Called once the request line is in, before libmicrohttpd parses its query. Its return
+ * value becomes the request's connection_state. A query of more than PARAM_LIMIT parameters
+ * or a URI longer than URI_LIMIT is refused here: the query is cut off in libmicrohttpd's
+ * buffer (its arguments are parsed after this call, from that buffer) so that their records
+ * cannot exhaust the connection's pool, which would close the connection without an answer.
+ */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct connection_state *st = calloc(1, sizeof(*st));
+	char *query = strchr(uri, '?');
+
+	(void)cls;
+	(void)conn;
+	if (st == NULL)
+		return NULL;
+	kvlist_init(&st->req.query);
+	kvlist_init(&st->req.form);
+	kvlist_init(&st->req.headers);
+	st->refused = VL_OK;
+	if (strlen(uri) > URI_LIMIT) {
+		st->refused = VL_URI_TOO_LONG;
+	} else if (query != NULL) {
+		size_t params = 1;
+
+		for (const char *p = strchr(query, '&'); p != NULL && params <= PARAM_LIMIT;
+		     p = strchr(p + 1, '&'))
+			params++;
+		if (params > PARAM_LIMIT)
+			st->refused = VL_INVALID_PARAMETER;
+	}
+	if (st->refused != VL_OK && query != NULL)
+		query[1] = '\0';
+	return st;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_daemon *hd = cls;
+	struct conn_watch *w;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		w = calloc(1, sizeof(*w));
+		if (w == NULL || info == NULL) { /* unwatched: MHD's idle timeout still applies */
+			free(w);
+			*socket_context = NULL;
+			return;
+		}
+		w->fd = info->connect_fd;
+		w->receiving = true;
+		clock_gettime(CLOCK_MONOTONIC, &w->ready);
+		pthread_mutex_lock(&hd->lock);
+		w->next = hd->watched;
+		if (hd->watched)
+			hd->watched->prev = w;
+		hd->watched = w;
+		pthread_mutex_unlock(&hd->lock);
+		*socket_context = w;
+		return;
+	}
+	/* MHD_CONNECTION_NOTIFY_CLOSED comes before the socket is closed: the watchdog never
+	 * shuts down a descriptor that was reused for another connection */
+	w = *socket_context;
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&hd->lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		hd->watched = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&hd->lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+static int64_t ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (int64_t)(b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/*
+ * The request deadline: libmicrohttpd's own timeout restarts with every byte, so a client
+ * sending one byte a second would hold its connection (and its thread) for ever. Every
+ * request must be received whole within deadline_s of its connection becoming ready;
+ * otherwise its socket is shut down, which ends the connection's thread in libmicrohttpd.
+ */
+static void *watchdog_main(void *arg)
+{
+	struct http_daemon *hd = arg;
+	const int64_t deadline_ms = (int64_t)hd->deadline_s * 1000;
+
+	pthread_mutex_lock(&hd->lock);
+	while (!hd->stopping) {
+		struct timespec now, until;
+		int64_t next_ms = deadline_ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct conn_watch *w = hd->watched; w != NULL; w = w->next) {
+			int64_t left;
+
+			if (!w->receiving || w->expired)
+				continue;
+			left = deadline_ms - ms_between(&w->ready, &now);
+			if (left <= 0) {
+				w->expired = true;
+				shutdown(w->fd, SHUT_RDWR);
+			} else if (left < next_ms) {
+				next_ms = left;
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += next_ms / 1000;
+		until.tv_nsec += (next_ms % 1000) * 1000000 + 10 * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec += until.tv_nsec / 1000000000;
+			until.tv_nsec %= 1000000000;
+		}
+		pthread_cond_timedwait(&hd->wake, &hd->lock, &until);
+	}
+	pthread_mutex_unlock(&hd->lock);
+	return NULL;
+}
+
+/* Thread per connection, so every connection slot may hold a descriptor. */
+static void raise_fd_limit(unsigned connections)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)connections + 256; /* database, log, agent pushes */
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+		fprintf(stderr, "vpnlabd: open files limited to %llu: fewer than %u connections may be served\n",
+			(unsigned long long)rl.rlim_cur, connections);
+}
+
+static void daemon_free(struct http_daemon *hd)
+{
+	if (hd == NULL)
+		return;
+	if (hd->mhd)
+		MHD_stop_daemon(hd->mhd);
+	if (hd->watchdog_started) {
+		pthread_mutex_lock(&hd->lock);
+		hd->stopping = true;
+		pthread_cond_signal(&hd->wake);
+		pthread_mutex_unlock(&hd->lock);
+		pthread_join(hd->watchdog, NULL);
+	}
+	pthread_cond_destroy(&hd->wake);
+	pthread_mutex_destroy(&hd->lock);
+	free(hd);
+}
+
+void *http_start(struct server *srv, const char *host, int port, const struct http_limits *limits,
+		 struct vl_err *err)
 {
 	struct sockaddr_in addr;
-	struct MHD_Daemon *daemon;
+	struct http_daemon *hd;
 	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL;
+	pthread_condattr_t cattr;
 
 	memset(&addr, 0, sizeof(addr));
 	if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL) {
@@ -252,24 +500,54 @@ void *http_start(struct server *srv, const char *host, int port, struct vl_err *
 	memcpy(&addr, res->ai_addr, sizeof(addr));
 	freeaddrinfo(res);
 	addr.sin_port = htons((uint16_t)port);
+	hd = calloc(1, sizeof(*hd));
+	if (hd == NULL) {
+		vl_err_set(err, VL_INTERNAL_ERROR, "out of memory");
+		return NULL;
+	}
+	hd->srv = srv;
+	hd->deadline_s = limits->request_deadline_s;
+	pthread_mutex_init(&hd->lock, NULL);
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&hd->wake, &cattr);
+	pthread_condattr_destroy(&cattr);
+	if (pthread_create(&hd->watchdog, NULL, watchdog_main, hd) != 0) {
+		vl_err_set(err, VL_INTERNAL_ERROR, "cannot start the request deadline thread");
+		goto fail;
+	}
+	hd->watchdog_started = true;
+	raise_fd_limit(limits->max_connections);
 	/*
 	 * One thread per connection: a write waits for its group commit without stalling
-	 * other connections, and concurrent writers form larger commit batches.
+	 * other connections, and concurrent writers form larger commit batches. poll(), not
+	 * select(): connections may use descriptors above FD_SETSIZE. The per-client limit
+	 * keeps one client from taking every slot; the deadline (watchdog_main) frees slots
+	 * that trickle; libmicrohttpd's idle timeout only bounds a client that reads its answer
+	 * slowly.
 	 */
-	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-					  MHD_USE_ERROR_LOG,
-				  (uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
-				  (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-				  srv, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-				  MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024), MHD_OPTION_END);
-	if (daemon == NULL)
+	hd->mhd = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+			MHD_USE_ERROR_LOG,
+		(uint16_t)port, NULL, NULL, on_request, hd, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, hd,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, hd, MHD_OPTION_URI_LOG_CALLBACK,
+		uri_seen, hd, MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_ip_connections,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_POOL,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_THREAD_STACK_SIZE,
+		(size_t)(1024 * 1024), MHD_OPTION_END);
+	if (hd->mhd == NULL) {
 		vl_err_set(err, VL_INTERNAL_ERROR, "cannot listen on %s:%d", host, port);
-	return daemon;
+		goto fail;
+	}
+	return hd;
+fail:
+	daemon_free(hd);
+	return NULL;
 }
 
 void http_stop(void *daemon)
 {
-	if (daemon)
-		MHD_stop_daemon(daemon);
+	daemon_free(daemon);
 }

@@ -43,6 +43,9 @@ static const struct option_doc {
 	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "request log, one JSON line per request (default -: stderr)" },
 	{ { "agent-token", required_argument, NULL, 'T' }, "TOKEN", "shared secret of the agent protocol: required from agents, sent to them (X-Vpnlab-Agent-Token; default: none)" },
 	{ { "push-resync-ms", required_argument, NULL, 'R' }, "MS", "how often documents are pushed again to agents that lag behind (default 5000)" },
+	{ { "max-connections", required_argument, NULL, 'M' }, "N", "open HTTP connections in all (default 2000; 16..100000)" },
+	{ { "per-ip-connections", required_argument, NULL, 'I' }, "N", "open HTTP connections from one client address (default 200; 1..max-connections)" },
+	{ { "request-deadline-s", required_argument, NULL, 'E' }, "N", "seconds to receive a request whole, however slowly it trickles; idle kept-alive connections close after it too (default 30; 1..3600)" },
 	{ { "dump-actions", no_argument, NULL, 'D' }, NULL, "print the action reference (Markdown) and exit" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help" },
 };
@@ -111,11 +114,13 @@ int main(int argc, char **argv)
 	void *daemon = NULL;
 	struct pusher_config push_cfg;
 	struct pusher *pusher = NULL;
+	struct http_limits limits;
 	int c;
 
 	memset(&srv, 0, sizeof(srv));
 	model_config_defaults(&srv.model);
 	pusher_config_defaults(&push_cfg);
+	http_limits_defaults(&limits);
 	for (size_t i = 0; i < OPTION_COUNT; i++)
 		longopts[i] = options[i].opt;
 	memset(&longopts[OPTION_COUNT], 0, sizeof(longopts[0]));
@@ -219,6 +224,26 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		case 'M':
+		case 'I':
+		case 'E': {
+			char *end = NULL;
+			long v = strtol(optarg, &end, 10);
+			long lo = c == 'M' ? 16 : 1, hi = c == 'M' ? 100000 : c == 'I' ? 100000 : 3600;
+
+			if (*optarg == '\0' || *end != '\0' || v < lo || v > hi) {
+				fprintf(stderr, "vpnlabd: --%s is %ld..%ld\n",
+					c == 'M' ? "max-connections" : c == 'I' ? "per-ip-connections" : "request-deadline-s", lo, hi);
+				return 2;
+			}
+			if (c == 'M')
+				limits.max_connections = (unsigned)v;
+			else if (c == 'I')
+				limits.per_ip_connections = (unsigned)v;
+			else
+				limits.request_deadline_s = (unsigned)v;
+			break;
+		}
 		case 'D':
 			action_dump_reference(stdout);
 			return 0;
@@ -232,6 +257,11 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "vpnlabd: unexpected argument %s\n", argv[optind]);
+		return 2;
+	}
+	if (limits.per_ip_connections > limits.max_connections) {
+		fprintf(stderr, "vpnlabd: --per-ip-connections is at most --max-connections (%u)\n",
+			limits.max_connections);
 		return 2;
 	}
 	if (mode == AUTH_STRICT && credentials == NULL) {
@@ -269,7 +299,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	daemon = http_start(&srv, host, port, &err);
+	daemon = http_start(&srv, host, port, &limits, &err);
 	if (daemon == NULL) {
 		fprintf(stderr, "vpnlabd: %s\n", vl_err_message(&err));
 		goto out;

@@ -43,11 +43,22 @@ void rpc_handle(struct server *srv, struct vl_request *req, struct reply *reply)
 /* REST front door: /v1/<collection>[/<id>] mapped onto the same actions. */
 void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply);
 
+/* What one client, and all of them, may hold of the HTTP listener. */
+struct http_limits {
+	unsigned max_connections;    /* open connections in all */
+	unsigned per_ip_connections; /* open connections from one client address */
+	unsigned request_deadline_s; /* to receive a request whole, from accept or the last answer */
+};
+
+/* The command line's defaults: 2,000 connections, 200 per client, 30 s. */
+void http_limits_defaults(struct http_limits *limits);
+
 /*
- * Starts the HTTP listener on host:port (libmicrohttpd, one thread per connection).
- * Returns an opaque daemon handle or NULL with err set; stop with http_stop.
+ * Starts the HTTP listener on host:port (libmicrohttpd, one thread per connection) within
+ * limits (copied). Returns an opaque daemon handle or NULL with err set; stop with http_stop.
  */
-void *http_start(struct server *srv, const char *host, int port, struct vl_err *err);
+void *http_start(struct server *srv, const char *host, int port, const struct http_limits *limits,
+		 struct vl_err *err);
 void http_stop(void *daemon);
 
 #endif
