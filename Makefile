@@ -1,7 +1,7 @@
 # vpnlab — plain Makefile.  V=1 verbose; DEBUG=1 builds with ASan+UBSan into build-asan/.
 #   make            bin/vpnlabd
 #   make run        install missing packages, build, start server (+ agent where root allows)
-#   make test       install missing packages, unit tests (ASan/UBSan), API, SDK, durability tests
+#   make test       install missing packages, unit tests (ASan/UBSan), API, SDK, security, durability tests
 #   make fuzz       libFuzzer targets, bounded time (FUZZ_SECONDS per target)
 #   make bench      bench/ programs, print figures
 #   make docs       regenerate api-docs/actions.md from the action table
@@ -108,6 +108,7 @@ test: deps-test
 	build-asan/bin/unit_tests
 	build-asan/bin/agent_tests
 	sh tests/api/run.sh build-asan/bin/vpnlabd
+	sh tests/security/run.sh build-asan/bin/vpnlabd
 	sh tests/lab/run.sh build-asan/bin/vpnlabd build-asan/bin/vpnlab-agent
 	sh tests/durability.sh bin/vpnlabd
 	sh tests/docs_check.sh bin/vpnlabd

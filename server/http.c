@@ -5,7 +5,9 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -57,6 +59,9 @@ struct http_daemon {
 	pthread_cond_t wake;
 	bool stopping;
 	struct conn_watch *watched;
+	time_t log_second; /* mhd_log's budget, under lock */
+	unsigned log_count;
+	unsigned long log_dropped;
 };
 
 struct connection_state {
@@ -452,6 +457,38 @@ static void *watchdog_main(void *arg)
 	return NULL;
 }
 
+/*
+ * libmicrohttpd's messages, at most 10 a second: a client opening thousands of connections
+ * beyond its limit must not also fill the server's log.
+ */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct http_daemon *hd = cls;
+	time_t now = time(NULL);
+	unsigned long dropped = 0;
+	bool print;
+
+	pthread_mutex_lock(&hd->lock);
+	if (now != hd->log_second) {
+		dropped = hd->log_dropped;
+		hd->log_second = now;
+		hd->log_count = 0;
+		hd->log_dropped = 0;
+	}
+	print = hd->log_count < 10;
+	if (print)
+		hd->log_count++;
+	else
+		hd->log_dropped++;
+	pthread_mutex_unlock(&hd->lock);
+	if (dropped)
+		fprintf(stderr, "vpnlabd: http: %lu more messages not shown\n", dropped);
+	if (print) {
+		fputs("vpnlabd: http: ", stderr);
+		vfprintf(stderr, fmt, ap);
+	}
+}
+
 /* Thread per connection, so every connection slot may hold a descriptor. */
 static void raise_fd_limit(unsigned connections)
 {
@@ -529,14 +566,18 @@ void *http_start(struct server *srv, const char *host, int port, const struct ht
 	hd->mhd = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
 			MHD_USE_ERROR_LOG,
-		(uint16_t)port, NULL, NULL, on_request, hd, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, hd,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, hd, MHD_OPTION_URI_LOG_CALLBACK,
-		uri_seen, hd, MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
+		(uint16_t)port, NULL, NULL, on_request, hd,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, hd, /* first, to cover the other options */
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, hd,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, hd,
+		MHD_OPTION_URI_LOG_CALLBACK, uri_seen, hd,
+		MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_ip_connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_POOL,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_THREAD_STACK_SIZE,
-		(size_t)(1024 * 1024), MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
+		MHD_OPTION_END);
 	if (hd->mhd == NULL) {
 		vl_err_set(err, VL_INTERNAL_ERROR, "cannot listen on %s:%d", host, port);
 		goto fail;
