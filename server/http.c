@@ -485,23 +485,39 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	if (dropped)
 		fprintf(stderr, "vpnlabd: http: %lu more messages not shown\n", dropped);
 	if (print) {
-		fputs("vpnlabd: http: ", stderr);
-		vfprintf(stderr, fmt, ap);
+		char text[512];
+
+		vsnprintf(text, sizeof(text), fmt, ap);
+		/* one call, so that lines from several connections' threads do not interleave */
+		fprintf(stderr, "vpnlabd: http: %s%s", text,
+			text[0] && text[strlen(text) - 1] == '\n' ? "" : "\n");
 	}
 }
 
-/* Thread per connection, so every connection slot may hold a descriptor. */
-static void raise_fd_limit(unsigned connections)
+/*
+ * Every connection holds a descriptor: raises the open-files limit to fit limits, or, where
+ * the hard limit does not allow it, lowers the connection limits to fit the descriptors
+ * (libmicrohttpd would stop accepting anyone at the wall, instead of refusing the client
+ * over its share).
+ */
+static void fit_fd_limit(struct http_limits *limits)
 {
+	const rlim_t reserve = 256; /* database, log, agent pushes */
 	struct rlimit rl;
-	rlim_t want = (rlim_t)connections + 256; /* database, log, agent pushes */
+	rlim_t want = (rlim_t)limits->max_connections + reserve;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
 		return;
 	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
-		fprintf(stderr, "vpnlabd: open files limited to %llu: fewer than %u connections may be served\n",
-			(unsigned long long)rl.rlim_cur, connections);
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 && getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur >= want)
+		return;
+	limits->max_connections = rl.rlim_cur > reserve + 16 ? (unsigned)(rl.rlim_cur - reserve) : 16;
+	if (limits->per_ip_connections > limits->max_connections / 2)
+		limits->per_ip_connections = limits->max_connections / 2 ? limits->max_connections / 2 : 1;
+	fprintf(stderr, "vpnlabd: open files limited to %llu: serving at most %u connections, %u per client\n",
+		(unsigned long long)rl.rlim_cur, limits->max_connections, limits->per_ip_connections);
 }
 
 static void daemon_free(struct http_daemon *hd)
@@ -527,6 +543,7 @@ void *http_start(struct server *srv, const char *host, int port, const struct ht
 {
 	struct sockaddr_in addr;
 	struct http_daemon *hd;
+	struct http_limits fitted;
 	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL;
 	pthread_condattr_t cattr;
 
@@ -555,7 +572,8 @@ void *http_start(struct server *srv, const char *host, int port, const struct ht
 		goto fail;
 	}
 	hd->watchdog_started = true;
-	raise_fd_limit(limits->max_connections);
+	fitted = *limits;
+	fit_fd_limit(&fitted);
 	/*
 	 * One thread per connection: a write waits for its group commit without stalling
 	 * other connections, and concurrent writers form larger commit batches. poll(), not
@@ -573,8 +591,8 @@ void *http_start(struct server *srv, const char *host, int port, const struct ht
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, hd,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, hd,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_seen, hd,
-		MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_ip_connections,
+		MHD_OPTION_CONNECTION_LIMIT, fitted.max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, fitted.per_ip_connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_POOL,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),

@@ -20,8 +20,12 @@ t_req GET "http://127.0.0.1:$port/?Action=CreateVpc&Version=2016-04-28&RegionId=
 t_expect "CreateVpc before the attack" 200
 if $PY slowloris "$port" --count 1000 --bind 127.0.0.2 --max-held 200; then t_ok; else
 	T_STATUS=- T_BODY=-; t_bad "1,000 half-open connections from 127.0.0.2 starve 127.0.0.1"; fi
+# headroom: 8 clients each at its limit (1,600 connections) still leave room for the others
+if $PY slowloris "$port" --count 1600 --max-held 1600 \
+	--bind 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9; then t_ok; else
+	T_STATUS=- T_BODY=-; t_bad "8 clients at their limit starve 127.0.0.1"; fi
 t_req GET "http://127.0.0.1:$port/?Action=DescribeVpcs&Version=2016-04-28&RegionId=cn-hangzhou"
-t_expect "DescribeVpcs after the attack" 200 && t_check "the VPC is still there" 'b["TotalCount"]' 1
+t_expect "DescribeVpcs after the attacks" 200 && t_check "the VPC is still there" 'b["TotalCount"]' 1
 t_stop_server "$T_LAST_PID"
 
 # small limits to watch them work: 4 connections per client, an 8 s deadline (far longer than

@@ -5,7 +5,8 @@
       opens N connections from ADDR that send a request line one byte at a time, one byte
       per connection every second, and while they are held sends 10 rounds of /healthz and
       DescribeVpcs from 127.0.0.1, each answered within 10 s; then checks that the server
-      holds at most M of the N (the rest it closed).
+      holds at most M of the N (the rest it closed). ADDR may be a comma-separated list
+      of addresses the N connections are spread over.
   slowclient.py trickle PORT --bind ADDR --interval S --within T
       one connection that never finishes its headers, sending a byte every S seconds
       (far more often than libmicrohttpd's idle timeout); passes when the server closes it
@@ -39,8 +40,9 @@ def connect(port, bind, timeout=10):
 def closed_by_peer(s):
     """True when the server closed s (EOF or reset); never blocks."""
     try:
-        r, _, _ = select.select([s], [], [], 0)
-        if not r:
+        p = select.poll()  # not select(): descriptors may be above 1024
+        p.register(s, select.POLLIN)
+        if not p.poll(0):
             return False
         return s.recv(4096) == b""
     except OSError:
@@ -60,9 +62,10 @@ def get(port, path, timeout=10, bind="127.0.0.1"):
 
 def slowloris(a):
     socks = []
-    for _ in range(a.count):
+    binds = a.bind.split(",")  # the count is spread over these addresses
+    for i in range(a.count):
         try:
-            socks.append(connect(a.port, a.bind))
+            socks.append(connect(a.port, binds[i % len(binds)]))
         except OSError as e:  # the listen backlog may refuse some: they hold nothing
             print(f"attacker connect: {e}")
     stop = threading.Event()
