@@ -23,6 +23,7 @@
 #include <ftw.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fault.h"
@@ -274,6 +275,55 @@ static int site_fallback_routes(const struct doc_desired *want, const struct doc
 	return 0;
 }
 
+#define START_LOG_LINES 12
+
+/*
+ * An endpoint's charon died at start (d->lock held): its last log lines go to the logs of
+ * the gateway-side connections it would serve, once per distinct death (a retry that dies
+ * the same way adds nothing), and the preflight checks the backend again, since what
+ * killed this charon may kill every one.
+ */
+static void charon_died(struct agent_daemon *d, const struct doc_endpoint *ep, struct endpoint_rt *rt,
+			const char *dir)
+{
+	struct ipsec_log_line lines[START_LOG_LINES];
+	int n = ipsec_start_log(dir, lines, START_LOG_LINES);
+	uint32_t sig = 2166136261u; /* FNV-1a over what would be told, and to whom */
+	char stamp[32], text[800];
+
+	preflight_request(d);
+	for (int i = 0; i < n; i++)
+		for (const unsigned char *c = (const unsigned char *)lines[i].text; *c; c++)
+			sig = (sig ^ *c) * 16777619u;
+	for (int t = 0; t < ep->tunnel_count; t++)
+		for (const unsigned char *c = (const unsigned char *)ep->tunnels[t].name; *c; c++)
+			sig = (sig ^ *c) * 16777619u;
+	if (sig == 0)
+		sig = 1;
+	if (n == 0 || ep->kind != DOC_EP_GATEWAY || sig == rt->start_fail_sig)
+		return;
+	rt->start_fail_sig = sig;
+	for (int t = 0; t < ep->tunnel_count; t++) {
+		const struct doc_tunnel *tu = &ep->tunnels[t];
+
+		for (int i = 0; i < n && json_array_size(d->pending_logs) < 2000; i++) {
+			time_t sec = (time_t)(lines[i].time_ms / 1000);
+			struct tm tm;
+
+			gmtime_r(&sec, &tm);
+			strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+			snprintf(text, sizeof(text), "%s %s [ERROR]: charon died at start: %s", stamp, tu->connection_id,
+				 lines[i].text);
+			json_array_append_new(d->pending_logs,
+					      json_pack("{s:s, s:s, s:I, s:s}", "VpnConnectionId", tu->connection_id,
+							"TunnelId", tu->tunnel_id, "TimeMs", (json_int_t)lines[i].time_ms,
+							"Line", text));
+		}
+	}
+	d->status_dirty = true;
+	pthread_cond_broadcast(&d->report_wake);
+}
+
 static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
 			  const struct doc_endpoint *old, char *err)
 {
@@ -338,8 +388,11 @@ static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want
 		struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = ep->id };
 
 		state_endpoint_dir(d, ep->id, dir, sizeof(dir));
-		if (d->ipsec->start(&cfg, &rt->ipsec, err) < 0)
+		if (d->ipsec->start(&cfg, &rt->ipsec, err) < 0) {
+			charon_died(d, ep, rt, dir);
 			return -1;
+		}
+		rt->start_fail_sig = 0;
 	}
 	if (d->ipsec->load(rt->ipsec, ep->swanctl, err) < 0)
 		return -1;
