@@ -248,7 +248,7 @@ same "peers" "$(doc_expr "$(last_doc "$RDIR2")" "'127.0.0.1' in d['underlay']['p
 
 # ---- an agent whose IPsec backend is unusable (its preflight charon died) ----
 WHY="preflight: charon exited at start: plugin 'openssl': failed to load - openssl_plugin_create not found and no plugin file available (install the Debian package libstrongswan-standard-plugins)"
-REG1="\"AgentId\":\"$AGENT\",\"Roles\":[\"cloud\",\"site\"],\"UnderlayIp\":\"127.0.0.1\",\"Url\":\"http://127.0.0.1:$RECV_PORT\""
+REG1="\"AgentId\":\"$AGENT\",\"Roles\":[\"cloud\",\"site\"],\"UnderlayIp\":\"127.0.0.1\",\"Url\":\"http://127.0.0.1:$(cat "$RDIR/port")\""
 api POST /v1/agents "{$REG1,\"BackendUsable\":false}"; t_expect "unusable needs a reason" 400 MissingBackendError
 api POST /v1/agents "{$REG1,\"BackendUsable\":true,\"BackendError\":\"x\"}"; t_expect "usable has none" 400 InvalidBackendError
 api POST /v1/agents "{$REG1,\"BackendUsable\":false,\"BackendError\":\"a\\nb\"}"; t_expect "one line" 400 InvalidBackendError
