@@ -861,6 +861,13 @@ int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json
 				continue;
 			if (tid == NULL)
 				tid = "";
+			/* a connection deleted since the compile is no work left to do */
+			found = connection_owner(m, conn, account, region, &dual, err);
+			if (found <= 0) {
+				if (found < 0)
+					return -1;
+				continue;
+			}
 			told = told_since(m, conn, tid, message, m->now_ms - VCO_LOG_MINUTE_PERIOD_MAX * 60000LL, err);
 			if (told < 0)
 				return -1;
@@ -868,11 +875,6 @@ int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json
 				continue;
 			(*due)++;
 			if (!write)
-				continue;
-			found = connection_owner(m, conn, account, region, &dual, err);
-			if (found < 0)
-				return -1;
-			if (found == 0)
 				continue;
 			owner.account = account;
 			owner.region = region;
