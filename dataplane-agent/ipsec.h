@@ -26,6 +26,8 @@ struct ipsec_instance_cfg {
 	const char *dir;  /* instance directory (created if missing): strongswan.conf,
 			   * swanctl.conf, vici socket, charon.log, charon.pid live here */
 	const char *label; /* for the agent's own log lines */
+	const char *extra_plugins; /* NULL; appended to the plugin list (tests: a critical "name!"
+				    * that is not installed makes charon die at start) */
 };
 
 /* One IKE_SA (and its first CHILD_SA) as charon reports it; names are swanctl's. */

@@ -849,8 +849,21 @@ static int start_charon(const struct ipsec_backend_ops *ops, const char *plugins
 		in->pid = 0;
 	}
 
-	if (write_charon_conf(in, plugins, err) < 0)
+	if (cfg->extra_plugins && cfg->extra_plugins[0]) {
+		char *list = NULL;
+		int rc;
+
+		if (asprintf(&list, "%s %s", plugins, cfg->extra_plugins) < 0) {
+			vici_seterr(err, "out of memory");
+			goto fail;
+		}
+		rc = write_charon_conf(in, list, err);
+		free(list);
+		if (rc < 0)
+			goto fail;
+	} else if (write_charon_conf(in, plugins, err) < 0) {
 		goto fail;
+	}
 	if (dpath(in, "charon.log", path) < 0 || dpath(in, "charon.log.old", old) < 0) {
 		vici_seterr(err, "%s: instance path too long", in->label);
 		goto fail;

@@ -59,8 +59,9 @@ out:
 void preflight_record(struct agent_daemon *d, bool usable, const char *why)
 {
 	if (usable) {
-		if (!d->backend_usable)
-			agent_log("IPsec backend %s usable again: the preflight charon started", d->ipsec->name);
+		if (d->backend_usable)
+			return; /* nothing changed: the server knows */
+		agent_log("IPsec backend %s usable again: the preflight charon started", d->ipsec->name);
 		d->backend_error[0] = '\0';
 	} else if (d->backend_usable || strcmp(d->backend_error, why) != 0) {
 		/* the one line a user needs: what charon said and what to install */

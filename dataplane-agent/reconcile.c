@@ -385,7 +385,10 @@ static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want
 		return -1;
 	}
 	if (rt->ipsec == NULL) {
-		struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = ep->id };
+		/* test hook: endpoint charons (not the preflight's) load this too, so a test can make
+		 * them die at start while the backend as such works */
+		struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = ep->id,
+						  .extra_plugins = getenv("VPNLAB_AGENT_TEST_ENDPOINT_PLUGINS") };
 
 		state_endpoint_dir(d, ep->id, dir, sizeof(dir));
 		if (d->ipsec->start(&cfg, &rt->ipsec, err) < 0) {

@@ -34,6 +34,19 @@ function skipReason() {
   return null;
 }
 
+/** Every log line of a connection (or one tunnel) in the last 10 minutes, through every page. */
+async function allLogs(call, VpnConnectionId, TunnelId) {
+  const out = [];
+  for (let PageNumber = 1; ; PageNumber++) {
+    const r = await call('DescribeVpnConnectionLogs', {
+      VpnConnectionId, MinutePeriod: 10, PageNumber, PageSize: 50, ...(TunnelId ? { TunnelId } : {}),
+    });
+    const page = r.Data && r.Data.Logs ? r.Data.Logs.Log || r.Data.Logs : [];
+    out.push(...page);
+    if (r.IsCompleted || page.length < 50) return out;
+  }
+}
+
 const REASON = /plugin 'openssl': failed to load.*\(install the Debian package libstrongswan-standard-plugins\)/;
 
 describe('preflight: the IPsec backend lacks the openssl plugin', { skip: skipReason() || false }, () => {
@@ -89,11 +102,8 @@ describe('preflight: the IPsec backend lacks the openssl plugin', { skip: skipRe
 
   test('the connection it would serve has the reason in DescribeVpnConnectionLogs, once per tunnel', async () => {
     Object.assign(s, await lab.seedTopology(srv, { wait: false }));
-    const reasonLines = async () => {
-      const r = await call('DescribeVpnConnectionLogs', { VpnConnectionId: s.vco, MinutePeriod: 10 });
-      const lines = r.Data && r.Data.Logs ? r.Data.Logs.Log || r.Data.Logs : [];
-      return lines.filter((l) => l.includes(`IPsec backend of agent ${s.agentId} is unusable`));
-    };
+    const reasonLines = async () => (await allLogs(call, s.vco))
+      .filter((l) => l.includes(`IPsec backend of agent ${s.agentId} is unusable`));
     const lines = await lab.waitFor('reason in the connection logs', async () => {
       const got = await reasonLines();
       return got.length >= 2 && got;
@@ -102,8 +112,7 @@ describe('preflight: the IPsec backend lacks the openssl plugin', { skip: skipRe
     assert.match(lines[0], new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d ${s.vco} \\[ERROR\\]: `));
     for (const t of s.tunnels || (await call('DescribeVpnConnection', { VpnConnectionId: s.vco }))
       .TunnelOptionsSpecification.TunnelOptions) {
-      const r = await call('DescribeVpnConnectionLogs', { VpnConnectionId: s.vco, TunnelId: t.TunnelId, MinutePeriod: 10 });
-      const got = (r.Data.Logs.Log || r.Data.Logs).filter((l) => REASON.test(l));
+      const got = (await allLogs(call, s.vco, t.TunnelId)).filter((l) => REASON.test(l));
       assert.equal(got.length, 1, `tunnel ${t.TunnelId}: ${JSON.stringify(got)}`);
     }
     // more pusher passes (every 300 ms) and preflight retries (every 2 s) add no line
@@ -133,5 +142,43 @@ describe('preflight: the IPsec backend lacks the openssl plugin', { skip: skipRe
     const r = await lab.probe(srv, s.vpcHost, s.siteHostIp, 5, 100);
     assert.equal(r.Received, 5, JSON.stringify(r));
     assert.equal(agent.exited(), null, 'the agent kept running');
+  });
+
+  test('an endpoint charon that dies at start leaves its last lines in the connection logs, once', async () => {
+    // the agent dies (SIGKILL) and so do the gateway endpoints' charons; the agent restarted on
+    // its state directory adopts its document and must start them again, but they now load a
+    // critical plugin that does not exist (a test hook for endpoint charons only: the
+    // preflight still passes), so each start dies the same way, at every retry of the push
+    const gwDir = path.join(agent.stateDir, 'endpoints');
+    await agent.stop('SIGKILL');
+    const killed = fs.readdirSync(gwDir).filter((e) => e.startsWith(s.gw)).map((e) =>
+      Number(fs.readFileSync(path.join(gwDir, e, 'charon.pid'), 'utf8').trim()));
+    assert.equal(killed.length, 2, 'two gateway endpoints');
+    for (const pid of killed) process.kill(pid, 'SIGKILL');
+    await lab.waitFor('gateway charons gone', () => killed.every((pid) => !lab.alive(pid)), 5000, 20);
+    const again = await lab.startAgent({
+      server: srv.url, stateDir: agent.stateDir,
+      wrap: ['env', 'VPNLAB_AGENT_TEST_ENDPOINT_PLUGINS=vpnlab-test-missing!'],
+    });
+    const died = (l) => l.includes('[ERROR]: charon died at start: ');
+    const master = s.tunnels ? s.tunnels[0].TunnelId
+      : (await call('DescribeVpnConnection', { VpnConnectionId: s.vco })).TunnelOptionsSpecification.TunnelOptions[0].TunnelId;
+    const masterLines = async () => (await allLogs(call, s.vco, master)).filter(died);
+    const lines = await lab.waitFor('charon\'s last lines in the logs', async () => {
+      const got = await masterLines();
+      return got.some((l) => l.endsWith('initialization failed - aborting charon')) && got;
+    }, 20000, 100).catch(async (e) => {
+      throw new Error(`${e.message}\nagent:\n${again.output()}\nlogs:\n${(await allLogs(call, s.vco)).join('\n')}`);
+    });
+    assert.ok(lines.some((l) => /charon died at start: plugin 'vpnlab-test-missing': failed to load/.test(l)), lines.join('\n'));
+    assert.ok(lines.length <= 12, `${lines.length} lines`);
+    // retries of the push (every 300 ms) die the same way: the agent says so each time, the
+    // logs got it once
+    await lab.waitFor('three failed starts', () => (again.output().match(/charon exited at start: plugin 'vpnlab-test-missing'/g) || [])
+      .length >= 3, 20000, 100);
+    assert.deepEqual(await masterLines(), lines);
+    const a = (await lab.rest(srv, 'GET', '/v1/agents')).Agents[0];
+    assert.equal(a.BackendUsable, true, 'the backend as such works (the preflight charon starts)');
+    await again.stop('SIGKILL');
   });
 });
