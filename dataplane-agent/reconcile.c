@@ -284,14 +284,25 @@ static int site_fallback_routes(const struct doc_desired *want, const struct doc
  * killed this charon may kill every one.
  */
 static void charon_died(struct agent_daemon *d, const struct doc_endpoint *ep, struct endpoint_rt *rt,
-			const char *dir)
+			const char *dir, const char *why)
 {
 	struct ipsec_log_line lines[START_LOG_LINES];
-	int n = ipsec_start_log(dir, lines, START_LOG_LINES);
+	/* charon.log is this start's only when charon ran (else it may be a predecessor's) */
+	int n = strstr(why, "charon exited at start") ? ipsec_start_log(dir, lines, START_LOG_LINES) : 0;
 	uint32_t sig = 2166136261u; /* FNV-1a over what would be told, and to whom */
 	char stamp[32], text[800];
 
 	preflight_request(d);
+	if (n == 0) {
+		/* it never got to its log (charon missing, no namespace): the agent's reason then */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		memset(&lines[0], 0, sizeof(lines[0]));
+		lines[0].time_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		snprintf(lines[0].text, sizeof(lines[0].text), "%s", why);
+		n = 1;
+	}
 	for (int i = 0; i < n; i++)
 		for (const unsigned char *c = (const unsigned char *)lines[i].text; *c; c++)
 			sig = (sig ^ *c) * 16777619u;
@@ -300,7 +311,7 @@ static void charon_died(struct agent_daemon *d, const struct doc_endpoint *ep, s
 			sig = (sig ^ *c) * 16777619u;
 	if (sig == 0)
 		sig = 1;
-	if (n == 0 || ep->kind != DOC_EP_GATEWAY || sig == rt->start_fail_sig)
+	if (ep->kind != DOC_EP_GATEWAY || sig == rt->start_fail_sig)
 		return;
 	rt->start_fail_sig = sig;
 	for (int t = 0; t < ep->tunnel_count; t++) {
@@ -392,7 +403,7 @@ static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want
 
 		state_endpoint_dir(d, ep->id, dir, sizeof(dir));
 		if (d->ipsec->start(&cfg, &rt->ipsec, err) < 0) {
-			charon_died(d, ep, rt, dir);
+			charon_died(d, ep, rt, dir, err);
 			return -1;
 		}
 		rt->start_fail_sig = 0;
