@@ -34,6 +34,7 @@ struct agent_options {
 	const char *token;	/* X-Vpnlab-Agent-Token, NULL none */
 	bool keep_dataplane;
 	int report_interval_ms;
+	int preflight_retry_s;	/* how often an unusable IPsec backend is checked again (30) */
 };
 
 /* What the agent tracks for one tunnel of one endpoint it built. */
@@ -64,6 +65,7 @@ struct endpoint_rt {
 	char id[DOC_ID_MAX];
 	char ns[NS_NAME_MAX];
 	struct ipsec_instance *ipsec;
+	uint32_t start_fail_sig; /* the last charon death at start told to the connection logs; 0 none */
 };
 
 struct route_rt {
@@ -78,6 +80,12 @@ struct agent_daemon {
 	char ns_prefix[16];
 	const struct ipsec_backend_ops *ipsec;
 	char ipsec_reason[160];
+	/* the preflight (preflight.c): a scratch charon with the backend's plugins starts */
+	bool backend_usable;
+	char backend_error[IPSEC_ERR_MAX + 64]; /* why not, "" when usable */
+	bool reregister;     /* the registration changed (backend usability): register again */
+	bool preflight_due;  /* check again now (an endpoint's charon died at start) */
+	pthread_cond_t preflight_wake;
 
 	pthread_mutex_t lock;
 	struct doc_desired applied; /* generation 0: nothing applied yet */
@@ -148,6 +156,26 @@ int report_register(struct agent_daemon *d, char *err);
  */
 int report_start(struct agent_daemon *d);
 void report_stop(struct agent_daemon *d);
+
+/* ---- preflight.c ---- */
+/*
+ * Proves the IPsec backend works: starts one scratch charon with the backend's plugin list
+ * in a scratch namespace and stops it.  0, or -1 with why (one line: charon's telling log
+ * line and the Debian package that fixes it when a plugin is missing).  Takes no lock.
+ */
+int preflight_check(struct agent_daemon *d, char *why, size_t size);
+/* Records the outcome of a check (d->lock held): logs a change once, asks the reporter to register again. */
+void preflight_record(struct agent_daemon *d, bool usable, const char *why);
+/*
+ * The preflight thread: while the backend is unusable it checks again every
+ * opt.preflight_retry_s seconds (and at once when d->preflight_due is set); once it works,
+ * healed(d) runs (without d->lock; it rebuilds the stored document) before the backend is
+ * marked usable and the agent registers again.
+ */
+int preflight_start(struct agent_daemon *d, void (*healed)(struct agent_daemon *d));
+void preflight_stop(struct agent_daemon *d);
+/* Asks for a check now (d->lock held): an endpoint's charon died at start. */
+void preflight_request(struct agent_daemon *d);
 
 /* ---- state.c ---- */
 /* Loads or creates the agent id in the state dir. */

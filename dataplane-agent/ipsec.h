@@ -26,6 +26,8 @@ struct ipsec_instance_cfg {
 	const char *dir;  /* instance directory (created if missing): strongswan.conf,
 			   * swanctl.conf, vici socket, charon.log, charon.pid live here */
 	const char *label; /* for the agent's own log lines */
+	const char *extra_plugins; /* NULL; appended to the plugin list (tests: a critical "name!"
+				    * that is not installed makes charon die at start) */
 };
 
 /* One IKE_SA (and its first CHILD_SA) as charon reports it; names are swanctl's. */
@@ -104,5 +106,22 @@ extern const struct ipsec_backend_ops ipsec_backend_kernel;
  * namespace) and returns the backend to use; why (size ≥ 128) gets a one-line reason.
  */
 const struct ipsec_backend_ops *ipsec_backend_detect(char *why, size_t why_size);
+
+/*
+ * After a start that failed because charon died: the most telling line of its log in
+ * instance directory dir (a plugin that failed to load, with the Debian package that ships
+ * it; a feature with an unmet dependency; else its last line) into out.
+ */
+void ipsec_start_diagnosis(const char *dir, char *out, size_t size);
+
+/*
+ * The last max (at most) lines charon logged in instance directory dir, oldest first, into
+ * lines (caller's array of max); returns how many.  For the connection logs of an endpoint
+ * whose charon died at start.
+ */
+int ipsec_start_log(const char *dir, struct ipsec_log_line *lines, int max);
+
+/* The Debian package that ships strongSwan plugin name (one the backends load), or NULL. */
+const char *ipsec_plugin_package(const char *plugin);
 
 #endif

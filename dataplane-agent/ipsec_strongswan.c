@@ -445,22 +445,6 @@ static void __attribute__((noreturn)) spawn_child(int nsfd, int outfd, int nullf
 	spawn_fail(efd, 8);
 }
 
-/* Last non-empty line of file path into buf (for startup failure messages). */
-static void last_line(const char *path, char *buf, size_t size)
-{
-	size_t len;
-	char *text = read_small(path, 1 << 16, &len), *end, *start;
-
-	buf[0] = '\0';
-	if (!text)
-		return;
-	end = text + strlen(text);
-	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
-		*--end = '\0';
-	start = strrchr(text, '\n');
-	snprintf(buf, size, "%s", start ? start + 1 : text);
-	free(text);
-}
 
 /*
  * Moves fd above 0..2: the child dup2s onto 0, 1 and 2, which must not clobber a source
@@ -521,11 +505,12 @@ static int spawn_charon(struct ipsec_instance *in, char *err)
 	while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(f)) {
 		waitpid(pid, NULL, 0);
-		vici_seterr(err, "%s: starting charon: %s: %s", in->label,
+		vici_seterr(err, "%s: starting charon: %s: %s%s", in->label,
 			    f.step >= 0 && f.step < (int)(sizeof(spawn_steps) / sizeof(spawn_steps[0]))
 				    ? spawn_steps[f.step]
 				    : "?",
-			    strerror(f.err));
+			    strerror(f.err),
+			    f.step == 8 && f.err == ENOENT ? " (install the Debian package strongswan-charon)" : "");
 		goto out;
 	}
 	in->pid = pid;
@@ -612,19 +597,165 @@ static int write_charon_conf(const struct ipsec_instance *in, const char *plugin
 	return rc;
 }
 
+/* ---- start failures ---- */
+
+static void parse_log_line(const char *line, size_t len, struct ipsec_log_line *out);
+
+/* The plugins the backends load, and the Debian package that ships each (dpkg -S on Debian 12). */
+static const struct {
+	const char *plugin, *package;
+} plugin_packages[] = {
+	{ "openssl", "libstrongswan-standard-plugins" },
+	{ "kernel-libipsec", "libcharon-extra-plugins" },
+	{ "random", "libstrongswan" },
+	{ "nonce", "libstrongswan" },
+	{ "kdf", "libstrongswan" },
+	{ "pem", "libstrongswan" },
+	{ "pkcs1", "libstrongswan" },
+	{ "x509", "libstrongswan" },
+	{ "kernel-netlink", "libstrongswan" },
+	{ "socket-default", "strongswan-libcharon" },
+	{ "vici", "strongswan-swanctl" },
+};
+
+const char *ipsec_plugin_package(const char *plugin)
+{
+	for (size_t i = 0; plugin && i < sizeof(plugin_packages) / sizeof(plugin_packages[0]); i++)
+		if (strcmp(plugin_packages[i].plugin, plugin) == 0)
+			return plugin_packages[i].package;
+	return NULL;
+}
+
+/* The lines of dir/name (malloc'd text, NULL when unreadable); the last 64 KiB at most. */
+static char *read_tail(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t len = 0;
+	char *text;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && st.st_size > (1 << 16))
+		lseek(fd, st.st_size - (1 << 16), SEEK_SET);
+	text = malloc((1 << 16) + 1);
+	while (text && len < (1 << 16)) {
+		ssize_t k = read(fd, text + len, (1 << 16) - len);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		len += (size_t)k;
+	}
+	close(fd);
+	if (text)
+		text[len] = '\0';
+	return text;
+}
+
+int ipsec_start_log(const char *dir, struct ipsec_log_line *lines, int max)
+{
+	char *text = read_tail(dir, "charon.log"), *save = NULL;
+	struct ipsec_log_line *ring;
+	int count = 0, n;
+
+	if (!text || max <= 0) {
+		free(text);
+		return 0;
+	}
+	ring = malloc(sizeof(*ring) * (size_t)max);
+	for (char *line = ring ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+		parse_log_line(line, strlen(line), &ring[count++ % max]);
+	n = count < max ? count : max;
+	for (int i = 0; i < n; i++)
+		lines[i] = ring[(count - n + i) % max];
+	free(ring);
+	free(text);
+	return n;
+}
+
+/*
+ * The most telling line of a charon that died at start.  Its last words ("initialization
+ * failed - aborting charon") say nothing: the cause is logged before them, a plugin that
+ * failed to load (then the package that ships it is named) or a feature with an unmet
+ * dependency.
+ */
+void ipsec_start_diagnosis(const char *dir, char *out, size_t size)
+{
+	static const char *const telling[] = { "': failed to load", "has unmet dependency", "failed", "error", NULL };
+	char *text = read_tail(dir, "charon.log"), *stdout_text = read_tail(dir, "charon.stdout");
+	const char *best = NULL, *last = NULL;
+	int best_rank = 99;
+	char *save = NULL;
+
+	for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		struct ipsec_log_line parsed;
+
+		parse_log_line(line, strlen(line), &parsed);
+		if (!parsed.text[0])
+			continue;
+		last = line;
+		for (int r = 0; telling[r] && r < best_rank; r++)
+			if (strstr(line, telling[r])) {
+				best = line;
+				best_rank = r;
+				break;
+			}
+	}
+	if (!best)
+		best = last;
+	if (best) {
+		struct ipsec_log_line parsed;
+		const char *q, *package = NULL;
+		char plugin[64] = "";
+
+		parse_log_line(best, strlen(best), &parsed);
+		/* "plugin 'openssl': failed to load - …" */
+		if (strncmp(parsed.text, "plugin '", 8) == 0 && (q = strchr(parsed.text + 8, '\'')) &&
+		    (size_t)(q - parsed.text - 8) < sizeof(plugin)) {
+			snprintf(plugin, sizeof(plugin), "%.*s", (int)(q - parsed.text - 8), parsed.text + 8);
+			package = ipsec_plugin_package(plugin);
+		}
+		if (package)
+			snprintf(out, size, "%s (install the Debian package %s)", parsed.text, package);
+		else
+			snprintf(out, size, "%s", parsed.text);
+	} else {
+		/* nothing in its log: what it printed before its logger was up */
+		char *s = stdout_text, *end;
+
+		while (s && (*s == '\n' || *s == ' '))
+			s++;
+		end = s ? s + strlen(s) : NULL;
+		while (end && end > s && (end[-1] == '\n' || end[-1] == ' '))
+			*--end = '\0';
+		if (s && *s) {
+			char *nl = strrchr(s, '\n');
+
+			snprintf(out, size, "%s", nl ? nl + 1 : s);
+		} else {
+			snprintf(out, size, "(no output)");
+		}
+	}
+	free(text);
+	free(stdout_text);
+}
+
 /* Waits until charon's VICI socket answers, or charon dies, or START_WAIT_MS pass. */
 static int wait_vici(struct ipsec_instance *in, char *err)
 {
 	int64_t deadline = mono_ms() + START_WAIT_MS;
-	char path[PATH_MAX], line[200];
+	char line[IPSEC_ERR_MAX];
 
 	while (mono_ms() < deadline) {
 		if (!charon_alive(in)) {
-			if (dpath(in, "charon.stdout", path) == 0)
-				last_line(path, line, sizeof(line));
-			if (!line[0] && dpath(in, "charon.log", path) == 0)
-				last_line(path, line, sizeof(line));
-			vici_seterr(err, "%s: charon exited at start: %s", in->label, line[0] ? line : "(no output)");
+			ipsec_start_diagnosis(in->dir, line, sizeof(line));
+			vici_seterr(err, "%s: charon exited at start: %s", in->label, line);
 			in->pid = 0;
 			return -1;
 		}
@@ -718,8 +849,21 @@ static int start_charon(const struct ipsec_backend_ops *ops, const char *plugins
 		in->pid = 0;
 	}
 
-	if (write_charon_conf(in, plugins, err) < 0)
+	if (cfg->extra_plugins && cfg->extra_plugins[0]) {
+		char *list = NULL;
+		int rc;
+
+		if (asprintf(&list, "%s %s", plugins, cfg->extra_plugins) < 0) {
+			vici_seterr(err, "out of memory");
+			goto fail;
+		}
+		rc = write_charon_conf(in, list, err);
+		free(list);
+		if (rc < 0)
+			goto fail;
+	} else if (write_charon_conf(in, plugins, err) < 0) {
 		goto fail;
+	}
 	if (dpath(in, "charon.log", path) < 0 || dpath(in, "charon.log.old", old) < 0) {
 		vici_seterr(err, "%s: instance path too long", in->label);
 		goto fail;

@@ -59,6 +59,16 @@ static enum MHD_Result put_desired(struct MHD_Connection *c, struct agent_daemon
 		return answer_error(c, 400, "InvalidDocument", "the document is for another agent");
 	}
 	generation = want.generation;
+	pthread_mutex_lock(&d->lock);
+	if (!d->backend_usable) {
+		char msg[sizeof(d->backend_error) + 64];
+
+		snprintf(msg, sizeof(msg), "the IPsec backend is unusable: %s", d->backend_error);
+		pthread_mutex_unlock(&d->lock);
+		doc_free(&want);
+		return answer_error(c, 503, "BackendUnusable", msg);
+	}
+	pthread_mutex_unlock(&d->lock);
 	pthread_mutex_lock(&apply_lock);
 	if (d->have_applied && d->applied.generation > generation) {
 		int64_t have = d->applied.generation;

@@ -25,6 +25,7 @@ static const struct {
 	{ { "underlay-ip", required_argument, NULL, 'u' }, "ADDR", "address other agents' underlays reach this one at (default: the --listen address)" },
 	{ { "advertise-url", required_argument, NULL, 'a' }, "URL", "URL the server should push to (default http://LISTEN)" },
 	{ { "token", required_argument, NULL, 't' }, "TOKEN", "X-Vpnlab-Agent-Token shared with the server (default none)" },
+	{ { "preflight-retry-s", required_argument, NULL, 'P' }, "S", "how often an unusable IPsec backend is checked again (default 30)" },
 	{ { "keep-dataplane", no_argument, NULL, 'k' }, NULL, "on SIGTERM/SIGINT leave namespaces and charons running" },
 	{ { "cleanup", no_argument, NULL, 'c' }, NULL, "remove what a previous agent with this state dir left, and exit" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help" },
@@ -91,7 +92,7 @@ int main(int argc, char **argv)
 {
 	static struct agent_daemon d;
 	struct option longopts[OPTION_COUNT + 1];
-	char err[256], listen_host[64];
+	char err[256], listen_host[64], why[sizeof(d.backend_error)];
 	bool cleanup = false;
 	sigset_t stop_signals;
 	int c, sig;
@@ -101,7 +102,7 @@ int main(int argc, char **argv)
 		longopts[i] = options[i].opt;
 	d.opt = (struct agent_options){ .server_url = "http://127.0.0.1:8080", .zones = "", .role_cloud = true,
 					.role_site = true, .state_dir = "/var/lib/vpnlab-agent",
-					.listen = "127.0.0.1:8181" };
+					.listen = "127.0.0.1:8181", .preflight_retry_s = 30 };
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': d.opt.server_url = optarg; break;
@@ -117,6 +118,13 @@ int main(int argc, char **argv)
 		case 'u': d.opt.underlay_ip = optarg; break;
 		case 'a': d.opt.advertise_url = optarg; break;
 		case 't': d.opt.token = optarg; break;
+		case 'P':
+			d.opt.preflight_retry_s = atoi(optarg);
+			if (d.opt.preflight_retry_s < 1 || d.opt.preflight_retry_s > 3600) {
+				fprintf(stderr, "vpnlab-agent: --preflight-retry-s takes 1 to 3600\n");
+				return 2;
+			}
+			break;
 		case 'k': d.opt.keep_dataplane = true; break;
 		case 'c': cleanup = true; break;
 		case 'h': usage(stdout); return 0;
@@ -145,6 +153,7 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&d.lock, NULL);
 	pthread_cond_init(&d.wake, NULL);
 	pthread_cond_init(&d.report_wake, NULL);
+	pthread_cond_init(&d.preflight_wake, NULL);
 	d.pending_logs = json_array();
 	if (state_load_id(&d, err) < 0) {
 		fprintf(stderr, "vpnlab-agent: %s\n", err);
@@ -165,12 +174,19 @@ int main(int argc, char **argv)
 	}
 	agent_log("agent %s, IPsec backend %s (%s), namespaces %s-*", d.agent_id, d.ipsec->name, d.ipsec_reason,
 		  d.ns_prefix);
-	adopt(&d);
+	d.backend_usable = true;
+	if (preflight_check(&d, why, sizeof(why)) < 0) {
+		pthread_mutex_lock(&d.lock);
+		preflight_record(&d, false, why);
+		pthread_mutex_unlock(&d.lock);
+	} else {
+		adopt(&d); /* else once the preflight passes */
+	}
 	if (listener_start(&d, err) < 0) {
 		fprintf(stderr, "vpnlab-agent: %s\n", err);
 		return 1;
 	}
-	if (monitor_start(&d) < 0 || report_start(&d) < 0) {
+	if (monitor_start(&d) < 0 || report_start(&d) < 0 || preflight_start(&d, adopt) < 0) {
 		fprintf(stderr, "vpnlab-agent: cannot start threads\n");
 		return 1;
 	}
@@ -180,6 +196,7 @@ int main(int argc, char **argv)
 		  d.opt.keep_dataplane ? "leaving the data plane running" : "removing the data plane");
 	listener_stop();
 	report_stop(&d);
+	preflight_stop(&d);
 	monitor_stop(&d);
 	if (d.opt.keep_dataplane)
 		agent_detach(&d);

@@ -23,6 +23,7 @@
 #include <ftw.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fault.h"
@@ -274,6 +275,66 @@ static int site_fallback_routes(const struct doc_desired *want, const struct doc
 	return 0;
 }
 
+#define START_LOG_LINES 12
+
+/*
+ * An endpoint's charon died at start (d->lock held): its last log lines go to the logs of
+ * the gateway-side connections it would serve, once per distinct death (a retry that dies
+ * the same way adds nothing), and the preflight checks the backend again, since what
+ * killed this charon may kill every one.
+ */
+static void charon_died(struct agent_daemon *d, const struct doc_endpoint *ep, struct endpoint_rt *rt,
+			const char *dir, const char *why)
+{
+	struct ipsec_log_line lines[START_LOG_LINES];
+	/* charon.log is this start's only when charon ran (else it may be a predecessor's) */
+	int n = strstr(why, "charon exited at start") ? ipsec_start_log(dir, lines, START_LOG_LINES) : 0;
+	uint32_t sig = 2166136261u; /* FNV-1a over what would be told, and to whom */
+	char stamp[32], text[800];
+
+	preflight_request(d);
+	if (n == 0) {
+		/* it never got to its log (charon missing, no namespace): the agent's reason then */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		memset(&lines[0], 0, sizeof(lines[0]));
+		lines[0].time_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		snprintf(lines[0].text, sizeof(lines[0].text), "%s", why);
+		n = 1;
+	}
+	for (int i = 0; i < n; i++)
+		for (const unsigned char *c = (const unsigned char *)lines[i].text; *c; c++)
+			sig = (sig ^ *c) * 16777619u;
+	for (int t = 0; t < ep->tunnel_count; t++)
+		for (const unsigned char *c = (const unsigned char *)ep->tunnels[t].name; *c; c++)
+			sig = (sig ^ *c) * 16777619u;
+	if (sig == 0)
+		sig = 1;
+	if (ep->kind != DOC_EP_GATEWAY || sig == rt->start_fail_sig)
+		return;
+	rt->start_fail_sig = sig;
+	for (int t = 0; t < ep->tunnel_count; t++) {
+		const struct doc_tunnel *tu = &ep->tunnels[t];
+
+		for (int i = 0; i < n && json_array_size(d->pending_logs) < 2000; i++) {
+			time_t sec = (time_t)(lines[i].time_ms / 1000);
+			struct tm tm;
+
+			gmtime_r(&sec, &tm);
+			strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+			snprintf(text, sizeof(text), "%s %s [ERROR]: charon died at start: %s", stamp, tu->connection_id,
+				 lines[i].text);
+			json_array_append_new(d->pending_logs,
+					      json_pack("{s:s, s:s, s:I, s:s}", "VpnConnectionId", tu->connection_id,
+							"TunnelId", tu->tunnel_id, "TimeMs", (json_int_t)lines[i].time_ms,
+							"Line", text));
+		}
+	}
+	d->status_dirty = true;
+	pthread_cond_broadcast(&d->report_wake);
+}
+
 static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
 			  const struct doc_endpoint *old, char *err)
 {
@@ -335,11 +396,17 @@ static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want
 		return -1;
 	}
 	if (rt->ipsec == NULL) {
-		struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = ep->id };
+		/* test hook: endpoint charons (not the preflight's) load this too, so a test can make
+		 * them die at start while the backend as such works */
+		struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = ep->id,
+						  .extra_plugins = getenv("VPNLAB_AGENT_TEST_ENDPOINT_PLUGINS") };
 
 		state_endpoint_dir(d, ep->id, dir, sizeof(dir));
-		if (d->ipsec->start(&cfg, &rt->ipsec, err) < 0)
+		if (d->ipsec->start(&cfg, &rt->ipsec, err) < 0) {
+			charon_died(d, ep, rt, dir, err);
 			return -1;
+		}
+		rt->start_fail_sig = 0;
 	}
 	if (d->ipsec->load(rt->ipsec, ep->swanctl, err) < 0)
 		return -1;

@@ -112,9 +112,10 @@ int report_register(struct agent_daemon *d, char *err)
 	else
 		snprintf(url, sizeof(url), "http://%s", d->opt.listen);
 	pthread_mutex_lock(&d->lock);
-	body = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:I}", "AgentId", d->agent_id, "Zones", zones,
-			 "Roles", roles, "UnderlayIp", d->opt.underlay_ip, "Url", url, "Backend", d->ipsec->name,
-			 "BackendReason", d->ipsec_reason, "Version", AGENT_VERSION, "AppliedGeneration",
+	body = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I}", "AgentId", d->agent_id, "Zones",
+			 zones, "Roles", roles, "UnderlayIp", d->opt.underlay_ip, "Url", url, "Backend", d->ipsec->name,
+			 "BackendReason", d->ipsec_reason, "BackendUsable", d->backend_usable, "BackendError",
+			 d->backend_error, "Version", AGENT_VERSION, "AppliedGeneration",
 			 (json_int_t)(d->have_applied ? d->applied.generation : 0));
 	pthread_mutex_unlock(&d->lock);
 	if (body == NULL) {
@@ -128,7 +129,8 @@ int report_register(struct agent_daemon *d, char *err)
 			 json_string_value(json_object_get(answer, "Message")) ?: "");
 		goto out;
 	}
-	agent_log("registered with %s as %s (%s)", d->opt.server_url, d->agent_id, d->ipsec->name);
+	agent_log("registered with %s as %s (%s, %s)", d->opt.server_url, d->agent_id, d->ipsec->name,
+		  json_is_true(json_object_get(body, "BackendUsable")) ? "usable" : "unusable");
 	rc = 0;
 out:
 	json_decref(body);
@@ -178,6 +180,13 @@ static int send_report(struct agent_daemon *d, bool *registered, char *err)
 	long status;
 	int rc = -1;
 
+	pthread_mutex_lock(&d->lock);
+	if (d->reregister) {
+		/* the backend's usability changed: the server learns it from a registration */
+		*registered = false;
+		d->reregister = false;
+	}
+	pthread_mutex_unlock(&d->lock);
 	if (!*registered) {
 		if (report_register(d, err) < 0)
 			return -1;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "catalog.h"
 #include "cidr.h"
@@ -13,7 +14,7 @@
 
 #define AGENT_COLUMNS                                                                                     \
 	"agent_id, zones, roles, underlay_ip, url, backend, backend_reason, version, registered_ms, "    \
-	"last_seen_ms, generation, applied_generation, doc_hash"
+	"last_seen_ms, generation, applied_generation, doc_hash, backend_usable, backend_error"
 
 #define VERSION_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+_~-"
 
@@ -199,6 +200,8 @@ static void row_to_agent(struct store_stmt *stmt, struct agent *a)
 	a->generation = stmt_int64(stmt, col++);
 	a->applied_generation = stmt_int64(stmt, col++);
 	model_copy(a->doc_hash, sizeof(a->doc_hash), stmt_text(stmt, col++));
+	a->backend_usable = stmt_int64(stmt, col++) != 0;
+	model_copy(a->backend_error, sizeof(a->backend_error), stmt_text(stmt, col++));
 }
 
 static int run_done(struct model_ctx *m, struct store_stmt *stmt, struct vl_err *err)
@@ -309,6 +312,8 @@ json_t *agent_to_json(struct model_ctx *m, const struct agent *a)
 	json_put_str(o, "Url", a->url);
 	json_put_str(o, "Backend", a->backend);
 	json_put_str(o, "BackendReason", a->backend_reason);
+	json_put_bool(o, "BackendUsable", a->backend_usable);
+	json_put_str(o, "BackendError", a->backend_error);
 	json_put_str(o, "Version", a->version);
 	json_put_str(o, "RegisteredTime", registered);
 	json_put_str(o, "LastSeenTime", seen);
@@ -346,6 +351,13 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 		return invalid(err, "Backend");
 	if (args->backend_reason && !valid_text(args->backend_reason, 256))
 		return invalid(err, "BackendReason");
+	/* an unusable backend must say why; a usable one has nothing to say */
+	if (args->backend_error && (!valid_text(args->backend_error, AGENT_BACKEND_ERROR_MAX) ||
+				    (!args->backend_unusable && args->backend_error[0] != '\0')))
+		return invalid(err, "BackendError");
+	if (args->backend_unusable && empty(args->backend_error))
+		return vl_err_set_code(err, VL_MISSING_PARAMETER, "MissingBackendError",
+				       "BackendError is mandatory when BackendUsable is false.");
 	if (args->version &&
 	    (strlen(args->version) > 32 || strspn(args->version, VERSION_CHARS) != strlen(args->version)))
 		return invalid(err, "Version");
@@ -368,14 +380,14 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 	if (exists) {
 		if (store_prepare(m->store,
 				  "UPDATE agents SET zones=?, roles=?, underlay_ip=?, url=?, backend=?, "
-				  "backend_reason=?, version=?, last_seen_ms=?, applied_generation=?, "
-				  "generation=MAX(generation, ?), doc_hash='' WHERE agent_id=?",
+				  "backend_reason=?, backend_usable=?, backend_error=?, version=?, last_seen_ms=?, "
+				  "applied_generation=?, generation=MAX(generation, ?), doc_hash='' WHERE agent_id=?",
 				  &stmt) < 0)
 			return model_store_error(m, err);
 	} else if (store_prepare(m->store,
 				 "INSERT INTO agents (zones, roles, underlay_ip, url, backend, backend_reason, "
-				 "version, last_seen_ms, applied_generation, generation, agent_id, registered_ms) "
-				 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+				 "backend_usable, backend_error, version, last_seen_ms, applied_generation, "
+				 "generation, agent_id, registered_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				 &stmt) < 0) {
 		return model_store_error(m, err);
 	}
@@ -385,6 +397,8 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 	stmt_bind_text(stmt, i++, args->url);
 	stmt_bind_text(stmt, i++, args->backend ? args->backend : "");
 	stmt_bind_text(stmt, i++, args->backend_reason ? args->backend_reason : "");
+	stmt_bind_int64(stmt, i++, !args->backend_unusable);
+	stmt_bind_text(stmt, i++, args->backend_error ? args->backend_error : "");
 	stmt_bind_text(stmt, i++, args->version ? args->version : "");
 	stmt_bind_int64(stmt, i++, m->now_ms);
 	stmt_bind_int64(stmt, i++, args->applied_generation);
@@ -787,6 +801,92 @@ static int apply_log(struct model_ctx *m, const struct report_log *l, struct vl_
 			return 0;
 		}
 		return -1;
+	}
+	return 0;
+}
+
+/* Whether conn/tunnel was told text (a line containing it) since since_ms: 1 yes, 0 no, -1 error. */
+static int told_since(struct model_ctx *m, const char *conn, const char *tunnel, const char *text, int64_t since_ms,
+		      struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  "SELECT 1 FROM vpn_connection_logs WHERE vpn_connection_id=? AND tunnel_id=? AND time_ms>=? "
+			  "AND instr(line, ?) > 0 LIMIT 1",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, conn);
+	stmt_bind_text(stmt, 2, tunnel);
+	stmt_bind_int64(stmt, 3, since_ms);
+	stmt_bind_text(stmt, 4, text);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 1;
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json_t *doc, bool write, int *due,
+				struct vl_err *err)
+{
+	char message[AGENT_BACKEND_ERROR_MAX + 160], line[AGENT_BACKEND_ERROR_MAX + 320], stamp[32];
+	json_t *ep, *tunnel;
+	size_t i, j;
+	time_t sec = (time_t)(m->now_ms / 1000);
+	struct tm tm;
+
+	*due = 0;
+	if (a->backend_usable)
+		return 0;
+	snprintf(message, sizeof(message), "the IPsec backend of agent %s is unusable: %s", a->agent_id,
+		 a->backend_error);
+	gmtime_r(&sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	json_array_foreach(json_object_get(doc, "endpoints"), i, ep) {
+		const char *kind = json_string_value(json_object_get(ep, "kind"));
+
+		if (kind == NULL || strcmp(kind, "gateway") != 0)
+			continue; /* the cloud's logs are about its own side */
+		json_array_foreach(json_object_get(ep, "tunnels"), j, tunnel) {
+			const char *conn = json_string_value(json_object_get(tunnel, "connection_id"));
+			const char *tid = json_string_value(json_object_get(tunnel, "tunnel_id"));
+			char account[128], region[64];
+			struct model_ctx owner = *m;
+			bool dual = false;
+			int found, told;
+
+			if (conn == NULL)
+				continue;
+			if (tid == NULL)
+				tid = "";
+			/* a connection deleted since the compile is no work left to do */
+			found = connection_owner(m, conn, account, region, &dual, err);
+			if (found <= 0) {
+				if (found < 0)
+					return -1;
+				continue;
+			}
+			told = told_since(m, conn, tid, message, m->now_ms - VCO_LOG_MINUTE_PERIOD_MAX * 60000LL, err);
+			if (told < 0)
+				return -1;
+			if (told)
+				continue;
+			(*due)++;
+			if (!write)
+				continue;
+			owner.account = account;
+			owner.region = region;
+			snprintf(line, sizeof(line), "%s %s [ERROR]: %s", stamp, conn, message);
+			if (vpn_connection_log_append(&owner, conn, tid, m->now_ms, line, err) < 0) {
+				if (is_gone(err)) {
+					vl_err_clear(err);
+					continue;
+				}
+				return -1;
+			}
+		}
 	}
 	return 0;
 }

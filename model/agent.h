@@ -19,6 +19,7 @@
 #define AGENT_ONLINE_MS 15000	   /* seen within this long: online */
 #define AGENT_REPORT_TUNNELS_MAX 4096 /* per status report */
 #define AGENT_REPORT_LOGS_MAX 1000	   /* per status report */
+#define AGENT_BACKEND_ERROR_MAX 1024	   /* bytes of BackendError */
 
 struct agent {
 	char agent_id[64];
@@ -28,6 +29,8 @@ struct agent {
 	char url[AGENT_URL_MAX + 1];
 	char backend[32];
 	char backend_reason[260];
+	bool backend_usable;	  /* the agent's preflight charon started */
+	char backend_error[AGENT_BACKEND_ERROR_MAX + 4]; /* why not ("" when usable) */
 	char version[40];
 	int64_t registered_ms, last_seen_ms;
 	int64_t generation, applied_generation;
@@ -40,6 +43,8 @@ struct agent_register_args {
 	const char *zones, *roles;
 	const char *underlay_ip, *url;
 	const char *backend, *backend_reason, *version;
+	bool backend_unusable;	  /* BackendUsable false (so a zeroed struct is a working agent) */
+	const char *backend_error; /* why not; NULL or "" when usable */
 	int64_t applied_generation;
 };
 
@@ -66,6 +71,17 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
  */
 int agent_report_status(struct model_ctx *m, const char *agent_id, int64_t applied_generation,
 			const char *tunnels, const char *logs, int64_t *generation, struct vl_err *err);
+
+/*
+ * For the pusher, about an agent whose IPsec backend is unusable (a->backend_usable false):
+ * its reason goes into the logs of every connection (per tunnel for dual-tunnel ones) whose
+ * gateway side doc, the document compiled for it, places there, as one "[ERROR]" line; a
+ * connection told within the last VCO_LOG_MINUTE_PERIOD_MAX minutes (the longest window a
+ * log query may ask for) is not told again.  write false: only counts into *due what would
+ * be written (for a read transaction); write true: writes it.  doc borrowed.  0 or -1 with err.
+ */
+int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json_t *doc, bool write, int *due,
+				struct vl_err *err);
 
 /* Removes an agent and the tunnel states it reported.  0, or -1 with err (Agent.NotFound). */
 int agent_deregister(struct model_ctx *m, const char *agent_id, struct vl_err *err);

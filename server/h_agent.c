@@ -30,6 +30,8 @@ int h_agent_register(struct action_ctx *ctx)
 		.url = param_str(ctx, "Url"),
 		.backend = param_str(ctx, "Backend"),
 		.backend_reason = param_str(ctx, "BackendReason"),
+		.backend_unusable = !param_bool(ctx, "BackendUsable", true),
+		.backend_error = param_str(ctx, "BackendError"),
 		.version = param_str(ctx, "Version"),
 		.applied_generation = param_int(ctx, "AppliedGeneration", 0),
 	};

@@ -51,6 +51,7 @@ struct compiled {
 	json_t *doc; /* owned; NULL when compiling failed */
 	char hash[72];
 	char error[512];
+	int notes_due; /* connections to tell that the agent's IPsec backend is unusable */
 };
 
 struct pass {
@@ -151,6 +152,9 @@ static int compile_all(struct model_ctx *m, void *arg)
 			json_decref(c->doc);
 			c->doc = NULL;
 			snprintf(c->error, sizeof(c->error), "the compiler gave no JSON object");
+		} else if (agent_note_backend_unusable(m, &c->agent, c->doc, false, &c->notes_due, &err) < 0) {
+			fprintf(stderr, "vpnlabd: push: %s: %s\n", c->agent.agent_id, vl_err_message(&err));
+			c->notes_due = 0;
 		}
 	}
 	free(agents);
@@ -175,6 +179,21 @@ static int write_generation(struct model_ctx *m, void *arg)
 		fprintf(stderr, "vpnlabd: push: cannot record generation of %s: %s\n", s->c->agent.agent_id,
 			vl_err_message(&err));
 	return s->result < 0 ? -1 : 0;
+}
+
+static int write_notes(struct model_ctx *m, void *arg)
+{
+	const struct compiled *c = arg;
+	struct vl_err err;
+	int due = 0;
+
+	vl_err_clear(&err);
+	if (agent_note_backend_unusable(m, &c->agent, c->doc, true, &due, &err) < 0) {
+		fprintf(stderr, "vpnlabd: push: cannot write the backend reason of %s into connection logs: %s\n",
+			c->agent.agent_id, vl_err_message(&err));
+		return -1;
+	}
+	return 0;
 }
 
 struct set_applied {
@@ -415,6 +434,16 @@ static void run_pass(struct pusher *p)
 		if (c->doc == NULL) {
 			fprintf(stderr, "vpnlabd: push: cannot compile the document of %s: %s\n", a->agent_id,
 				c->error);
+			continue;
+		}
+		if (!a->backend_usable) {
+			/*
+			 * It could build nothing (it refuses documents meanwhile): its connections' logs
+			 * say why instead.  When it works again it registers, and the registration
+			 * brings its document.
+			 */
+			if (c->notes_due > 0)
+				engine_write(p->e, write_notes, c);
 			continue;
 		}
 		if (strcmp(c->hash, a->doc_hash) != 0) {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -672,6 +673,82 @@ START_TEST(test_start_errors)
 }
 END_TEST
 
+START_TEST(test_plugin_packages)
+{
+	/* dpkg -S /usr/lib/ipsec/plugins/libstrongswan-<plugin>.so on Debian 12 */
+	ck_assert_str_eq(ipsec_plugin_package("openssl"), "libstrongswan-standard-plugins");
+	ck_assert_str_eq(ipsec_plugin_package("kernel-libipsec"), "libcharon-extra-plugins");
+	ck_assert_str_eq(ipsec_plugin_package("socket-default"), "strongswan-libcharon");
+	ck_assert_str_eq(ipsec_plugin_package("vici"), "strongswan-swanctl");
+	ck_assert_str_eq(ipsec_plugin_package("kernel-netlink"), "libstrongswan");
+	ck_assert_ptr_null(ipsec_plugin_package("no-such-plugin"));
+	ck_assert_ptr_null(ipsec_plugin_package(NULL));
+}
+END_TEST
+
+/*
+ * The failure a machine without libstrongswan-standard-plugins sees, for real: in a child
+ * with its own mount namespace (a slave of ours: nothing leaks back), the plugin directory is
+ * replaced by a copy without the openssl plugin.  charon dies at start; the error names its
+ * telling line and the package, and its last log lines are there for the connection logs.
+ */
+START_TEST(test_start_dies_without_openssl)
+{
+	char dir[64], copy[64];
+	int status = -1;
+	pid_t child;
+
+	if (!L.up)
+		return;
+	snprintf(dir, sizeof(dir), "/tmp/vlt%d-ipsec-p", (int)getpid());
+	snprintf(copy, sizeof(copy), "/tmp/vlt%d-plugins", (int)getpid());
+	ck_assert_int_eq(nsf_sh("rm -rf %s && mkdir -p %s && cp -a /usr/lib/ipsec/plugins/. %s && "
+				"rm -f %s/libstrongswan-openssl.so", copy, copy, copy, copy), 0);
+	child = fork();
+	if (child == 0) {
+		struct ipsec_instance_cfg cfg = { .ns = L.ns_a, .dir = dir, .label = "P" };
+		struct ipsec_instance *in = NULL;
+		struct ipsec_log_line lines[12];
+		char err[IPSEC_ERR_MAX] = "";
+		int n, named = 0;
+
+		setvbuf(stdout, NULL, _IONBF, 0); /* it leaves with _exit */
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
+		    mount(copy, "/usr/lib/ipsec/plugins", NULL, MS_BIND, NULL) < 0) {
+			printf("strongswan: hiding the plugin: %s\n", strerror(errno));
+			_exit(2);
+		}
+		if (L.ops->start(&cfg, &in, err) == 0) {
+			printf("strongswan: charon started without its openssl plugin\n");
+			L.ops->stop(in);
+			_exit(3);
+		}
+		printf("strongswan: without openssl: %s\n", err);
+		if (!strstr(err, "charon exited at start: plugin 'openssl': failed to load") ||
+		    !strstr(err, "(install the Debian package libstrongswan-standard-plugins)"))
+			_exit(4);
+		n = ipsec_start_log(dir, lines, 12);
+		for (int i = 0; i < n; i++)
+			named += strstr(lines[i].text, "plugin 'openssl': failed to load") != NULL;
+		if (n < 2 || n > 12 || named != 1 || !strstr(lines[n - 1].text, "initialization failed") ||
+		    lines[n - 1].time_ms <= 0) {
+			printf("strongswan: %d start log lines, %d name openssl, last: %s\n", n, named,
+			       n ? lines[n - 1].text : "-");
+			_exit(5);
+		}
+		/* a shorter window keeps the last lines */
+		if (ipsec_start_log(dir, lines, 1) != 1 || !strstr(lines[0].text, "initialization failed"))
+			_exit(6);
+		_exit(0);
+	}
+	ck_assert_int_gt(child, 0);
+	waitpid(child, &status, 0);
+	nsf_sh("rm -rf %s %s", dir, copy);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+	ck_assert_int_eq(ipsec_start_log("/nonexistent-dir", NULL, 4), 0);
+}
+END_TEST
+
 /*
  * The kernel backend's charon starts and answers too (ESP itself needs a kernel with it).
  * Its directory is under /run, which charon's private tmpfs /run would hide: the
@@ -731,6 +808,8 @@ Suite *strongswan_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_detect);
 	tcase_add_test(tc, test_start_errors);
+	tcase_add_test(tc, test_plugin_packages);
+	tcase_add_test(tc, test_start_dies_without_openssl);
 	tcase_add_test(tc, test_kernel_backend_starts);
 	tcase_add_test(tc, test_tunnel_lifecycle);
 	tcase_add_test(tc, test_wrong_psk);

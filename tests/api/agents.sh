@@ -246,6 +246,34 @@ wait_for "resync applied" "/v1/agents/$AGENT2" 'b["AppliedGeneration"] == b["Gen
 valid_doc "second agent's document" "$(last_doc "$RDIR2")"
 same "peers" "$(doc_expr "$(last_doc "$RDIR2")" "'127.0.0.1' in d['underlay']['peers']")" True
 
+# ---- an agent whose IPsec backend is unusable (its preflight charon died) ----
+WHY="preflight: charon exited at start: plugin 'openssl': failed to load - openssl_plugin_create not found and no plugin file available (install the Debian package libstrongswan-standard-plugins)"
+REG1="\"AgentId\":\"$AGENT\",\"Roles\":[\"cloud\",\"site\"],\"UnderlayIp\":\"127.0.0.1\",\"Url\":\"http://127.0.0.1:$(cat "$RDIR/port")\""
+api POST /v1/agents "{$REG1,\"BackendUsable\":false}"; t_expect "unusable needs a reason" 400 MissingBackendError
+api POST /v1/agents "{$REG1,\"BackendUsable\":true,\"BackendError\":\"x\"}"; t_expect "usable has none" 400 InvalidBackendError
+api POST /v1/agents "{$REG1,\"BackendUsable\":false,\"BackendError\":\"a\\nb\"}"; t_expect "one line" 400 InvalidBackendError
+api GET "/v1/agents/$AGENT"; t_check "refusals changed nothing" '[b["BackendUsable"], b["BackendError"]]' "[True, '']"
+wait_for "settled before" "/v1/agents/$AGENT" 'b["AppliedGeneration"] == b["Generation"]' true
+api POST /v1/agents "{$REG1,\"BackendUsable\":false,\"BackendError\":\"$WHY\"}"; t_expect "register unusable" 200
+api GET "/v1/agents/$AGENT"; t_check "listed unusable" 'b["BackendUsable"]' false
+t_check "with the reason" 'b["BackendError"]' "$WHY"
+sleep 0.3 # a push in flight before the registration may still land
+BEFORE=$(docs_in "$RDIR")
+# a site places the connection's tunnels on this agent: its logs get the reason, per tunnel
+post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\",\"$CG2\"],\"LanCidr\":\"192.168.10.0/24\"}"; t_expect "site" 201
+REASON_LINES="[x for x in b['Data']['Logs'] if 'IPsec backend of agent $AGENT is unusable: preflight' in x and x.endswith('libstrongswan-standard-plugins)')]"
+wait_for "reason in the logs of both tunnels" "/v1/vpn-connections/$VCO/logs?$R&MinutePeriod=10" "len($REASON_LINES)" 2
+t_req GET "$B/v1/vpn-connections/$VCO/logs?$R&MinutePeriod=10&TunnelId=$TUN1"
+t_check "one line for the first tunnel, in the cloud's form" \
+	"[x.split(' ')[2] + ' ' + x.split(' ')[3] for x in $REASON_LINES]" "['$VCO [ERROR]:']"
+sleep 1.5 # three resync periods: nothing is pushed, no line is written twice
+t_req GET "$B/v1/vpn-connections/$VCO/logs?$R&MinutePeriod=10"; t_check "written once" "len($REASON_LINES)" 2
+same "nothing pushed to an unusable agent" "$(docs_in "$RDIR")" "$BEFORE"
+api POST /v1/agents "{$REG1,\"BackendUsable\":true}"; t_expect "usable again" 200
+wait_docs "its document once usable" "$RDIR" $((BEFORE + 1))
+api GET "/v1/agents/$AGENT"; t_check "listed usable" '[b["BackendUsable"], b["BackendError"]]' "[True, '']"
+same "the document holds the connection" "$(doc_expr "$(last_doc "$RDIR")" "any(t['connection_id'] == '$VCO' for e in d['endpoints'] for t in e['tunnels'])")" True
+
 # ---- an agent that never answers stalls nobody ----
 python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(64); open(sys.argv[1],"w").write(str(s.getsockname()[1])); time.sleep(600)' "$T_TMP/hole" &
 T_PIDS="$T_PIDS $!"

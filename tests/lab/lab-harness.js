@@ -53,7 +53,8 @@ function agentPrefix(stateDir) {
 
 /**
  * Starts an agent.  opts: { server (url), zone, role, netns (run inside this namespace, a lab
- * "host"), listenIp (default 127.0.0.1), stateDir (reuse one: restarts), keepDataplane, token }.
+ * "host"), listenIp (default 127.0.0.1), stateDir (reuse one: restarts), keepDataplane, token,
+ * args (more agent options), wrap (argv that execs the agent command given after it: its pid stays the agent's) }.
  * Resolves to { pid, url, stateDir, prefix, output(), stop(signal), state() }.
  */
 async function startAgent(opts) {
@@ -65,11 +66,13 @@ async function startAgent(opts) {
   if (opts.role) args.push('--role', opts.role);
   if (opts.keepDataplane) args.push('--keep-dataplane');
   if (opts.token) args.push('--token', opts.token);
+  if (opts.args) args.push(...opts.args);
   // nsenter switches only the network namespace (ip netns exec would also give the agent a
   // private mount namespace, hiding the namespaces it creates from everyone else)
   const cmd = opts.netns ? 'nsenter' : AGENT;
   const argv = opts.netns ? [`--net=/run/netns/${opts.netns}`, AGENT, ...args] : args;
-  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = opts.wrap ? spawn(opts.wrap[0], [...opts.wrap.slice(1), cmd, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });
@@ -225,7 +228,8 @@ module.exports = {
  * branch site with both devices, a host in vSwitch A and one in the site.  Waits until both
  * tunnels are ipsec_sa_established.  Start the server with --dpd-delay-s 1 for quick
  * failovers.  opts: { lan (default 192.168.10.0/24), cgw: [ip, ip], bandwidth (Mbit/s, 100),
- * tunnel: more TunnelOptionsSpecification.N fields for both tunnels }.
+ * tunnel: more TunnelOptionsSpecification.N fields for both tunnels, wait (false: return without
+ * waiting for the tunnels) }.
  */
 async function seedTopology(srv, opts = {}) {
   const call = rpc(srv);
@@ -259,6 +263,7 @@ async function seedTopology(srv, opts = {}) {
   const vh = await rest(srv, 'POST', '/v1/lab/hosts', { VSwitchId: s.vsw[0] });
   const sh2 = await rest(srv, 'POST', '/v1/lab/hosts', { SiteId: s.site });
   Object.assign(s, { vpcHost: vh.HostId, vpcHostIp: vh.IpAddress, siteHost: sh2.HostId, siteHostIp: sh2.IpAddress });
+  if (opts.wait === false) return s;
   const t0 = Date.now();
   await api.waitFor('both tunnels ipsec_sa_established', async () => {
     const v = await call('DescribeVpnConnection', { VpnConnectionId: s.vco });

@@ -658,6 +658,107 @@ START_TEST(test_generations)
 }
 END_TEST
 
+/* ---- an agent whose IPsec backend is unusable ---- */
+
+static int note(const struct agent *a, json_t *doc, int64_t now, bool write, int *due)
+{
+	struct model_ctx m = agent_ctx(now);
+	struct vl_err err;
+	int rc;
+
+	test_savepoint(st);
+	rc = test_release(st, agent_note_backend_unusable(&m, a, doc, write, due, &err));
+	ck_assert_msg(rc == 0, "%s: %s", vl_err_code(&err), vl_err_message(&err));
+	return rc;
+}
+
+START_TEST(test_backend_unusable)
+{
+	static const char why[] = "preflight: charon exited at start: plugin 'openssl': failed to load - "
+				  "openssl_plugin_create not found and no plugin file available (install the "
+				  "Debian package libstrongswan-standard-plugins)";
+	struct agent_register_args a = good_args();
+	char id[64], big[AGENT_BACKEND_ERROR_MAX + 2];
+	struct vl_err err;
+	struct agent ag;
+	json_t *doc;
+	int due = -1;
+	int64_t single_before = log_count(single_conn.vpn_connection_id), dual_before;
+
+	a.backend_unusable = true;
+	assert_err(do_register(NOW, &a, id, &err), &err, "MissingBackendError", 400);
+	a.backend_error = "";
+	assert_err(do_register(NOW, &a, id, &err), &err, "MissingBackendError", 400);
+	a.backend_error = "two\nlines";
+	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	a.backend_error = big;
+	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
+	a.backend_unusable = false;
+	a.backend_error = "a usable backend has nothing to say";
+	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM agents", NULL), 0);
+
+	a.backend_unusable = true;
+	a.backend_error = why;
+	ck_assert_int_eq(do_register(NOW, &a, id, &err), 0);
+	ag = get_agent(id);
+	ck_assert(!ag.backend_usable);
+	ck_assert_str_eq(ag.backend_error, why);
+	{
+		json_t *o = agent_to_json(&(struct model_ctx){ .store = st, .now_ms = NOW }, &ag);
+
+		ck_assert(json_is_false(json_object_get(o, "BackendUsable")));
+		ck_assert_str_eq(json_string_value(json_object_get(o, "BackendError")), why);
+		json_decref(o);
+	}
+
+	/* what the compiler would place there: both tunnels of the dual one, the single one, the
+	 * branch side (not the cloud's to log) and a connection that is gone */
+	doc = json_pack("{s:[{s:s, s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s}]}, {s:s, s:[{s:s, s:s}]}]}", "endpoints",
+			"kind", "gateway", "tunnels", "connection_id", dual_conn.vpn_connection_id, "tunnel_id",
+			dual_conn.tunnels[0].tunnel_id, "connection_id", dual_conn.vpn_connection_id, "tunnel_id",
+			dual_conn.tunnels[1].tunnel_id, "connection_id", single_conn.vpn_connection_id, "tunnel_id", "",
+			"connection_id", "vco-gone", "kind", "site_device", "tunnels", "connection_id",
+			single_conn.vpn_connection_id, "tunnel_id", "");
+	ck_assert_ptr_nonnull(doc);
+	dual_before = log_count(dual_conn.vpn_connection_id);
+	note(&ag, doc, NOW + 1000, false, &due);
+	ck_assert_int_eq(due, 3);
+	ck_assert_int_eq(log_count(dual_conn.vpn_connection_id), dual_before); /* counting writes nothing */
+	note(&ag, doc, NOW + 1000, true, &due);
+	ck_assert_int_eq(log_count(dual_conn.vpn_connection_id), dual_before + 2);
+	ck_assert_int_eq(log_count(single_conn.vpn_connection_id), single_before + 1);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM vpn_connection_logs WHERE line LIKE '2026-11-28 00:23:29 vco-% [ERROR]: the IPsec backend of agent agt-% is unusable: preflight: %libstrongswan-standard-plugins)'", NULL), 3);
+	/* told: nothing is due, nothing written again, for ten minutes */
+	note(&ag, doc, NOW + 2000, false, &due);
+	ck_assert_int_eq(due, 0);
+	note(&ag, doc, NOW + 9 * 60000, true, &due);
+	ck_assert_int_eq(log_count(dual_conn.vpn_connection_id), dual_before + 2);
+	note(&ag, doc, NOW + 11 * 60000, false, &due);
+	ck_assert_int_eq(due, 3);
+	/* another reason is news at once */
+	snprintf(ag.backend_error, sizeof(ag.backend_error), "preflight: something else");
+	note(&ag, doc, NOW + 3000, false, &due);
+	ck_assert_int_eq(due, 3);
+	/* a usable agent has nothing to say */
+	ag.backend_usable = true;
+	note(&ag, doc, NOW + 11 * 60000, true, &due);
+	ck_assert_int_eq(due, 0);
+
+	/* usable again: the registration clears the reason */
+	a.backend_unusable = false;
+	a.backend_error = NULL;
+	ck_assert_int_eq(do_register(NOW + 5000, &(struct agent_register_args){ .agent_id = id, .roles = "[\"cloud\"]",
+		.underlay_ip = "10.99.0.1", .url = "http://10.99.0.1:8181" }, id, &err), 0);
+	ag = get_agent(id);
+	ck_assert(ag.backend_usable);
+	ck_assert_str_eq(ag.backend_error, "");
+	json_decref(doc);
+}
+END_TEST
+
 /* ---- the server's HTTP client toward agents ---- */
 
 struct echo_state {
@@ -888,6 +989,7 @@ Suite *agent_suite_create(void)
 	tcase_add_test(tc, test_report_limits);
 	tcase_add_test(tc, test_deregister);
 	tcase_add_test(tc, test_generations);
+	tcase_add_test(tc, test_backend_unusable);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("client");
 	tcase_add_checked_fixture(tc, client_setup, client_teardown);
