@@ -11,7 +11,7 @@ PKGS := libmicrohttpd jansson sqlite3 libcrypto libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
-AGENT_PKGS := libmicrohttpd jansson libcurl libmnl libnftables
+AGENT_PKGS := libmicrohttpd jansson libcurl libmnl libnftables libcrypto
 AGENT_LIBS := $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null) -lpthread -lm
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \

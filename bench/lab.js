@@ -24,7 +24,7 @@ async function fresh(args = [], dual = false) {
   args = ['--quota', 'vpn_connections_per_gateway=100', '--quota', 'customer_gateways_per_region=200',
     '--quota', 'vpn_routes_per_gateway=200', ...args];
   const srv = dual ? await lab.startServer({ delayMs: 20, args }) : await lab.startSingleTunnelServer({ delayMs: 20, args });
-  const agent = await lab.startAgent({ server: srv.url });
+  const agent = await lab.startAgent({ server: srv });
   return { srv, agent, call: lab.rpc(srv) };
 }
 

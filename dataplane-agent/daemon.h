@@ -31,7 +31,7 @@ struct agent_options {
 	const char *listen;	/* ADDR:PORT the server pushes to */
 	const char *underlay_ip;/* address other agents reach this one's VXLAN at */
 	const char *advertise_url; /* URL given to the server; default http://listen */
-	const char *token;	/* X-Vpnlab-Agent-Token, NULL none */
+	const char *token;	/* X-Vpnlab-Agent-Token, required both ways (main refuses to start without) */
 	bool keep_dataplane;
 	int report_interval_ms;
 	int preflight_retry_s;	/* how often an unusable IPsec backend is checked again (30) */

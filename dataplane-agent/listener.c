@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ struct request {
 	char *body;
 	size_t len;
 	bool too_big;
+	bool forbidden; /* no right token: its body is read and dropped, never kept */
 };
 
 static enum MHD_Result answer_json(struct MHD_Connection *c, unsigned status, json_t *body)
@@ -182,23 +184,38 @@ static enum MHD_Result get_state(struct MHD_Connection *c, struct agent_daemon *
 				     "Routes", routes, "Namespaces", ns));
 }
 
+/* Constant time in the presented bytes; no expected token (never in a running agent) matches nothing. */
+static bool token_matches(const char *expected, const char *presented)
+{
+	size_t n;
+
+	if (expected == NULL || presented == NULL)
+		return false;
+	n = strlen(expected);
+	return strlen(presented) == n && CRYPTO_memcmp(presented, expected, n) == 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct agent_daemon *d = cls;
 	struct request *rq = *con_cls;
-	const char *token;
 
 	(void)version;
 	if (rq == NULL) {
 		rq = calloc(1, sizeof(*rq));
 		if (rq == NULL)
 			return MHD_NO;
+		/* every route, always: the token is the only thing between a caller and root's data plane */
+		rq->forbidden = !token_matches(d->opt.token, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+											     "X-Vpnlab-Agent-Token"));
 		*con_cls = rq;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (rq->len + *upload_size > BODY_MAX) {
+		if (rq->forbidden) {
+			/* nothing kept */
+		} else if (rq->len + *upload_size > BODY_MAX) {
 			rq->too_big = true;
 		} else {
 			char *p = realloc(rq->body, rq->len + *upload_size + 1);
@@ -213,11 +230,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (rq->forbidden)
+		return answer_error(c, 403, "Forbidden", "X-Vpnlab-Agent-Token is missing or wrong");
 	if (rq->too_big)
 		return answer_error(c, 413, "RequestTooLarge", "the body is larger than 16 MiB");
-	token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vpnlab-Agent-Token");
-	if (d->opt.token != NULL && (token == NULL || strcmp(token, d->opt.token) != 0))
-		return answer_error(c, 403, "Forbidden", "X-Vpnlab-Agent-Token is missing or wrong");
 	if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
 		return answer_json(c, 200, json_pack("{s:s}", "Status", "ok"));
 	if (strcmp(url, "/v1/desired") == 0 && strcmp(method, "PUT") == 0)

@@ -4,11 +4,14 @@
  * checks, failover, branch re-initiation) and reports what it sees.
  */
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -24,7 +27,8 @@ static const struct {
 	{ { "listen", required_argument, NULL, 'l' }, "ADDR:PORT", "where the server pushes documents (default 127.0.0.1:8181)" },
 	{ { "underlay-ip", required_argument, NULL, 'u' }, "ADDR", "address other agents' underlays reach this one at (default: the --listen address)" },
 	{ { "advertise-url", required_argument, NULL, 'a' }, "URL", "URL the server should push to (default http://LISTEN)" },
-	{ { "token", required_argument, NULL, 't' }, "TOKEN", "X-Vpnlab-Agent-Token shared with the server (default none)" },
+	{ { "token", required_argument, NULL, 't' }, "TOKEN", "X-Vpnlab-Agent-Token shared with the server (visible in ps: prefer --token-file)" },
+	{ { "token-file", required_argument, NULL, 'T' }, "FILE", "file holding that token (mode 0600; the server's is its database path + .agent-token)" },
 	{ { "preflight-retry-s", required_argument, NULL, 'P' }, "S", "how often an unusable IPsec backend is checked again (default 30)" },
 	{ { "keep-dataplane", no_argument, NULL, 'k' }, NULL, "on SIGTERM/SIGINT leave namespaces and charons running" },
 	{ { "cleanup", no_argument, NULL, 'c' }, NULL, "remove what a previous agent with this state dir left, and exit" },
@@ -63,6 +67,60 @@ static int parse_roles(struct agent_options *o, const char *text)
 	return rc == 0 && (o->role_cloud || o->role_site) ? 0 : -1;
 }
 
+#define TOKEN_MIN 16
+#define TOKEN_MAX 256
+
+/* The server's rule for a token (server/agent_client.c): printable ASCII, no spaces, 16-256. */
+static bool token_valid(const char *token)
+{
+	size_t n = strlen(token);
+
+	if (n < TOKEN_MIN || n > TOKEN_MAX)
+		return false;
+	for (; *token; token++)
+		if (*token < 0x21 || *token > 0x7e)
+			return false;
+	return true;
+}
+
+/* Reads the token of path into buf (size > TOKEN_MAX + 1); refuses a file others may read. */
+static int token_read_file(const char *path, char *buf, size_t size, char *err)
+{
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
+
+	if (fd < 0) {
+		snprintf(err, 256, "cannot open --token-file %.160s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, 256, "--token-file %.160s is not a regular file", path);
+		goto out;
+	}
+	if (st.st_mode & 077) {
+		snprintf(err, 256, "--token-file %.160s may be read by others (chmod 600 it)", path);
+		goto out;
+	}
+	n = read(fd, buf, size - 1);
+	if (n < 0) {
+		snprintf(err, 256, "cannot read %.160s: %s", path, strerror(errno));
+		goto out;
+	}
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (!token_valid(buf)) {
+		snprintf(err, 256, "--token-file %.160s does not hold one line of %d-%d printable characters", path,
+			 TOKEN_MIN, TOKEN_MAX);
+		goto out;
+	}
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
 /* Rebuilds (adopts) what the last applied document describes: idempotent, so nothing running is disturbed. */
 static void adopt(struct agent_daemon *d)
 {
@@ -91,8 +149,10 @@ static void adopt(struct agent_daemon *d)
 int main(int argc, char **argv)
 {
 	static struct agent_daemon d;
+	static char token[TOKEN_MAX + 2];
 	struct option longopts[OPTION_COUNT + 1];
 	char err[256], listen_host[64], why[sizeof(d.backend_error)];
+	const char *token_file = NULL;
 	bool cleanup = false;
 	sigset_t stop_signals;
 	int c, sig;
@@ -125,6 +185,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'T': token_file = optarg; break;
 		case 'k': d.opt.keep_dataplane = true; break;
 		case 'c': cleanup = true; break;
 		case 'h': usage(stdout); return 0;
@@ -134,6 +195,28 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		usage(stderr);
 		return 2;
+	}
+	/* the listener runs root's data plane for whoever holds the token: there is no open mode */
+	if (!cleanup) {
+		if (d.opt.token && token_file) {
+			fprintf(stderr, "vpnlab-agent: give --token or --token-file, not both\n");
+			return 2;
+		}
+		if (token_file) {
+			if (token_read_file(token_file, token, sizeof(token), err) < 0) {
+				fprintf(stderr, "vpnlab-agent: %s\n", err);
+				return 2;
+			}
+			d.opt.token = token;
+		} else if (d.opt.token == NULL) {
+			fprintf(stderr, "vpnlab-agent: needs the server's agent token: --token-file FILE (the server "
+					"keeps it in its database path + .agent-token) or --token TOKEN\n");
+			return 2;
+		} else if (!token_valid(d.opt.token)) {
+			fprintf(stderr, "vpnlab-agent: --token is %d-%d printable ASCII characters, no spaces\n", TOKEN_MIN,
+				TOKEN_MAX);
+			return 2;
+		}
 	}
 	snprintf(listen_host, sizeof(listen_host), "%.*s", (int)strcspn(d.opt.listen, ":"), d.opt.listen);
 	if (d.opt.underlay_ip == NULL)

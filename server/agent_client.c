@@ -2,17 +2,30 @@
 #include "agent_client.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cidr.h"
 
 /* Answers larger than this are cut off: an agent's answers are a few hundred bytes. */
 #define ANSWER_MAX (4u << 20)
 
+/* Random bytes of a generated token (written as twice as many hex digits). */
+#define TOKEN_RANDOM_BYTES 32
+#define URL_ALLOW_MAX 64
+
 static char *client_token;
+static struct cidr url_allow[URL_ALLOW_MAX];
+static int url_allow_count;
 static volatile int cancelled; /* set once, read by every transfer's progress callback */
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
@@ -31,10 +44,183 @@ bool agent_client_token_ok(const char *presented)
 {
 	size_t n;
 
-	if (client_token == NULL)
-		return true;
+	if (client_token == NULL || presented == NULL) /* no token set: the channel stays shut */
+		return false;
 	n = strlen(client_token);
-	return presented && strlen(presented) == n && CRYPTO_memcmp(presented, client_token, n) == 0;
+	return strlen(presented) == n && CRYPTO_memcmp(presented, client_token, n) == 0;
+}
+
+bool agent_client_token_valid(const char *token)
+{
+	size_t n = token ? strlen(token) : 0;
+
+	if (n < AGENT_TOKEN_MIN || n > AGENT_TOKEN_MAX)
+		return false;
+	for (; *token; token++)
+		if (*token < 0x21 || *token > 0x7e) /* an HTTP header value, whole: no spaces or controls */
+			return false;
+	return true;
+}
+
+/* Reads the token of an existing file into buf; refuses files others may read. */
+static int token_read(int fd, const char *path, char *buf, size_t size, char *err)
+{
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, 256, "agent token file %.160s is not a regular file", path);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		snprintf(err, 256, "agent token file %.160s may be read by others (chmod 600 it)", path);
+		return -1;
+	}
+	n = read(fd, buf, size - 1);
+	if (n < 0) {
+		snprintf(err, 256, "cannot read %.160s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (!agent_client_token_valid(buf)) {
+		snprintf(err, 256, "agent token file %.160s does not hold one line of %d-%d printable characters", path,
+			 AGENT_TOKEN_MIN, AGENT_TOKEN_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* Creates path (mode 0600, never an existing file) with a new random token. */
+static int token_create(const char *path, char *buf, size_t size, char *err)
+{
+	unsigned char random[TOKEN_RANDOM_BYTES];
+	int fd, rc = -1;
+	size_t len;
+
+	if (RAND_bytes(random, sizeof(random)) != 1) {
+		snprintf(err, 256, "cannot generate an agent token: OpenSSL RAND_bytes failed");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(random) && 2 * i + 2 < size; i++)
+		snprintf(buf + 2 * i, 3, "%02x", random[i]);
+	OPENSSL_cleanse(random, sizeof(random));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return 1; /* another server made it meanwhile: read that one */
+		snprintf(err, 256, "cannot create agent token file %.160s: %s", path, strerror(errno));
+		return -1;
+	}
+	len = strlen(buf);
+	buf[len] = '\n';
+	if (write(fd, buf, len + 1) != (ssize_t)(len + 1) || fsync(fd) < 0) {
+		snprintf(err, 256, "cannot write agent token file %.160s: %s", path, strerror(errno));
+		unlink(path);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf[len] = '\0';
+	close(fd);
+	return rc;
+}
+
+int agent_client_token_file(const char *path, bool *created, char *err)
+{
+	char token[AGENT_TOKEN_MAX + 2];
+	int fd, rc = -1;
+
+	*created = false;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			rc = token_read(fd, path, token, sizeof(token), err);
+			close(fd);
+			break;
+		}
+		if (errno != ENOENT) {
+			snprintf(err, 256, "cannot open agent token file %.160s: %s", path, strerror(errno));
+			break;
+		}
+		rc = token_create(path, token, sizeof(token), err);
+		if (rc <= 0) {
+			*created = rc == 0;
+			break;
+		}
+	}
+	if (rc == 0)
+		agent_client_set_token(token);
+	OPENSSL_cleanse(token, sizeof(token));
+	return rc == 0 ? 0 : -1;
+}
+
+int agent_client_url_allow(const char *cidr_text)
+{
+	struct cidr c;
+
+	if (!cidr_parse(cidr_text, &c) || url_allow_count >= URL_ALLOW_MAX)
+		return -1;
+	url_allow[url_allow_count++] = c;
+	return 0;
+}
+
+/* An address an agent may name as its own: not "this network", link-local, multicast or reserved. */
+static bool unicast_host(uint32_t addr)
+{
+	return (addr >> 24) != 0 && (addr >> 16) != 0xa9fe && (addr >> 28) < 0xe;
+}
+
+int agent_client_url_allowed(const char *url, const char *underlay_ip, char *why, size_t why_size)
+{
+	char host[64];
+	const char *p;
+	size_t n;
+	uint32_t addr, underlay;
+
+	if (url == NULL)
+		return -1;
+	if (strncmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return -1;
+	n = strcspn(p, ":/");
+	if (n == 0)
+		return -1;
+	{
+		/* after HOST only :PORT and a path: no user info ("127.0.0.1:80@elsewhere") or query */
+		const char *rest = p + n;
+
+		if (*rest == ':')
+			rest += 1 + strspn(rest + 1, "0123456789");
+		if (*rest != '\0' && *rest != '/')
+			return -1;
+		if (strpbrk(rest, "@?#\\"))
+			return -1;
+	}
+	if (n >= sizeof(host) || (memcpy(host, p, n), host[n] = '\0', !ipv4_parse(host, &addr))) {
+		snprintf(why, why_size, "The Url must name its host by an IPv4 address (%.64s is none).",
+			 n < sizeof(host) ? host : "the host");
+		return 0;
+	}
+	if ((addr >> 24) == 127)
+		return 1;
+	if (underlay_ip && ipv4_parse(underlay_ip, &underlay) && underlay == addr && unicast_host(addr))
+		return 1;
+	for (int i = 0; i < url_allow_count; i++) {
+		struct cidr one = { addr, 32 };
+
+		if (cidr_contains(&url_allow[i], &one))
+			return 1;
+	}
+	snprintf(why, why_size,
+		 "The Url host %s is not loopback, not the agent's UnderlayIp and not in a network the server "
+		 "allows (--agent-url-allow).",
+		 host);
+	return 0;
 }
 
 void agent_client_cancel_all(void)
@@ -78,8 +264,8 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
-int agent_client_call(const char *url_base, const char *method, const char *path, json_t *body, long timeout_ms,
-		      long *http_status, json_t **answer, char *err)
+int agent_client_call(const char *url_base, const char *underlay_ip, const char *method, const char *path,
+		      json_t *body, long timeout_ms, long *http_status, json_t **answer, char *err)
 {
 	struct answer_buf buf = { NULL, 0, false };
 	struct curl_slist *headers = NULL;
@@ -97,6 +283,15 @@ int agent_client_call(const char *url_base, const char *method, const char *path
 	if (__atomic_load_n(&cancelled, __ATOMIC_SEQ_CST)) {
 		snprintf(err, 256, "%s %s%s: cancelled (server stopping)", method, url_base, path);
 		return -1;
+	}
+	{
+		char why[200] = "malformed";
+
+		/* checked at registration too; again here, as what the database holds may predate the rules */
+		if (agent_client_url_allowed(url_base, underlay_ip, why, sizeof(why)) != 1) {
+			snprintf(err, 256, "%s %.60s%.30s: refused: %.150s", method, url_base, path, why);
+			return -1;
+		}
 	}
 	{
 		/* "http://a:1/" + "/v1/x" must not give a doubled slash */

@@ -35,8 +35,11 @@ int h_agent_register(struct action_ctx *ctx)
 		.version = param_str(ctx, "Version"),
 		.applied_generation = param_int(ctx, "AppliedGeneration", 0),
 	};
-	char id[64];
+	char id[64], why[200];
 
+	/* a malformed Url (-1) is the model's InvalidUrl; a well-formed one must be allowed */
+	if (agent_client_url_allowed(args.url, args.underlay_ip, why, sizeof(why)) == 0)
+		return vl_err_set(ctx->err, VL_AGENT_URL_FORBIDDEN, "%s", why);
 	if (agent_register(ctx->model, &args, id, ctx->err) < 0)
 		return -1;
 	json_put_str(ctx->response, "AgentId", id);

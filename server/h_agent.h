@@ -15,8 +15,9 @@ int h_agent_deregister(struct action_ctx *ctx);
 
 /*
  * Who a request for action a acts as, for both front doors: the agent protocol's actions
- * (AF_AGENT) serve every account and carry no signature; they need X-Vpnlab-Agent-Token when
- * the server has an agent token (Forbidden.AgentToken, 403) and act as account "".  Every
+ * (AF_AGENT) serve every account and carry no signature; they always need the server's
+ * X-Vpnlab-Agent-Token (else Forbidden.AgentToken, 403), whatever the auth mode, and act as
+ * account "".  Every
  * other action goes through auth_authenticate.  Returns 0 with account set, or -1 with err.
  */
 int h_authenticate(struct auth *auth, const struct action *a, const struct vl_request *req,

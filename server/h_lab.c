@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent.h"
 #include "agent_client.h"
 #include "cidr.h"
 #include "dataplane_compile.h"
@@ -229,6 +230,7 @@ int h_lab_run_probe(struct action_ctx *ctx)
 	int64_t count = param_int(ctx, "Count", 5), interval = param_int(ctx, "IntervalMs", 200);
 	char agent_id[64] = "", url[256] = "", why[256] = "";
 	struct lab_host h;
+	struct agent placed_on;
 	json_t *body = NULL, *answer = NULL;
 	long status = 0;
 	uint32_t addr;
@@ -248,6 +250,9 @@ int h_lab_run_probe(struct action_ctx *ctx)
 		return vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE,
 				  "No data-plane agent builds lab host %s: no agent with the role %s is registered.",
 				  host_id, h.site_id[0] ? "site" : "cloud");
+	/* its underlay address: what decides, with the URL, whether the server may call it */
+	if (agent_get(ctx->model, agent_id, &placed_on, ctx->err) < 0)
+		return -1;
 	/*
 	 * The probe takes up to a minute: end this read transaction first so no database
 	 * snapshot is held meanwhile (the engine's COMMIT then ends the empty one begun below).
@@ -259,8 +264,8 @@ int h_lab_run_probe(struct action_ctx *ctx)
 		vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
 		goto out;
 	}
-	if (agent_client_call(url, "POST", "/v1/probes", body, (long)(count * interval + PROBE_SLACK_MS), &status,
-			      &answer, why) < 0) {
+	if (agent_client_call(url, placed_on.underlay_ip, "POST", "/v1/probes", body,
+			      (long)(count * interval + PROBE_SLACK_MS), &status, &answer, why) < 0) {
 		vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE,
 			   "The agent %s that builds lab host %s did not answer: %s", agent_id, host_id, why);
 		goto out;

@@ -15,12 +15,19 @@
 #include <time.h>
 
 #include "action.h"
+#include "agent_client.h"
 #include "ids.h"
 #include "json_out.h"
 #include "model.h"
 #include "server.h"
 
 #define BODY_LIMIT (1024 * 1024)
+/*
+ * Requests that carry the agent token may be larger: the largest status report the agent
+ * protocol documents (4,096 tunnels of ~500 bytes, 1,000 log lines of 4 KiB whose every
+ * byte may need a 6-byte \u escape: ~27 MB) must fit.  Only a token holder gets it.
+ */
+#define AGENT_BODY_LIMIT (32 * 1024 * 1024)
 /* far above any action's needs (20 tags, 2 tunnels); bounds the work one request can cause */
 #define PARAM_LIMIT 1000
 /* a query of PARAM_LIMIT parameters of 64 bytes each; longer URIs get URI_TOO_LONG */
@@ -66,6 +73,7 @@ struct http_daemon {
 struct connection_state {
 	struct vl_request req;
 	size_t body_cap;
+	size_t body_limit;
 	int too_large;
 	bool started_request; /* on_request has seen this request's headers */
 	enum vl_code refused; /* VL_OK, or why the request line was refused in uri_seen */
@@ -118,7 +126,7 @@ static void state_free(struct connection_state *st)
 
 static int append_body(struct connection_state *st, const char *data, size_t len)
 {
-	if (st->too_large || st->req.body_len + len > BODY_LIMIT) {
+	if (st->too_large || st->req.body_len + len > st->body_limit) {
 		st->too_large = 1;
 		return 0;
 	}
@@ -303,6 +311,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &st->req);
 		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &st->req.query);
+		st->body_limit = agent_client_token_ok(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+										   "X-Vpnlab-Agent-Token"))
+					 ? AGENT_BODY_LIMIT
+					 : BODY_LIMIT;
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,9 @@ static const struct option_doc {
 	{ { "dpd-delay-s", required_argument, NULL, 'Y' }, "N", "how often an idle tunnel is probed by DPD in the texts vpnlab renders (default 30; 1..300); lab tests use 1 for fast failover" },
 	{ { "readers", required_argument, NULL, 'r' }, "N", "read connections to the database (default 8)" },
 	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "request log, one JSON line per request (default -: stderr)" },
-	{ { "agent-token", required_argument, NULL, 'T' }, "TOKEN", "shared secret of the agent protocol: required from agents, sent to them (X-Vpnlab-Agent-Token; default: none)" },
+	{ { "agent-token", required_argument, NULL, 'T' }, "TOKEN", "shared secret of the agent protocol (X-Vpnlab-Agent-Token, 16-256 printable characters; visible in ps: prefer --agent-token-file)" },
+	{ { "agent-token-file", required_argument, NULL, 'F' }, "FILE", "file holding the agent token, created with a random one (mode 0600) when missing (default: the database path + .agent-token)" },
+	{ { "agent-url-allow", required_argument, NULL, 'U' }, "CIDR", "agents may also register URLs in this network (repeatable; always allowed: loopback and the agent's own UnderlayIp)" },
 	{ { "push-resync-ms", required_argument, NULL, 'R' }, "MS", "how often documents are pushed again to agents that lag behind (default 5000)" },
 	{ { "max-connections", required_argument, NULL, 'M' }, "N", "open HTTP connections in all (default 2000; 16..100000)" },
 	{ { "per-ip-connections", required_argument, NULL, 'I' }, "N", "open HTTP connections from one client address (default 200; 1..max-connections)" },
@@ -107,7 +110,9 @@ int main(int argc, char **argv)
 	char host[128] = "127.0.0.1";
 	int port = 8080, readers = 8, rc = 1;
 	const char *db_path = "data/vpnlab.db", *credentials = NULL, *catalog_path = NULL;
-	const char *log_path = "-";
+	const char *log_path = "-", *token_file = NULL;
+	char *default_token_file = NULL;
+	bool token_given = false;
 	enum auth_mode mode = AUTH_OPEN;
 	struct catalog *catalog = NULL;
 	struct vl_err err;
@@ -208,11 +213,22 @@ int main(int argc, char **argv)
 			log_path = optarg;
 			break;
 		case 'T':
-			if (*optarg == '\0' || strlen(optarg) > 256 || strpbrk(optarg, "\r\n")) {
-				fprintf(stderr, "vpnlabd: --agent-token is 1-256 characters on one line\n");
+			if (!agent_client_token_valid(optarg)) {
+				fprintf(stderr, "vpnlabd: --agent-token is %d-%d printable ASCII characters, no spaces\n",
+					AGENT_TOKEN_MIN, AGENT_TOKEN_MAX);
 				return 2;
 			}
 			agent_client_set_token(optarg);
+			token_given = true;
+			break;
+		case 'F':
+			token_file = optarg;
+			break;
+		case 'U':
+			if (agent_client_url_allow(optarg) < 0) {
+				fprintf(stderr, "vpnlabd: --agent-url-allow wants a CIDR (a.b.c.d/n), at most 64 of them\n");
+				return 2;
+			}
 			break;
 		case 'R': {
 			char *end = NULL;
@@ -268,6 +284,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vpnlabd: --auth strict needs --credentials FILE\n");
 		return 2;
 	}
+	if (token_given && token_file) {
+		fprintf(stderr, "vpnlabd: give --agent-token or --agent-token-file, not both\n");
+		return 2;
+	}
 
 	vl_err_clear(&err);
 	if (catalog_path ? catalog_load(catalog_path, &catalog, &err) < 0
@@ -288,6 +308,25 @@ int main(int argc, char **argv)
 	}
 	srv.metrics = metrics_new();
 	ensure_parent_dir(db_path);
+	if (!token_given) {
+		/* the agent channel is never open: without a token given, one kept beside the database */
+		char why[256];
+		bool created;
+
+		if (token_file == NULL) {
+			if (asprintf(&default_token_file, "%s.agent-token", db_path) < 0) {
+				default_token_file = NULL;
+				fprintf(stderr, "vpnlabd: out of memory\n");
+				goto out;
+			}
+			token_file = default_token_file;
+		}
+		if (agent_client_token_file(token_file, &created, why) < 0) {
+			fprintf(stderr, "vpnlabd: %s\n", why);
+			goto out;
+		}
+		fprintf(stderr, "vpnlabd: agent token %s %s\n", created ? "created in" : "read from", token_file);
+	}
 	if (srv.metrics == NULL || engine_start(&srv.engine, db_path, readers, &srv.model, &err) < 0) {
 		fprintf(stderr, "vpnlabd: database: %s\n", vl_err_message(&err));
 		goto out;
@@ -318,6 +357,8 @@ out:
 	metrics_free(srv.metrics);
 	auth_free(srv.auth);
 	catalog_free(catalog);
+	free(default_token_file);
+	agent_client_set_token(NULL);
 	if (srv.log && srv.log != stderr)
 		fclose(srv.log);
 	return rc;

@@ -24,6 +24,7 @@ struct push_worker {
 	struct pusher *p;
 	char agent_id[64];
 	char url[AGENT_URL_MAX + 1];
+	char underlay_ip[sizeof(((struct agent *)0)->underlay_ip)];
 	json_t *pending; /* owned: the next document (with its generation); NULL: nothing */
 	int64_t pending_generation;
 	bool busy;		  /* a PUT is in flight */
@@ -250,7 +251,7 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		char url[sizeof(w->url)], agent_id[sizeof(w->agent_id)], err[256];
+		char url[sizeof(w->url)], underlay_ip[sizeof(w->underlay_ip)], agent_id[sizeof(w->agent_id)], err[256];
 		json_t *doc, *answer = NULL;
 		int64_t generation, started;
 		long status = 0;
@@ -265,11 +266,12 @@ static void *worker_main(void *arg)
 		w->busy = true;
 		w->last_attempt_ms = started = mono_ms();
 		memcpy(url, w->url, sizeof(url));
+		memcpy(underlay_ip, w->underlay_ip, sizeof(underlay_ip));
 		memcpy(agent_id, w->agent_id, sizeof(agent_id));
 		pthread_mutex_unlock(&p->mu);
 
-		if (agent_client_call(url, "PUT", "/v1/desired", doc, p->cfg.push_timeout_ms, &status, &answer, err) <
-		    0)
+		if (agent_client_call(url, underlay_ip, "PUT", "/v1/desired", doc, p->cfg.push_timeout_ms, &status,
+				      &answer, err) < 0)
 			fprintf(stderr, "vpnlabd: push: %s generation %lld: %s\n", agent_id, (long long)generation,
 				err);
 		else
@@ -394,6 +396,7 @@ static void queue_push(struct pusher *p, const struct agent *a, json_t *doc, int
 		return;
 	}
 	snprintf(w->url, sizeof(w->url), "%s", a->url);
+	snprintf(w->underlay_ip, sizeof(w->underlay_ip), "%s", a->underlay_ip);
 	json_decref(w->pending);
 	w->pending = doc;
 	w->pending_generation = generation;

@@ -4,7 +4,8 @@
 //   1. every document the compiler's unit test wrote (build*/dataplane-docs/*.json: placement
 //      variants, single- and dual-tunnel gateways, explicit routes, faults, site devices);
 //   2. the documents a live vpnlabd pushes to a stand-in agent (an HTTP server on loopback that
-//      registers through POST /v1/agents and answers PUT /v1/desired like the protocol says)
+//      registers through POST /v1/agents with the server's agent token, checks that every push
+//      carries it, and answers PUT /v1/desired like the protocol says)
 //      while a topology is built over REST: gateway endpoints, site devices with an override,
 //      hosts, a fault and its restoration.
 // The validator itself is checked too: documents broken on purpose must fail.
@@ -104,6 +105,11 @@ before(async () => {
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
+      if (req.headers['x-vpnlab-agent-token'] !== srv.agentToken()) {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        res.end('{"Code":"Forbidden"}');
+        return;
+      }
       if (req.method === 'PUT' && req.url === '/v1/desired') {
         const doc = JSON.parse(body);
         pushed.push(doc);
@@ -124,9 +130,10 @@ after(async () => {
 });
 
 async function rest(method, url, body) {
-  const res = await fetch(`${srv.url}${url}`, {
-    method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined,
-  });
+  const headers = body ? { 'content-type': 'application/json' } : {};
+  // the agent routes need the token the server generated beside its database
+  if (url.startsWith('/v1/agents')) headers['x-vpnlab-agent-token'] = srv.agentToken();
+  const res = await fetch(`${srv.url}${url}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
   return { status: res.status, body: await res.json() };
 }
 

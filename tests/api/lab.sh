@@ -14,6 +14,8 @@ BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
 t_start_server "$BIN" "$PORT" "$T_TMP/lab.db" --transition-delay-ms 0 --log off || exit 1
+# the agent channel's token, which the server generated beside its database
+AH="X-Vpnlab-Agent-Token: $(cat "$T_TMP/lab.db.agent-token")"
 B="http://127.0.0.1:$PORT"
 J='Content-Type: application/json'
 R='RegionId=cn-hangzhou'
@@ -132,9 +134,17 @@ APORT=$(t_free_port)
 cat > "$T_TMP/agent.py" <<'EOF'
 # A stand-in for vpnlab-agent's HTTP side: keeps what it is sent, answers like the protocol says.
 import http.server, json, sys, os
-port, out = int(sys.argv[1]), sys.argv[2]
+port, out, token = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
+    def parse_request(self):
+        # like the agent: nothing is served without the server's token
+        if not super().parse_request():
+            return False
+        if self.headers.get('X-Vpnlab-Agent-Token') != token:
+            self.answer(403, {'Code': 'Forbidden'})
+            return False
+        return True
     def body(self):
         n = int(self.headers.get('Content-Length') or 0)
         return json.loads(self.rfile.read(n) or b'{}')
@@ -159,22 +169,22 @@ class H(http.server.BaseHTTPRequestHandler):
                               'RttAvgMs': 1.25, 'RttMaxMs': 2.5})
 http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
 EOF
-python3 "$T_TMP/agent.py" "$APORT" "$T_TMP" &
+python3 "$T_TMP/agent.py" "$APORT" "$T_TMP" "$(cat "$T_TMP/lab.db.agent-token")" &
 T_PIDS="$T_PIDS $!"
-i=0; while [ $i -lt 50 ] && ! curl -fs "http://127.0.0.1:$APORT/healthz" >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
+i=0; while [ $i -lt 50 ] && ! curl -fs -H "$AH" "http://127.0.0.1:$APORT/healthz" >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
 
 # first an agent whose URL answers nothing (a port nobody listens on)
 DEAD=$(t_free_port)
-post /v1/agents "{\"Roles\":[\"site\"],\"UnderlayIp\":\"127.0.0.2\",\"Url\":\"http://127.0.0.1:$DEAD\"}"
+t_req POST "$B/v1/agents" -H "$J" -H "$AH" -d "{\"Roles\":[\"site\"],\"UnderlayIp\":\"127.0.0.2\",\"Url\":\"http://127.0.0.1:$DEAD\"}"
 if [ "$T_STATUS" = 404 ]; then
 	echo "lab.sh: POST /v1/agents is not served yet: agent relay checks skipped"
 else
 	t_expect "register a dead agent" 200; DEAD_ID=$(id_of AgentId)
 	post /v1/lab/probes "{\"HostId\":\"$HS\",$P,\"Count\":2,\"IntervalMs\":10}"; t_expect "dead agent" 503 Agent.Unavailable
 	t_check "names the agent" '"'$DEAD_ID'" in b["Message"] and "did not answer" in b["Message"]' true
-	t_req DELETE "$B/v1/agents/$DEAD_ID"; t_expect "forget it" 200
+	t_req DELETE "$B/v1/agents/$DEAD_ID" -H "$AH"; t_expect "forget it" 200
 
-	post /v1/agents "{\"Roles\":[\"cloud\",\"site\"],\"UnderlayIp\":\"127.0.0.1\",\"Url\":\"http://127.0.0.1:$APORT\"}"
+	t_req POST "$B/v1/agents" -H "$J" -H "$AH" -d "{\"Roles\":[\"cloud\",\"site\"],\"UnderlayIp\":\"127.0.0.1\",\"Url\":\"http://127.0.0.1:$APORT\"}"
 	t_expect "register the stand-in" 200; AGENT=$(id_of AgentId)
 	post /v1/lab/probes "{\"HostId\":\"$HS\",$P,\"Count\":4,\"IntervalMs\":20}"; t_expect "probe relayed" 200
 	t_check "figures relayed" '[b["Sent"], b["Received"], b["LossPercent"], b["RttAvgMs"], b["RttMaxMs"]]' "[4, 3, 25.0, 1.25, 2.5]"
@@ -202,7 +212,7 @@ else
 	t_check "route: master active, slave standby" '[(h["endpoint"], h["weight"]) for r in b["vpcs"][0]["routes"] if r["dest"] == "192.168.10.0/24" for h in r["nexthops"]]' \
 		"[('$GW-1', 100), ('$GW-2', 0)]"
 	t_check "hosts" 'sorted(h["id"] for h in b["hosts"])' "$(python3 -c "print(sorted(['$H1', '$HS']))")"
-	t_req DELETE "$B/v1/agents/$AGENT"; t_expect "forget the stand-in" 200
+	t_req DELETE "$B/v1/agents/$AGENT" -H "$AH"; t_expect "forget the stand-in" 200
 fi
 
 post /v1/lab/faults "{$F,\"Action\":\"restore\"}"; t_expect "restore all" 200; t_check "nothing cut" 'b["CutTunnelIds"]' "[]"

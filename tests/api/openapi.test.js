@@ -173,7 +173,7 @@ function checkBody(response, res, text, what) {
  * unless an error status is expected, as such requests may break the rules on purpose) and the
  * answer (status documented, headers, body schema).  Returns { status, body, headers }.
  */
-async function call(method, template, { id, query = {}, body, rawBody, expect } = {}) {
+async function call(method, template, { id, query = {}, body, rawBody, expect, agentToken } = {}) {
   const { item, op } = operation(method, template);
   const what = `${method} ${template}`;
   const params = queryParamSchemas(item, op);
@@ -199,6 +199,11 @@ async function call(method, template, { id, query = {}, body, rawBody, expect } 
   }
   const qs = new URLSearchParams(query).toString();
   const init = { method, headers: {} };
+  // the agent routes need the server's agent token (null: leave it out)
+  if (template.startsWith('/v1/agents')) {
+    const token = agentToken === undefined ? srv.agentToken() : agentToken;
+    if (token !== null) init.headers['x-vpnlab-agent-token'] = token;
+  }
   if (body !== undefined || rawBody !== undefined) {
     init.body = rawBody !== undefined ? rawBody : JSON.stringify(body);
     init.headers['content-type'] = 'application/json';
@@ -1026,6 +1031,17 @@ test('the agent protocol routes answer as documented', async () => {
   expectError(await call('POST', '/v1/agents/{id}/status', { id, body: { Tunnels: [{ VpnConnectionId: 'vco-x', Endpoint: 'e', Side: 'up' }] }, expect: 400 }),
     400, 'InvalidTunnels.1.Side');
   expectError(await call('POST', '/v1/agents/{id}/status', { id: 'agt-doesnotexist', body: {}, expect: 404 }), 404, 'Agent.NotFound');
+  // the agent channel is authenticated always; registration names only URLs the server may call
+  for (const agentToken of [null, 'x'.repeat(64)]) {
+    expectError(await call('POST', '/v1/agents', { body, agentToken, expect: 403 }), 403, 'Forbidden.AgentToken');
+    expectError(await call('GET', '/v1/agents', { agentToken, expect: 403 }), 403, 'Forbidden.AgentToken');
+    expectError(await call('GET', '/v1/agents/{id}', { id, agentToken, expect: 403 }), 403, 'Forbidden.AgentToken');
+    expectError(await call('POST', '/v1/agents/{id}/status', { id, body: {}, agentToken, expect: 403 }), 403, 'Forbidden.AgentToken');
+    expectError(await call('DELETE', '/v1/agents/{id}', { id, agentToken, expect: 403 }), 403, 'Forbidden.AgentToken');
+  }
+  expectError(await call('POST', '/v1/agents', { body: { ...body, Url: 'http://192.0.2.1:8181' }, expect: 403 }), 403, 'Forbidden.AgentUrl');
+  expectError(await call('POST', '/v1/agents/{id}/status', { id, rawBody: `{"Logs":"${'x'.repeat(33 << 20)}"}`, expect: 413 }),
+    413, 'InvalidParameter.BodyTooLarge');
   await call('DELETE', '/v1/agents/{id}', { id, expect: 200 });
   expectError(await call('DELETE', '/v1/agents/{id}', { id, expect: 404 }), 404, 'Agent.NotFound');
 });
@@ -1090,6 +1106,11 @@ test('the lab routes answer as the document says (sites, hosts, probes, faults)'
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
+      if (req.headers['x-vpnlab-agent-token'] !== srv.agentToken()) {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        res.end('{"Code":"Forbidden"}');
+        return;
+      }
       const b = body ? JSON.parse(body) : {};
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(req.url === '/v1/probes'
@@ -1099,12 +1120,12 @@ test('the lab routes answer as the document says (sites, hosts, probes, faults)'
   });
   await new Promise((r) => stand.listen(0, '127.0.0.1', r));
   const reg = await (await fetch(`${srv.url}/v1/agents`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-vpnlab-agent-token': srv.agentToken() },
     body: JSON.stringify({ Roles: ['cloud', 'site'], UnderlayIp: '127.0.0.1', Url: `http://127.0.0.1:${stand.address().port}` }),
   })).json();
   const got = (await call('POST', '/v1/lab/probes', { body: probe, expect: 200 })).body;
   assert.deepEqual([got.Sent, got.Received, got.LossPercent], [2, 2, 0]);
-  await fetch(`${srv.url}/v1/agents/${reg.AgentId}`, { method: 'DELETE' });
+  await fetch(`${srv.url}/v1/agents/${reg.AgentId}`, { method: 'DELETE', headers: { 'x-vpnlab-agent-token': srv.agentToken() } });
   await new Promise((r) => stand.close(r));
 
   // faults

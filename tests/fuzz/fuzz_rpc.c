@@ -13,8 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent_client.h"
 #include "catalog.h"
 #include "server.h"
+
+/* the agent actions need the agent token: every request carries it, so they are fuzzed too */
+#define FUZZ_AGENT_TOKEN "fuzz-agent-token-0123456789"
 
 static struct server srv;
 static int ready;
@@ -39,6 +43,7 @@ static void setup(void)
 	srv.model.transition_delay_ms = 0;
 	srv.model.catalog = catalog_default();
 	srv.metrics = metrics_new();
+	agent_client_set_token(FUZZ_AGENT_TOKEN);
 	if (auth_create(&srv.auth, AUTH_OPEN, NULL, &err) < 0 ||
 	    engine_start(&srv.engine, path, 2, &srv.model, &err) < 0) {
 		fprintf(stderr, "fuzz_rpc setup: %s\n", vl_err_message(&err));
@@ -109,6 +114,7 @@ static void run_one(const char *text)
 	kvlist_init(&req.query);
 	kvlist_init(&req.form);
 	kvlist_init(&req.headers);
+	kvlist_add_str(&req.headers, "x-vpnlab-agent-token", FUZZ_AGENT_TOKEN);
 	snprintf(reply.request_id, sizeof(reply.request_id), "FUZZ");
 	if (kvlist_parse_urlencoded(&req.form, text, strlen(text)) == 0 &&
 	    req.form.len <= 1000) {

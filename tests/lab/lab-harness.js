@@ -52,20 +52,25 @@ function agentPrefix(stateDir) {
 }
 
 /**
- * Starts an agent.  opts: { server (url), zone, role, netns (run inside this namespace, a lab
- * "host"), listenIp (default 127.0.0.1), stateDir (reuse one: restarts), keepDataplane, token,
- * args (more agent options), wrap (argv that execs the agent command given after it: its pid stays the agent's) }.
- * Resolves to { pid, url, stateDir, prefix, output(), stop(signal), state() }.
+ * Starts an agent.  opts: { server (a server from startServer, or its URL with tokenFile),
+ * tokenFile (default: the server's, where it keeps the agent token), zone, role, netns (run
+ * inside this namespace, a lab "host"), listenIp (default 127.0.0.1), stateDir (reuse one:
+ * restarts), keepDataplane, args (more agent options), wrap (argv that execs the agent command
+ * given after it: its pid stays the agent's) }.  Resolves to { pid, url, token, stateDir,
+ * prefix, output(), stop(signal), state(), fetch(path, init) }.
  */
 async function startAgent(opts) {
   const port = opts.port || await api.freePort();
   const stateDir = opts.stateDir || fs.mkdtempSync(path.join(os.tmpdir(), 'vpnlab-agent-'));
   const ip = opts.listenIp || '127.0.0.1';
-  const args = ['--server', opts.server, '--listen', `${ip}:${port}`, '--state-dir', stateDir];
+  const serverUrl = typeof opts.server === 'string' ? opts.server : opts.server.url;
+  const tokenFile = opts.tokenFile || opts.server.tokenFile;
+  const token = fs.readFileSync(tokenFile, 'utf8').trim();
+  // the token goes by file, as make run gives it: it never shows in ps
+  const args = ['--server', serverUrl, '--listen', `${ip}:${port}`, '--state-dir', stateDir, '--token-file', tokenFile];
   if (opts.zone) args.push('--zone', opts.zone);
   if (opts.role) args.push('--role', opts.role);
   if (opts.keepDataplane) args.push('--keep-dataplane');
-  if (opts.token) args.push('--token', opts.token);
   if (opts.args) args.push(...opts.args);
   // nsenter switches only the network namespace (ip netns exec would also give the agent a
   // private mount namespace, hiding the namespaces it creates from everyone else)
@@ -85,6 +90,11 @@ async function startAgent(opts) {
     pid: child.pid,
     port,
     url: `http://${ip}:${port}`,
+    token,
+    /** fetch() on the agent's own API, with its token (every route needs it). */
+    fetch: (p, init = {}) => fetch(`${agent.url}${p}`, {
+      ...init, headers: { ...(init.headers || {}), 'X-Vpnlab-Agent-Token': token },
+    }),
     stateDir,
     prefix: null,
     output: () => output,
@@ -100,7 +110,7 @@ async function startAgent(opts) {
       return st;
     },
     async state() {
-      const res = await fetch(`${agent.url}/v1/state`, { signal: AbortSignal.timeout(3000) });
+      const res = await agent.fetch('/v1/state', { signal: AbortSignal.timeout(3000) });
       return res.json();
     },
   };
@@ -109,7 +119,7 @@ async function startAgent(opts) {
   for (;;) {
     if (exited) throw new Error(`vpnlab-agent exited at start (${JSON.stringify(exited)}):\n${output}`);
     try {
-      const res = await fetch(`${agent.url}/healthz`, { signal: AbortSignal.timeout(500) });
+      const res = await agent.fetch('/healthz', { signal: AbortSignal.timeout(500) });
       if (res.status === 200) break;
     } catch { /* not yet */ }
     if (Date.now() > deadline) throw new Error(`vpnlab-agent did not answer:\n${output}`);
@@ -186,7 +196,10 @@ function rpc(srv) {
   return (action, params = {}) => client.request(action, { RegionId: region, ...params }, { method: 'POST', timeout: 60000 });
 }
 
-/** REST call to the server (lab extensions); throws with the answer on a non-2xx status. */
+/**
+ * REST call to the server (lab extensions; the agent routes /v1/agents… with the server's agent
+ * token); throws with the answer on a non-2xx status.
+ */
 async function rest(srv, method, p, body) {
   // lab actions are regional like the cloud's: RegionId goes with every call
   if (p.startsWith('/v1/lab/')) {
@@ -196,7 +209,10 @@ async function rest(srv, method, p, body) {
   }
   const res = await fetch(`${srv.url}${p}`, {
     method,
-    headers: { 'Content-Type': 'application/json' },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(p.startsWith('/v1/agents') ? { 'X-Vpnlab-Agent-Token': srv.agentToken() } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(120000),
   });
@@ -277,7 +293,7 @@ async function seedTopology(srv, opts = {}) {
 
 /** A probe straight through an agent's own API (works while the server is down). */
 async function agentProbe(agent, HostId, Target, Count, IntervalMs) {
-  const res = await fetch(`${agent.url}/v1/probes`, {
+  const res = await agent.fetch('/v1/probes', {
     method: 'POST', body: JSON.stringify({ HostId, Target, Count, IntervalMs }),
     signal: AbortSignal.timeout(Count * IntervalMs + 30000),
   });

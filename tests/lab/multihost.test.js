@@ -40,8 +40,8 @@ describe('multi-host: cloud and site agents on two machines', { skip: skip || fa
   before(async () => {
     buildHosts();
     srv = await lab.startServer({ delayMs: 50, listenHost: `${NET}.254`, args: ['--dpd-delay-s', '1'] });
-    cloud = await lab.startAgent({ server: srv.url, netns: `${TAG}-c`, listenIp: `${NET}.1`, role: 'cloud' });
-    site = await lab.startAgent({ server: srv.url, netns: `${TAG}-s`, listenIp: `${NET}.2`, role: 'site' });
+    cloud = await lab.startAgent({ server: srv, netns: `${TAG}-c`, listenIp: `${NET}.1`, role: 'cloud' });
+    site = await lab.startAgent({ server: srv, netns: `${TAG}-s`, listenIp: `${NET}.2`, role: 'site' });
   });
 
   after(async () => {

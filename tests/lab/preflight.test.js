@@ -64,7 +64,7 @@ describe('preflight: the IPsec backend lacks the openssl plugin', { skip: skipRe
     // so the copy mounted over it never reaches the host
     const hide = 'mount --make-slave "$(findmnt -n -o TARGET -T "$1")" && mount --bind "$2" "$1" && shift 2 && exec "$@"';
     agent = await lab.startAgent({
-      server: srv.url,
+      server: srv,
       args: ['--preflight-retry-s', String(RETRY_S)],
       wrap: ['unshare', '-m', '--propagation', 'unchanged', 'sh', '-c', hide, 'sh', PLUGINS, hidden],
     });
@@ -157,7 +157,7 @@ describe('preflight: the IPsec backend lacks the openssl plugin', { skip: skipRe
     for (const pid of killed) process.kill(pid, 'SIGKILL');
     await lab.waitFor('gateway charons gone', () => killed.every((pid) => !lab.alive(pid)), 5000, 20);
     const again = await lab.startAgent({
-      server: srv.url, stateDir: agent.stateDir,
+      server: srv, stateDir: agent.stateDir,
       wrap: ['env', 'VPNLAB_AGENT_TEST_ENDPOINT_PLUGINS=vpnlab-test-missing!'],
     });
     const died = (l) => l.includes('[ERROR]: charon died at start: ');

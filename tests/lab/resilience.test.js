@@ -20,7 +20,7 @@ describe('agent restart and server outage', { skip: skip || false }, () => {
   before(async () => {
     dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpnlab-lab-db-'));
     srv = await lab.startServer({ delayMs: 50, db: path.join(dbDir, 'vpnlab.db'), args: ['--dpd-delay-s', '1'] });
-    agent = await lab.startAgent({ server: srv.url });
+    agent = await lab.startAgent({ server: srv });
     s = await lab.seedTopology(srv, { lan: '192.168.40.0/24', cgw: ['203.0.113.41', '203.0.113.42'] });
   });
 
@@ -45,7 +45,7 @@ describe('agent restart and server outage', { skip: skip || false }, () => {
     const pinged = new Promise((r) => ping.once('exit', r));
     await lab.sleep(300);
     await agent.stop('SIGKILL');
-    agent = await lab.startAgent({ server: srv.url, stateDir: agent.stateDir });
+    agent = await lab.startAgent({ server: srv, stateDir: agent.stateDir });
     await pinged;
     const m = out.match(/(\d+) packets transmitted, (\d+) received/);
     assert.ok(m, out);

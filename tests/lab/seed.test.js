@@ -23,7 +23,7 @@ describe('seed scenario with real tunnels', { skip: skip || false }, () => {
 
   before(async () => {
     srv = await lab.startServer({ delayMs: 50, args: ['--dpd-delay-s', '1'] });
-    agent = await lab.startAgent({ server: srv.url });
+    agent = await lab.startAgent({ server: srv });
     call = lab.rpc(srv);
   });
 

@@ -15,7 +15,7 @@ describe('weighted routes 100/0 with health checks', { skip: skip || false }, ()
 
   before(async () => {
     srv = await lab.startSingleTunnelServer();
-    agent = await lab.startAgent({ server: srv.url });
+    agent = await lab.startAgent({ server: srv });
     s = await lab.standbyTopology(srv);
   });
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -853,7 +854,7 @@ START_TEST(test_client_methods)
 	long status = -1;
 
 	/* a JSON body, compact, with the method and path as given; no token set: none sent */
-	ck_assert_msg(agent_client_call(echo_url, "PUT", "/v1/desired", body, 5000, &status, &answer, err) == 0, "%s",
+	ck_assert_msg(agent_client_call(echo_url, NULL, "PUT", "/v1/desired", body, 5000, &status, &answer, err) == 0, "%s",
 		      err);
 	ck_assert_int_eq(status, 200);
 	ck_assert_str_eq(member(answer, "Method"), "PUT");
@@ -866,23 +867,23 @@ START_TEST(test_client_methods)
 	/* a trailing slash of the base is not doubled; GET and bodiless POST and DELETE */
 	snprintf(base, sizeof(base), "%s/", echo_url);
 	agent_client_set_token("t0ken");
-	ck_assert_int_eq(agent_client_call(base, "GET", "/v1/state", NULL, 5000, &status, &answer, err), 0);
+	ck_assert_int_eq(agent_client_call(base, NULL, "GET", "/v1/state", NULL, 5000, &status, &answer, err), 0);
 	ck_assert_str_eq(member(answer, "Path"), "/v1/state");
 	ck_assert_str_eq(member(answer, "Method"), "GET");
 	ck_assert_str_eq(member(answer, "Token"), "t0ken");
 	json_decref(answer);
-	ck_assert_int_eq(agent_client_call(echo_url, "POST", "/v1/probes", NULL, 5000, &status, &answer, err), 0);
+	ck_assert_int_eq(agent_client_call(echo_url, NULL, "POST", "/v1/probes", NULL, 5000, &status, &answer, err), 0);
 	ck_assert_str_eq(member(answer, "Method"), "POST");
 	ck_assert_str_eq(member(answer, "Body"), "");
 	json_decref(answer);
-	ck_assert_int_eq(agent_client_call(echo_url, "DELETE", "/x", NULL, 5000, &status, NULL, err), 0);
+	ck_assert_int_eq(agent_client_call(echo_url, NULL, "DELETE", "/x", NULL, 5000, &status, NULL, err), 0);
 	ck_assert_int_eq(status, 200);
 	/* any status is an answer; a body that is not JSON is none */
-	ck_assert_int_eq(agent_client_call(echo_url, "GET", "/teapot", NULL, 5000, &status, &answer, err), 0);
+	ck_assert_int_eq(agent_client_call(echo_url, NULL, "GET", "/teapot", NULL, 5000, &status, &answer, err), 0);
 	ck_assert_int_eq(status, 418);
 	ck_assert_ptr_nonnull(answer);
 	json_decref(answer);
-	ck_assert_int_eq(agent_client_call(echo_url, "GET", "/text", NULL, 5000, &status, &answer, err), 0);
+	ck_assert_int_eq(agent_client_call(echo_url, NULL, "GET", "/text", NULL, 5000, &status, &answer, err), 0);
 	ck_assert_int_eq(status, 200);
 	ck_assert_ptr_null(answer);
 	json_decref(body);
@@ -891,17 +892,112 @@ END_TEST
 
 START_TEST(test_client_token_check)
 {
+	char path[] = "/tmp/vpnlab-token-XXXXXX", err[256] = "", first[80];
+	bool created = false;
+	int fd;
+	FILE *f;
+
+	/* no token set: nothing matches (the channel is never open) */
 	agent_client_set_token(NULL);
-	ck_assert(agent_client_token_ok(NULL));
-	ck_assert(agent_client_token_ok("anything"));
-	agent_client_set_token("s3cret");
-	ck_assert(agent_client_token_ok("s3cret"));
 	ck_assert(!agent_client_token_ok(NULL));
 	ck_assert(!agent_client_token_ok(""));
-	ck_assert(!agent_client_token_ok("s3cre"));
-	ck_assert(!agent_client_token_ok("s3cret!"));
+	ck_assert(!agent_client_token_ok("anything"));
+	agent_client_set_token("s3cret-s3cret-s3cret");
+	ck_assert(agent_client_token_ok("s3cret-s3cret-s3cret"));
+	ck_assert(!agent_client_token_ok(NULL));
+	ck_assert(!agent_client_token_ok(""));
+	ck_assert(!agent_client_token_ok("s3cret-s3cret-s3cre"));
+	ck_assert(!agent_client_token_ok("s3cret-s3cret-s3cret!"));
+	ck_assert(!agent_client_token_ok("s3cret-s3cret-s3creT"));
 	agent_client_set_token("");
-	ck_assert(agent_client_token_ok(NULL));
+	ck_assert(!agent_client_token_ok(NULL));
+	ck_assert(!agent_client_token_ok(""));
+	/* the rule for tokens: 16-256 printable characters without spaces */
+	ck_assert(agent_client_token_valid("0123456789abcdef"));
+	ck_assert(!agent_client_token_valid("0123456789abcde"));
+	ck_assert(!agent_client_token_valid("0123456789 abcdef"));
+	ck_assert(!agent_client_token_valid("0123456789abcdef\n"));
+
+	/* a missing file is created 0600 with 64 random hex digits, then read back as is */
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+	ck_assert_msg(agent_client_token_file(path, &created, err) == 0, "%s", err);
+	ck_assert(created);
+	{
+		struct stat info;
+
+		ck_assert_int_eq(stat(path, &info), 0);
+		ck_assert_int_eq(info.st_mode & 0777, 0600);
+	}
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(first, sizeof(first), f));
+	fclose(f);
+	ck_assert_int_eq(strlen(first), 65);
+	ck_assert_int_eq(strspn(first, "0123456789abcdef"), 64);
+	first[64] = '\0';
+	ck_assert(agent_client_token_ok(first));
+	agent_client_set_token(NULL);
+	ck_assert_msg(agent_client_token_file(path, &created, err) == 0, "%s", err);
+	ck_assert(!created);
+	ck_assert(agent_client_token_ok(first));
+	/* a file others may read, or one without a valid token, is refused */
+	chmod(path, 0644);
+	ck_assert_int_eq(agent_client_token_file(path, &created, err), -1);
+	ck_assert_msg(strstr(err, "chmod 600") != NULL, "%s", err);
+	chmod(path, 0600);
+	f = fopen(path, "w");
+	fputs("short\n", f);
+	fclose(f);
+	ck_assert_int_eq(agent_client_token_file(path, &created, err), -1);
+	unlink(path);
+	agent_client_set_token(NULL);
+}
+END_TEST
+
+START_TEST(test_client_url_rules)
+{
+	char why[200] = "";
+	long status = -1;
+	json_t *answer = NULL;
+	char err[256];
+
+	/* loopback, and the agent's own underlay address */
+	ck_assert_int_eq(agent_client_url_allowed("http://127.0.0.1:8181", NULL, why, sizeof(why)), 1);
+	ck_assert_int_eq(agent_client_url_allowed("https://127.8.9.10/x", "10.0.0.1", why, sizeof(why)), 1);
+	ck_assert_int_eq(agent_client_url_allowed("http://10.99.0.1:8181", "10.99.0.1", why, sizeof(why)), 1);
+	/* anything else is refused, with a reason */
+	ck_assert_int_eq(agent_client_url_allowed("http://10.99.0.2:8181", "10.99.0.1", why, sizeof(why)), 0);
+	ck_assert_msg(strstr(why, "10.99.0.2") != NULL, "%s", why);
+	ck_assert_int_eq(agent_client_url_allowed("http://10.99.0.2:8181", NULL, why, sizeof(why)), 0);
+	/* a name could resolve anywhere; special addresses are nobody's underlay */
+	ck_assert_int_eq(agent_client_url_allowed("http://localhost:8181", NULL, why, sizeof(why)), 0);
+	ck_assert_int_eq(agent_client_url_allowed("http://evil.example/", "10.0.0.1", why, sizeof(why)), 0);
+	ck_assert_int_eq(agent_client_url_allowed("http://169.254.169.254/", "169.254.169.254", why, sizeof(why)), 0);
+	ck_assert_int_eq(agent_client_url_allowed("http://224.0.0.1/", "224.0.0.1", why, sizeof(why)), 0);
+	ck_assert_int_eq(agent_client_url_allowed("http://0.1.2.3/", "0.1.2.3", why, sizeof(why)), 0);
+	/* not a URL of the protocol's form at all: the model's InvalidUrl */
+	ck_assert_int_eq(agent_client_url_allowed("ftp://127.0.0.1/", NULL, why, sizeof(why)), -1);
+	ck_assert_int_eq(agent_client_url_allowed("http://:80/", NULL, why, sizeof(why)), -1);
+	ck_assert_int_eq(agent_client_url_allowed("http://127.0.0.1:80@192.0.2.1/", NULL, why, sizeof(why)), -1);
+	ck_assert_int_eq(agent_client_url_allowed("http://127.0.0.1/x@192.0.2.1", NULL, why, sizeof(why)), -1);
+	ck_assert_int_eq(agent_client_url_allowed("http://127.0.0.1/?x", NULL, why, sizeof(why)), -1);
+	ck_assert_int_eq(agent_client_url_allowed(NULL, NULL, why, sizeof(why)), -1);
+	/* a network the operator allows */
+	ck_assert_int_eq(agent_client_url_allow("10.99.0.0/24"), 0);
+	ck_assert_int_eq(agent_client_url_allow("10.99.0.1/24"), -1);
+	ck_assert_int_eq(agent_client_url_allow("not a cidr"), -1);
+	ck_assert_int_eq(agent_client_url_allowed("http://10.99.0.2:8181", NULL, why, sizeof(why)), 1);
+	ck_assert_int_eq(agent_client_url_allowed("http://10.99.1.2:8181", NULL, why, sizeof(why)), 0);
+	/* the client itself never contacts a refused URL */
+	ck_assert_int_eq(agent_client_call("http://192.0.2.1:9", NULL, "GET", "/v1/state", NULL, 5000, &status,
+					   &answer, err),
+			 -1);
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_null(answer);
+	ck_assert_msg(strstr(err, "refused") != NULL, "%s", err);
 }
 END_TEST
 
@@ -928,13 +1024,13 @@ START_TEST(test_client_failures)
 	info = MHD_get_daemon_info(gone, MHD_DAEMON_INFO_BIND_PORT);
 	snprintf(closed, sizeof(closed), "http://127.0.0.1:%u", (unsigned)info->port);
 	MHD_stop_daemon(gone);
-	ck_assert_int_eq(agent_client_call(closed, "GET", "/healthz", NULL, 2000, &status, &answer, err), -1);
+	ck_assert_int_eq(agent_client_call(closed, NULL, "GET", "/healthz", NULL, 2000, &status, &answer, err), -1);
 	ck_assert_int_eq(status, 0);
 	ck_assert_ptr_null(answer);
 	ck_assert_msg(strstr(err, "/healthz") != NULL, "%s", err);
 	/* the timeout bounds the whole exchange */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(agent_client_call(echo_url, "GET", "/slow", NULL, 300, &status, &answer, err), -1);
+	ck_assert_int_eq(agent_client_call(echo_url, NULL, "GET", "/slow", NULL, 300, &status, &answer, err), -1);
 	ck_assert_int_lt(elapsed_ms(&t0), 2000);
 	ck_assert_int_eq(status, 0);
 }
@@ -961,12 +1057,12 @@ START_TEST(test_client_cancel)
 	/* a call in flight gives up within about a second of the cancellation… */
 	ck_assert_int_eq(pthread_create(&thread, NULL, cancel_later, NULL), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(agent_client_call(echo_url, "GET", "/slow", NULL, 30000, &status, NULL, err), -1);
+	ck_assert_int_eq(agent_client_call(echo_url, NULL, "GET", "/slow", NULL, 30000, &status, NULL, err), -1);
 	ck_assert_int_lt(elapsed_ms(&t0), 2000);
 	pthread_join(thread, NULL);
 	/* …and later calls fail at once */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(agent_client_call(echo_url, "GET", "/v1/state", NULL, 30000, &status, NULL, err), -1);
+	ck_assert_int_eq(agent_client_call(echo_url, NULL, "GET", "/v1/state", NULL, 30000, &status, NULL, err), -1);
 	ck_assert_int_lt(elapsed_ms(&t0), 100);
 	ck_assert_msg(strstr(err, "cancelled") != NULL, "%s", err);
 }
@@ -996,6 +1092,7 @@ Suite *agent_suite_create(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_client_methods);
 	tcase_add_test(tc, test_client_token_check);
+	tcase_add_test(tc, test_client_url_rules);
 	tcase_add_test(tc, test_client_failures);
 	tcase_add_test(tc, test_client_cancel);
 	suite_add_tcase(s, tc);
