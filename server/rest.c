@@ -200,7 +200,9 @@ int rest_body_to_params(const char *body, size_t len, const struct action *a,
 
 	if (body == NULL || len == 0)
 		return 0;
-	root = json_loadb(body, len, 0, &jerr);
+	/* a repeated key would be a second value that only one reader sees (like a repeated
+	 * parameter name): refused, jansson names the key */
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
 		return vl_err_set(err, VL_INVALID_PARAMETER, "The request body is not valid JSON: %s", jerr.text);
 	if (!json_is_object(root)) {
