@@ -253,17 +253,12 @@ static int name_ptr_cmp(const void *pa, const void *pb)
 }
 
 /*
- * Refuses a parameter name that occurs twice, wherever the copies come from (the query
- * twice, query and form, a JSON body that flattens onto a query name or onto itself:
- * {"Tag":[{"Key":..}],"Tag.1.Key":..}).  Signatures and lookups take the last copy while
- * a handler that walks a family of names (RouteFilter.N.Value.M) sees every copy, so an
- * earlier copy slipped in beside a signed request would change its meaning.  Checked
- * here, on the final parameter set both front doors hand to every action, before any
- * handler reads it.  The code is the gateway's form for it, Repeated{Name} "The specified
- * {Name} is repeated." (400; API gateway client error codes,
- * developer.aliyun.com/ask/278264); no VPC page names a code of its own.
+ * Repeated names are refused wherever the copies come from (see action.h).  The code is
+ * the gateway's form for it, Repeated{Name} "The specified {Name} is repeated." (400; API
+ * gateway client error codes, developer.aliyun.com/ask/278264); no VPC or CBN page names
+ * a code of its own.
  */
-static int check_unique_names(const struct kvlist *params, struct vl_err *err)
+int action_check_unique_names(const struct kvlist *params, struct vl_err *err)
 {
 	const char **names;
 	char code[128];
@@ -291,8 +286,6 @@ static int check_unique_names(const struct kvlist *params, struct vl_err *err)
 int action_validate(const struct action *a, struct kvlist *params, struct action_ctx *ctx,
 		    struct vl_err *err)
 {
-	if (check_unique_names(params, err) < 0)
-		return -1;
 	/* every text we store must be valid UTF-8: answers are JSON */
 	for (size_t i = 0; i < params->len; i++)
 		if (!valid_utf8((const unsigned char *)params->items[i].value))

@@ -230,8 +230,8 @@ static int nonce_check_and_record(struct auth *auth, struct cred *cred, const ch
 	} else if (cred->live_nonces >= auth->nonce_cap) {
 		rc = vl_err_set(err, VL_THROTTLING_USER,
 				"Request was denied due to user flow control: AccessKeyId %s has "
-				"%zu signature nonces in the last %d minutes.", cred->akid,
-				cred->live_nonces, 2 * AUTH_WINDOW / 60);
+				"sent %zu signed requests whose timestamps are still valid.",
+				cred->akid, cred->live_nonces);
 		free(e);
 	} else {
 		e->hash_next = s->buckets[e->hash & (s->nbuckets - 1)];

@@ -283,7 +283,8 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 		goto fail;
 	if (rest_route_params(route, id, &params) < 0)
 		goto oom;
-	if (h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
+	if (action_check_unique_names(&params, &err) < 0 ||
+	    h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
 		goto fail;
 	fields = json_object();
 	if (engine_execute(srv->engine, a, &params, reply->account, fields, &err) < 0)
