@@ -108,6 +108,7 @@ test: deps-test
 	build-asan/bin/unit_tests
 	build-asan/bin/agent_tests
 	sh tests/api/run.sh build-asan/bin/vpnlabd
+	sh tests/security/run.sh build-asan/bin/vpnlabd
 	sh tests/lab/run.sh build-asan/bin/vpnlabd build-asan/bin/vpnlab-agent
 	sh tests/durability.sh bin/vpnlabd
 	sh tests/docs_check.sh bin/vpnlabd

@@ -222,10 +222,10 @@ entries "&MaxResults=101"; t_expect "max results" 400 InvalidMaxResults
 t_req GET "$C&Action=ListTransitRouterRouteEntries&TransitRouterRouteTableId=vtb-nothere"; t_expect "unknown table" 400 InvalidTransitRouterRouteTableId.NotFound
 
 # ---- another account sees nothing ----
-t_req GET "$C&Action=ListTransitRouterRouteEntries&TransitRouterRouteTableId=$RT&AccessKeyId=someone-else"
+t_req GET "$C&Action=ListTransitRouterRouteEntries&TransitRouterRouteTableId=$RT&AccessKeyId=1000000000000003"
 t_expect "foreign table" 400 InvalidTransitRouterRouteTableId.NotFound
-t_req GET "$C&Action=ListTransitRouterRouteTables&TransitRouterId=$TR&AccessKeyId=someone-else"; t_check "foreign list" 'b["TotalCount"]' 0
-t_req GET "$C&Action=DeleteTransitRouterRouteEntry&TransitRouterRouteEntryId=$RTE&AccessKeyId=someone-else"
+t_req GET "$C&Action=ListTransitRouterRouteTables&TransitRouterId=$TR&AccessKeyId=1000000000000003"; t_check "foreign list" 'b["TotalCount"]' 0
+t_req GET "$C&Action=DeleteTransitRouterRouteEntry&TransitRouterRouteEntryId=$RTE&AccessKeyId=1000000000000003"
 t_expect "foreign entry" 400 IllegalParam.TransitRouterRouteEntryId
 
 # ---- taking it apart ----

@@ -199,9 +199,9 @@ t_req GET "$B/?Version=2016-04-28&Action=DescribeVpnConnection&VpnConnectionId=$
 t_check "inferred region's connection" 'b["VpnConnectionId"]' "$VCO"
 t_req GET "$B/?Version=2016-04-28&Action=CreateVpnConnection&VpnGatewayId=vpn-nothere&LocalSubnet=10.0.0.0/16&RemoteSubnet=192.168.0.0/16"
 t_expect "region from the gateway: unknown gateway" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$Q&Action=DescribeVpnConnection&VpnConnectionId=$VCO&AccessKeyId=someone-else"; t_expect "other account" 404 InvalidVpnConnectionInstanceId.NotFound
-t_req GET "$Q&Action=DescribeVpnConnections&AccessKeyId=someone-else"; t_check "other account list" 'b["TotalCount"]' 0
-t_req GET "$Q&Action=DeleteVpnConnection&VpnConnectionId=$VCO&AccessKeyId=someone-else"; t_expect "other account delete" 404 InvalidVpnConnectionInstanceId.NotFound
+t_req GET "$Q&Action=DescribeVpnConnection&VpnConnectionId=$VCO&AccessKeyId=1000000000000003"; t_expect "other account" 404 InvalidVpnConnectionInstanceId.NotFound
+t_req GET "$Q&Action=DescribeVpnConnections&AccessKeyId=1000000000000003"; t_check "other account list" 'b["TotalCount"]' 0
+t_req GET "$Q&Action=DeleteVpnConnection&VpnConnectionId=$VCO&AccessKeyId=1000000000000003"; t_expect "other account delete" 404 InvalidVpnConnectionInstanceId.NotFound
 t_req GET "$B/?Version=2016-04-28&RegionId=cn-beijing&Action=DescribeVpnConnection&VpnConnectionId=$VCO"; t_expect "other region" 404 InvalidVpnConnectionInstanceId.NotFound
 
 # ---- references and delete ----

@@ -121,7 +121,8 @@ static const struct {
 	{ "DescribeVpcs", RG "&PageNumber=1000000001", "InvalidPageNumber", NULL, 400 },
 	{ "DescribeVSwitches", RG "&PageSize=51", "InvalidPageSize", NULL, 400 },
 	{ "DescribeVSwitches", RG "&PageNumber=x", "InvalidPageNumber", NULL, 400 },
-	{ "DescribeVpcs", RG "&PageSize=10&PageSize=51", "InvalidPageSize", NULL, 400 }, /* last wins */
+	/* lookups take the last copy; the front doors refuse repeats first (test_repeated_names) */
+	{ "DescribeVpcs", RG "&PageSize=10&PageSize=51", "InvalidPageSize", NULL, 400 },
 	{ "DescribeVpcs", RG "&PageSize=51&PageSize=10", NULL, NULL, 0 },
 	/* booleans: true/false in any case, nothing else */
 	{ "CreateVpc", RG "&DryRun=true", NULL, NULL, 0 },
