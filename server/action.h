@@ -98,6 +98,17 @@ const struct action *action_find(const char *version, const char *name);
 bool api_version_known(const char *version);
 
 /*
+ * Refuses (Repeated{Name}, 400) a parameter name that occurs twice in params: the query
+ * twice, query and form, a REST body that flattens onto a query name or onto itself
+ * ({"Tag":[{"Key":..}],"Tag.1.Key":..}).  Signatures and lookups take the last copy while
+ * a handler that walks a family of names (RouteFilter.N.Value.M) sees every copy, so a
+ * copy slipped in beside a signed request would change its meaning.  Both front doors
+ * call it once on the complete parameter set, before authentication (a refused request
+ * does not spend its nonce) and before any handler.  Returns 0 or -1 with err set.
+ */
+int action_check_unique_names(const struct kvlist *params, struct vl_err *err);
+
+/*
  * Validates params against a's declaration and applies defaults (adds to params).
  * Fills ctx->tags and paging.  Returns 0 or -1 with err set to the cloud's code.
  */

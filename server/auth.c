@@ -19,160 +19,229 @@
 #include "sig.h"
 
 #define AUTH_WINDOW 900		/* seconds: the cloud's 15-minute timestamp/nonce window */
-#define NONCE_CAP (1u << 16)	/* nonces remembered at most (power of two) */
 #define DEFAULT_ACCOUNT "default"
+#define ACCOUNT_ID_DIGITS 16	/* an Alibaba Cloud account id (UID): 16 decimal digits */
+/*
+ * A timing-wheel slot per second of expiry.  Expiry = timestamp + AUTH_WINDOW and a
+ * timestamp is at most AUTH_WINDOW ahead, so every live entry expires within
+ * 2 * AUTH_WINDOW seconds from now: fewer seconds than slots.
+ */
+#define NONCE_WHEEL 2048
+#define NONCE_MIN_BUCKETS 1024
 
 struct cred {
 	char *akid;
 	char *secret;
 	char *account;
+	size_t live_nonces;	/* entries of this key in the nonce store (guarded by auth->lock) */
 };
 
 /*
- * Nonces seen in the last AUTH_WINDOW seconds, keyed by AccessKeyId + '\0' + nonce.
- * A ring keeps insertion order (oldest at head, evicted when expired or when the ring
- * is full); buckets chain the same entries by hash for lookup.
+ * Replay protection (design; README "Authentication").  A nonce is remembered until
+ * the request that carried it can no longer be accepted: its timestamp passes while
+ * now <= timestamp + AUTH_WINDOW, so the entry lives exactly that long (a request
+ * stamped 14 minutes ahead is remembered for 29 minutes, not 15).  No entry is ever
+ * evicted before that, so no amount of traffic from anyone can make room for a
+ * replay.  Memory is bounded per AccessKeyId instead: a key may hold at most
+ * nonce_cap live nonces, and past that its own new requests are refused with
+ * Throttling.User until its entries expire; other keys are untouched.  The whole
+ * store is thus bounded by (keys in the credentials file) x nonce_cap.
+ *
+ * Structure: a chained hash set keyed by AccessKeyId '\0' nonce, grown and shrunk
+ * with its population, and a timing wheel of one-second slots by expiry, so that
+ * expiring costs only the entries that expire.
  */
 struct nonce_entry {
-	char *key;
-	size_t key_len;
+	struct nonce_entry *hash_next;
+	struct nonce_entry *wheel_next;
+	struct cred *owner;	/* whose live_nonces this entry counts in */
+	time_t expires;		/* forgotten once now > expires */
 	uint64_t hash;
-	time_t seen;
-	int32_t next;		/* next entry in the bucket chain, -1 ends */
+	size_t key_len;
+	char key[];		/* AccessKeyId '\0' nonce, not NUL-terminated */
 };
 
-struct nonce_cache {
-	struct nonce_entry *ring;
-	int32_t *buckets;
-	size_t head;
+struct nonce_store {
+	struct nonce_entry **buckets;
+	size_t nbuckets;	/* a power of two */
 	size_t count;
+	struct nonce_entry *wheel[NONCE_WHEEL];
+	time_t swept_until;	/* entries expiring before this second are gone */
+	uint64_t seed;		/* per process: chains cannot be predicted from outside */
 };
 
 struct auth {
 	enum auth_mode mode;
 	struct cred *creds;
 	size_t ncreds;
-	pthread_mutex_t lock;	/* guards nonces */
-	struct nonce_cache nonces;
+	size_t nonce_cap;	/* live nonces per AccessKeyId */
+	pthread_mutex_t lock;	/* guards nonces and every cred's live_nonces */
+	struct nonce_store nonces;
 };
 
-/* ---- nonce cache ---- */
+/* ---- nonce store ---- */
 
-static uint64_t fnv1a(const char *s, size_t len)
+static uint64_t nonce_hash(uint64_t seed, const char *s, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
 
 	for (size_t i = 0; i < len; i++) {
 		h ^= (unsigned char)s[i];
 		h *= 0x100000001b3ULL;
 	}
+	/* murmur3's finaliser: FNV's low bits, which pick the bucket, mix poorly */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
 	return h;
 }
 
-static int nonce_init(struct nonce_cache *c)
+static int nonce_init(struct nonce_store *s)
 {
-	c->head = 0;
-	c->count = 0;
-	c->ring = calloc(NONCE_CAP, sizeof(*c->ring));
-	c->buckets = malloc(NONCE_CAP * sizeof(*c->buckets));
-	if (c->ring == NULL || c->buckets == NULL)
-		return -1;
-	for (size_t i = 0; i < NONCE_CAP; i++)
-		c->buckets[i] = -1;
-	return 0;
+	struct timespec ts;
+
+	memset(s, 0, sizeof(*s));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s->seed = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ts.tv_sec ^
+		  (uint64_t)(uintptr_t)s;
+	s->nbuckets = NONCE_MIN_BUCKETS;
+	s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
+	return s->buckets ? 0 : -1;
 }
 
-static void nonce_drop_oldest(struct nonce_cache *c)
+/* Rehashes into n buckets; on ENOMEM keeps the old table (longer chains, still correct). */
+static void nonce_rehash(struct nonce_store *s, size_t n)
 {
-	int32_t idx = (int32_t)c->head;
-	struct nonce_entry *e = &c->ring[idx];
-	int32_t *pp = &c->buckets[e->hash & (NONCE_CAP - 1)];
+	struct nonce_entry **buckets = calloc(n, sizeof(*buckets));
 
-	while (*pp != idx)
-		pp = &c->ring[*pp].next;
-	*pp = e->next;
-	free(e->key);
-	e->key = NULL;
-	c->head = (c->head + 1) & (NONCE_CAP - 1);
-	c->count--;
+	if (buckets == NULL)
+		return;
+	for (size_t i = 0; i < s->nbuckets; i++) {
+		struct nonce_entry *e = s->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->hash_next;
+			e->hash_next = buckets[e->hash & (n - 1)];
+			buckets[e->hash & (n - 1)] = e;
+		}
+	}
+	free(s->buckets);
+	s->buckets = buckets;
+	s->nbuckets = n;
 }
 
-static void nonce_free(struct nonce_cache *c)
+/* Unlinks e from its hash chain and frees it (the caller unlinks it from the wheel). */
+static void nonce_forget(struct nonce_store *s, struct nonce_entry *e)
 {
-	if (c->ring && c->buckets)
-		while (c->count)
-			nonce_drop_oldest(c);
-	free(c->ring);
-	free(c->buckets);
-	c->ring = NULL;
-	c->buckets = NULL;
+	struct nonce_entry **pp = &s->buckets[e->hash & (s->nbuckets - 1)];
+
+	while (*pp != e)
+		pp = &(*pp)->hash_next;
+	*pp = e->hash_next;
+	e->owner->live_nonces--;
+	s->count--;
+	free(e);
 }
 
-static void nonce_expire(struct nonce_cache *c, time_t now)
+/* Forgets every entry whose request can no longer be accepted at now (expires < now). */
+static void nonce_sweep(struct nonce_store *s, time_t now)
 {
-	while (c->count && c->ring[c->head].seen < now - AUTH_WINDOW)
-		nonce_drop_oldest(c);
+	time_t from = s->swept_until;
+
+	if (now <= from)
+		return;
+	/* a long quiet spell: one pass over the whole wheel covers every second */
+	if (now - from > NONCE_WHEEL)
+		from = now - NONCE_WHEEL;
+	for (time_t sec = from; sec < now; sec++) {
+		struct nonce_entry **pp = &s->wheel[(uint64_t)sec & (NONCE_WHEEL - 1)];
+
+		while (*pp) {
+			struct nonce_entry *e = *pp;
+
+			if (e->expires < now) {
+				*pp = e->wheel_next;
+				nonce_forget(s, e);
+			} else {
+				pp = &e->wheel_next;
+			}
+		}
+	}
+	s->swept_until = now;
+	if (s->nbuckets > NONCE_MIN_BUCKETS && s->count < s->nbuckets / 8)
+		nonce_rehash(s, s->nbuckets / 2);
 }
 
-static int nonce_seen(const struct nonce_cache *c, const char *key, size_t len, uint64_t hash,
+static void nonce_free(struct nonce_store *s)
+{
+	for (size_t i = 0; s->buckets && i < s->nbuckets; i++) {
+		struct nonce_entry *e = s->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->hash_next;
+			free(e);
+		}
+	}
+	free(s->buckets);
+	s->buckets = NULL;
+}
+
+static int nonce_seen(const struct nonce_store *s, const char *key, size_t len, uint64_t hash,
 		      time_t now)
 {
-	for (int32_t i = c->buckets[hash & (NONCE_CAP - 1)]; i >= 0; i = c->ring[i].next) {
-		const struct nonce_entry *e = &c->ring[i];
-
-		/* the ring is only roughly time-ordered, so check the age here too */
+	for (const struct nonce_entry *e = s->buckets[hash & (s->nbuckets - 1)]; e;
+	     e = e->hash_next)
 		if (e->hash == hash && e->key_len == len && memcmp(e->key, key, len) == 0 &&
-		    e->seen >= now - AUTH_WINDOW)
+		    e->expires >= now)
 			return 1;
-	}
 	return 0;
-}
-
-/* Records key (ownership passes to the cache). */
-static void nonce_add(struct nonce_cache *c, char *key, size_t len, uint64_t hash, time_t now)
-{
-	size_t idx;
-	struct nonce_entry *e;
-
-	/* Full of live nonces: forget the oldest.  Bounded memory beats a perfect
-	 * replay check in a lab; 65536 signed requests in 15 minutes is far past it. */
-	if (c->count == NONCE_CAP)
-		nonce_drop_oldest(c);
-	idx = (c->head + c->count) & (NONCE_CAP - 1);
-	e = &c->ring[idx];
-	e->key = key;
-	e->key_len = len;
-	e->hash = hash;
-	e->seen = now;
-	e->next = c->buckets[hash & (NONCE_CAP - 1)];
-	c->buckets[hash & (NONCE_CAP - 1)] = (int32_t)idx;
-	c->count++;
 }
 
 /*
- * Atomically: fails with SignatureNonceUsed if akid used nonce within the window,
- * else remembers it.  Called only once the signature has been verified.
+ * Atomically: SignatureNonceUsed if cred's key used nonce in a request that could still
+ * be accepted; Throttling.User if the key already holds nonce_cap live nonces; else
+ * remembers the nonce until timestamp + AUTH_WINDOW.  Called only once the signature
+ * has been verified, so only holders of a secret reach the store.
  */
-static int nonce_check_and_record(struct auth *auth, const char *akid, const char *nonce,
-				  time_t now, struct vl_err *err)
+static int nonce_check_and_record(struct auth *auth, struct cred *cred, const char *nonce,
+				  time_t timestamp, time_t now, struct vl_err *err)
 {
-	size_t alen = strlen(akid), nlen = strlen(nonce), len = alen + 1 + nlen;
-	char *key = malloc(len);
-	uint64_t hash;
+	struct nonce_store *s = &auth->nonces;
+	size_t alen = strlen(cred->akid), nlen = strlen(nonce), len = alen + 1 + nlen;
+	struct nonce_entry *e = malloc(sizeof(*e) + len);
 	int rc = 0;
 
-	if (key == NULL)
+	if (e == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-	memcpy(key, akid, alen + 1);
-	memcpy(key + alen + 1, nonce, nlen);
-	hash = fnv1a(key, len);
+	memcpy(e->key, cred->akid, alen + 1);
+	memcpy(e->key + alen + 1, nonce, nlen);
+	e->key_len = len;
+	e->owner = cred;
+	/* the timestamp passed check_timestamp at this now, so this is >= now */
+	e->expires = timestamp + AUTH_WINDOW;
 	pthread_mutex_lock(&auth->lock);
-	nonce_expire(&auth->nonces, now);
-	if (nonce_seen(&auth->nonces, key, len, hash, now)) {
+	e->hash = nonce_hash(s->seed, e->key, len);
+	nonce_sweep(s, now);
+	if (nonce_seen(s, e->key, len, e->hash, now)) {
 		rc = vl_err_set(err, VL_SIGNATURE_NONCE_USED, NULL);
-		free(key);
+		free(e);
+	} else if (cred->live_nonces >= auth->nonce_cap) {
+		rc = vl_err_set(err, VL_THROTTLING_USER,
+				"Request was denied due to user flow control: AccessKeyId %s has "
+				"sent %zu signed requests whose timestamps are still valid.",
+				cred->akid, cred->live_nonces);
+		free(e);
 	} else {
-		nonce_add(&auth->nonces, key, len, hash, now);
+		e->hash_next = s->buckets[e->hash & (s->nbuckets - 1)];
+		s->buckets[e->hash & (s->nbuckets - 1)] = e;
+		e->wheel_next = s->wheel[(uint64_t)e->expires & (NONCE_WHEEL - 1)];
+		s->wheel[(uint64_t)e->expires & (NONCE_WHEEL - 1)] = e;
+		cred->live_nonces++;
+		s->count++;
+		if (s->count > s->nbuckets)
+			nonce_rehash(s, s->nbuckets * 2);
 	}
 	pthread_mutex_unlock(&auth->lock);
 	return rc;
@@ -192,7 +261,7 @@ static void free_creds(struct cred *creds, size_t n)
 	free(creds);
 }
 
-static const struct cred *find_cred(const struct auth *auth, const char *akid, size_t len)
+static struct cred *find_cred(const struct auth *auth, const char *akid, size_t len)
 {
 	for (size_t i = 0; i < auth->ncreds; i++)
 		if (strlen(auth->creds[i].akid) == len && memcmp(auth->creds[i].akid, akid, len) == 0)
@@ -235,6 +304,7 @@ static int add_cred(struct auth *auth, size_t *cap, char *tok[3])
 	c->akid = strdup(tok[0]);
 	c->secret = strdup(tok[1]);
 	c->account = strdup(tok[2]);
+	c->live_nonces = 0;
 	auth->ncreds++;	/* counted even when partial, so free_creds releases it */
 	if (c->akid == NULL || c->secret == NULL || c->account == NULL)
 		return -1;
@@ -297,6 +367,7 @@ int auth_create(struct auth **out, enum auth_mode mode, const char *credentials_
 	if ((auth = calloc(1, sizeof(*auth))) == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, "auth: out of memory");
 	auth->mode = mode;
+	auth->nonce_cap = AUTH_NONCE_CAP_DEFAULT;
 	pthread_mutex_init(&auth->lock, NULL);
 	if (credentials_path && load_credentials(auth, credentials_path, err) < 0)
 		goto out_free;
@@ -319,6 +390,13 @@ int auth_create(struct auth **out, enum auth_mode mode, const char *credentials_
 out_free:
 	auth_free(auth);
 	return -1;
+}
+
+void auth_set_nonce_cap(struct auth *auth, size_t per_key)
+{
+	pthread_mutex_lock(&auth->lock);
+	auth->nonce_cap = per_key;
+	pthread_mutex_unlock(&auth->lock);
 }
 
 void auth_free(struct auth *auth)
@@ -394,14 +472,14 @@ static int parse_timestamp(const char *s, time_t *out)
 	return 0;
 }
 
-static int check_timestamp(const char *s, time_t now, struct vl_err *err)
+/* Accepts s when it is within AUTH_WINDOW of now either way; *t receives it. */
+static int check_timestamp(const char *s, time_t now, time_t *t, struct vl_err *err)
 {
-	time_t t;
 	int64_t skew;
 
-	if (parse_timestamp(s, &t) < 0)
+	if (parse_timestamp(s, t) < 0)
 		return vl_err_set(err, VL_INVALID_TIMESTAMP_FORMAT, NULL);
-	skew = (int64_t)t - (int64_t)now;
+	skew = (int64_t)*t - (int64_t)now;
 	if (skew > AUTH_WINDOW || skew < -AUTH_WINDOW)
 		return vl_err_set(err, VL_INVALID_TIMESTAMP_EXPIRED, NULL);
 	return 0;
@@ -417,12 +495,12 @@ static int copy_account(char *account, size_t size, const char *id, size_t len)
 }
 
 /* The end of every successful verification: replay check, then the account. */
-static int finish(struct auth *auth, const struct cred *cred, const char *nonce, time_t now,
-		  char *account, size_t account_size, struct vl_err *err)
+static int finish(struct auth *auth, struct cred *cred, const char *nonce, time_t timestamp,
+		  time_t now, char *account, size_t account_size, struct vl_err *err)
 {
 	if (copy_account(account, account_size, cred->account, strlen(cred->account)) < 0)
 		return vl_err_set(err, VL_INTERNAL_ERROR, "account id %s is too long", cred->account);
-	if (nonce_check_and_record(auth, cred->akid, nonce, now, err) < 0) {
+	if (nonce_check_and_record(auth, cred, nonce, timestamp, now, err) < 0) {
 		account[0] = '\0';
 		return -1;
 	}
@@ -431,6 +509,22 @@ static int finish(struct auth *auth, const struct cred *cred, const char *nonce,
 
 /* ---- open mode ---- */
 
+static int is_account_id(const char *s, size_t len)
+{
+	if (len != ACCOUNT_ID_DIGITS)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * Open mode, LocalStack's convention: whatever key an SDK is configured with, it acts
+ * for the account unsigned curl calls act for ("default"), so resources made either
+ * way are seen both ways.  An AccessKeyId that is itself a 16-digit account id names
+ * that account: two such keys are two tenants, for tests of isolation.
+ */
 static int open_account(const struct kvlist *params, const char *authz, char *account,
 			size_t account_size, struct vl_err *err)
 {
@@ -440,21 +534,69 @@ static int open_account(const struct kvlist *params, const char *authz, char *ac
 	size_t len = strlen(DEFAULT_ACCOUNT);
 
 	if (authz && sig_v3_parse_authorization(authz, &a) == 0) {
-		id = a.credential.ptr;
-		len = a.credential.len;
-	} else if (!empty(akid)) {
+		if (is_account_id(a.credential.ptr, a.credential.len)) {
+			id = a.credential.ptr;
+			len = a.credential.len;
+		}
+	} else if (!empty(akid) && is_account_id(akid, strlen(akid))) {
 		id = akid;
 		len = strlen(akid);
 	}
-	/* an id that cannot be an account name cannot be a key the cloud issued */
 	if (copy_account(account, account_size, id, len) < 0)
-		return vl_err_set(err, VL_INVALID_ACCESS_KEY_ID_NOT_FOUND, NULL);
+		return vl_err_set(err, VL_INTERNAL_ERROR, "account buffer too small");
+	return 0;
+}
+
+/* ---- binding: the action that runs is the action that was signed ---- */
+
+/*
+ * A front door routes a request to an action from several places: the Action and
+ * Version parameters, the x-acs-action and x-acs-version headers, and on the REST door
+ * the method and path.  Only some of them are signed: V2 signs the parameters and the
+ * method but not the path or any header, V3 signs the method, path, query, body and the
+ * x-acs-* headers.  So each of them that the request carries must name the action
+ * that runs (a V2 DescribeVpcs replayed as POST /v1/vpcs names DescribeVpcs), and a V2
+ * signature must carry Action and Version among its parameters, because nothing else
+ * it covers names the action.  A disagreement means the signature was made for another
+ * request: SignatureDoesNotMatch, as when any signed part differs.
+ */
+static int check_claim(const char *what, const char *claimed, const char *runs,
+		       struct vl_err *err)
+{
+	if (claimed == NULL || strcmp(claimed, runs) == 0)
+		return 0;
+	return vl_err_set(err, VL_SIGNATURE_DOES_NOT_MATCH,
+			  "Specified signature is not matched with our calculation. The request "
+			  "was signed for %s %s but runs %s.", what, claimed, runs);
+}
+
+static int check_binding(const struct vl_request *req, const struct kvlist *params,
+			 const struct auth_target *target, int v2, struct vl_err *err)
+{
+	const char *action = kvlist_get(params, "Action");
+	const char *version = kvlist_get(params, "Version");
+
+	if (target == NULL || target->action == NULL || target->version == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, "no action to bind the signature to");
+	if (v2 && (empty(action) || empty(version)))
+		return vl_err_set(err, VL_SIGNATURE_DOES_NOT_MATCH,
+				  "Specified signature is not matched with our calculation. The "
+				  "signed parameters must name the Action and Version this request "
+				  "runs (%s, %s).", target->action, target->version);
+	if (check_claim("Action", action, target->action, err) < 0 ||
+	    check_claim("Version", version, target->version, err) < 0 ||
+	    check_claim("x-acs-action", kvlist_get_ci(&req->headers, "x-acs-action"),
+			target->action, err) < 0 ||
+	    check_claim("x-acs-version", kvlist_get_ci(&req->headers, "x-acs-version"),
+			target->version, err) < 0)
+		return -1;
 	return 0;
 }
 
 /* ---- V2 ---- */
 
-static int v2_check_params(const struct kvlist *params, time_t now, struct vl_err *err)
+static int v2_check_params(const struct kvlist *params, time_t now, time_t *timestamp,
+			   struct vl_err *err)
 {
 	const char *method = kvlist_get(params, "SignatureMethod");
 	const char *version = kvlist_get(params, "SignatureVersion");
@@ -475,7 +617,7 @@ static int v2_check_params(const struct kvlist *params, time_t now, struct vl_er
 				       "Specified parameter SignatureVersion is not valid.");
 	if (empty(ts))
 		return err_missing(err, "Timestamp");
-	if (check_timestamp(ts, now, err) < 0)
+	if (check_timestamp(ts, now, timestamp, err) < 0)
 		return -1;
 	if (empty(kvlist_get(params, "SignatureNonce")))
 		return err_missing(err, "SignatureNonce");
@@ -483,15 +625,17 @@ static int v2_check_params(const struct kvlist *params, time_t now, struct vl_er
 }
 
 static int verify_v2(struct auth *auth, const struct vl_request *req, const struct kvlist *params,
-		     time_t now, char *account, size_t account_size, struct vl_err *err)
+		     const struct auth_target *target, time_t now, char *account,
+		     size_t account_size, struct vl_err *err)
 {
 	const char *akid = kvlist_get(params, "AccessKeyId");
-	const struct cred *cred;
+	struct cred *cred;
 	char expect[SIG_V2_SIZE];
 	char *sts = NULL;
+	time_t timestamp;
 	int rc = -1;
 
-	if (v2_check_params(params, now, err) < 0)
+	if (v2_check_params(params, now, &timestamp, err) < 0)
 		return -1;
 	if ((cred = find_cred(auth, akid, strlen(akid))) == NULL)
 		return vl_err_set(err, VL_INVALID_ACCESS_KEY_ID_NOT_FOUND, NULL);
@@ -507,8 +651,10 @@ static int verify_v2(struct auth *auth, const struct vl_request *req, const stru
 			   "server string to sign is:%s", sts);
 		goto out;
 	}
-	rc = finish(auth, cred, kvlist_get(params, "SignatureNonce"), now, account, account_size,
-		    err);
+	if (check_binding(req, params, target, 1, err) < 0)
+		goto out;
+	rc = finish(auth, cred, kvlist_get(params, "SignatureNonce"), timestamp, now, account,
+		    account_size, err);
 out:
 	free(sts);
 	return rc;
@@ -542,7 +688,7 @@ static int span_has_token(struct sig_span list, const char *name)
 }
 
 static int v3_check_headers(const struct vl_request *req, const struct sig_v3_auth *a,
-			    time_t now, struct vl_err *err)
+			    time_t now, time_t *timestamp, struct vl_err *err)
 {
 	static const char *const required[] = {
 		"x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256",
@@ -558,7 +704,7 @@ static int v3_check_headers(const struct vl_request *req, const struct sig_v3_au
 		if (kvlist_get_ci(&req->headers, v3_must_sign[i]) &&
 		    !span_has_token(a->signed_headers, v3_must_sign[i]))
 			return vl_err_set(err, VL_INCOMPLETE_SIGNATURE, NULL);
-	if (check_timestamp(date, now, err) < 0)
+	if (check_timestamp(date, now, timestamp, err) < 0)
 		return -1;
 	/*
 	 * No documented code for a body that does not match its declared hash was
@@ -643,28 +789,32 @@ static int v3_verify_signature(const struct vl_request *req, const struct sig_v3
 	return rc == 1 ? 0 : -1;
 }
 
-static int verify_v3(struct auth *auth, const struct vl_request *req, const char *authz,
-		     time_t now, char *account, size_t account_size, struct vl_err *err)
+static int verify_v3(struct auth *auth, const struct vl_request *req, const struct kvlist *params,
+		     const char *authz, const struct auth_target *target, time_t now,
+		     char *account, size_t account_size, struct vl_err *err)
 {
 	struct sig_v3_auth a;
-	const struct cred *cred;
+	struct cred *cred;
+	time_t timestamp;
 
 	if (sig_v3_parse_authorization(authz, &a) < 0)
 		return vl_err_set(err, VL_INCOMPLETE_SIGNATURE, NULL);
-	if (v3_check_headers(req, &a, now, err) < 0)
+	if (v3_check_headers(req, &a, now, &timestamp, err) < 0)
 		return -1;
 	if ((cred = find_cred(auth, a.credential.ptr, a.credential.len)) == NULL)
 		return vl_err_set(err, VL_INVALID_ACCESS_KEY_ID_NOT_FOUND, NULL);
-	if (v3_verify_signature(req, &a, cred, err) < 0)
+	if (v3_verify_signature(req, &a, cred, err) < 0 ||
+	    check_binding(req, params, target, 0, err) < 0)
 		return -1;
-	return finish(auth, cred, kvlist_get_ci(&req->headers, "x-acs-signature-nonce"), now,
-		      account, account_size, err);
+	return finish(auth, cred, kvlist_get_ci(&req->headers, "x-acs-signature-nonce"), timestamp,
+		      now, account, account_size, err);
 }
 
 /* ---- entry point ---- */
 
 int auth_authenticate(struct auth *auth, const struct vl_request *req, const struct kvlist *params,
-		      time_t now, char *account, size_t account_size, struct vl_err *err)
+		      const struct auth_target *target, time_t now, char *account,
+		      size_t account_size, struct vl_err *err)
 {
 	const char *authz = kvlist_get_ci(&req->headers, "authorization");
 
@@ -673,12 +823,12 @@ int auth_authenticate(struct auth *auth, const struct vl_request *req, const str
 	if (auth->mode == AUTH_OPEN)
 		return open_account(params, authz, account, account_size, err);
 	if (authz && strncmp(authz, SIG_V3_ALGORITHM " ", sizeof(SIG_V3_ALGORITHM)) == 0)
-		return verify_v3(auth, req, authz, now, account, account_size, err);
+		return verify_v3(auth, req, params, authz, target, now, account, account_size, err);
 	/* ACS3-HMAC-SM3, ACS3-RSA-SHA256: V3 algorithms the emulator does not verify */
 	if (authz && strncmp(authz, "ACS3-", 5) == 0)
 		return vl_err_set(err, VL_INVALID_SIGNATURE_METHOD, NULL);
 	if (kvlist_get(params, "Signature"))
-		return verify_v2(auth, req, params, now, account, account_size, err);
+		return verify_v2(auth, req, params, target, now, account, account_size, err);
 	if (authz)
 		return vl_err_set(err, VL_INCOMPLETE_SIGNATURE, NULL);
 	/*

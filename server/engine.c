@@ -440,7 +440,8 @@ static int infer_region(struct engine *e, const struct action *a, struct kvlist 
 	reader_release(e, slot);
 	if (found[0] == '\0')
 		return vl_err_set(err, a->region_from->not_found, NULL);
-	return kvlist_add_str(params, "RegionId", found) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
+	/* set, not added: an empty RegionId the client sent is replaced, not repeated */
+	return kvlist_set(params, "RegionId", found) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
 }
 
 int engine_execute(struct engine *e, const struct action *a, struct kvlist *params,

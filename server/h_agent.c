@@ -12,7 +12,9 @@ int h_authenticate(struct auth *auth, const struct action *a, const struct vl_re
 		   const struct kvlist *params, char *account, size_t account_size, struct vl_err *err)
 {
 	if (a == NULL || !(a->flags & AF_AGENT))
-		return auth_authenticate(auth, req, params, time(NULL), account, account_size, err);
+		return auth_authenticate(auth, req, params,
+					 &(struct auth_target){ a ? a->name : NULL, a ? a->version : NULL },
+					 time(NULL), account, account_size, err);
 	if (!agent_client_token_ok(kvlist_get_ci(&req->headers, "x-vpnlab-agent-token")))
 		return vl_err_set(err, VL_AGENT_FORBIDDEN, NULL);
 	if (account_size)

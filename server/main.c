@@ -33,8 +33,9 @@ static const struct option_doc {
 } options[] = {
 	{ { "listen", required_argument, NULL, 'l' }, "HOST:PORT", "address to serve on (default 127.0.0.1:8080)" },
 	{ { "db", required_argument, NULL, 'd' }, "FILE", "SQLite database, created if missing (default data/vpnlab.db)" },
-	{ { "auth", required_argument, NULL, 'a' }, "open|strict", "open: any AccessKeyId names the account (default); strict: verify V2/V3 signatures" },
+	{ { "auth", required_argument, NULL, 'a' }, "open|strict", "open (default): nothing verified, every request acts for account 'default' unless its AccessKeyId is a 16-digit account id; strict: verify V2/V3 signatures" },
 	{ { "credentials", required_argument, NULL, 'c' }, "FILE", "AccessKey pairs, one 'ACCESS_KEY_ID ACCESS_KEY_SECRET ACCOUNT_ID' per line (required with --auth strict)" },
+	{ { "nonce-cap", required_argument, NULL, 'N' }, "N", "strict mode: live signature nonces one AccessKeyId may hold (they live until their timestamp expires, up to 30 min); past it that key gets Throttling.User (default 262144)" },
 	{ { "catalog", required_argument, NULL, 'C' }, "FILE", "region/zone catalogue JSON (default: built-in)" },
 	{ { "quota", required_argument, NULL, 'q' }, "NAME=VALUE", "override a quota (repeatable); see the list below" },
 	{ { "transition-delay-ms", required_argument, NULL, 't' }, "MS", "how long Pending/Creating states last when no agent confirms (default 1000; 0 allowed)" },
@@ -114,6 +115,7 @@ int main(int argc, char **argv)
 	char *default_token_file = NULL;
 	bool token_given = false;
 	enum auth_mode mode = AUTH_OPEN;
+	long long nonce_cap = AUTH_NONCE_CAP_DEFAULT;
 	struct catalog *catalog = NULL;
 	struct vl_err err;
 	void *daemon = NULL;
@@ -260,6 +262,16 @@ int main(int argc, char **argv)
 				limits.request_deadline_s = (unsigned)v;
 			break;
 		}
+		case 'N': {
+			char *end = NULL;
+
+			nonce_cap = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || nonce_cap < 1 || nonce_cap > 100000000) {
+				fprintf(stderr, "vpnlabd: --nonce-cap is 1..100000000\n");
+				return 2;
+			}
+			break;
+		}
 		case 'D':
 			action_dump_reference(stdout);
 			return 0;
@@ -306,6 +318,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vpnlabd: credentials: %s\n", vl_err_message(&err));
 		goto out;
 	}
+	auth_set_nonce_cap(srv.auth, (size_t)nonce_cap);
 	srv.metrics = metrics_new();
 	ensure_parent_dir(db_path);
 	if (!token_given) {

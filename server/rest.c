@@ -200,7 +200,9 @@ int rest_body_to_params(const char *body, size_t len, const struct action *a,
 
 	if (body == NULL || len == 0)
 		return 0;
-	root = json_loadb(body, len, 0, &jerr);
+	/* a repeated key would be a second value that only one reader sees (like a repeated
+	 * parameter name): refused, jansson names the key */
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
 		return vl_err_set(err, VL_INVALID_PARAMETER, "The request body is not valid JSON: %s", jerr.text);
 	if (!json_is_object(root)) {
@@ -281,7 +283,8 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 		goto fail;
 	if (rest_route_params(route, id, &params) < 0)
 		goto oom;
-	if (h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
+	if (action_check_unique_names(&params, &err) < 0 ||
+	    h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
 		goto fail;
 	fields = json_object();
 	if (engine_execute(srv->engine, a, &params, reply->account, fields, &err) < 0)

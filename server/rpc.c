@@ -102,7 +102,8 @@ void rpc_handle(struct server *srv, struct vl_request *req, struct reply *reply)
 		vl_err_set(&err, VL_API_NOT_FOUND, NULL);
 		goto fail;
 	}
-	if (h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
+	if (action_check_unique_names(&params, &err) < 0 ||
+	    h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
 		goto fail;
 	fields = json_object();
 	if (engine_execute(srv->engine, a, &params, reply->account, fields, &err) < 0)

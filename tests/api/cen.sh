@@ -75,12 +75,12 @@ t_check "keys AND" 'b["TotalCount"]' 0
 t_req GET "$C&Action=DescribeCens&Tag.1.Key=env&Tag.1.Value=lab"; t_check "tag filter" 'b["TotalCount"]' 1
 t_req GET "$C&Action=DescribeCens&Filter.1.Key=Status&Filter.1.Value.1=Active"; t_expect "filter key" 400 InvalidFilter.1.Key
 t_req GET "$C&Action=DescribeCens&PageSize=51"; t_expect "page size" 400 InvalidPageSize
-t_req GET "$C&Action=DescribeCens&AccessKeyId=other"; t_check "other account" 'b["TotalCount"]' 0
+t_req GET "$C&Action=DescribeCens&AccessKeyId=1000000000000002"; t_check "other account" 'b["TotalCount"]' 0
 t_req GET "$C&Action=ModifyCenAttribute&CenId=$CEN&Name=lab2&Description=desc2"; t_expect "modify cen" 200
 t_req GET "$C&Action=DescribeCens&Filter.1.Key=CenId&Filter.1.Value.1=$CEN"
 t_check "modified" '[b["Cens"]["Cen"][0][k] for k in ("Name", "Description")]' "['lab2', 'desc2']"
 t_req GET "$C&Action=ModifyCenAttribute&CenId=cen-nothere&Name=x"; t_expect "modify unknown" 400 ParameterCenInstanceId
-t_req GET "$C&Action=ModifyCenAttribute&CenId=$CEN&AccessKeyId=other"; t_expect "modify other account" 400 ParameterCenInstanceId
+t_req GET "$C&Action=ModifyCenAttribute&CenId=$CEN&AccessKeyId=1000000000000002"; t_expect "modify other account" 400 ParameterCenInstanceId
 t_req GET "$C&Action=ModifyCenAttribute"; t_expect "modify needs id" 400 MissingCenId
 t_req GET "$C&Action=DeleteCen&CenId=$CEN2"; t_expect "delete cen2" 200
 t_req GET "$C&Action=DescribeCens&Filter.1.Key=CenId&Filter.1.Value.1=$CEN2"; t_check "deleting" 'b["Cens"]["Cen"][0]["Status"]' Deleting
@@ -121,7 +121,7 @@ t_req GET "$C&Action=ListTransitRouters&Status=Active&RegionId=cn-hangzhou"; t_c
 t_req GET "$C&Action=ListTransitRouters&RegionId=cn-beijing"; t_check "region filter" 'b["TotalCount"]' 0
 t_req GET "$C&Action=ListTransitRouters&Status=Sleeping"; t_expect "status value" 400 InvalidStatus
 t_req GET "$C&Action=ListTransitRouters&FeatureFilter.1.Key=Multicast&FeatureFilter.1.Value.1=Enabled"; t_check "multicast filter" 'b["TotalCount"]' 0
-t_req GET "$C&Action=ListTransitRouters&AccessKeyId=other"; t_check "other account" 'b["TotalCount"]' 0
+t_req GET "$C&Action=ListTransitRouters&AccessKeyId=1000000000000002"; t_check "other account" 'b["TotalCount"]' 0
 t_req GET "$C&Action=UpdateTransitRouter&TransitRouterId=$TR&TransitRouterName=tr-renamed&TransitRouterDescription=d"
 t_expect "update router (region from the router)" 200
 t_req GET "$C&Action=ListTransitRouters&TransitRouterId=$TR"; t_check "updated" '[b["TransitRouters"][0]["TransitRouterName"], b["TransitRouters"][0]["TransitRouterDescription"]]' "['tr-renamed', 'd']"
@@ -191,7 +191,7 @@ t_req GET "$C&Action=ListTransitRouterVpcAttachments&CenId=$CEN&MaxResults=1&Nex
 t_check "second page" '[b["NextToken"], b["TransitRouterAttachments"][0]["TransitRouterAttachmentId"]]' "['', '$VATT']"
 t_req GET "$C&Action=ListTransitRouterVpcAttachments&NextToken=bogus"; t_expect "bad token" 400 IllegalParam.NextToken
 t_req GET "$C&Action=ListTransitRouterVpcAttachments&VpcId=$VPC2"; t_check "vpc filter" 'b["TotalCount"]' 1
-t_req GET "$C&Action=ListTransitRouterVpcAttachments&AccessKeyId=other"; t_check "other account" 'b["TotalCount"]' 0
+t_req GET "$C&Action=ListTransitRouterVpcAttachments&AccessKeyId=1000000000000002"; t_check "other account" 'b["TotalCount"]' 0
 t_req GET "$C&Action=CreateTransitRouterCidr&TransitRouterId=$TR&Cidr=10.1.8.0/24"; t_expect "cidr overlaps attached vpc" 400 OperationFailed.CidrConflict
 wait_for "$C&Action=ListTransitRouterVpcAttachments&TransitRouterAttachmentId=$VATT2" 'b["TransitRouterAttachments"][0]["Status"]' Attached
 t_req GET "$C&Action=UpdateTransitRouterVpcAttachmentAttribute&TransitRouterAttachmentId=$VATT&TransitRouterAttachmentName=vpc1b&AutoPublishRouteEnabled=true"
@@ -275,7 +275,7 @@ t_req GET "$C&Action=DeleteTransitRouter&TransitRouterId=$TR"; t_expect "delete 
 wait_for "$C&Action=ListTransitRouters&CenId=$CEN" 'b["TotalCount"]' 0
 t_req GET "$C&Action=CreateTransitRouter&$R&CenId=$CEN"; t_expect "a new router in the region" 200
 wait_for "$C&Action=ListTransitRouters&CenId=$CEN" 'b["TransitRouters"][0]["Status"]' Active
-t_req GET "$C&Action=DeleteCen&CenId=$CEN&AccessKeyId=other"; t_expect "delete other account's cen" 400 ParameterCenInstanceId
+t_req GET "$C&Action=DeleteCen&CenId=$CEN&AccessKeyId=1000000000000002"; t_expect "delete other account's cen" 400 ParameterCenInstanceId
 t_req GET "$C&Action=DeleteCen&CenId=$CEN"; t_expect "delete cen with an empty router" 200
 t_req GET "$C&Action=ListTransitRouters&CenId=$CEN"; t_check "router goes with it" 'b["TransitRouters"][0]["Status"]' Deleting
 wait_for "$C&Action=DescribeCens" 'b["TotalCount"]' 0

@@ -55,7 +55,7 @@ t_check "create name" 'b["Name"]' "branch one"
 t_check "create time is ms" 'isinstance(b["CreateTime"], int) and b["CreateTime"] > 10**12' true
 t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2"; t_expect "same ip" 400 InvalidIpAddress.AlreadyExist
 t_check "already exist message" 'b["Message"]' "Specified IpAddress is already exist."
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&AccessKeyId=other"; t_expect "same ip other account" 200
+t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&AccessKeyId=1000000000000002"; t_expect "same ip other account" 200
 t_req GET "$B/?Version=2016-04-28&RegionId=cn-beijing&Action=CreateCustomerGateway&IpAddress=47.100.1.2"; t_expect "same ip other region" 200
 
 # ClientToken: a retry answers the first result; other parameters with it are refused
@@ -69,7 +69,7 @@ t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.4&ClientToken=tok-
 t_req GET "$A&Action=DescribeCustomerGateway"; t_expect "describe missing id" 400 MissingCustomerGatewayId
 t_req GET "$A&Action=DescribeCustomerGateway&CustomerGatewayId=cgw-doesnotexist"; t_expect "describe unknown" 404 InvalidCustomerGatewayInstanceId.NotFound
 t_check "not found message" 'b["Message"]' "The specified customer gateway instance id does not exist."
-t_req GET "$A&Action=DescribeCustomerGateway&CustomerGatewayId=$CGW1&AccessKeyId=other"; t_expect "other account" 404 InvalidCustomerGatewayInstanceId.NotFound
+t_req GET "$A&Action=DescribeCustomerGateway&CustomerGatewayId=$CGW1&AccessKeyId=1000000000000002"; t_expect "other account" 404 InvalidCustomerGatewayInstanceId.NotFound
 t_req GET "$A&Action=DescribeCustomerGateway&CustomerGatewayId=$CGW1"; t_expect "describe" 200
 t_check "describe keys" '",".join(sorted(b.keys()))' "Asn,AuthKey,CreateTime,CustomerGatewayId,Description,IpAddress,Name,RequestId,ResourceGroupId,Tags"
 t_check "asn two-segment form" 'b["Asn"]' 8061384
@@ -131,7 +131,7 @@ t_req GET "$A&Action=DescribeCustomerGateway&CustomerGatewayId=$CGW1"; t_expect 
 wait_for "gateway active again" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
 t_req GET "$A&Action=DeleteVpnConnection&VpnConnectionId=$VCO"; t_expect "delete connection" 200
 t_req GET "$A&Action=DeleteCustomerGateway"; t_expect "delete missing id" 400 MissingCustomerGatewayId
-t_req GET "$A&Action=DeleteCustomerGateway&CustomerGatewayId=$CGW1&AccessKeyId=other"; t_expect "delete other account" 404 InvalidCustomerGatewayInstanceId.NotFound
+t_req GET "$A&Action=DeleteCustomerGateway&CustomerGatewayId=$CGW1&AccessKeyId=1000000000000002"; t_expect "delete other account" 404 InvalidCustomerGatewayInstanceId.NotFound
 t_req GET "$A&Action=DeleteCustomerGateway&CustomerGatewayId=$CGW1"; t_expect "delete" 200
 t_check "delete answer keys" '",".join(sorted(b.keys()))' "RequestId"
 t_req GET "$A&Action=DescribeCustomerGateway&CustomerGatewayId=$CGW1"; t_expect "gone" 404 InvalidCustomerGatewayInstanceId.NotFound

@@ -87,7 +87,7 @@ t_check "item keeps inner wrappers" 'len(b["VpnGateways"][0]["EniInstanceIds"]["
 t_req GET "$B/v1/vpn-gateways?$R&Status=provisioning"; t_check "status filter" 'b["VpnGateways"]' "[]"
 t_req GET "$B/v1/vpn-gateways?$R&PageSize=51"; t_expect "page size" 400 InvalidPageSize
 t_req GET "$B/v1/vpn-gateways/vpn-doesnotexist?$R"; t_expect "gateway 404" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$B/v1/vpn-gateways/$GW?$R&AccessKeyId=other"; t_expect "other account" 404 InvalidVpnGatewayInstanceId.NotFound
+t_req GET "$B/v1/vpn-gateways/$GW?$R&AccessKeyId=1000000000000002"; t_expect "other account" 404 InvalidVpnGatewayInstanceId.NotFound
 t_req GET "$B/v1/vpn-gateways/$GW"; t_expect "gateway needs a region" 400 MissingRegionId
 t_req GET "$B/v1/vpn-gateways/$GW?$R&IncludeReservationData=true"; t_check "reservation data" 'b["ReservationData"]' "{}"
 # the path's id wins over one in the body

@@ -96,9 +96,18 @@ t_expect "token replay" 200; t_check "same id" 'b["VSwitchId"]' "$TOK"
 t_req GET "$B/?Action=CreateVSwitch&$R&VpcId=$VPC1&ZoneId=cn-hangzhou-i&CidrBlock=10.0.3.0/24&ClientToken=tok-1"
 t_expect "token mismatch" 400 IdempotentParameterMismatch
 
-# ---- accounts (open mode: the AccessKeyId names the account) ----
-t_req GET "$B/?Action=DescribeVpcs&$R&AccessKeyId=other"; t_check "other account sees nothing" 'b["TotalCount"]' 0
-t_req GET "$B/?Action=DeleteVSwitch&$R&VSwitchId=$VSW1&AccessKeyId=other"; t_expect "other account not found" 404 InvalidVSwitchId.NotFound
+# ---- accounts (open mode: an AccessKeyId of 16 digits names that account; any other is "default") ----
+t_req GET "$B/?Action=DescribeVpcs&$R&AccessKeyId=1000000000000002"; t_check "other account sees nothing" 'b["TotalCount"]' 0
+t_req GET "$B/?Action=DeleteVSwitch&$R&VSwitchId=$VSW1&AccessKeyId=1000000000000002"; t_expect "other account not found" 404 InvalidVSwitchId.NotFound
+t_req GET "$B/?Action=DescribeVpcs&$R"; N=$(t_json 'b["TotalCount"]')
+t_check "the default account has VPCs" "$N > 0" true
+t_req GET "$B/?Action=DescribeVpcs&$R&AccessKeyId=LTAIanything"; t_check "any other key acts for default" 'b["TotalCount"]' "$N"
+t_req GET "$B/?Action=DescribeVpcs&$R&AccessKeyId=100000000000000"; t_check "15 digits: default" 'b["TotalCount"]' "$N"
+t_req GET "$B/v1/vpcs?RegionId=cn-hangzhou&AccessKeyId=LTAIanything"; t_check "REST: default" 'b["TotalCount"]' "$N"
+t_req GET "$B/v1/vpcs?RegionId=cn-hangzhou" -H 'Authorization: ACS3-HMAC-SHA256 Credential=LTAIsdk,SignedHeaders=host,Signature=00'
+t_check "V3 credential: default" 'b["TotalCount"]' "$N"
+t_req GET "$B/v1/vpcs?RegionId=cn-hangzhou" -H 'Authorization: ACS3-HMAC-SHA256 Credential=1000000000000002,SignedHeaders=host,Signature=00'
+t_check "V3 credential of 16 digits: that account" 'b["TotalCount"]' 0
 t_req GET "$B/?Action=DescribeVpcs&Version=2016-04-28&RegionId=cn-beijing"; t_check "other region sees nothing" 'b["TotalCount"]' 0
 
 # ---- REST ----
@@ -147,6 +156,6 @@ t_req GET "$B/metrics"
 echo "$T_BODY" | grep -q 'vpnlab_requests_total{action="CreateVpc",code="OK",status="200"}' && t_ok || t_bad "metrics counter"
 echo "$T_BODY" | grep -q 'vpnlab_request_duration_seconds_bucket{action="DescribeVpcs",le="+Inf"}' && t_ok || t_bad "metrics histogram"
 grep -q '"action":"CreateVSwitch","status":400,"code":"InvalidCidrBlock.Overlapped"' "$T_TMP/requests.log" && t_ok || t_bad "request log line"
-grep -q '"account":"other"' "$T_TMP/requests.log" && t_ok || t_bad "request log account"
+grep -q '"account":"1000000000000002"' "$T_TMP/requests.log" && t_ok || t_bad "request log account"
 
 t_summary "rpc_rest"

@@ -752,24 +752,29 @@ describe('V2 SDK @alicloud/pop-core (HMAC-SHA1, POST form), strict mode', () => 
 });
 
 // =====================================================================================
-describe('open mode: any AccessKeyId names the account, secrets are not checked', () => {
+describe('open mode: every AccessKeyId is the default account, except a 16-digit account id', () => {
   const REGION = 'cn-hangzhou';
 
-  test('both SDKs, any secret; the AccessKeyId is the account', async () => {
-    const lab = { id: 'lab-user-1', secret: 'anything' };
-    const made = (await v3(lab, open).createVpc(new Vpc.CreateVpcRequest({ regionId: REGION, cidrBlock: '10.0.0.0/16' }))).body;
+  test('both SDKs with any key and unsigned curl share one account; secrets are not checked', async () => {
+    const sdkUser = { id: 'LTAIanything', secret: 'anything' };
+    const made = (await v3(sdkUser, open).createVpc(new Vpc.CreateVpcRequest({ regionId: REGION, cidrBlock: '10.0.0.0/16' }))).body;
     // delay 0: Available at once
-    const v = (await v3({ id: lab.id, secret: 'something else' }, open)
+    const v = (await v3({ id: 'LTAIanotherKey', secret: 'something else' }, open)
       .describeVpcs(new Vpc.DescribeVpcsRequest({ regionId: REGION, vpcId: made.vpcId }))).body.vpcs.vpc[0];
     assert.equal(v.status, 'Available');
-    const viaPop = await pop({ id: lab.id, secret: 'x' }, open).call('DescribeVpcs', { RegionId: REGION });
-    assert.deepEqual(viaPop.Vpcs.Vpc.map((x) => x.VpcId), [made.vpcId]);
-    const otherUser = await pop({ id: 'lab-user-2', secret: 'x' }, open).call('DescribeVpcs', { RegionId: REGION });
-    assert.equal(otherUser.TotalCount, 0);
-    // a full lifecycle with a vSwitch, no waiting
-    const p = pop({ id: 'lab-user-2', secret: 'y' }, open);
+    const viaPop = await pop({ id: 'whoever', secret: 'x' }, open).call('DescribeVpcs', { RegionId: REGION });
+    assert.ok(viaPop.Vpcs.Vpc.some((x) => x.VpcId === made.vpcId));
+    // curl without any key: the same account
+    const viaCurl = await (await fetch(`${open.url}/v1/vpcs/${made.vpcId}?RegionId=${REGION}`)).json();
+    assert.equal(viaCurl.VpcId, made.vpcId);
+    // a 16-digit account id is its own tenant
+    const otherTenant = await pop({ id: '1000000000000001', secret: 'x' }, open).call('DescribeVpcs', { RegionId: REGION });
+    assert.equal(otherTenant.TotalCount, 0);
+    // a full lifecycle with a vSwitch in a second tenant, no waiting
+    const p = pop({ id: '1000000000000002', secret: 'y' }, open);
     const vpc = await p.call('CreateVpc', { RegionId: REGION, CidrBlock: '192.168.0.0/16' });
     const vsw = await p.call('CreateVSwitch', { RegionId: REGION, VpcId: vpc.VpcId, ZoneId: 'cn-hangzhou-k', CidrBlock: '192.168.3.0/24' });
+    assert.equal((await pop({ id: '1000000000000001', secret: 'x' }, open).call('DescribeVpcs', { RegionId: REGION })).TotalCount, 0);
     await popError(p.call('DeleteVpc', { RegionId: REGION, VpcId: vpc.VpcId }), DEPENDENCY);
     await p.call('DeleteVSwitch', { RegionId: REGION, VSwitchId: vsw.VSwitchId });
     await p.call('DeleteVpc', { RegionId: REGION, VpcId: vpc.VpcId });
@@ -777,19 +782,18 @@ describe('open mode: any AccessKeyId names the account, secrets are not checked'
   });
 
   test('OwnerId survives the V3 SDK\'s JSON.parse exactly', async () => {
-    // open mode synthesises a 16-digit OwnerId per AccessKeyId; it must stay below 2^53
-    let last;
-    for (let i = 0; i < 60; i++) {
-      const id = `owner-probe-${i}`;
-      await pop({ id, secret: 'x' }, open).call('CreateVpc', { RegionId: 'cn-chengdu' });
-      const res = await fetch(`${open.url}/v1/vpcs?RegionId=cn-chengdu&AccessKeyId=${id}`);
+    // the default account's OwnerId is synthesised (16 digits, below 2^53); a 16-digit
+    // account id is its own OwnerId
+    for (const [id, want] of [['owner-probe', null], ['1234567890123456', '1234567890123456']]) {
+      const made = await pop({ id, secret: 'x' }, open).call('CreateVpc', { RegionId: 'cn-chengdu' });
+      const res = await fetch(`${open.url}/v1/vpcs/${made.VpcId}?RegionId=cn-chengdu&AccessKeyId=${id}`);
       const raw = /"OwnerId":(\d+)/.exec(await res.text())[1];
       assert.equal(raw.length, 16, `OwnerId ${raw} is not 16 digits`);
       assert.ok(BigInt(raw) <= BigInt(Number.MAX_SAFE_INTEGER), `OwnerId ${raw} is above 2^53`);
-      last = { id, raw };
+      if (want) assert.equal(raw, want);
+      const v = (await v3({ id, secret: 'x' }, open)
+        .describeVpcs(new Vpc.DescribeVpcsRequest({ regionId: 'cn-chengdu', vpcId: made.VpcId }))).body.vpcs.vpc[0];
+      assert.equal(String(v.ownerId), raw);
     }
-    const v = (await v3({ id: last.id, secret: 'x' }, open)
-      .describeVpcs(new Vpc.DescribeVpcsRequest({ regionId: 'cn-chengdu' }))).body.vpcs.vpc[0];
-    assert.equal(String(v.ownerId), last.raw);
   });
 });

@@ -55,7 +55,7 @@ C="Action=CreateVpnConnection&VpnGatewayId=$GW&LocalSubnet=10.0.0.0%2F16&RemoteS
 # ---- refusals change nothing ----
 t_req GET "$Q&$C&CustomerGatewayId=$CG1"; t_expect "single form on a dual-tunnel gateway" 400 MissingTunnelOptionsSpecification
 post "$C&$T1.CustomerGatewayId=$CG1&$T1.Role=master"; t_expect "one tunnel" 400 IllegalParam.TunnelOptionsSpecification
-post "$C&$TUNNELS&$T1.Role=boss"; t_expect "role value" 400 InvalidTunnelOptionsSpecification.1.Role
+post "$C&$T1.CustomerGatewayId=$CG1&$T1.Role=boss&$T2.CustomerGatewayId=$CG2&$T2.Role=slave"; t_expect "role value" 400 InvalidTunnelOptionsSpecification.1.Role
 post "$C&$T1.CustomerGatewayId=$CG1&$T1.Role=master&$T2.CustomerGatewayId=$CG2&$T2.Role=master"
 t_expect "two masters" 400 IllegalParam.Role
 post "$C&$TUNNELS&TunnelOptionsSpecification.3.Role=slave"; t_expect "third tunnel" 400 IllegalParam.TunnelOptionsSpecification
@@ -67,9 +67,9 @@ post "$C&$TUNNELS&EnableTunnelsBgp=true"; t_expect "bgp needs a cidr" 400 Missin
 post "$C&$T1.CustomerGatewayId=cgw-nothere&$T1.Role=master&$T2.CustomerGatewayId=$CG2&$T2.Role=slave"
 t_expect "unknown customer gateway" 404 InvalidCustomerGatewayInstanceId.NotFound
 post "Action=CreateVpnConnection&VpnGatewayId=$GW&RemoteSubnet=192.168.0.0%2F16&$TUNNELS"; t_expect "missing local subnet" 400 MissingLocalSubnet
-post "$C&$TUNNELS&LocalSubnet=10.0.0.1%2F16"; t_expect "host bits" 400 IllegalParam.LocalSubnet
+post "Action=CreateVpnConnection&VpnGatewayId=$GW&LocalSubnet=10.0.0.1%2F16&RemoteSubnet=192.168.0.0%2F16&$TUNNELS"; t_expect "host bits" 400 IllegalParam.LocalSubnet
 t_check "doc message form" 'b["Message"]' 'The specified "LocalSubnet" (10.0.0.1/16) is invalid.'
-post "$C&$TUNNELS&RemoteSubnet=1.0.0.0%2F24,2.0.0.0%2F24,3.0.0.0%2F24,4.0.0.0%2F24,5.0.0.0%2F24,6.0.0.0%2F24"
+post "Action=CreateVpnConnection&VpnGatewayId=$GW&LocalSubnet=10.0.0.0%2F16&$TUNNELS&RemoteSubnet=1.0.0.0%2F24,2.0.0.0%2F24,3.0.0.0%2F24,4.0.0.0%2F24,5.0.0.0%2F24,6.0.0.0%2F24"
 t_expect "six remote subnets" 400 IllegalParam.RemoteSubnet
 post "$C&$TUNNELS&Name=http%3A%2F%2Fx"; t_expect "name" 400 InvalidName
 post "$C&$TUNNELS&IkeConfig=%7Bnot+json"; t_expect "json parameter" 400 InvalidIkeConfig
@@ -199,9 +199,9 @@ t_req GET "$B/?Version=2016-04-28&Action=DescribeVpnConnection&VpnConnectionId=$
 t_check "inferred region's connection" 'b["VpnConnectionId"]' "$VCO"
 t_req GET "$B/?Version=2016-04-28&Action=CreateVpnConnection&VpnGatewayId=vpn-nothere&LocalSubnet=10.0.0.0/16&RemoteSubnet=192.168.0.0/16"
 t_expect "region from the gateway: unknown gateway" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$Q&Action=DescribeVpnConnection&VpnConnectionId=$VCO&AccessKeyId=someone-else"; t_expect "other account" 404 InvalidVpnConnectionInstanceId.NotFound
-t_req GET "$Q&Action=DescribeVpnConnections&AccessKeyId=someone-else"; t_check "other account list" 'b["TotalCount"]' 0
-t_req GET "$Q&Action=DeleteVpnConnection&VpnConnectionId=$VCO&AccessKeyId=someone-else"; t_expect "other account delete" 404 InvalidVpnConnectionInstanceId.NotFound
+t_req GET "$Q&Action=DescribeVpnConnection&VpnConnectionId=$VCO&AccessKeyId=1000000000000003"; t_expect "other account" 404 InvalidVpnConnectionInstanceId.NotFound
+t_req GET "$Q&Action=DescribeVpnConnections&AccessKeyId=1000000000000003"; t_check "other account list" 'b["TotalCount"]' 0
+t_req GET "$Q&Action=DeleteVpnConnection&VpnConnectionId=$VCO&AccessKeyId=1000000000000003"; t_expect "other account delete" 404 InvalidVpnConnectionInstanceId.NotFound
 t_req GET "$B/?Version=2016-04-28&RegionId=cn-beijing&Action=DescribeVpnConnection&VpnConnectionId=$VCO"; t_expect "other region" 404 InvalidVpnConnectionInstanceId.NotFound
 
 # ---- references and delete ----

@@ -74,7 +74,7 @@ t_check "lifetimes are numbers" "[$M['IkeConfig']['IkeLifetime'], $S['IkeConfig'
 t_check "ipsec" "[$M['IpsecConfig'][k] for k in ('IpsecEncAlg','IpsecAuthAlg','IpsecPfs')] + [$S['IpsecConfig']['IpsecPfs']]" "['aes', 'md5', 'disabled', 'group2']"
 t_req GET "$Q&Action=DownloadVpnConnectionConfig&VpnConnectionId=vco-nothere"; t_expect "unknown connection" 404 InvalidVpnConnectionInstanceId.NotFound
 t_req GET "$Q&Action=DownloadVpnConnectionConfig"; t_expect "id required" 400 MissingVpnConnectionId
-t_req GET "$Q&Action=DownloadVpnConnectionConfig&VpnConnectionId=$VCO&AccessKeyId=someone-else"; t_expect "other account" 404 InvalidVpnConnectionInstanceId.NotFound
+t_req GET "$Q&Action=DownloadVpnConnectionConfig&VpnConnectionId=$VCO&AccessKeyId=1000000000000003"; t_expect "other account" 404 InvalidVpnConnectionInstanceId.NotFound
 t_req GET "$B/?Version=2016-04-28&Action=DownloadVpnConnectionConfig&VpnConnectionId=$VCO"; t_expect "region inferred" 200
 
 # ---- an unbound single-tunnel connection: no gateway address until a transit router ----

@@ -155,12 +155,12 @@ t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$GW"
 t_check "active again, unchanged by refusals" '[b["Status"], b["Name"], b["Description"], b["AutoPropagate"]]' "['active', 'renamed', 'branch office', False]"
 
 # ---- accounts and regions ----
-t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$GW&AccessKeyId=other"; t_expect "other account" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$Q&Action=DescribeVpnGateways&AccessKeyId=other"; t_check "other account sees none" 'b["TotalCount"]' 0
-t_req GET "$Q&Action=DeleteVpnGateway&VpnGatewayId=$GW&AccessKeyId=other"; t_expect "other account delete" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$Q&Action=ModifyVpnGatewayAttribute&VpnGatewayId=$GW&Name=mine&AccessKeyId=other"; t_expect "other account modify" 404 InvalidVpnGatewayInstanceId.NotFound
+t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$GW&AccessKeyId=1000000000000002"; t_expect "other account" 404 InvalidVpnGatewayInstanceId.NotFound
+t_req GET "$Q&Action=DescribeVpnGateways&AccessKeyId=1000000000000002"; t_check "other account sees none" 'b["TotalCount"]' 0
+t_req GET "$Q&Action=DeleteVpnGateway&VpnGatewayId=$GW&AccessKeyId=1000000000000002"; t_expect "other account delete" 404 InvalidVpnGatewayInstanceId.NotFound
+t_req GET "$Q&Action=ModifyVpnGatewayAttribute&VpnGatewayId=$GW&Name=mine&AccessKeyId=1000000000000002"; t_expect "other account modify" 404 InvalidVpnGatewayInstanceId.NotFound
 t_req GET "$B/?Version=2016-04-28&RegionId=cn-beijing&Action=DescribeVpnGateway&VpnGatewayId=$GW"; t_expect "other region" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchId=$VSI&Bandwidth=10&AccessKeyId=other"
+t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchId=$VSI&Bandwidth=10&AccessKeyId=1000000000000002"
 t_expect "another account's VPC" 404 InvalidVpcId.NotFound
 
 # ---- DescribeVpnGatewayAvailableZones ----

@@ -78,7 +78,7 @@ t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.1/16&NextHop=$VCO2&Weight=100&P
 t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&Description=http://x"; t_expect "description" 400 InvalidDescription
 t_req GET "$C&VpnGatewayId=vpn-doesnotexist&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "unknown gateway" 404 InvalidVpnGatewayInstanceId.NotFound
 t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=vco-doesnotexist&Weight=100&PublishVpc=true"; t_expect "unknown next hop" 404 InvalidVpnConnectionInstanceId.NotFound
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&AccessKeyId=other"; t_expect "other account" 404 InvalidVpnGatewayInstanceId.NotFound
+t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&AccessKeyId=1000000000000002"; t_expect "other account" 404 InvalidVpnGatewayInstanceId.NotFound
 t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&DryRun=true"; t_expect "dry run" 400 DryRunOperation
 routes; t_check "failures and dry run created nothing" 'b["TotalCount"]' 2
 t_req GET "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW"; t_check "gateway untouched" 'b["Status"]' active
@@ -123,7 +123,7 @@ t_req GET "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=2&PageNum
 routes "&RouteEntryType=bgp"; t_check "no learned bgp routes" 'b["TotalCount"]' 0
 routes "&RouteEntryType=system"; t_expect "entry type" 400 InvalidRouteEntryType
 t_req GET "$A&Action=DescribeVpnRouteEntries"; t_expect "describe missing gateway" 400 MissingVpnGatewayId
-t_req GET "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&AccessKeyId=other"; t_expect "describe other account" 404 InvalidVpnGatewayInstanceId.NotFound
+t_req GET "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&AccessKeyId=1000000000000002"; t_expect "describe other account" 404 InvalidVpnGatewayInstanceId.NotFound
 
 # ---- publish / withdraw ----
 P="$A&Action=PublishVpnRouteEntry&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2"
@@ -158,7 +158,7 @@ t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.13.0.0/16&NextHop=$VCO2&Weight=100&P
 D="$A&Action=DeleteVpnRouteEntry&VpnGatewayId=$GW&RouteDest=10.12.0.0/16&NextHop=$VCO2"
 t_req GET "$D"; t_expect "delete missing weight" 400 MissingWeight
 t_req GET "$D&Weight=0"; t_expect "delete wrong weight" 404 InvalidRouteEntry.NotFound
-t_req GET "$D&Weight=100&AccessKeyId=other"; t_expect "delete other account" 404 InvalidVpnGatewayInstanceId.NotFound
+t_req GET "$D&Weight=100&AccessKeyId=1000000000000002"; t_expect "delete other account" 404 InvalidVpnGatewayInstanceId.NotFound
 t_req GET "$D&Weight=100"; t_expect "delete" 200
 t_check "delete answer keys" '",".join(sorted(b.keys()))' RequestId
 routes; t_check "deleted" "len($(route_of 10.12.0.0/16 "$VCO2"))" 0

@@ -92,6 +92,11 @@ static void sign_v2(struct vl_request *req, struct kvlist *params)
 	char *sts;
 
 	kvlist_set(params, "AccessKeyId", "ak");
+	/* the action the harness routes to, unless the input names another */
+	if (kvlist_get(params, "Action") == NULL)
+		kvlist_set(params, "Action", "CreateVpc");
+	if (kvlist_get(params, "Version") == NULL)
+		kvlist_set(params, "Version", "2016-04-28");
 	kvlist_set(params, "SignatureMethod", "HMAC-SHA1");
 	kvlist_set(params, "SignatureVersion", "1.0");
 	kvlist_set(params, "Timestamp", NOW_TEXT);
@@ -133,6 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vl_request req;
 	struct kvlist params;
 	struct vl_err err;
+	const struct auth_target target = { "CreateVpc", "2016-04-28" };
 	char account[64], hash[SIG_HEX256_SIZE];
 	char *part[4];
 	unsigned flags;
@@ -168,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (flags & 2)
 		sign_v3(&req);
 	vl_err_clear(&err);
-	if (auth_authenticate(auth, &req, &params, NOW, account, sizeof(account), &err) == 0) {
+	if (auth_authenticate(auth, &req, &params, &target, NOW, account, sizeof(account), &err) == 0) {
 		if (strlen(account) >= sizeof(account) || account[0] == '\0')
 			abort();
 	} else if (vl_code_http_status(err.code) < 400) {

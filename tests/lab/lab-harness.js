@@ -187,7 +187,7 @@ function alive(pid) {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
-/** pop-core client (V2 signature, POST form) against srv, open mode: AccessKeyId "default" is the account that unsigned REST calls act for. */
+/** pop-core client (V2 signature, POST form) against srv, open mode: every non-numeric AccessKeyId acts for the account "default", as unsigned REST calls do. */
 function rpc(srv) {
   const client = new RPCClient({
     accessKeyId: 'default', accessKeySecret: 'lab-secret', endpoint: `http://${srv.endpoint}`, apiVersion: '2016-04-28',

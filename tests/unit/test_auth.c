@@ -101,6 +101,19 @@ static void treq_drop_param(struct treq *t, const char *name)
 	}
 }
 
+static void treq_drop_header(struct treq *t, const char *name)
+{
+	struct kvlist keep;
+
+	kvlist_init(&keep);
+	for (size_t i = 0; i < t->req.headers.len; i++)
+		if (strcmp(t->req.headers.items[i].name, name) != 0)
+			kvlist_add_str(&keep, t->req.headers.items[i].name,
+				       t->req.headers.items[i].value);
+	kvlist_free(&t->req.headers);
+	t->req.headers = keep;
+}
+
 static void treq_body(struct treq *t, const char *body)
 {
 	free(t->req.body);
@@ -116,11 +129,28 @@ static void iso_time(time_t t, char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static int run_as(struct auth *auth, struct treq *t, const char *action, const char *version,
+		  time_t now, char *account, size_t size, struct vl_err *err)
+{
+	const struct auth_target target = { action, version };
+
+	vl_err_clear(err);
+	return auth_authenticate(auth, &t->req, &t->params, &target, now, account, size, err);
+}
+
+/* Routed as the RPC door routes: the Action parameter, else x-acs-action (same for Version). */
 static int run(struct auth *auth, struct treq *t, time_t now, char *account, size_t size,
 	       struct vl_err *err)
 {
-	vl_err_clear(err);
-	return auth_authenticate(auth, &t->req, &t->params, now, account, size, err);
+	const char *action = kvlist_get(&t->params, "Action");
+	const char *version = kvlist_get(&t->params, "Version");
+
+	if (action == NULL)
+		action = kvlist_get_ci(&t->req.headers, "x-acs-action");
+	if (version == NULL)
+		version = kvlist_get_ci(&t->req.headers, "x-acs-version");
+	return run_as(auth, t, action ? action : "DescribeVpcs", version ? version : "2016-04-28",
+		      now, account, size, err);
 }
 
 #define ASSERT_FAILS_WITH(rc, err, code)                                                   \
@@ -632,31 +662,153 @@ START_TEST(test_open_mode)
 	treq_init(&t, "GET", "/");
 	ck_assert_int_eq(run(auth, &t, 0, account, sizeof(account), &err), 0);
 	ck_assert_str_eq(account, "default");
-	/* V2 parameter, signature not checked */
-	treq_param(&t, "AccessKeyId", "team-a");
+	/* any key an SDK is configured with acts for the same account as unsigned curl */
+	treq_param(&t, "AccessKeyId", "LTAIanything");
 	treq_param(&t, "Signature", "garbage");
 	ck_assert_int_eq(run(auth, &t, 0, account, sizeof(account), &err), 0);
-	ck_assert_str_eq(account, "team-a");
-	/* does not fit: cannot be a key */
-	ASSERT_FAILS_WITH(run(auth, &t, 0, tiny, sizeof(tiny), &err), &err,
-			  "InvalidAccessKeyId.NotFound");
-	/* the V3 Credential wins over a parameter */
-	kvlist_add_str(&t.req.headers, "authorization",
-		       "ACS3-HMAC-SHA256 Credential=team-b,SignedHeaders=host,Signature=00");
+	ck_assert_str_eq(account, "default");
+	/* except a 16-digit account id, which names that account */
+	treq_param(&t, "AccessKeyId", "1234567890123456");
 	ck_assert_int_eq(run(auth, &t, 0, account, sizeof(account), &err), 0);
-	ck_assert_str_eq(account, "team-b");
+	ck_assert_str_eq(account, "1234567890123456");
+	/* 15 or 17 digits, or not only digits: an ordinary key */
+	static const char *const not_ids[] = { "123456789012345", "12345678901234567",
+					       "123456789012345a", " 123456789012345", "default" };
+	for (size_t i = 0; i < countof(not_ids); i++) {
+		treq_param(&t, "AccessKeyId", not_ids[i]);
+		ck_assert_int_eq(run(auth, &t, 0, account, sizeof(account), &err), 0);
+		ck_assert_msg(strcmp(account, "default") == 0, "%s -> %s", not_ids[i], account);
+	}
+	/* the account does not fit the caller's buffer: an error, never a cut name */
+	ck_assert_int_eq(run(auth, &t, 0, tiny, sizeof(tiny), &err), -1);
+	/* the V3 Credential is the key when the header parses, whatever the parameter says */
+	treq_param(&t, "AccessKeyId", "1234567890123456");
+	kvlist_add_str(&t.req.headers, "authorization",
+		       "ACS3-HMAC-SHA256 Credential=1987654321098765,SignedHeaders=host,Signature=00");
+	ck_assert_int_eq(run(auth, &t, 0, account, sizeof(account), &err), 0);
+	ck_assert_str_eq(account, "1987654321098765");
+	kvlist_set(&t.req.headers, "authorization",
+		   "ACS3-HMAC-SHA256 Credential=team-b,SignedHeaders=host,Signature=00");
+	ck_assert_int_eq(run(auth, &t, 0, account, sizeof(account), &err), 0);
+	ck_assert_str_eq(account, "default");
 	/* a malformed header falls back to the parameter */
 	kvlist_set(&t.req.headers, "authorization", "ACS3-HMAC-SHA256 nonsense");
 	ck_assert_int_eq(run(auth, &t, 0, account, sizeof(account), &err), 0);
-	ck_assert_str_eq(account, "team-a");
+	ck_assert_str_eq(account, "1234567890123456");
 	treq_free(&t);
 
-	/* expired, unknown, replayed: none of it matters in open mode */
-	v2_build(&t, "GET", "whoever", "n", 0);
+	/* expired, unknown, replayed, bound to nothing: none of it matters in open mode */
+	v2_build(&t, "GET", "1234567890123456", "n", 0);
 	v2_sign(&t, "x");
 	ck_assert_int_eq(run(auth, &t, NOW, account, sizeof(account), &err), 0);
-	ck_assert_int_eq(run(auth, &t, NOW, account, sizeof(account), &err), 0);
-	ck_assert_str_eq(account, "whoever");
+	ck_assert_int_eq(run_as(auth, &t, "CreateVpc", "2016-04-28", NOW, account, sizeof(account),
+				&err), 0);
+	ck_assert_str_eq(account, "1234567890123456");
+	treq_free(&t);
+	auth_free(auth);
+}
+END_TEST
+
+/* ---- binding: the action that runs is the action that was signed (issue 10.3) ---- */
+
+/* V2 signs parameters and method, not the path: a signed DescribeVpcs cannot run CreateVpc. */
+START_TEST(test_v2_binding)
+{
+	struct auth *auth = strict_auth();
+	struct treq t;
+	struct vl_err err;
+	char account[64];
+
+	/* the attack: a captured read-only POST DescribeVpcs sent as POST /v1/vpcs (CreateVpc) */
+	v2_build(&t, "POST", "ak", "bind-1", NOW);
+	treq_param(&t, "CidrBlock", "10.0.0.0/16");
+	v2_sign(&t, "sk");
+	ASSERT_FAILS_WITH(run_as(auth, &t, "CreateVpc", "2016-04-28", NOW, account, sizeof(account),
+				 &err), &err, "SignatureDoesNotMatch");
+	ck_assert_int_eq(vl_code_http_status(err.code), 400);
+	ck_assert_ptr_nonnull(strstr(vl_err_message(&err), "Action DescribeVpcs"));
+	ck_assert_str_eq(account, "");
+	/* same action, another API version */
+	ASSERT_FAILS_WITH(run_as(auth, &t, "DescribeVpcs", "2017-09-12", NOW, account,
+				 sizeof(account), &err), &err, "SignatureDoesNotMatch");
+	/* the refusals did not burn the nonce: the request as signed still runs, once */
+	ck_assert_int_eq(run_as(auth, &t, "DescribeVpcs", "2016-04-28", NOW, account,
+				sizeof(account), &err), 0);
+	ASSERT_FAILS_WITH(run_as(auth, &t, "DescribeVpcs", "2016-04-28", NOW, account,
+				 sizeof(account), &err), &err, "SignatureNonceUsed");
+	treq_free(&t);
+
+	/* a V2 signature that names no action binds to nothing: refused on every route */
+	v2_build(&t, "POST", "ak", "bind-2", NOW);
+	treq_drop_param(&t, "Action");
+	v2_sign(&t, "sk");
+	ASSERT_FAILS_WITH(run_as(auth, &t, "DescribeVpcs", "2016-04-28", NOW, account,
+				 sizeof(account), &err), &err, "SignatureDoesNotMatch");
+	treq_free(&t);
+	v2_build(&t, "POST", "ak", "bind-3", NOW);
+	treq_drop_param(&t, "Version");
+	v2_sign(&t, "sk");
+	ASSERT_FAILS_WITH(run_as(auth, &t, "DescribeVpcs", "2016-04-28", NOW, account,
+				 sizeof(account), &err), &err, "SignatureDoesNotMatch");
+	treq_free(&t);
+
+	/* V2 does not sign headers: an x-acs-action naming another action is refused too */
+	v2_build(&t, "POST", "ak", "bind-4", NOW);
+	v2_sign(&t, "sk");
+	kvlist_add_str(&t.req.headers, "x-acs-action", "DeleteVpc");
+	ASSERT_FAILS_WITH(run_as(auth, &t, "DescribeVpcs", "2016-04-28", NOW, account,
+				 sizeof(account), &err), &err, "SignatureDoesNotMatch");
+	kvlist_set(&t.req.headers, "x-acs-action", "DescribeVpcs");
+	kvlist_add_str(&t.req.headers, "x-acs-version", "2016-04-28");
+	ck_assert_int_eq(run_as(auth, &t, "DescribeVpcs", "2016-04-28", NOW, account,
+				sizeof(account), &err), 0);
+	treq_free(&t);
+	auth_free(auth);
+}
+END_TEST
+
+/* V3 signs method, path, query, body and x-acs-*: each name it carries must be what runs. */
+START_TEST(test_v3_binding)
+{
+	struct auth *auth = strict_auth();
+	struct treq t;
+	struct vl_err err;
+	char account[64];
+
+	/* x-acs-action CreateVpc signed, but the path routes elsewhere */
+	v3_build(&t, "DELETE", "/v1/vpcs/vpc-1", NULL, "v3-bind-1", NOW);
+	v3_sign(&t, "ak", "sk", V3_SIGNED, 0);
+	ASSERT_FAILS_WITH(run_as(auth, &t, "DeleteVpc", "2016-04-28", NOW, account, sizeof(account),
+				 &err), &err, "SignatureDoesNotMatch");
+	ck_assert_ptr_nonnull(strstr(vl_err_message(&err), "x-acs-action CreateVpc"));
+	treq_free(&t);
+
+	/* a REST request needs no x-acs-action: its method and path are signed and name it */
+	v3_build(&t, "DELETE", "/v1/vpcs/vpc-1", NULL, "v3-bind-2", NOW);
+	treq_drop_header(&t, "x-acs-action");
+	v3_sign(&t, "ak", "sk", "host;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;"
+		"x-acs-version", 0);
+	ck_assert_int_eq(run_as(auth, &t, "DeleteVpc", "2016-04-28", NOW, account, sizeof(account),
+				&err), 0);
+	treq_free(&t);
+
+	/* signed query Action and signed header disagree: the signer meant neither for sure */
+	v3_build(&t, "POST", "/", NULL, "v3-bind-3", NOW);
+	treq_param(&t, "Action", "DeleteVpc");
+	v3_sign(&t, "ak", "sk", V3_SIGNED, 0);
+	ASSERT_FAILS_WITH(run_as(auth, &t, "DeleteVpc", "2016-04-28", NOW, account, sizeof(account),
+				 &err), &err, "SignatureDoesNotMatch");
+	ASSERT_FAILS_WITH(run_as(auth, &t, "CreateVpc", "2016-04-28", NOW, account, sizeof(account),
+				 &err), &err, "SignatureDoesNotMatch");
+	treq_free(&t);
+
+	/* signed x-acs-version of another API */
+	v3_build(&t, "POST", "/", NULL, "v3-bind-4", NOW);
+	v3_sign(&t, "ak", "sk", V3_SIGNED, 0);
+	ASSERT_FAILS_WITH(run_as(auth, &t, "CreateVpc", "2017-09-12", NOW, account, sizeof(account),
+				 &err), &err, "SignatureDoesNotMatch");
+	ck_assert_int_eq(run_as(auth, &t, "CreateVpc", "2016-04-28", NOW, account, sizeof(account),
+				&err), 0);
 	treq_free(&t);
 	auth_free(auth);
 }
@@ -737,8 +889,8 @@ static void *race_thread(void *arg)
 	struct vl_err err;
 	char account[64];
 
-	r->ok = auth_authenticate(r->auth, &r->t->req, &r->t->params, NOW, account,
-				  sizeof(account), &err) == 0;
+	r->ok = run_as(r->auth, r->t, "DescribeVpcs", "2016-04-28", NOW, account, sizeof(account),
+		       &err) == 0;
 	return NULL;
 }
 
@@ -766,30 +918,111 @@ START_TEST(test_nonce_race)
 }
 END_TEST
 
-/* Past the cache's bound the oldest nonces are forgotten, and nothing leaks. */
-START_TEST(test_nonce_bound)
+/* Signs and sends one V2 DescribeVpcs of akid with nonce and timestamp ts, at now. */
+static int send_v2(struct auth *auth, const char *akid, const char *nonce, time_t ts, time_t now,
+		   struct vl_err *err)
+{
+	struct treq t;
+	char account[64];
+	int rc;
+
+	v2_build(&t, "GET", akid, nonce, ts);
+	v2_sign(&t, strcmp(akid, "testid") == 0 ? "testsecret" : "sk");
+	rc = run(auth, &t, now, account, sizeof(account), err);
+	treq_free(&t);
+	return rc;
+}
+
+/*
+ * Issue 10.4: one key's flood cannot flush another key's nonces.  The old store held
+ * 65,536 nonces for all keys and evicted the oldest, so 66,000 requests of one tenant
+ * made another's captured request replayable.
+ */
+START_TEST(test_nonce_flood)
 {
 	struct auth *auth = strict_auth();
 	struct vl_err err;
-	char account[64], nonce[32];
-	struct treq t;
+	char nonce[32];
 
-	for (int i = 0; i < 70000; i++) {
-		snprintf(nonce, sizeof(nonce), "bulk-%d", i);
-		v2_build(&t, "GET", "ak", nonce, NOW);
-		v2_sign(&t, "sk");
-		ck_assert_int_eq(run(auth, &t, NOW, account, sizeof(account), &err), 0);
-		if (i == 0 || i == 69999) {
-			ASSERT_FAILS_WITH(run(auth, &t, NOW, account, sizeof(account), &err), &err,
-					  "SignatureNonceUsed");
-		}
-		treq_free(&t);
+	/* the victim's request, captured by the attacker */
+	ck_assert_int_eq(send_v2(auth, "testid", "victim", NOW, NOW, &err), 0);
+	for (int i = 0; i < 66000; i++) {
+		snprintf(nonce, sizeof(nonce), "flood-%d", i);
+		ck_assert_int_eq(send_v2(auth, "ak", nonce, NOW, NOW + i / 1000, &err), 0);
 	}
-	/* bulk-1 was evicted (the cache holds 65536) */
-	v2_build(&t, "GET", "ak", "bulk-1", NOW);
-	v2_sign(&t, "sk");
-	ck_assert_int_eq(run(auth, &t, NOW, account, sizeof(account), &err), 0);
-	treq_free(&t);
+	ASSERT_FAILS_WITH(send_v2(auth, "testid", "victim", NOW, NOW + 66, &err), &err,
+			  "SignatureNonceUsed");
+	/* and the flooder's own first nonce is still remembered */
+	ASSERT_FAILS_WITH(send_v2(auth, "ak", "flood-0", NOW, NOW + 66, &err), &err,
+			  "SignatureNonceUsed");
+	auth_free(auth);
+}
+END_TEST
+
+/* Past its cap a key is throttled; its nonces are never evicted, others are untouched. */
+START_TEST(test_nonce_cap)
+{
+	struct auth *auth = strict_auth();
+	struct vl_err err;
+	char nonce[32];
+
+	auth_set_nonce_cap(auth, 100);
+	ck_assert_int_eq(send_v2(auth, "testid", "victim", NOW, NOW, &err), 0);
+	for (int i = 0; i < 100; i++) {
+		snprintf(nonce, sizeof(nonce), "capped-%d", i);
+		ck_assert_int_eq(send_v2(auth, "ak", nonce, NOW, NOW + 10, &err), 0);
+	}
+	ASSERT_FAILS_WITH(send_v2(auth, "ak", "capped-100", NOW, NOW + 10, &err), &err,
+			  "Throttling.User");
+	ck_assert_int_eq(vl_code_http_status(err.code), 400);
+	/* a replay is still called a replay, throttled or not */
+	ASSERT_FAILS_WITH(send_v2(auth, "ak", "capped-0", NOW, NOW + 10, &err), &err,
+			  "SignatureNonceUsed");
+	/* the other key works, and its captured request still cannot be replayed */
+	ck_assert_int_eq(send_v2(auth, "testid", "victim-2", NOW, NOW + 10, &err), 0);
+	ASSERT_FAILS_WITH(send_v2(auth, "testid", "victim", NOW, NOW + 10, &err), &err,
+			  "SignatureNonceUsed");
+	/* once the flooder's timestamps expire, so do its nonces, and it may send again */
+	ASSERT_FAILS_WITH(send_v2(auth, "ak", "capped-100", NOW, NOW + 900, &err), &err,
+			  "Throttling.User");
+	ck_assert_int_eq(send_v2(auth, "ak", "capped-100", NOW + 901, NOW + 901, &err), 0);
+	/* a raised cap applies at once */
+	auth_set_nonce_cap(auth, 1000);
+	ck_assert_int_eq(send_v2(auth, "ak", "capped-101", NOW + 901, NOW + 901, &err), 0);
+	auth_free(auth);
+}
+END_TEST
+
+/*
+ * Issue 10.5: a nonce is kept until its request's timestamp can no longer be accepted.
+ * A request stamped 14 minutes ahead passes the timestamp check for 29 minutes; the old
+ * cache forgot its nonce 15 minutes after first use, so it could be replayed at +905 s.
+ * The clock is the now argument.
+ */
+START_TEST(test_nonce_future_timestamp)
+{
+	struct auth *auth = strict_auth();
+	struct vl_err err;
+
+	ck_assert_int_eq(send_v2(auth, "ak", "ahead", NOW + 840, NOW, &err), 0);
+	ASSERT_FAILS_WITH(send_v2(auth, "ak", "ahead", NOW + 840, NOW + 905, &err), &err,
+			  "SignatureNonceUsed");
+	ASSERT_FAILS_WITH(send_v2(auth, "ak", "ahead", NOW + 840, NOW + 1740, &err), &err,
+			  "SignatureNonceUsed");
+	/* one second later the timestamp itself is refused */
+	ASSERT_FAILS_WITH(send_v2(auth, "ak", "ahead", NOW + 840, NOW + 1741, &err), &err,
+			  "InvalidTimeStamp.Expired");
+	/* and the nonce is free again for a request with a fresh timestamp */
+	ck_assert_int_eq(send_v2(auth, "ak", "ahead", NOW + 1741, NOW + 1741, &err), 0);
+
+	/* a request stamped in the past is forgotten sooner: at its timestamp + 900 s */
+	ck_assert_int_eq(send_v2(auth, "ak", "behind", NOW - 800, NOW, &err), 0);
+	ASSERT_FAILS_WITH(send_v2(auth, "ak", "behind", NOW - 800, NOW + 100, &err), &err,
+			  "SignatureNonceUsed");
+	ck_assert_int_eq(send_v2(auth, "ak", "behind", NOW + 101, NOW + 101, &err), 0);
+
+	/* a clock jump of hours sweeps the whole store in one pass, and nothing leaks */
+	ck_assert_int_eq(send_v2(auth, "ak", "ahead", NOW + 86400, NOW + 86400, &err), 0);
 	auth_free(auth);
 }
 END_TEST
@@ -803,11 +1036,13 @@ Suite *auth_suite_create(void)
 	tcase_add_test(tc, test_v2_mismatch_message);
 	tcase_add_test(tc, test_v2_pop_core_vector);
 	tcase_add_test(tc, test_v2_nonce_reuse);
+	tcase_add_test(tc, test_v2_binding);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("v3");
 	tcase_add_loop_test(tc, test_v3_cases, 0, countof(v3_cases));
 	tcase_add_test(tc, test_v3_create_vpc_vector);
+	tcase_add_test(tc, test_v3_binding);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("modes");
@@ -819,7 +1054,9 @@ Suite *auth_suite_create(void)
 
 	tc = tcase_create("nonce");
 	tcase_add_test(tc, test_nonce_race);
-	tcase_add_test(tc, test_nonce_bound);
+	tcase_add_test(tc, test_nonce_flood);
+	tcase_add_test(tc, test_nonce_cap);
+	tcase_add_test(tc, test_nonce_future_timestamp);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -121,7 +121,8 @@ static const struct {
 	{ "DescribeVpcs", RG "&PageNumber=1000000001", "InvalidPageNumber", NULL, 400 },
 	{ "DescribeVSwitches", RG "&PageSize=51", "InvalidPageSize", NULL, 400 },
 	{ "DescribeVSwitches", RG "&PageNumber=x", "InvalidPageNumber", NULL, 400 },
-	{ "DescribeVpcs", RG "&PageSize=10&PageSize=51", "InvalidPageSize", NULL, 400 }, /* last wins */
+	/* lookups take the last copy; the front doors refuse repeats first (test_repeated_names) */
+	{ "DescribeVpcs", RG "&PageSize=10&PageSize=51", "InvalidPageSize", NULL, 400 },
 	{ "DescribeVpcs", RG "&PageSize=51&PageSize=10", NULL, NULL, 0 },
 	/* booleans: true/false in any case, nothing else */
 	{ "CreateVpc", RG "&DryRun=true", NULL, NULL, 0 },
@@ -377,17 +378,43 @@ START_TEST(test_tags_twenty)
 }
 END_TEST
 
-START_TEST(test_tags_duplicate_last_wins)
+/* Issue 10.7: a name may occur once; the front doors check it before anything reads one. */
+static const struct {
+	const char *text;
+	const char *code;	/* NULL: accepted */
+} repeated_tests[] = {
+	{ RG "&Tag.1.Key=first&Tag.1.Key=second", "RepeatedTag.1.Key" },
+	{ "RouteFilter.1.Value.1=a&RouteFilter.1.Key=k&RouteFilter.1.Value.1=b",
+	  "RepeatedRouteFilter.1.Value.1" },
+	{ "A=1&B=2&C=3&B=2", "RepeatedB" },	/* the same value twice is still twice */
+	{ "A=&A=", "RepeatedA" },
+	{ "A=1&a=1&A.1=1&A1=1", NULL },	/* names are case-sensitive and exact */
+	{ RG "&Tag.1.Key=k&Tag.2.Key=k", NULL },
+	{ "", NULL },
+	{ "A=1", NULL },
+};
+
+START_TEST(test_repeated_names)
 {
-	struct action_ctx ctx;
 	struct kvlist params;
 	struct vl_err err;
+	int rc;
 
-	memset(&ctx, 0, sizeof(ctx));
-	params_from(&params, RG "&Tag.1.Key=first&Tag.1.Key=second");
-	ck_assert_int_eq(action_validate(find("CreateVpc"), &params, &ctx, &err), 0);
-	ck_assert_int_eq(ctx.tags.count, 1);
-	ck_assert_str_eq(ctx.tags.keys[0], "second");
+	params_from(&params, repeated_tests[_i].text);
+	vl_err_clear(&err);
+	rc = action_check_unique_names(&params, &err);
+	if (repeated_tests[_i].code == NULL) {
+		ck_assert_msg(rc == 0, "%s: %s", repeated_tests[_i].text, vl_err_code(&err));
+	} else {
+		char message[128];
+
+		ck_assert_int_eq(rc, -1);
+		ck_assert_str_eq(vl_err_code(&err), repeated_tests[_i].code);
+		ck_assert_int_eq(vl_code_http_status(err.code), 400);
+		snprintf(message, sizeof(message), "The specified %s is repeated.",
+			 repeated_tests[_i].code + strlen("Repeated"));
+		ck_assert_str_eq(vl_err_message(&err), message);
+	}
 	kvlist_free(&params);
 }
 END_TEST
@@ -532,7 +559,7 @@ Suite *params_suite_create(void)
 	tc = tcase_create("tags");
 	tcase_add_test(tc, test_tags_collected_in_order);
 	tcase_add_test(tc, test_tags_twenty);
-	tcase_add_test(tc, test_tags_duplicate_last_wins);
+	tcase_add_loop_test(tc, test_repeated_names, 0, countof(repeated_tests));
 	suite_add_tcase(s, tc);
 	return s;
 }

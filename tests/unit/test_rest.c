@@ -321,7 +321,6 @@ static const struct {
 	{ "{\"L\":[\"a\",\"b\",[\"c\"]]}", "L.1=a|L.2=b|L.3.1=c", NULL },
 	{ "{\"N\":null,\"S\":\"\"}", "S=", NULL },
 	{ "{\"E\":[],\"O\":{}}", "", NULL },
-	{ "{\"X\":\"1\",\"X\":\"2\"}", "X=2", NULL },	/* duplicate key: jansson keeps the last */
 	{ "{\"U\":\"\\u4e2d\"}", "U=\xe4\xb8\xad", NULL },
 	{ "  {\"A\":1}  ", "A=1", NULL },
 	/* refusals */
@@ -333,6 +332,9 @@ static const struct {
 	{ "{bad", NULL, "The request body is not valid JSON: " },
 	{ "{\"A\":1,}", NULL, "The request body is not valid JSON: " },
 	{ "{\"A\":1}{}", NULL, "The request body is not valid JSON: " },
+	/* a repeated key, at any depth (issue 10.7) */
+	{ "{\"X\":\"1\",\"X\":\"2\"}", NULL, "The request body is not valid JSON: duplicate object key" },
+	{ "{\"A\":{\"B\":1,\"B\":1}}", NULL, "The request body is not valid JSON: duplicate object key" },
 	{ "{\"A\":\"\\u0000\"}", NULL, "The request body is not valid JSON: " },
 	{ "{\"A\":\"\xff\"}", NULL, "The request body is not valid JSON: " },
 	{ " ", NULL, "The request body is not valid JSON: " },
@@ -390,13 +392,15 @@ START_TEST(test_body_overrides_query)
 	struct vl_err err;
 	static const char body[] = "{\"VpcName\":\"from-body\"}";
 
-	/* the body wins over a query parameter of the same name (lookups take the last) */
+	/* the body is appended after the query; the front door then refuses the repeated name */
 	kvlist_init(&params);
 	ck_assert_int_eq(kvlist_add_str(&params, "VpcName", "from-query"), 0);
 	ck_assert_int_eq(kvlist_add_str(&params, "RegionId", "cn-hangzhou"), 0);
 	ck_assert_int_eq(rest_body_to_params(body, strlen(body), NULL, &params, &err), 0);
 	ck_assert_str_eq(kvlist_get(&params, "VpcName"), "from-body");
 	ck_assert_str_eq(kvlist_get(&params, "RegionId"), "cn-hangzhou");
+	ck_assert_int_eq(action_check_unique_names(&params, &err), -1);
+	ck_assert_str_eq(vl_err_code(&err), "RepeatedVpcName");
 	kvlist_free(&params);
 }
 END_TEST
