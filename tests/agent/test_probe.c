@@ -53,15 +53,17 @@ START_TEST(test_probe_reachable)
 	if (nsf_skip_unless_root("probe_suite"))
 		return;
 	t0 = nsf_now_ms();
-	ck_assert_msg(probe_icmp(ns_a, "10.77.0.2", 5, 50, 1000, &r, err) == 0, "%s", err);
+	/* a generous reply timeout: on a loaded machine a reply may come late, never be lost */
+	ck_assert_msg(probe_icmp(ns_a, "10.77.0.2", 5, 50, 10000, &r, err) == 0, "%s", err);
 	fprintf(stderr, "probe 5x50ms: %d/%d, loss %.1f%%, rtt avg %.3f max %.3f ms, %.0f ms\n", r.received, r.sent,
 		r.loss_percent, r.rtt_avg_ms, r.rtt_max_ms, nsf_now_ms() - t0);
 	ck_assert_int_eq(r.sent, 5);
 	ck_assert_int_eq(r.received, 5);
 	ck_assert(r.loss_percent == 0.0);
-	ck_assert(r.rtt_avg_ms > 0 && r.rtt_avg_ms <= r.rtt_max_ms && r.rtt_max_ms < 1000);
-	/* four intervals, then the last reply: well under the timeout */
-	ck_assert(nsf_now_ms() - t0 >= 195 && nsf_now_ms() - t0 < 900);
+	ck_assert(r.rtt_avg_ms > 0 && r.rtt_avg_ms <= r.rtt_max_ms && r.rtt_max_ms < 10000);
+	/* the schedule is kept (four intervals before the last send); the call returns once every
+	 * request is answered, not at the timeout (upper bound only as loose as a loaded machine needs) */
+	ck_assert(nsf_now_ms() - t0 >= 195 && nsf_now_ms() - t0 < 9000);
 }
 END_TEST
 
