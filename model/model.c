@@ -18,6 +18,7 @@ void model_config_defaults(struct model_config *cfg)
 	cfg->quotas.vpn_pbr_routes_per_gateway = 20;
 	cfg->quotas.subnets_per_connection = 5;
 	cfg->quotas.tr_route_entries_per_table = 1000;
+	cfg->quotas.lab_calls_per_account = 2;
 	/* RFC 2544 benchmarking space: never routed on the internet, so lab tunnels cannot leak */
 	cfg->public_ip_pool = "198.18.0.0/15";
 	cfg->transition_delay_ms = 1000;
@@ -38,6 +39,7 @@ static const struct {
 	{ "vpn_pbr_routes_per_gateway", offsetof(struct model_quotas, vpn_pbr_routes_per_gateway) },
 	{ "subnets_per_connection", offsetof(struct model_quotas, subnets_per_connection) },
 	{ "tr_route_entries_per_table", offsetof(struct model_quotas, tr_route_entries_per_table) },
+	{ "lab_calls_per_account", offsetof(struct model_quotas, lab_calls_per_account) },
 };
 
 int model_quota_set(struct model_quotas *q, const char *name, int64_t value)

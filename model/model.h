@@ -23,6 +23,7 @@ struct model_quotas {
 	int64_t vpn_pbr_routes_per_gateway;  /* 20 policy-based */
 	int64_t subnets_per_connection;	     /* 5 local, 5 remote */
 	int64_t tr_route_entries_per_table;  /* 1000; the cloud publishes no number */
+	int64_t lab_calls_per_account;	     /* 2 long lab calls (LabRunProbe) running at once */
 };
 
 /* Server-wide model settings; read-only while requests run. */
