@@ -195,6 +195,22 @@ int model_usage_add(struct model_ctx *m, const char *kind, const char *scope, in
 	stmt_bind_int64(stmt, 4, delta);
 	r = stmt_step(stmt);
 	stmt_release(stmt);
+	if (r != STORE_DONE)
+		return -1;
+	if (delta >= 0)
+		return 0;
+	/*
+	 * A counter back at 0 is the same as no row (model_usage_get reads 0): drop it, or every
+	 * deleted resource would leave its rows (ref:<kind>/<id>, the counts scoped to it) behind
+	 * for ever.  Same transaction as the decrement.
+	 */
+	if (store_prepare(m->store, "DELETE FROM usage WHERE account=? AND kind=? AND scope=? AND used=0", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, m->account);
+	stmt_bind_text(stmt, 2, kind);
+	stmt_bind_text(stmt, 3, scope);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
 	return r == STORE_DONE ? 0 : -1;
 }
 

@@ -85,7 +85,8 @@ void model_default_resource_group(const char *account, char *buf, unsigned long 
  *   kind "ref:<kind>", scope <id>      how many resources depend on <id>; a delete of <id>
  *                                      is refused while it is above 0 (e.g. "ref:vswitch",
  *                                      "ref:customer_gateway")
- * Counters change in the same transaction as the rows they count.
+ * Counters change in the same transaction as the rows they count; a counter that returns
+ * to 0 is deleted (absent and 0 read the same), so the table holds only what is in use.
  */
 
 /* Reads how many resources of kind the account uses in scope (0 when none).  0 or -1. */
