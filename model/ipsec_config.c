@@ -444,9 +444,35 @@ typedef int (*field_setter)(void *config, int field, const char *value, const ch
 			    struct vl_err *err);
 
 /*
- * The shared JSON walk: parse, require an object, match each key (case-insensitively)
- * against names, and set it on a scratch copy that replaces *config only when every key
- * was accepted.
+ * True when two keys of object are equal ignoring case.  Keys are matched without regard to
+ * case, so {"Psk":"a","psk":"b"} would name one field twice (exact duplicates are already
+ * refused by the parser); which one won would depend on the object's order.
+ */
+static bool has_case_duplicates(json_t *object)
+{
+	const char *key, *other;
+	json_t *value, *other_value;
+	size_t i = 0;
+
+	json_object_foreach(object, key, value) {
+		size_t j = 0;
+
+		json_object_foreach(object, other, other_value) {
+			if (j++ >= i)
+				break;
+			if (strcasecmp(key, other) == 0)
+				return true;
+		}
+		i++;
+	}
+	return false;
+}
+
+/*
+ * The shared JSON walk: parse, require an object with no key twice (ignoring case), match
+ * each key (case-insensitively) against names, and set it on a scratch copy that replaces
+ * *config only when every key was accepted.  set NULL: check the document's shape only
+ * (object, keys, scalar values of the known keys) and change nothing.
  */
 static int parse_json_object(const char *text, const char *param, const char *const *names,
 			     int count, void *config, size_t config_size, field_setter set,
@@ -460,7 +486,7 @@ static int parse_json_object(const char *text, const char *param, const char *co
 	if (text == NULL)
 		return 0;
 	doc = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
-	if (doc == NULL || !json_is_object(doc)) {
+	if (doc == NULL || !json_is_object(doc) || has_case_duplicates(doc)) {
 		invalid_param(err, param);
 		goto out;
 	}
@@ -487,10 +513,11 @@ static int parse_json_object(const char *text, const char *param, const char *co
 			illegal(err, names[f], name);
 			goto out;
 		}
-		if (v != NULL && set(scratch, f, v, name, err) < 0)
+		if (v != NULL && set && set(scratch, f, v, name, err) < 0)
 			goto out;
 	}
-	memcpy(config, scratch, config_size);
+	if (set)
+		memcpy(config, scratch, config_size);
 	rc = 0;
 out:
 	free(scratch);
@@ -541,6 +568,29 @@ int ipsec_parse_bgp_json(const char *json, const char *param, struct ipsec_bgp_c
 			 struct vl_err *err)
 {
 	return parse_json_object(json, param, bgp_names, BGP_F_COUNT, c, sizeof(*c), set_bgp, err);
+}
+
+int ipsec_check_single_tunnel_json(const char *ike, const char *ipsec, const char *health_check,
+				   const char *bgp, struct vl_err *err)
+{
+	/* scratch configs: the walk needs one to copy, and set == NULL never writes it back */
+	struct ipsec_ike_config ike_c;
+	struct ipsec_phase2_config phase2_c;
+	struct ipsec_health_check hc_c;
+	struct ipsec_bgp_config bgp_c;
+
+	ipsec_ike_defaults(&ike_c);
+	ipsec_phase2_defaults(&phase2_c);
+	ipsec_health_check_defaults(&hc_c);
+	ipsec_bgp_defaults(&bgp_c);
+	if (parse_json_object(ike, "IkeConfig", ike_names, IKE_F_COUNT, &ike_c, sizeof(ike_c), NULL, err) < 0 ||
+	    parse_json_object(ipsec, "IpsecConfig", phase2_names, P2_F_COUNT, &phase2_c, sizeof(phase2_c), NULL,
+			      err) < 0 ||
+	    parse_json_object(health_check, "HealthCheckConfig", hc_names, HC_F_COUNT, &hc_c, sizeof(hc_c), NULL,
+			      err) < 0 ||
+	    parse_json_object(bgp, "BgpConfig", bgp_names, BGP_F_COUNT, &bgp_c, sizeof(bgp_c), NULL, err) < 0)
+		return -1;
+	return 0;
 }
 
 int ipsec_health_check_finish(const struct ipsec_health_check *c, const char *prefix,

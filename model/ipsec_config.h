@@ -100,7 +100,8 @@ int ipsec_bgp_set(struct ipsec_bgp_config *c, enum ipsec_bgp_field f, const char
 /*
  * JSON-string parameters: json must be one JSON object; its keys are matched without regard
  * to case (the cloud's JSON binding does the same), unknown keys are ignored, null values
- * leave a field as it was, duplicate keys are refused.  Each known key overlays c through
+ * leave a field as it was, duplicate keys are refused (also keys equal ignoring case,
+ * {"Psk":"a","psk":"b"}: Invalid<param>).  Each known key overlays c through
  * the setter above.  param is the parameter's name (IkeConfig, …) for errors.  A refused
  * document leaves c unchanged.  Return 0 or -1 with err set.
  */
@@ -112,6 +113,16 @@ int ipsec_parse_health_check_json(const char *json, const char *param, struct ip
 				  struct vl_err *err);
 int ipsec_parse_bgp_json(const char *json, const char *param, struct ipsec_bgp_config *c,
 			 struct vl_err *err);
+
+/*
+ * The single-tunnel JSON parameters of a request for a dual-tunnel connection, which does
+ * not use them (its tunnels have their own settings): each given one (NULL: absent) must
+ * still be a well-formed document as above (one object, no key twice ignoring case, scalar
+ * values for the known keys), or it is refused as ipsec_parse_*_json refuses it; values are
+ * not checked further and nothing is applied.  Returns 0 or -1 with err set.
+ */
+int ipsec_check_single_tunnel_json(const char *ike, const char *ipsec, const char *health_check,
+				   const char *bgp, struct vl_err *err);
 
 /*
  * Cross-field rules applied once a config is complete: an enabled health check needs dip

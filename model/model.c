@@ -18,6 +18,7 @@ void model_config_defaults(struct model_config *cfg)
 	cfg->quotas.vpn_pbr_routes_per_gateway = 20;
 	cfg->quotas.subnets_per_connection = 5;
 	cfg->quotas.tr_route_entries_per_table = 1000;
+	cfg->quotas.lab_calls_per_account = 2;
 	/* RFC 2544 benchmarking space: never routed on the internet, so lab tunnels cannot leak */
 	cfg->public_ip_pool = "198.18.0.0/15";
 	cfg->transition_delay_ms = 1000;
@@ -38,6 +39,7 @@ static const struct {
 	{ "vpn_pbr_routes_per_gateway", offsetof(struct model_quotas, vpn_pbr_routes_per_gateway) },
 	{ "subnets_per_connection", offsetof(struct model_quotas, subnets_per_connection) },
 	{ "tr_route_entries_per_table", offsetof(struct model_quotas, tr_route_entries_per_table) },
+	{ "lab_calls_per_account", offsetof(struct model_quotas, lab_calls_per_account) },
 };
 
 int model_quota_set(struct model_quotas *q, const char *name, int64_t value)
@@ -191,6 +193,22 @@ int model_usage_add(struct model_ctx *m, const char *kind, const char *scope, in
 	stmt_bind_text(stmt, 2, kind);
 	stmt_bind_text(stmt, 3, scope);
 	stmt_bind_int64(stmt, 4, delta);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r != STORE_DONE)
+		return -1;
+	if (delta >= 0)
+		return 0;
+	/*
+	 * A counter back at 0 is the same as no row (model_usage_get reads 0): drop it, or every
+	 * deleted resource would leave its rows (ref:<kind>/<id>, the counts scoped to it) behind
+	 * for ever.  Same transaction as the decrement.
+	 */
+	if (store_prepare(m->store, "DELETE FROM usage WHERE account=? AND kind=? AND scope=? AND used=0", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, m->account);
+	stmt_bind_text(stmt, 2, kind);
+	stmt_bind_text(stmt, 3, scope);
 	r = stmt_step(stmt);
 	stmt_release(stmt);
 	return r == STORE_DONE ? 0 : -1;

@@ -23,6 +23,7 @@ struct model_quotas {
 	int64_t vpn_pbr_routes_per_gateway;  /* 20 policy-based */
 	int64_t subnets_per_connection;	     /* 5 local, 5 remote */
 	int64_t tr_route_entries_per_table;  /* 1000; the cloud publishes no number */
+	int64_t lab_calls_per_account;	     /* 2 long lab calls (LabRunProbe) running at once */
 };
 
 /* Server-wide model settings; read-only while requests run. */
@@ -84,7 +85,8 @@ void model_default_resource_group(const char *account, char *buf, unsigned long 
  *   kind "ref:<kind>", scope <id>      how many resources depend on <id>; a delete of <id>
  *                                      is refused while it is above 0 (e.g. "ref:vswitch",
  *                                      "ref:customer_gateway")
- * Counters change in the same transaction as the rows they count.
+ * Counters change in the same transaction as the rows they count; a counter that returns
+ * to 0 is deleted (absent and 0 read the same), so the table holds only what is in use.
  */
 
 /* Reads how many resources of kind the account uses in scope (0 when none).  0 or -1. */

@@ -643,6 +643,13 @@ static int check_no_ca_certificate(const char *cert, const char *param, struct v
 		       "The specified \"%s\" is invalid: a standard VPN gateway takes no peer CA certificate.", param);
 }
 
+/* A dual-tunnel create does not use IkeConfig & co., but refuses malformed ones. */
+static int check_unused_json(const struct vpn_connection_create_args *args, struct vl_err *err)
+{
+	return ipsec_check_single_tunnel_json(args->ike_config, args->ipsec_config, args->health_check_config,
+					      args->bgp_config, err);
+}
+
 /*
  * Builds both tunnels of a new dual-tunnel connection from the request's specs (validated
  * here) into c->tunnels, master first.  gw is NULL for unbound connections.
@@ -845,6 +852,8 @@ int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_creat
 			return -1;
 		out->dual_tunnel = args->tunnel_count > 0;
 		out->enable_tunnels_bgp = out->dual_tunnel && args->enable_tunnels_bgp;
+		if (out->dual_tunnel && check_unused_json(args, err) < 0)
+			return -1;
 		if (out->dual_tunnel ? build_tunnels(m, args, NULL, out, err) : build_single(m, args, NULL, out, err))
 			return -1;
 		return store_new(m, args, out, err);
@@ -868,6 +877,8 @@ int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_creat
 		/* the single-tunnel fields (CustomerGatewayId, IkeConfig, …) are not used */
 		if (args->tunnel_count == 0)
 			return missing(err, "TunnelOptionsSpecification");
+		if (check_unused_json(args, err) < 0)
+			return -1;
 		out->enable_tunnels_bgp = args->enable_tunnels_bgp;
 		if (build_tunnels(m, args, &gw, out, err) < 0)
 			return -1;
@@ -1046,6 +1057,9 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 
 	if (c.dual_tunnel) {
 		/* the single-tunnel fields are not used by dual-tunnel connections */
+		if (ipsec_check_single_tunnel_json(args->ike_config, args->ipsec_config, args->health_check_config,
+						   args->bgp_config, err) < 0)
+			return -1;
 		if (args->enable_tunnels_bgp >= 0)
 			c.enable_tunnels_bgp = args->enable_tunnels_bgp;
 		if (modify_tunnels(m, args, &c, old_cgw, new_cgw, err) < 0)

@@ -404,11 +404,14 @@ void action_dump_reference(FILE *out)
 		     "headers). `ClientToken` and `DryRun` work where an action declares them.\n\n");
 	for (const struct action *a = action_table; a->name; a++) {
 		fprintf(out, "## %s (%s)\n\n%s\n\n", a->name, a->version, a->doc ? a->doc : "");
-		fprintf(out, "%s%s%s%s\n\n", (a->flags & AF_MUTATES) ? "Mutating (one transaction)." : "Read-only.",
+		fprintf(out, "%s%s%s%s%s\n\n", (a->flags & AF_MUTATES) ? "Mutating (one transaction)." : "Read-only.",
 			action_has_param(a, "ClientToken") ? " ClientToken: idempotent retries." : "",
 			action_has_param(a, "DryRun") ? " DryRun: validates only, answers DryRunOperation." : "",
 			(a->flags & AF_PAGED) ? " Paged: PageNumber (default 1), PageSize (default 10, 1–50); answers TotalCount."
-					      : "");
+					      : "",
+			(a->flags & AF_SLOW) ? " Long-running: waits outside the database engine; a limited number per "
+					       "account at once (quota lab_calls_per_account), beyond: Throttling.User."
+					     : "");
 		fprintf(out, "| Parameter | Type | Required | Default | Rules |\n|---|---|---|---|---|\n");
 		if (a->flags & AF_REGIONAL) {
 			struct param_spec region = region_param;

@@ -46,6 +46,14 @@ struct param_spec {
 #define AF_AGENT 0x10u
 /* its changes reach no desired-state document (status reports): the pusher is not woken */
 #define AF_NO_DOCUMENT 0x20u
+/*
+ * A read whose second phase waits for seconds (a probe relayed to an agent): the handler
+ * checks and reads what it needs inside the read transaction and sets ctx->slow; the engine
+ * runs that phase after ending the transaction and releasing the reader connection, so the
+ * wait holds no engine slot.  At most quotas.lab_calls_per_account such calls of one
+ * account run at once; beyond, Throttling.User.  Not with AF_MUTATES.
+ */
+#define AF_SLOW 0x40u
 
 struct action_ctx;
 typedef int (*action_handler)(struct action_ctx *ctx);
@@ -83,6 +91,15 @@ struct action_ctx {
 	int64_t page_number, page_size; /* AF_PAGED; also set from the token for AF_TOKEN_PAGED */
 	int64_t max_results;		/* AF_TOKEN_PAGED */
 	int64_t offset, limit;		/* the page as rows to skip and take, for either style */
+	/*
+	 * AF_SLOW actions: the phase to run outside the engine, set by the handler (NULL: none).
+	 * It gets slow_state, must not touch ctx->model->store (NULL by then), fills
+	 * ctx->response or ctx->err and returns 0 or -1.  The engine calls
+	 * slow_state_free(slow_state) afterwards, also when the phase does not run.
+	 */
+	int (*slow)(struct action_ctx *ctx, void *state);
+	void *slow_state;
+	void (*slow_state_free)(void *state);
 };
 
 /* The whole table, terminated by { NULL }; static. */

@@ -44,6 +44,16 @@ struct engine {
 	int reader_count;
 	pthread_mutex_t readers_mu;
 	pthread_cond_t reader_free;
+
+	/* AF_SLOW calls running, per account (only accounts with at least one are listed) */
+	pthread_mutex_t slow_mu;
+	struct slow_account *slow_accounts;
+};
+
+struct slow_account {
+	char *account;
+	int64_t running;
+	struct slow_account *next;
 };
 
 static int64_t now_ms(void)
@@ -410,6 +420,61 @@ int engine_read(struct engine *e, int (*fn)(struct model_ctx *m, void *arg), voi
 	return rc;
 }
 
+/* ---- AF_SLOW calls: a per-account limit on work that waits outside the engine ---- */
+
+/* Counts one more AF_SLOW call of account.  0, or -1 with Throttling.User when at the limit. */
+static int slow_enter(struct engine *e, const char *account, struct vl_err *err)
+{
+	int64_t limit = e->cfg->quotas.lab_calls_per_account;
+	struct slow_account *s;
+	int rc = 0;
+
+	pthread_mutex_lock(&e->slow_mu);
+	for (s = e->slow_accounts; s; s = s->next)
+		if (strcmp(s->account, account) == 0)
+			break;
+	if ((s ? s->running : 0) >= limit) {
+		rc = vl_err_set(err, VL_THROTTLING_USER,
+				"Request was denied due to user flow control: at most %lld long lab calls "
+				"(LabRunProbe) of an account run at once; retry when one has ended.",
+				(long long)limit);
+		goto out;
+	}
+	if (s == NULL) {
+		s = calloc(1, sizeof(*s));
+		if (s == NULL || (s->account = strdup(account)) == NULL) {
+			free(s);
+			rc = vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+			goto out;
+		}
+		s->next = e->slow_accounts;
+		e->slow_accounts = s;
+	}
+	s->running++;
+out:
+	pthread_mutex_unlock(&e->slow_mu);
+	return rc;
+}
+
+/* Ends one AF_SLOW call of account (counted by slow_enter). */
+static void slow_leave(struct engine *e, const char *account)
+{
+	struct slow_account **link, *s;
+
+	pthread_mutex_lock(&e->slow_mu);
+	for (link = &e->slow_accounts; (s = *link) != NULL; link = &s->next) {
+		if (strcmp(s->account, account) != 0)
+			continue;
+		if (--s->running == 0) {
+			*link = s->next;
+			free(s->account);
+			free(s);
+		}
+		break;
+	}
+	pthread_mutex_unlock(&e->slow_mu);
+}
+
 /*
  * Fills in RegionId from the resource the request names, when the action allows it and
  * the client sent none.  Returns 0 (possibly without a region: validation then reports
@@ -449,6 +514,7 @@ int engine_execute(struct engine *e, const struct action *a, struct kvlist *para
 {
 	struct model_ctx model = { .account = account, .cfg = e->cfg };
 	struct action_ctx ctx = { .model = &model, .response = response, .err = err };
+	bool slow_allowed = (a->flags & (AF_SLOW | AF_MUTATES)) == AF_SLOW;
 	int rc, slot;
 
 	if (infer_region(e, a, params, account, err) < 0)
@@ -470,8 +536,11 @@ int engine_execute(struct engine *e, const struct action *a, struct kvlist *para
 		rc = submit_and_wait(e, &job);
 		if (rc < 0 && err->code == VL_OK)
 			vl_err_set(err, VL_SERVICE_UNAVAILABLE, NULL);
-		return rc;
+		goto out;
 	}
+	/* refused before it reads anything: a throttled call costs no reader */
+	if ((a->flags & AF_SLOW) && slow_enter(e, account, err) < 0)
+		return -1;
 	model.store = reader_acquire(e, &slot);
 	model.now_ms = now_ms();
 	/* one read transaction: the count and the page come from the same snapshot */
@@ -479,8 +548,20 @@ int engine_execute(struct engine *e, const struct action *a, struct kvlist *para
 	rc = a->handler(&ctx);
 	store_exec(model.store, "COMMIT");
 	reader_release(e, slot);
+	model.store = NULL;
 	if (rc == 0 && action_has_param(a, "DryRun") && param_bool(&ctx, "DryRun", false))
-		return vl_err_set(err, VL_DRY_RUN_OPERATION, NULL);
+		rc = vl_err_set(err, VL_DRY_RUN_OPERATION, NULL);
+	/* the waiting phase: no transaction, no reader, only the account's AF_SLOW count */
+	if (rc == 0 && ctx.slow && slow_allowed)
+		rc = ctx.slow(&ctx, ctx.slow_state);
+	if (a->flags & AF_SLOW)
+		slow_leave(e, account);
+out:
+	/* only a read declared AF_SLOW may defer work: anything else is a bug, not a success */
+	if (rc == 0 && ctx.slow && !slow_allowed)
+		rc = vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	if (ctx.slow_state_free)
+		ctx.slow_state_free(ctx.slow_state);
 	return rc;
 }
 
@@ -497,6 +578,7 @@ int engine_start(struct engine **out, const char *db_path, int reader_count,
 	e->cfg = cfg;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_mutex_init(&e->readers_mu, NULL);
+	pthread_mutex_init(&e->slow_mu, NULL);
 	pthread_cond_init(&e->jobs_ready, NULL);
 	pthread_cond_init(&e->jobs_done, NULL);
 	pthread_cond_init(&e->lifecycle_wake, NULL);
@@ -558,5 +640,13 @@ void engine_stop(struct engine *e)
 	free(e->readers);
 	free(e->reader_busy);
 	store_close(e->writer_store);
+	/* none is left once the HTTP daemon has joined its threads; free what a caller forgot */
+	while (e->slow_accounts) {
+		struct slow_account *next = e->slow_accounts->next;
+
+		free(e->slow_accounts->account);
+		free(e->slow_accounts);
+		e->slow_accounts = next;
+	}
 	free(e);
 }

@@ -224,57 +224,42 @@ static bool copy_figures(struct action_ctx *ctx, json_t *answer)
 	return true;
 }
 
-int h_lab_run_probe(struct action_ctx *ctx)
+/* What the slow phase of LabRunProbe needs once the read transaction has ended. */
+struct probe_call {
+	char host_id[64], target[16], agent_id[64], url[256];
+	char underlay_ip[16]; /* decides, with the URL, whether the server may call the agent */
+	int64_t count, interval_ms;
+};
+
+/*
+ * The waiting phase of LabRunProbe (AF_SLOW): relays the probe to the agent and maps its
+ * answer.  Runs outside the engine: no reader slot, no transaction, no store.
+ */
+static int probe_relay(struct action_ctx *ctx, void *state)
 {
-	const char *host_id = param_str(ctx, "HostId"), *target = param_str(ctx, "Target");
-	int64_t count = param_int(ctx, "Count", 5), interval = param_int(ctx, "IntervalMs", 200);
-	char agent_id[64] = "", url[256] = "", why[256] = "";
-	struct lab_host h;
-	struct agent placed_on;
+	const struct probe_call *p = state;
+	char why[256] = "";
 	json_t *body = NULL, *answer = NULL;
 	long status = 0;
-	uint32_t addr;
-	int placed, rc = -1;
+	int rc = -1;
 
-	if (!ipv4_parse(target, &addr))
-		return invalid(ctx, "Target", "an IPv4 address.");
-	if (count * interval > PROBE_TOTAL_MS_MAX)
-		return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, "InvalidCount",
-				       "Count x IntervalMs may not exceed %d ms.", PROBE_TOTAL_MS_MAX);
-	if (lab_host_get(ctx->model, host_id, &h, ctx->err) < 0)
-		return -1;
-	placed = dataplane_host_agent(ctx->model, host_id, agent_id, url, sizeof(url), ctx->err);
-	if (placed < 0)
-		return -1;
-	if (placed == 0)
-		return vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE,
-				  "No data-plane agent builds lab host %s: no agent with the role %s is registered.",
-				  host_id, h.site_id[0] ? "site" : "cloud");
-	/* its underlay address: what decides, with the URL, whether the server may call it */
-	if (agent_get(ctx->model, agent_id, &placed_on, ctx->err) < 0)
-		return -1;
-	/*
-	 * The probe takes up to a minute: end this read transaction first so no database
-	 * snapshot is held meanwhile (the engine's COMMIT then ends the empty one begun below).
-	 */
-	store_exec(ctx->model->store, "COMMIT");
-	body = json_pack("{s:s, s:s, s:I, s:I}", "HostId", host_id, "Target", target, "Count", (json_int_t)count,
-			 "IntervalMs", (json_int_t)interval);
+	body = json_pack("{s:s, s:s, s:I, s:I}", "HostId", p->host_id, "Target", p->target, "Count",
+			 (json_int_t)p->count, "IntervalMs", (json_int_t)p->interval_ms);
 	if (body == NULL) {
 		vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
 		goto out;
 	}
-	if (agent_client_call(url, placed_on.underlay_ip, "POST", "/v1/probes", body,
-			      (long)(count * interval + PROBE_SLACK_MS), &status, &answer, why) < 0) {
-		vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE,
-			   "The agent %s that builds lab host %s did not answer: %s", agent_id, host_id, why);
+	if (agent_client_call(p->url, p->underlay_ip, "POST", "/v1/probes", body, (long)(p->count * p->interval_ms + PROBE_SLACK_MS),
+			      &status, &answer, why) < 0) {
+		vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE, "The agent %s that builds lab host %s did not answer: %s",
+			   p->agent_id, p->host_id, why);
 		goto out;
 	}
 	if (status == 200 && copy_figures(ctx, answer)) {
 		rc = 0;
 	} else if (status == 404) {
-		vl_err_set(ctx->err, VL_LAB_HOST_NOT_FOUND, "The agent %s has not built lab host %s yet.", agent_id,
-			   host_id);
+		vl_err_set(ctx->err, VL_LAB_HOST_NOT_FOUND, "The agent %s has not built lab host %s yet.", p->agent_id,
+			   p->host_id);
 	} else if (status == 400) {
 		const char *code = json_string_value(json_object_get(answer, "Code"));
 		const char *msg = json_string_value(json_object_get(answer, "Message"));
@@ -283,13 +268,57 @@ int h_lab_run_probe(struct action_ctx *ctx)
 				msg ? msg : "The agent refused the probe.");
 	} else {
 		vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE, "The agent %s answered the probe with HTTP %ld%s.",
-			   agent_id, status, status == 200 ? " but without its figures" : "");
+			   p->agent_id, status, status == 200 ? " but without its figures" : "");
 	}
 out:
-	store_exec(ctx->model->store, "BEGIN");
 	json_decref(body);
 	json_decref(answer);
 	return rc;
+}
+
+/*
+ * The read phase: checks the request, finds the host and the agent that builds it, and
+ * leaves the relay (up to a minute) to probe_relay, which the engine runs after releasing
+ * this request's reader (AF_SLOW).
+ */
+int h_lab_run_probe(struct action_ctx *ctx)
+{
+	const char *host_id = param_str(ctx, "HostId"), *target = param_str(ctx, "Target");
+	int64_t count = param_int(ctx, "Count", 5), interval = param_int(ctx, "IntervalMs", 200);
+	struct probe_call *call = NULL;
+	struct agent placed_on;
+	struct lab_host h;
+	uint32_t addr;
+	int placed;
+
+	if (!ipv4_parse(target, &addr))
+		return invalid(ctx, "Target", "an IPv4 address.");
+	if (count * interval > PROBE_TOTAL_MS_MAX)
+		return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, "InvalidCount",
+				       "Count x IntervalMs may not exceed %d ms.", PROBE_TOTAL_MS_MAX);
+	if (lab_host_get(ctx->model, host_id, &h, ctx->err) < 0)
+		return -1;
+	if ((call = calloc(1, sizeof(*call))) == NULL)
+		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+	/* the engine frees it whatever happens from here on */
+	ctx->slow_state = call;
+	ctx->slow_state_free = free;
+	placed = dataplane_host_agent(ctx->model, host_id, call->agent_id, call->url, sizeof(call->url), ctx->err);
+	if (placed < 0)
+		return -1;
+	if (placed == 0)
+		return vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE,
+				  "No data-plane agent builds lab host %s: no agent with the role %s is registered.",
+				  host_id, h.site_id[0] ? "site" : "cloud");
+	if (agent_get(ctx->model, call->agent_id, &placed_on, ctx->err) < 0)
+		return -1;
+	model_copy(call->underlay_ip, sizeof(call->underlay_ip), placed_on.underlay_ip);
+	model_copy(call->host_id, sizeof(call->host_id), h.host_id);
+	model_copy(call->target, sizeof(call->target), target);
+	call->count = count;
+	call->interval_ms = interval;
+	ctx->slow = probe_relay;
+	return 0;
 }
 
 /* ---- faults ---- */

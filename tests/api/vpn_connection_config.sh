@@ -88,6 +88,34 @@ t_check "subnets" "[$C['LocalSubnet'], $C['RemoteSubnet']]" "['172.20.0.0/16', '
 t_check "bgp from the customer side" "$C['BgpConfigs']['BgpConfig']" "[{'LocalAsn': '65001', 'LocalBgpIp': '169.254.30.2', 'PeerAsn': '45104', 'PeerBgpIp': '169.254.30.1', 'TunnelCidr': '169.254.30.0/30'}]"
 t_req GET "$Q&Action=LabDownloadCustomerSwanctlConfig&VpnConnectionId=$ATT"; t_expect "no swanctl without an address" 400 IncorrectStatus.VpnConnection
 
+# ---- malformed JSON parameters: refused in either form, nothing changed (issue 10) ----
+# modify VPN_CONNECTION_ID NAME=JSON: a POST form with Name=touched and one JSON parameter
+modify() { t_req POST "$B/" -H "$FORM" --data "$R&Action=ModifyVpnConnectionAttribute&VpnConnectionId=$1&Name=touched" --data-urlencode "$2"; }
+wait_gateway "$GW"
+# a dual-tunnel connection does not use the single-tunnel parameters, but refuses bad ones
+modify "$VCO" 'IkeConfig=[]'; t_expect "dual: IkeConfig []" 400 InvalidIkeConfig
+modify "$VCO" 'IkeConfig=null'; t_expect "dual: IkeConfig null" 400 InvalidIkeConfig
+modify "$VCO" 'IkeConfig=7'; t_expect "dual: IkeConfig a number" 400 InvalidIkeConfig
+modify "$VCO" 'IkeConfig={"Psk":"x","psk":"y"}'; t_expect "dual: a key twice, ignoring case" 400 InvalidIkeConfig
+modify "$VCO" 'IpsecConfig=[]'; t_expect "dual: IpsecConfig []" 400 InvalidIpsecConfig
+modify "$VCO" 'HealthCheckConfig={"dip":"10.0.0.1","DIP":"10.0.0.2"}'; t_expect "dual: HealthCheckConfig key twice" 400 InvalidHealthCheckConfig
+modify "$VCO" 'BgpConfig=null'; t_expect "dual: BgpConfig null" 400 InvalidBgpConfig
+t_req PATCH "$B/v1/vpn-connections/$VCO" -H 'Content-Type: application/json' -d '{"RegionId":"cn-hangzhou","Name":"touched","IkeConfig":[]}'
+t_expect "dual over REST: IkeConfig []" 400 InvalidIkeConfig
+t_req GET "$Q&Action=DescribeVpnConnection&VpnConnectionId=$VCO"
+t_check "dual: nothing changed" '[b["Name"] != "touched", b["TunnelOptionsSpecification"]["TunnelOptions"][1]["TunnelIkeConfig"]["Psk"]]' "[True, '$PSK2']"
+# the single-tunnel form: the same documents are refused the same way
+modify "$ATT" 'IkeConfig={"Psk":"x","psk":"y"}'; t_expect "single: a key twice, ignoring case" 400 InvalidIkeConfig
+t_check "says which parameter" 'b["Message"]' "Specified parameter IkeConfig is not valid."
+modify "$ATT" 'IkeConfig={"IKEVERSION":"ikev1","ikeVersion":"ikev2"}'; t_expect "single: IkeVersion twice" 400 InvalidIkeConfig
+modify "$ATT" 'IpsecConfig={"IpsecPfs":"group2","ipsecpfs":"group5"}'; t_expect "single: IpsecPfs twice" 400 InvalidIpsecConfig
+modify "$ATT" 'IkeConfig=[]'; t_expect "single: IkeConfig []" 400 InvalidIkeConfig
+t_req GET "$Q&Action=DescribeVpnConnection&VpnConnectionId=$ATT"
+t_check "single: nothing changed" '[b["Name"] != "touched", b["IkeConfig"]["Psk"], b["IkeConfig"]["IkeVersion"]]' "[True, 'attach-key', 'ikev2']"
+# keys in another case are still the same keys, once each
+modify "$ATT" 'IkeConfig={"psk":"new-key","IKEVERSION":"ikev1"}'; t_expect "single: other case, once each" 200
+t_check "applied" '[b["IkeConfig"]["Psk"], b["IkeConfig"]["IkeVersion"]]' "['new-key', 'ikev1']"
+
 # ---- LabDownloadCustomerSwanctlConfig (vpnlab extension) ----
 t_req GET "$Q&Action=LabDownloadCustomerSwanctlConfig&VpnConnectionId=$VCO"; t_expect "swanctl" 200
 t_check "answer keys" 'sorted(b)' "['RequestId', 'SwanctlConf', 'VpnConnectionId']"

@@ -347,6 +347,14 @@ static const struct json_case {
 	{ "[1,2]", "InvalidIkeConfig" },
 	{ "\"ikev1\"", "InvalidIkeConfig" },
 	{ "{\"IkeVersion\":\"ikev1\",\"IkeVersion\":\"ikev2\"}", "InvalidIkeConfig" }, /* duplicate */
+	/* keys match ignoring case, so these name one field twice */
+	{ "{\"Psk\":\"x\",\"psk\":\"y\"}", "InvalidIkeConfig" },
+	{ "{\"IkeVersion\":\"ikev1\",\"IKEVERSION\":\"ikev1\"}", "InvalidIkeConfig" },
+	/* and unknown keys too: the document is malformed whatever the keys mean */
+	{ "{\"Psk\":\"x\",\"Other\":1,\"oTHER\":2}", "InvalidIkeConfig" },
+	{ "null", "InvalidIkeConfig" },
+	{ "[]", "InvalidIkeConfig" },
+	{ "7", "InvalidIkeConfig" },
 	{ "{\"IkeLifetime\":1.5}", "IllegalParam.IkeLifetime" },
 	{ "{\"IkeLifetime\":-5}", "IllegalParam.IkeLifetime" },
 	{ "{\"IkeVersion\":[\"ikev1\"]}", "IllegalParam.IkeVersion" },
@@ -381,6 +389,66 @@ START_TEST(test_json_error_names)
 	ck_assert_str_eq(vl_err_message(&err), "The specified \"IpsecConfig.IpsecPfs\" is invalid.");
 	assert_code(ipsec_parse_phase2_json("[]", "IpsecConfig", &p2, &err), &err, "InvalidIpsecConfig");
 	ck_assert_str_eq(vl_err_message(&err), "Specified parameter IpsecConfig is not valid.");
+}
+END_TEST
+
+/* Every JSON parameter refuses keys equal ignoring case, with its own name in the code. */
+START_TEST(test_json_case_duplicates_everywhere)
+{
+	struct ipsec_phase2_config p2;
+	struct ipsec_health_check hc;
+	struct ipsec_bgp_config bgp;
+	struct vl_err err;
+
+	ipsec_phase2_defaults(&p2);
+	ipsec_health_check_defaults(&hc);
+	ipsec_bgp_defaults(&bgp);
+	assert_code(ipsec_parse_phase2_json("{\"IpsecPfs\":\"group2\",\"ipsecpfs\":\"group5\"}", "IpsecConfig", &p2,
+					    &err),
+		    &err, "InvalidIpsecConfig");
+	assert_code(ipsec_parse_health_check_json("{\"dip\":\"10.0.0.1\",\"Dip\":\"10.0.0.2\"}", "HealthCheckConfig",
+						  &hc, &err),
+		    &err, "InvalidHealthCheckConfig");
+	ck_assert(!hc.configured);
+	assert_code(ipsec_parse_bgp_json("{\"LocalAsn\":65000,\"localasn\":65001}", "BgpConfig", &bgp, &err), &err,
+		    "InvalidBgpConfig");
+	ck_assert_int_eq(bgp.local_asn, IPSEC_DEFAULT_ASN);
+	/* distinct keys in any case are still one each */
+	ck_assert_int_eq(ipsec_parse_bgp_json("{\"localasn\":65000,\"TUNNELCIDR\":\"169.254.10.0/30\"}", "BgpConfig",
+					      &bgp, &err),
+			 0);
+	ck_assert_int_eq(bgp.local_asn, 65000);
+}
+END_TEST
+
+/* Dual-tunnel requests: the single-tunnel documents are checked for shape only. */
+static const struct shape_case {
+	const char *ike, *ipsec, *hc, *bgp;
+	const char *code; /* NULL: accepted */
+} shape_cases[] = {
+	{ NULL, NULL, NULL, NULL, NULL },
+	{ "{\"IkeMode\":\"fast\"}", NULL, NULL, NULL, NULL }, /* values are not used, so not checked */
+	{ "{}", "{}", "{}", "{}", NULL },
+	{ "[]", NULL, NULL, NULL, "InvalidIkeConfig" },
+	{ "null", NULL, NULL, NULL, "InvalidIkeConfig" },
+	{ "\"x\"", NULL, NULL, NULL, "InvalidIkeConfig" },
+	{ "{\"Psk\":\"x\",\"psk\":\"y\"}", NULL, NULL, NULL, "InvalidIkeConfig" },
+	{ "{\"IkeLifetime\":[1]}", NULL, NULL, NULL, "IllegalParam.IkeLifetime" },
+	{ NULL, "[]", NULL, NULL, "InvalidIpsecConfig" },
+	{ NULL, NULL, "null", NULL, "InvalidHealthCheckConfig" },
+	{ NULL, NULL, NULL, "{\"EnableBgp\":true,\"enablebgp\":false}", "InvalidBgpConfig" },
+};
+
+START_TEST(test_single_tunnel_json_shape)
+{
+	const struct shape_case *c = &shape_cases[_i];
+	struct vl_err err;
+
+	vl_err_clear(&err);
+	if (c->code == NULL)
+		ck_assert_int_eq(ipsec_check_single_tunnel_json(c->ike, c->ipsec, c->hc, c->bgp, &err), 0);
+	else
+		assert_code(ipsec_check_single_tunnel_json(c->ike, c->ipsec, c->hc, c->bgp, &err), &err, c->code);
 }
 END_TEST
 
@@ -609,6 +677,8 @@ Suite *ipsec_config_suite_create(void)
 	tcase_add_test(tc, test_json_overlay_and_keys);
 	tcase_add_loop_test(tc, test_json_refused, 0, countof(bad_ike_docs));
 	tcase_add_test(tc, test_json_error_names);
+	tcase_add_test(tc, test_json_case_duplicates_everywhere);
+	tcase_add_loop_test(tc, test_single_tunnel_json_shape, 0, countof(shape_cases));
 	tcase_add_test(tc, test_health_check_finish);
 	tcase_add_loop_test(tc, test_bgp_finish, 0, countof(bgp_cases));
 	tcase_add_test(tc, test_bgp_peer_ip);

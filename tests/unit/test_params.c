@@ -59,6 +59,8 @@ START_TEST(test_action_table_rows)
 	ck_assert(api_version_known(a->version));
 	ck_assert_ptr_nonnull(a->handler);
 	ck_assert_ptr_eq(action_find(a->version, a->name), a);
+	/* the engine runs a slow phase only after a read transaction */
+	ck_assert_msg(!((a->flags & AF_SLOW) && (a->flags & AF_MUTATES)), "%s: AF_SLOW and AF_MUTATES", a->name);
 	for (const struct param_spec *p = a->params; p && p->name; p++) {
 		ck_assert(p->min <= p->max || p->max == 0);
 		for (const struct param_spec *q = a->params; q != p; q++)

@@ -1004,6 +1004,63 @@ START_TEST(test_modify_dual)
 }
 END_TEST
 
+/*
+ * Dual-tunnel connections do not use IkeConfig, IpsecConfig, HealthCheckConfig and BgpConfig,
+ * but a malformed one ([], null, a key twice ignoring case) is refused on create and modify,
+ * with nothing changed, as the single-tunnel form refuses it.
+ */
+static const struct unused_json_case {
+	const char *ike, *ipsec, *hc, *bgp, *code;
+} unused_json_cases[] = {
+	{ "[]", NULL, NULL, NULL, "InvalidIkeConfig" },
+	{ "null", NULL, NULL, NULL, "InvalidIkeConfig" },
+	{ "{\"Psk\":\"x\",\"psk\":\"y\"}", NULL, NULL, NULL, "InvalidIkeConfig" },
+	{ NULL, "[1]", NULL, NULL, "InvalidIpsecConfig" },
+	{ NULL, NULL, "\"on\"", NULL, "InvalidHealthCheckConfig" },
+	{ NULL, NULL, NULL, "{\"TunnelCidr\":\"169.254.1.0/30\",\"tunnelcidr\":\"169.254.2.0/30\"}", "InvalidBgpConfig" },
+};
+
+START_TEST(test_dual_unused_json_refused)
+{
+	const struct unused_json_case *uc = &unused_json_cases[_i];
+	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct tunnels t;
+	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
+	struct vpn_connection_modify_args mod;
+	struct vpn_connection c, got;
+	struct snapshot before;
+	struct vl_err err;
+
+	a.ike_config = uc->ike;
+	a.ipsec_config = uc->ipsec;
+	a.health_check_config = uc->hc;
+	a.bgp_config = uc->bgp;
+	take(&m, &before);
+	assert_err(create(&m, &a, &c, &err), &err, uc->code, 400);
+	assert_unchanged(&m, &before);
+
+	a = dual_args(&t, NULL, 0);
+	create_ok(&m, &a, &c);
+	take(&m, &before);
+	mod = no_change(c.vpn_connection_id);
+	mod.name = "renamed";
+	mod.ike_config = uc->ike;
+	mod.ipsec_config = uc->ipsec;
+	mod.health_check_config = uc->hc;
+	mod.bgp_config = uc->bgp;
+	assert_err(modify(&m, &mod, &got, &err), &err, uc->code, 400);
+	assert_unchanged(&m, &before);
+	ck_assert_int_eq(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), 0);
+	ck_assert_str_ne(got.name, "renamed");
+	/* well-formed documents are accepted and, unused, change nothing of the tunnels */
+	mod.ike_config = "{\"IkeMode\":\"aggressive\"}";
+	mod.ipsec_config = mod.health_check_config = mod.bgp_config = NULL;
+	ck_assert_msg(modify(&m, &mod, &got, &err) == 0, "%s", vl_err_message(&err));
+	ck_assert_str_eq(got.name, "renamed");
+	ck_assert_str_eq(got.tunnels[0].ike.ike_mode, c.tunnels[0].ike.ike_mode);
+}
+END_TEST
+
 /* ---- list ---- */
 
 START_TEST(test_list_filters)
@@ -1301,6 +1358,7 @@ Suite *vpn_connection_suite_create(void)
 	tcase_add_test(tc, test_dual_defaults);
 	tcase_add_test(tc, test_dual_leaves_and_order);
 	tcase_add_loop_test(tc, test_dual_refused, 0, countof(dual_cases));
+	tcase_add_loop_test(tc, test_dual_unused_json_refused, 0, countof(unused_json_cases));
 	tcase_add_test(tc, test_dual_tunnel_cidr_twice);
 	tcase_add_test(tc, test_dual_one_tunnel);
 	tcase_add_test(tc, test_form_per_gateway);
