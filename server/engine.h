@@ -36,6 +36,26 @@ void engine_stop(struct engine *e);
 int engine_execute(struct engine *e, const struct action *a, struct kvlist *params,
 		   const char *account, json_t *response, struct vl_err *err);
 
+/* What the REST door knows of a route beyond its action (engine_execute_rest). */
+struct engine_rest_shape {
+	const char *id_param;		     /* the parameter the path's {id} fills, or NULL */
+	const char *list_outer, *list_inner; /* where a list answer holds its items, or NULL */
+};
+
+/*
+ * engine_execute for the REST door, where a resource id is enough: when a regional action
+ * gets no RegionId, it is the region of the caller's resource named by shape->id_param (or,
+ * for a change, by any resource id among params: a create's parents), and a read that
+ * names no resource (a list: shape->list_outer set) runs in every region of the catalogue,
+ * its items concatenated in catalogue order, each with its RegionId, paged over the whole
+ * (TotalCount counts every region).  An id of no resource of the account (another
+ * account's too) answers that resource's NotFound.  The RPC door keeps the cloud's rule
+ * (engine_execute).  Same ownership and result as engine_execute.
+ */
+int engine_execute_rest(struct engine *e, const struct action *a, struct kvlist *params,
+			const char *account, const struct engine_rest_shape *shape, json_t *response,
+			struct vl_err *err);
+
 /*
  * For server-internal work (the agent pusher): runs fn(m, arg) in one read transaction on a
  * reader connection (m->account "", m->region NULL).  Returns what fn returns.
