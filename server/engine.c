@@ -180,6 +180,52 @@ static int run_lifecycle(struct engine *e, struct write_job *job)
 	return applied < 0 ? -1 : 0;
 }
 
+/* engine_release_transitions: every timed transition falls due now, then applies. */
+static int run_release(struct engine *e, struct write_job *job)
+{
+	struct store_stmt *stmt = NULL;
+	int64_t now = now_ms();
+	int applied = 0;
+
+	if (store_prepare(e->writer_store, "UPDATE transitions SET due_ms=?1 WHERE due_ms IS NOT NULL AND due_ms > ?1",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_int64(stmt, 1, now);
+	if (stmt_step(stmt) != STORE_DONE) {
+		stmt_release(stmt);
+		return -1;
+	}
+	stmt_release(stmt);
+	/* a batch applies at most 256: go on until nothing is due */
+	for (;;) {
+		int64_t next = 0;
+		int n = lifecycle_apply_due(e->writer_store, now, &next);
+
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		applied += n;
+	}
+	job->changed = applied > 0;
+	return applied;
+}
+
+int engine_release_transitions(struct engine *e)
+{
+	struct write_job job = { .run = run_release };
+	int rc = submit_and_wait(e, &job);
+
+	if (rc > 0) {
+		/* the lifecycle thread recomputes its next due time from the table */
+		pthread_mutex_lock(&e->mu);
+		e->next_transition_ms = now_ms();
+		pthread_cond_signal(&e->lifecycle_wake);
+		pthread_mutex_unlock(&e->mu);
+	}
+	return rc;
+}
+
 static void *lifecycle_main(void *arg)
 {
 	struct engine *e = arg;
@@ -506,32 +552,21 @@ int engine_execute(struct engine *e, const struct action *a, struct kvlist *para
 /* ---- the REST door: regions found, lists of every region ---- */
 
 /*
- * RegionId for a REST request that gave none, from the resource it names: the route's {id}
- * parameter first, then (for a change, as a create names its parents) any resource id the
- * table knows.  Returns 1 with RegionId set, 0 when the request names no resource the
- * action's own region_from would not find, -1 with the named resource's NotFound.
+ * RegionId for a REST request that gave none, from the resource its path names (the route's
+ * {id} parameter).  Returns 1 with RegionId set, 0 when the path names no regional resource,
+ * -1 with that resource's NotFound (also for another account's id).
  */
 static int rest_resolve_region(struct engine *e, const struct action *a, struct kvlist *params,
 			       const char *id_param, const char *account, struct vl_err *err)
 {
-	const struct region_source *src = NULL;
-	const char *id = NULL;
+	const struct region_source *src = resource_region_source(id_param);
+	const char *id = id_param ? kvlist_get(params, id_param) : NULL;
 	char found[64];
 
-	if (id_param && (id = kvlist_get(params, id_param)) && *id)
-		src = resource_region_source(id_param);
-	if (src == NULL && (a->flags & AF_MUTATES)) {
-		/* the action's own source keeps its own NotFound code (infer_region) */
-		if (a->region_from && (id = kvlist_get(params, a->region_from->param)) && *id)
-			return 0;
-		for (int i = 0; (src = resource_region_row(i)) != NULL; i++)
-			if ((id = kvlist_get(params, src->param)) && *id)
-				break;
-	}
-	if (src == NULL)
+	if (src == NULL || id == NULL || *id == '\0')
 		return 0;
 	if (!lookup_region(e, src, id, account, found, sizeof(found))) {
-		/* an action that names this resource itself says NotFound its own way */
+		/* an action that finds its region by this resource itself says NotFound its own way */
 		if (a->region_from && strcmp(a->region_from->param, src->param) == 0)
 			return vl_err_set(err, a->region_from->not_found, NULL);
 		return vl_err_set(err, src->not_found, NULL);

@@ -44,9 +44,10 @@ struct engine_rest_shape {
 
 /*
  * engine_execute for the REST door, where a resource id is enough: when a regional action
- * gets no RegionId, it is the region of the caller's resource named by shape->id_param (or,
- * for a change, by any resource id among params: a create's parents), and a read that
- * names no resource (a list: shape->list_outer set) runs in every region of the catalogue,
+ * gets no RegionId, it is the region of the caller's resource named by shape->id_param (the
+ * path's {id}); else the action's own region_from applies (a create names its region or its
+ * parent as over RPC), and a read that names no resource (a list: shape->list_outer set)
+ * runs in every region of the catalogue,
  * its items concatenated in catalogue order, each with its RegionId, paged over the whole
  * (TotalCount counts every region).  An id of no resource of the account (another
  * account's too) answers that resource's NotFound.  The RPC door keeps the cloud's rule
@@ -69,6 +70,15 @@ int engine_read(struct engine *e, int (*fn)(struct model_ctx *m, void *arg), voi
  * Returns fn's result, or -1 when the commit failed or the engine is stopping.
  */
 int engine_write(struct engine *e, int (*fn)(struct model_ctx *m, void *arg), void *arg);
+
+/*
+ * Makes every pending timed transition (Pending, provisioning, Creating, … waiting on
+ * --transition-delay-ms) fall due now and applies them; transitions awaiting the data
+ * plane keep waiting.  The server does it on SIGUSR1, so that tests hold a transitional
+ * state with a long delay and end it when they choose, never racing a timer.  Returns the
+ * number completed, or -1 when the store failed or the engine is stopping.
+ */
+int engine_release_transitions(struct engine *e);
 
 /*
  * Registers hook(arg), called on the writer thread after every successful commit that kept

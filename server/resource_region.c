@@ -3,13 +3,7 @@
 
 #include <string.h>
 
-/*
- * Resolution order when a request names several resources (a create's parents): the most
- * specific first, so POST /v1/lab/hosts {"SiteId"} resolves by the site and a gateway
- * create {"VpcId","VSwitchId"} by its VPC (both are in one region anyway, or the action
- * says NotFound for the other one as the cloud would).  List forms (CustomerGatewayIds.1)
- * name their first element.
- */
+/* One row per kind of regional resource a REST path can name. */
 static const struct region_source rows[] = {
 	{ "VpnConnectionId", "SELECT region FROM vpn_connections WHERE vpn_connection_id=?1 AND account=?2",
 	  VL_VCO_NOT_FOUND },
@@ -17,8 +11,6 @@ static const struct region_source rows[] = {
 	  VL_VPNGW_NOT_FOUND },
 	{ "CustomerGatewayId", "SELECT region FROM customer_gateways WHERE customer_gateway_id=?1 AND account=?2",
 	  VL_CGW_NOT_FOUND },
-	{ "CustomerGatewayIds.1",
-	  "SELECT region FROM customer_gateways WHERE customer_gateway_id=?1 AND account=?2", VL_CGW_NOT_FOUND },
 	{ "HostId", "SELECT region_id FROM lab_hosts WHERE host_id=?1 AND account=?2", VL_LAB_HOST_NOT_FOUND },
 	{ "SiteId", "SELECT region_id FROM lab_sites WHERE site_id=?1 AND account=?2", VL_LAB_SITE_NOT_FOUND },
 	{ "VSwitchId", "SELECT region FROM vswitches WHERE vswitch_id=?1 AND account=?2",
@@ -46,9 +38,4 @@ const struct region_source *resource_region_source(const char *name)
 		if (strcmp(rows[i].param, name) == 0)
 			return &rows[i];
 	return NULL;
-}
-
-const struct region_source *resource_region_row(int i)
-{
-	return i >= 0 && (size_t)i < sizeof(rows) / sizeof(rows[0]) ? &rows[i] : NULL;
 }

@@ -14,7 +14,4 @@
 /* The row for parameter name (exact), or NULL when name names no regional resource.  Static. */
 const struct region_source *resource_region_source(const char *name);
 
-/* The i-th row (0-based) in resolution order, NULL past the end: for walking every kind.  Static. */
-const struct region_source *resource_region_row(int i);
-
 #endif

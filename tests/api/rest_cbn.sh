@@ -18,7 +18,7 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/rest_cbn.db" --transition-delay-ms 300 --log off || exit 1
+t_start_server "$BIN" "$PORT" "$T_TMP/rest_cbn.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
 B="http://127.0.0.1:$PORT"
 J='Content-Type: application/json'
 R='RegionId=cn-hangzhou'
@@ -29,6 +29,7 @@ patch() { t_req PATCH "$B$1" -H "$J" -d "$2"; }
 
 # wait_for NAME PATH EXPR WANT: polls GET PATH (up to 5 s) until EXPR of the answer is WANT
 wait_for() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		t_req GET "$B$2"

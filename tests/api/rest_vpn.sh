@@ -15,7 +15,7 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/rest_vpn.db" --transition-delay-ms 600 --log off || exit 1
+t_start_server "$BIN" "$PORT" "$T_TMP/rest_vpn.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
 B="http://127.0.0.1:$PORT"
 J='Content-Type: application/json'
 R='RegionId=cn-hangzhou'
@@ -28,6 +28,7 @@ delete_json() { t_req DELETE "$B$1" -H "$J" -d "$2"; }
 
 # wait_for NAME PATH EXPR WANT: polls GET PATH (up to 5 s) until EXPR of the answer is WANT
 wait_for() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		t_req GET "$B$2"
@@ -297,7 +298,7 @@ c.executemany("INSERT INTO vpn_connection_logs (vpn_connection_id, tunnel_id, ti
               [(vco, t, s * 1000, "2026-11-28 00:00:00 %s [DEBUG]: %s" % (vco, l)) for t, s, l in rows])
 c.commit()
 PY
-t_start_server "$BIN" "$PORT" "$T_TMP/rest_vpn.db" --transition-delay-ms 600 --log off || exit 1
+t_start_server "$BIN" "$PORT" "$T_TMP/rest_vpn.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
 lines='[l.rsplit(" ", 1)[1] for l in b["Data"]["Logs"]]'
 t_req GET "$B$LOGS?MinutePeriod=10"; t_expect "logs after the data plane" 200
 t_check "logs: both tunnels, oldest first" "[$lines, b['Count']]" "[['a1', 'b1', 'a2', 'b2'], 4]"
