@@ -322,6 +322,10 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 		reply_success(reply, fields, 201);
 		break;
 	case RS_PLAIN:
+		/* a regional resource read by its id says where it is, as list items do */
+		if (strcmp(route->method, "GET") == 0 && (a->flags & AF_REGIONAL) && route->id_param &&
+		    strstr(route->pattern, "{id}")[4] == '\0' && json_object_get(fields, "RegionId") == NULL)
+			json_object_set_new(fields, "RegionId", json_string(kvlist_get(&params, "RegionId")));
 		reply_success(reply, fields, 200);
 		break;
 	}

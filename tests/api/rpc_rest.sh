@@ -87,6 +87,14 @@ t_check "listed without RegionId" 'b["TotalCount"]' 1
 t_req GET "$B/?Action=ModifyVSwitchAttribute&Version=2016-04-28&VSwitchId=$VSW1&Description=from-id"; t_expect "region from VSwitchId" 200
 t_req GET "$B/?Action=DeleteVSwitch&Version=2016-04-28&VSwitchId=vsw-nope"; t_expect "unknown id without region" 404 InvalidVSwitchId.NotFound
 t_req GET "$B/?Action=DeleteVSwitch&Version=2016-04-28"; t_expect "neither id nor region" 400 MissingRegionId
+# ... and nothing more on RPC: the REST door's id resolution and all-region lists are REST's
+t_req GET "$B/?Action=DescribeVpcs&Version=2016-04-28&VpcId=$VPC1"; t_expect "RPC: a list by id still needs RegionId" 400 MissingRegionId
+t_req GET "$B/?Action=ModifyVpcAttribute&Version=2016-04-28&VpcId=$VPC1&Description=x"; t_expect "RPC: the action's own region_from" 200
+t_req GET "$B/?Action=DescribeVpnGateway&Version=2016-04-28&VpnGatewayId=vpn-nope"; t_expect "RPC: gateway needs RegionId" 400 MissingRegionId
+t_req GET "$B/?Action=DescribeCustomerGateways&Version=2016-04-28"; t_expect "RPC: list needs RegionId" 400 MissingRegionId
+t_req GET "$B/v1/vpcs/$VPC1"; t_expect "REST: the same VPC without RegionId" 200
+t_check "REST: its region" 'b["RegionId"]' cn-hangzhou
+t_req GET "$B/v1/vpcs"; t_expect "REST: a list without RegionId" 200
 
 # ---- ClientToken ----
 t_req GET "$B/?Action=CreateVSwitch&$R&VpcId=$VPC1&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24&ClientToken=tok-1"
