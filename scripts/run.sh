@@ -4,20 +4,22 @@
 # namespaces.  Ctrl-C stops both; the agent removes the namespaces and charons it built.
 # VPNLAB_LISTEN (127.0.0.1:8080), VPNLAB_DB (data/vpnlab.db), VPNLAB_ARGS (extra server
 # options), VPNLAB_AGENT_LISTEN (127.0.0.1:8181), VPNLAB_AGENT_STATE (data/agent),
-# VPNLAB_AGENT_ARGS (extra agent options), VPNLAB_NO_AGENT=1 (server only).
+# VPNLAB_AGENT_ARGS (extra agent options), VPNLAB_NO_AGENT=1 (server only),
+# VPNLAB_LOG (data/requests.log: the JSON request log; the terminal shows the console).
 set -eu
 cd "$(dirname "$0")/.."
 LISTEN=${VPNLAB_LISTEN:-127.0.0.1:8080}
 DB=${VPNLAB_DB:-data/vpnlab.db}
 AGENT_LISTEN=${VPNLAB_AGENT_LISTEN:-127.0.0.1:8181}
 AGENT_STATE=${VPNLAB_AGENT_STATE:-data/agent}
-mkdir -p "$(dirname "$DB")"
-echo "vpnlab: server on http://$LISTEN, database $DB (Ctrl-C stops)"
+LOG=${VPNLAB_LOG:-data/requests.log}
+mkdir -p "$(dirname "$DB")" "$(dirname "$LOG")"
+echo "vpnlab: server on http://$LISTEN, database $DB, JSON request log $LOG (Ctrl-C stops)"
 if [ "$(id -u)" != 0 ] || [ "${VPNLAB_NO_AGENT:-0}" = 1 ]; then
 	[ "$(id -u)" != 0 ] && echo "vpnlab: not root: no data-plane agent (tunnels stay ike_sa_not_established)"
-	exec bin/vpnlabd --listen "$LISTEN" --db "$DB" ${VPNLAB_ARGS:-}
+	exec bin/vpnlabd --listen "$LISTEN" --db "$DB" --log "$LOG" ${VPNLAB_ARGS:-}
 fi
-bin/vpnlabd --listen "$LISTEN" --db "$DB" ${VPNLAB_ARGS:-} &
+bin/vpnlabd --listen "$LISTEN" --db "$DB" --log "$LOG" ${VPNLAB_ARGS:-} &
 SERVER_PID=$!
 mkdir -p "$AGENT_STATE"
 echo "vpnlab: agent on http://$AGENT_LISTEN, state in $AGENT_STATE"

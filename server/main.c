@@ -14,6 +14,7 @@
 #include "agent_client.h"
 #include "catalog.h"
 #include "cidr.h"
+#include "console.h"
 #include "push.h"
 #include "server.h"
 
@@ -43,7 +44,8 @@ static const struct option_doc {
 	{ { "public-ip-pool", required_argument, NULL, 'P' }, "CIDR", "addresses for public VPN gateways (default 198.18.0.0/15)" },
 	{ { "dpd-delay-s", required_argument, NULL, 'Y' }, "N", "how often an idle tunnel is probed by DPD in the texts vpnlab renders (default 30; 1..300); lab tests use 1 for fast failover" },
 	{ { "readers", required_argument, NULL, 'r' }, "N", "read connections to the database (default 8)" },
-	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "request log, one JSON line per request (default -: stderr)" },
+	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "JSON request log, one line per request, agent protocol included: a file (appended), - for stdout, off (default)" },
+	{ { "console", required_argument, NULL, 'V' }, "LEVEL", "what stderr shows people: quiet (start, stop, errors), normal (default: user API actions, agents, tunnels up/down and why, failovers), verbose (+ agent protocol requests)" },
 	{ { "agent-token", required_argument, NULL, 'T' }, "TOKEN", "shared secret of the agent protocol: required from agents, sent to them (X-Vpnlab-Agent-Token; default: none)" },
 	{ { "push-resync-ms", required_argument, NULL, 'R' }, "MS", "how often documents are pushed again to agents that lag behind (default 5000)" },
 	{ { "dump-actions", no_argument, NULL, 'D' }, NULL, "print the action reference (Markdown) and exit" },
@@ -107,7 +109,7 @@ int main(int argc, char **argv)
 	char host[128] = "127.0.0.1";
 	int port = 8080, readers = 8, rc = 1;
 	const char *db_path = "data/vpnlab.db", *credentials = NULL, *catalog_path = NULL;
-	const char *log_path = "-";
+	const char *log_path = "off";
 	enum auth_mode mode = AUTH_OPEN;
 	struct catalog *catalog = NULL;
 	struct vl_err err;
@@ -205,6 +207,12 @@ int main(int argc, char **argv)
 		case 'L':
 			log_path = optarg;
 			break;
+		case 'V':
+			if (console_set_level_name(optarg) < 0) {
+				fprintf(stderr, "vpnlabd: --console is quiet, normal or verbose\n");
+				return 2;
+			}
+			break;
 		case 'T':
 			if (*optarg == '\0' || strlen(optarg) > 256 || strpbrk(optarg, "\r\n")) {
 				fprintf(stderr, "vpnlabd: --agent-token is 1-256 characters on one line\n");
@@ -249,8 +257,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	srv.model.catalog = catalog;
+	srv.model.event = console_event;
 	if (strcmp(log_path, "-") == 0)
-		srv.log = stderr;
+		srv.log = stdout;
 	else if (strcmp(log_path, "off") != 0 && (srv.log = fopen(log_path, "a")) == NULL) {
 		fprintf(stderr, "vpnlabd: cannot open log %s: %s\n", log_path, strerror(errno));
 		goto out;
@@ -304,7 +313,7 @@ out:
 	metrics_free(srv.metrics);
 	auth_free(srv.auth);
 	catalog_free(catalog);
-	if (srv.log && srv.log != stderr)
+	if (srv.log && srv.log != stdout)
 		fclose(srv.log);
 	return rc;
 }
