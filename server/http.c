@@ -9,8 +9,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "console.h"
 #include "action.h"
+#include "console.h"
 #include "ids.h"
 #include "json_out.h"
 #include "model.h"

@@ -106,6 +106,19 @@ scenario
 console_lacks "quiet: no actions" "CreateVpc"
 console_lacks "quiet: no tunnels" "tunnel vco-"
 t_stop_server "$T_LAST_PID"
+# ---- an agent that stops reporting without deregistering (killed) is news too ----
+PORT=$(t_free_port)
+t_start_server "$BIN" "$PORT" "$T_TMP/console5.db" --transition-delay-ms 0 --push-resync-ms 500 || exit 1
+B="http://127.0.0.1:$PORT"
+post /v1/agents '{"Roles":["cloud"],"UnderlayIp":"10.99.0.2","Url":"http://127.0.0.1:9/"}'; SILENT=$(t_json 'b["AgentId"]')
+post "/v1/agents/$SILENT/status" '{"AppliedGeneration":0}'; t_expect "one report" 200
+# it goes silent: once it is offline (15 s without a report) the console says so (waited for, up to 60 s)
+i=0; while [ $i -lt 600 ] && ! grep -q "agent $SILENT disconnected (silent" "$T_LAST_LOG"; do sleep 0.1; i=$((i + 1)); done
+console_has "a silent agent" "agent $SILENT disconnected \\(silent for [0-9]+ s\\)"
+post "/v1/agents/$SILENT/status" '{"AppliedGeneration":0}'; t_expect "it reports again" 200
+i=0; while [ $i -lt 100 ] && ! grep -q "agent $SILENT reports again" "$T_LAST_LOG"; do sleep 0.1; i=$((i + 1)); done
+console_has "back" "agent $SILENT reports again"
+t_stop_server "$T_LAST_PID"
 "$BIN" --console loud >/dev/null 2>&1; [ $? = 2 ] && t_ok || t_bad "an unknown console level is refused"
 
 t_summary "console"
