@@ -109,6 +109,20 @@ t_req GET "$B/v1/vpn-connections/$VCOA?$R"; t_check "connection bound to the rou
 patch "/v1/transit-router-vpn-attachments/$ATT_A" '{"TransitRouterAttachmentName":"branch-a"}'; t_expect "name attachment" 200
 patch "/v1/transit-router-vpc-attachments/$ATT_VPC" '{"TransitRouterAttachmentName":"http://x"}'; t_expect "bad attachment name" 400 IllegalParam.TransitRouterAttachmentName
 
+# ---- no RegionId on REST: ids find their region, lists span every region, other accounts find nothing ----
+O='AccessKeyId=1234567890123456'
+t_req GET "$B/v1/vpn-connections/$VCOA"; t_expect "attached connection without RegionId" 200
+t_check "its region" '[b["RegionId"], b["TransitRouterId"]]' "['cn-hangzhou', '$TR']"
+t_req GET "$B/v1/transit-routers"; t_check "routers of every region, with RegionId" '[(r["TransitRouterId"], r["RegionId"]) for r in b["TransitRouters"]]' "[('$TR', 'cn-hangzhou')]"
+t_req GET "$B/v1/transit-router-vpn-attachments?TransitRouterId=$TR"; t_check "attachments without RegionId" 'b["TotalCount"]' 2
+t_req GET "$B/v1/customer-gateways"; t_check "customer gateways of every region" 'sorted(g["CustomerGatewayId"] for g in b["CustomerGateways"])' \
+	"$(python3 -c "print(sorted(['$CGA', '$CGB']))")"
+patch "/v1/transit-router-vpn-attachments/$ATT_B" '{"TransitRouterAttachmentDescription":"no region"}'; t_expect "PATCH attachment without RegionId" 200
+patch "/v1/transit-routers/$TR?$O" '{"TransitRouterDescription":"theirs"}'; t_expect "another account's router" 400 InvalidTransitRouterId.NotFound
+patch "/v1/transit-router-vpn-attachments/$ATT_B?$O" '{"TransitRouterAttachmentDescription":"theirs"}'; t_expect "another account's attachment" 400 InvalidTransitRouterAttachmentId.NotFound
+t_req GET "$B/v1/vpn-connections/$VCOA?$O"; t_expect "another account's connection" 404 InvalidVpnConnectionInstanceId.NotFound
+t_req GET "$B/v1/transit-routers?$O"; t_check "another account lists nothing" 'b["TotalCount"]' 0
+
 # ---- a custom route table: associate and propagate both connections ----
 post /v1/transit-router-route-tables "{\"TransitRouterId\":\"$TR\",\"TransitRouterRouteTableName\":\"branches\"}"
 t_expect "create table" 201; RT=$(t_json 'b["TransitRouterRouteTableId"]')
