@@ -756,6 +756,9 @@ static const char *tunnel_trouble(const struct report_log *ls, size_t nl, const 
 		{ "AUTHENTICATION_FAILED", "AUTHENTICATION_FAILED (pre-shared key or identity mismatch)" },
 		{ "AUTH_FAILED", "AUTHENTICATION_FAILED (pre-shared key or identity mismatch)" },
 		{ "MAC mismatched", "AUTHENTICATION_FAILED (pre-shared key mismatch)" },
+		/* IKEv1: a wrong pre-shared key shows as a message the peer cannot decrypt */
+		{ "integrity check failed", "AUTHENTICATION_FAILED (pre-shared key mismatch, IKEv1)" },
+		{ "decryption failed", "AUTHENTICATION_FAILED (pre-shared key mismatch, IKEv1)" },
 		{ "NO_PROPOSAL_CHOSEN", "NO_PROPOSAL_CHOSEN (no common IKE/IPsec algorithms)" },
 		{ "TS_UNACCEPTABLE", "TS_UNACCEPTABLE (subnets do not match)" },
 		{ "DPD", "DPD timeout (the peer stopped answering)" },
