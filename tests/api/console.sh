@@ -121,4 +121,10 @@ console_has "back" "agent $SILENT reports again"
 t_stop_server "$T_LAST_PID"
 "$BIN" --console loud >/dev/null 2>&1; [ $? = 2 ] && t_ok || t_bad "an unknown console level is refused"
 
+# the ASan/UBSan build reports to the servers' output
+if grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$T_TMP"/server-*.log; then
+	t_bad "sanitizer report: $(grep -h -m1 -E 'runtime error|AddressSanitizer|LeakSanitizer' "$T_TMP"/server-*.log | head -1)"
+else
+	t_ok
+fi
 t_summary "console"
