@@ -409,6 +409,9 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 	if (run_done(m, stmt, err) < 0)
 		return -1;
 	model_copy(agent_id_out, 64, id);
+	model_event(m, "agent %s %s (%s, zones %s, underlay %s, backend %s)", id,
+		    exists ? "connected again" : "connected", roles, *zones ? zones : "all", args->underlay_ip,
+		    args->backend && *args->backend ? args->backend : "unknown");
 	return 0;
 }
 
@@ -420,7 +423,10 @@ int agent_deregister(struct model_ctx *m, const char *agent_id, struct vl_err *e
 		return -1;
 	if (exec1(m, "DELETE FROM dataplane_tunnels WHERE agent_id=?", a.agent_id, err) < 0)
 		return -1;
-	return exec1(m, "DELETE FROM agents WHERE agent_id=?", a.agent_id, err);
+	if (exec1(m, "DELETE FROM agents WHERE agent_id=?", a.agent_id, err) < 0)
+		return -1;
+	model_event(m, "agent %s disconnected (deregistered)", a.agent_id);
+	return 0;
 }
 
 int agent_set_generation(struct model_ctx *m, const char *agent_id, int64_t expected_generation,
@@ -752,8 +758,85 @@ out:
 	return rc;
 }
 
+/*
+ * Why a tunnel is not up, from the charon lines of the same report (either side): the first
+ * known cause, or NULL.  Static strings.
+ */
+static const char *tunnel_trouble(const struct report_log *ls, size_t nl, const char *conn, const char *tunnel)
+{
+	static const struct {
+		const char *needle, *reason;
+	} causes[] = {
+		{ "AUTHENTICATION_FAILED", "AUTHENTICATION_FAILED (pre-shared key or identity mismatch)" },
+		{ "AUTH_FAILED", "AUTHENTICATION_FAILED (pre-shared key or identity mismatch)" },
+		{ "MAC mismatched", "AUTHENTICATION_FAILED (pre-shared key mismatch)" },
+		/* IKEv1: a wrong pre-shared key shows as a message the peer cannot decrypt */
+		{ "integrity check failed", "AUTHENTICATION_FAILED (pre-shared key mismatch, IKEv1)" },
+		{ "decryption failed", "AUTHENTICATION_FAILED (pre-shared key mismatch, IKEv1)" },
+		{ "NO_PROPOSAL_CHOSEN", "NO_PROPOSAL_CHOSEN (no common IKE/IPsec algorithms)" },
+		{ "TS_UNACCEPTABLE", "TS_UNACCEPTABLE (subnets do not match)" },
+		{ "DPD", "DPD timeout (the peer stopped answering)" },
+		{ "giving up after", "peer unreachable (retransmits timed out)" },
+	};
+
+	for (size_t c = 0; c < sizeof(causes) / sizeof(causes[0]); c++)
+		for (size_t i = 0; i < nl; i++)
+			if (strcmp(ls[i].conn, conn) == 0 && (*tunnel == '\0' || *ls[i].tunnel == '\0' ||
+							     strcmp(ls[i].tunnel, tunnel) == 0) &&
+			    strstr(ls[i].line, causes[c].needle))
+				return causes[c].reason;
+	return NULL;
+}
+
+/*
+ * The console's news of one gateway-side tunnel: up, down (with the report's reason), a
+ * failed negotiation, a failover (the tunnel that now carries the traffic).  Compares the
+ * report with the row it is about to replace.
+ */
+static void tunnel_news(struct model_ctx *m, const char *agent_id, const struct report_tunnel *t,
+			const struct report_log *ls, size_t nl)
+{
+	struct store_stmt *stmt = NULL;
+	const char *before = "ike_sa_not_established", *now, *why;
+	char name[160];
+	bool known = false, was_active = false;
+
+	if (m->cfg == NULL || m->cfg->event == NULL)
+		return;
+	if (store_prepare(m->store,
+			  "SELECT ike_state, child_state, active FROM dataplane_tunnels "
+			  "WHERE vpn_connection_id=? AND tunnel_id=?",
+			  &stmt) < 0)
+		return;
+	stmt_bind_text(stmt, 1, t->conn);
+	stmt_bind_text(stmt, 2, t->tunnel);
+	if (stmt_step(stmt) == STORE_ROW) {
+		known = true;
+		before = agent_tunnel_status(stmt_text(stmt, 0), stmt_text(stmt, 1));
+		was_active = stmt_int64(stmt, 2) != 0;
+	}
+	stmt_release(stmt);
+	snprintf(name, sizeof(name), "%s%s%s", t->conn, *t->tunnel ? " " : "", t->tunnel);
+	now = agent_tunnel_status(t->ike, t->child);
+	why = tunnel_trouble(ls, nl, t->conn, t->tunnel);
+	if (strcmp(before, now) != 0) {
+		if (strcmp(now, "ipsec_sa_established") == 0)
+			model_event(m, "tunnel %s UP: IKE_SA and CHILD_SA established (agent %s)", name, agent_id);
+		else if (strcmp(now, "ipsec_sa_not_established") == 0 && strcmp(before, "ike_sa_not_established") == 0)
+			model_event(m, "tunnel %s: IKE_SA established, CHILD_SA not yet", name);
+		else
+			model_event(m, "tunnel %s DOWN: %s", name,
+				    why ? why : strcmp(now, "ike_sa_not_established") == 0 ? "IKE_SA gone" : "CHILD_SA gone");
+	} else if (why && strcmp(now, "ipsec_sa_established") != 0) {
+		/* a negotiation that failed again: its lines come once, in one report */
+		model_event(m, "tunnel %s negotiation failed: %s", name, why);
+	}
+	if (known && t->active && !was_active)
+		model_event(m, "failover %s: traffic now on %s", t->conn, *t->tunnel ? t->tunnel : "this connection");
+}
+
 static int apply_tunnel(struct model_ctx *m, const char *agent_id, const struct report_tunnel *t,
-			struct vl_err *err)
+			const struct report_log *ls, size_t nl, struct vl_err *err)
 {
 	char account[128], region[64];
 	struct model_ctx owner = *m;
@@ -779,6 +862,7 @@ static int apply_tunnel(struct model_ctx *m, const char *agent_id, const struct 
 		}
 		return -1;
 	}
+	tunnel_news(&owner, agent_id, t, ls, nl);
 	if (upsert_tunnel(m, agent_id, t, err) < 0)
 		return -1;
 	return apply_connection_views(&owner, t->conn, dual, err);
@@ -937,7 +1021,7 @@ int agent_report_status(struct model_ctx *m, const char *agent_id, int64_t appli
 		goto out;
 	/* the cloud reports its own side only: a branch device's view changes nothing */
 	for (i = 0; i < nt; i++)
-		if (ts[i].gateway && apply_tunnel(m, a.agent_id, &ts[i], err) < 0)
+		if (ts[i].gateway && apply_tunnel(m, a.agent_id, &ts[i], ls, nl, err) < 0)
 			goto out;
 	for (i = 0; i < nl; i++)
 		if (ls[i].gateway && apply_log(m, &ls[i], err) < 0)

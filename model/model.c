@@ -1,5 +1,6 @@
 #include "model.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -262,4 +263,17 @@ int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char 
 	r = stmt_step(stmt);
 	stmt_release(stmt);
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+void model_event(const struct model_ctx *m, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (m == NULL || m->cfg == NULL || m->cfg->event == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	m->cfg->event(line);
 }

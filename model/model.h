@@ -33,6 +33,12 @@ struct model_config {
 	const char *public_ip_pool;  /* CIDR public gateway addresses come from (198.18.0.0/15) */
 	int dpd_delay_s;	     /* DPD probe interval of the swanctl texts vpnlab renders (30; 1..300) */
 	const struct catalog *catalog;
+	/*
+	 * Optional: receives one line of news for people watching the server (an agent came or
+	 * went, a tunnel went up or down and why, a failover), from inside the request's
+	 * transaction; it must not call back into the model.  NULL: nobody listens.
+	 */
+	void (*event)(const char *line);
 };
 
 /*
@@ -57,6 +63,9 @@ int model_quota_set(struct model_quotas *q, const char *name, int64_t value);
 
 /* Iterates quota names for --help; returns NULL past the end. */
 const char *model_quota_name(int index, int64_t *value, const struct model_quotas *q);
+
+/* Formats one event line (printf-style) and hands it to m->cfg->event, if any. */
+void model_event(const struct model_ctx *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Formats a millisecond UNIX time the way the cloud does: 2026-11-28T00:23:28Z. */
 void model_format_time(int64_t ms, char *buf, unsigned long size);

@@ -234,8 +234,8 @@ static int split_ids(const char *list, char ids[][64], int max)
 	return n;
 }
 
-int vpc_list(struct model_ctx *m, const struct vpc_filter *f, int64_t page_number,
-	     int64_t page_size, json_t *items, int64_t *total, struct vl_err *err)
+int vpc_list(struct model_ctx *m, const struct vpc_filter *f, int64_t offset,
+	     int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
 	char ids[20][64];
 	char where[4096] = "", sql[4400];
@@ -261,8 +261,8 @@ int vpc_list(struct model_ctx *m, const struct vpc_filter *f, int64_t page_numbe
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
 	index = list_bind(m, stmt, f, ids, id_count);
-	stmt_bind_int64(stmt, index++, page_size);
-	stmt_bind_int64(stmt, index, (page_number - 1) * page_size);
+	stmt_bind_int64(stmt, index++, limit);
+	stmt_bind_int64(stmt, index, offset);
 	for (;;) {
 		enum store_step_result r = stmt_step(stmt);
 		struct vpc v;

@@ -53,11 +53,11 @@ int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct v
 int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_err *err);
 
 /*
- * Appends one JSON item per matching VPC of the page to items (borrowed array) and sets
- * *total to the number of matches.  Returns 0 or -1.
+ * Appends one JSON item per matching VPC, up to limit after the first offset matches, to
+ * items (borrowed array) and sets *total to the number of matches.  Returns 0 or -1.
  */
-int vpc_list(struct model_ctx *m, const struct vpc_filter *filter, int64_t page_number,
-	     int64_t page_size, json_t *items, int64_t *total, struct vl_err *err);
+int vpc_list(struct model_ctx *m, const struct vpc_filter *filter, int64_t offset,
+	     int64_t limit, json_t *items, int64_t *total, struct vl_err *err);
 
 int vpc_modify(struct model_ctx *m, const struct vpc_modify_args *args, struct vl_err *err);
 

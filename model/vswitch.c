@@ -189,8 +189,8 @@ static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct 
 	return tag_bind_filter(stmt, index, &f->tags);
 }
 
-int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t page_number,
-		 int64_t page_size, json_t *items, int64_t *total, struct vl_err *err)
+int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t offset,
+		 int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
 	char where[4096] = " WHERE s.account=? AND s.region=?", sql[4600];
 	struct store_stmt *stmt = NULL;
@@ -226,8 +226,8 @@ int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t pa
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
 	index = list_bind(m, stmt, f);
-	stmt_bind_int64(stmt, index++, page_size);
-	stmt_bind_int64(stmt, index, (page_number - 1) * page_size);
+	stmt_bind_int64(stmt, index++, limit);
+	stmt_bind_int64(stmt, index, offset);
 	for (;;) {
 		enum store_step_result r = stmt_step(stmt);
 		struct vswitch s;

@@ -55,9 +55,12 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 int vswitch_get(struct model_ctx *m, const char *vswitch_id, struct vswitch *out,
 		struct vl_err *err);
 
-/* Appends the page's items to items (borrowed) and sets *total.  Returns 0 or -1. */
-int vswitch_list(struct model_ctx *m, const struct vswitch_filter *filter, int64_t page_number,
-		 int64_t page_size, json_t *items, int64_t *total, struct vl_err *err);
+/*
+ * Appends up to limit items after the first offset matches to items (borrowed) and sets
+ * *total to the number of matches.  Returns 0 or -1.
+ */
+int vswitch_list(struct model_ctx *m, const struct vswitch_filter *filter, int64_t offset,
+		 int64_t limit, json_t *items, int64_t *total, struct vl_err *err);
 
 int vswitch_modify(struct model_ctx *m, const struct vswitch_modify_args *args,
 		   struct vl_err *err);

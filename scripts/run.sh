@@ -4,7 +4,8 @@
 # namespaces.  Ctrl-C stops both; the agent removes the namespaces and charons it built.
 # VPNLAB_LISTEN (127.0.0.1:8080), VPNLAB_DB (data/vpnlab.db), VPNLAB_ARGS (extra server
 # options), VPNLAB_AGENT_LISTEN (127.0.0.1:8181), VPNLAB_AGENT_STATE (data/agent),
-# VPNLAB_AGENT_ARGS (extra agent options), VPNLAB_NO_AGENT=1 (server only).
+# VPNLAB_AGENT_ARGS (extra agent options), VPNLAB_NO_AGENT=1 (server only),
+# VPNLAB_LOG (data/requests.log: the JSON request log; the terminal shows the console).
 # The agent channel is always authenticated: the server keeps a random token in
 # $VPNLAB_DB.agent-token (mode 0600, made at its first start) and the agent reads it from there
 # (VPNLAB_AGENT_TOKEN_FILE names another file, e.g. with --agent-token-file in VPNLAB_ARGS).
@@ -15,13 +16,14 @@ DB=${VPNLAB_DB:-data/vpnlab.db}
 AGENT_LISTEN=${VPNLAB_AGENT_LISTEN:-127.0.0.1:8181}
 AGENT_STATE=${VPNLAB_AGENT_STATE:-data/agent}
 TOKEN_FILE=${VPNLAB_AGENT_TOKEN_FILE:-$DB.agent-token}
-mkdir -p "$(dirname "$DB")"
-echo "vpnlab: server on http://$LISTEN, database $DB (Ctrl-C stops)"
+LOG=${VPNLAB_LOG:-data/requests.log}
+mkdir -p "$(dirname "$DB")" "$(dirname "$LOG")"
+echo "vpnlab: server on http://$LISTEN, database $DB, JSON request log $LOG (Ctrl-C stops)"
 if [ "$(id -u)" != 0 ] || [ "${VPNLAB_NO_AGENT:-0}" = 1 ]; then
 	[ "$(id -u)" != 0 ] && echo "vpnlab: not root: no data-plane agent (tunnels stay ike_sa_not_established)"
-	exec bin/vpnlabd --listen "$LISTEN" --db "$DB" ${VPNLAB_ARGS:-}
+	exec bin/vpnlabd --listen "$LISTEN" --db "$DB" --log "$LOG" ${VPNLAB_ARGS:-}
 fi
-bin/vpnlabd --listen "$LISTEN" --db "$DB" ${VPNLAB_ARGS:-} &
+bin/vpnlabd --listen "$LISTEN" --db "$DB" --log "$LOG" ${VPNLAB_ARGS:-} &
 SERVER_PID=$!
 AGENT_PID=
 stop() {

@@ -10,6 +10,7 @@
 
 #include "catalog.h"
 #include "lifecycle.h"
+#include "resource_region.h"
 #include "store.h"
 
 #define WRITE_BATCH_MAX 512
@@ -187,6 +188,52 @@ static int run_lifecycle(struct engine *e, struct write_job *job)
 	e->next_transition_ms = next;
 	pthread_mutex_unlock(&e->mu);
 	return applied < 0 ? -1 : 0;
+}
+
+/* engine_release_transitions: every timed transition falls due now, then applies. */
+static int run_release(struct engine *e, struct write_job *job)
+{
+	struct store_stmt *stmt = NULL;
+	int64_t now = now_ms();
+	int applied = 0;
+
+	if (store_prepare(e->writer_store, "UPDATE transitions SET due_ms=?1 WHERE due_ms IS NOT NULL AND due_ms > ?1",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_int64(stmt, 1, now);
+	if (stmt_step(stmt) != STORE_DONE) {
+		stmt_release(stmt);
+		return -1;
+	}
+	stmt_release(stmt);
+	/* a batch applies at most 256: go on until nothing is due */
+	for (;;) {
+		int64_t next = 0;
+		int n = lifecycle_apply_due(e->writer_store, now, &next);
+
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		applied += n;
+	}
+	job->changed = applied > 0;
+	return applied;
+}
+
+int engine_release_transitions(struct engine *e)
+{
+	struct write_job job = { .run = run_release };
+	int rc = submit_and_wait(e, &job);
+
+	if (rc > 0) {
+		/* the lifecycle thread recomputes its next due time from the table */
+		pthread_mutex_lock(&e->mu);
+		e->next_transition_ms = now_ms();
+		pthread_cond_signal(&e->lifecycle_wake);
+		pthread_mutex_unlock(&e->mu);
+	}
+	return rc;
 }
 
 static void *lifecycle_main(void *arg)
@@ -476,6 +523,37 @@ static void slow_leave(struct engine *e, const char *account)
 }
 
 /*
+ * The region of the caller's resource id as src finds it (src->sql: ?1 id, ?2 account), on
+ * a reader connection.  Returns 1 with region filled, 0 when there is no such resource.
+ */
+static int lookup_region(struct engine *e, const struct region_source *src, const char *id,
+			 const char *account, char *region, size_t size)
+{
+	struct store_stmt *stmt = NULL;
+	struct store *st;
+	int slot;
+
+	region[0] = '\0';
+	st = reader_acquire(e, &slot);
+	if (store_prepare(st, src->sql, &stmt) == 0) {
+		stmt_bind_text(stmt, 1, id);
+		stmt_bind_text(stmt, 2, account);
+		if (stmt_step(stmt) == STORE_ROW)
+			snprintf(region, size, "%s", stmt_text(stmt, 0));
+		stmt_release(stmt);
+	}
+	reader_release(e, slot);
+	return region[0] != '\0';
+}
+
+static bool region_given(const struct kvlist *params)
+{
+	const char *region = kvlist_get(params, "RegionId");
+
+	return region && *region;
+}
+
+/*
  * Fills in RegionId from the resource the request names, when the action allows it and
  * the client sent none.  Returns 0 (possibly without a region: validation then reports
  * MissingRegionId) or -1 with the resource's NotFound.
@@ -483,27 +561,15 @@ static void slow_leave(struct engine *e, const char *account)
 static int infer_region(struct engine *e, const struct action *a, struct kvlist *params,
 			const char *account, struct vl_err *err)
 {
-	const char *region = kvlist_get(params, "RegionId"), *id;
-	struct store_stmt *stmt = NULL;
-	struct store *st;
-	char found[64] = "";
-	int slot;
+	const char *id;
+	char found[64];
 
-	if (!(a->flags & AF_REGIONAL) || a->region_from == NULL || (region && *region))
+	if (!(a->flags & AF_REGIONAL) || a->region_from == NULL || region_given(params))
 		return 0;
 	id = kvlist_get(params, a->region_from->param);
 	if (id == NULL || *id == '\0')
 		return 0;
-	st = reader_acquire(e, &slot);
-	if (store_prepare(st, a->region_from->sql, &stmt) == 0) {
-		stmt_bind_text(stmt, 1, id);
-		stmt_bind_text(stmt, 2, account);
-		if (stmt_step(stmt) == STORE_ROW)
-			snprintf(found, sizeof(found), "%s", stmt_text(stmt, 0));
-		stmt_release(stmt);
-	}
-	reader_release(e, slot);
-	if (found[0] == '\0')
+	if (!lookup_region(e, a->region_from, id, account, found, sizeof(found)))
 		return vl_err_set(err, a->region_from->not_found, NULL);
 	/* set, not added: an empty RegionId the client sent is replaced, not repeated */
 	return kvlist_set(params, "RegionId", found) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
@@ -563,6 +629,155 @@ out:
 	if (ctx.slow_state_free)
 		ctx.slow_state_free(ctx.slow_state);
 	return rc;
+}
+
+/* ---- the REST door: regions found, lists of every region ---- */
+
+/*
+ * RegionId for a REST request that gave none, from the resource its path names (the route's
+ * {id} parameter).  Returns 1 with RegionId set, 0 when the path names no regional resource,
+ * -1 with that resource's NotFound (also for another account's id).
+ */
+static int rest_resolve_region(struct engine *e, const struct action *a, struct kvlist *params,
+			       const char *id_param, const char *account, struct vl_err *err)
+{
+	const struct region_source *src = resource_region_source(id_param);
+	const char *id = id_param ? kvlist_get(params, id_param) : NULL;
+	char found[64];
+
+	if (src == NULL || id == NULL || *id == '\0')
+		return 0;
+	if (!lookup_region(e, src, id, account, found, sizeof(found))) {
+		/* an action that finds its region by this resource itself says NotFound its own way */
+		if (a->region_from && strcmp(a->region_from->param, src->param) == 0)
+			return vl_err_set(err, a->region_from->not_found, NULL);
+		return vl_err_set(err, src->not_found, NULL);
+	}
+	return kvlist_set(params, "RegionId", found) < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 1;
+}
+
+/* The items array of a list answer: answer[outer][inner], or answer[outer] when inner is NULL. */
+static json_t *list_items(json_t *answer, const char *outer, const char *inner)
+{
+	json_t *o = json_object_get(answer, outer);
+
+	return inner ? json_object_get(o, inner) : o;
+}
+
+/*
+ * A regional list with no RegionId: the list of each region of the catalogue, in catalogue
+ * order (DescribeRegions'), concatenated, each item with its RegionId.  Paging runs over the
+ * concatenation: each region is asked for the part of the page it holds (its own TotalCount
+ * says how many rows it has before the page), so a page costs one query per region, and
+ * TotalCount counts every region.  One read transaction: every region from one snapshot.
+ */
+static int execute_every_region(struct engine *e, const struct action *a, struct kvlist *params,
+				const char *account, const char *outer, const char *inner,
+				json_t *response, struct vl_err *err)
+{
+	const struct catalog *cat = e->cfg->catalog;
+	struct model_ctx model = { .account = account, .cfg = e->cfg };
+	struct action_ctx ctx = { .model = &model, .err = err };
+	bool paged = (a->flags & (AF_PAGED | AF_TOKEN_PAGED)) != 0;
+	json_t *merged = NULL, *envelope = NULL;
+	int64_t skip, need, total = 0, first_offset;
+	int rc = -1, slot = -1;
+
+	if (cat == NULL || cat->region_count == 0)
+		return vl_err_set_code(err, VL_MISSING_PARAMETER, "MissingRegionId",
+				       "RegionId is mandatory for this action.");
+	/* validated once: the parameters do not depend on the region */
+	if (kvlist_set(params, "RegionId", cat->regions[0].region_id) < 0)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	if (action_validate(a, params, &ctx, err) < 0)
+		return -1;
+	first_offset = skip = ctx.offset;
+	need = ctx.limit;
+	if ((merged = json_array()) == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	model.store = reader_acquire(e, &slot);
+	model.now_ms = now_ms();
+	store_exec(model.store, "BEGIN");
+	for (int i = 0; i < cat->region_count; i++) {
+		const char *region = cat->regions[i].region_id;
+		json_t *answer = json_object(), *items, *item;
+		int64_t region_total;
+		size_t n, k;
+
+		if (answer == NULL || kvlist_set(params, "RegionId", region) < 0) {
+			json_decref(answer);
+			vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+			goto out;
+		}
+		model.region = region;
+		ctx.response = answer;
+		ctx.offset = skip;
+		ctx.limit = need;
+		if (a->handler(&ctx) < 0) {
+			json_decref(answer);
+			goto out;
+		}
+		items = list_items(answer, outer, inner);
+		n = json_array_size(items);
+		json_array_foreach(items, k, item)
+			if (json_is_object(item) && json_object_get(item, "RegionId") == NULL)
+				json_object_set_new(item, "RegionId", json_string(region));
+		if (items)
+			json_array_extend(merged, items);
+		region_total = paged ? json_integer_value(json_object_get(answer, "TotalCount")) : (int64_t)n;
+		total += region_total;
+		if (paged) {
+			skip = skip >= region_total ? skip - region_total : 0;
+			need = need > (int64_t)n ? need - (int64_t)n : 0;
+		}
+		if (envelope == NULL)
+			envelope = answer;
+		else
+			json_decref(answer);
+	}
+	/* the first region's answer carries the other members (PageNumber, PageSize, …) */
+	json_object_update(response, envelope);
+	json_object_del(response, "RegionId"); /* an answer's own RegionId would name one of many */
+	if (inner)
+		json_object_set_new(response, outer, json_pack("{s:O}", inner, merged));
+	else
+		json_object_set(response, outer, merged);
+	if (paged)
+		json_object_set_new(response, "TotalCount", json_integer(total));
+	if (a->flags & AF_TOKEN_PAGED) {
+		ctx.response = response;
+		ctx.offset = first_offset;
+		action_set_token_page(&ctx, outer, json_incref(merged), total);
+	}
+	rc = 0;
+	if (action_has_param(a, "DryRun") && param_bool(&ctx, "DryRun", false))
+		rc = vl_err_set(err, VL_DRY_RUN_OPERATION, NULL);
+out:
+	store_exec(model.store, "COMMIT");
+	reader_release(e, slot);
+	json_decref(envelope);
+	json_decref(merged);
+	return rc;
+}
+
+int engine_execute_rest(struct engine *e, const struct action *a, struct kvlist *params,
+			const char *account, const struct engine_rest_shape *shape, json_t *response,
+			struct vl_err *err)
+{
+	int rc;
+
+	if (!(a->flags & AF_REGIONAL) || region_given(params))
+		return engine_execute(e, a, params, account, response, err);
+	rc = rest_resolve_region(e, a, params, shape->id_param, account, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : engine_execute(e, a, params, account, response, err);
+	/* a filter the action finds its region by (DescribeVSwitches' VpcId) still decides */
+	if (infer_region(e, a, params, account, err) < 0)
+		return -1;
+	if (!(a->flags & AF_MUTATES) && shape->list_outer && !region_given(params))
+		return execute_every_region(e, a, params, account, shape->list_outer, shape->list_inner,
+					    response, err);
+	return engine_execute(e, a, params, account, response, err);
 }
 
 /* ---- start / stop ---- */

@@ -36,6 +36,27 @@ void engine_stop(struct engine *e);
 int engine_execute(struct engine *e, const struct action *a, struct kvlist *params,
 		   const char *account, json_t *response, struct vl_err *err);
 
+/* What the REST door knows of a route beyond its action (engine_execute_rest). */
+struct engine_rest_shape {
+	const char *id_param;		     /* the parameter the path's {id} fills, or NULL */
+	const char *list_outer, *list_inner; /* where a list answer holds its items, or NULL */
+};
+
+/*
+ * engine_execute for the REST door, where a resource id is enough: when a regional action
+ * gets no RegionId, it is the region of the caller's resource named by shape->id_param (the
+ * path's {id}); else the action's own region_from applies (a create names its region or its
+ * parent as over RPC), and a read that names no resource (a list: shape->list_outer set)
+ * runs in every region of the catalogue,
+ * its items concatenated in catalogue order, each with its RegionId, paged over the whole
+ * (TotalCount counts every region).  An id of no resource of the account (another
+ * account's too) answers that resource's NotFound.  The RPC door keeps the cloud's rule
+ * (engine_execute).  Same ownership and result as engine_execute.
+ */
+int engine_execute_rest(struct engine *e, const struct action *a, struct kvlist *params,
+			const char *account, const struct engine_rest_shape *shape, json_t *response,
+			struct vl_err *err);
+
 /*
  * For server-internal work (the agent pusher): runs fn(m, arg) in one read transaction on a
  * reader connection (m->account "", m->region NULL).  Returns what fn returns.
@@ -49,6 +70,15 @@ int engine_read(struct engine *e, int (*fn)(struct model_ctx *m, void *arg), voi
  * Returns fn's result, or -1 when the commit failed or the engine is stopping.
  */
 int engine_write(struct engine *e, int (*fn)(struct model_ctx *m, void *arg), void *arg);
+
+/*
+ * Makes every pending timed transition (Pending, provisioning, Creating, … waiting on
+ * --transition-delay-ms) fall due now and applies them; transitions awaiting the data
+ * plane keep waiting.  The server does it on SIGUSR1, so that tests hold a transitional
+ * state with a long delay and end it when they choose, never racing a timer.  Returns the
+ * number completed, or -1 when the store failed or the engine is stopping.
+ */
+int engine_release_transitions(struct engine *e);
 
 /*
  * Registers hook(arg), called on the writer thread after every successful commit that kept

@@ -42,7 +42,7 @@ int h_describe_vpcs(struct action_ctx *ctx)
 	json_t *items = json_array();
 	int64_t total = 0;
 
-	if (vpc_list(ctx->model, &filter, ctx->page_number, ctx->page_size, items, &total, ctx->err) < 0) {
+	if (vpc_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
 		json_decref(items);
 		return -1;
 	}

@@ -33,7 +33,7 @@ int h_describe_vswitches(struct action_ctx *ctx)
 	json_t *items = json_array();
 	int64_t total = 0;
 
-	if (vswitch_list(ctx->model, &filter, ctx->page_number, ctx->page_size, items, &total,
+	if (vswitch_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total,
 			 ctx->err) < 0) {
 		json_decref(items);
 		return -1;

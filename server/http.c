@@ -16,6 +16,7 @@
 
 #include "action.h"
 #include "agent_client.h"
+#include "console.h"
 #include "ids.h"
 #include "json_out.h"
 #include "model.h"
@@ -250,7 +251,10 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
 		/* only known actions become labels: request bytes must not grow the metrics */
 		metrics_observe(srv->metrics, action_find(NULL, reply.action) ? reply.action : "",
 				reply.code, reply.http_status, latency_us);
+		const struct action *done_action = action_find(NULL, reply.action);
+
 		log_request(srv, req, &reply, latency_us);
+		console_request(req, &reply, done_action && (done_action->flags & AF_AGENT), latency_us);
 	}
 	text = reply.body ? json_out_dump(reply.body, NULL) : strdup("{}");
 	json_decref(reply.body);

@@ -8,21 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "action.h"
 #include "agent_client.h"
 #include "catalog.h"
 #include "cidr.h"
+#include "console.h"
 #include "push.h"
 #include "server.h"
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, release_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGUSR1)
+		release_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 /* Every option once: the same table drives parsing and --help. */
@@ -38,11 +42,12 @@ static const struct option_doc {
 	{ { "nonce-cap", required_argument, NULL, 'N' }, "N", "strict mode: live signature nonces one AccessKeyId may hold (they live until their timestamp expires, up to 30 min); past it that key gets Throttling.User (default 262144)" },
 	{ { "catalog", required_argument, NULL, 'C' }, "FILE", "region/zone catalogue JSON (default: built-in)" },
 	{ { "quota", required_argument, NULL, 'q' }, "NAME=VALUE", "override a quota (repeatable); see the list below" },
-	{ { "transition-delay-ms", required_argument, NULL, 't' }, "MS", "how long Pending/Creating states last when no agent confirms (default 1000; 0 allowed)" },
+	{ { "transition-delay-ms", required_argument, NULL, 't' }, "MS", "how long Pending/Creating states last when no agent confirms (default 1000; 0 allowed); SIGUSR1 ends every pending one at once" },
 	{ { "public-ip-pool", required_argument, NULL, 'P' }, "CIDR", "addresses for public VPN gateways (default 198.18.0.0/15)" },
 	{ { "dpd-delay-s", required_argument, NULL, 'Y' }, "N", "how often an idle tunnel is probed by DPD in the texts vpnlab renders (default 30; 1..300); lab tests use 1 for fast failover" },
 	{ { "readers", required_argument, NULL, 'r' }, "N", "read connections to the database (default 8)" },
-	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "request log, one JSON line per request (default -: stderr)" },
+	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "JSON request log, one line per request, agent protocol included: a file (appended), - for stdout, off (default)" },
+	{ { "console", required_argument, NULL, 'V' }, "quiet|normal|verbose", "what stderr shows people: quiet (start, stop, errors), normal (default: user API actions, agents, tunnels up/down and why, failovers), verbose (+ agent protocol requests)" },
 	{ { "agent-token", required_argument, NULL, 'T' }, "TOKEN", "shared secret of the agent protocol (X-Vpnlab-Agent-Token, 16-256 printable characters; visible in ps: prefer --agent-token-file)" },
 	{ { "agent-token-file", required_argument, NULL, 'F' }, "FILE", "file holding the agent token, created with a random one (mode 0600) when missing (default: the database path + .agent-token)" },
 	{ { "agent-url-allow", required_argument, NULL, 'U' }, "CIDR", "agents may also register URLs in this network (repeatable; always allowed: loopback and the agent's own UnderlayIp)" },
@@ -111,7 +116,7 @@ int main(int argc, char **argv)
 	char host[128] = "127.0.0.1";
 	int port = 8080, readers = 8, rc = 1;
 	const char *db_path = "data/vpnlab.db", *credentials = NULL, *catalog_path = NULL;
-	const char *log_path = "-", *token_file = NULL;
+	const char *log_path = "off", *token_file = NULL;
 	char *default_token_file = NULL;
 	bool token_given = false;
 	enum auth_mode mode = AUTH_OPEN;
@@ -214,6 +219,12 @@ int main(int argc, char **argv)
 		case 'L':
 			log_path = optarg;
 			break;
+		case 'V':
+			if (console_set_level_name(optarg) < 0) {
+				fprintf(stderr, "vpnlabd: --console is quiet, normal or verbose\n");
+				return 2;
+			}
+			break;
 		case 'T':
 			if (!agent_client_token_valid(optarg)) {
 				fprintf(stderr, "vpnlabd: --agent-token is %d-%d printable ASCII characters, no spaces\n",
@@ -308,8 +319,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	srv.model.catalog = catalog;
+	srv.model.event = console_event;
 	if (strcmp(log_path, "-") == 0)
-		srv.log = stderr;
+		srv.log = stdout;
 	else if (strcmp(log_path, "off") != 0 && (srv.log = fopen(log_path, "a")) == NULL) {
 		fprintf(stderr, "vpnlabd: cannot open log %s: %s\n", log_path, strerror(errno));
 		goto out;
@@ -350,6 +362,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGUSR1, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	daemon = http_start(&srv, host, port, &limits, &err);
 	if (daemon == NULL) {
@@ -359,8 +372,20 @@ int main(int argc, char **argv)
 	srv.ready = 1;
 	fprintf(stderr, "vpnlabd: listening on http://%s:%d (auth %s, db %s)\n", host, port,
 		mode == AUTH_STRICT ? "strict" : "open", db_path);
-	while (!stop_requested)
-		pause();
+	while (!stop_requested) {
+		/* a signal cuts the nap short; one that lands between check and nap waits <= 1 s */
+		struct timespec nap = { 1, 0 };
+
+		/* tests hold transitional states with a long delay and end them with SIGUSR1 */
+		if (release_requested) {
+			release_requested = 0;
+			/* the line tests wait for (tests/lib.sh t_settle) */
+			fprintf(stderr, "vpnlabd: transitions released: %d completed\n",
+				engine_release_transitions(srv.engine));
+			continue;
+		}
+		nanosleep(&nap, NULL);
+	}
 	fprintf(stderr, "vpnlabd: stopping\n");
 	rc = 0;
 out:
@@ -372,7 +397,7 @@ out:
 	catalog_free(catalog);
 	free(default_token_file);
 	agent_client_set_token(NULL);
-	if (srv.log && srv.log != stderr)
+	if (srv.log && srv.log != stdout)
 		fclose(srv.log);
 	return rc;
 }

@@ -14,6 +14,7 @@
 
 #include "agent.h"
 #include "agent_client.h"
+#include "console.h"
 #include "dataplane_compile.h"
 #include "doc.h"
 #include "model.h"
@@ -30,6 +31,7 @@ struct push_worker {
 	bool busy;		  /* a PUT is in flight */
 	bool retired;		  /* the agent went: finish and free yourself */
 	int64_t last_attempt_ms;  /* monotonic; 0: never */
+	int presence;		  /* for the console: 0 not known yet, 1 reporting, 2 silent */
 	pthread_cond_t work;
 	struct push_worker *next;
 };
@@ -421,6 +423,39 @@ static bool resync_due(struct pusher *p, const char *agent_id, int64_t now)
 	return due;
 }
 
+/*
+ * The console's news of agents that stop reporting (disconnected without deregistering:
+ * killed, or their host gone) and come back: a pass runs at least every resync period.
+ * Under p->mu.
+ */
+static void note_presence(struct pusher *p, const struct pass *pass)
+{
+	struct timespec ts;
+	int64_t now;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	for (int i = 0; i < pass->count; i++) {
+		const struct agent *a = &pass->items[i].agent;
+		int presence = now - a->last_seen_ms <= AGENT_ONLINE_MS ? 1 : 2;
+		char line[160];
+
+		for (struct push_worker *w = p->workers; w; w = w->next) {
+			if (strcmp(w->agent_id, a->agent_id) != 0)
+				continue;
+			if (w->presence && w->presence != presence) {
+				if (presence == 2)
+					snprintf(line, sizeof(line), "agent %s disconnected (silent for %lld s)",
+						 a->agent_id, (long long)((now - a->last_seen_ms) / 1000));
+				else
+					snprintf(line, sizeof(line), "agent %s reports again", a->agent_id);
+				console_event(line);
+			}
+			w->presence = presence;
+		}
+	}
+}
+
 static void run_pass(struct pusher *p)
 {
 	struct pass pass = { NULL, 0 };
@@ -468,6 +503,7 @@ static void run_pass(struct pusher *p)
 	}
 	pthread_mutex_lock(&p->mu);
 	retire_gone(p, &pass);
+	note_presence(p, &pass);
 	pthread_mutex_unlock(&p->mu);
 	for (int i = 0; i < pass.count; i++)
 		json_decref(pass.items[i].doc);

@@ -240,14 +240,22 @@ int rest_route_params(const struct rest_route *r, const char *id, struct kvlist 
 	return 0;
 }
 
-/* Replaces {"Xs":{"X":[…]}} by "Xs":[…] in a list answer. */
-static void unwrap_list(json_t *fields, const struct rest_route *r)
+/*
+ * Replaces {"Xs":{"X":[…]}} by "Xs":[…] in a list answer.  The items of a regional list
+ * carry their RegionId, whether the list was of one region or of all (engine_execute_rest).
+ */
+static void unwrap_list(json_t *fields, const struct rest_route *r, const char *region)
 {
 	json_t *outer = json_object_get(fields, r->list_outer);
-	json_t *items = outer ? json_object_get(outer, r->list_inner) : NULL;
+	json_t *items = outer ? json_object_get(outer, r->list_inner) : NULL, *item;
+	size_t i;
 
-	if (items)
-		json_object_set(fields, r->list_outer, items);
+	if (items == NULL)
+		return;
+	json_array_foreach(items, i, item)
+		if (region && *region && json_is_object(item) && json_object_get(item, "RegionId") == NULL)
+			json_object_set_new(item, "RegionId", json_string(region));
+	json_object_set(fields, r->list_outer, items);
 }
 
 void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply)
@@ -258,6 +266,7 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 	const struct action *a = NULL;
 	struct kvlist params;
 	struct vl_err err;
+	struct engine_rest_shape shape;
 	json_t *fields = NULL;
 
 	kvlist_init(&params);
@@ -287,11 +296,14 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 	    h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
 		goto fail;
 	fields = json_object();
-	if (engine_execute(srv->engine, a, &params, reply->account, fields, &err) < 0)
+	shape.id_param = route->id_param;
+	shape.list_outer = route->list_outer;
+	shape.list_inner = route->list_inner;
+	if (engine_execute_rest(srv->engine, a, &params, reply->account, &shape, fields, &err) < 0)
 		goto fail;
 	switch (route->shape) {
 	case RS_LIST:
-		unwrap_list(fields, route);
+		unwrap_list(fields, route, (a->flags & AF_REGIONAL) ? kvlist_get(&params, "RegionId") : NULL);
 		reply_success(reply, fields, 200);
 		break;
 	case RS_ITEM: {
@@ -302,6 +314,8 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 			vl_err_set(&err, route->not_found, NULL);
 			goto fail;
 		}
+		if (json_object_get(item, "RegionId") == NULL && (a->flags & AF_REGIONAL))
+			json_object_set_new(item, "RegionId", json_string(kvlist_get(&params, "RegionId")));
 		json_incref(item);
 		json_decref(fields);
 		reply_success(reply, item, 200);
@@ -311,6 +325,10 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 		reply_success(reply, fields, 201);
 		break;
 	case RS_PLAIN:
+		/* a regional resource read by its id says where it is, as list items do */
+		if (strcmp(route->method, "GET") == 0 && (a->flags & AF_REGIONAL) && route->id_param &&
+		    strstr(route->pattern, "{id}")[4] == '\0' && json_object_get(fields, "RegionId") == NULL)
+			json_object_set_new(fields, "RegionId", json_string(kvlist_get(&params, "RegionId")));
 		reply_success(reply, fields, 200);
 		break;
 	}

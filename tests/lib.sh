@@ -22,6 +22,7 @@ t_start_server() {
 	bin=$1; port=$2; db=$3; shift 3
 	"$bin" --listen "127.0.0.1:$port" --db "$db" "$@" >>"$T_TMP/server-$port.log" 2>&1 &
 	T_LAST_PID=$!
+	T_LAST_LOG="$T_TMP/server-$port.log"
 	T_PIDS="$T_PIDS $T_LAST_PID"
 	i=0
 	while [ $i -lt 100 ]; do
@@ -30,6 +31,26 @@ t_start_server() {
 		sleep 0.1; i=$((i + 1))
 	done
 	echo "server on port $port did not start:"; cat "$T_TMP/server-$port.log"
+	return 1
+}
+
+# Transitional states (Pending, provisioning, Creating, …) are held, never timed: suites start
+# their server with --transition-delay-ms $T_HOLD_MS and end every pending transition with
+# t_settle when they are done looking at them, so a loaded machine cannot end them early.
+T_HOLD_MS=600000
+
+# t_settle [PID [LOG]]: completes every timed transition of the server (SIGUSR1) and waits
+# until it says so in its log (defaults: the last server started)
+t_settle() {
+	pid=${1:-$T_LAST_PID}; log=${2:-$T_LAST_LOG}
+	before=$(grep -c 'transitions released' "$log")
+	if ! kill -USR1 "$pid" 2>/dev/null; then t_bad "settle: server $pid is gone"; return 1; fi
+	i=0
+	while [ $i -lt 600 ]; do
+		[ "$(grep -c 'transitions released' "$log")" -gt "$before" ] && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	t_bad "settle: server $pid did not release its transitions"
 	return 1
 }
 

@@ -23,7 +23,7 @@ if [ ! -d "$HERE/node_modules/ajv" ]; then
 fi
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/agents.db" --transition-delay-ms 200 --log off \
+t_start_server "$BIN" "$PORT" "$T_TMP/agents.db" --transition-delay-ms "$T_HOLD_MS" --log off \
 	--agent-token "$TOKEN" --push-resync-ms 500 || exit 1
 SERVER_PID=$T_LAST_PID
 B="http://127.0.0.1:$PORT"
@@ -64,6 +64,7 @@ wait_docs() {
 
 # wait_for NAME PATH EXPR WANT: polls GET PATH (up to 10 s) until EXPR of the answer is WANT
 wait_for() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 100 ]; do
 		t_req GET "$B$2" -H "$H"
@@ -175,7 +176,8 @@ while [ $i -lt 100 ]; do
 done
 same "the burst reached the agent" "$(doc_expr "$DOC" "sum(len(v['vswitches']) for v in d['vpcs'] if v['id'] == '$VPC')")" 22
 wait_for "burst applied" "/v1/agents/$AGENT" 'b["AppliedGeneration"] == b["Generation"]' true
-sleep 1 # the vSwitches' lifecycle transitions may bring one more
+t_settle # the vSwitches' lifecycle transitions bring one more
+wait_for "transitions applied" "/v1/agents/$AGENT" 'b["AppliedGeneration"] == b["Generation"]' true
 PUSHES=$(( $(docs_in "$RDIR") - BEFORE ))
 echo "agents: a burst of 20 creates (+ their transitions) made $PUSHES pushes"
 [ "$PUSHES" -ge 1 ] && [ "$PUSHES" -le 8 ] && t_ok || t_bad "burst: $PUSHES pushes, want 1..8"

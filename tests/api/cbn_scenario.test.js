@@ -24,10 +24,10 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const RPCClient = require('@alicloud/pop-core');
-const { startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
+const { HOLD_MS, startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
 
 const REGION = 'cn-hangzhou';
-const DELAY_MS = 300; // transitions take a moment: the waits below are real waits
+const DELAY_MS = HOLD_MS; // transitional states hold until a waitFor settles them
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const KEY = { id: 'LTAI5tCbnScenarioKey03', secret: 'sEcReT-cbn-scenario-a1b2c3d4e5f6', account: '1122334455667788' };

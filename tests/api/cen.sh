@@ -15,7 +15,7 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/cen.db" --transition-delay-ms 1500 --log off || exit 1
+t_start_server "$BIN" "$PORT" "$T_TMP/cen.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
 B="http://127.0.0.1:$PORT"
 C="$B/?Version=2017-09-12"
 V="$B/?Version=2016-04-28&RegionId=cn-hangzhou"
@@ -28,6 +28,7 @@ post() { t_req POST "$B/" -H "$FORM" --data "Version=2017-09-12&$1"; }
 # wait_for URL EXPR WANT: polls the answer of URL until the Python expression EXPR over it
 # (bound to b) prints WANT (at most ~5 s)
 wait_for() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		got=$(curl -s "$1" | python3 -c "import json,sys; b=json.load(sys.stdin); print($2)" 2>/dev/null)

@@ -9,7 +9,7 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/cgw.db" --transition-delay-ms 200 --log off \
+t_start_server "$BIN" "$PORT" "$T_TMP/cgw.db" --transition-delay-ms "$T_HOLD_MS" --log off \
 	--quota customer_gateways_per_region=4 || exit 1
 B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
@@ -20,6 +20,7 @@ t_keys() { t_json '",".join(sorted(b.keys()))'; }
 
 # wait_for NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
 wait_for() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		t_req GET "$2"

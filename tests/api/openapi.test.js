@@ -326,8 +326,10 @@ test('every route answers as the document says (status, headers, body keys)', as
   const zones = await call('GET', '/v1/zones', { query: { RegionId: REGION }, expect: 200 });
   assert.deepEqual(zones.body.Zones.map((z) => z.ZoneId).sort(),
     ['b', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'].map((l) => `${REGION}-${l}`));
-  expectError(await call('GET', '/v1/zones', { expect: 400 }), 400, 'MissingRegionId',
-    'RegionId is mandatory for this action.');
+  // no RegionId: every region's zones, each with its region
+  const allZones = await call('GET', '/v1/zones', { expect: 200 });
+  assert.ok(allZones.body.Zones.every((z) => z.ZoneId.startsWith(z.RegionId)));
+  assert.ok(allZones.body.Zones.some((z) => z.RegionId === REGION) && allZones.body.Zones.some((z) => z.RegionId !== REGION));
   expectError(await call('GET', '/v1/zones', { query: { RegionId: 'xx-nowhere-1' }, expect: 404 }), 404,
     'InvalidRegionId.NotFound');
 
@@ -368,7 +370,8 @@ test('every route answers as the document says (status, headers, body keys)', as
   assert.deepEqual([none.body.TotalCount, none.body.Vpcs], [0, []]);
   expectError(await call('GET', '/v1/vpcs', { query: { RegionId: REGION, PageSize: '51' }, expect: 400 }), 400,
     'InvalidPageSize');
-  expectError(await call('GET', '/v1/vpcs', { expect: 400 }), 400, 'MissingRegionId');
+  const everyRegion = await call('GET', '/v1/vpcs', { expect: 200 });
+  assert.ok(everyRegion.body.Vpcs.every((v) => v.RegionId) && everyRegion.body.TotalCount >= 1);
 
   const got = await call('GET', '/v1/vpcs/{id}', { id: vpcId, query: { RegionId: REGION }, expect: 200 });
   assert.equal(got.body.VpcId, vpcId);
@@ -415,7 +418,7 @@ test('every route answers as the document says (status, headers, body keys)', as
   }).then((r) => assert.equal(r.body.TotalCount, 1));
   expectError(await call('GET', '/v1/vswitches', { query: { RegionId: REGION, PageNumber: '0' }, expect: 400 }), 400,
     'InvalidPageNumber', 'Specified parameter PageNumber is not valid.');
-  expectError(await call('GET', '/v1/vswitches', { expect: 400 }), 400, 'MissingRegionId');
+  assert.ok((await call('GET', '/v1/vswitches', { expect: 200 })).body.VSwitches.every((v) => v.RegionId === REGION));
   const vget = await call('GET', '/v1/vswitches/{id}', { id: vswId, query: { RegionId: REGION }, expect: 200 });
   assert.equal(vget.body.VpcId, vpcId);
   assert.deepEqual(vget.body.Tags.Tag, [{ Key: 'tier', Value: 'web' }]);
@@ -499,7 +502,7 @@ test('the VPN Gateway routes answer as the document says (gateways, customer gat
   await err(call('GET', '/v1/vpn-gateways', { query: { ...R, PageSize: '51' }, expect: 400 }), 400, 'InvalidPageSize');
   await err(call('GET', '/v1/vpn-gateways', { query: { ...R, GatewayType: 'Other' }, expect: 400 }), 400,
     'InvalidGatewayType');
-  await err(call('GET', '/v1/vpn-gateways', { expect: 400 }), 400, 'MissingRegionId');
+  assert.ok((await call('GET', '/v1/vpn-gateways', { expect: 200 })).body.VpnGateways.every((g) => g.RegionId === REGION));
   const gw = await call('GET', '/v1/vpn-gateways/{id}', { id: gwId, query: R, expect: 200 });
   assert.deepEqual([gw.body.Status, gw.body.VSwitchId, gw.body.DisasterRecoveryVSwitchId, gw.body.Spec],
     ['active', vswH, vswI, '10M']);
@@ -508,7 +511,9 @@ test('the VPN Gateway routes answer as the document says (gateways, customer gat
     .then((r) => assert.deepEqual(r.body.ReservationData, {}));
   await err(call('GET', '/v1/vpn-gateways/{id}', { id: 'vpn-doesnotexist0000', query: R, expect: 404 }), 404,
     'InvalidVpnGatewayInstanceId.NotFound');
-  await err(call('GET', '/v1/vpn-gateways/{id}', { id: gwId, expect: 400 }), 400, 'MissingRegionId');
+  assert.equal((await call('GET', '/v1/vpn-gateways/{id}', { id: gwId, expect: 200 })).body.RegionId, REGION);
+  await err(call('GET', '/v1/vpn-gateways/{id}', { id: 'vpn-doesnotexist0000', expect: 404 }), 404,
+    'InvalidVpnGatewayInstanceId.NotFound');
   const gwMod = await call('PATCH', '/v1/vpn-gateways/{id}', {
     id: gwId, body: { ...R, Name: 'docs-gw2', Description: 'openapi', AutoPropagate: false }, expect: 200,
   });
@@ -1083,7 +1088,9 @@ test('the lab routes answer as the document says (sites, hosts, probes, faults)'
     expect: 404 }), 404, 'InvalidCustomerGatewayInstanceId.NotFound');
   const sites = await call('GET', '/v1/lab/sites', { query: { ...R, PageSize: '10' }, expect: 200 });
   assert.deepEqual(sites.body.Sites.map((s) => [s.SiteId, s.Devices.length, s.Overrides[0].Psk]), [[site, 2, 'typo']]);
-  await err(call('GET', '/v1/lab/sites', { query: {}, expect: 400 }), 400, 'MissingRegionId');
+  assert.deepEqual((await call('GET', '/v1/lab/sites', { query: {}, expect: 200 })).body.Sites.map((s) => [s.SiteId, s.RegionId]),
+    [[site, REGION]]);
+  await err(call('GET', '/v1/lab/sites', { query: { PageSize: '51' }, expect: 400 }), 400, 'InvalidPageSize');
   assert.equal((await call('GET', '/v1/lab/sites/{id}', { id: site, expect: 200 })).body.LanCidr, '192.168.40.0/24');
   await err(call('GET', '/v1/lab/sites/{id}', { id: 'site-doesnotexist0000', query: R, expect: 404 }), 404, 'InvalidSiteId.NotFound');
 

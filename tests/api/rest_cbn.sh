@@ -18,7 +18,7 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/rest_cbn.db" --transition-delay-ms 300 --log off || exit 1
+t_start_server "$BIN" "$PORT" "$T_TMP/rest_cbn.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
 B="http://127.0.0.1:$PORT"
 J='Content-Type: application/json'
 R='RegionId=cn-hangzhou'
@@ -29,6 +29,7 @@ patch() { t_req PATCH "$B$1" -H "$J" -d "$2"; }
 
 # wait_for NAME PATH EXPR WANT: polls GET PATH (up to 5 s) until EXPR of the answer is WANT
 wait_for() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		t_req GET "$B$2"
@@ -107,6 +108,20 @@ t_check "token-paged list as is" '[b["TotalCount"], b["MaxResults"], b["NextToke
 t_req GET "$B/v1/vpn-connections/$VCOA?$R"; t_check "connection bound to the router" '[b["State"], b["AttachType"], b["AttachInstanceId"], b["TransitRouterId"]]' "['attached', 'CEN', '$CEN', '$TR']"
 patch "/v1/transit-router-vpn-attachments/$ATT_A" '{"TransitRouterAttachmentName":"branch-a"}'; t_expect "name attachment" 200
 patch "/v1/transit-router-vpc-attachments/$ATT_VPC" '{"TransitRouterAttachmentName":"http://x"}'; t_expect "bad attachment name" 400 IllegalParam.TransitRouterAttachmentName
+
+# ---- no RegionId on REST: ids find their region, lists span every region, other accounts find nothing ----
+O='AccessKeyId=1234567890123456'
+t_req GET "$B/v1/vpn-connections/$VCOA"; t_expect "attached connection without RegionId" 200
+t_check "its region" '[b["RegionId"], b["TransitRouterId"]]' "['cn-hangzhou', '$TR']"
+t_req GET "$B/v1/transit-routers"; t_check "routers of every region, with RegionId" '[(r["TransitRouterId"], r["RegionId"]) for r in b["TransitRouters"]]' "[('$TR', 'cn-hangzhou')]"
+t_req GET "$B/v1/transit-router-vpn-attachments?TransitRouterId=$TR"; t_check "attachments without RegionId" 'b["TotalCount"]' 2
+t_req GET "$B/v1/customer-gateways"; t_check "customer gateways of every region" 'sorted(g["CustomerGatewayId"] for g in b["CustomerGateways"])' \
+	"$(python3 -c "print(sorted(['$CGA', '$CGB']))")"
+patch "/v1/transit-router-vpn-attachments/$ATT_B" '{"TransitRouterAttachmentDescription":"no region"}'; t_expect "PATCH attachment without RegionId" 200
+patch "/v1/transit-routers/$TR?$O" '{"TransitRouterDescription":"theirs"}'; t_expect "another account's router" 400 InvalidTransitRouterId.NotFound
+patch "/v1/transit-router-vpn-attachments/$ATT_B?$O" '{"TransitRouterAttachmentDescription":"theirs"}'; t_expect "another account's attachment" 400 InvalidTransitRouterAttachmentId.NotFound
+t_req GET "$B/v1/vpn-connections/$VCOA?$O"; t_expect "another account's connection" 404 InvalidVpnConnectionInstanceId.NotFound
+t_req GET "$B/v1/transit-routers?$O"; t_check "another account lists nothing" 'b["TotalCount"]' 0
 
 # ---- a custom route table: associate and propagate both connections ----
 post /v1/transit-router-route-tables "{\"TransitRouterId\":\"$TR\",\"TransitRouterRouteTableName\":\"branches\"}"

@@ -15,7 +15,7 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/rest_vpn.db" --transition-delay-ms 600 --log off || exit 1
+t_start_server "$BIN" "$PORT" "$T_TMP/rest_vpn.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
 B="http://127.0.0.1:$PORT"
 J='Content-Type: application/json'
 R='RegionId=cn-hangzhou'
@@ -28,6 +28,7 @@ delete_json() { t_req DELETE "$B$1" -H "$J" -d "$2"; }
 
 # wait_for NAME PATH EXPR WANT: polls GET PATH (up to 5 s) until EXPR of the answer is WANT
 wait_for() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		t_req GET "$B$2"
@@ -88,7 +89,8 @@ t_req GET "$B/v1/vpn-gateways?$R&Status=provisioning"; t_check "status filter" '
 t_req GET "$B/v1/vpn-gateways?$R&PageSize=51"; t_expect "page size" 400 InvalidPageSize
 t_req GET "$B/v1/vpn-gateways/vpn-doesnotexist?$R"; t_expect "gateway 404" 404 InvalidVpnGatewayInstanceId.NotFound
 t_req GET "$B/v1/vpn-gateways/$GW?$R&AccessKeyId=1000000000000002"; t_expect "other account" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$B/v1/vpn-gateways/$GW"; t_expect "gateway needs a region" 400 MissingRegionId
+t_req GET "$B/v1/vpn-gateways/$GW"; t_expect "gateway: the id finds its region" 200
+t_check "the gateway's region" 'b["RegionId"]' cn-hangzhou
 t_req GET "$B/v1/vpn-gateways/$GW?$R&IncludeReservationData=true"; t_check "reservation data" 'b["ReservationData"]' "{}"
 # the path's id wins over one in the body
 patch "/v1/vpn-gateways/$GW" "{$RJ,\"VpnGatewayId\":\"vpn-doesnotexist\",\"Name\":\"rest-gw2\",\"Description\":\"branch office\"}"
@@ -297,7 +299,7 @@ c.executemany("INSERT INTO vpn_connection_logs (vpn_connection_id, tunnel_id, ti
               [(vco, t, s * 1000, "2026-11-28 00:00:00 %s [DEBUG]: %s" % (vco, l)) for t, s, l in rows])
 c.commit()
 PY
-t_start_server "$BIN" "$PORT" "$T_TMP/rest_vpn.db" --transition-delay-ms 600 --log off || exit 1
+t_start_server "$BIN" "$PORT" "$T_TMP/rest_vpn.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
 lines='[l.rsplit(" ", 1)[1] for l in b["Data"]["Logs"]]'
 t_req GET "$B$LOGS?MinutePeriod=10"; t_expect "logs after the data plane" 200
 t_check "logs: both tunnels, oldest first" "[$lines, b['Count']]" "[['a1', 'b1', 'a2', 'b2'], 4]"
@@ -306,6 +308,64 @@ t_req GET "$B$LOGS?From=$((NOW - 100))&To=$((NOW - 60))"; t_check "logs: from an
 t_req GET "$B$LOGS?To=$((NOW - 90))&MinutePeriod=1"; t_check "logs: to and period" "$lines" "['a1', 'b1']"
 t_req GET "$B$LOGS?MinutePeriod=10&PageSize=3&PageNumber=2"; t_check "logs: second page" "[$lines, b['Count'], b['PageNumber'], b['PageSize']]" "[['b2'], 1, 2, 3]"
 gw_active "gateway active after the restart"
+
+# ---- REST reads like REST: an id finds its region, a list without RegionId spans every region ----
+O='AccessKeyId=1234567890123456' # another account (a 16-digit key names one in open mode)
+post /v1/vpcs '{"RegionId":"cn-beijing","CidrBlock":"10.50.0.0/16","VpcName":"bj"}'; t_expect "vpc in a second region" 201
+VPC2=$(t_json 'b["VpcId"]')
+wait_for "second vpc available" "/v1/vpcs/$VPC2" 'b["Status"]' Available
+post /v1/vswitches "{\"VpcId\":\"$VPC2\",\"ZoneId\":\"cn-beijing-a\",\"CidrBlock\":\"10.50.1.0/24\"}"; t_expect "vswitch: region from its VPC" 201
+VSW2=$(t_json 'b["VSwitchId"]')
+wait_for "second vswitch available" "/v1/vswitches/$VSW2" 'b["Status"]' Available
+post /v1/customer-gateways '{"RegionId":"cn-beijing","IpAddress":"203.0.113.50","Name":"bj"}'; t_expect "customer gateway in beijing" 201
+CG3=$(t_json 'b["CustomerGatewayId"]')
+for kind in "vpcs/$VPC:cn-hangzhou" "vpcs/$VPC2:cn-beijing" "vswitches/$VSH:cn-hangzhou" "vswitches/$VSW2:cn-beijing" \
+	"vpn-gateways/$GW:cn-hangzhou" "customer-gateways/$CG1:cn-hangzhou" "customer-gateways/$CG3:cn-beijing" \
+	"vpn-connections/$VCO:cn-hangzhou"; do
+	t_req GET "$B/v1/${kind%:*}"; t_expect "GET /v1/${kind%%/*} without RegionId" 200
+	t_check "${kind%%/*}: its own region" 'b.get("RegionId", "")' "${kind#*:}"
+	t_req GET "$B/v1/${kind%:*}?$O"; t_expect "GET /v1/${kind%%/*}: another account's id" 404
+done
+patch "/v1/vpcs/$VPC2" '{"Description":"beijing"}'; t_expect "PATCH vpc without RegionId" 200
+patch "/v1/vswitches/$VSW2" '{"VSwitchName":"bj-a"}'; t_expect "PATCH vswitch without RegionId" 200
+patch "/v1/vpn-gateways/$GW" '{"Description":"no region"}'; t_expect "PATCH gateway without RegionId" 200
+patch "/v1/customer-gateways/$CG3" '{"Description":"beijing"}'; t_expect "PATCH customer gateway without RegionId" 200
+patch "/v1/vpn-connections/$VCO" '{"Name":"no-region"}'; t_expect "PATCH connection without RegionId" 200
+gw_active "gateway active after the connection PATCH"
+patch "/v1/vpcs/$VPC2?$O" '{"Description":"theirs"}'; t_expect "PATCH another account's vpc" 404 InvalidVpcId.NotFound
+patch "/v1/vpn-gateways/$GW?$O" '{"Description":"theirs"}'; t_expect "PATCH another account's gateway" 404 InvalidVpnGatewayInstanceId.NotFound
+t_req DELETE "$B/v1/customer-gateways/$CG3?$O"; t_expect "DELETE another account's customer gateway" 404 InvalidCustomerGatewayInstanceId.NotFound
+t_req DELETE "$B/v1/vswitches/$VSW2?$O"; t_expect "DELETE another account's vswitch" 404 InvalidVSwitchId.NotFound
+t_req GET "$B/v1/vpcs/$VPC2"; t_check "changes kept" '[b["Description"], b["VpcName"]]' "['beijing', 'bj']"
+t_req GET "$B/v1/vpn-gateways/$GW"; t_check "gateway changed" 'b["Description"]' "no region"
+t_req GET "$B/v1/vpcs/vpc-doesnotexist"; t_expect "unknown vpc, no RegionId" 404 InvalidVpcId.NotFound
+t_req GET "$B/v1/vpn-gateways/vpn-doesnotexist"; t_expect "unknown gateway, no RegionId" 404 InvalidVpnGatewayInstanceId.NotFound
+t_req GET "$B/v1/vpn-gateways/$GW/route-entries"; t_expect "a gateway's routes without RegionId" 200
+t_check "routes listed" 'b["TotalCount"]' 2
+# lists: every region, RegionId on each item, paged over the whole
+t_req GET "$B/v1/vpcs"; t_expect "vpcs of every region" 200
+t_check "both regions" '[b["TotalCount"], sorted(v["RegionId"] for v in b["Vpcs"])]' "[2, ['cn-beijing', 'cn-hangzhou']]"
+t_check "no answer-wide region" '"RegionId" in b' false
+t_req GET "$B/v1/vpcs?PageSize=1&PageNumber=1"; P1=$(t_json '[b["TotalCount"], len(b["Vpcs"]), b["Vpcs"][0]["VpcId"]]')
+t_req GET "$B/v1/vpcs?PageSize=1&PageNumber=2"; P2=$(t_json '[b["TotalCount"], len(b["Vpcs"]), b["Vpcs"][0]["VpcId"]]')
+t_req GET "$B/v1/vpcs?PageSize=1&PageNumber=3"; t_check "past the last page" '[b["TotalCount"], b["Vpcs"]]' "[2, []]"
+[ "$P1" != "$P2" ] && t_ok || t_bad "pages differ: $P1 / $P2"
+case "$P1$P2" in *"$VPC'"*"$VPC2'"* | *"$VPC2'"*"$VPC'"*) t_ok ;; *) t_bad "two pages hold both VPCs: $P1 / $P2" ;; esac
+t_req GET "$B/v1/vpcs?$R"; t_check "RegionId still filters" '[v["VpcId"] for v in b["Vpcs"]]' "['$VPC']"
+t_req GET "$B/v1/vswitches"; t_check "vswitches of every region, with RegionId" 'sorted((s["VSwitchId"], s["RegionId"]) for s in b["VSwitches"] if s["VSwitchId"] in ("'"$VSH"'", "'"$VSW2"'"))' \
+	"$(python3 -c "print(sorted([('$VSH', 'cn-hangzhou'), ('$VSW2', 'cn-beijing')]))")"
+t_req GET "$B/v1/customer-gateways"; t_check "customer gateways of every region" '[b["TotalCount"], sorted(g["RegionId"] for g in b["CustomerGateways"])]' "[3, ['cn-beijing', 'cn-hangzhou', 'cn-hangzhou']]"
+t_req GET "$B/v1/vpn-gateways"; t_check "gateways of every region" '[(g["VpnGatewayId"], g["RegionId"]) for g in b["VpnGateways"]]' "[('$GW', 'cn-hangzhou')]"
+t_req GET "$B/v1/vpn-connections"; t_check "connections of every region" 'sorted(c["VpnConnectionId"] for c in b["VpnConnections"])' "$(python3 -c "print(sorted(['$VCO', '$ATT']))")"
+t_req GET "$B/v1/vpcs?$O"; t_check "another account lists nothing" '[b["TotalCount"], b["Vpcs"]]' "[0, []]"
+t_req GET "$B/v1/vpcs?PageSize=51"; t_expect "paging still checked" 400 InvalidPageSize
+t_req GET "$B/v1/vpn-gateway-zones?Spec=10M"; t_expect "zones of every region" 200
+t_check "zones carry their region" 'all(z["RegionId"] and z["ZoneId"].startswith(z["RegionId"]) for z in b["AvailableZoneIdList"]) and {"cn-hangzhou", "cn-beijing"} <= {z["RegionId"] for z in b["AvailableZoneIdList"]}' true
+t_req DELETE "$B/v1/customer-gateways/$CG3"; t_expect "DELETE customer gateway without RegionId" 200
+t_req DELETE "$B/v1/vswitches/$VSW2"; t_expect "DELETE vswitch without RegionId" 200
+wait_for "second vpc without vswitches" "/v1/vpcs/$VPC2" 'b["VSwitchIds"]["VSwitchId"]' "[]"
+t_req DELETE "$B/v1/vpcs/$VPC2"; t_expect "DELETE vpc without RegionId" 200
+t_req GET "$B/v1/vpcs/$VPC2"; t_expect "deleted" 404 InvalidVpcId.NotFound
 
 # ---- teardown, refusals first ----
 t_req DELETE "$B/v1/customer-gateways/$CG1?$R"; t_expect "customer gateway in use" 400 DependencyViolation.VpnConnection

@@ -7,7 +7,7 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/api.db" --transition-delay-ms 2500 --log "$T_TMP/requests.log" || exit 1
+t_start_server "$BIN" "$PORT" "$T_TMP/api.db" --transition-delay-ms "$T_HOLD_MS" --log "$T_TMP/requests.log" || exit 1
 B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 
@@ -44,7 +44,7 @@ t_req GET "$B/?Action=DescribeVpcs&$R&VpcId=$VPC1"; t_expect "describe pending" 
 t_check "pending status" 'b["Vpcs"]["Vpc"][0]["Status"]' Pending
 t_req GET "$B/?Action=ModifyVpcAttribute&$R&VpcId=$VPC1&VpcName=x"; t_expect "modify while pending" 400 IncorrectVpcStatus
 t_req GET "$B/?Action=CreateVSwitch&$R&VpcId=$VPC1&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; t_expect "vswitch in pending vpc" 400 IncorrectVpcStatus
-sleep 2.6
+t_settle
 t_req GET "$B/?Action=DescribeVpcs&$R&VpcId=$VPC1,$VPC2"; t_expect "describe available" 200
 t_check "available" 'sorted(v["Status"] for v in b["Vpcs"]["Vpc"])' "['Available', 'Available']"
 t_check "total count" 'b["TotalCount"]' 2
@@ -77,7 +77,7 @@ t_check "vswitch listed" 'b["VSwitches"]["VSwitch"][0]["VSwitchId"]' "$VSW1"
 t_check "available ips" 'b["VSwitches"]["VSwitch"][0]["AvailableIpAddressCount"]' 252
 t_req GET "$B/?Action=DescribeVpcs&$R&VpcId=$VPC1"; t_check "vpc lists vswitch" 'b["Vpcs"]["Vpc"][0]["VSwitchIds"]["VSwitchId"]' "['$VSW1']"
 t_req GET "$B/?Action=DeleteVpc&$R&VpcId=$VPC1"; t_expect "dependency" 400 DependencyViolation.VSwitch
-sleep 2.6
+t_settle
 t_req GET "$B/?Action=ModifyVSwitchAttribute&$R&VSwitchId=$VSW1&VSwitchName=web2&Description=d"; t_expect "modify vswitch" 200
 t_req GET "$B/?Action=DescribeVSwitches&$R&VSwitchId=$VSW1"; t_check "modified" 'b["VSwitches"]["VSwitch"][0]["VSwitchName"]' web2
 
@@ -87,6 +87,14 @@ t_check "listed without RegionId" 'b["TotalCount"]' 1
 t_req GET "$B/?Action=ModifyVSwitchAttribute&Version=2016-04-28&VSwitchId=$VSW1&Description=from-id"; t_expect "region from VSwitchId" 200
 t_req GET "$B/?Action=DeleteVSwitch&Version=2016-04-28&VSwitchId=vsw-nope"; t_expect "unknown id without region" 404 InvalidVSwitchId.NotFound
 t_req GET "$B/?Action=DeleteVSwitch&Version=2016-04-28"; t_expect "neither id nor region" 400 MissingRegionId
+# ... and nothing more on RPC: the REST door's id resolution and all-region lists are REST's
+t_req GET "$B/?Action=DescribeVpcs&Version=2016-04-28&VpcId=$VPC1"; t_expect "RPC: a list by id still needs RegionId" 400 MissingRegionId
+t_req GET "$B/?Action=ModifyVpcAttribute&Version=2016-04-28&VpcId=$VPC1&Description=x"; t_expect "RPC: the action's own region_from" 200
+t_req GET "$B/?Action=DescribeVpnGateway&Version=2016-04-28&VpnGatewayId=vpn-nope"; t_expect "RPC: gateway needs RegionId" 400 MissingRegionId
+t_req GET "$B/?Action=DescribeCustomerGateways&Version=2016-04-28"; t_expect "RPC: list needs RegionId" 400 MissingRegionId
+t_req GET "$B/v1/vpcs/$VPC1"; t_expect "REST: the same VPC without RegionId" 200
+t_check "REST: its region" 'b["RegionId"]' cn-hangzhou
+t_req GET "$B/v1/vpcs"; t_expect "REST: a list without RegionId" 200
 
 # ---- ClientToken ----
 t_req GET "$B/?Action=CreateVSwitch&$R&VpcId=$VPC1&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24&ClientToken=tok-1"
@@ -128,13 +136,13 @@ ALLOW=$(curl -s -o /dev/null -D - -X PUT "$B/v1/vpcs/$RV" | tr -d '\r' | sed -n 
 t_req GET "$B/v1/nothing"; t_expect "rest unknown path" 404 InvalidApi.NotFound
 t_req POST "$B/v1/vpcs" -H "$J" -d '{"RegionId":'; t_expect "rest bad json" 400 InvalidParameter
 t_req POST "$B/v1/vpcs" -H "$J" -d '[1,2]'; t_expect "rest non-object" 400 InvalidParameter
-sleep 2.6
+t_settle
 t_req POST "$B/v1/vswitches" -H "$J" -d "{\"RegionId\":\"cn-hangzhou\",\"VpcId\":\"$RV\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.10.1.0/24\"}"
 t_expect "rest vswitch" 201; RS=$(t_json 'b["VSwitchId"]')
 t_req PATCH "$B/v1/vpcs/$RV" -H "$J" -d '{"RegionId":"cn-hangzhou","Description":"patched"}'; t_expect "rest patch" 200
 t_req GET "$B/v1/vpcs/$RV?RegionId=cn-hangzhou"; t_check "patched" 'b["Description"]' patched
 t_req DELETE "$B/v1/vpcs/$RV?RegionId=cn-hangzhou"; t_expect "rest delete refused" 400 DependencyViolation.VSwitch
-sleep 2.6
+t_settle
 t_req DELETE "$B/v1/vswitches/$RS?RegionId=cn-hangzhou"; t_expect "rest delete vswitch" 200
 t_req DELETE "$B/v1/vpcs/$RV?RegionId=cn-hangzhou"; t_expect "rest delete vpc" 200
 t_req GET "$B/v1/vpcs/$RV?RegionId=cn-hangzhou"; t_expect "rest gone" 404 InvalidVpcId.NotFound

@@ -21,11 +21,11 @@ const { execFileSync } = require('node:child_process');
 const Vpc = require('@alicloud/vpc20160428');
 const { $OpenApiUtil, ClientError } = require('@alicloud/openapi-core');
 const RPCClient = require('@alicloud/pop-core');
-const { VPNLABD, startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
+const { VPNLABD, HOLD_MS, startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
 
 const VpcClient = Vpc.default;
 const REGION = 'cn-hangzhou';
-const DELAY_MS = 300; // transitions take a moment, so the waits below are real waits
+const DELAY_MS = HOLD_MS; // transitional states hold until a waitFor settles them
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const NOW_MS = () => Date.now();

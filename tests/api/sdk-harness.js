@@ -98,6 +98,21 @@ async function startServer(opts = {}) {
       tokenFile: `${db}.agent-token`,
       agentToken: () => fs.readFileSync(`${db}.agent-token`, 'utf8').trim(),
       output: () => output,
+      /**
+       * Completes every timed transition now (SIGUSR1) and resolves once the server says so:
+       * suites hold transitional states with HOLD_MS and end them here, never on a timer.
+       */
+      async settle() {
+        const released = () => (output.match(/transitions released/g) || []).length;
+        const before = released();
+        process.kill(srv.pid, 'SIGUSR1');
+        const until = Date.now() + 30000;
+        while (released() === before) {
+          if (exited) throw new Error(`server exited while settling:\n${output}`);
+          if (Date.now() > until) throw new Error(`server did not release its transitions:\n${output}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
       /** SIGTERM (SIGKILL after 5 s); resolves to { code, signal, killed, output }. */
       async stop() {
         running.delete(srv);
@@ -167,7 +182,13 @@ function assertCleanExit(result, name = 'vpnlabd') {
 }
 
 /** Polls fn() until it returns a truthy value (returned) or timeoutMs passes (throws). */
+/**
+ * Polls fn until it returns a truthy value.  Timed transitions never end on their own in a
+ * test (servers run with HOLD_MS): every running server first completes its pending ones
+ * (settle), so what is awaited is the outcome, not a timer beating a loaded machine.
+ */
 async function waitFor(what, fn, timeoutMs = 10000, intervalMs = 50) {
+  await Promise.all([...running].map((srv) => srv.settle()));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -177,4 +198,7 @@ async function waitFor(what, fn, timeoutMs = 10000, intervalMs = 50) {
   }
 }
 
-module.exports = { REPO, VPNLABD, startServer, assertCleanExit, waitFor, sleep, freePort };
+/** --transition-delay-ms that holds Pending/Creating/… until settle() (or waitFor) ends it. */
+const HOLD_MS = 600000;
+
+module.exports = { REPO, VPNLABD, HOLD_MS, startServer, assertCleanExit, waitFor, sleep, freePort };

@@ -11,14 +11,14 @@ const assert = require('node:assert/strict');
 const Vpc = require('@alicloud/vpc20160428');
 const { $OpenApiUtil, ClientError } = require('@alicloud/openapi-core');
 const RPCClient = require('@alicloud/pop-core');
-const { startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
+const { HOLD_MS, startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
 
 const VpcClient = Vpc.default;
 const API_VERSION = '2016-04-28';
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const HANGZHOU_ZONES = ['b', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'].map((l) => `cn-hangzhou-${l}`);
-const DELAY_MS = 1000; // long enough that the Pending checks right after a create are not racy
+const DELAY_MS = HOLD_MS; // Pending until a waitFor settles it: the Pending checks cannot race a timer
 
 // Two accounts, one AccessKey pair each.
 const A = { id: 'LTAI5tVpnlabAccountA01', secret: 'sEcReT-a-0123456789abcdefABCDEF', account: '1234567890123456' };

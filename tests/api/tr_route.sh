@@ -17,13 +17,14 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/tr_route.db" --transition-delay-ms 1000 --log off || exit 1
+t_start_server "$BIN" "$PORT" "$T_TMP/tr_route.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
 B="http://127.0.0.1:$PORT"
 V="$B/?Version=2016-04-28&RegionId=cn-hangzhou"
 C="$B/?Version=2017-09-12"
 
 # wait_for NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
 wait_for() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		t_req GET "$2"
@@ -34,6 +35,7 @@ wait_for() {
 }
 # retry NAME URL: repeats a request the topology's owners may refuse while busy (up to 5 s)
 retry() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		t_req GET "$2"

@@ -12,7 +12,7 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/vco.db" --transition-delay-ms 700 --log off \
+t_start_server "$BIN" "$PORT" "$T_TMP/vco.db" --transition-delay-ms "$T_HOLD_MS" --log off \
 	--quota vpn_connections_per_gateway=2 || exit 1
 B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
@@ -24,6 +24,7 @@ post() { t_req POST "$B/" -H "$FORM" --data "$R&$1"; }
 
 # wait_gateway ID: polls until the gateway is active again (at most ~5 s)
 wait_gateway() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		s=$(curl -s "$Q&Action=DescribeVpnGateway&VpnGatewayId=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Status",""))')
@@ -35,10 +36,10 @@ wait_gateway() {
 
 # ---- a VPC with two zones, a dual-tunnel gateway, three customer gateways ----
 t_req GET "$Q&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "vpc" 200; VPC=$(t_json 'b["VpcId"]')
-sleep 0.8
+t_settle
 t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSH=$(t_json 'b["VSwitchId"]')
 t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSI=$(t_json 'b["VSwitchId"]')
-sleep 0.8
+t_settle
 t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchId=$VSI&Bandwidth=10"
 t_expect "gateway" 200; GW=$(t_json 'b["VpnGatewayId"]')
 wait_gateway "$GW" || exit 1

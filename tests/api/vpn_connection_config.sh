@@ -14,7 +14,7 @@ BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
 DB="$T_TMP/vcc.db"
-t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms 300 --log off || exit 1
+t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
 B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 Q="$B/?$R"
@@ -23,6 +23,7 @@ FORM='Content-Type: application/x-www-form-urlencoded'
 post() { t_req POST "$B/" -H "$FORM" --data "$R&$1"; }
 
 wait_gateway() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		s=$(curl -s "$Q&Action=DescribeVpnGateway&VpnGatewayId=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Status",""))')
@@ -34,10 +35,10 @@ wait_gateway() {
 
 # ---- a dual-tunnel gateway and two customer gateways ----
 t_req GET "$Q&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "vpc" 200; VPC=$(t_json 'b["VpcId"]')
-sleep 0.4
+t_settle
 t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSH=$(t_json 'b["VSwitchId"]')
 t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSI=$(t_json 'b["VSwitchId"]')
-sleep 0.4
+t_settle
 t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchId=$VSI&Bandwidth=10"
 t_expect "gateway" 200; GW=$(t_json 'b["VpnGatewayId"]')
 wait_gateway "$GW" || exit 1
@@ -226,7 +227,7 @@ c.executemany("INSERT INTO vpn_connection_logs (vpn_connection_id, tunnel_id, ti
 c.commit()
 EOF
 # restarted with --dpd-delay-s 1: the texts handed out probe every second
-t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms 300 --log off --dpd-delay-s 1 || exit 1
+t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms "$T_HOLD_MS" --log off --dpd-delay-s 1 || exit 1
 t_req GET "$Q&Action=LabDownloadCustomerSwanctlConfig&VpnConnectionId=$VCO"; t_expect "swanctl after restart" 200
 printf '%s' "$T_BODY" | python3 -c 'import json,sys; sys.stdout.write(json.load(sys.stdin)["SwanctlConf"])' > "$T_TMP/swanctl-dpd.conf"
 if grep -q "^        dpd_delay = 1s$" "$T_TMP/swanctl-dpd.conf" && ! grep -q "dpd_delay = 30s" "$T_TMP/swanctl-dpd.conf"; then t_ok; else t_bad "--dpd-delay-s 1 not in the text: $(grep dpd_delay "$T_TMP/swanctl-dpd.conf")"; fi

@@ -11,7 +11,7 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/vpngw.db" --transition-delay-ms 1500 --log off \
+t_start_server "$BIN" "$PORT" "$T_TMP/vpngw.db" --transition-delay-ms "$T_HOLD_MS" --log off \
 	--public-ip-pool 203.0.113.0/29 --quota vpn_gateways_per_account=3 || exit 1
 B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
@@ -19,7 +19,7 @@ Q="$B/?$R"
 
 # ---- network to put gateways in: one VPC, vSwitches in zones h, i and a second in h ----
 t_req GET "$Q&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "vpc" 200; VPC=$(t_json 'b["VpcId"]')
-sleep 1.6
+t_settle
 t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; t_expect "vsw h" 200
 VSH=$(t_json 'b["VSwitchId"]')
 t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; t_expect "vsw i" 200
@@ -27,10 +27,10 @@ VSI=$(t_json 'b["VSwitchId"]')
 t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.3.0/24"; t_expect "vsw h2" 200
 VSH2=$(t_json 'b["VSwitchId"]')
 t_req GET "$Q&Action=CreateVpc&CidrBlock=192.168.0.0/16"; VPC2=$(t_json 'b["VpcId"]')
-sleep 1.6
+t_settle
 t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC2&ZoneId=cn-hangzhou-i&CidrBlock=192.168.1.0/24"
 VSX=$(t_json 'b["VSwitchId"]')
-sleep 1.6
+t_settle
 C="$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchId=$VSI"
 
 # ---- create: bad input is refused and creates nothing ----
@@ -75,7 +75,7 @@ t_req GET "$Q&Action=ModifyVpnGatewayAttribute&VpnGatewayId=$GW&Name=x2x"; t_exp
 t_check "configuring message" 'b["Message"]' "The specified service is configuring."
 t_req GET "$Q&Action=DeleteVpnGateway&VpnGatewayId=$GW"; t_expect "delete while provisioning" 400 VpnGateway.Configuring
 t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$DRY"; t_check "default name is the id" 'b["Name"]' "$DRY"
-sleep 1.6
+t_settle
 t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$GW"; t_expect "describe active" 200
 t_check "active" 'b["Status"]' active
 t_check "every SDK key" 'sorted(k for k in ["AutoPropagate","BusinessStatus","ChargeType","CreateTime","Description","DisasterRecoveryInternetIp","DisasterRecoveryVSwitchId","EnableBgp","EniInstanceIds","GatewayType","InternetIp","IpsecVpn","Name","NetworkType","RequestId","ResourceGroupId","Spec","SslMaxConnections","SslVpn","SslVpnInternetIp","Status","Tag","Tags","VSwitchId","VpcId","VpnGatewayId","VpnType"] if k not in b)' "[]"
@@ -105,7 +105,7 @@ t_req GET "$C&Bandwidth=20&ClientToken=tok-gw"; t_expect "token mismatch" 400 Id
 
 # ---- the pool (a /29: six addresses) is now full: three gateways took two each ----
 t_req GET "$Q&Action=DescribeVpnGateways"; t_check "three gateways" 'b["TotalCount"]' 3
-sleep 1.6
+t_settle
 t_req GET "$Q&Action=DeleteVpnGateway&VpnGatewayId=$DRY"; t_expect "delete frees two" 200
 t_req GET "$C&Bandwidth=10&EnableSsl=true"; t_expect "ssl needs a third address" 400 OperationFailed.PublicIpPoolExhausted
 t_req GET "$Q&Action=DescribeVpnGateways"; t_check "refused create left nothing" 'b["TotalCount"]' 2
@@ -116,7 +116,7 @@ t_check "lowest free addresses" '[b["InternetIp"], b["DisasterRecoveryInternetIp
 # ---- quota: three per account, across regions ----
 t_req GET "$C&Bandwidth=200&NetworkType=private"; t_expect "quota" 400 Resource.QuotaFull
 t_check "quota message" 'b["Message"]' "The quota of resource is full"
-sleep 1.6
+t_settle
 t_req GET "$Q&Action=DeleteVpnGateway&VpnGatewayId=$G3"; t_expect "delete G3" 200
 t_req GET "$C&Bandwidth=200&NetworkType=private"; t_expect "private gateway" 200; PRIV=$(t_json 'b["VpnGatewayId"]')
 t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$PRIV"
@@ -150,7 +150,7 @@ t_check "reconfiguring" '[b["Status"], b["AutoPropagate"]]' "['updating', False]
 t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$GW"; t_check "updating" 'b["Status"]' updating
 t_req GET "$Q&Action=ModifyVpnGatewayAttribute&VpnGatewayId=$GW&Name=again"; t_expect "busy" 400 VpnGateway.Configuring
 t_req GET "$Q&Action=DeleteVpnGateway&VpnGatewayId=$GW"; t_expect "delete while updating" 400 VpnGateway.Configuring
-sleep 1.6
+t_settle
 t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$GW"
 t_check "active again, unchanged by refusals" '[b["Status"], b["Name"], b["Description"], b["AutoPropagate"]]' "['active', 'renamed', 'branch office', False]"
 
@@ -186,15 +186,15 @@ t_req GET "$Q&Action=DeleteVpnGateway"; t_expect "delete needs id" 400 MissingVp
 # ---- a one-zone region: one vSwitch carries both tunnels ----
 S="Version=2016-04-28&RegionId=ap-northeast-2"
 t_req GET "$B/?$S&Action=CreateVpc&CidrBlock=172.16.0.0/16"; SVPC=$(t_json 'b["VpcId"]')
-sleep 1.6
+t_settle
 t_req GET "$B/?$S&Action=CreateVSwitch&VpcId=$SVPC&ZoneId=ap-northeast-2-a&CidrBlock=172.16.1.0/24"; SVSW=$(t_json 'b["VSwitchId"]')
-sleep 1.6
+t_settle
 t_req GET "$B/?$S&Action=CreateVpnGateway&VpcId=$SVPC&VSwitchId=$SVSW&DisasterRecoveryVSwitchId=$SVSW&Bandwidth=10"
 t_expect "same vswitch in a one-zone region" 200; SGW=$(t_json 'b["VpnGatewayId"]')
 t_check "region infix" 'b["VpnGatewayId"].startswith("vpn-mj7")' true
 t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchId=$VSI&Bandwidth=10"
 t_expect "quota counts every region" 400 Resource.QuotaFull
-sleep 1.6
+t_settle
 t_req GET "$B/?$S&Action=DeleteVpnGateway&VpnGatewayId=$SGW"; t_expect "delete one-zone gateway" 200
 t_req GET "$Q&Action=DeleteVpnGateway&VpnGatewayId=$PRIV"; t_expect "delete private" 200
 t_req GET "$Q&Action=DeleteVpnGateway&VpnGatewayId=$TOKGW"; t_expect "delete token gateway" 200
@@ -216,13 +216,14 @@ else
 		{ T_STATUS=; T_BODY=$(cat "$T_TMP/bad.out"); t_bad "non-boolean VpnDualTunnel: message"; }
 fi
 SPORT=$(t_free_port)
-t_start_server "$BIN" "$SPORT" "$T_TMP/single.db" --transition-delay-ms 300 --log off \
+t_start_server "$BIN" "$SPORT" "$T_TMP/single.db" --transition-delay-ms "$T_HOLD_MS" --log off \
 	--catalog "$(dirname "$0")/../lab/catalog-single-tunnel.json" || exit 1
 SB="http://127.0.0.1:$SPORT"
 SR="Version=2016-04-28&RegionId=cn-lab-single"
 SQ="$SB/?$SR"
 # swait NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
 swait() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		t_req GET "$2"

@@ -11,7 +11,7 @@ set -u
 BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/route.db" --transition-delay-ms 1000 --log off \
+t_start_server "$BIN" "$PORT" "$T_TMP/route.db" --transition-delay-ms "$T_HOLD_MS" --log off \
 	--quota vpn_routes_per_gateway=5 --quota vpn_pbr_routes_per_gateway=2 || exit 1
 B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
@@ -20,6 +20,7 @@ T="TunnelOptionsSpecification"
 
 # wait_for NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
 wait_for() {
+	t_settle || return 1
 	i=0
 	while [ $i -lt 50 ]; do
 		t_req GET "$2"

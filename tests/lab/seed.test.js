@@ -112,7 +112,9 @@ describe('seed scenario with real tunnels', { skip: skip || false }, () => {
     const server = require('node:child_process').spawn('ip', ['netns', 'exec', ns[s.siteHost], 'iperf3', '-s', '-1',
       '-B', s.siteHostIp], { stdio: 'ignore' });
     try {
-      await lab.sleep(500);
+      // the server listens once its socket shows, however long a loaded machine takes to start it
+      await lab.waitFor('iperf3 server listening', async () =>
+        lab.sh('ip', ['netns', 'exec', ns[s.siteHost], 'ss', '-Hltn', 'sport = :5201']).includes('LISTEN'), 10000, 50);
       const out = lab.sh('ip', ['netns', 'exec', ns[s.vpcHost], 'iperf3', '-c', s.siteHostIp, '-t', '3', '-J']);
       const mbps = JSON.parse(out).end.sum_received.bits_per_second / 1e6;
       console.log(`# iperf3 through the tunnel: ${mbps.toFixed(1)} Mbit/s (gateway Bandwidth 100)`);

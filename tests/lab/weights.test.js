@@ -25,22 +25,34 @@ describe('weighted routes 100/0 with health checks', { skip: skip || false }, ()
     assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
   });
 
-  /** Packets each connection's gateway-side SA sent during fn(). */
-  async function carried(fn) {
+  /**
+   * Packets each connection's gateway-side SA sent during fn(), once the agent's counters
+   * (it reads them every 250 ms) show what the test waits for, shown(deltas): polled, never
+   * a fixed sleep that a loaded machine could outlast.  The last deltas read, either way.
+   */
+  async function carried(fn, shown) {
     const count = async () => Object.fromEntries((await agent.state()).Tunnels.filter((t) => t.Side === 'gateway')
       .map((t) => [t.VpnConnectionId, t.PacketsOut]));
     const before = await count();
     await fn();
-    await lab.sleep(600); // the agent reads the counters every 250 ms
-    const after = await count();
-    return s.vco.map((v) => (after[v] || 0) - (before[v] || 0));
+    let deltas = [];
+    try {
+      await lab.waitFor('the counters show the traffic', async () => {
+        const after = await count();
+        deltas = s.vco.map((v) => (after[v] || 0) - (before[v] || 0));
+        return shown(deltas);
+      }, 10000, 100);
+    } catch {
+      // the caller's assertions say what was missing
+    }
+    return deltas;
   }
 
   test('the weight-100 connection carries the traffic', async () => {
     const [a, b] = await carried(async () => {
       const r = await lab.probe(srv, s.vpcHost, s.siteHostIp, 20, 20);
       assert.equal(r.Received, 20, JSON.stringify(r));
-    });
+    }, ([a]) => a >= 20);
     assert.ok(a >= 20, `A sent ${a}`);
     assert.ok(b < 10, `B sent only health checks (${b})`);
   });
@@ -59,14 +71,14 @@ describe('weighted routes 100/0 with health checks', { skip: skip || false }, ()
     const [a, b] = await carried(async () => {
       const ok = await lab.probe(srv, s.vpcHost, s.siteHostIp, 20, 20);
       assert.equal(ok.Received, 20);
-    });
+    }, ([, b]) => b >= 20);
     assert.ok(b >= 20 && a < 5, `B carries the traffic now (A ${a}, B ${b})`);
 
     await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco[0], Action: 'restore' });
     await lab.waitFor('A established again', async () => (await s.call('DescribeVpnConnection', { VpnConnectionId: s.vco[0] }))
       .Status === 'ipsec_sa_established', 30000, 200);
     await lab.waitFor('traffic back on A', async () => {
-      const [a2] = await carried(async () => { await lab.probe(srv, s.vpcHost, s.siteHostIp, 10, 20); });
+      const [a2] = await carried(async () => { await lab.probe(srv, s.vpcHost, s.siteHostIp, 10, 20); }, ([a]) => a >= 10);
       return a2 >= 10;
     }, 20000, 500);
   });

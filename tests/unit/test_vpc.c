@@ -365,7 +365,7 @@ START_TEST(test_isolation)
 	/* another account: not found, not listed, not changed */
 	assert_err(vpc_get(&other, v.vpc_id, &got, &err), &err, "InvalidVpcId.NotFound", 404);
 	ck_assert_str_eq(vl_err_message(&err), "Specified VPC does not exist.");
-	ck_assert_int_eq(vpc_list(&other, &all, 1, 10, items, &total, &err), 0);
+	ck_assert_int_eq(vpc_list(&other, &all, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0);
 	ck_assert_int_eq(json_array_size(items), 0);
 	assert_err(vpc_modify(&other, &mod, &err), &err, "InvalidVpcId.NotFound", 404);
@@ -373,14 +373,14 @@ START_TEST(test_isolation)
 
 	/* the same account in another region */
 	assert_err(vpc_get(&beijing, v.vpc_id, &got, &err), &err, "InvalidVpcId.NotFound", 404);
-	ck_assert_int_eq(vpc_list(&beijing, &all, 1, 10, items, &total, &err), 0);
+	ck_assert_int_eq(vpc_list(&beijing, &all, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0);
 	assert_err(vpc_delete(&beijing, v.vpc_id, &err), &err, "InvalidVpcId.NotFound", 404);
 
 	/* the owner still sees it unchanged */
 	ck_assert_int_eq(vpc_get(&mine, v.vpc_id, &got, &err), 0);
 	ck_assert_str_eq(got.name, "mine");
-	ck_assert_int_eq(vpc_list(&mine, &all, 1, 10, items, &total, &err), 0);
+	ck_assert_int_eq(vpc_list(&mine, &all, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 1);
 	ck_assert_int_eq(json_array_size(items), 1);
 	json_decref(items);
@@ -491,7 +491,7 @@ START_TEST(test_list_filters)
 		f.tags.values[0] = filter_tests[_i].tag_value;
 		f.tags.count = 1;
 	}
-	ck_assert_int_eq(vpc_list(&m, &f, 1, 10, items, &total, &err), 0);
+	ck_assert_int_eq(vpc_list(&m, &f, 0, 10, items, &total, &err), 0);
 	json_array_foreach(items, i, item) {
 		size_t len = strlen(names);
 
@@ -516,10 +516,10 @@ START_TEST(test_list_too_many_ids)
 	for (int i = 0; i < 20; i++)
 		strcat(ids, i ? ",vpc-x" : "vpc-x");
 	f.vpc_ids = ids;
-	ck_assert_int_eq(vpc_list(&m, &f, 1, 10, items, &total, &err), 0);	/* 20: fine */
+	ck_assert_int_eq(vpc_list(&m, &f, 0, 10, items, &total, &err), 0);	/* 20: fine */
 	ck_assert_int_eq(total, 0);
 	strcat(ids, ",vpc-y");
-	assert_err(vpc_list(&m, &f, 1, 10, items, &total, &err), &err, "InvalidVpcId", 400);
+	assert_err(vpc_list(&m, &f, 0, 10, items, &total, &err), &err, "InvalidVpcId", 400);
 	ck_assert_str_eq(vl_err_message(&err), "Specified parameter VpcId is not valid.");
 	json_decref(items);
 }
@@ -558,7 +558,8 @@ START_TEST(test_list_paging)
 		m.now_ms = NOW + n * 1000;
 		create_ok(&m, NULL, name, &v);
 	}
-	ck_assert_int_eq(vpc_list(&m, &f, page_tests[_i].page_number, page_tests[_i].page_size,
+	ck_assert_int_eq(vpc_list(&m, &f, (page_tests[_i].page_number - 1) * page_tests[_i].page_size,
+				  page_tests[_i].page_size,
 				  items, &total, &err), 0);
 	ck_assert_int_eq(total, 5);	/* every match, not only the page */
 	json_array_foreach(items, i, item) {

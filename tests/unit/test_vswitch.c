@@ -378,7 +378,7 @@ START_TEST(test_list)
 	m.now_ms = NOW + 3;
 	ck_assert_int_eq(create(&m, "192.168.3.0/24", "cn-hangzhou-b", "c", &s3, &err), 0);
 
-	ck_assert_int_eq(vswitch_list(&m, &f, 1, 10, items, &total, &err), 0);
+	ck_assert_int_eq(vswitch_list(&m, &f, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 3);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "VSwitchId")),
 			 s3.vswitch_id);	/* newest first */
@@ -392,13 +392,13 @@ START_TEST(test_list)
 	json_array_clear(items);
 
 	f.zone_id = "cn-hangzhou-b";
-	ck_assert_int_eq(vswitch_list(&m, &f, 1, 10, items, &total, &err), 0);
+	ck_assert_int_eq(vswitch_list(&m, &f, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 1);
 	json_array_clear(items);
 	f.zone_id = NULL;
 
 	f.vswitch_id = s2.vswitch_id;
-	ck_assert_int_eq(vswitch_list(&m, &f, 1, 10, items, &total, &err), 0);
+	ck_assert_int_eq(vswitch_list(&m, &f, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "VSwitchName")), "b");
 	json_array_clear(items);
@@ -406,18 +406,18 @@ START_TEST(test_list)
 
 	f.name = "a";
 	f.vpc_id = vpc.vpc_id;
-	ck_assert_int_eq(vswitch_list(&m, &f, 1, 10, items, &total, &err), 0);
+	ck_assert_int_eq(vswitch_list(&m, &f, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 1);
 	json_array_clear(items);
 	f.name = NULL;
 
 	f.vpc_id = "vpc-missing";
-	ck_assert_int_eq(vswitch_list(&m, &f, 1, 10, items, &total, &err), 0);
+	ck_assert_int_eq(vswitch_list(&m, &f, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0);
 	f.vpc_id = NULL;
 
 	/* another account sees none of them */
-	ck_assert_int_eq(vswitch_list(&other, &f, 1, 10, items, &total, &err), 0);
+	ck_assert_int_eq(vswitch_list(&other, &f, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0);
 	ck_assert_int_eq(json_array_size(items), 0);
 	json_decref(items);
