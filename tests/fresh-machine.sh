@@ -216,11 +216,16 @@ URL=http://127.0.0.1:$PORT
 RUNLOG=$CACHE/run-$$.log
 
 say "./vpnlab run (server on $URL)"
-set -m # its own process group, SIGINT not ignored: a Ctrl-C can be sent to it
-in_tree "cd /root/vpnlab && VPNLAB_LISTEN=127.0.0.1:$PORT VPNLAB_AGENT_LISTEN=127.0.0.1:$APORT exec ./vpnlab run" \
-	>"$RUNLOG" 2>&1 &
+# As from a terminal: its own process group, to which a Ctrl-C (SIGINT) can be sent; and SIGINT
+# not ignored (a background job of a shell without job control starts with SIGINT ignored, and
+# a shell cannot trap a signal ignored on entry).  setsid does not fork here (not a group
+# leader), so $! is the group's id.
+setsid env --default-signal=INT,QUIT \
+	chroot "$RUN" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	VPNLAB_LISTEN=127.0.0.1:$PORT VPNLAB_AGENT_LISTEN=127.0.0.1:$APORT \
+	/bin/sh -c 'cd /root/vpnlab && exec ./vpnlab run' >"$RUNLOG" 2>&1 &
 RUN_PGID=$!
-set +m
 
 run_failed() {
 	echo "--- ./vpnlab run output (last 60 lines) ---" >&2
