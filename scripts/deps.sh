@@ -6,7 +6,7 @@ build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libss
 case "${1:-build}" in
 build) pkgs="$build" ;;
 run) pkgs="$build sqlite3 curl iproute2 nftables strongswan-charon strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-standard-plugins" ;;
-test) pkgs="$build check clang libclang-rt-14-dev nodejs curl sqlite3 python3 iproute2 nftables iperf3 strongswan-charon strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-standard-plugins" ;;
+test) pkgs="$build check clang libclang-rt-14-dev nodejs curl sqlite3 python3 iproute2 iputils-ping nftables iperf3 strongswan-charon strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-standard-plugins" ;;
 bench) pkgs="$build curl" ;;
 fuzz) pkgs="$build clang libclang-rt-14-dev" ;;
 *) echo "deps.sh: unknown set $1" >&2; exit 2 ;;
