@@ -185,11 +185,14 @@ done
 [ -d /etc/apt/auth.conf.d ] && cp -a /etc/apt/auth.conf.d/. "$RUN/etc/apt/auth.conf.d/" 2>/dev/null || true
 
 # runs a shell command inside the tree, as root, with a clean environment
+# (in the background, then `wait`: a signal to this script runs its cleanup at once instead of
+# after the command; SIGINT back to default, as in a terminal)
 in_tree() {
-	chroot "$RUN" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+	env --default-signal=INT,QUIT chroot "$RUN" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		NODE_EXTRA_CA_CERTS=$CA npm_config_cafile=$CA \
-		/bin/sh -c "$1"
+		/bin/sh -c "$1" &
+	wait $!
 }
 
 # --- the clone ------------------------------------------------------------------------------
@@ -216,6 +219,7 @@ URL=http://127.0.0.1:$PORT
 RUNLOG=$CACHE/run-$$.log
 
 say "./vpnlab run (server on $URL)"
+t_run=$(date +%s)
 # As from a terminal: its own process group, to which a Ctrl-C (SIGINT) can be sent; and SIGINT
 # not ignored (a background job of a shell without job control starts with SIGINT ignored, and
 # a shell cannot trap a signal ignored on entry).  setsid does not fork here (not a group
@@ -266,6 +270,7 @@ up() {
 wait_for 1200 "server and agent up" up
 say "server and agent up"
 rest GET /v1/agents
+echo
 
 vpc=$(rpc CreateVpc CidrBlock=10.0.0.0/16 VpcName=fresh | field VpcId)
 [ -n "$vpc" ] || run_failed "CreateVpc"
@@ -342,7 +347,7 @@ if [ -n "$left_procs" ]; then
 	run_failed "processes left after Ctrl-C"
 fi
 tail -n 5 "$RUNLOG"
-say "./vpnlab run: stopped cleanly, no namespace or process left"
+say "./vpnlab run: stopped cleanly, no namespace or process left ($(($(date +%s) - t_run))s from start to stop)"
 
 # --- 2. ./vpnlab test -----------------------------------------------------------------------
 
