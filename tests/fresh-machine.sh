@@ -246,6 +246,13 @@ rpc() {
 	api "$a"
 }
 rest() { api "-X $1 $URL$2 ${3:+-H 'Content-Type: application/json' -d '$3'}"; }
+# the agent routes need the agent token, which the server made beside its database at its start
+# (as README says: GET /v1/agents with X-Vpnlab-Agent-Token)
+agents() {
+	tf=$RUN/root/vpnlab/data/vpnlab.db.agent-token
+	[ -s "$tf" ] || return 1
+	api "-H 'X-Vpnlab-Agent-Token: $(cat "$tf")' $URL/v1/agents"
+}
 field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1; }
 field_num() { sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" | head -n 1; }
 
@@ -264,12 +271,12 @@ wait_for() {
 up() {
 	[ -x "$RUN/usr/bin/curl" ] || return 1
 	in_tree "curl -sf --max-time 5 $URL/healthz" >/dev/null 2>&1 || return 1
-	rest GET /v1/agents 2>/dev/null | grep -q '"AgentId"'
+	agents 2>/dev/null | grep -q '"AgentId"'
 }
 # the first run installs every package and builds: minutes
 wait_for 1200 "server and agent up" up
 say "server and agent up"
-rest GET /v1/agents
+agents
 echo
 
 vpc=$(rpc CreateVpc CidrBlock=10.0.0.0/16 VpcName=fresh | field VpcId)
