@@ -209,7 +209,7 @@ t_check "RPC shows it too" 'b["Status"]' ipsec_sa_established
 t_req GET "$B/v1/vpn-connections/$VCO/logs?$R&MinutePeriod=10"; t_expect "logs" 200
 t_check "the reported line" "any('CHILD_SA $VCO-master{1} established' in str(x) for x in b['Data']['Logs'])" true
 t_check "one line" 'b["Count"]' 1
-api GET "/v1/agents/$AGENT"; SEEN=$(t_json 'b["LastSeenMs"]'); APPLIED=$(t_json 'b["AppliedGeneration"]')
+api GET "/v1/agents/$AGENT"; SEEN=$(t_json 'b["LastSeenMs"]')
 
 # ---- refused reports change nothing ----
 BAD2="{\"VpnConnectionId\":\"$VCO\",\"TunnelId\":\"$TUN2\",\"Endpoint\":\"$GW-s\",\"Side\":\"gateway\",\"IkeState\":\"UP\"}"
@@ -227,7 +227,9 @@ t_req GET "$B/v1/vpn-connections/$VCO?$R"
 t_check "refusals changed no status" '[b["Status"]] + [t["Status"] for t in b["TunnelOptionsSpecification"]["TunnelOptions"]]' \
 	"['ipsec_sa_established', 'ipsec_sa_established', 'ike_sa_not_established']"
 t_req GET "$B/v1/vpn-connections/$VCO/logs?$R&MinutePeriod=10"; t_check "refusals added no line" 'b["Count"]' 1
-api GET "/v1/agents/$AGENT"; t_check "refusals were no heartbeat" '[b["LastSeenMs"], b["AppliedGeneration"]]' "[$SEEN, $APPLIED]"
+# (the pusher may meanwhile deliver a document to the receiver, which moves AppliedGeneration
+# on its own: what the refused reports claimed, 99, must not have been taken)
+api GET "/v1/agents/$AGENT"; t_check "refusals were no heartbeat" '[b["LastSeenMs"], b["AppliedGeneration"] != 99]' "[$SEEN, True]"
 
 # ---- the agent restarts with an empty state: a new generation ----
 BEFORE=$(docs_in "$RDIR"); GEN=$(doc_expr "$(last_doc "$RDIR")" 'd["generation"]')
