@@ -79,9 +79,11 @@ describe('preflight: the IPsec backend lacks the openssl plugin', { skip: skipRe
     assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
   });
 
+  // nsenter -r: the agent's root directory too (setns alone would put the command at its mount
+  // namespace's root, which is not the agent's when the tests run in a chroot)
   test('the host still has the plugin: only the agent\'s mount namespace lacks it', () => {
     assert.ok(fs.existsSync(path.join(PLUGINS, OPENSSL)));
-    assert.throws(() => lab.sh('nsenter', ['-t', String(agent.pid), '-m', 'test', '-e', path.join(PLUGINS, OPENSSL)]));
+    assert.throws(() => lab.sh('nsenter', ['-t', String(agent.pid), '-m', '-r', 'test', '-e', path.join(PLUGINS, OPENSSL)]));
   });
 
   test('the agent says why at start, in one line: charon\'s log line and the package', async () => {
@@ -125,7 +127,7 @@ describe('preflight: the IPsec backend lacks the openssl plugin', { skip: skipRe
   });
 
   test('installing the plugin heals the agent without a restart: usable again, tunnels up', async () => {
-    lab.sh('nsenter', ['-t', String(agent.pid), '-m', 'umount', PLUGINS]);
+    lab.sh('nsenter', ['-t', String(agent.pid), '-m', '-r', 'umount', PLUGINS]);
     const t0 = Date.now();
     await lab.waitFor('agent usable', async () => {
       const a = (await lab.rest(srv, 'GET', '/v1/agents')).Agents[0];
