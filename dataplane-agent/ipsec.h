@@ -28,6 +28,8 @@ struct ipsec_instance_cfg {
 	const char *label; /* for the agent's own log lines */
 	const char *extra_plugins; /* NULL; appended to the plugin list (tests: a critical "name!"
 				    * that is not installed makes charon die at start) */
+	bool scratch; /* charon dies with the thread that started it (the preflight's): a killed
+		       * agent must not leave it behind, while tunnel charons outlive restarts */
 };
 
 /* One IKE_SA (and its first CHILD_SA) as charon reports it; names are swanctl's. */

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -63,6 +64,7 @@ struct ipsec_instance {
 	char label[64];
 	char vici[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	pid_t pid;
+	bool scratch;  /* see ipsec_instance_cfg */
 	char *loaded;  /* text of the last successful load */
 	off_t log_off; /* charon.log is consumed up to here */
 };
@@ -396,7 +398,7 @@ static void fd_path(char *buf, int fd)
  * dir_copy is a writable copy of the instance dir for mkdir -p.
  */
 static void __attribute__((noreturn)) spawn_child(int nsfd, int outfd, int nullfd, int efd, char *dir_copy,
-						  bool under_run, char *const envp[])
+						  bool under_run, bool scratch, pid_t parent, char *const envp[])
 {
 	char *const argv[] = { "charon", NULL };
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -410,6 +412,9 @@ static void __attribute__((noreturn)) spawn_child(int nsfd, int outfd, int nullf
 		sigaction(s, &dfl, NULL);
 	/* its own session: signals to the agent's process group do not reach charon */
 	if (setsid() < 0)
+		spawn_fail(efd, 0);
+	/* a scratch charon goes with its starter, also when the agent is killed (SIGKILL) */
+	if (scratch && (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent))
 		spawn_fail(efd, 0);
 	if (setns(nsfd, CLONE_NEWNET) < 0)
 		spawn_fail(efd, 1);
@@ -469,7 +474,7 @@ static int spawn_charon(struct ipsec_instance *in, char *err)
 	bool under_run = strncmp(in->dir, "/run/", 5) == 0;
 	struct spawn_fail f;
 	ssize_t n;
-	pid_t pid;
+	pid_t pid, parent;
 
 	snprintf(path, sizeof(path), "/run/netns/%s", in->ns);
 	nsfd = open(path, O_RDONLY | O_CLOEXEC);
@@ -491,13 +496,14 @@ static int spawn_charon(struct ipsec_instance *in, char *err)
 		vici_seterr(err, "out of memory");
 		goto out;
 	}
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		vici_seterr(err, "%s: fork: %s", in->label, strerror(errno));
 		goto out;
 	}
 	if (pid == 0)
-		spawn_child(nsfd, outfd, nullfd, efd[1], dir_copy, under_run, envp);
+		spawn_child(nsfd, outfd, nullfd, efd[1], dir_copy, under_run, in->scratch, parent, envp);
 	close(efd[1]);
 	efd[1] = -1;
 	do
@@ -817,6 +823,7 @@ static int start_charon(const struct ipsec_backend_ops *ops, const char *plugins
 	in->ops = ops;
 	snprintf(in->ns, sizeof(in->ns), "%s", cfg->ns);
 	snprintf(in->label, sizeof(in->label), "%s", cfg->label && cfg->label[0] ? cfg->label : cfg->ns);
+	in->scratch = cfg->scratch;
 	snprintf(path, sizeof(path), "/run/netns/%s", in->ns);
 	if (access(path, F_OK) < 0) {
 		vici_seterr(err, "%s: namespace %s: %s", in->label, in->ns, strerror(errno));

@@ -31,7 +31,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 int preflight_check(struct agent_daemon *d, char *why, size_t size)
 {
 	char ns[NS_NAME_MAX], dir[512], err[IPSEC_ERR_MAX];
-	struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = "preflight" };
+	struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = "preflight", .scratch = true };
 	struct ipsec_instance *in = NULL;
 	int rc = -1;
 
