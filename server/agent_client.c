@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cidr.h"
+#include "sig.h"
 
 /* Answers larger than this are cut off: an agent's answers are a few hundred bytes. */
 #define ANSWER_MAX (4u << 20)
@@ -42,12 +43,9 @@ void agent_client_set_token(const char *token)
 
 bool agent_client_token_ok(const char *presented)
 {
-	size_t n;
-
 	if (client_token == NULL || presented == NULL) /* no token set: the channel stays shut */
 		return false;
-	n = strlen(client_token);
-	return strlen(presented) == n && CRYPTO_memcmp(presented, client_token, n) == 0;
+	return sig_equal(presented, client_token); /* constant time */
 }
 
 bool agent_client_token_valid(const char *token)
