@@ -5,6 +5,9 @@
 #   make fuzz       libFuzzer targets, bounded time (FUZZ_SECONDS per target)
 #   make bench      bench/ programs, print figures
 #   make docs       regenerate api-docs/actions.md from the action table
+#   make lab        the Docker Compose lab (docker/): builds what is missing, starts it
+#   make lab-down   stops it, removes its containers and network (the database volume stays)
+#   make lab-clean  lab-down, then removes its volumes and image
 
 CC ?= cc
 PKGS := libmicrohttpd jansson sqlite3 libcrypto libcurl
@@ -46,7 +49,7 @@ LIB_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o) $(SERVER_LIB_SRC:%.c=$(BUILD)/%.o) $(SH
 AGENT_LIB_SRC := $(filter-out dataplane-agent/main.c,$(wildcard dataplane-agent/*.c))
 AGENT_UNIT_SRC := $(wildcard tests/agent/*.c)
 
-.PHONY: all run test unit fuzz bench docs clean deps-build deps-test lint lab
+.PHONY: all run test unit fuzz bench docs clean deps-build deps-test lint lab lab-down lab-clean
 all: $(BIN)/vpnlabd $(BIN)/vpnlab-agent
 
 $(BUILD)/%.o: %.c
@@ -112,6 +115,7 @@ test: deps-test
 	sh tests/lab/run.sh build-asan/bin/vpnlabd build-asan/bin/vpnlab-agent
 	sh tests/durability.sh bin/vpnlabd
 	sh tests/docs_check.sh bin/vpnlabd
+	docker-compose -f docker/compose.yaml config -q
 
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -142,6 +146,14 @@ bench:
 	sh bench/vpn.sh
 	sh bench/cbn.sh
 	node bench/lab.js
+
+lab:
+	@sh scripts/deps.sh lab
+	sh docker/lab.sh up
+lab-down:
+	sh docker/lab.sh down
+lab-clean:
+	sh docker/lab.sh clean
 
 docs: all
 	$(BIN)/vpnlabd --dump-actions > api-docs/actions.md

@@ -1,14 +1,16 @@
 #!/bin/sh
-# Installs the Debian packages a target needs, when missing.  Usage: deps.sh build|test|run|bench|fuzz
+# Installs the Debian packages a target needs, when missing.  Usage: deps.sh build|test|run|bench|fuzz|lab
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -e
 build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev libmnl-dev libnftables-dev"
 case "${1:-build}" in
 build) pkgs="$build" ;;
-run) pkgs="$build sqlite3 curl iproute2 nftables strongswan-charon strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-standard-plugins" ;;
-test) pkgs="$build check clang libclang-rt-14-dev nodejs curl sqlite3 python3 iproute2 iputils-ping nftables iperf3 strongswan-charon strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-standard-plugins" ;;
+run) pkgs="$build sqlite3 curl jq iproute2 nftables strongswan-charon strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-standard-plugins" ;;
+test) pkgs="$build check clang libclang-rt-14-dev nodejs curl jq docker-compose sqlite3 python3 iproute2 iputils-ping nftables iperf3 strongswan-charon strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-standard-plugins" ;;
 bench) pkgs="$build curl" ;;
 fuzz) pkgs="$build clang libclang-rt-14-dev" ;;
+# the lab needs no build tools on the host: the image builds the binaries
+lab) pkgs="docker.io docker-compose debootstrap curl jq" ;;
 *) echo "deps.sh: unknown set $1" >&2; exit 2 ;;
 esac
 missing=""
@@ -18,6 +20,11 @@ for p in $pkgs; do
 done
 # nodejs may come from outside Debian (nodesource); a working node binary is enough.
 case "$missing" in *nodejs*) command -v node >/dev/null 2>&1 && missing=$(echo "$missing" | sed 's/ nodejs//') ;; esac
+# Docker from elsewhere (docker-ce, its compose plugin) does for the lab as well
+case "$missing" in *docker.io*) command -v dockerd >/dev/null 2>&1 && missing=$(echo "$missing" | sed 's/ docker\.io//') ;; esac
+if [ "$1" = lab ]; then
+	case "$missing" in *docker-compose*) docker compose version >/dev/null 2>&1 && missing=$(echo "$missing" | sed 's/ docker-compose//') ;; esac
+fi
 # waits for a package manager another process holds (no failure on a busy machine); a fresh
 # machine's package lists may be missing or stale: update once when an install fails
 apt_install() {
