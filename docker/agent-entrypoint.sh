@@ -26,6 +26,15 @@ fi
 
 say() { echo "agent-entrypoint: $*"; }
 
+# Docker mounts /proc/sys read-only; the agent sets network sysctls (forwarding, ARP) in the
+# namespaces it makes, which are per network namespace: they change nothing outside this
+# container.  (compose cannot ask for `--security-opt systempaths=unconfined`, a docker CLI
+# option; CAP_SYS_ADMIN lets the container remount its own view.)
+if ! touch /proc/sys/net/ipv4/ip_forward 2>/dev/null; then
+	mount -o remount,rw,bind /proc/sys 2>/dev/null || umount /proc/sys ||
+		{ say "cannot make /proc/sys writable (the agent needs CAP_SYS_ADMIN)" >&2; exit 1; }
+fi
+
 # the server writes its token before it listens; both may take a while on a first start
 i=0
 until [ -s "$TOKEN_FILE" ] && curl -sf -m 5 "$SERVER/healthz" >/dev/null 2>&1; do

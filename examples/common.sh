@@ -46,7 +46,7 @@ field() {
 # made KIND ID…: notes what was made, for teardown.sh
 made() {
 	echo "$*" >>"$STATE"
-	note "$1: $2"
+	note "$*"
 }
 
 # wait_until WHAT SECONDS COMMAND…: runs COMMAND every second until it succeeds

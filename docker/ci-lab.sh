@@ -1,0 +1,124 @@
+#!/bin/sh
+# CI stage for the Docker Compose lab (.ci/run calls it; root).  Installs docker.io and
+# docker-compose when missing, starts Debian's dockerd when no daemon answers (and stops it at
+# the end, only then), `make lab` (the base image and the layer cache stay in
+# /var/cache/vpnlab-docker between runs), runs examples/scenario1-vpn-gateway.sh against it,
+# then takes a whole zone away: `docker stop vpnlab-cloud-a` (the agent of the first zone,
+# where the gateway's master endpoint runs).  Checked: traffic between the branch and a host in
+# the second zone's vSwitch comes back through the slave (loss window printed); the master
+# tunnel reads ike_sa_not_established within 15 s; after `docker start` the master is
+# established again.  Then `make lab-down` must leave no container and no network.
+set -eu
+cd "$(dirname "$0")/.."
+T0=$(date +%s)
+say() { echo "ci-lab: [$(($(date +%s) - T0))s] $*"; }
+die() { echo "ci-lab: FAILED: $*" >&2; exit 1; }
+
+sh scripts/deps.sh lab
+STARTED=$(sh docker/dockerd.sh start | tail -n 1)
+# a free port for the API on the host (the machine may run other servers)
+PORT=$((18000 + $$ % 2000))
+while grep -q -i ":$(printf '%04X' "$PORT") " /proc/net/tcp /proc/net/tcp6 2>/dev/null; do PORT=$((PORT + 1)); done
+export VPNLAB_LAB_PORT=$PORT VPNLAB_ENDPOINT=127.0.0.1:$PORT
+STATE=$(mktemp)
+export VPNLAB_EXAMPLES_STATE=$STATE
+cleanup() {
+	rc=$?
+	trap - EXIT INT TERM
+	if [ $rc != 0 ]; then
+		for c in vpnlab-api vpnlab-cloud-a vpnlab-cloud-b vpnlab-branch; do
+			echo "--- docker logs $c (last 40 lines) ---" >&2
+			docker logs --tail 40 "$c" >&2 2>&1 || true
+		done
+	fi
+	sh docker/lab.sh down || rc=1
+	rm -f "$STATE"
+	[ "$STARTED" != started ] || sh docker/dockerd.sh stop || rc=1
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+before_nf=$(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null || echo absent)
+t=$(date +%s)
+make lab
+say "make lab: $(($(date +%s) - t)) s (image $(docker image inspect -f '{{.Size}}' vpnlab:lab | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
+
+t=$(date +%s)
+sh examples/scenario1-vpn-gateway.sh
+say "scenario 1 against the lab: $(($(date +%s) - t)) s"
+
+# --- a whole zone goes away -------------------------------------------------------------------
+B=http://$VPNLAB_ENDPOINT
+J='Content-Type: application/json'
+get() { curl -sf -m 60 "$B$1"; }
+post() { curl -sS -m 120 -X POST -H "$J" -d "$2" "$B$1"; }
+id_of() { awk -v k="$1" -v n="$2" '$1 == k && ++i == n { print $2 }' "$STATE"; }
+VCO=$(id_of vpn-connection 1)
+VSW2=$(id_of vswitch 2)
+SITE_HOST=$(id_of host 2)
+[ -n "$VCO" ] && [ -n "$VSW2" ] && [ -n "$SITE_HOST" ] || die "scenario 1 listed no connection, second vSwitch or branch host"
+h=$(post /v1/lab/hosts "{\"VSwitchId\":\"$VSW2\"}")
+ZONE2_HOST=$(echo "$h" | jq -r .HostId)
+ZONE2_IP=$(echo "$h" | jq -r .IpAddress)
+[ "$ZONE2_HOST" != null ] || die "a host in the second zone's vSwitch: $h"
+echo "host $ZONE2_HOST" >>"$STATE"
+MASTER=$(get "/v1/vpn-connections/$VCO" | jq -r '.TunnelOptionsSpecification.TunnelOptions[] | select(.Role == "master") | .TunnelId')
+SLAVE=$(get "/v1/vpn-connections/$VCO" | jq -r '.TunnelOptionsSpecification.TunnelOptions[] | select(.Role == "slave") | .TunnelId')
+
+# probe ARGS: one probe from the branch host to the second zone's host; prints Sent Received
+probe() {
+	post /v1/lab/probes "{\"HostId\":\"$SITE_HOST\",\"Target\":\"$ZONE2_IP\",\"Count\":$1,\"IntervalMs\":$2}" |
+		jq -r '"\(.Sent) \(.Received)"'
+}
+tunnel_status() {
+	get "/v1/vpn-connections/$VCO" | jq -r --arg t "$1" '.TunnelOptionsSpecification.TunnelOptions[] | select(.TunnelId == $t) | .Status'
+}
+end=$(($(date +%s) + 60))
+until [ "$(probe 5 100 | cut -d' ' -f2)" -gt 0 ] 2>/dev/null; do
+	[ "$(date +%s)" -lt "$end" ] || die "no reply from the second zone's host $ZONE2_IP before the stop"
+	sleep 1
+done
+say "branch host reaches $ZONE2_IP (vSwitch $VSW2, second zone)"
+
+say "docker stop vpnlab-cloud-a (the first zone: the master endpoint)"
+docker stop vpnlab-cloud-a >/dev/null
+stopped=$(date +%s)
+LOST=0
+while :; do
+	set -- $(probe 20 50)
+	[ $# = 2 ] || die "a probe during the outage failed"
+	LOST=$((LOST + $1 - $2))
+	[ "$2" -lt "$1" ] || break
+	[ "$(date +%s)" -lt $((stopped + 120)) ] || die "no traffic through the slave within 120 s of the stop ($LOST echoes lost)"
+done
+say "traffic back through the slave: loss window $((LOST * 50)) ms ($LOST echoes of 50 ms lost)"
+until [ "$(tunnel_status "$MASTER")" = ike_sa_not_established ]; do
+	[ "$(date +%s)" -le $((stopped + 15)) ] || die "master tunnel still reads $(tunnel_status "$MASTER") 15 s after its agent stopped"
+	sleep 0.5
+done
+say "master tunnel reads ike_sa_not_established $(($(date +%s) - stopped)) s after the stop"
+[ "$(tunnel_status "$SLAVE")" = ipsec_sa_established ] || die "slave tunnel reads $(tunnel_status "$SLAVE")"
+
+say "docker start vpnlab-cloud-a"
+docker start vpnlab-cloud-a >/dev/null
+started_again=$(date +%s)
+until [ "$(tunnel_status "$MASTER")" = ipsec_sa_established ]; do
+	[ "$(date +%s)" -lt $((started_again + 120)) ] || die "master tunnel not back within 120 s of the start"
+	sleep 1
+done
+say "master tunnel established again $(($(date +%s) - started_again)) s after the start"
+[ "$(probe 5 100 | cut -d' ' -f2)" -gt 0 ] || die "no reply after the master came back"
+
+sh examples/teardown.sh
+t=$(date +%s)
+make lab-down
+say "make lab-down: $(($(date +%s) - t)) s"
+left=$(docker ps -aq --filter label=com.docker.compose.project=vpnlab)
+[ -z "$left" ] || die "containers left after make lab-down: $left"
+left=$(docker network ls -q --filter label=com.docker.compose.project=vpnlab)
+[ -z "$left" ] || die "networks left after make lab-down: $left"
+after_nf=$(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null || echo absent)
+[ "$before_nf" = "$after_nf" ] || die "net.bridge.bridge-nf-call-iptables changed: $before_nf -> $after_nf"
+say "lab stage passed"
