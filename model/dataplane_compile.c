@@ -198,21 +198,22 @@ static int load_faults(struct compiler *c)
 	return r == STORE_DONE ? 0 : store_failed(c);
 }
 
-/* Site devices are placed when a site agent exists and their customer gateway still does. */
+/*
+ * Customer gateways that are lab site devices: true when placed (a site agent exists), false
+ * when not; a customer gateway no site claims is not in the map (the user's own device).
+ */
 static int load_devices(struct compiler *c)
 {
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
 
-	if (c->site_agent < 0)
-		return 0;
 	if (store_prepare(c->m->store,
 			  "SELECT d.customer_gateway_id FROM lab_site_devices d"
 			  " JOIN customer_gateways g ON g.customer_gateway_id=d.customer_gateway_id",
 			  &stmt) < 0)
 		return store_failed(c);
 	while ((r = stmt_step(stmt)) == STORE_ROW)
-		json_object_set_new(c->devices, stmt_text(stmt, 0), json_true());
+		json_object_set_new(c->devices, stmt_text(stmt, 0), json_boolean(c->site_agent >= 0));
 	stmt_release(stmt);
 	return r == STORE_DONE ? 0 : store_failed(c);
 }
@@ -541,8 +542,12 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 			else
 				tun->standby = route_weight(weights, conn->vpn_connection_id) == WEIGHT_STANDBY;
 
-			/* both ends must be built: the branch side is a placed site device */
-			if (json_object_get(c->devices, tun->customer_gateway_id) == NULL)
+			/*
+			 * A lab branch is built with both ends or not at all (its device needs a site
+			 * agent); a customer gateway no lab site claims is the user's own device, which
+			 * the gateway side waits for on the underlay.
+			 */
+			if (json_is_false(json_object_get(c->devices, tun->customer_gateway_id)))
 				continue;
 			for (k = 0; k < ep_count; k++)
 				if (strcmp(json_string_value(json_object_get(eps[k].json, "public_ip")),

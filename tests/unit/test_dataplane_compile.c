@@ -757,6 +757,40 @@ START_TEST(test_device_owns_whole_dual_connection)
 }
 END_TEST
 
+/* A customer gateway no lab site claims is the user's own device: the gateway side is built
+ * and waits for it; once a site claims it, the tunnel is built with that site's device only. */
+START_TEST(test_own_device)
+{
+	struct model_ctx m = ctx();
+	struct customer_gateway cgw8;
+	struct vpn_connection conn_d;
+	const char *ids[1];
+	struct lab_site_create_args s = { .lan_cidr = "192.168.50.0/24", .customer_gateway_ids = ids,
+					  .customer_gateway_count = 1 };
+	char site[64];
+	json_t *doc;
+
+	test_make_cgw(&m, "203.0.113.8", &cgw8);
+	test_make_dual(&m, gw1.vpn_gateway_id, cgw8.customer_gateway_id, cgw8.customer_gateway_id, &conn_d);
+	doc = compile("agt-h");
+	for (int k = 0; k < 2; k++)
+		ck_assert_ptr_nonnull(find(json_object_get(endpoint(doc, ep_name(gw1.vpn_gateway_id, k + 1)), "tunnels"),
+					   "name", conn_d.tunnels[k].tunnel_id));
+	check_and_save(doc, "own-device");
+	json_decref(doc);
+
+	/* claimed by a site while no site agent exists: neither end is built */
+	ids[0] = cgw8.customer_gateway_id;
+	OK(lab_site_create(&m, &s, site, err));
+	test_exec1(st, "DELETE FROM agents WHERE agent_id<>?", "agt-h");
+	doc = compile("agt-h");
+	for (int k = 0; k < 2; k++)
+		ck_assert_ptr_null(find(json_object_get(endpoint(doc, ep_name(gw1.vpn_gateway_id, k + 1)), "tunnels"),
+					"name", conn_d.tunnels[k].tunnel_id));
+	json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_faults)
 {
 	struct model_ctx m = ctx();
@@ -978,6 +1012,7 @@ Suite *dataplane_compile_suite_create(void)
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_site_devices);
 	tcase_add_test(tc, test_device_owns_whole_dual_connection);
+	tcase_add_test(tc, test_own_device);
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_active_standby);
 	tcase_add_test(tc, test_dpd_delay);
