@@ -6,8 +6,9 @@
 #   make bench      bench/ programs, print figures
 #   make docs       regenerate api-docs/actions.md from the action table
 #   make lab        the Docker Compose lab (docker/): builds what is missing, starts it
+#   make lab-byod   adds the "byod" container (your own IKE device) to the running lab
 #   make lab-down   stops it, removes its containers and network (the database volume stays)
-#   make lab-clean  lab-down, then removes its volumes and image
+#   make lab-clean  lab-down, then removes its volumes (database, agents' state)
 
 CC ?= cc
 PKGS := libmicrohttpd jansson sqlite3 libcrypto libcurl
@@ -49,7 +50,7 @@ LIB_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o) $(SERVER_LIB_SRC:%.c=$(BUILD)/%.o) $(SH
 AGENT_LIB_SRC := $(filter-out dataplane-agent/main.c,$(wildcard dataplane-agent/*.c))
 AGENT_UNIT_SRC := $(wildcard tests/agent/*.c)
 
-.PHONY: all run test unit fuzz bench docs clean deps-build deps-test lint lab lab-down lab-clean
+.PHONY: all run test unit fuzz bench docs clean deps-build deps-test lint lab lab-byod lab-down lab-clean
 all: $(BIN)/vpnlabd $(BIN)/vpnlab-agent
 
 $(BUILD)/%.o: %.c
@@ -150,6 +151,8 @@ bench:
 lab:
 	@sh scripts/deps.sh lab
 	sh docker/lab.sh up
+lab-byod:
+	sh docker/lab.sh byod
 lab-down:
 	sh docker/lab.sh down
 lab-clean:

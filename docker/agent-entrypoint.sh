@@ -11,6 +11,8 @@
 #                      in every region of the catalogue, even = the 2nd, 4th…, all = every zone
 #                      (the agent's default), anything else = that comma-separated list
 #   VPNLAB_TOKEN_FILE  the server's agent token (a volume the server writes it to)
+#   VPNLAB_BYOD_PEER   (branch) the byod container's address: keeps a port toward it on this
+#                      agent's underlay segment (vpnlab-byod port), also after agent restarts
 set -eu
 SERVER=${VPNLAB_SERVER:-http://10.213.47.10:8080}
 IP=${VPNLAB_AGENT_IP:?VPNLAB_AGENT_IP must be set}
@@ -64,4 +66,15 @@ say "role $ROLE, zones ${zones:-all}, underlay $IP, server $SERVER"
 set -- --server "$SERVER" --listen "$IP:8181" --underlay-ip "$IP" --role "$ROLE" \
 	--state-dir /var/lib/vpnlab-agent --token-file "$TOKEN_FILE"
 [ -z "$zones" ] || set -- "$@" --zone "$zones"
+if [ -n "${VPNLAB_BYOD_PEER:-}" ]; then
+	# the agent makes (and after a restart remakes) its underlay namespace: add the port when missing
+	(
+		while sleep 5; do
+			ul=$(ip netns list 2>/dev/null | awk '$1 ~ /-ul$/ { print $1; exit }')
+			if [ -n "$ul" ] && ! ip -n "$ul" link show vxbyod >/dev/null 2>&1; then
+				vpnlab-byod port "$VPNLAB_BYOD_PEER" || true
+			fi
+		done
+	) &
+fi
 exec vpnlab-agent "$@"

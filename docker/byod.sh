@@ -5,13 +5,13 @@
 # (bridge br0 in each agent's "<prefix>-ul" namespace) joined across containers by the agents'
 # VXLAN (VNI 4242).  This script adds one more port to that segment, in the branch container,
 # leading over a VXLAN of its own (VNI 4243) to the byod container:
-#   in vpnlab-branch:  vpnlab-byod port BYOD_IP      (BYOD_IP: the byod container, 10.213.47.50)
-#   in vpnlab-byod:    vpnlab-byod join ADDRESS BRANCH_IP
+#   in vpnlab-branch:  vpnlab-byod port BYOD_IP      (BYOD_IP: the byod container, 10.213.47.50;
+#                      its entrypoint does this every 5 s when the port is missing)
+#   in vpnlab-byod:    vpnlab-byod join ADDRESS BRANCH_IP   (its entrypoint does this)
 #                      (ADDRESS: your device's public address, the customer gateway's IpAddress,
 #                      e.g. 203.0.113.50; BRANCH_IP: the branch container, 10.213.47.13)
 # Frames for the device reach the branch's segment like any unknown destination (flooded to
-# every agent), and the branch's bridge passes them on to this port.  `port` must run again
-# after the branch agent restarts (its namespaces are new then).
+# every agent), and the branch's bridge passes them on to this port.
 set -eu
 VNI=4243
 DEV=vxbyod
@@ -39,6 +39,15 @@ join)
 	ip link set "$DEV" up
 	# the gateways' public addresses (--public-ip-pool, default 198.18.0.0/15) are on this segment
 	ip route replace "${VPNLAB_PUBLIC_POOL:-198.18.0.0/15}" dev "$DEV" src "$addr"
+	# a kernel without ESP (as the agents report in their log) needs ESP in charon: Debian's
+	# strongSwan ships the kernel-libipsec plugin switched off
+	if ! ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1 enc 'cbc(aes)' 0x00112233445566778899aabbccddeeff \
+		auth 'hmac(sha1)' 0x0011223344556677889900112233445566778899 2>/dev/null; then
+		sed -i 's/^\([[:space:]]*load = \)no/\1yes/' /etc/strongswan.d/charon/kernel-libipsec.conf
+		echo "byod: the kernel has no ESP: charon's kernel-libipsec plugin switched on"
+	else
+		ip xfrm state del src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1
+	fi
 	echo "byod: $addr on $DEV toward $branch; ${VPNLAB_PUBLIC_POOL:-198.18.0.0/15} reached through it"
 	;;
 *)

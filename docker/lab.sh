@@ -2,10 +2,11 @@
 # The Docker Compose lab (docker/compose.yaml, project "vpnlab"), printing what it does.
 #   lab.sh up      base image if missing (docker/base-image.sh), lab image, then the containers;
 #                  waits until the server answers and every agent is registered and usable
+#   lab.sh byod    starts the "byod" container (profile byod) beside a running lab
 #   lab.sh down    stops and removes the containers and the network (byod too); agents take
 #                  their namespaces and charons down with them; the database volume stays
-#   lab.sh clean   down, then removes the volumes (database, agent token) and the lab image
-#                  (the cached base image stays)
+#   lab.sh clean   down, then removes the volumes too (database, agent token, agents' state);
+#                  the images stay (docker image rm vpnlab:lab vpnlab-base:bookworm removes them)
 # VPNLAB_BASE: the Dockerfile's base image (default vpnlab-base:bookworm, made here when missing;
 # another name, e.g. debian:bookworm-slim, is used as it is).  VPNLAB_LAB_PORT: host port (8080).
 set -eu
@@ -55,17 +56,18 @@ up)
 	done
 	say "ready: API on http://127.0.0.1:${VPNLAB_LAB_PORT:-8080} (try examples/scenario1-vpn-gateway.sh); logs: docker logs -f vpnlab-api"
 	;;
+byod)
+	compose --profile byod up -d --no-deps byod
+	say "byod: docker exec -it vpnlab-byod bash (its address ${VPNLAB_BYOD_IP:-203.0.113.50}; see README, Lab)"
+	;;
 down)
 	compose --profile byod down --remove-orphans
 	;;
 clean)
 	compose --profile byod down --remove-orphans --volumes
-	if docker image inspect "$IMAGE" >/dev/null 2>&1; then
-		run docker image rm "$IMAGE"
-	fi
 	;;
 *)
-	echo "usage: $0 up|down|clean" >&2
+	echo "usage: $0 up|byod|down|clean" >&2
 	exit 2
 	;;
 esac
