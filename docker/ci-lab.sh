@@ -31,7 +31,7 @@ cleanup() {
 			docker logs --tail 40 "$c" >&2 2>&1 || true
 		done
 	fi
-	sh docker/lab.sh down || rc=1
+	sh docker/lab.sh clean || rc=1
 	rm -f "$STATE"
 	[ "$STARTED" != started ] || sh docker/dockerd.sh stop || rc=1
 	exit $rc
@@ -41,6 +41,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 before_nf=$(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null || echo absent)
+# what an interrupted run may have left (containers, volumes): a lab from scratch
+sh docker/lab.sh clean
 t=$(date +%s)
 make lab
 say "make lab: $(($(date +%s) - t)) s (image $(docker image inspect -f '{{.Size}}' vpnlab:lab | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
