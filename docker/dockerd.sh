@@ -12,7 +12,7 @@ CACHE=${VPNLAB_DOCKER_CACHE:-/var/cache/vpnlab-docker}
 RUN=/run/vpnlab-dockerd
 PIDFILE=$RUN/dockerd.pid
 
-say() { echo "dockerd: $*"; }
+say() { echo "dockerd: $*" >&2; }
 
 case "${1:-}" in
 start)
