@@ -51,6 +51,12 @@ stop)
 		sleep 0.5
 	done
 	rm -f "$PIDFILE"
+	# dockerd leaves its bind mount of the host's network namespace (libnetwork's "default"
+	# sandbox) in its exec root: nothing of this daemon stays mounted
+	awk -v r="$RUN/" 'index($5, r) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
+		umount "$m" || say "cannot unmount $m"
+	done
+	rm -rf --one-file-system "$RUN"
 	;;
 *)
 	echo "usage: $0 start|stop" >&2
