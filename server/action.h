@@ -23,7 +23,19 @@ enum param_type {
 	PT_INTEGER,
 	PT_BOOLEAN,
 	PT_JSON, /* a parameter whose value is a JSON document (IkeConfig) */
-	PT_TAGS, /* Tag.N.Key / Tag.N.Value, N = 1..20 */
+	PT_TAGS, /* Tag.N.Key / Tag.N.Value, N = 1..20 (a PT_LIST the validator reads into ctx->tags) */
+	PT_LIST, /* Name.N or Name.N.Field, as struct param_spec.list says; read with action_list_walk */
+};
+
+/*
+ * The items of a list parameter, flattened the way the SDKs flatten lists (RPC form and
+ * query) and the way rest_body_to_params flattens a JSON array: Name.1, Name.2 (scalar
+ * items) or Name.1.Key, Name.1.Value (items with fields).  N is 1..max_items, decimal
+ * without leading zeros.
+ */
+struct list_spec {
+	int max_items;
+	const char *const *fields; /* NULL-terminated item field names; NULL: scalar items */
 };
 
 #define PF_REQUIRED 0x1u
@@ -36,6 +48,7 @@ struct param_spec {
 	int64_t min, max;	   /* integers: bounds; strings: length bounds (0,0 = any) */
 	const char *const *allowed; /* NULL-terminated list of accepted values, or NULL */
 	const char *doc;
+	const struct list_spec *list; /* PT_LIST: its items (a plain Name value is still a string) */
 };
 
 /*
@@ -73,12 +86,13 @@ typedef int (*action_handler)(struct action_ctx *ctx);
 /*
  * Where the region comes from when a request names a resource but no RegionId: the cloud
  * takes it from the regional endpoint the SDK called; one local endpoint serves every
- * region, so the region is the named resource's own.  sql selects the region of the row
- * with ?1 = the parameter's value and ?2 = the account.
+ * region, so the region is the named resource's own.  region_of is the owning model
+ * file's lookup (vpc_region, vswitch_region, …): 1 found (region filled), 0 no such
+ * resource of m->account, -1 store failure (model_region_of).
  */
 struct region_source {
 	const char *param;
-	const char *sql;
+	int (*region_of)(struct model_ctx *m, const char *id, char *region, unsigned long size);
 	enum vl_code not_found;
 };
 
@@ -202,6 +216,26 @@ int action_check_unique_names(const struct kvlist *params, struct vl_err *err);
  */
 int action_validate(const struct action *a, struct kvlist *params, struct action_ctx *ctx,
 		    struct vl_err *err);
+
+/* What action_list_walk found wrong with a list parameter's name. */
+enum list_fault {
+	LIST_OK,
+	LIST_BAD_NAME, /* Name.x, Name.0, Name.01, Name.1.Unknown, Name.1 for an item with fields … */
+	LIST_TOO_MANY, /* N above max_items */
+};
+
+/*
+ * Walks the items of list parameter name (items as spec says) in params, in params order:
+ * for each Name.N or Name.N.Field calls item(arg, N, field index (0 for scalar items),
+ * value); an item callback that returns -1 stops the walk (-1 returned).  A name of the
+ * list that is malformed stops the walk too: returns the fault with *offender = that name
+ * (borrowed from params), before any later name is looked at; the caller picks its error
+ * code.  Names that are not of this list (Name itself, NameOther.1) are skipped.  Returns
+ * LIST_OK (0) when the walk ended.
+ */
+int action_list_walk(const struct kvlist *params, const char *name, const struct list_spec *spec,
+		     int (*item)(void *arg, int n, int field, const char *value), void *arg,
+		     const char **offender);
 
 /* Parameter accessors for handlers; values point into ctx->params. */
 const char *param_str(const struct action_ctx *ctx, const char *name); /* NULL if absent */

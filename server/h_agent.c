@@ -1,27 +1,10 @@
 /* Handlers of the server ↔ agent protocol: thin wrappers of model/agent.c. */
-#include "h_agent.h"
-
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "agent.h"
 #include "agent_client.h"
 #include "handlers.h"
-
-int h_authenticate(struct auth *auth, const struct action *a, const struct vl_request *req,
-		   const struct kvlist *params, char *account, size_t account_size, struct vl_err *err)
-{
-	if (a == NULL || !(a->flags & AF_AGENT))
-		return auth_authenticate(auth, req, params,
-					 &(struct auth_target){ a ? a->name : NULL, a ? a->version : NULL },
-					 time(NULL), account, account_size, err);
-	if (!agent_client_token_ok(kvlist_get_ci(&req->headers, "x-vpnlab-agent-token")))
-		return vl_err_set(err, VL_AGENT_FORBIDDEN, NULL);
-	if (account_size)
-		account[0] = '\0';
-	return 0;
-}
 
 static int h_agent_register(struct action_ctx *ctx)
 {
@@ -87,7 +70,7 @@ static int h_agent_deregister(struct action_ctx *ctx)
 /*
  * The server ↔ agent protocol (api-docs/agent-protocol.md), a vpnlab extension with no cloud
  * equivalent.  AF_AGENT: agents serve every account, so these actions act for none and carry no
- * signature; they always need the server's X-Vpnlab-Agent-Token header (h_authenticate), in both
+ * signature; they always need the server's X-Vpnlab-Agent-Token header (auth_for_action), in both
  * auth modes.  Nested JSON bodies (Zones, Roles, Tunnels, Logs) arrive as JSON text (PT_JSON) and
  * are checked element by element in model/agent.c.
  *

@@ -367,13 +367,13 @@ static int h_delete_transit_router_vpn_attachment(struct action_ctx *ctx)
  * TransitRouterId, which travels in the query or the body.
  */
 static const struct region_source cen_region_of_router = {
-	"TransitRouterId", "SELECT region FROM transit_routers WHERE transit_router_id=?1 AND account=?2", VL_TR_NOT_FOUND,
+	"TransitRouterId", transit_router_region, VL_TR_NOT_FOUND,
 };
 static const struct region_source cen_region_of_router_delete = {
-	"TransitRouterId", "SELECT region FROM transit_routers WHERE transit_router_id=?1 AND account=?2", VL_TR_INSTANCE_NOT_FOUND,
+	"TransitRouterId", transit_router_region, VL_TR_INSTANCE_NOT_FOUND,
 };
 static const struct region_source cen_region_of_attachment = {
-	"TransitRouterAttachmentId", "SELECT region FROM tr_attachments WHERE attachment_id=?1 AND account=?2", VL_TRA_NOT_FOUND,
+	"TransitRouterAttachmentId", tr_attachment_region, VL_TRA_NOT_FOUND,
 };
 
 static const char *const cen_tr_statuses[] = { "Creating", "Active", "Modifying", "Deleting", "Upgrading", NULL };

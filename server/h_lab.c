@@ -10,6 +10,8 @@
 #include "cidr.h"
 #include "dataplane_compile.h"
 #include "lab.h"
+#include "vpn_connection.h"
+#include "vswitch.h"
 
 /* Largest N accepted in CustomerGatewayIds.N / Overrides.N (more is refused by the model). */
 #define LIST_N_MAX 64
@@ -28,28 +30,6 @@ static int invalid(struct action_ctx *ctx, const char *name, const char *why)
 	return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", name);
 }
 
-/*
- * Reads "<prefix>.N[.rest]": returns N (1..LIST_N_MAX) with *rest after "N" ("" or ".Key"),
- * 0 when name is not an item of that list, -1 when N is not a number in range.
- */
-static int list_item(const char *name, const char *prefix, const char **rest)
-{
-	size_t plen = strlen(prefix);
-	char *end = NULL;
-	long n;
-
-	if (strncmp(name, prefix, plen) != 0 || name[plen] != '.')
-		return 0;
-	name += plen + 1;
-	if (*name < '1' || *name > '9')
-		return -1;
-	n = strtol(name, &end, 10);
-	if (n < 1 || n > LIST_N_MAX || (*end != '\0' && *end != '.'))
-		return -1;
-	*rest = end;
-	return (int)n;
-}
-
 /* ---- sites ---- */
 
 struct site_params {
@@ -61,52 +41,48 @@ struct site_params {
 	char *split; /* CustomerGatewayIds given as one comma-separated value */
 };
 
-static const char **override_member(struct lab_override *o, const char *key)
-{
-	static const struct {
-		const char *key;
-		size_t offset;
-	} members[] = {
-		{ "VpnConnectionId", offsetof(struct lab_override, vpn_connection_id) },
-		{ "TunnelId", offsetof(struct lab_override, tunnel_id) },
-		{ "Psk", offsetof(struct lab_override, psk) },
-		{ "IkeVersion", offsetof(struct lab_override, ike_version) },
-		{ "IkeEncAlg", offsetof(struct lab_override, ike_enc_alg) },
-		{ "IkeAuthAlg", offsetof(struct lab_override, ike_auth_alg) },
-		{ "IkePfs", offsetof(struct lab_override, ike_pfs) },
-		{ "IpsecEncAlg", offsetof(struct lab_override, ipsec_enc_alg) },
-		{ "IpsecAuthAlg", offsetof(struct lab_override, ipsec_auth_alg) },
-		{ "IpsecPfs", offsetof(struct lab_override, ipsec_pfs) },
-	};
+/* The fields of an Overrides.N item, in the order of override_offsets. */
+static const char *const override_fields[] = {
+	"VpnConnectionId", "TunnelId", "Psk", "IkeVersion", "IkeEncAlg",
+	"IkeAuthAlg", "IkePfs", "IpsecEncAlg", "IpsecAuthAlg", "IpsecPfs", NULL,
+};
+static const size_t override_offsets[] = {
+	offsetof(struct lab_override, vpn_connection_id), offsetof(struct lab_override, tunnel_id),
+	offsetof(struct lab_override, psk), offsetof(struct lab_override, ike_version),
+	offsetof(struct lab_override, ike_enc_alg), offsetof(struct lab_override, ike_auth_alg),
+	offsetof(struct lab_override, ike_pfs), offsetof(struct lab_override, ipsec_enc_alg),
+	offsetof(struct lab_override, ipsec_auth_alg), offsetof(struct lab_override, ipsec_pfs),
+};
+static const struct list_spec cgw_id_list = { LIST_N_MAX, NULL };
+static const struct list_spec override_list = { LIST_N_MAX, override_fields };
 
-	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-		if (strcmp(members[i].key, key) == 0)
-			return (const char **)((char *)o + members[i].offset);
-	return NULL;
+static int cgw_item(void *arg, int n, int field, const char *value)
+{
+	struct site_params *p = arg;
+
+	(void)field;
+	p->cgw[n] = value;
+	return 0;
+}
+
+static int override_item(void *arg, int n, int field, const char *value)
+{
+	struct site_params *p = arg;
+
+	*(const char **)((char *)&p->ov[n] + override_offsets[field]) = value;
+	p->ov_given[n] = true;
+	return 0;
 }
 
 /* Collects CustomerGatewayIds.N and Overrides.N.<Key> (flattened lists, N order).  0 or -1. */
 static int collect_site_params(struct action_ctx *ctx, struct site_params *p, struct lab_site_create_args *a)
 {
-	const char *plain = param_str(ctx, "CustomerGatewayIds");
+	const char *plain = param_str(ctx, "CustomerGatewayIds"), *offender = NULL;
 
-	for (size_t i = 0; i < ctx->params->len; i++) {
-		const char *name = ctx->params->items[i].name, *value = ctx->params->items[i].value, *rest = NULL;
-		int n;
-
-		if ((n = list_item(name, "CustomerGatewayIds", &rest)) != 0) {
-			if (n < 0 || *rest)
-				return invalid(ctx, name, NULL);
-			p->cgw[n] = value;
-		} else if ((n = list_item(name, "Overrides", &rest)) != 0) {
-			const char **member;
-
-			if (n < 0 || *rest != '.' || (member = override_member(&p->ov[n], rest + 1)) == NULL)
-				return invalid(ctx, name, NULL);
-			*member = value;
-			p->ov_given[n] = true;
-		}
-	}
+	/* a malformed name (N out of range included) is Invalid<name> */
+	if (action_list_walk(ctx->params, "CustomerGatewayIds", &cgw_id_list, cgw_item, p, &offender) != LIST_OK ||
+	    action_list_walk(ctx->params, "Overrides", &override_list, override_item, p, &offender) != LIST_OK)
+		return invalid(ctx, offender, NULL);
 	for (int n = 1; n <= LIST_N_MAX; n++) {
 		if (p->cgw[n])
 			p->cgw_list[a->customer_gateway_count++] = p->cgw[n];
@@ -355,29 +331,29 @@ static int h_lab_inject_fault(struct action_ctx *ctx)
  * NotFound); a probe and a fault are commands that create nothing: POST, 200.
  */
 static const struct region_source lab_region_of_site = {
-	"SiteId", "SELECT region_id FROM lab_sites WHERE site_id=?1 AND account=?2", VL_LAB_SITE_NOT_FOUND,
+	"SiteId", lab_site_region, VL_LAB_SITE_NOT_FOUND,
 };
 static const struct region_source lab_region_of_host = {
-	"HostId", "SELECT region_id FROM lab_hosts WHERE host_id=?1 AND account=?2", VL_LAB_HOST_NOT_FOUND,
+	"HostId", lab_host_region, VL_LAB_HOST_NOT_FOUND,
 };
 static const struct region_source lab_region_of_vswitch = {
-	"VSwitchId", "SELECT region FROM vswitches WHERE vswitch_id=?1 AND account=?2", VL_INVALID_VSWITCH_ID_NOT_FOUND,
+	"VSwitchId", vswitch_region, VL_INVALID_VSWITCH_ID_NOT_FOUND,
 };
 static const struct region_source lab_region_of_connection = {
-	"VpnConnectionId", "SELECT region FROM vpn_connections WHERE vpn_connection_id=?1 AND account=?2", VL_VCO_NOT_FOUND,
+	"VpnConnectionId", vpn_connection_region, VL_VCO_NOT_FOUND,
 };
 
 static const char *const lab_fault_actions[] = { "cut", "restore", NULL };
 
 static const struct param_spec lab_create_site_params[] = {
-	{ "CustomerGatewayIds", PT_STRING, 0, NULL, 0, 0, NULL,
+	{ "CustomerGatewayIds", PT_LIST, 0, NULL, 0, 0, NULL,
 	  "required: 1-4 customer gateways of the region, CustomerGatewayIds.N (or one comma-separated value); "
-	  "one gateway device each, in this order (LAN addresses .1, .2, …)" },
+	  "one gateway device each, in this order (LAN addresses .1, .2, …)", &cgw_id_list },
 	{ "LanCidr", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "private IPv4 CIDR, mask 16-29: the branch LAN" },
-	{ "Overrides", PT_STRING, 0, NULL, 0, 0, NULL,
+	{ "Overrides", PT_LIST, 0, NULL, 0, 0, NULL,
 	  "up to 16, Overrides.N.{VpnConnectionId (required), TunnelId, Psk, IkeVersion, IkeEncAlg, IkeAuthAlg, "
 	  "IkePfs, IpsecEncAlg, IpsecAuthAlg, IpsecPfs}: settings of the customer side that differ from the "
-	  "connection's (a misconfigured branch)" },
+	  "connection's (a misconfigured branch)", &override_list },
 	CLIENT_TOKEN, PARAM_END,
 };
 

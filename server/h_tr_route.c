@@ -5,6 +5,7 @@
  */
 #include "h_tr_route.h"
 #include "handlers.h"
+#include "transit_router.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,7 +420,7 @@ out:
  * static entry is deleted by its own ID.
  */
 static const struct region_source tr_route_region_of_router = {
-	"TransitRouterId", "SELECT region FROM transit_routers WHERE transit_router_id=?1 AND account=?2", VL_TR_NOT_FOUND,
+	"TransitRouterId", transit_router_region, VL_TR_NOT_FOUND,
 };
 
 static const char *const tr_route_ecmp_values[] = { "enable", "disable", NULL };

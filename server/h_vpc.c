@@ -70,7 +70,7 @@ static int h_delete_vpc(struct action_ctx *ctx)
 /* ---- the action table ---- */
 
 static const struct region_source region_of_vpc = {
-	"VpcId", "SELECT region FROM vpcs WHERE vpc_id=?1 AND account=?2", VL_INVALID_VPC_ID_NOT_FOUND,
+	"VpcId", vpc_region, VL_INVALID_VPC_ID_NOT_FOUND,
 };
 
 static const struct param_spec create_vpc_params[] = {

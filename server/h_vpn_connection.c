@@ -6,6 +6,7 @@
 #include "vpn_connection.h"
 #include "vpn_connection_config.h"
 #include "vpn_connection_log.h"
+#include "vpn_gateway.h"
 
 /*
  * Gathers the TunnelOptionsSpecification.N.* leaves (form body; undeclared, so passed
@@ -326,10 +327,10 @@ static const char *const vco_tunnel_bandwidths[] = { "Standard", "Large", NULL }
 
 /* RegionId may be left out when the request names the connection or its gateway. */
 static const struct region_source vco_region_of_gateway = {
-	"VpnGatewayId", "SELECT region FROM vpn_gateways WHERE vpn_gateway_id=?1 AND account=?2", VL_VPNGW_NOT_FOUND,
+	"VpnGatewayId", vpn_gateway_region, VL_VPNGW_NOT_FOUND,
 };
 static const struct region_source region_of_vpn_connection = {
-	"VpnConnectionId", "SELECT region FROM vpn_connections WHERE vpn_connection_id=?1 AND account=?2", VL_VCO_NOT_FOUND,
+	"VpnConnectionId", vpn_connection_region, VL_VCO_NOT_FOUND,
 };
 
 static const struct param_spec create_vpn_connection_params[] = {

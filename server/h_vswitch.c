@@ -1,4 +1,5 @@
 #include "handlers.h"
+#include "vpc.h"
 #include "vswitch.h"
 
 static int h_create_vswitch(struct action_ctx *ctx)
@@ -61,10 +62,10 @@ static int h_delete_vswitch(struct action_ctx *ctx)
 /* ---- the action table ---- */
 
 static const struct region_source region_of_vpc = {
-	"VpcId", "SELECT region FROM vpcs WHERE vpc_id=?1 AND account=?2", VL_INVALID_VPC_ID_NOT_FOUND,
+	"VpcId", vpc_region, VL_INVALID_VPC_ID_NOT_FOUND,
 };
 static const struct region_source region_of_vswitch = {
-	"VSwitchId", "SELECT region FROM vswitches WHERE vswitch_id=?1 AND account=?2", VL_INVALID_VSWITCH_ID_NOT_FOUND,
+	"VSwitchId", vswitch_region, VL_INVALID_VSWITCH_ID_NOT_FOUND,
 };
 
 static const struct param_spec create_vswitch_params[] = {

@@ -13,6 +13,7 @@
 
 #include "action.h"
 #include "agent_client.h"
+#include "auth.h"
 #include "catalog.h"
 #include "cidr.h"
 #include "console.h"
@@ -228,12 +229,12 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'T':
-			if (!agent_client_token_valid(optarg)) {
+			if (!auth_agent_token_valid(optarg)) {
 				fprintf(stderr, "vpnlabd: --agent-token is %d-%d printable ASCII characters, no spaces\n",
 					AGENT_TOKEN_MIN, AGENT_TOKEN_MAX);
 				return 2;
 			}
-			agent_client_set_token(optarg);
+			auth_agent_token_set(optarg);
 			token_given = true;
 			break;
 		case 'F':
@@ -351,7 +352,7 @@ int main(int argc, char **argv)
 			}
 			token_file = default_token_file;
 		}
-		if (agent_client_token_file(token_file, &created, why) < 0) {
+		if (auth_agent_token_file(token_file, &created, why) < 0) {
 			fprintf(stderr, "vpnlabd: %s\n", why);
 			goto out;
 		}
@@ -401,7 +402,7 @@ out:
 	auth_free(srv.auth);
 	catalog_free(catalog);
 	free(default_token_file);
-	agent_client_set_token(NULL);
+	auth_agent_token_set(NULL);
 	if (srv.log && srv.log != stdout)
 		fclose(srv.log);
 	return rc;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "h_agent.h"
+#include "auth.h"
 #include "server.h"
 
 #define REST_PARAM_LIMIT 1000
@@ -252,7 +252,7 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 	if (rest_route_params(route, id, &params) < 0)
 		goto oom;
 	if (action_check_unique_names(&params, &err) < 0 ||
-	    h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
+	    auth_for_action(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
 		goto fail;
 	fields = json_object();
 	shape.id_param = route->id_param;
