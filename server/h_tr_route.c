@@ -46,27 +46,26 @@ static const char *get(const struct kvlist *params, const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* Keeps the last value given for each N, as for single parameters. */
+static int list_slot(void *arg, int n, int field, const char *value)
+{
+	const char **slots = arg;
+
+	(void)field;
+	slots[n] = value;
+	return 0;
+}
+
 int h_tr_route_parse_list(const struct kvlist *params, const char *prefix, const char **out, int max,
 			  int *count, struct vl_err *err)
 {
-	size_t plen = strlen(prefix);
-	const char *slots[TR_ROUTE_LIST_IDS_MAX + 1] = { 0 };
+	const char *slots[TR_ROUTE_LIST_IDS_MAX + 1] = { 0 }, *offender = NULL;
+	struct list_spec spec = { max > TR_ROUTE_LIST_IDS_MAX ? TR_ROUTE_LIST_IDS_MAX : max, NULL };
 
 	*count = 0;
-	if (max > TR_ROUTE_LIST_IDS_MAX)
-		max = TR_ROUTE_LIST_IDS_MAX;
-	for (size_t i = 0; i < params->len; i++) {
-		const char *name = params->items[i].name, *end = NULL;
-		long n;
-
-		if (strncmp(name, prefix, plen) != 0 || name[plen] != '.')
-			continue;
-		n = parse_index(name + plen + 1, &end);
-		if (n < 1 || *end != '\0' || n > max)
-			return invalid(err, name);
-		slots[n] = params->items[i].value; /* the last one given wins, as for single params */
-	}
-	for (int n = 1; n <= max; n++)
+	if (action_list_walk(params, prefix, &spec, list_slot, slots, &offender) != LIST_OK)
+		return invalid(err, offender);
+	for (int n = 1; n <= spec.max_items; n++)
 		if (slots[n] && *slots[n])
 			out[(*count)++] = slots[n];
 	return 0;
