@@ -400,3 +400,8 @@ int customer_gateway_delete(struct model_ctx *m, const char *customer_gateway_id
 	stmt_release(stmt);
 	return 0;
 }
+
+int customer_gateway_region(struct model_ctx *m, const char *customer_gateway_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM customer_gateways WHERE customer_gateway_id=?1 AND account=?2", customer_gateway_id, region, size);
+}

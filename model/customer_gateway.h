@@ -89,4 +89,7 @@ json_t *customer_gateway_to_json(struct model_ctx *m, const struct customer_gate
  */
 bool customer_gateway_parse_asn(const char *text, uint32_t *value);
 
+/* The region of the customer gateway customer_gateway_id of m->account: model_region_of. */
+int customer_gateway_region(struct model_ctx *m, const char *customer_gateway_id, char *region, unsigned long size);
+
 #endif

@@ -938,3 +938,13 @@ out:
 	free(c);
 	return rc;
 }
+
+int lab_site_region(struct model_ctx *m, const char *site_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region_id FROM lab_sites WHERE site_id=?1 AND account=?2", site_id, region, size);
+}
+
+int lab_host_region(struct model_ctx *m, const char *host_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region_id FROM lab_hosts WHERE host_id=?1 AND account=?2", host_id, region, size);
+}

@@ -153,4 +153,10 @@ bool lab_vswitch_gateway_ip(const char *cidr, char *out, size_t size);
 /* Address index (0 = network) of a site LAN as dotted text; device n has index n.  out: 16 bytes. */
 bool lab_lan_address(const char *lan_cidr, uint32_t index, char *out, size_t size);
 
+/* The region of the lab site site_id of m->account: model_region_of. */
+int lab_site_region(struct model_ctx *m, const char *site_id, char *region, unsigned long size);
+
+/* The region of the lab host host_id of m->account: model_region_of. */
+int lab_host_region(struct model_ctx *m, const char *host_id, char *region, unsigned long size);
+
 #endif

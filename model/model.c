@@ -277,3 +277,22 @@ void model_event(const struct model_ctx *m, const char *fmt, ...)
 	va_end(ap);
 	m->cfg->event(line);
 }
+
+int model_region_of(struct model_ctx *m, const char *sql, const char *id, char *region, unsigned long size)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	region[0] = '\0';
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, id);
+	stmt_bind_text(stmt, 2, m->account);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		snprintf(region, size, "%s", stmt_text(stmt, 0));
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 1;
+	return r == STORE_DONE ? 0 : -1;
+}

@@ -152,4 +152,13 @@ int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char 
 /* Reports a store failure as InternalError (logged detail stays out of the answer). */
 int model_store_error(struct model_ctx *m, struct vl_err *err);
 
+/*
+ * The region of one of the caller's resources, for the x_region() functions of each model
+ * file (the API's region lookups, struct region_source): runs sql with ?1 = id and ?2 =
+ * m->account, which selects one region.  Returns 1 with region (size bytes) filled, 0 when
+ * there is no such resource (or it is another account's), -1 on a store failure; region is
+ * "" unless 1.  Needs m->store and m->account only.
+ */
+int model_region_of(struct model_ctx *m, const char *sql, const char *id, char *region, unsigned long size);
+
 #endif

@@ -859,3 +859,8 @@ int tr_attachment_delete(struct model_ctx *m, const char *attachment_id, const c
 		return -1;
 	return lifecycle_schedule(m, "tr_attachment", a.attachment_id, "Detaching", "Detached", -1, err);
 }
+
+int tr_attachment_region(struct model_ctx *m, const char *attachment_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM tr_attachments WHERE attachment_id=?1 AND account=?2", attachment_id, region, size);
+}

@@ -118,4 +118,7 @@ int64_t tr_attachment_count(struct model_ctx *m, const char *transit_router_id,
 /* New reference: the List…Attachments item of a. */
 json_t *tr_attachment_to_json(struct model_ctx *m, const struct tr_attachment *a);
 
+/* The region of the transit router attachment attachment_id of m->account: model_region_of. */
+int tr_attachment_region(struct model_ctx *m, const char *attachment_id, char *region, unsigned long size);
+
 #endif

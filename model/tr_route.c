@@ -1414,3 +1414,14 @@ int tr_route_attachment_forget(struct model_ctx *m, const char *attachment_id, s
 		return model_store_error(m, err);
 	return 0;
 }
+
+int tr_route_table_region(struct model_ctx *m, const char *route_table_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM tr_route_tables WHERE route_table_id=?1 AND account=?2", route_table_id, region, size);
+}
+
+int tr_route_entry_region(struct model_ctx *m, const char *route_entry_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT t.region FROM tr_route_entries e JOIN tr_route_tables t ON t.route_table_id=e.route_table_id"
+			       " WHERE e.route_entry_id=?1 AND e.account=?2", route_entry_id, region, size);
+}

@@ -296,4 +296,10 @@ int tr_route_attachment_forget(struct model_ctx *m, const char *attachment_id, s
 /* Writes a CBN CreateTime ("2021-03-15T09:39Z", UTC, minutes) for ms into buf (32 bytes). */
 void tr_route_format_time(int64_t ms, char *buf, size_t size);
 
+/* The region of the route table route_table_id of m->account: model_region_of. */
+int tr_route_table_region(struct model_ctx *m, const char *route_table_id, char *region, unsigned long size);
+
+/* The region of the route entry route_entry_id (its table's region) of m->account: model_region_of. */
+int tr_route_entry_region(struct model_ctx *m, const char *route_entry_id, char *region, unsigned long size);
+
 #endif

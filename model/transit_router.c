@@ -838,3 +838,14 @@ int transit_router_cidr_release(struct model_ctx *m, const char *attachment_id)
 	stmt_release(stmt);
 	return rc;
 }
+
+int transit_router_region(struct model_ctx *m, const char *transit_router_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM transit_routers WHERE transit_router_id=?1 AND account=?2", transit_router_id, region, size);
+}
+
+int transit_router_cidr_region(struct model_ctx *m, const char *transit_router_cidr_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT r.region FROM transit_router_cidrs c JOIN transit_routers r"
+			       " ON r.transit_router_id=c.transit_router_id WHERE c.transit_router_cidr_id=?1 AND c.account=?2", transit_router_cidr_id, region, size);
+}

@@ -149,4 +149,10 @@ int transit_router_cidr_allocate(struct model_ctx *m, const char *transit_router
 /* Gives back every address attachment_id holds.  0 or -1 (store failure). */
 int transit_router_cidr_release(struct model_ctx *m, const char *attachment_id);
 
+/* The region of the transit router transit_router_id of m->account: model_region_of. */
+int transit_router_region(struct model_ctx *m, const char *transit_router_id, char *region, unsigned long size);
+
+/* The region of the CIDR block transit_router_cidr_id (its router's region) of m->account: model_region_of. */
+int transit_router_cidr_region(struct model_ctx *m, const char *transit_router_cidr_id, char *region, unsigned long size);
+
 #endif

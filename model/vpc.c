@@ -449,3 +449,8 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)
 	stmt_release(stmt);
 	return 0;
 }
+
+int vpc_region(struct model_ctx *m, const char *vpc_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM vpcs WHERE vpc_id=?1 AND account=?2", vpc_id, region, size);
+}

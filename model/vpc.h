@@ -67,4 +67,7 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err);
 /* Returns a new reference: the DescribeVpcs item for v. */
 json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v);
 
+/* The region of the VPC vpc_id of m->account: model_region_of. */
+int vpc_region(struct model_ctx *m, const char *vpc_id, char *region, unsigned long size);
+
 #endif

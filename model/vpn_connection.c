@@ -1609,3 +1609,8 @@ int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connec
 	stmt_bind_text(stmt, 2, c.vpn_connection_id);
 	return run_done(m, stmt, err);
 }
+
+int vpn_connection_region(struct model_ctx *m, const char *vpn_connection_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM vpn_connections WHERE vpn_connection_id=?1 AND account=?2", vpn_connection_id, region, size);
+}

@@ -195,4 +195,7 @@ int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id
 int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connection_id, const char *status,
 				     struct vl_err *err);
 
+/* The region of the IPsec connection vpn_connection_id of m->account: model_region_of. */
+int vpn_connection_region(struct model_ctx *m, const char *vpn_connection_id, char *region, unsigned long size);
+
 #endif

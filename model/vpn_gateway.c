@@ -755,3 +755,8 @@ json_t *vpn_gateway_available_zones(struct model_ctx *m)
 	}
 	return list;
 }
+
+int vpn_gateway_region(struct model_ctx *m, const char *vpn_gateway_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM vpn_gateways WHERE vpn_gateway_id=?1 AND account=?2", vpn_gateway_id, region, size);
+}

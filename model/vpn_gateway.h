@@ -149,4 +149,7 @@ json_t *vpn_gateway_available_zones(struct model_ctx *m);
 /* The Spec string the cloud shows for a bandwidth ("10M").  buf: 16 bytes. */
 void vpn_gateway_spec(int64_t bandwidth, char *buf, size_t size);
 
+/* The region of the VPN gateway vpn_gateway_id of m->account: model_region_of. */
+int vpn_gateway_region(struct model_ctx *m, const char *vpn_gateway_id, char *region, unsigned long size);
+
 #endif

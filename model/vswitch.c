@@ -368,3 +368,8 @@ int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *e
 	stmt_release(stmt);
 	return 0;
 }
+
+int vswitch_region(struct model_ctx *m, const char *vswitch_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM vswitches WHERE vswitch_id=?1 AND account=?2", vswitch_id, region, size);
+}

@@ -70,4 +70,7 @@ int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *e
 /* New reference: the DescribeVSwitches item. */
 json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *v);
 
+/* The region of the vSwitch vswitch_id of m->account: model_region_of. */
+int vswitch_region(struct model_ctx *m, const char *vswitch_id, char *region, unsigned long size);
+
 #endif

@@ -23,9 +23,29 @@ const struct action *action_find(const char *version, const char *name)
 {
 	if (name == NULL)
 		return NULL;
-	for (const struct action *a = action_table; a->name; a++)
-		if (strcmp(a->name, name) == 0 && (version == NULL || strcmp(a->version, version) == 0))
-			return a;
+	for (const struct action *const *list = action_lists; *list; list++)
+		for (const struct action *a = *list; a->name; a++)
+			if (strcmp(a->name, name) == 0 && (version == NULL || strcmp(a->version, version) == 0))
+				return a;
+	return NULL;
+}
+
+const struct action *action_nth(size_t i)
+{
+	for (const struct action *const *list = action_lists; *list; list++)
+		for (const struct action *a = *list; a->name; a++)
+			if (i-- == 0)
+				return a;
+	return NULL;
+}
+
+const struct action *action_of_route(const struct rest_route *r)
+{
+	for (const struct action *const *list = action_lists; *list; list++)
+		for (const struct action *a = *list; a->name; a++)
+			for (size_t k = 0; k < ACTION_REST_ROUTES; k++)
+				if (r == &a->rest[k])
+					return a;
 	return NULL;
 }
 
@@ -131,6 +151,7 @@ static int check_value(const struct param_spec *p, const char *value, struct kvl
 		break;
 	}
 	case PT_TAGS:
+	case PT_LIST: /* a plain Name value (the comma-separated RPC form) is a string */
 		break;
 	}
 	if (p->allowed) {
@@ -142,46 +163,91 @@ static int check_value(const struct param_spec *p, const char *value, struct kvl
 	return 0;
 }
 
+int action_list_walk(const struct kvlist *params, const char *name, const struct list_spec *spec,
+		     int (*item)(void *arg, int n, int field, const char *value), void *arg,
+		     const char **offender)
+{
+	size_t plen = strlen(name);
+
+	for (size_t i = 0; i < params->len; i++) {
+		const char *pname = params->items[i].name, *rest;
+		char *end = NULL;
+		long n;
+		int field = 0;
+
+		if (strncmp(pname, name, plen) != 0 || pname[plen] != '.')
+			continue;
+		*offender = pname;
+		rest = pname + plen + 1;
+		if (*rest < '1' || *rest > '9')
+			return LIST_BAD_NAME;
+		n = strtol(rest, &end, 10);
+		if (n < 1 || n > spec->max_items)
+			return LIST_TOO_MANY;
+		if (spec->fields == NULL) {
+			if (*end != '\0')
+				return LIST_BAD_NAME;
+		} else {
+			if (*end != '.')
+				return LIST_BAD_NAME;
+			while (spec->fields[field] && strcmp(spec->fields[field], end + 1) != 0)
+				field++;
+			if (spec->fields[field] == NULL)
+				return LIST_BAD_NAME;
+		}
+		if (item(arg, (int)n, field, params->items[i].value) < 0)
+			return -1;
+	}
+	*offender = NULL;
+	return LIST_OK;
+}
+
+static const char *const tag_fields[] = { "Key", "Value", NULL };
+static const struct list_spec tag_list = { TAG_MAX, tag_fields };
+
+struct tag_slots {
+	const char *keys[TAG_MAX + 1], *values[TAG_MAX + 1];
+};
+
+static int tag_item(void *arg, int n, int field, const char *value)
+{
+	struct tag_slots *s = arg;
+
+	if (field == 0)
+		s->keys[n] = value;
+	else
+		s->values[n] = value;
+	return 0;
+}
+
 /* Collects Tag.N.Key/Tag.N.Value (N = 1..TAG_MAX) in N order. */
 static int collect_tags(const char *prefix, const struct kvlist *params, struct tag_list *tags,
 			struct vl_err *err)
 {
-	size_t plen = strlen(prefix);
-	const char *keys[TAG_MAX + 1] = { 0 }, *values[TAG_MAX + 1] = { 0 };
+	struct tag_slots s = { { 0 }, { 0 } };
+	const char *offender = NULL;
 
 	tags->count = 0;
-	for (size_t i = 0; i < params->len; i++) {
-		const char *name = params->items[i].name, *rest;
-		char *end = NULL;
-		long n;
-
-		if (strncmp(name, prefix, plen) != 0 || name[plen] != '.')
-			continue;
-		rest = name + plen + 1;
-		if (*rest < '1' || *rest > '9')
-			return invalid(err, name);
-		n = strtol(rest, &end, 10);
-		if (n < 1 || n > TAG_MAX)
-			return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter.TagCount",
-					       "The number of %s exceeds %d.", prefix, TAG_MAX);
-		if (strcmp(end, ".Key") == 0)
-			keys[n] = params->items[i].value;
-		else if (strcmp(end, ".Value") == 0)
-			values[n] = params->items[i].value;
-		else
-			return invalid(err, name);
+	switch (action_list_walk(params, prefix, &tag_list, tag_item, &s, &offender)) {
+	case LIST_OK:
+		break;
+	case LIST_TOO_MANY:
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter.TagCount",
+				       "The number of %s exceeds %d.", prefix, TAG_MAX);
+	default:
+		return invalid(err, offender);
 	}
 	for (int n = 1; n <= TAG_MAX; n++) {
-		if (keys[n] == NULL && values[n] == NULL)
+		if (s.keys[n] == NULL && s.values[n] == NULL)
 			continue;
-		if (keys[n] == NULL || keys[n][0] == '\0') {
+		if (s.keys[n] == NULL || s.keys[n][0] == '\0') {
 			char name[64];
 
 			snprintf(name, sizeof(name), "%s.%d.Key", prefix, n);
 			return missing(err, name);
 		}
-		tags->keys[tags->count] = keys[n];
-		tags->values[tags->count] = values[n];
+		tags->keys[tags->count] = s.keys[n];
+		tags->values[tags->count] = s.values[n];
 		tags->count++;
 	}
 	return 0;
@@ -375,6 +441,8 @@ static const char *type_name(enum param_type t)
 		return "JSON string";
 	case PT_TAGS:
 		return "List of Key/Value (.N.Key, .N.Value; N 1-20)";
+	case PT_LIST:
+		return "List";
 	}
 	return "?";
 }
@@ -398,11 +466,13 @@ static void dump_param(FILE *out, const struct param_spec *p)
 void action_dump_reference(FILE *out)
 {
 	fprintf(out, "# RPC action reference\n\n"
-		     "Generated from the action table (`server/actions.c`) by `bin/vpnlabd --dump-actions`;\n"
+		     "Generated from the action table (`server/h_*.c`, listed in `server/actions.c`) by `bin/vpnlabd --dump-actions`;\n"
 		     "`make test` fails when this file differs from the table. Every action also takes the\n"
 		     "common parameters (Action, Version, Format, AccessKeyId, Signature*, Timestamp or the V3\n"
 		     "headers). `ClientToken` and `DryRun` work where an action declares them.\n\n");
-	for (const struct action *a = action_table; a->name; a++) {
+	const struct action *a;
+
+	for (size_t i = 0; (a = action_nth(i)) != NULL; i++) {
 		fprintf(out, "## %s (%s)\n\n%s\n\n", a->name, a->version, a->doc ? a->doc : "");
 		fprintf(out, "%s%s%s%s%s\n\n", (a->flags & AF_MUTATES) ? "Mutating (one transaction)." : "Read-only.",
 			action_has_param(a, "ClientToken") ? " ClientToken: idempotent retries." : "",

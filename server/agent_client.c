@@ -2,29 +2,20 @@
 #include "agent_client.h"
 
 #include <curl/curl.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "auth.h"
 #include "cidr.h"
-#include "sig.h"
 
 /* Answers larger than this are cut off: an agent's answers are a few hundred bytes. */
 #define ANSWER_MAX (4u << 20)
 
-/* Random bytes of a generated token (written as twice as many hex digits). */
-#define TOKEN_RANDOM_BYTES 32
 #define URL_ALLOW_MAX 64
 
-static char *client_token;
 static struct cidr url_allow[URL_ALLOW_MAX];
 static int url_allow_count;
 static volatile int cancelled; /* set once, read by every transfer's progress callback */
@@ -33,125 +24,6 @@ static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_init_once(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-void agent_client_set_token(const char *token)
-{
-	free(client_token);
-	client_token = token && *token ? strdup(token) : NULL;
-}
-
-bool agent_client_token_ok(const char *presented)
-{
-	if (client_token == NULL || presented == NULL) /* no token set: the channel stays shut */
-		return false;
-	return sig_equal(presented, client_token); /* constant time */
-}
-
-bool agent_client_token_valid(const char *token)
-{
-	size_t n = token ? strlen(token) : 0;
-
-	if (n < AGENT_TOKEN_MIN || n > AGENT_TOKEN_MAX)
-		return false;
-	for (; *token; token++)
-		if (*token < 0x21 || *token > 0x7e) /* an HTTP header value, whole: no spaces or controls */
-			return false;
-	return true;
-}
-
-/* Reads the token of an existing file into buf; refuses files others may read. */
-static int token_read(int fd, const char *path, char *buf, size_t size, char *err)
-{
-	struct stat st;
-	ssize_t n;
-
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, 256, "agent token file %.160s is not a regular file", path);
-		return -1;
-	}
-	if (st.st_mode & 077) {
-		snprintf(err, 256, "agent token file %.160s may be read by others (chmod 600 it)", path);
-		return -1;
-	}
-	n = read(fd, buf, size - 1);
-	if (n < 0) {
-		snprintf(err, 256, "cannot read %.160s: %s", path, strerror(errno));
-		return -1;
-	}
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	if (!agent_client_token_valid(buf)) {
-		snprintf(err, 256, "agent token file %.160s does not hold one line of %d-%d printable characters", path,
-			 AGENT_TOKEN_MIN, AGENT_TOKEN_MAX);
-		return -1;
-	}
-	return 0;
-}
-
-/* Creates path (mode 0600, never an existing file) with a new random token. */
-static int token_create(const char *path, char *buf, size_t size, char *err)
-{
-	unsigned char random[TOKEN_RANDOM_BYTES];
-	int fd, rc = -1;
-	size_t len;
-
-	if (RAND_bytes(random, sizeof(random)) != 1) {
-		snprintf(err, 256, "cannot generate an agent token: OpenSSL RAND_bytes failed");
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(random) && 2 * i + 2 < size; i++)
-		snprintf(buf + 2 * i, 3, "%02x", random[i]);
-	OPENSSL_cleanse(random, sizeof(random));
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return 1; /* another server made it meanwhile: read that one */
-		snprintf(err, 256, "cannot create agent token file %.160s: %s", path, strerror(errno));
-		return -1;
-	}
-	len = strlen(buf);
-	buf[len] = '\n';
-	if (write(fd, buf, len + 1) != (ssize_t)(len + 1) || fsync(fd) < 0) {
-		snprintf(err, 256, "cannot write agent token file %.160s: %s", path, strerror(errno));
-		unlink(path);
-		goto out;
-	}
-	rc = 0;
-out:
-	buf[len] = '\0';
-	close(fd);
-	return rc;
-}
-
-int agent_client_token_file(const char *path, bool *created, char *err)
-{
-	char token[AGENT_TOKEN_MAX + 2];
-	int fd, rc = -1;
-
-	*created = false;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0) {
-			rc = token_read(fd, path, token, sizeof(token), err);
-			close(fd);
-			break;
-		}
-		if (errno != ENOENT) {
-			snprintf(err, 256, "cannot open agent token file %.160s: %s", path, strerror(errno));
-			break;
-		}
-		rc = token_create(path, token, sizeof(token), err);
-		if (rc <= 0) {
-			*created = rc == 0;
-			break;
-		}
-	}
-	if (rc == 0)
-		agent_client_set_token(token);
-	OPENSSL_cleanse(token, sizeof(token));
-	return rc == 0 ? 0 : -1;
 }
 
 int agent_client_url_allow(const char *cidr_text)
@@ -323,10 +195,10 @@ int agent_client_call(const char *url_base, const char *underlay_ip, const char 
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
 	}
-	if (client_token) {
+	if (auth_agent_token()) {
 		char line[512];
 
-		snprintf(line, sizeof(line), "X-Vpnlab-Agent-Token: %s", client_token);
+		snprintf(line, sizeof(line), "X-Vpnlab-Agent-Token: %s", auth_agent_token());
 		headers = curl_slist_append(headers, line);
 	}
 	/* libcurl adds "Expect: 100-continue" above 1 KiB: a round trip for nothing on a LAN */

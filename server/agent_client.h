@@ -14,30 +14,6 @@
  * only go to URLs the rules allow.
  */
 
-#define AGENT_TOKEN_MIN 16
-#define AGENT_TOKEN_MAX 256
-
-/* Sets the token sent to agents and required from them (copied; NULL or "" sets none). */
-void agent_client_set_token(const char *token);
-
-/*
- * Loads the token from path, or, when path does not exist, creates it (O_EXCL, mode 0600)
- * with a new random token (32 bytes from OpenSSL's RAND_bytes, as 64 hex digits) and sets
- * that.  An existing file must be a regular file no one but its owner may access, holding
- * one valid token (agent_client_token_valid; a trailing newline is ignored).  *created
- * tells whether the file was made now.  Returns 0, or -1 with err (256 bytes) set.
- */
-int agent_client_token_file(const char *path, bool *created, char *err);
-
-/* True when token is AGENT_TOKEN_MIN..AGENT_TOKEN_MAX printable ASCII characters, no spaces. */
-bool agent_client_token_valid(const char *token);
-
-/*
- * True when presented equals the token set (compared in constant time).  False when none is
- * set: the agent protocol is never open.  presented may be NULL.
- */
-bool agent_client_token_ok(const char *presented);
-
 /* Allows agent URLs inside cidr_text (a.b.c.d/n; repeatable, up to 64).  0, or -1 when malformed or full. */
 int agent_client_url_allow(const char *cidr_text);
 

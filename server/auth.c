@@ -9,13 +9,20 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "action.h"
 #include "sig.h"
 
 #define AUTH_WINDOW 900		/* seconds: the cloud's 15-minute timestamp/nonce window */
@@ -839,4 +846,152 @@ int auth_authenticate(struct auth *auth, const struct vl_request *req, const str
 	if (empty(kvlist_get(params, "AccessKeyId")))
 		return err_missing(err, "AccessKeyId");
 	return err_missing(err, "Signature");
+}
+
+int auth_for_action(struct auth *auth, const struct action *a, const struct vl_request *req,
+		    const struct kvlist *params, char *account, size_t account_size, struct vl_err *err)
+{
+	if (a == NULL || !(a->flags & AF_AGENT))
+		return auth_authenticate(auth, req, params,
+					 &(struct auth_target){ a ? a->name : NULL, a ? a->version : NULL },
+					 time(NULL), account, account_size, err);
+	if (!auth_agent_token_ok(kvlist_get_ci(&req->headers, "x-vpnlab-agent-token")))
+		return vl_err_set(err, VL_AGENT_FORBIDDEN, NULL);
+	if (account_size)
+		account[0] = '\0';
+	return 0;
+}
+
+/*
+ * ---- the agent token: the shared secret of the server <-> agent protocol, required from
+ * agents (auth_for_action, http.c's body limit) and sent to them (agent_client.c) ----
+ */
+
+/* Random bytes of a generated token (written as twice as many hex digits). */
+#define TOKEN_RANDOM_BYTES 32
+
+static char *agent_token;
+
+void auth_agent_token_set(const char *token)
+{
+	free(agent_token);
+	agent_token = token && *token ? strdup(token) : NULL;
+}
+
+const char *auth_agent_token(void)
+{
+	return agent_token;
+}
+
+bool auth_agent_token_ok(const char *presented)
+{
+	if (agent_token == NULL || presented == NULL) /* no token set: the channel stays shut */
+		return false;
+	return sig_equal(presented, agent_token); /* constant time */
+}
+
+bool auth_agent_token_valid(const char *token)
+{
+	size_t n = token ? strlen(token) : 0;
+
+	if (n < AGENT_TOKEN_MIN || n > AGENT_TOKEN_MAX)
+		return false;
+	for (; *token; token++)
+		if (*token < 0x21 || *token > 0x7e) /* an HTTP header value, whole: no spaces or controls */
+			return false;
+	return true;
+}
+
+/* Reads the token of an existing file into buf; refuses files others may read. */
+static int token_read(int fd, const char *path, char *buf, size_t size, char *err)
+{
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, 256, "agent token file %.160s is not a regular file", path);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		snprintf(err, 256, "agent token file %.160s may be read by others (chmod 600 it)", path);
+		return -1;
+	}
+	n = read(fd, buf, size - 1);
+	if (n < 0) {
+		snprintf(err, 256, "cannot read %.160s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (!auth_agent_token_valid(buf)) {
+		snprintf(err, 256, "agent token file %.160s does not hold one line of %d-%d printable characters", path,
+			 AGENT_TOKEN_MIN, AGENT_TOKEN_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* Creates path (mode 0600, never an existing file) with a new random token. */
+static int token_create(const char *path, char *buf, size_t size, char *err)
+{
+	unsigned char random[TOKEN_RANDOM_BYTES];
+	int fd, rc = -1;
+	size_t len;
+
+	if (RAND_bytes(random, sizeof(random)) != 1) {
+		snprintf(err, 256, "cannot generate an agent token: OpenSSL RAND_bytes failed");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(random) && 2 * i + 2 < size; i++)
+		snprintf(buf + 2 * i, 3, "%02x", random[i]);
+	OPENSSL_cleanse(random, sizeof(random));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return 1; /* another server made it meanwhile: read that one */
+		snprintf(err, 256, "cannot create agent token file %.160s: %s", path, strerror(errno));
+		return -1;
+	}
+	len = strlen(buf);
+	buf[len] = '\n';
+	if (write(fd, buf, len + 1) != (ssize_t)(len + 1) || fsync(fd) < 0) {
+		snprintf(err, 256, "cannot write agent token file %.160s: %s", path, strerror(errno));
+		unlink(path);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf[len] = '\0';
+	close(fd);
+	return rc;
+}
+
+int auth_agent_token_file(const char *path, bool *created, char *err)
+{
+	char token[AGENT_TOKEN_MAX + 2];
+	int fd, rc = -1;
+
+	*created = false;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			rc = token_read(fd, path, token, sizeof(token), err);
+			close(fd);
+			break;
+		}
+		if (errno != ENOENT) {
+			snprintf(err, 256, "cannot open agent token file %.160s: %s", path, strerror(errno));
+			break;
+		}
+		rc = token_create(path, token, sizeof(token), err);
+		if (rc <= 0) {
+			*created = rc == 0;
+			break;
+		}
+	}
+	if (rc == 0)
+		auth_agent_token_set(token);
+	OPENSSL_cleanse(token, sizeof(token));
+	return rc == 0 ? 0 : -1;
 }

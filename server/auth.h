@@ -1,6 +1,7 @@
 #ifndef VL_AUTH_H
 #define VL_AUTH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -59,5 +60,46 @@ void auth_set_nonce_cap(struct auth *auth, size_t per_key);
 int auth_authenticate(struct auth *auth, const struct vl_request *req, const struct kvlist *params,
 		      const struct auth_target *target, time_t now, char *account,
 		      size_t account_size, struct vl_err *err);
+
+struct action;
+
+/*
+ * Who a request for action a acts as, for both front doors: the agent protocol's actions
+ * (AF_AGENT) serve every account and carry no signature; they always need the server's
+ * agent token in X-Vpnlab-Agent-Token (else Forbidden.AgentToken, 403), whatever the auth
+ * mode, and act as account "".  Every other action (and a == NULL, an unknown action) goes
+ * through auth_authenticate.  Returns 0 with account set, or -1 with err.
+ */
+int auth_for_action(struct auth *auth, const struct action *a, const struct vl_request *req,
+		    const struct kvlist *params, char *account, size_t account_size, struct vl_err *err);
+
+/* ---- the agent token (process-wide, set once at start; read by every thread) ---- */
+
+#define AGENT_TOKEN_MIN 16
+#define AGENT_TOKEN_MAX 256
+
+/* Sets the token sent to agents and required from them (copied; NULL or "" sets none). */
+void auth_agent_token_set(const char *token);
+
+/* The token set, or NULL; valid until the next auth_agent_token_set. */
+const char *auth_agent_token(void);
+
+/*
+ * Loads the token from path, or, when path does not exist, creates it (O_EXCL, mode 0600)
+ * with a new random token (32 bytes from OpenSSL's RAND_bytes, as 64 hex digits) and sets
+ * that.  An existing file must be a regular file no one but its owner may access, holding
+ * one valid token (auth_agent_token_valid; a trailing newline is ignored).  *created
+ * tells whether the file was made now.  Returns 0, or -1 with err (256 bytes) set.
+ */
+int auth_agent_token_file(const char *path, bool *created, char *err);
+
+/* True when token is AGENT_TOKEN_MIN..AGENT_TOKEN_MAX printable ASCII characters, no spaces. */
+bool auth_agent_token_valid(const char *token);
+
+/*
+ * True when presented equals the token set (compared in constant time).  False when none is
+ * set: the agent protocol is never open.  presented may be NULL.
+ */
+bool auth_agent_token_ok(const char *presented);
 
 #endif

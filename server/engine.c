@@ -523,27 +523,20 @@ static void slow_leave(struct engine *e, const char *account)
 }
 
 /*
- * The region of the caller's resource id as src finds it (src->sql: ?1 id, ?2 account), on
- * a reader connection.  Returns 1 with region filled, 0 when there is no such resource.
+ * The region of the caller's resource id as src finds it (src->region_of), on a reader
+ * connection.  Returns 1 with region filled, 0 when there is no such resource (a store
+ * failure reads as none: the request then gets the resource's NotFound).
  */
 static int lookup_region(struct engine *e, const struct region_source *src, const char *id,
 			 const char *account, char *region, size_t size)
 {
-	struct store_stmt *stmt = NULL;
-	struct store *st;
-	int slot;
+	struct model_ctx model = { .account = account, .cfg = e->cfg };
+	int slot, found;
 
-	region[0] = '\0';
-	st = reader_acquire(e, &slot);
-	if (store_prepare(st, src->sql, &stmt) == 0) {
-		stmt_bind_text(stmt, 1, id);
-		stmt_bind_text(stmt, 2, account);
-		if (stmt_step(stmt) == STORE_ROW)
-			snprintf(region, size, "%s", stmt_text(stmt, 0));
-		stmt_release(stmt);
-	}
+	model.store = reader_acquire(e, &slot);
+	found = src->region_of(&model, id, region, size) == 1;
 	reader_release(e, slot);
-	return region[0] != '\0';
+	return found && region[0] != '\0';
 }
 
 static bool region_given(const struct kvlist *params)

@@ -1,5 +1,5 @@
 /* Handlers of the vpnlab lab extensions: thin, except for the list parameters and the probe relay. */
-#include "h_lab.h"
+#include "handlers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +9,9 @@
 #include "agent_client.h"
 #include "cidr.h"
 #include "dataplane_compile.h"
-#include "handlers.h"
 #include "lab.h"
+#include "vpn_connection.h"
+#include "vswitch.h"
 
 /* Largest N accepted in CustomerGatewayIds.N / Overrides.N (more is refused by the model). */
 #define LIST_N_MAX 64
@@ -29,28 +30,6 @@ static int invalid(struct action_ctx *ctx, const char *name, const char *why)
 	return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", name);
 }
 
-/*
- * Reads "<prefix>.N[.rest]": returns N (1..LIST_N_MAX) with *rest after "N" ("" or ".Key"),
- * 0 when name is not an item of that list, -1 when N is not a number in range.
- */
-static int list_item(const char *name, const char *prefix, const char **rest)
-{
-	size_t plen = strlen(prefix);
-	char *end = NULL;
-	long n;
-
-	if (strncmp(name, prefix, plen) != 0 || name[plen] != '.')
-		return 0;
-	name += plen + 1;
-	if (*name < '1' || *name > '9')
-		return -1;
-	n = strtol(name, &end, 10);
-	if (n < 1 || n > LIST_N_MAX || (*end != '\0' && *end != '.'))
-		return -1;
-	*rest = end;
-	return (int)n;
-}
-
 /* ---- sites ---- */
 
 struct site_params {
@@ -62,52 +41,48 @@ struct site_params {
 	char *split; /* CustomerGatewayIds given as one comma-separated value */
 };
 
-static const char **override_member(struct lab_override *o, const char *key)
-{
-	static const struct {
-		const char *key;
-		size_t offset;
-	} members[] = {
-		{ "VpnConnectionId", offsetof(struct lab_override, vpn_connection_id) },
-		{ "TunnelId", offsetof(struct lab_override, tunnel_id) },
-		{ "Psk", offsetof(struct lab_override, psk) },
-		{ "IkeVersion", offsetof(struct lab_override, ike_version) },
-		{ "IkeEncAlg", offsetof(struct lab_override, ike_enc_alg) },
-		{ "IkeAuthAlg", offsetof(struct lab_override, ike_auth_alg) },
-		{ "IkePfs", offsetof(struct lab_override, ike_pfs) },
-		{ "IpsecEncAlg", offsetof(struct lab_override, ipsec_enc_alg) },
-		{ "IpsecAuthAlg", offsetof(struct lab_override, ipsec_auth_alg) },
-		{ "IpsecPfs", offsetof(struct lab_override, ipsec_pfs) },
-	};
+/* The fields of an Overrides.N item, in the order of override_offsets. */
+static const char *const override_fields[] = {
+	"VpnConnectionId", "TunnelId", "Psk", "IkeVersion", "IkeEncAlg",
+	"IkeAuthAlg", "IkePfs", "IpsecEncAlg", "IpsecAuthAlg", "IpsecPfs", NULL,
+};
+static const size_t override_offsets[] = {
+	offsetof(struct lab_override, vpn_connection_id), offsetof(struct lab_override, tunnel_id),
+	offsetof(struct lab_override, psk), offsetof(struct lab_override, ike_version),
+	offsetof(struct lab_override, ike_enc_alg), offsetof(struct lab_override, ike_auth_alg),
+	offsetof(struct lab_override, ike_pfs), offsetof(struct lab_override, ipsec_enc_alg),
+	offsetof(struct lab_override, ipsec_auth_alg), offsetof(struct lab_override, ipsec_pfs),
+};
+static const struct list_spec cgw_id_list = { LIST_N_MAX, NULL };
+static const struct list_spec override_list = { LIST_N_MAX, override_fields };
 
-	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-		if (strcmp(members[i].key, key) == 0)
-			return (const char **)((char *)o + members[i].offset);
-	return NULL;
+static int cgw_item(void *arg, int n, int field, const char *value)
+{
+	struct site_params *p = arg;
+
+	(void)field;
+	p->cgw[n] = value;
+	return 0;
+}
+
+static int override_item(void *arg, int n, int field, const char *value)
+{
+	struct site_params *p = arg;
+
+	*(const char **)((char *)&p->ov[n] + override_offsets[field]) = value;
+	p->ov_given[n] = true;
+	return 0;
 }
 
 /* Collects CustomerGatewayIds.N and Overrides.N.<Key> (flattened lists, N order).  0 or -1. */
 static int collect_site_params(struct action_ctx *ctx, struct site_params *p, struct lab_site_create_args *a)
 {
-	const char *plain = param_str(ctx, "CustomerGatewayIds");
+	const char *plain = param_str(ctx, "CustomerGatewayIds"), *offender = NULL;
 
-	for (size_t i = 0; i < ctx->params->len; i++) {
-		const char *name = ctx->params->items[i].name, *value = ctx->params->items[i].value, *rest = NULL;
-		int n;
-
-		if ((n = list_item(name, "CustomerGatewayIds", &rest)) != 0) {
-			if (n < 0 || *rest)
-				return invalid(ctx, name, NULL);
-			p->cgw[n] = value;
-		} else if ((n = list_item(name, "Overrides", &rest)) != 0) {
-			const char **member;
-
-			if (n < 0 || *rest != '.' || (member = override_member(&p->ov[n], rest + 1)) == NULL)
-				return invalid(ctx, name, NULL);
-			*member = value;
-			p->ov_given[n] = true;
-		}
-	}
+	/* a malformed name (N out of range included) is Invalid<name> */
+	if (action_list_walk(ctx->params, "CustomerGatewayIds", &cgw_id_list, cgw_item, p, &offender) != LIST_OK ||
+	    action_list_walk(ctx->params, "Overrides", &override_list, override_item, p, &offender) != LIST_OK)
+		return invalid(ctx, offender, NULL);
 	for (int n = 1; n <= LIST_N_MAX; n++) {
 		if (p->cgw[n])
 			p->cgw_list[a->customer_gateway_count++] = p->cgw[n];
@@ -129,7 +104,7 @@ static int collect_site_params(struct action_ctx *ctx, struct site_params *p, st
 	return 0;
 }
 
-int h_lab_create_site(struct action_ctx *ctx)
+static int h_lab_create_site(struct action_ctx *ctx)
 {
 	struct lab_site_create_args args = { .lan_cidr = param_str(ctx, "LanCidr") };
 	struct site_params *p = calloc(1, sizeof(*p));
@@ -148,7 +123,7 @@ out:
 	return rc;
 }
 
-int h_lab_describe_sites(struct action_ctx *ctx)
+static int h_lab_describe_sites(struct action_ctx *ctx)
 {
 	json_t *items = json_array();
 	int64_t total = 0;
@@ -161,14 +136,14 @@ int h_lab_describe_sites(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_lab_delete_site(struct action_ctx *ctx)
+static int h_lab_delete_site(struct action_ctx *ctx)
 {
 	return lab_site_delete(ctx->model, param_str(ctx, "SiteId"), ctx->err);
 }
 
 /* ---- hosts ---- */
 
-int h_lab_create_host(struct action_ctx *ctx)
+static int h_lab_create_host(struct action_ctx *ctx)
 {
 	struct lab_host_create_args args = {
 		.vswitch_id = param_str(ctx, "VSwitchId"),
@@ -184,7 +159,7 @@ int h_lab_create_host(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_lab_describe_hosts(struct action_ctx *ctx)
+static int h_lab_describe_hosts(struct action_ctx *ctx)
 {
 	struct lab_host_filter f = {
 		.host_id = param_str(ctx, "HostId"),
@@ -202,7 +177,7 @@ int h_lab_describe_hosts(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_lab_delete_host(struct action_ctx *ctx)
+static int h_lab_delete_host(struct action_ctx *ctx)
 {
 	return lab_host_delete(ctx->model, param_str(ctx, "HostId"), ctx->err);
 }
@@ -281,7 +256,7 @@ out:
  * leaves the relay (up to a minute) to probe_relay, which the engine runs after releasing
  * this request's reader (AF_SLOW).
  */
-int h_lab_run_probe(struct action_ctx *ctx)
+static int h_lab_run_probe(struct action_ctx *ctx)
 {
 	const char *host_id = param_str(ctx, "HostId"), *target = param_str(ctx, "Target");
 	int64_t count = param_int(ctx, "Count", 5), interval = param_int(ctx, "IntervalMs", 200);
@@ -323,7 +298,7 @@ int h_lab_run_probe(struct action_ctx *ctx)
 
 /* ---- faults ---- */
 
-int h_lab_inject_fault(struct action_ctx *ctx)
+static int h_lab_inject_fault(struct action_ctx *ctx)
 {
 	const char *conn = param_str(ctx, "VpnConnectionId"), *action = param_str(ctx, "Action");
 	bool cutting = strcmp(action, "cut") == 0; /* the table allows cut | restore only */
@@ -340,3 +315,133 @@ int h_lab_inject_fault(struct action_ctx *ctx)
 	json_object_set_new(ctx->response, "CutTunnelIds", cut);
 	return 0;
 }
+
+/* ---- the action table ---- */
+
+/*
+ * vpnlab extensions with no cloud equivalent (the Lab prefix keeps them from passing for cloud
+ * actions): emulated branch sites, lab hosts, ICMP probes from a host, tunnel faults. Rules in
+ * model/lab.h; what the data plane builds from them in model/dataplane_compile.h. The list
+ * parameters are flattened as the cloud flattens lists (CustomerGatewayIds.N, Overrides.N.<Key>; a
+ * REST body gives JSON arrays); the handler reads them from the passed-through parameters, and the
+ * rows below only document them.
+ *
+ * REST: vpnlab extensions with no cloud equivalent live under /v1/lab/.  Sites and hosts are
+ * collections (create 201, list flattened, item = the single item of the filtered list or its
+ * NotFound); a probe and a fault are commands that create nothing: POST, 200.
+ */
+static const struct region_source lab_region_of_site = {
+	"SiteId", lab_site_region, VL_LAB_SITE_NOT_FOUND,
+};
+static const struct region_source lab_region_of_host = {
+	"HostId", lab_host_region, VL_LAB_HOST_NOT_FOUND,
+};
+static const struct region_source lab_region_of_vswitch = {
+	"VSwitchId", vswitch_region, VL_INVALID_VSWITCH_ID_NOT_FOUND,
+};
+static const struct region_source lab_region_of_connection = {
+	"VpnConnectionId", vpn_connection_region, VL_VCO_NOT_FOUND,
+};
+
+static const char *const lab_fault_actions[] = { "cut", "restore", NULL };
+
+static const struct param_spec lab_create_site_params[] = {
+	{ "CustomerGatewayIds", PT_LIST, 0, NULL, 0, 0, NULL,
+	  "required: 1-4 customer gateways of the region, CustomerGatewayIds.N (or one comma-separated value); "
+	  "one gateway device each, in this order (LAN addresses .1, .2, …)", &cgw_id_list },
+	{ "LanCidr", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "private IPv4 CIDR, mask 16-29: the branch LAN" },
+	{ "Overrides", PT_LIST, 0, NULL, 0, 0, NULL,
+	  "up to 16, Overrides.N.{VpnConnectionId (required), TunnelId, Psk, IkeVersion, IkeEncAlg, IkeAuthAlg, "
+	  "IkePfs, IpsecEncAlg, IpsecAuthAlg, IpsecPfs}: settings of the customer side that differ from the "
+	  "connection's (a misconfigured branch)", &override_list },
+	CLIENT_TOKEN, PARAM_END,
+};
+
+static const struct param_spec lab_describe_sites_params[] = {
+	{ "SiteId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	PARAM_END,
+};
+
+static const struct param_spec lab_delete_site_params[] = {
+	{ "SiteId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "its lab hosts are deleted with it" },
+	PARAM_END,
+};
+
+static const struct param_spec lab_create_host_params[] = {
+	{ "VSwitchId", PT_STRING, 0, NULL, 0, 0, NULL, "a vSwitch of the caller (or SiteId)" },
+	{ "SiteId", PT_STRING, 0, NULL, 0, 0, NULL, "a site's LAN (or VSwitchId; then RegionId is required)" },
+	{ "IpAddress", PT_STRING, 0, NULL, 0, 0, NULL, "default: the lowest free address" },
+	CLIENT_TOKEN, PARAM_END,
+};
+
+static const struct param_spec lab_describe_hosts_params[] = {
+	{ "HostId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "VSwitchId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "SiteId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	PARAM_END,
+};
+
+static const struct param_spec lab_delete_host_params[] = {
+	{ "HostId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	PARAM_END,
+};
+
+static const struct param_spec lab_run_probe_params[] = {
+	{ "HostId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "the lab host that sends" },
+	{ "Target", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "IPv4 address" },
+	{ "Count", PT_INTEGER, 0, "5", 1, 1000, NULL, "echo requests" },
+	{ "IntervalMs", PT_INTEGER, 0, "200", 10, 10000, NULL, "between requests; Count x IntervalMs <= 60000" },
+	PARAM_END,
+};
+
+static const struct param_spec lab_inject_fault_params[] = {
+	{ "VpnConnectionId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	{ "TunnelId", PT_STRING, 0, NULL, 0, 0, NULL, "dual-tunnel connections: one tunnel; default: every tunnel" },
+	{ "Action", PT_STRING, PF_REQUIRED, NULL, 0, 0, lab_fault_actions, "cut | restore" },
+	PARAM_END,
+};
+
+const struct action lab_actions[] = {
+	{ "LabCreateSite", V_VPC, h_lab_create_site, AF_MUTATES | AF_REGIONAL, lab_create_site_params,
+	  .rest = { { "POST", "/v1/lab/sites", RS_CREATE } },
+	  .doc = "vpnlab extension (no cloud equivalent): an emulated branch office with one strongSwan gateway "
+		  "device per customer gateway, configured as the API configures that customer gateway: {SiteId}." },
+	{ "LabDescribeSites", V_VPC, h_lab_describe_sites, AF_REGIONAL | AF_PAGED, lab_describe_sites_params,
+	  .rest = { { "GET", "/v1/lab/sites", RS_LIST, NULL, "Sites", "Site" },
+		    { "GET", "/v1/lab/sites/{id}", RS_ITEM, "SiteId", "Sites", "Site", VL_LAB_SITE_NOT_FOUND } },
+	  .region_from = &lab_region_of_site,
+	  .doc = "vpnlab extension: the caller's sites, oldest first: Sites.Site[] {SiteId, RegionId, LanCidr, "
+		  "CreateTime, HostCount, Devices[], Overrides[]}." },
+	{ "LabDeleteSite", V_VPC, h_lab_delete_site, AF_MUTATES | AF_REGIONAL, lab_delete_site_params,
+	  .rest = { { "DELETE", "/v1/lab/sites/{id}", RS_PLAIN, "SiteId" } },
+	  .region_from = &lab_region_of_site,
+	  .doc = "vpnlab extension: deletes a site with its devices and lab hosts." },
+	{ "LabCreateHost", V_VPC, h_lab_create_host, AF_MUTATES | AF_REGIONAL, lab_create_host_params,
+	  .rest = { { "POST", "/v1/lab/hosts", RS_CREATE } },
+	  .region_from = &lab_region_of_vswitch,
+	  .doc = "vpnlab extension: a lab host (its own network namespace) in a vSwitch or a site's LAN: "
+		  "{HostId, IpAddress}.  A vSwitch with lab hosts cannot be deleted (DependencyViolation)." },
+	{ "LabDescribeHosts", V_VPC, h_lab_describe_hosts, AF_REGIONAL | AF_PAGED, lab_describe_hosts_params,
+	  .rest = { { "GET", "/v1/lab/hosts", RS_LIST, NULL, "Hosts", "Host" },
+		    { "GET", "/v1/lab/hosts/{id}", RS_ITEM, "HostId", "Hosts", "Host", VL_LAB_HOST_NOT_FOUND } },
+	  .region_from = &lab_region_of_host,
+	  .doc = "vpnlab extension: the caller's lab hosts, oldest first: Hosts.Host[] {HostId, RegionId, VpcId, "
+		  "VSwitchId, SiteId, IpAddress, PrefixLength, Gateway, CreateTime}." },
+	{ "LabDeleteHost", V_VPC, h_lab_delete_host, AF_MUTATES | AF_REGIONAL, lab_delete_host_params,
+	  .rest = { { "DELETE", "/v1/lab/hosts/{id}", RS_PLAIN, "HostId" } },
+	  .region_from = &lab_region_of_host,
+	  .doc = "vpnlab extension: deletes a lab host." },
+	{ "LabRunProbe", V_VPC, h_lab_run_probe, AF_REGIONAL | AF_SLOW, lab_run_probe_params,
+	  .rest = { { "POST", "/v1/lab/probes" } },
+	  .region_from = &lab_region_of_host,
+	  .doc = "vpnlab extension: real ICMP echo from a lab host's namespace, run by the agent that builds it: "
+		  "{Sent, Received, LossPercent, RttAvgMs, RttMaxMs}; 503 Agent.Unavailable without an agent.  The "
+		  "wait holds no server resource other callers need; at most 2 probes of an account run at once "
+		  "(quota lab_calls_per_account), beyond: 400 Throttling.User." },
+	{ "LabInjectFault", V_VPC, h_lab_inject_fault, AF_MUTATES | AF_REGIONAL, lab_inject_fault_params,
+	  .rest = { { "POST", "/v1/lab/faults" } },
+	  .region_from = &lab_region_of_connection,
+	  .doc = "vpnlab extension: cuts (or restores) the underlay traffic of a connection's tunnel(s) in the data "
+		  "plane: {VpnConnectionId, Action, CutTunnelIds[]} (\"\" for a single-tunnel connection)." },
+	ACTIONS_END,
+};

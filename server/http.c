@@ -16,6 +16,7 @@
 
 #include "action.h"
 #include "agent_client.h"
+#include "auth.h"
 #include "console.h"
 #include "ids.h"
 #include "json_out.h"
@@ -315,7 +316,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &st->req);
 		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &st->req.query);
-		st->body_limit = agent_client_token_ok(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		st->body_limit = auth_agent_token_ok(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 										   "X-Vpnlab-Agent-Token"))
 					 ? AGENT_BODY_LIMIT
 					 : BODY_LIMIT;

@@ -13,10 +13,12 @@
 
 #include "action.h"
 #include "agent_client.h"
+#include "auth.h"
 #include "catalog.h"
 #include "cidr.h"
 #include "console.h"
 #include "push.h"
+#include "rest.h"
 #include "server.h"
 
 static volatile sig_atomic_t stop_requested, release_requested;
@@ -56,6 +58,7 @@ static const struct option_doc {
 	{ { "per-ip-connections", required_argument, NULL, 'I' }, "N", "open HTTP connections from one client address (default 200; 1..max-connections)" },
 	{ { "request-deadline-s", required_argument, NULL, 'E' }, "N", "seconds to receive a request whole, however slowly it trickles; idle kept-alive connections close after it too (default 30; 1..3600)" },
 	{ { "dump-actions", no_argument, NULL, 'D' }, NULL, "print the action reference (Markdown) and exit" },
+	{ { "dump-routes", no_argument, NULL, 'O' }, NULL, "print the REST routes (METHOD /path Action Version, one a line) and exit" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help" },
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -226,12 +229,12 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'T':
-			if (!agent_client_token_valid(optarg)) {
+			if (!auth_agent_token_valid(optarg)) {
 				fprintf(stderr, "vpnlabd: --agent-token is %d-%d printable ASCII characters, no spaces\n",
 					AGENT_TOKEN_MIN, AGENT_TOKEN_MAX);
 				return 2;
 			}
-			agent_client_set_token(optarg);
+			auth_agent_token_set(optarg);
 			token_given = true;
 			break;
 		case 'F':
@@ -285,6 +288,9 @@ int main(int argc, char **argv)
 		}
 		case 'D':
 			action_dump_reference(stdout);
+			return 0;
+		case 'O':
+			rest_dump_routes(stdout);
 			return 0;
 		case 'h':
 			usage(stdout, &srv.model.quotas);
@@ -346,7 +352,7 @@ int main(int argc, char **argv)
 			}
 			token_file = default_token_file;
 		}
-		if (agent_client_token_file(token_file, &created, why) < 0) {
+		if (auth_agent_token_file(token_file, &created, why) < 0) {
 			fprintf(stderr, "vpnlabd: %s\n", why);
 			goto out;
 		}
@@ -396,7 +402,7 @@ out:
 	auth_free(srv.auth);
 	catalog_free(catalog);
 	free(default_token_file);
-	agent_client_set_token(NULL);
+	auth_agent_token_set(NULL);
 	if (srv.log && srv.log != stdout)
 		fclose(srv.log);
 	return rc;

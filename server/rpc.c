@@ -2,8 +2,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "ids.h"
-#include "h_agent.h"
 #include "server.h"
 
 static const char *host_id(const char *version)
@@ -103,7 +103,7 @@ void rpc_handle(struct server *srv, struct vl_request *req, struct reply *reply)
 		goto fail;
 	}
 	if (action_check_unique_names(&params, &err) < 0 ||
-	    h_authenticate(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
+	    auth_for_action(srv->auth, a, req, &params, reply->account, sizeof(reply->account), &err) < 0)
 		goto fail;
 	fields = json_object();
 	if (engine_execute(srv->engine, a, &params, reply->account, fields, &err) < 0)

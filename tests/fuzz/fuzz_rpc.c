@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "agent_client.h"
+#include "auth.h"
 #include "catalog.h"
 #include "server.h"
 
@@ -43,7 +44,7 @@ static void setup(void)
 	srv.model.transition_delay_ms = 0;
 	srv.model.catalog = catalog_default();
 	srv.metrics = metrics_new();
-	agent_client_set_token(FUZZ_AGENT_TOKEN);
+	auth_agent_token_set(FUZZ_AGENT_TOKEN);
 	if (auth_create(&srv.auth, AUTH_OPEN, NULL, &err) < 0 ||
 	    engine_start(&srv.engine, path, 2, &srv.model, &err) < 0) {
 		fprintf(stderr, "fuzz_rpc setup: %s\n", vl_err_message(&err));

@@ -20,6 +20,7 @@
 
 #include "agent.h"
 #include "agent_client.h"
+#include "auth.h"
 #include "catalog.h"
 #include "customer_gateway.h"
 #include "errors.h"
@@ -832,14 +833,14 @@ static void client_setup(void)
 	info = MHD_get_daemon_info(echo_daemon, MHD_DAEMON_INFO_BIND_PORT);
 	ck_assert_ptr_nonnull(info);
 	snprintf(echo_url, sizeof(echo_url), "http://127.0.0.1:%u", (unsigned)info->port);
-	agent_client_set_token(NULL);
+	auth_agent_token_set(NULL);
 }
 
 static void client_teardown(void)
 {
 	MHD_stop_daemon(echo_daemon);
 	echo_daemon = NULL;
-	agent_client_set_token(NULL);
+	auth_agent_token_set(NULL);
 }
 
 static const char *member(json_t *o, const char *key)
@@ -866,7 +867,7 @@ START_TEST(test_client_methods)
 	json_decref(answer);
 	/* a trailing slash of the base is not doubled; GET and bodiless POST and DELETE */
 	snprintf(base, sizeof(base), "%s/", echo_url);
-	agent_client_set_token("t0ken");
+	auth_agent_token_set("t0ken");
 	ck_assert_int_eq(agent_client_call(base, NULL, "GET", "/v1/state", NULL, 5000, &status, &answer, err), 0);
 	ck_assert_str_eq(member(answer, "Path"), "/v1/state");
 	ck_assert_str_eq(member(answer, "Method"), "GET");
@@ -898,32 +899,32 @@ START_TEST(test_client_token_check)
 	FILE *f;
 
 	/* no token set: nothing matches (the channel is never open) */
-	agent_client_set_token(NULL);
-	ck_assert(!agent_client_token_ok(NULL));
-	ck_assert(!agent_client_token_ok(""));
-	ck_assert(!agent_client_token_ok("anything"));
-	agent_client_set_token("s3cret-s3cret-s3cret");
-	ck_assert(agent_client_token_ok("s3cret-s3cret-s3cret"));
-	ck_assert(!agent_client_token_ok(NULL));
-	ck_assert(!agent_client_token_ok(""));
-	ck_assert(!agent_client_token_ok("s3cret-s3cret-s3cre"));
-	ck_assert(!agent_client_token_ok("s3cret-s3cret-s3cret!"));
-	ck_assert(!agent_client_token_ok("s3cret-s3cret-s3creT"));
-	agent_client_set_token("");
-	ck_assert(!agent_client_token_ok(NULL));
-	ck_assert(!agent_client_token_ok(""));
+	auth_agent_token_set(NULL);
+	ck_assert(!auth_agent_token_ok(NULL));
+	ck_assert(!auth_agent_token_ok(""));
+	ck_assert(!auth_agent_token_ok("anything"));
+	auth_agent_token_set("s3cret-s3cret-s3cret");
+	ck_assert(auth_agent_token_ok("s3cret-s3cret-s3cret"));
+	ck_assert(!auth_agent_token_ok(NULL));
+	ck_assert(!auth_agent_token_ok(""));
+	ck_assert(!auth_agent_token_ok("s3cret-s3cret-s3cre"));
+	ck_assert(!auth_agent_token_ok("s3cret-s3cret-s3cret!"));
+	ck_assert(!auth_agent_token_ok("s3cret-s3cret-s3creT"));
+	auth_agent_token_set("");
+	ck_assert(!auth_agent_token_ok(NULL));
+	ck_assert(!auth_agent_token_ok(""));
 	/* the rule for tokens: 16-256 printable characters without spaces */
-	ck_assert(agent_client_token_valid("0123456789abcdef"));
-	ck_assert(!agent_client_token_valid("0123456789abcde"));
-	ck_assert(!agent_client_token_valid("0123456789 abcdef"));
-	ck_assert(!agent_client_token_valid("0123456789abcdef\n"));
+	ck_assert(auth_agent_token_valid("0123456789abcdef"));
+	ck_assert(!auth_agent_token_valid("0123456789abcde"));
+	ck_assert(!auth_agent_token_valid("0123456789 abcdef"));
+	ck_assert(!auth_agent_token_valid("0123456789abcdef\n"));
 
 	/* a missing file is created 0600 with 64 random hex digits, then read back as is */
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	unlink(path);
-	ck_assert_msg(agent_client_token_file(path, &created, err) == 0, "%s", err);
+	ck_assert_msg(auth_agent_token_file(path, &created, err) == 0, "%s", err);
 	ck_assert(created);
 	{
 		struct stat info;
@@ -938,22 +939,22 @@ START_TEST(test_client_token_check)
 	ck_assert_int_eq(strlen(first), 65);
 	ck_assert_int_eq(strspn(first, "0123456789abcdef"), 64);
 	first[64] = '\0';
-	ck_assert(agent_client_token_ok(first));
-	agent_client_set_token(NULL);
-	ck_assert_msg(agent_client_token_file(path, &created, err) == 0, "%s", err);
+	ck_assert(auth_agent_token_ok(first));
+	auth_agent_token_set(NULL);
+	ck_assert_msg(auth_agent_token_file(path, &created, err) == 0, "%s", err);
 	ck_assert(!created);
-	ck_assert(agent_client_token_ok(first));
+	ck_assert(auth_agent_token_ok(first));
 	/* a file others may read, or one without a valid token, is refused */
 	chmod(path, 0644);
-	ck_assert_int_eq(agent_client_token_file(path, &created, err), -1);
+	ck_assert_int_eq(auth_agent_token_file(path, &created, err), -1);
 	ck_assert_msg(strstr(err, "chmod 600") != NULL, "%s", err);
 	chmod(path, 0600);
 	f = fopen(path, "w");
 	fputs("short\n", f);
 	fclose(f);
-	ck_assert_int_eq(agent_client_token_file(path, &created, err), -1);
+	ck_assert_int_eq(auth_agent_token_file(path, &created, err), -1);
 	unlink(path);
-	agent_client_set_token(NULL);
+	auth_agent_token_set(NULL);
 }
 END_TEST
 

@@ -13,7 +13,6 @@
 #include "test.h"
 
 #define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define V_VPC "2016-04-28"
 #define RG "RegionId=cn-hangzhou"
 
 /* Parses form text into a fresh list; the text must be well formed. */
@@ -53,7 +52,7 @@ END_TEST
 /* Every row is well formed: a known version, a handler, named parameters, no duplicates. */
 START_TEST(test_action_table_rows)
 {
-	const struct action *a = &action_table[_i];
+	const struct action *a = action_nth(_i);
 
 	ck_assert_ptr_nonnull(a->name);
 	ck_assert(api_version_known(a->version));
@@ -441,7 +440,7 @@ static const struct param_spec local_params[] = {
 };
 
 static const struct action local_action = {
-	"LocalTest", "2017-09-12", noop_handler, 0, local_params, NULL,
+	"LocalTest", "2017-09-12", noop_handler, 0, local_params,
 };
 
 static const struct {
@@ -506,7 +505,7 @@ END_TEST
 /* Every action: empty input ends in success or a Missing* error, never anything else. */
 START_TEST(test_every_action_empty)
 {
-	const struct action *a = &action_table[_i];
+	const struct action *a = action_nth(_i);
 	struct action_ctx ctx;
 	struct kvlist params;
 	struct vl_err err;
@@ -531,10 +530,93 @@ static int action_count(void)
 {
 	int n = 0;
 
-	while (action_table[n].name)
+	while (action_nth(n))
 		n++;
 	return n;
 }
+
+/* ---- action_list_walk: the one parser of Name.N / Name.N.Field ---- */
+
+static const char *const walk_fields[] = { "Key", "Value", NULL };
+static const struct list_spec walk_scalar = { 2, NULL };
+static const struct list_spec walk_items = { 3, walk_fields };
+
+/* Records "N.field=value;" for each item the walk hands over. */
+static int walk_record(void *arg, int n, int field, const char *value)
+{
+	char *out = arg;
+	size_t len = strlen(out);
+
+	snprintf(out + len, 256 - len, "%d.%d=%s;", n, field, value);
+	return 0;
+}
+
+static const struct {
+	const char *query;		/* urlencoded parameters */
+	const struct list_spec *spec; /* list "L" */
+	int fault;
+	const char *offender; /* the name reported, or NULL */
+	const char *items;    /* what was handed over (up to the fault) */
+} walk_tests[] = {
+	{ "L.1=a&L.2=b&L=plain&LX.1=other&Other=1", &walk_scalar, LIST_OK, NULL, "1.0=a;2.0=b;" },
+	{ "L.2=b&L.1=a", &walk_scalar, LIST_OK, NULL, "2.0=b;1.0=a;" },
+	{ "L.0=a", &walk_scalar, LIST_BAD_NAME, "L.0", "" },
+	{ "L.01=a", &walk_scalar, LIST_BAD_NAME, "L.01", "" },
+	{ "L.x=a", &walk_scalar, LIST_BAD_NAME, "L.x", "" },
+	{ "L.=a", &walk_scalar, LIST_BAD_NAME, "L.", "" },
+	{ "L.1x=a", &walk_scalar, LIST_BAD_NAME, "L.1x", "" },
+	{ "L.1.Key=a", &walk_scalar, LIST_BAD_NAME, "L.1.Key", "" },
+	{ "L.1=a&L.3=c", &walk_scalar, LIST_TOO_MANY, "L.3", "1.0=a;" },
+	{ "L.99999999999999999999=a", &walk_scalar, LIST_TOO_MANY, "L.99999999999999999999", "" },
+	{ "L.1.Key=k&L.1.Value=v&L.3.Key=k3", &walk_items, LIST_OK, NULL, "1.0=k;1.1=v;3.0=k3;" },
+	{ "L.1=a", &walk_items, LIST_BAD_NAME, "L.1", "" },
+	{ "L.1.Other=a", &walk_items, LIST_BAD_NAME, "L.1.Other", "" },
+	{ "L.1.key=a", &walk_items, LIST_BAD_NAME, "L.1.key", "" },
+	{ "L.1.Key.x=a", &walk_items, LIST_BAD_NAME, "L.1.Key.x", "" },
+	{ "L.4.Key=a", &walk_items, LIST_TOO_MANY, "L.4.Key", "" },
+	/* the first bad name in parameter order is the one reported */
+	{ "L.1.Key=a&L.9.Key=b&L.x.Key=c", &walk_items, LIST_TOO_MANY, "L.9.Key", "1.0=a;" },
+	{ "L.x.Key=c&L.9.Key=b", &walk_items, LIST_BAD_NAME, "L.x.Key", "" },
+};
+
+START_TEST(test_list_walk)
+{
+	struct kvlist params;
+	char items[256] = "";
+	const char *offender = "unset";
+	int fault;
+
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_parse_urlencoded(&params, walk_tests[_i].query, strlen(walk_tests[_i].query)), 0);
+	fault = action_list_walk(&params, "L", walk_tests[_i].spec, walk_record, items, &offender);
+	ck_assert_int_eq(fault, walk_tests[_i].fault);
+	if (walk_tests[_i].offender)
+		ck_assert_str_eq(offender, walk_tests[_i].offender);
+	else
+		ck_assert_ptr_null(offender);
+	ck_assert_str_eq(items, walk_tests[_i].items);
+	kvlist_free(&params);
+}
+END_TEST
+
+/* An item callback that fails stops the walk and the failure is returned. */
+static int walk_refuse(void *arg, int n, int field, const char *value)
+{
+	(void)arg, (void)n, (void)field, (void)value;
+	return -1;
+}
+
+START_TEST(test_list_walk_callback_stops)
+{
+	struct kvlist params;
+	const char *offender = NULL;
+
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_parse_urlencoded(&params, "L.1=a&L.x=b", 11), 0);
+	ck_assert_int_eq(action_list_walk(&params, "L", &walk_scalar, walk_refuse, NULL, &offender), -1);
+	kvlist_free(&params);
+}
+END_TEST
 
 Suite *params_suite_create(void)
 {
@@ -549,6 +631,8 @@ Suite *params_suite_create(void)
 	tc = tcase_create("validate");
 	tcase_add_loop_test(tc, test_validate, 0, countof(validate_tests));
 	tcase_add_loop_test(tc, test_local_types, 0, countof(local_tests));
+	tcase_add_loop_test(tc, test_list_walk, 0, countof(walk_tests));
+	tcase_add_test(tc, test_list_walk_callback_stops);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("defaults");
