@@ -27,6 +27,7 @@ int h_agent_register(struct action_ctx *ctx)
 	struct agent_register_args args = {
 		.agent_id = param_str(ctx, "AgentId"),
 		.zones = param_str(ctx, "Zones"),
+		.zone_index = (int)param_int(ctx, "ZoneIndex", 0),
 		.roles = param_str(ctx, "Roles"),
 		.underlay_ip = param_str(ctx, "UnderlayIp"),
 		.url = param_str(ctx, "Url"),

@@ -510,10 +510,43 @@ static void run_pass(struct pusher *p)
 	free(pass.items);
 }
 
+static int count_silent(struct model_ctx *m, void *arg)
+{
+	struct vl_err err;
+
+	vl_err_clear(&err);
+	return agent_mark_silent(m, false, arg, &err);
+}
+
+static int write_silent(struct model_ctx *m, void *arg)
+{
+	struct vl_err err;
+
+	vl_err_clear(&err);
+	if (agent_mark_silent(m, true, arg, &err) < 0) {
+		fprintf(stderr, "vpnlabd: push: cannot mark silent agents: %s\n", vl_err_message(&err));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Agents that stopped reporting: their tunnels must not keep reading established.  A read
+ * finds them (cheap, every AGENT_SILENCE_CHECK_MS); only then a write marks them.
+ */
+static void check_silence(struct pusher *p)
+{
+	int due = 0;
+
+	if (engine_read(p->e, count_silent, &due) == 0 && due > 0)
+		engine_write(p->e, write_silent, &due);
+}
+
 static void *coordinator_main(void *arg)
 {
 	struct pusher *p = arg;
 	int64_t next_resync = mono_ms() + p->cfg.resync_ms;
+	int64_t next_silence = mono_ms() + AGENT_SILENCE_CHECK_MS;
 
 	pthread_mutex_lock(&p->mu);
 	/* a first pass at start: agents registered before a restart get their documents */
@@ -521,8 +554,15 @@ static void *coordinator_main(void *arg)
 	while (!p->stopping) {
 		struct timespec ts;
 
+		if (mono_ms() >= next_silence) {
+			next_silence = mono_ms() + AGENT_SILENCE_CHECK_MS;
+			pthread_mutex_unlock(&p->mu);
+			check_silence(p);
+			pthread_mutex_lock(&p->mu);
+			continue;
+		}
 		if (!p->notified && mono_ms() < next_resync) {
-			deadline_in(&ts, next_resync - mono_ms());
+			deadline_in(&ts, (next_resync < next_silence ? next_resync : next_silence) - mono_ms());
 			pthread_cond_timedwait(&p->wake, &p->mu, &ts);
 			continue;
 		}
