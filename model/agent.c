@@ -1098,7 +1098,7 @@ out:
 	return rc;
 }
 
-int agent_mark_silent(struct model_ctx *m, bool write, int *marked, struct vl_err *err)
+int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, bool write, int *marked, struct vl_err *err)
 {
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
@@ -1109,6 +1109,10 @@ int agent_mark_silent(struct model_ctx *m, bool write, int *marked, struct vl_er
 	*marked = 0;
 	if (due == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	if (m->now_ms - watching_since_ms <= AGENT_SILENT_MS) {
+		json_decref(due);
+		return 0;
+	}
 	if (store_prepare(m->store,
 			  "SELECT agent_id, last_seen_ms FROM agents WHERE silent_since_ms=0 AND last_seen_ms<?"
 			  " ORDER BY agent_id",

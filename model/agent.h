@@ -95,14 +95,15 @@ int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json
 				struct vl_err *err);
 
 /*
- * The silence sweep: every agent not seen for AGENT_SILENT_MS that is not marked yet becomes
- * silent: the tunnels it reported read ike_sa_not_established (their health check failed, and
+ * The silence sweep: every agent not seen for AGENT_SILENT_MS (counted from watching_since_ms
+ * at the earliest: the server's start, so a server that was down itself blames nobody for
+ * the reports it could not receive) that is not marked yet becomes silent: the tunnels it reported read ike_sa_not_established (their health check failed, and
  * none active), each connection's log says the agent stopped reporting, and the console says
  * so.  Its next report (or registration) clears the mark and brings the real state back.
  * *marked counts the agents marked (write false: only counts, for a read transaction).
  * 0 or -1 with err.
  */
-int agent_mark_silent(struct model_ctx *m, bool write, int *marked, struct vl_err *err);
+int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, bool write, int *marked, struct vl_err *err);
 
 /* Removes an agent and the tunnel states it reported.  0, or -1 with err (Agent.NotFound). */
 int agent_deregister(struct model_ctx *m, const char *agent_id, struct vl_err *err);

@@ -46,6 +46,7 @@ struct pusher {
 	struct push_worker *workers; /* live, not retired */
 	int live_workers;	     /* threads not yet exited, retired ones included */
 	char bad_hash[72];	     /* last document that failed doc_parse (logged once) */
+	int64_t started_ms;	     /* wall clock at start: silence counts from here at the earliest */
 };
 
 /* One agent's result of a compile pass. */
@@ -510,20 +511,27 @@ static void run_pass(struct pusher *p)
 	free(pass.items);
 }
 
+struct silence {
+	int64_t since_ms;
+	int due;
+};
+
 static int count_silent(struct model_ctx *m, void *arg)
 {
+	struct silence *s = arg;
 	struct vl_err err;
 
 	vl_err_clear(&err);
-	return agent_mark_silent(m, false, arg, &err);
+	return agent_mark_silent(m, s->since_ms, false, &s->due, &err);
 }
 
 static int write_silent(struct model_ctx *m, void *arg)
 {
+	struct silence *s = arg;
 	struct vl_err err;
 
 	vl_err_clear(&err);
-	if (agent_mark_silent(m, true, arg, &err) < 0) {
+	if (agent_mark_silent(m, s->since_ms, true, &s->due, &err) < 0) {
 		fprintf(stderr, "vpnlabd: push: cannot mark silent agents: %s\n", vl_err_message(&err));
 		return -1;
 	}
@@ -536,10 +544,10 @@ static int write_silent(struct model_ctx *m, void *arg)
  */
 static void check_silence(struct pusher *p)
 {
-	int due = 0;
+	struct silence s = { p->started_ms, 0 };
 
-	if (engine_read(p->e, count_silent, &due) == 0 && due > 0)
-		engine_write(p->e, write_silent, &due);
+	if (engine_read(p->e, count_silent, &s) == 0 && s.due > 0)
+		engine_write(p->e, write_silent, &s);
 }
 
 static void *coordinator_main(void *arg)
@@ -593,6 +601,12 @@ int pusher_start(struct pusher **out, struct engine *e, const struct pusher_conf
 		return vl_err_set(err, VL_INTERNAL_ERROR, "out of memory");
 	p->e = e;
 	p->cfg = *cfg;
+	{
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		p->started_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	}
 	pthread_mutex_init(&p->mu, NULL);
 	cond_init_monotonic(&p->wake);
 	pthread_cond_init(&p->workers_gone, NULL);
