@@ -1084,8 +1084,9 @@ static int silence_agent(struct model_ctx *m, const char *agent_id, int64_t last
 		if (apply_connection_views(&owner, conn, dual, err) < 0 || log_line(m, conn, tunnel, "ERROR", message, err) < 0)
 			goto out;
 	}
-	model_event(m, "agent %s silent for %lld s: its %zu tunnel(s) now read ike_sa_not_established", agent_id,
-		    (long long)((m->now_ms - last_seen_ms) / 1000), json_array_size(tunnels));
+	if (json_array_size(tunnels) > 0)
+		model_event(m, "agent %s silent for %lld s: its %zu tunnel(s) now read ike_sa_not_established",
+			    agent_id, (long long)((m->now_ms - last_seen_ms) / 1000), json_array_size(tunnels));
 	if (store_prepare(m->store, "UPDATE agents SET silent_since_ms=? WHERE agent_id=?", &stmt) < 0) {
 		model_store_error(m, err);
 		goto out;
@@ -1140,6 +1141,29 @@ out:
 	return rc;
 }
 
+/* Whether t's row is one the silence of agent_id (marked at since_ms) showed down: 1, 0, -1. */
+static int silenced(struct model_ctx *m, const char *agent_id, const struct report_tunnel *t, int64_t since_ms,
+		    struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  "SELECT 1 FROM dataplane_tunnels WHERE vpn_connection_id=? AND tunnel_id=? AND agent_id=?"
+			  " AND updated_ms=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, t->conn);
+	stmt_bind_text(stmt, 2, t->tunnel);
+	stmt_bind_text(stmt, 3, agent_id);
+	stmt_bind_int64(stmt, 4, since_ms);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 1;
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
 int agent_report_status(struct model_ctx *m, const char *agent_id, int64_t applied_generation,
 			const char *tunnels, const char *logs, int64_t *generation, struct vl_err *err)
 {
@@ -1186,15 +1210,22 @@ int agent_report_status(struct model_ctx *m, const char *agent_id, int64_t appli
 		goto out;
 	if (a.silent_since_ms != 0) {
 		char message[200];
+		int told = 0;
 
 		snprintf(message, sizeof(message), "agent %s reports again after %lld s of silence", a.agent_id,
 			 (long long)((m->now_ms - a.last_seen_ms) / 1000));
 		if (exec1(m, "UPDATE agents SET silent_since_ms=0 WHERE agent_id=?", a.agent_id, err) < 0)
 			goto out;
-		for (i = 0; i < nt; i++)
-			if (ts[i].gateway && log_line(m, ts[i].conn, ts[i].tunnel, "INFO", message, err) < 0)
+		/* the tunnels the silence showed down (their rows changed then, and not since) are told */
+		for (i = 0; i < nt; i++) {
+			int was = ts[i].gateway ? silenced(m, a.agent_id, &ts[i], a.silent_since_ms, err) : 0;
+
+			if (was < 0 || (was && log_line(m, ts[i].conn, ts[i].tunnel, "INFO", message, err) < 0))
 				goto out;
-		model_event(m, "%s", message);
+			told += was;
+		}
+		if (told > 0)
+			model_event(m, "%s", message);
 	}
 	/* the cloud reports its own side only: a branch device's view changes nothing */
 	for (i = 0; i < nt; i++)
