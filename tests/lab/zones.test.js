@@ -45,7 +45,8 @@ async function allLogs(call, VpnConnectionId, TunnelId) {
     const r = await call('DescribeVpnConnectionLogs', { VpnConnectionId, TunnelId, MinutePeriod: 10, PageNumber, PageSize: 50 });
     const page = r.Data && r.Data.Logs ? r.Data.Logs.Log || r.Data.Logs : [];
     out.push(...page);
-    if (r.IsCompleted || page.length < 50) return out.join('\n');
+    // IsCompleted says the window was searched whole, not that this is the last page
+    if (page.length < 50) return out.join('\n');
   }
 }
 
