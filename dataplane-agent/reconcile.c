@@ -5,7 +5,8 @@
  * Topology (all names derive from document ids, so a restarted agent finds what it built):
  *   <p>-ul          underlay "internet": bridge br0 (+ vx0 toward other agents' underlays)
  *   <p>-<vpc-id>    VPC router: one bridge per vSwitch holding the vSwitch gateway address
- *                   (+ "f…", the VPC's fabric VXLAN toward its routers on other agents)
+ *                   (+ "f…", the VPC's fabric VXLAN toward its routers on other agents,
+ *                   and table inet vpnlab_fabric: nothing hairpins on the fabric)
  *   <p>-<site-id>   a branch site's LAN: bridge br0
  *   <p>-<endpoint>  an IPsec endpoint (gateway tunnel end or site device): "ul" with its
  *                   public address on the underlay, "lan" on its vSwitch or site LAN, and
@@ -208,11 +209,26 @@ static int build_fabric(struct agent_daemon *d, const char *ns, const struct doc
 		was = NULL;
 	}
 	if (nl_link_index(ns, fab) == 0) {
-		if (nl_vxlan_add(NULL, fab, f->vni, d->opt.underlay_ip, 0, err) < 0 || nl_link_move(NULL, fab, ns, err) < 0)
+		/*
+		 * The same router address always has the same hardware address: a router rebuilt
+		 * after its machine came back is reached at once, not after the peers' neighbour
+		 * entries for its old address time out.
+		 */
+		uint8_t mac[6] = { 0x02 }; /* locally administered, unicast */
+		char key[DOC_ID_MAX + 20];
+		uint32_t h = 2166136261u;  /* FNV-1a */
+
+		snprintf(key, sizeof(key), "%s/%s", vpc->id, f->ip);
+		for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+			h = (h ^ *c) * 16777619u;
+		mac[1] = (uint8_t)(f->vni >> 16);
+		memcpy(&mac[2], &h, 4);
+		if (nl_vxlan_add(NULL, fab, f->vni, d->opt.underlay_ip, 0, err) < 0 ||
+		    nl_link_set_mac(NULL, fab, mac, err) < 0 || nl_link_move(NULL, fab, ns, err) < 0)
 			return -1;
 		was = NULL; /* a new link: nothing of the old one is on it */
 	}
-	if (nl_link_set_up(ns, fab, true, err) < 0)
+	if (nl_link_set_up(ns, fab, true, err) < 0 || fault_fabric_guard(ns, fab, err) < 0)
 		return -1;
 	if (was != NULL && (strcmp(was->ip, f->ip) != 0 || was->prefix != f->prefix))
 		nl_addr_del(ns, fab, was->ip, was->prefix, NULL);

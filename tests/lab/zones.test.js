@@ -107,6 +107,11 @@ describe('zones: master and slave endpoints on two machines', { skip: skip || fa
     }
     const across = await lab.probe(srv, zoneBHost.HostId, seed.vpcHostIp, 3, 100);
     assert.equal(across.Received, 3, JSON.stringify(across));
+    // the routers never bounce a packet back into the fabric it came from
+    for (const agent of [a, b]) {
+      const rules = lab.sh('ip', ['netns', 'exec', `${agent.prefix}-${seed.vpc}`, 'nft', 'list', 'table', 'inet', 'vpnlab_fabric']);
+      assert.match(rules, /iifname "f[0-9a-f]{8}" oifname "f[0-9a-f]{8}" drop/, rules);
+    }
     // B's router sends the branch's traffic to the master on A
     await lab.waitFor('B routes via A\'s router', async () => (await b.state()).Routes
       .some((r) => r.Dest === '192.168.52.0/24' && r.Via.startsWith('169.254.')), 10000, 200);
