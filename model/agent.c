@@ -1099,7 +1099,8 @@ out:
 	return rc;
 }
 
-int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, bool write, int *marked, struct vl_err *err)
+int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, int64_t silent_ms, bool write, int *marked,
+		      struct vl_err *err)
 {
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
@@ -1110,7 +1111,7 @@ int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, bool write
 	*marked = 0;
 	if (due == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-	if (m->now_ms - watching_since_ms <= AGENT_SILENT_MS) {
+	if (m->now_ms - watching_since_ms <= silent_ms) {
 		json_decref(due);
 		return 0;
 	}
@@ -1121,7 +1122,7 @@ int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, bool write
 		model_store_error(m, err);
 		goto out;
 	}
-	stmt_bind_int64(stmt, 1, m->now_ms - AGENT_SILENT_MS);
+	stmt_bind_int64(stmt, 1, m->now_ms - silent_ms);
 	while ((r = stmt_step(stmt)) == STORE_ROW)
 		json_array_append_new(due, json_pack("[sI]", stmt_text(stmt, 0), (json_int_t)stmt_int64(stmt, 1)));
 	stmt_release(stmt);

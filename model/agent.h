@@ -18,9 +18,9 @@
 #define AGENT_URL_MAX 255
 #define AGENT_ONLINE_MS 15000	   /* seen within this long: online */
 /*
- * Not seen for this long (two missed 5 s reports): its tunnels read ike_sa_not_established.
- * The pusher looks every AGENT_SILENCE_CHECK_MS, so a dead agent's tunnels go down within
- * 11 s of its last report.
+ * Not seen for this long (two missed 5 s reports): its tunnels read ike_sa_not_established
+ * (the server's default; vpnlabd --agent-silent-ms).  The pusher looks every
+ * AGENT_SILENCE_CHECK_MS, so a dead agent's tunnels go down within 11 s of its last report.
  */
 #define AGENT_SILENT_MS 10000
 #define AGENT_SILENCE_CHECK_MS 1000
@@ -95,7 +95,7 @@ int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json
 				struct vl_err *err);
 
 /*
- * The silence sweep: every agent not seen for AGENT_SILENT_MS (counted from watching_since_ms
+ * The silence sweep: every agent not seen for silent_ms (counted from watching_since_ms
  * at the earliest: the server's start, so a server that was down itself blames nobody for
  * the reports it could not receive) that is not marked yet becomes silent: the tunnels it reported read ike_sa_not_established (their health check failed, and
  * none active), each connection's log says the agent stopped reporting, and the console says
@@ -103,7 +103,8 @@ int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json
  * *marked counts the agents marked (write false: only counts, for a read transaction).
  * 0 or -1 with err.
  */
-int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, bool write, int *marked, struct vl_err *err);
+int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, int64_t silent_ms, bool write, int *marked,
+		      struct vl_err *err);
 
 /* Removes an agent and the tunnel states it reported.  0, or -1 with err (Agent.NotFound). */
 int agent_deregister(struct model_ctx *m, const char *agent_id, struct vl_err *err);

@@ -97,6 +97,7 @@ void pusher_config_defaults(struct pusher_config *cfg)
 	cfg->resync_ms = 5000;
 	cfg->coalesce_ms = 20;
 	cfg->push_timeout_ms = 30000;
+	cfg->silent_ms = AGENT_SILENT_MS;
 }
 
 void pusher_notify(void *arg)
@@ -512,7 +513,7 @@ static void run_pass(struct pusher *p)
 }
 
 struct silence {
-	int64_t since_ms;
+	int64_t since_ms, after_ms;
 	int due;
 };
 
@@ -522,7 +523,7 @@ static int count_silent(struct model_ctx *m, void *arg)
 	struct vl_err err;
 
 	vl_err_clear(&err);
-	return agent_mark_silent(m, s->since_ms, false, &s->due, &err);
+	return agent_mark_silent(m, s->since_ms, s->after_ms, false, &s->due, &err);
 }
 
 static int write_silent(struct model_ctx *m, void *arg)
@@ -531,7 +532,7 @@ static int write_silent(struct model_ctx *m, void *arg)
 	struct vl_err err;
 
 	vl_err_clear(&err);
-	if (agent_mark_silent(m, s->since_ms, true, &s->due, &err) < 0) {
+	if (agent_mark_silent(m, s->since_ms, s->after_ms, true, &s->due, &err) < 0) {
 		fprintf(stderr, "vpnlabd: push: cannot mark silent agents: %s\n", vl_err_message(&err));
 		return -1;
 	}
@@ -544,7 +545,7 @@ static int write_silent(struct model_ctx *m, void *arg)
  */
 static void check_silence(struct pusher *p)
 {
-	struct silence s = { p->started_ms, 0 };
+	struct silence s = { p->started_ms, p->cfg.silent_ms, 0 };
 
 	if (engine_read(p->e, count_silent, &s) == 0 && s.due > 0)
 		engine_write(p->e, write_silent, &s);

@@ -476,7 +476,7 @@ static int mark_silent(int64_t now, int64_t since, bool write, int *marked)
 	struct vl_err err;
 
 	test_savepoint(st);
-	return test_release(st, agent_mark_silent(&m, since, write, marked, &err));
+	return test_release(st, agent_mark_silent(&m, since, AGENT_SILENT_MS, write, marked, &err));
 }
 
 START_TEST(test_silent_agent)
