@@ -86,7 +86,11 @@ describe('zones: master and slave endpoints on two machines', { skip: skip || fa
   });
 
   test('the master endpoint runs on zone A\'s agent, the slave on zone B\'s, the VPC on both', async () => {
-    const agents = (await lab.rest(srv, 'GET', '/v1/agents')).Agents;
+    // an agent answers /healthz before its registration reaches the server
+    const agents = await lab.waitFor('three agents registered', async () => {
+      const got = (await lab.rest(srv, 'GET', '/v1/agents')).Agents;
+      return got.length === 3 && got;
+    }, 15000, 100);
     assert.deepEqual(agents.map((x) => x.ZoneIndex).sort(), [0, 1, 2]);
     seed = await lab.seedTopology(srv, { lan: '192.168.52.0/24', cgw: ['203.0.113.71', '203.0.113.72'] });
     zoneBHost = await lab.rest(srv, 'POST', '/v1/lab/hosts', { VSwitchId: seed.vsw[1] });
