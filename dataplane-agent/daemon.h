@@ -26,6 +26,7 @@
 struct agent_options {
 	const char *server_url;	/* http://127.0.0.1:8080 */
 	const char *zones;	/* comma-separated; "" every zone */
+	int zone_index;		/* also the Nth zone of every region (ZoneIndex); 0 none */
 	bool role_cloud, role_site;
 	const char *state_dir;	/* default /var/lib/vpnlab-agent */
 	const char *listen;	/* ADDR:PORT the server pushes to */
@@ -105,6 +106,7 @@ struct agent_daemon {
 	pthread_cond_t report_wake; /* reporter wake-up: status_dirty was set */
 	volatile int stopping;
 	int64_t polls; /* monitor polls done: SAs seen at the first one were running before */
+	struct peer_table *peer_table; /* the fabric peers' tunnel states (peers.c) */
 };
 
 /* ---- names (reconcile.c) ---- */
@@ -141,6 +143,18 @@ void monitor_stop(struct agent_daemon *d);
 void monitor_health_changed(void *arg, const char *key, enum health_state state);
 /* Re-selects the VPC next hops; d->lock held.  Returns how many routes changed. */
 int monitor_select_routes(struct agent_daemon *d);
+
+/* ---- peers.c ---- */
+/* Starts the thread that reads the fabric peers' tunnel states; 0 or -1. */
+int peers_start(struct agent_daemon *d);
+/* Joins it (after d->stopping is set) and frees the table. */
+void peers_stop(struct agent_daemon *d);
+/*
+ * Whether a remote hop of vpc may carry traffic: its fabric peer answered within the last
+ * moments and reports that tunnel's CHILD_SA installed, its health check not failed
+ * (d->lock held).
+ */
+bool peers_hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_nexthop *h);
 
 /* ---- listener.c ---- */
 int listener_start(struct agent_daemon *d, char *err);

@@ -319,12 +319,70 @@ static int parse_endpoint(struct parser *p, json_t *o, int index, struct doc_end
 	return 0;
 }
 
+static int parse_fabric(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
+{
+	static const char *const keys[] = { "vni", "ip", "prefix", "peers", NULL };
+	static const char *const peer_keys[] = { "ip", "underlay_ip", "url", "cidrs", NULL };
+	struct doc_fabric *f = &vpc->fabric;
+	char prefix[48];
+	int64_t vni, len;
+	json_t *a, *v;
+	size_t i;
+
+	snprintf(prefix, sizeof(prefix), "vpcs[%d].fabric", index);
+	at(p, prefix, -1, NULL);
+	if (only_keys(p, o, keys) < 0 || get_int(p, o, "vni", true, 1, 0xffffff, &vni) < 0 ||
+	    get_str(p, o, "ip", true, K_IPV4, f->ip, sizeof(f->ip)) < 0 ||
+	    get_int(p, o, "prefix", true, 8, 30, &len) < 0)
+		return -1;
+	f->vni = (uint32_t)vni;
+	f->prefix = (int)len;
+	vpc->has_fabric = true;
+	if ((a = get_array(p, o, "peers", DOC_FABRIC_PEERS_MAX, &f->peer_count)) == NULL)
+		return -1;
+	if (f->peer_count == 0)
+		return fail(p, "peers is empty");
+	if ((f->peers = calloc((size_t)f->peer_count, sizeof(*f->peers))) == NULL)
+		return fail(p, "out of memory");
+	json_array_foreach(a, i, v) {
+		struct doc_fabric_peer *peer = &f->peers[i];
+		json_t *cidrs, *c;
+		size_t j;
+
+		snprintf(prefix, sizeof(prefix), "vpcs[%d].fabric.peers", index);
+		at(p, prefix, (int)i, NULL);
+		if (only_keys(p, v, peer_keys) < 0 || get_str(p, v, "ip", true, K_IPV4, peer->ip, sizeof(peer->ip)) < 0 ||
+		    get_str(p, v, "underlay_ip", true, K_IPV4, peer->underlay_ip, sizeof(peer->underlay_ip)) < 0 ||
+		    get_str(p, v, "url", true, K_TEXT, peer->url, sizeof(peer->url)) < 0)
+			return -1;
+		if (strncmp(peer->url, "http://", 7) != 0 && strncmp(peer->url, "https://", 8) != 0)
+			return fail(p, "url must be http(s)://");
+		if (strcmp(peer->ip, f->ip) == 0)
+			return fail(p, "ip is this agent's own fabric address");
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(f->peers[k].ip, peer->ip) == 0)
+				return fail(p, "%s appears twice", peer->ip);
+		if ((cidrs = get_array(p, v, "cidrs", 1024, &peer->cidr_count)) == NULL)
+			return -1;
+		if ((peer->cidrs = calloc((size_t)peer->cidr_count + 1, sizeof(*peer->cidrs))) == NULL)
+			return fail(p, "out of memory");
+		json_array_foreach(cidrs, j, c) {
+			const char *text = json_string_value(c);
+
+			if (text == NULL || strlen(text) >= sizeof(peer->cidrs[0]) || !valid_cidr(text))
+				return fail(p, "cidrs[%zu] is not an IPv4 CIDR block", j);
+			snprintf(peer->cidrs[j], sizeof(peer->cidrs[j]), "%s", text);
+		}
+	}
+	return 0;
+}
+
 static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
 {
-	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", NULL };
+	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", "fabric", NULL };
 	static const char *const vsw_keys[] = { "id", "cidr", "gateway_ip", NULL };
 	static const char *const route_keys[] = { "dest", "nexthops", NULL };
-	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", NULL };
+	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", "remote", NULL };
 	json_t *a, *v;
 	size_t i;
 
@@ -349,6 +407,9 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 		    get_str(p, v, "gateway_ip", true, K_IPV4, s->gateway_ip, sizeof(s->gateway_ip)) < 0)
 			return -1;
 	}
+	at(p, "vpcs", index, NULL);
+	if (json_object_get(o, "fabric") != NULL && parse_fabric(p, json_object_get(o, "fabric"), index, vpc) < 0)
+		return -1;
 	at(p, "vpcs", index, NULL);
 	a = get_array(p, o, "routes", 100000, &vpc->route_count);
 	if (a == NULL)
@@ -378,7 +439,8 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 			if (only_keys(p, h, hop_keys) < 0 || get_str(p, h, "via", true, K_IPV4, n->via, sizeof(n->via)) < 0 ||
 			    get_int(p, h, "weight", true, 0, 100, &weight) < 0 ||
 			    get_str(p, h, "endpoint", true, K_ID, n->endpoint, sizeof(n->endpoint)) < 0 ||
-			    get_str(p, h, "tunnel", true, K_TEXT, n->tunnel, sizeof(n->tunnel)) < 0)
+			    get_str(p, h, "tunnel", true, K_TEXT, n->tunnel, sizeof(n->tunnel)) < 0 ||
+			    get_bool(p, h, "remote", &n->remote) < 0)
 				return -1;
 			n->weight = (int)weight;
 		}
@@ -432,6 +494,12 @@ static int check_references(struct parser *p, const struct doc_desired *d)
 
 				snprintf(prefix, sizeof(prefix), "vpcs[%d].routes", i);
 				at(p, prefix, r, "nexthops");
+				if (n->remote) {
+					/* the endpoint is another agent's: reached through its fabric peer */
+					if (doc_find_fabric_peer(&d->vpcs[i], n->via) == NULL)
+						return fail(p, "remote hop via %s is no fabric peer", n->via);
+					continue;
+				}
 				if (e == NULL)
 					return fail(p, "endpoint %s is not in the document", n->endpoint);
 				if (doc_find_tunnel(e, n->tunnel) == NULL)
@@ -572,6 +640,9 @@ void doc_free(struct doc_desired *d)
 	for (int i = 0; i < d->vpc_count && d->vpcs != NULL; i++) {
 		free(d->vpcs[i].vswitches);
 		free(d->vpcs[i].routes);
+		for (int j = 0; j < d->vpcs[i].fabric.peer_count && d->vpcs[i].fabric.peers != NULL; j++)
+			free(d->vpcs[i].fabric.peers[j].cidrs);
+		free(d->vpcs[i].fabric.peers);
 	}
 	for (int i = 0; i < d->endpoint_count && d->endpoints != NULL; i++) {
 		free(d->endpoints[i].swanctl);
@@ -590,6 +661,14 @@ const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const 
 	for (int i = 0; i < d->endpoint_count; i++)
 		if (strcmp(d->endpoints[i].id, id) == 0)
 			return &d->endpoints[i];
+	return NULL;
+}
+
+const struct doc_fabric_peer *doc_find_fabric_peer(const struct doc_vpc *vpc, const char *ip)
+{
+	for (int i = 0; vpc->has_fabric && i < vpc->fabric.peer_count; i++)
+		if (strcmp(vpc->fabric.peers[i].ip, ip) == 0)
+			return &vpc->fabric.peers[i];
 	return NULL;
 }
 

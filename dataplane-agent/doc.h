@@ -68,6 +68,8 @@ struct doc_nexthop {
 	int weight;		   /* 0..100: the highest weight among usable hops carries traffic */
 	char endpoint[DOC_ID_MAX]; /* the endpoint behind via */
 	char tunnel[96];	   /* the tunnel whose health decides whether the hop is usable */
+	bool remote;		   /* endpoint runs on another agent: via is that agent's fabric address, the
+				      tunnel's state comes from that agent (its fabric peer's url) */
 };
 
 struct doc_route {
@@ -82,9 +84,32 @@ struct doc_vswitch {
 	char gateway_ip[16];
 };
 
+#define DOC_FABRIC_PEERS_MAX 64
+#define DOC_URL_MAX 256
+
+/* Another agent's router of the same VPC, on the VPC's fabric. */
+struct doc_fabric_peer {
+	char ip[16];	      /* its router's fabric address */
+	char underlay_ip[16]; /* that agent's host address: the fabric VXLAN's remote end */
+	char url[DOC_URL_MAX]; /* that agent's listener: remote hops' tunnel states come from there */
+	int cidr_count;
+	char (*cidrs)[20]; /* the vSwitches that agent builds: routed to ip */
+};
+
+/* A VPC spread over several agents: its routers joined by a VXLAN segment of its own. */
+struct doc_fabric {
+	uint32_t vni;
+	char ip[16]; /* this agent's router */
+	int prefix;
+	int peer_count;
+	struct doc_fabric_peer *peers;
+};
+
 struct doc_vpc {
 	char id[DOC_ID_MAX];
 	char cidr[20];
+	bool has_fabric;
+	struct doc_fabric fabric;
 	int vswitch_count;
 	struct doc_vswitch *vswitches;
 	int route_count;
@@ -127,6 +152,8 @@ int doc_parse_text(const char *text, size_t len, struct doc_desired *out, char *
 void doc_free(struct doc_desired *d);
 
 const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const char *id);
+/* The fabric peer of vpc whose router is at ip, or NULL. */
+const struct doc_fabric_peer *doc_find_fabric_peer(const struct doc_vpc *vpc, const char *ip);
 const struct doc_tunnel *doc_find_tunnel(const struct doc_endpoint *e, const char *name);
 const char *doc_role_name(enum doc_tunnel_role r);
 const char *doc_endpoint_kind_name(enum doc_endpoint_kind k);

@@ -247,3 +247,31 @@ out:
 	free(job.output);
 	return ret;
 }
+
+int fault_fabric_guard(const char *ns, const char *dev, char *err)
+{
+	struct nft_job job = { 0 };
+	char cmd[1024];
+	int ret;
+
+	/* interface names the agent makes: a letter and hex digits; nothing else enters the text */
+	if (!dev || !*dev || strlen(dev) > 15 || strspn(dev, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(dev)) {
+		set_err(err, "interface '%s' is not an agent interface name", dev ? dev : "(null)");
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "add table inet vpnlab_fabric\n"
+		 "add chain inet vpnlab_fabric forward { type filter hook forward priority filter; policy accept; }\n"
+		 "flush chain inet vpnlab_fabric forward\n"
+		 "add rule inet vpnlab_fabric forward iifname \"%s\" oifname \"%s\" drop\n",
+		 dev, dev);
+	job.cmd = cmd;
+	pthread_mutex_lock(&nft_lock);
+	ret = nft_run(ns, &job);
+	pthread_mutex_unlock(&nft_lock);
+	if (ret < 0)
+		set_err(err, "fabric guard in %s: %s", ns ? ns : "(own)", job.msg);
+	free(job.output);
+	return ret;
+}

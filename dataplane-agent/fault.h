@@ -40,4 +40,13 @@ bool fault_is_cut(const char *ns, const char *peer_ip);
 int fault_list(const char *ns, char ***peers, int *count, char *err);
 void fault_peers_free(char **peers, int count);
 
+/*
+ * A VPC router's fabric guard: table `inet vpnlab_fabric` in ns drops what would leave
+ * through fabric interface dev after arriving on it.  Every router of a VPC sits on the one
+ * fabric segment, so nothing ever needs that hairpin; it happens only while two routers
+ * briefly disagree about where a tunnel is usable, and would bounce packets between them
+ * until their TTL ran out.  Idempotent (one transaction; the chain is refilled).
+ */
+int fault_fabric_guard(const char *ns, const char *dev, char *err);
+
 #endif

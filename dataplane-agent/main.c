@@ -22,6 +22,7 @@ static const struct {
 } options[] = {
 	{ { "server", required_argument, NULL, 's' }, "URL", "the vpnlab server (default http://127.0.0.1:8080)" },
 	{ { "zone", required_argument, NULL, 'z' }, "ZONE[,ZONE]", "zones this agent serves (default: every zone)" },
+	{ { "zone-index", required_argument, NULL, 'Z' }, "N", "also serve the Nth zone (1-based, DescribeZones order) of every region" },
 	{ { "role", required_argument, NULL, 'r' }, "cloud|site|cloud,site", "what it hosts (default cloud,site)" },
 	{ { "state-dir", required_argument, NULL, 'd' }, "DIR", "its id, last applied document, charon files (default /var/lib/vpnlab-agent)" },
 	{ { "listen", required_argument, NULL, 'l' }, "ADDR:PORT", "where the server pushes documents (default 127.0.0.1:8181)" },
@@ -167,6 +168,13 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 's': d.opt.server_url = optarg; break;
 		case 'z': d.opt.zones = optarg; break;
+		case 'Z':
+			d.opt.zone_index = atoi(optarg);
+			if (d.opt.zone_index < 1 || d.opt.zone_index > 64) {
+				fprintf(stderr, "vpnlab-agent: --zone-index takes 1 to 64\n");
+				return 2;
+			}
+			break;
 		case 'r':
 			if (parse_roles(&d.opt, optarg) < 0) {
 				fprintf(stderr, "vpnlab-agent: --role takes cloud, site or cloud,site\n");
@@ -269,7 +277,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vpnlab-agent: %s\n", err);
 		return 1;
 	}
-	if (monitor_start(&d) < 0 || report_start(&d) < 0 || preflight_start(&d, adopt) < 0) {
+	if (monitor_start(&d) < 0 || report_start(&d) < 0 || preflight_start(&d, adopt) < 0 || peers_start(&d) < 0) {
 		fprintf(stderr, "vpnlab-agent: cannot start threads\n");
 		return 1;
 	}
@@ -281,6 +289,7 @@ int main(int argc, char **argv)
 	report_stop(&d);
 	preflight_stop(&d);
 	monitor_stop(&d);
+	peers_stop(&d);
 	if (d.opt.keep_dataplane)
 		agent_detach(&d);
 	else

@@ -30,24 +30,34 @@ void monitor_health_changed(void *arg, const char *key, enum health_state state)
 	pthread_mutex_unlock(&d->lock);
 }
 
-/* A next hop may carry traffic when its tunnel has its SA and no failed health check. */
-static bool hop_usable(struct agent_daemon *d, const struct doc_nexthop *h)
+/*
+ * A next hop may carry traffic when its tunnel has its SA and no failed health check; a
+ * remote one's tunnel is on another agent, which says so over the fabric (peers.c).
+ */
+static bool hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_nexthop *h)
 {
-	struct tunnel_rt *t = agent_tunnel_find(d, h->endpoint, h->tunnel);
+	struct tunnel_rt *t;
+
+	if (h->remote)
+		return vpc != NULL && peers_hop_usable(d, vpc, h);
+	t = agent_tunnel_find(d, h->endpoint, h->tunnel);
 
 	if (t == NULL || strcmp(t->child_state, "INSTALLED") != 0)
 		return false;
 	return !t->health_enabled || t->health != HEALTH_DOWN;
 }
 
-static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, const char *dest)
+static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, const char *dest,
+					    const struct doc_vpc **in)
 {
 	for (int i = 0; i < d->applied.vpc_count; i++) {
 		if (strcmp(d->applied.vpcs[i].id, vpc) != 0)
 			continue;
 		for (int j = 0; j < d->applied.vpcs[i].route_count; j++)
-			if (strcmp(d->applied.vpcs[i].routes[j].dest, dest) == 0)
+			if (strcmp(d->applied.vpcs[i].routes[j].dest, dest) == 0) {
+				*in = &d->applied.vpcs[i];
 				return &d->applied.vpcs[i].routes[j];
+			}
 	}
 	return NULL;
 }
@@ -60,7 +70,8 @@ int monitor_select_routes(struct agent_daemon *d)
 		d->tunnels[i].active = false;
 	for (int i = 0; i < d->route_count; i++) {
 		struct route_rt *rt = &d->routes[i];
-		const struct doc_route *r = doc_route_of(d, rt->vpc, rt->dest);
+		const struct doc_vpc *vpc = NULL;
+		const struct doc_route *r = doc_route_of(d, rt->vpc, rt->dest, &vpc);
 		bool usable[DOC_NEXTHOPS_MAX], any = false;
 		int best = -1;
 		struct nl_route nr = { 0 };
@@ -69,7 +80,7 @@ int monitor_select_routes(struct agent_daemon *d)
 		if (r == NULL)
 			continue;
 		for (int h = 0; h < r->nexthop_count; h++) {
-			usable[h] = hop_usable(d, &r->nexthops[h]);
+			usable[h] = hop_usable(d, vpc, &r->nexthops[h]);
 			any |= usable[h];
 		}
 		/* the highest weight among usable hops; with none usable, the highest of all */

@@ -874,6 +874,24 @@ out:
 	return ret;
 }
 
+int nl_link_set_mac(const char *ns, const char *dev, const uint8_t mac[6], char *err)
+{
+	union rt_req req;
+	struct nlmsghdr *nlh = rt_msg(&req, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct rt rt;
+	int ret;
+
+	if (check_ifname(dev, ns, err) < 0 || rt_open(&rt, ns, err) < 0)
+		return -1;
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, dev);
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	ret = rt_talk(&rt, nlh, NULL, NULL, 0, err, "RTM_NEWLINK %s address", dev);
+	rt_close(&rt);
+	return ret;
+}
+
 int nl_link_set_up(const char *ns, const char *dev, bool up, char *err)
 {
 	struct rt rt;

@@ -5,6 +5,8 @@
  * Topology (all names derive from document ids, so a restarted agent finds what it built):
  *   <p>-ul          underlay "internet": bridge br0 (+ vx0 toward other agents' underlays)
  *   <p>-<vpc-id>    VPC router: one bridge per vSwitch holding the vSwitch gateway address
+ *                   (+ "f…", the VPC's fabric VXLAN toward its routers on other agents,
+ *                   and table inet vpnlab_fabric: nothing hairpins on the fabric)
  *   <p>-<site-id>   a branch site's LAN: bridge br0
  *   <p>-<endpoint>  an IPsec endpoint (gateway tunnel end or site device): "ul" with its
  *                   public address on the underlay, "lan" on its vSwitch or site LAN, and
@@ -166,6 +168,97 @@ static int build_underlay(struct agent_daemon *d, const struct doc_desired *want
 
 /* ---- VPC routers and site LANs ---- */
 
+/* The fabric VXLAN's name: unique per agent too, since it is made in the agent's own namespace. */
+static void fabric_if_name(const struct agent_daemon *d, const char *vpc_id, char out[16])
+{
+	char key[2 * DOC_ID_MAX + 2];
+
+	snprintf(key, sizeof(key), "%s/%s", d->agent_id, vpc_id);
+	agent_if_name('f', key, out);
+}
+
+static bool peer_has_cidr(const struct doc_fabric *f, const char *cidr)
+{
+	for (int i = 0; i < f->peer_count; i++)
+		for (int j = 0; j < f->peers[i].cidr_count; j++)
+			if (strcmp(f->peers[i].cidrs[j], cidr) == 0)
+				return true;
+	return false;
+}
+
+/*
+ * The VPC's fabric: its own VXLAN segment (made in the agent's namespace, where its UDP
+ * socket uses the host's network, then moved into the router), this router's address on
+ * it, one head-end entry per peer agent, and a route to every vSwitch another agent builds.
+ * What the old document had and this one has not goes.
+ */
+static int build_fabric(struct agent_daemon *d, const char *ns, const struct doc_vpc *vpc, const struct doc_vpc *old,
+			char *err)
+{
+	const struct doc_fabric *f = &vpc->fabric, *was = old && old->has_fabric ? &old->fabric : NULL;
+	char fab[16];
+
+	fabric_if_name(d, vpc->id, fab);
+	if (!vpc->has_fabric) {
+		if (was != NULL)
+			nl_link_del(ns, fab, NULL);
+		return 0;
+	}
+	if (was != NULL && was->vni != f->vni) {
+		nl_link_del(ns, fab, NULL);
+		was = NULL;
+	}
+	if (nl_link_index(ns, fab) == 0) {
+		/*
+		 * The same router address always has the same hardware address: a router rebuilt
+		 * after its machine came back is reached at once, not after the peers' neighbour
+		 * entries for its old address time out.
+		 */
+		uint8_t mac[6] = { 0x02 }; /* locally administered, unicast */
+		char key[DOC_ID_MAX + 20];
+		uint32_t h = 2166136261u;  /* FNV-1a */
+
+		snprintf(key, sizeof(key), "%s/%s", vpc->id, f->ip);
+		for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+			h = (h ^ *c) * 16777619u;
+		mac[1] = (uint8_t)(f->vni >> 16);
+		memcpy(&mac[2], &h, 4);
+		if (nl_vxlan_add(NULL, fab, f->vni, d->opt.underlay_ip, 0, err) < 0 ||
+		    nl_link_set_mac(NULL, fab, mac, err) < 0 || nl_link_move(NULL, fab, ns, err) < 0)
+			return -1;
+		was = NULL; /* a new link: nothing of the old one is on it */
+	}
+	if (nl_link_set_up(ns, fab, true, err) < 0 || fault_fabric_guard(ns, fab, err) < 0)
+		return -1;
+	if (was != NULL && (strcmp(was->ip, f->ip) != 0 || was->prefix != f->prefix))
+		nl_addr_del(ns, fab, was->ip, was->prefix, NULL);
+	if (nl_addr_add(ns, fab, f->ip, f->prefix, err) < 0)
+		return -1;
+	for (int i = 0; i < f->peer_count; i++) {
+		if (nl_vxlan_fdb_append(ns, fab, f->peers[i].underlay_ip, err) < 0)
+			return -1;
+		for (int j = 0; j < f->peers[i].cidr_count; j++)
+			if (route_via(ns, f->peers[i].cidrs[j], f->peers[i].ip, fab, false, err) < 0)
+				return -1;
+	}
+	for (int i = 0; was != NULL && i < was->peer_count; i++) {
+		bool kept = false;
+
+		for (int j = 0; j < f->peer_count; j++)
+			kept |= strcmp(was->peers[i].underlay_ip, f->peers[j].underlay_ip) == 0;
+		if (!kept)
+			nl_vxlan_fdb_del(ns, fab, was->peers[i].underlay_ip, NULL);
+		for (int j = 0; j < was->peers[i].cidr_count; j++)
+			if (!peer_has_cidr(f, was->peers[i].cidrs[j])) {
+				struct nl_route r = { 0 };
+
+				snprintf(r.dst, sizeof(r.dst), "%s", was->peers[i].cidrs[j]);
+				nl_route_del(ns, &r, NULL);
+			}
+	}
+	return 0;
+}
+
 static int build_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err)
 {
 	char ns[NS_NAME_MAX];
@@ -193,7 +286,7 @@ static int build_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const st
 				nl_link_del(ns, br, NULL);
 			}
 		}
-	return 0;
+	return build_fabric(d, ns, vpc, old, err);
 }
 
 static int build_site(struct agent_daemon *d, const struct doc_site *site, char *err)
@@ -610,10 +703,33 @@ static const struct doc_host *old_host(const struct agent_daemon *d, const char 
 	return NULL;
 }
 
+static bool same_fabric(const struct doc_vpc *a, const struct doc_vpc *b)
+{
+	const struct doc_fabric *x = &a->fabric, *y = &b->fabric;
+
+	if (a->has_fabric != b->has_fabric)
+		return false;
+	if (!a->has_fabric)
+		return true;
+	if (x->vni != y->vni || strcmp(x->ip, y->ip) != 0 || x->prefix != y->prefix || x->peer_count != y->peer_count)
+		return false;
+	for (int i = 0; i < x->peer_count; i++) {
+		const struct doc_fabric_peer *p = &x->peers[i], *q = &y->peers[i];
+
+		if (strcmp(p->ip, q->ip) != 0 || strcmp(p->underlay_ip, q->underlay_ip) != 0 ||
+		    p->cidr_count != q->cidr_count ||
+		    memcmp(p->cidrs, q->cidrs, sizeof(*p->cidrs) * (size_t)p->cidr_count) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The VPC's router as built: its vSwitch bridges and its fabric. */
 static bool same_vswitches(const struct doc_vpc *a, const struct doc_vpc *b)
 {
 	return a->vswitch_count == b->vswitch_count &&
-	       memcmp(a->vswitches, b->vswitches, sizeof(*a->vswitches) * (size_t)a->vswitch_count) == 0;
+	       memcmp(a->vswitches, b->vswitches, sizeof(*a->vswitches) * (size_t)a->vswitch_count) == 0 &&
+	       same_fabric(a, b);
 }
 
 /* Equal as built: the parser zero-fills every struct, so memcmp compares contents. */

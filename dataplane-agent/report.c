@@ -118,6 +118,8 @@ int report_register(struct agent_daemon *d, char *err)
 			 d->backend_error, "Version", AGENT_VERSION, "AppliedGeneration",
 			 (json_int_t)(d->have_applied ? d->applied.generation : 0));
 	pthread_mutex_unlock(&d->lock);
+	if (body != NULL && d->opt.zone_index > 0)
+		json_object_set_new(body, "ZoneIndex", json_integer(d->opt.zone_index));
 	if (body == NULL) {
 		snprintf(err, 256, "out of memory");
 		return -1;

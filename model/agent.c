@@ -14,7 +14,8 @@
 
 #define AGENT_COLUMNS                                                                                     \
 	"agent_id, zones, roles, underlay_ip, url, backend, backend_reason, version, registered_ms, "    \
-	"last_seen_ms, generation, applied_generation, doc_hash, backend_usable, backend_error"
+	"last_seen_ms, generation, applied_generation, doc_hash, backend_usable, backend_error, zone_index, "      \
+	"silent_since_ms"
 
 #define VERSION_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+_~-"
 
@@ -202,6 +203,8 @@ static void row_to_agent(struct store_stmt *stmt, struct agent *a)
 	model_copy(a->doc_hash, sizeof(a->doc_hash), stmt_text(stmt, col++));
 	a->backend_usable = stmt_int64(stmt, col++) != 0;
 	model_copy(a->backend_error, sizeof(a->backend_error), stmt_text(stmt, col++));
+	a->zone_index = (int)stmt_int64(stmt, col++);
+	a->silent_since_ms = stmt_int64(stmt, col++);
 }
 
 static int run_done(struct model_ctx *m, struct store_stmt *stmt, struct vl_err *err)
@@ -307,6 +310,7 @@ json_t *agent_to_json(struct model_ctx *m, const struct agent *a)
 	model_format_time(a->last_seen_ms, seen, sizeof(seen));
 	json_put_str(o, "AgentId", a->agent_id);
 	json_object_set_new_nocheck(o, "Zones", split_json(a->zones));
+	json_put_int(o, "ZoneIndex", a->zone_index);
 	json_object_set_new_nocheck(o, "Roles", split_json(a->roles));
 	json_put_str(o, "UnderlayIp", a->underlay_ip);
 	json_put_str(o, "Url", a->url);
@@ -321,6 +325,7 @@ json_t *agent_to_json(struct model_ctx *m, const struct agent *a)
 	json_put_int(o, "Generation", a->generation);
 	json_put_int(o, "AppliedGeneration", a->applied_generation);
 	json_put_bool(o, "Online", m->now_ms - a->last_seen_ms <= AGENT_ONLINE_MS);
+	json_put_bool(o, "Silent", a->silent_since_ms != 0);
 	return o;
 }
 
@@ -363,6 +368,8 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 		return invalid(err, "Version");
 	if (args->applied_generation < 0 || args->applied_generation > GENERATION_MAX)
 		return invalid(err, "AppliedGeneration");
+	if (args->zone_index < 0 || args->zone_index > AGENT_ZONE_INDEX_MAX)
+		return invalid(err, "ZoneIndex");
 
 	exists = args->agent_id && agent_get(m, args->agent_id, &known, &lookup) == 0;
 	if (args->agent_id && !exists && lookup.code != VL_AGENT_NOT_FOUND) {
@@ -381,13 +388,14 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 		if (store_prepare(m->store,
 				  "UPDATE agents SET zones=?, roles=?, underlay_ip=?, url=?, backend=?, "
 				  "backend_reason=?, backend_usable=?, backend_error=?, version=?, last_seen_ms=?, "
-				  "applied_generation=?, generation=MAX(generation, ?), doc_hash='' WHERE agent_id=?",
+				  "applied_generation=?, generation=MAX(generation, ?), zone_index=?, doc_hash='', "
+				  "silent_since_ms=0 WHERE agent_id=?",
 				  &stmt) < 0)
 			return model_store_error(m, err);
 	} else if (store_prepare(m->store,
 				 "INSERT INTO agents (zones, roles, underlay_ip, url, backend, backend_reason, "
 				 "backend_usable, backend_error, version, last_seen_ms, applied_generation, "
-				 "generation, agent_id, registered_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				 "generation, zone_index, agent_id, registered_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				 &stmt) < 0) {
 		return model_store_error(m, err);
 	}
@@ -403,12 +411,18 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 	stmt_bind_int64(stmt, i++, m->now_ms);
 	stmt_bind_int64(stmt, i++, args->applied_generation);
 	stmt_bind_int64(stmt, i++, args->applied_generation);
+	stmt_bind_int64(stmt, i++, args->zone_index);
 	stmt_bind_text(stmt, i++, id);
 	if (!exists)
 		stmt_bind_int64(stmt, i++, m->now_ms);
 	if (run_done(m, stmt, err) < 0)
 		return -1;
 	model_copy(agent_id_out, 64, id);
+	if (args->zone_index > 0) {
+		size_t n = strlen(zones);
+
+		snprintf(zones + n, sizeof(zones) - n, "%szone #%d of every region", n ? "," : "", args->zone_index);
+	}
 	model_event(m, "agent %s %s (%s, zones %s, underlay %s, backend %s)", id,
 		    exists ? "connected again" : "connected", roles, *zones ? zones : "all", args->underlay_ip,
 		    args->backend && *args->backend ? args->backend : "unknown");
@@ -975,6 +989,182 @@ int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json
 	return 0;
 }
 
+/* Appends "[LEVEL]: message" to the log of conn (tunnel "" for single-tunnel ones) as its owner. */
+static int log_line(struct model_ctx *m, const char *conn, const char *tunnel, const char *level,
+		    const char *message, struct vl_err *err)
+{
+	char account[128], region[64], line[512], stamp[32];
+	struct model_ctx owner = *m;
+	time_t sec = (time_t)(m->now_ms / 1000);
+	struct tm tm;
+	bool dual = false;
+	int found = connection_owner(m, conn, account, region, &dual, err);
+
+	if (found <= 0)
+		return found;
+	owner.account = account;
+	owner.region = region;
+	gmtime_r(&sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(line, sizeof(line), "%s %s [%s]: %s", stamp, conn, level, message);
+	if (vpn_connection_log_append(&owner, conn, tunnel, m->now_ms, line, err) < 0) {
+		if (is_gone(err)) {
+			vl_err_clear(err);
+			return 0;
+		}
+		return -1;
+	}
+	return 1;
+}
+
+/* One silent agent's tunnels: shown down, their connections told why. */
+static int silence_agent(struct model_ctx *m, const char *agent_id, int64_t last_seen_ms, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	json_t *tunnels = json_array(), *row;
+	char message[256];
+	size_t i;
+	int rc = -1;
+
+	if (tunnels == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	if (store_prepare(m->store,
+			  "SELECT vpn_connection_id, tunnel_id FROM dataplane_tunnels WHERE agent_id=?"
+			  " ORDER BY vpn_connection_id, tunnel_id",
+			  &stmt) < 0) {
+		model_store_error(m, err);
+		goto out;
+	}
+	stmt_bind_text(stmt, 1, agent_id);
+	while ((r = stmt_step(stmt)) == STORE_ROW)
+		json_array_append_new(tunnels, json_pack("[ss]", stmt_text(stmt, 0), stmt_text(stmt, 1)));
+	stmt_release(stmt);
+	if (r != STORE_DONE) {
+		model_store_error(m, err);
+		goto out;
+	}
+	snprintf(message, sizeof(message),
+		 "agent %s stopped reporting (no status report for %lld s): the tunnel's state is unknown, "
+		 "shown as ike_sa_not_established until the agent reports again",
+		 agent_id, (long long)((m->now_ms - last_seen_ms) / 1000));
+	json_array_foreach(tunnels, i, row) {
+		const char *conn = json_string_value(json_array_get(row, 0));
+		const char *tunnel = json_string_value(json_array_get(row, 1));
+		char account[128], region[64];
+		struct model_ctx owner = *m;
+		bool dual = false;
+		int found = connection_owner(m, conn, account, region, &dual, err);
+
+		if (found < 0)
+			goto out;
+		if (found == 0 || dual == (*tunnel == '\0'))
+			continue;
+		owner.account = account;
+		owner.region = region;
+		if (store_prepare(m->store,
+				  "UPDATE dataplane_tunnels SET ike_state='', child_state='', active=0,"
+				  " health=CASE WHEN health='' THEN '' ELSE 'failed' END, updated_ms=?"
+				  " WHERE vpn_connection_id=? AND tunnel_id=?",
+				  &stmt) < 0) {
+			model_store_error(m, err);
+			goto out;
+		}
+		stmt_bind_int64(stmt, 1, m->now_ms);
+		stmt_bind_text(stmt, 2, conn);
+		stmt_bind_text(stmt, 3, tunnel);
+		if (run_done(m, stmt, err) < 0)
+			goto out;
+		if (vpn_connection_set_status(&owner, conn, dual ? tunnel : NULL, "ike_sa_not_established", err) < 0) {
+			if (!is_gone(err))
+				goto out;
+			vl_err_clear(err);
+			continue;
+		}
+		if (apply_connection_views(&owner, conn, dual, err) < 0 || log_line(m, conn, tunnel, "ERROR", message, err) < 0)
+			goto out;
+	}
+	if (json_array_size(tunnels) > 0)
+		model_event(m, "agent %s silent for %lld s: its %zu tunnel(s) now read ike_sa_not_established",
+			    agent_id, (long long)((m->now_ms - last_seen_ms) / 1000), json_array_size(tunnels));
+	if (store_prepare(m->store, "UPDATE agents SET silent_since_ms=? WHERE agent_id=?", &stmt) < 0) {
+		model_store_error(m, err);
+		goto out;
+	}
+	stmt_bind_int64(stmt, 1, m->now_ms);
+	stmt_bind_text(stmt, 2, agent_id);
+	rc = run_done(m, stmt, err);
+out:
+	json_decref(tunnels);
+	return rc;
+}
+
+int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, int64_t silent_ms, bool write, int *marked,
+		      struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	json_t *due = json_array(), *row;
+	size_t i;
+	int rc = -1;
+
+	*marked = 0;
+	if (due == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	if (m->now_ms - watching_since_ms <= silent_ms) {
+		json_decref(due);
+		return 0;
+	}
+	if (store_prepare(m->store,
+			  "SELECT agent_id, last_seen_ms FROM agents WHERE silent_since_ms=0 AND last_seen_ms<?"
+			  " ORDER BY agent_id",
+			  &stmt) < 0) {
+		model_store_error(m, err);
+		goto out;
+	}
+	stmt_bind_int64(stmt, 1, m->now_ms - silent_ms);
+	while ((r = stmt_step(stmt)) == STORE_ROW)
+		json_array_append_new(due, json_pack("[sI]", stmt_text(stmt, 0), (json_int_t)stmt_int64(stmt, 1)));
+	stmt_release(stmt);
+	if (r != STORE_DONE) {
+		model_store_error(m, err);
+		goto out;
+	}
+	json_array_foreach(due, i, row) {
+		(*marked)++;
+		if (write && silence_agent(m, json_string_value(json_array_get(row, 0)),
+					   json_integer_value(json_array_get(row, 1)), err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	json_decref(due);
+	return rc;
+}
+
+/* Whether t's row is one the silence of agent_id (marked at since_ms) showed down: 1, 0, -1. */
+static int silenced(struct model_ctx *m, const char *agent_id, const struct report_tunnel *t, int64_t since_ms,
+		    struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  "SELECT 1 FROM dataplane_tunnels WHERE vpn_connection_id=? AND tunnel_id=? AND agent_id=?"
+			  " AND updated_ms=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, t->conn);
+	stmt_bind_text(stmt, 2, t->tunnel);
+	stmt_bind_text(stmt, 3, agent_id);
+	stmt_bind_int64(stmt, 4, since_ms);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 1;
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
 int agent_report_status(struct model_ctx *m, const char *agent_id, int64_t applied_generation,
 			const char *tunnels, const char *logs, int64_t *generation, struct vl_err *err)
 {
@@ -1019,6 +1209,25 @@ int agent_report_status(struct model_ctx *m, const char *agent_id, int64_t appli
 	stmt_bind_text(stmt, 3, a.agent_id);
 	if (run_done(m, stmt, err) < 0)
 		goto out;
+	if (a.silent_since_ms != 0) {
+		char message[200];
+		int told = 0;
+
+		snprintf(message, sizeof(message), "agent %s reports again after %lld s of silence", a.agent_id,
+			 (long long)((m->now_ms - a.last_seen_ms) / 1000));
+		if (exec1(m, "UPDATE agents SET silent_since_ms=0 WHERE agent_id=?", a.agent_id, err) < 0)
+			goto out;
+		/* the tunnels the silence showed down (their rows changed then, and not since) are told */
+		for (i = 0; i < nt; i++) {
+			int was = ts[i].gateway ? silenced(m, a.agent_id, &ts[i], a.silent_since_ms, err) : 0;
+
+			if (was < 0 || (was && log_line(m, ts[i].conn, ts[i].tunnel, "INFO", message, err) < 0))
+				goto out;
+			told += was;
+		}
+		if (told > 0)
+			model_event(m, "%s", message);
+	}
 	/* the cloud reports its own side only: a branch device's view changes nothing */
 	for (i = 0; i < nt; i++)
 		if (ts[i].gateway && apply_tunnel(m, a.agent_id, &ts[i], ls, nl, err) < 0)

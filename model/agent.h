@@ -17,6 +17,14 @@
 #define AGENT_ZONES_MAX 64
 #define AGENT_URL_MAX 255
 #define AGENT_ONLINE_MS 15000	   /* seen within this long: online */
+/*
+ * Not seen for this long (two missed 5 s reports): its tunnels read ike_sa_not_established
+ * (the server's default; vpnlabd --agent-silent-ms).  The pusher looks every
+ * AGENT_SILENCE_CHECK_MS, so a dead agent's tunnels go down within 11 s of its last report.
+ */
+#define AGENT_SILENT_MS 10000
+#define AGENT_SILENCE_CHECK_MS 1000
+#define AGENT_ZONE_INDEX_MAX 64	   /* ZoneIndex: position in a region's DescribeZones list */
 #define AGENT_REPORT_TUNNELS_MAX 4096 /* per status report */
 #define AGENT_REPORT_LOGS_MAX 1000	   /* per status report */
 #define AGENT_BACKEND_ERROR_MAX 1024	   /* bytes of BackendError */
@@ -35,6 +43,8 @@ struct agent {
 	int64_t registered_ms, last_seen_ms;
 	int64_t generation, applied_generation;
 	char doc_hash[72];
+	int zone_index;		  /* also serves the zone at this position (1-based) of every region; 0 none */
+	int64_t silent_since_ms;  /* marked silent then (its tunnels shown down); 0 while it reports */
 };
 
 /* AgentRegister; strings borrowed, NULL = not given.  zones and roles are JSON arrays as text. */
@@ -46,6 +56,7 @@ struct agent_register_args {
 	bool backend_unusable;	  /* BackendUsable false (so a zeroed struct is a working agent) */
 	const char *backend_error; /* why not; NULL or "" when usable */
 	int64_t applied_generation;
+	int zone_index; /* ZoneIndex: 0 none, else 1..AGENT_ZONE_INDEX_MAX */
 };
 
 /*
@@ -82,6 +93,18 @@ int agent_report_status(struct model_ctx *m, const char *agent_id, int64_t appli
  */
 int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json_t *doc, bool write, int *due,
 				struct vl_err *err);
+
+/*
+ * The silence sweep: every agent not seen for silent_ms (counted from watching_since_ms
+ * at the earliest: the server's start, so a server that was down itself blames nobody for
+ * the reports it could not receive) that is not marked yet becomes silent: the tunnels it reported read ike_sa_not_established (their health check failed, and
+ * none active), each connection's log says the agent stopped reporting, and the console says
+ * so.  Its next report (or registration) clears the mark and brings the real state back.
+ * *marked counts the agents marked (write false: only counts, for a read transaction).
+ * 0 or -1 with err.
+ */
+int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, int64_t silent_ms, bool write, int *marked,
+		      struct vl_err *err);
 
 /* Removes an agent and the tunnel states it reported.  0, or -1 with err (Agent.NotFound). */
 int agent_deregister(struct model_ctx *m, const char *agent_id, struct vl_err *err);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "cidr.h"
 #include "lab.h"
 #include "vpn_connection.h"
@@ -28,7 +29,8 @@
 
 struct dp_agent {
 	char id[64];
-	char zones[1024]; /* comma-separated; "" = every zone */
+	char zones[1024]; /* comma-separated; "" = every zone (with zone_index 0) */
+	int zone_index;	  /* also the zone at this position (1-based) of every region; 0 none */
 	bool cloud, site;
 	char underlay_ip[16];
 	char url[256];
@@ -87,7 +89,7 @@ static int load_agents(struct compiler *c)
 	int cap = 0;
 
 	if (store_prepare(c->m->store,
-			  "SELECT agent_id, zones, roles, underlay_ip, url FROM agents"
+			  "SELECT agent_id, zones, roles, underlay_ip, url, zone_index FROM agents"
 			  " ORDER BY registered_ms, agent_id",
 			  &stmt) < 0)
 		return store_failed(c);
@@ -111,6 +113,7 @@ static int load_agents(struct compiler *c)
 		a->site = in_comma_list(stmt_text(stmt, 2), "site");
 		model_copy(a->underlay_ip, sizeof(a->underlay_ip), stmt_text(stmt, 3));
 		model_copy(a->url, sizeof(a->url), stmt_text(stmt, 4));
+		a->zone_index = (int)stmt_int64(stmt, 5);
 	}
 	stmt_release(stmt);
 	if (r != STORE_DONE)
@@ -124,10 +127,22 @@ static int load_agents(struct compiler *c)
 	return 0;
 }
 
-/* The cloud agent for a VPC whose first vSwitch is in zone (see the header); -1 when none. */
+/* zone's position (1-based) in its region's DescribeZones list; 0 when the catalogue has none. */
+static int zone_position(const struct compiler *c, const char *zone)
+{
+	const struct catalog *cat = c->m->cfg ? c->m->cfg->catalog : NULL;
+
+	for (int r = 0; cat && r < cat->region_count; r++)
+		for (int z = 0; z < cat->regions[r].zone_count; z++)
+			if (strcmp(cat->regions[r].zones[z].zone_id, zone) == 0)
+				return z + 1;
+	return 0;
+}
+
+/* The cloud agent that builds what sits in zone (see the header); -1 when none. */
 static int place_zone(const struct compiler *c, const char *zone)
 {
-	int first = -1, every = -1;
+	int first = -1, every = -1, position = zone[0] ? zone_position(c, zone) : 0;
 
 	for (int i = 0; i < c->agent_count; i++) {
 		const struct dp_agent *a = &c->agents[i];
@@ -136,27 +151,24 @@ static int place_zone(const struct compiler *c, const char *zone)
 			continue;
 		if (first < 0)
 			first = i;
-		if (a->zones[0] == '\0') {
-			if (every < 0)
-				every = i;
-		} else if (in_comma_list(a->zones, zone)) {
+		if (zone[0] && (in_comma_list(a->zones, zone) || (position > 0 && a->zone_index == position)))
 			return i;
-		}
+		if (a->zones[0] == '\0' && a->zone_index == 0 && every < 0)
+			every = i;
 	}
 	return every >= 0 ? every : first;
 }
 
-/* The zone of the VPC's first vSwitch ("" when it has none). */
-static int vpc_zone(struct compiler *c, const char *vpc_id, char *zone, size_t size)
+/* The zone of a vSwitch ("" when it is gone). */
+static int vswitch_zone(struct compiler *c, const char *vswitch_id, char *zone, size_t size)
 {
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
 
 	zone[0] = '\0';
-	if (store_prepare(c->m->store,
-			  "SELECT zone_id FROM vswitches WHERE vpc_id=? ORDER BY created_ms, rowid LIMIT 1", &stmt) < 0)
+	if (store_prepare(c->m->store, "SELECT zone_id FROM vswitches WHERE vswitch_id=?", &stmt) < 0)
 		return store_failed(c);
-	stmt_bind_text(stmt, 1, vpc_id);
+	stmt_bind_text(stmt, 1, vswitch_id);
 	r = stmt_step(stmt);
 	if (r == STORE_ROW)
 		snprintf(zone, size, "%s", stmt_text(stmt, 0));
@@ -421,10 +433,35 @@ static void endpoint_free(struct endpoint *e)
 
 /* ---- VPCs: gateway endpoints and routes ---- */
 
+/*
+ * A VPC spread over several agents joins its routers over a "fabric": a VXLAN segment of
+ * its own (VNI from its id, so every agent derives the same), on which agent i's router has
+ * FABRIC_BASE + i.  Other agents' vSwitches are routed to their router there.
+ */
+#define FABRIC_PREFIX 16
+
+static void fabric_ip(int agent, char *out, size_t size)
+{
+	unsigned n = (unsigned)agent % 62500u; /* the /16 holds 250 × 250 routers */
+
+	snprintf(out, size, "169.254.%u.%u", 1 + n / 250, 1 + n % 250);
+}
+
+static uint32_t fabric_vni(const char *vpc_id)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)vpc_id; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	/* clear of the underlay's VNI and of small numbers people pick by hand */
+	return 0x100000u + h % 0xefffffu;
+}
+
 /* A next hop candidate: one built tunnel of a connection of the VPC. */
 struct hop {
 	char conn[64];
 	bool dual;
+	bool remote; /* the endpoint runs on another agent: via is that agent's fabric address */
 	int role_weight; /* single and master 100, slave 0 */
 	char endpoint[64];
 	char via[16];
@@ -486,6 +523,7 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
 	struct endpoint eps[2];
 	const char *addrs[2], *vsw_ids[2], *lan_ips[2];
+	int ep_agent[2] = { -1, -1 }; /* the agent each endpoint runs on: its vSwitch's */
 	json_t *conn_ids = NULL, *weights = NULL, *row;
 	int ep_count = 0, rc = -1;
 	size_t i;
@@ -513,6 +551,7 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 		endpoint_init(&eps[ep_count], id, "gateway", addrs[k],
 			      lan_json(gw.vpc_id, vsw_ids[k], NULL, lan_ips[k], cidr_prefix(col(vsw, 0)), col(vsw, 1)));
 		json_put_int(eps[ep_count].json, "bandwidth_mbps", gw.bandwidth);
+		ep_agent[ep_count] = (int)json_integer_value(json_array_get(vsw, 2));
 		ep_count++;
 	}
 	if ((conn_ids = rows(c, "SELECT vpn_connection_id FROM vpn_connections WHERE vpn_gateway_id=?"
@@ -564,8 +603,13 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 			h.role_weight = strcmp(tun->role, "slave") == 0 ? WEIGHT_STANDBY : WEIGHT_ACTIVE;
 			model_copy(h.endpoint, sizeof(h.endpoint),
 				   json_string_value(json_object_get(eps[k].json, "id")));
-			model_copy(h.via, sizeof(h.via),
-				   json_string_value(json_object_get(json_object_get(eps[k].json, "lan"), "ip")));
+			if (ep_agent[k] == c->self) {
+				model_copy(h.via, sizeof(h.via),
+					   json_string_value(json_object_get(json_object_get(eps[k].json, "lan"), "ip")));
+			} else {
+				fabric_ip(ep_agent[k], h.via, sizeof(h.via));
+				h.remote = true;
+			}
 			model_copy(h.tunnel, sizeof(h.tunnel), vpn_connection_config_tunnel_name(cfg, t));
 			if (add_hop(v, &h) < 0) {
 				vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
@@ -585,7 +629,7 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 		json_decref(entries);
 	}
 	for (int k = 0; k < ep_count; k++)
-		if (endpoint_finish(c, &eps[k]) < 0)
+		if (ep_agent[k] == c->self && endpoint_finish(c, &eps[k]) < 0)
 			goto out;
 	rc = 0;
 out:
@@ -707,6 +751,8 @@ static json_t *vpc_routes(const struct vpc_build *v)
 			json_put_int(hop, "weight", pairs[b].weight);
 			json_put_str(hop, "endpoint", pairs[b].hop->endpoint);
 			json_put_str(hop, "tunnel", pairs[b].hop->tunnel);
+			if (pairs[b].hop->remote)
+				json_put_bool(hop, "remote", true);
 			json_array_append_new(hops, hop);
 		}
 		json_object_set_new_nocheck(route, "nexthops", hops);
@@ -727,26 +773,47 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 {
 	struct vpc_build v = { 0 };
 	json_t *vsw_rows = NULL, *vsw_list = json_array(), *vsw_map = json_object(), *gws = NULL, *host_rows = NULL;
-	json_t *vpc = json_object(), *routes, *row;
+	json_t *vpc = json_object(), *routes, *row, *peer_cidrs = json_object();
+	bool here = false;
 	size_t i;
 	int rc = -1;
 
 	v.conns = json_array();
 	v.explicit = json_array();
-	if ((vsw_rows = rows(c, "SELECT vswitch_id, cidr_block FROM vswitches WHERE vpc_id=?"
+	if ((vsw_rows = rows(c, "SELECT vswitch_id, cidr_block, zone_id FROM vswitches WHERE vpc_id=?"
 				" ORDER BY created_ms, rowid",
-			     vpc_id, 2)) == NULL)
+			     vpc_id, 3)) == NULL)
 		goto out;
+	/* each vSwitch (its endpoints and hosts) is built by the agent of its zone */
 	json_array_foreach(vsw_rows, i, row) {
-		json_t *o = json_object();
-		char gw[16] = "";
+		int at = place_zone(c, col(row, 2));
+		char gw[16] = "", key[16];
 
 		lab_vswitch_gateway_ip(col(row, 1), gw, sizeof(gw));
-		json_put_str(o, "id", col(row, 0));
-		json_put_str(o, "cidr", col(row, 1));
-		json_put_str(o, "gateway_ip", gw);
-		json_array_append_new(vsw_list, o);
-		json_object_set_new(vsw_map, col(row, 0), json_pack("[ss]", col(row, 1), gw));
+		json_object_set_new(vsw_map, col(row, 0), json_pack("[ssi]", col(row, 1), gw, at));
+		if (at == c->self) {
+			json_t *o = json_object();
+
+			json_put_str(o, "id", col(row, 0));
+			json_put_str(o, "cidr", col(row, 1));
+			json_put_str(o, "gateway_ip", gw);
+			json_array_append_new(vsw_list, o);
+			here = true;
+		} else if (at >= 0) {
+			json_t *list;
+
+			snprintf(key, sizeof(key), "%d", at);
+			if ((list = json_object_get(peer_cidrs, key)) == NULL)
+				json_object_set_new(peer_cidrs, key, list = json_array());
+			json_array_append_new(list, json_string(col(row, 1)));
+		}
+	}
+	/* a VPC without vSwitches (only its routes) stays where its zone-less placement is */
+	if (json_array_size(vsw_rows) == 0)
+		here = place_zone(c, "") == c->self;
+	if (!here) {
+		rc = 0;
+		goto out;
 	}
 	if (c->any_cloud) {
 		if ((gws = rows(c, "SELECT vpn_gateway_id, account, region FROM vpn_gateways"
@@ -765,6 +832,33 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 	json_put_str(vpc, "cidr", cidr);
 	json_object_set(vpc, "vswitches", vsw_list);
 	json_object_set_new_nocheck(vpc, "routes", routes);
+	if (json_object_size(peer_cidrs) > 0) {
+		json_t *fabric = json_object(), *peers = json_array();
+		char ip[16];
+
+		/* peers by registration order, so the document is the same every time */
+		for (int a = 0; a < c->agent_count; a++) {
+			char key[16];
+			json_t *cidrs, *peer;
+
+			snprintf(key, sizeof(key), "%d", a);
+			if ((cidrs = json_object_get(peer_cidrs, key)) == NULL)
+				continue;
+			peer = json_object();
+			fabric_ip(a, ip, sizeof(ip));
+			json_put_str(peer, "ip", ip);
+			json_put_str(peer, "underlay_ip", c->agents[a].underlay_ip);
+			json_put_str(peer, "url", c->agents[a].url);
+			json_object_set(peer, "cidrs", cidrs);
+			json_array_append_new(peers, peer);
+		}
+		fabric_ip(c->self, ip, sizeof(ip));
+		json_put_int(fabric, "vni", fabric_vni(vpc_id));
+		json_put_str(fabric, "ip", ip);
+		json_put_int(fabric, "prefix", FABRIC_PREFIX);
+		json_object_set_new_nocheck(fabric, "peers", peers);
+		json_object_set_new_nocheck(vpc, "fabric", fabric);
+	}
 	json_array_append(c->vpcs, vpc);
 	if ((host_rows = rows(c, "SELECT h.host_id, h.vswitch_id, h.ip_address FROM lab_hosts h"
 				 " JOIN vswitches s ON s.vswitch_id=h.vswitch_id WHERE s.vpc_id=?"
@@ -773,7 +867,11 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 		goto out;
 	json_array_foreach(host_rows, i, row) {
 		const json_t *vsw = json_object_get(vsw_map, col(row, 1));
-		json_t *h = json_object();
+		json_t *h;
+
+		if (json_integer_value(json_array_get(vsw, 2)) != c->self)
+			continue;
+		h = json_object();
 
 		json_put_str(h, "id", col(row, 0));
 		json_object_set_new_nocheck(h, "lan", lan_json(vpc_id, col(row, 1), NULL, col(row, 2),
@@ -791,6 +889,7 @@ out:
 	json_decref(gws);
 	json_decref(host_rows);
 	json_decref(vpc);
+	json_decref(peer_cidrs);
 	return rc;
 }
 
@@ -798,7 +897,6 @@ static int compile_vpcs(struct compiler *c)
 {
 	json_t *vpcs, *row;
 	size_t i;
-	char zone[64];
 
 	if (!c->agents[c->self].cloud)
 		return 0;
@@ -811,14 +909,9 @@ static int compile_vpcs(struct compiler *c)
 		    NULL, 2);
 	if (vpcs == NULL)
 		return -1;
-	json_array_foreach(vpcs, i, row) {
-		if (vpc_zone(c, col(row, 0), zone, sizeof(zone)) < 0)
-			goto fail;
-		if (place_zone(c, zone) != c->self)
-			continue;
+	json_array_foreach(vpcs, i, row)
 		if (compile_vpc(c, col(row, 0), col(row, 1)) < 0)
 			goto fail;
-	}
 	json_decref(vpcs);
 	return 0;
 fail:
@@ -1026,7 +1119,7 @@ int dataplane_host_agent(struct model_ctx *m, const char *host_id, char *agent_i
 	if (h.site_id[0]) {
 		at = c.site_agent;
 	} else {
-		if (vpc_zone(&c, h.vpc_id, zone, sizeof(zone)) < 0)
+		if (vswitch_zone(&c, h.vswitch_id, zone, sizeof(zone)) < 0)
 			goto out;
 		at = place_zone(&c, zone);
 	}

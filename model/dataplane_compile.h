@@ -11,11 +11,18 @@
  * data-plane agent must build, from the model of every account (agents serve everyone).
  *
  * Placement (deterministic; api-docs/agent-protocol.md "Placement"):
- *   - a VPC that has a VPN gateway (not an unpaid "init" one) or a lab host goes to one agent
- *     with the role cloud: the first (by registration time, then agent ID) whose zones
- *     include the zone of the VPC's first vSwitch (by creation), else the first cloud agent
- *     that serves every zone (zones ''), else the first cloud agent.  The VPC's gateway
- *     endpoints and lab hosts go with it;
+ *   - what sits in a zone (a vSwitch: its bridge, the VPN gateway endpoint whose VSwitchId or
+ *     DisasterRecoveryVSwitchId it is, its lab hosts) goes to one agent with the role cloud:
+ *     the first (by registration time, then agent ID) that serves the zone (named in its
+ *     zones, or at its zone_index in the zone's region), else the first cloud agent that
+ *     serves every zone (no zones, no zone_index), else the first cloud agent.  So a
+ *     dual-tunnel gateway's master endpoint runs where its VSwitchId's zone is served and the
+ *     slave where its DisasterRecoveryVSwitchId's is;
+ *   - a VPC (one that has a VPN gateway, not an unpaid "init" one, or a lab host) gets a
+ *     router on every agent that builds one of its vSwitches; with more than one, the
+ *     routers are joined by the VPC's fabric (its own VXLAN segment), each routing the other
+ *     agents' vSwitches there, and a route's next hop on another agent goes through that
+ *     agent's router ("remote" hops, whose state the agents tell each other);
  *   - every lab site, with its gateway devices and hosts, goes to the first agent with the
  *     role site.
  * A tunnel (an IPsec connection's, or one tunnel of a dual-tunnel one) is built only when

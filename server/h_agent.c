@@ -11,6 +11,7 @@ static int h_agent_register(struct action_ctx *ctx)
 	struct agent_register_args args = {
 		.agent_id = param_str(ctx, "AgentId"),
 		.zones = param_str(ctx, "Zones"),
+		.zone_index = (int)param_int(ctx, "ZoneIndex", 0),
 		.roles = param_str(ctx, "Roles"),
 		.underlay_ip = param_str(ctx, "UnderlayIp"),
 		.url = param_str(ctx, "Url"),
@@ -82,7 +83,11 @@ static int h_agent_deregister(struct action_ctx *ctx)
 static const struct param_spec agent_register_params[] = {
 	AGENT_ID_PARAM(0, "agt-…: the id the agent's state directory kept (after the server forgot it); "
 			  "absent: a new one"),
-	{ "Zones", PT_JSON, 0, NULL, 0, 0, NULL, "JSON array of zone ids the agent serves; [] or absent: every zone" },
+	{ "Zones", PT_JSON, 0, NULL, 0, 0, NULL,
+	  "JSON array of zone ids the agent serves; [] or absent (and no ZoneIndex): every zone" },
+	{ "ZoneIndex", PT_INTEGER, 0, "0", 0, 64, NULL,
+	  "also serve, in every region of the catalogue, the zone at this position (1-based) of the region's "
+	  "DescribeZones list (1: each region's first zone); 0: none" },
 	{ "Roles", PT_JSON, PF_REQUIRED, NULL, 0, 0, NULL, "JSON array: \"cloud\" and/or \"site\"" },
 	{ "UnderlayIp", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "the agent's IPv4 address on the hosts' network" },
 	{ "Url", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL,

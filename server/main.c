@@ -54,6 +54,7 @@ static const struct option_doc {
 	{ { "agent-token-file", required_argument, NULL, 'F' }, "FILE", "file holding the agent token, created with a random one (mode 0600) when missing (default: the database path + .agent-token)" },
 	{ { "agent-url-allow", required_argument, NULL, 'U' }, "CIDR", "agents may also register URLs in this network (repeatable; always allowed: loopback and the agent's own UnderlayIp)" },
 	{ { "push-resync-ms", required_argument, NULL, 'R' }, "MS", "how often documents are pushed again to agents that lag behind (default 5000)" },
+	{ { "agent-silent-ms", required_argument, NULL, 'S' }, "MS", "an agent not heard from this long is silent: its tunnels read ike_sa_not_established (default 10000)" },
 	{ { "max-connections", required_argument, NULL, 'M' }, "N", "open HTTP connections in all (default 2000; 16..100000)" },
 	{ { "per-ip-connections", required_argument, NULL, 'I' }, "N", "open HTTP connections from one client address (default 200; 1..max-connections)" },
 	{ { "request-deadline-s", required_argument, NULL, 'E' }, "N", "seconds to receive a request whole, however slowly it trickles; idle kept-alive connections close after it too (default 30; 1..3600)" },
@@ -252,6 +253,16 @@ int main(int argc, char **argv)
 			push_cfg.resync_ms = strtoll(optarg, &end, 10);
 			if (*end != '\0' || push_cfg.resync_ms < 100 || push_cfg.resync_ms > 3600000) {
 				fprintf(stderr, "vpnlabd: --push-resync-ms is 100..3600000\n");
+				return 2;
+			}
+			break;
+		}
+		case 'S': {
+			char *end = NULL;
+
+			push_cfg.silent_ms = strtoll(optarg, &end, 10);
+			if (*end != '\0' || push_cfg.silent_ms < 1000 || push_cfg.silent_ms > 86400000) {
+				fprintf(stderr, "vpnlabd: --agent-silent-ms is 1000..86400000\n");
 				return 2;
 			}
 			break;

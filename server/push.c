@@ -46,6 +46,7 @@ struct pusher {
 	struct push_worker *workers; /* live, not retired */
 	int live_workers;	     /* threads not yet exited, retired ones included */
 	char bad_hash[72];	     /* last document that failed doc_parse (logged once) */
+	int64_t started_ms;	     /* wall clock at start: silence counts from here at the earliest */
 };
 
 /* One agent's result of a compile pass. */
@@ -96,6 +97,7 @@ void pusher_config_defaults(struct pusher_config *cfg)
 	cfg->resync_ms = 5000;
 	cfg->coalesce_ms = 20;
 	cfg->push_timeout_ms = 30000;
+	cfg->silent_ms = AGENT_SILENT_MS;
 }
 
 void pusher_notify(void *arg)
@@ -510,10 +512,50 @@ static void run_pass(struct pusher *p)
 	free(pass.items);
 }
 
+struct silence {
+	int64_t since_ms, after_ms;
+	int due;
+};
+
+static int count_silent(struct model_ctx *m, void *arg)
+{
+	struct silence *s = arg;
+	struct vl_err err;
+
+	vl_err_clear(&err);
+	return agent_mark_silent(m, s->since_ms, s->after_ms, false, &s->due, &err);
+}
+
+static int write_silent(struct model_ctx *m, void *arg)
+{
+	struct silence *s = arg;
+	struct vl_err err;
+
+	vl_err_clear(&err);
+	if (agent_mark_silent(m, s->since_ms, s->after_ms, true, &s->due, &err) < 0) {
+		fprintf(stderr, "vpnlabd: push: cannot mark silent agents: %s\n", vl_err_message(&err));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Agents that stopped reporting: their tunnels must not keep reading established.  A read
+ * finds them (cheap, every AGENT_SILENCE_CHECK_MS); only then a write marks them.
+ */
+static void check_silence(struct pusher *p)
+{
+	struct silence s = { p->started_ms, p->cfg.silent_ms, 0 };
+
+	if (engine_read(p->e, count_silent, &s) == 0 && s.due > 0)
+		engine_write(p->e, write_silent, &s);
+}
+
 static void *coordinator_main(void *arg)
 {
 	struct pusher *p = arg;
 	int64_t next_resync = mono_ms() + p->cfg.resync_ms;
+	int64_t next_silence = mono_ms() + AGENT_SILENCE_CHECK_MS;
 
 	pthread_mutex_lock(&p->mu);
 	/* a first pass at start: agents registered before a restart get their documents */
@@ -521,8 +563,15 @@ static void *coordinator_main(void *arg)
 	while (!p->stopping) {
 		struct timespec ts;
 
+		if (mono_ms() >= next_silence) {
+			next_silence = mono_ms() + AGENT_SILENCE_CHECK_MS;
+			pthread_mutex_unlock(&p->mu);
+			check_silence(p);
+			pthread_mutex_lock(&p->mu);
+			continue;
+		}
 		if (!p->notified && mono_ms() < next_resync) {
-			deadline_in(&ts, next_resync - mono_ms());
+			deadline_in(&ts, (next_resync < next_silence ? next_resync : next_silence) - mono_ms());
 			pthread_cond_timedwait(&p->wake, &p->mu, &ts);
 			continue;
 		}
@@ -553,6 +602,12 @@ int pusher_start(struct pusher **out, struct engine *e, const struct pusher_conf
 		return vl_err_set(err, VL_INTERNAL_ERROR, "out of memory");
 	p->e = e;
 	p->cfg = *cfg;
+	{
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		p->started_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	}
 	pthread_mutex_init(&p->mu, NULL);
 	cond_init_monotonic(&p->wake);
 	pthread_cond_init(&p->workers_gone, NULL);

@@ -21,6 +21,7 @@ struct pusher_config {
 	int64_t resync_ms;	 /* re-push period for lagging agents (default 5000) */
 	int64_t coalesce_ms;	 /* wait after the first notification (default 20) */
 	long push_timeout_ms;	 /* one PUT, the agent's apply included (default 30000) */
+	int64_t silent_ms;	 /* an agent not seen this long is silent: its tunnels read down (AGENT_SILENT_MS) */
 };
 
 /* Fills cfg with the defaults above. */

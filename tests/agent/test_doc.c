@@ -80,6 +80,74 @@ START_TEST(test_doc_refusals)
 }
 END_TEST
 
+/* A VPC spread over two agents: its fabric, and a next hop on the other agent. */
+#define HOP1 "{\"via\":\"10.0.1.10\",\"weight\":100,\"endpoint\":\"vpn-1-1\",\"tunnel\":\"vco-1\"}"
+#define FABRIC                                                                                            \
+	"\"fabric\":{\"vni\":1234567,\"ip\":\"169.254.1.1\",\"prefix\":16,\"peers\":[{\"ip\":\"169.254.1.2\","   \
+	"\"underlay_ip\":\"10.250.0.2\",\"url\":\"http://10.250.0.2:8181\",\"cidrs\":[\"10.0.2.0/24\"]}]},"
+#define REMOTE_HOP "{\"via\":\"169.254.1.2\",\"weight\":0,\"endpoint\":\"vpn-1-2\",\"tunnel\":\"vco-1-s\",\"remote\":true}"
+
+/* The fixture with its route's hops replaced by hops and fabric (text) put before "routes"; malloc'd. */
+static char *spread_fixture(const char *fabric, const char *hops)
+{
+	const char *f = DOC_FIXTURE, *routes = strstr(f, "\"routes\":"), *hop = strstr(f, HOP1);
+	size_t n = strlen(f) + strlen(fabric) + strlen(hops) + 1;
+	char *text = malloc(n);
+
+	ck_assert_ptr_nonnull(routes);
+	ck_assert_ptr_nonnull(hop);
+	snprintf(text, n, "%.*s%s%.*s%s%s", (int)(routes - f), f, fabric, (int)(hop - routes), routes, hops,
+		 hop + strlen(HOP1));
+	return text;
+}
+
+START_TEST(test_doc_fabric)
+{
+	static const struct {
+		const char *fabric, *hops, *expect;
+	} cases[] = {
+		{ FABRIC, HOP1 "," REMOTE_HOP, NULL },
+		{ "", HOP1 "," REMOTE_HOP, "remote hop via 169.254.1.2 is no fabric peer" },
+		{ FABRIC, HOP1 ",{\"via\":\"169.254.1.9\",\"weight\":0,\"endpoint\":\"e\",\"tunnel\":\"t\",\"remote\":true}",
+		  "is no fabric peer" },
+		{ "\"fabric\":{\"vni\":5,\"ip\":\"169.254.1.2\",\"prefix\":16,\"peers\":[{\"ip\":\"169.254.1.2\","
+		  "\"underlay_ip\":\"10.250.0.2\",\"url\":\"http://x\",\"cidrs\":[]}]},",
+		  HOP1, "own fabric address" },
+		{ "\"fabric\":{\"vni\":5,\"ip\":\"169.254.1.1\",\"prefix\":16,\"peers\":[{\"ip\":\"169.254.1.2\","
+		  "\"underlay_ip\":\"10.250.0.2\",\"url\":\"ftp://x\",\"cidrs\":[]}]},",
+		  HOP1, "url must be http(s)://" },
+		{ "\"fabric\":{\"vni\":5,\"ip\":\"169.254.1.1\",\"prefix\":16,\"peers\":[]},", HOP1, "peers is empty" },
+		{ "\"fabric\":{\"vni\":0,\"ip\":\"169.254.1.1\",\"prefix\":16,\"peers\":[]},", HOP1, "vni must be within" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = spread_fixture(cases[i].fabric, cases[i].hops), err[DOC_ERR_MAX] = "";
+		struct doc_desired d;
+		int rc = doc_parse_text(text, strlen(text), &d, err);
+
+		if (cases[i].expect == NULL) {
+			ck_assert_msg(rc == 0, "case %zu: %s", i, err);
+			ck_assert(d.vpcs[0].has_fabric);
+			ck_assert_int_eq(d.vpcs[0].fabric.vni, 1234567);
+			ck_assert_int_eq(d.vpcs[0].fabric.peer_count, 1);
+			ck_assert_str_eq(d.vpcs[0].fabric.peers[0].cidrs[0], "10.0.2.0/24");
+			ck_assert_str_eq(d.vpcs[0].fabric.peers[0].url, "http://10.250.0.2:8181");
+			ck_assert_int_eq(d.vpcs[0].routes[0].nexthop_count, 2);
+			ck_assert(!d.vpcs[0].routes[0].nexthops[0].remote);
+			ck_assert(d.vpcs[0].routes[0].nexthops[1].remote);
+			ck_assert_ptr_nonnull(doc_find_fabric_peer(&d.vpcs[0], "169.254.1.2"));
+			ck_assert_ptr_null(doc_find_fabric_peer(&d.vpcs[0], "169.254.1.1"));
+			doc_free(&d);
+		} else {
+			ck_assert_int_eq(rc, -1);
+			ck_assert_msg(strstr(err, cases[i].expect) != NULL, "case %zu: '%s' lacks '%s'", i, err,
+				      cases[i].expect);
+		}
+		free(text);
+	}
+}
+END_TEST
+
 START_TEST(test_doc_not_json)
 {
 	struct doc_desired d;
@@ -100,6 +168,7 @@ Suite *doc_suite(void)
 	tcase_add_test(tc, test_doc_valid);
 	tcase_add_loop_test(tc, test_doc_refusals, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_doc_not_json);
+	tcase_add_test(tc, test_doc_fabric);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -47,6 +47,11 @@ function assertDocument(doc, what) {
   for (const v of doc.vpcs) {
     for (const r of v.routes) {
       for (const h of r.nexthops) {
+        if (h.remote) {
+          // another agent's endpoint: reached through that agent's router on the VPC's fabric
+          assert.ok(v.fabric && v.fabric.peers.some((p) => p.ip === h.via), `${what}: remote hop via a fabric peer`);
+          continue;
+        }
         const e = endpoints.get(h.endpoint);
         assert.ok(e, `${what}: route ${r.dest} names endpoint ${h.endpoint} of the document`);
         assert.ok(e.tunnels.some((t) => t.name === h.tunnel), `${what}: ${h.endpoint} has tunnel ${h.tunnel}`);

@@ -23,8 +23,10 @@ if [ ! -d "$HERE/node_modules/ajv" ]; then
 fi
 
 PORT=$(t_free_port)
+# the stand-in agents here report only when a check says so: the silence of an agent that
+# stops reporting (default 10 s) is tested on a server of its own at the end
 t_start_server "$BIN" "$PORT" "$T_TMP/agents.db" --transition-delay-ms "$T_HOLD_MS" --log off \
-	--agent-token "$TOKEN" --push-resync-ms 500 || exit 1
+	--agent-token "$TOKEN" --push-resync-ms 500 --agent-silent-ms 3600000 || exit 1
 SERVER_PID=$T_LAST_PID
 B="http://127.0.0.1:$PORT"
 J='Content-Type: application/json'
@@ -256,7 +258,10 @@ REG1="\"AgentId\":\"$AGENT\",\"Roles\":[\"cloud\",\"site\"],\"UnderlayIp\":\"127
 api POST /v1/agents "{$REG1,\"BackendUsable\":false}"; t_expect "unusable needs a reason" 400 MissingBackendError
 api POST /v1/agents "{$REG1,\"BackendUsable\":true,\"BackendError\":\"x\"}"; t_expect "usable has none" 400 InvalidBackendError
 api POST /v1/agents "{$REG1,\"BackendUsable\":false,\"BackendError\":\"a\\nb\"}"; t_expect "one line" 400 InvalidBackendError
+api POST /v1/agents "{$REG1,\"ZoneIndex\":65}"; t_expect "zone index beyond the catalogue's" 400 InvalidZoneIndex
+api POST /v1/agents "{$REG1,\"ZoneIndex\":-1}"; t_expect "negative zone index" 400 InvalidZoneIndex
 api GET "/v1/agents/$AGENT"; t_check "refusals changed nothing" '[b["BackendUsable"], b["BackendError"]]' "[True, '']"
+t_check "no zone index" 'b["ZoneIndex"]' 0
 wait_for "settled before" "/v1/agents/$AGENT" 'b["AppliedGeneration"] == b["Generation"]' true
 api POST /v1/agents "{$REG1,\"BackendUsable\":false,\"BackendError\":\"$WHY\"}"; t_expect "register unusable" 200
 api GET "/v1/agents/$AGENT"; t_check "listed unusable" 'b["BackendUsable"]' false
@@ -306,5 +311,48 @@ if grep -Eq "BUG|Sanitizer|runtime error" "$T_TMP/server-$PORT.log"; then
 else
 	t_ok
 fi
+
+# ---- an agent that stops reporting: its tunnels read down, the logs say why; it comes back ----
+PORT=$(t_free_port)
+t_start_server "$BIN" "$PORT" "$T_TMP/agents-silent.db" --transition-delay-ms "$T_HOLD_MS" --log off \
+	--agent-token "$TOKEN" --agent-silent-ms 1000 || exit 1
+SERVER_PID=$T_LAST_PID
+B="http://127.0.0.1:$PORT"
+api POST /v1/agents "{\"Roles\":[\"cloud\"],\"ZoneIndex\":1,\"UnderlayIp\":\"127.0.0.1\",\"Url\":\"http://127.0.0.1:$(cat "$T_TMP/hole")\"}"
+t_expect "register" 200; SA=$(t_json 'b["AgentId"]')
+api GET "/v1/agents/$SA"; t_check "zone index and not silent" '[b["ZoneIndex"], b["Silent"]]' "[1, False]"
+post /v1/vpcs "{$RJ,\"CidrBlock\":\"10.0.0.0/16\"}"; VPC=$(t_json 'b["VpcId"]')
+wait_for "vpc available" "/v1/vpcs/$VPC?$R" 'b["Status"]' Available
+post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.0.1.0/24\"}"; VSH=$(t_json 'b["VSwitchId"]')
+post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"; VSI=$(t_json 'b["VSwitchId"]')
+wait_for "vswitch available" "/v1/vswitches/$VSI?$R" 'b["Status"]' Available
+post /v1/vpn-gateways "{$RJ,\"VpcId\":\"$VPC\",\"VSwitchId\":\"$VSH\",\"DisasterRecoveryVSwitchId\":\"$VSI\",\"Bandwidth\":10}"; GW=$(t_json 'b["VpnGatewayId"]')
+wait_for "gateway active" "/v1/vpn-gateways/$GW?$R" 'b["Status"]' active
+post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.10\"}"; CG1=$(t_json 'b["CustomerGatewayId"]')
+post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.11\"}"; CG2=$(t_json 'b["CustomerGatewayId"]')
+post /v1/vpn-connections "{$RJ,\"VpnGatewayId\":\"$GW\",\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"192.168.0.0/16\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"$CG1\",\"Role\":\"master\"},{\"CustomerGatewayId\":\"$CG2\",\"Role\":\"slave\"}]}"
+t_expect "connection" 201; VCO=$(t_json 'b["VpnConnectionId"]')
+t_req GET "$B/v1/vpn-connections/$VCO?$R"; TUN1=$(t_json 'b["TunnelOptionsSpecification"]["TunnelOptions"][0]["TunnelId"]')
+UP="{\"VpnConnectionId\":\"$VCO\",\"TunnelId\":\"$TUN1\",\"Endpoint\":\"$GW-1\",\"Side\":\"gateway\",\"IkeState\":\"ESTABLISHED\",\"ChildState\":\"INSTALLED\",\"Active\":true}"
+api POST "/v1/agents/$SA/status" "{\"Tunnels\":[$UP]}"; t_expect "report the master up" 200
+t_req GET "$B/v1/vpn-connections/$VCO?$R"; t_check "established" 'b["Status"]' ipsec_sa_established
+# reported no more: within the silence (1 s) and a check (1 s) it reads down, with the reason
+i=0
+while [ $i -lt 100 ]; do
+	t_req GET "$B/v1/vpn-connections/$VCO?$R"
+	[ "$(t_json 'b["Status"]')" = ike_sa_not_established ] && break
+	sleep 0.1; i=$((i + 1))
+done
+t_check "silent agent: the connection reads down" '[b["Status"]] + [t["Status"] for t in b["TunnelOptionsSpecification"]["TunnelOptions"]]' \
+	"['ike_sa_not_established', 'ike_sa_not_established', 'ike_sa_not_established']"
+api GET "/v1/agents/$SA"; t_check "listed silent" 'b["Silent"]' true
+t_req GET "$B/v1/vpn-connections/$VCO/logs?$R&MinutePeriod=10&TunnelId=$TUN1"
+t_check "the log says why" "any('[ERROR]: agent $SA stopped reporting' in x for x in b['Data']['Logs'])" true
+api POST "/v1/agents/$SA/status" "{\"Tunnels\":[$UP]}"; t_expect "report again" 200
+t_req GET "$B/v1/vpn-connections/$VCO?$R"; t_check "established again" 'b["Status"]' ipsec_sa_established
+api GET "/v1/agents/$SA"; t_check "not silent any more" 'b["Silent"]' false
+t_req GET "$B/v1/vpn-connections/$VCO/logs?$R&MinutePeriod=10&TunnelId=$TUN1"
+t_check "the log says it is back" "any('agent $SA reports again after' in x for x in b['Data']['Logs'])" true
+t_stop_server "$SERVER_PID"
 
 t_summary agents

@@ -470,6 +470,105 @@ START_TEST(test_report_dual)
 }
 END_TEST
 
+/* An agent that stops reporting: its tunnels read down, the logs say why; its next report heals it. */
+static int mark_silent(int64_t now, int64_t since, bool write, int *marked)
+{
+	struct model_ctx m = agent_ctx(now);
+	struct vl_err err;
+
+	test_savepoint(st);
+	return test_release(st, agent_mark_silent(&m, since, AGENT_SILENT_MS, write, marked, &err));
+}
+
+START_TEST(test_silent_agent)
+{
+	char id[64], t1[512], t2[512], tunnels[1100];
+	const char *conn = dual_conn.vpn_connection_id;
+	const char *master = dual_conn.tunnels[0].tunnel_id, *slave = dual_conn.tunnels[1].tunnel_id;
+	int64_t last = NOW + 1000, logs;
+	struct vpn_connection c;
+	struct vl_err err;
+	int marked = -1;
+
+	register_ok(id);
+	tunnel_json(t1, sizeof(t1), conn, master, "gateway", "ESTABLISHED", "INSTALLED", "");
+	tunnel_json(t2, sizeof(t2), conn, slave, "gateway", "ESTABLISHED", "INSTALLED", "");
+	snprintf(tunnels, sizeof(tunnels), "[%s,%s]", t1, t2);
+	report_ok(id, tunnels, NULL);
+	logs = log_count(conn);
+
+	/* within AGENT_SILENT_MS, or while the server itself has not watched that long: nothing */
+	ck_assert_int_eq(mark_silent(last + AGENT_SILENT_MS, 0, true, &marked), 0);
+	ck_assert_int_eq(marked, 0);
+	ck_assert_int_eq(mark_silent(last + 60000, last + 55000, true, &marked), 0);
+	ck_assert_int_eq(marked, 0);
+	ck_assert_str_eq(get_conn(conn).status, "ipsec_sa_established");
+	/* counting changes nothing */
+	ck_assert_int_eq(mark_silent(last + AGENT_SILENT_MS + 1, 0, false, &marked), 0);
+	ck_assert_int_eq(marked, 1);
+	ck_assert_str_eq(get_conn(conn).status, "ipsec_sa_established");
+
+	ck_assert_int_eq(mark_silent(last + AGENT_SILENT_MS + 1, 0, true, &marked), 0);
+	ck_assert_int_eq(marked, 1);
+	c = get_conn(conn);
+	ck_assert_str_eq(c.tunnels[0].status, "ike_sa_not_established");
+	ck_assert_str_eq(c.tunnels[1].status, "ike_sa_not_established");
+	ck_assert_str_eq(c.status, "ike_sa_not_established");
+	ck_assert_int_eq(log_count(conn), logs + 2); /* one line per tunnel */
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM vpn_connection_logs WHERE vpn_connection_id=? AND "
+					"instr(line, 'stopped reporting') > 0 AND instr(line, '[ERROR]') > 0",
+				    conn),
+			 2);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM dataplane_tunnels WHERE agent_id=? AND active=0 AND "
+					"child_state=''",
+				    id),
+			 2);
+	ck_assert(get_agent(id).silent_since_ms != 0);
+	/* marked once */
+	ck_assert_int_eq(mark_silent(last + AGENT_SILENT_MS + 5000, 0, true, &marked), 0);
+	ck_assert_int_eq(marked, 0);
+	ck_assert_int_eq(log_count(conn), logs + 2);
+
+	/* it reports again: the real state is back, and the logs say so */
+	ck_assert_msg(report(id, last + 30000, 0, tunnels, NULL, NULL, &err) == 0, "%s", vl_err_message(&err));
+	c = get_conn(conn);
+	ck_assert_str_eq(c.tunnels[0].status, "ipsec_sa_established");
+	ck_assert_str_eq(c.status, "ipsec_sa_established");
+	ck_assert_int_eq(get_agent(id).silent_since_ms, 0);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM vpn_connection_logs WHERE vpn_connection_id=? AND "
+					"instr(line, 'reports again after') > 0",
+				    conn),
+			 2);
+}
+END_TEST
+
+START_TEST(test_register_zone_index)
+{
+	struct agent_register_args a = good_args();
+	struct vl_err err;
+	char id[64];
+	json_t *o;
+	struct model_ctx m = agent_ctx(NOW);
+	struct agent got;
+
+	a.zone_index = 2;
+	ck_assert_msg(do_register(NOW, &a, id, &err) == 0, "%s", vl_err_message(&err));
+	got = get_agent(id);
+	ck_assert_int_eq(got.zone_index, 2);
+	o = agent_to_json(&m, &got);
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "ZoneIndex")), 2);
+	ck_assert(json_is_false(json_object_get(o, "Silent")));
+	json_decref(o);
+	a.agent_id = id;
+	a.zone_index = AGENT_ZONE_INDEX_MAX + 1;
+	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidZoneIndex", 400);
+	ck_assert_int_eq(get_agent(id).zone_index, 2);
+	a.zone_index = 0; /* a registration without it serves no index any more */
+	ck_assert_int_eq(do_register(NOW, &a, id, &err), 0);
+	ck_assert_int_eq(get_agent(id).zone_index, 0);
+}
+END_TEST
+
 START_TEST(test_report_skips)
 {
 	char id[64], t[6][512], tunnels[3200], logs[1200];
@@ -1081,6 +1180,8 @@ Suite *agent_suite_create(void)
 	tcase_add_test(tc, test_register_generation_range);
 	tcase_add_test(tc, test_report_single);
 	tcase_add_test(tc, test_report_dual);
+	tcase_add_test(tc, test_silent_agent);
+	tcase_add_test(tc, test_register_zone_index);
 	tcase_add_test(tc, test_report_skips);
 	tcase_add_loop_test(tc, test_report_refused, 0, countof(report_cases));
 	tcase_add_test(tc, test_report_limits);

@@ -2,11 +2,11 @@
  * The desired-state compiler (model/dataplane_compile.c) on a real SQLite store with a real
  * topology built through the model APIs, and agents registered as rows of `agents`:
  *
- *   VPC1 10.0.0.0/16  vsw1h (zone h, first) vsw1i (zone i)   dual-tunnel gateway gw1
+ *   VPC1 10.0.0.0/16  vsw1h (zone h, first) vsw1i (zone k)   dual-tunnel gateway gw1
  *        connA: master → cgw1, slave → cgw2   remote 192.168.10.0/24   health check
  *        connB: master → cgw2, slave → cgw1   remote 192.168.10.0/24   (ECMP with connA)
  *        lab host in vsw1h
- *   VPC2 10.1.0.0/16  vsw2i (zone i, first) vsw2h             single-tunnel gateway gw2
+ *   VPC2 10.1.0.0/16  vsw2i (zone i, first) vsw2h (zone g)    single-tunnel gateway gw2
  *        connS1 → cgw5 remote 172.20.0.0/16 (route weight 100)
  *        connS2 → cgw6 remote 172.20.0.0/16 (route weight 0: standby)
  *   VPC3 10.2.0.0/16  vsw3h (zone h)                           a lab host only
@@ -14,6 +14,8 @@
  *   site S3 LAN 192.168.30.0/24: devices cgw5 (Psk override on connS1), cgw6
  *   agents: agt-any (cloud, every zone), agt-h (cloud, zone h), agt-site (site),
  *           agt-both (cloud,site; first of nothing)
+ * Each agent's vSwitches are in zones it serves, so every VPC sits on one agent here;
+ * test_zone_spread moves zone k to an agent of its own (by ZoneIndex) to spread VPC1.
  *
  * Checked: placement, vSwitch router addresses, gateway endpoints and their tunnels, routes
  * (weights, ECMP, active/standby, explicit entries), gateway-side swanctl (responder), site
@@ -159,9 +161,9 @@ static void setup(void)
 	OK(vpc_create(&m, &v2, &vpc2, err));
 	OK(vpc_create(&m, &v3, &vpc3, err));
 	make_vswitch(&m, &vpc1, "cn-hangzhou-h", "10.0.1.0/24", &vsw1h);
-	make_vswitch(&m, &vpc1, "cn-hangzhou-i", "10.0.2.0/24", &vsw1i);
+	make_vswitch(&m, &vpc1, "cn-hangzhou-k", "10.0.2.0/24", &vsw1i);
 	make_vswitch(&m, &vpc2, "cn-hangzhou-i", "10.1.2.0/24", &vsw2i);
-	make_vswitch(&m, &vpc2, "cn-hangzhou-h", "10.1.1.0/24", &vsw2h);
+	make_vswitch(&m, &vpc2, "cn-hangzhou-g", "10.1.1.0/24", &vsw2h);
 	make_vswitch(&m, &vpc3, "cn-hangzhou-h", "10.2.1.0/24", &vsw3h);
 	make_gateway(&m, &vpc1, &vsw1h, &vsw1i, &gw1);
 	make_gateway(&m, &vpc2, &vsw2i, &vsw2h, &gw2);
@@ -404,8 +406,9 @@ START_TEST(test_placement)
 	json_decref(site);
 	json_decref(both);
 
-	/* an agent naming the zone beats an earlier every-zone agent */
-	test_exec1(st, "UPDATE agents SET zones='cn-hangzhou-j,cn-hangzhou-i' WHERE agent_id=?", "agt-both");
+	/* an agent naming the zones beats an earlier every-zone agent */
+	test_exec1(st, "UPDATE agents SET zones='cn-hangzhou-j,cn-hangzhou-i,cn-hangzhou-g' WHERE agent_id=?",
+		   "agt-both");
 	both = compile("agt-both");
 	ck_assert_int_eq(json_array_size(json_object_get(both, "vpcs")), 1);
 	ck_assert_str_eq(str(json_array_get(json_object_get(both, "vpcs"), 0), "id"), vpc2.vpc_id);
@@ -999,6 +1002,83 @@ START_TEST(test_host_agent)
 }
 END_TEST
 
+/*
+ * Zones are real: agt-k serves zone k (the ninth of cn-hangzhou's DescribeZones list) by
+ * ZoneIndex, so VPC1 spans agt-h (vsw1h: gw1's master endpoint, host1) and agt-k (vsw1i: its
+ * slave endpoint), its routers joined by the VPC's fabric.
+ */
+START_TEST(test_zone_spread)
+{
+	json_t *h, *k, *vpc, *fabric, *peer, *hops, *hop;
+	struct model_ctx m = ctx();
+	struct vl_err err;
+	char agent[64], url[256];
+	size_t i;
+	int remote = 0, local = 0;
+
+	test_exec1(st, "UPDATE agents SET zones='cn-hangzhou-h' WHERE agent_id=?", "agt-h");
+	add_agent("agt-k", "", "cloud", "10.99.0.5", 50);
+	test_exec1(st, "UPDATE agents SET zone_index=9, url='http://10.99.0.5:8181' WHERE agent_id=?", "agt-k");
+	h = compile("agt-h");
+	k = compile("agt-k");
+	check_and_save(h, "spread-agt-h");
+	check_and_save(k, "spread-agt-k");
+
+	/* each agent builds its zone's vSwitch and the endpoint on it */
+	vpc = find(json_object_get(h, "vpcs"), "id", vpc1.vpc_id);
+	ck_assert_ptr_nonnull(vpc);
+	ck_assert_int_eq(json_array_size(json_object_get(vpc, "vswitches")), 1);
+	ck_assert_str_eq(str(json_array_get(json_object_get(vpc, "vswitches"), 0), "id"), vsw1h.vswitch_id);
+	endpoint(h, ep_name(gw1.vpn_gateway_id, 1));
+	ck_assert_ptr_null(find(json_object_get(h, "endpoints"), "id", ep_name(gw1.vpn_gateway_id, 2)));
+	ck_assert_ptr_nonnull(find(json_object_get(h, "hosts"), "id", host1.host_id));
+	vpc = find(json_object_get(k, "vpcs"), "id", vpc1.vpc_id);
+	ck_assert_ptr_nonnull(vpc);
+	ck_assert_int_eq(json_array_size(json_object_get(vpc, "vswitches")), 1);
+	ck_assert_str_eq(str(json_array_get(json_object_get(vpc, "vswitches"), 0), "id"), vsw1i.vswitch_id);
+	endpoint(k, ep_name(gw1.vpn_gateway_id, 2));
+	ck_assert_ptr_null(find(json_object_get(k, "endpoints"), "id", ep_name(gw1.vpn_gateway_id, 1)));
+	ck_assert_ptr_null(find(json_object_get(k, "hosts"), "id", host1.host_id));
+	/* VPC3 lives in zone h only: no fabric, nothing on agt-k */
+	ck_assert_ptr_null(json_object_get(find(json_object_get(h, "vpcs"), "id", vpc3.vpc_id), "fabric"));
+	ck_assert_ptr_null(find(json_object_get(k, "vpcs"), "id", vpc3.vpc_id));
+
+	/* the fabric: same VNI both ways, each router at its agent's address, the other's vSwitch routed there */
+	fabric = json_object_get(vpc, "fabric");
+	ck_assert_ptr_nonnull(fabric);
+	ck_assert_int_eq(json_integer_value(json_object_get(fabric, "vni")),
+			 json_integer_value(json_object_get(
+				 json_object_get(find(json_object_get(h, "vpcs"), "id", vpc1.vpc_id), "fabric"), "vni")));
+	ck_assert_int_ne(json_integer_value(json_object_get(fabric, "vni")), DATAPLANE_UNDERLAY_VNI);
+	ck_assert_str_eq(str(fabric, "ip"), "169.254.1.5");
+	ck_assert_int_eq(json_array_size(json_object_get(fabric, "peers")), 1);
+	peer = json_array_get(json_object_get(fabric, "peers"), 0);
+	ck_assert_str_eq(str(peer, "ip"), "169.254.1.2");
+	ck_assert_str_eq(str(peer, "underlay_ip"), "10.99.0.2");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(peer, "cidrs"), 0)), "10.0.1.0/24");
+
+	/* routes on agt-k: connA's master (agt-h) is a remote hop via agt-h's router, its slave local */
+	hops = json_object_get(route(k, vpc1.vpc_id, "192.168.10.0/24"), "nexthops");
+	json_array_foreach(hops, i, hop) {
+		if (json_is_true(json_object_get(hop, "remote"))) {
+			ck_assert_str_eq(str(hop, "via"), "169.254.1.2");
+			ck_assert_str_eq(str(hop, "endpoint"), ep_name(gw1.vpn_gateway_id, 1));
+			remote++;
+		} else {
+			ck_assert_str_eq(str(hop, "via"), gw1.dr_eni_ip);
+			local++;
+		}
+	}
+	ck_assert_int_gt(remote, 0);
+	ck_assert_int_gt(local, 0);
+	/* the lab host goes where its vSwitch is */
+	ck_assert_int_eq(dataplane_host_agent(&m, host1.host_id, agent, url, sizeof(url), &err), 1);
+	ck_assert_str_eq(agent, "agt-h");
+	json_decref(h);
+	json_decref(k);
+}
+END_TEST
+
 Suite *dataplane_compile_suite_create(void)
 {
 	Suite *s = suite_create("dataplane_compile");
@@ -1018,6 +1098,7 @@ Suite *dataplane_compile_suite_create(void)
 	tcase_add_test(tc, test_dpd_delay);
 	tcase_add_test(tc, test_hosts_underlay_determinism);
 	tcase_add_test(tc, test_host_agent);
+	tcase_add_test(tc, test_zone_spread);
 	suite_add_tcase(s, tc);
 	return s;
 }
