@@ -39,6 +39,7 @@
 #include "errors.h"
 #include "lab.h"
 #include "model.h"
+#include "route_entry.h"
 #include "store.h"
 #include "store_test.h"
 #include "test.h"
@@ -628,6 +629,56 @@ START_TEST(test_routes)
 }
 END_TEST
 
+/* The VPC router's routes are its system route table's VpnGateway entries, as listed. */
+START_TEST(test_routes_follow_route_table)
+{
+	struct model_ctx m = ctx();
+	struct route_entry_create_args args = { .route_table_id = vpc1.route_table_id, .next_hop_type = "VpnGateway",
+						.next_hop_id = gw1.vpn_gateway_id };
+	struct route_entry e;
+	struct vl_err e_;
+	json_t *doc, *hops;
+
+	/* a custom entry to the gateway for a destination no connection names: every tunnel of it */
+	args.destination = "172.25.0.0/16";
+	ck_assert_msg(route_entry_create(&m, &args, &e, &e_) == 0, "%s", vl_err_message(&e_));
+	/* inside a connection's RemoteSubnet: that connection's tunnels */
+	args.destination = "192.168.10.128/25";
+	ck_assert_msg(route_entry_create(&m, &args, &e, &e_) == 0, "%s", vl_err_message(&e_));
+	/* an Attachment next hop is listed but not forwarded yet */
+	test_exec1(st, "PRAGMA foreign_keys=OFF", NULL);
+	test_exec1(st, "INSERT INTO tr_attachments(attachment_id, transit_router_id, cen_id, account, region,"
+		       " resource_type, resource_id, status, created_ms) SELECT 'tr-attach-compile', 'tr-x', 'cen-x',"
+		       " account, region, 'VPC', vpc_id, 'Attached', 1 FROM vpcs WHERE vpc_id=?1", vpc1.vpc_id);
+	test_exec1(st, "PRAGMA foreign_keys=ON", NULL);
+	args.destination = "172.26.0.0/16";
+	args.next_hop_type = "Attachment";
+	args.next_hop_id = "tr-attach-compile";
+	ck_assert_msg(route_entry_create(&m, &args, &e, &e_) == 0, "%s", vl_err_message(&e_));
+
+	doc = compile("agt-h");
+	hops = json_object_get(route(doc, vpc1.vpc_id, "172.25.0.0/16"), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 4);
+	ck_assert_int_eq(weight_of(json_array_get(hops, 0)), 100);
+	ck_assert_int_eq(weight_of(json_array_get(hops, 3)), 0);
+	hops = json_object_get(route(doc, vpc1.vpc_id, "192.168.10.128/25"), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 4);
+	ck_assert_ptr_null(find(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id), "routes"),
+				"dest", "172.26.0.0/16"));
+	ck_assert_int_eq(json_array_size(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id),
+							 "routes")), 3);
+	json_decref(doc);
+
+	/* deleting the entry takes the route away (Deleting already: the kernel follows the list) */
+	cfg.transition_delay_ms = 1000;
+	ck_assert_int_eq(route_entry_delete(&m, vpc1.route_table_id, NULL, "172.25.0.0/16", NULL, &e_), 0);
+	doc = compile("agt-h");
+	ck_assert_ptr_null(find(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id), "routes"),
+				"dest", "172.25.0.0/16"));
+	json_decref(doc);
+}
+END_TEST
+
 /* The customer-side text LabDownloadCustomerSwanctlConfig answers for a connection. */
 static char *download_text(const char *conn_id)
 {
@@ -976,6 +1027,7 @@ Suite *dataplane_compile_suite_create(void)
 	tcase_add_test(tc, test_unknown_agent);
 	tcase_add_test(tc, test_vpc_and_endpoints);
 	tcase_add_test(tc, test_routes);
+	tcase_add_test(tc, test_routes_follow_route_table);
 	tcase_add_test(tc, test_site_devices);
 	tcase_add_test(tc, test_device_owns_whole_dual_connection);
 	tcase_add_test(tc, test_faults);
