@@ -801,6 +801,66 @@ static json_t *compile_table(struct compiler *c, const struct vpc_build *v, cons
 	return routes;
 }
 
+/*
+ * Custom route tables bound to vSwitches: each gets kernel table DOC_TABLE_BASE + its rank
+ * among the VPC's custom tables (by creation); a bound vSwitch names it ("table") and the
+ * table's routes join routes with it.  Tables nothing is bound to route nothing and are left
+ * out.  0, or -1 with c->err set.
+ */
+#define DOC_TABLE_BASE 1000
+#define DOC_TABLE_LAST 1999
+
+static int compile_custom_tables(struct compiler *c, const struct vpc_build *v, const char *vpc_id, json_t *vsw_list,
+				 json_t *routes)
+{
+	json_t *tables = NULL, *bindings = NULL, *row, *vsw;
+	size_t i, j;
+	int rc = -1;
+
+	if ((tables = rows(c, "SELECT route_table_id FROM route_tables WHERE vpc_id=? AND table_type='Custom'"
+			      " ORDER BY created_ms, rowid",
+			   vpc_id, 1)) == NULL ||
+	    (bindings = rows(c, "SELECT b.vswitch_id, b.route_table_id FROM route_table_vswitches b"
+				" JOIN vswitches s ON s.vswitch_id=b.vswitch_id WHERE s.vpc_id=? ORDER BY b.vswitch_id",
+			     vpc_id, 2)) == NULL)
+		goto out;
+	json_array_foreach(tables, i, row) {
+		const char *table_id = col(row, 0);
+		int number = DOC_TABLE_BASE + 1 + (int)i;
+		bool bound = false;
+		json_t *table_routes_json, *r;
+		size_t k;
+
+		if (number > DOC_TABLE_LAST)
+			break;
+		json_array_foreach(vsw_list, j, vsw) {
+			json_t *b;
+			size_t n;
+
+			json_array_foreach(bindings, n, b)
+				if (strcmp(col(b, 1), table_id) == 0 &&
+				    strcmp(json_string_value(json_object_get(vsw, "id")), col(b, 0)) == 0) {
+					json_put_int(vsw, "table", number);
+					bound = true;
+				}
+		}
+		if (!bound)
+			continue;
+		if ((table_routes_json = compile_table(c, v, vpc_id, table_id)) == NULL)
+			goto out;
+		json_array_foreach(table_routes_json, k, r) {
+			json_put_int(r, "table", number);
+			json_array_append(routes, r);
+		}
+		json_decref(table_routes_json);
+	}
+	rc = 0;
+out:
+	json_decref(tables);
+	json_decref(bindings);
+	return rc;
+}
+
 static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 {
 	struct vpc_build v = { 0 };
@@ -837,6 +897,10 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 	}
 	if ((routes = compile_table(c, &v, vpc_id, NULL)) == NULL)
 		goto out;
+	if (compile_custom_tables(c, &v, vpc_id, vsw_list, routes) < 0) {
+		json_decref(routes);
+		goto out;
+	}
 	json_put_str(vpc, "id", vpc_id);
 	json_put_str(vpc, "cidr", cidr);
 	json_object_set(vpc, "vswitches", vsw_list);
