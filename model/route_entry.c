@@ -635,6 +635,13 @@ static bool matches(const struct route_entry *e, const struct route_entry_filter
 		return false;
 	if (f->next_hop_type && strcmp(f->next_hop_type, e->next_hop_type) != 0)
 		return false;
+	if (f->destination_count > 0) {
+		bool any = false;
+
+		for (int i = 0; i < f->destination_count && !any; i++)
+			any = strcmp(f->destinations[i], e->destination) == 0;
+		return any;
+	}
 	return true;
 }
 

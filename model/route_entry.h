@@ -32,6 +32,7 @@
  */
 
 #define ROUTE_ENTRY_RESERVED_CIDR "100.64.0.0/10"
+#define ROUTE_ENTRY_DEST_LIST_MAX 20
 
 struct route_entry {
 	char route_entry_id[64];
@@ -65,6 +66,8 @@ struct route_entry_filter {
 	const char *next_hop_id;
 	const char *next_hop_type;
 	const char *ip_version;	   /* ipv4 | ipv6 */
+	const char *destinations[ROUTE_ENTRY_DEST_LIST_MAX]; /* DestCidrBlockList.N: any of them */
+	int destination_count;
 };
 
 /*
