@@ -158,10 +158,16 @@ t_req GET "$A&Action=CreateVpc&CidrBlock=10.9.0.0/16&$OTHER"; VPCO=$(t_json 'b["
 t_req GET "$A&Action=CreateVpc&CidrBlock=10.8.0.0/16"; VPC2=$(t_json 'b["VpcId"]')
 wait_for "vpc2 available" "$A&Action=DescribeVpcs&VpcId=$VPC2" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
 t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC2&ZoneId=cn-hangzhou-h&CidrBlock=10.8.1.0/24"; VSWX=$(t_json 'b["VSwitchId"]')
+t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC2&ZoneId=cn-hangzhou-i&CidrBlock=10.8.2.0/24"; VSWX2=$(t_json 'b["VSwitchId"]')
 t_req GET "$A&Action=CreateVSwitch&VpcId=$VPCO&ZoneId=cn-hangzhou-h&CidrBlock=10.9.1.0/24&$OTHER"; VSWO=$(t_json 'b["VSwitchId"]')
+t_req GET "$A&Action=CreateVSwitch&VpcId=$VPCO&ZoneId=cn-hangzhou-i&CidrBlock=10.9.2.0/24&$OTHER"; VSWO2=$(t_json 'b["VSwitchId"]')
 wait_for "vswitch x available" "$A&Action=DescribeVSwitches&VSwitchId=$VSWX" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
-t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPC2&VSwitchId=$VSWX&Bandwidth=10"; GWX=$(t_json 'b["VpnGatewayId"]')
-t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPCO&VSwitchId=$VSWO&Bandwidth=10&$OTHER"; GWO=$(t_json 'b["VpnGatewayId"]')
+t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPC2&VSwitchId=$VSWX&DisasterRecoveryVSwitchId=$VSWX2&Bandwidth=10"
+t_expect "gateway of another VPC" 200
+GWX=$(t_json 'b["VpnGatewayId"]')
+t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPCO&VSwitchId=$VSWO&DisasterRecoveryVSwitchId=$VSWO2&Bandwidth=10&$OTHER"
+t_expect "gateway of another account" 200
+GWO=$(t_json 'b["VpnGatewayId"]')
 t_settle
 t_req GET "$A&Action=CreateRouteEntry&RouteTableId=$RT1&DestinationCidrBlock=192.168.1.0/24&NextHopType=VpnGateway&NextHopId=$GWO"
 t_expect "next hop of another account" 400 InvalidNextHopId.NotFound
@@ -231,16 +237,16 @@ t_req GET "$A&Action=DescribeRouteTableList&RouteTableId=$RT1"; t_check "table g
 
 # ---- REST ----
 t_req POST "$B/v1/route-tables" -H 'Content-Type: application/json' --data "{\"RegionId\":\"cn-hangzhou\",\"VpcId\":\"$VPC\",\"RouteTableName\":\"rest\"}"
-t_expect "REST create table" 200
+t_expect "REST create table" 201
 RT3=$(t_json 'b["RouteTableId"]')
 t_req GET "$B/v1/route-tables?RegionId=cn-hangzhou&VpcId=$VPC"; t_expect "REST list tables" 200
-t_check "REST list" "sorted(t['RouteTableId'] for t in b['RouterTableList']['RouterTableListType'])" "$(python3 -c "print(sorted(['$SYS','$RT2','$RT3']))")"
+t_check "REST list" "sorted(t['RouteTableId'] for t in b['RouterTableList'])" "$(python3 -c "print(sorted(['$SYS','$RT2','$RT3']))")"
 t_settle
 t_req POST "$B/v1/route-tables/$RT3/route-entries" -H 'Content-Type: application/json' \
 	--data "{\"RegionId\":\"cn-hangzhou\",\"DestinationCidrBlock\":\"172.30.0.0/16\",\"NextHopType\":\"VpnGateway\",\"NextHopId\":\"$GW\"}"
-t_expect "REST create entry" 200
+t_expect "REST create entry" 201
 t_req GET "$B/v1/route-tables/$RT3/route-entries?RegionId=cn-hangzhou&RouteEntryType=Custom"; t_expect "REST list entries" 200
 t_check "REST entries" "[e['DestinationCidrBlock'] for e in b['RouteEntrys']['RouteEntry']]" "['172.30.0.0/16']"
 t_req GET "$B/v1/route-tables/vtb-doesnotexist/route-entries?RegionId=cn-hangzhou"; t_expect "REST unknown table" 404 InvalidRouteTableId.NotFound
 
-t_summary
+t_summary "route_table.sh"
