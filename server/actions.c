@@ -106,110 +106,6 @@ static const struct param_spec describe_zones_params[] = {
  * Each VPN Gateway and CBN resource declares its parameters and rows in its own fragment; the
  * fragment defines <RESOURCE>_ACTION_ROWS, expanded into the one table below.
  */
-
-/* ---- VPC route tables and entries (temporary rows in the pre-reshape table shape) ---- */
-#include "h_route_table.h"
-
-static const char *const rt_table_types[] = { "System", "Custom", NULL };
-static const char *const rt_associate_types[] = { "VSwitch", "Gateway", NULL };
-static const char *const rt_entry_types[] = { "Custom", "System", "BGP", "CEN", "ECR", NULL };
-static const char *const rt_ip_versions[] = { "ipv4", "ipv6", "IPv4", "IPv6", NULL };
-
-static const struct region_source region_of_route_table = {
-	"RouteTableId", "SELECT region FROM route_tables WHERE route_table_id=?1 AND account=?2",
-	VL_ROUTE_TABLE_NOT_FOUND,
-};
-
-#define RT_ID(flags) { "RouteTableId", PT_STRING, flags, NULL, 0, 0, NULL, NULL }
-#define RT_NAME { "RouteTableName", PT_STRING, 0, NULL, 0, 0, NULL, "1-128 characters, not http(s)://" }
-#define RT_DESCRIPTION { "Description", PT_STRING, 0, NULL, 0, 0, NULL, "1-256 characters, not http(s)://" }
-
-static const struct param_spec create_route_table_params[] = {
-	{ "VpcId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL }, RT_NAME, RT_DESCRIPTION,
-	{ "AssociateType", PT_STRING, 0, "VSwitch", 0, 0, rt_associate_types, "VSwitch (Gateway tables are not emulated)" },
-	TAGS_PARAM, CLIENT_TOKEN, PARAM_END,
-};
-static const struct param_spec delete_route_table_params[] = { RT_ID(PF_REQUIRED), PARAM_END };
-static const struct param_spec modify_route_table_params[] = {
-	RT_ID(PF_REQUIRED), RT_NAME, RT_DESCRIPTION,
-	{ "RoutePropagationEnable", PT_BOOLEAN, 0, NULL, 0, 0, NULL, "true only (always on here)" }, PARAM_END,
-};
-static const struct param_spec bind_route_table_params[] = {
-	RT_ID(PF_REQUIRED), { "VSwitchId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL }, CLIENT_TOKEN, PARAM_END,
-};
-static const struct param_spec describe_route_table_list_params[] = {
-	{ "VpcId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, RT_ID(0), RT_NAME,
-	{ "RouteTableType", PT_STRING, 0, NULL, 0, 0, rt_table_types, NULL },
-	{ "RouterId", PT_STRING, 0, NULL, 0, 0, NULL, "the VPC's vRouter (vrt-…)" },
-	{ "RouterType", PT_STRING, 0, NULL, 0, 0, NULL, "VRouter" },
-	{ "ResourceGroupId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, TAGS_PARAM, PARAM_END,
-};
-static const struct param_spec describe_route_tables_params[] = {
-	RT_ID(0), RT_NAME, { "Type", PT_STRING, 0, NULL, 0, 0, rt_table_types, NULL },
-	{ "VRouterId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, { "RouterId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	{ "RouterType", PT_STRING, 0, NULL, 0, 0, NULL, "VRouter" },
-	{ "ResourceGroupId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, PARAM_END,
-};
-static const struct param_spec create_route_entry_params[] = {
-	RT_ID(PF_REQUIRED),
-	{ "DestinationCidrBlock", PT_STRING, 0, NULL, 0, 0, NULL, "IPv4 CIDR (an address alone is a /32)" },
-	{ "NextHopType", PT_STRING, 0, "Instance", 0, 0, NULL, "VpnGateway or Attachment (others: IllegalParam.NextHopType)" },
-	{ "NextHopId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	{ "RouteEntryName", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, RT_DESCRIPTION, CLIENT_TOKEN, DRY_RUN, PARAM_END,
-};
-static const struct param_spec route_entries_batch_params[] = { DRY_RUN, PARAM_END };
-static const struct param_spec delete_route_entry_params[] = {
-	RT_ID(0), { "RouteEntryId", PT_STRING, 0, NULL, 0, 0, NULL, "or RouteTableId + DestinationCidrBlock" },
-	{ "DestinationCidrBlock", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	{ "NextHopId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, DRY_RUN, PARAM_END,
-};
-static const struct param_spec modify_route_entry_params[] = {
-	RT_ID(0), { "RouteEntryId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	{ "DestinationCidrBlock", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	{ "RouteEntryName", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, RT_DESCRIPTION,
-	{ "NewNextHopType", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, { "NewNextHopId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	DRY_RUN, PARAM_END,
-};
-static const struct param_spec describe_route_entry_list_params[] = {
-	RT_ID(PF_REQUIRED), { "RouteEntryId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	{ "DestinationCidrBlock", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	{ "RouteEntryName", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	{ "RouteEntryType", PT_STRING, 0, NULL, 0, 0, rt_entry_types, NULL },
-	{ "IpVersion", PT_STRING, 0, NULL, 0, 0, rt_ip_versions, NULL },
-	{ "NextHopId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, { "NextHopType", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	{ "ServiceType", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
-	{ "MaxResult", PT_INTEGER, 0, "10", 1, 100, NULL, NULL },
-	{ "NextToken", PT_STRING, 0, NULL, 0, 0, NULL, "from the previous page; absent for the first" }, PARAM_END,
-};
-
-#define ROUTE_TABLE_ACTION_ROWS \
-	{ "CreateRouteTable", V_VPC, h_create_route_table, AF_MUTATES | AF_REGIONAL, create_route_table_params, \
-	  "Creates a custom route table (Pending, then Available) in an Available VPC.", &region_of_vpc }, \
-	{ "DeleteRouteTable", V_VPC, h_delete_route_table, AF_MUTATES | AF_REGIONAL, delete_route_table_params, \
-	  "Deletes a custom route table without vSwitches or custom entries.", &region_of_route_table }, \
-	{ "ModifyRouteTableAttributes", V_VPC, h_modify_route_table_attributes, AF_MUTATES | AF_REGIONAL, \
-	  modify_route_table_params, "Changes a route table's name or description.", &region_of_route_table }, \
-	{ "AssociateRouteTable", V_VPC, h_associate_route_table, AF_MUTATES | AF_REGIONAL, bind_route_table_params, \
-	  "Binds a vSwitch to a custom route table of its VPC.", &region_of_route_table }, \
-	{ "UnassociateRouteTable", V_VPC, h_unassociate_route_table, AF_MUTATES | AF_REGIONAL, bind_route_table_params, \
-	  "Unbinds a vSwitch from its custom route table.", &region_of_route_table }, \
-	{ "DescribeRouteTableList", V_VPC, h_describe_route_table_list, AF_REGIONAL | AF_PAGED, \
-	  describe_route_table_list_params, "Lists route tables: RouterTableList.RouterTableListType[]." }, \
-	{ "DescribeRouteTables", V_VPC, h_describe_route_tables, AF_REGIONAL | AF_PAGED, describe_route_tables_params, \
-	  "Lists route tables with their entries: RouteTables.RouteTable[]." }, \
-	{ "CreateRouteEntry", V_VPC, h_create_route_entry, AF_MUTATES | AF_REGIONAL, create_route_entry_params, \
-	  "Adds a custom entry (Pending, then Available).", &region_of_route_table }, \
-	{ "CreateRouteEntries", V_VPC, h_create_route_entries, AF_MUTATES | AF_REGIONAL, route_entries_batch_params, \
-	  "Adds up to 50 custom entries (RouteEntries.N); per-item failures listed." }, \
-	{ "DeleteRouteEntry", V_VPC, h_delete_route_entry, AF_MUTATES | AF_REGIONAL, delete_route_entry_params, \
-	  "Deletes a custom entry (Deleting, then gone)." }, \
-	{ "DeleteRouteEntries", V_VPC, h_delete_route_entries, AF_MUTATES | AF_REGIONAL, route_entries_batch_params, \
-	  "Deletes up to 50 custom entries (RouteEntries.N); per-item failures listed." }, \
-	{ "ModifyRouteEntry", V_VPC, h_modify_route_entry, AF_MUTATES | AF_REGIONAL, modify_route_entry_params, \
-	  "Changes a custom entry's name, description or next hop." }, \
-	{ "DescribeRouteEntryList", V_VPC, h_describe_route_entry_list, AF_REGIONAL, describe_route_entry_list_params, \
-	  "Lists a table's entries: RouteEntrys.RouteEntry[], NextToken while more follow.", &region_of_route_table },
-
 #include "actions_vpn_gateway.inc"
 #include "actions_customer_gateway.inc"
 #include "actions_vpn_connection.inc"
@@ -244,7 +140,6 @@ const struct action action_table[] = {
 	  "Lists the region catalogue: Regions.Region[]." },
 	{ "DescribeZones", V_VPC, h_describe_zones, AF_REGIONAL, describe_zones_params,
 	  "Lists the zones of a region: Zones.Zone[]." },
-	ROUTE_TABLE_ACTION_ROWS
 	VPN_GATEWAY_ACTION_ROWS
 	CUSTOMER_GATEWAY_ACTION_ROWS
 	VPN_CONNECTION_ACTION_ROWS
