@@ -234,6 +234,37 @@ int route_table_bind(struct model_ctx *m, const char *route_table_id, const char
 	return lifecycle_schedule(m, "vswitch", s.vswitch_id, "Pending", "Available", -1, err);
 }
 
+int route_table_region(struct model_ctx *m, const char *route_table_id, char *region, unsigned long size)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = 0;
+
+	if (store_prepare(m->store, "SELECT region FROM route_tables WHERE route_table_id=?1 AND account=?2", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, route_table_id);
+	stmt_bind_text(stmt, 2, m->account);
+	if (stmt_step(stmt) == STORE_ROW) {
+		model_copy(region, size, stmt_text(stmt, 0));
+		rc = 1;
+	}
+	stmt_release(stmt);
+	return rc;
+}
+
+bool route_table_is_custom(struct model_ctx *m, const char *route_table_id)
+{
+	struct store_stmt *stmt = NULL;
+	bool custom = false;
+
+	if (store_prepare(m->store, "SELECT table_type='Custom' FROM route_tables WHERE route_table_id=?", &stmt) < 0)
+		return false;
+	stmt_bind_text(stmt, 1, route_table_id);
+	if (stmt_step(stmt) == STORE_ROW)
+		custom = stmt_int64(stmt, 0) != 0;
+	stmt_release(stmt);
+	return custom;
+}
+
 int route_table_of_vswitch(struct store *st, const char *vswitch_id, char *route_table_id)
 {
 	struct store_stmt *stmt = NULL;

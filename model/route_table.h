@@ -98,6 +98,16 @@ int route_table_list(struct model_ctx *m, const struct route_table_filter *filte
 		     struct vl_err *err);
 
 /*
+ * The region of the caller's route table route_table_id (the action rows' region lookup
+ * when a request names a table but no RegionId): 1 found (region filled, size bytes), 0 no
+ * such table of m->account, -1 store failure.
+ */
+int route_table_region(struct model_ctx *m, const char *route_table_id, char *region, unsigned long size);
+
+/* True when route_table_id is a Custom table (false for System, unknown or a store failure). */
+bool route_table_is_custom(struct model_ctx *m, const char *route_table_id);
+
+/*
  * The table that routes traffic entering from vswitch_id: its custom binding, else its
  * VPC's system table.  Writes the ID (64 bytes) and returns 0, or -1 on a store failure.
  * Not scoped to an account (the compiler uses it for every account).

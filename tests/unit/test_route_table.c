@@ -206,6 +206,13 @@ START_TEST(test_system_table_with_vpc)
 	make_vpc(&m, "10.0.0.0/16", &v);
 	ck_assert_int_eq(route_table_get(&m, v.route_table_id, &t, &err), 0);
 	ck_assert_str_eq(t.type, "System");
+	{
+		char region[32] = "";
+
+		ck_assert_int_eq(route_table_region(&m, v.route_table_id, region, sizeof(region)), 1);
+		ck_assert_str_eq(region, REGION);
+		ck_assert_int_eq(route_table_region(&o, v.route_table_id, region, sizeof(region)), 0);
+	}
 	ck_assert_str_eq(t.vrouter_id, v.vrouter_id);
 	ck_assert_str_eq(t.vpc_id, v.vpc_id);
 	ck_assert_str_eq(t.status, "Available");
@@ -326,6 +333,11 @@ START_TEST(test_bindings)
 	ck_assert_str_eq(bound, t.route_table_id);
 	ck_assert_int_eq(route_table_of_vswitch(st, s2.vswitch_id, bound), 0);
 	ck_assert_str_eq(bound, v.route_table_id);
+	/* DescribeVSwitches shows the table that routes the vSwitch */
+	ck_assert_int_eq(vswitch_get(&m, s1.vswitch_id, &sw, &err), 0);
+	ck_assert_str_eq(sw.route_table_id, t.route_table_id);
+	ck_assert(route_table_is_custom(&m, sw.route_table_id));
+	ck_assert(!route_table_is_custom(&m, v.route_table_id));
 	/* the system table lists the unbound vSwitch, the custom one its binding */
 	f.vpc_id = v.vpc_id;
 	ck_assert_int_eq(route_table_list(&m, &f, false, 0, 10, items, &total, &err), 0);
