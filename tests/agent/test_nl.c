@@ -634,8 +634,8 @@ END_TEST
 
 /* ---- sysctl ---- */
 
-/* How many lines of text start with prefix and contain each of a and b. */
-static int lines_with(const char *text, const char *prefix, const char *a, const char *b)
+/* How many lines of text begin with start and contain each of a and b. */
+static int lines_with(const char *text, const char *start, const char *a, const char *b)
 {
 	int n = 0;
 
@@ -645,7 +645,7 @@ static int lines_with(const char *text, const char *prefix, const char *a, const
 		size_t len = end ? (size_t)(end - line) : strlen(line);
 
 		snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
-		n += strncmp(buf, prefix, strlen(prefix)) == 0 && strstr(buf, a) && strstr(buf, b);
+		n += strncmp(buf, start, strlen(start)) == 0 && strstr(buf, a) && strstr(buf, b);
 	}
 	return n;
 }
