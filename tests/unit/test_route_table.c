@@ -18,6 +18,7 @@
 #include "model.h"
 #include "route_entry.h"
 #include "route_table.h"
+#include "schema_migrations.h"
 #include "store.h"
 #include "store_test.h"
 #include "test.h"
@@ -655,6 +656,36 @@ START_TEST(test_describe_route_tables_shape)
 }
 END_TEST
 
+/* A database made before schema 14: its VPCs get their system tables when it is migrated. */
+START_TEST(test_migration_backfills_system_tables)
+{
+	struct model_ctx m;
+	struct route_table t;
+	struct vl_err err;
+	char version[64];
+	int i;
+
+	store_close(st);
+	ck_assert_int_eq(store_open_sqlite(":memory:", false, &st, &err), 0);
+	for (i = 0; i < schema_migration_count && strncmp(schema_migrations[i].name, "014", 3) != 0; i++)
+		ck_assert_msg(store_exec(st, schema_migrations[i].sql) == 0, "%s", schema_migrations[i].name);
+	ck_assert_int_lt(i, schema_migration_count);
+	snprintf(version, sizeof(version), "PRAGMA user_version=%d", i);
+	ck_assert_int_eq(store_exec(st, version), 0);
+	ck_assert_int_eq(store_exec(st, "INSERT INTO vpcs(vpc_id, account, region, cidr_block, status, vrouter_id,"
+				    " route_table_id, resource_group_id, created_ms) VALUES ('vpc-old', 'acct-a',"
+				    " 'cn-hangzhou', '10.0.0.0/16', 'Available', 'vrt-old', 'vtb-old', 'rg-x', 5)"), 0);
+	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
+	m = ctx_for(ACCOUNT);
+	ck_assert_int_eq(route_table_get(&m, "vtb-old", &t, &err), 0);
+	ck_assert_str_eq(t.type, "System");
+	ck_assert_str_eq(t.vrouter_id, "vrt-old");
+	ck_assert_str_eq(t.vpc_id, "vpc-old");
+	ck_assert_str_eq(t.status, "Available");
+	ck_assert_str_eq(entries_text("vtb-old"), "100.64.0.0/10 System service |");
+}
+END_TEST
+
 Suite *route_table_suite_create(void)
 {
 	Suite *s = suite_create("route_table");
@@ -662,6 +693,7 @@ Suite *route_table_suite_create(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_system_table_with_vpc);
+	tcase_add_test(tc, test_migration_backfills_system_tables);
 	tcase_add_test(tc, test_custom_table_rules);
 	tcase_add_test(tc, test_table_lifecycle);
 	tcase_add_test(tc, test_bindings);
