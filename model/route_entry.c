@@ -617,6 +617,20 @@ int route_entry_modify(struct model_ctx *m, const char *route_table_id, const ch
 	return 0;
 }
 
+int64_t route_entry_count_by_next_hop(struct model_ctx *m, const char *next_hop_id)
+{
+	struct store_stmt *stmt = NULL;
+	int64_t n = -1;
+
+	if (store_prepare(m->store, "SELECT COUNT(*) FROM route_entries WHERE next_hop_id=?", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, next_hop_id);
+	if (stmt_step(stmt) == STORE_ROW)
+		n = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	return n;
+}
+
 /* ---- DescribeRouteEntryList ---- */
 
 static bool matches(const struct route_entry *e, const struct route_entry_filter *f)

@@ -235,6 +235,16 @@ t_req GET "$A&Action=DeleteRouteTable&RouteTableId=$RT1"; t_expect "delete table
 t_settle
 t_req GET "$A&Action=DescribeRouteTableList&RouteTableId=$RT1"; t_check "table gone" 'b["TotalCount"]' 0
 
+# ---- a gateway a route entry points at cannot go ----
+t_req GET "$A&Action=DescribeVpcs&VpcId=$VPC2"; SYS2=$(t_json 'b["Vpcs"]["Vpc"][0]["RouterTableIds"]["RouterTableIds"][0]')
+t_req GET "$A&Action=CreateRouteEntry&RouteTableId=$SYS2&DestinationCidrBlock=172.20.0.0/16&NextHopType=VpnGateway&NextHopId=$GWX"
+t_expect "entry to the other VPC's gateway" 200
+t_settle
+t_req GET "$A&Action=DeleteVpnGateway&VpnGatewayId=$GWX"; t_expect "gateway with a route entry" 400 DependencyViolation.RouteEntry
+t_req GET "$A&Action=DeleteRouteEntry&RouteTableId=$SYS2&DestinationCidrBlock=172.20.0.0/16"; t_expect "delete that entry" 200
+t_settle
+t_req GET "$A&Action=DeleteVpnGateway&VpnGatewayId=$GWX"; t_expect "gateway without entries" 200
+
 # ---- REST ----
 t_req POST "$B/v1/route-tables" -H 'Content-Type: application/json' --data "{\"RegionId\":\"cn-hangzhou\",\"VpcId\":\"$VPC\",\"RouteTableName\":\"rest\"}"
 t_expect "REST create table" 201
