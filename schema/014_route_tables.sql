@@ -46,6 +46,7 @@ END;
 -- removes the system table alone.
 CREATE TRIGGER vpcs_route_tables_gone AFTER DELETE ON vpcs
 BEGIN
+	DELETE FROM tags WHERE resource_id IN (SELECT route_table_id FROM route_tables WHERE vpc_id = OLD.vpc_id);
 	DELETE FROM route_tables WHERE vpc_id = OLD.vpc_id;
 END;
 
