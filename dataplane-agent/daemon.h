@@ -71,6 +71,7 @@ struct endpoint_rt {
 
 struct route_rt {
 	char vpc[DOC_ID_MAX];
+	uint32_t table; /* 0: main (the system route table); else a custom table's kernel table */
 	char dest[20];
 	char chosen[200]; /* the next hops installed now, "via,via" */
 };

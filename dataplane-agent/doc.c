@@ -377,11 +377,25 @@ static int parse_fabric(struct parser *p, json_t *o, int index, struct doc_vpc *
 	return 0;
 }
 
+/* The optional "table" member: a custom route table's kernel table, absent for the main one. */
+static int get_table(struct parser *p, json_t *o, uint32_t *out)
+{
+	int64_t table = 0;
+
+	*out = 0;
+	if (json_object_get(o, "table") == NULL)
+		return 0;
+	if (get_int(p, o, "table", true, DOC_TABLE_MIN, DOC_TABLE_MAX, &table) < 0)
+		return -1;
+	*out = (uint32_t)table;
+	return 0;
+}
+
 static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
 {
 	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", "fabric", NULL };
-	static const char *const vsw_keys[] = { "id", "cidr", "gateway_ip", NULL };
-	static const char *const route_keys[] = { "dest", "nexthops", NULL };
+	static const char *const vsw_keys[] = { "id", "cidr", "gateway_ip", "table", NULL };
+	static const char *const route_keys[] = { "dest", "table", "nexthops", NULL };
 	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", "remote", NULL };
 	json_t *a, *v;
 	size_t i;
@@ -404,7 +418,8 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 		at(p, prefix, (int)i, NULL);
 		if (only_keys(p, v, vsw_keys) < 0 || get_str(p, v, "id", true, K_ID, s->id, sizeof(s->id)) < 0 ||
 		    get_str(p, v, "cidr", true, K_CIDR, s->cidr, sizeof(s->cidr)) < 0 ||
-		    get_str(p, v, "gateway_ip", true, K_IPV4, s->gateway_ip, sizeof(s->gateway_ip)) < 0)
+		    get_str(p, v, "gateway_ip", true, K_IPV4, s->gateway_ip, sizeof(s->gateway_ip)) < 0 ||
+		    get_table(p, v, &s->table) < 0)
 			return -1;
 	}
 	at(p, "vpcs", index, NULL);
@@ -425,7 +440,8 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 
 		snprintf(prefix, sizeof(prefix), "vpcs[%d].routes", index);
 		at(p, prefix, (int)i, NULL);
-		if (only_keys(p, v, route_keys) < 0 || get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0)
+		if (only_keys(p, v, route_keys) < 0 || get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0 ||
+		    get_table(p, v, &r->table) < 0)
 			return -1;
 		hops = get_array(p, v, "nexthops", DOC_NEXTHOPS_MAX, &r->nexthop_count);
 		if (hops == NULL)

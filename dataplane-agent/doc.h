@@ -72,8 +72,13 @@ struct doc_nexthop {
 				      tunnel's state comes from that agent (its fabric peer's url) */
 };
 
+/* Kernel tables of custom VPC route tables: DOC_TABLE_MIN..DOC_TABLE_MAX (0: the main table). */
+#define DOC_TABLE_MIN 1000
+#define DOC_TABLE_MAX 1999
+
 struct doc_route {
 	char dest[20];
+	uint32_t table;		   /* 0: the VPC's system route table (main) */
 	int nexthop_count;
 	struct doc_nexthop nexthops[DOC_NEXTHOPS_MAX];
 };
@@ -82,6 +87,7 @@ struct doc_vswitch {
 	char id[DOC_ID_MAX];
 	char cidr[20];
 	char gateway_ip[16];
+	uint32_t table; /* traffic entering from this vSwitch is routed by this table; 0: main */
 };
 
 #define DOC_FABRIC_PEERS_MAX 64

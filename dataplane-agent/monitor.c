@@ -47,14 +47,14 @@ static bool hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const 
 	return !t->health_enabled || t->health != HEALTH_DOWN;
 }
 
-static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, const char *dest,
-					    const struct doc_vpc **in)
+static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, uint32_t table,
+					    const char *dest, const struct doc_vpc **in)
 {
 	for (int i = 0; i < d->applied.vpc_count; i++) {
 		if (strcmp(d->applied.vpcs[i].id, vpc) != 0)
 			continue;
 		for (int j = 0; j < d->applied.vpcs[i].route_count; j++)
-			if (strcmp(d->applied.vpcs[i].routes[j].dest, dest) == 0) {
+			if (d->applied.vpcs[i].routes[j].table == table && strcmp(d->applied.vpcs[i].routes[j].dest, dest) == 0) {
 				*in = &d->applied.vpcs[i];
 				return &d->applied.vpcs[i].routes[j];
 			}
@@ -71,7 +71,7 @@ int monitor_select_routes(struct agent_daemon *d)
 	for (int i = 0; i < d->route_count; i++) {
 		struct route_rt *rt = &d->routes[i];
 		const struct doc_vpc *vpc = NULL;
-		const struct doc_route *r = doc_route_of(d, rt->vpc, rt->dest, &vpc);
+		const struct doc_route *r = doc_route_of(d, rt->vpc, rt->table, rt->dest, &vpc);
 		bool usable[DOC_NEXTHOPS_MAX], any = false;
 		int best = -1;
 		struct nl_route nr = { 0 };
@@ -88,6 +88,7 @@ int monitor_select_routes(struct agent_daemon *d)
 			if ((!any || usable[h]) && r->nexthops[h].weight > best)
 				best = r->nexthops[h].weight;
 		snprintf(nr.dst, sizeof(nr.dst), "%s", r->dest);
+		nr.table = rt->table;
 		for (int h = 0; h < r->nexthop_count; h++) {
 			const struct doc_nexthop *hop = &r->nexthops[h];
 			struct tunnel_rt *t;
@@ -111,10 +112,11 @@ int monitor_select_routes(struct agent_daemon *d)
 			continue;
 		agent_ns_name(d, rt->vpc, ns);
 		if (nl_route_replace(ns, &nr, err) < 0) {
-			agent_log("route %s in %s via %s: %s", rt->dest, rt->vpc, chosen, err);
+			agent_log("route %s (table %u) in %s via %s: %s", rt->dest, rt->table, rt->vpc, chosen, err);
 			continue;
 		}
-		agent_log("route %s in %s: via %s (was %s)", rt->dest, rt->vpc, chosen, rt->chosen[0] ? rt->chosen : "-");
+		agent_log("route %s (table %u) in %s: via %s (was %s)", rt->dest, rt->table, rt->vpc, chosen,
+			  rt->chosen[0] ? rt->chosen : "-");
 		snprintf(rt->chosen, sizeof(rt->chosen), "%s", chosen);
 		d->status_dirty = true;
 		changed++;

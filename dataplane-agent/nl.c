@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <linux/neighbour.h>
@@ -1398,5 +1399,69 @@ out:
 	free(d.links);
 	rt_close(&rt);
 	errno = e;
+	return ret;
+}
+
+/* ---- policy rules ---- */
+
+static struct nlmsghdr *rule_msg(union rt_req *req, uint16_t type, uint16_t flags, uint32_t pref, const char *iif)
+{
+	struct nlmsghdr *nlh = rt_msg(req, type, flags);
+	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+
+	frh->family = AF_INET;
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, pref);
+	mnl_attr_put_strz(nlh, FRA_IFNAME, iif);
+	return nlh;
+}
+
+int nl_rule_add(const char *ns, uint32_t pref, const char *iif, uint32_t table, char *err)
+{
+	union rt_req req;
+	struct nlmsghdr *nlh;
+	struct fib_rule_hdr *frh;
+	struct rt rt;
+	int ret;
+
+	if (iif == NULL || iif[0] == '\0' || strlen(iif) >= IFNAMSIZ)
+		return fail(err, ns, EINVAL, "rule iif \"%.16s\"", iif ? iif : "");
+	nlh = rule_msg(&req, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, pref, iif);
+	frh = mnl_nlmsg_get_payload(nlh);
+	if (table != 0) {
+		frh->action = FR_ACT_TO_TBL;
+		frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+		mnl_attr_put_u32(nlh, FRA_TABLE, table);
+	} else {
+		frh->action = FR_ACT_BLACKHOLE;
+	}
+	if (rt_open(&rt, ns, err) < 0)
+		return -1;
+	ret = rt_talk(&rt, nlh, NULL, NULL, EEXIST, err, "RTM_NEWRULE pref %u iif %s", pref, iif);
+	rt_close(&rt);
+	return ret;
+}
+
+int nl_rule_del(const char *ns, uint32_t pref, const char *iif, char *err)
+{
+	struct rt rt;
+	int ret = 0;
+
+	if (rt_open(&rt, ns, err) < 0)
+		return -1;
+	/* one rule per request; the key leaves action and table open, so each call takes one */
+	for (int i = 0; i < 64 && ret == 0; i++) {
+		union rt_req req;
+		struct nlmsghdr *nlh = rule_msg(&req, RTM_DELRULE, 0, pref, iif);
+
+		errno = 0;
+		ret = rt_talk(&rt, nlh, NULL, NULL, 0, err, "RTM_DELRULE pref %u iif %s", pref, iif);
+		if (ret < 0 && errno == ENOENT) {
+			ret = 0;
+			if (err != NULL)
+				err[0] = '\0';
+			break;
+		}
+	}
+	rt_close(&rt);
 	return ret;
 }

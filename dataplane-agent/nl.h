@@ -122,6 +122,15 @@ int nl_route_del(const char *ns, const struct nl_route *r, char *err);
 int nl_route_list(const char *ns, uint32_t table, uint8_t proto, struct nl_route **out, int *count,
 		  char *err);
 
+/* ---- policy rules (IPv4) ---- */
+/*
+ * Adds rule "from all iif <iif> lookup <table>" (table != 0) or "… blackhole" (table 0) at
+ * priority pref (ok if that exact rule exists).
+ */
+int nl_rule_add(const char *ns, uint32_t pref, const char *iif, uint32_t table, char *err);
+/* Deletes every rule at priority pref with input interface iif, whatever it does (ok if none). */
+int nl_rule_del(const char *ns, uint32_t pref, const char *iif, char *err);
+
 /* Protocol number the agent stamps on its routes (rtm_protocol), so it can tell its own.
  * NB: linux/rtnetlink.h assigns 99 to Open/R (RTPROT_OPENR): `ip route` shows "proto openr". */
 #define NL_RTPROT_VPNLAB 99

@@ -109,6 +109,17 @@ static int route_via(const char *ns, const char *dst, const char *via, const cha
 	return nl_route_replace(ns, &r, err);
 }
 
+/* route_via into kernel table `table` (0: main). */
+static int route_via_table(const char *ns, uint32_t table, const char *dst, const char *via, const char *dev, char *err)
+{
+	struct nl_route r = { .table = table, .nexthop_count = 1 };
+
+	snprintf(r.dst, sizeof(r.dst), "%s", dst);
+	snprintf(r.nexthops[0].via, sizeof(r.nexthops[0].via), "%s", via);
+	snprintf(r.nexthops[0].dev, sizeof(r.nexthops[0].dev), "%s", dev);
+	return nl_route_replace(ns, &r, err);
+}
+
 /* Where a LAN interface plugs in: the vSwitch bridge of its VPC router, or its site's LAN. */
 static void lan_bridge(const struct agent_daemon *d, const struct doc_lan *lan, char ns[NS_NAME_MAX], char br[16])
 {
@@ -259,6 +270,90 @@ static int build_fabric(struct agent_daemon *d, const char *ns, const struct doc
 	return 0;
 }
 
+/*
+ * Custom VPC route tables are policy routing by ingress vSwitch: traffic entering the VPC
+ * router from a vSwitch bound to one is looked up in that table's kernel table (rule at
+ * RULE_PREF_TABLE) and goes nowhere else (blackhole at RULE_PREF_BLACKHOLE), so a
+ * destination the table lacks is unreachable from there, as in the cloud.  Each such
+ * kernel table holds the VPC's vSwitch CIDRs (the table's system entries) and its custom
+ * entries' routes (sync_routes); main is the system table.
+ */
+#define RULE_PREF_TABLE 1000
+#define RULE_PREF_BLACKHOLE 1001
+
+static bool vpc_uses_table(const struct doc_vpc *vpc, uint32_t table)
+{
+	for (int i = 0; vpc != NULL && i < vpc->vswitch_count; i++)
+		if (vpc->vswitches[i].table == table)
+			return true;
+	return false;
+}
+
+/* Removes every route the agent put in kernel table `table` of ns. */
+static int flush_table(const char *ns, uint32_t table, char *err)
+{
+	struct nl_route *list = NULL;
+	int count = 0, rc = 0;
+
+	if (nl_route_list(ns, table, NL_RTPROT_VPNLAB, &list, &count, err) < 0)
+		return -1;
+	for (int i = 0; i < count && rc == 0; i++)
+		rc = nl_route_del(ns, &list[i], err);
+	free(list);
+	return rc;
+}
+
+static int build_vpc_tables(struct agent_daemon *d, const char *ns, const struct doc_vpc *vpc, const struct doc_vpc *old,
+			    char *err)
+{
+	/* tables that left, and (after a start, when nothing is known) tables about to be used */
+	for (int i = 0; old != NULL && i < old->vswitch_count; i++) {
+		uint32_t table = old->vswitches[i].table;
+
+		if (table != 0 && !vpc_uses_table(vpc, table) && flush_table(ns, table, err) < 0)
+			return -1;
+	}
+	for (int i = 0; i < vpc->vswitch_count; i++) {
+		uint32_t table = vpc->vswitches[i].table;
+
+		if (table != 0 && !vpc_uses_table(old, table) && flush_table(ns, table, err) < 0)
+			return -1;
+	}
+	for (int i = 0; i < vpc->vswitch_count; i++) {
+		const struct doc_vswitch *s = &vpc->vswitches[i];
+		char br[16];
+
+		agent_if_name('b', s->id, br);
+		if (nl_rule_del(ns, RULE_PREF_TABLE, br, err) < 0 || nl_rule_del(ns, RULE_PREF_BLACKHOLE, br, err) < 0)
+			return -1;
+		if (s->table == 0)
+			continue;
+		if (nl_rule_add(ns, RULE_PREF_TABLE, br, s->table, err) < 0 ||
+		    nl_rule_add(ns, RULE_PREF_BLACKHOLE, br, 0, err) < 0)
+			return -1;
+		/* the table's system entries: every vSwitch of the VPC, directly connected */
+		for (int j = 0; j < vpc->vswitch_count; j++) {
+			struct nl_route r = { .table = s->table, .nexthop_count = 1 };
+
+			snprintf(r.dst, sizeof(r.dst), "%s", vpc->vswitches[j].cidr);
+			agent_if_name('b', vpc->vswitches[j].id, r.nexthops[0].dev);
+			if (nl_route_replace(ns, &r, err) < 0)
+				return -1;
+		}
+		/* and the vSwitches other agents build, through the fabric, as in the main table */
+		for (int j = 0; vpc->has_fabric && j < vpc->fabric.peer_count; j++)
+			for (int k = 0; k < vpc->fabric.peers[j].cidr_count; k++) {
+				char fab[16];
+
+				fabric_if_name(d, vpc->id, fab);
+				if (route_via_table(ns, s->table, vpc->fabric.peers[j].cidrs[k], vpc->fabric.peers[j].ip, fab,
+						    err) < 0)
+					return -1;
+			}
+	}
+	return 0;
+}
+
 static int build_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err)
 {
 	char ns[NS_NAME_MAX];
@@ -283,10 +378,14 @@ static int build_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const st
 				kept |= strcmp(old->vswitches[i].id, vpc->vswitches[j].id) == 0;
 			if (!kept) {
 				agent_if_name('b', old->vswitches[i].id, br);
+				nl_rule_del(ns, RULE_PREF_TABLE, br, NULL);
+				nl_rule_del(ns, RULE_PREF_BLACKHOLE, br, NULL);
 				nl_link_del(ns, br, NULL);
 			}
 		}
-	return build_fabric(d, ns, vpc, old, err);
+	if (build_fabric(d, ns, vpc, old, err) < 0)
+		return -1;
+	return build_vpc_tables(d, ns, vpc, old, err);
 }
 
 static int build_site(struct agent_daemon *d, const struct doc_site *site, char *err)
@@ -594,6 +693,11 @@ static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, 
 	return 0;
 }
 
+static bool same_route(const struct route_rt *a, const struct route_rt *b)
+{
+	return a->table == b->table && strcmp(a->vpc, b->vpc) == 0 && strcmp(a->dest, b->dest) == 0;
+}
+
 /* Keeps d->routes in line with want; routes that left are deleted from their VPC router. */
 static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, char *err)
 {
@@ -614,21 +718,23 @@ static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, c
 
 			snprintf(r->vpc, sizeof(r->vpc), "%s", want->vpcs[i].id);
 			snprintf(r->dest, sizeof(r->dest), "%s", want->vpcs[i].routes[j].dest);
+			r->table = want->vpcs[i].routes[j].table;
 			for (int k = 0; k < d->route_count; k++)
-				if (strcmp(d->routes[k].vpc, r->vpc) == 0 && strcmp(d->routes[k].dest, r->dest) == 0)
+				if (same_route(&d->routes[k], r))
 					snprintf(r->chosen, sizeof(r->chosen), "%s", d->routes[k].chosen);
 		}
 	for (int k = 0; k < d->route_count; k++) {
 		bool kept = false;
 
 		for (int i = 0; i < count; i++)
-			kept |= strcmp(d->routes[k].vpc, n[i].vpc) == 0 && strcmp(d->routes[k].dest, n[i].dest) == 0;
+			kept |= same_route(&d->routes[k], &n[i]);
 		if (!kept) {
 			char ns[NS_NAME_MAX];
 			struct nl_route r = { 0 };
 
 			agent_ns_name(d, d->routes[k].vpc, ns);
 			snprintf(r.dst, sizeof(r.dst), "%s", d->routes[k].dest);
+			r.table = d->routes[k].table;
 			nl_route_del(ns, &r, NULL);
 		}
 	}

@@ -19,6 +19,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "lab.h"
+#include "route_entry.h"
 #include "vpn_connection.h"
 #include "vpn_connection_config.h"
 #include "vpn_gateway.h"
@@ -460,6 +461,7 @@ static uint32_t fabric_vni(const char *vpc_id)
 /* A next hop candidate: one built tunnel of a connection of the VPC. */
 struct hop {
 	char conn[64];
+	char gateway[64];
 	bool dual;
 	bool remote; /* the endpoint runs on another agent: via is that agent's fabric address */
 	int role_weight; /* single and master 100, slave 0 */
@@ -599,6 +601,7 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 				goto out;
 			}
 			model_copy(h.conn, sizeof(h.conn), conn->vpn_connection_id);
+			model_copy(h.gateway, sizeof(h.gateway), gw.vpn_gateway_id);
 			h.dual = cfg->dual_tunnel;
 			h.role_weight = strcmp(tun->role, "slave") == 0 ? WEIGHT_STANDBY : WEIGHT_ACTIVE;
 			model_copy(h.endpoint, sizeof(h.endpoint),
@@ -684,18 +687,19 @@ static int add_pair(struct route_pair **pairs, int *count, int *cap, const char 
 }
 
 /*
- * The VPC's routes toward its tunnels.  Each destination gets the hops of every connection
- * that reaches it: a published destination route entry of a gateway (its weight; a
- * dual-tunnel connection's tunnels keep master 100 / standby 0, as the cloud ignores weights
- * there), else each RemoteSubnet CIDR of the connection (master or single 100, slave 0;
- * 0.0.0.0/0 is destination-routing mode and gets no route by itself, as AutoConfigRoute
- * does).  Equal weights are ECMP; hops beyond the schema's 16 are dropped, lowest weight first.
+ * The routes today's VPN configuration implies, as (destination, tunnel hop, weight) pairs:
+ * each destination gets the hops of every connection that reaches it — a published
+ * destination route entry of a gateway (its weight; a dual-tunnel connection's tunnels keep
+ * master 100 / standby 0, as the cloud ignores weights there), else each RemoteSubnet CIDR of
+ * the connection (master or single 100, slave 0; 0.0.0.0/0 is destination-routing mode and
+ * gets no route by itself, as AutoConfigRoute does).  Which of them the VPC router uses is
+ * the route table's decision (table_routes).  0, or -1 when out of memory.
  */
-static json_t *vpc_routes(const struct vpc_build *v)
+static int vpn_pairs(const struct vpc_build *v, struct route_pair **out, int *out_count)
 {
 	struct route_pair *pairs = NULL;
 	int count = 0, cap = 0;
-	json_t *routes = json_array(), *row, *covered = json_object();
+	json_t *row, *covered = json_object();
 	size_t i;
 
 	json_array_foreach(v->explicit, i, row) {
@@ -730,6 +734,61 @@ static json_t *vpc_routes(const struct vpc_build *v)
 		}
 		json_decref(dests);
 	}
+	json_decref(covered);
+	*out = pairs;
+	*out_count = count;
+	return 0;
+fail:
+	free(pairs);
+	json_decref(covered);
+	return -1;
+}
+
+/*
+ * The kernel routes of one VPC route table: for every entry of the table (route_entry_collect:
+ * exactly what DescribeRouteEntryList shows) whose next hop is a VPN gateway, the tunnels of
+ * that gateway that reach the destination —
+ *   1. the tunnels the VPN configuration routes that destination to (vpn_pairs, their weights);
+ *   2. else those of a connection whose configured destination contains it;
+ *   3. else every tunnel of the gateway (the gateway endpoint forwards by its own SAs).
+ * Equal weights are ECMP; hops beyond the schema's 16 are dropped, lowest weight first.  System
+ * entries are the router's connected vSwitch routes; Attachment next hops are not forwarded
+ * until the transit router data plane exists.  NULL when out of memory.
+ */
+static json_t *table_routes(const struct vpc_build *v, const struct route_entry *entries, int entry_count)
+{
+	struct route_pair *vpn = NULL, *pairs = NULL;
+	int vpn_count = 0, count = 0, cap = 0;
+	json_t *routes = json_array();
+
+	if (vpn_pairs(v, &vpn, &vpn_count) < 0)
+		goto fail;
+	for (int e = 0; e < entry_count; e++) {
+		const struct route_entry *re = &entries[e];
+		struct cidr dest;
+		int before = count;
+
+		if (strcmp(re->next_hop_type, "VpnGateway") != 0 || strcmp(re->status, "Deleting") == 0 ||
+		    !cidr_parse(re->destination, &dest))
+			continue;
+		for (int k = 0; k < vpn_count; k++)
+			if (strcmp(vpn[k].dest, re->destination) == 0 && strcmp(vpn[k].hop->gateway, re->next_hop_id) == 0 &&
+			    add_pair(&pairs, &count, &cap, re->destination, vpn[k].hop, vpn[k].weight) < 0)
+				goto fail;
+		if (count == before)
+			for (int k = 0; k < vpn_count; k++) {
+				struct cidr outer = { vpn[k].addr, vpn[k].prefix };
+
+				if (strcmp(vpn[k].hop->gateway, re->next_hop_id) == 0 && cidr_contains(&outer, &dest) &&
+				    add_pair(&pairs, &count, &cap, re->destination, vpn[k].hop, vpn[k].weight) < 0)
+					goto fail;
+			}
+		if (count == before)
+			for (int h = 0; h < v->hop_count; h++)
+				if (strcmp(v->hops[h].gateway, re->next_hop_id) == 0 &&
+				    add_pair(&pairs, &count, &cap, re->destination, &v->hops[h], v->hops[h].role_weight) < 0)
+					goto fail;
+	}
 	if (count > 1)
 		qsort(pairs, (size_t)count, sizeof(*pairs), pair_cmp);
 	for (int a = 0; a < count;) {
@@ -759,14 +818,98 @@ static json_t *vpc_routes(const struct vpc_build *v)
 		json_array_append_new(routes, route);
 		a = b;
 	}
+	free(vpn);
 	free(pairs);
-	json_decref(covered);
 	return routes;
 fail:
+	free(vpn);
 	free(pairs);
-	json_decref(covered);
 	json_decref(routes);
 	return NULL;
+}
+
+/*
+ * The routes of route table table_id (NULL: the VPC's system table) as the document's
+ * "routes" array (new reference), or NULL with c->err set.
+ */
+static json_t *compile_table(struct compiler *c, const struct vpc_build *v, const char *vpc_id, const char *table_id)
+{
+	struct route_entry *entries = NULL;
+	json_t *system = NULL, *routes = NULL;
+	int count = 0;
+
+	if (table_id == NULL) {
+		if ((system = rows(c, "SELECT route_table_id FROM vpcs WHERE vpc_id=?", vpc_id, 1)) == NULL)
+			return NULL;
+		table_id = json_array_size(system) ? col(json_array_get(system, 0), 0) : "";
+	}
+	if (route_entry_collect(c->m->store, table_id, &entries, &count) < 0)
+		store_failed(c);
+	else if ((routes = table_routes(v, entries, count)) == NULL)
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+	free(entries);
+	json_decref(system);
+	return routes;
+}
+
+/*
+ * Custom route tables bound to vSwitches: each gets kernel table DOC_TABLE_BASE + its rank
+ * among the VPC's custom tables (by creation); a bound vSwitch names it ("table") and the
+ * table's routes join routes with it.  Tables nothing is bound to route nothing and are left
+ * out.  0, or -1 with c->err set.
+ */
+#define DOC_TABLE_BASE 1000
+#define DOC_TABLE_LAST 1999
+
+static int compile_custom_tables(struct compiler *c, const struct vpc_build *v, const char *vpc_id, json_t *vsw_list,
+				 json_t *routes)
+{
+	json_t *tables = NULL, *bindings = NULL, *row, *vsw;
+	size_t i, j;
+	int rc = -1;
+
+	if ((tables = rows(c, "SELECT route_table_id FROM route_tables WHERE vpc_id=? AND table_type='Custom'"
+			      " ORDER BY created_ms, rowid",
+			   vpc_id, 1)) == NULL ||
+	    (bindings = rows(c, "SELECT b.vswitch_id, b.route_table_id FROM route_table_vswitches b"
+				" JOIN vswitches s ON s.vswitch_id=b.vswitch_id WHERE s.vpc_id=? ORDER BY b.vswitch_id",
+			     vpc_id, 2)) == NULL)
+		goto out;
+	json_array_foreach(tables, i, row) {
+		const char *table_id = col(row, 0);
+		int number = DOC_TABLE_BASE + 1 + (int)i;
+		bool bound = false;
+		json_t *table_routes_json, *r;
+		size_t k;
+
+		if (number > DOC_TABLE_LAST)
+			break;
+		json_array_foreach(vsw_list, j, vsw) {
+			json_t *b;
+			size_t n;
+
+			json_array_foreach(bindings, n, b)
+				if (strcmp(col(b, 1), table_id) == 0 &&
+				    strcmp(json_string_value(json_object_get(vsw, "id")), col(b, 0)) == 0) {
+					json_put_int(vsw, "table", number);
+					bound = true;
+				}
+		}
+		if (!bound)
+			continue;
+		if ((table_routes_json = compile_table(c, v, vpc_id, table_id)) == NULL)
+			goto out;
+		json_array_foreach(table_routes_json, k, r) {
+			json_put_int(r, "table", number);
+			json_array_append(routes, r);
+		}
+		json_decref(table_routes_json);
+	}
+	rc = 0;
+out:
+	json_decref(tables);
+	json_decref(bindings);
+	return rc;
 }
 
 static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
@@ -824,8 +967,10 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 			if (compile_gateway(c, vsw_map, col(row, 0), col(row, 1), col(row, 2), &v) < 0)
 				goto out;
 	}
-	if ((routes = vpc_routes(&v)) == NULL) {
-		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+	if ((routes = compile_table(c, &v, vpc_id, NULL)) == NULL)
+		goto out;
+	if (compile_custom_tables(c, &v, vpc_id, vsw_list, routes) < 0) {
+		json_decref(routes);
 		goto out;
 	}
 	json_put_str(vpc, "id", vpc_id);

@@ -20,6 +20,8 @@ static const struct lifecycle_kind {
 	{ "tr_association", "UPDATE tr_associations SET status=?1 WHERE attachment_id=?2 AND status=?3" },
 	{ "tr_propagation", "UPDATE tr_propagations SET status=?1 WHERE propagation_id=?2 AND status=?3" },
 	{ "tr_route_entry", "UPDATE tr_route_entries SET status=?1 WHERE route_entry_id=?2 AND status=?3" },
+	{ "route_table", "UPDATE route_tables SET status=?1 WHERE route_table_id=?2 AND status=?3" },
+	{ "route_entry", "UPDATE route_entries SET status=?1 WHERE route_entry_id=?2 AND status=?3" },
 };
 
 static const struct lifecycle_kind *find_kind(const char *kind)

@@ -20,6 +20,8 @@ void model_config_defaults(struct model_config *cfg)
 	cfg->quotas.subnets_per_connection = 5;
 	cfg->quotas.tr_route_entries_per_table = 1000;
 	cfg->quotas.lab_calls_per_account = 2;
+	cfg->quotas.route_tables_per_vpc = 9;
+	cfg->quotas.route_entries_per_table = 200;
 	/* RFC 2544 benchmarking space: never routed on the internet, so lab tunnels cannot leak */
 	cfg->public_ip_pool = "198.18.0.0/15";
 	cfg->transition_delay_ms = 1000;
@@ -41,6 +43,8 @@ static const struct {
 	{ "subnets_per_connection", offsetof(struct model_quotas, subnets_per_connection) },
 	{ "tr_route_entries_per_table", offsetof(struct model_quotas, tr_route_entries_per_table) },
 	{ "lab_calls_per_account", offsetof(struct model_quotas, lab_calls_per_account) },
+	{ "route_tables_per_vpc", offsetof(struct model_quotas, route_tables_per_vpc) },
+	{ "route_entries_per_table", offsetof(struct model_quotas, route_entries_per_table) },
 };
 
 int model_quota_set(struct model_quotas *q, const char *name, int64_t value)

@@ -24,6 +24,8 @@ struct model_quotas {
 	int64_t subnets_per_connection;	     /* 5 local, 5 remote */
 	int64_t tr_route_entries_per_table;  /* 1000; the cloud publishes no number */
 	int64_t lab_calls_per_account;	     /* 2 long lab calls (LabRunProbe) running at once */
+	int64_t route_tables_per_vpc;	     /* 9 custom VPC route tables */
+	int64_t route_entries_per_table;     /* 200 custom entries per VPC route table */
 };
 
 /* Server-wide model settings; read-only while requests run. */

@@ -13,6 +13,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "public_ip.h"
+#include "route_entry.h"
 #include "transit_router.h"
 #include "vpc.h"
 #include "vpn_connection.h"
@@ -759,7 +760,7 @@ static int dependents(struct model_ctx *m, const struct tr_attachment *a, bool f
 		" (SELECT route_entry_id FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1)",
 		"DELETE FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
 	};
-	int64_t associations, propagations, entries;
+	int64_t associations, propagations, entries, vpc_entries;
 
 	associations = count_of(m, "SELECT COUNT(*) FROM tr_associations WHERE attachment_id=?", a->attachment_id, NULL);
 	propagations = count_of(m, "SELECT COUNT(*) FROM tr_propagations WHERE attachment_id=?", a->attachment_id, NULL);
@@ -768,6 +769,12 @@ static int dependents(struct model_ctx *m, const struct tr_attachment *a, bool f
 			   a->attachment_id, NULL);
 	if (associations < 0 || propagations < 0 || entries < 0)
 		return model_store_error(m, err);
+	/* a VPC route entry in the customer's own table is not the router's to remove, forced or not */
+	vpc_entries = route_entry_count_by_next_hop(m, a->attachment_id);
+	if (vpc_entries < 0)
+		return model_store_error(m, err);
+	if (vpc_entries > 0)
+		return vl_err_set(err, VL_TRA_ROUTE_ENTRY_EXIST, NULL);
 	if (!force) {
 		if (associations > 0)
 			return vl_err_set(err, VL_TRA_ASSOCIATION_EXIST, NULL);

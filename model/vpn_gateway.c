@@ -15,6 +15,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "public_ip.h"
+#include "route_entry.h"
 #include "vpc.h"
 #include "vswitch.h"
 
@@ -728,6 +729,11 @@ int vpn_gateway_delete(struct model_ctx *m, const char *vpn_gateway_id, struct v
 		return model_store_error(m, err);
 	if (connections > 0)
 		return vl_err_set(err, VL_VPNGW_DEPENDENCY_VPN_CONNECTION, NULL);
+	/* a VPC route entry still sends traffic to it */
+	if ((connections = route_entry_count_by_next_hop(m, g.vpn_gateway_id)) < 0)
+		return model_store_error(m, err);
+	if (connections > 0)
+		return vl_err_set(err, VL_ROUTE_ENTRY_DEPENDENCY, NULL);
 	if (public_ip_release(m, g.vpn_gateway_id) < 0 ||
 	    public_ip_vswitch_release(m, g.vpn_gateway_id) < 0 ||
 	    reference_vswitches(m, &g, -1) < 0 || model_usage_add(m, "vpn_gateway", "*", -1) < 0 ||

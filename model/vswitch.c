@@ -7,11 +7,14 @@
 #include "cidr.h"
 #include "ids.h"
 #include "lifecycle.h"
+#include "route_table.h"
 #include "vpc.h"
 
 #define VSW_COLUMNS                                                                      \
 	"s.vswitch_id, s.vpc_id, s.region, s.zone_id, s.name, s.description, s.cidr_block, " \
-	"s.status, s.resource_group_id, s.is_default, s.created_ms, v.route_table_id"
+	"s.status, s.resource_group_id, s.is_default, s.created_ms, "                        \
+	"COALESCE((SELECT b.route_table_id FROM route_table_vswitches b WHERE b.vswitch_id = s.vswitch_id), " \
+	"v.route_table_id)"
 
 static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, bool has_tags,
 				 int64_t used_ips);
@@ -192,7 +195,7 @@ static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct 
 int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t offset,
 		 int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char where[4096] = " WHERE s.account=? AND s.region=?", sql[4600];
+	char where[4096] = " WHERE s.account=? AND s.region=?", sql[4800];
 	struct store_stmt *stmt = NULL;
 	int index;
 
@@ -309,7 +312,7 @@ static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, b
 	json_put_str(item, "ShareType", "");
 	route_table = json_object();
 	json_put_str(route_table, "RouteTableId", s->route_table_id);
-	json_put_str(route_table, "RouteTableType", "System");
+	json_put_str(route_table, "RouteTableType", route_table_is_custom(m, s->route_table_id) ? "Custom" : "System");
 	json_object_set_new_nocheck(item, "RouteTable", route_table);
 	json_object_set_new_nocheck(item, "Tags", tags);
 	return item;

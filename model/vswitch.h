@@ -17,7 +17,7 @@ struct vswitch {
 	char cidr_block[20];
 	char status[16]; /* Pending | Available */
 	char resource_group_id[64];
-	char route_table_id[64]; /* the VPC's system route table */
+	char route_table_id[64]; /* its custom route table if bound to one, else the VPC's system table */
 	bool is_default;
 	int64_t created_ms;
 };

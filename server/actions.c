@@ -15,6 +15,7 @@ const struct action *const action_lists[] = {
 	customer_gateway_actions,
 	vpn_connection_actions,
 	vpn_route_actions,
+	route_table_actions,
 	cen_actions,
 	tr_route_actions,
 	agent_actions,

@@ -14,6 +14,7 @@ extern const struct action vpn_gateway_actions[];
 extern const struct action customer_gateway_actions[];
 extern const struct action vpn_connection_actions[];
 extern const struct action vpn_route_actions[];
+extern const struct action route_table_actions[];
 extern const struct action cen_actions[];
 extern const struct action tr_route_actions[];
 extern const struct action agent_actions[];

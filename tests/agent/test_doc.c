@@ -58,7 +58,39 @@ static const struct {
 	{ "\"swanctl\":\"connections {}\"", "\"swanctl\":7", "swanctl must be a string" },
 	{ "{\"version\"", "[{\"version\"", "must be an object" },
 	{ "\"hosts\":[{\"id\":\"host-1\"", "\"hosts\":[{\"id\":\"vpc-1\"},{\"id\":\"host-1\"", "lan" },
+	{ "\"gateway_ip\":\"10.0.1.253\"}", "\"gateway_ip\":\"10.0.1.253\",\"table\":220}",
+	  "vpcs[0].vswitches[0]: table must be within 1000..1999" },
+	{ "\"dest\":\"192.168.0.0/24\",", "\"dest\":\"192.168.0.0/24\",\"table\":\"1001\",", "table must be an integer" },
 };
+
+/* Custom route tables: a vSwitch names its kernel table, a route the table it belongs to. */
+START_TEST(test_doc_tables)
+{
+	const char *fixture = DOC_FIXTURE;
+	char *text = strdup(fixture), *p;
+	struct doc_desired d;
+	char err[DOC_ERR_MAX] = "";
+	size_t n = strlen(fixture) + 64;
+
+	text = realloc(text, n);
+	p = strstr(text, "\"gateway_ip\":\"10.0.1.253\"}");
+	memmove(p + 13, p, strlen(p) + 1);
+	memcpy(p, "\"table\":1001,", 13);
+	p = strstr(text, "\"dest\":\"192.168.0.0/24\",");
+	memmove(p + 13, p, strlen(p) + 1);
+	memcpy(p, "\"table\":1001,", 13);
+	ck_assert_msg(doc_parse_text(text, strlen(text), &d, err) == 0, "%s", err);
+	ck_assert_uint_eq(d.vpcs[0].vswitches[0].table, 1001);
+	ck_assert_uint_eq(d.vpcs[0].routes[0].table, 1001);
+	doc_free(&d);
+	/* absent: the main table */
+	ck_assert_msg(doc_parse_text(fixture, strlen(fixture), &d, err) == 0, "%s", err);
+	ck_assert_uint_eq(d.vpcs[0].vswitches[0].table, 0);
+	ck_assert_uint_eq(d.vpcs[0].routes[0].table, 0);
+	doc_free(&d);
+	free(text);
+}
+END_TEST
 
 START_TEST(test_doc_refusals)
 {
@@ -169,6 +201,7 @@ Suite *doc_suite(void)
 	tcase_add_loop_test(tc, test_doc_refusals, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_doc_not_json);
 	tcase_add_test(tc, test_doc_fabric);
+	tcase_add_test(tc, test_doc_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }

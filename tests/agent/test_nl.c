@@ -634,6 +634,50 @@ END_TEST
 
 /* ---- sysctl ---- */
 
+/* How many lines of text begin with start and contain each of a and b. */
+static int lines_with(const char *text, const char *start, const char *a, const char *b)
+{
+	int n = 0;
+
+	for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		const char *end = strchr(line, '\n');
+		char buf[256];
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
+		n += strncmp(buf, start, strlen(start)) == 0 && strstr(buf, a) && strstr(buf, b);
+	}
+	return n;
+}
+
+/* Policy rules by input interface: lookup a table, blackhole, idempotent add, delete by key. */
+START_TEST(test_rules)
+{
+	char *out;
+
+	ck_assert_msg(nl_rule_add(ns_a, 1000, "brx", 1001, err) == 0, "%s", err);
+	ck_assert_msg(nl_rule_add(ns_a, 1000, "brx", 1001, err) == 0, "%s", err); /* again: still one */
+	ck_assert_msg(nl_rule_add(ns_a, 1001, "brx", 0, err) == 0, "%s", err);
+	out = nsf_sh_out("ip -n %s -4 rule show", ns_a);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(lines_with(out, "1000:", "iif brx", "lookup 1001") == 1, "%s", out);
+	ck_assert_msg(lines_with(out, "1001:", "iif brx", "blackhole") == 1, "%s", out);
+	free(out);
+	/* a delete takes every rule at that priority for that interface, whatever its action */
+	ck_assert_msg(nl_rule_add(ns_a, 1000, "brx", 1002, err) == 0, "%s", err);
+	ck_assert_msg(nl_rule_add(ns_a, 1000, "bry", 1002, err) == 0, "%s", err);
+	ck_assert_msg(nl_rule_del(ns_a, 1000, "brx", err) == 0, "%s", err);
+	ck_assert_msg(nl_rule_del(ns_a, 1000, "brx", err) == 0, "%s", err); /* none left: fine */
+	out = nsf_sh_out("ip -n %s -4 rule show", ns_a);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(lines_with(out, "1000:", "iif brx", "lookup") == 0, "%s", out);
+	ck_assert_msg(lines_with(out, "1000:", "iif bry", "lookup 1002") == 1, "%s", out);
+	ck_assert_msg(lines_with(out, "1001:", "iif brx", "blackhole") == 1, "%s", out);
+	free(out);
+	ck_assert_int_eq(nl_rule_add(ns_a, 1000, "", 1001, err), -1);
+}
+END_TEST
+
 START_TEST(test_sysctl)
 {
 	char own_before[32], own_after[32], buf[32];
@@ -756,6 +800,7 @@ Suite *nl_suite(void)
 	tcase_add_test(tc, test_bridge);
 	tcase_add_test(tc, test_link_move_del);
 	tcase_add_test(tc, test_routes);
+	tcase_add_test(tc, test_rules);
 	tcase_add_test(tc, test_sysctl);
 	tcase_add_test(tc, test_vxlan);
 	suite_add_tcase(s, tc);

@@ -1124,6 +1124,75 @@ test('the lab routes answer as the document says (sites, hosts, probes, faults)'
   await err(call('DELETE', '/v1/lab/sites/{id}', { id: site, query: R, expect: 404 }), 404, 'InvalidSiteId.NotFound');
 });
 
+test('the VPC route table routes answer as the document says (tables, bindings, entries)', async () => {
+  const vpc = (await call('POST', '/v1/vpcs', { body: { RegionId: REGION, CidrBlock: '10.7.0.0/16' }, expect: 201 })).body;
+  const vsw = [];
+  for (const [i, z] of ['h', 'i'].entries()) {
+    vsw.push((await call('POST', '/v1/vswitches', {
+      body: { RegionId: REGION, VpcId: vpc.VpcId, ZoneId: `${REGION}-${z}`, CidrBlock: `10.7.${i + 1}.0/24` }, expect: 201,
+    })).body.VSwitchId);
+  }
+  const gw = (await call('POST', '/v1/vpn-gateways', {
+    body: { RegionId: REGION, VpcId: vpc.VpcId, VSwitchId: vsw[0], DisasterRecoveryVSwitchId: vsw[1], Bandwidth: 10 }, expect: 201,
+  })).body.VpnGatewayId;
+
+  const tables = await call('GET', '/v1/route-tables', { query: { RegionId: REGION, VpcId: vpc.VpcId }, expect: 200 });
+  assert.deepEqual(tables.body.RouterTableList.map((x) => [x.RouteTableId, x.RouteTableType]), [[vpc.RouteTableId, 'System']]);
+  expectError(await call('GET', '/v1/route-tables', { query: { RegionId: REGION, RouteTableType: 'Other' }, expect: 400 }), 400,
+    'InvalidRouteTableType');
+  const made = (await call('POST', '/v1/route-tables', {
+    body: { RegionId: REGION, VpcId: vpc.VpcId, RouteTableName: 'openapi' }, expect: 201,
+  })).body;
+  expectError(await call('POST', '/v1/route-tables', { body: { RegionId: REGION, VpcId: 'vpc-nothere' }, expect: 404 }), 404,
+    'InvalidVpcId.NotFound');
+  const id = made.RouteTableId;
+  assert.equal((await call('GET', '/v1/route-tables/{id}', { id, query: { RegionId: REGION }, expect: 200 })).body.RouteTableName,
+    'openapi');
+  expectError(await call('GET', '/v1/route-tables/{id}', { id: 'vtb-nothere', query: { RegionId: REGION }, expect: 404 }), 404,
+    'InvalidRouteTableId.NotFound');
+  await call('PATCH', '/v1/route-tables/{id}', { id, body: { RegionId: REGION, Description: 'changed' }, expect: 200 });
+  expectError(await call('PATCH', '/v1/route-tables/{id}', { id, body: { RegionId: REGION, RouteTableName: 'http://x' }, expect: 400 }),
+    400, 'InvalidRouteTableName.Malformed');
+  await call('POST', '/v1/route-tables/{id}/vswitches', { id, body: { RegionId: REGION, VSwitchId: vsw[1] }, expect: 200 });
+  expectError(await call('POST', '/v1/route-tables/{id}/vswitches', { id, body: { RegionId: REGION, VSwitchId: vsw[1] }, expect: 400 }),
+    400, 'OperationDenied.VSwitchAssociated');
+  await call('POST', '/v1/route-tables/{id}/route-entries', {
+    id, body: { RegionId: REGION, DestinationCidrBlock: '192.168.7.0/24', NextHopType: 'VpnGateway', NextHopId: gw }, expect: 201,
+  });
+  expectError(await call('POST', '/v1/route-tables/{id}/route-entries', {
+    id, body: { RegionId: REGION, DestinationCidrBlock: '192.168.7.0/24', NextHopType: 'VpnGateway', NextHopId: gw }, expect: 400,
+  }), 400, 'RouterEntryConflict.Duplicated');
+  const page = await call('GET', '/v1/route-tables/{id}/route-entries', { id, query: { RegionId: REGION, MaxResult: '2' }, expect: 200 });
+  assert.equal(page.body.TotalCount, 4);
+  assert.ok(page.body.NextToken);
+  const last = await call('GET', '/v1/route-tables/{id}/route-entries', {
+    id, query: { RegionId: REGION, MaxResult: '2', NextToken: page.body.NextToken }, expect: 200,
+  });
+  assert.equal(last.body.NextToken, undefined);
+  expectError(await call('GET', '/v1/route-tables/{id}/route-entries', { id: 'vtb-nothere', query: { RegionId: REGION }, expect: 404 }),
+    404, 'InvalidRouteTableId.NotFound');
+  const custom = last.body.RouteEntrys.RouteEntry.find((e) => e.Type === 'Custom');
+  await call('PATCH', '/v1/route-tables/{id}/route-entries', {
+    id, body: { RegionId: REGION, RouteEntryId: custom.RouteEntryId, RouteEntryName: 'named' }, expect: 200,
+  });
+  const system = page.body.RouteEntrys.RouteEntry[0];
+  expectError(await call('PATCH', '/v1/route-tables/{id}/route-entries', {
+    id, body: { RegionId: REGION, RouteEntryId: system.RouteEntryId, RouteEntryName: 'named' }, expect: 400,
+  }), 400, 'InvalidRouteEntry.SystemRoute');
+  expectError(await call('DELETE', '/v1/route-tables/{id}/route-entries', {
+    id, query: { RegionId: REGION, RouteEntryId: system.RouteEntryId }, expect: 400,
+  }), 400, 'InvalidRouteEntry.SystemRoute');
+  await call('DELETE', '/v1/route-tables/{id}/route-entries', {
+    id, query: { RegionId: REGION, DestinationCidrBlock: '192.168.7.0/24' }, expect: 200,
+  });
+  expectError(await call('DELETE', '/v1/route-tables/{id}', { id, query: { RegionId: REGION }, expect: 400 }), 400,
+    'DependencyViolation.VSwitch');
+  await call('DELETE', '/v1/route-tables/{id}/vswitches', { id, query: { RegionId: REGION, VSwitchId: vsw[1] }, expect: 200 });
+  expectError(await call('DELETE', '/v1/route-tables/{id}/vswitches', { id, query: { RegionId: REGION, VSwitchId: vsw[1] }, expect: 400 }),
+    400, 'OperationDenied.VSwitchNotAssociated');
+  await call('DELETE', '/v1/route-tables/{id}', { id, query: { RegionId: REGION }, expect: 200 });
+});
+
 test('a wrong method on a documented path answers 405 with Allow = the documented methods', async () => {
   for (const [p, item] of Object.entries(doc.paths)) {
     if (!p.startsWith('/v1/')) continue;

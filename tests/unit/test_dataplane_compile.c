@@ -41,6 +41,8 @@
 #include "errors.h"
 #include "lab.h"
 #include "model.h"
+#include "route_entry.h"
+#include "route_table.h"
 #include "store.h"
 #include "store_test.h"
 #include "test.h"
@@ -631,6 +633,103 @@ START_TEST(test_routes)
 }
 END_TEST
 
+/* The VPC router's routes are its system route table's VpnGateway entries, as listed. */
+START_TEST(test_routes_follow_route_table)
+{
+	struct model_ctx m = ctx();
+	struct route_entry_create_args args = { .route_table_id = vpc1.route_table_id, .next_hop_type = "VpnGateway",
+						.next_hop_id = gw1.vpn_gateway_id };
+	struct route_entry e;
+	struct vl_err e_;
+	json_t *doc, *hops;
+
+	/* a custom entry to the gateway for a destination no connection names: every tunnel of it */
+	args.destination = "172.25.0.0/16";
+	ck_assert_msg(route_entry_create(&m, &args, &e, &e_) == 0, "%s", vl_err_message(&e_));
+	/* inside a connection's RemoteSubnet: that connection's tunnels */
+	args.destination = "192.168.10.128/25";
+	ck_assert_msg(route_entry_create(&m, &args, &e, &e_) == 0, "%s", vl_err_message(&e_));
+	/* an Attachment next hop is listed but not forwarded yet */
+	test_exec1(st, "PRAGMA foreign_keys=OFF", NULL);
+	test_exec1(st, "INSERT INTO tr_attachments(attachment_id, transit_router_id, cen_id, account, region,"
+		       " resource_type, resource_id, status, created_ms) SELECT 'tr-attach-compile', 'tr-x', 'cen-x',"
+		       " account, region, 'VPC', vpc_id, 'Attached', 1 FROM vpcs WHERE vpc_id=?1", vpc1.vpc_id);
+	test_exec1(st, "PRAGMA foreign_keys=ON", NULL);
+	args.destination = "172.26.0.0/16";
+	args.next_hop_type = "Attachment";
+	args.next_hop_id = "tr-attach-compile";
+	ck_assert_msg(route_entry_create(&m, &args, &e, &e_) == 0, "%s", vl_err_message(&e_));
+
+	doc = compile("agt-h");
+	hops = json_object_get(route(doc, vpc1.vpc_id, "172.25.0.0/16"), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 4);
+	ck_assert_int_eq(weight_of(json_array_get(hops, 0)), 100);
+	ck_assert_int_eq(weight_of(json_array_get(hops, 3)), 0);
+	hops = json_object_get(route(doc, vpc1.vpc_id, "192.168.10.128/25"), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 4);
+	ck_assert_ptr_null(find(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id), "routes"),
+				"dest", "172.26.0.0/16"));
+	ck_assert_int_eq(json_array_size(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id),
+							 "routes")), 3);
+	json_decref(doc);
+
+	/* deleting the entry takes the route away (Deleting already: the kernel follows the list) */
+	cfg.transition_delay_ms = 1000;
+	ck_assert_int_eq(route_entry_delete(&m, vpc1.route_table_id, NULL, "172.25.0.0/16", NULL, &e_), 0);
+	doc = compile("agt-h");
+	ck_assert_ptr_null(find(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id), "routes"),
+				"dest", "172.25.0.0/16"));
+	json_decref(doc);
+}
+END_TEST
+
+/* A custom table bound to a vSwitch: the vSwitch names its kernel table, the table's routes carry it. */
+START_TEST(test_custom_table_binding)
+{
+	struct model_ctx m = ctx();
+	struct route_table_create_args targs = { .vpc_id = vpc1.vpc_id };
+	struct route_table t1, t2;
+	struct route_entry_create_args args = { .next_hop_type = "VpnGateway", .next_hop_id = gw1.vpn_gateway_id,
+						.destination = "192.168.10.0/24" };
+	struct route_entry e;
+	struct vl_err e_;
+	json_t *doc, *vpc, *vsw, *r;
+	size_t i;
+	int in_table = 0;
+
+	OK(route_table_create(&m, &targs, &t1, err));
+	OK(route_table_create(&m, &targs, &t2, err));
+	OK(route_table_bind(&m, t2.route_table_id, vsw1h.vswitch_id, true, err));
+	doc = compile("agt-h");
+	vpc = find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id);
+	vsw = find(json_object_get(vpc, "vswitches"), "id", vsw1h.vswitch_id);
+	/* the second custom table of the VPC: 1002; an unbound table builds nothing */
+	ck_assert_int_eq(json_integer_value(json_object_get(vsw, "table")), 1002);
+	ck_assert_ptr_null(json_object_get(find(json_object_get(vpc, "vswitches"), "id", vsw1i.vswitch_id), "table"));
+	/* no entry to the branch in that table: no route in it */
+	json_array_foreach(json_object_get(vpc, "routes"), i, r)
+		in_table += json_object_get(r, "table") != NULL;
+	ck_assert_int_eq(in_table, 0);
+	check_and_save(doc, "custom-table-empty");
+	json_decref(doc);
+
+	args.route_table_id = t2.route_table_id;
+	ck_assert_msg(route_entry_create(&m, &args, &e, &e_) == 0, "%s", vl_err_message(&e_));
+	doc = compile("agt-h");
+	vpc = find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id);
+	in_table = 0;
+	json_array_foreach(json_object_get(vpc, "routes"), i, r)
+		if (json_integer_value(json_object_get(r, "table")) == 1002) {
+			in_table++;
+			ck_assert_str_eq(str(r, "dest"), "192.168.10.0/24");
+			ck_assert_int_eq(json_array_size(json_object_get(r, "nexthops")), 4);
+		}
+	ck_assert_int_eq(in_table, 1);
+	check_and_save(doc, "custom-table-route");
+	json_decref(doc);
+}
+END_TEST
+
 /* The customer-side text LabDownloadCustomerSwanctlConfig answers for a connection. */
 static char *download_text(const char *conn_id)
 {
@@ -1090,6 +1189,8 @@ Suite *dataplane_compile_suite_create(void)
 	tcase_add_test(tc, test_unknown_agent);
 	tcase_add_test(tc, test_vpc_and_endpoints);
 	tcase_add_test(tc, test_routes);
+	tcase_add_test(tc, test_routes_follow_route_table);
+	tcase_add_test(tc, test_custom_table_binding);
 	tcase_add_test(tc, test_site_devices);
 	tcase_add_test(tc, test_device_owns_whole_dual_connection);
 	tcase_add_test(tc, test_own_device);
