@@ -1141,6 +1141,16 @@ static int delete_rows(struct model_ctx *m, const char *id, struct vl_err *err)
 	return 0;
 }
 
+int vpn_attachment_get(struct model_ctx *m, const char *vpn_connection_id, struct vpn_connection *out,
+		       struct vl_err *err)
+{
+	if (vpn_connection_get(m, vpn_connection_id, out, err) < 0)
+		return -1;
+	if (!empty(out->vpn_gateway_id))
+		return vl_err_set(err, VL_VCO_NOT_FOUND, NULL);
+	return 0;
+}
+
 int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, struct vl_err *err)
 {
 	struct vpn_connection c;
@@ -1192,6 +1202,8 @@ static void list_where(char *sql, size_t size, const struct vpn_connection_filte
 		snprintf(sql + strlen(sql), size - strlen(sql), " AND vpn_connection_id=?");
 	if (!empty(f->resource_group_id))
 		snprintf(sql + strlen(sql), size - strlen(sql), " AND resource_group_id=?");
+	if (!empty(f->attach_type))
+		snprintf(sql + strlen(sql), size - strlen(sql), " AND attach_type=?");
 	if (!empty(f->customer_gateway_id))
 		snprintf(sql + strlen(sql), size - strlen(sql),
 			 " AND (customer_gateway_id=? OR vpn_connection_id IN"
@@ -1211,6 +1223,8 @@ static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct 
 		stmt_bind_text(stmt, i++, f->vpn_connection_id);
 	if (!empty(f->resource_group_id))
 		stmt_bind_text(stmt, i++, f->resource_group_id);
+	if (!empty(f->attach_type))
+		stmt_bind_text(stmt, i++, f->attach_type);
 	if (!empty(f->customer_gateway_id)) {
 		stmt_bind_text(stmt, i++, f->customer_gateway_id);
 		stmt_bind_text(stmt, i++, f->customer_gateway_id);
@@ -1220,6 +1234,13 @@ static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct 
 
 int vpn_connection_list(struct model_ctx *m, const struct vpn_connection_filter *f, int64_t offset,
 			int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
+{
+	return vpn_connection_list_styled(m, f, offset, limit, VCO_JSON_LIST, items, total, err);
+}
+
+int vpn_connection_list_styled(struct model_ctx *m, const struct vpn_connection_filter *f,
+			       int64_t offset, int64_t limit, enum vpn_connection_json_style style,
+			       json_t *items, int64_t *total, struct vl_err *err)
 {
 	char where[4096] = "", sql[5200];
 	struct store_stmt *stmt = NULL;
@@ -1273,7 +1294,7 @@ int vpn_connection_list(struct model_ctx *m, const struct vpn_connection_filter 
 
 		if (load_tunnels(m, &page[i], err) < 0)
 			goto out;
-		item = vpn_connection_to_json(m, &page[i], VCO_JSON_LIST);
+		item = vpn_connection_to_json(m, &page[i], style);
 		if (item == NULL) {
 			model_store_error(m, err);
 			goto out;
