@@ -5,6 +5,8 @@
  */
 #include "h_tr_route.h"
 
+#include "catalog.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +290,43 @@ int h_associate_transit_router_attachment_with_route_table(struct action_ctx *ct
 {
 	return tr_route_associate(ctx->model, param_str(ctx, "TransitRouterAttachmentId"),
 				  param_str(ctx, "TransitRouterRouteTableId"), ctx->err);
+}
+
+int h_replace_transit_router_route_table_association(struct action_ctx *ctx)
+{
+	return tr_route_replace_association(ctx->model, param_str(ctx, "TransitRouterAttachmentId"),
+					    param_str(ctx, "TransitRouterRouteTableId"), ctx->err);
+}
+
+int h_update_transit_router_route_entry(struct action_ctx *ctx)
+{
+	return tr_route_entry_update(ctx->model, param_str(ctx, "TransitRouterRouteEntryId"),
+				     param_str(ctx, "TransitRouterRouteEntryName"),
+				     param_str(ctx, "TransitRouterRouteEntryDescription"), ctx->err);
+}
+
+/*
+ * Zones of the region for an Enterprise transit router: every catalogue zone, as master,
+ * slave and (upgraded routers) available zone.  Multicast is not emulated: asked for
+ * multicast zones, the answer is empty, which the cloud documents as "multicast is not
+ * supported in this region".
+ */
+int h_list_transit_router_available_resource(struct action_ctx *ctx)
+{
+	const struct catalog_region *region = catalog_region(ctx->model->cfg->catalog, ctx->model->region);
+	bool multicast = param_bool(ctx, "SupportMulticast", false);
+	json_t *master = json_array(), *slave = json_array(), *available = json_array();
+
+	for (int i = 0; region && !multicast && i < region->zone_count; i++) {
+		json_array_append_new(master, json_string(region->zones[i].zone_id));
+		json_array_append_new(slave, json_string(region->zones[i].zone_id));
+		json_array_append_new(available, json_string(region->zones[i].zone_id));
+	}
+	json_object_set_new(ctx->response, "MasterZones", master);
+	json_object_set_new(ctx->response, "SlaveZones", slave);
+	json_object_set_new(ctx->response, "AvailableZones", available);
+	json_object_set_new(ctx->response, "SupportMulticast", json_boolean(multicast));
+	return 0;
 }
 
 int h_dissociate_transit_router_attachment_from_route_table(struct action_ctx *ctx)

@@ -17,6 +17,9 @@ int h_enable_transit_router_route_table_propagation(struct action_ctx *ctx);
 int h_disable_transit_router_route_table_propagation(struct action_ctx *ctx);
 int h_list_transit_router_route_table_propagations(struct action_ctx *ctx);
 int h_create_transit_router_route_entry(struct action_ctx *ctx);
+int h_update_transit_router_route_entry(struct action_ctx *ctx);
+int h_replace_transit_router_route_table_association(struct action_ctx *ctx);
+int h_list_transit_router_available_resource(struct action_ctx *ctx);
 int h_delete_transit_router_route_entry(struct action_ctx *ctx);
 int h_list_transit_router_route_entries(struct action_ctx *ctx);
 

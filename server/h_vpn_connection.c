@@ -161,7 +161,11 @@ int h_describe_vpn_connections(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_modify_vpn_connection_attribute(struct action_ctx *ctx)
+/*
+ * Both Modify actions; an attachment's (attachment true) names only a connection made by
+ * CreateVpnAttachment and answers where it is attached too.
+ */
+static int modify(struct action_ctx *ctx, bool attachment)
 {
 	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
 	struct vpn_connection_modify_args args = {
@@ -189,10 +193,58 @@ int h_modify_vpn_connection_attribute(struct action_ctx *ctx)
 	c = malloc(sizeof(*c));
 	if (c == NULL)
 		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
-	if (vpn_connection_modify(ctx->model, &args, c, ctx->err) == 0)
-		rc = answer(ctx, c, VCO_JSON_MODIFY);
+	if ((!attachment || vpn_attachment_get(ctx->model, args.vpn_connection_id, c, ctx->err) == 0) &&
+	    vpn_connection_modify(ctx->model, &args, c, ctx->err) == 0)
+		rc = answer(ctx, c, attachment ? VCO_JSON_MODIFY_ATTACHMENT : VCO_JSON_MODIFY);
 	free(c);
 	return rc;
+}
+
+int h_modify_vpn_connection_attribute(struct action_ctx *ctx)
+{
+	return modify(ctx, false);
+}
+
+int h_modify_vpn_attachment_attribute(struct action_ctx *ctx)
+{
+	return modify(ctx, true);
+}
+
+int h_describe_vpn_attachments(struct action_ctx *ctx)
+{
+	struct vpn_connection_filter filter = {
+		.vpn_connection_id = param_str(ctx, "VpnConnectionId"),
+		.attach_type = param_str(ctx, "AttachType"),
+	};
+	json_t *items = json_array();
+	int64_t total = 0;
+
+	if (vpn_connection_list_styled(ctx->model, &filter, ctx->offset, ctx->limit, VCO_JSON_ATTACHMENT, items,
+				       &total, ctx->err) < 0) {
+		json_decref(items);
+		return -1;
+	}
+	/* unlike the other Describe lists, a flat array */
+	json_object_set_new(ctx->response, "TotalCount", json_integer(total));
+	json_object_set_new(ctx->response, "PageNumber", json_integer(ctx->page_number));
+	json_object_set_new(ctx->response, "PageSize", json_integer(ctx->page_size));
+	json_object_set_new(ctx->response, "VpnAttachments", items);
+	return 0;
+}
+
+int h_delete_vpn_attachment(struct action_ctx *ctx)
+{
+	struct vpn_connection *c = malloc(sizeof(*c));
+	int rc;
+
+	if (c == NULL)
+		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+	/* refused while attached to a transit router (vpn_connection_delete says so) */
+	rc = vpn_attachment_get(ctx->model, param_str(ctx, "VpnConnectionId"), c, ctx->err);
+	free(c);
+	if (rc < 0)
+		return -1;
+	return vpn_connection_delete(ctx->model, param_str(ctx, "VpnConnectionId"), ctx->err);
 }
 
 int h_delete_vpn_connection(struct action_ctx *ctx)

@@ -16,5 +16,8 @@ int h_delete_vpn_connection(struct action_ctx *ctx);
 int h_download_vpn_connection_config(struct action_ctx *ctx);
 int h_lab_download_customer_swanctl_config(struct action_ctx *ctx); /* vpnlab extension */
 int h_describe_vpn_connection_logs(struct action_ctx *ctx);
+int h_describe_vpn_attachments(struct action_ctx *ctx);
+int h_modify_vpn_attachment_attribute(struct action_ctx *ctx);
+int h_delete_vpn_attachment(struct action_ctx *ctx);
 
 #endif

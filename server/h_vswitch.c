@@ -57,3 +57,18 @@ int h_delete_vswitch(struct action_ctx *ctx)
 {
 	return vswitch_delete(ctx->model, param_str(ctx, "VSwitchId"), ctx->err);
 }
+
+int h_describe_vswitch_attributes(struct action_ctx *ctx)
+{
+	struct vswitch s;
+	json_t *item;
+
+	if (vswitch_get(ctx->model, param_str(ctx, "VSwitchId"), &s, ctx->err) < 0)
+		return -1;
+	/* the attribute answer is the DescribeVSwitches item, flat in the response */
+	if ((item = vswitch_to_json(ctx->model, &s)) == NULL)
+		return model_store_error(ctx->model, ctx->err);
+	json_object_update(ctx->response, item);
+	json_decref(item);
+	return 0;
+}
