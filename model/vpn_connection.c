@@ -1453,11 +1453,49 @@ static json_t *tunnel_json(struct model_ctx *m, const struct vpn_tunnel *t, cons
 	return o;
 }
 
+/*
+ * The DescribeVpnAttachments item: a short summary whose tags are a flat [{Key, Value}]
+ * array, unlike every other tag list of the VPC API.  Tag is the connection's system tags
+ * as a JSON text; this emulation sets none.
+ */
+static json_t *attachment_json(struct model_ctx *m, const struct vpn_connection *c)
+{
+	json_t *wrapped = tag_to_json(m, c->vpn_connection_id), *o;
+
+	if (wrapped == NULL)
+		return NULL;
+	o = json_object();
+	json_put_str(o, "InstanceId", c->vpn_connection_id);
+	json_put_str(o, "Name", c->name);
+	json_put_str(o, "Description", "");
+	json_put_str(o, "AttachType", c->attach_type);
+	json_put_str(o, "TransitRouterId", c->transit_router_id);
+	json_put_str(o, "TransitRouterName", c->transit_router_name);
+	json_put_bool(o, "CrossAccountAuthorized", false);
+	json_put_str(o, "TunnelBandwidth", c->tunnel_bandwidth);
+	json_put_str(o, "Tag", "");
+	json_object_set_nocheck(o, "Tags", json_object_get(wrapped, "Tag"));
+	json_decref(wrapped);
+	return o;
+}
+
 json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection *c,
 			       enum vpn_connection_json_style style)
 {
-	json_t *o = json_object(), *tunnels, *tags = NULL;
+	json_t *o, *tunnels, *tags = NULL;
 
+	if (style == VCO_JSON_ATTACHMENT)
+		return attachment_json(m, c);
+	o = json_object();
+	if (style == VCO_JSON_MODIFY_ATTACHMENT) {
+		/* the attachment's Modify answer also says where it is attached */
+		json_put_str(o, "AttachType", c->attach_type);
+		json_put_str(o, "AttachInstanceId", c->attach_instance_id);
+		json_put_str(o, "NetworkType", c->network_type);
+		json_put_str(o, "Spec", c->spec);
+		json_put_str(o, "Status", c->status);
+		style = VCO_JSON_MODIFY;
+	}
 	if (style != VCO_JSON_MODIFY) {
 		tags = tag_to_json(m, c->vpn_connection_id);
 		if (tags == NULL) {
