@@ -443,7 +443,9 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)
 		return model_store_error(m, err);
 	if (count > 0)
 		return vl_err_set(err, VL_DEPENDENCY_VIOLATION, NULL);
-	if (tag_detach_all(m, v.vpc_id) < 0 || lifecycle_cancel(m, "vpc", v.vpc_id) < 0 ||
+	/* its system route table's tags (ROUTETABLE) go with it too */
+	if (tag_detach_all(m, v.vpc_id) < 0 || tag_detach_all(m, v.route_table_id) < 0 ||
+	    lifecycle_cancel(m, "vpc", v.vpc_id) < 0 ||
 	    model_usage_add(m, "vpc", m->region, -1) < 0)
 		return model_store_error(m, err);
 	if (store_prepare(m->store, "DELETE FROM vpcs WHERE vpc_id=?", &stmt) < 0)

@@ -237,8 +237,10 @@ START_TEST(test_delete_removes_tags)
 
 	make_vpc(&m, &v);
 	ck_assert_int_eq(tag_add(&m, "VPC", v.vpc_id, &t, &err), 0);
+	ck_assert_int_eq(tag_add(&m, "ROUTETABLE", v.route_table_id, &t, &err), 0);
 	ck_assert_int_eq(vpc_delete(&m, v.vpc_id, &err), 0);
 	ck_assert_int_eq(tag_rows(v.vpc_id), 0);
+	ck_assert_int_eq(tag_rows(v.route_table_id), 0);
 }
 END_TEST
 
