@@ -23,9 +23,29 @@ const struct action *action_find(const char *version, const char *name)
 {
 	if (name == NULL)
 		return NULL;
-	for (const struct action *a = action_table; a->name; a++)
-		if (strcmp(a->name, name) == 0 && (version == NULL || strcmp(a->version, version) == 0))
-			return a;
+	for (const struct action *const *list = action_lists; *list; list++)
+		for (const struct action *a = *list; a->name; a++)
+			if (strcmp(a->name, name) == 0 && (version == NULL || strcmp(a->version, version) == 0))
+				return a;
+	return NULL;
+}
+
+const struct action *action_nth(size_t i)
+{
+	for (const struct action *const *list = action_lists; *list; list++)
+		for (const struct action *a = *list; a->name; a++)
+			if (i-- == 0)
+				return a;
+	return NULL;
+}
+
+const struct action *action_of_route(const struct rest_route *r)
+{
+	for (const struct action *const *list = action_lists; *list; list++)
+		for (const struct action *a = *list; a->name; a++)
+			for (size_t k = 0; k < ACTION_REST_ROUTES; k++)
+				if (r == &a->rest[k])
+					return a;
 	return NULL;
 }
 
@@ -398,11 +418,13 @@ static void dump_param(FILE *out, const struct param_spec *p)
 void action_dump_reference(FILE *out)
 {
 	fprintf(out, "# RPC action reference\n\n"
-		     "Generated from the action table (`server/actions.c`) by `bin/vpnlabd --dump-actions`;\n"
+		     "Generated from the action table (`server/h_*.c`, listed in `server/actions.c`) by `bin/vpnlabd --dump-actions`;\n"
 		     "`make test` fails when this file differs from the table. Every action also takes the\n"
 		     "common parameters (Action, Version, Format, AccessKeyId, Signature*, Timestamp or the V3\n"
 		     "headers). `ClientToken` and `DryRun` work where an action declares them.\n\n");
-	for (const struct action *a = action_table; a->name; a++) {
+	const struct action *a;
+
+	for (size_t i = 0; (a = action_nth(i)) != NULL; i++) {
 		fprintf(out, "## %s (%s)\n\n%s\n\n", a->name, a->version, a->doc ? a->doc : "");
 		fprintf(out, "%s%s%s%s%s\n\n", (a->flags & AF_MUTATES) ? "Mutating (one transaction)." : "Read-only.",
 			action_has_param(a, "ClientToken") ? " ClientToken: idempotent retries." : "",

@@ -12,7 +12,8 @@
 #include "tag.h"
 
 /*
- * The action table: every API action is declared once (actions.c) with its parameters.
+ * The action table: every API action is declared once, in its resource's h_x.c, with its
+ * parameters and REST routes; actions.c lists the resources.
  * Parsing, defaults, validation errors, paging, DryRun, ClientToken and the response
  * envelope are done generically from these declarations; handlers stay small.
  */
@@ -37,21 +38,32 @@ struct param_spec {
 	const char *doc;
 };
 
-/* Action flags */
-#define AF_MUTATES 0x1u	 /* runs in the write transaction */
-#define AF_REGIONAL 0x2u /* RegionId required and checked against the catalogue */
-#define AF_PAGED 0x4u	 /* PageNumber/PageSize (default 1/10, max 50) */
-#define AF_TOKEN_PAGED 0x8u /* NextToken/MaxResults (CBN List* actions): flat arrays */
-/* the server ↔ agent protocol: no account, no signature; the agent token when one is set */
+/*
+ * Action flags (struct action.flags):
+ *   AF_MUTATES      runs in the write transaction (group-committed; ClientToken and DryRun
+ *                   work where the action declares them); the pusher is woken afterwards
+ *   AF_REGIONAL     RegionId required and checked against the catalogue (or found from the
+ *                   resource the request names, see region_from)
+ *   AF_PAGED        PageNumber/PageSize (default 1/10, max 50) validated and passed in ctx
+ *   AF_TOKEN_PAGED  NextToken/MaxResults (the CBN List* actions); answers flat arrays
+ *   AF_AGENT        the server <-> agent protocol: no account, no signature; the agent
+ *                   token (X-Vpnlab-Agent-Token) when one is set
+ *   AF_NO_DOCUMENT  its changes reach no desired-state document (status reports): the
+ *                   pusher is not woken
+ *   AF_SLOW         a read whose second phase waits for seconds, see below
+ */
+#define AF_MUTATES 0x1u
+#define AF_REGIONAL 0x2u
+#define AF_PAGED 0x4u
+#define AF_TOKEN_PAGED 0x8u
 #define AF_AGENT 0x10u
-/* its changes reach no desired-state document (status reports): the pusher is not woken */
 #define AF_NO_DOCUMENT 0x20u
 /*
- * A read whose second phase waits for seconds (a probe relayed to an agent): the handler
- * checks and reads what it needs inside the read transaction and sets ctx->slow; the engine
- * runs that phase after ending the transaction and releasing the reader connection, so the
- * wait holds no engine slot.  At most quotas.lab_calls_per_account such calls of one
- * account run at once; beyond, Throttling.User.  Not with AF_MUTATES.
+ * AF_SLOW: a read whose second phase waits for seconds (a probe relayed to an agent): the
+ * handler checks and reads what it needs inside the read transaction and sets ctx->slow;
+ * the engine runs that phase after ending the transaction and releasing the reader
+ * connection, so the wait holds no engine slot.  At most quotas.lab_calls_per_account such
+ * calls of one account run at once; beyond, Throttling.User.  Not with AF_MUTATES.
  */
 #define AF_SLOW 0x40u
 
@@ -70,15 +82,68 @@ struct region_source {
 	enum vl_code not_found;
 };
 
+enum rest_shape {
+	RS_PLAIN,  /* the action's answer as is */
+	RS_CREATE, /* the action's answer, HTTP 201 */
+	RS_LIST,   /* list answer with the {"Xs":{"X":[…]}} wrapper flattened to "Xs":[…] */
+	RS_ITEM,   /* the single item of a filtered list, or the resource's NotFound */
+};
+
+/*
+ * One REST route of an action: { method, path, shape, id_param, list_outer, list_inner,
+ * not_found, fixed }; trailing fields may be left out.
+ */
+struct rest_route {
+	const char *method;  /* NULL: no route (an unused slot of struct action.rest) */
+	const char *pattern; /* "/v1/vpcs/{id}": {id} takes one segment of ID characters */
+	enum rest_shape shape;
+	const char *id_param;		     /* the parameter that receives {id} */
+	const char *list_outer, *list_inner; /* RS_LIST/RS_ITEM: Vpcs, Vpc */
+	enum vl_code not_found;		     /* RS_ITEM: the answer when the list is empty */
+	/*
+	 * Parameters the route itself sets, "Name=value" pairs joined by '&' (NULL: none):
+	 * one action serving two paths (PublishVpnRouteEntry's RouteType=dbr|pbr).  Like
+	 * {id}, they override what the query or body says.
+	 */
+	const char *fixed;
+};
+
+/* Routes per action: a list and its item (GET /v1/vpcs, GET /v1/vpcs/{id}) need two. */
+#define ACTION_REST_ROUTES 2
+
+/*
+ * One row of the action table.  Each server/h_x.c ends with its resource's rows,
+ * const struct action x_actions[] = { …, ACTIONS_END }, and actions.c lists those arrays:
+ *
+ *	{ "DeleteVpc", V_VPC, h_delete_vpc, AF_MUTATES | AF_REGIONAL, delete_vpc_params,
+ *	  .rest = { { "DELETE", "/v1/vpcs/{id}", RS_PLAIN, "VpcId" } },
+ *	  .region_from = &region_of_vpc,
+ *	  .doc = "Deletes an Available VPC …" },
+ *
+ * name, version, handler, flags (AF_*), parameters (terminated by PARAM_END), then the REST
+ * routes, the region lookup and the one-line doc.  An action with no REST route writes
+ * .rest = { REST_NONE } and says why in a comment.  Within one path, the REST 405 answer's
+ * Allow header lists methods in row order.
+ */
 struct action {
 	const char *name;
-	const char *version; /* "2016-04-28" (VPC) or "2017-09-12" (CBN) */
+	const char *version; /* V_VPC "2016-04-28" or V_CBN "2017-09-12" */
 	action_handler handler;
 	unsigned flags;
-	const struct param_spec *params; /* terminated by { NULL } */
-	const char *doc;
+	const struct param_spec *params; /* terminated by PARAM_END */
+	struct rest_route rest[ACTION_REST_ROUTES];
 	const struct region_source *region_from; /* NULL: RegionId is required */
+	const char *doc;
 };
+
+#define V_VPC "2016-04-28"
+#define V_CBN "2017-09-12"
+#define ACTIONS_END { NULL, NULL, NULL, 0, NULL, { { NULL } }, NULL, NULL }
+#define REST_NONE { NULL }
+#define PARAM_END { NULL, PT_STRING, 0, NULL, 0, 0, NULL, NULL }
+#define TAGS_PARAM { "Tag", PT_TAGS, 0, NULL, 0, 0, NULL, "tags (up to 20)" }
+#define CLIENT_TOKEN { "ClientToken", PT_STRING, 0, NULL, 1, 64, NULL, "idempotency token (ASCII)" }
+#define DRY_RUN { "DryRun", PT_BOOLEAN, 0, "false", 0, 0, NULL, "validate only; answers DryRunOperation" }
 
 /* What a handler sees: validated parameters, its model context and the answer to fill. */
 struct action_ctx {
@@ -102,8 +167,14 @@ struct action_ctx {
 	void (*slow_state_free)(void *state);
 };
 
-/* The whole table, terminated by { NULL }; static. */
-extern const struct action action_table[];
+/* Every resource's rows (actions.c), in documentation order; NULL-terminated; static. */
+extern const struct action *const action_lists[];
+
+/* The i-th action of all lists, or NULL past the last; static.  Iterates the whole table. */
+const struct action *action_nth(size_t i);
+
+/* The action whose rest[] holds r, or NULL when r is not a route of the table; static. */
+const struct action *action_of_route(const struct rest_route *r);
 
 /* True when a declares a parameter called name (ClientToken, DryRun, …). */
 bool action_has_param(const struct action *a, const char *name);

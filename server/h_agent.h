@@ -7,12 +7,6 @@
 #include "auth.h"
 #include "request.h"
 
-/* The server ↔ agent protocol's actions (api-docs/agent-protocol.md); each fills ctx->response or ctx->err. */
-int h_agent_register(struct action_ctx *ctx);
-int h_agent_report_status(struct action_ctx *ctx);
-int h_agent_list(struct action_ctx *ctx);
-int h_agent_deregister(struct action_ctx *ctx);
-
 /*
  * Who a request for action a acts as, for both front doors: the agent protocol's actions
  * (AF_AGENT) serve every account and carry no signature; they always need the server's

@@ -1,5 +1,5 @@
 /* Handlers of the vpnlab lab extensions: thin, except for the list parameters and the probe relay. */
-#include "h_lab.h"
+#include "handlers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,6 @@
 #include "agent_client.h"
 #include "cidr.h"
 #include "dataplane_compile.h"
-#include "handlers.h"
 #include "lab.h"
 
 /* Largest N accepted in CustomerGatewayIds.N / Overrides.N (more is refused by the model). */
@@ -129,7 +128,7 @@ static int collect_site_params(struct action_ctx *ctx, struct site_params *p, st
 	return 0;
 }
 
-int h_lab_create_site(struct action_ctx *ctx)
+static int h_lab_create_site(struct action_ctx *ctx)
 {
 	struct lab_site_create_args args = { .lan_cidr = param_str(ctx, "LanCidr") };
 	struct site_params *p = calloc(1, sizeof(*p));
@@ -148,7 +147,7 @@ out:
 	return rc;
 }
 
-int h_lab_describe_sites(struct action_ctx *ctx)
+static int h_lab_describe_sites(struct action_ctx *ctx)
 {
 	json_t *items = json_array();
 	int64_t total = 0;
@@ -161,14 +160,14 @@ int h_lab_describe_sites(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_lab_delete_site(struct action_ctx *ctx)
+static int h_lab_delete_site(struct action_ctx *ctx)
 {
 	return lab_site_delete(ctx->model, param_str(ctx, "SiteId"), ctx->err);
 }
 
 /* ---- hosts ---- */
 
-int h_lab_create_host(struct action_ctx *ctx)
+static int h_lab_create_host(struct action_ctx *ctx)
 {
 	struct lab_host_create_args args = {
 		.vswitch_id = param_str(ctx, "VSwitchId"),
@@ -184,7 +183,7 @@ int h_lab_create_host(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_lab_describe_hosts(struct action_ctx *ctx)
+static int h_lab_describe_hosts(struct action_ctx *ctx)
 {
 	struct lab_host_filter f = {
 		.host_id = param_str(ctx, "HostId"),
@@ -202,7 +201,7 @@ int h_lab_describe_hosts(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_lab_delete_host(struct action_ctx *ctx)
+static int h_lab_delete_host(struct action_ctx *ctx)
 {
 	return lab_host_delete(ctx->model, param_str(ctx, "HostId"), ctx->err);
 }
@@ -281,7 +280,7 @@ out:
  * leaves the relay (up to a minute) to probe_relay, which the engine runs after releasing
  * this request's reader (AF_SLOW).
  */
-int h_lab_run_probe(struct action_ctx *ctx)
+static int h_lab_run_probe(struct action_ctx *ctx)
 {
 	const char *host_id = param_str(ctx, "HostId"), *target = param_str(ctx, "Target");
 	int64_t count = param_int(ctx, "Count", 5), interval = param_int(ctx, "IntervalMs", 200);
@@ -323,7 +322,7 @@ int h_lab_run_probe(struct action_ctx *ctx)
 
 /* ---- faults ---- */
 
-int h_lab_inject_fault(struct action_ctx *ctx)
+static int h_lab_inject_fault(struct action_ctx *ctx)
 {
 	const char *conn = param_str(ctx, "VpnConnectionId"), *action = param_str(ctx, "Action");
 	bool cutting = strcmp(action, "cut") == 0; /* the table allows cut | restore only */
@@ -340,3 +339,133 @@ int h_lab_inject_fault(struct action_ctx *ctx)
 	json_object_set_new(ctx->response, "CutTunnelIds", cut);
 	return 0;
 }
+
+/* ---- the action table ---- */
+
+/*
+ * vpnlab extensions with no cloud equivalent (the Lab prefix keeps them from passing for cloud
+ * actions): emulated branch sites, lab hosts, ICMP probes from a host, tunnel faults. Rules in
+ * model/lab.h; what the data plane builds from them in model/dataplane_compile.h. The list
+ * parameters are flattened as the cloud flattens lists (CustomerGatewayIds.N, Overrides.N.<Key>; a
+ * REST body gives JSON arrays); the handler reads them from the passed-through parameters, and the
+ * rows below only document them.
+ *
+ * REST: vpnlab extensions with no cloud equivalent live under /v1/lab/.  Sites and hosts are
+ * collections (create 201, list flattened, item = the single item of the filtered list or its
+ * NotFound); a probe and a fault are commands that create nothing: POST, 200.
+ */
+static const struct region_source lab_region_of_site = {
+	"SiteId", "SELECT region_id FROM lab_sites WHERE site_id=?1 AND account=?2", VL_LAB_SITE_NOT_FOUND,
+};
+static const struct region_source lab_region_of_host = {
+	"HostId", "SELECT region_id FROM lab_hosts WHERE host_id=?1 AND account=?2", VL_LAB_HOST_NOT_FOUND,
+};
+static const struct region_source lab_region_of_vswitch = {
+	"VSwitchId", "SELECT region FROM vswitches WHERE vswitch_id=?1 AND account=?2", VL_INVALID_VSWITCH_ID_NOT_FOUND,
+};
+static const struct region_source lab_region_of_connection = {
+	"VpnConnectionId", "SELECT region FROM vpn_connections WHERE vpn_connection_id=?1 AND account=?2", VL_VCO_NOT_FOUND,
+};
+
+static const char *const lab_fault_actions[] = { "cut", "restore", NULL };
+
+static const struct param_spec lab_create_site_params[] = {
+	{ "CustomerGatewayIds", PT_STRING, 0, NULL, 0, 0, NULL,
+	  "required: 1-4 customer gateways of the region, CustomerGatewayIds.N (or one comma-separated value); "
+	  "one gateway device each, in this order (LAN addresses .1, .2, …)" },
+	{ "LanCidr", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "private IPv4 CIDR, mask 16-29: the branch LAN" },
+	{ "Overrides", PT_STRING, 0, NULL, 0, 0, NULL,
+	  "up to 16, Overrides.N.{VpnConnectionId (required), TunnelId, Psk, IkeVersion, IkeEncAlg, IkeAuthAlg, "
+	  "IkePfs, IpsecEncAlg, IpsecAuthAlg, IpsecPfs}: settings of the customer side that differ from the "
+	  "connection's (a misconfigured branch)" },
+	CLIENT_TOKEN, PARAM_END,
+};
+
+static const struct param_spec lab_describe_sites_params[] = {
+	{ "SiteId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	PARAM_END,
+};
+
+static const struct param_spec lab_delete_site_params[] = {
+	{ "SiteId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "its lab hosts are deleted with it" },
+	PARAM_END,
+};
+
+static const struct param_spec lab_create_host_params[] = {
+	{ "VSwitchId", PT_STRING, 0, NULL, 0, 0, NULL, "a vSwitch of the caller (or SiteId)" },
+	{ "SiteId", PT_STRING, 0, NULL, 0, 0, NULL, "a site's LAN (or VSwitchId; then RegionId is required)" },
+	{ "IpAddress", PT_STRING, 0, NULL, 0, 0, NULL, "default: the lowest free address" },
+	CLIENT_TOKEN, PARAM_END,
+};
+
+static const struct param_spec lab_describe_hosts_params[] = {
+	{ "HostId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "VSwitchId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "SiteId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	PARAM_END,
+};
+
+static const struct param_spec lab_delete_host_params[] = {
+	{ "HostId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	PARAM_END,
+};
+
+static const struct param_spec lab_run_probe_params[] = {
+	{ "HostId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "the lab host that sends" },
+	{ "Target", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "IPv4 address" },
+	{ "Count", PT_INTEGER, 0, "5", 1, 1000, NULL, "echo requests" },
+	{ "IntervalMs", PT_INTEGER, 0, "200", 10, 10000, NULL, "between requests; Count x IntervalMs <= 60000" },
+	PARAM_END,
+};
+
+static const struct param_spec lab_inject_fault_params[] = {
+	{ "VpnConnectionId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	{ "TunnelId", PT_STRING, 0, NULL, 0, 0, NULL, "dual-tunnel connections: one tunnel; default: every tunnel" },
+	{ "Action", PT_STRING, PF_REQUIRED, NULL, 0, 0, lab_fault_actions, "cut | restore" },
+	PARAM_END,
+};
+
+const struct action lab_actions[] = {
+	{ "LabCreateSite", V_VPC, h_lab_create_site, AF_MUTATES | AF_REGIONAL, lab_create_site_params,
+	  .rest = { { "POST", "/v1/lab/sites", RS_CREATE } },
+	  .doc = "vpnlab extension (no cloud equivalent): an emulated branch office with one strongSwan gateway "
+		  "device per customer gateway, configured as the API configures that customer gateway: {SiteId}." },
+	{ "LabDescribeSites", V_VPC, h_lab_describe_sites, AF_REGIONAL | AF_PAGED, lab_describe_sites_params,
+	  .rest = { { "GET", "/v1/lab/sites", RS_LIST, NULL, "Sites", "Site" },
+		    { "GET", "/v1/lab/sites/{id}", RS_ITEM, "SiteId", "Sites", "Site", VL_LAB_SITE_NOT_FOUND } },
+	  .region_from = &lab_region_of_site,
+	  .doc = "vpnlab extension: the caller's sites, oldest first: Sites.Site[] {SiteId, RegionId, LanCidr, "
+		  "CreateTime, HostCount, Devices[], Overrides[]}." },
+	{ "LabDeleteSite", V_VPC, h_lab_delete_site, AF_MUTATES | AF_REGIONAL, lab_delete_site_params,
+	  .rest = { { "DELETE", "/v1/lab/sites/{id}", RS_PLAIN, "SiteId" } },
+	  .region_from = &lab_region_of_site,
+	  .doc = "vpnlab extension: deletes a site with its devices and lab hosts." },
+	{ "LabCreateHost", V_VPC, h_lab_create_host, AF_MUTATES | AF_REGIONAL, lab_create_host_params,
+	  .rest = { { "POST", "/v1/lab/hosts", RS_CREATE } },
+	  .region_from = &lab_region_of_vswitch,
+	  .doc = "vpnlab extension: a lab host (its own network namespace) in a vSwitch or a site's LAN: "
+		  "{HostId, IpAddress}.  A vSwitch with lab hosts cannot be deleted (DependencyViolation)." },
+	{ "LabDescribeHosts", V_VPC, h_lab_describe_hosts, AF_REGIONAL | AF_PAGED, lab_describe_hosts_params,
+	  .rest = { { "GET", "/v1/lab/hosts", RS_LIST, NULL, "Hosts", "Host" },
+		    { "GET", "/v1/lab/hosts/{id}", RS_ITEM, "HostId", "Hosts", "Host", VL_LAB_HOST_NOT_FOUND } },
+	  .region_from = &lab_region_of_host,
+	  .doc = "vpnlab extension: the caller's lab hosts, oldest first: Hosts.Host[] {HostId, RegionId, VpcId, "
+		  "VSwitchId, SiteId, IpAddress, PrefixLength, Gateway, CreateTime}." },
+	{ "LabDeleteHost", V_VPC, h_lab_delete_host, AF_MUTATES | AF_REGIONAL, lab_delete_host_params,
+	  .rest = { { "DELETE", "/v1/lab/hosts/{id}", RS_PLAIN, "HostId" } },
+	  .region_from = &lab_region_of_host,
+	  .doc = "vpnlab extension: deletes a lab host." },
+	{ "LabRunProbe", V_VPC, h_lab_run_probe, AF_REGIONAL | AF_SLOW, lab_run_probe_params,
+	  .rest = { { "POST", "/v1/lab/probes" } },
+	  .region_from = &lab_region_of_host,
+	  .doc = "vpnlab extension: real ICMP echo from a lab host's namespace, run by the agent that builds it: "
+		  "{Sent, Received, LossPercent, RttAvgMs, RttMaxMs}; 503 Agent.Unavailable without an agent.  The "
+		  "wait holds no server resource other callers need; at most 2 probes of an account run at once "
+		  "(quota lab_calls_per_account), beyond: 400 Throttling.User." },
+	{ "LabInjectFault", V_VPC, h_lab_inject_fault, AF_MUTATES | AF_REGIONAL, lab_inject_fault_params,
+	  .rest = { { "POST", "/v1/lab/faults" } },
+	  .region_from = &lab_region_of_connection,
+	  .doc = "vpnlab extension: cuts (or restores) the underlay traffic of a connection's tunnel(s) in the data "
+		  "plane: {VpnConnectionId, Action, CutTunnelIds[]} (\"\" for a single-tunnel connection)." },
+	ACTIONS_END,
+};

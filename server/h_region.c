@@ -3,7 +3,7 @@
 #include "catalog.h"
 #include "handlers.h"
 
-int h_describe_regions(struct action_ctx *ctx)
+static int h_describe_regions(struct action_ctx *ctx)
 {
 	const struct catalog *cat = ctx->model->cfg->catalog;
 	json_t *list = json_array();
@@ -17,7 +17,7 @@ int h_describe_regions(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_describe_zones(struct action_ctx *ctx)
+static int h_describe_zones(struct action_ctx *ctx)
 {
 	const struct catalog_region *r = catalog_region(ctx->model->cfg->catalog, ctx->model->region);
 	json_t *list = json_array();
@@ -29,3 +29,29 @@ int h_describe_zones(struct action_ctx *ctx)
 	json_object_set_new(ctx->response, "Zones", json_pack("{s:o}", "Zone", list));
 	return 0;
 }
+
+/* ---- the action table ---- */
+
+static const char *const languages[] = { "zh-CN", "en-US", "ja", "zh-cn", "en-us", NULL };
+
+static const struct param_spec describe_regions_params[] = {
+	{ "AcceptLanguage", PT_STRING, 0, NULL, 0, 0, languages, NULL },
+	{ "ProductType", PT_STRING, 0, "VPC", 0, 0, NULL, NULL },
+	PARAM_END,
+};
+
+static const struct param_spec describe_zones_params[] = {
+	{ "AcceptLanguage", PT_STRING, 0, NULL, 0, 0, languages, NULL },
+	{ "ZoneType", PT_STRING, 0, "AvailabilityZone", 0, 0, NULL, NULL },
+	PARAM_END,
+};
+
+const struct action region_actions[] = {
+	{ "DescribeRegions", V_VPC, h_describe_regions, 0, describe_regions_params,
+	  .rest = { { "GET", "/v1/regions", RS_LIST, NULL, "Regions", "Region" } },
+	  .doc = "Lists the region catalogue: Regions.Region[]." },
+	{ "DescribeZones", V_VPC, h_describe_zones, AF_REGIONAL, describe_zones_params,
+	  .rest = { { "GET", "/v1/zones", RS_LIST, NULL, "Zones", "Zone" } },
+	  .doc = "Lists the zones of a region: Zones.Zone[]." },
+	ACTIONS_END,
+};

@@ -4,8 +4,7 @@
  * generic action table does not declare.
  */
 #include "h_tr_route.h"
-
-#include "catalog.h"
+#include "handlers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,7 +223,7 @@ int h_tr_route_parse_entry_filter(const struct kvlist *params, struct tr_route_e
 
 /* ---------------------------------------------------------------- route tables */
 
-int h_create_transit_router_route_table(struct action_ctx *ctx)
+static int h_create_transit_router_route_table(struct action_ctx *ctx)
 {
 	struct tr_route_table_create_args args = {
 		.transit_router_id = param_str(ctx, "TransitRouterId"),
@@ -241,7 +240,7 @@ int h_create_transit_router_route_table(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_list_transit_router_route_tables(struct action_ctx *ctx)
+static int h_list_transit_router_route_tables(struct action_ctx *ctx)
 {
 	struct tr_route_table_filter f = {
 		.transit_router_id = get(ctx->params, "TransitRouterId"),
@@ -267,7 +266,7 @@ int h_list_transit_router_route_tables(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_update_transit_router_route_table(struct action_ctx *ctx)
+static int h_update_transit_router_route_table(struct action_ctx *ctx)
 {
 	struct tr_route_table_update_args args = {
 		.route_table_id = param_str(ctx, "TransitRouterRouteTableId"),
@@ -279,69 +278,32 @@ int h_update_transit_router_route_table(struct action_ctx *ctx)
 	return tr_route_table_update(ctx->model, &args, ctx->err);
 }
 
-int h_delete_transit_router_route_table(struct action_ctx *ctx)
+static int h_delete_transit_router_route_table(struct action_ctx *ctx)
 {
 	return tr_route_table_delete(ctx->model, param_str(ctx, "TransitRouterRouteTableId"), ctx->err);
 }
 
 /* ---------------------------------------------------------------- associations, propagations */
 
-int h_associate_transit_router_attachment_with_route_table(struct action_ctx *ctx)
+static int h_associate_transit_router_attachment_with_route_table(struct action_ctx *ctx)
 {
 	return tr_route_associate(ctx->model, param_str(ctx, "TransitRouterAttachmentId"),
 				  param_str(ctx, "TransitRouterRouteTableId"), ctx->err);
 }
 
-int h_replace_transit_router_route_table_association(struct action_ctx *ctx)
-{
-	return tr_route_replace_association(ctx->model, param_str(ctx, "TransitRouterAttachmentId"),
-					    param_str(ctx, "TransitRouterRouteTableId"), ctx->err);
-}
-
-int h_update_transit_router_route_entry(struct action_ctx *ctx)
-{
-	return tr_route_entry_update(ctx->model, param_str(ctx, "TransitRouterRouteEntryId"),
-				     param_str(ctx, "TransitRouterRouteEntryName"),
-				     param_str(ctx, "TransitRouterRouteEntryDescription"), ctx->err);
-}
-
-/*
- * Zones of the region for an Enterprise transit router: every catalogue zone, as master,
- * slave and (upgraded routers) available zone.  Multicast is not emulated: asked for
- * multicast zones, the answer is empty, which the cloud documents as "multicast is not
- * supported in this region".
- */
-int h_list_transit_router_available_resource(struct action_ctx *ctx)
-{
-	const struct catalog_region *region = catalog_region(ctx->model->cfg->catalog, ctx->model->region);
-	bool multicast = param_bool(ctx, "SupportMulticast", false);
-	json_t *master = json_array(), *slave = json_array(), *available = json_array();
-
-	for (int i = 0; region && !multicast && i < region->zone_count; i++) {
-		json_array_append_new(master, json_string(region->zones[i].zone_id));
-		json_array_append_new(slave, json_string(region->zones[i].zone_id));
-		json_array_append_new(available, json_string(region->zones[i].zone_id));
-	}
-	json_object_set_new(ctx->response, "MasterZones", master);
-	json_object_set_new(ctx->response, "SlaveZones", slave);
-	json_object_set_new(ctx->response, "AvailableZones", available);
-	json_object_set_new(ctx->response, "SupportMulticast", json_boolean(multicast));
-	return 0;
-}
-
-int h_dissociate_transit_router_attachment_from_route_table(struct action_ctx *ctx)
+static int h_dissociate_transit_router_attachment_from_route_table(struct action_ctx *ctx)
 {
 	return tr_route_dissociate(ctx->model, param_str(ctx, "TransitRouterAttachmentId"),
 				   param_str(ctx, "TransitRouterRouteTableId"), ctx->err);
 }
 
-int h_enable_transit_router_route_table_propagation(struct action_ctx *ctx)
+static int h_enable_transit_router_route_table_propagation(struct action_ctx *ctx)
 {
 	return tr_route_enable_propagation(ctx->model, param_str(ctx, "TransitRouterAttachmentId"),
 					   param_str(ctx, "TransitRouterRouteTableId"), ctx->err);
 }
 
-int h_disable_transit_router_route_table_propagation(struct action_ctx *ctx)
+static int h_disable_transit_router_route_table_propagation(struct action_ctx *ctx)
 {
 	return tr_route_disable_propagation(ctx->model, param_str(ctx, "TransitRouterAttachmentId"),
 					    param_str(ctx, "TransitRouterRouteTableId"), ctx->err);
@@ -369,19 +331,19 @@ static int list_links(struct action_ctx *ctx, bool propagations)
 	return 0;
 }
 
-int h_list_transit_router_route_table_associations(struct action_ctx *ctx)
+static int h_list_transit_router_route_table_associations(struct action_ctx *ctx)
 {
 	return list_links(ctx, false);
 }
 
-int h_list_transit_router_route_table_propagations(struct action_ctx *ctx)
+static int h_list_transit_router_route_table_propagations(struct action_ctx *ctx)
 {
 	return list_links(ctx, true);
 }
 
 /* ---------------------------------------------------------------- route entries */
 
-int h_create_transit_router_route_entry(struct action_ctx *ctx)
+static int h_create_transit_router_route_entry(struct action_ctx *ctx)
 {
 	struct tr_route_entry_create_args args = {
 		.route_table_id = param_str(ctx, "TransitRouterRouteTableId"),
@@ -399,7 +361,7 @@ int h_create_transit_router_route_entry(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_delete_transit_router_route_entry(struct action_ctx *ctx)
+static int h_delete_transit_router_route_entry(struct action_ctx *ctx)
 {
 	struct tr_route_entry_key key = {
 		.route_entry_id = param_str(ctx, "TransitRouterRouteEntryId"),
@@ -412,7 +374,7 @@ int h_delete_transit_router_route_entry(struct action_ctx *ctx)
 	return tr_route_entry_delete(ctx->model, &key, ctx->err);
 }
 
-int h_list_transit_router_route_entries(struct action_ctx *ctx)
+static int h_list_transit_router_route_entries(struct action_ctx *ctx)
 {
 	/* RouteFilter sets are large (4 × 500 CIDRs): keep them off the handler's stack */
 	struct tr_route_entry_filter *f = malloc(sizeof(*f));
@@ -435,3 +397,166 @@ out:
 	free(f);
 	return rc;
 }
+
+/* ---- the action table ---- */
+
+/*
+ * Parameters as the SDK models declare them (cbn-20170912).  None of these actions has a RegionId
+ * (CBN is a central service): they are not AF_REGIONAL and the model scopes by account;
+ * CreateTransitRouterRouteTable takes its region from the transit router. Repeated parameters
+ * (TransitRouterRouteTableIds.N, …Names.N, TransitRouterRouteEntryIds.N, …Names.N,
+ * RouteFilter.N.Key / RouteFilter.N.Value.M) are read by the handlers (h_tr_route_parse_*).  The
+ * enumerated filters of ListTransitRouterRouteEntries are checked there too, because the cloud
+ * answers them with IllegalParam.* codes.  The association and propagation lists default
+ * MaxResults to 50 (the generic default is 20): declaring the parameter here applies that default
+ * first.
+ *
+ * REST: Every List* answers a flat array (TransitRouterRouteTables[], TransitRouterAssociations[],
+ * TransitRouterPropagations[], TransitRouterRouteEntries[], with NextToken/MaxResults): RS_PLAIN.
+ * An association or a propagation has no ID of its own: it is the pair (route table, attachment),
+ * so it lives under its route table and the attachment travels as TransitRouterAttachmentId in the
+ * body (POST) or the query (DELETE).  Route entries are listed and created under their table; a
+ * static entry is deleted by its own ID.
+ */
+static const struct region_source tr_route_region_of_router = {
+	"TransitRouterId", "SELECT region FROM transit_routers WHERE transit_router_id=?1 AND account=?2", VL_TR_NOT_FOUND,
+};
+
+static const char *const tr_route_ecmp_values[] = { "enable", "disable", NULL };
+static const char *const tr_route_table_types[] = { "System", "Custom", NULL };
+static const char *const tr_route_table_statuses[] = { "Creating", "Active", "Deleting", NULL };
+static const char *const tr_route_resource_types[] = { "VPC", "VBR", "TR", "VPN", NULL };
+static const char *const tr_route_association_statuses[] = { "Active", "Associating", "Dissociating", NULL };
+static const char *const tr_route_propagation_statuses[] = { "Active", "Enabling", "Disabling", NULL };
+
+#define TR_ROUTE_TABLE_ID(flags) { "TransitRouterRouteTableId", PT_STRING, flags, NULL, 0, 0, NULL, NULL }
+#define TR_ROUTE_ATTACHMENT_ID(flags) { "TransitRouterAttachmentId", PT_STRING, flags, NULL, 0, 0, NULL, NULL }
+#define TR_ROUTE_TABLE_NAME { "TransitRouterRouteTableName", PT_STRING, 0, NULL, 0, 0, NULL, "empty or 1-128 characters, not http(s)://" }
+#define TR_ROUTE_TABLE_DESCRIPTION { "TransitRouterRouteTableDescription", PT_STRING, 0, NULL, 0, 0, NULL, "empty or 1-256 characters, not http(s)://" }
+#define TR_ROUTE_ECMP(def) { "RouteTableOptions.MultiRegionECMP", PT_STRING, 0, def, 0, 0, tr_route_ecmp_values, "multi-region ECMP (recorded; one region is emulated)" }
+#define TR_ROUTE_LIST_MAX50 { "MaxResults", PT_INTEGER, 0, "50", 1, 100, NULL, "default 50 for this list" }
+#define TR_ROUTE_ENTRY_DEST { "TransitRouterRouteEntryDestinationCidrBlock", PT_STRING, 0, NULL, 0, 0, NULL, "IPv4 CIDR block" }
+#define TR_ROUTE_ENTRY_HOP_TYPE(flags) { "TransitRouterRouteEntryNextHopType", PT_STRING, flags, NULL, 0, 0, NULL, "Attachment | BlackHole" }
+#define TR_ROUTE_ENTRY_HOP_ID { "TransitRouterRouteEntryNextHopId", PT_STRING, 0, NULL, 0, 0, NULL, "an attachment of the same transit router" }
+
+static const struct param_spec create_tr_route_table_params[] = {
+	{ "TransitRouterId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "an Enterprise transit router" },
+	TR_ROUTE_TABLE_NAME, TR_ROUTE_TABLE_DESCRIPTION, TR_ROUTE_ECMP(NULL),
+	TAGS_PARAM, CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec list_tr_route_tables_params[] = {
+	{ "TransitRouterId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "TransitRouterRouteTableType", PT_STRING, 0, NULL, 0, 0, tr_route_table_types, NULL },
+	{ "TransitRouterRouteTableStatus", PT_STRING, 0, NULL, 0, 0, tr_route_table_statuses, NULL },
+	TR_ROUTE_ECMP(NULL),
+	{ "TransitRouterRouteTableIds", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteTableIds.N, N 1-20" },
+	{ "TransitRouterRouteTableNames", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteTableNames.N, N 1-20" },
+	TAGS_PARAM, PARAM_END,
+};
+
+static const struct param_spec update_tr_route_table_params[] = {
+	TR_ROUTE_TABLE_ID(PF_REQUIRED), TR_ROUTE_TABLE_NAME, TR_ROUTE_TABLE_DESCRIPTION, TR_ROUTE_ECMP(NULL),
+	CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec delete_tr_route_table_params[] = {
+	TR_ROUTE_TABLE_ID(PF_REQUIRED), CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec tr_route_link_params[] = {
+	TR_ROUTE_ATTACHMENT_ID(PF_REQUIRED), TR_ROUTE_TABLE_ID(PF_REQUIRED), CLIENT_TOKEN, DRY_RUN,
+	PARAM_END,
+};
+
+static const struct param_spec list_tr_route_associations_params[] = {
+	TR_ROUTE_TABLE_ID(0), TR_ROUTE_ATTACHMENT_ID(0),
+	{ "TransitRouterAttachmentResourceId", PT_STRING, 0, NULL, 0, 0, NULL, "the VPC or IPsec connection" },
+	{ "TransitRouterAttachmentResourceType", PT_STRING, 0, NULL, 0, 0, tr_route_resource_types, NULL },
+	{ "Status", PT_STRING, 0, NULL, 0, 0, tr_route_association_statuses, NULL },
+	TR_ROUTE_LIST_MAX50, PARAM_END,
+};
+
+static const struct param_spec list_tr_route_propagations_params[] = {
+	TR_ROUTE_TABLE_ID(PF_REQUIRED), TR_ROUTE_ATTACHMENT_ID(0),
+	{ "TransitRouterAttachmentResourceId", PT_STRING, 0, NULL, 0, 0, NULL, "the VPC or IPsec connection" },
+	{ "TransitRouterAttachmentResourceType", PT_STRING, 0, NULL, 0, 0, tr_route_resource_types, NULL },
+	{ "Status", PT_STRING, 0, NULL, 0, 0, tr_route_propagation_statuses, NULL },
+	TR_ROUTE_LIST_MAX50, PARAM_END,
+};
+
+static const struct param_spec create_tr_route_entry_params[] = {
+	TR_ROUTE_TABLE_ID(PF_REQUIRED),
+	{ "TransitRouterRouteEntryDestinationCidrBlock", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "IPv4 CIDR block; one static entry per destination" },
+	TR_ROUTE_ENTRY_HOP_TYPE(PF_REQUIRED), TR_ROUTE_ENTRY_HOP_ID,
+	{ "TransitRouterRouteEntryName", PT_STRING, 0, NULL, 0, 0, NULL, "empty or 1-128 characters, not http(s)://" },
+	{ "TransitRouterRouteEntryDescription", PT_STRING, 0, NULL, 0, 0, NULL, "empty or 1-256 characters, not http(s)://" },
+	CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec delete_tr_route_entry_params[] = {
+	{ "TransitRouterRouteEntryId", PT_STRING, 0, NULL, 0, 0, NULL, "or TransitRouterRouteTableId + destination" },
+	TR_ROUTE_TABLE_ID(0), TR_ROUTE_ENTRY_DEST, TR_ROUTE_ENTRY_HOP_TYPE(0), TR_ROUTE_ENTRY_HOP_ID,
+	CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec list_tr_route_entries_params[] = {
+	TR_ROUTE_TABLE_ID(PF_REQUIRED),
+	{ "TransitRouterRouteEntryStatus", PT_STRING, 0, NULL, 0, 0, NULL, "All | Active (default) | Rejected | Prohibited | Standby | Candidate" },
+	{ "TransitRouterRouteEntryType", PT_STRING, 0, NULL, 0, 0, NULL, "Static | Propagated" },
+	{ "TransitRouterRouteEntryDestinationCidrBlock", PT_STRING, 0, NULL, 0, 0, NULL, "deprecated: exact destination" },
+	TR_ROUTE_ENTRY_HOP_TYPE(0), TR_ROUTE_ENTRY_HOP_ID,
+	{ "TransitRouterRouteEntryNextHopResourceId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "TransitRouterRouteEntryNextHopResourceType", PT_STRING, 0, NULL, 0, 0, NULL, "VPC | VBR | TR | VPN" },
+	{ "TransitRouterRouteEntryOriginResourceId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "TransitRouterRouteEntryOriginResourceType", PT_STRING, 0, NULL, 0, 0, NULL, "VPC | VBR | TR | VPN" },
+	{ "PrefixListId", PT_STRING, 0, NULL, 0, 0, NULL, "no prefix lists are emulated" },
+	{ "TransitRouterRouteEntryIds", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteEntryIds.N, N 1-20: static entries, excludes the status filter" },
+	{ "TransitRouterRouteEntryNames", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteEntryNames.N, N 1-20: static entries" },
+	{ "RouteFilter", PT_STRING, 0, NULL, 0, 0, NULL, "as RouteFilter.N.Key (PrefixExactMatchCidrs | LongestPrefixMatchCidrs | SubnetOfMatchCidrs | SupernetOfMatchCidrs) and RouteFilter.N.Value.M (M 1-500)" },
+	PARAM_END,
+};
+
+const struct action tr_route_actions[] = {
+	{ "CreateTransitRouterRouteTable", V_CBN, h_create_transit_router_route_table, AF_MUTATES | AF_REGIONAL, create_tr_route_table_params,
+	  .rest = { { "POST", "/v1/transit-router-route-tables", RS_CREATE } },
+	  .region_from = &tr_route_region_of_router,
+	  .doc = "Creates a custom route table on a transit router (Creating, then Active)." },
+	{ "ListTransitRouterRouteTables", V_CBN, h_list_transit_router_route_tables, AF_TOKEN_PAGED, list_tr_route_tables_params,
+	  .rest = { { "GET", "/v1/transit-router-route-tables" } },
+	  .doc = "Lists route tables: TransitRouterRouteTables[] (flat), NextToken/MaxResults." },
+	{ "UpdateTransitRouterRouteTable", V_CBN, h_update_transit_router_route_table, AF_MUTATES, update_tr_route_table_params,
+	  .rest = { { "PATCH", "/v1/transit-router-route-tables/{id}", RS_PLAIN, "TransitRouterRouteTableId" } },
+	  .doc = "Changes name, description or MultiRegionECMP of an Active route table." },
+	{ "DeleteTransitRouterRouteTable", V_CBN, h_delete_transit_router_route_table, AF_MUTATES, delete_tr_route_table_params,
+	  .rest = { { "DELETE", "/v1/transit-router-route-tables/{id}", RS_PLAIN, "TransitRouterRouteTableId" } },
+	  .doc = "Deletes a custom route table without associations, propagations or static entries." },
+	{ "ListTransitRouterRouteTableAssociations", V_CBN, h_list_transit_router_route_table_associations, AF_TOKEN_PAGED, list_tr_route_associations_params,
+	  .rest = { { "GET", "/v1/transit-router-route-tables/{id}/associations", RS_PLAIN, "TransitRouterRouteTableId" } },
+	  .doc = "Lists associations: TransitRouterAssociations[] (flat)." },
+	{ "AssociateTransitRouterAttachmentWithRouteTable", V_CBN, h_associate_transit_router_attachment_with_route_table, AF_MUTATES, tr_route_link_params,
+	  .rest = { { "POST", "/v1/transit-router-route-tables/{id}/associations", RS_CREATE, "TransitRouterRouteTableId" } },
+	  .doc = "Associates an attachment with a route table of its router (Associating, then Active)." },
+	{ "DissociateTransitRouterAttachmentFromRouteTable", V_CBN, h_dissociate_transit_router_attachment_from_route_table, AF_MUTATES, tr_route_link_params,
+	  .rest = { { "DELETE", "/v1/transit-router-route-tables/{id}/associations", RS_PLAIN, "TransitRouterRouteTableId" } },
+	  .doc = "Removes an association (Dissociating, then gone)." },
+	{ "ListTransitRouterRouteTablePropagations", V_CBN, h_list_transit_router_route_table_propagations, AF_TOKEN_PAGED, list_tr_route_propagations_params,
+	  .rest = { { "GET", "/v1/transit-router-route-tables/{id}/propagations", RS_PLAIN, "TransitRouterRouteTableId" } },
+	  .doc = "Lists the propagations into a route table: TransitRouterPropagations[] (flat)." },
+	{ "EnableTransitRouterRouteTablePropagation", V_CBN, h_enable_transit_router_route_table_propagation, AF_MUTATES, tr_route_link_params,
+	  .rest = { { "POST", "/v1/transit-router-route-tables/{id}/propagations", RS_CREATE, "TransitRouterRouteTableId" } },
+	  .doc = "Makes a route table learn an attachment's routes (Enabling, then Active)." },
+	{ "DisableTransitRouterRouteTablePropagation", V_CBN, h_disable_transit_router_route_table_propagation, AF_MUTATES, tr_route_link_params,
+	  .rest = { { "DELETE", "/v1/transit-router-route-tables/{id}/propagations", RS_PLAIN, "TransitRouterRouteTableId" } },
+	  .doc = "Stops route learning (Disabling, then gone)." },
+	{ "ListTransitRouterRouteEntries", V_CBN, h_list_transit_router_route_entries, AF_TOKEN_PAGED, list_tr_route_entries_params,
+	  .rest = { { "GET", "/v1/transit-router-route-tables/{id}/route-entries", RS_PLAIN, "TransitRouterRouteTableId" } },
+	  .doc = "Lists static and learned routes with their status (ECMP, preference): TransitRouterRouteEntries[]." },
+	{ "CreateTransitRouterRouteEntry", V_CBN, h_create_transit_router_route_entry, AF_MUTATES, create_tr_route_entry_params,
+	  .rest = { { "POST", "/v1/transit-router-route-tables/{id}/route-entries", RS_CREATE, "TransitRouterRouteTableId" } },
+	  .doc = "Adds a static or blackhole route to a route table (Creating, then Active)." },
+	{ "DeleteTransitRouterRouteEntry", V_CBN, h_delete_transit_router_route_entry, AF_MUTATES, delete_tr_route_entry_params,
+	  .rest = { { "DELETE", "/v1/transit-router-route-entries/{id}", RS_PLAIN, "TransitRouterRouteEntryId" } },
+	  .doc = "Deletes a static route by ID, or by route table and destination (Deleting, then gone)." },
+	ACTIONS_END,
+};

@@ -5,23 +5,7 @@
 #include "kv.h"
 #include "tr_route.h"
 
-/* Transit router route actions (CBN API 2017-09-12); each fills ctx->response or ctx->err. */
-int h_create_transit_router_route_table(struct action_ctx *ctx);
-int h_list_transit_router_route_tables(struct action_ctx *ctx);
-int h_update_transit_router_route_table(struct action_ctx *ctx);
-int h_delete_transit_router_route_table(struct action_ctx *ctx);
-int h_associate_transit_router_attachment_with_route_table(struct action_ctx *ctx);
-int h_dissociate_transit_router_attachment_from_route_table(struct action_ctx *ctx);
-int h_list_transit_router_route_table_associations(struct action_ctx *ctx);
-int h_enable_transit_router_route_table_propagation(struct action_ctx *ctx);
-int h_disable_transit_router_route_table_propagation(struct action_ctx *ctx);
-int h_list_transit_router_route_table_propagations(struct action_ctx *ctx);
-int h_create_transit_router_route_entry(struct action_ctx *ctx);
-int h_update_transit_router_route_entry(struct action_ctx *ctx);
-int h_replace_transit_router_route_table_association(struct action_ctx *ctx);
-int h_list_transit_router_available_resource(struct action_ctx *ctx);
-int h_delete_transit_router_route_entry(struct action_ctx *ctx);
-int h_list_transit_router_route_entries(struct action_ctx *ctx);
+/* The parsers of the transit router route actions' repeated parameters (tests use them too). */
 
 /*
  * Collects the repeated parameter prefix.N (N = 1..max, decimal without leading zeros) of

@@ -10,7 +10,7 @@ void h_set_page(struct action_ctx *ctx, const char *outer, const char *inner, js
 	json_object_set_new(ctx->response, outer, json_pack("{s:o}", inner, items));
 }
 
-int h_create_vpc(struct action_ctx *ctx)
+static int h_create_vpc(struct action_ctx *ctx)
 {
 	struct vpc_create_args args = {
 		.cidr_block = param_str(ctx, "CidrBlock"),
@@ -30,7 +30,7 @@ int h_create_vpc(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_describe_vpcs(struct action_ctx *ctx)
+static int h_describe_vpcs(struct action_ctx *ctx)
 {
 	struct vpc_filter filter = {
 		.vpc_ids = param_str(ctx, "VpcId"),
@@ -50,7 +50,7 @@ int h_describe_vpcs(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_modify_vpc_attribute(struct action_ctx *ctx)
+static int h_modify_vpc_attribute(struct action_ctx *ctx)
 {
 	struct vpc_modify_args args = {
 		.vpc_id = param_str(ctx, "VpcId"),
@@ -62,7 +62,63 @@ int h_modify_vpc_attribute(struct action_ctx *ctx)
 	return vpc_modify(ctx->model, &args, ctx->err);
 }
 
-int h_delete_vpc(struct action_ctx *ctx)
+static int h_delete_vpc(struct action_ctx *ctx)
 {
 	return vpc_delete(ctx->model, param_str(ctx, "VpcId"), ctx->err);
 }
+
+/* ---- the action table ---- */
+
+static const struct region_source region_of_vpc = {
+	"VpcId", "SELECT region FROM vpcs WHERE vpc_id=?1 AND account=?2", VL_INVALID_VPC_ID_NOT_FOUND,
+};
+
+static const struct param_spec create_vpc_params[] = {
+	{ "CidrBlock", PT_STRING, 0, NULL, 0, 0, NULL, "IPv4 CIDR, mask 8-28; default 172.16.0.0/12" },
+	{ "VpcName", PT_STRING, 0, NULL, 0, 0, NULL, "1-128 characters, starts with a letter" },
+	{ "Description", PT_STRING, 0, NULL, 0, 0, NULL, "1-256 characters, not http(s)://" },
+	{ "ResourceGroupId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "EnableIpv6", PT_BOOLEAN, 0, "false", 0, 0, NULL, "accepted; IPv6 is not emulated" },
+	TAGS_PARAM, CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec describe_vpcs_params[] = {
+	{ "VpcId", PT_STRING, 0, NULL, 0, 0, NULL, "up to 20 IDs, comma-separated" },
+	{ "VpcName", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "IsDefault", PT_BOOLEAN, 0, NULL, 0, 0, NULL, NULL },
+	{ "ResourceGroupId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	TAGS_PARAM, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec modify_vpc_params[] = {
+	{ "VpcId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	{ "VpcName", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "Description", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "CidrBlock", PT_STRING, 0, NULL, 0, 0, NULL, "must still contain every vSwitch" },
+	DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec delete_vpc_params[] = {
+	{ "VpcId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	{ "ForceDelete", PT_BOOLEAN, 0, "false", 0, 0, NULL, NULL },
+	CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+const struct action vpc_actions[] = {
+	{ "CreateVpc", V_VPC, h_create_vpc, AF_MUTATES | AF_REGIONAL, create_vpc_params,
+	  .rest = { { "POST", "/v1/vpcs", RS_CREATE } },
+	  .doc = "Creates a VPC (Pending, then Available) with its vRouter and system route table." },
+	{ "DescribeVpcs", V_VPC, h_describe_vpcs, AF_REGIONAL | AF_PAGED, describe_vpcs_params,
+	  .rest = { { "GET", "/v1/vpcs", RS_LIST, NULL, "Vpcs", "Vpc" },
+		    { "GET", "/v1/vpcs/{id}", RS_ITEM, "VpcId", "Vpcs", "Vpc", VL_INVALID_VPC_ID_NOT_FOUND } },
+	  .doc = "Lists the caller's VPCs in the region: Vpcs.Vpc[]." },
+	{ "ModifyVpcAttribute", V_VPC, h_modify_vpc_attribute, AF_MUTATES | AF_REGIONAL, modify_vpc_params,
+	  .rest = { { "PATCH", "/v1/vpcs/{id}", RS_PLAIN, "VpcId" } },
+	  .region_from = &region_of_vpc,
+	  .doc = "Changes name, description or primary CIDR of an Available VPC." },
+	{ "DeleteVpc", V_VPC, h_delete_vpc, AF_MUTATES | AF_REGIONAL, delete_vpc_params,
+	  .rest = { { "DELETE", "/v1/vpcs/{id}", RS_PLAIN, "VpcId" } },
+	  .region_from = &region_of_vpc,
+	  .doc = "Deletes an Available VPC that has no vSwitches (DependencyViolation.VSwitch)." },
+	ACTIONS_END,
+};

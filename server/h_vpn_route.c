@@ -1,9 +1,8 @@
 /* Thin handlers for the VPN route actions: parameters in, model call, answer out. */
-#include "h_vpn_route.h"
+#include "handlers.h"
 
 #include <string.h>
 
-#include "handlers.h"
 #include "vpn_route.h"
 
 /* The key parameters every route action names its entry with. */
@@ -56,45 +55,45 @@ static int create(struct action_ctx *ctx, bool pbr)
 	return 0;
 }
 
-int h_create_vpn_route_entry(struct action_ctx *ctx)
+static int h_create_vpn_route_entry(struct action_ctx *ctx)
 {
 	return create(ctx, false);
 }
 
-int h_create_vpn_pbr_route_entry(struct action_ctx *ctx)
+static int h_create_vpn_pbr_route_entry(struct action_ctx *ctx)
 {
 	return create(ctx, true);
 }
 
-int h_delete_vpn_route_entry(struct action_ctx *ctx)
+static int h_delete_vpn_route_entry(struct action_ctx *ctx)
 {
 	struct vpn_route_key key = key_from(ctx, false);
 
 	return vpn_route_delete(ctx->model, &key, ctx->err);
 }
 
-int h_delete_vpn_pbr_route_entry(struct action_ctx *ctx)
+static int h_delete_vpn_pbr_route_entry(struct action_ctx *ctx)
 {
 	struct vpn_route_key key = key_from(ctx, true);
 
 	return vpn_route_delete(ctx->model, &key, ctx->err);
 }
 
-int h_modify_vpn_route_entry_weight(struct action_ctx *ctx)
+static int h_modify_vpn_route_entry_weight(struct action_ctx *ctx)
 {
 	struct vpn_route_key key = key_from(ctx, false);
 
 	return vpn_route_modify_weight(ctx->model, &key, param_int(ctx, "NewWeight", 0), ctx->err);
 }
 
-int h_modify_vpn_pbr_route_entry_weight(struct action_ctx *ctx)
+static int h_modify_vpn_pbr_route_entry_weight(struct action_ctx *ctx)
 {
 	struct vpn_route_key key = key_from(ctx, true);
 
 	return vpn_route_modify_weight(ctx->model, &key, param_int(ctx, "NewWeight", 0), ctx->err);
 }
 
-int h_modify_vpn_pbr_route_entry_priority(struct action_ctx *ctx)
+static int h_modify_vpn_pbr_route_entry_priority(struct action_ctx *ctx)
 {
 	struct vpn_route_key key = key_from(ctx, true);
 
@@ -102,7 +101,7 @@ int h_modify_vpn_pbr_route_entry_priority(struct action_ctx *ctx)
 					 ctx->err);
 }
 
-int h_publish_vpn_route_entry(struct action_ctx *ctx)
+static int h_publish_vpn_route_entry(struct action_ctx *ctx)
 {
 	struct vpn_route_key key = key_from(ctx, strcmp(param_str(ctx, "RouteType"), "pbr") == 0);
 
@@ -134,12 +133,135 @@ static int describe(struct action_ctx *ctx, bool pbr)
 	return 0;
 }
 
-int h_describe_vpn_route_entries(struct action_ctx *ctx)
+static int h_describe_vpn_route_entries(struct action_ctx *ctx)
 {
 	return describe(ctx, false);
 }
 
-int h_describe_vpn_pbr_route_entries(struct action_ctx *ctx)
+static int h_describe_vpn_pbr_route_entries(struct action_ctx *ctx)
 {
 	return describe(ctx, true);
 }
+
+/* ---- the action table ---- */
+
+/*
+ * Parameters as the SDK models declare them (vpc-20160428): Weight 0|100, Priority 1-100 (default
+ * 10), OverlayMode Ipsec, RouteType dbr|pbr, RouteEntryType custom|bgp.  DryRun exists on the two
+ * Create actions only.
+ *
+ * REST: A route entry has no ID of its own: the cloud names it by its key fields (RouteDest,
+ * NextHop, Weight, and for policy routes RouteSource and Priority), so the entries live under
+ * their gateway and every call on one entry gives the key fields in the query or the JSON body.
+ * Changes other than delete are sub-resources named for what they change (weight, priority,
+ * publish).  PublishVpnRouteEntry serves both kinds; the route fixes its RouteType.
+ */
+static const char *const route_weights[] = { "0", "100", NULL };
+static const char *const route_overlay_modes[] = { "Ipsec", NULL };
+static const char *const route_types[] = { "dbr", "pbr", NULL };
+static const char *const route_entry_types[] = { "custom", "bgp", NULL };
+
+#define ROUTE_GATEWAY { "VpnGatewayId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL }
+#define ROUTE_DEST { "RouteDest", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "destination CIDR" }
+#define ROUTE_SOURCE { "RouteSource", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "source CIDR" }
+#define ROUTE_NEXT_HOP { "NextHop", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "an IPsec connection of the gateway" }
+#define ROUTE_WEIGHT(name, doc) { name, PT_INTEGER, PF_REQUIRED, NULL, 0, 0, route_weights, doc }
+#define ROUTE_OVERLAY { "OverlayMode", PT_STRING, 0, NULL, 0, 0, route_overlay_modes, NULL }
+#define ROUTE_PUBLISH { "PublishVpc", PT_BOOLEAN, PF_REQUIRED, NULL, 0, 0, NULL, "publish to the VPC route table" }
+#define ROUTE_DESCRIPTION { "Description", PT_STRING, 0, NULL, 0, 0, NULL, "1-100 characters, not http(s)://" }
+#define ROUTE_PRIORITY(name, flags, def, doc) { name, PT_INTEGER, flags, def, 1, 100, NULL, doc }
+
+static const struct param_spec create_vpn_route_entry_params[] = {
+	ROUTE_GATEWAY, ROUTE_DEST, ROUTE_NEXT_HOP,
+	ROUTE_WEIGHT("Weight", "100 active, 0 standby (no effect on dual-tunnel gateways)"),
+	ROUTE_PUBLISH, ROUTE_OVERLAY, ROUTE_DESCRIPTION, CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec delete_vpn_route_entry_params[] = {
+	ROUTE_GATEWAY, ROUTE_DEST, ROUTE_NEXT_HOP, ROUTE_WEIGHT("Weight", NULL), ROUTE_OVERLAY,
+	CLIENT_TOKEN, PARAM_END,
+};
+
+static const struct param_spec modify_vpn_route_entry_weight_params[] = {
+	ROUTE_GATEWAY, ROUTE_DEST, ROUTE_NEXT_HOP, ROUTE_WEIGHT("Weight", "the current weight"),
+	ROUTE_WEIGHT("NewWeight", NULL), ROUTE_OVERLAY, CLIENT_TOKEN, PARAM_END,
+};
+
+static const struct param_spec describe_vpn_route_entries_params[] = {
+	ROUTE_GATEWAY,
+	{ "RouteEntryType", PT_STRING, 0, "custom", 0, 0, route_entry_types, "bgp: learned BGP routes" },
+	PARAM_END,
+};
+
+static const struct param_spec publish_vpn_route_entry_params[] = {
+	ROUTE_GATEWAY, ROUTE_DEST, ROUTE_NEXT_HOP,
+	{ "RouteType", PT_STRING, PF_REQUIRED, NULL, 0, 0, route_types, "dbr or pbr" },
+	{ "PublishVpc", PT_BOOLEAN, PF_REQUIRED, NULL, 0, 0, NULL, "true publishes, false withdraws" },
+	CLIENT_TOKEN, PARAM_END,
+};
+
+static const struct param_spec create_vpn_pbr_route_entry_params[] = {
+	ROUTE_GATEWAY, ROUTE_SOURCE, ROUTE_DEST, ROUTE_NEXT_HOP,
+	ROUTE_WEIGHT("Weight", "100 active, 0 standby (no effect on dual-tunnel gateways)"),
+	ROUTE_PRIORITY("Priority", 0, "10", "smaller is preferred"), ROUTE_PUBLISH, ROUTE_OVERLAY,
+	ROUTE_DESCRIPTION, CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec delete_vpn_pbr_route_entry_params[] = {
+	ROUTE_GATEWAY, ROUTE_SOURCE, ROUTE_DEST, ROUTE_NEXT_HOP, ROUTE_WEIGHT("Weight", NULL),
+	ROUTE_PRIORITY("Priority", 0, NULL, "must match when given"), ROUTE_OVERLAY, CLIENT_TOKEN,
+	PARAM_END,
+};
+
+static const struct param_spec modify_vpn_pbr_route_entry_weight_params[] = {
+	ROUTE_GATEWAY, ROUTE_SOURCE, ROUTE_DEST, ROUTE_NEXT_HOP,
+	ROUTE_WEIGHT("Weight", "the current weight"), ROUTE_WEIGHT("NewWeight", NULL),
+	ROUTE_PRIORITY("Priority", 0, NULL, "must match when given"), ROUTE_OVERLAY, CLIENT_TOKEN,
+	PARAM_END,
+};
+
+static const struct param_spec modify_vpn_pbr_route_entry_priority_params[] = {
+	ROUTE_GATEWAY, ROUTE_SOURCE, ROUTE_DEST, ROUTE_NEXT_HOP,
+	ROUTE_WEIGHT("Weight", "the current weight"),
+	ROUTE_PRIORITY("Priority", 0, NULL, "the current priority; must match when given"),
+	ROUTE_PRIORITY("NewPriority", PF_REQUIRED, NULL, NULL), CLIENT_TOKEN, PARAM_END,
+};
+
+static const struct param_spec describe_vpn_pbr_route_entries_params[] = {
+	ROUTE_GATEWAY, PARAM_END,
+};
+
+const struct action vpn_route_actions[] = {
+	{ "DescribeVpnRouteEntries", V_VPC, h_describe_vpn_route_entries, AF_REGIONAL | AF_PAGED, describe_vpn_route_entries_params,
+	  .rest = { { "GET", "/v1/vpn-gateways/{id}/route-entries", RS_LIST, "VpnGatewayId", "VpnRouteEntries", "VpnRouteEntry" } },
+	  .doc = "Lists a VPN gateway's routes: VpnRouteEntries.VpnRouteEntry[], VpnRouteCounts." },
+	{ "CreateVpnRouteEntry", V_VPC, h_create_vpn_route_entry, AF_MUTATES | AF_REGIONAL, create_vpn_route_entry_params,
+	  .rest = { { "POST", "/v1/vpn-gateways/{id}/route-entries", RS_CREATE, "VpnGatewayId" } },
+	  .doc = "Adds a destination-based route to a VPN gateway (pending, then published or normal)." },
+	{ "DeleteVpnRouteEntry", V_VPC, h_delete_vpn_route_entry, AF_MUTATES | AF_REGIONAL, delete_vpn_route_entry_params,
+	  .rest = { { "DELETE", "/v1/vpn-gateways/{id}/route-entries", RS_PLAIN, "VpnGatewayId" } },
+	  .doc = "Removes a destination-based route of a VPN gateway." },
+	{ "ModifyVpnRouteEntryWeight", V_VPC, h_modify_vpn_route_entry_weight, AF_MUTATES | AF_REGIONAL, modify_vpn_route_entry_weight_params,
+	  .rest = { { "PATCH", "/v1/vpn-gateways/{id}/route-entries/weight", RS_PLAIN, "VpnGatewayId" } },
+	  .doc = "Changes the weight (active/standby) of a route." },
+	{ "PublishVpnRouteEntry", V_VPC, h_publish_vpn_route_entry, AF_MUTATES | AF_REGIONAL, publish_vpn_route_entry_params,
+	  .rest = { { "POST", "/v1/vpn-gateways/{id}/route-entries/publish", RS_PLAIN, "VpnGatewayId", NULL, NULL, VL_OK, "RouteType=dbr" },
+		    { "POST", "/v1/vpn-gateways/{id}/pbr-route-entries/publish", RS_PLAIN, "VpnGatewayId", NULL, NULL, VL_OK, "RouteType=pbr" } },
+	  .doc = "Publishes a route to the VPC route table or withdraws it (State published|normal)." },
+	{ "DescribeVpnPbrRouteEntries", V_VPC, h_describe_vpn_pbr_route_entries, AF_REGIONAL | AF_PAGED, describe_vpn_pbr_route_entries_params,
+	  .rest = { { "GET", "/v1/vpn-gateways/{id}/pbr-route-entries", RS_LIST, "VpnGatewayId", "VpnPbrRouteEntries", "VpnPbrRouteEntry" } },
+	  .doc = "Lists a VPN gateway's policy-based routes: VpnPbrRouteEntries.VpnPbrRouteEntry[]." },
+	{ "CreateVpnPbrRouteEntry", V_VPC, h_create_vpn_pbr_route_entry, AF_MUTATES | AF_REGIONAL, create_vpn_pbr_route_entry_params,
+	  .rest = { { "POST", "/v1/vpn-gateways/{id}/pbr-route-entries", RS_CREATE, "VpnGatewayId" } },
+	  .doc = "Adds a policy-based route (source and destination)." },
+	{ "DeleteVpnPbrRouteEntry", V_VPC, h_delete_vpn_pbr_route_entry, AF_MUTATES | AF_REGIONAL, delete_vpn_pbr_route_entry_params,
+	  .rest = { { "DELETE", "/v1/vpn-gateways/{id}/pbr-route-entries", RS_PLAIN, "VpnGatewayId" } },
+	  .doc = "Removes a policy-based route of a VPN gateway." },
+	{ "ModifyVpnPbrRouteEntryWeight", V_VPC, h_modify_vpn_pbr_route_entry_weight, AF_MUTATES | AF_REGIONAL, modify_vpn_pbr_route_entry_weight_params,
+	  .rest = { { "PATCH", "/v1/vpn-gateways/{id}/pbr-route-entries/weight", RS_PLAIN, "VpnGatewayId" } },
+	  .doc = "Changes the weight of a policy-based route." },
+	{ "ModifyVpnPbrRouteEntryPriority", V_VPC, h_modify_vpn_pbr_route_entry_priority, AF_MUTATES | AF_REGIONAL, modify_vpn_pbr_route_entry_priority_params,
+	  .rest = { { "PATCH", "/v1/vpn-gateways/{id}/pbr-route-entries/priority", RS_PLAIN, "VpnGatewayId" } },
+	  .doc = "Changes the priority (1-100) of a policy-based route." },
+	ACTIONS_END,
+};

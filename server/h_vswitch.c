@@ -1,7 +1,7 @@
 #include "handlers.h"
 #include "vswitch.h"
 
-int h_create_vswitch(struct action_ctx *ctx)
+static int h_create_vswitch(struct action_ctx *ctx)
 {
 	struct vswitch_create_args args = {
 		.vpc_id = param_str(ctx, "VpcId"),
@@ -19,7 +19,7 @@ int h_create_vswitch(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_describe_vswitches(struct action_ctx *ctx)
+static int h_describe_vswitches(struct action_ctx *ctx)
 {
 	struct vswitch_filter filter = {
 		.vpc_id = param_str(ctx, "VpcId"),
@@ -42,7 +42,7 @@ int h_describe_vswitches(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_modify_vswitch_attribute(struct action_ctx *ctx)
+static int h_modify_vswitch_attribute(struct action_ctx *ctx)
 {
 	struct vswitch_modify_args args = {
 		.vswitch_id = param_str(ctx, "VSwitchId"),
@@ -53,22 +53,68 @@ int h_modify_vswitch_attribute(struct action_ctx *ctx)
 	return vswitch_modify(ctx->model, &args, ctx->err);
 }
 
-int h_delete_vswitch(struct action_ctx *ctx)
+static int h_delete_vswitch(struct action_ctx *ctx)
 {
 	return vswitch_delete(ctx->model, param_str(ctx, "VSwitchId"), ctx->err);
 }
 
-int h_describe_vswitch_attributes(struct action_ctx *ctx)
-{
-	struct vswitch s;
-	json_t *item;
+/* ---- the action table ---- */
 
-	if (vswitch_get(ctx->model, param_str(ctx, "VSwitchId"), &s, ctx->err) < 0)
-		return -1;
-	/* the attribute answer is the DescribeVSwitches item, flat in the response */
-	if ((item = vswitch_to_json(ctx->model, &s)) == NULL)
-		return model_store_error(ctx->model, ctx->err);
-	json_object_update(ctx->response, item);
-	json_decref(item);
-	return 0;
-}
+static const struct region_source region_of_vpc = {
+	"VpcId", "SELECT region FROM vpcs WHERE vpc_id=?1 AND account=?2", VL_INVALID_VPC_ID_NOT_FOUND,
+};
+static const struct region_source region_of_vswitch = {
+	"VSwitchId", "SELECT region FROM vswitches WHERE vswitch_id=?1 AND account=?2", VL_INVALID_VSWITCH_ID_NOT_FOUND,
+};
+
+static const struct param_spec create_vswitch_params[] = {
+	{ "VpcId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	{ "ZoneId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "a zone of the region" },
+	{ "CidrBlock", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "mask 16-29, inside the VPC, no overlap" },
+	{ "VSwitchName", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "Description", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	TAGS_PARAM, CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec describe_vswitches_params[] = {
+	{ "VpcId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "VSwitchId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "ZoneId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "VSwitchName", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "IsDefault", PT_BOOLEAN, 0, NULL, 0, 0, NULL, NULL },
+	{ "ResourceGroupId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	TAGS_PARAM, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec modify_vswitch_params[] = {
+	{ "VSwitchId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	{ "VSwitchName", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "Description", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec delete_vswitch_params[] = {
+	{ "VSwitchId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+const struct action vswitch_actions[] = {
+	{ "CreateVSwitch", V_VPC, h_create_vswitch, AF_MUTATES | AF_REGIONAL, create_vswitch_params,
+	  .rest = { { "POST", "/v1/vswitches", RS_CREATE } },
+	  .region_from = &region_of_vpc,
+	  .doc = "Creates a vSwitch in a zone of an Available VPC." },
+	{ "DescribeVSwitches", V_VPC, h_describe_vswitches, AF_REGIONAL | AF_PAGED, describe_vswitches_params,
+	  .rest = { { "GET", "/v1/vswitches", RS_LIST, NULL, "VSwitches", "VSwitch" },
+		    { "GET", "/v1/vswitches/{id}", RS_ITEM, "VSwitchId", "VSwitches", "VSwitch", VL_INVALID_VSWITCH_ID_NOT_FOUND } },
+	  .region_from = &region_of_vpc,
+	  .doc = "Lists the caller's vSwitches: VSwitches.VSwitch[]." },
+	{ "ModifyVSwitchAttribute", V_VPC, h_modify_vswitch_attribute, AF_MUTATES | AF_REGIONAL, modify_vswitch_params,
+	  .rest = { { "PATCH", "/v1/vswitches/{id}", RS_PLAIN, "VSwitchId" } },
+	  .region_from = &region_of_vswitch,
+	  .doc = "Changes name or description of an Available vSwitch." },
+	{ "DeleteVSwitch", V_VPC, h_delete_vswitch, AF_MUTATES | AF_REGIONAL, delete_vswitch_params,
+	  .rest = { { "DELETE", "/v1/vswitches/{id}", RS_PLAIN, "VSwitchId" } },
+	  .region_from = &region_of_vswitch,
+	  .doc = "Deletes an Available vSwitch." },
+	ACTIONS_END,
+};

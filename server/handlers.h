@@ -3,23 +3,21 @@
 
 #include "action.h"
 
-/* One handler per action; each converts parameters, calls the model, fills ctx->response. */
-int h_create_vpc(struct action_ctx *ctx);
-int h_describe_vpcs(struct action_ctx *ctx);
-int h_modify_vpc_attribute(struct action_ctx *ctx);
-int h_delete_vpc(struct action_ctx *ctx);
-int h_create_vswitch(struct action_ctx *ctx);
-int h_describe_vswitches(struct action_ctx *ctx);
-int h_modify_vswitch_attribute(struct action_ctx *ctx);
-int h_delete_vswitch(struct action_ctx *ctx);
-int h_describe_vswitch_attributes(struct action_ctx *ctx);
-int h_describe_regions(struct action_ctx *ctx);
-int h_describe_zones(struct action_ctx *ctx);
-
-/* Tags (h_tag.c): the VPC and CBN forms share the handlers (UnTag/Untag differ in case). */
-int h_tag_resources(struct action_ctx *ctx);
-int h_untag_resources(struct action_ctx *ctx);
-int h_list_tag_resources(struct action_ctx *ctx);
+/*
+ * The action rows of each resource (its h_x.c), each ending with ACTIONS_END; listed by
+ * actions.c.  The handlers themselves are static in their h_x.c.
+ */
+extern const struct action vpc_actions[];
+extern const struct action vswitch_actions[];
+extern const struct action region_actions[];
+extern const struct action vpn_gateway_actions[];
+extern const struct action customer_gateway_actions[];
+extern const struct action vpn_connection_actions[];
+extern const struct action vpn_route_actions[];
+extern const struct action cen_actions[];
+extern const struct action tr_route_actions[];
+extern const struct action agent_actions[];
+extern const struct action lab_actions[];
 
 /* Adds TotalCount/PageNumber/PageSize and {"<outer>":{"<inner>":items}} to ctx->response. */
 void h_set_page(struct action_ctx *ctx, const char *outer, const char *inner, json_t *items,

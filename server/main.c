@@ -17,6 +17,7 @@
 #include "cidr.h"
 #include "console.h"
 #include "push.h"
+#include "rest.h"
 #include "server.h"
 
 static volatile sig_atomic_t stop_requested, release_requested;
@@ -56,6 +57,7 @@ static const struct option_doc {
 	{ { "per-ip-connections", required_argument, NULL, 'I' }, "N", "open HTTP connections from one client address (default 200; 1..max-connections)" },
 	{ { "request-deadline-s", required_argument, NULL, 'E' }, "N", "seconds to receive a request whole, however slowly it trickles; idle kept-alive connections close after it too (default 30; 1..3600)" },
 	{ { "dump-actions", no_argument, NULL, 'D' }, NULL, "print the action reference (Markdown) and exit" },
+	{ { "dump-routes", no_argument, NULL, 'O' }, NULL, "print the REST routes (METHOD /path Action Version, one a line) and exit" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help" },
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -285,6 +287,9 @@ int main(int argc, char **argv)
 		}
 		case 'D':
 			action_dump_reference(stdout);
+			return 0;
+		case 'O':
+			rest_dump_routes(stdout);
 			return 0;
 		case 'h':
 			usage(stdout, &srv.model.quotas);

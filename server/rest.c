@@ -1,4 +1,4 @@
-/* The REST front door: one route table onto the action table, JSON in and out. */
+/* The REST front door: the action table's routes, JSON in and out. */
 #include "rest.h"
 
 #include <stdio.h>
@@ -9,55 +9,12 @@
 #include "h_agent.h"
 #include "server.h"
 
-#define V_VPC "2016-04-28"
-#define V_CBN "2017-09-12"
 #define REST_PARAM_LIMIT 1000
 
 /*
- * Route table.  Fields: method, path pattern, action, API version, parameter receiving
- * {id}, answer shape, list wrapper names (Vpcs/Vpc), NotFound code for RS_ITEM, and
- * (optional, last) the parameters the route fixes ("RouteType=dbr").  Rows of the VPN
- * Gateway and CBN resources come from their fragments (routes_*.inc).
+ * The routes are the rows' own (struct action.rest): searched in table order, the first
+ * route of the method wins, and a 405's Allow lists the path's methods in that order.
  */
-#include "routes_vpn_gateway.inc"
-#include "routes_customer_gateway.inc"
-#include "routes_vpn_connection.inc"
-#include "routes_vpn_route.inc"
-#include "routes_cen.inc"
-#include "routes_tr_route.inc"
-#include "routes_agent.inc"
-#include "routes_lab.inc"
-
-const struct rest_route rest_routes[] = {
-	{ "POST", "/v1/vpcs", "CreateVpc", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK, NULL },
-	{ "GET", "/v1/vpcs", "DescribeVpcs", V_VPC, NULL, RS_LIST, "Vpcs", "Vpc", VL_OK, NULL },
-	{ "GET", "/v1/vpcs/{id}", "DescribeVpcs", V_VPC, "VpcId", RS_ITEM, "Vpcs", "Vpc",
-	  VL_INVALID_VPC_ID_NOT_FOUND, NULL },
-	{ "PATCH", "/v1/vpcs/{id}", "ModifyVpcAttribute", V_VPC, "VpcId", RS_PLAIN, NULL, NULL, VL_OK,
-	  NULL },
-	{ "DELETE", "/v1/vpcs/{id}", "DeleteVpc", V_VPC, "VpcId", RS_PLAIN, NULL, NULL, VL_OK, NULL },
-	{ "POST", "/v1/vswitches", "CreateVSwitch", V_VPC, NULL, RS_CREATE, NULL, NULL, VL_OK, NULL },
-	{ "GET", "/v1/vswitches", "DescribeVSwitches", V_VPC, NULL, RS_LIST, "VSwitches", "VSwitch", VL_OK,
-	  NULL },
-	{ "GET", "/v1/vswitches/{id}", "DescribeVSwitches", V_VPC, "VSwitchId", RS_ITEM, "VSwitches",
-	  "VSwitch", VL_INVALID_VSWITCH_ID_NOT_FOUND, NULL },
-	{ "PATCH", "/v1/vswitches/{id}", "ModifyVSwitchAttribute", V_VPC, "VSwitchId", RS_PLAIN, NULL,
-	  NULL, VL_OK, NULL },
-	{ "DELETE", "/v1/vswitches/{id}", "DeleteVSwitch", V_VPC, "VSwitchId", RS_PLAIN, NULL, NULL, VL_OK,
-	  NULL },
-	{ "GET", "/v1/regions", "DescribeRegions", V_VPC, NULL, RS_LIST, "Regions", "Region", VL_OK,
-	  NULL },
-	{ "GET", "/v1/zones", "DescribeZones", V_VPC, NULL, RS_LIST, "Zones", "Zone", VL_OK, NULL },
-	VPN_GATEWAY_REST_ROUTES
-	CUSTOMER_GATEWAY_REST_ROUTES
-	VPN_CONNECTION_REST_ROUTES
-	VPN_ROUTE_REST_ROUTES
-	CEN_REST_ROUTES
-	TR_ROUTE_REST_ROUTES
-	AGENT_REST_ROUTES
-	LAB_REST_ROUTES
-	{ NULL, NULL, NULL, NULL, NULL, RS_PLAIN, NULL, NULL, VL_OK, NULL },
-};
 
 /* Matches one pattern; {id} takes one non-empty segment of ID characters. */
 static int path_matches(const char *pattern, const char *path, char *id, size_t size)
@@ -97,22 +54,24 @@ const struct rest_route *rest_match(const char *method, const char *path, char *
 	*path_known = 0;
 	if (allow_size)
 		allow[0] = '\0';
-	for (const struct rest_route *r = rest_routes; r->method; r++) {
-		if (!path_matches(r->pattern, path, scratch, sizeof(scratch)))
-			continue;
-		*path_known = 1;
-		if (allow_size && strstr(allow, r->method) == NULL) {
-			size_t len = strlen(allow);
+	for (const struct action *const *list = action_lists; *list; list++)
+		for (const struct action *a = *list; a->name; a++)
+			for (const struct rest_route *r = a->rest; r < a->rest + ACTION_REST_ROUTES && r->method; r++) {
+				if (!path_matches(r->pattern, path, scratch, sizeof(scratch)))
+					continue;
+				*path_known = 1;
+				if (allow_size && strstr(allow, r->method) == NULL) {
+					size_t len = strlen(allow);
 
-			snprintf(allow + len, allow_size - len, "%s%s", len ? ", " : "", r->method);
-		}
-		if (found == NULL && strcmp(r->method, method) == 0) {
-			found = r;
-			if (size)
-				snprintf(id, size, "%s", strstr(r->pattern, "{id}") ? scratch : "");
-		}
-		scratch[0] = '\0';
-	}
+					snprintf(allow + len, allow_size - len, "%s%s", len ? ", " : "", r->method);
+				}
+				if (found == NULL && strcmp(r->method, method) == 0) {
+					found = r;
+					if (size)
+						snprintf(id, size, "%s", strstr(r->pattern, "{id}") ? scratch : "");
+				}
+				scratch[0] = '\0';
+			}
 	return found;
 }
 
@@ -283,8 +242,8 @@ void rest_handle(struct server *srv, struct vl_request *req, struct reply *reply
 		vl_err_set(&err, VL_API_NOT_FOUND, NULL);
 		goto fail;
 	}
-	a = action_find(route->version, route->action);
-	snprintf(reply->action, sizeof(reply->action), "%s", route->action);
+	a = action_of_route(route);
+	snprintf(reply->action, sizeof(reply->action), "%s", a->name);
 	for (size_t i = 0; i < req->query.len; i++)
 		if (kvlist_add_str(&params, req->query.items[i].name, req->query.items[i].value) < 0)
 			goto oom;
@@ -338,6 +297,15 @@ oom:
 	vl_err_set(&err, VL_INTERNAL_ERROR, NULL);
 fail:
 	json_decref(fields);
-	reply_error(reply, &err, route ? route->version : NULL);
+	reply_error(reply, &err, a ? a->version : NULL);
 	kvlist_free(&params);
+}
+
+void rest_dump_routes(FILE *out)
+{
+	const struct action *a;
+
+	for (size_t i = 0; (a = action_nth(i)) != NULL; i++)
+		for (const struct rest_route *r = a->rest; r < a->rest + ACTION_REST_ROUTES && r->method; r++)
+			fprintf(out, "%s %s %s %s\n", r->method, r->pattern, a->name, a->version);
 }

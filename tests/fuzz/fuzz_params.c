@@ -39,7 +39,7 @@ static const struct param_spec local_params[] = {
 };
 
 static const struct action local_action = {
-	"FuzzLocal", "2017-09-12", noop_handler, AF_REGIONAL | AF_PAGED, local_params, NULL,
+	"FuzzLocal", "2017-09-12", noop_handler, AF_REGIONAL | AF_PAGED, local_params,
 };
 
 static void copy_list(struct kvlist *dst, const struct kvlist *src)
@@ -137,7 +137,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kvlist_init(&parsed);
 	/* on a malformed escape the pairs decoded before it are still validated */
 	(void)kvlist_parse_urlencoded(&parsed, (const char *)data, size);
-	for (const struct action *a = action_table; a->name; a++)
+	const struct action *a;
+
+	for (size_t i = 0; (a = action_nth(i)) != NULL; i++)
 		run(a, &parsed);
 	run(&local_action, &parsed);
 	kvlist_free(&parsed);

@@ -32,7 +32,7 @@ static const struct param_spec json_params[] = {
 };
 
 static const struct action json_action = {
-	"FuzzJson", "2017-09-12", noop_handler, 0, json_params, NULL,
+	"FuzzJson", "2017-09-12", noop_handler, 0, json_params,
 };
 
 static void refused_ok(const struct vl_err *err)
@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (known != 0 && known != 1)
 		abort();
 	if (r != NULL) {
-		const struct action *a = action_find(r->version, r->action);
+		const struct action *a = action_of_route(r);
 
 		if (!known || strcmp(r->method, method) != 0 || a == NULL)
 			abort();

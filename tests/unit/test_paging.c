@@ -10,8 +10,8 @@ static int noop(struct action_ctx *ctx)
 }
 
 static const struct param_spec no_params[] = { { NULL, PT_STRING, 0, NULL, 0, 0, NULL, NULL } };
-static const struct action token_action = { "ListThings", "2017-09-12", noop, AF_TOKEN_PAGED, no_params, NULL };
-static const struct action paged_action = { "DescribeThings", "2016-04-28", noop, AF_PAGED, no_params, NULL };
+static const struct action token_action = { "ListThings", "2017-09-12", noop, AF_TOKEN_PAGED, no_params };
+static const struct action paged_action = { "DescribeThings", "2016-04-28", noop, AF_PAGED, no_params };
 
 static int validate(const struct action *a, const char *form, struct action_ctx *ctx, struct vl_err *err,
 		    struct kvlist *params)

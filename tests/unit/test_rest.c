@@ -14,7 +14,6 @@
 #include "test.h"
 
 #define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define V_VPC "2016-04-28"
 
 /* ---- rest_match ---- */
 
@@ -113,11 +112,11 @@ START_TEST(test_match)
 	ck_assert_str_eq(allow, match_tests[_i].allow);
 	if (match_tests[_i].action == NULL) {
 		ck_assert_msg(r == NULL, "%s %s matched %s", match_tests[_i].method, match_tests[_i].path,
-			      r ? r->action : "");
+			      r ? action_of_route(r)->name : "");
 		return;
 	}
 	ck_assert_msg(r != NULL, "%s %s: no route", match_tests[_i].method, match_tests[_i].path);
-	ck_assert_str_eq(r->action, match_tests[_i].action);
+	ck_assert_str_eq(action_of_route(r)->name, match_tests[_i].action);
 	ck_assert_str_eq(r->method, match_tests[_i].method);
 	ck_assert_int_eq(r->shape, match_tests[_i].shape);
 	if (r->id_param)
@@ -202,14 +201,27 @@ START_TEST(test_match_small_buffers)
 }
 END_TEST
 
-/* Every route names an action of the table, and its {id} parameter is declared there. */
+/* The i-th REST route of the action table, or NULL past the last. */
+static const struct rest_route *route_nth(int i)
+{
+	const struct action *a;
+
+	for (size_t k = 0; (a = action_nth(k)) != NULL; k++)
+		for (int j = 0; j < ACTION_REST_ROUTES && a->rest[j].method; j++)
+			if (i-- == 0)
+				return &a->rest[j];
+	return NULL;
+}
+
+/* Every route belongs to an action of the table, and its {id} parameter is declared there. */
 START_TEST(test_routes_resolve)
 {
-	const struct rest_route *r = &rest_routes[_i];
-	const struct action *a = action_find(r->version, r->action);
+	const struct rest_route *r = route_nth(_i);
+	const struct action *a = r ? action_of_route(r) : NULL;
 	bool has_id = strstr(r->pattern, "{id}") != NULL, declared = false;
 
-	ck_assert_msg(a != NULL, "%s %s: action %s", r->method, r->pattern, r->action);
+	ck_assert_msg(r != NULL && a != NULL, "route %d: no action", _i);
+	ck_assert_ptr_eq(action_find(a->version, a->name), a);
 	ck_assert(has_id == (r->id_param != NULL));
 	for (const struct param_spec *p = a->params; r->id_param && p && p->name; p++)
 		declared |= strcmp(p->name, r->id_param) == 0;
@@ -230,7 +242,7 @@ START_TEST(test_routes_resolve)
 			if (strlen(q->name) == n && strncmp(q->name, p, n) == 0)
 				spec = q;
 		ck_assert_msg(spec != NULL, "%s %s: fixed %.*s is not a parameter of %s", r->method, r->pattern,
-			      (int)n, p, r->action);
+			      (int)n, p, a->name);
 		allowed = spec->allowed == NULL;
 		for (const char *const *v = spec->allowed; v && *v; v++)
 			allowed |= strlen(*v) == pair - n - 1 && strncmp(*v, p + n + 1, pair - n - 1) == 0;
@@ -246,11 +258,10 @@ END_TEST
 START_TEST(test_route_params)
 {
 	static const struct rest_route fixed = {
-		"POST", "/v1/x/{id}/y", "PublishVpnRouteEntry", V_VPC, "VpnGatewayId", RS_PLAIN, NULL, NULL,
-		VL_OK, "RouteType=pbr&PublishVpc=true",
+		"POST", "/v1/x/{id}/y", RS_PLAIN, "VpnGatewayId", NULL, NULL, VL_OK, "RouteType=pbr&PublishVpc=true",
 	};
 	static const struct rest_route odd = {
-		"POST", "/v1/x", "PublishVpnRouteEntry", V_VPC, NULL, RS_PLAIN, NULL, NULL, VL_OK,
+		"POST", "/v1/x", RS_PLAIN, NULL, NULL, NULL, VL_OK,
 		"novalue&=x&&A=1&B=&"
 		"LongValue=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	};
@@ -285,7 +296,7 @@ static int route_count(void)
 {
 	int n = 0;
 
-	while (rest_routes[n].method)
+	while (route_nth(n))
 		n++;
 	return n;
 }
@@ -418,7 +429,7 @@ static const struct param_spec json_params[] = {
 };
 
 static const struct action json_action = {
-	"LocalJson", "2017-09-12", noop_handler, 0, json_params, NULL,
+	"LocalJson", "2017-09-12", noop_handler, 0, json_params,
 };
 
 /* A body cannot expand into an unbounded number of parameters. */
