@@ -320,6 +320,32 @@ json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v)
 	return vpc_item_json(m, v, true, true);
 }
 
+json_t *vpc_attribute_json(struct model_ctx *m, const struct vpc *v)
+{
+	json_t *o = vpc_item_json(m, v, true, true), *counts, *vswitch_count;
+
+	if (o == NULL)
+		return NULL;
+	/* list-only members; DescribeVpcAttribute has the ones below instead */
+	json_object_del(o, "RouterTableIds");
+	json_object_del(o, "NatGatewayIds");
+	json_object_del(o, "NetworkAclNum");
+	json_object_del(o, "CenStatus");
+	json_put_bool(o, "ClassicLinkEnabled", false);
+	json_put_bool(o, "SupportIpv4Gateway", false);
+	json_put_str(o, "Ipv4GatewayId", "");
+	json_put_wrapped(o, "AssociatedPropagationSources", "AssociatedPropagationSources", NULL);
+	/* the resources in the VPC that this emulator holds: its vSwitches */
+	vswitch_count = json_object();
+	json_put_str(vswitch_count, "ResourceType", "VSwitch");
+	json_put_int(vswitch_count, "ResourceCount",
+		     (int64_t)json_array_size(json_object_get(json_object_get(o, "VSwitchIds"), "VSwitchId")));
+	counts = json_array();
+	json_array_append_new(counts, vswitch_count);
+	json_put_wrapped(o, "CloudResources", "CloudResourceSetType", counts);
+	return o;
+}
+
 /*
  * The item, querying tags and vSwitch IDs only when the row says there are any: most
  * list items have neither, and each skipped query is a statement less per item.

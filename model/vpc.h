@@ -74,4 +74,10 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err);
 /* Returns a new reference: the DescribeVpcs item for v. */
 json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v);
 
+/*
+ * Returns a new reference: the DescribeVpcAttribute answer for v, without RequestId and
+ * without AssociatedCens (transit-router attachments: the caller adds them).
+ */
+json_t *vpc_attribute_json(struct model_ctx *m, const struct vpc *v);
+
 #endif

@@ -356,6 +356,14 @@ test('every route answers as the document says (status, headers, body keys)', as
   expectError(await call('GET', '/v1/vpcs/{id}', { id: 'vpc-doesnotexist0000', query: { RegionId: REGION }, expect: 404 }),
     404, 'InvalidVpcId.NotFound', 'Specified VPC does not exist.');
 
+  // DescribeVpcAttribute: the VPC's own fields, its region found from the id
+  const attr = await call('GET', '/v1/vpcs/{id}/attribute', { id: vpcId, expect: 200 });
+  assert.equal(attr.body.VpcId, vpcId);
+  assert.equal(attr.body.VRouterId, created.body.VRouterId);
+  assert.deepEqual(attr.body.AssociatedCens.AssociatedCen, []);
+  expectError(await call('GET', '/v1/vpcs/{id}/attribute', { id: 'vpc-doesnotexist0000', expect: 404 }),
+    404, 'InvalidVpcId.NotFound', 'Specified VPC does not exist.');
+
   await call('PATCH', '/v1/vpcs/{id}', { id: vpcId, body: { RegionId: REGION, VpcName: 'docs2', Description: 'changed' }, expect: 200 });
   const after1 = await call('GET', '/v1/vpcs/{id}', { id: vpcId, query: { RegionId: REGION }, expect: 200 });
   assert.equal(after1.body.VpcName, 'docs2');
