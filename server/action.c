@@ -169,7 +169,7 @@ static int collect_tags(const char *prefix, const struct kvlist *params, struct 
 	size_t plen = strlen(prefix);
 	const char *keys[TAG_MAX + 1] = { 0 }, *values[TAG_MAX + 1] = { 0 };
 
-	tags->count = 0;
+	/* appends (action_validate empties the list): an action may take two spellings, Tags.N and Tag.N */
 	for (size_t i = 0; i < params->len; i++) {
 		const char *name = params->items[i].name, *rest;
 		char *end = NULL;
@@ -200,6 +200,9 @@ static int collect_tags(const char *prefix, const struct kvlist *params, struct 
 			snprintf(name, sizeof(name), "%s.%d.Key", prefix, n);
 			return missing(err, name);
 		}
+		if (tags->count == TAG_MAX)
+			return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter.TagCount",
+					       "The number of tags exceeds %d.", TAG_MAX);
 		tags->keys[tags->count] = keys[n];
 		tags->values[tags->count] = values[n];
 		tags->count++;

@@ -81,9 +81,6 @@ static int find_tr_vpn_attachment(struct model_ctx *m, const char *id, struct vl
 	return find_attachment_of(m, id, "VPN", err);
 }
 
-#define V_VPC "2016-04-28"
-#define V_CBN "2017-09-12"
-
 /*
  * The taggable types this emulator holds.  VPNATTACHMENT is a connection made by
  * CreateVpnAttachment; its tags are stored as a connection's.
@@ -168,7 +165,7 @@ static int find_all(struct action_ctx *ctx, const struct tag_kind *kind, const c
 	return 0;
 }
 
-int h_tag_resources(struct action_ctx *ctx)
+static int h_tag_resources(struct action_ctx *ctx)
 {
 	const char *ids[TAG_RESOURCE_IDS_MAX];
 	const struct tag_kind *kind = kind_of(ctx, ctx->err);
@@ -192,7 +189,7 @@ int h_tag_resources(struct action_ctx *ctx)
 	return 0;
 }
 
-int h_untag_resources(struct action_ctx *ctx)
+static int h_untag_resources(struct action_ctx *ctx)
 {
 	const char *ids[TAG_RESOURCE_IDS_MAX], *keys[TAG_MAX];
 	const struct tag_kind *kind = kind_of(ctx, ctx->err);
@@ -233,7 +230,7 @@ static int parse_token(const char *token, int64_t *offset)
 	return 0;
 }
 
-int h_list_tag_resources(struct action_ctx *ctx)
+static int h_list_tag_resources(struct action_ctx *ctx)
 {
 	const char *ids[TAG_RESOURCE_IDS_MAX];
 	const struct tag_kind *kind = kind_of(ctx, ctx->err);
@@ -278,3 +275,58 @@ int h_list_tag_resources(struct action_ctx *ctx)
 	json_put_wrapped(ctx->response, "TagResources", "TagResource", items);
 	return 0;
 }
+
+/* ---- the action table ---- */
+
+#define TAG_RESOURCE_TYPE { "ResourceType", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "any case (see the action)" }
+#define TAG_RESOURCE_IDS { "ResourceId", PT_STRING, 0, NULL, 0, 0, NULL, "ResourceId.N, N = 1..50 (required to tag or untag)" }
+#define TAG_NEXT_TOKEN { "NextToken", PT_STRING, 0, NULL, 0, 0, NULL, "from the previous page; absent on the last page" }
+
+static const struct param_spec tag_resources_params[] = {
+	TAG_RESOURCE_TYPE, TAG_RESOURCE_IDS, TAGS_PARAM, PARAM_END,
+};
+
+static const struct param_spec untag_resources_params[] = {
+	TAG_RESOURCE_TYPE, TAG_RESOURCE_IDS,
+	{ "TagKey", PT_STRING, 0, NULL, 0, 0, NULL, "TagKey.N, N = 1..20" },
+	{ "All", PT_BOOLEAN, 0, "false", 0, 0, NULL, "true: every tag of the resources" },
+	PARAM_END,
+};
+
+static const struct param_spec vpc_list_tag_resources_params[] = {
+	TAG_RESOURCE_TYPE, TAG_RESOURCE_IDS, TAGS_PARAM, TAG_NEXT_TOKEN,
+	{ "MaxResults", PT_INTEGER, 0, "50", 1, TAG_LIST_PAGE_MAX, NULL, NULL },
+	PARAM_END,
+};
+
+static const struct param_spec cbn_list_tag_resources_params[] = {
+	TAG_RESOURCE_TYPE, TAG_RESOURCE_IDS, TAGS_PARAM, TAG_NEXT_TOKEN,
+	{ "PageSize", PT_INTEGER, 0, "50", 1, TAG_LIST_PAGE_MAX, NULL, NULL },
+	PARAM_END,
+};
+
+/* Tags name their resources in the body or query (ResourceId.N): no region to find, RegionId given. */
+const struct action tag_actions[] = {
+	{ "TagResources", V_VPC, h_tag_resources, AF_MUTATES | AF_REGIONAL, tag_resources_params,
+	  .rest = { { "POST", "/v1/tags", RS_PLAIN } },
+	  .doc = "Adds or replaces tags of VPC, VSWITCH, ROUTETABLE, VPNGATEWAY, CUSTOMERGATEWAY, VPNCONNECTION "
+		  "or VPNATTACHMENT resources (20 per resource)." },
+	{ "UnTagResources", V_VPC, h_untag_resources, AF_MUTATES | AF_REGIONAL, untag_resources_params,
+	  .rest = { { "DELETE", "/v1/tags", RS_PLAIN } },
+	  .doc = "Removes tags (TagKey.N, or All) of VPC API resources." },
+	{ "ListTagResources", V_VPC, h_list_tag_resources, AF_REGIONAL, vpc_list_tag_resources_params,
+	  .rest = { { "GET", "/v1/tags", RS_PLAIN } },
+	  .doc = "Lists tags by resource or tag: TagResources.TagResource[]; NextToken only when a page follows." },
+	{ "TagResources", V_CBN, h_tag_resources, AF_MUTATES | AF_REGIONAL, tag_resources_params,
+	  .rest = { { "POST", "/v1/cbn-tags", RS_PLAIN } },
+	  .doc = "Adds or replaces tags of cen, TransitRouter, TransitRouterRouteTable, "
+		  "TransitRouterVpcAttachment or TransitRouterVpnAttachment resources (20 per resource)." },
+	{ "UntagResources", V_CBN, h_untag_resources, AF_MUTATES | AF_REGIONAL, untag_resources_params,
+	  .rest = { { "DELETE", "/v1/cbn-tags", RS_PLAIN } },
+	  .doc = "Removes tags (TagKey.N, or All) of CBN resources." },
+	{ "ListTagResources", V_CBN, h_list_tag_resources, AF_REGIONAL, cbn_list_tag_resources_params,
+	  .rest = { { "GET", "/v1/cbn-tags", RS_PLAIN } },
+	  .doc = "Lists tags of CBN resources of every region: TagResources.TagResource[]; NextToken only when "
+		  "a page follows." },
+	ACTIONS_END,
+};
