@@ -112,8 +112,10 @@ static const struct tag_kind *kind_of(const struct action_ctx *ctx, struct vl_er
 }
 
 /*
- * The values of Name.1 … Name.max in N order into out (borrowed); a gap, an index past
- * max or an empty value is Invalid{Name.N}.  Returns the count or -1 with err set.
+ * The values of Name.1 … Name.max in N order into out (borrowed); a malformed index, one
+ * past max, an empty value or a gap (Name.3 without Name.2) is InvalidParameter.  Returns
+ * the count or -1 with err set.  (The list parameter type the action table is to get will
+ * replace this and h_tr_route_parse_list, whose bound is 20.)
  */
 static int numbered_values(const struct action_ctx *ctx, const char *name, const char **out, int max,
 			   struct vl_err *err)
@@ -157,8 +159,11 @@ static int find_all(struct action_ctx *ctx, const struct tag_kind *kind, const c
 
 		if (kind->find(ctx->model, ids[i], &found) == 0)
 			continue;
-		if (found.code == VL_INTERNAL_ERROR)
-			return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+		/* a store failure stays one (500/503); any refusal of the finder means "not yours" */
+		if (vl_code_http_status(found.code) >= 500) {
+			*ctx->err = found;
+			return -1;
+		}
 		return vl_err_set(ctx->err, VL_TAG_RESOURCE_NOT_FOUND,
 				  "The specified ResourceId %s is not found in our records.", ids[i]);
 	}
