@@ -1,5 +1,6 @@
 #include "tag.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,14 +52,16 @@ int tag_attach(struct model_ctx *m, const char *resource_type, const char *resou
 
 	for (int i = 0; i < tags->count; i++) {
 		if (store_prepare(m->store,
-				  "INSERT OR REPLACE INTO tags(resource_id, resource_type, tag_key, tag_value)"
-				  " VALUES (?, ?, ?, ?)",
+				  "INSERT OR REPLACE INTO tags(resource_id, resource_type, tag_key, tag_value,"
+				  " account, region) VALUES (?, ?, ?, ?, ?, ?)",
 				  &stmt) < 0)
 			return model_store_error(m, err);
 		stmt_bind_text(stmt, 1, resource_id);
 		stmt_bind_text(stmt, 2, resource_type);
 		stmt_bind_text(stmt, 3, tags->keys[i]);
 		stmt_bind_text(stmt, 4, tags->values[i] ? tags->values[i] : "");
+		stmt_bind_text(stmt, 5, m->account);
+		stmt_bind_text(stmt, 6, m->region ? m->region : "");
 		if (stmt_step(stmt) != STORE_DONE) {
 			stmt_release(stmt);
 			return model_store_error(m, err);
@@ -127,4 +130,141 @@ int tag_bind_filter(struct store_stmt *stmt, int first_index, const struct tag_l
 		stmt_bind_text(stmt, index++, tags->values[i]);
 	}
 	return index;
+}
+
+/* Number of tags the resource has, and how many of tags' keys it does not have yet. */
+static int count_tags(struct model_ctx *m, const char *resource_id, const struct tag_list *tags,
+		      int64_t *existing, int64_t *new_keys)
+{
+	struct store_stmt *stmt = NULL;
+
+	*existing = 0;
+	*new_keys = 0;
+	if (store_prepare(m->store, "SELECT tag_key FROM tags WHERE resource_id=?", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, resource_id);
+	{
+		bool present[TAG_MAX] = { false };
+		int rc;
+
+		while ((rc = stmt_step(stmt)) == STORE_ROW) {
+			const char *key = stmt_text(stmt, 0);
+
+			(*existing)++;
+			for (int i = 0; i < tags->count; i++)
+				if (strcmp(tags->keys[i], key) == 0)
+					present[i] = true;
+		}
+		stmt_release(stmt);
+		if (rc != STORE_DONE)
+			return -1;
+		for (int i = 0; i < tags->count; i++)
+			if (!present[i])
+				(*new_keys)++;
+	}
+	return 0;
+}
+
+int tag_add(struct model_ctx *m, const char *resource_type, const char *resource_id,
+	    const struct tag_list *tags, struct vl_err *err)
+{
+	int64_t existing, new_keys;
+
+	if (tag_validate(tags, err) < 0)
+		return -1;
+	if (count_tags(m, resource_id, tags, &existing, &new_keys) < 0)
+		return model_store_error(m, err);
+	/* a key the resource has already keeps its place: only new keys count */
+	if (existing + new_keys > m->cfg->quotas.tags_per_resource)
+		return vl_err_set(err, VL_TAG_QUOTA_EXCEEDED,
+				  "The number of tags on %s would be %lld; at most %lld are allowed.",
+				  resource_id, (long long)(existing + new_keys),
+				  (long long)m->cfg->quotas.tags_per_resource);
+	return tag_attach(m, resource_type, resource_id, tags, err);
+}
+
+int tag_remove(struct model_ctx *m, const char *resource_id, const char *const *keys, int key_count,
+	       struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+
+	if (key_count < 0)
+		return tag_detach_all(m, resource_id) < 0 ? model_store_error(m, err) : 0;
+	for (int i = 0; i < key_count; i++) {
+		if (store_prepare(m->store, "DELETE FROM tags WHERE resource_id=? AND tag_key=?", &stmt) < 0)
+			return model_store_error(m, err);
+		stmt_bind_text(stmt, 1, resource_id);
+		stmt_bind_text(stmt, 2, keys[i]);
+		if (stmt_step(stmt) != STORE_DONE) {
+			stmt_release(stmt);
+			return model_store_error(m, err);
+		}
+		stmt_release(stmt);
+	}
+	return 0;
+}
+
+static void append(char *sql, size_t size, const char *text)
+{
+	size_t len = strlen(sql);
+
+	snprintf(sql + len, size - len, "%s", text);
+}
+
+int tag_list_resources(struct model_ctx *m, const struct tag_query *q, int64_t offset, int64_t limit,
+		       json_t *items, bool *more, struct vl_err *err)
+{
+	char sql[4096] = "SELECT resource_id, tag_key, tag_value FROM tags WHERE account=?"
+			 " AND resource_type=?";
+	struct store_stmt *stmt = NULL;
+	int index = 1, rc;
+	int64_t rows = 0;
+
+	*more = false;
+	if (q->region)
+		append(sql, sizeof(sql), " AND region=?");
+	if (q->resource_id_count > 0) {
+		append(sql, sizeof(sql), " AND resource_id IN (");
+		for (int i = 0; i < q->resource_id_count; i++)
+			append(sql, sizeof(sql), i ? ",?" : "?");
+		append(sql, sizeof(sql), ")");
+	}
+	tag_filter_sql(sql, sizeof(sql), "resource_id", &q->tags);
+	if (q->tags.count > 0) {
+		append(sql, sizeof(sql), " AND tag_key IN (");
+		for (int i = 0; i < q->tags.count; i++)
+			append(sql, sizeof(sql), i ? ",?" : "?");
+		append(sql, sizeof(sql), ")");
+	}
+	append(sql, sizeof(sql), " ORDER BY resource_id, tag_key LIMIT ? OFFSET ?");
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, index++, m->account);
+	stmt_bind_text(stmt, index++, q->stored_type);
+	if (q->region)
+		stmt_bind_text(stmt, index++, q->region);
+	for (int i = 0; i < q->resource_id_count; i++)
+		stmt_bind_text(stmt, index++, q->resource_ids[i]);
+	index = tag_bind_filter(stmt, index, &q->tags);
+	for (int i = 0; i < q->tags.count; i++)
+		stmt_bind_text(stmt, index++, q->tags.keys[i]);
+	/* one row past the page says whether another page follows */
+	stmt_bind_int64(stmt, index++, limit + 1);
+	stmt_bind_int64(stmt, index++, offset);
+	while ((rc = stmt_step(stmt)) == STORE_ROW) {
+		json_t *item;
+
+		if (++rows > limit) {
+			*more = true;
+			continue;
+		}
+		item = json_object();
+		json_put_str(item, "ResourceId", stmt_text(stmt, 0));
+		json_put_str(item, "ResourceType", q->shown_type);
+		json_put_str(item, "TagKey", stmt_text(stmt, 1));
+		json_put_str(item, "TagValue", stmt_text(stmt, 2));
+		json_array_append_new(items, item);
+	}
+	stmt_release(stmt);
+	return rc == STORE_DONE ? 0 : model_store_error(m, err);
 }

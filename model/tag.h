@@ -2,6 +2,7 @@
 #define VL_TAG_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "model.h"
 
@@ -39,5 +40,40 @@ json_t *tag_to_json(struct model_ctx *m, const char *resource_id);
  */
 void tag_filter_sql(char *sql, size_t size, const char *id_column, const struct tag_list *tags);
 int tag_bind_filter(struct store_stmt *stmt, int first_index, const struct tag_list *tags);
+
+/*
+ * TagResources on one resource the caller owns (the caller has checked that): validates
+ * the tags, adds new keys and replaces the values of keys the resource has.  Refused
+ * (QuotaExceed.TagNum, nothing changed) when the resource would carry more than
+ * quotas.tags_per_resource tags.  Returns 0 or -1 with err set.
+ */
+int tag_add(struct model_ctx *m, const char *resource_type, const char *resource_id,
+	    const struct tag_list *tags, struct vl_err *err);
+
+/*
+ * UnTagResources on one resource: removes the given keys (absent keys are no error), or
+ * every tag when key_count is -1.  Returns 0 or -1 with err set.
+ */
+int tag_remove(struct model_ctx *m, const char *resource_id, const char *const *keys, int key_count,
+	       struct vl_err *err);
+
+/* What ListTagResources asks for; strings borrowed. */
+struct tag_query {
+	const char *stored_type;	  /* resource_type as tag_attach stored it */
+	const char *shown_type;		  /* ResourceType in the answer */
+	const char *region;		  /* NULL: any region (CBN's global resources) */
+	const char *const *resource_ids;  /* only these resources when resource_id_count > 0 */
+	int resource_id_count;
+	struct tag_list tags;		  /* resources carrying all of them (NULL value: any) */
+};
+
+/*
+ * ListTagResources: appends one {ResourceId, ResourceType, TagKey, TagValue} item per tag
+ * of the caller's matching resources (with tag filters: the filtered keys only), ordered by
+ * resource and key, rows [offset, offset+limit), to items (borrowed).  *more says whether
+ * rows follow the page.  Returns 0 or -1 with err set.
+ */
+int tag_list_resources(struct model_ctx *m, const struct tag_query *q, int64_t offset, int64_t limit,
+		       json_t *items, bool *more, struct vl_err *err);
 
 #endif

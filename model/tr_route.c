@@ -573,6 +573,52 @@ int tr_route_associate(struct model_ctx *m, const char *attachment_id, const cha
 	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Associating", "Active", -1, err);
 }
 
+int tr_route_replace_association(struct model_ctx *m, const char *attachment_id,
+				 const char *route_table_id, struct vl_err *err)
+{
+	struct tr_attachment att;
+	struct tr_route_table table;
+	char linked[64] = "", status[32] = "";
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (load_pair(m, attachment_id, route_table_id, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND_404, &att, &table,
+		      err) < 0)
+		return -1;
+	if (strcmp(att.status, "Attached") != 0 || strcmp(table.status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	if (store_prepare(m->store, "SELECT route_table_id, status FROM tr_associations WHERE attachment_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, att.attachment_id);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW) {
+		model_copy(linked, sizeof(linked), stmt_text(stmt, 0));
+		model_copy(status, sizeof(status), stmt_text(stmt, 1));
+	}
+	stmt_release(stmt);
+	if (r != STORE_ROW && r != STORE_DONE)
+		return model_store_error(m, err);
+	/* only an Active association moves; without one there is nothing to replace */
+	if (r == STORE_DONE || strcmp(status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	if (strcmp(linked, table.route_table_id) == 0)
+		return vl_err_set(err, VL_TR_ROUTE_ASSOCIATION_EXIST, NULL);
+	if (store_prepare(m->store,
+			  "UPDATE tr_associations SET route_table_id=?, status='Associating', created_ms=?"
+			  " WHERE attachment_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, table.route_table_id);
+	stmt_bind_int64(stmt, 2, m->now_ms);
+	stmt_bind_text(stmt, 3, att.attachment_id);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r != STORE_DONE)
+		return model_store_error(m, err);
+	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Associating", "Active", -1, err);
+}
+
 int tr_route_dissociate(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
 			struct vl_err *err)
 {
@@ -1296,6 +1342,32 @@ int tr_route_entry_create(struct model_ctx *m, const struct tr_route_entry_creat
 	if (lifecycle_schedule(m, "tr_route_entry", id, "Creating", "Active", -1, err) < 0)
 		return -1;
 	model_copy(entry_id, size, id);
+	return 0;
+}
+
+int tr_route_entry_update(struct model_ctx *m, const char *route_entry_id, const char *name,
+			  const char *description, struct vl_err *err)
+{
+	char status[32] = "";
+	int found;
+
+	if (check_name_description(name, description, err) < 0)
+		return -1;
+	found = query_text(m, "SELECT status FROM tr_route_entries WHERE route_entry_id=?1 AND account=?2",
+			   route_entry_id, m->account, status, sizeof(status));
+	if (found < 0)
+		return model_store_error(m, err);
+	/* propagated entries are computed, not stored: they cannot be renamed */
+	if (!found)
+		return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_NOT_FOUND, NULL);
+	if (strcmp(status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_ENTRY_BLOCKING, NULL);
+	if (name && model_exec2(m, "UPDATE tr_route_entries SET name=? WHERE route_entry_id=?", name,
+				route_entry_id, err) < 0)
+		return -1;
+	if (description && model_exec2(m, "UPDATE tr_route_entries SET description=? WHERE route_entry_id=?",
+				       description, route_entry_id, err) < 0)
+		return -1;
 	return 0;
 }
 

@@ -138,6 +138,15 @@ int tr_route_associate(struct model_ctx *m, const char *attachment_id, const cha
 		       struct vl_err *err);
 
 /* DissociateTransitRouterAttachmentFromRouteTable: Dissociating, then gone. */
+/*
+ * ReplaceTransitRouterRouteTableAssociation: moves the attachment's Active association to
+ * another Active table of its router (Associating, then Active).  Refused without an Active
+ * association (IncorrectStatus.AttachmentOrRouteTable) or to the table it has
+ * (OperationFailed.RouteTableAssociationExist).  0 or -1 with err set.
+ */
+int tr_route_replace_association(struct model_ctx *m, const char *attachment_id,
+				 const char *route_table_id, struct vl_err *err);
+
 int tr_route_dissociate(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
 			struct vl_err *err);
 
@@ -186,6 +195,14 @@ int tr_route_entry_create(struct model_ctx *m, const struct tr_route_entry_creat
 			  char *entry_id, size_t size, struct vl_err *err);
 
 /* Deletes a static entry (Deleting, then gone).  0 or -1 with err set. */
+/*
+ * UpdateTransitRouterRouteEntry: the name and description (NULL: unchanged) of an Active
+ * static entry of the caller.  Unknown or propagated entries are
+ * IllegalParam.TransitRouterRouteEntryId; one still Creating is Operation.Blocking.
+ */
+int tr_route_entry_update(struct model_ctx *m, const char *route_entry_id, const char *name,
+			  const char *description, struct vl_err *err);
+
 int tr_route_entry_delete(struct model_ctx *m, const struct tr_route_entry_key *key,
 			  struct vl_err *err);
 

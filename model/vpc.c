@@ -164,6 +164,13 @@ int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_
 	return model_get_row(m, "SELECT " VPC_COLUMNS " FROM vpcs WHERE vpc_id=? AND account=? AND region=?", vpc_id, row_to_vpc_any, out, VL_INVALID_VPC_ID_NOT_FOUND, err);
 }
 
+int vpc_find_by_route_table(struct model_ctx *m, const char *route_table_id, struct vpc *out,
+			    struct vl_err *err)
+{
+	return model_get_row(m, "SELECT " VPC_COLUMNS " FROM vpcs WHERE route_table_id=? AND account=? AND region=?",
+			     route_table_id, row_to_vpc_any, out, VL_INVALID_VPC_ID_NOT_FOUND, err);
+}
+
 /* Builds the WHERE clause shared by the count and the page query. */
 static void list_where(char *sql, size_t size, const struct vpc_filter *f, int id_count)
 {
@@ -313,6 +320,32 @@ json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v)
 	return vpc_item_json(m, v, true, true);
 }
 
+json_t *vpc_attribute_json(struct model_ctx *m, const struct vpc *v)
+{
+	json_t *o = vpc_item_json(m, v, true, true), *counts, *vswitch_count;
+
+	if (o == NULL)
+		return NULL;
+	/* list-only members; DescribeVpcAttribute has the ones below instead */
+	json_object_del(o, "RouterTableIds");
+	json_object_del(o, "NatGatewayIds");
+	json_object_del(o, "NetworkAclNum");
+	json_object_del(o, "CenStatus");
+	json_put_bool(o, "ClassicLinkEnabled", false);
+	json_put_bool(o, "SupportIpv4Gateway", false);
+	json_put_str(o, "Ipv4GatewayId", "");
+	json_put_wrapped(o, "AssociatedPropagationSources", "AssociatedPropagationSources", NULL);
+	/* the resources in the VPC that this emulator holds: its vSwitches */
+	vswitch_count = json_object();
+	json_put_str(vswitch_count, "ResourceType", "VSwitch");
+	json_put_int(vswitch_count, "ResourceCount",
+		     (int64_t)json_array_size(json_object_get(json_object_get(o, "VSwitchIds"), "VSwitchId")));
+	counts = json_array();
+	json_array_append_new(counts, vswitch_count);
+	json_put_wrapped(o, "CloudResources", "CloudResourceSetType", counts);
+	return o;
+}
+
 /*
  * The item, querying tags and vSwitch IDs only when the row says there are any: most
  * list items have neither, and each skipped query is a statement less per item.
@@ -436,7 +469,9 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)
 		return model_store_error(m, err);
 	if (count > 0)
 		return vl_err_set(err, VL_DEPENDENCY_VIOLATION, NULL);
-	if (tag_detach_all(m, v.vpc_id) < 0 || lifecycle_cancel(m, "vpc", v.vpc_id) < 0 ||
+	/* its system route table's tags (ROUTETABLE) go with it too */
+	if (tag_detach_all(m, v.vpc_id) < 0 || tag_detach_all(m, v.route_table_id) < 0 ||
+	    lifecycle_cancel(m, "vpc", v.vpc_id) < 0 ||
 	    model_usage_add(m, "vpc", m->region, -1) < 0)
 		return model_store_error(m, err);
 	if (store_prepare(m->store, "DELETE FROM vpcs WHERE vpc_id=?", &stmt) < 0)

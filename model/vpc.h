@@ -53,6 +53,13 @@ int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct v
 int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_err *err);
 
 /*
+ * The caller's VPC (in m->region) whose system route table is route_table_id;
+ * InvalidVpcId.NotFound if none.
+ */
+int vpc_find_by_route_table(struct model_ctx *m, const char *route_table_id, struct vpc *out,
+			    struct vl_err *err);
+
+/*
  * Appends one JSON item per matching VPC, up to limit after the first offset matches, to
  * items (borrowed array) and sets *total to the number of matches.  Returns 0 or -1.
  */
@@ -69,5 +76,11 @@ json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v);
 
 /* The region of the VPC vpc_id of m->account: model_region_of. */
 int vpc_region(struct model_ctx *m, const char *vpc_id, char *region, unsigned long size);
+
+/*
+ * Returns a new reference: the DescribeVpcAttribute answer for v, without RequestId and
+ * without AssociatedCens (transit-router attachments: the caller adds them).
+ */
+json_t *vpc_attribute_json(struct model_ctx *m, const struct vpc *v);
 
 #endif

@@ -1141,6 +1141,16 @@ static int delete_rows(struct model_ctx *m, const char *id, struct vl_err *err)
 	return 0;
 }
 
+int vpn_attachment_get(struct model_ctx *m, const char *vpn_connection_id, struct vpn_connection *out,
+		       struct vl_err *err)
+{
+	if (vpn_connection_get(m, vpn_connection_id, out, err) < 0)
+		return -1;
+	if (!empty(out->vpn_gateway_id))
+		return vl_err_set(err, VL_VCO_NOT_FOUND, NULL);
+	return 0;
+}
+
 int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, struct vl_err *err)
 {
 	struct vpn_connection c;
@@ -1192,6 +1202,8 @@ static void list_where(char *sql, size_t size, const struct vpn_connection_filte
 		snprintf(sql + strlen(sql), size - strlen(sql), " AND vpn_connection_id=?");
 	if (!empty(f->resource_group_id))
 		snprintf(sql + strlen(sql), size - strlen(sql), " AND resource_group_id=?");
+	if (!empty(f->attach_type))
+		snprintf(sql + strlen(sql), size - strlen(sql), " AND attach_type=?");
 	if (!empty(f->customer_gateway_id))
 		snprintf(sql + strlen(sql), size - strlen(sql),
 			 " AND (customer_gateway_id=? OR vpn_connection_id IN"
@@ -1211,6 +1223,8 @@ static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct 
 		stmt_bind_text(stmt, i++, f->vpn_connection_id);
 	if (!empty(f->resource_group_id))
 		stmt_bind_text(stmt, i++, f->resource_group_id);
+	if (!empty(f->attach_type))
+		stmt_bind_text(stmt, i++, f->attach_type);
 	if (!empty(f->customer_gateway_id)) {
 		stmt_bind_text(stmt, i++, f->customer_gateway_id);
 		stmt_bind_text(stmt, i++, f->customer_gateway_id);
@@ -1220,6 +1234,13 @@ static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct 
 
 int vpn_connection_list(struct model_ctx *m, const struct vpn_connection_filter *f, int64_t offset,
 			int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
+{
+	return vpn_connection_list_styled(m, f, offset, limit, VCO_JSON_LIST, items, total, err);
+}
+
+int vpn_connection_list_styled(struct model_ctx *m, const struct vpn_connection_filter *f,
+			       int64_t offset, int64_t limit, enum vpn_connection_json_style style,
+			       json_t *items, int64_t *total, struct vl_err *err)
 {
 	char where[4096] = "", sql[5200];
 	struct store_stmt *stmt = NULL;
@@ -1273,7 +1294,7 @@ int vpn_connection_list(struct model_ctx *m, const struct vpn_connection_filter 
 
 		if (load_tunnels(m, &page[i], err) < 0)
 			goto out;
-		item = vpn_connection_to_json(m, &page[i], VCO_JSON_LIST);
+		item = vpn_connection_to_json(m, &page[i], style);
 		if (item == NULL) {
 			model_store_error(m, err);
 			goto out;
@@ -1432,11 +1453,49 @@ static json_t *tunnel_json(struct model_ctx *m, const struct vpn_tunnel *t, cons
 	return o;
 }
 
+/*
+ * The DescribeVpnAttachments item: a short summary whose tags are a flat [{Key, Value}]
+ * array, unlike every other tag list of the VPC API.  Tag is the connection's system tags
+ * as a JSON text; this emulation sets none.
+ */
+static json_t *attachment_json(struct model_ctx *m, const struct vpn_connection *c)
+{
+	json_t *wrapped = tag_to_json(m, c->vpn_connection_id), *o;
+
+	if (wrapped == NULL)
+		return NULL;
+	o = json_object();
+	json_put_str(o, "InstanceId", c->vpn_connection_id);
+	json_put_str(o, "Name", c->name);
+	json_put_str(o, "Description", "");
+	json_put_str(o, "AttachType", c->attach_type);
+	json_put_str(o, "TransitRouterId", c->transit_router_id);
+	json_put_str(o, "TransitRouterName", c->transit_router_name);
+	json_put_bool(o, "CrossAccountAuthorized", false);
+	json_put_str(o, "TunnelBandwidth", c->tunnel_bandwidth);
+	json_put_str(o, "Tag", "");
+	json_object_set_nocheck(o, "Tags", json_object_get(wrapped, "Tag"));
+	json_decref(wrapped);
+	return o;
+}
+
 json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection *c,
 			       enum vpn_connection_json_style style)
 {
-	json_t *o = json_object(), *tunnels, *tags = NULL;
+	json_t *o, *tunnels, *tags = NULL;
 
+	if (style == VCO_JSON_ATTACHMENT)
+		return attachment_json(m, c);
+	o = json_object();
+	if (style == VCO_JSON_MODIFY_ATTACHMENT) {
+		/* the attachment's Modify answer also says where it is attached */
+		json_put_str(o, "AttachType", c->attach_type);
+		json_put_str(o, "AttachInstanceId", c->attach_instance_id);
+		json_put_str(o, "NetworkType", c->network_type);
+		json_put_str(o, "Spec", c->spec);
+		json_put_str(o, "Status", c->status);
+		style = VCO_JSON_MODIFY;
+	}
 	if (style != VCO_JSON_MODIFY) {
 		tags = tag_to_json(m, c->vpn_connection_id);
 		if (tags == NULL) {

@@ -110,6 +110,7 @@ struct vpn_connection_filter {
 	const char *customer_gateway_id; /* matches the connection's or any of its tunnels' */
 	const char *vpn_connection_id;
 	const char *resource_group_id;
+	const char *attach_type; /* VPNGW | CEN | NO_ASSOCIATED; NULL: any */
 	struct tag_list tags;
 };
 
@@ -118,6 +119,8 @@ enum vpn_connection_json_style {
 	VCO_JSON_DESCRIBE, /* DescribeVpnConnection: the object itself, Tags.Tag[] */
 	VCO_JSON_LIST,	   /* DescribeVpnConnections item: Tag.Tag[] */
 	VCO_JSON_MODIFY,   /* ModifyVpnConnectionAttribute answer */
+	VCO_JSON_ATTACHMENT,	    /* DescribeVpnAttachments item */
+	VCO_JSON_MODIFY_ATTACHMENT, /* ModifyVpnAttachmentAttribute answer */
 };
 
 /*
@@ -141,6 +144,22 @@ int vpn_connection_get(struct model_ctx *m, const char *vpn_connection_id,
 int vpn_connection_list(struct model_ctx *m, const struct vpn_connection_filter *filter,
 			int64_t offset, int64_t limit, json_t *items, int64_t *total,
 			struct vl_err *err);
+
+/*
+ * As vpn_connection_list, in the given answer style (VCO_JSON_LIST for
+ * DescribeVpnConnections, VCO_JSON_ATTACHMENT for DescribeVpnAttachments).
+ */
+int vpn_connection_list_styled(struct model_ctx *m, const struct vpn_connection_filter *filter,
+			       int64_t offset, int64_t limit, enum vpn_connection_json_style style,
+			       json_t *items, int64_t *total, struct vl_err *err);
+
+/*
+ * The caller's connection made by CreateVpnAttachment (not bound to a VPN gateway): the
+ * Vpn…Attachment actions name only those; a gateway's connection is
+ * InvalidVpnConnectionInstanceId.NotFound to them.  Returns 0 or -1 with err set.
+ */
+int vpn_attachment_get(struct model_ctx *m, const char *vpn_connection_id, struct vpn_connection *out,
+		       struct vl_err *err);
 
 /* Applies a modification (same rules as create) and fills *out with the result. */
 int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modify_args *args,

@@ -227,7 +227,7 @@ static int collect_tags(const char *prefix, const struct kvlist *params, struct 
 	struct tag_slots s = { { 0 }, { 0 } };
 	const char *offender = NULL;
 
-	tags->count = 0;
+	/* appends (action_validate empties the list): an action may take two spellings, Tags.N and Tag.N */
 	switch (action_list_walk(params, prefix, &tag_list, tag_item, &s, &offender)) {
 	case LIST_OK:
 		break;
@@ -246,6 +246,9 @@ static int collect_tags(const char *prefix, const struct kvlist *params, struct 
 			snprintf(name, sizeof(name), "%s.%d.Key", prefix, n);
 			return missing(err, name);
 		}
+		if (tags->count == TAG_MAX)
+			return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter.TagCount",
+					       "The number of tags exceeds %d.", TAG_MAX);
 		tags->keys[tags->count] = s.keys[n];
 		tags->values[tags->count] = s.values[n];
 		tags->count++;

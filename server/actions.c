@@ -20,5 +20,6 @@ const struct action *const action_lists[] = {
 	tr_route_actions,
 	agent_actions,
 	lab_actions,
+	tag_actions,
 	NULL,
 };

@@ -4,6 +4,8 @@
  * generic action table does not declare.
  */
 #include "h_tr_route.h"
+
+#include "catalog.h"
 #include "handlers.h"
 #include "transit_router.h"
 
@@ -291,6 +293,43 @@ static int h_associate_transit_router_attachment_with_route_table(struct action_
 				  param_str(ctx, "TransitRouterRouteTableId"), ctx->err);
 }
 
+static int h_replace_transit_router_route_table_association(struct action_ctx *ctx)
+{
+	return tr_route_replace_association(ctx->model, param_str(ctx, "TransitRouterAttachmentId"),
+					    param_str(ctx, "TransitRouterRouteTableId"), ctx->err);
+}
+
+static int h_update_transit_router_route_entry(struct action_ctx *ctx)
+{
+	return tr_route_entry_update(ctx->model, param_str(ctx, "TransitRouterRouteEntryId"),
+				     param_str(ctx, "TransitRouterRouteEntryName"),
+				     param_str(ctx, "TransitRouterRouteEntryDescription"), ctx->err);
+}
+
+/*
+ * Zones of the region for an Enterprise transit router: every catalogue zone, as master,
+ * slave and (upgraded routers) available zone.  Multicast is not emulated: asked for
+ * multicast zones, the answer is empty, which the cloud documents as "multicast is not
+ * supported in this region".
+ */
+static int h_list_transit_router_available_resource(struct action_ctx *ctx)
+{
+	const struct catalog_region *region = catalog_region(ctx->model->cfg->catalog, ctx->model->region);
+	bool multicast = param_bool(ctx, "SupportMulticast", false);
+	json_t *master = json_array(), *slave = json_array(), *available = json_array();
+
+	for (int i = 0; region && !multicast && i < region->zone_count; i++) {
+		json_array_append_new(master, json_string(region->zones[i].zone_id));
+		json_array_append_new(slave, json_string(region->zones[i].zone_id));
+		json_array_append_new(available, json_string(region->zones[i].zone_id));
+	}
+	json_object_set_new(ctx->response, "MasterZones", master);
+	json_object_set_new(ctx->response, "SlaveZones", slave);
+	json_object_set_new(ctx->response, "AvailableZones", available);
+	json_object_set_new(ctx->response, "SupportMulticast", json_boolean(multicast));
+	return 0;
+}
+
 static int h_dissociate_transit_router_attachment_from_route_table(struct action_ctx *ctx)
 {
 	return tr_route_dissociate(ctx->model, param_str(ctx, "TransitRouterAttachmentId"),
@@ -517,6 +556,18 @@ static const struct param_spec list_tr_route_entries_params[] = {
 	PARAM_END,
 };
 
+static const struct param_spec update_tr_route_entry_params[] = {
+	{ "TransitRouterRouteEntryId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "a static entry" },
+	{ "TransitRouterRouteEntryName", PT_STRING, 0, NULL, 0, 0, NULL, "empty or 1-128 characters, not http(s)://" },
+	{ "TransitRouterRouteEntryDescription", PT_STRING, 0, NULL, 0, 0, NULL, "empty or 1-256 characters, not http(s)://" },
+	CLIENT_TOKEN, DRY_RUN, PARAM_END,
+};
+
+static const struct param_spec tr_available_resource_params[] = {
+	{ "SupportMulticast", PT_BOOLEAN, 0, "false", 0, 0, NULL, "true: the zones with multicast (none are emulated)" },
+	PARAM_END,
+};
+
 const struct action tr_route_actions[] = {
 	{ "CreateTransitRouterRouteTable", V_CBN, h_create_transit_router_route_table, AF_MUTATES | AF_REGIONAL, create_tr_route_table_params,
 	  .rest = { { "POST", "/v1/transit-router-route-tables", RS_CREATE } },
@@ -537,6 +588,9 @@ const struct action tr_route_actions[] = {
 	{ "AssociateTransitRouterAttachmentWithRouteTable", V_CBN, h_associate_transit_router_attachment_with_route_table, AF_MUTATES, tr_route_link_params,
 	  .rest = { { "POST", "/v1/transit-router-route-tables/{id}/associations", RS_CREATE, "TransitRouterRouteTableId" } },
 	  .doc = "Associates an attachment with a route table of its router (Associating, then Active)." },
+	{ "ReplaceTransitRouterRouteTableAssociation", V_CBN, h_replace_transit_router_route_table_association, AF_MUTATES, tr_route_link_params,
+	  .rest = { { "PUT", "/v1/transit-router-route-tables/{id}/associations", RS_PLAIN, "TransitRouterRouteTableId" } },
+	  .doc = "Moves an attachment's Active association to another route table of its router (Associating, then Active)." },
 	{ "DissociateTransitRouterAttachmentFromRouteTable", V_CBN, h_dissociate_transit_router_attachment_from_route_table, AF_MUTATES, tr_route_link_params,
 	  .rest = { { "DELETE", "/v1/transit-router-route-tables/{id}/associations", RS_PLAIN, "TransitRouterRouteTableId" } },
 	  .doc = "Removes an association (Dissociating, then gone)." },
@@ -555,8 +609,14 @@ const struct action tr_route_actions[] = {
 	{ "CreateTransitRouterRouteEntry", V_CBN, h_create_transit_router_route_entry, AF_MUTATES, create_tr_route_entry_params,
 	  .rest = { { "POST", "/v1/transit-router-route-tables/{id}/route-entries", RS_CREATE, "TransitRouterRouteTableId" } },
 	  .doc = "Adds a static or blackhole route to a route table (Creating, then Active)." },
+	{ "UpdateTransitRouterRouteEntry", V_CBN, h_update_transit_router_route_entry, AF_MUTATES, update_tr_route_entry_params,
+	  .rest = { { "PATCH", "/v1/transit-router-route-entries/{id}", RS_PLAIN, "TransitRouterRouteEntryId" } },
+	  .doc = "Renames an Active static route (name, description)." },
 	{ "DeleteTransitRouterRouteEntry", V_CBN, h_delete_transit_router_route_entry, AF_MUTATES, delete_tr_route_entry_params,
 	  .rest = { { "DELETE", "/v1/transit-router-route-entries/{id}", RS_PLAIN, "TransitRouterRouteEntryId" } },
 	  .doc = "Deletes a static route by ID, or by route table and destination (Deleting, then gone)." },
+	{ "ListTransitRouterAvailableResource", V_CBN, h_list_transit_router_available_resource, AF_REGIONAL, tr_available_resource_params,
+	  .rest = { { "GET", "/v1/transit-router-available-resources", RS_PLAIN } },
+	  .doc = "Zones of a region for Enterprise transit routers: MasterZones, SlaveZones, AvailableZones." },
 	ACTIONS_END,
 };

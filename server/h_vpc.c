@@ -1,4 +1,5 @@
 #include "handlers.h"
+#include "tr_attachment.h"
 #include "vpc.h"
 
 void h_set_page(struct action_ctx *ctx, const char *outer, const char *inner, json_t *items,
@@ -50,6 +51,55 @@ static int h_describe_vpcs(struct action_ctx *ctx)
 	return 0;
 }
 
+/*
+ * The CENs whose transit routers the VPC is attached to ({CenId, CenOwnerId, CenStatus},
+ * the status being the attachment's), read from the attachments of this region.
+ */
+static json_t *associated_cens(struct action_ctx *ctx, const char *vpc_id)
+{
+	struct tr_attachment_filter filter = {
+		.resource_type = "VPC", .region = ctx->model->region, .resource_id = vpc_id,
+	};
+	json_t *attachments = json_array(), *cens = json_array(), *a;
+	int64_t total = 0;
+	size_t i;
+
+	if (tr_attachment_list(ctx->model, &filter, 0, 1000, attachments, &total, ctx->err) < 0) {
+		json_decref(attachments);
+		json_decref(cens);
+		return NULL;
+	}
+	json_array_foreach(attachments, i, a) {
+		json_t *cen = json_object();
+
+		json_object_set(cen, "CenId", json_object_get(a, "CenId"));
+		json_put_int(cen, "CenOwnerId", model_owner_id(ctx->model->account));
+		json_object_set(cen, "CenStatus", json_object_get(a, "Status"));
+		json_array_append_new(cens, cen);
+	}
+	json_decref(attachments);
+	return cens;
+}
+
+static int h_describe_vpc_attribute(struct action_ctx *ctx)
+{
+	struct vpc v;
+	json_t *o, *cens;
+
+	if (vpc_get(ctx->model, param_str(ctx, "VpcId"), &v, ctx->err) < 0)
+		return -1;
+	if ((cens = associated_cens(ctx, v.vpc_id)) == NULL)
+		return -1;
+	if ((o = vpc_attribute_json(ctx->model, &v)) == NULL) {
+		json_decref(cens);
+		return model_store_error(ctx->model, ctx->err);
+	}
+	json_put_wrapped(o, "AssociatedCens", "AssociatedCen", cens);
+	json_object_update(ctx->response, o);
+	json_decref(o);
+	return 0;
+}
+
 static int h_modify_vpc_attribute(struct action_ctx *ctx)
 {
 	struct vpc_modify_args args = {
@@ -90,6 +140,12 @@ static const struct param_spec describe_vpcs_params[] = {
 	TAGS_PARAM, DRY_RUN, PARAM_END,
 };
 
+static const struct param_spec describe_vpc_attribute_params[] = {
+	{ "VpcId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	{ "IsDefault", PT_BOOLEAN, 0, NULL, 0, 0, NULL, "accepted; the VPC named is answered whatever it says" },
+	DRY_RUN, PARAM_END,
+};
+
 static const struct param_spec modify_vpc_params[] = {
 	{ "VpcId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
 	{ "VpcName", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
@@ -112,6 +168,10 @@ const struct action vpc_actions[] = {
 	  .rest = { { "GET", "/v1/vpcs", RS_LIST, NULL, "Vpcs", "Vpc" },
 		    { "GET", "/v1/vpcs/{id}", RS_ITEM, "VpcId", "Vpcs", "Vpc", VL_INVALID_VPC_ID_NOT_FOUND } },
 	  .doc = "Lists the caller's VPCs in the region: Vpcs.Vpc[]." },
+	{ "DescribeVpcAttribute", V_VPC, h_describe_vpc_attribute, AF_REGIONAL, describe_vpc_attribute_params,
+	  .rest = { { "GET", "/v1/vpcs/{id}/attribute", RS_PLAIN, "VpcId" } },
+	  .region_from = &region_of_vpc,
+	  .doc = "One VPC's attributes (what Terraform's alicloud_vpc reads): its fields, vSwitch count, attached CENs." },
 	{ "ModifyVpcAttribute", V_VPC, h_modify_vpc_attribute, AF_MUTATES | AF_REGIONAL, modify_vpc_params,
 	  .rest = { { "PATCH", "/v1/vpcs/{id}", RS_PLAIN, "VpcId" } },
 	  .region_from = &region_of_vpc,

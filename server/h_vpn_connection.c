@@ -161,7 +161,11 @@ static int h_describe_vpn_connections(struct action_ctx *ctx)
 	return 0;
 }
 
-static int h_modify_vpn_connection_attribute(struct action_ctx *ctx)
+/*
+ * Both Modify actions; an attachment's (attachment true) names only a connection made by
+ * CreateVpnAttachment and answers where it is attached too.
+ */
+static int modify(struct action_ctx *ctx, bool attachment)
 {
 	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
 	struct vpn_connection_modify_args args = {
@@ -189,10 +193,58 @@ static int h_modify_vpn_connection_attribute(struct action_ctx *ctx)
 	c = malloc(sizeof(*c));
 	if (c == NULL)
 		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
-	if (vpn_connection_modify(ctx->model, &args, c, ctx->err) == 0)
-		rc = answer(ctx, c, VCO_JSON_MODIFY);
+	if ((!attachment || vpn_attachment_get(ctx->model, args.vpn_connection_id, c, ctx->err) == 0) &&
+	    vpn_connection_modify(ctx->model, &args, c, ctx->err) == 0)
+		rc = answer(ctx, c, attachment ? VCO_JSON_MODIFY_ATTACHMENT : VCO_JSON_MODIFY);
 	free(c);
 	return rc;
+}
+
+static int h_modify_vpn_connection_attribute(struct action_ctx *ctx)
+{
+	return modify(ctx, false);
+}
+
+static int h_modify_vpn_attachment_attribute(struct action_ctx *ctx)
+{
+	return modify(ctx, true);
+}
+
+static int h_describe_vpn_attachments(struct action_ctx *ctx)
+{
+	struct vpn_connection_filter filter = {
+		.vpn_connection_id = param_str(ctx, "VpnConnectionId"),
+		.attach_type = param_str(ctx, "AttachType"),
+	};
+	json_t *items = json_array();
+	int64_t total = 0;
+
+	if (vpn_connection_list_styled(ctx->model, &filter, ctx->offset, ctx->limit, VCO_JSON_ATTACHMENT, items,
+				       &total, ctx->err) < 0) {
+		json_decref(items);
+		return -1;
+	}
+	/* unlike the other Describe lists, a flat array */
+	json_object_set_new(ctx->response, "TotalCount", json_integer(total));
+	json_object_set_new(ctx->response, "PageNumber", json_integer(ctx->page_number));
+	json_object_set_new(ctx->response, "PageSize", json_integer(ctx->page_size));
+	json_object_set_new(ctx->response, "VpnAttachments", items);
+	return 0;
+}
+
+static int h_delete_vpn_attachment(struct action_ctx *ctx)
+{
+	struct vpn_connection *c = malloc(sizeof(*c));
+	int rc;
+
+	if (c == NULL)
+		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+	/* refused while attached to a transit router (vpn_connection_delete says so) */
+	rc = vpn_attachment_get(ctx->model, param_str(ctx, "VpnConnectionId"), c, ctx->err);
+	free(c);
+	if (rc < 0)
+		return -1;
+	return vpn_connection_delete(ctx->model, param_str(ctx, "VpnConnectionId"), ctx->err);
 }
 
 static int h_delete_vpn_connection(struct action_ctx *ctx)
@@ -369,6 +421,8 @@ static const struct param_spec create_vpn_attachment_params[] = {
 	{ "TunnelBandwidth", PT_STRING, 0, "Standard", 0, 0, vco_tunnel_bandwidths, NULL },
 	VCO_TUNNEL_OPTIONS,
 	{ "Tags", PT_TAGS, 0, NULL, 0, 0, NULL, "Tags.N.Key / Tags.N.Value, up to 20" },
+	{ "Tag", PT_TAGS, 0, NULL, 0, 0, NULL,
+	  "Tag.N.Key / Tag.N.Value, as Terraform sends them; with Tags.N, up to 20 in all" },
 	CLIENT_TOKEN, DRY_RUN, PARAM_END,
 };
 
@@ -433,6 +487,35 @@ static const struct param_spec describe_vpn_connection_logs_params[] = {
 	PARAM_END,
 };
 
+static const char *const vpn_attach_types[] = { "CEN", NULL };
+
+static const struct param_spec describe_vpn_attachments_params[] = {
+	{ "AttachType", PT_STRING, 0, "CEN", 0, 0, vpn_attach_types, "CEN (the only value): attached to a transit router" },
+	{ "VpnConnectionId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	PARAM_END,
+};
+
+/* CustomerGatewayId and NetworkType are not taken: a connection keeps both here. */
+static const struct param_spec modify_vpn_attachment_params[] = {
+	{ "VpnConnectionId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "a connection made by CreateVpnAttachment" },
+	{ "Name", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "LocalSubnet", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "RemoteSubnet", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
+	{ "EffectImmediately", PT_BOOLEAN, 0, NULL, 0, 0, NULL, NULL },
+	VCO_CONFIG_PARAMS,
+	{ "AutoConfigRoute", PT_BOOLEAN, 0, NULL, 0, 0, NULL, NULL },
+	{ "EnableDpd", PT_BOOLEAN, 0, NULL, 0, 0, NULL, "single-tunnel form" },
+	{ "EnableNatTraversal", PT_BOOLEAN, 0, NULL, 0, 0, NULL, "single-tunnel form" },
+	{ "EnableTunnelsBgp", PT_BOOLEAN, 0, NULL, 0, 0, NULL, "dual-tunnel form" },
+	VCO_TUNNEL_OPTIONS,
+	CLIENT_TOKEN, PARAM_END,
+};
+
+static const struct param_spec delete_vpn_attachment_params[] = {
+	{ "VpnConnectionId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "a connection made by CreateVpnAttachment" },
+	CLIENT_TOKEN, PARAM_END,
+};
+
 const struct action vpn_connection_actions[] = {
 	{ "CreateVpnConnection", V_VPC, h_create_vpn_connection, AF_MUTATES | AF_REGIONAL, create_vpn_connection_params,
 	  .rest = { { "POST", "/v1/vpn-connections", RS_CREATE } },
@@ -444,6 +527,18 @@ const struct action vpn_connection_actions[] = {
 	  .region_from = NULL,
 	  .doc = "Creates an IPsec-VPN connection bound to nothing (State init, AttachType NO_ASSOCIATED), "
 		  "for a transit router." },
+	{ "DescribeVpnAttachments", V_VPC, h_describe_vpn_attachments, AF_REGIONAL | AF_PAGED, describe_vpn_attachments_params,
+	  .rest = { { "GET", "/v1/vpn-attachments", RS_PLAIN } },
+	  .region_from = NULL,
+	  .doc = "Lists the caller's IPsec-VPN connections attached to transit routers: VpnAttachments[] (flat)." },
+	{ "ModifyVpnAttachmentAttribute", V_VPC, h_modify_vpn_attachment_attribute, AF_MUTATES | AF_REGIONAL, modify_vpn_attachment_params,
+	  .rest = { { "PATCH", "/v1/vpn-attachments/{id}", RS_PLAIN, "VpnConnectionId" } },
+	  .region_from = &region_of_vpn_connection,
+	  .doc = "Changes a connection made by CreateVpnAttachment; answers it with where it is attached." },
+	{ "DeleteVpnAttachment", V_VPC, h_delete_vpn_attachment, AF_MUTATES | AF_REGIONAL, delete_vpn_attachment_params,
+	  .rest = { { "DELETE", "/v1/vpn-attachments/{id}", RS_PLAIN, "VpnConnectionId" } },
+	  .region_from = &region_of_vpn_connection,
+	  .doc = "Deletes a connection made by CreateVpnAttachment; refused while a transit router holds it." },
 	{ "DescribeVpnConnection", V_VPC, h_describe_vpn_connection, AF_REGIONAL, describe_vpn_connection_params,
 	  .rest = { { "GET", "/v1/vpn-connections/{id}", RS_PLAIN, "VpnConnectionId" } },
 	  .region_from = &region_of_vpn_connection,

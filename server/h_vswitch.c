@@ -59,6 +59,21 @@ static int h_delete_vswitch(struct action_ctx *ctx)
 	return vswitch_delete(ctx->model, param_str(ctx, "VSwitchId"), ctx->err);
 }
 
+static int h_describe_vswitch_attributes(struct action_ctx *ctx)
+{
+	struct vswitch sw;
+	json_t *item;
+
+	if (vswitch_get(ctx->model, param_str(ctx, "VSwitchId"), &sw, ctx->err) < 0)
+		return -1;
+	/* the attribute answer is the DescribeVSwitches item, flat in the response */
+	if ((item = vswitch_to_json(ctx->model, &sw)) == NULL)
+		return model_store_error(ctx->model, ctx->err);
+	json_object_update(ctx->response, item);
+	json_decref(item);
+	return 0;
+}
+
 /* ---- the action table ---- */
 
 static const struct region_source region_of_vpc = {
@@ -94,6 +109,11 @@ static const struct param_spec modify_vswitch_params[] = {
 	DRY_RUN, PARAM_END,
 };
 
+static const struct param_spec describe_vswitch_attributes_params[] = {
+	{ "VSwitchId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
+	DRY_RUN, PARAM_END,
+};
+
 static const struct param_spec delete_vswitch_params[] = {
 	{ "VSwitchId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
 	CLIENT_TOKEN, DRY_RUN, PARAM_END,
@@ -109,6 +129,10 @@ const struct action vswitch_actions[] = {
 		    { "GET", "/v1/vswitches/{id}", RS_ITEM, "VSwitchId", "VSwitches", "VSwitch", VL_INVALID_VSWITCH_ID_NOT_FOUND } },
 	  .region_from = &region_of_vpc,
 	  .doc = "Lists the caller's vSwitches: VSwitches.VSwitch[]." },
+	{ "DescribeVSwitchAttributes", V_VPC, h_describe_vswitch_attributes, AF_REGIONAL, describe_vswitch_attributes_params,
+	  .rest = { { "GET", "/v1/vswitches/{id}/attributes", RS_PLAIN, "VSwitchId" } },
+	  .region_from = &region_of_vswitch,
+	  .doc = "One vSwitch's attributes (what Terraform's alicloud_vswitch reads): the DescribeVSwitches item, flat." },
 	{ "ModifyVSwitchAttribute", V_VPC, h_modify_vswitch_attribute, AF_MUTATES | AF_REGIONAL, modify_vswitch_params,
 	  .rest = { { "PATCH", "/v1/vswitches/{id}", RS_PLAIN, "VSwitchId" } },
 	  .region_from = &region_of_vswitch,

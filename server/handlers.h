@@ -19,6 +19,7 @@ extern const struct action cen_actions[];
 extern const struct action tr_route_actions[];
 extern const struct action agent_actions[];
 extern const struct action lab_actions[];
+extern const struct action tag_actions[];
 
 /* Adds TotalCount/PageNumber/PageSize and {"<outer>":{"<inner>":items}} to ctx->response. */
 void h_set_page(struct action_ctx *ctx, const char *outer, const char *inner, json_t *items,

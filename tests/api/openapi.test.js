@@ -356,6 +356,14 @@ test('every route answers as the document says (status, headers, body keys)', as
   expectError(await call('GET', '/v1/vpcs/{id}', { id: 'vpc-doesnotexist0000', query: { RegionId: REGION }, expect: 404 }),
     404, 'InvalidVpcId.NotFound', 'Specified VPC does not exist.');
 
+  // DescribeVpcAttribute: the VPC's own fields, its region found from the id
+  const attr = await call('GET', '/v1/vpcs/{id}/attribute', { id: vpcId, expect: 200 });
+  assert.equal(attr.body.VpcId, vpcId);
+  assert.equal(attr.body.VRouterId, created.body.VRouterId);
+  assert.deepEqual(attr.body.AssociatedCens.AssociatedCen, []);
+  expectError(await call('GET', '/v1/vpcs/{id}/attribute', { id: 'vpc-doesnotexist0000', expect: 404 }),
+    404, 'InvalidVpcId.NotFound', 'Specified VPC does not exist.');
+
   await call('PATCH', '/v1/vpcs/{id}', { id: vpcId, body: { RegionId: REGION, VpcName: 'docs2', Description: 'changed' }, expect: 200 });
   const after1 = await call('GET', '/v1/vpcs/{id}', { id: vpcId, query: { RegionId: REGION }, expect: 200 });
   assert.equal(after1.body.VpcName, 'docs2');
@@ -408,6 +416,30 @@ test('every route answers as the document says (status, headers, body keys)', as
   assert.equal(vget2.body.Description, 'second');
   expectError(await call('PATCH', '/v1/vswitches/{id}', { id: 'vsw-doesnotexist0000', body: { RegionId: REGION, VSwitchName: 'x' }, expect: 404 }),
     404, 'InvalidVSwitchId.NotFound');
+
+  // DescribeVSwitchAttributes: the listed item, flat
+  const vattr = await call('GET', '/v1/vswitches/{id}/attributes', { id: vswId, expect: 200 });
+  assert.deepEqual([vattr.body.VSwitchId, vattr.body.VSwitchName], [vswId, 'web2']);
+  expectError(await call('GET', '/v1/vswitches/{id}/attributes', { id: 'vsw-doesnotexist0000', expect: 404 }),
+    404, 'InvalidVSwitchId.NotFound');
+
+  // tags of VPC API resources
+  await call('POST', '/v1/tags', { body: { RegionId: REGION, ResourceType: 'vswitch', ResourceId: [vswId],
+    Tag: [{ Key: 'tier', Value: 'app' }, { Key: 'owner', Value: 'docs' }] }, expect: 200 });
+  expectError(await call('POST', '/v1/tags', { body: { RegionId: REGION, ResourceType: 'VPC', ResourceId: ['vpc-doesnotexist0000'],
+    Tag: [{ Key: 'a', Value: 'b' }] }, expect: 404 }), 404, 'InvalidResourceId.NotFound');
+  const tagPage = await call('GET', '/v1/tags', { query: { RegionId: REGION, ResourceType: 'VSWITCH', 'ResourceId.1': vswId, MaxResults: '1' },
+    expect: 200 });
+  assert.deepEqual(tagPage.body.TagResources.TagResource, [{ ResourceId: vswId, ResourceType: 'VSWITCH', TagKey: 'owner', TagValue: 'docs' }]);
+  const tagLast = await call('GET', '/v1/tags', { query: { RegionId: REGION, ResourceType: 'VSWITCH', 'ResourceId.1': vswId, MaxResults: '1',
+    NextToken: tagPage.body.NextToken, 'Tag.1.Key': 'tier' }, expect: 200 });
+  assert.equal('NextToken' in tagLast.body, false);
+  expectError(await call('GET', '/v1/tags', { query: { RegionId: REGION, ResourceType: 'VSWITCH' }, expect: 400 }), 400,
+    'InvalidParameter.ResourceIdOrTag');
+  await call('DELETE', '/v1/tags', { query: { RegionId: REGION, ResourceType: 'VSWITCH', 'ResourceId.1': vswId, 'TagKey.1': 'owner', All: 'false' },
+    expect: 200 });
+  expectError(await call('DELETE', '/v1/tags', { query: { RegionId: REGION, ResourceType: 'VSWITCH', 'ResourceId.1': 'vsw-doesnotexist0000',
+    'TagKey.1': 'owner' }, expect: 404 }), 404, 'InvalidResourceId.NotFound');
 
   // deletes
   expectError(await call('DELETE', '/v1/vpcs/{id}', { id: vpcId, query: { RegionId: REGION }, expect: 400 }), 400,
@@ -609,6 +641,16 @@ test('the VPN Gateway routes answer as the document says (gateways, customer gat
   }).then((r) => assert.deepEqual([r.body.IkeConfig.IkeMode, r.body.IkeConfig.IkeVersion], ['aggressive', 'ikev2']));
   await err(call('PATCH', '/v1/vpn-connections/{id}', { id: att.VpnConnectionId, body: { IkeConfig: { IkeMode: 'fast' } }, expect: 400 }),
     400, 'IllegalParam.IkeMode');
+  // the attachment actions name only unbound connections
+  await call('PATCH', '/v1/vpn-attachments/{id}', { id: att.VpnConnectionId, body: { Name: 'att-2' }, expect: 200 })
+    .then((r) => assert.deepEqual([r.body.Name, r.body.AttachType, r.body.NetworkType], ['att-2', 'NO_ASSOCIATED', 'public']));
+  await err(call('PATCH', '/v1/vpn-attachments/{id}', { id: vco.VpnConnectionId, body: { Name: 'x' }, expect: 404 }), 404,
+    'InvalidVpnConnectionInstanceId.NotFound');
+  await call('GET', '/v1/vpn-attachments', { query: { ...R, AttachType: 'CEN', PageNumber: '1', PageSize: '10' }, expect: 200 })
+    .then((r) => assert.deepEqual([r.body.TotalCount, r.body.VpnAttachments], [0, []]));
+  await err(call('GET', '/v1/vpn-attachments', { query: { ...R, AttachType: 'VPNGW' }, expect: 400 }), 400, 'InvalidAttachType');
+  await err(call('DELETE', '/v1/vpn-attachments/{id}', { id: vco.VpnConnectionId, expect: 404 }), 404,
+    'InvalidVpnConnectionInstanceId.NotFound');
   const vcos = await call('GET', '/v1/vpn-connections', { query: R, expect: 200 });
   assert.deepEqual(vcos.body.VpnConnections.map((c) => c.VpnConnectionId).sort(), [att.VpnConnectionId, vco.VpnConnectionId].sort());
   await call('GET', '/v1/vpn-connections', {
@@ -769,10 +811,13 @@ test('the VPN Gateway routes answer as the document says (gateways, customer gat
   await err(call('DELETE', '/v1/customer-gateways/{id}', { id: cg1.CustomerGatewayId, query: R, expect: 400 }), 400,
     'DependencyViolation.VpnConnection');
   await err(call('DELETE', '/v1/vpn-gateways/{id}', { id: gwId, query: R, expect: 400 }), 400, 'DependencyViolation.VpnConnection');
-  for (const id of [vco.VpnConnectionId, att.VpnConnectionId]) {
+  await call('DELETE', '/v1/vpn-attachments/{id}', { id: att.VpnConnectionId, query: { ClientToken: 'del-att' }, expect: 200 });
+  for (const id of [vco.VpnConnectionId]) {
     await call('DELETE', '/v1/vpn-connections/{id}', { id, query: { ClientToken: `del-${id}` }, expect: 200 });
     await err(call('DELETE', '/v1/vpn-connections/{id}', { id, query: R, expect: 404 }), 404, 'InvalidVpnConnectionInstanceId.NotFound');
   }
+  await err(call('DELETE', '/v1/vpn-connections/{id}', { id: att.VpnConnectionId, query: R, expect: 404 }), 404,
+    'InvalidVpnConnectionInstanceId.NotFound');
   assert.equal((await call('GET', rt, { id: gwId, query: R, expect: 200 })).body.TotalCount, 0, 'routes went with the connection');
   for (const id of [cg1.CustomerGatewayId, cg2.CustomerGatewayId]) {
     await call('DELETE', '/v1/customer-gateways/{id}', { id, query: { ...R, ClientToken: `del-${id}` }, expect: 200 });
@@ -942,6 +987,22 @@ test('the CBN routes answer as the document says (CEN, transit routers, CIDRs, a
     await err(call('GET', p, { id: rt, query: { MaxResults: '0' }, expect: 400 }), 400, 'InvalidMaxResults');
   }
 
+  // ReplaceTransitRouterRouteTableAssociation: to the system table and back
+  const sysRt = (await call('GET', rts, { query: { TransitRouterId: tr, TransitRouterRouteTableType: 'System' }, expect: 200 }))
+    .body.TransitRouterRouteTables[0].TransitRouterRouteTableId;
+  const assocs = `${rts}/{id}/associations`;
+  await err(call('PUT', assocs, { id: rt, body: { TransitRouterAttachmentId: vpnAtts[0] }, expect: 400 }), 400,
+    'OperationFailed.RouteTableAssociationExist');
+  for (const [to, from] of [[sysRt, rt], [rt, sysRt]]) {
+    await call('PUT', assocs, { id: to, body: { TransitRouterAttachmentId: vpnAtts[0], ClientToken: `docs-replace-${to}` }, expect: 200 });
+    await until('replaced', async () => {
+      const r = await call('GET', assocs, { id: to, query: { TransitRouterAttachmentId: vpnAtts[0] }, expect: 200 });
+      return r.body.TransitRouterAssociations.length === 1 && r.body.TransitRouterAssociations[0].Status === 'Active';
+    });
+    assert.equal((await call('GET', assocs, { id: from, query: { TransitRouterAttachmentId: vpnAtts[0] }, expect: 200 }))
+      .body.TransitRouterAssociations.length, 0);
+  }
+
   // two Active ECMP routes to the branch CIDR; a static route over them
   const entries = `${rts}/{id}/route-entries`;
   const ecmp = await call('GET', entries, { id: rt, expect: 200 });
@@ -962,8 +1023,31 @@ test('the CBN routes answer as the document says (CEN, transit routers, CIDRs, a
   await call('GET', entries, { id: rt, query: { TransitRouterRouteEntryNextHopId: vpnAtts[1] }, expect: 200 })
     .then((r) => assert.deepEqual(r.body.TransitRouterRouteEntries.map((e) => [e.TransitRouterRouteEntryId, e.TransitRouterRouteEntryName]),
       [[rte, 'pin']]));
+  await call('PATCH', '/v1/transit-router-route-entries/{id}', { id: rte, body: { TransitRouterRouteEntryName: 'pinned',
+    TransitRouterRouteEntryDescription: 'to branch 2' }, expect: 200 });
+  await call('GET', entries, { id: rt, query: { TransitRouterRouteEntryNextHopId: vpnAtts[1] }, expect: 200 })
+    .then((r) => assert.equal(r.body.TransitRouterRouteEntries[0].TransitRouterRouteEntryName, 'pinned'));
+  await err(call('PATCH', '/v1/transit-router-route-entries/{id}', { id: 'rte-doesnotexist0000', body: { TransitRouterRouteEntryName: 'x' },
+    expect: 400 }), 400, 'IllegalParam.TransitRouterRouteEntryId');
   await err(call('GET', entries, { id: rt, query: { TransitRouterRouteEntryStatus: 'Up' }, expect: 400 }), 400,
     'IllegalParam.TransitRouterRouteEntryStatus');
+
+  // tags of CBN resources; zones for routers
+  await call('POST', '/v1/cbn-tags', { body: { ...R, ResourceType: 'TransitRouterRouteTable', ResourceId: [rt], Tag: [{ Key: 'k', Value: 'v' }] },
+    expect: 200 });
+  await err(call('POST', '/v1/cbn-tags', { body: { ...R, ResourceType: 'VPC', ResourceId: [rt], Tag: [{ Key: 'k', Value: 'v' }] }, expect: 400 }),
+    400, 'InvalidResourceType.NotFound');
+  await call('GET', '/v1/cbn-tags', { query: { ...R, ResourceType: 'TransitRouterRouteTable', 'ResourceId.1': rt, PageSize: '10' }, expect: 200 })
+    .then((r) => assert.deepEqual(r.body.TagResources.TagResource, [{ ResourceId: rt, ResourceType: 'TransitRouterRouteTable', TagKey: 'k', TagValue: 'v' }]));
+  await err(call('GET', '/v1/cbn-tags', { query: { ...R, ResourceType: 'TransitRouterRouteTable', NextToken: 'bogus', 'Tag.1.Key': 'k' }, expect: 400 }),
+    400, 'InvalidNextToken');
+  await call('DELETE', '/v1/cbn-tags', { query: { ...R, ResourceType: 'TransitRouterRouteTable', 'ResourceId.1': rt, All: 'true' }, expect: 200 });
+  await err(call('DELETE', '/v1/cbn-tags', { query: { ...R, ResourceType: 'cen', 'ResourceId.1': 'cen-doesnotexist0000', 'TagKey.1': 'k' },
+    expect: 404 }), 404, 'InvalidResourceId.NotFound');
+  await call('GET', '/v1/transit-router-available-resources', { query: { ...R, SupportMulticast: 'false' }, expect: 200 })
+    .then((r) => assert.ok(r.body.AvailableZones.length > 0 && !r.body.SupportMulticast));
+  await err(call('GET', '/v1/transit-router-available-resources', { query: { RegionId: 'xx-nowhere-1' }, expect: 400 }), 400,
+    'IllegalParam.RegionId');
 
   // teardown, with the refusals first
   await err(call('DELETE', `${rts}/{id}`, { id: rt, expect: 400 }), 400, 'OperationFailed.DeleteRouteTableWithAssociation');

@@ -158,7 +158,7 @@ t_check "static entry" '[b["TransitRouterRouteEntries"][0][k] for k in ("Transit
 t_req GET "$B$E?TransitRouterRouteEntryStatus=Up"; t_expect "bad status filter" 400 IllegalParam.TransitRouterRouteEntryStatus
 t_req GET "$B/v1/transit-router-route-tables/vtb-doesnotexist/route-entries"; t_expect "unknown table" 400 InvalidTransitRouterRouteTableId.NotFound
 allow PUT "$E" "GET, POST"
-allow GET "/v1/transit-router-route-entries/$RTE" "DELETE"
+allow GET "/v1/transit-router-route-entries/$RTE" "PATCH, DELETE"
 
 # ---- teardown, with the refusals first ----
 t_req DELETE "$B/v1/transit-router-route-tables/$RT"; t_expect "table in use" 400 OperationFailed.DeleteRouteTableWithAssociation

@@ -178,8 +178,8 @@ post /v1/vpn-attachments "{$AT,\"IkeConfig\":{\"IkeMode\":\"fast\"}}"; t_expect 
 post /v1/vpn-attachments "{$AT,\"IkeConfig\":[1,2]}"; t_expect "JSON array is no IKE object" 400 InvalidIkeConfig
 patch "/v1/vpn-connections/$ATT" '{"IkeConfig":"{\"IkeMode\":\"aggressive\"}"}'; t_expect "JSON text works too" 200
 t_check "merged" '[b["IkeConfig"]["IkeMode"], b["IkeConfig"]["IkeVersion"]]' "['aggressive', 'ikev2']"
-t_req GET "$B/v1/vpn-attachments"; t_expect "attachments: create only" 405 UnsupportedHTTPMethod
-allow GET /v1/vpn-attachments POST
+t_req PUT "$B/v1/vpn-attachments"; t_expect "attachments: create and list" 405 UnsupportedHTTPMethod
+allow PUT /v1/vpn-attachments "POST, GET"
 
 # ---- the customer device's settings, log lines, the lab swanctl.conf (read-only sub-resources) ----
 t_req GET "$B/v1/vpn-connections/$VCO?$R"; TUN2=$(t_json "$S[\"TunnelId\"]")

@@ -797,3 +797,300 @@ describe('open mode: every AccessKeyId is the default account, except a 16-digit
     }
   });
 });
+
+// =====================================================================================
+// What Terraform reads and tags (issue 12): the attribute reads, tags of the VPC and CBN
+// APIs, the VPN attachment actions and three transit-router actions, through both SDKs.
+// CBN has no generated SDK among the test dependencies; its V3 calls go through the generic
+// client of @alicloud/openapi-core (callApi with the RPC style the generated SDKs use).
+
+const OpenApi = require('@alicloud/openapi-core').default;
+const { RuntimeOptions } = require('@darabonba/typescript');
+
+/** A CBN 2017-09-12 call signed V3 by openapi-core's generic client; resolves to the body. */
+async function cbnV3(key, action, query) {
+  const c = new OpenApi(new $OpenApiUtil.Config({
+    accessKeyId: key.id, accessKeySecret: key.secret, endpoint: strict.endpoint, protocol: 'http',
+    readTimeout: 10000, connectTimeout: 5000,
+  }));
+  const params = new $OpenApiUtil.Params({
+    action, version: '2017-09-12', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK',
+    style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
+  });
+  const req = new $OpenApiUtil.OpenApiRequest({ query: flatten(query) });
+  return (await c.callApi(params, req, new RuntimeOptions({}))).body;
+}
+
+/** pop-core parses with json-bigint: objects without a prototype; compare their JSON */
+const plain = (x) => JSON.parse(JSON.stringify(x));
+
+/** Name.N / Name.N.Field flattening, as the SDKs' OpenApiUtil.query does. */
+function flatten(obj, prefix = '', out = {}) {
+  for (const [k, v] of Object.entries(obj)) {
+    const name = prefix ? `${prefix}.${k}` : k;
+    if (Array.isArray(v)) v.forEach((item, i) => (typeof item === 'object' ? flatten(item, `${name}.${i + 1}`, out) : (out[`${name}.${i + 1}`] = String(item))));
+    else if (v !== undefined) out[name] = String(v);
+  }
+  return out;
+}
+
+/** Sets up a VPC with a vSwitch, a customer gateway, a CEN and an Active transit router for account key. */
+async function readsFixture(call, cbn, region, zone, cidr) {
+  const vpc = await call('CreateVpc', { RegionId: region, CidrBlock: '10.0.0.0/16', VpcName: 'reads' });
+  await strict.settle();
+  const vsw = await call('CreateVSwitch', { RegionId: region, VpcId: vpc.VpcId, ZoneId: zone, CidrBlock: '10.0.1.0/24', VSwitchName: 'reads' });
+  const cgw = await call('CreateCustomerGateway', { RegionId: region, IpAddress: cidr });
+  const cen = await cbn('CreateCen', { Name: 'reads' });
+  await strict.settle();
+  const tr = await cbn('CreateTransitRouter', { RegionId: region, CenId: cen.CenId });
+  await strict.settle();
+  await cbn('CreateTransitRouterCidr', { RegionId: region, TransitRouterId: tr.TransitRouterId, Cidr: '192.168.10.0/24' });
+  return { vpc, vsw, cgw, cen, tr };
+}
+
+describe('issue 12 actions through the V3 SDK (strict mode)', () => {
+  const region = 'cn-zhangjiakou';
+  let a;
+  let fx;
+  const cbnA = (action, q) => cbnV3(A, action, q);
+
+  before(async () => {
+    a = v3(A);
+    // the fixture through pop-core (what it makes is not under test here)
+    const p = pop(A);
+    const cbnPop = new RPCClient({ accessKeyId: A.id, accessKeySecret: A.secret, endpoint: strict.url, apiVersion: '2017-09-12' });
+    fx = await readsFixture(p.call, (action, q) => cbnPop.request(action, q, { method: 'POST', timeout: 10000 }),
+      region, 'cn-zhangjiakou-a', '203.0.113.30');
+  });
+
+  test('DescribeVpcAttribute and DescribeVSwitchAttributes answer the SDK models', async () => {
+    const v = (await a.describeVpcAttribute(new Vpc.DescribeVpcAttributeRequest({ regionId: region, vpcId: fx.vpc.VpcId }))).body;
+    assert.ok(v instanceof Vpc.DescribeVpcAttributeResponseBody);
+    assert.match(v.requestId, UUID);
+    assert.equal(v.vpcId, fx.vpc.VpcId);
+    assert.equal(v.status, 'Available');
+    assert.equal(v.VRouterId, fx.vpc.VRouterId);
+    assert.equal(v.regionId, region);
+    assert.equal(v.vpcName, 'reads');
+    assert.equal(v.ownerId, Number(A.account));
+    assert.deepEqual(v.vSwitchIds.vSwitchId, [fx.vsw.VSwitchId]);
+    assert.deepEqual(v.tags.tag, []);
+    assert.equal(v.cloudResources.cloudResourceSetType[0].resourceCount, 1);
+    assert.deepEqual(v.associatedCens.associatedCen, []);
+    assert.equal(v.classicLinkEnabled, false);
+    await v3Error(a.describeVpcAttribute(new Vpc.DescribeVpcAttributeRequest({ regionId: region, vpcId: 'vpc-nothere' })), NOT_FOUND_VPC);
+
+    const s = (await a.describeVSwitchAttributes(new Vpc.DescribeVSwitchAttributesRequest({ regionId: region, vSwitchId: fx.vsw.VSwitchId }))).body;
+    assert.ok(s instanceof Vpc.DescribeVSwitchAttributesResponseBody);
+    assert.equal(s.vSwitchId, fx.vsw.VSwitchId);
+    assert.equal(s.vpcId, fx.vpc.VpcId);
+    assert.equal(s.zoneId, 'cn-zhangjiakou-a');
+    assert.equal(s.cidrBlock, '10.0.1.0/24');
+    assert.equal(s.availableIpAddressCount, 252);
+    assert.equal(s.routeTable.routeTableId, fx.vpc.RouteTableId);
+    assert.equal(s.routeTable.routeTableType, 'System');
+    await v3Error(a.describeVSwitchAttributes(new Vpc.DescribeVSwitchAttributesRequest({ regionId: region, vSwitchId: 'vsw-nothere' })), NOT_FOUND_VSW);
+  });
+
+  test('TagResources, ListTagResources (pages end without NextToken), UnTagResources', async () => {
+    const tag = (pairs) => pairs.map(([key, value]) => new Vpc.TagResourcesRequestTag({ key, value }));
+    await a.tagResources(new Vpc.TagResourcesRequest({
+      regionId: region, resourceType: 'VPC', resourceId: [fx.vpc.VpcId], tag: tag([['a', '1'], ['b', '2'], ['c', '3']]),
+    }));
+    const list = async (nextToken) => (await a.listTagResources(new Vpc.ListTagResourcesRequest({
+      regionId: region, resourceType: 'VPC', resourceId: [fx.vpc.VpcId], maxResults: 2, nextToken,
+    }))).body;
+    const p1 = await list();
+    assert.ok(p1 instanceof Vpc.ListTagResourcesResponseBody);
+    assert.deepEqual(p1.tagResources.tagResource.map((t) => [t.resourceId, t.resourceType, t.tagKey, t.tagValue]),
+      [[fx.vpc.VpcId, 'VPC', 'a', '1'], [fx.vpc.VpcId, 'VPC', 'b', '2']]);
+    assert.ok(p1.nextToken);
+    const p2 = await list(p1.nextToken);
+    assert.deepEqual(p2.tagResources.tagResource.map((t) => t.tagKey), ['c']);
+    assert.equal(p2.nextToken, undefined); // absent, not ""
+    await a.unTagResources(new Vpc.UnTagResourcesRequest({ regionId: region, resourceType: 'VPC', resourceId: [fx.vpc.VpcId], tagKey: ['a'] }));
+    assert.deepEqual((await list()).tagResources.tagResource.map((t) => t.tagKey), ['b', 'c']);
+    await a.unTagResources(new Vpc.UnTagResourcesRequest({ regionId: region, resourceType: 'VPC', resourceId: [fx.vpc.VpcId], all: true }));
+    assert.deepEqual((await list()).tagResources.tagResource, []);
+    await v3Error(a.tagResources(new Vpc.TagResourcesRequest({
+      regionId: region, resourceType: 'VPC', resourceId: ['vpc-nothere'], tag: tag([['a', '1']]),
+    })), { status: 404, code: 'InvalidResourceId.NotFound' });
+    const twenty = Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v']);
+    await a.tagResources(new Vpc.TagResourcesRequest({ regionId: region, resourceType: 'VSWITCH', resourceId: [fx.vsw.VSwitchId], tag: tag(twenty) }));
+    await v3Error(a.tagResources(new Vpc.TagResourcesRequest({
+      regionId: region, resourceType: 'VSWITCH', resourceId: [fx.vsw.VSwitchId], tag: tag([['k20', 'v']]),
+    })), { status: 400, code: 'QuotaExceed.TagNum' });
+  });
+
+  test('CreateVpnAttachment (Tags), DescribeVpnAttachments, ModifyVpnAttachmentAttribute, DeleteVpnAttachment', async () => {
+    const made = (await a.createVpnAttachment(new Vpc.CreateVpnAttachmentRequest({
+      regionId: region, localSubnet: '10.0.0.0/16', remoteSubnet: '192.168.1.0/24', customerGatewayId: fx.cgw.CustomerGatewayId,
+      name: 'v3-att', tags: [new Vpc.CreateVpnAttachmentRequestTags({ key: 'by', value: 'v3' })],
+    }))).body;
+    const vco = made.vpnConnectionId;
+    const m = (await a.modifyVpnAttachmentAttribute(new Vpc.ModifyVpnAttachmentAttributeRequest({
+      regionId: region, vpnConnectionId: vco, name: 'v3-att-2',
+    }))).body;
+    assert.ok(m instanceof Vpc.ModifyVpnAttachmentAttributeResponseBody);
+    assert.equal(m.vpnConnectionId, vco);
+    assert.equal(m.name, 'v3-att-2');
+    assert.equal(m.attachType, 'NO_ASSOCIATED');
+    assert.equal(m.networkType, 'public');
+    // attached to the router, it is listed and cannot be deleted
+    const att = await cbnA('CreateTransitRouterVpnAttachment', {
+      TransitRouterId: fx.tr.TransitRouterId, VpnId: vco, Zone: [{ ZoneId: 'cn-zhangjiakou-a' }],
+    });
+    await strict.settle();
+    const d = (await a.describeVpnAttachments(new Vpc.DescribeVpnAttachmentsRequest({ regionId: region }))).body;
+    assert.ok(d instanceof Vpc.DescribeVpnAttachmentsResponseBody);
+    assert.equal(d.totalCount, 1);
+    assert.equal(d.vpnAttachments[0].instanceId, vco);
+    assert.equal(d.vpnAttachments[0].attachType, 'CEN');
+    assert.equal(d.vpnAttachments[0].transitRouterId, fx.tr.TransitRouterId);
+    assert.deepEqual(d.vpnAttachments[0].tags.map((t) => [t.key, t.value]), [['by', 'v3']]);
+    await v3Error(a.deleteVpnAttachment(new Vpc.DeleteVpnAttachmentRequest({ regionId: region, vpnConnectionId: vco })),
+      { status: 400, code: 'IncorrectStatus.VpnConnection' });
+    await cbnA('DeleteTransitRouterVpnAttachment', { TransitRouterAttachmentId: att.TransitRouterAttachmentId });
+    await strict.settle();
+    await a.deleteVpnAttachment(new Vpc.DeleteVpnAttachmentRequest({ regionId: region, vpnConnectionId: vco }));
+    await v3Error(a.describeVpnConnection(new Vpc.DescribeVpnConnectionRequest({ regionId: region, vpnConnectionId: vco })),
+      { status: 404, code: 'InvalidVpnConnectionInstanceId.NotFound' });
+  });
+
+  test('CBN (generic V3 client): tags, ReplaceTransitRouterRouteTableAssociation, UpdateTransitRouterRouteEntry, ListTransitRouterAvailableResource', async () => {
+    const trId = fx.tr.TransitRouterId;
+    await cbnA('TagResources', { RegionId: region, ResourceType: 'TransitRouter', ResourceId: [trId], Tag: [{ Key: 'env', Value: 'v3' }] });
+    const l = await cbnA('ListTagResources', { RegionId: region, ResourceType: 'TransitRouter', ResourceId: [trId] });
+    assert.deepEqual(l.TagResources.TagResource, [{ ResourceId: trId, ResourceType: 'TransitRouter', TagKey: 'env', TagValue: 'v3' }]);
+    assert.equal('NextToken' in l, false);
+    await cbnA('UntagResources', { RegionId: region, ResourceType: 'TransitRouter', ResourceId: [trId], TagKey: ['env'] });
+    assert.deepEqual((await cbnA('ListTagResources', { RegionId: region, ResourceType: 'TransitRouter', ResourceId: [trId] })).TagResources.TagResource, []);
+
+    const vpcAtt = await cbnA('CreateTransitRouterVpcAttachment', {
+      RegionId: region, TransitRouterId: trId, VpcId: fx.vpc.VpcId,
+      ZoneMappings: [{ ZoneId: 'cn-zhangjiakou-a', VSwitchId: fx.vsw.VSwitchId }],
+    });
+    const t1 = await cbnA('CreateTransitRouterRouteTable', { TransitRouterId: trId, TransitRouterRouteTableName: 't1' });
+    const t2 = await cbnA('CreateTransitRouterRouteTable', { TransitRouterId: trId, TransitRouterRouteTableName: 't2' });
+    await strict.settle();
+    const attId = vpcAtt.TransitRouterAttachmentId;
+    await cbnA('AssociateTransitRouterAttachmentWithRouteTable', { TransitRouterAttachmentId: attId, TransitRouterRouteTableId: t1.TransitRouterRouteTableId });
+    await strict.settle();
+    await cbnA('ReplaceTransitRouterRouteTableAssociation', { TransitRouterAttachmentId: attId, TransitRouterRouteTableId: t2.TransitRouterRouteTableId });
+    const assoc = await cbnA('ListTransitRouterRouteTableAssociations', { TransitRouterAttachmentId: attId });
+    assert.deepEqual(assoc.TransitRouterAssociations.map((x) => [x.TransitRouterRouteTableId, x.Status]),
+      [[t2.TransitRouterRouteTableId, 'Associating']]);
+    await strict.settle();
+
+    const rte = await cbnA('CreateTransitRouterRouteEntry', {
+      TransitRouterRouteTableId: t2.TransitRouterRouteTableId, TransitRouterRouteEntryDestinationCidrBlock: '172.16.0.0/16',
+      TransitRouterRouteEntryNextHopType: 'Attachment', TransitRouterRouteEntryNextHopId: attId,
+    });
+    await strict.settle();
+    await cbnA('UpdateTransitRouterRouteEntry', { TransitRouterRouteEntryId: rte.TransitRouterRouteEntryId, TransitRouterRouteEntryName: 'v3-name' });
+    const entries = await cbnA('ListTransitRouterRouteEntries', {
+      TransitRouterRouteTableId: t2.TransitRouterRouteTableId, TransitRouterRouteEntryIds: [rte.TransitRouterRouteEntryId],
+    });
+    assert.equal(entries.TransitRouterRouteEntries[0].TransitRouterRouteEntryName, 'v3-name');
+
+    const zones = await cbnA('ListTransitRouterAvailableResource', { RegionId: region });
+    assert.deepEqual(zones.AvailableZones, ['cn-zhangjiakou-a', 'cn-zhangjiakou-b', 'cn-zhangjiakou-c']);
+    assert.equal(zones.SupportMulticast, false);
+    const err = await rejection(cbnA('UpdateTransitRouterRouteEntry', { TransitRouterRouteEntryId: 'rte-nothere', TransitRouterRouteEntryName: 'x' }));
+    assert.equal(err.code, 'IllegalParam.TransitRouterRouteEntryId');
+    assert.equal(err.statusCode, 400);
+    assert.equal(err.data.HostId, 'cbn.aliyuncs.com');
+  });
+});
+
+describe('issue 12 actions through pop-core (V2, strict mode)', () => {
+  const region = 'cn-wulanchabu';
+  let b;
+  let cbnB;
+  let fx;
+
+  before(async () => {
+    b = pop(B);
+    const c = new RPCClient({ accessKeyId: B.id, accessKeySecret: B.secret, endpoint: strict.url, apiVersion: '2017-09-12' });
+    cbnB = (action, q) => c.request(action, q, { method: 'POST', timeout: 10000 });
+    fx = await readsFixture(b.call, cbnB, region, 'cn-wulanchabu-a', '203.0.113.31');
+  });
+
+  test('DescribeVpcAttribute and DescribeVSwitchAttributes', async () => {
+    const v = await b.call('DescribeVpcAttribute', { RegionId: region, VpcId: fx.vpc.VpcId });
+    assert.equal(v.VpcId, fx.vpc.VpcId);
+    assert.equal(v.Status, 'Available');
+    assert.deepEqual(v.VSwitchIds.VSwitchId, [fx.vsw.VSwitchId]);
+    assert.equal(String(v.OwnerId), B.account);
+    await popError(b.call('DescribeVpcAttribute', { RegionId: region, VpcId: 'vpc-nothere' }), NOT_FOUND_VPC);
+    const s = await b.call('DescribeVSwitchAttributes', { RegionId: region, VSwitchId: fx.vsw.VSwitchId });
+    assert.equal(s.VSwitchId, fx.vsw.VSwitchId);
+    assert.deepEqual(plain(s.RouteTable), { RouteTableId: fx.vpc.RouteTableId, RouteTableType: 'System' });
+    await popError(b.call('DescribeVSwitchAttributes', { RegionId: region, VSwitchId: 'vsw-nothere' }), NOT_FOUND_VSW);
+  });
+
+  test('TagResources, ListTagResources, UnTagResources', async () => {
+    await b.call('TagResources', { RegionId: region, ResourceType: 'VPC', 'ResourceId.1': fx.vpc.VpcId, 'Tag.1.Key': 'env', 'Tag.1.Value': 'v2' });
+    const l = await b.call('ListTagResources', { RegionId: region, ResourceType: 'VPC', 'ResourceId.1': fx.vpc.VpcId });
+    assert.deepEqual(plain(l.TagResources.TagResource), [{ ResourceId: fx.vpc.VpcId, ResourceType: 'VPC', TagKey: 'env', TagValue: 'v2' }]);
+    assert.equal('NextToken' in l, false);
+    await popError(b.call('TagResources', { RegionId: region, ResourceType: 'NATGATEWAY', 'ResourceId.1': fx.vpc.VpcId, 'Tag.1.Key': 'a' }),
+      { status: 400, code: 'InvalidResourceType.NotFound' });
+    await b.call('UnTagResources', { RegionId: region, ResourceType: 'VPC', 'ResourceId.1': fx.vpc.VpcId, 'TagKey.1': 'env' });
+    assert.deepEqual(plain((await b.call('ListTagResources', { RegionId: region, ResourceType: 'VPC', 'ResourceId.1': fx.vpc.VpcId })).TagResources.TagResource), []);
+  });
+
+  test('CreateVpnAttachment (Tag.N), DescribeVpnAttachments, ModifyVpnAttachmentAttribute, DeleteVpnAttachment', async () => {
+    const made = await b.call('CreateVpnAttachment', {
+      RegionId: region, LocalSubnet: '10.0.0.0/16', RemoteSubnet: '192.168.2.0/24', CustomerGatewayId: fx.cgw.CustomerGatewayId,
+      'Tag.1.Key': 'by', 'Tag.1.Value': 'terraform',
+    });
+    const vco = made.VpnConnectionId;
+    const m = await b.call('ModifyVpnAttachmentAttribute', { RegionId: region, VpnConnectionId: vco, Name: 'v2-att' });
+    assert.equal(m.Name, 'v2-att');
+    assert.equal(m.AttachType, 'NO_ASSOCIATED');
+    const att = await cbnB('CreateTransitRouterVpnAttachment', {
+      TransitRouterId: fx.tr.TransitRouterId, VpnId: vco, 'Zone.1.ZoneId': 'cn-wulanchabu-a',
+    });
+    await strict.settle();
+    const d = await b.call('DescribeVpnAttachments', { RegionId: region, VpnConnectionId: vco });
+    assert.equal(d.TotalCount, 1);
+    assert.deepEqual(plain(d.VpnAttachments[0].Tags), [{ Key: 'by', Value: 'terraform' }]);
+    await popError(b.call('DeleteVpnAttachment', { RegionId: region, VpnConnectionId: vco }), { status: 400, code: 'IncorrectStatus.VpnConnection' });
+    await cbnB('DeleteTransitRouterVpnAttachment', { TransitRouterAttachmentId: att.TransitRouterAttachmentId });
+    await strict.settle();
+    await b.call('DeleteVpnAttachment', { RegionId: region, VpnConnectionId: vco });
+    await popError(b.call('DeleteVpnAttachment', { RegionId: region, VpnConnectionId: vco }),
+      { status: 404, code: 'InvalidVpnConnectionInstanceId.NotFound' });
+  });
+
+  test('CBN: tags, ReplaceTransitRouterRouteTableAssociation, UpdateTransitRouterRouteEntry, ListTransitRouterAvailableResource', async () => {
+    const trId = fx.tr.TransitRouterId;
+    await cbnB('TagResources', { RegionId: region, ResourceType: 'cen', 'ResourceId.1': fx.cen.CenId, 'Tag.1.Key': 'env', 'Tag.1.Value': 'v2' });
+    const l = await cbnB('ListTagResources', { RegionId: region, ResourceType: 'cen', 'Tag.1.Key': 'env' });
+    assert.deepEqual(plain(l.TagResources.TagResource), [{ ResourceId: fx.cen.CenId, ResourceType: 'cen', TagKey: 'env', TagValue: 'v2' }]);
+    await cbnB('UntagResources', { RegionId: region, ResourceType: 'cen', 'ResourceId.1': fx.cen.CenId, All: true });
+    const vpcAtt = await cbnB('CreateTransitRouterVpcAttachment', {
+      RegionId: region, TransitRouterId: trId, VpcId: fx.vpc.VpcId,
+      'ZoneMappings.1.ZoneId': 'cn-wulanchabu-a', 'ZoneMappings.1.VSwitchId': fx.vsw.VSwitchId,
+    });
+    const t1 = await cbnB('CreateTransitRouterRouteTable', { TransitRouterId: trId });
+    const t2 = await cbnB('CreateTransitRouterRouteTable', { TransitRouterId: trId });
+    await strict.settle();
+    const attId = vpcAtt.TransitRouterAttachmentId;
+    await cbnB('AssociateTransitRouterAttachmentWithRouteTable', { TransitRouterAttachmentId: attId, TransitRouterRouteTableId: t1.TransitRouterRouteTableId });
+    await strict.settle();
+    await cbnB('ReplaceTransitRouterRouteTableAssociation', { TransitRouterAttachmentId: attId, TransitRouterRouteTableId: t2.TransitRouterRouteTableId });
+    await strict.settle();
+    const assoc = await cbnB('ListTransitRouterRouteTableAssociations', { TransitRouterAttachmentId: attId });
+    assert.deepEqual(assoc.TransitRouterAssociations.map((x) => [x.TransitRouterRouteTableId, x.Status]), [[t2.TransitRouterRouteTableId, 'Active']]);
+    const rte = await cbnB('CreateTransitRouterRouteEntry', {
+      TransitRouterRouteTableId: t2.TransitRouterRouteTableId, TransitRouterRouteEntryDestinationCidrBlock: '172.17.0.0/16',
+      TransitRouterRouteEntryNextHopType: 'BlackHole',
+    });
+    await strict.settle();
+    await cbnB('UpdateTransitRouterRouteEntry', { TransitRouterRouteEntryId: rte.TransitRouterRouteEntryId, TransitRouterRouteEntryDescription: 'v2' });
+    const zones = await cbnB('ListTransitRouterAvailableResource', { RegionId: region, SupportMulticast: true });
+    assert.deepEqual([zones.MasterZones, zones.SlaveZones, zones.AvailableZones, zones.SupportMulticast], [[], [], [], true]);
+  });
+});

@@ -584,6 +584,79 @@ START_TEST(test_associations)
 }
 END_TEST
 
+/* ReplaceTransitRouterRouteTableAssociation moves an Active association, through Associating. */
+START_TEST(test_replace_association)
+{
+	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	char t1[64], t2[64], t_tr2[64];
+	struct vl_err err;
+	json_t *items;
+	int64_t total = 0;
+
+	mk_table(&m, TR1, "t1", t1);
+	mk_table(&m, TR1, "t2", t2);
+	mk_table(&m, TR2, "x", t_tr2);
+	/* nothing to replace yet */
+	assert_err(tr_route_replace_association(&m, A_VPC1, t2, &err), &err,
+		   "IncorrectStatus.AttachmentOrRouteTable", 400);
+	OK(tr_route_associate(&m, A_VPC1, t1, e_));
+	assert_err(tr_route_replace_association(&m, A_VPC1, "vtb-nope", &err), &err, "InvalidRouteTableId.NotFound", 404);
+	assert_err(tr_route_replace_association(&m, "tr-attach-nope", t2, &err), &err, "InvalidAttachmentId.NotFound", 404);
+	assert_err(tr_route_replace_association(&o, A_VPC1, t2, &err), &err, "InvalidRouteTableId.NotFound", 404);
+	assert_err(tr_route_replace_association(&m, A_VPC1, t_tr2, &err), &err,
+		   "InvalidParameter.TransitRouterRouteTableId", 400);
+	assert_err(tr_route_replace_association(&m, A_VPC1, t1, &err), &err,
+		   "OperationFailed.RouteTableAssociationExist", 400);
+
+	cfg.transition_delay_ms = 500;
+	OK(tr_route_replace_association(&m, A_VPC1, t2, e_));
+	items = links(&m, false, t1, &total);
+	ck_assert_int_eq(total, 0);
+	json_decref(items);
+	items = links(&m, false, t2, &total);
+	ck_assert_int_eq(total, 1);
+	ck_assert_str_eq(sget(json_array_get(items, 0), "Status"), "Associating");
+	json_decref(items);
+	/* busy until it is Active again */
+	assert_err(tr_route_replace_association(&m, A_VPC1, t1, &err), &err,
+		   "IncorrectStatus.AttachmentOrRouteTable", 400);
+	apply_due(NOW + 500);
+	items = links(&m, false, t2, &total);
+	ck_assert_str_eq(sget(json_array_get(items, 0), "Status"), "Active");
+	json_decref(items);
+}
+END_TEST
+
+/* UpdateTransitRouterRouteEntry renames an Active static entry, nothing else. */
+START_TEST(test_entry_update)
+{
+	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	char t1[64], id[64];
+	struct vl_err err;
+	json_t *items;
+
+	mk_table(&m, TR1, "t1", t1);
+	entry_ok(&m, t1, "10.9.0.0/16", "Attachment", A_VPC1, id);
+	OK(tr_route_entry_update(&m, id, "renamed", "why", e_));
+	items = routes(&m, t1, NULL);
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *r = json_array_get(items, i);
+
+		if (strcmp(sget(r, "TransitRouterRouteEntryId"), id) != 0)
+			continue;
+		ck_assert_str_eq(sget(r, "TransitRouterRouteEntryName"), "renamed");
+		ck_assert_str_eq(sget(r, "TransitRouterRouteEntryDescription"), "why");
+	}
+	json_decref(items);
+	assert_err(tr_route_entry_update(&m, "rte-nope", "x", NULL, &err), &err,
+		   "IllegalParam.TransitRouterRouteEntryId", 400);
+	assert_err(tr_route_entry_update(&o, id, "x", NULL, &err), &err, "IllegalParam.TransitRouterRouteEntryId", 400);
+	assert_err(tr_route_entry_update(&m, id, "http://x", NULL, &err), &err, "InvalidName", 400);
+	exec("UPDATE tr_route_entries SET status='Creating'");
+	assert_err(tr_route_entry_update(&m, id, "x", NULL, &err), &err, "Operation.Blocking", 400);
+}
+END_TEST
+
 START_TEST(test_propagations)
 {
 	struct model_ctx m = ctx_for(ACCOUNT);
@@ -1439,6 +1512,8 @@ Suite *tr_route_suite_create(void)
 	tcase_add_test(links_tc, test_associations);
 	tcase_add_test(links_tc, test_propagations);
 	tcase_add_test(links_tc, test_attachment_forget);
+	tcase_add_test(links_tc, test_replace_association);
+	tcase_add_test(links_tc, test_entry_update);
 	suite_add_tcase(s, links_tc);
 
 	tcase_add_checked_fixture(entries, setup, teardown);

@@ -607,6 +607,40 @@ START_TEST(test_to_json)
 }
 END_TEST
 
+/* DescribeVpcAttribute: the list item's fields plus the attribute-only ones, none of the list-only */
+START_TEST(test_attribute_json)
+{
+	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct vpc v;
+	struct vswitch s1, s2;
+	json_t *o, *counts;
+
+	create_ok(&m, "10.0.0.0/16", "web", &v);
+	vswitch_ok(&m, v.vpc_id, "10.0.1.0/24", &s1);
+	vswitch_ok(&m, v.vpc_id, "10.0.2.0/24", &s2);
+	o = vpc_attribute_json(&m, &v);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "VpcId")), v.vpc_id);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "Status")), "Available");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "VpcName")), "web");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "CidrBlock")), "10.0.0.0/16");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "VRouterId")), v.vrouter_id);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "RegionId")), REGION);
+	ck_assert_int_eq(json_array_size(json_object_get(json_object_get(o, "VSwitchIds"), "VSwitchId")), 2);
+	ck_assert(json_is_false(json_object_get(o, "ClassicLinkEnabled")));
+	ck_assert(json_is_false(json_object_get(o, "SupportIpv4Gateway")));
+	ck_assert(json_is_array(json_object_get(json_object_get(o, "Tags"), "Tag")));
+	counts = json_object_get(json_object_get(o, "CloudResources"), "CloudResourceSetType");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(counts, 0), "ResourceType")), "VSwitch");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(counts, 0), "ResourceCount")), 2);
+	/* members of the DescribeVpcs item that DescribeVpcAttribute does not have */
+	ck_assert_ptr_null(json_object_get(o, "RouterTableIds"));
+	ck_assert_ptr_null(json_object_get(o, "NatGatewayIds"));
+	ck_assert_ptr_null(json_object_get(o, "CenStatus"));
+	json_decref(o);
+}
+END_TEST
+
 /* ---- modify ---- */
 
 START_TEST(test_modify)
@@ -765,6 +799,7 @@ Suite *vpc_suite_create(void)
 	tcase_add_test(tc, test_list_too_many_ids);
 	tcase_add_loop_test(tc, test_list_paging, 0, countof(page_tests));
 	tcase_add_test(tc, test_to_json);
+	tcase_add_test(tc, test_attribute_json);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("modify_delete");

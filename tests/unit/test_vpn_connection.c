@@ -1131,6 +1131,47 @@ END_TEST
 
 /* ---- unbound connections (CreateVpnAttachment) ---- */
 
+/* DescribeVpnAttachments lists unbound connections attached to a router; the attachment actions name only them. */
+START_TEST(test_attachment_list_and_get)
+{
+	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct vpn_connection_create_args a = single_args(NULL, cgw1.customer_gateway_id);
+	struct vpn_connection_filter cen = { .attach_type = "CEN" };
+	struct vpn_connection c, gwc, got;
+	struct vl_err err;
+	json_t *items = json_array(), *item;
+	int64_t total = -1;
+
+	create_ok(&m, &a, &c);
+	a = single_args(single_gw.vpn_gateway_id, cgw2.customer_gateway_id);
+	create_ok(&m, &a, &gwc);
+	ck_assert_int_eq(vpn_attachment_get(&m, c.vpn_connection_id, &got, &err), 0);
+	assert_err(vpn_attachment_get(&m, gwc.vpn_connection_id, &got, &err), &err,
+		   "InvalidVpnConnectionInstanceId.NotFound", 404);
+	ck_assert_int_eq(vpn_connection_list_styled(&m, &cen, 0, 10, VCO_JSON_ATTACHMENT, items, &total, &err), 0);
+	ck_assert_int_eq(total, 0); /* not attached yet */
+	tx_begin();
+	ck_assert_int_eq(tx_end(vpn_connection_set_attachment(&m, c.vpn_connection_id, "tr-1", "hub", "cen-1",
+							      "198.18.9.9", "cn-hangzhou-h", &err)), 0);
+	ck_assert_int_eq(vpn_connection_list_styled(&m, &cen, 0, 10, VCO_JSON_ATTACHMENT, items, &total, &err), 0);
+	ck_assert_int_eq(total, 1);
+	item = json_array_get(items, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(item, "InstanceId")), c.vpn_connection_id);
+	ck_assert_str_eq(json_string_value(json_object_get(item, "AttachType")), "CEN");
+	ck_assert_str_eq(json_string_value(json_object_get(item, "TransitRouterId")), "tr-1");
+	ck_assert_str_eq(json_string_value(json_object_get(item, "TransitRouterName")), "hub");
+	ck_assert(json_is_array(json_object_get(item, "Tags"))); /* flat, unlike every other tag list */
+	ck_assert_ptr_null(json_object_get(item, "IkeConfig"));
+	json_decref(items);
+	/* the Modify answer of an attachment says where it is attached */
+	item = vpn_connection_to_json(&m, &c, VCO_JSON_MODIFY_ATTACHMENT);
+	ck_assert_str_eq(json_string_value(json_object_get(item, "AttachType")), "NO_ASSOCIATED");
+	ck_assert_ptr_nonnull(json_object_get(item, "NetworkType"));
+	ck_assert_ptr_null(json_object_get(item, "State"));
+	json_decref(item);
+}
+END_TEST
+
 START_TEST(test_attachment)
 {
 	struct model_ctx m = ctx_for(ACCOUNT, REGION);
@@ -1376,6 +1417,7 @@ Suite *vpn_connection_suite_create(void)
 	tcase_add_test(tc, test_modify_dual);
 	tcase_add_test(tc, test_list_filters);
 	tcase_add_test(tc, test_attachment);
+	tcase_add_test(tc, test_attachment_list_and_get);
 	tcase_add_test(tc, test_attachment_refused);
 	tcase_add_test(tc, test_status_report);
 	tcase_add_test(tc, test_json_single);
