@@ -164,13 +164,6 @@ int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_
 	return model_get_row(m, "SELECT " VPC_COLUMNS " FROM vpcs WHERE vpc_id=? AND account=? AND region=?", vpc_id, row_to_vpc_any, out, VL_INVALID_VPC_ID_NOT_FOUND, err);
 }
 
-int vpc_find_by_route_table(struct model_ctx *m, const char *route_table_id, struct vpc *out,
-			    struct vl_err *err)
-{
-	return model_get_row(m, "SELECT " VPC_COLUMNS " FROM vpcs WHERE route_table_id=? AND account=? AND region=?",
-			     route_table_id, row_to_vpc_any, out, VL_INVALID_VPC_ID_NOT_FOUND, err);
-}
-
 /* Builds the WHERE clause shared by the count and the page query. */
 static void list_where(char *sql, size_t size, const struct vpc_filter *f, int id_count)
 {

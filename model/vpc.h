@@ -53,13 +53,6 @@ int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct v
 int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_err *err);
 
 /*
- * The caller's VPC (in m->region) whose system route table is route_table_id;
- * InvalidVpcId.NotFound if none.
- */
-int vpc_find_by_route_table(struct model_ctx *m, const char *route_table_id, struct vpc *out,
-			    struct vl_err *err);
-
-/*
  * Appends one JSON item per matching VPC, up to limit after the first offset matches, to
  * items (borrowed array) and sets *total to the number of matches.  Returns 0 or -1.
  */

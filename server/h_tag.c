@@ -17,6 +17,7 @@
 #include "cbn.h"
 #include "cen.h"
 #include "customer_gateway.h"
+#include "route_table.h"
 #include "tag.h"
 #include "tr_route.h"
 #include "vpc.h"
@@ -53,7 +54,7 @@ struct tag_kind {
 
 FINDER(find_vpc, struct vpc, vpc_get)
 FINDER(find_vswitch, struct vswitch, vswitch_get)
-FINDER(find_route_table, struct vpc, vpc_find_by_route_table)
+FINDER(find_route_table, struct route_table, route_table_get)
 FINDER(find_vpn_gateway, struct vpn_gateway, vpn_gateway_get)
 FINDER(find_customer_gateway, struct customer_gateway, customer_gateway_get)
 FINDER(find_vpn_connection, struct vpn_connection, vpn_connection_get)
