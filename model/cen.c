@@ -26,24 +26,13 @@ void cbn_format_time(int64_t ms, char *buf, unsigned long size)
 	strftime(buf, size, "%Y-%m-%dT%H:%MZ", &tm);
 }
 
-static long utf8_length(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 int cbn_check_text(const char *value, long max, const char *param, struct vl_err *err)
 {
 	char code[96];
 
 	if (value == NULL || value[0] == '\0')
 		return 0;
-	if (utf8_length(value) <= max && strncmp(value, "http://", 7) != 0 &&
-	    strncmp(value, "https://", 8) != 0)
+	if (text_valid_label(value, 1, max))
 		return 0;
 	snprintf(code, sizeof(code), "IllegalParam.%s", param);
 	return vl_err_set_code(err, VL_CEN_ILLEGAL_PARAM, code, "The specified %s is illegal.", param);

@@ -45,23 +45,10 @@ static void row_to_cgw_any(struct store_stmt *stmt, void *out)
 	row_to_cgw(stmt, out);
 }
 
-static long utf8_chars(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* Name and Description: 1-100 characters, not starting with http:// or https://. */
 static bool valid_text(const char *text)
 {
-	long len = utf8_chars(text);
-
-	return len >= 1 && len <= 100 && strncmp(text, "http://", 7) != 0 &&
-	       strncmp(text, "https://", 8) != 0;
+	return text_valid_label(text, 1, 100);
 }
 
 /* AuthKey: 1-64 ASCII characters, no spaces, no Chinese, no half-width '?'. */
@@ -131,21 +118,6 @@ static bool valid_ip_address(const char *text)
 	return true;
 }
 
-static int check_resource_group(struct model_ctx *m, const char *rg, char *out, size_t size,
-				struct vl_err *err)
-{
-	if (rg == NULL || rg[0] == '\0') {
-		model_default_resource_group(m->account, out, size);
-		return 0;
-	}
-	if (strncmp(rg, "rg-", 3) != 0 || strlen(rg) > 60 || strlen(rg) < 4 ||
-	    strspn(rg + 3, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(rg + 3))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidResourceGroupId",
-				       "The specified ResourceGroupId does not exist.");
-	model_copy(out, size, rg);
-	return 0;
-}
-
 /* 1 when the account already has a customer gateway with this address here, 0, -1. */
 static int ip_taken(struct model_ctx *m, const char *ip)
 {
@@ -203,7 +175,7 @@ int customer_gateway_create(struct model_ctx *m, const struct customer_gateway_c
 		return -1;
 	if (tag_validate(&args->tags, err) < 0)
 		return -1;
-	if (check_resource_group(m, args->resource_group_id, out->resource_group_id,
+	if (model_check_resource_group(m, args->resource_group_id, out->resource_group_id,
 				 sizeof(out->resource_group_id), err) < 0)
 		return -1;
 	if ((taken = ip_taken(m, args->ip_address)) < 0)

@@ -14,6 +14,7 @@
 #include <sys/random.h>
 
 #include "cidr.h"
+#include "text.h"
 
 static const char *const ike_names[IKE_F_COUNT] = {
 	"Psk", "IkeVersion", "IkeMode", "IkeEncAlg", "IkeAuthAlg", "IkePfs", "IkeLifetime", "LocalId", "RemoteId",
@@ -167,16 +168,6 @@ bool ipsec_parse_bool(const char *text, bool *out)
 	return false;
 }
 
-static long utf8_chars(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 bool ipsec_valid_psk(const char *psk)
 {
 	/* letters, digits and these; no spaces (the doc's list) */
@@ -197,7 +188,7 @@ bool ipsec_valid_psk(const char *psk)
 /* LocalId / RemoteId: up to 100 characters, no white space (IP address or FQDN). */
 static bool valid_identity(const char *id)
 {
-	long n = utf8_chars(id);
+	long n = text_chars(id);
 
 	if (n < 1 || n > IPSEC_ID_MAX)
 		return false;

@@ -3,20 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static long text_length(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static int check_text(const char *text, int index, const char *what, long min_len,
 		      struct vl_err *err)
 {
-	long len = text_length(text);
+	long len = text_chars(text);
 
 	if (len < min_len || len > 128 || strncmp(text, "aliyun", 6) == 0 ||
 	    strncmp(text, "acs:", 4) == 0 || strstr(text, "http://") || strstr(text, "https://")) {

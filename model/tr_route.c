@@ -40,23 +40,10 @@ void tr_route_format_time(int64_t ms, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%MZ", &tm);
 }
 
-static long utf8_chars(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* Names and descriptions: empty, or 1..max characters not starting with http(s)://. */
 static bool valid_text(const char *text, long max)
 {
-	if (text == NULL || *text == '\0')
-		return true;
-	return utf8_chars(text) <= max && strncmp(text, "http://", 7) != 0 &&
-	       strncmp(text, "https://", 8) != 0;
+	return text == NULL || *text == '\0' || text_valid_label(text, 1, max);
 }
 
 static int check_name_description(const char *name, const char *description, struct vl_err *err)

@@ -77,21 +77,6 @@ static int count_where(struct model_ctx *m, const char *sql, const char *a, cons
 	return rc;
 }
 
-static int check_resource_group(struct model_ctx *m, const char *rg, char *out, size_t size,
-				struct vl_err *err)
-{
-	if (rg == NULL || rg[0] == '\0') {
-		model_default_resource_group(m->account, out, size);
-		return 0;
-	}
-	if (strncmp(rg, "rg-", 3) != 0 || strlen(rg) > 60 || strlen(rg) < 4 ||
-	    strspn(rg + 3, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(rg + 3))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidResourceGroupId",
-				       "The specified ResourceGroupId does not exist.");
-	model_copy(out, size, rg);
-	return 0;
-}
-
 int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct vpc *out,
 	       struct vl_err *err)
 {
@@ -110,7 +95,7 @@ int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct v
 		return -1;
 	if (tag_validate(&args->tags, err) < 0)
 		return -1;
-	if (check_resource_group(m, args->resource_group_id, out->resource_group_id,
+	if (model_check_resource_group(m, args->resource_group_id, out->resource_group_id,
 				 sizeof(out->resource_group_id), err) < 0)
 		return -1;
 	if (model_usage_get(m, "vpc", m->region, &count) < 0)

@@ -104,22 +104,10 @@ static void excerpt(char *dst, size_t size, const char *src, size_t max)
 
 /* ---- field rules owned here ---- */
 
-static long utf8_chars(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* Name: 1-100 characters, not starting with http:// or https:// (CreateVpnConnection doc). */
 static bool valid_name(const char *name)
 {
-	long n = utf8_chars(name);
-
-	return n >= 1 && n <= 100 && strncmp(name, "http://", 7) != 0 && strncmp(name, "https://", 8) != 0;
+	return text_valid_label(name, 1, 100);
 }
 
 /*
@@ -180,21 +168,6 @@ static int parse_subnets(const char *text, bool local, int64_t max, char *out, s
 	if (any && count > 1)
 		return vl_err_set(err, code, "The specified \"%s\" (%s) is invalid: 0.0.0.0/0 cannot be combined with other CIDR blocks.",
 				  what, "0.0.0.0/0");
-	return 0;
-}
-
-static int check_resource_group(struct model_ctx *m, const char *rg, char *out, size_t size,
-				struct vl_err *err)
-{
-	if (empty(rg)) {
-		model_default_resource_group(m->account, out, size);
-		return 0;
-	}
-	if (strncmp(rg, "rg-", 3) != 0 || strlen(rg) > 60 || strlen(rg) < 4 ||
-	    strspn(rg + 3, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(rg + 3))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidResourceGroupId",
-				       "The specified ResourceGroupId does not exist.");
-	copy(out, size, rg);
 	return 0;
 }
 
@@ -847,7 +820,7 @@ int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_creat
 		copy(out->tunnel_bandwidth, sizeof(out->tunnel_bandwidth),
 		     empty(args->tunnel_bandwidth) ? "Standard" : args->tunnel_bandwidth);
 		copy(out->spec, sizeof(out->spec), strcmp(out->tunnel_bandwidth, "Large") == 0 ? "3000M" : "1000M");
-		if (check_resource_group(m, args->resource_group_id, out->resource_group_id,
+		if (model_check_resource_group(m, args->resource_group_id, out->resource_group_id,
 					 sizeof(out->resource_group_id), err) < 0)
 			return -1;
 		out->dual_tunnel = args->tunnel_count > 0;

@@ -10,45 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "vpn_connection.h"
 
 static bool empty(const char *s)
 {
 	return s == NULL || *s == '\0';
-}
-
-/* Well-formed UTF-8 (no overlongs, no surrogates): answers are written without re-checking. */
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i], need, cp, min;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0)
-			need = 1, cp = c & 0x1f, min = 0x80;
-		else if ((c & 0xf0) == 0xe0)
-			need = 2, cp = c & 0x0f, min = 0x800;
-		else if ((c & 0xf8) == 0xf0)
-			need = 3, cp = c & 0x07, min = 0x10000;
-		else
-			return false;
-		if (i + need >= n)
-			return false;
-		for (unsigned k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += need + 1;
-	}
-	return true;
 }
 
 /* Copies at most max bytes of UTF-8 text, never cutting a character (for error messages). */
@@ -107,7 +74,7 @@ int vpn_connection_log_append(struct model_ctx *m, const char *vpn_connection_id
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len == 0 || len > VCO_LOG_LINE_MAX || memchr(line, '\n', len) || memchr(line, '\r', len) ||
-	    !valid_utf8((const unsigned char *)line, len))
+	    !text_valid_utf8(line, len))
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidLine",
 				       "A log line is one line of 1-%d bytes of UTF-8 text.", VCO_LOG_LINE_MAX);
 	if (time_ms < 0)

@@ -89,17 +89,6 @@ static void row_to_gw_any(struct store_stmt *stmt, void *out)
 	row_to_gw(stmt, out);
 }
 
-/* Characters of UTF-8 text (the request layer has already refused invalid UTF-8). */
-static long text_length(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /*
  * The VPN gateway name rule: 2-100 characters, starting with a letter (Chinese is letters
  * too, as older versions of the rule said), then letters, digits, '_', '-' and '.'.  A
@@ -107,42 +96,13 @@ static long text_length(const char *s)
  */
 static bool valid_name(const char *name)
 {
-	long len = text_length(name);
-	unsigned char first = (unsigned char)name[0];
-
-	if (len < 2 || len > 100)
-		return false;
-	if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first >= 0x80))
-		return false;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (!(*p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
-			return false;
-	return true;
+	return text_valid_name(name, 2, 100);
 }
 
 /* Description: 1-100 characters, not starting with http:// or https://. */
 static bool valid_description(const char *text)
 {
-	long len = text_length(text);
-
-	return len >= 1 && len <= 100 && strncmp(text, "http://", 7) != 0 &&
-	       strncmp(text, "https://", 8) != 0;
-}
-
-static int check_resource_group(struct model_ctx *m, const char *rg, char *out, size_t size,
-				struct vl_err *err)
-{
-	if (rg == NULL || rg[0] == '\0') {
-		model_default_resource_group(m->account, out, size);
-		return 0;
-	}
-	if (strncmp(rg, "rg-", 3) != 0 || strlen(rg) > 60 || strlen(rg) < 4 ||
-	    strspn(rg + 3, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(rg + 3))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidResourceGroupId",
-				       "The specified ResourceGroupId does not exist.");
-	model_copy(out, size, rg);
-	return 0;
+	return text_valid_label(text, 1, 100);
 }
 
 void vpn_gateway_spec(int64_t bandwidth, char *buf, size_t size)
@@ -248,7 +208,7 @@ static int check_create_args(struct model_ctx *m, const struct vpn_gateway_creat
 		g->period = a->period;
 	}
 	model_copy(g->vpn_type, sizeof(g->vpn_type), a->vpn_type ? a->vpn_type : "Normal");
-	return check_resource_group(m, a->resource_group_id, g->resource_group_id,
+	return model_check_resource_group(m, a->resource_group_id, g->resource_group_id,
 				    sizeof(g->resource_group_id), err);
 }
 

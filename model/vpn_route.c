@@ -58,23 +58,10 @@ static void row_to_route(struct store_stmt *stmt, struct vpn_route *r)
 	r->created_ms = stmt_int64(stmt, 12);
 }
 
-static long utf8_chars(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* Description: 1-100 characters, not starting with http:// or https://. */
 static bool valid_description(const char *text)
 {
-	long len = utf8_chars(text);
-
-	return len >= 1 && len <= 100 && strncmp(text, "http://", 7) != 0 &&
-	       strncmp(text, "https://", 8) != 0;
+	return text_valid_label(text, 1, 100);
 }
 
 /*
