@@ -11,8 +11,7 @@
  * Tables: schema/007_cbn.sql.  CEN instances are global (region ""), the rest regional.
  * Lifecycle kinds (model/lifecycle.c): cen, transit_router, tr_attachment, tr_route_table,
  * tr_association, tr_propagation, tr_route_entry.
- * The owner of cen.c / transit_router.c / tr_attachment.c may add fields and functions;
- * the ones below keep their meaning for the route-table code.
+ * The records below keep their meaning for the route-table code (tr_route.c).
  */
 struct transit_router {
 	char transit_router_id[64];
@@ -49,7 +48,7 @@ int transit_router_get(struct model_ctx *m, const char *transit_router_id,
 int tr_attachment_get(struct model_ctx *m, const char *attachment_id, struct tr_attachment *out,
 		      struct vl_err *err);
 
-/* ---- helpers the CBN files share (implemented in cen.c) ---- */
+/* ---- helpers the CBN files share (implemented in cbn.c) ---- */
 
 /* A request parameter passed through undeclared (Filter.N.*, ZoneMappings.N.*, Zone.N.*). */
 struct cbn_param {

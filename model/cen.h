@@ -91,11 +91,10 @@ int cen_list(struct model_ctx *m, const struct cen_filter *filter, int64_t offse
 int cen_modify(struct model_ctx *m, const struct cen_modify_args *args, struct vl_err *err);
 
 /*
- * DeleteCen: refused while one of its transit routers has attachments, custom route tables
- * or custom route entries, or is itself changing; otherwise the CEN and its (empty) routers
- * go Deleting and disappear when the transition completes.  0 or -1 with err set.
+ * Schedules the CEN's way out (Active → Deleting → gone); the caller has checked that it
+ * may go (cen_delete in transit_router.c, which knows its routers).  0 or -1 with err set.
  */
-int cen_delete(struct model_ctx *m, const char *cen_id, struct vl_err *err);
+int cen_begin_delete(struct model_ctx *m, const struct cen *c, struct vl_err *err);
 
 /* New reference: the DescribeCens item of c. */
 json_t *cen_to_json(struct model_ctx *m, const struct cen *c);

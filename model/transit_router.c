@@ -12,7 +12,6 @@
 #include "cidr.h"
 #include "ids.h"
 #include "lifecycle.h"
-#include "tr_attachment.h"
 
 #define TR_COLUMNS                                                                              \
 	"transit_router_id, cen_id, region, name, description, type, status, support_multicast, " \
@@ -607,6 +606,86 @@ int transit_router_delete(struct model_ctx *m, const char *transit_router_id, st
 	if (deps.custom_tables > 0 || deps.route_entries > 0)
 		return vl_err_set(err, VL_TR_DELETE_FAILED, NULL);
 	return transit_router_begin_delete(m, &tr, err);
+}
+
+/* ---- a CEN goes with its routers ---- */
+
+/* The CEN's routers, every region; at most max (a CEN has one per region). */
+static int routers_of(struct model_ctx *m, const char *cen_id, struct transit_router *out, int max,
+		      int *count, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	*count = 0;
+	if (store_prepare(m->store,
+			  "SELECT transit_router_id, region, name, status, created_ms FROM transit_routers"
+			  " WHERE cen_id=? ORDER BY created_ms",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, cen_id);
+	while ((r = stmt_step(stmt)) == STORE_ROW && *count < max) {
+		struct transit_router *tr = &out[(*count)++];
+
+		memset(tr, 0, sizeof(*tr));
+		model_copy(tr->transit_router_id, sizeof(tr->transit_router_id), stmt_text(stmt, 0));
+		model_copy(tr->cen_id, sizeof(tr->cen_id), cen_id);
+		model_copy(tr->region, sizeof(tr->region), stmt_text(stmt, 1));
+		model_copy(tr->name, sizeof(tr->name), stmt_text(stmt, 2));
+		model_copy(tr->status, sizeof(tr->status), stmt_text(stmt, 3));
+		tr->created_ms = stmt_int64(stmt, 4);
+	}
+	stmt_release(stmt);
+	return r == STORE_FAILED ? model_store_error(m, err) : 0;
+}
+
+int cen_delete(struct model_ctx *m, const char *cen_id, struct vl_err *err)
+{
+	struct transit_router *routers = NULL;
+	struct cen c;
+	int count = 0, rc = -1;
+	const int max = 256; /* more regions than any catalogue has */
+
+	if (cen_get(m, cen_id, &c, err) < 0)
+		return -1;
+	if (cen_busy(m, &c))
+		return vl_err_set(err, VL_CEN_STATUS, NULL);
+	if ((routers = calloc((size_t)max, sizeof(*routers))) == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	if (routers_of(m, c.cen_id, routers, max, &count, err) < 0)
+		goto out;
+	/* every check first: a refused delete changes nothing */
+	for (int i = 0; i < count; i++) {
+		struct transit_router_dependents deps;
+
+		if (transit_router_busy(m, &routers[i])) {
+			vl_err_set(err, VL_TR_INCORRECT_STATUS, NULL);
+			goto out;
+		}
+		if (transit_router_dependents(m, routers[i].transit_router_id, &deps, err) < 0)
+			goto out;
+		if (deps.attachments > 0) {
+			vl_err_set(err, VL_CEN_ATTACHED_CHILD_EXIST, NULL);
+			goto out;
+		}
+		if (deps.custom_tables > 0) {
+			vl_err_set(err, VL_CEN_DELETE_WITH_ROUTE_TABLE, NULL);
+			goto out;
+		}
+		if (deps.route_entries > 0) {
+			vl_err_set(err, VL_CEN_DELETE_WITH_ROUTE_ENTRY, NULL);
+			goto out;
+		}
+	}
+	for (int i = 0; i < count; i++)
+		if (transit_router_begin_delete(m, &routers[i], err) < 0)
+			goto out;
+	if (cen_begin_delete(m, &c, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(routers);
+	return rc;
 }
 
 /* ---- CIDR blocks ---- */

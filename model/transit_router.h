@@ -149,4 +149,12 @@ int transit_router_cidr_allocate(struct model_ctx *m, const char *transit_router
 /* Gives back every address attachment_id holds.  0 or -1 (store failure). */
 int transit_router_cidr_release(struct model_ctx *m, const char *attachment_id);
 
+/*
+ * DeleteCen (here, not in cen.c: a CEN goes with its routers, and routers know their
+ * CEN): refused while one of its transit routers has attachments, custom route tables
+ * or custom route entries, or is itself changing; otherwise the CEN and its (empty) routers
+ * go Deleting and disappear when the transition completes.  0 or -1 with err set.
+ */
+int cen_delete(struct model_ctx *m, const char *cen_id, struct vl_err *err);
+
 #endif

@@ -16,9 +16,7 @@
 #include "customer_gateway.h"
 #include "ids.h"
 #include "lifecycle.h"
-#include "vpn_connection_log.h"
 #include "vpn_gateway.h"
-#include "vpn_route.h"
 
 #define KIND "vpn_connection"
 #define TAG_RESOURCE_TYPE "VPNCONNECTION"
@@ -885,7 +883,7 @@ int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_creat
 		return -1;
 	/* inside the gateway's change, as the route model expects */
 	if (out->auto_config_route &&
-	    vpn_route_auto_config(m, gw.vpn_gateway_id, out->vpn_connection_id, out->remote_subnet, err) < 0)
+	    vpn_connection_dependents.auto_config_routes(m, gw.vpn_gateway_id, out->vpn_connection_id, out->remote_subnet, err) < 0)
 		return -1;
 	return 0;
 }
@@ -1087,7 +1085,7 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 			return -1;
 		added_subnets(old_remote, c.remote_subnet, added, sizeof(added));
 		if (args->auto_config_route == 1 && added[0] &&
-		    vpn_route_auto_config(m, c.vpn_gateway_id, c.vpn_connection_id, added, err) < 0)
+		    vpn_connection_dependents.auto_config_routes(m, c.vpn_gateway_id, c.vpn_connection_id, added, err) < 0)
 			return -1;
 	}
 	return vpn_connection_get(m, c.vpn_connection_id, out, err);
@@ -1137,7 +1135,7 @@ int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, st
 		if (vpn_gateway_begin_change(m, c.vpn_gateway_id, err) < 0)
 			return -1;
 		/* the cloud removes the routes whose next hop is the connection with it */
-		if (vpn_route_delete_by_next_hop(m, c.vpn_connection_id, err) < 0)
+		if (vpn_connection_dependents.delete_routes_via(m, c.vpn_connection_id, err) < 0)
 			return -1;
 		if (model_usage_add(m, KIND, c.vpn_gateway_id, -1) < 0)
 			return model_store_error(m, err);
@@ -1147,7 +1145,7 @@ int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, st
 	if (tag_detach_all(m, c.vpn_connection_id) < 0 || lifecycle_cancel(m, KIND, c.vpn_connection_id) < 0)
 		return model_store_error(m, err);
 	/* its log lines go with it: a later connection never shows them */
-	if (vpn_connection_log_delete_all(m, c.vpn_connection_id, err) < 0)
+	if (vpn_connection_dependents.delete_logs(m, c.vpn_connection_id, err) < 0)
 		return -1;
 	return delete_rows(m, c.vpn_connection_id, err);
 }

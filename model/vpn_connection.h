@@ -195,4 +195,23 @@ int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id
 int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connection_id, const char *status,
 				     struct vl_err *err);
 
+/*
+ * What a connection's changes do to the rows that hang off it: the gateway's routes through
+ * it (vpn_route.c) and its log lines (vpn_connection_log.c).  Those modules depend on this
+ * one (they look connections up), so this one reaches them through this table, filled in
+ * by vpn_connection_dependents.c, and neither includes the other.
+ */
+struct vpn_connection_dependents {
+	/* adds the destination routes AutoConfigRoute asks for; 0 or -1 with err set */
+	int (*auto_config_routes)(struct model_ctx *m, const char *vpn_gateway_id,
+				  const char *vpn_connection_id, const char *remote_subnets,
+				  struct vl_err *err);
+	/* removes the routes whose next hop is the connection; 0 or -1 with err set */
+	int (*delete_routes_via)(struct model_ctx *m, const char *vpn_connection_id, struct vl_err *err);
+	/* removes the connection's log lines; 0 or -1 with err set */
+	int (*delete_logs)(struct model_ctx *m, const char *vpn_connection_id, struct vl_err *err);
+};
+
+extern const struct vpn_connection_dependents vpn_connection_dependents;
+
 #endif
