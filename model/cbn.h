@@ -44,6 +44,14 @@ struct tr_attachment {
 int transit_router_get(struct model_ctx *m, const char *transit_router_id,
 		       struct transit_router *out, struct vl_err *err);
 
+/*
+ * Looks the caller's attachment (VPC or VPN) up: in m->region, or in any of the account's
+ * regions when any_region (route tables are CBN-central).  Returns 1 with *out, 0 when
+ * there is none (the caller picks its error code), or -1 with err set to a store error.
+ */
+int tr_attachment_find(struct model_ctx *m, const char *attachment_id, bool any_region,
+		       struct tr_attachment *out, struct vl_err *err);
+
 /* The caller's attachment (VPC or VPN) in m->region; the cloud's NotFound if absent. */
 int tr_attachment_get(struct model_ctx *m, const char *attachment_id, struct tr_attachment *out,
 		      struct vl_err *err);

@@ -193,9 +193,8 @@ void model_append(char *sql, unsigned long size, const char *text)
 	snprintf(sql + len, size - len, "%s", text);
 }
 
-int model_get_row(struct model_ctx *m, const char *sql, const char *id,
-		  void (*fill)(struct store_stmt *stmt, void *out), void *out,
-		  enum vl_code not_found, struct vl_err *err)
+int model_find_row(struct model_ctx *m, const char *sql, const char *id,
+		   void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err)
 {
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
@@ -210,10 +209,21 @@ int model_get_row(struct model_ctx *m, const char *sql, const char *id,
 		fill(stmt, out);
 	stmt_release(stmt);
 	if (r == STORE_ROW)
-		return 0;
+		return 1;
 	if (r == STORE_DONE)
-		return vl_err_set(err, not_found, NULL);
+		return 0;
 	return model_store_error(m, err);
+}
+
+int model_get_row(struct model_ctx *m, const char *sql, const char *id,
+		  void (*fill)(struct store_stmt *stmt, void *out), void *out,
+		  enum vl_code not_found, struct vl_err *err)
+{
+	int found = model_find_row(m, sql, id, fill, out, err);
+
+	if (found == 0)
+		return vl_err_set(err, not_found, NULL);
+	return found < 0 ? -1 : 0;
 }
 
 int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char *b,

@@ -138,6 +138,14 @@ void model_copy(char *dst, unsigned long size, const char *src);
 void model_append(char *sql, unsigned long size, const char *text);
 
 /*
+ * Looks one row of the caller's up: runs sql with ?1 = id, ?2 = m->account, ?3 = m->region
+ * (unused placeholders are fine) and hands the row to fill(stmt, out).  Returns 1 when
+ * found, 0 when not (err untouched: the caller picks its error), -1 with a store error.
+ */
+int model_find_row(struct model_ctx *m, const char *sql, const char *id,
+		   void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err);
+
+/*
  * Loads one row of the caller's: runs sql with ?1 = id, ?2 = m->account, ?3 = m->region
  * and hands the row to fill(stmt, out).  Returns 0, or -1 with err set to not_found when
  * there is no such row (or it is another account's), or to a store error.

@@ -44,15 +44,28 @@ static void row_to_attachment_any(struct store_stmt *stmt, void *out)
 	row_to_attachment(stmt, out);
 }
 
+int tr_attachment_find(struct model_ctx *m, const char *attachment_id, bool any_region,
+		       struct tr_attachment *out, struct vl_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (attachment_id == NULL || attachment_id[0] == '\0')
+		return 0;
+	return model_find_row(m,
+			      any_region ? "SELECT " TRA_COLUMNS " FROM tr_attachments"
+					   " WHERE attachment_id=?1 AND account=?2"
+					 : "SELECT " TRA_COLUMNS " FROM tr_attachments"
+					   " WHERE attachment_id=?1 AND account=?2 AND region=?3",
+			      attachment_id, row_to_attachment_any, out, err);
+}
+
 int tr_attachment_get(struct model_ctx *m, const char *attachment_id, struct tr_attachment *out,
 		      struct vl_err *err)
 {
-	if (attachment_id == NULL || attachment_id[0] == '\0')
+	int found = tr_attachment_find(m, attachment_id, false, out, err);
+
+	if (found == 0)
 		return vl_err_set(err, VL_TRA_NOT_FOUND, NULL);
-	return model_get_row(m,
-			     "SELECT " TRA_COLUMNS " FROM tr_attachments"
-			     " WHERE attachment_id=?1 AND account=?2 AND region=?3",
-			     attachment_id, row_to_attachment_any, out, VL_TRA_NOT_FOUND, err);
+	return found < 0 ? -1 : 0;
 }
 
 /* The attachment as an action of one kind sees it: another kind's ID is not found. */

@@ -19,10 +19,6 @@
 	"route_table_id, transit_router_id, region, type, name, description, status, "  \
 	"multi_region_ecmp, created_ms"
 
-#define ATTACHMENT_COLUMNS                                                                   \
-	"attachment_id, transit_router_id, cen_id, region, resource_type, resource_id, name, " \
-	"description, status, auto_publish, created_ms"
-
 /* The pseudo-status whose rows schema/009_tr_route.sql's triggers remove at once. */
 #define GONE "Deleted"
 
@@ -132,23 +128,6 @@ static void row_to_table(struct store_stmt *stmt, void *out)
 	t->created_ms = stmt_int64(stmt, 8);
 }
 
-static void row_to_attachment(struct store_stmt *stmt, void *out)
-{
-	struct tr_attachment *a = out;
-
-	model_copy(a->attachment_id, sizeof(a->attachment_id), stmt_text(stmt, 0));
-	model_copy(a->transit_router_id, sizeof(a->transit_router_id), stmt_text(stmt, 1));
-	model_copy(a->cen_id, sizeof(a->cen_id), stmt_text(stmt, 2));
-	model_copy(a->region, sizeof(a->region), stmt_text(stmt, 3));
-	model_copy(a->resource_type, sizeof(a->resource_type), stmt_text(stmt, 4));
-	model_copy(a->resource_id, sizeof(a->resource_id), stmt_text(stmt, 5));
-	model_copy(a->name, sizeof(a->name), stmt_text(stmt, 6));
-	model_copy(a->description, sizeof(a->description), stmt_text(stmt, 7));
-	model_copy(a->status, sizeof(a->status), stmt_text(stmt, 8));
-	a->auto_publish = stmt_int64(stmt, 9) != 0;
-	a->created_ms = stmt_int64(stmt, 10);
-}
-
 /* The caller's table (any region: CBN is central) or not_found. */
 static int load_table(struct model_ctx *m, const char *id, struct tr_route_table *out,
 		      enum vl_code not_found, struct vl_err *err)
@@ -161,18 +140,17 @@ static int load_table(struct model_ctx *m, const char *id, struct tr_route_table
 }
 
 /*
- * The caller's attachment, read here rather than through tr_attachment_get because the
- * route actions answer an unknown attachment with their own codes (InvalidAttachmentId.*,
- * InvalidTransitRouterRouteEntryNextHopId.NotFound).
+ * The caller's attachment in any region; the route actions answer an unknown one with their
+ * own codes (InvalidAttachmentId.*, InvalidTransitRouterRouteEntryNextHopId.NotFound).
  */
 static int load_attachment(struct model_ctx *m, const char *id, struct tr_attachment *out,
 			   enum vl_code not_found, struct vl_err *err)
 {
-	memset(out, 0, sizeof(*out));
-	if (id == NULL || *id == '\0')
+	int found = tr_attachment_find(m, id, true, out, err);
+
+	if (found == 0)
 		return vl_err_set(err, not_found, NULL);
-	return model_get_row(m, "SELECT " ATTACHMENT_COLUMNS " FROM tr_attachments WHERE attachment_id=?1 AND account=?2",
-			     id, row_to_attachment, out, not_found, err);
+	return found < 0 ? -1 : 0;
 }
 
 /* Changes refuse while the table's router is not Active (IncorrectStatus.TransitRouterInstance). */
