@@ -199,36 +199,25 @@ int cen_create(struct model_ctx *m, const struct cen_create_args *args, struct c
 
 /* ---- list ---- */
 
-static void list_where(char *sql, size_t size, const struct cen_filter *f, bool other_group)
+static void list_where(struct model_ctx *m, struct model_where *w, const struct cen_filter *f,
+		       bool other_group)
 {
-	model_append(sql, size, " WHERE account=?");
-	for (int k = 0; k < f->key_count; k++) {
-		model_append(sql, size, strcmp(f->keys[k].key, "CenId") == 0 ? " AND cen_id IN (" : " AND name IN (");
-		for (int v = 0; v < f->keys[k].value_count; v++)
-			model_append(sql, size, v ? ",?" : "?");
-		model_append(sql, size, ")");
-	}
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	for (int k = 0; k < f->key_count; k++)
+		model_where_in(w, strcmp(f->keys[k].key, "CenId") == 0 ? "cen_id" : "name",
+			       f->keys[k].value_count, f->keys[k].values);
 	/* every CEN is in the account's default resource group */
 	if (other_group)
-		model_append(sql, size, " AND 0");
-	tag_filter_sql(sql, size, "cen_id", &f->tags);
-}
-
-static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct cen_filter *f)
-{
-	int index = 1;
-
-	stmt_bind_text(stmt, index++, m->account);
-	for (int k = 0; k < f->key_count; k++)
-		for (int v = 0; v < f->keys[k].value_count; v++)
-			stmt_bind_text(stmt, index++, f->keys[k].values[v]);
-	return tag_bind_filter(stmt, index, &f->tags);
+		model_where_add(w, "0", 0, NULL);
+	tag_where(w, "cen_id", &f->tags);
 }
 
 int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, int64_t limit,
 	     json_t *items, int64_t *total, struct vl_err *err)
 {
-	char where[4096] = "", sql[4400], group[32];
+	char sql[4600], group[32];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
 	bool other_group = false;
 	int index;
@@ -237,19 +226,19 @@ int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, in
 		model_default_resource_group(m->account, group, sizeof(group));
 		other_group = strcmp(group, f->resource_group_id) != 0;
 	}
-	list_where(where, sizeof(where), f, other_group);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM cens%s", where);
+	list_where(m, &where, f, other_group);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM cens%s", where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	list_bind(m, stmt, f);
+	model_where_bind(&where, stmt);
 	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
 	stmt_release(stmt);
 
 	snprintf(sql, sizeof(sql), "SELECT " CEN_COLUMNS " FROM cens%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
-		 where);
+		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	index = list_bind(m, stmt, f);
+	index = model_where_bind(&where, stmt);
 	stmt_bind_int64(stmt, index++, limit);
 	stmt_bind_int64(stmt, index, offset);
 	for (;;) {

@@ -227,48 +227,45 @@ int customer_gateway_get(struct model_ctx *m, const char *customer_gateway_id,
 			  " WHERE customer_gateway_id=? AND account=? AND region=?", customer_gateway_id, row_to_cgw_any, out, VL_CGW_NOT_FOUND, err);
 }
 
-static int list_bind(struct model_ctx *m, struct store_stmt *stmt,
-		     const struct customer_gateway_filter *f)
+static void list_where(struct model_ctx *m, struct model_where *w,
+		       const struct customer_gateway_filter *f)
 {
-	int index = 1;
+	const struct model_filter filters[] = {
+		{ "customer_gateway_id=?", f->customer_gateway_id },
+		{ "resource_group_id=?", f->resource_group_id },
+	};
 
-	stmt_bind_text(stmt, index++, m->account);
-	stmt_bind_text(stmt, index++, m->region);
-	if (f->customer_gateway_id)
-		stmt_bind_text(stmt, index++, f->customer_gateway_id);
-	if (f->resource_group_id)
-		stmt_bind_text(stmt, index++, f->resource_group_id);
-	return tag_bind_filter(stmt, index, &f->tags);
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	model_where_text(w, "region=?", m->region);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	tag_where(w, "customer_gateway_id", &f->tags);
 }
-
 int customer_gateway_list(struct model_ctx *m, const struct customer_gateway_filter *f,
 			  int64_t offset, int64_t limit, json_t *items, int64_t *total,
 			  struct vl_err *err)
 {
-	char where[4096] = " WHERE account=? AND region=?", sql[4400];
+	char sql[4600];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
 	int index, rc = -1;
 
-	if (f->customer_gateway_id)
-		model_append(where, sizeof(where), " AND customer_gateway_id=?");
-	if (f->resource_group_id)
-		model_append(where, sizeof(where), " AND resource_group_id=?");
-	tag_filter_sql(where, sizeof(where), "customer_gateway_id", &f->tags);
+	list_where(m, &where, f);
 
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM customer_gateways%s", where);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM customer_gateways%s", where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	list_bind(m, stmt, f);
+	model_where_bind(&where, stmt);
 	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
 	stmt_release(stmt);
 
 	snprintf(sql, sizeof(sql),
 		 "SELECT " CGW_COLUMNS " FROM customer_gateways%s"
 		 " ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
-		 where);
+		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	index = list_bind(m, stmt, f);
+	index = model_where_bind(&where, stmt);
 	stmt_bind_int64(stmt, index++, limit);
 	stmt_bind_int64(stmt, index, offset);
 	for (;;) {

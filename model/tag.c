@@ -96,25 +96,15 @@ json_t *tag_to_json(struct model_ctx *m, const char *resource_id)
 	return wrapper;
 }
 
-void tag_filter_sql(char *sql, size_t size, const char *id_column, const struct tag_list *tags)
+void tag_where(struct model_where *w, const char *id_column, const struct tag_list *tags)
 {
+	char cond[160];
+
+	snprintf(cond, sizeof(cond),
+		 "%s IN (SELECT resource_id FROM tags WHERE tag_key=? AND (? IS NULL OR tag_value=?))", id_column);
 	for (int i = 0; i < tags->count; i++) {
-		size_t len = strlen(sql);
+		const char *values[3] = { tags->keys[i], tags->values[i], tags->values[i] };
 
-		snprintf(sql + len, size - len,
-			 " AND %s IN (SELECT resource_id FROM tags WHERE tag_key=? AND (? IS NULL OR tag_value=?))",
-			 id_column);
+		model_where_add(w, cond, 3, values);
 	}
-}
-
-int tag_bind_filter(struct store_stmt *stmt, int first_index, const struct tag_list *tags)
-{
-	int index = first_index;
-
-	for (int i = 0; i < tags->count; i++) {
-		stmt_bind_text(stmt, index++, tags->keys[i]);
-		stmt_bind_text(stmt, index++, tags->values[i]);
-		stmt_bind_text(stmt, index++, tags->values[i]);
-	}
-	return index;
 }

@@ -551,56 +551,38 @@ out:
 
 /* ---- list ---- */
 
-static void list_where(char *sql, size_t size, const struct tr_attachment_filter *f)
+static void list_where(struct model_ctx *m, struct model_where *w, const struct tr_attachment_filter *f)
 {
-	model_append(sql, size, " WHERE account=? AND resource_type=?");
-	if (f->cen_id)
-		model_append(sql, size, " AND cen_id=?");
-	if (f->region)
-		model_append(sql, size, " AND region=?");
-	if (f->transit_router_id)
-		model_append(sql, size, " AND transit_router_id=?");
-	if (f->attachment_id)
-		model_append(sql, size, " AND attachment_id=?");
-	if (f->resource_id)
-		model_append(sql, size, " AND resource_id=?");
-	tag_filter_sql(sql, size, "attachment_id", &f->tags);
+	const struct model_filter filters[] = {
+		{ "cen_id=?", f->cen_id },
+		{ "region=?", f->region },
+		{ "transit_router_id=?", f->transit_router_id },
+		{ "attachment_id=?", f->attachment_id },
+		{ "resource_id=?", f->resource_id },
+	};
+
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	model_where_text(w, "resource_type=?", f->resource_type);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	tag_where(w, "attachment_id", &f->tags);
 }
-
-static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct tr_attachment_filter *f)
-{
-	int index = 1;
-
-	stmt_bind_text(stmt, index++, m->account);
-	stmt_bind_text(stmt, index++, f->resource_type);
-	if (f->cen_id)
-		stmt_bind_text(stmt, index++, f->cen_id);
-	if (f->region)
-		stmt_bind_text(stmt, index++, f->region);
-	if (f->transit_router_id)
-		stmt_bind_text(stmt, index++, f->transit_router_id);
-	if (f->attachment_id)
-		stmt_bind_text(stmt, index++, f->attachment_id);
-	if (f->resource_id)
-		stmt_bind_text(stmt, index++, f->resource_id);
-	return tag_bind_filter(stmt, index, &f->tags);
-}
-
 int tr_attachment_list(struct model_ctx *m, const struct tr_attachment_filter *f, int64_t offset,
 		       int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char where[4096] = "", sql[4400];
+	char sql[4600];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
 	struct tr_attachment *page = NULL;
 	int index, n = 0, rc = -1;
 
 	if (f->region && catalog_region(m->cfg->catalog, f->region) == NULL)
 		return vl_err_set(err, VL_INVALID_REGION_ID_NOT_FOUND, NULL);
-	list_where(where, sizeof(where), f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM tr_attachments%s", where);
+	list_where(m, &where, f);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM tr_attachments%s", where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	list_bind(m, stmt, f);
+	model_where_bind(&where, stmt);
 	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
 	stmt_release(stmt);
 
@@ -610,12 +592,12 @@ int tr_attachment_list(struct model_ctx *m, const struct tr_attachment_filter *f
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
 	snprintf(sql, sizeof(sql),
 		 "SELECT " TRA_COLUMNS " FROM tr_attachments%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
-		 where);
+		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0) {
 		model_store_error(m, err);
 		goto out;
 	}
-	index = list_bind(m, stmt, f);
+	index = model_where_bind(&where, stmt);
 	stmt_bind_int64(stmt, index++, limit);
 	stmt_bind_int64(stmt, index, offset);
 	for (;;) {

@@ -390,68 +390,36 @@ json_t *tr_route_table_to_json(struct model_ctx *m, const struct tr_route_table 
 	return item;
 }
 
-/* Appends " AND <column> IN (?,…)" for n values. */
-static void append_in(char *sql, size_t size, const char *column, int n)
+static void table_where(struct model_ctx *m, struct model_where *w, const struct tr_route_table_filter *f)
 {
-	if (n <= 0)
-		return;
-	model_append(sql, size, " AND ");
-	model_append(sql, size, column);
-	model_append(sql, size, " IN (");
-	for (int i = 0; i < n; i++)
-		model_append(sql, size, i ? ",?" : "?");
-	model_append(sql, size, ")");
+	const struct model_filter filters[] = {
+		{ "transit_router_id=?", f->transit_router_id },
+		{ "type=?", f->type },
+		{ "status=?", f->status },
+		{ "multi_region_ecmp=?", f->multi_region_ecmp },
+	};
+
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_in(w, "route_table_id", f->id_count, f->ids);
+	model_where_in(w, "name", f->name_count, f->names);
+	tag_where(w, "route_table_id", &f->tags);
 }
-
-static void table_where(char *sql, size_t size, const struct tr_route_table_filter *f)
-{
-	model_append(sql, size, " WHERE account=?");
-	if (f->transit_router_id)
-		model_append(sql, size, " AND transit_router_id=?");
-	if (f->type)
-		model_append(sql, size, " AND type=?");
-	if (f->status)
-		model_append(sql, size, " AND status=?");
-	if (f->multi_region_ecmp)
-		model_append(sql, size, " AND multi_region_ecmp=?");
-	append_in(sql, size, "route_table_id", f->id_count);
-	append_in(sql, size, "name", f->name_count);
-	tag_filter_sql(sql, size, "route_table_id", &f->tags);
-}
-
-static int table_bind(struct model_ctx *m, struct store_stmt *stmt, const struct tr_route_table_filter *f)
-{
-	int index = 1;
-
-	stmt_bind_text(stmt, index++, m->account);
-	if (f->transit_router_id)
-		stmt_bind_text(stmt, index++, f->transit_router_id);
-	if (f->type)
-		stmt_bind_text(stmt, index++, f->type);
-	if (f->status)
-		stmt_bind_text(stmt, index++, f->status);
-	if (f->multi_region_ecmp)
-		stmt_bind_text(stmt, index++, f->multi_region_ecmp);
-	for (int i = 0; i < f->id_count; i++)
-		stmt_bind_text(stmt, index++, f->ids[i]);
-	for (int i = 0; i < f->name_count; i++)
-		stmt_bind_text(stmt, index++, f->names[i]);
-	return tag_bind_filter(stmt, index, &f->tags);
-}
-
 int tr_route_table_list(struct model_ctx *m, const struct tr_route_table_filter *f, int64_t offset,
 			int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char where[4096] = "", sql[4600];
+	char sql[4600];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
 	int index;
 
-	table_where(where, sizeof(where), f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM tr_route_tables%s", where);
+	table_where(m, &where, f);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM tr_route_tables%s", where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	table_bind(m, stmt, f);
+	model_where_bind(&where, stmt);
 	r = stmt_step(stmt);
 	*total = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
 	stmt_release(stmt);
@@ -459,10 +427,10 @@ int tr_route_table_list(struct model_ctx *m, const struct tr_route_table_filter 
 		return model_store_error(m, err);
 
 	snprintf(sql, sizeof(sql), "SELECT " TABLE_COLUMNS " FROM tr_route_tables%s ORDER BY created_ms, rowid LIMIT ? OFFSET ?",
-		 where);
+		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	index = table_bind(m, stmt, f);
+	index = model_where_bind(&where, stmt);
 	stmt_bind_int64(stmt, index++, limit);
 	stmt_bind_int64(stmt, index, offset);
 	while ((r = stmt_step(stmt)) == STORE_ROW) {
@@ -656,46 +624,32 @@ int tr_route_disable_propagation(struct model_ctx *m, const char *attachment_id,
 	return lifecycle_schedule(m, "tr_propagation", propagation_id, "Disabling", GONE, -1, err);
 }
 
-static void link_where(char *sql, size_t size, bool propagations, const struct tr_route_link_filter *f)
+/* The tables a link list reads: associations or propagations, with their attachments. */
+static const char *link_from(bool propagations)
 {
-	snprintf(sql, size,
-		 " FROM %s l JOIN tr_attachments a ON a.attachment_id=l.attachment_id"
-		 " WHERE a.account=?",
-		 propagations ? "tr_propagations" : "tr_associations");
-	if (f->route_table_id)
-		model_append(sql, size, " AND l.route_table_id=?");
-	if (f->attachment_id)
-		model_append(sql, size, " AND l.attachment_id=?");
-	if (f->resource_id)
-		model_append(sql, size, " AND a.resource_id=?");
-	if (f->resource_type)
-		model_append(sql, size, " AND a.resource_type=?");
-	if (f->status)
-		model_append(sql, size, " AND l.status=?");
+	return propagations ? " FROM tr_propagations l JOIN tr_attachments a ON a.attachment_id=l.attachment_id"
+			    : " FROM tr_associations l JOIN tr_attachments a ON a.attachment_id=l.attachment_id";
 }
 
-static int link_bind(struct model_ctx *m, struct store_stmt *stmt, const struct tr_route_link_filter *f)
+static void link_where(struct model_ctx *m, struct model_where *w, const struct tr_route_link_filter *f)
 {
-	int index = 1;
+	const struct model_filter filters[] = {
+		{ "l.route_table_id=?", f->route_table_id },
+		{ "l.attachment_id=?", f->attachment_id },
+		{ "a.resource_id=?", f->resource_id },
+		{ "a.resource_type=?", f->resource_type },
+		{ "l.status=?", f->status },
+	};
 
-	stmt_bind_text(stmt, index++, m->account);
-	if (f->route_table_id)
-		stmt_bind_text(stmt, index++, f->route_table_id);
-	if (f->attachment_id)
-		stmt_bind_text(stmt, index++, f->attachment_id);
-	if (f->resource_id)
-		stmt_bind_text(stmt, index++, f->resource_id);
-	if (f->resource_type)
-		stmt_bind_text(stmt, index++, f->resource_type);
-	if (f->status)
-		stmt_bind_text(stmt, index++, f->status);
-	return index;
+	model_where_init(w);
+	model_where_text(w, "a.account=?", m->account);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
 }
-
 int tr_route_link_list(struct model_ctx *m, bool propagations, const struct tr_route_link_filter *f,
 		       int64_t offset, int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char where[1024], sql[1400];
+	char sql[4600];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
 	int index;
@@ -706,23 +660,23 @@ int tr_route_link_list(struct model_ctx *m, bool propagations, const struct tr_r
 		if (load_table(m, f->route_table_id, &t, VL_TR_ROUTE_TABLE_NOT_FOUND, err) < 0)
 			return -1;
 	}
-	link_where(where, sizeof(where), propagations, f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*)%s", where);
+	link_where(m, &where, f);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*)%s%s", link_from(propagations), where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	link_bind(m, stmt, f);
+	model_where_bind(&where, stmt);
 	r = stmt_step(stmt);
 	*total = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
 	stmt_release(stmt);
 	if (r != STORE_ROW)
 		return model_store_error(m, err);
 	snprintf(sql, sizeof(sql),
-		 "SELECT l.attachment_id, l.route_table_id, l.status, a.resource_id, a.resource_type%s"
+		 "SELECT l.attachment_id, l.route_table_id, l.status, a.resource_id, a.resource_type%s%s"
 		 " ORDER BY l.created_ms, l.rowid LIMIT ? OFFSET ?",
-		 where);
+		 link_from(propagations), where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	index = link_bind(m, stmt, f);
+	index = model_where_bind(&where, stmt);
 	stmt_bind_int64(stmt, index++, limit);
 	stmt_bind_int64(stmt, index, offset);
 	while ((r = stmt_step(stmt)) == STORE_ROW) {

@@ -365,63 +365,40 @@ int transit_router_create(struct model_ctx *m, const struct transit_router_creat
 
 /* ---- list ---- */
 
-static void list_where(char *sql, size_t size, const struct transit_router_filter *f)
+static void list_where(struct model_ctx *m, struct model_where *w, const struct transit_router_filter *f)
 {
-	model_append(sql, size, " WHERE account=?");
-	if (f->cen_id)
-		model_append(sql, size, " AND cen_id=?");
-	if (f->region)
-		model_append(sql, size, " AND region=?");
-	if (f->transit_router_id)
-		model_append(sql, size, " AND transit_router_id=?");
-	if (f->status)
-		model_append(sql, size, " AND status=?");
-	if (f->name)
-		model_append(sql, size, " AND name=?");
-	if (f->type)
-		model_append(sql, size, " AND type=?");
+	const struct model_filter filters[] = {
+		{ "cen_id=?", f->cen_id },
+		{ "region=?", f->region },
+		{ "transit_router_id=?", f->transit_router_id },
+		{ "status=?", f->status },
+		{ "name=?", f->name },
+		{ "type=?", f->type },
+	};
+
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
 	if (f->multicast >= 0)
-		model_append(sql, size, " AND support_multicast=?");
-	tag_filter_sql(sql, size, "transit_router_id", &f->tags);
+		model_where_int(w, "support_multicast=?", f->multicast);
+	tag_where(w, "transit_router_id", &f->tags);
 }
-
-static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct transit_router_filter *f)
-{
-	int index = 1;
-
-	stmt_bind_text(stmt, index++, m->account);
-	if (f->cen_id)
-		stmt_bind_text(stmt, index++, f->cen_id);
-	if (f->region)
-		stmt_bind_text(stmt, index++, f->region);
-	if (f->transit_router_id)
-		stmt_bind_text(stmt, index++, f->transit_router_id);
-	if (f->status)
-		stmt_bind_text(stmt, index++, f->status);
-	if (f->name)
-		stmt_bind_text(stmt, index++, f->name);
-	if (f->type)
-		stmt_bind_text(stmt, index++, f->type);
-	if (f->multicast >= 0)
-		stmt_bind_int64(stmt, index++, f->multicast);
-	return tag_bind_filter(stmt, index, &f->tags);
-}
-
 int transit_router_list(struct model_ctx *m, const struct transit_router_filter *f, int64_t offset,
 			int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char where[4096] = "", sql[4400];
+	char sql[4600];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
 	struct transit_router page[50];
 	int index, n = 0;
 
 	if (f->region && catalog_region(m->cfg->catalog, f->region) == NULL)
 		return vl_err_set(err, VL_INVALID_REGION_ID_NOT_FOUND, NULL);
-	list_where(where, sizeof(where), f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM transit_routers%s", where);
+	list_where(m, &where, f);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM transit_routers%s", where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	list_bind(m, stmt, f);
+	model_where_bind(&where, stmt);
 	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
 	stmt_release(stmt);
 
@@ -429,10 +406,10 @@ int transit_router_list(struct model_ctx *m, const struct transit_router_filter 
 		limit = sizeof(page) / sizeof(page[0]);
 	snprintf(sql, sizeof(sql),
 		 "SELECT " TR_COLUMNS " FROM transit_routers%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
-		 where);
+		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	index = list_bind(m, stmt, f);
+	index = model_where_bind(&where, stmt);
 	stmt_bind_int64(stmt, index++, limit);
 	stmt_bind_int64(stmt, index, offset);
 	for (;;) {

@@ -150,48 +150,25 @@ int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_
 }
 
 /* Builds the WHERE clause shared by the count and the page query. */
-static void list_where(char *sql, size_t size, const struct vpc_filter *f, int id_count)
+static void list_where(struct model_ctx *m, struct model_where *w, const struct vpc_filter *f,
+		       char ids[][64], int id_count)
 {
-	size_t len = strlen(sql);
+	const char *id_values[20];
+	const struct model_filter filters[] = {
+		{ "name=?", f->name },
+		{ "resource_group_id=?", f->resource_group_id },
+	};
 
-	snprintf(sql + len, size - len, " WHERE account=? AND region=?");
-	if (id_count > 0) {
-		len = strlen(sql);
-		snprintf(sql + len, size - len, " AND vpc_id IN (");
-		for (int i = 0; i < id_count; i++) {
-			len = strlen(sql);
-			snprintf(sql + len, size - len, i ? ",?" : "?");
-		}
-		len = strlen(sql);
-		snprintf(sql + len, size - len, ")");
-	}
-	len = strlen(sql);
-	if (f->name)
-		snprintf(sql + strlen(sql), size - strlen(sql), " AND name=?");
-	if (f->resource_group_id)
-		snprintf(sql + strlen(sql), size - strlen(sql), " AND resource_group_id=?");
-	if (f->is_default >= 0)
-		snprintf(sql + strlen(sql), size - strlen(sql), " AND is_default=?");
-	(void)len;
-	tag_filter_sql(sql, size, "vpc_id", &f->tags);
-}
-
-static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct vpc_filter *f,
-		     char ids[][64], int id_count)
-{
-	int index = 1;
-
-	stmt_bind_text(stmt, index++, m->account);
-	stmt_bind_text(stmt, index++, m->region);
 	for (int i = 0; i < id_count; i++)
-		stmt_bind_text(stmt, index++, ids[i]);
-	if (f->name)
-		stmt_bind_text(stmt, index++, f->name);
-	if (f->resource_group_id)
-		stmt_bind_text(stmt, index++, f->resource_group_id);
+		id_values[i] = ids[i];
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	model_where_text(w, "region=?", m->region);
+	model_where_in(w, "vpc_id", id_count, id_values);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
 	if (f->is_default >= 0)
-		stmt_bind_int64(stmt, index++, f->is_default);
-	return tag_bind_filter(stmt, index, &f->tags);
+		model_where_int(w, "is_default=?", f->is_default);
+	tag_where(w, "vpc_id", &f->tags);
 }
 
 /* Splits "a,b,c" into at most max IDs.  Returns the count, -1 when there are more. */
@@ -223,18 +200,19 @@ int vpc_list(struct model_ctx *m, const struct vpc_filter *f, int64_t offset,
 	     int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
 	char ids[20][64];
-	char where[4096] = "", sql[4400];
+	char sql[4600];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
 	int id_count = 0, index;
 
 	if (f->vpc_ids && (id_count = split_ids(f->vpc_ids, ids, 20)) < 0)
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidVpcId",
 				       "Specified parameter VpcId is not valid.");
-	list_where(where, sizeof(where), f, id_count);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpcs%s", where);
+	list_where(m, &where, f, ids, id_count);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpcs%s", where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	list_bind(m, stmt, f, ids, id_count);
+	model_where_bind(&where, stmt);
 	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
 	stmt_release(stmt);
 
@@ -242,10 +220,10 @@ int vpc_list(struct model_ctx *m, const struct vpc_filter *f, int64_t offset,
 		 "SELECT " VPC_COLUMNS ", EXISTS (SELECT 1 FROM tags WHERE resource_id = vpcs.vpc_id),"
 		 " EXISTS (SELECT 1 FROM vswitches WHERE vswitches.vpc_id = vpcs.vpc_id)"
 		 " FROM vpcs%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
-		 where);
+		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	index = list_bind(m, stmt, f, ids, id_count);
+	index = model_where_bind(&where, stmt);
 	stmt_bind_int64(stmt, index++, limit);
 	stmt_bind_int64(stmt, index, offset);
 	for (;;) {

@@ -1152,56 +1152,41 @@ int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, st
 
 /* ---- list ---- */
 
-static void list_where(char *sql, size_t size, const struct vpn_connection_filter *f)
+static void list_where(struct model_ctx *m, struct model_where *w, const struct vpn_connection_filter *f)
 {
-	size_t len = strlen(sql);
+	const struct model_filter filters[] = {
+		{ "vpn_gateway_id=?", empty(f->vpn_gateway_id) ? NULL : f->vpn_gateway_id },
+		{ "vpn_connection_id=?", empty(f->vpn_connection_id) ? NULL : f->vpn_connection_id },
+		{ "resource_group_id=?", empty(f->resource_group_id) ? NULL : f->resource_group_id },
+	};
 
-	snprintf(sql + len, size - len, " WHERE account=? AND region=?");
-	if (!empty(f->vpn_gateway_id))
-		snprintf(sql + strlen(sql), size - strlen(sql), " AND vpn_gateway_id=?");
-	if (!empty(f->vpn_connection_id))
-		snprintf(sql + strlen(sql), size - strlen(sql), " AND vpn_connection_id=?");
-	if (!empty(f->resource_group_id))
-		snprintf(sql + strlen(sql), size - strlen(sql), " AND resource_group_id=?");
-	if (!empty(f->customer_gateway_id))
-		snprintf(sql + strlen(sql), size - strlen(sql),
-			 " AND (customer_gateway_id=? OR vpn_connection_id IN"
-			 " (SELECT vpn_connection_id FROM vpn_connection_tunnels WHERE customer_gateway_id=?))");
-	tag_filter_sql(sql, size, "vpn_connection_id", &f->tags);
-}
-
-static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct vpn_connection_filter *f)
-{
-	int i = 1;
-
-	stmt_bind_text(stmt, i++, m->account);
-	stmt_bind_text(stmt, i++, m->region);
-	if (!empty(f->vpn_gateway_id))
-		stmt_bind_text(stmt, i++, f->vpn_gateway_id);
-	if (!empty(f->vpn_connection_id))
-		stmt_bind_text(stmt, i++, f->vpn_connection_id);
-	if (!empty(f->resource_group_id))
-		stmt_bind_text(stmt, i++, f->resource_group_id);
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	model_where_text(w, "region=?", m->region);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
 	if (!empty(f->customer_gateway_id)) {
-		stmt_bind_text(stmt, i++, f->customer_gateway_id);
-		stmt_bind_text(stmt, i++, f->customer_gateway_id);
-	}
-	return tag_bind_filter(stmt, i, &f->tags);
-}
+		const char *values[2] = { f->customer_gateway_id, f->customer_gateway_id };
 
+		model_where_add(w, "(customer_gateway_id=? OR vpn_connection_id IN"
+				" (SELECT vpn_connection_id FROM vpn_connection_tunnels WHERE customer_gateway_id=?))",
+				2, values);
+	}
+	tag_where(w, "vpn_connection_id", &f->tags);
+}
 int vpn_connection_list(struct model_ctx *m, const struct vpn_connection_filter *f, int64_t offset,
 			int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char where[4096] = "", sql[5200];
+	char sql[5200];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
 	struct vpn_connection *page = NULL;
 	int n = 0, i, rc = -1;
 
-	list_where(where, sizeof(where), f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpn_connections%s", where);
+	list_where(m, &where, f);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpn_connections%s", where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	list_bind(m, stmt, f);
+	model_where_bind(&where, stmt);
 	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
 	stmt_release(stmt);
 	stmt = NULL;
@@ -1217,12 +1202,12 @@ int vpn_connection_list(struct model_ctx *m, const struct vpn_connection_filter 
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
 	snprintf(sql, sizeof(sql),
 		 "SELECT " CONN_COLUMNS " FROM vpn_connections%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
-		 where);
+		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0) {
 		model_store_error(m, err);
 		goto out;
 	}
-	i = list_bind(m, stmt, f);
+	i = model_where_bind(&where, stmt);
 	stmt_bind_int64(stmt, i++, limit);
 	stmt_bind_int64(stmt, i, offset);
 	for (;;) {

@@ -442,53 +442,38 @@ int vpn_gateway_begin_change(struct model_ctx *m, const char *vpn_gateway_id, st
 	return start_update(m, g.vpn_gateway_id, err);
 }
 
-static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct vpn_gateway_filter *f)
+static void list_where(struct model_ctx *m, struct model_where *w, const struct vpn_gateway_filter *f)
 {
-	int index = 1;
+	const struct model_filter filters[] = {
+		{ "vpc_id=?", f->vpc_id },
+		{ "vpn_gateway_id=?", f->vpn_gateway_id },
+		{ "status=?", f->status },
+		{ "business_status=?", f->business_status },
+		{ "gateway_type=?", f->gateway_type },
+		{ "resource_group_id=?", f->resource_group_id },
+	};
 
-	stmt_bind_text(stmt, index++, m->account);
-	stmt_bind_text(stmt, index++, m->region);
-	if (f->vpc_id)
-		stmt_bind_text(stmt, index++, f->vpc_id);
-	if (f->vpn_gateway_id)
-		stmt_bind_text(stmt, index++, f->vpn_gateway_id);
-	if (f->status)
-		stmt_bind_text(stmt, index++, f->status);
-	if (f->business_status)
-		stmt_bind_text(stmt, index++, f->business_status);
-	if (f->gateway_type)
-		stmt_bind_text(stmt, index++, f->gateway_type);
-	if (f->resource_group_id)
-		stmt_bind_text(stmt, index++, f->resource_group_id);
-	return tag_bind_filter(stmt, index, &f->tags);
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	model_where_text(w, "region=?", m->region);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	tag_where(w, "vpn_gateway_id", &f->tags);
 }
-
 int vpn_gateway_list(struct model_ctx *m, const struct vpn_gateway_filter *f, int64_t offset,
 		     int64_t limit, bool include_reservation, json_t *items, int64_t *total,
 		     struct vl_err *err)
 {
-	char where[4096] = " WHERE account=? AND region=?", sql[4800];
+	char sql[4800];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
 	int index;
 
-	if (f->vpc_id)
-		model_append(where, sizeof(where), " AND vpc_id=?");
-	if (f->vpn_gateway_id)
-		model_append(where, sizeof(where), " AND vpn_gateway_id=?");
-	if (f->status)
-		model_append(where, sizeof(where), " AND status=?");
-	if (f->business_status)
-		model_append(where, sizeof(where), " AND business_status=?");
-	if (f->gateway_type)
-		model_append(where, sizeof(where), " AND gateway_type=?");
-	if (f->resource_group_id)
-		model_append(where, sizeof(where), " AND resource_group_id=?");
-	tag_filter_sql(where, sizeof(where), "vpn_gateway_id", &f->tags);
+	list_where(m, &where, f);
 
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpn_gateways%s", where);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpn_gateways%s", where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	list_bind(m, stmt, f);
+	model_where_bind(&where, stmt);
 	if (stmt_step(stmt) != STORE_ROW) {
 		stmt_release(stmt);
 		return model_store_error(m, err);
@@ -499,10 +484,10 @@ int vpn_gateway_list(struct model_ctx *m, const struct vpn_gateway_filter *f, in
 	snprintf(sql, sizeof(sql),
 		 "SELECT " GW_COLUMNS " FROM vpn_gateways%s ORDER BY created_ms DESC, rowid DESC"
 		 " LIMIT ? OFFSET ?",
-		 where);
+		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	index = list_bind(m, stmt, f);
+	index = model_where_bind(&where, stmt);
 	stmt_bind_int64(stmt, index++, limit);
 	stmt_bind_int64(stmt, index, offset);
 	for (;;) {

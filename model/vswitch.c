@@ -168,52 +168,39 @@ int vswitch_get(struct model_ctx *m, const char *vswitch_id, struct vswitch *out
 			  " WHERE s.vswitch_id=? AND s.account=? AND s.region=?", vswitch_id, row_to_vswitch_any, out, VL_INVALID_VSWITCH_ID_NOT_FOUND, err);
 }
 
-static int list_bind(struct model_ctx *m, struct store_stmt *stmt, const struct vswitch_filter *f)
+static void list_where(struct model_ctx *m, struct model_where *w, const struct vswitch_filter *f)
 {
-	int index = 1;
+	const struct model_filter filters[] = {
+		{ "s.vpc_id=?", f->vpc_id },
+		{ "s.vswitch_id=?", f->vswitch_id },
+		{ "s.zone_id=?", f->zone_id },
+		{ "s.name=?", f->name },
+		{ "s.resource_group_id=?", f->resource_group_id },
+	};
 
-	stmt_bind_text(stmt, index++, m->account);
-	stmt_bind_text(stmt, index++, m->region);
-	if (f->vpc_id)
-		stmt_bind_text(stmt, index++, f->vpc_id);
-	if (f->vswitch_id)
-		stmt_bind_text(stmt, index++, f->vswitch_id);
-	if (f->zone_id)
-		stmt_bind_text(stmt, index++, f->zone_id);
-	if (f->name)
-		stmt_bind_text(stmt, index++, f->name);
-	if (f->resource_group_id)
-		stmt_bind_text(stmt, index++, f->resource_group_id);
+	model_where_init(w);
+	model_where_text(w, "s.account=?", m->account);
+	model_where_text(w, "s.region=?", m->region);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
 	if (f->is_default >= 0)
-		stmt_bind_int64(stmt, index++, f->is_default);
-	return tag_bind_filter(stmt, index, &f->tags);
+		model_where_int(w, "s.is_default=?", f->is_default);
+	tag_where(w, "s.vswitch_id", &f->tags);
 }
 
 int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t offset,
 		 int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char where[4096] = " WHERE s.account=? AND s.region=?", sql[4600];
+	char sql[4600];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
 	int index;
 
-	if (f->vpc_id)
-		model_append(where, sizeof(where), " AND s.vpc_id=?");
-	if (f->vswitch_id)
-		model_append(where, sizeof(where), " AND s.vswitch_id=?");
-	if (f->zone_id)
-		model_append(where, sizeof(where), " AND s.zone_id=?");
-	if (f->name)
-		model_append(where, sizeof(where), " AND s.name=?");
-	if (f->resource_group_id)
-		model_append(where, sizeof(where), " AND s.resource_group_id=?");
-	if (f->is_default >= 0)
-		model_append(where, sizeof(where), " AND s.is_default=?");
-	tag_filter_sql(where, sizeof(where), "s.vswitch_id", &f->tags);
+	list_where(m, &where, f);
 
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vswitches s%s", where);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vswitches s%s", where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	list_bind(m, stmt, f);
+	model_where_bind(&where, stmt);
 	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
 	stmt_release(stmt);
 
@@ -222,10 +209,10 @@ int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t of
 		 " (SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_ips.vswitch_id = s.vswitch_id)"
 		 " FROM vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id%s"
 		 " ORDER BY s.created_ms DESC, s.rowid DESC LIMIT ? OFFSET ?",
-		 where);
+		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	index = list_bind(m, stmt, f);
+	index = model_where_bind(&where, stmt);
 	stmt_bind_int64(stmt, index++, limit);
 	stmt_bind_int64(stmt, index, offset);
 	for (;;) {
