@@ -9,7 +9,7 @@
 /*
  * CEN / Enterprise transit routers (CBN API 2017-09-12): the records other CBN files share.
  * Tables: schema/007_cbn.sql.  CEN instances are global (region ""), the rest regional.
- * Lifecycle kinds (model/lifecycle.c): cen, transit_router, tr_attachment, tr_route_table,
+ * Lifecycle kinds (each defined by its model file): cen, transit_router, tr_attachment, tr_route_table,
  * tr_association, tr_propagation, tr_route_entry.
  * The records below keep their meaning for the route-table code (tr_route.c).
  */

@@ -12,6 +12,10 @@
 #include "ids.h"
 #include "lifecycle.h"
 
+const struct lifecycle_kind cen_lifecycle = {
+	"cen", "UPDATE cens SET status=?1 WHERE cen_id=?2 AND status=?3"
+};
+
 #define CEN_COLUMNS "cen_id, name, description, protection_level, status, created_ms"
 
 /* ---- filter ---- */

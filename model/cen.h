@@ -99,4 +99,8 @@ int cen_begin_delete(struct model_ctx *m, const struct cen *c, struct vl_err *er
 /* New reference: the DescribeCens item of c. */
 json_t *cen_to_json(struct model_ctx *m, const struct cen *c);
 
+/* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
+struct lifecycle_kind;
+extern const struct lifecycle_kind cen_lifecycle;
+
 #endif

@@ -18,6 +18,10 @@
 #include "vpn_connection.h"
 #include "vswitch.h"
 
+const struct lifecycle_kind tr_attachment_lifecycle = {
+	"tr_attachment", "UPDATE tr_attachments SET status=?1 WHERE attachment_id=?2 AND status=?3"
+};
+
 #define TRA_COLUMNS                                                                                  \
 	"attachment_id, transit_router_id, cen_id, region, resource_type, resource_id, name, description, " \
 	"status, auto_publish, created_ms, charge_type"

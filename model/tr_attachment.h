@@ -118,4 +118,8 @@ int64_t tr_attachment_count(struct model_ctx *m, const char *transit_router_id,
 /* New reference: the List…Attachments item of a. */
 json_t *tr_attachment_to_json(struct model_ctx *m, const struct tr_attachment *a);
 
+/* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
+struct lifecycle_kind;
+extern const struct lifecycle_kind tr_attachment_lifecycle;
+
 #endif

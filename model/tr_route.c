@@ -15,6 +15,19 @@
 #include "ids.h"
 #include "lifecycle.h"
 
+const struct lifecycle_kind tr_route_table_lifecycle = {
+	"tr_route_table", "UPDATE tr_route_tables SET status=?1 WHERE route_table_id=?2 AND status=?3"
+};
+const struct lifecycle_kind tr_association_lifecycle = {
+	"tr_association", "UPDATE tr_associations SET status=?1 WHERE attachment_id=?2 AND status=?3"
+};
+const struct lifecycle_kind tr_propagation_lifecycle = {
+	"tr_propagation", "UPDATE tr_propagations SET status=?1 WHERE propagation_id=?2 AND status=?3"
+};
+const struct lifecycle_kind tr_route_entry_lifecycle = {
+	"tr_route_entry", "UPDATE tr_route_entries SET status=?1 WHERE route_entry_id=?2 AND status=?3"
+};
+
 #define TABLE_COLUMNS                                                                    \
 	"route_table_id, transit_router_id, region, type, name, description, status, "  \
 	"multi_region_ecmp, created_ms"

@@ -24,7 +24,7 @@
  *   3. else VPN-learned routes are ECMP: the first TR_ROUTE_ECMP_MAX (in the order their
  *      propagations were enabled) are Active, the rest Candidate.
  *
- * Lifecycle kinds (model/lifecycle.c): tr_route_table (Creating → Active), tr_association
+ * Lifecycle kinds (defined here): tr_route_table (Creating → Active), tr_association
  * (Associating → Active, Dissociating → Deleted), tr_propagation (Enabling → Active,
  * Disabling → Deleted), tr_route_entry (Creating → Active, Deleting → Deleted); the
  * triggers of schema/009_tr_route.sql remove a row the moment it reaches Deleted.
@@ -295,5 +295,12 @@ int tr_route_attachment_forget(struct model_ctx *m, const char *attachment_id, s
 
 /* Writes a CBN CreateTime ("2021-03-15T09:39Z", UTC, minutes) for ms into buf (32 bytes). */
 void tr_route_format_time(int64_t ms, char *buf, size_t size);
+
+/* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
+struct lifecycle_kind;
+extern const struct lifecycle_kind tr_route_table_lifecycle;
+extern const struct lifecycle_kind tr_association_lifecycle;
+extern const struct lifecycle_kind tr_propagation_lifecycle;
+extern const struct lifecycle_kind tr_route_entry_lifecycle;
 
 #endif

@@ -13,6 +13,10 @@
 #include "ids.h"
 #include "lifecycle.h"
 
+const struct lifecycle_kind transit_router_lifecycle = {
+	"transit_router", "UPDATE transit_routers SET status=?1 WHERE transit_router_id=?2 AND status=?3"
+};
+
 #define TR_COLUMNS                                                                              \
 	"transit_router_id, cen_id, region, name, description, type, status, support_multicast, " \
 	"created_ms"

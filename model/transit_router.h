@@ -157,4 +157,8 @@ int transit_router_cidr_release(struct model_ctx *m, const char *attachment_id);
  */
 int cen_delete(struct model_ctx *m, const char *cen_id, struct vl_err *err);
 
+/* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
+struct lifecycle_kind;
+extern const struct lifecycle_kind transit_router_lifecycle;
+
 #endif

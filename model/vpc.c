@@ -8,6 +8,10 @@
 #include "ids.h"
 #include "lifecycle.h"
 
+const struct lifecycle_kind vpc_lifecycle = {
+	"vpc", "UPDATE vpcs SET status=?1 WHERE vpc_id=?2 AND status=?3"
+};
+
 #define VPC_COLUMNS                                                                       \
 	"vpc_id, region, name, description, cidr_block, status, vrouter_id, route_table_id, " \
 	"resource_group_id, is_default, created_ms"

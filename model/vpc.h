@@ -67,4 +67,8 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err);
 /* Returns a new reference: the DescribeVpcs item for v. */
 json_t *vpc_to_json(struct model_ctx *m, const struct vpc *v);
 
+/* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
+struct lifecycle_kind;
+extern const struct lifecycle_kind vpc_lifecycle;
+
 #endif

@@ -18,6 +18,10 @@
 #include "lifecycle.h"
 #include "vpn_gateway.h"
 
+const struct lifecycle_kind vpn_connection_lifecycle = {
+	"vpn_connection", "UPDATE vpn_connections SET state=?1 WHERE vpn_connection_id=?2 AND state=?3"
+};
+
 #define KIND "vpn_connection"
 #define TAG_RESOURCE_TYPE "VPNCONNECTION"
 #define STATUS_NONE "ike_sa_not_established"

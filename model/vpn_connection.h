@@ -214,4 +214,8 @@ struct vpn_connection_dependents {
 
 extern const struct vpn_connection_dependents vpn_connection_dependents;
 
+/* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
+struct lifecycle_kind;
+extern const struct lifecycle_kind vpn_connection_lifecycle;
+
 #endif

@@ -18,6 +18,10 @@
 #include "vpc.h"
 #include "vswitch.h"
 
+const struct lifecycle_kind vpn_gateway_lifecycle = {
+	"vpn_gateway", "UPDATE vpn_gateways SET status=?1 WHERE vpn_gateway_id=?2 AND status=?3"
+};
+
 #define GW_COLUMNS                                                                           \
 	"vpn_gateway_id, region, vpc_id, vswitch_id, dr_vswitch_id, zone_id, dr_zone_id, name, " \
 	"description, status, business_status, network_type, vpn_type, gateway_type, "           \

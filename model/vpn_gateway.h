@@ -149,4 +149,8 @@ json_t *vpn_gateway_available_zones(struct model_ctx *m);
 /* The Spec string the cloud shows for a bandwidth ("10M").  buf: 16 bytes. */
 void vpn_gateway_spec(int64_t bandwidth, char *buf, size_t size);
 
+/* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
+struct lifecycle_kind;
+extern const struct lifecycle_kind vpn_gateway_lifecycle;
+
 #endif

@@ -15,6 +15,10 @@
 #include "vpn_connection.h"
 #include "vpn_gateway.h"
 
+const struct lifecycle_kind vpn_route_lifecycle = {
+	"vpn_route", "UPDATE vpn_route_entries SET state=?1 WHERE route_entry_id=?2 AND state=?3"
+};
+
 #define ROUTE_COLUMNS                                                                     \
 	"route_entry_id, vpn_gateway_id, route_type, route_source, route_dest, next_hop, "   \
 	"weight, priority, overlay_mode, description, state, published, created_ms"

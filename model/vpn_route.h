@@ -130,4 +130,8 @@ int vpn_route_delete_by_next_hop(struct model_ctx *m, const char *vpn_connection
 int vpn_route_delete_by_gateway(struct model_ctx *m, const char *vpn_gateway_id,
 				struct vl_err *err);
 
+/* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
+struct lifecycle_kind;
+extern const struct lifecycle_kind vpn_route_lifecycle;
+
 #endif

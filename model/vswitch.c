@@ -9,6 +9,10 @@
 #include "lifecycle.h"
 #include "vpc.h"
 
+const struct lifecycle_kind vswitch_lifecycle = {
+	"vswitch", "UPDATE vswitches SET status=?1 WHERE vswitch_id=?2 AND status=?3"
+};
+
 #define VSW_COLUMNS                                                                      \
 	"s.vswitch_id, s.vpc_id, s.region, s.zone_id, s.name, s.description, s.cidr_block, " \
 	"s.status, s.resource_group_id, s.is_default, s.created_ms, v.route_table_id"

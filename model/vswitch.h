@@ -70,4 +70,8 @@ int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *e
 /* New reference: the DescribeVSwitches item. */
 json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *v);
 
+/* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
+struct lifecycle_kind;
+extern const struct lifecycle_kind vswitch_lifecycle;
+
 #endif
