@@ -74,6 +74,7 @@ int tag_detach_all(struct model_ctx *m, const char *resource_id)
 json_t *tag_to_json(struct model_ctx *m, const char *resource_id)
 {
 	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
 	json_t *list = json_array(), *wrapper;
 
 	if (store_prepare(m->store,
@@ -83,7 +84,7 @@ json_t *tag_to_json(struct model_ctx *m, const char *resource_id)
 		return NULL;
 	}
 	stmt_bind_text(stmt, 1, resource_id);
-	while (stmt_step(stmt) == STORE_ROW) {
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
 		json_t *tag = json_object();
 
 		json_put_str(tag, "Key", stmt_text(stmt, 0));
@@ -91,6 +92,10 @@ json_t *tag_to_json(struct model_ctx *m, const char *resource_id)
 		json_array_append_new(list, tag);
 	}
 	stmt_release(stmt);
+	if (r != STORE_DONE) {
+		json_decref(list);
+		return NULL;
+	}
 	wrapper = json_object();
 	json_object_set_new_nocheck(wrapper, "Tag", list);
 	return wrapper;

@@ -13,6 +13,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "public_ip.h"
+#include "tr_route.h"
 #include "transit_router.h"
 #include "vpc.h"
 #include "vpn_connection.h"
@@ -746,49 +747,20 @@ int tr_attachment_update(struct model_ctx *m, const struct tr_attachment_update_
  */
 static int dependents(struct model_ctx *m, const struct tr_attachment *a, bool force, struct vl_err *err)
 {
-	static const char *const removals[] = {
-		"DELETE FROM transitions WHERE kind='tr_association' AND resource_id=?1",
-		"DELETE FROM tr_associations WHERE attachment_id=?1",
-		"DELETE FROM transitions WHERE kind='tr_propagation' AND resource_id IN"
-		" (SELECT propagation_id FROM tr_propagations WHERE attachment_id=?1)",
-		"DELETE FROM tr_propagations WHERE attachment_id=?1",
-		"DELETE FROM transitions WHERE kind='tr_route_entry' AND resource_id IN"
-		" (SELECT route_entry_id FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1)",
-		"DELETE FROM tags WHERE resource_id IN"
-		" (SELECT route_entry_id FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1)",
-		"DELETE FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
-	};
-	int64_t associations, propagations, entries;
+	struct tr_route_attachment_links links;
 
-	associations = count_of(m, "SELECT COUNT(*) FROM tr_associations WHERE attachment_id=?", a->attachment_id, NULL);
-	propagations = count_of(m, "SELECT COUNT(*) FROM tr_propagations WHERE attachment_id=?", a->attachment_id, NULL);
-	entries = count_of(m,
-			   "SELECT COUNT(*) FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?",
-			   a->attachment_id, NULL);
-	if (associations < 0 || propagations < 0 || entries < 0)
-		return model_store_error(m, err);
+	if (tr_route_attachment_links(m, a->attachment_id, &links, err) < 0)
+		return -1;
 	if (!force) {
-		if (associations > 0)
+		if (links.associations > 0)
 			return vl_err_set(err, VL_TRA_ASSOCIATION_EXIST, NULL);
-		if (propagations > 0)
+		if (links.propagations > 0)
 			return vl_err_set(err, VL_TRA_PROPAGATION_EXIST, NULL);
-		if (entries > 0)
+		if (links.entries > 0)
 			return vl_err_set(err, VL_TRA_ROUTE_ENTRY_EXIST, NULL);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(removals) / sizeof(removals[0]); i++) {
-		struct store_stmt *stmt = NULL;
-
-		if (store_prepare(m->store, removals[i], &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, a->attachment_id);
-		if (stmt_step(stmt) != STORE_DONE) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		stmt_release(stmt);
-	}
-	return 0;
+	return tr_route_attachment_forget(m, a->attachment_id, err);
 }
 
 /* Gives back the vSwitch interfaces and the VPC and vSwitch references. */

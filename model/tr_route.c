@@ -268,8 +268,8 @@ int tr_route_table_update(struct model_ctx *m, const struct tr_route_table_updat
 	return 0;
 }
 
-/* Cancels the pending transitions of kind for the ids sql selects (?1 = key). */
-static int cancel_transitions(struct model_ctx *m, const char *kind, const char *sql, const char *key)
+/* Cancels the pending transitions of kind for the ids sql selects (?1 = key); untag: their tags go too. */
+static int cancel_transitions(struct model_ctx *m, const char *kind, const char *sql, const char *key, bool untag)
 {
 	struct store_stmt *stmt = NULL;
 	char (*ids)[64] = NULL;
@@ -297,7 +297,7 @@ static int cancel_transitions(struct model_ctx *m, const char *kind, const char 
 	if (r != STORE_DONE)
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (lifecycle_cancel(m, kind, ids[i]) < 0)
+		if (lifecycle_cancel(m, kind, ids[i]) < 0 || (untag && tag_detach_all(m, ids[i]) < 0))
 			goto out;
 	rc = 0;
 out:
@@ -310,11 +310,11 @@ out:
 static int forget_table(struct model_ctx *m, const char *route_table_id)
 {
 	if (cancel_transitions(m, "tr_route_entry", "SELECT route_entry_id FROM tr_route_entries WHERE route_table_id=?1",
-			       route_table_id) < 0 ||
+			       route_table_id, false) < 0 ||
 	    cancel_transitions(m, "tr_association", "SELECT attachment_id FROM tr_associations WHERE route_table_id=?1",
-			       route_table_id) < 0 ||
+			       route_table_id, false) < 0 ||
 	    cancel_transitions(m, "tr_propagation", "SELECT propagation_id FROM tr_propagations WHERE route_table_id=?1",
-			       route_table_id) < 0)
+			       route_table_id, false) < 0)
 		return -1;
 	if (exec_sql(m, "DELETE FROM tr_route_entries WHERE route_table_id=?1", route_table_id, NULL) < 0 ||
 	    exec_sql(m, "DELETE FROM tr_associations WHERE route_table_id=?1", route_table_id, NULL) < 0 ||
@@ -324,6 +324,19 @@ static int forget_table(struct model_ctx *m, const char *route_table_id)
 	    lifecycle_cancel(m, "tr_route_table", route_table_id) < 0 ||
 	    exec_sql(m, "DELETE FROM tr_route_tables WHERE route_table_id=?1", route_table_id, NULL) < 0)
 		return -1;
+	return 0;
+}
+
+int tr_route_attachment_links(struct model_ctx *m, const char *attachment_id,
+			      struct tr_route_attachment_links *out, struct vl_err *err)
+{
+	if (query_int(m, "SELECT COUNT(*) FROM tr_associations WHERE attachment_id=?1", attachment_id, NULL,
+		      &out->associations) < 0 ||
+	    query_int(m, "SELECT COUNT(*) FROM tr_propagations WHERE attachment_id=?1", attachment_id, NULL,
+		      &out->propagations) < 0 ||
+	    query_int(m, "SELECT COUNT(*) FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
+		      attachment_id, NULL, &out->entries) < 0)
+		return model_store_error(m, err);
 	return 0;
 }
 
@@ -364,28 +377,11 @@ int tr_route_table_delete(struct model_ctx *m, const char *route_table_id, struc
 
 json_t *tr_route_table_to_json(struct model_ctx *m, const struct tr_route_table *t)
 {
-	struct store_stmt *stmt = NULL;
 	json_t *item, *tags, *options;
-	enum store_step_result r;
 	char created[32];
 
-	if (store_prepare(m->store, "SELECT tag_key, tag_value FROM tags WHERE resource_id=? ORDER BY tag_key",
-			  &stmt) < 0)
+	if ((tags = cbn_tags_flat(m, t->route_table_id)) == NULL)
 		return NULL;
-	stmt_bind_text(stmt, 1, t->route_table_id);
-	tags = json_array();
-	while ((r = stmt_step(stmt)) == STORE_ROW) {
-		json_t *tag = json_object();
-
-		json_put_str(tag, "Key", stmt_text(stmt, 0));
-		json_put_str(tag, "Value", stmt_text(stmt, 1));
-		json_array_append_new(tags, tag);
-	}
-	stmt_release(stmt);
-	if (r != STORE_DONE) {
-		json_decref(tags);
-		return NULL;
-	}
 	tr_route_format_time(t->created_ms, created, sizeof(created));
 	item = json_object();
 	json_put_str(item, "TransitRouterRouteTableId", t->route_table_id);
@@ -1333,16 +1329,16 @@ int tr_route_entry_delete(struct model_ctx *m, const struct tr_route_entry_key *
 
 int tr_route_attachment_forget(struct model_ctx *m, const char *attachment_id, struct vl_err *err)
 {
-	if (attachment_id == NULL || *attachment_id == '\0')
-		return 0; /* blackhole entries have next_hop_id '' */
-	if (cancel_transitions(m, "tr_route_entry", "SELECT route_entry_id FROM tr_route_entries WHERE next_hop_id=?1",
-			       attachment_id) < 0 ||
+	if (lifecycle_cancel(m, "tr_association", attachment_id) < 0 ||
+	    exec_sql(m, "DELETE FROM tr_associations WHERE attachment_id=?1", attachment_id, NULL) < 0 ||
 	    cancel_transitions(m, "tr_propagation", "SELECT propagation_id FROM tr_propagations WHERE attachment_id=?1",
-			       attachment_id) < 0 ||
-	    lifecycle_cancel(m, "tr_association", attachment_id) < 0 ||
-	    exec_sql(m, "DELETE FROM tr_route_entries WHERE next_hop_id=?1", attachment_id, NULL) < 0 ||
+			       attachment_id, false) < 0 ||
 	    exec_sql(m, "DELETE FROM tr_propagations WHERE attachment_id=?1", attachment_id, NULL) < 0 ||
-	    exec_sql(m, "DELETE FROM tr_associations WHERE attachment_id=?1", attachment_id, NULL) < 0)
+	    cancel_transitions(m, "tr_route_entry",
+			       "SELECT route_entry_id FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
+			       attachment_id, true) < 0 ||
+	    exec_sql(m, "DELETE FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
+		     attachment_id, NULL) < 0)
 		return model_store_error(m, err);
 	return 0;
 }

@@ -288,13 +288,24 @@ json_t *tr_route_to_json(const struct tr_route *r);
 
 /*
  * For DeleteTransitRouter*Attachment with Force: removes every row of this model that
- * refers to the attachment (association, propagations, static entries pointing at it) and
- * their pending transitions.  0 or -1 with err set.
+ * refers to the attachment (association, propagations, static entries pointing at it),
+ * their pending transitions and the entries' tags.  0 or -1 with err set.
  */
 int tr_route_attachment_forget(struct model_ctx *m, const char *attachment_id, struct vl_err *err);
 
 /* Writes a CBN CreateTime ("2021-03-15T09:39Z", UTC, minutes) for ms into buf (32 bytes). */
 void tr_route_format_time(int64_t ms, char *buf, size_t size);
+
+/* What the route tables hang on an attachment (its delete refuses, or forces them away). */
+struct tr_route_attachment_links {
+	int64_t associations;
+	int64_t propagations;
+	int64_t entries; /* route entries whose next hop is the attachment */
+};
+
+/* Counts the rows that hang on attachment_id into *out.  0, or -1 with a store error. */
+int tr_route_attachment_links(struct model_ctx *m, const char *attachment_id,
+			      struct tr_route_attachment_links *out, struct vl_err *err);
 
 /* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
 struct lifecycle_kind;
