@@ -196,6 +196,13 @@ int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connec
 				     struct vl_err *err);
 
 /*
+ * The owner of a connection in any account, for the data plane's calls that act as that
+ * account: 1 found (account: 128 bytes, region: 64, *dual), 0 gone, -1 with a store error.
+ */
+int vpn_connection_owner(struct model_ctx *m, const char *conn, char *account, char *region, bool *dual,
+			 struct vl_err *err);
+
+/*
  * What a connection's changes do to the rows that hang off it: the gateway's routes through
  * it (vpn_route.c) and its log lines (vpn_connection_log.c).  Those modules depend on this
  * one (they look connections up), so this one reaches them through this table, filled in

@@ -209,3 +209,25 @@ int vpn_connection_log_delete_all(struct model_ctx *m, const char *vpn_connectio
 	stmt_bind_text(stmt, 1, vpn_connection_id);
 	return run(m, stmt, err);
 }
+
+int vpn_connection_log_told_since(struct model_ctx *m, const char *conn, const char *tunnel, const char *text,
+				  int64_t since_ms, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  "SELECT 1 FROM vpn_connection_logs WHERE vpn_connection_id=? AND tunnel_id=? AND time_ms>=? "
+			  "AND instr(line, ?) > 0 LIMIT 1",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, conn);
+	stmt_bind_text(stmt, 2, tunnel);
+	stmt_bind_int64(stmt, 3, since_ms);
+	stmt_bind_text(stmt, 4, text);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 1;
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}

@@ -59,4 +59,11 @@ int vpn_connection_log_query(struct model_ctx *m, const struct vpn_connection_lo
 /* Removes every line of a connection (with DeleteVpnConnection).  0 or -1 with err set. */
 int vpn_connection_log_delete_all(struct model_ctx *m, const char *vpn_connection_id, struct vl_err *err);
 
+/*
+ * Whether conn/tunnel was told text (a line containing it) at or after since_ms: 1 yes,
+ * 0 no, -1 with a store error.
+ */
+int vpn_connection_log_told_since(struct model_ctx *m, const char *conn, const char *tunnel, const char *text,
+				  int64_t since_ms, struct vl_err *err);
+
 #endif
