@@ -217,54 +217,33 @@ static void list_where(struct model_ctx *m, struct model_where *w, const struct 
 	tag_where(w, "cen_id", &f->tags);
 }
 
+static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct cen c;
+
+	(void)arg;
+	row_to_cen(stmt, &c);
+	return cen_to_json(m, &c);
+}
+
 int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, int64_t limit,
 	     json_t *items, int64_t *total, struct vl_err *err)
 {
-	char sql[4600], group[32];
+	static const struct model_list_query query = {
+		.columns = CEN_COLUMNS,
+		.from = "cens",
+		.order_by = "created_ms DESC, rowid DESC",
+	};
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
 	bool other_group = false;
-	int index;
+	char group[32];
 
 	if (f->resource_group_id && f->resource_group_id[0]) {
 		model_default_resource_group(m->account, group, sizeof(group));
 		other_group = strcmp(group, f->resource_group_id) != 0;
 	}
 	list_where(m, &where, f, other_group);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM cens%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-
-	snprintf(sql, sizeof(sql), "SELECT " CEN_COLUMNS " FROM cens%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	index = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, index++, limit);
-	stmt_bind_int64(stmt, index, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-		struct cen c;
-		json_t *item;
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		row_to_cen(stmt, &c);
-		if ((item = cen_to_json(m, &c)) == NULL) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		json_array_append_new(items, item);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
 }
 
 json_t *cen_to_json(struct model_ctx *m, const struct cen *c)

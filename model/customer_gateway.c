@@ -241,53 +241,29 @@ static void list_where(struct model_ctx *m, struct model_where *w,
 	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
 	tag_where(w, "customer_gateway_id", &f->tags);
 }
+static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct customer_gateway g;
+
+	(void)arg;
+	row_to_cgw(stmt, &g);
+	return customer_gateway_to_json(m, &g);
+}
+
 int customer_gateway_list(struct model_ctx *m, const struct customer_gateway_filter *f,
 			  int64_t offset, int64_t limit, json_t *items, int64_t *total,
 			  struct vl_err *err)
 {
-	char sql[4600];
+	static const struct model_list_query query = {
+		.columns = CGW_COLUMNS,
+		.from = "customer_gateways",
+		.order_by = "created_ms DESC, rowid DESC",
+	};
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
-	int index, rc = -1;
 
 	list_where(m, &where, f);
-
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM customer_gateways%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT " CGW_COLUMNS " FROM customer_gateways%s"
-		 " ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	index = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, index++, limit);
-	stmt_bind_int64(stmt, index, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-		struct customer_gateway g;
-		json_t *item;
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW)
-			goto out;
-		row_to_cgw(stmt, &g);
-		if ((item = customer_gateway_to_json(m, &g)) == NULL)
-			goto out;
-		json_array_append_new(items, item);
-	}
-	rc = 0;
-out:
-	stmt_release(stmt);
-	return rc < 0 ? model_store_error(m, err) : 0;
+	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
 }
-
 json_t *customer_gateway_to_json(struct model_ctx *m, const struct customer_gateway *g)
 {
 	json_t *tags = tag_to_json(m, g->customer_gateway_id);

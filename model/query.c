@@ -1,5 +1,6 @@
 #include "query.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void append(struct model_where *w, const char *text)
@@ -79,4 +80,45 @@ int model_where_bind(const struct model_where *w, struct store_stmt *stmt)
 			stmt_bind_text(stmt, index, w->args[i].text);
 	}
 	return index;
+}
+
+int model_list(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
+	       int64_t offset, int64_t limit, int64_t *total,
+	       json_t *(*item)(struct model_ctx *m, struct store_stmt *stmt, void *arg), void *arg,
+	       json_t *items, struct vl_err *err)
+{
+	char sql[MODEL_WHERE_SQL_MAX + 1024];
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	int index;
+
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s%s", q->count_from ? q->count_from : q->from, w->sql);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	model_where_bind(w, stmt);
+	r = stmt_step(stmt);
+	*total = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
+	stmt_release(stmt);
+	if (r != STORE_ROW)
+		return model_store_error(m, err);
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s%s ORDER BY %s LIMIT ? OFFSET ?", q->columns, q->from, w->sql,
+		 q->order_by);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	index = model_where_bind(w, stmt);
+	stmt_bind_int64(stmt, index++, limit);
+	stmt_bind_int64(stmt, index, offset);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		/* a second statement while this one steps (tags, counts): SQLite allows it */
+		json_t *one = item(m, stmt, arg);
+
+		if (one == NULL) {
+			r = STORE_FAILED;
+			break;
+		}
+		json_array_append_new(items, one);
+	}
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
 }

@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+#include "model.h"
 #include "store.h"
 
 /*
@@ -53,5 +56,23 @@ void model_where_in(struct model_where *w, const char *column, int n, const char
 
 /* Binds the values from index 1.  Returns the next free index (for LIMIT/OFFSET). */
 int model_where_bind(const struct model_where *w, struct store_stmt *stmt);
+
+/* One paged list: what the count and the page read. */
+struct model_list_query {
+	const char *columns;	/* the page's SELECT list */
+	const char *from;	/* "vpcs", or "vswitches s JOIN vpcs v ON …" */
+	const char *count_from; /* NULL: from (the count may skip joins that only add columns) */
+	const char *order_by;	/* "created_ms DESC, rowid DESC" */
+};
+
+/*
+ * Counts the rows w matches into *total, then appends to items what item() makes of each row
+ * of the page (offset, limit).  item returns a new reference, or NULL on a store error.
+ * Returns 0, or -1 with a store error in err.
+ */
+int model_list(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
+	       int64_t offset, int64_t limit, int64_t *total,
+	       json_t *(*item)(struct model_ctx *m, struct store_stmt *stmt, void *arg), void *arg,
+	       json_t *items, struct vl_err *err);
 
 #endif

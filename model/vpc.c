@@ -200,59 +200,34 @@ static int split_ids(const char *list, char ids[][64], int max)
 	return n;
 }
 
+static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct vpc v;
+
+	(void)arg;
+	row_to_vpc(stmt, &v);
+	return vpc_item_json(m, &v, stmt_int64(stmt, 11) != 0, stmt_int64(stmt, 12) != 0);
+}
+
 int vpc_list(struct model_ctx *m, const struct vpc_filter *f, int64_t offset,
 	     int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
+	static const struct model_list_query query = {
+		.columns = VPC_COLUMNS ", EXISTS (SELECT 1 FROM tags WHERE resource_id = vpcs.vpc_id),"
+			   " EXISTS (SELECT 1 FROM vswitches WHERE vswitches.vpc_id = vpcs.vpc_id)",
+		.from = "vpcs",
+		.order_by = "created_ms DESC, rowid DESC",
+	};
 	char ids[20][64];
-	char sql[4600];
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
-	int id_count = 0, index;
+	int id_count = 0;
 
 	if (f->vpc_ids && (id_count = split_ids(f->vpc_ids, ids, 20)) < 0)
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidVpcId",
 				       "Specified parameter VpcId is not valid.");
 	list_where(m, &where, f, ids, id_count);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpcs%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT " VPC_COLUMNS ", EXISTS (SELECT 1 FROM tags WHERE resource_id = vpcs.vpc_id),"
-		 " EXISTS (SELECT 1 FROM vswitches WHERE vswitches.vpc_id = vpcs.vpc_id)"
-		 " FROM vpcs%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	index = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, index++, limit);
-	stmt_bind_int64(stmt, index, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-		struct vpc v;
-		json_t *item;
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		row_to_vpc(stmt, &v);
-		item = vpc_item_json(m, &v, stmt_int64(stmt, 11) != 0, stmt_int64(stmt, 12) != 0);
-		if (item == NULL) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		json_array_append_new(items, item);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
 }
-
 static json_t *vswitch_ids_json(struct model_ctx *m, const char *vpc_id)
 {
 	struct store_stmt *stmt = NULL;

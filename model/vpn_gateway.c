@@ -463,59 +463,28 @@ static void list_where(struct model_ctx *m, struct model_where *w, const struct 
 	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
 	tag_where(w, "vpn_gateway_id", &f->tags);
 }
+static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct vpn_gateway g;
+
+	row_to_gw(stmt, &g);
+	return vpn_gateway_to_json(m, &g, *(const bool *)arg);
+}
+
 int vpn_gateway_list(struct model_ctx *m, const struct vpn_gateway_filter *f, int64_t offset,
 		     int64_t limit, bool include_reservation, json_t *items, int64_t *total,
 		     struct vl_err *err)
 {
-	char sql[4800];
+	static const struct model_list_query query = {
+		.columns = GW_COLUMNS,
+		.from = "vpn_gateways",
+		.order_by = "created_ms DESC, rowid DESC",
+	};
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
-	int index;
 
 	list_where(m, &where, f);
-
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpn_gateways%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	if (stmt_step(stmt) != STORE_ROW) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	*total = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT " GW_COLUMNS " FROM vpn_gateways%s ORDER BY created_ms DESC, rowid DESC"
-		 " LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	index = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, index++, limit);
-	stmt_bind_int64(stmt, index, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-		struct vpn_gateway g;
-		json_t *item;
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		row_to_gw(stmt, &g);
-		if ((item = vpn_gateway_to_json(m, &g, include_reservation)) == NULL) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		json_array_append_new(items, item);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_list(m, &query, &where, offset, limit, total, list_item, &include_reservation, items, err);
 }
-
 /* The answer's ChargeType: the billing system's names, not the request's. */
 static const char *charge_type_name(const struct vpn_gateway *g)
 {

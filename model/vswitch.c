@@ -191,57 +191,30 @@ static void list_where(struct model_ctx *m, struct model_where *w, const struct 
 	tag_where(w, "s.vswitch_id", &f->tags);
 }
 
+static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct vswitch s;
+
+	(void)arg;
+	row_to_vswitch(stmt, &s);
+	return vswitch_item_json(m, &s, stmt_int64(stmt, 12) != 0, stmt_int64(stmt, 13));
+}
+
 int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t offset,
 		 int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char sql[4600];
+	static const struct model_list_query query = {
+		.columns = VSW_COLUMNS ", EXISTS (SELECT 1 FROM tags WHERE resource_id = s.vswitch_id),"
+			   " (SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_ips.vswitch_id = s.vswitch_id)",
+		.from = "vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id",
+		.count_from = "vswitches s",
+		.order_by = "s.created_ms DESC, s.rowid DESC",
+	};
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
-	int index;
 
 	list_where(m, &where, f);
-
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vswitches s%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT " VSW_COLUMNS ", EXISTS (SELECT 1 FROM tags WHERE resource_id = s.vswitch_id),"
-		 " (SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_ips.vswitch_id = s.vswitch_id)"
-		 " FROM vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id%s"
-		 " ORDER BY s.created_ms DESC, s.rowid DESC LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	index = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, index++, limit);
-	stmt_bind_int64(stmt, index, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-		struct vswitch s;
-		json_t *item;
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		row_to_vswitch(stmt, &s);
-		item = vswitch_item_json(m, &s, stmt_int64(stmt, 12) != 0, stmt_int64(stmt, 13));
-		if (item == NULL) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		json_array_append_new(items, item);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
 }
-
 /* Addresses that resources (VPN gateway interfaces, …) hold in the vSwitch. */
 static int64_t addresses_in_use(struct model_ctx *m, const char *vswitch_id)
 {
