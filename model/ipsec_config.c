@@ -64,28 +64,23 @@ const char *ipsec_bgp_field_name(enum ipsec_bgp_field f)
 	return (unsigned)f < BGP_F_COUNT ? bgp_names[f] : "";
 }
 
-static void copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 void ipsec_ike_defaults(struct ipsec_ike_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	copy(c->ike_version, sizeof(c->ike_version), "ikev1");
-	copy(c->ike_mode, sizeof(c->ike_mode), "main");
-	copy(c->ike_enc_alg, sizeof(c->ike_enc_alg), "aes");
-	copy(c->ike_auth_alg, sizeof(c->ike_auth_alg), "md5");
-	copy(c->ike_pfs, sizeof(c->ike_pfs), "group2");
+	model_copy(c->ike_version, sizeof(c->ike_version), "ikev1");
+	model_copy(c->ike_mode, sizeof(c->ike_mode), "main");
+	model_copy(c->ike_enc_alg, sizeof(c->ike_enc_alg), "aes");
+	model_copy(c->ike_auth_alg, sizeof(c->ike_auth_alg), "md5");
+	model_copy(c->ike_pfs, sizeof(c->ike_pfs), "group2");
 	c->ike_lifetime = IPSEC_LIFETIME_MAX;
 }
 
 void ipsec_phase2_defaults(struct ipsec_phase2_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	copy(c->enc_alg, sizeof(c->enc_alg), "aes");
-	copy(c->auth_alg, sizeof(c->auth_alg), "md5");
-	copy(c->pfs, sizeof(c->pfs), "group2");
+	model_copy(c->enc_alg, sizeof(c->enc_alg), "aes");
+	model_copy(c->auth_alg, sizeof(c->auth_alg), "md5");
+	model_copy(c->pfs, sizeof(c->pfs), "group2");
 	c->lifetime = IPSEC_LIFETIME_MAX;
 }
 
@@ -94,7 +89,7 @@ void ipsec_health_check_defaults(struct ipsec_health_check *c)
 	memset(c, 0, sizeof(*c));
 	c->interval = 3;
 	c->retry = 3;
-	copy(c->policy, sizeof(c->policy), "revoke_route");
+	model_copy(c->policy, sizeof(c->policy), "revoke_route");
 }
 
 void ipsec_bgp_defaults(struct ipsec_bgp_config *c)
@@ -206,32 +201,32 @@ int ipsec_ike_set(struct ipsec_ike_config *c, enum ipsec_ike_field f, const char
 	case IKE_F_PSK:
 		if (*value && !ipsec_valid_psk(value))
 			break;
-		copy(c->psk, sizeof(c->psk), value);
+		model_copy(c->psk, sizeof(c->psk), value);
 		return 0;
 	case IKE_F_VERSION:
 		if (!one_of(value, ike_versions))
 			break;
-		copy(c->ike_version, sizeof(c->ike_version), value);
+		model_copy(c->ike_version, sizeof(c->ike_version), value);
 		return 0;
 	case IKE_F_MODE:
 		if (!one_of(value, ike_modes))
 			break;
-		copy(c->ike_mode, sizeof(c->ike_mode), value);
+		model_copy(c->ike_mode, sizeof(c->ike_mode), value);
 		return 0;
 	case IKE_F_ENC_ALG:
 		if (!one_of(value, enc_algs))
 			break;
-		copy(c->ike_enc_alg, sizeof(c->ike_enc_alg), value);
+		model_copy(c->ike_enc_alg, sizeof(c->ike_enc_alg), value);
 		return 0;
 	case IKE_F_AUTH_ALG:
 		if (!one_of(value, auth_algs))
 			break;
-		copy(c->ike_auth_alg, sizeof(c->ike_auth_alg), value);
+		model_copy(c->ike_auth_alg, sizeof(c->ike_auth_alg), value);
 		return 0;
 	case IKE_F_PFS:
 		if (!one_of(value, ike_pfs_groups))
 			break;
-		copy(c->ike_pfs, sizeof(c->ike_pfs), value);
+		model_copy(c->ike_pfs, sizeof(c->ike_pfs), value);
 		return 0;
 	case IKE_F_LIFETIME:
 		if (!parse_uint(value, IPSEC_LIFETIME_MAX, &n))
@@ -241,12 +236,12 @@ int ipsec_ike_set(struct ipsec_ike_config *c, enum ipsec_ike_field f, const char
 	case IKE_F_LOCAL_ID:
 		if (*value && !valid_identity(value))
 			break;
-		copy(c->local_id, sizeof(c->local_id), value);
+		model_copy(c->local_id, sizeof(c->local_id), value);
 		return 0;
 	case IKE_F_REMOTE_ID:
 		if (*value && !valid_identity(value))
 			break;
-		copy(c->remote_id, sizeof(c->remote_id), value);
+		model_copy(c->remote_id, sizeof(c->remote_id), value);
 		return 0;
 	case IKE_F_COUNT:
 		break;
@@ -265,17 +260,17 @@ int ipsec_phase2_set(struct ipsec_phase2_config *c, enum ipsec_phase2_field f, c
 	case P2_F_ENC_ALG:
 		if (!one_of(value, enc_algs))
 			break;
-		copy(c->enc_alg, sizeof(c->enc_alg), value);
+		model_copy(c->enc_alg, sizeof(c->enc_alg), value);
 		return 0;
 	case P2_F_AUTH_ALG:
 		if (!one_of(value, auth_algs))
 			break;
-		copy(c->auth_alg, sizeof(c->auth_alg), value);
+		model_copy(c->auth_alg, sizeof(c->auth_alg), value);
 		return 0;
 	case P2_F_PFS:
 		if (!one_of(value, ipsec_pfs_groups))
 			break;
-		copy(c->pfs, sizeof(c->pfs), value);
+		model_copy(c->pfs, sizeof(c->pfs), value);
 		return 0;
 	case P2_F_LIFETIME:
 		if (!parse_uint(value, IPSEC_LIFETIME_MAX, &n))
@@ -308,9 +303,9 @@ int ipsec_health_check_set(struct ipsec_health_check *c, enum ipsec_hc_field f, 
 		if (*value && !ipv4_parse(value, &addr))
 			break;
 		if (f == HC_F_DIP)
-			copy(c->dip, sizeof(c->dip), value);
+			model_copy(c->dip, sizeof(c->dip), value);
 		else
-			copy(c->sip, sizeof(c->sip), value);
+			model_copy(c->sip, sizeof(c->sip), value);
 		return 0;
 	case HC_F_INTERVAL:
 		if (!parse_uint(value, HC_INTERVAL_MAX, &n) || n < HC_INTERVAL_MIN)
@@ -325,7 +320,7 @@ int ipsec_health_check_set(struct ipsec_health_check *c, enum ipsec_hc_field f, 
 	case HC_F_POLICY:
 		if (!one_of(value, hc_policies))
 			break;
-		copy(c->policy, sizeof(c->policy), value);
+		model_copy(c->policy, sizeof(c->policy), value);
 		return 0;
 	case HC_F_COUNT:
 		break;
@@ -392,12 +387,12 @@ int ipsec_bgp_set(struct ipsec_bgp_config *c, enum ipsec_bgp_field f, const char
 	case BGP_F_TUNNEL_CIDR:
 		if (*value && !ipsec_valid_tunnel_cidr(value))
 			break;
-		copy(c->tunnel_cidr, sizeof(c->tunnel_cidr), value);
+		model_copy(c->tunnel_cidr, sizeof(c->tunnel_cidr), value);
 		return 0;
 	case BGP_F_LOCAL_BGP_IP:
 		if (*value && !ipv4_parse(value, &addr))
 			break;
-		copy(c->local_bgp_ip, sizeof(c->local_bgp_ip), value);
+		model_copy(c->local_bgp_ip, sizeof(c->local_bgp_ip), value);
 		return 0;
 	case BGP_F_COUNT:
 		break;
@@ -654,9 +649,9 @@ void ipsec_ike_complete(struct ipsec_ike_config *c, const char *local_id, const 
 	if (c->psk[0] == '\0')
 		ipsec_generate_psk(c->psk, sizeof(c->psk));
 	if (c->local_id[0] == '\0')
-		copy(c->local_id, sizeof(c->local_id), local_id);
+		model_copy(c->local_id, sizeof(c->local_id), local_id);
 	if (c->remote_id[0] == '\0')
-		copy(c->remote_id, sizeof(c->remote_id), remote_id);
+		model_copy(c->remote_id, sizeof(c->remote_id), remote_id);
 }
 
 void ipsec_bgp_peer_ip(const struct ipsec_bgp_config *c, char *buf, size_t size)

@@ -181,11 +181,6 @@ int model_usage_add(struct model_ctx *m, const char *kind, const char *scope, in
 	return r == STORE_DONE ? 0 : -1;
 }
 
-void model_copy(char *dst, unsigned long size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 void model_append(char *sql, unsigned long size, const char *text)
 {
 	size_t len = strlen(sql);

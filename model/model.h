@@ -131,9 +131,6 @@ static inline void json_put_wrapped(json_t *obj, const char *key, const char *in
 	json_object_set_new_nocheck(obj, key, wrapper);
 }
 
-/* Copies src (NULL: "") into dst of size bytes, truncating. */
-void model_copy(char *dst, unsigned long size, const char *src);
-
 /* Appends text to the NUL-terminated sql of capacity size, truncating. */
 void model_append(char *sql, unsigned long size, const char *text);
 

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "text.h"
@@ -87,4 +88,24 @@ bool model_valid_name(const char *name)
 bool model_valid_description(const char *text)
 {
 	return text_valid_label(text, 1, 256);
+}
+
+void model_copy(char *dst, unsigned long size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+void text_excerpt(char *dst, size_t size, const char *src, size_t max)
+{
+	size_t n = strlen(src);
+
+	if (max >= size)
+		max = size - 1;
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }

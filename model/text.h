@@ -45,4 +45,10 @@ bool model_valid_name(const char *name);
 /* Description rule: 1-256 characters, not starting with http:// or https://. */
 bool model_valid_description(const char *text);
 
+/* Copies src (NULL: "") into dst of size bytes, truncating. */
+void model_copy(char *dst, unsigned long size, const char *src);
+
+/* Copies at most max bytes of UTF-8 src into dst (size bytes), never cutting a character (for error messages). */
+void text_excerpt(char *dst, size_t size, const char *src, size_t max);
+
 #endif

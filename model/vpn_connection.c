@@ -46,11 +46,6 @@ const struct lifecycle_kind vpn_connection_lifecycle = {
 
 #define Q10 "?,?,?,?,?,?,?,?,?,?,"
 
-static void copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 static bool empty(const char *s)
 {
 	return s == NULL || *s == '\0';
@@ -88,22 +83,6 @@ static int illegal(struct vl_err *err, const char *field, const char *fmt, const
 	return vl_err_set_code(err, VL_VCO_ILLEGAL_PARAM, code, fmt, arg);
 }
 
-/* Copies at most max bytes of UTF-8 text, never cutting a character (for error messages). */
-static void excerpt(char *dst, size_t size, const char *src, size_t max)
-{
-	size_t n = strlen(src);
-
-	if (max >= size)
-		max = size - 1;
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* ---- field rules owned here ---- */
 
 /* Name: 1-100 characters, not starting with http:// or https:// (CreateVpnConnection doc). */
@@ -139,7 +118,7 @@ static int parse_subnets(const char *text, bool local, int64_t max, char *out, s
 		while (len && p[len - 1] == ' ')
 			len--;
 		if (len == 0 || len >= sizeof(entry)) {
-			excerpt(bad, sizeof(bad), text, 64);
+			text_excerpt(bad, sizeof(bad), text, 64);
 			return vl_err_set(err, code, "The specified \"%s\" (%s) is invalid.", what, bad);
 		}
 		memcpy(entry, p, len);
@@ -191,15 +170,15 @@ static int bind_ike(struct store_stmt *stmt, int i, const struct ipsec_ike_confi
 
 static int read_ike(struct store_stmt *stmt, int col, struct ipsec_ike_config *c)
 {
-	copy(c->psk, sizeof(c->psk), stmt_text(stmt, col++));
-	copy(c->ike_version, sizeof(c->ike_version), stmt_text(stmt, col++));
-	copy(c->ike_mode, sizeof(c->ike_mode), stmt_text(stmt, col++));
-	copy(c->ike_enc_alg, sizeof(c->ike_enc_alg), stmt_text(stmt, col++));
-	copy(c->ike_auth_alg, sizeof(c->ike_auth_alg), stmt_text(stmt, col++));
-	copy(c->ike_pfs, sizeof(c->ike_pfs), stmt_text(stmt, col++));
+	model_copy(c->psk, sizeof(c->psk), stmt_text(stmt, col++));
+	model_copy(c->ike_version, sizeof(c->ike_version), stmt_text(stmt, col++));
+	model_copy(c->ike_mode, sizeof(c->ike_mode), stmt_text(stmt, col++));
+	model_copy(c->ike_enc_alg, sizeof(c->ike_enc_alg), stmt_text(stmt, col++));
+	model_copy(c->ike_auth_alg, sizeof(c->ike_auth_alg), stmt_text(stmt, col++));
+	model_copy(c->ike_pfs, sizeof(c->ike_pfs), stmt_text(stmt, col++));
 	c->ike_lifetime = stmt_int64(stmt, col++);
-	copy(c->local_id, sizeof(c->local_id), stmt_text(stmt, col++));
-	copy(c->remote_id, sizeof(c->remote_id), stmt_text(stmt, col++));
+	model_copy(c->local_id, sizeof(c->local_id), stmt_text(stmt, col++));
+	model_copy(c->remote_id, sizeof(c->remote_id), stmt_text(stmt, col++));
 	return col;
 }
 
@@ -214,9 +193,9 @@ static int bind_phase2(struct store_stmt *stmt, int i, const struct ipsec_phase2
 
 static int read_phase2(struct store_stmt *stmt, int col, struct ipsec_phase2_config *c)
 {
-	copy(c->enc_alg, sizeof(c->enc_alg), stmt_text(stmt, col++));
-	copy(c->auth_alg, sizeof(c->auth_alg), stmt_text(stmt, col++));
-	copy(c->pfs, sizeof(c->pfs), stmt_text(stmt, col++));
+	model_copy(c->enc_alg, sizeof(c->enc_alg), stmt_text(stmt, col++));
+	model_copy(c->auth_alg, sizeof(c->auth_alg), stmt_text(stmt, col++));
+	model_copy(c->pfs, sizeof(c->pfs), stmt_text(stmt, col++));
 	c->lifetime = stmt_int64(stmt, col++);
 	return col;
 }
@@ -226,26 +205,26 @@ static void row_to_conn(struct store_stmt *stmt, struct vpn_connection *c)
 	int col = 0;
 
 	memset(c, 0, sizeof(*c));
-	copy(c->vpn_connection_id, sizeof(c->vpn_connection_id), stmt_text(stmt, col++));
-	copy(c->region, sizeof(c->region), stmt_text(stmt, col++));
-	copy(c->vpn_gateway_id, sizeof(c->vpn_gateway_id), stmt_text(stmt, col++));
-	copy(c->customer_gateway_id, sizeof(c->customer_gateway_id), stmt_text(stmt, col++));
-	copy(c->name, sizeof(c->name), stmt_text(stmt, col++));
-	copy(c->local_subnet, sizeof(c->local_subnet), stmt_text(stmt, col++));
-	copy(c->remote_subnet, sizeof(c->remote_subnet), stmt_text(stmt, col++));
-	copy(c->state, sizeof(c->state), stmt_text(stmt, col++));
-	copy(c->status, sizeof(c->status), stmt_text(stmt, col++));
-	copy(c->attach_type, sizeof(c->attach_type), stmt_text(stmt, col++));
-	copy(c->transit_router_id, sizeof(c->transit_router_id), stmt_text(stmt, col++));
-	copy(c->transit_router_name, sizeof(c->transit_router_name), stmt_text(stmt, col++));
-	copy(c->attach_instance_id, sizeof(c->attach_instance_id), stmt_text(stmt, col++));
-	copy(c->network_type, sizeof(c->network_type), stmt_text(stmt, col++));
+	model_copy(c->vpn_connection_id, sizeof(c->vpn_connection_id), stmt_text(stmt, col++));
+	model_copy(c->region, sizeof(c->region), stmt_text(stmt, col++));
+	model_copy(c->vpn_gateway_id, sizeof(c->vpn_gateway_id), stmt_text(stmt, col++));
+	model_copy(c->customer_gateway_id, sizeof(c->customer_gateway_id), stmt_text(stmt, col++));
+	model_copy(c->name, sizeof(c->name), stmt_text(stmt, col++));
+	model_copy(c->local_subnet, sizeof(c->local_subnet), stmt_text(stmt, col++));
+	model_copy(c->remote_subnet, sizeof(c->remote_subnet), stmt_text(stmt, col++));
+	model_copy(c->state, sizeof(c->state), stmt_text(stmt, col++));
+	model_copy(c->status, sizeof(c->status), stmt_text(stmt, col++));
+	model_copy(c->attach_type, sizeof(c->attach_type), stmt_text(stmt, col++));
+	model_copy(c->transit_router_id, sizeof(c->transit_router_id), stmt_text(stmt, col++));
+	model_copy(c->transit_router_name, sizeof(c->transit_router_name), stmt_text(stmt, col++));
+	model_copy(c->attach_instance_id, sizeof(c->attach_instance_id), stmt_text(stmt, col++));
+	model_copy(c->network_type, sizeof(c->network_type), stmt_text(stmt, col++));
 	c->dual_tunnel = stmt_int64(stmt, col++) != 0;
-	copy(c->internet_ip, sizeof(c->internet_ip), stmt_text(stmt, col++));
-	copy(c->zone_no, sizeof(c->zone_no), stmt_text(stmt, col++));
-	copy(c->spec, sizeof(c->spec), stmt_text(stmt, col++));
-	copy(c->resource_group_id, sizeof(c->resource_group_id), stmt_text(stmt, col++));
-	copy(c->tunnel_bandwidth, sizeof(c->tunnel_bandwidth), stmt_text(stmt, col++));
+	model_copy(c->internet_ip, sizeof(c->internet_ip), stmt_text(stmt, col++));
+	model_copy(c->zone_no, sizeof(c->zone_no), stmt_text(stmt, col++));
+	model_copy(c->spec, sizeof(c->spec), stmt_text(stmt, col++));
+	model_copy(c->resource_group_id, sizeof(c->resource_group_id), stmt_text(stmt, col++));
+	model_copy(c->tunnel_bandwidth, sizeof(c->tunnel_bandwidth), stmt_text(stmt, col++));
 	c->effect_immediately = stmt_int64(stmt, col++) != 0;
 	c->enable_dpd = stmt_int64(stmt, col++) != 0;
 	c->enable_nat_traversal = stmt_int64(stmt, col++) != 0;
@@ -255,17 +234,17 @@ static void row_to_conn(struct store_stmt *stmt, struct vpn_connection *c)
 	col = read_phase2(stmt, col, &c->ipsec);
 	c->health_check.configured = stmt_int64(stmt, col++) != 0;
 	c->health_check.enable = stmt_int64(stmt, col++) != 0;
-	copy(c->health_check.dip, sizeof(c->health_check.dip), stmt_text(stmt, col++));
-	copy(c->health_check.sip, sizeof(c->health_check.sip), stmt_text(stmt, col++));
+	model_copy(c->health_check.dip, sizeof(c->health_check.dip), stmt_text(stmt, col++));
+	model_copy(c->health_check.sip, sizeof(c->health_check.sip), stmt_text(stmt, col++));
 	c->health_check.interval = stmt_int64(stmt, col++);
 	c->health_check.retry = stmt_int64(stmt, col++);
-	copy(c->health_check.policy, sizeof(c->health_check.policy), stmt_text(stmt, col++));
-	copy(c->health_check.status, sizeof(c->health_check.status), stmt_text(stmt, col++));
+	model_copy(c->health_check.policy, sizeof(c->health_check.policy), stmt_text(stmt, col++));
+	model_copy(c->health_check.status, sizeof(c->health_check.status), stmt_text(stmt, col++));
 	c->bgp.enable = stmt_int64(stmt, col++) != 0;
 	c->bgp.local_asn = stmt_int64(stmt, col++);
-	copy(c->bgp.tunnel_cidr, sizeof(c->bgp.tunnel_cidr), stmt_text(stmt, col++));
-	copy(c->bgp.local_bgp_ip, sizeof(c->bgp.local_bgp_ip), stmt_text(stmt, col++));
-	copy(c->bgp.status, sizeof(c->bgp.status), stmt_text(stmt, col++));
+	model_copy(c->bgp.tunnel_cidr, sizeof(c->bgp.tunnel_cidr), stmt_text(stmt, col++));
+	model_copy(c->bgp.local_bgp_ip, sizeof(c->bgp.local_bgp_ip), stmt_text(stmt, col++));
+	model_copy(c->bgp.status, sizeof(c->bgp.status), stmt_text(stmt, col++));
 	c->created_ms = stmt_int64(stmt, col++);
 }
 
@@ -366,23 +345,23 @@ static void row_to_tunnel(struct store_stmt *stmt, struct vpn_tunnel *t)
 	int col = 0;
 
 	memset(t, 0, sizeof(*t));
-	copy(t->tunnel_id, sizeof(t->tunnel_id), stmt_text(stmt, col++));
+	model_copy(t->tunnel_id, sizeof(t->tunnel_id), stmt_text(stmt, col++));
 	col++; /* vpn_connection_id */
 	t->tunnel_index = (int)stmt_int64(stmt, col++);
-	copy(t->role, sizeof(t->role), stmt_text(stmt, col++));
-	copy(t->state, sizeof(t->state), stmt_text(stmt, col++));
-	copy(t->status, sizeof(t->status), stmt_text(stmt, col++));
-	copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), stmt_text(stmt, col++));
+	model_copy(t->role, sizeof(t->role), stmt_text(stmt, col++));
+	model_copy(t->state, sizeof(t->state), stmt_text(stmt, col++));
+	model_copy(t->status, sizeof(t->status), stmt_text(stmt, col++));
+	model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), stmt_text(stmt, col++));
 	t->enable_dpd = stmt_int64(stmt, col++) != 0;
 	t->enable_nat_traversal = stmt_int64(stmt, col++) != 0;
-	copy(t->zone_no, sizeof(t->zone_no), stmt_text(stmt, col++));
-	copy(t->internet_ip, sizeof(t->internet_ip), stmt_text(stmt, col++));
+	model_copy(t->zone_no, sizeof(t->zone_no), stmt_text(stmt, col++));
+	model_copy(t->internet_ip, sizeof(t->internet_ip), stmt_text(stmt, col++));
 	col = read_ike(stmt, col, &t->ike);
 	col = read_phase2(stmt, col, &t->ipsec);
 	t->bgp.local_asn = stmt_int64(stmt, col++);
-	copy(t->bgp.tunnel_cidr, sizeof(t->bgp.tunnel_cidr), stmt_text(stmt, col++));
-	copy(t->bgp.local_bgp_ip, sizeof(t->bgp.local_bgp_ip), stmt_text(stmt, col++));
-	copy(t->bgp.status, sizeof(t->bgp.status), stmt_text(stmt, col++));
+	model_copy(t->bgp.tunnel_cidr, sizeof(t->bgp.tunnel_cidr), stmt_text(stmt, col++));
+	model_copy(t->bgp.local_bgp_ip, sizeof(t->bgp.local_bgp_ip), stmt_text(stmt, col++));
+	model_copy(t->bgp.status, sizeof(t->bgp.status), stmt_text(stmt, col++));
 }
 
 static int tunnel_insert(struct model_ctx *m, const char *conn_id, const struct vpn_tunnel *t,
@@ -653,7 +632,7 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 		}
 		if (customer_gateway_get(m, s->customer_gateway_id, &cgw, err) < 0)
 			return -1;
-		copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
+		model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
 		if (gw && empty(s->role)) {
 			snprintf(name, sizeof(name), "%s.Role", prefix);
 			return missing(err, name);
@@ -663,7 +642,7 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 				snprintf(name, sizeof(name), "%s.Role", prefix);
 				return invalid(err, name);
 			}
-			copy(t->role, sizeof(t->role), s->role);
+			model_copy(t->role, sizeof(t->role), s->role);
 		}
 		t->tunnel_index = 0;
 		if (!gw && !empty(s->tunnel_index)) {
@@ -692,7 +671,7 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 			return -1;
 		/* the peer's address is the default RemoteId; LocalId is set below per role */
 		ipsec_ike_complete(&t->ike, NULL, cgw.ip_address);
-		copy(t->status, sizeof(t->status), STATUS_NONE);
+		model_copy(t->status, sizeof(t->status), STATUS_NONE);
 		ids_new(t->tunnel_id, sizeof(t->tunnel_id), "tun", region ? region->id_code : NULL);
 	}
 	/* unbound: roles follow TunnelIndex (or N) when not given; gateway: Role is required */
@@ -701,7 +680,7 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 		int index = t->tunnel_index ? t->tunnel_index : args->tunnels[i].n;
 
 		if (t->role[0] == '\0')
-			copy(t->role, sizeof(t->role), index == 1 ? "master" : "slave");
+			model_copy(t->role, sizeof(t->role), index == 1 ? "master" : "slave");
 		masters += strcmp(t->role, "master") == 0;
 	}
 	if (masters != 1)
@@ -720,10 +699,10 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 
 		if (t->tunnel_index == 0)
 			t->tunnel_index = i + 1;
-		copy(t->state, sizeof(t->state), c->state);
+		model_copy(t->state, sizeof(t->state), c->state);
 		if (gw) {
-			copy(t->zone_no, sizeof(t->zone_no), i == 0 ? gw->zone_id : gw->dr_zone_id);
-			copy(t->internet_ip, sizeof(t->internet_ip), i == 0 ? gw->internet_ip : gw->dr_internet_ip);
+			model_copy(t->zone_no, sizeof(t->zone_no), i == 0 ? gw->zone_id : gw->dr_zone_id);
+			model_copy(t->internet_ip, sizeof(t->internet_ip), i == 0 ? gw->internet_ip : gw->dr_internet_ip);
 		}
 		ipsec_ike_complete(&t->ike, t->internet_ip, NULL);
 	}
@@ -741,7 +720,7 @@ static int build_single(struct model_ctx *m, const struct vpn_connection_create_
 		return missing(err, "CustomerGatewayId");
 	if (customer_gateway_get(m, args->customer_gateway_id, &cgw, err) < 0)
 		return -1;
-	copy(c->customer_gateway_id, sizeof(c->customer_gateway_id), cgw.customer_gateway_id);
+	model_copy(c->customer_gateway_id, sizeof(c->customer_gateway_id), cgw.customer_gateway_id);
 	if (ipsec_parse_ike_json(args->ike_config, "IkeConfig", &c->ike, err) < 0 ||
 	    ipsec_parse_phase2_json(args->ipsec_config, "IpsecConfig", &c->ipsec, err) < 0 ||
 	    ipsec_parse_health_check_json(args->health_check_config, "HealthCheckConfig", &c->health_check, err) < 0 ||
@@ -776,9 +755,9 @@ static int fill_common(struct model_ctx *m, const struct vpn_connection_create_a
 	if (tag_validate(&args->tags, err) < 0)
 		return -1;
 	ids_new(c->vpn_connection_id, sizeof(c->vpn_connection_id), "vco", region ? region->id_code : NULL);
-	copy(c->region, sizeof(c->region), m->region);
-	copy(c->name, sizeof(c->name), args->name);
-	copy(c->status, sizeof(c->status), STATUS_NONE);
+	model_copy(c->region, sizeof(c->region), m->region);
+	model_copy(c->name, sizeof(c->name), args->name);
+	model_copy(c->status, sizeof(c->status), STATUS_NONE);
 	c->effect_immediately = args->effect_immediately;
 	c->auto_config_route = args->auto_config_route;
 	c->enable_dpd = args->enable_dpd;
@@ -816,12 +795,12 @@ int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_creat
 		return -1;
 	if (args->vpn_gateway_id == NULL) {
 		/* CreateVpnAttachment: unbound, waits for a transit router */
-		copy(out->state, sizeof(out->state), "init");
-		copy(out->attach_type, sizeof(out->attach_type), "NO_ASSOCIATED");
-		copy(out->network_type, sizeof(out->network_type), empty(args->network_type) ? "public" : args->network_type);
-		copy(out->tunnel_bandwidth, sizeof(out->tunnel_bandwidth),
+		model_copy(out->state, sizeof(out->state), "init");
+		model_copy(out->attach_type, sizeof(out->attach_type), "NO_ASSOCIATED");
+		model_copy(out->network_type, sizeof(out->network_type), empty(args->network_type) ? "public" : args->network_type);
+		model_copy(out->tunnel_bandwidth, sizeof(out->tunnel_bandwidth),
 		     empty(args->tunnel_bandwidth) ? "Standard" : args->tunnel_bandwidth);
-		copy(out->spec, sizeof(out->spec), strcmp(out->tunnel_bandwidth, "Large") == 0 ? "3000M" : "1000M");
+		model_copy(out->spec, sizeof(out->spec), strcmp(out->tunnel_bandwidth, "Large") == 0 ? "3000M" : "1000M");
 		if (model_check_resource_group(m, args->resource_group_id, out->resource_group_id,
 					 sizeof(out->resource_group_id), err) < 0)
 			return -1;
@@ -838,15 +817,15 @@ int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_creat
 		return -1;
 	if (!gw.enable_ipsec)
 		return vl_err_set(err, VL_VCO_IPSEC_NOT_SUPPORT, NULL);
-	copy(out->vpn_gateway_id, sizeof(out->vpn_gateway_id), gw.vpn_gateway_id);
-	copy(out->state, sizeof(out->state), "active");
-	copy(out->attach_type, sizeof(out->attach_type), "VPNGW");
-	copy(out->network_type, sizeof(out->network_type), gw.network_type);
-	copy(out->internet_ip, sizeof(out->internet_ip), gw.internet_ip);
-	copy(out->zone_no, sizeof(out->zone_no), gw.zone_id);
+	model_copy(out->vpn_gateway_id, sizeof(out->vpn_gateway_id), gw.vpn_gateway_id);
+	model_copy(out->state, sizeof(out->state), "active");
+	model_copy(out->attach_type, sizeof(out->attach_type), "VPNGW");
+	model_copy(out->network_type, sizeof(out->network_type), gw.network_type);
+	model_copy(out->internet_ip, sizeof(out->internet_ip), gw.internet_ip);
+	model_copy(out->zone_no, sizeof(out->zone_no), gw.zone_id);
 	vpn_gateway_spec(gw.bandwidth, out->spec, sizeof(out->spec));
 	/* "belongs to the same resource group as the associated VPN gateway instance" */
-	copy(out->resource_group_id, sizeof(out->resource_group_id), gw.resource_group_id);
+	model_copy(out->resource_group_id, sizeof(out->resource_group_id), gw.resource_group_id);
 	out->dual_tunnel = vpn_gateway_is_dual_tunnel(&gw);
 	if (out->dual_tunnel) {
 		/* the single-tunnel fields (CustomerGatewayId, IkeConfig, …) are not used */
@@ -931,7 +910,7 @@ static int find_spec_tunnel(const struct vpn_connection *c, const struct ipsec_t
 		for (int i = 0; i < c->tunnel_count; i++)
 			if (strcmp(c->tunnels[i].tunnel_id, s->tunnel_id) == 0)
 				return i;
-		excerpt(name, sizeof(name), s->tunnel_id, 64);
+		text_excerpt(name, sizeof(name), s->tunnel_id, 64);
 		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", name);
 	}
 	if (!empty(s->role)) {
@@ -980,11 +959,11 @@ static int modify_tunnels(struct model_ctx *m, const struct vpn_connection_modif
 			/* a RemoteId that was the old peer's address follows the new peer */
 			default_remote = customer_gateway_get(m, t->customer_gateway_id, &old, err) == 0 &&
 					 strcmp(old.ip_address, t->ike.remote_id) == 0;
-			copy(old_cgw[i], 64, t->customer_gateway_id);
-			copy(new_cgw[i], 64, cgw.customer_gateway_id);
-			copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
+			model_copy(old_cgw[i], 64, t->customer_gateway_id);
+			model_copy(new_cgw[i], 64, cgw.customer_gateway_id);
+			model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
 			if (default_remote)
-				copy(t->ike.remote_id, sizeof(t->ike.remote_id), cgw.ip_address);
+				model_copy(t->ike.remote_id, sizeof(t->ike.remote_id), cgw.ip_address);
 		}
 		if (spec_bool(s, s->enable_dpd, "EnableDpd", &t->enable_dpd, err) < 0 ||
 		    spec_bool(s, s->enable_nat_traversal, "EnableNatTraversal", &t->enable_nat_traversal, err) < 0)
@@ -1014,9 +993,9 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 		return vl_err_set(err, VL_VCO_CONFIGURING, NULL);
 	if (!empty(args->name) && !valid_name(args->name))
 		return vl_err_set(err, VL_VCO_INVALID_NAME, NULL);
-	copy(old_remote, sizeof(old_remote), c.remote_subnet);
+	model_copy(old_remote, sizeof(old_remote), c.remote_subnet);
 	if (!empty(args->name))
-		copy(c.name, sizeof(c.name), args->name);
+		model_copy(c.name, sizeof(c.name), args->name);
 	if (!empty(args->local_subnet) &&
 	    parse_subnets(args->local_subnet, true, m->cfg->quotas.subnets_per_connection, c.local_subnet,
 			  sizeof(c.local_subnet), err) < 0)
@@ -1491,12 +1470,12 @@ int vpn_connection_set_attachment(struct model_ctx *m, const char *vpn_connectio
 		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
 				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c.vpn_connection_id,
 				  c.vpn_gateway_id);
-	copy(c.attach_type, sizeof(c.attach_type), attach ? "CEN" : "NO_ASSOCIATED");
-	copy(c.transit_router_id, sizeof(c.transit_router_id), attach ? transit_router_id : "");
-	copy(c.transit_router_name, sizeof(c.transit_router_name), attach ? transit_router_name : "");
-	copy(c.attach_instance_id, sizeof(c.attach_instance_id), attach ? cen_id : "");
-	copy(c.internet_ip, sizeof(c.internet_ip), attach ? internet_ip : "");
-	copy(c.zone_no, sizeof(c.zone_no), attach ? zone_no : "");
+	model_copy(c.attach_type, sizeof(c.attach_type), attach ? "CEN" : "NO_ASSOCIATED");
+	model_copy(c.transit_router_id, sizeof(c.transit_router_id), attach ? transit_router_id : "");
+	model_copy(c.transit_router_name, sizeof(c.transit_router_name), attach ? transit_router_name : "");
+	model_copy(c.attach_instance_id, sizeof(c.attach_instance_id), attach ? cen_id : "");
+	model_copy(c.internet_ip, sizeof(c.internet_ip), attach ? internet_ip : "");
+	model_copy(c.zone_no, sizeof(c.zone_no), attach ? zone_no : "");
 	return conn_update(m, &c, err);
 }
 
@@ -1521,7 +1500,7 @@ int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_conn
 	if (index < 0) {
 		char shown[80];
 
-		excerpt(shown, sizeof(shown), tunnel_id ? tunnel_id : "", 64);
+		text_excerpt(shown, sizeof(shown), tunnel_id ? tunnel_id : "", 64);
 		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
 	}
 	if (!empty(internet_ip) && !ipv4_parse(internet_ip, &addr))
@@ -1565,7 +1544,7 @@ int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id
 	if (index < 0) {
 		char shown[80];
 
-		excerpt(shown, sizeof(shown), tunnel_id, 64);
+		text_excerpt(shown, sizeof(shown), tunnel_id, 64);
 		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
 	}
 	if (store_prepare(m->store, "UPDATE vpn_connection_tunnels SET status=? WHERE tunnel_id=?", &stmt) < 0)

@@ -34,30 +34,25 @@
 #define SWAN_PRIO_DEFAULT 400000u
 #define SWAN_PRIO_PER_BIT 512u
 
-static void copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 /* ---- the customer's view ---- */
 
 /* The connection's IKE settings with the two identities swapped to the customer's side. */
 static void peer_ike(struct ipsec_ike_config *dst, const struct ipsec_ike_config *src)
 {
 	*dst = *src;
-	copy(dst->local_id, sizeof(dst->local_id), src->remote_id);
-	copy(dst->remote_id, sizeof(dst->remote_id), src->local_id);
+	model_copy(dst->local_id, sizeof(dst->local_id), src->remote_id);
+	model_copy(dst->remote_id, sizeof(dst->remote_id), src->local_id);
 }
 
 static void peer_bgp(struct vpn_connection_config_tunnel *t, const struct ipsec_bgp_config *bgp,
 		     const struct customer_gateway *cgw)
 {
 	t->bgp = true;
-	copy(t->bgp_local_asn, sizeof(t->bgp_local_asn), cgw->asn);
+	model_copy(t->bgp_local_asn, sizeof(t->bgp_local_asn), cgw->asn);
 	t->bgp_peer_asn = bgp->local_asn;
-	copy(t->bgp_tunnel_cidr, sizeof(t->bgp_tunnel_cidr), bgp->tunnel_cidr);
+	model_copy(t->bgp_tunnel_cidr, sizeof(t->bgp_tunnel_cidr), bgp->tunnel_cidr);
 	ipsec_bgp_peer_ip(bgp, t->bgp_local_ip, sizeof(t->bgp_local_ip));
-	copy(t->bgp_peer_ip, sizeof(t->bgp_peer_ip), bgp->local_bgp_ip);
+	model_copy(t->bgp_peer_ip, sizeof(t->bgp_peer_ip), bgp->local_bgp_ip);
 }
 
 int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection *c,
@@ -66,20 +61,20 @@ int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection
 	struct customer_gateway cgw;
 
 	memset(out, 0, sizeof(*out));
-	copy(out->vpn_connection_id, sizeof(out->vpn_connection_id), c->vpn_connection_id);
+	model_copy(out->vpn_connection_id, sizeof(out->vpn_connection_id), c->vpn_connection_id);
 	out->dual_tunnel = c->dual_tunnel;
 	out->dpd_delay_s = m->cfg ? m->cfg->dpd_delay_s : 0;
 	/* the customer's local side is the connection's remote one */
-	copy(out->local_subnet, sizeof(out->local_subnet), c->remote_subnet);
-	copy(out->remote_subnet, sizeof(out->remote_subnet), c->local_subnet);
+	model_copy(out->local_subnet, sizeof(out->local_subnet), c->remote_subnet);
+	model_copy(out->remote_subnet, sizeof(out->remote_subnet), c->local_subnet);
 	if (!c->dual_tunnel) {
 		struct vpn_connection_config_tunnel *t = &out->tunnels[0];
 
 		if (customer_gateway_get(m, c->customer_gateway_id, &cgw, err) < 0)
 			return -1;
-		copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
-		copy(t->local_addr, sizeof(t->local_addr), cgw.ip_address);
-		copy(t->remote_addr, sizeof(t->remote_addr), c->internet_ip);
+		model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
+		model_copy(t->local_addr, sizeof(t->local_addr), cgw.ip_address);
+		model_copy(t->remote_addr, sizeof(t->remote_addr), c->internet_ip);
 		peer_ike(&t->ike, &c->ike);
 		t->ipsec = c->ipsec;
 		t->enable_dpd = c->enable_dpd;
@@ -95,11 +90,11 @@ int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection
 
 		if (customer_gateway_get(m, src->customer_gateway_id, &cgw, err) < 0)
 			return -1;
-		copy(t->tunnel_id, sizeof(t->tunnel_id), src->tunnel_id);
-		copy(t->role, sizeof(t->role), src->role);
-		copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
-		copy(t->local_addr, sizeof(t->local_addr), cgw.ip_address);
-		copy(t->remote_addr, sizeof(t->remote_addr), src->internet_ip);
+		model_copy(t->tunnel_id, sizeof(t->tunnel_id), src->tunnel_id);
+		model_copy(t->role, sizeof(t->role), src->role);
+		model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
+		model_copy(t->local_addr, sizeof(t->local_addr), cgw.ip_address);
+		model_copy(t->remote_addr, sizeof(t->remote_addr), src->internet_ip);
 		peer_ike(&t->ike, &src->ike);
 		t->ipsec = src->ipsec;
 		t->enable_dpd = src->enable_dpd;
@@ -118,9 +113,9 @@ static void gateway_tunnel(struct vpn_connection_config_tunnel *t, const char *g
 			   const struct customer_gateway *cgw, const struct ipsec_ike_config *ike,
 			   const struct ipsec_phase2_config *ipsec, bool dpd, bool nat_traversal)
 {
-	copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw->customer_gateway_id);
-	copy(t->local_addr, sizeof(t->local_addr), gateway_addr);
-	copy(t->remote_addr, sizeof(t->remote_addr), cgw->ip_address);
+	model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw->customer_gateway_id);
+	model_copy(t->local_addr, sizeof(t->local_addr), gateway_addr);
+	model_copy(t->remote_addr, sizeof(t->remote_addr), cgw->ip_address);
 	t->ike = *ike;
 	t->ipsec = *ipsec;
 	t->enable_dpd = dpd;
@@ -133,12 +128,12 @@ int vpn_connection_config_build_gateway_side(struct model_ctx *m, const struct v
 	struct customer_gateway cgw;
 
 	memset(out, 0, sizeof(*out));
-	copy(out->vpn_connection_id, sizeof(out->vpn_connection_id), c->vpn_connection_id);
+	model_copy(out->vpn_connection_id, sizeof(out->vpn_connection_id), c->vpn_connection_id);
 	out->dual_tunnel = c->dual_tunnel;
 	out->gateway_side = true;
 	out->dpd_delay_s = m->cfg ? m->cfg->dpd_delay_s : 0;
-	copy(out->local_subnet, sizeof(out->local_subnet), c->local_subnet);
-	copy(out->remote_subnet, sizeof(out->remote_subnet), c->remote_subnet);
+	model_copy(out->local_subnet, sizeof(out->local_subnet), c->local_subnet);
+	model_copy(out->remote_subnet, sizeof(out->remote_subnet), c->remote_subnet);
 	if (!c->dual_tunnel) {
 		if (customer_gateway_get(m, c->customer_gateway_id, &cgw, err) < 0)
 			return -1;
@@ -153,8 +148,8 @@ int vpn_connection_config_build_gateway_side(struct model_ctx *m, const struct v
 
 		if (customer_gateway_get(m, src->customer_gateway_id, &cgw, err) < 0)
 			return -1;
-		copy(t->tunnel_id, sizeof(t->tunnel_id), src->tunnel_id);
-		copy(t->role, sizeof(t->role), src->role);
+		model_copy(t->tunnel_id, sizeof(t->tunnel_id), src->tunnel_id);
+		model_copy(t->role, sizeof(t->role), src->role);
 		gateway_tunnel(t, src->internet_ip, &cgw, &src->ike, &src->ipsec, src->enable_dpd,
 			       src->enable_nat_traversal);
 		out->tunnel_count++;
@@ -419,7 +414,7 @@ static void identity(char *buf, size_t size, const char *id, const char *addr)
 	const char *v = *id ? id : addr;
 
 	if (inet_pton(AF_INET, v, &a) == 1)
-		copy(buf, size, v);
+		model_copy(buf, size, v);
 	else
 		snprintf(buf, size, "fqdn:%s", v);
 }

@@ -18,22 +18,6 @@ static bool empty(const char *s)
 	return s == NULL || *s == '\0';
 }
 
-/* Copies at most max bytes of UTF-8 text, never cutting a character (for error messages). */
-static void excerpt(char *dst, size_t size, const char *src, size_t max)
-{
-	size_t n = strlen(src);
-
-	if (max >= size)
-		max = size - 1;
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* The tunnel must be one of c's (a single-tunnel connection has none). */
 static int check_tunnel(const struct vpn_connection *c, const char *tunnel_id, struct vl_err *err)
 {
@@ -44,7 +28,7 @@ static int check_tunnel(const struct vpn_connection *c, const char *tunnel_id, s
 	for (int i = 0; i < c->tunnel_count; i++)
 		if (strcmp(c->tunnels[i].tunnel_id, tunnel_id) == 0)
 			return 0;
-	excerpt(shown, sizeof(shown), tunnel_id, 64);
+	text_excerpt(shown, sizeof(shown), tunnel_id, 64);
 	return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
 }
 
