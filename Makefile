@@ -21,7 +21,10 @@ AGENT_LIBS := $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null) -lpthread -lm
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
 	-Wno-missing-field-initializers # table rows leave trailing optional fields out
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE -Imodel -Iserver -Idataplane-agent $(PKG_CFLAGS)
+# model/ holds the shared store and rules, one subfolder per product (vpc/, vpn/, cbn/, lab/) and
+# the desired-state compiler (compile/); sources include each other's headers by name
+MODEL_DIRS := model $(patsubst %/,%,$(wildcard model/*/))
+CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE $(addprefix -I,$(MODEL_DIRS)) -Iserver -Idataplane-agent $(PKG_CFLAGS)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 ifeq ($(DEBUG),1)
@@ -38,9 +41,9 @@ ifneq ($(V),1)
 Q := @
 endif
 
-MODEL_SRC := $(wildcard model/*.c)
+MODEL_SRC := $(wildcard $(addsuffix /*.c,$(MODEL_DIRS)))
 SERVER_LIB_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
-UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c tests/unit/*/*.c)
 SCHEMA_SQL := $(sort $(wildcard schema/[0-9]*.sql))
 GEN_SCHEMA := $(BUILD)/gen/schema_migrations.c
 # the desired-state document parser is shared: the server checks what it pushes with it
@@ -85,6 +88,9 @@ $(BIN)/agent_tests: $(AGENT_UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libagent.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LIBS) $(CHECK_LIBS)
 
+# unit tests are grouped like the model; they share tests/unit/test.h and store_test.h
+$(UNIT_SRC:%.c=$(BUILD)/%.o): CFLAGS += -Itests/unit
+
 $(BIN)/unit_tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libvpnlab.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
@@ -120,7 +126,7 @@ test: deps-test
 
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -Imodel -Iserver -Idataplane-agent $(PKG_CFLAGS) \
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE $(addprefix -I,$(MODEL_DIRS)) -Iserver -Idataplane-agent $(PKG_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined
 # the agent's parsers that take bytes from outside: documents (shared) and charon's VICI messages
 FUZZ_SRC := $(MODEL_SRC) $(SERVER_LIB_SRC) $(SHARED_SRC) dataplane-agent/vici.c

@@ -651,33 +651,6 @@ static int parse_array(const char *text, const char *name, size_t max, json_t **
 	return 0;
 }
 
-/*
- * The owner of a connection, for the model calls that act as its account: 1 found, 0 gone,
- * -1 error.  account and region: 128 and 64 bytes.
- */
-static int connection_owner(struct model_ctx *m, const char *conn, char *account, char *region, bool *dual,
-			    struct vl_err *err)
-{
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "SELECT account, region, dual_tunnel FROM vpn_connections WHERE vpn_connection_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, conn);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW) {
-		model_copy(account, 128, stmt_text(stmt, 0));
-		model_copy(region, 64, stmt_text(stmt, 1));
-		*dual = stmt_int64(stmt, 2) != 0;
-	}
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 1;
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
-}
-
 /* The errors that mean "no such connection or tunnel (any more)": skipped, not refused. */
 static bool is_gone(const struct vl_err *err)
 {
@@ -855,7 +828,7 @@ static int apply_tunnel(struct model_ctx *m, const char *agent_id, const struct 
 	char account[128], region[64];
 	struct model_ctx owner = *m;
 	bool dual = false;
-	int found = connection_owner(m, t->conn, account, region, &dual, err);
+	int found = vpn_connection_owner(m, t->conn, account, region, &dual, err);
 
 	if (found <= 0) {
 		/* the connection went: what was reported for it goes too */
@@ -887,7 +860,7 @@ static int apply_log(struct model_ctx *m, const struct report_log *l, struct vl_
 	char account[128], region[64];
 	struct model_ctx owner = *m;
 	bool dual = false;
-	int found = connection_owner(m, l->conn, account, region, &dual, err);
+	int found = vpn_connection_owner(m, l->conn, account, region, &dual, err);
 
 	if (found <= 0)
 		return found;
@@ -901,29 +874,6 @@ static int apply_log(struct model_ctx *m, const struct report_log *l, struct vl_
 		return -1;
 	}
 	return 0;
-}
-
-/* Whether conn/tunnel was told text (a line containing it) since since_ms: 1 yes, 0 no, -1 error. */
-static int told_since(struct model_ctx *m, const char *conn, const char *tunnel, const char *text, int64_t since_ms,
-		      struct vl_err *err)
-{
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "SELECT 1 FROM vpn_connection_logs WHERE vpn_connection_id=? AND tunnel_id=? AND time_ms>=? "
-			  "AND instr(line, ?) > 0 LIMIT 1",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, conn);
-	stmt_bind_text(stmt, 2, tunnel);
-	stmt_bind_int64(stmt, 3, since_ms);
-	stmt_bind_text(stmt, 4, text);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 1;
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
 }
 
 int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json_t *doc, bool write, int *due,
@@ -960,13 +910,13 @@ int agent_note_backend_unusable(struct model_ctx *m, const struct agent *a, json
 			if (tid == NULL)
 				tid = "";
 			/* a connection deleted since the compile is no work left to do */
-			found = connection_owner(m, conn, account, region, &dual, err);
+			found = vpn_connection_owner(m, conn, account, region, &dual, err);
 			if (found <= 0) {
 				if (found < 0)
 					return -1;
 				continue;
 			}
-			told = told_since(m, conn, tid, message, m->now_ms - VCO_LOG_MINUTE_PERIOD_MAX * 60000LL, err);
+			told = vpn_connection_log_told_since(m, conn, tid, message, m->now_ms - VCO_LOG_MINUTE_PERIOD_MAX * 60000LL, err);
 			if (told < 0)
 				return -1;
 			if (told)
@@ -998,7 +948,7 @@ static int log_line(struct model_ctx *m, const char *conn, const char *tunnel, c
 	time_t sec = (time_t)(m->now_ms / 1000);
 	struct tm tm;
 	bool dual = false;
-	int found = connection_owner(m, conn, account, region, &dual, err);
+	int found = vpn_connection_owner(m, conn, account, region, &dual, err);
 
 	if (found <= 0)
 		return found;
@@ -1054,7 +1004,7 @@ static int silence_agent(struct model_ctx *m, const char *agent_id, int64_t last
 		char account[128], region[64];
 		struct model_ctx owner = *m;
 		bool dual = false;
-		int found = connection_owner(m, conn, account, region, &dual, err);
+		int found = vpn_connection_owner(m, conn, account, region, &dual, err);
 
 		if (found < 0)
 			goto out;

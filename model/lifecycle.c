@@ -3,32 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Every kind of resource with a lifecycle: where its status lives. */
-static const struct lifecycle_kind {
-	const char *kind;
-	const char *update_sql; /* status=?1 WHERE id=?2 AND status=?3 */
-} kinds[] = {
-	{ "vpc", "UPDATE vpcs SET status=?1 WHERE vpc_id=?2 AND status=?3" },
-	{ "vswitch", "UPDATE vswitches SET status=?1 WHERE vswitch_id=?2 AND status=?3" },
-	{ "vpn_gateway", "UPDATE vpn_gateways SET status=?1 WHERE vpn_gateway_id=?2 AND status=?3" },
-	{ "vpn_connection", "UPDATE vpn_connections SET state=?1 WHERE vpn_connection_id=?2 AND state=?3" },
-	{ "vpn_route", "UPDATE vpn_route_entries SET state=?1 WHERE route_entry_id=?2 AND state=?3" },
-	{ "cen", "UPDATE cens SET status=?1 WHERE cen_id=?2 AND status=?3" },
-	{ "transit_router", "UPDATE transit_routers SET status=?1 WHERE transit_router_id=?2 AND status=?3" },
-	{ "tr_attachment", "UPDATE tr_attachments SET status=?1 WHERE attachment_id=?2 AND status=?3" },
-	{ "tr_route_table", "UPDATE tr_route_tables SET status=?1 WHERE route_table_id=?2 AND status=?3" },
-	{ "tr_association", "UPDATE tr_associations SET status=?1 WHERE attachment_id=?2 AND status=?3" },
-	{ "tr_propagation", "UPDATE tr_propagations SET status=?1 WHERE propagation_id=?2 AND status=?3" },
-	{ "tr_route_entry", "UPDATE tr_route_entries SET status=?1 WHERE route_entry_id=?2 AND status=?3" },
-	{ "route_table", "UPDATE route_tables SET status=?1 WHERE route_table_id=?2 AND status=?3" },
-	{ "route_entry", "UPDATE route_entries SET status=?1 WHERE route_entry_id=?2 AND status=?3" },
-};
-
 static const struct lifecycle_kind *find_kind(const char *kind)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kinds[i].kind, kind) == 0)
-			return &kinds[i];
+	for (size_t i = 0; lifecycle_kinds[i]; i++)
+		if (strcmp(lifecycle_kinds[i]->kind, kind) == 0)
+			return lifecycle_kinds[i];
 	return NULL;
 }
 

@@ -10,9 +10,18 @@
  * The lifecycle engine: a resource created or changed into a transitional state gets a
  * row in `transitions` naming the state it moves to, either after a delay or when the
  * data plane confirms.  While that row exists the resource is busy and refuses
- * mutations with its kind's busy error.  Kinds are registered in one table in
- * lifecycle.c (table, id column); no resource carries its own timer code.
+ * mutations with its kind's busy error.  Each resource's model file defines its kind (the
+ * SQL that moves its status: its table, its own); lifecycle_kinds.c lists them.  No
+ * resource carries its own timer code.
  */
+
+struct lifecycle_kind {
+	const char *kind;
+	const char *update_sql; /* status=?1 WHERE id=?2 AND status=?3 */
+};
+
+/* Every kind, NULL-terminated (lifecycle_kinds.c). */
+extern const struct lifecycle_kind *const lifecycle_kinds[];
 
 /*
  * Schedules kind/id to move from `from` to `to` after delay_ms (from m->cfg when

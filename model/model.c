@@ -75,53 +75,19 @@ void model_format_time(int64_t ms, char *buf, unsigned long size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Length in characters of UTF-8 text, or -1 when it is not valid UTF-8. */
-static long utf8_length(const char *s)
+int model_check_resource_group(struct model_ctx *m, const char *rg, char *out, unsigned long size,
+				struct vl_err *err)
 {
-	long n = 0;
-
-	while (*s) {
-		unsigned char c = (unsigned char)*s;
-		int extra = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
-				: (c & 0xf8) == 0xf0 ? 3 : -1;
-
-		if (extra < 0)
-			return -1;
-		s++;
-		for (int i = 0; i < extra; i++, s++)
-			if (((unsigned char)*s & 0xc0) != 0x80)
-				return -1;
-		n++;
+	if (rg == NULL || rg[0] == '\0') {
+		model_default_resource_group(m->account, out, size);
+		return 0;
 	}
-	return n;
-}
-
-bool model_valid_name(const char *name)
-{
-	long len = utf8_length(name);
-	unsigned char first = (unsigned char)name[0];
-
-	if (len < 1 || len > 128)
-		return false;
-	/* first character: an ASCII letter, or any non-ASCII letter (e.g. Chinese) */
-	if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first >= 0x80))
-		return false;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (*p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-')
-			continue;
-		return false;
-	}
-	return true;
-}
-
-bool model_valid_description(const char *text)
-{
-	long len = utf8_length(text);
-
-	if (len < 1 || len > 256)
-		return false;
-	return strncmp(text, "http://", 7) != 0 && strncmp(text, "https://", 8) != 0;
+	if (strncmp(rg, "rg-", 3) != 0 || strlen(rg) > 60 || strlen(rg) < 4 ||
+	    strspn(rg + 3, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(rg + 3))
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidResourceGroupId",
+				       "The specified ResourceGroupId does not exist.");
+	model_copy(out, size, rg);
+	return 0;
 }
 
 int model_store_error(struct model_ctx *m, struct vl_err *err)
@@ -219,11 +185,6 @@ int model_usage_add(struct model_ctx *m, const char *kind, const char *scope, in
 	return r == STORE_DONE ? 0 : -1;
 }
 
-void model_copy(char *dst, unsigned long size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 void model_append(char *sql, unsigned long size, const char *text)
 {
 	size_t len = strlen(sql);
@@ -231,9 +192,8 @@ void model_append(char *sql, unsigned long size, const char *text)
 	snprintf(sql + len, size - len, "%s", text);
 }
 
-int model_get_row(struct model_ctx *m, const char *sql, const char *id,
-		  void (*fill)(struct store_stmt *stmt, void *out), void *out,
-		  enum vl_code not_found, struct vl_err *err)
+int model_find_row(struct model_ctx *m, const char *sql, const char *id,
+		   void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err)
 {
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
@@ -248,10 +208,21 @@ int model_get_row(struct model_ctx *m, const char *sql, const char *id,
 		fill(stmt, out);
 	stmt_release(stmt);
 	if (r == STORE_ROW)
-		return 0;
+		return 1;
 	if (r == STORE_DONE)
-		return vl_err_set(err, not_found, NULL);
+		return 0;
 	return model_store_error(m, err);
+}
+
+int model_get_row(struct model_ctx *m, const char *sql, const char *id,
+		  void (*fill)(struct store_stmt *stmt, void *out), void *out,
+		  enum vl_code not_found, struct vl_err *err)
+{
+	int found = model_find_row(m, sql, id, fill, out, err);
+
+	if (found == 0)
+		return vl_err_set(err, not_found, NULL);
+	return found < 0 ? -1 : 0;
 }
 
 int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char *b,

@@ -8,6 +8,7 @@
 
 #include "errors.h"
 #include "store.h"
+#include "text.h"
 
 struct catalog;
 
@@ -72,14 +73,6 @@ void model_event(const struct model_ctx *m, const char *fmt, ...) __attribute__(
 /* Formats a millisecond UNIX time the way the cloud does: 2026-11-28T00:23:28Z. */
 void model_format_time(int64_t ms, char *buf, unsigned long size);
 
-/*
- * Checks the cloud's name rule: 1-128 characters (2-128 in some products), starting with a
- * letter (any script), then letters, digits, '.', '_' and '-'.
- */
-bool model_valid_name(const char *name);
-
-/* Description rule: 1-256 characters, not starting with http:// or https://. */
-bool model_valid_description(const char *text);
 
 /*
  * The numeric OwnerId the cloud shows for an account: the account itself when it is a
@@ -89,6 +82,14 @@ int64_t model_owner_id(const char *account);
 
 /* The account's default resource group ID (rg-acfm…), stable per account.  buf: 32 bytes. */
 void model_default_resource_group(const char *account, char *buf, unsigned long size);
+
+/*
+ * ResourceGroupId as every product checks it: empty or NULL takes the account's default,
+ * else rg- and lower-case letters and digits (4-60 bytes).  Writes the ID to out.
+ * Returns 0, or -1 with err InvalidResourceGroupId.
+ */
+int model_check_resource_group(struct model_ctx *m, const char *rg, char *out, unsigned long size,
+			       struct vl_err *err);
 
 /*
  * Usage counters.  Two conventions:
@@ -132,11 +133,16 @@ static inline void json_put_wrapped(json_t *obj, const char *key, const char *in
 	json_object_set_new_nocheck(obj, key, wrapper);
 }
 
-/* Copies src (NULL: "") into dst of size bytes, truncating. */
-void model_copy(char *dst, unsigned long size, const char *src);
-
 /* Appends text to the NUL-terminated sql of capacity size, truncating. */
 void model_append(char *sql, unsigned long size, const char *text);
+
+/*
+ * Looks one row of the caller's up: runs sql with ?1 = id, ?2 = m->account, ?3 = m->region
+ * (unused placeholders are fine) and hands the row to fill(stmt, out).  Returns 1 when
+ * found, 0 when not (err untouched: the caller picks its error), -1 with a store error.
+ */
+int model_find_row(struct model_ctx *m, const char *sql, const char *id,
+		   void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err);
 
 /*
  * Loads one row of the caller's: runs sql with ?1 = id, ?2 = m->account, ?3 = m->region

@@ -4,20 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static long text_length(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static int check_text(const char *text, int index, const char *what, long min_len,
 		      struct vl_err *err)
 {
-	long len = text_length(text);
+	long len = text_chars(text);
 
 	if (len < min_len || len > 128 || strncmp(text, "aliyun", 6) == 0 ||
 	    strncmp(text, "acs:", 4) == 0 || strstr(text, "http://") || strstr(text, "https://")) {
@@ -87,6 +77,7 @@ int tag_detach_all(struct model_ctx *m, const char *resource_id)
 json_t *tag_to_json(struct model_ctx *m, const char *resource_id)
 {
 	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
 	json_t *list = json_array(), *wrapper;
 
 	if (store_prepare(m->store,
@@ -96,7 +87,7 @@ json_t *tag_to_json(struct model_ctx *m, const char *resource_id)
 		return NULL;
 	}
 	stmt_bind_text(stmt, 1, resource_id);
-	while (stmt_step(stmt) == STORE_ROW) {
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
 		json_t *tag = json_object();
 
 		json_put_str(tag, "Key", stmt_text(stmt, 0));
@@ -104,32 +95,26 @@ json_t *tag_to_json(struct model_ctx *m, const char *resource_id)
 		json_array_append_new(list, tag);
 	}
 	stmt_release(stmt);
+	if (r != STORE_DONE) {
+		json_decref(list);
+		return NULL;
+	}
 	wrapper = json_object();
 	json_object_set_new_nocheck(wrapper, "Tag", list);
 	return wrapper;
 }
 
-void tag_filter_sql(char *sql, size_t size, const char *id_column, const struct tag_list *tags)
+void tag_where(struct model_where *w, const char *id_column, const struct tag_list *tags)
 {
+	char cond[160];
+
+	snprintf(cond, sizeof(cond),
+		 "%s IN (SELECT resource_id FROM tags WHERE tag_key=? AND (? IS NULL OR tag_value=?))", id_column);
 	for (int i = 0; i < tags->count; i++) {
-		size_t len = strlen(sql);
+		const char *values[3] = { tags->keys[i], tags->values[i], tags->values[i] };
 
-		snprintf(sql + len, size - len,
-			 " AND %s IN (SELECT resource_id FROM tags WHERE tag_key=? AND (? IS NULL OR tag_value=?))",
-			 id_column);
+		model_where_add(w, cond, 3, values);
 	}
-}
-
-int tag_bind_filter(struct store_stmt *stmt, int first_index, const struct tag_list *tags)
-{
-	int index = first_index;
-
-	for (int i = 0; i < tags->count; i++) {
-		stmt_bind_text(stmt, index++, tags->keys[i]);
-		stmt_bind_text(stmt, index++, tags->values[i]);
-		stmt_bind_text(stmt, index++, tags->values[i]);
-	}
-	return index;
 }
 
 /* Number of tags the resource has, and how many of tags' keys it does not have yet. */
@@ -204,53 +189,32 @@ int tag_remove(struct model_ctx *m, const char *resource_id, const char *const *
 	return 0;
 }
 
-static void append(char *sql, size_t size, const char *text)
-{
-	size_t len = strlen(sql);
-
-	snprintf(sql + len, size - len, "%s", text);
-}
-
 int tag_list_resources(struct model_ctx *m, const struct tag_query *q, int64_t offset, int64_t limit,
 		       json_t *items, bool *more, struct vl_err *err)
 {
-	char sql[4096] = "SELECT resource_id, tag_key, tag_value FROM tags WHERE account=?"
-			 " AND resource_type=?";
+	char sql[MODEL_WHERE_SQL_MAX + 160];
+	struct model_where where;
 	struct store_stmt *stmt = NULL;
-	int index = 1, rc;
+	int index, rc;
 	int64_t rows = 0;
 
 	*more = false;
+	model_where_init(&where);
+	model_where_text(&where, "account=?", m->account);
+	model_where_text(&where, "resource_type=?", q->stored_type);
 	if (q->region)
-		append(sql, sizeof(sql), " AND region=?");
-	if (q->resource_id_count > 0) {
-		append(sql, sizeof(sql), " AND resource_id IN (");
-		for (int i = 0; i < q->resource_id_count; i++)
-			append(sql, sizeof(sql), i ? ",?" : "?");
-		append(sql, sizeof(sql), ")");
-	}
-	tag_filter_sql(sql, sizeof(sql), "resource_id", &q->tags);
-	if (q->tags.count > 0) {
-		append(sql, sizeof(sql), " AND tag_key IN (");
-		for (int i = 0; i < q->tags.count; i++)
-			append(sql, sizeof(sql), i ? ",?" : "?");
-		append(sql, sizeof(sql), ")");
-	}
-	append(sql, sizeof(sql), " ORDER BY resource_id, tag_key LIMIT ? OFFSET ?");
+		model_where_text(&where, "region=?", q->region);
+	model_where_in(&where, "resource_id", q->resource_id_count, q->resource_ids);
+	tag_where(&where, "resource_id", &q->tags);
+	model_where_in(&where, "tag_key", q->tags.count, q->tags.keys);
+	snprintf(sql, sizeof(sql), "SELECT resource_id, tag_key, tag_value FROM tags%s"
+		 " ORDER BY resource_id, tag_key LIMIT ? OFFSET ?", where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	stmt_bind_text(stmt, index++, m->account);
-	stmt_bind_text(stmt, index++, q->stored_type);
-	if (q->region)
-		stmt_bind_text(stmt, index++, q->region);
-	for (int i = 0; i < q->resource_id_count; i++)
-		stmt_bind_text(stmt, index++, q->resource_ids[i]);
-	index = tag_bind_filter(stmt, index, &q->tags);
-	for (int i = 0; i < q->tags.count; i++)
-		stmt_bind_text(stmt, index++, q->tags.keys[i]);
+	index = model_where_bind(&where, stmt);
 	/* one row past the page says whether another page follows */
 	stmt_bind_int64(stmt, index++, limit + 1);
-	stmt_bind_int64(stmt, index++, offset);
+	stmt_bind_int64(stmt, index, offset);
 	while ((rc = stmt_step(stmt)) == STORE_ROW) {
 		json_t *item;
 

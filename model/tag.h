@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "model.h"
+#include "query.h"
 
 #define TAG_MAX 20
 
@@ -35,11 +36,10 @@ int tag_detach_all(struct model_ctx *m, const char *resource_id);
 json_t *tag_to_json(struct model_ctx *m, const char *resource_id);
 
 /*
- * Appends to sql (capacity size) one " AND <id_column> IN (…)" clause per tag so a list
- * keeps only resources carrying all of them; bind their values with tag_bind_filter.
+ * ANDs to w one "<id_column> IN (…)" condition per tag so a list keeps only resources
+ * carrying all of them (a tag without a value matches any value).  Borrows tags' strings.
  */
-void tag_filter_sql(char *sql, size_t size, const char *id_column, const struct tag_list *tags);
-int tag_bind_filter(struct store_stmt *stmt, int first_index, const struct tag_list *tags);
+void tag_where(struct model_where *w, const char *id_column, const struct tag_list *tags);
 
 /*
  * TagResources on one resource the caller owns (the caller has checked that): validates

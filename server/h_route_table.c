@@ -77,7 +77,7 @@ static int list_tables(struct action_ctx *ctx, bool detailed)
 			f.route_table_id = ""; /* two different routers: nothing matches */
 		f.router_id = param_str(ctx, "VRouterId");
 	}
-	if (route_table_list(ctx->model, &f, detailed, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
+	if (route_table_list(ctx->model, &f, detailed ? route_entry_table_json : NULL, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
 		json_decref(items);
 		return -1;
 	}

@@ -1,0 +1,305 @@
+/*
+ * CEN instances.
+ * Rules and sources: api-docs/research-cen.md §2.1.
+ */
+#include "cen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ids.h"
+#include "lifecycle.h"
+
+const struct lifecycle_kind cen_lifecycle = {
+	"cen", "UPDATE cens SET status=?1 WHERE cen_id=?2 AND status=?3"
+};
+
+#define CEN_COLUMNS "cen_id, name, description, protection_level, status, created_ms"
+
+/* ---- filter ---- */
+
+/* Parses a decimal index 1..max from *p, advancing it.  -1 when malformed. */
+static int parse_index(const char **p, int max)
+{
+	char *end = NULL;
+	long n;
+
+	if (**p < '1' || **p > '9')
+		return -1;
+	n = strtol(*p, &end, 10);
+	if (n < 1 || n > max)
+		return -1;
+	*p = end;
+	return (int)n;
+}
+
+int cen_filter_collect(const struct cbn_param *params, size_t count, struct cen_filter *filter,
+		       struct vl_err *err)
+{
+	const char *keys[CEN_FILTER_MAX + 1] = { 0 };
+	const char *values[CEN_FILTER_MAX + 1][CEN_FILTER_VALUES_MAX + 1];
+
+	memset(values, 0, sizeof(values));
+	filter->key_count = 0;
+	for (size_t i = 0; i < count; i++) {
+		const char *p = params[i].name + strlen("Filter.");
+		int n, v;
+
+		if (strncmp(params[i].name, "Filter.", 7) != 0)
+			continue;
+		if ((n = parse_index(&p, CEN_FILTER_MAX)) < 0)
+			goto invalid;
+		if (strcmp(p, ".Key") == 0) {
+			keys[n] = params[i].value;
+			continue;
+		}
+		if (strncmp(p, ".Value.", 7) != 0)
+			goto invalid;
+		p += 7;
+		if ((v = parse_index(&p, CEN_FILTER_VALUES_MAX)) < 0 || *p != '\0')
+			goto invalid;
+		values[n][v] = params[i].value;
+		continue;
+invalid:
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter",
+				       "The specified parameter %.64s is not valid (Filter.N: N 1-%d, "
+				       "Filter.N.Value.M: M 1-%d).", params[i].name, CEN_FILTER_MAX,
+				       CEN_FILTER_VALUES_MAX);
+	}
+	for (int n = 1; n <= CEN_FILTER_MAX; n++) {
+		struct cen_filter_key *k = &filter->keys[filter->key_count];
+		bool any = false;
+
+		for (int v = 1; v <= CEN_FILTER_VALUES_MAX; v++)
+			any = any || values[n][v] != NULL;
+		if (keys[n] == NULL) {
+			if (any) {
+				char code[64];
+
+				snprintf(code, sizeof(code), "MissingFilter.%d.Key", n);
+				return vl_err_set_code(err, VL_MISSING_PARAMETER, code,
+						       "Filter.%d.Key is mandatory for this action.", n);
+			}
+			continue;
+		}
+		if (strcmp(keys[n], "CenId") != 0 && strcmp(keys[n], "Name") != 0) {
+			char code[64];
+
+			snprintf(code, sizeof(code), "InvalidFilter.%d.Key", n);
+			return vl_err_set_code(err, VL_INVALID_PARAMETER, code,
+					       "Specified parameter Filter.%d.Key is not valid (CenId, Name).", n);
+		}
+		k->key = keys[n];
+		k->value_count = 0;
+		for (int v = 1; v <= CEN_FILTER_VALUES_MAX; v++)
+			if (values[n][v])
+				k->values[k->value_count++] = values[n][v];
+		/* a key without values filters nothing, as an absent one */
+		if (k->value_count > 0)
+			filter->key_count++;
+	}
+	return 0;
+}
+
+/* ---- rows ---- */
+
+static void row_to_cen(struct store_stmt *stmt, struct cen *c)
+{
+	model_copy(c->cen_id, sizeof(c->cen_id), stmt_text(stmt, 0));
+	model_copy(c->name, sizeof(c->name), stmt_text(stmt, 1));
+	model_copy(c->description, sizeof(c->description), stmt_text(stmt, 2));
+	model_copy(c->protection_level, sizeof(c->protection_level), stmt_text(stmt, 3));
+	model_copy(c->status, sizeof(c->status), stmt_text(stmt, 4));
+	c->created_ms = stmt_int64(stmt, 5);
+}
+
+static int load(struct model_ctx *m, const char *cen_id, struct cen *out, enum vl_code not_found,
+		struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (cen_id == NULL || cen_id[0] == '\0')
+		return vl_err_set(err, not_found, NULL);
+	if (store_prepare(m->store, "SELECT " CEN_COLUMNS " FROM cens WHERE cen_id=? AND account=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, cen_id);
+	stmt_bind_text(stmt, 2, m->account);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		row_to_cen(stmt, out);
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 0;
+	return r == STORE_DONE ? vl_err_set(err, not_found, NULL) : model_store_error(m, err);
+}
+
+int cen_get(struct model_ctx *m, const char *cen_id, struct cen *out, struct vl_err *err)
+{
+	return load(m, cen_id, out, VL_CEN_NOT_FOUND, err);
+}
+
+int cen_get_for_child(struct model_ctx *m, const char *cen_id, struct cen *out, struct vl_err *err)
+{
+	return load(m, cen_id, out, VL_CEN_ID_NOT_FOUND, err);
+}
+
+bool cen_busy(struct model_ctx *m, const struct cen *c)
+{
+	return strcmp(c->status, "Active") != 0 || lifecycle_busy(m, "cen", c->cen_id);
+}
+
+static int check_protection_level(const char *level, struct vl_err *err)
+{
+	/* the only level the API documents ("REDUCED (default)") */
+	if (level == NULL || strcmp(level, "REDUCED") == 0)
+		return 0;
+	return vl_err_set_code(err, VL_CEN_ILLEGAL_PARAM, "IllegalParam.ProtectionLevel",
+			       "The specified ProtectionLevel is illegal.");
+}
+
+/* ---- create ---- */
+
+int cen_create(struct model_ctx *m, const struct cen_create_args *args, struct cen *out,
+	       struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (cbn_check_text(args->name, 128, "Name", err) < 0 ||
+	    cbn_check_text(args->description, 256, "Description", err) < 0 ||
+	    check_protection_level(args->protection_level, err) < 0 || tag_validate(&args->tags, err) < 0)
+		return -1;
+	ids_new(out->cen_id, sizeof(out->cen_id), "cen", NULL);
+	model_copy(out->name, sizeof(out->name), args->name);
+	model_copy(out->description, sizeof(out->description), args->description);
+	model_copy(out->protection_level, sizeof(out->protection_level),
+		   args->protection_level ? args->protection_level : "REDUCED");
+	model_copy(out->status, sizeof(out->status), "Creating");
+	out->created_ms = m->now_ms;
+	if (store_prepare(m->store, "INSERT INTO cens(" CEN_COLUMNS ", account) VALUES (?,?,?,?,?,?,?)", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, out->cen_id);
+	stmt_bind_text(stmt, 2, out->name);
+	stmt_bind_text(stmt, 3, out->description);
+	stmt_bind_text(stmt, 4, out->protection_level);
+	stmt_bind_text(stmt, 5, out->status);
+	stmt_bind_int64(stmt, 6, out->created_ms);
+	stmt_bind_text(stmt, 7, m->account);
+	if (stmt_step(stmt) != STORE_DONE) {
+		stmt_release(stmt);
+		return model_store_error(m, err);
+	}
+	stmt_release(stmt);
+	if (tag_attach(m, "CEN", out->cen_id, &args->tags, err) < 0 ||
+	    lifecycle_schedule(m, "cen", out->cen_id, "Creating", "Active", -1, err) < 0)
+		return -1;
+	if (m->cfg->transition_delay_ms == 0)
+		model_copy(out->status, sizeof(out->status), "Active");
+	return 0;
+}
+
+/* ---- list ---- */
+
+static void list_where(struct model_ctx *m, struct model_where *w, const struct cen_filter *f,
+		       bool other_group)
+{
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	for (int k = 0; k < f->key_count; k++)
+		model_where_in(w, strcmp(f->keys[k].key, "CenId") == 0 ? "cen_id" : "name",
+			       f->keys[k].value_count, f->keys[k].values);
+	/* every CEN is in the account's default resource group */
+	if (other_group)
+		model_where_add(w, "0", 0, NULL);
+	tag_where(w, "cen_id", &f->tags);
+}
+
+static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct cen c;
+
+	(void)arg;
+	row_to_cen(stmt, &c);
+	return cen_to_json(m, &c);
+}
+
+int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, int64_t limit,
+	     json_t *items, int64_t *total, struct vl_err *err)
+{
+	static const struct model_list_query query = {
+		.columns = CEN_COLUMNS,
+		.from = "cens",
+		.order_by = "created_ms DESC, rowid DESC",
+	};
+	struct model_where where;
+	bool other_group = false;
+	char group[32];
+
+	if (f->resource_group_id && f->resource_group_id[0]) {
+		model_default_resource_group(m->account, group, sizeof(group));
+		other_group = strcmp(group, f->resource_group_id) != 0;
+	}
+	list_where(m, &where, f, other_group);
+	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
+}
+
+json_t *cen_to_json(struct model_ctx *m, const struct cen *c)
+{
+	char created[24], group[32];
+	json_t *tags = tag_to_json(m, c->cen_id), *item;
+
+	if (tags == NULL)
+		return NULL;
+	cbn_format_time(c->created_ms, created, sizeof(created));
+	model_default_resource_group(m->account, group, sizeof(group));
+	item = json_object();
+	json_put_str(item, "CenId", c->cen_id);
+	json_put_str(item, "Name", c->name);
+	json_put_str(item, "Description", c->description);
+	json_put_str(item, "Status", c->status);
+	json_put_str(item, "CreationTime", created);
+	json_put_str(item, "ProtectionLevel", c->protection_level);
+	json_put_str(item, "Ipv6Level", "DISABLED");
+	json_put_str(item, "ResourceGroupId", group);
+	json_put_wrapped(item, "CenBandwidthPackageIds", "CenBandwidthPackageId", NULL);
+	json_object_set_new_nocheck(item, "Tags", tags);
+	return item;
+}
+
+/* ---- modify ---- */
+
+int cen_modify(struct model_ctx *m, const struct cen_modify_args *args, struct vl_err *err)
+{
+	struct cen c;
+
+	if (cen_get(m, args->cen_id, &c, err) < 0)
+		return -1;
+	if (cbn_check_text(args->name, 128, "Name", err) < 0 ||
+	    cbn_check_text(args->description, 256, "Description", err) < 0 ||
+	    check_protection_level(args->protection_level, err) < 0)
+		return -1;
+	if (cen_busy(m, &c))
+		return vl_err_set(err, VL_CEN_STATUS, NULL);
+	if (args->name && model_exec2(m, "UPDATE cens SET name=? WHERE cen_id=?", args->name, c.cen_id, err) < 0)
+		return -1;
+	if (args->description &&
+	    model_exec2(m, "UPDATE cens SET description=? WHERE cen_id=?", args->description, c.cen_id, err) < 0)
+		return -1;
+	if (args->protection_level &&
+	    model_exec2(m, "UPDATE cens SET protection_level=? WHERE cen_id=?", args->protection_level, c.cen_id,
+			err) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- delete ---- */
+
+int cen_begin_delete(struct model_ctx *m, const struct cen *c, struct vl_err *err)
+{
+	if (lifecycle_schedule(m, "cen", c->cen_id, "Active", "Deleting", 0, err) < 0)
+		return -1;
+	return lifecycle_schedule(m, "cen", c->cen_id, "Deleting", "Deleted", -1, err);
+}

@@ -1,0 +1,1427 @@
+/*
+ * Transit router route tables, associations, propagations and route entries (CBN API
+ * 2017-09-12).  Rules and their sources: api-docs/research-tr-route.md; the preference
+ * rules of computed routes are summarised in tr_route.h.
+ */
+#include "tr_route.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "catalog.h"
+#include "cbn.h"
+#include "ids.h"
+#include "lifecycle.h"
+
+const struct lifecycle_kind tr_route_table_lifecycle = {
+	"tr_route_table", "UPDATE tr_route_tables SET status=?1 WHERE route_table_id=?2 AND status=?3"
+};
+const struct lifecycle_kind tr_association_lifecycle = {
+	"tr_association", "UPDATE tr_associations SET status=?1 WHERE attachment_id=?2 AND status=?3"
+};
+const struct lifecycle_kind tr_propagation_lifecycle = {
+	"tr_propagation", "UPDATE tr_propagations SET status=?1 WHERE propagation_id=?2 AND status=?3"
+};
+const struct lifecycle_kind tr_route_entry_lifecycle = {
+	"tr_route_entry", "UPDATE tr_route_entries SET status=?1 WHERE route_entry_id=?2 AND status=?3"
+};
+
+#define TABLE_COLUMNS                                                                    \
+	"route_table_id, transit_router_id, region, type, name, description, status, "  \
+	"multi_region_ecmp, created_ms"
+
+/* The pseudo-status whose rows schema/009_tr_route.sql's triggers remove at once. */
+#define GONE "Deleted"
+
+/* Tag ResourceType of route tables (TagResources, ListTagResources: TransitRouterRouteTable). */
+#define TABLE_RESOURCE_TYPE "TransitRouterRouteTable"
+
+/* ---------------------------------------------------------------- small helpers */
+
+void tr_route_format_time(int64_t ms, char *buf, size_t size)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%MZ", &tm);
+}
+
+/* Names and descriptions: empty, or 1..max characters not starting with http(s)://. */
+static bool valid_text(const char *text, long max)
+{
+	return text == NULL || *text == '\0' || text_valid_label(text, 1, max);
+}
+
+static int check_name_description(const char *name, const char *description, struct vl_err *err)
+{
+	if (!valid_text(name, 128))
+		return vl_err_set(err, VL_TR_ROUTE_INVALID_NAME, NULL);
+	if (!valid_text(description, 256))
+		return vl_err_set(err, VL_TR_ROUTE_INVALID_DESCRIPTION, NULL);
+	return 0;
+}
+
+static int check_ecmp(const char *value, struct vl_err *err)
+{
+	if (value == NULL || strcmp(value, "enable") == 0 || strcmp(value, "disable") == 0)
+		return 0;
+	return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter",
+			       "The specified RouteTableOptions.MultiRegionECMP is invalid.");
+}
+
+/* Runs sql (no rows) with ?1 = a (and ?2 = b when not NULL).  0 or -1 (store failure). */
+static int exec_sql(struct model_ctx *m, const char *sql, const char *a, const char *b)
+{
+	struct store_stmt *stmt = NULL;
+	int rc;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, a);
+	if (b)
+		stmt_bind_text(stmt, 2, b);
+	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
+	stmt_release(stmt);
+	return rc;
+}
+
+/* Runs a one-value query with ?1 = a, ?2 = b: 1 and *value when there is a row, 0, -1. */
+static int query_int(struct model_ctx *m, const char *sql, const char *a, const char *b,
+		     int64_t *value)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, a);
+	if (b)
+		stmt_bind_text(stmt, 2, b);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		*value = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	return r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1;
+}
+
+/* As query_int for one text value copied into out. */
+static int query_text(struct model_ctx *m, const char *sql, const char *a, const char *b,
+		      char *out, size_t size)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, a);
+	if (b)
+		stmt_bind_text(stmt, 2, b);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		model_copy(out, size, stmt_text(stmt, 0));
+	stmt_release(stmt);
+	return r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1;
+}
+
+static void row_to_table(struct store_stmt *stmt, void *out)
+{
+	struct tr_route_table *t = out;
+
+	model_copy(t->route_table_id, sizeof(t->route_table_id), stmt_text(stmt, 0));
+	model_copy(t->transit_router_id, sizeof(t->transit_router_id), stmt_text(stmt, 1));
+	model_copy(t->region, sizeof(t->region), stmt_text(stmt, 2));
+	model_copy(t->type, sizeof(t->type), stmt_text(stmt, 3));
+	model_copy(t->name, sizeof(t->name), stmt_text(stmt, 4));
+	model_copy(t->description, sizeof(t->description), stmt_text(stmt, 5));
+	model_copy(t->status, sizeof(t->status), stmt_text(stmt, 6));
+	model_copy(t->multi_region_ecmp, sizeof(t->multi_region_ecmp), stmt_text(stmt, 7));
+	t->created_ms = stmt_int64(stmt, 8);
+}
+
+/* The caller's table (any region: CBN is central) or not_found. */
+static int load_table(struct model_ctx *m, const char *id, struct tr_route_table *out,
+		      enum vl_code not_found, struct vl_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (id == NULL || *id == '\0')
+		return vl_err_set(err, not_found, NULL);
+	return model_get_row(m, "SELECT " TABLE_COLUMNS " FROM tr_route_tables WHERE route_table_id=?1 AND account=?2",
+			     id, row_to_table, out, not_found, err);
+}
+
+/*
+ * The caller's attachment in any region; the route actions answer an unknown one with their
+ * own codes (InvalidAttachmentId.*, InvalidTransitRouterRouteEntryNextHopId.NotFound).
+ */
+static int load_attachment(struct model_ctx *m, const char *id, struct tr_attachment *out,
+			   enum vl_code not_found, struct vl_err *err)
+{
+	int found = tr_attachment_find(m, id, true, out, err);
+
+	if (found == 0)
+		return vl_err_set(err, not_found, NULL);
+	return found < 0 ? -1 : 0;
+}
+
+/* Changes refuse while the table's router is not Active (IncorrectStatus.TransitRouterInstance). */
+static int check_router_active(struct model_ctx *m, const char *transit_router_id, struct vl_err *err)
+{
+	char status[32] = "";
+	int found = query_text(m, "SELECT status FROM transit_routers WHERE transit_router_id=?1",
+			       transit_router_id, NULL, status, sizeof(status));
+
+	if (found < 0)
+		return model_store_error(m, err);
+	if (found == 1 && strcmp(status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_TR_INCORRECT_STATUS, NULL);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- route tables */
+
+int tr_route_table_create(struct model_ctx *m, const struct tr_route_table_create_args *args,
+			  struct tr_route_table *out, struct vl_err *err)
+{
+	const struct catalog_region *region;
+	struct transit_router tr;
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	memset(out, 0, sizeof(*out));
+	if (check_name_description(args->name, args->description, err) < 0 ||
+	    check_ecmp(args->multi_region_ecmp, err) < 0 || tag_validate(&args->tags, err) < 0)
+		return -1;
+	if (transit_router_get(m, args->transit_router_id, &tr, err) < 0)
+		return -1;
+	if (strcmp(tr.status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_TR_INCORRECT_STATUS, NULL);
+	region = catalog_region(m->cfg->catalog, tr.region);
+	ids_new(out->route_table_id, sizeof(out->route_table_id), "vtb", region ? region->id_code : NULL);
+	model_copy(out->transit_router_id, sizeof(out->transit_router_id), tr.transit_router_id);
+	model_copy(out->region, sizeof(out->region), tr.region);
+	model_copy(out->type, sizeof(out->type), "Custom");
+	model_copy(out->name, sizeof(out->name), args->name);
+	model_copy(out->description, sizeof(out->description), args->description);
+	model_copy(out->status, sizeof(out->status), "Creating");
+	model_copy(out->multi_region_ecmp, sizeof(out->multi_region_ecmp),
+		   args->multi_region_ecmp ? args->multi_region_ecmp : "disable");
+	out->created_ms = m->now_ms;
+
+	if (store_prepare(m->store, "INSERT INTO tr_route_tables(" TABLE_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, out->route_table_id);
+	stmt_bind_text(stmt, 2, out->transit_router_id);
+	stmt_bind_text(stmt, 3, out->region);
+	stmt_bind_text(stmt, 4, out->type);
+	stmt_bind_text(stmt, 5, out->name);
+	stmt_bind_text(stmt, 6, out->description);
+	stmt_bind_text(stmt, 7, out->status);
+	stmt_bind_text(stmt, 8, out->multi_region_ecmp);
+	stmt_bind_int64(stmt, 9, out->created_ms);
+	stmt_bind_text(stmt, 10, m->account);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r != STORE_DONE)
+		return model_store_error(m, err);
+	if (tag_attach(m, TABLE_RESOURCE_TYPE, out->route_table_id, &args->tags, err) < 0)
+		return -1;
+	if (lifecycle_schedule(m, "tr_route_table", out->route_table_id, "Creating", "Active", -1, err) < 0)
+		return -1;
+	if (m->cfg->transition_delay_ms == 0)
+		model_copy(out->status, sizeof(out->status), "Active");
+	return 0;
+}
+
+int tr_route_table_get(struct model_ctx *m, const char *route_table_id, struct tr_route_table *out,
+		       struct vl_err *err)
+{
+	return load_table(m, route_table_id, out, VL_TR_ROUTE_TABLE_NOT_FOUND, err);
+}
+
+int tr_route_table_update(struct model_ctx *m, const struct tr_route_table_update_args *args,
+			  struct vl_err *err)
+{
+	struct tr_route_table t;
+
+	if (load_table(m, args->route_table_id, &t, VL_TR_ROUTE_TABLE_NOT_FOUND, err) < 0)
+		return -1;
+	if (check_name_description(args->name, args->description, err) < 0 ||
+	    check_ecmp(args->multi_region_ecmp, err) < 0)
+		return -1;
+	if (strcmp(t.status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_TABLE_INCORRECT_STATUS, NULL);
+	if (args->name && model_exec2(m, "UPDATE tr_route_tables SET name=?1 WHERE route_table_id=?2",
+				      args->name, t.route_table_id, err) < 0)
+		return -1;
+	if (args->description &&
+	    model_exec2(m, "UPDATE tr_route_tables SET description=?1 WHERE route_table_id=?2",
+			args->description, t.route_table_id, err) < 0)
+		return -1;
+	if (args->multi_region_ecmp &&
+	    model_exec2(m, "UPDATE tr_route_tables SET multi_region_ecmp=?1 WHERE route_table_id=?2",
+			args->multi_region_ecmp, t.route_table_id, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Cancels the pending transitions of kind for the ids sql selects (?1 = key); untag: their tags go too. */
+static int cancel_transitions(struct model_ctx *m, const char *kind, const char *sql, const char *key, bool untag)
+{
+	struct store_stmt *stmt = NULL;
+	char (*ids)[64] = NULL;
+	size_t n = 0, cap = 0;
+	enum store_step_result r;
+	int rc = -1;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, key);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			char (*grown)[64] = realloc(ids, ncap * sizeof(*ids));
+
+			if (grown == NULL)
+				goto out;
+			ids = grown;
+			cap = ncap;
+		}
+		model_copy(ids[n++], 64, stmt_text(stmt, 0));
+	}
+	stmt_release(stmt);
+	stmt = NULL;
+	if (r != STORE_DONE)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (lifecycle_cancel(m, kind, ids[i]) < 0 || (untag && tag_detach_all(m, ids[i]) < 0))
+			goto out;
+	rc = 0;
+out:
+	stmt_release(stmt);
+	free(ids);
+	return rc;
+}
+
+/* Removes a table, every row hanging on it, their pending transitions and its tags. */
+static int forget_table(struct model_ctx *m, const char *route_table_id)
+{
+	if (cancel_transitions(m, "tr_route_entry", "SELECT route_entry_id FROM tr_route_entries WHERE route_table_id=?1",
+			       route_table_id, false) < 0 ||
+	    cancel_transitions(m, "tr_association", "SELECT attachment_id FROM tr_associations WHERE route_table_id=?1",
+			       route_table_id, false) < 0 ||
+	    cancel_transitions(m, "tr_propagation", "SELECT propagation_id FROM tr_propagations WHERE route_table_id=?1",
+			       route_table_id, false) < 0)
+		return -1;
+	if (exec_sql(m, "DELETE FROM tr_route_entries WHERE route_table_id=?1", route_table_id, NULL) < 0 ||
+	    exec_sql(m, "DELETE FROM tr_associations WHERE route_table_id=?1", route_table_id, NULL) < 0 ||
+	    exec_sql(m, "DELETE FROM tr_propagations WHERE route_table_id=?1", route_table_id, NULL) < 0)
+		return -1;
+	if (tag_detach_all(m, route_table_id) < 0 ||
+	    lifecycle_cancel(m, "tr_route_table", route_table_id) < 0 ||
+	    exec_sql(m, "DELETE FROM tr_route_tables WHERE route_table_id=?1", route_table_id, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+int tr_route_attachment_links(struct model_ctx *m, const char *attachment_id,
+			      struct tr_route_attachment_links *out, struct vl_err *err)
+{
+	if (query_int(m, "SELECT COUNT(*) FROM tr_associations WHERE attachment_id=?1", attachment_id, NULL,
+		      &out->associations) < 0 ||
+	    query_int(m, "SELECT COUNT(*) FROM tr_propagations WHERE attachment_id=?1", attachment_id, NULL,
+		      &out->propagations) < 0 ||
+	    query_int(m, "SELECT COUNT(*) FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
+		      attachment_id, NULL, &out->entries) < 0)
+		return model_store_error(m, err);
+	return 0;
+}
+
+int tr_route_table_delete(struct model_ctx *m, const char *route_table_id, struct vl_err *err)
+{
+	struct tr_route_table t;
+	int64_t n = 0;
+	int found;
+
+	if (load_table(m, route_table_id, &t, VL_TR_ROUTE_TABLE_NOT_FOUND, err) < 0)
+		return -1;
+	if (strcmp(t.type, "System") == 0)
+		return vl_err_set(err, VL_TR_ROUTE_TABLE_DELETE_SYSTEM, NULL);
+	if (strcmp(t.status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_TABLE_INCORRECT_STATUS, NULL);
+	found = query_int(m, "SELECT 1 FROM tr_associations WHERE route_table_id=?1 LIMIT 1",
+			  t.route_table_id, NULL, &n);
+	if (found < 0)
+		return model_store_error(m, err);
+	if (found)
+		return vl_err_set(err, VL_TR_ROUTE_TABLE_DELETE_WITH_ASSOCIATION, NULL);
+	found = query_int(m, "SELECT 1 FROM tr_propagations WHERE route_table_id=?1 LIMIT 1",
+			  t.route_table_id, NULL, &n);
+	if (found < 0)
+		return model_store_error(m, err);
+	if (found)
+		return vl_err_set(err, VL_TR_ROUTE_TABLE_DELETE_WITH_PROPAGATION, NULL);
+	found = query_int(m, "SELECT 1 FROM tr_route_entries WHERE route_table_id=?1 LIMIT 1",
+			  t.route_table_id, NULL, &n);
+	if (found < 0)
+		return model_store_error(m, err);
+	if (found)
+		return vl_err_set(err, VL_TR_ROUTE_TABLE_DELETE_WITH_ENTRY, NULL);
+	if (check_router_active(m, t.transit_router_id, err) < 0)
+		return -1;
+	return forget_table(m, t.route_table_id) < 0 ? model_store_error(m, err) : 0;
+}
+
+json_t *tr_route_table_to_json(struct model_ctx *m, const struct tr_route_table *t)
+{
+	json_t *item, *tags, *options;
+	char created[32];
+
+	if ((tags = cbn_tags_flat(m, t->route_table_id)) == NULL)
+		return NULL;
+	tr_route_format_time(t->created_ms, created, sizeof(created));
+	item = json_object();
+	json_put_str(item, "TransitRouterRouteTableId", t->route_table_id);
+	json_put_str(item, "TransitRouterRouteTableName", t->name);
+	json_put_str(item, "TransitRouterRouteTableDescription", t->description);
+	json_put_str(item, "TransitRouterRouteTableStatus", t->status);
+	json_put_str(item, "TransitRouterRouteTableType", t->type);
+	json_put_str(item, "TransitRouterId", t->transit_router_id);
+	json_put_str(item, "RegionId", t->region);
+	json_put_str(item, "CreateTime", created);
+	options = json_object();
+	json_put_str(options, "MultiRegionECMP", t->multi_region_ecmp);
+	json_object_set_new_nocheck(item, "RouteTableOptions", options);
+	json_object_set_new_nocheck(item, "Tags", tags);
+	return item;
+}
+
+static void table_where(struct model_ctx *m, struct model_where *w, const struct tr_route_table_filter *f)
+{
+	const struct model_filter filters[] = {
+		{ "transit_router_id=?", f->transit_router_id },
+		{ "type=?", f->type },
+		{ "status=?", f->status },
+		{ "multi_region_ecmp=?", f->multi_region_ecmp },
+	};
+
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_in(w, "route_table_id", f->id_count, f->ids);
+	model_where_in(w, "name", f->name_count, f->names);
+	tag_where(w, "route_table_id", &f->tags);
+}
+int tr_route_table_list(struct model_ctx *m, const struct tr_route_table_filter *f, int64_t offset,
+			int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
+{
+	char sql[4600];
+	struct model_where where;
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	int index;
+
+	table_where(m, &where, f);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM tr_route_tables%s", where.sql);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	model_where_bind(&where, stmt);
+	r = stmt_step(stmt);
+	*total = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
+	stmt_release(stmt);
+	if (r != STORE_ROW)
+		return model_store_error(m, err);
+
+	snprintf(sql, sizeof(sql), "SELECT " TABLE_COLUMNS " FROM tr_route_tables%s ORDER BY created_ms, rowid LIMIT ? OFFSET ?",
+		 where.sql);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	index = model_where_bind(&where, stmt);
+	stmt_bind_int64(stmt, index++, limit);
+	stmt_bind_int64(stmt, index, offset);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		struct tr_route_table t;
+		json_t *item;
+
+		row_to_table(stmt, &t);
+		/* a second statement while this one steps: SQLite allows it on one connection */
+		if ((item = tr_route_table_to_json(m, &t)) == NULL)
+			break;
+		json_array_append_new(items, item);
+	}
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+/* ---------------------------------------------------------------- associations, propagations */
+
+/*
+ * The checks Associate and Enable share: the table, the attachment (NotFound codes of
+ * the action), the same router, the router Active, both ready.
+ */
+static int load_pair(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
+		     enum vl_code attachment_not_found, struct tr_attachment *att,
+		     struct tr_route_table *table, struct vl_err *err)
+{
+	if (load_table(m, route_table_id, table, VL_TR_ROUTE_RT_NOT_FOUND_404, err) < 0 ||
+	    load_attachment(m, attachment_id, att, attachment_not_found, err) < 0)
+		return -1;
+	if (strcmp(table->transit_router_id, att->transit_router_id) != 0)
+		return vl_err_set(err, VL_TR_ROUTE_INVALID_TABLE_PARAM, NULL);
+	return check_router_active(m, table->transit_router_id, err);
+}
+
+int tr_route_associate(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
+		       struct vl_err *err)
+{
+	struct tr_attachment att;
+	struct tr_route_table table;
+	char status[32] = "";
+	int found;
+
+	if (load_pair(m, attachment_id, route_table_id, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND_404, &att, &table,
+		      err) < 0)
+		return -1;
+	if (strcmp(att.status, "Attached") != 0 || strcmp(table.status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	found = query_text(m, "SELECT status FROM tr_associations WHERE attachment_id=?1",
+			   att.attachment_id, NULL, status, sizeof(status));
+	if (found < 0)
+		return model_store_error(m, err);
+	if (found && strcmp(status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	if (found)
+		return vl_err_set(err, VL_TR_ROUTE_ASSOCIATION_EXIST, NULL);
+	{
+		struct store_stmt *stmt = NULL;
+		enum store_step_result r;
+
+		if (store_prepare(m->store,
+				  "INSERT INTO tr_associations(attachment_id, route_table_id, status, created_ms)"
+				  " VALUES (?, ?, 'Associating', ?)",
+				  &stmt) < 0)
+			return model_store_error(m, err);
+		stmt_bind_text(stmt, 1, att.attachment_id);
+		stmt_bind_text(stmt, 2, table.route_table_id);
+		stmt_bind_int64(stmt, 3, m->now_ms);
+		r = stmt_step(stmt);
+		stmt_release(stmt);
+		if (r != STORE_DONE)
+			return model_store_error(m, err);
+	}
+	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Associating", "Active", -1, err);
+}
+
+int tr_route_replace_association(struct model_ctx *m, const char *attachment_id,
+				 const char *route_table_id, struct vl_err *err)
+{
+	struct tr_attachment att;
+	struct tr_route_table table;
+	char linked[64] = "", status[32] = "";
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (load_pair(m, attachment_id, route_table_id, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND_404, &att, &table,
+		      err) < 0)
+		return -1;
+	if (strcmp(att.status, "Attached") != 0 || strcmp(table.status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	if (store_prepare(m->store, "SELECT route_table_id, status FROM tr_associations WHERE attachment_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, att.attachment_id);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW) {
+		model_copy(linked, sizeof(linked), stmt_text(stmt, 0));
+		model_copy(status, sizeof(status), stmt_text(stmt, 1));
+	}
+	stmt_release(stmt);
+	if (r != STORE_ROW && r != STORE_DONE)
+		return model_store_error(m, err);
+	/* only an Active association moves; without one there is nothing to replace */
+	if (r == STORE_DONE || strcmp(status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	if (strcmp(linked, table.route_table_id) == 0)
+		return vl_err_set(err, VL_TR_ROUTE_ASSOCIATION_EXIST, NULL);
+	if (store_prepare(m->store,
+			  "UPDATE tr_associations SET route_table_id=?, status='Associating', created_ms=?"
+			  " WHERE attachment_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, table.route_table_id);
+	stmt_bind_int64(stmt, 2, m->now_ms);
+	stmt_bind_text(stmt, 3, att.attachment_id);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r != STORE_DONE)
+		return model_store_error(m, err);
+	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Associating", "Active", -1, err);
+}
+
+int tr_route_dissociate(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
+			struct vl_err *err)
+{
+	struct tr_attachment att;
+	struct tr_route_table table;
+	char status[32] = "", linked[64] = "";
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (load_table(m, route_table_id, &table, VL_TR_ROUTE_RT_NOT_FOUND_404, err) < 0 ||
+	    load_attachment(m, attachment_id, &att, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND, err) < 0)
+		return -1;
+	if (store_prepare(m->store,
+			  "SELECT route_table_id, status FROM tr_associations WHERE attachment_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, att.attachment_id);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW) {
+		model_copy(linked, sizeof(linked), stmt_text(stmt, 0));
+		model_copy(status, sizeof(status), stmt_text(stmt, 1));
+	}
+	stmt_release(stmt);
+	if (r == STORE_FAILED || r == STORE_CONSTRAINT)
+		return model_store_error(m, err);
+	if (r == STORE_DONE)
+		return vl_err_set(err, VL_TR_ROUTE_INVALID_ATTACHMENT_PARAM, NULL);
+	if (strcmp(linked, table.route_table_id) != 0)
+		return vl_err_set(err, VL_TR_ROUTE_INVALID_TABLE_PARAM, NULL);
+	if (check_router_active(m, table.transit_router_id, err) < 0)
+		return -1;
+	if (strcmp(status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	if (exec_sql(m, "UPDATE tr_associations SET status='Dissociating' WHERE attachment_id=?1",
+		     att.attachment_id, NULL) < 0)
+		return model_store_error(m, err);
+	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Dissociating", GONE, -1, err);
+}
+
+int tr_route_enable_propagation(struct model_ctx *m, const char *attachment_id,
+				const char *route_table_id, struct vl_err *err)
+{
+	struct tr_attachment att;
+	struct tr_route_table table;
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	char propagation_id[64];
+	int64_t n = 0;
+	int found;
+
+	if (load_pair(m, attachment_id, route_table_id, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND_404, &att, &table,
+		      err) < 0)
+		return -1;
+	if (strcmp(att.status, "Attached") != 0 || strcmp(table.status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	/* a pair that already propagates (or is on its way) is "not in a valid state" for it */
+	found = query_int(m, "SELECT 1 FROM tr_propagations WHERE attachment_id=?1 AND route_table_id=?2",
+			  att.attachment_id, table.route_table_id, &n);
+	if (found < 0)
+		return model_store_error(m, err);
+	if (found)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	ids_new(propagation_id, sizeof(propagation_id), "trp", NULL);
+	if (store_prepare(m->store,
+			  "INSERT INTO tr_propagations(propagation_id, attachment_id, route_table_id, status, created_ms)"
+			  " VALUES (?, ?, ?, 'Enabling', ?)",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, propagation_id);
+	stmt_bind_text(stmt, 2, att.attachment_id);
+	stmt_bind_text(stmt, 3, table.route_table_id);
+	stmt_bind_int64(stmt, 4, m->now_ms);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r != STORE_DONE)
+		return model_store_error(m, err);
+	return lifecycle_schedule(m, "tr_propagation", propagation_id, "Enabling", "Active", -1, err);
+}
+
+int tr_route_disable_propagation(struct model_ctx *m, const char *attachment_id,
+				 const char *route_table_id, struct vl_err *err)
+{
+	struct tr_attachment att;
+	struct tr_route_table table;
+	char propagation_id[64] = "", status[32] = "";
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (load_table(m, route_table_id, &table, VL_TR_ROUTE_RT_NOT_FOUND_404, err) < 0 ||
+	    load_attachment(m, attachment_id, &att, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND, err) < 0)
+		return -1;
+	if (store_prepare(m->store,
+			  "SELECT propagation_id, status FROM tr_propagations"
+			  " WHERE attachment_id=? AND route_table_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, att.attachment_id);
+	stmt_bind_text(stmt, 2, table.route_table_id);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW) {
+		model_copy(propagation_id, sizeof(propagation_id), stmt_text(stmt, 0));
+		model_copy(status, sizeof(status), stmt_text(stmt, 1));
+	}
+	stmt_release(stmt);
+	if (r == STORE_FAILED || r == STORE_CONSTRAINT)
+		return model_store_error(m, err);
+	if (r == STORE_DONE)
+		return vl_err_set(err, VL_TR_ROUTE_INVALID_ATTACHMENT_PARAM, NULL);
+	if (check_router_active(m, table.transit_router_id, err) < 0)
+		return -1;
+	if (strcmp(status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	if (exec_sql(m, "UPDATE tr_propagations SET status='Disabling' WHERE propagation_id=?1",
+		     propagation_id, NULL) < 0)
+		return model_store_error(m, err);
+	return lifecycle_schedule(m, "tr_propagation", propagation_id, "Disabling", GONE, -1, err);
+}
+
+/* The tables a link list reads: associations or propagations, with their attachments. */
+static const char *link_from(bool propagations)
+{
+	return propagations ? " FROM tr_propagations l JOIN tr_attachments a ON a.attachment_id=l.attachment_id"
+			    : " FROM tr_associations l JOIN tr_attachments a ON a.attachment_id=l.attachment_id";
+}
+
+static void link_where(struct model_ctx *m, struct model_where *w, const struct tr_route_link_filter *f)
+{
+	const struct model_filter filters[] = {
+		{ "l.route_table_id=?", f->route_table_id },
+		{ "l.attachment_id=?", f->attachment_id },
+		{ "a.resource_id=?", f->resource_id },
+		{ "a.resource_type=?", f->resource_type },
+		{ "l.status=?", f->status },
+	};
+
+	model_where_init(w);
+	model_where_text(w, "a.account=?", m->account);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+}
+int tr_route_link_list(struct model_ctx *m, bool propagations, const struct tr_route_link_filter *f,
+		       int64_t offset, int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
+{
+	char sql[4600];
+	struct model_where where;
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	int index;
+
+	if (propagations) {
+		struct tr_route_table t;
+
+		if (load_table(m, f->route_table_id, &t, VL_TR_ROUTE_TABLE_NOT_FOUND, err) < 0)
+			return -1;
+	}
+	link_where(m, &where, f);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*)%s%s", link_from(propagations), where.sql);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	model_where_bind(&where, stmt);
+	r = stmt_step(stmt);
+	*total = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
+	stmt_release(stmt);
+	if (r != STORE_ROW)
+		return model_store_error(m, err);
+	snprintf(sql, sizeof(sql),
+		 "SELECT l.attachment_id, l.route_table_id, l.status, a.resource_id, a.resource_type%s%s"
+		 " ORDER BY l.created_ms, l.rowid LIMIT ? OFFSET ?",
+		 link_from(propagations), where.sql);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	index = model_where_bind(&where, stmt);
+	stmt_bind_int64(stmt, index++, limit);
+	stmt_bind_int64(stmt, index, offset);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		json_t *item = json_object();
+
+		json_put_str(item, "TransitRouterAttachmentId", stmt_text(stmt, 0));
+		json_put_str(item, "TransitRouterRouteTableId", stmt_text(stmt, 1));
+		json_put_str(item, "Status", stmt_text(stmt, 2));
+		json_put_str(item, "ResourceId", stmt_text(stmt, 3));
+		json_put_str(item, "ResourceType", stmt_text(stmt, 4));
+		json_array_append_new(items, item);
+	}
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+/* ---------------------------------------------------------------- computed routes */
+
+void tr_route_set_free(struct tr_route_set *set)
+{
+	for (size_t i = 0; i < set->count; i++) {
+		free(set->items[i].name);
+		free(set->items[i].description);
+	}
+	free(set->items);
+	memset(set, 0, sizeof(*set));
+}
+
+/* A new zeroed route at the end of set, NULL when memory runs out. */
+static struct tr_route *set_push(struct tr_route_set *set)
+{
+	if (set->count == set->capacity) {
+		size_t cap = set->capacity ? set->capacity * 2 : 64;
+		struct tr_route *grown = realloc(set->items, cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return NULL;
+		set->items = grown;
+		set->capacity = cap;
+	}
+	memset(&set->items[set->count], 0, sizeof(set->items[0]));
+	return &set->items[set->count++];
+}
+
+static char *dup_text(const char *text)
+{
+	return strdup(text ? text : "");
+}
+
+static int load_static(struct model_ctx *m, const char *route_table_id, struct tr_route_set *set)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	long order = 0;
+
+	if (store_prepare(m->store,
+			  "SELECT e.route_entry_id, e.dest_first, e.dest_prefix_len, e.status, e.next_hop_type,"
+			  " e.next_hop_id, e.name, e.description, e.created_ms, a.resource_id, a.resource_type,"
+			  " t.transit_router_id"
+			  " FROM tr_route_entries e JOIN tr_route_tables t ON t.route_table_id=e.route_table_id"
+			  " LEFT JOIN tr_attachments a ON a.attachment_id=e.next_hop_id"
+			  " WHERE e.route_table_id=? ORDER BY e.created_ms, e.rowid",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, route_table_id);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		struct tr_route *route = set_push(set);
+		bool blackhole;
+
+		if (route == NULL)
+			break;
+		model_copy(route->entry_id, sizeof(route->entry_id), stmt_text(stmt, 0));
+		route->destination.addr = (uint32_t)stmt_int64(stmt, 1);
+		route->destination.prefix_len = (int)stmt_int64(stmt, 2);
+		route->is_static = true;
+		model_copy(route->status, sizeof(route->status), stmt_text(stmt, 3));
+		model_copy(route->next_hop_type, sizeof(route->next_hop_type), stmt_text(stmt, 4));
+		blackhole = strcmp(route->next_hop_type, "BlackHole") == 0;
+		if (!blackhole) {
+			model_copy(route->next_hop_id, sizeof(route->next_hop_id), stmt_text(stmt, 5));
+			model_copy(route->next_hop_resource_id, sizeof(route->next_hop_resource_id),
+				   stmt_text(stmt, 9));
+			model_copy(route->next_hop_resource_type, sizeof(route->next_hop_resource_type),
+				   stmt_text(stmt, 10));
+		}
+		route->name = dup_text(stmt_text(stmt, 6));
+		route->description = dup_text(stmt_text(stmt, 7));
+		route->created_ms = stmt_int64(stmt, 8);
+		/* configured on the router itself */
+		model_copy(route->origin_id, sizeof(route->origin_id), stmt_text(stmt, 11));
+		model_copy(route->origin_type, sizeof(route->origin_type), "TR");
+		model_copy(route->origin_route_type, sizeof(route->origin_route_type),
+			   blackhole ? "BlackHole" : "Static");
+		route->rank = 0;
+		route->order = order++;
+		if (route->name == NULL || route->description == NULL) {
+			r = STORE_FAILED;
+			break;
+		}
+	}
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : -1;
+}
+
+/* Adds one learned route of attachment (resource, type) to set; -1 on ENOMEM. */
+static int push_learned(struct tr_route_set *set, const struct cidr *dest, const char *attachment_id,
+			const char *resource_id, const char *resource_type, const char *origin_route_type,
+			int rank, long order)
+{
+	struct tr_route *route = set_push(set);
+
+	if (route == NULL)
+		return -1;
+	route->destination = *dest;
+	route->is_static = false;
+	model_copy(route->next_hop_type, sizeof(route->next_hop_type), "Attachment");
+	model_copy(route->next_hop_id, sizeof(route->next_hop_id), attachment_id);
+	model_copy(route->next_hop_resource_id, sizeof(route->next_hop_resource_id), resource_id);
+	model_copy(route->next_hop_resource_type, sizeof(route->next_hop_resource_type), resource_type);
+	model_copy(route->origin_id, sizeof(route->origin_id), resource_id);
+	model_copy(route->origin_type, sizeof(route->origin_type), resource_type);
+	model_copy(route->origin_route_type, sizeof(route->origin_route_type), origin_route_type);
+	route->rank = rank;
+	route->order = order;
+	return 0;
+}
+
+/*
+ * Learned routes: the Active propagations into the table, in the order they were enabled,
+ * joined with their networks.  VPC: one System route per vSwitch CIDR (the VPC's system
+ * routes; 100.64.0.0/10 is never advertised and cannot be a vSwitch).  VPN: one route per
+ * RemoteSubnet CIDR of the IPsec connection, except 0.0.0.0/0 (destination-routing mode
+ * names no subnet).
+ */
+static int load_learned(struct model_ctx *m, const char *route_table_id, struct tr_route_set *set)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	char last[64] = "";
+	long order = -1;
+
+	if (store_prepare(m->store,
+			  "SELECT p.attachment_id, a.resource_id, a.resource_type, v.cidr_block, c.remote_subnet"
+			  " FROM tr_propagations p JOIN tr_attachments a ON a.attachment_id=p.attachment_id"
+			  " LEFT JOIN vswitches v ON a.resource_type='VPC' AND v.vpc_id=a.resource_id"
+			  " LEFT JOIN vpn_connections c ON a.resource_type='VPN' AND c.vpn_connection_id=a.resource_id"
+			  " WHERE p.route_table_id=? AND p.status='Active'"
+			  " ORDER BY p.created_ms, p.rowid, v.cidr_first",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, route_table_id);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		const char *attachment_id = stmt_text(stmt, 0), *resource_id = stmt_text(stmt, 1);
+		const char *type = stmt_text(stmt, 2);
+		struct cidr dest;
+		int rc = 0;
+
+		if (strcmp(attachment_id, last) != 0) {
+			model_copy(last, sizeof(last), attachment_id);
+			order++;
+		}
+		if (strcmp(type, "VPC") == 0) {
+			if (cidr_parse(stmt_text(stmt, 3), &dest))
+				rc = push_learned(set, &dest, attachment_id, resource_id, "VPC", "System", 1, order);
+		} else if (strcmp(type, "VPN") == 0) {
+			char subnets[1024];
+			char *save = NULL;
+
+			model_copy(subnets, sizeof(subnets), stmt_text(stmt, 4));
+			for (char *tok = strtok_r(subnets, ", ", &save); tok && rc == 0;
+			     tok = strtok_r(NULL, ", ", &save))
+				if (cidr_parse(tok, &dest) && dest.prefix_len > 0)
+					rc = push_learned(set, &dest, attachment_id, resource_id, "VPN", "Static", 2,
+							  order);
+		}
+		if (rc < 0) {
+			r = STORE_FAILED; /* out of memory */
+			break;
+		}
+	}
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : -1;
+}
+
+/* Destination, then preference class, then creation order, then next hop (stable output). */
+static int route_cmp(const void *pa, const void *pb)
+{
+	const struct tr_route *a = pa, *b = pb;
+
+	if (a->destination.addr != b->destination.addr)
+		return a->destination.addr < b->destination.addr ? -1 : 1;
+	if (a->destination.prefix_len != b->destination.prefix_len)
+		return a->destination.prefix_len < b->destination.prefix_len ? -1 : 1;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return strcmp(a->next_hop_id, b->next_hop_id);
+}
+
+static bool same_destination(const struct tr_route *a, const struct tr_route *b)
+{
+	return a->destination.addr == b->destination.addr &&
+	       a->destination.prefix_len == b->destination.prefix_len;
+}
+
+/* Sets the status of the learned routes of one destination group [first, end). */
+static void choose_group(struct tr_route *routes, size_t first, size_t end)
+{
+	int best_rank = routes[first].rank, active = 0;
+
+	for (size_t i = first; i < end; i++) {
+		struct tr_route *r = &routes[i];
+		const char *status;
+
+		if (r->is_static)
+			continue; /* keeps its own lifecycle status */
+		if (best_rank == 0)
+			status = "Rejected"; /* a static route owns the destination */
+		else if (r->rank > best_rank)
+			status = "Standby"; /* a VPC-learned route is preferred to VPN-learned ones */
+		else if (r->rank == 1)
+			status = active++ == 0 ? "Active" : "Rejected"; /* learned VPC routes may not overlap */
+		else
+			status = active++ < TR_ROUTE_ECMP_MAX ? "Active" : "Candidate";
+		model_copy(r->status, sizeof(r->status), status);
+	}
+}
+
+int tr_route_compute(struct model_ctx *m, const char *route_table_id, struct tr_route_set *out,
+		     struct vl_err *err)
+{
+	size_t kept = 0;
+
+	if (load_static(m, route_table_id, out) < 0 || load_learned(m, route_table_id, out) < 0) {
+		tr_route_set_free(out);
+		return model_store_error(m, err);
+	}
+	if (out->count > 1)
+		qsort(out->items, out->count, sizeof(out->items[0]), route_cmp);
+	/* a connection naming the same subnet twice advertises it once */
+	for (size_t i = 0; i < out->count; i++) {
+		struct tr_route *r = &out->items[i];
+
+		if (kept > 0 && !r->is_static && same_destination(&out->items[kept - 1], r) &&
+		    !out->items[kept - 1].is_static &&
+		    strcmp(out->items[kept - 1].next_hop_id, r->next_hop_id) == 0)
+			continue;
+		if (kept != i)
+			out->items[kept] = *r;
+		kept++;
+	}
+	out->count = kept;
+	for (size_t first = 0; first < out->count;) {
+		size_t end = first + 1;
+
+		while (end < out->count && same_destination(&out->items[first], &out->items[end]))
+			end++;
+		choose_group(out->items, first, end);
+		first = end;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- filters */
+
+static bool in_list(const char *value, const char *const *list, int count)
+{
+	for (int i = 0; i < count; i++)
+		if (strcmp(value, list[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool eq_opt(const char *want, const char *have)
+{
+	return want == NULL || strcmp(want, have) == 0;
+}
+
+/* Every filter except LongestPrefixMatchCidrs. */
+static bool base_match(const struct tr_route_entry_filter *f, const struct tr_route *r)
+{
+	const struct cidr *d = &r->destination;
+
+	if (f->id_count > 0 || f->name_count > 0) {
+		if (!r->is_static)
+			return false;
+		if (f->id_count > 0 && !in_list(r->entry_id, f->ids, f->id_count))
+			return false;
+		if (f->name_count > 0 && !in_list(r->name ? r->name : "", f->names, f->name_count))
+			return false;
+		if (f->status && strcmp(f->status, "All") != 0 && strcmp(f->status, r->status) != 0)
+			return false;
+	} else {
+		const char *status = f->status ? f->status : "Active";
+
+		if (strcmp(status, "All") != 0 && strcmp(status, r->status) != 0)
+			return false;
+	}
+	if (f->has_destination && (d->addr != f->destination.addr || d->prefix_len != f->destination.prefix_len))
+		return false;
+	if (f->type && strcmp(f->type, r->is_static ? "Static" : "Propagated") != 0)
+		return false;
+	if (!eq_opt(f->next_hop_type, r->next_hop_type) || !eq_opt(f->next_hop_id, r->next_hop_id) ||
+	    !eq_opt(f->next_hop_resource_id, r->next_hop_resource_id) ||
+	    !eq_opt(f->next_hop_resource_type, r->next_hop_resource_type) ||
+	    !eq_opt(f->origin_resource_id, r->origin_id) || !eq_opt(f->origin_resource_type, r->origin_type))
+		return false;
+	for (int k = TR_MATCH_EXACT; k < TR_MATCH__COUNT; k++) {
+		const struct tr_route_cidr_set *set = &f->match[k];
+		bool hit = false;
+
+		if (!f->has_match[k] || k == TR_MATCH_LONGEST)
+			continue;
+		for (int i = 0; i < set->count && !hit; i++) {
+			const struct cidr *v = &set->items[i];
+
+			if (k == TR_MATCH_EXACT)
+				hit = v->addr == d->addr && v->prefix_len == d->prefix_len;
+			else if (k == TR_MATCH_SUBNET_OF)
+				hit = cidr_contains(v, d);
+			else
+				hit = cidr_contains(d, v);
+		}
+		if (!hit)
+			return false; /* values are ORed, keys ANDed */
+	}
+	return true;
+}
+
+size_t tr_route_filter_apply(const struct tr_route_entry_filter *f, const struct tr_route *routes,
+			     size_t count, bool *keep)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < count; i++)
+		keep[i] = base_match(f, &routes[i]);
+	if (f->has_match[TR_MATCH_LONGEST]) {
+		const struct tr_route_cidr_set *set = &f->match[TR_MATCH_LONGEST];
+		bool *hit = calloc(count ? count : 1, sizeof(*hit));
+
+		if (hit == NULL) {
+			memset(keep, 0, count * sizeof(*keep));
+			return 0;
+		}
+		/* per value: the routes with the longest prefix that holds it, among the kept */
+		for (int v = 0; v < set->count; v++) {
+			int longest = -1;
+
+			for (size_t i = 0; i < count; i++)
+				if (keep[i] && cidr_contains(&routes[i].destination, &set->items[v]) &&
+				    routes[i].destination.prefix_len > longest)
+					longest = routes[i].destination.prefix_len;
+			for (size_t i = 0; longest >= 0 && i < count; i++)
+				if (keep[i] && routes[i].destination.prefix_len == longest &&
+				    cidr_contains(&routes[i].destination, &set->items[v]))
+					hit[i] = true;
+		}
+		for (size_t i = 0; i < count; i++)
+			keep[i] = keep[i] && hit[i];
+		free(hit);
+	}
+	for (size_t i = 0; i < count; i++)
+		kept += keep[i];
+	return kept;
+}
+
+json_t *tr_route_to_json(const struct tr_route *r)
+{
+	json_t *item = json_object(), *path = json_object();
+	char dest[20];
+
+	cidr_format(&r->destination, dest, sizeof(dest));
+	if (r->is_static)
+		json_put_str(item, "TransitRouterRouteEntryId", r->entry_id);
+	json_put_str(item, "TransitRouterRouteEntryDestinationCidrBlock", dest);
+	json_put_str(item, "TransitRouterRouteEntryType", r->is_static ? "Static" : "Propagated");
+	json_put_str(item, "TransitRouterRouteEntryStatus", r->status);
+	json_put_str(item, "TransitRouterRouteEntryNextHopType", r->next_hop_type);
+	if (strcmp(r->next_hop_type, "BlackHole") != 0) {
+		json_put_str(item, "TransitRouterRouteEntryNextHopId", r->next_hop_id);
+		json_put_str(item, "TransitRouterRouteEntryNextHopResourceId", r->next_hop_resource_id);
+		json_put_str(item, "TransitRouterRouteEntryNextHopResourceType", r->next_hop_resource_type);
+	}
+	json_put_str(item, "TransitRouterRouteEntryOriginResourceId", r->origin_id);
+	json_put_str(item, "TransitRouterRouteEntryOriginResourceType", r->origin_type);
+	if (r->is_static) {
+		char created[32];
+
+		tr_route_format_time(r->created_ms, created, sizeof(created));
+		json_put_str(item, "TransitRouterRouteEntryName", r->name ? r->name : "");
+		json_put_str(item, "TransitRouterRouteEntryDescription", r->description ? r->description : "");
+		json_put_str(item, "CreateTime", created);
+	}
+	/* static entries can be deleted; learned ones are the system's */
+	json_put_bool(item, "OperationalMode", r->is_static);
+	json_object_set_new_nocheck(path, "AsPaths", json_array());
+	json_object_set_new_nocheck(path, "Communities", json_array());
+	json_put_str(path, "OriginInstanceId", r->origin_id);
+	json_put_str(path, "OriginInstanceType", r->origin_type);
+	json_put_str(path, "OriginRouteType", r->origin_route_type);
+	json_put_int(path, "Preference", 50);
+	json_object_set_new_nocheck(item, "PathAttributes", path);
+	return item;
+}
+
+int tr_route_entry_list(struct model_ctx *m, const struct tr_route_entry_filter *f, int64_t offset,
+			int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
+{
+	struct tr_route_table table;
+	struct tr_route_set set = { 0 };
+	bool *keep = NULL;
+	int64_t index = 0;
+
+	if (load_table(m, f->route_table_id, &table, VL_TR_ROUTE_TABLE_NOT_FOUND, err) < 0)
+		return -1;
+	if (f->prefix_list_id && *f->prefix_list_id)
+		return vl_err_set(err, VL_TR_ROUTE_PREFIX_LIST_NOT_ASSOCIATED, NULL);
+	if (tr_route_compute(m, table.route_table_id, &set, err) < 0)
+		return -1;
+	keep = calloc(set.count ? set.count : 1, sizeof(*keep));
+	if (keep == NULL) {
+		tr_route_set_free(&set);
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	}
+	*total = (int64_t)tr_route_filter_apply(f, set.items, set.count, keep);
+	for (size_t i = 0; i < set.count; i++) {
+		if (!keep[i])
+			continue;
+		if (index >= offset && index < offset + limit)
+			json_array_append_new(items, tr_route_to_json(&set.items[i]));
+		index++;
+	}
+	free(keep);
+	tr_route_set_free(&set);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- static entries */
+
+int tr_route_entry_create(struct model_ctx *m, const struct tr_route_entry_create_args *args,
+			  char *entry_id, size_t size, struct vl_err *err)
+{
+	const struct catalog_region *region;
+	struct tr_route_table table;
+	struct tr_attachment att;
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	struct cidr dest;
+	char dest_text[20], id[64];
+	bool blackhole, has_next_hop = args->next_hop_id && *args->next_hop_id;
+	bool duplicate = false, same_dest = false;
+	int64_t used = 0;
+
+	if (check_name_description(args->name, args->description, err) < 0)
+		return -1;
+	if (args->next_hop_type == NULL || (strcmp(args->next_hop_type, "Attachment") != 0 &&
+					    strcmp(args->next_hop_type, "BlackHole") != 0))
+		return vl_err_set(err, VL_TR_ROUTE_ILLEGAL_NEXT_HOP_TYPE, NULL);
+	blackhole = strcmp(args->next_hop_type, "BlackHole") == 0;
+	if (!cidr_parse(args->destination, &dest))
+		return vl_err_set(err, VL_TR_ROUTE_ILLEGAL_DESTINATION, NULL);
+	if (blackhole && has_next_hop)
+		return vl_err_set(err, VL_TR_ROUTE_BLACKHOLE_WITH_NEXT_HOP, NULL);
+	if (!blackhole && !has_next_hop)
+		return vl_err_set(err, VL_TR_ROUTE_MISSING_NEXT_HOP, NULL);
+	if (load_table(m, args->route_table_id, &table, VL_TR_ROUTE_TABLE_NOT_FOUND, err) < 0)
+		return -1;
+	if (strcmp(table.status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_TABLE_INCORRECT_STATUS, NULL);
+	if (!blackhole) {
+		if (load_attachment(m, args->next_hop_id, &att, VL_TR_ROUTE_NEXT_HOP_NOT_FOUND, err) < 0)
+			return -1;
+		if (strcmp(att.transit_router_id, table.transit_router_id) != 0)
+			return vl_err_set(err, VL_TR_ROUTE_NEXT_HOP_NOT_FOUND, NULL);
+	}
+	if (check_router_active(m, table.transit_router_id, err) < 0)
+		return -1;
+	/* one static entry per destination: the index finds the few with the same prefix */
+	if (store_prepare(m->store,
+			  "SELECT next_hop_type, next_hop_id FROM tr_route_entries"
+			  " WHERE route_table_id=? AND dest_first=? AND dest_prefix_len=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, table.route_table_id);
+	stmt_bind_int64(stmt, 2, dest.addr);
+	stmt_bind_int64(stmt, 3, dest.prefix_len);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		same_dest = true;
+		if (strcmp(stmt_text(stmt, 0), args->next_hop_type) == 0 &&
+		    strcmp(stmt_text(stmt, 1), blackhole ? "" : args->next_hop_id) == 0)
+			duplicate = true;
+	}
+	stmt_release(stmt);
+	if (r != STORE_DONE)
+		return model_store_error(m, err);
+	if (duplicate)
+		return vl_err_set(err, VL_TR_ROUTE_ENTRY_INSTANCE_EXIST, NULL);
+	if (same_dest)
+		return vl_err_set(err, VL_TR_ROUTE_SAME_DESTINATION, NULL);
+	/*
+	 * Counted from the rows (an index range of at most the quota) rather than kept in a
+	 * usage counter: the attachment model deletes entries pointing at a force-deleted
+	 * attachment itself, and a count cannot drift.
+	 */
+	if (query_int(m, "SELECT COUNT(*) FROM tr_route_entries WHERE route_table_id=?1 AND status<>'Deleting'",
+		      table.route_table_id, NULL, &used) < 0)
+		return model_store_error(m, err);
+	if (used >= m->cfg->quotas.tr_route_entries_per_table)
+		return vl_err_set(err, VL_TR_ROUTE_ENTRY_QUOTA_EXCEEDED, NULL);
+
+	region = catalog_region(m->cfg->catalog, table.region);
+	ids_new(id, sizeof(id), "rte", region ? region->id_code : NULL);
+	cidr_format(&dest, dest_text, sizeof(dest_text));
+	if (store_prepare(m->store,
+			  "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination,"
+			  " dest_first, dest_prefix_len, type, next_hop_type, next_hop_id, name, description,"
+			  " status, created_ms) VALUES (?,?,?,?,?,?,'Static',?,?,?,?,'Creating',?)",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, id);
+	stmt_bind_text(stmt, 2, table.route_table_id);
+	stmt_bind_text(stmt, 3, m->account);
+	stmt_bind_text(stmt, 4, dest_text);
+	stmt_bind_int64(stmt, 5, dest.addr);
+	stmt_bind_int64(stmt, 6, dest.prefix_len);
+	stmt_bind_text(stmt, 7, args->next_hop_type);
+	stmt_bind_text(stmt, 8, blackhole ? "" : args->next_hop_id);
+	stmt_bind_text(stmt, 9, args->name ? args->name : "");
+	stmt_bind_text(stmt, 10, args->description ? args->description : "");
+	stmt_bind_int64(stmt, 11, m->now_ms);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r != STORE_DONE)
+		return model_store_error(m, err);
+	if (lifecycle_schedule(m, "tr_route_entry", id, "Creating", "Active", -1, err) < 0)
+		return -1;
+	model_copy(entry_id, size, id);
+	return 0;
+}
+
+int tr_route_entry_update(struct model_ctx *m, const char *route_entry_id, const char *name,
+			  const char *description, struct vl_err *err)
+{
+	char status[32] = "";
+	int found;
+
+	if (check_name_description(name, description, err) < 0)
+		return -1;
+	found = query_text(m, "SELECT status FROM tr_route_entries WHERE route_entry_id=?1 AND account=?2",
+			   route_entry_id, m->account, status, sizeof(status));
+	if (found < 0)
+		return model_store_error(m, err);
+	/* propagated entries are computed, not stored: they cannot be renamed */
+	if (!found)
+		return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_NOT_FOUND, NULL);
+	if (strcmp(status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_ENTRY_BLOCKING, NULL);
+	if (name && model_exec2(m, "UPDATE tr_route_entries SET name=? WHERE route_entry_id=?", name,
+				route_entry_id, err) < 0)
+		return -1;
+	if (description && model_exec2(m, "UPDATE tr_route_entries SET description=? WHERE route_entry_id=?",
+				       description, route_entry_id, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Finds the static entry a delete names; fills id, table and status.  0 or -1 with err. */
+static int find_entry(struct model_ctx *m, const struct tr_route_entry_key *key, char *id,
+		      char *table_id, char *status, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	struct tr_route_table table;
+	struct cidr dest;
+	bool has_id = key->route_entry_id && *key->route_entry_id;
+	bool has_table = key->route_table_id && *key->route_table_id;
+	bool has_dest = key->destination && *key->destination;
+	bool has_type = key->next_hop_type && *key->next_hop_type;
+	bool has_hop = key->next_hop_id && *key->next_hop_id;
+
+	if (has_id) {
+		if (has_table || has_dest)
+			return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_EXCLUSIVE, NULL);
+		if (store_prepare(m->store,
+				  "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
+				  " WHERE route_entry_id=? AND account=?",
+				  &stmt) < 0)
+			return model_store_error(m, err);
+		stmt_bind_text(stmt, 1, key->route_entry_id);
+		stmt_bind_text(stmt, 2, m->account);
+	} else {
+		if (!has_table)
+			return vl_err_set(err, VL_TR_ROUTE_ILLEGAL_TABLE_ID, NULL);
+		if (load_table(m, key->route_table_id, &table, VL_TR_ROUTE_TABLE_NOT_FOUND, err) < 0)
+			return -1;
+		if (!has_dest || !cidr_parse(key->destination, &dest))
+			return vl_err_set(err, VL_TR_ROUTE_DESTINATION_NOT_FOUND, NULL);
+		if (has_type && strcmp(key->next_hop_type, "Attachment") != 0 &&
+		    strcmp(key->next_hop_type, "BlackHole") != 0)
+			return vl_err_set(err, VL_TR_ROUTE_ILLEGAL_NEXT_HOP_TYPE, NULL);
+		if (has_type && strcmp(key->next_hop_type, "BlackHole") == 0 && has_hop)
+			return vl_err_set(err, VL_TR_ROUTE_BLACKHOLE_WITH_NEXT_HOP, NULL);
+		if (has_type && strcmp(key->next_hop_type, "Attachment") == 0 && !has_hop)
+			return vl_err_set(err, VL_TR_ROUTE_MISSING_NEXT_HOP, NULL);
+		if (store_prepare(m->store,
+				  "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
+				  " WHERE route_table_id=? AND dest_first=? AND dest_prefix_len=?"
+				  " AND (?4 IS NULL OR next_hop_type=?4) AND (?5 IS NULL OR next_hop_id=?5)",
+				  &stmt) < 0)
+			return model_store_error(m, err);
+		stmt_bind_text(stmt, 1, table.route_table_id);
+		stmt_bind_int64(stmt, 2, dest.addr);
+		stmt_bind_int64(stmt, 3, dest.prefix_len);
+		stmt_bind_text(stmt, 4, has_type ? key->next_hop_type : NULL);
+		stmt_bind_text(stmt, 5, has_hop ? key->next_hop_id : NULL);
+	}
+	r = stmt_step(stmt);
+	if (r == STORE_ROW) {
+		model_copy(id, 64, stmt_text(stmt, 0));
+		model_copy(table_id, 64, stmt_text(stmt, 1));
+		model_copy(status, 32, stmt_text(stmt, 2));
+	}
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 0;
+	if (r != STORE_DONE)
+		return model_store_error(m, err);
+	if (has_id)
+		return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_NOT_FOUND, NULL);
+	/* no static entry there: a learned one cannot be deleted, anything else is unknown */
+	{
+		struct tr_route_set set = { 0 };
+		bool learned = false;
+
+		if (tr_route_compute(m, table.route_table_id, &set, err) < 0)
+			return -1;
+		for (size_t i = 0; i < set.count && !learned; i++)
+			learned = !set.items[i].is_static && set.items[i].destination.addr == dest.addr &&
+				  set.items[i].destination.prefix_len == dest.prefix_len;
+		tr_route_set_free(&set);
+		return vl_err_set(err, learned ? VL_TR_ROUTE_DELETE_PROPAGATED : VL_TR_ROUTE_DESTINATION_NOT_FOUND,
+				  NULL);
+	}
+}
+
+int tr_route_entry_delete(struct model_ctx *m, const struct tr_route_entry_key *key,
+			  struct vl_err *err)
+{
+	char id[64] = "", table_id[64] = "", status[32] = "", transit_router_id[64] = "";
+
+	if (find_entry(m, key, id, table_id, status, err) < 0)
+		return -1;
+	if (query_text(m, "SELECT transit_router_id FROM tr_route_tables WHERE route_table_id=?1", table_id,
+		       NULL, transit_router_id, sizeof(transit_router_id)) < 0)
+		return model_store_error(m, err);
+	if (strcmp(status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_ENTRY_BLOCKING, NULL);
+	if (check_router_active(m, transit_router_id, err) < 0)
+		return -1;
+	if (exec_sql(m, "UPDATE tr_route_entries SET status='Deleting' WHERE route_entry_id=?1", id, NULL) < 0)
+		return model_store_error(m, err);
+	return lifecycle_schedule(m, "tr_route_entry", id, "Deleting", GONE, -1, err);
+}
+
+/* ---------------------------------------------------------------- for attachments and routers */
+
+int tr_route_attachment_forget(struct model_ctx *m, const char *attachment_id, struct vl_err *err)
+{
+	if (lifecycle_cancel(m, "tr_association", attachment_id) < 0 ||
+	    exec_sql(m, "DELETE FROM tr_associations WHERE attachment_id=?1", attachment_id, NULL) < 0 ||
+	    cancel_transitions(m, "tr_propagation", "SELECT propagation_id FROM tr_propagations WHERE attachment_id=?1",
+			       attachment_id, false) < 0 ||
+	    exec_sql(m, "DELETE FROM tr_propagations WHERE attachment_id=?1", attachment_id, NULL) < 0 ||
+	    cancel_transitions(m, "tr_route_entry",
+			       "SELECT route_entry_id FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
+			       attachment_id, true) < 0 ||
+	    exec_sql(m, "DELETE FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
+		     attachment_id, NULL) < 0)
+		return model_store_error(m, err);
+	return 0;
+}
+
+int tr_route_table_region(struct model_ctx *m, const char *route_table_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM tr_route_tables WHERE route_table_id=?1 AND account=?2", route_table_id, region, size);
+}
+
+int tr_route_entry_region(struct model_ctx *m, const char *route_entry_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT t.region FROM tr_route_entries e JOIN tr_route_tables t ON t.route_table_id=e.route_table_id"
+			       " WHERE e.route_entry_id=?1 AND e.account=?2", route_entry_id, region, size);
+}

@@ -1,0 +1,124 @@
+#include "query.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void append(struct model_where *w, const char *text)
+{
+	size_t len = strlen(w->sql);
+
+	if (len + 1 < sizeof(w->sql))
+		strncat(w->sql, text, sizeof(w->sql) - len - 1);
+}
+
+static void begin_cond(struct model_where *w)
+{
+	append(w, w->sql[0] ? " AND " : " WHERE ");
+}
+
+static void push(struct model_where *w, struct model_where_arg arg)
+{
+	if (w->count < MODEL_WHERE_ARGS_MAX)
+		w->args[w->count++] = arg;
+}
+
+void model_where_init(struct model_where *w)
+{
+	w->sql[0] = '\0';
+	w->count = 0;
+}
+
+void model_where_add(struct model_where *w, const char *cond, int n, const char *const *values)
+{
+	begin_cond(w);
+	append(w, cond);
+	for (int i = 0; i < n; i++)
+		push(w, (struct model_where_arg){ .text = values[i] });
+}
+
+void model_where_text(struct model_where *w, const char *cond, const char *value)
+{
+	model_where_add(w, cond, 1, &value);
+}
+
+void model_where_int(struct model_where *w, const char *cond, int64_t value)
+{
+	begin_cond(w);
+	append(w, cond);
+	push(w, (struct model_where_arg){ .number = value, .is_int = true });
+}
+
+void model_where_filters(struct model_where *w, const struct model_filter *filters, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (filters[i].value)
+			model_where_text(w, filters[i].cond, filters[i].value);
+}
+
+void model_where_in(struct model_where *w, const char *column, int n, const char *const *values)
+{
+	if (n <= 0)
+		return;
+	begin_cond(w);
+	append(w, column);
+	append(w, " IN (");
+	for (int i = 0; i < n; i++) {
+		append(w, i ? ",?" : "?");
+		push(w, (struct model_where_arg){ .text = values[i] });
+	}
+	append(w, ")");
+}
+
+int model_where_bind(const struct model_where *w, struct store_stmt *stmt)
+{
+	int index = 1;
+
+	for (int i = 0; i < w->count; i++, index++) {
+		if (w->args[i].is_int)
+			stmt_bind_int64(stmt, index, w->args[i].number);
+		else
+			stmt_bind_text(stmt, index, w->args[i].text);
+	}
+	return index;
+}
+
+int model_list(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
+	       int64_t offset, int64_t limit, int64_t *total,
+	       json_t *(*item)(struct model_ctx *m, struct store_stmt *stmt, void *arg), void *arg,
+	       json_t *items, struct vl_err *err)
+{
+	char sql[MODEL_WHERE_SQL_MAX + 1024];
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	int index;
+
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s%s", q->count_from ? q->count_from : q->from, w->sql);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	model_where_bind(w, stmt);
+	r = stmt_step(stmt);
+	*total = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
+	stmt_release(stmt);
+	if (r != STORE_ROW)
+		return model_store_error(m, err);
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s%s ORDER BY %s LIMIT ? OFFSET ?", q->columns, q->from, w->sql,
+		 q->order_by);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	index = model_where_bind(w, stmt);
+	stmt_bind_int64(stmt, index++, limit);
+	stmt_bind_int64(stmt, index, offset);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		/* a second statement while this one steps (tags, counts): SQLite allows it */
+		json_t *one = item(m, stmt, arg);
+
+		if (one == NULL) {
+			r = STORE_FAILED;
+			break;
+		}
+		json_array_append_new(items, one);
+	}
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}

@@ -1,0 +1,416 @@
+#include "route_table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "ids.h"
+#include "lifecycle.h"
+#include "query.h"
+#include "vpc.h"
+#include "vswitch.h"
+
+const struct lifecycle_kind route_table_lifecycle = {
+	"route_table", "UPDATE route_tables SET status=?1 WHERE route_table_id=?2 AND status=?3"
+};
+
+#define RT_COLUMNS                                                                        \
+	"route_table_id, region, vpc_id, vrouter_id, table_type, name, description, status, " \
+	"resource_group_id, created_ms"
+
+static void row_to_table(struct store_stmt *stmt, void *out)
+{
+	struct route_table *t = out;
+
+	model_copy(t->route_table_id, sizeof(t->route_table_id), stmt_text(stmt, 0));
+	model_copy(t->region, sizeof(t->region), stmt_text(stmt, 1));
+	model_copy(t->vpc_id, sizeof(t->vpc_id), stmt_text(stmt, 2));
+	model_copy(t->vrouter_id, sizeof(t->vrouter_id), stmt_text(stmt, 3));
+	model_copy(t->type, sizeof(t->type), stmt_text(stmt, 4));
+	model_copy(t->name, sizeof(t->name), stmt_text(stmt, 5));
+	model_copy(t->description, sizeof(t->description), stmt_text(stmt, 6));
+	model_copy(t->status, sizeof(t->status), stmt_text(stmt, 7));
+	model_copy(t->resource_group_id, sizeof(t->resource_group_id), stmt_text(stmt, 8));
+	t->created_ms = stmt_int64(stmt, 9);
+}
+
+int route_table_get(struct model_ctx *m, const char *route_table_id, struct route_table *out,
+		    struct vl_err *err)
+{
+	return model_get_row(m, "SELECT " RT_COLUMNS " FROM route_tables WHERE route_table_id=?1 AND account=?2 AND region=?3",
+			     route_table_id, row_to_table, out, VL_ROUTE_TABLE_NOT_FOUND, err);
+}
+
+/* One integer from sql with ?1 = a (and ?2 = b when given); -1 on a store failure. */
+static int64_t count1(struct model_ctx *m, const char *sql, const char *a, const char *b)
+{
+	struct store_stmt *stmt = NULL;
+	int64_t n = -1;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, a);
+	if (b)
+		stmt_bind_text(stmt, 2, b);
+	if (stmt_step(stmt) == STORE_ROW)
+		n = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	return n;
+}
+
+int route_table_create(struct model_ctx *m, const struct route_table_create_args *args,
+		       struct route_table *out, struct vl_err *err)
+{
+	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
+	struct store_stmt *stmt = NULL;
+	struct vpc vpc;
+	int64_t count;
+
+	memset(out, 0, sizeof(*out));
+	if (vpc_get(m, args->vpc_id, &vpc, err) < 0)
+		return -1;
+	if (args->associate_type && strcmp(args->associate_type, "VSwitch") != 0)
+		return vl_err_set(err, VL_ROUTE_TABLE_ASSOCIATE_TYPE, NULL);
+	if (args->name && args->name[0] && !model_valid_name(args->name))
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidRouteTableName.Malformed",
+				       "Specified route table name is not valid.");
+	if (args->description && args->description[0] && !model_valid_description(args->description))
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
+				       "Specified description is not valid.");
+	if (tag_validate(&args->tags, err) < 0)
+		return -1;
+	if (strcmp(vpc.status, "Available") != 0 || lifecycle_busy(m, "vpc", vpc.vpc_id))
+		return vl_err_set(err, VL_INCORRECT_VPC_STATUS, NULL);
+	count = count1(m, "SELECT COUNT(*) FROM route_tables WHERE vpc_id=? AND table_type='Custom'",
+		       vpc.vpc_id, NULL);
+	if (count < 0)
+		return model_store_error(m, err);
+	if (count >= m->cfg->quotas.route_tables_per_vpc)
+		return vl_err_set(err, VL_ROUTE_TABLE_QUOTA_EXCEEDED, NULL);
+
+	ids_new(out->route_table_id, sizeof(out->route_table_id), "vtb", region ? region->id_code : NULL);
+	model_copy(out->region, sizeof(out->region), m->region);
+	model_copy(out->vpc_id, sizeof(out->vpc_id), vpc.vpc_id);
+	model_copy(out->vrouter_id, sizeof(out->vrouter_id), vpc.vrouter_id);
+	model_copy(out->type, sizeof(out->type), "Custom");
+	model_copy(out->name, sizeof(out->name), args->name);
+	model_copy(out->description, sizeof(out->description), args->description);
+	model_copy(out->status, sizeof(out->status), "Pending");
+	model_copy(out->resource_group_id, sizeof(out->resource_group_id), vpc.resource_group_id);
+	out->created_ms = m->now_ms;
+	if (store_prepare(m->store, "INSERT INTO route_tables(" RT_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, out->route_table_id);
+	stmt_bind_text(stmt, 2, out->region);
+	stmt_bind_text(stmt, 3, out->vpc_id);
+	stmt_bind_text(stmt, 4, out->vrouter_id);
+	stmt_bind_text(stmt, 5, out->type);
+	stmt_bind_text(stmt, 6, out->name);
+	stmt_bind_text(stmt, 7, out->description);
+	stmt_bind_text(stmt, 8, out->status);
+	stmt_bind_text(stmt, 9, out->resource_group_id);
+	stmt_bind_int64(stmt, 10, out->created_ms);
+	stmt_bind_text(stmt, 11, m->account);
+	if (stmt_step(stmt) != STORE_DONE) {
+		stmt_release(stmt);
+		return model_store_error(m, err);
+	}
+	stmt_release(stmt);
+	/* the VPC cannot be deleted while it has custom tables */
+	if (model_usage_add(m, "ref:vpc", vpc.vpc_id, 1) < 0)
+		return model_store_error(m, err);
+	if (tag_attach(m, "ROUTETABLE", out->route_table_id, &args->tags, err) < 0)
+		return -1;
+	if (lifecycle_schedule(m, "route_table", out->route_table_id, "Pending", "Available", -1, err) < 0)
+		return -1;
+	if (m->cfg->transition_delay_ms == 0)
+		model_copy(out->status, sizeof(out->status), "Available");
+	return 0;
+}
+
+/* Loads a Custom table that is Available and idle; busy_code is the refusal for a busy one. */
+static int get_custom_idle(struct model_ctx *m, const char *id, struct route_table *t,
+			   enum vl_code busy_code, struct vl_err *err)
+{
+	if (route_table_get(m, id, t, err) < 0)
+		return -1;
+	if (strcmp(t->type, "System") == 0)
+		return vl_err_set(err, VL_ROUTE_TABLE_SYSTEM, NULL);
+	if (strcmp(t->status, "Available") != 0 || lifecycle_busy(m, "route_table", t->route_table_id))
+		return vl_err_set(err, busy_code, NULL);
+	return 0;
+}
+
+int route_table_delete(struct model_ctx *m, const char *route_table_id, struct vl_err *err)
+{
+	struct route_table t;
+	int64_t n;
+
+	if (get_custom_idle(m, route_table_id, &t, VL_ROUTE_TABLE_INCORRECT_STATUS, err) < 0)
+		return -1;
+	if ((n = count1(m, "SELECT COUNT(*) FROM route_table_vswitches WHERE route_table_id=?", t.route_table_id, NULL)) < 0)
+		return model_store_error(m, err);
+	if (n > 0)
+		return vl_err_set(err, VL_ROUTE_TABLE_HAS_VSWITCHES, NULL);
+	if ((n = count1(m, "SELECT COUNT(*) FROM route_entries WHERE route_table_id=?", t.route_table_id, NULL)) < 0)
+		return model_store_error(m, err);
+	if (n > 0)
+		return vl_err_set(err, VL_ROUTE_TABLE_HAS_ENTRIES, NULL);
+	if (model_exec2(m, "UPDATE route_tables SET status='Deleting' WHERE route_table_id=?1 AND account=?2",
+			t.route_table_id, m->account, err) < 0 ||
+	    tag_detach_all(m, t.route_table_id) < 0 || model_usage_add(m, "ref:vpc", t.vpc_id, -1) < 0)
+		return model_store_error(m, err);
+	return lifecycle_schedule(m, "route_table", t.route_table_id, "Deleting", "Deleted", -1, err);
+}
+
+int route_table_modify(struct model_ctx *m, const char *route_table_id, const char *name,
+		       const char *description, struct vl_err *err)
+{
+	struct route_table t;
+
+	if (route_table_get(m, route_table_id, &t, err) < 0)
+		return -1;
+	if (name && name[0] && !model_valid_name(name))
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidRouteTableName.Malformed",
+				       "Specified route table name is not valid.");
+	if (description && description[0] && !model_valid_description(description))
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
+				       "Specified description is not valid.");
+	if (strcmp(t.status, "Deleting") == 0)
+		return vl_err_set(err, VL_ROUTE_TABLE_INCORRECT_STATUS, NULL);
+	if (name && model_exec2(m, "UPDATE route_tables SET name=?2 WHERE route_table_id=?1", t.route_table_id,
+				name, err) < 0)
+		return -1;
+	if (description && model_exec2(m, "UPDATE route_tables SET description=?2 WHERE route_table_id=?1",
+				       t.route_table_id, description, err) < 0)
+		return -1;
+	return 0;
+}
+
+int route_table_bind(struct model_ctx *m, const char *route_table_id, const char *vswitch_id,
+		     bool bind, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct route_table t;
+	struct vswitch s;
+	char bound[64] = "";
+
+	if (get_custom_idle(m, route_table_id, &t, VL_ROUTE_TABLE_BIND_INCORRECT_STATUS, err) < 0)
+		return -1;
+	if (vswitch_get(m, vswitch_id, &s, err) < 0)
+		return -1;
+	if (strcmp(s.vpc_id, t.vpc_id) != 0)
+		return vl_err_set(err, VL_ROUTE_TABLE_VSWITCH_NOT_IN_VPC, NULL);
+	if (strcmp(s.status, "Available") != 0 || lifecycle_busy(m, "vswitch", s.vswitch_id))
+		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
+	if (store_prepare(m->store, "SELECT route_table_id FROM route_table_vswitches WHERE vswitch_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, s.vswitch_id);
+	if (stmt_step(stmt) == STORE_ROW)
+		model_copy(bound, sizeof(bound), stmt_text(stmt, 0));
+	stmt_release(stmt);
+	if (bind && bound[0])
+		return vl_err_set(err, VL_ROUTE_TABLE_VSWITCH_BOUND, NULL);
+	if (!bind && strcmp(bound, t.route_table_id) != 0)
+		return vl_err_set(err, VL_ROUTE_TABLE_VSWITCH_NOT_BOUND, NULL);
+	if (bind) {
+		if (store_prepare(m->store, "INSERT INTO route_table_vswitches(vswitch_id, route_table_id, created_ms) VALUES (?,?,?)",
+				  &stmt) < 0)
+			return model_store_error(m, err);
+		stmt_bind_text(stmt, 1, s.vswitch_id);
+		stmt_bind_text(stmt, 2, t.route_table_id);
+		stmt_bind_int64(stmt, 3, m->now_ms);
+		if (stmt_step(stmt) != STORE_DONE) {
+			stmt_release(stmt);
+			return model_store_error(m, err);
+		}
+		stmt_release(stmt);
+	} else if (model_exec2(m, "DELETE FROM route_table_vswitches WHERE vswitch_id=?1 AND route_table_id=?2",
+			       s.vswitch_id, t.route_table_id, err) < 0) {
+		return -1;
+	}
+	/* the cloud shows the vSwitch Pending while its binding changes */
+	if (model_exec2(m, "UPDATE vswitches SET status='Pending' WHERE vswitch_id=?1 AND account=?2",
+			s.vswitch_id, m->account, err) < 0)
+		return -1;
+	return lifecycle_schedule(m, "vswitch", s.vswitch_id, "Pending", "Available", -1, err);
+}
+
+int route_table_region(struct model_ctx *m, const char *route_table_id, char *region, unsigned long size)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = 0;
+
+	if (store_prepare(m->store, "SELECT region FROM route_tables WHERE route_table_id=?1 AND account=?2", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, route_table_id);
+	stmt_bind_text(stmt, 2, m->account);
+	if (stmt_step(stmt) == STORE_ROW) {
+		model_copy(region, size, stmt_text(stmt, 0));
+		rc = 1;
+	}
+	stmt_release(stmt);
+	return rc;
+}
+
+int route_table_of_vswitch(struct store *st, const char *vswitch_id, char *route_table_id)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (store_prepare(st, "SELECT COALESCE((SELECT route_table_id FROM route_table_vswitches WHERE vswitch_id=?1),"
+			      " (SELECT v.route_table_id FROM vswitches s JOIN vpcs v ON v.vpc_id=s.vpc_id WHERE s.vswitch_id=?1))",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, vswitch_id);
+	if (stmt_step(stmt) == STORE_ROW) {
+		model_copy(route_table_id, 64, stmt_text(stmt, 0));
+		rc = 0;
+	}
+	stmt_release(stmt);
+	return rc;
+}
+
+/* ---- lists ---- */
+
+static void list_where(struct model_ctx *m, struct model_where *w, const struct route_table_filter *f)
+{
+	const struct model_filter filters[] = {
+		{ "vpc_id=?", f->vpc_id },
+		{ "route_table_id=?", f->route_table_id },
+		{ "name=?", f->route_table_name },
+		{ "table_type=?", f->route_table_type },
+		{ "vrouter_id=?", f->router_id },
+		{ "resource_group_id=?", f->resource_group_id },
+	};
+
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	model_where_text(w, "region=?", m->region);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	/* only vRouter tables are emulated: another router type matches nothing */
+	if (f->router_type && strcmp(f->router_type, "VRouter") != 0)
+		model_where_add(w, "0", 0, NULL);
+	tag_where(w, "route_table_id", &f->tags);
+}
+
+/* The vSwitches a table routes: its bindings, or for the system table the unbound ones. */
+static json_t *table_vswitches(struct model_ctx *m, const struct route_table *t)
+{
+	struct store_stmt *stmt = NULL;
+	json_t *ids = json_array();
+	const char *sql = strcmp(t->type, "System") == 0
+				  ? "SELECT s.vswitch_id FROM vswitches s WHERE s.vpc_id=?1 AND NOT EXISTS"
+				    " (SELECT 1 FROM route_table_vswitches b WHERE b.vswitch_id=s.vswitch_id)"
+				    " ORDER BY s.created_ms, s.rowid"
+				  : "SELECT vswitch_id FROM route_table_vswitches WHERE route_table_id=?1"
+				    " ORDER BY created_ms, rowid";
+
+	if (store_prepare(m->store, sql, &stmt) < 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	stmt_bind_text(stmt, 1, strcmp(t->type, "System") == 0 ? t->vpc_id : t->route_table_id);
+	while (stmt_step(stmt) == STORE_ROW)
+		json_array_append_new(ids, json_string(stmt_text(stmt, 0)));
+	stmt_release(stmt);
+	return ids;
+}
+
+static json_t *table_item(struct model_ctx *m, const struct route_table *t, route_table_entries_json_fn entries_json)
+{
+	json_t *item = json_object(), *vsw = table_vswitches(m, t);
+	char created[32];
+
+	if (vsw == NULL) {
+		json_decref(item);
+		return NULL;
+	}
+	model_format_time(t->created_ms, created, sizeof(created));
+	json_put_str(item, "RouteTableId", t->route_table_id);
+	json_put_str(item, "RouteTableType", t->type);
+	json_put_str(item, "Status", t->status);
+	json_put_str(item, "CreationTime", created);
+	json_put_str(item, "ResourceGroupId", t->resource_group_id);
+	json_put_wrapped(item, "VSwitchIds", "VSwitchId", vsw);
+	if (entries_json == NULL) {
+		json_t *tags = tag_to_json(m, t->route_table_id);
+
+		json_put_str(item, "VpcId", t->vpc_id);
+		json_put_str(item, "RouterId", t->vrouter_id);
+		json_put_str(item, "RouterType", "VRouter");
+		json_put_str(item, "RouteTableName", t->name);
+		json_put_str(item, "Description", t->description);
+		json_put_str(item, "AssociateType", "VSwitch");
+		json_put_bool(item, "RoutePropagationEnable", true);
+		json_put_wrapped(item, "GatewayIds", "GatewayIds", NULL);
+		json_object_set_new_nocheck(item, "Tags", tags ? tags : json_pack("{s:[]}", "Tag"));
+	} else {
+		json_t *list = entries_json(m, t->route_table_id);
+
+		json_put_str(item, "VRouterId", t->vrouter_id);
+		if (list == NULL) {
+			json_decref(item);
+			return NULL;
+		}
+		json_put_wrapped(item, "RouteEntrys", "RouteEntry", list);
+	}
+	return item;
+}
+
+int route_table_list(struct model_ctx *m, const struct route_table_filter *filter, route_table_entries_json_fn entries_json,
+		     int64_t offset, int64_t limit, json_t *items, int64_t *total,
+		     struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct route_table *page = NULL;
+	struct model_where where;
+	char sql[MODEL_WHERE_SQL_MAX + 256];
+	int n = 0, rc = -1;
+
+	*total = 0;
+	list_where(m, &where, filter);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM route_tables%s", where.sql);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	model_where_bind(&where, stmt);
+	if (stmt_step(stmt) == STORE_ROW)
+		*total = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	if (limit <= 0 || offset >= *total)
+		return 0;
+	/* the system table first, then custom tables oldest first, as the console lists them */
+	snprintf(sql, sizeof(sql), "SELECT " RT_COLUMNS " FROM route_tables%s"
+		 " ORDER BY vpc_id, table_type DESC, created_ms, rowid LIMIT ? OFFSET ?", where.sql);
+	if ((page = calloc((size_t)limit, sizeof(*page))) == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	if (store_prepare(m->store, sql, &stmt) < 0) {
+		model_store_error(m, err);
+		goto out;
+	}
+	{
+		int i = model_where_bind(&where, stmt);
+
+		stmt_bind_int64(stmt, i, limit);
+		stmt_bind_int64(stmt, i + 1, offset);
+	}
+	while (n < limit && stmt_step(stmt) == STORE_ROW)
+		row_to_table(stmt, &page[n++]);
+	stmt_release(stmt);
+	/* items are built after the statement ends: building reads other tables */
+	for (int i = 0; i < n; i++) {
+		json_t *item = table_item(m, &page[i], entries_json);
+
+		if (item == NULL) {
+			model_store_error(m, err);
+			goto out;
+		}
+		json_array_append_new(items, item);
+	}
+	rc = 0;
+out:
+	free(page);
+	return rc;
+}

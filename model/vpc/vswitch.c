@@ -1,0 +1,349 @@
+#include "vswitch.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cidr.h"
+#include "ids.h"
+#include "lifecycle.h"
+#include "vpc.h"
+
+const struct lifecycle_kind vswitch_lifecycle = {
+	"vswitch", "UPDATE vswitches SET status=?1 WHERE vswitch_id=?2 AND status=?3"
+};
+
+/*
+ * The vSwitch's route table is a join on purpose: its binding to a custom table
+ * (route_table_vswitches, written only by route_table.c), else its VPC's system table.
+ * Reading it here keeps route_table.c (which looks vSwitches up) the only one of the two
+ * that includes the other.
+ */
+#define VSW_COLUMNS                                                                      \
+	"s.vswitch_id, s.vpc_id, s.region, s.zone_id, s.name, s.description, s.cidr_block, " \
+	"s.status, s.resource_group_id, s.is_default, s.created_ms, "                        \
+	"COALESCE((SELECT b.route_table_id FROM route_table_vswitches b WHERE b.vswitch_id = s.vswitch_id), " \
+	"v.route_table_id), "                                                                \
+	"EXISTS (SELECT 1 FROM route_table_vswitches b WHERE b.vswitch_id = s.vswitch_id)"
+
+static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, bool has_tags,
+				 int64_t used_ips);
+
+/* The cloud reserves the first and the last three addresses of every vSwitch. */
+#define VSWITCH_RESERVED_ADDRESSES 4
+
+static void row_to_vswitch(struct store_stmt *stmt, struct vswitch *s)
+{
+	model_copy(s->vswitch_id, sizeof(s->vswitch_id), stmt_text(stmt, 0));
+	model_copy(s->vpc_id, sizeof(s->vpc_id), stmt_text(stmt, 1));
+	model_copy(s->region, sizeof(s->region), stmt_text(stmt, 2));
+	model_copy(s->zone_id, sizeof(s->zone_id), stmt_text(stmt, 3));
+	model_copy(s->name, sizeof(s->name), stmt_text(stmt, 4));
+	model_copy(s->description, sizeof(s->description), stmt_text(stmt, 5));
+	model_copy(s->cidr_block, sizeof(s->cidr_block), stmt_text(stmt, 6));
+	model_copy(s->status, sizeof(s->status), stmt_text(stmt, 7));
+	model_copy(s->resource_group_id, sizeof(s->resource_group_id), stmt_text(stmt, 8));
+	s->is_default = stmt_int64(stmt, 9) != 0;
+	s->created_ms = stmt_int64(stmt, 10);
+	model_copy(s->route_table_id, sizeof(s->route_table_id), stmt_text(stmt, 11));
+	s->route_table_custom = stmt_int64(stmt, 12) != 0;
+}
+
+static void row_to_vswitch_any(struct store_stmt *stmt, void *out)
+{
+	row_to_vswitch(stmt, out);
+}
+
+/* The address range of a CIDR as [first, last]. */
+static void cidr_range(const struct cidr *c, int64_t *first, int64_t *last)
+{
+	*first = c->addr;
+	*last = (int64_t)c->addr + (int64_t)cidr_size(c) - 1;
+}
+
+/*
+ * CIDR rules: syntax, mask 16-29, inside the VPC, no overlap with a sibling.  Siblings never
+ * overlap each other, so the only candidate is the one starting last at or before our last
+ * address: one index lookup however many siblings exist.
+ */
+static int check_vswitch_cidr(struct model_ctx *m, const struct vpc *vpc, const char *text,
+			      struct cidr *out, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct cidr vpc_cidr;
+	int64_t first, last;
+	enum store_step_result r;
+	int rc = 0;
+
+	if (!cidr_parse(text, out))
+		return vl_err_set(err, VL_INVALID_CIDR_BLOCK_MALFORMED, NULL);
+	if (out->prefix_len < 16 || out->prefix_len > 29)
+		return vl_err_set(err, VL_INVALID_CIDR_BLOCK_MASK_LENGTH, NULL);
+	if (!cidr_parse(vpc->cidr_block, &vpc_cidr) || !cidr_contains(&vpc_cidr, out))
+		return vl_err_set(err, VL_INVALID_CIDR_NOT_IN_VPC, NULL);
+	cidr_range(out, &first, &last);
+	if (store_prepare(m->store,
+			  "SELECT cidr_last FROM vswitches WHERE vpc_id=? AND cidr_first<=?"
+			  " ORDER BY cidr_first DESC LIMIT 1",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, vpc->vpc_id);
+	stmt_bind_int64(stmt, 2, last);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW && stmt_int64(stmt, 0) >= first)
+		rc = vl_err_set(err, VL_INVALID_CIDR_BLOCK_OVERLAPPED, NULL);
+	else if (r == STORE_FAILED)
+		rc = model_store_error(m, err);
+	stmt_release(stmt);
+	return rc;
+}
+
+int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
+		   struct vswitch *out, struct vl_err *err)
+{
+	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
+	struct store_stmt *stmt = NULL;
+	struct vpc vpc;
+	struct cidr cidr;
+	int64_t count = 0, first, last;
+
+	memset(out, 0, sizeof(*out));
+	if (vpc_get(m, args->vpc_id, &vpc, err) < 0)
+		return -1;
+	if (catalog_zone(region, args->zone_id) == NULL)
+		return vl_err_set(err, VL_INVALID_ZONE_ID_NOT_FOUND, NULL);
+	if (args->name && !model_valid_name(args->name))
+		return vl_err_set(err, VL_INVALID_VSWITCH_NAME_MALFORMED, NULL);
+	if (args->description && !model_valid_description(args->description))
+		return vl_err_set(err, VL_INVALID_VSWITCH_DESCRIPTION_MALFORMED, NULL);
+	if (tag_validate(&args->tags, err) < 0)
+		return -1;
+	if (lifecycle_busy(m, "vpc", vpc.vpc_id))
+		return vl_err_set(err, VL_INCORRECT_VPC_STATUS, NULL);
+	if (check_vswitch_cidr(m, &vpc, args->cidr_block, &cidr, err) < 0)
+		return -1;
+	if (model_usage_get(m, "vswitch", vpc.vpc_id, &count) < 0)
+		return model_store_error(m, err);
+	if (count >= m->cfg->quotas.vswitches_per_vpc)
+		return vl_err_set(err, VL_QUOTA_EXCEEDED_VSWITCH, NULL);
+
+	ids_new(out->vswitch_id, sizeof(out->vswitch_id), "vsw", region ? region->id_code : NULL);
+	model_copy(out->vpc_id, sizeof(out->vpc_id), vpc.vpc_id);
+	model_copy(out->region, sizeof(out->region), m->region);
+	model_copy(out->zone_id, sizeof(out->zone_id), args->zone_id);
+	model_copy(out->name, sizeof(out->name), args->name);
+	model_copy(out->description, sizeof(out->description), args->description);
+	cidr_format(&cidr, out->cidr_block, sizeof(out->cidr_block));
+	model_copy(out->status, sizeof(out->status), "Pending");
+	model_copy(out->resource_group_id, sizeof(out->resource_group_id), vpc.resource_group_id);
+	model_copy(out->route_table_id, sizeof(out->route_table_id), vpc.route_table_id);
+	out->created_ms = m->now_ms;
+
+	if (store_prepare(m->store,
+			  "INSERT INTO vswitches(vswitch_id, vpc_id, account, region, zone_id, name,"
+			  " description, cidr_block, status, resource_group_id, created_ms, cidr_first,"
+			  " cidr_last) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, out->vswitch_id);
+	stmt_bind_text(stmt, 2, out->vpc_id);
+	stmt_bind_text(stmt, 3, m->account);
+	stmt_bind_text(stmt, 4, out->region);
+	stmt_bind_text(stmt, 5, out->zone_id);
+	stmt_bind_text(stmt, 6, out->name);
+	stmt_bind_text(stmt, 7, out->description);
+	stmt_bind_text(stmt, 8, out->cidr_block);
+	stmt_bind_text(stmt, 9, out->status);
+	stmt_bind_text(stmt, 10, out->resource_group_id);
+	stmt_bind_int64(stmt, 11, out->created_ms);
+	cidr_range(&cidr, &first, &last);
+	stmt_bind_int64(stmt, 12, first);
+	stmt_bind_int64(stmt, 13, last);
+	if (stmt_step(stmt) != STORE_DONE) {
+		stmt_release(stmt);
+		return model_store_error(m, err);
+	}
+	stmt_release(stmt);
+	if (model_usage_add(m, "vswitch", vpc.vpc_id, 1) < 0)
+		return model_store_error(m, err);
+	if (tag_attach(m, "VSWITCH", out->vswitch_id, &args->tags, err) < 0)
+		return -1;
+	if (lifecycle_schedule(m, "vswitch", out->vswitch_id, "Pending", "Available", -1, err) < 0)
+		return -1;
+	if (m->cfg->transition_delay_ms == 0)
+		model_copy(out->status, sizeof(out->status), "Available");
+	return 0;
+}
+
+int vswitch_get(struct model_ctx *m, const char *vswitch_id, struct vswitch *out,
+		struct vl_err *err)
+{
+	return model_get_row(m, "SELECT " VSW_COLUMNS " FROM vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id"
+			  " WHERE s.vswitch_id=? AND s.account=? AND s.region=?", vswitch_id, row_to_vswitch_any, out, VL_INVALID_VSWITCH_ID_NOT_FOUND, err);
+}
+
+static void list_where(struct model_ctx *m, struct model_where *w, const struct vswitch_filter *f)
+{
+	const struct model_filter filters[] = {
+		{ "s.vpc_id=?", f->vpc_id },
+		{ "s.vswitch_id=?", f->vswitch_id },
+		{ "s.zone_id=?", f->zone_id },
+		{ "s.name=?", f->name },
+		{ "s.resource_group_id=?", f->resource_group_id },
+	};
+
+	model_where_init(w);
+	model_where_text(w, "s.account=?", m->account);
+	model_where_text(w, "s.region=?", m->region);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	if (f->is_default >= 0)
+		model_where_int(w, "s.is_default=?", f->is_default);
+	tag_where(w, "s.vswitch_id", &f->tags);
+}
+
+static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct vswitch s;
+
+	(void)arg;
+	row_to_vswitch(stmt, &s);
+	return vswitch_item_json(m, &s, stmt_int64(stmt, 13) != 0, stmt_int64(stmt, 14));
+}
+
+int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t offset,
+		 int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
+{
+	static const struct model_list_query query = {
+		.columns = VSW_COLUMNS ", EXISTS (SELECT 1 FROM tags WHERE resource_id = s.vswitch_id),"
+			   " (SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_ips.vswitch_id = s.vswitch_id)",
+		.from = "vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id",
+		.count_from = "vswitches s",
+		.order_by = "s.created_ms DESC, s.rowid DESC",
+	};
+	struct model_where where;
+
+	list_where(m, &where, f);
+	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
+}
+/* Addresses that resources (VPN gateway interfaces, …) hold in the vSwitch. */
+static int64_t addresses_in_use(struct model_ctx *m, const char *vswitch_id)
+{
+	struct store_stmt *stmt = NULL;
+	int64_t used = 0;
+
+	if (store_prepare(m->store, "SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_id=?", &stmt) < 0)
+		return 0;
+	stmt_bind_text(stmt, 1, vswitch_id);
+	if (stmt_step(stmt) == STORE_ROW)
+		used = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	return used;
+}
+
+json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *s)
+{
+	return vswitch_item_json(m, s, true, -1);
+}
+
+/*
+ * The item; has_tags false skips the tag query and used_ips >= 0 the address count (list
+ * queries fetch both with the row, sparing two statements per item).
+ */
+static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, bool has_tags,
+				 int64_t used_ips)
+{
+	char created[32];
+	struct cidr cidr;
+	json_t *tags = has_tags ? tag_to_json(m, s->vswitch_id) : json_pack("{s:[]}", "Tag");
+	json_t *item, *route_table;
+	int64_t available = 0;
+
+	if (tags == NULL)
+		return NULL;
+	if (cidr_parse(s->cidr_block, &cidr))
+		available = (int64_t)cidr_size(&cidr) - VSWITCH_RESERVED_ADDRESSES -
+			    (used_ips >= 0 ? used_ips : addresses_in_use(m, s->vswitch_id));
+	model_format_time(s->created_ms, created, sizeof(created));
+	item = json_object();
+	json_put_str(item, "VSwitchId", s->vswitch_id);
+	json_put_str(item, "VpcId", s->vpc_id);
+	json_put_str(item, "Status", s->status);
+	json_put_str(item, "CidrBlock", s->cidr_block);
+	json_put_str(item, "ZoneId", s->zone_id);
+	json_put_str(item, "VSwitchName", s->name);
+	json_put_str(item, "Description", s->description);
+	json_put_int(item, "AvailableIpAddressCount", available);
+	json_put_str(item, "CreationTime", created);
+	json_put_str(item, "Ipv6CidrBlock", "");
+	json_put_bool(item, "IsDefault", s->is_default);
+	json_put_bool(item, "EnabledIpv6", false);
+	json_put_int(item, "OwnerId", model_owner_id(m->account));
+	json_put_str(item, "ResourceGroupId", s->resource_group_id);
+	json_put_str(item, "NetworkAclId", "");
+	json_put_str(item, "ShareType", "");
+	route_table = json_object();
+	json_put_str(route_table, "RouteTableId", s->route_table_id);
+	json_put_str(route_table, "RouteTableType", s->route_table_custom ? "Custom" : "System");
+	json_object_set_new_nocheck(item, "RouteTable", route_table);
+	json_object_set_new_nocheck(item, "Tags", tags);
+	return item;
+}
+
+int vswitch_modify(struct model_ctx *m, const struct vswitch_modify_args *args, struct vl_err *err)
+{
+	struct vswitch s;
+
+	if (vswitch_get(m, args->vswitch_id, &s, err) < 0) {
+		if (err->code == VL_INVALID_VSWITCH_ID_NOT_FOUND)
+			vl_err_set(err, VL_INVALID_VSWITCH_ID_NOT_FOUND,
+				   "The specified virtual switch does not exists.");
+		return -1;
+	}
+	if (args->name && !model_valid_name(args->name))
+		return vl_err_set(err, VL_INVALID_VSWITCH_NAME_MALFORMED, NULL);
+	if (args->description && !model_valid_description(args->description))
+		return vl_err_set(err, VL_INVALID_VSWITCH_DESCRIPTION_MALFORMED, NULL);
+	if (lifecycle_busy(m, "vswitch", s.vswitch_id))
+		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
+	if (args->name &&
+	    model_exec2(m, "UPDATE vswitches SET name=? WHERE vswitch_id=?", args->name, s.vswitch_id, err) < 0)
+		return -1;
+	if (args->description &&
+	    model_exec2(m, "UPDATE vswitches SET description=? WHERE vswitch_id=?", args->description,
+			s.vswitch_id, err) < 0)
+		return -1;
+	return 0;
+}
+
+int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct vswitch s;
+	int64_t users = 0;
+
+	if (vswitch_get(m, vswitch_id, &s, err) < 0)
+		return -1;
+	if (lifecycle_busy(m, "vswitch", s.vswitch_id))
+		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
+	if (model_usage_get(m, "ref:vswitch", s.vswitch_id, &users) < 0)
+		return model_store_error(m, err);
+	if (users > 0)
+		return vl_err_set(err, VL_DEPENDENCY_VIOLATION, NULL);
+	if (tag_detach_all(m, s.vswitch_id) < 0 || lifecycle_cancel(m, "vswitch", s.vswitch_id) < 0 ||
+	    model_usage_add(m, "vswitch", s.vpc_id, -1) < 0)
+		return model_store_error(m, err);
+	if (store_prepare(m->store, "DELETE FROM vswitches WHERE vswitch_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, s.vswitch_id);
+	if (stmt_step(stmt) != STORE_DONE) {
+		stmt_release(stmt);
+		return model_store_error(m, err);
+	}
+	stmt_release(stmt);
+	return 0;
+}
+
+int vswitch_region(struct model_ctx *m, const char *vswitch_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM vswitches WHERE vswitch_id=?1 AND account=?2", vswitch_id, region, size);
+}

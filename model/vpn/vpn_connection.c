@@ -1,0 +1,1636 @@
+/*
+ * IPsec-VPN connections: CreateVpnConnection (on a VPN gateway, single- or dual-tunnel),
+ * CreateVpnAttachment (unbound, for a transit router), Describe, Modify, Delete.
+ * Field rules live in ipsec_config.c; this file decides the form, checks references,
+ * keeps the counters (quota per gateway, references to customer gateways) and stores rows.
+ * What the cloud does and where that is written: api-docs/research-vpn-connection.md.
+ */
+#include "vpn_connection.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cidr.h"
+#include "customer_gateway.h"
+#include "ids.h"
+#include "lifecycle.h"
+#include "vpn_gateway.h"
+
+const struct lifecycle_kind vpn_connection_lifecycle = {
+	"vpn_connection", "UPDATE vpn_connections SET state=?1 WHERE vpn_connection_id=?2 AND state=?3"
+};
+
+#define KIND "vpn_connection"
+#define TAG_RESOURCE_TYPE "VPNCONNECTION"
+#define STATUS_NONE "ike_sa_not_established"
+
+#define IKE_COLS "psk, ike_version, ike_mode, ike_enc_alg, ike_auth_alg, ike_pfs, ike_lifetime, local_id, remote_id"
+#define IPSEC_COLS "ipsec_enc_alg, ipsec_auth_alg, ipsec_pfs, ipsec_lifetime"
+
+#define CONN_COLUMNS                                                                                    \
+	"vpn_connection_id, region, vpn_gateway_id, customer_gateway_id, name, local_subnet, "            \
+	"remote_subnet, state, status, attach_type, transit_router_id, transit_router_name, "             \
+	"attach_instance_id, network_type, dual_tunnel, internet_ip, zone_no, spec, resource_group_id, "  \
+	"tunnel_bandwidth, effect_immediately, enable_dpd, enable_nat_traversal, enable_tunnels_bgp, "    \
+	"auto_config_route, " IKE_COLS ", " IPSEC_COLS ", hc_configured, hc_enable, hc_dip, hc_sip, "     \
+	"hc_interval, hc_retry, hc_policy, hc_status, bgp_enable, bgp_local_asn, bgp_tunnel_cidr, "       \
+	"bgp_local_ip, bgp_status, created_ms"
+#define CONN_COLUMN_COUNT 52
+
+#define TUNNEL_COLUMNS                                                                                  \
+	"tunnel_id, vpn_connection_id, tunnel_index, role, state, status, customer_gateway_id, "          \
+	"enable_dpd, enable_nat_traversal, zone_no, internet_ip, " IKE_COLS ", " IPSEC_COLS ", "          \
+	"bgp_local_asn, bgp_tunnel_cidr, bgp_local_ip, bgp_status"
+
+#define Q10 "?,?,?,?,?,?,?,?,?,?,"
+
+static bool empty(const char *s)
+{
+	return s == NULL || *s == '\0';
+}
+
+/* Binds NULL for "" (unbound connections have no gateway; dual-tunnel ones no top-level cgw). */
+static void bind_text_or_null(struct store_stmt *stmt, int index, const char *text)
+{
+	stmt_bind_text(stmt, index, empty(text) ? NULL : text);
+}
+
+/* ---- errors ---- */
+
+static int missing(struct vl_err *err, const char *param)
+{
+	char code[200];
+
+	snprintf(code, sizeof(code), "Missing%s", param);
+	return vl_err_set_code(err, VL_MISSING_PARAMETER, code, "%s is mandatory for this action.", param);
+}
+
+static int invalid(struct vl_err *err, const char *param)
+{
+	char code[200];
+
+	snprintf(code, sizeof(code), "Invalid%s", param);
+	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", param);
+}
+
+static int illegal(struct vl_err *err, const char *field, const char *fmt, const char *arg)
+{
+	char code[200];
+
+	snprintf(code, sizeof(code), "IllegalParam.%s", field);
+	return vl_err_set_code(err, VL_VCO_ILLEGAL_PARAM, code, fmt, arg);
+}
+
+/* ---- field rules owned here ---- */
+
+/* Name: 1-100 characters, not starting with http:// or https:// (CreateVpnConnection doc). */
+static bool valid_name(const char *name)
+{
+	return text_valid_label(name, 1, 100);
+}
+
+/*
+ * LocalSubnet / RemoteSubnet: comma-separated IPv4 CIDR blocks, at most max of them, no
+ * duplicates, 0.0.0.0/0 only alone.  Writes the normalised list to out.
+ */
+static int parse_subnets(const char *text, bool local, int64_t max, char *out, size_t size,
+			 struct vl_err *err)
+{
+	enum vl_code code = local ? VL_VCO_ILLEGAL_LOCAL_SUBNET : VL_VCO_ILLEGAL_REMOTE_SUBNET;
+	const char *what = local ? "LocalSubnet" : "RemoteSubnet";
+	struct cidr seen[64];
+	const char *p = text;
+	int count = 0;
+	bool any = false;
+	char bad[80];
+
+	out[0] = '\0';
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char entry[64], formatted[24];
+		struct cidr c;
+
+		while (len && *p == ' ')
+			p++, len--;
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len == 0 || len >= sizeof(entry)) {
+			text_excerpt(bad, sizeof(bad), text, 64);
+			return vl_err_set(err, code, "The specified \"%s\" (%s) is invalid.", what, bad);
+		}
+		memcpy(entry, p, len);
+		entry[len] = '\0';
+		if (!cidr_parse(entry, &c))
+			return vl_err_set(err, code, "The specified \"%s\" (%s) is invalid.", what, entry);
+		if (count >= max || count >= (int)(sizeof(seen) / sizeof(seen[0])))
+			return vl_err_set(err, code,
+					  "The specified \"%s\" (%s) is invalid: at most %lld CIDR blocks are allowed.",
+					  what, entry, (long long)max);
+		for (int i = 0; i < count; i++)
+			if (seen[i].addr == c.addr && seen[i].prefix_len == c.prefix_len)
+				return vl_err_set(err, code, "The specified \"%s\" (%s) is invalid: duplicated CIDR block.",
+						  what, entry);
+		if (c.prefix_len == 0)
+			any = true;
+		seen[count++] = c;
+		cidr_format(&c, formatted, sizeof(formatted));
+		if (strlen(out) + strlen(formatted) + 2 > size)
+			return vl_err_set(err, code, "The specified \"%s\" (%s) is invalid.", what, entry);
+		if (out[0])
+			strcat(out, ",");
+		strcat(out, formatted);
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	if (any && count > 1)
+		return vl_err_set(err, code, "The specified \"%s\" (%s) is invalid: 0.0.0.0/0 cannot be combined with other CIDR blocks.",
+				  what, "0.0.0.0/0");
+	return 0;
+}
+
+/* ---- rows ---- */
+
+static int bind_ike(struct store_stmt *stmt, int i, const struct ipsec_ike_config *c)
+{
+	stmt_bind_text(stmt, i++, c->psk);
+	stmt_bind_text(stmt, i++, c->ike_version);
+	stmt_bind_text(stmt, i++, c->ike_mode);
+	stmt_bind_text(stmt, i++, c->ike_enc_alg);
+	stmt_bind_text(stmt, i++, c->ike_auth_alg);
+	stmt_bind_text(stmt, i++, c->ike_pfs);
+	stmt_bind_int64(stmt, i++, c->ike_lifetime);
+	stmt_bind_text(stmt, i++, c->local_id);
+	stmt_bind_text(stmt, i++, c->remote_id);
+	return i;
+}
+
+static int read_ike(struct store_stmt *stmt, int col, struct ipsec_ike_config *c)
+{
+	model_copy(c->psk, sizeof(c->psk), stmt_text(stmt, col++));
+	model_copy(c->ike_version, sizeof(c->ike_version), stmt_text(stmt, col++));
+	model_copy(c->ike_mode, sizeof(c->ike_mode), stmt_text(stmt, col++));
+	model_copy(c->ike_enc_alg, sizeof(c->ike_enc_alg), stmt_text(stmt, col++));
+	model_copy(c->ike_auth_alg, sizeof(c->ike_auth_alg), stmt_text(stmt, col++));
+	model_copy(c->ike_pfs, sizeof(c->ike_pfs), stmt_text(stmt, col++));
+	c->ike_lifetime = stmt_int64(stmt, col++);
+	model_copy(c->local_id, sizeof(c->local_id), stmt_text(stmt, col++));
+	model_copy(c->remote_id, sizeof(c->remote_id), stmt_text(stmt, col++));
+	return col;
+}
+
+static int bind_phase2(struct store_stmt *stmt, int i, const struct ipsec_phase2_config *c)
+{
+	stmt_bind_text(stmt, i++, c->enc_alg);
+	stmt_bind_text(stmt, i++, c->auth_alg);
+	stmt_bind_text(stmt, i++, c->pfs);
+	stmt_bind_int64(stmt, i++, c->lifetime);
+	return i;
+}
+
+static int read_phase2(struct store_stmt *stmt, int col, struct ipsec_phase2_config *c)
+{
+	model_copy(c->enc_alg, sizeof(c->enc_alg), stmt_text(stmt, col++));
+	model_copy(c->auth_alg, sizeof(c->auth_alg), stmt_text(stmt, col++));
+	model_copy(c->pfs, sizeof(c->pfs), stmt_text(stmt, col++));
+	c->lifetime = stmt_int64(stmt, col++);
+	return col;
+}
+
+static void row_to_conn(struct store_stmt *stmt, struct vpn_connection *c)
+{
+	int col = 0;
+
+	memset(c, 0, sizeof(*c));
+	model_copy(c->vpn_connection_id, sizeof(c->vpn_connection_id), stmt_text(stmt, col++));
+	model_copy(c->region, sizeof(c->region), stmt_text(stmt, col++));
+	model_copy(c->vpn_gateway_id, sizeof(c->vpn_gateway_id), stmt_text(stmt, col++));
+	model_copy(c->customer_gateway_id, sizeof(c->customer_gateway_id), stmt_text(stmt, col++));
+	model_copy(c->name, sizeof(c->name), stmt_text(stmt, col++));
+	model_copy(c->local_subnet, sizeof(c->local_subnet), stmt_text(stmt, col++));
+	model_copy(c->remote_subnet, sizeof(c->remote_subnet), stmt_text(stmt, col++));
+	model_copy(c->state, sizeof(c->state), stmt_text(stmt, col++));
+	model_copy(c->status, sizeof(c->status), stmt_text(stmt, col++));
+	model_copy(c->attach_type, sizeof(c->attach_type), stmt_text(stmt, col++));
+	model_copy(c->transit_router_id, sizeof(c->transit_router_id), stmt_text(stmt, col++));
+	model_copy(c->transit_router_name, sizeof(c->transit_router_name), stmt_text(stmt, col++));
+	model_copy(c->attach_instance_id, sizeof(c->attach_instance_id), stmt_text(stmt, col++));
+	model_copy(c->network_type, sizeof(c->network_type), stmt_text(stmt, col++));
+	c->dual_tunnel = stmt_int64(stmt, col++) != 0;
+	model_copy(c->internet_ip, sizeof(c->internet_ip), stmt_text(stmt, col++));
+	model_copy(c->zone_no, sizeof(c->zone_no), stmt_text(stmt, col++));
+	model_copy(c->spec, sizeof(c->spec), stmt_text(stmt, col++));
+	model_copy(c->resource_group_id, sizeof(c->resource_group_id), stmt_text(stmt, col++));
+	model_copy(c->tunnel_bandwidth, sizeof(c->tunnel_bandwidth), stmt_text(stmt, col++));
+	c->effect_immediately = stmt_int64(stmt, col++) != 0;
+	c->enable_dpd = stmt_int64(stmt, col++) != 0;
+	c->enable_nat_traversal = stmt_int64(stmt, col++) != 0;
+	c->enable_tunnels_bgp = stmt_int64(stmt, col++) != 0;
+	c->auto_config_route = stmt_int64(stmt, col++) != 0;
+	col = read_ike(stmt, col, &c->ike);
+	col = read_phase2(stmt, col, &c->ipsec);
+	c->health_check.configured = stmt_int64(stmt, col++) != 0;
+	c->health_check.enable = stmt_int64(stmt, col++) != 0;
+	model_copy(c->health_check.dip, sizeof(c->health_check.dip), stmt_text(stmt, col++));
+	model_copy(c->health_check.sip, sizeof(c->health_check.sip), stmt_text(stmt, col++));
+	c->health_check.interval = stmt_int64(stmt, col++);
+	c->health_check.retry = stmt_int64(stmt, col++);
+	model_copy(c->health_check.policy, sizeof(c->health_check.policy), stmt_text(stmt, col++));
+	model_copy(c->health_check.status, sizeof(c->health_check.status), stmt_text(stmt, col++));
+	c->bgp.enable = stmt_int64(stmt, col++) != 0;
+	c->bgp.local_asn = stmt_int64(stmt, col++);
+	model_copy(c->bgp.tunnel_cidr, sizeof(c->bgp.tunnel_cidr), stmt_text(stmt, col++));
+	model_copy(c->bgp.local_bgp_ip, sizeof(c->bgp.local_bgp_ip), stmt_text(stmt, col++));
+	model_copy(c->bgp.status, sizeof(c->bgp.status), stmt_text(stmt, col++));
+	c->created_ms = stmt_int64(stmt, col++);
+}
+
+/* Binds every column but vpn_connection_id/region/created_ms, in CONN_COLUMNS order from 3. */
+static int bind_conn_body(struct store_stmt *stmt, int i, const struct vpn_connection *c)
+{
+	bind_text_or_null(stmt, i++, c->vpn_gateway_id);
+	bind_text_or_null(stmt, i++, c->customer_gateway_id);
+	stmt_bind_text(stmt, i++, c->name);
+	stmt_bind_text(stmt, i++, c->local_subnet);
+	stmt_bind_text(stmt, i++, c->remote_subnet);
+	stmt_bind_text(stmt, i++, c->state);
+	stmt_bind_text(stmt, i++, c->status);
+	stmt_bind_text(stmt, i++, c->attach_type);
+	stmt_bind_text(stmt, i++, c->transit_router_id);
+	stmt_bind_text(stmt, i++, c->transit_router_name);
+	stmt_bind_text(stmt, i++, c->attach_instance_id);
+	stmt_bind_text(stmt, i++, c->network_type);
+	stmt_bind_int64(stmt, i++, c->dual_tunnel);
+	stmt_bind_text(stmt, i++, c->internet_ip);
+	stmt_bind_text(stmt, i++, c->zone_no);
+	stmt_bind_text(stmt, i++, c->spec);
+	stmt_bind_text(stmt, i++, c->resource_group_id);
+	stmt_bind_text(stmt, i++, c->tunnel_bandwidth);
+	stmt_bind_int64(stmt, i++, c->effect_immediately);
+	stmt_bind_int64(stmt, i++, c->enable_dpd);
+	stmt_bind_int64(stmt, i++, c->enable_nat_traversal);
+	stmt_bind_int64(stmt, i++, c->enable_tunnels_bgp);
+	stmt_bind_int64(stmt, i++, c->auto_config_route);
+	i = bind_ike(stmt, i, &c->ike);
+	i = bind_phase2(stmt, i, &c->ipsec);
+	stmt_bind_int64(stmt, i++, c->health_check.configured);
+	stmt_bind_int64(stmt, i++, c->health_check.enable);
+	stmt_bind_text(stmt, i++, c->health_check.dip);
+	stmt_bind_text(stmt, i++, c->health_check.sip);
+	stmt_bind_int64(stmt, i++, c->health_check.interval);
+	stmt_bind_int64(stmt, i++, c->health_check.retry);
+	stmt_bind_text(stmt, i++, c->health_check.policy);
+	stmt_bind_text(stmt, i++, c->health_check.status);
+	stmt_bind_int64(stmt, i++, c->bgp.enable);
+	stmt_bind_int64(stmt, i++, c->bgp.local_asn);
+	stmt_bind_text(stmt, i++, c->bgp.tunnel_cidr);
+	stmt_bind_text(stmt, i++, c->bgp.local_bgp_ip);
+	stmt_bind_text(stmt, i++, c->bgp.status);
+	return i;
+}
+
+static int run_done(struct model_ctx *m, struct store_stmt *stmt, struct vl_err *err)
+{
+	enum store_step_result r = stmt_step(stmt);
+
+	stmt_release(stmt);
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+static int conn_insert(struct model_ctx *m, const struct vpn_connection *c, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	int i;
+
+	if (store_prepare(m->store,
+			  "INSERT INTO vpn_connections(" CONN_COLUMNS ", account) VALUES (" Q10 Q10 Q10 Q10 Q10 "?,?,?)",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, c->vpn_connection_id);
+	stmt_bind_text(stmt, 2, c->region);
+	i = bind_conn_body(stmt, 3, c);
+	stmt_bind_int64(stmt, i++, c->created_ms);
+	stmt_bind_text(stmt, i, m->account);
+	return run_done(m, stmt, err);
+}
+
+static int conn_update(struct model_ctx *m, const struct vpn_connection *c, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	int i;
+
+	if (store_prepare(m->store,
+			  "UPDATE vpn_connections SET vpn_gateway_id=?, customer_gateway_id=?, name=?, "
+			  "local_subnet=?, remote_subnet=?, state=?, status=?, attach_type=?, transit_router_id=?, "
+			  "transit_router_name=?, attach_instance_id=?, network_type=?, dual_tunnel=?, internet_ip=?, "
+			  "zone_no=?, spec=?, resource_group_id=?, tunnel_bandwidth=?, effect_immediately=?, "
+			  "enable_dpd=?, enable_nat_traversal=?, enable_tunnels_bgp=?, auto_config_route=?, "
+			  "psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, ike_pfs=?, ike_lifetime=?, "
+			  "local_id=?, remote_id=?, ipsec_enc_alg=?, ipsec_auth_alg=?, ipsec_pfs=?, ipsec_lifetime=?, "
+			  "hc_configured=?, hc_enable=?, hc_dip=?, hc_sip=?, hc_interval=?, hc_retry=?, hc_policy=?, "
+			  "hc_status=?, bgp_enable=?, bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, bgp_status=? "
+			  "WHERE vpn_connection_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	i = bind_conn_body(stmt, 1, c);
+	stmt_bind_text(stmt, i, c->vpn_connection_id);
+	return run_done(m, stmt, err);
+}
+
+static void row_to_tunnel(struct store_stmt *stmt, struct vpn_tunnel *t)
+{
+	int col = 0;
+
+	memset(t, 0, sizeof(*t));
+	model_copy(t->tunnel_id, sizeof(t->tunnel_id), stmt_text(stmt, col++));
+	col++; /* vpn_connection_id */
+	t->tunnel_index = (int)stmt_int64(stmt, col++);
+	model_copy(t->role, sizeof(t->role), stmt_text(stmt, col++));
+	model_copy(t->state, sizeof(t->state), stmt_text(stmt, col++));
+	model_copy(t->status, sizeof(t->status), stmt_text(stmt, col++));
+	model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), stmt_text(stmt, col++));
+	t->enable_dpd = stmt_int64(stmt, col++) != 0;
+	t->enable_nat_traversal = stmt_int64(stmt, col++) != 0;
+	model_copy(t->zone_no, sizeof(t->zone_no), stmt_text(stmt, col++));
+	model_copy(t->internet_ip, sizeof(t->internet_ip), stmt_text(stmt, col++));
+	col = read_ike(stmt, col, &t->ike);
+	col = read_phase2(stmt, col, &t->ipsec);
+	t->bgp.local_asn = stmt_int64(stmt, col++);
+	model_copy(t->bgp.tunnel_cidr, sizeof(t->bgp.tunnel_cidr), stmt_text(stmt, col++));
+	model_copy(t->bgp.local_bgp_ip, sizeof(t->bgp.local_bgp_ip), stmt_text(stmt, col++));
+	model_copy(t->bgp.status, sizeof(t->bgp.status), stmt_text(stmt, col++));
+}
+
+static int tunnel_insert(struct model_ctx *m, const char *conn_id, const struct vpn_tunnel *t,
+			 struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	int i = 1;
+
+	if (store_prepare(m->store, "INSERT INTO vpn_connection_tunnels(" TUNNEL_COLUMNS ") VALUES (" Q10 Q10 "?,?,?,?,?,?,?,?)",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, i++, t->tunnel_id);
+	stmt_bind_text(stmt, i++, conn_id);
+	stmt_bind_int64(stmt, i++, t->tunnel_index);
+	stmt_bind_text(stmt, i++, t->role);
+	stmt_bind_text(stmt, i++, t->state);
+	stmt_bind_text(stmt, i++, t->status);
+	stmt_bind_text(stmt, i++, t->customer_gateway_id);
+	stmt_bind_int64(stmt, i++, t->enable_dpd);
+	stmt_bind_int64(stmt, i++, t->enable_nat_traversal);
+	stmt_bind_text(stmt, i++, t->zone_no);
+	stmt_bind_text(stmt, i++, t->internet_ip);
+	i = bind_ike(stmt, i, &t->ike);
+	i = bind_phase2(stmt, i, &t->ipsec);
+	stmt_bind_int64(stmt, i++, t->bgp.local_asn);
+	stmt_bind_text(stmt, i++, t->bgp.tunnel_cidr);
+	stmt_bind_text(stmt, i++, t->bgp.local_bgp_ip);
+	stmt_bind_text(stmt, i, t->bgp.status);
+	return run_done(m, stmt, err);
+}
+
+static int tunnel_update(struct model_ctx *m, const struct vpn_tunnel *t, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	int i = 1;
+
+	if (store_prepare(m->store,
+			  "UPDATE vpn_connection_tunnels SET customer_gateway_id=?, enable_dpd=?, "
+			  "enable_nat_traversal=?, psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, "
+			  "ike_pfs=?, ike_lifetime=?, local_id=?, remote_id=?, ipsec_enc_alg=?, ipsec_auth_alg=?, "
+			  "ipsec_pfs=?, ipsec_lifetime=?, bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, "
+			  "bgp_status=? WHERE tunnel_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, i++, t->customer_gateway_id);
+	stmt_bind_int64(stmt, i++, t->enable_dpd);
+	stmt_bind_int64(stmt, i++, t->enable_nat_traversal);
+	i = bind_ike(stmt, i, &t->ike);
+	i = bind_phase2(stmt, i, &t->ipsec);
+	stmt_bind_int64(stmt, i++, t->bgp.local_asn);
+	stmt_bind_text(stmt, i++, t->bgp.tunnel_cidr);
+	stmt_bind_text(stmt, i++, t->bgp.local_bgp_ip);
+	stmt_bind_text(stmt, i++, t->bgp.status);
+	stmt_bind_text(stmt, i, t->tunnel_id);
+	return run_done(m, stmt, err);
+}
+
+/* Loads the tunnels of c (master first) into c->tunnels. */
+static int load_tunnels(struct model_ctx *m, struct vpn_connection *c, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	c->tunnel_count = 0;
+	if (!c->dual_tunnel)
+		return 0;
+	if (store_prepare(m->store,
+			  "SELECT " TUNNEL_COLUMNS " FROM vpn_connection_tunnels WHERE vpn_connection_id=? ORDER BY tunnel_index",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, c->vpn_connection_id);
+	while ((r = stmt_step(stmt)) == STORE_ROW && c->tunnel_count < IPSEC_TUNNELS_MAX) {
+		struct vpn_tunnel *t = &c->tunnels[c->tunnel_count++];
+
+		row_to_tunnel(stmt, t);
+		t->bgp.enable = c->enable_tunnels_bgp;
+	}
+	stmt_release(stmt);
+	if (r != STORE_ROW && r != STORE_DONE)
+		return model_store_error(m, err);
+	return 0;
+}
+
+int vpn_connection_get(struct model_ctx *m, const char *vpn_connection_id,
+		       struct vpn_connection *out, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (empty(vpn_connection_id))
+		return vl_err_set(err, VL_VCO_NOT_FOUND, NULL);
+	if (store_prepare(m->store,
+			  "SELECT " CONN_COLUMNS " FROM vpn_connections WHERE vpn_connection_id=? AND account=? AND region=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, vpn_connection_id);
+	stmt_bind_text(stmt, 2, m->account);
+	stmt_bind_text(stmt, 3, m->region);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		row_to_conn(stmt, out);
+	stmt_release(stmt);
+	if (r == STORE_DONE)
+		return vl_err_set(err, VL_VCO_NOT_FOUND, NULL);
+	if (r != STORE_ROW)
+		return model_store_error(m, err);
+	return load_tunnels(m, out, err);
+}
+
+/* ---- checks against other rows ---- */
+
+static int exists(struct model_ctx *m, const char *sql, const char *a, const char *b, const char *c,
+		  bool *found, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, a);
+	stmt_bind_text(stmt, 2, b);
+	if (c)
+		stmt_bind_text(stmt, 3, c);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r != STORE_ROW && r != STORE_DONE)
+		return model_store_error(m, err);
+	*found = r == STORE_ROW;
+	return 0;
+}
+
+/*
+ * "The IPsec tunnel CIDR block of each IPsec-VPN connection under a VPN gateway instance
+ * must be unique" — across connections and tunnels of the gateway, except self_id.
+ */
+static int check_tunnel_cidr_free(struct model_ctx *m, const char *gateway_id, const char *cidr,
+				  const char *self_id, struct vl_err *err)
+{
+	bool found = false;
+
+	if (empty(gateway_id) || empty(cidr))
+		return 0;
+	if (exists(m,
+		   "SELECT 1 FROM vpn_connections WHERE vpn_gateway_id=?1 AND bgp_tunnel_cidr=?2 AND vpn_connection_id<>?3"
+		   " UNION ALL SELECT 1 FROM vpn_connection_tunnels t JOIN vpn_connections c"
+		   " ON c.vpn_connection_id=t.vpn_connection_id"
+		   " WHERE c.vpn_gateway_id=?1 AND t.bgp_tunnel_cidr=?2 AND t.vpn_connection_id<>?3 LIMIT 1",
+		   gateway_id, cidr, self_id ? self_id : "", &found, err) < 0)
+		return -1;
+	if (found)
+		return illegal(err, "TunnelCidr",
+			       "The specified \"TunnelCidr\" (%s) is already used by another IPsec-VPN connection of the VPN gateway.",
+			       cidr);
+	return 0;
+}
+
+/* The two tunnels of one connection need different tunnel CIDR blocks too. */
+static int check_tunnel_cidrs(struct model_ctx *m, const struct vpn_connection *c, struct vl_err *err)
+{
+	if (!c->dual_tunnel)
+		return check_tunnel_cidr_free(m, c->vpn_gateway_id, c->bgp.tunnel_cidr, c->vpn_connection_id, err);
+	if (c->tunnel_count == 2 && c->tunnels[0].bgp.tunnel_cidr[0] &&
+	    strcmp(c->tunnels[0].bgp.tunnel_cidr, c->tunnels[1].bgp.tunnel_cidr) == 0)
+		return illegal(err, "TunnelCidr", "The specified \"TunnelCidr\" (%s) is used by both tunnels.",
+			       c->tunnels[0].bgp.tunnel_cidr);
+	for (int i = 0; i < c->tunnel_count; i++)
+		if (check_tunnel_cidr_free(m, c->vpn_gateway_id, c->tunnels[i].bgp.tunnel_cidr,
+					   c->vpn_connection_id, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* usage "ref:customer_gateway"/<id>: +1 per connection or tunnel that uses it. */
+static int cgw_ref(struct model_ctx *m, const char *cgw_id, int64_t delta, struct vl_err *err)
+{
+	if (empty(cgw_id))
+		return 0;
+	return model_usage_add(m, "ref:customer_gateway", cgw_id, delta) < 0 ? model_store_error(m, err) : 0;
+}
+
+static int cgw_refs_of(struct model_ctx *m, const struct vpn_connection *c, int64_t delta,
+		       struct vl_err *err)
+{
+	if (cgw_ref(m, c->customer_gateway_id, delta, err) < 0)
+		return -1;
+	for (int i = 0; i < c->tunnel_count; i++)
+		if (cgw_ref(m, c->tunnels[i].customer_gateway_id, delta, err) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * A change to a gateway's connection is refused while the gateway is not active; asking
+ * the gateway model to begin a change yields its own error (VpnGateway.Configuring) and,
+ * when the gateway is not active, changes nothing — so validation can report it first.
+ */
+static int check_gateway_idle(struct model_ctx *m, const struct vpn_gateway *gw, struct vl_err *err)
+{
+	if (strcmp(gw->status, "active") == 0 && !lifecycle_busy(m, "vpn_gateway", gw->vpn_gateway_id))
+		return 0;
+	if (vpn_gateway_begin_change(m, gw->vpn_gateway_id, err) == 0)
+		return vl_err_set(err, VL_INTERNAL_ERROR, "vpn gateway %s changed while %s", gw->vpn_gateway_id,
+				  gw->status);
+	return -1;
+}
+
+/* ---- the two forms ---- */
+
+static void tunnel_prefix(char *buf, size_t size, const struct ipsec_tunnel_spec *s)
+{
+	snprintf(buf, size, "TunnelOptionsSpecification.%d", s->n);
+}
+
+static int spec_bool(const struct ipsec_tunnel_spec *s, const char *value, const char *leaf, bool *out,
+		     struct vl_err *err)
+{
+	char name[96];
+
+	if (value == NULL)
+		return 0;
+	if (ipsec_parse_bool(value, out))
+		return 0;
+	snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.%s", s->n, leaf);
+	return invalid(err, name);
+}
+
+/* Standard VPN gateways take no peer CA certificate (SM gateways are not emulated). */
+static int check_no_ca_certificate(const char *cert, const char *param, struct vl_err *err)
+{
+	if (empty(cert))
+		return 0;
+	return illegal(err, "RemoteCaCertificate",
+		       "The specified \"%s\" is invalid: a standard VPN gateway takes no peer CA certificate.", param);
+}
+
+/* A dual-tunnel create does not use IkeConfig & co., but refuses malformed ones. */
+static int check_unused_json(const struct vpn_connection_create_args *args, struct vl_err *err)
+{
+	return ipsec_check_single_tunnel_json(args->ike_config, args->ipsec_config, args->health_check_config,
+					      args->bgp_config, err);
+}
+
+/*
+ * Builds both tunnels of a new dual-tunnel connection from the request's specs (validated
+ * here) into c->tunnels, master first.  gw is NULL for unbound connections.
+ */
+static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create_args *args,
+			 const struct vpn_gateway *gw, struct vpn_connection *c, struct vl_err *err)
+{
+	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
+	int masters = 0;
+
+	if (args->tunnel_count != IPSEC_TUNNELS_MAX)
+		return vl_err_set_code(err, VL_VCO_ILLEGAL_PARAM, "IllegalParam.TunnelOptionsSpecification",
+				       "A dual-tunnel IPsec-VPN connection needs two tunnels: "
+				       "TunnelOptionsSpecification.1 and TunnelOptionsSpecification.2.");
+	for (int i = 0; i < IPSEC_TUNNELS_MAX; i++) {
+		const struct ipsec_tunnel_spec *s = &args->tunnels[i];
+		struct vpn_tunnel *t = &c->tunnels[i];
+		struct customer_gateway cgw;
+		char prefix[64], name[128];
+
+		memset(t, 0, sizeof(*t));
+		tunnel_prefix(prefix, sizeof(prefix), s);
+		if (empty(s->customer_gateway_id)) {
+			snprintf(name, sizeof(name), "%s.CustomerGatewayId", prefix);
+			return missing(err, name);
+		}
+		if (customer_gateway_get(m, s->customer_gateway_id, &cgw, err) < 0)
+			return -1;
+		model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
+		if (gw && empty(s->role)) {
+			snprintf(name, sizeof(name), "%s.Role", prefix);
+			return missing(err, name);
+		}
+		if (!empty(s->role)) {
+			if (strcmp(s->role, "master") != 0 && strcmp(s->role, "slave") != 0) {
+				snprintf(name, sizeof(name), "%s.Role", prefix);
+				return invalid(err, name);
+			}
+			model_copy(t->role, sizeof(t->role), s->role);
+		}
+		t->tunnel_index = 0;
+		if (!gw && !empty(s->tunnel_index)) {
+			if (strcmp(s->tunnel_index, "1") != 0 && strcmp(s->tunnel_index, "2") != 0) {
+				snprintf(name, sizeof(name), "%s.TunnelIndex", prefix);
+				return invalid(err, name);
+			}
+			t->tunnel_index = s->tunnel_index[0] - '0';
+		}
+		t->enable_dpd = true;
+		t->enable_nat_traversal = true;
+		if (spec_bool(s, s->enable_dpd, "EnableDpd", &t->enable_dpd, err) < 0 ||
+		    spec_bool(s, s->enable_nat_traversal, "EnableNatTraversal", &t->enable_nat_traversal, err) < 0)
+			return -1;
+		snprintf(name, sizeof(name), "%s.RemoteCaCertificate", prefix);
+		if (gw && check_no_ca_certificate(s->remote_ca_certificate, name, err) < 0)
+			return -1;
+		ipsec_ike_defaults(&t->ike);
+		ipsec_phase2_defaults(&t->ipsec);
+		ipsec_bgp_defaults(&t->bgp);
+		if (ipsec_tunnel_spec_apply(s, &t->ike, &t->ipsec, &t->bgp, err) < 0)
+			return -1;
+		t->bgp.enable = args->enable_tunnels_bgp;
+		snprintf(name, sizeof(name), "%s.TunnelBgpConfig", prefix);
+		if (ipsec_bgp_finish(&t->bgp, name, err) < 0)
+			return -1;
+		/* the peer's address is the default RemoteId; LocalId is set below per role */
+		ipsec_ike_complete(&t->ike, NULL, cgw.ip_address);
+		model_copy(t->status, sizeof(t->status), STATUS_NONE);
+		ids_new(t->tunnel_id, sizeof(t->tunnel_id), "tun", region ? region->id_code : NULL);
+	}
+	/* unbound: roles follow TunnelIndex (or N) when not given; gateway: Role is required */
+	for (int i = 0; i < IPSEC_TUNNELS_MAX; i++) {
+		struct vpn_tunnel *t = &c->tunnels[i];
+		int index = t->tunnel_index ? t->tunnel_index : args->tunnels[i].n;
+
+		if (t->role[0] == '\0')
+			model_copy(t->role, sizeof(t->role), index == 1 ? "master" : "slave");
+		masters += strcmp(t->role, "master") == 0;
+	}
+	if (masters != 1)
+		return illegal(err, "Role", "%s",
+			       "The tunnels of a dual-tunnel IPsec-VPN connection must be one master and one slave.");
+	if (strcmp(c->tunnels[0].role, "master") != 0) {
+		struct vpn_tunnel swap = c->tunnels[0];
+
+		c->tunnels[0] = c->tunnels[1];
+		c->tunnels[1] = swap;
+	}
+	if (c->tunnels[0].tunnel_index && c->tunnels[0].tunnel_index == c->tunnels[1].tunnel_index)
+		return illegal(err, "TunnelIndex", "%s", "The two tunnels need different TunnelIndex values.");
+	for (int i = 0; i < IPSEC_TUNNELS_MAX; i++) {
+		struct vpn_tunnel *t = &c->tunnels[i];
+
+		if (t->tunnel_index == 0)
+			t->tunnel_index = i + 1;
+		model_copy(t->state, sizeof(t->state), c->state);
+		if (gw) {
+			model_copy(t->zone_no, sizeof(t->zone_no), i == 0 ? gw->zone_id : gw->dr_zone_id);
+			model_copy(t->internet_ip, sizeof(t->internet_ip), i == 0 ? gw->internet_ip : gw->dr_internet_ip);
+		}
+		ipsec_ike_complete(&t->ike, t->internet_ip, NULL);
+	}
+	c->tunnel_count = IPSEC_TUNNELS_MAX;
+	return 0;
+}
+
+/* The single-tunnel fields: customer gateway and the four JSON documents. */
+static int build_single(struct model_ctx *m, const struct vpn_connection_create_args *args,
+			const struct vpn_gateway *gw, struct vpn_connection *c, struct vl_err *err)
+{
+	struct customer_gateway cgw;
+
+	if (empty(args->customer_gateway_id))
+		return missing(err, "CustomerGatewayId");
+	if (customer_gateway_get(m, args->customer_gateway_id, &cgw, err) < 0)
+		return -1;
+	model_copy(c->customer_gateway_id, sizeof(c->customer_gateway_id), cgw.customer_gateway_id);
+	if (ipsec_parse_ike_json(args->ike_config, "IkeConfig", &c->ike, err) < 0 ||
+	    ipsec_parse_phase2_json(args->ipsec_config, "IpsecConfig", &c->ipsec, err) < 0 ||
+	    ipsec_parse_health_check_json(args->health_check_config, "HealthCheckConfig", &c->health_check, err) < 0 ||
+	    ipsec_parse_bgp_json(args->bgp_config, "BgpConfig", &c->bgp, err) < 0 ||
+	    ipsec_health_check_finish(&c->health_check, "HealthCheckConfig", err) < 0 ||
+	    ipsec_bgp_finish(&c->bgp, "BgpConfig", err) < 0)
+		return -1;
+	if (gw && check_no_ca_certificate(args->remote_ca_certificate, "RemoteCaCertificate", err) < 0)
+		return -1;
+	ipsec_ike_complete(&c->ike, gw ? gw->internet_ip : "", cgw.ip_address);
+	return 0;
+}
+
+/* Fills the parts of a new connection every form shares. */
+static int fill_common(struct model_ctx *m, const struct vpn_connection_create_args *args,
+		       struct vpn_connection *c, struct vl_err *err)
+{
+	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
+
+	memset(c, 0, sizeof(*c));
+	if (args->name && *args->name && !valid_name(args->name))
+		return vl_err_set(err, VL_VCO_INVALID_NAME, NULL);
+	if (empty(args->local_subnet))
+		return missing(err, "LocalSubnet");
+	if (empty(args->remote_subnet))
+		return missing(err, "RemoteSubnet");
+	if (parse_subnets(args->local_subnet, true, m->cfg->quotas.subnets_per_connection, c->local_subnet,
+			  sizeof(c->local_subnet), err) < 0 ||
+	    parse_subnets(args->remote_subnet, false, m->cfg->quotas.subnets_per_connection, c->remote_subnet,
+			  sizeof(c->remote_subnet), err) < 0)
+		return -1;
+	if (tag_validate(&args->tags, err) < 0)
+		return -1;
+	ids_new(c->vpn_connection_id, sizeof(c->vpn_connection_id), "vco", region ? region->id_code : NULL);
+	model_copy(c->region, sizeof(c->region), m->region);
+	model_copy(c->name, sizeof(c->name), args->name);
+	model_copy(c->status, sizeof(c->status), STATUS_NONE);
+	c->effect_immediately = args->effect_immediately;
+	c->auto_config_route = args->auto_config_route;
+	c->enable_dpd = args->enable_dpd;
+	c->enable_nat_traversal = args->enable_nat_traversal;
+	c->created_ms = m->now_ms;
+	ipsec_ike_defaults(&c->ike);
+	ipsec_phase2_defaults(&c->ipsec);
+	ipsec_health_check_defaults(&c->health_check);
+	ipsec_bgp_defaults(&c->bgp);
+	return 0;
+}
+
+/* Writes a new connection with its tunnels, tags and counters. */
+static int store_new(struct model_ctx *m, const struct vpn_connection_create_args *args,
+		     struct vpn_connection *c, struct vl_err *err)
+{
+	if (conn_insert(m, c, err) < 0)
+		return -1;
+	for (int i = 0; i < c->tunnel_count; i++)
+		if (tunnel_insert(m, c->vpn_connection_id, &c->tunnels[i], err) < 0)
+			return -1;
+	if (cgw_refs_of(m, c, +1, err) < 0 || tag_attach(m, TAG_RESOURCE_TYPE, c->vpn_connection_id, &args->tags, err) < 0)
+		return -1;
+	return 0;
+}
+
+int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_create_args *args,
+			  struct vpn_connection *out, struct vl_err *err)
+{
+	struct vpn_gateway gw;
+	int64_t used = 0;
+	bool found = false;
+
+	if (fill_common(m, args, out, err) < 0)
+		return -1;
+	if (args->vpn_gateway_id == NULL) {
+		/* CreateVpnAttachment: unbound, waits for a transit router */
+		model_copy(out->state, sizeof(out->state), "init");
+		model_copy(out->attach_type, sizeof(out->attach_type), "NO_ASSOCIATED");
+		model_copy(out->network_type, sizeof(out->network_type), empty(args->network_type) ? "public" : args->network_type);
+		model_copy(out->tunnel_bandwidth, sizeof(out->tunnel_bandwidth),
+		     empty(args->tunnel_bandwidth) ? "Standard" : args->tunnel_bandwidth);
+		model_copy(out->spec, sizeof(out->spec), strcmp(out->tunnel_bandwidth, "Large") == 0 ? "3000M" : "1000M");
+		if (model_check_resource_group(m, args->resource_group_id, out->resource_group_id,
+					 sizeof(out->resource_group_id), err) < 0)
+			return -1;
+		out->dual_tunnel = args->tunnel_count > 0;
+		out->enable_tunnels_bgp = out->dual_tunnel && args->enable_tunnels_bgp;
+		if (out->dual_tunnel && check_unused_json(args, err) < 0)
+			return -1;
+		if (out->dual_tunnel ? build_tunnels(m, args, NULL, out, err) : build_single(m, args, NULL, out, err))
+			return -1;
+		return store_new(m, args, out, err);
+	}
+
+	if (vpn_gateway_get(m, args->vpn_gateway_id, &gw, err) < 0)
+		return -1;
+	if (!gw.enable_ipsec)
+		return vl_err_set(err, VL_VCO_IPSEC_NOT_SUPPORT, NULL);
+	model_copy(out->vpn_gateway_id, sizeof(out->vpn_gateway_id), gw.vpn_gateway_id);
+	model_copy(out->state, sizeof(out->state), "active");
+	model_copy(out->attach_type, sizeof(out->attach_type), "VPNGW");
+	model_copy(out->network_type, sizeof(out->network_type), gw.network_type);
+	model_copy(out->internet_ip, sizeof(out->internet_ip), gw.internet_ip);
+	model_copy(out->zone_no, sizeof(out->zone_no), gw.zone_id);
+	vpn_gateway_spec(gw.bandwidth, out->spec, sizeof(out->spec));
+	/* "belongs to the same resource group as the associated VPN gateway instance" */
+	model_copy(out->resource_group_id, sizeof(out->resource_group_id), gw.resource_group_id);
+	out->dual_tunnel = vpn_gateway_is_dual_tunnel(&gw);
+	if (out->dual_tunnel) {
+		/* the single-tunnel fields (CustomerGatewayId, IkeConfig, …) are not used */
+		if (args->tunnel_count == 0)
+			return missing(err, "TunnelOptionsSpecification");
+		if (check_unused_json(args, err) < 0)
+			return -1;
+		out->enable_tunnels_bgp = args->enable_tunnels_bgp;
+		if (build_tunnels(m, args, &gw, out, err) < 0)
+			return -1;
+	} else {
+		if (args->tunnel_count > 0)
+			return vl_err_set_code(err, VL_VCO_ILLEGAL_PARAM, "IllegalParam.TunnelOptionsSpecification",
+					       "The VPN gateway %s supports single-tunnel IPsec-VPN connections only: "
+					       "use CustomerGatewayId, IkeConfig and IpsecConfig.", gw.vpn_gateway_id);
+		if (build_single(m, args, &gw, out, err) < 0)
+			return -1;
+		if (exists(m, "SELECT 1 FROM vpn_connections WHERE vpn_gateway_id=? AND customer_gateway_id=? LIMIT 1",
+			   gw.vpn_gateway_id, out->customer_gateway_id, NULL, &found, err) < 0)
+			return -1;
+		if (found)
+			return vl_err_set(err, VL_VCO_ALREADY_EXISTS, NULL);
+	}
+	if (check_tunnel_cidrs(m, out, err) < 0)
+		return -1;
+	if (model_usage_get(m, KIND, gw.vpn_gateway_id, &used) < 0)
+		return model_store_error(m, err);
+	if (used >= m->cfg->quotas.vpn_connections_per_gateway)
+		return vl_err_set(err, VL_VCO_QUOTA_FULL, NULL);
+	if (check_gateway_idle(m, &gw, err) < 0)
+		return -1;
+
+	if (store_new(m, args, out, err) < 0)
+		return -1;
+	if (model_usage_add(m, KIND, gw.vpn_gateway_id, +1) < 0)
+		return model_store_error(m, err);
+	if (vpn_gateway_begin_change(m, gw.vpn_gateway_id, err) < 0)
+		return -1;
+	/* inside the gateway's change, as the route model expects */
+	if (out->auto_config_route &&
+	    vpn_connection_dependents.auto_config_routes(m, gw.vpn_gateway_id, out->vpn_connection_id, out->remote_subnet, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- modify ---- */
+
+/* The CIDRs of list that are not in old (both normalised), comma-separated, into out. */
+static void added_subnets(const char *old, const char *list, char *out, size_t size)
+{
+	const char *p = list;
+
+	out[0] = '\0';
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool present = false;
+
+		for (const char *q = old; q && *q;) {
+			const char *qend = strchr(q, ',');
+			size_t qlen = qend ? (size_t)(qend - q) : strlen(q);
+
+			if (qlen == len && strncmp(p, q, len) == 0)
+				present = true;
+			q = qend ? qend + 1 : NULL;
+		}
+		if (!present && strlen(out) + len + 2 <= size) {
+			if (out[0])
+				strcat(out, ",");
+			strncat(out, p, len);
+		}
+		p = end ? end + 1 : NULL;
+	}
+}
+
+/* Which tunnel of c a modify spec names: TunnelId, else Role. */
+static int find_spec_tunnel(const struct vpn_connection *c, const struct ipsec_tunnel_spec *s, struct vl_err *err)
+{
+	char name[96];
+
+	if (!empty(s->tunnel_id)) {
+		for (int i = 0; i < c->tunnel_count; i++)
+			if (strcmp(c->tunnels[i].tunnel_id, s->tunnel_id) == 0)
+				return i;
+		text_excerpt(name, sizeof(name), s->tunnel_id, 64);
+		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", name);
+	}
+	if (!empty(s->role)) {
+		for (int i = 0; i < c->tunnel_count; i++)
+			if (strcmp(c->tunnels[i].role, s->role) == 0)
+				return i;
+		snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.Role", s->n);
+		return invalid(err, name);
+	}
+	snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.TunnelId", s->n);
+	return missing(err, name);
+}
+
+/*
+ * Applies the tunnel specs of a modify to c's tunnels; counts customer-gateway moves in
+ * old_cgw/new_cgw (per tunnel, "" when unchanged).
+ */
+static int modify_tunnels(struct model_ctx *m, const struct vpn_connection_modify_args *args,
+			  struct vpn_connection *c, char old_cgw[][64], char new_cgw[][64], struct vl_err *err)
+{
+	bool touched[IPSEC_TUNNELS_MAX] = { false };
+
+	for (int k = 0; k < args->tunnel_count; k++) {
+		const struct ipsec_tunnel_spec *s = &args->tunnels[k];
+		struct vpn_tunnel *t;
+		char name[128];
+		int i = find_spec_tunnel(c, s, err);
+
+		if (i < 0)
+			return -1;
+		if (touched[i])
+			return vl_err_set_code(err, VL_VCO_ILLEGAL_PARAM, "IllegalParam.TunnelOptionsSpecification",
+					       "The tunnel %s is named twice.", c->tunnels[i].tunnel_id);
+		touched[i] = true;
+		t = &c->tunnels[i];
+		if (!empty(s->role) && strcmp(s->role, t->role) != 0) {
+			snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.Role", s->n);
+			return illegal(err, "Role", "The specified \"%s\" is invalid: the role of a tunnel cannot be changed.", name);
+		}
+		if (!empty(s->customer_gateway_id) && strcmp(s->customer_gateway_id, t->customer_gateway_id) != 0) {
+			struct customer_gateway old, cgw;
+			bool default_remote;
+
+			if (customer_gateway_get(m, s->customer_gateway_id, &cgw, err) < 0)
+				return -1;
+			/* a RemoteId that was the old peer's address follows the new peer */
+			default_remote = customer_gateway_get(m, t->customer_gateway_id, &old, err) == 0 &&
+					 strcmp(old.ip_address, t->ike.remote_id) == 0;
+			model_copy(old_cgw[i], 64, t->customer_gateway_id);
+			model_copy(new_cgw[i], 64, cgw.customer_gateway_id);
+			model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
+			if (default_remote)
+				model_copy(t->ike.remote_id, sizeof(t->ike.remote_id), cgw.ip_address);
+		}
+		if (spec_bool(s, s->enable_dpd, "EnableDpd", &t->enable_dpd, err) < 0 ||
+		    spec_bool(s, s->enable_nat_traversal, "EnableNatTraversal", &t->enable_nat_traversal, err) < 0)
+			return -1;
+		snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.RemoteCaCertificate", s->n);
+		if (!empty(c->vpn_gateway_id) && check_no_ca_certificate(s->remote_ca_certificate, name, err) < 0)
+			return -1;
+		if (ipsec_tunnel_spec_apply(s, &t->ike, &t->ipsec, &t->bgp, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modify_args *args,
+			  struct vpn_connection *out, struct vl_err *err)
+{
+	char old_cgw[IPSEC_TUNNELS_MAX][64] = { "" }, new_cgw[IPSEC_TUNNELS_MAX][64] = { "" };
+	char old_remote[512], added[512];
+	struct vpn_connection c;
+	struct vpn_gateway gw;
+
+	if (vpn_connection_get(m, args->vpn_connection_id, &c, err) < 0)
+		return -1;
+	if (!empty(c.vpn_gateway_id) && vpn_gateway_get(m, c.vpn_gateway_id, &gw, err) < 0)
+		return -1;
+	if (empty(c.vpn_gateway_id) && lifecycle_busy(m, KIND, c.vpn_connection_id))
+		return vl_err_set(err, VL_VCO_CONFIGURING, NULL);
+	if (!empty(args->name) && !valid_name(args->name))
+		return vl_err_set(err, VL_VCO_INVALID_NAME, NULL);
+	model_copy(old_remote, sizeof(old_remote), c.remote_subnet);
+	if (!empty(args->name))
+		model_copy(c.name, sizeof(c.name), args->name);
+	if (!empty(args->local_subnet) &&
+	    parse_subnets(args->local_subnet, true, m->cfg->quotas.subnets_per_connection, c.local_subnet,
+			  sizeof(c.local_subnet), err) < 0)
+		return -1;
+	if (!empty(args->remote_subnet) &&
+	    parse_subnets(args->remote_subnet, false, m->cfg->quotas.subnets_per_connection, c.remote_subnet,
+			  sizeof(c.remote_subnet), err) < 0)
+		return -1;
+	if (args->effect_immediately >= 0)
+		c.effect_immediately = args->effect_immediately;
+	if (args->auto_config_route >= 0)
+		c.auto_config_route = args->auto_config_route;
+
+	if (c.dual_tunnel) {
+		/* the single-tunnel fields are not used by dual-tunnel connections */
+		if (ipsec_check_single_tunnel_json(args->ike_config, args->ipsec_config, args->health_check_config,
+						   args->bgp_config, err) < 0)
+			return -1;
+		if (args->enable_tunnels_bgp >= 0)
+			c.enable_tunnels_bgp = args->enable_tunnels_bgp;
+		if (modify_tunnels(m, args, &c, old_cgw, new_cgw, err) < 0)
+			return -1;
+		for (int i = 0; i < c.tunnel_count; i++) {
+			char prefix[96];
+
+			c.tunnels[i].bgp.enable = c.enable_tunnels_bgp;
+			snprintf(prefix, sizeof(prefix), "TunnelOptionsSpecification.%d.TunnelBgpConfig", i + 1);
+			if (ipsec_bgp_finish(&c.tunnels[i].bgp, prefix, err) < 0)
+				return -1;
+			ipsec_ike_complete(&c.tunnels[i].ike, c.tunnels[i].internet_ip, NULL);
+		}
+	} else {
+		struct customer_gateway cgw;
+
+		if (args->tunnel_count > 0)
+			return vl_err_set_code(err, VL_VCO_ILLEGAL_PARAM, "IllegalParam.TunnelOptionsSpecification",
+					       "The IPsec-VPN connection %s is a single-tunnel connection.",
+					       c.vpn_connection_id);
+		if (args->enable_dpd >= 0)
+			c.enable_dpd = args->enable_dpd;
+		if (args->enable_nat_traversal >= 0)
+			c.enable_nat_traversal = args->enable_nat_traversal;
+		if (ipsec_parse_ike_json(args->ike_config, "IkeConfig", &c.ike, err) < 0 ||
+		    ipsec_parse_phase2_json(args->ipsec_config, "IpsecConfig", &c.ipsec, err) < 0 ||
+		    ipsec_parse_health_check_json(args->health_check_config, "HealthCheckConfig", &c.health_check, err) < 0 ||
+		    ipsec_parse_bgp_json(args->bgp_config, "BgpConfig", &c.bgp, err) < 0 ||
+		    ipsec_health_check_finish(&c.health_check, "HealthCheckConfig", err) < 0 ||
+		    ipsec_bgp_finish(&c.bgp, "BgpConfig", err) < 0)
+			return -1;
+		if (!empty(c.vpn_gateway_id) && check_no_ca_certificate(args->remote_ca_certificate, "RemoteCaCertificate", err) < 0)
+			return -1;
+		if (customer_gateway_get(m, c.customer_gateway_id, &cgw, err) < 0)
+			return -1;
+		ipsec_ike_complete(&c.ike, c.internet_ip, cgw.ip_address);
+	}
+	if (check_tunnel_cidrs(m, &c, err) < 0)
+		return -1;
+	if (!empty(c.vpn_gateway_id) && check_gateway_idle(m, &gw, err) < 0)
+		return -1;
+
+	if (conn_update(m, &c, err) < 0)
+		return -1;
+	for (int i = 0; i < c.tunnel_count; i++) {
+		if (tunnel_update(m, &c.tunnels[i], err) < 0 || cgw_ref(m, old_cgw[i], -1, err) < 0 ||
+		    cgw_ref(m, new_cgw[i], +1, err) < 0)
+			return -1;
+	}
+	if (!empty(c.vpn_gateway_id)) {
+		if (vpn_gateway_begin_change(m, c.vpn_gateway_id, err) < 0)
+			return -1;
+		added_subnets(old_remote, c.remote_subnet, added, sizeof(added));
+		if (args->auto_config_route == 1 && added[0] &&
+		    vpn_connection_dependents.auto_config_routes(m, c.vpn_gateway_id, c.vpn_connection_id, added, err) < 0)
+			return -1;
+	}
+	return vpn_connection_get(m, c.vpn_connection_id, out, err);
+}
+
+/* ---- delete ---- */
+
+static int delete_rows(struct model_ctx *m, const char *id, struct vl_err *err)
+{
+	static const char *const sql[] = {
+		"DELETE FROM vpn_connection_tunnels WHERE vpn_connection_id=?",
+		"DELETE FROM vpn_connections WHERE vpn_connection_id=?",
+	};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		struct store_stmt *stmt = NULL;
+
+		if (store_prepare(m->store, sql[i], &stmt) < 0)
+			return model_store_error(m, err);
+		stmt_bind_text(stmt, 1, id);
+		if (run_done(m, stmt, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int vpn_attachment_get(struct model_ctx *m, const char *vpn_connection_id, struct vpn_connection *out,
+		       struct vl_err *err)
+{
+	if (vpn_connection_get(m, vpn_connection_id, out, err) < 0)
+		return -1;
+	if (!empty(out->vpn_gateway_id))
+		return vl_err_set(err, VL_VCO_NOT_FOUND, NULL);
+	return 0;
+}
+
+int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, struct vl_err *err)
+{
+	struct vpn_connection c;
+	struct vpn_gateway gw;
+
+	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+		return -1;
+	if (empty(c.vpn_gateway_id)) {
+		if (lifecycle_busy(m, KIND, c.vpn_connection_id))
+			return vl_err_set(err, VL_VCO_CONFIGURING, NULL);
+		if (!empty(c.transit_router_id) || strcmp(c.state, "init") != 0)
+			return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
+					  "The IPsec-VPN connection %s is attached to transit router %s: delete the "
+					  "transit router attachment first.", c.vpn_connection_id,
+					  c.transit_router_id[0] ? c.transit_router_id : "(attaching)");
+	} else {
+		if (vpn_gateway_get(m, c.vpn_gateway_id, &gw, err) < 0)
+			return -1;
+		if (check_gateway_idle(m, &gw, err) < 0)
+			return -1;
+		if (vpn_gateway_begin_change(m, c.vpn_gateway_id, err) < 0)
+			return -1;
+		/* the cloud removes the routes whose next hop is the connection with it */
+		if (vpn_connection_dependents.delete_routes_via(m, c.vpn_connection_id, err) < 0)
+			return -1;
+		if (model_usage_add(m, KIND, c.vpn_gateway_id, -1) < 0)
+			return model_store_error(m, err);
+	}
+	if (cgw_refs_of(m, &c, -1, err) < 0)
+		return -1;
+	if (tag_detach_all(m, c.vpn_connection_id) < 0 || lifecycle_cancel(m, KIND, c.vpn_connection_id) < 0)
+		return model_store_error(m, err);
+	/* its log lines go with it: a later connection never shows them */
+	if (vpn_connection_dependents.delete_logs(m, c.vpn_connection_id, err) < 0)
+		return -1;
+	return delete_rows(m, c.vpn_connection_id, err);
+}
+
+/* ---- for the data plane ---- */
+
+int vpn_connection_owner(struct model_ctx *m, const char *conn, char *account, char *region, bool *dual,
+			 struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  "SELECT account, region, dual_tunnel FROM vpn_connections WHERE vpn_connection_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, conn);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW) {
+		model_copy(account, 128, stmt_text(stmt, 0));
+		model_copy(region, 64, stmt_text(stmt, 1));
+		*dual = stmt_int64(stmt, 2) != 0;
+	}
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 1;
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+/* ---- list ---- */
+
+static void list_where(struct model_ctx *m, struct model_where *w, const struct vpn_connection_filter *f)
+{
+	const struct model_filter filters[] = {
+		{ "vpn_gateway_id=?", empty(f->vpn_gateway_id) ? NULL : f->vpn_gateway_id },
+		{ "vpn_connection_id=?", empty(f->vpn_connection_id) ? NULL : f->vpn_connection_id },
+		{ "resource_group_id=?", empty(f->resource_group_id) ? NULL : f->resource_group_id },
+		{ "attach_type=?", empty(f->attach_type) ? NULL : f->attach_type },
+	};
+
+	model_where_init(w);
+	model_where_text(w, "account=?", m->account);
+	model_where_text(w, "region=?", m->region);
+	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	if (!empty(f->customer_gateway_id)) {
+		const char *values[2] = { f->customer_gateway_id, f->customer_gateway_id };
+
+		model_where_add(w, "(customer_gateway_id=? OR vpn_connection_id IN"
+				" (SELECT vpn_connection_id FROM vpn_connection_tunnels WHERE customer_gateway_id=?))",
+				2, values);
+	}
+	tag_where(w, "vpn_connection_id", &f->tags);
+}
+int vpn_connection_list(struct model_ctx *m, const struct vpn_connection_filter *f, int64_t offset,
+			int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
+{
+	return vpn_connection_list_styled(m, f, offset, limit, VCO_JSON_LIST, items, total, err);
+}
+
+int vpn_connection_list_styled(struct model_ctx *m, const struct vpn_connection_filter *f,
+			       int64_t offset, int64_t limit, enum vpn_connection_json_style style,
+			       json_t *items, int64_t *total, struct vl_err *err)
+{
+	char sql[5200];
+	struct model_where where;
+	struct store_stmt *stmt = NULL;
+	struct vpn_connection *page = NULL;
+	int n = 0, i, rc = -1;
+
+	list_where(m, &where, f);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpn_connections%s", where.sql);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	model_where_bind(&where, stmt);
+	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
+	stmt_release(stmt);
+	stmt = NULL;
+	if (limit <= 0 || offset >= *total)
+		return 0;
+	if (limit > 100)
+		limit = 100;
+	/* rows are large (tunnels inline): allocate only what this page can hold */
+	if (limit > *total - offset)
+		limit = *total - offset;
+	page = calloc((size_t)limit, sizeof(*page));
+	if (page == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	snprintf(sql, sizeof(sql),
+		 "SELECT " CONN_COLUMNS " FROM vpn_connections%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
+		 where.sql);
+	if (store_prepare(m->store, sql, &stmt) < 0) {
+		model_store_error(m, err);
+		goto out;
+	}
+	i = model_where_bind(&where, stmt);
+	stmt_bind_int64(stmt, i++, limit);
+	stmt_bind_int64(stmt, i, offset);
+	for (;;) {
+		enum store_step_result r = stmt_step(stmt);
+
+		if (r == STORE_DONE)
+			break;
+		if (r != STORE_ROW || n >= limit) {
+			model_store_error(m, err);
+			goto out;
+		}
+		row_to_conn(stmt, &page[n++]);
+	}
+	stmt_release(stmt);
+	stmt = NULL;
+	/* tunnels and peers are read after the page statement is done with */
+	for (i = 0; i < n; i++) {
+		json_t *item;
+
+		if (load_tunnels(m, &page[i], err) < 0)
+			goto out;
+		item = vpn_connection_to_json(m, &page[i], style);
+		if (item == NULL) {
+			model_store_error(m, err);
+			goto out;
+		}
+		json_array_append_new(items, item);
+	}
+	rc = 0;
+out:
+	stmt_release(stmt);
+	free(page);
+	return rc;
+}
+
+/* ---- answers ---- */
+
+/* Describe answers carry lifetimes as text, Modify answers as numbers (the SDK models differ). */
+static void put_lifetime(json_t *o, const char *key, int64_t value, bool as_text)
+{
+	char text[24];
+
+	if (!as_text) {
+		json_put_int(o, key, value);
+		return;
+	}
+	snprintf(text, sizeof(text), "%lld", (long long)value);
+	json_put_str(o, key, text);
+}
+
+static json_t *ike_json(const struct ipsec_ike_config *c, bool numbers_as_text)
+{
+	json_t *o = json_object();
+
+	json_put_str(o, "Psk", c->psk);
+	json_put_str(o, "IkeVersion", c->ike_version);
+	json_put_str(o, "IkeMode", c->ike_mode);
+	json_put_str(o, "IkeEncAlg", c->ike_enc_alg);
+	json_put_str(o, "IkeAuthAlg", c->ike_auth_alg);
+	json_put_str(o, "IkePfs", c->ike_pfs);
+	put_lifetime(o, "IkeLifetime", c->ike_lifetime, numbers_as_text);
+	json_put_str(o, "LocalId", c->local_id);
+	json_put_str(o, "RemoteId", c->remote_id);
+	return o;
+}
+
+static json_t *phase2_json(const struct ipsec_phase2_config *c, bool numbers_as_text)
+{
+	json_t *o = json_object();
+
+	json_put_str(o, "IpsecEncAlg", c->enc_alg);
+	json_put_str(o, "IpsecAuthAlg", c->auth_alg);
+	json_put_str(o, "IpsecPfs", c->pfs);
+	put_lifetime(o, "IpsecLifetime", c->lifetime, numbers_as_text);
+	return o;
+}
+
+/* VcoHealthCheck: a connection that never had a HealthCheckConfig shows 0 s × 0 (cloud example). */
+static json_t *health_check_json(const struct ipsec_health_check *c)
+{
+	json_t *o = json_object();
+
+	json_put_str(o, "Enable", c->enable ? "true" : "false");
+	json_put_str(o, "Dip", c->dip);
+	json_put_str(o, "Sip", c->sip);
+	json_put_int(o, "Interval", c->configured ? c->interval : 0);
+	json_put_int(o, "Retry", c->configured ? c->retry : 0);
+	json_put_str(o, "Policy", c->configured ? c->policy : "");
+	json_put_str(o, "Status", c->status);
+	return o;
+}
+
+/* The customer gateway's ASN (string column) as a number; false when it has none. */
+static bool peer_asn(struct model_ctx *m, const char *cgw_id, int64_t *asn)
+{
+	struct customer_gateway cgw;
+	struct vl_err ignored;
+	char *end = NULL;
+
+	if (empty(cgw_id) || customer_gateway_get(m, cgw_id, &cgw, &ignored) < 0 || cgw.asn[0] == '\0')
+		return false;
+	*asn = strtoll(cgw.asn, &end, 10);
+	return end && *end == '\0';
+}
+
+static json_t *conn_bgp_json(struct model_ctx *m, const struct vpn_connection *c,
+			     enum vpn_connection_json_style style)
+{
+	json_t *o = json_object();
+	char peer_ip[16];
+	int64_t asn;
+
+	/* the list item of DescribeVpnConnections has no EnableBgp */
+	if (style != VCO_JSON_LIST)
+		json_put_str(o, "EnableBgp", c->bgp.enable ? "true" : "false");
+	json_put_int(o, "LocalAsn", c->bgp.local_asn);
+	json_put_str(o, "TunnelCidr", c->bgp.tunnel_cidr);
+	json_put_str(o, "LocalBgpIp", c->bgp.local_bgp_ip);
+	ipsec_bgp_peer_ip(&c->bgp, peer_ip, sizeof(peer_ip));
+	json_put_str(o, "PeerBgpIp", peer_ip);
+	if (peer_asn(m, c->customer_gateway_id, &asn))
+		json_put_int(o, "PeerAsn", asn);
+	json_put_str(o, "Status", c->bgp.status);
+	json_put_str(o, "AuthKey", "");
+	return o;
+}
+
+/*
+ * One TunnelOptions item.  Describe* types EnableDpd/EnableNatTraversal, lifetimes and
+ * ASNs as strings; the Modify answer as booleans and numbers (SDK response models).
+ * A tunnel's State is its connection's: both move together through attach and detach.
+ */
+static json_t *tunnel_json(struct model_ctx *m, const struct vpn_tunnel *t, const char *state,
+			   enum vpn_connection_json_style style)
+{
+	bool text = style != VCO_JSON_MODIFY;
+	json_t *o = json_object(), *bgp = json_object();
+	char peer_ip[16], number[24];
+	int64_t asn;
+
+	json_put_str(o, "TunnelId", t->tunnel_id);
+	json_put_str(o, "Role", t->role);
+	json_put_str(o, "State", state);
+	json_put_str(o, "CustomerGatewayId", t->customer_gateway_id);
+	json_put_str(o, "ZoneNo", t->zone_no);
+	json_put_str(o, "InternetIp", t->internet_ip);
+	json_put_str(o, "RemoteCaCertificate", "");
+	if (text) {
+		json_put_int(o, "TunnelIndex", t->tunnel_index);
+		json_put_str(o, "Status", t->status);
+		json_put_str(o, "EnableDpd", t->enable_dpd ? "true" : "false");
+		json_put_str(o, "EnableNatTraversal", t->enable_nat_traversal ? "true" : "false");
+	} else {
+		json_put_bool(o, "EnableDpd", t->enable_dpd);
+		json_put_bool(o, "EnableNatTraversal", t->enable_nat_traversal);
+	}
+	json_object_set_new_nocheck(o, "TunnelIkeConfig", ike_json(&t->ike, text));
+	json_object_set_new_nocheck(o, "TunnelIpsecConfig", phase2_json(&t->ipsec, text));
+
+	ipsec_bgp_peer_ip(&t->bgp, peer_ip, sizeof(peer_ip));
+	if (text) {
+		snprintf(number, sizeof(number), "%lld", (long long)t->bgp.local_asn);
+		json_put_str(bgp, "LocalAsn", number);
+		if (peer_asn(m, t->customer_gateway_id, &asn)) {
+			snprintf(number, sizeof(number), "%lld", (long long)asn);
+			json_put_str(bgp, "PeerAsn", number);
+		}
+		json_put_str(bgp, "BgpStatus", t->bgp.status);
+	} else {
+		json_put_int(bgp, "LocalAsn", t->bgp.local_asn);
+		if (peer_asn(m, t->customer_gateway_id, &asn))
+			json_put_int(bgp, "PeerAsn", asn);
+	}
+	json_put_str(bgp, "TunnelCidr", t->bgp.tunnel_cidr);
+	json_put_str(bgp, "LocalBgpIp", t->bgp.local_bgp_ip);
+	json_put_str(bgp, "PeerBgpIp", peer_ip);
+	json_object_set_new_nocheck(o, "TunnelBgpConfig", bgp);
+	return o;
+}
+
+/*
+ * The DescribeVpnAttachments item: a short summary whose tags are a flat [{Key, Value}]
+ * array, unlike every other tag list of the VPC API.  Tag is the connection's system tags
+ * as a JSON text; this emulation sets none.
+ */
+static json_t *attachment_json(struct model_ctx *m, const struct vpn_connection *c)
+{
+	json_t *wrapped = tag_to_json(m, c->vpn_connection_id), *o;
+
+	if (wrapped == NULL)
+		return NULL;
+	o = json_object();
+	json_put_str(o, "InstanceId", c->vpn_connection_id);
+	json_put_str(o, "Name", c->name);
+	json_put_str(o, "Description", "");
+	json_put_str(o, "AttachType", c->attach_type);
+	json_put_str(o, "TransitRouterId", c->transit_router_id);
+	json_put_str(o, "TransitRouterName", c->transit_router_name);
+	json_put_bool(o, "CrossAccountAuthorized", false);
+	json_put_str(o, "TunnelBandwidth", c->tunnel_bandwidth);
+	json_put_str(o, "Tag", "");
+	json_object_set_nocheck(o, "Tags", json_object_get(wrapped, "Tag"));
+	json_decref(wrapped);
+	return o;
+}
+
+json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection *c,
+			       enum vpn_connection_json_style style)
+{
+	json_t *o, *tunnels, *tags = NULL;
+
+	if (style == VCO_JSON_ATTACHMENT)
+		return attachment_json(m, c);
+	o = json_object();
+	if (style == VCO_JSON_MODIFY_ATTACHMENT) {
+		/* the attachment's Modify answer also says where it is attached */
+		json_put_str(o, "AttachType", c->attach_type);
+		json_put_str(o, "AttachInstanceId", c->attach_instance_id);
+		json_put_str(o, "NetworkType", c->network_type);
+		json_put_str(o, "Spec", c->spec);
+		json_put_str(o, "Status", c->status);
+		style = VCO_JSON_MODIFY;
+	}
+	if (style != VCO_JSON_MODIFY) {
+		tags = tag_to_json(m, c->vpn_connection_id);
+		if (tags == NULL) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	json_put_str(o, "VpnConnectionId", c->vpn_connection_id);
+	json_put_str(o, "VpnGatewayId", c->vpn_gateway_id);
+	json_put_str(o, "CustomerGatewayId", c->customer_gateway_id);
+	json_put_str(o, "Name", c->name);
+	json_put_str(o, "LocalSubnet", c->local_subnet);
+	json_put_str(o, "RemoteSubnet", c->remote_subnet);
+	json_put_int(o, "CreateTime", c->created_ms);
+	json_put_bool(o, "EffectImmediately", c->effect_immediately);
+	json_put_str(o, "ResourceGroupId", c->resource_group_id);
+	if (style == VCO_JSON_MODIFY) {
+		json_put_str(o, "Description", "");
+	} else {
+		json_put_str(o, "Status", c->status);
+		json_put_str(o, "State", c->state);
+		json_put_str(o, "AttachType", c->attach_type);
+		json_put_str(o, "AttachInstanceId", c->attach_instance_id);
+		json_put_str(o, "TransitRouterId", c->transit_router_id);
+		json_put_str(o, "TransitRouterName", c->transit_router_name);
+		json_put_bool(o, "CrossAccountAuthorized", false);
+		json_put_str(o, "NetworkType", c->network_type);
+		json_put_str(o, "Spec", c->spec);
+		json_put_str(o, "InternetIp", c->internet_ip);
+		json_put_str(o, "ZoneNo", c->zone_no);
+		json_put_str(o, "RemoteCaCertificate", "");
+		if (c->tunnel_bandwidth[0])
+			json_put_str(o, "TunnelBandwidth", c->tunnel_bandwidth);
+		json_object_set_new_nocheck(o, style == VCO_JSON_LIST ? "Tag" : "Tags", tags);
+	}
+	if (c->dual_tunnel) {
+		/* the single-tunnel objects are answered for single-tunnel connections only */
+		json_put_bool(o, "EnableTunnelsBgp", c->enable_tunnels_bgp);
+		tunnels = json_array();
+		for (int i = 0; i < c->tunnel_count; i++)
+			json_array_append_new(tunnels, tunnel_json(m, &c->tunnels[i], c->state, style));
+		json_put_wrapped(o, "TunnelOptionsSpecification", "TunnelOptions", tunnels);
+	} else {
+		json_put_bool(o, "EnableDpd", c->enable_dpd);
+		json_put_bool(o, "EnableNatTraversal", c->enable_nat_traversal);
+		json_object_set_new_nocheck(o, "IkeConfig", ike_json(&c->ike, false));
+		json_object_set_new_nocheck(o, "IpsecConfig", phase2_json(&c->ipsec, false));
+		json_object_set_new_nocheck(o, "VcoHealthCheck", health_check_json(&c->health_check));
+		json_object_set_new_nocheck(o, "VpnBgpConfig", conn_bgp_json(m, c, style));
+	}
+	return o;
+}
+
+/* ---- for other models ---- */
+
+int vpn_connection_set_attachment(struct model_ctx *m, const char *vpn_connection_id,
+				  const char *transit_router_id, const char *transit_router_name,
+				  const char *cen_id, const char *internet_ip, const char *zone_no,
+				  struct vl_err *err)
+{
+	struct vpn_connection c;
+	bool attach = !empty(transit_router_id);
+
+	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+		return -1;
+	if (!empty(c.vpn_gateway_id))
+		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
+				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c.vpn_connection_id,
+				  c.vpn_gateway_id);
+	model_copy(c.attach_type, sizeof(c.attach_type), attach ? "CEN" : "NO_ASSOCIATED");
+	model_copy(c.transit_router_id, sizeof(c.transit_router_id), attach ? transit_router_id : "");
+	model_copy(c.transit_router_name, sizeof(c.transit_router_name), attach ? transit_router_name : "");
+	model_copy(c.attach_instance_id, sizeof(c.attach_instance_id), attach ? cen_id : "");
+	model_copy(c.internet_ip, sizeof(c.internet_ip), attach ? internet_ip : "");
+	model_copy(c.zone_no, sizeof(c.zone_no), attach ? zone_no : "");
+	return conn_update(m, &c, err);
+}
+
+int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_connection_id,
+				       const char *tunnel_id, const char *internet_ip, const char *zone_no,
+				       struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct vpn_connection c;
+	uint32_t addr;
+	int index = -1;
+
+	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+		return -1;
+	if (!empty(c.vpn_gateway_id))
+		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
+				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c.vpn_connection_id,
+				  c.vpn_gateway_id);
+	for (int i = 0; i < c.tunnel_count; i++)
+		if (tunnel_id && strcmp(c.tunnels[i].tunnel_id, tunnel_id) == 0)
+			index = i;
+	if (index < 0) {
+		char shown[80];
+
+		text_excerpt(shown, sizeof(shown), tunnel_id ? tunnel_id : "", 64);
+		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
+	}
+	if (!empty(internet_ip) && !ipv4_parse(internet_ip, &addr))
+		return invalid(err, "InternetIp");
+	if (store_prepare(m->store, "UPDATE vpn_connection_tunnels SET internet_ip=?, zone_no=? WHERE tunnel_id=?",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, empty(internet_ip) ? "" : internet_ip);
+	stmt_bind_text(stmt, 2, empty(zone_no) ? "" : zone_no);
+	stmt_bind_text(stmt, 3, c.tunnels[index].tunnel_id);
+	return run_done(m, stmt, err);
+}
+
+int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id,
+			      const char *tunnel_id, const char *status, struct vl_err *err)
+{
+	static const char *const statuses[] = {
+		"ike_sa_not_established", "ike_sa_established", "ipsec_sa_not_established", "ipsec_sa_established",
+	};
+	struct store_stmt *stmt = NULL;
+	struct vpn_connection c;
+	bool known = false;
+	int index = -1;
+
+	for (size_t i = 0; status && i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		known = known || strcmp(status, statuses[i]) == 0;
+	if (!known)
+		return invalid(err, "Status");
+	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+		return -1;
+	if (empty(tunnel_id)) {
+		if (store_prepare(m->store, "UPDATE vpn_connections SET status=? WHERE vpn_connection_id=?", &stmt) < 0)
+			return model_store_error(m, err);
+		stmt_bind_text(stmt, 1, status);
+		stmt_bind_text(stmt, 2, c.vpn_connection_id);
+		return run_done(m, stmt, err);
+	}
+	for (int i = 0; i < c.tunnel_count; i++)
+		if (strcmp(c.tunnels[i].tunnel_id, tunnel_id) == 0)
+			index = i;
+	if (index < 0) {
+		char shown[80];
+
+		text_excerpt(shown, sizeof(shown), tunnel_id, 64);
+		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
+	}
+	if (store_prepare(m->store, "UPDATE vpn_connection_tunnels SET status=? WHERE tunnel_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, status);
+	stmt_bind_text(stmt, 2, tunnel_id);
+	return run_done(m, stmt, err);
+}
+
+int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connection_id, const char *status,
+				     struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct vpn_connection c;
+
+	if (status == NULL || (strcmp(status, "success") != 0 && strcmp(status, "failed") != 0))
+		return invalid(err, "Status");
+	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+		return -1;
+	/* a disabled health check shows no Status, whatever a lagging agent still reports */
+	if (!c.health_check.enable)
+		return 0;
+	if (store_prepare(m->store, "UPDATE vpn_connections SET hc_status=? WHERE vpn_connection_id=?", &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, status);
+	stmt_bind_text(stmt, 2, c.vpn_connection_id);
+	return run_done(m, stmt, err);
+}
+
+int vpn_connection_region(struct model_ctx *m, const char *vpn_connection_id, char *region, unsigned long size)
+{
+	return model_region_of(m, "SELECT region FROM vpn_connections WHERE vpn_connection_id=?1 AND account=?2", vpn_connection_id, region, size);
+}
