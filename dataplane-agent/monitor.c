@@ -12,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "nl.h"
 
 #define MONITOR_POLL_MS 200
 #define LOGS_PENDING_MAX 2000
@@ -28,87 +27,6 @@ void monitor_health_changed(void *arg, const char *key, enum health_state state)
 	pthread_mutex_lock(&d->lock);
 	pthread_cond_broadcast(&d->wake);
 	pthread_mutex_unlock(&d->lock);
-}
-
-/* A next hop may carry traffic when its tunnel has its SA and no failed health check. */
-static bool hop_usable(struct agent_daemon *d, const struct doc_nexthop *h)
-{
-	struct tunnel_rt *t = agent_tunnel_find(d, h->endpoint, h->tunnel);
-
-	if (t == NULL || strcmp(t->child_state, "INSTALLED") != 0)
-		return false;
-	return !t->health_enabled || t->health != HEALTH_DOWN;
-}
-
-static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, const char *dest)
-{
-	for (int i = 0; i < d->applied.vpc_count; i++) {
-		if (strcmp(d->applied.vpcs[i].id, vpc) != 0)
-			continue;
-		for (int j = 0; j < d->applied.vpcs[i].route_count; j++)
-			if (strcmp(d->applied.vpcs[i].routes[j].dest, dest) == 0)
-				return &d->applied.vpcs[i].routes[j];
-	}
-	return NULL;
-}
-
-int monitor_select_routes(struct agent_daemon *d)
-{
-	int changed = 0;
-
-	for (int i = 0; i < d->tunnel_count; i++)
-		d->tunnels[i].active = false;
-	for (int i = 0; i < d->route_count; i++) {
-		struct route_rt *rt = &d->routes[i];
-		const struct doc_route *r = doc_route_of(d, rt->vpc, rt->dest);
-		bool usable[DOC_NEXTHOPS_MAX], any = false;
-		int best = -1;
-		struct nl_route nr = { 0 };
-		char chosen[sizeof(rt->chosen)] = "", ns[NS_NAME_MAX], err[NL_ERR_MAX];
-
-		if (r == NULL)
-			continue;
-		for (int h = 0; h < r->nexthop_count; h++) {
-			usable[h] = hop_usable(d, &r->nexthops[h]);
-			any |= usable[h];
-		}
-		/* the highest weight among usable hops; with none usable, the highest of all */
-		for (int h = 0; h < r->nexthop_count; h++)
-			if ((!any || usable[h]) && r->nexthops[h].weight > best)
-				best = r->nexthops[h].weight;
-		snprintf(nr.dst, sizeof(nr.dst), "%s", r->dest);
-		for (int h = 0; h < r->nexthop_count; h++) {
-			const struct doc_nexthop *hop = &r->nexthops[h];
-			struct tunnel_rt *t;
-			size_t n = strlen(chosen);
-			bool dup = false;
-
-			if ((any && !usable[h]) || hop->weight != best)
-				continue;
-			if ((t = agent_tunnel_find(d, hop->endpoint, hop->tunnel)) != NULL && any)
-				t->active = true;
-			for (int k = 0; k < nr.nexthop_count; k++)
-				dup |= strcmp(nr.nexthops[k].via, hop->via) == 0;
-			if (dup)
-				continue;
-			snprintf(nr.nexthops[nr.nexthop_count].via, sizeof(nr.nexthops[0].via), "%s", hop->via);
-			nr.nexthops[nr.nexthop_count].weight = 1;
-			nr.nexthop_count++;
-			snprintf(chosen + n, sizeof(chosen) - n, "%s%s", n ? "," : "", hop->via);
-		}
-		if (nr.nexthop_count == 0 || strcmp(chosen, rt->chosen) == 0)
-			continue;
-		agent_ns_name(d, rt->vpc, ns);
-		if (nl_route_replace(ns, &nr, err) < 0) {
-			agent_log("route %s in %s via %s: %s", rt->dest, rt->vpc, chosen, err);
-			continue;
-		}
-		agent_log("route %s in %s: via %s (was %s)", rt->dest, rt->vpc, chosen, rt->chosen[0] ? rt->chosen : "-");
-		snprintf(rt->chosen, sizeof(rt->chosen), "%s", chosen);
-		d->status_dirty = true;
-		changed++;
-	}
-	return changed;
 }
 
 static const struct doc_tunnel *doc_tunnel_of(const struct agent_daemon *d, const char *endpoint, const char *name)
@@ -211,6 +129,7 @@ static void poll_endpoint(struct agent_daemon *d, struct endpoint_rt *ep, int64_
 static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endpoint_rt *ep, int64_t now)
 {
 	const struct doc_tunnel *dt = doc_tunnel_of(d, t->endpoint, t->name);
+	const struct doc_health_check *check;
 	char err[IPSEC_ERR_MAX];
 
 	if (dt == NULL || ep->ipsec == NULL)
@@ -224,9 +143,9 @@ static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endp
 		}
 		return;
 	}
-	if (!dt->health_check.enable || strcmp(t->child_state, "INSTALLED") != 0)
+	if ((check = doc_tunnel_check(dt)) == NULL || strcmp(t->child_state, "INSTALLED") != 0)
 		return;
-	if (now - t->last_in_change_ms > (int64_t)dt->health_check.interval_s * dt->health_check.retry * 1000 + MONITOR_POLL_MS) {
+	if (now - t->last_in_change_ms > (int64_t)check->interval_ms * check->retry + MONITOR_POLL_MS) {
 		agent_log("%s %s: nothing received for %lld ms: dropping the tunnel", t->endpoint, t->name,
 			  (long long)(now - t->last_in_change_ms));
 		if (d->ipsec->terminate(ep->ipsec, t->name, err) < 0)
@@ -352,7 +271,7 @@ static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, i
 	}
 }
 
-static void poll_once(struct agent_daemon *d)
+void monitor_poll(struct agent_daemon *d)
 {
 	int64_t now = agent_now_ms();
 
@@ -361,7 +280,7 @@ static void poll_once(struct agent_daemon *d)
 	for (int i = 0; i < d->tunnel_count; i++) {
 		struct tunnel_rt *t = &d->tunnels[i];
 
-		if (t->health_enabled) {
+		if (t->check_enabled) {
 			char key[HEALTH_KEY_MAX];
 			enum health_state h;
 
@@ -382,7 +301,7 @@ static void poll_once(struct agent_daemon *d)
 	for (int i = 0; i < d->endpoint_count; i++)
 		if (d->endpoints[i].ipsec != NULL)
 			enforce_preference(d, &d->endpoints[i], now);
-	monitor_select_routes(d);
+	agent_routes_update(d);
 	d->polls++;
 }
 
@@ -394,7 +313,7 @@ static void *monitor_main(void *arg)
 	while (!d->stopping) {
 		struct timespec until;
 
-		poll_once(d);
+		monitor_poll(d);
 		/* the reporter sends without holding the lock: a server that is gone or slow never
 		 * delays a failover */
 		if (d->status_dirty)
