@@ -279,12 +279,12 @@ static int get_identity(struct parser *p, json_t *o, const char *key, char *buf,
 static int parse_ipsec(struct parser *p, json_t *o, struct doc_ipsec *s)
 {
 	static const char *const keys[] = { "local_ip", "local_id", "remote_id", "psk", "ike", "esp", "dpd_delay_s",
-					    "nat_traversal", "initiator", NULL };
+					    "nat_traversal", "initiator", "standby", NULL };
 	static const char *const ike_keys[] = { "version", "mode", "proposal", "rekey_s", "lifetime_s", NULL };
-	static const char *const esp_keys[] = { "proposal", "rekey_s", "lifetime_s", "priority", NULL };
+	static const char *const esp_keys[] = { "proposal", "rekey_s", "lifetime_s", NULL };
 	json_t *ike, *esp;
 	char mode[16];
-	int64_t version, dpd, prio;
+	int64_t version, dpd;
 
 	if (o == NULL)
 		return fail(p, "ipsec is required");
@@ -293,7 +293,7 @@ static int parse_ipsec(struct parser *p, json_t *o, struct doc_ipsec *s)
 	    get_identity(p, o, "remote_id", s->remote_id, sizeof(s->remote_id)) < 0 ||
 	    get_str(p, o, "psk", true, K_TEXT, s->psk, sizeof(s->psk)) < 0 ||
 	    get_int(p, o, "dpd_delay_s", true, 0, 3600, &dpd) < 0 || get_bool(p, o, "nat_traversal", &s->nat_traversal) < 0 ||
-	    get_bool(p, o, "initiator", &s->initiator) < 0)
+	    get_bool(p, o, "initiator", &s->initiator) < 0 || get_bool(p, o, "standby", &s->standby) < 0)
 		return -1;
 	s->dpd_delay_s = (int)dpd;
 	ike = json_object_get(o, "ike");
@@ -311,9 +311,8 @@ static int parse_ipsec(struct parser *p, json_t *o, struct doc_ipsec *s)
 	if (s->aggressive && s->ike_version != 1)
 		return fail(p, "ike.mode aggressive is an IKEv1 mode");
 	if (only_keys(p, esp, esp_keys) < 0 || parse_proposal(p, esp, "proposal", true, &s->esp_proposal) < 0 ||
-	    parse_lifetime(p, esp, &s->esp_life) < 0 || get_int(p, esp, "priority", false, 0, 0xffffff, &prio) < 0)
+	    parse_lifetime(p, esp, &s->esp_life) < 0)
 		return -1;
-	s->priority = (unsigned)prio;
 	return 0;
 }
 

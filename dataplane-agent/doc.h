@@ -71,7 +71,8 @@ struct doc_ipsec {
 	int dpd_delay_s;		 /* 0: no DPD from this end */
 	bool nat_traversal;		 /* NAT-T (UDP encapsulation when a NAT is detected) */
 	bool initiator;			 /* starts the SA and restarts it (a branch device); else responds only */
-	unsigned priority;		 /* ESP policy priority; 0: the IKE daemon's automatic one */
+	bool standby;			 /* another tunnel of this end with the same selectors is preferred:
+					  * this one's SAs carry traffic only when that one has none */
 };
 
 enum doc_tunnel_role { DOC_ROLE_SINGLE, DOC_ROLE_MASTER, DOC_ROLE_SLAVE };

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* strongSwan's proposal keyword: enc-integ[-dh]; the document's names are strongSwan's but sha*. */
@@ -50,10 +51,41 @@ static json_t *ts_list(char (*ts)[20], int count)
 	return a;
 }
 
+/* kernel-netlink's automatic policy priority: this base, less 512 per prefix bit of both selectors */
+#define SWAN_PRIO_DEFAULT 400000u
+#define SWAN_PRIO_PER_BIT 512u
+
+/*
+ * A standby CHILD_SA's fixed policy priority: two behind the automatic one of its least
+ * specific pair of selectors (lower wins), so with XFRM the preferred tunnel's policy is
+ * installed while it exists and the standby's after it, while every other policy keeps its
+ * place by selector size (+2 stays within one prefix bit's class).  kernel-libipsec ignores
+ * fixed priorities (the monitor's make_preferred covers it).
+ */
+static unsigned standby_priority(json_t *local_ts, json_t *remote_ts)
+{
+	int shortest[2] = { 33, 33 };
+	json_t *lists[2] = { local_ts, remote_ts }, *v;
+	size_t i;
+
+	for (int k = 0; k < 2; k++)
+		json_array_foreach(lists[k], i, v) {
+			const char *slash = strchr(json_string_value(v), '/');
+			int prefix = slash ? atoi(slash + 1) : 32;
+
+			if (prefix < shortest[k])
+				shortest[k] = prefix;
+		}
+	if (shortest[0] > 32 || shortest[1] > 32)
+		return 0;
+	return SWAN_PRIO_DEFAULT - SWAN_PRIO_PER_BIT * (unsigned)(shortest[0] + shortest[1]) - 1 + 2;
+}
+
 static json_t *child(const struct doc_tunnel *t, json_t *local_ts, json_t *remote_ts)
 {
 	const struct doc_ipsec *c = &t->ipsec;
 	char esp[64], prio[16];
+	unsigned priority = c->standby ? standby_priority(local_ts, remote_ts) : 0;
 	json_t *o = json_object();
 
 	proposal(esp, sizeof(esp), &c->esp_proposal);
@@ -62,8 +94,8 @@ static json_t *child(const struct doc_tunnel *t, json_t *local_ts, json_t *remot
 	json_object_set_new(o, "esp_proposals", json_pack("[s]", esp));
 	json_object_set_new(o, "rekey_time", seconds(c->esp_life.rekey_s));
 	json_object_set_new(o, "life_time", seconds(c->esp_life.lifetime_s));
-	if (c->priority) {
-		snprintf(prio, sizeof(prio), "%u", c->priority);
+	if (priority) {
+		snprintf(prio, sizeof(prio), "%u", priority);
 		json_object_set_new(o, "priority", json_string(prio));
 	}
 	/* an initiator (branch device) restarts what DPD finds dead; a responder only clears it,
