@@ -27,6 +27,8 @@ static char journal[IPSEC_MOCK_JOURNAL_MAX][160];
 static int journal_count;
 static char fail_entry[160];
 static unsigned next_sa_id = 1;
+static void (*on_call)(const char *entry, void *arg);
+static void *on_call_arg;
 
 void ipsec_mock_reset(void)
 {
@@ -38,6 +40,13 @@ void ipsec_mock_reset(void)
 	}
 	journal_count = 0;
 	fail_entry[0] = '\0';
+	on_call = NULL;
+}
+
+void ipsec_mock_on_call(void (*fn)(const char *entry, void *arg), void *arg)
+{
+	on_call = fn;
+	on_call_arg = arg;
 }
 
 int ipsec_mock_journal_count(void)
@@ -85,7 +94,14 @@ static int record(char *err, const char *fmt, const char *a, const char *b)
 	}
 	if (journal_count < IPSEC_MOCK_JOURNAL_MAX)
 		snprintf(journal[journal_count++], sizeof(journal[0]), "%s", entry);
+	if (on_call)
+		on_call(entry, on_call_arg);
 	return 0;
+}
+
+int ipsec_mock_record(const char *entry, char *err)
+{
+	return record(err, "%s%s", entry, "");
 }
 
 static struct ipsec_instance *find_instance(const char *label)

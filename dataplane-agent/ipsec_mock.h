@@ -22,6 +22,13 @@ const char *ipsec_mock_journal_text(void);
 void ipsec_mock_journal_clear(void);
 /* The next call whose journal entry would be entry fails (once); NULL: none. */
 void ipsec_mock_fail(const char *entry);
+/*
+ * Appends entry to the journal (for fakes of other parts, so one journal shows the order):
+ * 0, or -1 with err (IPSEC_ERR_MAX) when it is the entry asked to fail.
+ */
+int ipsec_mock_record(const char *entry, char *err);
+/* fn(entry, arg) runs inside every recorded call (NULL: none): tests look at locks there. */
+void ipsec_mock_on_call(void (*fn)(const char *entry, void *arg), void *arg);
 /* The unique id of the IKE_SA of tunnel name on the instance labelled label; 0 when none. */
 unsigned ipsec_mock_sa_id(const char *label, const char *name);
 /* Sets the CHILD_SA state list_sas reports for a tunnel ("" for no SA at all). */
