@@ -302,10 +302,10 @@ static int cidr_prefix(const char *text)
 
 static bool ip_in_list(const char *ip, const char *list)
 {
-	struct cidr host, block;
+	struct cidr host = { .prefix_len = 32 }, block;
 	char one[24];
 
-	if (!cidr_parse(ip, &host))
+	if (!ipv4_parse(ip, &host.addr))
 		return false;
 	for (const char *p = list; *p;) {
 		size_t len = strcspn(p, ",");
