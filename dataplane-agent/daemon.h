@@ -123,6 +123,7 @@ struct agent_daemon {
 
 	pthread_mutex_t lock;
 	struct doc_desired applied; /* the last document applied in full; generation 0: none yet */
+	int64_t applying;	    /* the generation a pass is applying now; 0: none */
 	bool have_applied;
 	int endpoint_count;
 	struct endpoint_rt *endpoints;

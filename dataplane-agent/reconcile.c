@@ -736,6 +736,14 @@ static int ensure_charon(struct agent_daemon *d, const struct doc_endpoint *ep, 
 	agent_ns_name(d, ep->id, ns);
 	state_endpoint_dir(d, ep->id, dir, sizeof(dir));
 	{
+		/* test hook: a slow charon start (a loaded machine), so a lab test can cut a tunnel
+		 * while a push is surely still starting charons */
+		const char *delay = getenv("VPNLAB_AGENT_TEST_START_DELAY_MS");
+
+		if (delay != NULL && atoi(delay) > 0)
+			usleep((useconds_t)atoi(delay) * 1000);
+	}
+	{
 		/* test hook: endpoint charons (not the preflight's) load this too, so a test can make
 		 * them die at start while the backend as such works */
 		struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = ep->id,
@@ -929,6 +937,9 @@ int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err)
 
 	err[0] = '\0';
 	pthread_mutex_lock(&d->apply_lock);
+	pthread_mutex_lock(&d->lock);
+	d->applying = want->generation;
+	pthread_mutex_unlock(&d->lock);
 	if (reconcile_plan(&d->record, want, &plan) < 0) {
 		snprintf(err, 256, "out of memory");
 		goto out;
@@ -970,6 +981,9 @@ int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err)
 	rc = 0;
 out:
 	plan_free(&plan);
+	pthread_mutex_lock(&d->lock);
+	d->applying = 0;
+	pthread_mutex_unlock(&d->lock);
 	pthread_mutex_unlock(&d->apply_lock);
 	return rc;
 }
