@@ -9,7 +9,10 @@
  * ESP, as on the project's CI machines).  ipsec_backend_detect() picks one at start.
  *
  * Functions return 0 or -1 with a one-line reason in err (IPSEC_ERR_MAX bytes) when err is
- * not NULL.  An instance is used by one thread at a time (the agent serialises).
+ * not NULL.  Two threads may use one instance at once, the reconciler (tunnel calls) and the
+ * monitor (list_sas, initiate, terminate, make_preferred, drain_logs): each call talks to
+ * charon over its own VICI connection, and only the monitor calls drain_logs.  start, stop
+ * and detach are called while no other thread can reach the instance.
  */
 
 #include <stdbool.h>

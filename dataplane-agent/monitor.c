@@ -1,8 +1,9 @@
 /*
  * The monitor: every MONITOR_POLL_MS (and at once when a health check changes verdict) it
- * reads each charon's SAs and log, re-selects the VPC routes' next hops, keeps branch
- * devices' tunnels alive, and reports to the server.  Failover is decided here, locally:
- * the server may be gone.
+ * reads each charon's SAs and log, re-selects the VPC routes' next hops (routes.c), keeps
+ * branch devices' tunnels alive, and reports to the server.  Failover is decided here,
+ * locally: the server may be gone.  A push being applied does not hold it up: the applier
+ * takes d->lock only to publish what it built (reconcile.c).
  */
 #include "daemon.h"
 
