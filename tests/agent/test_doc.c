@@ -49,7 +49,7 @@ END_TEST
 static const struct {
 	const char *from, *to, *expect;
 } bad[] = {
-	{ "{\"version\":2", "{\"version\":1", "version must be within 2..2" },
+	{ "\"version\":2,\"generation\"", "\"version\":1,\"generation\"", "version must be within 2..2" },
 	{ "\"generation\":3", "\"generation\":0", "generation must be within" },
 	{ "\"generation\":3", "\"generation\":\"3\"", "generation must be an integer" },
 	{ "\"agent_id\":\"agt-1\"", "\"agent_id\":\"a b\"", "agent_id is not a valid id" },
