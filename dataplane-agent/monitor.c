@@ -274,7 +274,7 @@ static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, i
 
 void monitor_poll(struct agent_daemon *d)
 {
-	int64_t now = agent_now_ms();
+	int64_t now = agent_now_ms(), took;
 
 	for (int i = 0; i < d->endpoint_count; i++)
 		poll_endpoint(d, &d->endpoints[i], now);
@@ -304,6 +304,9 @@ void monitor_poll(struct agent_daemon *d)
 			enforce_preference(d, &d->endpoints[i], now);
 	agent_routes_update(d);
 	d->polls++;
+	/* a slow poll delays every failover decision: say so */
+	if ((took = agent_now_ms() - now) > 4 * MONITOR_POLL_MS)
+		agent_log("monitor: one poll of %d charons took %lld ms", d->endpoint_count, (long long)took);
 }
 
 static void *monitor_main(void *arg)

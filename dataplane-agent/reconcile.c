@@ -429,6 +429,9 @@ static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, 
 				snprintf(rt->endpoint, sizeof(rt->endpoint), "%s", ep->id);
 				snprintf(rt->name, sizeof(rt->name), "%s", t->name);
 				rt->last_in_change_ms = agent_now_ms();
+				/* charon starts a new initiator's tunnel itself when it loads it: the
+				 * branch upkeep steps in only if nothing came of that */
+				rt->last_initiate_ms = rt->last_in_change_ms;
 			}
 			rt->present = true;
 			rt->side = ep->kind;
