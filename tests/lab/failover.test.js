@@ -2,9 +2,13 @@
 // Failover with the default settings (no --dpd-delay-s: the texts keep DPD at 30 s), decided
 // by the cloud side's own liveness probes through each tunnel, and never delayed by a push:
 //
-//  1. a master cut on an idle agent moves traffic to the slave within 3 s;
-//  2. the same cut while 20 new connections are being pushed (their branch devices' charons
-//     starting, each made slow on purpose) loses at most 0.5 s more than on the idle agent.
+//  1. a master cut on an idle agent moves traffic to the slave within 3 s, whether the cut
+//     comes as LabInjectFault or as the master's link dying (packets to and from its branch
+//     device dropped in its endpoint's namespace by the test itself);
+//  2. the master's link dies while 20 new connections are being pushed (their branch devices'
+//     charons starting, each made slow on purpose): the loss window is at most 0.5 s longer
+//     than the same cut's on the idle agent.  (A LabInjectFault cut would itself reach the
+//     agent only after that push: documents are applied in order.)
 //
 // The loss window is measured with a probe from the VPC host to the branch host (ICMP echo
 // every 50 ms, straight through the agent's API): lost probes × 50 ms.
@@ -52,10 +56,35 @@ describe('failover with default settings', { skip: skip || false }, () => {
   const waitRoute = (ip, what) => lab.waitFor(what, async () => (await routeVia()) === ip, 30000, 100);
 
   /*
-   * Cuts the master while probing; returns the loss window (ms) and the time the route
-   * switched, then restores the master and waits until traffic is back on it.
+   * The master's link dies: its endpoint drops every packet to and from the master's branch
+   * device (a table of the test's own in the endpoint's namespace).  Unlike LabInjectFault,
+   * which reaches the agent in a document (after any push being applied), this takes effect
+   * at once, as a real failure would.
    */
-  async function cutAndMeasure(during) {
+  const LINK_TABLE = 'inet vlt_failover_cut';
+  function linkCut(cut) {
+    const ns = s.namespaces[`${s.gw}-1`];
+    const peer = s.cgwIps[0];
+    const cmd = cut
+      ? `add table ${LINK_TABLE}\n` +
+        `add chain ${LINK_TABLE} in { type filter hook input priority raw; policy accept; }\n` +
+        `add chain ${LINK_TABLE} out { type filter hook output priority raw; policy accept; }\n` +
+        `add rule ${LINK_TABLE} in ip saddr ${peer} drop\n` +
+        `add rule ${LINK_TABLE} out ip daddr ${peer} drop\n`
+      : `delete table ${LINK_TABLE}\n`;
+    lab.sh('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { input: cmd, stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
+  async function apiCut(cut) {
+    await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: s.tunnels[0].TunnelId,
+      Action: cut ? 'cut' : 'restore' });
+  }
+
+  /*
+   * Cuts the master (cut(true)) while probing; returns the loss window (ms) and the time the
+   * route switched, then restores the master (cut(false)) and waits until traffic is back.
+   */
+  async function cutAndMeasure(cut, during) {
     const samples = [];
     let sampling = true;
     const sampler = (async () => {
@@ -70,15 +99,17 @@ describe('failover with default settings', { skip: skip || false }, () => {
     const running = lab.agentProbe(agent, s.vpcHost, s.siteHostIp, 200, INTERVAL_MS);
     await lab.sleep(1000);
     const cutAt = Date.now();
-    await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: s.tunnels[0].TunnelId, Action: 'cut' });
+    await cut(true);
     const r = await running;
     sampling = false;
     await sampler;
     const switched = samples.find((x) => x.t >= cutAt && x.via === s.endpointIps.slave);
-    assert.ok(switched, `the route never went to the slave endpoint ${s.endpointIps.slave}`);
+    assert.ok(switched, `the route never went to the slave endpoint ${s.endpointIps.slave}; probe ` +
+      `${JSON.stringify(r)}; samples ${JSON.stringify(samples.map((x) => [x.t - cutAt, x.via, x.applying]))}\n` +
+      `agent log:\n${agent.output().split('\n').slice(-80).join('\n')}`);
     assert.ok(r.Received > 0 && r.Received < r.Sent, `probe result ${JSON.stringify(r)}`);
     const windowMs = (r.Sent - r.Received) * INTERVAL_MS;
-    await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: s.tunnels[0].TunnelId, Action: 'restore' });
+    await cut(false);
     await waitRoute(s.endpointIps.master, 'traffic back on the master');
     const back = await lab.agentProbe(agent, s.vpcHost, s.siteHostIp, 10, 100);
     assert.equal(back.Received, 10, `after the restore: ${JSON.stringify(back)}`);
@@ -94,14 +125,24 @@ describe('failover with default settings', { skip: skip || false }, () => {
     s.endpointIps = { master: await routeVia() };
     const addr = lab.sh('ip', ['-n', st.Namespaces[`${s.gw}-2`], '-4', '-o', 'addr', 'show', 'dev', 'lan']);
     s.endpointIps.slave = addr.match(/inet (\d+\.\d+\.\d+\.\d+)\//)[1];
+    s.namespaces = st.Namespaces;
+    s.cgwIps = ['203.0.113.11', '203.0.113.12']; /* seedTopology's customer gateways */
     assert.ok(s.endpointIps.master);
     assert.notEqual(s.endpointIps.slave, s.endpointIps.master);
   });
 
-  test('idle agent, default settings: a master cut moves traffic to the slave within 3 s', async () => {
-    const m = await cutAndMeasure(null);
+  test('idle agent, default settings: a master cut (LabInjectFault) moves traffic to the slave within 3 s', async () => {
+    const m = await cutAndMeasure(apiCut, null);
+    console.log(`# default settings, idle agent, LabInjectFault cut: loss window ${m.windowMs} ms; ` +
+      `route on the slave ${m.switchedAt - m.cutAt} ms after the cut`);
+    assert.ok(m.windowMs <= 3000, `loss window ${m.windowMs} ms`);
+  });
+
+  test('idle agent, default settings: the master\'s link dies, traffic on the slave within 3 s', async () => {
+    const m = await cutAndMeasure(linkCut, null);
     windows.idle = m.windowMs;
-    console.log(`# default settings, idle agent: loss window ${m.windowMs} ms; route on the slave ${m.switchedAt - m.cutAt} ms after the cut`);
+    console.log(`# default settings, idle agent, link cut: loss window ${m.windowMs} ms; ` +
+      `route on the slave ${m.switchedAt - m.cutAt} ms after the cut`);
     assert.ok(m.windowMs <= 3000, `loss window ${m.windowMs} ms`);
   });
 
@@ -124,7 +165,7 @@ describe('failover with default settings', { skip: skip || false }, () => {
       });
     }
     const sites = [];
-    const m = await cutAndMeasure(async () => {
+    const m = await cutAndMeasure(linkCut, async () => {
       // the branches: 5 sites of 4 devices, one charon each, every start slowed down
       for (let k = 0; k < NEW_CONNECTIONS / 4; k++) {
         sites.push((await lab.rest(srv, 'POST', '/v1/lab/sites', {
@@ -138,7 +179,7 @@ describe('failover with default settings', { skip: skip || false }, () => {
     const built = m.samples.find((x) => x.applying === 0 && devices.every((d) => x.namespaces.includes(d)));
     const builtAt = built ? built.t : Infinity;
     const atCut = m.samples.filter((x) => x.t <= m.cutAt).pop();
-    console.log(`# default settings, during the push: loss window ${m.windowMs} ms (idle ${windows.idle} ms); ` +
+    console.log(`# default settings, link cut during the push: loss window ${m.windowMs} ms (idle ${windows.idle} ms); ` +
       `route on the slave ${m.switchedAt - m.cutAt} ms after the cut; the push's devices all built ` +
       `${builtAt === Infinity ? 'after the probe' : `${builtAt - m.cutAt} ms after the cut`}`);
     // the push was in flight over the whole failover: applying at the cut, its charons not all started when the route moved
@@ -152,6 +193,8 @@ describe('failover with default settings', { skip: skip || false }, () => {
       return v.VpnConnections.VpnConnection.filter((c) => c.Status === 'ipsec_sa_established').length === NEW_CONNECTIONS + 1;
     }, 180000, 500);
     const pushes = agent.output().split('\n').filter((l) => / generation \d+: /.test(l) && !/nothing to change/.test(l));
+    const slowPolls = agent.output().split('\n').filter((l) => /monitor: one poll/.test(l));
+    if (slowPolls.length) console.log(`# slow monitor polls: ${slowPolls.length}, e.g. ${slowPolls[0]}`);
     console.log(`# the ${NEW_CONNECTIONS} connections established ${Date.now() - t0} ms after the failover measurement ` +
       `(${pushes.length} pushes with changes since the agent started)`);
   });
