@@ -137,6 +137,7 @@ struct agent_daemon {
 	json_t *pending_logs; /* JSON array */
 	bool status_dirty;
 	pthread_cond_t wake;	     /* monitor wake-up: health change, new document */
+	bool health_changed;	     /* a check changed verdict since the monitor last looked */
 	pthread_cond_t report_wake; /* reporter wake-up: status_dirty was set */
 	volatile int stopping;
 	int64_t polls; /* monitor polls done: SAs seen at the first one were running before */
@@ -184,6 +185,8 @@ void monitor_stop(struct agent_daemon *d);
 void monitor_health_changed(void *arg, const char *key, enum health_state state);
 /* One poll: charons' SAs and logs, checks, branch keep-alive, routes.  d->lock held. */
 void monitor_poll(struct agent_daemon *d);
+/* The checks' verdicts and the routes only (a check changed verdict).  d->lock held. */
+void monitor_checks_changed(struct agent_daemon *d);
 
 /* ---- listener.c ---- */
 int listener_start(struct agent_daemon *d, char *err);

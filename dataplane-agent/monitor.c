@@ -26,6 +26,7 @@ void monitor_health_changed(void *arg, const char *key, enum health_state state)
 
 	agent_log("health %s: %s", key, state == HEALTH_UP ? "up" : state == HEALTH_DOWN ? "down" : "unknown");
 	pthread_mutex_lock(&d->lock);
+	d->health_changed = true;
 	pthread_cond_broadcast(&d->wake);
 	pthread_mutex_unlock(&d->lock);
 }
@@ -272,28 +273,43 @@ static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, i
 	}
 }
 
+/* Takes the checks' verdicts over into the tunnels (a failed active one loses its SA). */
+static void take_checks(struct agent_daemon *d)
+{
+	for (int i = 0; i < d->tunnel_count; i++) {
+		struct tunnel_rt *t = &d->tunnels[i];
+		char key[HEALTH_KEY_MAX];
+		enum health_state h;
+
+		if (!t->check_enabled)
+			continue;
+		agent_health_key(t->endpoint, t->name, key);
+		h = health_get(d->health, key);
+		if (h != t->health) {
+			d->status_dirty = true;
+			t->health = h;
+			if (h == HEALTH_DOWN && t->side == DOC_EP_GATEWAY)
+				drop_failed_active(d, t);
+		}
+	}
+}
+
+void monitor_checks_changed(struct agent_daemon *d)
+{
+	take_checks(d);
+	agent_routes_update(d);
+}
+
 void monitor_poll(struct agent_daemon *d)
 {
 	int64_t now = agent_now_ms(), took;
 
 	for (int i = 0; i < d->endpoint_count; i++)
 		poll_endpoint(d, &d->endpoints[i], now);
+	take_checks(d);
 	for (int i = 0; i < d->tunnel_count; i++) {
 		struct tunnel_rt *t = &d->tunnels[i];
 
-		if (t->check_enabled) {
-			char key[HEALTH_KEY_MAX];
-			enum health_state h;
-
-			agent_health_key(t->endpoint, t->name, key);
-			h = health_get(d->health, key);
-			if (h != t->health) {
-				d->status_dirty = true;
-				t->health = h;
-				if (h == HEALTH_DOWN && t->side == DOC_EP_GATEWAY)
-					drop_failed_active(d, t);
-			}
-		}
 		if (t->side == DOC_EP_SITE_DEVICE)
 			for (int k = 0; k < d->endpoint_count; k++)
 				if (strcmp(d->endpoints[k].id, t->endpoint) == 0)
@@ -313,23 +329,37 @@ static void *monitor_main(void *arg)
 {
 	struct agent_daemon *d = arg;
 
+	struct timespec next = { 0 };
+
 	pthread_mutex_lock(&d->lock);
 	while (!d->stopping) {
-		struct timespec until;
+		struct timespec now;
 
-		monitor_poll(d);
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (d->health_changed && (now.tv_sec < next.tv_sec ||
+					  (now.tv_sec == next.tv_sec && now.tv_nsec < next.tv_nsec))) {
+			/*
+			 * A check changed verdict between polls: the routes follow at once, without
+			 * asking every charon first (that poll's time grows with their number)
+			 */
+			d->health_changed = false;
+			monitor_checks_changed(d);
+		} else {
+			d->health_changed = false;
+			monitor_poll(d);
+			clock_gettime(CLOCK_REALTIME, &next);
+			next.tv_nsec += MONITOR_POLL_MS * 1000000L;
+			if (next.tv_nsec >= 1000000000L) {
+				next.tv_sec++;
+				next.tv_nsec -= 1000000000L;
+			}
+		}
 		/* the reporter sends without holding the lock: a server that is gone or slow never
 		 * delays a failover */
 		if (d->status_dirty)
 			pthread_cond_broadcast(&d->report_wake);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += MONITOR_POLL_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		if (!d->stopping)
-			pthread_cond_timedwait(&d->wake, &d->lock, &until);
+		if (!d->stopping && !d->health_changed)
+			pthread_cond_timedwait(&d->wake, &d->lock, &next);
 	}
 	pthread_mutex_unlock(&d->lock);
 	return NULL;
