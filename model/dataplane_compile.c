@@ -44,6 +44,7 @@ struct compiler {
 	bool any_cloud;	   /* some agent hosts gateways: every gateway is placed */
 	json_t *faults;	   /* set: "<connection>/<tunnel>" ("" tunnel: all) */
 	json_t *devices;   /* customer gateway ID of each placed site device → its LAN address */
+	json_t *shared;	   /* VPN gateway ID → set of "<connection>/<tunnel>" on a shared path (shared_paths) */
 	json_t *vpcs, *endpoints, *sites, *hosts;
 };
 
@@ -323,19 +324,110 @@ static bool ip_in_list(const char *ip, const char *list)
 	return false;
 }
 
+static bool lists_overlap(const char *a, const char *b)
+{
+	char x[24], y[24];
+	struct cidr cx, cy;
+
+	for (const char *p = a; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n > 0 && n < sizeof(x)) {
+			memcpy(x, p, n);
+			x[n] = '\0';
+			for (const char *q = b; cidr_parse(x, &cx) && *q;) {
+				size_t m = strcspn(q, ",");
+
+				if (m > 0 && m < sizeof(y)) {
+					memcpy(y, q, m);
+					y[m] = '\0';
+					if (cidr_parse(y, &cy) && cidr_overlaps(&cx, &cy))
+						return true;
+				}
+				q += m;
+				if (*q == ',')
+					q++;
+			}
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+/*
+ * The tunnels of VPN gateway gw_id (its owner's model_ctx gm) that share a gateway endpoint
+ * with another tunnel whose RemoteSubnet overlaps theirs (ECMP or active/standby toward one
+ * branch block): a probe toward one of them leaves through whichever SA the endpoint's
+ * policies prefer, so its replies say nothing about that tunnel, and its branch device would
+ * miss the probes it expects.  Those get no liveness probe (a health check or DPD decides).
+ * A set of "<connection>/<tunnel>" owned by c->shared (computed once per gateway, the same
+ * for the gateway's and the branches' documents); NULL on a failure (c->err set).
+ */
+static const json_t *shared_paths(struct compiler *c, struct model_ctx *gm, const char *gw_id)
+{
+	struct vpn_connection *conn = NULL;
+	struct vpn_connection_config *cfg = NULL;
+	json_t *set = json_object_get(c->shared, gw_id), *ids = NULL, *row, *paths = NULL;
+	size_t i;
+
+	if (set != NULL)
+		return set;
+	conn = malloc(sizeof(*conn));
+	cfg = malloc(sizeof(*cfg));
+	paths = json_array(); /* [[address, remote subnet, key], …] */
+	if (conn == NULL || cfg == NULL || paths == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	if ((ids = rows(c, "SELECT vpn_connection_id FROM vpn_connections WHERE vpn_gateway_id=?"
+			   " ORDER BY created_ms, rowid", gw_id, 1)) == NULL)
+		goto out;
+	json_array_foreach(ids, i, row) {
+		if (vpn_connection_get(gm, col(row, 0), conn, c->err) < 0 ||
+		    vpn_connection_config_build_gateway_side(gm, conn, cfg, c->err) < 0)
+			goto out;
+		for (int t = 0; t < cfg->tunnel_count; t++) {
+			char key[200];
+
+			snprintf(key, sizeof(key), "%s/%s", conn->vpn_connection_id, vpn_connection_config_tunnel_name(cfg, t));
+			json_array_append_new(paths, json_pack("[sss]", cfg->tunnels[t].local_addr, cfg->remote_subnet, key));
+		}
+	}
+	set = json_object();
+	for (size_t a = 0; a < json_array_size(paths); a++)
+		for (size_t b = a + 1; b < json_array_size(paths); b++) {
+			const json_t *x = json_array_get(paths, a), *y = json_array_get(paths, b);
+
+			if (strcmp(col(x, 0), col(y, 0)) == 0 && lists_overlap(col(x, 1), col(y, 1))) {
+				json_object_set_new(set, col(x, 2), json_true());
+				json_object_set_new(set, col(y, 2), json_true());
+			}
+		}
+	json_object_set_new(c->shared, gw_id, set);
+out:
+	json_decref(ids);
+	json_decref(paths);
+	free(conn);
+	free(cfg);
+	return set;
+}
+
 /*
  * The cloud side's liveness probe of one tunnel: from the gateway endpoint's own LAN address
  * to the site device's, through the tunnel, both ends told the same timing (the device's
  * tunnel tracking expects the probes).  Only when both addresses lie within the tunnel's
- * selectors, the connection has no health check of its own (which then does the job), and
- * the server has probes on.  NULL otherwise.
+ * selectors, the tunnel's path is its own (not shared: see shared_paths), the connection
+ * has no health check of its own (which then does the job), and the server has probes on.
+ * NULL otherwise.
  */
 static json_t *liveness_json(const struct compiler *c, const struct vpn_connection *conn, const char *gateway_lan_ip,
-			     const char *device_lan_ip, const char *vpc_side_ts, const char *branch_side_ts)
+			     const char *device_lan_ip, const char *vpc_side_ts, const char *branch_side_ts, bool shared)
 {
 	const struct model_config *cfg = c->m->cfg;
 
-	if (cfg == NULL || cfg->liveness_interval_ms <= 0 || conn->health_check.enable || gateway_lan_ip == NULL ||
+	if (cfg == NULL || cfg->liveness_interval_ms <= 0 || conn->health_check.enable || shared || gateway_lan_ip == NULL ||
 	    device_lan_ip == NULL || !ip_in_list(gateway_lan_ip, vpc_side_ts) ||
 	    !ip_in_list(device_lan_ip, branch_side_ts))
 		return NULL;
@@ -383,11 +475,16 @@ static json_t *ipsec_json(const struct vpn_connection_config *cfg, int i)
  */
 static json_t *tunnel_json(const struct compiler *c, const struct vpn_connection *conn,
 			   const struct vpn_connection_config *cfg, int i, const char *gateway_lan_ip,
-			   const char *device_lan_ip)
+			   const char *device_lan_ip, const json_t *shared)
 {
 	const struct vpn_connection_config_tunnel *t = &cfg->tunnels[i];
 	const struct ipsec_health_check *hc = &conn->health_check;
 	json_t *o = json_object(), *liveness;
+	char key[200];
+	bool on_shared_path;
+
+	snprintf(key, sizeof(key), "%s/%s", conn->vpn_connection_id, vpn_connection_config_tunnel_name(cfg, i));
+	on_shared_path = json_object_get(shared, key) != NULL;
 
 	json_put_str(o, "name", vpn_connection_config_tunnel_name(cfg, i));
 	json_put_str(o, "connection_id", conn->vpn_connection_id);
@@ -408,9 +505,10 @@ static json_t *tunnel_json(const struct compiler *c, const struct vpn_connection
 		json_put_int(h, "retry", hc->retry);
 		json_object_set_new_nocheck(o, "health_check", h);
 	}
-	liveness = cfg->gateway_side
-			   ? liveness_json(c, conn, gateway_lan_ip, device_lan_ip, cfg->local_subnet, cfg->remote_subnet)
-			   : liveness_json(c, conn, gateway_lan_ip, device_lan_ip, cfg->remote_subnet, cfg->local_subnet);
+	liveness = cfg->gateway_side ? liveness_json(c, conn, gateway_lan_ip, device_lan_ip, cfg->local_subnet,
+						     cfg->remote_subnet, on_shared_path)
+				     : liveness_json(c, conn, gateway_lan_ip, device_lan_ip, cfg->remote_subnet,
+						     cfg->local_subnet, on_shared_path);
 	if (liveness)
 		json_object_set_new_nocheck(o, "liveness", liveness);
 	json_put_bool(o, "cut", is_cut(c, conn->vpn_connection_id, t->tunnel_id));
@@ -435,14 +533,15 @@ static void endpoint_init(struct endpoint *e, const char *id, const char *kind, 
 }
 
 /*
- * Adds tunnel i of cfg to e; the LAN addresses of both ends as tunnel_json takes them.
+ * Adds tunnel i of cfg to e; the LAN addresses of both ends and the gateway's shared paths
+ * as tunnel_json takes them.
  * 0 or -1 (out of memory).
  */
 static int endpoint_add(const struct compiler *c, struct endpoint *e, const struct vpn_connection *conn,
 			const struct vpn_connection_config *cfg, int i, const char *gateway_lan_ip,
-			const char *device_lan_ip)
+			const char *device_lan_ip, const json_t *shared)
 {
-	json_t *t = tunnel_json(c, conn, cfg, i, gateway_lan_ip, device_lan_ip);
+	json_t *t = tunnel_json(c, conn, cfg, i, gateway_lan_ip, device_lan_ip, shared);
 
 	return t != NULL && json_array_append_new(e->tunnels, t) == 0 ? 0 : -1;
 }
@@ -530,6 +629,7 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 	struct endpoint eps[2];
 	const char *addrs[2], *vsw_ids[2], *lan_ips[2];
 	json_t *conn_ids = NULL, *weights = NULL, *row;
+	const json_t *shared;
 	int ep_count = 0, rc = -1;
 	size_t i;
 
@@ -569,6 +669,8 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 			       " WHERE vpn_gateway_id=? AND route_type='dbr' GROUP BY next_hop ORDER BY next_hop",
 			    gw.vpn_gateway_id, 2)) == NULL)
 		goto out;
+	if ((shared = shared_paths(c, &gm, gw.vpn_gateway_id)) == NULL)
+		goto out;
 	json_array_foreach(conn_ids, i, row) {
 		if (vpn_connection_get(&gm, col(row, 0), conn, c->err) < 0 ||
 		    vpn_connection_config_build_gateway_side(&gm, conn, cfg, c->err) < 0)
@@ -595,7 +697,8 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 			if (k == ep_count)
 				continue;
 			if (endpoint_add(c, &eps[k], conn, cfg, t, lan_ips[k],
-					 json_string_value(json_object_get(c->devices, tun->customer_gateway_id))) < 0) {
+					 json_string_value(json_object_get(c->devices, tun->customer_gateway_id)),
+					 shared) < 0) {
 				vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 				goto out;
 			}
@@ -909,7 +1012,11 @@ static int compile_device(struct compiler *c, const char *site_id, const char *l
 		    vpn_connection_config_build(&om, conn, cfg, c->err) < 0)
 			goto out;
 		lab_overrides_apply(overrides, cfg);
-		if (conn->vpn_gateway_id[0] != '\0' && vpn_gateway_get(&om, conn->vpn_gateway_id, gw, c->err) < 0)
+		const json_t *shared = NULL;
+
+		if (conn->vpn_gateway_id[0] != '\0' &&
+		    (vpn_gateway_get(&om, conn->vpn_gateway_id, gw, c->err) < 0 ||
+		     (shared = shared_paths(c, &om, conn->vpn_gateway_id)) == NULL))
 			goto out;
 		for (int t = 0; t < cfg->tunnel_count; t++) {
 			/* the gateway endpoint this tunnel ends on, by its public address */
@@ -920,7 +1027,7 @@ static int compile_device(struct compiler *c, const char *site_id, const char *l
 					 : strcmp(cfg->tunnels[t].remote_addr, gw->dr_internet_ip) == 0 ? gw->dr_eni_ip
 													 : NULL;
 			if (strcmp(cfg->tunnels[t].customer_gateway_id, cgw_id) == 0 && cfg->tunnels[t].remote_addr[0] &&
-			    endpoint_add(c, &e, conn, cfg, t, gw_lan && *gw_lan ? gw_lan : NULL, lan_ip) < 0) {
+			    endpoint_add(c, &e, conn, cfg, t, gw_lan && *gw_lan ? gw_lan : NULL, lan_ip, shared) < 0) {
 				vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 				goto out;
 			}
@@ -1027,6 +1134,7 @@ int dataplane_compile(struct model_ctx *m, const char *agent_id, json_t **doc, s
 	*doc = NULL;
 	c.faults = json_object();
 	c.devices = json_object();
+	c.shared = json_object();
 	c.vpcs = json_array();
 	c.endpoints = json_array();
 	c.sites = json_array();
@@ -1056,6 +1164,7 @@ out:
 	free(c.agents);
 	json_decref(c.faults);
 	json_decref(c.devices);
+	json_decref(c.shared);
 	json_decref(c.vpcs);
 	json_decref(c.endpoints);
 	json_decref(c.sites);
