@@ -402,6 +402,37 @@ static int build_host(struct agent_daemon *d, const struct doc_host *h, const st
 /* ---- the tunnel and route runtime ---- */
 
 /* Brings d->tunnels and the health checks in line with want (kept tunnels keep their state). */
+/*
+ * The runtime entry of tunnel t of endpoint ep, made when missing, with its identity
+ * (d->lock held).  NULL when out of memory.
+ */
+static struct tunnel_rt *tunnel_rt_ensure(struct agent_daemon *d, const struct doc_endpoint *ep,
+					  const struct doc_tunnel *t)
+{
+	struct tunnel_rt *rt = agent_tunnel_find(d, ep->id, t->name);
+
+	if (rt == NULL) {
+		struct tunnel_rt *n = realloc(d->tunnels, sizeof(*n) * (size_t)(d->tunnel_count + 1));
+
+		if (n == NULL)
+			return NULL;
+		d->tunnels = n;
+		rt = &d->tunnels[d->tunnel_count++];
+		memset(rt, 0, sizeof(*rt));
+		snprintf(rt->endpoint, sizeof(rt->endpoint), "%s", ep->id);
+		snprintf(rt->name, sizeof(rt->name), "%s", t->name);
+		rt->last_in_change_ms = agent_now_ms();
+		/* charon starts a new initiator's tunnel itself when it loads it: the branch
+		 * upkeep steps in only if nothing came of that */
+		rt->last_initiate_ms = rt->last_in_change_ms;
+		rt->present = true;
+	}
+	rt->side = ep->kind;
+	snprintf(rt->connection_id, sizeof(rt->connection_id), "%s", t->connection_id);
+	snprintf(rt->tunnel_id, sizeof(rt->tunnel_id), "%s", t->tunnel_id);
+	return rt;
+}
+
 static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, char *err)
 {
 	for (int i = 0; i < d->tunnel_count; i++)
@@ -413,31 +444,15 @@ static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, 
 		agent_ns_name(d, ep->id, ns);
 		for (int j = 0; j < ep->tunnel_count; j++) {
 			const struct doc_tunnel *t = &ep->tunnels[j];
-			struct tunnel_rt *rt = agent_tunnel_find(d, ep->id, t->name);
+			struct tunnel_rt *rt = tunnel_rt_ensure(d, ep, t);
+			const struct doc_health_check *check = doc_tunnel_check(t);
 			char key[HEALTH_KEY_MAX];
 
 			if (rt == NULL) {
-				struct tunnel_rt *n = realloc(d->tunnels, sizeof(*n) * (size_t)(d->tunnel_count + 1));
-
-				if (n == NULL) {
-					snprintf(err, 256, "out of memory");
-					return -1;
-				}
-				d->tunnels = n;
-				rt = &d->tunnels[d->tunnel_count++];
-				memset(rt, 0, sizeof(*rt));
-				snprintf(rt->endpoint, sizeof(rt->endpoint), "%s", ep->id);
-				snprintf(rt->name, sizeof(rt->name), "%s", t->name);
-				rt->last_in_change_ms = agent_now_ms();
-				/* charon starts a new initiator's tunnel itself when it loads it: the
-				 * branch upkeep steps in only if nothing came of that */
-				rt->last_initiate_ms = rt->last_in_change_ms;
+				snprintf(err, 256, "out of memory");
+				return -1;
 			}
 			rt->present = true;
-			rt->side = ep->kind;
-			snprintf(rt->connection_id, sizeof(rt->connection_id), "%s", t->connection_id);
-			snprintf(rt->tunnel_id, sizeof(rt->tunnel_id), "%s", t->tunnel_id);
-			const struct doc_health_check *check = doc_tunnel_check(t);
 
 			agent_health_key(ep->id, t->name, key);
 			rt->health_enabled = ep->kind == DOC_EP_GATEWAY && t->health_check.enable;
@@ -838,6 +853,19 @@ static int apply_tunnel(struct agent_daemon *d, const struct doc_desired *want, 
 		return record_tunnel(&d->record, op->id, t);
 	if ((in = charon_of(d, op->id, err)) == NULL)
 		return -1;
+	if (op->action != PLAN_DELETE) {
+		/* known to the monitor before charon negotiates it: its log lines are the tunnel's
+		 * from the first one (the rest of its runtime follows when the pass is published) */
+		struct tunnel_rt *rt;
+
+		pthread_mutex_lock(&d->lock);
+		rt = tunnel_rt_ensure(d, ep, t);
+		pthread_mutex_unlock(&d->lock);
+		if (rt == NULL) {
+			snprintf(err, 256, "out of memory");
+			return -1;
+		}
+	}
 	switch (op->action) {
 	case PLAN_CREATE:
 		if (d->ipsec->add_tunnel(in, &id, t, err) < 0)
