@@ -842,6 +842,37 @@ static int apply_endpoint(struct agent_daemon *d, const struct doc_desired *want
 	return record_endpoint(rec, ep, old != NULL);
 }
 
+/*
+ * Loads a new tunnel.  It is known to the monitor before charon negotiates it, so its log
+ * lines are the tunnel's from the first one (the rest of its runtime follows when the pass
+ * is published); a load that fails takes that entry back.
+ */
+static int create_tunnel(struct agent_daemon *d, struct ipsec_instance *in, const struct doc_endpoint *ep,
+			 const struct doc_tunnel *t, char *err)
+{
+	struct ipsec_tunnel_id id = { t->name };
+	struct tunnel_rt *rt;
+	bool known;
+
+	pthread_mutex_lock(&d->lock);
+	known = agent_tunnel_find(d, ep->id, t->name) != NULL;
+	rt = tunnel_rt_ensure(d, ep, t);
+	pthread_mutex_unlock(&d->lock);
+	if (rt == NULL) {
+		snprintf(err, 256, "out of memory");
+		return -1;
+	}
+	if (d->ipsec->add_tunnel(in, &id, t, err) == 0)
+		return 0;
+	if (!known) {
+		pthread_mutex_lock(&d->lock);
+		if ((rt = agent_tunnel_find(d, ep->id, t->name)) != NULL)
+			*rt = d->tunnels[--d->tunnel_count];
+		pthread_mutex_unlock(&d->lock);
+	}
+	return -1;
+}
+
 static int apply_tunnel(struct agent_daemon *d, const struct doc_desired *want, const struct plan_op *op, char *err)
 {
 	const struct doc_endpoint *ep = doc_find_endpoint(want, op->id);
@@ -853,22 +884,9 @@ static int apply_tunnel(struct agent_daemon *d, const struct doc_desired *want, 
 		return record_tunnel(&d->record, op->id, t);
 	if ((in = charon_of(d, op->id, err)) == NULL)
 		return -1;
-	if (op->action != PLAN_DELETE) {
-		/* known to the monitor before charon negotiates it: its log lines are the tunnel's
-		 * from the first one (the rest of its runtime follows when the pass is published) */
-		struct tunnel_rt *rt;
-
-		pthread_mutex_lock(&d->lock);
-		rt = tunnel_rt_ensure(d, ep, t);
-		pthread_mutex_unlock(&d->lock);
-		if (rt == NULL) {
-			snprintf(err, 256, "out of memory");
-			return -1;
-		}
-	}
 	switch (op->action) {
 	case PLAN_CREATE:
-		if (d->ipsec->add_tunnel(in, &id, t, err) < 0)
+		if (create_tunnel(d, in, ep, t, err) < 0)
 			return -1;
 		break;
 	case PLAN_UPDATE:
