@@ -7,8 +7,11 @@
  * routes, the HTTP listener (listener.c) the server pushes to, the reporter (report.c)
  * that registers and reports to the server, and the state directory (state.c).
  *
- * Locking: d->lock guards everything below it; the reconciler holds it while it builds,
- * the monitor for one poll.  Network calls to the server are made without it.
+ * Locking: d->apply_lock serialises the reconciler (plan and apply) and guards d->record;
+ * d->lock guards everything below it and is held by the monitor for one poll and by the
+ * reconciler only to publish what it built: a charon start or a tunnel load never waits
+ * for a failover decision, nor one for them.  Taken in that order.  Network calls to the
+ * server are made without either.
  */
 
 #include <jansson.h>
@@ -52,8 +55,9 @@ struct tunnel_rt {
 	int64_t child_since_ms;	  /* when this CHILD_SA appeared; 0: before this agent started */
 	bool child_seen;	  /* a CHILD_SA was seen since this agent started */
 	int64_t last_prefer_ms;	  /* last time the agent made it the preferred SA */
-	/* health check (gateway side) */
-	bool health_enabled;
+	/* checks through the tunnel (gateway side): the customer's health check, else the cloud's liveness probe */
+	bool health_enabled; /* the customer's health check (reported as the connection's) */
+	bool check_enabled;  /* either check runs */
 	enum health_state health;
 	/* branch side: when packets_in last moved, and when the agent last (re)initiated */
 	int64_t last_in_change_ms;
@@ -76,6 +80,31 @@ struct route_rt {
 	char chosen[200]; /* the next hops installed now, "via,via" */
 };
 
+struct agent_daemon;
+
+/*
+ * What the applier does to the links of each object (everything but charon): namespaces,
+ * veths, bridges, addresses, routes, faults and rates.  Each call is idempotent and gets
+ * the object as it is wanted and as it was last built (NULL when not).  The agent uses
+ * agent_links_netlink; unit tests a fake that records calls.
+ */
+struct agent_links_ops {
+	int (*underlay)(struct agent_daemon *d, const struct doc_desired *want, const struct doc_desired *old,
+			char *err);
+	int (*vpc)(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err);
+	int (*site)(struct agent_daemon *d, const struct doc_site *site, char *err);
+	int (*endpoint)(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
+			const struct doc_endpoint *old, char *err);
+	/* a branch device's routes toward sibling devices (they depend on the whole document) */
+	int (*site_fallback)(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
+			     char *err);
+	int (*host)(struct agent_daemon *d, const struct doc_host *h, const struct doc_host *old, char *err);
+	/* removes the namespace of object_id (and all in it) */
+	void (*remove)(struct agent_daemon *d, const char *object_id);
+};
+
+extern const struct agent_links_ops agent_links_netlink;
+
 struct agent_daemon {
 	struct agent_options opt;
 	char agent_id[DOC_ID_MAX];
@@ -89,8 +118,14 @@ struct agent_daemon {
 	bool preflight_due;  /* check again now (an endpoint's charon died at start) */
 	pthread_cond_t preflight_wake;
 
+	const struct agent_links_ops *links;
+
+	pthread_mutex_t apply_lock;
+	struct doc_desired record; /* what the applier built, object by object (apply_lock) */
+
 	pthread_mutex_t lock;
-	struct doc_desired applied; /* generation 0: nothing applied yet */
+	struct doc_desired applied; /* the last document applied in full; generation 0: none yet */
+	int64_t applying;	    /* the generation a pass is applying now; 0: none */
 	bool have_applied;
 	int endpoint_count;
 	struct endpoint_rt *endpoints;
@@ -104,13 +139,14 @@ struct agent_daemon {
 	json_t *pending_logs; /* JSON array */
 	bool status_dirty;
 	pthread_cond_t wake;	     /* monitor wake-up: health change, new document */
+	bool health_changed;	     /* a check changed verdict since the monitor last looked */
 	pthread_cond_t report_wake; /* reporter wake-up: status_dirty was set */
 	volatile int stopping;
 	int64_t polls; /* monitor polls done: SAs seen at the first one were running before */
 	struct peer_table *peer_table; /* the fabric peers' tunnel states (peers.c) */
 };
 
-/* ---- names (reconcile.c) ---- */
+/* ---- names and runtime look-ups (runtime.c) ---- */
 /* Namespace of a document object (a VPC, endpoint, site LAN, host, or "ul"). */
 void agent_ns_name(const struct agent_daemon *d, const char *object_id, char out[NS_NAME_MAX]);
 /* A 9-character interface name for object_id: prefix letter + 8 hex digits of its hash. */
@@ -121,13 +157,21 @@ struct tunnel_rt *agent_tunnel_find(struct agent_daemon *d, const char *endpoint
 /* The health module's key of a tunnel: "<endpoint>/<tunnel>". */
 void agent_health_key(const char *endpoint, const char *tunnel, char out[HEALTH_KEY_MAX]);
 
+/* ---- routes.c ---- */
+/*
+ * Selects each VPC route's next hops from the tunnels' states (route_select) and installs
+ * what changed; marks the tunnels that carry traffic.  d->lock held.  Returns how many
+ * routes changed.
+ */
+int agent_routes_update(struct agent_daemon *d);
+
 /* ---- reconcile.c ---- */
 /*
- * Makes the data plane match want (validated): builds what is missing, changes what
- * differs, removes what the applied document had and want has not.  Takes d->lock.
- * On success want's contents move into d->applied (want is zeroed).  Returns 0 or -1 with
- * err (256) set; a failure leaves what was built so far and d->applied unchanged, so the
- * next push or resync retries.
+ * Makes the data plane match want (validated): plans (reconcile_plan) against what was
+ * built and applies the plan an object at a time, under d->apply_lock (d->lock only to
+ * publish).  On success want's contents move into d->applied (want is zeroed).  Returns 0
+ * or -1 with err (256) set; a failure leaves d->applied unchanged and the objects built so
+ * far recorded, so the next push or resync does only the rest.
  */
 int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err);
 /* Removes everything the applied document built (SIGTERM without --keep-dataplane). */
@@ -142,8 +186,10 @@ int monitor_start(struct agent_daemon *d);
 void monitor_stop(struct agent_daemon *d);
 /* Health-module callback: a check changed verdict (wakes the monitor). */
 void monitor_health_changed(void *arg, const char *key, enum health_state state);
-/* Re-selects the VPC next hops; d->lock held.  Returns how many routes changed. */
-int monitor_select_routes(struct agent_daemon *d);
+/* One poll: charons' SAs and logs, checks, branch keep-alive, routes.  d->lock held. */
+void monitor_poll(struct agent_daemon *d);
+/* The checks' verdicts and the routes only (a check changed verdict).  d->lock held. */
+void monitor_checks_changed(struct agent_daemon *d);
 
 /* ---- peers.c ---- */
 /* Starts the thread that reads the fabric peers' tunnel states; 0 or -1. */

@@ -222,13 +222,129 @@ static int parse_ts_list(struct parser *p, json_t *o, const char *key, char (*ts
 	return 0;
 }
 
+static bool one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+static int parse_proposal(struct parser *p, json_t *o, const char *key, bool esp, struct doc_proposal *out)
+{
+	static const char *const keys[] = { "enc", "integ", "dh", NULL };
+	static const char *const encs[] = { "aes128", "aes192", "aes256", "des", "3des", NULL };
+	static const char *const integs[] = { "md5", "sha1", "sha256", "sha384", "sha512", NULL };
+	static const char *const dhs[] = { "modp768", "modp1024", "modp1536", "modp2048", "none", NULL };
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL)
+		return fail(p, "%s is required", key);
+	if (only_keys(p, v, keys) < 0 || get_str(p, v, "enc", true, K_TEXT, out->enc, sizeof(out->enc)) < 0 ||
+	    get_str(p, v, "integ", true, K_TEXT, out->integ, sizeof(out->integ)) < 0 ||
+	    get_str(p, v, "dh", true, K_TEXT, out->dh, sizeof(out->dh)) < 0)
+		return -1;
+	if (!one_of(out->enc, encs))
+		return fail(p, "%s.enc must be one of aes128, aes192, aes256, des, 3des", key);
+	if (!one_of(out->integ, integs))
+		return fail(p, "%s.integ must be one of md5, sha1, sha256, sha384, sha512", key);
+	if (!one_of(out->dh, dhs) || (!esp && strcmp(out->dh, "none") == 0))
+		return fail(p, "%s.dh must be one of modp768, modp1024, modp1536, modp2048%s", key, esp ? ", none" : "");
+	return 0;
+}
+
+static int parse_lifetime(struct parser *p, json_t *o, struct doc_lifetime *out)
+{
+	int64_t rekey, life;
+
+	if (get_int(p, o, "rekey_s", true, 0, 86400, &rekey) < 0 || get_int(p, o, "lifetime_s", true, 0, 86400, &life) < 0)
+		return -1;
+	if (rekey > life)
+		return fail(p, "rekey_s is after lifetime_s");
+	out->rekey_s = (int)rekey;
+	out->lifetime_s = (int)life;
+	return 0;
+}
+
+/* An IKE identity: an IPv4 address or an FQDN-like text without swanctl syntax. */
+static int get_identity(struct parser *p, json_t *o, const char *key, char *buf, size_t size)
+{
+	if (get_str(p, o, key, true, K_TEXT, buf, size) < 0)
+		return -1;
+	if (strpbrk(buf, " \t\n{}\"'#,") != NULL)
+		return fail(p, "%s may not hold spaces, quotes, commas or braces", key);
+	return 0;
+}
+
+static int parse_ipsec(struct parser *p, json_t *o, struct doc_ipsec *s)
+{
+	static const char *const keys[] = { "local_ip", "local_id", "remote_id", "psk", "ike", "esp", "dpd_delay_s",
+					    "nat_traversal", "initiator", "standby", NULL };
+	static const char *const ike_keys[] = { "version", "mode", "proposal", "rekey_s", "lifetime_s", NULL };
+	static const char *const esp_keys[] = { "proposal", "rekey_s", "lifetime_s", NULL };
+	json_t *ike, *esp;
+	char mode[16];
+	int64_t version, dpd;
+
+	if (o == NULL)
+		return fail(p, "ipsec is required");
+	if (only_keys(p, o, keys) < 0 || get_str(p, o, "local_ip", true, K_IPV4, s->local_ip, sizeof(s->local_ip)) < 0 ||
+	    get_identity(p, o, "local_id", s->local_id, sizeof(s->local_id)) < 0 ||
+	    get_identity(p, o, "remote_id", s->remote_id, sizeof(s->remote_id)) < 0 ||
+	    get_str(p, o, "psk", true, K_TEXT, s->psk, sizeof(s->psk)) < 0 ||
+	    get_int(p, o, "dpd_delay_s", true, 0, 3600, &dpd) < 0 || get_bool(p, o, "nat_traversal", &s->nat_traversal) < 0 ||
+	    get_bool(p, o, "initiator", &s->initiator) < 0 || get_bool(p, o, "standby", &s->standby) < 0)
+		return -1;
+	s->dpd_delay_s = (int)dpd;
+	ike = json_object_get(o, "ike");
+	esp = json_object_get(o, "esp");
+	if (ike == NULL || esp == NULL)
+		return fail(p, "ike and esp are required");
+	if (only_keys(p, ike, ike_keys) < 0 || get_int(p, ike, "version", true, 1, 2, &version) < 0 ||
+	    get_str(p, ike, "mode", true, K_TEXT, mode, sizeof(mode)) < 0 ||
+	    parse_proposal(p, ike, "proposal", false, &s->ike_proposal) < 0 || parse_lifetime(p, ike, &s->ike_life) < 0)
+		return -1;
+	s->ike_version = (int)version;
+	if (strcmp(mode, "main") != 0 && strcmp(mode, "aggressive") != 0)
+		return fail(p, "ike.mode must be main or aggressive");
+	s->aggressive = strcmp(mode, "aggressive") == 0;
+	if (s->aggressive && s->ike_version != 1)
+		return fail(p, "ike.mode aggressive is an IKEv1 mode");
+	if (only_keys(p, esp, esp_keys) < 0 || parse_proposal(p, esp, "proposal", true, &s->esp_proposal) < 0 ||
+	    parse_lifetime(p, esp, &s->esp_life) < 0)
+		return -1;
+	return 0;
+}
+
+/* health_check (interval in seconds, enable) or liveness (interval_ms; present means on). */
+static int parse_check(struct parser *p, json_t *o, bool liveness, struct doc_health_check *h)
+{
+	static const char *const hc_keys[] = { "enable", "sip", "dip", "interval", "retry", NULL };
+	static const char *const lv_keys[] = { "sip", "dip", "interval_ms", "retry", NULL };
+	int64_t interval, retry;
+
+	if (o == NULL)
+		return 0;
+	if (only_keys(p, o, liveness ? lv_keys : hc_keys) < 0 ||
+	    (!liveness && get_bool(p, o, "enable", &h->enable) < 0) ||
+	    get_str(p, o, "sip", true, K_IPV4, h->sip, sizeof(h->sip)) < 0 ||
+	    get_str(p, o, "dip", true, K_IPV4, h->dip, sizeof(h->dip)) < 0 ||
+	    (liveness ? get_int(p, o, "interval_ms", true, 50, 60000, &interval)
+		      : get_int(p, o, "interval", true, 1, 60, &interval)) < 0 ||
+	    get_int(p, o, "retry", true, 1, 100, &retry) < 0)
+		return -1;
+	if (liveness)
+		h->enable = true;
+	h->interval_ms = (int)(liveness ? interval : interval * 1000);
+	h->retry = (int)retry;
+	return 0;
+}
+
 static int parse_tunnel(struct parser *p, json_t *o, struct doc_tunnel *t)
 {
 	static const char *const keys[] = { "name", "connection_id", "tunnel_id", "role", "peer_ip", "local_ts",
-					    "remote_ts", "health_check", "cut", NULL };
-	static const char *const hc_keys[] = { "enable", "sip", "dip", "interval", "retry", NULL };
+					    "remote_ts", "ipsec", "health_check", "liveness", "cut", NULL };
 	char role[16];
-	json_t *hc;
 
 	if (only_keys(p, o, keys) < 0 || get_str(p, o, "name", true, K_TEXT, t->name, sizeof(t->name)) < 0 ||
 	    get_str(p, o, "connection_id", true, K_ID, t->connection_id, sizeof(t->connection_id)) < 0 ||
@@ -246,32 +362,22 @@ static int parse_tunnel(struct parser *p, json_t *o, struct doc_tunnel *t)
 		t->role = DOC_ROLE_SLAVE;
 	else
 		return fail(p, "role must be single, master or slave");
-	if (strpbrk(t->name, " \t\n{}=\"'#") != NULL)
-		return fail(p, "name may not hold spaces or swanctl syntax");
-	hc = json_object_get(o, "health_check");
-	if (hc != NULL) {
-		int64_t interval, retry;
-		struct doc_health_check *h = &t->health_check;
-
-		if (only_keys(p, hc, hc_keys) < 0 || get_bool(p, hc, "enable", &h->enable) < 0 ||
-		    get_str(p, hc, "sip", true, K_IPV4, h->sip, sizeof(h->sip)) < 0 ||
-		    get_str(p, hc, "dip", true, K_IPV4, h->dip, sizeof(h->dip)) < 0 ||
-		    get_int(p, hc, "interval", true, 1, 60, &interval) < 0 ||
-		    get_int(p, hc, "retry", true, 1, 100, &retry) < 0)
-			return -1;
-		h->interval_s = (int)interval;
-		h->retry = (int)retry;
-	}
+	if (strpbrk(t->name, " \t\n{}=\"'#,") != NULL)
+		return fail(p, "name may not hold spaces, commas, quotes, braces or '='");
+	if (parse_ipsec(p, json_object_get(o, "ipsec"), &t->ipsec) < 0 ||
+	    parse_check(p, json_object_get(o, "health_check"), false, &t->health_check) < 0 ||
+	    parse_check(p, json_object_get(o, "liveness"), true, &t->liveness) < 0)
+		return -1;
 	return 0;
 }
 
 static int parse_endpoint(struct parser *p, json_t *o, int index, struct doc_endpoint *e)
 {
-	static const char *const keys[] = { "id", "kind", "public_ip", "lan", "bandwidth_mbps", "swanctl", "tunnels",
+	static const char *const keys[] = { "id", "kind", "public_ip", "lan", "bandwidth_mbps", "tunnels",
 					    NULL };
 	char kind[16];
 	int64_t bw;
-	json_t *a, *v, *sw;
+	json_t *a, *v;
 	size_t i;
 
 	at(p, "endpoints", index, NULL);
@@ -287,12 +393,6 @@ static int parse_endpoint(struct parser *p, json_t *o, int index, struct doc_end
 		e->kind = DOC_EP_SITE_DEVICE;
 	else
 		return fail(p, "kind must be gateway or site_device");
-	sw = json_object_get(o, "swanctl");
-	if (!json_is_string(sw) || json_string_length(sw) > 1048576)
-		return fail(p, "swanctl must be a string of at most 1 MiB");
-	e->swanctl = strdup(json_string_value(sw));
-	if (e->swanctl == NULL)
-		return fail(p, "out of memory");
 	at(p, "endpoints", index, "lan");
 	if (parse_lan(p, json_object_get(o, "lan"), &e->lan) < 0)
 		return -1;
@@ -315,6 +415,8 @@ static int parse_endpoint(struct parser *p, json_t *o, int index, struct doc_end
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(e->tunnels[j].name, e->tunnels[i].name) == 0)
 				return fail(p, "tunnel name %s appears twice", e->tunnels[i].name);
+		if (strcmp(e->tunnels[i].ipsec.local_ip, e->public_ip) != 0)
+			return fail(p, "ipsec.local_ip is not the endpoint's public_ip");
 	}
 	return 0;
 }
@@ -661,7 +763,6 @@ void doc_free(struct doc_desired *d)
 		free(d->vpcs[i].fabric.peers);
 	}
 	for (int i = 0; i < d->endpoint_count && d->endpoints != NULL; i++) {
-		free(d->endpoints[i].swanctl);
 		free(d->endpoints[i].tunnels);
 	}
 	free(d->vpcs);
@@ -704,4 +805,56 @@ const char *doc_role_name(enum doc_tunnel_role r)
 const char *doc_endpoint_kind_name(enum doc_endpoint_kind k)
 {
 	return k == DOC_EP_GATEWAY ? "gateway" : "site_device";
+}
+
+void doc_vpc_free(struct doc_vpc *v)
+{
+	free(v->vswitches);
+	free(v->routes);
+	memset(v, 0, sizeof(*v));
+}
+
+void doc_endpoint_free(struct doc_endpoint *e)
+{
+	free(e->tunnels);
+	memset(e, 0, sizeof(*e));
+}
+
+static void *dup_array(const void *src, int count, size_t size)
+{
+	void *p = calloc((size_t)count + 1, size);
+
+	if (p != NULL && count > 0)
+		memcpy(p, src, (size_t)count * size);
+	return p;
+}
+
+int doc_vpc_copy(struct doc_vpc *dst, const struct doc_vpc *src)
+{
+	*dst = *src;
+	dst->vswitches = dup_array(src->vswitches, src->vswitch_count, sizeof(*src->vswitches));
+	dst->routes = dup_array(src->routes, src->route_count, sizeof(*src->routes));
+	if (dst->vswitches == NULL || dst->routes == NULL) {
+		doc_vpc_free(dst);
+		return -1;
+	}
+	return 0;
+}
+
+int doc_endpoint_copy(struct doc_endpoint *dst, const struct doc_endpoint *src)
+{
+	*dst = *src;
+	dst->tunnels = dup_array(src->tunnels, src->tunnel_count, sizeof(*src->tunnels));
+	if (dst->tunnels == NULL) {
+		memset(dst, 0, sizeof(*dst));
+		return -1;
+	}
+	return 0;
+}
+
+const struct doc_health_check *doc_tunnel_check(const struct doc_tunnel *t)
+{
+	if (t->health_check.enable)
+		return &t->health_check;
+	return t->liveness.enable ? &t->liveness : NULL;
 }

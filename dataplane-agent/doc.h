@@ -13,11 +13,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define DOC_VERSION 1
+#define DOC_VERSION 2
 #define DOC_ID_MAX 64
 #define DOC_TS_MAX 10	    /* traffic selectors per side */
 #define DOC_NEXTHOPS_MAX 16
 #define DOC_ERR_MAX 256
+#define DOC_IKE_ID_MAX 404  /* an IKE identity: an IPv4 address or an FQDN (100 characters, UTF-8) */
+#define DOC_PSK_MAX 101
+#define DOC_ALG_MAX 16
 
 /* Where a LAN-side interface sits: a vSwitch of a VPC router, or a site's LAN. */
 struct doc_lan {
@@ -29,23 +32,62 @@ struct doc_lan {
 	char gateway[16]; /* default/next router on that LAN ("" none) */
 };
 
+/*
+ * A check sent through a tunnel: the customer's health check (health_check), or the cloud
+ * side's own liveness probe (liveness).  Dead after retry intervals without an answer.
+ */
 struct doc_health_check {
 	bool enable;
 	char sip[16], dip[16];
-	int interval_s, retry;
+	int interval_ms, retry;
+};
+
+/* One IKE or ESP proposal, in IANA-style names (not any IKE daemon's keywords). */
+struct doc_proposal {
+	char enc[DOC_ALG_MAX];	 /* aes128 | aes192 | aes256 | des | 3des */
+	char integ[DOC_ALG_MAX]; /* md5 | sha1 | sha256 | sha384 | sha512 (HMAC) */
+	char dh[DOC_ALG_MAX];	 /* modp768 | modp1024 | modp1536 | modp2048 | none (ESP without PFS) */
+};
+
+/* When an SA is renewed (rekey_s, by this end) and when it expires at the latest. 0: never. */
+struct doc_lifetime {
+	int rekey_s, lifetime_s;
+};
+
+/*
+ * The IKE/IPsec parameters of one tunnel end: everything an IKE daemon needs to negotiate
+ * it, in logical terms.  Equal parameters (memcmp: the parser zero-fills) mean the loaded
+ * connection is right and its SAs stay up.
+ */
+struct doc_ipsec {
+	char local_ip[16];		 /* this end's IKE address (the endpoint's public_ip) */
+	char local_id[DOC_IKE_ID_MAX];	 /* IKE identities: an IPv4 address text, else an FQDN */
+	char remote_id[DOC_IKE_ID_MAX];
+	char psk[DOC_PSK_MAX];
+	int ike_version;		 /* 1 | 2 */
+	bool aggressive;		 /* IKEv1 aggressive mode */
+	struct doc_proposal ike_proposal, esp_proposal;
+	struct doc_lifetime ike_life, esp_life;
+	int dpd_delay_s;		 /* 0: no DPD from this end */
+	bool nat_traversal;		 /* NAT-T (UDP encapsulation when a NAT is detected) */
+	bool initiator;			 /* starts the SA and restarts it (a branch device); else responds only */
+	bool standby;			 /* another tunnel of this end with the same selectors is preferred:
+					  * this one's SAs carry traffic only when that one has none */
 };
 
 enum doc_tunnel_role { DOC_ROLE_SINGLE, DOC_ROLE_MASTER, DOC_ROLE_SLAVE };
 
 struct doc_tunnel {
-	char name[96];		      /* the swanctl connection name in the endpoint's swanctl text */
+	char name[96];		      /* the IKE connection's name (unique within the endpoint) */
 	char connection_id[DOC_ID_MAX];
 	char tunnel_id[DOC_ID_MAX];   /* "" for single-tunnel connections */
 	enum doc_tunnel_role role;
 	char peer_ip[16];
 	int local_ts_count, remote_ts_count;
 	char local_ts[DOC_TS_MAX][20], remote_ts[DOC_TS_MAX][20];
-	struct doc_health_check health_check;
+	struct doc_ipsec ipsec;
+	struct doc_health_check health_check; /* the customer's (gateway side: sends; branch: expects) */
+	struct doc_health_check liveness;     /* the cloud's own probe when health_check is off */
 	bool cut; /* lab fault: drop this tunnel's underlay traffic (UDP 500/4500 to/from peer) */
 };
 
@@ -58,7 +100,6 @@ struct doc_endpoint {
 	char public_ip[16];  /* its address on the underlay */
 	struct doc_lan lan;  /* inner interface */
 	int bandwidth_mbps;  /* 0: unlimited */
-	char *swanctl;	     /* swanctl.conf text (connections + secrets), malloc'd */
 	int tunnel_count;
 	struct doc_tunnel *tunnels;
 };
@@ -156,6 +197,14 @@ int doc_parse(json_t *root, struct doc_desired *out, char *err);
 int doc_parse_text(const char *text, size_t len, struct doc_desired *out, char *err);
 /* Frees what *d owns and zeroes it; NULL ok. */
 void doc_free(struct doc_desired *d);
+/* Deep copies (the copy owns its arrays): 0, or -1 when out of memory (*dst then empty). */
+int doc_vpc_copy(struct doc_vpc *dst, const struct doc_vpc *src);
+int doc_endpoint_copy(struct doc_endpoint *dst, const struct doc_endpoint *src);
+void doc_vpc_free(struct doc_vpc *v);
+void doc_endpoint_free(struct doc_endpoint *e);
+/* The check a tunnel's liveness is judged by: the customer's health check, else the cloud's
+ * liveness probe; NULL when neither is on. */
+const struct doc_health_check *doc_tunnel_check(const struct doc_tunnel *t);
 
 const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const char *id);
 /* The fabric peer of vpc whose router is at ip, or NULL. */

@@ -2,6 +2,7 @@
  * Lab faults with libnftables.  The nft context (and so its netlink socket) is created while
  * the thread is switched into the namespace, so every command lands there.
  */
+#include "agent_err.h"
 #include "fault.h"
 
 #include <arpa/inet.h>
@@ -20,16 +21,7 @@
 
 static pthread_mutex_t nft_lock = PTHREAD_MUTEX_INITIALIZER;
 
-__attribute__((format(printf, 2, 3))) static void set_err(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, FAULT_ERR_MAX, fmt, ap);
-	va_end(ap);
-}
+#define set_err(err, ...) agent_set_err((err), FAULT_ERR_MAX, __VA_ARGS__)
 
 struct nft_job {
 	const char *cmd;

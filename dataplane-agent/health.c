@@ -3,6 +3,7 @@
  * earliest deadline.  The thread alone opens and closes the sockets; the API functions only
  * change the check list under the lock and wake the thread through an eventfd.
  */
+#include "agent_err.h"
 #include "health.h"
 
 #include <arpa/inet.h>
@@ -76,16 +77,7 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-__attribute__((format(printf, 2, 3))) static void set_err(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, HEALTH_ERR_MAX, fmt, ap);
-	va_end(ap);
-}
+#define set_err(err, ...) agent_set_err((err), HEALTH_ERR_MAX, __VA_ARGS__)
 
 const char *health_state_name(enum health_state state)
 {

@@ -9,17 +9,29 @@
  * ESP, as on the project's CI machines).  ipsec_backend_detect() picks one at start.
  *
  * Functions return 0 or -1 with a one-line reason in err (IPSEC_ERR_MAX bytes) when err is
- * not NULL.  An instance is used by one thread at a time (the agent serialises).
+ * not NULL.  Two threads may use one instance at once, the reconciler (tunnel calls) and the
+ * monitor (list_sas, initiate, terminate, make_preferred, drain_logs): each call talks to
+ * charon over its own VICI connection, and only the monitor calls drain_logs.  start, stop
+ * and detach are called while no other thread can reach the instance.
  */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <jansson.h>
+
+#include "doc.h"
+
 #define IPSEC_ERR_MAX 256
 #define IPSEC_NAME_MAX 96
 
 struct ipsec_instance;
+
+/* Which tunnel a call is about: its connection name within the instance. */
+struct ipsec_tunnel_id {
+	const char *name;
+};
 
 struct ipsec_instance_cfg {
 	const char *ns;	  /* named network namespace charon runs in */
@@ -65,12 +77,22 @@ struct ipsec_backend_ops {
 	int (*start)(const struct ipsec_instance_cfg *cfg, struct ipsec_instance **out, char *err);
 
 	/*
-	 * Makes the loaded configuration equal swanctl_conf (full swanctl.conf text with
-	 * connections and secrets sections), like `swanctl --load-all`: new connections are
-	 * loaded (and started by their start_action), removed ones unloaded with their SAs,
-	 * unchanged ones keep their SAs.  Does nothing when the text equals the last load.
+	 * Tunnels, in the shape of strongSwan's kernel_ipsec_t (an id and the configuration):
+	 * each call touches that one tunnel's connection and secret, never another's SAs.
+	 *
+	 * add_tunnel loads the connection and its PSK (an initiator's then starts it); loading
+	 * one that is loaded with the same parameters changes nothing (an adopted charon keeps
+	 * its SAs).  update_tunnel replaces a loaded connection whose parameters changed: its
+	 * SAs are torn down and renegotiated with the new ones.  remove_tunnel unloads the
+	 * connection and secret and tears its SAs down; an unknown name is not an error.
 	 */
-	int (*load)(struct ipsec_instance *in, const char *swanctl_conf, char *err);
+	int (*add_tunnel)(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, const struct doc_tunnel *t,
+			  char *err);
+	int (*update_tunnel)(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, const struct doc_tunnel *t,
+			     char *err);
+	int (*remove_tunnel)(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, char *err);
+	/* The names of the loaded connections; *names malloc'd (caller frees), *count set. */
+	int (*list_tunnels)(struct ipsec_instance *in, char (**names)[IPSEC_NAME_MAX], int *count, char *err);
 
 	/* Every IKE_SA of the instance; *out malloc'd (caller frees), *count set. */
 	int (*list_sas)(struct ipsec_instance *in, struct ipsec_sa_state **out, int *count, char *err);
@@ -102,6 +124,16 @@ struct ipsec_backend_ops {
 
 extern const struct ipsec_backend_ops ipsec_backend_libipsec;
 extern const struct ipsec_backend_ops ipsec_backend_kernel;
+/* In memory, no charon (ipsec_mock.c): for unit tests of the planner and the applier. */
+extern const struct ipsec_backend_ops ipsec_backend_mock;
+
+/*
+ * The strongSwan VICI load-conn message of tunnel t (its name, selectors and IKE/IPsec
+ * parameters), as {name: {…}}, and the load-shared message of its PSK.  New references (NULL when out of
+ * memory).  Exposed for unit tests: what a tunnel becomes in charon.
+ */
+json_t *ipsec_swan_conn_msg(const struct doc_tunnel *t);
+json_t *ipsec_swan_secret_msg(const struct doc_tunnel *t);
 
 /*
  * Finds out whether this kernel does ESP (an XFRM ESP state can be added in a scratch

@@ -1,9 +1,9 @@
 /*
- * The strongSwan backends of ipsec.h: one charon per endpoint namespace, configured with
- * swanctl and driven over VICI (vici.h), its files in the instance directory:
+ * The strongSwan backends of ipsec.h: one charon per endpoint namespace, configured and
+ * driven over VICI (vici.h; tunnels load as load-conn messages, ipsec_swan_conf.c), its
+ * files in the instance directory:
  *
  *   strongswan.conf  written here: plugin list, VICI socket, file logger
- *   swanctl.conf     the text of the last load
  *   vici             charon's VICI socket
  *   charon.log       charon's file logger (drain_logs tails it)
  *   charon.stdout    charon's stdout/stderr (startup failures land here)
@@ -45,13 +45,10 @@
 #include <unistd.h>
 
 #define CHARON_PATH "/usr/lib/ipsec/charon"
-#define SWANCTL_PATH "/usr/sbin/swanctl"
 #define CHILD_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define VICI_TIMEOUT_MS 5000
 #define START_WAIT_MS 5000
 #define STOP_WAIT_MS 3000
-#define SWANCTL_WAIT_MS 30000
-#define SWANCTL_OUT_MAX 65536
 
 #define PLUGINS_COMMON "random nonce openssl kdf pem pkcs1 x509 socket-default"
 #define PLUGINS_LIBIPSEC PLUGINS_COMMON " kernel-libipsec kernel-netlink vici"
@@ -65,7 +62,6 @@ struct ipsec_instance {
 	char vici[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	pid_t pid;
 	bool scratch;  /* see ipsec_instance_cfg */
-	char *loaded;  /* text of the last successful load */
 	off_t log_off; /* charon.log is consumed up to here */
 };
 
@@ -798,7 +794,6 @@ static void instance_free(struct ipsec_instance *in)
 {
 	if (!in)
 		return;
-	free(in->loaded);
 	free(in);
 }
 
@@ -906,238 +901,111 @@ static int start_kernel(const struct ipsec_instance_cfg *cfg, struct ipsec_insta
 	return start_charon(&ipsec_backend_kernel, PLUGINS_KERNEL, cfg, out, err);
 }
 
-/* ---- load ---- */
+/* ---- tunnels ---- */
 
-/*
- * The most telling line of swanctl's output: the first naming a failure, else the last.
- * Plugin load notices and the missing credential directories (x509/, private/, … beside
- * the file; PSK setups have none) are noise.
- */
-static void swanctl_reason(char *out, char *buf, size_t size)
+static int sw_terminate(struct ipsec_instance *in, const char *conn_name, char *err);
+static int sw_initiate(struct ipsec_instance *in, const char *conn_name, char *err);
+
+/* Loads t's PSK and connection (charon keeps a connection loaded with equal settings as it is). */
+static int load_tunnel(struct ipsec_instance *in, const struct doc_tunnel *t, char *err)
 {
-	char *line, *save = NULL, *last = NULL;
+	json_t *secret = ipsec_swan_secret_msg(t), *conn = ipsec_swan_conn_msg(t);
+	int rc = -1;
 
-	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "plugin '", 8) == 0 || strncmp(line, "opening directory '", 19) == 0)
-			continue;
-		if (strstr(line, "failed") || strstr(line, "error") || strstr(line, "invalid")) {
-			snprintf(buf, size, "%s", line);
-			return;
-		}
-		last = line;
+	if (secret == NULL || conn == NULL) {
+		vici_seterr(err, "%s: out of memory", in->label);
+		goto out;
 	}
-	snprintf(buf, size, "%s", last ? last : "(no output)");
-}
-
-/* Runs swanctl --load-all on the instance's swanctl.conf; output collected for errors. */
-static int run_swanctl(struct ipsec_instance *in, const char *conf, char *err)
-{
-	char uri[sizeof(in->vici) + 8], conf_env[PATH_MAX + 32], reason[200];
-	/* credentials (x509/, private/, …) are looked up beside the file: there are none */
-	char *argv[] = { "swanctl", "--load-all", "--noprompt", "--file", (char *)conf, "--uri", uri, NULL };
-	char *envp[] = { conf_env, CHILD_PATH_ENV, NULL };
-	char *buf = NULL;
-	size_t len = 0;
-	int pfd[2], status = 0, nullfd, rc = -1;
-	int64_t deadline;
-	pid_t pid;
-
-	snprintf(uri, sizeof(uri), "unix://%s", in->vici);
-	snprintf(conf_env, sizeof(conf_env), "STRONGSWAN_CONF=%s/strongswan.conf", in->dir);
-	buf = malloc(SWANCTL_OUT_MAX + 1);
-	if (!buf || pipe2(pfd, O_CLOEXEC) < 0) {
-		free(buf);
-		vici_seterr(err, "%s: swanctl: %s", in->label, strerror(errno));
-		return -1;
-	}
-	nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	pid = fork();
-	if (pid == 0) {
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		for (int s = 1; s < NSIG; s++)
-			sigaction(s, &dfl, NULL);
-		if (nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(pfd[1], 1) < 0 || dup2(pfd[1], 2) < 0)
-			_exit(126);
-		close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-		execve(SWANCTL_PATH, argv, envp);
-		_exit(127);
-	}
-	close(pfd[1]);
-	if (nullfd >= 0)
-		close(nullfd);
-	if (pid < 0) {
-		vici_seterr(err, "%s: fork: %s", in->label, strerror(errno));
-		close(pfd[0]);
-		free(buf);
-		return -1;
-	}
-	deadline = mono_ms() + SWANCTL_WAIT_MS;
-	for (;;) {
-		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
-		int64_t left = deadline - mono_ms();
-		char sink[4096];
-		ssize_t k;
-
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		if (poll(&p, 1, (int)left) <= 0)
-			continue;
-		if (len < SWANCTL_OUT_MAX)
-			k = read(pfd[0], buf + len, SWANCTL_OUT_MAX - len);
-		else
-			k = read(pfd[0], sink, sizeof(sink));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		if (len < SWANCTL_OUT_MAX)
-			len += (size_t)k;
-	}
-	close(pfd[0]);
-	buf[len] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !strstr(buf, "invalid config file") &&
-	    !strstr(buf, "failed to open config file")) {
-		rc = 0;
-	} else {
-		swanctl_reason(buf, reason, sizeof(reason));
-		if (WIFSIGNALED(status))
-			vici_seterr(err, "%s: swanctl killed (signal %d, timeout %d ms?): %s", in->label,
-				    WTERMSIG(status), SWANCTL_WAIT_MS, reason);
-		else
-			vici_seterr(err, "%s: swanctl --load-all: %s", in->label, reason);
-	}
-	free(buf);
+	if (vici_cmd(in, "load-shared", secret, NULL, err) < 0 || vici_cmd(in, "load-conn", conn, NULL, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	json_decref(secret);
+	json_decref(conn);
 	return rc;
 }
 
+static int sw_add_tunnel(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, const struct doc_tunnel *t,
+			 char *err)
+{
+	if (strcmp(id->name, t->name) != 0) {
+		vici_seterr(err, "%s: tunnel id %s names another tunnel (%s)", in->label, id->name, t->name);
+		return -1;
+	}
+	return load_tunnel(in, t, err);
+}
+
 /*
- * Terminates IKE_SAs whose connection is no longer loaded: swanctl unloads removed
- * connections but leaves their SAs up.
+ * Replaces the connection and drops its SAs: SAs negotiated with the old parameters would
+ * otherwise run on (charon leaves SAs of a replaced connection alone).  An initiator
+ * starts again at once.
  */
-static int terminate_orphans(struct ipsec_instance *in, char *err)
+static int sw_update_tunnel(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, const struct doc_tunnel *t,
+			    char *err)
+{
+	if (sw_add_tunnel(in, id, t, err) < 0 || sw_terminate(in, id->name, err) < 0)
+		return -1;
+	return t->ipsec.initiator ? sw_initiate(in, id->name, err) : 0;
+}
+
+static int sw_list_tunnels(struct ipsec_instance *in, char (**names)[IPSEC_NAME_MAX], int *count, char *err)
 {
 	struct vici_conn *c = NULL;
 	char verr[VICI_ERR_MAX];
-	json_t *conns = NULL, *events = NULL, *ev, *list, *sa, *args;
-	const char *name;
+	json_t *ans = NULL, *list, *v;
 	size_t i;
 	int rc = -1;
 
+	*names = NULL;
+	*count = 0;
 	if (vici_open(in, &c, err) < 0)
 		goto out;
-	args = json_pack("{s:s}", "noblock", "yes");
-	if (vici_request(c, "get-conns", NULL, &conns, verr) < 0 ||
-	    vici_request_stream(c, "list-sas", "list-sa", args, &events, NULL, verr) < 0) {
-		json_decref(args);
-		vici_seterr(err, "%s: %s", in->label, verr);
+	if (vici_request(c, "get-conns", NULL, &ans, verr) < 0) {
+		vici_seterr(err, "%s: get-conns: %s", in->label, verr);
 		goto out;
 	}
-	json_decref(args);
-	list = json_object_get(conns, "conns");
-	json_array_foreach(events, i, ev) {
-		json_object_foreach(ev, name, sa) {
-			const char *id = json_string_value(json_object_get(sa, "uniqueid"));
-			bool loaded = false;
-			size_t j;
-			json_t *cn;
-
-			json_array_foreach(list, j, cn)
-				if (json_string_value(cn) && strcmp(json_string_value(cn), name) == 0)
-					loaded = true;
-			if (loaded || !id)
-				continue;
-			args = json_pack("{s:s,s:s,s:s}", "ike-id", id, "force", "yes", "timeout", "-1");
-			if (vici_cmd(in, "terminate", args, "no matching SAs to terminate found", err) < 0) {
-				json_decref(args);
-				goto out;
-			}
-			json_decref(args);
-		}
+	list = json_object_get(ans, "conns");
+	*names = calloc(json_array_size(list) + 1, sizeof(**names));
+	if (*names == NULL) {
+		vici_seterr(err, "%s: out of memory", in->label);
+		goto out;
 	}
+	json_array_foreach(list, i, v)
+		if (json_string_value(v) != NULL)
+			snprintf((*names)[(*count)++], IPSEC_NAME_MAX, "%s", json_string_value(v));
 	rc = 0;
 out:
-	json_decref(conns);
-	json_decref(events);
+	json_decref(ans);
 	vici_close(c);
 	return rc;
 }
 
-/*
- * Rejects text swanctl would fail to parse in the common ways (unbalanced braces or
- * quotes).  This matters: swanctl --load-all on an unparsable file reports "invalid config
- * file", treats it as empty, unloads every connection and still exits 0.
- */
-static int conf_balanced(const struct ipsec_instance *in, const char *text, char *err)
+static int sw_remove_tunnel(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, char *err)
 {
-	int depth = 0, line = 1;
-	bool quoted = false;
+	char (*names)[IPSEC_NAME_MAX] = NULL, secret[IPSEC_NAME_MAX + 8];
+	bool loaded = false;
+	json_t *args;
+	int count = 0, rc = -1;
 
-	for (const char *p = text; *p; p++) {
-		if (*p == '\n')
-			line++;
-		if (quoted) {
-			if (*p == '\\' && p[1])
-				p++;
-			else if (*p == '"')
-				quoted = false;
-			continue;
-		}
-		if (*p == '#') {
-			while (p[1] && p[1] != '\n')
-				p++;
-		} else if (*p == '"') {
-			quoted = true;
-		} else if (*p == '{') {
-			depth++;
-		} else if (*p == '}' && --depth < 0) {
-			vici_seterr(err, "%s: swanctl.conf line %d: '}' without '{'", in->label, line);
+	if (sw_list_tunnels(in, &names, &count, err) < 0)
+		return -1;
+	for (int i = 0; i < count; i++)
+		loaded |= strcmp(names[i], id->name) == 0;
+	free(names);
+	if (loaded) {
+		args = json_pack("{s:s}", "name", id->name);
+		rc = vici_cmd(in, "unload-conn", args, NULL, err);
+		json_decref(args);
+		if (rc < 0)
 			return -1;
-		}
 	}
-	if (quoted || depth) {
-		vici_seterr(err, "%s: swanctl.conf: %s at end of text", in->label,
-			    quoted ? "unterminated quoted string" : "unclosed '{'");
-		return -1;
-	}
-	return 0;
-}
-
-static int sw_load(struct ipsec_instance *in, const char *swanctl_conf, char *err)
-{
-	char path[PATH_MAX];
-	int rc;
-
-	if (!swanctl_conf) {
-		vici_seterr(err, "%s: no configuration text", in->label);
-		return -1;
-	}
-	if (in->loaded && strcmp(in->loaded, swanctl_conf) == 0)
-		return 0;
-	if (conf_balanced(in, swanctl_conf, err) < 0)
-		return -1;
-	if (dpath(in, "swanctl.conf", path) < 0) {
-		vici_seterr(err, "%s: instance path too long", in->label);
-		return -1;
-	}
-	if (write_atomic(path, swanctl_conf, err) < 0)
-		return -1;
-	rc = run_swanctl(in, path, err);
-	/* whatever swanctl managed to load or unload, SAs of unloaded connections must go */
-	if (terminate_orphans(in, rc < 0 ? NULL : err) < 0)
-		rc = -1;
-	if (rc == 0) {
-		free(in->loaded);
-		in->loaded = strdup(swanctl_conf);
-	}
-	return rc;
+	/* a secret without its connection matches nothing; unknown ids are "not found" */
+	snprintf(secret, sizeof(secret), "ike-%s", id->name);
+	args = json_pack("{s:s}", "id", secret);
+	vici_cmd(in, "unload-shared", args, NULL, NULL);
+	json_decref(args);
+	/* unloading leaves the connection's SAs up */
+	return sw_terminate(in, id->name, err);
 }
 
 /* ---- list / initiate / terminate ---- */
@@ -1522,7 +1390,10 @@ static void sw_detach(struct ipsec_instance *in)
 const struct ipsec_backend_ops ipsec_backend_libipsec = {
 	.name = "kernel-libipsec",
 	.start = start_libipsec,
-	.load = sw_load,
+	.add_tunnel = sw_add_tunnel,
+	.update_tunnel = sw_update_tunnel,
+	.remove_tunnel = sw_remove_tunnel,
+	.list_tunnels = sw_list_tunnels,
 	.list_sas = sw_list_sas,
 	.initiate = sw_initiate,
 	.terminate = sw_terminate,
@@ -1536,7 +1407,10 @@ const struct ipsec_backend_ops ipsec_backend_libipsec = {
 const struct ipsec_backend_ops ipsec_backend_kernel = {
 	.name = "kernel-netlink",
 	.start = start_kernel,
-	.load = sw_load,
+	.add_tunnel = sw_add_tunnel,
+	.update_tunnel = sw_update_tunnel,
+	.remove_tunnel = sw_remove_tunnel,
+	.list_tunnels = sw_list_tunnels,
 	.list_sas = sw_list_sas,
 	.initiate = sw_initiate,
 	.terminate = sw_terminate,

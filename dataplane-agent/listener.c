@@ -144,11 +144,12 @@ static enum MHD_Result post_probe(struct MHD_Connection *c, struct agent_daemon 
 static enum MHD_Result get_state(struct MHD_Connection *c, struct agent_daemon *d)
 {
 	json_t *tunnels = json_array(), *routes = json_array(), *ns = json_object();
-	json_int_t generation;
+	json_int_t generation, applying;
 	char name[NS_NAME_MAX];
 
 	pthread_mutex_lock(&d->lock);
 	generation = d->have_applied ? d->applied.generation : 0;
+	applying = d->applying;
 	for (int i = 0; i < d->tunnel_count; i++) {
 		const struct tunnel_rt *t = &d->tunnels[i];
 
@@ -180,9 +181,9 @@ static enum MHD_Result get_state(struct MHD_Connection *c, struct agent_daemon *
 	}
 	pthread_mutex_unlock(&d->lock);
 	return answer_json(c, 200,
-			   json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:o}", "AgentId", d->agent_id, "Backend", d->ipsec->name,
-				     "BackendReason", d->ipsec_reason, "AppliedGeneration", generation, "Tunnels", tunnels,
-				     "Routes", routes, "Namespaces", ns));
+			   json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o}", "AgentId", d->agent_id, "Backend",
+				     d->ipsec->name, "BackendReason", d->ipsec_reason, "AppliedGeneration", generation,
+				     "ApplyingGeneration", applying, "Tunnels", tunnels, "Routes", routes, "Namespaces", ns));
 }
 
 /* Constant time in the presented bytes; no expected token (never in a running agent) matches nothing. */

@@ -241,7 +241,9 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	pthread_mutex_init(&d.apply_lock, NULL);
 	pthread_mutex_init(&d.lock, NULL);
+	d.links = &agent_links_netlink;
 	pthread_cond_init(&d.wake, NULL);
 	pthread_cond_init(&d.report_wake, NULL);
 	pthread_cond_init(&d.preflight_wake, NULL);

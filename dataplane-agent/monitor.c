@@ -1,8 +1,9 @@
 /*
  * The monitor: every MONITOR_POLL_MS (and at once when a health check changes verdict) it
- * reads each charon's SAs and log, re-selects the VPC routes' next hops, keeps branch
- * devices' tunnels alive, and reports to the server.  Failover is decided here, locally:
- * the server may be gone.
+ * reads each charon's SAs and log, re-selects the VPC routes' next hops (routes.c), keeps
+ * branch devices' tunnels alive, and reports to the server.  Failover is decided here,
+ * locally: the server may be gone.  A push being applied does not hold it up: the applier
+ * takes d->lock only to publish what it built (reconcile.c).
  */
 #include "daemon.h"
 
@@ -12,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "nl.h"
 
 #define MONITOR_POLL_MS 200
 #define LOGS_PENDING_MAX 2000
@@ -26,102 +26,9 @@ void monitor_health_changed(void *arg, const char *key, enum health_state state)
 
 	agent_log("health %s: %s", key, state == HEALTH_UP ? "up" : state == HEALTH_DOWN ? "down" : "unknown");
 	pthread_mutex_lock(&d->lock);
+	d->health_changed = true;
 	pthread_cond_broadcast(&d->wake);
 	pthread_mutex_unlock(&d->lock);
-}
-
-/*
- * A next hop may carry traffic when its tunnel has its SA and no failed health check; a
- * remote one's tunnel is on another agent, which says so over the fabric (peers.c).
- */
-static bool hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_nexthop *h)
-{
-	struct tunnel_rt *t;
-
-	if (h->remote)
-		return vpc != NULL && peers_hop_usable(d, vpc, h);
-	t = agent_tunnel_find(d, h->endpoint, h->tunnel);
-
-	if (t == NULL || strcmp(t->child_state, "INSTALLED") != 0)
-		return false;
-	return !t->health_enabled || t->health != HEALTH_DOWN;
-}
-
-static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, uint32_t table,
-					    const char *dest, const struct doc_vpc **in)
-{
-	for (int i = 0; i < d->applied.vpc_count; i++) {
-		if (strcmp(d->applied.vpcs[i].id, vpc) != 0)
-			continue;
-		for (int j = 0; j < d->applied.vpcs[i].route_count; j++)
-			if (d->applied.vpcs[i].routes[j].table == table && strcmp(d->applied.vpcs[i].routes[j].dest, dest) == 0) {
-				*in = &d->applied.vpcs[i];
-				return &d->applied.vpcs[i].routes[j];
-			}
-	}
-	return NULL;
-}
-
-int monitor_select_routes(struct agent_daemon *d)
-{
-	int changed = 0;
-
-	for (int i = 0; i < d->tunnel_count; i++)
-		d->tunnels[i].active = false;
-	for (int i = 0; i < d->route_count; i++) {
-		struct route_rt *rt = &d->routes[i];
-		const struct doc_vpc *vpc = NULL;
-		const struct doc_route *r = doc_route_of(d, rt->vpc, rt->table, rt->dest, &vpc);
-		bool usable[DOC_NEXTHOPS_MAX], any = false;
-		int best = -1;
-		struct nl_route nr = { 0 };
-		char chosen[sizeof(rt->chosen)] = "", ns[NS_NAME_MAX], err[NL_ERR_MAX];
-
-		if (r == NULL)
-			continue;
-		for (int h = 0; h < r->nexthop_count; h++) {
-			usable[h] = hop_usable(d, vpc, &r->nexthops[h]);
-			any |= usable[h];
-		}
-		/* the highest weight among usable hops; with none usable, the highest of all */
-		for (int h = 0; h < r->nexthop_count; h++)
-			if ((!any || usable[h]) && r->nexthops[h].weight > best)
-				best = r->nexthops[h].weight;
-		snprintf(nr.dst, sizeof(nr.dst), "%s", r->dest);
-		nr.table = rt->table;
-		for (int h = 0; h < r->nexthop_count; h++) {
-			const struct doc_nexthop *hop = &r->nexthops[h];
-			struct tunnel_rt *t;
-			size_t n = strlen(chosen);
-			bool dup = false;
-
-			if ((any && !usable[h]) || hop->weight != best)
-				continue;
-			if ((t = agent_tunnel_find(d, hop->endpoint, hop->tunnel)) != NULL && any)
-				t->active = true;
-			for (int k = 0; k < nr.nexthop_count; k++)
-				dup |= strcmp(nr.nexthops[k].via, hop->via) == 0;
-			if (dup)
-				continue;
-			snprintf(nr.nexthops[nr.nexthop_count].via, sizeof(nr.nexthops[0].via), "%s", hop->via);
-			nr.nexthops[nr.nexthop_count].weight = 1;
-			nr.nexthop_count++;
-			snprintf(chosen + n, sizeof(chosen) - n, "%s%s", n ? "," : "", hop->via);
-		}
-		if (nr.nexthop_count == 0 || strcmp(chosen, rt->chosen) == 0)
-			continue;
-		agent_ns_name(d, rt->vpc, ns);
-		if (nl_route_replace(ns, &nr, err) < 0) {
-			agent_log("route %s (table %u) in %s via %s: %s", rt->dest, rt->table, rt->vpc, chosen, err);
-			continue;
-		}
-		agent_log("route %s (table %u) in %s: via %s (was %s)", rt->dest, rt->table, rt->vpc, chosen,
-			  rt->chosen[0] ? rt->chosen : "-");
-		snprintf(rt->chosen, sizeof(rt->chosen), "%s", chosen);
-		d->status_dirty = true;
-		changed++;
-	}
-	return changed;
 }
 
 static const struct doc_tunnel *doc_tunnel_of(const struct agent_daemon *d, const char *endpoint, const char *name)
@@ -224,6 +131,7 @@ static void poll_endpoint(struct agent_daemon *d, struct endpoint_rt *ep, int64_
 static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endpoint_rt *ep, int64_t now)
 {
 	const struct doc_tunnel *dt = doc_tunnel_of(d, t->endpoint, t->name);
+	const struct doc_health_check *check;
 	char err[IPSEC_ERR_MAX];
 
 	if (dt == NULL || ep->ipsec == NULL)
@@ -237,9 +145,9 @@ static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endp
 		}
 		return;
 	}
-	if (!dt->health_check.enable || strcmp(t->child_state, "INSTALLED") != 0)
+	if ((check = doc_tunnel_check(dt)) == NULL || strcmp(t->child_state, "INSTALLED") != 0)
 		return;
-	if (now - t->last_in_change_ms > (int64_t)dt->health_check.interval_s * dt->health_check.retry * 1000 + MONITOR_POLL_MS) {
+	if (now - t->last_in_change_ms > (int64_t)check->interval_ms * check->retry + MONITOR_POLL_MS) {
 		agent_log("%s %s: nothing received for %lld ms: dropping the tunnel", t->endpoint, t->name,
 			  (long long)(now - t->last_in_change_ms));
 		if (d->ipsec->terminate(ep->ipsec, t->name, err) < 0)
@@ -365,28 +273,43 @@ static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, i
 	}
 }
 
-static void poll_once(struct agent_daemon *d)
+/* Takes the checks' verdicts over into the tunnels (a failed active one loses its SA). */
+static void take_checks(struct agent_daemon *d)
 {
-	int64_t now = agent_now_ms();
+	for (int i = 0; i < d->tunnel_count; i++) {
+		struct tunnel_rt *t = &d->tunnels[i];
+		char key[HEALTH_KEY_MAX];
+		enum health_state h;
+
+		if (!t->check_enabled)
+			continue;
+		agent_health_key(t->endpoint, t->name, key);
+		h = health_get(d->health, key);
+		if (h != t->health) {
+			d->status_dirty = true;
+			t->health = h;
+			if (h == HEALTH_DOWN && t->side == DOC_EP_GATEWAY)
+				drop_failed_active(d, t);
+		}
+	}
+}
+
+void monitor_checks_changed(struct agent_daemon *d)
+{
+	take_checks(d);
+	agent_routes_update(d);
+}
+
+void monitor_poll(struct agent_daemon *d)
+{
+	int64_t now = agent_now_ms(), took;
 
 	for (int i = 0; i < d->endpoint_count; i++)
 		poll_endpoint(d, &d->endpoints[i], now);
+	take_checks(d);
 	for (int i = 0; i < d->tunnel_count; i++) {
 		struct tunnel_rt *t = &d->tunnels[i];
 
-		if (t->health_enabled) {
-			char key[HEALTH_KEY_MAX];
-			enum health_state h;
-
-			agent_health_key(t->endpoint, t->name, key);
-			h = health_get(d->health, key);
-			if (h != t->health) {
-				d->status_dirty = true;
-				t->health = h;
-				if (h == HEALTH_DOWN && t->side == DOC_EP_GATEWAY)
-					drop_failed_active(d, t);
-			}
-		}
 		if (t->side == DOC_EP_SITE_DEVICE)
 			for (int k = 0; k < d->endpoint_count; k++)
 				if (strcmp(d->endpoints[k].id, t->endpoint) == 0)
@@ -395,31 +318,48 @@ static void poll_once(struct agent_daemon *d)
 	for (int i = 0; i < d->endpoint_count; i++)
 		if (d->endpoints[i].ipsec != NULL)
 			enforce_preference(d, &d->endpoints[i], now);
-	monitor_select_routes(d);
+	agent_routes_update(d);
 	d->polls++;
+	/* a slow poll delays every failover decision: say so */
+	if ((took = agent_now_ms() - now) > 4 * MONITOR_POLL_MS)
+		agent_log("monitor: one poll of %d charons took %lld ms", d->endpoint_count, (long long)took);
 }
 
 static void *monitor_main(void *arg)
 {
 	struct agent_daemon *d = arg;
 
+	struct timespec next = { 0 };
+
 	pthread_mutex_lock(&d->lock);
 	while (!d->stopping) {
-		struct timespec until;
+		struct timespec now;
 
-		poll_once(d);
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (d->health_changed && (now.tv_sec < next.tv_sec ||
+					  (now.tv_sec == next.tv_sec && now.tv_nsec < next.tv_nsec))) {
+			/*
+			 * A check changed verdict between polls: the routes follow at once, without
+			 * asking every charon first (that poll's time grows with their number)
+			 */
+			d->health_changed = false;
+			monitor_checks_changed(d);
+		} else {
+			d->health_changed = false;
+			monitor_poll(d);
+			clock_gettime(CLOCK_REALTIME, &next);
+			next.tv_nsec += MONITOR_POLL_MS * 1000000L;
+			if (next.tv_nsec >= 1000000000L) {
+				next.tv_sec++;
+				next.tv_nsec -= 1000000000L;
+			}
+		}
 		/* the reporter sends without holding the lock: a server that is gone or slow never
 		 * delays a failover */
 		if (d->status_dirty)
 			pthread_cond_broadcast(&d->report_wake);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += MONITOR_POLL_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		if (!d->stopping)
-			pthread_cond_timedwait(&d->wake, &d->lock, &until);
+		if (!d->stopping && !d->health_changed)
+			pthread_cond_timedwait(&d->wake, &d->lock, &next);
 	}
 	pthread_mutex_unlock(&d->lock);
 	return NULL;

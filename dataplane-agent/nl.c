@@ -7,6 +7,7 @@
  * (lib/namespace.c, ip/ipnetns.c): a bind mount of the creating thread's ns/net file on
  * /run/netns/NAME, with /run/netns a shared mount so unmounts propagate.
  */
+#include "agent_err.h"
 #include "nl.h"
 
 #include <arpa/inet.h>
@@ -66,19 +67,7 @@ struct link_info {
 
 static pthread_mutex_t netns_add_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	if (err != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(err, NL_ERR_MAX, fmt, ap);
-		va_end(ap);
-	}
-	errno = saved;
-}
+#define set_err(err, ...) agent_set_err((err), NL_ERR_MAX, __VA_ARGS__)
 
 /* Fails with errno e and the message "<what>[ in ns NS]: <strerror(e)>"; returns -1 */
 static int fail(char *err, const char *ns, int e, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -3,6 +3,7 @@
  * is switched into the namespace (nl_netns_run) and keeps working there after the switch
  * back, so the send/receive loop runs in the caller's namespace with no further switching.
  */
+#include "agent_err.h"
 #include "probe.h"
 
 #include <arpa/inet.h>
@@ -92,16 +93,7 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-__attribute__((format(printf, 2, 3))) static void set_err(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, PROBE_ERR_MAX, fmt, ap);
-	va_end(ap);
-}
+#define set_err(err, ...) agent_set_err((err), PROBE_ERR_MAX, __VA_ARGS__)
 
 struct open_arg {
 	int fd;

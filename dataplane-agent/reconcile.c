@@ -1,6 +1,17 @@
 /*
  * The reconciler: turns a desired-state document into namespaces, links, addresses,
- * routes and charons, changing only what differs from what the applied document built.
+ * routes and charons, changing only what differs from what was applied before.
+ *
+ * Plan, then apply: reconcile_plan (plan.c, pure) compares the applier's record of what
+ * it built with the wanted document and lists one operation per object; the applier runs
+ * them in order, each through the links (agent_links_ops: netlink here, a recording fake in
+ * unit tests) and the IPsec backend (a tunnel at a time), and records each object as soon
+ * as its operation succeeded.  A pass that fails half-way leaves a record of what it did,
+ * so the next pass plans only the rest.
+ *
+ * Locking: the applier holds d->apply_lock for the whole pass and d->lock only to publish
+ * (an endpoint's charon, the tunnel and route runtime at the end): charon starts and
+ * tunnel loads never hold up the monitor, which decides failovers under d->lock.
  *
  * Topology (all names derive from document ids, so a restarted agent finds what it built):
  *   <p>-ul          underlay "internet": bridge br0 (+ vx0 toward other agents' underlays)
@@ -30,28 +41,10 @@
 
 #include "fault.h"
 #include "nl.h"
+#include "plan.h"
 #include "tc.h"
 
 #define UL_BRIDGE "br0"
-
-void agent_ns_name(const struct agent_daemon *d, const char *object_id, char out[NS_NAME_MAX])
-{
-	snprintf(out, NS_NAME_MAX, "%s-%s", d->ns_prefix, object_id);
-}
-
-void agent_if_name(char letter, const char *object_id, char out[16])
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (const unsigned char *c = (const unsigned char *)object_id; *c; c++)
-		h = (h ^ *c) * 16777619u;
-	snprintf(out, 16, "%c%08x", letter, h);
-}
-
-void agent_health_key(const char *endpoint, const char *tunnel, char out[HEALTH_KEY_MAX])
-{
-	snprintf(out, HEALTH_KEY_MAX, "%s/%s", endpoint, tunnel);
-}
 
 /* ---- small builders, each idempotent; err gets the first failure ---- */
 
@@ -141,7 +134,8 @@ static int vswitch_prefix(const char *cidr)
 
 /* ---- underlay ---- */
 
-static int build_underlay(struct agent_daemon *d, const struct doc_desired *want, char *err)
+static int build_underlay(struct agent_daemon *d, const struct doc_desired *want, const struct doc_desired *old,
+			  char *err)
 {
 	char ns[NS_NAME_MAX], vx[16];
 
@@ -164,15 +158,14 @@ static int build_underlay(struct agent_daemon *d, const struct doc_desired *want
 		for (int i = 0; i < want->peer_count; i++)
 			if (nl_vxlan_fdb_append(ns, vx, want->peers[i], err) < 0)
 				return -1;
-		if (d->have_applied)
-			for (int i = 0; i < d->applied.peer_count; i++) {
-				bool kept = false;
+		for (int i = 0; i < old->peer_count; i++) {
+			bool kept = false;
 
-				for (int j = 0; j < want->peer_count; j++)
-					kept |= strcmp(d->applied.peers[i], want->peers[j]) == 0;
-				if (!kept)
-					nl_vxlan_fdb_del(ns, vx, d->applied.peers[i], NULL);
-			}
+			for (int j = 0; j < want->peer_count; j++)
+				kept |= strcmp(old->peers[i], want->peers[j]) == 0;
+			if (!kept)
+				nl_vxlan_fdb_del(ns, vx, old->peers[i], NULL);
+		}
 	}
 	return 0;
 }
@@ -422,19 +415,22 @@ static struct endpoint_rt *endpoint_rt_add(struct agent_daemon *d, const char *i
 	return n;
 }
 
+/*
+ * Takes e out of the runtime under d->lock (the monitor stops polling it), then stops or
+ * detaches its charon without the lock.  d->apply_lock held.
+ */
 static void endpoint_rt_remove(struct agent_daemon *d, struct endpoint_rt *e, bool stop)
 {
-	if (stop)
-		d->ipsec->stop(e->ipsec);
-	else
-		d->ipsec->detach(e->ipsec);
-	*e = d->endpoints[--d->endpoint_count];
-}
+	struct ipsec_instance *in;
 
-static bool same_endpoint_links(const struct doc_endpoint *a, const struct doc_endpoint *b)
-{
-	return strcmp(a->public_ip, b->public_ip) == 0 && memcmp(&a->lan, &b->lan, sizeof(a->lan)) == 0 &&
-	       a->kind == b->kind;
+	pthread_mutex_lock(&d->lock);
+	in = e->ipsec;
+	*e = d->endpoints[--d->endpoint_count];
+	pthread_mutex_unlock(&d->lock);
+	if (stop)
+		d->ipsec->stop(in);
+	else
+		d->ipsec->detach(in);
 }
 
 /*
@@ -527,22 +523,14 @@ static void charon_died(struct agent_daemon *d, const struct doc_endpoint *ep, s
 	pthread_cond_broadcast(&d->report_wake);
 }
 
-static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
-			  const struct doc_endpoint *old, char *err)
+static int build_endpoint_links(struct agent_daemon *d, const struct doc_desired *want,
+				const struct doc_endpoint *ep, const struct doc_endpoint *old, char *err)
 {
-	char ns[NS_NAME_MAX], ul_ns[NS_NAME_MAX], br_ns[NS_NAME_MAX], br[16], port[16], dir[512];
-	struct endpoint_rt *rt;
+	char ns[NS_NAME_MAX], ul_ns[NS_NAME_MAX], br_ns[NS_NAME_MAX], br[16], port[16];
 
 	agent_ns_name(d, ep->id, ns);
 	agent_ns_name(d, "ul", ul_ns);
 	lan_bridge(d, &ep->lan, br_ns, br);
-	if (old != NULL && !same_endpoint_links(ep, old)) {
-		/* moved to another address or LAN: rebuild from scratch */
-		rt = endpoint_rt_find(d, ep->id);
-		if (rt != NULL)
-			endpoint_rt_remove(d, rt, true);
-		nl_netns_del(ns, NULL);
-	}
 	if (ensure_ns(ns, true, err) < 0)
 		return -1;
 	/* replies for addresses on lo (health-check sources) must not be claimed on the LAN */
@@ -567,10 +555,12 @@ static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want
 	/* health-check sources live on lo: the probes leave through the tunnel from them */
 	for (int i = 0; i < ep->tunnel_count; i++) {
 		const struct doc_tunnel *t = &ep->tunnels[i];
+		const struct doc_health_check *check = doc_tunnel_check(t);
 
-		/* the branch only answers the checks (it learns their timing from the document) */
-		if (ep->kind == DOC_EP_GATEWAY && t->health_check.enable &&
-		    nl_addr_add(ns, "lo", t->health_check.sip, 32, err) < 0)
+		/* the branch only answers the checks (it learns their timing from the document);
+		 * a liveness probe may leave from the endpoint's own LAN address */
+		if (ep->kind == DOC_EP_GATEWAY && check != NULL && strcmp(check->sip, ep->lan.ip) != 0 &&
+		    nl_addr_add(ns, "lo", check->sip, 32, err) < 0)
 			return -1;
 		if (fault_set(ns, t->peer_ip, t->cut, err) < 0)
 			return -1;
@@ -580,27 +570,6 @@ static int build_endpoint(struct agent_daemon *d, const struct doc_desired *want
 			if (doc_find_tunnel(ep, old->tunnels[i].name) == NULL && old->tunnels[i].cut)
 				fault_set(ns, old->tunnels[i].peer_ip, false, NULL);
 	if (tc_set_rate(ns, "ul", ep->bandwidth_mbps, err) < 0 || tc_set_rate(ns, "lan", ep->bandwidth_mbps, err) < 0)
-		return -1;
-
-	rt = endpoint_rt_find(d, ep->id);
-	if (rt == NULL && (rt = endpoint_rt_add(d, ep->id)) == NULL) {
-		snprintf(err, 256, "out of memory");
-		return -1;
-	}
-	if (rt->ipsec == NULL) {
-		/* test hook: endpoint charons (not the preflight's) load this too, so a test can make
-		 * them die at start while the backend as such works */
-		struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = ep->id,
-						  .extra_plugins = getenv("VPNLAB_AGENT_TEST_ENDPOINT_PLUGINS") };
-
-		state_endpoint_dir(d, ep->id, dir, sizeof(dir));
-		if (d->ipsec->start(&cfg, &rt->ipsec, err) < 0) {
-			charon_died(d, ep, rt, dir, err);
-			return -1;
-		}
-		rt->start_fail_sig = 0;
-	}
-	if (d->ipsec->load(rt->ipsec, ep->swanctl, err) < 0)
 		return -1;
 	return 0;
 }
@@ -624,15 +593,38 @@ static int build_host(struct agent_daemon *d, const struct doc_host *h, const st
 
 /* ---- the tunnel and route runtime ---- */
 
-struct tunnel_rt *agent_tunnel_find(struct agent_daemon *d, const char *endpoint, const char *name)
+/* Brings d->tunnels and the health checks in line with want (kept tunnels keep their state). */
+/*
+ * The runtime entry of tunnel t of endpoint ep, made when missing, with its identity
+ * (d->lock held).  NULL when out of memory.
+ */
+static struct tunnel_rt *tunnel_rt_ensure(struct agent_daemon *d, const struct doc_endpoint *ep,
+					  const struct doc_tunnel *t)
 {
-	for (int i = 0; i < d->tunnel_count; i++)
-		if (strcmp(d->tunnels[i].endpoint, endpoint) == 0 && strcmp(d->tunnels[i].name, name) == 0)
-			return &d->tunnels[i];
-	return NULL;
+	struct tunnel_rt *rt = agent_tunnel_find(d, ep->id, t->name);
+
+	if (rt == NULL) {
+		struct tunnel_rt *n = realloc(d->tunnels, sizeof(*n) * (size_t)(d->tunnel_count + 1));
+
+		if (n == NULL)
+			return NULL;
+		d->tunnels = n;
+		rt = &d->tunnels[d->tunnel_count++];
+		memset(rt, 0, sizeof(*rt));
+		snprintf(rt->endpoint, sizeof(rt->endpoint), "%s", ep->id);
+		snprintf(rt->name, sizeof(rt->name), "%s", t->name);
+		rt->last_in_change_ms = agent_now_ms();
+		/* charon starts a new initiator's tunnel itself when it loads it: the branch
+		 * upkeep steps in only if nothing came of that */
+		rt->last_initiate_ms = rt->last_in_change_ms;
+		rt->present = true;
+	}
+	rt->side = ep->kind;
+	snprintf(rt->connection_id, sizeof(rt->connection_id), "%s", t->connection_id);
+	snprintf(rt->tunnel_id, sizeof(rt->tunnel_id), "%s", t->tunnel_id);
+	return rt;
 }
 
-/* Brings d->tunnels and the health checks in line with want (kept tunnels keep their state). */
 static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, char *err)
 {
 	for (int i = 0; i < d->tunnel_count; i++)
@@ -644,32 +636,22 @@ static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, 
 		agent_ns_name(d, ep->id, ns);
 		for (int j = 0; j < ep->tunnel_count; j++) {
 			const struct doc_tunnel *t = &ep->tunnels[j];
-			struct tunnel_rt *rt = agent_tunnel_find(d, ep->id, t->name);
+			struct tunnel_rt *rt = tunnel_rt_ensure(d, ep, t);
+			const struct doc_health_check *check = doc_tunnel_check(t);
 			char key[HEALTH_KEY_MAX];
 
 			if (rt == NULL) {
-				struct tunnel_rt *n = realloc(d->tunnels, sizeof(*n) * (size_t)(d->tunnel_count + 1));
-
-				if (n == NULL) {
-					snprintf(err, 256, "out of memory");
-					return -1;
-				}
-				d->tunnels = n;
-				rt = &d->tunnels[d->tunnel_count++];
-				memset(rt, 0, sizeof(*rt));
-				snprintf(rt->endpoint, sizeof(rt->endpoint), "%s", ep->id);
-				snprintf(rt->name, sizeof(rt->name), "%s", t->name);
-				rt->last_in_change_ms = agent_now_ms();
+				snprintf(err, 256, "out of memory");
+				return -1;
 			}
 			rt->present = true;
-			rt->side = ep->kind;
-			snprintf(rt->connection_id, sizeof(rt->connection_id), "%s", t->connection_id);
-			snprintf(rt->tunnel_id, sizeof(rt->tunnel_id), "%s", t->tunnel_id);
+
 			agent_health_key(ep->id, t->name, key);
 			rt->health_enabled = ep->kind == DOC_EP_GATEWAY && t->health_check.enable;
-			if (rt->health_enabled) {
-				if (health_set(d->health, key, ns, t->health_check.sip, t->health_check.dip,
-					       t->health_check.interval_s, t->health_check.retry) < 0) {
+			rt->check_enabled = ep->kind == DOC_EP_GATEWAY && check != NULL;
+			if (rt->check_enabled) {
+				if (health_set_ms(d->health, key, ns, check->sip, check->dip, check->interval_ms,
+						  check->retry) < 0) {
 					snprintf(err, 256, "health check %s: cannot start", key);
 					return -1;
 				}
@@ -746,175 +728,511 @@ static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, c
 
 /* ---- removal of what left the document ---- */
 
-static void remove_gone(struct agent_daemon *d, const struct doc_desired *want)
+/* ---- the applier's record: what was built, object by object (d->apply_lock) ---- */
+
+/* Appends a zeroed item to *arr (of *count items of size); NULL when out of memory. */
+static void *grow(void **arr, int *count, size_t size)
 {
-	const struct doc_desired *old = &d->applied;
+	char *n = realloc(*arr, size * (size_t)(*count + 2));
+
+	if (n == NULL)
+		return NULL;
+	*arr = n;
+	memset(n + size * (size_t)*count, 0, size);
+	return n + size * (size_t)(*count)++;
+}
+
+#define RECORD_FIND(arr, count, key)                                   \
+	({                                                             \
+		int found_ = -1;                                       \
+		for (int i_ = 0; i_ < (count) && found_ < 0; i_++)     \
+			if (strcmp((arr)[i_].id, (key)) == 0)          \
+				found_ = i_;                           \
+		found_;                                                \
+	})
+
+static int record_underlay(struct doc_desired *rec, const struct doc_desired *want, const char *agent_id)
+{
+	char (*peers)[16] = calloc((size_t)want->peer_count + 1, sizeof(*peers));
+
+	if (peers == NULL)
+		return -1;
+	if (want->peer_count > 0)
+		memcpy(peers, want->peers, sizeof(*peers) * (size_t)want->peer_count);
+	free(rec->peers);
+	rec->peers = peers;
+	rec->peer_count = want->peer_count;
+	rec->underlay_vni = want->underlay_vni;
+	snprintf(rec->agent_id, sizeof(rec->agent_id), "%s", agent_id);
+	return 0;
+}
+
+static int record_vpc(struct doc_desired *rec, const struct doc_vpc *v)
+{
+	int i = RECORD_FIND(rec->vpcs, rec->vpc_count, v->id);
+	struct doc_vpc copy, *slot;
+
+	if (doc_vpc_copy(&copy, v) < 0)
+		return -1;
+	if (i >= 0) {
+		doc_vpc_free(&rec->vpcs[i]);
+		slot = &rec->vpcs[i];
+	} else if ((slot = grow((void **)&rec->vpcs, &rec->vpc_count, sizeof(*slot))) == NULL) {
+		doc_vpc_free(&copy);
+		return -1;
+	}
+	*slot = copy;
+	return 0;
+}
+
+static int record_site(struct doc_desired *rec, const struct doc_site *s)
+{
+	int i = RECORD_FIND(rec->sites, rec->site_count, s->id);
+	struct doc_site *slot = i >= 0 ? &rec->sites[i] : grow((void **)&rec->sites, &rec->site_count, sizeof(*slot));
+
+	if (slot == NULL)
+		return -1;
+	*slot = *s;
+	return 0;
+}
+
+static int record_host(struct doc_desired *rec, const struct doc_host *h)
+{
+	int i = RECORD_FIND(rec->hosts, rec->host_count, h->id);
+	struct doc_host *slot = i >= 0 ? &rec->hosts[i] : grow((void **)&rec->hosts, &rec->host_count, sizeof(*slot));
+
+	if (slot == NULL)
+		return -1;
+	*slot = *h;
+	return 0;
+}
+
+/*
+ * Records endpoint ep as built, without tunnels (keep_tunnels false: a new or rebuilt
+ * charon has none) or with the tunnels recorded before that ep still has, their IPsec
+ * parameters as they were loaded and the rest (faults, checks: just built) from ep.
+ */
+static int record_endpoint(struct doc_desired *rec, const struct doc_endpoint *ep, bool keep_tunnels)
+{
+	int i = RECORD_FIND(rec->endpoints, rec->endpoint_count, ep->id), n = 0;
+	struct doc_endpoint copy = *ep, *slot;
+
+	copy.tunnels = calloc((size_t)ep->tunnel_count + 1, sizeof(*copy.tunnels));
+	if (copy.tunnels == NULL)
+		return -1;
+	for (int k = 0; keep_tunnels && i >= 0 && k < rec->endpoints[i].tunnel_count; k++) {
+		const struct doc_tunnel *old = &rec->endpoints[i].tunnels[k], *t = doc_find_tunnel(ep, old->name);
+
+		if (t == NULL)
+			continue;
+		copy.tunnels[n] = *t;
+		copy.tunnels[n].ipsec = old->ipsec;
+		snprintf(copy.tunnels[n].peer_ip, sizeof(copy.tunnels[n].peer_ip), "%s", old->peer_ip);
+		copy.tunnels[n].local_ts_count = old->local_ts_count;
+		copy.tunnels[n].remote_ts_count = old->remote_ts_count;
+		memcpy(copy.tunnels[n].local_ts, old->local_ts, sizeof(old->local_ts));
+		memcpy(copy.tunnels[n].remote_ts, old->remote_ts, sizeof(old->remote_ts));
+		n++;
+	}
+	copy.tunnel_count = n;
+	if (i >= 0) {
+		doc_endpoint_free(&rec->endpoints[i]);
+		slot = &rec->endpoints[i];
+	} else if ((slot = grow((void **)&rec->endpoints, &rec->endpoint_count, sizeof(*slot))) == NULL) {
+		doc_endpoint_free(&copy);
+		return -1;
+	}
+	*slot = copy;
+	return 0;
+}
+
+static int record_tunnel(struct doc_desired *rec, const char *endpoint, const struct doc_tunnel *t)
+{
+	int i = RECORD_FIND(rec->endpoints, rec->endpoint_count, endpoint);
+	struct doc_endpoint *e;
+	struct doc_tunnel *slot;
+
+	if (i < 0)
+		return -1;
+	e = &rec->endpoints[i];
+	slot = (struct doc_tunnel *)doc_find_tunnel(e, t->name);
+	if (slot == NULL && (slot = grow((void **)&e->tunnels, &e->tunnel_count, sizeof(*slot))) == NULL)
+		return -1;
+	*slot = *t;
+	return 0;
+}
+
+static void record_forget(struct doc_desired *rec, enum plan_kind kind, const char *id, const char *tunnel)
+{
+	int i;
+
+	switch (kind) {
+	case PLAN_VPC:
+		if ((i = RECORD_FIND(rec->vpcs, rec->vpc_count, id)) >= 0) {
+			doc_vpc_free(&rec->vpcs[i]);
+			rec->vpcs[i] = rec->vpcs[--rec->vpc_count];
+		}
+		break;
+	case PLAN_SITE:
+		if ((i = RECORD_FIND(rec->sites, rec->site_count, id)) >= 0)
+			rec->sites[i] = rec->sites[--rec->site_count];
+		break;
+	case PLAN_HOST:
+		if ((i = RECORD_FIND(rec->hosts, rec->host_count, id)) >= 0)
+			rec->hosts[i] = rec->hosts[--rec->host_count];
+		break;
+	case PLAN_ENDPOINT:
+		if ((i = RECORD_FIND(rec->endpoints, rec->endpoint_count, id)) >= 0) {
+			doc_endpoint_free(&rec->endpoints[i]);
+			rec->endpoints[i] = rec->endpoints[--rec->endpoint_count];
+		}
+		break;
+	case PLAN_TUNNEL:
+		if ((i = RECORD_FIND(rec->endpoints, rec->endpoint_count, id)) >= 0) {
+			struct doc_endpoint *e = &rec->endpoints[i];
+			struct doc_tunnel *t = (struct doc_tunnel *)doc_find_tunnel(e, tunnel);
+
+			if (t != NULL)
+				*t = e->tunnels[--e->tunnel_count];
+		}
+		break;
+	case PLAN_UNDERLAY:
+		break;
+	}
+}
+
+/* ---- the links of each object: netlink ---- */
+
+static int nl_underlay(struct agent_daemon *d, const struct doc_desired *want, const struct doc_desired *old, char *err)
+{
+	return build_underlay(d, want, old, err);
+}
+
+static int nl_site_fallback(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
+			    char *err)
+{
 	char ns[NS_NAME_MAX];
 
-	for (int i = 0; i < old->host_count; i++) {
-		bool kept = false;
+	agent_ns_name(d, ep->id, ns);
+	return site_fallback_routes(want, ep, ns, err);
+}
 
-		for (int j = 0; j < want->host_count; j++)
-			kept |= strcmp(old->hosts[i].id, want->hosts[j].id) == 0;
-		if (!kept) {
-			agent_ns_name(d, old->hosts[i].id, ns);
-			nl_netns_del(ns, NULL);
+static void nl_remove(struct agent_daemon *d, const char *object_id)
+{
+	char ns[NS_NAME_MAX];
+
+	agent_ns_name(d, object_id, ns);
+	nl_netns_del(ns, NULL);
+}
+
+const struct agent_links_ops agent_links_netlink = {
+	.underlay = nl_underlay,
+	.vpc = build_vpc,
+	.site = build_site,
+	.endpoint = build_endpoint_links,
+	.site_fallback = nl_site_fallback,
+	.host = build_host,
+	.remove = nl_remove,
+};
+
+/* ---- the applier ---- */
+
+/*
+ * Starts (or adopts) ep's charon unless it runs, publishes it under d->lock, and on a new
+ * start unloads what an adopted charon has loaded that ep does not want.
+ */
+static int ensure_charon(struct agent_daemon *d, const struct doc_endpoint *ep, bool prune, char *err)
+{
+	struct endpoint_rt *rt = endpoint_rt_find(d, ep->id);
+	struct ipsec_instance *in = NULL;
+	char ns[NS_NAME_MAX], dir[512], (*names)[IPSEC_NAME_MAX] = NULL;
+	int count = 0;
+
+	if (rt != NULL && rt->ipsec != NULL)
+		return 0;
+	agent_ns_name(d, ep->id, ns);
+	state_endpoint_dir(d, ep->id, dir, sizeof(dir));
+	{
+		/* test hook: a slow charon start (a loaded machine), so a lab test can cut a tunnel
+		 * while a push is surely still starting charons */
+		const char *delay = getenv("VPNLAB_AGENT_TEST_START_DELAY_MS");
+
+		if (delay != NULL && atoi(delay) > 0)
+			usleep((useconds_t)atoi(delay) * 1000);
+	}
+	{
+		/* test hook: endpoint charons (not the preflight's) load this too, so a test can make
+		 * them die at start while the backend as such works */
+		struct ipsec_instance_cfg cfg = { .ns = ns, .dir = dir, .label = ep->id,
+						  .extra_plugins = getenv("VPNLAB_AGENT_TEST_ENDPOINT_PLUGINS") };
+
+		if (d->ipsec->start(&cfg, &in, err) < 0) {
+			pthread_mutex_lock(&d->lock);
+			rt = endpoint_rt_find(d, ep->id);
+			if (rt == NULL)
+				rt = endpoint_rt_add(d, ep->id);
+			if (rt != NULL)
+				charon_died(d, ep, rt, dir, err);
+			pthread_mutex_unlock(&d->lock);
+			return -1;
 		}
 	}
-	for (int i = 0; i < old->endpoint_count; i++) {
-		if (doc_find_endpoint(want, old->endpoints[i].id) != NULL)
-			continue;
-		struct endpoint_rt *rt = endpoint_rt_find(d, old->endpoints[i].id);
+	if (prune && d->ipsec->list_tunnels(in, &names, &count, err) < 0)
+		goto fail;
+	for (int i = 0; i < count; i++) {
+		struct ipsec_tunnel_id id = { names[i] };
 
-		if (rt != NULL)
+		if (doc_find_tunnel(ep, names[i]) == NULL && d->ipsec->remove_tunnel(in, &id, err) < 0)
+			goto fail;
+	}
+	free(names);
+	pthread_mutex_lock(&d->lock);
+	rt = endpoint_rt_find(d, ep->id);
+	if (rt == NULL && (rt = endpoint_rt_add(d, ep->id)) == NULL) {
+		pthread_mutex_unlock(&d->lock);
+		snprintf(err, 256, "out of memory");
+		d->ipsec->stop(in);
+		return -1;
+	}
+	rt->ipsec = in;
+	rt->start_fail_sig = 0;
+	pthread_mutex_unlock(&d->lock);
+	return 0;
+fail:
+	free(names);
+	d->ipsec->detach(in);
+	return -1;
+}
+
+static struct ipsec_instance *charon_of(struct agent_daemon *d, const char *endpoint, char *err)
+{
+	struct endpoint_rt *rt = endpoint_rt_find(d, endpoint);
+
+	if (rt == NULL || rt->ipsec == NULL) {
+		snprintf(err, 256, "endpoint %s has no charon", endpoint);
+		return NULL;
+	}
+	return rt->ipsec;
+}
+
+static int apply_endpoint(struct agent_daemon *d, const struct doc_desired *want, const struct plan_op *op,
+			  char *err)
+{
+	struct doc_desired *rec = &d->record;
+	const struct doc_endpoint *ep = doc_find_endpoint(want, op->id);
+	const struct doc_endpoint *old = doc_find_endpoint(rec, op->id);
+	struct endpoint_rt *rt;
+
+	if (op->action == PLAN_DELETE || op->rebuild) {
+		if ((rt = endpoint_rt_find(d, op->id)) != NULL)
 			endpoint_rt_remove(d, rt, true);
-		agent_ns_name(d, old->endpoints[i].id, ns);
-		nl_netns_del(ns, NULL);
+		d->links->remove(d, op->id);
+		record_forget(rec, PLAN_ENDPOINT, op->id, NULL);
+		if (op->action == PLAN_DELETE)
+			return 0;
+		old = NULL;
 	}
-	for (int i = 0; i < old->vpc_count; i++) {
-		bool kept = false;
-
-		for (int j = 0; j < want->vpc_count; j++)
-			kept |= strcmp(old->vpcs[i].id, want->vpcs[j].id) == 0;
-		if (!kept) {
-			agent_ns_name(d, old->vpcs[i].id, ns);
-			nl_netns_del(ns, NULL);
-		}
+	if (op->action == PLAN_KEEP) {
+		/* a sibling device may have come or gone */
+		return ep->kind == DOC_EP_SITE_DEVICE ? d->links->site_fallback(d, want, ep, err) : 0;
 	}
-	for (int i = 0; i < old->site_count; i++) {
-		bool kept = false;
-
-		for (int j = 0; j < want->site_count; j++)
-			kept |= strcmp(old->sites[i].id, want->sites[j].id) == 0;
-		if (!kept) {
-			agent_ns_name(d, old->sites[i].id, ns);
-			nl_netns_del(ns, NULL);
-		}
-	}
+	if (d->links->endpoint(d, want, ep, old, err) < 0 || ensure_charon(d, ep, old == NULL, err) < 0)
+		return -1;
+	return record_endpoint(rec, ep, old != NULL);
 }
 
-static const struct doc_vpc *old_vpc(const struct agent_daemon *d, const char *id)
+/*
+ * Loads a new tunnel.  It is known to the monitor before charon negotiates it, so its log
+ * lines are the tunnel's from the first one (the rest of its runtime follows when the pass
+ * is published); a load that fails takes that entry back.
+ */
+static int create_tunnel(struct agent_daemon *d, struct ipsec_instance *in, const struct doc_endpoint *ep,
+			 const struct doc_tunnel *t, char *err)
 {
-	for (int i = 0; d->have_applied && i < d->applied.vpc_count; i++)
-		if (strcmp(d->applied.vpcs[i].id, id) == 0)
-			return &d->applied.vpcs[i];
+	struct ipsec_tunnel_id id = { t->name };
+	struct tunnel_rt *rt;
+	bool known;
+
+	pthread_mutex_lock(&d->lock);
+	known = agent_tunnel_find(d, ep->id, t->name) != NULL;
+	rt = tunnel_rt_ensure(d, ep, t);
+	pthread_mutex_unlock(&d->lock);
+	if (rt == NULL) {
+		snprintf(err, 256, "out of memory");
+		return -1;
+	}
+	if (d->ipsec->add_tunnel(in, &id, t, err) == 0)
+		return 0;
+	if (!known) {
+		pthread_mutex_lock(&d->lock);
+		if ((rt = agent_tunnel_find(d, ep->id, t->name)) != NULL)
+			*rt = d->tunnels[--d->tunnel_count];
+		pthread_mutex_unlock(&d->lock);
+	}
+	return -1;
+}
+
+static int apply_tunnel(struct agent_daemon *d, const struct doc_desired *want, const struct plan_op *op, char *err)
+{
+	const struct doc_endpoint *ep = doc_find_endpoint(want, op->id);
+	const struct doc_tunnel *t = ep ? doc_find_tunnel(ep, op->tunnel) : NULL;
+	struct ipsec_tunnel_id id = { op->tunnel };
+	struct ipsec_instance *in;
+
+	if (op->action == PLAN_KEEP)
+		return record_tunnel(&d->record, op->id, t);
+	if ((in = charon_of(d, op->id, err)) == NULL)
+		return -1;
+	switch (op->action) {
+	case PLAN_CREATE:
+		if (create_tunnel(d, in, ep, t, err) < 0)
+			return -1;
+		break;
+	case PLAN_UPDATE:
+		if (d->ipsec->update_tunnel(in, &id, t, err) < 0)
+			return -1;
+		break;
+	case PLAN_DELETE:
+		if (d->ipsec->remove_tunnel(in, &id, err) < 0)
+			return -1;
+		record_forget(&d->record, PLAN_TUNNEL, op->id, op->tunnel);
+		return 0;
+	case PLAN_KEEP:
+		break;
+	}
+	return record_tunnel(&d->record, op->id, t);
+}
+
+static const struct doc_vpc *want_vpc(const struct doc_desired *d, const char *id)
+{
+	for (int i = 0; i < d->vpc_count; i++)
+		if (strcmp(d->vpcs[i].id, id) == 0)
+			return &d->vpcs[i];
 	return NULL;
 }
 
-static const struct doc_host *old_host(const struct agent_daemon *d, const char *id)
+static const struct doc_site *want_site(const struct doc_desired *d, const char *id)
 {
-	for (int i = 0; d->have_applied && i < d->applied.host_count; i++)
-		if (strcmp(d->applied.hosts[i].id, id) == 0)
-			return &d->applied.hosts[i];
+	for (int i = 0; i < d->site_count; i++)
+		if (strcmp(d->sites[i].id, id) == 0)
+			return &d->sites[i];
 	return NULL;
 }
 
-static bool same_fabric(const struct doc_vpc *a, const struct doc_vpc *b)
+static const struct doc_host *want_host(const struct doc_desired *d, const char *id)
 {
-	const struct doc_fabric *x = &a->fabric, *y = &b->fabric;
+	for (int i = 0; i < d->host_count; i++)
+		if (strcmp(d->hosts[i].id, id) == 0)
+			return &d->hosts[i];
+	return NULL;
+}
 
-	if (a->has_fabric != b->has_fabric)
-		return false;
-	if (!a->has_fabric)
-		return true;
-	if (x->vni != y->vni || strcmp(x->ip, y->ip) != 0 || x->prefix != y->prefix || x->peer_count != y->peer_count)
-		return false;
-	for (int i = 0; i < x->peer_count; i++) {
-		const struct doc_fabric_peer *p = &x->peers[i], *q = &y->peers[i];
+/* Runs one operation and records its outcome.  d->apply_lock held, d->lock not. */
+static int apply_op(struct agent_daemon *d, const struct doc_desired *want, const struct plan_op *op, char *err)
+{
+	struct doc_desired *rec = &d->record;
+	const char *oom = "out of memory";
 
-		if (strcmp(p->ip, q->ip) != 0 || strcmp(p->underlay_ip, q->underlay_ip) != 0 ||
-		    p->cidr_count != q->cidr_count ||
-		    memcmp(p->cidrs, q->cidrs, sizeof(*p->cidrs) * (size_t)p->cidr_count) != 0)
-			return false;
+	if (op->kind == PLAN_ENDPOINT)
+		return apply_endpoint(d, want, op, err);
+	if (op->kind == PLAN_TUNNEL)
+		return apply_tunnel(d, want, op, err);
+	if (op->action == PLAN_KEEP)
+		return 0;
+	if (op->action == PLAN_DELETE) {
+		d->links->remove(d, op->id);
+		record_forget(rec, op->kind, op->id, NULL);
+		return 0;
 	}
-	return true;
-}
+	switch (op->kind) {
+	case PLAN_UNDERLAY:
+		if (d->links->underlay(d, want, rec, err) < 0)
+			return -1;
+		return record_underlay(rec, want, d->agent_id) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
+	case PLAN_VPC: {
+		const struct doc_vpc *v = want_vpc(want, op->id);
+		int i = RECORD_FIND(rec->vpcs, rec->vpc_count, op->id);
 
-/* The VPC's router as built: its vSwitch bridges and its fabric. */
-static bool same_vswitches(const struct doc_vpc *a, const struct doc_vpc *b)
-{
-	return a->vswitch_count == b->vswitch_count &&
-	       memcmp(a->vswitches, b->vswitches, sizeof(*a->vswitches) * (size_t)a->vswitch_count) == 0 &&
-	       same_fabric(a, b);
-}
+		if (d->links->vpc(d, v, i >= 0 ? &rec->vpcs[i] : NULL, err) < 0)
+			return -1;
+		return record_vpc(rec, v) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
+	}
+	case PLAN_SITE: {
+		const struct doc_site *s = want_site(want, op->id);
 
-/* Equal as built: the parser zero-fills every struct, so memcmp compares contents. */
-static bool same_endpoint(const struct doc_endpoint *a, const struct doc_endpoint *b)
-{
-	return same_endpoint_links(a, b) && a->bandwidth_mbps == b->bandwidth_mbps && strcmp(a->swanctl, b->swanctl) == 0 &&
-	       a->tunnel_count == b->tunnel_count &&
-	       memcmp(a->tunnels, b->tunnels, sizeof(*a->tunnels) * (size_t)a->tunnel_count) == 0;
-}
+		if (d->links->site(d, s, err) < 0)
+			return -1;
+		return record_site(rec, s) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
+	}
+	case PLAN_HOST: {
+		const struct doc_host *h = want_host(want, op->id);
+		int i = RECORD_FIND(rec->hosts, rec->host_count, op->id);
 
-static const struct doc_site *old_site(const struct agent_daemon *d, const struct doc_site *site)
-{
-	for (int i = 0; d->have_applied && i < d->applied.site_count; i++)
-		if (strcmp(d->applied.sites[i].id, site->id) == 0 && strcmp(d->applied.sites[i].lan_cidr, site->lan_cidr) == 0)
-			return &d->applied.sites[i];
-	return NULL;
+		if (d->links->host(d, h, i >= 0 ? &rec->hosts[i] : NULL, err) < 0)
+			return -1;
+		return record_host(rec, h) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
+	}
+	default:
+		return 0;
+	}
 }
 
 int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err)
 {
+	struct plan plan;
+	char text[512];
 	int rc = -1;
 
 	err[0] = '\0';
+	pthread_mutex_lock(&d->apply_lock);
 	pthread_mutex_lock(&d->lock);
-	if (build_underlay(d, want, err) < 0)
+	d->applying = want->generation;
+	pthread_mutex_unlock(&d->lock);
+	if (reconcile_plan(&d->record, want, &plan) < 0) {
+		snprintf(err, 256, "out of memory");
 		goto out;
-	if (d->have_applied)
-		remove_gone(d, want);
-	/*
-	 * What the applied document already describes identically was built by an earlier
-	 * pass: only new and changed objects are built (after a start, d->have_applied is false
-	 * and everything is ensured once, which adopts what runs).
-	 */
-	for (int i = 0; i < want->vpc_count; i++) {
-		const struct doc_vpc *old = old_vpc(d, want->vpcs[i].id);
-
-		if (old != NULL && same_vswitches(old, &want->vpcs[i]))
-			continue;
-		if (build_vpc(d, &want->vpcs[i], old, err) < 0)
-			goto out;
 	}
-	for (int i = 0; i < want->site_count; i++)
-		if (old_site(d, &want->sites[i]) == NULL && build_site(d, &want->sites[i], err) < 0)
-			goto out;
-	for (int i = 0; i < want->endpoint_count; i++) {
-		const struct doc_endpoint *ep = &want->endpoints[i];
-		const struct doc_endpoint *old = d->have_applied ? doc_find_endpoint(&d->applied, ep->id) : NULL;
-		char ns[NS_NAME_MAX];
+	agent_log("generation %lld: %s", (long long)want->generation,
+		  plan_format(&plan, false, text, sizeof(text))[0] ? text : "nothing to change");
+	for (int i = 0; i < plan.count; i++)
+		if (apply_op(d, want, &plan.ops[i], err) < 0) {
+			char what[200];
 
-		if (old != NULL && same_endpoint(old, ep)) {
-			/* a sibling device may have come or gone */
-			agent_ns_name(d, ep->id, ns);
-			if (ep->kind == DOC_EP_SITE_DEVICE && site_fallback_routes(want, ep, ns, err) < 0)
-				goto out;
-			continue;
+			snprintf(what, sizeof(what), "%s %s %s%s%s", plan_action_name(plan.ops[i].action),
+				 plan_kind_name(plan.ops[i].kind), plan.ops[i].id, plan.ops[i].tunnel[0] ? "/" : "",
+				 plan.ops[i].tunnel);
+			/* the error names the object when the builder did not */
+			if (strstr(err, plan.ops[i].id) == NULL) {
+				char full[480];
+				size_t n = (size_t)snprintf(full, sizeof(full), "%s: %s", what, err);
+
+				n = n < 255 ? n : 255;
+				memcpy(err, full, n);
+				err[n] = '\0';
+			}
+			goto out;
 		}
-		if (build_endpoint(d, want, ep, old, err) < 0)
-			goto out;
-	}
-	for (int i = 0; i < want->host_count; i++) {
-		const struct doc_host *old = old_host(d, want->hosts[i].id);
-
-		if (old != NULL && memcmp(&old->lan, &want->hosts[i].lan, sizeof(old->lan)) == 0)
-			continue;
-		if (build_host(d, &want->hosts[i], old, err) < 0)
-			goto out;
-	}
-	if (sync_tunnels(d, want, err) < 0 || sync_routes(d, want, err) < 0)
+	/* published at once: the monitor takes over the new tunnels and routes */
+	pthread_mutex_lock(&d->lock);
+	if (sync_tunnels(d, want, err) < 0 || sync_routes(d, want, err) < 0) {
+		pthread_mutex_unlock(&d->lock);
 		goto out;
+	}
 	doc_free(&d->applied);
 	d->applied = *want;
 	memset(want, 0, sizeof(*want));
 	d->have_applied = true;
-	monitor_select_routes(d);
+	agent_routes_update(d);
 	d->status_dirty = true;
 	pthread_cond_broadcast(&d->wake);
+	pthread_mutex_unlock(&d->lock);
 	rc = 0;
 out:
+	plan_free(&plan);
+	pthread_mutex_lock(&d->lock);
+	d->applying = 0;
 	pthread_mutex_unlock(&d->lock);
+	pthread_mutex_unlock(&d->apply_lock);
 	return rc;
 }
 
@@ -929,17 +1247,19 @@ static void remove_all(struct agent_daemon *d, bool stop)
 {
 	char ns[NS_NAME_MAX];
 
-	pthread_mutex_lock(&d->lock);
+	pthread_mutex_lock(&d->apply_lock);
 	while (d->endpoint_count > 0)
 		endpoint_rt_remove(d, &d->endpoints[0], stop);
+	pthread_mutex_lock(&d->lock);
 	for (int i = 0; i < d->tunnel_count; i++) {
 		char key[HEALTH_KEY_MAX];
 
 		agent_health_key(d->tunnels[i].endpoint, d->tunnels[i].name, key);
 		health_remove(d->health, key);
 	}
-	if (stop && d->have_applied) {
-		const struct doc_desired *a = &d->applied;
+	if (stop) {
+		/* the record: everything built, a half-done pass's objects too */
+		const struct doc_desired *a = &d->record;
 
 		for (int i = 0; i < a->host_count; i++)
 			agent_ns_name(d, a->hosts[i].id, ns), nl_netns_del(ns, NULL);
@@ -962,6 +1282,8 @@ static void remove_all(struct agent_daemon *d, bool stop)
 	doc_free(&d->applied);
 	d->have_applied = false;
 	pthread_mutex_unlock(&d->lock);
+	doc_free(&d->record);
+	pthread_mutex_unlock(&d->apply_lock);
 }
 
 void agent_teardown(struct agent_daemon *d)

@@ -2,6 +2,7 @@
  * Root tbf qdiscs over rtnetlink.  Everything runs inside one nl_netns_run call: the socket
  * and the device lookup then both belong to the target namespace.
  */
+#include "agent_err.h"
 #include "tc.h"
 
 #include <errno.h>
@@ -45,16 +46,7 @@ struct talk {
 	size_t msg_len;
 };
 
-__attribute__((format(printf, 2, 3))) static void set_err(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, TC_ERR_MAX, fmt, ap);
-	va_end(ap);
-}
+#define set_err(err, ...) agent_set_err((err), TC_ERR_MAX, __VA_ARGS__)
 
 static int extack_attr_cb(const struct nlattr *a, void *data)
 {

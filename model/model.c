@@ -26,6 +26,8 @@ void model_config_defaults(struct model_config *cfg)
 	cfg->public_ip_pool = "198.18.0.0/15";
 	cfg->transition_delay_ms = 1000;
 	cfg->dpd_delay_s = 30;
+	cfg->liveness_interval_ms = 300;
+	cfg->liveness_retry = 3;
 }
 
 static const struct {

@@ -35,6 +35,12 @@ struct model_config {
 	int64_t transition_delay_ms; /* Pending → Available etc. when no agent confirms */
 	const char *public_ip_pool;  /* CIDR public gateway addresses come from (198.18.0.0/15) */
 	int dpd_delay_s;	     /* DPD probe interval of the swanctl texts vpnlab renders (30; 1..300) */
+	/*
+	 * The cloud side's own liveness probe through each gateway tunnel of the data plane
+	 * (when the connection has no health check): every liveness_interval_ms (300; 0: none),
+	 * dead after liveness_retry (3) unanswered ones.
+	 */
+	int liveness_interval_ms, liveness_retry;
 	const struct catalog *catalog;
 	/*
 	 * Optional: receives one line of news for people watching the server (an agent came or

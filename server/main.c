@@ -47,6 +47,8 @@ static const struct option_doc {
 	{ { "transition-delay-ms", required_argument, NULL, 't' }, "MS", "how long Pending/Creating states last when no agent confirms (default 1000; 0 allowed); SIGUSR1 ends every pending one at once" },
 	{ { "public-ip-pool", required_argument, NULL, 'P' }, "CIDR", "addresses for public VPN gateways (default 198.18.0.0/15)" },
 	{ { "dpd-delay-s", required_argument, NULL, 'Y' }, "N", "how often an idle tunnel is probed by DPD in the texts vpnlab renders (default 30; 1..300); lab tests use 1 for fast failover" },
+	{ { "liveness-interval-ms", required_argument, NULL, 'G' }, "MS", "the data plane's own liveness probe through each gateway tunnel without a health check: one every MS (default 300; 50..60000; 0: none, failover then waits for DPD)" },
+	{ { "liveness-retry", required_argument, NULL, 'H' }, "N", "unanswered liveness probes after which a tunnel counts as dead (default 3; 1..100)" },
 	{ { "readers", required_argument, NULL, 'r' }, "N", "read connections to the database (default 8)" },
 	{ { "log", required_argument, NULL, 'L' }, "FILE|-|off", "JSON request log, one line per request, agent protocol included: a file (appended), - for stdout, off (default)" },
 	{ { "console", required_argument, NULL, 'V' }, "quiet|normal|verbose", "what stderr shows people: quiet (start, stop, errors), normal (default: user API actions, agents, tunnels up/down and why, failovers), verbose (+ agent protocol requests)" },
@@ -211,6 +213,24 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			srv.model.dpd_delay_s = (int)v;
+			break;
+		}
+		case 'G':
+		case 'H': {
+			char *end = NULL;
+			long v = strtol(optarg, &end, 10);
+			bool ok = *optarg != '\0' && *end == '\0' &&
+				  (c == 'G' ? v == 0 || (v >= 50 && v <= 60000) : v >= 1 && v <= 100);
+
+			if (!ok) {
+				fprintf(stderr, "vpnlabd: %s\n", c == 'G' ? "--liveness-interval-ms is 0 or 50..60000"
+									 : "--liveness-retry is 1..100");
+				return 2;
+			}
+			if (c == 'G')
+				srv.model.liveness_interval_ms = (int)v;
+			else
+				srv.model.liveness_retry = (int)v;
 			break;
 		}
 		case 'r':

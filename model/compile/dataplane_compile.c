@@ -46,7 +46,8 @@ struct compiler {
 	int site_agent;	   /* index of the agent that hosts every site, -1 none */
 	bool any_cloud;	   /* some agent hosts gateways: every gateway is placed */
 	json_t *faults;	   /* set: "<connection>/<tunnel>" ("" tunnel: all) */
-	json_t *devices;   /* set: customer gateway IDs that are placed site devices */
+	json_t *devices;   /* customer gateway ID of each site device → its LAN address, false if unplaced */
+	json_t *shared;	   /* VPN gateway ID → set of "<connection>/<tunnel>" on a shared path (shared_paths) */
 	json_t *vpcs, *endpoints, *sites, *hosts;
 };
 
@@ -212,8 +213,9 @@ static int load_faults(struct compiler *c)
 }
 
 /*
- * Customer gateways that are lab site devices: true when placed (a site agent exists), false
- * when not; a customer gateway no site claims is not in the map (the user's own device).
+ * Customer gateways that are lab site devices: their LAN address when placed (a site agent
+ * exists), false when not; a customer gateway no site claims is not in the map (the user's
+ * own device).
  */
 static int load_devices(struct compiler *c)
 {
@@ -221,12 +223,13 @@ static int load_devices(struct compiler *c)
 	enum store_step_result r;
 
 	if (store_prepare(c->m->store,
-			  "SELECT d.customer_gateway_id FROM lab_site_devices d"
+			  "SELECT d.customer_gateway_id, d.lan_ip FROM lab_site_devices d"
 			  " JOIN customer_gateways g ON g.customer_gateway_id=d.customer_gateway_id",
 			  &stmt) < 0)
 		return store_failed(c);
 	while ((r = stmt_step(stmt)) == STORE_ROW)
-		json_object_set_new(c->devices, stmt_text(stmt, 0), json_boolean(c->site_agent >= 0));
+		json_object_set_new(c->devices, stmt_text(stmt, 0),
+				    c->site_agent >= 0 ? json_string(stmt_text(stmt, 1)) : json_false());
 	stmt_release(stmt);
 	return r == STORE_DONE ? 0 : store_failed(c);
 }
@@ -314,16 +317,190 @@ static int cidr_prefix(const char *text)
 	return cidr_parse(text, &x) ? x.prefix_len : 32;
 }
 
+static bool ip_in_list(const char *ip, const char *list)
+{
+	struct cidr host = { .prefix_len = 32 }, block;
+	char one[24];
+
+	if (!ipv4_parse(ip, &host.addr))
+		return false;
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len > 0 && len < sizeof(one)) {
+			memcpy(one, p, len);
+			one[len] = '\0';
+			if (cidr_parse(one, &block) && cidr_contains(&block, &host))
+				return true;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+static bool lists_overlap(const char *a, const char *b)
+{
+	char x[24], y[24];
+	struct cidr cx, cy;
+
+	for (const char *p = a; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n > 0 && n < sizeof(x)) {
+			memcpy(x, p, n);
+			x[n] = '\0';
+			for (const char *q = b; cidr_parse(x, &cx) && *q;) {
+				size_t m = strcspn(q, ",");
+
+				if (m > 0 && m < sizeof(y)) {
+					memcpy(y, q, m);
+					y[m] = '\0';
+					if (cidr_parse(y, &cy) && cidr_overlaps(&cx, &cy))
+						return true;
+				}
+				q += m;
+				if (*q == ',')
+					q++;
+			}
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
 /*
- * One tunnel entry of an endpoint.  t is the tunnel as this endpoint's swanctl text has it
- * (local = this end); local_ts/remote_ts are this end's selectors.
+ * The tunnels of VPN gateway gw_id (its owner's model_ctx gm) that share a gateway endpoint
+ * with another tunnel whose RemoteSubnet overlaps theirs (ECMP or active/standby toward one
+ * branch block): a probe toward one of them leaves through whichever SA the endpoint's
+ * policies prefer, so its replies say nothing about that tunnel, and its branch device would
+ * miss the probes it expects.  Those get no liveness probe (a health check or DPD decides).
+ * A set of "<connection>/<tunnel>" owned by c->shared (computed once per gateway, the same
+ * for the gateway's and the branches' documents); NULL on a failure (c->err set).
+ */
+static const json_t *shared_paths(struct compiler *c, struct model_ctx *gm, const char *gw_id)
+{
+	struct vpn_connection *conn = NULL;
+	struct vpn_connection_config *cfg = NULL;
+	json_t *set = json_object_get(c->shared, gw_id), *ids = NULL, *row, *paths = NULL;
+	size_t i;
+
+	if (set != NULL)
+		return set;
+	conn = malloc(sizeof(*conn));
+	cfg = malloc(sizeof(*cfg));
+	paths = json_array(); /* [[address, remote subnet, key], …] */
+	if (conn == NULL || cfg == NULL || paths == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	if ((ids = rows(c, "SELECT vpn_connection_id FROM vpn_connections WHERE vpn_gateway_id=?"
+			   " ORDER BY created_ms, rowid", gw_id, 1)) == NULL)
+		goto out;
+	json_array_foreach(ids, i, row) {
+		if (vpn_connection_get(gm, col(row, 0), conn, c->err) < 0 ||
+		    vpn_connection_config_build_gateway_side(gm, conn, cfg, c->err) < 0)
+			goto out;
+		for (int t = 0; t < cfg->tunnel_count; t++) {
+			char key[200];
+
+			snprintf(key, sizeof(key), "%s/%s", conn->vpn_connection_id, vpn_connection_config_tunnel_name(cfg, t));
+			json_array_append_new(paths, json_pack("[sss]", cfg->tunnels[t].local_addr, cfg->remote_subnet, key));
+		}
+	}
+	set = json_object();
+	for (size_t a = 0; a < json_array_size(paths); a++)
+		for (size_t b = a + 1; b < json_array_size(paths); b++) {
+			const json_t *x = json_array_get(paths, a), *y = json_array_get(paths, b);
+
+			if (strcmp(col(x, 0), col(y, 0)) == 0 && lists_overlap(col(x, 1), col(y, 1))) {
+				json_object_set_new(set, col(x, 2), json_true());
+				json_object_set_new(set, col(y, 2), json_true());
+			}
+		}
+	json_object_set_new(c->shared, gw_id, set);
+out:
+	json_decref(ids);
+	json_decref(paths);
+	free(conn);
+	free(cfg);
+	return set;
+}
+
+/*
+ * The cloud side's liveness probe of one tunnel: from the gateway endpoint's own LAN address
+ * to the site device's, through the tunnel, both ends told the same timing (the device's
+ * tunnel tracking expects the probes).  Only when both addresses lie within the tunnel's
+ * selectors, the tunnel's path is its own (not shared: see shared_paths), the connection
+ * has no health check of its own (which then does the job), and the server has probes on.
+ * NULL otherwise.
+ */
+static json_t *liveness_json(const struct compiler *c, const struct vpn_connection *conn, const char *gateway_lan_ip,
+			     const char *device_lan_ip, const char *vpc_side_ts, const char *branch_side_ts, bool shared)
+{
+	const struct model_config *cfg = c->m->cfg;
+
+	if (cfg == NULL || cfg->liveness_interval_ms <= 0 || conn->health_check.enable || shared || gateway_lan_ip == NULL ||
+	    device_lan_ip == NULL || !ip_in_list(gateway_lan_ip, vpc_side_ts) ||
+	    !ip_in_list(device_lan_ip, branch_side_ts))
+		return NULL;
+	return json_pack("{s:s, s:s, s:i, s:i}", "sip", gateway_lan_ip, "dip", device_lan_ip, "interval_ms",
+			 cfg->liveness_interval_ms, "retry", cfg->liveness_retry);
+}
+
+static json_t *proposal_json(const char *enc, const char *integ, const char *dh_group)
+{
+	const char *dh = strcmp(dh_group, "disabled") == 0 ? "none" : vpn_connection_config_swan_dh(dh_group);
+
+	return json_pack("{s:s, s:s, s:s}", "enc", vpn_connection_config_swan_enc(enc) ? vpn_connection_config_swan_enc(enc) : "",
+			 "integ", integ, "dh", dh ? dh : "");
+}
+
+/*
+ * The IKE/IPsec parameters of tunnel i of cfg, as this end negotiates them: what the
+ * customer's text says (LabDownloadCustomerSwanctlConfig renders the same configuration),
+ * the gateway side as a responder that rekeys after the branch would.
+ */
+static json_t *ipsec_json(const struct vpn_connection_config *cfg, int i)
+{
+	const struct vpn_connection_config_tunnel *t = &cfg->tunnels[i];
+
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:{s:i, s:s, s:o, s:I, s:I}, s:{s:o, s:I, s:I}, s:i, s:b, s:b, s:b}", "local_ip",
+		t->local_addr, "local_id", t->ike.local_id[0] ? t->ike.local_id : t->local_addr, "remote_id",
+		t->ike.remote_id[0] ? t->ike.remote_id : t->remote_addr, "psk", t->ike.psk, "ike", "version",
+		strcmp(t->ike.ike_version, "ikev1") == 0 ? 1 : 2, "mode",
+		strcmp(t->ike.ike_version, "ikev1") == 0 && strcmp(t->ike.ike_mode, "aggressive") == 0 ? "aggressive"
+													  : "main",
+		"proposal", proposal_json(t->ike.ike_enc_alg, t->ike.ike_auth_alg, t->ike.ike_pfs), "rekey_s",
+		(json_int_t)vpn_connection_config_rekey_s(cfg, t->ike.ike_lifetime), "lifetime_s",
+		(json_int_t)t->ike.ike_lifetime, "esp", "proposal",
+		proposal_json(t->ipsec.enc_alg, t->ipsec.auth_alg, t->ipsec.pfs), "rekey_s",
+		(json_int_t)vpn_connection_config_rekey_s(cfg, t->ipsec.lifetime), "lifetime_s",
+		(json_int_t)t->ipsec.lifetime, "dpd_delay_s", vpn_connection_config_dpd_delay_s(cfg, i), "nat_traversal",
+		t->enable_nat_traversal, "initiator", !cfg->gateway_side, "standby", cfg->gateway_side && t->standby);
+}
+
+/*
+ * One tunnel entry of an endpoint.  t is the tunnel as this end negotiates it (local = this
+ * end); local_ts/remote_ts are this end's selectors.  gateway_lan_ip/device_lan_ip: the LAN
+ * addresses of the two ends when both are built (NULL: no liveness probe).
  */
 static json_t *tunnel_json(const struct compiler *c, const struct vpn_connection *conn,
-			   const struct vpn_connection_config *cfg, int i)
+			   const struct vpn_connection_config *cfg, int i, const char *gateway_lan_ip,
+			   const char *device_lan_ip, const json_t *shared)
 {
 	const struct vpn_connection_config_tunnel *t = &cfg->tunnels[i];
 	const struct ipsec_health_check *hc = &conn->health_check;
-	json_t *o = json_object();
+	json_t *o = json_object(), *liveness;
+	char key[200];
+	bool on_shared_path;
+
+	snprintf(key, sizeof(key), "%s/%s", conn->vpn_connection_id, vpn_connection_config_tunnel_name(cfg, i));
+	on_shared_path = json_object_get(shared, key) != NULL;
 
 	json_put_str(o, "name", vpn_connection_config_tunnel_name(cfg, i));
 	json_put_str(o, "connection_id", conn->vpn_connection_id);
@@ -333,6 +510,7 @@ static json_t *tunnel_json(const struct compiler *c, const struct vpn_connection
 	json_put_str(o, "peer_ip", t->remote_addr);
 	json_object_set_new_nocheck(o, "local_ts", cidr_list(cfg->local_subnet));
 	json_object_set_new_nocheck(o, "remote_ts", cidr_list(cfg->remote_subnet));
+	json_object_set_new_nocheck(o, "ipsec", ipsec_json(cfg, i));
 	if (hc->enable) {
 		json_t *h = json_object();
 
@@ -343,19 +521,20 @@ static json_t *tunnel_json(const struct compiler *c, const struct vpn_connection
 		json_put_int(h, "retry", hc->retry);
 		json_object_set_new_nocheck(o, "health_check", h);
 	}
+	liveness = cfg->gateway_side ? liveness_json(c, conn, gateway_lan_ip, device_lan_ip, cfg->local_subnet,
+						     cfg->remote_subnet, on_shared_path)
+				     : liveness_json(c, conn, gateway_lan_ip, device_lan_ip, cfg->remote_subnet,
+						     cfg->local_subnet, on_shared_path);
+	if (liveness)
+		json_object_set_new_nocheck(o, "liveness", liveness);
 	json_put_bool(o, "cut", is_cut(c, conn->vpn_connection_id, t->tunnel_id));
 	return o;
 }
 
-/*
- * An endpoint under construction: the tunnels it terminates, as per-connection
- * configurations restricted to those tunnels (rendered together at the end).
- */
+/* An endpoint under construction: its object and the entries of the tunnels it terminates. */
 struct endpoint {
-	json_t *json;  /* the endpoint object, without swanctl until finished */
+	json_t *json;
 	json_t *tunnels;
-	struct vpn_connection_config *cfgs;
-	int cfg_count, cfg_cap;
 };
 
 static void endpoint_init(struct endpoint *e, const char *id, const char *kind, const char *public_ip, json_t *lan)
@@ -369,66 +548,32 @@ static void endpoint_init(struct endpoint *e, const char *id, const char *kind, 
 	json_object_set_new_nocheck(e->json, "lan", lan);
 }
 
-/* Adds tunnel i of cfg to e (and its entry).  0 or -1 (out of memory). */
+/*
+ * Adds tunnel i of cfg to e; the LAN addresses of both ends and the gateway's shared paths
+ * as tunnel_json takes them.
+ * 0 or -1 (out of memory).
+ */
 static int endpoint_add(const struct compiler *c, struct endpoint *e, const struct vpn_connection *conn,
-			const struct vpn_connection_config *cfg, int i)
+			const struct vpn_connection_config *cfg, int i, const char *gateway_lan_ip,
+			const char *device_lan_ip, const json_t *shared)
 {
-	struct vpn_connection_config *last = e->cfg_count ? &e->cfgs[e->cfg_count - 1] : NULL;
+	json_t *t = tunnel_json(c, conn, cfg, i, gateway_lan_ip, device_lan_ip, shared);
 
-	if (last == NULL || strcmp(last->vpn_connection_id, cfg->vpn_connection_id) != 0) {
-		if (e->cfg_count == e->cfg_cap) {
-			int cap = e->cfg_cap ? e->cfg_cap * 2 : 4;
-			struct vpn_connection_config *grown = realloc(e->cfgs, (size_t)cap * sizeof(*grown));
-
-			if (grown == NULL)
-				return -1;
-			e->cfgs = grown;
-			e->cfg_cap = cap;
-		}
-		last = &e->cfgs[e->cfg_count++];
-		*last = *cfg;
-		last->tunnel_count = 0;
-	}
-	last->tunnels[last->tunnel_count++] = cfg->tunnels[i];
-	json_array_append_new(e->tunnels, tunnel_json(c, conn, last, last->tunnel_count - 1));
-	return 0;
+	return t != NULL && json_array_append_new(e->tunnels, t) == 0 ? 0 : -1;
 }
 
-/* Renders the endpoint's swanctl text and appends it to the document.  0 or -1 with err. */
+/* Appends the finished endpoint to the document.  0 or -1 with err. */
 static int endpoint_finish(struct compiler *c, struct endpoint *e)
 {
-	const struct vpn_connection_config **list = NULL;
-	char *text = NULL;
-	int rc = -1;
-
-	if (e->cfg_count > 0) {
-		if ((list = calloc((size_t)e->cfg_count, sizeof(*list))) == NULL) {
-			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
-			goto out;
-		}
-		for (int i = 0; i < e->cfg_count; i++)
-			list[i] = &e->cfgs[i];
-		if (vpn_connection_config_swanctl_multi(list, e->cfg_count, &text, c->err) < 0)
-			goto out;
-	}
-	if (json_object_set_new(e->json, "swanctl", json_string(text ? text : "")) < 0) {
-		vl_err_set(c->err, VL_INTERNAL_ERROR, "endpoint text is not UTF-8");
-		goto out;
-	}
-	json_object_set(e->json, "tunnels", e->tunnels);
-	json_array_append(c->endpoints, e->json);
-	rc = 0;
-out:
-	free(text);
-	free(list);
-	return rc;
+	if (json_object_set(e->json, "tunnels", e->tunnels) < 0 || json_array_append(c->endpoints, e->json) < 0)
+		return vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+	return 0;
 }
 
 static void endpoint_free(struct endpoint *e)
 {
 	json_decref(e->json);
 	json_decref(e->tunnels);
-	free(e->cfgs);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -527,6 +672,7 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 	const char *addrs[2], *vsw_ids[2], *lan_ips[2];
 	int ep_agent[2] = { -1, -1 }; /* the agent each endpoint runs on: its vSwitch's */
 	json_t *conn_ids = NULL, *weights = NULL, *row;
+	const json_t *shared;
 	int ep_count = 0, rc = -1;
 	size_t i;
 
@@ -567,6 +713,8 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 			       " WHERE vpn_gateway_id=? AND route_type='dbr' GROUP BY next_hop ORDER BY next_hop",
 			    gw.vpn_gateway_id, 2)) == NULL)
 		goto out;
+	if ((shared = shared_paths(c, &gm, gw.vpn_gateway_id)) == NULL)
+		goto out;
 	json_array_foreach(conn_ids, i, row) {
 		if (vpn_connection_get(&gm, col(row, 0), conn, c->err) < 0 ||
 		    vpn_connection_config_build_gateway_side(&gm, conn, cfg, c->err) < 0)
@@ -596,7 +744,9 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 					break;
 			if (k == ep_count)
 				continue;
-			if (endpoint_add(c, &eps[k], conn, cfg, t) < 0) {
+			if (endpoint_add(c, &eps[k], conn, cfg, t, lan_ips[k],
+					 json_string_value(json_object_get(c->devices, tun->customer_gateway_id)),
+					 shared) < 0) {
 				vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 				goto out;
 			}
@@ -1076,6 +1226,7 @@ static int compile_device(struct compiler *c, const char *site_id, const char *l
 	const char *cgw_id = col(dev, 0), *index = col(dev, 1), *lan_ip = col(dev, 2), *public_ip = col(dev, 3);
 	struct vpn_connection *conn = malloc(sizeof(*conn));
 	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
+	struct vpn_gateway *gw = malloc(sizeof(*gw));
 	struct endpoint e;
 	json_t *conns = NULL, *row;
 	char id[80];
@@ -1085,7 +1236,7 @@ static int compile_device(struct compiler *c, const char *site_id, const char *l
 	snprintf(id, sizeof(id), "%s-%s", site_id, index);
 	endpoint_init(&e, id, "site_device", public_ip,
 		      lan_json(NULL, NULL, site_id, lan_ip, cidr_prefix(lan_cidr), NULL));
-	if (conn == NULL || cfg == NULL) {
+	if (conn == NULL || cfg == NULL || gw == NULL) {
 		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 		goto out;
 	}
@@ -1106,12 +1257,26 @@ static int compile_device(struct compiler *c, const char *site_id, const char *l
 		    vpn_connection_config_build(&om, conn, cfg, c->err) < 0)
 			goto out;
 		lab_overrides_apply(overrides, cfg);
-		for (int t = 0; t < cfg->tunnel_count; t++)
-			if (strcmp(cfg->tunnels[t].customer_gateway_id, cgw_id) == 0 &&
-			    cfg->tunnels[t].remote_addr[0] && endpoint_add(c, &e, conn, cfg, t) < 0) {
+		const json_t *shared = NULL;
+
+		if (conn->vpn_gateway_id[0] != '\0' &&
+		    (vpn_gateway_get(&om, conn->vpn_gateway_id, gw, c->err) < 0 ||
+		     (shared = shared_paths(c, &om, conn->vpn_gateway_id)) == NULL))
+			goto out;
+		for (int t = 0; t < cfg->tunnel_count; t++) {
+			/* the gateway endpoint this tunnel ends on, by its public address */
+			const char *gw_lan = NULL;
+
+			if (conn->vpn_gateway_id[0] != '\0')
+				gw_lan = strcmp(cfg->tunnels[t].remote_addr, gw->internet_ip) == 0	? gw->eni_ip
+					 : strcmp(cfg->tunnels[t].remote_addr, gw->dr_internet_ip) == 0 ? gw->dr_eni_ip
+													 : NULL;
+			if (strcmp(cfg->tunnels[t].customer_gateway_id, cgw_id) == 0 && cfg->tunnels[t].remote_addr[0] &&
+			    endpoint_add(c, &e, conn, cfg, t, gw_lan && *gw_lan ? gw_lan : NULL, lan_ip, shared) < 0) {
 				vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 				goto out;
 			}
+		}
 	}
 	rc = endpoint_finish(c, &e);
 out:
@@ -1119,6 +1284,7 @@ out:
 	json_decref(conns);
 	free(conn);
 	free(cfg);
+	free(gw);
 	return rc;
 }
 
@@ -1213,6 +1379,7 @@ int dataplane_compile(struct model_ctx *m, const char *agent_id, json_t **doc, s
 	*doc = NULL;
 	c.faults = json_object();
 	c.devices = json_object();
+	c.shared = json_object();
 	c.vpcs = json_array();
 	c.endpoints = json_array();
 	c.sites = json_array();
@@ -1229,7 +1396,7 @@ int dataplane_compile(struct model_ctx *m, const char *agent_id, json_t **doc, s
 	if (load_faults(&c) < 0 || load_devices(&c) < 0 || compile_vpcs(&c) < 0 || compile_sites(&c) < 0)
 		goto out;
 	d = json_object();
-	json_put_int(d, "version", 1);
+	json_put_int(d, "version", 2);
 	json_put_str(d, "agent_id", c.agents[c.self].id);
 	json_object_set_new_nocheck(d, "underlay", underlay_json(&c));
 	json_object_set(d, "vpcs", c.vpcs);
@@ -1242,6 +1409,7 @@ out:
 	free(c.agents);
 	json_decref(c.faults);
 	json_decref(c.devices);
+	json_decref(c.shared);
 	json_decref(c.vpcs);
 	json_decref(c.endpoints);
 	json_decref(c.sites);

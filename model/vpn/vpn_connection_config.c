@@ -468,6 +468,18 @@ static int64_t rekey_of(const struct vpn_connection_config *cfg, int64_t lifetim
 	return lifetime - lifetime / (cfg->gateway_side ? 20 : 10);
 }
 
+int64_t vpn_connection_config_rekey_s(const struct vpn_connection_config *cfg, int64_t lifetime)
+{
+	return rekey_of(cfg, lifetime);
+}
+
+int vpn_connection_config_dpd_delay_s(const struct vpn_connection_config *cfg, int index)
+{
+	if (!cfg->tunnels[index].enable_dpd)
+		return 0;
+	return cfg->dpd_delay_s > 0 ? cfg->dpd_delay_s : SWAN_DPD_DELAY_S;
+}
+
 /* Splits a normalised CIDR list ("a/b,c/d") into its blocks; returns how many (at most max). */
 static int split_subnets(const char *list, char out[][24], int max)
 {

@@ -132,6 +132,14 @@ unsigned vpn_connection_config_standby_priority(const char *local_ts, const char
  */
 const char *vpn_connection_config_tunnel_name(const struct vpn_connection_config *cfg, int index);
 
+/*
+ * When an SA of lifetime seconds is renewed by the side cfg was built for (the customer
+ * device 10 % before the limit, the gateway 5 %): the texts' rekey_time, the data-plane
+ * document's rekey_s.
+ */
+int64_t vpn_connection_config_rekey_s(const struct vpn_connection_config *cfg, int64_t lifetime);
+/* The DPD interval of tunnel index (seconds), 0 when its DPD is off. */
+int vpn_connection_config_dpd_delay_s(const struct vpn_connection_config *cfg, int index);
 /* strongSwan algorithm keywords for the cloud's names ("aes" → "aes128", "group2" → "modp1024"); NULL if unknown. */
 const char *vpn_connection_config_swan_enc(const char *alg);
 const char *vpn_connection_config_swan_dh(const char *group);

@@ -21,6 +21,21 @@ START_TEST(test_doc_valid)
 	ck_assert_str_eq(d.endpoints[0].tunnels[0].remote_ts[0], "192.168.0.0/24");
 	ck_assert(d.endpoints[0].tunnels[0].health_check.enable);
 	ck_assert_int_eq(d.endpoints[0].tunnels[0].health_check.retry, 3);
+	ck_assert_int_eq(d.endpoints[0].tunnels[0].health_check.interval_ms, 1000);
+	{
+		const struct doc_tunnel *t = &d.endpoints[0].tunnels[0];
+
+		ck_assert_int_eq(t->ipsec.ike_version, 2);
+		ck_assert_str_eq(t->ipsec.ike_proposal.dh, "modp1024");
+		ck_assert_str_eq(t->ipsec.esp_proposal.dh, "none");
+		ck_assert_int_eq(t->ipsec.esp_life.rekey_s, 3420);
+		ck_assert_str_eq(t->ipsec.remote_id, "branch.example");
+		ck_assert(!t->ipsec.initiator);
+		ck_assert(t->liveness.enable);
+		ck_assert_int_eq(t->liveness.interval_ms, 300);
+		/* the customer's health check wins over the liveness probe */
+		ck_assert_ptr_eq(doc_tunnel_check(t), &t->health_check);
+	}
 	ck_assert_int_eq(d.vpcs[0].routes[0].nexthops[0].weight, 100);
 	ck_assert_str_eq(d.hosts[0].lan.gateway, "10.0.1.253");
 	ck_assert_ptr_nonnull(doc_find_endpoint(&d, "site-1-1"));
@@ -34,7 +49,7 @@ END_TEST
 static const struct {
 	const char *from, *to, *expect;
 } bad[] = {
-	{ "\"version\":1", "\"version\":2", "version must be within" },
+	{ "\"version\":2,\"generation\"", "\"version\":1,\"generation\"", "version must be within 2..2" },
 	{ "\"generation\":3", "\"generation\":0", "generation must be within" },
 	{ "\"generation\":3", "\"generation\":\"3\"", "generation must be an integer" },
 	{ "\"agent_id\":\"agt-1\"", "\"agent_id\":\"a b\"", "agent_id is not a valid id" },
@@ -55,7 +70,18 @@ static const struct {
 	{ "\"site\":\"site-1\",\"ip\"", "\"site\":\"site-2\",\"ip\"", "site site-2 is not in the document" },
 	{ "\"lan_cidr\":", "\"lan_cidr\":1,\"x\":", "unknown member x" },
 	{ "\"cut\":false", "\"cut\":0", "cut must be a boolean" },
-	{ "\"swanctl\":\"connections {}\"", "\"swanctl\":7", "swanctl must be a string" },
+	{ "\"bandwidth_mbps\":10,", "\"bandwidth_mbps\":10,\"swanctl\":\"x\",", "unknown member swanctl" },
+	{ "\"version\":2,\"mode\"", "\"version\":3,\"mode\"", "version must be within 1..2" },
+	{ "\"mode\":\"main\"", "\"mode\":\"aggressive\"", "aggressive is an IKEv1 mode" },
+	{ "\"enc\":\"aes128\"", "\"enc\":\"aes128gcm16\"", "proposal.enc must be one of" },
+	{ "\"integ\":\"sha1\"", "\"integ\":\"sha1; x\"", "proposal.integ must be one of" },
+	{ "\"dh\":\"modp1024\"", "\"dh\":\"none\"", "proposal.dh must be one of modp768, modp1024, modp1536, modp2048" },
+	{ "\"rekey_s\":82080", "\"rekey_s\":90000", "rekey_s must be within" },
+	{ "\"rekey_s\":3420", "\"rekey_s\":3601", "rekey_s is after lifetime_s" },
+	{ "\"remote_id\":\"branch.example\"", "\"remote_id\":\"a b\"", "remote_id may not hold spaces" },
+	{ "\"local_ip\":\"198.18.0.1\"", "\"local_ip\":\"198.18.0.2\"", "local_ip is not the endpoint's public_ip" },
+	{ "\"psk\":\"s3cret\",", "", "psk is required" },
+	{ "\"interval_ms\":300", "\"interval_ms\":10", "interval_ms must be within" },
 	{ "{\"version\"", "[{\"version\"", "must be an object" },
 	{ "\"hosts\":[{\"id\":\"host-1\"", "\"hosts\":[{\"id\":\"vpc-1\"},{\"id\":\"host-1\"", "lan" },
 	{ "\"gateway_ip\":\"10.0.1.253\"}", "\"gateway_ip\":\"10.0.1.253\",\"table\":220}",
@@ -188,7 +214,7 @@ START_TEST(test_doc_not_json)
 	ck_assert_int_eq(doc_parse_text("{", 1, &d, err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not JSON"));
 	/* a duplicated key is ambiguous: refused */
-	ck_assert_int_eq(doc_parse_text("{\"version\":1,\"version\":1}", 25, &d, err), -1);
+	ck_assert_int_eq(doc_parse_text("{\"version\":2,\"version\":2}", 25, &d, err), -1);
 }
 END_TEST
 

@@ -142,59 +142,53 @@ static struct ipsec_instance *start(const char *ns, const char *dir, const char 
 	return in;
 }
 
-/* How a test connection negotiates. */
+/* How a test connection negotiates, in the document's terms. */
 struct algo {
-	int version;	   /* 1 or 2 */
-	bool aggressive;   /* IKEv1 aggressive mode */
-	const char *ike;   /* proposals */
-	const char *esp;   /* esp_proposals */
+	int version;	 /* 1 or 2 */
+	bool aggressive; /* IKEv1 aggressive mode */
+	struct doc_proposal ike, esp;
 };
 
-static const struct algo algo_default = { 2, false, "aes128-sha256-modp2048", "aes128-sha256-modp2048" };
+static const struct algo algo_default = { 2, false, { "aes128", "sha256", "modp2048" },
+					  { "aes128", "sha256", "modp2048" } };
 
-/* swanctl text for one PSK connection named name (its child has the same name). */
-static void conf_conn_algo(char *buf, size_t size, const char *name, const char *local, const char *remote,
-			   const char *lts, const char *rts, const char *psk, const char *start_action,
-			   const struct algo *a)
+/* A typed PSK tunnel named name (its child has the same name); initiator: starts it. */
+static void tunnel_algo(struct doc_tunnel *t, const char *name, const char *local, const char *remote,
+			const char *lts, const char *rts, const char *psk, bool initiator, const struct algo *a)
 {
-	snprintf(buf, size,
-		 "connections {\n"
-		 "  %s {\n"
-		 "    version = %d\n"
-		 "    aggressive = %s\n"
-		 "    local_addrs = %s\n"
-		 "    remote_addrs = %s\n"
-		 "    proposals = %s\n"
-		 "    local {\n      auth = psk\n      id = %s\n    }\n"
-		 "    remote {\n      auth = psk\n      id = %s\n    }\n"
-		 "    children {\n"
-		 "      %s {\n"
-		 "        local_ts = %s\n"
-		 "        remote_ts = %s\n"
-		 "        esp_proposals = %s\n"
-		 "        start_action = %s\n"
-		 "      }\n"
-		 "    }\n"
-		 "  }\n"
-		 "}\n"
-		 "secrets {\n"
-		 "  ike-%s {\n    id-1 = %s\n    id-2 = %s\n    secret = \"%s\"\n  }\n"
-		 "}\n",
-		 name, a->version, a->aggressive ? "yes" : "no", local, remote, a->ike, local, remote, name, lts, rts,
-		 a->esp, start_action, name, local, remote, psk);
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	snprintf(t->connection_id, sizeof(t->connection_id), "%s", name);
+	snprintf(t->peer_ip, sizeof(t->peer_ip), "%s", remote);
+	t->local_ts_count = t->remote_ts_count = 1;
+	snprintf(t->local_ts[0], sizeof(t->local_ts[0]), "%s", lts);
+	snprintf(t->remote_ts[0], sizeof(t->remote_ts[0]), "%s", rts);
+	snprintf(t->ipsec.local_ip, sizeof(t->ipsec.local_ip), "%s", local);
+	snprintf(t->ipsec.local_id, sizeof(t->ipsec.local_id), "%s", local);
+	snprintf(t->ipsec.remote_id, sizeof(t->ipsec.remote_id), "%s", remote);
+	snprintf(t->ipsec.psk, sizeof(t->ipsec.psk), "%s", psk);
+	t->ipsec.ike_version = a->version;
+	t->ipsec.aggressive = a->aggressive;
+	t->ipsec.ike_proposal = a->ike;
+	t->ipsec.esp_proposal = a->esp;
+	t->ipsec.ike_life = (struct doc_lifetime){ 3600 * 23, 3600 * 24 };
+	t->ipsec.esp_life = (struct doc_lifetime){ 3000, 3600 };
+	t->ipsec.initiator = initiator;
+	t->ipsec.nat_traversal = true;
 }
 
-static void conf_conn(char *buf, size_t size, const char *name, const char *local, const char *remote,
-		      const char *lts, const char *rts, const char *psk, const char *start_action)
+static void tunnel(struct doc_tunnel *t, const char *name, const char *local, const char *remote, const char *lts,
+		   const char *rts, const char *psk, bool initiator)
 {
-	conf_conn_algo(buf, size, name, local, remote, lts, rts, psk, start_action, &algo_default);
+	tunnel_algo(t, name, local, remote, lts, rts, psk, initiator, &algo_default);
 }
 
-static void load(struct ipsec_instance *in, const char *text)
+static void add(struct ipsec_instance *in, const struct doc_tunnel *t)
 {
+	struct ipsec_tunnel_id id = { t->name };
 	char err[IPSEC_ERR_MAX] = "";
 
-	ck_assert_msg(L.ops->load(in, text, err) == 0, "load: %s", err);
+	ck_assert_msg(L.ops->add_tunnel(in, &id, t, err) == 0, "add %s: %s", t->name, err);
 }
 
 /* The SA of conn in in, copied into *out; false if there is none. */
@@ -290,6 +284,11 @@ static void log_cb(void *arg, const struct ipsec_log_line *line)
 	}
 	if (strstr(line->text, "AUTHENTICATION_FAILED") || strstr(line->text, "MAC mismatched"))
 		l->auth_failed_line = true;
+}
+
+static void dump_log(void *arg, const struct ipsec_log_line *line)
+{
+	printf("%s: %s: %s\n", (const char *)arg, line->conn_name, line->text);
 }
 
 static long rss_kb(pid_t pid)
@@ -403,28 +402,34 @@ static int udp_echo(const char *ns_src, const char *src, const char *ns_dst, con
 	return got;
 }
 
-/*
- * A's configuration: an idle connection and the tunnel, as two concatenated
- * connections{} / secrets{} texts.  The tunnel comes second, so its coming up proves the
- * second blocks were loaded too.
- */
-static void conf_a(char *buf, size_t size, const char *conn, const char *psk)
+/* A's tunnels: an idle connection and the tunnel conn (B has only the tunnel). */
+static void load_a(const char *conn, const char *psk)
 {
-	char one[2048], two[2048];
+	struct doc_tunnel t;
 
-	conf_conn(one, sizeof(one), "idle", "192.0.2.1", "192.0.2.99", "10.1.0.0/24", "10.9.0.0/24", PSK, "none");
-	conf_conn(two, sizeof(two), conn, "192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", psk, "start");
-	snprintf(buf, size, "%s%s", one, two);
+	tunnel(&t, "idle", "192.0.2.1", "192.0.2.99", "10.1.0.0/24", "10.9.0.0/24", PSK, false);
+	add(L.a, &t);
+	tunnel(&t, conn, "192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", psk, true);
+	add(L.a, &t);
+}
+
+static int loaded_count(struct ipsec_instance *in)
+{
+	char (*names)[IPSEC_NAME_MAX] = NULL, err[IPSEC_ERR_MAX] = "";
+	int count = 0;
+
+	ck_assert_msg(L.ops->list_tunnels(in, &names, &count, err) == 0, "%s", err);
+	free(names);
+	return count;
 }
 
 START_TEST(test_tunnel_lifecycle)
 {
-	char text_a[4096], text_b[2048], only_idle[2048], err[IPSEC_ERR_MAX] = "", path[128];
-	struct ipsec_sa_state sa_a, sa_b, again;
+	char err[IPSEC_ERR_MAX] = "";
+	struct ipsec_sa_state sa_a, sa_b, again, other_a, other_b;
 	struct logs lg = { .conn = "t1" };
-	struct vici_conn *vc;
-	json_t *conns;
-	struct stat st1, st2;
+	struct doc_tunnel tb, t4a, t4b;
+	struct ipsec_tunnel_id t1 = { "t1" }, t4 = { "t4" }, nosuch = { "nosuch" };
 	int64_t t0, took;
 	pid_t pid_a, pid_b;
 
@@ -441,11 +446,10 @@ START_TEST(test_tunnel_lifecycle)
 	ck_assert_int_ne(pid_a, pid_b);
 	ck_assert_int_eq(getsid(pid_a), pid_a); /* its own session: the agent's signals stay away */
 
-	conf_conn(text_b, sizeof(text_b), "t1", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK, "none");
-	conf_a(text_a, sizeof(text_a), "t1", PSK);
-	load(L.b, text_b);
+	tunnel(&tb, "t1", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK, false);
+	add(L.b, &tb);
 	t0 = nsf_now_ms();
-	load(L.a, text_a);
+	load_a("t1", PSK);
 	took = wait_installed("t1", 10000, &sa_a, &sa_b);
 	ck_assert_msg(took >= 0, "tunnel not installed on both sides within 10 s");
 	printf("strongswan: tunnel installed %lld ms after load (load itself %lld ms before polling)\n",
@@ -455,14 +459,7 @@ START_TEST(test_tunnel_lifecycle)
 	ck_assert_uint_ne(sa_a.ike_spi_i, 0);
 	ck_assert_uint_eq(sa_a.ike_spi_i, sa_b.ike_spi_i); /* the same IKE_SA seen from both ends */
 	ck_assert_int_ge(sa_a.established_s, 0);
-
-	/* both concatenated connections{} / secrets{} blocks were loaded */
-	snprintf(path, sizeof(path), "%s/vici", L.dir_a);
-	ck_assert_int_eq(vici_connect(path, 2000, &vc, err), 0);
-	ck_assert_msg(vici_request(vc, "get-conns", NULL, &conns, err) == 0, "%s", err);
-	ck_assert_uint_eq(json_array_size(json_object_get(conns, "conns")), 2);
-	json_decref(conns);
-	vici_close(vc);
+	ck_assert_int_eq(loaded_count(L.a), 2);
 
 	/* LAN to LAN through the tunnel (the underlay has no route to the LANs: only the tunnel does) */
 	ck_assert_int_eq(udp_echo(L.ns_a, "10.1.0.1", L.ns_b, "10.2.0.1", 3), 3);
@@ -487,13 +484,54 @@ START_TEST(test_tunnel_lifecycle)
 	ck_assert_int_eq(L.ops->drain_logs(L.a, log_cb, &lg, err), 0);
 	ck_assert_int_lt(lg.total, 5); /* drained: only what was logged since */
 
-	/* the same text again: nothing is run (swanctl.conf untouched) */
-	snprintf(path, sizeof(path), "%s/swanctl.conf", L.dir_a);
-	ck_assert_int_eq(stat(path, &st1), 0);
-	usleep(20000);
-	load(L.a, text_a);
-	ck_assert_int_eq(stat(path, &st2), 0);
-	ck_assert(st1.st_mtim.tv_sec == st2.st_mtim.tv_sec && st1.st_mtim.tv_nsec == st2.st_mtim.tv_nsec);
+	/*
+	 * One connection per call: a second tunnel between the same charons comes up, is then
+	 * changed (another ESP proposal on both ends) and renegotiated, and t1's SAs stay the
+	 * same ones throughout.
+	 */
+	/* charon routes each selector from a local address inside it */
+	ck_assert_int_eq(nsf_sh("ip -n %s addr add 10.1.4.1/24 dev lan0 && ip -n %s addr add 10.2.4.1/24 dev lan0",
+				L.ns_a, L.ns_b), 0);
+	tunnel(&t4b, "t4", "192.0.2.2", "192.0.2.1", "10.2.4.0/24", "10.1.4.0/24", PSK, false);
+	tunnel(&t4a, "t4", "192.0.2.1", "192.0.2.2", "10.1.4.0/24", "10.2.4.0/24", PSK, true);
+	/* its own identities: a responder picks the connection by them, not by selectors */
+	snprintf(t4a.ipsec.local_id, sizeof(t4a.ipsec.local_id), "a.t4.example");
+	snprintf(t4a.ipsec.remote_id, sizeof(t4a.ipsec.remote_id), "b.t4.example");
+	snprintf(t4b.ipsec.local_id, sizeof(t4b.ipsec.local_id), "b.t4.example");
+	snprintf(t4b.ipsec.remote_id, sizeof(t4b.ipsec.remote_id), "a.t4.example");
+	add(L.b, &t4b);
+	add(L.a, &t4a);
+	if (wait_installed("t4", 10000, &other_a, &other_b) < 0) {
+		L.ops->drain_logs(L.a, dump_log, "A", err);
+		L.ops->drain_logs(L.b, dump_log, "B", err);
+		ck_abort_msg("t4 not installed within 10 s");
+	}
+	snprintf(t4a.ipsec.esp_proposal.integ, sizeof(t4a.ipsec.esp_proposal.integ), "sha1");
+	t4b.ipsec.esp_proposal = t4a.ipsec.esp_proposal;
+	ck_assert_msg(L.ops->update_tunnel(L.b, &t4, &t4b, err) == 0, "%s", err);
+	ck_assert_msg(L.ops->update_tunnel(L.a, &t4, &t4a, err) == 0, "%s", err);
+	t0 = nsf_now_ms();
+	while (nsf_now_ms() - t0 < 10000 &&
+	       !(installed(L.a, "t4", &again) && again.ike_spi_i != other_a.ike_spi_i && installed(L.b, "t4", NULL)))
+		usleep(50000);
+	ck_assert_msg(installed(L.a, "t4", &again) && again.ike_spi_i != other_a.ike_spi_i,
+		      "the changed tunnel was not renegotiated");
+	ck_assert(installed(L.a, "t1", &again));
+	ck_assert_uint_eq(again.ike_spi_i, sa_a.ike_spi_i);
+	ck_assert_uint_eq(again.child_spi_in, sa_a.child_spi_in);
+	ck_assert(installed(L.b, "t1", &again));
+	ck_assert_uint_eq(again.child_spi_in, sa_b.child_spi_in);
+	printf("strongswan: t4 changed and renegotiated; t1 kept IKE_SA %016llx and CHILD_SA %08x\n",
+	       (unsigned long long)sa_a.ike_spi_i, sa_a.child_spi_in);
+	ck_assert_msg(L.ops->remove_tunnel(L.a, &t4, err) == 0, "%s", err);
+	ck_assert_msg(L.ops->remove_tunnel(L.b, &t4, err) == 0, "%s", err);
+
+	/* loading the same tunnel again changes nothing: same SAs */
+	load_a("t1", PSK);
+	usleep(300000);
+	ck_assert(installed(L.a, "t1", &again));
+	ck_assert_uint_eq(again.child_spi_in, sa_a.child_spi_in);
+	ck_assert_uint_eq(again.ike_spi_i, sa_a.ike_spi_i);
 
 	/* detach and start again: adopted, same charon, same SA, no old log lines */
 	L.ops->detach(L.a);
@@ -506,9 +544,8 @@ START_TEST(test_tunnel_lifecycle)
 	ck_assert_int_eq(L.ops->drain_logs(L.a, log_cb, &lg, err), 0);
 	ck_assert_int_lt(lg.total, 5);
 
-	/* the adopted instance has no memory of the last load: swanctl really reloads the same
-	 * text, and an unchanged connection keeps its SAs */
-	load(L.a, text_a);
+	/* the adopted instance is given its tunnels again: unchanged ones keep their SAs */
+	load_a("t1", PSK);
 	usleep(500000);
 	ck_assert(installed(L.a, "t1", &again));
 	ck_assert_uint_eq(again.child_spi_in, sa_a.child_spi_in);
@@ -535,10 +572,8 @@ START_TEST(test_tunnel_lifecycle)
 	ck_assert_int_eq(L.ops->initiate(L.a, "nosuch", err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "nosuch"));
 
-	/* a connection removed from the text is unloaded and its SAs go with it */
-	conf_conn(only_idle, sizeof(only_idle), "idle", "192.0.2.1", "192.0.2.99", "10.1.0.0/24", "10.9.0.0/24",
-		  PSK, "none");
-	load(L.a, only_idle);
+	/* a removed tunnel is unloaded and its SAs go with it, on both sides */
+	ck_assert_msg(L.ops->remove_tunnel(L.a, &t1, err) == 0, "%s", err);
 	t0 = nsf_now_ms();
 	while ((find_sa(L.a, "t1", NULL) || find_sa(L.b, "t1", NULL)) && nsf_now_ms() - t0 < 5000)
 		usleep(50000);
@@ -547,25 +582,10 @@ START_TEST(test_tunnel_lifecycle)
 	printf("strongswan: removed connection's SA gone on both sides after %lld ms\n",
 	       (long long)(nsf_now_ms() - t0));
 	ck_assert_int_eq(udp_echo(L.ns_a, "10.1.0.1", L.ns_b, "10.2.0.1", 1), 0);
-
-	/* unparsable texts are refused before swanctl (which would unload everything on a
-	 * syntax error): the loaded connection stays */
-	ck_assert_int_eq(L.ops->load(L.a, "connections { broken { version = 2 ", err), -1);
-	ck_assert_msg(strstr(err, "unclosed"), "%s", err);
-	ck_assert_int_eq(L.ops->load(L.a, "secrets { ike-x { secret = \"a\"b\" } }\n", err), -1);
-	ck_assert_msg(strstr(err, "unterminated"), "%s", err);
-	snprintf(path, sizeof(path), "%s/vici", L.dir_a);
-	ck_assert_int_eq(vici_connect(path, 2000, &vc, err), 0);
-	ck_assert_msg(vici_request(vc, "get-conns", NULL, &conns, err) == 0, "%s", err);
-	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(conns, "conns"), 0)), "idle");
-	json_decref(conns);
-	vici_close(vc);
-	/* texts charon rejects fail with swanctl's complaint (the rest of the text still applies) */
-	ck_assert_int_eq(L.ops->load(L.a, "connections { x { proposals = bogus \n}\n}\n", err), -1);
-	ck_assert_msg(strstr(err, "swanctl") && strstr(err, "proposals"), "%s", err);
-	ck_assert_int_eq(L.ops->load(L.a, "connections {\n x {\n children {\n x {\n esp_proposals = bogus\n"
-					  "}\n}\n}\n}\n", err), -1);
-	ck_assert_msg(strstr(err, "esp_proposals"), "%s", err);
+	ck_assert_int_eq(loaded_count(L.a), 1);
+	ck_assert_int_eq(L.ops->remove_tunnel(L.a, &nosuch, err), 0); /* unknown: nothing to do */
+	/* a tunnel id naming another tunnel is refused */
+	ck_assert_int_eq(L.ops->add_tunnel(L.a, &nosuch, &tb, err), -1);
 
 	/* stop: charon gone, directory removed */
 	L.ops->stop(L.a);
@@ -581,7 +601,8 @@ END_TEST
 
 START_TEST(test_wrong_psk)
 {
-	char text_a[4096], text_b[2048], err[IPSEC_ERR_MAX];
+	char err[IPSEC_ERR_MAX];
+	struct doc_tunnel tb;
 	struct logs la = { .conn = "t2" }, lb = { .conn = "t2" };
 	struct ipsec_sa_state sa;
 	int64_t t0;
@@ -590,10 +611,9 @@ START_TEST(test_wrong_psk)
 		return;
 	L.a = start(L.ns_a, L.dir_a, "A");
 	L.b = start(L.ns_b, L.dir_b, "B");
-	conf_conn(text_b, sizeof(text_b), "t2", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK, "none");
-	conf_a(text_a, sizeof(text_a), "t2", "not-the-" PSK);
-	load(L.b, text_b);
-	load(L.a, text_a);
+	tunnel(&tb, "t2", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK, false);
+	add(L.b, &tb);
+	load_a("t2", "not-the-" PSK);
 	t0 = nsf_now_ms();
 	while (nsf_now_ms() - t0 < 4000 && !(la.auth_failed_line && lb.auth_failed_line)) {
 		ck_assert(!(find_sa(L.a, "t2", &sa) && strcmp(sa.ike_state, "ESTABLISHED") == 0));
@@ -610,33 +630,31 @@ END_TEST
 
 /* Proposal sets the emulated gateways offer (IKEv1 main/aggressive, legacy groups too). */
 static const struct algo algos[] = {
-	{ 1, false, "aes128-sha1-modp1024", "aes128-sha1-modp1024" },
-	{ 1, true, "3des-md5-modp1024", "3des-md5" },
-	{ 1, false, "aes256-sha256-modp1536", "aes256-sha256-modp1536" },
-	{ 2, false, "aes192-sha384-modp2048", "aes192-sha512" },
-	{ 2, false, "des-md5-modp768", "des-md5-modp768" },
-	{ 2, false, "aes256-sha512-modp2048", "aes128gcm16-modp2048" },
+	{ 1, false, { "aes128", "sha1", "modp1024" }, { "aes128", "sha1", "modp1024" } },
+	{ 1, true, { "3des", "md5", "modp1024" }, { "3des", "md5", "none" } },
+	{ 1, false, { "aes256", "sha256", "modp1536" }, { "aes256", "sha256", "modp1536" } },
+	{ 2, false, { "aes192", "sha384", "modp2048" }, { "aes192", "sha512", "none" } },
+	{ 2, false, { "des", "md5", "modp768" }, { "des", "md5", "modp768" } },
 };
 
 START_TEST(test_algorithms)
 {
 	const struct algo *a = &algos[_i];
-	char text_a[2048], text_b[2048];
+	struct doc_tunnel ta, tb;
 	int64_t took;
 
 	if (!L.up)
 		return;
 	L.a = start(L.ns_a, L.dir_a, "A");
 	L.b = start(L.ns_b, L.dir_b, "B");
-	conf_conn_algo(text_b, sizeof(text_b), "t3", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK,
-		       "none", a);
-	conf_conn_algo(text_a, sizeof(text_a), "t3", "192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", PSK,
-		       "start", a);
-	load(L.b, text_b);
-	load(L.a, text_a);
+	tunnel_algo(&tb, "t3", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK, false, a);
+	tunnel_algo(&ta, "t3", "192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", PSK, true, a);
+	add(L.b, &tb);
+	add(L.a, &ta);
 	took = wait_installed("t3", 10000, NULL, NULL);
-	ck_assert_msg(took >= 0, "IKEv%d%s %s / ESP %s: not installed within 10 s", a->version,
-		      a->aggressive ? " aggressive" : "", a->ike, a->esp);
+	ck_assert_msg(took >= 0, "IKEv%d%s %s-%s-%s / ESP %s-%s-%s: not installed within 10 s", a->version,
+		      a->aggressive ? " aggressive" : "", a->ike.enc, a->ike.integ, a->ike.dh, a->esp.enc, a->esp.integ,
+		      a->esp.dh);
 	ck_assert_int_eq(udp_echo(L.ns_a, "10.1.0.1", L.ns_b, "10.2.0.1", 1), 1);
 }
 END_TEST
@@ -773,7 +791,13 @@ START_TEST(test_kernel_backend_starts)
 	ck_assert_int_eq(ipsec_backend_kernel.list_sas(in, &sas, &n, err), 0);
 	ck_assert_int_eq(n, 0);
 	free(sas);
-	ck_assert_int_eq(ipsec_backend_kernel.load(in, "connections {\n}\n", err), 0);
+	{
+		char (*names)[IPSEC_NAME_MAX] = NULL;
+
+		ck_assert_int_eq(ipsec_backend_kernel.list_tunnels(in, &names, &n, err), 0);
+		ck_assert_int_eq(n, 0);
+		free(names);
+	}
 	ipsec_backend_kernel.stop(in);
 	ck_assert(pid_gone(pid));
 	ck_assert_int_eq(access(dir, F_OK), -1);

@@ -36,12 +36,11 @@ function assertDocument(doc, what) {
     assert.ok(lanOk(e.lan), `${what}: endpoint ${e.id} sits on a LAN of the document`);
     assert.equal(e.kind === 'site_device', Boolean(e.lan.site), `${what}: ${e.id} kind matches its LAN`);
     for (const t of e.tunnels) {
-      assert.ok(e.swanctl.includes(`    ${t.name} {`), `${what}: ${e.id} renders tunnel ${t.name}`);
-      assert.ok(e.swanctl.includes(`ike-${t.name} {`), `${what}: ${e.id} has the secret of ${t.name}`);
-    }
-    if (e.tunnels.length > 0) {
-      assert.equal(e.swanctl.split('\nconnections {').length - 1, 1, `${what}: ${e.id} one connections section`);
-      assert.equal(e.swanctl.split('\nsecrets {').length - 1, 1, `${what}: ${e.id} one secrets section`);
+      // each end is the other one's mirror: the gateway responds, the branch initiates
+      assert.equal(t.ipsec.local_ip, e.public_ip, `${what}: ${e.id}/${t.name} speaks IKE from the endpoint's address`);
+      assert.equal(t.ipsec.initiator, e.kind === 'site_device', `${what}: ${e.id}/${t.name} initiator by side`);
+      assert.ok(t.ipsec.ike.rekey_s <= t.ipsec.ike.lifetime_s, `${what}: ${e.id}/${t.name} renews before expiry`);
+      if (t.liveness) assert.ok(!t.health_check?.enable, `${what}: ${e.id}/${t.name} liveness only without a health check`);
     }
   }
   for (const v of doc.vpcs) {
@@ -64,7 +63,7 @@ function assertDocument(doc, what) {
 
 test('the validator refuses broken documents', () => {
   const good = {
-    version: 1, generation: 1, agent_id: 'agt-x', underlay: { vni: 4242, peers: [] },
+    version: 2, generation: 1, agent_id: 'agt-x', underlay: { vni: 4242, peers: [] },
     vpcs: [], endpoints: [], sites: [], hosts: [],
   };
   assertDocument(good, 'minimal document');
@@ -74,6 +73,7 @@ test('the validator refuses broken documents', () => {
     ['bad vni', (d) => { d.underlay.vni = 0; }],
     ['bad peer', (d) => { d.underlay.peers = ['10.0.0.256']; }],
     ['bad site', (d) => { d.sites = [{ id: 's', lan_cidr: '10.0.0.0' }]; }],
+    ['version 1 (swanctl texts)', (d) => { d.version = 1; }],
   ]) {
     const d = structuredClone(good);
     change(d);
@@ -200,10 +200,14 @@ test('documents pushed to an agent while a topology is built match the schema', 
   assert.deepEqual(full.endpoints.map((e) => e.id).sort(), [`${gw}-1`, `${gw}-2`, `${site}-1`, `${site}-2`].sort());
   assert.deepEqual(full.hosts.map((h) => h.id).sort(), [host, siteHost].sort());
   const dev1 = full.endpoints.find((e) => e.id === `${site}-1`);
-  assert.match(dev1.swanctl, /esp_proposals = aes128-md5\n/, 'the override (IpsecPfs disabled) on the branch');
-  assert.match(dev1.swanctl, /secret = "quote\\"and#hash"\n/, 'a PSK with a quote and a comment sign is quoted');
+  assert.deepEqual(dev1.tunnels[0].ipsec.esp.proposal, { enc: 'aes128', integ: 'md5', dh: 'none' },
+    'the override (IpsecPfs disabled) on the branch');
+  assert.equal(dev1.tunnels[0].ipsec.psk, 'quote"and#hash', 'a PSK with a quote and a comment sign, as it is');
   const gw1 = full.endpoints.find((e) => e.id === `${gw}-1`);
-  assert.match(gw1.swanctl, /esp_proposals = aes128-md5-modp1024\n/, 'the gateway keeps the connection\'s PFS');
+  assert.deepEqual(gw1.tunnels[0].ipsec.esp.proposal, { enc: 'aes128', integ: 'md5', dh: 'modp1024' },
+    'the gateway keeps the connection\'s PFS');
+  assert.equal(gw1.tunnels[0].ipsec.standby, false);
+  assert.ok(!('swanctl' in gw1), 'no daemon text in the document');
   assert.deepEqual(gw1.tunnels[0].local_ts, ['10.0.0.0/16', '10.9.0.0/16']);
   for (const doc of pushed) assertDocument(doc, `pushed generation ${doc.generation}`);
 

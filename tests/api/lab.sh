@@ -205,8 +205,8 @@ else
 	t_check "agent and generation" '[b["agent_id"] == "'$AGENT'", b["generation"] >= 1]' "[True, True]"
 	t_check "gateway endpoints" 'sorted(e["id"] for e in b["endpoints"] if e["kind"] == "gateway")' "['$GW-1', '$GW-2']"
 	t_check "site devices" 'sorted(e["id"] for e in b["endpoints"] if e["kind"] == "site_device")' "['$SITE-1', '$SITE-2']"
-	t_check "the slave's branch has the typo" '"secret = branch-typo" in [e for e in b["endpoints"] if e["id"] == "'$SITE'-2"][0]["swanctl"]' true
-	t_check "the gateway has the real key" '"branch-typo" in [e for e in b["endpoints"] if e["id"] == "'$GW'-2"][0]["swanctl"]' false
+	t_check "the slave's branch has the typo" '[t["ipsec"]["psk"] for e in b["endpoints"] if e["id"] == "'$SITE'-2" for t in e["tunnels"]]' "['branch-typo']"
+	t_check "the gateway has the real key" '"branch-typo" in [t["ipsec"]["psk"] for e in b["endpoints"] if e["id"] == "'$GW'-2" for t in e["tunnels"]]' false
 	t_check "slave cut on both ends" 'sorted((e["id"], t["cut"]) for e in b["endpoints"] for t in e["tunnels"] if t["name"] == "'$SLAVE'")' \
 		"[('$SITE-2', True), ('$GW-2', True)]"
 	t_check "route: master active, slave standby" '[(h["endpoint"], h["weight"]) for r in b["vpcs"][0]["routes"] if r["dest"] == "192.168.10.0/24" for h in r["nexthops"]]' \

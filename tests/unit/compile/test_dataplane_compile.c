@@ -18,8 +18,8 @@
  * test_zone_spread moves zone k to an agent of its own (by ZoneIndex) to spread VPC1.
  *
  * Checked: placement, vSwitch router addresses, gateway endpoints and their tunnels, routes
- * (weights, ECMP, active/standby, explicit entries), gateway-side swanctl (responder), site
- * devices' swanctl (= LabDownloadCustomerSwanctlConfig, overrides applied), faults, hosts,
+ * (weights, ECMP, active/standby, explicit entries), gateway-side tunnels (responder), site
+ * devices' tunnels (= LabDownloadCustomerSwanctlConfig's configuration, overrides applied), faults, hosts,
  * the underlay, determinism, and that every document passes doc_parse (the agent's parser).
  * Every compiled document is also written to <build>/dataplane-docs/ for
  * tests/api/agent_doc.test.js, which validates them against the JSON schema.
@@ -311,15 +311,6 @@ static json_t *route(json_t *doc, const char *vpc, const char *dest)
 	return r;
 }
 
-static int count_of(const char *text, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-		n++;
-	return n;
-}
-
 static char *ep_name(const char *id, int n)
 {
 	static char buf[4][96];
@@ -330,41 +321,75 @@ static char *ep_name(const char *id, int n)
 	return b;
 }
 
-/* The body of child section name of a swanctl text (children sit at depth 3); a static buffer. */
-static const char *child_block(const char *text, const char *name)
+static json_t *ipsec_of(json_t *tunnel)
 {
-	static char buf[2048];
-	char open[160];
-	const char *p, *end;
+	json_t *o = json_object_get(tunnel, "ipsec");
 
-	snprintf(open, sizeof(open), "\n            %s {\n", name);
-	p = strstr(text, open);
-	ck_assert_msg(p != NULL, "no child %s in:\n%s", name, text);
-	p += strlen(open);
-	end = strstr(p, "\n            }\n");
-	ck_assert_ptr_nonnull(end);
-	snprintf(buf, sizeof(buf), "%.*s", (int)(end - p), p);
-	return buf;
+	ck_assert_ptr_nonnull(o);
+	return o;
+}
+
+static const char *proposal_text(json_t *section)
+{
+	static char buf[4][64];
+	static int slot;
+	char *b = buf[slot++ % 4];
+	json_t *p = json_object_get(section, "proposal");
+
+	snprintf(b, 64, "%s-%s-%s", str(p, "enc"), str(p, "integ"), str(p, "dh"));
+	return b;
+}
+
+static int64_t int_of(json_t *o, const char *key)
+{
+	ck_assert_msg(json_is_integer(json_object_get(o, key)), "%s is not an integer", key);
+	return json_integer_value(json_object_get(o, key));
 }
 
 /*
- * The secret line a text holds for psk: swanctl would read a key starting with 0x or 0s
- * (a generated one, now and then) as hex or Base64, so the renderer writes those in hex.
+ * Tunnel entry t negotiates tunnel index of configuration c as the customer device would
+ * from its text (c as vpn_connection_config_load gives it, overrides applied by the caller).
  */
-static const char *secret_line(const char *psk)
+static void check_as_configured(json_t *t, const struct vpn_connection_config *c, int index)
 {
-	static char buf[256];
-	size_t n;
+	const struct vpn_connection_config_tunnel *ct = &c->tunnels[index];
+	json_t *ip = ipsec_of(t), *ike = json_object_get(ip, "ike"), *esp = json_object_get(ip, "esp");
+	char want[64];
 
-	if (strncasecmp(psk, "0x", 2) != 0 && strncasecmp(psk, "0s", 2) != 0) {
-		snprintf(buf, sizeof(buf), "secret = %s\n", psk);
-		return buf;
-	}
-	n = (size_t)snprintf(buf, sizeof(buf), "secret = 0x");
-	for (const unsigned char *p = (const unsigned char *)psk; *p && n + 3 < sizeof(buf); p++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%02x", *p);
-	snprintf(buf + n, sizeof(buf) - n, "\n");
-	return buf;
+	ck_assert_str_eq(str(t, "name"), vpn_connection_config_tunnel_name(c, index));
+	ck_assert_str_eq(str(t, "peer_ip"), ct->remote_addr);
+	ck_assert_str_eq(str(ip, "local_ip"), ct->local_addr);
+	ck_assert_str_eq(str(ip, "psk"), ct->ike.psk);
+	ck_assert_str_eq(str(ip, "local_id"), ct->ike.local_id[0] ? ct->ike.local_id : ct->local_addr);
+	ck_assert_str_eq(str(ip, "remote_id"), ct->ike.remote_id[0] ? ct->ike.remote_id : ct->remote_addr);
+	ck_assert(json_is_true(json_object_get(ip, "initiator")));
+	ck_assert(json_is_false(json_object_get(ip, "standby")));
+	ck_assert_int_eq(int_of(ike, "version"), strcmp(ct->ike.ike_version, "ikev1") == 0 ? 1 : 2);
+	snprintf(want, sizeof(want), "%s-%s-%s", vpn_connection_config_swan_enc(ct->ike.ike_enc_alg), ct->ike.ike_auth_alg,
+		 vpn_connection_config_swan_dh(ct->ike.ike_pfs));
+	ck_assert_str_eq(proposal_text(ike), want);
+	snprintf(want, sizeof(want), "%s-%s-%s", vpn_connection_config_swan_enc(ct->ipsec.enc_alg), ct->ipsec.auth_alg,
+		 strcmp(ct->ipsec.pfs, "disabled") == 0 ? "none" : vpn_connection_config_swan_dh(ct->ipsec.pfs));
+	ck_assert_str_eq(proposal_text(esp), want);
+	/* the customer device renews 10 % before the limit */
+	ck_assert_int_eq(int_of(ike, "lifetime_s"), ct->ike.ike_lifetime);
+	ck_assert_int_eq(int_of(ike, "rekey_s"), ct->ike.ike_lifetime - ct->ike.ike_lifetime / 10);
+	ck_assert_int_eq(int_of(esp, "lifetime_s"), ct->ipsec.lifetime);
+	ck_assert_int_eq(int_of(esp, "rekey_s"), ct->ipsec.lifetime - ct->ipsec.lifetime / 10);
+	ck_assert_int_eq(int_of(ip, "dpd_delay_s"), ct->enable_dpd ? c->dpd_delay_s : 0);
+	ck_assert(json_is_boolean(json_object_get(ip, "nat_traversal")));
+}
+
+/* The configuration a customer downloads for conn_id; malloc'd. */
+static struct vpn_connection_config *download_config(const char *conn_id)
+{
+	struct model_ctx m = ctx();
+	struct vpn_connection_config *c = malloc(sizeof(*c));
+	struct vl_err err;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(vpn_connection_config_load(&m, conn_id, c, &err), 0);
+	return c;
 }
 
 static int64_t weight_of(json_t *hop)
@@ -439,7 +464,7 @@ START_TEST(test_placement_fallbacks)
 	/* no site agent: sites are not built, and no tunnel is (its branch end is missing) */
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "sites")), 0);
 	ck_assert_int_eq(json_array_size(json_object_get(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1)), "tunnels")), 0);
-	ck_assert_str_eq(str(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1)), "swanctl"), "");
+	ck_assert_ptr_null(json_object_get(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1)), "swanctl"));
 	ck_assert_int_eq(json_array_size(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id),
 							 "routes")),
 			 0);
@@ -463,8 +488,8 @@ END_TEST
 
 START_TEST(test_vpc_and_endpoints)
 {
-	json_t *doc = compile("agt-h"), *vpc, *vsw, *e1, *e2, *lan, *t;
-	const char *text;
+	json_t *doc = compile("agt-h"), *vpc, *vsw, *e1, *e2, *lan, *t, *ip;
+	size_t i;
 
 	vpc = find(json_object_get(doc, "vpcs"), "id", vpc1.vpc_id);
 	ck_assert_str_eq(str(vpc, "cidr"), "10.0.0.0/16");
@@ -511,31 +536,24 @@ START_TEST(test_vpc_and_endpoints)
 	ck_assert_str_eq(str(t, "role"), "slave");
 	ck_assert_str_eq(str(t, "peer_ip"), "203.0.113.2");
 
-	/* the gateway side responds: one connections {} and one secrets {} for both tunnels */
-	text = str(e1, "swanctl");
-	ck_assert_int_eq(count_of(text, "connections {"), 1);
-	ck_assert_int_eq(count_of(text, "secrets {"), 1);
-	ck_assert_int_eq(count_of(text, "start_action = none"), 2);
-	ck_assert_int_eq(count_of(text, "dpd_action = clear"), 2);
-	ck_assert_int_eq(count_of(text, "keyingtries = 1"), 2);
-	ck_assert_int_eq(count_of(text, "start_action = start"), 0);
-	ck_assert_ptr_nonnull(strstr(text, conn_a.tunnels[0].tunnel_id));
-	ck_assert_ptr_nonnull(strstr(text, conn_b.tunnels[0].tunnel_id));
-	ck_assert_ptr_null(strstr(text, conn_a.tunnels[1].tunnel_id)); /* the slave is on -2 */
-	ck_assert_int_eq(count_of(text, "local_addrs = "), 2);
-	ck_assert_ptr_nonnull(strstr(text, "remote_addrs = 203.0.113.1\n"));
-	ck_assert_ptr_nonnull(strstr(text, "remote_addrs = 203.0.113.2\n"));
-	ck_assert_ptr_nonnull(strstr(text, "local_ts = 10.0.0.0/16\n"));
-	ck_assert_ptr_nonnull(strstr(text, "remote_ts = 192.168.10.0/24\n"));
-	ck_assert_ptr_nonnull(strstr(text, secret_line(conn_a.tunnels[0].ike.psk)));
-	{
-		char line[64];
-
-		snprintf(line, sizeof(line), "local_addrs = %s\n", gw1.internet_ip);
-		ck_assert_int_eq(count_of(text, line), 2);
-		snprintf(line, sizeof(line), "id-local = %s\n", gw1.internet_ip);
-		ck_assert_int_eq(count_of(text, line), 2);
+	/* the gateway side responds and renews 5 % before the limit */
+	json_array_foreach(json_object_get(e1, "tunnels"), i, t) {
+		ip = ipsec_of(t);
+		ck_assert(json_is_false(json_object_get(ip, "initiator")));
+		ck_assert(json_is_false(json_object_get(ip, "standby")));
+		ck_assert_str_eq(str(ip, "local_ip"), gw1.internet_ip);
+		ck_assert_str_eq(str(ip, "local_id"), gw1.internet_ip);
+		ck_assert_int_eq(int_of(ip, "dpd_delay_s"), 30);
+		ck_assert_int_eq(int_of(json_object_get(ip, "ike"), "rekey_s"),
+				 int_of(json_object_get(ip, "ike"), "lifetime_s") * 19 / 20);
+		/* connA and connB both lead to 192.168.10.0/24 from this endpoint: a probe would take
+		 * whichever SA the policies prefer, so neither is probed (test_liveness covers one that is) */
+		ck_assert_ptr_null(json_object_get(t, "liveness"));
 	}
+	t = json_array_get(json_object_get(e1, "tunnels"), 0);
+	ck_assert_str_eq(str(ipsec_of(t), "psk"), conn_a.tunnels[0].ike.psk);
+	ck_assert_str_eq(str(ipsec_of(t), "remote_id"), "203.0.113.1");
+	ck_assert_ptr_null(json_object_get(e1, "swanctl"));
 
 	/* single-tunnel gateway: one endpoint, tunnels named after their connections */
 	json_decref(doc);
@@ -553,9 +571,10 @@ START_TEST(test_vpc_and_endpoints)
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(t, "health_check"), "retry")), 4);
 	ck_assert(json_is_true(json_object_get(json_object_get(t, "health_check"), "enable")));
 	ck_assert_ptr_null(json_object_get(json_array_get(json_object_get(e1, "tunnels"), 1), "health_check"));
+	/* the customer's health check does the job of the liveness probe */
+	ck_assert_ptr_null(json_object_get(t, "liveness"));
 	/* the gateway keeps the connection's PSK; the override is the branch's mistake */
-	ck_assert_ptr_nonnull(strstr(str(e1, "swanctl"), secret_line(conn_s1.ike.psk)));
-	ck_assert_ptr_null(strstr(str(e1, "swanctl"), "not-the-psk"));
+	ck_assert_str_eq(str(ipsec_of(t), "psk"), conn_s1.ike.psk);
 	check_and_save(doc, "single-tunnel");
 	json_decref(doc);
 }
@@ -730,26 +749,11 @@ START_TEST(test_custom_table_binding)
 }
 END_TEST
 
-/* The customer-side text LabDownloadCustomerSwanctlConfig answers for a connection. */
-static char *download_text(const char *conn_id)
-{
-	struct model_ctx m = ctx();
-	struct vpn_connection_config *c = malloc(sizeof(*c));
-	struct vl_err err;
-	char *text = NULL;
-
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(vpn_connection_config_load(&m, conn_id, c, &err), 0);
-	ck_assert_int_eq(vpn_connection_config_swanctl(c, &text, &err), 0);
-	free(c);
-	return text;
-}
-
 START_TEST(test_site_devices)
 {
 	json_t *doc = compile("agt-site"), *d1, *d2, *d5, *d6, *t, *lan;
-	char *want, id[96];
-	const char *text;
+	struct vpn_connection_config *want;
+	char id[96];
 
 	snprintf(id, sizeof(id), "%s-1", site1);
 	d1 = endpoint(doc, id);
@@ -780,46 +784,28 @@ START_TEST(test_site_devices)
 	ck_assert_str_eq(str(t, "name"), conn_b.tunnels[1].tunnel_id);
 	ck_assert_str_eq(str(t, "role"), "slave");
 	ck_assert_str_eq(str(t, "peer_ip"), gw1.dr_internet_ip);
-	text = str(d1, "swanctl");
-	ck_assert_int_eq(count_of(text, "connections {"), 1);
-	ck_assert_int_eq(count_of(text, "secrets {"), 1);
-	ck_assert_int_eq(count_of(text, "start_action = start"), 2);
-	ck_assert_ptr_nonnull(strstr(text, conn_a.tunnels[0].tunnel_id));
-	ck_assert_ptr_nonnull(strstr(text, conn_b.tunnels[1].tunnel_id));
-	ck_assert_ptr_null(strstr(text, conn_a.tunnels[1].tunnel_id));
-	ck_assert_ptr_null(strstr(text, conn_b.tunnels[0].tunnel_id));
+	/* the branch initiates; it expects no probes on a path the gateway cannot probe alone */
+	ck_assert(json_is_true(json_object_get(ipsec_of(t), "initiator")));
+	ck_assert_ptr_null(json_object_get(t, "liveness"));
+	ck_assert_ptr_null(json_object_get(d1, "swanctl"));
 
 	/* a device with one whole connection runs exactly what the API hands out */
-	want = download_text(conn_s2.vpn_connection_id);
-	ck_assert_str_eq(str(d6, "swanctl"), want);
+	want = download_config(conn_s2.vpn_connection_id);
+	check_as_configured(json_array_get(json_object_get(d6, "tunnels"), 0), want, 0);
 	free(want);
 	/* the override (Psk, IkeEncAlg) reaches connS1's branch only */
-	want = download_text(conn_s1.vpn_connection_id);
-	text = str(d5, "swanctl");
-	ck_assert_str_ne(text, want);
-	ck_assert_ptr_nonnull(strstr(text, "secret = not-the-psk\n"));
-	/* the branch knows the health check's rhythm */
 	t = json_array_get(json_object_get(d5, "tunnels"), 0);
+	ck_assert_str_eq(str(ipsec_of(t), "psk"), "not-the-psk");
+	ck_assert_str_eq(proposal_text(json_object_get(ipsec_of(t), "ike")), "aes256-md5-modp1024");
+	/* the branch knows the health check's rhythm */
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(t, "health_check"), "retry")), 4);
 	ck_assert_str_eq(str(t, "peer_ip"), gw2.internet_ip);
-	ck_assert_ptr_nonnull(strstr(text, "proposals = aes256-md5-modp1024\n"));
-	ck_assert_ptr_null(strstr(text, secret_line(conn_s1.ike.psk)));
+	/* the same as the download with the override applied by hand */
+	want = download_config(conn_s1.vpn_connection_id);
+	snprintf(want->tunnels[0].ike.psk, sizeof(want->tunnels[0].ike.psk), "not-the-psk");
+	snprintf(want->tunnels[0].ike.ike_enc_alg, sizeof(want->tunnels[0].ike.ike_enc_alg), "aes256");
+	check_as_configured(t, want, 0);
 	free(want);
-	{
-		/* the same text as the download with the override applied by hand */
-		struct model_ctx m = ctx();
-		struct vpn_connection_config *c = malloc(sizeof(*c));
-		struct vl_err err;
-		char *text2 = NULL;
-
-		ck_assert_int_eq(vpn_connection_config_load(&m, conn_s1.vpn_connection_id, c, &err), 0);
-		snprintf(c->tunnels[0].ike.psk, sizeof(c->tunnels[0].ike.psk), "not-the-psk");
-		snprintf(c->tunnels[0].ike.ike_enc_alg, sizeof(c->tunnels[0].ike.ike_enc_alg), "aes256");
-		ck_assert_int_eq(vpn_connection_config_swanctl(c, &text2, &err), 0);
-		ck_assert_str_eq(text, text2);
-		free(text2);
-		free(c);
-	}
 
 	/* sites and their hosts: default router = device 1 */
 	ck_assert_str_eq(str(find(json_object_get(doc, "sites"), "id", site1), "lan_cidr"), "192.168.10.0/24");
@@ -841,7 +827,8 @@ START_TEST(test_device_owns_whole_dual_connection)
 	const char *ids[1];
 	struct lab_site_create_args s = { .lan_cidr = "192.168.40.0/24", .customer_gateway_ids = ids,
 					  .customer_gateway_count = 1 };
-	char site[64], id[96], *want;
+	char site[64], id[96];
+	struct vpn_connection_config *want;
 	json_t *doc;
 
 	test_make_cgw(&m, "203.0.113.7", &cgw7);
@@ -850,9 +837,10 @@ START_TEST(test_device_owns_whole_dual_connection)
 	OK(lab_site_create(&m, &s, site, err));
 	doc = compile("agt-site");
 	snprintf(id, sizeof(id), "%s-1", site);
-	want = download_text(conn_c.vpn_connection_id);
-	ck_assert_str_eq(str(endpoint(doc, id), "swanctl"), want);
+	want = download_config(conn_c.vpn_connection_id);
 	ck_assert_int_eq(json_array_size(json_object_get(endpoint(doc, id), "tunnels")), 2);
+	for (int i = 0; i < 2; i++)
+		check_as_configured(json_array_get(json_object_get(endpoint(doc, id), "tunnels"), (size_t)i), want, i);
 	free(want);
 	check_and_save(doc, "whole-dual");
 	json_decref(doc);
@@ -930,26 +918,41 @@ START_TEST(test_faults)
 }
 END_TEST
 
+static bool standby_of(json_t *doc, const char *endpoint_id, const char *tunnel)
+{
+	json_t *t = find(json_object_get(endpoint(doc, endpoint_id), "tunnels"), "name", tunnel);
+
+	ck_assert_ptr_nonnull(t);
+	return json_is_true(json_object_get(ipsec_of(t), "standby"));
+}
+
+static int standby_count(json_t *e)
+{
+	json_t *t;
+	size_t i;
+	int n = 0;
+
+	json_array_foreach(json_object_get(e, "tunnels"), i, t)
+		n += json_is_true(json_object_get(ipsec_of(t), "standby"));
+	return n;
+}
+
 /*
  * connS1 (route weight 100) and connS2 (0) on gw2's one endpoint, same selectors: the
- * standby's child has a fixed priority behind the active's automatic one.
+ * standby is marked so, the active is not.
  */
 START_TEST(test_active_standby)
 {
 	struct model_ctx m = ctx();
 	struct vpn_route_key key = { .route_dest = "172.20.0.0/16", .priority = -1 };
 	json_t *doc = compile("agt-any"), *site, *hops;
-	const char *text, *s1 = conn_s1.vpn_connection_id, *s2 = conn_s2.vpn_connection_id;
-	char standby[64], id[96], *want;
+	const char *s1 = conn_s1.vpn_connection_id, *s2 = conn_s2.vpn_connection_id;
+	char id[96];
 
-	/* kernel-netlink's automatic priority of a /16 === /16 policy is 400000 - 512 * 32 - 1 */
-	snprintf(standby, sizeof(standby), "priority = %d\n", 400000 - 512 * 32 - 1 + 2);
-	text = str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl");
-	ck_assert_ptr_nonnull(strstr(child_block(text, s1), "local_ts = 10.1.0.0/16\n"));
-	ck_assert_ptr_null(strstr(child_block(text, s1), "priority"));
-	ck_assert_ptr_nonnull(strstr(child_block(text, s2), "remote_ts = 172.20.0.0/16\n"));
-	ck_assert_ptr_nonnull(strstr(child_block(text, s2), standby));
-	ck_assert_int_eq(count_of(text, "priority = "), 1);
+	/* the standby yields to the active tunnel with the same selectors (the backend turns that
+	 * into a policy priority behind the active's) */
+	ck_assert(!standby_of(doc, ep_name(gw2.vpn_gateway_id, 1), s1));
+	ck_assert(standby_of(doc, ep_name(gw2.vpn_gateway_id, 1), s2));
 	/* the VPC's route: both hops through the one endpoint, the active first */
 	hops = json_object_get(route(doc, vpc2.vpc_id, "172.20.0.0/16"), "nexthops");
 	ck_assert_int_eq(json_array_size(hops), 2);
@@ -963,13 +966,10 @@ START_TEST(test_active_standby)
 	}
 	check_and_save(doc, "active-standby");
 	json_decref(doc);
-	/* the branches run what the API hands out: no priority there */
+	/* the branches run what the API hands out: nobody stands by there */
 	site = compile("agt-site");
 	snprintf(id, sizeof(id), "%s-2", site3);
-	want = download_text(s2);
-	ck_assert_str_eq(str(endpoint(site, id), "swanctl"), want);
-	ck_assert_ptr_null(strstr(want, "priority"));
-	free(want);
+	ck_assert(!standby_of(site, id, s2));
 	json_decref(site);
 
 	/* weights swapped: connS2 is the active one */
@@ -981,9 +981,8 @@ START_TEST(test_active_standby)
 	key.weight = 0;
 	OK(vpn_route_modify_weight(&m, &key, 100, err));
 	doc = compile("agt-any");
-	text = str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl");
-	ck_assert_ptr_nonnull(strstr(child_block(text, s1), standby));
-	ck_assert_ptr_null(strstr(child_block(text, s2), "priority"));
+	ck_assert(standby_of(doc, ep_name(gw2.vpn_gateway_id, 1), s1));
+	ck_assert(!standby_of(doc, ep_name(gw2.vpn_gateway_id, 1), s2));
 	ck_assert_str_eq(str(json_array_get(json_object_get(route(doc, vpc2.vpc_id, "172.20.0.0/16"), "nexthops"), 0),
 			     "tunnel"), s2);
 	json_decref(doc);
@@ -991,9 +990,8 @@ START_TEST(test_active_standby)
 	/* unpublished, the weight-0 entry still ranks the tunnels: the gateway's own table picks */
 	test_exec1(st, "UPDATE vpn_route_entries SET published=0 WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
 	doc = compile("agt-any");
-	text = str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl");
-	ck_assert_ptr_nonnull(strstr(child_block(text, s1), standby));
-	ck_assert_int_eq(count_of(text, "priority = "), 1);
+	ck_assert(standby_of(doc, ep_name(gw2.vpn_gateway_id, 1), s1));
+	ck_assert(!standby_of(doc, ep_name(gw2.vpn_gateway_id, 1), s2));
 	/* …while the VPC routes by RemoteSubnet, 100 each */
 	hops = json_object_get(route(doc, vpc2.vpc_id, "172.20.0.0/16"), "nexthops");
 	ck_assert_int_eq(weight_of(json_array_get(hops, 0)) + weight_of(json_array_get(hops, 1)), 200);
@@ -1002,30 +1000,41 @@ START_TEST(test_active_standby)
 	/* no route entry: RemoteSubnet routes weigh 100, nobody stands by */
 	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
 	doc = compile("agt-any");
-	ck_assert_ptr_null(strstr(str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl"), "priority"));
+	ck_assert(!standby_of(doc, ep_name(gw2.vpn_gateway_id, 1), s1));
+	ck_assert(!standby_of(doc, ep_name(gw2.vpn_gateway_id, 1), s2));
 	json_decref(doc);
 
-	/* dual-tunnel: the slaves (endpoint 2) by the same rule, the masters keep the automatic one */
+	/* dual-tunnel: the slaves (endpoint 2) by the same rule, the masters are active */
 	doc = compile("agt-h");
-	ck_assert_int_eq(count_of(str(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1)), "swanctl"), "priority = "), 0);
-	snprintf(standby, sizeof(standby), "priority = %d\n", 400000 - 512 * 40 - 1 + 2); /* 10.0.0.0/16 === /24 */
-	ck_assert_int_eq(count_of(str(endpoint(doc, ep_name(gw1.vpn_gateway_id, 2)), "swanctl"), standby), 2);
+	ck_assert_int_eq(standby_count(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1))), 0);
+	ck_assert_int_eq(standby_count(endpoint(doc, ep_name(gw1.vpn_gateway_id, 2))), 2);
 	json_decref(doc);
 }
 END_TEST
 
-/* --dpd-delay-s reaches every text of the documents, gateway and branch side */
+/* Tunnels of endpoint e whose DPD interval is delay_s. */
+static int dpd_count(json_t *e, int delay_s)
+{
+	json_t *t;
+	size_t i;
+	int n = 0;
+
+	json_array_foreach(json_object_get(e, "tunnels"), i, t)
+		n += int_of(ipsec_of(t), "dpd_delay_s") == delay_s;
+	return n;
+}
+
+/* --dpd-delay-s reaches every tunnel of the documents, gateway and branch side */
 START_TEST(test_dpd_delay)
 {
 	json_t *doc = compile("agt-any");
-	const char *text = str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl");
 
-	ck_assert_int_eq(count_of(text, "dpd_delay = 30s\n"), 2);
+	ck_assert_int_eq(dpd_count(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), 30), 2);
 	json_decref(doc);
 	cfg.dpd_delay_s = 1;
 	doc = compile("agt-any");
-	ck_assert_int_eq(count_of(str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl"), "dpd_delay = 1s\n"), 2);
-	ck_assert_int_eq(count_of(str(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), "swanctl"), "dpd_delay = 30s"), 0);
+	ck_assert_int_eq(dpd_count(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), 1), 2);
+	ck_assert_int_eq(dpd_count(endpoint(doc, ep_name(gw2.vpn_gateway_id, 1)), 30), 0);
 	json_decref(doc);
 	doc = compile("agt-site");
 	{
@@ -1034,14 +1043,81 @@ START_TEST(test_dpd_delay)
 		int n = 0;
 
 		json_array_foreach(json_object_get(doc, "endpoints"), i, e) {
-			ck_assert_int_eq(count_of(str(e, "swanctl"), "dpd_delay = 30s"), 0);
-			n += count_of(str(e, "swanctl"), "dpd_delay = 1s\n");
+			ck_assert_int_eq(dpd_count(e, 30), 0);
+			n += dpd_count(e, 1);
 		}
 		/* connA's and connB's masters (their slaves inherit DPD too), connS1, connS2 */
 		ck_assert_int_ge(n, 4);
 	}
 	check_and_save(doc, "dpd-1s");
 	json_decref(doc);
+}
+END_TEST
+
+/*
+ * A dual-tunnel connection with a path of its own (no other tunnel of its gateway endpoints
+ * leads to its RemoteSubnet): each gateway end probes its tunnel, from its LAN address to
+ * the device's, and the device expects the same rhythm; --liveness-interval-ms 0: no probes.
+ */
+START_TEST(test_liveness)
+{
+	struct model_ctx m = ctx();
+	struct customer_gateway cgw8;
+	struct vpn_connection conn_d;
+	const char *ids[1];
+	struct lab_site_create_args sa = { .lan_cidr = "192.168.50.0/24", .customer_gateway_ids = ids,
+					   .customer_gateway_count = 1 };
+	char site[64], dev[96];
+	json_t *doc, *t, *e;
+	size_t i, j;
+
+	test_make_cgw(&m, "203.0.113.8", &cgw8);
+	test_make_dual(&m, gw1.vpn_gateway_id, cgw8.customer_gateway_id, cgw8.customer_gateway_id, &conn_d);
+	test_exec1(st, "UPDATE vpn_connections SET remote_subnet='192.168.50.0/24' WHERE vpn_connection_id=?",
+		   conn_d.vpn_connection_id);
+	ids[0] = cgw8.customer_gateway_id;
+	OK(lab_site_create(&m, &sa, site, err));
+	snprintf(dev, sizeof(dev), "%s-1", site);
+
+	doc = compile("agt-h");
+	t = find(json_object_get(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1)), "tunnels"), "name",
+		 conn_d.tunnels[0].tunnel_id);
+	ck_assert_str_eq(str(json_object_get(t, "liveness"), "sip"), gw1.eni_ip);
+	ck_assert_str_eq(str(json_object_get(t, "liveness"), "dip"), "192.168.50.1");
+	ck_assert_int_eq(int_of(json_object_get(t, "liveness"), "interval_ms"), 300);
+	ck_assert_int_eq(int_of(json_object_get(t, "liveness"), "retry"), 3);
+	t = find(json_object_get(endpoint(doc, ep_name(gw1.vpn_gateway_id, 2)), "tunnels"), "name",
+		 conn_d.tunnels[1].tunnel_id);
+	ck_assert_str_eq(str(json_object_get(t, "liveness"), "sip"), gw1.dr_eni_ip);
+	json_decref(doc);
+	/* the device expects both */
+	doc = compile("agt-site");
+	json_array_foreach(json_object_get(endpoint(doc, dev), "tunnels"), i, t) {
+		ck_assert_str_eq(str(json_object_get(t, "liveness"), "dip"), "192.168.50.1");
+		ck_assert_str_eq(str(json_object_get(t, "liveness"), "sip"),
+				 strcmp(str(t, "peer_ip"), gw1.internet_ip) == 0 ? gw1.eni_ip : gw1.dr_eni_ip);
+	}
+	ck_assert_int_eq(json_array_size(json_object_get(endpoint(doc, dev), "tunnels")), 2);
+	check_and_save(doc, "liveness");
+	json_decref(doc);
+
+	/* other settings reach both ends; 0 turns the probes off everywhere */
+	cfg.liveness_interval_ms = 150;
+	cfg.liveness_retry = 5;
+	doc = compile("agt-h");
+	t = find(json_object_get(endpoint(doc, ep_name(gw1.vpn_gateway_id, 2)), "tunnels"), "name",
+		 conn_d.tunnels[1].tunnel_id);
+	ck_assert_int_eq(int_of(json_object_get(t, "liveness"), "interval_ms"), 150);
+	ck_assert_int_eq(int_of(json_object_get(t, "liveness"), "retry"), 5);
+	json_decref(doc);
+	cfg.liveness_interval_ms = 0;
+	doc = compile("agt-site");
+	json_array_foreach(json_object_get(doc, "endpoints"), i, e)
+		json_array_foreach(json_object_get(e, "tunnels"), j, t)
+			ck_assert_ptr_null(json_object_get(t, "liveness"));
+	json_decref(doc);
+	cfg.liveness_interval_ms = 300;
+	cfg.liveness_retry = 3;
 }
 END_TEST
 
@@ -1068,7 +1144,7 @@ START_TEST(test_hosts_underlay_determinism)
 	ck_assert_str_eq(json_string_value(json_array_get(peers, 1)), "10.99.0.3");
 	ck_assert_str_eq(json_string_value(json_array_get(peers, 2)), "10.99.0.4");
 	ck_assert_str_eq(str(doc, "agent_id"), "agt-h");
-	ck_assert_int_eq(json_integer_value(json_object_get(doc, "version")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "version")), 2);
 	/* the same model gives the same bytes (the pusher compares hashes) */
 	again = compile("agt-h");
 	a = json_dumps(doc, JSON_COMPACT);
@@ -1197,6 +1273,7 @@ Suite *dataplane_compile_suite_create(void)
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_active_standby);
 	tcase_add_test(tc, test_dpd_delay);
+	tcase_add_test(tc, test_liveness);
 	tcase_add_test(tc, test_hosts_underlay_determinism);
 	tcase_add_test(tc, test_host_agent);
 	tcase_add_test(tc, test_zone_spread);

@@ -1,0 +1,99 @@
+/*
+ * VPC route next hops: chosen by route_select (plan.c) from the tunnels' states, installed
+ * in the VPC router's namespace when the choice changes.  Called by the monitor after each
+ * poll and by the reconciler once it published a document, both with d->lock held.
+ */
+#include "daemon.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "nl.h"
+#include "plan.h"
+
+/*
+ * A next hop may carry traffic when its tunnel has its SA and no failed check; a remote
+ * one's tunnel is on another agent, which says so over the fabric (peers.c).
+ */
+static bool hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_nexthop *h)
+{
+	struct tunnel_rt *t;
+
+	if (h->remote)
+		return vpc != NULL && peers_hop_usable(d, vpc, h);
+	t = agent_tunnel_find(d, h->endpoint, h->tunnel);
+	if (t == NULL || strcmp(t->child_state, "INSTALLED") != 0)
+		return false;
+	return !t->check_enabled || t->health != HEALTH_DOWN;
+}
+
+static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, uint32_t table,
+					    const char *dest, const struct doc_vpc **in)
+{
+	for (int i = 0; i < d->applied.vpc_count; i++) {
+		if (strcmp(d->applied.vpcs[i].id, vpc) != 0)
+			continue;
+		for (int j = 0; j < d->applied.vpcs[i].route_count; j++)
+			if (d->applied.vpcs[i].routes[j].table == table && strcmp(d->applied.vpcs[i].routes[j].dest, dest) == 0) {
+				*in = &d->applied.vpcs[i];
+				return &d->applied.vpcs[i].routes[j];
+			}
+	}
+	return NULL;
+}
+
+int agent_routes_update(struct agent_daemon *d)
+{
+	int changed = 0;
+
+	for (int i = 0; i < d->tunnel_count; i++)
+		d->tunnels[i].active = false;
+	for (int i = 0; i < d->route_count; i++) {
+		struct route_rt *rt = &d->routes[i];
+		const struct doc_vpc *vpc = NULL;
+		const struct doc_route *r = doc_route_of(d, rt->vpc, rt->table, rt->dest, &vpc);
+		bool usable[DOC_NEXTHOPS_MAX], carry[DOC_NEXTHOPS_MAX], any;
+		struct nl_route nr = { 0 };
+		char chosen[sizeof(rt->chosen)] = "", ns[NS_NAME_MAX], err[NL_ERR_MAX];
+
+		if (r == NULL)
+			continue;
+		for (int h = 0; h < r->nexthop_count; h++)
+			usable[h] = hop_usable(d, vpc, &r->nexthops[h]);
+		any = route_select(r, usable, carry);
+		snprintf(nr.dst, sizeof(nr.dst), "%s", r->dest);
+		nr.table = rt->table;
+		for (int h = 0; h < r->nexthop_count; h++) {
+			const struct doc_nexthop *hop = &r->nexthops[h];
+			struct tunnel_rt *t;
+			size_t n = strlen(chosen);
+			bool dup = false;
+
+			if (!carry[h])
+				continue;
+			if ((t = agent_tunnel_find(d, hop->endpoint, hop->tunnel)) != NULL && any)
+				t->active = true;
+			for (int k = 0; k < nr.nexthop_count; k++)
+				dup |= strcmp(nr.nexthops[k].via, hop->via) == 0;
+			if (dup)
+				continue;
+			snprintf(nr.nexthops[nr.nexthop_count].via, sizeof(nr.nexthops[0].via), "%s", hop->via);
+			nr.nexthops[nr.nexthop_count].weight = 1;
+			nr.nexthop_count++;
+			snprintf(chosen + n, sizeof(chosen) - n, "%s%s", n ? "," : "", hop->via);
+		}
+		if (nr.nexthop_count == 0 || strcmp(chosen, rt->chosen) == 0)
+			continue;
+		agent_ns_name(d, rt->vpc, ns);
+		if (d->links == &agent_links_netlink && nl_route_replace(ns, &nr, err) < 0) {
+			agent_log("route %s (table %u) in %s via %s: %s", rt->dest, rt->table, rt->vpc, chosen, err);
+			continue;
+		}
+		agent_log("route %s (table %u) in %s: via %s (was %s)", rt->dest, rt->table, rt->vpc, chosen,
+			  rt->chosen[0] ? rt->chosen : "-");
+		snprintf(rt->chosen, sizeof(rt->chosen), "%s", chosen);
+		d->status_dirty = true;
+		changed++;
+	}
+	return changed;
+}
