@@ -102,7 +102,7 @@ static void setup(void)
 	snprintf(local.agent_id, sizeof(local.agent_id), "agt-local");
 	local.opt.token = TOKEN;
 	snprintf(doc, sizeof(doc),
-		 "{\"version\":1,\"generation\":1,\"agent_id\":\"agt-local\",\"underlay\":{\"vni\":4242,\"peers\":[]},"
+		 "{\"version\":2,\"generation\":1,\"agent_id\":\"agt-local\",\"underlay\":{\"vni\":4242,\"peers\":[]},"
 		 "\"vpcs\":[{\"id\":\"vpc-1\",\"cidr\":\"10.0.0.0/16\",\"vswitches\":[{\"id\":\"vsw-2\","
 		 "\"cidr\":\"10.0.2.0/24\",\"gateway_ip\":\"10.0.2.253\"}],\"fabric\":{\"vni\":1234567,"
 		 "\"ip\":\"169.254.1.2\",\"prefix\":16,\"peers\":[{\"ip\":\"169.254.1.1\",\"underlay_ip\":\"127.0.0.1\","
