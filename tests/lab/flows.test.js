@@ -5,6 +5,7 @@
 // which must grow by at least what iperf3 moved.  No iperf3 process may outlive its flow.
 
 const { test, describe, before, after } = require('node:test');
+const path = require('node:path');
 const lab = require('./lab-harness');
 
 const { assert } = lab;
@@ -41,6 +42,10 @@ describe('lab flows through a tunnel', { skip: skip || false }, () => {
       tunnels: s.tunnels.map((t) => value('vpnlab_tunnel_bytes_total', `${c},tunnel_id="${t.TunnelId}",direction="in"`)),
       packetsIn: value('vpnlab_vpn_connection_packets_total', `${c},direction="in"`),
     };
+  }
+
+  function hasSwanctl() {
+    try { lab.sh('sh', ['-c', 'command -v swanctl']); return true; } catch { return false; }
   }
 
   /** iperf3 processes (PIDs) in the namespaces of the two hosts. */
@@ -91,6 +96,35 @@ describe('lab flows through a tunnel', { skip: skip || false }, () => {
 
     // the server was stopped, the client has exited
     await lab.waitFor('no iperf3 left in the hosts', async () => (await iperfLeft()).length === 0, 10000, 200);
+  });
+
+  test('the counters keep growing across a CHILD_SA rekey', { skip: hasSwanctl() ? false : 'swanctl is not installed' }, async () => {
+    const master = s.tunnels.find((t) => t.Role === 'master').TunnelId;
+    const gatewaySide = async () => (await agent.state()).Tunnels.find((t) => t.Side === 'gateway' && t.TunnelId === master);
+    const tunnel = await gatewaySide();
+    const vici = `unix://${path.join(agent.stateDir, 'endpoints', tunnel.Endpoint, 'vici')}`;
+    const sas = lab.sh('swanctl', ['--list-sas', '--uri', vici]);
+    const child = sas.split('\n').map((l) => /^\s+(\S+): #\d+, reqid/.exec(l)).find(Boolean)[1];
+    const before = await counters();
+    assert.ok(before.in > 0, 'the first flow was counted');
+    lab.sh('swanctl', ['--rekey', '--child', child, '--uri', vici]);
+    await lab.waitFor('a new CHILD_SA installed', async () => {
+      const t = await gatewaySide();
+      return t.ChildSpi !== tunnel.ChildSpi && t.ChildState === 'INSTALLED';
+    }, 20000, 100);
+    const r = await lab.rest(srv, 'POST', '/v1/lab/flows', {
+      HostId: s.siteHost, Target: s.vpcHostIp, Streams: 1, Seconds: 1, Protocol: 'tcp',
+    });
+    // the new SA counts from zero in charon: without the gone SAs' base the series would fall
+    let low = Infinity, now = before;
+    await lab.waitFor('the counters show the flow after the rekey', async () => {
+      now = await counters();
+      low = Math.min(low, now.in);
+      return now.in - before.in >= r.Bytes;
+    }, 30000, 250);
+    console.log(`# after a rekey (SPI ${tunnel.ChildSpi} → ${(await gatewaySide()).ChildSpi}): bytes in ${before.in} → ${now.in}, ` +
+      `flow ${r.Bytes} bytes`);
+    assert.ok(low >= before.in, `the series fell from ${before.in} to ${low}`);
   });
 
   test('a UDP flow the other way', async () => {
