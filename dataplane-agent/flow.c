@@ -133,7 +133,12 @@ static pid_t spawn_in_ns(const char *ns, char *const argv[], bool with_stderr, i
 		goto out;
 	}
 	if (pid == 0) {
-		/* the child: async-signal-safe calls only (the parent has threads) */
+		sigset_t none;
+
+		/* the child: async-signal-safe calls only (the parent has threads); the agent's
+		 * blocked stop signals must not stay blocked in iperf3 */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (setns(nsfd, CLONE_NEWNET) < 0)
 			_exit(126);
 		if (dup2(devnull, 0) < 0 || dup2(pipefd[1], 1) < 0 || dup2(with_stderr ? pipefd[1] : devnull, 2) < 0)
