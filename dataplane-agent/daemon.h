@@ -22,6 +22,7 @@
 #include "doc.h"
 #include "health.h"
 #include "ipsec.h"
+#include "sa_counters.h"
 
 #define AGENT_VERSION "0.5.0"
 #define NS_NAME_MAX 96
@@ -50,8 +51,9 @@ struct tunnel_rt {
 	bool present; /* still in the applied document */
 	/* from charon */
 	char ike_state[24], child_state[24];
-	uint64_t bytes_in, bytes_out, packets_in, packets_out;
+	uint64_t bytes_in, bytes_out, packets_in, packets_out; /* the current CHILD_SA's */
 	uint32_t child_spi;
+	struct sa_counters counters; /* the tunnel's totals across rekeys (reported) */
 	int64_t child_since_ms;	  /* when this CHILD_SA appeared; 0: before this agent started */
 	bool child_seen;	  /* a CHILD_SA was seen since this agent started */
 	int64_t last_prefer_ms;	  /* last time the agent made it the preferred SA */

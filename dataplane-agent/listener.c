@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow.h"
 #include "probe.h"
 
 #define BODY_MAX (16u << 20)
@@ -141,6 +142,102 @@ static enum MHD_Result post_probe(struct MHD_Connection *c, struct agent_daemon 
 				     res.rtt_max_ms));
 }
 
+/* True when the applied document has lab host host; its namespace in ns.  Takes d->lock. */
+static bool lab_host_ns(struct agent_daemon *d, const char *host, char ns[NS_NAME_MAX])
+{
+	bool found = false;
+
+	pthread_mutex_lock(&d->lock);
+	for (int i = 0; d->have_applied && i < d->applied.host_count; i++)
+		found |= strcmp(d->applied.hosts[i].id, host) == 0;
+	agent_ns_name(d, host, ns);
+	pthread_mutex_unlock(&d->lock);
+	return found;
+}
+
+/* POST /v1/flows/servers {HostId, LifetimeSeconds}: a one-test iperf3 server in the host. */
+static enum MHD_Result post_flow_server(struct MHD_Connection *c, struct agent_daemon *d, struct request *rq)
+{
+	json_t *in = json_loadb(rq->body ? rq->body : "", rq->len, 0, NULL);
+	const char *host = json_string_value(json_object_get(in, "HostId"));
+	bool bad = false;
+	int lifetime = int_member(in, "LifetimeSeconds", 0, 1, FLOW_SECONDS_MAX + 2 * FLOW_SLACK_S, &bad);
+	char ns[NS_NAME_MAX], err[FLOW_ERR_MAX] = "";
+	int id = 0, port = 0;
+
+	if (host == NULL || lifetime == 0 || bad) {
+		json_decref(in);
+		return answer_error(c, 400, "InvalidParameter", "HostId, LifetimeSeconds 1-100");
+	}
+	if (!lab_host_ns(d, host, ns)) {
+		json_decref(in);
+		return answer_error(c, 404, "InvalidHostId.NotFound", "this agent has no such lab host");
+	}
+	json_decref(in);
+	if (flow_server_start(ns, lifetime, &id, &port, err) < 0)
+		return answer_error(c, 500, "FlowFailed", err);
+	return answer_json(c, 200, json_pack("{s:i, s:i}", "ServerId", id, "Port", port));
+}
+
+/* DELETE /v1/flows/servers/<id>: stops it (if its test has not ended it already). */
+static enum MHD_Result delete_flow_server(struct MHD_Connection *c, const char *id_text)
+{
+	char *end = NULL;
+	long id = strtol(id_text, &end, 10);
+
+	if (end == id_text || *end != '\0' || id <= 0 || id > 0x7fffffff)
+		return answer_error(c, 400, "InvalidParameter", "a server id");
+	if (flow_server_stop((int)id) < 0)
+		return answer_error(c, 404, "NotFound", "no such flow server (its test or its lifetime ended)");
+	return answer_json(c, 200, json_pack("{s:i}", "ServerId", (int)id));
+}
+
+/* POST /v1/flows {HostId, Target, Port, Streams, Seconds, Protocol}: the iperf3 client run. */
+static enum MHD_Result post_flow(struct MHD_Connection *c, struct agent_daemon *d, struct request *rq)
+{
+	json_t *in = json_loadb(rq->body ? rq->body : "", rq->len, 0, NULL), *streams;
+	const char *host = json_string_value(json_object_get(in, "HostId"));
+	const char *target = json_string_value(json_object_get(in, "Target"));
+	const char *protocol = json_string_value(json_object_get(in, "Protocol"));
+	bool bad = false;
+	int port = int_member(in, "Port", 0, 1, 65535, &bad);
+	int count = int_member(in, "Streams", 1, 1, FLOW_STREAMS_MAX, &bad);
+	int seconds = int_member(in, "Seconds", 10, 1, FLOW_SECONDS_MAX, &bad);
+	struct flow_result *res = NULL;
+	struct in_addr a;
+	char ns[NS_NAME_MAX], err[FLOW_ERR_MAX] = "", to[16];
+	bool udp;
+
+	if (protocol == NULL)
+		protocol = "tcp";
+	if (host == NULL || target == NULL || inet_pton(AF_INET, target, &a) != 1 || port == 0 || bad ||
+	    (strcmp(protocol, "tcp") != 0 && strcmp(protocol, "udp") != 0)) {
+		json_decref(in);
+		return answer_error(c, 400, "InvalidParameter",
+				    "HostId, Target (IPv4), Port, Streams 1-128, Seconds 1-60, Protocol tcp|udp");
+	}
+	udp = strcmp(protocol, "udp") == 0;
+	inet_ntop(AF_INET, &a, to, sizeof(to));
+	if (!lab_host_ns(d, host, ns)) {
+		json_decref(in);
+		return answer_error(c, 404, "InvalidHostId.NotFound", "this agent has no such lab host");
+	}
+	json_decref(in);
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		return answer_error(c, 500, "FlowFailed", "out of memory");
+	if (flow_client_run(ns, to, port, count, seconds, udp, res, err) < 0) {
+		free(res);
+		return answer_error(c, 500, "FlowFailed", err);
+	}
+	streams = json_array();
+	for (int i = 0; i < res->stream_count; i++)
+		json_array_append_new(streams, json_pack("{s:f}", "Mbps", res->stream_mbps[i]));
+	in = json_pack("{s:f, s:o, s:I, s:I, s:f}", "TotalMbps", res->total_mbps, "Streams", streams, "Retransmits",
+		       (json_int_t)res->retransmits, "Bytes", (json_int_t)res->bytes, "LostPercent", res->lost_percent);
+	free(res);
+	return answer_json(c, 200, in);
+}
+
 static enum MHD_Result get_state(struct MHD_Connection *c, struct agent_daemon *d)
 {
 	json_t *tunnels = json_array(), *routes = json_array(), *ns = json_object();
@@ -242,6 +339,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return put_desired(c, d, rq);
 	if (strcmp(url, "/v1/probes") == 0 && strcmp(method, "POST") == 0)
 		return post_probe(c, d, rq);
+	if (strcmp(url, "/v1/flows") == 0 && strcmp(method, "POST") == 0)
+		return post_flow(c, d, rq);
+	if (strcmp(url, "/v1/flows/servers") == 0 && strcmp(method, "POST") == 0)
+		return post_flow_server(c, d, rq);
+	if (strncmp(url, "/v1/flows/servers/", 18) == 0 && strcmp(method, "DELETE") == 0)
+		return delete_flow_server(c, url + 18);
 	if (strcmp(url, "/v1/state") == 0 && strcmp(method, "GET") == 0)
 		return get_state(c, d);
 	return answer_error(c, 404, "NotFound", "no such route");

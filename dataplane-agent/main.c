@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "flow.h"
 
 static const struct {
 	struct option opt;
@@ -288,6 +289,8 @@ int main(int argc, char **argv)
 	agent_log("%s: %s", sig == SIGTERM ? "SIGTERM" : "SIGINT",
 		  d.opt.keep_dataplane ? "leaving the data plane running" : "removing the data plane");
 	listener_stop();
+	/* iperf3 servers of lab flows are the agent's own children: none outlives it */
+	flow_stop_all();
 	report_stop(&d);
 	preflight_stop(&d);
 	monitor_stop(&d);

@@ -116,6 +116,11 @@ static void poll_endpoint(struct agent_daemon *d, struct endpoint_rt *ep, int64_
 		t->bytes_in = best ? best->bytes_in : 0;
 		t->bytes_out = best ? best->bytes_out : 0;
 		t->child_spi = best ? best->child_spi_in : 0;
+		{
+			struct sa_counts seen = { t->bytes_in, t->bytes_out, t->packets_in, t->packets_out };
+
+			sa_counters_observe(&t->counters, t->child_spi, &seen);
+		}
 	}
 	free(sas);
 	if (d->ipsec->drain_logs(ep->ipsec, on_log_line, &lc, err) < 0)

@@ -153,6 +153,7 @@ static json_t *build_report(struct agent_daemon *d)
 		json_array_remove(d->pending_logs, 0);
 	for (int i = 0; i < d->tunnel_count; i++) {
 		const struct tunnel_rt *t = &d->tunnels[i];
+		struct sa_counts total;
 		/* checks run through the connection's own SA: without one, whatever answers the
 		 * probes (a standby's SA with the same selectors) says nothing about this tunnel */
 		const char *health = !t->health_enabled				 ? ""
@@ -161,14 +162,16 @@ static json_t *build_report(struct agent_daemon *d)
 				     : t->health == HEALTH_DOWN		 ? "failed"
 										 : "";
 
+		/* the tunnel's totals, monotonic across rekeys, not the current SA's own */
+		sa_counters_total(&t->counters, &total);
 		json_array_append_new(
 			tunnels,
 			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I}", "VpnConnectionId",
 				  t->connection_id, "TunnelId", t->tunnel_id, "Endpoint", t->endpoint, "Side",
 				  doc_endpoint_kind_name(t->side), "IkeState", t->ike_state, "ChildState", t->child_state,
-				  "Health", health, "Active", t->active, "BytesIn", (json_int_t)t->bytes_in, "BytesOut",
-				  (json_int_t)t->bytes_out, "PacketsIn", (json_int_t)t->packets_in, "PacketsOut",
-				  (json_int_t)t->packets_out));
+				  "Health", health, "Active", t->active, "BytesIn", (json_int_t)total.bytes_in, "BytesOut",
+				  (json_int_t)total.bytes_out, "PacketsIn", (json_int_t)total.packets_in, "PacketsOut",
+				  (json_int_t)total.packets_out));
 	}
 	d->status_dirty = json_array_size(d->pending_logs) > 0;
 	return json_pack("{s:I, s:o, s:o}", "AppliedGeneration", (json_int_t)(d->have_applied ? d->applied.generation : 0),

@@ -1194,3 +1194,47 @@ out:
 	json_decref(log_list);
 	return rc;
 }
+
+int dataplane_tunnel_counters(struct model_ctx *m, struct tunnel_counters **rows, size_t *count,
+			      struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	struct tunnel_counters *out = NULL;
+	enum store_step_result r;
+	size_t n = 0, cap = 0;
+
+	*rows = NULL;
+	*count = 0;
+	if (store_prepare(m->store,
+			  "SELECT vpn_connection_id, tunnel_id, bytes_in, bytes_out, packets_in, packets_out "
+			  "FROM dataplane_tunnels ORDER BY vpn_connection_id, tunnel_id",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		if (n == cap) {
+			struct tunnel_counters *grown = realloc(out, (cap = cap ? cap * 2 : 16) * sizeof(*out));
+
+			if (grown == NULL) {
+				stmt_release(stmt);
+				free(out);
+				return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+			}
+			out = grown;
+		}
+		model_copy(out[n].vpn_connection_id, sizeof(out[n].vpn_connection_id), stmt_text(stmt, 0));
+		model_copy(out[n].tunnel_id, sizeof(out[n].tunnel_id), stmt_text(stmt, 1));
+		out[n].bytes_in = stmt_int64(stmt, 2);
+		out[n].bytes_out = stmt_int64(stmt, 3);
+		out[n].packets_in = stmt_int64(stmt, 4);
+		out[n].packets_out = stmt_int64(stmt, 5);
+		n++;
+	}
+	stmt_release(stmt);
+	if (r != STORE_DONE) {
+		free(out);
+		return model_store_error(m, err);
+	}
+	*rows = out;
+	*count = n;
+	return 0;
+}

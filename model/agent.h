@@ -145,4 +145,19 @@ int agent_set_applied(struct model_ctx *m, const char *agent_id, int64_t generat
  */
 const char *agent_tunnel_status(const char *ike_state, const char *child_state);
 
+/* One tunnel's SA counters as its gateway-side agent last reported them (GET /metrics). */
+struct tunnel_counters {
+	char vpn_connection_id[64];
+	char tunnel_id[64]; /* "" for a single-tunnel connection */
+	int64_t bytes_in, bytes_out, packets_in, packets_out;
+};
+
+/*
+ * Every tunnel's counters (every account: /metrics is the operator's view), ordered by
+ * connection then tunnel.  *rows is malloc'd (NULL when none), the caller frees it.
+ * 0, or -1 with err.
+ */
+int dataplane_tunnel_counters(struct model_ctx *m, struct tunnel_counters **rows, size_t *count,
+			      struct vl_err *err);
+
 #endif

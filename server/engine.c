@@ -483,7 +483,7 @@ static int slow_enter(struct engine *e, const char *account, struct vl_err *err)
 	if ((s ? s->running : 0) >= limit) {
 		rc = vl_err_set(err, VL_THROTTLING_USER,
 				"Request was denied due to user flow control: at most %lld long lab calls "
-				"(LabRunProbe) of an account run at once; retry when one has ended.",
+				"(LabRunProbe, LabRunFlow) of an account run at once; retry when one has ended.",
 				(long long)limit);
 		goto out;
 	}

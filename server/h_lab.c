@@ -296,6 +296,186 @@ static int h_lab_run_probe(struct action_ctx *ctx)
 	return 0;
 }
 
+/* ---- flows ---- */
+
+/* Beyond Seconds: server start, iperf3's setup and end-of-test exchange, a loaded machine. */
+#define FLOW_SLACK_MS 30000
+#define FLOW_SERVER_START_MS 10000
+/* The iperf3 server's own deadline on its agent (the server stops it sooner). */
+#define FLOW_SERVER_LIFETIME_SLACK_S 40
+
+/* One end of a flow: the lab host and the agent that builds it. */
+struct flow_end {
+	char host_id[64], agent_id[64], url[256], underlay_ip[16];
+};
+
+/* What the slow phase of LabRunFlow needs once the read transaction has ended. */
+struct flow_call {
+	struct flow_end from, to;
+	char target[16], protocol[4];
+	int64_t streams, seconds;
+};
+
+/* Finds the agent of host (the caller's, checked) into *end.  0 or -1 with err. */
+static int flow_end_place(struct action_ctx *ctx, const struct lab_host *h, struct flow_end *end)
+{
+	struct agent placed_on;
+	int placed = dataplane_host_agent(ctx->model, h->host_id, end->agent_id, end->url, sizeof(end->url), ctx->err);
+
+	if (placed < 0)
+		return -1;
+	if (placed == 0)
+		return vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE,
+				  "No data-plane agent builds lab host %s: no agent with the role %s is registered.",
+				  h->host_id, h->site_id[0] ? "site" : "cloud");
+	if (agent_get(ctx->model, end->agent_id, &placed_on, ctx->err) < 0)
+		return -1;
+	model_copy(end->underlay_ip, sizeof(end->underlay_ip), placed_on.underlay_ip);
+	model_copy(end->host_id, sizeof(end->host_id), h->host_id);
+	return 0;
+}
+
+/* Maps an agent's refusal of a flow call (status != 200) to the API's error. */
+static int flow_agent_error(struct action_ctx *ctx, const struct flow_end *end, const char *what, long status,
+			    json_t *answer)
+{
+	const char *msg = json_string_value(json_object_get(answer, "Message"));
+
+	if (status == 404)
+		return vl_err_set(ctx->err, VL_LAB_HOST_NOT_FOUND, "The agent %s has not built lab host %s yet.",
+				  end->agent_id, end->host_id);
+	return vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE, "The agent %s could not %s (HTTP %ld): %s", end->agent_id,
+			  what, status, msg ? msg : "no reason given");
+}
+
+/* Copies the agent's flow figures into the answer; false when one is missing. */
+static bool copy_flow_figures(struct action_ctx *ctx, json_t *answer)
+{
+	json_t *total = json_object_get(answer, "TotalMbps"), *streams = json_object_get(answer, "Streams");
+	json_t *retrans = json_object_get(answer, "Retransmits"), *bytes = json_object_get(answer, "Bytes");
+
+	if (!json_is_number(total) || !json_is_array(streams) || !json_is_integer(retrans) || !json_is_integer(bytes))
+		return false;
+	json_object_set(ctx->response, "TotalMbps", total);
+	json_object_set(ctx->response, "Streams", streams);
+	json_object_set(ctx->response, "Retransmits", retrans);
+	json_object_set(ctx->response, "Bytes", bytes);
+	if (json_is_number(json_object_get(answer, "LostPercent")))
+		json_object_set(ctx->response, "LostPercent", json_object_get(answer, "LostPercent"));
+	return true;
+}
+
+/*
+ * The waiting phase of LabRunFlow (AF_SLOW): an iperf3 server in the target host (its
+ * agent), the client run in the sending host (its agent, maybe another), then the server
+ * stopped whatever happened.  Runs outside the engine.
+ */
+static int flow_relay(struct action_ctx *ctx, void *state)
+{
+	const struct flow_call *f = state;
+	json_t *body = NULL, *answer = NULL;
+	char why[256] = "", path[64];
+	long status = 0;
+	int64_t server_id = 0, port;
+	int rc = -1;
+
+	body = json_pack("{s:s, s:I}", "HostId", f->to.host_id, "LifetimeSeconds",
+			 (json_int_t)(f->seconds + FLOW_SERVER_LIFETIME_SLACK_S));
+	if (body == NULL) {
+		vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	if (agent_client_call(f->to.url, f->to.underlay_ip, "POST", "/v1/flows/servers", body, FLOW_SERVER_START_MS,
+			      &status, &answer, why) < 0) {
+		vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE, "The agent %s that builds lab host %s did not answer: %s",
+			   f->to.agent_id, f->to.host_id, why);
+		goto out;
+	}
+	server_id = json_integer_value(json_object_get(answer, "ServerId"));
+	port = json_integer_value(json_object_get(answer, "Port"));
+	if (status != 200 || server_id <= 0 || port <= 0 || port > 65535) {
+		if (status == 200)
+			status = 502; /* an answer without its figures */
+		server_id = 0;
+		flow_agent_error(ctx, &f->to, "start an iperf3 server", status, answer);
+		goto out;
+	}
+	json_decref(body);
+	json_decref(answer);
+	answer = NULL;
+	body = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s}", "HostId", f->from.host_id, "Target", f->target, "Port",
+			 (json_int_t)port, "Streams", (json_int_t)f->streams, "Seconds", (json_int_t)f->seconds,
+			 "Protocol", f->protocol);
+	if (body == NULL) {
+		vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	if (agent_client_call(f->from.url, f->from.underlay_ip, "POST", "/v1/flows", body,
+			      (long)(f->seconds * 1000 + FLOW_SLACK_MS), &status, &answer, why) < 0) {
+		vl_err_set(ctx->err, VL_LAB_AGENT_UNAVAILABLE, "The agent %s that builds lab host %s did not answer: %s",
+			   f->from.agent_id, f->from.host_id, why);
+		goto out;
+	}
+	if (status != 200 || !copy_flow_figures(ctx, answer)) {
+		flow_agent_error(ctx, &f->from, "run the iperf3 client", status == 200 ? 502 : status, answer);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (server_id > 0) {
+		/* 404: its one test ended and it exited; the agent kills it at its lifetime anyway */
+		snprintf(path, sizeof(path), "/v1/flows/servers/%lld", (long long)server_id);
+		agent_client_call(f->to.url, f->to.underlay_ip, "DELETE", path, NULL, FLOW_SERVER_START_MS, &status, NULL,
+				  why);
+	}
+	json_decref(body);
+	json_decref(answer);
+	return rc;
+}
+
+/*
+ * The read phase: checks everything (nothing runs on bad input), finds both hosts and their
+ * agents, and leaves the run to flow_relay (AF_SLOW).
+ */
+static int h_lab_run_flow(struct action_ctx *ctx)
+{
+	const char *host_id = param_str(ctx, "HostId"), *target = param_str(ctx, "Target");
+	const char *protocol = param_str(ctx, "Protocol");
+	struct flow_call *call = NULL;
+	struct lab_host from, to;
+	uint32_t addr;
+	int found;
+
+	if (!ipv4_parse(target, &addr))
+		return invalid(ctx, "Target", "an IPv4 address.");
+	if (lab_host_get(ctx->model, host_id, &from, ctx->err) < 0) {
+		if (ctx->err->code != VL_LAB_HOST_NOT_FOUND)
+			return -1;
+		vl_err_clear(ctx->err);
+		return vl_err_set(ctx->err, VL_LAB_FLOW_HOST_UNKNOWN, NULL);
+	}
+	found = lab_host_by_ip(ctx->model, target, from.host_id, &to, ctx->err);
+	if (found < 0)
+		return -1;
+	if (found == 0)
+		return vl_err_set(ctx->err, VL_LAB_FLOW_TARGET_NOT_HOST,
+				  "No lab host of yours in this region has the address %s: the iperf3 server runs in "
+				  "the target host's namespace.", target);
+	if ((call = calloc(1, sizeof(*call))) == NULL)
+		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
+	/* the engine frees it whatever happens from here on */
+	ctx->slow_state = call;
+	ctx->slow_state_free = free;
+	if (flow_end_place(ctx, &from, &call->from) < 0 || flow_end_place(ctx, &to, &call->to) < 0)
+		return -1;
+	model_copy(call->target, sizeof(call->target), to.ip_address);
+	model_copy(call->protocol, sizeof(call->protocol), protocol);
+	call->streams = param_int(ctx, "Streams", 1);
+	call->seconds = param_int(ctx, "Seconds", 10);
+	ctx->slow = flow_relay;
+	return 0;
+}
+
 /* ---- faults ---- */
 
 static int h_lab_inject_fault(struct action_ctx *ctx)
@@ -343,7 +523,12 @@ static const struct region_source lab_region_of_connection = {
 	"VpnConnectionId", vpn_connection_region, VL_VCO_NOT_FOUND,
 };
 
+static const struct region_source lab_region_of_flow_host = {
+	"HostId", lab_host_region, VL_LAB_FLOW_HOST_UNKNOWN,
+};
+
 static const char *const lab_fault_actions[] = { "cut", "restore", NULL };
+static const char *const lab_flow_protocols[] = { "tcp", "udp", NULL };
 
 static const struct param_spec lab_create_site_params[] = {
 	{ "CustomerGatewayIds", PT_LIST, 0, NULL, 0, 0, NULL,
@@ -394,6 +579,16 @@ static const struct param_spec lab_run_probe_params[] = {
 	PARAM_END,
 };
 
+static const struct param_spec lab_run_flow_params[] = {
+	{ "HostId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "the lab host that sends (iperf3 client)" },
+	{ "Target", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL,
+	  "IPv4 address of another lab host of the caller (iperf3 server, started for this flow and stopped after)" },
+	{ "Streams", PT_INTEGER, 0, "1", 1, 128, NULL, "parallel streams (iperf3 -P)" },
+	{ "Seconds", PT_INTEGER, 0, "10", 1, 60, NULL, "duration (iperf3 -t)" },
+	{ "Protocol", PT_STRING, 0, "tcp", 0, 0, lab_flow_protocols, "tcp | udp (udp: unlimited rate, -b 0)" },
+	PARAM_END,
+};
+
 static const struct param_spec lab_inject_fault_params[] = {
 	{ "VpnConnectionId", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, NULL },
 	{ "TunnelId", PT_STRING, 0, NULL, 0, 0, NULL, "dual-tunnel connections: one tunnel; default: every tunnel" },
@@ -438,6 +633,14 @@ const struct action lab_actions[] = {
 		  "{Sent, Received, LossPercent, RttAvgMs, RttMaxMs}; 503 Agent.Unavailable without an agent.  The "
 		  "wait holds no server resource other callers need; at most 2 probes of an account run at once "
 		  "(quota lab_calls_per_account), beyond: 400 Throttling.User." },
+	{ "LabRunFlow", V_VPC, h_lab_run_flow, AF_REGIONAL | AF_SLOW, lab_run_flow_params,
+	  .rest = { { "POST", "/v1/lab/flows" } },
+	  .region_from = &lab_region_of_flow_host,
+	  .doc = "vpnlab extension: a real iperf3 run from a lab host to another lab host's address, each end run by "
+		  "the agent that builds its host: {TotalMbps (received), Streams[] {Mbps}, Retransmits (TCP), Bytes "
+		  "(received), LostPercent (UDP)}.  An unknown HostId is 400 InvalidHostId.Unknown, a Target no lab host "
+		  "of the caller has 400 InvalidTarget.NotLabHost; nothing runs then.  503 Agent.Unavailable without "
+		  "an agent.  Shares the quota lab_calls_per_account with LabRunProbe." },
 	{ "LabInjectFault", V_VPC, h_lab_inject_fault, AF_MUTATES | AF_REGIONAL, lab_inject_fault_params,
 	  .rest = { { "POST", "/v1/lab/faults" } },
 	  .region_from = &lab_region_of_connection,

@@ -1,6 +1,9 @@
 #include "metrics.h"
 
+#include "agent.h"
+
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +129,65 @@ void metrics_observe(struct metrics *m, const char *action, const char *code, in
 	pthread_mutex_unlock(&m->mu);
 }
 
-char *metrics_render(struct metrics *m)
+/* The series of one kind (bytes or packets): member offsets of the in and out counters. */
+struct tunnel_series {
+	const char *tunnel_name, *connection_name, *what;
+	size_t in_off, out_off;
+};
+
+static const struct tunnel_series tunnel_series[] = {
+	{ "vpnlab_tunnel_bytes_total", "vpnlab_vpn_connection_bytes_total", "Bytes",
+	  offsetof(struct tunnel_counters, bytes_in), offsetof(struct tunnel_counters, bytes_out) },
+	{ "vpnlab_tunnel_packets_total", "vpnlab_vpn_connection_packets_total", "Packets",
+	  offsetof(struct tunnel_counters, packets_in), offsetof(struct tunnel_counters, packets_out) },
+};
+
+static int64_t counter_at(const struct tunnel_counters *t, size_t off)
+{
+	return *(const int64_t *)((const char *)t + off);
+}
+
+void metrics_render_tunnels(FILE *out, const struct tunnel_counters *rows, size_t n)
+{
+	for (size_t s = 0; s < sizeof(tunnel_series) / sizeof(tunnel_series[0]); s++) {
+		const struct tunnel_series *ser = &tunnel_series[s];
+
+		fprintf(out,
+			"# HELP %s %s through a tunnel's IPsec SAs at its VPN gateway, as its agent reports them: in = "
+			"received from the customer side, out = sent to it.\n# TYPE %s counter\n",
+			ser->tunnel_name, ser->what, ser->tunnel_name);
+		for (size_t i = 0; i < n; i++) {
+			char conn[64], tunnel[64];
+
+			copy_label(conn, sizeof(conn), rows[i].vpn_connection_id);
+			copy_label(tunnel, sizeof(tunnel), rows[i].tunnel_id);
+			fprintf(out, "%s{vpn_connection_id=\"%s\",tunnel_id=\"%s\",direction=\"in\"} %lld\n",
+				ser->tunnel_name, conn, tunnel, (long long)counter_at(&rows[i], ser->in_off));
+			fprintf(out, "%s{vpn_connection_id=\"%s\",tunnel_id=\"%s\",direction=\"out\"} %lld\n",
+				ser->tunnel_name, conn, tunnel, (long long)counter_at(&rows[i], ser->out_off));
+		}
+		fprintf(out, "# HELP %s %s through all tunnels of a VPN connection (the sum of %s).\n# TYPE %s counter\n",
+			ser->connection_name, ser->what, ser->tunnel_name, ser->connection_name);
+		for (size_t i = 0; i < n;) {
+			int64_t in = 0, outward = 0;
+			char conn[64];
+			size_t j = i;
+
+			for (; j < n && strcmp(rows[j].vpn_connection_id, rows[i].vpn_connection_id) == 0; j++) {
+				in += counter_at(&rows[j], ser->in_off);
+				outward += counter_at(&rows[j], ser->out_off);
+			}
+			copy_label(conn, sizeof(conn), rows[i].vpn_connection_id);
+			fprintf(out, "%s{vpn_connection_id=\"%s\",direction=\"in\"} %lld\n", ser->connection_name, conn,
+				(long long)in);
+			fprintf(out, "%s{vpn_connection_id=\"%s\",direction=\"out\"} %lld\n", ser->connection_name, conn,
+				(long long)outward);
+			i = j;
+		}
+	}
+}
+
+char *metrics_render(struct metrics *m, const struct tunnel_counters *tunnels, size_t n)
 {
 	char *text = NULL;
 	size_t size = 0;
@@ -161,6 +222,7 @@ char *metrics_render(struct metrics *m)
 			(unsigned long long)h->count);
 	}
 	pthread_mutex_unlock(&m->mu);
+	metrics_render_tunnels(out, tunnels, n);
 	fclose(out);
 	return text;
 }

@@ -600,6 +600,30 @@ int lab_host_get(struct model_ctx *m, const char *host_id, struct lab_host *out,
 			     row_to_host_any, out, VL_LAB_HOST_NOT_FOUND, err);
 }
 
+int lab_host_by_ip(struct model_ctx *m, const char *ip, const char *prefer_not, struct lab_host *out,
+		   struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  HOST_SELECT " WHERE h.ip_address=? AND h.account=? AND h.region_id=? "
+				      "ORDER BY h.host_id=? , h.rowid LIMIT 1",
+			  &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, 1, ip);
+	stmt_bind_text(stmt, 2, m->account);
+	stmt_bind_text(stmt, 3, m->region);
+	stmt_bind_text(stmt, 4, prefer_not ? prefer_not : "");
+	r = stmt_step(stmt);
+	if (r == STORE_ROW)
+		row_to_host(stmt, out);
+	stmt_release(stmt);
+	if (r == STORE_ROW)
+		return 1;
+	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
 json_t *lab_host_to_json(const struct lab_host *h)
 {
 	json_t *o = json_object();

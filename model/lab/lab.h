@@ -109,6 +109,14 @@ int lab_host_create(struct model_ctx *m, const struct lab_host_create_args *args
 /* Loads the caller's host.  0, or -1 with err (InvalidHostId.NotFound). */
 int lab_host_get(struct model_ctx *m, const char *host_id, struct lab_host *out, struct vl_err *err);
 
+/*
+ * The caller's lab host (this region) with address ip, a host other than prefer_not (may be
+ * NULL) first, then the oldest: addresses repeat across VPCs and sites.  1 with *out filled,
+ * 0 when none has it, -1 with err.
+ */
+int lab_host_by_ip(struct model_ctx *m, const char *ip, const char *prefer_not, struct lab_host *out,
+		   struct vl_err *err);
+
 /* LabDescribeHosts filters; NULL: any. */
 struct lab_host_filter {
 	const char *host_id, *vswitch_id, *site_id;

@@ -90,6 +90,7 @@ for acct in 1000000000000001 1000000000000002 1000000000000003 1000000000000004 
 	vsw=$(t_json 'b["VSwitchId"]')
 	rpc $acct "LabCreateHost&VSwitchId=$vsw"; t_expect "$acct: host" 200
 	eval "HOST_$acct=\$(t_json 'b[\"HostId\"]')"
+	eval "IP_$acct=\$(t_json 'b[\"IpAddress\"]')"
 done
 # probe ACCOUNT N: starts one probe in the background (answer in $T_TMP/probe-N.*)
 probe() {
@@ -123,6 +124,9 @@ rpc 1000000000000006 "CreateVpc&CidrBlock=10.1.0.0/16"; t_expect "CreateVpc besi
 # ---- the per-account limit ----
 rpc 1000000000000001 "LabRunProbe&HostId=$HOST_1000000000000001&Target=10.0.1.9&Count=1"; t_expect "third probe of an account" 400 Throttling.User
 t_check "says why" '"at most 2" in b["Message"]' true
+# flows share the limit with probes
+rpc 1000000000000001 "LabRunFlow&HostId=$HOST_1000000000000001&Target=$IP_1000000000000001&Seconds=1"
+t_expect "a flow beside 2 probes of the account" 400 Throttling.User
 # a refused probe reached no agent
 [ "$(held)" = 10 ] && t_ok || t_bad "the throttled probe reached the agent"
 # an account with no probe running still gets its two through

@@ -1168,6 +1168,11 @@ test('the lab routes answer as the document says (sites, hosts, probes, faults)'
   const probe = { HostId: host.HostId, Target: '192.168.40.9', Count: 2, IntervalMs: 10 };
   await err(call('POST', '/v1/lab/probes', { body: probe, expect: 503 }), 503, 'Agent.Unavailable');
   await err(call('POST', '/v1/lab/probes', { body: { ...probe, Target: 'x' }, expect: 400 }), 400, 'InvalidTarget');
+  const flow = { HostId: host.HostId, Target: '192.168.40.9', Streams: 2, Seconds: 1, Protocol: 'tcp' };
+  await err(call('POST', '/v1/lab/flows', { body: flow, expect: 503 }), 503, 'Agent.Unavailable');
+  await err(call('POST', '/v1/lab/flows', { body: { ...flow, Streams: 129 }, expect: 400 }), 400, 'InvalidStreams');
+  await err(call('POST', '/v1/lab/flows', { body: { ...flow, Target: '192.168.40.99' }, expect: 400 }), 400,
+    'InvalidTarget.NotLabHost');
   const stand = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => { body += c; });
@@ -1179,9 +1184,13 @@ test('the lab routes answer as the document says (sites, hosts, probes, faults)'
       }
       const b = body ? JSON.parse(body) : {};
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(req.url === '/v1/probes'
-        ? { Sent: b.Count, Received: b.Count, LossPercent: 0, RttAvgMs: 0.5, RttMaxMs: 0.75 }
-        : { Generation: b.generation || 0 }));
+      const answers = {
+        '/v1/probes': () => ({ Sent: b.Count, Received: b.Count, LossPercent: 0, RttAvgMs: 0.5, RttMaxMs: 0.75 }),
+        '/v1/flows/servers': () => ({ ServerId: 1, Port: 5201 }),
+        '/v1/flows': () => ({ TotalMbps: 10.5, Streams: [{ Mbps: 5 }, { Mbps: 5.5 }], Retransmits: 0, Bytes: 1312500,
+          LostPercent: 0 }),
+      };
+      res.end(JSON.stringify(answers[req.url] ? answers[req.url]() : { Generation: b.generation || 0 }));
     });
   });
   await new Promise((r) => stand.listen(0, '127.0.0.1', r));
@@ -1191,6 +1200,8 @@ test('the lab routes answer as the document says (sites, hosts, probes, faults)'
   })).json();
   const got = (await call('POST', '/v1/lab/probes', { body: probe, expect: 200 })).body;
   assert.deepEqual([got.Sent, got.Received, got.LossPercent], [2, 2, 0]);
+  const ran = (await call('POST', '/v1/lab/flows', { body: flow, expect: 200 })).body;
+  assert.deepEqual([ran.TotalMbps, ran.Streams.length, ran.Retransmits], [10.5, 2, 0]);
   await fetch(`${srv.url}/v1/agents/${reg.AgentId}`, { method: 'DELETE', headers: { 'x-vpnlab-agent-token': srv.agentToken() } });
   await new Promise((r) => stand.close(r));
 

@@ -60,6 +60,15 @@ describe('multi-host: cloud and site agents on two machines', { skip: skip || fa
     assert.equal(r.Received, 5, JSON.stringify(r));
   });
 
+  test('a lab flow whose two ends are on different agents (iperf3 server by the cloud agent, client by the site agent)', async () => {
+    const r = await lab.rest(srv, 'POST', '/v1/lab/flows', {
+      HostId: s.siteHost, Target: s.vpcHostIp, Streams: 2, Seconds: 2, Protocol: 'tcp',
+    });
+    console.log(`# flow across machines, 2 TCP streams, 2 s: ${r.TotalMbps.toFixed(1)} Mbit/s, ${r.Retransmits} retransmits`);
+    assert.ok(r.TotalMbps > 0, JSON.stringify(r));
+    assert.equal(r.Streams.length, 2);
+  });
+
   test('a master cut fails over across machines', async () => {
     await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco, TunnelId: s.tunnels[0].TunnelId, Action: 'cut' });
     await lab.waitFor('slave active on the cloud agent', async () => (await cloud.state()).Tunnels

@@ -569,6 +569,40 @@ START_TEST(test_register_zone_index)
 }
 END_TEST
 
+/* The counters GET /metrics shows: the gateway side's, per tunnel, ordered by connection then tunnel. */
+START_TEST(test_report_counters)
+{
+	char id[64], t1[512], t2[512], t3[512], tunnels[1700];
+	const char *conn = dual_conn.vpn_connection_id;
+	const char *master = dual_conn.tunnels[0].tunnel_id, *slave = dual_conn.tunnels[1].tunnel_id;
+	struct model_ctx m = agent_ctx(NOW);
+	struct tunnel_counters *rows = NULL;
+	struct vl_err err;
+	size_t n = 0;
+
+	register_ok(id);
+	tunnel_json(t1, sizeof(t1), conn, slave, "gateway", "ESTABLISHED", "INSTALLED", "");
+	tunnel_json(t2, sizeof(t2), conn, master, "gateway", "ESTABLISHED", "INSTALLED", "");
+	/* the branch's view of the same tunnel is not the gateway's: it is not counted */
+	tunnel_json(t3, sizeof(t3), conn, master, "site_device", "ESTABLISHED", "INSTALLED", "");
+	snprintf(tunnels, sizeof(tunnels), "[%s,%s,%s]", t1, t2, t3);
+	report_ok(id, tunnels, NULL);
+	ck_assert_int_eq(dataplane_tunnel_counters(&m, &rows, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(rows[0].vpn_connection_id, conn);
+	ck_assert_str_eq(rows[0].tunnel_id, strcmp(master, slave) < 0 ? master : slave);
+	ck_assert_str_eq(rows[1].tunnel_id, strcmp(master, slave) < 0 ? slave : master);
+	ck_assert(rows[0].bytes_in == 10 && rows[0].bytes_out == 20 && rows[0].packets_in == 1 && rows[0].packets_out == 2);
+	free(rows);
+
+	/* the connection goes: so do its counters */
+	test_exec1(st, "DELETE FROM dataplane_tunnels WHERE vpn_connection_id=?", conn);
+	ck_assert_int_eq(dataplane_tunnel_counters(&m, &rows, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(rows);
+}
+END_TEST
+
 START_TEST(test_report_skips)
 {
 	char id[64], t[6][512], tunnels[3200], logs[1200];
@@ -1182,6 +1216,7 @@ Suite *agent_suite_create(void)
 	tcase_add_test(tc, test_report_dual);
 	tcase_add_test(tc, test_silent_agent);
 	tcase_add_test(tc, test_register_zone_index);
+	tcase_add_test(tc, test_report_counters);
 	tcase_add_test(tc, test_report_skips);
 	tcase_add_loop_test(tc, test_report_refused, 0, countof(report_cases));
 	tcase_add_test(tc, test_report_limits);
