@@ -49,9 +49,11 @@ describe('the curl example of seed scenario 1 (make run shape)', { skip: skip ||
     assert.match(r.out, /"Sent":5,"Received":[1-5],/, 'a probe answered through the tunnel');
     const loss = r.out.match(/loss window of the failover: (\d+) ms/);
     assert.ok(loss, r.out.slice(-2000));
-    assert.match(r.out, /tunnels now: master ike_sa_not_established, slave ipsec_sa_established/);
+    // the slave carries; the master's own status follows its DPD, which the liveness probes
+    // that moved the traffic do not wait for, so either status is right at that moment
+    assert.match(r.out, /tunnels now: master (ike_sa_not_established|ipsec_sa_established), slave ipsec_sa_established/);
     assert.match(r.out, /both tunnels ipsec_sa_established again/);
-    console.log(`# loss window ${loss[1]} ms (DPD 1 s)`);
+    console.log(`# loss window ${loss[1]} ms`);
   });
 
   test('teardown.sh removes everything the scenario made', async () => {
