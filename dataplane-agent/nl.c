@@ -757,9 +757,29 @@ int nl_veth_add(const char *a_ns, const char *a_name, const char *b_ns, const ch
 	return ret;
 }
 
+/*
+ * With br_netfilter loaded (Docker loads it), every frame a bridge forwards also runs the
+ * IPv4/IPv6/ARP netfilter hooks, on the CPU of the sender: for a tunnel that is the libipsec
+ * thread that encrypts or decrypts each packet.  The lab filters nothing on bridges (faults
+ * are nftables rules on endpoints' input/output), so the namespace turns those calls off.
+ * Without br_netfilter the files are absent and there is nothing to turn off.
+ */
+static int bridge_netfilter_off(const char *ns, char *err)
+{
+	static const char *const knobs[] = { "net/bridge/bridge-nf-call-iptables", "net/bridge/bridge-nf-call-ip6tables",
+					     "net/bridge/bridge-nf-call-arptables" };
+
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
+		if (nl_sysctl_set(ns, knobs[i], "0", err) < 0 && errno != ENOENT)
+			return -1;
+	return 0;
+}
+
 int nl_bridge_add(const char *ns, const char *name, char *err)
 {
-	return link_add_kind(ns, name, "bridge", NULL, NULL, name != NULL ? name : "(null)", err);
+	if (link_add_kind(ns, name, "bridge", NULL, NULL, name != NULL ? name : "(null)", err) < 0)
+		return -1;
+	return bridge_netfilter_off(ns, err);
 }
 
 struct vxlan_cfg {

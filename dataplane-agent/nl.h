@@ -56,7 +56,8 @@ int nl_sysctl_set(const char *ns, const char *path, const char *value, char *err
  * Both ends stay down.
  */
 int nl_veth_add(const char *a_ns, const char *a_name, const char *b_ns, const char *b_name, char *err);
-/* Creates a bridge (ok if it exists; EEXIST if name is another kind), down. */
+/* Creates a bridge (ok if it exists; EEXIST if name is another kind), down, and turns off
+ * br_netfilter's iptables/ip6tables/arptables calls for bridged frames in ns. */
 int nl_bridge_add(const char *ns, const char *name, char *err);
 /* Creates a VXLAN device name with vni on UDP port dstport (4789 if 0), learning off,
  * whose underlying socket uses local address local_ip (may be NULL) in ns; ok if exists. */
