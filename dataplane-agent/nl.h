@@ -70,6 +70,8 @@ int nl_vxlan_fdb_append(const char *ns, const char *dev, const char *remote_ip, 
 int nl_vxlan_fdb_del(const char *ns, const char *dev, const char *remote_ip, char *err);
 /* Enslaves dev to bridge master (master NULL: releases it). */
 int nl_link_set_master(const char *ns, const char *dev, const char *master, char *err);
+/* Sets dev up or down.  A veth brought up as a bridge port also gets GRO and threaded NAPI
+ * (best effort): its forwarding leaves the sender's thread (see nl.c). */
 int nl_link_set_up(const char *ns, const char *dev, bool up, char *err);
 /* Deletes link dev (ok if absent; a veth takes its peer with it). */
 int nl_link_del(const char *ns, const char *dev, char *err);

@@ -458,6 +458,9 @@ START_TEST(test_bridge)
 	ck_assert_msg(nl_link_set_up(ns_b, "h1", true, err) == 0, "%s", err);
 	ck_assert_msg(nl_link_set_up(ns_c, "h2", true, err) == 0, "%s", err);
 	ck_assert(ping(ns_b, "10.99.2.2"));
+	/* a veth port brought up polls in a kernel thread of its own (threaded NAPI, with GRO) */
+	sh_out(out, sizeof(out), "ip netns exec %s cat /sys/class/net/p1/threaded", ns_a);
+	ck_assert_msg(strncmp(out, "1", 1) == 0, "p1 threaded: %s", out);
 
 	/* released from the bridge, p2 forwards nothing */
 	ck_assert_msg(nl_link_set_master(ns_a, "p2", NULL, err) == 0, "%s", err);
