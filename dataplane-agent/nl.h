@@ -56,7 +56,8 @@ int nl_sysctl_set(const char *ns, const char *path, const char *value, char *err
  * Both ends stay down.
  */
 int nl_veth_add(const char *a_ns, const char *a_name, const char *b_ns, const char *b_name, char *err);
-/* Creates a bridge (ok if it exists; EEXIST if name is another kind), down. */
+/* Creates a bridge (ok if it exists; EEXIST if name is another kind), down, and turns off
+ * br_netfilter's iptables/ip6tables/arptables calls for bridged frames in ns. */
 int nl_bridge_add(const char *ns, const char *name, char *err);
 /* Creates a VXLAN device name with vni on UDP port dstport (4789 if 0), learning off,
  * whose underlying socket uses local address local_ip (may be NULL) in ns; ok if exists. */
@@ -69,6 +70,8 @@ int nl_vxlan_fdb_append(const char *ns, const char *dev, const char *remote_ip, 
 int nl_vxlan_fdb_del(const char *ns, const char *dev, const char *remote_ip, char *err);
 /* Enslaves dev to bridge master (master NULL: releases it). */
 int nl_link_set_master(const char *ns, const char *dev, const char *master, char *err);
+/* Sets dev up or down.  A veth brought up as a bridge port also gets GRO and threaded NAPI
+ * (best effort): its forwarding leaves the sender's thread (see nl.c). */
 int nl_link_set_up(const char *ns, const char *dev, bool up, char *err);
 /* Sets dev's hardware address (6 bytes); set it while the link is down. */
 int nl_link_set_mac(const char *ns, const char *dev, const uint8_t mac[6], char *err);

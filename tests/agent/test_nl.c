@@ -440,6 +440,10 @@ START_TEST(test_bridge)
 
 	ck_assert_msg(nl_bridge_add(ns_a, "br0", err) == 0, "%s", err);
 	ck_assert_msg(nl_bridge_add(ns_a, "br0", err) == 0, "%s", err);	/* again: fine */
+	/* with br_netfilter loaded, bridged frames in the namespace skip iptables (each file
+	 * reads 0); without it the files do not exist and sh_out reads nothing */
+	sh_out(out, sizeof(out), "ip netns exec %s sh -c 'cat /proc/sys/net/bridge/bridge-nf-call-* 2>/dev/null'", ns_a);
+	ck_assert_msg(strchr(out, '1') == NULL, "bridge-nf-call-*: %s", out);
 	ck_assert_msg(nl_veth_add(ns_a, "p1", ns_b, "h1", err) == 0, "%s", err);
 	ck_assert_msg(nl_veth_add(ns_a, "p2", ns_c, "h2", err) == 0, "%s", err);
 	ck_assert_msg(nl_link_set_master(ns_a, "p1", "br0", err) == 0, "%s", err);
@@ -454,6 +458,9 @@ START_TEST(test_bridge)
 	ck_assert_msg(nl_link_set_up(ns_b, "h1", true, err) == 0, "%s", err);
 	ck_assert_msg(nl_link_set_up(ns_c, "h2", true, err) == 0, "%s", err);
 	ck_assert(ping(ns_b, "10.99.2.2"));
+	/* a veth port brought up polls in a kernel thread of its own (threaded NAPI, with GRO) */
+	sh_out(out, sizeof(out), "ip netns exec %s cat /sys/class/net/p1/threaded", ns_a);
+	ck_assert_msg(strncmp(out, "1", 1) == 0, "p1 threaded: %s", out);
 
 	/* released from the bridge, p2 forwards nothing */
 	ck_assert_msg(nl_link_set_master(ns_a, "p2", NULL, err) == 0, "%s", err);
