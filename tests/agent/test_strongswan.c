@@ -444,7 +444,7 @@ START_TEST(test_tunnel_lifecycle)
 	pid_b = L.ops->pid(L.b);
 	ck_assert_int_gt(pid_a, 0);
 	ck_assert_int_ne(pid_a, pid_b);
-	ck_assert_int_eq(getsid(pid_a), pid_a); /* its own session: the agent's signals stay away */
+	ck_assert_int_eq(getpgid(pid_a), pid_a); /* its own process group: a terminal's Ctrl-C to the agent stays away */
 
 	tunnel(&tb, "t1", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK, false);
 	add(L.b, &tb);
