@@ -11,6 +11,7 @@
 #include "ids.h"
 #include "vpn_connection.h"
 #include "vpn_connection_log.h"
+#include "query.h"
 
 #define AGENT_COLUMNS                                                                                     \
 	"agent_id, zones, roles, underlay_ip, url, backend, backend_reason, version, registered_ms, "    \
@@ -1237,4 +1238,15 @@ int dataplane_tunnel_counters(struct model_ctx *m, struct tunnel_counters **rows
 	*rows = out;
 	*count = n;
 	return 0;
+}
+
+static void fill_agent(struct store_stmt *stmt, void *row)
+{
+	row_to_agent(stmt, row);
+}
+
+int agent_list_by_registration(struct model_ctx *m, struct agent **out, int *count, struct vl_err *err)
+{
+	return model_collect(m, "SELECT " AGENT_COLUMNS " FROM agents ORDER BY registered_ms, agent_id", NULL,
+			     sizeof(**out), fill_agent, (void **)out, count, err);
 }

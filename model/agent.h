@@ -118,6 +118,13 @@ int agent_get(struct model_ctx *m, const char *agent_id, struct agent *out, stru
  */
 int agent_list(struct model_ctx *m, const char *agent_id, struct agent **out, int *count, struct vl_err *err);
 
+/*
+ * Loads every agent in registration order (then by id: the order the data-plane compiler
+ * places by) into *out (malloc'd array, caller frees; NULL when none) and *count.  Returns 0
+ * or -1 with err.
+ */
+int agent_list_by_registration(struct model_ctx *m, struct agent **out, int *count, struct vl_err *err);
+
 /* Returns a new reference: the AgentList item of a (Online relative to m->now_ms). */
 json_t *agent_to_json(struct model_ctx *m, const struct agent *a);
 

@@ -1,6 +1,7 @@
 #include "query.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void append(struct model_where *w, const char *text)
@@ -121,4 +122,52 @@ int model_list(struct model_ctx *m, const struct model_list_query *q, const stru
 	}
 	stmt_release(stmt);
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+int model_collect(struct model_ctx *m, const char *sql, const char *arg, size_t row_size,
+		  void (*fill)(struct store_stmt *stmt, void *row), void **out, int *count, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+	char *rows = NULL;
+	int n = 0, cap = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	if (arg)
+		stmt_bind_text(stmt, 1, arg);
+	while ((r = stmt_step(stmt)) == STORE_ROW) {
+		if (n == cap) {
+			int grown_cap = cap ? cap * 2 : 8;
+			char *grown = realloc(rows, (size_t)grown_cap * row_size);
+
+			if (grown == NULL) {
+				stmt_release(stmt);
+				free(rows);
+				return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+			}
+			rows = grown;
+			cap = grown_cap;
+		}
+		memset(rows + (size_t)n * row_size, 0, row_size);
+		fill(stmt, rows + (size_t)n * row_size);
+		n++;
+	}
+	stmt_release(stmt);
+	if (r != STORE_DONE) {
+		free(rows);
+		return model_store_error(m, err);
+	}
+	*out = rows;
+	*count = n;
+	return 0;
+}
+
+void model_fill_id(struct store_stmt *stmt, void *row)
+{
+	struct model_id *r = row;
+
+	model_copy(r->id, sizeof(r->id), stmt_text(stmt, 0));
 }

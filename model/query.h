@@ -75,4 +75,20 @@ int model_list(struct model_ctx *m, const struct model_list_query *q, const stru
 	       json_t *(*item)(struct model_ctx *m, struct store_stmt *stmt, void *arg), void *arg,
 	       json_t *items, struct vl_err *err);
 
+/*
+ * Reads every row of sql (?1 = arg when arg is not NULL) into a malloc'd array of row_size
+ * byte rows, each filled by fill from the statement's current row; the caller frees *out
+ * (NULL when no rows).  The rows are all read before the caller runs statements of its own.
+ * Returns 0, or -1 with err (a store failure or out of memory).
+ */
+int model_collect(struct model_ctx *m, const char *sql, const char *arg, size_t row_size,
+		  void (*fill)(struct store_stmt *stmt, void *row), void **out, int *count, struct vl_err *err);
+
+/* A row that is one ID (model_collect with model_fill_id: column 0). */
+struct model_id {
+	char id[64];
+};
+
+void model_fill_id(struct store_stmt *stmt, void *row);
+
 #endif

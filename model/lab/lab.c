@@ -18,6 +18,7 @@
 #include "public_ip.h"
 #include "vpn_connection.h"
 #include "vswitch.h"
+#include "query.h"
 
 #define HOST_ROLE "lab-host" /* vswitch_ips.role of a lab host's address */
 
@@ -971,4 +972,56 @@ int lab_site_region(struct model_ctx *m, const char *site_id, char *region, unsi
 int lab_host_region(struct model_ctx *m, const char *host_id, char *region, unsigned long size)
 {
 	return model_region_of(m, "SELECT region_id FROM lab_hosts WHERE host_id=?1 AND account=?2", host_id, region, size);
+}
+
+static void fill_fault(struct store_stmt *stmt, void *row)
+{
+	struct lab_fault *f = row;
+
+	model_copy(f->vpn_connection_id, sizeof(f->vpn_connection_id), stmt_text(stmt, 0));
+	model_copy(f->tunnel_id, sizeof(f->tunnel_id), stmt_text(stmt, 1));
+}
+
+int lab_fault_list_all(struct model_ctx *m, struct lab_fault **out, int *count, struct vl_err *err)
+{
+	return model_collect(m, "SELECT vpn_connection_id, tunnel_id FROM lab_faults", NULL, sizeof(**out), fill_fault,
+			     (void **)out, count, err);
+}
+
+static void fill_site(struct store_stmt *stmt, void *row)
+{
+	struct lab_site *s = row;
+
+	model_copy(s->site_id, sizeof(s->site_id), stmt_text(stmt, 0));
+	model_copy(s->lan_cidr, sizeof(s->lan_cidr), stmt_text(stmt, 1));
+	s->overrides = json_loads(stmt_text(stmt, 2), 0, NULL);
+}
+
+int lab_site_list_all(struct model_ctx *m, struct lab_site **out, int *count, struct vl_err *err)
+{
+	return model_collect(m, "SELECT site_id, lan_cidr, overrides FROM lab_sites ORDER BY created_ms, rowid", NULL,
+			     sizeof(**out), fill_site, (void **)out, count, err);
+}
+
+void lab_sites_free(struct lab_site *sites, int count)
+{
+	for (int i = 0; i < count; i++)
+		json_decref(sites[i].overrides);
+	free(sites);
+}
+
+static void fill_site_host(struct store_stmt *stmt, void *row)
+{
+	struct lab_host *h = row;
+
+	model_copy(h->host_id, sizeof(h->host_id), stmt_text(stmt, 0));
+	model_copy(h->site_id, sizeof(h->site_id), stmt_text(stmt, 1));
+	model_copy(h->ip_address, sizeof(h->ip_address), stmt_text(stmt, 2));
+}
+
+int lab_host_list_in_site(struct model_ctx *m, const char *site_id, struct lab_host **out, int *count,
+			  struct vl_err *err)
+{
+	return model_collect(m, "SELECT host_id, site_id, ip_address FROM lab_hosts WHERE site_id=? ORDER BY created_ms, rowid",
+			     site_id, sizeof(**out), fill_site_host, (void **)out, count, err);
 }

@@ -167,4 +167,34 @@ int lab_site_region(struct model_ctx *m, const char *site_id, char *region, unsi
 /* The region of the lab host host_id of m->account: model_region_of. */
 int lab_host_region(struct model_ctx *m, const char *host_id, char *region, unsigned long size);
 
+/* A fault as stored: tunnel_id "" cuts every tunnel of the connection. */
+struct lab_fault {
+	char vpn_connection_id[64];
+	char tunnel_id[64];
+};
+
+/* Every fault of every account into *out (malloc'd, caller frees) and *count.  0 or -1 with err. */
+int lab_fault_list_all(struct model_ctx *m, struct lab_fault **out, int *count, struct vl_err *err);
+
+/* A site as the data plane needs it. */
+struct lab_site {
+	char site_id[64];
+	char lan_cidr[20];
+	json_t *overrides; /* the stored overrides array (owned; NULL when unreadable) */
+};
+
+/*
+ * Every site of every account by creation into *out (free with lab_sites_free) and *count.
+ * 0 or -1 with err.
+ */
+int lab_site_list_all(struct model_ctx *m, struct lab_site **out, int *count, struct vl_err *err);
+void lab_sites_free(struct lab_site *sites, int count);
+
+/*
+ * The hosts on site site_id's LAN by creation into *out (malloc'd, caller frees) and *count;
+ * each has host_id, site_id and ip_address.  0 or -1 with err.
+ */
+int lab_host_list_in_site(struct model_ctx *m, const char *site_id, struct lab_host **out, int *count,
+			  struct vl_err *err);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "query.h"
 #include "tag.h"
 
 /*
@@ -116,6 +117,17 @@ int route_table_region(struct model_ctx *m, const char *route_table_id, char *re
  * Not scoped to an account (the compiler uses it for every account).
  */
 int route_table_of_vswitch(struct store *st, const char *vswitch_id, char *route_table_id);
+
+/*
+ * The Custom route tables of VPC vpc_id (any account) by creation into *out (malloc'd,
+ * caller frees) and *count.  0 or -1 with err.
+ */
+int route_table_custom_ids_in_vpc(struct model_ctx *m, const char *vpc_id, struct model_id **out, int *count,
+				  struct vl_err *err);
+
+/* The vSwitches bound to route table route_table_id into *out (malloc'd, caller frees) and *count.  0 or -1 with err. */
+int route_table_bound_vswitches(struct model_ctx *m, const char *route_table_id, struct model_id **out, int *count,
+				struct vl_err *err);
 
 /* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
 struct lifecycle_kind;

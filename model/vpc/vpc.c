@@ -7,6 +7,7 @@
 #include "cidr.h"
 #include "ids.h"
 #include "lifecycle.h"
+#include "query.h"
 
 const struct lifecycle_kind vpc_lifecycle = {
 	"vpc", "UPDATE vpcs SET status=?1 WHERE vpc_id=?2 AND status=?3"
@@ -423,4 +424,19 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)
 int vpc_region(struct model_ctx *m, const char *vpc_id, char *region, unsigned long size)
 {
 	return model_region_of(m, "SELECT region FROM vpcs WHERE vpc_id=?1 AND account=?2", vpc_id, region, size);
+}
+
+int vpc_system_route_table(struct model_ctx *m, const char *vpc_id, char *table_id, struct vl_err *err)
+{
+	struct model_id *ids = NULL;
+	int n = 0;
+
+	table_id[0] = '\0';
+	if (model_collect(m, "SELECT route_table_id FROM vpcs WHERE vpc_id=?", vpc_id, sizeof(*ids), model_fill_id,
+			  (void **)&ids, &n, err) < 0)
+		return -1;
+	if (n > 0)
+		model_copy(table_id, 64, ids[0].id);
+	free(ids);
+	return 0;
 }

@@ -79,4 +79,7 @@ json_t *vpc_attribute_json(struct model_ctx *m, const struct vpc *v);
 struct lifecycle_kind;
 extern const struct lifecycle_kind vpc_lifecycle;
 
+/* The system route table of VPC vpc_id of any account into table_id (64 bytes; "" when gone).  0 or -1 with err. */
+int vpc_system_route_table(struct model_ctx *m, const char *vpc_id, char *table_id, struct vl_err *err);
+
 #endif

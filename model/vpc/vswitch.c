@@ -8,6 +8,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "vpc.h"
+#include "query.h"
 
 const struct lifecycle_kind vswitch_lifecycle = {
 	"vswitch", "UPDATE vswitches SET status=?1 WHERE vswitch_id=?2 AND status=?3"
@@ -346,4 +347,35 @@ int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *e
 int vswitch_region(struct model_ctx *m, const char *vswitch_id, char *region, unsigned long size)
 {
 	return model_region_of(m, "SELECT region FROM vswitches WHERE vswitch_id=?1 AND account=?2", vswitch_id, region, size);
+}
+
+static void fill_placement(struct store_stmt *stmt, void *row)
+{
+	struct vswitch_placement *p = row;
+
+	model_copy(p->vswitch_id, sizeof(p->vswitch_id), stmt_text(stmt, 0));
+	model_copy(p->cidr_block, sizeof(p->cidr_block), stmt_text(stmt, 1));
+	model_copy(p->zone_id, sizeof(p->zone_id), stmt_text(stmt, 2));
+}
+
+int vswitch_list_in_vpc(struct model_ctx *m, const char *vpc_id, struct vswitch_placement **out, int *count,
+			struct vl_err *err)
+{
+	return model_collect(m, "SELECT vswitch_id, cidr_block, zone_id FROM vswitches WHERE vpc_id=? ORDER BY created_ms, rowid",
+			     vpc_id, sizeof(**out), fill_placement, (void **)out, count, err);
+}
+
+int vswitch_zone(struct model_ctx *m, const char *vswitch_id, char *zone, size_t size, struct vl_err *err)
+{
+	struct vswitch_placement *p = NULL;
+	int n = 0;
+
+	zone[0] = '\0';
+	if (model_collect(m, "SELECT vswitch_id, cidr_block, zone_id FROM vswitches WHERE vswitch_id=?", vswitch_id,
+			  sizeof(*p), fill_placement, (void **)&p, &n, err) < 0)
+		return -1;
+	if (n > 0)
+		snprintf(zone, size, "%s", p[0].zone_id);
+	free(p);
+	return 0;
 }

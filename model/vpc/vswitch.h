@@ -73,6 +73,23 @@ json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *v);
 
 /* The region of the vSwitch vswitch_id of m->account: model_region_of. */
 int vswitch_region(struct model_ctx *m, const char *vswitch_id, char *region, unsigned long size);
+/* Where a vSwitch is: its block and zone. */
+struct vswitch_placement {
+	char vswitch_id[64];
+	char cidr_block[20];
+	char zone_id[64];
+};
+
+/*
+ * The vSwitches of VPC vpc_id (any account) by creation into *out (malloc'd, caller frees)
+ * and *count.  0 or -1 with err.
+ */
+int vswitch_list_in_vpc(struct model_ctx *m, const char *vpc_id, struct vswitch_placement **out, int *count,
+			struct vl_err *err);
+
+/* The zone of vSwitch vswitch_id of any account into zone (size bytes; "" when gone).  0 or -1 with err. */
+int vswitch_zone(struct model_ctx *m, const char *vswitch_id, char *zone, size_t size, struct vl_err *err);
+
 /* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
 struct lifecycle_kind;
 extern const struct lifecycle_kind vswitch_lifecycle;

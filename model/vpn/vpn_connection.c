@@ -1634,3 +1634,11 @@ int vpn_connection_region(struct model_ctx *m, const char *vpn_connection_id, ch
 {
 	return model_region_of(m, "SELECT region FROM vpn_connections WHERE vpn_connection_id=?1 AND account=?2", vpn_connection_id, region, size);
 }
+
+int vpn_connection_ids_in_gateway(struct model_ctx *m, const char *vpn_gateway_id, struct model_id **out, int *count,
+				  struct vl_err *err)
+{
+	return model_collect(m, "SELECT vpn_connection_id FROM vpn_connections WHERE vpn_gateway_id=?"
+				" ORDER BY created_ms, rowid",
+			     vpn_gateway_id, sizeof(**out), model_fill_id, (void **)out, count, err);
+}

@@ -7,6 +7,7 @@
 #include "ipsec_config.h"
 #include "model.h"
 #include "tag.h"
+#include "query.h"
 
 /*
  * One tunnel of a dual-tunnel connection (TunnelOptionsSpecification.TunnelOptions[]).
@@ -245,5 +246,12 @@ extern const struct vpn_connection_dependents vpn_connection_dependents;
 /* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
 struct lifecycle_kind;
 extern const struct lifecycle_kind vpn_connection_lifecycle;
+
+/*
+ * The connections of VPN gateway vpn_gateway_id (any account) by creation into *out
+ * (malloc'd, caller frees) and *count.  0 or -1 with err.
+ */
+int vpn_connection_ids_in_gateway(struct model_ctx *m, const char *vpn_gateway_id, struct model_id **out, int *count,
+				  struct vl_err *err);
 
 #endif

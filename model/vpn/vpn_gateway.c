@@ -18,6 +18,7 @@
 #include "route_entry.h"
 #include "vpc.h"
 #include "vswitch.h"
+#include "query.h"
 
 const struct lifecycle_kind vpn_gateway_lifecycle = {
 	"vpn_gateway", "UPDATE vpn_gateways SET status=?1 WHERE vpn_gateway_id=?2 AND status=?3"
@@ -683,4 +684,21 @@ json_t *vpn_gateway_available_zones(struct model_ctx *m)
 int vpn_gateway_region(struct model_ctx *m, const char *vpn_gateway_id, char *region, unsigned long size)
 {
 	return model_region_of(m, "SELECT region FROM vpn_gateways WHERE vpn_gateway_id=?1 AND account=?2", vpn_gateway_id, region, size);
+}
+
+static void fill_owner(struct store_stmt *stmt, void *row)
+{
+	struct vpn_gateway_owner *o = row;
+
+	model_copy(o->vpn_gateway_id, sizeof(o->vpn_gateway_id), stmt_text(stmt, 0));
+	model_copy(o->account, sizeof(o->account), stmt_text(stmt, 1));
+	model_copy(o->region, sizeof(o->region), stmt_text(stmt, 2));
+}
+
+int vpn_gateway_list_paid_in_vpc(struct model_ctx *m, const char *vpc_id, struct vpn_gateway_owner **out, int *count,
+				 struct vl_err *err)
+{
+	return model_collect(m, "SELECT vpn_gateway_id, account, region FROM vpn_gateways"
+				" WHERE vpc_id=? AND status<>'init' ORDER BY created_ms, rowid",
+			     vpc_id, sizeof(**out), fill_owner, (void **)out, count, err);
 }

@@ -155,4 +155,18 @@ int vpn_gateway_region(struct model_ctx *m, const char *vpn_gateway_id, char *re
 struct lifecycle_kind;
 extern const struct lifecycle_kind vpn_gateway_lifecycle;
 
+/* A gateway and its owner (account and region), for readers of every account. */
+struct vpn_gateway_owner {
+	char vpn_gateway_id[64];
+	char account[64];
+	char region[64];
+};
+
+/*
+ * The paid VPN gateways (status not init) of VPC vpc_id, any account, by creation into *out
+ * (malloc'd, caller frees) and *count.  0 or -1 with err.
+ */
+int vpn_gateway_list_paid_in_vpc(struct model_ctx *m, const char *vpc_id, struct vpn_gateway_owner **out, int *count,
+				 struct vl_err *err);
+
 #endif

@@ -14,6 +14,7 @@
 #include "lifecycle.h"
 #include "vpn_connection.h"
 #include "vpn_gateway.h"
+#include "query.h"
 
 const struct lifecycle_kind vpn_route_lifecycle = {
 	"vpn_route", "UPDATE vpn_route_entries SET state=?1 WHERE route_entry_id=?2 AND state=?3"
@@ -752,4 +753,38 @@ int vpn_route_delete_by_gateway(struct model_ctx *m, const char *vpn_gateway_id,
 				struct vl_err *err)
 {
 	return delete_where(m, "vpn_gateway_id=?", vpn_gateway_id, err);
+}
+
+static void fill_weight(struct store_stmt *stmt, void *row)
+{
+	struct vpn_route_hop *h = row;
+
+	model_copy(h->next_hop, sizeof(h->next_hop), stmt_text(stmt, 0));
+	h->weight = (int)stmt_int64(stmt, 1);
+}
+
+int vpn_route_dbr_max_weights(struct model_ctx *m, const char *vpn_gateway_id, struct vpn_route_hop **out,
+			      int *count, struct vl_err *err)
+{
+	return model_collect(m, "SELECT next_hop, MAX(weight) FROM vpn_route_entries"
+				" WHERE vpn_gateway_id=? AND route_type='dbr' GROUP BY next_hop ORDER BY next_hop",
+			     vpn_gateway_id, sizeof(**out), fill_weight, (void **)out, count, err);
+}
+
+static void fill_published(struct store_stmt *stmt, void *row)
+{
+	struct vpn_route_hop *h = row;
+
+	model_copy(h->route_dest, sizeof(h->route_dest), stmt_text(stmt, 0));
+	model_copy(h->next_hop, sizeof(h->next_hop), stmt_text(stmt, 1));
+	h->weight = (int)stmt_int64(stmt, 2);
+}
+
+int vpn_route_dbr_published(struct model_ctx *m, const char *vpn_gateway_id, struct vpn_route_hop **out, int *count,
+			    struct vl_err *err)
+{
+	return model_collect(m, "SELECT route_dest, next_hop, weight FROM vpn_route_entries"
+				" WHERE vpn_gateway_id=? AND route_type='dbr' AND published=1"
+				" ORDER BY created_ms, rowid",
+			     vpn_gateway_id, sizeof(**out), fill_published, (void **)out, count, err);
 }

@@ -134,4 +134,26 @@ int vpn_route_delete_by_gateway(struct model_ctx *m, const char *vpn_gateway_id,
 struct lifecycle_kind;
 extern const struct lifecycle_kind vpn_route_lifecycle;
 
+/* A destination-based route as the data plane reads it. */
+struct vpn_route_hop {
+	char route_dest[64];
+	char next_hop[64];
+	int weight;
+};
+
+/*
+ * Of gateway vpn_gateway_id's destination-based routes: the highest weight toward each next
+ * hop (route_dest ""), by next hop.  Into *out (malloc'd, caller frees) and *count.  0 or -1
+ * with err.
+ */
+int vpn_route_dbr_max_weights(struct model_ctx *m, const char *vpn_gateway_id, struct vpn_route_hop **out,
+			      int *count, struct vl_err *err);
+
+/*
+ * Gateway vpn_gateway_id's published destination-based routes by creation into *out
+ * (malloc'd, caller frees) and *count.  0 or -1 with err.
+ */
+int vpn_route_dbr_published(struct model_ctx *m, const char *vpn_gateway_id, struct vpn_route_hop **out, int *count,
+			    struct vl_err *err);
+
 #endif
