@@ -16,13 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent.h"
 #include "catalog.h"
 #include "cidr.h"
 #include "lab.h"
+#include "query.h"
 #include "route_entry.h"
+#include "route_table.h"
+#include "vpc.h"
 #include "vpn_connection.h"
 #include "vpn_connection_config.h"
 #include "vpn_gateway.h"
+#include "vpn_route.h"
+#include "vswitch.h"
 
 #define ROUTE_HOPS_MAX 16 /* the schema's nexthops maxItems */
 #define WEIGHT_ACTIVE 100
@@ -86,40 +92,28 @@ static bool in_comma_list(const char *list, const char *item)
 
 static int load_agents(struct compiler *c)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-	int cap = 0;
+	struct agent *list = NULL;
+	int count = 0;
 
-	if (store_prepare(c->m->store,
-			  "SELECT agent_id, zones, roles, underlay_ip, url, zone_index FROM agents"
-			  " ORDER BY registered_ms, agent_id",
-			  &stmt) < 0)
-		return store_failed(c);
-	while ((r = stmt_step(stmt)) == STORE_ROW) {
-		struct dp_agent *a;
-
-		if (c->agent_count == cap) {
-			struct dp_agent *grown = realloc(c->agents, (size_t)(cap = cap ? cap * 2 : 8) * sizeof(*grown));
-
-			if (grown == NULL) {
-				stmt_release(stmt);
-				return vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
-			}
-			c->agents = grown;
-		}
-		a = &c->agents[c->agent_count++];
-		memset(a, 0, sizeof(*a));
-		model_copy(a->id, sizeof(a->id), stmt_text(stmt, 0));
-		model_copy(a->zones, sizeof(a->zones), stmt_text(stmt, 1));
-		a->cloud = in_comma_list(stmt_text(stmt, 2), "cloud");
-		a->site = in_comma_list(stmt_text(stmt, 2), "site");
-		model_copy(a->underlay_ip, sizeof(a->underlay_ip), stmt_text(stmt, 3));
-		model_copy(a->url, sizeof(a->url), stmt_text(stmt, 4));
-		a->zone_index = (int)stmt_int64(stmt, 5);
+	if (agent_list_by_registration(c->m, &list, &count, c->err) < 0)
+		return -1;
+	if (count > 0 && (c->agents = calloc((size_t)count, sizeof(*c->agents))) == NULL) {
+		free(list);
+		return vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 	}
-	stmt_release(stmt);
-	if (r != STORE_DONE)
-		return store_failed(c);
+	for (int i = 0; i < count; i++) {
+		struct dp_agent *a = &c->agents[i];
+
+		model_copy(a->id, sizeof(a->id), list[i].agent_id);
+		model_copy(a->zones, sizeof(a->zones), list[i].zones);
+		a->cloud = in_comma_list(list[i].roles, "cloud");
+		a->site = in_comma_list(list[i].roles, "site");
+		model_copy(a->underlay_ip, sizeof(a->underlay_ip), list[i].underlay_ip);
+		model_copy(a->url, sizeof(a->url), list[i].url);
+		a->zone_index = list[i].zone_index;
+	}
+	c->agent_count = count;
+	free(list);
 	c->site_agent = -1;
 	for (int i = 0; i < c->agent_count; i++) {
 		c->any_cloud = c->any_cloud || c->agents[i].cloud;
@@ -161,23 +155,6 @@ static int place_zone(const struct compiler *c, const char *zone)
 	return every >= 0 ? every : first;
 }
 
-/* The zone of a vSwitch ("" when it is gone). */
-static int vswitch_zone(struct compiler *c, const char *vswitch_id, char *zone, size_t size)
-{
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	zone[0] = '\0';
-	if (store_prepare(c->m->store, "SELECT zone_id FROM vswitches WHERE vswitch_id=?", &stmt) < 0)
-		return store_failed(c);
-	stmt_bind_text(stmt, 1, vswitch_id);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		snprintf(zone, size, "%s", stmt_text(stmt, 0));
-	stmt_release(stmt);
-	return r == STORE_FAILED ? store_failed(c) : 0;
-}
-
 /* ---- shared state ---- */
 
 static void fault_key(char *buf, size_t size, const char *conn, const char *tunnel)
@@ -198,18 +175,129 @@ static bool is_cut(const struct compiler *c, const char *conn, const char *tunne
 
 static int load_faults(struct compiler *c)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	struct lab_fault *faults = NULL;
+	int count = 0;
 	char key[160];
 
-	if (store_prepare(c->m->store, "SELECT vpn_connection_id, tunnel_id FROM lab_faults", &stmt) < 0)
-		return store_failed(c);
-	while ((r = stmt_step(stmt)) == STORE_ROW) {
-		fault_key(key, sizeof(key), stmt_text(stmt, 0), stmt_text(stmt, 1));
+	if (lab_fault_list_all(c->m, &faults, &count, c->err) < 0)
+		return -1;
+	for (int i = 0; i < count; i++) {
+		fault_key(key, sizeof(key), faults[i].vpn_connection_id, faults[i].tunnel_id);
 		json_object_set_new(c->faults, key, json_true());
 	}
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : store_failed(c);
+	free(faults);
+	return 0;
+}
+
+/* ---- the compiler's joins: rows whose meaning is the join ---- */
+
+/* A lab site device with its customer gateway's public address. */
+struct site_device {
+	char customer_gateway_id[64];
+	char site_id[64];
+	int device_index;
+	char lan_ip[16];
+	char public_ip[16];
+};
+
+static void fill_site_device(struct store_stmt *stmt, void *row)
+{
+	struct site_device *d = row;
+
+	model_copy(d->customer_gateway_id, sizeof(d->customer_gateway_id), stmt_text(stmt, 0));
+	model_copy(d->site_id, sizeof(d->site_id), stmt_text(stmt, 1));
+	d->device_index = (int)stmt_int64(stmt, 2);
+	model_copy(d->lan_ip, sizeof(d->lan_ip), stmt_text(stmt, 3));
+	model_copy(d->public_ip, sizeof(d->public_ip), stmt_text(stmt, 4));
+}
+
+/*
+ * The devices of site site_id (NULL: of every site) whose customer gateway exists, by device
+ * index, into *out (malloc'd, caller frees) and *count.  0, or -1 with c->err set.
+ */
+static int join_site_devices(struct compiler *c, const char *site_id, struct site_device **out, int *count)
+{
+	return model_collect(c->m,
+			     "SELECT d.customer_gateway_id, d.site_id, d.device_index, d.lan_ip, g.ip_address"
+			     " FROM lab_site_devices d"
+			     " JOIN customer_gateways g ON g.customer_gateway_id=d.customer_gateway_id"
+			     " WHERE ?1 IS NULL OR d.site_id=?1 ORDER BY d.site_id, d.device_index",
+			     site_id, sizeof(**out), fill_site_device, (void **)out, count, c->err);
+}
+
+/* A row owned by an account: a VPC, a connection or a host with what the compiler needs of it. */
+struct owned_row {
+	char id[64];
+	char account[64];
+	char region[64];
+	char cidr[20];	    /* a VPC's block */
+	char vswitch_id[64]; /* a host's vSwitch */
+	char ip[16];	    /* a host's address */
+};
+
+static void fill_vpc_row(struct store_stmt *stmt, void *row)
+{
+	struct owned_row *r = row;
+
+	model_copy(r->id, sizeof(r->id), stmt_text(stmt, 0));
+	model_copy(r->cidr, sizeof(r->cidr), stmt_text(stmt, 1));
+}
+
+/*
+ * The VPCs with something to build, by creation: a VPN gateway (not an unpaid one) or a lab
+ * host in one of their vSwitches.  0, or -1 with c->err set.
+ */
+static int join_vpcs_to_build(struct compiler *c, struct owned_row **out, int *count)
+{
+	return model_collect(c->m,
+			     "SELECT v.vpc_id, v.cidr_block FROM vpcs v WHERE"
+			     " EXISTS (SELECT 1 FROM vpn_gateways g WHERE g.vpc_id=v.vpc_id AND g.status<>'init')"
+			     " OR EXISTS (SELECT 1 FROM lab_hosts h JOIN vswitches s ON s.vswitch_id=h.vswitch_id"
+			     " WHERE s.vpc_id=v.vpc_id) ORDER BY v.created_ms, v.rowid",
+			     NULL, sizeof(**out), fill_vpc_row, (void **)out, count, c->err);
+}
+
+static void fill_host_row(struct store_stmt *stmt, void *row)
+{
+	struct owned_row *r = row;
+
+	model_copy(r->id, sizeof(r->id), stmt_text(stmt, 0));
+	model_copy(r->vswitch_id, sizeof(r->vswitch_id), stmt_text(stmt, 1));
+	model_copy(r->ip, sizeof(r->ip), stmt_text(stmt, 2));
+}
+
+/* The lab hosts in the vSwitches of VPC vpc_id, by creation.  0, or -1 with c->err set. */
+static int join_hosts_in_vpc(struct compiler *c, const char *vpc_id, struct owned_row **out, int *count)
+{
+	return model_collect(c->m,
+			     "SELECT h.host_id, h.vswitch_id, h.ip_address FROM lab_hosts h"
+			     " JOIN vswitches s ON s.vswitch_id=h.vswitch_id WHERE s.vpc_id=?"
+			     " ORDER BY h.created_ms, h.rowid",
+			     vpc_id, sizeof(**out), fill_host_row, (void **)out, count, c->err);
+}
+
+static void fill_connection_row(struct store_stmt *stmt, void *row)
+{
+	struct owned_row *r = row;
+
+	model_copy(r->id, sizeof(r->id), stmt_text(stmt, 0));
+	model_copy(r->account, sizeof(r->account), stmt_text(stmt, 1));
+	model_copy(r->region, sizeof(r->region), stmt_text(stmt, 2));
+}
+
+/*
+ * The connections of paid gateways that use customer gateway cgw_id (as the connection's or
+ * as one of its tunnels'), by creation, with their owners.  0, or -1 with c->err set.
+ */
+static int join_device_connections(struct compiler *c, const char *cgw_id, struct owned_row **out, int *count)
+{
+	return model_collect(c->m,
+			     "SELECT c.vpn_connection_id, c.account, c.region FROM vpn_connections c"
+			     " JOIN vpn_gateways g ON g.vpn_gateway_id=c.vpn_gateway_id WHERE g.status<>'init' AND"
+			     " (c.customer_gateway_id=?1 OR EXISTS (SELECT 1 FROM vpn_connection_tunnels t"
+			     " WHERE t.vpn_connection_id=c.vpn_connection_id AND t.customer_gateway_id=?1))"
+			     " ORDER BY c.created_ms, c.rowid",
+			     cgw_id, sizeof(**out), fill_connection_row, (void **)out, count, c->err);
 }
 
 /*
@@ -219,60 +307,16 @@ static int load_faults(struct compiler *c)
  */
 static int load_devices(struct compiler *c)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	struct site_device *devs = NULL;
+	int count = 0;
 
-	if (store_prepare(c->m->store,
-			  "SELECT d.customer_gateway_id, d.lan_ip FROM lab_site_devices d"
-			  " JOIN customer_gateways g ON g.customer_gateway_id=d.customer_gateway_id",
-			  &stmt) < 0)
-		return store_failed(c);
-	while ((r = stmt_step(stmt)) == STORE_ROW)
-		json_object_set_new(c->devices, stmt_text(stmt, 0),
-				    c->site_agent >= 0 ? json_string(stmt_text(stmt, 1)) : json_false());
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : store_failed(c);
-}
-
-/*
- * Runs sql with ?1 = arg (NULL: none) and returns its rows as a JSON array of arrays of
- * strings (new reference), NULL on a store failure: the rows are read before the model's
- * getters run their own statements.
- */
-static json_t *rows(struct compiler *c, const char *sql, const char *arg, int columns)
-{
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-	json_t *out = json_array();
-
-	if (out == NULL || store_prepare(c->m->store, sql, &stmt) < 0) {
-		json_decref(out);
-		store_failed(c);
-		return NULL;
-	}
-	if (arg)
-		stmt_bind_text(stmt, 1, arg);
-	while ((r = stmt_step(stmt)) == STORE_ROW) {
-		json_t *row = json_array();
-
-		for (int i = 0; i < columns; i++)
-			json_array_append_new(row, json_string(stmt_text(stmt, i)));
-		json_array_append_new(out, row);
-	}
-	stmt_release(stmt);
-	if (r != STORE_DONE) {
-		json_decref(out);
-		store_failed(c);
-		return NULL;
-	}
-	return out;
-}
-
-static const char *col(const json_t *row, size_t i)
-{
-	const char *s = json_string_value(json_array_get(row, i));
-
-	return s ? s : "";
+	if (join_site_devices(c, NULL, &devs, &count) < 0)
+		return -1;
+	for (int i = 0; i < count; i++)
+		json_object_set_new(c->devices, devs[i].customer_gateway_id,
+				    c->site_agent >= 0 ? json_string(devs[i].lan_ip) : json_false());
+	free(devs);
+	return 0;
 }
 
 /* "a/b,c/d" as a JSON array of its CIDRs. */
@@ -385,46 +429,72 @@ static const json_t *shared_paths(struct compiler *c, struct model_ctx *gm, cons
 {
 	struct vpn_connection *conn = NULL;
 	struct vpn_connection_config *cfg = NULL;
-	json_t *set = json_object_get(c->shared, gw_id), *ids = NULL, *row, *paths = NULL;
-	size_t i;
+	struct model_id *ids = NULL;
+	struct tunnel_path {
+		char local_addr[16];
+		const char *remote_subnet; /* into subnets */
+		char key[200];
+	} *paths = NULL;
+	json_t *set = json_object_get(c->shared, gw_id), *subnets = NULL;
+	int id_count = 0, path_count = 0, path_cap = 0;
 
 	if (set != NULL)
 		return set;
 	conn = malloc(sizeof(*conn));
 	cfg = malloc(sizeof(*cfg));
-	paths = json_array(); /* [[address, remote subnet, key], …] */
-	if (conn == NULL || cfg == NULL || paths == NULL) {
+	subnets = json_array(); /* owns the RemoteSubnet text of every path */
+	if (conn == NULL || cfg == NULL || subnets == NULL) {
 		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 		goto out;
 	}
-	if ((ids = rows(c, "SELECT vpn_connection_id FROM vpn_connections WHERE vpn_gateway_id=?"
-			   " ORDER BY created_ms, rowid", gw_id, 1)) == NULL)
+	if (vpn_connection_ids_in_gateway(gm, gw_id, &ids, &id_count, c->err) < 0)
 		goto out;
-	json_array_foreach(ids, i, row) {
-		if (vpn_connection_get(gm, col(row, 0), conn, c->err) < 0 ||
+	for (int i = 0; i < id_count; i++) {
+		json_t *subnet;
+
+		if (vpn_connection_get(gm, ids[i].id, conn, c->err) < 0 ||
 		    vpn_connection_config_build_gateway_side(gm, conn, cfg, c->err) < 0)
 			goto out;
+		if ((subnet = json_string(cfg->remote_subnet)) == NULL || json_array_append_new(subnets, subnet) < 0) {
+			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+			goto out;
+		}
 		for (int t = 0; t < cfg->tunnel_count; t++) {
-			char key[200];
+			struct tunnel_path *p;
 
-			snprintf(key, sizeof(key), "%s/%s", conn->vpn_connection_id, vpn_connection_config_tunnel_name(cfg, t));
-			json_array_append_new(paths, json_pack("[sss]", cfg->tunnels[t].local_addr, cfg->remote_subnet, key));
+			if (path_count == path_cap) {
+				int cap = path_cap ? path_cap * 2 : 8;
+				struct tunnel_path *grown = realloc(paths, (size_t)cap * sizeof(*grown));
+
+				if (grown == NULL) {
+					vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+					goto out;
+				}
+				paths = grown;
+				path_cap = cap;
+			}
+			p = &paths[path_count++];
+			model_copy(p->local_addr, sizeof(p->local_addr), cfg->tunnels[t].local_addr);
+			p->remote_subnet = json_string_value(subnet);
+			snprintf(p->key, sizeof(p->key), "%s/%s", conn->vpn_connection_id,
+				 vpn_connection_config_tunnel_name(cfg, t));
 		}
 	}
 	set = json_object();
-	for (size_t a = 0; a < json_array_size(paths); a++)
-		for (size_t b = a + 1; b < json_array_size(paths); b++) {
-			const json_t *x = json_array_get(paths, a), *y = json_array_get(paths, b);
+	for (int a = 0; a < path_count; a++)
+		for (int b = a + 1; b < path_count; b++) {
+			const struct tunnel_path *x = &paths[a], *y = &paths[b];
 
-			if (strcmp(col(x, 0), col(y, 0)) == 0 && lists_overlap(col(x, 1), col(y, 1))) {
-				json_object_set_new(set, col(x, 2), json_true());
-				json_object_set_new(set, col(y, 2), json_true());
+			if (strcmp(x->local_addr, y->local_addr) == 0 && lists_overlap(x->remote_subnet, y->remote_subnet)) {
+				json_object_set_new(set, x->key, json_true());
+				json_object_set_new(set, y->key, json_true());
 			}
 		}
 	json_object_set_new(c->shared, gw_id, set);
 out:
-	json_decref(ids);
-	json_decref(paths);
+	free(ids);
+	free(paths);
+	json_decref(subnets);
 	free(conn);
 	free(cfg);
 	return set;
@@ -623,12 +693,71 @@ struct route_pair {
 	const struct hop *hop;
 };
 
+/* A connection of one of the VPC's gateways: the destinations it routes by itself. */
+struct vpc_conn {
+	char id[64];
+	char remote_subnet[512];
+};
+
+/* A vSwitch of the VPC as placed: its gateway address and the agent that builds it. */
+struct placed_vswitch {
+	char id[64];
+	char cidr[20];
+	char gateway_ip[16];
+	int agent;
+};
+
 struct vpc_build {
+	struct placed_vswitch *vswitches;
+	int vswitch_count;
 	struct hop *hops;
 	int hop_count, hop_cap;
-	json_t *conns;	  /* [[connection id, RemoteSubnet], …] of the VPC's gateways */
-	json_t *explicit; /* [[dest, next hop, weight], …]: published destination routes */
+	struct vpc_conn *conns; /* of the VPC's gateways */
+	int conn_count, conn_cap;
+	struct vpn_route_hop *explicit; /* published destination routes */
+	int explicit_count;
 };
+
+static const struct placed_vswitch *find_vswitch(const struct vpc_build *v, const char *vswitch_id)
+{
+	for (int i = 0; i < v->vswitch_count; i++)
+		if (strcmp(v->vswitches[i].id, vswitch_id) == 0)
+			return &v->vswitches[i];
+	return NULL;
+}
+
+static int add_conn(struct vpc_build *v, const struct vpn_connection *conn)
+{
+	if (v->conn_count == v->conn_cap) {
+		int cap = v->conn_cap ? v->conn_cap * 2 : 8;
+		struct vpc_conn *grown = realloc(v->conns, (size_t)cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return -1;
+		v->conns = grown;
+		v->conn_cap = cap;
+	}
+	model_copy(v->conns[v->conn_count].id, sizeof(v->conns[0].id), conn->vpn_connection_id);
+	model_copy(v->conns[v->conn_count].remote_subnet, sizeof(v->conns[0].remote_subnet), conn->remote_subnet);
+	v->conn_count++;
+	return 0;
+}
+
+/* Appends routes[0..count-1] to v's published routes.  0 or -1 (out of memory). */
+static int add_explicit(struct vpc_build *v, const struct vpn_route_hop *routes, int count)
+{
+	struct vpn_route_hop *grown;
+
+	if (count == 0)
+		return 0;
+	grown = realloc(v->explicit, (size_t)(v->explicit_count + count) * sizeof(*grown));
+	if (grown == NULL)
+		return -1;
+	memcpy(grown + v->explicit_count, routes, (size_t)count * sizeof(*grown));
+	v->explicit = grown;
+	v->explicit_count += count;
+	return 0;
+}
 
 static int add_hop(struct vpc_build *v, const struct hop *h)
 {
@@ -646,42 +775,39 @@ static int add_hop(struct vpc_build *v, const struct hop *h)
 }
 
 /*
- * The highest weight among weights ([[next hop, weight], …]) for connection conn_id:
+ * The highest weight among weights[0..count-1] (by next hop) for connection conn_id:
  * WEIGHT_ACTIVE when no route points at it (its RemoteSubnet routes weigh 100).
  */
-static int route_weight(const json_t *weights, const char *conn_id)
+static int route_weight(const struct vpn_route_hop *weights, int count, const char *conn_id)
 {
-	const json_t *row;
-	size_t i;
-
-	json_array_foreach(weights, i, row)
-		if (strcmp(col(row, 0), conn_id) == 0)
-			return atoi(col(row, 1));
+	for (int i = 0; i < count; i++)
+		if (strcmp(weights[i].next_hop, conn_id) == 0)
+			return weights[i].weight;
 	return WEIGHT_ACTIVE;
 }
 
 /* One gateway of the VPC: its endpoints (one per public address) and its tunnels' hops. */
-static int compile_gateway(struct compiler *c, const json_t *vswitches, const char *gw_id, const char *account,
-			   const char *region, struct vpc_build *v)
+static int compile_gateway(struct compiler *c, const struct vpn_gateway_owner *owner, struct vpc_build *v)
 {
-	struct model_ctx gm = owner_ctx(c, account, region);
+	struct model_ctx gm = owner_ctx(c, owner->account, owner->region);
 	struct vpn_gateway gw;
 	struct vpn_connection *conn = malloc(sizeof(*conn));
 	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
 	struct endpoint eps[2];
 	const char *addrs[2], *vsw_ids[2], *lan_ips[2];
 	int ep_agent[2] = { -1, -1 }; /* the agent each endpoint runs on: its vSwitch's */
-	json_t *conn_ids = NULL, *weights = NULL, *row;
+	struct model_id *conn_ids = NULL;
+	struct vpn_route_hop *weights = NULL, *published = NULL;
+	int conn_count = 0, weight_count = 0, published_count = 0;
 	const json_t *shared;
 	int ep_count = 0, rc = -1;
-	size_t i;
 
 	memset(eps, 0, sizeof(eps));
 	if (conn == NULL || cfg == NULL) {
 		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 		goto out;
 	}
-	if (vpn_gateway_get(&gm, gw_id, &gw, c->err) < 0)
+	if (vpn_gateway_get(&gm, owner->vpn_gateway_id, &gw, c->err) < 0)
 		goto out;
 	addrs[0] = gw.internet_ip;
 	vsw_ids[0] = gw.vswitch_id;
@@ -690,36 +816,36 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 	vsw_ids[1] = gw.dr_vswitch_id;
 	lan_ips[1] = gw.dr_eni_ip;
 	for (int k = 0; k < 2; k++) {
-		const json_t *vsw = json_object_get(vswitches, vsw_ids[k]);
+		const struct placed_vswitch *vsw = find_vswitch(v, vsw_ids[k]);
 		char id[80];
 
 		if (addrs[k][0] == '\0' || lan_ips[k][0] == '\0' || vsw == NULL)
 			continue;
 		snprintf(id, sizeof(id), "%s-%d", gw.vpn_gateway_id, k + 1);
 		endpoint_init(&eps[ep_count], id, "gateway", addrs[k],
-			      lan_json(gw.vpc_id, vsw_ids[k], NULL, lan_ips[k], cidr_prefix(col(vsw, 0)), col(vsw, 1)));
+			      lan_json(gw.vpc_id, vsw_ids[k], NULL, lan_ips[k], cidr_prefix(vsw->cidr), vsw->gateway_ip));
 		json_put_int(eps[ep_count].json, "bandwidth_mbps", gw.bandwidth);
-		ep_agent[ep_count] = (int)json_integer_value(json_array_get(vsw, 2));
+		ep_agent[ep_count] = vsw->agent;
 		ep_count++;
 	}
-	if ((conn_ids = rows(c, "SELECT vpn_connection_id FROM vpn_connections WHERE vpn_gateway_id=?"
-				" ORDER BY created_ms, rowid", gw.vpn_gateway_id, 1)) == NULL)
+	if (vpn_connection_ids_in_gateway(&gm, gw.vpn_gateway_id, &conn_ids, &conn_count, c->err) < 0)
 		goto out;
 	/*
 	 * The highest weight of the gateway's destination routes toward each connection, published
 	 * or not: the gateway's own route table picks the tunnel, publishing only tells the VPC.
 	 */
-	if ((weights = rows(c, "SELECT next_hop, MAX(weight) FROM vpn_route_entries"
-			       " WHERE vpn_gateway_id=? AND route_type='dbr' GROUP BY next_hop ORDER BY next_hop",
-			    gw.vpn_gateway_id, 2)) == NULL)
+	if (vpn_route_dbr_max_weights(&gm, gw.vpn_gateway_id, &weights, &weight_count, c->err) < 0)
 		goto out;
 	if ((shared = shared_paths(c, &gm, gw.vpn_gateway_id)) == NULL)
 		goto out;
-	json_array_foreach(conn_ids, i, row) {
-		if (vpn_connection_get(&gm, col(row, 0), conn, c->err) < 0 ||
+	for (int i = 0; i < conn_count; i++) {
+		if (vpn_connection_get(&gm, conn_ids[i].id, conn, c->err) < 0 ||
 		    vpn_connection_config_build_gateway_side(&gm, conn, cfg, c->err) < 0)
 			goto out;
-		json_array_append_new(v->conns, json_pack("[ss]", conn->vpn_connection_id, conn->remote_subnet));
+		if (add_conn(v, conn) < 0) {
+			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+			goto out;
+		}
 		for (int t = 0; t < cfg->tunnel_count; t++) {
 			struct vpn_connection_config_tunnel *tun = &cfg->tunnels[t];
 			struct hop h = { 0 };
@@ -729,7 +855,7 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 			if (cfg->dual_tunnel)
 				tun->standby = strcmp(tun->role, "slave") == 0;
 			else
-				tun->standby = route_weight(weights, conn->vpn_connection_id) == WEIGHT_STANDBY;
+				tun->standby = route_weight(weights, weight_count, conn->vpn_connection_id) == WEIGHT_STANDBY;
 
 			/*
 			 * A lab branch is built with both ends or not at all (its device needs a site
@@ -770,16 +896,11 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 			}
 		}
 	}
-	{
-		json_t *entries = rows(c, "SELECT route_dest, next_hop, weight FROM vpn_route_entries"
-				       " WHERE vpn_gateway_id=? AND route_type='dbr' AND published=1"
-				       " ORDER BY created_ms, rowid",
-				       gw.vpn_gateway_id, 3);
-
-		if (entries == NULL)
-			goto out;
-		json_array_extend(v->explicit, entries);
-		json_decref(entries);
+	if (vpn_route_dbr_published(&gm, gw.vpn_gateway_id, &published, &published_count, c->err) < 0)
+		goto out;
+	if (add_explicit(v, published, published_count) < 0) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
 	}
 	for (int k = 0; k < ep_count; k++)
 		if (ep_agent[k] == c->self && endpoint_finish(c, &eps[k]) < 0)
@@ -788,8 +909,9 @@ static int compile_gateway(struct compiler *c, const json_t *vswitches, const ch
 out:
 	for (int k = 0; k < ep_count; k++)
 		endpoint_free(&eps[k]);
-	json_decref(conn_ids);
-	json_decref(weights);
+	free(conn_ids);
+	free(weights);
+	free(published);
 	free(conn);
 	free(cfg);
 	return rc;
@@ -849,33 +971,33 @@ static int vpn_pairs(const struct vpc_build *v, struct route_pair **out, int *ou
 {
 	struct route_pair *pairs = NULL;
 	int count = 0, cap = 0;
-	json_t *row, *covered = json_object();
-	size_t i;
+	json_t *covered = json_object();
 
-	json_array_foreach(v->explicit, i, row) {
+	for (int i = 0; i < v->explicit_count; i++) {
+		const struct vpn_route_hop *route = &v->explicit[i];
 		char key[160];
-		int weight = atoi(col(row, 2));
 
-		snprintf(key, sizeof(key), "%s|%s", col(row, 0), col(row, 1));
+		snprintf(key, sizeof(key), "%s|%s", route->route_dest, route->next_hop);
 		json_object_set_new(covered, key, json_true());
 		for (int h = 0; h < v->hop_count; h++)
-			if (strcmp(v->hops[h].conn, col(row, 1)) == 0 &&
-			    add_pair(&pairs, &count, &cap, col(row, 0), &v->hops[h],
-				     v->hops[h].dual ? v->hops[h].role_weight : weight) < 0)
+			if (strcmp(v->hops[h].conn, route->next_hop) == 0 &&
+			    add_pair(&pairs, &count, &cap, route->route_dest, &v->hops[h],
+				     v->hops[h].dual ? v->hops[h].role_weight : route->weight) < 0)
 				goto fail;
 	}
-	json_array_foreach(v->conns, i, row) {
-		json_t *dests = cidr_list(col(row, 1)), *d;
+	for (int i = 0; i < v->conn_count; i++) {
+		const struct vpc_conn *vc = &v->conns[i];
+		json_t *dests = cidr_list(vc->remote_subnet), *d;
 		size_t j;
 
 		json_array_foreach(dests, j, d) {
 			char key[160];
 
-			snprintf(key, sizeof(key), "%s|%s", json_string_value(d), col(row, 0));
+			snprintf(key, sizeof(key), "%s|%s", json_string_value(d), vc->id);
 			if (strcmp(json_string_value(d), "0.0.0.0/0") == 0 || json_object_get(covered, key))
 				continue;
 			for (int h = 0; h < v->hop_count; h++)
-				if (strcmp(v->hops[h].conn, col(row, 0)) == 0 &&
+				if (strcmp(v->hops[h].conn, vc->id) == 0 &&
 				    add_pair(&pairs, &count, &cap, json_string_value(d), &v->hops[h],
 					     v->hops[h].role_weight) < 0) {
 					json_decref(dests);
@@ -985,20 +1107,20 @@ fail:
 static json_t *compile_table(struct compiler *c, const struct vpc_build *v, const char *vpc_id, const char *table_id)
 {
 	struct route_entry *entries = NULL;
-	json_t *system = NULL, *routes = NULL;
+	json_t *routes = NULL;
+	char system[64];
 	int count = 0;
 
 	if (table_id == NULL) {
-		if ((system = rows(c, "SELECT route_table_id FROM vpcs WHERE vpc_id=?", vpc_id, 1)) == NULL)
+		if (vpc_system_route_table(c->m, vpc_id, system, c->err) < 0)
 			return NULL;
-		table_id = json_array_size(system) ? col(json_array_get(system, 0), 0) : "";
+		table_id = system;
 	}
 	if (route_entry_collect(c->m->store, table_id, &entries, &count) < 0)
 		store_failed(c);
 	else if ((routes = table_routes(v, entries, count)) == NULL)
 		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 	free(entries);
-	json_decref(system);
 	return routes;
 }
 
@@ -1014,37 +1136,32 @@ static json_t *compile_table(struct compiler *c, const struct vpc_build *v, cons
 static int compile_custom_tables(struct compiler *c, const struct vpc_build *v, const char *vpc_id, json_t *vsw_list,
 				 json_t *routes)
 {
-	json_t *tables = NULL, *bindings = NULL, *row, *vsw;
-	size_t i, j;
-	int rc = -1;
+	struct model_id *tables = NULL, *bound_ids = NULL;
+	int table_count = 0, bound_count = 0, rc = -1;
+	json_t *vsw;
+	size_t j;
 
-	if ((tables = rows(c, "SELECT route_table_id FROM route_tables WHERE vpc_id=? AND table_type='Custom'"
-			      " ORDER BY created_ms, rowid",
-			   vpc_id, 1)) == NULL ||
-	    (bindings = rows(c, "SELECT b.vswitch_id, b.route_table_id FROM route_table_vswitches b"
-				" JOIN vswitches s ON s.vswitch_id=b.vswitch_id WHERE s.vpc_id=? ORDER BY b.vswitch_id",
-			     vpc_id, 2)) == NULL)
+	if (route_table_custom_ids_in_vpc(c->m, vpc_id, &tables, &table_count, c->err) < 0)
 		goto out;
-	json_array_foreach(tables, i, row) {
-		const char *table_id = col(row, 0);
-		int number = DOC_TABLE_BASE + 1 + (int)i;
+	for (int i = 0; i < table_count; i++) {
+		const char *table_id = tables[i].id;
+		int number = DOC_TABLE_BASE + 1 + i;
 		bool bound = false;
 		json_t *table_routes_json, *r;
 		size_t k;
 
 		if (number > DOC_TABLE_LAST)
 			break;
-		json_array_foreach(vsw_list, j, vsw) {
-			json_t *b;
-			size_t n;
-
-			json_array_foreach(bindings, n, b)
-				if (strcmp(col(b, 1), table_id) == 0 &&
-				    strcmp(json_string_value(json_object_get(vsw, "id")), col(b, 0)) == 0) {
+		free(bound_ids);
+		bound_ids = NULL;
+		if (route_table_bound_vswitches(c->m, table_id, &bound_ids, &bound_count, c->err) < 0)
+			goto out;
+		json_array_foreach(vsw_list, j, vsw)
+			for (int b = 0; b < bound_count; b++)
+				if (strcmp(json_string_value(json_object_get(vsw, "id")), bound_ids[b].id) == 0) {
 					json_put_int(vsw, "table", number);
 					bound = true;
 				}
-		}
 		if (!bound)
 			continue;
 		if ((table_routes_json = compile_table(c, v, vpc_id, table_id)) == NULL)
@@ -1057,39 +1174,44 @@ static int compile_custom_tables(struct compiler *c, const struct vpc_build *v, 
 	}
 	rc = 0;
 out:
-	json_decref(tables);
-	json_decref(bindings);
+	free(tables);
+	free(bound_ids);
 	return rc;
 }
 
 static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 {
 	struct vpc_build v = { 0 };
-	json_t *vsw_rows = NULL, *vsw_list = json_array(), *vsw_map = json_object(), *gws = NULL, *host_rows = NULL;
-	json_t *vpc = json_object(), *routes, *row, *peer_cidrs = json_object();
+	struct vswitch_placement *vsw_rows = NULL;
+	struct vpn_gateway_owner *gws = NULL;
+	struct owned_row *host_rows = NULL;
+	json_t *vsw_list = json_array(), *vpc = json_object(), *routes, *peer_cidrs = json_object();
+	int vsw_count = 0, gw_count = 0, host_count = 0;
 	bool here = false;
-	size_t i;
 	int rc = -1;
 
-	v.conns = json_array();
-	v.explicit = json_array();
-	if ((vsw_rows = rows(c, "SELECT vswitch_id, cidr_block, zone_id FROM vswitches WHERE vpc_id=?"
-				" ORDER BY created_ms, rowid",
-			     vpc_id, 3)) == NULL)
+	if (vswitch_list_in_vpc(c->m, vpc_id, &vsw_rows, &vsw_count, c->err) < 0)
 		goto out;
+	if (vsw_count > 0 && (v.vswitches = calloc((size_t)vsw_count, sizeof(*v.vswitches))) == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
 	/* each vSwitch (its endpoints and hosts) is built by the agent of its zone */
-	json_array_foreach(vsw_rows, i, row) {
-		int at = place_zone(c, col(row, 2));
-		char gw[16] = "", key[16];
+	for (int i = 0; i < vsw_count; i++) {
+		struct placed_vswitch *pv = &v.vswitches[v.vswitch_count++];
+		int at = place_zone(c, vsw_rows[i].zone_id);
+		char key[16];
 
-		lab_vswitch_gateway_ip(col(row, 1), gw, sizeof(gw));
-		json_object_set_new(vsw_map, col(row, 0), json_pack("[ssi]", col(row, 1), gw, at));
+		model_copy(pv->id, sizeof(pv->id), vsw_rows[i].vswitch_id);
+		model_copy(pv->cidr, sizeof(pv->cidr), vsw_rows[i].cidr_block);
+		lab_vswitch_gateway_ip(pv->cidr, pv->gateway_ip, sizeof(pv->gateway_ip));
+		pv->agent = at;
 		if (at == c->self) {
 			json_t *o = json_object();
 
-			json_put_str(o, "id", col(row, 0));
-			json_put_str(o, "cidr", col(row, 1));
-			json_put_str(o, "gateway_ip", gw);
+			json_put_str(o, "id", pv->id);
+			json_put_str(o, "cidr", pv->cidr);
+			json_put_str(o, "gateway_ip", pv->gateway_ip);
 			json_array_append_new(vsw_list, o);
 			here = true;
 		} else if (at >= 0) {
@@ -1098,23 +1220,21 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 			snprintf(key, sizeof(key), "%d", at);
 			if ((list = json_object_get(peer_cidrs, key)) == NULL)
 				json_object_set_new(peer_cidrs, key, list = json_array());
-			json_array_append_new(list, json_string(col(row, 1)));
+			json_array_append_new(list, json_string(pv->cidr));
 		}
 	}
 	/* a VPC without vSwitches (only its routes) stays where its zone-less placement is */
-	if (json_array_size(vsw_rows) == 0)
+	if (vsw_count == 0)
 		here = place_zone(c, "") == c->self;
 	if (!here) {
 		rc = 0;
 		goto out;
 	}
 	if (c->any_cloud) {
-		if ((gws = rows(c, "SELECT vpn_gateway_id, account, region FROM vpn_gateways"
-				   " WHERE vpc_id=? AND status<>'init' ORDER BY created_ms, rowid",
-				vpc_id, 3)) == NULL)
+		if (vpn_gateway_list_paid_in_vpc(c->m, vpc_id, &gws, &gw_count, c->err) < 0)
 			goto out;
-		json_array_foreach(gws, i, row)
-			if (compile_gateway(c, vsw_map, col(row, 0), col(row, 1), col(row, 2), &v) < 0)
+		for (int i = 0; i < gw_count; i++)
+			if (compile_gateway(c, &gws[i], &v) < 0)
 				goto out;
 	}
 	if ((routes = compile_table(c, &v, vpc_id, NULL)) == NULL)
@@ -1155,34 +1275,31 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 		json_object_set_new_nocheck(vpc, "fabric", fabric);
 	}
 	json_array_append(c->vpcs, vpc);
-	if ((host_rows = rows(c, "SELECT h.host_id, h.vswitch_id, h.ip_address FROM lab_hosts h"
-				 " JOIN vswitches s ON s.vswitch_id=h.vswitch_id WHERE s.vpc_id=?"
-				 " ORDER BY h.created_ms, h.rowid",
-			      vpc_id, 3)) == NULL)
+	if (join_hosts_in_vpc(c, vpc_id, &host_rows, &host_count) < 0)
 		goto out;
-	json_array_foreach(host_rows, i, row) {
-		const json_t *vsw = json_object_get(vsw_map, col(row, 1));
+	for (int i = 0; i < host_count; i++) {
+		const struct placed_vswitch *vsw = find_vswitch(&v, host_rows[i].vswitch_id);
 		json_t *h;
 
-		if (json_integer_value(json_array_get(vsw, 2)) != c->self)
+		if (vsw == NULL || vsw->agent != c->self)
 			continue;
 		h = json_object();
 
-		json_put_str(h, "id", col(row, 0));
-		json_object_set_new_nocheck(h, "lan", lan_json(vpc_id, col(row, 1), NULL, col(row, 2),
-							       cidr_prefix(col(vsw, 0)), col(vsw, 1)));
+		json_put_str(h, "id", host_rows[i].id);
+		json_object_set_new_nocheck(h, "lan", lan_json(vpc_id, host_rows[i].vswitch_id, NULL, host_rows[i].ip,
+							       cidr_prefix(vsw->cidr), vsw->gateway_ip));
 		json_array_append_new(c->hosts, h);
 	}
 	rc = 0;
 out:
+	free(v.vswitches);
 	free(v.hops);
-	json_decref(v.conns);
-	json_decref(v.explicit);
-	json_decref(vsw_rows);
+	free(v.conns);
+	free(v.explicit);
+	free(vsw_rows);
 	json_decref(vsw_list);
-	json_decref(vsw_map);
-	json_decref(gws);
-	json_decref(host_rows);
+	free(gws);
+	free(host_rows);
 	json_decref(vpc);
 	json_decref(peer_cidrs);
 	return rc;
@@ -1190,28 +1307,20 @@ out:
 
 static int compile_vpcs(struct compiler *c)
 {
-	json_t *vpcs, *row;
-	size_t i;
+	struct owned_row *vpcs = NULL;
+	int count = 0, rc = -1;
 
 	if (!c->agents[c->self].cloud)
 		return 0;
-	/* VPCs with something to build: a VPN gateway (not an unpaid one) or a lab host */
-	vpcs = rows(c,
-		    "SELECT v.vpc_id, v.cidr_block FROM vpcs v WHERE"
-		    " EXISTS (SELECT 1 FROM vpn_gateways g WHERE g.vpc_id=v.vpc_id AND g.status<>'init')"
-		    " OR EXISTS (SELECT 1 FROM lab_hosts h JOIN vswitches s ON s.vswitch_id=h.vswitch_id"
-		    " WHERE s.vpc_id=v.vpc_id) ORDER BY v.created_ms, v.rowid",
-		    NULL, 2);
-	if (vpcs == NULL)
+	if (join_vpcs_to_build(c, &vpcs, &count) < 0)
 		return -1;
-	json_array_foreach(vpcs, i, row)
-		if (compile_vpc(c, col(row, 0), col(row, 1)) < 0)
-			goto fail;
-	json_decref(vpcs);
-	return 0;
-fail:
-	json_decref(vpcs);
-	return -1;
+	for (int i = 0; i < count; i++)
+		if (compile_vpc(c, vpcs[i].id, vpcs[i].cidr) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(vpcs);
+	return rc;
 }
 
 /* ---- sites: gateway devices and hosts ---- */
@@ -1221,39 +1330,31 @@ fail:
  * gateway, overrides applied, as LabDownloadCustomerSwanctlConfig renders it.
  */
 static int compile_device(struct compiler *c, const char *site_id, const char *lan_cidr, const json_t *overrides,
-			  const json_t *dev)
+			  const struct site_device *dev)
 {
-	const char *cgw_id = col(dev, 0), *index = col(dev, 1), *lan_ip = col(dev, 2), *public_ip = col(dev, 3);
+	const char *cgw_id = dev->customer_gateway_id, *lan_ip = dev->lan_ip;
 	struct vpn_connection *conn = malloc(sizeof(*conn));
 	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
 	struct vpn_gateway *gw = malloc(sizeof(*gw));
 	struct endpoint e;
-	json_t *conns = NULL, *row;
+	struct owned_row *conns = NULL;
 	char id[80];
-	size_t i;
-	int rc = -1;
+	int conn_count = 0, rc = -1;
 
-	snprintf(id, sizeof(id), "%s-%s", site_id, index);
-	endpoint_init(&e, id, "site_device", public_ip,
+	snprintf(id, sizeof(id), "%s-%d", site_id, dev->device_index);
+	endpoint_init(&e, id, "site_device", dev->public_ip,
 		      lan_json(NULL, NULL, site_id, lan_ip, cidr_prefix(lan_cidr), NULL));
 	if (conn == NULL || cfg == NULL || gw == NULL) {
 		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 		goto out;
 	}
 	/* gateways are placed whenever a cloud agent exists (unpaid ones never) */
-	if (c->any_cloud &&
-	    (conns = rows(c,
-			  "SELECT c.vpn_connection_id, c.account, c.region FROM vpn_connections c"
-			  " JOIN vpn_gateways g ON g.vpn_gateway_id=c.vpn_gateway_id WHERE g.status<>'init' AND"
-			  " (c.customer_gateway_id=?1 OR EXISTS (SELECT 1 FROM vpn_connection_tunnels t"
-			  " WHERE t.vpn_connection_id=c.vpn_connection_id AND t.customer_gateway_id=?1))"
-			  " ORDER BY c.created_ms, c.rowid",
-			  cgw_id, 3)) == NULL)
+	if (c->any_cloud && join_device_connections(c, cgw_id, &conns, &conn_count) < 0)
 		goto out;
-	json_array_foreach(conns, i, row) {
-		struct model_ctx om = owner_ctx(c, col(row, 1), col(row, 2));
+	for (int i = 0; i < conn_count; i++) {
+		struct model_ctx om = owner_ctx(c, conns[i].account, conns[i].region);
 
-		if (vpn_connection_get(&om, col(row, 0), conn, c->err) < 0 ||
+		if (vpn_connection_get(&om, conns[i].id, conn, c->err) < 0 ||
 		    vpn_connection_config_build(&om, conn, cfg, c->err) < 0)
 			goto out;
 		lab_overrides_apply(overrides, cfg);
@@ -1281,7 +1382,7 @@ static int compile_device(struct compiler *c, const char *site_id, const char *l
 	rc = endpoint_finish(c, &e);
 out:
 	endpoint_free(&e);
-	json_decref(conns);
+	free(conns);
 	free(conn);
 	free(cfg);
 	free(gw);
@@ -1290,61 +1391,51 @@ out:
 
 static int compile_sites(struct compiler *c)
 {
-	json_t *sites, *site, *devs = NULL, *hosts = NULL, *overrides = NULL, *row;
-	size_t i, j;
-	int rc = -1;
+	struct lab_site *sites = NULL;
+	struct site_device *devs = NULL;
+	struct lab_host *hosts = NULL;
+	int site_count = 0, dev_count = 0, host_count = 0, rc = -1;
 
 	if (c->site_agent != c->self)
 		return 0;
-	sites = rows(c, "SELECT site_id, lan_cidr, overrides FROM lab_sites ORDER BY created_ms, rowid", NULL, 3);
-	if (sites == NULL)
+	if (lab_site_list_all(c->m, &sites, &site_count, c->err) < 0)
 		return -1;
-	json_array_foreach(sites, i, site) {
-		const char *site_id = col(site, 0), *lan = col(site, 1);
+	for (int i = 0; i < site_count; i++) {
+		const char *site_id = sites[i].site_id, *lan = sites[i].lan_cidr;
 		json_t *o = json_object();
 		char gateway[16] = "";
 
 		json_put_str(o, "id", site_id);
 		json_put_str(o, "lan_cidr", lan);
 		json_array_append_new(c->sites, o);
-		overrides = json_loads(col(site, 2), 0, NULL);
-		devs = rows(c,
-			    "SELECT d.customer_gateway_id, d.device_index, d.lan_ip, g.ip_address"
-			    " FROM lab_site_devices d"
-			    " JOIN customer_gateways g ON g.customer_gateway_id=d.customer_gateway_id"
-			    " WHERE d.site_id=? ORDER BY d.device_index",
-			    site_id, 4);
-		if (devs == NULL)
+		if (join_site_devices(c, site_id, &devs, &dev_count) < 0)
 			goto out;
-		json_array_foreach(devs, j, row)
-			if (compile_device(c, site_id, lan, overrides, row) < 0)
+		for (int j = 0; j < dev_count; j++)
+			if (compile_device(c, site_id, lan, sites[i].overrides, &devs[j]) < 0)
 				goto out;
 		/* site hosts route through device 1, the LAN's first address */
 		lab_lan_address(lan, 1, gateway, sizeof(gateway));
-		hosts = rows(c, "SELECT host_id, ip_address FROM lab_hosts WHERE site_id=? ORDER BY created_ms, rowid",
-			     site_id, 2);
-		if (hosts == NULL)
+		if (lab_host_list_in_site(c->m, site_id, &hosts, &host_count, c->err) < 0)
 			goto out;
-		json_array_foreach(hosts, j, row) {
+		for (int j = 0; j < host_count; j++) {
 			int prefix = cidr_prefix(lan);
 			json_t *h = json_object();
 
-			json_put_str(h, "id", col(row, 0));
+			json_put_str(h, "id", hosts[j].host_id);
 			json_object_set_new_nocheck(h, "lan",
-						    lan_json(NULL, NULL, site_id, col(row, 1), prefix, gateway));
+						    lan_json(NULL, NULL, site_id, hosts[j].ip_address, prefix, gateway));
 			json_array_append_new(c->hosts, h);
 		}
-		json_decref(devs);
-		json_decref(hosts);
-		json_decref(overrides);
-		devs = hosts = overrides = NULL;
+		free(devs);
+		free(hosts);
+		devs = NULL;
+		hosts = NULL;
 	}
 	rc = 0;
 out:
-	json_decref(devs);
-	json_decref(hosts);
-	json_decref(overrides);
-	json_decref(sites);
+	free(devs);
+	free(hosts);
+	lab_sites_free(sites, site_count);
 	return rc;
 }
 
@@ -1432,7 +1523,7 @@ int dataplane_host_agent(struct model_ctx *m, const char *host_id, char *agent_i
 	if (h.site_id[0]) {
 		at = c.site_agent;
 	} else {
-		if (vswitch_zone(&c, h.vswitch_id, zone, sizeof(zone)) < 0)
+		if (vswitch_zone(m, h.vswitch_id, zone, sizeof(zone), err) < 0)
 			goto out;
 		at = place_zone(&c, zone);
 	}
