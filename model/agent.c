@@ -9,9 +9,9 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "query.h"
 #include "vpn_connection.h"
 #include "vpn_connection_log.h"
-#include "query.h"
 
 #define AGENT_COLUMNS                                                                                     \
 	"agent_id, zones, roles, underlay_ip, url, backend, backend_reason, version, registered_ms, "    \

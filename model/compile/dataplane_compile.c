@@ -225,62 +225,72 @@ static int join_site_devices(struct compiler *c, const char *site_id, struct sit
 			     site_id, sizeof(**out), fill_site_device, (void **)out, count, c->err);
 }
 
-/* A row owned by an account: a VPC, a connection or a host with what the compiler needs of it. */
-struct owned_row {
-	char id[64];
-	char account[64];
-	char region[64];
-	char cidr[20];	    /* a VPC's block */
-	char vswitch_id[64]; /* a host's vSwitch */
-	char ip[16];	    /* a host's address */
+/* A VPC the compiler builds. */
+struct vpc_to_build {
+	char vpc_id[64];
+	char cidr_block[20];
 };
 
-static void fill_vpc_row(struct store_stmt *stmt, void *row)
+static void fill_vpc_to_build(struct store_stmt *stmt, void *row)
 {
-	struct owned_row *r = row;
+	struct vpc_to_build *r = row;
 
-	model_copy(r->id, sizeof(r->id), stmt_text(stmt, 0));
-	model_copy(r->cidr, sizeof(r->cidr), stmt_text(stmt, 1));
+	model_copy(r->vpc_id, sizeof(r->vpc_id), stmt_text(stmt, 0));
+	model_copy(r->cidr_block, sizeof(r->cidr_block), stmt_text(stmt, 1));
 }
 
 /*
  * The VPCs with something to build, by creation: a VPN gateway (not an unpaid one) or a lab
  * host in one of their vSwitches.  0, or -1 with c->err set.
  */
-static int join_vpcs_to_build(struct compiler *c, struct owned_row **out, int *count)
+static int join_vpcs_to_build(struct compiler *c, struct vpc_to_build **out, int *count)
 {
 	return model_collect(c->m,
 			     "SELECT v.vpc_id, v.cidr_block FROM vpcs v WHERE"
 			     " EXISTS (SELECT 1 FROM vpn_gateways g WHERE g.vpc_id=v.vpc_id AND g.status<>'init')"
 			     " OR EXISTS (SELECT 1 FROM lab_hosts h JOIN vswitches s ON s.vswitch_id=h.vswitch_id"
 			     " WHERE s.vpc_id=v.vpc_id) ORDER BY v.created_ms, v.rowid",
-			     NULL, sizeof(**out), fill_vpc_row, (void **)out, count, c->err);
+			     NULL, sizeof(**out), fill_vpc_to_build, (void **)out, count, c->err);
 }
 
-static void fill_host_row(struct store_stmt *stmt, void *row)
-{
-	struct owned_row *r = row;
+/* A lab host in a vSwitch. */
+struct vpc_host {
+	char host_id[64];
+	char vswitch_id[64];
+	char ip_address[16];
+};
 
-	model_copy(r->id, sizeof(r->id), stmt_text(stmt, 0));
+static void fill_vpc_host(struct store_stmt *stmt, void *row)
+{
+	struct vpc_host *r = row;
+
+	model_copy(r->host_id, sizeof(r->host_id), stmt_text(stmt, 0));
 	model_copy(r->vswitch_id, sizeof(r->vswitch_id), stmt_text(stmt, 1));
-	model_copy(r->ip, sizeof(r->ip), stmt_text(stmt, 2));
+	model_copy(r->ip_address, sizeof(r->ip_address), stmt_text(stmt, 2));
 }
 
 /* The lab hosts in the vSwitches of VPC vpc_id, by creation.  0, or -1 with c->err set. */
-static int join_hosts_in_vpc(struct compiler *c, const char *vpc_id, struct owned_row **out, int *count)
+static int join_hosts_in_vpc(struct compiler *c, const char *vpc_id, struct vpc_host **out, int *count)
 {
 	return model_collect(c->m,
 			     "SELECT h.host_id, h.vswitch_id, h.ip_address FROM lab_hosts h"
 			     " JOIN vswitches s ON s.vswitch_id=h.vswitch_id WHERE s.vpc_id=?"
 			     " ORDER BY h.created_ms, h.rowid",
-			     vpc_id, sizeof(**out), fill_host_row, (void **)out, count, c->err);
+			     vpc_id, sizeof(**out), fill_vpc_host, (void **)out, count, c->err);
 }
 
-static void fill_connection_row(struct store_stmt *stmt, void *row)
-{
-	struct owned_row *r = row;
+/* A connection a site device terminates, and its owner. */
+struct device_connection {
+	char vpn_connection_id[64];
+	char account[64];
+	char region[64];
+};
 
-	model_copy(r->id, sizeof(r->id), stmt_text(stmt, 0));
+static void fill_device_connection(struct store_stmt *stmt, void *row)
+{
+	struct device_connection *r = row;
+
+	model_copy(r->vpn_connection_id, sizeof(r->vpn_connection_id), stmt_text(stmt, 0));
 	model_copy(r->account, sizeof(r->account), stmt_text(stmt, 1));
 	model_copy(r->region, sizeof(r->region), stmt_text(stmt, 2));
 }
@@ -289,7 +299,8 @@ static void fill_connection_row(struct store_stmt *stmt, void *row)
  * The connections of paid gateways that use customer gateway cgw_id (as the connection's or
  * as one of its tunnels'), by creation, with their owners.  0, or -1 with c->err set.
  */
-static int join_device_connections(struct compiler *c, const char *cgw_id, struct owned_row **out, int *count)
+static int join_device_connections(struct compiler *c, const char *cgw_id, struct device_connection **out,
+				   int *count)
 {
 	return model_collect(c->m,
 			     "SELECT c.vpn_connection_id, c.account, c.region FROM vpn_connections c"
@@ -297,7 +308,7 @@ static int join_device_connections(struct compiler *c, const char *cgw_id, struc
 			     " (c.customer_gateway_id=?1 OR EXISTS (SELECT 1 FROM vpn_connection_tunnels t"
 			     " WHERE t.vpn_connection_id=c.vpn_connection_id AND t.customer_gateway_id=?1))"
 			     " ORDER BY c.created_ms, c.rowid",
-			     cgw_id, sizeof(**out), fill_connection_row, (void **)out, count, c->err);
+			     cgw_id, sizeof(**out), fill_device_connection, (void **)out, count, c->err);
 }
 
 /*
@@ -485,7 +496,8 @@ static const json_t *shared_paths(struct compiler *c, struct model_ctx *gm, cons
 		for (int b = a + 1; b < path_count; b++) {
 			const struct tunnel_path *x = &paths[a], *y = &paths[b];
 
-			if (strcmp(x->local_addr, y->local_addr) == 0 && lists_overlap(x->remote_subnet, y->remote_subnet)) {
+			if (strcmp(x->local_addr, y->local_addr) == 0 &&
+			    lists_overlap(x->remote_subnet, y->remote_subnet)) {
 				json_object_set_new(set, x->key, json_true());
 				json_object_set_new(set, y->key, json_true());
 			}
@@ -823,7 +835,8 @@ static int compile_gateway(struct compiler *c, const struct vpn_gateway_owner *o
 			continue;
 		snprintf(id, sizeof(id), "%s-%d", gw.vpn_gateway_id, k + 1);
 		endpoint_init(&eps[ep_count], id, "gateway", addrs[k],
-			      lan_json(gw.vpc_id, vsw_ids[k], NULL, lan_ips[k], cidr_prefix(vsw->cidr), vsw->gateway_ip));
+			      lan_json(gw.vpc_id, vsw_ids[k], NULL, lan_ips[k], cidr_prefix(vsw->cidr),
+				       vsw->gateway_ip));
 		json_put_int(eps[ep_count].json, "bandwidth_mbps", gw.bandwidth);
 		ep_agent[ep_count] = vsw->agent;
 		ep_count++;
@@ -855,7 +868,8 @@ static int compile_gateway(struct compiler *c, const struct vpn_gateway_owner *o
 			if (cfg->dual_tunnel)
 				tun->standby = strcmp(tun->role, "slave") == 0;
 			else
-				tun->standby = route_weight(weights, weight_count, conn->vpn_connection_id) == WEIGHT_STANDBY;
+				tun->standby =
+					route_weight(weights, weight_count, conn->vpn_connection_id) == WEIGHT_STANDBY;
 
 			/*
 			 * A lab branch is built with both ends or not at all (its device needs a site
@@ -1184,7 +1198,7 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 	struct vpc_build v = { 0 };
 	struct vswitch_placement *vsw_rows = NULL;
 	struct vpn_gateway_owner *gws = NULL;
-	struct owned_row *host_rows = NULL;
+	struct vpc_host *host_rows = NULL;
 	json_t *vsw_list = json_array(), *vpc = json_object(), *routes, *peer_cidrs = json_object();
 	int vsw_count = 0, gw_count = 0, host_count = 0;
 	bool here = false;
@@ -1285,9 +1299,10 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 			continue;
 		h = json_object();
 
-		json_put_str(h, "id", host_rows[i].id);
-		json_object_set_new_nocheck(h, "lan", lan_json(vpc_id, host_rows[i].vswitch_id, NULL, host_rows[i].ip,
-							       cidr_prefix(vsw->cidr), vsw->gateway_ip));
+		json_put_str(h, "id", host_rows[i].host_id);
+		json_object_set_new_nocheck(h, "lan",
+					    lan_json(vpc_id, host_rows[i].vswitch_id, NULL, host_rows[i].ip_address,
+						     cidr_prefix(vsw->cidr), vsw->gateway_ip));
 		json_array_append_new(c->hosts, h);
 	}
 	rc = 0;
@@ -1307,7 +1322,7 @@ out:
 
 static int compile_vpcs(struct compiler *c)
 {
-	struct owned_row *vpcs = NULL;
+	struct vpc_to_build *vpcs = NULL;
 	int count = 0, rc = -1;
 
 	if (!c->agents[c->self].cloud)
@@ -1315,7 +1330,7 @@ static int compile_vpcs(struct compiler *c)
 	if (join_vpcs_to_build(c, &vpcs, &count) < 0)
 		return -1;
 	for (int i = 0; i < count; i++)
-		if (compile_vpc(c, vpcs[i].id, vpcs[i].cidr) < 0)
+		if (compile_vpc(c, vpcs[i].vpc_id, vpcs[i].cidr_block) < 0)
 			goto out;
 	rc = 0;
 out:
@@ -1337,7 +1352,7 @@ static int compile_device(struct compiler *c, const char *site_id, const char *l
 	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
 	struct vpn_gateway *gw = malloc(sizeof(*gw));
 	struct endpoint e;
-	struct owned_row *conns = NULL;
+	struct device_connection *conns = NULL;
 	char id[80];
 	int conn_count = 0, rc = -1;
 
@@ -1354,7 +1369,7 @@ static int compile_device(struct compiler *c, const char *site_id, const char *l
 	for (int i = 0; i < conn_count; i++) {
 		struct model_ctx om = owner_ctx(c, conns[i].account, conns[i].region);
 
-		if (vpn_connection_get(&om, conns[i].id, conn, c->err) < 0 ||
+		if (vpn_connection_get(&om, conns[i].vpn_connection_id, conn, c->err) < 0 ||
 		    vpn_connection_config_build(&om, conn, cfg, c->err) < 0)
 			goto out;
 		lab_overrides_apply(overrides, cfg);
@@ -1422,8 +1437,8 @@ static int compile_sites(struct compiler *c)
 			json_t *h = json_object();
 
 			json_put_str(h, "id", hosts[j].host_id);
-			json_object_set_new_nocheck(h, "lan",
-						    lan_json(NULL, NULL, site_id, hosts[j].ip_address, prefix, gateway));
+			json_object_set_new_nocheck(
+				h, "lan", lan_json(NULL, NULL, site_id, hosts[j].ip_address, prefix, gateway));
 			json_array_append_new(c->hosts, h);
 		}
 		free(devs);

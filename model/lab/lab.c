@@ -16,9 +16,9 @@
 #include "ids.h"
 #include "ipsec_config.h"
 #include "public_ip.h"
+#include "query.h"
 #include "vpn_connection.h"
 #include "vswitch.h"
-#include "query.h"
 
 #define HOST_ROLE "lab-host" /* vswitch_ips.role of a lab host's address */
 
@@ -1022,6 +1022,7 @@ static void fill_site_host(struct store_stmt *stmt, void *row)
 int lab_host_list_in_site(struct model_ctx *m, const char *site_id, struct lab_host **out, int *count,
 			  struct vl_err *err)
 {
-	return model_collect(m, "SELECT host_id, site_id, ip_address FROM lab_hosts WHERE site_id=? ORDER BY created_ms, rowid",
+	return model_collect(m, "SELECT host_id, site_id, ip_address FROM lab_hosts WHERE site_id=?"
+				" ORDER BY created_ms, rowid",
 			     site_id, sizeof(**out), fill_site_host, (void **)out, count, err);
 }

@@ -426,6 +426,7 @@ int route_table_custom_ids_in_vpc(struct model_ctx *m, const char *vpc_id, struc
 int route_table_bound_vswitches(struct model_ctx *m, const char *route_table_id, struct model_id **out, int *count,
 				struct vl_err *err)
 {
-	return model_collect(m, "SELECT vswitch_id FROM route_table_vswitches WHERE route_table_id=? ORDER BY vswitch_id",
+	return model_collect(m, "SELECT vswitch_id FROM route_table_vswitches WHERE route_table_id=?"
+				" ORDER BY vswitch_id",
 			     route_table_id, sizeof(**out), model_fill_id, (void **)out, count, err);
 }

@@ -125,7 +125,10 @@ int route_table_of_vswitch(struct store *st, const char *vswitch_id, char *route
 int route_table_custom_ids_in_vpc(struct model_ctx *m, const char *vpc_id, struct model_id **out, int *count,
 				  struct vl_err *err);
 
-/* The vSwitches bound to route table route_table_id into *out (malloc'd, caller frees) and *count.  0 or -1 with err. */
+/*
+ * The vSwitches bound to route table route_table_id into *out (malloc'd, caller frees) and
+ * *count.  0 or -1 with err.
+ */
 int route_table_bound_vswitches(struct model_ctx *m, const char *route_table_id, struct model_id **out, int *count,
 				struct vl_err *err);
 

@@ -7,8 +7,8 @@
 #include "cidr.h"
 #include "ids.h"
 #include "lifecycle.h"
-#include "vpc.h"
 #include "query.h"
+#include "vpc.h"
 
 const struct lifecycle_kind vswitch_lifecycle = {
 	"vswitch", "UPDATE vswitches SET status=?1 WHERE vswitch_id=?2 AND status=?3"
@@ -361,7 +361,8 @@ static void fill_placement(struct store_stmt *stmt, void *row)
 int vswitch_list_in_vpc(struct model_ctx *m, const char *vpc_id, struct vswitch_placement **out, int *count,
 			struct vl_err *err)
 {
-	return model_collect(m, "SELECT vswitch_id, cidr_block, zone_id FROM vswitches WHERE vpc_id=? ORDER BY created_ms, rowid",
+	return model_collect(m, "SELECT vswitch_id, cidr_block, zone_id FROM vswitches WHERE vpc_id=?"
+				" ORDER BY created_ms, rowid",
 			     vpc_id, sizeof(**out), fill_placement, (void **)out, count, err);
 }
 

@@ -6,8 +6,8 @@
 
 #include "ipsec_config.h"
 #include "model.h"
-#include "tag.h"
 #include "query.h"
+#include "tag.h"
 
 /*
  * One tunnel of a dual-tunnel connection (TunnelOptionsSpecification.TunnelOptions[]).

@@ -15,10 +15,10 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "public_ip.h"
+#include "query.h"
 #include "route_entry.h"
 #include "vpc.h"
 #include "vswitch.h"
-#include "query.h"
 
 const struct lifecycle_kind vpn_gateway_lifecycle = {
 	"vpn_gateway", "UPDATE vpn_gateways SET status=?1 WHERE vpn_gateway_id=?2 AND status=?3"

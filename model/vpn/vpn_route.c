@@ -12,9 +12,9 @@
 #include "cidr.h"
 #include "ids.h"
 #include "lifecycle.h"
+#include "query.h"
 #include "vpn_connection.h"
 #include "vpn_gateway.h"
-#include "query.h"
 
 const struct lifecycle_kind vpn_route_lifecycle = {
 	"vpn_route", "UPDATE vpn_route_entries SET state=?1 WHERE route_entry_id=?2 AND state=?3"
