@@ -3,7 +3,9 @@
  * rules are in dataplane_compile.h; what each member means is in
  * schema/agent-document.schema.json.  The compiler reads every account: it loads rows with
  * the model's own getters through a model_ctx per owner (account and region of the row), so
- * defaults and derived values are exactly what the API shows.
+ * defaults and derived values are exactly what the API shows.  It reads other modules' tables
+ * only through their typed readers, except where the join is the point: the four join_*
+ * functions below, each with its own row struct.
  *
  * Everything is ordered (agents by registration, resources by creation, routes by
  * destination, next hops by weight then name) so the same model gives the same document,

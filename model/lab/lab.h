@@ -11,7 +11,7 @@
 
 /*
  * vpnlab lab extensions (no cloud equivalent): emulated branch sites, lab hosts and tunnel
- * faults.  What they become in the data plane is model/dataplane_compile.c's business; here
+ * faults.  What they become in the data plane is model/compile/dataplane_compile.c's business; here
  * are the rules, the rows and the answers.
  *
  * A site is a branch office: one gateway device per customer gateway (up to
