@@ -1,5 +1,6 @@
 /* Generic parameter validation and lookups for the action table. */
 #include "action.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -81,46 +82,6 @@ static bool parse_int64(const char *text, int64_t *out)
 	return true;
 }
 
-static long utf8_chars(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
-static bool valid_utf8(const unsigned char *s)
-{
-	while (*s) {
-		unsigned c = *s, need, cp, min;
-
-		if (c < 0x80) {
-			s++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1, cp = c & 0x1f, min = 0x80;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2, cp = c & 0x0f, min = 0x800;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3, cp = c & 0x07, min = 0x10000;
-		else
-			return false;
-		s++;
-		for (unsigned i = 0; i < need; i++, s++) {
-			if ((*s & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (*s & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-	}
-	return true;
-}
-
 static int check_value(const struct param_spec *p, const char *value, struct kvlist *params,
 		       struct vl_err *err)
 {
@@ -128,8 +89,9 @@ static int check_value(const struct param_spec *p, const char *value, struct kvl
 
 	switch (p->type) {
 	case PT_STRING:
+		/* action_validate has checked every value to be strict UTF-8 already */
 		if ((p->min || p->max) &&
-		    (utf8_chars(value) < p->min || (p->max && utf8_chars(value) > p->max)))
+		    (text_chars(value) < p->min || (p->max && text_chars(value) > p->max)))
 			return invalid(err, p->name);
 		break;
 	case PT_INTEGER:
@@ -357,7 +319,7 @@ int action_validate(const struct action *a, struct kvlist *params, struct action
 {
 	/* every text we store must be valid UTF-8: answers are JSON */
 	for (size_t i = 0; i < params->len; i++)
-		if (!valid_utf8((const unsigned char *)params->items[i].value))
+		if (!text_valid_utf8(params->items[i].value, strlen(params->items[i].value)))
 			return invalid(err, params->items[i].name);
 	ctx->action = a;
 	ctx->params = params;
