@@ -125,43 +125,120 @@ static int check_value(const struct param_spec *p, const char *value, struct kvl
 	return 0;
 }
 
-int action_list_walk(const struct kvlist *params, const char *name, const struct list_spec *spec,
-		     int (*item)(void *arg, int n, int field, const char *value), void *arg,
-		     const char **offender)
+/*
+ * Reads the index at *p (1..max, decimal without leading zero), advancing *p past it.
+ * LIST_OK, LIST_BAD_NAME (no index) or LIST_TOO_MANY (out of range).
+ */
+static int list_index(const char **p, int max, long *out)
+{
+	char *end = NULL;
+
+	if (**p < '1' || **p > '9')
+		return LIST_BAD_NAME;
+	*out = strtol(*p, &end, 10);
+	*p = end;
+	return *out < 1 || *out > max ? LIST_TOO_MANY : LIST_OK;
+}
+
+/* True when value keeps rule (NULL: any text). */
+static bool list_value_ok(const struct list_field *rule, const char *value)
+{
+	int64_t number;
+	long chars;
+
+	if (rule == NULL)
+		return true;
+	if (rule->type == PT_INTEGER)
+		return parse_int64(value, &number) &&
+		       (!(rule->min || rule->max) || (number >= rule->min && number <= rule->max));
+	if (!(rule->min || rule->max))
+		return true;
+	chars = text_chars(value);
+	return chars >= rule->min && (!rule->max || chars <= rule->max);
+}
+
+/* Finds the field of spec that rest (after "Name.N.") names; -1 when none. */
+static int list_field_of(const struct list_spec *spec, const char *rest, const char **after)
+{
+	for (int f = 0; spec->fields[f]; f++) {
+		size_t len = strlen(spec->fields[f]);
+		const struct list_field *rule = spec->rules ? &spec->rules[f] : NULL;
+
+		if (strncmp(rest, spec->fields[f], len) != 0)
+			continue;
+		if (rest[len] == '\0' || (rest[len] == '.' && rule && rule->values)) {
+			*after = rest + len;
+			return f;
+		}
+	}
+	return -1;
+}
+
+int action_list_read(const struct kvlist *params, const char *name, const struct list_spec *spec,
+		     int (*item)(void *arg, const struct list_item *it), void *arg, const char **offender)
 {
 	size_t plen = strlen(name);
 
 	for (size_t i = 0; i < params->len; i++) {
 		const char *pname = params->items[i].name, *rest;
-		char *end = NULL;
-		long n;
-		int field = 0;
+		const struct list_field *rule = spec->rules;
+		struct list_item it = { 0, 0, 0, pname, params->items[i].value };
+		long n, m;
+		int fault;
 
 		if (strncmp(pname, name, plen) != 0 || pname[plen] != '.')
 			continue;
 		*offender = pname;
 		rest = pname + plen + 1;
-		if (*rest < '1' || *rest > '9')
-			return LIST_BAD_NAME;
-		n = strtol(rest, &end, 10);
-		if (n < 1 || n > spec->max_items)
-			return LIST_TOO_MANY;
+		if ((fault = list_index(&rest, spec->max_items, &n)) != LIST_OK)
+			return fault;
+		it.n = (int)n;
 		if (spec->fields == NULL) {
-			if (*end != '\0')
+			if (*rest != '\0')
 				return LIST_BAD_NAME;
 		} else {
-			if (*end != '.')
+			if (*rest != '.' || (it.field = list_field_of(spec, rest + 1, &rest)) < 0)
 				return LIST_BAD_NAME;
-			while (spec->fields[field] && strcmp(spec->fields[field], end + 1) != 0)
-				field++;
-			if (spec->fields[field] == NULL)
-				return LIST_BAD_NAME;
+			rule = spec->rules ? &spec->rules[it.field] : NULL;
 		}
-		if (item(arg, (int)n, field, params->items[i].value) < 0)
+		if (rule && rule->values) {
+			/* Field.M: the field is a list of its own */
+			if (*rest != '.')
+				return LIST_BAD_NESTED;
+			rest++;
+			if (list_index(&rest, rule->values->max_items, &m) != LIST_OK || *rest != '\0')
+				return LIST_BAD_NESTED;
+			it.m = (int)m;
+			rule = rule->values->rules;
+		}
+		if (!list_value_ok(rule, it.value))
+			return LIST_BAD_VALUE;
+		if (item(arg, &it) < 0)
 			return -1;
 	}
 	*offender = NULL;
 	return LIST_OK;
+}
+
+struct walk_adapter {
+	int (*item)(void *arg, int n, int field, const char *value);
+	void *arg;
+};
+
+static int walk_item(void *arg, const struct list_item *it)
+{
+	const struct walk_adapter *w = arg;
+
+	return w->item(w->arg, it->n, it->field, it->value);
+}
+
+int action_list_walk(const struct kvlist *params, const char *name, const struct list_spec *spec,
+		     int (*item)(void *arg, int n, int field, const char *value), void *arg,
+		     const char **offender)
+{
+	struct walk_adapter w = { item, arg };
+
+	return action_list_read(params, name, spec, walk_item, &w, offender);
 }
 
 static const char *const tag_fields[] = { "Key", "Value", NULL };
