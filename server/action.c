@@ -206,10 +206,13 @@ int action_list_read(const struct kvlist *params, const char *name, const struct
 			if (*rest != '.')
 				return LIST_BAD_NESTED;
 			rest++;
-			if (list_index(&rest, rule->values->max_items, &m) != LIST_OK || *rest != '\0')
-				return LIST_BAD_NESTED;
+			if (list_index(&rest, rule->values->max_items, &m) != LIST_OK || *rest != '\0') {
+				if (!rule->bad_index_to_caller)
+					return LIST_BAD_NESTED;
+				m = -1;
+			}
 			it.m = (int)m;
-			rule = rule->values->rules;
+			rule = m < 0 ? NULL : rule->values->rules;
 		}
 		if (!list_value_ok(rule, it.value))
 			return LIST_BAD_VALUE;

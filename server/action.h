@@ -51,6 +51,12 @@ struct list_field {
 	int64_t min, max;     /* 0,0: any */
 	/* non-NULL: the field is a list itself (Field.M, scalar items; its rules[0] checks the values) */
 	const struct list_spec *values;
+	/*
+	 * With values: a Field.M whose M is malformed or out of range is handed over with
+	 * m = -1 instead of stopping the walk, for a caller whose documented error order
+	 * ranks that fault after others (RouteFilter: the keys first).
+	 */
+	bool bad_index_to_caller;
 };
 
 #define PF_REQUIRED 0x1u
@@ -245,7 +251,7 @@ enum list_fault {
 struct list_item {
 	int n;	   /* 1..max_items */
 	int field; /* index in spec->fields; 0 for scalar items */
-	int m;	   /* the field's own item (Field.M), 1..; 0 when the field is no list */
+	int m;	   /* the field's own item (Field.M), 1..; 0 when the field is no list; -1 see bad_index_to_caller */
 	const char *name, *value; /* borrowed from params */
 };
 
