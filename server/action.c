@@ -2,7 +2,6 @@
 #include "action.h"
 #include "text.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -66,22 +65,6 @@ static int invalid(struct vl_err *err, const char *name)
 	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", name);
 }
 
-/* Strict decimal integer: optional '-', digits only, fits in int64. */
-static bool parse_int64(const char *text, int64_t *out)
-{
-	char *end = NULL;
-	long long v;
-
-	if (text == NULL || *text == '\0' || (*text != '-' && (*text < '0' || *text > '9')))
-		return false;
-	errno = 0;
-	v = strtoll(text, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return false;
-	*out = v;
-	return true;
-}
-
 static int check_value(const struct param_spec *p, const char *value, struct kvlist *params,
 		       struct vl_err *err)
 {
@@ -95,7 +78,7 @@ static int check_value(const struct param_spec *p, const char *value, struct kvl
 			return invalid(err, p->name);
 		break;
 	case PT_INTEGER:
-		if (!parse_int64(value, &number) || ((p->min || p->max) && (number < p->min || number > p->max)))
+		if (!text_int64(value, &number) || ((p->min || p->max) && (number < p->min || number > p->max)))
 			return invalid(err, p->name);
 		break;
 	case PT_BOOLEAN:
@@ -125,102 +108,20 @@ static int check_value(const struct param_spec *p, const char *value, struct kvl
 	return 0;
 }
 
-/*
- * Reads the index at *p (1..max, decimal without leading zero), advancing *p past it.
- * LIST_OK, LIST_BAD_NAME (no index) or LIST_TOO_MANY (out of range).
- */
-static int list_index(const char **p, int max, long *out)
+static void kvlist_pair(const void *pairs, size_t i, const char **name, const char **value)
 {
-	char *end = NULL;
+	const struct kvlist *params = pairs;
 
-	if (**p < '1' || **p > '9')
-		return LIST_BAD_NAME;
-	*out = strtol(*p, &end, 10);
-	*p = end;
-	return *out < 1 || *out > max ? LIST_TOO_MANY : LIST_OK;
-}
-
-/* True when value keeps rule (NULL: any text). */
-static bool list_value_ok(const struct list_field *rule, const char *value)
-{
-	int64_t number;
-	long chars;
-
-	if (rule == NULL)
-		return true;
-	if (rule->type == PT_INTEGER)
-		return parse_int64(value, &number) &&
-		       (!(rule->min || rule->max) || (number >= rule->min && number <= rule->max));
-	if (!(rule->min || rule->max))
-		return true;
-	chars = text_chars(value);
-	return chars >= rule->min && (!rule->max || chars <= rule->max);
-}
-
-/* Finds the field of spec that rest (after "Name.N.") names; -1 when none. */
-static int list_field_of(const struct list_spec *spec, const char *rest, const char **after)
-{
-	for (int f = 0; spec->fields[f]; f++) {
-		size_t len = strlen(spec->fields[f]);
-		const struct list_field *rule = spec->rules ? &spec->rules[f] : NULL;
-
-		if (strncmp(rest, spec->fields[f], len) != 0)
-			continue;
-		if (rest[len] == '\0' || (rest[len] == '.' && rule && rule->values)) {
-			*after = rest + len;
-			return f;
-		}
-	}
-	return -1;
+	*name = params->items[i].name;
+	*value = params->items[i].value;
 }
 
 int action_list_read(const struct kvlist *params, const char *name, const struct list_spec *spec,
 		     int (*item)(void *arg, const struct list_item *it), void *arg, const char **offender)
 {
-	size_t plen = strlen(name);
+	const struct list_source src = { params, params->len, kvlist_pair };
 
-	for (size_t i = 0; i < params->len; i++) {
-		const char *pname = params->items[i].name, *rest;
-		const struct list_field *rule = spec->rules;
-		struct list_item it = { 0, 0, 0, pname, params->items[i].value };
-		long n, m;
-		int fault;
-
-		if (strncmp(pname, name, plen) != 0 || pname[plen] != '.')
-			continue;
-		*offender = pname;
-		rest = pname + plen + 1;
-		if ((fault = list_index(&rest, spec->max_items, &n)) != LIST_OK)
-			return fault;
-		it.n = (int)n;
-		if (spec->fields == NULL) {
-			if (*rest != '\0')
-				return LIST_BAD_NAME;
-		} else {
-			if (*rest != '.' || (it.field = list_field_of(spec, rest + 1, &rest)) < 0)
-				return LIST_BAD_NAME;
-			rule = spec->rules ? &spec->rules[it.field] : NULL;
-		}
-		if (rule && rule->values) {
-			/* Field.M: the field is a list of its own */
-			if (*rest != '.')
-				return LIST_BAD_NESTED;
-			rest++;
-			if (list_index(&rest, rule->values->max_items, &m) != LIST_OK || *rest != '\0') {
-				if (!rule->bad_index_to_caller)
-					return LIST_BAD_NESTED;
-				m = -1;
-			}
-			it.m = (int)m;
-			rule = m < 0 ? NULL : rule->values->rules;
-		}
-		if (!list_value_ok(rule, it.value))
-			return LIST_BAD_VALUE;
-		if (item(arg, &it) < 0)
-			return -1;
-	}
-	*offender = NULL;
-	return LIST_OK;
+	return list_read(&src, name, spec, item, arg, offender);
 }
 
 struct walk_adapter {
@@ -452,7 +353,7 @@ int64_t param_int(const struct action_ctx *ctx, const char *name, int64_t fallba
 {
 	int64_t v;
 
-	return parse_int64(kvlist_get(ctx->params, name), &v) ? v : fallback;
+	return text_int64(kvlist_get(ctx->params, name), &v) ? v : fallback;
 }
 
 bool param_bool(const struct action_ctx *ctx, const char *name, bool fallback)

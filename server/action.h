@@ -8,6 +8,7 @@
 
 #include "errors.h"
 #include "kv.h"
+#include "list.h"
 #include "model.h"
 #include "tag.h"
 
@@ -24,39 +25,7 @@ enum param_type {
 	PT_BOOLEAN,
 	PT_JSON, /* a parameter whose value is a JSON document (IkeConfig) */
 	PT_TAGS, /* Tag.N.Key / Tag.N.Value, N = 1..20 (a PT_LIST the validator reads into ctx->tags) */
-	PT_LIST, /* Name.N or Name.N.Field, as struct param_spec.list says; read with action_list_walk */
-};
-
-/*
- * The items of a list parameter, flattened the way the SDKs flatten lists (RPC form and
- * query) and the way rest_body_to_params flattens a JSON array: Name.1, Name.2 (scalar
- * items) or Name.1.Key, Name.1.Value (items with fields), and a field that is itself a
- * list, Name.1.Value.1 (RouteFilter.N.Value.M).  N (and M) are 1..max_items, decimal
- * without leading zeros.
- */
-struct list_spec {
-	int max_items;
-	const char *const *fields; /* NULL-terminated item field names; NULL: scalar items */
-	/*
-	 * What each field holds, in the order of fields (scalar items: rules[0]); NULL: any
-	 * text.  The walk checks every value against its rule, so a list's field is
-	 * validated in one place.
-	 */
-	const struct list_field *rules;
-};
-
-/* The rule of one list field. */
-struct list_field {
-	enum param_type type; /* PT_STRING: min..max characters; PT_INTEGER: min..max */
-	int64_t min, max;     /* 0,0: any */
-	/* non-NULL: the field is a list itself (Field.M, scalar items; its rules[0] checks the values) */
-	const struct list_spec *values;
-	/*
-	 * With values: a Field.M whose M is malformed or out of range is handed over with
-	 * m = -1 instead of stopping the walk, for a caller whose documented error order
-	 * ranks that fault after others (RouteFilter: the keys first).
-	 */
-	bool bad_index_to_caller;
+	PT_LIST, /* Name.N, Name.N.Field or Name.N.Field.M, as struct param_spec.list says (list.h); read with action_list_read */
 };
 
 #define PF_REQUIRED 0x1u
@@ -238,32 +207,7 @@ int action_check_unique_names(const struct kvlist *params, struct vl_err *err);
 int action_validate(const struct action *a, struct kvlist *params, struct action_ctx *ctx,
 		    struct vl_err *err);
 
-/* What action_list_walk found wrong with a list parameter's name or value. */
-enum list_fault {
-	LIST_OK,
-	LIST_BAD_NAME, /* Name.x, Name.0, Name.01, Name.1.Unknown, Name.1 for an item with fields … */
-	LIST_TOO_MANY, /* N above max_items */
-	LIST_BAD_VALUE,	 /* a value its field's rule refuses */
-	LIST_BAD_NESTED, /* Name.N.Field.M with M not 1..max_items of the field's list, or no M */
-};
-
-/* One value of a list, as action_list_read hands it over. */
-struct list_item {
-	int n;	   /* 1..max_items */
-	int field; /* index in spec->fields; 0 for scalar items */
-	int m;	   /* the field's own item (Field.M), 1..; 0 when the field is no list; -1 see bad_index_to_caller */
-	const char *name, *value; /* borrowed from params */
-};
-
-/*
- * Walks the items of list parameter name (items as spec says) in params, in params order,
- * calling item(arg, the item) for each value; an item callback that returns -1 stops the
- * walk (-1 returned).  A malformed name of the list, or a value its field's rule refuses,
- * stops the walk too: returns the fault with *offender = that name (borrowed from params),
- * before any later name is looked at; the caller picks its error code.  Names that are not
- * of this list (Name itself, NameOther.1) are skipped.  Returns LIST_OK (0) when the walk
- * ended.
- */
+/* list_read (list.h) over a request's parameters; *offender borrows from params. */
 int action_list_read(const struct kvlist *params, const char *name, const struct list_spec *spec,
 		     int (*item)(void *arg, const struct list_item *it), void *arg, const char **offender);
 

@@ -113,7 +113,7 @@ static const struct tag_kind *kind_of(const struct action_ctx *ctx, struct vl_er
 }
 
 /* ResourceId.N and TagKey.N: non-empty values, N up to 50 and 20. */
-static const struct list_field nonempty_value = { PT_STRING, 1, 0, NULL };
+static const struct list_field nonempty_value = { LIST_TEXT, 1, 0, NULL };
 static const struct list_spec resource_id_list = { TAG_RESOURCE_IDS_MAX, NULL, &nonempty_value };
 static const struct list_spec tag_key_list = { TAG_MAX, NULL, &nonempty_value };
 

@@ -94,8 +94,8 @@ static const struct route_filter_key {
 static const struct list_spec route_filter_values = { 999999999, NULL, NULL };
 static const char *const route_filter_fields[] = { "Key", "Value", NULL };
 static const struct list_field route_filter_rules[] = {
-	{ PT_STRING, 0, 0, NULL, false },
-	{ PT_STRING, 0, 0, &route_filter_values, true },
+	{ LIST_TEXT, 0, 0, NULL, false },
+	{ LIST_TEXT, 0, 0, &route_filter_values, true },
 };
 static const struct list_spec route_filter_list = { ROUTE_FILTER_SLOTS, route_filter_fields,
 						     route_filter_rules };

@@ -620,11 +620,11 @@ END_TEST
 
 /* ---- action_list_read: field rules and a field that is a list (RouteFilter.N.Value.M) ---- */
 
-static const struct list_field read_value_rule = { PT_STRING, 1, 3, NULL };
+static const struct list_field read_value_rule = { LIST_TEXT, 1, 3, NULL };
 static const struct list_spec read_values = { 2, NULL, &read_value_rule };
 static const struct list_field read_rules[] = {
-	{ PT_INTEGER, 1, 9, NULL }, /* Key */
-	{ PT_STRING, 0, 0, &read_values }, /* Value.M */
+	{ LIST_INTEGER, 1, 9, NULL }, /* Key */
+	{ LIST_TEXT, 0, 0, &read_values }, /* Value.M */
 };
 static const struct list_spec read_nested = { 3, walk_fields, read_rules };
 
