@@ -116,10 +116,15 @@ static void kvlist_pair(const void *pairs, size_t i, const char **name, const ch
 	*value = params->items[i].value;
 }
 
+struct list_source action_list_source(const struct kvlist *params)
+{
+	return (struct list_source){ params, params->len, kvlist_pair };
+}
+
 int action_list_read(const struct kvlist *params, const char *name, const struct list_spec *spec,
 		     int (*item)(void *arg, const struct list_item *it), void *arg, const char **offender)
 {
-	const struct list_source src = { params, params->len, kvlist_pair };
+	const struct list_source src = action_list_source(params);
 
 	return list_read(&src, name, spec, item, arg, offender);
 }

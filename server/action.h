@@ -207,6 +207,9 @@ int action_check_unique_names(const struct kvlist *params, struct vl_err *err);
 int action_validate(const struct action *a, struct kvlist *params, struct action_ctx *ctx,
 		    struct vl_err *err);
 
+/* The request's parameters as a list_source for model readers (borrows params). */
+struct list_source action_list_source(const struct kvlist *params);
+
 /* list_read (list.h) over a request's parameters; *offender borrows from params. */
 int action_list_read(const struct kvlist *params, const char *name, const struct list_spec *spec,
 		     int (*item)(void *arg, const struct list_item *it), void *arg, const char **offender);

@@ -9,7 +9,7 @@
 #include "transit_router.h"
 
 /*
- * The undeclared parameters starting with prefix (Filter., ZoneMappings., Zone.), as
+ * The undeclared parameters starting with prefix (ZoneMappings., Zone.), as
  * name/value pairs borrowed from ctx->params.  Returns a malloc'd array (caller frees) and
  * its length in *count, or NULL with err set.
  */
@@ -65,21 +65,12 @@ static int h_describe_cens(struct action_ctx *ctx)
 		.resource_group_id = param_str(ctx, "ResourceGroupId"),
 		.tags = ctx->tags,
 	};
+	const struct list_source params = action_list_source(ctx->params);
 	json_t *items = json_array();
-	struct cbn_param *pairs;
 	int64_t total = 0;
-	size_t count;
-	int rc;
 
-	if ((pairs = params_with_prefix(ctx, "Filter.", &count)) == NULL) {
-		json_decref(items);
-		return -1;
-	}
-	rc = cen_filter_collect(pairs, count, &filter, ctx->err);
-	if (rc == 0)
-		rc = cen_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
-	free(pairs);
-	if (rc < 0) {
+	if (cen_filter_read(&params, &filter, ctx->err) < 0 ||
+	    cen_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
 		json_decref(items);
 		return -1;
 	}
@@ -392,8 +383,8 @@ static const struct param_spec cen_create_cen_params[] = {
 };
 
 static const struct param_spec cen_describe_cens_params[] = {
-	{ "Filter", PT_STRING, 0, NULL, 0, 0, NULL,
-	  "Filter.N.Key (CenId | Name) with Filter.N.Value.M, N and M 1-5; keys AND, values OR" },
+	{ "Filter", PT_LIST, 0, NULL, 0, 0, NULL,
+	  "Filter.N.Key (CenId | Name) with Filter.N.Value.M, N and M 1-5; keys AND, values OR", &cen_filter_list },
 	{ "ResourceGroupId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
 	TAGS_PARAM, PARAM_END,
 };
