@@ -68,7 +68,7 @@ int list_read(const struct list_source *src, const char *name, const struct list
 		int fault;
 
 		src->at(src->pairs, i, &pname, &pvalue);
-		it = (struct list_item){ 0, 0, 0, pname, pvalue ? pvalue : "" };
+		it = (struct list_item){ 0, 0, 0, pname, pvalue ? pvalue : "", NULL };
 		if (pname == NULL || strncmp(pname, name, plen) != 0 || pname[plen] != '.')
 			continue;
 		*offender = pname;
@@ -80,9 +80,17 @@ int list_read(const struct list_source *src, const char *name, const struct list
 			if (*rest != '\0')
 				return LIST_BAD_NAME;
 		} else {
-			if (*rest != '.' || (it.field = list_field_of(spec, rest + 1, &rest)) < 0)
+			if (*rest != '.')
 				return LIST_BAD_NAME;
-			rule = spec->rules ? &spec->rules[it.field] : NULL;
+			it.leaf = ++rest;
+			if ((it.field = list_field_of(spec, rest, &rest)) >= 0) {
+				rule = spec->rules ? &spec->rules[it.field] : NULL;
+			} else {
+				if (!spec->open_fields)
+					return LIST_BAD_NAME;
+				rest += strlen(rest);
+				rule = NULL;
+			}
 		}
 		if (rule && rule->values) {
 			/* Field.M: the field is a list of its own */

@@ -44,6 +44,12 @@ struct list_spec {
 	 * validated in one place.
 	 */
 	const struct list_field *rules;
+	/*
+	 * Records whose leaves the caller matches itself (TunnelOptionsSpecification.N.…):
+	 * Name.N.<leaf> with a leaf none of fields names is handed over with field = -1
+	 * instead of being LIST_BAD_NAME.
+	 */
+	bool open_fields;
 };
 
 /* What list_read found wrong with a list parameter's name or value. */
@@ -58,9 +64,10 @@ enum list_fault {
 /* One value of a list, as list_read hands it over. */
 struct list_item {
 	int n;	   /* 1..max_items */
-	int field; /* index in spec->fields; 0 for scalar items */
+	int field; /* index in spec->fields; 0 for scalar items; -1 see open_fields */
 	int m;	   /* the field's own item (Field.M), 1..; 0 when the field is no list; -1 see bad_index_to_caller */
 	const char *name, *value; /* borrowed from the source */
+	const char *leaf;	  /* items with fields: the name after "Name.N." */
 };
 
 /* Name/value pairs to read lists from: a request's parameters, an array of pairs … */

@@ -8,31 +8,13 @@
 #include "vpn_connection_log.h"
 #include "vpn_gateway.h"
 
-/*
- * Gathers the TunnelOptionsSpecification.N.* leaves (form body; undeclared, so passed
- * through in ctx->params) and hands them to the model's collector.  Returns 0 or -1.
- */
+/* The TunnelOptionsSpecification.N.* leaves (form body; undeclared, so passed through in ctx->params). */
 static int collect_tunnels(const struct action_ctx *ctx, struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX],
 			   int *count)
 {
-	static const char prefix[] = "TunnelOptionsSpecification.";
-	struct ipsec_param *pairs;
-	size_t n = 0;
-	int rc;
+	const struct list_source params = action_list_source(ctx->params);
 
-	pairs = calloc(ctx->params->len + 1, sizeof(*pairs));
-	if (pairs == NULL)
-		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
-	for (size_t i = 0; i < ctx->params->len; i++) {
-		if (strncmp(ctx->params->items[i].name, prefix, sizeof(prefix) - 1) != 0)
-			continue;
-		pairs[n].name = ctx->params->items[i].name;
-		pairs[n].value = ctx->params->items[i].value;
-		n++;
-	}
-	rc = ipsec_tunnel_specs_collect(pairs, n, specs, count, ctx->err);
-	free(pairs);
-	return rc;
+	return ipsec_tunnel_specs_read(&params, specs, count, ctx->err);
 }
 
 /* The answer of both create actions. */

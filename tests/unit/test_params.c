@@ -677,6 +677,40 @@ START_TEST(test_list_read)
 }
 END_TEST
 
+/* Records whose leaves the caller matches: other leaves are handed over with field -1. */
+static int read_leaf(void *arg, const struct list_item *it)
+{
+	char *out = arg;
+	size_t len = strlen(out);
+
+	snprintf(out + len, 256 - len, "%d.%d.%s=%s;", it->n, it->field, it->leaf, it->value);
+	return 0;
+}
+
+START_TEST(test_list_read_open_fields)
+{
+	static const struct list_spec open = { 2, walk_fields, NULL, true };
+	static const char query[] = "L.1.Key=k&L.2.Sub.Leaf=v&L.1.=e";
+	struct kvlist params;
+	char items[256] = "";
+	const char *offender = NULL;
+
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_parse_urlencoded(&params, query, strlen(query)), 0);
+	ck_assert_int_eq(action_list_read(&params, "L", &open, read_leaf, items, &offender), LIST_OK);
+	ck_assert_str_eq(items, "1.0.Key=k;2.-1.Sub.Leaf=v;1.-1.=e;");
+	kvlist_free(&params);
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_parse_urlencoded(&params, "L.3.Key=k", 9), 0);
+	ck_assert_int_eq(action_list_read(&params, "L", &open, read_leaf, items, &offender), LIST_TOO_MANY);
+	kvlist_free(&params);
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_parse_urlencoded(&params, "L.1=k", 5), 0);
+	ck_assert_int_eq(action_list_read(&params, "L", &open, read_leaf, items, &offender), LIST_BAD_NAME);
+	kvlist_free(&params);
+}
+END_TEST
+
 Suite *params_suite_create(void)
 {
 	Suite *s = suite_create("params");
@@ -693,6 +727,7 @@ Suite *params_suite_create(void)
 	tcase_add_loop_test(tc, test_list_walk, 0, countof(walk_tests));
 	tcase_add_test(tc, test_list_walk_callback_stops);
 	tcase_add_loop_test(tc, test_list_read, 0, countof(read_tests));
+	tcase_add_test(tc, test_list_read_open_fields);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("defaults");
