@@ -1,37 +1,11 @@
 /* Handlers of the CBN actions (CEN, transit routers, CIDRs, attachments): parameters in, model call, answer out. */
 #include "handlers.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "cen.h"
 #include "tr_attachment.h"
 #include "transit_router.h"
-
-/*
- * The undeclared parameters starting with prefix (ZoneMappings., Zone.), as
- * name/value pairs borrowed from ctx->params.  Returns a malloc'd array (caller frees) and
- * its length in *count, or NULL with err set.
- */
-static struct cbn_param *params_with_prefix(const struct action_ctx *ctx, const char *prefix, size_t *count)
-{
-	struct cbn_param *pairs = calloc(ctx->params->len + 1, sizeof(*pairs));
-	size_t plen = strlen(prefix);
-
-	*count = 0;
-	if (pairs == NULL) {
-		vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
-		return NULL;
-	}
-	for (size_t i = 0; i < ctx->params->len; i++) {
-		if (strncmp(ctx->params->items[i].name, prefix, plen) != 0)
-			continue;
-		pairs[*count].name = ctx->params->items[i].name;
-		pairs[*count].value = ctx->params->items[i].value;
-		(*count)++;
-	}
-	return pairs;
-}
 
 /* The non-empty value of a parameter, NULL when absent or empty. */
 static const char *param_nonempty(const struct action_ctx *ctx, const char *name)
@@ -220,9 +194,7 @@ static int h_delete_transit_router_cidr(struct action_ctx *ctx)
 static int fill_common(struct action_ctx *ctx, struct tr_attachment_common_args *c, const char *prefix,
 		       bool vswitches, bool auto_publish_default)
 {
-	struct cbn_param *pairs;
-	size_t count;
-	int rc;
+	const struct list_source params = action_list_source(ctx->params);
 
 	c->transit_router_id = param_nonempty(ctx, "TransitRouterId");
 	c->cen_id = param_nonempty(ctx, "CenId");
@@ -231,11 +203,7 @@ static int fill_common(struct action_ctx *ctx, struct tr_attachment_common_args 
 	c->charge_type = param_str(ctx, "ChargeType");
 	c->auto_publish = param_bool(ctx, "AutoPublishRouteEnabled", auto_publish_default);
 	c->tags = ctx->tags;
-	if ((pairs = params_with_prefix(ctx, prefix, &count)) == NULL)
-		return -1;
-	rc = tr_attachment_collect_zones(pairs, count, prefix, vswitches, c, ctx->err);
-	free(pairs);
-	return rc;
+	return tr_attachment_read_zones(&params, prefix, vswitches, c, ctx->err);
 }
 
 static void attachment_created(struct action_ctx *ctx, const struct tr_attachment *a)

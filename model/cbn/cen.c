@@ -45,18 +45,10 @@ static int filter_item(void *arg, const struct list_item *it)
 	return 0;
 }
 
-static void cbn_param_pair(const void *pairs, size_t i, const char **name, const char **value)
-{
-	const struct cbn_param *p = pairs;
-
-	*name = p[i].name;
-	*value = p[i].value;
-}
-
 int cen_filter_collect(const struct cbn_param *params, size_t count, struct cen_filter *filter,
 		       struct vl_err *err)
 {
-	const struct list_source src = { params, count, cbn_param_pair };
+	const struct list_source src = cbn_params_source(params, count);
 
 	return cen_filter_read(&src, filter, err);
 }
