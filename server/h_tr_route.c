@@ -40,11 +40,17 @@ static int list_slot(void *arg, int n, int field, const char *value)
 	return 0;
 }
 
+/* …Ids.N and …Names.N of the list actions. */
+static const struct list_spec tr_route_id_list = { TR_ROUTE_LIST_IDS_MAX, NULL, NULL, false };
+
 int h_tr_route_parse_list(const struct kvlist *params, const char *prefix, const char **out, int max,
 			  int *count, struct vl_err *err)
 {
 	const char *slots[TR_ROUTE_LIST_IDS_MAX + 1] = { 0 }, *offender = NULL;
-	struct list_spec spec = { max > TR_ROUTE_LIST_IDS_MAX ? TR_ROUTE_LIST_IDS_MAX : max, NULL };
+	struct list_spec spec = tr_route_id_list;
+
+	if (max < spec.max_items)
+		spec.max_items = max;
 
 	*count = 0;
 	if (action_list_walk(params, prefix, &spec, list_slot, slots, &offender) != LIST_OK)
@@ -502,8 +508,8 @@ static const struct param_spec list_tr_route_tables_params[] = {
 	{ "TransitRouterRouteTableType", PT_STRING, 0, NULL, 0, 0, tr_route_table_types, NULL },
 	{ "TransitRouterRouteTableStatus", PT_STRING, 0, NULL, 0, 0, tr_route_table_statuses, NULL },
 	TR_ROUTE_ECMP(NULL),
-	{ "TransitRouterRouteTableIds", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteTableIds.N, N 1-20" },
-	{ "TransitRouterRouteTableNames", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteTableNames.N, N 1-20" },
+	{ "TransitRouterRouteTableIds", PT_LIST, 0, NULL, 0, 0, NULL, "as TransitRouterRouteTableIds.N, N 1-20", &tr_route_id_list },
+	{ "TransitRouterRouteTableNames", PT_LIST, 0, NULL, 0, 0, NULL, "as TransitRouterRouteTableNames.N, N 1-20", &tr_route_id_list },
 	TAGS_PARAM, PARAM_END,
 };
 
@@ -563,9 +569,9 @@ static const struct param_spec list_tr_route_entries_params[] = {
 	{ "TransitRouterRouteEntryOriginResourceId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
 	{ "TransitRouterRouteEntryOriginResourceType", PT_STRING, 0, NULL, 0, 0, NULL, "VPC | VBR | TR | VPN" },
 	{ "PrefixListId", PT_STRING, 0, NULL, 0, 0, NULL, "no prefix lists are emulated" },
-	{ "TransitRouterRouteEntryIds", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteEntryIds.N, N 1-20: static entries, excludes the status filter" },
-	{ "TransitRouterRouteEntryNames", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteEntryNames.N, N 1-20: static entries" },
-	{ "RouteFilter", PT_STRING, 0, NULL, 0, 0, NULL, "as RouteFilter.N.Key (PrefixExactMatchCidrs | LongestPrefixMatchCidrs | SubnetOfMatchCidrs | SupernetOfMatchCidrs) and RouteFilter.N.Value.M (M 1-500)" },
+	{ "TransitRouterRouteEntryIds", PT_LIST, 0, NULL, 0, 0, NULL, "as TransitRouterRouteEntryIds.N, N 1-20: static entries, excludes the status filter", &tr_route_id_list },
+	{ "TransitRouterRouteEntryNames", PT_LIST, 0, NULL, 0, 0, NULL, "as TransitRouterRouteEntryNames.N, N 1-20: static entries", &tr_route_id_list },
+	{ "RouteFilter", PT_LIST, 0, NULL, 0, 0, NULL, "as RouteFilter.N.Key (PrefixExactMatchCidrs | LongestPrefixMatchCidrs | SubnetOfMatchCidrs | SupernetOfMatchCidrs) and RouteFilter.N.Value.M (M 1-500)", &route_filter_list },
 	PARAM_END,
 };
 

@@ -336,12 +336,12 @@ static int h_describe_vpn_connection_logs(struct action_ctx *ctx)
  * under /v1/lab/ where no cloud resource name can collide with it.
  */
 #define VCO_TUNNEL_OPTIONS                                                                           \
-	{ "TunnelOptionsSpecification", PT_STRING, 0, NULL, 0, 0, NULL,                             \
+	{ "TunnelOptionsSpecification", PT_LIST, 0, NULL, 0, 0, NULL,                               \
 	  "dual-tunnel form, N = 1, 2 (form body): .N.CustomerGatewayId, .N.Role (master/slave), "   \
 	  ".N.EnableDpd, .N.EnableNatTraversal, .N.RemoteCaCertificate, "                           \
 	  ".N.TunnelIkeConfig.{Psk,IkeVersion,IkeMode,IkeEncAlg,IkeAuthAlg,IkePfs,IkeLifetime,LocalId,RemoteId}, " \
 	  ".N.TunnelIpsecConfig.{IpsecEncAlg,IpsecAuthAlg,IpsecPfs,IpsecLifetime}, "               \
-	  ".N.TunnelBgpConfig.{LocalAsn,TunnelCidr,LocalBgpIp}" }
+	  ".N.TunnelBgpConfig.{LocalAsn,TunnelCidr,LocalBgpIp}", &ipsec_tunnel_options_list }
 
 #define VCO_CONFIG_PARAMS                                                                            \
 	{ "IkeConfig", PT_JSON, 0, NULL, 0, 0, NULL,                                                \

@@ -725,7 +725,7 @@ static bool record_leaf(struct ipsec_tunnel_spec *spec, const char *leaf, const 
 
 /* TunnelOptionsSpecification.N.<leaf>, N 1..2; the leaves are record_leaf's. */
 static const char *const no_declared_fields[] = { NULL };
-static const struct list_spec tunnel_options_list = { IPSEC_TUNNELS_MAX, no_declared_fields, NULL, true };
+const struct list_spec ipsec_tunnel_options_list = { IPSEC_TUNNELS_MAX, no_declared_fields, NULL, true };
 
 struct tunnel_read {
 	struct ipsec_tunnel_spec *specs;
@@ -767,7 +767,7 @@ int ipsec_tunnel_specs_read(const struct list_source *params, struct ipsec_tunne
 
 	memset(specs, 0, sizeof(specs[0]) * IPSEC_TUNNELS_MAX);
 	*count = 0;
-	if (list_read(params, "TunnelOptionsSpecification", &tunnel_options_list, tunnel_item, &r, &offender) !=
+	if (list_read(params, "TunnelOptionsSpecification", &ipsec_tunnel_options_list, tunnel_item, &r, &offender) !=
 	    LIST_OK)
 		return vl_err_set_code(err, VL_VCO_ILLEGAL_PARAM, "IllegalParam.TunnelOptionsSpecification",
 				       "An IPsec-VPN connection has two tunnels: only "

@@ -180,6 +180,9 @@ struct ipsec_tunnel_spec {
  * not define are ignored as undeclared parameters are.  *count receives how many specs
  * have at least one known leaf.  Returns 0 or -1 with err set (bad N).
  */
+/* TunnelOptionsSpecification.N.<leaf>, N 1..2: the list ipsec_tunnel_specs_read reads. */
+extern const struct list_spec ipsec_tunnel_options_list;
+
 int ipsec_tunnel_specs_read(const struct list_source *params, struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX],
 			    int *count, struct vl_err *err);
 
