@@ -40,16 +40,15 @@ static int h_describe_cens(struct action_ctx *ctx)
 		.tags = ctx->tags,
 	};
 	const struct list_source params = action_list_source(ctx->params);
-	json_t *items = json_array();
+	json_t *items;
 	int64_t total = 0;
+	int rc;
 
-	if (cen_filter_read(&params, &filter, ctx->err) < 0 ||
-	    cen_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
-		json_decref(items);
+	if (cen_filter_read(&params, &filter, ctx->err) < 0)
 		return -1;
-	}
-	h_set_page(ctx, "Cens", "Cen", items, total);
-	return 0;
+	items = json_array();
+	rc = cen_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
+	return h_page_answer(ctx, rc, "Cens", "Cen", items, total);
 }
 
 static int h_modify_cen_attribute(struct action_ctx *ctx)
@@ -224,13 +223,9 @@ static int list_attachments(struct action_ctx *ctx, const char *type)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = tr_attachment_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
 
-	if (tr_attachment_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	action_set_token_page(ctx, "TransitRouterAttachments", items, total);
-	return 0;
+	return h_token_page_answer(ctx, rc, "TransitRouterAttachments", items, total);
 }
 
 static int update_attachment(struct action_ctx *ctx, const char *type)

@@ -279,12 +279,9 @@ static int h_list_transit_router_route_tables(struct action_ctx *ctx)
 				  TR_ROUTE_LIST_IDS_MAX, &f.name_count, ctx->err) < 0)
 		return -1;
 	items = json_array();
-	if (tr_route_table_list(ctx->model, &f, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	action_set_token_page(ctx, "TransitRouterRouteTables", items, total);
-	return 0;
+	int rc = tr_route_table_list(ctx->model, &f, ctx->offset, ctx->limit, items, &total, ctx->err);
+
+	return h_token_page_answer(ctx, rc, "TransitRouterRouteTables", items, total);
 }
 
 static int h_update_transit_router_route_table(struct action_ctx *ctx)
@@ -378,15 +375,11 @@ static int list_links(struct action_ctx *ctx, bool propagations)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = tr_route_link_list(ctx->model, propagations, &f, ctx->offset, ctx->limit, items, &total,
+				    ctx->err);
 
-	if (tr_route_link_list(ctx->model, propagations, &f, ctx->offset, ctx->limit, items, &total,
-			       ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	action_set_token_page(ctx, propagations ? "TransitRouterPropagations" : "TransitRouterAssociations",
-			      items, total);
-	return 0;
+	return h_token_page_answer(ctx, rc, propagations ? "TransitRouterPropagations" : "TransitRouterAssociations",
+				   items, total);
 }
 
 static int h_list_transit_router_route_table_associations(struct action_ctx *ctx)

@@ -134,13 +134,9 @@ static int h_describe_vpn_connections(struct action_ctx *ctx)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = vpn_connection_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
 
-	if (vpn_connection_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	h_set_page(ctx, "VpnConnections", "VpnConnection", items, total);
-	return 0;
+	return h_page_answer(ctx, rc, "VpnConnections", "VpnConnection", items, total);
 }
 
 /*
