@@ -628,14 +628,13 @@ static const struct list_field read_rules[] = {
 };
 static const struct list_spec read_nested = { 3, walk_fields, read_rules };
 
-/* Records "N.field.M=value;" for each item the walk hands over. */
+/* Records "N.field=M:leaf:value;" for each item the walk hands over. */
 static int read_record(void *arg, const struct list_item *it)
 {
-	char *out = arg;
-	size_t len = strlen(out);
+	char value[128];
 
-	snprintf(out + len, 256 - len, "%d.%d.%d=%s;", it->n, it->field, it->m, it->value);
-	return 0;
+	snprintf(value, sizeof(value), "%d:%s:%s", it->m, it->leaf ? it->leaf : "", it->value);
+	return walk_record(arg, it->n, it->field, value);
 }
 
 static const struct {
@@ -644,7 +643,7 @@ static const struct {
 	const char *offender;
 	const char *items;
 } read_tests[] = {
-	{ "L.1.Key=5&L.1.Value.2=ab&L.2.Value.1=abc&L=x", LIST_OK, NULL, "1.0.0=5;1.1.2=ab;2.1.1=abc;" },
+	{ "L.1.Key=5&L.1.Value.2=ab&L.2.Value.1=abc&L=x", LIST_OK, NULL, "1.0=0:Key:5;1.1=2:Value.2:ab;2.1=1:Value.1:abc;" },
 	{ "L.1.Key=0", LIST_BAD_VALUE, "L.1.Key", "" },
 	{ "L.1.Key=x", LIST_BAD_VALUE, "L.1.Key", "" },
 	{ "L.1.Value.1=abcd", LIST_BAD_VALUE, "L.1.Value.1", "" },
@@ -678,15 +677,6 @@ START_TEST(test_list_read)
 END_TEST
 
 /* Records whose leaves the caller matches: other leaves are handed over with field -1. */
-static int read_leaf(void *arg, const struct list_item *it)
-{
-	char *out = arg;
-	size_t len = strlen(out);
-
-	snprintf(out + len, 256 - len, "%d.%d.%s=%s;", it->n, it->field, it->leaf, it->value);
-	return 0;
-}
-
 START_TEST(test_list_read_open_fields)
 {
 	static const struct list_spec open = { 2, walk_fields, NULL, true };
@@ -697,16 +687,16 @@ START_TEST(test_list_read_open_fields)
 
 	kvlist_init(&params);
 	ck_assert_int_eq(kvlist_parse_urlencoded(&params, query, strlen(query)), 0);
-	ck_assert_int_eq(action_list_read(&params, "L", &open, read_leaf, items, &offender), LIST_OK);
-	ck_assert_str_eq(items, "1.0.Key=k;2.-1.Sub.Leaf=v;1.-1.=e;");
+	ck_assert_int_eq(action_list_read(&params, "L", &open, read_record, items, &offender), LIST_OK);
+	ck_assert_str_eq(items, "1.0=0:Key:k;2.-1=0:Sub.Leaf:v;1.-1=0::e;");
 	kvlist_free(&params);
 	kvlist_init(&params);
 	ck_assert_int_eq(kvlist_parse_urlencoded(&params, "L.3.Key=k", 9), 0);
-	ck_assert_int_eq(action_list_read(&params, "L", &open, read_leaf, items, &offender), LIST_TOO_MANY);
+	ck_assert_int_eq(action_list_read(&params, "L", &open, read_record, items, &offender), LIST_TOO_MANY);
 	kvlist_free(&params);
 	kvlist_init(&params);
 	ck_assert_int_eq(kvlist_parse_urlencoded(&params, "L.1=k", 5), 0);
-	ck_assert_int_eq(action_list_read(&params, "L", &open, read_leaf, items, &offender), LIST_BAD_NAME);
+	ck_assert_int_eq(action_list_read(&params, "L", &open, read_record, items, &offender), LIST_BAD_NAME);
 	kvlist_free(&params);
 }
 END_TEST
