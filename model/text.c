@@ -1,4 +1,6 @@
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -108,4 +110,19 @@ void text_excerpt(char *dst, size_t size, const char *src, size_t max)
 	}
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+bool text_int64(const char *text, int64_t *out)
+{
+	char *end = NULL;
+	long long v;
+
+	if (text == NULL || *text == '\0' || (*text != '-' && (*text < '0' || *text > '9')))
+		return false;
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return false;
+	*out = v;
+	return true;
 }

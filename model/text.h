@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The text rules every product shares: what a character is (strict UTF-8: no overlong
@@ -19,6 +20,9 @@ long text_chars(const char *s);
 
 /* True when the first n bytes of s are strict UTF-8. */
 bool text_valid_utf8(const char *s, size_t n);
+
+/* Strict decimal integer (optional '-', digits only, fits in int64) into *out; false if not one. */
+bool text_int64(const char *text, int64_t *out);
 
 /* True when text starts with http:// or https:// (refused at the start of names/descriptions). */
 bool text_is_url(const char *text);

@@ -1,7 +1,7 @@
 /* Generic parameter validation and lookups for the action table. */
 #include "action.h"
+#include "text.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -65,62 +65,6 @@ static int invalid(struct vl_err *err, const char *name)
 	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", name);
 }
 
-/* Strict decimal integer: optional '-', digits only, fits in int64. */
-static bool parse_int64(const char *text, int64_t *out)
-{
-	char *end = NULL;
-	long long v;
-
-	if (text == NULL || *text == '\0' || (*text != '-' && (*text < '0' || *text > '9')))
-		return false;
-	errno = 0;
-	v = strtoll(text, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return false;
-	*out = v;
-	return true;
-}
-
-static long utf8_chars(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
-static bool valid_utf8(const unsigned char *s)
-{
-	while (*s) {
-		unsigned c = *s, need, cp, min;
-
-		if (c < 0x80) {
-			s++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1, cp = c & 0x1f, min = 0x80;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2, cp = c & 0x0f, min = 0x800;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3, cp = c & 0x07, min = 0x10000;
-		else
-			return false;
-		s++;
-		for (unsigned i = 0; i < need; i++, s++) {
-			if ((*s & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (*s & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-	}
-	return true;
-}
-
 static int check_value(const struct param_spec *p, const char *value, struct kvlist *params,
 		       struct vl_err *err)
 {
@@ -128,12 +72,13 @@ static int check_value(const struct param_spec *p, const char *value, struct kvl
 
 	switch (p->type) {
 	case PT_STRING:
+		/* action_validate has checked every value to be strict UTF-8 already */
 		if ((p->min || p->max) &&
-		    (utf8_chars(value) < p->min || (p->max && utf8_chars(value) > p->max)))
+		    (text_chars(value) < p->min || (p->max && text_chars(value) > p->max)))
 			return invalid(err, p->name);
 		break;
 	case PT_INTEGER:
-		if (!parse_int64(value, &number) || ((p->min || p->max) && (number < p->min || number > p->max)))
+		if (!text_int64(value, &number) || ((p->min || p->max) && (number < p->min || number > p->max)))
 			return invalid(err, p->name);
 		break;
 	case PT_BOOLEAN:
@@ -163,43 +108,46 @@ static int check_value(const struct param_spec *p, const char *value, struct kvl
 	return 0;
 }
 
+static void kvlist_pair(const void *pairs, size_t i, const char **name, const char **value)
+{
+	const struct kvlist *params = pairs;
+
+	*name = params->items[i].name;
+	*value = params->items[i].value;
+}
+
+struct list_source action_list_source(const struct kvlist *params)
+{
+	return (struct list_source){ params, params->len, kvlist_pair };
+}
+
+int action_list_read(const struct kvlist *params, const char *name, const struct list_spec *spec,
+		     int (*item)(void *arg, const struct list_item *it), void *arg, const char **offender)
+{
+	const struct list_source src = action_list_source(params);
+
+	return list_read(&src, name, spec, item, arg, offender);
+}
+
+struct walk_adapter {
+	int (*item)(void *arg, int n, int field, const char *value);
+	void *arg;
+};
+
+static int walk_item(void *arg, const struct list_item *it)
+{
+	const struct walk_adapter *w = arg;
+
+	return w->item(w->arg, it->n, it->field, it->value);
+}
+
 int action_list_walk(const struct kvlist *params, const char *name, const struct list_spec *spec,
 		     int (*item)(void *arg, int n, int field, const char *value), void *arg,
 		     const char **offender)
 {
-	size_t plen = strlen(name);
+	struct walk_adapter w = { item, arg };
 
-	for (size_t i = 0; i < params->len; i++) {
-		const char *pname = params->items[i].name, *rest;
-		char *end = NULL;
-		long n;
-		int field = 0;
-
-		if (strncmp(pname, name, plen) != 0 || pname[plen] != '.')
-			continue;
-		*offender = pname;
-		rest = pname + plen + 1;
-		if (*rest < '1' || *rest > '9')
-			return LIST_BAD_NAME;
-		n = strtol(rest, &end, 10);
-		if (n < 1 || n > spec->max_items)
-			return LIST_TOO_MANY;
-		if (spec->fields == NULL) {
-			if (*end != '\0')
-				return LIST_BAD_NAME;
-		} else {
-			if (*end != '.')
-				return LIST_BAD_NAME;
-			while (spec->fields[field] && strcmp(spec->fields[field], end + 1) != 0)
-				field++;
-			if (spec->fields[field] == NULL)
-				return LIST_BAD_NAME;
-		}
-		if (item(arg, (int)n, field, params->items[i].value) < 0)
-			return -1;
-	}
-	*offender = NULL;
-	return LIST_OK;
+	return action_list_read(params, name, spec, walk_item, &w, offender);
 }
 
 static const char *const tag_fields[] = { "Key", "Value", NULL };
@@ -357,7 +305,7 @@ int action_validate(const struct action *a, struct kvlist *params, struct action
 {
 	/* every text we store must be valid UTF-8: answers are JSON */
 	for (size_t i = 0; i < params->len; i++)
-		if (!valid_utf8((const unsigned char *)params->items[i].value))
+		if (!text_valid_utf8(params->items[i].value, strlen(params->items[i].value)))
 			return invalid(err, params->items[i].name);
 	ctx->action = a;
 	ctx->params = params;
@@ -410,7 +358,7 @@ int64_t param_int(const struct action_ctx *ctx, const char *name, int64_t fallba
 {
 	int64_t v;
 
-	return parse_int64(kvlist_get(ctx->params, name), &v) ? v : fallback;
+	return text_int64(kvlist_get(ctx->params, name), &v) ? v : fallback;
 }
 
 bool param_bool(const struct action_ctx *ctx, const char *name, bool fallback)

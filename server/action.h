@@ -8,6 +8,7 @@
 
 #include "errors.h"
 #include "kv.h"
+#include "list.h"
 #include "model.h"
 #include "tag.h"
 
@@ -24,18 +25,7 @@ enum param_type {
 	PT_BOOLEAN,
 	PT_JSON, /* a parameter whose value is a JSON document (IkeConfig) */
 	PT_TAGS, /* Tag.N.Key / Tag.N.Value, N = 1..20 (a PT_LIST the validator reads into ctx->tags) */
-	PT_LIST, /* Name.N or Name.N.Field, as struct param_spec.list says; read with action_list_walk */
-};
-
-/*
- * The items of a list parameter, flattened the way the SDKs flatten lists (RPC form and
- * query) and the way rest_body_to_params flattens a JSON array: Name.1, Name.2 (scalar
- * items) or Name.1.Key, Name.1.Value (items with fields).  N is 1..max_items, decimal
- * without leading zeros.
- */
-struct list_spec {
-	int max_items;
-	const char *const *fields; /* NULL-terminated item field names; NULL: scalar items */
+	PT_LIST, /* Name.N, Name.N.Field or Name.N.Field.M, as struct param_spec.list says (list.h); read with action_list_read */
 };
 
 #define PF_REQUIRED 0x1u
@@ -217,21 +207,16 @@ int action_check_unique_names(const struct kvlist *params, struct vl_err *err);
 int action_validate(const struct action *a, struct kvlist *params, struct action_ctx *ctx,
 		    struct vl_err *err);
 
-/* What action_list_walk found wrong with a list parameter's name. */
-enum list_fault {
-	LIST_OK,
-	LIST_BAD_NAME, /* Name.x, Name.0, Name.01, Name.1.Unknown, Name.1 for an item with fields … */
-	LIST_TOO_MANY, /* N above max_items */
-};
+/* The request's parameters as a list_source for model readers (borrows params). */
+struct list_source action_list_source(const struct kvlist *params);
+
+/* list_read (list.h) over a request's parameters; *offender borrows from params. */
+int action_list_read(const struct kvlist *params, const char *name, const struct list_spec *spec,
+		     int (*item)(void *arg, const struct list_item *it), void *arg, const char **offender);
 
 /*
- * Walks the items of list parameter name (items as spec says) in params, in params order:
- * for each Name.N or Name.N.Field calls item(arg, N, field index (0 for scalar items),
- * value); an item callback that returns -1 stops the walk (-1 returned).  A name of the
- * list that is malformed stops the walk too: returns the fault with *offender = that name
- * (borrowed from params), before any later name is looked at; the caller picks its error
- * code.  Names that are not of this list (Name itself, NameOther.1) are skipped.  Returns
- * LIST_OK (0) when the walk ended.
+ * action_list_read for lists whose fields are no lists: calls item(arg, N, field index (0
+ * for scalar items), value).
  */
 int action_list_walk(const struct kvlist *params, const char *name, const struct list_spec *spec,
 		     int (*item)(void *arg, int n, int field, const char *value), void *arg,

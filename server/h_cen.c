@@ -1,37 +1,11 @@
 /* Handlers of the CBN actions (CEN, transit routers, CIDRs, attachments): parameters in, model call, answer out. */
 #include "handlers.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "cen.h"
 #include "tr_attachment.h"
 #include "transit_router.h"
-
-/*
- * The undeclared parameters starting with prefix (Filter., ZoneMappings., Zone.), as
- * name/value pairs borrowed from ctx->params.  Returns a malloc'd array (caller frees) and
- * its length in *count, or NULL with err set.
- */
-static struct cbn_param *params_with_prefix(const struct action_ctx *ctx, const char *prefix, size_t *count)
-{
-	struct cbn_param *pairs = calloc(ctx->params->len + 1, sizeof(*pairs));
-	size_t plen = strlen(prefix);
-
-	*count = 0;
-	if (pairs == NULL) {
-		vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
-		return NULL;
-	}
-	for (size_t i = 0; i < ctx->params->len; i++) {
-		if (strncmp(ctx->params->items[i].name, prefix, plen) != 0)
-			continue;
-		pairs[*count].name = ctx->params->items[i].name;
-		pairs[*count].value = ctx->params->items[i].value;
-		(*count)++;
-	}
-	return pairs;
-}
 
 /* The non-empty value of a parameter, NULL when absent or empty. */
 static const char *param_nonempty(const struct action_ctx *ctx, const char *name)
@@ -65,26 +39,16 @@ static int h_describe_cens(struct action_ctx *ctx)
 		.resource_group_id = param_str(ctx, "ResourceGroupId"),
 		.tags = ctx->tags,
 	};
-	json_t *items = json_array();
-	struct cbn_param *pairs;
+	const struct list_source params = action_list_source(ctx->params);
+	json_t *items;
 	int64_t total = 0;
-	size_t count;
 	int rc;
 
-	if ((pairs = params_with_prefix(ctx, "Filter.", &count)) == NULL) {
-		json_decref(items);
+	if (cen_filter_read(&params, &filter, ctx->err) < 0)
 		return -1;
-	}
-	rc = cen_filter_collect(pairs, count, &filter, ctx->err);
-	if (rc == 0)
-		rc = cen_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
-	free(pairs);
-	if (rc < 0) {
-		json_decref(items);
-		return -1;
-	}
-	h_set_page(ctx, "Cens", "Cen", items, total);
-	return 0;
+	items = json_array();
+	rc = cen_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
+	return h_page_answer(ctx, rc, "Cens", "Cen", items, total);
 }
 
 static int h_modify_cen_attribute(struct action_ctx *ctx)
@@ -229,9 +193,7 @@ static int h_delete_transit_router_cidr(struct action_ctx *ctx)
 static int fill_common(struct action_ctx *ctx, struct tr_attachment_common_args *c, const char *prefix,
 		       bool vswitches, bool auto_publish_default)
 {
-	struct cbn_param *pairs;
-	size_t count;
-	int rc;
+	const struct list_source params = action_list_source(ctx->params);
 
 	c->transit_router_id = param_nonempty(ctx, "TransitRouterId");
 	c->cen_id = param_nonempty(ctx, "CenId");
@@ -240,11 +202,7 @@ static int fill_common(struct action_ctx *ctx, struct tr_attachment_common_args 
 	c->charge_type = param_str(ctx, "ChargeType");
 	c->auto_publish = param_bool(ctx, "AutoPublishRouteEnabled", auto_publish_default);
 	c->tags = ctx->tags;
-	if ((pairs = params_with_prefix(ctx, prefix, &count)) == NULL)
-		return -1;
-	rc = tr_attachment_collect_zones(pairs, count, prefix, vswitches, c, ctx->err);
-	free(pairs);
-	return rc;
+	return tr_attachment_read_zones(&params, prefix, vswitches, c, ctx->err);
 }
 
 static void attachment_created(struct action_ctx *ctx, const struct tr_attachment *a)
@@ -265,13 +223,9 @@ static int list_attachments(struct action_ctx *ctx, const char *type)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = tr_attachment_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
 
-	if (tr_attachment_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	action_set_token_page(ctx, "TransitRouterAttachments", items, total);
-	return 0;
+	return h_token_page_answer(ctx, rc, "TransitRouterAttachments", items, total);
 }
 
 static int update_attachment(struct action_ctx *ctx, const char *type)
@@ -392,8 +346,8 @@ static const struct param_spec cen_create_cen_params[] = {
 };
 
 static const struct param_spec cen_describe_cens_params[] = {
-	{ "Filter", PT_STRING, 0, NULL, 0, 0, NULL,
-	  "Filter.N.Key (CenId | Name) with Filter.N.Value.M, N and M 1-5; keys AND, values OR" },
+	{ "Filter", PT_LIST, 0, NULL, 0, 0, NULL,
+	  "Filter.N.Key (CenId | Name) with Filter.N.Value.M, N and M 1-5; keys AND, values OR", &cen_filter_list },
 	{ "ResourceGroupId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
 	TAGS_PARAM, PARAM_END,
 };

@@ -49,14 +49,9 @@ static int h_describe_customer_gateways(struct action_ctx *ctx)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = customer_gateway_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
 
-	if (customer_gateway_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total,
-				  ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	h_set_page(ctx, "CustomerGateways", "CustomerGateway", items, total);
-	return 0;
+	return h_page_answer(ctx, rc, "CustomerGateways", "CustomerGateway", items, total);
 }
 
 static int h_modify_customer_gateway_attribute(struct action_ctx *ctx)

@@ -127,13 +127,10 @@ static int h_lab_describe_sites(struct action_ctx *ctx)
 {
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = lab_site_list(ctx->model, param_str(ctx, "SiteId"), ctx->offset, ctx->limit, items, &total,
+			       ctx->err);
 
-	if (lab_site_list(ctx->model, param_str(ctx, "SiteId"), ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	h_set_page(ctx, "Sites", "Site", items, total);
-	return 0;
+	return h_page_answer(ctx, rc, "Sites", "Site", items, total);
 }
 
 static int h_lab_delete_site(struct action_ctx *ctx)
@@ -168,13 +165,9 @@ static int h_lab_describe_hosts(struct action_ctx *ctx)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = lab_host_list(ctx->model, &f, ctx->offset, ctx->limit, items, &total, ctx->err);
 
-	if (lab_host_list(ctx->model, &f, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	h_set_page(ctx, "Hosts", "Host", items, total);
-	return 0;
+	return h_page_answer(ctx, rc, "Hosts", "Host", items, total);
 }
 
 static int h_lab_delete_host(struct action_ctx *ctx)

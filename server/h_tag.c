@@ -112,34 +112,36 @@ static const struct tag_kind *kind_of(const struct action_ctx *ctx, struct vl_er
 	return NULL;
 }
 
-/*
- * The values of Name.1 … Name.max in N order into out (borrowed); a malformed index, one
- * past max, an empty value or a gap (Name.3 without Name.2) is InvalidParameter.  Returns
- * the count or -1 with err set.  (The list parameter type the action table is to get will
- * replace this and h_tr_route_parse_list, whose bound is 20.)
- */
-static int numbered_values(const struct action_ctx *ctx, const char *name, const char **out, int max,
-			   struct vl_err *err)
+/* ResourceId.N and TagKey.N: non-empty values, N up to 50 and 20. */
+static const struct list_field nonempty_value = { LIST_TEXT, 1, 0, NULL };
+static const struct list_spec resource_id_list = { TAG_RESOURCE_IDS_MAX, NULL, &nonempty_value };
+static const struct list_spec tag_key_list = { TAG_MAX, NULL, &nonempty_value };
+
+static int numbered_slot(void *arg, int n, int field, const char *value)
 {
-	size_t len = strlen(name);
-	int count = 0;
+	const char **out = arg;
+
+	(void)field;
+	out[n - 1] = value;
+	return 0;
+}
+
+/*
+ * The values of Name.1 … Name.N of list into out (borrowed; room for list->max_items), in
+ * N order; a malformed index, one past the list's bound, an empty value or a gap (Name.3
+ * without Name.2) is InvalidParameter.  Returns the count or -1 with err set.
+ */
+static int numbered_values(const struct action_ctx *ctx, const char *name, const struct list_spec *list,
+			   const char **out, struct vl_err *err)
+{
+	const char *offender = NULL;
+	int count = 0, max = list->max_items;
 
 	for (int n = 1; n <= max; n++)
 		out[n - 1] = NULL;
-	for (size_t i = 0; i < ctx->params->len; i++) {
-		const char *pname = ctx->params->items[i].name;
-		char *end = NULL;
-		long n;
-
-		if (strncmp(pname, name, len) != 0 || pname[len] != '.')
-			continue;
-		n = strtol(pname + len + 1, &end, 10);
-		if (pname[len + 1] < '1' || pname[len + 1] > '9' || *end != '\0' || n > max ||
-		    ctx->params->items[i].value[0] == '\0')
-			return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter",
-					       "The specified %s is not valid.", pname);
-		out[n - 1] = ctx->params->items[i].value;
-	}
+	if (action_list_walk(ctx->params, name, list, numbered_slot, out, &offender) != LIST_OK)
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter",
+				       "The specified %s is not valid.", offender);
 	for (int n = 1; n <= max; n++) {
 		if (out[n - 1] == NULL)
 			break;
@@ -179,7 +181,7 @@ static int h_tag_resources(struct action_ctx *ctx)
 
 	if (kind == NULL)
 		return -1;
-	if ((count = numbered_values(ctx, "ResourceId", ids, TAG_RESOURCE_IDS_MAX, ctx->err)) < 0)
+	if ((count = numbered_values(ctx, "ResourceId", &resource_id_list, ids, ctx->err)) < 0)
 		return -1;
 	if (count == 0)
 		return vl_err_set_code(ctx->err, VL_MISSING_PARAMETER, "MissingResourceId.1",
@@ -204,8 +206,8 @@ static int h_untag_resources(struct action_ctx *ctx)
 
 	if (kind == NULL)
 		return -1;
-	if ((count = numbered_values(ctx, "ResourceId", ids, TAG_RESOURCE_IDS_MAX, ctx->err)) < 0 ||
-	    (key_count = numbered_values(ctx, "TagKey", keys, TAG_MAX, ctx->err)) < 0)
+	if ((count = numbered_values(ctx, "ResourceId", &resource_id_list, ids, ctx->err)) < 0 ||
+	    (key_count = numbered_values(ctx, "TagKey", &tag_key_list, keys, ctx->err)) < 0)
 		return -1;
 	if (count == 0)
 		return vl_err_set_code(ctx->err, VL_MISSING_PARAMETER, "MissingResourceId.1",
@@ -249,7 +251,7 @@ static int h_list_tag_resources(struct action_ctx *ctx)
 
 	if (kind == NULL)
 		return -1;
-	if ((count = numbered_values(ctx, "ResourceId", ids, TAG_RESOURCE_IDS_MAX, ctx->err)) < 0)
+	if ((count = numbered_values(ctx, "ResourceId", &resource_id_list, ids, ctx->err)) < 0)
 		return -1;
 	if (count == 0 && ctx->tags.count == 0)
 		return vl_err_set(ctx->err, VL_TAG_LIST_NEEDS_FILTER, NULL);
@@ -285,7 +287,7 @@ static int h_list_tag_resources(struct action_ctx *ctx)
 /* ---- the action table ---- */
 
 #define TAG_RESOURCE_TYPE { "ResourceType", PT_STRING, PF_REQUIRED, NULL, 0, 0, NULL, "any case (see the action)" }
-#define TAG_RESOURCE_IDS { "ResourceId", PT_STRING, 0, NULL, 0, 0, NULL, "ResourceId.N, N = 1..50 (required to tag or untag)" }
+#define TAG_RESOURCE_IDS { "ResourceId", PT_LIST, 0, NULL, 0, 0, NULL, "ResourceId.N, N = 1..50 (required to tag or untag)", &resource_id_list }
 #define TAG_NEXT_TOKEN { "NextToken", PT_STRING, 0, NULL, 0, 0, NULL, "from the previous page; absent on the last page" }
 
 static const struct param_spec tag_resources_params[] = {
@@ -294,7 +296,7 @@ static const struct param_spec tag_resources_params[] = {
 
 static const struct param_spec untag_resources_params[] = {
 	TAG_RESOURCE_TYPE, TAG_RESOURCE_IDS,
-	{ "TagKey", PT_STRING, 0, NULL, 0, 0, NULL, "TagKey.N, N = 1..20" },
+	{ "TagKey", PT_LIST, 0, NULL, 0, 0, NULL, "TagKey.N, N = 1..20", &tag_key_list },
 	{ "All", PT_BOOLEAN, 0, "false", 0, 0, NULL, "true: every tag of the resources" },
 	PARAM_END,
 };

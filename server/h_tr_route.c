@@ -22,24 +22,6 @@ static int invalid(struct vl_err *err, const char *name)
 			       "The specified parameter %s is not valid.", name);
 }
 
-/* Strict positive decimal (no sign, no leading zero) of at most 9 digits; -1 if not one. */
-static long parse_index(const char *text, const char **end)
-{
-	long v = 0;
-	int digits = 0;
-
-	if (*text < '1' || *text > '9')
-		return -1;
-	while (*text >= '0' && *text <= '9') {
-		if (++digits > 9)
-			return -1;
-		v = v * 10 + (*text - '0');
-		text++;
-	}
-	*end = text;
-	return v;
-}
-
 /* The value param without ctx: empty strings count as absent, as the SDKs never send them. */
 static const char *get(const struct kvlist *params, const char *name)
 {
@@ -58,11 +40,17 @@ static int list_slot(void *arg, int n, int field, const char *value)
 	return 0;
 }
 
+/* …Ids.N and …Names.N of the list actions. */
+static const struct list_spec tr_route_id_list = { TR_ROUTE_LIST_IDS_MAX, NULL, NULL, false };
+
 int h_tr_route_parse_list(const struct kvlist *params, const char *prefix, const char **out, int max,
 			  int *count, struct vl_err *err)
 {
 	const char *slots[TR_ROUTE_LIST_IDS_MAX + 1] = { 0 }, *offender = NULL;
-	struct list_spec spec = { max > TR_ROUTE_LIST_IDS_MAX ? TR_ROUTE_LIST_IDS_MAX : max, NULL };
+	struct list_spec spec = tr_route_id_list;
+
+	if (max < spec.max_items)
+		spec.max_items = max;
 
 	*count = 0;
 	if (action_list_walk(params, prefix, &spec, list_slot, slots, &offender) != LIST_OK)
@@ -106,75 +94,106 @@ static const struct route_filter_key {
 };
 
 /*
- * RouteFilter.N.Key / RouteFilter.N.Value.M.  Keys first (unknown: InvalidFilterKey, twice:
- * FilterKeyDuplicated.RouteFilter), then the values of each (a value without its key is
- * InvalidFilterKey; a bad one, one past M = 500, or a key without values is the key's
- * IllegalParam.*).  Values of one key are ORed, keys ANDed (tr_route_filter_apply).
+ * RouteFilter.N.Key / RouteFilter.N.Value.M.  M is read up to 9 digits here; past
+ * TR_ROUTE_FILTER_VALUES_MAX it is the key's IllegalParam (checked below, after the keys).
+ */
+static const struct list_spec route_filter_values = { 999999999, NULL, NULL };
+static const char *const route_filter_fields[] = { "Key", "Value", NULL };
+static const struct list_field route_filter_rules[] = {
+	{ LIST_TEXT, 0, 0, NULL, false },
+	{ LIST_TEXT, 0, 0, &route_filter_values, true },
+};
+static const struct list_spec route_filter_list = { ROUTE_FILTER_SLOTS, route_filter_fields,
+						     route_filter_rules };
+
+struct route_filter_read {
+	struct tr_route_entry_filter *f;
+	struct vl_err *err;
+	int slot_key[ROUTE_FILTER_SLOTS + 1];
+	struct list_item *values; /* the Value.M items, in params order */
+	size_t value_count;
+};
+
+/* The keys as they come (unknown: InvalidFilterKey, twice: FilterKeyDuplicated.RouteFilter). */
+static int route_filter_item(void *arg, const struct list_item *it)
+{
+	struct route_filter_read *r = arg;
+	int k;
+
+	if (it->field == 1) {
+		r->values[r->value_count++] = *it;
+		return 0;
+	}
+	for (k = 0; k < TR_MATCH__COUNT; k++)
+		if (strcmp(it->value, route_filter_keys[k].name) == 0)
+			break;
+	if (k == TR_MATCH__COUNT)
+		return vl_err_set(r->err, VL_TR_ROUTE_INVALID_FILTER_KEY, NULL);
+	if (r->slot_key[it->n] == k)
+		return 0; /* the same pair sent twice */
+	if (r->f->has_match[k] || r->slot_key[it->n] >= 0)
+		return vl_err_set(r->err, VL_TR_ROUTE_FILTER_KEY_DUPLICATED, NULL);
+	r->slot_key[it->n] = k;
+	r->f->has_match[k] = true;
+	return 0;
+}
+
+/*
+ * Keys first (as route_filter_item), then the values of each (a value without its key is
+ * InvalidFilterKey; a malformed M is InvalidParameter; a bad value, one past M = 500, or a
+ * key without values is the key's IllegalParam.*).  Values of one key are ORed, keys ANDed
+ * (tr_route_filter_apply).
  */
 static int parse_route_filter(const struct kvlist *params, struct tr_route_entry_filter *f,
 			      struct vl_err *err)
 {
-	static const char prefix[] = "RouteFilter.";
-	const size_t plen = sizeof(prefix) - 1;
-	int slot_key[ROUTE_FILTER_SLOTS + 1];
+	struct route_filter_read r = { .f = f, .err = err };
+	const char *offender = NULL;
+	int rc = -1;
 
 	for (int n = 0; n <= ROUTE_FILTER_SLOTS; n++)
-		slot_key[n] = -1;
-	/* pass 1: the keys */
-	for (size_t i = 0; i < params->len; i++) {
-		const char *name = params->items[i].name, *value = params->items[i].value, *rest = NULL;
-		long n;
-		int k;
-
-		if (strncmp(name, prefix, plen) != 0)
-			continue;
-		n = parse_index(name + plen, &rest);
-		if (n < 1 || n > ROUTE_FILTER_SLOTS || *rest != '.')
-			return invalid(err, name);
-		if (strncmp(rest, ".Value.", 7) == 0)
-			continue;
-		if (strcmp(rest, ".Key") != 0)
-			return invalid(err, name);
-		for (k = 0; k < TR_MATCH__COUNT; k++)
-			if (strcmp(value, route_filter_keys[k].name) == 0)
-				break;
-		if (k == TR_MATCH__COUNT)
-			return vl_err_set(err, VL_TR_ROUTE_INVALID_FILTER_KEY, NULL);
-		if (slot_key[n] == k)
-			continue; /* the same pair sent twice */
-		if (f->has_match[k] || slot_key[n] >= 0)
-			return vl_err_set(err, VL_TR_ROUTE_FILTER_KEY_DUPLICATED, NULL);
-		slot_key[n] = k;
-		f->has_match[k] = true;
+		r.slot_key[n] = -1;
+	if ((r.values = calloc(params->len + 1, sizeof(*r.values))) == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	switch (action_list_read(params, "RouteFilter", &route_filter_list, route_filter_item, &r, &offender)) {
+	case LIST_OK:
+		break;
+	case -1:
+		goto out;
+	default:
+		invalid(err, offender);
+		goto out;
 	}
-	/* pass 2: the values */
-	for (size_t i = 0; i < params->len; i++) {
-		const char *name = params->items[i].name, *value = params->items[i].value, *rest = NULL;
-		const char *mend = NULL;
+	for (size_t i = 0; i < r.value_count; i++) {
+		const struct list_item *v = &r.values[i];
 		struct tr_route_cidr_set *set;
-		long n, mth;
-		int k;
+		int k = r.slot_key[v->n];
 
-		if (strncmp(name, prefix, plen) != 0)
-			continue;
-		n = parse_index(name + plen, &rest);
-		if (strncmp(rest, ".Value.", 7) != 0)
-			continue;
-		if ((k = slot_key[n]) < 0)
-			return vl_err_set(err, VL_TR_ROUTE_INVALID_FILTER_KEY, NULL);
-		mth = parse_index(rest + 7, &mend);
-		if (mth < 1 || *mend != '\0')
-			return invalid(err, name);
+		if (k < 0) {
+			vl_err_set(err, VL_TR_ROUTE_INVALID_FILTER_KEY, NULL);
+			goto out;
+		}
+		if (v->m < 0) {
+			invalid(err, v->name);
+			goto out;
+		}
 		set = &f->match[k];
-		if (mth > TR_ROUTE_FILTER_VALUES_MAX || set->count >= TR_ROUTE_FILTER_VALUES_MAX ||
-		    !parse_ip_or_cidr(value, &set->items[set->count]))
-			return vl_err_set(err, route_filter_keys[k].illegal, NULL);
+		if (v->m > TR_ROUTE_FILTER_VALUES_MAX || set->count >= TR_ROUTE_FILTER_VALUES_MAX ||
+		    !parse_ip_or_cidr(v->value, &set->items[set->count])) {
+			vl_err_set(err, route_filter_keys[k].illegal, NULL);
+			goto out;
+		}
 		set->count++;
 	}
 	for (int k = 0; k < TR_MATCH__COUNT; k++)
-		if (f->has_match[k] && f->match[k].count == 0)
-			return vl_err_set(err, route_filter_keys[k].illegal, NULL);
-	return 0;
+		if (f->has_match[k] && f->match[k].count == 0) {
+			vl_err_set(err, route_filter_keys[k].illegal, NULL);
+			goto out;
+		}
+	rc = 0;
+out:
+	free(r.values);
+	return rc;
 }
 
 int h_tr_route_parse_entry_filter(const struct kvlist *params, struct tr_route_entry_filter *f,
@@ -260,12 +279,9 @@ static int h_list_transit_router_route_tables(struct action_ctx *ctx)
 				  TR_ROUTE_LIST_IDS_MAX, &f.name_count, ctx->err) < 0)
 		return -1;
 	items = json_array();
-	if (tr_route_table_list(ctx->model, &f, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	action_set_token_page(ctx, "TransitRouterRouteTables", items, total);
-	return 0;
+	int rc = tr_route_table_list(ctx->model, &f, ctx->offset, ctx->limit, items, &total, ctx->err);
+
+	return h_token_page_answer(ctx, rc, "TransitRouterRouteTables", items, total);
 }
 
 static int h_update_transit_router_route_table(struct action_ctx *ctx)
@@ -359,15 +375,11 @@ static int list_links(struct action_ctx *ctx, bool propagations)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = tr_route_link_list(ctx->model, propagations, &f, ctx->offset, ctx->limit, items, &total,
+				    ctx->err);
 
-	if (tr_route_link_list(ctx->model, propagations, &f, ctx->offset, ctx->limit, items, &total,
-			       ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	action_set_token_page(ctx, propagations ? "TransitRouterPropagations" : "TransitRouterAssociations",
-			      items, total);
-	return 0;
+	return h_token_page_answer(ctx, rc, propagations ? "TransitRouterPropagations" : "TransitRouterAssociations",
+				   items, total);
 }
 
 static int h_list_transit_router_route_table_associations(struct action_ctx *ctx)
@@ -489,8 +501,8 @@ static const struct param_spec list_tr_route_tables_params[] = {
 	{ "TransitRouterRouteTableType", PT_STRING, 0, NULL, 0, 0, tr_route_table_types, NULL },
 	{ "TransitRouterRouteTableStatus", PT_STRING, 0, NULL, 0, 0, tr_route_table_statuses, NULL },
 	TR_ROUTE_ECMP(NULL),
-	{ "TransitRouterRouteTableIds", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteTableIds.N, N 1-20" },
-	{ "TransitRouterRouteTableNames", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteTableNames.N, N 1-20" },
+	{ "TransitRouterRouteTableIds", PT_LIST, 0, NULL, 0, 0, NULL, "as TransitRouterRouteTableIds.N, N 1-20", &tr_route_id_list },
+	{ "TransitRouterRouteTableNames", PT_LIST, 0, NULL, 0, 0, NULL, "as TransitRouterRouteTableNames.N, N 1-20", &tr_route_id_list },
 	TAGS_PARAM, PARAM_END,
 };
 
@@ -550,9 +562,9 @@ static const struct param_spec list_tr_route_entries_params[] = {
 	{ "TransitRouterRouteEntryOriginResourceId", PT_STRING, 0, NULL, 0, 0, NULL, NULL },
 	{ "TransitRouterRouteEntryOriginResourceType", PT_STRING, 0, NULL, 0, 0, NULL, "VPC | VBR | TR | VPN" },
 	{ "PrefixListId", PT_STRING, 0, NULL, 0, 0, NULL, "no prefix lists are emulated" },
-	{ "TransitRouterRouteEntryIds", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteEntryIds.N, N 1-20: static entries, excludes the status filter" },
-	{ "TransitRouterRouteEntryNames", PT_STRING, 0, NULL, 0, 0, NULL, "as TransitRouterRouteEntryNames.N, N 1-20: static entries" },
-	{ "RouteFilter", PT_STRING, 0, NULL, 0, 0, NULL, "as RouteFilter.N.Key (PrefixExactMatchCidrs | LongestPrefixMatchCidrs | SubnetOfMatchCidrs | SupernetOfMatchCidrs) and RouteFilter.N.Value.M (M 1-500)" },
+	{ "TransitRouterRouteEntryIds", PT_LIST, 0, NULL, 0, 0, NULL, "as TransitRouterRouteEntryIds.N, N 1-20: static entries, excludes the status filter", &tr_route_id_list },
+	{ "TransitRouterRouteEntryNames", PT_LIST, 0, NULL, 0, 0, NULL, "as TransitRouterRouteEntryNames.N, N 1-20: static entries", &tr_route_id_list },
+	{ "RouteFilter", PT_LIST, 0, NULL, 0, 0, NULL, "as RouteFilter.N.Key (PrefixExactMatchCidrs | LongestPrefixMatchCidrs | SubnetOfMatchCidrs | SupernetOfMatchCidrs) and RouteFilter.N.Value.M (M 1-500)", &route_filter_list },
 	PARAM_END,
 };
 

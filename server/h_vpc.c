@@ -11,6 +11,27 @@ void h_set_page(struct action_ctx *ctx, const char *outer, const char *inner, js
 	json_object_set_new(ctx->response, outer, json_pack("{s:o}", inner, items));
 }
 
+int h_page_answer(struct action_ctx *ctx, int rc, const char *outer, const char *inner, json_t *items,
+		  int64_t total)
+{
+	if (rc < 0) {
+		json_decref(items);
+		return -1;
+	}
+	h_set_page(ctx, outer, inner, items, total);
+	return 0;
+}
+
+int h_token_page_answer(struct action_ctx *ctx, int rc, const char *key, json_t *items, int64_t total)
+{
+	if (rc < 0) {
+		json_decref(items);
+		return -1;
+	}
+	action_set_token_page(ctx, key, items, total);
+	return 0;
+}
+
 static int h_create_vpc(struct action_ctx *ctx)
 {
 	struct vpc_create_args args = {
@@ -42,13 +63,9 @@ static int h_describe_vpcs(struct action_ctx *ctx)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = vpc_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
 
-	if (vpc_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	h_set_page(ctx, "Vpcs", "Vpc", items, total);
-	return 0;
+	return h_page_answer(ctx, rc, "Vpcs", "Vpc", items, total);
 }
 
 /*

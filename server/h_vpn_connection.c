@@ -8,31 +8,13 @@
 #include "vpn_connection_log.h"
 #include "vpn_gateway.h"
 
-/*
- * Gathers the TunnelOptionsSpecification.N.* leaves (form body; undeclared, so passed
- * through in ctx->params) and hands them to the model's collector.  Returns 0 or -1.
- */
+/* The TunnelOptionsSpecification.N.* leaves (form body; undeclared, so passed through in ctx->params). */
 static int collect_tunnels(const struct action_ctx *ctx, struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX],
 			   int *count)
 {
-	static const char prefix[] = "TunnelOptionsSpecification.";
-	struct ipsec_param *pairs;
-	size_t n = 0;
-	int rc;
+	const struct list_source params = action_list_source(ctx->params);
 
-	pairs = calloc(ctx->params->len + 1, sizeof(*pairs));
-	if (pairs == NULL)
-		return vl_err_set(ctx->err, VL_INTERNAL_ERROR, NULL);
-	for (size_t i = 0; i < ctx->params->len; i++) {
-		if (strncmp(ctx->params->items[i].name, prefix, sizeof(prefix) - 1) != 0)
-			continue;
-		pairs[n].name = ctx->params->items[i].name;
-		pairs[n].value = ctx->params->items[i].value;
-		n++;
-	}
-	rc = ipsec_tunnel_specs_collect(pairs, n, specs, count, ctx->err);
-	free(pairs);
-	return rc;
+	return ipsec_tunnel_specs_read(&params, specs, count, ctx->err);
 }
 
 /* The answer of both create actions. */
@@ -152,13 +134,9 @@ static int h_describe_vpn_connections(struct action_ctx *ctx)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = vpn_connection_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
 
-	if (vpn_connection_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	h_set_page(ctx, "VpnConnections", "VpnConnection", items, total);
-	return 0;
+	return h_page_answer(ctx, rc, "VpnConnections", "VpnConnection", items, total);
 }
 
 /*
@@ -354,12 +332,12 @@ static int h_describe_vpn_connection_logs(struct action_ctx *ctx)
  * under /v1/lab/ where no cloud resource name can collide with it.
  */
 #define VCO_TUNNEL_OPTIONS                                                                           \
-	{ "TunnelOptionsSpecification", PT_STRING, 0, NULL, 0, 0, NULL,                             \
+	{ "TunnelOptionsSpecification", PT_LIST, 0, NULL, 0, 0, NULL,                               \
 	  "dual-tunnel form, N = 1, 2 (form body): .N.CustomerGatewayId, .N.Role (master/slave), "   \
 	  ".N.EnableDpd, .N.EnableNatTraversal, .N.RemoteCaCertificate, "                           \
 	  ".N.TunnelIkeConfig.{Psk,IkeVersion,IkeMode,IkeEncAlg,IkeAuthAlg,IkePfs,IkeLifetime,LocalId,RemoteId}, " \
 	  ".N.TunnelIpsecConfig.{IpsecEncAlg,IpsecAuthAlg,IpsecPfs,IpsecLifetime}, "               \
-	  ".N.TunnelBgpConfig.{LocalAsn,TunnelCidr,LocalBgpIp}" }
+	  ".N.TunnelBgpConfig.{LocalAsn,TunnelCidr,LocalBgpIp}", &ipsec_tunnel_options_list }
 
 #define VCO_CONFIG_PARAMS                                                                            \
 	{ "IkeConfig", PT_JSON, 0, NULL, 0, 0, NULL,                                                \

@@ -59,15 +59,10 @@ static int h_describe_vpn_gateways(struct action_ctx *ctx)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = vpn_gateway_list(ctx->model, &filter, ctx->offset, ctx->limit,
+				  param_bool(ctx, "IncludeReservationData", false), items, &total, ctx->err);
 
-	if (vpn_gateway_list(ctx->model, &filter, ctx->offset, ctx->limit,
-			     param_bool(ctx, "IncludeReservationData", false), items, &total,
-			     ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	h_set_page(ctx, "VpnGateways", "VpnGateway", items, total);
-	return 0;
+	return h_page_answer(ctx, rc, "VpnGateways", "VpnGateway", items, total);
 }
 
 static int h_modify_vpn_gateway_attribute(struct action_ctx *ctx)

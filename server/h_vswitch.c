@@ -33,14 +33,9 @@ static int h_describe_vswitches(struct action_ctx *ctx)
 	};
 	json_t *items = json_array();
 	int64_t total = 0;
+	int rc = vswitch_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total, ctx->err);
 
-	if (vswitch_list(ctx->model, &filter, ctx->offset, ctx->limit, items, &total,
-			 ctx->err) < 0) {
-		json_decref(items);
-		return -1;
-	}
-	h_set_page(ctx, "VSwitches", "VSwitch", items, total);
-	return 0;
+	return h_page_answer(ctx, rc, "VSwitches", "VSwitch", items, total);
 }
 
 static int h_modify_vswitch_attribute(struct action_ctx *ctx)

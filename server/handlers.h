@@ -25,4 +25,15 @@ extern const struct action tag_actions[];
 void h_set_page(struct action_ctx *ctx, const char *outer, const char *inner, json_t *items,
 		int64_t total);
 
+/*
+ * The end of a list handler: rc is the model's list call; on rc < 0 drops items (the
+ * caller's reference) and returns -1 (err already set), else answers the page (h_set_page,
+ * which takes items) and returns 0.
+ */
+int h_page_answer(struct action_ctx *ctx, int rc, const char *outer, const char *inner, json_t *items,
+		  int64_t total);
+
+/* h_page_answer for AF_TOKEN_PAGED lists: action_set_token_page under key. */
+int h_token_page_answer(struct action_ctx *ctx, int rc, const char *key, json_t *items, int64_t total);
+
 #endif

@@ -40,3 +40,16 @@ json_t *cbn_tags_flat(struct model_ctx *m, const char *resource_id)
 	json_decref(wrapped);
 	return list;
 }
+
+static void cbn_param_pair(const void *pairs, size_t i, const char **name, const char **value)
+{
+	const struct cbn_param *p = pairs;
+
+	*name = p[i].name;
+	*value = p[i].value;
+}
+
+struct list_source cbn_params_source(const struct cbn_param *params, size_t count)
+{
+	return (struct list_source){ params, count, cbn_param_pair };
+}

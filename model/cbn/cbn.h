@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "list.h"
 #include "model.h"
 
 /*
@@ -63,6 +64,9 @@ struct cbn_param {
 	const char *name;
 	const char *value;
 };
+
+/* count pairs as a list_source (borrows params). */
+struct list_source cbn_params_source(const struct cbn_param *params, size_t count);
 
 /* CBN's time format, minutes only: 2021-03-15T09:39Z.  buf: at least 20 bytes. */
 void cbn_format_time(int64_t ms, char *buf, unsigned long size);

@@ -11,6 +11,7 @@
 
 #include "ids.h"
 #include "lifecycle.h"
+#include "list.h"
 
 const struct lifecycle_kind cen_lifecycle = {
 	"cen", "UPDATE cens SET status=?1 WHERE cen_id=?2 AND status=?3"
@@ -20,61 +21,57 @@ const struct lifecycle_kind cen_lifecycle = {
 
 /* ---- filter ---- */
 
-/* Parses a decimal index 1..max from *p, advancing it.  -1 when malformed. */
-static int parse_index(const char **p, int max)
-{
-	char *end = NULL;
-	long n;
+static const struct list_spec cen_filter_values = { CEN_FILTER_VALUES_MAX, NULL, NULL };
+static const char *const cen_filter_fields[] = { "Key", "Value", NULL };
+static const struct list_field cen_filter_rules[] = {
+	{ LIST_TEXT, 0, 0, NULL, false },
+	{ LIST_TEXT, 0, 0, &cen_filter_values, false },
+};
+const struct list_spec cen_filter_list = { CEN_FILTER_MAX, cen_filter_fields, cen_filter_rules };
 
-	if (**p < '1' || **p > '9')
-		return -1;
-	n = strtol(*p, &end, 10);
-	if (n < 1 || n > max)
-		return -1;
-	*p = end;
-	return (int)n;
+struct filter_slots {
+	const char *keys[CEN_FILTER_MAX + 1];
+	const char *values[CEN_FILTER_MAX + 1][CEN_FILTER_VALUES_MAX + 1];
+};
+
+static int filter_item(void *arg, const struct list_item *it)
+{
+	struct filter_slots *s = arg;
+
+	if (it->field == 0)
+		s->keys[it->n] = it->value;
+	else
+		s->values[it->n][it->m] = it->value;
+	return 0;
 }
 
 int cen_filter_collect(const struct cbn_param *params, size_t count, struct cen_filter *filter,
 		       struct vl_err *err)
 {
-	const char *keys[CEN_FILTER_MAX + 1] = { 0 };
-	const char *values[CEN_FILTER_MAX + 1][CEN_FILTER_VALUES_MAX + 1];
+	const struct list_source src = cbn_params_source(params, count);
 
-	memset(values, 0, sizeof(values));
+	return cen_filter_read(&src, filter, err);
+}
+
+int cen_filter_read(const struct list_source *params, struct cen_filter *filter, struct vl_err *err)
+{
+	struct filter_slots s;
+	const char *offender = NULL;
+
+	memset(&s, 0, sizeof(s));
 	filter->key_count = 0;
-	for (size_t i = 0; i < count; i++) {
-		const char *p = params[i].name + strlen("Filter.");
-		int n, v;
-
-		if (strncmp(params[i].name, "Filter.", 7) != 0)
-			continue;
-		if ((n = parse_index(&p, CEN_FILTER_MAX)) < 0)
-			goto invalid;
-		if (strcmp(p, ".Key") == 0) {
-			keys[n] = params[i].value;
-			continue;
-		}
-		if (strncmp(p, ".Value.", 7) != 0)
-			goto invalid;
-		p += 7;
-		if ((v = parse_index(&p, CEN_FILTER_VALUES_MAX)) < 0 || *p != '\0')
-			goto invalid;
-		values[n][v] = params[i].value;
-		continue;
-invalid:
+	if (list_read(params, "Filter", &cen_filter_list, filter_item, &s, &offender) != LIST_OK)
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter",
 				       "The specified parameter %.64s is not valid (Filter.N: N 1-%d, "
-				       "Filter.N.Value.M: M 1-%d).", params[i].name, CEN_FILTER_MAX,
+				       "Filter.N.Value.M: M 1-%d).", offender, CEN_FILTER_MAX,
 				       CEN_FILTER_VALUES_MAX);
-	}
 	for (int n = 1; n <= CEN_FILTER_MAX; n++) {
 		struct cen_filter_key *k = &filter->keys[filter->key_count];
 		bool any = false;
 
 		for (int v = 1; v <= CEN_FILTER_VALUES_MAX; v++)
-			any = any || values[n][v] != NULL;
-		if (keys[n] == NULL) {
+			any = any || s.values[n][v] != NULL;
+		if (s.keys[n] == NULL) {
 			if (any) {
 				char code[64];
 
@@ -84,18 +81,18 @@ invalid:
 			}
 			continue;
 		}
-		if (strcmp(keys[n], "CenId") != 0 && strcmp(keys[n], "Name") != 0) {
+		if (strcmp(s.keys[n], "CenId") != 0 && strcmp(s.keys[n], "Name") != 0) {
 			char code[64];
 
 			snprintf(code, sizeof(code), "InvalidFilter.%d.Key", n);
 			return vl_err_set_code(err, VL_INVALID_PARAMETER, code,
 					       "Specified parameter Filter.%d.Key is not valid (CenId, Name).", n);
 		}
-		k->key = keys[n];
+		k->key = s.keys[n];
 		k->value_count = 0;
 		for (int v = 1; v <= CEN_FILTER_VALUES_MAX; v++)
-			if (values[n][v])
-				k->values[k->value_count++] = values[n][v];
+			if (s.values[n][v])
+				k->values[k->value_count++] = s.values[n][v];
 		/* a key without values filters nothing, as an absent one */
 		if (k->value_count > 0)
 			filter->key_count++;

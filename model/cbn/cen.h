@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "cbn.h"
+#include "list.h"
 #include "model.h"
 #include "tag.h"
 
@@ -56,11 +57,17 @@ struct cen_modify_args {
 	const char *protection_level; /* NULL: unchanged */
 };
 
+/* DescribeCens' Filter list: Filter.N.Key, Filter.N.Value.M; N and M 1..5. */
+extern const struct list_spec cen_filter_list;
+
 /*
  * Builds filter->keys from the request's Filter.N.Key / Filter.N.Value.M parameters (params
  * borrowed; filter points into them).  Refuses unknown keys, N or M out of range, a value
  * without its key.  Returns 0 or -1 with err set.
  */
+int cen_filter_read(const struct list_source *params, struct cen_filter *filter, struct vl_err *err);
+
+/* cen_filter_read over an array of count name/value pairs. */
 int cen_filter_collect(const struct cbn_param *params, size_t count, struct cen_filter *filter,
 		       struct vl_err *err);
 

@@ -137,25 +137,39 @@ int tr_attachment_collect_zones(const struct cbn_param *params, size_t count, co
 				bool vswitches, struct tr_attachment_common_args *out,
 				struct vl_err *err)
 {
+	const struct list_source src = cbn_params_source(params, count);
+
+	return tr_attachment_read_zones(&src, prefix, vswitches, out, err);
+}
+
+/*
+ * Not list_read: a name with a valid N and any other tail (ZoneMappings.1, ZoneMappings.1x)
+ * is ignored here, as undeclared parameters are, where list_read refuses it.
+ */
+int tr_attachment_read_zones(const struct list_source *params, const char *prefix, bool vswitches,
+			     struct tr_attachment_common_args *out, struct vl_err *err)
+{
 	const char *zone_ids[TR_ZONES_MAX + 1] = { 0 }, *vswitch_ids[TR_ZONES_MAX + 1] = { 0 };
 	const char *group = vswitches ? "ZoneMappings" : "Zone";
 	size_t plen = strlen(prefix);
 
 	out->zone_count = 0;
-	for (size_t i = 0; i < count; i++) {
-		const char *p = params[i].name + plen;
+	for (size_t i = 0; i < params->count; i++) {
+		const char *name = NULL, *value = NULL, *p;
 		char *end = NULL;
 		long n;
 
-		if (strncmp(params[i].name, prefix, plen) != 0)
+		params->at(params->pairs, i, &name, &value);
+		if (name == NULL || strncmp(name, prefix, plen) != 0)
 			continue;
+		p = name + plen;
 		n = (*p >= '1' && *p <= '9') ? strtol(p, &end, 10) : 0;
 		if (n < 1 || n > TR_ZONES_MAX)
 			return illegal(err, group);
 		if (strcmp(end, ".ZoneId") == 0)
-			zone_ids[n] = params[i].value;
+			zone_ids[n] = value;
 		else if (vswitches && strcmp(end, ".VSwitchId") == 0)
-			vswitch_ids[n] = params[i].value;
+			vswitch_ids[n] = value;
 		/* other leaves are not the API's: ignored, as undeclared parameters are */
 	}
 	for (int n = 1; n <= TR_ZONES_MAX; n++) {

@@ -79,6 +79,10 @@ struct tr_attachment_update_args {
  * Pointers borrow from params.  Returns 0 or -1 with err set (N out of range, a leaf
  * unknown or missing).
  */
+int tr_attachment_read_zones(const struct list_source *params, const char *prefix, bool vswitches,
+			     struct tr_attachment_common_args *out, struct vl_err *err);
+
+/* tr_attachment_read_zones over an array of count name/value pairs. */
 int tr_attachment_collect_zones(const struct cbn_param *params, size_t count, const char *prefix,
 				bool vswitches, struct tr_attachment_common_args *out,
 				struct vl_err *err);

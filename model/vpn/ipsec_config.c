@@ -723,35 +723,55 @@ static bool record_leaf(struct ipsec_tunnel_spec *spec, const char *leaf, const 
 	return false;
 }
 
+/* TunnelOptionsSpecification.N.<leaf>, N 1..2; the leaves are record_leaf's. */
+static const char *const no_declared_fields[] = { NULL };
+const struct list_spec ipsec_tunnel_options_list = { IPSEC_TUNNELS_MAX, no_declared_fields, NULL, true };
+
+struct tunnel_read {
+	struct ipsec_tunnel_spec *specs;
+	bool used[IPSEC_TUNNELS_MAX];
+};
+
+static int tunnel_item(void *arg, const struct list_item *it)
+{
+	struct tunnel_read *r = arg;
+
+	if (record_leaf(&r->specs[it->n - 1], it->leaf, it->value))
+		r->used[it->n - 1] = true;
+	return 0;
+}
+
+static void ipsec_param_pair(const void *pairs, size_t i, const char **name, const char **value)
+{
+	const struct ipsec_param *p = pairs;
+
+	*name = p[i].name;
+	*value = p[i].value;
+}
+
 int ipsec_tunnel_specs_collect(const struct ipsec_param *params, size_t n,
 			       struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX], int *count,
 			       struct vl_err *err)
 {
-	bool used[IPSEC_TUNNELS_MAX] = { false };
+	const struct list_source src = { params, n, ipsec_param_pair };
+
+	return ipsec_tunnel_specs_read(&src, specs, count, err);
+}
+
+int ipsec_tunnel_specs_read(const struct list_source *params, struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX],
+			    int *count, struct vl_err *err)
+{
+	struct tunnel_read r = { specs, { false } };
+	const bool *used = r.used;
+	const char *offender = NULL;
 
 	memset(specs, 0, sizeof(specs[0]) * IPSEC_TUNNELS_MAX);
 	*count = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *name = params[i].name, *p;
-		long index = 0;
-		int digits = 0;
-
-		if (name == NULL || strncmp(name, tos_prefix, sizeof(tos_prefix) - 1) != 0)
-			continue;
-		p = name + sizeof(tos_prefix) - 1;
-		while (*p >= '0' && *p <= '9' && digits < 4) {
-			index = index * 10 + (*p - '0');
-			p++;
-			digits++;
-		}
-		if (digits == 0 || *p != '.' || name[sizeof(tos_prefix) - 1] == '0' || index < 1 ||
-		    index > IPSEC_TUNNELS_MAX)
-			return vl_err_set_code(err, VL_VCO_ILLEGAL_PARAM, "IllegalParam.TunnelOptionsSpecification",
-					       "An IPsec-VPN connection has two tunnels: only "
-					       "TunnelOptionsSpecification.1 and .2 are accepted.");
-		if (record_leaf(&specs[index - 1], p + 1, params[i].value ? params[i].value : ""))
-			used[index - 1] = true;
-	}
+	if (list_read(params, "TunnelOptionsSpecification", &ipsec_tunnel_options_list, tunnel_item, &r, &offender) !=
+	    LIST_OK)
+		return vl_err_set_code(err, VL_VCO_ILLEGAL_PARAM, "IllegalParam.TunnelOptionsSpecification",
+				       "An IPsec-VPN connection has two tunnels: only "
+				       "TunnelOptionsSpecification.1 and .2 are accepted.");
 	for (int i = 0, out = 0; i < IPSEC_TUNNELS_MAX; i++) {
 		if (!used[i])
 			continue;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "errors.h"
+#include "list.h"
 
 /*
  * The IKE/IPsec settings of an IPsec-VPN connection or tunnel, as the cloud takes them:
@@ -174,11 +175,18 @@ struct ipsec_tunnel_spec {
 };
 
 /*
- * Collects every TunnelOptionsSpecification.N.<leaf> of params (n pairs) into specs,
+ * Collects every TunnelOptionsSpecification.N.<leaf> of params into specs,
  * ordered by N.  N must be 1 or 2 (written without leading zeros); leaves the cloud does
  * not define are ignored as undeclared parameters are.  *count receives how many specs
  * have at least one known leaf.  Returns 0 or -1 with err set (bad N).
  */
+/* TunnelOptionsSpecification.N.<leaf>, N 1..2: the list ipsec_tunnel_specs_read reads. */
+extern const struct list_spec ipsec_tunnel_options_list;
+
+int ipsec_tunnel_specs_read(const struct list_source *params, struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX],
+			    int *count, struct vl_err *err);
+
+/* ipsec_tunnel_specs_read over an array of n name/value pairs. */
 int ipsec_tunnel_specs_collect(const struct ipsec_param *params, size_t n,
 			       struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX], int *count,
 			       struct vl_err *err);

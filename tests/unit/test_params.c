@@ -618,6 +618,89 @@ START_TEST(test_list_walk_callback_stops)
 }
 END_TEST
 
+/* ---- action_list_read: field rules and a field that is a list (RouteFilter.N.Value.M) ---- */
+
+static const struct list_field read_value_rule = { LIST_TEXT, 1, 3, NULL };
+static const struct list_spec read_values = { 2, NULL, &read_value_rule };
+static const struct list_field read_rules[] = {
+	{ LIST_INTEGER, 1, 9, NULL }, /* Key */
+	{ LIST_TEXT, 0, 0, &read_values }, /* Value.M */
+};
+static const struct list_spec read_nested = { 3, walk_fields, read_rules };
+
+/* Records "N.field=M:leaf:value;" for each item the walk hands over. */
+static int read_record(void *arg, const struct list_item *it)
+{
+	char value[128];
+
+	snprintf(value, sizeof(value), "%d:%s:%s", it->m, it->leaf ? it->leaf : "", it->value);
+	return walk_record(arg, it->n, it->field, value);
+}
+
+static const struct {
+	const char *query; /* urlencoded parameters of list "L" */
+	int fault;
+	const char *offender;
+	const char *items;
+} read_tests[] = {
+	{ "L.1.Key=5&L.1.Value.2=ab&L.2.Value.1=abc&L=x", LIST_OK, NULL, "1.0=0:Key:5;1.1=2:Value.2:ab;2.1=1:Value.1:abc;" },
+	{ "L.1.Key=0", LIST_BAD_VALUE, "L.1.Key", "" },
+	{ "L.1.Key=x", LIST_BAD_VALUE, "L.1.Key", "" },
+	{ "L.1.Value.1=abcd", LIST_BAD_VALUE, "L.1.Value.1", "" },
+	{ "L.1.Value.1=", LIST_BAD_VALUE, "L.1.Value.1", "" },
+	{ "L.1.Value=a", LIST_BAD_NESTED, "L.1.Value", "" },
+	{ "L.1.Value.3=a", LIST_BAD_NESTED, "L.1.Value.3", "" },
+	{ "L.1.Value.0=a", LIST_BAD_NESTED, "L.1.Value.0", "" },
+	{ "L.1.Value.1.x=a", LIST_BAD_NESTED, "L.1.Value.1.x", "" },
+	{ "L.1.Key.1=1", LIST_BAD_NAME, "L.1.Key.1", "" },
+	{ "L.1.Values.1=a", LIST_BAD_NAME, "L.1.Values.1", "" },
+	{ "L.4.Value.1=a", LIST_TOO_MANY, "L.4.Value.1", "" },
+};
+
+START_TEST(test_list_read)
+{
+	struct kvlist params;
+	char items[256] = "";
+	const char *offender = "unset";
+
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_parse_urlencoded(&params, read_tests[_i].query, strlen(read_tests[_i].query)), 0);
+	ck_assert_int_eq(action_list_read(&params, "L", &read_nested, read_record, items, &offender),
+			 read_tests[_i].fault);
+	if (read_tests[_i].offender)
+		ck_assert_str_eq(offender, read_tests[_i].offender);
+	else
+		ck_assert_ptr_null(offender);
+	ck_assert_str_eq(items, read_tests[_i].items);
+	kvlist_free(&params);
+}
+END_TEST
+
+/* Records whose leaves the caller matches: other leaves are handed over with field -1. */
+START_TEST(test_list_read_open_fields)
+{
+	static const struct list_spec open = { 2, walk_fields, NULL, true };
+	static const char query[] = "L.1.Key=k&L.2.Sub.Leaf=v&L.1.=e";
+	struct kvlist params;
+	char items[256] = "";
+	const char *offender = NULL;
+
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_parse_urlencoded(&params, query, strlen(query)), 0);
+	ck_assert_int_eq(action_list_read(&params, "L", &open, read_record, items, &offender), LIST_OK);
+	ck_assert_str_eq(items, "1.0=0:Key:k;2.-1=0:Sub.Leaf:v;1.-1=0::e;");
+	kvlist_free(&params);
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_parse_urlencoded(&params, "L.3.Key=k", 9), 0);
+	ck_assert_int_eq(action_list_read(&params, "L", &open, read_record, items, &offender), LIST_TOO_MANY);
+	kvlist_free(&params);
+	kvlist_init(&params);
+	ck_assert_int_eq(kvlist_parse_urlencoded(&params, "L.1=k", 5), 0);
+	ck_assert_int_eq(action_list_read(&params, "L", &open, read_record, items, &offender), LIST_BAD_NAME);
+	kvlist_free(&params);
+}
+END_TEST
+
 Suite *params_suite_create(void)
 {
 	Suite *s = suite_create("params");
@@ -633,6 +716,8 @@ Suite *params_suite_create(void)
 	tcase_add_loop_test(tc, test_local_types, 0, countof(local_tests));
 	tcase_add_loop_test(tc, test_list_walk, 0, countof(walk_tests));
 	tcase_add_test(tc, test_list_walk_callback_stops);
+	tcase_add_loop_test(tc, test_list_read, 0, countof(read_tests));
+	tcase_add_test(tc, test_list_read_open_fields);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("defaults");
