@@ -293,6 +293,12 @@ static void mock_stop(struct ipsec_instance *in)
 	free(in);
 }
 
+static void mock_stop_many(struct ipsec_instance **ins, int count)
+{
+	for (int i = 0; i < count; i++)
+		mock_stop(ins[i]);
+}
+
 static void mock_detach(struct ipsec_instance *in)
 {
 	(void)in;
@@ -312,5 +318,6 @@ const struct ipsec_backend_ops ipsec_backend_mock = {
 	.drain_logs = mock_drain_logs,
 	.pid = mock_pid,
 	.stop = mock_stop,
+	.stop_many = mock_stop_many,
 	.detach = mock_detach,
 };
