@@ -222,6 +222,12 @@ static int mock_list_tunnels(struct ipsec_instance *in, char (**names)[IPSEC_NAM
 
 static int mock_list_sas(struct ipsec_instance *in, struct ipsec_sa_state **out, int *count, char *err)
 {
+	char entry[160];
+
+	/* read-only, so not journaled; the hook still runs (a test can act while charon "answers") */
+	snprintf(entry, sizeof(entry), "list %s", in->label);
+	if (on_call)
+		on_call(entry, on_call_arg);
 	*count = 0;
 	*out = calloc((size_t)in->count + 1, sizeof(**out));
 	if (*out == NULL) {

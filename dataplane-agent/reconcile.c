@@ -416,8 +416,8 @@ static struct endpoint_rt *endpoint_rt_add(struct agent_daemon *d, const char *i
 }
 
 /*
- * Takes e out of the runtime under d->lock (the monitor stops polling it), then stops or
- * detaches its charon without the lock.  d->apply_lock held.
+ * Takes e out of the runtime under d->lock (the monitor stops polling it; a poll reading it
+ * now is waited for), then stops or detaches its charon without the lock.  d->apply_lock held.
  */
 static void endpoint_rt_remove(struct agent_daemon *d, struct endpoint_rt *e, bool stop)
 {
@@ -426,6 +426,7 @@ static void endpoint_rt_remove(struct agent_daemon *d, struct endpoint_rt *e, bo
 	pthread_mutex_lock(&d->lock);
 	in = e->ipsec;
 	*e = d->endpoints[--d->endpoint_count];
+	monitor_poll_wait(d);
 	pthread_mutex_unlock(&d->lock);
 	if (stop)
 		d->ipsec->stop(in);
@@ -456,6 +457,7 @@ static void endpoints_rt_remove_all(struct agent_daemon *d, bool stop)
 	for (int i = 0; i < count; i++)
 		ins[i] = d->endpoints[i].ipsec;
 	d->endpoint_count = 0;
+	monitor_poll_wait(d);
 	pthread_mutex_unlock(&d->lock);
 	if (stop)
 		d->ipsec->stop_many(ins, count);
@@ -486,6 +488,7 @@ static void stop_deleted_charons(struct agent_daemon *d, const struct plan *plan
 		ins[count++] = rt->ipsec;
 		*rt = d->endpoints[--d->endpoint_count];
 	}
+	monitor_poll_wait(d);
 	pthread_mutex_unlock(&d->lock);
 	d->ipsec->stop_many(ins, count);
 	free(ins);
