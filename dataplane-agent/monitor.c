@@ -184,16 +184,79 @@ static void merge_endpoint(struct agent_daemon *d, const struct endpoint_poll *p
 }
 
 /*
+ * charon calls a poll decided on under d->lock and makes after releasing it (d->polling
+ * still set, so the instances stay): a branch device re-initiating or dropping its
+ * tunnels, a preferred SA.  With a couple of hundred branch tunnels coming up these are
+ * hundreds of VICI round trips per poll.
+ */
+enum later_kind { LATER_INITIATE, LATER_TERMINATE, LATER_PREFER };
+
+struct later_call {
+	enum later_kind kind;
+	struct ipsec_instance *ipsec;
+	char endpoint[DOC_ID_MAX];
+	char name[96];
+};
+
+struct later {
+	struct later_call *calls; /* malloc'd */
+	int count, cap;
+};
+
+static void later_run_one(struct agent_daemon *d, const struct later_call *c)
+{
+	char err[IPSEC_ERR_MAX];
+	int rc;
+
+	switch (c->kind) {
+	case LATER_INITIATE:
+		rc = d->ipsec->initiate(c->ipsec, c->name, err);
+		break;
+	case LATER_TERMINATE:
+		rc = d->ipsec->terminate(c->ipsec, c->name, err);
+		break;
+	default:
+		rc = d->ipsec->make_preferred(c->ipsec, c->name, err);
+		break;
+	}
+	if (rc < 0)
+		agent_log("%s %s: %s: %s", c->endpoint, c->name,
+			  c->kind == LATER_INITIATE ? "initiate" : c->kind == LATER_TERMINATE ? "terminate" : "prefer", err);
+}
+
+/* Queues a call for after the lock; makes it now when there is no memory to queue it. */
+static void later_add(struct agent_daemon *d, struct later *l, enum later_kind kind, struct endpoint_rt *ep,
+		      const char *name)
+{
+	struct later_call c = { .kind = kind, .ipsec = ep->ipsec };
+
+	snprintf(c.endpoint, sizeof(c.endpoint), "%s", ep->id);
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	if (l->count == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 16;
+		struct later_call *more = realloc(l->calls, sizeof(*more) * (size_t)cap);
+
+		if (more == NULL) {
+			later_run_one(d, &c);
+			return;
+		}
+		l->calls = more;
+		l->cap = cap;
+	}
+	l->calls[l->count++] = c;
+}
+
+/*
  * A branch device's side of active/standby: the gateway's health checks arrive through
  * every tunnel each interval, so a tunnel whose SA has received nothing for interval ×
  * retry is dead; the device drops it so that its traffic leaves through the other tunnel,
  * and keeps re-initiating it, as a branch router with tunnel tracking does.
  */
-static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endpoint_rt *ep, int64_t now)
+static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endpoint_rt *ep, int64_t now,
+			struct later *later)
 {
 	const struct doc_tunnel *dt = doc_tunnel_of(d, t->endpoint, t->name);
 	const struct doc_health_check *check;
-	char err[IPSEC_ERR_MAX];
 
 	if (dt == NULL || ep->ipsec == NULL)
 		return;
@@ -201,8 +264,7 @@ static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endp
 		if (now - t->last_initiate_ms >= BRANCH_REINITIATE_MS) {
 			t->last_initiate_ms = now;
 			t->last_in_change_ms = now;
-			if (d->ipsec->initiate(ep->ipsec, t->name, err) < 0)
-				agent_log("%s %s: initiate: %s", t->endpoint, t->name, err);
+			later_add(d, later, LATER_INITIATE, ep, t->name);
 		}
 		return;
 	}
@@ -211,8 +273,7 @@ static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endp
 	if (now - t->last_in_change_ms > (int64_t)check->interval_ms * check->retry + MONITOR_POLL_MS) {
 		agent_log("%s %s: nothing received for %lld ms: dropping the tunnel", t->endpoint, t->name,
 			  (long long)(now - t->last_in_change_ms));
-		if (d->ipsec->terminate(ep->ipsec, t->name, err) < 0)
-			agent_log("%s %s: terminate: %s", t->endpoint, t->name, err);
+		later_add(d, later, LATER_TERMINATE, ep, t->name);
 		t->last_initiate_ms = now;
 		t->last_in_change_ms = now;
 		t->ike_state[0] = t->child_state[0] = '\0';
@@ -300,10 +361,8 @@ static int preference(const struct agent_daemon *d, const struct tunnel_rt *t)
  * preferred one with the same selectors was installed after it (a standby coming up, or
  * rekeying): see ipsec_backend_ops.make_preferred.
  */
-static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, int64_t now)
+static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, int64_t now, struct later *later)
 {
-	char err[IPSEC_ERR_MAX];
-
 	for (int i = 0; i < d->tunnel_count; i++) {
 		struct tunnel_rt *t = &d->tunnels[i];
 		const struct doc_tunnel *dt = doc_tunnel_of(d, t->endpoint, t->name);
@@ -327,8 +386,7 @@ static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, i
 			agent_log("%s: %s was installed after %s: making %s's SA the active one", ep->id, o->name,
 				  t->name, t->name);
 			t->last_prefer_ms = now;
-			if (d->ipsec->make_preferred(ep->ipsec, t->name, err) < 0)
-				agent_log("%s %s: %s", ep->id, t->name, err);
+			later_add(d, later, LATER_PREFER, ep, t->name);
 			break;
 		}
 	}
@@ -363,7 +421,8 @@ void monitor_checks_changed(struct agent_daemon *d)
 
 void monitor_poll(struct agent_daemon *d)
 {
-	int64_t now = agent_now_ms(), gathered, took;
+	int64_t now = agent_now_ms(), gathered, held, took;
+	struct later later = { 0 };
 	struct endpoint_poll *polls;
 	int count = 0;
 
@@ -393,8 +452,6 @@ void monitor_poll(struct agent_daemon *d)
 	gathered = agent_now_ms();
 	for (int i = 0; i < count; i++)
 		merge_endpoint(d, &polls[i], now);
-	d->polling = false;
-	pthread_cond_broadcast(&d->poll_done);
 	take_checks(d);
 	for (int i = 0; i < d->tunnel_count; i++) {
 		struct tunnel_rt *t = &d->tunnels[i];
@@ -402,17 +459,27 @@ void monitor_poll(struct agent_daemon *d)
 		if (t->side == DOC_EP_SITE_DEVICE)
 			for (int k = 0; k < d->endpoint_count; k++)
 				if (strcmp(d->endpoints[k].id, t->endpoint) == 0)
-					keep_branch(d, t, &d->endpoints[k], now);
+					keep_branch(d, t, &d->endpoints[k], now, &later);
 	}
 	for (int i = 0; i < d->endpoint_count; i++)
 		if (d->endpoints[i].ipsec != NULL)
-			enforce_preference(d, &d->endpoints[i], now);
+			enforce_preference(d, &d->endpoints[i], now, &later);
 	agent_routes_update(d);
 	d->polls++;
+	held = agent_now_ms() - gathered;
+	pthread_mutex_unlock(&d->lock);
+
+	for (int i = 0; i < later.count; i++)
+		later_run_one(d, &later.calls[i]);
+	free(later.calls);
+
+	pthread_mutex_lock(&d->lock);
+	d->polling = false;
+	pthread_cond_broadcast(&d->poll_done);
 	/* a slow poll delays the next look at every tunnel: say so, and how long d->lock was held */
 	if ((took = agent_now_ms() - now) > 4 * MONITOR_POLL_MS)
 		agent_log("monitor: one poll of %d charons took %lld ms (d->lock held %lld ms of it)", count,
-			  (long long)took, (long long)(agent_now_ms() - gathered));
+			  (long long)took, (long long)held);
 	pthread_mutex_unlock(&d->lock);
 	for (int i = 0; i < count; i++) {
 		free(polls[i].sas);

@@ -661,6 +661,30 @@ START_TEST(test_monitor_polls_without_the_lock)
 }
 END_TEST
 
+/*
+ * The standby's SA comes up after the active one's: the poll makes the active one's SA the
+ * preferred one again, and calls charon for it only after releasing d->lock.
+ */
+START_TEST(test_monitor_prefers_without_the_lock)
+{
+	char err[256];
+
+	ck_assert_msg(apply(dual, err) == 0, "%s", err);
+	monitor_poll(&D); /* both SAs ran before: adopted, left as they are */
+	ipsec_mock_set_child_state("vpn-1-1", "vco-2", "");
+	monitor_poll(&D);
+	ipsec_mock_journal_clear();
+	calls = lock_held_calls = 0;
+	ipsec_mock_on_call(check_lock, &D);
+	ipsec_mock_set_child_state("vpn-1-1", "vco-2", "INSTALLED");
+	monitor_poll(&D);
+	ipsec_mock_on_call(NULL, NULL);
+	ck_assert_str_eq(ipsec_mock_journal_text(), "prefer vpn-1-1/vco-1");
+	ck_assert_int_ge(calls, 2); /* the list calls and the prefer */
+	ck_assert_int_eq(lock_held_calls, 0);
+}
+END_TEST
+
 /* ---- what a typed tunnel becomes in strongSwan ---- */
 
 START_TEST(test_swan_messages)
@@ -739,6 +763,7 @@ Suite *reconcile_suite(void)
 	tcase_add_test(ta, test_apply_never_holds_the_monitor_lock);
 	tcase_add_test(ta, test_monitor_routes_from_states);
 	tcase_add_test(ta, test_monitor_polls_without_the_lock);
+	tcase_add_test(ta, test_monitor_prefers_without_the_lock);
 	suite_add_tcase(s, ta);
 	return s;
 }
