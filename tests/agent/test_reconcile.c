@@ -443,6 +443,21 @@ START_TEST(test_apply_order)
 }
 END_TEST
 
+/* Endpoints a pass deletes have their charons stopped together, before the first deletion's links go. */
+START_TEST(test_apply_deletes_stop_charons_together)
+{
+	char err[256];
+
+	ck_assert_msg(apply(NULL, err) == 0, "%s", err);
+	ck_assert_msg(apply(m_no_vpc_nor_site, err) == 0, "%s", err);
+	ck_assert_msg(strstr(ipsec_mock_journal_text(), "stop vpn-1-1; stop site-1-1; unlink ") != NULL ||
+			      strstr(ipsec_mock_journal_text(), "stop site-1-1; stop vpn-1-1; unlink ") != NULL,
+		      "%s", ipsec_mock_journal_text());
+	ck_assert_int_eq(D.endpoint_count, 0);
+	ck_assert_int_eq(D.record.endpoint_count, 0);
+}
+END_TEST
+
 START_TEST(test_apply_failure_half_way)
 {
 	char err[256];
@@ -758,6 +773,7 @@ Suite *reconcile_suite(void)
 	tcase_add_checked_fixture(ta, daemon_up, daemon_down);
 	tcase_add_test(ta, test_apply_order);
 	tcase_add_test(ta, test_apply_failure_half_way);
+	tcase_add_test(ta, test_apply_deletes_stop_charons_together);
 	tcase_add_test(ta, test_apply_one_tunnel_only);
 	tcase_add_test(ta, test_apply_adopts_and_prunes);
 	tcase_add_test(ta, test_apply_never_holds_the_monitor_lock);
