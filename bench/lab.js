@@ -8,7 +8,8 @@
 //  * throughput: iperf3 through one vpnlab tunnel and through a hand-configured strongSwan tunnel
 //    with the same backend, alternated in one run, 3 times: median rates, ratio, charon CPU per MB
 //  * scale: 100 dual-tunnel connections (SCALE_CONNECTIONS) on one agent: time from the last
-//    create until all 200 tunnels are established; agent + charon memory (RSS and PSS)
+//    create until all 200 tunnels are established; agent + charon memory (RSS and PSS); the time
+//    a SIGTERM takes to stop them all
 
 const path = require('node:path');
 const fs = require('node:fs');
@@ -382,6 +383,20 @@ async function scale() {
       `(${(sum('rss') / charons.length).toFixed(1)} MiB each, shared libraries counted in each), PSS ` +
       `${sum('pss').toFixed(0)} MiB in all (${(sum('pss') / charons.length).toFixed(1)} MiB each), private ` +
       `${(sum('uss') / charons.length).toFixed(1)} MiB each; agent + charons ${((agent.pss / 1024) + sum('pss')).toFixed(0)} MiB (PSS)`);
+    // the monitor logs a poll slower than 800 ms, with how long of it d->lock was held
+    const slow = [...env.agent.output().matchAll(/one poll of \d+ charons took (\d+) ms \(d->lock held (\d+) ms/g)]
+      .map((m) => [Number(m[1]), Number(m[2])]);
+    console.log(`scale monitor: ${slow.length} polls over 800 ms` + (slow.length
+      ? `, median ${median(slow.map((x) => x[0]))} ms, longest ${Math.max(...slow.map((x) => x[0]))} ms; d->lock held ` +
+        `median ${median(slow.map((x) => x[1]))} ms, at most ${Math.max(...slow.map((x) => x[1]))} ms of a poll`
+      : ''));
+    // teardown: SIGTERM without --keep-dataplane stops every charon and removes the namespaces
+    const pids = lab.charonPids(env.agent);
+    const tStop = Date.now();
+    await env.agent.stop('SIGTERM');
+    const left = pids.filter((p) => lab.alive(p)).length;
+    console.log(`scale teardown: SIGTERM → agent exit ${((Date.now() - tStop) / 1000).toFixed(1)} s, ` +
+      `${pids.length - left} of ${pids.length} charons stopped`);
   } finally {
     await done(env);
   }

@@ -145,6 +145,10 @@ struct agent_daemon {
 	pthread_cond_t report_wake; /* reporter wake-up: status_dirty was set */
 	volatile int stopping;
 	int64_t polls; /* monitor polls done: SAs seen at the first one were running before */
+	/* the monitor is asking the charons it listed, without d->lock: an instance taken out of
+	 * the runtime meanwhile is stopped or detached only after poll_done (monitor_poll_wait) */
+	bool polling;
+	pthread_cond_t poll_done;
 	struct peer_table *peer_table; /* the fabric peers' tunnel states (peers.c) */
 };
 
@@ -188,8 +192,13 @@ int monitor_start(struct agent_daemon *d);
 void monitor_stop(struct agent_daemon *d);
 /* Health-module callback: a check changed verdict (wakes the monitor). */
 void monitor_health_changed(void *arg, const char *key, enum health_state state);
-/* One poll: charons' SAs and logs, checks, branch keep-alive, routes.  d->lock held. */
+/*
+ * One poll: charons' SAs and logs (read without d->lock), checks, branch keep-alive,
+ * routes (under it).  Called without d->lock.
+ */
 void monitor_poll(struct agent_daemon *d);
+/* Waits (d->lock held) until no monitor poll is reading a charon without the lock. */
+void monitor_poll_wait(struct agent_daemon *d);
 /* The checks' verdicts and the routes only (a check changed verdict).  d->lock held. */
 void monitor_checks_changed(struct agent_daemon *d);
 

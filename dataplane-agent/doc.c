@@ -809,6 +809,9 @@ const char *doc_endpoint_kind_name(enum doc_endpoint_kind k)
 
 void doc_vpc_free(struct doc_vpc *v)
 {
+	for (int i = 0; i < v->fabric.peer_count && v->fabric.peers != NULL; i++)
+		free(v->fabric.peers[i].cidrs);
+	free(v->fabric.peers);
 	free(v->vswitches);
 	free(v->routes);
 	memset(v, 0, sizeof(*v));
@@ -831,10 +834,30 @@ static void *dup_array(const void *src, int count, size_t size)
 
 int doc_vpc_copy(struct doc_vpc *dst, const struct doc_vpc *src)
 {
+	bool ok;
+
 	*dst = *src;
+	dst->fabric.peers = NULL;
 	dst->vswitches = dup_array(src->vswitches, src->vswitch_count, sizeof(*src->vswitches));
 	dst->routes = dup_array(src->routes, src->route_count, sizeof(*src->routes));
-	if (dst->vswitches == NULL || dst->routes == NULL) {
+	ok = dst->vswitches != NULL && dst->routes != NULL;
+	/* the fabric's peers too: a record must outlive the document it was copied from */
+	if (ok && src->fabric.peers != NULL) {
+		dst->fabric.peers = dup_array(src->fabric.peers, src->fabric.peer_count, sizeof(*src->fabric.peers));
+		if (dst->fabric.peers == NULL) {
+			dst->fabric.peer_count = 0;
+			ok = false;
+		}
+		for (int i = 0; ok && i < src->fabric.peer_count; i++)
+			dst->fabric.peers[i].cidrs = NULL;
+		for (int i = 0; ok && i < src->fabric.peer_count; i++) {
+			const struct doc_fabric_peer *p = &src->fabric.peers[i];
+
+			dst->fabric.peers[i].cidrs = dup_array(p->cidrs, p->cidr_count, sizeof(*p->cidrs));
+			ok = dst->fabric.peers[i].cidrs != NULL;
+		}
+	}
+	if (!ok) {
 		doc_vpc_free(dst);
 		return -1;
 	}

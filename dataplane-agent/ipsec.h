@@ -118,6 +118,12 @@ struct ipsec_backend_ops {
 
 	/* Stops charon (SIGTERM, then SIGKILL after 3 s), removes cfg->dir, frees in. NULL ok. */
 	void (*stop)(struct ipsec_instance *in);
+	/*
+	 * Stops count charons together (SIGTERM to all, one shared wait of up to 3 s, then
+	 * SIGKILL to the stragglers), removes their directories and frees each instance; NULL
+	 * entries are skipped.  Takes about as long as one stop.  The array is the caller's.
+	 */
+	void (*stop_many)(struct ipsec_instance **ins, int count);
 	/* Frees in and leaves charon running (agent exit with --keep-dataplane). NULL ok. */
 	void (*detach)(struct ipsec_instance *in);
 };

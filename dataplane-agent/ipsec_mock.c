@@ -222,6 +222,12 @@ static int mock_list_tunnels(struct ipsec_instance *in, char (**names)[IPSEC_NAM
 
 static int mock_list_sas(struct ipsec_instance *in, struct ipsec_sa_state **out, int *count, char *err)
 {
+	char entry[160];
+
+	/* read-only, so not journaled; the hook still runs (a test can act while charon "answers") */
+	snprintf(entry, sizeof(entry), "list %s", in->label);
+	if (on_call)
+		on_call(entry, on_call_arg);
 	*count = 0;
 	*out = calloc((size_t)in->count + 1, sizeof(**out));
 	if (*out == NULL) {
@@ -293,6 +299,12 @@ static void mock_stop(struct ipsec_instance *in)
 	free(in);
 }
 
+static void mock_stop_many(struct ipsec_instance **ins, int count)
+{
+	for (int i = 0; i < count; i++)
+		mock_stop(ins[i]);
+}
+
 static void mock_detach(struct ipsec_instance *in)
 {
 	(void)in;
@@ -312,5 +324,6 @@ const struct ipsec_backend_ops ipsec_backend_mock = {
 	.drain_logs = mock_drain_logs,
 	.pid = mock_pid,
 	.stop = mock_stop,
+	.stop_many = mock_stop_many,
 	.detach = mock_detach,
 };

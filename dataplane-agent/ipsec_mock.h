@@ -27,7 +27,11 @@ void ipsec_mock_fail(const char *entry);
  * 0, or -1 with err (IPSEC_ERR_MAX) when it is the entry asked to fail.
  */
 int ipsec_mock_record(const char *entry, char *err);
-/* fn(entry, arg) runs inside every recorded call (NULL: none): tests look at locks there. */
+/*
+ * fn(entry, arg) runs inside every recorded call, and inside list_sas with entry
+ * "list <label>" before it reads the tunnels (not journaled); NULL: none.  Tests look at
+ * locks there, or change the runtime while the "charon" is answering.
+ */
 void ipsec_mock_on_call(void (*fn)(const char *entry, void *arg), void *arg);
 /* The unique id of the IKE_SA of tunnel name on the instance labelled label; 0 when none. */
 unsigned ipsec_mock_sa_id(const char *label, const char *name);

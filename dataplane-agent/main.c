@@ -246,6 +246,7 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&d.lock, NULL);
 	d.links = &agent_links_netlink;
 	pthread_cond_init(&d.wake, NULL);
+	pthread_cond_init(&d.poll_done, NULL);
 	pthread_cond_init(&d.report_wake, NULL);
 	pthread_cond_init(&d.preflight_wake, NULL);
 	d.pending_logs = json_array();

@@ -3,7 +3,9 @@
  * reads each charon's SAs and log, re-selects the VPC routes' next hops (routes.c), keeps
  * branch devices' tunnels alive, and reports to the server.  Failover is decided here,
  * locally: the server may be gone.  A push being applied does not hold it up: the applier
- * takes d->lock only to publish what it built (reconcile.c).
+ * takes d->lock only to publish what it built (reconcile.c).  Nor does a slow charon hold
+ * up the state API, reports or the applier: the poll asks the charons without d->lock and
+ * takes the lock only to merge what they said.
  */
 #include "daemon.h"
 
@@ -66,20 +68,73 @@ static void on_log_line(void *arg, const struct ipsec_log_line *line)
 	c->d->status_dirty = true;
 }
 
-/* Reads one charon's SAs into the tunnels of its endpoint. */
-static void poll_endpoint(struct agent_daemon *d, struct endpoint_rt *ep, int64_t now)
-{
-	struct ipsec_sa_state *sas = NULL;
-	int count = 0;
-	char err[IPSEC_ERR_MAX];
-	struct log_ctx lc = { d, ep };
+/*
+ * What one poll read from one charon.  Gathered without d->lock (a VICI round trip per
+ * charon adds up to most of a second with a couple of hundred of them), merged under it.
+ */
+struct endpoint_poll {
+	char id[DOC_ID_MAX];
+	struct ipsec_instance *ipsec; /* the runtime's; alive while d->polling is set */
+	bool listed;		      /* list_sas answered */
+	struct ipsec_sa_state *sas;   /* malloc'd */
+	int count;
+	struct ipsec_log_line *logs; /* malloc'd; lines about a connection only */
+	int log_count, log_cap;
+};
 
-	if (ep->ipsec == NULL)
+static void collect_log_line(void *arg, const struct ipsec_log_line *line)
+{
+	struct endpoint_poll *p = arg;
+
+	/* on_log_line drops the others, and the server takes at most LOGS_PENDING_MAX */
+	if (line->conn_name[0] == '\0' || p->log_count >= LOGS_PENDING_MAX)
 		return;
-	if (d->ipsec->list_sas(ep->ipsec, &sas, &count, err) < 0) {
-		agent_log("%s: list-sas: %s", ep->id, err);
+	if (p->log_count == p->log_cap) {
+		int cap = p->log_cap ? p->log_cap * 2 : 16;
+		struct ipsec_log_line *more = realloc(p->logs, sizeof(*more) * (size_t)cap);
+
+		if (more == NULL)
+			return;
+		p->logs = more;
+		p->log_cap = cap;
+	}
+	p->logs[p->log_count++] = *line;
+}
+
+/* Reads one charon's SAs and new log lines.  Without d->lock. */
+static void gather_endpoint(struct agent_daemon *d, struct endpoint_poll *p)
+{
+	char err[IPSEC_ERR_MAX];
+
+	if (d->ipsec->list_sas(p->ipsec, &p->sas, &p->count, err) < 0) {
+		agent_log("%s: list-sas: %s", p->id, err);
+		p->sas = NULL;
+		p->count = 0;
 		return;
 	}
+	p->listed = true;
+	if (d->ipsec->drain_logs(p->ipsec, collect_log_line, p, err) < 0)
+		agent_log("%s: log: %s", p->id, err);
+}
+
+/*
+ * Takes what gather_endpoint read into the tunnels of its endpoint (d->lock held).  An
+ * endpoint that left the runtime meanwhile, or got another charon, is skipped; tunnels that
+ * went are not in d->tunnels any more, and ones added since keep their state until the
+ * next poll.
+ */
+static void merge_endpoint(struct agent_daemon *d, const struct endpoint_poll *p, int64_t now)
+{
+	const struct ipsec_sa_state *sas = p->sas;
+	int count = p->count;
+	struct endpoint_rt *ep = NULL;
+	struct log_ctx lc;
+
+	for (int i = 0; i < d->endpoint_count && ep == NULL; i++)
+		if (strcmp(d->endpoints[i].id, p->id) == 0 && d->endpoints[i].ipsec == p->ipsec)
+			ep = &d->endpoints[i];
+	if (ep == NULL || !p->listed)
+		return;
 	for (int i = 0; i < d->tunnel_count; i++) {
 		struct tunnel_rt *t = &d->tunnels[i];
 		const struct ipsec_sa_state *best = NULL;
@@ -122,9 +177,73 @@ static void poll_endpoint(struct agent_daemon *d, struct endpoint_rt *ep, int64_
 			sa_counters_observe(&t->counters, t->child_spi, &seen);
 		}
 	}
-	free(sas);
-	if (d->ipsec->drain_logs(ep->ipsec, on_log_line, &lc, err) < 0)
-		agent_log("%s: log: %s", ep->id, err);
+	lc.d = d;
+	lc.ep = ep;
+	for (int i = 0; i < p->log_count; i++)
+		on_log_line(&lc, &p->logs[i]);
+}
+
+/*
+ * charon calls a poll decided on under d->lock and makes after releasing it (d->polling
+ * still set, so the instances stay): a branch device re-initiating or dropping its
+ * tunnels, a preferred SA.  With a couple of hundred branch tunnels coming up these are
+ * hundreds of VICI round trips per poll.
+ */
+enum later_kind { LATER_INITIATE, LATER_TERMINATE, LATER_PREFER };
+
+struct later_call {
+	enum later_kind kind;
+	struct ipsec_instance *ipsec;
+	char endpoint[DOC_ID_MAX];
+	char name[96];
+};
+
+struct later {
+	struct later_call *calls; /* malloc'd */
+	int count, cap;
+};
+
+static void later_run_one(struct agent_daemon *d, const struct later_call *c)
+{
+	char err[IPSEC_ERR_MAX];
+	int rc;
+
+	switch (c->kind) {
+	case LATER_INITIATE:
+		rc = d->ipsec->initiate(c->ipsec, c->name, err);
+		break;
+	case LATER_TERMINATE:
+		rc = d->ipsec->terminate(c->ipsec, c->name, err);
+		break;
+	default:
+		rc = d->ipsec->make_preferred(c->ipsec, c->name, err);
+		break;
+	}
+	if (rc < 0)
+		agent_log("%s %s: %s: %s", c->endpoint, c->name,
+			  c->kind == LATER_INITIATE ? "initiate" : c->kind == LATER_TERMINATE ? "terminate" : "prefer", err);
+}
+
+/* Queues a call for after the lock; makes it now when there is no memory to queue it. */
+static void later_add(struct agent_daemon *d, struct later *l, enum later_kind kind, struct endpoint_rt *ep,
+		      const char *name)
+{
+	struct later_call c = { .kind = kind, .ipsec = ep->ipsec };
+
+	snprintf(c.endpoint, sizeof(c.endpoint), "%s", ep->id);
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	if (l->count == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 16;
+		struct later_call *more = realloc(l->calls, sizeof(*more) * (size_t)cap);
+
+		if (more == NULL) {
+			later_run_one(d, &c);
+			return;
+		}
+		l->calls = more;
+		l->cap = cap;
+	}
+	l->calls[l->count++] = c;
 }
 
 /*
@@ -133,11 +252,11 @@ static void poll_endpoint(struct agent_daemon *d, struct endpoint_rt *ep, int64_
  * retry is dead; the device drops it so that its traffic leaves through the other tunnel,
  * and keeps re-initiating it, as a branch router with tunnel tracking does.
  */
-static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endpoint_rt *ep, int64_t now)
+static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endpoint_rt *ep, int64_t now,
+			struct later *later)
 {
 	const struct doc_tunnel *dt = doc_tunnel_of(d, t->endpoint, t->name);
 	const struct doc_health_check *check;
-	char err[IPSEC_ERR_MAX];
 
 	if (dt == NULL || ep->ipsec == NULL)
 		return;
@@ -145,8 +264,7 @@ static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endp
 		if (now - t->last_initiate_ms >= BRANCH_REINITIATE_MS) {
 			t->last_initiate_ms = now;
 			t->last_in_change_ms = now;
-			if (d->ipsec->initiate(ep->ipsec, t->name, err) < 0)
-				agent_log("%s %s: initiate: %s", t->endpoint, t->name, err);
+			later_add(d, later, LATER_INITIATE, ep, t->name);
 		}
 		return;
 	}
@@ -155,8 +273,7 @@ static void keep_branch(struct agent_daemon *d, struct tunnel_rt *t, struct endp
 	if (now - t->last_in_change_ms > (int64_t)check->interval_ms * check->retry + MONITOR_POLL_MS) {
 		agent_log("%s %s: nothing received for %lld ms: dropping the tunnel", t->endpoint, t->name,
 			  (long long)(now - t->last_in_change_ms));
-		if (d->ipsec->terminate(ep->ipsec, t->name, err) < 0)
-			agent_log("%s %s: terminate: %s", t->endpoint, t->name, err);
+		later_add(d, later, LATER_TERMINATE, ep, t->name);
 		t->last_initiate_ms = now;
 		t->last_in_change_ms = now;
 		t->ike_state[0] = t->child_state[0] = '\0';
@@ -244,10 +361,8 @@ static int preference(const struct agent_daemon *d, const struct tunnel_rt *t)
  * preferred one with the same selectors was installed after it (a standby coming up, or
  * rekeying): see ipsec_backend_ops.make_preferred.
  */
-static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, int64_t now)
+static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, int64_t now, struct later *later)
 {
-	char err[IPSEC_ERR_MAX];
-
 	for (int i = 0; i < d->tunnel_count; i++) {
 		struct tunnel_rt *t = &d->tunnels[i];
 		const struct doc_tunnel *dt = doc_tunnel_of(d, t->endpoint, t->name);
@@ -271,8 +386,7 @@ static void enforce_preference(struct agent_daemon *d, struct endpoint_rt *ep, i
 			agent_log("%s: %s was installed after %s: making %s's SA the active one", ep->id, o->name,
 				  t->name, t->name);
 			t->last_prefer_ms = now;
-			if (d->ipsec->make_preferred(ep->ipsec, t->name, err) < 0)
-				agent_log("%s %s: %s", ep->id, t->name, err);
+			later_add(d, later, LATER_PREFER, ep, t->name);
 			break;
 		}
 	}
@@ -307,10 +421,37 @@ void monitor_checks_changed(struct agent_daemon *d)
 
 void monitor_poll(struct agent_daemon *d)
 {
-	int64_t now = agent_now_ms(), took;
+	int64_t now = agent_now_ms(), gathered, held, took;
+	struct later later = { 0 };
+	struct endpoint_poll *polls;
+	int count = 0;
 
-	for (int i = 0; i < d->endpoint_count; i++)
-		poll_endpoint(d, &d->endpoints[i], now);
+	pthread_mutex_lock(&d->lock);
+	polls = calloc((size_t)d->endpoint_count + 1, sizeof(*polls));
+	for (int i = 0; polls != NULL && i < d->endpoint_count; i++)
+		if (d->endpoints[i].ipsec != NULL) {
+			snprintf(polls[count].id, sizeof(polls[count].id), "%s", d->endpoints[i].id);
+			polls[count++].ipsec = d->endpoints[i].ipsec;
+		}
+	/* the applier stops or detaches an instance it took out of the runtime only after this poll */
+	d->polling = true;
+	pthread_mutex_unlock(&d->lock);
+
+	for (int i = 0; i < count; i++) {
+		gather_endpoint(d, &polls[i]);
+		/* a check that changed verdict moves the routes now, not after every charon answered */
+		pthread_mutex_lock(&d->lock);
+		if (d->health_changed) {
+			d->health_changed = false;
+			monitor_checks_changed(d);
+		}
+		pthread_mutex_unlock(&d->lock);
+	}
+
+	pthread_mutex_lock(&d->lock);
+	gathered = agent_now_ms();
+	for (int i = 0; i < count; i++)
+		merge_endpoint(d, &polls[i], now);
 	take_checks(d);
 	for (int i = 0; i < d->tunnel_count; i++) {
 		struct tunnel_rt *t = &d->tunnels[i];
@@ -318,16 +459,33 @@ void monitor_poll(struct agent_daemon *d)
 		if (t->side == DOC_EP_SITE_DEVICE)
 			for (int k = 0; k < d->endpoint_count; k++)
 				if (strcmp(d->endpoints[k].id, t->endpoint) == 0)
-					keep_branch(d, t, &d->endpoints[k], now);
+					keep_branch(d, t, &d->endpoints[k], now, &later);
 	}
 	for (int i = 0; i < d->endpoint_count; i++)
 		if (d->endpoints[i].ipsec != NULL)
-			enforce_preference(d, &d->endpoints[i], now);
+			enforce_preference(d, &d->endpoints[i], now, &later);
 	agent_routes_update(d);
 	d->polls++;
-	/* a slow poll delays every failover decision: say so */
+	held = agent_now_ms() - gathered;
+	pthread_mutex_unlock(&d->lock);
+
+	for (int i = 0; i < later.count; i++)
+		later_run_one(d, &later.calls[i]);
+	free(later.calls);
+
+	pthread_mutex_lock(&d->lock);
+	d->polling = false;
+	pthread_cond_broadcast(&d->poll_done);
+	/* a slow poll delays the next look at every tunnel: say so, and how long d->lock was held */
 	if ((took = agent_now_ms() - now) > 4 * MONITOR_POLL_MS)
-		agent_log("monitor: one poll of %d charons took %lld ms", d->endpoint_count, (long long)took);
+		agent_log("monitor: one poll of %d charons took %lld ms (d->lock held %lld ms of it)", count,
+			  (long long)took, (long long)held);
+	pthread_mutex_unlock(&d->lock);
+	for (int i = 0; i < count; i++) {
+		free(polls[i].sas);
+		free(polls[i].logs);
+	}
+	free(polls);
 }
 
 static void *monitor_main(void *arg)
@@ -351,7 +509,9 @@ static void *monitor_main(void *arg)
 			monitor_checks_changed(d);
 		} else {
 			d->health_changed = false;
+			pthread_mutex_unlock(&d->lock);
 			monitor_poll(d);
+			pthread_mutex_lock(&d->lock);
 			clock_gettime(CLOCK_REALTIME, &next);
 			next.tv_nsec += MONITOR_POLL_MS * 1000000L;
 			if (next.tv_nsec >= 1000000000L) {
@@ -382,4 +542,10 @@ void monitor_stop(struct agent_daemon *d)
 	pthread_cond_broadcast(&d->wake);
 	pthread_mutex_unlock(&d->lock);
 	pthread_join(monitor_thread, NULL);
+}
+
+void monitor_poll_wait(struct agent_daemon *d)
+{
+	while (d->polling)
+		pthread_cond_wait(&d->poll_done, &d->lock);
 }

@@ -416,8 +416,8 @@ static struct endpoint_rt *endpoint_rt_add(struct agent_daemon *d, const char *i
 }
 
 /*
- * Takes e out of the runtime under d->lock (the monitor stops polling it), then stops or
- * detaches its charon without the lock.  d->apply_lock held.
+ * Takes e out of the runtime under d->lock (the monitor stops polling it; a poll reading it
+ * now is waited for), then stops or detaches its charon without the lock.  d->apply_lock held.
  */
 static void endpoint_rt_remove(struct agent_daemon *d, struct endpoint_rt *e, bool stop)
 {
@@ -426,11 +426,72 @@ static void endpoint_rt_remove(struct agent_daemon *d, struct endpoint_rt *e, bo
 	pthread_mutex_lock(&d->lock);
 	in = e->ipsec;
 	*e = d->endpoints[--d->endpoint_count];
+	monitor_poll_wait(d);
 	pthread_mutex_unlock(&d->lock);
 	if (stop)
 		d->ipsec->stop(in);
 	else
 		d->ipsec->detach(in);
+}
+
+/*
+ * Takes every endpoint out of the runtime under d->lock, then stops their charons together
+ * (ipsec_backend_ops.stop_many: the time of one stop, not of all) or detaches them, without
+ * the lock.  d->apply_lock held.
+ */
+static void endpoints_rt_remove_all(struct agent_daemon *d, bool stop)
+{
+	struct ipsec_instance **ins;
+	int count;
+
+	pthread_mutex_lock(&d->lock);
+	count = d->endpoint_count;
+	ins = calloc((size_t)count + 1, sizeof(*ins));
+	if (ins == NULL) {
+		pthread_mutex_unlock(&d->lock);
+		/* one at a time is slower but needs no memory */
+		while (d->endpoint_count > 0)
+			endpoint_rt_remove(d, &d->endpoints[0], stop);
+		return;
+	}
+	for (int i = 0; i < count; i++)
+		ins[i] = d->endpoints[i].ipsec;
+	d->endpoint_count = 0;
+	monitor_poll_wait(d);
+	pthread_mutex_unlock(&d->lock);
+	if (stop)
+		d->ipsec->stop_many(ins, count);
+	else
+		for (int i = 0; i < count; i++)
+			d->ipsec->detach(ins[i]);
+	free(ins);
+}
+
+/*
+ * The charons of the endpoints plan deletes, stopped together before the first of those
+ * deletions runs (each apply_endpoint then finds no charon to stop).  d->apply_lock held.
+ */
+static void stop_deleted_charons(struct agent_daemon *d, const struct plan *plan)
+{
+	struct ipsec_instance **ins = calloc((size_t)plan->count + 1, sizeof(*ins));
+	int count = 0;
+
+	if (ins == NULL)
+		return; /* apply_endpoint stops them one at a time */
+	pthread_mutex_lock(&d->lock);
+	for (int i = 0; i < plan->count; i++) {
+		const struct plan_op *op = &plan->ops[i];
+		struct endpoint_rt *rt;
+
+		if (op->kind != PLAN_ENDPOINT || op->action != PLAN_DELETE || (rt = endpoint_rt_find(d, op->id)) == NULL)
+			continue;
+		ins[count++] = rt->ipsec;
+		*rt = d->endpoints[--d->endpoint_count];
+	}
+	monitor_poll_wait(d);
+	pthread_mutex_unlock(&d->lock);
+	d->ipsec->stop_many(ins, count);
+	free(ins);
 }
 
 /*
@@ -1194,7 +1255,13 @@ int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err)
 	}
 	agent_log("generation %lld: %s", (long long)want->generation,
 		  plan_format(&plan, false, text, sizeof(text))[0] ? text : "nothing to change");
-	for (int i = 0; i < plan.count; i++)
+	for (int i = 0; i < plan.count; i++) {
+		bool first_endpoint_delete = plan.ops[i].kind == PLAN_ENDPOINT && plan.ops[i].action == PLAN_DELETE &&
+					     (i == 0 || plan.ops[i - 1].kind != PLAN_ENDPOINT ||
+					      plan.ops[i - 1].action != PLAN_DELETE);
+
+		if (first_endpoint_delete)
+			stop_deleted_charons(d, &plan);
 		if (apply_op(d, want, &plan.ops[i], err) < 0) {
 			char what[200];
 
@@ -1212,6 +1279,7 @@ int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err)
 			}
 			goto out;
 		}
+	}
 	/* published at once: the monitor takes over the new tunnels and routes */
 	pthread_mutex_lock(&d->lock);
 	if (sync_tunnels(d, want, err) < 0 || sync_routes(d, want, err) < 0) {
@@ -1248,8 +1316,7 @@ static void remove_all(struct agent_daemon *d, bool stop)
 	char ns[NS_NAME_MAX];
 
 	pthread_mutex_lock(&d->apply_lock);
-	while (d->endpoint_count > 0)
-		endpoint_rt_remove(d, &d->endpoints[0], stop);
+	endpoints_rt_remove_all(d, stop);
 	pthread_mutex_lock(&d->lock);
 	for (int i = 0; i < d->tunnel_count; i++) {
 		char key[HEALTH_KEY_MAX];
@@ -1298,12 +1365,13 @@ void agent_detach(struct agent_daemon *d)
 	remove_all(d, false);
 }
 
-/* Stops the charon whose pid file is in dir (if it is still a charon) and removes dir. */
-static void stop_charon_dir(const char *dir)
+/* The pid in dir's charon.pid when that process is still a charon, else 0. */
+static pid_t charon_of_dir(const char *dir)
 {
 	char path[900], cmdline[256] = "";
 	FILE *f;
 	long pid = 0;
+	size_t n;
 
 	snprintf(path, sizeof(path), "%s/charon.pid", dir);
 	if ((f = fopen(path, "r")) != NULL) {
@@ -1312,26 +1380,51 @@ static void stop_charon_dir(const char *dir)
 		fclose(f);
 	}
 	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
-	if (pid > 1 && (f = fopen(path, "r")) != NULL) {
-		size_t n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+	if (pid <= 1 || (f = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+	cmdline[n] = '\0';
+	fclose(f);
+	/* a pid reused by something else is left alone */
+	return strstr(cmdline, "charon") != NULL ? (pid_t)pid : 0;
+}
 
-		cmdline[n] = '\0';
-		fclose(f);
-		/* a pid reused by something else is left alone */
-		if (strstr(cmdline, "charon") != NULL) {
-			kill((pid_t)pid, SIGTERM);
-			for (int i = 0; i < 30 && kill((pid_t)pid, 0) == 0; i++)
-				usleep(100000);
-			kill((pid_t)pid, SIGKILL);
-		}
-	}
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+/* Whether any directory of dirs still has its charon running. */
+static bool any_charon_left(char **dirs, int count)
+{
+	for (int i = 0; i < count; i++)
+		if (charon_of_dir(dirs[i]) > 0)
+			return true;
+	return false;
+}
+
+/*
+ * Stops the charons whose pid files are in dirs together: SIGTERM to all, one shared wait
+ * of up to 3 s, SIGKILL to the stragglers (each pid checked again first), so that many
+ * take about as long as one; then removes the directories.
+ */
+static void stop_charon_dirs(char **dirs, int count)
+{
+	pid_t pid;
+
+	for (int i = 0; i < count; i++)
+		if ((pid = charon_of_dir(dirs[i])) > 0)
+			kill(pid, SIGTERM);
+	for (int i = 0; i < 150 && any_charon_left(dirs, count); i++)
+		usleep(20000);
+	for (int i = 0; i < count; i++)
+		if ((pid = charon_of_dir(dirs[i])) > 0)
+			kill(pid, SIGKILL);
+	for (int i = 0; i < 50 && any_charon_left(dirs, count); i++)
+		usleep(20000);
+	for (int i = 0; i < count; i++)
+		nftw(dirs[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int agent_cleanup_leftovers(struct agent_daemon *d)
 {
-	char **names = NULL, prefix[32], err[NL_ERR_MAX], dir[512];
-	int count = 0;
+	char **names = NULL, **dirs = NULL, prefix[32], err[NL_ERR_MAX], dir[512];
+	int count = 0, dir_count = 0;
 	DIR *dp;
 	struct dirent *e;
 
@@ -1339,15 +1432,23 @@ int agent_cleanup_leftovers(struct agent_daemon *d)
 	snprintf(dir, sizeof(dir), "%s/endpoints", d->opt.state_dir);
 	if ((dp = opendir(dir)) != NULL) {
 		while ((e = readdir(dp)) != NULL) {
-			char sub[800];
+			char **more;
 
 			if (e->d_name[0] == '.')
 				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-			stop_charon_dir(sub);
+			if ((more = realloc(dirs, sizeof(*dirs) * (size_t)(dir_count + 1))) == NULL)
+				break;
+			dirs = more;
+			if (asprintf(&dirs[dir_count], "%s/%s", dir, e->d_name) < 0)
+				break;
+			dir_count++;
 		}
 		closedir(dp);
 	}
+	stop_charon_dirs(dirs, dir_count);
+	for (int i = 0; i < dir_count; i++)
+		free(dirs[i]);
+	free(dirs);
 	snprintf(prefix, sizeof(prefix), "%s-", d->ns_prefix);
 	if (nl_netns_list(prefix, &names, &count, err) < 0)
 		return -1;

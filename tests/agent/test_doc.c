@@ -195,7 +195,19 @@ START_TEST(test_doc_fabric)
 			ck_assert(d.vpcs[0].routes[0].nexthops[1].remote);
 			ck_assert_ptr_nonnull(doc_find_fabric_peer(&d.vpcs[0], "169.254.1.2"));
 			ck_assert_ptr_null(doc_find_fabric_peer(&d.vpcs[0], "169.254.1.1"));
-			doc_free(&d);
+			{
+				/* the applier's record outlives the document it copied a VPC from */
+				struct doc_vpc copy;
+
+				ck_assert_int_eq(doc_vpc_copy(&copy, &d.vpcs[0]), 0);
+				ck_assert_ptr_ne(copy.fabric.peers, d.vpcs[0].fabric.peers);
+				ck_assert_ptr_ne(copy.fabric.peers[0].cidrs, d.vpcs[0].fabric.peers[0].cidrs);
+				doc_free(&d);
+				ck_assert_int_eq(copy.fabric.peer_count, 1);
+				ck_assert_str_eq(copy.fabric.peers[0].cidrs[0], "10.0.2.0/24");
+				ck_assert_str_eq(copy.fabric.peers[0].url, "http://10.250.0.2:8181");
+				doc_vpc_free(&copy);
+			}
 		} else {
 			ck_assert_int_eq(rc, -1);
 			ck_assert_msg(strstr(err, cases[i].expect) != NULL, "case %zu: '%s' lacks '%s'", i, err,

@@ -364,6 +364,7 @@ static void daemon_up(void)
 	pthread_mutex_init(&D.apply_lock, NULL);
 	pthread_mutex_init(&D.lock, NULL);
 	pthread_cond_init(&D.wake, NULL);
+	pthread_cond_init(&D.poll_done, NULL);
 	pthread_cond_init(&D.report_wake, NULL);
 	pthread_cond_init(&D.preflight_wake, NULL);
 	D.pending_logs = json_array();
@@ -439,6 +440,21 @@ START_TEST(test_apply_order)
 	/* the same document again: nothing is done */
 	ck_assert_msg(apply(NULL, err) == 0, "%s", err);
 	ck_assert_str_eq(ipsec_mock_journal_text(), "");
+}
+END_TEST
+
+/* Endpoints a pass deletes have their charons stopped together, before the first deletion's links go. */
+START_TEST(test_apply_deletes_stop_charons_together)
+{
+	char err[256];
+
+	ck_assert_msg(apply(NULL, err) == 0, "%s", err);
+	ck_assert_msg(apply(m_no_vpc_nor_site, err) == 0, "%s", err);
+	ck_assert_msg(strstr(ipsec_mock_journal_text(), "stop vpn-1-1; stop site-1-1; unlink ") != NULL ||
+			      strstr(ipsec_mock_journal_text(), "stop site-1-1; stop vpn-1-1; unlink ") != NULL,
+		      "%s", ipsec_mock_journal_text());
+	ck_assert_int_eq(D.endpoint_count, 0);
+	ck_assert_int_eq(D.record.endpoint_count, 0);
 }
 END_TEST
 
@@ -563,7 +579,6 @@ START_TEST(test_monitor_routes_from_states)
 	char err[256];
 
 	ck_assert_msg(apply(dual, err) == 0, "%s", err);
-	pthread_mutex_lock(&D.lock);
 	monitor_poll(&D);
 	ck_assert_str_eq(D.routes[0].chosen, "10.0.1.10");
 	ck_assert_str_eq(agent_tunnel_find(&D, "vpn-1-1", "vco-1")->child_state, "INSTALLED");
@@ -575,7 +590,113 @@ START_TEST(test_monitor_routes_from_states)
 	ipsec_mock_set_child_state("vpn-1-1", "vco-1", "INSTALLED");
 	monitor_poll(&D);
 	ck_assert_str_eq(D.routes[0].chosen, "10.0.1.10");
-	pthread_mutex_unlock(&D.lock);
+}
+END_TEST
+
+/*
+ * Inside the backend's list call, another thread (the state API, a report, the applier
+ * publishing) takes d->lock and changes the runtime, as it could while a slow charon
+ * answers: the poll must not hold the lock then, and must not merge into what went.
+ */
+enum { LIST_LOCK_ONLY, LIST_DROP_TUNNEL, LIST_DROP_ENDPOINT };
+static int list_mode, list_calls, list_locked;
+
+static void *lock_from_elsewhere(void *arg)
+{
+	struct agent_daemon *d = arg;
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 5;
+	/* a poll that held d->lock across the call would keep this waiting until the deadline */
+	if (pthread_mutex_timedlock(&d->lock, &until) != 0)
+		return NULL;
+	list_locked++;
+	if (list_mode == LIST_DROP_TUNNEL) {
+		struct tunnel_rt *t = agent_tunnel_find(d, "vpn-1-1", "vco-2");
+
+		if (t != NULL)
+			*t = d->tunnels[--d->tunnel_count];
+	} else if (list_mode == LIST_DROP_ENDPOINT) {
+		/* the mock owns its instances: dropping the runtime's entry leaks nothing */
+		for (int i = 0; i < d->endpoint_count; i++)
+			if (strcmp(d->endpoints[i].id, "vpn-1-1") == 0) {
+				d->endpoints[i] = d->endpoints[--d->endpoint_count];
+				break;
+			}
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+static void on_list(const char *entry, void *arg)
+{
+	pthread_t th;
+
+	if (strncmp(entry, "list ", 5) != 0)
+		return;
+	list_calls++;
+	ck_assert_int_eq(pthread_create(&th, NULL, lock_from_elsewhere, arg), 0);
+	pthread_join(th, NULL);
+}
+
+START_TEST(test_monitor_polls_without_the_lock)
+{
+	char err[256];
+	int charons;
+
+	ck_assert_msg(apply(dual, err) == 0, "%s", err);
+	charons = D.endpoint_count;
+	ck_assert_int_ge(charons, 1);
+	list_calls = list_locked = 0;
+	list_mode = LIST_LOCK_ONLY;
+	ipsec_mock_on_call(on_list, &D);
+	monitor_poll(&D);
+	ck_assert_int_eq(list_calls, charons);
+	ck_assert_int_eq(list_locked, charons);
+	ck_assert_str_eq(D.routes[0].chosen, "10.0.1.10");
+	ck_assert_str_eq(agent_tunnel_find(&D, "vpn-1-1", "vco-2")->child_state, "INSTALLED");
+
+	/* a tunnel removed while its charon was asked stays removed; the others are merged */
+	list_mode = LIST_DROP_TUNNEL;
+	ipsec_mock_set_child_state("vpn-1-1", "vco-1", "");
+	monitor_poll(&D);
+	ck_assert_int_eq(list_locked, 2 * charons);
+	ck_assert_ptr_null(agent_tunnel_find(&D, "vpn-1-1", "vco-2"));
+	ck_assert_str_eq(agent_tunnel_find(&D, "vpn-1-1", "vco-1")->child_state, "");
+
+	/* an endpoint that left the runtime meanwhile: what its charon said is not merged */
+	list_mode = LIST_DROP_ENDPOINT;
+	ipsec_mock_set_child_state("vpn-1-1", "vco-1", "INSTALLED");
+	monitor_poll(&D);
+	ck_assert_int_eq(list_locked, 3 * charons);
+	ck_assert_int_eq(D.endpoint_count, charons - 1);
+	ck_assert_str_eq(agent_tunnel_find(&D, "vpn-1-1", "vco-1")->child_state, "");
+	ipsec_mock_on_call(NULL, NULL);
+}
+END_TEST
+
+/*
+ * The standby's SA comes up after the active one's: the poll makes the active one's SA the
+ * preferred one again, and calls charon for it only after releasing d->lock.
+ */
+START_TEST(test_monitor_prefers_without_the_lock)
+{
+	char err[256];
+
+	ck_assert_msg(apply(dual, err) == 0, "%s", err);
+	monitor_poll(&D); /* both SAs ran before: adopted, left as they are */
+	ipsec_mock_set_child_state("vpn-1-1", "vco-2", "");
+	monitor_poll(&D);
+	ipsec_mock_journal_clear();
+	calls = lock_held_calls = 0;
+	ipsec_mock_on_call(check_lock, &D);
+	ipsec_mock_set_child_state("vpn-1-1", "vco-2", "INSTALLED");
+	monitor_poll(&D);
+	ipsec_mock_on_call(NULL, NULL);
+	ck_assert_str_eq(ipsec_mock_journal_text(), "prefer vpn-1-1/vco-1");
+	ck_assert_int_ge(calls, 2); /* the list calls and the prefer */
+	ck_assert_int_eq(lock_held_calls, 0);
 }
 END_TEST
 
@@ -652,10 +773,13 @@ Suite *reconcile_suite(void)
 	tcase_add_checked_fixture(ta, daemon_up, daemon_down);
 	tcase_add_test(ta, test_apply_order);
 	tcase_add_test(ta, test_apply_failure_half_way);
+	tcase_add_test(ta, test_apply_deletes_stop_charons_together);
 	tcase_add_test(ta, test_apply_one_tunnel_only);
 	tcase_add_test(ta, test_apply_adopts_and_prunes);
 	tcase_add_test(ta, test_apply_never_holds_the_monitor_lock);
 	tcase_add_test(ta, test_monitor_routes_from_states);
+	tcase_add_test(ta, test_monitor_polls_without_the_lock);
+	tcase_add_test(ta, test_monitor_prefers_without_the_lock);
 	suite_add_tcase(s, ta);
 	return s;
 }
