@@ -91,9 +91,11 @@ static int ensure_port(const char *ns, const char *dev, const char *bridge_ns, c
 	return 0;
 }
 
-static int route_via(const char *ns, const char *dst, const char *via, const char *dev, bool onlink, char *err)
+/* A route to dst via `via` (NULL: directly) on dev in kernel table `table` (0: main). */
+static int route_via_table(const char *ns, uint32_t table, const char *dst, const char *via, const char *dev,
+			   bool onlink, char *err)
 {
-	struct nl_route r = { .nexthop_count = 1 };
+	struct nl_route r = { .table = table, .nexthop_count = 1 };
 
 	snprintf(r.dst, sizeof(r.dst), "%s", dst);
 	snprintf(r.nexthops[0].via, sizeof(r.nexthops[0].via), "%s", via ? via : "");
@@ -102,15 +104,9 @@ static int route_via(const char *ns, const char *dst, const char *via, const cha
 	return nl_route_replace(ns, &r, err);
 }
 
-/* route_via into kernel table `table` (0: main). */
-static int route_via_table(const char *ns, uint32_t table, const char *dst, const char *via, const char *dev, char *err)
+static int route_via(const char *ns, const char *dst, const char *via, const char *dev, bool onlink, char *err)
 {
-	struct nl_route r = { .table = table, .nexthop_count = 1 };
-
-	snprintf(r.dst, sizeof(r.dst), "%s", dst);
-	snprintf(r.nexthops[0].via, sizeof(r.nexthops[0].via), "%s", via);
-	snprintf(r.nexthops[0].dev, sizeof(r.nexthops[0].dev), "%s", dev);
-	return nl_route_replace(ns, &r, err);
+	return route_via_table(ns, 0, dst, via, dev, onlink, err);
 }
 
 /* Where a LAN interface plugs in: the vSwitch bridge of its VPC router, or its site's LAN. */
@@ -299,6 +295,9 @@ static int flush_table(const char *ns, uint32_t table, char *err)
 static int build_vpc_tables(struct agent_daemon *d, const char *ns, const struct doc_vpc *vpc, const struct doc_vpc *old,
 			    char *err)
 {
+	char fab[16];
+
+	fabric_if_name(d, vpc->id, fab);
 	/* tables that left, and (after a start, when nothing is known) tables about to be used */
 	for (int i = 0; old != NULL && i < old->vswitch_count; i++) {
 		uint32_t table = old->vswitches[i].table;
@@ -326,23 +325,18 @@ static int build_vpc_tables(struct agent_daemon *d, const char *ns, const struct
 			return -1;
 		/* the table's system entries: every vSwitch of the VPC, directly connected */
 		for (int j = 0; j < vpc->vswitch_count; j++) {
-			struct nl_route r = { .table = s->table, .nexthop_count = 1 };
+			char port[16];
 
-			snprintf(r.dst, sizeof(r.dst), "%s", vpc->vswitches[j].cidr);
-			agent_if_name('b', vpc->vswitches[j].id, r.nexthops[0].dev);
-			if (nl_route_replace(ns, &r, err) < 0)
+			agent_if_name('b', vpc->vswitches[j].id, port);
+			if (route_via_table(ns, s->table, vpc->vswitches[j].cidr, NULL, port, false, err) < 0)
 				return -1;
 		}
 		/* and the vSwitches other agents build, through the fabric, as in the main table */
 		for (int j = 0; vpc->has_fabric && j < vpc->fabric.peer_count; j++)
-			for (int k = 0; k < vpc->fabric.peers[j].cidr_count; k++) {
-				char fab[16];
-
-				fabric_if_name(d, vpc->id, fab);
+			for (int k = 0; k < vpc->fabric.peers[j].cidr_count; k++)
 				if (route_via_table(ns, s->table, vpc->fabric.peers[j].cidrs[k], vpc->fabric.peers[j].ip, fab,
-						    err) < 0)
+						    false, err) < 0)
 					return -1;
-			}
 	}
 	return 0;
 }

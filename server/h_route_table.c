@@ -349,9 +349,6 @@ static const char *const associate_types[] = { "VSwitch", "Gateway", NULL };
 static const char *const entry_types[] = { "Custom", "System", "BGP", "CEN", "ECR", NULL };
 static const char *const ip_versions[] = { "ipv4", "ipv6", "IPv4", "IPv6", NULL };
 
-static const struct region_source region_of_vpc = {
-	"VpcId", vpc_region, VL_INVALID_VPC_ID_NOT_FOUND,
-};
 static const struct region_source region_of_route_table = {
 	"RouteTableId", route_table_region, VL_ROUTE_TABLE_NOT_FOUND,
 };

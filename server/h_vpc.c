@@ -136,7 +136,8 @@ static int h_delete_vpc(struct action_ctx *ctx)
 
 /* ---- the action table ---- */
 
-static const struct region_source region_of_vpc = {
+/* shared by every action that finds its region through a VpcId (handlers.h) */
+const struct region_source region_of_vpc = {
 	"VpcId", vpc_region, VL_INVALID_VPC_ID_NOT_FOUND,
 };
 

@@ -71,9 +71,6 @@ static int h_describe_vswitch_attributes(struct action_ctx *ctx)
 
 /* ---- the action table ---- */
 
-static const struct region_source region_of_vpc = {
-	"VpcId", vpc_region, VL_INVALID_VPC_ID_NOT_FOUND,
-};
 static const struct region_source region_of_vswitch = {
 	"VSwitchId", vswitch_region, VL_INVALID_VSWITCH_ID_NOT_FOUND,
 };

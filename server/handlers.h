@@ -21,6 +21,9 @@ extern const struct action agent_actions[];
 extern const struct action lab_actions[];
 extern const struct action tag_actions[];
 
+/* Region lookup of the actions whose resource is found through VpcId (h_vpc.c). */
+extern const struct region_source region_of_vpc;
+
 /* Adds TotalCount/PageNumber/PageSize and {"<outer>":{"<inner>":items}} to ctx->response. */
 void h_set_page(struct action_ctx *ctx, const char *outer, const char *inner, json_t *items,
 		int64_t total);
