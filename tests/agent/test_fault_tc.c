@@ -258,7 +258,12 @@ START_TEST(test_tc_rate)
 
 	measured = iperf_mbps();
 	fprintf(stderr, "tc: iperf3 through a 10 Mbit/s tbf: %.2f Mbit/s\n", measured);
-	ck_assert_msg(measured >= 7.0 && measured <= 10.5, "measured %.2f Mbit/s", measured);
+	/*
+	 * Limited, not timed: iperf3's receive intervals stretch and shrink on a loaded machine
+	 * (10.54 was seen once), while the same veth without the tbf carries tens of Gbit/s, so
+	 * 20% either way still tells a working 10 Mbit/s limit from none.
+	 */
+	ck_assert_msg(measured >= 7.0 && measured <= 12.0, "measured %.2f Mbit/s", measured);
 
 	ck_assert_msg(tc_set_rate(ns_a, "a0", 20, err) == 0, "%s", err);
 	ck_assert(qdisc_shows("rate 20Mbit"));
