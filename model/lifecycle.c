@@ -184,3 +184,16 @@ int lifecycle_apply_due(struct store *st, int64_t now_ms, int64_t *next_due_ms)
 	stmt_release(stmt);
 	return applied;
 }
+
+int lifecycle_make_due(struct store *st, int64_t now_ms)
+{
+	struct store_stmt *stmt = NULL;
+	int rc;
+
+	if (store_prepare(st, "UPDATE transitions SET due_ms=?1 WHERE due_ms IS NOT NULL AND due_ms > ?1", &stmt) < 0)
+		return -1;
+	stmt_bind_int64(stmt, 1, now_ms);
+	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
+	stmt_release(stmt);
+	return rc;
+}

@@ -51,4 +51,7 @@ int lifecycle_cancel(struct model_ctx *m, const char *kind, const char *id);
  */
 int lifecycle_apply_due(struct store *st, int64_t now_ms, int64_t *next_due_ms);
 
+/* Makes every timed transition due later than now_ms due at now_ms.  0 or -1 (store). */
+int lifecycle_make_due(struct store *st, int64_t now_ms);
+
 #endif

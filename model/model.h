@@ -105,7 +105,10 @@ int model_check_resource_group(struct model_ctx *m, const char *rg, char *out, u
  *                                      "ref:customer_gateway")
  * Counters change in the same transaction as the rows they count; a counter that returns
  * to 0 is deleted (absent and 0 read the same), so the table holds only what is in use.
+ * The route entries' counters are kept by triggers (schema/020_route_entry_counts.sql):
  */
+#define USAGE_ROUTE_ENTRIES_IN_TABLE "route_entry" /* scope: a route table ID */
+#define USAGE_ROUTE_ENTRIES_VIA "ref:route_entry"  /* scope: a next hop ID (gateway, attachment) */
 
 /* Reads how many resources of kind the account uses in scope (0 when none).  0 or -1. */
 int model_usage_get(struct model_ctx *m, const char *kind, const char *scope, int64_t *used);

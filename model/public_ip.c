@@ -147,11 +147,34 @@ int public_ip_release(struct model_ctx *m, const char *owner_id)
 	return release_owner(m, "DELETE FROM public_ips WHERE owner_id=?", owner_id);
 }
 
+/* One row of vswitch_ips; the step's result (STORE_CONSTRAINT: the address is held). */
+static enum store_step_result insert_vswitch_ip(struct model_ctx *m, const char *vswitch_id, uint32_t addr,
+						const char *ip, const char *owner_id, const char *role)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store,
+			  "INSERT INTO vswitch_ips(vswitch_id, ip_num, ip, account, owner_id, role, created_ms)"
+			  " VALUES (?,?,?,?,?,?,?)",
+			  &stmt) < 0)
+		return STORE_FAILED;
+	stmt_bind_text(stmt, 1, vswitch_id);
+	stmt_bind_int64(stmt, 2, addr);
+	stmt_bind_text(stmt, 3, ip);
+	stmt_bind_text(stmt, 4, m->account);
+	stmt_bind_text(stmt, 5, owner_id);
+	stmt_bind_text(stmt, 6, role);
+	stmt_bind_int64(stmt, 7, m->now_ms);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	return r;
+}
+
 int public_ip_vswitch_allocate(struct model_ctx *m, const char *vswitch_id,
 			       const char *vswitch_cidr, const char *owner_id, const char *role,
 			       char *out, size_t size, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	uint32_t first, last, addr = 0;
 	char text[16];
 	int found;
@@ -164,24 +187,47 @@ int public_ip_vswitch_allocate(struct model_ctx *m, const char *vswitch_id,
 	if (found == 0)
 		return vl_err_set(err, VL_VPNGW_VSWITCH_IP_NOT_ENOUGH, NULL);
 	public_ip_format(addr, text, sizeof(text));
-	if (store_prepare(m->store,
-			  "INSERT INTO vswitch_ips(vswitch_id, ip_num, ip, account, owner_id, role, created_ms)"
-			  " VALUES (?,?,?,?,?,?,?)",
-			  &stmt) < 0)
+	if (insert_vswitch_ip(m, vswitch_id, addr, text, owner_id, role) != STORE_DONE)
 		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, vswitch_id);
-	stmt_bind_int64(stmt, 2, addr);
-	stmt_bind_text(stmt, 3, text);
-	stmt_bind_text(stmt, 4, m->account);
-	stmt_bind_text(stmt, 5, owner_id);
-	stmt_bind_text(stmt, 6, role);
-	stmt_bind_int64(stmt, 7, m->now_ms);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
 	snprintf(out, size, "%s", text);
+	return 0;
+}
+
+int public_ip_vswitch_claim(struct model_ctx *m, const char *vswitch_id, uint32_t addr, const char *ip,
+			    const char *owner_id, const char *role)
+{
+	enum store_step_result r = insert_vswitch_ip(m, vswitch_id, addr, ip, owner_id, role);
+
+	return r == STORE_DONE ? 0 : r == STORE_CONSTRAINT ? 1 : -1;
+}
+
+int64_t public_ip_vswitch_count(struct model_ctx *m, const char *vswitch_id)
+{
+	struct store_stmt *stmt = NULL;
+	int64_t used = -1;
+
+	if (store_prepare(m->store, "SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_id=?", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, vswitch_id);
+	if (stmt_step(stmt) == STORE_ROW)
+		used = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	return used;
+}
+
+int public_ip_pool_holds(struct model_ctx *m, const char *ip, bool *held)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, "SELECT 1 FROM public_ips WHERE ip=?", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, ip);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	if (r == STORE_FAILED)
+		return -1;
+	*held = r == STORE_ROW;
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 #ifndef VL_PUBLIC_IP_H
 #define VL_PUBLIC_IP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,22 @@ int public_ip_vswitch_allocate(struct model_ctx *m, const char *vswitch_id,
 
 /* Gives back every vSwitch address owner_id holds.  Returns 0 or -1. */
 int public_ip_vswitch_release(struct model_ctx *m, const char *owner_id);
+
+/*
+ * Takes the given address addr (host order, dotted ip) of vSwitch vswitch_id for owner_id.
+ * Returns 0, 1 when the address is held already (nothing changed), or -1 on a store failure.
+ */
+int public_ip_vswitch_claim(struct model_ctx *m, const char *vswitch_id, uint32_t addr, const char *ip,
+			    const char *owner_id, const char *role);
+
+/* The number of addresses held in vSwitch vswitch_id, or -1 on a store failure. */
+int64_t public_ip_vswitch_count(struct model_ctx *m, const char *vswitch_id);
+
+/* A list's column: the number of addresses held in the vSwitch whose ID is id_sql (a literal). */
+#define PUBLIC_IP_VSWITCH_COUNT_SQL(id_sql) "(SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_ips.vswitch_id = " id_sql ")"
+
+/* Sets *held: does the server's pool hand out dotted address ip to anyone?  0 or -1 (store). */
+int public_ip_pool_holds(struct model_ctx *m, const char *ip, bool *held);
 
 /* Dotted form of a host-order address into out (16 bytes). */
 void public_ip_format(uint32_t addr, char *out, size_t size);

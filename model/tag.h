@@ -42,6 +42,12 @@ json_t *tag_to_json(struct model_ctx *m, const char *resource_id);
 void tag_where(struct model_where *w, const char *id_column, const struct tag_list *tags);
 
 /*
+ * A list's column "does the resource carry any tag" (1 or 0), for the resource whose ID is
+ * the SQL expression id_sql (a string literal): lets an item skip the tag query.
+ */
+#define TAG_ANY_SQL(id_sql) "EXISTS (SELECT 1 FROM tags WHERE resource_id = " id_sql ")"
+
+/*
  * TagResources on one resource the caller owns (the caller has checked that): validates
  * the tags, adds new keys and replaces the values of keys the resource has.  Refused
  * (QuotaExceed.TagNum, nothing changed) when the resource would carry more than

@@ -193,19 +193,11 @@ static int run_lifecycle(struct engine *e, struct write_job *job)
 /* engine_release_transitions: every timed transition falls due now, then applies. */
 static int run_release(struct engine *e, struct write_job *job)
 {
-	struct store_stmt *stmt = NULL;
 	int64_t now = now_ms();
 	int applied = 0;
 
-	if (store_prepare(e->writer_store, "UPDATE transitions SET due_ms=?1 WHERE due_ms IS NOT NULL AND due_ms > ?1",
-			  &stmt) < 0)
+	if (lifecycle_make_due(e->writer_store, now) < 0)
 		return -1;
-	stmt_bind_int64(stmt, 1, now);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return -1;
-	}
-	stmt_release(stmt);
 	/* a batch applies at most 256: go on until nothing is due */
 	for (;;) {
 		int64_t next = 0;

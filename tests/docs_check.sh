@@ -1,6 +1,7 @@
 #!/bin/sh
 # The action reference in api-docs/ is generated from the action table; fail when it drifts.
-# The model and server have no #include cycles (scripts/include_cycles.py).
+# The model and server have no #include cycles (scripts/include_cycles.py), and each table's
+# SQL is in its owner's model file (scripts/table_owners.py).
 set -u
 BIN=${1:-bin/vpnlabd}
 tmp=$(mktemp)
@@ -14,3 +15,6 @@ else
 fi
 # modules that include each other cannot be read, tested or moved apart
 python3 scripts/include_cycles.py model server || exit 1
+# a table's SQL outside its model file is a second owner to keep in step
+python3 scripts/table_owners.py --check > "$tmp" || { cat "$tmp"; exit 1; }
+tail -n 1 "$tmp"

@@ -13,7 +13,6 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "public_ip.h"
-#include "route_entry.h"
 #include "tr_route.h"
 #include "transit_router.h"
 #include "vpc.h"
@@ -768,8 +767,7 @@ static int dependents(struct model_ctx *m, const struct tr_attachment *a, bool f
 	if (tr_route_attachment_links(m, a->attachment_id, &links, err) < 0)
 		return -1;
 	/* a VPC route entry in the customer's own table is not the router's to remove, forced or not */
-	vpc_entries = route_entry_count_by_next_hop(m, a->attachment_id);
-	if (vpc_entries < 0)
+	if (model_usage_get(m, USAGE_ROUTE_ENTRIES_VIA, a->attachment_id, &vpc_entries) < 0)
 		return model_store_error(m, err);
 	if (vpc_entries > 0)
 		return vl_err_set(err, VL_TRA_ROUTE_ENTRY_EXIST, NULL);
@@ -856,4 +854,11 @@ int tr_attachment_delete(struct model_ctx *m, const char *attachment_id, const c
 int tr_attachment_region(struct model_ctx *m, const char *attachment_id, char *region, unsigned long size)
 {
 	return model_region_of(m, "SELECT region FROM tr_attachments WHERE attachment_id=?1 AND account=?2", attachment_id, region, size);
+}
+
+int tr_attachment_vpc_of(struct model_ctx *m, const char *attachment_id, char *vpc_id, unsigned long size)
+{
+	return model_region_of(m, "SELECT resource_id FROM tr_attachments WHERE attachment_id=?1 AND account=?2"
+				  " AND resource_type='VPC'",
+			       attachment_id, vpc_id, size);
 }

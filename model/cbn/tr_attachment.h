@@ -124,6 +124,13 @@ json_t *tr_attachment_to_json(struct model_ctx *m, const struct tr_attachment *a
 
 /* The region of the transit router attachment attachment_id of m->account: model_region_of. */
 int tr_attachment_region(struct model_ctx *m, const char *attachment_id, char *region, unsigned long size);
+
+
+/*
+ * The VPC of the caller's VPC attachment attachment_id into vpc_id (size bytes).  1, 0
+ * when the caller has no such VPC attachment, -1 on a store failure.
+ */
+int tr_attachment_vpc_of(struct model_ctx *m, const char *attachment_id, char *vpc_id, unsigned long size);
 /* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
 struct lifecycle_kind;
 extern const struct lifecycle_kind tr_attachment_lifecycle;

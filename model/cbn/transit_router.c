@@ -12,6 +12,7 @@
 #include "cidr.h"
 #include "ids.h"
 #include "lifecycle.h"
+#include "vpc.h"
 
 const struct lifecycle_kind transit_router_lifecycle = {
 	"transit_router", "UPDATE transit_routers SET status=?1 WHERE transit_router_id=?2 AND status=?3"
@@ -121,7 +122,7 @@ static int check_cidr(struct model_ctx *m, const char *cen_id, const char *text,
 	static const char *const sql[] = {
 		"SELECT c.cidr FROM transit_router_cidrs c JOIN transit_routers t"
 		" ON t.transit_router_id = c.transit_router_id WHERE t.cen_id=?1 AND c.transit_router_cidr_id<>?2",
-		"SELECT v.cidr_block FROM tr_attachments a JOIN vpcs v ON v.vpc_id = a.resource_id"
+		"SELECT " VPC_COLUMN_SQL("cidr_block", "a.resource_id") " FROM tr_attachments a"
 		" WHERE a.cen_id=?1 AND a.resource_type='VPC'",
 	};
 	int rc = 0;

@@ -306,12 +306,11 @@ static int check_device_cgw(struct model_ctx *m, const char *id, struct customer
 	/* the underlay is shared by every account: one address, one box */
 	if (exists(m,
 		   "SELECT 1 FROM lab_site_devices d"
-		   " JOIN customer_gateways g ON g.customer_gateway_id=d.customer_gateway_id"
-		   " WHERE g.ip_address=?",
+		   " WHERE " CUSTOMER_GATEWAY_IP_SQL("d.customer_gateway_id") "=?",
 		   g->ip_address, NULL, &found, err) < 0)
 		return -1;
-	if (!found && exists(m, "SELECT 1 FROM public_ips WHERE ip=?", g->ip_address, NULL, &found, err) < 0)
-		return -1;
+	if (!found && public_ip_pool_holds(m, g->ip_address, &found) < 0)
+		return model_store_error(m, err);
 	if (found)
 		return vl_err_set(err, VL_LAB_IP_IN_USE,
 				  "The address %s of customer gateway %s is already in use on the lab's underlay.",
@@ -441,10 +440,9 @@ static json_t *site_devices_json(struct model_ctx *m, const char *site_id)
 
 	if (list == NULL ||
 	    store_prepare(m->store,
-			  "SELECT d.device_index, d.customer_gateway_id, d.lan_ip, COALESCE(g.ip_address, '')"
-			  " FROM lab_site_devices d"
-			  " LEFT JOIN customer_gateways g ON g.customer_gateway_id=d.customer_gateway_id"
-			  " WHERE d.site_id=? ORDER BY d.device_index",
+			  "SELECT d.device_index, d.customer_gateway_id, d.lan_ip,"
+			  " COALESCE(" CUSTOMER_GATEWAY_IP_SQL("d.customer_gateway_id") ", '')"
+			  " FROM lab_site_devices d WHERE d.site_id=? ORDER BY d.device_index",
 			  &stmt) < 0) {
 		json_decref(list);
 		return NULL;
@@ -562,10 +560,11 @@ int lab_site_delete(struct model_ctx *m, const char *site_id, struct vl_err *err
 /* ---- hosts ---- */
 
 #define HOST_SELECT                                                                                              \
-	"SELECT h.host_id, h.region_id, COALESCE(h.vswitch_id, ''), COALESCE(v.vpc_id, ''), COALESCE(h.site_id, ''), " \
-	"h.ip_address, h.created_ms, COALESCE(v.cidr_block, s.lan_cidr, '')"                                  \
-	" FROM lab_hosts h LEFT JOIN vswitches v ON v.vswitch_id=h.vswitch_id"                                 \
-	" LEFT JOIN lab_sites s ON s.site_id=h.site_id"
+	"SELECT h.host_id, h.region_id, COALESCE(h.vswitch_id, ''),"                                   \
+	" COALESCE(" VSWITCH_COLUMN_SQL("vpc_id", "h.vswitch_id") ", ''), COALESCE(h.site_id, ''),"     \
+	" h.ip_address, h.created_ms,"                                                                 \
+	" COALESCE(" VSWITCH_COLUMN_SQL("cidr_block", "h.vswitch_id") ", s.lan_cidr, '')"              \
+	" FROM lab_hosts h LEFT JOIN lab_sites s ON s.site_id=h.site_id"
 
 static void row_to_host(struct store_stmt *stmt, struct lab_host *h)
 {
@@ -647,9 +646,8 @@ json_t *lab_host_to_json(const struct lab_host *h)
 static int claim_vswitch_ip(struct model_ctx *m, const struct vswitch *vsw, const char *ip, const char *host_id,
 			    struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
 	uint32_t addr, first, last;
+	int r;
 
 	if (!ipv4_parse(ip, &addr))
 		return invalid(err, "IpAddress", NULL);
@@ -657,23 +655,10 @@ static int claim_vswitch_ip(struct model_ctx *m, const struct vswitch *vsw, cons
 		return invalid(err, "IpAddress", "not a usable address of the vSwitch (the first and the last three "
 						 "addresses are reserved).");
 	/* vswitch_ips is the one register of the addresses non-instances take in a vSwitch */
-	if (store_prepare(m->store,
-			  "INSERT INTO vswitch_ips(vswitch_id, ip_num, ip, account, owner_id, role, created_ms)"
-			  " VALUES (?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, vsw->vswitch_id);
-	stmt_bind_int64(stmt, 2, addr);
-	stmt_bind_text(stmt, 3, ip);
-	stmt_bind_text(stmt, 4, m->account);
-	stmt_bind_text(stmt, 5, host_id);
-	stmt_bind_text(stmt, 6, HOST_ROLE);
-	stmt_bind_int64(stmt, 7, m->now_ms);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	if (r == STORE_CONSTRAINT)
+	r = public_ip_vswitch_claim(m, vsw->vswitch_id, addr, ip, host_id, HOST_ROLE);
+	if (r > 0)
 		return vl_err_set(err, VL_LAB_IP_IN_USE, "The address %s of the vSwitch is already in use.", ip);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	return r == 0 ? 0 : model_store_error(m, err);
 }
 
 /* A host's address in a site LAN: ip checked, or the lowest free one after the devices'. */

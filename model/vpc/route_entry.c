@@ -10,6 +10,11 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "route_table.h"
+#include "tr_attachment.h"
+#include "vpn_connection.h"
+#include "vpn_gateway.h"
+#include "vpn_route.h"
+#include "vswitch.h"
 
 const struct lifecycle_kind route_entry_lifecycle = {
 	"route_entry", "UPDATE route_entries SET status=?1 WHERE route_entry_id=?2 AND status=?3"
@@ -106,59 +111,68 @@ static int split_cidrs(const char *text, char out[][20], int max)
 	return n;
 }
 
+/* What the VPN walks add the gateways' routes toward a VPC to. */
+struct vpn_target {
+	struct entry_list *l;
+	const char *table_id;
+};
+
+/* A published destination or policy route: one VPC entry per destination and gateway. */
+static int add_published(void *arg, const char *destination, const char *vpn_gateway_id, bool pending,
+			 int64_t created_ms)
+{
+	struct vpn_target *t = arg;
+
+	if (list_find(t->l, destination) >= 0)
+		return 0;
+	return add_computed(t->l, t->table_id, destination, "Custom", "VpnGateway", vpn_gateway_id,
+			    pending ? "Pending" : "Available", "published by the VPN gateway", created_ms);
+}
+
+/* The RemoteSubnet routes of a connection of one of the VPC's gateways. */
+static int add_remote_subnets(void *arg, const char *remote_subnet, const char *vpn_gateway_id, int64_t created_ms)
+{
+	struct vpn_target *t = arg;
+	char cidrs[16][20];
+	int n = split_cidrs(remote_subnet, cidrs, 16);
+
+	for (int i = 0; i < n; i++) {
+		if (strcmp(cidrs[i], "0.0.0.0/0") == 0 || list_find(t->l, cidrs[i]) >= 0)
+			continue;
+		if (add_computed(t->l, t->table_id, cidrs[i], "Custom", "VpnGateway", vpn_gateway_id, "Available",
+				 "IPsec connection remote subnet", created_ms) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The VPN gateways' routes toward the VPC (system table only): see route_entry.h. */
 static int add_vpn_routes(struct store *st, struct entry_list *l, const char *table_id, const char *vpc_id)
 {
-	struct store_stmt *stmt = NULL;
-	int rc = -1;
+	struct vpn_target target = { l, table_id };
 
-	/* published destination and policy routes: one VPC entry per destination and gateway */
-	if (store_prepare(st, "SELECT r.route_dest, r.vpn_gateway_id, MIN(r.state='pending'), MIN(r.created_ms)"
-			      " FROM vpn_route_entries r JOIN vpn_gateways g ON g.vpn_gateway_id=r.vpn_gateway_id"
-			      " WHERE g.vpc_id=?1 AND g.account=r.account AND g.status<>'init' AND r.published=1"
-			      " GROUP BY r.route_dest, r.vpn_gateway_id ORDER BY MIN(r.created_ms), MIN(r.rowid)",
-			  &stmt) < 0)
+	if (vpn_route_for_each_published_in_vpc(st, vpc_id, add_published, &target) < 0)
 		return -1;
-	stmt_bind_text(stmt, 1, vpc_id);
-	while (stmt_step(stmt) == STORE_ROW) {
-		if (list_find(l, stmt_text(stmt, 0)) >= 0)
-			continue;
-		if (add_computed(l, table_id, stmt_text(stmt, 0), "Custom", "VpnGateway", stmt_text(stmt, 1),
-				 stmt_int64(stmt, 2) ? "Pending" : "Available", "published by the VPN gateway",
-				 stmt_int64(stmt, 3)) < 0)
-			goto out;
-	}
-	stmt_release(stmt);
-	/* the RemoteSubnet routes of every connection of the VPC's gateways */
-	if (store_prepare(st, "SELECT c.remote_subnet, c.vpn_gateway_id, c.created_ms FROM vpn_connections c"
-			      " JOIN vpn_gateways g ON g.vpn_gateway_id=c.vpn_gateway_id"
-			      " WHERE g.vpc_id=?1 AND g.status<>'init' ORDER BY c.created_ms, c.rowid",
-			  &stmt) < 0) {
-		stmt = NULL;
-		goto out;
-	}
-	stmt_bind_text(stmt, 1, vpc_id);
-	while (stmt_step(stmt) == STORE_ROW) {
-		char cidrs[16][20];
-		int n = split_cidrs(stmt_text(stmt, 0), cidrs, 16);
+	return vpn_connection_for_each_remote_subnet_in_vpc(st, vpc_id, add_remote_subnets, &target);
+}
 
-		for (int i = 0; i < n; i++) {
-			if (strcmp(cidrs[i], "0.0.0.0/0") == 0 || list_find(l, cidrs[i]) >= 0)
-				continue;
-			if (add_computed(l, table_id, cidrs[i], "Custom", "VpnGateway", stmt_text(stmt, 1), "Available",
-					 "IPsec connection remote subnet", stmt_int64(stmt, 2)) < 0)
-				goto out;
-		}
-	}
-	rc = 0;
-out:
-	stmt_release(stmt);
-	return rc;
+/* What add_local adds a vSwitch's system entry to. */
+struct local_target {
+	struct entry_list *l;
+	const char *table_id;
+};
+
+static int add_local(void *arg, const char *cidr_block, int64_t created_ms)
+{
+	struct local_target *t = arg;
+
+	return add_computed(t->l, t->table_id, cidr_block, "System", "local", "", "Available", "", created_ms);
 }
 
 int route_entry_collect(struct store *st, const char *route_table_id, struct route_entry **out,
 			int *count)
 {
+	struct local_target local;
 	struct entry_list l = { 0 };
 	struct store_stmt *stmt = NULL;
 	char vpc_id[64] = "", type[8] = "";
@@ -166,28 +180,15 @@ int route_entry_collect(struct store *st, const char *route_table_id, struct rou
 
 	*out = NULL;
 	*count = 0;
-	if (store_prepare(st, "SELECT vpc_id, table_type, created_ms FROM route_tables WHERE route_table_id=?", &stmt) < 0)
+	if (route_table_kind(st, route_table_id, vpc_id, type, &created) < 0)
 		return -1;
-	stmt_bind_text(stmt, 1, route_table_id);
-	if (stmt_step(stmt) == STORE_ROW) {
-		model_copy(vpc_id, sizeof(vpc_id), stmt_text(stmt, 0));
-		model_copy(type, sizeof(type), stmt_text(stmt, 1));
-		created = stmt_int64(stmt, 2);
-	}
-	stmt_release(stmt);
 	if (vpc_id[0] == '\0')
 		return 0;
 
-	if (store_prepare(st, "SELECT cidr_block, created_ms FROM vswitches WHERE vpc_id=? ORDER BY created_ms, rowid",
-			  &stmt) < 0)
+	local.l = &l;
+	local.table_id = route_table_id;
+	if (vswitch_for_each_in_vpc(st, vpc_id, add_local, &local) < 0)
 		goto fail;
-	stmt_bind_text(stmt, 1, vpc_id);
-	while (stmt_step(stmt) == STORE_ROW)
-		if (add_computed(&l, route_table_id, stmt_text(stmt, 0), "System", "local", "", "Available", "",
-				 stmt_int64(stmt, 1)) < 0)
-			goto fail;
-	stmt_release(stmt);
-	stmt = NULL;
 	if (add_computed(&l, route_table_id, ROUTE_ENTRY_RESERVED_CIDR, "System", "service", "", "Available", "",
 			 created) < 0)
 		goto fail;
@@ -338,31 +339,40 @@ json_t *route_entry_to_table_json(const struct route_entry *e)
 static int check_next_hop(struct model_ctx *m, const struct route_table *t, const char *type, const char *id,
 			  struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	char vpc[64] = "";
-	bool found = false;
+	int found;
 
 	if (type == NULL || (strcmp(type, "VpnGateway") != 0 && strcmp(type, "Attachment") != 0))
 		return vl_err_set(err, VL_ROUTE_ENTRY_NEXT_HOP_TYPE, NULL);
 	if (id == NULL || id[0] == '\0')
 		return vl_err_set_code(err, VL_MISSING_PARAMETER, "MissingNextHopId", "NextHopId is mandatory for this action.");
-	if (store_prepare(m->store, strcmp(type, "VpnGateway") == 0
-					    ? "SELECT vpc_id FROM vpn_gateways WHERE vpn_gateway_id=?1 AND account=?2"
-					    : "SELECT resource_id FROM tr_attachments WHERE attachment_id=?1 AND account=?2"
-					      " AND resource_type='VPC'",
-			  &stmt) < 0)
+	found = strcmp(type, "VpnGateway") == 0 ? vpn_gateway_vpc_of(m, id, vpc, sizeof(vpc))
+						: tr_attachment_vpc_of(m, id, vpc, sizeof(vpc));
+	if (found < 0)
 		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, id);
-	stmt_bind_text(stmt, 2, m->account);
-	if (stmt_step(stmt) == STORE_ROW) {
-		found = true;
-		model_copy(vpc, sizeof(vpc), stmt_text(stmt, 0));
-	}
-	stmt_release(stmt);
 	if (!found)
 		return vl_err_set(err, VL_ROUTE_ENTRY_NEXT_HOP_NOT_FOUND, NULL);
 	if (strcmp(vpc, t->vpc_id) != 0)
 		return vl_err_set(err, VL_ROUTE_ENTRY_NEXT_HOP_OTHER_VPC, NULL);
+	return 0;
+}
+
+/* A walk over the VPC's vSwitches that stops at the first one holding destination. */
+struct holder {
+	const struct cidr *destination;
+	bool found;
+};
+
+static int find_holder(void *arg, const char *cidr_block, int64_t created_ms)
+{
+	struct holder *h = arg;
+	struct cidr v;
+
+	(void)created_ms;
+	if (cidr_parse(cidr_block, &v) && cidr_contains(&v, h->destination)) {
+		h->found = true;
+		return -1;
+	}
 	return 0;
 }
 
@@ -373,10 +383,9 @@ static int check_next_hop(struct model_ctx *m, const struct route_table *t, cons
 static int check_destination(struct model_ctx *m, const struct route_table *t, const char *text, char *out,
 			     struct cidr *c, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
+	struct holder overlap = { 0 };
 	struct cidr reserved;
 	char buf[32];
-	int rc = 0;
 
 	if (text == NULL || strlen(text) > 18)
 		return vl_err_set(err, VL_ROUTE_ENTRY_DEST_MALFORMED, NULL);
@@ -388,17 +397,10 @@ static int check_destination(struct model_ctx *m, const struct route_table *t, c
 	if (cidr_contains(&reserved, c))
 		return vl_err_set(err, VL_ROUTE_ENTRY_OVERLAPPED, NULL);
 	/* the same as or inside a vSwitch CIDR; containing one is allowed */
-	if (store_prepare(m->store, "SELECT cidr_block FROM vswitches WHERE vpc_id=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, t->vpc_id);
-	while (rc == 0 && stmt_step(stmt) == STORE_ROW) {
-		struct cidr v;
-
-		if (cidr_parse(stmt_text(stmt, 0), &v) && cidr_contains(&v, c))
-			rc = vl_err_set(err, VL_ROUTE_ENTRY_OVERLAPPED, NULL);
-	}
-	stmt_release(stmt);
-	return rc;
+	overlap.destination = c;
+	if (vswitch_for_each_in_vpc(m->store, t->vpc_id, find_holder, &overlap) < 0)
+		return overlap.found ? vl_err_set(err, VL_ROUTE_ENTRY_OVERLAPPED, NULL) : model_store_error(m, err);
+	return 0;
 }
 
 int route_entry_create(struct model_ctx *m, const struct route_entry_create_args *args,
@@ -619,20 +621,6 @@ int route_entry_modify(struct model_ctx *m, const char *route_table_id, const ch
 	if (new_type)
 		return lifecycle_schedule(m, "route_entry", e.route_entry_id, "Modifying", "Available", -1, err);
 	return 0;
-}
-
-int64_t route_entry_count_by_next_hop(struct model_ctx *m, const char *next_hop_id)
-{
-	struct store_stmt *stmt = NULL;
-	int64_t n = -1;
-
-	if (store_prepare(m->store, "SELECT COUNT(*) FROM route_entries WHERE next_hop_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, next_hop_id);
-	if (stmt_step(stmt) == STORE_ROW)
-		n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
 }
 
 /* ---- DescribeRouteEntryList ---- */

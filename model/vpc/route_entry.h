@@ -116,13 +116,6 @@ int route_entry_list(struct model_ctx *m, const char *route_table_id,
 		     const struct route_entry_filter *filter, int64_t offset, int64_t limit,
 		     json_t *items, int64_t *total, int64_t *next_offset, struct vl_err *err);
 
-/*
- * How many custom entries (any table, any state) have next_hop_id as their next hop: a VPN
- * gateway or transit router attachment is not deleted while one points at it.  -1 on a
- * store failure.
- */
-int64_t route_entry_count_by_next_hop(struct model_ctx *m, const char *next_hop_id);
-
 /* A new reference: the DescribeRouteEntryList item for e. */
 json_t *route_entry_to_json(const struct route_entry *e);
 

@@ -150,11 +150,11 @@ int route_table_delete(struct model_ctx *m, const char *route_table_id, struct v
 
 	if (get_custom_idle(m, route_table_id, &t, VL_ROUTE_TABLE_INCORRECT_STATUS, err) < 0)
 		return -1;
-	if ((n = count1(m, "SELECT COUNT(*) FROM route_table_vswitches WHERE route_table_id=?", t.route_table_id, NULL)) < 0)
+	if ((n = vswitch_count_bound_to(m, t.route_table_id)) < 0)
 		return model_store_error(m, err);
 	if (n > 0)
 		return vl_err_set(err, VL_ROUTE_TABLE_HAS_VSWITCHES, NULL);
-	if ((n = count1(m, "SELECT COUNT(*) FROM route_entries WHERE route_table_id=?", t.route_table_id, NULL)) < 0)
+	if (model_usage_get(m, USAGE_ROUTE_ENTRIES_IN_TABLE, t.route_table_id, &n) < 0)
 		return model_store_error(m, err);
 	if (n > 0)
 		return vl_err_set(err, VL_ROUTE_TABLE_HAS_ENTRIES, NULL);
@@ -192,7 +192,6 @@ int route_table_modify(struct model_ctx *m, const char *route_table_id, const ch
 int route_table_bind(struct model_ctx *m, const char *route_table_id, const char *vswitch_id,
 		     bool bind, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	struct route_table t;
 	struct vswitch s;
 	char bound[64] = "";
@@ -205,37 +204,13 @@ int route_table_bind(struct model_ctx *m, const char *route_table_id, const char
 		return vl_err_set(err, VL_ROUTE_TABLE_VSWITCH_NOT_IN_VPC, NULL);
 	if (strcmp(s.status, "Available") != 0 || lifecycle_busy(m, "vswitch", s.vswitch_id))
 		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
-	if (store_prepare(m->store, "SELECT route_table_id FROM route_table_vswitches WHERE vswitch_id=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, s.vswitch_id);
-	if (stmt_step(stmt) == STORE_ROW)
-		model_copy(bound, sizeof(bound), stmt_text(stmt, 0));
-	stmt_release(stmt);
+	if (s.route_table_custom)
+		model_copy(bound, sizeof(bound), s.route_table_id);
 	if (bind && bound[0])
 		return vl_err_set(err, VL_ROUTE_TABLE_VSWITCH_BOUND, NULL);
 	if (!bind && strcmp(bound, t.route_table_id) != 0)
 		return vl_err_set(err, VL_ROUTE_TABLE_VSWITCH_NOT_BOUND, NULL);
-	if (bind) {
-		if (store_prepare(m->store, "INSERT INTO route_table_vswitches(vswitch_id, route_table_id, created_ms) VALUES (?,?,?)",
-				  &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, s.vswitch_id);
-		stmt_bind_text(stmt, 2, t.route_table_id);
-		stmt_bind_int64(stmt, 3, m->now_ms);
-		if (stmt_step(stmt) != STORE_DONE) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		stmt_release(stmt);
-	} else if (model_exec2(m, "DELETE FROM route_table_vswitches WHERE vswitch_id=?1 AND route_table_id=?2",
-			       s.vswitch_id, t.route_table_id, err) < 0) {
-		return -1;
-	}
-	/* the cloud shows the vSwitch Pending while its binding changes */
-	if (model_exec2(m, "UPDATE vswitches SET status='Pending' WHERE vswitch_id=?1 AND account=?2",
-			s.vswitch_id, m->account, err) < 0)
-		return -1;
-	return lifecycle_schedule(m, "vswitch", s.vswitch_id, "Pending", "Available", -1, err);
+	return vswitch_bind_route_table(m, s.vswitch_id, t.route_table_id, bind, err);
 }
 
 int route_table_region(struct model_ctx *m, const char *route_table_id, char *region, unsigned long size)
@@ -257,20 +232,25 @@ int route_table_region(struct model_ctx *m, const char *route_table_id, char *re
 
 int route_table_of_vswitch(struct store *st, const char *vswitch_id, char *route_table_id)
 {
-	struct store_stmt *stmt = NULL;
-	int rc = -1;
+	return vswitch_route_table_of(st, vswitch_id, route_table_id);
+}
 
-	if (store_prepare(st, "SELECT COALESCE((SELECT route_table_id FROM route_table_vswitches WHERE vswitch_id=?1),"
-			      " (SELECT v.route_table_id FROM vswitches s JOIN vpcs v ON v.vpc_id=s.vpc_id WHERE s.vswitch_id=?1))",
-			  &stmt) < 0)
+int route_table_kind(struct store *st, const char *route_table_id, char *vpc_id, char *type, int64_t *created_ms)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(st, "SELECT vpc_id, table_type, created_ms FROM route_tables WHERE route_table_id=?", &stmt) < 0)
 		return -1;
-	stmt_bind_text(stmt, 1, vswitch_id);
-	if (stmt_step(stmt) == STORE_ROW) {
-		model_copy(route_table_id, 64, stmt_text(stmt, 0));
-		rc = 0;
+	stmt_bind_text(stmt, 1, route_table_id);
+	r = stmt_step(stmt);
+	if (r == STORE_ROW) {
+		model_copy(vpc_id, 64, stmt_text(stmt, 0));
+		model_copy(type, 8, stmt_text(stmt, 1));
+		*created_ms = stmt_int64(stmt, 2);
 	}
 	stmt_release(stmt);
-	return rc;
+	return r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1;
 }
 
 /* ---- lists ---- */
@@ -299,24 +279,9 @@ static void list_where(struct model_ctx *m, struct model_where *w, const struct 
 /* The vSwitches a table routes: its bindings, or for the system table the unbound ones. */
 static json_t *table_vswitches(struct model_ctx *m, const struct route_table *t)
 {
-	struct store_stmt *stmt = NULL;
-	json_t *ids = json_array();
-	const char *sql = strcmp(t->type, "System") == 0
-				  ? "SELECT s.vswitch_id FROM vswitches s WHERE s.vpc_id=?1 AND NOT EXISTS"
-				    " (SELECT 1 FROM route_table_vswitches b WHERE b.vswitch_id=s.vswitch_id)"
-				    " ORDER BY s.created_ms, s.rowid"
-				  : "SELECT vswitch_id FROM route_table_vswitches WHERE route_table_id=?1"
-				    " ORDER BY created_ms, rowid";
+	bool system = strcmp(t->type, "System") == 0;
 
-	if (store_prepare(m->store, sql, &stmt) < 0) {
-		json_decref(ids);
-		return NULL;
-	}
-	stmt_bind_text(stmt, 1, strcmp(t->type, "System") == 0 ? t->vpc_id : t->route_table_id);
-	while (stmt_step(stmt) == STORE_ROW)
-		json_array_append_new(ids, json_string(stmt_text(stmt, 0)));
-	stmt_release(stmt);
-	return ids;
+	return vswitch_ids_routed_by(m, system ? t->vpc_id : NULL, t->route_table_id);
 }
 
 static json_t *table_item(struct model_ctx *m, const struct route_table *t, route_table_entries_json_fn entries_json)
@@ -426,7 +391,5 @@ int route_table_custom_ids_in_vpc(struct model_ctx *m, const char *vpc_id, struc
 int route_table_bound_vswitches(struct model_ctx *m, const char *route_table_id, struct model_id **out, int *count,
 				struct vl_err *err)
 {
-	return model_collect(m, "SELECT vswitch_id FROM route_table_vswitches WHERE route_table_id=?"
-				" ORDER BY vswitch_id",
-			     route_table_id, sizeof(**out), model_fill_id, (void **)out, count, err);
+	return vswitch_ids_bound_to(m, route_table_id, out, count, err);
 }

@@ -119,6 +119,13 @@ int route_table_region(struct model_ctx *m, const char *route_table_id, char *re
 int route_table_of_vswitch(struct store *st, const char *vswitch_id, char *route_table_id);
 
 /*
+ * Reads route table route_table_id's VPC (64 bytes), type (8 bytes: System | Custom) and
+ * creation time.  Returns 1, 0 when there is no such table, -1 on a store failure.  Not
+ * scoped to an account (the compiler computes every account's tables).
+ */
+int route_table_kind(struct store *st, const char *route_table_id, char *vpc_id, char *type, int64_t *created_ms);
+
+/*
  * The Custom route tables of VPC vpc_id (any account) by creation into *out (malloc'd,
  * caller frees) and *count.  0 or -1 with err.
  */

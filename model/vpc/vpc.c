@@ -214,7 +214,7 @@ int vpc_list(struct model_ctx *m, const struct vpc_filter *f, int64_t offset,
 	     int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
 	static const struct model_list_query query = {
-		.columns = VPC_COLUMNS ", EXISTS (SELECT 1 FROM tags WHERE resource_id = vpcs.vpc_id),"
+		.columns = VPC_COLUMNS ", " TAG_ANY_SQL("vpcs.vpc_id") ","
 			   " EXISTS (SELECT 1 FROM vswitches WHERE vswitches.vpc_id = vpcs.vpc_id)",
 		.from = "vpcs",
 		.order_by = "created_ms DESC, rowid DESC",

@@ -82,4 +82,10 @@ extern const struct lifecycle_kind vpc_lifecycle;
 /* The system route table of VPC vpc_id of any account into table_id (64 bytes; "" when gone).  0 or -1 with err. */
 int vpc_system_route_table(struct model_ctx *m, const char *vpc_id, char *table_id, struct vl_err *err);
 
+/* SQL: one column (a literal) of the VPC whose ID is id_sql (a literal); for other tables' rows. */
+#define VPC_COLUMN_SQL(column, id_sql) "(SELECT " column " FROM vpcs WHERE vpc_id = " id_sql ")"
+
+/* SQL: the system route table of the VPC whose ID is id_sql (a literal); for its vSwitches' rows. */
+#define VPC_SYSTEM_ROUTE_TABLE_SQL(id_sql) VPC_COLUMN_SQL("route_table_id", id_sql)
+
 #endif

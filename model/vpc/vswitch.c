@@ -7,6 +7,7 @@
 #include "cidr.h"
 #include "ids.h"
 #include "lifecycle.h"
+#include "public_ip.h"
 #include "query.h"
 #include "vpc.h"
 
@@ -15,16 +16,14 @@ const struct lifecycle_kind vswitch_lifecycle = {
 };
 
 /*
- * The vSwitch's route table is a join on purpose: its binding to a custom table
- * (route_table_vswitches, written only by route_table.c), else its VPC's system table.
- * Reading it here keeps route_table.c (which looks vSwitches up) the only one of the two
- * that includes the other.
+ * The vSwitch's route table: its binding to a custom table (route_table_vswitches, kept
+ * here for route_table.c, which looks vSwitches up), else its VPC's system table.
  */
 #define VSW_COLUMNS                                                                      \
 	"s.vswitch_id, s.vpc_id, s.region, s.zone_id, s.name, s.description, s.cidr_block, " \
 	"s.status, s.resource_group_id, s.is_default, s.created_ms, "                        \
 	"COALESCE((SELECT b.route_table_id FROM route_table_vswitches b WHERE b.vswitch_id = s.vswitch_id), " \
-	"v.route_table_id), "                                                                \
+	VPC_SYSTEM_ROUTE_TABLE_SQL("s.vpc_id") "), "                                       \
 	"EXISTS (SELECT 1 FROM route_table_vswitches b WHERE b.vswitch_id = s.vswitch_id)"
 
 static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, bool has_tags,
@@ -179,7 +178,7 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 int vswitch_get(struct model_ctx *m, const char *vswitch_id, struct vswitch *out,
 		struct vl_err *err)
 {
-	return model_get_row(m, "SELECT " VSW_COLUMNS " FROM vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id"
+	return model_get_row(m, "SELECT " VSW_COLUMNS " FROM vswitches s"
 			  " WHERE s.vswitch_id=? AND s.account=? AND s.region=?", vswitch_id, row_to_vswitch_any, out, VL_INVALID_VSWITCH_ID_NOT_FOUND, err);
 }
 
@@ -215,10 +214,9 @@ int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t of
 		 int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
 	static const struct model_list_query query = {
-		.columns = VSW_COLUMNS ", EXISTS (SELECT 1 FROM tags WHERE resource_id = s.vswitch_id),"
-			   " (SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_ips.vswitch_id = s.vswitch_id)",
-		.from = "vswitches s JOIN vpcs v ON v.vpc_id = s.vpc_id",
-		.count_from = "vswitches s",
+		.columns = VSW_COLUMNS ", " TAG_ANY_SQL("s.vswitch_id") ","
+			   " " PUBLIC_IP_VSWITCH_COUNT_SQL("s.vswitch_id"),
+		.from = "vswitches s",
 		.order_by = "s.created_ms DESC, s.rowid DESC",
 	};
 	struct model_where where;
@@ -226,19 +224,12 @@ int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t of
 	list_where(m, &where, f);
 	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
 }
-/* Addresses that resources (VPN gateway interfaces, …) hold in the vSwitch. */
+/* Addresses that resources (VPN gateway interfaces, …) hold in the vSwitch (0 on a store failure). */
 static int64_t addresses_in_use(struct model_ctx *m, const char *vswitch_id)
 {
-	struct store_stmt *stmt = NULL;
-	int64_t used = 0;
+	int64_t used = public_ip_vswitch_count(m, vswitch_id);
 
-	if (store_prepare(m->store, "SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_id=?", &stmt) < 0)
-		return 0;
-	stmt_bind_text(stmt, 1, vswitch_id);
-	if (stmt_step(stmt) == STORE_ROW)
-		used = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return used;
+	return used < 0 ? 0 : used;
 }
 
 json_t *vswitch_to_json(struct model_ctx *m, const struct vswitch *s)
@@ -379,4 +370,111 @@ int vswitch_zone(struct model_ctx *m, const char *vswitch_id, char *zone, size_t
 		snprintf(zone, size, "%s", p[0].zone_id);
 	free(p);
 	return 0;
+}
+
+/* ---- route table bindings (route_table.c decides; the rows live here) ---- */
+
+int64_t vswitch_count_bound_to(struct model_ctx *m, const char *route_table_id)
+{
+	struct store_stmt *stmt = NULL;
+	int64_t n = -1;
+
+	if (store_prepare(m->store, "SELECT COUNT(*) FROM route_table_vswitches WHERE route_table_id=?", &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, route_table_id);
+	if (stmt_step(stmt) == STORE_ROW)
+		n = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	return n;
+}
+
+int vswitch_bind_route_table(struct model_ctx *m, const char *vswitch_id, const char *route_table_id, bool bind,
+			     struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+
+	if (bind) {
+		if (store_prepare(m->store, "INSERT INTO route_table_vswitches(vswitch_id, route_table_id, created_ms) VALUES (?,?,?)",
+				  &stmt) < 0)
+			return model_store_error(m, err);
+		stmt_bind_text(stmt, 1, vswitch_id);
+		stmt_bind_text(stmt, 2, route_table_id);
+		stmt_bind_int64(stmt, 3, m->now_ms);
+		if (stmt_step(stmt) != STORE_DONE) {
+			stmt_release(stmt);
+			return model_store_error(m, err);
+		}
+		stmt_release(stmt);
+	} else if (model_exec2(m, "DELETE FROM route_table_vswitches WHERE vswitch_id=?1 AND route_table_id=?2",
+			       vswitch_id, route_table_id, err) < 0) {
+		return -1;
+	}
+	/* the cloud shows the vSwitch Pending while its binding changes */
+	if (model_exec2(m, "UPDATE vswitches SET status='Pending' WHERE vswitch_id=?1 AND account=?2", vswitch_id,
+			m->account, err) < 0)
+		return -1;
+	return lifecycle_schedule(m, "vswitch", vswitch_id, "Pending", "Available", -1, err);
+}
+
+int vswitch_route_table_of(struct store *st, const char *vswitch_id, char *route_table_id)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (store_prepare(st, "SELECT COALESCE((SELECT route_table_id FROM route_table_vswitches WHERE vswitch_id=?1),"
+			      " (SELECT " VPC_SYSTEM_ROUTE_TABLE_SQL("s.vpc_id") " FROM vswitches s WHERE s.vswitch_id=?1))",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, vswitch_id);
+	if (stmt_step(stmt) == STORE_ROW) {
+		model_copy(route_table_id, 64, stmt_text(stmt, 0));
+		rc = 0;
+	}
+	stmt_release(stmt);
+	return rc;
+}
+
+json_t *vswitch_ids_routed_by(struct model_ctx *m, const char *system_of_vpc, const char *route_table_id)
+{
+	struct store_stmt *stmt = NULL;
+	json_t *ids = json_array();
+	const char *sql = system_of_vpc ? "SELECT s.vswitch_id FROM vswitches s WHERE s.vpc_id=?1 AND NOT EXISTS"
+					  " (SELECT 1 FROM route_table_vswitches b WHERE b.vswitch_id=s.vswitch_id)"
+					  " ORDER BY s.created_ms, s.rowid"
+					: "SELECT vswitch_id FROM route_table_vswitches WHERE route_table_id=?1"
+					  " ORDER BY created_ms, rowid";
+
+	if (store_prepare(m->store, sql, &stmt) < 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	stmt_bind_text(stmt, 1, system_of_vpc ? system_of_vpc : route_table_id);
+	while (stmt_step(stmt) == STORE_ROW)
+		json_array_append_new(ids, json_string(stmt_text(stmt, 0)));
+	stmt_release(stmt);
+	return ids;
+}
+
+int vswitch_ids_bound_to(struct model_ctx *m, const char *route_table_id, struct model_id **out, int *count,
+			 struct vl_err *err)
+{
+	return model_collect(m, "SELECT vswitch_id FROM route_table_vswitches WHERE route_table_id=?"
+				" ORDER BY vswitch_id",
+			     route_table_id, sizeof(**out), model_fill_id, (void **)out, count, err);
+}
+
+int vswitch_for_each_in_vpc(struct store *st, const char *vpc_id,
+			    int (*fn)(void *arg, const char *cidr_block, int64_t created_ms), void *arg)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = 0;
+
+	if (store_prepare(st, "SELECT cidr_block, created_ms FROM vswitches WHERE vpc_id=? ORDER BY created_ms, rowid",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, vpc_id);
+	while (rc == 0 && stmt_step(stmt) == STORE_ROW)
+		rc = fn(arg, stmt_text(stmt, 0), stmt_int64(stmt, 1));
+	stmt_release(stmt);
+	return rc;
 }

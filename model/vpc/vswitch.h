@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "model.h"
+#include "query.h"
 #include "tag.h"
 
 struct vswitch {
@@ -93,5 +94,55 @@ int vswitch_zone(struct model_ctx *m, const char *vswitch_id, char *zone, size_t
 /* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
 struct lifecycle_kind;
 extern const struct lifecycle_kind vswitch_lifecycle;
+
+/*
+ * SQL: one column (a literal: "vpc_id", "cidr_block") of the vSwitch whose ID is id_sql (a
+ * literal); NULL when there is none.  For other tables' rows that name a vSwitch.
+ */
+#define VSWITCH_COLUMN_SQL(column, id_sql) "(SELECT " column " FROM vswitches WHERE vswitch_id = " id_sql ")"
+
+/*
+ * Route table bindings (AssociateRouteTable): route_table.c checks the request, the rows
+ * are kept here with the vSwitch.
+ */
+
+/* The number of vSwitches bound to route table route_table_id, or -1 on a store failure. */
+int64_t vswitch_count_bound_to(struct model_ctx *m, const char *route_table_id);
+
+/*
+ * Binds vswitch_id to route_table_id (bind) or removes that binding, and shows the vSwitch
+ * Pending until its lifecycle makes it Available.  0 or -1 with err set.
+ */
+int vswitch_bind_route_table(struct model_ctx *m, const char *vswitch_id, const char *route_table_id, bool bind,
+			     struct vl_err *err);
+
+/*
+ * The table that routes traffic entering from vswitch_id: its custom binding, else its
+ * VPC's system table.  Writes the ID (64 bytes) and returns 0, or -1 (store failure, none).
+ * Not scoped to an account.
+ */
+int vswitch_route_table_of(struct store *st, const char *vswitch_id, char *route_table_id);
+
+/*
+ * Returns a new array of vSwitch IDs (the caller owns it; NULL on a store failure): with
+ * system_of_vpc, that VPC's vSwitches bound to no custom table (creation order); else the
+ * vSwitches bound to route_table_id (binding order).
+ */
+json_t *vswitch_ids_routed_by(struct model_ctx *m, const char *system_of_vpc, const char *route_table_id);
+
+/*
+ * The vSwitches bound to route table route_table_id into *out (malloc'd, caller frees) and
+ * *count, by ID.  0 or -1 with err.
+ */
+int vswitch_ids_bound_to(struct model_ctx *m, const char *route_table_id, struct model_id **out, int *count,
+			 struct vl_err *err);
+
+/*
+ * Calls fn(arg, cidr_block, created_ms) for each vSwitch of vpc_id in creation order; fn
+ * returns -1 to stop.  Not scoped to an account (route tables are computed for any).
+ * Returns 0, or -1 when fn stopped the walk or on a store failure.
+ */
+int vswitch_for_each_in_vpc(struct store *st, const char *vpc_id,
+			    int (*fn)(void *arg, const char *cidr_block, int64_t created_ms), void *arg);
 
 #endif

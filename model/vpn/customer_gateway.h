@@ -92,4 +92,7 @@ bool customer_gateway_parse_asn(const char *text, uint32_t *value);
 /* The region of the customer gateway customer_gateway_id of m->account: model_region_of. */
 int customer_gateway_region(struct model_ctx *m, const char *customer_gateway_id, char *region, unsigned long size);
 
+/* SQL: the IP address of the customer gateway whose ID is id_sql (a literal); NULL when none. */
+#define CUSTOMER_GATEWAY_IP_SQL(id_sql) "(SELECT ip_address FROM customer_gateways WHERE customer_gateway_id = " id_sql ")"
+
 #endif

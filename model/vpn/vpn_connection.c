@@ -1635,6 +1635,26 @@ int vpn_connection_region(struct model_ctx *m, const char *vpn_connection_id, ch
 	return model_region_of(m, "SELECT region FROM vpn_connections WHERE vpn_connection_id=?1 AND account=?2", vpn_connection_id, region, size);
 }
 
+int vpn_connection_for_each_remote_subnet_in_vpc(struct store *st, const char *vpc_id,
+						 int (*fn)(void *arg, const char *remote_subnet,
+							   const char *vpn_gateway_id, int64_t created_ms),
+						 void *arg)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = 0;
+
+	if (store_prepare(st, "SELECT c.remote_subnet, c.vpn_gateway_id, c.created_ms FROM vpn_connections c"
+			      " WHERE c.vpn_gateway_id IN " VPN_GATEWAYS_ACTIVE_IN_VPC_SQL("?1")
+			      " ORDER BY c.created_ms, c.rowid",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, vpc_id);
+	while (rc == 0 && stmt_step(stmt) == STORE_ROW)
+		rc = fn(arg, stmt_text(stmt, 0), stmt_text(stmt, 1), stmt_int64(stmt, 2));
+	stmt_release(stmt);
+	return rc;
+}
+
 int vpn_connection_ids_in_gateway(struct model_ctx *m, const char *vpn_gateway_id, struct model_id **out, int *count,
 				  struct vl_err *err)
 {

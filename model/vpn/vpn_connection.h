@@ -217,6 +217,17 @@ int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connec
 
 /* The region of the IPsec connection vpn_connection_id of m->account: model_region_of. */
 int vpn_connection_region(struct model_ctx *m, const char *vpn_connection_id, char *region, unsigned long size);
+
+
+/*
+ * Calls fn(arg, RemoteSubnet, gateway ID, creation time) for each connection of the
+ * gateways (not unpaid orders) in vpc_id, oldest first; fn returns -1 to stop.  Any
+ * account.  0, or -1 when fn stopped or on a store failure.
+ */
+int vpn_connection_for_each_remote_subnet_in_vpc(struct store *st, const char *vpc_id,
+						 int (*fn)(void *arg, const char *remote_subnet,
+							   const char *vpn_gateway_id, int64_t created_ms),
+						 void *arg);
 /*
  * The owner of a connection in any account, for the data plane's calls that act as that
  * account: 1 found (account: 128 bytes, region: 64, *dual), 0 gone, -1 with a store error.

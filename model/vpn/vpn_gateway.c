@@ -16,7 +16,6 @@
 #include "lifecycle.h"
 #include "public_ip.h"
 #include "query.h"
-#include "route_entry.h"
 #include "vpc.h"
 #include "vswitch.h"
 
@@ -649,7 +648,7 @@ int vpn_gateway_delete(struct model_ctx *m, const char *vpn_gateway_id, struct v
 	if (connections > 0)
 		return vl_err_set(err, VL_VPNGW_DEPENDENCY_VPN_CONNECTION, NULL);
 	/* a VPC route entry still sends traffic to it */
-	if ((connections = route_entry_count_by_next_hop(m, g.vpn_gateway_id)) < 0)
+	if (model_usage_get(m, USAGE_ROUTE_ENTRIES_VIA, g.vpn_gateway_id, &connections) < 0)
 		return model_store_error(m, err);
 	if (connections > 0)
 		return vl_err_set(err, VL_ROUTE_ENTRY_DEPENDENCY, NULL);
@@ -684,6 +683,12 @@ json_t *vpn_gateway_available_zones(struct model_ctx *m)
 int vpn_gateway_region(struct model_ctx *m, const char *vpn_gateway_id, char *region, unsigned long size)
 {
 	return model_region_of(m, "SELECT region FROM vpn_gateways WHERE vpn_gateway_id=?1 AND account=?2", vpn_gateway_id, region, size);
+}
+
+int vpn_gateway_vpc_of(struct model_ctx *m, const char *vpn_gateway_id, char *vpc_id, unsigned long size)
+{
+	return model_region_of(m, "SELECT vpc_id FROM vpn_gateways WHERE vpn_gateway_id=?1 AND account=?2", vpn_gateway_id,
+			       vpc_id, size);
 }
 
 static void fill_owner(struct store_stmt *stmt, void *row)

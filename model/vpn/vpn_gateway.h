@@ -151,6 +151,20 @@ void vpn_gateway_spec(int64_t bandwidth, char *buf, size_t size);
 
 /* The region of the VPN gateway vpn_gateway_id of m->account: model_region_of. */
 int vpn_gateway_region(struct model_ctx *m, const char *vpn_gateway_id, char *region, unsigned long size);
+
+
+/*
+ * The VPC of the caller's gateway vpn_gateway_id (any region) into vpc_id (size bytes).
+ * 1, 0 when the caller has no such gateway, -1 on a store failure.
+ */
+int vpn_gateway_vpc_of(struct model_ctx *m, const char *vpn_gateway_id, char *vpc_id, unsigned long size);
+
+/* SQL: the IDs of the gateways (not unpaid orders) in the VPC whose ID is vpc_sql (a literal). */
+#define VPN_GATEWAYS_ACTIVE_IN_VPC_SQL(vpc_sql) \
+	"(SELECT vpn_gateway_id FROM vpn_gateways WHERE vpc_id = " vpc_sql " AND status <> 'init')"
+
+/* SQL: the account of the gateway whose ID is id_sql (a literal). */
+#define VPN_GATEWAY_ACCOUNT_SQL(id_sql) "(SELECT account FROM vpn_gateways WHERE vpn_gateway_id = " id_sql ")"
 /* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
 struct lifecycle_kind;
 extern const struct lifecycle_kind vpn_gateway_lifecycle;

@@ -713,6 +713,29 @@ int64_t vpn_route_count_by_next_hop(struct model_ctx *m, const char *vpn_connect
 	return count;
 }
 
+int vpn_route_for_each_published_in_vpc(struct store *st, const char *vpc_id,
+					int (*fn)(void *arg, const char *destination, const char *vpn_gateway_id,
+						  bool pending, int64_t created_ms),
+					void *arg)
+{
+	struct store_stmt *stmt = NULL;
+	int rc = 0;
+
+	/* one row per destination and gateway, however many next hops */
+	if (store_prepare(st, "SELECT r.route_dest, r.vpn_gateway_id, MIN(r.state='pending'), MIN(r.created_ms)"
+			      " FROM vpn_route_entries r"
+			      " WHERE r.vpn_gateway_id IN " VPN_GATEWAYS_ACTIVE_IN_VPC_SQL("?1")
+			      " AND r.account = " VPN_GATEWAY_ACCOUNT_SQL("r.vpn_gateway_id") " AND r.published=1"
+			      " GROUP BY r.route_dest, r.vpn_gateway_id ORDER BY MIN(r.created_ms), MIN(r.rowid)",
+			  &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, vpc_id);
+	while (rc == 0 && stmt_step(stmt) == STORE_ROW)
+		rc = fn(arg, stmt_text(stmt, 0), stmt_text(stmt, 1), stmt_int64(stmt, 2) != 0, stmt_int64(stmt, 3));
+	stmt_release(stmt);
+	return rc;
+}
+
 /* Removes every entry where column = value, in batches (remove_route needs the rows). */
 static int delete_where(struct model_ctx *m, const char *column_sql, const char *value,
 			struct vl_err *err)

@@ -119,6 +119,17 @@ int vpn_route_auto_config(struct model_ctx *m, const char *vpn_gateway_id,
 int64_t vpn_route_count_by_next_hop(struct model_ctx *m, const char *vpn_connection_id);
 
 /*
+ * Calls fn(arg, destination, gateway ID, pending, creation time) for each destination that
+ * a gateway (not an unpaid order) of vpc_id publishes to the VPC, once per destination and
+ * gateway (pending: one of its routes is still pending; the earliest creation), oldest
+ * first; fn returns -1 to stop.  Any account.  0, or -1 when fn stopped or on a store failure.
+ */
+int vpn_route_for_each_published_in_vpc(struct store *st, const char *vpc_id,
+					int (*fn)(void *arg, const char *destination, const char *vpn_gateway_id,
+						  bool pending, int64_t created_ms),
+					void *arg);
+
+/*
  * Removes every route entry whose next hop is vpn_connection_id (for DeleteVpnConnection
  * when the cloud removes them with it), with their quota usage and pending transitions.
  * Does not start a gateway change.  Returns 0 or -1 with err set.

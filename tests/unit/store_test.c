@@ -4,6 +4,33 @@
 #include "ipsec_config.h"
 #include "test.h"
 
+void test_world_open(struct store **st, struct catalog **cat, struct model_config *cfg)
+{
+	struct vl_err err;
+
+	ck_assert_msg(store_open_sqlite(":memory:", false, st, &err) == 0, "%s", vl_err_message(&err));
+	ck_assert_msg(store_migrate(*st, &err) == 0, "%s", vl_err_message(&err));
+	ck_assert_ptr_nonnull(*cat = catalog_default());
+	model_config_defaults(cfg);
+	cfg->catalog = *cat;
+	cfg->transition_delay_ms = 0; /* Available at once unless a test says otherwise */
+}
+
+void test_world_close(struct store **st, struct catalog **cat)
+{
+	store_close(*st);
+	*st = NULL;
+	catalog_free(*cat);
+	*cat = NULL;
+}
+
+void test_assert_err(int rc, const struct vl_err *err, const char *code, int http)
+{
+	ck_assert_int_eq(rc, -1);
+	ck_assert_str_eq(vl_err_code(err), code);
+	ck_assert_int_eq(vl_code_http_status(err->code), http);
+}
+
 void test_savepoint(struct store *st)
 {
 	ck_assert_int_eq(store_exec(st, "SAVEPOINT req"), 0);

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "catalog.h"
 #include "customer_gateway.h"
 #include "model.h"
 #include "store.h"
@@ -12,6 +13,19 @@
  * Store helpers the model suites share.  Each asserts (libcheck) that the store call
  * worked, so a test reads as the rule it checks.
  */
+
+/*
+ * Opens the model suites' world: an in-memory store with every migration, the default
+ * catalog, and the default configuration (*cfg) with cfg->catalog set and transitions that
+ * complete at once (transition_delay_ms 0).  Close with test_world_close.
+ */
+void test_world_open(struct store **st, struct catalog **cat, struct model_config *cfg);
+
+/* Closes what test_world_open opened; the pointers are NULL after. */
+void test_world_close(struct store **st, struct catalog **cat);
+
+/* Asserts that rc/err is the cloud's error code with the given HTTP status. */
+void test_assert_err(int rc, const struct vl_err *err, const char *code, int http);
 
 /* Opens a savepoint, as the engine does around every request. */
 void test_savepoint(struct store *st);

@@ -91,12 +91,7 @@ static void setup(void)
 	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
 	int spec_count = 0;
 
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 	m = owner_ctx();
 	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
 	sa.vpc_id = sb.vpc_id = vpc.vpc_id;
@@ -130,10 +125,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 /* ---- helpers ---- */

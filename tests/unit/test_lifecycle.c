@@ -10,6 +10,7 @@
 #include "lifecycle.h"
 #include "model.h"
 #include "store.h"
+#include "store_test.h"
 #include "test.h"
 #include "vpc.h"
 #include "vswitch.h"
@@ -29,12 +30,7 @@ static void setup(void)
 {
 	struct vl_err err;
 
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 	memset(&m, 0, sizeof(m));
 	m.store = st;
 	m.account = ACCOUNT;
@@ -55,10 +51,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 /* The stored status of vpcs[i]. */

@@ -11,6 +11,7 @@
 #include "model.h"
 #include "store.h"
 #include "tag.h"
+#include "store_test.h"
 #include "test.h"
 #include "vpc.h"
 
@@ -25,22 +26,12 @@ static struct model_config cfg;
 
 static void setup(void)
 {
-	struct vl_err err;
-
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 }
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 static struct model_ctx ctx_for(const char *account, const char *region)

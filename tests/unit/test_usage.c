@@ -34,14 +34,7 @@ static struct model_config cfg;
 
 static void setup(void)
 {
-	struct vl_err e;
-
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &e) == 0, "%s", vl_err_message(&e));
-	ck_assert_msg(store_migrate(st, &e) == 0, "%s", vl_err_message(&e));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 	/* small quotas, so each round reaches every one of them */
 	cfg.quotas.vpcs_per_region = 1;
 	cfg.quotas.vswitches_per_vpc = 2;
@@ -52,10 +45,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 #define OK(call)                                                                                              \

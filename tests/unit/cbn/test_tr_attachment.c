@@ -139,12 +139,7 @@ static void setup(void)
 	struct customer_gateway_create_args g1 = { .ip_address = "203.0.113.1", .asn = "65001" };
 	struct customer_gateway_create_args g2 = { .ip_address = "203.0.113.2" };
 
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 	m = ctx_for(ACCOUNT, REGION);
 	g = ctx_for(ACCOUNT, NULL);
 	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
@@ -164,10 +159,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 /* ---- builders ---- */

@@ -26,6 +26,7 @@
 #include "lifecycle.h"
 #include "model.h"
 #include "store.h"
+#include "store_test.h"
 #include "test.h"
 #include "tr_route.h"
 
@@ -179,14 +180,7 @@ static void add_vpn(int n, const char *tr, const char *remote_subnet, char *out)
 
 static void setup(void)
 {
-	struct vl_err err;
-
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 	add_cen(CEN1, ACCOUNT);
 	add_cen(CEN3, OTHER);
 	add_router(TR1, CEN1, ACCOUNT, SYS1);
@@ -207,10 +201,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 static struct model_ctx ctx_for(const char *account)
@@ -220,13 +211,6 @@ static struct model_ctx ctx_for(const char *account)
 	};
 
 	return m;
-}
-
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_int_eq(rc, -1);
-	ck_assert_str_eq(vl_err_code(err), code);
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
 }
 
 #define OK(call)                                                                             \
@@ -411,7 +395,7 @@ START_TEST(test_table_create_list)
 		OK(tr_route_table_list(&o, &f, 0, 20, items, &total, e_));
 		ck_assert_int_eq(total, 0);
 		json_decref(items);
-		assert_err(tr_route_table_get(&o, t.route_table_id, &got, &err), &err,
+		test_assert_err(tr_route_table_get(&o, t.route_table_id, &got, &err), &err,
 			   "InvalidTransitRouterRouteTableId.NotFound", 400);
 	}
 }
@@ -426,13 +410,13 @@ START_TEST(test_table_create_refusals)
 	int64_t n = 0;
 
 	args.name = "http://x";
-	assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "InvalidName", 400);
+	test_assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "InvalidName", 400);
 	args.name = "ok";
 	args.description = "https://x";
-	assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "InvalidDescription", 400);
+	test_assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "InvalidDescription", 400);
 	args.description = NULL;
 	args.multi_region_ecmp = "maybe";
-	assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "InvalidParameter", 400);
+	test_assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "InvalidParameter", 400);
 	args.multi_region_ecmp = NULL;
 	args.transit_router_id = TR3; /* another account's router */
 	ck_assert_int_eq(tr_route_table_create(&m, &args, &t, &err), -1);
@@ -440,7 +424,7 @@ START_TEST(test_table_create_refusals)
 	args.transit_router_id = TR1;
 	ck_assert_int_eq(tr_route_table_create(&o, &args, &t, &err), -1);
 	exec("UPDATE transit_routers SET status='Modifying' WHERE transit_router_id='" TR1 "'");
-	assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "IncorrectStatus.TransitRouterInstance", 400);
+	test_assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "IncorrectStatus.TransitRouterInstance", 400);
 	/* nothing was written by any refusal */
 	{
 		struct store_stmt *stmt = NULL;
@@ -468,10 +452,10 @@ START_TEST(test_table_lifecycle_update_delete)
 	ck_assert_str_eq(t.status, "Creating");
 	up.route_table_id = t.route_table_id;
 	/* Creating: queries only */
-	assert_err(tr_route_table_update(&m, &up, &err), &err, "IncorrectStatus.TransitRouterRouteTable", 400);
-	assert_err(tr_route_table_delete(&m, t.route_table_id, &err), &err,
+	test_assert_err(tr_route_table_update(&m, &up, &err), &err, "IncorrectStatus.TransitRouterRouteTable", 400);
+	test_assert_err(tr_route_table_delete(&m, t.route_table_id, &err), &err,
 		   "IncorrectStatus.TransitRouterRouteTable", 400);
-	assert_err(entry(&m, t.route_table_id, "10.9.0.0/16", "BlackHole", NULL, NULL, &err), &err,
+	test_assert_err(entry(&m, t.route_table_id, "10.9.0.0/16", "BlackHole", NULL, NULL, &err), &err,
 		   "IncorrectStatus.TransitRouterRouteTable", 400);
 	apply_due(NOW + 1000);
 	OK(tr_route_table_get(&m, t.route_table_id, &got, e_));
@@ -483,28 +467,28 @@ START_TEST(test_table_lifecycle_update_delete)
 	ck_assert_str_eq(got.description, "desc");
 	ck_assert_str_eq(got.multi_region_ecmp, "enable");
 	up.name = "http://bad";
-	assert_err(tr_route_table_update(&m, &up, &err), &err, "InvalidName", 400);
+	test_assert_err(tr_route_table_update(&m, &up, &err), &err, "InvalidName", 400);
 
 	/* the System table stays */
-	assert_err(tr_route_table_delete(&m, SYS1, &err), &err, "OperationFailed.DeleteSystemRouteTable", 400);
+	test_assert_err(tr_route_table_delete(&m, SYS1, &err), &err, "OperationFailed.DeleteSystemRouteTable", 400);
 	/* refused while associated, propagating, or holding static entries; in that order */
 	snprintf(table, sizeof(table), "%s", t.route_table_id);
 	OK(tr_route_associate(&m, A_VPC1, table, e_));
 	OK(tr_route_enable_propagation(&m, A_VPC3, table, e_));
 	entry_ok(&m, table, "10.9.0.0/16", "BlackHole", NULL, NULL);
-	assert_err(tr_route_table_delete(&m, table, &err), &err, "OperationFailed.DeleteRouteTableWithAssociation", 400);
+	test_assert_err(tr_route_table_delete(&m, table, &err), &err, "OperationFailed.DeleteRouteTableWithAssociation", 400);
 	OK(tr_route_dissociate(&m, A_VPC1, table, e_));
-	assert_err(tr_route_table_delete(&m, table, &err), &err, "OperationFailed.DeleteRouteTableWithPropagation", 400);
+	test_assert_err(tr_route_table_delete(&m, table, &err), &err, "OperationFailed.DeleteRouteTableWithPropagation", 400);
 	OK(tr_route_disable_propagation(&m, A_VPC3, table, e_));
-	assert_err(tr_route_table_delete(&m, table, &err), &err, "OperationFailed.DeleteRouteTableWithRouteEntry", 400);
+	test_assert_err(tr_route_table_delete(&m, table, &err), &err, "OperationFailed.DeleteRouteTableWithRouteEntry", 400);
 	{
 		struct tr_route_entry_key key = { .route_table_id = table, .destination = "10.9.0.0/16" };
 
 		OK(tr_route_entry_delete(&m, &key, e_));
 	}
 	OK(tr_route_table_delete(&m, table, e_));
-	assert_err(tr_route_table_get(&m, table, &got, &err), &err, "InvalidTransitRouterRouteTableId.NotFound", 400);
-	assert_err(tr_route_table_delete(&m, table, &err), &err, "InvalidTransitRouterRouteTableId.NotFound", 400);
+	test_assert_err(tr_route_table_get(&m, table, &got, &err), &err, "InvalidTransitRouterRouteTableId.NotFound", 400);
+	test_assert_err(tr_route_table_delete(&m, table, &err), &err, "InvalidTransitRouterRouteTableId.NotFound", 400);
 }
 END_TEST
 
@@ -531,15 +515,15 @@ START_TEST(test_associations)
 	mk_table(&m, TR1, "t2", t2);
 	mk_table(&m, TR2, "x", t_tr2);
 	/* unknown or foreign: the propagation pages' 404 codes */
-	assert_err(tr_route_associate(&m, A_VPC1, "vtb-nope", &err), &err, "InvalidRouteTableId.NotFound", 404);
-	assert_err(tr_route_associate(&m, "tr-attach-nope", t1, &err), &err, "InvalidAttachmentId.NotFound", 404);
-	assert_err(tr_route_associate(&o, A_VPC1, t1, &err), &err, "InvalidRouteTableId.NotFound", 404);
+	test_assert_err(tr_route_associate(&m, A_VPC1, "vtb-nope", &err), &err, "InvalidRouteTableId.NotFound", 404);
+	test_assert_err(tr_route_associate(&m, "tr-attach-nope", t1, &err), &err, "InvalidAttachmentId.NotFound", 404);
+	test_assert_err(tr_route_associate(&o, A_VPC1, t1, &err), &err, "InvalidRouteTableId.NotFound", 404);
 	/* table of another router */
-	assert_err(tr_route_associate(&m, A_VPC1, t_tr2, &err), &err,
+	test_assert_err(tr_route_associate(&m, A_VPC1, t_tr2, &err), &err,
 		   "InvalidParameter.TransitRouterRouteTableId", 400);
 	/* the attachment must be Attached */
 	exec("UPDATE tr_attachments SET status='Attaching' WHERE attachment_id='" A_VPC1 "'");
-	assert_err(tr_route_associate(&m, A_VPC1, t1, &err), &err, "IncorrectStatus.AttachmentOrRouteTable", 400);
+	test_assert_err(tr_route_associate(&m, A_VPC1, t1, &err), &err, "IncorrectStatus.AttachmentOrRouteTable", 400);
 	exec("UPDATE tr_attachments SET status='Attached' WHERE attachment_id='" A_VPC1 "'");
 
 	cfg.transition_delay_ms = 500;
@@ -553,20 +537,20 @@ START_TEST(test_associations)
 	ck_assert_str_eq(sget(json_array_get(items, 0), "TransitRouterRouteTableId"), t1);
 	json_decref(items);
 	/* busy while Associating */
-	assert_err(tr_route_dissociate(&m, A_VPC1, t1, &err), &err, "IncorrectStatus.AttachmentOrRouteTable", 400);
-	assert_err(tr_route_associate(&m, A_VPC1, t2, &err), &err, "IncorrectStatus.AttachmentOrRouteTable", 400);
+	test_assert_err(tr_route_dissociate(&m, A_VPC1, t1, &err), &err, "IncorrectStatus.AttachmentOrRouteTable", 400);
+	test_assert_err(tr_route_associate(&m, A_VPC1, t2, &err), &err, "IncorrectStatus.AttachmentOrRouteTable", 400);
 	apply_due(NOW + 500);
 	items = links(&m, false, NULL, &total);
 	ck_assert_int_eq(total, 1);
 	ck_assert_str_eq(sget(json_array_get(items, 0), "Status"), "Active");
 	json_decref(items);
 	/* one association per attachment */
-	assert_err(tr_route_associate(&m, A_VPC1, t2, &err), &err, "OperationFailed.RouteTableAssociationExist", 400);
-	assert_err(tr_route_associate(&m, A_VPC1, t1, &err), &err, "OperationFailed.RouteTableAssociationExist", 400);
+	test_assert_err(tr_route_associate(&m, A_VPC1, t2, &err), &err, "OperationFailed.RouteTableAssociationExist", 400);
+	test_assert_err(tr_route_associate(&m, A_VPC1, t1, &err), &err, "OperationFailed.RouteTableAssociationExist", 400);
 	/* dissociate names the associated table */
-	assert_err(tr_route_dissociate(&m, A_VPC1, t2, &err), &err, "InvalidParameter.TransitRouterRouteTableId", 400);
-	assert_err(tr_route_dissociate(&m, A_VPC3, t1, &err), &err, "InvalidParameter.TransitRouterAttachmentId", 400);
-	assert_err(tr_route_dissociate(&m, "tr-attach-nope", t1, &err), &err, "InvalidAttachmentId.NotFound", 400);
+	test_assert_err(tr_route_dissociate(&m, A_VPC1, t2, &err), &err, "InvalidParameter.TransitRouterRouteTableId", 400);
+	test_assert_err(tr_route_dissociate(&m, A_VPC3, t1, &err), &err, "InvalidParameter.TransitRouterAttachmentId", 400);
+	test_assert_err(tr_route_dissociate(&m, "tr-attach-nope", t1, &err), &err, "InvalidAttachmentId.NotFound", 400);
 	OK(tr_route_dissociate(&m, A_VPC1, t1, e_));
 	items = links(&m, false, t1, &total);
 	ck_assert_str_eq(sget(json_array_get(items, 0), "Status"), "Dissociating");
@@ -579,8 +563,8 @@ START_TEST(test_associations)
 	OK(tr_route_associate(&m, A_VPC1, t2, e_)); /* free to associate elsewhere now */
 	/* the router must be Active */
 	exec("UPDATE transit_routers SET status='Modifying' WHERE transit_router_id='" TR1 "'");
-	assert_err(tr_route_associate(&m, A_VPC3, t1, &err), &err, "IncorrectStatus.TransitRouterInstance", 400);
-	assert_err(tr_route_dissociate(&m, A_VPC1, t2, &err), &err, "IncorrectStatus.TransitRouterInstance", 400);
+	test_assert_err(tr_route_associate(&m, A_VPC3, t1, &err), &err, "IncorrectStatus.TransitRouterInstance", 400);
+	test_assert_err(tr_route_dissociate(&m, A_VPC1, t2, &err), &err, "IncorrectStatus.TransitRouterInstance", 400);
 }
 END_TEST
 
@@ -597,15 +581,15 @@ START_TEST(test_replace_association)
 	mk_table(&m, TR1, "t2", t2);
 	mk_table(&m, TR2, "x", t_tr2);
 	/* nothing to replace yet */
-	assert_err(tr_route_replace_association(&m, A_VPC1, t2, &err), &err,
+	test_assert_err(tr_route_replace_association(&m, A_VPC1, t2, &err), &err,
 		   "IncorrectStatus.AttachmentOrRouteTable", 400);
 	OK(tr_route_associate(&m, A_VPC1, t1, e_));
-	assert_err(tr_route_replace_association(&m, A_VPC1, "vtb-nope", &err), &err, "InvalidRouteTableId.NotFound", 404);
-	assert_err(tr_route_replace_association(&m, "tr-attach-nope", t2, &err), &err, "InvalidAttachmentId.NotFound", 404);
-	assert_err(tr_route_replace_association(&o, A_VPC1, t2, &err), &err, "InvalidRouteTableId.NotFound", 404);
-	assert_err(tr_route_replace_association(&m, A_VPC1, t_tr2, &err), &err,
+	test_assert_err(tr_route_replace_association(&m, A_VPC1, "vtb-nope", &err), &err, "InvalidRouteTableId.NotFound", 404);
+	test_assert_err(tr_route_replace_association(&m, "tr-attach-nope", t2, &err), &err, "InvalidAttachmentId.NotFound", 404);
+	test_assert_err(tr_route_replace_association(&o, A_VPC1, t2, &err), &err, "InvalidRouteTableId.NotFound", 404);
+	test_assert_err(tr_route_replace_association(&m, A_VPC1, t_tr2, &err), &err,
 		   "InvalidParameter.TransitRouterRouteTableId", 400);
-	assert_err(tr_route_replace_association(&m, A_VPC1, t1, &err), &err,
+	test_assert_err(tr_route_replace_association(&m, A_VPC1, t1, &err), &err,
 		   "OperationFailed.RouteTableAssociationExist", 400);
 
 	cfg.transition_delay_ms = 500;
@@ -618,7 +602,7 @@ START_TEST(test_replace_association)
 	ck_assert_str_eq(sget(json_array_get(items, 0), "Status"), "Associating");
 	json_decref(items);
 	/* busy until it is Active again */
-	assert_err(tr_route_replace_association(&m, A_VPC1, t1, &err), &err,
+	test_assert_err(tr_route_replace_association(&m, A_VPC1, t1, &err), &err,
 		   "IncorrectStatus.AttachmentOrRouteTable", 400);
 	apply_due(NOW + 500);
 	items = links(&m, false, t2, &total);
@@ -648,12 +632,12 @@ START_TEST(test_entry_update)
 		ck_assert_str_eq(sget(r, "TransitRouterRouteEntryDescription"), "why");
 	}
 	json_decref(items);
-	assert_err(tr_route_entry_update(&m, "rte-nope", "x", NULL, &err), &err,
+	test_assert_err(tr_route_entry_update(&m, "rte-nope", "x", NULL, &err), &err,
 		   "IllegalParam.TransitRouterRouteEntryId", 400);
-	assert_err(tr_route_entry_update(&o, id, "x", NULL, &err), &err, "IllegalParam.TransitRouterRouteEntryId", 400);
-	assert_err(tr_route_entry_update(&m, id, "http://x", NULL, &err), &err, "InvalidName", 400);
+	test_assert_err(tr_route_entry_update(&o, id, "x", NULL, &err), &err, "IllegalParam.TransitRouterRouteEntryId", 400);
+	test_assert_err(tr_route_entry_update(&m, id, "http://x", NULL, &err), &err, "InvalidName", 400);
 	exec("UPDATE tr_route_entries SET status='Creating'");
-	assert_err(tr_route_entry_update(&m, id, "x", NULL, &err), &err, "Operation.Blocking", 400);
+	test_assert_err(tr_route_entry_update(&m, id, "x", NULL, &err), &err, "Operation.Blocking", 400);
 }
 END_TEST
 
@@ -667,8 +651,8 @@ START_TEST(test_propagations)
 
 	mk_table(&m, TR1, "t1", t1);
 	add_vpn(1, TR1, "192.168.1.0/24", vpn);
-	assert_err(tr_route_enable_propagation(&m, "tr-attach-nope", t1, &err), &err, "InvalidAttachmentId.NotFound", 404);
-	assert_err(tr_route_enable_propagation(&m, A_VPC2, t1, &err), &err,
+	test_assert_err(tr_route_enable_propagation(&m, "tr-attach-nope", t1, &err), &err, "InvalidAttachmentId.NotFound", 404);
+	test_assert_err(tr_route_enable_propagation(&m, A_VPC2, t1, &err), &err,
 		   "InvalidParameter.TransitRouterRouteTableId", 400);
 	cfg.transition_delay_ms = 300;
 	OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
@@ -683,8 +667,8 @@ START_TEST(test_propagations)
 	items = routes(&m, t1, "All");
 	ck_assert_int_eq(json_array_size(items), 0);
 	json_decref(items);
-	assert_err(tr_route_enable_propagation(&m, A_VPC1, t1, &err), &err, "IncorrectStatus.AttachmentOrRouteTable", 400);
-	assert_err(tr_route_disable_propagation(&m, A_VPC1, t1, &err), &err, "IncorrectStatus.AttachmentOrRouteTable", 400);
+	test_assert_err(tr_route_enable_propagation(&m, A_VPC1, t1, &err), &err, "IncorrectStatus.AttachmentOrRouteTable", 400);
+	test_assert_err(tr_route_disable_propagation(&m, A_VPC1, t1, &err), &err, "IncorrectStatus.AttachmentOrRouteTable", 400);
 	apply_due(NOW + 300);
 	items = routes(&m, t1, NULL);
 	ck_assert_int_eq(json_array_size(items), 3); /* two vSwitches + one remote subnet */
@@ -707,7 +691,7 @@ START_TEST(test_propagations)
 		json_decref(items);
 		f.route_table_id = "vtb-nope";
 		items = json_array();
-		assert_err(tr_route_link_list(&m, true, &f, 0, 50, items, &total, &err), &err,
+		test_assert_err(tr_route_link_list(&m, true, &f, 0, 50, items, &total, &err), &err,
 			   "InvalidTransitRouterRouteTableId.NotFound", 400);
 		json_decref(items);
 	}
@@ -719,8 +703,8 @@ START_TEST(test_propagations)
 	items = links(&m, true, t1, &total);
 	ck_assert_int_eq(total, 1);
 	json_decref(items);
-	assert_err(tr_route_disable_propagation(&m, vpn, t1, &err), &err, "InvalidParameter.TransitRouterAttachmentId", 400);
-	assert_err(tr_route_disable_propagation(&m, vpn, "vtb-nope", &err), &err, "InvalidRouteTableId.NotFound", 404);
+	test_assert_err(tr_route_disable_propagation(&m, vpn, t1, &err), &err, "InvalidParameter.TransitRouterAttachmentId", 400);
+	test_assert_err(tr_route_disable_propagation(&m, vpn, "vtb-nope", &err), &err, "InvalidRouteTableId.NotFound", 404);
 	cfg.transition_delay_ms = 0;
 	OK(tr_route_enable_propagation(&m, vpn, t1, e_)); /* again, after it is gone */
 }
@@ -736,31 +720,31 @@ START_TEST(test_entry_create_rules)
 	json_t *items, *item;
 
 	mk_table(&m, TR1, "t1", t1);
-	assert_err(entry(&m, t1, "10.9.0.0/16", "Nowhere", A_VPC1, NULL, &err), &err, "IllegalParam.NextHopType", 400);
-	assert_err(entry(&m, t1, "10.9.0.1/16", "Attachment", A_VPC1, NULL, &err), &err,
+	test_assert_err(entry(&m, t1, "10.9.0.0/16", "Nowhere", A_VPC1, NULL, &err), &err, "IllegalParam.NextHopType", 400);
+	test_assert_err(entry(&m, t1, "10.9.0.1/16", "Attachment", A_VPC1, NULL, &err), &err,
 		   "IllegalParam.TransitRouterDestinationCidrBlock", 400);
-	assert_err(entry(&m, t1, "2001:db8::/32", "Attachment", A_VPC1, NULL, &err), &err,
+	test_assert_err(entry(&m, t1, "2001:db8::/32", "Attachment", A_VPC1, NULL, &err), &err,
 		   "IllegalParam.TransitRouterDestinationCidrBlock", 400);
-	assert_err(entry(&m, t1, "10.9.0.0/16", "BlackHole", A_VPC1, NULL, &err), &err,
+	test_assert_err(entry(&m, t1, "10.9.0.0/16", "BlackHole", A_VPC1, NULL, &err), &err,
 		   "ParamExclusive.NextHopTypeBlackHoleAndNextHopId", 400);
-	assert_err(entry(&m, t1, "10.9.0.0/16", "Attachment", NULL, NULL, &err), &err,
+	test_assert_err(entry(&m, t1, "10.9.0.0/16", "Attachment", NULL, NULL, &err), &err,
 		   "MissingParam.TransitRouterRouteEntryNextHopId", 400);
-	assert_err(entry(&m, t1, "10.9.0.0/16", "Attachment", "tr-attach-nope", NULL, &err), &err,
+	test_assert_err(entry(&m, t1, "10.9.0.0/16", "Attachment", "tr-attach-nope", NULL, &err), &err,
 		   "InvalidTransitRouterRouteEntryNextHopId.NotFound", 400);
-	assert_err(entry(&m, t1, "10.9.0.0/16", "Attachment", A_VPC2, NULL, &err), &err, /* TR2's */
+	test_assert_err(entry(&m, t1, "10.9.0.0/16", "Attachment", A_VPC2, NULL, &err), &err, /* TR2's */
 		   "InvalidTransitRouterRouteEntryNextHopId.NotFound", 400);
-	assert_err(entry(&m, "vtb-nope", "10.9.0.0/16", "BlackHole", NULL, NULL, &err), &err,
+	test_assert_err(entry(&m, "vtb-nope", "10.9.0.0/16", "BlackHole", NULL, NULL, &err), &err,
 		   "InvalidTransitRouterRouteTableId.NotFound", 400);
-	assert_err(entry(&o, t1, "10.9.0.0/16", "BlackHole", NULL, NULL, &err), &err,
+	test_assert_err(entry(&o, t1, "10.9.0.0/16", "BlackHole", NULL, NULL, &err), &err,
 		   "InvalidTransitRouterRouteTableId.NotFound", 400);
 	{
 		struct tr_route_entry_create_args args = { .route_table_id = t1, .destination = "10.9.0.0/16",
 							   .next_hop_type = "BlackHole", .name = "http://n" };
 
-		assert_err(tr_route_entry_create(&m, &args, id, sizeof(id), &err), &err, "InvalidName", 400);
+		test_assert_err(tr_route_entry_create(&m, &args, id, sizeof(id), &err), &err, "InvalidName", 400);
 		args.name = "n";
 		args.description = "https://d";
-		assert_err(tr_route_entry_create(&m, &args, id, sizeof(id), &err), &err, "InvalidDescription", 400);
+		test_assert_err(tr_route_entry_create(&m, &args, id, sizeof(id), &err), &err, "InvalidDescription", 400);
 	}
 	ck_assert_int_eq(usage(&m, t1), 0);
 
@@ -793,11 +777,11 @@ START_TEST(test_entry_create_rules)
 	cfg.transition_delay_ms = 0;
 
 	/* one static entry per destination */
-	assert_err(entry(&m, t1, "10.9.0.0/16", "Attachment", A_VPC1, NULL, &err), &err,
+	test_assert_err(entry(&m, t1, "10.9.0.0/16", "Attachment", A_VPC1, NULL, &err), &err,
 		   "InstanceExist.TransitRouterRouteEntry", 400);
-	assert_err(entry(&m, t1, "10.9.0.0/16", "Attachment", A_VPC3, NULL, &err), &err,
+	test_assert_err(entry(&m, t1, "10.9.0.0/16", "Attachment", A_VPC3, NULL, &err), &err,
 		   "OperationFailed.CreateRouteEntryWithSameDestinationCidrBlock", 400);
-	assert_err(entry(&m, t1, "10.9.0.0/16", "BlackHole", NULL, NULL, &err), &err,
+	test_assert_err(entry(&m, t1, "10.9.0.0/16", "BlackHole", NULL, NULL, &err), &err,
 		   "OperationFailed.CreateRouteEntryWithSameDestinationCidrBlock", 400);
 	entry_ok(&m, t1, "10.9.0.0/17", "BlackHole", NULL, NULL); /* another prefix is another destination */
 	entry_ok(&m, SYS1, "10.9.0.0/16", "BlackHole", NULL, NULL); /* and another table */
@@ -831,7 +815,7 @@ START_TEST(test_entry_quota)
 	}
 	exec("COMMIT");
 	ck_assert_int_eq(usage(&m, t1), 40);
-	assert_err(entry(&m, t1, "192.168.0.0/24", "BlackHole", NULL, NULL, &err), &err,
+	test_assert_err(entry(&m, t1, "192.168.0.0/24", "BlackHole", NULL, NULL, &err), &err,
 		   "QuotaExceeded.TransitRouterRoutEntry", 400);
 	entry_ok(&m, SYS1, "192.168.0.0/24", "BlackHole", NULL, NULL); /* per table */
 	key.route_table_id = t1;
@@ -856,28 +840,28 @@ START_TEST(test_entry_delete)
 
 	key.route_entry_id = id;
 	key.route_table_id = t1;
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err,
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err,
 		   "ParamExclusive.RouteEntryIdAndRouteTableIdOrDestCidrBlock", 400);
 	key.route_table_id = NULL;
 	key.route_entry_id = "rte-nope";
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "IllegalParam.TransitRouterRouteEntryId", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "IllegalParam.TransitRouterRouteEntryId", 400);
 	memset(&key, 0, sizeof(key));
 	key.destination = "10.9.0.0/16";
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "IllegalParam.TransitRouterRouteTableId", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "IllegalParam.TransitRouterRouteTableId", 400);
 	key.route_table_id = "vtb-nope";
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "InvalidTransitRouterRouteTableId.NotFound", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "InvalidTransitRouterRouteTableId.NotFound", 400);
 	key.route_table_id = t1;
 	key.destination = "10.7.0.0/16";
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "InvalidDestinationCidrBlock.NotFound", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "InvalidDestinationCidrBlock.NotFound", 400);
 	key.destination = "10.1.1.0/24"; /* learned from VPC1 */
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "OperationFailed.DeleteTransitRouterRouteEntry", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "OperationFailed.DeleteTransitRouterRouteEntry", 400);
 	key.destination = "10.9.0.0/16";
 	key.next_hop_type = "BlackHole"; /* a next hop, when given, must match */
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "InvalidDestinationCidrBlock.NotFound", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "InvalidDestinationCidrBlock.NotFound", 400);
 	key.next_hop_type = "Attachment";
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "MissingParam.TransitRouterRouteEntryNextHopId", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "MissingParam.TransitRouterRouteEntryNextHopId", 400);
 	key.next_hop_type = "Bogus";
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "IllegalParam.NextHopType", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "IllegalParam.NextHopType", 400);
 	key.next_hop_type = "Attachment";
 	key.next_hop_id = A_VPC1;
 	cfg.transition_delay_ms = 50;
@@ -886,19 +870,19 @@ START_TEST(test_entry_delete)
 	items = routes(&m, t1, "All");
 	ck_assert_str_eq(route_status(items, "10.9.0.0/16", A_VPC1), "Deleting");
 	json_decref(items);
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "Operation.Blocking", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "Operation.Blocking", 400);
 	apply_due(NOW + 50);
 	items = routes(&m, t1, "All");
 	ck_assert_str_eq(route_status(items, "10.9.0.0/16", A_VPC1), "");
 	json_decref(items);
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "InvalidDestinationCidrBlock.NotFound", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "InvalidDestinationCidrBlock.NotFound", 400);
 	/* by ID; a Creating entry is busy too */
 	memset(&key, 0, sizeof(key));
 	key.route_entry_id = id2;
 	OK(tr_route_entry_delete(&m, &key, e_));
 	entry_ok(&m, t1, "10.6.0.0/16", "BlackHole", NULL, id);
 	key.route_entry_id = id;
-	assert_err(tr_route_entry_delete(&m, &key, &err), &err, "Operation.Blocking", 400);
+	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "Operation.Blocking", 400);
 	cfg.transition_delay_ms = 0;
 	apply_due(NOW + 100);
 	OK(tr_route_entry_delete(&m, &key, e_));
@@ -1298,11 +1282,11 @@ START_TEST(test_filters)
 
 		f->route_table_id = t1;
 		f->prefix_list_id = "pl-x";
-		assert_err(tr_route_entry_list(&m, f, 0, 10, list, &total, &err), &err,
+		test_assert_err(tr_route_entry_list(&m, f, 0, 10, list, &total, &err), &err,
 			   "ResourceNotFound.PrefixlistAssociation", 400);
 		f->prefix_list_id = NULL;
 		f->route_table_id = "vtb-nope";
-		assert_err(tr_route_entry_list(&m, f, 0, 10, list, &total, &err), &err,
+		test_assert_err(tr_route_entry_list(&m, f, 0, 10, list, &total, &err), &err,
 			   "InvalidTransitRouterRouteTableId.NotFound", 400);
 		json_decref(list);
 		free(f);

@@ -152,12 +152,7 @@ static void setup(void)
 	struct lab_host_create_args h1 = { 0 }, h3 = { 0 }, hs = { 0 };
 	struct vpn_route_key key = { .route_dest = "172.20.0.0/16", .weight = 100, .priority = -1 };
 
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &e) == 0, "%s", vl_err_message(&e));
-	ck_assert_msg(store_migrate(st, &e) == 0, "%s", vl_err_message(&e));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 	m = ctx();
 	OK(vpc_create(&m, &v1, &vpc1, err));
 	OK(vpc_create(&m, &v2, &vpc2, err));
@@ -213,10 +208,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 /* ---- reading documents ---- */

@@ -75,19 +75,13 @@ static struct model_ctx ctx_for(const char *account)
 static void setup(void)
 {
 	struct model_ctx m, o;
-	struct vl_err e;
 	struct vpc_create_args va = { .cidr_block = "10.0.0.0/16" };
 	struct vswitch_create_args sa = { .zone_id = "cn-hangzhou-h", .cidr_block = "10.0.1.0/24" };
 	struct vswitch_create_args sb = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.0.2.0/24" };
 	struct vswitch_create_args sc = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.0.3.0/29" };
 	struct vpn_gateway_create_args ga = { .bandwidth = 10, .enable_ipsec = true };
 
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &e) == 0, "%s", vl_err_message(&e));
-	ck_assert_msg(store_migrate(st, &e) == 0, "%s", vl_err_message(&e));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 	m = ctx_for(ACCOUNT);
 	o = ctx_for(OTHER);
 	OK(vpc_create(&m, &va, &vpc, err));
@@ -109,10 +103,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 static int site(struct model_ctx *m, const char *lan, const char *a, const char *b, const struct lab_override *ov,

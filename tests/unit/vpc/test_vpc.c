@@ -12,6 +12,7 @@
 #include "lifecycle.h"
 #include "model.h"
 #include "store.h"
+#include "store_test.h"
 #include "test.h"
 #include "vpc.h"
 #include "vswitch.h"
@@ -28,22 +29,12 @@ static struct model_config cfg;
 
 static void setup(void)
 {
-	struct vl_err err;
-
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;	/* Available at once unless a test says otherwise */
+	test_world_open(&st, &cat, &cfg);
 }
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 static struct model_ctx ctx_for(const char *account, const char *region)
@@ -53,14 +44,6 @@ static struct model_ctx ctx_for(const char *account, const char *region)
 	};
 
 	return m;
-}
-
-/* Asserts that rc/err is the cloud's error code with the given HTTP status. */
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_int_eq(rc, -1);
-	ck_assert_str_eq(vl_err_code(err), code);
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
 }
 
 static void create_ok(struct model_ctx *m, const char *cidr, const char *name, struct vpc *out)
@@ -188,7 +171,7 @@ START_TEST(test_create_name)
 		ck_assert_msg(rc == 0, "name \"%s\" refused: %s", args.name, vl_err_code(&err));
 		ck_assert_str_eq(v.name, args.name);
 	} else {
-		assert_err(rc, &err, name_tests[_i].code, 400);
+		test_assert_err(rc, &err, name_tests[_i].code, 400);
 		ck_assert_str_eq(vl_err_message(&err), "Specified VPC name is not valid.");
 	}
 }
@@ -225,7 +208,7 @@ START_TEST(test_create_description)
 		ck_assert_msg(rc == 0, "description refused: %s", vl_err_code(&err));
 		ck_assert_str_eq(v.description, args.description);
 	} else {
-		assert_err(rc, &err, desc_tests[_i].code, 400);
+		test_assert_err(rc, &err, desc_tests[_i].code, 400);
 		ck_assert_str_eq(vl_err_message(&err), "Specified VPC description is not valid.");
 	}
 }
@@ -276,7 +259,7 @@ START_TEST(test_create_cidr)
 		ck_assert_msg(rc == 0, "%s refused: %s", cidr_tests[_i].cidr, vl_err_code(&err));
 		ck_assert_str_eq(v.cidr_block, cidr_tests[_i].cidr);
 	} else {
-		assert_err(rc, &err, cidr_tests[_i].code, 400);
+		test_assert_err(rc, &err, cidr_tests[_i].code, 400);
 		if (cidr_tests[_i].message)
 			ck_assert_str_eq(vl_err_message(&err), cidr_tests[_i].message);
 	}
@@ -310,12 +293,12 @@ START_TEST(test_create_tags_and_resource_group)
 
 	/* refused tags and resource groups */
 	args.tags.keys[0] = "aliyun:env";
-	assert_err(vpc_create(&m, &args, &v, &err), &err, "InvalidTagKey.Malformed", 400);
+	test_assert_err(vpc_create(&m, &args, &v, &err), &err, "InvalidTagKey.Malformed", 400);
 	args.tags.keys[0] = "team";
-	assert_err(vpc_create(&m, &args, &v, &err), &err, "DuplicateTagKey", 400);
+	test_assert_err(vpc_create(&m, &args, &v, &err), &err, "DuplicateTagKey", 400);
 	args.tags.count = 0;
 	args.resource_group_id = "group-1";
-	assert_err(vpc_create(&m, &args, &v, &err), &err, "InvalidResourceGroupId", 400);
+	test_assert_err(vpc_create(&m, &args, &v, &err), &err, "InvalidResourceGroupId", 400);
 }
 END_TEST
 
@@ -333,7 +316,7 @@ START_TEST(test_quota)
 	cfg.quotas.vpcs_per_region = 2;
 	create_ok(&m, NULL, "a", &v1);
 	create_ok(&m, NULL, "b", &v2);
-	assert_err(vpc_create(&m, &args, &v, &err), &err, "QuotaExceeded.Vpc", 400);
+	test_assert_err(vpc_create(&m, &args, &v, &err), &err, "QuotaExceeded.Vpc", 400);
 	ck_assert_str_eq(vl_err_message(&err), "VPC quota exceeded.");
 	/* the quota counts per account and region */
 	create_ok(&beijing, NULL, "c", &v);
@@ -341,7 +324,7 @@ START_TEST(test_quota)
 	/* a deleted VPC frees its slot */
 	ck_assert_int_eq(vpc_delete(&m, v1.vpc_id, &err), 0);
 	create_ok(&m, NULL, "e", &v);
-	assert_err(vpc_create(&m, &args, &v, &err), &err, "QuotaExceeded.Vpc", 400);
+	test_assert_err(vpc_create(&m, &args, &v, &err), &err, "QuotaExceeded.Vpc", 400);
 }
 END_TEST
 
@@ -363,19 +346,19 @@ START_TEST(test_isolation)
 	mod.vpc_id = v.vpc_id;
 
 	/* another account: not found, not listed, not changed */
-	assert_err(vpc_get(&other, v.vpc_id, &got, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_get(&other, v.vpc_id, &got, &err), &err, "InvalidVpcId.NotFound", 404);
 	ck_assert_str_eq(vl_err_message(&err), "Specified VPC does not exist.");
 	ck_assert_int_eq(vpc_list(&other, &all, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0);
 	ck_assert_int_eq(json_array_size(items), 0);
-	assert_err(vpc_modify(&other, &mod, &err), &err, "InvalidVpcId.NotFound", 404);
-	assert_err(vpc_delete(&other, v.vpc_id, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_modify(&other, &mod, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_delete(&other, v.vpc_id, &err), &err, "InvalidVpcId.NotFound", 404);
 
 	/* the same account in another region */
-	assert_err(vpc_get(&beijing, v.vpc_id, &got, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_get(&beijing, v.vpc_id, &got, &err), &err, "InvalidVpcId.NotFound", 404);
 	ck_assert_int_eq(vpc_list(&beijing, &all, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0);
-	assert_err(vpc_delete(&beijing, v.vpc_id, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_delete(&beijing, v.vpc_id, &err), &err, "InvalidVpcId.NotFound", 404);
 
 	/* the owner still sees it unchanged */
 	ck_assert_int_eq(vpc_get(&mine, v.vpc_id, &got, &err), 0);
@@ -385,8 +368,8 @@ START_TEST(test_isolation)
 	ck_assert_int_eq(json_array_size(items), 1);
 	json_decref(items);
 
-	assert_err(vpc_get(&mine, "vpc-doesnotexist", &got, &err), &err, "InvalidVpcId.NotFound", 404);
-	assert_err(vpc_delete(&mine, "vpc-doesnotexist", &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_get(&mine, "vpc-doesnotexist", &got, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_delete(&mine, "vpc-doesnotexist", &err), &err, "InvalidVpcId.NotFound", 404);
 }
 END_TEST
 
@@ -519,7 +502,7 @@ START_TEST(test_list_too_many_ids)
 	ck_assert_int_eq(vpc_list(&m, &f, 0, 10, items, &total, &err), 0);	/* 20: fine */
 	ck_assert_int_eq(total, 0);
 	strcat(ids, ",vpc-y");
-	assert_err(vpc_list(&m, &f, 0, 10, items, &total, &err), &err, "InvalidVpcId", 400);
+	test_assert_err(vpc_list(&m, &f, 0, 10, items, &total, &err), &err, "InvalidVpcId", 400);
 	ck_assert_str_eq(vl_err_message(&err), "Specified parameter VpcId is not valid.");
 	json_decref(items);
 }
@@ -673,19 +656,19 @@ START_TEST(test_modify)
 
 	/* refused changes leave the VPC as it was */
 	args.cidr_block = "10.1.0.0/16";	/* would orphan 10.0.1.0/24 */
-	assert_err(vpc_modify(&m, &args, &err), &err, "InvalidCidrBlock.Malformed", 400);
+	test_assert_err(vpc_modify(&m, &args, &err), &err, "InvalidCidrBlock.Malformed", 400);
 	args.cidr_block = "10.0.0.0/29";
-	assert_err(vpc_modify(&m, &args, &err), &err, "IllegalParam.CidrBlockMask", 400);
+	test_assert_err(vpc_modify(&m, &args, &err), &err, "IllegalParam.CidrBlockMask", 400);
 	args.cidr_block = "127.0.0.0/8";
-	assert_err(vpc_modify(&m, &args, &err), &err, "InvalidParameter", 400);
+	test_assert_err(vpc_modify(&m, &args, &err), &err, "InvalidParameter", 400);
 	args.cidr_block = "10.0.0.1/8";
-	assert_err(vpc_modify(&m, &args, &err), &err, "InvalidCidrBlock.Malformed", 400);
+	test_assert_err(vpc_modify(&m, &args, &err), &err, "InvalidCidrBlock.Malformed", 400);
 	args.cidr_block = NULL;
 	args.name = "http://web";
-	assert_err(vpc_modify(&m, &args, &err), &err, "InvalidVpcName.Malformed", 400);
+	test_assert_err(vpc_modify(&m, &args, &err), &err, "InvalidVpcName.Malformed", 400);
 	args.name = NULL;
 	args.description = "https://web";
-	assert_err(vpc_modify(&m, &args, &err), &err, "InvalidVpcDiscription.Malformed", 400);
+	test_assert_err(vpc_modify(&m, &args, &err), &err, "InvalidVpcDiscription.Malformed", 400);
 	ck_assert_int_eq(vpc_get(&m, v.vpc_id, &got, &err), 0);
 	ck_assert_str_eq(got.cidr_block, "10.0.0.0/8");
 	ck_assert_str_eq(got.name, "web2");
@@ -693,7 +676,7 @@ START_TEST(test_modify)
 
 	args.vpc_id = "vpc-missing";
 	args.description = "x";
-	assert_err(vpc_modify(&m, &args, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_modify(&m, &args, &err), &err, "InvalidVpcId.NotFound", 404);
 }
 END_TEST
 
@@ -708,7 +691,7 @@ START_TEST(test_modify_pending)
 	cfg.transition_delay_ms = 1000;
 	create_ok(&m, NULL, "web", &v);
 	args.vpc_id = v.vpc_id;
-	assert_err(vpc_modify(&m, &args, &err), &err, "IncorrectVpcStatus", 400);
+	test_assert_err(vpc_modify(&m, &args, &err), &err, "IncorrectVpcStatus", 400);
 	ck_assert_str_eq(vl_err_message(&err), "Current VPC status does not support this operation.");
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 1000, &next), 1);
 	ck_assert_int_eq(vpc_modify(&m, &args, &err), 0);
@@ -734,14 +717,14 @@ START_TEST(test_delete_with_vswitch)
 	args.tags.count = 1;
 	ck_assert_int_eq(vpc_create(&m, &args, &v, &err), 0);
 	vswitch_ok(&m, v.vpc_id, "10.0.1.0/24", &s);
-	assert_err(vpc_delete(&m, v.vpc_id, &err), &err, "DependencyViolation.VSwitch", 400);
+	test_assert_err(vpc_delete(&m, v.vpc_id, &err), &err, "DependencyViolation.VSwitch", 400);
 	ck_assert_str_eq(vl_err_message(&err), "Specified object has dependent resources");
 	ck_assert_int_eq(vpc_get(&m, v.vpc_id, &got, &err), 0);
 
 	ck_assert_int_eq(vswitch_delete(&m, s.vswitch_id, &err), 0);
 	ck_assert_int_eq(vpc_delete(&m, v.vpc_id, &err), 0);
-	assert_err(vpc_get(&m, v.vpc_id, &got, &err), &err, "InvalidVpcId.NotFound", 404);
-	assert_err(vpc_delete(&m, v.vpc_id, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_get(&m, v.vpc_id, &got, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_delete(&m, v.vpc_id, &err), &err, "InvalidVpcId.NotFound", 404);
 	/* its tags went with it */
 	tags = tag_to_json(&m, v.vpc_id);
 	ck_assert_int_eq(json_array_size(json_object_get(tags, "Tag")), 0);
@@ -758,18 +741,18 @@ START_TEST(test_delete_pending)
 
 	cfg.transition_delay_ms = 1000;
 	create_ok(&m, NULL, NULL, &v);
-	assert_err(vpc_delete(&m, v.vpc_id, &err), &err, "IncorrectVpcStatus", 400);
+	test_assert_err(vpc_delete(&m, v.vpc_id, &err), &err, "IncorrectVpcStatus", 400);
 	ck_assert_int_eq(vpc_get(&m, v.vpc_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "Pending");
 	/* not yet due */
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 999, &next), 0);
 	ck_assert_int_eq(next, NOW + 1000);
-	assert_err(vpc_delete(&m, v.vpc_id, &err), &err, "IncorrectVpcStatus", 400);
+	test_assert_err(vpc_delete(&m, v.vpc_id, &err), &err, "IncorrectVpcStatus", 400);
 	/* due: Available, deletable */
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 1000, &next), 1);
 	ck_assert_int_eq(next, 0);
 	ck_assert_int_eq(vpc_delete(&m, v.vpc_id, &err), 0);
-	assert_err(vpc_get(&m, v.vpc_id, &got, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vpc_get(&m, v.vpc_id, &got, &err), &err, "InvalidVpcId.NotFound", 404);
 }
 END_TEST
 

@@ -12,6 +12,7 @@
 #include "lifecycle.h"
 #include "model.h"
 #include "store.h"
+#include "store_test.h"
 #include "test.h"
 #include "vpc.h"
 #include "vswitch.h"
@@ -43,29 +44,14 @@ static void setup(void)
 	struct vpc_create_args args = { .cidr_block = "192.168.0.0/16", .name = "net" };
 	struct vl_err err;
 
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 	m = ctx_for(ACCOUNT, REGION);
 	ck_assert_int_eq(vpc_create(&m, &args, &vpc, &err), 0);
 }
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
-}
-
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_int_eq(rc, -1);
-	ck_assert_str_eq(vl_err_code(err), code);
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
+	test_world_close(&st, &cat);
 }
 
 static int create(struct model_ctx *m, const char *cidr, const char *zone, const char *name,
@@ -135,7 +121,7 @@ START_TEST(test_create_zone)
 		ck_assert_int_eq(rc, 0);
 		ck_assert_str_eq(s.zone_id, zone_tests[_i].zone);
 	} else {
-		assert_err(rc, &err, zone_tests[_i].code, 404);
+		test_assert_err(rc, &err, zone_tests[_i].code, 404);
 		ck_assert_str_eq(vl_err_message(&err), "Specified zone does not exist.");
 	}
 }
@@ -173,7 +159,7 @@ START_TEST(test_create_cidr)
 		ck_assert_msg(rc == 0, "%s refused: %s", cidr_tests[_i].cidr, vl_err_code(&err));
 		ck_assert_str_eq(s.cidr_block, cidr_tests[_i].cidr);
 	} else {
-		assert_err(rc, &err, cidr_tests[_i].code, cidr_tests[_i].http);
+		test_assert_err(rc, &err, cidr_tests[_i].code, cidr_tests[_i].http);
 		if (cidr_tests[_i].message)
 			ck_assert_str_eq(vl_err_message(&err), cidr_tests[_i].message);
 	}
@@ -206,7 +192,7 @@ START_TEST(test_create_overlap)
 	if (overlap_tests[_i].ok) {
 		ck_assert_int_eq(rc, 0);
 	} else {
-		assert_err(rc, &err, "InvalidCidrBlock.Overlapped", 400);
+		test_assert_err(rc, &err, "InvalidCidrBlock.Overlapped", 400);
 		ck_assert_str_eq(vl_err_message(&err), "Specified CIDR block overlapped with other subnets.");
 	}
 }
@@ -242,23 +228,23 @@ START_TEST(test_create_names)
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	args.name = name;	/* 129 characters */
-	assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidVSwitchName.Malformed", 400);
+	test_assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidVSwitchName.Malformed", 400);
 	ck_assert_str_eq(vl_err_message(&err), "Specified virtual switch name is not valid.");
 	args.name = "http://app";
-	assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidVSwitchName.Malformed", 400);
+	test_assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidVSwitchName.Malformed", 400);
 	args.name = "app";
 	args.description = "https://app";
-	assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidVSwitchDiscription.Malformed", 400);
+	test_assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidVSwitchDiscription.Malformed", 400);
 	ck_assert_str_eq(vl_err_message(&err), "Specified virtual switch description is not valid.");
 	args.description = "";
-	assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidVSwitchDiscription.Malformed", 400);
+	test_assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidVSwitchDiscription.Malformed", 400);
 	args.description = "application tier";
 	args.tags.keys[0] = "acs:owner";
 	args.tags.count = 1;
-	assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidTagKey.Malformed", 400);
+	test_assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidTagKey.Malformed", 400);
 	args.tags.keys[0] = "owner";
 	args.tags.values[0] = "see https://x";
-	assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidTagValue.Malformed", 400);
+	test_assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidTagValue.Malformed", 400);
 	args.tags.values[0] = "ops";
 	name[128] = '\0';	/* 128 characters */
 	args.name = name;
@@ -277,7 +263,7 @@ START_TEST(test_create_quota)
 	cfg.quotas.vswitches_per_vpc = 2;
 	create_ok(&m, "192.168.1.0/24", NULL, &a);
 	create_ok(&m, "192.168.2.0/24", NULL, &b);
-	assert_err(create(&m, "192.168.3.0/24", ZONE, NULL, &s, &err), &err, "QuotaExceeded.VSwitch", 400);
+	test_assert_err(create(&m, "192.168.3.0/24", ZONE, NULL, &s, &err), &err, "QuotaExceeded.VSwitch", 400);
 	ck_assert_str_eq(vl_err_message(&err), "Virtual switch quota exceeded.");
 	ck_assert_int_eq(vswitch_delete(&m, a.vswitch_id, &err), 0);
 	create_ok(&m, "192.168.3.0/24", NULL, &s);
@@ -297,12 +283,12 @@ START_TEST(test_create_vpc_state)
 	int64_t next;
 
 	args.vpc_id = "vpc-missing";
-	assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vswitch_create(&m, &args, &s, &err), &err, "InvalidVpcId.NotFound", 404);
 	/* someone else's VPC, or one in another region, does not exist for the caller */
 	args.vpc_id = vpc.vpc_id;
-	assert_err(vswitch_create(&other, &args, &s, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vswitch_create(&other, &args, &s, &err), &err, "InvalidVpcId.NotFound", 404);
 	args.zone_id = "cn-beijing-a";
-	assert_err(vswitch_create(&beijing, &args, &s, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(vswitch_create(&beijing, &args, &s, &err), &err, "InvalidVpcId.NotFound", 404);
 
 	/* a Pending VPC takes no vSwitch until it is Available */
 	cfg.transition_delay_ms = 1000;
@@ -311,7 +297,7 @@ START_TEST(test_create_vpc_state)
 	args.vpc_id = pending.vpc_id;
 	args.zone_id = ZONE;
 	args.cidr_block = "10.0.1.0/24";
-	assert_err(vswitch_create(&m, &args, &s, &err), &err, "IncorrectVpcStatus", 400);
+	test_assert_err(vswitch_create(&m, &args, &s, &err), &err, "IncorrectVpcStatus", 400);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 1000, &next), 1);
 	ck_assert_int_eq(vswitch_create(&m, &args, &s, &err), 0);
 	ck_assert_str_eq(s.status, "Pending");	/* the vSwitch has its own transition */
@@ -442,19 +428,19 @@ START_TEST(test_modify)
 	ck_assert_str_eq(got.description, "tier 2");
 
 	args.name = "2app";
-	assert_err(vswitch_modify(&m, &args, &err), &err, "InvalidVSwitchName.Malformed", 400);
+	test_assert_err(vswitch_modify(&m, &args, &err), &err, "InvalidVSwitchName.Malformed", 400);
 	args.name = NULL;
 	args.description = "http://x";
-	assert_err(vswitch_modify(&m, &args, &err), &err, "InvalidVSwitchDiscription.Malformed", 400);
+	test_assert_err(vswitch_modify(&m, &args, &err), &err, "InvalidVSwitchDiscription.Malformed", 400);
 	ck_assert_int_eq(vswitch_get(&m, s.vswitch_id, &got, &err), 0);
 	ck_assert_str_eq(got.name, "app2");
 	ck_assert_str_eq(got.description, "tier 2");
 
 	args.description = "x";
-	assert_err(vswitch_modify(&other, &args, &err), &err, "InvalidVSwitchId.NotFound", 404);
+	test_assert_err(vswitch_modify(&other, &args, &err), &err, "InvalidVSwitchId.NotFound", 404);
 	ck_assert_str_eq(vl_err_message(&err), "The specified virtual switch does not exists.");
 	args.vswitch_id = "vsw-missing";
-	assert_err(vswitch_modify(&m, &args, &err), &err, "InvalidVSwitchId.NotFound", 404);
+	test_assert_err(vswitch_modify(&m, &args, &err), &err, "InvalidVSwitchId.NotFound", 404);
 }
 END_TEST
 
@@ -470,8 +456,8 @@ START_TEST(test_pending_vswitch)
 	create_ok(&m, "192.168.1.0/24", "app", &s);
 	ck_assert_str_eq(s.status, "Pending");
 	args.vswitch_id = s.vswitch_id;
-	assert_err(vswitch_modify(&m, &args, &err), &err, "IncorrectVSwitchStatus", 400);
-	assert_err(vswitch_delete(&m, s.vswitch_id, &err), &err, "IncorrectVSwitchStatus", 400);
+	test_assert_err(vswitch_modify(&m, &args, &err), &err, "IncorrectVSwitchStatus", 400);
+	test_assert_err(vswitch_delete(&m, s.vswitch_id, &err), &err, "IncorrectVSwitchStatus", 400);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 500, &next), 1);
 	ck_assert_int_eq(vswitch_get(&m, s.vswitch_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "Available");
@@ -488,12 +474,12 @@ START_TEST(test_delete)
 	struct vl_err err;
 
 	create_ok(&m, "192.168.1.0/24", "app", &s);
-	assert_err(vswitch_delete(&other, s.vswitch_id, &err), &err, "InvalidVSwitchId.NotFound", 404);
-	assert_err(vswitch_get(&other, s.vswitch_id, &got, &err), &err, "InvalidVSwitchId.NotFound", 404);
+	test_assert_err(vswitch_delete(&other, s.vswitch_id, &err), &err, "InvalidVSwitchId.NotFound", 404);
+	test_assert_err(vswitch_get(&other, s.vswitch_id, &got, &err), &err, "InvalidVSwitchId.NotFound", 404);
 	ck_assert_int_eq(vswitch_delete(&m, s.vswitch_id, &err), 0);
-	assert_err(vswitch_get(&m, s.vswitch_id, &got, &err), &err, "InvalidVSwitchId.NotFound", 404);
+	test_assert_err(vswitch_get(&m, s.vswitch_id, &got, &err), &err, "InvalidVSwitchId.NotFound", 404);
 	ck_assert_str_eq(vl_err_message(&err), "VSwitch not exist.");
-	assert_err(vswitch_delete(&m, s.vswitch_id, &err), &err, "InvalidVSwitchId.NotFound", 404);
+	test_assert_err(vswitch_delete(&m, s.vswitch_id, &err), &err, "InvalidVSwitchId.NotFound", 404);
 	/* the block is free again */
 	create_ok(&m, "192.168.1.0/24", "app", &s);
 }

@@ -29,22 +29,12 @@ static struct model_config cfg;
 
 static void setup(void)
 {
-	struct vl_err err;
-
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 }
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 static struct model_ctx ctx_for(const char *account, const char *region)
@@ -54,13 +44,6 @@ static struct model_ctx ctx_for(const char *account, const char *region)
 	};
 
 	return m;
-}
-
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_int_eq(rc, -1);
-	ck_assert_str_eq(vl_err_code(err), code);
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
 }
 
 static int create(struct model_ctx *m, const char *ip, struct customer_gateway *out,
@@ -192,7 +175,7 @@ START_TEST(test_create_ip_address)
 		ck_assert_msg(rc == 0, "%s refused: %s", ip_tests[_i].ip, vl_err_code(&err));
 		ck_assert_str_eq(g.ip_address, ip_tests[_i].ip);
 	} else {
-		assert_err(rc, &err, "InvalidIpAddress.WrongFormat", 400);
+		test_assert_err(rc, &err, "InvalidIpAddress.WrongFormat", 400);
 		ck_assert_str_eq(vl_err_message(&err), "Specified IpAddress is invalid.");
 		ck_assert_int_eq(count_rows(), 0);
 	}
@@ -207,7 +190,7 @@ START_TEST(test_create_ip_unique)
 	struct vl_err err;
 
 	create_ok(&m, "47.100.1.2", &g);
-	assert_err(create(&m, "47.100.1.2", &g2, &err), &err, "InvalidIpAddress.AlreadyExist", 400);
+	test_assert_err(create(&m, "47.100.1.2", &g2, &err), &err, "InvalidIpAddress.AlreadyExist", 400);
 	ck_assert_str_eq(vl_err_message(&err), "Specified IpAddress is already exist.");
 	ck_assert_int_eq(usage(&m, "customer_gateway", REGION), 1);
 	/* per account and per region */
@@ -260,7 +243,7 @@ START_TEST(test_create_asn)
 		ck_assert_msg(rc == 0, "Asn %s refused: %s", asn_tests[_i].asn, vl_err_code(&err));
 		ck_assert_str_eq(g.asn, asn_tests[_i].stored);
 	} else {
-		assert_err(rc, &err, "InvalidAsn", 400);
+		test_assert_err(rc, &err, "InvalidAsn", 400);
 		ck_assert_int_eq(count_rows(), 0);
 	}
 }
@@ -304,7 +287,7 @@ START_TEST(test_create_auth_key)
 		ck_assert_msg(rc == 0, "key \"%s\" refused: %s", args.auth_key, vl_err_code(&err));
 		ck_assert_str_eq(g.auth_key, args.auth_key);
 	} else {
-		assert_err(rc, &err, "InvalidAuthKey", 400);
+		test_assert_err(rc, &err, "InvalidAuthKey", 400);
 	}
 }
 END_TEST
@@ -338,12 +321,12 @@ START_TEST(test_create_name_description)
 	if (text_tests[_i].ok)
 		ck_assert_msg(rc == 0, "name refused: %s", vl_err_code(&err));
 	else
-		assert_err(rc, &err, "InvalidName", 400);
+		test_assert_err(rc, &err, "InvalidName", 400);
 	rc = customer_gateway_create(&m, &by_desc, &g, &err);
 	if (text_tests[_i].ok)
 		ck_assert_msg(rc == 0, "description refused: %s", vl_err_code(&err));
 	else
-		assert_err(rc, &err, "InvalidDescription", 400);
+		test_assert_err(rc, &err, "InvalidDescription", 400);
 }
 END_TEST
 
@@ -358,8 +341,8 @@ START_TEST(test_create_tags_and_resource_group)
 	struct customer_gateway g;
 	struct vl_err err;
 
-	assert_err(customer_gateway_create(&m, &bad_tag, &g, &err), &err, "InvalidTagKey.Malformed", 400);
-	assert_err(customer_gateway_create(&m, &bad_rg, &g, &err), &err, "InvalidResourceGroupId", 400);
+	test_assert_err(customer_gateway_create(&m, &bad_tag, &g, &err), &err, "InvalidTagKey.Malformed", 400);
+	test_assert_err(customer_gateway_create(&m, &bad_rg, &g, &err), &err, "InvalidResourceGroupId", 400);
 	ck_assert_int_eq(count_rows(), 0);
 	ck_assert_int_eq(usage(&m, "customer_gateway", REGION), 0);
 }
@@ -374,7 +357,7 @@ START_TEST(test_quota)
 	cfg.quotas.customer_gateways_per_region = 2;
 	create_ok(&m, "47.100.1.1", &a);
 	create_ok(&m, "47.100.1.2", &b);
-	assert_err(create(&m, "47.100.1.3", &b, &err), &err, "Resource.QuotaFull", 400);
+	test_assert_err(create(&m, "47.100.1.3", &b, &err), &err, "Resource.QuotaFull", 400);
 	ck_assert_str_eq(vl_err_message(&err), "The quota of resource is full");
 	/* the quota is per region */
 	create_ok(&region2, "47.100.1.3", &b);
@@ -400,14 +383,14 @@ START_TEST(test_isolation)
 
 	create_ok(&m, "47.100.1.2", &g);
 	mod.customer_gateway_id = g.customer_gateway_id;
-	assert_err(customer_gateway_get(&other, g.customer_gateway_id, &got, &err), &err,
+	test_assert_err(customer_gateway_get(&other, g.customer_gateway_id, &got, &err), &err,
 		   "InvalidCustomerGatewayInstanceId.NotFound", 404);
 	ck_assert_str_eq(vl_err_message(&err), "The specified customer gateway instance id does not exist.");
-	assert_err(customer_gateway_get(&region2, g.customer_gateway_id, &got, &err), &err,
+	test_assert_err(customer_gateway_get(&region2, g.customer_gateway_id, &got, &err), &err,
 		   "InvalidCustomerGatewayInstanceId.NotFound", 404);
-	assert_err(customer_gateway_modify(&other, &mod, &got, &err), &err,
+	test_assert_err(customer_gateway_modify(&other, &mod, &got, &err), &err,
 		   "InvalidCustomerGatewayInstanceId.NotFound", 404);
-	assert_err(customer_gateway_delete(&other, g.customer_gateway_id, &err), &err,
+	test_assert_err(customer_gateway_delete(&other, g.customer_gateway_id, &err), &err,
 		   "InvalidCustomerGatewayInstanceId.NotFound", 404);
 	ck_assert_int_eq(customer_gateway_list(&other, &all, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0);
@@ -594,13 +577,13 @@ START_TEST(test_modify)
 	/* a bad field refuses the whole request */
 	mod.name = "fine";
 	mod.description = "https://bad";
-	assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidDescription", 400);
+	test_assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidDescription", 400);
 	mod.description = NULL;
 	mod.auth_key = "bad key";
-	assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidAuthKey", 400);
+	test_assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidAuthKey", 400);
 	mod.auth_key = NULL;
 	mod.name = "";
-	assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidName", 400);
+	test_assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidName", 400);
 	ck_assert_int_eq(customer_gateway_get(&m, g.customer_gateway_id, &got, &err), 0);
 	ck_assert_str_eq(got.name, "new");
 	ck_assert_str_eq(got.description, "new d");
@@ -608,7 +591,7 @@ START_TEST(test_modify)
 
 	mod.customer_gateway_id = "cgw-doesnotexist";
 	mod.name = "x";
-	assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err,
+	test_assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err,
 		   "InvalidCustomerGatewayInstanceId.NotFound", 404);
 }
 END_TEST
@@ -626,7 +609,7 @@ START_TEST(test_delete_in_use)
 	ck_assert_int_eq(customer_gateway_create(&m, &args, &g, &err), 0);
 	/* a connection (the connection model keeps this counter) uses it */
 	ck_assert_int_eq(model_usage_add(&m, "ref:customer_gateway", g.customer_gateway_id, 1), 0);
-	assert_err(customer_gateway_delete(&m, g.customer_gateway_id, &err), &err,
+	test_assert_err(customer_gateway_delete(&m, g.customer_gateway_id, &err), &err,
 		   "DependencyViolation.VpnConnection", 400);
 	ck_assert_str_eq(vl_err_message(&err),
 			 "There are vpn connections on specified customer gateway not deleted.");
@@ -635,13 +618,13 @@ START_TEST(test_delete_in_use)
 
 	ck_assert_int_eq(model_usage_add(&m, "ref:customer_gateway", g.customer_gateway_id, -1), 0);
 	ck_assert_int_eq(customer_gateway_delete(&m, g.customer_gateway_id, &err), 0);
-	assert_err(customer_gateway_get(&m, g.customer_gateway_id, &got, &err), &err,
+	test_assert_err(customer_gateway_get(&m, g.customer_gateway_id, &got, &err), &err,
 		   "InvalidCustomerGatewayInstanceId.NotFound", 404);
 	ck_assert_int_eq(usage(&m, "customer_gateway", REGION), 0);
 	tags = tag_to_json(&m, g.customer_gateway_id);
 	ck_assert_uint_eq(json_array_size(json_object_get(tags, "Tag")), 0);
 	json_decref(tags);
-	assert_err(customer_gateway_delete(&m, g.customer_gateway_id, &err), &err,
+	test_assert_err(customer_gateway_delete(&m, g.customer_gateway_id, &err), &err,
 		   "InvalidCustomerGatewayInstanceId.NotFound", 404);
 }
 END_TEST

@@ -67,14 +67,8 @@ static void make_vpc(struct model_ctx *m, const char *cidr, struct vpc *out)
 static void setup(void)
 {
 	struct model_ctx m;
-	struct vl_err err;
 
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 	m = ctx_for(ACCOUNT, REGION);
 	make_vpc(&m, "10.0.0.0/16", &vpc);
 	make_vswitch(&m, &vpc, "cn-hangzhou-h", "10.0.1.0/24", &vsw_h);
@@ -84,17 +78,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
-}
-
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_int_eq(rc, -1);
-	ck_assert_str_eq(vl_err_code(err), code);
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
+	test_world_close(&st, &cat);
 }
 
 /* A savepoint around one mutation, kept on success and rolled back on failure. */
@@ -275,7 +259,7 @@ START_TEST(test_create_bandwidth)
 		vpn_gateway_spec(g.bandwidth, spec + 8, 8);
 		ck_assert_str_eq(spec + 8, spec);
 	} else {
-		assert_err(rc, &err, "InvalidSpec.NotFound", 400);
+		test_assert_err(rc, &err, "InvalidSpec.NotFound", 400);
 		assert_nothing_created(&m);
 	}
 }
@@ -299,29 +283,29 @@ START_TEST(test_create_vswitch_rules)
 	/* both vSwitches are required: a missing one is answered as not found (HTTP 400) */
 	a = default_args();
 	a.dr_vswitch_id = NULL;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
 	ck_assert_str_eq(vl_err_message(&err), "The specified vswitchId is not found.");
 	a = default_args();
 	a.vswitch_id = "";
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
 	a = default_args();
 	a.dr_vswitch_id = "vsw-doesnotexist";
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
 	/* a vSwitch of another VPC, and one of another account */
 	a = default_args();
 	a.dr_vswitch_id = vsw_other_vpc.vswitch_id;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
 	a = default_args();
 	a.dr_vswitch_id = vsw_other_account.vswitch_id;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
 	/* two zones in a region that has more than one */
 	a = default_args();
 	a.dr_vswitch_id = vsw_h2.vswitch_id;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidParameter", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidParameter", 400);
 	ck_assert_ptr_nonnull(strstr(vl_err_message(&err), "different zones"));
 	a = default_args();
 	a.dr_vswitch_id = vsw_h.vswitch_id;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidParameter", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidParameter", 400);
 	assert_nothing_created(&m);
 	/* the order of the two does not matter */
 	a = default_args();
@@ -384,19 +368,19 @@ START_TEST(test_create_single_tunnel_region)
 
 	make_single_tunnel_region();
 	/* a second vSwitch is refused, whichever it is, and creates nothing */
-	assert_err(create(&m, &a, &g, &err), &err, "IllegalParam.DisasterRecoveryVSwitchId", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "IllegalParam.DisasterRecoveryVSwitchId", 400);
 	ck_assert_ptr_nonnull(strstr(vl_err_message(&err), "does not support dual-tunnel"));
 	ck_assert_ptr_nonnull(strstr(vl_err_message(&err), REGION));
 	a.dr_vswitch_id = vsw_h.vswitch_id;
-	assert_err(create(&m, &a, &g, &err), &err, "IllegalParam.DisasterRecoveryVSwitchId", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "IllegalParam.DisasterRecoveryVSwitchId", 400);
 	a.dr_vswitch_id = "vsw-doesnotexist";
-	assert_err(create(&m, &a, &g, &err), &err, "IllegalParam.DisasterRecoveryVSwitchId", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "IllegalParam.DisasterRecoveryVSwitchId", 400);
 	/* VSwitchId is still required and checked first */
 	a.vswitch_id = "vsw-doesnotexist";
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
 	a.vswitch_id = NULL;
 	a.dr_vswitch_id = NULL;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
 	assert_nothing_created(&m);
 
 	/* VSwitchId alone: one vSwitch, one interface, one public address */
@@ -466,7 +450,7 @@ START_TEST(test_create_single_tunnel_other_region)
 	make_vswitch(&m, &v, "ap-northeast-2-a", "172.16.1.0/24", &one);
 	a.vpc_id = v.vpc_id;
 	a.vswitch_id = one.vswitch_id;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidVSwitchId.NotFound", 400);
 	a.dr_vswitch_id = one.vswitch_id;
 	create_ok(&m, &a, &g);
 	ck_assert(vpn_gateway_is_dual_tunnel(&g));
@@ -484,15 +468,15 @@ START_TEST(test_create_vpc_rules)
 	struct vl_err err;
 
 	a.vpc_id = "vpc-doesnotexist";
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidVpcId.NotFound", 404);
 	a = default_args();
-	assert_err(create(&other, &a, &g, &err), &err, "InvalidVpcId.NotFound", 404);
-	assert_err(create(&beijing, &a, &g, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(create(&other, &a, &g, &err), &err, "InvalidVpcId.NotFound", 404);
+	test_assert_err(create(&beijing, &a, &g, &err), &err, "InvalidVpcId.NotFound", 404);
 	/* a VPC still Pending */
 	cfg.transition_delay_ms = 1000;
 	make_vpc(&m, "192.168.0.0/16", &pending);
 	a.vpc_id = pending.vpc_id;
-	assert_err(create(&m, &a, &g, &err), &err, "IncorrectVpcStatus", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "IncorrectVpcStatus", 400);
 	assert_nothing_created(&m);
 }
 END_TEST
@@ -508,7 +492,7 @@ START_TEST(test_create_vswitch_pending)
 	cfg.transition_delay_ms = 1000;
 	make_vswitch(&m, &vpc, "cn-hangzhou-i", "10.0.8.0/24", &pending);
 	a.dr_vswitch_id = pending.vswitch_id;
-	assert_err(create(&m, &a, &g, &err), &err, "IncorrectVSwitchStatus", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "IncorrectVSwitchStatus", 400);
 	assert_nothing_created(&m);
 }
 END_TEST
@@ -536,7 +520,7 @@ START_TEST(test_create_name)
 		ck_assert_msg(rc == 0, "%s", vl_err_code(&err));
 		ck_assert_str_eq(g.name, name_tests[_i].name);
 	} else {
-		assert_err(rc, &err, "InvalidName", 400);
+		test_assert_err(rc, &err, "InvalidName", 400);
 		ck_assert_str_eq(vl_err_message(&err), "The name is not valid");
 	}
 }
@@ -556,7 +540,7 @@ START_TEST(test_create_name_length)
 	create_ok(&m, &a, &g);
 	name[100] = 'a';
 	name[101] = '\0';
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidName", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidName", 400);
 }
 END_TEST
 
@@ -573,9 +557,9 @@ START_TEST(test_create_ssl)
 	ck_assert_int_eq(g.ssl_connections, 0);
 	ck_assert_str_eq(g.ssl_internet_ip, "");
 	a.enable_ssl = true;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidSslConnections", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidSslConnections", 400);
 	a.ssl_connections = 1001;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidSslConnections", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidSslConnections", 400);
 	a.ssl_connections = 0; /* default 5 */
 	create_ok(&m, &a, &g);
 	ck_assert(g.enable_ssl);
@@ -604,11 +588,11 @@ START_TEST(test_create_prepaid)
 	struct vl_err err;
 
 	a.instance_charge_type = "PREPAY";
-	assert_err(create(&m, &a, &g, &err), &err, "MissingPeriod", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "MissingPeriod", 400);
 	a.period = 10;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidPeriod", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidPeriod", 400);
 	a.period = 48;
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidPeriod", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidPeriod", 400);
 	assert_nothing_created(&m);
 
 	m.now_ms = 1492753580000LL;
@@ -634,7 +618,7 @@ START_TEST(test_create_prepaid)
 	ck_assert(!lifecycle_busy(&m, "vpn_gateway", g.vpn_gateway_id));
 	ck_assert_int_eq(vpn_gateway_get(&m, g.vpn_gateway_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "init");
-	assert_err(begin_change(&m, g.vpn_gateway_id, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(begin_change(&m, g.vpn_gateway_id, &err), &err, "VpnGateway.Configuring", 400);
 }
 END_TEST
 
@@ -653,7 +637,7 @@ START_TEST(test_create_resource_group)
 	create_ok(&m, &a, &g);
 	ck_assert_str_eq(g.resource_group_id, "rg-acfmzs372yg1");
 	a.resource_group_id = "group-1";
-	assert_err(create(&m, &a, &g, &err), &err, "InvalidResourceGroupId", 400);
+	test_assert_err(create(&m, &a, &g, &err), &err, "InvalidResourceGroupId", 400);
 }
 END_TEST
 
@@ -672,7 +656,7 @@ START_TEST(test_pool_tiny)
 	create_ok(&m, &a, &g1);
 	ck_assert_str_eq(g1.internet_ip, "203.0.113.1");
 	ck_assert_str_eq(g1.dr_internet_ip, "203.0.113.2");
-	assert_err(create(&m, &a, &g2, &err), &err, "OperationFailed.PublicIpPoolExhausted", 400);
+	test_assert_err(create(&m, &a, &g2, &err), &err, "OperationFailed.PublicIpPoolExhausted", 400);
 	/* the refused gateway left nothing behind: no row, address, quota or reference */
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vpn_gateways"), 1);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM public_ips"), 2);
@@ -799,7 +783,7 @@ START_TEST(test_private_addresses)
 		snprintf(want, sizeof(want), "10.0.4.%d", i + 1);
 		ck_assert_str_eq(g[0].internet_ip, want);
 	}
-	assert_err(create(&m, &a, &g[0], &err), &err, "InvalidVSwitchId.IpNotEnough", 400);
+	test_assert_err(create(&m, &a, &g[0], &err), &err, "InvalidVSwitchId.IpNotEnough", 400);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vswitch_ips WHERE ip LIKE '10.0.5.%'"), 4);
 }
 END_TEST
@@ -828,9 +812,9 @@ START_TEST(test_quota)
 
 	create_ok(&m, &a, &g1);
 	create_ok(&beijing, &b, &g2); /* the quota is the account's, across regions */
-	assert_err(create(&m, &a, &g1, &err), &err, "Resource.QuotaFull", 400);
+	test_assert_err(create(&m, &a, &g1, &err), &err, "Resource.QuotaFull", 400);
 	ck_assert_str_eq(vl_err_message(&err), "The quota of resource is full");
-	assert_err(create(&beijing, &b, &g1, &err), &err, "Resource.QuotaFull", 400);
+	test_assert_err(create(&beijing, &b, &g1, &err), &err, "Resource.QuotaFull", 400);
 	ck_assert_int_eq(usage(&m, "vpn_gateway", "*"), 2);
 	/* another account has its own */
 	make_vpc(&other, "10.0.0.0/16", &ov);
@@ -860,7 +844,7 @@ START_TEST(test_begin_change)
 	cfg.transition_delay_ms = 1000;
 	create_ok(&m, &a, &g);
 	/* provisioning: not active yet */
-	assert_err(begin_change(&m, g.vpn_gateway_id, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(begin_change(&m, g.vpn_gateway_id, &err), &err, "VpnGateway.Configuring", 400);
 	ck_assert_str_eq(vl_err_message(&err), "The specified service is configuring.");
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 1000, &next), 1);
 
@@ -869,15 +853,15 @@ START_TEST(test_begin_change)
 	ck_assert_int_eq(vpn_gateway_get(&m, g.vpn_gateway_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "updating");
 	/* one change at a time */
-	assert_err(begin_change(&m, g.vpn_gateway_id, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(begin_change(&m, g.vpn_gateway_id, &err), &err, "VpnGateway.Configuring", 400);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 2999, &next), 0);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 3000, &next), 1);
 	ck_assert_int_eq(vpn_gateway_get(&m, g.vpn_gateway_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "active");
 	ck_assert_int_eq(begin_change(&m, g.vpn_gateway_id, &err), 0);
 	/* not found, also for another account */
-	assert_err(begin_change(&m, "vpn-nothere", &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
-	assert_err(begin_change(&other, g.vpn_gateway_id, &err), &err,
+	test_assert_err(begin_change(&m, "vpn-nothere", &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
+	test_assert_err(begin_change(&other, g.vpn_gateway_id, &err), &err,
 		   "InvalidVpnGatewayInstanceId.NotFound", 404);
 }
 END_TEST
@@ -910,18 +894,18 @@ START_TEST(test_delete)
 	create_ok(&m, &a, &g);
 	/* the vSwitches are in use while the gateway exists */
 	tx_begin();
-	assert_err(tx_end(vswitch_delete(&m, vsw_h.vswitch_id, &err)), &err, "DependencyViolation", 400);
+	test_assert_err(tx_end(vswitch_delete(&m, vsw_h.vswitch_id, &err)), &err, "DependencyViolation", 400);
 	/* another account cannot see it */
-	assert_err(delete(&other, g.vpn_gateway_id, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
+	test_assert_err(delete(&other, g.vpn_gateway_id, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
 	/* connections keep it (the connection model counts them) */
 	ck_assert_int_eq(model_usage_add(&m, "vpn_connection", g.vpn_gateway_id, 1), 0);
-	assert_err(delete(&m, g.vpn_gateway_id, &err), &err, "DependencyViolation.VpnConnection", 400);
+	test_assert_err(delete(&m, g.vpn_gateway_id, &err), &err, "DependencyViolation.VpnConnection", 400);
 	ck_assert_int_eq(model_usage_add(&m, "vpn_connection", g.vpn_gateway_id, -1), 0);
 
 	ck_assert_int_eq(delete(&m, g.vpn_gateway_id, &err), 0);
-	assert_err(vpn_gateway_get(&m, g.vpn_gateway_id, &got, &err), &err,
+	test_assert_err(vpn_gateway_get(&m, g.vpn_gateway_id, &got, &err), &err,
 		   "InvalidVpnGatewayInstanceId.NotFound", 404);
-	assert_err(delete(&m, g.vpn_gateway_id, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
+	test_assert_err(delete(&m, g.vpn_gateway_id, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
 	assert_nothing_created(&m);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM transitions"), 0);
 	tx_begin();
@@ -939,10 +923,10 @@ START_TEST(test_delete_busy)
 
 	cfg.transition_delay_ms = 1000;
 	create_ok(&m, &a, &g);
-	assert_err(delete(&m, g.vpn_gateway_id, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(delete(&m, g.vpn_gateway_id, &err), &err, "VpnGateway.Configuring", 400);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 1000, &next), 1);
 	ck_assert_int_eq(begin_change(&m, g.vpn_gateway_id, &err), 0);
-	assert_err(delete(&m, g.vpn_gateway_id, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(delete(&m, g.vpn_gateway_id, &err), &err, "VpnGateway.Configuring", 400);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 5000, &next), 1);
 	ck_assert_int_eq(delete(&m, g.vpn_gateway_id, &err), 0);
 }
@@ -959,7 +943,7 @@ START_TEST(test_delete_prepaid)
 	a.period = 1;
 	a.auto_pay = true;
 	create_ok(&m, &a, &paid);
-	assert_err(delete(&m, paid.vpn_gateway_id, &err), &err, "ForbiddenRelease", 403);
+	test_assert_err(delete(&m, paid.vpn_gateway_id, &err), &err, "ForbiddenRelease", 403);
 	/* once the subscription has run out it can go */
 	m.now_ms = paid.end_ms;
 	ck_assert_int_eq(delete(&m, paid.vpn_gateway_id, &err), 0);
@@ -989,7 +973,7 @@ START_TEST(test_modify)
 	create_ok(&m, &a, &g);
 	ma.vpn_gateway_id = g.vpn_gateway_id;
 	ma.name = "renamed";
-	assert_err(modify(&m, &ma, &out, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(modify(&m, &ma, &out, &err), &err, "VpnGateway.Configuring", 400);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 1000, &next), 1);
 
 	ck_assert_int_eq(modify(&m, &ma, &out, &err), 0);
@@ -1009,22 +993,22 @@ START_TEST(test_modify)
 	ck_assert_int_eq(modify(&m, &ma, &out, &err), 0);
 	ck_assert(!out.auto_propagate);
 	ck_assert_str_eq(out.status, "updating");
-	assert_err(modify(&m, &ma, &out, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(modify(&m, &ma, &out, &err), &err, "VpnGateway.Configuring", 400);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 100000, &next), 1);
 
 	/* bad input is refused and changes nothing */
 	ma.auto_propagate = -1;
 	ma.name = "x";
-	assert_err(modify(&m, &ma, &out, &err), &err, "InvalidName", 400);
+	test_assert_err(modify(&m, &ma, &out, &err), &err, "InvalidName", 400);
 	ma.name = NULL;
 	ma.description = "https://example.com";
-	assert_err(modify(&m, &ma, &out, &err), &err, "InvalidDescription", 400);
+	test_assert_err(modify(&m, &ma, &out, &err), &err, "InvalidDescription", 400);
 	ck_assert_str_eq(vl_err_message(&err), "The description is not valid");
 	ma.description = "";
-	assert_err(modify(&m, &ma, &out, &err), &err, "InvalidDescription", 400);
+	test_assert_err(modify(&m, &ma, &out, &err), &err, "InvalidDescription", 400);
 	ma.name = "ok-name";
 	ma.description = "d";
-	assert_err(modify(&other, &ma, &out, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
+	test_assert_err(modify(&other, &ma, &out, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
 	ck_assert_int_eq(vpn_gateway_get(&m, g.vpn_gateway_id, &out, &err), 0);
 	ck_assert_str_eq(out.name, "renamed");
 	ck_assert_str_eq(out.description, "branch office");

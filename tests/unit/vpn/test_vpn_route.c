@@ -109,14 +109,7 @@ static void add_connection(const char *id, const char *account, const char *gw)
 
 static void setup(void)
 {
-	struct vl_err err;
-
-	ck_assert_msg(store_open_sqlite(":memory:", false, &st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(cat = catalog_default());
-	model_config_defaults(&cfg);
-	cfg.catalog = cat;
-	cfg.transition_delay_ms = 0;
+	test_world_open(&st, &cat, &cfg);
 	add_gateway(GW1, ACCOUNT, false);
 	add_gateway(GW2, ACCOUNT, true);
 	add_gateway(GW3, OTHER, false);
@@ -128,10 +121,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	store_close(st);
-	st = NULL;
-	catalog_free(cat);
-	cat = NULL;
+	test_world_close(&st, &cat);
 }
 
 static struct model_ctx ctx_for(const char *account)
@@ -141,13 +131,6 @@ static struct model_ctx ctx_for(const char *account)
 	};
 
 	return m;
-}
-
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_int_eq(rc, -1);
-	ck_assert_str_eq(vl_err_code(err), code);
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
 }
 
 static int dbr(struct model_ctx *m, const char *gw, const char *dest, const char *hop,
@@ -288,7 +271,7 @@ START_TEST(test_create_lifecycle)
 	ck_assert_int_eq(m.next_transition_ms, NOW + 1000);
 
 	/* one change at a time per gateway: the next one waits for the gateway */
-	assert_err(dbr(&m, GW1, "10.2.0.0/16", C2, 100, true, &r, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(dbr(&m, GW1, "10.2.0.0/16", C2, 100, true, &r, &err), &err, "VpnGateway.Configuring", 400);
 	ck_assert_int_eq(route_count(GW1), 1);
 	ck_assert_int_eq(usage(&m, "vpn_route", GW1), 1);
 
@@ -327,7 +310,7 @@ START_TEST(test_create_dbr_dest)
 		ck_assert_msg(rc == 0, "%s refused: %s", dbr_dest_tests[_i].dest, vl_err_code(&err));
 		ck_assert_str_eq(r.route_dest, dbr_dest_tests[_i].dest);
 	} else {
-		assert_err(rc, &err, "IllegalParam.RouteDest", 400);
+		test_assert_err(rc, &err, "IllegalParam.RouteDest", 400);
 		ck_assert_int_eq(route_count(GW1), 0);
 		ck_assert_str_eq(gateway_status(&m, GW1), "active");
 	}
@@ -368,7 +351,7 @@ START_TEST(test_create_pbr_cidrs)
 		ck_assert_int_eq(usage(&m, "vpn_pbr_route", pbr_tests[_i].gw), 1);
 		ck_assert_int_eq(usage(&m, "vpn_route", pbr_tests[_i].gw), 0);
 	} else {
-		assert_err(rc, &err, pbr_tests[_i].code, 400);
+		test_assert_err(rc, &err, pbr_tests[_i].code, 400);
 		ck_assert_int_eq(route_count(pbr_tests[_i].gw), 0);
 	}
 }
@@ -380,17 +363,17 @@ START_TEST(test_create_refs)
 	struct vpn_route r;
 	struct vl_err err;
 
-	assert_err(dbr(&m, "vpn-doesnotexist", "10.0.0.0/8", C1, 100, true, &r, &err), &err,
+	test_assert_err(dbr(&m, "vpn-doesnotexist", "10.0.0.0/8", C1, 100, true, &r, &err), &err,
 		   "InvalidVpnGatewayInstanceId.NotFound", 404);
-	assert_err(dbr(&m, GW3, "10.0.0.0/8", C4, 100, true, &r, &err), &err,
+	test_assert_err(dbr(&m, GW3, "10.0.0.0/8", C4, 100, true, &r, &err), &err,
 		   "InvalidVpnGatewayInstanceId.NotFound", 404); /* another account's gateway */
-	assert_err(dbr(&m, GW1, "10.0.0.0/8", "vco-doesnotexist", 100, true, &r, &err), &err,
+	test_assert_err(dbr(&m, GW1, "10.0.0.0/8", "vco-doesnotexist", 100, true, &r, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
-	assert_err(dbr(&m, GW1, "10.0.0.0/8", C3, 100, true, &r, &err), &err,
+	test_assert_err(dbr(&m, GW1, "10.0.0.0/8", C3, 100, true, &r, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404); /* a connection of GW2 */
-	assert_err(dbr(&m, GW1, "10.0.0.0/8", C4, 100, true, &r, &err), &err,
+	test_assert_err(dbr(&m, GW1, "10.0.0.0/8", C4, 100, true, &r, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404); /* another account's */
-	assert_err(pbr(&m, GW1, "192.168.0.0/24", "10.0.0.0/8", C3, 100, 10, &r, &err), &err,
+	test_assert_err(pbr(&m, GW1, "192.168.0.0/24", "10.0.0.0/8", C3, 100, 10, &r, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
 	ck_assert_int_eq(route_count(GW1), 0);
 	ck_assert_int_eq(usage(&m, "vpn_route", GW1), 0);
@@ -405,13 +388,13 @@ START_TEST(test_create_duplicates_and_weights)
 
 	dbr_ok(&m, GW1, "10.0.0.0/8", C1, 100, true);
 	/* same destination and next hop: one entry, whatever the weight or publishing */
-	assert_err(dbr(&m, GW1, "10.0.0.0/8", C1, 0, false, &r, &err), &err, "VpnRouteEntry.AlreadyExists", 400);
+	test_assert_err(dbr(&m, GW1, "10.0.0.0/8", C1, 0, false, &r, &err), &err, "VpnRouteEntry.AlreadyExists", 400);
 	/* the standby route to the same destination via another connection */
 	dbr_ok(&m, GW1, "10.0.0.0/8", C2, 0, true);
 	ck_assert_str_eq(route_field("weight", GW1, "dbr", "10.0.0.0/8", "", C2), "0");
 	/* the same destination and next hop in the policy table is another entry */
 	pbr_ok(&m, GW1, "192.168.0.0/24", "10.0.0.0/8", C1, 100, 10);
-	assert_err(pbr(&m, GW1, "192.168.0.0/24", "10.0.0.0/8", C1, 0, 20, &r, &err), &err,
+	test_assert_err(pbr(&m, GW1, "192.168.0.0/24", "10.0.0.0/8", C1, 0, 20, &r, &err), &err,
 		   "VpnRouteEntry.AlreadyExists", 400);
 	pbr_ok(&m, GW1, "192.168.1.0/24", "10.0.0.0/8", C1, 100, 10); /* other source */
 	ck_assert_int_eq(usage(&m, "vpn_route", GW1), 2);
@@ -446,11 +429,11 @@ START_TEST(test_create_description)
 	memset(text, 'd', 101);
 	text[101] = '\0';
 	args.description = text;
-	assert_err(vpn_route_create(&m, &args, &r, &err), &err, "InvalidDescription", 400);
+	test_assert_err(vpn_route_create(&m, &args, &r, &err), &err, "InvalidDescription", 400);
 	args.description = "http://x";
-	assert_err(vpn_route_create(&m, &args, &r, &err), &err, "InvalidDescription", 400);
+	test_assert_err(vpn_route_create(&m, &args, &r, &err), &err, "InvalidDescription", 400);
 	args.description = "";
-	assert_err(vpn_route_create(&m, &args, &r, &err), &err, "InvalidDescription", 400);
+	test_assert_err(vpn_route_create(&m, &args, &r, &err), &err, "InvalidDescription", 400);
 	ck_assert_int_eq(route_count(GW1), 0);
 	text[100] = '\0';
 	args.description = text;
@@ -471,12 +454,12 @@ START_TEST(test_quota)
 	cfg.quotas.vpn_pbr_routes_per_gateway = 1;
 	dbr_ok(&m, GW1, "10.1.0.0/16", C1, 100, true);
 	dbr_ok(&m, GW1, "10.2.0.0/16", C1, 100, true);
-	assert_err(dbr(&m, GW1, "10.3.0.0/16", C1, 100, true, &r, &err), &err,
+	test_assert_err(dbr(&m, GW1, "10.3.0.0/16", C1, 100, true, &r, &err), &err,
 		   "QuotaExceeded.VpnRouteEntry", 400);
 	/* per gateway, and per table */
 	dbr_ok(&m, GW2, "10.3.0.0/16", C3, 100, true);
 	pbr_ok(&m, GW1, "192.168.0.0/24", "10.3.0.0/16", C1, 100, 10);
-	assert_err(pbr(&m, GW1, "192.168.1.0/24", "10.3.0.0/16", C1, 100, 10, &r, &err), &err,
+	test_assert_err(pbr(&m, GW1, "192.168.1.0/24", "10.3.0.0/16", C1, 100, 10, &r, &err), &err,
 		   "QuotaExceeded.PolicyBasedRoute", 400);
 	/* a delete frees a place */
 	ck_assert_int_eq(vpn_route_delete(&m, &key, &err), 0);
@@ -496,25 +479,25 @@ START_TEST(test_delete)
 
 	dbr_ok(&m, GW1, "10.1.0.0/16", C1, 100, true);
 	/* named by gateway, destination, next hop and weight: a wrong weight names nothing */
-	assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
 	key.weight = 100;
 	key.next_hop = C2;
-	assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
 	key.next_hop = C1;
 	key.pbr = true; /* not in the policy table */
 	key.route_source = "0.0.0.0/0";
-	assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
 	key.pbr = false;
-	assert_err(vpn_route_delete(&other, &key, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
+	test_assert_err(vpn_route_delete(&other, &key, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
 	key.vpn_gateway_id = "vpn-doesnotexist";
-	assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
+	test_assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
 	ck_assert_int_eq(route_count(GW1), 1);
 
 	key.vpn_gateway_id = GW1;
 	ck_assert_int_eq(vpn_route_delete(&m, &key, &err), 0);
 	ck_assert_int_eq(route_count(GW1), 0);
 	ck_assert_int_eq(usage(&m, "vpn_route", GW1), 0);
-	assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
 }
 END_TEST
 
@@ -528,10 +511,10 @@ START_TEST(test_delete_pbr_priority)
 
 	pbr_ok(&m, GW1, "192.168.0.0/24", "10.0.0.0/8", C1, 100, 10);
 	/* "if you enter a different value, the operation fails" */
-	assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
 	key.route_source = "192.168.1.0/24";
 	key.priority = 10;
-	assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_delete(&m, &key, &err), &err, "InvalidRouteEntry.NotFound", 404);
 	key.route_source = "192.168.0.0/24";
 	key.priority = -1; /* not given: any priority */
 	ck_assert_int_eq(vpn_route_delete(&m, &key, &err), 0);
@@ -553,13 +536,13 @@ START_TEST(test_changes_while_configuring)
 	cfg.transition_delay_ms = 1000;
 	dbr_ok(&m, GW1, "10.2.0.0/16", C1, 100, true); /* pending, gateway updating */
 	/* the pending entry itself refuses changes */
-	assert_err(vpn_route_delete(&m, &fresh, &err), &err, "VpnRouteEntry.Configuring", 400);
-	assert_err(vpn_route_modify_weight(&m, &fresh, 0, &err), &err, "VpnRouteEntry.Configuring", 400);
-	assert_err(vpn_route_publish(&m, &fresh, false, &err), &err, "VpnRouteEntry.Configuring", 400);
+	test_assert_err(vpn_route_delete(&m, &fresh, &err), &err, "VpnRouteEntry.Configuring", 400);
+	test_assert_err(vpn_route_modify_weight(&m, &fresh, 0, &err), &err, "VpnRouteEntry.Configuring", 400);
+	test_assert_err(vpn_route_publish(&m, &fresh, false, &err), &err, "VpnRouteEntry.Configuring", 400);
 	/* a settled entry waits for its gateway */
-	assert_err(vpn_route_delete(&m, &old, &err), &err, "VpnGateway.Configuring", 400);
-	assert_err(vpn_route_modify_weight(&m, &old, 0, &err), &err, "VpnGateway.Configuring", 400);
-	assert_err(vpn_route_publish(&m, &old, false, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(vpn_route_delete(&m, &old, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(vpn_route_modify_weight(&m, &old, 0, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(vpn_route_publish(&m, &old, false, &err), &err, "VpnGateway.Configuring", 400);
 	ck_assert_int_eq(route_count(GW1), 2);
 	ck_assert_str_eq(route_field("weight", GW1, "dbr", "10.1.0.0/16", "", C1), "100");
 	ck_assert_str_eq(route_field("state", GW1, "dbr", "10.1.0.0/16", "", C1), "published");
@@ -581,7 +564,7 @@ START_TEST(test_modify_weight)
 	int64_t next = 0;
 
 	dbr_ok(&m, GW1, "10.1.0.0/16", C1, 100, false);
-	assert_err(vpn_route_modify_weight(&m, &key, 100, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_modify_weight(&m, &key, 100, &err), &err, "InvalidRouteEntry.NotFound", 404);
 	key.weight = 100;
 	cfg.transition_delay_ms = 1000;
 	ck_assert_int_eq(vpn_route_modify_weight(&m, &key, 0, &err), 0);
@@ -592,7 +575,7 @@ START_TEST(test_modify_weight)
 	lifecycle_apply_due(st, NOW + 1000, &next);
 	ck_assert_str_eq(route_field("state", GW1, "dbr", "10.1.0.0/16", "", C1), "normal");
 	/* the old weight names it no more */
-	assert_err(vpn_route_modify_weight(&m, &key, 0, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_modify_weight(&m, &key, 0, &err), &err, "InvalidRouteEntry.NotFound", 404);
 
 	/* dual tunnel: accepted, no effect */
 	cfg.transition_delay_ms = 0;
@@ -614,12 +597,12 @@ START_TEST(test_modify_pbr)
 	ck_assert_int_eq(vpn_route_modify_priority(&m, &key, 1, &err), 0);
 	ck_assert_str_eq(route_field("priority", GW1, "pbr", "10.0.0.0/8", "192.168.0.0/24", C1), "1");
 	/* the old priority names it no more; no priority: any */
-	assert_err(vpn_route_modify_priority(&m, &key, 5, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_modify_priority(&m, &key, 5, &err), &err, "InvalidRouteEntry.NotFound", 404);
 	key.priority = -1;
 	ck_assert_int_eq(vpn_route_modify_weight(&m, &key, 0, &err), 0);
 	ck_assert_str_eq(route_field("weight", GW1, "pbr", "10.0.0.0/8", "192.168.0.0/24", C1), "0");
 	key.weight = 100;
-	assert_err(vpn_route_modify_priority(&m, &key, 5, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_modify_priority(&m, &key, 5, &err), &err, "InvalidRouteEntry.NotFound", 404);
 	key.weight = 0;
 	key.priority = 1;
 	ck_assert_int_eq(vpn_route_modify_priority(&m, &key, 100, &err), 0);
@@ -662,9 +645,9 @@ START_TEST(test_publish)
 	ck_assert_str_eq(route_field("state", GW1, "pbr", "10.0.0.0/8", "192.168.0.0/24", C1), "normal");
 
 	dkey.next_hop = C2;
-	assert_err(vpn_route_publish(&m, &dkey, true, &err), &err, "InvalidRouteEntry.NotFound", 404);
+	test_assert_err(vpn_route_publish(&m, &dkey, true, &err), &err, "InvalidRouteEntry.NotFound", 404);
 	dkey.vpn_gateway_id = "vpn-doesnotexist";
-	assert_err(vpn_route_publish(&m, &dkey, true, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
+	test_assert_err(vpn_route_publish(&m, &dkey, true, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
 }
 END_TEST
 
@@ -720,9 +703,9 @@ START_TEST(test_list)
 	json_decref(items);
 
 	items = json_array();
-	assert_err(vpn_route_list(&other, GW1, false, false, 0, 10, items, &total, &err), &err,
+	test_assert_err(vpn_route_list(&other, GW1, false, false, 0, 10, items, &total, &err), &err,
 		   "InvalidVpnGatewayInstanceId.NotFound", 404);
-	assert_err(vpn_route_list(&m, "vpn-doesnotexist", true, false, 0, 10, items, &total, &err), &err,
+	test_assert_err(vpn_route_list(&m, "vpn-doesnotexist", true, false, 0, 10, items, &total, &err), &err,
 		   "InvalidVpnGatewayInstanceId.NotFound", 404);
 	ck_assert_uint_eq(json_array_size(items), 0);
 	json_decref(items);
@@ -798,7 +781,7 @@ START_TEST(test_auto_config)
 	ck_assert_int_eq(vpn_route_auto_config(&m, GW1, C2, "0.0.0.0/0", &err), 0);
 	ck_assert_int_eq(vpn_route_count_by_next_hop(&m, C2), 0);
 
-	assert_err(vpn_route_auto_config(&m, GW1, C2, "10.0.0.0/8,bogus", &err), &err,
+	test_assert_err(vpn_route_auto_config(&m, GW1, C2, "10.0.0.0/8,bogus", &err), &err,
 		   "IllegalParam.RouteDest", 400);
 	ck_assert_int_eq(vpn_route_count_by_next_hop(&m, C2), 0);
 }
@@ -812,7 +795,7 @@ START_TEST(test_auto_config_quota)
 	cfg.quotas.vpn_routes_per_gateway = 3;
 	dbr_ok(&m, GW1, "10.9.0.0/16", C2, 100, true);
 	/* all or nothing */
-	assert_err(vpn_route_auto_config(&m, GW1, C1, "10.1.0.0/16,10.2.0.0/16,10.3.0.0/16", &err), &err,
+	test_assert_err(vpn_route_auto_config(&m, GW1, C1, "10.1.0.0/16,10.2.0.0/16,10.3.0.0/16", &err), &err,
 		   "QuotaExceeded.VpnRouteEntry", 400);
 	ck_assert_int_eq(route_count(GW1), 1);
 	ck_assert_int_eq(vpn_route_auto_config(&m, GW1, C1, "10.1.0.0/16,10.2.0.0/16", &err), 0);
