@@ -236,10 +236,27 @@ int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char 
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
 	stmt_bind_text(stmt, 1, a);
-	stmt_bind_text(stmt, 2, b);
+	if (b)
+		stmt_bind_text(stmt, 2, b);
 	r = stmt_step(stmt);
 	stmt_release(stmt);
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+int64_t model_count(struct model_ctx *m, const char *sql, const char *a, const char *b)
+{
+	struct store_stmt *stmt = NULL;
+	int64_t n = -1;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, a);
+	if (b)
+		stmt_bind_text(stmt, 2, b);
+	if (stmt_step(stmt) == STORE_ROW)
+		n = stmt_int64(stmt, 0);
+	stmt_release(stmt);
+	return n;
 }
 
 void model_event(const struct model_ctx *m, const char *fmt, ...)

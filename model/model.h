@@ -162,9 +162,18 @@ int model_get_row(struct model_ctx *m, const char *sql, const char *id,
 		  void (*fill)(struct store_stmt *stmt, void *out), void *out,
 		  enum vl_code not_found, struct vl_err *err);
 
-/* Runs sql (no result rows) with ?1 = a and ?2 = b.  Returns 0 or -1 with a store error. */
+/*
+ * Runs sql (no result rows) with ?1 = a and, when b is not NULL, ?2 = b.  Returns 0 or -1
+ * with a store error.
+ */
 int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char *b,
 		struct vl_err *err);
+
+/*
+ * Runs sql (a SELECT COUNT(*) or another single integer) with ?1 = a and, when b is not
+ * NULL, ?2 = b.  Returns the integer, or -1 on a store failure.
+ */
+int64_t model_count(struct model_ctx *m, const char *sql, const char *a, const char *b);
 
 /* Reports a store failure as InternalError (logged detail stays out of the answer). */
 int model_store_error(struct model_ctx *m, struct vl_err *err);

@@ -203,16 +203,7 @@ int public_ip_vswitch_claim(struct model_ctx *m, const char *vswitch_id, uint32_
 
 int64_t public_ip_vswitch_count(struct model_ctx *m, const char *vswitch_id)
 {
-	struct store_stmt *stmt = NULL;
-	int64_t used = -1;
-
-	if (store_prepare(m->store, "SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, vswitch_id);
-	if (stmt_step(stmt) == STORE_ROW)
-		used = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return used;
+	return model_count(m, "SELECT COUNT(*) FROM vswitch_ips WHERE vswitch_id=?", vswitch_id, NULL);
 }
 
 int public_ip_pool_holds(struct model_ctx *m, const char *ip, bool *held)

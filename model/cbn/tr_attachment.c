@@ -89,29 +89,13 @@ static bool attachment_busy(struct model_ctx *m, const struct tr_attachment *a)
 	return strcmp(a->status, "Attached") != 0 || lifecycle_busy(m, "tr_attachment", a->attachment_id);
 }
 
-static int64_t count_of(struct model_ctx *m, const char *sql, const char *a, const char *b)
-{
-	struct store_stmt *stmt = NULL;
-	int64_t n = -1;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	if (stmt_step(stmt) == STORE_ROW)
-		n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
-}
-
 int64_t tr_attachment_count(struct model_ctx *m, const char *transit_router_id,
 			    const char *resource_type)
 {
 	if (resource_type == NULL)
-		return count_of(m, "SELECT COUNT(*) FROM tr_attachments WHERE transit_router_id=?", transit_router_id,
+		return model_count(m, "SELECT COUNT(*) FROM tr_attachments WHERE transit_router_id=?", transit_router_id,
 				NULL);
-	return count_of(m, "SELECT COUNT(*) FROM tr_attachments WHERE transit_router_id=? AND resource_type=?",
+	return model_count(m, "SELECT COUNT(*) FROM tr_attachments WHERE transit_router_id=? AND resource_type=?",
 			transit_router_id, resource_type);
 }
 
@@ -399,7 +383,7 @@ int tr_vpc_attachment_create(struct model_ctx *m, const struct tr_vpc_attachment
 		return vl_err_set(err, VL_TRA_VPC_STATUS, NULL);
 	if (check_vswitches(m, args, &vpc, mapped, err) < 0)
 		return -1;
-	if (!needs_router && count_of(m, "SELECT COUNT(*) FROM tr_attachments WHERE transit_router_id=? AND resource_id=?",
+	if (!needs_router && model_count(m, "SELECT COUNT(*) FROM tr_attachments WHERE transit_router_id=? AND resource_id=?",
 				      tr.transit_router_id, vpc.vpc_id) != 0)
 		return vl_err_set(err, VL_TRA_INSTANCE_EXIST, NULL);
 	if (needs_router) {
@@ -480,7 +464,7 @@ static int check_connection(struct model_ctx *m, const struct tr_vpn_attachment_
 	/* an IPsec connection attaches to at most one transit router */
 	if (strcmp(conn->attach_type, "NO_ASSOCIATED") != 0 || strcmp(conn->state, "init") != 0 ||
 	    lifecycle_busy(m, "vpn_connection", conn->vpn_connection_id) ||
-	    count_of(m, "SELECT COUNT(*) FROM tr_attachments WHERE resource_id=?", conn->vpn_connection_id, NULL) != 0)
+	    model_count(m, "SELECT COUNT(*) FROM tr_attachments WHERE resource_id=?", conn->vpn_connection_id, NULL) != 0)
 		return vl_err_set(err, VL_TRA_VPN_STATUS, "The IPsec-VPN connection %s is already attached to a transit router.",
 				  conn->vpn_connection_id);
 	return 0;

@@ -60,23 +60,6 @@ static void row_to_cidr(struct store_stmt *stmt, struct transit_router_cidr *c)
 	c->created_ms = stmt_int64(stmt, 6);
 }
 
-/* Runs sql with ?1 = a (and ?2 = b when not NULL) and reads one integer; -1 on failure. */
-static int64_t count_of(struct model_ctx *m, const char *sql, const char *a, const char *b)
-{
-	struct store_stmt *stmt = NULL;
-	int64_t n = -1;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	if (stmt_step(stmt) == STORE_ROW)
-		n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
-}
-
 static const char *region_code(struct model_ctx *m)
 {
 	const struct catalog_region *r = catalog_region(m->cfg->catalog, m->region);
@@ -538,12 +521,12 @@ int transit_router_update(struct model_ctx *m, const struct transit_router_updat
 int transit_router_dependents(struct model_ctx *m, const char *transit_router_id,
 			      struct transit_router_dependents *out, struct vl_err *err)
 {
-	out->attachments = count_of(m, "SELECT COUNT(*) FROM tr_attachments WHERE transit_router_id=?", transit_router_id,
+	out->attachments = model_count(m, "SELECT COUNT(*) FROM tr_attachments WHERE transit_router_id=?", transit_router_id,
 				    NULL);
-	out->custom_tables = count_of(m,
+	out->custom_tables = model_count(m,
 				      "SELECT COUNT(*) FROM tr_route_tables WHERE transit_router_id=? AND type<>'System'",
 				      transit_router_id, NULL);
-	out->route_entries = count_of(m,
+	out->route_entries = model_count(m,
 				      "SELECT COUNT(*) FROM tr_route_entries e JOIN tr_route_tables t"
 				      " ON t.route_table_id = e.route_table_id WHERE t.transit_router_id=?",
 				      transit_router_id, NULL);
@@ -674,7 +657,7 @@ out:
 
 int64_t transit_router_cidr_count(struct model_ctx *m, const char *transit_router_id)
 {
-	return count_of(m, "SELECT COUNT(*) FROM transit_router_cidrs WHERE transit_router_id=?", transit_router_id,
+	return model_count(m, "SELECT COUNT(*) FROM transit_router_cidrs WHERE transit_router_id=?", transit_router_id,
 			NULL);
 }
 
@@ -744,7 +727,7 @@ int transit_router_cidr_list(struct model_ctx *m, const char *transit_router_id,
 
 static int64_t allocated_in(struct model_ctx *m, const char *cidr_id)
 {
-	return count_of(m, "SELECT COUNT(*) FROM tr_cidr_allocations WHERE transit_router_cidr_id=?", cidr_id, NULL);
+	return model_count(m, "SELECT COUNT(*) FROM tr_cidr_allocations WHERE transit_router_cidr_id=?", cidr_id, NULL);
 }
 
 int transit_router_cidr_modify(struct model_ctx *m, const struct transit_router_cidr_args *args,

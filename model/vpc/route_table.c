@@ -42,23 +42,6 @@ int route_table_get(struct model_ctx *m, const char *route_table_id, struct rout
 			     route_table_id, row_to_table, out, VL_ROUTE_TABLE_NOT_FOUND, err);
 }
 
-/* One integer from sql with ?1 = a (and ?2 = b when given); -1 on a store failure. */
-static int64_t count1(struct model_ctx *m, const char *sql, const char *a, const char *b)
-{
-	struct store_stmt *stmt = NULL;
-	int64_t n = -1;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	if (stmt_step(stmt) == STORE_ROW)
-		n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
-}
-
 int route_table_create(struct model_ctx *m, const struct route_table_create_args *args,
 		       struct route_table *out, struct vl_err *err)
 {
@@ -82,7 +65,7 @@ int route_table_create(struct model_ctx *m, const struct route_table_create_args
 		return -1;
 	if (strcmp(vpc.status, "Available") != 0 || lifecycle_busy(m, "vpc", vpc.vpc_id))
 		return vl_err_set(err, VL_INCORRECT_VPC_STATUS, NULL);
-	count = count1(m, "SELECT COUNT(*) FROM route_tables WHERE vpc_id=? AND table_type='Custom'",
+	count = model_count(m, "SELECT COUNT(*) FROM route_tables WHERE vpc_id=? AND table_type='Custom'",
 		       vpc.vpc_id, NULL);
 	if (count < 0)
 		return model_store_error(m, err);

@@ -63,25 +63,6 @@ static int check_vpc_cidr(const char *text, struct cidr *out, struct vl_err *err
 	return 0;
 }
 
-static int count_where(struct model_ctx *m, const char *sql, const char *a, const char *b,
-		       int64_t *count)
-{
-	struct store_stmt *stmt = NULL;
-	int rc = -1;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	if (stmt_step(stmt) == STORE_ROW) {
-		*count = stmt_int64(stmt, 0);
-		rc = 0;
-	}
-	stmt_release(stmt);
-	return rc;
-}
-
 int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct vpc *out,
 	       struct vl_err *err)
 {
@@ -387,7 +368,6 @@ int vpc_modify(struct model_ctx *m, const struct vpc_modify_args *args, struct v
 
 int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	struct vpc v;
 	int64_t count = 0;
 
@@ -395,8 +375,8 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)
 		return -1;
 	if (lifecycle_busy(m, "vpc", v.vpc_id))
 		return vl_err_set(err, VL_INCORRECT_VPC_STATUS, NULL);
-	if (count_where(m, "SELECT COUNT(*) FROM (SELECT 1 FROM vswitches WHERE vpc_id=? LIMIT 1)",
-			v.vpc_id, NULL, &count) < 0)
+	if ((count = model_count(m, "SELECT COUNT(*) FROM (SELECT 1 FROM vswitches WHERE vpc_id=? LIMIT 1)",
+				 v.vpc_id, NULL)) < 0)
 		return model_store_error(m, err);
 	if (count > 0)
 		return vl_err_set(err, VL_DEPENDENCY_VIOLATION_VSWITCH, NULL);
@@ -410,15 +390,7 @@ int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)
 	    lifecycle_cancel(m, "vpc", v.vpc_id) < 0 ||
 	    model_usage_add(m, "vpc", m->region, -1) < 0)
 		return model_store_error(m, err);
-	if (store_prepare(m->store, "DELETE FROM vpcs WHERE vpc_id=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, v.vpc_id);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_exec2(m, "DELETE FROM vpcs WHERE vpc_id=?", v.vpc_id, NULL, err);
 }
 
 int vpc_region(struct model_ctx *m, const char *vpc_id, char *region, unsigned long size)

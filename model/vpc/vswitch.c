@@ -376,16 +376,7 @@ int vswitch_zone(struct model_ctx *m, const char *vswitch_id, char *zone, size_t
 
 int64_t vswitch_count_bound_to(struct model_ctx *m, const char *route_table_id)
 {
-	struct store_stmt *stmt = NULL;
-	int64_t n = -1;
-
-	if (store_prepare(m->store, "SELECT COUNT(*) FROM route_table_vswitches WHERE route_table_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, route_table_id);
-	if (stmt_step(stmt) == STORE_ROW)
-		n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
+	return model_count(m, "SELECT COUNT(*) FROM route_table_vswitches WHERE route_table_id=?", route_table_id, NULL);
 }
 
 int vswitch_bind_route_table(struct model_ctx *m, const char *vswitch_id, const char *route_table_id, bool bind,

@@ -320,7 +320,6 @@ int customer_gateway_modify(struct model_ctx *m, const struct customer_gateway_m
 int customer_gateway_delete(struct model_ctx *m, const char *customer_gateway_id,
 			    struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	struct customer_gateway g;
 	int64_t users = 0;
 
@@ -334,16 +333,8 @@ int customer_gateway_delete(struct model_ctx *m, const char *customer_gateway_id
 	if (tag_detach_all(m, g.customer_gateway_id) < 0 ||
 	    model_usage_add(m, "customer_gateway", m->region, -1) < 0)
 		return model_store_error(m, err);
-	if (store_prepare(m->store, "DELETE FROM customer_gateways WHERE customer_gateway_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, g.customer_gateway_id);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_exec2(m, "DELETE FROM customer_gateways WHERE customer_gateway_id=?", g.customer_gateway_id, NULL,
+			   err);
 }
 
 int customer_gateway_region(struct model_ctx *m, const char *customer_gateway_id, char *region, unsigned long size)

@@ -1576,7 +1576,6 @@ int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id
 	static const char *const statuses[] = {
 		"ike_sa_not_established", "ike_sa_established", "ipsec_sa_not_established", "ipsec_sa_established",
 	};
-	struct store_stmt *stmt = NULL;
 	struct vpn_connection c;
 	bool known = false;
 	int index = -1;
@@ -1588,11 +1587,8 @@ int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id
 	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
 		return -1;
 	if (empty(tunnel_id)) {
-		if (store_prepare(m->store, "UPDATE vpn_connections SET status=? WHERE vpn_connection_id=?", &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, status);
-		stmt_bind_text(stmt, 2, c.vpn_connection_id);
-		return run_done(m, stmt, err);
+		return model_exec2(m, "UPDATE vpn_connections SET status=? WHERE vpn_connection_id=?", status,
+				   c.vpn_connection_id, err);
 	}
 	for (int i = 0; i < c.tunnel_count; i++)
 		if (strcmp(c.tunnels[i].tunnel_id, tunnel_id) == 0)
@@ -1603,17 +1599,12 @@ int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id
 		text_excerpt(shown, sizeof(shown), tunnel_id, 64);
 		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
 	}
-	if (store_prepare(m->store, "UPDATE vpn_connection_tunnels SET status=? WHERE tunnel_id=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, status);
-	stmt_bind_text(stmt, 2, tunnel_id);
-	return run_done(m, stmt, err);
+	return model_exec2(m, "UPDATE vpn_connection_tunnels SET status=? WHERE tunnel_id=?", status, tunnel_id, err);
 }
 
 int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connection_id, const char *status,
 				     struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	struct vpn_connection c;
 
 	if (status == NULL || (strcmp(status, "success") != 0 && strcmp(status, "failed") != 0))
@@ -1623,11 +1614,8 @@ int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connec
 	/* a disabled health check shows no Status, whatever a lagging agent still reports */
 	if (!c.health_check.enable)
 		return 0;
-	if (store_prepare(m->store, "UPDATE vpn_connections SET hc_status=? WHERE vpn_connection_id=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, status);
-	stmt_bind_text(stmt, 2, c.vpn_connection_id);
-	return run_done(m, stmt, err);
+	return model_exec2(m, "UPDATE vpn_connections SET hc_status=? WHERE vpn_connection_id=?", status,
+			   c.vpn_connection_id, err);
 }
 
 int vpn_connection_region(struct model_ctx *m, const char *vpn_connection_id, char *region, unsigned long size)

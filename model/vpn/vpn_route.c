@@ -700,17 +700,7 @@ int vpn_route_auto_config(struct model_ctx *m, const char *vpn_gateway_id,
 
 int64_t vpn_route_count_by_next_hop(struct model_ctx *m, const char *vpn_connection_id)
 {
-	struct store_stmt *stmt = NULL;
-	int64_t count = -1;
-
-	if (store_prepare(m->store, "SELECT COUNT(*) FROM vpn_route_entries WHERE next_hop=?",
-			  &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, vpn_connection_id);
-	if (stmt_step(stmt) == STORE_ROW)
-		count = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return count;
+	return model_count(m, "SELECT COUNT(*) FROM vpn_route_entries WHERE next_hop=?", vpn_connection_id, NULL);
 }
 
 int vpn_route_for_each_published_in_vpc(struct store *st, const char *vpc_id,
