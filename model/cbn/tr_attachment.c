@@ -346,11 +346,10 @@ static int check_vswitches(struct model_ctx *m, const struct tr_vpc_attachment_c
 	for (int i = 0; i < c->zone_count; i++) {
 		struct vswitch *s = &mapped[i].vsw;
 
-		if (vswitch_get(m, c->zones[i].vswitch_id, s, err) < 0) {
-			if (err->code == VL_INVALID_VSWITCH_ID_NOT_FOUND)
-				vl_err_set(err, VL_TRA_VSWITCH_NOT_FOUND, NULL);
-			return -1;
-		}
+		int found = vswitch_find(m, c->zones[i].vswitch_id, s, err);
+
+		if (found <= 0)
+			return found < 0 ? -1 : vl_err_set(err, VL_TRA_VSWITCH_NOT_FOUND, NULL);
 		if (strcmp(s->vpc_id, vpc->vpc_id) != 0)
 			return vl_err_set_code(err, VL_CEN_ILLEGAL_PARAM, "IllegalParam.VSwitchId", "VSwitchId is illegal.");
 		if (strcmp(s->zone_id, c->zones[i].zone_id) != 0)
@@ -453,11 +452,10 @@ static int tunnel_address(struct model_ctx *m, const struct vpn_connection *conn
 static int check_connection(struct model_ctx *m, const struct tr_vpn_attachment_create_args *args,
 			    struct vpn_connection *conn, struct vl_err *err)
 {
-	if (vpn_connection_get(m, args->vpn_id, conn, err) < 0) {
-		if (err->code == VL_VCO_NOT_FOUND)
-			vl_err_set(err, VL_TRA_VPN_NOT_FOUND, NULL);
-		return -1;
-	}
+	int found = vpn_connection_find(m, args->vpn_id, conn, err);
+
+	if (found <= 0)
+		return found < 0 ? -1 : vl_err_set(err, VL_TRA_VPN_NOT_FOUND, NULL);
 	if (conn->vpn_gateway_id[0])
 		return vl_err_set(err, VL_TRA_VPN_STATUS, "The IPsec-VPN connection %s is bound to VPN gateway %s.",
 				  conn->vpn_connection_id, conn->vpn_gateway_id);

@@ -175,11 +175,18 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 	return 0;
 }
 
+int vswitch_find(struct model_ctx *m, const char *vswitch_id, struct vswitch *out, struct vl_err *err)
+{
+	return model_find_row(m, "SELECT " VSW_COLUMNS " FROM vswitches s WHERE s.vswitch_id=? AND s.account=? AND s.region=?",
+			      vswitch_id, row_to_vswitch_any, out, err);
+}
+
 int vswitch_get(struct model_ctx *m, const char *vswitch_id, struct vswitch *out,
 		struct vl_err *err)
 {
-	return model_get_row(m, "SELECT " VSW_COLUMNS " FROM vswitches s"
-			  " WHERE s.vswitch_id=? AND s.account=? AND s.region=?", vswitch_id, row_to_vswitch_any, out, VL_INVALID_VSWITCH_ID_NOT_FOUND, err);
+	int found = vswitch_find(m, vswitch_id, out, err);
+
+	return found > 0 ? 0 : found == 0 ? vl_err_set(err, VL_INVALID_VSWITCH_ID_NOT_FOUND, NULL) : -1;
 }
 
 static void list_where(struct model_ctx *m, struct model_where *w, const struct vswitch_filter *f)
@@ -284,13 +291,12 @@ static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, b
 int vswitch_modify(struct model_ctx *m, const struct vswitch_modify_args *args, struct vl_err *err)
 {
 	struct vswitch s;
+	int found = vswitch_find(m, args->vswitch_id, &s, err);
 
-	if (vswitch_get(m, args->vswitch_id, &s, err) < 0) {
-		if (err->code == VL_INVALID_VSWITCH_ID_NOT_FOUND)
-			vl_err_set(err, VL_INVALID_VSWITCH_ID_NOT_FOUND,
-				   "The specified virtual switch does not exists.");
+	if (found < 0)
 		return -1;
-	}
+	if (found == 0)
+		return vl_err_set(err, VL_INVALID_VSWITCH_ID_NOT_FOUND, "The specified virtual switch does not exists.");
 	if (args->name && !model_valid_name(args->name))
 		return vl_err_set(err, VL_INVALID_VSWITCH_NAME_MALFORMED, NULL);
 	if (args->description && !model_valid_description(args->description))

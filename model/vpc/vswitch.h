@@ -53,6 +53,12 @@ struct vswitch_modify_args {
 int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 		   struct vswitch *out, struct vl_err *err);
 
+/*
+ * Loads the caller's vSwitch in m->region into *out: 1, 0 when there is none (err untouched:
+ * the caller picks its error), -1 with a store error.
+ */
+int vswitch_find(struct model_ctx *m, const char *vswitch_id, struct vswitch *out, struct vl_err *err);
+
 /* Loads the caller's vSwitch; InvalidVSwitchId.NotFound if absent. */
 int vswitch_get(struct model_ctx *m, const char *vswitch_id, struct vswitch *out,
 		struct vl_err *err);

@@ -445,30 +445,32 @@ static int load_tunnels(struct model_ctx *m, struct vpn_connection *c, struct vl
 	return 0;
 }
 
+static void row_to_conn_any(struct store_stmt *stmt, void *out)
+{
+	row_to_conn(stmt, out);
+}
+
+int vpn_connection_find(struct model_ctx *m, const char *vpn_connection_id, struct vpn_connection *out,
+			struct vl_err *err)
+{
+	int found;
+
+	if (empty(vpn_connection_id))
+		return 0;
+	found = model_find_row(m, "SELECT " CONN_COLUMNS " FROM vpn_connections"
+				  " WHERE vpn_connection_id=? AND account=? AND region=?",
+			       vpn_connection_id, row_to_conn_any, out, err);
+	if (found <= 0)
+		return found;
+	return load_tunnels(m, out, err) < 0 ? -1 : 1;
+}
+
 int vpn_connection_get(struct model_ctx *m, const char *vpn_connection_id,
 		       struct vpn_connection *out, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	int found = vpn_connection_find(m, vpn_connection_id, out, err);
 
-	if (empty(vpn_connection_id))
-		return vl_err_set(err, VL_VCO_NOT_FOUND, NULL);
-	if (store_prepare(m->store,
-			  "SELECT " CONN_COLUMNS " FROM vpn_connections WHERE vpn_connection_id=? AND account=? AND region=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, vpn_connection_id);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		row_to_conn(stmt, out);
-	stmt_release(stmt);
-	if (r == STORE_DONE)
-		return vl_err_set(err, VL_VCO_NOT_FOUND, NULL);
-	if (r != STORE_ROW)
-		return model_store_error(m, err);
-	return load_tunnels(m, out, err);
+	return found > 0 ? 0 : found == 0 ? vl_err_set(err, VL_VCO_NOT_FOUND, NULL) : -1;
 }
 
 /* ---- checks against other rows ---- */

@@ -134,6 +134,13 @@ enum vpn_connection_json_style {
 int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_create_args *args,
 			  struct vpn_connection *out, struct vl_err *err);
 
+/*
+ * Loads the caller's connection in m->region (with its tunnels) into *out: 1, 0 when there
+ * is none (err untouched: the caller picks its error), -1 with a store error.
+ */
+int vpn_connection_find(struct model_ctx *m, const char *vpn_connection_id, struct vpn_connection *out,
+			struct vl_err *err);
+
 /* Loads the caller's connection; InvalidVpnConnectionInstanceId.NotFound (404) if absent. */
 int vpn_connection_get(struct model_ctx *m, const char *vpn_connection_id,
 		       struct vpn_connection *out, struct vl_err *err);

@@ -164,14 +164,14 @@ static int64_t new_order_id(void)
 static int check_vswitch(struct model_ctx *m, const char *id, const struct vpc *vpc,
 			 struct vswitch *out, struct vl_err *err)
 {
+	int found;
+
 	if (id == NULL || id[0] == '\0')
 		return vl_err_set(err, VL_VPNGW_VSWITCH_NOT_FOUND, NULL);
-	if (vswitch_get(m, id, out, err) < 0) {
-		if (err->code == VL_INVALID_VSWITCH_ID_NOT_FOUND)
-			return vl_err_set(err, VL_VPNGW_VSWITCH_NOT_FOUND, NULL);
+	found = vswitch_find(m, id, out, err);
+	if (found < 0)
 		return -1;
-	}
-	if (strcmp(out->vpc_id, vpc->vpc_id) != 0)
+	if (found == 0 || strcmp(out->vpc_id, vpc->vpc_id) != 0)
 		return vl_err_set(err, VL_VPNGW_VSWITCH_NOT_FOUND, NULL);
 	if (lifecycle_busy(m, "vswitch", out->vswitch_id))
 		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
