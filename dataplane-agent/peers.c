@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "http_body.h"
+
 #define PEER_POLL_MS 300
 #define PEER_TIMEOUT_MS 800
 #define PEER_FRESH_MS 1500
@@ -63,32 +65,12 @@ bool peers_hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const s
 	return false;
 }
 
-struct body {
-	char *p;
-	size_t n;
-};
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct body *b = arg;
-	size_t add = size * nmemb;
-	char *p;
-
-	if (b->n + add > PEER_BODY_MAX || (p = realloc(b->p, b->n + add + 1)) == NULL)
-		return 0;
-	memcpy(p + b->n, data, add);
-	b->p = p;
-	b->n += add;
-	p[b->n] = '\0';
-	return add;
-}
-
 /* GETs url/v1/state; the answer's gateway tunnels into *out (malloc'd).  0 or -1. */
 static int fetch_peer(const struct agent_daemon *d, const char *url, struct peer_tunnel **out, int *count)
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *h = NULL;
-	struct body b = { 0 };
+	struct http_body b = { NULL, 0, PEER_BODY_MAX };
 	char full[DOC_URL_MAX + 16], token[300];
 	json_t *root = NULL, *t;
 	long status = 0;
@@ -106,7 +88,7 @@ static int fetch_peer(const struct agent_daemon *d, const char *url, struct peer
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)PEER_TIMEOUT_MS);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_body_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	if (curl_easy_perform(c) != CURLE_OK)
 		goto out;

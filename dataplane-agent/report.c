@@ -12,34 +12,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "http_body.h"
+
 #define REPORT_MAX_MS 5000
 #define HTTP_TIMEOUT_MS 3000
 #define REPORT_LOGS_MAX 500
+#define REPORT_BODY_MAX (1 << 20)
 
 static pthread_t report_thread;
-
-struct buf {
-	char *p;
-	size_t n;
-};
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct buf *b = arg;
-	size_t add = size * nmemb;
-	char *p;
-
-	if (b->n + add > 1 << 20)
-		return 0;
-	p = realloc(b->p, b->n + add + 1);
-	if (p == NULL)
-		return 0;
-	memcpy(p + b->n, data, add);
-	b->p = p;
-	b->n += add;
-	p[b->n] = '\0';
-	return add;
-}
 
 /* POSTs body (borrowed) to server path; *answer (owned, may be NULL) and the HTTP status. */
 static int post_json(struct agent_daemon *d, const char *path, json_t *body, long *status, json_t **answer,
@@ -47,7 +27,7 @@ static int post_json(struct agent_daemon *d, const char *path, json_t *body, lon
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *h = NULL;
-	struct buf b = { 0 };
+	struct http_body b = { NULL, 0, REPORT_BODY_MAX };
 	char url[512], token[300], *text = json_dumps(body, JSON_COMPACT);
 	CURLcode rc;
 	int ret = -1;
@@ -69,7 +49,7 @@ static int post_json(struct agent_daemon *d, const char *path, json_t *body, lon
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)HTTP_TIMEOUT_MS);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_body_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	rc = curl_easy_perform(c);
 	if (rc != CURLE_OK) {

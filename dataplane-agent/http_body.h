@@ -1,0 +1,22 @@
+#ifndef VL_HTTP_BODY_H
+#define VL_HTTP_BODY_H
+
+#include <stddef.h>
+
+/*
+ * An HTTP answer read into memory by libcurl: p (malloc'd, the caller frees it; NUL-terminated
+ * once anything arrived) holds n bytes, at most max.  Start from { NULL, 0, max }.
+ */
+struct http_body {
+	char *p;
+	size_t n;
+	size_t max;
+};
+
+/*
+ * CURLOPT_WRITEFUNCTION for a struct http_body given as CURLOPT_WRITEDATA: appends the bytes,
+ * or stops the transfer (returns 0) when the body would pass max or memory runs out.
+ */
+size_t http_body_write(char *data, size_t size, size_t nmemb, void *arg);
+
+#endif
