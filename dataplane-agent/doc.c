@@ -479,23 +479,63 @@ static int parse_fabric(struct parser *p, json_t *o, int index, struct doc_vpc *
 	return 0;
 }
 
-/* The optional "table" member: a custom route table's kernel table, absent for the main one. */
-static int get_table(struct parser *p, json_t *o, uint32_t *out)
+/*
+ * The optional "table" member: a custom route table's kernel table (or, where policies may
+ * name it, a policy's), absent for the main one.
+ */
+static int get_table(struct parser *p, json_t *o, bool policy_ok, uint32_t *out)
 {
 	int64_t table = 0;
 
 	*out = 0;
 	if (json_object_get(o, "table") == NULL)
 		return 0;
-	if (get_int(p, o, "table", true, DOC_TABLE_MIN, DOC_TABLE_MAX, &table) < 0)
+	if (get_int(p, o, "table", true, DOC_TABLE_MIN, policy_ok ? DOC_PBR_TABLE_MAX : DOC_TABLE_MAX, &table) < 0)
 		return -1;
 	*out = (uint32_t)table;
 	return 0;
 }
 
+/* The VPC router's policy rules: each names a table of its own that a route fills. */
+static int parse_policies(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
+{
+	static const char *const keys[] = { "from", "to", "table", NULL };
+	char prefix[48];
+	json_t *a, *v;
+	size_t i;
+
+	if (json_object_get(o, "policies") == NULL)
+		return 0;
+	if ((a = get_array(p, o, "policies", DOC_POLICIES_MAX, &vpc->policy_count)) == NULL)
+		return -1;
+	if ((vpc->policies = calloc((size_t)vpc->policy_count + 1, sizeof(*vpc->policies))) == NULL)
+		return fail(p, "out of memory");
+	snprintf(prefix, sizeof(prefix), "vpcs[%d].policies", index);
+	json_array_foreach(a, i, v) {
+		struct doc_policy *pol = &vpc->policies[i];
+		int64_t table;
+		bool routed = false;
+
+		at(p, prefix, (int)i, NULL);
+		if (only_keys(p, v, keys) < 0 || get_str(p, v, "from", true, K_CIDR, pol->from, sizeof(pol->from)) < 0 ||
+		    get_str(p, v, "to", true, K_CIDR, pol->to, sizeof(pol->to)) < 0 ||
+		    get_int(p, v, "table", true, DOC_PBR_TABLE_MIN, DOC_PBR_TABLE_MAX, &table) < 0)
+			return -1;
+		pol->table = (uint32_t)table;
+		for (size_t j = 0; j < i; j++)
+			if (vpc->policies[j].table == pol->table)
+				return fail(p, "table %u appears twice", pol->table);
+		for (int r = 0; r < vpc->route_count && !routed; r++)
+			routed = vpc->routes[r].table == pol->table;
+		if (!routed)
+			return fail(p, "no route fills table %u", pol->table);
+	}
+	return 0;
+}
+
 static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
 {
-	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", "fabric", NULL };
+	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", "fabric", "policies", NULL };
 	static const char *const vsw_keys[] = { "id", "cidr", "gateway_ip", "table", NULL };
 	static const char *const route_keys[] = { "dest", "table", "nexthops", NULL };
 	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", "remote", NULL };
@@ -521,7 +561,7 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 		if (only_keys(p, v, vsw_keys) < 0 || get_str(p, v, "id", true, K_ID, s->id, sizeof(s->id)) < 0 ||
 		    get_str(p, v, "cidr", true, K_CIDR, s->cidr, sizeof(s->cidr)) < 0 ||
 		    get_str(p, v, "gateway_ip", true, K_IPV4, s->gateway_ip, sizeof(s->gateway_ip)) < 0 ||
-		    get_table(p, v, &s->table) < 0)
+		    get_table(p, v, false, &s->table) < 0)
 			return -1;
 	}
 	at(p, "vpcs", index, NULL);
@@ -543,7 +583,7 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 		snprintf(prefix, sizeof(prefix), "vpcs[%d].routes", index);
 		at(p, prefix, (int)i, NULL);
 		if (only_keys(p, v, route_keys) < 0 || get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0 ||
-		    get_table(p, v, &r->table) < 0)
+		    get_table(p, v, true, &r->table) < 0)
 			return -1;
 		hops = get_array(p, v, "nexthops", DOC_NEXTHOPS_MAX, &r->nexthop_count);
 		if (hops == NULL)
@@ -563,7 +603,7 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 			n->weight = (int)weight;
 		}
 	}
-	return 0;
+	return parse_policies(p, o, index, vpc);
 }
 
 static const struct doc_vpc *find_vpc(const struct doc_desired *d, const char *id)
@@ -758,6 +798,7 @@ void doc_free(struct doc_desired *d)
 	for (int i = 0; i < d->vpc_count && d->vpcs != NULL; i++) {
 		free(d->vpcs[i].vswitches);
 		free(d->vpcs[i].routes);
+		free(d->vpcs[i].policies);
 		for (int j = 0; j < d->vpcs[i].fabric.peer_count && d->vpcs[i].fabric.peers != NULL; j++)
 			free(d->vpcs[i].fabric.peers[j].cidrs);
 		free(d->vpcs[i].fabric.peers);
@@ -814,6 +855,7 @@ void doc_vpc_free(struct doc_vpc *v)
 	free(v->fabric.peers);
 	free(v->vswitches);
 	free(v->routes);
+	free(v->policies);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -840,7 +882,8 @@ int doc_vpc_copy(struct doc_vpc *dst, const struct doc_vpc *src)
 	dst->fabric.peers = NULL;
 	dst->vswitches = dup_array(src->vswitches, src->vswitch_count, sizeof(*src->vswitches));
 	dst->routes = dup_array(src->routes, src->route_count, sizeof(*src->routes));
-	ok = dst->vswitches != NULL && dst->routes != NULL;
+	dst->policies = dup_array(src->policies, src->policy_count, sizeof(*src->policies));
+	ok = dst->vswitches != NULL && dst->routes != NULL && dst->policies != NULL;
 	/* the fabric's peers too: a record must outlive the document it was copied from */
 	if (ok && src->fabric.peers != NULL) {
 		dst->fabric.peers = dup_array(src->fabric.peers, src->fabric.peer_count, sizeof(*src->fabric.peers));

@@ -117,9 +117,25 @@ struct doc_nexthop {
 #define DOC_TABLE_MIN 1000
 #define DOC_TABLE_MAX 1999
 
+/* Kernel tables of the VPN gateways' policy routes: DOC_PBR_TABLE_MIN..DOC_PBR_TABLE_MAX. */
+#define DOC_PBR_TABLE_MIN 2000
+#define DOC_PBR_TABLE_MAX 2999
+#define DOC_POLICIES_MAX (DOC_PBR_TABLE_MAX - DOC_PBR_TABLE_MIN + 1)
+
+/*
+ * A policy rule of the VPC router (a VPN gateway's policy-based route): traffic from `from`
+ * to `to` is routed by kernel table `table`, ahead of every other rule; the document's order
+ * is the order of matching.
+ */
+struct doc_policy {
+	char from[20];
+	char to[20];
+	uint32_t table; /* DOC_PBR_TABLE_MIN..DOC_PBR_TABLE_MAX, one policy each */
+};
+
 struct doc_route {
 	char dest[20];
-	uint32_t table;		   /* 0: the VPC's system route table (main) */
+	uint32_t table;		   /* 0: the VPC's system route table (main); else a custom table's or a policy's */
 	int nexthop_count;
 	struct doc_nexthop nexthops[DOC_NEXTHOPS_MAX];
 };
@@ -161,6 +177,8 @@ struct doc_vpc {
 	struct doc_vswitch *vswitches;
 	int route_count;
 	struct doc_route *routes;
+	int policy_count;
+	struct doc_policy *policies; /* in the order they match */
 };
 
 struct doc_site {

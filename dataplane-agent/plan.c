@@ -114,11 +114,19 @@ static bool same_fabric(const struct doc_vpc *a, const struct doc_vpc *b)
 	return true;
 }
 
+/* The VPC router's policy rules, order included (it is the order of matching). */
+static bool same_policies(const struct doc_vpc *a, const struct doc_vpc *b)
+{
+	return a->policy_count == b->policy_count &&
+	       (a->policy_count == 0 ||
+		memcmp(a->policies, b->policies, sizeof(*a->policies) * (size_t)a->policy_count) == 0);
+}
+
 static bool same_vpc(const struct doc_vpc *a, const struct doc_vpc *b)
 {
 	return strcmp(a->cidr, b->cidr) == 0 && a->vswitch_count == b->vswitch_count &&
 	       memcmp(a->vswitches, b->vswitches, sizeof(*a->vswitches) * (size_t)a->vswitch_count) == 0 &&
-	       same_fabric(a, b);
+	       same_fabric(a, b) && same_policies(a, b);
 }
 
 static bool same_peers(const struct doc_desired *a, const struct doc_desired *b)

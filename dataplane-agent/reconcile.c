@@ -341,6 +341,49 @@ static int build_vpc_tables(struct agent_daemon *d, const char *ns, const struct
 	return 0;
 }
 
+/*
+ * The VPN gateways' policy-based routes: rule "from SRC to DST lookup T" at RULE_PREF_POLICY
+ * + its position, ahead of the ingress rules and main (the gateway matches policy routes
+ * before destination routes), T a table of its own whose route sync_routes keeps.  A table
+ * without a usable route is passed over by the kernel (the next rule decides).
+ */
+#define RULE_PREF_POLICY 500
+#define RULE_POLICY_SWEEP 64 /* after a start, stale rules this far past the wanted ones go too */
+
+static bool vpc_has_policy_table(const struct doc_vpc *vpc, uint32_t table)
+{
+	for (int i = 0; vpc != NULL && i < vpc->policy_count; i++)
+		if (vpc->policies[i].table == table)
+			return true;
+	return false;
+}
+
+static int build_vpc_policies(const char *ns, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err)
+{
+	int stale = old != NULL ? old->policy_count : vpc->policy_count + RULE_POLICY_SWEEP;
+
+	if (old != NULL && old->policy_count == vpc->policy_count &&
+	    (vpc->policy_count == 0 ||
+	     memcmp(old->policies, vpc->policies, sizeof(*vpc->policies) * (size_t)vpc->policy_count) == 0))
+		return 0;
+	/* positions shift when one is added or removed: the rules are laid anew */
+	for (int i = 0; i < stale; i++)
+		if (nl_rule_del_pref(ns, RULE_PREF_POLICY + (uint32_t)i, err) < 0)
+			return -1;
+	for (int i = 0; old != NULL && i < old->policy_count; i++)
+		if (!vpc_has_policy_table(vpc, old->policies[i].table) && flush_table(ns, old->policies[i].table, err) < 0)
+			return -1;
+	for (int i = 0; i < vpc->policy_count; i++) {
+		const struct doc_policy *p = &vpc->policies[i];
+
+		if (!vpc_has_policy_table(old, p->table) && flush_table(ns, p->table, err) < 0)
+			return -1;
+		if (nl_rule_add_match(ns, RULE_PREF_POLICY + (uint32_t)i, p->from, p->to, p->table, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int build_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err)
 {
 	char ns[NS_NAME_MAX];
@@ -370,9 +413,9 @@ static int build_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const st
 				nl_link_del(ns, br, NULL);
 			}
 		}
-	if (build_fabric(d, ns, vpc, old, err) < 0)
+	if (build_fabric(d, ns, vpc, old, err) < 0 || build_vpc_tables(d, ns, vpc, old, err) < 0)
 		return -1;
-	return build_vpc_tables(d, ns, vpc, old, err);
+	return build_vpc_policies(ns, vpc, old, err);
 }
 
 static int build_site(struct agent_daemon *d, const struct doc_site *site, char *err)
