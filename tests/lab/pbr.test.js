@@ -7,7 +7,8 @@
 // A's packets leave through connection 1 and B's through connection 2, and cutting
 // connection 1 stops A's traffic only.  Then a weight-0 policy route for A through
 // connection 2 (same source, destination and priority: a standby) carries A while
-// connection 1 is cut, and A returns to connection 1 when it is back.
+// connection 1 is down (its health check failed), and A returns to connection 1 when it is
+// back, as the cloud documents for active/standby policy routes.
 //
 //   host A 10.0.1.0/24 ─┐                        ┌═ conn 1 ═ device 1 ─┐
 //                       ├─ VPC router ─ gateway ─┤                     ├─ branch LAN host
@@ -93,7 +94,7 @@ describe('policy-based VPN routes', { skip: skip || false }, () => {
    * for (the agent reports its counters periodically): polled, never a fixed sleep.  The
    * last deltas read, either way: the caller's assertions say what was missing.
    */
-  async function carried(fn, shown) {
+  async function carried(fn, shown, timeoutMs = 15000) {
     const before = await sentOut();
     await fn();
     let deltas = [];
@@ -102,7 +103,7 @@ describe('policy-based VPN routes', { skip: skip || false }, () => {
         const now = await sentOut();
         deltas = now.map((n, i) => n - before[i]);
         return shown(deltas);
-      }, 15000, 200);
+      }, timeoutMs, 200);
     } catch {
       // asserted by the caller
     }
@@ -134,5 +135,47 @@ describe('policy-based VPN routes', { skip: skip || false }, () => {
     await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco[0], Action: 'restore' });
     await lab.waitFor('A reaches the branch again', async () => (await lab.probe(srv, s.hostA, s.siteHostIp, 3, 100))
       .Received === 3, 90000, 500);
+  });
+
+  test('a weight-0 policy route for A through connection 2 stands by: it carries A while connection 1 is down', async () => {
+    // connection 2 now carries only what policy routes send it: A, as the standby
+    await s.idle();
+    await call('DeleteVpnRouteEntry', { VpnGatewayId: s.gw, RouteDest: LAN, NextHop: s.vco[1], Weight: 100 });
+    await s.idle();
+    await call('CreateVpnPbrRouteEntry', {
+      VpnGatewayId: s.gw, RouteSource: SOURCE_A, RouteDest: LAN, NextHop: s.vco[1], Weight: 0, Priority: 10,
+      PublishVpc: true,
+    });
+    await s.idle();
+    // connection 1's health check tells the gateway its path is gone (DPD would take 30 s)
+    await call('ModifyVpnConnectionAttribute', {
+      VpnConnectionId: s.vco[0],
+      HealthCheckConfig: JSON.stringify({ enable: true, sip: '10.0.1.250', dip: '192.168.70.1', interval: 1, retry: 3 }),
+    });
+    await s.idle();
+    await established();
+    await lab.waitFor('A through connection 1', async () => {
+      const [c1, c2] = await carried(() => probeAll(s.hostA), ([first]) => first >= 20);
+      return c1 >= 20 && c2 < 5;
+    }, 60000, 500);
+
+    await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco[0], Action: 'cut' });
+    const started = Date.now();
+    await lab.waitFor('the standby carries A', async () => {
+      const [c1, c2] = await carried(() => lab.probe(srv, s.hostA, s.siteHostIp, 10, 20), ([, second]) => second >= 10,
+        3000);
+      return c2 >= 10 && c1 === 0;
+    }, 60000, 200);
+    console.log(`# connection 1 cut: A seen through the standby connection 2 within ${Date.now() - started} ms`
+      + ' (health check 1 s × 3, then the branch device drops its side)');
+    await probeAll(s.hostA);
+
+    await lab.rest(srv, 'POST', '/v1/lab/faults', { VpnConnectionId: s.vco[0], Action: 'restore' });
+    await established();
+    await lab.waitFor('A back on connection 1', async () => {
+      const [c1, c2] = await carried(() => lab.probe(srv, s.hostA, s.siteHostIp, 10, 20), ([first]) => first >= 10,
+        3000);
+      return c1 >= 10 && c2 === 0;
+    }, 90000, 500);
   });
 });
