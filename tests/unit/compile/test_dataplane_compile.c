@@ -1012,6 +1012,130 @@ START_TEST(test_active_standby)
 }
 END_TEST
 
+/* The strings of JSON array a, comma-separated (for comparing lists at once). */
+static const char *joined(json_t *a)
+{
+	static char buf[512];
+	size_t used = 0, i;
+	json_t *v;
+
+	buf[0] = '\0';
+	json_array_foreach(a, i, v)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? "," : "", json_string_value(v));
+	return buf;
+}
+
+static json_t *table_route(json_t *doc, const char *vpc, int table)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc), "routes"), i, r)
+		if (json_integer_value(json_object_get(r, "table")) == table)
+			return r;
+	return NULL;
+}
+
+static void make_pbr(const char *source, const char *next_hop, int weight, int priority)
+{
+	struct model_ctx m = ctx();
+	struct vpn_route_create_args a = { .vpn_gateway_id = gw2.vpn_gateway_id, .pbr = true, .route_source = source,
+					   .route_dest = "172.20.0.0/16", .next_hop = next_hop, .weight = weight,
+					   .priority = priority, .publish_vpc = true };
+	struct vpn_route r;
+
+	OK(vpn_route_create(&m, &a, &r, err));
+}
+
+/*
+ * Policy routes on gw2 (connS1, connS2: one endpoint, LocalSubnet 10.1.0.0/16, RemoteSubnet
+ * 172.20.0.0/16): a connection only policy routes point at is negotiated with its
+ * gateway-side selectors narrowed to their sources (plus its health check's source), and
+ * the VPC router gets a rule per group, in match order, with a table of its own.
+ */
+START_TEST(test_policy_routes)
+{
+	const char *s1 = conn_s1.vpn_connection_id, *s2 = conn_s2.vpn_connection_id;
+	const char *ep = ep_name(gw2.vpn_gateway_id, 1);
+	json_t *doc, *vpc, *policies, *hops;
+
+	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
+	make_pbr("10.1.1.0/24", s1, 100, 10);
+	make_pbr("10.1.2.0/24", s2, 100, 10);
+	/* shadowed: the first route's source and destination contain it, and it matches later */
+	make_pbr("10.1.1.128/25", s2, 100, 20);
+	doc = compile("agt-any");
+	/* connS1's health check leaves from 10.1.2.10: kept within its selectors */
+	ck_assert_str_eq(joined(json_object_get(find(json_object_get(endpoint(doc, ep), "tunnels"), "name", s1), "local_ts")),
+			 "10.1.1.0/24,10.1.2.10/32");
+	ck_assert_str_eq(joined(json_object_get(find(json_object_get(endpoint(doc, ep), "tunnels"), "name", s2), "local_ts")),
+			 "10.1.2.0/24");
+	ck_assert(!standby_of(doc, ep, s1));
+	ck_assert(!standby_of(doc, ep, s2));
+	vpc = find(json_object_get(doc, "vpcs"), "id", vpc2.vpc_id);
+	policies = json_object_get(vpc, "policies");
+	ck_assert_int_eq(json_array_size(policies), 2);
+	ck_assert_str_eq(str(json_array_get(policies, 0), "from"), "10.1.1.0/24");
+	ck_assert_str_eq(str(json_array_get(policies, 0), "to"), "172.20.0.0/16");
+	ck_assert_int_eq(int_of(json_array_get(policies, 0), "table"), 2001);
+	ck_assert_str_eq(str(json_array_get(policies, 1), "from"), "10.1.2.0/24");
+	ck_assert_int_eq(int_of(json_array_get(policies, 1), "table"), 2002);
+	hops = json_object_get(table_route(doc, vpc2.vpc_id, 2001), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 1);
+	ck_assert_str_eq(str(json_array_get(hops, 0), "tunnel"), s1);
+	ck_assert_str_eq(str(json_array_get(hops, 0), "via"), gw2.eni_ip);
+	hops = json_object_get(table_route(doc, vpc2.vpc_id, 2002), "nexthops");
+	ck_assert_str_eq(str(json_array_get(hops, 0), "tunnel"), s2);
+	ck_assert_ptr_null(table_route(doc, vpc2.vpc_id, 2003));
+	check_and_save(doc, "policy-routes");
+	json_decref(doc);
+
+	/* the branch side negotiates what the API hands out: IKEv2 narrows it at the gateway */
+	doc = compile("agt-site");
+	json_decref(doc);
+
+	/* a weight-0 route of 10.1.1.0/24's group through connS2: its standby */
+	make_pbr("10.1.1.0/24", s2, 0, 10);
+	doc = compile("agt-any");
+	ck_assert_str_eq(joined(json_object_get(find(json_object_get(endpoint(doc, ep), "tunnels"), "name", s2), "local_ts")),
+			 "10.1.2.0/24,10.1.1.0/24");
+	hops = json_object_get(table_route(doc, vpc2.vpc_id, 2001), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 2);
+	ck_assert_str_eq(str(json_array_get(hops, 0), "tunnel"), s1);
+	ck_assert_int_eq(weight_of(json_array_get(hops, 0)), 100);
+	ck_assert_str_eq(str(json_array_get(hops, 1), "tunnel"), s2);
+	ck_assert_int_eq(weight_of(json_array_get(hops, 1)), 0);
+	json_decref(doc);
+
+	/* a destination route toward connS2: it carries its whole LocalSubnet again */
+	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=? AND route_source<>'10.1.1.0/24'",
+		   gw2.vpn_gateway_id);
+	{
+		struct model_ctx m = ctx();
+		struct vpn_route_create_args a = { .vpn_gateway_id = gw2.vpn_gateway_id, .route_dest = "172.20.0.0/16",
+						   .next_hop = s2, .weight = 0, .publish_vpc = true };
+		struct vpn_route r;
+
+		OK(vpn_route_create(&m, &a, &r, err));
+	}
+	doc = compile("agt-any");
+	ck_assert_str_eq(joined(json_object_get(find(json_object_get(endpoint(doc, ep), "tunnels"), "name", s2), "local_ts")),
+			 "10.1.0.0/16");
+	ck_assert(standby_of(doc, ep, s2));
+	ck_assert_int_eq(json_array_size(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc2.vpc_id), "policies")), 1);
+	json_decref(doc);
+
+	/* unpublished and no other entry toward the gateway for that block: the VPC never hands
+	 * the packets to the gateway, so no rule */
+	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=? AND route_type='dbr'", gw2.vpn_gateway_id);
+	test_exec1(st, "UPDATE vpn_route_entries SET route_dest='10.200.0.0/16', published=0 WHERE vpn_gateway_id=?",
+		   gw2.vpn_gateway_id);
+	doc = compile("agt-any");
+	ck_assert_ptr_null(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc2.vpc_id), "policies"));
+	json_decref(doc);
+}
+END_TEST
+
 /* Tunnels of endpoint e whose DPD interval is delay_s. */
 static int dpd_count(json_t *e, int delay_s)
 {
@@ -1272,6 +1396,7 @@ Suite *dataplane_compile_suite_create(void)
 	tcase_add_test(tc, test_own_device);
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_active_standby);
+	tcase_add_test(tc, test_policy_routes);
 	tcase_add_test(tc, test_dpd_delay);
 	tcase_add_test(tc, test_liveness);
 	tcase_add_test(tc, test_hosts_underlay_determinism);
