@@ -118,6 +118,77 @@ START_TEST(test_doc_tables)
 }
 END_TEST
 
+/* The fixture with a policy rule and its table's route, replacing "from" by "to" when given; malloc'd. */
+static char *policy_fixture(const char *from, const char *to)
+{
+	const char *f = DOC_FIXTURE, *at = strstr(f, "\"dest\":\"192.168.0.0/24\",");
+	const char *policy = "\"policies\":[{\"from\":\"10.0.1.0/24\",\"to\":\"192.168.0.0/24\",\"table\":2001}],";
+	const char *routes = strstr(f, "\"routes\":[");
+	size_t n = strlen(f) + 512;
+	char *text = malloc(n), *hit, *out;
+	const char *route_end;
+
+	ck_assert_ptr_nonnull(at);
+	ck_assert_ptr_nonnull(routes);
+	/* the route again, in table 2001, right after the first one */
+	route_end = strstr(at, "}]}") + 3;
+	snprintf(text, n, "%.*s%s%.*s,{\"table\":2001,%.*s%s", (int)(routes - f), f, policy, (int)(route_end - routes),
+		 routes, (int)(route_end - at), at, route_end);
+	if (from == NULL)
+		return text;
+	hit = strstr(text, from);
+	ck_assert_ptr_nonnull(hit);
+	out = malloc(n);
+	snprintf(out, n, "%.*s%s%s", (int)(hit - text), text, to, hit + strlen(from));
+	free(text);
+	return out;
+}
+
+/* Policy rules of the VPC router: each names a table of its own (2000..2999) that a route fills. */
+START_TEST(test_doc_policies)
+{
+	static const struct {
+		const char *from, *to, *expect;
+	} refusals[] = {
+		{ "\"table\":2001}]", "\"table\":1001}]", "table must be within 2000..2999" },
+		{ "\"from\":\"10.0.1.0/24\"", "\"from\":\"10.0.1.0/33\"", "from is not an IPv4 CIDR block" },
+		{ "\"to\":\"192.168.0.0/24\",\"table\":2001}", "\"table\":2001}", "to" },
+		{ "\"table\":2001}]", "\"table\":2002}]", "no route fills table 2002" },
+		{ "{\"from\":", "{\"from\":\"10.0.1.0/24\",\"to\":\"192.168.0.0/24\",\"table\":2001},{\"from\":",
+		  "table 2001 appears twice" },
+		{ "\"table\":2001}]", "\"table\":2001,\"iif\":\"x\"}]", "iif" },
+		{ "{\"table\":2001,", "{\"table\":3001,", "table must be within 1000..2999" },
+	};
+	struct doc_desired d, copy;
+	char err[DOC_ERR_MAX] = "", *text = policy_fixture(NULL, NULL);
+
+	ck_assert_msg(doc_parse_text(text, strlen(text), &d, err) == 0, "%s: %s", err, text);
+	ck_assert_int_eq(d.vpcs[0].policy_count, 1);
+	ck_assert_str_eq(d.vpcs[0].policies[0].from, "10.0.1.0/24");
+	ck_assert_str_eq(d.vpcs[0].policies[0].to, "192.168.0.0/24");
+	ck_assert_uint_eq(d.vpcs[0].policies[0].table, 2001);
+	ck_assert_int_eq(d.vpcs[0].route_count, 2);
+	ck_assert_uint_eq(d.vpcs[0].routes[1].table, 2001);
+	/* a record outlives its document */
+	memset(&copy, 0, sizeof(copy));
+	copy.vpcs = calloc(1, sizeof(*copy.vpcs));
+	copy.vpc_count = 1;
+	ck_assert_int_eq(doc_vpc_copy(&copy.vpcs[0], &d.vpcs[0]), 0);
+	doc_free(&d);
+	ck_assert_str_eq(copy.vpcs[0].policies[0].from, "10.0.1.0/24");
+	doc_free(&copy);
+	free(text);
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		text = policy_fixture(refusals[i].from, refusals[i].to);
+		ck_assert_msg(doc_parse_text(text, strlen(text), &d, err) == -1, "case %zu accepted: %s", i, text);
+		ck_assert_msg(strstr(err, refusals[i].expect) != NULL, "case %zu: '%s' lacks '%s'", i, err,
+			      refusals[i].expect);
+		ck_assert_int_eq(d.vpc_count, 0);
+		free(text);
+	}
+}
+END_TEST
+
 START_TEST(test_doc_refusals)
 {
 	const char *fixture = DOC_FIXTURE;
@@ -240,6 +311,7 @@ Suite *doc_suite(void)
 	tcase_add_test(tc, test_doc_not_json);
 	tcase_add_test(tc, test_doc_fabric);
 	tcase_add_test(tc, test_doc_tables);
+	tcase_add_test(tc, test_doc_policies);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -182,6 +182,28 @@ static void m_no_vpc_nor_site(struct doc_desired *d)
 	d->site_count = 0;
 }
 
+/* A VPN gateway's policy route: rule from 10.0.1.0/24 to the branch, its table's route. */
+static void m_policy(struct doc_desired *d)
+{
+	struct doc_vpc *v = &d->vpcs[0];
+
+	v->routes = realloc(v->routes, sizeof(*v->routes) * (size_t)(v->route_count + 1));
+	v->routes[v->route_count] = v->routes[0];
+	v->routes[v->route_count].table = DOC_PBR_TABLE_MIN + 1;
+	v->route_count++;
+	v->policies = calloc(1, sizeof(*v->policies));
+	snprintf(v->policies[0].from, sizeof(v->policies[0].from), "10.0.1.0/24");
+	snprintf(v->policies[0].to, sizeof(v->policies[0].to), "%s", v->routes[0].dest);
+	v->policies[0].table = DOC_PBR_TABLE_MIN + 1;
+	v->policy_count = 1;
+}
+
+static void m_policy_moved(struct doc_desired *d)
+{
+	m_policy(d);
+	snprintf(d->vpcs[0].policies[0].from, sizeof(d->vpcs[0].policies[0].from), "10.0.2.0/24");
+}
+
 static void m_route_weight(struct doc_desired *d)
 {
 	d->vpcs[0].routes[0].nexthops[0].weight = 50;
@@ -216,6 +238,10 @@ static const struct plan_case {
 	  "delete endpoint vpn-1-1" },
 	{ "new underlay peers", m_none, m_peers, "update underlay" },
 	{ "a new vSwitch", m_none, m_vswitch, "update vpc vpc-1" },
+	{ "a policy route: the VPC router's rules, no tunnel", m_none, m_policy, "update vpc vpc-1" },
+	{ "the same policy route: nothing", m_policy, m_policy, "" },
+	{ "a policy route's source: its rule", m_policy, m_policy_moved, "update vpc vpc-1" },
+	{ "a removed policy route", m_policy, m_none, "update vpc vpc-1" },
 	{ "everything removed: dependents first", m_none, m_no_vpc_nor_site,
 	  "delete host host-1; delete endpoint vpn-1-1; delete endpoint site-1-1; delete vpc vpc-1; delete site site-1" },
 	{ "no underlay recorded yet (a half-done first pass)", no_underlay, m_none, "create underlay" },
