@@ -825,12 +825,15 @@ static void gateway_pbr_free(struct gateway_pbr *p)
 /*
  * When policy routes point at conn and no destination route does, they decide what it
  * carries: its gateway-side selectors narrow to their sources (pbr_local_selectors; kept
- * when every such route is shadowed) and its weight is theirs (0 when all are shadowed: it
- * yields to the others), and *by_policy is set.  Else the highest weight among the
+ * when every such route is shadowed), keeping where its checks leave from (the health
+ * check's source, else the liveness probe's: the endpoints' LAN addresses gw_lan_ips, as
+ * the branch expects them), and its weight is theirs (0 when all are shadowed: it yields
+ * to the others), and *by_policy is set.  Else the highest weight among the
  * destination routes toward it (weights, by next hop), WEIGHT_ACTIVE when none.
  */
 static int connection_weight(const struct gateway_pbr *p, const struct vpn_route_hop *weights, int weight_count,
-			     const struct vpn_connection *conn, struct vpn_connection_config *cfg, bool *by_policy)
+			     const struct vpn_connection *conn, const char *gw_lan_ips, struct vpn_connection_config *cfg,
+			     bool *by_policy)
 {
 	const char *id = conn->vpn_connection_id;
 	char narrowed[sizeof(cfg->local_subnet)];
@@ -846,7 +849,7 @@ static int connection_weight(const struct gateway_pbr *p, const struct vpn_route
 	if (!pointed)
 		return WEIGHT_ACTIVE;
 	if (pbr_local_selectors(cfg->local_subnet, p->rules, p->count, p->shadowed, id,
-				conn->health_check.enable ? conn->health_check.sip : NULL, narrowed, sizeof(narrowed)) > 0)
+				conn->health_check.enable ? conn->health_check.sip : gw_lan_ips, narrowed, sizeof(narrowed)) > 0)
 		model_copy(cfg->local_subnet, sizeof(cfg->local_subnet), narrowed);
 	*by_policy = true;
 	weight = pbr_weight(p->rules, p->count, p->shadowed, id);
@@ -883,6 +886,7 @@ static int compile_gateway(struct compiler *c, const struct vpn_gateway_owner *o
 	struct model_id *conn_ids = NULL;
 	struct vpn_route_hop *weights = NULL, *published = NULL;
 	struct gateway_pbr pbr = { 0 };
+	char gw_lan_ips[40];
 	int conn_count = 0, weight_count = 0, published_count = 0;
 	const json_t *shared;
 	int ep_count = 0, rc = -1;
@@ -925,6 +929,7 @@ static int compile_gateway(struct compiler *c, const struct vpn_gateway_owner *o
 		goto out;
 	if ((shared = shared_paths(c, &gm, gw.vpn_gateway_id)) == NULL)
 		goto out;
+	snprintf(gw_lan_ips, sizeof(gw_lan_ips), "%s,%s", gw.eni_ip, gw.dr_eni_ip);
 	if (add_policies(v, gw.vpn_gateway_id, &pbr) < 0) {
 		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 		goto out;
@@ -936,7 +941,7 @@ static int compile_gateway(struct compiler *c, const struct vpn_gateway_owner *o
 		if (vpn_connection_get(&gm, conn_ids[i].id, conn, c->err) < 0 ||
 		    vpn_connection_config_build_gateway_side(&gm, conn, cfg, c->err) < 0)
 			goto out;
-		weight = connection_weight(&pbr, weights, weight_count, conn, cfg, &by_policy);
+		weight = connection_weight(&pbr, weights, weight_count, conn, gw_lan_ips, cfg, &by_policy);
 		if (add_conn(v, conn) < 0) {
 			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 			goto out;

@@ -59,7 +59,7 @@ static bool within(const struct cidr *source, const struct cidr *block, struct c
 }
 
 int pbr_local_selectors(const char *local_subnet, const struct vpn_pbr_rule *rules, int count,
-			const bool shadowed[], const char *conn_id, const char *check_sip, char *out, size_t size)
+			const bool shadowed[], const char *conn_id, const char *keep_addrs, char *out, size_t size)
 {
 	struct cidr list[PBR_SELECTORS_MAX], blocks[PBR_SELECTORS_MAX], source, part;
 	int n = 0, block_count = 0;
@@ -86,15 +86,19 @@ int pbr_local_selectors(const char *local_subnet, const struct vpn_pbr_rule *rul
 			if (within(&source, &blocks[b], &part))
 				add_selector(list, &n, &part);
 	}
-	if (n > 0 && check_sip && *check_sip) {
+	for (const char *p = n > 0 ? keep_addrs : NULL; p && *p;) {
+		size_t len = strcspn(p, ",");
 		char host[24];
 
-		snprintf(host, sizeof(host), "%s/32", check_sip);
+		snprintf(host, sizeof(host), "%.*s/32", (int)(len < 16 ? len : 16), p);
 		for (int b = 0; b < block_count && cidr_parse(host, &source); b++)
 			if (cidr_contains(&blocks[b], &source)) {
 				add_selector(list, &n, &source);
 				break;
 			}
+		p += len;
+		if (*p == ',')
+			p++;
 	}
 	if (size > 0)
 		out[0] = '\0';

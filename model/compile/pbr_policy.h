@@ -36,14 +36,15 @@ void pbr_shadowed(const struct vpn_pbr_rule *rules, int count, bool shadowed[]);
  * The gateway-side selectors of connection conn_id (configured LocalSubnet local_subnet,
  * comma-separated) narrowed to what its unshadowed policy routes send it: each route's
  * source within a LocalSubnet block (or the block, when the source contains it), plus
- * check_sip/32 (its health check's source; NULL or "" none) when some block holds it, so
- * the check still runs through the SA.  Nested selectors are reduced to the outer one.
+ * each address of keep_addrs (comma-separated: where its health check or liveness probe
+ * leaves from; NULL or "" none) as a /32 when some block holds it, so the checks still run
+ * through the SA.  Nested selectors are reduced to the outer one.
  * Writes the comma-separated list into out (size bytes) and returns how many selectors
  * it holds (at most PBR_SELECTORS_MAX); 0 when no unshadowed route points at conn_id
  * within LocalSubnet.  Pure.
  */
 int pbr_local_selectors(const char *local_subnet, const struct vpn_pbr_rule *rules, int count,
-			const bool shadowed[], const char *conn_id, const char *check_sip, char *out, size_t size);
+			const bool shadowed[], const char *conn_id, const char *keep_addrs, char *out, size_t size);
 
 /*
  * The highest weight among the unshadowed routes toward conn_id; -1 when none points at it.

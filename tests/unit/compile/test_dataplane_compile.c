@@ -1133,6 +1133,20 @@ START_TEST(test_policy_routes)
 	doc = compile("agt-any");
 	ck_assert_ptr_null(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc2.vpc_id), "policies"));
 	json_decref(doc);
+
+	/* no health check: the liveness probe's source (the endpoint's LAN address) stays in */
+	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
+	make_pbr("10.1.1.0/24", s2, 100, 10);
+	doc = compile("agt-any");
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "10.1.1.0/24,%s/32", gw2.eni_ip);
+		ck_assert_str_eq(
+			joined(json_object_get(find(json_object_get(endpoint(doc, ep), "tunnels"), "name", s2), "local_ts")),
+			want);
+	}
+	json_decref(doc);
 }
 END_TEST
 

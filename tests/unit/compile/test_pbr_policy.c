@@ -21,7 +21,7 @@ static const struct {
 	const char *what;
 	struct rule rules[RULES_MAX];
 	const char *shadowed; /* one '0'/'1' per rule */
-	const char *local_subnet, *conn, *check_sip;
+	const char *local_subnet, *conn, *keep_addrs;
 	const char *selectors; /* pbr_local_selectors of conn */
 	int weight;	       /* pbr_weight of conn */
 } tests[] = {
@@ -63,6 +63,9 @@ static const struct {
 	{ "…or it lies outside LocalSubnet",
 	  { { "10.0.1.0/24", "192.168.0.0/16", "c1", 100, 10 } }, "0", "10.0.0.0/16", "c1", "172.16.0.1", "10.0.1.0/24",
 	  100 },
+	{ "every address to keep that a block holds, once",
+	  { { "10.0.1.0/24", "192.168.0.0/16", "c1", 100, 10 } }, "0", "10.0.0.0/16,172.16.0.0/12", "c1",
+	  "10.0.2.9,172.16.0.1,10.0.1.7,10.0.2.9,", "10.0.1.0/24,10.0.2.9/32,172.16.0.1/32", 100 },
 	{ "no route: nothing to narrow to, even with a health check",
 	  { { "10.0.1.0/24", "192.168.0.0/16", "c1", 100, 10 } }, "0", "10.0.0.0/16", "c9", "10.0.1.9", "", -1 },
 	{ "the highest weight of the connection's routes",
@@ -92,7 +95,7 @@ START_TEST(test_pbr)
 		flags[i] = shadowed[i] ? '1' : '0';
 	flags[count] = '\0';
 	ck_assert_msg(strcmp(flags, tests[_i].shadowed) == 0, "%s: shadowed %s", tests[_i].what, flags);
-	pbr_local_selectors(tests[_i].local_subnet, rules, count, shadowed, tests[_i].conn, tests[_i].check_sip, got,
+	pbr_local_selectors(tests[_i].local_subnet, rules, count, shadowed, tests[_i].conn, tests[_i].keep_addrs, got,
 			    sizeof(got));
 	ck_assert_msg(strcmp(got, tests[_i].selectors) == 0, "%s: selectors %s", tests[_i].what, got);
 	ck_assert_msg(pbr_weight(rules, count, shadowed, tests[_i].conn) == tests[_i].weight, "%s: weight",
