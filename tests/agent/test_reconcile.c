@@ -309,9 +309,9 @@ static int f_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const struct
 	return fake(err, "link vpc %s", vpc->id);
 }
 
-static int f_site(struct agent_daemon *d, const struct doc_site *site, char *err)
+static int f_site(struct agent_daemon *d, const struct doc_site *site, const struct doc_site *old, char *err)
 {
-	(void)d;
+	(void)d, (void)old;
 	return fake(err, "link site %s", site->id);
 }
 
