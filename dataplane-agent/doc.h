@@ -181,9 +181,20 @@ struct doc_vpc {
 	struct doc_policy *policies; /* in the order they match */
 };
 
+/*
+ * A branch site's LAN and its router: the site namespace holds the LAN bridge and, on it,
+ * router_ip, the site hosts' default router.  Each route sends a cloud block to the site's
+ * gateway devices: a hop per device tunnel that leads to the block (via the device's LAN
+ * address, endpoint = the device, tunnel = that tunnel), chosen by route_select exactly as a
+ * VPC route's hops are, so equal weights over several devices are one multipath route
+ * (ECMP, L4-hashed per flow) and a device whose tunnels toward the block are down leaves it.
+ */
 struct doc_site {
 	char id[DOC_ID_MAX];
 	char lan_cidr[20];
+	char router_ip[16]; /* "" (a document without a router): hosts name their router themselves */
+	int route_count;
+	struct doc_route *routes; /* main table; nexthops never remote */
 };
 
 struct doc_host {
@@ -218,8 +229,10 @@ void doc_free(struct doc_desired *d);
 /* Deep copies (the copy owns its arrays): 0, or -1 when out of memory (*dst then empty). */
 int doc_vpc_copy(struct doc_vpc *dst, const struct doc_vpc *src);
 int doc_endpoint_copy(struct doc_endpoint *dst, const struct doc_endpoint *src);
+int doc_site_copy(struct doc_site *dst, const struct doc_site *src);
 void doc_vpc_free(struct doc_vpc *v);
 void doc_endpoint_free(struct doc_endpoint *e);
+void doc_site_free(struct doc_site *s);
 /* The check a tunnel's liveness is judged by: the customer's health check, else the cloud's
  * liveness probe; NULL when neither is on. */
 const struct doc_health_check *doc_tunnel_check(const struct doc_tunnel *t);

@@ -261,9 +261,9 @@ static enum MHD_Result get_state(struct MHD_Connection *c, struct agent_daemon *
 					   (json_int_t)t->packets_out, "ChildSpi", (json_int_t)t->child_spi));
 	}
 	for (int i = 0; i < d->route_count; i++)
-		json_array_append_new(routes, json_pack("{s:s, s:I, s:s, s:s}", "Vpc", d->routes[i].vpc, "Table",
-							(json_int_t)d->routes[i].table, "Dest", d->routes[i].dest, "Via",
-							d->routes[i].chosen));
+		json_array_append_new(routes, json_pack("{s:s, s:s, s:I, s:s, s:s}", "Vpc", d->routes[i].vpc, "Site",
+							d->routes[i].site, "Table", (json_int_t)d->routes[i].table, "Dest",
+							d->routes[i].dest, "Via", d->routes[i].chosen));
 	for (int i = 0; d->have_applied && i < d->applied.host_count; i++) {
 		agent_ns_name(d, d->applied.hosts[i].id, name);
 		json_object_set_new(ns, d->applied.hosts[i].id, json_string(name));

@@ -1632,6 +1632,135 @@ out:
 	return rc;
 }
 
+/* A hop of a site router's route: one tunnel of one of the site's devices. */
+struct site_hop {
+	const char *endpoint, *tunnel, *via; /* into c->endpoints */
+	int weight;
+	int order; /* position in the document: ties keep device order */
+};
+
+static int site_hop_cmp(const void *pa, const void *pb)
+{
+	const struct site_hop *a = pa, *b = pb;
+
+	if (a->weight != b->weight)
+		return b->weight - a->weight;
+	return a->order - b->order;
+}
+
+/*
+ * The routes of site site_id's router, from the device endpoints compile_device added for it
+ * to c->endpoints: one route per cloud block some device tunnel leads to (its remote_ts),
+ * with a hop per device tunnel whose selectors contain the block (via the device's LAN
+ * address): a master or single tunnel weighs 100, a slave 0, so several devices with a
+ * master tunnel toward one block share it (ECMP) and a seed-style branch (master on device
+ * 1, slave on device 2) stays active/standby.  Hops beyond the schema's 16 are dropped,
+ * lowest weight first.  Routes by destination.  A new array, or NULL (out of memory).
+ */
+static json_t *site_routes_json(const struct compiler *c, const char *site_id)
+{
+	struct cidr *dests = NULL;
+	struct site_hop *hops = NULL;
+	int dest_count = 0, hop_cap = 0;
+	json_t *routes = json_array(), *ep, *t, *ts;
+	size_t i, j, k;
+
+	if (routes == NULL)
+		return NULL;
+	/* every block once */
+	json_array_foreach(c->endpoints, i, ep) {
+		if (strcmp(json_string_value(json_object_get(ep, "kind")), "site_device") != 0 ||
+		    strcmp(json_string_value(json_object_get(json_object_get(ep, "lan"), "site")), site_id) != 0)
+			continue;
+		json_array_foreach(json_object_get(ep, "tunnels"), j, t) {
+			hop_cap++;
+			json_array_foreach(json_object_get(t, "remote_ts"), k, ts) {
+				struct cidr d, *grown;
+				bool seen = false;
+
+				if (!cidr_parse(json_string_value(ts), &d))
+					continue;
+				for (int n = 0; n < dest_count && !seen; n++)
+					seen = dests[n].addr == d.addr && dests[n].prefix_len == d.prefix_len;
+				if (seen)
+					continue;
+				if ((grown = realloc(dests, (size_t)(dest_count + 1) * sizeof(*grown))) == NULL)
+					goto fail;
+				dests = grown;
+				dests[dest_count++] = d;
+			}
+		}
+	}
+	if (dest_count == 0)
+		goto out;
+	if ((hops = calloc((size_t)hop_cap, sizeof(*hops))) == NULL)
+		goto fail;
+	for (int a = 0; a < dest_count; a++)
+		for (int b = a + 1; b < dest_count; b++)
+			if (dests[b].addr < dests[a].addr ||
+			    (dests[b].addr == dests[a].addr && dests[b].prefix_len < dests[a].prefix_len)) {
+				struct cidr x = dests[a];
+
+				dests[a] = dests[b];
+				dests[b] = x;
+			}
+	for (int n = 0; n < dest_count; n++) {
+		json_t *route = json_object(), *list = json_array();
+		char dest[20];
+		int count = 0;
+
+		json_array_foreach(c->endpoints, i, ep) {
+			json_t *lan = json_object_get(ep, "lan");
+
+			if (strcmp(json_string_value(json_object_get(ep, "kind")), "site_device") != 0 ||
+			    strcmp(json_string_value(json_object_get(lan, "site")), site_id) != 0)
+				continue;
+			json_array_foreach(json_object_get(ep, "tunnels"), j, t) {
+				bool leads = false;
+
+				json_array_foreach(json_object_get(t, "remote_ts"), k, ts) {
+					struct cidr outer;
+
+					leads |= cidr_parse(json_string_value(ts), &outer) && cidr_contains(&outer, &dests[n]);
+				}
+				if (!leads)
+					continue;
+				hops[count].endpoint = json_string_value(json_object_get(ep, "id"));
+				hops[count].tunnel = json_string_value(json_object_get(t, "name"));
+				hops[count].via = json_string_value(json_object_get(lan, "ip"));
+				hops[count].weight = strcmp(json_string_value(json_object_get(t, "role")), "slave") == 0
+							     ? WEIGHT_STANDBY
+							     : WEIGHT_ACTIVE;
+				hops[count].order = count;
+				count++;
+			}
+		}
+		qsort(hops, (size_t)count, sizeof(*hops), site_hop_cmp);
+		for (int h = 0; h < count && h < ROUTE_HOPS_MAX; h++) {
+			json_t *hop = json_object();
+
+			json_put_str(hop, "via", hops[h].via);
+			json_put_int(hop, "weight", hops[h].weight);
+			json_put_str(hop, "endpoint", hops[h].endpoint);
+			json_put_str(hop, "tunnel", hops[h].tunnel);
+			json_array_append_new(list, hop);
+		}
+		cidr_format(&dests[n], dest, sizeof(dest));
+		json_put_str(route, "dest", dest);
+		json_object_set_new_nocheck(route, "nexthops", list);
+		json_array_append_new(routes, route);
+	}
+out:
+	free(dests);
+	free(hops);
+	return routes;
+fail:
+	free(dests);
+	free(hops);
+	json_decref(routes);
+	return NULL;
+}
+
 static int compile_sites(struct compiler *c)
 {
 	struct lab_site *sites = NULL;
@@ -1645,19 +1774,25 @@ static int compile_sites(struct compiler *c)
 		return -1;
 	for (int i = 0; i < site_count; i++) {
 		const char *site_id = sites[i].site_id, *lan = sites[i].lan_cidr;
-		json_t *o = json_object();
+		json_t *o = json_object(), *routes;
 		char gateway[16] = "";
 
+		/* site hosts route through the site's router, which spreads over the devices */
+		lab_site_router_ip(lan, gateway, sizeof(gateway));
 		json_put_str(o, "id", site_id);
 		json_put_str(o, "lan_cidr", lan);
+		json_put_str(o, "router_ip", gateway);
 		json_array_append_new(c->sites, o);
 		if (join_site_devices(c, site_id, &devs, &dev_count) < 0)
 			goto out;
 		for (int j = 0; j < dev_count; j++)
 			if (compile_device(c, site_id, lan, sites[i].overrides, &devs[j]) < 0)
 				goto out;
-		/* site hosts route through device 1, the LAN's first address */
-		lab_lan_address(lan, 1, gateway, sizeof(gateway));
+		if ((routes = site_routes_json(c, site_id)) == NULL) {
+			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+			goto out;
+		}
+		json_object_set_new_nocheck(o, "routes", routes);
 		if (lab_host_list_in_site(c->m, site_id, &hosts, &host_count, c->err) < 0)
 			goto out;
 		for (int j = 0; j < host_count; j++) {

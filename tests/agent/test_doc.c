@@ -289,6 +289,115 @@ START_TEST(test_doc_fabric)
 }
 END_TEST
 
+/*
+ * The fixture with site-1-1 terminating a copy of vco-1 and site-1 described by site (JSON
+ * object text); malloc'd.
+ */
+static char *site_fixture(const char *site)
+{
+	const char *f = DOC_FIXTURE, *t0 = strstr(f, "{\"name\":\"vco-1\""), *t1 = strstr(f, "\"cut\":false}");
+	const char *empty = strstr(f, "\"tunnels\":[]}]"), *s0 = strstr(f, "{\"id\":\"site-1\",\"lan_cidr\"");
+	const char *s1 = s0 ? strstr(s0, "}") + 1 : NULL;
+	size_t n = strlen(f) + strlen(site) + (size_t)(t1 - t0) + 64;
+	char *text = malloc(n);
+
+	ck_assert_ptr_nonnull(t0);
+	ck_assert_ptr_nonnull(empty);
+	ck_assert_ptr_nonnull(s1);
+	t1 += strlen("\"cut\":false}");
+	snprintf(text, n, "%.*s\"tunnels\":[%.*s]%.*s%s%s", (int)(empty - f), f, (int)(t1 - t0), t0,
+		 (int)(s0 - (empty + strlen("\"tunnels\":[]"))), empty + strlen("\"tunnels\":[]"), site, s1);
+	{
+		/* the copy negotiates from the device's address: "198.18.0.1" → "203.0.113.1" after site-1-1 */
+		char *dev = strstr(text, "\"id\":\"site-1-1\""), *ip = dev ? strstr(dev, "\"local_ip\":\"198.18.0.1\"") : NULL;
+
+		ck_assert_ptr_nonnull(ip);
+		ip += strlen("\"local_ip\":\"");
+		memmove(ip + 1, ip, strlen(ip) + 1);
+		memcpy(ip, "203.0.113.1", 11);
+	}
+	return text;
+}
+
+#define SITE_HOP "{\"via\":\"192.168.0.1\",\"weight\":100,\"endpoint\":\"site-1-1\",\"tunnel\":\"vco-1\"}"
+
+/* A site's router: its address and its routes over the site's devices, references checked. */
+START_TEST(test_doc_site_router)
+{
+	static const struct {
+		const char *site, *expect;
+	} cases[] = {
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[" SITE_HOP "]}]}",
+		  NULL },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\"}", NULL },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[" SITE_HOP "]}]}",
+		  "routes need a router_ip" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.300\"}",
+		  "router_ip is not an IPv4 address" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[]}]}",
+		  "nexthops is empty" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[" SITE_HOP "]},"
+		  "{\"dest\":\"10.0.0.0/16\",\"nexthops\":[" SITE_HOP "]}]}",
+		  "dest 10.0.0.0/16 appears twice" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[{\"via\":\"10.0.1.10\",\"weight\":100,"
+		  "\"endpoint\":\"vpn-1-1\",\"tunnel\":\"vco-1\"}]}]}",
+		  "endpoint vpn-1-1 is no device of site site-1" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[{\"via\":\"192.168.0.7\",\"weight\":100,"
+		  "\"endpoint\":\"site-1-1\",\"tunnel\":\"vco-1\"}]}]}",
+		  "via 192.168.0.7 is not device site-1-1's LAN address" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[{\"via\":\"192.168.0.1\",\"weight\":100,"
+		  "\"endpoint\":\"site-1-1\",\"tunnel\":\"vco-9\"}]}]}",
+		  "endpoint site-1-1 has no tunnel vco-9" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"table\":1001,\"nexthops\":[" SITE_HOP "]}]}",
+		  "unknown member table" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[{\"via\":\"192.168.0.1\",\"weight\":100,"
+		  "\"endpoint\":\"site-1-1\",\"tunnel\":\"vco-1\",\"remote\":true}]}]}",
+		  "unknown member remote" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = site_fixture(cases[i].site), err[DOC_ERR_MAX] = "";
+		struct doc_desired d;
+		int rc = doc_parse_text(text, strlen(text), &d, err);
+
+		if (cases[i].expect == NULL) {
+			ck_assert_msg(rc == 0, "case %zu: %s", i, err);
+			ck_assert_str_eq(d.sites[0].router_ip, "192.168.0.254");
+			if (i == 0) {
+				struct doc_site copy;
+
+				ck_assert_int_eq(d.sites[0].route_count, 1);
+				ck_assert_str_eq(d.sites[0].routes[0].dest, "10.0.0.0/16");
+				ck_assert_int_eq(d.sites[0].routes[0].nexthop_count, 1);
+				ck_assert_str_eq(d.sites[0].routes[0].nexthops[0].endpoint, "site-1-1");
+				/* the applier's record outlives the document */
+				ck_assert_int_eq(doc_site_copy(&copy, &d.sites[0]), 0);
+				doc_free(&d);
+				ck_assert_str_eq(copy.routes[0].nexthops[0].via, "192.168.0.1");
+				doc_site_free(&copy);
+			} else {
+				ck_assert_int_eq(d.sites[0].route_count, 0);
+				doc_free(&d);
+			}
+		} else {
+			ck_assert_int_eq(rc, -1);
+			ck_assert_msg(strstr(err, cases[i].expect) != NULL, "case %zu: '%s' lacks '%s'", i, err,
+				      cases[i].expect);
+		}
+		free(text);
+	}
+}
+END_TEST
+
 START_TEST(test_doc_not_json)
 {
 	struct doc_desired d;
@@ -309,6 +418,7 @@ Suite *doc_suite(void)
 	tcase_add_test(tc, test_doc_valid);
 	tcase_add_loop_test(tc, test_doc_refusals, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_doc_not_json);
+	tcase_add_test(tc, test_doc_site_router);
 	tcase_add_test(tc, test_doc_fabric);
 	tcase_add_test(tc, test_doc_tables);
 	tcase_add_test(tc, test_doc_policies);

@@ -807,14 +807,81 @@ START_TEST(test_site_devices)
 	check_as_configured(t, want, 0);
 	free(want);
 
-	/* sites and their hosts: default router = device 1 */
+	/* sites and their hosts: default router = the site's router on the LAN's last usable address */
 	ck_assert_str_eq(str(find(json_object_get(doc, "sites"), "id", site1), "lan_cidr"), "192.168.10.0/24");
+	ck_assert_str_eq(str(find(json_object_get(doc, "sites"), "id", site1), "router_ip"), "192.168.10.254");
 	t = find(json_object_get(doc, "hosts"), "id", host_site.host_id);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_str_eq(str(json_object_get(t, "lan"), "site"), site1);
 	ck_assert_str_eq(str(json_object_get(t, "lan"), "ip"), "192.168.10.3");
-	ck_assert_str_eq(str(json_object_get(t, "lan"), "gateway"), "192.168.10.1");
+	ck_assert_str_eq(str(json_object_get(t, "lan"), "gateway"), "192.168.10.254");
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "hosts")), 1);
+	json_decref(doc);
+}
+END_TEST
+
+/* "<endpoint>/<tunnel>@<via>:<weight>" of each hop of a site route, ", "-joined. */
+static void hops_text(json_t *route, char *out, size_t size)
+{
+	json_t *hop;
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	json_array_foreach(json_object_get(route, "nexthops"), i, hop)
+		n += (size_t)snprintf(out + n, size - n, "%s%s/%s@%s:%lld", i ? ", " : "", str(hop, "endpoint"),
+				      str(hop, "tunnel"), str(hop, "via"), (long long)weight_of(hop));
+}
+
+/*
+ * The site router's routes: one per cloud block, a hop per device tunnel toward it; masters
+ * and singles weigh 100, slaves 0, so two devices with a master each toward one block are
+ * ECMP and the single-tunnel connections of site 3 too; at most 16 hops, slaves dropped first.
+ */
+START_TEST(test_site_router_routes)
+{
+	struct model_ctx m = ctx();
+	json_t *doc = compile("agt-site"), *s1, *s3, *r;
+	struct vpn_connection more[7];
+	char d1[96], d2[96], d5[96], d6[96], want[1024], got[1024];
+
+	snprintf(d1, sizeof(d1), "%s-1", site1);
+	snprintf(d2, sizeof(d2), "%s-2", site1);
+	snprintf(d5, sizeof(d5), "%s-1", site3);
+	snprintf(d6, sizeof(d6), "%s-2", site3);
+	s1 = find(json_object_get(doc, "sites"), "id", site1);
+	ck_assert_int_eq(json_array_size(json_object_get(s1, "routes")), 1);
+	r = json_array_get(json_object_get(s1, "routes"), 0);
+	ck_assert_str_eq(str(r, "dest"), "10.0.0.0/16");
+	/* connA: master on device 1, slave on device 2; connB the other way round */
+	snprintf(want, sizeof(want),
+		 "%s/%s@192.168.10.1:100, %s/%s@192.168.10.2:100, %s/%s@192.168.10.1:0, %s/%s@192.168.10.2:0", d1,
+		 conn_a.tunnels[0].tunnel_id, d2, conn_b.tunnels[0].tunnel_id, d1, conn_b.tunnels[1].tunnel_id, d2,
+		 conn_a.tunnels[1].tunnel_id);
+	hops_text(r, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+	s3 = find(json_object_get(doc, "sites"), "id", site3);
+	ck_assert_str_eq(str(s3, "router_ip"), "192.168.30.254");
+	r = json_array_get(json_object_get(s3, "routes"), 0);
+	ck_assert_str_eq(str(r, "dest"), "10.1.0.0/16");
+	snprintf(want, sizeof(want), "%s/%s@192.168.30.1:100, %s/%s@192.168.30.2:100", d5, conn_s1.vpn_connection_id, d6,
+		 conn_s2.vpn_connection_id);
+	hops_text(r, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+	check_and_save(doc, "agt-site");
+	json_decref(doc);
+
+	/* 9 connections between the two devices: 18 tunnels, the 9 masters and the first 7 slaves */
+	for (int i = 0; i < 7; i++)
+		test_make_dual(&m, gw1.vpn_gateway_id, cgw1.customer_gateway_id, cgw2.customer_gateway_id, &more[i]);
+	doc = compile("agt-site");
+	r = json_array_get(json_object_get(find(json_object_get(doc, "sites"), "id", site1), "routes"), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(r, "nexthops")), 16);
+	for (size_t i = 0; i < 16; i++)
+		ck_assert_int_eq(weight_of(json_array_get(json_object_get(r, "nexthops"), i)), i < 9 ? 100 : 0);
+	/* device order within a weight: device 1's tunnels first */
+	ck_assert_str_eq(str(json_array_get(json_object_get(r, "nexthops"), 0), "endpoint"), d1);
+	ck_assert_str_eq(str(json_array_get(json_object_get(r, "nexthops"), 8), "endpoint"), d2);
+	check_and_save(doc, "agt-site-16");
 	json_decref(doc);
 }
 END_TEST
@@ -1406,6 +1473,7 @@ Suite *dataplane_compile_suite_create(void)
 	tcase_add_test(tc, test_routes_follow_route_table);
 	tcase_add_test(tc, test_custom_table_binding);
 	tcase_add_test(tc, test_site_devices);
+	tcase_add_test(tc, test_site_router_routes);
 	tcase_add_test(tc, test_device_owns_whole_dual_connection);
 	tcase_add_test(tc, test_own_device);
 	tcase_add_test(tc, test_faults);
