@@ -42,7 +42,7 @@ cleanup() {
 		done
 	fi
 	sh docker/lab.sh clean || rc=1
-	rm -f "$STATE" ${LOSS:+"$LOSS"}
+	rm -f "$STATE" ${LOSS:+"$LOSS" "$LOSS.stopped"}
 	[ "$STARTED" != started ] || sh docker/dockerd.sh stop || rc=1
 	exit $rc
 }
@@ -80,17 +80,27 @@ probe() {
 	post /v1/lab/probes "{\"HostId\":\"$1\",\"Target\":\"$2\",\"Count\":$3,\"IntervalMs\":$4}" |
 		jq -r '"\(.Sent) \(.Received)"'
 }
-# loss_window FROM TARGET: one-second probes (20 echoes, 50 ms apart) back to back until one is
-# answered whole; prints the echoes lost, or why it gave up (status 1) after 120 s
+# loss_window FROM TARGET AFTER: one-second probes (20 echoes, 50 ms apart) back to back until
+# one is answered whole, once the fault is in place: AFTER "-" means once an echo was lost (a
+# fault that is pushed to the agents takes effect a moment after the call returns, and must
+# cost something), else AFTER is a file: a probe that started once it existed (so probes may
+# run while the fault is being made).  Prints the echoes lost, or why it gave up (status 1)
+# after 120 s.
 loss_window() {
 	lost=0
 	until_s=$(($(date +%s) + 120))
 	while :; do
-		set -- "$1" "$2" $(probe "$1" "$2" 20 50)
-		[ $# = 4 ] || { echo "a probe during the outage failed"; return 1; }
-		lost=$((lost + $3 - $4))
-		[ "$4" -lt "$3" ] || break
-		[ "$(date +%s)" -lt "$until_s" ] || { echo "no traffic through the slave within 120 s ($lost echoes lost)"; return 1; }
+		if [ "$3" = - ]; then
+			after=$([ "$lost" -gt 0 ] && echo yes || true)
+		else
+			after=$([ -e "$3" ] && echo yes || true)
+		fi
+		answer=$(probe "$1" "$2" 20 50)
+		sent=${answer% *} received=${answer#* }
+		case "$sent$received" in '' | *[!0-9]*) echo "a probe during the outage failed: $answer"; return 1 ;; esac
+		lost=$((lost + sent - received))
+		[ -z "$after" ] || [ "$received" -lt "$sent" ] || break
+		[ "$(date +%s)" -lt "$until_s" ] || { echo "no whole probe through the slave within 120 s ($lost echoes lost)"; return 1; }
 	done
 	echo "$lost"
 }
@@ -118,7 +128,7 @@ for round in 1 2 3; do
 		sleep 1
 	done
 	post /v1/lab/faults "{\"VpnConnectionId\":\"$VCO\",\"TunnelId\":\"$MASTER\",\"Action\":\"cut\"}" >/dev/null
-	lost=$(loss_window "$VPC_HOST" "$SITE_HOST_IP") || die "cut $round: $lost"
+	lost=$(loss_window "$VPC_HOST" "$SITE_HOST_IP" -) || die "cut $round: $lost"
 	post /v1/lab/faults "{\"VpnConnectionId\":\"$VCO\",\"TunnelId\":\"$MASTER\",\"Action\":\"restore\"}" >/dev/null
 	say "master cut $round: loss window $((lost * 50)) ms ($lost echoes of 50 ms lost)"
 	WINDOWS="$WINDOWS $((lost * 50))"
@@ -147,13 +157,17 @@ until [ "$(probe "$SITE_HOST" "$ZONE2_IP" 5 100 | cut -d' ' -f2)" -gt 0 ] 2>/dev
 done
 say "branch host reaches $ZONE2_IP (vSwitch $VSW2, second zone)"
 
+# the loss window in the background from before the stop (the agent's shutdown is part of
+# the outage) until traffic flows after it; meanwhile the master's status must change within 15 s
+LOSS=$(mktemp)
+STOPPED=$LOSS.stopped
+loss_window "$SITE_HOST" "$ZONE2_IP" "$STOPPED" >"$LOSS" &
+LOSS_PID=$!
 say "docker stop vpnlab-cloud-a (the first zone: the master endpoint)"
 docker stop vpnlab-cloud-a >/dev/null
 stopped=$(date +%s)
-# the loss window in the background: meanwhile the master's status must change within 15 s
-LOSS=$(mktemp)
-loss_window "$SITE_HOST" "$ZONE2_IP" >"$LOSS" &
-LOSS_PID=$!
+: >"$STOPPED"
+say "vpnlab-cloud-a stopped"
 until [ "$(tunnel_status "$MASTER")" = ike_sa_not_established ]; do
 	if [ "$(date +%s)" -gt $((stopped + 15)) ]; then
 		kill "$LOSS_PID" 2>/dev/null || true
@@ -164,7 +178,7 @@ done
 say "master tunnel reads ike_sa_not_established $(($(date +%s) - stopped)) s after the stop"
 wait "$LOSS_PID" || die "$(cat "$LOSS")"
 LOST=$(cat "$LOSS")
-rm -f "$LOSS"
+rm -f "$LOSS" "$STOPPED"
 say "traffic back through the slave: loss window $((LOST * 50)) ms ($LOST echoes of 50 ms lost; at most $MAX_LOSS_MS)"
 [ $((LOST * 50)) -le "$MAX_LOSS_MS" ] || die "zone stop: loss window $((LOST * 50)) ms above $MAX_LOSS_MS ms"
 [ "$(tunnel_status "$SLAVE")" = ipsec_sa_established ] || die "slave tunnel reads $(tunnel_status "$SLAVE")"
