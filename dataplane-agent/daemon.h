@@ -172,6 +172,12 @@ void agent_health_key(const char *endpoint, const char *tunnel, char out[HEALTH_
  * traffic.  d->lock held.  Returns how many routes changed.
  */
 int agent_routes_update(struct agent_daemon *d);
+/*
+ * Whether tunnel t may carry a route's traffic: its CHILD_SA is installed and no check
+ * through it (the customer's health check, else the cloud's liveness probe) failed.  Local
+ * hops and the fabric peers (GET /v1/state "Usable") are judged by this one rule.
+ */
+bool agent_tunnel_usable(const struct tunnel_rt *t);
 
 /* ---- reconcile.c ---- */
 /*
@@ -211,8 +217,7 @@ int peers_start(struct agent_daemon *d);
 void peers_stop(struct agent_daemon *d);
 /*
  * Whether a remote hop of vpc may carry traffic: its fabric peer answered within the last
- * moments and reports that tunnel's CHILD_SA installed, its health check not failed
- * (d->lock held).
+ * moments and reports that tunnel usable (agent_tunnel_usable on the peer) (d->lock held).
  */
 bool peers_hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_nexthop *h);
 

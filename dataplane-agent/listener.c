@@ -251,13 +251,13 @@ static enum MHD_Result get_state(struct MHD_Connection *c, struct agent_daemon *
 		const struct tunnel_rt *t = &d->tunnels[i];
 
 		json_array_append_new(
-			tunnels, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I}", "Endpoint", t->endpoint,
+			tunnels, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I}", "Endpoint", t->endpoint,
 					   "Name", t->name, "VpnConnectionId", t->connection_id, "TunnelId", t->tunnel_id,
 					   "Side", doc_endpoint_kind_name(t->side), "IkeState", t->ike_state, "ChildState",
 					   t->child_state, "Health",
 					   !t->health_enabled ? "" : t->health == HEALTH_UP ? "success"
 								: t->health == HEALTH_DOWN ? "failed" : "",
-					   "Active", t->active, "PacketsIn", (json_int_t)t->packets_in, "PacketsOut",
+					   "Usable", agent_tunnel_usable(t), "Active", t->active, "PacketsIn", (json_int_t)t->packets_in, "PacketsOut",
 					   (json_int_t)t->packets_out, "ChildSpi", (json_int_t)t->child_spi));
 	}
 	for (int i = 0; i < d->route_count; i++)

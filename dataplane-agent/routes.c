@@ -12,9 +12,16 @@
 #include "nl.h"
 #include "plan.h"
 
+bool agent_tunnel_usable(const struct tunnel_rt *t)
+{
+	if (strcmp(t->child_state, "INSTALLED") != 0)
+		return false;
+	return !t->check_enabled || t->health != HEALTH_DOWN;
+}
+
 /*
- * A next hop may carry traffic when its tunnel has its SA and no failed check; a remote
- * one's tunnel is on another agent, which says so over the fabric (peers.c).
+ * A next hop may carry traffic when its tunnel is usable; a remote one's tunnel is on
+ * another agent, which says so over the fabric (peers.c).
  */
 static bool hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_nexthop *h)
 {
@@ -23,9 +30,7 @@ static bool hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const 
 	if (h->remote)
 		return vpc != NULL && peers_hop_usable(d, vpc, h);
 	t = agent_tunnel_find(d, h->endpoint, h->tunnel);
-	if (t == NULL || strcmp(t->child_state, "INSTALLED") != 0)
-		return false;
-	return !t->check_enabled || t->health != HEALTH_DOWN;
+	return t != NULL && agent_tunnel_usable(t);
 }
 
 static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, uint32_t table,
