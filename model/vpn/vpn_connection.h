@@ -34,8 +34,7 @@ struct vpn_tunnel {
  * router (CreateVpnAttachment: vpn_gateway_id "", attach_type NO_ASSOCIATED).
  * State (lifecycle kind "vpn_connection", column state) and Status (IKE/IPsec SA state,
  * reported by the data plane; ike_sa_not_established until one exists).
- * The owner of vpn_connection.c may add fields and functions; the ones below are used by
- * other resources (routes, transit routers) and keep their meaning.
+ * Routes and transit routers read these fields too.
  */
 struct vpn_connection {
 	char vpn_connection_id[64];

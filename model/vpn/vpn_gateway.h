@@ -33,7 +33,6 @@ struct vpn_gateway {
 	int64_t ssl_connections;
 	char charge_type[16]; /* POSTPAY | PREPAY */
 	int64_t created_ms;
-	/* added by the owner of vpn_gateway.c */
 	char business_status[24];   /* Normal | FinancialLocked */
 	char vpn_type[24];	    /* Normal */
 	char gateway_type[24];	    /* Traditional */
