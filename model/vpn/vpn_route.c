@@ -343,17 +343,30 @@ static int remove_route(struct model_ctx *m, const struct vpn_route *r)
 	return rc;
 }
 
-int vpn_route_delete(struct model_ctx *m, const struct vpn_route_key *in, struct vl_err *err)
+/*
+ * The one route that a change of in (normalised; a policy route when policy) names, and its
+ * gateway, which the change makes busy.  0 or -1 with err set.
+ */
+static int begin_route_change(struct model_ctx *m, const struct vpn_route_key *in, bool policy,
+			      struct vpn_gateway *gw, struct vpn_route *r, struct vl_err *err)
 {
 	char dest[20] = "", source[20] = "";
 	struct vpn_route_key key;
+
+	canonical_key(in, &key, dest, source, sizeof(dest));
+	if (policy)
+		key.pbr = true;
+	if (find_one(m, &key, gw, r, err) < 0)
+		return -1;
+	return vpn_gateway_begin_change(m, gw->vpn_gateway_id, err);
+}
+
+int vpn_route_delete(struct model_ctx *m, const struct vpn_route_key *in, struct vl_err *err)
+{
 	struct vpn_gateway gw;
 	struct vpn_route r;
 
-	canonical_key(in, &key, dest, source, sizeof(dest));
-	if (find_one(m, &key, &gw, &r, err) < 0)
-		return -1;
-	if (vpn_gateway_begin_change(m, gw.vpn_gateway_id, err) < 0)
+	if (begin_route_change(m, in, false, &gw, &r, err) < 0)
 		return -1;
 	return remove_route(m, &r) < 0 ? model_store_error(m, err) : 0;
 }
@@ -376,15 +389,10 @@ static int update_int(struct model_ctx *m, const char *sql, int64_t value, const
 int vpn_route_modify_weight(struct model_ctx *m, const struct vpn_route_key *in,
 			    int64_t new_weight, struct vl_err *err)
 {
-	char dest[20] = "", source[20] = "";
-	struct vpn_route_key key;
 	struct vpn_gateway gw;
 	struct vpn_route r;
 
-	canonical_key(in, &key, dest, source, sizeof(dest));
-	if (find_one(m, &key, &gw, &r, err) < 0)
-		return -1;
-	if (vpn_gateway_begin_change(m, gw.vpn_gateway_id, err) < 0)
+	if (begin_route_change(m, in, false, &gw, &r, err) < 0)
 		return -1;
 	if (!vpn_gateway_is_dual_tunnel(&gw) &&
 	    update_int(m, "UPDATE vpn_route_entries SET weight=? WHERE route_entry_id=?", new_weight,
@@ -396,16 +404,10 @@ int vpn_route_modify_weight(struct model_ctx *m, const struct vpn_route_key *in,
 int vpn_route_modify_priority(struct model_ctx *m, const struct vpn_route_key *in,
 			      int64_t new_priority, struct vl_err *err)
 {
-	char dest[20] = "", source[20] = "";
-	struct vpn_route_key key;
 	struct vpn_gateway gw;
 	struct vpn_route r;
 
-	canonical_key(in, &key, dest, source, sizeof(dest));
-	key.pbr = true;
-	if (find_one(m, &key, &gw, &r, err) < 0)
-		return -1;
-	if (vpn_gateway_begin_change(m, gw.vpn_gateway_id, err) < 0)
+	if (begin_route_change(m, in, true, &gw, &r, err) < 0)
 		return -1;
 	if (update_int(m, "UPDATE vpn_route_entries SET priority=? WHERE route_entry_id=?",
 		       new_priority, r.route_entry_id, err) < 0)
