@@ -122,17 +122,8 @@ int lifecycle_confirm(struct model_ctx *m, const char *kind, const char *id, str
 
 bool lifecycle_busy(struct model_ctx *m, const char *kind, const char *id)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store, "SELECT 1 FROM transitions WHERE kind=? AND resource_id=?",
-			  &stmt) < 0)
-		return true;
-	stmt_bind_text(stmt, 1, kind);
-	stmt_bind_text(stmt, 2, id);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r != STORE_DONE;
+	/* a store failure reads as busy: the change is refused rather than raced */
+	return model_exists(m, "SELECT 1 FROM transitions WHERE kind=? AND resource_id=?", kind, id, NULL) != 0;
 }
 
 int lifecycle_cancel(struct model_ctx *m, const char *kind, const char *id)

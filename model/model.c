@@ -243,6 +243,23 @@ int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char 
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
 }
 
+int model_exists(struct model_ctx *m, const char *sql, const char *a, const char *b, const char *c)
+{
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return -1;
+	stmt_bind_text(stmt, 1, a);
+	if (b)
+		stmt_bind_text(stmt, 2, b);
+	if (c)
+		stmt_bind_text(stmt, 3, c);
+	r = stmt_step(stmt);
+	stmt_release(stmt);
+	return r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1;
+}
+
 int64_t model_count(struct model_ctx *m, const char *sql, const char *a, const char *b)
 {
 	struct store_stmt *stmt = NULL;

@@ -170,6 +170,12 @@ int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char 
 		struct vl_err *err);
 
 /*
+ * Does sql (a SELECT 1 ...) have a row, with ?1 = a and, when not NULL, ?2 = b and ?3 = c
+ * (an unbound parameter is NULL)?  1 yes, 0 no, -1 on a store failure.
+ */
+int model_exists(struct model_ctx *m, const char *sql, const char *a, const char *b, const char *c);
+
+/*
  * Runs sql (a SELECT COUNT(*) or another single integer) with ?1 = a and, when b is not
  * NULL, ?2 = b.  Returns the integer, or -1 on a store failure.
  */

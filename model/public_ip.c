@@ -208,17 +208,11 @@ int64_t public_ip_vswitch_count(struct model_ctx *m, const char *vswitch_id)
 
 int public_ip_pool_holds(struct model_ctx *m, const char *ip, bool *held)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	int r = model_exists(m, "SELECT 1 FROM public_ips WHERE ip=?", ip, NULL, NULL);
 
-	if (store_prepare(m->store, "SELECT 1 FROM public_ips WHERE ip=?", &stmt) < 0)
+	if (r < 0)
 		return -1;
-	stmt_bind_text(stmt, 1, ip);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	if (r == STORE_FAILED)
-		return -1;
-	*held = r == STORE_ROW;
+	*held = r > 0;
 	return 0;
 }
 

@@ -105,20 +105,10 @@ static bool private_cidr(const struct cidr *c)
 /* Runs sql with ?1 = a, ?2 = b (NULL binds NULL); *found = it has a row.  0 or -1 (store). */
 static int exists(struct model_ctx *m, const char *sql, const char *a, const char *b, bool *found, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	int r = model_exists(m, sql, a, b, NULL);
 
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	if (r == STORE_FAILED)
-		return model_store_error(m, err);
-	*found = r == STORE_ROW;
-	return 0;
+	*found = r > 0;
+	return r < 0 ? model_store_error(m, err) : 0;
 }
 
 /* ---- overrides ---- */

@@ -121,19 +121,8 @@ static bool valid_ip_address(const char *text)
 /* 1 when the account already has a customer gateway with this address here, 0, -1. */
 static int ip_taken(struct model_ctx *m, const char *ip)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "SELECT 1 FROM customer_gateways WHERE account=? AND region=? AND ip_address=?",
-			  &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, m->account);
-	stmt_bind_text(stmt, 2, m->region);
-	stmt_bind_text(stmt, 3, ip);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1;
+	return model_exists(m, "SELECT 1 FROM customer_gateways WHERE ip_address=?1 AND account=?2 AND region=?3", ip,
+			    m->account, m->region);
 }
 
 /*

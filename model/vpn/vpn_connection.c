@@ -478,21 +478,10 @@ int vpn_connection_get(struct model_ctx *m, const char *vpn_connection_id,
 static int exists(struct model_ctx *m, const char *sql, const char *a, const char *b, const char *c,
 		  bool *found, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	int r = model_exists(m, sql, a, b, c);
 
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, a);
-	stmt_bind_text(stmt, 2, b);
-	if (c)
-		stmt_bind_text(stmt, 3, c);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	if (r != STORE_ROW && r != STORE_DONE)
-		return model_store_error(m, err);
-	*found = r == STORE_ROW;
-	return 0;
+	*found = r > 0;
+	return r < 0 ? model_store_error(m, err) : 0;
 }
 
 /*
