@@ -504,16 +504,9 @@ static json_t *system_labels(const struct vpn_gateway *g)
 	return json_string_nocheck(text);
 }
 
-json_t *vpn_gateway_to_json(struct model_ctx *m, const struct vpn_gateway *g,
-			    bool include_reservation)
+/* The addresses both answers (list item, attribute) show, in the cloud's order. */
+static void put_addresses(json_t *item, const struct vpn_gateway *g)
 {
-	json_t *tags = tag_to_json(m, g->vpn_gateway_id), *item, *enis;
-	char spec[16];
-
-	if (tags == NULL)
-		return NULL;
-	vpn_gateway_spec(g->bandwidth, spec, sizeof(spec));
-	item = json_object();
 	json_put_str(item, "VpnGatewayId", g->vpn_gateway_id);
 	json_put_str(item, "VpcId", g->vpc_id);
 	json_put_str(item, "VSwitchId", g->vswitch_id);
@@ -521,6 +514,14 @@ json_t *vpn_gateway_to_json(struct model_ctx *m, const struct vpn_gateway *g,
 	json_put_str(item, "InternetIp", g->internet_ip);
 	json_put_str(item, "DisasterRecoveryInternetIp", g->dr_internet_ip);
 	json_put_str(item, "SslVpnInternetIp", g->ssl_internet_ip);
+}
+
+/* The times, spec, names and states both answers show, in the cloud's order. */
+static void put_state(json_t *item, const struct vpn_gateway *g)
+{
+	char spec[16];
+
+	vpn_gateway_spec(g->bandwidth, spec, sizeof(spec));
 	json_put_int(item, "CreateTime", g->created_ms);
 	/* pay-as-you-go gateways do not expire: the answer has no EndTime for them */
 	if (g->end_ms > 0)
@@ -530,6 +531,18 @@ json_t *vpn_gateway_to_json(struct model_ctx *m, const struct vpn_gateway *g,
 	json_put_str(item, "Description", g->description);
 	json_put_str(item, "Status", g->status);
 	json_put_str(item, "BusinessStatus", g->business_status);
+}
+
+json_t *vpn_gateway_to_json(struct model_ctx *m, const struct vpn_gateway *g,
+			    bool include_reservation)
+{
+	json_t *tags = tag_to_json(m, g->vpn_gateway_id), *item, *enis;
+
+	if (tags == NULL)
+		return NULL;
+	item = json_object();
+	put_addresses(item, g);
+	put_state(item, g);
 	json_put_str(item, "ChargeType", charge_type_name(g));
 	json_put_str(item, "IpsecVpn", g->enable_ipsec ? "enable" : "disable");
 	json_put_str(item, "SslVpn", g->enable_ssl ? "enable" : "disable");
@@ -556,28 +569,13 @@ json_t *vpn_gateway_to_json(struct model_ctx *m, const struct vpn_gateway *g,
 json_t *vpn_gateway_attribute_json(struct model_ctx *m, const struct vpn_gateway *g)
 {
 	json_t *item = json_object();
-	char spec[16];
 
 	(void)m;
-	vpn_gateway_spec(g->bandwidth, spec, sizeof(spec));
-	json_put_str(item, "VpnGatewayId", g->vpn_gateway_id);
-	json_put_str(item, "VpcId", g->vpc_id);
-	json_put_str(item, "VSwitchId", g->vswitch_id);
-	json_put_str(item, "DisasterRecoveryVSwitchId", g->dr_vswitch_id);
-	json_put_str(item, "InternetIp", g->internet_ip);
-	json_put_str(item, "DisasterRecoveryInternetIp", g->dr_internet_ip);
-	json_put_str(item, "SslVpnInternetIp", g->ssl_internet_ip);
+	put_addresses(item, g);
 	/* the vSwitch address is only shown for single-tunnel gateways with IPsec */
 	json_put_str(item, "IntranetIp",
 		     !vpn_gateway_is_dual_tunnel(g) && g->enable_ipsec ? g->eni_ip : "");
-	json_put_int(item, "CreateTime", g->created_ms);
-	if (g->end_ms > 0)
-		json_put_int(item, "EndTime", g->end_ms);
-	json_put_str(item, "Spec", spec);
-	json_put_str(item, "Name", g->name);
-	json_put_str(item, "Description", g->description);
-	json_put_str(item, "Status", g->status);
-	json_put_str(item, "BusinessStatus", g->business_status);
+	put_state(item, g);
 	json_put_bool(item, "EnableBgp", g->enable_bgp);
 	json_put_bool(item, "AutoPropagate", g->auto_propagate);
 	json_put_str(item, "ResourceGroupId", g->resource_group_id);
