@@ -79,15 +79,12 @@ int lifecycle_await(struct model_ctx *m, const char *kind, const char *id, const
 	return insert_transition(m, kind, id, from, to, 0, false) < 0 ? model_store_error(m, err) : 0;
 }
 
-static int apply_one(struct store *st, const char *kind, const char *id, const char *from,
-		     const char *to)
+/* Forgets the transition of kind/id, applied or cancelled.  0 or -1. */
+static int delete_transition(struct store *st, const char *kind, const char *id)
 {
-	const struct lifecycle_kind *k = find_kind(kind);
 	struct store_stmt *stmt = NULL;
-	int rc = -1;
+	int rc;
 
-	if (k != NULL && set_status(st, k, id, from, to) < 0)
-		return -1;
 	if (store_prepare(st, "DELETE FROM transitions WHERE kind=? AND resource_id=?", &stmt) < 0)
 		return -1;
 	stmt_bind_text(stmt, 1, kind);
@@ -95,6 +92,16 @@ static int apply_one(struct store *st, const char *kind, const char *id, const c
 	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
 	stmt_release(stmt);
 	return rc;
+}
+
+static int apply_one(struct store *st, const char *kind, const char *id, const char *from,
+		     const char *to)
+{
+	const struct lifecycle_kind *k = find_kind(kind);
+
+	if (k != NULL && set_status(st, k, id, from, to) < 0)
+		return -1;
+	return delete_transition(st, kind, id);
 }
 
 int lifecycle_confirm(struct model_ctx *m, const char *kind, const char *id, struct vl_err *err)
@@ -128,16 +135,7 @@ bool lifecycle_busy(struct model_ctx *m, const char *kind, const char *id)
 
 int lifecycle_cancel(struct model_ctx *m, const char *kind, const char *id)
 {
-	struct store_stmt *stmt = NULL;
-	int rc;
-
-	if (store_prepare(m->store, "DELETE FROM transitions WHERE kind=? AND resource_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, kind);
-	stmt_bind_text(stmt, 2, id);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-	stmt_release(stmt);
-	return rc;
+	return delete_transition(m->store, kind, id);
 }
 
 int lifecycle_apply_due(struct store *st, int64_t now_ms, int64_t *next_due_ms)
