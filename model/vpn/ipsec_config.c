@@ -14,6 +14,7 @@
 #include <sys/random.h>
 
 #include "cidr.h"
+#include "model.h"
 #include "text.h"
 
 static const char *const ike_names[IKE_F_COUNT] = {
@@ -814,4 +815,46 @@ int ipsec_tunnel_spec_apply(const struct ipsec_tunnel_spec *spec, struct ipsec_i
 			return -1;
 	}
 	return 0;
+}
+
+/* ---- answers ---- */
+
+/* Describe answers carry lifetimes as text, Modify answers as numbers (the SDK models differ). */
+static void put_lifetime(json_t *o, const char *key, int64_t value, bool as_text)
+{
+	char text[24];
+
+	if (!as_text) {
+		json_put_int(o, key, value);
+		return;
+	}
+	snprintf(text, sizeof(text), "%lld", (long long)value);
+	json_put_str(o, key, text);
+}
+
+json_t *ipsec_ike_to_json(const struct ipsec_ike_config *c, bool numbers_as_text)
+{
+	json_t *o = json_object();
+
+	json_put_str(o, "Psk", c->psk);
+	json_put_str(o, "IkeVersion", c->ike_version);
+	json_put_str(o, "IkeMode", c->ike_mode);
+	json_put_str(o, "IkeEncAlg", c->ike_enc_alg);
+	json_put_str(o, "IkeAuthAlg", c->ike_auth_alg);
+	json_put_str(o, "IkePfs", c->ike_pfs);
+	put_lifetime(o, "IkeLifetime", c->ike_lifetime, numbers_as_text);
+	json_put_str(o, "LocalId", c->local_id);
+	json_put_str(o, "RemoteId", c->remote_id);
+	return o;
+}
+
+json_t *ipsec_phase2_to_json(const struct ipsec_phase2_config *c, bool numbers_as_text)
+{
+	json_t *o = json_object();
+
+	json_put_str(o, "IpsecEncAlg", c->enc_alg);
+	json_put_str(o, "IpsecAuthAlg", c->auth_alg);
+	json_put_str(o, "IpsecPfs", c->pfs);
+	put_lifetime(o, "IpsecLifetime", c->lifetime, numbers_as_text);
+	return o;
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "errors.h"
 #include "list.h"
 
@@ -200,6 +202,14 @@ int ipsec_tunnel_specs_collect(const struct ipsec_param *params, size_t n,
 int ipsec_tunnel_spec_apply(const struct ipsec_tunnel_spec *spec, struct ipsec_ike_config *ike,
 			    struct ipsec_phase2_config *phase2, struct ipsec_bgp_config *bgp,
 			    struct vl_err *err);
+
+/*
+ * New references: IkeConfig / IpsecConfig objects of an answer for c, lifetimes as text
+ * when numbers_as_text (the Describe answers), else as numbers (Modify, the device
+ * configuration: the SDK models differ).
+ */
+json_t *ipsec_ike_to_json(const struct ipsec_ike_config *c, bool numbers_as_text);
+json_t *ipsec_phase2_to_json(const struct ipsec_phase2_config *c, bool numbers_as_text);
 
 /* The TunnelBgpConfig CIDR rule: a /30 inside 169.254.0.0/16 outside the reserved ones. */
 bool ipsec_valid_tunnel_cidr(const char *text);

@@ -1262,46 +1262,6 @@ out:
 
 /* ---- answers ---- */
 
-/* Describe answers carry lifetimes as text, Modify answers as numbers (the SDK models differ). */
-static void put_lifetime(json_t *o, const char *key, int64_t value, bool as_text)
-{
-	char text[24];
-
-	if (!as_text) {
-		json_put_int(o, key, value);
-		return;
-	}
-	snprintf(text, sizeof(text), "%lld", (long long)value);
-	json_put_str(o, key, text);
-}
-
-static json_t *ike_json(const struct ipsec_ike_config *c, bool numbers_as_text)
-{
-	json_t *o = json_object();
-
-	json_put_str(o, "Psk", c->psk);
-	json_put_str(o, "IkeVersion", c->ike_version);
-	json_put_str(o, "IkeMode", c->ike_mode);
-	json_put_str(o, "IkeEncAlg", c->ike_enc_alg);
-	json_put_str(o, "IkeAuthAlg", c->ike_auth_alg);
-	json_put_str(o, "IkePfs", c->ike_pfs);
-	put_lifetime(o, "IkeLifetime", c->ike_lifetime, numbers_as_text);
-	json_put_str(o, "LocalId", c->local_id);
-	json_put_str(o, "RemoteId", c->remote_id);
-	return o;
-}
-
-static json_t *phase2_json(const struct ipsec_phase2_config *c, bool numbers_as_text)
-{
-	json_t *o = json_object();
-
-	json_put_str(o, "IpsecEncAlg", c->enc_alg);
-	json_put_str(o, "IpsecAuthAlg", c->auth_alg);
-	json_put_str(o, "IpsecPfs", c->pfs);
-	put_lifetime(o, "IpsecLifetime", c->lifetime, numbers_as_text);
-	return o;
-}
-
 /* VcoHealthCheck: a connection that never had a HealthCheckConfig shows 0 s × 0 (cloud example). */
 static json_t *health_check_json(const struct ipsec_health_check *c)
 {
@@ -1381,8 +1341,8 @@ static json_t *tunnel_json(struct model_ctx *m, const struct vpn_tunnel *t, cons
 		json_put_bool(o, "EnableDpd", t->enable_dpd);
 		json_put_bool(o, "EnableNatTraversal", t->enable_nat_traversal);
 	}
-	json_object_set_new_nocheck(o, "TunnelIkeConfig", ike_json(&t->ike, text));
-	json_object_set_new_nocheck(o, "TunnelIpsecConfig", phase2_json(&t->ipsec, text));
+	json_object_set_new_nocheck(o, "TunnelIkeConfig", ipsec_ike_to_json(&t->ike, text));
+	json_object_set_new_nocheck(o, "TunnelIpsecConfig", ipsec_phase2_to_json(&t->ipsec, text));
 
 	ipsec_bgp_peer_ip(&t->bgp, peer_ip, sizeof(peer_ip));
 	if (text) {
@@ -1493,8 +1453,8 @@ json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection 
 	} else {
 		json_put_bool(o, "EnableDpd", c->enable_dpd);
 		json_put_bool(o, "EnableNatTraversal", c->enable_nat_traversal);
-		json_object_set_new_nocheck(o, "IkeConfig", ike_json(&c->ike, false));
-		json_object_set_new_nocheck(o, "IpsecConfig", phase2_json(&c->ipsec, false));
+		json_object_set_new_nocheck(o, "IkeConfig", ipsec_ike_to_json(&c->ike, false));
+		json_object_set_new_nocheck(o, "IpsecConfig", ipsec_phase2_to_json(&c->ipsec, false));
 		json_object_set_new_nocheck(o, "VcoHealthCheck", health_check_json(&c->health_check));
 		json_object_set_new_nocheck(o, "VpnBgpConfig", conn_bgp_json(m, c, style));
 	}

@@ -173,34 +173,6 @@ int vpn_connection_config_load(struct model_ctx *m, const char *vpn_connection_i
 
 /* ---- DownloadVpnConnectionConfig ---- */
 
-/* IkeConfig / IpsecConfig of the answer: lifetimes are numbers (int64 in the SDK model). */
-static json_t *ike_json(const struct ipsec_ike_config *c)
-{
-	json_t *o = json_object();
-
-	json_put_str(o, "Psk", c->psk);
-	json_put_str(o, "IkeVersion", c->ike_version);
-	json_put_str(o, "IkeMode", c->ike_mode);
-	json_put_str(o, "IkeEncAlg", c->ike_enc_alg);
-	json_put_str(o, "IkeAuthAlg", c->ike_auth_alg);
-	json_put_str(o, "IkePfs", c->ike_pfs);
-	json_put_int(o, "IkeLifetime", c->ike_lifetime);
-	json_put_str(o, "LocalId", c->local_id);
-	json_put_str(o, "RemoteId", c->remote_id);
-	return o;
-}
-
-static json_t *ipsec_json(const struct ipsec_phase2_config *c)
-{
-	json_t *o = json_object();
-
-	json_put_str(o, "IpsecEncAlg", c->enc_alg);
-	json_put_str(o, "IpsecAuthAlg", c->auth_alg);
-	json_put_str(o, "IpsecPfs", c->pfs);
-	json_put_int(o, "IpsecLifetime", c->lifetime);
-	return o;
-}
-
 /* BgpConfigs.BgpConfig[] item: every field a string in the SDK model. */
 static json_t *bgp_json(const struct vpn_connection_config_tunnel *t, bool with_tunnel_id)
 {
@@ -234,8 +206,8 @@ json_t *vpn_connection_config_to_json(const struct vpn_connection_config *cfg)
 
 		json_put_str(o, "Local", t->local_addr);
 		json_put_str(o, "Remote", t->remote_addr);
-		json_object_set_new_nocheck(o, "IkeConfig", ike_json(&t->ike));
-		json_object_set_new_nocheck(o, "IpsecConfig", ipsec_json(&t->ipsec));
+		json_object_set_new_nocheck(o, "IkeConfig", ipsec_ike_to_json(&t->ike, false));
+		json_object_set_new_nocheck(o, "IpsecConfig", ipsec_phase2_to_json(&t->ipsec, false));
 		if (t->bgp)
 			json_array_append_new(bgp, bgp_json(t, false));
 	} else {
@@ -248,8 +220,8 @@ json_t *vpn_connection_config_to_json(const struct vpn_connection_config *cfg)
 			json_put_str(item, "TunnelId", t->tunnel_id);
 			json_put_str(item, "Local", t->local_addr);
 			json_put_str(item, "Remote", t->remote_addr);
-			json_object_set_new_nocheck(item, "IkeConfig", ike_json(&t->ike));
-			json_object_set_new_nocheck(item, "IpsecConfig", ipsec_json(&t->ipsec));
+			json_object_set_new_nocheck(item, "IkeConfig", ipsec_ike_to_json(&t->ike, false));
+			json_object_set_new_nocheck(item, "IpsecConfig", ipsec_phase2_to_json(&t->ipsec, false));
 			json_array_append_new(tunnels, item);
 			if (t->bgp)
 				json_array_append_new(bgp, bgp_json(t, true));
