@@ -18,6 +18,8 @@ import os
 import re
 import sys
 
+from include_cycles import sources  # the same modules: x.c + x.h
+
 # (table, module): why that module may name the table besides its owner.  Each is a
 # parent that reads its children's rows, where calling the child's model would make an
 # include cycle (the child includes the parent to check it on create).
@@ -110,14 +112,6 @@ def string_runs(text):
         i += 1
     if run is not None:
         yield start, run
-
-
-def sources(dirs):
-    for d in dirs:
-        for root, _, files in os.walk(d):
-            for f in sorted(files):
-                if f.endswith(('.c', '.h')):
-                    yield os.path.join(root, f)
 
 
 def main(argv):
