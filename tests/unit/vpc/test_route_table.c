@@ -486,6 +486,88 @@ START_TEST(test_custom_entries)
 }
 END_TEST
 
+/* The counters DeleteRouteTable, DeleteVpnGateway and the attachment delete read follow the rows. */
+static int64_t usage(struct model_ctx *m, const char *kind, const char *scope)
+{
+	int64_t used = -1;
+
+	ck_assert_int_eq(model_usage_get(m, kind, scope, &used), 0);
+	return used;
+}
+
+START_TEST(test_entry_counters)
+{
+	struct model_ctx m = ctx_for(ACCOUNT);
+	struct vpc v;
+	struct route_table t;
+	struct route_entry e1, e2;
+	struct vl_err err;
+	int64_t next = 0;
+
+	make_vpc(&m, "10.0.0.0/16", &v);
+	make_table(&m, &v, &t);
+	add_gateway("vpn-gw1", ACCOUNT, v.vpc_id);
+	add_attachment("tr-attach-1", ACCOUNT, v.vpc_id);
+	ck_assert_int_eq(entry(&m, t.route_table_id, "192.168.1.0/24", "VpnGateway", "vpn-gw1", &e1, &err), 0);
+	ck_assert_int_eq(entry(&m, t.route_table_id, "192.168.2.0/24", "Attachment", "tr-attach-1", &e2, &err), 0);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_IN_TABLE, t.route_table_id), 2);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_VIA, "vpn-gw1"), 1);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_VIA, "tr-attach-1"), 1);
+	/* a new next hop moves the entry's count from the old one to the new one */
+	ck_assert_int_eq(route_entry_modify(&m, NULL, e1.route_entry_id, NULL, NULL, NULL, "Attachment", "tr-attach-1",
+					    &err), 0);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_VIA, "vpn-gw1"), 0);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_VIA, "tr-attach-1"), 2);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM usage WHERE scope='vpn-gw1'", NULL), 0);
+	/* another account's counters are its own */
+	ck_assert_int_eq(usage(&(struct model_ctx){ .store = st, .account = OTHER }, USAGE_ROUTE_ENTRIES_IN_TABLE,
+			       t.route_table_id), 0);
+	/* deleted entries stop counting once they are gone, and the table can go */
+	ck_assert_int_ge(lifecycle_apply_due(st, NOW + 1, &next), 0);
+	ck_assert_int_eq(route_entry_delete(&m, NULL, e1.route_entry_id, NULL, NULL, &err), 0);
+	ck_assert_int_eq(route_entry_delete(&m, NULL, e2.route_entry_id, NULL, NULL, &err), 0);
+	ck_assert_int_ge(lifecycle_apply_due(st, NOW + 1, &next), 0);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM route_entries", NULL), 0);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_IN_TABLE, t.route_table_id), 0);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_VIA, "tr-attach-1"), 0);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM usage WHERE kind LIKE '%route_entry'", NULL), 0);
+	ck_assert_int_eq(route_table_delete(&m, t.route_table_id, &err), 0);
+}
+END_TEST
+
+/* Entries stored before the counters existed are counted by the migration that adds them. */
+START_TEST(test_migration_counts_route_entries)
+{
+	struct model_ctx m;
+	struct vl_err err;
+	char version[64];
+	int i;
+
+	store_close(st);
+	ck_assert_int_eq(store_open_sqlite(":memory:", false, &st, &err), 0);
+	for (i = 0; i < schema_migration_count && strncmp(schema_migrations[i].name, "020", 3) != 0; i++)
+		ck_assert_msg(store_exec(st, schema_migrations[i].sql) == 0, "%s", schema_migrations[i].name);
+	ck_assert_int_lt(i, schema_migration_count);
+	snprintf(version, sizeof(version), "PRAGMA user_version=%d", i);
+	ck_assert_int_eq(store_exec(st, version), 0);
+	ck_assert_int_eq(store_exec(st, "INSERT INTO route_entries(route_entry_id, account, region, route_table_id,"
+				    " destination, dest_first, dest_last, next_hop_type, next_hop_id, status, created_ms,"
+				    " modified_ms) VALUES"
+				    " ('rte-1', 'acct-a', 'cn-hangzhou', 'vtb-1', '192.168.1.0/24', 1, 2, 'VpnGateway',"
+				    " 'vpn-gw1', 'Available', 5, 5),"
+				    " ('rte-2', 'acct-a', 'cn-hangzhou', 'vtb-1', '192.168.2.0/24', 3, 4, 'VpnGateway',"
+				    " 'vpn-gw1', 'Available', 5, 5),"
+				    " ('rte-3', 'acct-a', 'cn-hangzhou', 'vtb-2', '192.168.2.0/24', 3, 4, 'Attachment',"
+				    " 'tr-attach-1', 'Available', 5, 5)"), 0);
+	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
+	m = ctx_for(ACCOUNT);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_IN_TABLE, "vtb-1"), 2);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_IN_TABLE, "vtb-2"), 1);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_VIA, "vpn-gw1"), 2);
+	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_VIA, "tr-attach-1"), 1);
+}
+END_TEST
+
 START_TEST(test_entry_quota_and_lifecycle)
 {
 	struct model_ctx m = ctx_for(ACCOUNT);
@@ -696,6 +778,8 @@ Suite *route_table_suite_create(void)
 	tcase_add_test(tc, test_system_entries);
 	tcase_add_test(tc, test_custom_entries);
 	tcase_add_test(tc, test_entry_quota_and_lifecycle);
+	tcase_add_test(tc, test_entry_counters);
+	tcase_add_test(tc, test_migration_counts_route_entries);
 	tcase_add_test(tc, test_vpn_routes_in_system_table);
 	tcase_add_test(tc, test_entry_list_paging);
 	tcase_add_test(tc, test_describe_route_tables_shape);
