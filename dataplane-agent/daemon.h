@@ -76,7 +76,7 @@ struct endpoint_rt {
 };
 
 struct route_rt {
-	char vpc[DOC_ID_MAX];
+	char vpc[DOC_ID_MAX]; /* the router: a VPC's or a transit router's id */
 	uint32_t table; /* 0: main (the system route table); else a custom table's kernel table */
 	char dest[20];
 	char chosen[200]; /* the next hops installed now, "via,via" */
@@ -94,6 +94,8 @@ struct agent_links_ops {
 	int (*underlay)(struct agent_daemon *d, const struct doc_desired *want, const struct doc_desired *old,
 			char *err);
 	int (*vpc)(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err);
+	int (*transit_router)(struct agent_daemon *d, const struct doc_transit_router *tr,
+			      const struct doc_transit_router *old, char *err);
 	int (*site)(struct agent_daemon *d, const struct doc_site *site, char *err);
 	int (*endpoint)(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
 			const struct doc_endpoint *old, char *err);

@@ -1181,7 +1181,7 @@ int nl_route_replace(const char *ns, const struct nl_route *r, char *err)
 
 	if (!parse_prefix(r->dst, &dst, &dst_len))
 		return fail(err, ns, EINVAL, "route dst \"%.20s\"", r->dst);
-	if (r->nexthop_count < 1 || r->nexthop_count > NL_NEXTHOPS_MAX)
+	if (!r->blackhole && (r->nexthop_count < 1 || r->nexthop_count > NL_NEXTHOPS_MAX))
 		return fail(err, ns, EINVAL, "route %s: %d nexthops, not 1..%d", r->dst, r->nexthop_count,
 			    NL_NEXTHOPS_MAX);
 	if (r->src[0] != '\0' && inet_pton(AF_INET, r->src, &src) != 1)
@@ -1190,10 +1190,12 @@ int nl_route_replace(const char *ns, const struct nl_route *r, char *err)
 		return -1;
 	rtm = route_key(nlh, r, &dst, dst_len);
 	rtm->rtm_protocol = NL_RTPROT_VPNLAB;
-	rtm->rtm_type = RTN_UNICAST;
+	rtm->rtm_type = r->blackhole ? RTN_BLACKHOLE : RTN_UNICAST;
 	if (r->src[0] != '\0')
 		mnl_attr_put(nlh, RTA_PREFSRC, sizeof(src), &src);
-	if (r->nexthop_count == 1) {
+	if (r->blackhole) {
+		any_gw = true; /* scope universe, as ip-route gives a blackhole */
+	} else if (r->nexthop_count == 1) {
 		if (nexthop_parse(&rt, r, 0, &gw, &ifindex, err) < 0)
 			goto out;
 		if (gw.s_addr != 0) {

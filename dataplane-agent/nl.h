@@ -105,6 +105,7 @@ struct nl_route {
 	uint32_t table; /* 0: main */
 	int metric;
 	char src[16];	/* preferred source, "" none */
+	bool blackhole; /* nl_route_replace: a blackhole route (no nexthops); nl_route_list lists none */
 	int nexthop_count; /* 1: plain route; 2..NL_NEXTHOPS_MAX: multipath (ECMP) */
 	struct nl_nexthop nexthops[NL_NEXTHOPS_MAX];
 };

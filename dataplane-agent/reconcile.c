@@ -18,6 +18,10 @@
  *   <p>-<vpc-id>    VPC router: one bridge per vSwitch holding the vSwitch gateway address
  *                   (+ "f…", the VPC's fabric VXLAN toward its routers on other agents,
  *                   and table inet vpnlab_fabric: nothing hairpins on the fabric)
+ *   <p>-<tr-id>     transit router: one bridge "l…" per VPN attachment (its endpoints sit
+ *                   on it), one veth "v…" per VPC attachment vSwitch (its peer "q…" a port
+ *                   of that vSwitch's bridge in the VPC router), a policy rule per link
+ *                   selecting the kernel table of the link's associated route table
  *   <p>-<site-id>   a branch site's LAN: bridge br0
  *   <p>-<endpoint>  an IPsec endpoint (gateway tunnel end or site device): "ul" with its
  *                   public address on the underlay, "lan" on its vSwitch or site LAN, and
@@ -109,10 +113,36 @@ static int route_via(const char *ns, const char *dst, const char *via, const cha
 	return route_via_table(ns, 0, dst, via, dev, onlink, err);
 }
 
-/* Where a LAN interface plugs in: the vSwitch bridge of its VPC router, or its site's LAN. */
+/*
+ * A transit router's interface on a link: "l…" (VPN link bridge), "v…" (VPC link veth);
+ * letter 'q' names the VPC link veth's peer, a port of the vSwitch bridge.
+ */
+static void tr_link_name(char letter, const char *tr_id, const struct doc_tr_link *l, char out[16])
+{
+	char key[3 * DOC_ID_MAX + 3];
+
+	snprintf(key, sizeof(key), "%s/%s/%s", tr_id, l->attachment, l->vswitch);
+	agent_if_name(letter, key, out);
+}
+
+static void tr_link_if_name(const char *tr_id, const struct doc_tr_link *l, char out[16])
+{
+	tr_link_name(l->kind == DOC_TR_LINK_VPN ? 'l' : 'v', tr_id, l, out);
+}
+
+/*
+ * Where a LAN interface plugs in: the vSwitch bridge of its VPC router, its site's LAN, or
+ * the bridge of its transit router link.
+ */
 static void lan_bridge(const struct agent_daemon *d, const struct doc_lan *lan, char ns[NS_NAME_MAX], char br[16])
 {
-	if (lan->site[0] != '\0') {
+	if (lan->transit_router[0] != '\0') {
+		struct doc_tr_link l = { .kind = DOC_TR_LINK_VPN };
+
+		snprintf(l.attachment, sizeof(l.attachment), "%s", lan->link);
+		agent_ns_name(d, lan->transit_router, ns);
+		tr_link_if_name(lan->transit_router, &l, br);
+	} else if (lan->site[0] != '\0') {
 		agent_ns_name(d, lan->site, ns);
 		snprintf(br, 16, "%s", UL_BRIDGE);
 	} else {
@@ -385,6 +415,103 @@ static int build_site(struct agent_daemon *d, const struct doc_site *site, char 
 	return 0;
 }
 
+/* ---- transit routers ---- */
+
+/*
+ * Traffic entering a transit router from a link is looked up in the link's associated
+ * table (RULE_PREF_TABLE) and goes nowhere else (RULE_PREF_BLACKHOLE): a link without an
+ * association forwards nothing, as in the cloud.  Routes are the route runtime's.
+ */
+static int tr_link_rules(const char *ns, const char *dev, uint32_t table, char *err)
+{
+	if (nl_rule_del(ns, RULE_PREF_TABLE, dev, err) < 0 || nl_rule_del(ns, RULE_PREF_BLACKHOLE, dev, err) < 0)
+		return -1;
+	if (table != 0 && nl_rule_add(ns, RULE_PREF_TABLE, dev, table, err) < 0)
+		return -1;
+	return nl_rule_add(ns, RULE_PREF_BLACKHOLE, dev, 0, err);
+}
+
+static bool tr_has_route(const struct doc_transit_router *tr, uint32_t table, const char *dest)
+{
+	for (int i = 0; i < tr->route_count; i++)
+		if (tr->routes[i].table == table && strcmp(tr->routes[i].dest, dest) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * After a start (nothing recorded), routes an earlier run left in the router's tables that
+ * the document no longer has: the rest is kept as it is, so adopted traffic never stops.
+ */
+static int tr_prune_stale_routes(const char *ns, const struct doc_transit_router *tr, char *err)
+{
+	for (uint32_t table = DOC_TR_TABLE_MIN; table <= DOC_TR_TABLE_MIN + 64; table++) {
+		struct nl_route *list = NULL;
+		int count = 0, rc = 0;
+
+		if (nl_route_list(ns, table, NL_RTPROT_VPNLAB, &list, &count, err) < 0)
+			return -1;
+		for (int i = 0; i < count && rc == 0; i++)
+			if (!tr_has_route(tr, table, list[i].dst))
+				rc = nl_route_del(ns, &list[i], err);
+		free(list);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int build_tr(struct agent_daemon *d, const struct doc_transit_router *tr, const struct doc_transit_router *old,
+		    char *err)
+{
+	char ns[NS_NAME_MAX];
+
+	agent_ns_name(d, tr->id, ns);
+	if (ensure_ns(ns, true, err) < 0)
+		return -1;
+	/* ECMP per flow (L4 hash: addresses, protocol and ports), never per packet */
+	if (nl_sysctl_set(ns, "net/ipv4/fib_multipath_hash_policy", "1", err) < 0)
+		return -1;
+	for (int i = 0; i < tr->link_count; i++) {
+		const struct doc_tr_link *l = &tr->links[i];
+		char dev[16];
+
+		tr_link_if_name(tr->id, l, dev);
+		if (l->kind == DOC_TR_LINK_VPN) {
+			if (ensure_bridge(ns, dev, err) < 0)
+				return -1;
+		} else {
+			char vpc_ns[NS_NAME_MAX], br[16], port[16];
+
+			agent_ns_name(d, l->vpc, vpc_ns);
+			agent_if_name('b', l->vswitch, br);
+			tr_link_name('q', tr->id, l, port);
+			if (ensure_port(ns, dev, vpc_ns, br, port, err) < 0)
+				return -1;
+		}
+		if (old != NULL) {
+			const struct doc_tr_link *was = doc_find_tr_link(old, l->attachment, l->vswitch);
+
+			if (was != NULL && (strcmp(was->ip, l->ip) != 0 || was->prefix != l->prefix))
+				nl_addr_del(ns, dev, was->ip, was->prefix, NULL);
+		}
+		if (nl_addr_add(ns, dev, l->ip, l->prefix, err) < 0 || tr_link_rules(ns, dev, l->table, err) < 0)
+			return -1;
+	}
+	for (int i = 0; old != NULL && i < old->link_count; i++) {
+		const struct doc_tr_link *l = &old->links[i];
+		char dev[16];
+
+		if (doc_find_tr_link(tr, l->attachment, l->vswitch) != NULL)
+			continue;
+		tr_link_if_name(old->id, l, dev);
+		nl_rule_del(ns, RULE_PREF_TABLE, dev, NULL);
+		nl_rule_del(ns, RULE_PREF_BLACKHOLE, dev, NULL);
+		nl_link_del(ns, dev, NULL);
+	}
+	return old == NULL ? tr_prune_stale_routes(ns, tr, err) : 0;
+}
+
 /* ---- endpoints ---- */
 
 static struct endpoint_rt *endpoint_rt_find(struct agent_daemon *d, const char *id)
@@ -578,6 +705,10 @@ static void charon_died(struct agent_daemon *d, const struct doc_endpoint *ep, s
 	pthread_cond_broadcast(&d->report_wake);
 }
 
+/* An endpoint on a transit router link: what it decrypts goes to the router (build_endpoint_links). */
+#define EP_TR_TABLE 100
+#define EP_TR_RULE_PREF 1000
+
 static int build_endpoint_links(struct agent_daemon *d, const struct doc_desired *want,
 				const struct doc_endpoint *ep, const struct doc_endpoint *old, char *err)
 {
@@ -598,6 +729,15 @@ static int build_endpoint_links(struct agent_daemon *d, const struct doc_desired
 	agent_if_name('p', ep->id, port);
 	if (ensure_port(ns, "lan", br_ns, br, port, err) < 0 ||
 	    nl_addr_add(ns, "lan", ep->lan.ip, ep->lan.prefix, err) < 0)
+		return -1;
+	/*
+	 * A transit router's endpoint hands everything that leaves its tunnels (arriving on
+	 * "ul", decrypted) to the router, whatever the selectors; its own traffic (IKE, probes)
+	 * follows the main table, where xfrm policies take what belongs in a tunnel.
+	 */
+	if (ep->lan.transit_router[0] != '\0' && ep->lan.gateway[0] != '\0' &&
+	    (route_via_table(ns, EP_TR_TABLE, "0.0.0.0/0", ep->lan.gateway, "lan", false, err) < 0 ||
+	     nl_rule_add(ns, EP_TR_RULE_PREF, "ul", EP_TR_TABLE, err) < 0))
 		return -1;
 	/* the rest of the VPC is behind the vSwitch's router */
 	if (ep->kind == DOC_EP_GATEWAY && ep->lan.gateway[0] != '\0')
@@ -743,6 +883,8 @@ static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, c
 
 	for (int i = 0; i < want->vpc_count; i++)
 		count += want->vpcs[i].route_count;
+	for (int i = 0; i < want->tr_count; i++)
+		count += want->trs[i].route_count;
 	n = calloc((size_t)count + 1, sizeof(*n));
 	if (n == NULL) {
 		snprintf(err, 256, "out of memory");
@@ -756,6 +898,18 @@ static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, c
 			snprintf(r->vpc, sizeof(r->vpc), "%s", want->vpcs[i].id);
 			snprintf(r->dest, sizeof(r->dest), "%s", want->vpcs[i].routes[j].dest);
 			r->table = want->vpcs[i].routes[j].table;
+			for (int k = 0; k < d->route_count; k++)
+				if (same_route(&d->routes[k], r))
+					snprintf(r->chosen, sizeof(r->chosen), "%s", d->routes[k].chosen);
+		}
+	/* a transit router's routes are kept by the same runtime, under the router's id */
+	for (int i = 0; i < want->tr_count; i++)
+		for (int j = 0; j < want->trs[i].route_count; j++) {
+			struct route_rt *r = &n[count++];
+
+			snprintf(r->vpc, sizeof(r->vpc), "%s", want->trs[i].id);
+			snprintf(r->dest, sizeof(r->dest), "%s", want->trs[i].routes[j].dest);
+			r->table = want->trs[i].routes[j].table;
 			for (int k = 0; k < d->route_count; k++)
 				if (same_route(&d->routes[k], r))
 					snprintf(r->chosen, sizeof(r->chosen), "%s", d->routes[k].chosen);
@@ -834,6 +988,24 @@ static int record_vpc(struct doc_desired *rec, const struct doc_vpc *v)
 		slot = &rec->vpcs[i];
 	} else if ((slot = grow((void **)&rec->vpcs, &rec->vpc_count, sizeof(*slot))) == NULL) {
 		doc_vpc_free(&copy);
+		return -1;
+	}
+	*slot = copy;
+	return 0;
+}
+
+static int record_tr(struct doc_desired *rec, const struct doc_transit_router *t)
+{
+	int i = RECORD_FIND(rec->trs, rec->tr_count, t->id);
+	struct doc_transit_router copy, *slot;
+
+	if (doc_tr_copy(&copy, t) < 0)
+		return -1;
+	if (i >= 0) {
+		doc_tr_free(&rec->trs[i]);
+		slot = &rec->trs[i];
+	} else if ((slot = grow((void **)&rec->trs, &rec->tr_count, sizeof(*slot))) == NULL) {
+		doc_tr_free(&copy);
 		return -1;
 	}
 	*slot = copy;
@@ -928,6 +1100,12 @@ static void record_forget(struct doc_desired *rec, enum plan_kind kind, const ch
 			rec->vpcs[i] = rec->vpcs[--rec->vpc_count];
 		}
 		break;
+	case PLAN_TR:
+		if ((i = RECORD_FIND(rec->trs, rec->tr_count, id)) >= 0) {
+			doc_tr_free(&rec->trs[i]);
+			rec->trs[i] = rec->trs[--rec->tr_count];
+		}
+		break;
 	case PLAN_SITE:
 		if ((i = RECORD_FIND(rec->sites, rec->site_count, id)) >= 0)
 			rec->sites[i] = rec->sites[--rec->site_count];
@@ -983,6 +1161,7 @@ static void nl_remove(struct agent_daemon *d, const char *object_id)
 const struct agent_links_ops agent_links_netlink = {
 	.underlay = nl_underlay,
 	.vpc = build_vpc,
+	.transit_router = build_tr,
 	.site = build_site,
 	.endpoint = build_endpoint_links,
 	.site_fallback = nl_site_fallback,
@@ -1212,6 +1391,14 @@ static int apply_op(struct agent_daemon *d, const struct doc_desired *want, cons
 			return -1;
 		return record_vpc(rec, v) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
 	}
+	case PLAN_TR: {
+		const struct doc_transit_router *t = doc_find_tr(want, op->id);
+		int i = RECORD_FIND(rec->trs, rec->tr_count, op->id);
+
+		if (d->links->transit_router(d, t, i >= 0 ? &rec->trs[i] : NULL, err) < 0)
+			return -1;
+		return record_tr(rec, t) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
+	}
 	case PLAN_SITE: {
 		const struct doc_site *s = want_site(want, op->id);
 
@@ -1326,6 +1513,8 @@ static void remove_all(struct agent_daemon *d, bool stop)
 			agent_ns_name(d, a->hosts[i].id, ns), nl_netns_del(ns, NULL);
 		for (int i = 0; i < a->endpoint_count; i++)
 			agent_ns_name(d, a->endpoints[i].id, ns), nl_netns_del(ns, NULL);
+		for (int i = 0; i < a->tr_count; i++)
+			agent_ns_name(d, a->trs[i].id, ns), nl_netns_del(ns, NULL);
 		for (int i = 0; i < a->vpc_count; i++)
 			agent_ns_name(d, a->vpcs[i].id, ns), nl_netns_del(ns, NULL);
 		for (int i = 0; i < a->site_count; i++)

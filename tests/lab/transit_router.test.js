@@ -1,0 +1,208 @@
+'use strict';
+// Seed scenario 2 end to end: a VPC attached to an Enterprise transit router, two IPsec
+// connections (CreateVpnAttachment, one per device of a two-device branch) attached to the
+// router, a custom route table every attachment is associated with and propagates into (the
+// branch LAN learned over both connections: two Active entries, ECMP), and the VPC's system
+// table sending the branch LAN to the VPC attachment.  Everything through the public API;
+// reachability by real probes, the spread by real iperf3 streams and the tunnels' counters.
+//
+//   VPC host ── VPC router ══ TR interface ── transit router ─┬─ link ── endpoint 1 ══ tunnel ══ device 1 ─┐
+//                                                            └─ link ── endpoint 2 ══ tunnel ══ device 2 ─┴─ branch host
+
+const { test, describe, before, after } = require('node:test');
+const lab = require('./lab-harness');
+
+const { assert } = lab;
+const skip = lab.canRun() || (() => {
+  try { lab.sh('iperf3', ['--version']); return null; } catch { return 'iperf3 is not installed'; }
+})();
+const LAN = '192.168.20.0/24';
+
+describe('transit router: seed scenario 2', { skip: skip || false }, () => {
+  let srv, agent, call;
+  const s = {};
+
+  const rest = (method, p, body) => lab.rest(srv, method, p, body);
+  const status = async (p, pick) => pick(await rest('GET', p));
+
+  before(async () => {
+    srv = await lab.startServer({ delayMs: 50, args: ['--dpd-delay-s', '1'] });
+    agent = await lab.startAgent({ server: srv });
+    call = lab.rpc(srv);
+    const region = srv.region || lab.REGION;
+
+    s.vpc = (await call('CreateVpc', { CidrBlock: '10.1.0.0/16' })).VpcId;
+    await lab.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].Status === 'Available');
+    s.zone = (await call('DescribeZones')).Zones.Zone[0].ZoneId;
+    s.vsw = (await call('CreateVSwitch', { VpcId: s.vpc, ZoneId: s.zone, CidrBlock: '10.1.1.0/24' })).VSwitchId;
+    await lab.waitFor('vSwitch Available', async () => (await call('DescribeVSwitches', { VSwitchId: s.vsw }))
+      .VSwitches.VSwitch[0].Status === 'Available');
+    s.cgw = [];
+    for (const ip of ['203.0.113.21', '203.0.113.22']) s.cgw.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);
+    s.vco = [];
+    for (const [i, cgw] of s.cgw.entries()) {
+      s.vco.push((await rest('POST', '/v1/vpn-attachments', {
+        RegionId: region, Name: `tr-branch-${i + 1}`, CustomerGatewayId: cgw, LocalSubnet: '10.1.0.0/16', RemoteSubnet: LAN,
+        IkeConfig: { IkeVersion: 'ikev2', Psk: `tr-psk-${i + 1}` },
+      })).VpnConnectionId);
+    }
+    s.site = (await rest('POST', '/v1/lab/sites', { CustomerGatewayIds: s.cgw, LanCidr: LAN })).SiteId;
+    const vh = await rest('POST', '/v1/lab/hosts', { VSwitchId: s.vsw });
+    const bh = await rest('POST', '/v1/lab/hosts', { SiteId: s.site });
+    Object.assign(s, { vpcHost: vh.HostId, vpcHostIp: vh.IpAddress, siteHost: bh.HostId, siteHostIp: bh.IpAddress });
+
+    s.cen = (await rest('POST', '/v1/cens', { Name: 'lab-tr' })).CenId;
+    await lab.waitFor('CEN Active', () => status(`/v1/cens?Filter.1.Key=CenId&Filter.1.Value.1=${s.cen}`,
+      (r) => r.Cens[0].Status === 'Active'));
+    s.tr = (await rest('POST', '/v1/transit-routers', {
+      RegionId: region, CenId: s.cen, TransitRouterCidrList: [{ Cidr: '192.168.250.0/24' }],
+    })).TransitRouterId;
+    await lab.waitFor('transit router Active', () => status(`/v1/transit-routers?TransitRouterId=${s.tr}`,
+      (r) => r.TransitRouters[0].Status === 'Active'));
+    s.attVpc = (await rest('POST', '/v1/transit-router-vpc-attachments', {
+      RegionId: region, TransitRouterId: s.tr, VpcId: s.vpc, ZoneMappings: [{ ZoneId: s.zone, VSwitchId: s.vsw }],
+    })).TransitRouterAttachmentId;
+    s.attVpn = [];
+    for (const vco of s.vco) {
+      s.attVpn.push((await rest('POST', '/v1/transit-router-vpn-attachments', {
+        RegionId: region, TransitRouterId: s.tr, VpnId: vco, Zone: [{ ZoneId: s.zone }],
+      })).TransitRouterAttachmentId);
+    }
+    await lab.waitFor('attachments Attached', async () =>
+      (await status(`/v1/transit-router-vpc-attachments?TransitRouterAttachmentId=${s.attVpc}`,
+        (r) => r.TransitRouterAttachments[0].Status === 'Attached')) &&
+      status(`/v1/transit-router-vpn-attachments?TransitRouterId=${s.tr}`,
+        (r) => r.TransitRouterAttachments.length === 2 && r.TransitRouterAttachments.every((a) => a.Status === 'Attached')));
+    s.rt = (await rest('POST', '/v1/transit-router-route-tables', { TransitRouterId: s.tr })).TransitRouterRouteTableId;
+    await lab.waitFor('route table Active', () => status(
+      `/v1/transit-router-route-tables?TransitRouterId=${s.tr}&TransitRouterRouteTableType=Custom`,
+      (r) => r.TransitRouterRouteTables[0].TransitRouterRouteTableStatus === 'Active'));
+    for (const att of [s.attVpc, ...s.attVpn]) {
+      await rest('POST', `/v1/transit-router-route-tables/${s.rt}/associations`, { TransitRouterAttachmentId: att });
+      await rest('POST', `/v1/transit-router-route-tables/${s.rt}/propagations`, { TransitRouterAttachmentId: att });
+    }
+    await lab.waitFor('associations and propagations Active', async () =>
+      (await status(`/v1/transit-router-route-tables/${s.rt}/associations`,
+        (r) => r.TransitRouterAssociations.length === 3 && r.TransitRouterAssociations.every((a) => a.Status === 'Active'))) &&
+      status(`/v1/transit-router-route-tables/${s.rt}/propagations`,
+        (r) => r.TransitRouterPropagations.length === 3 && r.TransitRouterPropagations.every((a) => a.Status === 'Active')));
+    // the VPC sends the branch to its attachment
+    s.system = (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].RouterTableIds.RouterTableIds[0];
+    await call('CreateRouteEntry', { RouteTableId: s.system, DestinationCidrBlock: LAN, NextHopType: 'Attachment', NextHopId: s.attVpc });
+  });
+
+  after(async () => {
+    const leftovers = await lab.cleanupAll();
+    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (transit router)');
+    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
+  });
+
+  const connection = (id) => call('DescribeVpnConnection', { VpnConnectionId: id });
+  const entries = async () => (await rest('GET', `/v1/transit-router-route-tables/${s.rt}/route-entries?TransitRouterRouteEntryStatus=All`))
+    .TransitRouterRouteEntries;
+  /** Bytes the cloud side sent toward the branch over each connection (GET /metrics). */
+  async function sent() {
+    const text = await (await fetch(`${srv.url}/metrics`)).text();
+    return s.vco.map((vco) => {
+      const line = text.split('\n').find((l) => l.startsWith(`vpnlab_vpn_connection_bytes_total{vpn_connection_id="${vco}",direction="out"} `));
+      return line ? Number(line.split(' ').pop()) : 0;
+    });
+  }
+  const reaches = (from, to, want, what) => lab.waitFor(what, async () => {
+    let r;
+    try {
+      r = await lab.probe(srv, from, to, 3, 100);
+    } catch (e) {
+      if (e.status === 404 && /has not built/.test(e.body.Message || '')) return false;
+      throw e;
+    }
+    return want ? r.Received === 3 : r.Received === 0;
+  }, 30000, 200);
+  const bothUp = () => lab.waitFor('both connections ipsec_sa_established', async () => {
+    for (const vco of s.vco) if ((await connection(vco)).Status !== 'ipsec_sa_established') return false;
+    return true;
+  }, 60000, 200);
+
+  test('both connections negotiate with the branch; the branch LAN has two Active entries (ECMP)', async () => {
+    const t0 = Date.now();
+    await bothUp();
+    console.log(`# both TR connections established ${Date.now() - t0} ms after the setup`);
+    const toLan = (await entries()).filter((e) => e.TransitRouterRouteEntryDestinationCidrBlock === LAN);
+    assert.equal(toLan.filter((e) => e.TransitRouterRouteEntryStatus === 'Active').length, 2, JSON.stringify(toLan));
+    const c = await connection(s.vco[0]);
+    assert.equal(c.TransitRouterId, s.tr);
+  });
+
+  test('VPC host ↔ branch host through the transit router, both ways', async () => {
+    await reaches(s.vpcHost, s.siteHostIp, true, 'VPC host reaches the branch host');
+    const back = await lab.probe(srv, s.siteHost, s.vpcHostIp, 5, 100);
+    assert.equal(back.Received, 5, `branch → VPC: ${JSON.stringify(back)}`);
+  });
+
+  test('16 TCP streams VPC → branch spread over both connections (25–75 % each)', async () => {
+    const before = await sent();
+    const r = await rest('POST', '/v1/lab/flows', { HostId: s.vpcHost, Target: s.siteHostIp, Streams: 16, Seconds: 4, Protocol: 'tcp' });
+    assert.equal(r.Streams.length, 16);
+    let now = before;
+    await lab.waitFor('the counters show the flow', async () => {
+      now = await sent();
+      return now[0] - before[0] + now[1] - before[1] >= r.Bytes;
+    }, 30000, 250);
+    const moved = now.map((v, i) => v - before[i]);
+    const total = moved[0] + moved[1];
+    const shares = moved.map((m) => m / total);
+    console.log(`# 16 streams, ${r.TotalMbps.toFixed(1)} Mbit/s in all; bytes per connection ${moved.join(' / ')}: ` +
+      `shares ${shares.map((x) => (100 * x).toFixed(1)).join(' % / ')} %`);
+    for (const share of shares) assert.ok(share >= 0.25 && share <= 0.75, `shares ${shares}`);
+  });
+
+  test('one tunnel cut: traffic continues on the other; restored: both carry again', async () => {
+    const running = lab.probe(srv, s.vpcHost, s.siteHostIp, 150, 100);
+    await lab.sleep(2000);
+    await rest('POST', '/v1/lab/faults', { VpnConnectionId: s.vco[0], Action: 'cut' });
+    const r = await running;
+    const lostMs = (r.Sent - r.Received) * 100;
+    console.log(`# connection 1 cut: ${r.Sent - r.Received} of ${r.Sent} probes lost: loss window ≈ ${lostMs} ms`);
+    assert.ok(lostMs <= 12000, `traffic moved to connection 2 (${JSON.stringify(r)})`);
+    const after = await lab.probe(srv, s.vpcHost, s.siteHostIp, 10, 100);
+    assert.equal(after.Received, 10, 'connection 2 carries the traffic');
+    const before = await sent();
+    await rest('POST', '/v1/lab/flows', { HostId: s.vpcHost, Target: s.siteHostIp, Streams: 8, Seconds: 2, Protocol: 'tcp' });
+    const during = await sent();
+    await lab.waitFor('connection 2 counted the flow', async () => (await sent())[1] > before[1], 30000, 250);
+    assert.ok(during[0] - before[0] < 1e6, `nothing goes over the cut connection: ${during[0] - before[0]} bytes`);
+
+    await rest('POST', '/v1/lab/faults', { VpnConnectionId: s.vco[0], Action: 'restore' });
+    await bothUp();
+    await reaches(s.vpcHost, s.siteHostIp, true, 'VPC host reaches the branch host');
+    await lab.waitFor('both connections carry a flow again', async () => {
+      const b = await sent();
+      await rest('POST', '/v1/lab/flows', { HostId: s.vpcHost, Target: s.siteHostIp, Streams: 16, Seconds: 2, Protocol: 'tcp' });
+      let a = b;
+      await lab.waitFor('counters', async () => { a = await sent(); return a[0] > b[0] || a[1] > b[1]; }, 30000, 250);
+      await lab.sleep(3000); // the reports of both tunnels
+      a = await sent();
+      const moved = a.map((v, i) => v - b[i]);
+      console.log(`# after the restore: bytes per connection ${moved.join(' / ')}`);
+      return moved.every((m) => m > 0.1 * (moved[0] + moved[1]));
+    }, 90000, 0);
+  });
+
+  test('a blackhole entry for the branch host drops; deleted, traffic flows again', async () => {
+    const { TransitRouterRouteEntryId: id } = await rest('POST', `/v1/transit-router-route-tables/${s.rt}/route-entries`, {
+      TransitRouterRouteEntryDestinationCidrBlock: `${s.siteHostIp}/32`, TransitRouterRouteEntryNextHopType: 'BlackHole',
+    });
+    await reaches(s.vpcHost, s.siteHostIp, false, 'the blackhole drops');
+    await rest('DELETE', `/v1/transit-router-route-entries/${id}`);
+    await reaches(s.vpcHost, s.siteHostIp, true, 'traffic flows again');
+  });
+
+  test('DescribeVpnConnectionLogs of a TR connection shows charon\'s negotiation lines', async () => {
+    const logs = await lab.waitFor('log lines', async () => {
+      const r = await call('DescribeVpnConnectionLogs', { VpnConnectionId: s.vco[1], MinutePeriod: 10 });
+      const lines = r.Data && r.Data.Logs ? r.Data.Logs.Log || r.Data.Logs : [];
+      return lines.length > 0 && lines;
+    }, 15000, 200);
+    assert.ok(logs.some((l) => /IKE_SA|CHILD_SA/.test(l)), logs.slice(0, 5).join('\n'));
+  });
+});
