@@ -910,6 +910,24 @@ int nl_link_set_mac(const char *ns, const char *dev, const uint8_t mac[6], char 
 	return ret;
 }
 
+int nl_link_set_mtu(const char *ns, const char *dev, uint32_t mtu, char *err)
+{
+	union rt_req req;
+	struct nlmsghdr *nlh = rt_msg(&req, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct rt rt;
+	int ret;
+
+	if (check_ifname(dev, ns, err) < 0 || rt_open(&rt, ns, err) < 0)
+		return -1;
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, dev);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	ret = rt_talk(&rt, nlh, NULL, NULL, 0, err, "RTM_NEWLINK %s mtu %u", dev, mtu);
+	rt_close(&rt);
+	return ret;
+}
+
 /*
  * A packet charon writes to TUN (kernel-libipsec) is forwarded by the kernel inside that
  * write(), hop after hop up to the receiving process, and ACKs likewise on the way back:

@@ -75,6 +75,8 @@ int nl_link_set_master(const char *ns, const char *dev, const char *master, char
 int nl_link_set_up(const char *ns, const char *dev, bool up, char *err);
 /* Sets dev's hardware address (6 bytes); set it while the link is down. */
 int nl_link_set_mac(const char *ns, const char *dev, const uint8_t mac[6], char *err);
+/* Sets dev's MTU (a bridge keeps an MTU set this way whatever its ports have). */
+int nl_link_set_mtu(const char *ns, const char *dev, uint32_t mtu, char *err);
 /* Deletes link dev (ok if absent; a veth takes its peer with it). */
 int nl_link_del(const char *ns, const char *dev, char *err);
 /* ifindex of dev; 0 if absent (errno ENODEV) or if it cannot tell (errno says why, e.g.

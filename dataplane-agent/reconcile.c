@@ -461,6 +461,15 @@ static int tr_prune_stale_routes(const char *ns, const struct doc_transit_router
 	return 0;
 }
 
+/*
+ * A VPN link carries what fits the tunnels: kernel-libipsec's TUN takes 1400 bytes (the
+ * kernel's ESP a little more).  The router itself must refuse bigger packets: its ICMP
+ * "fragmentation needed" reaches the sender through the router's tables, whereas one from
+ * an endpoint would follow the endpoint's main table (the underlay) and be lost, and TCP
+ * through the router would stall on its first full-size segment.
+ */
+#define TR_VPN_LINK_MTU 1400
+
 static int build_tr(struct agent_daemon *d, const struct doc_transit_router *tr, const struct doc_transit_router *old,
 		    char *err)
 {
@@ -478,7 +487,7 @@ static int build_tr(struct agent_daemon *d, const struct doc_transit_router *tr,
 
 		tr_link_if_name(tr->id, l, dev);
 		if (l->kind == DOC_TR_LINK_VPN) {
-			if (ensure_bridge(ns, dev, err) < 0)
+			if (ensure_bridge(ns, dev, err) < 0 || nl_link_set_mtu(ns, dev, TR_VPN_LINK_MTU, err) < 0)
 				return -1;
 		} else {
 			char vpc_ns[NS_NAME_MAX], br[16], port[16];
@@ -708,6 +717,11 @@ static void charon_died(struct agent_daemon *d, const struct doc_endpoint *ep, s
 /* An endpoint on a transit router link: what it decrypts goes to the router (build_endpoint_links). */
 #define EP_TR_TABLE 100
 #define EP_TR_RULE_PREF 1000
+/*
+ * Where decrypted packets enter: "ul" with the kernel's XFRM, charon's TUN device with
+ * kernel-libipsec (a rule may name a device that does not exist yet).
+ */
+#define EP_LIBIPSEC_TUN "ipsec0"
 
 static int build_endpoint_links(struct agent_daemon *d, const struct doc_desired *want,
 				const struct doc_endpoint *ep, const struct doc_endpoint *old, char *err)
@@ -731,13 +745,14 @@ static int build_endpoint_links(struct agent_daemon *d, const struct doc_desired
 	    nl_addr_add(ns, "lan", ep->lan.ip, ep->lan.prefix, err) < 0)
 		return -1;
 	/*
-	 * A transit router's endpoint hands everything that leaves its tunnels (arriving on
-	 * "ul", decrypted) to the router, whatever the selectors; its own traffic (IKE, probes)
+	 * A transit router's endpoint hands everything that leaves its tunnels (decrypted) to
+	 * the router, whatever the selectors; its own traffic (IKE, probes)
 	 * follows the main table, where xfrm policies take what belongs in a tunnel.
 	 */
 	if (ep->lan.transit_router[0] != '\0' && ep->lan.gateway[0] != '\0' &&
 	    (route_via_table(ns, EP_TR_TABLE, "0.0.0.0/0", ep->lan.gateway, "lan", false, err) < 0 ||
-	     nl_rule_add(ns, EP_TR_RULE_PREF, "ul", EP_TR_TABLE, err) < 0))
+	     nl_rule_add(ns, EP_TR_RULE_PREF, "ul", EP_TR_TABLE, err) < 0 ||
+	     nl_rule_add(ns, EP_TR_RULE_PREF, EP_LIBIPSEC_TUN, EP_TR_TABLE, err) < 0))
 		return -1;
 	/* the rest of the VPC is behind the vSwitch's router */
 	if (ep->kind == DOC_EP_GATEWAY && ep->lan.gateway[0] != '\0')
