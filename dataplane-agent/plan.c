@@ -95,6 +95,10 @@ bool plan_endpoint_same_links(const struct doc_endpoint *a, const struct doc_end
 		    memcmp(&x->health_check, &y->health_check, sizeof(x->health_check)) != 0 ||
 		    memcmp(&x->liveness, &y->liveness, sizeof(x->liveness)) != 0)
 			return false;
+		/* a transit router's endpoint holds an address in each local selector */
+		if (a->lan.transit_router[0] != '\0' &&
+		    (x->local_ts_count != y->local_ts_count || memcmp(x->local_ts, y->local_ts, sizeof(x->local_ts)) != 0))
+			return false;
 	}
 	return true;
 }

@@ -723,6 +723,33 @@ static void charon_died(struct agent_daemon *d, const struct doc_endpoint *ep, s
  */
 #define EP_LIBIPSEC_TUN "ipsec0"
 
+/*
+ * kernel-libipsec installs a CHILD_SA's route only with a source address of the endpoint
+ * inside its local selector, and fails the CHILD_SA without one.  A transit router's
+ * connection may carry several local subnets (a VPC and other branches behind the router),
+ * none of them the endpoint's: each gets its network address on lo, an address no host
+ * has (a /31 or /32 selector is a host's own: left out, as 0.0.0.0/0 needs none).
+ */
+static int tr_selector_addresses(const char *ns, const struct doc_endpoint *ep, char *err)
+{
+	for (int i = 0; i < ep->tunnel_count; i++)
+		for (int j = 0; j < ep->tunnels[i].local_ts_count; j++) {
+			char net[20], *slash;
+			int prefix;
+
+			snprintf(net, sizeof(net), "%s", ep->tunnels[i].local_ts[j]);
+			if ((slash = strchr(net, '/')) == NULL)
+				continue;
+			*slash = '\0';
+			prefix = atoi(slash + 1);
+			if (prefix < 1 || prefix > 30)
+				continue;
+			if (nl_addr_add(ns, "lo", net, 32, err) < 0)
+				return -1;
+		}
+	return 0;
+}
+
 static int build_endpoint_links(struct agent_daemon *d, const struct doc_desired *want,
 				const struct doc_endpoint *ep, const struct doc_endpoint *old, char *err)
 {
@@ -775,6 +802,8 @@ static int build_endpoint_links(struct agent_daemon *d, const struct doc_desired
 		if (fault_set(ns, t->peer_ip, t->cut, err) < 0)
 			return -1;
 	}
+	if (ep->lan.transit_router[0] != '\0' && tr_selector_addresses(ns, ep, err) < 0)
+		return -1;
 	if (old != NULL)
 		for (int i = 0; i < old->tunnel_count; i++)
 			if (doc_find_tunnel(ep, old->tunnels[i].name) == NULL && old->tunnels[i].cut)

@@ -222,6 +222,9 @@ static const struct {
 	  "\"prefix\":29,\"table\":2002}", "update transit_router tr-1" },
 	{ "a link's address changed: the router's links", NULL, NULL, "\"ip\":\"100.96.0.1\"", "\"ip\":\"100.96.0.9\"",
 	  "update transit_router tr-1" },
+	{ "another local subnet: the endpoint's selector addresses, and the tunnel", NULL, NULL,
+	  "\"local_ts\":[\"10.0.0.0/16\"]", "\"local_ts\":[\"10.0.0.0/16\",\"192.168.5.0/24\"]",
+	  "update endpoint vco-1-1; update tunnel vco-1-1/vco-1" },
 	{ "a detached attachment: the router loses its link",
 	  "\"transit_routers\":[{\"id\":\"tr-1\",\"links\":[", "\"transit_routers\":[{\"id\":\"tr-1\",\"links\":["
 	  "{\"attachment\":\"att-w\",\"kind\":\"vpn\",\"ip\":\"100.96.0.17\",\"prefix\":29},",

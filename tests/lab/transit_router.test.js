@@ -3,11 +3,14 @@
 // connections (CreateVpnAttachment, one per device of a two-device branch) attached to the
 // router, a custom route table every attachment is associated with and propagates into (the
 // branch LAN learned over both connections: two Active entries, ECMP), and the VPC's system
-// table sending the branch LAN to the VPC attachment.  Everything through the public API;
-// reachability by real probes, the spread by real iperf3 streams and the tunnels' counters.
+// table sending the branch LAN to the VPC attachment.  A second branch (one device, one
+// connection, attached too) reaches the first one and the VPC through the router.  A
+// blackhole entry drops.  Everything through the public API; reachability by real probes, the
+// spread by real iperf3 streams and the tunnels' counters.
 //
 //   VPC host ── VPC router ══ TR interface ── transit router ─┬─ link ── endpoint 1 ══ tunnel ══ device 1 ─┐
-//                                                            └─ link ── endpoint 2 ══ tunnel ══ device 2 ─┴─ branch host
+//                                                            ├─ link ── endpoint 2 ══ tunnel ══ device 2 ─┴─ branch host
+//                                                            └─ link ── endpoint B ══ tunnel ══ device B ─── branch B host
 
 const { test, describe, before, after } = require('node:test');
 const lab = require('./lab-harness');
@@ -17,6 +20,7 @@ const skip = lab.canRun() || (() => {
   try { lab.sh('iperf3', ['--version']); return null; } catch { return 'iperf3 is not installed'; }
 })();
 const LAN = '192.168.20.0/24';
+const LAN_B = '192.168.40.0/24'; // a second branch, one device, one connection
 
 describe('transit router: seed scenario 2', { skip: skip || false }, () => {
   let srv, agent, call;
@@ -41,15 +45,24 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     for (const ip of ['203.0.113.21', '203.0.113.22']) s.cgw.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);
     s.vco = [];
     for (const [i, cgw] of s.cgw.entries()) {
+      // the cloud side of branch A's tunnels: the VPC and branch B
       s.vco.push((await rest('POST', '/v1/vpn-attachments', {
-        RegionId: region, Name: `tr-branch-${i + 1}`, CustomerGatewayId: cgw, LocalSubnet: '10.1.0.0/16', RemoteSubnet: LAN,
+        RegionId: region, Name: `tr-branch-${i + 1}`, CustomerGatewayId: cgw, LocalSubnet: `10.1.0.0/16,${LAN_B}`, RemoteSubnet: LAN,
         IkeConfig: { IkeVersion: 'ikev2', Psk: `tr-psk-${i + 1}` },
       })).VpnConnectionId);
     }
     s.site = (await rest('POST', '/v1/lab/sites', { CustomerGatewayIds: s.cgw, LanCidr: LAN })).SiteId;
+    s.cgwB = (await call('CreateCustomerGateway', { IpAddress: '203.0.113.23' })).CustomerGatewayId;
+    s.vcoB = (await rest('POST', '/v1/vpn-attachments', {
+      RegionId: region, Name: 'tr-branch-b', CustomerGatewayId: s.cgwB, LocalSubnet: `10.1.0.0/16,${LAN}`, RemoteSubnet: LAN_B,
+      IkeConfig: { IkeVersion: 'ikev2', Psk: 'tr-psk-b' },
+    })).VpnConnectionId;
+    s.siteB = (await rest('POST', '/v1/lab/sites', { CustomerGatewayIds: [s.cgwB], LanCidr: LAN_B })).SiteId;
     const vh = await rest('POST', '/v1/lab/hosts', { VSwitchId: s.vsw });
     const bh = await rest('POST', '/v1/lab/hosts', { SiteId: s.site });
-    Object.assign(s, { vpcHost: vh.HostId, vpcHostIp: vh.IpAddress, siteHost: bh.HostId, siteHostIp: bh.IpAddress });
+    const bbh = await rest('POST', '/v1/lab/hosts', { SiteId: s.siteB });
+    Object.assign(s, { vpcHost: vh.HostId, vpcHostIp: vh.IpAddress, siteHost: bh.HostId, siteHostIp: bh.IpAddress,
+      siteBHost: bbh.HostId, siteBHostIp: bbh.IpAddress });
 
     s.cen = (await rest('POST', '/v1/cens', { Name: 'lab-tr' })).CenId;
     await lab.waitFor('CEN Active', () => status(`/v1/cens?Filter.1.Key=CenId&Filter.1.Value.1=${s.cen}`,
@@ -63,7 +76,7 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
       RegionId: region, TransitRouterId: s.tr, VpcId: s.vpc, ZoneMappings: [{ ZoneId: s.zone, VSwitchId: s.vsw }],
     })).TransitRouterAttachmentId;
     s.attVpn = [];
-    for (const vco of s.vco) {
+    for (const vco of [...s.vco, s.vcoB]) {
       s.attVpn.push((await rest('POST', '/v1/transit-router-vpn-attachments', {
         RegionId: region, TransitRouterId: s.tr, VpnId: vco, Zone: [{ ZoneId: s.zone }],
       })).TransitRouterAttachmentId);
@@ -72,7 +85,7 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
       (await status(`/v1/transit-router-vpc-attachments?TransitRouterAttachmentId=${s.attVpc}`,
         (r) => r.TransitRouterAttachments[0].Status === 'Attached')) &&
       status(`/v1/transit-router-vpn-attachments?TransitRouterId=${s.tr}`,
-        (r) => r.TransitRouterAttachments.length === 2 && r.TransitRouterAttachments.every((a) => a.Status === 'Attached')));
+        (r) => r.TransitRouterAttachments.length === 3 && r.TransitRouterAttachments.every((a) => a.Status === 'Attached')));
     s.rt = (await rest('POST', '/v1/transit-router-route-tables', { TransitRouterId: s.tr })).TransitRouterRouteTableId;
     await lab.waitFor('route table Active', () => status(
       `/v1/transit-router-route-tables?TransitRouterId=${s.tr}&TransitRouterRouteTableType=Custom`,
@@ -83,12 +96,14 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     }
     await lab.waitFor('associations and propagations Active', async () =>
       (await status(`/v1/transit-router-route-tables/${s.rt}/associations`,
-        (r) => r.TransitRouterAssociations.length === 3 && r.TransitRouterAssociations.every((a) => a.Status === 'Active'))) &&
+        (r) => r.TransitRouterAssociations.length === 4 && r.TransitRouterAssociations.every((a) => a.Status === 'Active'))) &&
       status(`/v1/transit-router-route-tables/${s.rt}/propagations`,
-        (r) => r.TransitRouterPropagations.length === 3 && r.TransitRouterPropagations.every((a) => a.Status === 'Active')));
+        (r) => r.TransitRouterPropagations.length === 4 && r.TransitRouterPropagations.every((a) => a.Status === 'Active')));
     // the VPC sends the branch to its attachment
     s.system = (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].RouterTableIds.RouterTableIds[0];
-    await call('CreateRouteEntry', { RouteTableId: s.system, DestinationCidrBlock: LAN, NextHopType: 'Attachment', NextHopId: s.attVpc });
+    for (const lan of [LAN, LAN_B]) {
+      await call('CreateRouteEntry', { RouteTableId: s.system, DestinationCidrBlock: lan, NextHopType: 'Attachment', NextHopId: s.attVpc });
+    }
   });
 
   after(async () => {
@@ -195,6 +210,19 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     await reaches(s.vpcHost, s.siteHostIp, false, 'the blackhole drops');
     await rest('DELETE', `/v1/transit-router-route-entries/${id}`);
     await reaches(s.vpcHost, s.siteHostIp, true, 'traffic flows again');
+  });
+
+  test('branch B ↔ branch A through the transit router, and branch B ↔ VPC', async () => {
+    await lab.waitFor('branch B connection ipsec_sa_established', async () =>
+      (await connection(s.vcoB)).Status === 'ipsec_sa_established', 60000, 200);
+    const toB = (await entries()).filter((e) => e.TransitRouterRouteEntryDestinationCidrBlock === LAN_B);
+    assert.deepEqual(toB.map((e) => e.TransitRouterRouteEntryStatus), ['Active'], JSON.stringify(toB));
+    await reaches(s.siteBHost, s.siteHostIp, true, 'branch B reaches branch A');
+    const back = await lab.probe(srv, s.siteHost, s.siteBHostIp, 5, 100);
+    assert.equal(back.Received, 5, `branch A → branch B: ${JSON.stringify(back)}`);
+    await reaches(s.siteBHost, s.vpcHostIp, true, 'branch B reaches the VPC host');
+    const fromVpc = await lab.probe(srv, s.vpcHost, s.siteBHostIp, 5, 100);
+    assert.equal(fromVpc.Received, 5, `VPC → branch B: ${JSON.stringify(fromVpc)}`);
   });
 
   test('DescribeVpnConnectionLogs of a TR connection shows charon\'s negotiation lines', async () => {
