@@ -179,6 +179,10 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     const lostMs = (r.Sent - r.Received) * 100;
     console.log(`# connection 1 cut: ${r.Sent - r.Received} of ${r.Sent} probes lost: loss window ≈ ${lostMs} ms`);
     assert.ok(lostMs <= 12000, `traffic moved to connection 2 (${JSON.stringify(r)})`);
+    // DescribeVpnConnection says what charon says: the cut connection's SAs go, the other's stay
+    await lab.waitFor('the cut connection reported down', async () =>
+      (await connection(s.vco[0])).Status !== 'ipsec_sa_established', 60000, 200);
+    assert.equal((await connection(s.vco[1])).Status, 'ipsec_sa_established');
     const after = await lab.probe(srv, s.vpcHost, s.siteHostIp, 10, 100);
     assert.equal(after.Received, 10, 'connection 2 carries the traffic');
     const before = await sent();
@@ -223,6 +227,34 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     await reaches(s.siteBHost, s.vpcHostIp, true, 'branch B reaches the VPC host');
     const fromVpc = await lab.probe(srv, s.vpcHost, s.siteBHostIp, 5, 100);
     assert.equal(fromVpc.Received, 5, `VPC → branch B: ${JSON.stringify(fromVpc)}`);
+  });
+
+  test('VPC ↔ VPC through the transit router (a second VPC attachment)', async () => {
+    const region = srv.region || lab.REGION;
+    const vpc2 = (await call('CreateVpc', { CidrBlock: '10.2.0.0/16' })).VpcId;
+    await lab.waitFor('VPC 2 Available', async () => (await call('DescribeVpcs', { VpcId: vpc2 })).Vpcs.Vpc[0].Status === 'Available');
+    const vsw2 = (await call('CreateVSwitch', { VpcId: vpc2, ZoneId: s.zone, CidrBlock: '10.2.1.0/24' })).VSwitchId;
+    await lab.waitFor('vSwitch 2 Available', async () => (await call('DescribeVSwitches', { VSwitchId: vsw2 }))
+      .VSwitches.VSwitch[0].Status === 'Available');
+    const h2 = await rest('POST', '/v1/lab/hosts', { VSwitchId: vsw2 });
+    const att2 = (await rest('POST', '/v1/transit-router-vpc-attachments', {
+      RegionId: region, TransitRouterId: s.tr, VpcId: vpc2, ZoneMappings: [{ ZoneId: s.zone, VSwitchId: vsw2 }],
+    })).TransitRouterAttachmentId;
+    await lab.waitFor('VPC 2 attachment Attached', () => status(`/v1/transit-router-vpc-attachments?TransitRouterAttachmentId=${att2}`,
+      (r) => r.TransitRouterAttachments[0].Status === 'Attached'));
+    await rest('POST', `/v1/transit-router-route-tables/${s.rt}/associations`, { TransitRouterAttachmentId: att2 });
+    await rest('POST', `/v1/transit-router-route-tables/${s.rt}/propagations`, { TransitRouterAttachmentId: att2 });
+    await lab.waitFor('VPC 2 association and propagation Active', async () =>
+      (await status(`/v1/transit-router-route-tables/${s.rt}/associations`,
+        (r) => r.TransitRouterAssociations.filter((a) => a.Status === 'Active').length === 5)) &&
+      status(`/v1/transit-router-route-tables/${s.rt}/propagations`,
+        (r) => r.TransitRouterPropagations.filter((a) => a.Status === 'Active').length === 5));
+    const system2 = (await call('DescribeVpcs', { VpcId: vpc2 })).Vpcs.Vpc[0].RouterTableIds.RouterTableIds[0];
+    await call('CreateRouteEntry', { RouteTableId: system2, DestinationCidrBlock: '10.1.0.0/16', NextHopType: 'Attachment', NextHopId: att2 });
+    await call('CreateRouteEntry', { RouteTableId: s.system, DestinationCidrBlock: '10.2.0.0/16', NextHopType: 'Attachment', NextHopId: s.attVpc });
+    await reaches(h2.HostId, s.vpcHostIp, true, 'VPC 2 host reaches the VPC 1 host');
+    const back = await lab.probe(srv, s.vpcHost, h2.IpAddress, 5, 100);
+    assert.equal(back.Received, 5, `VPC 1 → VPC 2: ${JSON.stringify(back)}`);
   });
 
   test('DescribeVpnConnectionLogs of a TR connection shows charon\'s negotiation lines', async () => {
