@@ -229,6 +229,30 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     assert.equal(fromVpc.Received, 5, `VPC → branch B: ${JSON.stringify(fromVpc)}`);
   });
 
+  test('a custom route table associated with branch B only changes what enters from branch B', async () => {
+    const attB = s.attVpn[2];
+    const rt2 = (await rest('POST', '/v1/transit-router-route-tables', { TransitRouterId: s.tr })).TransitRouterRouteTableId;
+    await lab.waitFor('route table 2 Active', () => status(
+      `/v1/transit-router-route-tables?TransitRouterId=${s.tr}&TransitRouterRouteTableType=Custom`,
+      (r) => r.TransitRouterRouteTables.some((t) => t.TransitRouterRouteTableId === rt2 && t.TransitRouterRouteTableStatus === 'Active')));
+    // ReplaceTransitRouterRouteTableAssociation: branch B now forwards by the empty table 2
+    await rest('PUT', `/v1/transit-router-route-tables/${rt2}/associations`, { TransitRouterAttachmentId: attB });
+    await lab.waitFor('branch B associated with table 2', () => status(`/v1/transit-router-route-tables/${rt2}/associations`,
+      (r) => r.TransitRouterAssociations.length === 1 && r.TransitRouterAssociations[0].Status === 'Active'));
+    await reaches(s.siteBHost, s.vpcHostIp, false, 'branch B reaches nothing (table 2 is empty)');
+    // the other attachments still forward by table 1
+    const a = await lab.probe(srv, s.vpcHost, s.siteHostIp, 5, 100);
+    assert.equal(a.Received, 5, `VPC → branch A is untouched: ${JSON.stringify(a)}`);
+    // a static entry in table 2 toward the VPC: branch B reaches the VPC, not branch A
+    await rest('POST', `/v1/transit-router-route-tables/${rt2}/route-entries`, {
+      TransitRouterRouteEntryDestinationCidrBlock: '10.1.0.0/16', TransitRouterRouteEntryNextHopType: 'Attachment',
+      TransitRouterRouteEntryNextHopId: s.attVpc,
+    });
+    await reaches(s.siteBHost, s.vpcHostIp, true, 'branch B reaches the VPC by its static entry');
+    const toA = await lab.probe(srv, s.siteBHost, s.siteHostIp, 5, 100);
+    assert.equal(toA.Received, 0, `table 2 has no route to branch A: ${JSON.stringify(toA)}`);
+  });
+
   test('VPC ↔ VPC through the transit router (a second VPC attachment)', async () => {
     const region = srv.region || lab.REGION;
     const vpc2 = (await call('CreateVpc', { CidrBlock: '10.2.0.0/16' })).VpcId;
@@ -246,9 +270,9 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     await rest('POST', `/v1/transit-router-route-tables/${s.rt}/propagations`, { TransitRouterAttachmentId: att2 });
     await lab.waitFor('VPC 2 association and propagation Active', async () =>
       (await status(`/v1/transit-router-route-tables/${s.rt}/associations`,
-        (r) => r.TransitRouterAssociations.filter((a) => a.Status === 'Active').length === 5)) &&
+        (r) => r.TransitRouterAssociations.some((a) => a.TransitRouterAttachmentId === att2 && a.Status === 'Active'))) &&
       status(`/v1/transit-router-route-tables/${s.rt}/propagations`,
-        (r) => r.TransitRouterPropagations.filter((a) => a.Status === 'Active').length === 5));
+        (r) => r.TransitRouterPropagations.some((a) => a.TransitRouterAttachmentId === att2 && a.Status === 'Active')));
     const system2 = (await call('DescribeVpcs', { VpcId: vpc2 })).Vpcs.Vpc[0].RouterTableIds.RouterTableIds[0];
     await call('CreateRouteEntry', { RouteTableId: system2, DestinationCidrBlock: '10.1.0.0/16', NextHopType: 'Attachment', NextHopId: att2 });
     await call('CreateRouteEntry', { RouteTableId: s.system, DestinationCidrBlock: '10.2.0.0/16', NextHopType: 'Attachment', NextHopId: s.attVpc });
