@@ -4,9 +4,11 @@
 // router, a custom route table every attachment is associated with and propagates into (the
 // branch LAN learned over both connections: two Active entries, ECMP), and the VPC's system
 // table sending the branch LAN to the VPC attachment.  A second branch (one device, one
-// connection, attached too) reaches the first one and the VPC through the router.  A
-// blackhole entry drops.  Everything through the public API; reachability by real probes, the
-// spread by real iperf3 streams and the tunnels' counters.
+// connection, attached too) reaches the first one and the VPC through the router; moved to
+// a table of its own, only its forwarding changes.  A blackhole entry drops; a second VPC
+// reaches the first through the router; the agent killed with SIGKILL and restarted loses no
+// probe and renegotiates nothing.  Everything through the public API; reachability by real
+// probes, the spread by real iperf3 streams and the tunnels' counters.
 //
 //   VPC host ── VPC router ══ TR interface ── transit router ─┬─ link ── endpoint 1 ══ tunnel ══ device 1 ─┐
 //                                                            ├─ link ── endpoint 2 ══ tunnel ══ device 2 ─┴─ branch host
@@ -279,6 +281,31 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     await reaches(h2.HostId, s.vpcHostIp, true, 'VPC 2 host reaches the VPC 1 host');
     const back = await lab.probe(srv, s.vpcHost, h2.IpAddress, 5, 100);
     assert.equal(back.Received, 5, `VPC 1 → VPC 2: ${JSON.stringify(back)}`);
+  });
+
+  test('kill -9 of the agent during traffic through the transit router: no probe lost, the same SAs', async () => {
+    const spis = async () => (await agent.state()).Tunnels.map((t) => `${t.Endpoint}/${t.Name}:${t.ChildSpi}`).sort();
+    await lab.waitFor('every tunnel has a CHILD_SA', async () => (await spis()).every((x) => !x.endsWith(':0')), 60000, 200);
+    const before = await spis();
+    // the agent's own probes die with it: ping from the host's namespace
+    const ns = (await agent.state()).Namespaces[s.vpcHost];
+    const ping = require('node:child_process').spawn('ip', ['netns', 'exec', ns, 'ping', '-c', '60', '-i', '0.05', '-W', '1',
+      s.siteHostIp], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    ping.stdout.on('data', (d) => { out += d; });
+    const pinged = new Promise((r) => ping.once('exit', r));
+    await lab.sleep(300);
+    await agent.stop('SIGKILL');
+    agent = await lab.startAgent({ server: srv, stateDir: agent.stateDir });
+    await pinged;
+    const m = out.match(/(\d+) packets transmitted, (\d+) received/);
+    assert.ok(m, out);
+    assert.equal(Number(m[2]), Number(m[1]), `no probe lost across the restart:\n${out.slice(-300)}`);
+    await lab.waitFor('the restarted agent sees the SAs', async () => (await spis()).every((x) => !x.endsWith(':0')), 5000, 100);
+    assert.deepEqual(await spis(), before, 'the same CHILD_SAs: nothing renegotiated');
+    assert.match(agent.output(), /adopted generation/);
+    const after = await lab.probe(srv, s.siteBHost, s.vpcHostIp, 5, 100);
+    assert.equal(after.Received, 5, `branch B → VPC after the restart: ${JSON.stringify(after)}`);
   });
 
   test('DescribeVpnConnectionLogs of a TR connection shows charon\'s negotiation lines', async () => {
