@@ -353,3 +353,60 @@ test('a transit router: its links, its Active routes (ECMP, blackhole), its conn
   assert.deepEqual(vroute.nexthops, [{ via: vpcLink.ip, weight: 100 }]);
   await ok('DELETE', `/v1/agents/${reg.AgentId}`);
 });
+
+test('17 connections to one branch network: 16 Active entries are the route\'s 16 hops; the Candidate joins when an Active one goes', async () => {
+  const reg = await ok('POST', '/v1/agents', {
+    Roles: ['cloud', 'site'], UnderlayIp: '127.0.0.1', Url: `http://127.0.0.1:${agentServer.address().port}`,
+  });
+  const R = { RegionId: REGION };
+  const LAN = '192.168.70.0/24';
+  const cen = (await ok('POST', '/v1/cens', { Name: 'doc-tr-17' })).CenId;
+  await until(`/v1/cens?Filter.1.Key=CenId&Filter.1.Value.1=${cen}`, (r) => r.Cens[0].Status === 'Active', 'CEN Active');
+  const tr = (await ok('POST', '/v1/transit-routers', { ...R, CenId: cen, TransitRouterCidrList: [{ Cidr: '192.168.252.0/24' }] }))
+    .TransitRouterId;
+  await until(`/v1/transit-routers?TransitRouterId=${tr}`, (r) => r.TransitRouters[0].Status === 'Active', 'TR Active');
+  const rt = (await ok('POST', '/v1/transit-router-route-tables', { TransitRouterId: tr })).TransitRouterRouteTableId;
+  await until(`/v1/transit-router-route-tables?TransitRouterId=${tr}&TransitRouterRouteTableType=Custom`,
+    (r) => r.TransitRouterRouteTables[0].TransitRouterRouteTableStatus === 'Active', 'table Active');
+  const vcos = [];
+  const atts = [];
+  for (let i = 0; i < 17; i++) {
+    const cgw = (await ok('POST', '/v1/customer-gateways', { ...R, IpAddress: `203.0.113.${100 + i}` })).CustomerGatewayId;
+    const vco = (await ok('POST', '/v1/vpn-attachments', {
+      ...R, CustomerGatewayId: cgw, LocalSubnet: '10.7.0.0/16', RemoteSubnet: LAN, IkeConfig: { IkeVersion: 'ikev2', Psk: `k${i}` },
+    })).VpnConnectionId;
+    const att = (await ok('POST', '/v1/transit-router-vpn-attachments', {
+      ...R, TransitRouterId: tr, VpnId: vco, Zone: [{ ZoneId: 'cn-hangzhou-h' }],
+    })).TransitRouterAttachmentId;
+    vcos.push(vco);
+    atts.push(att);
+  }
+  await until(`/v1/transit-router-vpn-attachments?TransitRouterId=${tr}&MaxResults=50`,
+    (r) => r.TransitRouterAttachments.length === 17 && r.TransitRouterAttachments.every((a) => a.Status === 'Attached'), 'Attached');
+  for (const att of atts) await ok('POST', `/v1/transit-router-route-tables/${rt}/propagations`, { TransitRouterAttachmentId: att });
+  const entries = async () => (await rest('GET', `/v1/transit-router-route-tables/${rt}/route-entries?TransitRouterRouteEntryStatus=All&MaxResults=50`))
+    .body.TransitRouterRouteEntries.filter((e) => e.TransitRouterRouteEntryDestinationCidrBlock === LAN);
+  await until(`/v1/transit-router-route-tables/${rt}/propagations`,
+    (r) => r.TransitRouterPropagations.length === 17 && r.TransitRouterPropagations.every((a) => a.Status === 'Active'), 'propagations');
+  const listed = await entries();
+  const active = listed.filter((e) => e.TransitRouterRouteEntryStatus === 'Active').map((e) => e.TransitRouterRouteEntryNextHopId);
+  const candidate = listed.filter((e) => e.TransitRouterRouteEntryStatus === 'Candidate').map((e) => e.TransitRouterRouteEntryNextHopId);
+  assert.equal(active.length, 16, JSON.stringify(listed));
+  assert.equal(candidate.length, 1);
+  const vcoOf = (att) => vcos[atts.indexOf(att)];
+  const hopsOf = (d) => d.transit_routers.find((t) => t.id === tr).routes.find((r) => r.dest === LAN).nexthops;
+  const doc = await pushedDoc((d) => (d.transit_routers || []).some((t) => t.id === tr &&
+    t.routes.some((r) => r.dest === LAN && r.nexthops.length === 16)), 'with the 16-hop route');
+  assertDocument(doc, 'pushed document with 17 connections');
+  assert.deepEqual(hopsOf(doc).map((h) => h.endpoint).sort(), active.map((a) => `${vcoOf(a)}-1`).sort(), 'the Active entries\' tunnels');
+  // every connection has its tunnel, the Candidate's too: it is ready when promoted
+  assert.ok(doc.endpoints.some((e) => e.id === `${vcoOf(candidate[0])}-1`), 'the Candidate\'s endpoint is built');
+  // an Active attachment goes: the Candidate is promoted, and its tunnel joins the route
+  await ok('DELETE', `/v1/transit-router-route-tables/${rt}/propagations?TransitRouterAttachmentId=${active[0]}`);
+  const after = await pushedDoc((d) => d.generation > doc.generation && (d.transit_routers || []).some((t) => t.id === tr &&
+    t.routes.some((r) => r.dest === LAN && r.nexthops.some((h) => h.endpoint === `${vcoOf(candidate[0])}-1`))), 'with the promoted Candidate');
+  const hops = hopsOf(after).map((h) => h.endpoint);
+  assert.equal(hops.length, 16);
+  assert.ok(!hops.includes(`${vcoOf(active[0])}-1`), 'the withdrawn one is no hop');
+  await ok('DELETE', `/v1/agents/${reg.AgentId}`);
+});
