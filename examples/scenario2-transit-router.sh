@@ -17,7 +17,8 @@
 # examples/teardown.sh removes it all.
 # Environment: VPNLAB_ENDPOINT (127.0.0.1:8080), VPNLAB_REGION (cn-hangzhou),
 # VPNLAB_EXAMPLES_STATE (see common.sh), VPNLAB_TR_CGW_IPS ("203.0.113.21 203.0.113.22"),
-# VPNLAB_TR_LAN (192.168.20.0/24).
+# VPNLAB_TR_LAN (192.168.20.0/24), VPNLAB_CONTROL_PLANE_ONLY (1: stop after the route entries,
+# for a server without a data-plane agent).
 . "$(dirname "$0")/common.sh"
 set -- ${VPNLAB_TR_CGW_IPS:-203.0.113.21 203.0.113.22}
 CGW_IP1=$1 CGW_IP2=$2
@@ -125,6 +126,12 @@ for i in 1 2; do
 	api GET "/v1/vpn-connections/$vco"
 	note "$vco: State $(field .State), AttachType $(field .AttachType), TransitRouterId $(field .TransitRouterId), Status $(field .Status)"
 done
+
+if [ "${VPNLAB_CONTROL_PLANE_ONLY:-0}" = 1 ]; then
+	step "stopping here (VPNLAB_CONTROL_PLANE_ONLY=1): the control plane is complete"
+	note "no lab site, hosts or probes: the rest needs a data-plane agent (make run as root)"
+	exit 0
+fi
 
 step "the VPC's system route table sends $LAN to its attachment (NextHopType Attachment)"
 api GET "/v1/vpcs/$VPC"
