@@ -410,3 +410,56 @@ test('17 connections to one branch network: 16 Active entries are the route\'s 1
   assert.ok(!hops.includes(`${vcoOf(active[0])}-1`), 'the withdrawn one is no hop');
   await ok('DELETE', `/v1/agents/${reg.AgentId}`);
 });
+
+test('a dual-tunnel connection attached to a transit router: two endpoints on its link, master 100 / slave 0', async () => {
+  const reg = await ok('POST', '/v1/agents', {
+    Roles: ['cloud', 'site'], UnderlayIp: '127.0.0.1', Url: `http://127.0.0.1:${agentServer.address().port}`,
+  });
+  const R = { RegionId: REGION };
+  const LAN = '192.168.80.0/24';
+  const cg1 = (await ok('POST', '/v1/customer-gateways', { ...R, IpAddress: '203.0.113.81' })).CustomerGatewayId;
+  const cg2 = (await ok('POST', '/v1/customer-gateways', { ...R, IpAddress: '203.0.113.82' })).CustomerGatewayId;
+  const vco = (await ok('POST', '/v1/vpn-attachments', {
+    ...R, LocalSubnet: '10.8.0.0/16', RemoteSubnet: LAN,
+    TunnelOptionsSpecification: [
+      { CustomerGatewayId: cg1, Role: 'master', TunnelIkeConfig: { IkeVersion: 'ikev2', Psk: 'dual-m' } },
+      { CustomerGatewayId: cg2, Role: 'slave', TunnelIkeConfig: { IkeVersion: 'ikev2', Psk: 'dual-s' } },
+    ],
+  })).VpnConnectionId;
+  const site = (await ok('POST', '/v1/lab/sites', { ...R, CustomerGatewayIds: [cg1, cg2], LanCidr: LAN })).SiteId;
+  const cen = (await ok('POST', '/v1/cens', { Name: 'doc-tr-dual' })).CenId;
+  await until(`/v1/cens?Filter.1.Key=CenId&Filter.1.Value.1=${cen}`, (r) => r.Cens[0].Status === 'Active', 'CEN Active');
+  const tr = (await ok('POST', '/v1/transit-routers', { ...R, CenId: cen, TransitRouterCidrList: [{ Cidr: '192.168.253.0/24' }] }))
+    .TransitRouterId;
+  await until(`/v1/transit-routers?TransitRouterId=${tr}`, (r) => r.TransitRouters[0].Status === 'Active', 'TR Active');
+  const att = (await ok('POST', '/v1/transit-router-vpn-attachments', {
+    ...R, TransitRouterId: tr, VpnId: vco, Zone: [{ ZoneId: 'cn-hangzhou-h' }],
+  })).TransitRouterAttachmentId;
+  await until(`/v1/transit-router-vpn-attachments?TransitRouterId=${tr}`,
+    (r) => r.TransitRouterAttachments.length === 1 && r.TransitRouterAttachments[0].Status === 'Attached', 'Attached');
+  const rt = (await ok('POST', '/v1/transit-router-route-tables', { TransitRouterId: tr })).TransitRouterRouteTableId;
+  await until(`/v1/transit-router-route-tables?TransitRouterId=${tr}&TransitRouterRouteTableType=Custom`,
+    (r) => r.TransitRouterRouteTables[0].TransitRouterRouteTableStatus === 'Active', 'table Active');
+  await ok('POST', `/v1/transit-router-route-tables/${rt}/propagations`, { TransitRouterAttachmentId: att });
+  const doc = await pushedDoc((d) => (d.transit_routers || []).some((t) => t.id === tr && t.routes.some((r) => r.dest === LAN)),
+    'with the dual-tunnel connection');
+  assertDocument(doc, 'pushed document with a dual-tunnel TR connection');
+  const t = doc.transit_routers.find((x) => x.id === tr);
+  const link = t.links.find((l) => l.attachment === att);
+  const eps = [1, 2].map((n) => doc.endpoints.find((e) => e.id === `${vco}-${n}`));
+  for (const e of eps) {
+    assert.ok(e, JSON.stringify(doc.endpoints.map((x) => x.id)));
+    assert.equal(e.lan.link, att);
+    assert.equal(e.lan.gateway, link.ip);
+  }
+  assert.notEqual(eps[0].public_ip, eps[1].public_ip, 'one endpoint per tunnel address');
+  assert.notEqual(eps[0].lan.ip, eps[1].lan.ip);
+  const hops = t.routes.find((r) => r.dest === LAN).nexthops;
+  assert.deepEqual(hops.map((h) => [h.endpoint, h.via, h.weight]).sort(),
+    [[`${vco}-1`, eps[0].lan.ip, 100], [`${vco}-2`, eps[1].lan.ip, 0]].sort(), 'master carries, slave stands by');
+  assert.equal(eps[1].tunnels[0].ipsec.standby, true, 'the slave\'s SA is the standby one');
+  // each branch device negotiates with its tunnel's endpoint
+  const devices = doc.endpoints.filter((e) => e.lan.site === site);
+  assert.deepEqual(devices.map((d) => d.tunnels[0].peer_ip).sort(), eps.map((e) => e.public_ip).sort());
+  await ok('DELETE', `/v1/agents/${reg.AgentId}`);
+});
