@@ -6,8 +6,9 @@
 // table sending the branch LAN to the VPC attachment.  A second branch (one device, one
 // connection, attached too) reaches the first one and the VPC through the router; moved to
 // a table of its own, only its forwarding changes.  A blackhole entry drops; a second VPC
-// reaches the first through the router; the agent killed with SIGKILL and restarted loses no
-// probe and renegotiates nothing.  Everything through the public API; reachability by real
+// reaches the first through the router; a dual-tunnel connection of a third branch fails over
+// from master to slave; the agent killed with SIGKILL and restarted loses no probe and
+// renegotiates nothing.  Everything through the public API; reachability by real
 // probes, the spread by real iperf3 streams and the tunnels' counters.
 //
 //   VPC host ── VPC router ══ TR interface ── transit router ─┬─ link ── endpoint 1 ══ tunnel ══ device 1 ─┐
@@ -281,6 +282,45 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     await reaches(h2.HostId, s.vpcHostIp, true, 'VPC 2 host reaches the VPC 1 host');
     const back = await lab.probe(srv, s.vpcHost, h2.IpAddress, 5, 100);
     assert.equal(back.Received, 5, `VPC 1 → VPC 2: ${JSON.stringify(back)}`);
+  });
+
+  test('a dual-tunnel connection attached to the router: the master carries; cut, the slave does', async () => {
+    const region = srv.region || lab.REGION;
+    const LAN_C = '192.168.60.0/24';
+    const cgws = [];
+    for (const ip of ['203.0.113.24', '203.0.113.25']) cgws.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);
+    const vco = (await rest('POST', '/v1/vpn-attachments', {
+      RegionId: region, Name: 'tr-branch-c', LocalSubnet: '10.1.0.0/16', RemoteSubnet: LAN_C,
+      TunnelOptionsSpecification: [
+        { CustomerGatewayId: cgws[0], Role: 'master', TunnelIkeConfig: { IkeVersion: 'ikev2', Psk: 'tr-psk-cm' } },
+        { CustomerGatewayId: cgws[1], Role: 'slave', TunnelIkeConfig: { IkeVersion: 'ikev2', Psk: 'tr-psk-cs' } },
+      ],
+    })).VpnConnectionId;
+    const site = (await rest('POST', '/v1/lab/sites', { CustomerGatewayIds: cgws, LanCidr: LAN_C })).SiteId;
+    const host = await rest('POST', '/v1/lab/hosts', { SiteId: site });
+    const att = (await rest('POST', '/v1/transit-router-vpn-attachments', {
+      RegionId: region, TransitRouterId: s.tr, VpnId: vco, Zone: [{ ZoneId: s.zone }],
+    })).TransitRouterAttachmentId;
+    await lab.waitFor('branch C attachment Attached', () => status(`/v1/transit-router-vpn-attachments?TransitRouterId=${s.tr}`,
+      (r) => r.TransitRouterAttachments.some((a) => a.TransitRouterAttachmentId === att && a.Status === 'Attached')));
+    await rest('POST', `/v1/transit-router-route-tables/${s.rt}/associations`, { TransitRouterAttachmentId: att });
+    await rest('POST', `/v1/transit-router-route-tables/${s.rt}/propagations`, { TransitRouterAttachmentId: att });
+    await call('CreateRouteEntry', { RouteTableId: s.system, DestinationCidrBlock: LAN_C, NextHopType: 'Attachment', NextHopId: s.attVpc });
+    const tunnels = async () => (await connection(vco)).TunnelOptionsSpecification.TunnelOptions;
+    await lab.waitFor('both tunnels of branch C ipsec_sa_established', async () =>
+      (await tunnels()).every((t) => t.Status === 'ipsec_sa_established'), 60000, 200);
+    await reaches(s.vpcHost, host.IpAddress, true, 'the VPC host reaches branch C');
+    const master = (await tunnels()).find((t) => t.Role === 'master').TunnelId;
+    const running = lab.probe(srv, s.vpcHost, host.IpAddress, 100, 100);
+    await lab.sleep(2000);
+    await rest('POST', '/v1/lab/faults', { VpnConnectionId: vco, TunnelId: master, Action: 'cut' });
+    const r = await running;
+    console.log(`# branch C master cut: ${r.Sent - r.Received} of ${r.Sent} probes lost`);
+    const after = await lab.probe(srv, s.vpcHost, host.IpAddress, 10, 100);
+    assert.equal(after.Received, 10, `the slave carries branch C: ${JSON.stringify(after)}`);
+    const back = await lab.probe(srv, host.HostId, s.vpcHostIp, 5, 100);
+    assert.equal(back.Received, 5, `branch C → VPC over the slave: ${JSON.stringify(back)}`);
+    await rest('POST', '/v1/lab/faults', { VpnConnectionId: vco, TunnelId: master, Action: 'restore' });
   });
 
   test('kill -9 of the agent during traffic through the transit router: no probe lost, the same SAs', async () => {
