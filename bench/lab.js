@@ -156,16 +156,27 @@ function cpuSecs(pid) {
   return [Number(f[11]) / 100, Number(f[12]) / 100];
 }
 
+/** UDP datagrams the kernel dropped in namespace ns because a socket's receive buffer was full. */
+function udpRcvbufErrors(ns) {
+  const rows = execFileSync('ip', ['netns', 'exec', ns, 'cat', '/proc/net/snmp'], { encoding: 'utf8' })
+    .split('\n').filter((l) => l.startsWith('Udp: ')).map((l) => l.split(/\s+/));
+  return Number(rows[1][rows[0].indexOf('RcvbufErrors')]);
+}
+
 /**
  * iperf3 through a tunnel; also the CPU its two charons spent per MB carried (ms/MB, user and
- * system), which the machine's other load does not inflate the way it does the rate.
+ * system), which the machine's other load does not inflate the way it does the rate, and the
+ * ESP packets the receiving charon's UDP socket dropped (its namespace's UdpRcvbufErrors).
  */
-function measure(ns, target, seconds, sender, receiver, source) {
+function measure(t, seconds) {
+  const { ns, target, sender, receiver, source } = t;
   const a = [cpuSecs(sender), cpuSecs(receiver)];
+  const drops0 = udpRcvbufErrors(t.receiverNs);
   const r = iperf(ns, target, seconds, source);
   const b = [cpuSecs(sender), cpuSecs(receiver)];
   const per = (i, k) => ((b[i][k] - a[i][k]) * 1000) / r.mb;
-  return { mbps: r.mbps, cpu: { sendUser: per(0, 0), sendSys: per(0, 1), recvUser: per(1, 0), recvSys: per(1, 1) } };
+  return { mbps: r.mbps, drops: udpRcvbufErrors(t.receiverNs) - drops0,
+    cpu: { sendUser: per(0, 0), sendSys: per(0, 1), recvUser: per(1, 0), recvSys: per(1, 1) } };
 }
 
 /** swanctl.conf of one side of a hand-made tunnel (the algorithms vpnlab's tunnel is given). */
@@ -282,9 +293,10 @@ function handTunnelUp(hops) {
     }
     if (hops) {
       // host to host, as vpnlab's path is measured: from the near side to the far side
-      return { ns: { server: extra.hs, client: extra.hc }, target: '10.91.0.2', sender: procs[0].pid, receiver: procs[1].pid, down };
+      return { ns: { server: extra.hs, client: extra.hc }, target: '10.91.0.2', sender: procs[0].pid, receiver: procs[1].pid,
+        receiverNs: b, down };
     }
-    return { ns: { server: a, client: b }, target: '10.90.0.1', sender: procs[1].pid, receiver: procs[0].pid, down };
+    return { ns: { server: a, client: b }, target: '10.90.0.1', sender: procs[1].pid, receiver: procs[0].pid, receiverNs: a, down };
   } catch (e) {
     down();
     throw e;
@@ -307,14 +319,15 @@ async function throughput() {
     const st = await env.agent.state();
     // traffic VPC host → site host rides the master tunnel: gateway endpoint 1 → device 1
     const ours = { ns: { server: st.Namespaces[s.siteHost], client: st.Namespaces[s.vpcHost] }, target: s.siteHostIp,
-      sender: endpointCharon(env.agent, `${s.gw}-1`), receiver: endpointCharon(env.agent, `${s.site}-1`) };
+      sender: endpointCharon(env.agent, `${s.gw}-1`), receiver: endpointCharon(env.agent, `${s.site}-1`),
+      receiverNs: st.Namespaces[`${s.site}-1`] };
     // the same tunnel between its two endpoints' own LAN addresses (as the hand-made pair is
     // measured): what the hops beyond the endpoints (VPC router, bridges, hosts) cost
     const lanIp = (ns) => JSON.parse(execFileSync('ip', ['-n', ns, '-j', '-4', 'addr', 'show', 'dev', 'lan'], { encoding: 'utf8' }))[0]
       .addr_info[0].local;
     const gwNs = st.Namespaces[`${s.gw}-1`], devNs = st.Namespaces[`${s.site}-1`];
     const ends = { ns: { server: devNs, client: gwNs }, target: lanIp(devNs), source: lanIp(gwNs), sender: ours.sender,
-      receiver: ours.receiver };
+      receiver: ours.receiver, receiverNs: devNs };
     hand = handTunnelUp(false);
     hops = handTunnelUp(true);
     const results = [];
@@ -326,7 +339,7 @@ async function throughput() {
       const r = { load: os.loadavg()[0] };
       for (const which of order) {
         const t = setups[which];
-        r[which] = measure(t.ns, t.target, seconds, t.sender, t.receiver, t.source);
+        r[which] = measure(t, seconds);
       }
       r.ratio = r.ours.mbps / r.hand.mbps;
       r.hopsRatio = r.ours.mbps / r.hops.mbps;
@@ -345,6 +358,9 @@ async function throughput() {
       `ratio to two namespaces ${med((r) => r.ends.mbps / r.hand.mbps).toFixed(2)}; load average ${med((r) => r.load).toFixed(1)}`);
     console.log(`throughput CPU per MB carried (charon ms/MB): vpnlab ${cpu('ours')}; endpoint to endpoint ${cpu('ends')}; ` +
       `by hand, two namespaces ${cpu('hand')}; by hand, vpnlab's hops ${cpu('hops')}`);
+    const drops = (w) => results.map((r) => r[w].drops).join('/');
+    console.log(`throughput ESP dropped at the receiving charon's socket (UdpRcvbufErrors per run): vpnlab ${drops('ours')}; ` +
+      `endpoint to endpoint ${drops('ends')}; by hand, two namespaces ${drops('hand')}; by hand, vpnlab's hops ${drops('hops')}`);
   } finally {
     if (hand) hand.down();
     if (hops) hops.down();
