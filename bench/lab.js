@@ -7,7 +7,8 @@
 //    dual tunnel with the default settings)
 //  * throughput: iperf3 through one vpnlab tunnel and through two hand-configured strongSwan tunnels
 //    with the same backend (two namespaces; and vpnlab's hops built by hand), alternated in one run,
-//    3 times (THROUGHPUT_RUNS, THROUGHPUT_SECONDS): median rates, ratios, charon CPU per MB
+//    3 times (THROUGHPUT_RUNS, THROUGHPUT_SECONDS): median rates, ratios, charon CPU per MB, ESP dropped at
+//    the receiving charon's socket and TCP retransmits per run
 //  * scale: 100 dual-tunnel connections (SCALE_CONNECTIONS) on one agent: time from the last
 //    create until all 200 tunnels are established; agent + charon memory (RSS and PSS); the time
 //    a SIGTERM takes to stop them all
@@ -143,8 +144,8 @@ function iperf(ns, target, seconds, source) {
   try {
     const out = execFileSync('ip', ['netns', 'exec', ns.client, 'iperf3', '-c', target, '-t', String(seconds), '-J',
       ...(source ? ['-B', source] : [])], { encoding: 'utf8' });
-    const r = JSON.parse(out).end.sum_received;
-    return { mbps: r.bits_per_second / 1e6, mb: r.bytes / 1e6 };
+    const end = JSON.parse(out).end, r = end.sum_received;
+    return { mbps: r.bits_per_second / 1e6, mb: r.bytes / 1e6, retransmits: end.sum_sent.retransmits };
   } finally {
     try { server.kill('SIGKILL'); } catch { /* gone */ }
   }
@@ -175,7 +176,7 @@ function measure(t, seconds) {
   const r = iperf(ns, target, seconds, source);
   const b = [cpuSecs(sender), cpuSecs(receiver)];
   const per = (i, k) => ((b[i][k] - a[i][k]) * 1000) / r.mb;
-  return { mbps: r.mbps, drops: udpRcvbufErrors(t.receiverNs) - drops0,
+  return { mbps: r.mbps, drops: udpRcvbufErrors(t.receiverNs) - drops0, retransmits: r.retransmits,
     cpu: { sendUser: per(0, 0), sendSys: per(0, 1), recvUser: per(1, 0), recvSys: per(1, 1) } };
 }
 
@@ -361,6 +362,10 @@ async function throughput() {
     const drops = (w) => results.map((r) => r[w].drops).join('/');
     console.log(`throughput ESP dropped at the receiving charon's socket (UdpRcvbufErrors per run): vpnlab ${drops('ours')}; ` +
       `endpoint to endpoint ${drops('ends')}; by hand, two namespaces ${drops('hand')}; by hand, vpnlab's hops ${drops('hops')}`);
+    // every loss on the path, wherever it happened (socket, qdisc, veth ring, backlog)
+    const retr = (w) => results.map((r) => r[w].retransmits).join('/');
+    console.log(`throughput TCP retransmits per run (iperf3): vpnlab ${retr('ours')}; endpoint to endpoint ${retr('ends')}; ` +
+      `by hand, two namespaces ${retr('hand')}; by hand, vpnlab's hops ${retr('hops')}`);
   } finally {
     if (hand) hand.down();
     if (hops) hops.down();
