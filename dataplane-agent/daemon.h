@@ -75,8 +75,10 @@ struct endpoint_rt {
 	uint32_t start_fail_sig; /* the last charon death at start told to the connection logs; 0 none */
 };
 
+/* One route of a VPC router or of a site's router, and the next hops installed for it. */
 struct route_rt {
-	char vpc[DOC_ID_MAX];
+	char vpc[DOC_ID_MAX];  /* "" for a site router's route */
+	char site[DOC_ID_MAX]; /* "" for a VPC router's route */
 	uint32_t table; /* 0: main (the system route table); else a custom table's kernel table */
 	char dest[20];
 	char chosen[200]; /* the next hops installed now, "via,via" */
@@ -94,7 +96,7 @@ struct agent_links_ops {
 	int (*underlay)(struct agent_daemon *d, const struct doc_desired *want, const struct doc_desired *old,
 			char *err);
 	int (*vpc)(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err);
-	int (*site)(struct agent_daemon *d, const struct doc_site *site, char *err);
+	int (*site)(struct agent_daemon *d, const struct doc_site *site, const struct doc_site *old, char *err);
 	int (*endpoint)(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
 			const struct doc_endpoint *old, char *err);
 	/* a branch device's routes toward sibling devices (they depend on the whole document) */
@@ -165,11 +167,17 @@ void agent_health_key(const char *endpoint, const char *tunnel, char out[HEALTH_
 
 /* ---- routes.c ---- */
 /*
- * Selects each VPC route's next hops from the tunnels' states (route_select) and installs
- * what changed; marks the tunnels that carry traffic.  d->lock held.  Returns how many
- * routes changed.
+ * Selects each VPC route's and each site router's route's next hops from the tunnels' states
+ * (route_select) and installs what changed; marks the gateway tunnels that carry the VPCs'
+ * traffic.  d->lock held.  Returns how many routes changed.
  */
 int agent_routes_update(struct agent_daemon *d);
+/*
+ * Whether tunnel t may carry a route's traffic: its CHILD_SA is installed and no check
+ * through it (the customer's health check, else the cloud's liveness probe) failed.  Local
+ * hops and the fabric peers (GET /v1/state "Usable") are judged by this one rule.
+ */
+bool agent_tunnel_usable(const struct tunnel_rt *t);
 
 /* ---- reconcile.c ---- */
 /*
@@ -209,8 +217,7 @@ int peers_start(struct agent_daemon *d);
 void peers_stop(struct agent_daemon *d);
 /*
  * Whether a remote hop of vpc may carry traffic: its fabric peer answered within the last
- * moments and reports that tunnel's CHILD_SA installed, its health check not failed
- * (d->lock held).
+ * moments and reports that tunnel usable (agent_tunnel_usable on the peer) (d->lock held).
  */
 bool peers_hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_nexthop *h);
 

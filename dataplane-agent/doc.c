@@ -479,23 +479,63 @@ static int parse_fabric(struct parser *p, json_t *o, int index, struct doc_vpc *
 	return 0;
 }
 
-/* The optional "table" member: a custom route table's kernel table, absent for the main one. */
-static int get_table(struct parser *p, json_t *o, uint32_t *out)
+/*
+ * The optional "table" member: a custom route table's kernel table (or, where policies may
+ * name it, a policy's), absent for the main one.
+ */
+static int get_table(struct parser *p, json_t *o, bool policy_ok, uint32_t *out)
 {
 	int64_t table = 0;
 
 	*out = 0;
 	if (json_object_get(o, "table") == NULL)
 		return 0;
-	if (get_int(p, o, "table", true, DOC_TABLE_MIN, DOC_TABLE_MAX, &table) < 0)
+	if (get_int(p, o, "table", true, DOC_TABLE_MIN, policy_ok ? DOC_PBR_TABLE_MAX : DOC_TABLE_MAX, &table) < 0)
 		return -1;
 	*out = (uint32_t)table;
 	return 0;
 }
 
+/* The VPC router's policy rules: each names a table of its own that a route fills. */
+static int parse_policies(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
+{
+	static const char *const keys[] = { "from", "to", "table", NULL };
+	char prefix[48];
+	json_t *a, *v;
+	size_t i;
+
+	if (json_object_get(o, "policies") == NULL)
+		return 0;
+	if ((a = get_array(p, o, "policies", DOC_POLICIES_MAX, &vpc->policy_count)) == NULL)
+		return -1;
+	if ((vpc->policies = calloc((size_t)vpc->policy_count + 1, sizeof(*vpc->policies))) == NULL)
+		return fail(p, "out of memory");
+	snprintf(prefix, sizeof(prefix), "vpcs[%d].policies", index);
+	json_array_foreach(a, i, v) {
+		struct doc_policy *pol = &vpc->policies[i];
+		int64_t table;
+		bool routed = false;
+
+		at(p, prefix, (int)i, NULL);
+		if (only_keys(p, v, keys) < 0 || get_str(p, v, "from", true, K_CIDR, pol->from, sizeof(pol->from)) < 0 ||
+		    get_str(p, v, "to", true, K_CIDR, pol->to, sizeof(pol->to)) < 0 ||
+		    get_int(p, v, "table", true, DOC_PBR_TABLE_MIN, DOC_PBR_TABLE_MAX, &table) < 0)
+			return -1;
+		pol->table = (uint32_t)table;
+		for (size_t j = 0; j < i; j++)
+			if (vpc->policies[j].table == pol->table)
+				return fail(p, "table %u appears twice", pol->table);
+		for (int r = 0; r < vpc->route_count && !routed; r++)
+			routed = vpc->routes[r].table == pol->table;
+		if (!routed)
+			return fail(p, "no route fills table %u", pol->table);
+	}
+	return 0;
+}
+
 static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
 {
-	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", "fabric", NULL };
+	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", "fabric", "policies", NULL };
 	static const char *const vsw_keys[] = { "id", "cidr", "gateway_ip", "table", NULL };
 	static const char *const route_keys[] = { "dest", "table", "nexthops", NULL };
 	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", "remote", NULL };
@@ -521,7 +561,7 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 		if (only_keys(p, v, vsw_keys) < 0 || get_str(p, v, "id", true, K_ID, s->id, sizeof(s->id)) < 0 ||
 		    get_str(p, v, "cidr", true, K_CIDR, s->cidr, sizeof(s->cidr)) < 0 ||
 		    get_str(p, v, "gateway_ip", true, K_IPV4, s->gateway_ip, sizeof(s->gateway_ip)) < 0 ||
-		    get_table(p, v, &s->table) < 0)
+		    get_table(p, v, false, &s->table) < 0)
 			return -1;
 	}
 	at(p, "vpcs", index, NULL);
@@ -543,7 +583,7 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 		snprintf(prefix, sizeof(prefix), "vpcs[%d].routes", index);
 		at(p, prefix, (int)i, NULL);
 		if (only_keys(p, v, route_keys) < 0 || get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0 ||
-		    get_table(p, v, &r->table) < 0)
+		    get_table(p, v, true, &r->table) < 0)
 			return -1;
 		hops = get_array(p, v, "nexthops", DOC_NEXTHOPS_MAX, &r->nexthop_count);
 		if (hops == NULL)
@@ -563,6 +603,87 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 			n->weight = (int)weight;
 		}
 	}
+	return parse_policies(p, o, index, vpc);
+}
+
+/*
+ * One site: its LAN, its router's address and the router's routes toward the cloud (each hop
+ * a device tunnel; no table, no remote hops: a site is built whole on one agent).
+ */
+static int parse_site(struct parser *p, json_t *o, int index, struct doc_site *site)
+{
+	static const char *const keys[] = { "id", "lan_cidr", "router_ip", "routes", NULL };
+	static const char *const route_keys[] = { "dest", "nexthops", NULL };
+	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", NULL };
+	json_t *a, *v;
+	size_t i;
+
+	at(p, "sites", index, NULL);
+	if (only_keys(p, o, keys) < 0 || get_str(p, o, "id", true, K_ID, site->id, sizeof(site->id)) < 0 ||
+	    get_str(p, o, "lan_cidr", true, K_CIDR, site->lan_cidr, sizeof(site->lan_cidr)) < 0 ||
+	    get_str(p, o, "router_ip", false, K_IPV4, site->router_ip, sizeof(site->router_ip)) < 0)
+		return -1;
+	if (json_object_get(o, "routes") == NULL)
+		return 0;
+	if (site->router_ip[0] == '\0')
+		return fail(p, "routes need a router_ip");
+	if ((a = get_array(p, o, "routes", 4096, &site->route_count)) == NULL)
+		return -1;
+	site->routes = calloc((size_t)site->route_count + 1, sizeof(*site->routes));
+	if (site->routes == NULL)
+		return fail(p, "out of memory");
+	json_array_foreach(a, i, v) {
+		struct doc_route *r = &site->routes[i];
+		char prefix[48];
+		json_t *hops, *h;
+		size_t j;
+
+		snprintf(prefix, sizeof(prefix), "sites[%d].routes", index);
+		at(p, prefix, (int)i, NULL);
+		if (only_keys(p, v, route_keys) < 0 || get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0)
+			return -1;
+		if ((hops = get_array(p, v, "nexthops", DOC_NEXTHOPS_MAX, &r->nexthop_count)) == NULL)
+			return -1;
+		if (r->nexthop_count == 0)
+			return fail(p, "nexthops is empty");
+		json_array_foreach(hops, j, h) {
+			struct doc_nexthop *n = &r->nexthops[j];
+			int64_t weight;
+
+			if (only_keys(p, h, hop_keys) < 0 || get_str(p, h, "via", true, K_IPV4, n->via, sizeof(n->via)) < 0 ||
+			    get_int(p, h, "weight", true, 0, 100, &weight) < 0 ||
+			    get_str(p, h, "endpoint", true, K_ID, n->endpoint, sizeof(n->endpoint)) < 0 ||
+			    get_str(p, h, "tunnel", true, K_TEXT, n->tunnel, sizeof(n->tunnel)) < 0)
+				return -1;
+			n->weight = (int)weight;
+		}
+		for (int k = 0; k < (int)i; k++)
+			if (strcmp(site->routes[k].dest, r->dest) == 0)
+				return fail(p, "dest %s appears twice", r->dest);
+	}
+	return 0;
+}
+
+/* A site route's hops are devices of that site, each hop's tunnel one of its device's. */
+static int check_site_routes(struct parser *p, const struct doc_desired *d, int index)
+{
+	const struct doc_site *s = &d->sites[index];
+	char prefix[48];
+
+	snprintf(prefix, sizeof(prefix), "sites[%d].routes", index);
+	for (int r = 0; r < s->route_count; r++)
+		for (int h = 0; h < s->routes[r].nexthop_count; h++) {
+			const struct doc_nexthop *n = &s->routes[r].nexthops[h];
+			const struct doc_endpoint *e = doc_find_endpoint(d, n->endpoint);
+
+			at(p, prefix, r, "nexthops");
+			if (e == NULL || e->kind != DOC_EP_SITE_DEVICE || strcmp(e->lan.site, s->id) != 0)
+				return fail(p, "endpoint %s is no device of site %s", n->endpoint, s->id);
+			if (strcmp(e->lan.ip, n->via) != 0)
+				return fail(p, "via %s is not device %s's LAN address", n->via, n->endpoint);
+			if (doc_find_tunnel(e, n->tunnel) == NULL)
+				return fail(p, "endpoint %s has no tunnel %s", n->endpoint, n->tunnel);
+		}
 	return 0;
 }
 
@@ -624,10 +745,13 @@ static int check_references(struct parser *p, const struct doc_desired *d)
 					return fail(p, "endpoint %s has no tunnel %s", n->endpoint, n->tunnel);
 			}
 	}
-	for (int i = 0; i < d->site_count; i++)
+	for (int i = 0; i < d->site_count; i++) {
 		for (int j = 0; j < i; j++)
 			if (strcmp(d->sites[i].id, d->sites[j].id) == 0)
 				return at(p, "sites", i, "id"), fail(p, "%s appears twice", d->sites[i].id);
+		if (check_site_routes(p, d, i) < 0)
+			return -1;
+	}
 	for (int i = 0; i < d->endpoint_count; i++) {
 		at(p, "endpoints", i, "lan");
 		if (check_lan_ref(p, d, &d->endpoints[i].lan) < 0)
@@ -652,7 +776,6 @@ int doc_parse(json_t *root, struct doc_desired *out, char *err)
 	static const char *const keys[] = { "version", "generation", "agent_id", "underlay", "vpcs",
 					    "endpoints", "sites", "hosts", NULL };
 	static const char *const ul_keys[] = { "vni", "peers", NULL };
-	static const char *const site_keys[] = { "id", "lan_cidr", NULL };
 	static const char *const host_keys[] = { "id", "lan", NULL };
 	struct parser p = { .err = err };
 	int64_t version, vni;
@@ -703,13 +826,9 @@ int doc_parse(json_t *root, struct doc_desired *out, char *err)
 	if ((a = get_array(&p, root, "sites", 100000, &out->site_count)) == NULL ||
 	    (out->sites = calloc((size_t)out->site_count + 1, sizeof(*out->sites))) == NULL)
 		goto fail;
-	json_array_foreach(a, i, v) {
-		at(&p, "sites", (int)i, NULL);
-		if (only_keys(&p, v, site_keys) < 0 ||
-		    get_str(&p, v, "id", true, K_ID, out->sites[i].id, sizeof(out->sites[i].id)) < 0 ||
-		    get_str(&p, v, "lan_cidr", true, K_CIDR, out->sites[i].lan_cidr, sizeof(out->sites[i].lan_cidr)) < 0)
+	json_array_foreach(a, i, v)
+		if (parse_site(&p, v, (int)i, &out->sites[i]) < 0)
 			goto fail;
-	}
 
 	p.path[0] = '\0';
 	if ((a = get_array(&p, root, "hosts", 100000, &out->host_count)) == NULL ||
@@ -758,6 +877,7 @@ void doc_free(struct doc_desired *d)
 	for (int i = 0; i < d->vpc_count && d->vpcs != NULL; i++) {
 		free(d->vpcs[i].vswitches);
 		free(d->vpcs[i].routes);
+		free(d->vpcs[i].policies);
 		for (int j = 0; j < d->vpcs[i].fabric.peer_count && d->vpcs[i].fabric.peers != NULL; j++)
 			free(d->vpcs[i].fabric.peers[j].cidrs);
 		free(d->vpcs[i].fabric.peers);
@@ -765,6 +885,8 @@ void doc_free(struct doc_desired *d)
 	for (int i = 0; i < d->endpoint_count && d->endpoints != NULL; i++) {
 		free(d->endpoints[i].tunnels);
 	}
+	for (int i = 0; i < d->site_count && d->sites != NULL; i++)
+		free(d->sites[i].routes);
 	free(d->vpcs);
 	free(d->endpoints);
 	free(d->sites);
@@ -814,6 +936,7 @@ void doc_vpc_free(struct doc_vpc *v)
 	free(v->fabric.peers);
 	free(v->vswitches);
 	free(v->routes);
+	free(v->policies);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -840,7 +963,8 @@ int doc_vpc_copy(struct doc_vpc *dst, const struct doc_vpc *src)
 	dst->fabric.peers = NULL;
 	dst->vswitches = dup_array(src->vswitches, src->vswitch_count, sizeof(*src->vswitches));
 	dst->routes = dup_array(src->routes, src->route_count, sizeof(*src->routes));
-	ok = dst->vswitches != NULL && dst->routes != NULL;
+	dst->policies = dup_array(src->policies, src->policy_count, sizeof(*src->policies));
+	ok = dst->vswitches != NULL && dst->routes != NULL && dst->policies != NULL;
 	/* the fabric's peers too: a record must outlive the document it was copied from */
 	if (ok && src->fabric.peers != NULL) {
 		dst->fabric.peers = dup_array(src->fabric.peers, src->fabric.peer_count, sizeof(*src->fabric.peers));
@@ -869,6 +993,23 @@ int doc_endpoint_copy(struct doc_endpoint *dst, const struct doc_endpoint *src)
 	*dst = *src;
 	dst->tunnels = dup_array(src->tunnels, src->tunnel_count, sizeof(*src->tunnels));
 	if (dst->tunnels == NULL) {
+		memset(dst, 0, sizeof(*dst));
+		return -1;
+	}
+	return 0;
+}
+
+void doc_site_free(struct doc_site *s)
+{
+	free(s->routes);
+	memset(s, 0, sizeof(*s));
+}
+
+int doc_site_copy(struct doc_site *dst, const struct doc_site *src)
+{
+	*dst = *src;
+	dst->routes = dup_array(src->routes, src->route_count, sizeof(*src->routes));
+	if (dst->routes == NULL) {
 		memset(dst, 0, sizeof(*dst));
 		return -1;
 	}

@@ -117,9 +117,25 @@ struct doc_nexthop {
 #define DOC_TABLE_MIN 1000
 #define DOC_TABLE_MAX 1999
 
+/* Kernel tables of the VPN gateways' policy routes: DOC_PBR_TABLE_MIN..DOC_PBR_TABLE_MAX. */
+#define DOC_PBR_TABLE_MIN 2000
+#define DOC_PBR_TABLE_MAX 2999
+#define DOC_POLICIES_MAX (DOC_PBR_TABLE_MAX - DOC_PBR_TABLE_MIN + 1)
+
+/*
+ * A policy rule of the VPC router (a VPN gateway's policy-based route): traffic from `from`
+ * to `to` is routed by kernel table `table`, ahead of every other rule; the document's order
+ * is the order of matching.
+ */
+struct doc_policy {
+	char from[20];
+	char to[20];
+	uint32_t table; /* DOC_PBR_TABLE_MIN..DOC_PBR_TABLE_MAX, one policy each */
+};
+
 struct doc_route {
 	char dest[20];
-	uint32_t table;		   /* 0: the VPC's system route table (main) */
+	uint32_t table;		   /* 0: the VPC's system route table (main); else a custom table's or a policy's */
 	int nexthop_count;
 	struct doc_nexthop nexthops[DOC_NEXTHOPS_MAX];
 };
@@ -161,11 +177,24 @@ struct doc_vpc {
 	struct doc_vswitch *vswitches;
 	int route_count;
 	struct doc_route *routes;
+	int policy_count;
+	struct doc_policy *policies; /* in the order they match */
 };
 
+/*
+ * A branch site's LAN and its router: the site namespace holds the LAN bridge and, on it,
+ * router_ip, the site hosts' default router.  Each route sends a cloud block to the site's
+ * gateway devices: a hop per device tunnel that leads to the block (via the device's LAN
+ * address, endpoint = the device, tunnel = that tunnel), chosen by route_select exactly as a
+ * VPC route's hops are, so equal weights over several devices are one multipath route
+ * (ECMP, L4-hashed per flow) and a device whose tunnels toward the block are down leaves it.
+ */
 struct doc_site {
 	char id[DOC_ID_MAX];
 	char lan_cidr[20];
+	char router_ip[16]; /* "" (a document without a router): hosts name their router themselves */
+	int route_count;
+	struct doc_route *routes; /* main table; nexthops never remote */
 };
 
 struct doc_host {
@@ -200,8 +229,10 @@ void doc_free(struct doc_desired *d);
 /* Deep copies (the copy owns its arrays): 0, or -1 when out of memory (*dst then empty). */
 int doc_vpc_copy(struct doc_vpc *dst, const struct doc_vpc *src);
 int doc_endpoint_copy(struct doc_endpoint *dst, const struct doc_endpoint *src);
+int doc_site_copy(struct doc_site *dst, const struct doc_site *src);
 void doc_vpc_free(struct doc_vpc *v);
 void doc_endpoint_free(struct doc_endpoint *e);
+void doc_site_free(struct doc_site *s);
 /* The check a tunnel's liveness is judged by: the customer's health check, else the cloud's
  * liveness probe; NULL when neither is on. */
 const struct doc_health_check *doc_tunnel_check(const struct doc_tunnel *t);

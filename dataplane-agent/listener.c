@@ -251,19 +251,19 @@ static enum MHD_Result get_state(struct MHD_Connection *c, struct agent_daemon *
 		const struct tunnel_rt *t = &d->tunnels[i];
 
 		json_array_append_new(
-			tunnels, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I}", "Endpoint", t->endpoint,
+			tunnels, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I}", "Endpoint", t->endpoint,
 					   "Name", t->name, "VpnConnectionId", t->connection_id, "TunnelId", t->tunnel_id,
 					   "Side", doc_endpoint_kind_name(t->side), "IkeState", t->ike_state, "ChildState",
 					   t->child_state, "Health",
 					   !t->health_enabled ? "" : t->health == HEALTH_UP ? "success"
 								: t->health == HEALTH_DOWN ? "failed" : "",
-					   "Active", t->active, "PacketsIn", (json_int_t)t->packets_in, "PacketsOut",
+					   "Usable", agent_tunnel_usable(t), "Active", t->active, "PacketsIn", (json_int_t)t->packets_in, "PacketsOut",
 					   (json_int_t)t->packets_out, "ChildSpi", (json_int_t)t->child_spi));
 	}
 	for (int i = 0; i < d->route_count; i++)
-		json_array_append_new(routes, json_pack("{s:s, s:I, s:s, s:s}", "Vpc", d->routes[i].vpc, "Table",
-							(json_int_t)d->routes[i].table, "Dest", d->routes[i].dest, "Via",
-							d->routes[i].chosen));
+		json_array_append_new(routes, json_pack("{s:s, s:s, s:I, s:s, s:s}", "Vpc", d->routes[i].vpc, "Site",
+							d->routes[i].site, "Table", (json_int_t)d->routes[i].table, "Dest",
+							d->routes[i].dest, "Via", d->routes[i].chosen));
 	for (int i = 0; d->have_applied && i < d->applied.host_count; i++) {
 		agent_ns_name(d, d->applied.hosts[i].id, name);
 		json_object_set_new(ns, d->applied.hosts[i].id, json_string(name));

@@ -1582,3 +1582,62 @@ int nl_rule_del(const char *ns, uint32_t pref, const char *iif, char *err)
 	rt_close(&rt);
 	return ret;
 }
+
+int nl_rule_add_match(const char *ns, uint32_t pref, const char *from, const char *to, uint32_t table, char *err)
+{
+	union rt_req req;
+	struct nlmsghdr *nlh;
+	struct fib_rule_hdr *frh;
+	struct in_addr src, dst;
+	uint8_t src_len, dst_len;
+	struct rt rt;
+	int ret;
+
+	if (!parse_prefix(from, &src, &src_len) || !parse_prefix(to, &dst, &dst_len) || table == 0)
+		return fail(err, ns, EINVAL, "rule from %.20s to %.20s table %u", from ? from : "", to ? to : "", table);
+	nlh = rt_msg(&req, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL);
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = AF_INET;
+	frh->src_len = src_len;
+	frh->dst_len = dst_len;
+	frh->action = FR_ACT_TO_TBL;
+	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, pref);
+	if (src_len > 0)
+		mnl_attr_put(nlh, FRA_SRC, sizeof(src), &src);
+	if (dst_len > 0)
+		mnl_attr_put(nlh, FRA_DST, sizeof(dst), &dst);
+	mnl_attr_put_u32(nlh, FRA_TABLE, table);
+	if (rt_open(&rt, ns, err) < 0)
+		return -1;
+	ret = rt_talk(&rt, nlh, NULL, NULL, EEXIST, err, "RTM_NEWRULE pref %u from %s to %s", pref, from, to);
+	rt_close(&rt);
+	return ret;
+}
+
+int nl_rule_del_pref(const char *ns, uint32_t pref, char *err)
+{
+	struct rt rt;
+	int ret = 0;
+
+	if (rt_open(&rt, ns, err) < 0)
+		return -1;
+	for (int i = 0; i < 64 && ret == 0; i++) {
+		union rt_req req;
+		struct nlmsghdr *nlh = rt_msg(&req, RTM_DELRULE, 0);
+		struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+
+		frh->family = AF_INET;
+		mnl_attr_put_u32(nlh, FRA_PRIORITY, pref);
+		errno = 0;
+		ret = rt_talk(&rt, nlh, NULL, NULL, 0, err, "RTM_DELRULE pref %u", pref);
+		if (ret < 0 && errno == ENOENT) {
+			ret = 0;
+			if (err != NULL)
+				err[0] = '\0';
+			break;
+		}
+	}
+	rt_close(&rt);
+	return ret;
+}

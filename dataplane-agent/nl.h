@@ -140,6 +140,13 @@ int nl_route_list(const char *ns, uint32_t table, uint8_t proto, struct nl_route
 int nl_rule_add(const char *ns, uint32_t pref, const char *iif, uint32_t table, char *err);
 /* Deletes every rule at priority pref with input interface iif, whatever it does (ok if none). */
 int nl_rule_del(const char *ns, uint32_t pref, const char *iif, char *err);
+/*
+ * Adds rule "from <from> to <to> lookup <table>" (CIDRs; table != 0) at priority pref (ok if
+ * that exact rule exists).
+ */
+int nl_rule_add_match(const char *ns, uint32_t pref, const char *from, const char *to, uint32_t table, char *err);
+/* Deletes every rule at priority pref, whatever it matches and does (ok if none). */
+int nl_rule_del_pref(const char *ns, uint32_t pref, char *err);
 
 /* Protocol number the agent stamps on its routes (rtm_protocol), so it can tell its own.
  * NB: linux/rtnetlink.h assigns 99 to Open/R (RTPROT_OPENR): `ip route` shows "proto openr". */

@@ -3,7 +3,7 @@
  * may be a tunnel endpoint on another agent (a dual-tunnel gateway's master in one zone, its
  * slave in another): the route may use it only while that tunnel has its SA.  This thread
  * reads each peer's GET /v1/state (with the agent token every agent holds) every
- * PEER_POLL_MS; a peer that does not answer (its machine is gone) has no usable tunnels once
+ * PEER_POLL_MS, each tunnel's "Usable" being the peer's own verdict; a peer that does not answer (its machine is gone) has no usable tunnels once
  * its last answer is older than PEER_FRESH_MS.  The monitor decides with what is here, so
  * failover across agents stays local to the agents: the server is not asked.
  */
@@ -119,16 +119,17 @@ static int fetch_peer(const struct agent_daemon *d, const char *url, struct peer
 		const char *ep = json_string_value(json_object_get(t, "Endpoint"));
 		const char *name = json_string_value(json_object_get(t, "Name"));
 		const char *side = json_string_value(json_object_get(t, "Side"));
-		const char *child = json_string_value(json_object_get(t, "ChildState"));
-		const char *health = json_string_value(json_object_get(t, "Health"));
 		struct peer_tunnel *pt = &(*out)[*count];
 
 		if (ep == NULL || name == NULL || side == NULL || strcmp(side, "gateway") != 0)
 			continue;
 		snprintf(pt->endpoint, sizeof(pt->endpoint), "%s", ep);
 		snprintf(pt->name, sizeof(pt->name), "%s", name);
-		/* the peer's own rule for its hops (monitor.c hop_usable) */
-		pt->usable = child != NULL && strcmp(child, "INSTALLED") == 0 && (health == NULL || strcmp(health, "failed") != 0);
+		/*
+		 * the peer's own verdict (agent_tunnel_usable): "Health" alone would miss the cloud's
+		 * liveness probe, which the peer does not report as the customer's health check
+		 */
+		pt->usable = json_is_true(json_object_get(t, "Usable"));
 		(*count)++;
 	}
 	rc = 0;

@@ -114,11 +114,29 @@ static bool same_fabric(const struct doc_vpc *a, const struct doc_vpc *b)
 	return true;
 }
 
+/* The VPC router's policy rules, order included (it is the order of matching). */
+static bool same_policies(const struct doc_vpc *a, const struct doc_vpc *b)
+{
+	return a->policy_count == b->policy_count &&
+	       (a->policy_count == 0 ||
+		memcmp(a->policies, b->policies, sizeof(*a->policies) * (size_t)a->policy_count) == 0);
+}
+
 static bool same_vpc(const struct doc_vpc *a, const struct doc_vpc *b)
 {
 	return strcmp(a->cidr, b->cidr) == 0 && a->vswitch_count == b->vswitch_count &&
 	       memcmp(a->vswitches, b->vswitches, sizeof(*a->vswitches) * (size_t)a->vswitch_count) == 0 &&
-	       same_fabric(a, b);
+	       same_fabric(a, b) && same_policies(a, b);
+}
+
+/*
+ * What build_site builds the site around: its LAN and its router's address.  Its routes are
+ * the route runtime's (sync_routes, route_select), as a VPC's are: a device coming or going
+ * never rebuilds the site.
+ */
+static bool same_site(const struct doc_site *a, const struct doc_site *b)
+{
+	return strcmp(a->lan_cidr, b->lan_cidr) == 0 && strcmp(a->router_ip, b->router_ip) == 0;
 }
 
 static bool same_peers(const struct doc_desired *a, const struct doc_desired *b)
@@ -179,8 +197,7 @@ int reconcile_plan(const struct doc_desired *applied, const struct doc_desired *
 	for (int i = 0; i < wanted->site_count; i++) {
 		const struct doc_site *o = find_site(applied, wanted->sites[i].id);
 
-		add(&b, PLAN_SITE,
-		    o == NULL ? PLAN_CREATE : strcmp(o->lan_cidr, wanted->sites[i].lan_cidr) == 0 ? PLAN_KEEP : PLAN_UPDATE,
+		add(&b, PLAN_SITE, o == NULL ? PLAN_CREATE : same_site(o, &wanted->sites[i]) ? PLAN_KEEP : PLAN_UPDATE,
 		    wanted->sites[i].id, NULL, false);
 	}
 	for (int i = 0; i < wanted->endpoint_count; i++) {

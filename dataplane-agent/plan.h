@@ -9,7 +9,8 @@
  * operation per object (keep, create, update, delete), in the order the applier runs them,
  * as OpenBSD bgpd's reconf_action marks each peer and prefix set.
  *
- * route_select: which next hops of a VPC route carry traffic, given which are usable.
+ * route_select: which next hops of a VPC route, or of a site router's route, carry traffic,
+ * given which are usable.
  */
 
 #include <stdbool.h>
@@ -38,7 +39,9 @@ struct plan {
  * the underlay is) with wanted, and fills *out with one operation per object of either, in
  * the applier's order: the underlay; deletions (tunnels of endpoints that stay, hosts,
  * endpoints, VPCs, sites: dependents first); then VPCs, sites, each endpoint followed by its
- * tunnels, hosts.  An endpoint whose addresses or LAN changed is rebuilt (its tunnels are
+ * tunnels, hosts.  A VPC or site is updated only when what its namespace is built around
+ * changed (vSwitches and fabric; LAN and router address), never for its routes, which the
+ * route runtime follows at publish.  An endpoint whose addresses or LAN changed is rebuilt (its tunnels are
  * created again); a tunnel is updated only when its IKE/IPsec parameters, peer or
  * selectors changed, so a fault or health-check change never touches its SAs.  Pure: reads
  * only its arguments.  Returns 0 or -1 (out of memory; *out empty).  Free with plan_free.

@@ -18,7 +18,8 @@
  *   <p>-<vpc-id>    VPC router: one bridge per vSwitch holding the vSwitch gateway address
  *                   (+ "f…", the VPC's fabric VXLAN toward its routers on other agents,
  *                   and table inet vpnlab_fabric: nothing hairpins on the fabric)
- *   <p>-<site-id>   a branch site's LAN: bridge br0
+ *   <p>-<site-id>   a branch site's LAN: bridge br0, and on it the site's router (the
+ *                   hosts' default router; multipath routes over the gateway devices)
  *   <p>-<endpoint>  an IPsec endpoint (gateway tunnel end or site device): "ul" with its
  *                   public address on the underlay, "lan" on its vSwitch or site LAN, and
  *                   its own charon
@@ -341,6 +342,49 @@ static int build_vpc_tables(struct agent_daemon *d, const char *ns, const struct
 	return 0;
 }
 
+/*
+ * The VPN gateways' policy-based routes: rule "from SRC to DST lookup T" at RULE_PREF_POLICY
+ * + its position, ahead of the ingress rules and main (the gateway matches policy routes
+ * before destination routes), T a table of its own whose route sync_routes keeps.  A table
+ * without a usable route is passed over by the kernel (the next rule decides).
+ */
+#define RULE_PREF_POLICY 500
+#define RULE_POLICY_SWEEP 64 /* after a start, stale rules this far past the wanted ones go too */
+
+static bool vpc_has_policy_table(const struct doc_vpc *vpc, uint32_t table)
+{
+	for (int i = 0; vpc != NULL && i < vpc->policy_count; i++)
+		if (vpc->policies[i].table == table)
+			return true;
+	return false;
+}
+
+static int build_vpc_policies(const char *ns, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err)
+{
+	int stale = old != NULL ? old->policy_count : vpc->policy_count + RULE_POLICY_SWEEP;
+
+	if (old != NULL && old->policy_count == vpc->policy_count &&
+	    (vpc->policy_count == 0 ||
+	     memcmp(old->policies, vpc->policies, sizeof(*vpc->policies) * (size_t)vpc->policy_count) == 0))
+		return 0;
+	/* positions shift when one is added or removed: the rules are laid anew */
+	for (int i = 0; i < stale; i++)
+		if (nl_rule_del_pref(ns, RULE_PREF_POLICY + (uint32_t)i, err) < 0)
+			return -1;
+	for (int i = 0; old != NULL && i < old->policy_count; i++)
+		if (!vpc_has_policy_table(vpc, old->policies[i].table) && flush_table(ns, old->policies[i].table, err) < 0)
+			return -1;
+	for (int i = 0; i < vpc->policy_count; i++) {
+		const struct doc_policy *p = &vpc->policies[i];
+
+		if (!vpc_has_policy_table(old, p->table) && flush_table(ns, p->table, err) < 0)
+			return -1;
+		if (nl_rule_add_match(ns, RULE_PREF_POLICY + (uint32_t)i, p->from, p->to, p->table, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int build_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err)
 {
 	char ns[NS_NAME_MAX];
@@ -370,17 +414,33 @@ static int build_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const st
 				nl_link_del(ns, br, NULL);
 			}
 		}
-	if (build_fabric(d, ns, vpc, old, err) < 0)
+	if (build_fabric(d, ns, vpc, old, err) < 0 || build_vpc_tables(d, ns, vpc, old, err) < 0)
 		return -1;
-	return build_vpc_tables(d, ns, vpc, old, err);
+	return build_vpc_policies(ns, vpc, old, err);
 }
 
-static int build_site(struct agent_daemon *d, const struct doc_site *site, char *err)
+/*
+ * A site's LAN bridge, and on it the site's router (router_ip): the hosts' default router,
+ * which spreads their traffic toward the cloud over the site's gateway devices (its routes
+ * are the route runtime's, routes.c).  Multipath routes hash on L4 (addresses, protocol,
+ * ports): one flow stays on one device, as per-packet spreading would reorder it.
+ */
+static int build_site(struct agent_daemon *d, const struct doc_site *site, const struct doc_site *old, char *err)
 {
 	char ns[NS_NAME_MAX];
+	int prefix = vswitch_prefix(site->lan_cidr);
 
 	agent_ns_name(d, site->id, ns);
-	if (ensure_ns(ns, false, err) < 0 || ensure_bridge(ns, UL_BRIDGE, err) < 0)
+	if (ensure_ns(ns, site->router_ip[0] != '\0', err) < 0 || ensure_bridge(ns, UL_BRIDGE, err) < 0)
+		return -1;
+	if (old != NULL && old->router_ip[0] != '\0' &&
+	    (strcmp(old->router_ip, site->router_ip) != 0 || strcmp(old->lan_cidr, site->lan_cidr) != 0) &&
+	    nl_addr_del(ns, UL_BRIDGE, old->router_ip, vswitch_prefix(old->lan_cidr), err) < 0)
+		return -1;
+	if (site->router_ip[0] == '\0')
+		return 0;
+	if (nl_sysctl_set(ns, "net/ipv4/fib_multipath_hash_policy", "1", err) < 0 ||
+	    nl_addr_add(ns, UL_BRIDGE, site->router_ip, prefix, err) < 0)
 		return -1;
 	return 0;
 }
@@ -741,10 +801,25 @@ static int sync_tunnels(struct agent_daemon *d, const struct doc_desired *want, 
 
 static bool same_route(const struct route_rt *a, const struct route_rt *b)
 {
-	return a->table == b->table && strcmp(a->vpc, b->vpc) == 0 && strcmp(a->dest, b->dest) == 0;
+	return a->table == b->table && strcmp(a->vpc, b->vpc) == 0 && strcmp(a->site, b->site) == 0 &&
+	       strcmp(a->dest, b->dest) == 0;
 }
 
-/* Keeps d->routes in line with want; routes that left are deleted from their VPC router. */
+/* The runtime entry of a site router's route (the installed choice carried over from *have). */
+static void site_route_rt(struct route_rt *r, const struct doc_site *s, const struct doc_route *route,
+			  const struct route_rt *have, int have_count)
+{
+	snprintf(r->site, sizeof(r->site), "%s", s->id);
+	snprintf(r->dest, sizeof(r->dest), "%s", route->dest);
+	for (int k = 0; k < have_count; k++)
+		if (same_route(&have[k], r))
+			snprintf(r->chosen, sizeof(r->chosen), "%s", have[k].chosen);
+}
+
+/*
+ * Keeps d->routes in line with want (VPC routes, then site routers' routes); routes that left
+ * are deleted from their router.
+ */
 static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, char *err)
 {
 	struct route_rt *n;
@@ -752,6 +827,8 @@ static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, c
 
 	for (int i = 0; i < want->vpc_count; i++)
 		count += want->vpcs[i].route_count;
+	for (int i = 0; i < want->site_count; i++)
+		count += want->sites[i].route_count;
 	n = calloc((size_t)count + 1, sizeof(*n));
 	if (n == NULL) {
 		snprintf(err, 256, "out of memory");
@@ -769,6 +846,9 @@ static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, c
 				if (same_route(&d->routes[k], r))
 					snprintf(r->chosen, sizeof(r->chosen), "%s", d->routes[k].chosen);
 		}
+	for (int i = 0; i < want->site_count; i++)
+		for (int j = 0; j < want->sites[i].route_count; j++)
+			site_route_rt(&n[count++], &want->sites[i], &want->sites[i].routes[j], d->routes, d->route_count);
 	for (int k = 0; k < d->route_count; k++) {
 		bool kept = false;
 
@@ -778,7 +858,7 @@ static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, c
 			char ns[NS_NAME_MAX];
 			struct nl_route r = { 0 };
 
-			agent_ns_name(d, d->routes[k].vpc, ns);
+			agent_ns_name(d, d->routes[k].site[0] ? d->routes[k].site : d->routes[k].vpc, ns);
 			snprintf(r.dst, sizeof(r.dst), "%s", d->routes[k].dest);
 			r.table = d->routes[k].table;
 			nl_route_del(ns, &r, NULL);
@@ -852,11 +932,18 @@ static int record_vpc(struct doc_desired *rec, const struct doc_vpc *v)
 static int record_site(struct doc_desired *rec, const struct doc_site *s)
 {
 	int i = RECORD_FIND(rec->sites, rec->site_count, s->id);
-	struct doc_site *slot = i >= 0 ? &rec->sites[i] : grow((void **)&rec->sites, &rec->site_count, sizeof(*slot));
+	struct doc_site copy, *slot;
 
-	if (slot == NULL)
+	if (doc_site_copy(&copy, s) < 0)
 		return -1;
-	*slot = *s;
+	if (i >= 0) {
+		doc_site_free(&rec->sites[i]);
+		slot = &rec->sites[i];
+	} else if ((slot = grow((void **)&rec->sites, &rec->site_count, sizeof(*slot))) == NULL) {
+		doc_site_free(&copy);
+		return -1;
+	}
+	*slot = copy;
 	return 0;
 }
 
@@ -938,8 +1025,10 @@ static void record_forget(struct doc_desired *rec, enum plan_kind kind, const ch
 		}
 		break;
 	case PLAN_SITE:
-		if ((i = RECORD_FIND(rec->sites, rec->site_count, id)) >= 0)
+		if ((i = RECORD_FIND(rec->sites, rec->site_count, id)) >= 0) {
+			doc_site_free(&rec->sites[i]);
 			rec->sites[i] = rec->sites[--rec->site_count];
+		}
 		break;
 	case PLAN_HOST:
 		if ((i = RECORD_FIND(rec->hosts, rec->host_count, id)) >= 0)
@@ -1223,8 +1312,9 @@ static int apply_op(struct agent_daemon *d, const struct doc_desired *want, cons
 	}
 	case PLAN_SITE: {
 		const struct doc_site *s = want_site(want, op->id);
+		int i = RECORD_FIND(rec->sites, rec->site_count, op->id);
 
-		if (d->links->site(d, s, err) < 0)
+		if (d->links->site(d, s, i >= 0 ? &rec->sites[i] : NULL, err) < 0)
 			return -1;
 		return record_site(rec, s) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
 	}

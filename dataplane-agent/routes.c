@@ -1,7 +1,8 @@
 /*
- * VPC route next hops: chosen by route_select (plan.c) from the tunnels' states, installed
- * in the VPC router's namespace when the choice changes.  Called by the monitor after each
- * poll and by the reconciler once it published a document, both with d->lock held.
+ * Route next hops, of VPC routers and of site routers alike: chosen by route_select (plan.c)
+ * from the tunnels' states, installed in the router's namespace when the choice changes.
+ * Called by the monitor after each poll and by the reconciler once it published a document,
+ * both with d->lock held.
  */
 #include "daemon.h"
 
@@ -11,9 +12,16 @@
 #include "nl.h"
 #include "plan.h"
 
+bool agent_tunnel_usable(const struct tunnel_rt *t)
+{
+	if (strcmp(t->child_state, "INSTALLED") != 0)
+		return false;
+	return !t->check_enabled || t->health != HEALTH_DOWN;
+}
+
 /*
- * A next hop may carry traffic when its tunnel has its SA and no failed check; a remote
- * one's tunnel is on another agent, which says so over the fabric (peers.c).
+ * A next hop may carry traffic when its tunnel is usable; a remote one's tunnel is on
+ * another agent, which says so over the fabric (peers.c).
  */
 static bool hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_nexthop *h)
 {
@@ -22,9 +30,7 @@ static bool hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const 
 	if (h->remote)
 		return vpc != NULL && peers_hop_usable(d, vpc, h);
 	t = agent_tunnel_find(d, h->endpoint, h->tunnel);
-	if (t == NULL || strcmp(t->child_state, "INSTALLED") != 0)
-		return false;
-	return !t->check_enabled || t->health != HEALTH_DOWN;
+	return t != NULL && agent_tunnel_usable(t);
 }
 
 static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, uint32_t table,
@@ -42,6 +48,19 @@ static const struct doc_route *doc_route_of(const struct agent_daemon *d, const 
 	return NULL;
 }
 
+/* A site router's route as applied, or NULL. */
+static const struct doc_route *site_route_of(const struct agent_daemon *d, const char *site, const char *dest)
+{
+	for (int i = 0; i < d->applied.site_count; i++) {
+		if (strcmp(d->applied.sites[i].id, site) != 0)
+			continue;
+		for (int j = 0; j < d->applied.sites[i].route_count; j++)
+			if (strcmp(d->applied.sites[i].routes[j].dest, dest) == 0)
+				return &d->applied.sites[i].routes[j];
+	}
+	return NULL;
+}
+
 int agent_routes_update(struct agent_daemon *d)
 {
 	int changed = 0;
@@ -51,7 +70,9 @@ int agent_routes_update(struct agent_daemon *d)
 	for (int i = 0; i < d->route_count; i++) {
 		struct route_rt *rt = &d->routes[i];
 		const struct doc_vpc *vpc = NULL;
-		const struct doc_route *r = doc_route_of(d, rt->vpc, rt->table, rt->dest, &vpc);
+		/* a site router's hops are its own devices' tunnels: never remote */
+		const struct doc_route *r = rt->site[0] ? site_route_of(d, rt->site, rt->dest)
+							: doc_route_of(d, rt->vpc, rt->table, rt->dest, &vpc);
 		bool usable[DOC_NEXTHOPS_MAX], carry[DOC_NEXTHOPS_MAX], any;
 		struct nl_route nr = { 0 };
 		char chosen[sizeof(rt->chosen)] = "", ns[NS_NAME_MAX], err[NL_ERR_MAX];
@@ -71,7 +92,7 @@ int agent_routes_update(struct agent_daemon *d)
 
 			if (!carry[h])
 				continue;
-			if ((t = agent_tunnel_find(d, hop->endpoint, hop->tunnel)) != NULL && any)
+			if (rt->site[0] == '\0' && (t = agent_tunnel_find(d, hop->endpoint, hop->tunnel)) != NULL && any)
 				t->active = true;
 			for (int k = 0; k < nr.nexthop_count; k++)
 				dup |= strcmp(nr.nexthops[k].via, hop->via) == 0;
@@ -84,13 +105,14 @@ int agent_routes_update(struct agent_daemon *d)
 		}
 		if (nr.nexthop_count == 0 || strcmp(chosen, rt->chosen) == 0)
 			continue;
-		agent_ns_name(d, rt->vpc, ns);
+		agent_ns_name(d, rt->site[0] ? rt->site : rt->vpc, ns);
 		if (d->links == &agent_links_netlink && nl_route_replace(ns, &nr, err) < 0) {
-			agent_log("route %s (table %u) in %s via %s: %s", rt->dest, rt->table, rt->vpc, chosen, err);
+			agent_log("route %s (table %u) in %s via %s: %s", rt->dest, rt->table,
+				  rt->site[0] ? rt->site : rt->vpc, chosen, err);
 			continue;
 		}
-		agent_log("route %s (table %u) in %s: via %s (was %s)", rt->dest, rt->table, rt->vpc, chosen,
-			  rt->chosen[0] ? rt->chosen : "-");
+		agent_log("route %s (table %u) in %s: via %s (was %s)", rt->dest, rt->table, rt->site[0] ? rt->site : rt->vpc,
+			  chosen, rt->chosen[0] ? rt->chosen : "-");
 		snprintf(rt->chosen, sizeof(rt->chosen), "%s", chosen);
 		d->status_dirty = true;
 		changed++;

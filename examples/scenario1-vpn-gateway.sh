@@ -117,9 +117,9 @@ wait_until "replies through the tunnel" 60 probe_gets_replies
 step "cut the master tunnel, probe every 50 ms until the traffic flows again (through the slave)"
 api POST /v1/lab/faults "$(jq -nc --arg c "$VCO" --arg t "$MASTER" '{VpnConnectionId: $c, TunnelId: $t, Action: "cut"}')"
 note "master tunnel $MASTER cut"
-# one-second probes back to back: every lost echo is 50 ms without traffic.  How long the
-# failover takes is DPD's business: the server's --dpd-delay-s (make lab: 1 s; make run: 30 s)
-# plus charon's retransmissions.
+# one-second probes back to back: every lost echo is 50 ms without traffic.  The cloud side's
+# liveness probes decide the failover (--liveness-interval-ms 300 × --liveness-retry 3, then a
+# monitor poll: about 1 s with make run and make lab alike), not the customer's DPD.
 LOST=0
 end=$(($(date +%s) + 240))
 while :; do

@@ -22,6 +22,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "lab.h"
+#include "pbr_policy.h"
 #include "query.h"
 #include "route_entry.h"
 #include "route_table.h"
@@ -713,6 +714,12 @@ struct vpc_conn {
 	char remote_subnet[512];
 };
 
+/* A policy route of one of the VPC's gateways that some packet can match. */
+struct vpc_policy {
+	char gateway[64];
+	struct vpn_pbr_rule rule;
+};
+
 /* A vSwitch of the VPC as placed: its gateway address and the agent that builds it. */
 struct placed_vswitch {
 	char id[64];
@@ -730,6 +737,8 @@ struct vpc_build {
 	int conn_count, conn_cap;
 	struct vpn_route_hop *explicit; /* published destination routes */
 	int explicit_count;
+	struct vpc_policy *policies; /* the gateways' policy routes that can match (pbr_shadowed) */
+	int policy_count;
 };
 
 static const struct placed_vswitch *find_vswitch(const struct vpc_build *v, const char *vswitch_id)
@@ -788,16 +797,80 @@ static int add_hop(struct vpc_build *v, const struct hop *h)
 	return 0;
 }
 
-/*
- * The highest weight among weights[0..count-1] (by next hop) for connection conn_id:
- * WEIGHT_ACTIVE when no route points at it (its RemoteSubnet routes weigh 100).
- */
-static int route_weight(const struct vpn_route_hop *weights, int count, const char *conn_id)
+/* A gateway's policy routes in match order and which of them no packet reaches. */
+struct gateway_pbr {
+	struct vpn_pbr_rule *rules;
+	bool *shadowed;
+	int count;
+};
+
+static int gateway_pbr_load(struct compiler *c, struct model_ctx *gm, const char *gw_id, struct gateway_pbr *p)
 {
-	for (int i = 0; i < count; i++)
-		if (strcmp(weights[i].next_hop, conn_id) == 0)
+	memset(p, 0, sizeof(*p));
+	if (vpn_route_pbr_rules(gm, gw_id, &p->rules, &p->count, c->err) < 0)
+		return -1;
+	if ((p->shadowed = calloc((size_t)p->count + 1, sizeof(*p->shadowed))) == NULL)
+		return vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+	pbr_shadowed(p->rules, p->count, p->shadowed);
+	return 0;
+}
+
+static void gateway_pbr_free(struct gateway_pbr *p)
+{
+	free(p->rules);
+	free(p->shadowed);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * When policy routes point at conn and no destination route does, they decide what it
+ * carries: its gateway-side selectors narrow to their sources (pbr_local_selectors; kept
+ * when every such route is shadowed), keeping where its checks leave from (the health
+ * check's source, else the liveness probe's: the endpoints' LAN addresses gw_lan_ips, as
+ * the branch expects them), and its weight is theirs (0 when all are shadowed: it yields
+ * to the others), and *by_policy is set.  Else the highest weight among the
+ * destination routes toward it (weights, by next hop), WEIGHT_ACTIVE when none.
+ */
+static int connection_weight(const struct gateway_pbr *p, const struct vpn_route_hop *weights, int weight_count,
+			     const struct vpn_connection *conn, const char *gw_lan_ips, struct vpn_connection_config *cfg,
+			     bool *by_policy)
+{
+	const char *id = conn->vpn_connection_id;
+	char narrowed[sizeof(cfg->local_subnet)];
+	bool pointed = false;
+	int weight;
+
+	*by_policy = false;
+	for (int i = 0; i < weight_count; i++)
+		if (strcmp(weights[i].next_hop, id) == 0)
 			return weights[i].weight;
-	return WEIGHT_ACTIVE;
+	for (int i = 0; i < p->count && !pointed; i++)
+		pointed = strcmp(p->rules[i].next_hop, id) == 0;
+	if (!pointed)
+		return WEIGHT_ACTIVE;
+	if (pbr_local_selectors(cfg->local_subnet, p->rules, p->count, p->shadowed, id,
+				conn->health_check.enable ? conn->health_check.sip : gw_lan_ips, narrowed, sizeof(narrowed)) > 0)
+		model_copy(cfg->local_subnet, sizeof(cfg->local_subnet), narrowed);
+	*by_policy = true;
+	weight = pbr_weight(p->rules, p->count, p->shadowed, id);
+	return weight < 0 ? WEIGHT_STANDBY : weight;
+}
+
+/* Appends gateway gw_id's policy routes that can match to v->policies.  0 or -1 (memory). */
+static int add_policies(struct vpc_build *v, const char *gw_id, const struct gateway_pbr *p)
+{
+	for (int i = 0; i < p->count; i++) {
+		struct vpc_policy *grown;
+
+		if (p->shadowed[i])
+			continue;
+		if ((grown = realloc(v->policies, (size_t)(v->policy_count + 1) * sizeof(*grown))) == NULL)
+			return -1;
+		v->policies = grown;
+		model_copy(grown[v->policy_count].gateway, sizeof(grown->gateway), gw_id);
+		grown[v->policy_count++].rule = p->rules[i];
+	}
+	return 0;
 }
 
 /* One gateway of the VPC: its endpoints (one per public address) and its tunnels' hops. */
@@ -812,6 +885,8 @@ static int compile_gateway(struct compiler *c, const struct vpn_gateway_owner *o
 	int ep_agent[2] = { -1, -1 }; /* the agent each endpoint runs on: its vSwitch's */
 	struct model_id *conn_ids = NULL;
 	struct vpn_route_hop *weights = NULL, *published = NULL;
+	struct gateway_pbr pbr = { 0 };
+	char gw_lan_ips[40];
 	int conn_count = 0, weight_count = 0, published_count = 0;
 	const json_t *shared;
 	int ep_count = 0, rc = -1;
@@ -849,14 +924,24 @@ static int compile_gateway(struct compiler *c, const struct vpn_gateway_owner *o
 	 * The highest weight of the gateway's destination routes toward each connection, published
 	 * or not: the gateway's own route table picks the tunnel, publishing only tells the VPC.
 	 */
-	if (vpn_route_dbr_max_weights(&gm, gw.vpn_gateway_id, &weights, &weight_count, c->err) < 0)
+	if (vpn_route_dbr_max_weights(&gm, gw.vpn_gateway_id, &weights, &weight_count, c->err) < 0 ||
+	    gateway_pbr_load(c, &gm, gw.vpn_gateway_id, &pbr) < 0)
 		goto out;
 	if ((shared = shared_paths(c, &gm, gw.vpn_gateway_id)) == NULL)
 		goto out;
+	snprintf(gw_lan_ips, sizeof(gw_lan_ips), "%s,%s", gw.eni_ip, gw.dr_eni_ip);
+	if (add_policies(v, gw.vpn_gateway_id, &pbr) < 0) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
 	for (int i = 0; i < conn_count; i++) {
+		bool by_policy;
+		int weight;
+
 		if (vpn_connection_get(&gm, conn_ids[i].id, conn, c->err) < 0 ||
 		    vpn_connection_config_build_gateway_side(&gm, conn, cfg, c->err) < 0)
 			goto out;
+		weight = connection_weight(&pbr, weights, weight_count, conn, gw_lan_ips, cfg, &by_policy);
 		if (add_conn(v, conn) < 0) {
 			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 			goto out;
@@ -870,8 +955,7 @@ static int compile_gateway(struct compiler *c, const struct vpn_gateway_owner *o
 			if (cfg->dual_tunnel)
 				tun->standby = strcmp(tun->role, "slave") == 0;
 			else
-				tun->standby =
-					route_weight(weights, weight_count, conn->vpn_connection_id) == WEIGHT_STANDBY;
+				tun->standby = weight == WEIGHT_STANDBY;
 
 			/*
 			 * A lab branch is built with both ends or not at all (its device needs a site
@@ -895,7 +979,10 @@ static int compile_gateway(struct compiler *c, const struct vpn_gateway_owner *o
 			model_copy(h.conn, sizeof(h.conn), conn->vpn_connection_id);
 			model_copy(h.gateway, sizeof(h.gateway), gw.vpn_gateway_id);
 			h.dual = cfg->dual_tunnel;
-			h.role_weight = strcmp(tun->role, "slave") == 0 ? WEIGHT_STANDBY : WEIGHT_ACTIVE;
+			/* a connection policy routes decide ranks by their weight on its RemoteSubnet too */
+			h.role_weight = strcmp(tun->role, "slave") == 0 ? WEIGHT_STANDBY
+					: !cfg->dual_tunnel && by_policy ? weight
+									 : WEIGHT_ACTIVE;
 			model_copy(h.endpoint, sizeof(h.endpoint),
 				   json_string_value(json_object_get(eps[k].json, "id")));
 			if (ep_agent[k] == c->self) {
@@ -928,6 +1015,7 @@ out:
 	free(conn_ids);
 	free(weights);
 	free(published);
+	gateway_pbr_free(&pbr);
 	free(conn);
 	free(cfg);
 	return rc;
@@ -1195,6 +1283,139 @@ out:
 	return rc;
 }
 
+/*
+ * Kernel tables of the gateways' policy routes in the VPC router (DOC_PBR_TABLE_MIN..MAX in
+ * the agent's doc.h), one per group, numbered in match order.
+ */
+#define DOC_PBR_TABLE_BASE 2000
+#define DOC_PBR_TABLE_LAST 2999
+
+static bool same_policy_group(const struct vpc_policy *a, const struct vpc_policy *b)
+{
+	return strcmp(a->gateway, b->gateway) == 0 && a->rule.priority == b->rule.priority &&
+	       strcmp(a->rule.route_source, b->rule.route_source) == 0 &&
+	       strcmp(a->rule.route_dest, b->rule.route_dest) == 0;
+}
+
+/*
+ * Whether the VPC's route table hands dest to gateway gw_id: its most specific entry that
+ * contains dest has the gateway as next hop (only then does the gateway see the packet).
+ */
+static bool routed_to_gateway(const struct route_entry *entries, int count, const char *dest, const char *gw_id)
+{
+	const struct route_entry *best = NULL;
+	struct cidr d, e, b;
+
+	if (!cidr_parse(dest, &d))
+		return false;
+	for (int i = 0; i < count; i++)
+		if (strcmp(entries[i].status, "Deleting") != 0 && cidr_parse(entries[i].destination, &e) &&
+		    cidr_contains(&e, &d) && (best == NULL || (cidr_parse(best->destination, &b) && e.prefix_len > b.prefix_len)))
+			best = &entries[i];
+	return best != NULL && strcmp(best->next_hop_type, "VpnGateway") == 0 && strcmp(best->next_hop_id, gw_id) == 0;
+}
+
+/*
+ * The next hops of one group of policy routes: the tunnels of each route's connection with
+ * the route's weight (a dual-tunnel connection's keep master 100 / slave 0, as the cloud
+ * ignores weights there), highest weight first, one per tunnel, at most ROUTE_HOPS_MAX.
+ */
+static json_t *policy_hops(const struct vpc_build *v, const struct vpc_policy *const *group, int count)
+{
+	json_t *hops = json_array();
+
+	for (int weight = WEIGHT_ACTIVE; weight >= 0; weight--)
+		for (int g = 0; g < count; g++)
+			for (int h = 0; h < v->hop_count; h++) {
+				const struct hop *hop = &v->hops[h];
+				int w = hop->dual ? hop->role_weight : group[g]->rule.weight;
+				json_t *o;
+
+				if (w != weight || strcmp(hop->conn, group[g]->rule.next_hop) != 0 ||
+				    strcmp(hop->gateway, group[g]->gateway) != 0 || json_array_size(hops) >= ROUTE_HOPS_MAX)
+					continue;
+				o = json_object();
+				json_put_str(o, "via", hop->via);
+				json_put_int(o, "weight", w);
+				json_put_str(o, "endpoint", hop->endpoint);
+				json_put_str(o, "tunnel", hop->tunnel);
+				if (hop->remote)
+					json_put_bool(o, "remote", true);
+				json_array_append_new(hops, o);
+			}
+	return hops;
+}
+
+/*
+ * The gateways' policy routes in the VPC router: a rule "from source to dest" per group
+ * (same gateway, source, destination and priority: an active/standby group), in match
+ * order, looking up a table of its own whose one route leads to the group's tunnels.  Only
+ * where the VPC's route table hands dest to that gateway (routed_to_gateway), and only
+ * groups whose connections have a built tunnel.  Adds "policies" to vpc and the tables'
+ * routes to routes.  0, or -1 with c->err set.
+ */
+static int compile_policies(struct compiler *c, const struct vpc_build *v, const char *vpc_id, json_t *vpc,
+			    json_t *routes)
+{
+	struct route_entry *entries = NULL;
+	const struct vpc_policy **group = NULL;
+	bool *done = NULL;
+	json_t *policies = json_array();
+	int entry_count = 0, table = DOC_PBR_TABLE_BASE, rc = -1;
+	char system[64];
+
+	if (v->policy_count == 0) {
+		rc = 0;
+		goto out;
+	}
+	group = calloc((size_t)v->policy_count, sizeof(*group));
+	done = calloc((size_t)v->policy_count, sizeof(*done));
+	if (group == NULL || done == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	if (vpc_system_route_table(c->m, vpc_id, system, c->err) < 0)
+		goto out;
+	if (route_entry_collect(c->m->store, system, &entries, &entry_count) < 0) {
+		store_failed(c);
+		goto out;
+	}
+	for (int a = 0; a < v->policy_count && table < DOC_PBR_TABLE_LAST; a++) {
+		const struct vpc_policy *p = &v->policies[a];
+		int n = 0;
+		json_t *hops;
+
+		if (done[a])
+			continue;
+		for (int b = a; b < v->policy_count; b++)
+			if (!done[b] && same_policy_group(p, &v->policies[b])) {
+				done[b] = true;
+				group[n++] = &v->policies[b];
+			}
+		if (!routed_to_gateway(entries, entry_count, p->rule.route_dest, p->gateway))
+			continue;
+		hops = policy_hops(v, group, n);
+		if (json_array_size(hops) == 0) {
+			json_decref(hops);
+			continue;
+		}
+		table++;
+		json_array_append_new(routes, json_pack("{s:s, s:i, s:o}", "dest", p->rule.route_dest, "table", table,
+							"nexthops", hops));
+		json_array_append_new(policies, json_pack("{s:s, s:s, s:i}", "from", p->rule.route_source, "to",
+							  p->rule.route_dest, "table", table));
+	}
+	if (json_array_size(policies) > 0)
+		json_object_set(vpc, "policies", policies);
+	rc = 0;
+out:
+	free(entries);
+	free(group);
+	free(done);
+	json_decref(policies);
+	return rc;
+}
+
 static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 {
 	struct vpc_build v = { 0 };
@@ -1259,6 +1480,10 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 		json_decref(routes);
 		goto out;
 	}
+	if (compile_policies(c, &v, vpc_id, vpc, routes) < 0) {
+		json_decref(routes);
+		goto out;
+	}
 	json_put_str(vpc, "id", vpc_id);
 	json_put_str(vpc, "cidr", cidr);
 	json_object_set(vpc, "vswitches", vsw_list);
@@ -1313,6 +1538,7 @@ out:
 	free(v.hops);
 	free(v.conns);
 	free(v.explicit);
+	free(v.policies);
 	free(vsw_rows);
 	json_decref(vsw_list);
 	free(gws);
@@ -1406,6 +1632,135 @@ out:
 	return rc;
 }
 
+/* A hop of a site router's route: one tunnel of one of the site's devices. */
+struct site_hop {
+	const char *endpoint, *tunnel, *via; /* into c->endpoints */
+	int weight;
+	int order; /* position in the document: ties keep device order */
+};
+
+static int site_hop_cmp(const void *pa, const void *pb)
+{
+	const struct site_hop *a = pa, *b = pb;
+
+	if (a->weight != b->weight)
+		return b->weight - a->weight;
+	return a->order - b->order;
+}
+
+/*
+ * The routes of site site_id's router, from the device endpoints compile_device added for it
+ * to c->endpoints: one route per cloud block some device tunnel leads to (its remote_ts),
+ * with a hop per device tunnel whose selectors contain the block (via the device's LAN
+ * address): a master or single tunnel weighs 100, a slave 0, so several devices with a
+ * master tunnel toward one block share it (ECMP) and a seed-style branch (master on device
+ * 1, slave on device 2) stays active/standby.  Hops beyond the schema's 16 are dropped,
+ * lowest weight first.  Routes by destination.  A new array, or NULL (out of memory).
+ */
+static json_t *site_routes_json(const struct compiler *c, const char *site_id)
+{
+	struct cidr *dests = NULL;
+	struct site_hop *hops = NULL;
+	int dest_count = 0, hop_cap = 0;
+	json_t *routes = json_array(), *ep, *t, *ts;
+	size_t i, j, k;
+
+	if (routes == NULL)
+		return NULL;
+	/* every block once */
+	json_array_foreach(c->endpoints, i, ep) {
+		if (strcmp(json_string_value(json_object_get(ep, "kind")), "site_device") != 0 ||
+		    strcmp(json_string_value(json_object_get(json_object_get(ep, "lan"), "site")), site_id) != 0)
+			continue;
+		json_array_foreach(json_object_get(ep, "tunnels"), j, t) {
+			hop_cap++;
+			json_array_foreach(json_object_get(t, "remote_ts"), k, ts) {
+				struct cidr d, *grown;
+				bool seen = false;
+
+				if (!cidr_parse(json_string_value(ts), &d))
+					continue;
+				for (int n = 0; n < dest_count && !seen; n++)
+					seen = dests[n].addr == d.addr && dests[n].prefix_len == d.prefix_len;
+				if (seen)
+					continue;
+				if ((grown = realloc(dests, (size_t)(dest_count + 1) * sizeof(*grown))) == NULL)
+					goto fail;
+				dests = grown;
+				dests[dest_count++] = d;
+			}
+		}
+	}
+	if (dest_count == 0)
+		goto out;
+	if ((hops = calloc((size_t)hop_cap, sizeof(*hops))) == NULL)
+		goto fail;
+	for (int a = 0; a < dest_count; a++)
+		for (int b = a + 1; b < dest_count; b++)
+			if (dests[b].addr < dests[a].addr ||
+			    (dests[b].addr == dests[a].addr && dests[b].prefix_len < dests[a].prefix_len)) {
+				struct cidr x = dests[a];
+
+				dests[a] = dests[b];
+				dests[b] = x;
+			}
+	for (int n = 0; n < dest_count; n++) {
+		json_t *route = json_object(), *list = json_array();
+		char dest[20];
+		int count = 0;
+
+		json_array_foreach(c->endpoints, i, ep) {
+			json_t *lan = json_object_get(ep, "lan");
+
+			if (strcmp(json_string_value(json_object_get(ep, "kind")), "site_device") != 0 ||
+			    strcmp(json_string_value(json_object_get(lan, "site")), site_id) != 0)
+				continue;
+			json_array_foreach(json_object_get(ep, "tunnels"), j, t) {
+				bool leads = false;
+
+				json_array_foreach(json_object_get(t, "remote_ts"), k, ts) {
+					struct cidr outer;
+
+					leads |= cidr_parse(json_string_value(ts), &outer) && cidr_contains(&outer, &dests[n]);
+				}
+				if (!leads)
+					continue;
+				hops[count].endpoint = json_string_value(json_object_get(ep, "id"));
+				hops[count].tunnel = json_string_value(json_object_get(t, "name"));
+				hops[count].via = json_string_value(json_object_get(lan, "ip"));
+				hops[count].weight = strcmp(json_string_value(json_object_get(t, "role")), "slave") == 0
+							     ? WEIGHT_STANDBY
+							     : WEIGHT_ACTIVE;
+				hops[count].order = count;
+				count++;
+			}
+		}
+		qsort(hops, (size_t)count, sizeof(*hops), site_hop_cmp);
+		for (int h = 0; h < count && h < ROUTE_HOPS_MAX; h++) {
+			json_t *hop = json_object();
+
+			json_put_str(hop, "via", hops[h].via);
+			json_put_int(hop, "weight", hops[h].weight);
+			json_put_str(hop, "endpoint", hops[h].endpoint);
+			json_put_str(hop, "tunnel", hops[h].tunnel);
+			json_array_append_new(list, hop);
+		}
+		cidr_format(&dests[n], dest, sizeof(dest));
+		json_put_str(route, "dest", dest);
+		json_object_set_new_nocheck(route, "nexthops", list);
+		json_array_append_new(routes, route);
+	}
+out:
+	free(dests);
+	free(hops);
+	return routes;
+fail:
+	free(dests);
+	free(hops);
+	json_decref(routes);
+	return NULL;
+}
+
 static int compile_sites(struct compiler *c)
 {
 	struct lab_site *sites = NULL;
@@ -1419,19 +1774,25 @@ static int compile_sites(struct compiler *c)
 		return -1;
 	for (int i = 0; i < site_count; i++) {
 		const char *site_id = sites[i].site_id, *lan = sites[i].lan_cidr;
-		json_t *o = json_object();
+		json_t *o = json_object(), *routes;
 		char gateway[16] = "";
 
+		/* site hosts route through the site's router, which spreads over the devices */
+		lab_site_router_ip(lan, gateway, sizeof(gateway));
 		json_put_str(o, "id", site_id);
 		json_put_str(o, "lan_cidr", lan);
+		json_put_str(o, "router_ip", gateway);
 		json_array_append_new(c->sites, o);
 		if (join_site_devices(c, site_id, &devs, &dev_count) < 0)
 			goto out;
 		for (int j = 0; j < dev_count; j++)
 			if (compile_device(c, site_id, lan, sites[i].overrides, &devs[j]) < 0)
 				goto out;
-		/* site hosts route through device 1, the LAN's first address */
-		lab_lan_address(lan, 1, gateway, sizeof(gateway));
+		if ((routes = site_routes_json(c, site_id)) == NULL) {
+			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+			goto out;
+		}
+		json_object_set_new_nocheck(o, "routes", routes);
 		if (lab_host_list_in_site(c->m, site_id, &hosts, &host_count, c->err) < 0)
 			goto out;
 		for (int j = 0; j < host_count; j++) {

@@ -80,6 +80,16 @@ bool lab_lan_address(const char *lan_cidr, uint32_t index, char *out, size_t siz
 	return true;
 }
 
+bool lab_site_router_ip(const char *lan_cidr, char *out, size_t size)
+{
+	struct cidr c;
+
+	if (!cidr_parse(lan_cidr, &c) || cidr_size(&c) < 4)
+		return false;
+	public_ip_format((uint32_t)(c.addr + cidr_size(&c) - 2), out, size);
+	return true;
+}
+
 /* RFC 1918 blocks: a branch LAN is private. */
 static bool private_cidr(const struct cidr *c)
 {
@@ -585,7 +595,7 @@ static void row_to_host(struct store_stmt *stmt, struct lab_host *h)
 	if (h->vswitch_id[0])
 		lab_vswitch_gateway_ip(cidr, h->gateway, sizeof(h->gateway));
 	else
-		lab_lan_address(cidr, 1, h->gateway, sizeof(h->gateway)); /* device 1 */
+		lab_site_router_ip(cidr, h->gateway, sizeof(h->gateway));
 }
 
 static void row_to_host_any(struct store_stmt *stmt, void *out)
@@ -693,9 +703,9 @@ static int site_host_ip(struct model_ctx *m, const char *site_id, const char *la
 	if (ip) {
 		if (!ipv4_parse(ip, &addr))
 			return invalid(err, "IpAddress", NULL);
-		if (addr <= lan.addr + (uint32_t)devices || addr >= lan.addr + n - 1)
+		if (addr <= lan.addr + (uint32_t)devices || addr >= lan.addr + n - 2)
 			return invalid(err, "IpAddress", "not a free host address of the site's LAN (the network, "
-							 "broadcast and device addresses are taken).");
+							 "broadcast, router and device addresses are taken).");
 	}
 	if ((used = calloc((size_t)n, 1)) == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
@@ -720,7 +730,8 @@ static int site_host_ip(struct model_ctx *m, const char *site_id, const char *la
 		rc = 0;
 		goto out;
 	}
-	for (uint64_t i = (uint64_t)devices + 1; i + 1 < n; i++)
+	/* the last usable address is the site's router (lab_site_router_ip) */
+	for (uint64_t i = (uint64_t)devices + 1; i + 2 < n; i++)
 		if (!used[i]) {
 			public_ip_format((uint32_t)(lan.addr + i), out, size);
 			rc = 0;

@@ -23,7 +23,8 @@
  *
  * A lab host is a namespace with one address, in a vSwitch of the caller (default router:
  * the vSwitch's gateway address, lab_vswitch_gateway_ip) or in a site LAN (default router:
- * device 1).  A vSwitch host takes its address in vswitch_ips and counts in usage
+ * the site's router on the LAN's last usable address, lab_site_router_ip, which spreads the
+ * traffic toward the cloud over the site's devices).  A vSwitch host takes its address in vswitch_ips and counts in usage
  * "ref:vswitch", so DeleteVSwitch (and so DeleteVpc) is refused with DependencyViolation
  * while the vSwitch has lab hosts.  Deleting a site deletes its hosts.
  *
@@ -101,7 +102,7 @@ struct lab_host {
  * LabCreateHost.  In a vSwitch: the lowest free usable address (the vSwitch's reserved
  * addresses, VPN gateway interfaces and other hosts skipped), or IpAddress checked (inside
  * the CIDR, not reserved, not taken).  In a site LAN: the lowest address after the devices'
- * that no host has, or IpAddress checked likewise.  Fills *out.  Returns 0 or -1 with err.
+ * that no host has (below the router's), or IpAddress checked likewise.  Fills *out.  Returns 0 or -1 with err.
  */
 int lab_host_create(struct model_ctx *m, const struct lab_host_create_args *args, struct lab_host *out,
 		    struct vl_err *err);
@@ -160,6 +161,12 @@ bool lab_vswitch_gateway_ip(const char *cidr, char *out, size_t size);
 
 /* Address index (0 = network) of a site LAN as dotted text; device n has index n.  out: 16 bytes. */
 bool lab_lan_address(const char *lan_cidr, uint32_t index, char *out, size_t size);
+
+/*
+ * The site router's address on a site LAN: its last usable address (broadcast minus 1,
+ * x.x.x.254 in a /24), which hosts never get.  out: 16 bytes.  false for a bad CIDR.
+ */
+bool lab_site_router_ip(const char *lan_cidr, char *out, size_t size);
 
 /* The region of the lab site site_id of m->account: model_region_of. */
 int lab_site_region(struct model_ctx *m, const char *site_id, char *region, unsigned long size);

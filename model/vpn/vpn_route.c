@@ -788,3 +788,24 @@ int vpn_route_dbr_published(struct model_ctx *m, const char *vpn_gateway_id, str
 				" ORDER BY created_ms, rowid",
 			     vpn_gateway_id, sizeof(**out), fill_published, (void **)out, count, err);
 }
+
+static void fill_pbr_rule(struct store_stmt *stmt, void *row)
+{
+	struct vpn_pbr_rule *r = row;
+
+	model_copy(r->route_source, sizeof(r->route_source), stmt_text(stmt, 0));
+	model_copy(r->route_dest, sizeof(r->route_dest), stmt_text(stmt, 1));
+	model_copy(r->next_hop, sizeof(r->next_hop), stmt_text(stmt, 2));
+	r->weight = (int)stmt_int64(stmt, 3);
+	r->priority = (int)stmt_int64(stmt, 4);
+	r->published = stmt_int64(stmt, 5) != 0;
+}
+
+int vpn_route_pbr_rules(struct model_ctx *m, const char *vpn_gateway_id, struct vpn_pbr_rule **out, int *count,
+			struct vl_err *err)
+{
+	return model_collect(m, "SELECT route_source, route_dest, next_hop, weight, priority, published"
+				" FROM vpn_route_entries WHERE vpn_gateway_id=? AND route_type='pbr'"
+				" ORDER BY priority, created_ms, rowid",
+			     vpn_gateway_id, sizeof(**out), fill_pbr_rule, (void **)out, count, err);
+}

@@ -156,4 +156,22 @@ int vpn_route_dbr_max_weights(struct model_ctx *m, const char *vpn_gateway_id, s
 int vpn_route_dbr_published(struct model_ctx *m, const char *vpn_gateway_id, struct vpn_route_hop **out, int *count,
 			    struct vl_err *err);
 
+/* A policy-based route as the data plane reads it. */
+struct vpn_pbr_rule {
+	char route_source[20];
+	char route_dest[20];
+	char next_hop[64];
+	int weight;
+	int priority;
+	bool published;
+};
+
+/*
+ * Gateway vpn_gateway_id's policy-based routes in the order the gateway matches them
+ * (priority, smaller first; then creation) into *out (malloc'd, caller frees) and *count.
+ * 0 or -1 with err.
+ */
+int vpn_route_pbr_rules(struct model_ctx *m, const char *vpn_gateway_id, struct vpn_pbr_rule **out, int *count,
+			struct vl_err *err);
+
 #endif

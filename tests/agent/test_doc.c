@@ -118,6 +118,77 @@ START_TEST(test_doc_tables)
 }
 END_TEST
 
+/* The fixture with a policy rule and its table's route, replacing "from" by "to" when given; malloc'd. */
+static char *policy_fixture(const char *from, const char *to)
+{
+	const char *f = DOC_FIXTURE, *at = strstr(f, "\"dest\":\"192.168.0.0/24\",");
+	const char *policy = "\"policies\":[{\"from\":\"10.0.1.0/24\",\"to\":\"192.168.0.0/24\",\"table\":2001}],";
+	const char *routes = strstr(f, "\"routes\":[");
+	size_t n = strlen(f) + 512;
+	char *text = malloc(n), *hit, *out;
+	const char *route_end;
+
+	ck_assert_ptr_nonnull(at);
+	ck_assert_ptr_nonnull(routes);
+	/* the route again, in table 2001, right after the first one */
+	route_end = strstr(at, "}]}") + 3;
+	snprintf(text, n, "%.*s%s%.*s,{\"table\":2001,%.*s%s", (int)(routes - f), f, policy, (int)(route_end - routes),
+		 routes, (int)(route_end - at), at, route_end);
+	if (from == NULL)
+		return text;
+	hit = strstr(text, from);
+	ck_assert_ptr_nonnull(hit);
+	out = malloc(n);
+	snprintf(out, n, "%.*s%s%s", (int)(hit - text), text, to, hit + strlen(from));
+	free(text);
+	return out;
+}
+
+/* Policy rules of the VPC router: each names a table of its own (2000..2999) that a route fills. */
+START_TEST(test_doc_policies)
+{
+	static const struct {
+		const char *from, *to, *expect;
+	} refusals[] = {
+		{ "\"table\":2001}]", "\"table\":1001}]", "table must be within 2000..2999" },
+		{ "\"from\":\"10.0.1.0/24\"", "\"from\":\"10.0.1.0/33\"", "from is not an IPv4 CIDR block" },
+		{ "\"to\":\"192.168.0.0/24\",\"table\":2001}", "\"table\":2001}", "to" },
+		{ "\"table\":2001}]", "\"table\":2002}]", "no route fills table 2002" },
+		{ "{\"from\":", "{\"from\":\"10.0.1.0/24\",\"to\":\"192.168.0.0/24\",\"table\":2001},{\"from\":",
+		  "table 2001 appears twice" },
+		{ "\"table\":2001}]", "\"table\":2001,\"iif\":\"x\"}]", "iif" },
+		{ "{\"table\":2001,", "{\"table\":3001,", "table must be within 1000..2999" },
+	};
+	struct doc_desired d, copy;
+	char err[DOC_ERR_MAX] = "", *text = policy_fixture(NULL, NULL);
+
+	ck_assert_msg(doc_parse_text(text, strlen(text), &d, err) == 0, "%s: %s", err, text);
+	ck_assert_int_eq(d.vpcs[0].policy_count, 1);
+	ck_assert_str_eq(d.vpcs[0].policies[0].from, "10.0.1.0/24");
+	ck_assert_str_eq(d.vpcs[0].policies[0].to, "192.168.0.0/24");
+	ck_assert_uint_eq(d.vpcs[0].policies[0].table, 2001);
+	ck_assert_int_eq(d.vpcs[0].route_count, 2);
+	ck_assert_uint_eq(d.vpcs[0].routes[1].table, 2001);
+	/* a record outlives its document */
+	memset(&copy, 0, sizeof(copy));
+	copy.vpcs = calloc(1, sizeof(*copy.vpcs));
+	copy.vpc_count = 1;
+	ck_assert_int_eq(doc_vpc_copy(&copy.vpcs[0], &d.vpcs[0]), 0);
+	doc_free(&d);
+	ck_assert_str_eq(copy.vpcs[0].policies[0].from, "10.0.1.0/24");
+	doc_free(&copy);
+	free(text);
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		text = policy_fixture(refusals[i].from, refusals[i].to);
+		ck_assert_msg(doc_parse_text(text, strlen(text), &d, err) == -1, "case %zu accepted: %s", i, text);
+		ck_assert_msg(strstr(err, refusals[i].expect) != NULL, "case %zu: '%s' lacks '%s'", i, err,
+			      refusals[i].expect);
+		ck_assert_int_eq(d.vpc_count, 0);
+		free(text);
+	}
+}
+END_TEST
+
 START_TEST(test_doc_refusals)
 {
 	const char *fixture = DOC_FIXTURE;
@@ -218,6 +289,115 @@ START_TEST(test_doc_fabric)
 }
 END_TEST
 
+/*
+ * The fixture with site-1-1 terminating a copy of vco-1 and site-1 described by site (JSON
+ * object text); malloc'd.
+ */
+static char *site_fixture(const char *site)
+{
+	const char *f = DOC_FIXTURE, *t0 = strstr(f, "{\"name\":\"vco-1\""), *t1 = strstr(f, "\"cut\":false}");
+	const char *empty = strstr(f, "\"tunnels\":[]}]"), *s0 = strstr(f, "{\"id\":\"site-1\",\"lan_cidr\"");
+	const char *s1 = s0 ? strstr(s0, "}") + 1 : NULL;
+	size_t n = strlen(f) + strlen(site) + (size_t)(t1 - t0) + 64;
+	char *text = malloc(n);
+
+	ck_assert_ptr_nonnull(t0);
+	ck_assert_ptr_nonnull(empty);
+	ck_assert_ptr_nonnull(s1);
+	t1 += strlen("\"cut\":false}");
+	snprintf(text, n, "%.*s\"tunnels\":[%.*s]%.*s%s%s", (int)(empty - f), f, (int)(t1 - t0), t0,
+		 (int)(s0 - (empty + strlen("\"tunnels\":[]"))), empty + strlen("\"tunnels\":[]"), site, s1);
+	{
+		/* the copy negotiates from the device's address: "198.18.0.1" → "203.0.113.1" after site-1-1 */
+		char *dev = strstr(text, "\"id\":\"site-1-1\""), *ip = dev ? strstr(dev, "\"local_ip\":\"198.18.0.1\"") : NULL;
+
+		ck_assert_ptr_nonnull(ip);
+		ip += strlen("\"local_ip\":\"");
+		memmove(ip + 1, ip, strlen(ip) + 1);
+		memcpy(ip, "203.0.113.1", 11);
+	}
+	return text;
+}
+
+#define SITE_HOP "{\"via\":\"192.168.0.1\",\"weight\":100,\"endpoint\":\"site-1-1\",\"tunnel\":\"vco-1\"}"
+
+/* A site's router: its address and its routes over the site's devices, references checked. */
+START_TEST(test_doc_site_router)
+{
+	static const struct {
+		const char *site, *expect;
+	} cases[] = {
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[" SITE_HOP "]}]}",
+		  NULL },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\"}", NULL },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[" SITE_HOP "]}]}",
+		  "routes need a router_ip" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.300\"}",
+		  "router_ip is not an IPv4 address" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[]}]}",
+		  "nexthops is empty" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[" SITE_HOP "]},"
+		  "{\"dest\":\"10.0.0.0/16\",\"nexthops\":[" SITE_HOP "]}]}",
+		  "dest 10.0.0.0/16 appears twice" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[{\"via\":\"10.0.1.10\",\"weight\":100,"
+		  "\"endpoint\":\"vpn-1-1\",\"tunnel\":\"vco-1\"}]}]}",
+		  "endpoint vpn-1-1 is no device of site site-1" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[{\"via\":\"192.168.0.7\",\"weight\":100,"
+		  "\"endpoint\":\"site-1-1\",\"tunnel\":\"vco-1\"}]}]}",
+		  "via 192.168.0.7 is not device site-1-1's LAN address" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[{\"via\":\"192.168.0.1\",\"weight\":100,"
+		  "\"endpoint\":\"site-1-1\",\"tunnel\":\"vco-9\"}]}]}",
+		  "endpoint site-1-1 has no tunnel vco-9" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"table\":1001,\"nexthops\":[" SITE_HOP "]}]}",
+		  "unknown member table" },
+		{ "{\"id\":\"site-1\",\"lan_cidr\":\"192.168.0.0/24\",\"router_ip\":\"192.168.0.254\","
+		  "\"routes\":[{\"dest\":\"10.0.0.0/16\",\"nexthops\":[{\"via\":\"192.168.0.1\",\"weight\":100,"
+		  "\"endpoint\":\"site-1-1\",\"tunnel\":\"vco-1\",\"remote\":true}]}]}",
+		  "unknown member remote" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = site_fixture(cases[i].site), err[DOC_ERR_MAX] = "";
+		struct doc_desired d;
+		int rc = doc_parse_text(text, strlen(text), &d, err);
+
+		if (cases[i].expect == NULL) {
+			ck_assert_msg(rc == 0, "case %zu: %s", i, err);
+			ck_assert_str_eq(d.sites[0].router_ip, "192.168.0.254");
+			if (i == 0) {
+				struct doc_site copy;
+
+				ck_assert_int_eq(d.sites[0].route_count, 1);
+				ck_assert_str_eq(d.sites[0].routes[0].dest, "10.0.0.0/16");
+				ck_assert_int_eq(d.sites[0].routes[0].nexthop_count, 1);
+				ck_assert_str_eq(d.sites[0].routes[0].nexthops[0].endpoint, "site-1-1");
+				/* the applier's record outlives the document */
+				ck_assert_int_eq(doc_site_copy(&copy, &d.sites[0]), 0);
+				doc_free(&d);
+				ck_assert_str_eq(copy.routes[0].nexthops[0].via, "192.168.0.1");
+				doc_site_free(&copy);
+			} else {
+				ck_assert_int_eq(d.sites[0].route_count, 0);
+				doc_free(&d);
+			}
+		} else {
+			ck_assert_int_eq(rc, -1);
+			ck_assert_msg(strstr(err, cases[i].expect) != NULL, "case %zu: '%s' lacks '%s'", i, err,
+				      cases[i].expect);
+		}
+		free(text);
+	}
+}
+END_TEST
+
 START_TEST(test_doc_not_json)
 {
 	struct doc_desired d;
@@ -238,8 +418,10 @@ Suite *doc_suite(void)
 	tcase_add_test(tc, test_doc_valid);
 	tcase_add_loop_test(tc, test_doc_refusals, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_doc_not_json);
+	tcase_add_test(tc, test_doc_site_router);
 	tcase_add_test(tc, test_doc_fabric);
 	tcase_add_test(tc, test_doc_tables);
+	tcase_add_test(tc, test_doc_policies);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -733,6 +733,32 @@ START_TEST(test_rules)
 }
 END_TEST
 
+/* Policy rules by source and destination (VPN policy routes): idempotent add, delete by priority. */
+START_TEST(test_rules_match)
+{
+	char *out;
+
+	ck_assert_msg(nl_rule_add_match(ns_a, 500, "10.0.1.0/24", "192.168.70.0/24", 2001, err) == 0, "%s", err);
+	ck_assert_msg(nl_rule_add_match(ns_a, 500, "10.0.1.0/24", "192.168.70.0/24", 2001, err) == 0, "%s", err);
+	ck_assert_msg(nl_rule_add_match(ns_a, 501, "0.0.0.0/0", "192.168.0.0/16", 2002, err) == 0, "%s", err);
+	out = nsf_sh_out("ip -n %s -4 rule show", ns_a);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(lines_with(out, "500:", "from 10.0.1.0/24 to 192.168.70.0/24", "lookup 2001") == 1, "%s", out);
+	ck_assert_msg(lines_with(out, "501:", "from all to 192.168.0.0/16", "lookup 2002") == 1, "%s", out);
+	free(out);
+	ck_assert_msg(nl_rule_del_pref(ns_a, 500, err) == 0, "%s", err);
+	ck_assert_msg(nl_rule_del_pref(ns_a, 500, err) == 0, "%s", err); /* none left: fine */
+	out = nsf_sh_out("ip -n %s -4 rule show", ns_a);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(lines_with(out, "500:", "from", "lookup") == 0, "%s", out);
+	ck_assert_msg(lines_with(out, "501:", "to 192.168.0.0/16", "lookup 2002") == 1, "%s", out);
+	free(out);
+	ck_assert_msg(nl_rule_del_pref(ns_a, 501, err) == 0, "%s", err);
+	ck_assert_int_eq(nl_rule_add_match(ns_a, 502, "10.0.1.0/33", "192.168.0.0/16", 2002, err), -1);
+	ck_assert_int_eq(nl_rule_add_match(ns_a, 502, "10.0.1.0/24", "192.168.0.0/16", 0, err), -1);
+}
+END_TEST
+
 START_TEST(test_sysctl)
 {
 	char own_before[32], own_after[32], buf[32];
@@ -856,6 +882,7 @@ Suite *nl_suite(void)
 	tcase_add_test(tc, test_link_move_del);
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_rules);
+	tcase_add_test(tc, test_rules_match);
 	tcase_add_test(tc, test_sysctl);
 	tcase_add_test(tc, test_vxlan);
 	suite_add_tcase(s, tc);

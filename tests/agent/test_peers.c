@@ -3,8 +3,9 @@
  * from the peer's own listener.  Two daemons in one process on loopback: the peer (a real
  * listener answering GET /v1/state with one gateway tunnel) and the local one (an applied
  * document whose VPC route has a remote hop toward that tunnel).  The hop is usable exactly
- * while the peer answers and reports the CHILD_SA installed; a peer that goes silent loses
- * its hops within the freshness bound.  No root needed.
+ * while the peer answers and reports the CHILD_SA installed and no failed check (the
+ * customer's health check or the cloud's liveness probe); a peer that goes silent loses its
+ * hops within the freshness bound.  No root needed.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -69,6 +70,17 @@ static void set_child(const char *state)
 {
 	pthread_mutex_lock(&peer.lock);
 	snprintf(peer_tunnel.child_state, sizeof(peer_tunnel.child_state), "%s", state);
+	pthread_mutex_unlock(&peer.lock);
+}
+
+/* The peer's verdict on its tunnel: enabled checks (health_enabled: the customer's health check,
+ * else only the cloud's liveness probe) and the result. */
+static void set_check(bool customer_health_check, enum health_state state)
+{
+	pthread_mutex_lock(&peer.lock);
+	peer_tunnel.health_enabled = customer_health_check;
+	peer_tunnel.check_enabled = true;
+	peer_tunnel.health = state;
 	pthread_mutex_unlock(&peer.lock);
 }
 
@@ -153,6 +165,25 @@ START_TEST(test_remote_hop_follows_the_peer)
 }
 END_TEST
 
+/*
+ * A dual-tunnel master whose liveness probe failed while its SA stays installed (a cut: DPD
+ * has not noticed yet) is as unusable to the other zone's agent as to its own: else the
+ * other zone's router sends the traffic back toward the dead master until DPD gives up.
+ */
+START_TEST(test_remote_hop_follows_the_peer_checks)
+{
+	ck_assert_msg(wait_usable(true) >= 0, "the peer's installed tunnel never became usable");
+	set_check(false, HEALTH_DOWN);
+	ck_assert_msg(wait_usable(false) >= 0, "a tunnel whose liveness probe failed stayed usable to its peer");
+	set_check(false, HEALTH_UP);
+	ck_assert_msg(wait_usable(true) >= 0, "a tunnel whose liveness probe answers again stayed unusable");
+	set_check(true, HEALTH_DOWN);
+	ck_assert_msg(wait_usable(false) >= 0, "a tunnel whose health check failed stayed usable to its peer");
+	set_check(true, HEALTH_UNKNOWN);
+	ck_assert_msg(wait_usable(true) >= 0, "a tunnel whose health check has no verdict yet stayed unusable");
+}
+END_TEST
+
 Suite *peers_suite(void)
 {
 	Suite *s = suite_create("peers");
@@ -161,6 +192,7 @@ Suite *peers_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_remote_hop_follows_the_peer);
+	tcase_add_test(tc, test_remote_hop_follows_the_peer_checks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -182,9 +182,101 @@ static void m_no_vpc_nor_site(struct doc_desired *d)
 	d->site_count = 0;
 }
 
+/* A VPN gateway's policy route: rule from 10.0.1.0/24 to the branch, its table's route. */
+static void m_policy(struct doc_desired *d)
+{
+	struct doc_vpc *v = &d->vpcs[0];
+
+	v->routes = realloc(v->routes, sizeof(*v->routes) * (size_t)(v->route_count + 1));
+	v->routes[v->route_count] = v->routes[0];
+	v->routes[v->route_count].table = DOC_PBR_TABLE_MIN + 1;
+	v->route_count++;
+	v->policies = calloc(1, sizeof(*v->policies));
+	snprintf(v->policies[0].from, sizeof(v->policies[0].from), "10.0.1.0/24");
+	snprintf(v->policies[0].to, sizeof(v->policies[0].to), "%s", v->routes[0].dest);
+	v->policies[0].table = DOC_PBR_TABLE_MIN + 1;
+	v->policy_count = 1;
+}
+
+static void m_policy_moved(struct doc_desired *d)
+{
+	m_policy(d);
+	snprintf(d->vpcs[0].policies[0].from, sizeof(d->vpcs[0].policies[0].from), "10.0.2.0/24");
+}
+
 static void m_route_weight(struct doc_desired *d)
 {
 	d->vpcs[0].routes[0].nexthops[0].weight = 50;
+}
+
+static void m_site_router(struct doc_desired *d)
+{
+	snprintf(d->sites[0].router_ip, sizeof(d->sites[0].router_ip), "192.168.0.254");
+}
+
+/* A branch device tunnel named name on endpoint id toward 10.0.0.0/16 (a copy of vco-1 seen from the branch). */
+static void add_device_tunnel(struct doc_desired *d, const char *id, const char *name)
+{
+	struct doc_endpoint *e = ep(d, id);
+	struct doc_tunnel *t;
+
+	e->tunnels = realloc(e->tunnels, sizeof(*e->tunnels) * (size_t)(e->tunnel_count + 1));
+	ck_assert_ptr_nonnull(e->tunnels);
+	t = &e->tunnels[e->tunnel_count++];
+	*t = *tun(d, "vpn-1-1", "vco-1");
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	snprintf(t->local_ts[0], sizeof(t->local_ts[0]), "192.168.0.0/24");
+	snprintf(t->remote_ts[0], sizeof(t->remote_ts[0]), "10.0.0.0/16");
+	snprintf(t->peer_ip, sizeof(t->peer_ip), "198.18.0.1");
+	t->ipsec.initiator = true;
+	memset(&t->health_check, 0, sizeof(t->health_check));
+	memset(&t->liveness, 0, sizeof(t->liveness));
+}
+
+/*
+ * A two-device site with a router: device 2 (site-1-2, 192.168.0.2) added, a tunnel on each
+ * device, and the router's route toward 10.0.0.0/16 over both, weights w1 and w2.
+ */
+static void two_device_site(struct doc_desired *d, int w1, int w2)
+{
+	struct doc_endpoint *e;
+	struct doc_site *site = &d->sites[0];
+	struct doc_route *r;
+
+	m_site_router(d);
+	d->endpoints = realloc(d->endpoints, sizeof(*d->endpoints) * (size_t)(d->endpoint_count + 1));
+	ck_assert_ptr_nonnull(d->endpoints);
+	e = &d->endpoints[d->endpoint_count++];
+	ck_assert_int_eq(doc_endpoint_copy(e, ep(d, "site-1-1")), 0);
+	snprintf(e->id, sizeof(e->id), "site-1-2");
+	snprintf(e->public_ip, sizeof(e->public_ip), "203.0.113.2");
+	snprintf(e->lan.ip, sizeof(e->lan.ip), "192.168.0.2");
+	add_device_tunnel(d, "site-1-1", "t1");
+	add_device_tunnel(d, "site-1-2", "t2");
+	site->routes = calloc(1, sizeof(*site->routes));
+	ck_assert_ptr_nonnull(site->routes);
+	site->route_count = 1;
+	r = &site->routes[0];
+	snprintf(r->dest, sizeof(r->dest), "10.0.0.0/16");
+	r->nexthop_count = 2;
+	snprintf(r->nexthops[0].via, sizeof(r->nexthops[0].via), "192.168.0.1");
+	snprintf(r->nexthops[0].endpoint, sizeof(r->nexthops[0].endpoint), "site-1-1");
+	snprintf(r->nexthops[0].tunnel, sizeof(r->nexthops[0].tunnel), "t1");
+	r->nexthops[0].weight = w1;
+	snprintf(r->nexthops[1].via, sizeof(r->nexthops[1].via), "192.168.0.2");
+	snprintf(r->nexthops[1].endpoint, sizeof(r->nexthops[1].endpoint), "site-1-2");
+	snprintf(r->nexthops[1].tunnel, sizeof(r->nexthops[1].tunnel), "t2");
+	r->nexthops[1].weight = w2;
+}
+
+static void m_site_ecmp(struct doc_desired *d)
+{
+	two_device_site(d, 100, 100);
+}
+
+static void m_site_standby(struct doc_desired *d)
+{
+	two_device_site(d, 100, 0);
 }
 
 static const struct plan_case {
@@ -216,9 +308,17 @@ static const struct plan_case {
 	  "delete endpoint vpn-1-1" },
 	{ "new underlay peers", m_none, m_peers, "update underlay" },
 	{ "a new vSwitch", m_none, m_vswitch, "update vpc vpc-1" },
+	{ "a policy route: the VPC router's rules, no tunnel", m_none, m_policy, "update vpc vpc-1" },
+	{ "the same policy route: nothing", m_policy, m_policy, "" },
+	{ "a policy route's source: its rule", m_policy, m_policy_moved, "update vpc vpc-1" },
+	{ "a removed policy route", m_policy, m_none, "update vpc vpc-1" },
 	{ "everything removed: dependents first", m_none, m_no_vpc_nor_site,
 	  "delete host host-1; delete endpoint vpn-1-1; delete endpoint site-1-1; delete vpc vpc-1; delete site site-1" },
 	{ "no underlay recorded yet (a half-done first pass)", no_underlay, m_none, "create underlay" },
+	{ "a site gets its router: the site only", m_none, m_site_router, "update site site-1" },
+	{ "a site router's routes live in the monitor: nothing to build", m_site_standby, m_site_ecmp, "" },
+	{ "a second device: its endpoint and tunnel; the site stays", m_site_router, m_site_ecmp,
+	  "update endpoint site-1-1; create tunnel site-1-1/t1; create endpoint site-1-2; create tunnel site-1-2/t2" },
 };
 
 START_TEST(test_plan_table)
@@ -269,6 +369,13 @@ static const struct route_case {
 	{ "three ranks, top down: the middle", { 100, 50, 0 }, { false, true, true }, 3, "010", true },
 	{ "single hop down: it keeps the route", { 100 }, { false }, 1, "1", false },
 	{ "all standby, all up: ECMP of zeros", { 0, 0, 0 }, { true, true, true }, 3, "111", true },
+	/* a site router: two devices with a master and a slave each (masters first, as compiled) */
+	{ "site: both devices' masters up: ECMP over the devices", { 100, 100, 0, 0 }, { true, true, true, true }, 4,
+	  "1100", true },
+	{ "site: device 1's master down: device 2 alone", { 100, 100, 0, 0 }, { false, true, true, true }, 4, "0100",
+	  true },
+	{ "site: both masters down: the slaves, ECMP", { 100, 100, 0, 0 }, { false, false, true, true }, 4, "0011",
+	  true },
 };
 
 START_TEST(test_route_select_table)
@@ -309,9 +416,9 @@ static int f_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const struct
 	return fake(err, "link vpc %s", vpc->id);
 }
 
-static int f_site(struct agent_daemon *d, const struct doc_site *site, char *err)
+static int f_site(struct agent_daemon *d, const struct doc_site *site, const struct doc_site *old, char *err)
 {
-	(void)d;
+	(void)d, (void)old;
 	return fake(err, "link site %s", site->id);
 }
 
@@ -593,6 +700,52 @@ START_TEST(test_monitor_routes_from_states)
 }
 END_TEST
 
+/* The installed next hops of site site's route toward dest ("" none). */
+static const char *site_chosen(const char *site, const char *dest)
+{
+	for (int i = 0; i < D.route_count; i++)
+		if (strcmp(D.routes[i].site, site) == 0 && strcmp(D.routes[i].dest, dest) == 0)
+			return D.routes[i].chosen;
+	return "";
+}
+
+/*
+ * A site router's route follows its devices' tunnels like a VPC route its gateway's: ECMP
+ * over both devices, the one whose tunnel loses its SA leaves the route at the next poll and
+ * comes back with it; with weights 100/0 it is active/standby.
+ */
+START_TEST(test_monitor_site_routes_from_states)
+{
+	char err[256];
+
+	ck_assert_msg(apply(m_site_ecmp, err) == 0, "%s", err);
+	monitor_poll(&D);
+	ck_assert_str_eq(site_chosen("site-1", "10.0.0.0/16"), "192.168.0.1,192.168.0.2");
+	/* the VPC's route is unaffected, and no device tunnel counts as carrying a VPC's traffic */
+	ck_assert_str_eq(D.routes[0].vpc, "vpc-1");
+	ck_assert(!agent_tunnel_find(&D, "site-1-1", "t1")->active);
+	ipsec_mock_set_child_state("site-1-1", "t1", "");
+	monitor_poll(&D);
+	ck_assert_str_eq(site_chosen("site-1", "10.0.0.0/16"), "192.168.0.2");
+	ipsec_mock_set_child_state("site-1-1", "t1", "INSTALLED");
+	monitor_poll(&D);
+	ck_assert_str_eq(site_chosen("site-1", "10.0.0.0/16"), "192.168.0.1,192.168.0.2");
+
+	/* weights 100/0: device 1 alone, device 2 when device 1's tunnel is down */
+	ck_assert_msg(apply(m_site_standby, err) == 0, "%s", err);
+	monitor_poll(&D);
+	ck_assert_str_eq(site_chosen("site-1", "10.0.0.0/16"), "192.168.0.1");
+	ipsec_mock_set_child_state("site-1-1", "t1", "");
+	monitor_poll(&D);
+	ck_assert_str_eq(site_chosen("site-1", "10.0.0.0/16"), "192.168.0.2");
+
+	/* the route goes with the site's router */
+	ck_assert_msg(apply(m_site_router, err) == 0, "%s", err);
+	ck_assert_str_eq(site_chosen("site-1", "10.0.0.0/16"), "");
+	ck_assert_int_eq(D.applied.sites[0].route_count, 0);
+}
+END_TEST
+
 /*
  * Inside the backend's list call, another thread (the state API, a report, the applier
  * publishing) takes d->lock and changes the runtime, as it could while a slow charon
@@ -778,6 +931,7 @@ Suite *reconcile_suite(void)
 	tcase_add_test(ta, test_apply_adopts_and_prunes);
 	tcase_add_test(ta, test_apply_never_holds_the_monitor_lock);
 	tcase_add_test(ta, test_monitor_routes_from_states);
+	tcase_add_test(ta, test_monitor_site_routes_from_states);
 	tcase_add_test(ta, test_monitor_polls_without_the_lock);
 	tcase_add_test(ta, test_monitor_prefers_without_the_lock);
 	suite_add_tcase(s, ta);

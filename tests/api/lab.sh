@@ -97,12 +97,13 @@ post /v1/lab/hosts "{\"VSwitchId\":\"$VSX\",\"IpAddress\":\"10.0.3.253\"}"; t_ex
 post /v1/lab/hosts "{$RJ,\"SiteId\":\"$SITE\"}"; t_expect "host in site" 201; HS=$(id_of HostId)
 t_check "after the devices" 'b["IpAddress"]' 192.168.10.3
 post /v1/lab/hosts "{$RJ,\"SiteId\":\"$SITE\",\"IpAddress\":\"192.168.10.2\"}"; t_expect "a device's address" 400 InvalidIpAddress
+post /v1/lab/hosts "{$RJ,\"SiteId\":\"$SITE\",\"IpAddress\":\"192.168.10.254\"}"; t_expect "the site router's address" 400 InvalidIpAddress
 post /v1/lab/hosts "{$RJ,\"SiteId\":\"$SITE\",\"VSwitchId\":\"$VSH\"}"; t_expect "both" 400 InvalidParameter
 post /v1/lab/hosts "{$RJ}"; t_expect "neither" 400 MissingVSwitchId
 post /v1/lab/hosts "{\"SiteId\":\"$SITE\"}"; t_expect "site host needs the region" 400 MissingRegionId
 post /v1/lab/hosts "{\"VSwitchId\":\"vsw-nope\"}"; t_expect "unknown vswitch" 404 InvalidVSwitchId.NotFound
 t_req GET "$B/v1/lab/hosts?$R&SiteId=$SITE"; t_expect "list by site" 200
-t_check "site host" '[(h["HostId"], h["Gateway"], h["PrefixLength"]) for h in b["Hosts"]]' "[('$HS', '192.168.10.1', 24)]"
+t_check "site host" '[(h["HostId"], h["Gateway"], h["PrefixLength"]) for h in b["Hosts"]]' "[('$HS', '192.168.10.254', 24)]"
 t_req GET "$B/v1/lab/hosts/$H1"; t_expect "host item" 200
 t_check "vswitch host" '[b["VpcId"], b["VSwitchId"], b["Gateway"], b["SiteId"]]' "['$VPC', '$VSH', '10.0.1.253', '']"
 t_req GET "$B/v1/lab/hosts/host-nope?$R"; t_expect "unknown host" 404 InvalidHostId.NotFound

@@ -1159,7 +1159,7 @@ test('the lab routes answer as the document says (sites, hosts, probes, faults)'
   assert.equal(siteHost.IpAddress, '192.168.40.9');
   await err(call('POST', '/v1/lab/hosts', { body: { ...R }, expect: 400 }), 400, 'MissingVSwitchId');
   const hosts = await call('GET', '/v1/lab/hosts', { query: { ...R, SiteId: site }, expect: 200 });
-  assert.deepEqual(hosts.body.Hosts.map((h) => [h.HostId, h.Gateway]), [[siteHost.HostId, '192.168.40.1']]);
+  assert.deepEqual(hosts.body.Hosts.map((h) => [h.HostId, h.Gateway]), [[siteHost.HostId, '192.168.40.254']]);
   await err(call('GET', '/v1/lab/hosts', { query: { PageSize: '99', ...R }, expect: 400 }), 400, 'InvalidPageSize');
   assert.equal((await call('GET', '/v1/lab/hosts/{id}', { id: host.HostId, expect: 200 })).body.Gateway, '10.20.1.253');
   await err(call('GET', '/v1/lab/hosts/{id}', { id: 'host-doesnotexist0000', query: R, expect: 404 }), 404, 'InvalidHostId.NotFound');

@@ -807,14 +807,81 @@ START_TEST(test_site_devices)
 	check_as_configured(t, want, 0);
 	free(want);
 
-	/* sites and their hosts: default router = device 1 */
+	/* sites and their hosts: default router = the site's router on the LAN's last usable address */
 	ck_assert_str_eq(str(find(json_object_get(doc, "sites"), "id", site1), "lan_cidr"), "192.168.10.0/24");
+	ck_assert_str_eq(str(find(json_object_get(doc, "sites"), "id", site1), "router_ip"), "192.168.10.254");
 	t = find(json_object_get(doc, "hosts"), "id", host_site.host_id);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_str_eq(str(json_object_get(t, "lan"), "site"), site1);
 	ck_assert_str_eq(str(json_object_get(t, "lan"), "ip"), "192.168.10.3");
-	ck_assert_str_eq(str(json_object_get(t, "lan"), "gateway"), "192.168.10.1");
+	ck_assert_str_eq(str(json_object_get(t, "lan"), "gateway"), "192.168.10.254");
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "hosts")), 1);
+	json_decref(doc);
+}
+END_TEST
+
+/* "<endpoint>/<tunnel>@<via>:<weight>" of each hop of a site route, ", "-joined. */
+static void hops_text(json_t *route, char *out, size_t size)
+{
+	json_t *hop;
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	json_array_foreach(json_object_get(route, "nexthops"), i, hop)
+		n += (size_t)snprintf(out + n, size - n, "%s%s/%s@%s:%lld", i ? ", " : "", str(hop, "endpoint"),
+				      str(hop, "tunnel"), str(hop, "via"), (long long)weight_of(hop));
+}
+
+/*
+ * The site router's routes: one per cloud block, a hop per device tunnel toward it; masters
+ * and singles weigh 100, slaves 0, so two devices with a master each toward one block are
+ * ECMP and the single-tunnel connections of site 3 too; at most 16 hops, slaves dropped first.
+ */
+START_TEST(test_site_router_routes)
+{
+	struct model_ctx m = ctx();
+	json_t *doc = compile("agt-site"), *s1, *s3, *r;
+	struct vpn_connection more[7];
+	char d1[96], d2[96], d5[96], d6[96], want[1024], got[1024];
+
+	snprintf(d1, sizeof(d1), "%s-1", site1);
+	snprintf(d2, sizeof(d2), "%s-2", site1);
+	snprintf(d5, sizeof(d5), "%s-1", site3);
+	snprintf(d6, sizeof(d6), "%s-2", site3);
+	s1 = find(json_object_get(doc, "sites"), "id", site1);
+	ck_assert_int_eq(json_array_size(json_object_get(s1, "routes")), 1);
+	r = json_array_get(json_object_get(s1, "routes"), 0);
+	ck_assert_str_eq(str(r, "dest"), "10.0.0.0/16");
+	/* connA: master on device 1, slave on device 2; connB the other way round */
+	snprintf(want, sizeof(want),
+		 "%s/%s@192.168.10.1:100, %s/%s@192.168.10.2:100, %s/%s@192.168.10.1:0, %s/%s@192.168.10.2:0", d1,
+		 conn_a.tunnels[0].tunnel_id, d2, conn_b.tunnels[0].tunnel_id, d1, conn_b.tunnels[1].tunnel_id, d2,
+		 conn_a.tunnels[1].tunnel_id);
+	hops_text(r, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+	s3 = find(json_object_get(doc, "sites"), "id", site3);
+	ck_assert_str_eq(str(s3, "router_ip"), "192.168.30.254");
+	r = json_array_get(json_object_get(s3, "routes"), 0);
+	ck_assert_str_eq(str(r, "dest"), "10.1.0.0/16");
+	snprintf(want, sizeof(want), "%s/%s@192.168.30.1:100, %s/%s@192.168.30.2:100", d5, conn_s1.vpn_connection_id, d6,
+		 conn_s2.vpn_connection_id);
+	hops_text(r, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+	check_and_save(doc, "agt-site");
+	json_decref(doc);
+
+	/* 9 connections between the two devices: 18 tunnels, the 9 masters and the first 7 slaves */
+	for (int i = 0; i < 7; i++)
+		test_make_dual(&m, gw1.vpn_gateway_id, cgw1.customer_gateway_id, cgw2.customer_gateway_id, &more[i]);
+	doc = compile("agt-site");
+	r = json_array_get(json_object_get(find(json_object_get(doc, "sites"), "id", site1), "routes"), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(r, "nexthops")), 16);
+	for (size_t i = 0; i < 16; i++)
+		ck_assert_int_eq(weight_of(json_array_get(json_object_get(r, "nexthops"), i)), i < 9 ? 100 : 0);
+	/* device order within a weight: device 1's tunnels first */
+	ck_assert_str_eq(str(json_array_get(json_object_get(r, "nexthops"), 0), "endpoint"), d1);
+	ck_assert_str_eq(str(json_array_get(json_object_get(r, "nexthops"), 8), "endpoint"), d2);
+	check_and_save(doc, "agt-site-16");
 	json_decref(doc);
 }
 END_TEST
@@ -1008,6 +1075,144 @@ START_TEST(test_active_standby)
 	doc = compile("agt-h");
 	ck_assert_int_eq(standby_count(endpoint(doc, ep_name(gw1.vpn_gateway_id, 1))), 0);
 	ck_assert_int_eq(standby_count(endpoint(doc, ep_name(gw1.vpn_gateway_id, 2))), 2);
+	json_decref(doc);
+}
+END_TEST
+
+/* The strings of JSON array a, comma-separated (for comparing lists at once). */
+static const char *joined(json_t *a)
+{
+	static char buf[512];
+	size_t used = 0, i;
+	json_t *v;
+
+	buf[0] = '\0';
+	json_array_foreach(a, i, v)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? "," : "", json_string_value(v));
+	return buf;
+}
+
+static json_t *table_route(json_t *doc, const char *vpc, int table)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc), "routes"), i, r)
+		if (json_integer_value(json_object_get(r, "table")) == table)
+			return r;
+	return NULL;
+}
+
+static void make_pbr(const char *source, const char *next_hop, int weight, int priority)
+{
+	struct model_ctx m = ctx();
+	struct vpn_route_create_args a = { .vpn_gateway_id = gw2.vpn_gateway_id, .pbr = true, .route_source = source,
+					   .route_dest = "172.20.0.0/16", .next_hop = next_hop, .weight = weight,
+					   .priority = priority, .publish_vpc = true };
+	struct vpn_route r;
+
+	OK(vpn_route_create(&m, &a, &r, err));
+}
+
+/*
+ * Policy routes on gw2 (connS1, connS2: one endpoint, LocalSubnet 10.1.0.0/16, RemoteSubnet
+ * 172.20.0.0/16): a connection only policy routes point at is negotiated with its
+ * gateway-side selectors narrowed to their sources (plus its health check's source), and
+ * the VPC router gets a rule per group, in match order, with a table of its own.
+ */
+START_TEST(test_policy_routes)
+{
+	const char *s1 = conn_s1.vpn_connection_id, *s2 = conn_s2.vpn_connection_id;
+	const char *ep = ep_name(gw2.vpn_gateway_id, 1);
+	json_t *doc, *vpc, *policies, *hops;
+
+	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
+	make_pbr("10.1.1.0/24", s1, 100, 10);
+	make_pbr("10.1.2.0/24", s2, 100, 10);
+	/* shadowed: the first route's source and destination contain it, and it matches later */
+	make_pbr("10.1.1.128/25", s2, 100, 20);
+	doc = compile("agt-any");
+	/* connS1's health check leaves from 10.1.2.10: kept within its selectors */
+	ck_assert_str_eq(joined(json_object_get(find(json_object_get(endpoint(doc, ep), "tunnels"), "name", s1), "local_ts")),
+			 "10.1.1.0/24,10.1.2.10/32");
+	ck_assert_str_eq(joined(json_object_get(find(json_object_get(endpoint(doc, ep), "tunnels"), "name", s2), "local_ts")),
+			 "10.1.2.0/24");
+	ck_assert(!standby_of(doc, ep, s1));
+	ck_assert(!standby_of(doc, ep, s2));
+	vpc = find(json_object_get(doc, "vpcs"), "id", vpc2.vpc_id);
+	policies = json_object_get(vpc, "policies");
+	ck_assert_int_eq(json_array_size(policies), 2);
+	ck_assert_str_eq(str(json_array_get(policies, 0), "from"), "10.1.1.0/24");
+	ck_assert_str_eq(str(json_array_get(policies, 0), "to"), "172.20.0.0/16");
+	ck_assert_int_eq(int_of(json_array_get(policies, 0), "table"), 2001);
+	ck_assert_str_eq(str(json_array_get(policies, 1), "from"), "10.1.2.0/24");
+	ck_assert_int_eq(int_of(json_array_get(policies, 1), "table"), 2002);
+	hops = json_object_get(table_route(doc, vpc2.vpc_id, 2001), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 1);
+	ck_assert_str_eq(str(json_array_get(hops, 0), "tunnel"), s1);
+	ck_assert_str_eq(str(json_array_get(hops, 0), "via"), gw2.eni_ip);
+	hops = json_object_get(table_route(doc, vpc2.vpc_id, 2002), "nexthops");
+	ck_assert_str_eq(str(json_array_get(hops, 0), "tunnel"), s2);
+	ck_assert_ptr_null(table_route(doc, vpc2.vpc_id, 2003));
+	check_and_save(doc, "policy-routes");
+	json_decref(doc);
+
+	/* the branch side negotiates what the API hands out: IKEv2 narrows it at the gateway */
+	doc = compile("agt-site");
+	json_decref(doc);
+
+	/* a weight-0 route of 10.1.1.0/24's group through connS2: its standby */
+	make_pbr("10.1.1.0/24", s2, 0, 10);
+	doc = compile("agt-any");
+	ck_assert_str_eq(joined(json_object_get(find(json_object_get(endpoint(doc, ep), "tunnels"), "name", s2), "local_ts")),
+			 "10.1.2.0/24,10.1.1.0/24");
+	hops = json_object_get(table_route(doc, vpc2.vpc_id, 2001), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 2);
+	ck_assert_str_eq(str(json_array_get(hops, 0), "tunnel"), s1);
+	ck_assert_int_eq(weight_of(json_array_get(hops, 0)), 100);
+	ck_assert_str_eq(str(json_array_get(hops, 1), "tunnel"), s2);
+	ck_assert_int_eq(weight_of(json_array_get(hops, 1)), 0);
+	json_decref(doc);
+
+	/* a destination route toward connS2: it carries its whole LocalSubnet again */
+	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=? AND route_source<>'10.1.1.0/24'",
+		   gw2.vpn_gateway_id);
+	{
+		struct model_ctx m = ctx();
+		struct vpn_route_create_args a = { .vpn_gateway_id = gw2.vpn_gateway_id, .route_dest = "172.20.0.0/16",
+						   .next_hop = s2, .weight = 0, .publish_vpc = true };
+		struct vpn_route r;
+
+		OK(vpn_route_create(&m, &a, &r, err));
+	}
+	doc = compile("agt-any");
+	ck_assert_str_eq(joined(json_object_get(find(json_object_get(endpoint(doc, ep), "tunnels"), "name", s2), "local_ts")),
+			 "10.1.0.0/16");
+	ck_assert(standby_of(doc, ep, s2));
+	ck_assert_int_eq(json_array_size(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc2.vpc_id), "policies")), 1);
+	json_decref(doc);
+
+	/* unpublished and no other entry toward the gateway for that block: the VPC never hands
+	 * the packets to the gateway, so no rule */
+	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=? AND route_type='dbr'", gw2.vpn_gateway_id);
+	test_exec1(st, "UPDATE vpn_route_entries SET route_dest='10.200.0.0/16', published=0 WHERE vpn_gateway_id=?",
+		   gw2.vpn_gateway_id);
+	doc = compile("agt-any");
+	ck_assert_ptr_null(json_object_get(find(json_object_get(doc, "vpcs"), "id", vpc2.vpc_id), "policies"));
+	json_decref(doc);
+
+	/* no health check: the liveness probe's source (the endpoint's LAN address) stays in */
+	test_exec1(st, "DELETE FROM vpn_route_entries WHERE vpn_gateway_id=?", gw2.vpn_gateway_id);
+	make_pbr("10.1.1.0/24", s2, 100, 10);
+	doc = compile("agt-any");
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "10.1.1.0/24,%s/32", gw2.eni_ip);
+		ck_assert_str_eq(
+			joined(json_object_get(find(json_object_get(endpoint(doc, ep), "tunnels"), "name", s2), "local_ts")),
+			want);
+	}
 	json_decref(doc);
 }
 END_TEST
@@ -1268,10 +1473,12 @@ Suite *dataplane_compile_suite_create(void)
 	tcase_add_test(tc, test_routes_follow_route_table);
 	tcase_add_test(tc, test_custom_table_binding);
 	tcase_add_test(tc, test_site_devices);
+	tcase_add_test(tc, test_site_router_routes);
 	tcase_add_test(tc, test_device_owns_whole_dual_connection);
 	tcase_add_test(tc, test_own_device);
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_active_standby);
+	tcase_add_test(tc, test_policy_routes);
 	tcase_add_test(tc, test_dpd_delay);
 	tcase_add_test(tc, test_liveness);
 	tcase_add_test(tc, test_hosts_underlay_determinism);

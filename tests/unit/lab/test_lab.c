@@ -427,13 +427,15 @@ START_TEST(test_site_hosts)
 	OK(lab_host_create(&m, &a, &h, err));
 	/* after the two devices */
 	ck_assert_str_eq(h.ip_address, "192.168.10.3");
-	ck_assert_str_eq(h.gateway, "192.168.10.1");
+	/* the site's router: the LAN's last usable address */
+	ck_assert_str_eq(h.gateway, "192.168.10.6");
 	ck_assert_str_eq(h.site_id, id);
 	ck_assert_str_eq(h.vswitch_id, "");
 	ck_assert_int_eq(h.prefix, 29);
-	a.ip_address = "192.168.10.6";
+	a.ip_address = "192.168.10.6"; /* the router */
+	REFUSED("InvalidIpAddress", 400, lab_host_create(&m, &a, &h, err));
+	a.ip_address = "192.168.10.5";
 	OK(lab_host_create(&m, &a, &h, err));
-	a.ip_address = "192.168.10.6";
 	REFUSED("InvalidIpAddress.InUse", 400, lab_host_create(&m, &a, &h, err));
 	a.ip_address = "192.168.10.2"; /* device 2 */
 	REFUSED("InvalidIpAddress", 400, lab_host_create(&m, &a, &h, err));
@@ -444,13 +446,11 @@ START_TEST(test_site_hosts)
 	a.ip_address = NULL;
 	OK(lab_host_create(&m, &a, &h, err));
 	ck_assert_str_eq(h.ip_address, "192.168.10.4");
-	OK(lab_host_create(&m, &a, &h, err));
-	ck_assert_str_eq(h.ip_address, "192.168.10.5");
 	REFUSED("InvalidIpAddress.NotEnough", 400, lab_host_create(&m, &a, &h, err));
 	REFUSED("InvalidSiteId.NotFound", 404, lab_host_create(&o, &a, &h, err));
 	a.site_id = "site-nope";
 	REFUSED("InvalidSiteId.NotFound", 404, lab_host_create(&m, &a, &h, err));
-	ck_assert_int_eq(count("SELECT COUNT(*) FROM lab_hosts WHERE site_id=?", id), 4);
+	ck_assert_int_eq(count("SELECT COUNT(*) FROM lab_hosts WHERE site_id=?", id), 3);
 }
 END_TEST
 
