@@ -8,7 +8,7 @@
 //  * throughput: iperf3 through one vpnlab tunnel and through two hand-configured strongSwan tunnels
 //    with the same backend (two namespaces; and vpnlab's hops built by hand), alternated in one run,
 //    3 times (THROUGHPUT_RUNS, THROUGHPUT_SECONDS): median rates, ratios, charon CPU per MB, ESP dropped at
-//    the receiving charon's socket and TCP retransmits per run
+//    the receiving charon's socket, TCP retransmits and mean RTT per run
 //  * scale: 100 dual-tunnel connections (SCALE_CONNECTIONS) on one agent: time from the last
 //    create until all 200 tunnels are established; agent + charon memory (RSS and PSS); the time
 //    a SIGTERM takes to stop them all
@@ -145,7 +145,8 @@ function iperf(ns, target, seconds, source) {
     const out = execFileSync('ip', ['netns', 'exec', ns.client, 'iperf3', '-c', target, '-t', String(seconds), '-J',
       ...(source ? ['-B', source] : [])], { encoding: 'utf8' });
     const end = JSON.parse(out).end, r = end.sum_received;
-    return { mbps: r.bits_per_second / 1e6, mb: r.bytes / 1e6, retransmits: end.sum_sent.retransmits };
+    return { mbps: r.bits_per_second / 1e6, mb: r.bytes / 1e6, retransmits: end.sum_sent.retransmits,
+      rttMs: end.streams[0].sender.mean_rtt / 1000 };
   } finally {
     try { server.kill('SIGKILL'); } catch { /* gone */ }
   }
@@ -176,7 +177,7 @@ function measure(t, seconds) {
   const r = iperf(ns, target, seconds, source);
   const b = [cpuSecs(sender), cpuSecs(receiver)];
   const per = (i, k) => ((b[i][k] - a[i][k]) * 1000) / r.mb;
-  return { mbps: r.mbps, drops: udpRcvbufErrors(t.receiverNs) - drops0, retransmits: r.retransmits,
+  return { mbps: r.mbps, drops: udpRcvbufErrors(t.receiverNs) - drops0, retransmits: r.retransmits, rttMs: r.rttMs,
     cpu: { sendUser: per(0, 0), sendSys: per(0, 1), recvUser: per(1, 0), recvSys: per(1, 1) } };
 }
 
@@ -366,6 +367,10 @@ async function throughput() {
     const retr = (w) => results.map((r) => r[w].retransmits).join('/');
     console.log(`throughput TCP retransmits per run (iperf3): vpnlab ${retr('ours')}; endpoint to endpoint ${retr('ends')}; ` +
       `by hand, two namespaces ${retr('hand')}; by hand, vpnlab's hops ${retr('hops')}`);
+    // queueing on the path: a rate limited by the window rather than by a CPU shows as a long RTT
+    const rtt = (w) => results.map((r) => r[w].rttMs.toFixed(1)).join('/');
+    console.log(`throughput TCP mean RTT per run (ms, iperf3's sender): vpnlab ${rtt('ours')}; endpoint to endpoint ${rtt('ends')}; ` +
+      `by hand, two namespaces ${rtt('hand')}; by hand, vpnlab's hops ${rtt('hops')}`);
   } finally {
     if (hand) hand.down();
     if (hops) hops.down();
