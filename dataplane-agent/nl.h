@@ -73,6 +73,13 @@ int nl_link_set_master(const char *ns, const char *dev, const char *master, char
 /* Sets dev up or down.  A veth brought up as a bridge port also gets GRO and threaded NAPI
  * (best effort): its forwarding leaves the sender's thread (see nl.c). */
 int nl_link_set_up(const char *ns, const char *dev, bool up, char *err);
+/*
+ * Switches TCP segmentation offload (every TSO feature) of dev on or off.  A veth hands a
+ * packet to its peer's NAPI (GRO, threaded: nl_link_set_up) only when the sending end has
+ * TSO off or the packet is a local UDP socket's; otherwise the peer's whole receive path
+ * runs inside the sender's own call (see nl.c).
+ */
+int nl_link_set_tso(const char *ns, const char *dev, bool on, char *err);
 /* Sets dev's hardware address (6 bytes); set it while the link is down. */
 int nl_link_set_mac(const char *ns, const char *dev, const uint8_t mac[6], char *err);
 /* Sets dev's MTU (a bridge keeps an MTU set this way whatever its ports have). */
