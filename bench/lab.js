@@ -5,8 +5,10 @@
 //  * convergence: CreateVpnConnection → first successful probe, over 20 connections (median, max)
 //  * failover: probe loss window when the master is cut (health check interval 1 s, retry 3;
 //    dual tunnel with the default settings)
-//  * throughput: iperf3 through one vpnlab tunnel and through a hand-configured strongSwan tunnel
-//    with the same backend, alternated in one run, 3 times: median rates, ratio, charon CPU per MB
+//  * throughput: iperf3 through one vpnlab tunnel and through two hand-configured strongSwan tunnels
+//    with the same backend (two namespaces; and vpnlab's hops built by hand), alternated in one run,
+//    3 times (THROUGHPUT_RUNS, THROUGHPUT_SECONDS): median rates, ratios, charon CPU per MB, ESP dropped at
+//    the receiving charon's socket, TCP retransmits and mean RTT per run
 //  * scale: 100 dual-tunnel connections (SCALE_CONNECTIONS) on one agent: time from the last
 //    create until all 200 tunnels are established; agent + charon memory (RSS and PSS); the time
 //    a SIGTERM takes to stop them all
@@ -142,8 +144,9 @@ function iperf(ns, target, seconds, source) {
   try {
     const out = execFileSync('ip', ['netns', 'exec', ns.client, 'iperf3', '-c', target, '-t', String(seconds), '-J',
       ...(source ? ['-B', source] : [])], { encoding: 'utf8' });
-    const r = JSON.parse(out).end.sum_received;
-    return { mbps: r.bits_per_second / 1e6, mb: r.bytes / 1e6 };
+    const end = JSON.parse(out).end, r = end.sum_received;
+    return { mbps: r.bits_per_second / 1e6, mb: r.bytes / 1e6, retransmits: end.sum_sent.retransmits,
+      rttMs: end.streams[0].sender.mean_rtt / 1000 };
   } finally {
     try { server.kill('SIGKILL'); } catch { /* gone */ }
   }
@@ -155,41 +158,32 @@ function cpuSecs(pid) {
   return [Number(f[11]) / 100, Number(f[12]) / 100];
 }
 
-/**
- * iperf3 through a tunnel; also the CPU its two charons spent per MB carried (ms/MB, user and
- * system), which the machine's other load does not inflate the way it does the rate.
- */
-function measure(ns, target, seconds, sender, receiver, source) {
-  const a = [cpuSecs(sender), cpuSecs(receiver)];
-  const r = iperf(ns, target, seconds, source);
-  const b = [cpuSecs(sender), cpuSecs(receiver)];
-  const per = (i, k) => ((b[i][k] - a[i][k]) * 1000) / r.mb;
-  return { mbps: r.mbps, cpu: { sendUser: per(0, 0), sendSys: per(0, 1), recvUser: per(1, 0), recvSys: per(1, 1) } };
+/** UDP datagrams the kernel dropped in namespace ns because a socket's receive buffer was full. */
+function udpRcvbufErrors(ns) {
+  const rows = execFileSync('ip', ['netns', 'exec', ns, 'cat', '/proc/net/snmp'], { encoding: 'utf8' })
+    .split('\n').filter((l) => l.startsWith('Udp: ')).map((l) => l.split(/\s+/));
+  return Number(rows[1][rows[0].indexOf('RcvbufErrors')]);
 }
 
 /**
- * A strongSwan tunnel configured by hand: two namespaces, one veth, two charons with the same
- * backend and algorithms, iperf3 in the charons' own namespaces.  Returns the namespaces,
- * charon pids and down(), which kills them and deletes the namespaces.
+ * iperf3 through a tunnel; also the CPU its two charons spent per MB carried (ms/MB, user and
+ * system), which the machine's other load does not inflate the way it does the rate, and the
+ * ESP packets the receiving charon's UDP socket dropped (its namespace's UdpRcvbufErrors).
  */
-function handTunnelUp() {
-  const tag = `vlbh${process.pid % 100000}`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpnlab-hand-'));
-  const a = `${tag}a`, b = `${tag}b`;
-  const ip = (...args) => execFileSync('ip', args);
-  const procs = [];
-  const down = () => {
-    for (const p of procs) { try { p.kill('SIGKILL'); } catch { /* gone */ } }
-    for (const n of [a, b]) { try { ip('netns', 'del', n); } catch { /* gone */ } }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    ip('netns', 'add', a); ip('netns', 'add', b);
-    ip('link', 'add', 'ul', 'netns', a, 'type', 'veth', 'peer', 'name', 'ul', 'netns', b);
-    ip('-n', a, 'addr', 'add', '198.51.100.1/24', 'dev', 'ul'); ip('-n', b, 'addr', 'add', '198.51.100.2/24', 'dev', 'ul');
-    for (const n of [a, b]) { ip('-n', n, 'link', 'set', 'ul', 'up'); ip('-n', n, 'link', 'set', 'lo', 'up'); }
-    ip('-n', a, 'addr', 'add', '10.90.0.1/32', 'dev', 'lo'); ip('-n', b, 'addr', 'add', '10.91.0.1/32', 'dev', 'lo');
-    const conf = (me, peer, lts, rts, start) => `connections { t { version = 2
+function measure(t, seconds) {
+  const { ns, target, sender, receiver, source } = t;
+  const a = [cpuSecs(sender), cpuSecs(receiver)];
+  const drops0 = udpRcvbufErrors(t.receiverNs);
+  const r = iperf(ns, target, seconds, source);
+  const b = [cpuSecs(sender), cpuSecs(receiver)];
+  const per = (i, k) => ((b[i][k] - a[i][k]) * 1000) / r.mb;
+  return { mbps: r.mbps, drops: udpRcvbufErrors(t.receiverNs) - drops0, retransmits: r.retransmits, rttMs: r.rttMs,
+    cpu: { sendUser: per(0, 0), sendSys: per(0, 1), recvUser: per(1, 0), recvSys: per(1, 1) } };
+}
+
+/** swanctl.conf of one side of a hand-made tunnel (the algorithms vpnlab's tunnel is given). */
+function handSwanctl(me, peer, lts, rts, start) {
+  return `connections { t { version = 2
   local_addrs = ${me}
   remote_addrs = ${peer}
   proposals = aes128-sha256-modp2048
@@ -205,8 +199,69 @@ secrets { ike-t { id-1 = ${me}
   id-2 = ${peer}
   secret = hand-made } }
 `;
-    const sides = [[a, '198.51.100.1', '198.51.100.2', '10.90.0.1/32', '10.91.0.1/32', 'none'],
-      [b, '198.51.100.2', '198.51.100.1', '10.91.0.1/32', '10.90.0.1/32', 'start']];
+}
+
+/**
+ * A strongSwan tunnel configured by hand, with the same backend and algorithms as vpnlab's.
+ * hops false: two namespaces joined by a veth, iperf3 in the charons' own namespaces (the
+ * fewest hops a tunnel can have).  hops true: the hops of vpnlab's path, built with plain ip
+ * commands and kernel defaults: client host → bridge of a router namespace (the VPC router,
+ * which routes the packet back out of the same bridge) → the near charon's namespace → a bridge
+ * namespace (the underlay) → the far charon's namespace → a bridge namespace (the site LAN) →
+ * server host.  Returns the namespaces, charon pids, the target address and down(), which kills
+ * the charons and deletes the namespaces.
+ */
+function handTunnelUp(hops) {
+  const tag = `vlb${hops ? 'p' : 'h'}${process.pid % 100000}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpnlab-hand-'));
+  const a = `${tag}a`, b = `${tag}b`;
+  const extra = hops ? { hc: `${tag}hc`, r: `${tag}r`, u: `${tag}u`, s: `${tag}s`, hs: `${tag}hs` } : {};
+  const all = [a, b, ...Object.values(extra)];
+  const ip = (...args) => execFileSync('ip', args);
+  const procs = [];
+  const down = () => {
+    for (const p of procs) { try { p.kill('SIGKILL'); } catch { /* gone */ } }
+    for (const n of all) { try { ip('netns', 'del', n); } catch { /* gone */ } }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  // veth dev in ns, its peer port enslaved to bridge br0 in brNs (all up)
+  const port = (ns, dev, brNs, portName) => {
+    ip('link', 'add', dev, 'netns', ns, 'type', 'veth', 'peer', 'name', portName, 'netns', brNs);
+    ip('-n', brNs, 'link', 'set', portName, 'master', 'br0', 'up');
+    ip('-n', ns, 'link', 'set', dev, 'up');
+  };
+  const bridge = (ns) => { ip('-n', ns, 'link', 'add', 'name', 'br0', 'type', 'bridge'); ip('-n', ns, 'link', 'set', 'br0', 'up'); };
+  const sysctl = (ns, kv) => execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', kv]);
+  try {
+    for (const n of all) { ip('netns', 'add', n); ip('-n', n, 'link', 'set', 'lo', 'up'); }
+    let sides;
+    if (!hops) {
+      ip('link', 'add', 'ul', 'netns', a, 'type', 'veth', 'peer', 'name', 'ul', 'netns', b);
+      for (const n of [a, b]) ip('-n', n, 'link', 'set', 'ul', 'up');
+      ip('-n', a, 'addr', 'add', '10.90.0.1/32', 'dev', 'lo'); ip('-n', b, 'addr', 'add', '10.91.0.1/32', 'dev', 'lo');
+      sides = [[a, '198.51.100.1', '198.51.100.2', '10.90.0.1/32', '10.91.0.1/32', 'none'],
+        [b, '198.51.100.2', '198.51.100.1', '10.91.0.1/32', '10.90.0.1/32', 'start']];
+    } else {
+      for (const n of [extra.r, extra.u, extra.s]) bridge(n);
+      port(extra.hc, 'eth0', extra.r, 'phc');
+      port(a, 'lan', extra.r, 'pa');
+      port(a, 'ul', extra.u, 'ua');
+      port(b, 'ul', extra.u, 'ub');
+      port(b, 'lan', extra.s, 'pb');
+      port(extra.hs, 'eth0', extra.s, 'phs');
+      ip('-n', extra.r, 'addr', 'add', '10.90.1.253/24', 'dev', 'br0');
+      ip('-n', extra.hc, 'addr', 'add', '10.90.1.2/24', 'dev', 'eth0');
+      ip('-n', extra.hc, 'route', 'add', 'default', 'via', '10.90.1.253');
+      ip('-n', a, 'addr', 'add', '10.90.1.1/24', 'dev', 'lan');
+      ip('-n', extra.r, 'route', 'add', '10.91.0.0/24', 'via', '10.90.1.1');
+      ip('-n', b, 'addr', 'add', '10.91.0.1/24', 'dev', 'lan');
+      ip('-n', extra.hs, 'addr', 'add', '10.91.0.2/24', 'dev', 'eth0');
+      ip('-n', extra.hs, 'route', 'add', 'default', 'via', '10.91.0.1');
+      for (const n of [extra.r, a, b]) sysctl(n, 'net.ipv4.ip_forward=1');
+      sides = [[a, '198.51.100.1', '198.51.100.2', '10.90.0.0/16', '10.91.0.0/24', 'none'],
+        [b, '198.51.100.2', '198.51.100.1', '10.91.0.0/24', '10.90.0.0/16', 'start']];
+    }
+    ip('-n', a, 'addr', 'add', '198.51.100.1/24', 'dev', 'ul'); ip('-n', b, 'addr', 'add', '198.51.100.2/24', 'dev', 'ul');
     for (const [ns, me, peer, lts, rts, start] of sides) {
       const d = path.join(dir, ns);
       fs.mkdirSync(d);
@@ -215,7 +270,7 @@ secrets { ike-t { id-1 = ${me}
   plugins { vici { socket = unix://${d}/vici } }
 }
 `);
-      fs.writeFileSync(path.join(d, 'swanctl.conf'), conf(me, peer, lts, rts, start));
+      fs.writeFileSync(path.join(d, 'swanctl.conf'), handSwanctl(me, peer, lts, rts, start));
       // ip netns exec, unshare and sh all exec: the child's pid is charon's
       procs.push(spawn('ip', ['netns', 'exec', ns, 'unshare', '-m', 'sh', '-c',
         `mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon`], { env: { ...process.env, STRONGSWAN_CONF: path.join(d, 'strongswan.conf') }, stdio: 'ignore' }));
@@ -238,7 +293,12 @@ secrets { ike-t { id-1 = ${me}
       if (i > 300) throw new Error('hand-made tunnel never installed its CHILD_SA');
       execFileSync('sleep', ['0.1']);
     }
-    return { ns: { server: a, client: b }, target: '10.90.0.1', sender: procs[1].pid, receiver: procs[0].pid, down };
+    if (hops) {
+      // host to host, as vpnlab's path is measured: from the near side to the far side
+      return { ns: { server: extra.hs, client: extra.hc }, target: '10.91.0.2', sender: procs[0].pid, receiver: procs[1].pid,
+        receiverNs: b, down };
+    }
+    return { ns: { server: a, client: b }, target: '10.90.0.1', sender: procs[1].pid, receiver: procs[0].pid, receiverNs: a, down };
   } catch (e) {
     down();
     throw e;
@@ -250,9 +310,9 @@ function endpointCharon(agent, endpoint) {
 }
 
 async function throughput() {
-  const seconds = 5, runs = 3;
+  const seconds = Number(process.env.THROUGHPUT_SECONDS || 5), runs = Number(process.env.THROUGHPUT_RUNS || 3);
   const env = await fresh([], true);
-  let hand = null;
+  let hand = null, hops = null;
   try {
     // the same algorithms as the hand-made tunnel, and the largest bandwidth (tc shapes to it)
     const s = await lab.seedTopology(env.srv, { bandwidth: 1000, tunnel: {
@@ -261,42 +321,59 @@ async function throughput() {
     const st = await env.agent.state();
     // traffic VPC host → site host rides the master tunnel: gateway endpoint 1 → device 1
     const ours = { ns: { server: st.Namespaces[s.siteHost], client: st.Namespaces[s.vpcHost] }, target: s.siteHostIp,
-      sender: endpointCharon(env.agent, `${s.gw}-1`), receiver: endpointCharon(env.agent, `${s.site}-1`) };
+      sender: endpointCharon(env.agent, `${s.gw}-1`), receiver: endpointCharon(env.agent, `${s.site}-1`),
+      receiverNs: st.Namespaces[`${s.site}-1`] };
     // the same tunnel between its two endpoints' own LAN addresses (as the hand-made pair is
     // measured): what the hops beyond the endpoints (VPC router, bridges, hosts) cost
     const lanIp = (ns) => JSON.parse(execFileSync('ip', ['-n', ns, '-j', '-4', 'addr', 'show', 'dev', 'lan'], { encoding: 'utf8' }))[0]
       .addr_info[0].local;
     const gwNs = st.Namespaces[`${s.gw}-1`], devNs = st.Namespaces[`${s.site}-1`];
     const ends = { ns: { server: devNs, client: gwNs }, target: lanIp(devNs), source: lanIp(gwNs), sender: ours.sender,
-      receiver: ours.receiver };
-    hand = handTunnelUp();
+      receiver: ours.receiver, receiverNs: devNs };
+    hand = handTunnelUp(false);
+    hops = handTunnelUp(true);
     const results = [];
-    const setups = { ours, ends, hand };
+    const setups = { ours, ends, hand, hops };
+    const names = Object.keys(setups);
     for (let run = 0; run < runs; run++) {
       // rotate which setup goes first, so a drift of the machine's load favours none
-      const names = Object.keys(setups);
-      const order = [...names.slice(run % 3), ...names.slice(0, run % 3)];
-      const r = {};
+      const order = [...names.slice(run % names.length), ...names.slice(0, run % names.length)];
+      const r = { load: os.loadavg()[0] };
       for (const which of order) {
         const t = setups[which];
-        r[which] = measure(t.ns, t.target, seconds, t.sender, t.receiver, t.source);
+        r[which] = measure(t, seconds);
       }
       r.ratio = r.ours.mbps / r.hand.mbps;
+      r.hopsRatio = r.ours.mbps / r.hops.mbps;
       results.push(r);
-      console.log(`throughput run ${run + 1}: vpnlab ${r.ours.mbps.toFixed(0)} Mbit/s (endpoint to endpoint ` +
-        `${r.ends.mbps.toFixed(0)}), by hand ${r.hand.mbps.toFixed(0)} Mbit/s, ratio ${r.ratio.toFixed(2)}`);
+      console.log(`throughput run ${run + 1} (load ${r.load.toFixed(1)}): vpnlab ${r.ours.mbps.toFixed(0)} Mbit/s (endpoint to endpoint ` +
+        `${r.ends.mbps.toFixed(0)}); by hand, two namespaces ${r.hand.mbps.toFixed(0)} Mbit/s, ratio ${r.ratio.toFixed(2)}; ` +
+        `by hand, vpnlab's hops ${r.hops.mbps.toFixed(0)} Mbit/s, ratio ${r.hopsRatio.toFixed(2)}`);
     }
     const med = (f) => median(results.map(f));
     const cpu = (w) => `send ${med((r) => r[w].cpu.sendUser).toFixed(1)} user + ${med((r) => r[w].cpu.sendSys).toFixed(1)} sys, ` +
       `receive ${med((r) => r[w].cpu.recvUser).toFixed(1)} user + ${med((r) => r[w].cpu.recvSys).toFixed(1)} sys`;
-    console.log(`throughput (iperf3 ${seconds} s, one tunnel, libipsec, median of ${runs} runs, both setups in each): ` +
-      `vpnlab ${med((r) => r.ours.mbps).toFixed(0)} Mbit/s, by hand ${med((r) => r.hand.mbps).toFixed(0)} Mbit/s, ` +
-      `ratio ${med((r) => r.ratio).toFixed(2)} (target ≥ 0.9); vpnlab endpoint to endpoint ` +
-      `${med((r) => r.ends.mbps).toFixed(0)} Mbit/s, ratio ${med((r) => r.ends.mbps / r.hand.mbps).toFixed(2)}`);
+    console.log(`throughput (iperf3 ${seconds} s, one tunnel, libipsec, median of ${runs} runs, all setups in each): ` +
+      `vpnlab ${med((r) => r.ours.mbps).toFixed(0)} Mbit/s; by hand, two namespaces ${med((r) => r.hand.mbps).toFixed(0)} Mbit/s, ` +
+      `ratio ${med((r) => r.ratio).toFixed(2)} (target ≥ 0.9); by hand with vpnlab's hops ${med((r) => r.hops.mbps).toFixed(0)} Mbit/s, ` +
+      `ratio ${med((r) => r.hopsRatio).toFixed(2)}; vpnlab endpoint to endpoint ${med((r) => r.ends.mbps).toFixed(0)} Mbit/s, ` +
+      `ratio to two namespaces ${med((r) => r.ends.mbps / r.hand.mbps).toFixed(2)}; load average ${med((r) => r.load).toFixed(1)}`);
     console.log(`throughput CPU per MB carried (charon ms/MB): vpnlab ${cpu('ours')}; endpoint to endpoint ${cpu('ends')}; ` +
-      `by hand ${cpu('hand')}`);
+      `by hand, two namespaces ${cpu('hand')}; by hand, vpnlab's hops ${cpu('hops')}`);
+    const drops = (w) => results.map((r) => r[w].drops).join('/');
+    console.log(`throughput ESP dropped at the receiving charon's socket (UdpRcvbufErrors per run): vpnlab ${drops('ours')}; ` +
+      `endpoint to endpoint ${drops('ends')}; by hand, two namespaces ${drops('hand')}; by hand, vpnlab's hops ${drops('hops')}`);
+    // every loss on the path, wherever it happened (socket, qdisc, veth ring, backlog)
+    const retr = (w) => results.map((r) => r[w].retransmits).join('/');
+    console.log(`throughput TCP retransmits per run (iperf3): vpnlab ${retr('ours')}; endpoint to endpoint ${retr('ends')}; ` +
+      `by hand, two namespaces ${retr('hand')}; by hand, vpnlab's hops ${retr('hops')}`);
+    // queueing on the path: a rate limited by the window rather than by a CPU shows as a long RTT
+    const rtt = (w) => results.map((r) => r[w].rttMs.toFixed(1)).join('/');
+    console.log(`throughput TCP mean RTT per run (ms, iperf3's sender): vpnlab ${rtt('ours')}; endpoint to endpoint ${rtt('ends')}; ` +
+      `by hand, two namespaces ${rtt('hand')}; by hand, vpnlab's hops ${rtt('hops')}`);
   } finally {
     if (hand) hand.down();
+    if (hops) hops.down();
     await done(env);
   }
 }
@@ -402,7 +479,9 @@ async function scale() {
   }
 }
 
-(async () => {
+module.exports = { handTunnelUp };
+
+if (require.main === module) (async () => {
   const why = lab.canRun();
   if (why) {
     console.log(`bench/lab: skipped: ${why}`);

@@ -77,8 +77,8 @@ struct endpoint_rt {
 
 /* One route of a VPC router or of a site's router, and the next hops installed for it. */
 struct route_rt {
-	char vpc[DOC_ID_MAX];  /* "" for a site router's route */
-	char site[DOC_ID_MAX]; /* "" for a VPC router's route */
+	char vpc[DOC_ID_MAX];  /* the router: a VPC's or a transit router's id; "" for a site router's route */
+	char site[DOC_ID_MAX]; /* "" for a VPC or transit router's route */
 	uint32_t table; /* 0: main (the system route table); else a custom table's kernel table */
 	char dest[20];
 	char chosen[200]; /* the next hops installed now, "via,via" */
@@ -96,6 +96,8 @@ struct agent_links_ops {
 	int (*underlay)(struct agent_daemon *d, const struct doc_desired *want, const struct doc_desired *old,
 			char *err);
 	int (*vpc)(struct agent_daemon *d, const struct doc_vpc *vpc, const struct doc_vpc *old, char *err);
+	int (*transit_router)(struct agent_daemon *d, const struct doc_transit_router *tr,
+			      const struct doc_transit_router *old, char *err);
 	int (*site)(struct agent_daemon *d, const struct doc_site *site, const struct doc_site *old, char *err);
 	int (*endpoint)(struct agent_daemon *d, const struct doc_desired *want, const struct doc_endpoint *ep,
 			const struct doc_endpoint *old, char *err);

@@ -187,20 +187,26 @@ static int only_keys(struct parser *p, json_t *obj, const char *const *keys)
 
 static int parse_lan(struct parser *p, json_t *o, struct doc_lan *lan)
 {
-	static const char *const keys[] = { "vpc", "vswitch", "site", "ip", "prefix", "gateway", NULL };
+	static const char *const keys[] = { "vpc", "vswitch", "site", "transit_router", "link", "ip", "prefix",
+					    "gateway", NULL };
 	int64_t prefix;
+	int places;
 
 	if (only_keys(p, o, keys) < 0 || get_str(p, o, "vpc", false, K_ID, lan->vpc, sizeof(lan->vpc)) < 0 ||
 	    get_str(p, o, "vswitch", false, K_ID, lan->vswitch, sizeof(lan->vswitch)) < 0 ||
 	    get_str(p, o, "site", false, K_ID, lan->site, sizeof(lan->site)) < 0 ||
+	    get_str(p, o, "transit_router", false, K_ID, lan->transit_router, sizeof(lan->transit_router)) < 0 ||
+	    get_str(p, o, "link", false, K_ID, lan->link, sizeof(lan->link)) < 0 ||
 	    get_str(p, o, "ip", true, K_IPV4, lan->ip, sizeof(lan->ip)) < 0 ||
 	    get_int(p, o, "prefix", true, 1, 32, &prefix) < 0 ||
 	    get_str(p, o, "gateway", false, K_IPV4, lan->gateway, sizeof(lan->gateway)) < 0)
 		return -1;
 	lan->prefix = (int)prefix;
-	if (lan->site[0] != '\0' ? (lan->vpc[0] != '\0' || lan->vswitch[0] != '\0')
-				 : (lan->vpc[0] == '\0' || lan->vswitch[0] == '\0'))
-		return fail(p, "a LAN names either a vpc and a vswitch or a site");
+	places = (lan->site[0] != '\0') + (lan->vpc[0] != '\0' || lan->vswitch[0] != '\0') +
+		 (lan->transit_router[0] != '\0' || lan->link[0] != '\0');
+	if (places != 1 || (lan->vpc[0] != '\0') != (lan->vswitch[0] != '\0') ||
+	    (lan->transit_router[0] != '\0') != (lan->link[0] != '\0'))
+		return fail(p, "a LAN names either a vpc and a vswitch, a site, or a transit_router and a link");
 	return 0;
 }
 
@@ -480,19 +486,93 @@ static int parse_fabric(struct parser *p, json_t *o, int index, struct doc_vpc *
 }
 
 /*
- * The optional "table" member: a custom route table's kernel table (or, where policies may
- * name it, a policy's), absent for the main one.
+ * The "table" member: a custom route table's kernel table (min..max), absent for the main
+ * one unless required.
  */
-static int get_table(struct parser *p, json_t *o, bool policy_ok, uint32_t *out)
+static int get_table_in(struct parser *p, json_t *o, bool required, int64_t min, int64_t max, uint32_t *out)
 {
 	int64_t table = 0;
 
 	*out = 0;
-	if (json_object_get(o, "table") == NULL)
+	if (json_object_get(o, "table") == NULL && !required)
 		return 0;
-	if (get_int(p, o, "table", true, DOC_TABLE_MIN, policy_ok ? DOC_PBR_TABLE_MAX : DOC_TABLE_MAX, &table) < 0)
+	if (get_int(p, o, "table", true, min, max, &table) < 0)
 		return -1;
 	*out = (uint32_t)table;
+	return 0;
+}
+
+/*
+ * The optional "table" member of a VPC's vSwitch or route: a custom route table's kernel
+ * table (or, where policies may name it, a policy's), absent for the main one.
+ */
+static int get_table(struct parser *p, json_t *o, bool policy_ok, uint32_t *out)
+{
+	return get_table_in(p, o, false, DOC_TABLE_MIN, policy_ok ? DOC_PBR_TABLE_MAX : DOC_TABLE_MAX, out);
+}
+
+/*
+ * The "routes" array of a VPC (prefix "vpcs[i]") or a transit router ("transit_routers[i]":
+ * every route names its table, and may be a blackhole) into *routes / *count.
+ */
+static int parse_routes(struct parser *p, json_t *o, const char *owner, int index, bool tr, struct doc_route **routes,
+			int *count)
+{
+	static const char *const route_keys[] = { "dest", "table", "nexthops", "blackhole", NULL };
+	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", "remote", NULL };
+	char prefix[64];
+	json_t *a, *v;
+	size_t i;
+
+	at(p, owner, index, NULL);
+	a = get_array(p, o, "routes", 100000, count);
+	if (a == NULL)
+		return -1;
+	*routes = calloc((size_t)*count + 1, sizeof(**routes));
+	if (*routes == NULL)
+		return fail(p, "out of memory");
+	snprintf(prefix, sizeof(prefix), "%s[%d].routes", owner, index);
+	json_array_foreach(a, i, v) {
+		struct doc_route *r = &(*routes)[i];
+		json_t *hops, *h;
+		size_t j;
+
+		at(p, prefix, (int)i, NULL);
+		if (only_keys(p, v, route_keys) < 0 || get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0 ||
+		    (tr ? get_table_in(p, v, true, DOC_TR_TABLE_MIN, DOC_TR_TABLE_MAX, &r->table) : get_table(p, v, true, &r->table)) <
+			    0 ||
+		    get_bool(p, v, "blackhole", &r->blackhole) < 0)
+			return -1;
+		if (r->blackhole) {
+			if (!tr)
+				return fail(p, "only transit router routes may be blackholes");
+			if (json_object_get(v, "nexthops") != NULL)
+				return fail(p, "a blackhole has no nexthops");
+			continue;
+		}
+		hops = get_array(p, v, "nexthops", DOC_NEXTHOPS_MAX, &r->nexthop_count);
+		if (hops == NULL)
+			return -1;
+		if (r->nexthop_count == 0)
+			return fail(p, "nexthops is empty");
+		json_array_foreach(hops, j, h) {
+			struct doc_nexthop *n = &r->nexthops[j];
+			int64_t weight;
+
+			if (only_keys(p, h, hop_keys) < 0 || get_str(p, h, "via", true, K_IPV4, n->via, sizeof(n->via)) < 0 ||
+			    get_int(p, h, "weight", true, 0, 100, &weight) < 0 ||
+			    get_str(p, h, "endpoint", false, K_ID, n->endpoint, sizeof(n->endpoint)) < 0 ||
+			    get_str(p, h, "tunnel", false, K_TEXT, n->tunnel, sizeof(n->tunnel)) < 0 ||
+			    get_bool(p, h, "remote", &n->remote) < 0)
+				return -1;
+			/* a hop is a tunnel's (usable with it) or a router's (always usable) */
+			if ((n->endpoint[0] != '\0') != (n->tunnel[0] != '\0'))
+				return fail(p, "a nexthop names both an endpoint and a tunnel, or neither");
+			if (n->endpoint[0] == '\0' && n->remote)
+				return fail(p, "a remote nexthop names its endpoint and tunnel");
+			n->weight = (int)weight;
+		}
+	}
 	return 0;
 }
 
@@ -537,8 +617,6 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 {
 	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", "fabric", "policies", NULL };
 	static const char *const vsw_keys[] = { "id", "cidr", "gateway_ip", "table", NULL };
-	static const char *const route_keys[] = { "dest", "table", "nexthops", NULL };
-	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", "remote", NULL };
 	json_t *a, *v;
 	size_t i;
 
@@ -567,43 +645,64 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 	at(p, "vpcs", index, NULL);
 	if (json_object_get(o, "fabric") != NULL && parse_fabric(p, json_object_get(o, "fabric"), index, vpc) < 0)
 		return -1;
+	if (parse_routes(p, o, "vpcs", index, false, &vpc->routes, &vpc->route_count) < 0)
+		return -1;
 	at(p, "vpcs", index, NULL);
-	a = get_array(p, o, "routes", 100000, &vpc->route_count);
+	return parse_policies(p, o, index, vpc);
+}
+
+static int parse_tr(struct parser *p, json_t *o, int index, struct doc_transit_router *tr)
+{
+	static const char *const keys[] = { "id", "links", "routes", NULL };
+	static const char *const link_keys[] = { "attachment", "kind", "vpc", "vswitch", "ip", "prefix", "gateway",
+						 "table", NULL };
+	char prefix[48], kind[8];
+	json_t *a, *v;
+	size_t i;
+
+	at(p, "transit_routers", index, NULL);
+	if (only_keys(p, o, keys) < 0 || get_str(p, o, "id", true, K_ID, tr->id, sizeof(tr->id)) < 0)
+		return -1;
+	a = get_array(p, o, "links", 1024, &tr->link_count);
 	if (a == NULL)
 		return -1;
-	vpc->routes = calloc((size_t)vpc->route_count + 1, sizeof(*vpc->routes));
-	if (vpc->routes == NULL)
+	tr->links = calloc((size_t)tr->link_count + 1, sizeof(*tr->links));
+	if (tr->links == NULL)
 		return fail(p, "out of memory");
+	snprintf(prefix, sizeof(prefix), "transit_routers[%d].links", index);
 	json_array_foreach(a, i, v) {
-		struct doc_route *r = &vpc->routes[i];
-		char prefix[48];
-		json_t *hops, *h;
-		size_t j;
+		struct doc_tr_link *l = &tr->links[i];
+		int64_t len;
 
-		snprintf(prefix, sizeof(prefix), "vpcs[%d].routes", index);
 		at(p, prefix, (int)i, NULL);
-		if (only_keys(p, v, route_keys) < 0 || get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0 ||
-		    get_table(p, v, true, &r->table) < 0)
+		if (only_keys(p, v, link_keys) < 0 ||
+		    get_str(p, v, "attachment", true, K_ID, l->attachment, sizeof(l->attachment)) < 0 ||
+		    get_str(p, v, "kind", true, K_TEXT, kind, sizeof(kind)) < 0 ||
+		    get_str(p, v, "vpc", false, K_ID, l->vpc, sizeof(l->vpc)) < 0 ||
+		    get_str(p, v, "vswitch", false, K_ID, l->vswitch, sizeof(l->vswitch)) < 0 ||
+		    get_str(p, v, "ip", true, K_IPV4, l->ip, sizeof(l->ip)) < 0 ||
+		    get_int(p, v, "prefix", true, 1, 30, &len) < 0 ||
+		    get_str(p, v, "gateway", false, K_IPV4, l->gateway, sizeof(l->gateway)) < 0 ||
+		    get_table_in(p, v, false, DOC_TR_TABLE_MIN, DOC_TR_TABLE_MAX, &l->table) < 0)
 			return -1;
-		hops = get_array(p, v, "nexthops", DOC_NEXTHOPS_MAX, &r->nexthop_count);
-		if (hops == NULL)
-			return -1;
-		if (r->nexthop_count == 0)
-			return fail(p, "nexthops is empty");
-		json_array_foreach(hops, j, h) {
-			struct doc_nexthop *n = &r->nexthops[j];
-			int64_t weight;
-
-			if (only_keys(p, h, hop_keys) < 0 || get_str(p, h, "via", true, K_IPV4, n->via, sizeof(n->via)) < 0 ||
-			    get_int(p, h, "weight", true, 0, 100, &weight) < 0 ||
-			    get_str(p, h, "endpoint", true, K_ID, n->endpoint, sizeof(n->endpoint)) < 0 ||
-			    get_str(p, h, "tunnel", true, K_TEXT, n->tunnel, sizeof(n->tunnel)) < 0 ||
-			    get_bool(p, h, "remote", &n->remote) < 0)
-				return -1;
-			n->weight = (int)weight;
+		l->prefix = (int)len;
+		if (strcmp(kind, "vpn") == 0) {
+			l->kind = DOC_TR_LINK_VPN;
+			if (l->vpc[0] || l->vswitch[0] || l->gateway[0])
+				return fail(p, "a vpn link has no vpc, vswitch or gateway");
+		} else if (strcmp(kind, "vpc") == 0) {
+			l->kind = DOC_TR_LINK_VPC;
+			if (!l->vpc[0] || !l->vswitch[0] || !l->gateway[0])
+				return fail(p, "a vpc link names its vpc, vswitch and gateway");
+		} else {
+			return fail(p, "kind must be vpn or vpc");
 		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(tr->links[k].attachment, l->attachment) == 0 &&
+			    strcmp(tr->links[k].vswitch, l->vswitch) == 0)
+				return fail(p, "link %s%s%s appears twice", l->attachment, l->vswitch[0] ? "/" : "", l->vswitch);
 	}
-	return parse_policies(p, o, index, vpc);
+	return parse_routes(p, o, "transit_routers", index, true, &tr->routes, &tr->route_count);
 }
 
 /*
@@ -707,6 +806,15 @@ static int check_lan_ref(struct parser *p, const struct doc_desired *d, const st
 {
 	const struct doc_vpc *vpc;
 
+	if (lan->transit_router[0] != '\0') {
+		const struct doc_transit_router *tr = doc_find_tr(d, lan->transit_router);
+
+		if (tr == NULL)
+			return fail(p, "transit_router %s is not in the document", lan->transit_router);
+		if (doc_find_tr_link(tr, lan->link, "") == NULL)
+			return fail(p, "transit_router %s has no vpn link %s", lan->transit_router, lan->link);
+		return 0;
+	}
 	if (lan->site[0] != '\0')
 		return has_site(d, lan->site) ? 0 : fail(p, "site %s is not in the document", lan->site);
 	vpc = find_vpc(d, lan->vpc);
@@ -718,32 +826,71 @@ static int check_lan_ref(struct parser *p, const struct doc_desired *d, const st
 	return fail(p, "vswitch %s is not in vpc %s", lan->vswitch, lan->vpc);
 }
 
+/* A route's hops name tunnels of endpoints in the document (remote ones: fabric peers). */
+static int check_hops(struct parser *p, const struct doc_desired *d, const struct doc_vpc *vpc, const char *owner,
+		      int index, const struct doc_route *routes, int route_count)
+{
+	char prefix[64];
+
+	snprintf(prefix, sizeof(prefix), "%s[%d].routes", owner, index);
+	for (int r = 0; r < route_count; r++)
+		for (int h = 0; h < routes[r].nexthop_count; h++) {
+			const struct doc_nexthop *n = &routes[r].nexthops[h];
+			const struct doc_endpoint *e;
+
+			at(p, prefix, r, "nexthops");
+			if (n->endpoint[0] == '\0')
+				continue;
+			if (n->remote) {
+				/* the endpoint is another agent's: reached through its fabric peer */
+				if (vpc == NULL || doc_find_fabric_peer(vpc, n->via) == NULL)
+					return fail(p, "remote hop via %s is no fabric peer", n->via);
+				continue;
+			}
+			if ((e = doc_find_endpoint(d, n->endpoint)) == NULL)
+				return fail(p, "endpoint %s is not in the document", n->endpoint);
+			if (doc_find_tunnel(e, n->tunnel) == NULL)
+				return fail(p, "endpoint %s has no tunnel %s", n->endpoint, n->tunnel);
+		}
+	return 0;
+}
+
 /* References must resolve and ids be unique, so the agent can build without guessing. */
 static int check_references(struct parser *p, const struct doc_desired *d)
 {
+	for (int i = 0; i < d->tr_count; i++) {
+		const struct doc_transit_router *tr = &d->trs[i];
+
+		for (int j = 0; j < i; j++)
+			if (strcmp(tr->id, d->trs[j].id) == 0)
+				return at(p, "transit_routers", i, "id"), fail(p, "%s appears twice", tr->id);
+		for (int j = 0; j < d->vpc_count; j++)
+			if (strcmp(tr->id, d->vpcs[j].id) == 0)
+				return at(p, "transit_routers", i, "id"), fail(p, "%s is also a vpc", tr->id);
+		for (int l = 0; l < tr->link_count; l++) {
+			const struct doc_tr_link *link = &tr->links[l];
+			char prefix[48];
+
+			snprintf(prefix, sizeof(prefix), "transit_routers[%d].links", i);
+			at(p, prefix, l, NULL);
+			if (link->kind == DOC_TR_LINK_VPC) {
+				struct doc_lan lan = { 0 };
+
+				snprintf(lan.vpc, sizeof(lan.vpc), "%s", link->vpc);
+				snprintf(lan.vswitch, sizeof(lan.vswitch), "%s", link->vswitch);
+				if (check_lan_ref(p, d, &lan) < 0)
+					return -1;
+			}
+		}
+		if (check_hops(p, d, NULL, "transit_routers", i, tr->routes, tr->route_count) < 0)
+			return -1;
+	}
 	for (int i = 0; i < d->vpc_count; i++) {
 		for (int j = 0; j < i; j++)
 			if (strcmp(d->vpcs[i].id, d->vpcs[j].id) == 0)
 				return at(p, "vpcs", i, "id"), fail(p, "%s appears twice", d->vpcs[i].id);
-		for (int r = 0; r < d->vpcs[i].route_count; r++)
-			for (int h = 0; h < d->vpcs[i].routes[r].nexthop_count; h++) {
-				const struct doc_nexthop *n = &d->vpcs[i].routes[r].nexthops[h];
-				const struct doc_endpoint *e = doc_find_endpoint(d, n->endpoint);
-				char prefix[48];
-
-				snprintf(prefix, sizeof(prefix), "vpcs[%d].routes", i);
-				at(p, prefix, r, "nexthops");
-				if (n->remote) {
-					/* the endpoint is another agent's: reached through its fabric peer */
-					if (doc_find_fabric_peer(&d->vpcs[i], n->via) == NULL)
-						return fail(p, "remote hop via %s is no fabric peer", n->via);
-					continue;
-				}
-				if (e == NULL)
-					return fail(p, "endpoint %s is not in the document", n->endpoint);
-				if (doc_find_tunnel(e, n->tunnel) == NULL)
-					return fail(p, "endpoint %s has no tunnel %s", n->endpoint, n->tunnel);
-			}
+		if (check_hops(p, d, &d->vpcs[i], "vpcs", i, d->vpcs[i].routes, d->vpcs[i].route_count) < 0)
+			return -1;
 	}
 	for (int i = 0; i < d->site_count; i++) {
 		for (int j = 0; j < i; j++)
@@ -774,7 +921,7 @@ static int check_references(struct parser *p, const struct doc_desired *d)
 int doc_parse(json_t *root, struct doc_desired *out, char *err)
 {
 	static const char *const keys[] = { "version", "generation", "agent_id", "underlay", "vpcs",
-					    "endpoints", "sites", "hosts", NULL };
+					    "transit_routers", "endpoints", "sites", "hosts", NULL };
 	static const char *const ul_keys[] = { "vni", "peers", NULL };
 	static const char *const host_keys[] = { "id", "lan", NULL };
 	struct parser p = { .err = err };
@@ -812,6 +959,20 @@ int doc_parse(json_t *root, struct doc_desired *out, char *err)
 		goto fail;
 	json_array_foreach(a, i, v)
 		if (parse_vpc(&p, v, (int)i, &out->vpcs[i]) < 0)
+			goto fail;
+
+	/* optional: a document without transit routers (older servers) has none */
+	p.path[0] = '\0';
+	if (json_object_get(root, "transit_routers") != NULL) {
+		if ((a = get_array(&p, root, "transit_routers", 10000, &out->tr_count)) == NULL)
+			goto fail;
+	} else {
+		a = NULL;
+	}
+	if ((out->trs = calloc((size_t)out->tr_count + 1, sizeof(*out->trs))) == NULL)
+		goto fail;
+	json_array_foreach(a, i, v)
+		if (parse_tr(&p, v, (int)i, &out->trs[i]) < 0)
 			goto fail;
 
 	p.path[0] = '\0';
@@ -885,6 +1046,11 @@ void doc_free(struct doc_desired *d)
 	for (int i = 0; i < d->endpoint_count && d->endpoints != NULL; i++) {
 		free(d->endpoints[i].tunnels);
 	}
+	for (int i = 0; i < d->tr_count && d->trs != NULL; i++) {
+		free(d->trs[i].links);
+		free(d->trs[i].routes);
+	}
+	free(d->trs);
 	for (int i = 0; i < d->site_count && d->sites != NULL; i++)
 		free(d->sites[i].routes);
 	free(d->vpcs);
@@ -900,6 +1066,23 @@ const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const 
 	for (int i = 0; i < d->endpoint_count; i++)
 		if (strcmp(d->endpoints[i].id, id) == 0)
 			return &d->endpoints[i];
+	return NULL;
+}
+
+const struct doc_transit_router *doc_find_tr(const struct doc_desired *d, const char *id)
+{
+	for (int i = 0; i < d->tr_count; i++)
+		if (strcmp(d->trs[i].id, id) == 0)
+			return &d->trs[i];
+	return NULL;
+}
+
+const struct doc_tr_link *doc_find_tr_link(const struct doc_transit_router *tr, const char *attachment,
+					   const char *vswitch)
+{
+	for (int i = 0; i < tr->link_count; i++)
+		if (strcmp(tr->links[i].attachment, attachment) == 0 && strcmp(tr->links[i].vswitch, vswitch) == 0)
+			return &tr->links[i];
 	return NULL;
 }
 
@@ -983,6 +1166,25 @@ int doc_vpc_copy(struct doc_vpc *dst, const struct doc_vpc *src)
 	}
 	if (!ok) {
 		doc_vpc_free(dst);
+		return -1;
+	}
+	return 0;
+}
+
+void doc_tr_free(struct doc_transit_router *t)
+{
+	free(t->links);
+	free(t->routes);
+	memset(t, 0, sizeof(*t));
+}
+
+int doc_tr_copy(struct doc_transit_router *dst, const struct doc_transit_router *src)
+{
+	*dst = *src;
+	dst->links = dup_array(src->links, src->link_count, sizeof(*src->links));
+	dst->routes = dup_array(src->routes, src->route_count, sizeof(*src->routes));
+	if (dst->links == NULL || dst->routes == NULL) {
+		doc_tr_free(dst);
 		return -1;
 	}
 	return 0;

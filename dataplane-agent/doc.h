@@ -22,11 +22,16 @@
 #define DOC_PSK_MAX 101
 #define DOC_ALG_MAX 16
 
-/* Where a LAN-side interface sits: a vSwitch of a VPC router, or a site's LAN. */
+/*
+ * Where a LAN-side interface sits: a vSwitch of a VPC router, a site's LAN, or the link of
+ * a transit router's VPN attachment (exactly one of the three).
+ */
 struct doc_lan {
-	char vpc[DOC_ID_MAX];	  /* "" for site LANs */
-	char vswitch[DOC_ID_MAX]; /* "" for site LANs */
-	char site[DOC_ID_MAX];	  /* "" for vSwitches */
+	char vpc[DOC_ID_MAX];	  /* "" for site LANs and transit router links */
+	char vswitch[DOC_ID_MAX]; /* "" for site LANs and transit router links */
+	char site[DOC_ID_MAX];	  /* "" for vSwitches and transit router links */
+	char transit_router[DOC_ID_MAX]; /* "" for vSwitches and site LANs */
+	char link[DOC_ID_MAX];		 /* the VPN attachment whose link this is (with transit_router) */
 	char ip[16];
 	int prefix;
 	char gateway[16]; /* default/next router on that LAN ("" none) */
@@ -105,10 +110,10 @@ struct doc_endpoint {
 };
 
 struct doc_nexthop {
-	char via[16];		   /* next-hop address on a vSwitch (an endpoint's lan.ip) */
+	char via[16];		   /* next-hop address on a vSwitch or link (an endpoint's lan.ip, a router) */
 	int weight;		   /* 0..100: the highest weight among usable hops carries traffic */
-	char endpoint[DOC_ID_MAX]; /* the endpoint behind via */
-	char tunnel[96];	   /* the tunnel whose health decides whether the hop is usable */
+	char endpoint[DOC_ID_MAX]; /* the endpoint behind via; "" for a router (always usable) */
+	char tunnel[96];	   /* the tunnel whose health decides whether the hop is usable; "" with endpoint */
 	bool remote;		   /* endpoint runs on another agent: via is that agent's fabric address, the
 				      tunnel's state comes from that agent (its fabric peer's url) */
 };
@@ -116,6 +121,13 @@ struct doc_nexthop {
 /* Kernel tables of custom VPC route tables: DOC_TABLE_MIN..DOC_TABLE_MAX (0: the main table). */
 #define DOC_TABLE_MIN 1000
 #define DOC_TABLE_MAX 1999
+
+/*
+ * Kernel tables of transit router route tables, in the router's own namespace (the same
+ * numbers as the VPC routers' policy tables, which live in the VPC routers' namespaces).
+ */
+#define DOC_TR_TABLE_MIN 2000
+#define DOC_TR_TABLE_MAX 2999
 
 /* Kernel tables of the VPN gateways' policy routes: DOC_PBR_TABLE_MIN..DOC_PBR_TABLE_MAX. */
 #define DOC_PBR_TABLE_MIN 2000
@@ -135,7 +147,9 @@ struct doc_policy {
 
 struct doc_route {
 	char dest[20];
-	uint32_t table;		   /* 0: the VPC's system route table (main); else a custom table's or a policy's */
+	uint32_t table;		   /* 0: the VPC's system route table (main); else a custom table's or a policy's,
+				      or a transit router's table */
+	bool blackhole;		   /* drop (transit router BlackHole entries): no next hops */
 	int nexthop_count;
 	struct doc_nexthop nexthops[DOC_NEXTHOPS_MAX];
 };
@@ -197,6 +211,34 @@ struct doc_site {
 	struct doc_route *routes; /* main table; nexthops never remote */
 };
 
+enum doc_tr_link_kind { DOC_TR_LINK_VPN, DOC_TR_LINK_VPC };
+
+/*
+ * One link of a transit router: a VPN attachment's link (a bridge in the router on which
+ * the attachment's endpoints sit: ip/prefix is the router's address there), or a VPC
+ * attachment's interface in one mapped vSwitch (ip/prefix: the attachment's address in the
+ * vSwitch; gateway: the VPC router's address there).  Traffic entering from the link is
+ * routed by kernel table `table` (its associated route table), 0: dropped (no association).
+ */
+struct doc_tr_link {
+	char attachment[DOC_ID_MAX];
+	enum doc_tr_link_kind kind;
+	char vpc[DOC_ID_MAX], vswitch[DOC_ID_MAX]; /* VPC links */
+	char ip[16];
+	int prefix;
+	char gateway[16]; /* VPC links */
+	uint32_t table;
+};
+
+/* A transit router: its links and the routes of its route tables (each in its kernel table). */
+struct doc_transit_router {
+	char id[DOC_ID_MAX];
+	int link_count;
+	struct doc_tr_link *links;
+	int route_count;
+	struct doc_route *routes;
+};
+
 struct doc_host {
 	char id[DOC_ID_MAX];
 	struct doc_lan lan;
@@ -208,8 +250,9 @@ struct doc_desired {
 	uint32_t underlay_vni;
 	int peer_count;
 	char (*peers)[16]; /* other agents' underlay addresses (VXLAN head-end replication) */
-	int vpc_count, endpoint_count, site_count, host_count;
+	int vpc_count, endpoint_count, site_count, host_count, tr_count;
 	struct doc_vpc *vpcs;
+	struct doc_transit_router *trs;
 	struct doc_endpoint *endpoints;
 	struct doc_site *sites;
 	struct doc_host *hosts;
@@ -231,6 +274,12 @@ int doc_vpc_copy(struct doc_vpc *dst, const struct doc_vpc *src);
 int doc_endpoint_copy(struct doc_endpoint *dst, const struct doc_endpoint *src);
 int doc_site_copy(struct doc_site *dst, const struct doc_site *src);
 void doc_vpc_free(struct doc_vpc *v);
+int doc_tr_copy(struct doc_transit_router *dst, const struct doc_transit_router *src);
+void doc_tr_free(struct doc_transit_router *t);
+const struct doc_transit_router *doc_find_tr(const struct doc_desired *d, const char *id);
+/* The link of tr for attachment (and vswitch, "" for VPN links), or NULL. */
+const struct doc_tr_link *doc_find_tr_link(const struct doc_transit_router *tr, const char *attachment,
+					   const char *vswitch);
 void doc_endpoint_free(struct doc_endpoint *e);
 void doc_site_free(struct doc_site *s);
 /* The check a tunnel's liveness is judged by: the customer's health check, else the cloud's

@@ -406,6 +406,17 @@ int flow_server_stop(int id)
 	return rc;
 }
 
+bool flow_server_known(int id)
+{
+	bool known = false;
+
+	pthread_mutex_lock(&servers_mu);
+	for (int i = 0; i < SERVERS_MAX && !known; i++)
+		known = servers[i].used && servers[i].id == id;
+	pthread_mutex_unlock(&servers_mu);
+	return known;
+}
+
 void flow_stop_all(void)
 {
 	pthread_mutex_lock(&servers_mu);

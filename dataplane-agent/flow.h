@@ -46,6 +46,9 @@ int flow_server_start(const char *ns, int lifetime_s, int *id, int *port, char *
 /* Kills (SIGKILL, by PID) and reaps server id if it still runs.  0, or -1 if id is unknown. */
 int flow_server_stop(int id);
 
+/* Whether server id still holds its slot (running, or ended and not yet reaped by the watcher). */
+bool flow_server_known(int id);
+
 /*
  * Runs `iperf3 -c target -p port -P streams -t seconds --json` (udp: -u -b 0) in namespace
  * ns, killed by PID if it has not finished seconds + FLOW_SLACK_S after its start.  Returns

@@ -25,6 +25,8 @@
 
 #define IPSEC_ERR_MAX 256
 #define IPSEC_NAME_MAX 96
+/* kernel-libipsec: the receive buffer (bytes, as getsockopt reports it) of charon's UDP sockets */
+#define IPSEC_UDP_RCVBUF (4 << 20)
 
 struct ipsec_instance;
 

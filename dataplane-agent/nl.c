@@ -910,15 +910,35 @@ int nl_link_set_mac(const char *ns, const char *dev, const uint8_t mac[6], char 
 	return ret;
 }
 
+int nl_link_set_mtu(const char *ns, const char *dev, uint32_t mtu, char *err)
+{
+	union rt_req req;
+	struct nlmsghdr *nlh = rt_msg(&req, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct rt rt;
+	int ret;
+
+	if (check_ifname(dev, ns, err) < 0 || rt_open(&rt, ns, err) < 0)
+		return -1;
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, dev);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	ret = rt_talk(&rt, nlh, NULL, NULL, 0, err, "RTM_NEWLINK %s mtu %u", dev, mtu);
+	rt_close(&rt);
+	return ret;
+}
+
 /*
  * A packet charon writes to TUN (kernel-libipsec) is forwarded by the kernel inside that
  * write(), hop after hop up to the receiving process, and ACKs likewise on the way back:
  * through a branch or a VPC, that is the libipsec thread's time, not decrypting.  A veth
  * with GRO receives through NAPI, and with threaded NAPI that poll runs in a kernel thread
  * the scheduler can put on another core, so the libipsec thread is back after one hop.
- * bench/lab.js: host to host 0.70-0.75x a hand-built pair's rate without, 0.92-0.94x with
- * (GRO and threaded NAPI on the bridge ports).  Best effort: a kernel without either keeps
- * the ordinary path.
+ * The sending veth decides, though (veth_skb_is_eligible_for_gro): with TSO on (a veth's
+ * default) only a local UDP socket's packets take the NAPI path, and forwarded ones go
+ * through the backlog, processed in the sender's own softirq.  Hence endpoints turn TSO
+ * off on their LAN veth (nl_link_set_tso; reconcile.c, build_endpoint_links).  Best effort:
+ * a kernel without either keeps the ordinary path.
  */
 static int port_gro_cb(void *arg)
 {
@@ -962,6 +982,45 @@ static void port_threaded_napi(const char *ns, const char *dev)
 	if (pid > 0)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
+}
+
+struct tso_job {
+	const char *dev;
+	bool on;
+};
+
+static int tso_cb(void *arg)
+{
+	const struct tso_job *job = arg;
+	/* ETHTOOL_STSO switches every TCP segmentation feature (NETIF_F_ALL_TSO) at once */
+	struct ethtool_value ev = { .cmd = ETHTOOL_STSO, .data = job->on };
+	struct ifreq ifr;
+	int fd, ret;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", job->dev);
+	ifr.ifr_data = (void *)&ev;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	ret = ioctl(fd, SIOCETHTOOL, &ifr);
+	close(fd);
+	return ret;
+}
+
+int nl_link_set_tso(const char *ns, const char *dev, bool on, char *err)
+{
+	struct tso_job job = { .dev = dev, .on = on };
+
+	if (check_ifname(dev, ns, err) < 0)
+		return -1;
+	if (nl_netns_run(ns, tso_cb, &job) < 0) {
+		int e = errno;
+
+		set_err(err, "%s TSO %s in %s: %s", dev, on ? "on" : "off", ns ? ns : "(own)", strerror(e));
+		errno = e;
+		return -1;
+	}
+	return 0;
 }
 
 int nl_link_set_up(const char *ns, const char *dev, bool up, char *err)
@@ -1181,7 +1240,7 @@ int nl_route_replace(const char *ns, const struct nl_route *r, char *err)
 
 	if (!parse_prefix(r->dst, &dst, &dst_len))
 		return fail(err, ns, EINVAL, "route dst \"%.20s\"", r->dst);
-	if (r->nexthop_count < 1 || r->nexthop_count > NL_NEXTHOPS_MAX)
+	if (!r->blackhole && (r->nexthop_count < 1 || r->nexthop_count > NL_NEXTHOPS_MAX))
 		return fail(err, ns, EINVAL, "route %s: %d nexthops, not 1..%d", r->dst, r->nexthop_count,
 			    NL_NEXTHOPS_MAX);
 	if (r->src[0] != '\0' && inet_pton(AF_INET, r->src, &src) != 1)
@@ -1190,10 +1249,12 @@ int nl_route_replace(const char *ns, const struct nl_route *r, char *err)
 		return -1;
 	rtm = route_key(nlh, r, &dst, dst_len);
 	rtm->rtm_protocol = NL_RTPROT_VPNLAB;
-	rtm->rtm_type = RTN_UNICAST;
+	rtm->rtm_type = r->blackhole ? RTN_BLACKHOLE : RTN_UNICAST;
 	if (r->src[0] != '\0')
 		mnl_attr_put(nlh, RTA_PREFSRC, sizeof(src), &src);
-	if (r->nexthop_count == 1) {
+	if (r->blackhole) {
+		any_gw = true; /* scope universe, as ip-route gives a blackhole */
+	} else if (r->nexthop_count == 1) {
 		if (nexthop_parse(&rt, r, 0, &gw, &ifindex, err) < 0)
 			goto out;
 		if (gw.s_addr != 0) {

@@ -73,8 +73,17 @@ int nl_link_set_master(const char *ns, const char *dev, const char *master, char
 /* Sets dev up or down.  A veth brought up as a bridge port also gets GRO and threaded NAPI
  * (best effort): its forwarding leaves the sender's thread (see nl.c). */
 int nl_link_set_up(const char *ns, const char *dev, bool up, char *err);
+/*
+ * Switches TCP segmentation offload (every TSO feature) of dev on or off.  A veth hands a
+ * packet to its peer's NAPI (GRO, threaded: nl_link_set_up) only when the sending end has
+ * TSO off or the packet is a local UDP socket's; otherwise the peer's whole receive path
+ * runs inside the sender's own call (see nl.c).
+ */
+int nl_link_set_tso(const char *ns, const char *dev, bool on, char *err);
 /* Sets dev's hardware address (6 bytes); set it while the link is down. */
 int nl_link_set_mac(const char *ns, const char *dev, const uint8_t mac[6], char *err);
+/* Sets dev's MTU (a bridge keeps an MTU set this way whatever its ports have). */
+int nl_link_set_mtu(const char *ns, const char *dev, uint32_t mtu, char *err);
 /* Deletes link dev (ok if absent; a veth takes its peer with it). */
 int nl_link_del(const char *ns, const char *dev, char *err);
 /* ifindex of dev; 0 if absent (errno ENODEV) or if it cannot tell (errno says why, e.g.
@@ -105,6 +114,7 @@ struct nl_route {
 	uint32_t table; /* 0: main */
 	int metric;
 	char src[16];	/* preferred source, "" none */
+	bool blackhole; /* nl_route_replace: a blackhole route (no nexthops); nl_route_list lists none */
 	int nexthop_count; /* 1: plain route; 2..NL_NEXTHOPS_MAX: multipath (ECMP) */
 	struct nl_nexthop nexthops[NL_NEXTHOPS_MAX];
 };

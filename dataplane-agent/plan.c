@@ -46,6 +46,12 @@ static const struct doc_vpc *find_vpc(const struct doc_desired *d, const char *i
 	return NULL;
 }
 
+static bool same_tr(const struct doc_transit_router *a, const struct doc_transit_router *b)
+{
+	return a->link_count == b->link_count &&
+	       memcmp(a->links, b->links, sizeof(*a->links) * (size_t)a->link_count) == 0;
+}
+
 static const struct doc_site *find_site(const struct doc_desired *d, const char *id)
 {
 	for (int i = 0; i < d->site_count; i++)
@@ -88,6 +94,10 @@ bool plan_endpoint_same_links(const struct doc_endpoint *a, const struct doc_end
 		if (y == NULL || strcmp(x->peer_ip, y->peer_ip) != 0 || x->cut != y->cut ||
 		    memcmp(&x->health_check, &y->health_check, sizeof(x->health_check)) != 0 ||
 		    memcmp(&x->liveness, &y->liveness, sizeof(x->liveness)) != 0)
+			return false;
+		/* a transit router's endpoint holds an address in each local selector */
+		if (a->lan.transit_router[0] != '\0' &&
+		    (x->local_ts_count != y->local_ts_count || memcmp(x->local_ts, y->local_ts, sizeof(x->local_ts)) != 0))
 			return false;
 	}
 	return true;
@@ -181,6 +191,9 @@ int reconcile_plan(const struct doc_desired *applied, const struct doc_desired *
 	for (int i = 0; i < applied->endpoint_count; i++)
 		if (doc_find_endpoint(wanted, applied->endpoints[i].id) == NULL)
 			add(&b, PLAN_ENDPOINT, PLAN_DELETE, applied->endpoints[i].id, NULL, false);
+	for (int i = 0; i < applied->tr_count; i++)
+		if (doc_find_tr(wanted, applied->trs[i].id) == NULL)
+			add(&b, PLAN_TR, PLAN_DELETE, applied->trs[i].id, NULL, false);
 	for (int i = 0; i < applied->vpc_count; i++)
 		if (find_vpc(wanted, applied->vpcs[i].id) == NULL)
 			add(&b, PLAN_VPC, PLAN_DELETE, applied->vpcs[i].id, NULL, false);
@@ -193,6 +206,12 @@ int reconcile_plan(const struct doc_desired *applied, const struct doc_desired *
 
 		add(&b, PLAN_VPC, o == NULL ? PLAN_CREATE : same_vpc(o, &wanted->vpcs[i]) ? PLAN_KEEP : PLAN_UPDATE,
 		    wanted->vpcs[i].id, NULL, false);
+	}
+	for (int i = 0; i < wanted->tr_count; i++) {
+		const struct doc_transit_router *o = doc_find_tr(applied, wanted->trs[i].id);
+
+		add(&b, PLAN_TR, o == NULL ? PLAN_CREATE : same_tr(o, &wanted->trs[i]) ? PLAN_KEEP : PLAN_UPDATE,
+		    wanted->trs[i].id, NULL, false);
 	}
 	for (int i = 0; i < wanted->site_count; i++) {
 		const struct doc_site *o = find_site(applied, wanted->sites[i].id);
@@ -246,7 +265,7 @@ const char *plan_action_name(enum plan_action a)
 
 const char *plan_kind_name(enum plan_kind k)
 {
-	static const char *const names[] = { "underlay", "vpc", "site", "endpoint", "tunnel", "host" };
+	static const char *const names[] = { "underlay", "vpc", "site", "endpoint", "tunnel", "host", "transit_router" };
 
 	return names[k];
 }

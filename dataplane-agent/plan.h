@@ -19,7 +19,7 @@
 #include "doc.h"
 
 enum plan_action { PLAN_KEEP, PLAN_CREATE, PLAN_UPDATE, PLAN_DELETE };
-enum plan_kind { PLAN_UNDERLAY, PLAN_VPC, PLAN_SITE, PLAN_ENDPOINT, PLAN_TUNNEL, PLAN_HOST };
+enum plan_kind { PLAN_UNDERLAY, PLAN_VPC, PLAN_SITE, PLAN_ENDPOINT, PLAN_TUNNEL, PLAN_HOST, PLAN_TR };
 
 struct plan_op {
 	enum plan_kind kind;
@@ -38,10 +38,11 @@ struct plan {
  * Compares applied (what the applier built, object by object; applied->agent_id is set once
  * the underlay is) with wanted, and fills *out with one operation per object of either, in
  * the applier's order: the underlay; deletions (tunnels of endpoints that stay, hosts,
- * endpoints, VPCs, sites: dependents first); then VPCs, sites, each endpoint followed by its
- * tunnels, hosts.  A VPC or site is updated only when what its namespace is built around
- * changed (vSwitches and fabric; LAN and router address), never for its routes, which the
- * route runtime follows at publish.  An endpoint whose addresses or LAN changed is rebuilt (its tunnels are
+ * endpoints, transit routers, VPCs, sites: dependents first); then VPCs, transit routers
+ * (their VPC links sit on vSwitches), sites, each endpoint followed by its tunnels, hosts.
+ * A VPC, transit router or site is updated only when what its namespace is built around
+ * changed (vSwitches and fabric; links; LAN and router address), never for its routes, which
+ * the route runtime follows at publish.  An endpoint whose addresses or LAN changed is rebuilt (its tunnels are
  * created again); a tunnel is updated only when its IKE/IPsec parameters, peer or
  * selectors changed, so a fault or health-check change never touches its SAs.  Pure: reads
  * only its arguments.  Returns 0 or -1 (out of memory; *out empty).  Free with plan_free.

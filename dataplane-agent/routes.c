@@ -1,8 +1,8 @@
 /*
- * Route next hops, of VPC routers and of site routers alike: chosen by route_select (plan.c)
- * from the tunnels' states, installed in the router's namespace when the choice changes.
- * Called by the monitor after each poll and by the reconciler once it published a document,
- * both with d->lock held.
+ * Route next hops, of VPC routers, transit routers and site routers alike: chosen by
+ * route_select (plan.c) from the tunnels' states, installed in the router's namespace when the
+ * choice changes; a transit router's blackholes are installed once.  Called by the monitor
+ * after each poll and by the reconciler once it published a document, both with d->lock held.
  */
 #include "daemon.h"
 
@@ -27,15 +27,27 @@ static bool hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const 
 {
 	struct tunnel_rt *t;
 
+	if (h->endpoint[0] == '\0')
+		return true; /* a router (a VPC's, a transit router's): there as long as the route is */
 	if (h->remote)
 		return vpc != NULL && peers_hop_usable(d, vpc, h);
 	t = agent_tunnel_find(d, h->endpoint, h->tunnel);
 	return t != NULL && agent_tunnel_usable(t);
 }
 
+/* The applied route of router `vpc` (a VPC or a transit router: *in NULL then). */
 static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, uint32_t table,
 					    const char *dest, const struct doc_vpc **in)
 {
+	for (int i = 0; i < d->applied.tr_count; i++) {
+		if (strcmp(d->applied.trs[i].id, vpc) != 0)
+			continue;
+		for (int j = 0; j < d->applied.trs[i].route_count; j++)
+			if (d->applied.trs[i].routes[j].table == table && strcmp(d->applied.trs[i].routes[j].dest, dest) == 0) {
+				*in = NULL;
+				return &d->applied.trs[i].routes[j];
+			}
+	}
 	for (int i = 0; i < d->applied.vpc_count; i++) {
 		if (strcmp(d->applied.vpcs[i].id, vpc) != 0)
 			continue;
@@ -79,6 +91,21 @@ int agent_routes_update(struct agent_daemon *d)
 
 		if (r == NULL)
 			continue;
+		if (r->blackhole) {
+			if (strcmp(rt->chosen, "blackhole") == 0)
+				continue;
+			snprintf(nr.dst, sizeof(nr.dst), "%s", r->dest);
+			nr.table = rt->table;
+			nr.blackhole = true;
+			agent_ns_name(d, rt->vpc, ns);
+			if (d->links == &agent_links_netlink && nl_route_replace(ns, &nr, err) < 0) {
+				agent_log("route %s (table %u) in %s: blackhole: %s", rt->dest, rt->table, rt->vpc, err);
+				continue;
+			}
+			snprintf(rt->chosen, sizeof(rt->chosen), "blackhole");
+			changed++;
+			continue;
+		}
 		for (int h = 0; h < r->nexthop_count; h++)
 			usable[h] = hop_usable(d, vpc, &r->nexthops[h]);
 		any = route_select(r, usable, carry);

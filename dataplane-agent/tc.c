@@ -31,6 +31,7 @@ struct tc_job {
 	const char *dev;
 	int mbps;	      /* tc_set_rate: wanted rate */
 	bool set;
+	bool queue;	      /* tc_ensure_queue */
 	/* the root qdisc found by a dump */
 	int ifindex;
 	bool root_found;
@@ -276,6 +277,30 @@ static int remove_tbf(struct mnl_socket *nl, struct tc_job *job)
 	return 0;
 }
 
+/* A root pfifo_fast where dev has no queue (noqueue, a veth's default); another root is kept. */
+static int ensure_queue(struct mnl_socket *nl, struct tc_job *job)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct talk t = { .job = job, .msg = job->msg, .msg_len = sizeof(job->msg) };
+	struct nlmsghdr *nlh;
+
+	if (dump_root(nl, job) < 0)
+		return -1;
+	if (job->root_found && strcmp(job->root_kind, "noqueue") != 0)
+		return 0;
+	nlh = put_tcmsg(buf, RTM_NEWQDISC, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, job->ifindex, 0);
+	mnl_attr_put_strz(nlh, TCA_KIND, "pfifo_fast");
+	if (talk(nl, nlh, NULL, &t) < 0) {
+		int e = errno;
+
+		snprintf(job->msg + strlen(job->msg), sizeof(job->msg) - strlen(job->msg), "%spfifo_fast: %s",
+			 job->msg[0] ? ": " : "", strerror(e));
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
 static int tc_cb(void *arg)
 {
 	struct tc_job *job = arg;
@@ -293,7 +318,9 @@ static int tc_cb(void *arg)
 	/* best effort: the kernel's own words make "Invalid argument" readable */
 	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (!job->set)
+	if (job->queue)
+		ret = ensure_queue(nl, job);
+	else if (!job->set)
 		ret = dump_root(nl, job);
 	else if (job->mbps > 0)
 		ret = install_tbf(nl, job);
@@ -312,7 +339,8 @@ static int run(const char *ns, struct tc_job *job, char *err)
 
 		if (!job->msg[0])
 			snprintf(job->msg, sizeof(job->msg), "namespace %s: %s", ns ? ns : "(own)", strerror(e));
-		set_err(err, "%s in %s: %s", job->set ? "set rate" : "get rate", ns ? ns : "(own)", job->msg);
+		set_err(err, "%s in %s: %s", job->queue ? "queue" : job->set ? "set rate" : "get rate", ns ? ns : "(own)",
+			job->msg);
 		errno = e;
 		return -1;
 	}
@@ -344,4 +372,16 @@ int tc_get_rate(const char *ns, const char *dev, int *mbps, char *err)
 		return -1;
 	*mbps = job.root_found && strcmp(job.root_kind, "tbf") == 0 ? (int)((job.root_rate + 62500) / 125000) : 0;
 	return 0;
+}
+
+int tc_ensure_queue(const char *ns, const char *dev, char *err)
+{
+	struct tc_job job = { .dev = dev, .queue = true };
+
+	if (!dev || !dev[0] || strlen(dev) >= IFNAMSIZ) {
+		set_err(err, "tc: bad device name");
+		errno = EINVAL;
+		return -1;
+	}
+	return run(ns, &job, err);
 }

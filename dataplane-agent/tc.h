@@ -23,4 +23,14 @@ int tc_set_rate(const char *ns, const char *dev, int mbps, char *err);
 /* *mbps: the rate of dev's root tbf in Mbit/s (rounded), 0 when its root qdisc is not a tbf. */
 int tc_get_rate(const char *ns, const char *dev, int *mbps, char *err);
 
+/*
+ * Gives dev a root pfifo_fast (txqueuelen packets) when it has no queue at all (noqueue, a
+ * veth's default); any other root qdisc, a tbf included, is kept.  Why: a veth that hands
+ * packets to its peer's NAPI (see nl_link_set_tso) drops what the peer's 256-packet ring
+ * cannot take, unless a qdisc holds them: with one, the veth stops its queue until the peer
+ * has room (the lab machine's 6.18 kernel counts requeues there, no drops), so a burst from
+ * charon waits instead of being lost; a kernel without that drops as it would anyway.
+ */
+int tc_ensure_queue(const char *ns, const char *dev, char *err);
+
 #endif

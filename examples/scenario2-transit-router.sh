@@ -10,12 +10,15 @@
 # bound to no gateway) from one branch office with two gateway devices, both attached to the
 # router, and a custom route table that the three attachments are associated with and
 # propagate into: the branch network is learned over both connections, two Active entries (ECMP).
-# Then it stops, and says why: vpnlab does not build the data plane of connections attached to
-# transit routers yet, so no tunnel of this scenario negotiates and there is nothing to probe.
+# Then the VPC's system route table sends the branch network to the VPC attachment, a lab
+# branch site with a device per customer gateway and a host on each side are made, both
+# connections negotiate, probes cross the transit router both ways, connection 1 is cut (the
+# loss window is printed: the router's ECMP route drops the dead connection) and restored.
 # examples/teardown.sh removes it all.
 # Environment: VPNLAB_ENDPOINT (127.0.0.1:8080), VPNLAB_REGION (cn-hangzhou),
 # VPNLAB_EXAMPLES_STATE (see common.sh), VPNLAB_TR_CGW_IPS ("203.0.113.21 203.0.113.22"),
-# VPNLAB_TR_LAN (192.168.20.0/24).
+# VPNLAB_TR_LAN (192.168.20.0/24), VPNLAB_CONTROL_PLANE_ONLY (1: stop after the route entries,
+# for a server without a data-plane agent).
 . "$(dirname "$0")/common.sh"
 set -- ${VPNLAB_TR_CGW_IPS:-203.0.113.21 203.0.113.22}
 CGW_IP1=$1 CGW_IP2=$2
@@ -124,11 +127,72 @@ for i in 1 2; do
 	note "$vco: State $(field .State), AttachType $(field .AttachType), TransitRouterId $(field .TransitRouterId), Status $(field .Status)"
 done
 
-step "stopping here: the control plane is complete"
-cat <<'MSG'
-   vpnlab does not build the data plane of IPsec connections attached to transit routers yet
-   (README, "State of this release"): no charon runs for these connections, their Status stays
-   ike_sa_not_established, and a lab branch site and probe through the transit router would
-   have no tunnel to use.  Everything above is the API's real state: read it back with GET,
-   or remove it with examples/teardown.sh.
-MSG
+if [ "${VPNLAB_CONTROL_PLANE_ONLY:-0}" = 1 ]; then
+	step "stopping here (VPNLAB_CONTROL_PLANE_ONLY=1): the control plane is complete"
+	note "no lab site, hosts or probes: the rest needs a data-plane agent (make run as root)"
+	exit 0
+fi
+
+step "the VPC's system route table sends $LAN to its attachment (NextHopType Attachment)"
+api GET "/v1/vpcs/$VPC"
+RTB=$(field '(.RouterTableIds.RouterTableIds // .Vpcs.Vpc[0].RouterTableIds.RouterTableIds)[0]')
+api POST "/v1/route-tables/$RTB/route-entries" "$(jq -nc --arg r "$REGION" --arg lan "$LAN" --arg a "$ATT_VPC" \
+	'{RegionId: $r, DestinationCidrBlock: $lan, NextHopType: "Attachment", NextHopId: $a}')"
+made route-entry "$RTB" "$(field .RouteEntryId)"
+
+step "lab: the branch office (one device per customer gateway) and a host on each side"
+api POST /v1/lab/sites "$(jq -nc --arg r "$REGION" --arg c1 "$CGW1" --arg c2 "$CGW2" --arg lan "$LAN" \
+	'{RegionId: $r, CustomerGatewayIds: [$c1, $c2], LanCidr: $lan}')"
+SITE=$(field .SiteId)
+made site "$SITE"
+api POST /v1/lab/hosts "$(jq -nc --arg r "$REGION" --arg v "$VSW1" '{RegionId: $r, VSwitchId: $v}')"
+VPC_HOST=$(field .HostId)
+VPC_HOST_IP=$(field .IpAddress)
+made host "$VPC_HOST"
+api POST /v1/lab/hosts "$(jq -nc --arg r "$REGION" --arg s "$SITE" '{RegionId: $r, SiteId: $s}')"
+SITE_HOST=$(field .HostId)
+SITE_HOST_IP=$(field .IpAddress)
+made host "$SITE_HOST"
+note "VPC host $VPC_HOST_IP, branch host $SITE_HOST_IP"
+
+step "both connections negotiate with the branch's devices (real charons on the transit router side)"
+both_up() {
+	for vco in "$VCO1" "$VCO2"; do
+		status_is "/v1/vpn-connections/$vco" .Status ipsec_sa_established || return 1
+	done
+}
+wait_until "both connections ipsec_sa_established" 180 both_up
+
+step "probes through the transit router, both ways"
+probe_from() {
+	api POST /v1/lab/probes "$(jq -nc --arg h "$1" --arg t "$2" '{HostId: $h, Target: $t, Count: 5, IntervalMs: 200}')"
+	note "$(printf '%s' "$R" | jq -c '{Sent, Received, LossPercent, RttAvgMs}')"
+	[ "$(printf '%s' "$R" | jq -r .Received)" -gt 0 ]
+}
+wait_until "VPC host -> branch host replies" 60 probe_from "$VPC_HOST" "$SITE_HOST_IP"
+wait_until "branch host -> VPC host replies" 60 probe_from "$SITE_HOST" "$VPC_HOST_IP"
+
+step "cut connection 1, probe every 50 ms until the traffic flows again (over connection 2)"
+# the router hashes each flow onto one connection: when the probes' flow was on connection 2
+# already, nothing is lost (0 ms)
+api POST /v1/lab/faults "$(jq -nc --arg c "$VCO1" '{VpnConnectionId: $c, Action: "cut"}')"
+LOST=0
+end=$(($(date +%s) + 240))
+while :; do
+	api POST /v1/lab/probes "$(jq -nc --arg h "$VPC_HOST" --arg t "$SITE_HOST_IP" '{HostId: $h, Target: $t, Count: 20, IntervalMs: 50}')"
+	SENT=$(field .Sent)
+	RECEIVED=$(field .Received)
+	LOST=$((LOST + SENT - RECEIVED))
+	[ "$RECEIVED" -lt "$SENT" ] || break
+	[ "$(date +%s)" -lt "$end" ] || die "traffic did not come back within 240 s of the cut ($LOST echoes lost)"
+done
+echo "   loss window of the failover: $((LOST * 50)) ms ($LOST echoes lost, then 20 of 20 answered)"
+
+step "restore connection 1"
+api POST /v1/lab/faults "$(jq -nc --arg c "$VCO1" '{VpnConnectionId: $c, Action: "restore"}')"
+wait_until "both connections ipsec_sa_established again" 180 both_up
+wait_until "VPC host -> branch host replies" 60 probe_from "$VPC_HOST" "$SITE_HOST_IP"
+
+step "done"
+note "transit router $TR, VPC $VPC, connections $VCO1 $VCO2, site $SITE, hosts $VPC_HOST $SITE_HOST"
+note "remove it all: examples/teardown.sh"

@@ -30,6 +30,7 @@ delete_one() {
 	vpn-gateway) api_try DELETE "/v1/vpn-gateways/$id" ;;
 	vswitch) api_try DELETE "/v1/vswitches/$id" ;;
 	vpc) api_try DELETE "/v1/vpcs/$id" ;;
+	route-entry) api_try DELETE "/v1/route-tables/$id/route-entries?RegionId=$REGION&RouteEntryId=$3" ;;
 	tr-route-entry) api_try DELETE "/v1/transit-router-route-entries/$id" ;;
 	tr-association) api_try DELETE "/v1/transit-router-route-tables/$id/associations?TransitRouterAttachmentId=$3" ;;
 	tr-propagation) api_try DELETE "/v1/transit-router-route-tables/$id/propagations?TransitRouterAttachmentId=$3" ;;

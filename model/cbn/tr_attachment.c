@@ -844,3 +844,43 @@ int tr_attachment_vpc_of(struct model_ctx *m, const char *attachment_id, char *v
 				  " AND resource_type='VPC'",
 			       attachment_id, vpc_id, size);
 }
+
+/* ---------------------------------------------------------------- for the data plane compiler */
+
+static void fill_dataplane_attachment(struct store_stmt *stmt, void *row)
+{
+	struct tr_attachment_dataplane *a = row;
+
+	model_copy(a->attachment_id, sizeof(a->attachment_id), stmt_text(stmt, 0));
+	model_copy(a->resource_type, sizeof(a->resource_type), stmt_text(stmt, 1));
+	model_copy(a->resource_id, sizeof(a->resource_id), stmt_text(stmt, 2));
+	model_copy(a->account, sizeof(a->account), stmt_text(stmt, 3));
+	model_copy(a->region, sizeof(a->region), stmt_text(stmt, 4));
+}
+
+int tr_attachment_dataplane_list(struct model_ctx *m, const char *transit_router_id,
+				 struct tr_attachment_dataplane **out, int *count, struct vl_err *err)
+{
+	return model_collect(m,
+			     "SELECT attachment_id, resource_type, resource_id, account, region FROM tr_attachments"
+			     " WHERE transit_router_id=? AND status='Attached' ORDER BY created_ms, rowid",
+			     transit_router_id, sizeof(**out), fill_dataplane_attachment, (void **)out, count, err);
+}
+
+static void fill_interface(struct store_stmt *stmt, void *row)
+{
+	struct tr_attachment_interface *i = row;
+
+	model_copy(i->zone_id, sizeof(i->zone_id), stmt_text(stmt, 0));
+	model_copy(i->vswitch_id, sizeof(i->vswitch_id), stmt_text(stmt, 1));
+	model_copy(i->ip, sizeof(i->ip), stmt_text(stmt, 2));
+}
+
+int tr_attachment_interfaces(struct model_ctx *m, const char *attachment_id, struct tr_attachment_interface **out,
+			     int *count, struct vl_err *err)
+{
+	return model_collect(m,
+			     "SELECT zone_id, vswitch_id, ip FROM tr_attachment_zones"
+			     " WHERE attachment_id=? AND vswitch_id<>'' AND ip<>'' ORDER BY rowid",
+			     attachment_id, sizeof(**out), fill_interface, (void **)out, count, err);
+}

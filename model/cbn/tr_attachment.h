@@ -125,12 +125,42 @@ json_t *tr_attachment_to_json(struct model_ctx *m, const struct tr_attachment *a
 /* The region of the transit router attachment attachment_id of m->account: model_region_of. */
 int tr_attachment_region(struct model_ctx *m, const char *attachment_id, char *region, unsigned long size);
 
-
 /*
  * The VPC of the caller's VPC attachment attachment_id into vpc_id (size bytes).  1, 0
  * when the caller has no such VPC attachment, -1 on a store failure.
  */
 int tr_attachment_vpc_of(struct model_ctx *m, const char *attachment_id, char *vpc_id, unsigned long size);
+
+/* An Attached attachment as the data plane compiler needs it (any account). */
+struct tr_attachment_dataplane {
+	char attachment_id[64];
+	char resource_type[8]; /* VPC | VPN */
+	char resource_id[64];  /* VPC ID, or IPsec connection ID */
+	char account[64];
+	char region[32];
+};
+
+/*
+ * The Attached attachments of transit_router_id (any account: the compiler reads every
+ * one), by creation, into *out (malloc'd, caller frees) and *count.  0 or -1 with err.
+ */
+int tr_attachment_dataplane_list(struct model_ctx *m, const char *transit_router_id,
+				 struct tr_attachment_dataplane **out, int *count, struct vl_err *err);
+
+/* A VPC attachment's interface in one mapped vSwitch (its ENI address). */
+struct tr_attachment_interface {
+	char zone_id[64];
+	char vswitch_id[64];
+	char ip[16];
+};
+
+/*
+ * The interfaces of VPC attachment attachment_id, in ZoneMappings order, into *out
+ * (malloc'd, caller frees) and *count.  0 or -1 with err.
+ */
+int tr_attachment_interfaces(struct model_ctx *m, const char *attachment_id, struct tr_attachment_interface **out,
+			     int *count, struct vl_err *err);
+
 /* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
 struct lifecycle_kind;
 extern const struct lifecycle_kind tr_attachment_lifecycle;

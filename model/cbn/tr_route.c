@@ -1425,3 +1425,30 @@ int tr_route_entry_region(struct model_ctx *m, const char *route_entry_id, char 
 	return model_region_of(m, "SELECT t.region FROM tr_route_entries e JOIN tr_route_tables t ON t.route_table_id=e.route_table_id"
 			       " WHERE e.route_entry_id=?1 AND e.account=?2", route_entry_id, region, size);
 }
+
+/* ---------------------------------------------------------------- for the data plane compiler */
+
+int tr_route_table_ids_of_router(struct model_ctx *m, const char *transit_router_id, struct model_id **out,
+				 int *count, struct vl_err *err)
+{
+	return model_collect(m,
+			     "SELECT route_table_id FROM tr_route_tables WHERE transit_router_id=?"
+			     " ORDER BY created_ms, rowid",
+			     transit_router_id, sizeof(**out), model_fill_id, (void **)out, count, err);
+}
+
+int tr_route_active_association(struct model_ctx *m, const char *attachment_id, char *table_id,
+				struct vl_err *err)
+{
+	struct model_id *rows = NULL;
+	int count = 0;
+
+	table_id[0] = '\0';
+	if (model_collect(m, "SELECT route_table_id FROM tr_associations WHERE attachment_id=? AND status='Active'",
+			  attachment_id, sizeof(*rows), model_fill_id, (void **)&rows, &count, err) < 0)
+		return -1;
+	if (count > 0)
+		model_copy(table_id, 64, rows[0].id);
+	free(rows);
+	return 0;
+}

@@ -7,6 +7,7 @@
 
 #include "cidr.h"
 #include "model.h"
+#include "query.h"
 #include "tag.h"
 
 /*
@@ -328,6 +329,22 @@ struct tr_route_attachment_links {
 /* Counts the rows that hang on attachment_id into *out.  0, or -1 with a store error. */
 int tr_route_attachment_links(struct model_ctx *m, const char *attachment_id,
 			      struct tr_route_attachment_links *out, struct vl_err *err);
+
+/* ---------------------------------------------------------------- for the data plane compiler */
+
+/*
+ * The route tables of transit_router_id (any account), by creation, into *out (malloc'd,
+ * caller frees) and *count.  0 or -1 with err.
+ */
+int tr_route_table_ids_of_router(struct model_ctx *m, const char *transit_router_id, struct model_id **out,
+				 int *count, struct vl_err *err);
+
+/*
+ * The route table attachment_id forwards by: its Active association's table into
+ * table_id (64 bytes), "" when it has none.  0 or -1 with err.
+ */
+int tr_route_active_association(struct model_ctx *m, const char *attachment_id, char *table_id,
+				struct vl_err *err);
 
 /* Where the lifecycle engine (lifecycle.c) finds this kind's status. */
 struct lifecycle_kind;

@@ -893,3 +893,22 @@ int transit_router_cidr_region(struct model_ctx *m, const char *transit_router_c
 	return model_region_of(m, "SELECT r.region FROM transit_router_cidrs c JOIN transit_routers r"
 			       " ON r.transit_router_id=c.transit_router_id WHERE c.transit_router_cidr_id=?1 AND c.account=?2", transit_router_cidr_id, region, size);
 }
+
+static void fill_owner(struct store_stmt *stmt, void *row)
+{
+	struct transit_router_owner *o = row;
+
+	model_copy(o->transit_router_id, sizeof(o->transit_router_id), stmt_text(stmt, 0));
+	model_copy(o->account, sizeof(o->account), stmt_text(stmt, 1));
+	model_copy(o->region, sizeof(o->region), stmt_text(stmt, 2));
+}
+
+int transit_router_list_attached(struct model_ctx *m, struct transit_router_owner **out, int *count,
+				 struct vl_err *err)
+{
+	return model_collect(m,
+			     "SELECT t.transit_router_id, t.account, t.region FROM transit_routers t WHERE EXISTS"
+			     " (SELECT 1 FROM tr_attachments a WHERE a.transit_router_id=t.transit_router_id"
+			     " AND a.status='Attached') ORDER BY t.created_ms, t.rowid",
+			     NULL, sizeof(**out), fill_owner, (void **)out, count, err);
+}

@@ -166,4 +166,18 @@ int cen_delete(struct model_ctx *m, const char *cen_id, struct vl_err *err);
 struct lifecycle_kind;
 extern const struct lifecycle_kind transit_router_lifecycle;
 
+/* A transit router and its owner, for the data plane compiler. */
+struct transit_router_owner {
+	char transit_router_id[64];
+	char account[64];
+	char region[32];
+};
+
+/*
+ * The transit routers (every account) with at least one Attached attachment, by creation,
+ * into *out (malloc'd, caller frees) and *count.  0 or -1 with err.
+ */
+int transit_router_list_attached(struct model_ctx *m, struct transit_router_owner **out, int *count,
+				 struct vl_err *err);
+
 #endif

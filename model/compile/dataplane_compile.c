@@ -26,6 +26,9 @@
 #include "query.h"
 #include "route_entry.h"
 #include "route_table.h"
+#include "tr_attachment.h"
+#include "tr_route.h"
+#include "transit_router.h"
 #include "vpc.h"
 #include "vpn_connection.h"
 #include "vpn_connection_config.h"
@@ -58,6 +61,9 @@ struct compiler {
 	json_t *devices;   /* customer gateway ID of each site device → its LAN address, false if unplaced */
 	json_t *shared;	   /* VPN gateway ID → set of "<connection>/<tunnel>" on a shared path (shared_paths) */
 	json_t *vpcs, *endpoints, *sites, *hosts;
+	struct tr_build *trs; /* every transit router with an attachment, placed (load_trs) */
+	int tr_count;
+	json_t *trs_json;     /* the document's transit_routers */
 };
 
 /* The model context of a row's owner: the compiler reads every account. */
@@ -243,8 +249,8 @@ static void fill_vpc_to_build(struct store_stmt *stmt, void *row)
 }
 
 /*
- * The VPCs with something to build, by creation: a VPN gateway (not an unpaid one) or a lab
- * host in one of their vSwitches.  0, or -1 with c->err set.
+ * The VPCs with something to build, by creation: a VPN gateway (not an unpaid one), a lab
+ * host in one of their vSwitches, or a transit router attachment.  0, or -1 with c->err set.
  */
 static int join_vpcs_to_build(struct compiler *c, struct vpc_to_build **out, int *count)
 {
@@ -252,7 +258,9 @@ static int join_vpcs_to_build(struct compiler *c, struct vpc_to_build **out, int
 			     "SELECT v.vpc_id, v.cidr_block FROM vpcs v WHERE"
 			     " EXISTS (SELECT 1 FROM vpn_gateways g WHERE g.vpc_id=v.vpc_id AND g.status<>'init')"
 			     " OR EXISTS (SELECT 1 FROM lab_hosts h JOIN vswitches s ON s.vswitch_id=h.vswitch_id"
-			     " WHERE s.vpc_id=v.vpc_id) ORDER BY v.created_ms, v.rowid",
+			     " WHERE s.vpc_id=v.vpc_id)"
+			     " OR EXISTS (SELECT 1 FROM tr_attachments a WHERE a.resource_type='VPC'"
+			     " AND a.resource_id=v.vpc_id AND a.status='Attached') ORDER BY v.created_ms, v.rowid",
 			     NULL, sizeof(**out), fill_vpc_to_build, (void **)out, count, c->err);
 }
 
@@ -299,16 +307,19 @@ static void fill_device_connection(struct store_stmt *stmt, void *row)
 }
 
 /*
- * The connections of paid gateways that use customer gateway cgw_id (as the connection's or
- * as one of its tunnels'), by creation, with their owners.  0, or -1 with c->err set.
+ * The connections of paid gateways, and those attached to transit routers, that use customer
+ * gateway cgw_id (as the connection's or as one of its tunnels'), by creation, with their
+ * owners.  0, or -1 with c->err set.
  */
 static int join_device_connections(struct compiler *c, const char *cgw_id, struct device_connection **out,
 				   int *count)
 {
 	return model_collect(c->m,
 			     "SELECT c.vpn_connection_id, c.account, c.region FROM vpn_connections c"
-			     " JOIN vpn_gateways g ON g.vpn_gateway_id=c.vpn_gateway_id WHERE g.status<>'init' AND"
-			     " (c.customer_gateway_id=?1 OR EXISTS (SELECT 1 FROM vpn_connection_tunnels t"
+			     " LEFT JOIN vpn_gateways g ON g.vpn_gateway_id=c.vpn_gateway_id WHERE"
+			     " (g.status<>'init' OR (g.vpn_gateway_id IS NULL AND c.transit_router_id<>'' AND EXISTS"
+			     " (SELECT 1 FROM tr_attachments a WHERE a.resource_id=c.vpn_connection_id"
+			     " AND a.status='Attached'))) AND (c.customer_gateway_id=?1 OR EXISTS (SELECT 1 FROM vpn_connection_tunnels t"
 			     " WHERE t.vpn_connection_id=c.vpn_connection_id AND t.customer_gateway_id=?1))"
 			     " ORDER BY c.created_ms, c.rowid",
 			     cgw_id, sizeof(**out), fill_device_connection, (void **)out, count, c->err);
@@ -662,6 +673,513 @@ static void endpoint_free(struct endpoint *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* ---- transit routers ---- */
+
+/*
+ * A transit router is built by one cloud agent: the one that builds the vSwitch of its first
+ * VPC attachment's first zone mapping (its VPC links are veths into that VPC router's
+ * vSwitches, so they must be on the same machine), else the zone-less placement (the
+ * every-zone agent, else the first cloud agent).
+ *
+ * Each VPN attachment gets a link: a /29 of 100.96.0.0/11 (TR_LINK_*) chosen by a hash of
+ * the attachment's ID (the next free slot on a collision within the router, attachments
+ * in creation order), so a document keeps its addresses while other attachments come and
+ * go.  The router has the first address, the connection's endpoints the next ones (one
+ * endpoint per public address: two for a dual-tunnel connection).
+ */
+#define TR_LINK_BASE 0x64600000u  /* 100.96.0.0 */
+#define TR_LINK_SLOTS (1u << 18) /* /29s in the /11 */
+#define TR_LINK_PREFIX 29
+#define TR_TABLE_BASE 2000	 /* kernel table of the router's N-th route table: TR_TABLE_BASE + N */
+#define TR_TABLE_LAST 2999
+
+struct tr_att {
+	struct tr_attachment_dataplane a;
+	char table_id[64];		    /* its Active association's table, "" none */
+	uint32_t link;			    /* VPN: its link's network address (host order), 0 none */
+	struct tr_attachment_interface *ifs; /* VPC: its interfaces */
+	int if_count;
+	char (*if_gateway)[16]; /* VPC: the vSwitch gateway address of each interface */
+	int *if_prefix;
+	int *if_agent;		/* VPC: the agent that builds each interface's vSwitch */
+};
+
+struct tr_build {
+	struct transit_router_owner owner;
+	int agent; /* the cloud agent that builds it, -1 none */
+	struct tr_att *atts;
+	int att_count;
+	struct model_id *tables;
+	int table_count;
+};
+
+static void tr_build_free(struct tr_build *t)
+{
+	for (int i = 0; i < t->att_count; i++) {
+		free(t->atts[i].ifs);
+		free(t->atts[i].if_gateway);
+		free(t->atts[i].if_prefix);
+		free(t->atts[i].if_agent);
+	}
+	free(t->atts);
+	free(t->tables);
+	memset(t, 0, sizeof(*t));
+}
+
+static void ip_text(uint32_t addr, char *out, size_t size)
+{
+	snprintf(out, size, "%u.%u.%u.%u", addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255, addr & 255);
+}
+
+static uint32_t tr_link_slot(const char *attachment_id)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)attachment_id; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % TR_LINK_SLOTS;
+}
+
+/* Loads transit router owner (attachments, interfaces, associations, tables) and places it. */
+static int tr_load(struct compiler *c, const struct transit_router_owner *owner, struct tr_build *t)
+{
+	struct model_ctx om = owner_ctx(c, owner->account, owner->region);
+	struct tr_attachment_dataplane *rows = NULL;
+	int count = 0, rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	t->owner = *owner;
+	t->agent = -1;
+	if (tr_attachment_dataplane_list(c->m, owner->transit_router_id, &rows, &count, c->err) < 0)
+		goto out;
+	if ((t->atts = calloc((size_t)count + 1, sizeof(*t->atts))) == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	for (int i = 0; i < count; i++) {
+		struct tr_att *a = &t->atts[t->att_count++];
+		struct model_ctx am = owner_ctx(c, rows[i].account, rows[i].region);
+
+		a->a = rows[i];
+		if (tr_route_active_association(c->m, a->a.attachment_id, a->table_id, c->err) < 0)
+			goto out;
+		if (strcmp(a->a.resource_type, "VPN") == 0) {
+			uint32_t slot = tr_link_slot(a->a.attachment_id);
+
+			/* the next free slot: addresses are only unique within one router */
+			for (bool taken = true; taken;) {
+				taken = false;
+				for (int k = 0; k < t->att_count - 1; k++)
+					taken |= t->atts[k].link == TR_LINK_BASE + slot * 8u;
+				if (taken)
+					slot = (slot + 1) % TR_LINK_SLOTS;
+			}
+			a->link = TR_LINK_BASE + slot * 8u;
+			continue;
+		}
+		if (tr_attachment_interfaces(c->m, a->a.attachment_id, &a->ifs, &a->if_count, c->err) < 0)
+			goto out;
+		a->if_gateway = calloc((size_t)a->if_count + 1, sizeof(*a->if_gateway));
+		a->if_prefix = calloc((size_t)a->if_count + 1, sizeof(*a->if_prefix));
+		a->if_agent = calloc((size_t)a->if_count + 1, sizeof(*a->if_agent));
+		if (a->if_gateway == NULL || a->if_prefix == NULL || a->if_agent == NULL) {
+			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+			goto out;
+		}
+		for (int k = 0; k < a->if_count; k++) {
+			struct vswitch vsw;
+
+			if (vswitch_get(&am, a->ifs[k].vswitch_id, &vsw, c->err) < 0)
+				goto out;
+			lab_vswitch_gateway_ip(vsw.cidr_block, a->if_gateway[k], sizeof(a->if_gateway[k]));
+			a->if_prefix[k] = cidr_prefix(vsw.cidr_block);
+			a->if_agent[k] = place_zone(c, vsw.zone_id);
+			if (t->agent < 0)
+				t->agent = a->if_agent[k];
+		}
+	}
+	if (t->agent < 0)
+		t->agent = place_zone(c, "");
+	if (tr_route_table_ids_of_router(&om, owner->transit_router_id, &t->tables, &t->table_count, c->err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(rows);
+	return rc;
+}
+
+static int load_trs(struct compiler *c)
+{
+	struct transit_router_owner *owners = NULL;
+	int count = 0, rc = -1;
+
+	if (!c->any_cloud)
+		return 0;
+	if (transit_router_list_attached(c->m, &owners, &count, c->err) < 0)
+		return -1;
+	if ((c->trs = calloc((size_t)count + 1, sizeof(*c->trs))) == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	for (int i = 0; i < count; i++)
+		if (tr_load(c, &owners[i], &c->trs[c->tr_count++]) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(owners);
+	return rc;
+}
+
+static const struct tr_build *find_tr(const struct compiler *c, const char *id)
+{
+	for (int i = 0; i < c->tr_count; i++)
+		if (strcmp(c->trs[i].owner.transit_router_id, id) == 0)
+			return &c->trs[i];
+	return NULL;
+}
+
+static const struct tr_att *tr_find_att(const struct tr_build *t, const char *attachment_id)
+{
+	for (int i = 0; i < t->att_count; i++)
+		if (strcmp(t->atts[i].a.attachment_id, attachment_id) == 0)
+			return &t->atts[i];
+	return NULL;
+}
+
+/* The VPN attachment of t whose connection is conn_id, or NULL. */
+static const struct tr_att *tr_att_of_conn(const struct tr_build *t, const char *conn_id)
+{
+	for (int i = 0; i < t->att_count; i++)
+		if (t->atts[i].link != 0 && strcmp(t->atts[i].a.resource_id, conn_id) == 0)
+			return &t->atts[i];
+	return NULL;
+}
+
+/* The kernel table of route table table_id of t; 0 when it has none. */
+static uint32_t tr_table_number(const struct tr_build *t, const char *table_id)
+{
+	for (int i = 0; i < t->table_count && TR_TABLE_BASE + 1 + i <= TR_TABLE_LAST; i++)
+		if (strcmp(t->tables[i].id, table_id) == 0)
+			return (uint32_t)(TR_TABLE_BASE + 1 + i);
+	return 0;
+}
+
+/*
+ * Endpoint k (0-based, one per distinct transit router address in tunnel order) of a TR
+ * connection's tunnels: which endpoint tunnel i of cfg (either side) ends on.
+ */
+static const char *tr_side_addr(const struct vpn_connection_config *cfg, int i)
+{
+	return cfg->gateway_side ? cfg->tunnels[i].local_addr : cfg->tunnels[i].remote_addr;
+}
+
+static int tr_endpoint_index(const struct vpn_connection_config *cfg, int i)
+{
+	int k = 0;
+
+	for (int j = 0; j < i; j++) {
+		bool seen = false;
+
+		for (int l = 0; l < j; l++)
+			seen |= strcmp(tr_side_addr(cfg, l), tr_side_addr(cfg, j)) == 0;
+		if (!seen)
+			k++;
+		if (strcmp(tr_side_addr(cfg, j), tr_side_addr(cfg, i)) == 0)
+			return k - 1;
+	}
+	return k;
+}
+
+static void tr_endpoint_id(const char *conn_id, int k, char *out, size_t size)
+{
+	snprintf(out, size, "%s-%d", conn_id, k + 1);
+}
+
+/*
+ * The cloud side's liveness probe source for a TR connection's endpoint: its link address
+ * when the connection's selectors carry it (LocalSubnet 0.0.0.0/0), else the router's first
+ * VPC attachment address they carry (the endpoint answers for it on lo); NULL: none fits,
+ * a health check or DPD decides.
+ */
+static const char *tr_liveness_source(const struct tr_build *t, const struct vpn_connection_config *cfg,
+				      const char *link_ip)
+{
+	const char *vpc_side = cfg->gateway_side ? cfg->local_subnet : cfg->remote_subnet;
+
+	if (ip_in_list(link_ip, vpc_side))
+		return link_ip;
+	for (int i = 0; i < t->att_count; i++)
+		for (int k = 0; k < t->atts[i].if_count; k++)
+			if (ip_in_list(t->atts[i].ifs[k].ip, vpc_side))
+				return t->atts[i].ifs[k].ip;
+	return NULL;
+}
+
+/* The address of endpoint k of VPN attachment a (k = -1: the router's) into out (16 bytes). */
+static void tr_link_ip(const struct tr_att *a, int k, char *out)
+{
+	ip_text(a->link + 2u + (uint32_t)k, out, 16);
+}
+
+/*
+ * The hops of one Active entry toward attachment a: every tunnel of its connection (VPN:
+ * via its endpoint's link address, master/single 100, slave 0), or the VPC router (VPC:
+ * via its vSwitch address on the router's first interface built here).  Appended to hops.
+ */
+static int tr_entry_hops(struct compiler *c, const struct tr_build *t, const struct tr_att *a, json_t *hops)
+{
+	struct model_ctx am = owner_ctx(c, a->a.account, a->a.region);
+	struct vpn_connection *conn = NULL;
+	struct vpn_connection_config *cfg = NULL;
+	int rc = -1;
+
+	if (a->link == 0) {
+		for (int k = 0; k < a->if_count; k++)
+			if (a->if_agent[k] == t->agent) {
+				json_t *hop = json_object();
+
+				json_put_str(hop, "via", a->if_gateway[k]);
+				json_put_int(hop, "weight", WEIGHT_ACTIVE);
+				json_array_append_new(hops, hop);
+				break;
+			}
+		return 0;
+	}
+	conn = malloc(sizeof(*conn));
+	cfg = malloc(sizeof(*cfg));
+	if (conn == NULL || cfg == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	if (vpn_connection_get(&am, a->a.resource_id, conn, c->err) < 0 ||
+	    vpn_connection_config_build_gateway_side(&am, conn, cfg, c->err) < 0)
+		goto out;
+	for (int i = 0; i < cfg->tunnel_count; i++) {
+		const struct vpn_connection_config_tunnel *tun = &cfg->tunnels[i];
+		char id[80], via[16];
+		json_t *hop;
+
+		if (tun->local_addr[0] == '\0' || json_is_false(json_object_get(c->devices, tun->customer_gateway_id)) ||
+		    json_array_size(hops) >= ROUTE_HOPS_MAX)
+			continue;
+		tr_endpoint_id(conn->vpn_connection_id, tr_endpoint_index(cfg, i), id, sizeof(id));
+		tr_link_ip(a, tr_endpoint_index(cfg, i), via);
+		hop = json_object();
+		json_put_str(hop, "via", via);
+		json_put_int(hop, "weight", cfg->dual_tunnel && strcmp(tun->role, "slave") == 0 ? WEIGHT_STANDBY
+											: WEIGHT_ACTIVE);
+		json_put_str(hop, "endpoint", id);
+		json_put_str(hop, "tunnel", vpn_connection_config_tunnel_name(cfg, i));
+		json_array_append_new(hops, hop);
+	}
+	rc = 0;
+out:
+	free(conn);
+	free(cfg);
+	return rc;
+}
+
+/*
+ * The routes of t's route tables: what ListTransitRouterRouteEntries reports Active, one
+ * kernel route per destination and table (several Active entries: ECMP over their hops),
+ * BlackHole entries as blackholes.  Appended to routes.
+ */
+static int tr_routes(struct compiler *c, const struct tr_build *t, json_t *routes)
+{
+	struct model_ctx om = owner_ctx(c, t->owner.account, t->owner.region);
+
+	for (int i = 0; i < t->table_count; i++) {
+		uint32_t table = tr_table_number(t, t->tables[i].id);
+		struct tr_route_set set = { 0 };
+
+		if (table == 0)
+			break;
+		if (tr_route_compute(&om, t->tables[i].id, &set, c->err) < 0)
+			return -1;
+		for (size_t a = 0; a < set.count;) {
+			size_t b = a;
+			json_t *route = json_object(), *hops = json_array();
+			char dest[20];
+			bool blackhole = false;
+
+			cidr_format(&set.items[a].destination, dest, sizeof(dest));
+			for (; b < set.count && set.items[b].destination.addr == set.items[a].destination.addr &&
+			       set.items[b].destination.prefix_len == set.items[a].destination.prefix_len;
+			     b++) {
+				const struct tr_route *r = &set.items[b];
+				const struct tr_att *att;
+
+				if (strcmp(r->status, "Active") != 0)
+					continue;
+				if (strcmp(r->next_hop_type, "BlackHole") == 0) {
+					blackhole = true;
+					continue;
+				}
+				if ((att = tr_find_att(t, r->next_hop_id)) != NULL && tr_entry_hops(c, t, att, hops) < 0) {
+					json_decref(route);
+					json_decref(hops);
+					tr_route_set_free(&set);
+					return -1;
+				}
+			}
+			json_put_str(route, "dest", dest);
+			json_put_int(route, "table", table);
+			if (blackhole) {
+				json_put_bool(route, "blackhole", true);
+				json_decref(hops);
+				json_array_append_new(routes, route);
+			} else if (json_array_size(hops) > 0) {
+				json_object_set_new_nocheck(route, "nexthops", hops);
+				json_array_append_new(routes, route);
+			} else {
+				json_decref(hops);
+				json_decref(route);
+			}
+			a = b;
+		}
+		tr_route_set_free(&set);
+	}
+	return 0;
+}
+
+/* Whether the document has vpc_id with vSwitch vswitch_id (built here). */
+static bool doc_has_vswitch(const struct compiler *c, const char *vpc_id, const char *vswitch_id)
+{
+	size_t i, j;
+	json_t *v, *s;
+
+	json_array_foreach(c->vpcs, i, v) {
+		if (strcmp(json_string_value(json_object_get(v, "id")), vpc_id) != 0)
+			continue;
+		json_array_foreach(json_object_get(v, "vswitches"), j, s)
+			if (strcmp(json_string_value(json_object_get(s, "id")), vswitch_id) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* The endpoints of VPN attachment a of t: its connection's tunnels, one endpoint per public address. */
+static int tr_endpoints(struct compiler *c, const struct tr_build *t, const struct tr_att *a)
+{
+	struct model_ctx am = owner_ctx(c, a->a.account, a->a.region);
+	struct vpn_connection *conn = malloc(sizeof(*conn));
+	struct vpn_connection_config *cfg = malloc(sizeof(*cfg));
+	struct endpoint eps[IPSEC_TUNNELS_MAX];
+	int ep_count = 0, rc = -1;
+	char gateway[16];
+
+	memset(eps, 0, sizeof(eps));
+	if (conn == NULL || cfg == NULL) {
+		vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+		goto out;
+	}
+	if (vpn_connection_get(&am, a->a.resource_id, conn, c->err) < 0 ||
+	    vpn_connection_config_build_gateway_side(&am, conn, cfg, c->err) < 0)
+		goto out;
+	tr_link_ip(a, -1, gateway);
+	for (int i = 0; i < cfg->tunnel_count; i++) {
+		struct vpn_connection_config_tunnel *tun = &cfg->tunnels[i];
+		int k = tr_endpoint_index(cfg, i);
+		char ip[16];
+
+		if (tun->local_addr[0] == '\0' || k >= IPSEC_TUNNELS_MAX ||
+		    json_is_false(json_object_get(c->devices, tun->customer_gateway_id)))
+			continue;
+		if (cfg->dual_tunnel)
+			tun->standby = strcmp(tun->role, "slave") == 0;
+		if (k >= ep_count)
+			ep_count = k + 1;
+		if (eps[k].json == NULL) {
+			char id[80];
+
+			tr_endpoint_id(conn->vpn_connection_id, k, id, sizeof(id));
+			tr_link_ip(a, k, ip);
+			endpoint_init(&eps[k], id, "gateway", tun->local_addr, json_object());
+			json_object_set_new_nocheck(eps[k].json, "lan",
+						    json_pack("{s:s, s:s, s:s, s:i, s:s}", "transit_router",
+							      t->owner.transit_router_id, "link", a->a.attachment_id,
+							      "ip", ip, "prefix", TR_LINK_PREFIX, "gateway", gateway));
+		}
+		tr_link_ip(a, k, ip);
+		if (endpoint_add(c, &eps[k], conn, cfg, i, tr_liveness_source(t, cfg, ip),
+				 json_string_value(json_object_get(c->devices, tun->customer_gateway_id)), NULL) < 0) {
+			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+			goto out;
+		}
+	}
+	for (int k = 0; k < ep_count; k++)
+		if (eps[k].json != NULL && endpoint_finish(c, &eps[k]) < 0)
+			goto out;
+	rc = 0;
+out:
+	for (int k = 0; k < ep_count; k++)
+		if (eps[k].json != NULL)
+			endpoint_free(&eps[k]);
+	free(conn);
+	free(cfg);
+	return rc;
+}
+
+/* The transit routers this agent builds: links, routes, and their VPN attachments' endpoints. */
+static int compile_trs(struct compiler *c)
+{
+	for (int i = 0; i < c->tr_count; i++) {
+		const struct tr_build *t = &c->trs[i];
+		json_t *tr, *links, *routes;
+
+		if (t->agent != c->self)
+			continue;
+		tr = json_object();
+		links = json_array();
+		routes = json_array();
+		json_put_str(tr, "id", t->owner.transit_router_id);
+		json_object_set_new_nocheck(tr, "links", links);
+		json_object_set_new_nocheck(tr, "routes", routes);
+		json_array_append_new(c->trs_json, tr);
+		for (int j = 0; j < t->att_count; j++) {
+			const struct tr_att *a = &t->atts[j];
+			uint32_t table = tr_table_number(t, a->table_id);
+
+			if (a->link != 0) {
+				json_t *l = json_object();
+				char ip[16];
+
+				tr_link_ip(a, -1, ip);
+				json_put_str(l, "attachment", a->a.attachment_id);
+				json_put_str(l, "kind", "vpn");
+				json_put_str(l, "ip", ip);
+				json_put_int(l, "prefix", TR_LINK_PREFIX);
+				if (table)
+					json_put_int(l, "table", table);
+				json_array_append_new(links, l);
+				if (tr_endpoints(c, t, a) < 0)
+					return -1;
+				continue;
+			}
+			for (int k = 0; k < a->if_count; k++) {
+				json_t *l;
+
+				if (a->if_agent[k] != c->self || !doc_has_vswitch(c, a->a.resource_id, a->ifs[k].vswitch_id))
+					continue;
+				l = json_object();
+				json_put_str(l, "attachment", a->a.attachment_id);
+				json_put_str(l, "kind", "vpc");
+				json_put_str(l, "vpc", a->a.resource_id);
+				json_put_str(l, "vswitch", a->ifs[k].vswitch_id);
+				json_put_str(l, "ip", a->ifs[k].ip);
+				json_put_int(l, "prefix", a->if_prefix[k]);
+				json_put_str(l, "gateway", a->if_gateway[k]);
+				if (table)
+					json_put_int(l, "table", table);
+				json_array_append_new(links, l);
+			}
+		}
+		if (tr_routes(c, t, routes) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- VPCs: gateway endpoints and routes ---- */
 
 /*
@@ -737,6 +1255,8 @@ struct vpc_build {
 	int conn_count, conn_cap;
 	struct vpn_route_hop *explicit; /* published destination routes */
 	int explicit_count;
+	struct hop *att_hops; /* transit router interfaces in the VPC's vSwitches: gateway = attachment */
+	int att_hop_count;
 	struct vpc_policy *policies; /* the gateways' policy routes that can match (pbr_shadowed) */
 	int policy_count;
 };
@@ -1128,8 +1648,9 @@ fail:
  *   2. else those of a connection whose configured destination contains it;
  *   3. else every tunnel of the gateway (the gateway endpoint forwards by its own SAs).
  * Equal weights are ECMP; hops beyond the schema's 16 are dropped, lowest weight first.  System
- * entries are the router's connected vSwitch routes; Attachment next hops are not forwarded
- * until the transit router data plane exists.  NULL when out of memory.
+ * entries are the router's connected vSwitch routes.  An Attachment next hop (a transit
+ * router's VPC attachment) is the router's interfaces in the VPC's vSwitches built here
+ * (v->att_hops).  NULL when out of memory.
  */
 static json_t *table_routes(const struct vpc_build *v, const struct route_entry *entries, int entry_count)
 {
@@ -1144,8 +1665,17 @@ static json_t *table_routes(const struct vpc_build *v, const struct route_entry 
 		struct cidr dest;
 		int before = count;
 
-		if (strcmp(re->next_hop_type, "VpnGateway") != 0 || strcmp(re->status, "Deleting") == 0 ||
-		    !cidr_parse(re->destination, &dest))
+		if (strcmp(re->status, "Deleting") == 0 || !cidr_parse(re->destination, &dest))
+			continue;
+		if (strcmp(re->next_hop_type, "Attachment") == 0) {
+			/* the transit router's interfaces in the VPC (ECMP over its zones) */
+			for (int h = 0; h < v->att_hop_count; h++)
+				if (strcmp(v->att_hops[h].gateway, re->next_hop_id) == 0 &&
+				    add_pair(&pairs, &count, &cap, re->destination, &v->att_hops[h], WEIGHT_ACTIVE) < 0)
+					goto fail;
+			continue;
+		}
+		if (strcmp(re->next_hop_type, "VpnGateway") != 0)
 			continue;
 		for (int k = 0; k < vpn_count; k++)
 			if (strcmp(vpn[k].dest, re->destination) == 0 && strcmp(vpn[k].hop->gateway, re->next_hop_id) == 0 &&
@@ -1184,8 +1714,10 @@ static json_t *table_routes(const struct vpc_build *v, const struct route_entry 
 			hop = json_object();
 			json_put_str(hop, "via", pairs[b].hop->via);
 			json_put_int(hop, "weight", pairs[b].weight);
-			json_put_str(hop, "endpoint", pairs[b].hop->endpoint);
-			json_put_str(hop, "tunnel", pairs[b].hop->tunnel);
+			if (pairs[b].hop->endpoint[0] != '\0') {
+				json_put_str(hop, "endpoint", pairs[b].hop->endpoint);
+				json_put_str(hop, "tunnel", pairs[b].hop->tunnel);
+			}
 			if (pairs[b].hop->remote)
 				json_put_bool(hop, "remote", true);
 			json_array_append_new(hops, hop);
@@ -1281,6 +1813,42 @@ out:
 	free(tables);
 	free(bound_ids);
 	return rc;
+}
+
+/*
+ * The interfaces of the transit routers attached to vpc_id that this agent builds (a router
+ * on another agent has no link into this VPC router), as hops named by their attachment.
+ */
+static int vpc_attachment_hops(struct compiler *c, struct vpc_build *v, const char *vpc_id)
+{
+	for (int i = 0; i < c->tr_count; i++) {
+		const struct tr_build *t = &c->trs[i];
+
+		if (t->agent != c->self)
+			continue;
+		for (int j = 0; j < t->att_count; j++) {
+			const struct tr_att *a = &t->atts[j];
+
+			if (a->link != 0 || strcmp(a->a.resource_id, vpc_id) != 0)
+				continue;
+			for (int k = 0; k < a->if_count; k++) {
+				const struct placed_vswitch *vsw = find_vswitch(v, a->ifs[k].vswitch_id);
+				struct hop *h, *grown;
+
+				if (vsw == NULL || vsw->agent != c->self)
+					continue;
+				grown = realloc(v->att_hops, (size_t)(v->att_hop_count + 1) * sizeof(*grown));
+				if (grown == NULL)
+					return vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+				v->att_hops = grown;
+				h = &v->att_hops[v->att_hop_count++];
+				memset(h, 0, sizeof(*h));
+				model_copy(h->gateway, sizeof(h->gateway), a->a.attachment_id);
+				model_copy(h->via, sizeof(h->via), a->ifs[k].ip);
+			}
+		}
+	}
+	return 0;
 }
 
 /*
@@ -1474,6 +2042,8 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 			if (compile_gateway(c, &gws[i], &v) < 0)
 				goto out;
 	}
+	if (vpc_attachment_hops(c, &v, vpc_id) < 0)
+		goto out;
 	if ((routes = compile_table(c, &v, vpc_id, NULL)) == NULL)
 		goto out;
 	if (compile_custom_tables(c, &v, vpc_id, vsw_list, routes) < 0) {
@@ -1538,6 +2108,7 @@ out:
 	free(v.hops);
 	free(v.conns);
 	free(v.explicit);
+	free(v.att_hops);
 	free(v.policies);
 	free(vsw_rows);
 	json_decref(vsw_list);
@@ -1607,10 +2178,21 @@ static int compile_device(struct compiler *c, const char *site_id, const char *l
 		    (vpn_gateway_get(&om, conn->vpn_gateway_id, gw, c->err) < 0 ||
 		     (shared = shared_paths(c, &om, conn->vpn_gateway_id)) == NULL))
 			goto out;
+		const struct tr_build *tr = conn->vpn_gateway_id[0] == '\0' ? find_tr(c, conn->transit_router_id) : NULL;
+		const struct tr_att *tr_att = tr ? tr_att_of_conn(tr, conn->vpn_connection_id) : NULL;
+
+		/* a transit router's connection has a tunnel once its router is placed */
+		if (conn->vpn_gateway_id[0] == '\0' && (tr_att == NULL || tr->agent < 0))
+			continue;
 		for (int t = 0; t < cfg->tunnel_count; t++) {
 			/* the gateway endpoint this tunnel ends on, by its public address */
 			const char *gw_lan = NULL;
+			char tr_ip[16];
 
+			if (tr_att != NULL) {
+				tr_link_ip(tr_att, tr_endpoint_index(cfg, t), tr_ip);
+				gw_lan = tr_liveness_source(tr, cfg, tr_ip);
+			}
 			if (conn->vpn_gateway_id[0] != '\0')
 				gw_lan = strcmp(cfg->tunnels[t].remote_addr, gw->internet_ip) == 0	? gw->eni_ip
 					 : strcmp(cfg->tunnels[t].remote_addr, gw->dr_internet_ip) == 0 ? gw->dr_eni_ip
@@ -1853,6 +2435,7 @@ int dataplane_compile(struct model_ctx *m, const char *agent_id, json_t **doc, s
 	c.endpoints = json_array();
 	c.sites = json_array();
 	c.hosts = json_array();
+	c.trs_json = json_array();
 	if (load_agents(&c) < 0)
 		goto out;
 	for (int i = 0; i < c.agent_count; i++)
@@ -1862,13 +2445,15 @@ int dataplane_compile(struct model_ctx *m, const char *agent_id, json_t **doc, s
 		vl_err_set(err, VL_AGENT_NOT_FOUND, NULL);
 		goto out;
 	}
-	if (load_faults(&c) < 0 || load_devices(&c) < 0 || compile_vpcs(&c) < 0 || compile_sites(&c) < 0)
+	if (load_faults(&c) < 0 || load_devices(&c) < 0 || load_trs(&c) < 0 || compile_vpcs(&c) < 0 ||
+	    (c.agents[c.self].cloud && compile_trs(&c) < 0) || compile_sites(&c) < 0)
 		goto out;
 	d = json_object();
 	json_put_int(d, "version", 2);
 	json_put_str(d, "agent_id", c.agents[c.self].id);
 	json_object_set_new_nocheck(d, "underlay", underlay_json(&c));
 	json_object_set(d, "vpcs", c.vpcs);
+	json_object_set(d, "transit_routers", c.trs_json);
 	json_object_set(d, "endpoints", c.endpoints);
 	json_object_set(d, "sites", c.sites);
 	json_object_set(d, "hosts", c.hosts);
@@ -1883,6 +2468,10 @@ out:
 	json_decref(c.endpoints);
 	json_decref(c.sites);
 	json_decref(c.hosts);
+	json_decref(c.trs_json);
+	for (int i = 0; i < c.tr_count; i++)
+		tr_build_free(&c.trs[i]);
+	free(c.trs);
 	return rc;
 }
 

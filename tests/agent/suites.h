@@ -3,6 +3,7 @@
  * need root and namespaces skip their network cases (with a message) when not root.
  */
 TEST_SUITE(doc_suite)
+TEST_SUITE(tr_suite)
 TEST_SUITE(reconcile_suite)
 TEST_SUITE(nl_suite)
 TEST_SUITE(vici_suite)

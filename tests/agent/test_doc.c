@@ -410,6 +410,8 @@ START_TEST(test_doc_not_json)
 }
 END_TEST
 
+Suite *doc_suite(void);
+
 Suite *doc_suite(void)
 {
 	Suite *s = suite_create("doc");

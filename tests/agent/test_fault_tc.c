@@ -298,6 +298,43 @@ START_TEST(test_tc_rate)
 }
 END_TEST
 
+START_TEST(test_tc_queue)
+{
+	char err[TC_ERR_MAX] = "";
+
+	ck_assert_int_eq(tc_ensure_queue(NULL, "", err), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	if (nsf_skip_unless_root("fault_tc_suite"))
+		return;
+	/* a veth starts without a queue: it gets a FIFO, once */
+	ck_assert(qdisc_shows("qdisc noqueue"));
+	ck_assert_msg(tc_ensure_queue(ns_a, "a0", err) == 0, "%s", err);
+	ck_assert(qdisc_shows("qdisc pfifo_fast"));
+	ck_assert_msg(tc_ensure_queue(ns_a, "a0", err) == 0, "%s", err);
+	ck_assert(qdisc_shows("qdisc pfifo_fast"));
+	ck_assert(udp_passes(ns_a, 0, ns_b, B_IP, 4600)); /* the queue passes traffic */
+
+	/* a rate limit replaces it and is kept; without the limit the veth has no queue until asked again */
+	ck_assert_msg(tc_set_rate(ns_a, "a0", 10, err) == 0, "%s", err);
+	ck_assert_msg(tc_ensure_queue(ns_a, "a0", err) == 0, "%s", err);
+	ck_assert(qdisc_shows("rate 10Mbit"));
+	ck_assert(!qdisc_shows("pfifo_fast"));
+	ck_assert_msg(tc_set_rate(ns_a, "a0", 0, err) == 0, "%s", err);
+	ck_assert(qdisc_shows("qdisc noqueue"));
+	ck_assert_msg(tc_ensure_queue(ns_a, "a0", err) == 0, "%s", err);
+	ck_assert(qdisc_shows("qdisc pfifo_fast"));
+
+	/* another root qdisc is left alone */
+	ck_assert_int_eq(nsf_in(ns_a, "tc qdisc replace dev a0 root handle 1: htb"), 0);
+	ck_assert_msg(tc_ensure_queue(ns_a, "a0", err) == 0, "%s", err);
+	ck_assert(qdisc_shows("qdisc htb"));
+	ck_assert(!qdisc_shows("pfifo_fast"));
+
+	ck_assert_int_eq(tc_ensure_queue(ns_a, "nosuch0", err), -1);
+	ck_assert_msg(strstr(err, "nosuch0") != NULL, "%s", err);
+}
+END_TEST
+
 Suite *fault_tc_suite(void)
 {
 	Suite *s = suite_create("fault_tc");
@@ -306,6 +343,7 @@ Suite *fault_tc_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_fault_cut_restore);
 	tcase_add_test(tc, test_tc_rate);
+	tcase_add_test(tc, test_tc_queue);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

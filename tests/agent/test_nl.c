@@ -19,6 +19,10 @@
 #include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -235,6 +239,35 @@ static int count_fds(void)
 
 /* ---- argument checks: no root needed ---- */
 
+struct tso_query {
+	const char *dev;
+	int on; /* out: 1 or 0; -1 when the query failed */
+};
+
+static int tso_query_cb(void *arg)
+{
+	struct tso_query *q = arg;
+	struct ethtool_value ev = { .cmd = ETHTOOL_GTSO };
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", q->dev);
+	ifr.ifr_data = (void *)&ev;
+	q->on = fd >= 0 && ioctl(fd, SIOCETHTOOL, &ifr) == 0 ? (int)ev.data : -1;
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* TSO of dev in ns as the kernel reports it (ETHTOOL_GTSO: any TSO feature on), -1 if unknown */
+static int tso_of(const char *ns, const char *dev)
+{
+	struct tso_query q = { .dev = dev, .on = -1 };
+
+	return nl_netns_run(ns, tso_query_cb, &q) == 0 ? q.on : -1;
+}
+
 START_TEST(test_bad_arguments)
 {
 	struct nl_route r = { .dst = "10.0.0.0/16", .nexthop_count = 0 };
@@ -276,6 +309,11 @@ START_TEST(test_bad_arguments)
 	ck_assert_int_eq(nl_addr_add(NULL, "lo", "10.1.2.3", 33, err), -1);
 	ck_assert_int_eq(nl_link_set_up(NULL, "this-name-is-too-long", true, err), -1);
 	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(nl_link_set_tso(NULL, "this-name-is-too-long", false, err), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(nl_link_set_tso(NULL, "", false, err), -1);
+	ck_assert_msg(strstr(err, "invalid interface name") != NULL, "%s", err);
 
 	/* everything naming a missing namespace fails and says which */
 	ck_assert_int_eq(nl_link_set_up(absent, "lo", true, err), -1);
@@ -461,6 +499,16 @@ START_TEST(test_bridge)
 	/* a veth port brought up polls in a kernel thread of its own (threaded NAPI, with GRO) */
 	sh_out(out, sizeof(out), "ip netns exec %s cat /sys/class/net/p1/threaded", ns_a);
 	ck_assert_msg(strncmp(out, "1", 1) == 0, "p1 threaded: %s", out);
+	/* the port's NAPI takes forwarded packets only from a peer without TSO (a veth's default: on) */
+	ck_assert_int_eq(tso_of(ns_b, "h1"), 1);
+	ck_assert_msg(nl_link_set_tso(ns_b, "h1", false, err) == 0, "%s", err);
+	ck_assert_int_eq(tso_of(ns_b, "h1"), 0);
+	ck_assert(ping(ns_b, "10.99.2.2"));
+	ck_assert_msg(nl_link_set_tso(ns_b, "h1", false, err) == 0, "%s", err); /* again: fine */
+	ck_assert_msg(nl_link_set_tso(ns_b, "h1", true, err) == 0, "%s", err);
+	ck_assert_int_eq(tso_of(ns_b, "h1"), 1);
+	ck_assert_int_eq(nl_link_set_tso(ns_b, "nosuch0", false, err), -1);
+	ck_assert_msg(strstr(err, "nosuch0") != NULL, "%s", err);
 
 	/* released from the bridge, p2 forwards nothing */
 	ck_assert_msg(nl_link_set_master(ns_a, "p2", NULL, err) == 0, "%s", err);

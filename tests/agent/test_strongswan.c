@@ -455,6 +455,11 @@ START_TEST(test_tunnel_lifecycle)
 	ck_assert_int_gt(pid_a, 0);
 	ck_assert_int_ne(pid_a, pid_b);
 	ck_assert_int_eq(getpgid(pid_a), pid_a); /* its own process group: a terminal's Ctrl-C to the agent stays away */
+	/* libipsec's ESP arrives on charon's UDP sockets: each has the larger receive buffer (ss: rb<bytes>) */
+	ck_assert_int_eq(nsf_in(L.ns_a, "ss -uanm | awk '/skmem/ { n++; if (match($0, /rb[0-9]+/) && "
+				"substr($0, RSTART + 2, RLENGTH - 2) + 0 >= %d) ok++ } END { exit !(n >= 2 && ok == n) }'",
+				IPSEC_UDP_RCVBUF),
+			 0);
 
 	tunnel(&tb, "t1", "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", PSK, false);
 	add(L.b, &tb);

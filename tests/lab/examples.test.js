@@ -65,3 +65,43 @@ describe('the curl example of seed scenario 1 (make run shape)', { skip: skip ||
     }
   });
 });
+
+describe('the curl example of seed scenario 2 (transit router)', { skip: skip || false }, () => {
+  let srv, env, dir;
+
+  before(async () => {
+    srv = await lab.startServer({ delayMs: 50, args: ['--dpd-delay-s', '1'] });
+    await lab.startAgent({ server: srv });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpnlab-examples-'));
+    env = { VPNLAB_ENDPOINT: srv.url, VPNLAB_EXAMPLES_STATE: path.join(dir, 'ids') };
+  });
+
+  after(async () => {
+    const leftovers = await lab.cleanupAll();
+    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (examples, scenario 2)');
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
+  });
+
+  test('scenario 2: probes through the transit router both ways, a connection cut with its loss window, restored', async () => {
+    const r = await run('scenario2-transit-router.sh', env);
+    assert.equal(r.code, 0, r.out.slice(-3000));
+    assert.match(r.out, /two Active entries to 192\.168\.20\.0\/24/);
+    assert.match(r.out, /both connections ipsec_sa_established\n/);
+    assert.match(r.out, /VPC host -> branch host replies/);
+    assert.match(r.out, /"Sent":5,"Received":[1-5],/, 'a probe answered through the transit router');
+    const loss = r.out.match(/loss window of the failover: (\d+) ms/);
+    assert.ok(loss, r.out.slice(-2000));
+    assert.match(r.out, /both connections ipsec_sa_established again/);
+    console.log(`# scenario 2: loss window ${loss[1]} ms`);
+  });
+
+  test('teardown.sh removes everything scenario 2 made', async () => {
+    const r = await run('teardown.sh', env);
+    assert.equal(r.code, 0, r.out.slice(-3000));
+    assert.ok(!fs.existsSync(env.VPNLAB_EXAMPLES_STATE), 'the list of ids is gone');
+    for (const p of ['/v1/vpcs', '/v1/customer-gateways', '/v1/vpn-connections', '/v1/lab/sites', '/v1/lab/hosts']) {
+      await lab.waitFor(`${p} empty`, async () => (await lab.rest(srv, 'GET', p)).TotalCount === 0, 30000, 200);
+    }
+  });
+});

@@ -124,6 +124,17 @@ describe('seed scenario with real tunnels', { skip: skip || false }, () => {
     }
   });
 
+  test('what charon writes to TUN leaves through a LAN veth with a queue: a branch device\'s pfifo_fast, the gateway\'s tbf', async () => {
+    const ns = (await agent.state()).Namespaces;
+    // the bridge port's NAPI ring holds 256 packets; a qdisc makes the veth wait for it instead of dropping
+    for (const dev of [`${s.site}-1`, `${s.site}-2`]) {
+      assert.match(lab.sh('tc', ['-n', ns[dev], 'qdisc', 'show', 'dev', 'lan']), /qdisc pfifo_fast/, dev);
+    }
+    for (const ep of [`${s.gw}-1`, `${s.gw}-2`]) {
+      assert.match(lab.sh('tc', ['-n', ns[ep], 'qdisc', 'show', 'dev', 'lan']), /qdisc tbf .*rate 100Mbit/, ep);
+    }
+  });
+
   test('DescribeVpnConnectionLogs shows charon\'s negotiation lines', async () => {
     const logs = await lab.waitFor('log lines', async () => {
       const r = await call('DescribeVpnConnectionLogs', { VpnConnectionId: s.vco, MinutePeriod: 10 });

@@ -1,0 +1,301 @@
+/*
+ * Transit routers in the desired-state document: the parser (links, routes with tunnel and
+ * router hops, blackholes, endpoints on a router's link, each refusal with its path), the
+ * applier's copy of a router, and the planner's operations for them.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "plan.h"
+
+Suite *tr_suite(void);
+
+/*
+ * vpc-1 (vsw-1) attached to tr-1 by att-v (interface 10.0.1.2), connection vco-1 attached by
+ * att-n: endpoint vco-1-1 on att-n's link.  Table 2001: the branch over the tunnel and the
+ * VPC router (ECMP), a blackhole; table 2002 is nobody's.
+ */
+#define TR_DOC                                                                                                   \
+	"{\"version\":2,\"generation\":7,\"agent_id\":\"agt-1\",\"underlay\":{\"vni\":4242,\"peers\":[]},"          \
+	"\"vpcs\":[{\"id\":\"vpc-1\",\"cidr\":\"10.0.0.0/16\",\"vswitches\":[{\"id\":\"vsw-1\","                    \
+	"\"cidr\":\"10.0.1.0/24\",\"gateway_ip\":\"10.0.1.253\"}],\"routes\":[{\"dest\":\"192.168.0.0/24\","        \
+	"\"nexthops\":[{\"via\":\"10.0.1.2\",\"weight\":100}]}]}],"                                                 \
+	"\"transit_routers\":[{\"id\":\"tr-1\",\"links\":["                                                       \
+	"{\"attachment\":\"att-v\",\"kind\":\"vpc\",\"vpc\":\"vpc-1\",\"vswitch\":\"vsw-1\",\"ip\":\"10.0.1.2\","    \
+	"\"prefix\":24,\"gateway\":\"10.0.1.253\",\"table\":2001},"                                                 \
+	"{\"attachment\":\"att-n\",\"kind\":\"vpn\",\"ip\":\"100.96.0.1\",\"prefix\":29,\"table\":2001}],"          \
+	"\"routes\":[{\"dest\":\"192.168.0.0/24\",\"table\":2001,\"nexthops\":["                                    \
+	"{\"via\":\"100.96.0.2\",\"weight\":100,\"endpoint\":\"vco-1-1\",\"tunnel\":\"vco-1\"}]},"                 \
+	"{\"dest\":\"10.0.0.0/16\",\"table\":2001,\"nexthops\":[{\"via\":\"10.0.1.253\",\"weight\":100}]},"         \
+	"{\"dest\":\"192.168.0.9/32\",\"table\":2001,\"blackhole\":true}]}],"                                       \
+	"\"endpoints\":[{\"id\":\"vco-1-1\",\"kind\":\"gateway\",\"public_ip\":\"198.18.0.1\","                     \
+	"\"lan\":{\"transit_router\":\"tr-1\",\"link\":\"att-n\",\"ip\":\"100.96.0.2\",\"prefix\":29,"              \
+	"\"gateway\":\"100.96.0.1\"},"                                                                             \
+	"\"tunnels\":[{\"name\":\"vco-1\",\"connection_id\":\"vco-1\",\"role\":\"single\","                         \
+	"\"peer_ip\":\"203.0.113.1\",\"local_ts\":[\"10.0.0.0/16\"],\"remote_ts\":[\"192.168.0.0/24\"],"            \
+	"\"ipsec\":{\"local_ip\":\"198.18.0.1\",\"local_id\":\"198.18.0.1\",\"remote_id\":\"203.0.113.1\","          \
+	"\"psk\":\"s3cret\",\"ike\":{\"version\":2,\"mode\":\"main\",\"proposal\":{\"enc\":\"aes128\","             \
+	"\"integ\":\"sha1\",\"dh\":\"modp1024\"},\"rekey_s\":82080,\"lifetime_s\":86400},"                           \
+	"\"esp\":{\"proposal\":{\"enc\":\"aes128\",\"integ\":\"sha1\",\"dh\":\"modp1024\"},\"rekey_s\":3420,"       \
+	"\"lifetime_s\":3600},\"dpd_delay_s\":30}}]}],"                                                              \
+	"\"sites\":[],\"hosts\":[]}"
+
+static void parse_ok(const char *text, struct doc_desired *d)
+{
+	char err[DOC_ERR_MAX] = "";
+
+	ck_assert_msg(doc_parse_text(text, strlen(text), d, err) == 0, "%s", err);
+}
+
+/* TR_DOC with `from` (which must occur once) replaced by `to`; malloc'd. */
+static char *edited(const char *from, const char *to)
+{
+	const char *at = strstr(TR_DOC, from);
+	size_t n = strlen(TR_DOC) - strlen(from) + strlen(to) + 1;
+	char *text = malloc(n);
+
+	ck_assert_msg(at != NULL, "'%s' not in the fixture", from);
+	ck_assert_msg(strstr(at + 1, from) == NULL, "'%s' twice in the fixture", from);
+	snprintf(text, n, "%.*s%s%s", (int)(at - TR_DOC), TR_DOC, to, at + strlen(from));
+	return text;
+}
+
+START_TEST(test_tr_valid)
+{
+	struct doc_desired d;
+	const struct doc_transit_router *tr;
+	const struct doc_tr_link *l;
+
+	parse_ok(TR_DOC, &d);
+	ck_assert_int_eq(d.tr_count, 1);
+	tr = doc_find_tr(&d, "tr-1");
+	ck_assert_ptr_nonnull(tr);
+	ck_assert_ptr_null(doc_find_tr(&d, "vpc-1"));
+	ck_assert_int_eq(tr->link_count, 2);
+	l = doc_find_tr_link(tr, "att-v", "vsw-1");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(l->kind, DOC_TR_LINK_VPC);
+	ck_assert_str_eq(l->vpc, "vpc-1");
+	ck_assert_str_eq(l->gateway, "10.0.1.253");
+	ck_assert_uint_eq(l->table, 2001);
+	/* a VPN link is found by its attachment alone */
+	l = doc_find_tr_link(tr, "att-n", "");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(l->kind, DOC_TR_LINK_VPN);
+	ck_assert_int_eq(l->prefix, 29);
+	ck_assert_ptr_null(doc_find_tr_link(tr, "att-v", ""));
+	ck_assert_int_eq(tr->route_count, 3);
+	ck_assert_uint_eq(tr->routes[0].table, 2001);
+	ck_assert_str_eq(tr->routes[0].nexthops[0].endpoint, "vco-1-1");
+	/* a router's hop: no endpoint, no tunnel */
+	ck_assert_str_eq(tr->routes[1].nexthops[0].endpoint, "");
+	ck_assert_str_eq(tr->routes[1].nexthops[0].tunnel, "");
+	ck_assert(!tr->routes[1].blackhole);
+	ck_assert(tr->routes[2].blackhole);
+	ck_assert_int_eq(tr->routes[2].nexthop_count, 0);
+	/* a VPC route toward the attachment is a router hop too */
+	ck_assert_str_eq(d.vpcs[0].routes[0].nexthops[0].endpoint, "");
+	ck_assert_str_eq(d.endpoints[0].lan.transit_router, "tr-1");
+	ck_assert_str_eq(d.endpoints[0].lan.link, "att-n");
+	ck_assert_str_eq(d.endpoints[0].lan.vpc, "");
+	{
+		/* the applier's record outlives the document it copied the router from */
+		struct doc_transit_router copy;
+
+		ck_assert_int_eq(doc_tr_copy(&copy, tr), 0);
+		ck_assert_ptr_ne(copy.links, tr->links);
+		ck_assert_ptr_ne(copy.routes, tr->routes);
+		doc_free(&d);
+		ck_assert_int_eq(copy.link_count, 2);
+		ck_assert_str_eq(copy.links[1].attachment, "att-n");
+		ck_assert(copy.routes[2].blackhole);
+		doc_tr_free(&copy);
+		ck_assert_int_eq(copy.link_count, 0);
+	}
+}
+END_TEST
+
+/* Documents from older servers have no transit_routers: none; an endpoint may not name one then. */
+START_TEST(test_tr_absent)
+{
+	const char *start = strstr(TR_DOC, "\"transit_routers\""), *end = strstr(TR_DOC, "\"endpoints\"");
+	size_t n = strlen(TR_DOC) + 64;
+	char *text = malloc(n), err[DOC_ERR_MAX] = "";
+	struct doc_desired d;
+
+	snprintf(text, n, "%.*s%s", (int)(start - TR_DOC), TR_DOC, "\"endpoints\":[],\"sites\":[],\"hosts\":[]}");
+	parse_ok(text, &d);
+	ck_assert_int_eq(d.tr_count, 0);
+	ck_assert_ptr_null(doc_find_tr(&d, "tr-1"));
+	doc_free(&d);
+	snprintf(text, n, "%.*s%s", (int)(start - TR_DOC), TR_DOC, end);
+	ck_assert_int_eq(doc_parse_text(text, strlen(text), &d, err), -1);
+	ck_assert_msg(strstr(err, "transit_router tr-1 is not in the document") != NULL, "%s", err);
+	free(text);
+}
+END_TEST
+
+static const struct {
+	const char *from, *to, *expect;
+} tr_bad[] = {
+	{ "\"kind\":\"vpn\"", "\"kind\":\"vxlan\"", "transit_routers[0].links[1]: kind must be vpn or vpc" },
+	{ "\"kind\":\"vpn\",\"ip\"", "\"kind\":\"vpn\",\"vpc\":\"vpc-1\",\"ip\"", "a vpn link has no vpc" },
+	{ "\"prefix\":24,\"gateway\":\"10.0.1.253\",\"table\":2001}", "\"prefix\":24,\"table\":2001}",
+	  "a vpc link names its vpc, vswitch and gateway" },
+	{ "\"vswitch\":\"vsw-1\",\"ip\":\"10.0.1.2\"", "\"vswitch\":\"vsw-9\",\"ip\":\"10.0.1.2\"",
+	  "vswitch vsw-9 is not in vpc vpc-1" },
+	{ "\"prefix\":29,\"table\":2001}", "\"prefix\":29,\"table\":1001}", "links[1]: table must be within 2000..2999" },
+	{ "\"prefix\":29,\"table\":2001}", "\"prefix\":31,\"table\":2001}", "prefix must be within 1..30" },
+	{ "\"prefix\":29,\"table\":2001}]", "\"prefix\":29,\"table\":2001},{\"attachment\":\"att-n\",\"kind\":\"vpn\","
+	  "\"ip\":\"100.96.0.9\",\"prefix\":29}]", "transit_routers[0].links[2]: link att-n appears twice" },
+	{ "\"dest\":\"10.0.0.0/16\",\"table\":2001,", "\"dest\":\"10.0.0.0/16\",",
+	  "transit_routers[0].routes[1]: table is required" },
+	{ "\"dest\":\"10.0.0.0/16\",\"table\":2001,", "\"dest\":\"10.0.0.0/16\",\"table\":3000,",
+	  "table must be within 2000..2999" },
+	{ "\"blackhole\":true}", "\"blackhole\":true,\"nexthops\":[{\"via\":\"10.0.1.253\",\"weight\":100}]}",
+	  "a blackhole has no nexthops" },
+	{ "\"nexthops\":[{\"via\":\"10.0.1.2\",\"weight\":100}]", "\"blackhole\":true",
+	  "vpcs[0].routes[0]: only transit router routes may be blackholes" },
+	{ "\"endpoint\":\"vco-1-1\",\"tunnel\":\"vco-1\"}", "\"endpoint\":\"vco-1-1\"}",
+	  "names both an endpoint and a tunnel, or neither" },
+	{ "\"endpoint\":\"vco-1-1\",\"tunnel\":\"vco-1\"}", "\"endpoint\":\"vco-9\",\"tunnel\":\"vco-1\"}",
+	  "transit_routers[0].routes[0].nexthops: endpoint vco-9 is not in the document" },
+	{ "\"weight\":100}]},{\"dest\":\"192", "\"weight\":100,\"remote\":true}]},{\"dest\":\"192",
+	  "a remote nexthop names its endpoint and tunnel" },
+	{ "\"link\":\"att-n\"", "\"link\":\"att-v\"", "transit_router tr-1 has no vpn link att-v" },
+	{ "\"transit_router\":\"tr-1\",\"link\"", "\"vpc\":\"vpc-1\",\"transit_router\":\"tr-1\",\"link\"",
+	  "a LAN names either a vpc and a vswitch, a site, or a transit_router and a link" },
+	{ "\"transit_router\":\"tr-1\",\"link\":\"att-n\",", "\"transit_router\":\"tr-1\",",
+	  "a LAN names either" },
+	{ "\"transit_routers\":[{\"id\":\"tr-1\"", "\"transit_routers\":[{\"id\":\"vpc-1\"", "vpc-1 is also a vpc" },
+	{ "\"transit_routers\":[{\"id\":\"tr-1\",", "\"transit_routers\":[{\"id\":\"tr-1\",\"table\":1,",
+	  "unknown member table" },
+};
+
+START_TEST(test_tr_refusals)
+{
+	char *text = edited(tr_bad[_i].from, tr_bad[_i].to);
+	struct doc_desired d;
+	char err[DOC_ERR_MAX] = "";
+
+	ck_assert_int_eq(doc_parse_text(text, strlen(text), &d, err), -1);
+	ck_assert_msg(strstr(err, tr_bad[_i].expect) != NULL, "case %d: '%s' lacks '%s'", _i, err, tr_bad[_i].expect);
+	ck_assert_int_eq(d.tr_count, 0);
+	free(text);
+}
+END_TEST
+
+/* A router seen twice in one document. */
+START_TEST(test_tr_twice)
+{
+	char *text = edited("\"transit_routers\":[{\"id\":\"tr-1\",\"links\":[",
+			    "\"transit_routers\":[{\"id\":\"tr-1\",\"links\":[],\"routes\":[]},{\"id\":\"tr-1\",\"links\":[");
+	struct doc_desired d;
+	char err[DOC_ERR_MAX] = "";
+
+	ck_assert_int_eq(doc_parse_text(text, strlen(text), &d, err), -1);
+	ck_assert_msg(strstr(err, "transit_routers[1]: id tr-1 appears twice") != NULL ||
+			      strstr(err, "tr-1 appears twice") != NULL,
+		      "%s", err);
+	free(text);
+}
+END_TEST
+
+/* ---- the planner ---- */
+
+static const struct {
+	const char *what;
+	const char *applied_from, *applied_to; /* edit of TR_DOC for the applied side (NULL: as is; "": empty) */
+	const char *wanted_from, *wanted_to;
+	const char *ops;
+} tr_plans[] = {
+	{ "first pass: the router after the VPC, before the endpoint on its link", "", NULL, NULL, NULL,
+	  "create underlay; create vpc vpc-1; create transit_router tr-1; create endpoint vco-1-1; "
+	  "create tunnel vco-1-1/vco-1" },
+	{ "same document: nothing", NULL, NULL, NULL, NULL, "" },
+	{ "routes are the route runtime's: nothing to build", NULL, NULL, "\"dest\":\"192.168.0.9/32\"",
+	  "\"dest\":\"192.168.0.8/32\"", "" },
+	{ "an association changed: the router's links", NULL, NULL, "\"prefix\":29,\"table\":2001}",
+	  "\"prefix\":29,\"table\":2002}", "update transit_router tr-1" },
+	{ "a link's address changed: the router's links", NULL, NULL, "\"ip\":\"100.96.0.1\"", "\"ip\":\"100.96.0.9\"",
+	  "update transit_router tr-1" },
+	{ "another local subnet: the endpoint's selector addresses, and the tunnel", NULL, NULL,
+	  "\"local_ts\":[\"10.0.0.0/16\"]", "\"local_ts\":[\"10.0.0.0/16\",\"192.168.5.0/24\"]",
+	  "update endpoint vco-1-1; update tunnel vco-1-1/vco-1" },
+	{ "a detached attachment: the router loses its link",
+	  "\"transit_routers\":[{\"id\":\"tr-1\",\"links\":[", "\"transit_routers\":[{\"id\":\"tr-1\",\"links\":["
+	  "{\"attachment\":\"att-w\",\"kind\":\"vpn\",\"ip\":\"100.96.0.17\",\"prefix\":29},",
+	  NULL, NULL, "update transit_router tr-1" },
+};
+
+static void plan_side(const char *from, const char *to, struct doc_desired *d)
+{
+	if (from != NULL && from[0] == '\0') {
+		memset(d, 0, sizeof(*d));
+		return;
+	}
+	if (from == NULL) {
+		parse_ok(TR_DOC, d);
+		return;
+	}
+	{
+		char *text = edited(from, to);
+
+		parse_ok(text, d);
+		free(text);
+	}
+}
+
+START_TEST(test_tr_plan)
+{
+	struct doc_desired applied, wanted;
+	struct plan p;
+	char text[1024];
+
+	plan_side(tr_plans[_i].applied_from, tr_plans[_i].applied_to, &applied);
+	plan_side(tr_plans[_i].wanted_from, tr_plans[_i].wanted_to, &wanted);
+	ck_assert_int_eq(reconcile_plan(&applied, &wanted, &p), 0);
+	ck_assert_msg(strcmp(plan_format(&p, false, text, sizeof(text)), tr_plans[_i].ops) == 0, "%s:\n got  %s\n want %s",
+		      tr_plans[_i].what, text, tr_plans[_i].ops);
+	plan_free(&p);
+	doc_free(&applied);
+	doc_free(&wanted);
+}
+END_TEST
+
+/* Everything removed: the endpoint on the router's link, then the router, then the VPC. */
+START_TEST(test_tr_plan_delete_order)
+{
+	struct doc_desired applied, wanted;
+	struct plan p;
+	char text[1024];
+
+	parse_ok(TR_DOC, &applied);
+	memset(&wanted, 0, sizeof(wanted));
+	snprintf(wanted.agent_id, sizeof(wanted.agent_id), "%s", applied.agent_id);
+	wanted.underlay_vni = applied.underlay_vni;
+	ck_assert_int_eq(reconcile_plan(&applied, &wanted, &p), 0);
+	ck_assert_str_eq(plan_format(&p, false, text, sizeof(text)),
+			 "delete endpoint vco-1-1; delete transit_router tr-1; delete vpc vpc-1");
+	plan_free(&p);
+	doc_free(&applied);
+}
+END_TEST
+
+Suite *tr_suite(void)
+{
+	Suite *s = suite_create("transit_router");
+	TCase *tc = tcase_create("doc");
+
+	tcase_add_test(tc, test_tr_valid);
+	tcase_add_test(tc, test_tr_absent);
+	tcase_add_loop_test(tc, test_tr_refusals, 0, (int)(sizeof(tr_bad) / sizeof(tr_bad[0])));
+	tcase_add_test(tc, test_tr_twice);
+	tcase_add_loop_test(tc, test_tr_plan, 0, (int)(sizeof(tr_plans) / sizeof(tr_plans[0])));
+	tcase_add_test(tc, test_tr_plan_delete_order);
+	suite_add_tcase(s, tc);
+	return s;
+}
