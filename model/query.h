@@ -62,7 +62,7 @@ struct model_list_query {
 	const char *columns;	/* the page's SELECT list */
 	const char *from;	/* "vpcs", or "vswitches s JOIN vpcs v ON …" */
 	const char *count_from; /* NULL: from (the count may skip joins that only add columns) */
-	const char *order_by;	/* "created_ms DESC, rowid DESC" */
+	const char *order_by;	/* "created_ms DESC, seq DESC" */
 };
 
 /*

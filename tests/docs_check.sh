@@ -18,3 +18,10 @@ python3 scripts/include_cycles.py model server || exit 1
 # a table's SQL outside its model file is a second owner to keep in step
 python3 scripts/table_owners.py --check > "$tmp" || { cat "$tmp"; exit 1; }
 tail -n 1 "$tmp"
+# the model's SQL is meant for more than one store: creation order is the seq column, not
+# SQLite's rowid (migrations are the SQLite store's own dialect)
+if grep -rnw rowid model server --include='*.c' --include='*.h'; then
+	echo "docs_check: SQLite's rowid in the model's SQL; order by created_ms, seq" >&2
+	exit 1
+fi
+echo "docs_check: no rowid in model or server SQL"

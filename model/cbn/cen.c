@@ -229,7 +229,7 @@ int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, in
 	static const struct model_list_query query = {
 		.columns = CEN_COLUMNS,
 		.from = "cens",
-		.order_by = "created_ms DESC, rowid DESC",
+		.order_by = "created_ms DESC, seq DESC",
 	};
 	struct model_where where;
 	bool other_group = false;

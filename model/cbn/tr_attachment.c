@@ -592,7 +592,7 @@ int tr_attachment_list(struct model_ctx *m, const struct tr_attachment_filter *f
 	if ((page = calloc((size_t)limit + 1, sizeof(*page))) == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
 	snprintf(sql, sizeof(sql),
-		 "SELECT " TRA_COLUMNS " FROM tr_attachments%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
+		 "SELECT " TRA_COLUMNS " FROM tr_attachments%s ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
 		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0) {
 		model_store_error(m, err);
@@ -639,7 +639,7 @@ static json_t *zones_json(struct model_ctx *m, const struct tr_attachment *a, bo
 
 	if (store_prepare(m->store,
 			  "SELECT zone_id, vswitch_id, network_interface_id FROM tr_attachment_zones"
-			  " WHERE attachment_id=? ORDER BY rowid",
+			  " WHERE attachment_id=? ORDER BY seq",
 			  &stmt) < 0) {
 		json_decref(list);
 		return NULL;
@@ -863,7 +863,7 @@ int tr_attachment_dataplane_list(struct model_ctx *m, const char *transit_router
 {
 	return model_collect(m,
 			     "SELECT attachment_id, resource_type, resource_id, account, region FROM tr_attachments"
-			     " WHERE transit_router_id=? AND status='Attached' ORDER BY created_ms, rowid",
+			     " WHERE transit_router_id=? AND status='Attached' ORDER BY created_ms, seq",
 			     transit_router_id, sizeof(**out), fill_dataplane_attachment, (void **)out, count, err);
 }
 
@@ -881,6 +881,6 @@ int tr_attachment_interfaces(struct model_ctx *m, const char *attachment_id, str
 {
 	return model_collect(m,
 			     "SELECT zone_id, vswitch_id, ip FROM tr_attachment_zones"
-			     " WHERE attachment_id=? AND vswitch_id<>'' AND ip<>'' ORDER BY rowid",
+			     " WHERE attachment_id=? AND vswitch_id<>'' AND ip<>'' ORDER BY seq",
 			     attachment_id, sizeof(**out), fill_interface, (void **)out, count, err);
 }

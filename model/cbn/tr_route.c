@@ -435,7 +435,7 @@ int tr_route_table_list(struct model_ctx *m, const struct tr_route_table_filter 
 	if (r != STORE_ROW)
 		return model_store_error(m, err);
 
-	snprintf(sql, sizeof(sql), "SELECT " TABLE_COLUMNS " FROM tr_route_tables%s ORDER BY created_ms, rowid LIMIT ? OFFSET ?",
+	snprintf(sql, sizeof(sql), "SELECT " TABLE_COLUMNS " FROM tr_route_tables%s ORDER BY created_ms, seq LIMIT ? OFFSET ?",
 		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
@@ -727,7 +727,7 @@ int tr_route_link_list(struct model_ctx *m, bool propagations, const struct tr_r
 		return model_store_error(m, err);
 	snprintf(sql, sizeof(sql),
 		 "SELECT l.attachment_id, l.route_table_id, l.status, a.resource_id, a.resource_type%s%s"
-		 " ORDER BY l.created_ms, l.rowid LIMIT ? OFFSET ?",
+		 " ORDER BY l.created_ms, l.seq LIMIT ? OFFSET ?",
 		 link_from(propagations), where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
@@ -793,7 +793,7 @@ static int load_static(struct model_ctx *m, const char *route_table_id, struct t
 			  " t.transit_router_id"
 			  " FROM tr_route_entries e JOIN tr_route_tables t ON t.route_table_id=e.route_table_id"
 			  " LEFT JOIN tr_attachments a ON a.attachment_id=e.next_hop_id"
-			  " WHERE e.route_table_id=? ORDER BY e.created_ms, e.rowid",
+			  " WHERE e.route_table_id=? ORDER BY e.created_ms, e.seq",
 			  &stmt) < 0)
 		return -1;
 	stmt_bind_text(stmt, 1, route_table_id);
@@ -879,7 +879,7 @@ static int load_learned(struct model_ctx *m, const char *route_table_id, struct 
 			  " LEFT JOIN vswitches v ON a.resource_type='VPC' AND v.vpc_id=a.resource_id"
 			  " LEFT JOIN vpn_connections c ON a.resource_type='VPN' AND c.vpn_connection_id=a.resource_id"
 			  " WHERE p.route_table_id=? AND p.status='Active'"
-			  " ORDER BY p.created_ms, p.rowid, v.cidr_first",
+			  " ORDER BY p.created_ms, p.seq, v.cidr_first",
 			  &stmt) < 0)
 		return -1;
 	stmt_bind_text(stmt, 1, route_table_id);
@@ -1433,7 +1433,7 @@ int tr_route_table_ids_of_router(struct model_ctx *m, const char *transit_router
 {
 	return model_collect(m,
 			     "SELECT route_table_id FROM tr_route_tables WHERE transit_router_id=?"
-			     " ORDER BY created_ms, rowid",
+			     " ORDER BY created_ms, seq",
 			     transit_router_id, sizeof(**out), model_fill_id, (void **)out, count, err);
 }
 

@@ -393,7 +393,7 @@ int transit_router_list(struct model_ctx *m, const struct transit_router_filter 
 	if (limit > (int64_t)(sizeof(page) / sizeof(page[0])))
 		limit = sizeof(page) / sizeof(page[0]);
 	snprintf(sql, sizeof(sql),
-		 "SELECT " TR_COLUMNS " FROM transit_routers%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
+		 "SELECT " TR_COLUMNS " FROM transit_routers%s ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
 		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
@@ -433,7 +433,7 @@ static json_t *cidrs_json(struct model_ctx *m, const char *transit_router_id, co
 
 	if (store_prepare(m->store,
 			  "SELECT " CIDR_COLUMNS " FROM transit_router_cidrs WHERE transit_router_id=?1"
-			  " AND (?2 IS NULL OR transit_router_cidr_id=?2) ORDER BY created_ms, rowid",
+			  " AND (?2 IS NULL OR transit_router_cidr_id=?2) ORDER BY created_ms, seq",
 			  &stmt) < 0) {
 		json_decref(list);
 		return NULL;
@@ -832,7 +832,7 @@ int transit_router_cidr_allocate(struct model_ctx *m, const char *transit_router
 
 	if (store_prepare(m->store,
 			  "SELECT " CIDR_COLUMNS " FROM transit_router_cidrs WHERE transit_router_id=?"
-			  " ORDER BY created_ms, rowid",
+			  " ORDER BY created_ms, seq",
 			  &stmt) < 0)
 		return model_store_error(m, err);
 	stmt_bind_text(stmt, 1, transit_router_id);
@@ -909,6 +909,6 @@ int transit_router_list_attached(struct model_ctx *m, struct transit_router_owne
 	return model_collect(m,
 			     "SELECT t.transit_router_id, t.account, t.region FROM transit_routers t WHERE EXISTS"
 			     " (SELECT 1 FROM tr_attachments a WHERE a.transit_router_id=t.transit_router_id"
-			     " AND a.status='Attached') ORDER BY t.created_ms, t.rowid",
+			     " AND a.status='Attached') ORDER BY t.created_ms, t.seq",
 			     NULL, sizeof(**out), fill_owner, (void **)out, count, err);
 }

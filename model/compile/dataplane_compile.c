@@ -260,7 +260,7 @@ static int join_vpcs_to_build(struct compiler *c, struct vpc_to_build **out, int
 			     " OR EXISTS (SELECT 1 FROM lab_hosts h JOIN vswitches s ON s.vswitch_id=h.vswitch_id"
 			     " WHERE s.vpc_id=v.vpc_id)"
 			     " OR EXISTS (SELECT 1 FROM tr_attachments a WHERE a.resource_type='VPC'"
-			     " AND a.resource_id=v.vpc_id AND a.status='Attached') ORDER BY v.created_ms, v.rowid",
+			     " AND a.resource_id=v.vpc_id AND a.status='Attached') ORDER BY v.created_ms, v.seq",
 			     NULL, sizeof(**out), fill_vpc_to_build, (void **)out, count, c->err);
 }
 
@@ -286,7 +286,7 @@ static int join_hosts_in_vpc(struct compiler *c, const char *vpc_id, struct vpc_
 	return model_collect(c->m,
 			     "SELECT h.host_id, h.vswitch_id, h.ip_address FROM lab_hosts h"
 			     " JOIN vswitches s ON s.vswitch_id=h.vswitch_id WHERE s.vpc_id=?"
-			     " ORDER BY h.created_ms, h.rowid",
+			     " ORDER BY h.created_ms, h.seq",
 			     vpc_id, sizeof(**out), fill_vpc_host, (void **)out, count, c->err);
 }
 
@@ -321,7 +321,7 @@ static int join_device_connections(struct compiler *c, const char *cgw_id, struc
 			     " (SELECT 1 FROM tr_attachments a WHERE a.resource_id=c.vpn_connection_id"
 			     " AND a.status='Attached'))) AND (c.customer_gateway_id=?1 OR EXISTS (SELECT 1 FROM vpn_connection_tunnels t"
 			     " WHERE t.vpn_connection_id=c.vpn_connection_id AND t.customer_gateway_id=?1))"
-			     " ORDER BY c.created_ms, c.rowid",
+			     " ORDER BY c.created_ms, c.seq",
 			     cgw_id, sizeof(**out), fill_device_connection, (void **)out, count, c->err);
 }
 

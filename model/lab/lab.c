@@ -486,7 +486,7 @@ int lab_site_list(struct model_ctx *m, const char *site_id, int64_t offset, int6
 			  "SELECT s.site_id, s.region_id, s.lan_cidr, s.overrides, s.created_ms,"
 			  " (SELECT COUNT(*) FROM lab_hosts h WHERE h.site_id=s.site_id)"
 			  " FROM lab_sites s WHERE s.account=?1 AND s.region_id=?2 AND (?3 IS NULL OR s.site_id=?3)"
-			  " ORDER BY s.created_ms, s.rowid LIMIT ?4 OFFSET ?5",
+			  " ORDER BY s.created_ms, s.seq LIMIT ?4 OFFSET ?5",
 			  &stmt) < 0)
 		return model_store_error(m, err);
 	stmt_bind_text(stmt, 1, m->account);
@@ -608,7 +608,7 @@ int lab_host_by_ip(struct model_ctx *m, const char *ip, const char *prefer_not, 
 
 	if (store_prepare(m->store,
 			  HOST_SELECT " WHERE h.ip_address=? AND h.account=? AND h.region_id=? "
-				      "ORDER BY h.host_id=? , h.rowid LIMIT 1",
+				      "ORDER BY h.host_id=? , h.seq LIMIT 1",
 			  &stmt) < 0)
 		return model_store_error(m, err);
 	stmt_bind_text(stmt, 1, ip);
@@ -802,7 +802,7 @@ int lab_host_list(struct model_ctx *m, const struct lab_host_filter *f, int64_t 
 							  " AND (?3 IS NULL OR h.host_id=?3)"
 							  " AND (?4 IS NULL OR h.vswitch_id=?4)"
 							  " AND (?5 IS NULL OR h.site_id=?5)"
-							  " ORDER BY h.created_ms, h.rowid LIMIT ?6 OFFSET ?7",
+							  " ORDER BY h.created_ms, h.seq LIMIT ?6 OFFSET ?7",
 				  &stmt) < 0)
 			return model_store_error(m, err);
 		stmt_bind_text(stmt, 1, m->account);
@@ -985,7 +985,7 @@ static void fill_site(struct store_stmt *stmt, void *row)
 
 int lab_site_list_all(struct model_ctx *m, struct lab_site **out, int *count, struct vl_err *err)
 {
-	return model_collect(m, "SELECT site_id, lan_cidr, overrides FROM lab_sites ORDER BY created_ms, rowid", NULL,
+	return model_collect(m, "SELECT site_id, lan_cidr, overrides FROM lab_sites ORDER BY created_ms, seq", NULL,
 			     sizeof(**out), fill_site, (void **)out, count, err);
 }
 
@@ -1009,6 +1009,6 @@ int lab_host_list_in_site(struct model_ctx *m, const char *site_id, struct lab_h
 			  struct vl_err *err)
 {
 	return model_collect(m, "SELECT host_id, site_id, ip_address FROM lab_hosts WHERE site_id=?"
-				" ORDER BY created_ms, rowid",
+				" ORDER BY created_ms, seq",
 			     site_id, sizeof(**out), fill_site_host, (void **)out, count, err);
 }

@@ -199,7 +199,7 @@ int route_entry_collect(struct store *st, const char *route_table_id, struct rou
 
 		if (store_prepare(st, "SELECT route_entry_id, destination, next_hop_type, next_hop_id, name,"
 				      " description, status, modified_ms FROM route_entries WHERE route_table_id=?"
-				      " ORDER BY created_ms, rowid",
+				      " ORDER BY created_ms, seq",
 				  &stmt) < 0)
 			goto fail;
 		stmt_bind_text(stmt, 1, route_table_id);

@@ -331,7 +331,7 @@ int route_table_list(struct model_ctx *m, const struct route_table_filter *filte
 		return 0;
 	/* the system table first, then custom tables oldest first, as the console lists them */
 	snprintf(sql, sizeof(sql), "SELECT " RT_COLUMNS " FROM route_tables%s"
-		 " ORDER BY vpc_id, table_type DESC, created_ms, rowid LIMIT ? OFFSET ?", where.sql);
+		 " ORDER BY vpc_id, table_type DESC, created_ms, seq LIMIT ? OFFSET ?", where.sql);
 	if ((page = calloc((size_t)limit, sizeof(*page))) == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
 	if (store_prepare(m->store, sql, &stmt) < 0) {
@@ -367,7 +367,7 @@ int route_table_custom_ids_in_vpc(struct model_ctx *m, const char *vpc_id, struc
 				  struct vl_err *err)
 {
 	return model_collect(m, "SELECT route_table_id FROM route_tables WHERE vpc_id=? AND table_type='Custom'"
-				" ORDER BY created_ms, rowid",
+				" ORDER BY created_ms, seq",
 			     vpc_id, sizeof(**out), model_fill_id, (void **)out, count, err);
 }
 

@@ -198,7 +198,7 @@ int vpc_list(struct model_ctx *m, const struct vpc_filter *f, int64_t offset,
 		.columns = VPC_COLUMNS ", " TAG_ANY_SQL("vpcs.vpc_id") ","
 			   " EXISTS (SELECT 1 FROM vswitches WHERE vswitches.vpc_id = vpcs.vpc_id)",
 		.from = "vpcs",
-		.order_by = "created_ms DESC, rowid DESC",
+		.order_by = "created_ms DESC, seq DESC",
 	};
 	char ids[20][64];
 	struct model_where where;
@@ -215,7 +215,7 @@ static json_t *vswitch_ids_json(struct model_ctx *m, const char *vpc_id)
 	struct store_stmt *stmt = NULL;
 	json_t *list = json_array();
 
-	if (store_prepare(m->store, "SELECT vswitch_id FROM vswitches WHERE vpc_id=? ORDER BY rowid",
+	if (store_prepare(m->store, "SELECT vswitch_id FROM vswitches WHERE vpc_id=? ORDER BY seq",
 			  &stmt) < 0) {
 		json_decref(list);
 		return NULL;

@@ -224,7 +224,7 @@ int vswitch_list(struct model_ctx *m, const struct vswitch_filter *f, int64_t of
 		.columns = VSW_COLUMNS ", " TAG_ANY_SQL("s.vswitch_id") ","
 			   " " PUBLIC_IP_VSWITCH_COUNT_SQL("s.vswitch_id"),
 		.from = "vswitches s",
-		.order_by = "s.created_ms DESC, s.rowid DESC",
+		.order_by = "s.created_ms DESC, s.seq DESC",
 	};
 	struct model_where where;
 
@@ -359,7 +359,7 @@ int vswitch_list_in_vpc(struct model_ctx *m, const char *vpc_id, struct vswitch_
 			struct vl_err *err)
 {
 	return model_collect(m, "SELECT vswitch_id, cidr_block, zone_id FROM vswitches WHERE vpc_id=?"
-				" ORDER BY created_ms, rowid",
+				" ORDER BY created_ms, seq",
 			     vpc_id, sizeof(**out), fill_placement, (void **)out, count, err);
 }
 
@@ -437,9 +437,9 @@ json_t *vswitch_ids_routed_by(struct model_ctx *m, const char *system_of_vpc, co
 	json_t *ids = json_array();
 	const char *sql = system_of_vpc ? "SELECT s.vswitch_id FROM vswitches s WHERE s.vpc_id=?1 AND NOT EXISTS"
 					  " (SELECT 1 FROM route_table_vswitches b WHERE b.vswitch_id=s.vswitch_id)"
-					  " ORDER BY s.created_ms, s.rowid"
+					  " ORDER BY s.created_ms, s.seq"
 					: "SELECT vswitch_id FROM route_table_vswitches WHERE route_table_id=?1"
-					  " ORDER BY created_ms, rowid";
+					  " ORDER BY created_ms, seq";
 
 	if (store_prepare(m->store, sql, &stmt) < 0) {
 		json_decref(ids);
@@ -466,7 +466,7 @@ int vswitch_for_each_in_vpc(struct store *st, const char *vpc_id,
 	struct store_stmt *stmt = NULL;
 	int rc = 0;
 
-	if (store_prepare(st, "SELECT cidr_block, created_ms FROM vswitches WHERE vpc_id=? ORDER BY created_ms, rowid",
+	if (store_prepare(st, "SELECT cidr_block, created_ms FROM vswitches WHERE vpc_id=? ORDER BY created_ms, seq",
 			  &stmt) < 0)
 		return -1;
 	stmt_bind_text(stmt, 1, vpc_id);

@@ -246,7 +246,7 @@ int customer_gateway_list(struct model_ctx *m, const struct customer_gateway_fil
 	static const struct model_list_query query = {
 		.columns = CGW_COLUMNS,
 		.from = "customer_gateways",
-		.order_by = "created_ms DESC, rowid DESC",
+		.order_by = "created_ms DESC, seq DESC",
 	};
 	struct model_where where;
 

@@ -1218,7 +1218,7 @@ int vpn_connection_list_styled(struct model_ctx *m, const struct vpn_connection_
 	if (page == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
 	snprintf(sql, sizeof(sql),
-		 "SELECT " CONN_COLUMNS " FROM vpn_connections%s ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
+		 "SELECT " CONN_COLUMNS " FROM vpn_connections%s ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
 		 where.sql);
 	if (store_prepare(m->store, sql, &stmt) < 0) {
 		model_store_error(m, err);
@@ -1584,7 +1584,7 @@ int vpn_connection_for_each_remote_subnet_in_vpc(struct store *st, const char *v
 
 	if (store_prepare(st, "SELECT c.remote_subnet, c.vpn_gateway_id, c.created_ms FROM vpn_connections c"
 			      " WHERE c.vpn_gateway_id IN " VPN_GATEWAYS_ACTIVE_IN_VPC_SQL("?1")
-			      " ORDER BY c.created_ms, c.rowid",
+			      " ORDER BY c.created_ms, c.seq",
 			  &stmt) < 0)
 		return -1;
 	stmt_bind_text(stmt, 1, vpc_id);
@@ -1598,6 +1598,6 @@ int vpn_connection_ids_in_gateway(struct model_ctx *m, const char *vpn_gateway_i
 				  struct vl_err *err)
 {
 	return model_collect(m, "SELECT vpn_connection_id FROM vpn_connections WHERE vpn_gateway_id=?"
-				" ORDER BY created_ms, rowid",
+				" ORDER BY created_ms, seq",
 			     vpn_gateway_id, sizeof(**out), model_fill_id, (void **)out, count, err);
 }

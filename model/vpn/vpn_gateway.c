@@ -479,7 +479,7 @@ int vpn_gateway_list(struct model_ctx *m, const struct vpn_gateway_filter *f, in
 	static const struct model_list_query query = {
 		.columns = GW_COLUMNS,
 		.from = "vpn_gateways",
-		.order_by = "created_ms DESC, rowid DESC",
+		.order_by = "created_ms DESC, seq DESC",
 	};
 	struct model_where where;
 
@@ -702,6 +702,6 @@ int vpn_gateway_list_paid_in_vpc(struct model_ctx *m, const char *vpc_id, struct
 				 struct vl_err *err)
 {
 	return model_collect(m, "SELECT vpn_gateway_id, account, region FROM vpn_gateways"
-				" WHERE vpc_id=? AND status<>'init' ORDER BY created_ms, rowid",
+				" WHERE vpc_id=? AND status<>'init' ORDER BY created_ms, seq",
 			     vpc_id, sizeof(**out), fill_owner, (void **)out, count, err);
 }

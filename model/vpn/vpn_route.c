@@ -133,7 +133,7 @@ static int find_routes(struct model_ctx *m, const struct vpn_route_key *key, boo
 	snprintf(sql, sizeof(sql),
 		 "SELECT " ROUTE_COLUMNS " FROM vpn_route_entries WHERE account=? AND region=?"
 		 " AND vpn_gateway_id=? AND route_type=? AND route_dest=? AND next_hop=?%s%s%s"
-		 " ORDER BY created_ms, rowid",
+		 " ORDER BY created_ms, seq",
 		 any_source ? "" : " AND route_source=?", key->weight >= 0 ? " AND weight=?" : "",
 		 key->priority >= 0 ? " AND priority=?" : "");
 	if (store_prepare(m->store, sql, &stmt) < 0)
@@ -551,7 +551,7 @@ int vpn_route_list(struct model_ctx *m, const char *vpn_gateway_id, bool pbr, bo
 
 		snprintf(sql, sizeof(sql),
 			 "SELECT " ROUTE_COLUMNS " FROM vpn_route_entries%s"
-			 " ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?",
+			 " ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
 			 where);
 		if (store_prepare(m->store, sql, &stmt) < 0)
 			return model_store_error(m, err);
@@ -718,7 +718,7 @@ int vpn_route_for_each_published_in_vpc(struct store *st, const char *vpc_id,
 			      " FROM vpn_route_entries r"
 			      " WHERE r.vpn_gateway_id IN " VPN_GATEWAYS_ACTIVE_IN_VPC_SQL("?1")
 			      " AND r.account = " VPN_GATEWAY_ACCOUNT_SQL("r.vpn_gateway_id") " AND r.published=1"
-			      " GROUP BY r.route_dest, r.vpn_gateway_id ORDER BY MIN(r.created_ms), MIN(r.rowid)",
+			      " GROUP BY r.route_dest, r.vpn_gateway_id ORDER BY MIN(r.created_ms), MIN(r.seq)",
 			  &stmt) < 0)
 		return -1;
 	stmt_bind_text(stmt, 1, vpc_id);
@@ -800,7 +800,7 @@ int vpn_route_dbr_published(struct model_ctx *m, const char *vpn_gateway_id, str
 {
 	return model_collect(m, "SELECT route_dest, next_hop, weight FROM vpn_route_entries"
 				" WHERE vpn_gateway_id=? AND route_type='dbr' AND published=1"
-				" ORDER BY created_ms, rowid",
+				" ORDER BY created_ms, seq",
 			     vpn_gateway_id, sizeof(**out), fill_published, (void **)out, count, err);
 }
 
@@ -821,6 +821,6 @@ int vpn_route_pbr_rules(struct model_ctx *m, const char *vpn_gateway_id, struct 
 {
 	return model_collect(m, "SELECT route_source, route_dest, next_hop, weight, priority, published"
 				" FROM vpn_route_entries WHERE vpn_gateway_id=? AND route_type='pbr'"
-				" ORDER BY priority, created_ms, rowid",
+				" ORDER BY priority, created_ms, seq",
 			     vpn_gateway_id, sizeof(**out), fill_pbr_rule, (void **)out, count, err);
 }
