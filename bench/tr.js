@@ -52,69 +52,9 @@ async function done(env) {
   await env.srv.stop();
 }
 
-const status = async (env, p, pick) => pick(await env.rest('GET', p));
-
-/** VPC (10.1.0.0/16, one vSwitch, one host), CEN, TR, VPC attachment, a custom table it is associated with and propagates into. */
-async function core(env) {
-  const { call, rest, region } = env;
-  const t = {};
-  t.vpc = (await call('CreateVpc', { CidrBlock: '10.1.0.0/16' })).VpcId;
-  await lab.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: t.vpc })).Vpcs.Vpc[0].Status === 'Available');
-  t.zone = (await call('DescribeZones')).Zones.Zone[0].ZoneId;
-  t.vsw = (await call('CreateVSwitch', { VpcId: t.vpc, ZoneId: t.zone, CidrBlock: '10.1.1.0/24' })).VSwitchId;
-  await lab.waitFor('vSwitch Available', async () => (await call('DescribeVSwitches', { VSwitchId: t.vsw }))
-    .VSwitches.VSwitch[0].Status === 'Available');
-  const vh = await rest('POST', '/v1/lab/hosts', { VSwitchId: t.vsw });
-  t.vpcHost = vh.HostId;
-  t.vpcHostIp = vh.IpAddress;
-  t.cen = (await rest('POST', '/v1/cens', { Name: 'bench-tr' })).CenId;
-  await lab.waitFor('CEN Active', () => status(env, `/v1/cens?Filter.1.Key=CenId&Filter.1.Value.1=${t.cen}`,
-    (r) => r.Cens[0].Status === 'Active'));
-  t.tr = (await rest('POST', '/v1/transit-routers', {
-    RegionId: region, CenId: t.cen, TransitRouterCidrList: [{ Cidr: '192.168.250.0/24' }],
-  })).TransitRouterId;
-  await lab.waitFor('transit router Active', () => status(env, `/v1/transit-routers?TransitRouterId=${t.tr}`,
-    (r) => r.TransitRouters[0].Status === 'Active'));
-  t.attVpc = (await rest('POST', '/v1/transit-router-vpc-attachments', {
-    RegionId: region, TransitRouterId: t.tr, VpcId: t.vpc, ZoneMappings: [{ ZoneId: t.zone, VSwitchId: t.vsw }],
-  })).TransitRouterAttachmentId;
-  await lab.waitFor('VPC attachment Attached', () => status(env, `/v1/transit-router-vpc-attachments?TransitRouterAttachmentId=${t.attVpc}`,
-    (r) => r.TransitRouterAttachments[0].Status === 'Attached'));
-  t.rt = (await rest('POST', '/v1/transit-router-route-tables', { TransitRouterId: t.tr })).TransitRouterRouteTableId;
-  await lab.waitFor('route table Active', () => status(env,
-    `/v1/transit-router-route-tables?TransitRouterId=${t.tr}&TransitRouterRouteTableType=Custom`,
-    (r) => r.TransitRouterRouteTables[0].TransitRouterRouteTableStatus === 'Active'));
-  await bind(env, t, t.attVpc);
-  // every branch LAN of the bench is in 192.168.0.0/17: the VPC sends it to the router
-  const system = (await call('DescribeVpcs', { VpcId: t.vpc })).Vpcs.Vpc[0].RouterTableIds.RouterTableIds[0];
-  await call('CreateRouteEntry', { RouteTableId: system, DestinationCidrBlock: '192.168.0.0/17', NextHopType: 'Attachment',
-    NextHopId: t.attVpc });
-  return t;
-}
-
-/** Associates att with the bench's table and propagates it there; waits until both are Active. */
-async function bind(env, t, att) {
-  await env.rest('POST', `/v1/transit-router-route-tables/${t.rt}/associations`, { TransitRouterAttachmentId: att });
-  await env.rest('POST', `/v1/transit-router-route-tables/${t.rt}/propagations`, { TransitRouterAttachmentId: att });
-  await lab.waitFor('association and propagation Active', async () =>
-    (await status(env, `/v1/transit-router-route-tables/${t.rt}/associations`,
-      (r) => r.TransitRouterAssociations.some((a) => a.TransitRouterAttachmentId === att && a.Status === 'Active'))) &&
-    status(env, `/v1/transit-router-route-tables/${t.rt}/propagations`,
-      (r) => r.TransitRouterPropagations.some((a) => a.TransitRouterAttachmentId === att && a.Status === 'Active')), 30000, 20);
-}
-
-async function attach(env, t, vco) {
-  const att = (await env.rest('POST', '/v1/transit-router-vpn-attachments', {
-    RegionId: env.region, TransitRouterId: t.tr, VpnId: vco, Zone: [{ ZoneId: t.zone }],
-  })).TransitRouterAttachmentId;
-  await lab.waitFor('VPN attachment Attached', () => status(env, `/v1/transit-router-vpn-attachments?TransitRouterId=${t.tr}`,
-    (r) => r.TransitRouterAttachments.some((a) => a.TransitRouterAttachmentId === att && a.Status === 'Attached')), 30000, 20);
-  return att;
-}
-
 /** n connections from one site (devices round-robin) attached to the router; waits for n Active entries and a probe reply. */
 async function ecmpTopology(env, n) {
-  const t = await core(env);
+  const t = await lab.transitRouterCore(env.srv);
   const { call, rest, region } = env;
   t.cgw = [];
   for (let d = 0; d < Math.min(n, DEVICES_MAX); d++) {
@@ -132,8 +72,8 @@ async function ecmpTopology(env, n) {
   t.siteHost = bh.HostId;
   t.siteHostIp = bh.IpAddress;
   t.att = [];
-  for (const vco of t.vco) t.att.push(await attach(env, t, vco));
-  for (const att of t.att) await bind(env, t, att);
+  for (const vco of t.vco) t.att.push(await lab.transitRouterAttachVpn(env.srv, t, vco));
+  for (const att of t.att) await lab.transitRouterBind(env.srv, t, att);
   await allUp(env, t);
   const toLan = (await rest('GET', `/v1/transit-router-route-tables/${t.rt}/route-entries?TransitRouterRouteEntryStatus=All`))
     .TransitRouterRouteEntries.filter((e) => e.TransitRouterRouteEntryDestinationCidrBlock === LAN);
@@ -151,16 +91,7 @@ const allUp = (env, t, which = t.vco) => lab.waitFor(`${which.length} connection
   return true;
 }, 120000, 250);
 
-/** Per connection of t, { bytes, packets } sent toward the branch (GET /metrics). */
-async function counters(env, t) {
-  const text = await (await fetch(`${env.srv.url}/metrics`)).text();
-  const pick = (metric, vco) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${metric}{vpn_connection_id="${vco}",direction="out"} `));
-    return line ? Number(line.split(' ').pop()) : 0;
-  };
-  return t.vco.map((vco) => ({ bytes: pick('vpnlab_vpn_connection_bytes_total', vco),
-    packets: pick('vpnlab_vpn_connection_packets_total', vco) }));
-}
+const counters = (env, t) => lab.connectionCounters(env.srv, t.vco);
 
 /** [user+system CPU seconds of all of the agent's charons, of the whole machine (all cores)]. */
 function cpu(agent) {
@@ -207,6 +138,15 @@ async function spreadOne(n) {
     console.log(`spread, ${n} connections (16 TCP streams, ${FLOW_SECONDS} s): shares min ${Math.min(...shares).toFixed(1)} %, ` +
       `max ${Math.max(...shares).toFixed(1)} % (even: ${(100 / n).toFixed(1)} %), ${carrying} of ${n} connections carry > 1 %; ` +
       `per connection ${shares.map((s) => s.toFixed(1)).join('/')} %`);
+    if (n > 4) {
+      // 16 flows hashed into 16 buckets leave some empty (about 16 × (15/16)^16 ≈ 5.7 on average): more flows, more even
+      const many = await flow(env, t, 64);
+      const sum = many.moved.reduce((a, b) => a + b, 0);
+      const s64 = many.moved.map((m) => (100 * m) / sum);
+      console.log(`spread, ${n} connections (64 TCP streams, ${FLOW_SECONDS} s): shares min ${Math.min(...s64).toFixed(1)} %, ` +
+        `max ${Math.max(...s64).toFixed(1)} %, ${s64.filter((x) => x > 1).length} of ${n} connections carry > 1 %; ` +
+        `${many.mbps.toFixed(0)} Mbit/s`);
+    }
     // the same streams over one connection: the others cut and gone from the router's route
     for (const vco of t.vco.slice(1)) await fault(env, vco, 'cut');
     await lab.waitFor('the cut connections reported down', async () => {
@@ -267,7 +207,7 @@ async function failoverOne(n) {
 async function convergence() {
   const env = await fresh();
   try {
-    const t = await core(env);
+    const t = await lab.transitRouterCore(env.srv);
     const { call, rest, region } = env;
     const times = [];
     for (let i = 0; i < CONVERGENCE_ROUNDS; i++) {
@@ -280,8 +220,8 @@ async function convergence() {
       const site = (await rest('POST', '/v1/lab/sites', { CustomerGatewayIds: [cgw], LanCidr: lan })).SiteId;
       const host = await rest('POST', '/v1/lab/hosts', { SiteId: site });
       const t0 = Date.now();
-      const att = await attach(env, t, vco);
-      await bind(env, t, att);
+      const att = await lab.transitRouterAttachVpn(env.srv, t, vco);
+      await lab.transitRouterBind(env.srv, t, att);
       for (;;) {
         let r;
         try {
