@@ -95,27 +95,35 @@ const allUp = (env, t, which = t.vco) => lab.waitFor(`${which.length} connection
 
 const counters = (env, t) => lab.connectionCounters(env.srv, t.vco);
 
-/** [user+system CPU seconds of all of the agent's charons, of the whole machine (all cores)]. */
-function cpu(agent) {
-  let charons = 0;
-  for (const pid of lab.charonPids(agent)) {
+/**
+ * CPU seconds of the agent's charons, user and system, on the cloud side (the router's
+ * endpoints: they encrypt what goes to the branch) and the branch side (the site's devices:
+ * they decrypt), and of the whole machine (busy time of all cores).
+ */
+function cpu(agent, t) {
+  const c = { cloudUser: 0, cloudSys: 0, branchUser: 0, branchSys: 0 };
+  const dir = path.join(agent.stateDir, 'endpoints');
+  for (const e of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
     try {
+      const pid = Number(fs.readFileSync(path.join(dir, e, 'charon.pid'), 'utf8').trim());
       const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      charons += (Number(f[11]) + Number(f[12])) / 100;
+      const side = e.startsWith(t.site) ? 'branch' : 'cloud';
+      c[`${side}User`] += Number(f[11]) / 100;
+      c[`${side}Sys`] += Number(f[12]) / 100;
     } catch { /* gone */ }
   }
   const all = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1, 9).map(Number);
-  const busy = all.reduce((a, b) => a + b, 0) - all[3] - all[4]; // minus idle and iowait
-  return [charons, busy / 100];
+  c.busy = (all.reduce((x, y) => x + y, 0) - all[3] - all[4]) / 100; // minus idle and iowait
+  return c;
 }
 
 /** 16 TCP streams VPC host → branch host; bytes per connection once every report is in; CPU. */
 async function flow(env, t, streams = 16) {
   const c0 = await counters(env, t);
-  const u0 = cpu(env.agent);
+  const u0 = cpu(env.agent, t);
   const r = await env.rest('POST', '/v1/lab/flows', { HostId: t.vpcHost, Target: t.siteHostIp, Streams: streams,
     Seconds: FLOW_SECONDS, Protocol: 'tcp' });
-  const u1 = cpu(env.agent);
+  const u1 = cpu(env.agent, t);
   let moved = [];
   await lab.waitFor('the counters show the flow', async () => {
     const c1 = await counters(env, t);
@@ -123,8 +131,13 @@ async function flow(env, t, streams = 16) {
     return moved.reduce((a, b) => a + b, 0) >= r.Bytes;
   }, 30000, 250);
   const mb = r.Bytes / 1e6;
-  return { mbps: r.TotalMbps, retransmits: r.Retransmits, moved, charonMsPerMb: ((u1[0] - u0[0]) * 1000) / mb,
-    charonShare: (u1[0] - u0[0]) / (u1[1] - u0[1]), load: os.loadavg()[0] };
+  const d = (k) => u1[k] - u0[k];
+  const charons = d('cloudUser') + d('cloudSys') + d('branchUser') + d('branchSys');
+  const perMb = (k) => ((d(k) * 1000) / mb).toFixed(1);
+  return { mbps: r.TotalMbps, retransmits: r.Retransmits, moved, charonMsPerMb: (charons * 1000) / mb,
+    charonShare: charons / d('busy'), load: os.loadavg()[0],
+    cpuSplit: `cloud side ${perMb('cloudUser')} user + ${perMb('cloudSys')} sys, branch side ${perMb('branchUser')} user + ` +
+      `${perMb('branchSys')} sys` };
 }
 
 const fault = (env, vco, Action) => env.rest('POST', '/v1/lab/faults', { VpnConnectionId: vco, Action });
@@ -164,6 +177,7 @@ async function spreadOne(n) {
       `charon CPU ${all.charonMsPerMb.toFixed(1)} vs ${one.charonMsPerMb.toFixed(1)} ms/MB (all charons, user + sys), ` +
       `charons' share of the machine's busy CPU ${(100 * all.charonShare).toFixed(0)} % vs ${(100 * one.charonShare).toFixed(0)} %; ` +
       `bytes over cut connections ${leaked}; load ${all.load.toFixed(1)} / ${one.load.toFixed(1)}`);
+    console.log(`throughput CPU per MB, ${n} connections: ${all.cpuSplit} ms/MB; over 1: ${one.cpuSplit} ms/MB`);
     for (const vco of t.vco.slice(1)) await fault(env, vco, 'restore');
   } finally {
     await done(env);
