@@ -18,6 +18,7 @@
 //    already created; CreateTransitRouterVpnAttachment, then (once Attached) association and
 //    propagation into the route table → the first probe reply (probes of 25 echoes 20 ms
 //    apart: first reply ≈ probe start + lost echoes × 20 ms).
+// --quick: TR_SIZES 2,4, failover of one of 2 only, 3 rounds, 4 convergence rounds, 3 s flows.
 // Uses bin/vpnlabd and bin/vpnlab-agent unless VPNLABD / VPNLAB_AGENT say.
 
 const path = require('node:path');
@@ -271,7 +272,9 @@ async function spread() { for (const n of SIZES) await spreadOne(n); }
 async function failover() { for (const n of FAILOVER_SIZES) await failoverOne(n); }
 
 if (require.main === module) (async () => {
-  const why = lab.canRun();
+  const why = lab.canRun() || (() => {
+    try { lab.sh('iperf3', ['--version']); return null; } catch { return 'iperf3 is not installed'; }
+  })();
   if (why) {
     console.log(`bench/tr: skipped: ${why}`);
     return;
