@@ -153,6 +153,7 @@ bench:
 	sh bench/vpn.sh
 	sh bench/cbn.sh
 	node bench/lab.js
+	node bench/tr.js
 
 lab:
 	@sh scripts/deps.sh lab

@@ -366,3 +366,86 @@ async function startSingleTunnelServer(extra = {}) {
   return srv;
 }
 module.exports.startSingleTunnelServer = startSingleTunnelServer;
+
+/**
+ * The cloud half of a transit-router topology through the public API: a VPC (10.1.0.0/16, one
+ * vSwitch, one lab host), a CEN, an Enterprise transit router (CIDR 192.168.250.0/24), the VPC's
+ * attachment, a custom route table the attachment is associated with and propagates into, and
+ * the VPC's system table sending opts.branches (default 192.168.0.0/17, where branch LANs go)
+ * to the attachment.  Returns { vpc, zone, vsw, vpcHost, vpcHostIp, cen, tr, attVpc, rt }.
+ */
+async function transitRouterCore(srv, opts = {}) {
+  const call = rpc(srv);
+  const region = srv.region || REGION;
+  const get = async (p, pick) => pick(await rest(srv, 'GET', p));
+  const t = {};
+  t.vpc = (await call('CreateVpc', { CidrBlock: '10.1.0.0/16' })).VpcId;
+  await api.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: t.vpc })).Vpcs.Vpc[0].Status === 'Available');
+  t.zone = (await call('DescribeZones')).Zones.Zone[0].ZoneId;
+  t.vsw = (await call('CreateVSwitch', { VpcId: t.vpc, ZoneId: t.zone, CidrBlock: '10.1.1.0/24' })).VSwitchId;
+  await api.waitFor('vSwitch Available', async () => (await call('DescribeVSwitches', { VSwitchId: t.vsw }))
+    .VSwitches.VSwitch[0].Status === 'Available');
+  const vh = await rest(srv, 'POST', '/v1/lab/hosts', { VSwitchId: t.vsw });
+  t.vpcHost = vh.HostId;
+  t.vpcHostIp = vh.IpAddress;
+  t.cen = (await rest(srv, 'POST', '/v1/cens', { Name: 'lab-tr-core' })).CenId;
+  await api.waitFor('CEN Active', () => get(`/v1/cens?Filter.1.Key=CenId&Filter.1.Value.1=${t.cen}`,
+    (r) => r.Cens[0].Status === 'Active'));
+  t.tr = (await rest(srv, 'POST', '/v1/transit-routers', {
+    RegionId: region, CenId: t.cen, TransitRouterCidrList: [{ Cidr: '192.168.250.0/24' }],
+  })).TransitRouterId;
+  await api.waitFor('transit router Active', () => get(`/v1/transit-routers?TransitRouterId=${t.tr}`,
+    (r) => r.TransitRouters[0].Status === 'Active'));
+  t.attVpc = (await rest(srv, 'POST', '/v1/transit-router-vpc-attachments', {
+    RegionId: region, TransitRouterId: t.tr, VpcId: t.vpc, ZoneMappings: [{ ZoneId: t.zone, VSwitchId: t.vsw }],
+  })).TransitRouterAttachmentId;
+  await api.waitFor('VPC attachment Attached', () => get(`/v1/transit-router-vpc-attachments?TransitRouterAttachmentId=${t.attVpc}`,
+    (r) => r.TransitRouterAttachments[0].Status === 'Attached'));
+  t.rt = (await rest(srv, 'POST', '/v1/transit-router-route-tables', { TransitRouterId: t.tr })).TransitRouterRouteTableId;
+  await api.waitFor('route table Active', () => get(
+    `/v1/transit-router-route-tables?TransitRouterId=${t.tr}&TransitRouterRouteTableType=Custom`,
+    (r) => r.TransitRouterRouteTables[0].TransitRouterRouteTableStatus === 'Active'));
+  await transitRouterBind(srv, t, t.attVpc);
+  const system = (await call('DescribeVpcs', { VpcId: t.vpc })).Vpcs.Vpc[0].RouterTableIds.RouterTableIds[0];
+  await call('CreateRouteEntry', { RouteTableId: system, DestinationCidrBlock: opts.branches || '192.168.0.0/17',
+    NextHopType: 'Attachment', NextHopId: t.attVpc });
+  return t;
+}
+
+/** Associates attachment att with t.rt and propagates it there; waits until both are Active. */
+async function transitRouterBind(srv, t, att) {
+  const get = async (p, pick) => pick(await rest(srv, 'GET', p));
+  await rest(srv, 'POST', `/v1/transit-router-route-tables/${t.rt}/associations`, { TransitRouterAttachmentId: att });
+  await rest(srv, 'POST', `/v1/transit-router-route-tables/${t.rt}/propagations`, { TransitRouterAttachmentId: att });
+  await api.waitFor('association and propagation Active', async () =>
+    (await get(`/v1/transit-router-route-tables/${t.rt}/associations`,
+      (r) => r.TransitRouterAssociations.some((a) => a.TransitRouterAttachmentId === att && a.Status === 'Active'))) &&
+    get(`/v1/transit-router-route-tables/${t.rt}/propagations`,
+      (r) => r.TransitRouterPropagations.some((a) => a.TransitRouterAttachmentId === att && a.Status === 'Active')), 30000, 20);
+}
+
+/** CreateTransitRouterVpnAttachment of connection vco to t.tr; waits until Attached; returns its id. */
+async function transitRouterAttachVpn(srv, t, vco) {
+  const att = (await rest(srv, 'POST', '/v1/transit-router-vpn-attachments', {
+    RegionId: srv.region || REGION, TransitRouterId: t.tr, VpnId: vco, Zone: [{ ZoneId: t.zone }],
+  })).TransitRouterAttachmentId;
+  await api.waitFor('VPN attachment Attached', async () => (await rest(srv, 'GET', `/v1/transit-router-vpn-attachments?TransitRouterId=${t.tr}`))
+    .TransitRouterAttachments.some((a) => a.TransitRouterAttachmentId === att && a.Status === 'Attached'), 30000, 20);
+  return att;
+}
+
+/**
+ * Per connection of vcos, what the cloud side sent toward the customer ({ bytes, packets },
+ * GET /metrics, direction out; 0 before the first report).
+ */
+async function connectionCounters(srv, vcos) {
+  const text = await (await fetch(`${srv.url}/metrics`)).text();
+  const pick = (metric, vco) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${metric}{vpn_connection_id="${vco}",direction="out"} `));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  return vcos.map((vco) => ({ bytes: pick('vpnlab_vpn_connection_bytes_total', vco),
+    packets: pick('vpnlab_vpn_connection_packets_total', vco) }));
+}
+
+Object.assign(module.exports, { transitRouterCore, transitRouterBind, transitRouterAttachVpn, connectionCounters });
