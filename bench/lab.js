@@ -231,7 +231,11 @@ function handTunnelUp(hops) {
     ip('-n', ns, 'link', 'set', dev, 'up');
   };
   const bridge = (ns) => { ip('-n', ns, 'link', 'add', 'name', 'br0', 'type', 'bridge'); ip('-n', ns, 'link', 'set', 'br0', 'up'); };
-  const sysctl = (ns, kv) => execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', kv]);
+  // /proc/sys/net is the opener's namespace's: no sysctl binary (procps) needed
+  const sysctl = (ns, kv) => {
+    const [key, value] = kv.split('=');
+    execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', `echo ${value} > /proc/sys/${key.replace(/\./g, '/')}`]);
+  };
   try {
     for (const n of all) { ip('netns', 'add', n); ip('-n', n, 'link', 'set', 'lo', 'up'); }
     let sides;

@@ -50,7 +50,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-before_nf=$(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null || echo absent)
+before_nf=$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo absent)
 # what an interrupted run may have left (containers, volumes): a lab from scratch
 sh docker/lab.sh clean
 t=$(date +%s)
@@ -206,6 +206,6 @@ left=$(docker ps -aq --filter label=com.docker.compose.project=vpnlab)
 [ -z "$left" ] || die "containers left after make lab-down: $left"
 left=$(docker network ls -q --filter label=com.docker.compose.project=vpnlab)
 [ -z "$left" ] || die "networks left after make lab-down: $left"
-after_nf=$(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null || echo absent)
+after_nf=$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo absent)
 [ "$before_nf" = "$after_nf" ] || die "net.bridge.bridge-nf-call-iptables changed: $before_nf -> $after_nf"
 say "lab stage passed"

@@ -115,8 +115,8 @@ describe('branch-side ECMP over two gateway devices', { skip: skip || false }, (
     assert.match(lab.sh('ip', ['-n', ns, '-4', 'addr', 'show', 'dev', 'br0']), new RegExp(`inet ${ROUTER_IP.replace(/\./g, '\\.')}/24`));
     const route = lab.sh('ip', ['-n', ns, '-4', 'route', 'show', BLOCK]);
     for (const ip of DEVICE_IPS) assert.match(route, new RegExp(`nexthop via ${ip.replace(/\./g, '\\.')} `), route);
-    assert.equal(lab.sh('ip', ['netns', 'exec', ns, 'sysctl', '-n', 'net.ipv4.fib_multipath_hash_policy']).trim(), '1');
-    assert.equal(lab.sh('ip', ['netns', 'exec', ns, 'sysctl', '-n', 'net.ipv4.ip_forward']).trim(), '1');
+    assert.equal(lab.sh('ip', ['netns', 'exec', ns, 'cat', '/proc/sys/net/ipv4/fib_multipath_hash_policy']).trim(), '1');
+    assert.equal(lab.sh('ip', ['netns', 'exec', ns, 'cat', '/proc/sys/net/ipv4/ip_forward']).trim(), '1');
     const hosts = await lab.rest(srv, 'GET', `/v1/lab/hosts/${s.siteHost}`);
     assert.equal(hosts.Gateway, ROUTER_IP);
   });
