@@ -1661,3 +1661,348 @@ int nl_rule_del_pref(const char *ns, uint32_t pref, char *err)
 	rt_close(&rt);
 	return ret;
 }
+
+/* ---- what a namespace holds, whole (adoption compares it with what is wanted) ---- */
+
+/* A copy of message nlh, the exact key to hand back to the kernel to delete what it names. */
+static void *msg_copy(const struct nlmsghdr *nlh, size_t *len)
+{
+	void *copy = malloc(nlh->nlmsg_len);
+
+	if (copy != NULL)
+		memcpy(copy, nlh, nlh->nlmsg_len);
+	*len = nlh->nlmsg_len;
+	return copy;
+}
+
+struct entry_dump {
+	struct route_dump links; /* link names only (its routes stay unused) */
+	struct nl_route_entry *routes;
+	struct nl_rule_entry *rules;
+	int count, cap;
+	int error;
+};
+
+static void *entry_slot(struct entry_dump *d, void **array, size_t size)
+{
+	void *v;
+
+	if (d->count == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		if ((v = realloc(*array, (size_t)d->cap * size)) == NULL) {
+			d->error = ENOMEM;
+			return NULL;
+		}
+		*array = v;
+	}
+	v = (char *)*array + (size_t)d->count * size;
+	memset(v, 0, size);
+	return v;
+}
+
+static int route_entry_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct entry_dump *d = arg;
+	const struct nlattr *a, *mp = NULL;
+	struct nl_route_entry *e;
+	uint32_t table, dst = 0;
+	char addr[INET_ADDRSTRLEN];
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+		return MNL_CB_OK;
+	if (rtm->rtm_family != AF_INET || (rtm->rtm_flags & RTM_F_CLONED))
+		return MNL_CB_OK;
+	if ((e = entry_slot(d, (void **)&d->routes, sizeof(*e))) == NULL)
+		return MNL_CB_ERROR;
+	table = rtm->rtm_table;
+	e->type = rtm->rtm_type;
+	e->protocol = rtm->rtm_protocol;
+	e->tos = rtm->rtm_tos;
+	e->route.blackhole = rtm->rtm_type == RTN_BLACKHOLE;
+	e->route.nexthop_count = rtm->rtm_type == RTN_UNICAST ? 1 : 0;
+	e->route.nexthops[0].weight = 1;
+	e->route.nexthops[0].onlink = rtm->rtm_flags & RTNH_F_ONLINK;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		switch (mnl_attr_get_type(a)) {
+		case RTA_TABLE:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				table = mnl_attr_get_u32(a);
+			break;
+		case RTA_DST:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				memcpy(&dst, mnl_attr_get_payload(a), sizeof(dst));
+			break;
+		case RTA_PRIORITY:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				e->route.metric = (int)mnl_attr_get_u32(a);
+			break;
+		case RTA_PREFSRC:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				addr_str(a, e->route.src, sizeof(e->route.src));
+			break;
+		case RTA_GATEWAY:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				addr_str(a, e->route.nexthops[0].via, sizeof(e->route.nexthops[0].via));
+			break;
+		case RTA_OIF:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				link_name_of(&d->links, (int)mnl_attr_get_u32(a), e->route.nexthops[0].dev,
+					     sizeof(e->route.nexthops[0].dev));
+			break;
+		case RTA_MULTIPATH:
+			mp = a;
+			break;
+		}
+	}
+	e->route.table = table == RT_TABLE_MAIN ? 0 : table;
+	inet_ntop(AF_INET, &dst, addr, sizeof(addr));
+	snprintf(e->route.dst, sizeof(e->route.dst), "%s/%u", addr, rtm->rtm_dst_len);
+	if (mp != NULL) {
+		memset(e->route.nexthops, 0, sizeof(e->route.nexthops));
+		e->route.nexthop_count = 0;
+		/* the first NL_NEXTHOPS_MAX are listed; the message keeps them all for the delete */
+		e->nexthops_truncated = multipath_parse(&d->links, mp, &e->route) == E2BIG;
+	}
+	if ((e->msg = msg_copy(nlh, &e->msg_len)) == NULL) {
+		d->error = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	d->count++;
+	return MNL_CB_OK;
+}
+
+static void prefix_str(const struct nlattr *a, uint8_t len, char *out, size_t size)
+{
+	char addr[INET_ADDRSTRLEN];
+
+	addr_str(a, addr, sizeof(addr));
+	snprintf(out, size, "%s/%u", addr, len);
+}
+
+static int rule_entry_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	struct entry_dump *d = arg;
+	struct nl_rule_entry *e;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWRULE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh) ||
+	    frh->family != AF_INET)
+		return MNL_CB_OK;
+	if ((e = entry_slot(d, (void **)&d->rules, sizeof(*e))) == NULL)
+		return MNL_CB_ERROR;
+	e->table = frh->table;
+	e->action = frh->action;
+	/* tos, "not" and the like: a rule the agent never makes */
+	e->more = frh->tos != 0 || (frh->flags & ~(uint32_t)(FIB_RULE_IIF_DETACHED | FIB_RULE_OIF_DETACHED)) != 0;
+	e->detached = frh->flags & (FIB_RULE_IIF_DETACHED | FIB_RULE_OIF_DETACHED);
+	mnl_attr_for_each(a, nlh, sizeof(*frh)) {
+		switch (mnl_attr_get_type(a)) {
+		case FRA_PRIORITY:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				e->pref = mnl_attr_get_u32(a);
+			break;
+		case FRA_TABLE:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				e->table = mnl_attr_get_u32(a);
+			break;
+		case FRA_IIFNAME:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(e->iif, sizeof(e->iif), "%s", mnl_attr_get_str(a));
+			break;
+		case FRA_OIFNAME:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(e->oif, sizeof(e->oif), "%s", mnl_attr_get_str(a));
+			break;
+		case FRA_SRC:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				prefix_str(a, frh->src_len, e->from, sizeof(e->from));
+			break;
+		case FRA_DST:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				prefix_str(a, frh->dst_len, e->to, sizeof(e->to));
+			break;
+		case FRA_SUPPRESS_PREFIXLEN:
+			/* the kernel reports "none" as -1 */
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0 && mnl_attr_get_u32(a) != UINT32_MAX)
+				e->more = true;
+			break;
+		case FRA_SUPPRESS_IFGROUP:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0 && mnl_attr_get_u32(a) != UINT32_MAX)
+				e->more = true;
+			break;
+		case FRA_PROTOCOL:
+		case FRA_UNSPEC:
+			break;
+		default:
+			/* fwmark, goto, uid range, ports, ip proto, l3mdev, tun_id, flow: a selector more */
+			e->more = true;
+			break;
+		}
+	}
+	if ((e->msg = msg_copy(nlh, &e->msg_len)) == NULL) {
+		d->error = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	d->count++;
+	return MNL_CB_OK;
+}
+
+/* Frees the messages of the first count entries of a dump that stopped half-way. */
+static void entry_dump_free(struct entry_dump *d)
+{
+	for (int i = 0; i < d->count; i++) {
+		if (d->routes != NULL)
+			free(d->routes[i].msg);
+		if (d->rules != NULL)
+			free(d->rules[i].msg);
+	}
+	d->count = 0;
+}
+
+/*
+ * Dumps rtnetlink objects of type get (RTM_GETROUTE or RTM_GETRULE, IPv4) through cb into d,
+ * with the link names first for routes; taken again when the kernel flags it as interrupted.
+ */
+static int entry_dump(const char *ns, uint16_t get, mnl_cb_t cb, struct entry_dump *d, char *err)
+{
+	union rt_req req;
+	struct nlmsghdr *nlh;
+	struct rt rt;
+	int ret = -1, e;
+
+	if (rt_open(&rt, ns, err) < 0)
+		return -1;
+	for (int attempt = 0;; attempt++) {
+		entry_dump_free(d);
+		d->error = 0;
+		d->links.nlinks = 0;
+		rt.dump_intr = false;
+		if (get == RTM_GETROUTE) {
+			nlh = rt_msg(&req, RTM_GETLINK, NLM_F_DUMP);
+			((struct ifinfomsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family =
+				AF_UNSPEC;
+			if (rt_talk(&rt, nlh, link_name_cb, &d->links, 0, err, "RTM_GETLINK dump") < 0) {
+				d->error = d->links.error;
+				goto out_dump;
+			}
+		}
+		if (!rt.dump_intr) {
+			nlh = rt_msg(&req, get, NLM_F_DUMP);
+			if (get == RTM_GETROUTE)
+				((struct rtmsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct rtmsg)))->rtm_family =
+					AF_INET;
+			else
+				((struct fib_rule_hdr *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct fib_rule_hdr)))
+					->family = AF_INET;
+			if (rt_talk(&rt, nlh, cb, d, 0, err, "%s dump", get == RTM_GETROUTE ? "RTM_GETROUTE" : "RTM_GETRULE") <
+			    0)
+				goto out_dump;
+			if (!rt.dump_intr)
+				break;
+		}
+		if (attempt == 3) {
+			fail(err, ns, EAGAIN, "%s dump (interrupted by changes %d times)",
+			     get == RTM_GETROUTE ? "RTM_GETROUTE" : "RTM_GETRULE", attempt + 1);
+			goto out;
+		}
+	}
+	ret = 0;
+	goto out;
+out_dump:
+	if (d->error != 0)
+		fail(err, ns, d->error, "%s dump", get == RTM_GETROUTE ? "RTM_GETROUTE" : "RTM_GETRULE");
+out:
+	e = errno;
+	if (ret < 0)
+		entry_dump_free(d);
+	free(d->links.links);
+	d->links.links = NULL;
+	rt_close(&rt);
+	errno = e;
+	return ret;
+}
+
+int nl_route_dump(const char *ns, struct nl_route_entry **out, int *count, char *err)
+{
+	struct entry_dump d = { 0 };
+
+	*out = NULL;
+	*count = 0;
+	if (entry_dump(ns, RTM_GETROUTE, route_entry_cb, &d, err) < 0) {
+		free(d.routes);
+		return -1;
+	}
+	*out = d.routes;
+	*count = d.count;
+	return 0;
+}
+
+int nl_rule_dump(const char *ns, struct nl_rule_entry **out, int *count, char *err)
+{
+	struct entry_dump d = { 0 };
+
+	*out = NULL;
+	*count = 0;
+	if (entry_dump(ns, RTM_GETRULE, rule_entry_cb, &d, err) < 0) {
+		free(d.rules);
+		return -1;
+	}
+	*out = d.rules;
+	*count = d.count;
+	return 0;
+}
+
+/* Sends dumped message msg back as a delete (`ip route flush` / `ip rule flush` do the same). */
+static int entry_del(const char *ns, const void *msg, size_t len, uint16_t del, int ok_errno, char *err,
+		     const char *what)
+{
+	union rt_req req;
+	struct nlmsghdr *nlh;
+	struct rt rt;
+	int ret;
+
+	if (len < sizeof(*nlh) || len > sizeof(req.buf))
+		return fail(err, ns, EINVAL, "%s: a message of %zu bytes", what, len);
+	memcpy(req.buf, msg, len);
+	nlh = &req.nlh;
+	nlh->nlmsg_type = del;
+	nlh->nlmsg_flags = 0;
+	if (rt_open(&rt, ns, err) < 0)
+		return -1;
+	ret = rt_talk(&rt, nlh, NULL, NULL, ok_errno, err, "%s", what);
+	rt_close(&rt);
+	return ret;
+}
+
+int nl_route_entry_del(const char *ns, const struct nl_route_entry *e, char *err)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "RTM_DELROUTE %s table %u type %u", e->route.dst,
+		 e->route.table ? e->route.table : RT_TABLE_MAIN, e->type);
+	return entry_del(ns, e->msg, e->msg_len, RTM_DELROUTE, ESRCH, err, what);
+}
+
+int nl_rule_entry_del(const char *ns, const struct nl_rule_entry *e, char *err)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "RTM_DELRULE pref %u%s%s", e->pref, e->iif[0] ? " iif " : "", e->iif);
+	return entry_del(ns, e->msg, e->msg_len, RTM_DELRULE, ENOENT, err, what);
+}
+
+void nl_route_entries_free(struct nl_route_entry *list, int count)
+{
+	for (int i = 0; list != NULL && i < count; i++)
+		free(list[i].msg);
+	free(list);
+}
+
+void nl_rule_entries_free(struct nl_rule_entry *list, int count)
+{
+	for (int i = 0; list != NULL && i < count; i++)
+		free(list[i].msg);
+	free(list);
+}

@@ -151,6 +151,48 @@ int nl_rule_add_match(const char *ns, uint32_t pref, const char *from, const cha
 /* Deletes every rule at priority pref, whatever it matches and does (ok if none). */
 int nl_rule_del_pref(const char *ns, uint32_t pref, char *err);
 
+/* ---- what a namespace holds, whole (adopting: compare with what is wanted, remove the rest) ---- */
+
+/* An IPv4 route of any type and table, as the kernel dumped it. */
+struct nl_route_entry {
+	struct nl_route route; /* dst, table (0: main), metric, src; a blackhole's flag; the nexthops of a
+				  unicast route (nexthop_count 0 for the other types) */
+	uint8_t type;	       /* RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT, RTN_LOCAL, ... */
+	uint8_t protocol;      /* rtm_protocol: NL_RTPROT_VPNLAB on the agent's own */
+	uint8_t tos;
+	bool nexthops_truncated; /* more than NL_NEXTHOPS_MAX nexthops: route lists the first ones */
+	void *msg;		 /* the kernel's message (owned): nl_route_entry_del's exact key */
+	size_t msg_len;
+};
+
+/*
+ * Lists every IPv4 route of ns, all tables and types (cached clones left out); *out malloc'd,
+ * free it with nl_route_entries_free.  Dev names as seen in ns.
+ */
+int nl_route_dump(const char *ns, struct nl_route_entry **out, int *count, char *err);
+/* Deletes exactly the route e names (type, protocol, tos, metric and nexthops included; ok if absent). */
+int nl_route_entry_del(const char *ns, const struct nl_route_entry *e, char *err);
+void nl_route_entries_free(struct nl_route_entry *list, int count);
+
+/* An IPv4 policy rule, as the kernel dumped it. */
+struct nl_rule_entry {
+	uint32_t pref;
+	char iif[16], oif[16]; /* "" any */
+	char from[20], to[20]; /* "a.b.c.d/len", "" any */
+	uint32_t table;	       /* FR_ACT_TO_TBL's */
+	uint8_t action;	       /* FR_ACT_TO_TBL, FR_ACT_BLACKHOLE, FR_ACT_UNREACHABLE, ... */
+	bool more;	       /* it also matches on something else (fwmark, tos, not, ports, uid, goto, ...) */
+	bool detached;	       /* its iif or oif names no link of ns (now) */
+	void *msg;	       /* the kernel's message (owned): nl_rule_entry_del's exact key */
+	size_t msg_len;
+};
+
+/* Lists every IPv4 rule of ns, in the kernel's order; *out malloc'd, free with nl_rule_entries_free. */
+int nl_rule_dump(const char *ns, struct nl_rule_entry **out, int *count, char *err);
+/* Deletes exactly the rule e names (ok if absent). */
+int nl_rule_entry_del(const char *ns, const struct nl_rule_entry *e, char *err);
+void nl_rule_entries_free(struct nl_rule_entry *list, int count);
+
 /* Protocol number the agent stamps on its routes (rtm_protocol), so it can tell its own.
  * NB: linux/rtnetlink.h assigns 99 to Open/R (RTPROT_OPENR): `ip route` shows "proto openr". */
 #define NL_RTPROT_VPNLAB 99

@@ -44,6 +44,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+
 #include "fault.h"
 #include "nl.h"
 #include "plan.h"
@@ -478,47 +481,143 @@ static int build_site(struct agent_daemon *d, const struct doc_site *site, const
 /* ---- transit routers ---- */
 
 /*
- * Traffic entering a transit router from a link is looked up in the link's associated
- * table (RULE_PREF_TABLE) and goes nowhere else (RULE_PREF_BLACKHOLE): a link without an
+ * The agent owns a transit router's namespace whole: its rules but the kernel's three, the
+ * routes of every kernel table its numbering gives a router table (DOC_TR_TABLE_MIN..MAX,
+ * whatever their type or protocol), and its own routes (NL_RTPROT_VPNLAB) in main.
+ * Traffic entering from a link is looked up in the link's associated table
+ * (RULE_PREF_TABLE) and goes nowhere else (RULE_PREF_BLACKHOLE): a link without an
  * association forwards nothing, as in the cloud.  Routes are the route runtime's.
  */
-static int tr_link_rules(const char *ns, const char *dev, uint32_t table, char *err)
+static bool kernel_default_rule(const struct nl_rule_entry *r)
 {
-	if (nl_rule_del(ns, RULE_PREF_TABLE, dev, err) < 0 || nl_rule_del(ns, RULE_PREF_BLACKHOLE, dev, err) < 0)
-		return -1;
-	if (table != 0 && nl_rule_add(ns, RULE_PREF_TABLE, dev, table, err) < 0)
-		return -1;
-	return nl_rule_add(ns, RULE_PREF_BLACKHOLE, dev, 0, err);
+	if (r->more || r->iif[0] != '\0' || r->oif[0] != '\0' || r->from[0] != '\0' || r->to[0] != '\0' ||
+	    r->action != FR_ACT_TO_TBL)
+		return false;
+	return (r->pref == 0 && r->table == RT_TABLE_LOCAL) || (r->pref == 32766 && r->table == RT_TABLE_MAIN) ||
+	       (r->pref == 32767 && r->table == RT_TABLE_DEFAULT);
 }
 
-static bool tr_has_route(const struct doc_transit_router *tr, uint32_t table, const char *dest)
+static bool tr_rule_wanted(const struct doc_transit_router *tr, const struct nl_rule_entry *r)
 {
-	for (int i = 0; i < tr->route_count; i++)
-		if (tr->routes[i].table == table && strcmp(tr->routes[i].dest, dest) == 0)
+	if (r->more || r->detached || r->iif[0] == '\0' || r->oif[0] != '\0' || r->from[0] != '\0' ||
+	    r->to[0] != '\0')
+		return false;
+	for (int i = 0; i < tr->link_count; i++) {
+		char dev[16];
+
+		tr_link_if_name(tr->id, &tr->links[i], dev);
+		if (strcmp(r->iif, dev) != 0)
+			continue;
+		if (r->pref == RULE_PREF_TABLE && r->action == FR_ACT_TO_TBL && tr->links[i].table != 0 &&
+		    r->table == tr->links[i].table)
 			return true;
+		if (r->pref == RULE_PREF_BLACKHOLE && r->action == FR_ACT_BLACKHOLE)
+			return true;
+	}
 	return false;
 }
 
+static bool same_rule(const struct nl_rule_entry *a, const struct nl_rule_entry *b)
+{
+	return a->pref == b->pref && a->action == b->action && a->table == b->table && strcmp(a->iif, b->iif) == 0;
+}
+
 /*
- * After a start (nothing recorded), routes an earlier run left in the router's tables that
- * the document no longer has: the rest is kept as it is, so adopted traffic never stops.
+ * Make before break: every wanted rule is added first (a rule already there is kept as it
+ * is), then every other rule goes.  A changed association thus has its new rule at
+ * RULE_PREF_TABLE (the kernel puts it after the old one of the same priority) before the
+ * old one leaves: no packet from the link ever finds neither.
+ */
+static int tr_sync_rules(const char *ns, const struct doc_transit_router *tr, char *err)
+{
+	struct nl_rule_entry *rules = NULL;
+	int count = 0, rc = -1;
+
+	for (int i = 0; i < tr->link_count; i++) {
+		const struct doc_tr_link *l = &tr->links[i];
+		char dev[16];
+
+		tr_link_if_name(tr->id, l, dev);
+		if ((l->table != 0 && nl_rule_add(ns, RULE_PREF_TABLE, dev, l->table, err) < 0) ||
+		    nl_rule_add(ns, RULE_PREF_BLACKHOLE, dev, 0, err) < 0)
+			return -1;
+	}
+	if (nl_rule_dump(ns, &rules, &count, err) < 0)
+		return -1;
+	for (int i = 0; i < count; i++) {
+		bool keep = kernel_default_rule(&rules[i]) || tr_rule_wanted(tr, &rules[i]);
+
+		/* a second copy of a wanted rule is not wanted */
+		for (int k = 0; keep && k < i; k++)
+			keep = !same_rule(&rules[k], &rules[i]) || rules[k].more != rules[i].more;
+		if (!keep && nl_rule_entry_del(ns, &rules[i], err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	nl_rule_entries_free(rules, count);
+	return rc;
+}
+
+/* The route the document wants in tr at (table, dest), or NULL */
+static const struct doc_route *tr_route(const struct doc_transit_router *tr, uint32_t table, const char *dest)
+{
+	for (int i = 0; i < tr->route_count; i++)
+		if (tr->routes[i].table == table && strcmp(tr->routes[i].dest, dest) == 0)
+			return &tr->routes[i];
+	return NULL;
+}
+
+static bool tr_owns_route(const struct nl_route_entry *e)
+{
+	if (e->route.table >= DOC_TR_TABLE_MIN && e->route.table <= DOC_TR_TABLE_MAX)
+		return true;
+	return e->route.table == 0 && e->protocol == NL_RTPROT_VPNLAB;
+}
+
+/*
+ * Whether route e (of kept[0..i-1] the earlier ones) is one the document wants: at a wanted
+ * (table, dest), with the wanted type, the agent's metric and tos, and the first such.  Its
+ * next hops are the route runtime's: it replaces the route in place when they differ.
+ */
+static bool tr_route_wanted(const struct doc_transit_router *tr, const struct nl_route_entry *list, int i)
+{
+	const struct nl_route_entry *e = &list[i];
+	const struct doc_route *r = tr_route(tr, e->route.table, e->route.dst);
+
+	if (r == NULL || e->route.metric != 0 || e->tos != 0 || e->type != (r->blackhole ? RTN_BLACKHOLE : RTN_UNICAST))
+		return false;
+	for (int k = 0; k < i; k++)
+		if (list[k].route.table == e->route.table && list[k].route.metric == 0 && list[k].tos == 0 &&
+		    list[k].type == e->type && strcmp(list[k].route.dst, e->route.dst) == 0)
+			return false;
+	return true;
+}
+
+/*
+ * After a start (nothing recorded): whatever an earlier run left among the routes the agent
+ * owns in the router (tr_owns_route) that the document does not want goes; the rest is
+ * kept as it is (not even replaced), so adopted traffic never stops.
  */
 static int tr_prune_stale_routes(const char *ns, const struct doc_transit_router *tr, char *err)
 {
-	for (uint32_t table = DOC_TR_TABLE_MIN; table <= DOC_TR_TABLE_MIN + 64; table++) {
-		struct nl_route *list = NULL;
-		int count = 0, rc = 0;
+	struct nl_route_entry *routes = NULL;
+	int count = 0, rc = -1;
 
-		if (nl_route_list(ns, table, NL_RTPROT_VPNLAB, &list, &count, err) < 0)
-			return -1;
-		for (int i = 0; i < count && rc == 0; i++)
-			if (!tr_has_route(tr, table, list[i].dst))
-				rc = nl_route_del(ns, &list[i], err);
-		free(list);
-		if (rc < 0)
-			return -1;
+	if (nl_route_dump(ns, &routes, &count, err) < 0)
+		return -1;
+	for (int i = 0; i < count; i++) {
+		if (!tr_owns_route(&routes[i]) || tr_route_wanted(tr, routes, i))
+			continue;
+		agent_log("transit router %s: removing stale route %s (table %u, type %u)", tr->id, routes[i].route.dst,
+			  routes[i].route.table, routes[i].type);
+		if (nl_route_entry_del(ns, &routes[i], err) < 0)
+			goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	nl_route_entries_free(routes, count);
+	return rc;
 }
 
 /*
@@ -564,9 +663,12 @@ static int build_tr(struct agent_daemon *d, const struct doc_transit_router *tr,
 			if (was != NULL && (strcmp(was->ip, l->ip) != 0 || was->prefix != l->prefix))
 				nl_addr_del(ns, dev, was->ip, was->prefix, NULL);
 		}
-		if (nl_addr_add(ns, dev, l->ip, l->prefix, err) < 0 || tr_link_rules(ns, dev, l->table, err) < 0)
+		if (nl_addr_add(ns, dev, l->ip, l->prefix, err) < 0)
 			return -1;
 	}
+	/* the rules of links that left go with the rest of the unwanted ones */
+	if (tr_sync_rules(ns, tr, err) < 0)
+		return -1;
 	for (int i = 0; old != NULL && i < old->link_count; i++) {
 		const struct doc_tr_link *l = &old->links[i];
 		char dev[16];
@@ -574,8 +676,6 @@ static int build_tr(struct agent_daemon *d, const struct doc_transit_router *tr,
 		if (doc_find_tr_link(tr, l->attachment, l->vswitch) != NULL)
 			continue;
 		tr_link_if_name(old->id, l, dev);
-		nl_rule_del(ns, RULE_PREF_TABLE, dev, NULL);
-		nl_rule_del(ns, RULE_PREF_BLACKHOLE, dev, NULL);
 		nl_link_del(ns, dev, NULL);
 	}
 	return old == NULL ? tr_prune_stale_routes(ns, tr, err) : 0;

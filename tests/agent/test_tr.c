@@ -1,14 +1,28 @@
 /*
  * Transit routers in the desired-state document: the parser (links, routes with tunnel and
  * router hops, blackholes, endpoints on a router's link, each refusal with its path), the
- * applier's copy of a router, and the planner's operations for them.
+ * applier's copy of a router, and the planner's operations for them.  Then, as root, the
+ * router's kernel state: a restarted agent removes exactly what it owns and no longer
+ * wants and leaves the rest untouched (watched on netlink), and an association change adds
+ * the link's new rule before its old one goes.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+
+#include "daemon.h"
 #include "doc.h"
+#include "ipsec_mock.h"
+#include "netns_fixture.h"
+#include "nl.h"
 #include "plan.h"
 
 Suite *tr_suite(void);
@@ -285,6 +299,322 @@ START_TEST(test_tr_plan_delete_order)
 }
 END_TEST
 
+/* ---- the router's kernel state (root) ---- */
+
+/*
+ * tr-1 alone: VPN links att-a (100.96.0.1/29, table 2001) and att-b (100.96.0.9/29, table
+ * 2002), every hop a router one (always usable): a plain route, an ECMP one, a blackhole
+ * in 2001, a plain route in 2002.
+ */
+#define TR_KERNEL_DOC(table_a)                                                                                    \
+	"{\"version\":2,\"generation\":1,\"agent_id\":\"agt-1\",\"underlay\":{\"vni\":4242,\"peers\":[]},"          \
+	"\"vpcs\":[],\"transit_routers\":[{\"id\":\"tr-1\",\"links\":["                                           \
+	"{\"attachment\":\"att-a\",\"kind\":\"vpn\",\"ip\":\"100.96.0.1\",\"prefix\":29,\"table\":" table_a "},"   \
+	"{\"attachment\":\"att-b\",\"kind\":\"vpn\",\"ip\":\"100.96.0.9\",\"prefix\":29,\"table\":2002}],"          \
+	"\"routes\":[{\"dest\":\"192.168.0.0/24\",\"table\":2001,\"nexthops\":[{\"via\":\"100.96.0.2\","            \
+	"\"weight\":100}]},"                                                                                         \
+	"{\"dest\":\"192.168.1.0/24\",\"table\":2001,\"nexthops\":[{\"via\":\"100.96.0.2\",\"weight\":100},"        \
+	"{\"via\":\"100.96.0.3\",\"weight\":100}]},"                                                                \
+	"{\"dest\":\"192.168.0.9/32\",\"table\":2001,\"blackhole\":true},"                                         \
+	"{\"dest\":\"10.0.0.0/16\",\"table\":2002,\"nexthops\":[{\"via\":\"100.96.0.10\",\"weight\":100}]}]}],"     \
+	"\"endpoints\":[],\"sites\":[],\"hosts\":[]}"
+
+static struct agent_daemon D;
+static char tr_ns[NS_NAME_MAX], ul_ns[NS_NAME_MAX], dev_a[16], dev_b[16];
+
+static void no_health(void *arg, const char *key, enum health_state state)
+{
+	(void)arg, (void)key, (void)state;
+}
+
+static void kernel_setup(void)
+{
+	memset(&D, 0, sizeof(D));
+	pthread_mutex_init(&D.apply_lock, NULL);
+	pthread_mutex_init(&D.lock, NULL);
+	pthread_cond_init(&D.wake, NULL);
+	pthread_cond_init(&D.poll_done, NULL);
+	pthread_cond_init(&D.report_wake, NULL);
+	pthread_cond_init(&D.preflight_wake, NULL);
+	D.pending_logs = json_array();
+	D.health = health_new(no_health, NULL);
+	D.ipsec = &ipsec_backend_mock;
+	D.links = &agent_links_netlink;
+	D.opt.state_dir = "/nonexistent/vpnlab-agent-test";
+	snprintf(D.agent_id, sizeof(D.agent_id), "agt-1");
+	nsf_name(D.ns_prefix, sizeof(D.ns_prefix), "vltr", "");
+	agent_ns_name(&D, "tr-1", tr_ns);
+	agent_ns_name(&D, "ul", ul_ns);
+	/* the reconciler's names of the links (reconcile.c tr_link_name) */
+	{
+		char key[3 * DOC_ID_MAX];
+
+		snprintf(key, sizeof(key), "tr-1/att-a/");
+		agent_if_name('l', key, dev_a);
+		snprintf(key, sizeof(key), "tr-1/att-b/");
+		agent_if_name('l', key, dev_b);
+	}
+	ipsec_mock_reset();
+}
+
+static void kernel_teardown(void)
+{
+	D.ipsec = &ipsec_backend_mock;
+	agent_detach(&D);
+	health_free(D.health);
+	json_decref(D.pending_logs);
+	ipsec_mock_reset();
+	nsf_del(tr_ns);
+	nsf_del(ul_ns);
+}
+
+static void apply_doc(const char *text)
+{
+	struct doc_desired want;
+	char err[DOC_ERR_MAX] = "";
+
+	parse_ok(text, &want);
+	ck_assert_msg(agent_reconcile(&D, &want, err) == 0, "%s", err);
+	doc_free(&want);
+}
+
+/* ---- a netlink listener in the router's namespace: what changed, in order ---- */
+
+struct watch_job {
+	struct mnl_socket *nl;
+};
+
+static int watch_open_cb(void *arg)
+{
+	struct watch_job *job = arg;
+
+	job->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	return job->nl != NULL ? 0 : -1;
+}
+
+static struct mnl_socket *watch_open(const char *ns)
+{
+	struct watch_job job = { 0 };
+
+	ck_assert_int_eq(nl_netns_run(ns, watch_open_cb, &job), 0);
+	ck_assert_int_eq(mnl_socket_bind(job.nl, RTMGRP_IPV4_ROUTE | RTMGRP_IPV4_RULE, MNL_SOCKET_AUTOPID), 0);
+	return job.nl;
+}
+
+/* One line per event: "NEWROUTE table dst type metric", "DELRULE pref iif table action[ fwmark]". */
+static int watch_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	char *journal = arg, line[128], addr[INET_ADDRSTRLEN] = "0.0.0.0", iif[16] = "-";
+	size_t n = strlen(journal);
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE) {
+		const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+		uint32_t table = rtm->rtm_table, metric = 0;
+
+		mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+			if (mnl_attr_get_type(a) == RTA_TABLE)
+				table = mnl_attr_get_u32(a);
+			else if (mnl_attr_get_type(a) == RTA_DST)
+				inet_ntop(AF_INET, mnl_attr_get_payload(a), addr, sizeof(addr));
+			else if (mnl_attr_get_type(a) == RTA_PRIORITY)
+				metric = mnl_attr_get_u32(a);
+		}
+		snprintf(line, sizeof(line), "%s %u %s/%u t%u m%u;", nlh->nlmsg_type == RTM_NEWROUTE ? "NEWROUTE" : "DELROUTE",
+			 table, addr, rtm->rtm_dst_len, rtm->rtm_type, metric);
+	} else if (nlh->nlmsg_type == RTM_NEWRULE || nlh->nlmsg_type == RTM_DELRULE) {
+		const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+		uint32_t table = frh->table, pref = 0, mark = 0;
+
+		mnl_attr_for_each(a, nlh, sizeof(*frh)) {
+			if (mnl_attr_get_type(a) == FRA_FWMARK)
+				mark = mnl_attr_get_u32(a);
+			else if (mnl_attr_get_type(a) == FRA_TABLE)
+				table = mnl_attr_get_u32(a);
+			else if (mnl_attr_get_type(a) == FRA_PRIORITY)
+				pref = mnl_attr_get_u32(a);
+			else if (mnl_attr_get_type(a) == FRA_IIFNAME)
+				snprintf(iif, sizeof(iif), "%s", mnl_attr_get_str(a));
+		}
+		snprintf(line, sizeof(line), "%s %u %s %u a%u%s;", nlh->nlmsg_type == RTM_NEWRULE ? "NEWRULE" : "DELRULE",
+			 pref, iif, table, frh->action, mark != 0 ? " fwmark" : "");
+	} else {
+		return MNL_CB_OK;
+	}
+	ck_assert_msg(n + strlen(line) + 1 < 16384, "journal full");
+	memcpy(journal + n, line, strlen(line) + 1);
+	return MNL_CB_OK;
+}
+
+/* Everything the listener got so far (the kernel queued it synchronously with each change). */
+static void watch_drain(struct mnl_socket *nl, char *journal)
+{
+	char buf[32768];
+	ssize_t n;
+
+	journal[0] = '\0';
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0)
+		ck_assert_int_ge(mnl_cb_run(buf, (size_t)n, 0, 0, watch_cb, journal), MNL_CB_STOP);
+	ck_assert_msg(n < 0 && errno == EAGAIN, "listener: %s (events lost?)", strerror(errno));
+}
+
+static int count_of(const char *journal, const char *what)
+{
+	int n = 0;
+
+	for (const char *p = journal; (p = strstr(p, what)) != NULL; p += strlen(what))
+		n++;
+	return n;
+}
+
+/* The routes the agent owns in the router (tables 2000..2999, its protocol in main), as "table dst type;" sorted by the kernel */
+static void owned_routes(char *out, size_t size, bool with_hops)
+{
+	struct nl_route_entry *list = NULL;
+	char err[NL_ERR_MAX];
+	int count = 0;
+	size_t n = 0;
+
+	ck_assert_msg(nl_route_dump(tr_ns, &list, &count, err) == 0, "%s", err);
+	out[0] = '\0';
+	for (int i = 0; i < count; i++) {
+		const struct nl_route_entry *e = &list[i];
+
+		if (!(e->route.table >= DOC_TR_TABLE_MIN && e->route.table <= DOC_TR_TABLE_MAX) &&
+		    !(e->route.table == 0 && e->protocol == NL_RTPROT_VPNLAB))
+			continue;
+		n += (size_t)snprintf(out + n, size - n, "%u %s t%u", e->route.table, e->route.dst, e->type);
+		for (int h = 0; with_hops && h < e->route.nexthop_count; h++)
+			n += (size_t)snprintf(out + n, size - n, " %s", e->route.nexthops[h].via);
+		n += (size_t)snprintf(out + n, size - n, ";");
+		ck_assert_uint_lt(n, size);
+	}
+	nl_route_entries_free(list, count);
+}
+
+static void rules_of(char *out, size_t size)
+{
+	struct nl_rule_entry *list = NULL;
+	char err[NL_ERR_MAX];
+	int count = 0;
+	size_t n = 0;
+
+	ck_assert_msg(nl_rule_dump(tr_ns, &list, &count, err) == 0, "%s", err);
+	out[0] = '\0';
+	for (int i = 0; i < count; i++) {
+		n += (size_t)snprintf(out + n, size - n, "%u %s %u a%u;", list[i].pref, list[i].iif[0] ? list[i].iif : "-",
+				      list[i].table, list[i].action);
+		ck_assert_uint_lt(n, size);
+	}
+	nl_rule_entries_free(list, count);
+}
+
+#define WANTED_ROUTES                                                                                             \
+	"2001 192.168.0.0/24 t1 100.96.0.2;2001 192.168.0.9/32 t6;2001 192.168.1.0/24 t1 100.96.0.2 100.96.0.3;" \
+	"2002 10.0.0.0/16 t1 100.96.0.10;"
+
+START_TEST(test_tr_adopt_prunes_exactly)
+{
+	char before[4096], after[4096], rules[2048], want_rules[512], journal[16384], line[128];
+	struct mnl_socket *nl;
+
+	if (nsf_skip_unless_root("transit_router"))
+		return;
+	apply_doc(TR_KERNEL_DOC("2001"));
+	owned_routes(before, sizeof(before), true);
+	ck_assert_str_eq(before, WANTED_ROUTES);
+
+	/* the agent restarts (kill -9: nothing torn down); meanwhile leftovers of every kind appear */
+	agent_detach(&D);
+	/* in its tables: a route of another protocol, each non-unicast type, ECMP, a wanted
+	 * destination at another metric; tables the document does not use, up to the last one */
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add 10.77.0.0/16 via 100.96.0.2 proto static table 2001"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add blackhole 10.78.0.0/16 table 2001 proto 99"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add unreachable 10.79.0.0/16 table 2001"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add prohibit 10.81.0.0/16 table 2001"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add throw 10.82.0.0/16 table 2001"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add 10.80.0.0/16 table 2001 proto 99 "
+				       "nexthop via 100.96.0.2 nexthop via 100.96.0.3"),
+			 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add 192.168.0.0/24 via 100.96.0.3 metric 50 table 2001"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add blackhole 10.90.0.0/16 table 2500"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add 10.91.0.0/16 dev %s table 2999", dev_b), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add unreachable 10.95.0.0/16 table 2000"), 0);
+	/* the agent's protocol in main is its own; other routes in main and other tables are not */
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add 10.92.0.0/16 via 100.96.0.2 proto 99"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add 10.93.0.0/16 via 100.96.0.2 proto static"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route add blackhole 10.94.0.0/16 table 100"), 0);
+	/* rules: a link's old association, a gone link's pair, another action at the blackhole's
+	 * priority, a rule with one selector more, and rules the agent never makes */
+	ck_assert_int_eq(nsf_in(tr_ns, "ip rule add pref 1000 iif %s lookup 2500", dev_a), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip rule add pref 1000 iif lgone lookup 2001"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip rule add pref 1001 iif lgone blackhole"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip rule add pref 1001 iif %s unreachable", dev_b), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip rule add pref 1000 iif %s fwmark 7 lookup 2001", dev_a), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip rule add pref 500 from 10.1.0.0/16 lookup 2001"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip rule add pref 32000 lookup 2002"), 0);
+
+	nl = watch_open(tr_ns);
+	apply_doc(TR_KERNEL_DOC("2001"));
+	watch_drain(nl, journal);
+	mnl_socket_close(nl);
+
+	/* what it wants is untouched: not deleted, not added again, not even replaced */
+	ck_assert_msg(count_of(journal, "NEWROUTE") == 0, "%s", journal);
+	ck_assert_msg(count_of(journal, "NEWRULE") == 0, "%s", journal);
+	ck_assert_msg(strstr(journal, "DELROUTE 2001 192.168.0.0/24 t1 m0;") == NULL, "%s", journal);
+	ck_assert_msg(strstr(journal, "DELROUTE 2001 192.168.1.0/24") == NULL, "%s", journal);
+	ck_assert_msg(strstr(journal, "DELROUTE 2001 192.168.0.9/32") == NULL, "%s", journal);
+	ck_assert_msg(strstr(journal, "DELROUTE 2002 10.0.0.0/16") == NULL, "%s", journal);
+	snprintf(line, sizeof(line), "DELRULE 1000 %s 2001 a1;", dev_a);
+	ck_assert_msg(strstr(journal, line) == NULL, "%s", journal);
+	snprintf(line, sizeof(line), "DELRULE 1001 %s", dev_b);
+	ck_assert_msg(count_of(journal, line) == 1, "%s", journal); /* the unreachable one only */
+	/* the rest of what it owns is gone, one delete each */
+	ck_assert_msg(count_of(journal, "DELROUTE") == 11, "%s", journal);
+	ck_assert_msg(count_of(journal, "DELRULE") == 7, "%s", journal);
+	owned_routes(after, sizeof(after), true);
+	ck_assert_str_eq(after, WANTED_ROUTES);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route show 10.93.0.0/16 | grep -q via"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip route show table 100 | grep -q 10.94.0.0/16"), 0);
+	rules_of(rules, sizeof(rules));
+	snprintf(want_rules, sizeof(want_rules), "0 - 255 a1;1000 %s 2001 a1;1000 %s 2002 a1;1001 %s 0 a6;1001 %s 0 a6;"
+		 "32766 - 254 a1;32767 - 253 a1;", dev_a, dev_b, dev_a, dev_b);
+	ck_assert_str_eq(rules, want_rules);
+}
+END_TEST
+
+START_TEST(test_tr_association_make_before_break)
+{
+	char journal[16384], add_new[96], del_old[96], rules[2048], want_rules[512];
+	struct mnl_socket *nl;
+	const char *added, *deleted;
+
+	if (nsf_skip_unless_root("transit_router"))
+		return;
+	apply_doc(TR_KERNEL_DOC("2001"));
+	nl = watch_open(tr_ns);
+	/* att-a's association moves to att-b's table (ReplaceTransitRouterRouteTableAssociation) */
+	apply_doc(TR_KERNEL_DOC("2002"));
+	watch_drain(nl, journal);
+	mnl_socket_close(nl);
+
+	snprintf(add_new, sizeof(add_new), "NEWRULE 1000 %s 2002 a1;", dev_a);
+	snprintf(del_old, sizeof(del_old), "DELRULE 1000 %s 2001 a1;", dev_a);
+	added = strstr(journal, add_new);
+	deleted = strstr(journal, del_old);
+	ck_assert_msg(added != NULL && deleted != NULL, "%s", journal);
+	/* the new rule is in before the old one goes: the link is never without one */
+	ck_assert_msg(added < deleted, "%s", journal);
+	/* nothing else about the rules moved: no blackhole rule bounced, att-b's untouched */
+	ck_assert_msg(count_of(journal, "NEWRULE") == 1 && count_of(journal, "DELRULE") == 1, "%s", journal);
+	rules_of(rules, sizeof(rules));
+	snprintf(want_rules, sizeof(want_rules), "0 - 255 a1;1000 %s 2002 a1;1000 %s 2002 a1;1001 %s 0 a6;1001 %s 0 a6;"
+		 "32766 - 254 a1;32767 - 253 a1;", dev_b, dev_a, dev_a, dev_b);
+	ck_assert_str_eq(rules, want_rules);
+}
+END_TEST
+
 Suite *tr_suite(void)
 {
 	Suite *s = suite_create("transit_router");
@@ -296,6 +626,12 @@ Suite *tr_suite(void)
 	tcase_add_test(tc, test_tr_twice);
 	tcase_add_loop_test(tc, test_tr_plan, 0, (int)(sizeof(tr_plans) / sizeof(tr_plans[0])));
 	tcase_add_test(tc, test_tr_plan_delete_order);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("kernel");
+	tcase_add_checked_fixture(tc, kernel_setup, kernel_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_tr_adopt_prunes_exactly);
+	tcase_add_test(tc, test_tr_association_make_before_break);
 	suite_add_tcase(s, tc);
 	return s;
 }
