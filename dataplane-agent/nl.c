@@ -2006,3 +2006,53 @@ void nl_rule_entries_free(struct nl_rule_entry *list, int count)
 		free(list[i].msg);
 	free(list);
 }
+
+int nl_link_names(const char *ns, char ***names, int *count, char *err)
+{
+	struct route_dump d = { 0 };
+	union rt_req req;
+	struct nlmsghdr *nlh;
+	struct rt rt;
+	int ret = -1, e, n = 0;
+	char **list = NULL;
+
+	*names = NULL;
+	*count = 0;
+	if (rt_open(&rt, ns, err) < 0)
+		return -1;
+	for (int attempt = 0;; attempt++) {
+		d.nlinks = 0;
+		nlh = rt_msg(&req, RTM_GETLINK, NLM_F_DUMP);
+		((struct ifinfomsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family = AF_UNSPEC;
+		if (rt_talk(&rt, nlh, link_name_cb, &d, 0, err, "RTM_GETLINK dump") < 0) {
+			if (d.error != 0)
+				fail(err, ns, d.error, "RTM_GETLINK dump");
+			goto out;
+		}
+		if (!rt.dump_intr)
+			break;
+		if (attempt == 3) {
+			fail(err, ns, EAGAIN, "RTM_GETLINK dump (interrupted by changes %d times)", attempt + 1);
+			goto out;
+		}
+	}
+	if ((list = calloc((size_t)d.nlinks + 1, sizeof(*list))) == NULL) {
+		fail(err, ns, ENOMEM, "link names");
+		goto out;
+	}
+	for (n = 0; n < d.nlinks; n++)
+		if ((list[n] = strdup(d.links[n].name)) == NULL) {
+			fail(err, ns, ENOMEM, "link names");
+			nl_names_free(list, n);
+			goto out;
+		}
+	*names = list;
+	*count = n;
+	ret = 0;
+out:
+	e = errno;
+	free(d.links);
+	rt_close(&rt);
+	errno = e;
+	return ret;
+}

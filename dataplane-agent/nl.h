@@ -89,6 +89,8 @@ int nl_link_del(const char *ns, const char *dev, char *err);
 /* ifindex of dev; 0 if absent (errno ENODEV) or if it cannot tell (errno says why, e.g.
  * ENOENT: no such namespace), so `== 0` leads to a create call that reports the error. */
 int nl_link_index(const char *ns, const char *dev);
+/* Names of every link of ns; *names malloc'd (array of malloc'd strings), free with nl_names_free. */
+int nl_link_names(const char *ns, char ***names, int *count, char *err);
 /* Moves dev from ns into namespace to_ns (NULL: the caller's own).  A moved VXLAN device
  * keeps its UDP socket in the namespace it was created in. */
 int nl_link_move(const char *ns, const char *dev, const char *to_ns, char *err);

@@ -483,7 +483,8 @@ static int build_site(struct agent_daemon *d, const struct doc_site *site, const
 /*
  * The agent owns a transit router's namespace whole: its rules but the kernel's three, the
  * routes of every kernel table its numbering gives a router table (DOC_TR_TABLE_MIN..MAX,
- * whatever their type or protocol), and its own routes (NL_RTPROT_VPNLAB) in main.
+ * whatever their type or protocol), its own routes (NL_RTPROT_VPNLAB) in main, and the
+ * links named as tr_link_if_name names them.
  * Traffic entering from a link is looked up in the link's associated table
  * (RULE_PREF_TABLE) and goes nowhere else (RULE_PREF_BLACKHOLE): a link without an
  * association forwards nothing, as in the cloud.  Routes are the route runtime's.
@@ -620,6 +621,46 @@ out:
 	return rc;
 }
 
+/* Whether name is one tr_link_if_name gives: "l" or "v" and 8 hex digits */
+static bool tr_link_like(const char *name)
+{
+	if ((name[0] != 'l' && name[0] != 'v') || strlen(name) != 9)
+		return false;
+	return strspn(name + 1, "0123456789abcdef") == 8;
+}
+
+/*
+ * After a start: a link an earlier run made for an attachment the document no longer has
+ * (a bridge with its address, or a VPC link's veth, which takes its peer in the VPC router
+ * with it) goes, so nothing enters the router where no attachment is.
+ */
+static int tr_prune_stale_links(const char *ns, const struct doc_transit_router *tr, char *err)
+{
+	char **names = NULL;
+	int count = 0, rc = 0;
+
+	if (nl_link_names(ns, &names, &count, err) < 0)
+		return -1;
+	for (int i = 0; i < count && rc == 0; i++) {
+		bool wanted = false;
+
+		if (!tr_link_like(names[i]))
+			continue;
+		for (int k = 0; k < tr->link_count && !wanted; k++) {
+			char dev[16];
+
+			tr_link_if_name(tr->id, &tr->links[k], dev);
+			wanted = strcmp(dev, names[i]) == 0;
+		}
+		if (wanted)
+			continue;
+		agent_log("transit router %s: removing stale link %s", tr->id, names[i]);
+		rc = nl_link_del(ns, names[i], err);
+	}
+	nl_names_free(names, count);
+	return rc;
+}
+
 /*
  * A VPN link carries what fits the tunnels: kernel-libipsec's TUN takes 1400 bytes (the
  * kernel's ESP a little more).  The router itself must refuse bigger packets: its ICMP
@@ -666,6 +707,8 @@ static int build_tr(struct agent_daemon *d, const struct doc_transit_router *tr,
 		if (nl_addr_add(ns, dev, l->ip, l->prefix, err) < 0)
 			return -1;
 	}
+	if (old == NULL && tr_prune_stale_links(ns, tr, err) < 0)
+		return -1;
 	/* the rules of links that left go with the rest of the unwanted ones */
 	if (tr_sync_rules(ns, tr, err) < 0)
 		return -1;

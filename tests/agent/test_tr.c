@@ -412,6 +412,10 @@ static int watch_cb(const struct nlmsghdr *nlh, void *arg)
 		const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 		uint32_t table = rtm->rtm_table, metric = 0;
 
+		/* the kernel's own routes follow addresses: not the agent's doing */
+		if (rtm->rtm_protocol == RTPROT_KERNEL)
+			return MNL_CB_OK;
+
 		mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
 			if (mnl_attr_get_type(a) == RTA_TABLE)
 				table = mnl_attr_get_u32(a);
@@ -553,6 +557,10 @@ START_TEST(test_tr_adopt_prunes_exactly)
 	ck_assert_int_eq(nsf_in(tr_ns, "ip rule add pref 1000 iif %s fwmark 7 lookup 2001", dev_a), 0);
 	ck_assert_int_eq(nsf_in(tr_ns, "ip rule add pref 500 from 10.1.0.0/16 lookup 2001"), 0);
 	ck_assert_int_eq(nsf_in(tr_ns, "ip rule add pref 32000 lookup 2002"), 0);
+	/* a link of an attachment gone meanwhile, and a link that is not the agent's kind */
+	ck_assert_int_eq(nsf_in(tr_ns, "sh -c 'ip link add ldeadbeef type bridge && ip addr add 100.96.0.17/29 dev "
+				       "ldeadbeef && ip link set ldeadbeef up && ip link add keep0 type veth peer name keep1'"),
+			 0);
 
 	nl = watch_open(tr_ns);
 	apply_doc(TR_KERNEL_DOC("2001"));
@@ -575,6 +583,9 @@ START_TEST(test_tr_adopt_prunes_exactly)
 	ck_assert_msg(count_of(journal, "DELRULE") == 7, "%s", journal);
 	owned_routes(after, sizeof(after), true);
 	ck_assert_str_eq(after, WANTED_ROUTES);
+	ck_assert_int_ne(nsf_in(tr_ns, "ip link show ldeadbeef 2>/dev/null"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "ip link show keep0 >/dev/null"), 0);
+	ck_assert_int_eq(nsf_in(tr_ns, "sh -c 'ip link show %s && ip link show %s' >/dev/null", dev_a, dev_b), 0);
 	ck_assert_int_eq(nsf_in(tr_ns, "ip route show 10.93.0.0/16 | grep -q via"), 0);
 	ck_assert_int_eq(nsf_in(tr_ns, "ip route show table 100 | grep -q 10.94.0.0/16"), 0);
 	rules_of(rules, sizeof(rules));
