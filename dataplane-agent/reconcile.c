@@ -577,9 +577,9 @@ static bool tr_owns_route(const struct nl_route_entry *e)
 }
 
 /*
- * Whether route e (of kept[0..i-1] the earlier ones) is one the document wants: at a wanted
- * (table, dest), with the wanted type, the agent's metric and tos, and the first such.  Its
- * next hops are the route runtime's: it replaces the route in place when they differ.
+ * Whether list[i] is a route the document wants: at a wanted (table, dest), of the wanted
+ * type, with the agent's metric and tos, and the first such in list.  Its next hops are the
+ * route runtime's: it replaces the route in place (NLM_F_REPLACE) when they differ.
  */
 static bool tr_route_wanted(const struct doc_transit_router *tr, const struct nl_route_entry *list, int i)
 {
@@ -598,7 +598,8 @@ static bool tr_route_wanted(const struct doc_transit_router *tr, const struct nl
 /*
  * After a start (nothing recorded): whatever an earlier run left among the routes the agent
  * owns in the router (tr_owns_route) that the document does not want goes; the rest is
- * kept as it is (not even replaced), so adopted traffic never stops.
+ * kept as it is, so adopted traffic never stops (the route runtime's replace of a route with
+ * the same one changes nothing: the kernel does not even announce it).
  */
 static int tr_prune_stale_routes(const char *ns, const struct doc_transit_router *tr, char *err)
 {
