@@ -523,13 +523,31 @@ static bool same_rule(const struct nl_rule_entry *a, const struct nl_rule_entry 
 	return a->pref == b->pref && a->action == b->action && a->table == b->table && strcmp(a->iif, b->iif) == 0;
 }
 
+/* A link's association to a table it no longer wants (tr_sync_rules: goes last) */
+static bool tr_rule_superseded(const struct doc_transit_router *tr, const struct nl_rule_entry *r)
+{
+	if (r->more || r->detached || r->pref != RULE_PREF_TABLE || r->action != FR_ACT_TO_TBL || r->oif[0] != '\0' ||
+	    r->from[0] != '\0' || r->to[0] != '\0')
+		return false;
+	for (int i = 0; i < tr->link_count; i++) {
+		char dev[16];
+
+		tr_link_if_name(tr->id, &tr->links[i], dev);
+		if (strcmp(r->iif, dev) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Make before break: every wanted rule is added first (a rule already there is kept as it
  * is), then every other rule goes.  A changed association thus has its new rule at
  * RULE_PREF_TABLE (the kernel puts it after the old one of the same priority) before the
- * old one leaves: no packet from the link ever finds neither.
+ * old one leaves: no packet from the link ever finds neither.  Unless finish, the old
+ * association stays (it still decides first): the route runtime fills the new table only
+ * once the document is published, and tr_finish_rules removes it after that.
  */
-static int tr_sync_rules(const char *ns, const struct doc_transit_router *tr, char *err)
+static int tr_sync_rules(const char *ns, const struct doc_transit_router *tr, bool finish, char *err)
 {
 	struct nl_rule_entry *rules = NULL;
 	int count = 0, rc = -1;
@@ -546,7 +564,8 @@ static int tr_sync_rules(const char *ns, const struct doc_transit_router *tr, ch
 	if (nl_rule_dump(ns, &rules, &count, err) < 0)
 		return -1;
 	for (int i = 0; i < count; i++) {
-		bool keep = kernel_default_rule(&rules[i]) || tr_rule_wanted(tr, &rules[i]);
+		bool keep = kernel_default_rule(&rules[i]) || tr_rule_wanted(tr, &rules[i]) ||
+			    (!finish && tr_rule_superseded(tr, &rules[i]));
 
 		/* a second copy of a wanted rule is not wanted */
 		for (int k = 0; keep && k < i; k++)
@@ -711,7 +730,7 @@ static int build_tr(struct agent_daemon *d, const struct doc_transit_router *tr,
 	if (old == NULL && tr_prune_stale_links(ns, tr, err) < 0)
 		return -1;
 	/* the rules of links that left go with the rest of the unwanted ones */
-	if (tr_sync_rules(ns, tr, err) < 0)
+	if (tr_sync_rules(ns, tr, false, err) < 0)
 		return -1;
 	for (int i = 0; old != NULL && i < old->link_count; i++) {
 		const struct doc_tr_link *l = &old->links[i];
@@ -723,6 +742,27 @@ static int build_tr(struct agent_daemon *d, const struct doc_transit_router *tr,
 		nl_link_del(ns, dev, NULL);
 	}
 	return old == NULL ? tr_prune_stale_routes(ns, tr, err) : 0;
+}
+
+/*
+ * Once the document is published and the route runtime filled the tables: the transit
+ * routers this plan built drop the associations their links left (tr_sync_rules).  A
+ * failure is logged; the old association then still decides first, as before the change.
+ */
+static void tr_finish_rules(struct agent_daemon *d, const struct plan *plan)
+{
+	for (int i = 0; d->links == &agent_links_netlink && i < plan->count; i++) {
+		const struct doc_transit_router *tr;
+		char ns[NS_NAME_MAX], err[NL_ERR_MAX];
+
+		if (plan->ops[i].kind != PLAN_TR ||
+		    (plan->ops[i].action != PLAN_CREATE && plan->ops[i].action != PLAN_UPDATE) ||
+		    (tr = doc_find_tr(&d->applied, plan->ops[i].id)) == NULL)
+			continue;
+		agent_ns_name(d, tr->id, ns);
+		if (tr_sync_rules(ns, tr, true, err) < 0)
+			agent_log("transit router %s: rules: %s", tr->id, err);
+	}
 }
 
 /* ---- endpoints ---- */
@@ -1763,6 +1803,8 @@ int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err)
 	d->status_dirty = true;
 	pthread_cond_broadcast(&d->wake);
 	pthread_mutex_unlock(&d->lock);
+	/* d->applied changes only under apply_lock, which this pass holds */
+	tr_finish_rules(d, &plan);
 	rc = 0;
 out:
 	plan_free(&plan);

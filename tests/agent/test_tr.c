@@ -304,9 +304,9 @@ END_TEST
 /*
  * tr-1 alone: VPN links att-a (100.96.0.1/29, table 2001) and att-b (100.96.0.9/29, table
  * 2002), every hop a router one (always usable): a plain route, an ECMP one, a blackhole
- * in 2001, a plain route in 2002.
+ * in 2001, a plain route in 2002; more_routes (",{…}" or "") after them.
  */
-#define TR_KERNEL_DOC(table_a)                                                                                    \
+#define TR_KERNEL_DOC_MORE(table_a, more_routes)                                                                 \
 	"{\"version\":2,\"generation\":1,\"agent_id\":\"agt-1\",\"underlay\":{\"vni\":4242,\"peers\":[]},"          \
 	"\"vpcs\":[],\"transit_routers\":[{\"id\":\"tr-1\",\"links\":["                                           \
 	"{\"attachment\":\"att-a\",\"kind\":\"vpn\",\"ip\":\"100.96.0.1\",\"prefix\":29,\"table\":" table_a "},"   \
@@ -316,8 +316,9 @@ END_TEST
 	"{\"dest\":\"192.168.1.0/24\",\"table\":2001,\"nexthops\":[{\"via\":\"100.96.0.2\",\"weight\":100},"        \
 	"{\"via\":\"100.96.0.3\",\"weight\":100}]},"                                                                \
 	"{\"dest\":\"192.168.0.9/32\",\"table\":2001,\"blackhole\":true},"                                         \
-	"{\"dest\":\"10.0.0.0/16\",\"table\":2002,\"nexthops\":[{\"via\":\"100.96.0.10\",\"weight\":100}]}]}],"     \
-	"\"endpoints\":[],\"sites\":[],\"hosts\":[]}"
+	"{\"dest\":\"10.0.0.0/16\",\"table\":2002,\"nexthops\":[{\"via\":\"100.96.0.10\",\"weight\":100}]}"      \
+	more_routes "]}],\"endpoints\":[],\"sites\":[],\"hosts\":[]}"
+#define TR_KERNEL_DOC(table_a) TR_KERNEL_DOC_MORE(table_a, "")
 
 static struct agent_daemon D;
 static char tr_ns[NS_NAME_MAX], ul_ns[NS_NAME_MAX], dev_a[16], dev_b[16];
@@ -595,22 +596,20 @@ START_TEST(test_tr_adopt_prunes_exactly)
 }
 END_TEST
 
-START_TEST(test_tr_association_make_before_break)
+/* Watches the change from document `from` to `to` of att-a's association from table 2001 to `table`. */
+static void association_change(const char *from, const char *to, const char *table, char *journal)
 {
-	char journal[16384], add_new[96], del_old[96], rules[2048], want_rules[512];
+	char add_new[96], del_old[96], rules[2048], want_rules[512];
 	struct mnl_socket *nl;
 	const char *added, *deleted;
 
-	if (nsf_skip_unless_root("transit_router"))
-		return;
-	apply_doc(TR_KERNEL_DOC("2001"));
+	apply_doc(from);
 	nl = watch_open(tr_ns);
-	/* att-a's association moves to att-b's table (ReplaceTransitRouterRouteTableAssociation) */
-	apply_doc(TR_KERNEL_DOC("2002"));
+	apply_doc(to);
 	watch_drain(nl, journal);
 	mnl_socket_close(nl);
 
-	snprintf(add_new, sizeof(add_new), "NEWRULE 1000 %s 2002 a1;", dev_a);
+	snprintf(add_new, sizeof(add_new), "NEWRULE 1000 %s %s a1;", dev_a, table);
 	snprintf(del_old, sizeof(del_old), "DELRULE 1000 %s 2001 a1;", dev_a);
 	added = strstr(journal, add_new);
 	deleted = strstr(journal, del_old);
@@ -620,9 +619,40 @@ START_TEST(test_tr_association_make_before_break)
 	/* nothing else about the rules moved: no blackhole rule bounced, att-b's untouched */
 	ck_assert_msg(count_of(journal, "NEWRULE") == 1 && count_of(journal, "DELRULE") == 1, "%s", journal);
 	rules_of(rules, sizeof(rules));
-	snprintf(want_rules, sizeof(want_rules), "0 - 255 a1;1000 %s 2002 a1;1000 %s 2002 a1;1001 %s 0 a6;1001 %s 0 a6;"
-		 "32766 - 254 a1;32767 - 253 a1;", dev_b, dev_a, dev_a, dev_b);
+	snprintf(want_rules, sizeof(want_rules), "0 - 255 a1;1000 %s 2002 a1;1000 %s %s a1;1001 %s 0 a6;1001 %s 0 a6;"
+		 "32766 - 254 a1;32767 - 253 a1;", dev_b, dev_a, table, dev_a, dev_b);
 	ck_assert_str_eq(rules, want_rules);
+}
+
+START_TEST(test_tr_association_make_before_break)
+{
+	char journal[16384];
+
+	if (nsf_skip_unless_root("transit_router"))
+		return;
+	/* att-a's association moves to att-b's table (ReplaceTransitRouterRouteTableAssociation) */
+	association_change(TR_KERNEL_DOC("2001"), TR_KERNEL_DOC("2002"), "2002", journal);
+}
+END_TEST
+
+/*
+ * The new table is filled in the same document: the old association goes only once the new
+ * table holds its route, so traffic from att-a is never dropped for want of one.
+ */
+START_TEST(test_tr_association_to_a_new_table)
+{
+	char journal[16384];
+	const char *route, *deleted;
+
+	if (nsf_skip_unless_root("transit_router"))
+		return;
+	association_change(TR_KERNEL_DOC("2001"),
+			   TR_KERNEL_DOC_MORE("2003", ",{\"dest\":\"192.168.0.0/24\",\"table\":2003,\"nexthops\":["
+						      "{\"via\":\"100.96.0.3\",\"weight\":100}]}"),
+			   "2003", journal);
+	route = strstr(journal, "NEWROUTE 2003 192.168.0.0/24 t1 m0;");
+	deleted = strstr(journal, "DELRULE 1000");
+	ck_assert_msg(route != NULL && route < deleted, "%s", journal);
 }
 END_TEST
 
@@ -643,6 +673,7 @@ Suite *tr_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_tr_adopt_prunes_exactly);
 	tcase_add_test(tc, test_tr_association_make_before_break);
+	tcase_add_test(tc, test_tr_association_to_a_new_table);
 	suite_add_tcase(s, tc);
 	return s;
 }
