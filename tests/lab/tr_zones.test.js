@@ -39,7 +39,7 @@ function buildHosts() {
   plug(null, `${TAG}r`, 'pr', `${NET}.254/24`);
 }
 
-/** The VXLAN devices of namespace ns: [{ name, vni, master, addrs }] ([] when ns is gone). */
+/** The VXLAN devices of namespace ns: [{ name, vni, master, mtu, addrs (IPv4) }] ([] when ns is gone). */
 function vxlans(ns) {
   let out;
   try {
@@ -49,7 +49,7 @@ function vxlans(ns) {
   }
   return JSON.parse(out || '[]').map((l) => ({
     name: l.ifname, vni: l.linkinfo && l.linkinfo.info_data ? l.linkinfo.info_data.id : undefined,
-    master: l.master, mtu: l.mtu, addrs: (l.addr_info || []).map((a) => `${a.local}/${a.prefixlen}`),
+    master: l.master, mtu: l.mtu, addrs: (l.addr_info || []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
   }));
 }
 
