@@ -17,10 +17,13 @@
  *   <p>-ul          underlay "internet": bridge br0 (+ vx0 toward other agents' underlays)
  *   <p>-<vpc-id>    VPC router: one bridge per vSwitch holding the vSwitch gateway address
  *                   (+ "f…", the VPC's fabric VXLAN toward its routers on other agents,
- *                   and table inet vpnlab_fabric: nothing hairpins on the fabric)
+ *                   and table inet vpnlab_fabric: nothing hairpins on the fabric; + "y…",
+ *                   a VXLAN port of a vSwitch bridge: the far end of a transit router's
+ *                   link stretched from another agent)
  *   <p>-<tr-id>     transit router: one bridge "l…" per VPN attachment (its endpoints sit
  *                   on it), one veth "v…" per VPC attachment vSwitch (its peer "q…" a port
- *                   of that vSwitch's bridge in the VPC router), a policy rule per link
+ *                   of that vSwitch's bridge in the VPC router; a VXLAN "w…" toward the
+ *                   vSwitch's agent when another agent builds it), a policy rule per link
  *                   selecting the kernel table of the link's associated route table
  *   <p>-<site-id>   a branch site's LAN: bridge br0, and on it the site's router (the
  *                   hosts' default router; multipath routes over the gateway devices)
