@@ -940,14 +940,16 @@ static int vni_once(struct parser *p, uint32_t *seen, int *count, uint32_t vni, 
 }
 
 /*
- * Every VXLAN the document makes shares the agent's UDP socket: the underlay's, the VPC
- * fabrics' and the transit routers' stretched links' VNIs (either end) are each used once.
+ * Every VXLAN the document makes shares the agent's UDP socket, where a VNI can be had once:
+ * a stretched link's (either end) must be no other stretched link's, nor the underlay's or
+ * a VPC fabric's.  (Fabric VNIs are hashes the kernel alone arbitrates, as before stretched
+ * links: a clash there fails that VPC's fabric, not the whole document.)
  */
 static int check_vnis(struct parser *p, const struct doc_desired *d)
 {
 	size_t total = 1;
 	uint32_t *seen;
-	int count = 0, rc;
+	int count = 0, rc = 0;
 
 	for (int i = 0; i < d->vpc_count; i++)
 		total += 1 + (size_t)d->vpcs[i].tr_port_count;
@@ -955,13 +957,13 @@ static int check_vnis(struct parser *p, const struct doc_desired *d)
 		total += (size_t)d->trs[i].link_count;
 	if ((seen = calloc(total, sizeof(*seen))) == NULL)
 		return fail(p, "out of memory");
-	rc = vni_once(p, seen, &count, d->underlay_vni, "underlay", -1, "vni");
-	for (int i = 0; i < d->vpc_count && rc == 0; i++) {
+	seen[count++] = d->underlay_vni;
+	for (int i = 0; i < d->vpc_count; i++)
 		if (d->vpcs[i].has_fabric)
-			rc = vni_once(p, seen, &count, d->vpcs[i].fabric.vni, "vpcs", i, "fabric");
+			seen[count++] = d->vpcs[i].fabric.vni;
+	for (int i = 0; i < d->vpc_count && rc == 0; i++)
 		for (int j = 0; j < d->vpcs[i].tr_port_count && rc == 0; j++)
 			rc = vni_once(p, seen, &count, d->vpcs[i].tr_ports[j].vni, "vpcs", i, "tr_ports");
-	}
 	for (int i = 0; i < d->tr_count && rc == 0; i++)
 		for (int j = 0; j < d->trs[i].link_count && rc == 0; j++)
 			if (d->trs[i].links[j].stretch_vni != 0)

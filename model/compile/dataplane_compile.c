@@ -1250,7 +1250,7 @@ static int compile_trs(struct compiler *c)
 					json_put_int(l, "table", table);
 				if (a->if_vni[k] != 0)
 					json_object_set_new_nocheck(l, "stretch",
-								    json_pack("{s:i, s:s}", "vni", (json_int_t)a->if_vni[k],
+								    json_pack("{s:I, s:s}", "vni", (json_int_t)a->if_vni[k],
 									      "peer", c->agents[a->if_agent[k]].underlay_ip));
 				json_array_append_new(links, l);
 			}
@@ -1975,7 +1975,7 @@ static void vpc_tr_ports(const struct compiler *c, const char *vpc_id, json_t *p
 				continue;
 			for (int k = 0; k < a->if_count; k++)
 				if (a->if_vni[k] != 0 && a->if_agent[k] == c->self)
-					json_array_append_new(ports, json_pack("{s:s, s:s, s:s, s:i, s:s}", "transit_router",
+					json_array_append_new(ports, json_pack("{s:s, s:s, s:s, s:I, s:s}", "transit_router",
 									       t->owner.transit_router_id, "attachment",
 									       a->a.attachment_id, "vswitch",
 									       a->ifs[k].vswitch_id, "vni",
