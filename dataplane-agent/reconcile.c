@@ -153,6 +153,9 @@ static int ensure_stretch(struct agent_daemon *d, const char *ns, const char *de
 		old_peer = NULL;
 	}
 	if (nl_link_index(ns, dev) == 0) {
+		/* a pass cut short between making and moving it left it here, maybe with another VNI */
+		if (nl_link_index(NULL, dev) != 0)
+			nl_link_del(NULL, dev, NULL);
 		if (nl_vxlan_add(NULL, dev, vni, d->opt.underlay_ip, 0, err) < 0 ||
 		    nl_link_set_mtu(NULL, dev, TR_STRETCH_MTU, err) < 0 || nl_link_move(NULL, dev, ns, err) < 0)
 			return -1;
