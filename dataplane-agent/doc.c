@@ -613,9 +613,67 @@ static int parse_policies(struct parser *p, json_t *o, int index, struct doc_vpc
 	return 0;
 }
 
+/* A stretched link's VXLAN (members of o): its VNI and the other agent's underlay address. */
+static int get_vni_peer(struct parser *p, json_t *o, uint32_t *vni, char peer[16])
+{
+	int64_t n;
+
+	if (get_int(p, o, "vni", true, 1, 0xffffff, &n) < 0 || get_str(p, o, "peer", true, K_IPV4, peer, 16) < 0)
+		return -1;
+	*vni = (uint32_t)n;
+	return 0;
+}
+
+static int parse_stretch(struct parser *p, json_t *o, uint32_t *vni, char peer[16])
+{
+	static const char *const keys[] = { "vni", "peer", NULL };
+
+	return only_keys(p, o, keys) < 0 ? -1 : get_vni_peer(p, o, vni, peer);
+}
+
+/* Transit routers' stretched links ending in the VPC's vSwitches: each names one of them. */
+static int parse_tr_ports(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
+{
+	static const char *const keys[] = { "transit_router", "attachment", "vswitch", "vni", "peer", NULL };
+	char prefix[48];
+	json_t *a, *v;
+	size_t i;
+
+	if (json_object_get(o, "tr_ports") == NULL)
+		return 0;
+	if ((a = get_array(p, o, "tr_ports", DOC_TR_PORTS_MAX, &vpc->tr_port_count)) == NULL)
+		return -1;
+	if ((vpc->tr_ports = calloc((size_t)vpc->tr_port_count + 1, sizeof(*vpc->tr_ports))) == NULL)
+		return fail(p, "out of memory");
+	snprintf(prefix, sizeof(prefix), "vpcs[%d].tr_ports", index);
+	json_array_foreach(a, i, v) {
+		struct doc_tr_port *t = &vpc->tr_ports[i];
+		bool known = false;
+
+		at(p, prefix, (int)i, NULL);
+		if (only_keys(p, v, keys) < 0 ||
+		    get_str(p, v, "transit_router", true, K_ID, t->transit_router, sizeof(t->transit_router)) < 0 ||
+		    get_str(p, v, "attachment", true, K_ID, t->attachment, sizeof(t->attachment)) < 0 ||
+		    get_str(p, v, "vswitch", true, K_ID, t->vswitch, sizeof(t->vswitch)) < 0)
+			return -1;
+		if (get_vni_peer(p, v, &t->vni, t->peer) < 0)
+			return -1;
+		for (int s = 0; s < vpc->vswitch_count; s++)
+			known |= strcmp(vpc->vswitches[s].id, t->vswitch) == 0;
+		if (!known)
+			return fail(p, "vswitch %s is not in vpc %s", t->vswitch, vpc->id);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(vpc->tr_ports[k].transit_router, t->transit_router) == 0 &&
+			    strcmp(vpc->tr_ports[k].attachment, t->attachment) == 0 &&
+			    strcmp(vpc->tr_ports[k].vswitch, t->vswitch) == 0)
+				return fail(p, "port %s/%s/%s appears twice", t->transit_router, t->attachment, t->vswitch);
+	}
+	return 0;
+}
+
 static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
 {
-	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", "fabric", "policies", NULL };
+	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", "fabric", "policies", "tr_ports", NULL };
 	static const char *const vsw_keys[] = { "id", "cidr", "gateway_ip", "table", NULL };
 	json_t *a, *v;
 	size_t i;
@@ -648,14 +706,17 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 	if (parse_routes(p, o, "vpcs", index, false, &vpc->routes, &vpc->route_count) < 0)
 		return -1;
 	at(p, "vpcs", index, NULL);
-	return parse_policies(p, o, index, vpc);
+	if (parse_policies(p, o, index, vpc) < 0)
+		return -1;
+	at(p, "vpcs", index, NULL);
+	return parse_tr_ports(p, o, index, vpc);
 }
 
 static int parse_tr(struct parser *p, json_t *o, int index, struct doc_transit_router *tr)
 {
 	static const char *const keys[] = { "id", "links", "routes", NULL };
 	static const char *const link_keys[] = { "attachment", "kind", "vpc", "vswitch", "ip", "prefix", "gateway",
-						 "table", NULL };
+						 "table", "stretch", NULL };
 	char prefix[48], kind[8];
 	json_t *a, *v;
 	size_t i;
@@ -696,6 +757,16 @@ static int parse_tr(struct parser *p, json_t *o, int index, struct doc_transit_r
 				return fail(p, "a vpc link names its vpc, vswitch and gateway");
 		} else {
 			return fail(p, "kind must be vpn or vpc");
+		}
+		if (json_object_get(v, "stretch") != NULL) {
+			json_t *st = json_object_get(v, "stretch");
+
+			if (l->kind != DOC_TR_LINK_VPC)
+				return fail(p, "only a vpc link is stretched");
+			at(p, prefix, (int)i, "stretch");
+			if (parse_stretch(p, st, &l->stretch_vni, l->stretch_peer) < 0)
+				return -1;
+			at(p, prefix, (int)i, NULL);
 		}
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(tr->links[k].attachment, l->attachment) == 0 &&
@@ -855,6 +926,53 @@ static int check_hops(struct parser *p, const struct doc_desired *d, const struc
 	return 0;
 }
 
+/* Records vni in seen[*count]; -1 (error at where[idx].member) when it is there already. */
+static int vni_once(struct parser *p, uint32_t *seen, int *count, uint32_t vni, const char *where, int idx,
+		    const char *member)
+{
+	for (int k = 0; k < *count; k++)
+		if (seen[k] == vni) {
+			at(p, where, idx, member);
+			return fail(p, "VNI %u is used twice", (unsigned)vni);
+		}
+	seen[(*count)++] = vni;
+	return 0;
+}
+
+/*
+ * Every VXLAN the document makes shares the agent's UDP socket, where a VNI can be had once:
+ * a stretched link's (either end) must be no other stretched link's, nor the underlay's or
+ * a VPC fabric's.  (Fabric VNIs are hashes the kernel alone arbitrates, as before stretched
+ * links: a clash there fails that VPC's fabric, not the whole document.)
+ */
+static int check_vnis(struct parser *p, const struct doc_desired *d)
+{
+	size_t total = 1;
+	uint32_t *seen;
+	int count = 0, rc = 0;
+
+	for (int i = 0; i < d->vpc_count; i++)
+		total += 1 + (size_t)d->vpcs[i].tr_port_count;
+	for (int i = 0; i < d->tr_count; i++)
+		total += (size_t)d->trs[i].link_count;
+	if ((seen = calloc(total, sizeof(*seen))) == NULL)
+		return fail(p, "out of memory");
+	seen[count++] = d->underlay_vni;
+	for (int i = 0; i < d->vpc_count; i++)
+		if (d->vpcs[i].has_fabric)
+			seen[count++] = d->vpcs[i].fabric.vni;
+	for (int i = 0; i < d->vpc_count && rc == 0; i++)
+		for (int j = 0; j < d->vpcs[i].tr_port_count && rc == 0; j++)
+			rc = vni_once(p, seen, &count, d->vpcs[i].tr_ports[j].vni, "vpcs", i, "tr_ports");
+	for (int i = 0; i < d->tr_count && rc == 0; i++)
+		for (int j = 0; j < d->trs[i].link_count && rc == 0; j++)
+			if (d->trs[i].links[j].stretch_vni != 0)
+				rc = vni_once(p, seen, &count, d->trs[i].links[j].stretch_vni, "transit_routers", i,
+					      "links");
+	free(seen);
+	return rc;
+}
+
 /* References must resolve and ids be unique, so the agent can build without guessing. */
 static int check_references(struct parser *p, const struct doc_desired *d)
 {
@@ -873,7 +991,8 @@ static int check_references(struct parser *p, const struct doc_desired *d)
 
 			snprintf(prefix, sizeof(prefix), "transit_routers[%d].links", i);
 			at(p, prefix, l, NULL);
-			if (link->kind == DOC_TR_LINK_VPC) {
+			/* a stretched link's VPC router is another agent's */
+			if (link->kind == DOC_TR_LINK_VPC && link->stretch_vni == 0) {
 				struct doc_lan lan = { 0 };
 
 				snprintf(lan.vpc, sizeof(lan.vpc), "%s", link->vpc);
@@ -915,7 +1034,7 @@ static int check_references(struct parser *p, const struct doc_desired *d)
 			if (strcmp(d->hosts[i].id, d->hosts[j].id) == 0)
 				return at(p, "hosts", i, "id"), fail(p, "%s appears twice", d->hosts[i].id);
 	}
-	return 0;
+	return check_vnis(p, d);
 }
 
 int doc_parse(json_t *root, struct doc_desired *out, char *err)
@@ -1039,6 +1158,7 @@ void doc_free(struct doc_desired *d)
 		free(d->vpcs[i].vswitches);
 		free(d->vpcs[i].routes);
 		free(d->vpcs[i].policies);
+		free(d->vpcs[i].tr_ports);
 		for (int j = 0; j < d->vpcs[i].fabric.peer_count && d->vpcs[i].fabric.peers != NULL; j++)
 			free(d->vpcs[i].fabric.peers[j].cidrs);
 		free(d->vpcs[i].fabric.peers);
@@ -1120,6 +1240,7 @@ void doc_vpc_free(struct doc_vpc *v)
 	free(v->vswitches);
 	free(v->routes);
 	free(v->policies);
+	free(v->tr_ports);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -1147,7 +1268,8 @@ int doc_vpc_copy(struct doc_vpc *dst, const struct doc_vpc *src)
 	dst->vswitches = dup_array(src->vswitches, src->vswitch_count, sizeof(*src->vswitches));
 	dst->routes = dup_array(src->routes, src->route_count, sizeof(*src->routes));
 	dst->policies = dup_array(src->policies, src->policy_count, sizeof(*src->policies));
-	ok = dst->vswitches != NULL && dst->routes != NULL && dst->policies != NULL;
+	dst->tr_ports = dup_array(src->tr_ports, src->tr_port_count, sizeof(*src->tr_ports));
+	ok = dst->vswitches != NULL && dst->routes != NULL && dst->policies != NULL && dst->tr_ports != NULL;
 	/* the fabric's peers too: a record must outlive the document it was copied from */
 	if (ok && src->fabric.peers != NULL) {
 		dst->fabric.peers = dup_array(src->fabric.peers, src->fabric.peer_count, sizeof(*src->fabric.peers));

@@ -182,11 +182,28 @@ struct doc_fabric {
 	struct doc_fabric_peer *peers;
 };
 
+/*
+ * The far end of a transit router's stretched link (doc_tr_link.stretch_vni): a VXLAN port
+ * of vSwitch `vswitch`'s bridge toward the router's agent, whose end holds the router's
+ * interface address.  VNI and peer as in that link.
+ */
+struct doc_tr_port {
+	char transit_router[DOC_ID_MAX];
+	char attachment[DOC_ID_MAX];
+	char vswitch[DOC_ID_MAX];
+	uint32_t vni;
+	char peer[16]; /* the router's agent's underlay address */
+};
+
+#define DOC_TR_PORTS_MAX 1024
+
 struct doc_vpc {
 	char id[DOC_ID_MAX];
 	char cidr[20];
 	bool has_fabric;
 	struct doc_fabric fabric;
+	int tr_port_count;
+	struct doc_tr_port *tr_ports; /* transit routers' stretched links into its vSwitches */
 	int vswitch_count;
 	struct doc_vswitch *vswitches;
 	int route_count;
@@ -219,6 +236,9 @@ enum doc_tr_link_kind { DOC_TR_LINK_VPN, DOC_TR_LINK_VPC };
  * attachment's interface in one mapped vSwitch (ip/prefix: the attachment's address in the
  * vSwitch; gateway: the VPC router's address there).  Traffic entering from the link is
  * routed by kernel table `table` (its associated route table), 0: dropped (no association).
+ * A VPC link whose vSwitch another agent builds is stretched (stretch_vni != 0): a VXLAN
+ * device in the router toward that agent's underlay address stretch_peer, where the other
+ * end is a port of the vSwitch's bridge (doc_tr_port); the VPC need not be in the document.
  */
 struct doc_tr_link {
 	char attachment[DOC_ID_MAX];
@@ -228,6 +248,8 @@ struct doc_tr_link {
 	int prefix;
 	char gateway[16]; /* VPC links */
 	uint32_t table;
+	uint32_t stretch_vni; /* VPC links: 0, or the VNI of the link stretched to another agent */
+	char stretch_peer[16];
 };
 
 /* A transit router: its links and the routes of its route tables (each in its kernel table). */

@@ -132,11 +132,19 @@ static bool same_policies(const struct doc_vpc *a, const struct doc_vpc *b)
 		memcmp(a->policies, b->policies, sizeof(*a->policies) * (size_t)a->policy_count) == 0);
 }
 
+/* The transit routers' stretched links ending in the VPC's vSwitches (VXLAN ports of their bridges). */
+static bool same_tr_ports(const struct doc_vpc *a, const struct doc_vpc *b)
+{
+	return a->tr_port_count == b->tr_port_count &&
+	       (a->tr_port_count == 0 ||
+		memcmp(a->tr_ports, b->tr_ports, sizeof(*a->tr_ports) * (size_t)a->tr_port_count) == 0);
+}
+
 static bool same_vpc(const struct doc_vpc *a, const struct doc_vpc *b)
 {
 	return strcmp(a->cidr, b->cidr) == 0 && a->vswitch_count == b->vswitch_count &&
 	       memcmp(a->vswitches, b->vswitches, sizeof(*a->vswitches) * (size_t)a->vswitch_count) == 0 &&
-	       same_fabric(a, b) && same_policies(a, b);
+	       same_fabric(a, b) && same_policies(a, b) && same_tr_ports(a, b);
 }
 
 /*

@@ -17,10 +17,13 @@
  *   <p>-ul          underlay "internet": bridge br0 (+ vx0 toward other agents' underlays)
  *   <p>-<vpc-id>    VPC router: one bridge per vSwitch holding the vSwitch gateway address
  *                   (+ "f…", the VPC's fabric VXLAN toward its routers on other agents,
- *                   and table inet vpnlab_fabric: nothing hairpins on the fabric)
+ *                   and table inet vpnlab_fabric: nothing hairpins on the fabric; + "y…",
+ *                   a VXLAN port of a vSwitch bridge: the far end of a transit router's
+ *                   link stretched from another agent)
  *   <p>-<tr-id>     transit router: one bridge "l…" per VPN attachment (its endpoints sit
  *                   on it), one veth "v…" per VPC attachment vSwitch (its peer "q…" a port
- *                   of that vSwitch's bridge in the VPC router), a policy rule per link
+ *                   of that vSwitch's bridge in the VPC router; a VXLAN "w…" toward the
+ *                   vSwitch's agent when another agent builds it), a policy rule per link
  *                   selecting the kernel table of the link's associated route table
  *   <p>-<site-id>   a branch site's LAN: bridge br0, and on it the site's router (the
  *                   hosts' default router; multipath routes over the gateway devices)
@@ -118,8 +121,9 @@ static int route_via(const char *ns, const char *dst, const char *via, const cha
 }
 
 /*
- * A transit router's interface on a link: "l…" (VPN link bridge), "v…" (VPC link veth);
- * letter 'q' names the VPC link veth's peer, a port of the vSwitch bridge.
+ * A transit router's interface on a link: "l…" (VPN link bridge), "v…" (VPC link veth),
+ * "w…" (a VPC link stretched to another agent: VXLAN); letter 'q' names the VPC link veth's
+ * peer, a port of the vSwitch bridge, and 'y' a stretched link's far end (doc_tr_port).
  */
 static void tr_link_name(char letter, const char *tr_id, const struct doc_tr_link *l, char out[16])
 {
@@ -131,7 +135,87 @@ static void tr_link_name(char letter, const char *tr_id, const struct doc_tr_lin
 
 static void tr_link_if_name(const char *tr_id, const struct doc_tr_link *l, char out[16])
 {
-	tr_link_name(l->kind == DOC_TR_LINK_VPN ? 'l' : 'v', tr_id, l, out);
+	tr_link_name(l->kind == DOC_TR_LINK_VPN ? 'l' : l->stretch_vni != 0 ? 'w' : 'v', tr_id, l, out);
+}
+
+/*
+ * A stretched link's end (transit router side, or a port of a vSwitch bridge): a VXLAN of
+ * VNI vni toward peer's underlay address, made in the agent's own namespace (its UDP socket
+ * uses the host's network, as the fabric's does) and moved into ns.  MTU 1500, as the veth
+ * it stands for: a bridge takes its ports' smallest MTU and drops bigger frames without a
+ * word, so a 1450-byte port would cut the hosts' full-size packets; the underlay fragments
+ * the VXLAN packets instead.  old_vni/old_peer: what was built (0/NULL: unknown or none).
+ */
+#define TR_STRETCH_MTU 1500
+
+static int ensure_stretch(struct agent_daemon *d, const char *ns, const char *dev, uint32_t vni, const char *peer,
+			  uint32_t old_vni, const char *old_peer, char *err)
+{
+	if (old_vni != 0 && old_vni != vni) {
+		nl_link_del(ns, dev, NULL);
+		old_peer = NULL;
+	}
+	if (nl_link_index(ns, dev) == 0) {
+		/* a pass cut short between making and moving it left it here, maybe with another VNI */
+		if (nl_link_index(NULL, dev) != 0)
+			nl_link_del(NULL, dev, NULL);
+		if (nl_vxlan_add(NULL, dev, vni, d->opt.underlay_ip, 0, err) < 0 ||
+		    nl_link_set_mtu(NULL, dev, TR_STRETCH_MTU, err) < 0 || nl_link_move(NULL, dev, ns, err) < 0)
+			return -1;
+		old_peer = NULL;
+	}
+	if (old_peer != NULL && old_peer[0] != '\0' && strcmp(old_peer, peer) != 0)
+		nl_vxlan_fdb_del(ns, dev, old_peer, NULL);
+	if (nl_vxlan_fdb_append(ns, dev, peer, err) < 0)
+		return -1;
+	return nl_link_set_up(ns, dev, true, err);
+}
+
+static void tr_port_name(const struct doc_tr_port *t, char out[16])
+{
+	struct doc_tr_link l = { .kind = DOC_TR_LINK_VPC };
+
+	snprintf(l.attachment, sizeof(l.attachment), "%s", t->attachment);
+	snprintf(l.vswitch, sizeof(l.vswitch), "%s", t->vswitch);
+	tr_link_name('y', t->transit_router, &l, out);
+}
+
+static const struct doc_tr_port *find_tr_port(const struct doc_vpc *vpc, const struct doc_tr_port *t)
+{
+	for (int i = 0; vpc != NULL && i < vpc->tr_port_count; i++)
+		if (strcmp(vpc->tr_ports[i].transit_router, t->transit_router) == 0 &&
+		    strcmp(vpc->tr_ports[i].attachment, t->attachment) == 0 &&
+		    strcmp(vpc->tr_ports[i].vswitch, t->vswitch) == 0)
+			return &vpc->tr_ports[i];
+	return NULL;
+}
+
+/*
+ * The far ends of transit routers' links stretched into the VPC's vSwitches: each a VXLAN
+ * port of its vSwitch's bridge.  Ports the old document had and this one has not go.
+ */
+static int build_vpc_tr_ports(struct agent_daemon *d, const char *ns, const struct doc_vpc *vpc,
+			      const struct doc_vpc *old, char *err)
+{
+	for (int i = 0; i < vpc->tr_port_count; i++) {
+		const struct doc_tr_port *t = &vpc->tr_ports[i], *was = find_tr_port(old, t);
+		char port[16], br[16];
+
+		tr_port_name(t, port);
+		agent_if_name('b', t->vswitch, br);
+		if (ensure_stretch(d, ns, port, t->vni, t->peer, was ? was->vni : 0, was ? was->peer : NULL, err) < 0 ||
+		    nl_link_set_master(ns, port, br, err) < 0)
+			return -1;
+	}
+	for (int i = 0; old != NULL && i < old->tr_port_count; i++) {
+		char port[16];
+
+		if (find_tr_port(vpc, &old->tr_ports[i]) != NULL)
+			continue;
+		tr_port_name(&old->tr_ports[i], port);
+		nl_link_del(ns, port, NULL);
+	}
+	return 0;
 }
 
 /*
@@ -447,7 +531,8 @@ static int build_vpc(struct agent_daemon *d, const struct doc_vpc *vpc, const st
 				nl_link_del(ns, br, NULL);
 			}
 		}
-	if (build_fabric(d, ns, vpc, old, err) < 0 || build_vpc_tables(d, ns, vpc, old, err) < 0)
+	if (build_fabric(d, ns, vpc, old, err) < 0 || build_vpc_tables(d, ns, vpc, old, err) < 0 ||
+	    build_vpc_tr_ports(d, ns, vpc, old, err) < 0)
 		return -1;
 	return build_vpc_policies(ns, vpc, old, err);
 }
@@ -641,10 +726,10 @@ out:
 	return rc;
 }
 
-/* Whether name is one tr_link_if_name gives: "l" or "v" and 8 hex digits */
+/* Whether name is one tr_link_if_name gives: "l", "v" or "w" and 8 hex digits */
 static bool tr_link_like(const char *name)
 {
-	if ((name[0] != 'l' && name[0] != 'v') || strlen(name) != 9)
+	if ((name[0] != 'l' && name[0] != 'v' && name[0] != 'w') || strlen(name) != 9)
 		return false;
 	return strspn(name + 1, "0123456789abcdef") == 8;
 }
@@ -709,6 +794,14 @@ static int build_tr(struct agent_daemon *d, const struct doc_transit_router *tr,
 		if (l->kind == DOC_TR_LINK_VPN) {
 			if (ensure_bridge(ns, dev, err) < 0 || nl_link_set_mtu(ns, dev, TR_VPN_LINK_MTU, err) < 0)
 				return -1;
+		} else if (l->stretch_vni != 0) {
+			const struct doc_tr_link *was = old ? doc_find_tr_link(old, l->attachment, l->vswitch) : NULL;
+
+			if (was != NULL && was->stretch_vni == 0)
+				was = NULL; /* it was a veth: that goes below */
+			if (ensure_stretch(d, ns, dev, l->stretch_vni, l->stretch_peer, was ? was->stretch_vni : 0,
+					   was ? was->stretch_peer : NULL, err) < 0)
+				return -1;
 		} else {
 			char vpc_ns[NS_NAME_MAX], br[16], port[16];
 
@@ -733,10 +826,11 @@ static int build_tr(struct agent_daemon *d, const struct doc_transit_router *tr,
 	if (tr_sync_rules(ns, tr, false, err) < 0)
 		return -1;
 	for (int i = 0; old != NULL && i < old->link_count; i++) {
-		const struct doc_tr_link *l = &old->links[i];
+		const struct doc_tr_link *l = &old->links[i], *now = doc_find_tr_link(tr, l->attachment, l->vswitch);
 		char dev[16];
 
-		if (doc_find_tr_link(tr, l->attachment, l->vswitch) != NULL)
+		/* gone, or its interface is another device now (stretched, or no longer) */
+		if (now != NULL && (now->stretch_vni != 0) == (l->stretch_vni != 0))
 			continue;
 		tr_link_if_name(old->id, l, dev);
 		nl_link_del(ns, dev, NULL);

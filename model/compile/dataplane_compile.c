@@ -702,6 +702,7 @@ struct tr_att {
 	char (*if_gateway)[16]; /* VPC: the vSwitch gateway address of each interface */
 	int *if_prefix;
 	int *if_agent;		/* VPC: the agent that builds each interface's vSwitch */
+	uint32_t *if_vni;	/* VPC: the VNI of each interface's stretched link (tr_stretch_vnis), 0 none */
 };
 
 struct tr_build {
@@ -720,6 +721,7 @@ static void tr_build_free(struct tr_build *t)
 		free(t->atts[i].if_gateway);
 		free(t->atts[i].if_prefix);
 		free(t->atts[i].if_agent);
+		free(t->atts[i].if_vni);
 	}
 	free(t->atts);
 	free(t->tables);
@@ -782,7 +784,8 @@ static int tr_load(struct compiler *c, const struct transit_router_owner *owner,
 		a->if_gateway = calloc((size_t)a->if_count + 1, sizeof(*a->if_gateway));
 		a->if_prefix = calloc((size_t)a->if_count + 1, sizeof(*a->if_prefix));
 		a->if_agent = calloc((size_t)a->if_count + 1, sizeof(*a->if_agent));
-		if (a->if_gateway == NULL || a->if_prefix == NULL || a->if_agent == NULL) {
+		a->if_vni = calloc((size_t)a->if_count + 1, sizeof(*a->if_vni));
+		if (a->if_gateway == NULL || a->if_prefix == NULL || a->if_agent == NULL || a->if_vni == NULL) {
 			vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
 			goto out;
 		}
@@ -808,6 +811,62 @@ out:
 	return rc;
 }
 
+/*
+ * A VPC attachment's interface in a vSwitch another agent builds is a stretched link: the
+ * veth it would be on one agent becomes a VXLAN pair over the agents' underlay, the
+ * router's agent holding the interface address on its end in the router, the vSwitch's
+ * agent enslaving its end to the vSwitch bridge.  Its VNI comes from a hash of router,
+ * attachment and vSwitch, in TR_STRETCH_VNI_BASE.. (clear of the underlay's VNI and of the
+ * VPC fabrics' 0x100000..), the next free one on a collision (links in router, attachment
+ * and mapping order), so both agents derive the same and no two links share one.  0: no
+ * stretched link (same agent, the vSwitch unplaced, or an agent without an underlay address).
+ */
+#define TR_STRETCH_VNI_BASE 0x10000u
+#define TR_STRETCH_VNI_COUNT 0xf0000u
+
+static bool tr_stretchable(const struct compiler *c, const struct tr_build *t, const struct tr_att *a, int k)
+{
+	int at = a->if_agent[k];
+
+	return a->link == 0 && t->agent >= 0 && at >= 0 && at != t->agent &&
+	       c->agents[t->agent].underlay_ip[0] != '\0' && c->agents[at].underlay_ip[0] != '\0' &&
+	       strcmp(c->agents[t->agent].underlay_ip, c->agents[at].underlay_ip) != 0;
+}
+
+static bool tr_vni_taken(const struct compiler *c, uint32_t vni)
+{
+	for (int i = 0; i < c->tr_count; i++)
+		for (int j = 0; j < c->trs[i].att_count; j++)
+			for (int k = 0; k < c->trs[i].atts[j].if_count; k++)
+				if (c->trs[i].atts[j].if_vni[k] == vni)
+					return true;
+	return false;
+}
+
+static void tr_stretch_vnis(struct compiler *c)
+{
+	for (int i = 0; i < c->tr_count; i++)
+		for (int j = 0; j < c->trs[i].att_count; j++) {
+			struct tr_att *a = &c->trs[i].atts[j];
+
+			for (int k = 0; k < a->if_count; k++) {
+				char key[3 * 64 + 3];
+				uint32_t h = 2166136261u; /* FNV-1a */
+
+				if (!tr_stretchable(c, &c->trs[i], a, k))
+					continue;
+				snprintf(key, sizeof(key), "%s/%s/%s", c->trs[i].owner.transit_router_id, a->a.attachment_id,
+					 a->ifs[k].vswitch_id);
+				for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+					h = (h ^ *p) * 16777619u;
+				h %= TR_STRETCH_VNI_COUNT;
+				while (tr_vni_taken(c, TR_STRETCH_VNI_BASE + h))
+					h = (h + 1) % TR_STRETCH_VNI_COUNT;
+				a->if_vni[k] = TR_STRETCH_VNI_BASE + h;
+			}
+		}
+}
+
 static int load_trs(struct compiler *c)
 {
 	struct transit_router_owner *owners = NULL;
@@ -824,6 +883,7 @@ static int load_trs(struct compiler *c)
 	for (int i = 0; i < count; i++)
 		if (tr_load(c, &owners[i], &c->trs[c->tr_count++]) < 0)
 			goto out;
+	tr_stretch_vnis(c);
 	rc = 0;
 out:
 	free(owners);
@@ -922,9 +982,25 @@ static void tr_link_ip(const struct tr_att *a, int k, char *out)
 }
 
 /*
+ * The interface of VPC attachment a the router forwards to the VPC by: the first in a
+ * vSwitch of the router's own agent, else the first stretched one; -1 none.
+ */
+static int tr_vpc_interface(const struct tr_build *t, const struct tr_att *a)
+{
+	for (int k = 0; k < a->if_count; k++)
+		if (a->if_agent[k] == t->agent)
+			return k;
+	for (int k = 0; k < a->if_count; k++)
+		if (a->if_vni[k] != 0)
+			return k;
+	return -1;
+}
+
+/*
  * The hops of one Active entry toward attachment a: every tunnel of its connection (VPN:
  * via its endpoint's link address, master/single 100, slave 0), or the VPC router (VPC:
- * via its vSwitch address on the router's first interface built here).  Appended to hops.
+ * via its vSwitch address on the router's interface tr_vpc_interface picks).  Appended
+ * to hops.
  */
 static int tr_entry_hops(struct compiler *c, const struct tr_build *t, const struct tr_att *a, json_t *hops)
 {
@@ -934,15 +1010,15 @@ static int tr_entry_hops(struct compiler *c, const struct tr_build *t, const str
 	int rc = -1;
 
 	if (a->link == 0) {
-		for (int k = 0; k < a->if_count; k++)
-			if (a->if_agent[k] == t->agent) {
-				json_t *hop = json_object();
+		int k = tr_vpc_interface(t, a);
 
-				json_put_str(hop, "via", a->if_gateway[k]);
-				json_put_int(hop, "weight", WEIGHT_ACTIVE);
-				json_array_append_new(hops, hop);
-				break;
-			}
+		if (k >= 0) {
+			json_t *hop = json_object();
+
+			json_put_str(hop, "via", a->if_gateway[k]);
+			json_put_int(hop, "weight", WEIGHT_ACTIVE);
+			json_array_append_new(hops, hop);
+		}
 		return 0;
 	}
 	conn = malloc(sizeof(*conn));
@@ -1159,7 +1235,8 @@ static int compile_trs(struct compiler *c)
 			for (int k = 0; k < a->if_count; k++) {
 				json_t *l;
 
-				if (a->if_agent[k] != c->self || !doc_has_vswitch(c, a->a.resource_id, a->ifs[k].vswitch_id))
+				if (a->if_vni[k] == 0 &&
+				    (a->if_agent[k] != c->self || !doc_has_vswitch(c, a->a.resource_id, a->ifs[k].vswitch_id)))
 					continue;
 				l = json_object();
 				json_put_str(l, "attachment", a->a.attachment_id);
@@ -1171,6 +1248,10 @@ static int compile_trs(struct compiler *c)
 				json_put_str(l, "gateway", a->if_gateway[k]);
 				if (table)
 					json_put_int(l, "table", table);
+				if (a->if_vni[k] != 0)
+					json_object_set_new_nocheck(l, "stretch",
+								    json_pack("{s:I, s:s}", "vni", (json_int_t)a->if_vni[k],
+									      "peer", c->agents[a->if_agent[k]].underlay_ip));
 				json_array_append_new(links, l);
 			}
 		}
@@ -1815,40 +1896,93 @@ out:
 	return rc;
 }
 
+/* Appends a hop toward attachment_id via `via` to v's attachment hops.  0, or -1 with c->err set. */
+static int add_att_hop(struct compiler *c, struct vpc_build *v, const char *attachment_id, const char *via)
+{
+	struct hop *h, *grown;
+
+	for (int i = 0; i < v->att_hop_count; i++)
+		if (strcmp(v->att_hops[i].gateway, attachment_id) == 0 && strcmp(v->att_hops[i].via, via) == 0)
+			return 0;
+	grown = realloc(v->att_hops, (size_t)(v->att_hop_count + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
+	v->att_hops = grown;
+	h = &v->att_hops[v->att_hop_count++];
+	memset(h, 0, sizeof(*h));
+	model_copy(h->gateway, sizeof(h->gateway), attachment_id);
+	model_copy(h->via, sizeof(h->via), via);
+	return 0;
+}
+
 /*
- * The interfaces of the transit routers attached to vpc_id that this agent builds (a router
- * on another agent has no link into this VPC router), as hops named by their attachment.
+ * The hops of this agent's router of vpc_id toward the transit routers attached to it, named
+ * by their attachment: the attachment's interfaces in the vSwitches built here that have a
+ * link (on the router's own agent a veth, from another agent a stretched link), else, when
+ * none is here, the routers of the agents whose vSwitches have one, over the VPC's fabric
+ * (they forward to their interface).
  */
 static int vpc_attachment_hops(struct compiler *c, struct vpc_build *v, const char *vpc_id)
 {
 	for (int i = 0; i < c->tr_count; i++) {
 		const struct tr_build *t = &c->trs[i];
 
-		if (t->agent != c->self)
+		if (t->agent < 0)
 			continue;
 		for (int j = 0; j < t->att_count; j++) {
 			const struct tr_att *a = &t->atts[j];
+			bool local = false;
 
 			if (a->link != 0 || strcmp(a->a.resource_id, vpc_id) != 0)
 				continue;
 			for (int k = 0; k < a->if_count; k++) {
 				const struct placed_vswitch *vsw = find_vswitch(v, a->ifs[k].vswitch_id);
-				struct hop *h, *grown;
 
-				if (vsw == NULL || vsw->agent != c->self)
+				if (vsw == NULL || vsw->agent != c->self || (vsw->agent != t->agent && a->if_vni[k] == 0))
 					continue;
-				grown = realloc(v->att_hops, (size_t)(v->att_hop_count + 1) * sizeof(*grown));
-				if (grown == NULL)
-					return vl_err_set(c->err, VL_INTERNAL_ERROR, NULL);
-				v->att_hops = grown;
-				h = &v->att_hops[v->att_hop_count++];
-				memset(h, 0, sizeof(*h));
-				model_copy(h->gateway, sizeof(h->gateway), a->a.attachment_id);
-				model_copy(h->via, sizeof(h->via), a->ifs[k].ip);
+				if (add_att_hop(c, v, a->a.attachment_id, a->ifs[k].ip) < 0)
+					return -1;
+				local = true;
+			}
+			for (int k = 0; k < a->if_count && !local; k++) {
+				const struct placed_vswitch *vsw = find_vswitch(v, a->ifs[k].vswitch_id);
+				char via[16];
+
+				if (vsw == NULL || vsw->agent < 0 || (vsw->agent != t->agent && a->if_vni[k] == 0))
+					continue;
+				fabric_ip(vsw->agent, via, sizeof(via));
+				if (add_att_hop(c, v, a->a.attachment_id, via) < 0)
+					return -1;
 			}
 		}
 	}
 	return 0;
+}
+
+/*
+ * The stretched links of transit routers on other agents that end in vSwitches of vpc_id
+ * built here: each a port of its vSwitch's bridge (see tr_stretch_vnis).  Appended to ports.
+ */
+static void vpc_tr_ports(const struct compiler *c, const char *vpc_id, json_t *ports)
+{
+	for (int i = 0; i < c->tr_count; i++) {
+		const struct tr_build *t = &c->trs[i];
+
+		for (int j = 0; j < t->att_count; j++) {
+			const struct tr_att *a = &t->atts[j];
+
+			if (a->link != 0 || strcmp(a->a.resource_id, vpc_id) != 0)
+				continue;
+			for (int k = 0; k < a->if_count; k++)
+				if (a->if_vni[k] != 0 && a->if_agent[k] == c->self)
+					json_array_append_new(ports, json_pack("{s:s, s:s, s:s, s:I, s:s}", "transit_router",
+									       t->owner.transit_router_id, "attachment",
+									       a->a.attachment_id, "vswitch",
+									       a->ifs[k].vswitch_id, "vni",
+									       (json_int_t)a->if_vni[k], "peer",
+									       c->agents[t->agent].underlay_ip));
+		}
+	}
 }
 
 /*
@@ -2058,6 +2192,15 @@ static int compile_vpc(struct compiler *c, const char *vpc_id, const char *cidr)
 	json_put_str(vpc, "cidr", cidr);
 	json_object_set(vpc, "vswitches", vsw_list);
 	json_object_set_new_nocheck(vpc, "routes", routes);
+	{
+		json_t *ports = json_array();
+
+		vpc_tr_ports(c, vpc_id, ports);
+		if (json_array_size(ports) > 0)
+			json_object_set_new_nocheck(vpc, "tr_ports", ports);
+		else
+			json_decref(ports);
+	}
 	if (json_object_size(peer_cidrs) > 0) {
 		json_t *fabric = json_object(), *peers = json_array();
 		char ip[16];

@@ -1,10 +1,11 @@
 /*
  * Transit routers in the desired-state document: the parser (links, routes with tunnel and
- * router hops, blackholes, endpoints on a router's link, each refusal with its path), the
- * applier's copy of a router, and the planner's operations for them.  Then, as root, the
- * router's kernel state: a restarted agent removes exactly what it owns and no longer
- * wants and leaves the rest untouched (watched on netlink), and an association change adds
- * the link's new rule before its old one goes.
+ * router hops, blackholes, endpoints on a router's link, links stretched to another agent
+ * and their far ends in a VPC, each refusal with its path), the applier's copies, and the
+ * planner's operations for them.  Then, as root, the router's kernel state: a restarted
+ * agent removes exactly what it owns and no longer wants and leaves the rest untouched
+ * (watched on netlink), and an association change adds the link's new rule before its old
+ * one goes.
  */
 #include <check.h>
 #include <errno.h>
@@ -656,6 +657,150 @@ START_TEST(test_tr_association_to_a_new_table)
 }
 END_TEST
 
+/* ---- links stretched to another agent ---- */
+
+/* text with `from` (which must occur once) replaced by `to`; malloc'd, text freed. */
+static char *replaced(char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+
+	ck_assert_msg(at != NULL, "'%s' not in the text", from);
+	ck_assert_msg(strstr(at + 1, from) == NULL, "'%s' twice in the text", from);
+	snprintf(out, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	free(text);
+	return out;
+}
+
+/*
+ * TR_DOC with att-v's link stretched to vsw-9 of vpc-9 (another agent's: not in the
+ * document), and vpc-1's vsw-1 holding the far end of tr-7's link stretched here.
+ */
+#define STRETCH_FROM "\"vpc\":\"vpc-1\",\"vswitch\":\"vsw-1\",\"ip\":\"10.0.1.2\","
+#define STRETCH_TO "\"vpc\":\"vpc-9\",\"vswitch\":\"vsw-9\",\"stretch\":{\"vni\":70000,\"peer\":\"10.99.0.2\"},\"ip\":\"10.0.1.2\","
+#define PORTS_FROM "\"gateway_ip\":\"10.0.1.253\"}],"
+#define PORTS_TO                                                                                                    \
+	"\"gateway_ip\":\"10.0.1.253\"}],\"tr_ports\":[{\"transit_router\":\"tr-7\",\"attachment\":\"att-7\","         \
+	"\"vswitch\":\"vsw-1\",\"vni\":70001,\"peer\":\"10.99.0.1\"}],"
+
+static char *stretched_doc(void)
+{
+	char *text = strdup(TR_DOC);
+
+	text = replaced(text, STRETCH_FROM, STRETCH_TO);
+	return replaced(text, PORTS_FROM, PORTS_TO);
+}
+
+START_TEST(test_tr_stretch_valid)
+{
+	char *text = stretched_doc();
+	struct doc_desired d;
+	const struct doc_tr_link *l;
+	struct doc_vpc copy;
+
+	parse_ok(text, &d);
+	l = doc_find_tr_link(doc_find_tr(&d, "tr-1"), "att-v", "vsw-9");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(l->kind, DOC_TR_LINK_VPC);
+	ck_assert_uint_eq(l->stretch_vni, 70000);
+	ck_assert_str_eq(l->stretch_peer, "10.99.0.2");
+	ck_assert_str_eq(l->vpc, "vpc-9");
+	/* an unstretched link has none */
+	ck_assert_uint_eq(doc_find_tr_link(doc_find_tr(&d, "tr-1"), "att-n", "")->stretch_vni, 0);
+	ck_assert_int_eq(d.vpcs[0].tr_port_count, 1);
+	ck_assert_str_eq(d.vpcs[0].tr_ports[0].transit_router, "tr-7");
+	ck_assert_str_eq(d.vpcs[0].tr_ports[0].attachment, "att-7");
+	ck_assert_str_eq(d.vpcs[0].tr_ports[0].vswitch, "vsw-1");
+	ck_assert_uint_eq(d.vpcs[0].tr_ports[0].vni, 70001);
+	ck_assert_str_eq(d.vpcs[0].tr_ports[0].peer, "10.99.0.1");
+	/* the applier's record of the VPC keeps its ports after the document is gone */
+	ck_assert_int_eq(doc_vpc_copy(&copy, &d.vpcs[0]), 0);
+	ck_assert_ptr_ne(copy.tr_ports, d.vpcs[0].tr_ports);
+	doc_free(&d);
+	ck_assert_int_eq(copy.tr_port_count, 1);
+	ck_assert_uint_eq(copy.tr_ports[0].vni, 70001);
+	doc_vpc_free(&copy);
+	ck_assert_int_eq(copy.tr_port_count, 0);
+	free(text);
+}
+END_TEST
+
+static const struct {
+	const char *from, *to, *expect;
+} stretch_bad[] = {
+	{ "\"kind\":\"vpn\",\"ip\"", "\"kind\":\"vpn\",\"stretch\":{\"vni\":70002,\"peer\":\"10.99.0.2\"},\"ip\"",
+	  "transit_routers[0].links[1]: only a vpc link is stretched" },
+	{ "\"stretch\":{\"vni\":70000,\"peer\":\"10.99.0.2\"}", "\"stretch\":{\"vni\":70000}",
+	  "transit_routers[0].links[0].stretch: peer is required" },
+	{ "\"stretch\":{\"vni\":70000,", "\"stretch\":{\"vni\":0,", "vni must be within 1..16777215" },
+	{ "\"stretch\":{\"vni\":70000,", "\"stretch\":{\"mtu\":1500,\"vni\":70000,", "unknown member mtu" },
+	{ "\"peer\":\"10.99.0.2\"}", "\"peer\":\"host-b\"}", "peer is not an IPv4 address" },
+	{ "\"vswitch\":\"vsw-1\",\"vni\":70001", "\"vswitch\":\"vsw-9\",\"vni\":70001",
+	  "vpcs[0].tr_ports[0]: vswitch vsw-9 is not in vpc vpc-1" },
+	{ "\"vni\":70001", "\"vni\":4242", "vpcs[0].tr_ports: VNI 4242 is used twice" },
+	{ "\"vni\":70001", "\"vni\":70000", "transit_routers[0].links: VNI 70000 is used twice" },
+	{ "\"peer\":\"10.99.0.1\"}]", "\"peer\":\"10.99.0.1\"},{\"transit_router\":\"tr-7\",\"attachment\":\"att-7\","
+	  "\"vswitch\":\"vsw-1\",\"vni\":70003,\"peer\":\"10.99.0.1\"}]", "tr_ports[1]: port tr-7/att-7/vsw-1 appears twice" },
+	{ "\"attachment\":\"att-7\",", "", "tr_ports[0]: attachment is required" },
+	{ "\"peer\":\"10.99.0.1\"}]", "\"peer\":\"10.99.0.1\",\"table\":1001}]", "unknown member table" },
+};
+
+START_TEST(test_tr_stretch_refusals)
+{
+	char *text = replaced(stretched_doc(), stretch_bad[_i].from, stretch_bad[_i].to);
+	struct doc_desired d;
+	char err[DOC_ERR_MAX] = "";
+
+	ck_assert_int_eq(doc_parse_text(text, strlen(text), &d, err), -1);
+	ck_assert_msg(strstr(err, stretch_bad[_i].expect) != NULL, "case %d: '%s' lacks '%s'", _i, err,
+		      stretch_bad[_i].expect);
+	ck_assert_int_eq(d.vpc_count, 0);
+	free(text);
+}
+END_TEST
+
+/* A stretched link's VXLAN is the router's; a port's is its VPC's: each change rebuilds only its owner. */
+static const struct {
+	const char *what, *from, *to, *ops;
+} stretch_plans[] = {
+	{ "same document: nothing", NULL, NULL, "" },
+	{ "another VNI: the router's links", "\"vni\":70000", "\"vni\":70002", "update transit_router tr-1" },
+	{ "the far agent moved: the router's links", "\"peer\":\"10.99.0.2\"", "\"peer\":\"10.99.0.5\"",
+	  "update transit_router tr-1" },
+	{ "the link no longer stretched: the router's links", "\"stretch\":{\"vni\":70000,\"peer\":\"10.99.0.2\"},", "",
+	  "update transit_router tr-1" },
+	{ "a port's VNI: the VPC", "\"vni\":70001", "\"vni\":70004", "update vpc vpc-1" },
+	{ "the port gone (attachment deleted): the VPC", ",\"tr_ports\":[{\"transit_router\":\"tr-7\",\"attachment\":\"att-7\","
+	  "\"vswitch\":\"vsw-1\",\"vni\":70001,\"peer\":\"10.99.0.1\"}]", "", "update vpc vpc-1" },
+};
+
+START_TEST(test_tr_stretch_plan)
+{
+	char *applied_text = stretched_doc(), *wanted_text = stretched_doc();
+	struct doc_desired applied, wanted;
+	struct plan p;
+	char text[1024];
+
+	if (stretch_plans[_i].from != NULL)
+		wanted_text = replaced(wanted_text, stretch_plans[_i].from, stretch_plans[_i].to);
+	if (strstr(wanted_text, "\"stretch\"") == NULL)
+		/* an unstretched link needs its VPC in the document */
+		wanted_text = replaced(wanted_text, "\"vpc\":\"vpc-9\",\"vswitch\":\"vsw-9\",",
+				       "\"vpc\":\"vpc-1\",\"vswitch\":\"vsw-1\",");
+	parse_ok(applied_text, &applied);
+	parse_ok(wanted_text, &wanted);
+	ck_assert_int_eq(reconcile_plan(&applied, &wanted, &p), 0);
+	ck_assert_msg(strcmp(plan_format(&p, false, text, sizeof(text)), stretch_plans[_i].ops) == 0,
+		      "%s:\n got  %s\n want %s", stretch_plans[_i].what, text, stretch_plans[_i].ops);
+	plan_free(&p);
+	doc_free(&applied);
+	doc_free(&wanted);
+	free(applied_text);
+	free(wanted_text);
+}
+END_TEST
+
 Suite *tr_suite(void)
 {
 	Suite *s = suite_create("transit_router");
@@ -667,6 +812,9 @@ Suite *tr_suite(void)
 	tcase_add_test(tc, test_tr_twice);
 	tcase_add_loop_test(tc, test_tr_plan, 0, (int)(sizeof(tr_plans) / sizeof(tr_plans[0])));
 	tcase_add_test(tc, test_tr_plan_delete_order);
+	tcase_add_test(tc, test_tr_stretch_valid);
+	tcase_add_loop_test(tc, test_tr_stretch_refusals, 0, (int)(sizeof(stretch_bad) / sizeof(stretch_bad[0])));
+	tcase_add_loop_test(tc, test_tr_stretch_plan, 0, (int)(sizeof(stretch_plans) / sizeof(stretch_plans[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("kernel");
 	tcase_add_checked_fixture(tc, kernel_setup, kernel_teardown);

@@ -50,6 +50,23 @@ function assertDocument(doc, what) {
   // a router's hop (no endpoint): a transit router's interface in the VPC, or a VPC router
   const trVpcIps = new Set([...trs.values()].flatMap((t) => t.links.filter((l) => l.kind === 'vpc').map((l) => l.ip)));
   const vpcGateways = new Set(doc.vpcs.flatMap((v) => v.vswitches.map((s) => s.gateway_ip)));
+  // in a VPC router, also: a router of another agent on the VPC's fabric (its interface is
+  // there), and an address in a vSwitch where a router's stretched link ends (tr_ports)
+  const inCidr = (ip, cidr) => {
+    const n = (a) => a.split('.').reduce((x, o) => x * 256 + Number(o), 0);
+    const [base, len] = cidr.split('/');
+    const size = 2 ** (32 - Number(len));
+    return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
+  };
+  const vpcRouterHops = (v) => ({
+    has: (ip) => trVpcIps.has(ip) || (v.fabric?.peers || []).some((p) => p.ip === ip) ||
+      (v.tr_ports || []).some((t) => inCidr(ip, v.vswitches.find((s) => s.id === t.vswitch).cidr)),
+  });
+  for (const v of doc.vpcs) {
+    for (const t of v.tr_ports || []) {
+      assert.ok(v.vswitches.some((s) => s.id === t.vswitch), `${what}: tr_port ${t.attachment} ends in a vSwitch of the document`);
+    }
+  }
   const checkHop = (r, h, routerHops) => {
     if (h.endpoint === undefined) {
       assert.ok(routerHops.has(h.via), `${what}: route ${r.dest} via router ${h.via} of the document`);
@@ -74,7 +91,7 @@ function assertDocument(doc, what) {
           assert.ok(v.fabric && v.fabric.peers.some((p) => p.ip === h.via), `${what}: remote hop via a fabric peer`);
           continue;
         }
-        checkHop(r, h, trVpcIps);
+        checkHop(r, h, vpcRouterHops(v));
       }
     }
   }
@@ -94,6 +111,14 @@ test('the validator refuses broken documents', () => {
     ['bad peer', (d) => { d.underlay.peers = ['10.0.0.256']; }],
     ['bad site', (d) => { d.sites = [{ id: 's', lan_cidr: '10.0.0.0' }]; }],
     ['version 1 (swanctl texts)', (d) => { d.version = 1; }],
+    ['a stretched link\'s far end without its VNI', (d) => {
+      d.vpcs = [{ id: 'vpc-1', cidr: '10.0.0.0/16', vswitches: [{ id: 'vsw-1', cidr: '10.0.1.0/24', gateway_ip: '10.0.1.253' }],
+        routes: [], tr_ports: [{ transit_router: 'tr-1', attachment: 'att-1', vswitch: 'vsw-1', peer: '10.99.0.1' }] }];
+    }],
+    ['a stretch without its peer', (d) => {
+      d.transit_routers = [{ id: 'tr-1', routes: [], links: [{ attachment: 'att-1', kind: 'vpc', vpc: 'vpc-9', vswitch: 'vsw-9',
+        ip: '10.0.1.2', prefix: 24, gateway: '10.0.1.253', stretch: { vni: 70000 } }] }];
+    }],
   ]) {
     const d = structuredClone(good);
     change(d);

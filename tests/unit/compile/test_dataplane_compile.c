@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cen.h"
 #include "customer_gateway.h"
 #include "dataplane_compile.h"
 #include "doc.h"
@@ -46,6 +47,8 @@
 #include "store.h"
 #include "store_test.h"
 #include "test.h"
+#include "tr_attachment.h"
+#include "transit_router.h"
 #include "vpc.h"
 #include "vpn_connection.h"
 #include "vpn_connection_config.h"
@@ -1451,6 +1454,134 @@ START_TEST(test_zone_spread)
 }
 END_TEST
 
+/* A VPC attachment of tr mapping vsw (zone): Attached (no transition delay here); its id into out. */
+static void attach_vpc(const struct transit_router *tr, const struct vpc *v, const struct vswitch *vsw, char *out)
+{
+	struct model_ctx m = ctx();
+	struct tr_vpc_attachment_create_args a = { .vpc_id = v->vpc_id };
+	struct tr_attachment att;
+
+	a.common.transit_router_id = tr->transit_router_id;
+	a.common.zones[0] = (struct tr_zone){ vsw->zone_id, vsw->vswitch_id };
+	a.common.zone_count = 1;
+	OK(tr_vpc_attachment_create(&m, &a, &att, err));
+	test_exec1(st, "UPDATE tr_attachments SET status='Attached' WHERE attachment_id=?", att.attachment_id);
+	strcpy(out, att.attachment_id);
+}
+
+/* The one link of doc's transit router for vswitch_id, or NULL. */
+static json_t *tr_link(json_t *doc, const char *vswitch_id)
+{
+	return find(json_object_get(json_array_get(json_object_get(doc, "transit_routers"), 0), "links"), "vswitch",
+		    vswitch_id);
+}
+
+/*
+ * A transit router on agt-h (VPC3's attachment, zone h, came first) with VPC2 attached by
+ * vsw2i, a vSwitch agt-any builds: the link is stretched, the router's end on agt-h, the far
+ * end a port of vsw2i on agt-any, one VNI clear of the fabrics'.  VPC2's other vSwitch (zone
+ * g) moves to agt-both: that router reaches the attachment over the VPC's fabric.  Detached,
+ * both ends go.
+ */
+START_TEST(test_tr_stretched_link)
+{
+	struct model_ctx m = ctx(), g = ctx();
+	struct cen_create_args ca = { .name = "cen" };
+	struct transit_router_create_args ta = { .cidr_list_json = "[{\"Cidr\":\"192.168.250.0/24\"}]" };
+	struct route_entry_create_args ra = { .route_table_id = vpc2.route_table_id, .destination = "192.168.77.0/24",
+					      .next_hop_type = "Attachment" };
+	struct route_entry re;
+	struct cen cen;
+	struct transit_router tr;
+	char att3[64], att2[64];
+	json_t *h, *any, *both, *link, *stretch, *port, *hops, *vpc;
+	int64_t vni;
+
+	test_exec1(st, "UPDATE agents SET zones='cn-hangzhou-g' WHERE agent_id=?", "agt-both");
+	g.region = NULL;
+	OK(cen_create(&g, &ca, &cen, err));
+	ta.cen_id = cen.cen_id;
+	OK(transit_router_create(&m, &ta, &tr, err));
+	attach_vpc(&tr, &vpc3, &vsw3h, att3);
+	attach_vpc(&tr, &vpc2, &vsw2i, att2);
+	ra.next_hop_id = att2;
+	OK(route_entry_create(&m, &ra, &re, err));
+	h = compile("agt-h");
+	any = compile("agt-any");
+	both = compile("agt-both");
+	check_and_save(h, "tr-stretch-agt-h");
+	check_and_save(any, "tr-stretch-agt-any");
+	check_and_save(both, "tr-stretch-agt-both");
+
+	/* the router is agt-h's: VPC3's link a veth, VPC2's stretched toward agt-any */
+	ck_assert_int_eq(json_array_size(json_object_get(h, "transit_routers")), 1);
+	ck_assert_int_eq(json_array_size(json_object_get(any, "transit_routers")), 0);
+	link = tr_link(h, vsw3h.vswitch_id);
+	ck_assert_ptr_nonnull(link);
+	ck_assert_ptr_null(json_object_get(link, "stretch"));
+	link = tr_link(h, vsw2i.vswitch_id);
+	ck_assert_ptr_nonnull(link);
+	ck_assert_str_eq(str(link, "attachment"), att2);
+	ck_assert_str_eq(str(link, "vpc"), vpc2.vpc_id);
+	ck_assert_str_eq(str(link, "gateway"), "10.1.2.253");
+	stretch = json_object_get(link, "stretch");
+	ck_assert_ptr_nonnull(stretch);
+	ck_assert_str_eq(str(stretch, "peer"), "10.99.0.1");
+	vni = int_of(stretch, "vni");
+	ck_assert_int_ge(vni, 0x10000);
+	ck_assert_int_lt(vni, 0x100000);
+	ck_assert_int_ne(vni, DATAPLANE_UNDERLAY_VNI);
+	/* agt-h has no router of VPC2: the link does not need one there */
+	ck_assert_ptr_null(find(json_object_get(h, "vpcs"), "id", vpc2.vpc_id));
+
+	/* the far end: a port of vsw2i's bridge on agt-any, same VNI, toward agt-h */
+	vpc = find(json_object_get(any, "vpcs"), "id", vpc2.vpc_id);
+	ck_assert_ptr_nonnull(vpc);
+	ck_assert_int_eq(json_array_size(json_object_get(vpc, "tr_ports")), 1);
+	port = json_array_get(json_object_get(vpc, "tr_ports"), 0);
+	ck_assert_str_eq(str(port, "transit_router"), tr.transit_router_id);
+	ck_assert_str_eq(str(port, "attachment"), att2);
+	ck_assert_str_eq(str(port, "vswitch"), vsw2i.vswitch_id);
+	ck_assert_str_eq(str(port, "peer"), "10.99.0.2");
+	ck_assert_int_eq(int_of(port, "vni"), vni);
+	ck_assert_int_ne(vni, int_of(json_object_get(vpc, "fabric"), "vni"));
+	/* VPC3's link is local: no port anywhere */
+	ck_assert_ptr_null(json_object_get(find(json_object_get(h, "vpcs"), "id", vpc3.vpc_id), "tr_ports"));
+
+	/* the Attachment entry: agt-any's router via the interface, agt-both's via agt-any's router on the fabric */
+	hops = json_object_get(route(any, vpc2.vpc_id, "192.168.77.0/24"), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 1);
+	ck_assert_str_eq(str(json_array_get(hops, 0), "via"), str(link, "ip"));
+	hops = json_object_get(route(both, vpc2.vpc_id, "192.168.77.0/24"), "nexthops");
+	ck_assert_int_eq(json_array_size(hops), 1);
+	ck_assert_str_eq(str(json_array_get(hops, 0), "via"), "169.254.1.1");
+	ck_assert_ptr_null(json_object_get(find(json_object_get(both, "vpcs"), "id", vpc2.vpc_id), "tr_ports"));
+	json_decref(h);
+	json_decref(any);
+	json_decref(both);
+
+	/* detached: both ends go, VPC3's link stays */
+	test_exec1(st, "UPDATE tr_attachments SET status='Detaching' WHERE attachment_id=?", att2);
+	h = compile("agt-h");
+	any = compile("agt-any");
+	ck_assert_ptr_null(tr_link(h, vsw2i.vswitch_id));
+	ck_assert_ptr_nonnull(tr_link(h, vsw3h.vswitch_id));
+	ck_assert_ptr_null(json_object_get(find(json_object_get(any, "vpcs"), "id", vpc2.vpc_id), "tr_ports"));
+	json_decref(h);
+	json_decref(any);
+
+	/* the router moves to agt-any (its first attachment is VPC2's now): the link is a veth, no port */
+	test_exec1(st, "UPDATE tr_attachments SET status='Attached' WHERE attachment_id=?", att2);
+	test_exec1(st, "UPDATE tr_attachments SET status='Detaching' WHERE attachment_id=?", att3);
+	any = compile("agt-any");
+	ck_assert_ptr_nonnull(tr_link(any, vsw2i.vswitch_id));
+	ck_assert_ptr_null(json_object_get(tr_link(any, vsw2i.vswitch_id), "stretch"));
+	ck_assert_ptr_null(json_object_get(find(json_object_get(any, "vpcs"), "id", vpc2.vpc_id), "tr_ports"));
+	check_and_save(any, "tr-moved-agt-any");
+	json_decref(any);
+}
+END_TEST
+
 Suite *dataplane_compile_suite_create(void)
 {
 	Suite *s = suite_create("dataplane_compile");
@@ -1476,6 +1607,7 @@ Suite *dataplane_compile_suite_create(void)
 	tcase_add_test(tc, test_hosts_underlay_determinism);
 	tcase_add_test(tc, test_host_agent);
 	tcase_add_test(tc, test_zone_spread);
+	tcase_add_test(tc, test_tr_stretched_link);
 	suite_add_tcase(s, tc);
 	return s;
 }
