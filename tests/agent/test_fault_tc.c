@@ -89,8 +89,16 @@ static int udp_open_cb(void *arg)
 	return 0;
 }
 
-/* Whether a datagram from from_ns (source port sport, 0 any) reaches to_ip:dport in to_ns. */
-static bool udp_passes(const char *from_ns, int sport, const char *to_ns, const char *to_ip, int dport)
+/*
+ * Whether a datagram from from_ns (source port sport, 0 any) reaches to_ip:dport in to_ns
+ * within wait_ms: checks that expect it to pass wait long (it returns at once when it does,
+ * and a loaded machine may not run the receiver for a while), checks that expect a drop
+ * wait briefly (a late datagram would only make them fail, never pass wrongly).
+ */
+#define PASS_WAIT_MS 5000
+#define DROP_WAIT_MS 300
+static bool udp_passes_within(const char *from_ns, int sport, const char *to_ns, const char *to_ip, int dport,
+			      int wait_ms)
 {
 	struct usock rx = { .ip = to_ip, .port = dport, .fd = -1 }, tx = { .port = sport, .fd = -1 };
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)dport) };
@@ -107,7 +115,7 @@ static bool udp_passes(const char *from_ns, int sport, const char *to_ns, const 
 	if (sendto(tx.fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 		goto out;
 	pfd = (struct pollfd){ .fd = rx.fd, .events = POLLIN };
-	got = poll(&pfd, 1, 300) == 1 && recv(rx.fd, buf, sizeof(buf), 0) == 1;
+	got = poll(&pfd, 1, wait_ms) == 1 && recv(rx.fd, buf, sizeof(buf), 0) == 1;
 out:
 	if (rx.fd >= 0)
 		close(rx.fd);
@@ -126,23 +134,23 @@ START_TEST(test_fault_cut_restore)
 
 	if (nsf_skip_unless_root("fault_tc_suite"))
 		return;
-	ck_assert(udp_passes(ns_a, 0, ns_b, B_IP, 4500));
-	ck_assert(udp_passes(ns_a, 0, ns_b, B_IP, 500));
+	ck_assert(udp_passes_within(ns_a, 0, ns_b, B_IP, 4500, PASS_WAIT_MS));
+	ck_assert(udp_passes_within(ns_a, 0, ns_b, B_IP, 500, PASS_WAIT_MS));
 	ck_assert(!fault_is_cut(ns_a, B_IP));
 
 	ck_assert_msg(fault_set(ns_a, B_IP, true, err) == 0, "%s", err);
 	ck_assert(fault_is_cut(ns_a, B_IP));
 	/* out of A: to B's IKE/NAT-T ports, and from A's own */
-	ck_assert(!udp_passes(ns_a, 0, ns_b, B_IP, 4500));
-	ck_assert(!udp_passes(ns_a, 0, ns_b, B_IP, 500));
-	ck_assert(!udp_passes(ns_a, 4500, ns_b, B_IP, 5000));
+	ck_assert(!udp_passes_within(ns_a, 0, ns_b, B_IP, 4500, DROP_WAIT_MS));
+	ck_assert(!udp_passes_within(ns_a, 0, ns_b, B_IP, 500, DROP_WAIT_MS));
+	ck_assert(!udp_passes_within(ns_a, 4500, ns_b, B_IP, 5000, DROP_WAIT_MS));
 	/* into A from B */
-	ck_assert(!udp_passes(ns_b, 0, ns_a, A_IP, 4500));
-	ck_assert(!udp_passes(ns_b, 500, ns_a, A_IP, 6000));
+	ck_assert(!udp_passes_within(ns_b, 0, ns_a, A_IP, 4500, DROP_WAIT_MS));
+	ck_assert(!udp_passes_within(ns_b, 500, ns_a, A_IP, 6000, DROP_WAIT_MS));
 	/* everything else passes */
-	ck_assert(udp_passes(ns_a, 0, ns_b, B_IP, 5000));
-	ck_assert(udp_passes(ns_b, 0, ns_a, A_IP, 5000));
-	ck_assert_msg(probe_icmp(ns_a, B_IP, 1, 10, 1000, &pr, err) == 0, "%s", err);
+	ck_assert(udp_passes_within(ns_a, 0, ns_b, B_IP, 5000, PASS_WAIT_MS));
+	ck_assert(udp_passes_within(ns_b, 0, ns_a, A_IP, 5000, PASS_WAIT_MS));
+	ck_assert_msg(probe_icmp(ns_a, B_IP, 1, 10, PASS_WAIT_MS, &pr, err) == 0, "%s", err);
 	ck_assert_int_eq(pr.received, 1);
 
 	/* again: no duplicate rules */
@@ -165,8 +173,8 @@ START_TEST(test_fault_cut_restore)
 	ck_assert_msg(fault_set(ns_a, B_IP, false, err) == 0, "%s", err);
 	ck_assert(!fault_is_cut(ns_a, B_IP));
 	ck_assert(fault_is_cut(ns_a, "10.79.0.3"));
-	ck_assert(udp_passes(ns_a, 0, ns_b, B_IP, 4500));
-	ck_assert(udp_passes(ns_b, 0, ns_a, A_IP, 4500));
+	ck_assert(udp_passes_within(ns_a, 0, ns_b, B_IP, 4500, PASS_WAIT_MS));
+	ck_assert(udp_passes_within(ns_b, 0, ns_a, A_IP, 4500, PASS_WAIT_MS));
 	ck_assert_msg(fault_set(ns_a, B_IP, false, err) == 0, "%s", err);
 
 	ck_assert_msg(fault_clear_all(ns_a, err) == 0, "%s", err);
@@ -312,7 +320,7 @@ START_TEST(test_tc_queue)
 	ck_assert(qdisc_shows("qdisc pfifo_fast"));
 	ck_assert_msg(tc_ensure_queue(ns_a, "a0", err) == 0, "%s", err);
 	ck_assert(qdisc_shows("qdisc pfifo_fast"));
-	ck_assert(udp_passes(ns_a, 0, ns_b, B_IP, 4600)); /* the queue passes traffic */
+	ck_assert(udp_passes_within(ns_a, 0, ns_b, B_IP, 4600, PASS_WAIT_MS)); /* the queue passes traffic */
 
 	/* a rate limit replaces it and is kept; without the limit the veth has no queue until asked again */
 	ck_assert_msg(tc_set_rate(ns_a, "a0", 10, err) == 0, "%s", err);

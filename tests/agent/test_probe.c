@@ -116,7 +116,7 @@ END_TEST
 
 struct bg_probe {
 	const char *ns, *target;
-	int count, interval_ms;
+	int count, interval_ms, timeout_ms;
 	struct probe_result r;
 	int ret;
 	char err[PROBE_ERR_MAX];
@@ -126,7 +126,7 @@ static void *bg_probe_run(void *arg)
 {
 	struct bg_probe *p = arg;
 
-	p->ret = probe_icmp(p->ns, p->target, p->count, p->interval_ms, 1000, &p->r, p->err);
+	p->ret = probe_icmp(p->ns, p->target, p->count, p->interval_ms, p->timeout_ms, &p->r, p->err);
 	return NULL;
 }
 
@@ -134,10 +134,12 @@ static void *bg_probe_run(void *arg)
 START_TEST(test_probe_concurrent)
 {
 	struct bg_probe p[4] = {
-		{ .ns = ns_a, .target = "10.77.0.2", .count = 10, .interval_ms = 20 },
-		{ .ns = ns_a, .target = "10.77.0.2", .count = 10, .interval_ms = 20 },
-		{ .ns = ns_b, .target = "10.77.0.1", .count = 10, .interval_ms = 20 },
-		{ .ns = ns_a, .target = "10.77.0.99", .count = 5, .interval_ms = 20 },
+		/* a reply's wait is long: the probes return when all have answered, and a loaded
+		 * machine may leave a thread unscheduled for a second */
+		{ .ns = ns_a, .target = "10.77.0.2", .count = 10, .interval_ms = 20, .timeout_ms = 10000 },
+		{ .ns = ns_a, .target = "10.77.0.2", .count = 10, .interval_ms = 20, .timeout_ms = 10000 },
+		{ .ns = ns_b, .target = "10.77.0.1", .count = 10, .interval_ms = 20, .timeout_ms = 10000 },
+		{ .ns = ns_a, .target = "10.77.0.99", .count = 5, .interval_ms = 20, .timeout_ms = 300 },
 	};
 	pthread_t th[4];
 
@@ -164,7 +166,7 @@ END_TEST
  */
 START_TEST(test_probe_loss_window)
 {
-	struct bg_probe p = { .ns = ns_a, .target = "10.77.0.2", .count = 20, .interval_ms = 50 };
+	struct bg_probe p = { .ns = ns_a, .target = "10.77.0.2", .count = 20, .interval_ms = 50, .timeout_ms = 3000 };
 	int lost;
 
 	if (nsf_skip_unless_root("probe_suite"))
