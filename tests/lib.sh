@@ -6,6 +6,11 @@ T_FAIL=0
 T_PIDS=""
 T_TMP=$(mktemp -d /tmp/vpnlab-test.XXXXXX)
 
+# Request pieces the API suites share: the two body types and the region as a JSON member
+J='Content-Type: application/json'
+FORM='Content-Type: application/x-www-form-urlencoded'
+RJ='"RegionId":"cn-hangzhou"'
+
 t_cleanup() {
 	for pid in $T_PIDS; do kill -9 "$pid" 2>/dev/null || true; done
 	for pid in $T_PIDS; do wait "$pid" 2>/dev/null || true; done
@@ -54,6 +59,15 @@ t_settle() {
 	return 1
 }
 
+# t_api_server BIN DBNAME [args...]: starts vpnlabd on a free port, database $T_TMP/DBNAME, its
+# transitions held (see t_settle) and its request log off; sets PORT and B (its base URL)
+t_api_server() {
+	bin=$1; db=$2; shift 2
+	PORT=$(t_free_port)
+	B="http://127.0.0.1:$PORT"
+	t_start_server "$bin" "$PORT" "$T_TMP/$db" --transition-delay-ms "$T_HOLD_MS" --log off "$@"
+}
+
 t_stop_server() {
 	kill -TERM "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
@@ -90,6 +104,38 @@ t_expect() {
 t_check() {
 	got=$(t_json "$2" 2>/dev/null)
 	if [ "$got" = "$3" ]; then t_ok; else t_bad "$1: got '$got', want '$3'"; fi
+}
+
+# How many times t_poll asks (0.1 s apart); a suite whose waits are longer raises it.
+T_POLL_TRIES=50
+
+# t_poll URL EXPR WANT [curl args...]: settles the held transitions, then polls GET URL until
+# the Python expression EXPR over its answer (bound to b) prints WANT; the last answer stays in
+# T_STATUS and T_BODY.  Returns 1 if it never does (counting nothing: callers decide).
+t_poll() {
+	t_settle || return 1
+	poll_url=$1; poll_expr=$2; poll_want=$3; shift 3
+	poll_try=0
+	while [ $poll_try -lt $T_POLL_TRIES ]; do
+		t_req GET "$poll_url" "$@"
+		[ "$(t_json "$poll_expr" 2>/dev/null)" = "$poll_want" ] && return 0
+		sleep 0.1; poll_try=$((poll_try + 1))
+	done
+	return 1
+}
+
+# t_wait_for NAME URL EXPR WANT [curl args...]: t_poll counted as one check named NAME
+t_wait_for() {
+	wait_name=$1; shift
+	if t_poll "$@"; then t_ok; return 0; fi
+	t_bad "$wait_name: $2 never became $3"
+	return 1
+}
+
+# t_allow METHOD URL WANT: checks the Allow header of the 405 answer to METHOD URL
+t_allow() {
+	got=$(curl -s -o /dev/null -D - -X "$1" "$2" | tr -d '\r' | sed -n 's/^Allow: //Ip')
+	[ "$got" = "$3" ] && t_ok || t_bad "Allow of $1 $2: '$got', want '$3'"
 }
 
 t_summary() {

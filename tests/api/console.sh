@@ -9,8 +9,6 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 BIN=${1:-bin/vpnlabd}
-J='Content-Type: application/json'
-RJ='"RegionId":"cn-hangzhou"'
 
 # the agent protocol needs the token the server keeps beside its database ($DB)
 agent_token() { echo "X-Vpnlab-Agent-Token: $(cat "$DB.agent-token")"; }

@@ -17,9 +17,7 @@ t_start_server "$BIN" "$PORT" "$T_TMP/lab.db" --transition-delay-ms 0 --log off 
 # the agent channel's token, which the server generated beside its database
 AH="X-Vpnlab-Agent-Token: $(cat "$T_TMP/lab.db.agent-token")"
 B="http://127.0.0.1:$PORT"
-J='Content-Type: application/json'
 R='RegionId=cn-hangzhou'
-RJ='"RegionId":"cn-hangzhou"'
 
 post() { t_req POST "$B$1" -H "$J" -d "$2"; }
 id_of() { t_json "b[\"$1\"]"; }

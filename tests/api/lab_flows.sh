@@ -16,8 +16,6 @@ t_start_server "$BIN" "$PORT" "$T_TMP/flows.db" --transition-delay-ms 0 --log of
 TOKEN=$(cat "$T_TMP/flows.db.agent-token")
 AH="X-Vpnlab-Agent-Token: $TOKEN"
 B="http://127.0.0.1:$PORT"
-J='Content-Type: application/json'
-RJ='"RegionId":"cn-hangzhou"'
 
 post() { t_req POST "$B$1" -H "$J" -d "$2"; }
 id_of() { t_json "b[\"$1\"]"; }

@@ -119,7 +119,6 @@ t_check "V3 credential of 16 digits: that account" 'b["TotalCount"]' 0
 t_req GET "$B/?Action=DescribeVpcs&Version=2016-04-28&RegionId=cn-beijing"; t_check "other region sees nothing" 'b["TotalCount"]' 0
 
 # ---- REST ----
-J='Content-Type: application/json'
 t_req POST "$B/v1/vpcs" -H "$J" -d '{"RegionId":"cn-hangzhou","CidrBlock":"10.10.0.0/16","VpcName":"rest","Tag":[{"Key":"env","Value":"lab"}]}'
 t_expect "rest create" 201; RV=$(t_json 'b["VpcId"]')
 t_req POST "$B/v1/vswitches" -H "$J" -d "{\"RegionId\":\"cn-hangzhou\",\"VpcId\":\"$RV\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.10.1.0/24\"}"

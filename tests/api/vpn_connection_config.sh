@@ -12,25 +12,17 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
 DB="$T_TMP/vcc.db"
-t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
-B="http://127.0.0.1:$PORT"
+t_api_server "$BIN" vcc.db || exit 1
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 Q="$B/?$R"
-FORM='Content-Type: application/x-www-form-urlencoded'
 
 post() { t_req POST "$B/" -H "$FORM" --data "$R&$1"; }
 
+# wait_gateway ID: polls until the gateway is active again (at most ~5 s)
 wait_gateway() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		s=$(curl -s "$Q&Action=DescribeVpnGateway&VpnGatewayId=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Status",""))')
-		[ "$s" = active ] && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	echo "gateway $1 did not become active"; return 1
+	t_poll "$Q&Action=DescribeVpnGateway&VpnGatewayId=$1" 'b.get("Status","")' active && return 0
+	t_bad "gateway $1 did not become active"; return 1
 }
 
 # ---- a dual-tunnel gateway and two customer gateways ----

@@ -10,10 +10,8 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/vpngw.db" --transition-delay-ms "$T_HOLD_MS" --log off \
+t_api_server "$BIN" vpngw.db \
 	--public-ip-pool 203.0.113.0/29 --quota vpn_gateways_per_account=3 || exit 1
-B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 Q="$B/?$R"
 
@@ -221,26 +219,15 @@ t_start_server "$BIN" "$SPORT" "$T_TMP/single.db" --transition-delay-ms "$T_HOLD
 SB="http://127.0.0.1:$SPORT"
 SR="Version=2016-04-28&RegionId=cn-lab-single"
 SQ="$SB/?$SR"
-# swait NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
-swait() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		t_req GET "$2"
-		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
-		sleep 0.1; i=$((i + 1))
-	done
-	t_bad "$1: $3 never became $4"
-}
-sgw_idle() { swait "${1:-single gateway active}" "$SQ&Action=DescribeVpnGateway&VpnGatewayId=$STGW" 'b["Status"]' active; }
+sgw_idle() { t_wait_for "${1:-single gateway active}" "$SQ&Action=DescribeVpnGateway&VpnGatewayId=$STGW" 'b["Status"]' active; }
 t_req GET "$SB/?Version=2016-04-28&Action=DescribeRegions"; t_expect "catalogue regions" 200
 t_check "only the catalogue's region" '[r["RegionId"] for r in b["Regions"]["Region"]]' "['cn-lab-single']"
 t_req GET "$SQ&Action=DescribeZones"; t_check "two zones" '[z["ZoneId"] for z in b["Zones"]["Zone"]]' "['cn-lab-single-a', 'cn-lab-single-b']"
 t_req GET "$SQ&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "single: vpc" 200; STVPC=$(t_json 'b["VpcId"]')
-swait "single: vpc available" "$SQ&Action=DescribeVpcs&VpcId=$STVPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
+t_wait_for "single: vpc available" "$SQ&Action=DescribeVpcs&VpcId=$STVPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
 t_req GET "$SQ&Action=CreateVSwitch&VpcId=$STVPC&ZoneId=cn-lab-single-a&CidrBlock=10.0.1.0/24"; STA=$(t_json 'b["VSwitchId"]')
 t_req GET "$SQ&Action=CreateVSwitch&VpcId=$STVPC&ZoneId=cn-lab-single-b&CidrBlock=10.0.2.0/24"; STB=$(t_json 'b["VSwitchId"]')
-swait "single: vswitch available" "$SQ&Action=DescribeVSwitches&VSwitchId=$STB" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
+t_wait_for "single: vswitch available" "$SQ&Action=DescribeVSwitches&VSwitchId=$STB" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
 t_req GET "$SQ&Action=CreateVpnGateway&VpcId=$STVPC&VSwitchId=$STA&DisasterRecoveryVSwitchId=$STB&Bandwidth=10"
 t_expect "single: second vswitch refused" 400 IllegalParam.DisasterRecoveryVSwitchId
 t_check "single: refusal message" 'b["Message"]' "The region cn-lab-single does not support dual-tunnel VPN gateways: specify VSwitchId only."

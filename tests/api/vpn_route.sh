@@ -10,36 +10,23 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/route.db" --transition-delay-ms "$T_HOLD_MS" --log off \
+t_api_server "$BIN" route.db \
 	--quota vpn_routes_per_gateway=5 --quota vpn_pbr_routes_per_gateway=2 || exit 1
-B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 A="$B/?$R"
 T="TunnelOptionsSpecification"
 
-# wait_for NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
-wait_for() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		t_req GET "$2"
-		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
-		sleep 0.1; i=$((i + 1))
-	done
-	t_bad "$1: $3 never became $4"
-}
-gw_active() { wait_for "${1:-gateway active}" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active; }
+gw_active() { t_wait_for "${1:-gateway active}" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active; }
 # route EXPR over the entry with destination $1 and next hop $2 of the last DescribeVpnRouteEntries
 routes() { t_req GET "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=50${1:-}"; }
 route_of() { echo "[r for r in b['VpnRouteEntries']['VpnRouteEntry'] if r['RouteDest']=='$1' and r['NextHop']=='$2']"; }
 
 # ---- a VPC, two vSwitches, a gateway, customer gateways, two connections ----
 t_req GET "$A&Action=CreateVpc&CidrBlock=10.0.0.0/16"; VPC=$(t_json 'b["VpcId"]')
-wait_for "vpc available" "$A&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
+t_wait_for "vpc available" "$A&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
 t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSW1=$(t_json 'b["VSwitchId"]')
 t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSW2=$(t_json 'b["VSwitchId"]')
-wait_for "vswitch available" "$A&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
+t_wait_for "vswitch available" "$A&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
 t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSW1&DisasterRecoveryVSwitchId=$VSW2&Bandwidth=10"
 t_expect "vpn gateway" 200
 GW=$(t_json 'b["VpnGatewayId"]')
@@ -107,7 +94,7 @@ T_STATUS=$BUSY_STATUS; T_BODY=$BUSY; t_expect "gateway configuring" 400 VpnGatew
 T_STATUS=$PENDING_STATUS; T_BODY=$PENDING; t_expect "route configuring" 400 VpnRouteEntry.Configuring
 routes; t_check "one entry despite the retry" "len($(route_of 10.10.0.0/16 "$VCO2"))" 1
 gw_active
-wait_for "route published" "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=50" \
+t_wait_for "route published" "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=50" \
 	"$(route_of 10.10.0.0/16 "$VCO2")[0]['State']" published
 t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=false"; t_expect "duplicate" 400 VpnRouteEntry.AlreadyExists
 
@@ -135,7 +122,7 @@ t_req GET "$A&Action=PublishVpnRouteEntry&VpnGatewayId=$GW&RouteDest=10.99.0.0/1
 t_expect "publish unknown route" 404 InvalidRouteEntry.NotFound
 t_req GET "$P&RouteType=dbr&PublishVpc=false"; t_expect "withdraw" 200
 t_check "withdraw answer keys" '",".join(sorted(b.keys()))' RequestId
-wait_for "route normal" "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=50" \
+t_wait_for "route normal" "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=50" \
 	"$(route_of 10.10.0.0/16 "$VCO2")[0]['State']" normal
 gw_active
 
@@ -206,7 +193,7 @@ gw_active
 t_req GET "$A&Action=PublishVpnRouteEntry&VpnGatewayId=$GW&RouteDest=10.20.0.0/16&NextHop=$VCO2&RouteType=pbr&PublishVpc=false"
 t_expect "pbr withdraw" 200
 gw_active
-wait_for "pbr normal" "$A&Action=DescribeVpnPbrRouteEntries&VpnGatewayId=$GW" \
+t_wait_for "pbr normal" "$A&Action=DescribeVpnPbrRouteEntries&VpnGatewayId=$GW" \
 	'[r["State"] for r in b["VpnPbrRouteEntries"]["VpnPbrRouteEntry"] if r["RouteDest"]=="10.20.0.0/16"][0]' normal
 routes; t_check "dbr of the same destination withdrawn too" "$(route_of 10.20.0.0/16 "$VCO1")[0]['State']" normal
 t_check "other dbr stay published" "$(route_of 10.11.0.0/16 "$VCO2")[0]['State']" published
