@@ -138,6 +138,72 @@ t_allow() {
 	[ "$got" = "$3" ] && t_ok || t_bad "Allow of $1 $2: '$got', want '$3'"
 }
 
+# ---- set-up through the VPC RPC door: URL is "$B/?Version=2016-04-28&RegionId=cn-hangzhou" ----
+
+# t_gateway_idle URL GW: waits until VPN gateway GW is active; only a failure is counted
+t_gateway_idle() {
+	t_poll "$1&Action=DescribeVpnGateway&VpnGatewayId=$2" 'b.get("Status","")' active && return 0
+	t_bad "gateway $2 did not become active"; return 1
+}
+
+# t_rpc_vpc_two_zones URL: a VPC 10.0.0.0/16 with vSwitches 10.0.1.0/24 (zone h) and
+# 10.0.2.0/24 (zone i), both waited Available (checks "vpc available", "vswitch available");
+# sets VPC, VSW1, VSW2
+t_rpc_vpc_two_zones() {
+	t_req GET "$1&Action=CreateVpc&CidrBlock=10.0.0.0/16"; VPC=$(t_json 'b["VpcId"]')
+	t_wait_for "vpc available" "$1&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
+	t_req GET "$1&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSW1=$(t_json 'b["VSwitchId"]')
+	t_req GET "$1&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSW2=$(t_json 'b["VSwitchId"]')
+	t_wait_for "vswitch available" "$1&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
+}
+
+# t_rpc_gateway URL: a dual-tunnel VPN gateway in $VSW1 and $VSW2 of $VPC, waited active
+# (checks "vpn gateway", "gateway active"); sets GW
+t_rpc_gateway() {
+	t_req GET "$1&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSW1&DisasterRecoveryVSwitchId=$VSW2&Bandwidth=10"
+	t_expect "vpn gateway" 200
+	GW=$(t_json 'b["VpnGatewayId"]')
+	t_wait_for "gateway active" "$1&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+}
+
+# t_rpc_gateway_network URL: a VPC 10.0.0.0/16 (check "vpc"), vSwitches 10.0.1.0/24 (zone h)
+# and 10.0.2.0/24 (zone i), a dual-tunnel VPN gateway in them (check "gateway") waited active;
+# sets VPC, VSH, VSI, GW and the gateway's two addresses GWIP, GWIP2
+t_rpc_gateway_network() {
+	t_req GET "$1&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "vpc" 200; VPC=$(t_json 'b["VpcId"]')
+	t_settle
+	t_req GET "$1&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSH=$(t_json 'b["VSwitchId"]')
+	t_req GET "$1&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSI=$(t_json 'b["VSwitchId"]')
+	t_settle
+	t_req GET "$1&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchId=$VSI&Bandwidth=10"
+	t_expect "gateway" 200; GW=$(t_json 'b["VpnGatewayId"]')
+	t_gateway_idle "$1" "$GW" || return 1
+	t_req GET "$1&Action=DescribeVpnGateway&VpnGatewayId=$GW"
+	GWIP=$(t_json 'b["InternetIp"]'); GWIP2=$(t_json 'b["DisasterRecoveryInternetIp"]')
+}
+
+# t_rest_dual_tunnel_connection: through the REST door of $B, a VPC 10.0.0.0/16 with vSwitches
+# 10.0.1.0/24 (zone h) and 10.0.2.0/24 (zone i), a dual-tunnel VPN gateway in them, customer
+# gateways 203.0.113.11 and .12 and an IPsec connection over both to 192.168.10.0/24 (checks
+# "vpc", "vsw h", "vsw i", "gateway", "cgw1", "cgw2", "connection"); sets VPC, VSH, VSI, GW,
+# CG1, CG2, VCO and its tunnels' ids MASTER and SLAVE
+t_rest_dual_tunnel_connection() {
+	t_req POST "$B/v1/vpcs" -H "$J" -d "{$RJ,\"CidrBlock\":\"10.0.0.0/16\"}"; t_expect "vpc" 201; VPC=$(t_json 'b["VpcId"]')
+	t_req POST "$B/v1/vswitches" -H "$J" -d "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.0.1.0/24\"}"
+	t_expect "vsw h" 201; VSH=$(t_json 'b["VSwitchId"]')
+	t_req POST "$B/v1/vswitches" -H "$J" -d "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"
+	t_expect "vsw i" 201; VSI=$(t_json 'b["VSwitchId"]')
+	t_req POST "$B/v1/vpn-gateways" -H "$J" -d "{$RJ,\"VpcId\":\"$VPC\",\"VSwitchId\":\"$VSH\",\"DisasterRecoveryVSwitchId\":\"$VSI\",\"Bandwidth\":10,\"EnableIpsec\":true}"
+	t_expect "gateway" 201; GW=$(t_json 'b["VpnGatewayId"]')
+	t_req POST "$B/v1/customer-gateways" -H "$J" -d "{$RJ,\"IpAddress\":\"203.0.113.11\"}"; t_expect "cgw1" 201; CG1=$(t_json 'b["CustomerGatewayId"]')
+	t_req POST "$B/v1/customer-gateways" -H "$J" -d "{$RJ,\"IpAddress\":\"203.0.113.12\"}"; t_expect "cgw2" 201; CG2=$(t_json 'b["CustomerGatewayId"]')
+	t_req POST "$B/v1/vpn-connections" -H "$J" -d "{$RJ,\"VpnGatewayId\":\"$GW\",\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"192.168.10.0/24\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"$CG1\",\"Role\":\"master\"},{\"CustomerGatewayId\":\"$CG2\",\"Role\":\"slave\"}]}"
+	t_expect "connection" 201; VCO=$(t_json 'b["VpnConnectionId"]')
+	t_req GET "$B/v1/vpn-connections/$VCO?RegionId=cn-hangzhou"
+	MASTER=$(t_json '[t for t in b["TunnelOptionsSpecification"]["TunnelOptions"] if t["Role"]=="master"][0]["TunnelId"]')
+	SLAVE=$(t_json '[t for t in b["TunnelOptionsSpecification"]["TunnelOptions"] if t["Role"]=="slave"][0]["TunnelId"]')
+}
+
 t_summary() {
 	echo "$1: $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]

@@ -98,15 +98,8 @@ t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.7"; t_expect "quot
 t_check "quota message" 'b["Message"]' "The quota of resource is full"
 
 # ---- delete, refused while an IPsec connection uses the gateway ----
-t_req GET "$A&Action=CreateVpc&CidrBlock=10.0.0.0/16"; VPC=$(t_json 'b["VpcId"]')
-t_wait_for "vpc available" "$A&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
-t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSW1=$(t_json 'b["VSwitchId"]')
-t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSW2=$(t_json 'b["VSwitchId"]')
-t_wait_for "vswitch available" "$A&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
-t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSW1&DisasterRecoveryVSwitchId=$VSW2&Bandwidth=10"
-t_expect "vpn gateway" 200
-GW=$(t_json 'b["VpnGatewayId"]')
-t_wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+t_rpc_vpc_two_zones "$A"
+t_rpc_gateway "$A"
 T="TunnelOptionsSpecification"
 t_req POST "$B/" -H 'Content-Type: application/x-www-form-urlencoded' --data \
 	"Action=CreateVpnConnection&$R&VpnGatewayId=$GW&LocalSubnet=10.0.0.0%2F16&RemoteSubnet=192.168.0.0%2F16&AutoConfigRoute=false&$T.1.CustomerGatewayId=$CGW1&$T.1.Role=master&$T.2.CustomerGatewayId=$CGW3&$T.2.Role=slave"

@@ -21,47 +21,21 @@ post() { t_req POST "$B$1" -H "$J" -d "$2"; }
 id_of() { t_json "b[\"$1\"]"; }
 
 # ---- network: a VPC with two vSwitches, a dual-tunnel connection, two lab hosts ----
-post /v1/vpcs "{$RJ,\"CidrBlock\":\"10.0.0.0/16\"}"; t_expect "vpc" 201; VPC=$(id_of VpcId)
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.0.1.0/24\"}"; t_expect "vsw h" 201
-VSH=$(id_of VSwitchId)
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"; t_expect "vsw i" 201
-VSI=$(id_of VSwitchId)
-post /v1/vpn-gateways "{$RJ,\"VpcId\":\"$VPC\",\"VSwitchId\":\"$VSH\",\"DisasterRecoveryVSwitchId\":\"$VSI\",\"Bandwidth\":10,\"EnableIpsec\":true}"
-t_expect "gateway" 201; GW=$(id_of VpnGatewayId)
-post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.11\"}"; t_expect "cgw1" 201; CG1=$(id_of CustomerGatewayId)
-post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.12\"}"; t_expect "cgw2" 201; CG2=$(id_of CustomerGatewayId)
-post /v1/vpn-connections "{$RJ,\"VpnGatewayId\":\"$GW\",\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"192.168.10.0/24\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"$CG1\",\"Role\":\"master\"},{\"CustomerGatewayId\":\"$CG2\",\"Role\":\"slave\"}]}"
-t_expect "connection" 201; VCO=$(id_of VpnConnectionId)
-t_req GET "$B/v1/vpn-connections/$VCO?RegionId=cn-hangzhou"
-MASTER=$(t_json '[t for t in b["TunnelOptionsSpecification"]["TunnelOptions"] if t["Role"]=="master"][0]["TunnelId"]')
-SLAVE=$(t_json '[t for t in b["TunnelOptionsSpecification"]["TunnelOptions"] if t["Role"]=="slave"][0]["TunnelId"]')
+t_rest_dual_tunnel_connection
 post /v1/lab/hosts "{\"VSwitchId\":\"$VSH\",\"IpAddress\":\"10.0.1.10\"}"; t_expect "host 1" 201; H1=$(id_of HostId)
 post /v1/lab/hosts "{\"VSwitchId\":\"$VSI\",\"IpAddress\":\"10.0.2.20\"}"; t_expect "host 2" 201; H2=$(id_of HostId)
 
 # ---- the stand-in agent: logs every flow request, answers like vpnlab-agent ----
 APORT=$(t_free_port)
 cat > "$T_TMP/agent.py" <<'EOF'
-import http.server, json, sys, os
-port, out, token = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+import json, sys, os
+from standin_agent import StandinAgent, serve
+port, out = int(sys.argv[1]), sys.argv[2]
 def log(entry):
     with open(os.path.join(out, 'flow-requests.log'), 'a') as f:
         f.write(json.dumps(entry) + '\n')
-class H(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def parse_request(self):
-        if not super().parse_request():
-            return False
-        if self.headers.get('X-Vpnlab-Agent-Token') != token:
-            self.answer(403, {'Code': 'Forbidden'})
-            return False
-        return True
-    def body(self):
-        n = int(self.headers.get('Content-Length') or 0)
-        return json.loads(self.rfile.read(n) or b'{}')
-    def answer(self, status, obj):
-        data = json.dumps(obj).encode()
-        self.send_response(status); self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)
+class H(StandinAgent):
+    token = sys.argv[3]
     def do_GET(self):
         self.answer(200, {})
     def do_PUT(self):
@@ -82,9 +56,9 @@ class H(http.server.BaseHTTPRequestHandler):
                               'Bytes': 154375000, 'LostPercent': 0.0})
         else:
             self.answer(404, {'Code': 'NotFound'})
-http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
+serve(H, port)
 EOF
-python3 "$T_TMP/agent.py" "$APORT" "$T_TMP" "$TOKEN" &
+PYTHONPATH="$(dirname "$0")" python3 "$T_TMP/agent.py" "$APORT" "$T_TMP" "$TOKEN" &
 T_PIDS="$T_PIDS $!"
 i=0; while [ $i -lt 50 ] && ! curl -fs -H "$AH" "http://127.0.0.1:$APORT/healthz" >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
 flow_requests() { cat "$T_TMP/flow-requests.log" 2>/dev/null | wc -l | tr -d ' '; }

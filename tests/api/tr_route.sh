@@ -36,11 +36,7 @@ entries() { t_req GET "$C&Action=ListTransitRouterRouteEntries&TransitRouterRout
 statuses() { echo "sorted(r['TransitRouterRouteEntryStatus'] for r in b['TransitRouterRouteEntries'] if r['TransitRouterRouteEntryDestinationCidrBlock']=='$1')"; }
 
 # ---- the topology ----
-t_req GET "$V&Action=CreateVpc&CidrBlock=10.0.0.0/16"; VPC=$(t_json 'b["VpcId"]')
-t_wait_for "vpc available" "$V&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
-t_req GET "$V&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSW1=$(t_json 'b["VSwitchId"]')
-t_req GET "$V&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSW2=$(t_json 'b["VSwitchId"]')
-t_wait_for "vswitch available" "$V&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
+t_rpc_vpc_two_zones "$V"
 t_req GET "$V&Action=CreateCustomerGateway&IpAddress=47.100.9.1"; CG1=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$V&Action=CreateCustomerGateway&IpAddress=47.100.9.2"; CG2=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$V&Action=CreateVpnAttachment&LocalSubnet=10.0.0.0%2F16&RemoteSubnet=172.16.0.0%2F16&CustomerGatewayId=$CG1"

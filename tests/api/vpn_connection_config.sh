@@ -19,23 +19,11 @@ Q="$B/?$R"
 
 post() { t_req POST "$B/" -H "$FORM" --data "$R&$1"; }
 
-# wait_gateway ID: polls until the gateway is active again (at most ~5 s)
-wait_gateway() {
-	t_poll "$Q&Action=DescribeVpnGateway&VpnGatewayId=$1" 'b.get("Status","")' active && return 0
-	t_bad "gateway $1 did not become active"; return 1
-}
+# wait_gateway ID: until the gateway is active again
+wait_gateway() { t_gateway_idle "$Q" "$1"; }
 
 # ---- a dual-tunnel gateway and two customer gateways ----
-t_req GET "$Q&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "vpc" 200; VPC=$(t_json 'b["VpcId"]')
-t_settle
-t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSH=$(t_json 'b["VSwitchId"]')
-t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSI=$(t_json 'b["VSwitchId"]')
-t_settle
-t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchId=$VSI&Bandwidth=10"
-t_expect "gateway" 200; GW=$(t_json 'b["VpnGatewayId"]')
-wait_gateway "$GW" || exit 1
-t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$GW"
-GWIP=$(t_json 'b["InternetIp"]'); GWIP2=$(t_json 'b["DisasterRecoveryInternetIp"]')
+t_rpc_gateway_network "$Q" || exit 1
 t_req GET "$Q&Action=CreateCustomerGateway&IpAddress=203.0.113.10&Asn=65001"; CG1=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$Q&Action=CreateCustomerGateway&IpAddress=203.0.113.11"; CG2=$(t_json 'b["CustomerGatewayId"]')
 

@@ -22,15 +22,8 @@ routes() { t_req GET "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSiz
 route_of() { echo "[r for r in b['VpnRouteEntries']['VpnRouteEntry'] if r['RouteDest']=='$1' and r['NextHop']=='$2']"; }
 
 # ---- a VPC, two vSwitches, a gateway, customer gateways, two connections ----
-t_req GET "$A&Action=CreateVpc&CidrBlock=10.0.0.0/16"; VPC=$(t_json 'b["VpcId"]')
-t_wait_for "vpc available" "$A&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
-t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSW1=$(t_json 'b["VSwitchId"]')
-t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSW2=$(t_json 'b["VSwitchId"]')
-t_wait_for "vswitch available" "$A&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
-t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSW1&DisasterRecoveryVSwitchId=$VSW2&Bandwidth=10"
-t_expect "vpn gateway" 200
-GW=$(t_json 'b["VpnGatewayId"]')
-gw_active
+t_rpc_vpc_two_zones "$A"
+t_rpc_gateway "$A"
 t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2"; CGW1=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.3"; CGW2=$(t_json 'b["CustomerGatewayId"]')
 tunnels="$T.1.CustomerGatewayId=$CGW1&$T.1.Role=master&$T.2.CustomerGatewayId=$CGW2&$T.2.Role=slave"
