@@ -42,21 +42,7 @@ start_vpnlabd() {
 	spid=$!
 }
 
-# total COUNT-ACTION EXTRA-QUERY: TotalCount of a Describe* call.
-total() {
-	curl -s --max-time 30 "http://127.0.0.1:$port/?Action=$1&$Q&PageSize=1$2" |
-		sed -n 's/.*"TotalCount":\([0-9]*\).*/\1/p'
-}
-
-command -v curl >/dev/null 2>&1 || die "curl is needed (sh scripts/deps.sh bench)"
-make -s -f bench/Makefile >/dev/null || die "cannot build the bench programs"
-# The database lives under build/bench/, not /tmp: /tmp is often tmpfs, where
-# fsync costs nothing and "durable" write figures would mean nothing.
-tmp=$(mktemp -d "${BENCH_TMPDIR:-$OUT}/run.XXXXXX") || die "mktemp failed"
-fstype=$(stat -f -c %T "$tmp" 2>/dev/null || echo unknown)
-case "$fstype" in
-tmpfs | ramfs) echo "bench: $tmp is on $fstype: write figures are not durable figures" >&2 ;;
-esac
+bench_tmp run
 
 echo "# vpnlab API bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
 READ_URL="/?Action=DescribeVpcs&$Q&PageSize=10"
@@ -75,15 +61,7 @@ pool_rps=$(field "$line" rps)
 stop "$spid"
 
 # ---- 2. the real server -------------------------------------------------
-if [ ! -x "$VPNLABD" ]; then
-	echo "bench: $VPNLABD not found; run make first (server figures skipped)" >&2
-	exit 1
-fi
-launch start_vpnlabd || {
-	tail -n 20 "$tmp/server.log" >&2
-	die "$VPNLABD did not answer /healthz"
-}
-base="http://127.0.0.1:$port"
+launch_vpnlabd
 rss_idle=$(rss_kib "$spid")
 
 resp=$(curl -s --max-time 30 "$base/?Action=CreateVpc&$Q&CidrBlock=10.0.0.0/8")

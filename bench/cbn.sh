@@ -59,18 +59,10 @@ start_vpnlabd() {
 	spid=$!
 }
 
-# api QUERY: GET /?QUERY; the body in $body.  Returns 1 unless HTTP 200.
-api() {
-	body=$(curl -s --max-time 30 -w '\n%{http_code}' "$base/?$1")
-	_code=$(printf '%s\n' "$body" | tail -n 1)
-	body=$(printf '%s\n' "$body" | sed '$d')
-	[ "$_code" = 200 ]
-}
+# api QUERY: GET /?QUERY (see answer in bench/lib.sh)
+api() { answer "$base/?$1"; }
 
-# json_str KEY / json_int KEY: the first string / integer value of "KEY" in $body.
-json_str() {
-	printf '%s\n' "$body" | sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
-}
+# json_int KEY: the first integer value of "KEY" in $body.
 json_int() {
 	printf '%s\n' "$body" | sed -n "s/.*\"$1\":\\([0-9]*\\).*/\\1/p" | head -n 1
 }
@@ -82,13 +74,7 @@ median() {
 # ms SECONDS: curl's time_total as milliseconds, 3 decimals.
 ms() { awk -v s="$1" 'BEGIN { printf "%.3f\n", s * 1000 }'; }
 
-command -v curl >/dev/null 2>&1 || die "curl is needed (sh scripts/deps.sh bench)"
-make -s -f bench/Makefile >/dev/null || die "cannot build the bench programs"
-tmp=$(mktemp -d "${BENCH_TMPDIR:-$OUT}/cbn.XXXXXX") || die "mktemp failed"
-fstype=$(stat -f -c %T "$tmp" 2>/dev/null || echo unknown)
-case "$fstype" in
-tmpfs | ramfs) echo "bench: $tmp is on $fstype: write figures are not durable figures" >&2 ;;
-esac
+bench_tmp cbn
 
 echo "# vpnlab CBN bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
 LIST_Q="Action=ListTransitRouterRouteEntries&$QC&TransitRouterRouteEntryStatus=All&MaxResults=100"
@@ -102,15 +88,7 @@ bare_r=$(field "$line" rps)
 stop "$spid"
 
 # ---- 2. the real server, seeded ------------------------------------------
-if [ ! -x "$VPNLABD" ]; then
-	echo "bench: $VPNLABD not found; run make first (server figures skipped)" >&2
-	exit 1
-fi
-launch start_vpnlabd || {
-	tail -n 20 "$tmp/server.log" >&2
-	die "$VPNLABD did not answer /healthz"
-}
-base="http://127.0.0.1:$port"
+launch_vpnlabd
 rss_idle=$(rss_kib "$spid")
 t0=$(date +%s)
 

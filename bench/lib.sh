@@ -109,3 +109,51 @@ rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 mib() { awk -v k="${1:-0}" 'BEGIN { printf "%.1f", k / 1024 }'; }
 size_of() { if [ -f "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }
+
+# bench_tmp NAME: checks for curl and builds the bench programs, then makes the run's temp
+# directory under BENCH_TMPDIR (default $OUT): not /tmp, which is often tmpfs, where fsync
+# costs nothing and "durable" write figures would mean nothing; warns when it is on memory
+# all the same.  Sets tmp and fstype.
+bench_tmp() {
+	command -v curl >/dev/null 2>&1 || die "curl is needed (sh scripts/deps.sh bench)"
+	make -s -f bench/Makefile >/dev/null || die "cannot build the bench programs"
+	tmp=$(mktemp -d "${BENCH_TMPDIR:-$OUT}/$1.XXXXXX") || die "mktemp failed"
+	fstype=$(stat -f -c %T "$tmp" 2>/dev/null || echo unknown)
+	case "$fstype" in
+	tmpfs | ramfs) echo "bench: $tmp is on $fstype: write figures are not durable figures" >&2 ;;
+	esac
+}
+
+# launch_vpnlabd: starts the server with the script's start_vpnlabd on a free port; exits
+# when there is no binary or it does not answer.  Sets port, spid and base (its URL).
+launch_vpnlabd() {
+	if [ ! -x "$VPNLABD" ]; then
+		echo "bench: $VPNLABD not found; run make first (server figures skipped)" >&2
+		exit 1
+	fi
+	launch start_vpnlabd || {
+		tail -n 20 "$tmp/server.log" >&2
+		die "$VPNLABD did not answer /healthz"
+	}
+	base="http://127.0.0.1:$port"
+}
+
+# answer CURL-ARGS...: one request (at most 30 s); the body in $body.  Returns 1 unless HTTP 200.
+answer() {
+	body=$(curl -s --max-time 30 -w '\n%{http_code}' "$@")
+	_code=$(printf '%s\n' "$body" | tail -n 1)
+	body=$(printf '%s\n' "$body" | sed '$d')
+	[ "$_code" = 200 ]
+}
+
+# json_str KEY: the first string value of "KEY" in $body.
+json_str() {
+	printf '%s\n' "$body" | sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
+}
+
+# total ACTION EXTRA-QUERY: TotalCount of a Describe* call to the server at $base ($Q: its
+# Version and RegionId).
+total() {
+	curl -s --max-time 30 "$base/?Action=$1&$Q&PageSize=1$2" |
+		sed -n 's/.*"TotalCount":\([0-9]*\).*/\1/p'
+}

@@ -65,42 +65,11 @@ start_vpnlabd() {
 	spid=$!
 }
 
-# api QUERY: GET /?$Q&QUERY; the body in $body.  Returns 1 unless HTTP 200.
-api() {
-	body=$(curl -s --max-time 30 -w '\n%{http_code}' "$base/?$Q&$1")
-	_code=$(printf '%s\n' "$body" | tail -n 1)
-	body=$(printf '%s\n' "$body" | sed '$d')
-	[ "$_code" = 200 ]
-}
+# api QUERY: GET /?$Q&QUERY (see answer).  api_post BODY: POST / with the form body $Q&BODY.
+api() { answer "$base/?$Q&$1"; }
+api_post() { answer -H "$FORM" --data "$Q&$1" "$base/"; }
 
-# api_post BODY: POST / with a form body ($Q&BODY); the answer in $body.
-api_post() {
-	body=$(curl -s --max-time 30 -w '\n%{http_code}' -H "$FORM" --data "$Q&$1" "$base/")
-	_code=$(printf '%s\n' "$body" | tail -n 1)
-	body=$(printf '%s\n' "$body" | sed '$d')
-	[ "$_code" = 200 ]
-}
-
-# json_str KEY: the first string value of "KEY" in $body.
-json_str() {
-	printf '%s\n' "$body" | sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
-}
-
-# total ACTION EXTRA-QUERY: TotalCount of a Describe* call.
-total() {
-	curl -s --max-time 30 "$base/?Action=$1&$Q&PageSize=1$2" |
-		sed -n 's/.*"TotalCount":\([0-9]*\).*/\1/p'
-}
-
-command -v curl >/dev/null 2>&1 || die "curl is needed (sh scripts/deps.sh bench)"
-make -s -f bench/Makefile >/dev/null || die "cannot build the bench programs"
-# The database lives under build/bench/, not /tmp: /tmp is often tmpfs, where
-# fsync costs nothing and "durable" write figures would mean nothing.
-tmp=$(mktemp -d "${BENCH_TMPDIR:-$OUT}/vpn.XXXXXX") || die "mktemp failed"
-fstype=$(stat -f -c %T "$tmp" 2>/dev/null || echo unknown)
-case "$fstype" in
-tmpfs | ramfs) echo "bench: $tmp is on $fstype: write figures are not durable figures" >&2 ;;
-esac
+bench_tmp vpn
 
 echo "# vpnlab VPN bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
 CGW_URL="/?Action=CreateCustomerGateway&$Q&IpAddress"
@@ -120,15 +89,7 @@ bare_w32=$(field "$line" rps)
 stop "$spid"
 
 # ---- 2. the real server, seeded ------------------------------------------
-if [ ! -x "$VPNLABD" ]; then
-	echo "bench: $VPNLABD not found; run make first (server figures skipped)" >&2
-	exit 1
-fi
-launch start_vpnlabd || {
-	tail -n 20 "$tmp/server.log" >&2
-	die "$VPNLABD did not answer /healthz"
-}
-base="http://127.0.0.1:$port"
+launch_vpnlabd
 rss_idle=$(rss_kib "$spid")
 t0=$(date +%s)
 
