@@ -138,6 +138,22 @@ t_allow() {
 	[ "$got" = "$3" ] && t_ok || t_bad "Allow of $1 $2: '$got', want '$3'"
 }
 
+# t_expect_each HOW URL: a table of requests and the answers they must get, one a line on
+# stdin as "INPUT|STATUS|CODE|NAME" (CODE may be empty; empty lines are skipped): HOW query
+# sends GET URL followed by INPUT, HOW json POSTs INPUT to URL as a JSON body; each answer is
+# one t_expect NAME STATUS CODE.
+t_expect_each() {
+	while IFS='|' read -r each_in each_status each_code each_name; do
+		[ -n "$each_in" ] || continue
+		case $1 in
+		query) t_req GET "$2$each_in" ;;
+		json) t_req POST "$2" -H "$J" -d "$each_in" ;;
+		*) t_bad "t_expect_each: no such way to send: $1"; return 1 ;;
+		esac
+		t_expect "$each_name" "$each_status" "$each_code"
+	done
+}
+
 # ---- set-up through the VPC RPC door: URL is "$B/?Version=2016-04-28&RegionId=cn-hangzhou" ----
 
 # t_gateway_idle URL GW: waits until VPN gateway GW is active; only a failure is counted

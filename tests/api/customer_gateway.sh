@@ -24,12 +24,14 @@ for ip in 127.0.0.1 100.64.0.1 169.254.0.1 224.0.0.5 255.255.255.255 1.2.3 01.2.
 	t_req GET "$A&Action=CreateCustomerGateway&IpAddress=$ip"; t_expect "refused ip $ip" 400 InvalidIpAddress.WrongFormat
 done
 t_check "wrong format message" 'b["Message"]' "Specified IpAddress is invalid."
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&Asn=45104"; t_expect "alibaba asn" 400 InvalidAsn
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&Asn=4294967296"; t_expect "asn too big" 400 InvalidAsn
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&AuthKey=a%20b"; t_expect "auth key space" 400 InvalidAuthKey
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&Name=http://x"; t_expect "bad name" 400 InvalidName
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&Description=https://x"; t_expect "bad description" 400 InvalidDescription
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&Tags.1.Key=acs:x"; t_expect "bad tag" 400 InvalidTagKey.Malformed
+t_expect_each query "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2" <<EOF
+&Asn=45104|400|InvalidAsn|alibaba asn
+&Asn=4294967296|400|InvalidAsn|asn too big
+&AuthKey=a%20b|400|InvalidAuthKey|auth key space
+&Name=http://x|400|InvalidName|bad name
+&Description=https://x|400|InvalidDescription|bad description
+&Tags.1.Key=acs:x|400|InvalidTagKey.Malformed|bad tag
+EOF
 t_req GET "$A&Action=DescribeCustomerGateways"; t_check "failures created nothing" 'b["TotalCount"]' 0
 
 t_req POST "$B/" -H 'Content-Type: application/x-www-form-urlencoded' \

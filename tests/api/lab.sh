@@ -31,24 +31,21 @@ post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.13\"}"; t_expect "cgw
 
 # ---- sites: refusals first (none creates anything) ----
 S="\"LanCidr\":\"192.168.10.0/24\""
-post /v1/lab/sites "{\"CustomerGatewayIds\":[\"$CG1\"],$S}"; t_expect "region" 400 MissingRegionId
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"]}"; t_expect "lan" 400 MissingLanCidr
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],\"LanCidr\":\"8.8.8.0/24\"}"; t_expect "public lan" 400 InvalidLanCidr
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],\"LanCidr\":\"192.168.10.0/30\"}"; t_expect "tiny lan" 400 InvalidLanCidr
-post /v1/lab/sites "{$RJ,$S}"; t_expect "no gateways" 400 MissingCustomerGatewayIds
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\",\"$CG1\"],$S}"; t_expect "twice" 400 InvalidCustomerGatewayIds
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"a\",\"b\",\"c\",\"d\",\"e\"],$S}"; t_expect "five" 400 InvalidCustomerGatewayIds
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"cgw-nope\"],$S}"; t_expect "unknown cgw" 404 InvalidCustomerGatewayInstanceId.NotFound
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],$S,\"Overrides\":[{\"VpnConnectionId\":\"$VCO\",\"Pks\":\"x\"}]}"
-t_expect "override key" 400 InvalidOverrides.1.Pks
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],$S,\"Overrides\":[{\"VpnConnectionId\":\"$VCO\",\"IkeEncAlg\":\"rot13\"}]}"
-t_expect "override value" 400 IllegalParam.IkeEncAlg
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],$S,\"Overrides\":[{\"Psk\":\"x\"}]}"
-t_expect "override connection" 400 MissingOverrides.1.VpnConnectionId
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG3\"],$S,\"Overrides\":[{\"VpnConnectionId\":\"$VCO\",\"Psk\":\"x\"}]}"
-t_expect "override of a connection the site does not serve" 400 InvalidOverrides.1.VpnConnectionId
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],$S,\"Overrides\":[{\"VpnConnectionId\":\"$VCO\",\"TunnelId\":\"$SLAVE\",\"Psk\":\"x\"}]}"
-t_expect "override of a tunnel at another site" 400 InvalidOverrides.1.TunnelId
+t_expect_each json "$B/v1/lab/sites" <<EOF
+{"CustomerGatewayIds":["$CG1"],$S}|400|MissingRegionId|region
+{$RJ,"CustomerGatewayIds":["$CG1"]}|400|MissingLanCidr|lan
+{$RJ,"CustomerGatewayIds":["$CG1"],"LanCidr":"8.8.8.0/24"}|400|InvalidLanCidr|public lan
+{$RJ,"CustomerGatewayIds":["$CG1"],"LanCidr":"192.168.10.0/30"}|400|InvalidLanCidr|tiny lan
+{$RJ,$S}|400|MissingCustomerGatewayIds|no gateways
+{$RJ,"CustomerGatewayIds":["$CG1","$CG1"],$S}|400|InvalidCustomerGatewayIds|twice
+{$RJ,"CustomerGatewayIds":["a","b","c","d","e"],$S}|400|InvalidCustomerGatewayIds|five
+{$RJ,"CustomerGatewayIds":["cgw-nope"],$S}|404|InvalidCustomerGatewayInstanceId.NotFound|unknown cgw
+{$RJ,"CustomerGatewayIds":["$CG1"],$S,"Overrides":[{"VpnConnectionId":"$VCO","Pks":"x"}]}|400|InvalidOverrides.1.Pks|override key
+{$RJ,"CustomerGatewayIds":["$CG1"],$S,"Overrides":[{"VpnConnectionId":"$VCO","IkeEncAlg":"rot13"}]}|400|IllegalParam.IkeEncAlg|override value
+{$RJ,"CustomerGatewayIds":["$CG1"],$S,"Overrides":[{"Psk":"x"}]}|400|MissingOverrides.1.VpnConnectionId|override connection
+{$RJ,"CustomerGatewayIds":["$CG3"],$S,"Overrides":[{"VpnConnectionId":"$VCO","Psk":"x"}]}|400|InvalidOverrides.1.VpnConnectionId|override of a connection the site does not serve
+{$RJ,"CustomerGatewayIds":["$CG1"],$S,"Overrides":[{"VpnConnectionId":"$VCO","TunnelId":"$SLAVE","Psk":"x"}]}|400|InvalidOverrides.1.TunnelId|override of a tunnel at another site
+EOF
 t_req GET "$B/v1/lab/sites?$R"; t_expect "list" 200; t_check "refusals created nothing" 'b["TotalCount"]' 0
 
 # ---- site: create (the slave's branch device misconfigured), describe ----
@@ -124,8 +121,6 @@ from standin_agent import StandinAgent, serve
 port, out = int(sys.argv[1]), sys.argv[2]
 class H(StandinAgent):
     token = sys.argv[3]
-    def do_GET(self):
-        self.answer(200, {})
     def do_PUT(self):
         doc = self.body()
         with open(os.path.join(out, 'desired.json.tmp'), 'w') as f: json.dump(doc, f)

@@ -36,11 +36,6 @@ def log(entry):
         f.write(json.dumps(entry) + '\n')
 class H(StandinAgent):
     token = sys.argv[3]
-    def do_GET(self):
-        self.answer(200, {})
-    def do_PUT(self):
-        doc = self.body()
-        self.answer(200, {'Generation': doc.get('generation', 0)})
     def do_DELETE(self):
         log({'method': 'DELETE', 'path': self.path})
         self.answer(200, {'ServerId': 7})
@@ -71,19 +66,21 @@ t_req POST "$B/v1/agents" -H "$J" -H "$AH" -d "{\"Roles\":[\"cloud\",\"site\"],\
 t_expect "register the stand-in" 200; AGENT=$(id_of AgentId)
 
 # ---- bad input: a 400 with its code, and no agent is asked anything ----
-post /v1/lab/flows "{$RJ,$T,\"Streams\":2}"; t_expect "no host" 400 MissingHostId
-post /v1/lab/flows "{\"HostId\":\"host-nope\",$T}"; t_expect "unknown host" 400 InvalidHostId.Unknown
-post /v1/lab/flows "{$RJ,\"HostId\":\"host-nope\",$T}"; t_expect "unknown host, region given" 400 InvalidHostId.Unknown
-post /v1/lab/flows "{\"HostId\":\"$H1\"}"; t_expect "no target" 400 MissingTarget
-post /v1/lab/flows "{\"HostId\":\"$H1\",\"Target\":\"ten\"}"; t_expect "target not an address" 400 InvalidTarget
-post /v1/lab/flows "{\"HostId\":\"$H1\",\"Target\":\"10.0.2.99\"}"; t_expect "target no host owns" 400 InvalidTarget.NotLabHost
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Streams\":0}"; t_expect "0 streams" 400 InvalidStreams
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Streams\":129}"; t_expect "129 streams" 400 InvalidStreams
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Streams\":\"many\"}"; t_expect "streams not a number" 400 InvalidStreams
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Seconds\":0}"; t_expect "0 seconds" 400 InvalidSeconds
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Seconds\":61}"; t_expect "61 seconds" 400 InvalidSeconds
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Protocol\":\"sctp\"}"; t_expect "protocol" 400 InvalidProtocol
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Protocol\":\"TCP\"}"; t_expect "protocol is lower case" 400 InvalidProtocol
+t_expect_each json "$B/v1/lab/flows" <<EOF
+{$RJ,$T,"Streams":2}|400|MissingHostId|no host
+{"HostId":"host-nope",$T}|400|InvalidHostId.Unknown|unknown host
+{$RJ,"HostId":"host-nope",$T}|400|InvalidHostId.Unknown|unknown host, region given
+{"HostId":"$H1"}|400|MissingTarget|no target
+{"HostId":"$H1","Target":"ten"}|400|InvalidTarget|target not an address
+{"HostId":"$H1","Target":"10.0.2.99"}|400|InvalidTarget.NotLabHost|target no host owns
+{"HostId":"$H1",$T,"Streams":0}|400|InvalidStreams|0 streams
+{"HostId":"$H1",$T,"Streams":129}|400|InvalidStreams|129 streams
+{"HostId":"$H1",$T,"Streams":"many"}|400|InvalidStreams|streams not a number
+{"HostId":"$H1",$T,"Seconds":0}|400|InvalidSeconds|0 seconds
+{"HostId":"$H1",$T,"Seconds":61}|400|InvalidSeconds|61 seconds
+{"HostId":"$H1",$T,"Protocol":"sctp"}|400|InvalidProtocol|protocol
+{"HostId":"$H1",$T,"Protocol":"TCP"}|400|InvalidProtocol|protocol is lower case
+EOF
 t_req GET "$B/?Action=LabRunFlow&Version=2016-04-28&HostId=$H1&Target=10.0.2.20&Streams=200"
 t_expect "rpc: 200 streams" 400 InvalidStreams
 [ "$(flow_requests)" = 0 ] && t_ok || t_bad "bad input reached the agent: $(cat "$T_TMP/flow-requests.log")"

@@ -36,8 +36,6 @@ class H(StandinAgent):
         data = str(n).encode()
         self.send_response(200); self.send_header('Content-Length', str(len(data))); self.end_headers()
         self.wfile.write(data)
-    def do_PUT(self):
-        self.answer(200, {'Generation': self.body().get('generation', 0)})
     def do_POST(self):
         req = self.body()
         if self.path == '/release':

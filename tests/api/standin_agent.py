@@ -1,6 +1,7 @@
-"""What the stand-in agents of the shell suites (lab.sh, lab_flows.sh, lab_probe_slots.sh)
-share: a quiet HTTP handler that reads JSON bodies, answers JSON and, like vpnlab-agent,
-serves nothing without the server's agent token when it is given one.  Each suite writes
+"""What the stand-in agents of the shell suites (lab.sh, lab_flows.sh, lab_probe_slots.sh,
+agent_receiver.py) share: a quiet HTTP handler that reads JSON bodies, answers JSON and,
+like vpnlab-agent, serves nothing without the server's agent token when it is given one.
+By default GET answers {} and a pushed document (PUT) its generation.  Each suite writes
 its own subclass with the answers its checks need and runs it with serve()."""
 import http.server
 import json
@@ -19,6 +20,12 @@ class StandinAgent(http.server.BaseHTTPRequestHandler):
             self.answer(403, {'Code': 'Forbidden'})
             return False
         return True
+
+    def do_GET(self):
+        self.answer(200, {})
+
+    def do_PUT(self):  # a pushed document: taken, its generation reported applied
+        self.answer(200, {'Generation': self.body().get('generation', 0)})
 
     def body(self):
         n = int(self.headers.get('Content-Length') or 0)

@@ -34,17 +34,19 @@ C="$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchI
 # ---- create: bad input is refused and creates nothing ----
 t_req GET "$Q&Action=CreateVpnGateway&Bandwidth=10"; t_expect "missing vpc" 400 MissingVpcId
 t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC"; t_expect "missing bandwidth" 400 MissingBandwidth
-t_req GET "$C&Bandwidth=ten"; t_expect "bandwidth type" 400 InvalidBandwidth
-t_req GET "$C&Bandwidth=7"; t_expect "bandwidth set" 400 InvalidSpec.NotFound
-t_req GET "$C&Bandwidth=10&NetworkType=private"; t_expect "private bandwidth set" 400 InvalidSpec.NotFound
-t_req GET "$C&Bandwidth=10&NetworkType=hybrid"; t_expect "network type" 400 InvalidNetworkType
-t_req GET "$C&Bandwidth=10&VpnType=NationalStandard"; t_expect "vpn type" 400 InvalidVpnType
-t_req GET "$C&Bandwidth=10&InstanceChargeType=MONTHLY"; t_expect "charge type" 400 InvalidInstanceChargeType
-t_req GET "$C&Bandwidth=10&InstanceChargeType=PREPAY"; t_expect "prepaid needs period" 400 MissingPeriod
-t_req GET "$C&Bandwidth=10&InstanceChargeType=PREPAY&Period=10"; t_expect "period set" 400 InvalidPeriod
-t_req GET "$C&Bandwidth=10&EnableSsl=true&SslConnections=3"; t_expect "ssl connections" 400 InvalidSslConnections
-t_req GET "$C&Bandwidth=10&EnableIpsec=maybe"; t_expect "boolean" 400 InvalidEnableIpsec
-t_req GET "$C&Bandwidth=10&Name=x"; t_expect "name" 400 InvalidName
+t_expect_each query "$C" <<'EOF'
+&Bandwidth=ten|400|InvalidBandwidth|bandwidth type
+&Bandwidth=7|400|InvalidSpec.NotFound|bandwidth set
+&Bandwidth=10&NetworkType=private|400|InvalidSpec.NotFound|private bandwidth set
+&Bandwidth=10&NetworkType=hybrid|400|InvalidNetworkType|network type
+&Bandwidth=10&VpnType=NationalStandard|400|InvalidVpnType|vpn type
+&Bandwidth=10&InstanceChargeType=MONTHLY|400|InvalidInstanceChargeType|charge type
+&Bandwidth=10&InstanceChargeType=PREPAY|400|MissingPeriod|prepaid needs period
+&Bandwidth=10&InstanceChargeType=PREPAY&Period=10|400|InvalidPeriod|period set
+&Bandwidth=10&EnableSsl=true&SslConnections=3|400|InvalidSslConnections|ssl connections
+&Bandwidth=10&EnableIpsec=maybe|400|InvalidEnableIpsec|boolean
+&Bandwidth=10&Name=x|400|InvalidName|name
+EOF
 t_check "name message" 'b["Message"]' "The name is not valid"
 t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&Bandwidth=10"
 t_expect "second vswitch required" 400 InvalidVSwitchId.NotFound

@@ -46,21 +46,23 @@ routes; t_check "no route for the second" 'b["TotalCount"]' 2
 
 # ---- CreateVpnRouteEntry: parameters ----
 C="$A&Action=CreateVpnRouteEntry"
-t_req GET "$C&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "missing gateway" 400 MissingVpnGatewayId
-t_req GET "$C&VpnGatewayId=$GW&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "missing dest" 400 MissingRouteDest
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&Weight=100&PublishVpc=true"; t_expect "missing next hop" 400 MissingNextHop
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&PublishVpc=true"; t_expect "missing weight" 400 MissingWeight
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100"; t_expect "missing publish" 400 MissingPublishVpc
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=50&PublishVpc=true"; t_expect "weight 0|100" 400 InvalidWeight
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=yes"; t_expect "publish bool" 400 InvalidPublishVpc
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&OverlayMode=Gre"; t_expect "overlay" 400 InvalidOverlayMode
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=0.0.0.0/0&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "default route" 400 IllegalParam.RouteDest
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.1/16&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "host bits" 400 IllegalParam.RouteDest
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&Description=http://x"; t_expect "description" 400 InvalidDescription
-t_req GET "$C&VpnGatewayId=vpn-doesnotexist&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "unknown gateway" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=vco-doesnotexist&Weight=100&PublishVpc=true"; t_expect "unknown next hop" 404 InvalidVpnConnectionInstanceId.NotFound
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&AccessKeyId=1000000000000002"; t_expect "other account" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&DryRun=true"; t_expect "dry run" 400 DryRunOperation
+t_expect_each query "$C&" <<EOF
+RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true|400|MissingVpnGatewayId|missing gateway
+VpnGatewayId=$GW&NextHop=$VCO2&Weight=100&PublishVpc=true|400|MissingRouteDest|missing dest
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&Weight=100&PublishVpc=true|400|MissingNextHop|missing next hop
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&PublishVpc=true|400|MissingWeight|missing weight
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100|400|MissingPublishVpc|missing publish
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=50&PublishVpc=true|400|InvalidWeight|weight 0 or 100
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=yes|400|InvalidPublishVpc|publish bool
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&OverlayMode=Gre|400|InvalidOverlayMode|overlay
+VpnGatewayId=$GW&RouteDest=0.0.0.0/0&NextHop=$VCO2&Weight=100&PublishVpc=true|400|IllegalParam.RouteDest|default route
+VpnGatewayId=$GW&RouteDest=10.10.0.1/16&NextHop=$VCO2&Weight=100&PublishVpc=true|400|IllegalParam.RouteDest|host bits
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&Description=http://x|400|InvalidDescription|description
+VpnGatewayId=vpn-doesnotexist&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true|404|InvalidVpnGatewayInstanceId.NotFound|unknown gateway
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=vco-doesnotexist&Weight=100&PublishVpc=true|404|InvalidVpnConnectionInstanceId.NotFound|unknown next hop
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&AccessKeyId=1000000000000002|404|InvalidVpnGatewayInstanceId.NotFound|other account
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&DryRun=true|400|DryRunOperation|dry run
+EOF
 routes; t_check "failures and dry run created nothing" 'b["TotalCount"]' 2
 t_req GET "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW"; t_check "gateway untouched" 'b["Status"]' active
 
