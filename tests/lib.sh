@@ -1,6 +1,11 @@
 # Shared helpers for the shell test suites (sourced).  POSIX sh.
 # Servers started here are tracked by PID and killed on exit, also on failure.
 
+# Every suite runs as `sh SUITE [path/to/vpnlabd]`, an unset variable being an error; sourced
+# with `.`, this file sees the suite's own arguments.
+set -u
+BIN=${1:-bin/vpnlabd}
+
 T_PASS=0
 T_FAIL=0
 T_PIDS=""

@@ -11,9 +11,7 @@
 #   that was down gets its document on the periodic resync, an agent that never answers
 #   stalls neither the other agents nor the server's shutdown, AgentDeregister.
 # Usage: tests/api/agents.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SCHEMA="$HERE/../../schema/agent-document.schema.json"
 TOKEN="lab-agent-s3cret"

@@ -10,9 +10,7 @@
 # 400 for its NotFound codes, HostId cbn.aliyuncs.com); Creating/Attaching/Detaching/
 # Deleting and what each refuses; account isolation.
 # Usage: tests/api/cen.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 t_api_server "$BIN" cen.db || exit 1
 C="$B/?Version=2017-09-12"

@@ -4,9 +4,7 @@
 # answer keys, the cloud's error codes, idempotency, quota, isolation, and the delete refusal
 # while an IPsec connection (created through the API) uses the gateway.
 # Usage: tests/api/customer_gateway.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 t_api_server "$BIN" cgw.db \
 	--quota customer_gateways_per_region=4 || exit 1

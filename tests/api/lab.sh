@@ -8,9 +8,7 @@
 # and the document the server pushes to the stand-in agent (the site device's customer-side
 # configuration with its override, the gateway's endpoints, the fault).
 # Usage: tests/api/lab.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
 t_start_server "$BIN" "$PORT" "$T_TMP/lab.db" --transition-delay-ms 0 --log off || exit 1

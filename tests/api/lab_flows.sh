@@ -7,9 +7,7 @@
 # stopped afterwards, also when the client run fails.  Then status reports with tunnel
 # counters show up on /metrics per tunnel and summed per connection, and grow.
 # Usage: tests/api/lab_flows.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
 t_start_server "$BIN" "$PORT" "$T_TMP/flows.db" --transition-delay-ms 0 --log off || exit 1

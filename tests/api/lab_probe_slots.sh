@@ -10,9 +10,7 @@
 # an account with none still gets one through, and once released every held probe answers
 # with the agent's figures and the limit is free again.
 # Usage: tests/api/lab_probe_slots.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
 t_start_server "$BIN" "$PORT" "$T_TMP/probes.db" --transition-delay-ms 0 --readers 8 --log off || exit 1

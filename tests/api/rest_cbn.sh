@@ -13,9 +13,7 @@
 #   IPsec B  remote 172.16.0.0/16                    ──────────┘
 #
 # Usage: tests/api/rest_cbn.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 t_api_server "$BIN" rest_cbn.db || exit 1
 R='RegionId=cn-hangzhou'

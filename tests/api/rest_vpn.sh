@@ -10,9 +10,7 @@
 # 201 on create, flattened lists, the item routes' 404s, 405 with Allow, {id} winning over
 # the body or the query.
 # Usage: tests/api/rest_vpn.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 t_api_server "$BIN" rest_vpn.db || exit 1
 R='RegionId=cn-hangzhou'

@@ -8,9 +8,7 @@
 # destination, next hop of another account or VPC, quotas), Pending → Available, isolation,
 # DryRun and the REST routes.
 # Usage: tests/api/route_table.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 t_api_server "$BIN" rtb.db \
 	--quota route_tables_per_vpc=2 --quota route_entries_per_table=3 || exit 1

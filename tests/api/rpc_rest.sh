@@ -2,9 +2,7 @@
 # API tests over real HTTP with curl: the RPC front door (GET, POST form, x-acs-* headers),
 # the REST front door, errors, lifecycle, isolation, metrics, request log, hostile input.
 # Usage: tests/api/rpc_rest.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
 t_start_server "$BIN" "$PORT" "$T_TMP/api.db" --transition-delay-ms "$T_HOLD_MS" --log "$T_TMP/requests.log" || exit 1

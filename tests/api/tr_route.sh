@@ -12,9 +12,7 @@
 #
 # The whole topology is built through the API (CEN, router, attachments: the CEN model).
 # Usage: tests/api/tr_route.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 t_api_server "$BIN" tr_route.db || exit 1
 V="$B/?Version=2016-04-28&RegionId=cn-hangzhou"

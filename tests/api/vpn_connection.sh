@@ -7,9 +7,7 @@
 # (full answer), DeleteVpnConnection (routes go with it, the customer gateway is freed),
 # CreateVpnAttachment (both forms, ClientToken), RegionId inference, account isolation.
 # Usage: tests/api/vpn_connection.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 t_api_server "$BIN" vco.db \
 	--quota vpn_connections_per_gateway=2 || exit 1

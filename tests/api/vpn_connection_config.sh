@@ -8,9 +8,7 @@
 # plane, then lines written into the store while the server is stopped, as the data plane
 # would, served by window, tunnel and page).
 # Usage: tests/api/vpn_connection_config.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 DB="$T_TMP/vcc.db"
 t_api_server "$BIN" vcc.db || exit 1

@@ -6,9 +6,7 @@
 # quota (--quota vpn_gateways_per_account=3), ClientToken, account and region isolation;
 # then a second server with a --catalog file whose region is single-tunnel.
 # Usage: tests/api/vpn_gateway.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 t_api_server "$BIN" vpngw.db \
 	--public-ip-pool 203.0.113.0/29 --quota vpn_gateways_per_account=3 || exit 1

@@ -6,9 +6,7 @@
 # and isolation.  The gateway and its IPsec connections are created through the API
 # (the emulated regions are dual-tunnel, so every gateway here is dual-tunnel).
 # Usage: tests/api/vpn_route.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 t_api_server "$BIN" route.db \
 	--quota vpn_routes_per_gateway=5 --quota vpn_pbr_routes_per_gateway=2 || exit 1
