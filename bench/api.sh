@@ -20,10 +20,6 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
-VPNLABD=${VPNLABD:-bin/vpnlabd}
-SECS=${BENCH_SECONDS:-10}
-OUT=build/bench
-LG=$OUT/loadgen
 Q='Version=2016-04-28&RegionId=cn-hangzhou'
 
 . bench/lib.sh

@@ -33,10 +33,6 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
-VPNLABD=${VPNLABD:-bin/vpnlabd}
-SECS=${BENCH_SECONDS:-10}
-OUT=build/bench
-LG=$OUT/loadgen
 QV='Version=2016-04-28&RegionId=cn-hangzhou'	# VPC / VPN Gateway actions
 QC='Version=2017-09-12'				# CBN actions
 

@@ -1,7 +1,13 @@
 # bench/lib.sh: what the bench scripts share — process tracking and cleanup (by PID, also
 # on signals), free ports, waiting for /healthz, running loadgen, memory and size figures.
-# Sourced after the script has set OUT, LG, VPNLABD and cd'd to the repository root; the
-# script sets tmp to its temp directory (removed on exit).
+# Sourced once the script has cd'd to the repository root; bench_tmp sets tmp, its temp
+# directory (removed on exit).
+
+# What every bench reads from its environment, and where the bench programs are built.
+VPNLABD=${VPNLABD:-bin/vpnlabd}
+SECS=${BENCH_SECONDS:-10}
+OUT=build/bench
+LG=$OUT/loadgen
 
 pids=""
 tmp=""

@@ -30,11 +30,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
-VPNLABD=${VPNLABD:-bin/vpnlabd}
-SECS=${BENCH_SECONDS:-10}
 WRITES=${BENCH_WRITES:-30000}
-OUT=build/bench
-LG=$OUT/loadgen
 Q='Version=2016-04-28&RegionId=cn-hangzhou'
 FORM='Content-Type: application/x-www-form-urlencoded'
 

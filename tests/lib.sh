@@ -203,6 +203,21 @@ t_rpc_gateway_network() {
 	GWIP=$(t_json 'b["InternetIp"]'); GWIP2=$(t_json 'b["DisasterRecoveryInternetIp"]')
 }
 
+# t_rest_vpc_two_zones [MORE-JSON]: through the REST door of $B, a VPC 10.0.0.0/16 (its body
+# ending with MORE-JSON members, if given) with vSwitches 10.0.1.0/24 (zone h) and 10.0.2.0/24
+# (zone i), both waited Available (checks "vpc", "vpc available", "vsw h", "vsw i", "vswitch
+# available"); sets VPC, VSH and VSI
+t_rest_vpc_two_zones() {
+	t_req POST "$B/v1/vpcs" -H "$J" -d "{$RJ,\"CidrBlock\":\"10.0.0.0/16\"${1:+,$1}}"; t_expect "vpc" 201
+	VPC=$(t_json 'b["VpcId"]')
+	t_wait_for "vpc available" "$B/v1/vpcs/$VPC?RegionId=cn-hangzhou" 'b["Status"]' Available
+	t_req POST "$B/v1/vswitches" -H "$J" -d "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.0.1.0/24\"}"
+	t_expect "vsw h" 201; VSH=$(t_json 'b["VSwitchId"]')
+	t_req POST "$B/v1/vswitches" -H "$J" -d "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"
+	t_expect "vsw i" 201; VSI=$(t_json 'b["VSwitchId"]')
+	t_wait_for "vswitch available" "$B/v1/vswitches/$VSI?RegionId=cn-hangzhou" 'b["Status"]' Available
+}
+
 # t_rest_dual_tunnel_connection: through the REST door of $B, a VPC 10.0.0.0/16 with vSwitches
 # 10.0.1.0/24 (zone h) and 10.0.2.0/24 (zone i), a dual-tunnel VPN gateway in them, customer
 # gateways 203.0.113.11 and .12 and an IPsec connection over both to 192.168.10.0/24 (checks

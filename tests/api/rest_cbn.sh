@@ -27,13 +27,7 @@ wait_for() { t_wait_for "$1" "$B$2" "$3" "$4"; }
 allow() { t_allow "$1" "$B$2" "$3"; }
 
 # ---- the VPC side ----
-post /v1/vpcs "{$RJ,\"CidrBlock\":\"10.0.0.0/16\"}"; t_expect "vpc" 201; VPC=$(t_json 'b["VpcId"]')
-wait_for "vpc available" "/v1/vpcs/$VPC?$R" 'b["Status"]' Available
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.0.1.0/24\"}"; t_expect "vsw h" 201
-VSH=$(t_json 'b["VSwitchId"]')
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"; t_expect "vsw i" 201
-VSI=$(t_json 'b["VSwitchId"]')
-wait_for "vswitch available" "/v1/vswitches/$VSI?$R" 'b["Status"]' Available
+t_rest_vpc_two_zones
 post /v1/customer-gateways "{$RJ,\"IpAddress\":\"47.100.9.1\"}"; t_expect "customer gateway A" 201; CGA=$(t_json 'b["CustomerGatewayId"]')
 post /v1/customer-gateways "{$RJ,\"IpAddress\":\"47.100.9.2\"}"; t_expect "customer gateway B" 201; CGB=$(t_json 'b["CustomerGatewayId"]')
 IPSEC="\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"172.16.0.0/16\",\"IkeConfig\":{\"IkeVersion\":\"ikev2\"}"

@@ -28,14 +28,7 @@ gw_active() { wait_for "${1:-gateway active}" "/v1/vpn-gateways/$GW?$R" 'b["Stat
 allow() { t_allow "$1" "$B$2" "$3"; }
 
 # ---- network: a VPC, vSwitches in zones h and i ----
-post /v1/vpcs "{$RJ,\"CidrBlock\":\"10.0.0.0/16\",\"VpcName\":\"rest-vpn\"}"; t_expect "vpc" 201
-VPC=$(t_json 'b["VpcId"]')
-wait_for "vpc available" "/v1/vpcs/$VPC?$R" 'b["Status"]' Available
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.0.1.0/24\"}"; t_expect "vsw h" 201
-VSH=$(t_json 'b["VSwitchId"]')
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"; t_expect "vsw i" 201
-VSI=$(t_json 'b["VSwitchId"]')
-wait_for "vswitch available" "/v1/vswitches/$VSI?$R" 'b["Status"]' Available
+t_rest_vpc_two_zones '"VpcName":"rest-vpn"'
 
 # ---- zones for gateways ----
 t_req GET "$B/v1/vpn-gateway-zones?$R&Spec=10M"; t_expect "gateway zones" 200

@@ -130,14 +130,14 @@ t_req GET "$A&Action=DeleteRouteTable&RouteTableId=$RT1"; t_expect "table with a
 
 # ---- custom entries ----
 E="$A&Action=CreateRouteEntry&RouteTableId=$RT1&NextHopType=VpnGateway&NextHopId=$GW"
-t_req GET "$A&Action=CreateRouteEntry&RouteTableId=vtb-doesnotexist&DestinationCidrBlock=192.168.1.0/24&NextHopType=VpnGateway&NextHopId=$GW"
-t_expect "unknown table" 404 InvalidRouteTableId.NotFound
-t_req GET "$E&DestinationCidrBlock=192.168.1.0/24&$OTHER"; t_expect "other account's table" 404 InvalidRouteTableId.NotFound
-t_req GET "$A&Action=CreateRouteEntry&RouteTableId=$RT1&DestinationCidrBlock=192.168.1.0/24&NextHopType=Instance&NextHopId=i-1"
-t_expect "next hop type not emulated" 400 IllegalParam.NextHopType
-t_req GET "$E&DestinationCidrBlock=10.0.1.0/25"; t_expect "inside a vSwitch" 400 InvalidCidrBlock.Overlapped
-t_req GET "$E&DestinationCidrBlock=100.64.0.0/16"; t_expect "reserved" 400 InvalidCidrBlock.Overlapped
-t_req GET "$E&DestinationCidrBlock=192.168.1.1/24"; t_expect "malformed" 400 InvalidDestinationCidrBlock.Malformed
+t_expect_each query "$A&Action=CreateRouteEntry&" <<EOF
+RouteTableId=vtb-doesnotexist&DestinationCidrBlock=192.168.1.0/24&NextHopType=VpnGateway&NextHopId=$GW|404|InvalidRouteTableId.NotFound|unknown table
+RouteTableId=$RT1&NextHopType=VpnGateway&NextHopId=$GW&DestinationCidrBlock=192.168.1.0/24&$OTHER|404|InvalidRouteTableId.NotFound|other account's table
+RouteTableId=$RT1&DestinationCidrBlock=192.168.1.0/24&NextHopType=Instance&NextHopId=i-1|400|IllegalParam.NextHopType|next hop type not emulated
+RouteTableId=$RT1&NextHopType=VpnGateway&NextHopId=$GW&DestinationCidrBlock=10.0.1.0/25|400|InvalidCidrBlock.Overlapped|inside a vSwitch
+RouteTableId=$RT1&NextHopType=VpnGateway&NextHopId=$GW&DestinationCidrBlock=100.64.0.0/16|400|InvalidCidrBlock.Overlapped|reserved
+RouteTableId=$RT1&NextHopType=VpnGateway&NextHopId=$GW&DestinationCidrBlock=192.168.1.1/24|400|InvalidDestinationCidrBlock.Malformed|malformed
+EOF
 # a gateway of another account, one of another VPC
 t_req GET "$A&Action=CreateVpc&CidrBlock=10.9.0.0/16&$OTHER"; VPCO=$(t_json 'b["VpcId"]')
 t_req GET "$A&Action=CreateVpc&CidrBlock=10.8.0.0/16"; VPC2=$(t_json 'b["VpcId"]')
