@@ -495,4 +495,27 @@ async function restartAgentUnderPing(srv, agent, ns, dstIp) {
   return restarted;
 }
 
-Object.assign(module.exports, { buildHostLan, restartAgentUnderPing });
+/**
+ * What each of the counters counts() resolves to (an array of numbers) grew by while fn ran,
+ * once shown(deltas) says they show what the caller waits for: the counters are reported
+ * periodically, so they are polled (every intervalMs, up to timeoutMs), never read after a
+ * fixed sleep a loaded machine could outlast.  The last deltas read, either way: the
+ * caller's assertions say what was missing.
+ */
+async function countersDuring(counts, fn, shown, timeoutMs, intervalMs) {
+  const before = await counts();
+  await fn();
+  let deltas = [];
+  try {
+    await api.waitFor('the counters show the traffic', async () => {
+      const now = await counts();
+      deltas = now.map((n, i) => n - before[i]);
+      return shown(deltas);
+    }, timeoutMs, intervalMs);
+  } catch {
+    // asserted by the caller
+  }
+  return deltas;
+}
+
+Object.assign(module.exports, { buildHostLan, restartAgentUnderPing, countersDuring });
