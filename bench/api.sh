@@ -38,22 +38,16 @@ start_vpnlabd() {
 	spid=$!
 }
 
-bench_tmp run
-
-echo "# vpnlab API bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
+bench_tmp run API
 READ_URL="/?Action=DescribeVpcs&$Q&PageSize=10"
 
 # ---- 1. bare libmicrohttpd handler --------------------------------------
-launch start_bare_thread || die "bare (thread) did not start: $(cat "$tmp/bare.log")"
-run_load --url "http://127.0.0.1:$port$READ_URL" --connections 4 --duration "$SECS" \
-	--label bare-thread
-bare_rps=$(field "$line" rps)
+launch_bare
+timed_load "http://127.0.0.1:$port$READ_URL" 4 bare-thread; bare_rps=$rps
 stop "$spid"
 
 launch start_bare_pool || die "bare (pool) did not start: $(cat "$tmp/bare.log")"
-run_load --url "http://127.0.0.1:$port$READ_URL" --connections 4 --duration "$SECS" \
-	--label bare-pool
-pool_rps=$(field "$line" rps)
+timed_load "http://127.0.0.1:$port$READ_URL" 4 bare-pool; pool_rps=$rps
 stop "$spid"
 
 # ---- 2. the real server -------------------------------------------------
@@ -74,8 +68,7 @@ while [ $_i -lt 50 ]; do
 done
 [ $_i -lt 50 ] || echo "bench: $vpc is not Available after 5 s; writes may fail" >&2
 
-run_load --url "$base$READ_URL" --connections 4 --duration "$SECS" --label server-reads
-reads_rps=$(field "$line" rps)
+timed_load "$base$READ_URL" 4 server-reads; reads_rps=$rps
 
 run_load --url "$base/?Action=CreateVSwitch&$Q&VpcId=$vpc&ZoneId=cn-hangzhou-h&CidrBlock=10.{b}.{c}.0/24" \
 	--connections 32 --requests 30000 --label server-create-vswitch

@@ -110,16 +110,23 @@ run_load() {
 	[ $_rc -eq 0 ] || echo "bench: loadgen exited with $_rc" >&2
 }
 
+# timed_load URL CONNECTIONS LABEL: run_load of URL over CONNECTIONS for $SECS seconds;
+# sets rps to its requests per second (and line, as run_load does).
+timed_load() {
+	run_load --url "$1" --connections "$2" --duration "$SECS" --label "$3"
+	rps=$(field "$line" rps)
+}
+
 # rss_kib PID / hwm_kib PID: resident and peak resident set, in KiB.
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 mib() { awk -v k="${1:-0}" 'BEGIN { printf "%.1f", k / 1024 }'; }
 size_of() { if [ -f "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }
 
-# bench_tmp NAME: checks for curl and builds the bench programs, then makes the run's temp
-# directory under BENCH_TMPDIR (default $OUT): not /tmp, which is often tmpfs, where fsync
-# costs nothing and "durable" write figures would mean nothing; warns when it is on memory
-# all the same.  Sets tmp and fstype.
+# bench_tmp NAME TITLE: checks for curl and builds the bench programs, then makes the run's
+# temp directory under BENCH_TMPDIR (default $OUT): not /tmp, which is often tmpfs, where
+# fsync costs nothing and "durable" write figures would mean nothing; warns when it is on
+# memory all the same.  Sets tmp and fstype, and prints the figures' heading (TITLE bench).
 bench_tmp() {
 	command -v curl >/dev/null 2>&1 || die "curl is needed (sh scripts/deps.sh bench)"
 	make -s -f bench/Makefile >/dev/null || die "cannot build the bench programs"
@@ -128,6 +135,13 @@ bench_tmp() {
 	case "$fstype" in
 	tmpfs | ramfs) echo "bench: $tmp is on $fstype: write figures are not durable figures" >&2 ;;
 	esac
+	echo "# vpnlab $2 bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
+}
+
+# launch_bare: starts the bare libmicrohttpd handler (thread per connection, the server's
+# mode) on a free port; sets port and spid.
+launch_bare() {
+	launch start_bare_thread || die "bare (thread) did not start: $(cat "$tmp/bare.log")"
 }
 
 # launch_vpnlabd: starts the server with the script's start_vpnlabd on a free port; exits
@@ -150,6 +164,13 @@ answer() {
 	_code=$(printf '%s\n' "$body" | tail -n 1)
 	body=$(printf '%s\n' "$body" | sed '$d')
 	[ "$_code" = 200 ]
+}
+
+# created VAR KEY QUERY: the script's api QUERY, which must answer 200 (else the bench stops,
+# naming QUERY's action); sets VAR to the answer's string KEY (the new resource's id).
+created() {
+	api "$3" || die "$(printf '%s\n' "$3" | sed -n 's/^Action=\([^&]*\).*/\1/p') failed: $body"
+	eval "$1=\$(json_str $2)"
 }
 
 # json_str KEY: the first string value of "KEY" in $body.

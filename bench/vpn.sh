@@ -65,23 +65,15 @@ start_vpnlabd() {
 api() { answer "$base/?$Q&$1"; }
 api_post() { answer -H "$FORM" --data "$Q&$1" "$base/"; }
 
-bench_tmp vpn
-
-echo "# vpnlab VPN bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
+bench_tmp vpn VPN
 CGW_URL="/?Action=CreateCustomerGateway&$Q&IpAddress"
 
 # ---- 1. bare libmicrohttpd handler, same loads --------------------------
 # The read URL names no real gateway here: bare answers every request alike.
-launch start_bare_thread || die "bare (thread) did not start: $(cat "$tmp/bare.log")"
-run_load --url "http://127.0.0.1:$port/?Action=DescribeVpnConnections&$Q&VpnGatewayId=vpn-x&PageSize=50" \
-	--connections 4 --duration "$SECS" --label bare-thread-c4
-bare_r=$(field "$line" rps)
-run_load --url "http://127.0.0.1:$port$CGW_URL=11.{a}.{b}.{c}" \
-	--connections 8 --duration "$SECS" --label bare-thread-c8
-bare_w8=$(field "$line" rps)
-run_load --url "http://127.0.0.1:$port$CGW_URL=11.{a}.{b}.{c}" \
-	--connections 32 --duration "$SECS" --label bare-thread-c32
-bare_w32=$(field "$line" rps)
+launch_bare
+timed_load "http://127.0.0.1:$port/?Action=DescribeVpnConnections&$Q&VpnGatewayId=vpn-x&PageSize=50" 4 bare-thread-c4; bare_r=$rps
+timed_load "http://127.0.0.1:$port$CGW_URL=11.{a}.{b}.{c}" 8 bare-thread-c8; bare_w8=$rps
+timed_load "http://127.0.0.1:$port$CGW_URL=11.{a}.{b}.{c}" 32 bare-thread-c32; bare_w32=$rps
 stop "$spid"
 
 # ---- 2. the real server, seeded ------------------------------------------
@@ -114,14 +106,9 @@ done
 : >"$tmp/gw.ids"
 g=1
 while [ $g -le $N_GW ]; do
-	api "Action=CreateVpc&CidrBlock=10.$g.0.0/16" || die "CreateVpc failed: $body"
-	vpc=$(json_str VpcId)
-	api "Action=CreateVSwitch&VpcId=$vpc&ZoneId=cn-hangzhou-h&CidrBlock=10.$g.1.0/24" ||
-		die "CreateVSwitch failed: $body"
-	vsh=$(json_str VSwitchId)
-	api "Action=CreateVSwitch&VpcId=$vpc&ZoneId=cn-hangzhou-i&CidrBlock=10.$g.2.0/24" ||
-		die "CreateVSwitch failed: $body"
-	vsi=$(json_str VSwitchId)
+	created vpc VpcId "Action=CreateVpc&CidrBlock=10.$g.0.0/16"
+	created vsh VSwitchId "Action=CreateVSwitch&VpcId=$vpc&ZoneId=cn-hangzhou-h&CidrBlock=10.$g.1.0/24"
+	created vsi VSwitchId "Action=CreateVSwitch&VpcId=$vpc&ZoneId=cn-hangzhou-i&CidrBlock=10.$g.2.0/24"
 	api "Action=CreateVpnGateway&VpcId=$vpc&VSwitchId=$vsh&DisasterRecoveryVSwitchId=$vsi&Bandwidth=10" ||
 		die "CreateVpnGateway failed: $body"
 	json_str VpnGatewayId >>"$tmp/gw.ids"
