@@ -20,10 +20,6 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
-VPNLABD=${VPNLABD:-bin/vpnlabd}
-SECS=${BENCH_SECONDS:-10}
-OUT=build/bench
-LG=$OUT/loadgen
 Q='Version=2016-04-28&RegionId=cn-hangzhou'
 
 . bench/lib.sh
@@ -42,48 +38,20 @@ start_vpnlabd() {
 	spid=$!
 }
 
-# total COUNT-ACTION EXTRA-QUERY: TotalCount of a Describe* call.
-total() {
-	curl -s --max-time 30 "http://127.0.0.1:$port/?Action=$1&$Q&PageSize=1$2" |
-		sed -n 's/.*"TotalCount":\([0-9]*\).*/\1/p'
-}
-
-command -v curl >/dev/null 2>&1 || die "curl is needed (sh scripts/deps.sh bench)"
-make -s -f bench/Makefile >/dev/null || die "cannot build the bench programs"
-# The database lives under build/bench/, not /tmp: /tmp is often tmpfs, where
-# fsync costs nothing and "durable" write figures would mean nothing.
-tmp=$(mktemp -d "${BENCH_TMPDIR:-$OUT}/run.XXXXXX") || die "mktemp failed"
-fstype=$(stat -f -c %T "$tmp" 2>/dev/null || echo unknown)
-case "$fstype" in
-tmpfs | ramfs) echo "bench: $tmp is on $fstype: write figures are not durable figures" >&2 ;;
-esac
-
-echo "# vpnlab API bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
+bench_tmp run API
 READ_URL="/?Action=DescribeVpcs&$Q&PageSize=10"
 
 # ---- 1. bare libmicrohttpd handler --------------------------------------
-launch start_bare_thread || die "bare (thread) did not start: $(cat "$tmp/bare.log")"
-run_load --url "http://127.0.0.1:$port$READ_URL" --connections 4 --duration "$SECS" \
-	--label bare-thread
-bare_rps=$(field "$line" rps)
+launch_bare
+timed_load "http://127.0.0.1:$port$READ_URL" 4 bare-thread; bare_rps=$rps
 stop "$spid"
 
 launch start_bare_pool || die "bare (pool) did not start: $(cat "$tmp/bare.log")"
-run_load --url "http://127.0.0.1:$port$READ_URL" --connections 4 --duration "$SECS" \
-	--label bare-pool
-pool_rps=$(field "$line" rps)
+timed_load "http://127.0.0.1:$port$READ_URL" 4 bare-pool; pool_rps=$rps
 stop "$spid"
 
 # ---- 2. the real server -------------------------------------------------
-if [ ! -x "$VPNLABD" ]; then
-	echo "bench: $VPNLABD not found; run make first (server figures skipped)" >&2
-	exit 1
-fi
-launch start_vpnlabd || {
-	tail -n 20 "$tmp/server.log" >&2
-	die "$VPNLABD did not answer /healthz"
-}
-base="http://127.0.0.1:$port"
+launch_vpnlabd
 rss_idle=$(rss_kib "$spid")
 
 resp=$(curl -s --max-time 30 "$base/?Action=CreateVpc&$Q&CidrBlock=10.0.0.0/8")
@@ -100,8 +68,7 @@ while [ $_i -lt 50 ]; do
 done
 [ $_i -lt 50 ] || echo "bench: $vpc is not Available after 5 s; writes may fail" >&2
 
-run_load --url "$base$READ_URL" --connections 4 --duration "$SECS" --label server-reads
-reads_rps=$(field "$line" rps)
+timed_load "$base$READ_URL" 4 server-reads; reads_rps=$rps
 
 run_load --url "$base/?Action=CreateVSwitch&$Q&VpcId=$vpc&ZoneId=cn-hangzhou-h&CidrBlock=10.{b}.{c}.0/24" \
 	--connections 32 --requests 30000 --label server-create-vswitch

@@ -33,10 +33,6 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
-VPNLABD=${VPNLABD:-bin/vpnlabd}
-SECS=${BENCH_SECONDS:-10}
-OUT=build/bench
-LG=$OUT/loadgen
 QV='Version=2016-04-28&RegionId=cn-hangzhou'	# VPC / VPN Gateway actions
 QC='Version=2017-09-12'				# CBN actions
 
@@ -59,18 +55,10 @@ start_vpnlabd() {
 	spid=$!
 }
 
-# api QUERY: GET /?QUERY; the body in $body.  Returns 1 unless HTTP 200.
-api() {
-	body=$(curl -s --max-time 30 -w '\n%{http_code}' "$base/?$1")
-	_code=$(printf '%s\n' "$body" | tail -n 1)
-	body=$(printf '%s\n' "$body" | sed '$d')
-	[ "$_code" = 200 ]
-}
+# api QUERY: GET /?QUERY (see answer in bench/lib.sh)
+api() { answer "$base/?$1"; }
 
-# json_str KEY / json_int KEY: the first string / integer value of "KEY" in $body.
-json_str() {
-	printf '%s\n' "$body" | sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
-}
+# json_int KEY: the first integer value of "KEY" in $body.
 json_int() {
 	printf '%s\n' "$body" | sed -n "s/.*\"$1\":\\([0-9]*\\).*/\\1/p" | head -n 1
 }
@@ -82,63 +70,34 @@ median() {
 # ms SECONDS: curl's time_total as milliseconds, 3 decimals.
 ms() { awk -v s="$1" 'BEGIN { printf "%.3f\n", s * 1000 }'; }
 
-command -v curl >/dev/null 2>&1 || die "curl is needed (sh scripts/deps.sh bench)"
-make -s -f bench/Makefile >/dev/null || die "cannot build the bench programs"
-tmp=$(mktemp -d "${BENCH_TMPDIR:-$OUT}/cbn.XXXXXX") || die "mktemp failed"
-fstype=$(stat -f -c %T "$tmp" 2>/dev/null || echo unknown)
-case "$fstype" in
-tmpfs | ramfs) echo "bench: $tmp is on $fstype: write figures are not durable figures" >&2 ;;
-esac
-
-echo "# vpnlab CBN bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
+bench_tmp cbn CBN
 LIST_Q="Action=ListTransitRouterRouteEntries&$QC&TransitRouterRouteEntryStatus=All&MaxResults=100"
 
 # ---- 1. bare libmicrohttpd handler, same load -----------------------------
 # The table ID names nothing here: bare answers every request alike.
-launch start_bare_thread || die "bare (thread) did not start: $(cat "$tmp/bare.log")"
-run_load --url "http://127.0.0.1:$port/?$LIST_Q&TransitRouterRouteTableId=vtb-x" \
-	--connections 4 --duration "$SECS" --label bare-thread-c4
-bare_r=$(field "$line" rps)
+launch_bare
+timed_load "http://127.0.0.1:$port/?$LIST_Q&TransitRouterRouteTableId=vtb-x" 4 bare-thread-c4; bare_r=$rps
 stop "$spid"
 
 # ---- 2. the real server, seeded ------------------------------------------
-if [ ! -x "$VPNLABD" ]; then
-	echo "bench: $VPNLABD not found; run make first (server figures skipped)" >&2
-	exit 1
-fi
-launch start_vpnlabd || {
-	tail -n 20 "$tmp/server.log" >&2
-	die "$VPNLABD did not answer /healthz"
-}
-base="http://127.0.0.1:$port"
+launch_vpnlabd
 rss_idle=$(rss_kib "$spid")
 t0=$(date +%s)
 
 # With --transition-delay-ms 0 every Creating/Attaching/Enabling state is
 # over when the answer comes, so nothing below waits or polls.
-api "Action=CreateCen&$QC&Name=bench" || die "CreateCen failed: $body"
-cen=$(json_str CenId)
-api "Action=CreateTransitRouter&$QC&RegionId=cn-hangzhou&CenId=$cen&TransitRouterCidrList=%5B%7B%22Cidr%22%3A%22192.168.250.0%2F24%22%7D%5D" ||
-	die "CreateTransitRouter failed: $body"
-tr=$(json_str TransitRouterId)
-api "Action=CreateTransitRouterRouteTable&$QC&TransitRouterId=$tr&TransitRouterRouteTableName=bench" ||
-	die "CreateTransitRouterRouteTable failed: $body"
-rt=$(json_str TransitRouterRouteTableId)
+created cen CenId "Action=CreateCen&$QC&Name=bench"
+created tr TransitRouterId "Action=CreateTransitRouter&$QC&RegionId=cn-hangzhou&CenId=$cen&TransitRouterCidrList=%5B%7B%22Cidr%22%3A%22192.168.250.0%2F24%22%7D%5D"
+created rt TransitRouterRouteTableId "Action=CreateTransitRouterRouteTable&$QC&TransitRouterId=$tr&TransitRouterRouteTableName=bench"
 
 # 50 single-tunnel IPsec connections, each with its own customer gateway.
 : >"$tmp/att.ids"
 i=1
 while [ $i -le $N_ATT ]; do
-	api "Action=CreateCustomerGateway&$QV&IpAddress=47.100.$((i / 256)).$((i % 256))" ||
-		die "CreateCustomerGateway failed: $body"
-	cgw=$(json_str CustomerGatewayId)
+	created cgw CustomerGatewayId "Action=CreateCustomerGateway&$QV&IpAddress=47.100.$((i / 256)).$((i % 256))"
 	s=$((i % N_SUBNETS))
-	api "Action=CreateVpnAttachment&$QV&CustomerGatewayId=$cgw&Name=bench-$i&LocalSubnet=10.0.0.0%2F8&RemoteSubnet=172.16.$s.0%2F24" ||
-		die "CreateVpnAttachment failed: $body"
-	vco=$(json_str VpnConnectionId)
-	api "Action=CreateTransitRouterVpnAttachment&$QC&RegionId=cn-hangzhou&TransitRouterId=$tr&VpnId=$vco&Zone.1.ZoneId=cn-hangzhou-h" ||
-		die "CreateTransitRouterVpnAttachment failed: $body"
-	att=$(json_str TransitRouterAttachmentId)
+	created vco VpnConnectionId "Action=CreateVpnAttachment&$QV&CustomerGatewayId=$cgw&Name=bench-$i&LocalSubnet=10.0.0.0%2F8&RemoteSubnet=172.16.$s.0%2F24"
+	created att TransitRouterAttachmentId "Action=CreateTransitRouterVpnAttachment&$QC&RegionId=cn-hangzhou&TransitRouterId=$tr&VpnId=$vco&Zone.1.ZoneId=cn-hangzhou-h"
 	echo "$att" >>"$tmp/att.ids"
 	if [ $i -le $((N_ATT - N_NEW)) ]; then
 		api "Action=EnableTransitRouterRouteTablePropagation&$QC&TransitRouterAttachmentId=$att&TransitRouterRouteTableId=$rt" ||

@@ -1,7 +1,13 @@
 # bench/lib.sh: what the bench scripts share — process tracking and cleanup (by PID, also
 # on signals), free ports, waiting for /healthz, running loadgen, memory and size figures.
-# Sourced after the script has set OUT, LG, VPNLABD and cd'd to the repository root; the
-# script sets tmp to its temp directory (removed on exit).
+# Sourced once the script has cd'd to the repository root; bench_tmp sets tmp, its temp
+# directory (removed on exit).
+
+# What every bench reads from its environment, and where the bench programs are built.
+VPNLABD=${VPNLABD:-bin/vpnlabd}
+SECS=${BENCH_SECONDS:-10}
+OUT=build/bench
+LG=$OUT/loadgen
 
 pids=""
 tmp=""
@@ -104,8 +110,77 @@ run_load() {
 	[ $_rc -eq 0 ] || echo "bench: loadgen exited with $_rc" >&2
 }
 
+# timed_load URL CONNECTIONS LABEL: run_load of URL over CONNECTIONS for $SECS seconds;
+# sets rps to its requests per second (and line, as run_load does).
+timed_load() {
+	run_load --url "$1" --connections "$2" --duration "$SECS" --label "$3"
+	rps=$(field "$line" rps)
+}
+
 # rss_kib PID / hwm_kib PID: resident and peak resident set, in KiB.
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 mib() { awk -v k="${1:-0}" 'BEGIN { printf "%.1f", k / 1024 }'; }
 size_of() { if [ -f "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }
+
+# bench_tmp NAME TITLE: checks for curl and builds the bench programs, then makes the run's
+# temp directory under BENCH_TMPDIR (default $OUT): not /tmp, which is often tmpfs, where
+# fsync costs nothing and "durable" write figures would mean nothing; warns when it is on
+# memory all the same.  Sets tmp and fstype, and prints the figures' heading (TITLE bench).
+bench_tmp() {
+	command -v curl >/dev/null 2>&1 || die "curl is needed (sh scripts/deps.sh bench)"
+	make -s -f bench/Makefile >/dev/null || die "cannot build the bench programs"
+	tmp=$(mktemp -d "${BENCH_TMPDIR:-$OUT}/$1.XXXXXX") || die "mktemp failed"
+	fstype=$(stat -f -c %T "$tmp" 2>/dev/null || echo unknown)
+	case "$fstype" in
+	tmpfs | ramfs) echo "bench: $tmp is on $fstype: write figures are not durable figures" >&2 ;;
+	esac
+	echo "# vpnlab $2 bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
+}
+
+# launch_bare: starts the bare libmicrohttpd handler (thread per connection, the server's
+# mode) on a free port; sets port and spid.
+launch_bare() {
+	launch start_bare_thread || die "bare (thread) did not start: $(cat "$tmp/bare.log")"
+}
+
+# launch_vpnlabd: starts the server with the script's start_vpnlabd on a free port; exits
+# when there is no binary or it does not answer.  Sets port, spid and base (its URL).
+launch_vpnlabd() {
+	if [ ! -x "$VPNLABD" ]; then
+		echo "bench: $VPNLABD not found; run make first (server figures skipped)" >&2
+		exit 1
+	fi
+	launch start_vpnlabd || {
+		tail -n 20 "$tmp/server.log" >&2
+		die "$VPNLABD did not answer /healthz"
+	}
+	base="http://127.0.0.1:$port"
+}
+
+# answer CURL-ARGS...: one request (at most 30 s); the body in $body.  Returns 1 unless HTTP 200.
+answer() {
+	body=$(curl -s --max-time 30 -w '\n%{http_code}' "$@")
+	_code=$(printf '%s\n' "$body" | tail -n 1)
+	body=$(printf '%s\n' "$body" | sed '$d')
+	[ "$_code" = 200 ]
+}
+
+# created VAR KEY QUERY: the script's api QUERY, which must answer 200 (else the bench stops,
+# naming QUERY's action); sets VAR to the answer's string KEY (the new resource's id).
+created() {
+	api "$3" || die "$(printf '%s\n' "$3" | sed -n 's/^Action=\([^&]*\).*/\1/p') failed: $body"
+	eval "$1=\$(json_str $2)"
+}
+
+# json_str KEY: the first string value of "KEY" in $body.
+json_str() {
+	printf '%s\n' "$body" | sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
+}
+
+# total ACTION EXTRA-QUERY: TotalCount of a Describe* call to the server at $base ($Q: its
+# Version and RegionId).
+total() {
+	curl -s --max-time 30 "$base/?Action=$1&$Q&PageSize=1$2" |
+		sed -n 's/.*"TotalCount":\([0-9]*\).*/\1/p'
+}

@@ -30,11 +30,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
-VPNLABD=${VPNLABD:-bin/vpnlabd}
-SECS=${BENCH_SECONDS:-10}
 WRITES=${BENCH_WRITES:-30000}
-OUT=build/bench
-LG=$OUT/loadgen
 Q='Version=2016-04-28&RegionId=cn-hangzhou'
 FORM='Content-Type: application/x-www-form-urlencoded'
 
@@ -65,70 +61,23 @@ start_vpnlabd() {
 	spid=$!
 }
 
-# api QUERY: GET /?$Q&QUERY; the body in $body.  Returns 1 unless HTTP 200.
-api() {
-	body=$(curl -s --max-time 30 -w '\n%{http_code}' "$base/?$Q&$1")
-	_code=$(printf '%s\n' "$body" | tail -n 1)
-	body=$(printf '%s\n' "$body" | sed '$d')
-	[ "$_code" = 200 ]
-}
+# api QUERY: GET /?$Q&QUERY (see answer).  api_post BODY: POST / with the form body $Q&BODY.
+api() { answer "$base/?$Q&$1"; }
+api_post() { answer -H "$FORM" --data "$Q&$1" "$base/"; }
 
-# api_post BODY: POST / with a form body ($Q&BODY); the answer in $body.
-api_post() {
-	body=$(curl -s --max-time 30 -w '\n%{http_code}' -H "$FORM" --data "$Q&$1" "$base/")
-	_code=$(printf '%s\n' "$body" | tail -n 1)
-	body=$(printf '%s\n' "$body" | sed '$d')
-	[ "$_code" = 200 ]
-}
-
-# json_str KEY: the first string value of "KEY" in $body.
-json_str() {
-	printf '%s\n' "$body" | sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
-}
-
-# total ACTION EXTRA-QUERY: TotalCount of a Describe* call.
-total() {
-	curl -s --max-time 30 "$base/?Action=$1&$Q&PageSize=1$2" |
-		sed -n 's/.*"TotalCount":\([0-9]*\).*/\1/p'
-}
-
-command -v curl >/dev/null 2>&1 || die "curl is needed (sh scripts/deps.sh bench)"
-make -s -f bench/Makefile >/dev/null || die "cannot build the bench programs"
-# The database lives under build/bench/, not /tmp: /tmp is often tmpfs, where
-# fsync costs nothing and "durable" write figures would mean nothing.
-tmp=$(mktemp -d "${BENCH_TMPDIR:-$OUT}/vpn.XXXXXX") || die "mktemp failed"
-fstype=$(stat -f -c %T "$tmp" 2>/dev/null || echo unknown)
-case "$fstype" in
-tmpfs | ramfs) echo "bench: $tmp is on $fstype: write figures are not durable figures" >&2 ;;
-esac
-
-echo "# vpnlab VPN bench: $(nproc 2>/dev/null || echo '?') cores shared by client and server; db on $fstype"
+bench_tmp vpn VPN
 CGW_URL="/?Action=CreateCustomerGateway&$Q&IpAddress"
 
 # ---- 1. bare libmicrohttpd handler, same loads --------------------------
 # The read URL names no real gateway here: bare answers every request alike.
-launch start_bare_thread || die "bare (thread) did not start: $(cat "$tmp/bare.log")"
-run_load --url "http://127.0.0.1:$port/?Action=DescribeVpnConnections&$Q&VpnGatewayId=vpn-x&PageSize=50" \
-	--connections 4 --duration "$SECS" --label bare-thread-c4
-bare_r=$(field "$line" rps)
-run_load --url "http://127.0.0.1:$port$CGW_URL=11.{a}.{b}.{c}" \
-	--connections 8 --duration "$SECS" --label bare-thread-c8
-bare_w8=$(field "$line" rps)
-run_load --url "http://127.0.0.1:$port$CGW_URL=11.{a}.{b}.{c}" \
-	--connections 32 --duration "$SECS" --label bare-thread-c32
-bare_w32=$(field "$line" rps)
+launch_bare
+timed_load "http://127.0.0.1:$port/?Action=DescribeVpnConnections&$Q&VpnGatewayId=vpn-x&PageSize=50" 4 bare-thread-c4; bare_r=$rps
+timed_load "http://127.0.0.1:$port$CGW_URL=11.{a}.{b}.{c}" 8 bare-thread-c8; bare_w8=$rps
+timed_load "http://127.0.0.1:$port$CGW_URL=11.{a}.{b}.{c}" 32 bare-thread-c32; bare_w32=$rps
 stop "$spid"
 
 # ---- 2. the real server, seeded ------------------------------------------
-if [ ! -x "$VPNLABD" ]; then
-	echo "bench: $VPNLABD not found; run make first (server figures skipped)" >&2
-	exit 1
-fi
-launch start_vpnlabd || {
-	tail -n 20 "$tmp/server.log" >&2
-	die "$VPNLABD did not answer /healthz"
-}
-base="http://127.0.0.1:$port"
+launch_vpnlabd
 rss_idle=$(rss_kib "$spid")
 t0=$(date +%s)
 
@@ -157,14 +106,9 @@ done
 : >"$tmp/gw.ids"
 g=1
 while [ $g -le $N_GW ]; do
-	api "Action=CreateVpc&CidrBlock=10.$g.0.0/16" || die "CreateVpc failed: $body"
-	vpc=$(json_str VpcId)
-	api "Action=CreateVSwitch&VpcId=$vpc&ZoneId=cn-hangzhou-h&CidrBlock=10.$g.1.0/24" ||
-		die "CreateVSwitch failed: $body"
-	vsh=$(json_str VSwitchId)
-	api "Action=CreateVSwitch&VpcId=$vpc&ZoneId=cn-hangzhou-i&CidrBlock=10.$g.2.0/24" ||
-		die "CreateVSwitch failed: $body"
-	vsi=$(json_str VSwitchId)
+	created vpc VpcId "Action=CreateVpc&CidrBlock=10.$g.0.0/16"
+	created vsh VSwitchId "Action=CreateVSwitch&VpcId=$vpc&ZoneId=cn-hangzhou-h&CidrBlock=10.$g.1.0/24"
+	created vsi VSwitchId "Action=CreateVSwitch&VpcId=$vpc&ZoneId=cn-hangzhou-i&CidrBlock=10.$g.2.0/24"
 	api "Action=CreateVpnGateway&VpcId=$vpc&VSwitchId=$vsh&DisasterRecoveryVSwitchId=$vsi&Bandwidth=10" ||
 		die "CreateVpnGateway failed: $body"
 	json_str VpnGatewayId >>"$tmp/gw.ids"

@@ -1,8 +1,11 @@
 #include "netns_fixture.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,6 +108,45 @@ int nsf_veth(const char *ns_a, const char *if_a, const char *addr_a, const char 
 	if (!rc)
 		rc = veth_end(ns_a, if_a, addr_a);
 	return rc ? rc : veth_end(ns_b, if_b, addr_b);
+}
+
+int nsf_pair_add(char *ns_a, char *ns_b, size_t size, const char *tag, const char *addr_a, const char *addr_b)
+{
+	int rc;
+
+	nsf_name(ns_a, size, tag, "-a");
+	nsf_name(ns_b, size, tag, "-b");
+	rc = nsf_add(ns_a);
+	if (!rc)
+		rc = nsf_add(ns_b);
+	if (!rc)
+		rc = nsf_veth(ns_a, "a0", addr_a, ns_b, "b0", addr_b);
+	if (rc)
+		nsf_pair_del(ns_a, ns_b);
+	return rc;
+}
+
+void nsf_pair_del(char *ns_a, char *ns_b)
+{
+	if (!ns_a[0])
+		return;
+	nsf_del(ns_a);
+	nsf_del(ns_b);
+	ns_a[0] = ns_b[0] = '\0';
+}
+
+int nsf_free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		port = ntohs(sa.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
 }
 
 bool nsf_skip_unless_root(const char *suite)

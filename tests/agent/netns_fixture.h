@@ -37,6 +37,20 @@ void nsf_del(const char *ns);
 int nsf_veth(const char *ns_a, const char *if_a, const char *addr_a, const char *ns_b, const char *if_b,
 	     const char *addr_b);
 
+/*
+ * The two-namespace fixture of the traffic suites: creates namespaces "<tag><pid>-a" and
+ * "<tag><pid>-b" (their names written into ns_a and ns_b, each of size bytes) joined by the
+ * veth pair a0 (addr_a, in ns_a) -- b0 (addr_b, in ns_b).  Returns 0, or the failing command's
+ * exit status after removing whatever it had built (ns_a and ns_b are then empty strings).
+ */
+int nsf_pair_add(char *ns_a, char *ns_b, size_t size, const char *tag, const char *addr_a, const char *addr_b);
+
+/* Deletes both namespaces of a pair nsf_pair_add built and empties their names; nothing if it built none. */
+void nsf_pair_del(char *ns_a, char *ns_b);
+
+/* A loopback TCP port free right now (a listener binds it a moment later); 0 if none was found. */
+int nsf_free_port(void);
+
 /* True (after saying so on stderr, naming suite) unless we run as root: the suite's tests then skip. */
 bool nsf_skip_unless_root(const char *suite);
 

@@ -25,6 +25,7 @@
 #include "nl.h"
 #include "probe.h"
 #include "tc.h"
+#include "suite_fixture.h"
 
 #define TEST_SUITE(name) Suite *name(void);
 #include "suites.h"
@@ -34,7 +35,6 @@
 #define B_IP "10.79.0.2"
 
 static char ns_a[32], ns_b[32];
-static bool built;
 static pid_t iperf_pid = -1;
 
 static void teardown(void)
@@ -44,24 +44,13 @@ static void teardown(void)
 		waitpid(iperf_pid, NULL, 0);
 		iperf_pid = -1;
 	}
-	if (!built)
-		return;
-	nsf_del(ns_a);
-	nsf_del(ns_b);
-	built = false;
+	nsf_pair_del(ns_a, ns_b);
 }
 
 static void setup(void)
 {
-	if (geteuid() != 0)
-		return;
-	nsf_name(ns_a, sizeof(ns_a), "vlf", "-a");
-	nsf_name(ns_b, sizeof(ns_b), "vlf", "-b");
-	built = true;
-	if (nsf_add(ns_a) || nsf_add(ns_b) || nsf_veth(ns_a, "a0", A_IP "/24", ns_b, "b0", B_IP "/24")) {
-		teardown();
+	if (geteuid() == 0 && nsf_pair_add(ns_a, ns_b, sizeof(ns_a), "vlf", A_IP "/24", B_IP "/24"))
 		ck_abort_msg("fault/tc fixture could not be built");
-	}
 }
 
 /* ---- UDP reachability ---- */
@@ -345,14 +334,12 @@ END_TEST
 
 Suite *fault_tc_suite(void)
 {
-	Suite *s = suite_create("fault_tc");
-	TCase *tc = tcase_create("netns");
+	const TTest *const tests[] = {
+		test_fault_cut_restore,
+		test_tc_rate,
+		test_tc_queue,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_fault_cut_restore);
-	tcase_add_test(tc, test_tc_rate);
-	tcase_add_test(tc, test_tc_queue);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	return s;
+	return agent_suite("fault_tc", "netns", setup, teardown, 60, tests, NULL);
 }

@@ -145,29 +145,17 @@ END_TEST
 /* ---- real runs (root) ---- */
 
 static char ns_a[32], ns_b[32];
-static bool built;
 
 static void teardown(void)
 {
 	flow_stop_all();
-	if (!built)
-		return;
-	nsf_del(ns_a);
-	nsf_del(ns_b);
-	built = false;
+	nsf_pair_del(ns_a, ns_b);
 }
 
 static void setup(void)
 {
-	if (geteuid() != 0)
-		return;
-	nsf_name(ns_a, sizeof(ns_a), "vlf", "-a");
-	nsf_name(ns_b, sizeof(ns_b), "vlf", "-b");
-	built = true;
-	if (nsf_add(ns_a) || nsf_add(ns_b) || nsf_veth(ns_a, "a0", "10.78.0.1/24", ns_b, "b0", "10.78.0.2/24")) {
-		teardown();
+	if (geteuid() == 0 && nsf_pair_add(ns_a, ns_b, sizeof(ns_a), "vlf", "10.78.0.1/24", "10.78.0.2/24"))
 		ck_abort_msg("flow fixture could not be built");
-	}
 }
 
 /* The PIDs of iperf3 processes in namespace ns (`ip netns pids`), as one line. */

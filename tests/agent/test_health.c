@@ -23,6 +23,7 @@
 
 #include "health.h"
 #include "netns_fixture.h"
+#include "suite_fixture.h"
 
 #define TEST_SUITE(name) Suite *name(void);
 #include "suites.h"
@@ -344,15 +345,13 @@ END_TEST
 
 Suite *health_suite(void)
 {
-	Suite *s = suite_create("health");
-	TCase *tc = tcase_create("netns");
+	const TTest *const tests[] = {
+		test_health_up_down_up,
+		test_health_update,
+		test_health_reply_in_other_namespace,
+		test_health_namespace_late_and_recreated,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_health_up_down_up);
-	tcase_add_test(tc, test_health_update);
-	tcase_add_test(tc, test_health_reply_in_other_namespace);
-	tcase_add_test(tc, test_health_namespace_late_and_recreated);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	return s;
+	return agent_suite("health", "netns", setup, teardown, 60, tests, NULL);
 }

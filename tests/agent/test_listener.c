@@ -4,17 +4,16 @@
  * character off, is refused with 403 before its body is even kept; with it the request is
  * routed (an empty document is then InvalidDocument, 400).  Loopback only, no root needed.
  */
-#include <arpa/inet.h>
 #include <check.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "daemon.h"
+#include "netns_fixture.h"
+#include "suite_fixture.h"
 
 #define TEST_SUITE(name) Suite *name(void);
 #include "suites.h"
@@ -77,21 +76,6 @@ static long request(const char *method, const char *path, const char *token, con
 	return status;
 }
 
-/* A loopback port free right now (the listener binds it a moment later). */
-static int free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
 static void setup(void)
 {
 	char err[256] = "";
@@ -99,7 +83,7 @@ static void setup(void)
 	memset(&daemon_under_test, 0, sizeof(daemon_under_test));
 	pthread_mutex_init(&daemon_under_test.lock, NULL);
 	snprintf(daemon_under_test.agent_id, sizeof(daemon_under_test.agent_id), "agt-listener-test");
-	snprintf(listen_addr, sizeof(listen_addr), "127.0.0.1:%d", free_port());
+	snprintf(listen_addr, sizeof(listen_addr), "127.0.0.1:%d", nsf_free_port());
 	snprintf(base_url, sizeof(base_url), "http://%s", listen_addr);
 	daemon_under_test.opt.listen = listen_addr;
 	daemon_under_test.opt.token = TOKEN;
@@ -173,14 +157,12 @@ END_TEST
 
 Suite *listener_suite(void)
 {
-	Suite *s = suite_create("listener");
-	TCase *tc = tcase_create("token");
+	const TTest *const tests[] = {
+		test_listener_refuses_without_token,
+		test_listener_drops_unauthenticated_bodies,
+		test_listener_serves_the_token_holder,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_listener_refuses_without_token);
-	tcase_add_test(tc, test_listener_drops_unauthenticated_bodies);
-	tcase_add_test(tc, test_listener_serves_the_token_holder);
-	suite_add_tcase(s, tc);
-	return s;
+	return agent_suite("listener", "token", setup, teardown, 60, tests, NULL);
 }

@@ -7,16 +7,15 @@
  * customer's health check or the cloud's liveness probe); a peer that goes silent loses its
  * hops within the freshness bound.  No root needed.
  */
-#include <arpa/inet.h>
 #include <check.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
+#include "netns_fixture.h"
+#include "suite_fixture.h"
 
 #define TEST_SUITE(name) Suite *name(void);
 #include "suites.h"
@@ -27,20 +26,6 @@
 static struct agent_daemon peer, local;
 static struct tunnel_rt peer_tunnel;
 static char listen_addr[32], base_url[64];
-
-static int free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
 
 static bool hop_usable_now(void)
 {
@@ -94,7 +79,7 @@ static void setup(void)
 	pthread_mutex_init(&peer.lock, NULL);
 	pthread_mutex_init(&local.lock, NULL);
 	pthread_cond_init(&local.wake, NULL);
-	snprintf(listen_addr, sizeof(listen_addr), "127.0.0.1:%d", free_port());
+	snprintf(listen_addr, sizeof(listen_addr), "127.0.0.1:%d", nsf_free_port());
 	snprintf(base_url, sizeof(base_url), "http://%s", listen_addr);
 	snprintf(peer.agent_id, sizeof(peer.agent_id), "agt-peer");
 	peer.opt.listen = listen_addr;
@@ -186,13 +171,11 @@ END_TEST
 
 Suite *peers_suite(void)
 {
-	Suite *s = suite_create("peers");
-	TCase *tc = tcase_create("remote hops");
+	const TTest *const tests[] = {
+		test_remote_hop_follows_the_peer,
+		test_remote_hop_follows_the_peer_checks,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_remote_hop_follows_the_peer);
-	tcase_add_test(tc, test_remote_hop_follows_the_peer_checks);
-	suite_add_tcase(s, tc);
-	return s;
+	return agent_suite("peers", "remote hops", setup, teardown, 60, tests, NULL);
 }

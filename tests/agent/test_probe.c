@@ -14,34 +14,23 @@
 
 #include "netns_fixture.h"
 #include "probe.h"
+#include "suite_fixture.h"
 
 #define TEST_SUITE(name) Suite *name(void);
 #include "suites.h"
 #undef TEST_SUITE
 
 static char ns_a[32], ns_b[32];
-static bool built;
 
 static void teardown(void)
 {
-	if (!built)
-		return;
-	nsf_del(ns_a);
-	nsf_del(ns_b);
-	built = false;
+	nsf_pair_del(ns_a, ns_b);
 }
 
 static void setup(void)
 {
-	if (geteuid() != 0)
-		return;
-	nsf_name(ns_a, sizeof(ns_a), "vlp", "-a");
-	nsf_name(ns_b, sizeof(ns_b), "vlp", "-b");
-	built = true; /* from here on teardown removes whatever exists */
-	if (nsf_add(ns_a) || nsf_add(ns_b) || nsf_veth(ns_a, "a0", "10.77.0.1/24", ns_b, "b0", "10.77.0.2/24")) {
-		teardown();
+	if (geteuid() == 0 && nsf_pair_add(ns_a, ns_b, sizeof(ns_a), "vlp", "10.77.0.1/24", "10.77.0.2/24"))
 		ck_abort_msg("probe fixture could not be built");
-	}
 }
 
 START_TEST(test_probe_reachable)
@@ -202,17 +191,15 @@ END_TEST
 
 Suite *probe_suite(void)
 {
-	Suite *s = suite_create("probe");
-	TCase *tc = tcase_create("icmp");
+	const TTest *const tests[] = {
+		test_probe_reachable,
+		test_probe_unreachable,
+		test_probe_errors,
+		test_probe_concurrent,
+		test_probe_loss_window,
+		test_probe_ids,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_probe_reachable);
-	tcase_add_test(tc, test_probe_unreachable);
-	tcase_add_test(tc, test_probe_errors);
-	tcase_add_test(tc, test_probe_concurrent);
-	tcase_add_test(tc, test_probe_loss_window);
-	tcase_add_test(tc, test_probe_ids);
-	tcase_set_timeout(tc, 30);
-	suite_add_tcase(s, tc);
-	return s;
+	return agent_suite("probe", "icmp", setup, teardown, 30, tests, NULL);
 }

@@ -26,6 +26,7 @@
 
 #include "ipsec.h"
 #include "netns_fixture.h"
+#include "suite_fixture.h"
 #include "vici.h"
 
 Suite *strongswan_suite(void);
@@ -883,20 +884,20 @@ END_TEST
 
 Suite *strongswan_suite(void)
 {
-	Suite *s = suite_create("strongswan");
-	TCase *tc = tcase_create("namespaces");
+	const TTest *const tests[] = {
+		test_detect,
+		test_start_errors,
+		test_plugin_packages,
+		test_start_dies_without_openssl,
+		test_kernel_backend_starts,
+		test_tunnel_lifecycle,
+		test_wrong_psk,
+		test_stop_many,
+		NULL,
+	};
+	TCase *tc;
+	Suite *s = agent_suite("strongswan", "namespaces", lab_up, lab_down, 120, tests, &tc);
 
-	tcase_add_checked_fixture(tc, lab_up, lab_down);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_detect);
-	tcase_add_test(tc, test_start_errors);
-	tcase_add_test(tc, test_plugin_packages);
-	tcase_add_test(tc, test_start_dies_without_openssl);
-	tcase_add_test(tc, test_kernel_backend_starts);
-	tcase_add_test(tc, test_tunnel_lifecycle);
-	tcase_add_test(tc, test_wrong_psk);
-	tcase_add_test(tc, test_stop_many);
 	tcase_add_loop_test(tc, test_algorithms, 0, sizeof(algos) / sizeof(algos[0]));
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,10 +13,9 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
 const Ajv2020 = require('ajv/dist/2020').default;
-const { REPO, startServer, assertCleanExit } = require('./sdk-harness.js');
+const { REPO, startServer, assertCleanExit, standInAgent } = require('./sdk-harness.js');
 
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO, 'schema', 'agent-document.schema.json'), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -151,27 +150,12 @@ const pushed = []; // every document PUT to the stand-in, in order
 
 before(async () => {
   srv = await startServer({ auth: 'open', delayMs: 0 });
-  agentServer = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      if (req.headers['x-vpnlab-agent-token'] !== srv.agentToken()) {
-        res.writeHead(403, { 'content-type': 'application/json' });
-        res.end('{"Code":"Forbidden"}');
-        return;
-      }
-      if (req.method === 'PUT' && req.url === '/v1/desired') {
-        const doc = JSON.parse(body);
-        pushed.push(doc);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ Generation: doc.generation }));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
-    });
+  agentServer = await standInAgent(() => srv.agentToken(), (req, body) => {
+    if (req.method !== 'PUT' || req.url !== '/v1/desired') return {};
+    const doc = JSON.parse(body);
+    pushed.push(doc);
+    return { Generation: doc.generation };
   });
-  await new Promise((resolve) => agentServer.listen(0, '127.0.0.1', resolve));
 });
 
 after(async () => {

@@ -11,26 +11,18 @@ import argparse
 import json
 import os
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from standin_agent import StandinAgent
 
 ARGS = None
 LOCK = threading.Lock()
 COUNT = [0]
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(StandinAgent):
+    # token stays None: do_PUT checks --token itself, and /healthz answers without one
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):  # quiet: the test prints what matters
-        pass
-
-    def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self):
         if self.path == "/healthz":

@@ -11,9 +11,7 @@
 #   that was down gets its document on the periodic resync, an agent that never answers
 #   stalls neither the other agents nor the server's shutdown, AgentDeregister.
 # Usage: tests/api/agents.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SCHEMA="$HERE/../../schema/agent-document.schema.json"
 TOKEN="lab-agent-s3cret"
@@ -29,10 +27,8 @@ t_start_server "$BIN" "$PORT" "$T_TMP/agents.db" --transition-delay-ms "$T_HOLD_
 	--agent-token "$TOKEN" --push-resync-ms 500 --agent-silent-ms 3600000 || exit 1
 SERVER_PID=$T_LAST_PID
 B="http://127.0.0.1:$PORT"
-J='Content-Type: application/json'
 H="X-Vpnlab-Agent-Token: $TOKEN"
 R='RegionId=cn-hangzhou'
-RJ='"RegionId":"cn-hangzhou"'
 
 # api METHOD PATH [JSON]: an agent-protocol request with the token
 api() {
@@ -64,18 +60,9 @@ wait_docs() {
 	return 1
 }
 
-# wait_for NAME PATH EXPR WANT: polls GET PATH (up to 10 s) until EXPR of the answer is WANT
-wait_for() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 100 ]; do
-		t_req GET "$B$2" -H "$H"
-		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
-		sleep 0.1; i=$((i + 1))
-	done
-	t_bad "$1: $3 never became $4"
-	return 1
-}
+# wait_for NAME PATH EXPR WANT: t_wait_for GET PATH with the token (up to 10 s)
+T_POLL_TRIES=100
+wait_for() { t_wait_for "$1" "$B$2" "$3" "$4" -H "$H"; }
 
 # same NAME GOT WANT: a value computed by the test
 same() { if [ "$2" = "$3" ]; then t_ok; else t_bad "$1: got '$2', want '$3'"; fi; }

@@ -24,7 +24,7 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const RPCClient = require('@alicloud/pop-core');
-const { HOLD_MS, startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
+const { HOLD_MS, startServer, assertCleanExit, waitFor, rejection } = require('./sdk-harness.js');
 
 const REGION = 'cn-hangzhou';
 const DELAY_MS = HOLD_MS; // transitional states hold until a waitFor settles them
@@ -106,14 +106,6 @@ const VPC_HAS_VSWITCHES = { status: 400, code: 'DependencyViolation.VSwitch', me
 
 // ---- pop-core's error object ----
 
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('the call succeeded but an error was expected');
-}
 
 /** pop-core: an Error named <Code>Error with code, data (the body) and the HTTP response in entry. */
 async function popError(srv, host, promise, { status, code, message }) {

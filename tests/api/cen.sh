@@ -10,33 +10,18 @@
 # 400 for its NotFound codes, HostId cbn.aliyuncs.com); Creating/Attaching/Detaching/
 # Deleting and what each refuses; account isolation.
 # Usage: tests/api/cen.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/cen.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
-B="http://127.0.0.1:$PORT"
+t_api_server "$BIN" cen.db || exit 1
 C="$B/?Version=2017-09-12"
 V="$B/?Version=2016-04-28&RegionId=cn-hangzhou"
 R="RegionId=cn-hangzhou"
-FORM='Content-Type: application/x-www-form-urlencoded'
 
 # post BODY: a CBN request with every parameter in the form body
 post() { t_req POST "$B/" -H "$FORM" --data "Version=2017-09-12&$1"; }
 
-# wait_for URL EXPR WANT: polls the answer of URL until the Python expression EXPR over it
-# (bound to b) prints WANT (at most ~5 s)
-wait_for() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		got=$(curl -s "$1" | python3 -c "import json,sys; b=json.load(sys.stdin); print($2)" 2>/dev/null)
-		[ "$got" = "$3" ] && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	echo "FAIL: waiting for $2 = $3 (last: $got)"; T_FAIL=$((T_FAIL + 1)); return 1
-}
+# wait_for URL EXPR WANT: t_poll; set-up waits count a failure, not a pass
+wait_for() { t_poll "$@" && return 0; t_bad "waiting for $2 = $3"; return 1; }
 
 # ---- a VPC with vSwitches in two zones, a second VPC ----
 t_req GET "$V&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "vpc" 200; VPC=$(t_json 'b["VpcId"]')

@@ -6,11 +6,7 @@
 # --console verbose shows the agent protocol too, --console quiet none of it.  The agent is
 # faked with curl, as tests/api/agents.sh does.
 # Usage: tests/api/console.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
-J='Content-Type: application/json'
-RJ='"RegionId":"cn-hangzhou"'
 
 # the agent protocol needs the token the server keeps beside its database ($DB)
 agent_token() { echo "X-Vpnlab-Agent-Token: $(cat "$DB.agent-token")"; }
@@ -32,6 +28,14 @@ console_has() {
 }
 console_lacks() {
 	if grep -qE "$2" "$T_LAST_LOG"; then t_bad "$1: a console line matches /$2/: $(grep -m1 -E "$2" "$T_LAST_LOG")"; else t_ok; fi
+}
+
+# fresh_server DBNAME [args...]: a server of its own (transitions not held) for the next
+# checks, database $T_TMP/DBNAME; sets PORT, DB and B
+fresh_server() {
+	PORT=$(t_free_port); DB="$T_TMP/$1"; shift
+	B="http://127.0.0.1:$PORT"
+	t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms 0 "$@"
 }
 
 # a VPC with a dual-tunnel gateway and connection, an agent, reports (JSON log in $T_TMP/requests.log)
@@ -65,9 +69,7 @@ scenario() {
 }
 
 # ---- the default console ----
-PORT=$(t_free_port)
-DB="$T_TMP/console.db"; t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms 0 || exit 1
-B="http://127.0.0.1:$PORT"
+fresh_server console.db || exit 1
 scenario
 console_has "a user's action" "POST /v1/vpcs +CreateVpc +201 +default"
 console_has "an RPC-free REST read" "GET /v1/vpn-connections/$VCO +DescribeVpnConnection +200"
@@ -84,9 +86,7 @@ n=$(grep -c "tunnel $VCO $TUN1 DOWN" "$T_LAST_LOG"); [ "$n" = 1 ] && t_ok || t_b
 t_stop_server "$T_LAST_PID"
 
 # ---- --log FILE: the JSON request log, every request; the console as before ----
-PORT=$(t_free_port)
-DB="$T_TMP/console2.db"; t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms 0 --log "$T_TMP/requests.log" || exit 1
-B="http://127.0.0.1:$PORT"
+fresh_server console2.db --log "$T_TMP/requests.log" || exit 1
 scenario
 n=$(grep -c '"action":"AgentReportStatus"' "$T_TMP/requests.log"); [ "$n" = 4 ] && t_ok || t_bad "four status reports in the JSON log: $n"
 python3 - "$T_TMP/requests.log" <<'PY' && t_ok || t_bad "every JSON log line parses, with the request's fields"
@@ -100,23 +100,17 @@ console_lacks "no JSON on the console" '"latency_us"'
 t_stop_server "$T_LAST_PID"
 
 # ---- --console verbose shows the agent protocol; quiet shows none of it ----
-PORT=$(t_free_port)
-DB="$T_TMP/console3.db"; t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms 0 --console verbose || exit 1
-B="http://127.0.0.1:$PORT"
+fresh_server console3.db --console verbose || exit 1
 scenario
 console_has "verbose: status reports" "POST /v1/agents/$AGENT/status +AgentReportStatus +200"
 t_stop_server "$T_LAST_PID"
-PORT=$(t_free_port)
-DB="$T_TMP/console4.db"; t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms 0 --console quiet || exit 1
-B="http://127.0.0.1:$PORT"
+fresh_server console4.db --console quiet || exit 1
 scenario
 console_lacks "quiet: no actions" "CreateVpc"
 console_lacks "quiet: no tunnels" "tunnel vco-"
 t_stop_server "$T_LAST_PID"
 # ---- an agent that stops reporting without deregistering (killed) is news too ----
-PORT=$(t_free_port)
-DB="$T_TMP/console5.db"; t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms 0 --push-resync-ms 500 || exit 1
-B="http://127.0.0.1:$PORT"
+fresh_server console5.db --push-resync-ms 500 || exit 1
 post /v1/agents '{"Roles":["cloud"],"UnderlayIp":"10.99.0.2","Url":"http://127.0.0.1:9/"}'; SILENT=$(t_json 'b["AgentId"]')
 post "/v1/agents/$SILENT/status" '{"AppliedGeneration":0}'; t_expect "one report" 200
 # it goes silent: once it is offline (15 s without a report) the console says so (waited for, up to 60 s)

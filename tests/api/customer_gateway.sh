@@ -4,31 +4,16 @@
 # answer keys, the cloud's error codes, idempotency, quota, isolation, and the delete refusal
 # while an IPsec connection (created through the API) uses the gateway.
 # Usage: tests/api/customer_gateway.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/cgw.db" --transition-delay-ms "$T_HOLD_MS" --log off \
+t_api_server "$BIN" cgw.db \
 	--quota customer_gateways_per_region=4 || exit 1
-B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 A="$B/?$R"
 
 # t_keys: the sorted top-level keys of the last body
 t_keys() { t_json '",".join(sorted(b.keys()))'; }
 
-# wait_for NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
-wait_for() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		t_req GET "$2"
-		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
-		sleep 0.1; i=$((i + 1))
-	done
-	t_bad "$1: $3 never became $4"
-}
 
 # ---- create ----
 t_req GET "$A&Action=CreateCustomerGateway"; t_expect "missing ip" 400 MissingIpAddress
@@ -37,12 +22,14 @@ for ip in 127.0.0.1 100.64.0.1 169.254.0.1 224.0.0.5 255.255.255.255 1.2.3 01.2.
 	t_req GET "$A&Action=CreateCustomerGateway&IpAddress=$ip"; t_expect "refused ip $ip" 400 InvalidIpAddress.WrongFormat
 done
 t_check "wrong format message" 'b["Message"]' "Specified IpAddress is invalid."
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&Asn=45104"; t_expect "alibaba asn" 400 InvalidAsn
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&Asn=4294967296"; t_expect "asn too big" 400 InvalidAsn
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&AuthKey=a%20b"; t_expect "auth key space" 400 InvalidAuthKey
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&Name=http://x"; t_expect "bad name" 400 InvalidName
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&Description=https://x"; t_expect "bad description" 400 InvalidDescription
-t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2&Tags.1.Key=acs:x"; t_expect "bad tag" 400 InvalidTagKey.Malformed
+t_expect_each query "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2" <<EOF
+&Asn=45104|400|InvalidAsn|alibaba asn
+&Asn=4294967296|400|InvalidAsn|asn too big
+&AuthKey=a%20b|400|InvalidAuthKey|auth key space
+&Name=http://x|400|InvalidName|bad name
+&Description=https://x|400|InvalidDescription|bad description
+&Tags.1.Key=acs:x|400|InvalidTagKey.Malformed|bad tag
+EOF
 t_req GET "$A&Action=DescribeCustomerGateways"; t_check "failures created nothing" 'b["TotalCount"]' 0
 
 t_req POST "$B/" -H 'Content-Type: application/x-www-form-urlencoded' \
@@ -111,15 +98,8 @@ t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.7"; t_expect "quot
 t_check "quota message" 'b["Message"]' "The quota of resource is full"
 
 # ---- delete, refused while an IPsec connection uses the gateway ----
-t_req GET "$A&Action=CreateVpc&CidrBlock=10.0.0.0/16"; VPC=$(t_json 'b["VpcId"]')
-wait_for "vpc available" "$A&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
-t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSW1=$(t_json 'b["VSwitchId"]')
-t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSW2=$(t_json 'b["VSwitchId"]')
-wait_for "vswitch available" "$A&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
-t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSW1&DisasterRecoveryVSwitchId=$VSW2&Bandwidth=10"
-t_expect "vpn gateway" 200
-GW=$(t_json 'b["VpnGatewayId"]')
-wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+t_rpc_vpc_two_zones "$A"
+t_rpc_gateway "$A"
 T="TunnelOptionsSpecification"
 t_req POST "$B/" -H 'Content-Type: application/x-www-form-urlencoded' --data \
 	"Action=CreateVpnConnection&$R&VpnGatewayId=$GW&LocalSubnet=10.0.0.0%2F16&RemoteSubnet=192.168.0.0%2F16&AutoConfigRoute=false&$T.1.CustomerGatewayId=$CGW1&$T.1.Role=master&$T.2.CustomerGatewayId=$CGW3&$T.2.Role=slave"
@@ -129,7 +109,7 @@ t_req GET "$A&Action=DeleteCustomerGateway&CustomerGatewayId=$CGW1"; t_expect "i
 t_check "in use message" 'b["Message"]' "There are vpn connections on specified customer gateway not deleted."
 t_req GET "$A&Action=DeleteCustomerGateway&CustomerGatewayId=$CGW3"; t_expect "in use (second tunnel)" 400 DependencyViolation.VpnConnection
 t_req GET "$A&Action=DescribeCustomerGateway&CustomerGatewayId=$CGW1"; t_expect "still there" 200
-wait_for "gateway active again" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+t_wait_for "gateway active again" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
 t_req GET "$A&Action=DeleteVpnConnection&VpnConnectionId=$VCO"; t_expect "delete connection" 200
 t_req GET "$A&Action=DeleteCustomerGateway"; t_expect "delete missing id" 400 MissingCustomerGatewayId
 t_req GET "$A&Action=DeleteCustomerGateway&CustomerGatewayId=$CGW1&AccessKeyId=1000000000000002"; t_expect "delete other account" 404 InvalidCustomerGatewayInstanceId.NotFound

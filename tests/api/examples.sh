@@ -5,9 +5,7 @@
 # status 1 and the API's own Code and Message, or with the endpoint when nothing answers.
 # Scenario 1 and scenario 2's data plane need an agent: tests/lab/examples.test.js runs them.
 # Usage: tests/api/examples.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 EX=$(cd "$(dirname "$0")/../../examples" && pwd)
 
 PORT=$(t_free_port)

@@ -8,62 +8,42 @@
 # and the document the server pushes to the stand-in agent (the site device's customer-side
 # configuration with its override, the gateway's endpoints, the fault).
 # Usage: tests/api/lab.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
 t_start_server "$BIN" "$PORT" "$T_TMP/lab.db" --transition-delay-ms 0 --log off || exit 1
 # the agent channel's token, which the server generated beside its database
 AH="X-Vpnlab-Agent-Token: $(cat "$T_TMP/lab.db.agent-token")"
 B="http://127.0.0.1:$PORT"
-J='Content-Type: application/json'
 R='RegionId=cn-hangzhou'
-RJ='"RegionId":"cn-hangzhou"'
 
 post() { t_req POST "$B$1" -H "$J" -d "$2"; }
 id_of() { t_json "b[\"$1\"]"; }
 
 # ---- network: VPC, two vSwitches, a dual-tunnel gateway, customer gateways, a connection ----
-post /v1/vpcs "{$RJ,\"CidrBlock\":\"10.0.0.0/16\"}"; t_expect "vpc" 201; VPC=$(id_of VpcId)
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.0.1.0/24\"}"; t_expect "vsw h" 201
-VSH=$(id_of VSwitchId)
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"; t_expect "vsw i" 201
-VSI=$(id_of VSwitchId)
+t_rest_dual_tunnel_connection
 post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.3.0/24\"}"; t_expect "vsw spare" 201
 VSX=$(id_of VSwitchId)
-post /v1/vpn-gateways "{$RJ,\"VpcId\":\"$VPC\",\"VSwitchId\":\"$VSH\",\"DisasterRecoveryVSwitchId\":\"$VSI\",\"Bandwidth\":10,\"EnableIpsec\":true}"
-t_expect "gateway" 201; GW=$(id_of VpnGatewayId)
-post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.11\"}"; t_expect "cgw1" 201; CG1=$(id_of CustomerGatewayId)
-post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.12\"}"; t_expect "cgw2" 201; CG2=$(id_of CustomerGatewayId)
 post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.13\"}"; t_expect "cgw3" 201; CG3=$(id_of CustomerGatewayId)
-post /v1/vpn-connections "{$RJ,\"VpnGatewayId\":\"$GW\",\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"192.168.10.0/24\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"$CG1\",\"Role\":\"master\"},{\"CustomerGatewayId\":\"$CG2\",\"Role\":\"slave\"}]}"
-t_expect "connection" 201; VCO=$(id_of VpnConnectionId)
-t_req GET "$B/v1/vpn-connections/$VCO?$R"
-MASTER=$(t_json '[t for t in b["TunnelOptionsSpecification"]["TunnelOptions"] if t["Role"]=="master"][0]["TunnelId"]')
-SLAVE=$(t_json '[t for t in b["TunnelOptionsSpecification"]["TunnelOptions"] if t["Role"]=="slave"][0]["TunnelId"]')
 [ -n "$MASTER" ] && [ -n "$SLAVE" ] && t_ok || t_bad "tunnel ids: '$MASTER' '$SLAVE'"
 
 # ---- sites: refusals first (none creates anything) ----
 S="\"LanCidr\":\"192.168.10.0/24\""
-post /v1/lab/sites "{\"CustomerGatewayIds\":[\"$CG1\"],$S}"; t_expect "region" 400 MissingRegionId
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"]}"; t_expect "lan" 400 MissingLanCidr
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],\"LanCidr\":\"8.8.8.0/24\"}"; t_expect "public lan" 400 InvalidLanCidr
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],\"LanCidr\":\"192.168.10.0/30\"}"; t_expect "tiny lan" 400 InvalidLanCidr
-post /v1/lab/sites "{$RJ,$S}"; t_expect "no gateways" 400 MissingCustomerGatewayIds
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\",\"$CG1\"],$S}"; t_expect "twice" 400 InvalidCustomerGatewayIds
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"a\",\"b\",\"c\",\"d\",\"e\"],$S}"; t_expect "five" 400 InvalidCustomerGatewayIds
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"cgw-nope\"],$S}"; t_expect "unknown cgw" 404 InvalidCustomerGatewayInstanceId.NotFound
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],$S,\"Overrides\":[{\"VpnConnectionId\":\"$VCO\",\"Pks\":\"x\"}]}"
-t_expect "override key" 400 InvalidOverrides.1.Pks
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],$S,\"Overrides\":[{\"VpnConnectionId\":\"$VCO\",\"IkeEncAlg\":\"rot13\"}]}"
-t_expect "override value" 400 IllegalParam.IkeEncAlg
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],$S,\"Overrides\":[{\"Psk\":\"x\"}]}"
-t_expect "override connection" 400 MissingOverrides.1.VpnConnectionId
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG3\"],$S,\"Overrides\":[{\"VpnConnectionId\":\"$VCO\",\"Psk\":\"x\"}]}"
-t_expect "override of a connection the site does not serve" 400 InvalidOverrides.1.VpnConnectionId
-post /v1/lab/sites "{$RJ,\"CustomerGatewayIds\":[\"$CG1\"],$S,\"Overrides\":[{\"VpnConnectionId\":\"$VCO\",\"TunnelId\":\"$SLAVE\",\"Psk\":\"x\"}]}"
-t_expect "override of a tunnel at another site" 400 InvalidOverrides.1.TunnelId
+t_expect_each json "$B/v1/lab/sites" <<EOF
+{"CustomerGatewayIds":["$CG1"],$S}|400|MissingRegionId|region
+{$RJ,"CustomerGatewayIds":["$CG1"]}|400|MissingLanCidr|lan
+{$RJ,"CustomerGatewayIds":["$CG1"],"LanCidr":"8.8.8.0/24"}|400|InvalidLanCidr|public lan
+{$RJ,"CustomerGatewayIds":["$CG1"],"LanCidr":"192.168.10.0/30"}|400|InvalidLanCidr|tiny lan
+{$RJ,$S}|400|MissingCustomerGatewayIds|no gateways
+{$RJ,"CustomerGatewayIds":["$CG1","$CG1"],$S}|400|InvalidCustomerGatewayIds|twice
+{$RJ,"CustomerGatewayIds":["a","b","c","d","e"],$S}|400|InvalidCustomerGatewayIds|five
+{$RJ,"CustomerGatewayIds":["cgw-nope"],$S}|404|InvalidCustomerGatewayInstanceId.NotFound|unknown cgw
+{$RJ,"CustomerGatewayIds":["$CG1"],$S,"Overrides":[{"VpnConnectionId":"$VCO","Pks":"x"}]}|400|InvalidOverrides.1.Pks|override key
+{$RJ,"CustomerGatewayIds":["$CG1"],$S,"Overrides":[{"VpnConnectionId":"$VCO","IkeEncAlg":"rot13"}]}|400|IllegalParam.IkeEncAlg|override value
+{$RJ,"CustomerGatewayIds":["$CG1"],$S,"Overrides":[{"Psk":"x"}]}|400|MissingOverrides.1.VpnConnectionId|override connection
+{$RJ,"CustomerGatewayIds":["$CG3"],$S,"Overrides":[{"VpnConnectionId":"$VCO","Psk":"x"}]}|400|InvalidOverrides.1.VpnConnectionId|override of a connection the site does not serve
+{$RJ,"CustomerGatewayIds":["$CG1"],$S,"Overrides":[{"VpnConnectionId":"$VCO","TunnelId":"$SLAVE","Psk":"x"}]}|400|InvalidOverrides.1.TunnelId|override of a tunnel at another site
+EOF
 t_req GET "$B/v1/lab/sites?$R"; t_expect "list" 200; t_check "refusals created nothing" 'b["TotalCount"]' 0
 
 # ---- site: create (the slave's branch device misconfigured), describe ----
@@ -134,27 +114,11 @@ post /v1/lab/faults "{\"VpnConnectionId\":\"vco-nope\",\"Action\":\"cut\"}"; t_e
 APORT=$(t_free_port)
 cat > "$T_TMP/agent.py" <<'EOF'
 # A stand-in for vpnlab-agent's HTTP side: keeps what it is sent, answers like the protocol says.
-import http.server, json, sys, os
-port, out, token = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-class H(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def parse_request(self):
-        # like the agent: nothing is served without the server's token
-        if not super().parse_request():
-            return False
-        if self.headers.get('X-Vpnlab-Agent-Token') != token:
-            self.answer(403, {'Code': 'Forbidden'})
-            return False
-        return True
-    def body(self):
-        n = int(self.headers.get('Content-Length') or 0)
-        return json.loads(self.rfile.read(n) or b'{}')
-    def answer(self, status, obj):
-        data = json.dumps(obj).encode()
-        self.send_response(status); self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)
-    def do_GET(self):
-        self.answer(200, {})
+import json, sys, os
+from standin_agent import StandinAgent, serve
+port, out = int(sys.argv[1]), sys.argv[2]
+class H(StandinAgent):
+    token = sys.argv[3]
     def do_PUT(self):
         doc = self.body()
         with open(os.path.join(out, 'desired.json.tmp'), 'w') as f: json.dump(doc, f)
@@ -168,9 +132,9 @@ class H(http.server.BaseHTTPRequestHandler):
         else:
             self.answer(200, {'Sent': req['Count'], 'Received': req['Count'] - 1, 'LossPercent': 25.0,
                               'RttAvgMs': 1.25, 'RttMaxMs': 2.5})
-http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
+serve(H, port)
 EOF
-python3 "$T_TMP/agent.py" "$APORT" "$T_TMP" "$(cat "$T_TMP/lab.db.agent-token")" &
+PYTHONPATH="$(dirname "$0")" python3 "$T_TMP/agent.py" "$APORT" "$T_TMP" "$(cat "$T_TMP/lab.db.agent-token")" &
 T_PIDS="$T_PIDS $!"
 i=0; while [ $i -lt 50 ] && ! curl -fs -H "$AH" "http://127.0.0.1:$APORT/healthz" >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
 

@@ -7,68 +7,33 @@
 # stopped afterwards, also when the client run fails.  Then status reports with tunnel
 # counters show up on /metrics per tunnel and summed per connection, and grow.
 # Usage: tests/api/lab_flows.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
 t_start_server "$BIN" "$PORT" "$T_TMP/flows.db" --transition-delay-ms 0 --log off || exit 1
 TOKEN=$(cat "$T_TMP/flows.db.agent-token")
 AH="X-Vpnlab-Agent-Token: $TOKEN"
 B="http://127.0.0.1:$PORT"
-J='Content-Type: application/json'
-RJ='"RegionId":"cn-hangzhou"'
 
 post() { t_req POST "$B$1" -H "$J" -d "$2"; }
 id_of() { t_json "b[\"$1\"]"; }
 
 # ---- network: a VPC with two vSwitches, a dual-tunnel connection, two lab hosts ----
-post /v1/vpcs "{$RJ,\"CidrBlock\":\"10.0.0.0/16\"}"; t_expect "vpc" 201; VPC=$(id_of VpcId)
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.0.1.0/24\"}"; t_expect "vsw h" 201
-VSH=$(id_of VSwitchId)
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"; t_expect "vsw i" 201
-VSI=$(id_of VSwitchId)
-post /v1/vpn-gateways "{$RJ,\"VpcId\":\"$VPC\",\"VSwitchId\":\"$VSH\",\"DisasterRecoveryVSwitchId\":\"$VSI\",\"Bandwidth\":10,\"EnableIpsec\":true}"
-t_expect "gateway" 201; GW=$(id_of VpnGatewayId)
-post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.11\"}"; t_expect "cgw1" 201; CG1=$(id_of CustomerGatewayId)
-post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.12\"}"; t_expect "cgw2" 201; CG2=$(id_of CustomerGatewayId)
-post /v1/vpn-connections "{$RJ,\"VpnGatewayId\":\"$GW\",\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"192.168.10.0/24\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"$CG1\",\"Role\":\"master\"},{\"CustomerGatewayId\":\"$CG2\",\"Role\":\"slave\"}]}"
-t_expect "connection" 201; VCO=$(id_of VpnConnectionId)
-t_req GET "$B/v1/vpn-connections/$VCO?RegionId=cn-hangzhou"
-MASTER=$(t_json '[t for t in b["TunnelOptionsSpecification"]["TunnelOptions"] if t["Role"]=="master"][0]["TunnelId"]')
-SLAVE=$(t_json '[t for t in b["TunnelOptionsSpecification"]["TunnelOptions"] if t["Role"]=="slave"][0]["TunnelId"]')
+t_rest_dual_tunnel_connection
 post /v1/lab/hosts "{\"VSwitchId\":\"$VSH\",\"IpAddress\":\"10.0.1.10\"}"; t_expect "host 1" 201; H1=$(id_of HostId)
 post /v1/lab/hosts "{\"VSwitchId\":\"$VSI\",\"IpAddress\":\"10.0.2.20\"}"; t_expect "host 2" 201; H2=$(id_of HostId)
 
 # ---- the stand-in agent: logs every flow request, answers like vpnlab-agent ----
 APORT=$(t_free_port)
 cat > "$T_TMP/agent.py" <<'EOF'
-import http.server, json, sys, os
-port, out, token = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+import json, sys, os
+from standin_agent import StandinAgent, serve
+port, out = int(sys.argv[1]), sys.argv[2]
 def log(entry):
     with open(os.path.join(out, 'flow-requests.log'), 'a') as f:
         f.write(json.dumps(entry) + '\n')
-class H(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def parse_request(self):
-        if not super().parse_request():
-            return False
-        if self.headers.get('X-Vpnlab-Agent-Token') != token:
-            self.answer(403, {'Code': 'Forbidden'})
-            return False
-        return True
-    def body(self):
-        n = int(self.headers.get('Content-Length') or 0)
-        return json.loads(self.rfile.read(n) or b'{}')
-    def answer(self, status, obj):
-        data = json.dumps(obj).encode()
-        self.send_response(status); self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)
-    def do_GET(self):
-        self.answer(200, {})
-    def do_PUT(self):
-        doc = self.body()
-        self.answer(200, {'Generation': doc.get('generation', 0)})
+class H(StandinAgent):
+    token = sys.argv[3]
     def do_DELETE(self):
         log({'method': 'DELETE', 'path': self.path})
         self.answer(200, {'ServerId': 7})
@@ -84,9 +49,9 @@ class H(http.server.BaseHTTPRequestHandler):
                               'Bytes': 154375000, 'LostPercent': 0.0})
         else:
             self.answer(404, {'Code': 'NotFound'})
-http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
+serve(H, port)
 EOF
-python3 "$T_TMP/agent.py" "$APORT" "$T_TMP" "$TOKEN" &
+PYTHONPATH="$(dirname "$0")" python3 "$T_TMP/agent.py" "$APORT" "$T_TMP" "$TOKEN" &
 T_PIDS="$T_PIDS $!"
 i=0; while [ $i -lt 50 ] && ! curl -fs -H "$AH" "http://127.0.0.1:$APORT/healthz" >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
 flow_requests() { cat "$T_TMP/flow-requests.log" 2>/dev/null | wc -l | tr -d ' '; }
@@ -99,19 +64,21 @@ t_req POST "$B/v1/agents" -H "$J" -H "$AH" -d "{\"Roles\":[\"cloud\",\"site\"],\
 t_expect "register the stand-in" 200; AGENT=$(id_of AgentId)
 
 # ---- bad input: a 400 with its code, and no agent is asked anything ----
-post /v1/lab/flows "{$RJ,$T,\"Streams\":2}"; t_expect "no host" 400 MissingHostId
-post /v1/lab/flows "{\"HostId\":\"host-nope\",$T}"; t_expect "unknown host" 400 InvalidHostId.Unknown
-post /v1/lab/flows "{$RJ,\"HostId\":\"host-nope\",$T}"; t_expect "unknown host, region given" 400 InvalidHostId.Unknown
-post /v1/lab/flows "{\"HostId\":\"$H1\"}"; t_expect "no target" 400 MissingTarget
-post /v1/lab/flows "{\"HostId\":\"$H1\",\"Target\":\"ten\"}"; t_expect "target not an address" 400 InvalidTarget
-post /v1/lab/flows "{\"HostId\":\"$H1\",\"Target\":\"10.0.2.99\"}"; t_expect "target no host owns" 400 InvalidTarget.NotLabHost
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Streams\":0}"; t_expect "0 streams" 400 InvalidStreams
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Streams\":129}"; t_expect "129 streams" 400 InvalidStreams
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Streams\":\"many\"}"; t_expect "streams not a number" 400 InvalidStreams
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Seconds\":0}"; t_expect "0 seconds" 400 InvalidSeconds
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Seconds\":61}"; t_expect "61 seconds" 400 InvalidSeconds
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Protocol\":\"sctp\"}"; t_expect "protocol" 400 InvalidProtocol
-post /v1/lab/flows "{\"HostId\":\"$H1\",$T,\"Protocol\":\"TCP\"}"; t_expect "protocol is lower case" 400 InvalidProtocol
+t_expect_each json "$B/v1/lab/flows" <<EOF
+{$RJ,$T,"Streams":2}|400|MissingHostId|no host
+{"HostId":"host-nope",$T}|400|InvalidHostId.Unknown|unknown host
+{$RJ,"HostId":"host-nope",$T}|400|InvalidHostId.Unknown|unknown host, region given
+{"HostId":"$H1"}|400|MissingTarget|no target
+{"HostId":"$H1","Target":"ten"}|400|InvalidTarget|target not an address
+{"HostId":"$H1","Target":"10.0.2.99"}|400|InvalidTarget.NotLabHost|target no host owns
+{"HostId":"$H1",$T,"Streams":0}|400|InvalidStreams|0 streams
+{"HostId":"$H1",$T,"Streams":129}|400|InvalidStreams|129 streams
+{"HostId":"$H1",$T,"Streams":"many"}|400|InvalidStreams|streams not a number
+{"HostId":"$H1",$T,"Seconds":0}|400|InvalidSeconds|0 seconds
+{"HostId":"$H1",$T,"Seconds":61}|400|InvalidSeconds|61 seconds
+{"HostId":"$H1",$T,"Protocol":"sctp"}|400|InvalidProtocol|protocol
+{"HostId":"$H1",$T,"Protocol":"TCP"}|400|InvalidProtocol|protocol is lower case
+EOF
 t_req GET "$B/?Action=LabRunFlow&Version=2016-04-28&HostId=$H1&Target=10.0.2.20&Streams=200"
 t_expect "rpc: 200 streams" 400 InvalidStreams
 [ "$(flow_requests)" = 0 ] && t_ok || t_bad "bad input reached the agent: $(cat "$T_TMP/flow-requests.log")"

@@ -10,9 +10,7 @@
 # an account with none still gets one through, and once released every held probe answers
 # with the agent's figures and the limit is free again.
 # Usage: tests/api/lab_probe_slots.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
 t_start_server "$BIN" "$PORT" "$T_TMP/probes.db" --transition-delay-ms 0 --readers 8 --log off || exit 1
@@ -23,28 +21,19 @@ rpc() { t_req GET "$B/?Version=2016-04-28&RegionId=cn-hangzhou&AccessKeyId=$1&Ac
 # ---- the stand-in agent: holds POST /v1/probes until POST /release ----
 APORT=$(t_free_port)
 cat > "$T_TMP/agent.py" <<'EOF'
-import http.server, json, select, socket, sys, threading
+import select, socket, sys, threading
+from standin_agent import StandinAgent, serve
 port = int(sys.argv[1])
 released = threading.Event()
 lock = threading.Lock()
 held = [0]
-class H(http.server.BaseHTTPRequestHandler):
+class H(StandinAgent):
     protocol_version = 'HTTP/1.1'
-    def log_message(self, *a): pass
-    def body(self):
-        n = int(self.headers.get('Content-Length') or 0)
-        return json.loads(self.rfile.read(n) or b'{}')
-    def answer(self, status, obj):
-        data = json.dumps(obj).encode()
-        self.send_response(status); self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)
     def do_GET(self):  # how many probes are held for a server still waiting on them
         with lock: n = held[0]
         data = str(n).encode()
         self.send_response(200); self.send_header('Content-Length', str(len(data))); self.end_headers()
         self.wfile.write(data)
-    def do_PUT(self):
-        self.answer(200, {'Generation': self.body().get('generation', 0)})
     def do_POST(self):
         req = self.body()
         if self.path == '/release':
@@ -62,9 +51,9 @@ class H(http.server.BaseHTTPRequestHandler):
             with lock: held[0] -= 1
         self.answer(200, {'Sent': req['Count'], 'Received': req['Count'], 'LossPercent': 0.0,
                           'RttAvgMs': 1.0, 'RttMaxMs': 2.0})
-http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
+serve(H, port)
 EOF
-python3 "$T_TMP/agent.py" "$APORT" &
+PYTHONPATH="$(dirname "$0")" python3 "$T_TMP/agent.py" "$APORT" &
 T_PIDS="$T_PIDS $!"
 i=0; while [ $i -lt 100 ] && ! curl -fs "http://127.0.0.1:$APORT/held" >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
 held() { curl -s "http://127.0.0.1:$APORT/held"; }

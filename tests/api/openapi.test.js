@@ -8,13 +8,12 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
 const YAML = require('yaml');
 const Ajv2020 = require('ajv/dist/2020').default;
 const addFormats = require('ajv-formats').default;
 const { execFileSync } = require('node:child_process');
-const { REPO, VPNLABD, startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
+const { REPO, VPNLABD, startServer, assertCleanExit, waitFor, standInAgent } = require('./sdk-harness.js');
 
 const DOC_FILE = path.join(REPO, 'api-docs', 'openapi.yaml');
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -201,6 +200,19 @@ async function call(method, template, { id, query = {}, body, rawBody, expect, a
     assert.equal(res.status, expect, `${what}: status (body ${text})`);
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * Through the REST door: a VPC PREFIX.0.0/16 with vSwitches PREFIX.1.0/24 in zone h and
+ * PREFIX.2.0/24 in zone i (each answered 201); resolves to their ids.
+ */
+async function vpcInTwoZones(prefix) {
+  const R = { RegionId: REGION };
+  const vpcId = (await call('POST', '/v1/vpcs', { body: { ...R, CidrBlock: `${prefix}.0.0/16` }, expect: 201 })).body.VpcId;
+  const vsw = async (zone, cidr) => (await call('POST', '/v1/vswitches', {
+    body: { ...R, VpcId: vpcId, ZoneId: `${REGION}-${zone}`, CidrBlock: cidr }, expect: 201,
+  })).body.VSwitchId;
+  return { vpcId, vswH: await vsw('h', `${prefix}.1.0/24`), vswI: await vsw('i', `${prefix}.2.0/24`) };
 }
 
 /** Requests outside the documented operations: checked against components.responses[name]. */
@@ -463,12 +475,7 @@ test('the VPN Gateway routes answer as the document says (gateways, customer gat
   const err = async (p, status, code) => expectError(await p, status, code);
 
   // a VPC with vSwitches in two zones
-  const vpcId = (await call('POST', '/v1/vpcs', { body: { ...R, CidrBlock: '10.0.0.0/16' }, expect: 201 })).body.VpcId;
-  const vsw = async (zone, cidr) => (await call('POST', '/v1/vswitches', {
-    body: { ...R, VpcId: vpcId, ZoneId: `${REGION}-${zone}`, CidrBlock: cidr }, expect: 201,
-  })).body.VSwitchId;
-  const vswH = await vsw('h', '10.0.1.0/24');
-  const vswI = await vsw('i', '10.0.2.0/24');
+  const { vpcId, vswH, vswI } = await vpcInTwoZones('10.0');
 
   // zones for gateways
   const zones = await call('GET', '/v1/vpn-gateway-zones', { query: { ...R, Spec: '10M' }, expect: 200 });
@@ -850,12 +857,7 @@ test('the CBN routes answer as the document says (CEN, transit routers, CIDRs, a
   const until = (what, fn) => waitFor(what, fn, 10000, 20);
 
   // the VPC side: a VPC with vSwitches in two zones, two unbound IPsec connections
-  const vpcId = (await call('POST', '/v1/vpcs', { body: { ...R, CidrBlock: '10.0.0.0/16' }, expect: 201 })).body.VpcId;
-  const vsw = async (zone, cidr) => (await call('POST', '/v1/vswitches', {
-    body: { ...R, VpcId: vpcId, ZoneId: `${REGION}-${zone}`, CidrBlock: cidr }, expect: 201,
-  })).body.VSwitchId;
-  const vswH = await vsw('h', '10.0.1.0/24');
-  const vswI = await vsw('i', '10.0.2.0/24');
+  const { vpcId, vswH, vswI } = await vpcInTwoZones('10.0');
   const vcos = [];
   for (const ip of ['47.100.9.1', '47.100.9.2']) {
     const cg = (await call('POST', '/v1/customer-gateways', { body: { ...R, IpAddress: ip }, expect: 201 })).body.CustomerGatewayId;
@@ -1113,12 +1115,7 @@ test('the agent protocol routes answer as documented', async () => {
 test('the lab routes answer as the document says (sites, hosts, probes, faults)', async () => {
   const R = { RegionId: REGION };
   const err = async (p, status, code) => expectError(await p, status, code);
-  const vpcId = (await call('POST', '/v1/vpcs', { body: { ...R, CidrBlock: '10.20.0.0/16' }, expect: 201 })).body.VpcId;
-  const vsw = async (zone, cidr) => (await call('POST', '/v1/vswitches', {
-    body: { ...R, VpcId: vpcId, ZoneId: `${REGION}-${zone}`, CidrBlock: cidr }, expect: 201,
-  })).body.VSwitchId;
-  const vswH = await vsw('h', '10.20.1.0/24');
-  const vswI = await vsw('i', '10.20.2.0/24');
+  const { vpcId, vswH, vswI } = await vpcInTwoZones('10.20');
   const gw = (await call('POST', '/v1/vpn-gateways', {
     body: { ...R, VpcId: vpcId, VSwitchId: vswH, DisasterRecoveryVSwitchId: vswI, Bandwidth: 10, EnableIpsec: true }, expect: 201,
   })).body.VpnGatewayId;
@@ -1173,27 +1170,16 @@ test('the lab routes answer as the document says (sites, hosts, probes, faults)'
   await err(call('POST', '/v1/lab/flows', { body: { ...flow, Streams: 129 }, expect: 400 }), 400, 'InvalidStreams');
   await err(call('POST', '/v1/lab/flows', { body: { ...flow, Target: '192.168.40.99' }, expect: 400 }), 400,
     'InvalidTarget.NotLabHost');
-  const stand = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      if (req.headers['x-vpnlab-agent-token'] !== srv.agentToken()) {
-        res.writeHead(403, { 'content-type': 'application/json' });
-        res.end('{"Code":"Forbidden"}');
-        return;
-      }
-      const b = body ? JSON.parse(body) : {};
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const answers = {
-        '/v1/probes': () => ({ Sent: b.Count, Received: b.Count, LossPercent: 0, RttAvgMs: 0.5, RttMaxMs: 0.75 }),
-        '/v1/flows/servers': () => ({ ServerId: 1, Port: 5201 }),
-        '/v1/flows': () => ({ TotalMbps: 10.5, Streams: [{ Mbps: 5 }, { Mbps: 5.5 }], Retransmits: 0, Bytes: 1312500,
-          LostPercent: 0 }),
-      };
-      res.end(JSON.stringify(answers[req.url] ? answers[req.url]() : { Generation: b.generation || 0 }));
-    });
+  const stand = await standInAgent(() => srv.agentToken(), (req, body) => {
+    const b = body ? JSON.parse(body) : {};
+    const answers = {
+      '/v1/probes': () => ({ Sent: b.Count, Received: b.Count, LossPercent: 0, RttAvgMs: 0.5, RttMaxMs: 0.75 }),
+      '/v1/flows/servers': () => ({ ServerId: 1, Port: 5201 }),
+      '/v1/flows': () => ({ TotalMbps: 10.5, Streams: [{ Mbps: 5 }, { Mbps: 5.5 }], Retransmits: 0, Bytes: 1312500,
+        LostPercent: 0 }),
+    };
+    return answers[req.url] ? answers[req.url]() : { Generation: b.generation || 0 };
   });
-  await new Promise((r) => stand.listen(0, '127.0.0.1', r));
   const reg = await (await fetch(`${srv.url}/v1/agents`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-vpnlab-agent-token': srv.agentToken() },
     body: JSON.stringify({ Roles: ['cloud', 'site'], UnderlayIp: '127.0.0.1', Url: `http://127.0.0.1:${stand.address().port}` }),

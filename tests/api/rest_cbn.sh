@@ -13,45 +13,21 @@
 #   IPsec B  remote 172.16.0.0/16                    ──────────┘
 #
 # Usage: tests/api/rest_cbn.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/rest_cbn.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
-B="http://127.0.0.1:$PORT"
-J='Content-Type: application/json'
+t_api_server "$BIN" rest_cbn.db || exit 1
 R='RegionId=cn-hangzhou'
-RJ='"RegionId":"cn-hangzhou"'
 
 post() { t_req POST "$B$1" -H "$J" -d "$2"; }
 patch() { t_req PATCH "$B$1" -H "$J" -d "$2"; }
 
-# wait_for NAME PATH EXPR WANT: polls GET PATH (up to 5 s) until EXPR of the answer is WANT
-wait_for() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		t_req GET "$B$2"
-		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
-		sleep 0.1; i=$((i + 1))
-	done
-	t_bad "$1: $3 never became $4"
-}
+# wait_for NAME PATH EXPR WANT: t_wait_for on this server
+wait_for() { t_wait_for "$1" "$B$2" "$3" "$4"; }
 # allow METHOD PATH WANT: the Allow header of a 405 answer
-allow() {
-	got=$(curl -s -o /dev/null -D - -X "$1" "$B$2" | tr -d '\r' | sed -n 's/^Allow: //Ip')
-	[ "$got" = "$3" ] && t_ok || t_bad "Allow of $1 $2: '$got', want '$3'"
-}
+allow() { t_allow "$1" "$B$2" "$3"; }
 
 # ---- the VPC side ----
-post /v1/vpcs "{$RJ,\"CidrBlock\":\"10.0.0.0/16\"}"; t_expect "vpc" 201; VPC=$(t_json 'b["VpcId"]')
-wait_for "vpc available" "/v1/vpcs/$VPC?$R" 'b["Status"]' Available
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.0.1.0/24\"}"; t_expect "vsw h" 201
-VSH=$(t_json 'b["VSwitchId"]')
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"; t_expect "vsw i" 201
-VSI=$(t_json 'b["VSwitchId"]')
-wait_for "vswitch available" "/v1/vswitches/$VSI?$R" 'b["Status"]' Available
+t_rest_vpc_two_zones
 post /v1/customer-gateways "{$RJ,\"IpAddress\":\"47.100.9.1\"}"; t_expect "customer gateway A" 201; CGA=$(t_json 'b["CustomerGatewayId"]')
 post /v1/customer-gateways "{$RJ,\"IpAddress\":\"47.100.9.2\"}"; t_expect "customer gateway B" 201; CGB=$(t_json 'b["CustomerGatewayId"]')
 IPSEC="\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"172.16.0.0/16\",\"IkeConfig\":{\"IkeVersion\":\"ikev2\"}"

@@ -10,50 +10,25 @@
 # 201 on create, flattened lists, the item routes' 404s, 405 with Allow, {id} winning over
 # the body or the query.
 # Usage: tests/api/rest_vpn.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/rest_vpn.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
-B="http://127.0.0.1:$PORT"
-J='Content-Type: application/json'
+t_api_server "$BIN" rest_vpn.db || exit 1
 R='RegionId=cn-hangzhou'
-RJ='"RegionId":"cn-hangzhou"'
 
 # post/patch/delete PATH JSON: a request with a JSON body
 post() { t_req POST "$B$1" -H "$J" -d "$2"; }
 patch() { t_req PATCH "$B$1" -H "$J" -d "$2"; }
 delete_json() { t_req DELETE "$B$1" -H "$J" -d "$2"; }
 
-# wait_for NAME PATH EXPR WANT: polls GET PATH (up to 5 s) until EXPR of the answer is WANT
-wait_for() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		t_req GET "$B$2"
-		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
-		sleep 0.1; i=$((i + 1))
-	done
-	t_bad "$1: $3 never became $4"
-}
+# wait_for NAME PATH EXPR WANT: t_wait_for on this server
+wait_for() { t_wait_for "$1" "$B$2" "$3" "$4"; }
 gw_active() { wait_for "${1:-gateway active}" "/v1/vpn-gateways/$GW?$R" 'b["Status"]' active; }
 
 # allow METHOD PATH WANT: the Allow header of a 405 answer
-allow() {
-	got=$(curl -s -o /dev/null -D - -X "$1" "$B$2" | tr -d '\r' | sed -n 's/^Allow: //Ip')
-	[ "$got" = "$3" ] && t_ok || t_bad "Allow of $1 $2: '$got', want '$3'"
-}
+allow() { t_allow "$1" "$B$2" "$3"; }
 
 # ---- network: a VPC, vSwitches in zones h and i ----
-post /v1/vpcs "{$RJ,\"CidrBlock\":\"10.0.0.0/16\",\"VpcName\":\"rest-vpn\"}"; t_expect "vpc" 201
-VPC=$(t_json 'b["VpcId"]')
-wait_for "vpc available" "/v1/vpcs/$VPC?$R" 'b["Status"]' Available
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.0.1.0/24\"}"; t_expect "vsw h" 201
-VSH=$(t_json 'b["VSwitchId"]')
-post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"; t_expect "vsw i" 201
-VSI=$(t_json 'b["VSwitchId"]')
-wait_for "vswitch available" "/v1/vswitches/$VSI?$R" 'b["Status"]' Available
+t_rest_vpc_two_zones '"VpcName":"rest-vpn"'
 
 # ---- zones for gateways ----
 t_req GET "$B/v1/vpn-gateway-zones?$R&Spec=10M"; t_expect "gateway zones" 200

@@ -8,36 +8,21 @@
 # destination, next hop of another account or VPC, quotas), Pending → Available, isolation,
 # DryRun and the REST routes.
 # Usage: tests/api/route_table.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/rtb.db" --transition-delay-ms "$T_HOLD_MS" --log off \
+t_api_server "$BIN" rtb.db \
 	--quota route_tables_per_vpc=2 --quota route_entries_per_table=3 || exit 1
-B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 A="$B/?$R"
 OTHER="AccessKeyId=1000000000000002"
 T="TunnelOptionsSpecification"
 
-# wait_for NAME URL EXPR WANT: settles the held transitions, then polls until EXPR is WANT
-wait_for() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		t_req GET "$2"
-		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
-		sleep 0.1; i=$((i + 1))
-	done
-	t_bad "$1: $3 never became $4"
-}
 entries() { t_req GET "$A&Action=DescribeRouteEntryList&RouteTableId=$1&MaxResult=100${2:-}"; }
 dests='[(e["DestinationCidrBlock"], e["Type"], e["NextHops"]["NextHop"][0]["NextHopType"] if e["NextHops"]["NextHop"] else "") for e in b["RouteEntrys"]["RouteEntry"]]'
 
 # ---- a VPC: its system table comes with it ----
 t_req GET "$A&Action=CreateVpc&CidrBlock=10.0.0.0/16"; VPC=$(t_json 'b["VpcId"]')
-wait_for "vpc available" "$A&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
+t_wait_for "vpc available" "$A&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
 SYS=$(t_json 'b["Vpcs"]["Vpc"][0]["RouterTableIds"]["RouterTableIds"][0]')
 VRT=$(t_json 'b["Vpcs"]["Vpc"][0]["VRouterId"]')
 t_req GET "$A&Action=DescribeRouteTableList&VpcId=$VPC&PageSize=50&PageNumber=1"
@@ -48,7 +33,7 @@ t_check "system table shape" '[(t["RouteTableId"], t["RouteTableType"], t["Route
 t_check "vrouter id shape" "'$VRT'.startswith('vrt-') and '$SYS'.startswith('vtb-')" true
 t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSW1=$(t_json 'b["VSwitchId"]')
 t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSW2=$(t_json 'b["VSwitchId"]')
-wait_for "vswitch available" "$A&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
+t_wait_for "vswitch available" "$A&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
 entries "$SYS"; t_expect "system entries" 200
 t_check "system entries" "$dests" "[('10.0.1.0/24', 'System', ''), ('10.0.2.0/24', 'System', ''), ('100.64.0.0/10', 'System', '')]"
 t_check "last page has no NextToken" '"NextToken" in b' false
@@ -65,7 +50,7 @@ t_req GET "$A&Action=DescribeRouteTableList&VpcId=$VPC&$OTHER"; t_check "other a
 # ---- a gateway and a connection: their routes in the system table ----
 t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSW1&DisasterRecoveryVSwitchId=$VSW2&Bandwidth=10"
 GW=$(t_json 'b["VpnGatewayId"]')
-wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+t_wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
 t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2"; CGW1=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.3"; CGW2=$(t_json 'b["CustomerGatewayId"]')
 tunnels="$T.1.CustomerGatewayId=$CGW1&$T.1.Role=master&$T.2.CustomerGatewayId=$CGW2&$T.2.Role=slave"
@@ -73,14 +58,14 @@ t_req POST "$B/" -H 'Content-Type: application/x-www-form-urlencoded' --data \
 	"Action=CreateVpnConnection&$R&VpnGatewayId=$GW&LocalSubnet=10.0.0.0%2F16&RemoteSubnet=0.0.0.0%2F0&AutoConfigRoute=false&$tunnels"
 t_expect "connection in destination-routing mode" 200
 VCO=$(t_json 'b["VpnConnectionId"]')
-wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+t_wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
 t_req GET "$A&Action=CreateVpnRouteEntry&VpnGatewayId=$GW&RouteDest=192.168.50.0/24&NextHop=$VCO&Weight=100&PublishVpc=false"
 t_expect "gateway route, not published" 200
-wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+t_wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
 entries "$SYS"; t_check "unpublished: not in the VPC" 'len(b["RouteEntrys"]["RouteEntry"])' 3
 t_req GET "$A&Action=PublishVpnRouteEntry&VpnGatewayId=$GW&RouteDest=192.168.50.0/24&NextHop=$VCO&RouteType=dbr&PublishVpc=true"
 t_expect "publish" 200
-wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+t_wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
 entries "$SYS" "&NextHopType=VpnGateway"
 t_check "published route in the system table" '[(e["DestinationCidrBlock"], e["NextHops"]["NextHop"][0]["NextHopId"], e["Status"]) for e in b["RouteEntrys"]["RouteEntry"]]' \
 	"[('192.168.50.0/24', '$GW', 'Available')]"
@@ -88,13 +73,13 @@ PUB=$(t_json 'b["RouteEntrys"]["RouteEntry"][0]["RouteEntryId"]')
 t_req GET "$A&Action=DeleteRouteEntry&RouteTableId=$SYS&RouteEntryId=$PUB"
 t_expect "published route: withdraw it at the gateway" 400 InvalidRouteEntry.SystemRoute
 t_req GET "$A&Action=PublishVpnRouteEntry&VpnGatewayId=$GW&RouteDest=192.168.50.0/24&NextHop=$VCO&RouteType=dbr&PublishVpc=false"
-wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+t_wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
 entries "$SYS" "&NextHopType=VpnGateway"; t_check "withdrawn: gone" 'b["TotalCount"]' 0
 t_req GET "$A&Action=PublishVpnRouteEntry&VpnGatewayId=$GW&RouteDest=192.168.50.0/24&NextHop=$VCO&RouteType=dbr&PublishVpc=true"
-wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+t_wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
 t_req GET "$A&Action=DeleteVpnRouteEntry&VpnGatewayId=$GW&RouteDest=192.168.50.0/24&NextHop=$VCO&Weight=100"
 t_expect "delete the gateway route" 200
-wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
+t_wait_for "gateway active" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active
 entries "$SYS" "&NextHopType=VpnGateway"; t_check "deleted: gone" 'b["TotalCount"]' 0
 
 # ---- custom tables ----
@@ -113,7 +98,7 @@ t_check "Pending first" '[(t["Status"], t["RouteTableType"], t["RouteTableName"]
 t_req GET "$A&Action=CreateRouteEntry&RouteTableId=$RT1&DestinationCidrBlock=192.168.1.0/24&NextHopType=VpnGateway&NextHopId=$GW"
 t_expect "entry in a Pending table" 400 IncorrectStatus.RouteTable
 t_req GET "$A&Action=DeleteRouteTable&RouteTableId=$RT1"; t_expect "delete a Pending table" 400 IncorrectRouteTableStatus
-wait_for "table available" "$A&Action=DescribeRouteTableList&RouteTableId=$RT1" 'b["RouterTableList"]["RouterTableListType"][0]["Status"]' Available
+t_wait_for "table available" "$A&Action=DescribeRouteTableList&RouteTableId=$RT1" 'b["RouterTableList"]["RouterTableListType"][0]["Status"]' Available
 t_req GET "$A&Action=DescribeRouteTableList&VpcId=$VPC&RouteTableType=Custom"; t_check "filter by type" 'b["TotalCount"]' 1
 t_req GET "$A&Action=DescribeRouteTableList&Tag.1.Key=env&Tag.1.Value=lab"; t_check "filter by tag" 'b["TotalCount"]' 1
 t_req GET "$A&Action=DescribeRouteTableList&RouterId=$VRT"; t_check "filter by router" 'b["TotalCount"]' 2
@@ -133,7 +118,7 @@ t_req GET "$A&Action=DeleteVpc&VpcId=$VPC"; t_expect "vpc with custom tables" 40
 t_req GET "$A&Action=AssociateRouteTable&RouteTableId=$RT1&VSwitchId=$VSW1"; t_expect "associate" 200
 t_req GET "$A&Action=DescribeVSwitches&VSwitchId=$VSW1"; t_check "vSwitch Pending while binding" 'b["VSwitches"]["VSwitch"][0]["Status"]' Pending
 t_req GET "$A&Action=UnassociateRouteTable&RouteTableId=$RT1&VSwitchId=$VSW1"; t_expect "busy vSwitch" 400 IncorrectVSwitchStatus
-wait_for "vswitch available" "$A&Action=DescribeVSwitches&VSwitchId=$VSW1" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
+t_wait_for "vswitch available" "$A&Action=DescribeVSwitches&VSwitchId=$VSW1" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
 t_req GET "$A&Action=AssociateRouteTable&RouteTableId=$RT2&VSwitchId=$VSW1"; t_expect "bound already" 400 OperationDenied.VSwitchAssociated
 t_req GET "$A&Action=UnassociateRouteTable&RouteTableId=$RT2&VSwitchId=$VSW1"; t_expect "not bound here" 400 OperationDenied.VSwitchNotAssociated
 t_req GET "$A&Action=AssociateRouteTable&RouteTableId=$SYS&VSwitchId=$VSW2"; t_expect "system table" 400 OperationDenied.SystemRouteTable
@@ -145,23 +130,23 @@ t_req GET "$A&Action=DeleteRouteTable&RouteTableId=$RT1"; t_expect "table with a
 
 # ---- custom entries ----
 E="$A&Action=CreateRouteEntry&RouteTableId=$RT1&NextHopType=VpnGateway&NextHopId=$GW"
-t_req GET "$A&Action=CreateRouteEntry&RouteTableId=vtb-doesnotexist&DestinationCidrBlock=192.168.1.0/24&NextHopType=VpnGateway&NextHopId=$GW"
-t_expect "unknown table" 404 InvalidRouteTableId.NotFound
-t_req GET "$E&DestinationCidrBlock=192.168.1.0/24&$OTHER"; t_expect "other account's table" 404 InvalidRouteTableId.NotFound
-t_req GET "$A&Action=CreateRouteEntry&RouteTableId=$RT1&DestinationCidrBlock=192.168.1.0/24&NextHopType=Instance&NextHopId=i-1"
-t_expect "next hop type not emulated" 400 IllegalParam.NextHopType
-t_req GET "$E&DestinationCidrBlock=10.0.1.0/25"; t_expect "inside a vSwitch" 400 InvalidCidrBlock.Overlapped
-t_req GET "$E&DestinationCidrBlock=100.64.0.0/16"; t_expect "reserved" 400 InvalidCidrBlock.Overlapped
-t_req GET "$E&DestinationCidrBlock=192.168.1.1/24"; t_expect "malformed" 400 InvalidDestinationCidrBlock.Malformed
+t_expect_each query "$A&Action=CreateRouteEntry&" <<EOF
+RouteTableId=vtb-doesnotexist&DestinationCidrBlock=192.168.1.0/24&NextHopType=VpnGateway&NextHopId=$GW|404|InvalidRouteTableId.NotFound|unknown table
+RouteTableId=$RT1&NextHopType=VpnGateway&NextHopId=$GW&DestinationCidrBlock=192.168.1.0/24&$OTHER|404|InvalidRouteTableId.NotFound|other account's table
+RouteTableId=$RT1&DestinationCidrBlock=192.168.1.0/24&NextHopType=Instance&NextHopId=i-1|400|IllegalParam.NextHopType|next hop type not emulated
+RouteTableId=$RT1&NextHopType=VpnGateway&NextHopId=$GW&DestinationCidrBlock=10.0.1.0/25|400|InvalidCidrBlock.Overlapped|inside a vSwitch
+RouteTableId=$RT1&NextHopType=VpnGateway&NextHopId=$GW&DestinationCidrBlock=100.64.0.0/16|400|InvalidCidrBlock.Overlapped|reserved
+RouteTableId=$RT1&NextHopType=VpnGateway&NextHopId=$GW&DestinationCidrBlock=192.168.1.1/24|400|InvalidDestinationCidrBlock.Malformed|malformed
+EOF
 # a gateway of another account, one of another VPC
 t_req GET "$A&Action=CreateVpc&CidrBlock=10.9.0.0/16&$OTHER"; VPCO=$(t_json 'b["VpcId"]')
 t_req GET "$A&Action=CreateVpc&CidrBlock=10.8.0.0/16"; VPC2=$(t_json 'b["VpcId"]')
-wait_for "vpc2 available" "$A&Action=DescribeVpcs&VpcId=$VPC2" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
+t_wait_for "vpc2 available" "$A&Action=DescribeVpcs&VpcId=$VPC2" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
 t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC2&ZoneId=cn-hangzhou-h&CidrBlock=10.8.1.0/24"; VSWX=$(t_json 'b["VSwitchId"]')
 t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC2&ZoneId=cn-hangzhou-i&CidrBlock=10.8.2.0/24"; VSWX2=$(t_json 'b["VSwitchId"]')
 t_req GET "$A&Action=CreateVSwitch&VpcId=$VPCO&ZoneId=cn-hangzhou-h&CidrBlock=10.9.1.0/24&$OTHER"; VSWO=$(t_json 'b["VSwitchId"]')
 t_req GET "$A&Action=CreateVSwitch&VpcId=$VPCO&ZoneId=cn-hangzhou-i&CidrBlock=10.9.2.0/24&$OTHER"; VSWO2=$(t_json 'b["VSwitchId"]')
-wait_for "vswitch x available" "$A&Action=DescribeVSwitches&VSwitchId=$VSWX" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
+t_wait_for "vswitch x available" "$A&Action=DescribeVSwitches&VSwitchId=$VSWX" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
 t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPC2&VSwitchId=$VSWX&DisasterRecoveryVSwitchId=$VSWX2&Bandwidth=10"
 t_expect "gateway of another VPC" 200
 GWX=$(t_json 'b["VpnGatewayId"]')
@@ -186,7 +171,7 @@ t_req GET "$E&DestinationCidrBlock=192.168.1.0/24"; t_expect "duplicate destinat
 # the same destination in another table is fine: uniqueness is per table
 t_req GET "$A&Action=CreateRouteEntry&RouteTableId=$SYS&DestinationCidrBlock=192.168.1.0/24&NextHopType=VpnGateway&NextHopId=$GW"
 t_expect "same destination, system table" 200
-wait_for "entry available" "$A&Action=DescribeRouteEntryList&RouteTableId=$RT1&RouteEntryId=$RTE1" 'b["RouteEntrys"]["RouteEntry"][0]["Status"]' Available
+t_wait_for "entry available" "$A&Action=DescribeRouteEntryList&RouteTableId=$RT1&RouteEntryId=$RTE1" 'b["RouteEntrys"]["RouteEntry"][0]["Status"]' Available
 t_req GET "$A&Action=DescribeRouteEntryList&RouteTableId=$RT1&RouteEntryId=$RTE1&$OTHER"; t_expect "list other account" 404 InvalidRouteTableId.NotFound
 t_req GET "$A&Action=DescribeRouteEntryList"; t_expect "list without table" 400 MissingRouteTableId
 # CreateRouteEntries: per-item results

@@ -2,9 +2,7 @@
 # API tests over real HTTP with curl: the RPC front door (GET, POST form, x-acs-* headers),
 # the REST front door, errors, lifecycle, isolation, metrics, request log, hostile input.
 # Usage: tests/api/rpc_rest.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
 PORT=$(t_free_port)
 t_start_server "$BIN" "$PORT" "$T_TMP/api.db" --transition-delay-ms "$T_HOLD_MS" --log "$T_TMP/requests.log" || exit 1
@@ -119,7 +117,6 @@ t_check "V3 credential of 16 digits: that account" 'b["TotalCount"]' 0
 t_req GET "$B/?Action=DescribeVpcs&Version=2016-04-28&RegionId=cn-beijing"; t_check "other region sees nothing" 'b["TotalCount"]' 0
 
 # ---- REST ----
-J='Content-Type: application/json'
 t_req POST "$B/v1/vpcs" -H "$J" -d '{"RegionId":"cn-hangzhou","CidrBlock":"10.10.0.0/16","VpcName":"rest","Tag":[{"Key":"env","Value":"lab"}]}'
 t_expect "rest create" 201; RV=$(t_json 'b["VpcId"]')
 t_req POST "$B/v1/vswitches" -H "$J" -d "{\"RegionId\":\"cn-hangzhou\",\"VpcId\":\"$RV\",\"ZoneId\":\"cn-hangzhou-h\",\"CidrBlock\":\"10.10.1.0/24\"}"

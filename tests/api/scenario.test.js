@@ -21,7 +21,7 @@ const { execFileSync } = require('node:child_process');
 const Vpc = require('@alicloud/vpc20160428');
 const { $OpenApiUtil, ClientError } = require('@alicloud/openapi-core');
 const RPCClient = require('@alicloud/pop-core');
-const { VPNLABD, HOLD_MS, startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
+const { VPNLABD, HOLD_MS, startServer, assertCleanExit, waitFor, rejection } = require('./sdk-harness.js');
 
 const VpcClient = Vpc.default;
 const REGION = 'cn-hangzhou';
@@ -78,14 +78,6 @@ const CGW_NOT_FOUND = {
 
 // ---- each SDK's error object ----
 
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('the call succeeded but an error was expected');
-}
 
 /** V3 SDK: an openapi-core ClientError with statusCode, code, requestId and the body in data. */
 async function v3Error(promise, { status, code, message }) {

@@ -4,7 +4,9 @@
 // credentials) and is killed by PID when the test file ends, also on failure.
 
 const { spawn } = require('node:child_process');
+const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
@@ -201,4 +203,39 @@ async function waitFor(what, fn, timeoutMs = 10000, intervalMs = 50) {
 /** --transition-delay-ms that holds Pending/Creating/… until settle() (or waitFor) ends it. */
 const HOLD_MS = 600000;
 
-module.exports = { REPO, VPNLABD, HOLD_MS, startServer, assertCleanExit, waitFor, sleep, freePort };
+/** Resolves to what promise rejects with (an SDK's error object); fails the test if it resolves. */
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  assert.fail('the call succeeded but an error was expected');
+}
+
+/**
+ * A stand-in agent on loopback: a request carrying the agent token tokenOf() returns gets 200
+ * with answer(req, body) as JSON (body: the request's text), any other 403 Forbidden.
+ * Resolves to the listening http.Server; the caller closes it.
+ */
+async function standInAgent(tokenOf, answer) {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      if (req.headers['x-vpnlab-agent-token'] !== tokenOf()) {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        res.end('{"Code":"Forbidden"}');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer(req, body)));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+module.exports = {
+  REPO, VPNLABD, HOLD_MS, startServer, assertCleanExit, waitFor, sleep, freePort, rejection, standInAgent,
+};

@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const Vpc = require('@alicloud/vpc20160428');
 const { $OpenApiUtil, ClientError } = require('@alicloud/openapi-core');
 const RPCClient = require('@alicloud/pop-core');
-const { HOLD_MS, startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
+const { HOLD_MS, startServer, assertCleanExit, waitFor, rejection } = require('./sdk-harness.js');
 
 const VpcClient = Vpc.default;
 const API_VERSION = '2016-04-28';
@@ -79,14 +79,6 @@ function pop(key, srv = strict) {
 
 // ---- error expectations, through each SDK's own error type ----
 
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('the call succeeded but an error was expected');
-}
 
 /** V3 SDK: openapi-core ClientError with statusCode, code, data (the body), requestId. */
 async function v3Error(promise, { status, code, message, messagePrefix }) {

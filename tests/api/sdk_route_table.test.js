@@ -12,7 +12,7 @@ const assert = require('node:assert/strict');
 const Vpc = require('@alicloud/vpc20160428');
 const { $OpenApiUtil, ClientError } = require('@alicloud/openapi-core');
 const RPCClient = require('@alicloud/pop-core');
-const { HOLD_MS, startServer, assertCleanExit, waitFor } = require('./sdk-harness.js');
+const { HOLD_MS, startServer, assertCleanExit, waitFor, rejection } = require('./sdk-harness.js');
 
 const VpcClient = Vpc.default;
 const REGION = 'cn-hangzhou';
@@ -40,15 +40,6 @@ const v3 = (key) => new VpcClient(new $OpenApiUtil.Config({
 function pop(key) {
   const client = new RPCClient({ accessKeyId: key.id, accessKeySecret: key.secret, endpoint: srv.url, apiVersion: '2016-04-28' });
   return (action, params = {}) => client.request(action, { RegionId: REGION, ...params }, { method: 'POST', timeout: 10000 });
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  return assert.fail('the call succeeded but an error was expected');
 }
 
 async function v3Error(promise, status, code) {

@@ -13,30 +13,16 @@
 #   ReplaceTransitRouterRouteTableAssociation, UpdateTransitRouterRouteEntry,
 #   ListTransitRouterAvailableResource.
 # Usage: tests/api/tags_reads.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/tags.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
-B="http://127.0.0.1:$PORT"
+t_api_server "$BIN" tags.db || exit 1
 R="RegionId=cn-hangzhou"
 V="$B/?Version=2016-04-28&$R"
 C="$B/?Version=2017-09-12&$R"
 OTHER="AccessKeyId=6543210987654321"
-FORM='Content-Type: application/x-www-form-urlencoded'
 
-# wait_for URL EXPR WANT: settles transitions, then polls until EXPR over the answer is WANT
-wait_for() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		got=$(curl -s "$1" | python3 -c "import json,sys; b=json.load(sys.stdin); print($2)" 2>/dev/null)
-		[ "$got" = "$3" ] && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	echo "FAIL: waiting for $2 = $3 (last: $got)"; T_FAIL=$((T_FAIL + 1)); return 1
-}
+# wait_for URL EXPR WANT: t_poll; set-up waits count a failure, not a pass
+wait_for() { t_poll "$@" && return 0; t_bad "waiting for $2 = $3"; return 1; }
 
 # ---- a VPC with a vSwitch ----
 t_req GET "$V&Action=CreateVpc&CidrBlock=10.0.0.0/16&VpcName=tf&Tag.1.Key=made&Tag.1.Value=create"
@@ -88,16 +74,16 @@ t_req GET "$V&Action=TagResources&ResourceType=vswitch&ResourceId.1=$VSW&Tag.1.K
 t_expect "type in any case" 200
 t_req GET "$V&Action=TagResources&ResourceType=ROUTETABLE&ResourceId.1=$RTB&Tag.1.Key=env&Tag.1.Value=dev"
 t_expect "tag route table" 200
-t_req GET "$V&Action=TagResources&ResourceType=SECURITYGROUP&ResourceId.1=$VPC&Tag.1.Key=a"
-t_expect "type not emulated" 400 InvalidResourceType.NotFound
-t_req GET "$V&Action=TagResources&ResourceType=VPC&ResourceId.1=$VSW&Tag.1.Key=a"; t_expect "id of another type" 404 InvalidResourceId.NotFound
-t_req GET "$V&Action=TagResources&ResourceType=VPC&ResourceId.1=$VPC&ResourceId.2=vpc-nothere&Tag.1.Key=half"
-t_expect "one unknown id" 404 InvalidResourceId.NotFound
-t_req GET "$V&Action=TagResources&ResourceType=VPC&ResourceId.1=$VPC&Tag.1.Key=a&$OTHER"; t_expect "other account" 404 InvalidResourceId.NotFound
-t_req GET "$V&Action=TagResources&ResourceType=VPC&ResourceId.1=$VPC"; t_expect "tag needs tags" 400 MissingTag.1.Key
-t_req GET "$V&Action=TagResources&ResourceType=VPC&Tag.1.Key=a"; t_expect "tag needs ids" 400 MissingResourceId.1
-t_req GET "$V&Action=TagResources&ResourceType=VPC&ResourceId.1=$VPC&Tag.1.Key=aliyun-x"; t_expect "reserved key" 400 InvalidTagKey.Malformed
-t_req GET "$V&Action=TagResources&ResourceId.1=$VPC&Tag.1.Key=a"; t_expect "tag needs type" 400 MissingResourceType
+t_expect_each query "$V&Action=TagResources&" <<EOF
+ResourceType=SECURITYGROUP&ResourceId.1=$VPC&Tag.1.Key=a|400|InvalidResourceType.NotFound|type not emulated
+ResourceType=VPC&ResourceId.1=$VSW&Tag.1.Key=a|404|InvalidResourceId.NotFound|id of another type
+ResourceType=VPC&ResourceId.1=$VPC&ResourceId.2=vpc-nothere&Tag.1.Key=half|404|InvalidResourceId.NotFound|one unknown id
+ResourceType=VPC&ResourceId.1=$VPC&Tag.1.Key=a&$OTHER|404|InvalidResourceId.NotFound|other account
+ResourceType=VPC&ResourceId.1=$VPC|400|MissingTag.1.Key|tag needs tags
+ResourceType=VPC&Tag.1.Key=a|400|MissingResourceId.1|tag needs ids
+ResourceType=VPC&ResourceId.1=$VPC&Tag.1.Key=aliyun-x|400|InvalidTagKey.Malformed|reserved key
+ResourceId.1=$VPC&Tag.1.Key=a|400|MissingResourceType|tag needs type
+EOF
 t_req GET "$V&Action=ListTagResources&ResourceType=VPC&ResourceId.1=$VPC"
 t_check "nothing of the refused requests" '[t["TagKey"] for t in b["TagResources"]["TagResource"]]' "['env', 'made']"
 # the 20-tag quota: 18 more keys make 20, one more is refused, a known key is not counted again

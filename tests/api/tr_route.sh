@@ -12,27 +12,12 @@
 #
 # The whole topology is built through the API (CEN, router, attachments: the CEN model).
 # Usage: tests/api/tr_route.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/tr_route.db" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
-B="http://127.0.0.1:$PORT"
+t_api_server "$BIN" tr_route.db || exit 1
 V="$B/?Version=2016-04-28&RegionId=cn-hangzhou"
 C="$B/?Version=2017-09-12"
 
-# wait_for NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
-wait_for() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		t_req GET "$2"
-		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
-		sleep 0.1; i=$((i + 1))
-	done
-	t_bad "$1: $3 never became $4"
-}
 # retry NAME URL: repeats a request the topology's owners may refuse while busy (up to 5 s)
 retry() {
 	t_settle || return 1
@@ -49,11 +34,7 @@ entries() { t_req GET "$C&Action=ListTransitRouterRouteEntries&TransitRouterRout
 statuses() { echo "sorted(r['TransitRouterRouteEntryStatus'] for r in b['TransitRouterRouteEntries'] if r['TransitRouterRouteEntryDestinationCidrBlock']=='$1')"; }
 
 # ---- the topology ----
-t_req GET "$V&Action=CreateVpc&CidrBlock=10.0.0.0/16"; VPC=$(t_json 'b["VpcId"]')
-wait_for "vpc available" "$V&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
-t_req GET "$V&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSW1=$(t_json 'b["VSwitchId"]')
-t_req GET "$V&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSW2=$(t_json 'b["VSwitchId"]')
-wait_for "vswitch available" "$V&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
+t_rpc_vpc_two_zones "$V"
 t_req GET "$V&Action=CreateCustomerGateway&IpAddress=47.100.9.1"; CG1=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$V&Action=CreateCustomerGateway&IpAddress=47.100.9.2"; CG2=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$V&Action=CreateVpnAttachment&LocalSubnet=10.0.0.0%2F16&RemoteSubnet=172.16.0.0%2F16&CustomerGatewayId=$CG1"
@@ -64,16 +45,16 @@ t_expect "ipsec B" 200; VCO2=$(t_json 'b["VpnConnectionId"]')
 t_req GET "$C&Action=CreateCen&Name=lab"; t_expect "cen" 200; CEN=$(t_json 'b["CenId"]')
 retry "transit router" "$C&Action=CreateTransitRouter&RegionId=cn-hangzhou&CenId=$CEN&TransitRouterCidrList=%5B%7B%22Cidr%22%3A%22192.168.250.0%2F24%22%7D%5D"
 TR=$(t_json 'b["TransitRouterId"]')
-wait_for "router active" "$C&Action=ListTransitRouters&TransitRouterId=$TR" 'b["TransitRouters"][0]["Status"]' Active
+t_wait_for "router active" "$C&Action=ListTransitRouters&TransitRouterId=$TR" 'b["TransitRouters"][0]["Status"]' Active
 retry "vpc attachment" "$C&Action=CreateTransitRouterVpcAttachment&RegionId=cn-hangzhou&TransitRouterId=$TR&VpcId=$VPC&ZoneMappings.1.ZoneId=cn-hangzhou-h&ZoneMappings.1.VSwitchId=$VSW1&ZoneMappings.2.ZoneId=cn-hangzhou-i&ZoneMappings.2.VSwitchId=$VSW2"
 ATT_VPC=$(t_json 'b["TransitRouterAttachmentId"]')
 retry "vpn attachment A" "$C&Action=CreateTransitRouterVpnAttachment&RegionId=cn-hangzhou&TransitRouterId=$TR&VpnId=$VCO1&Zone.1.ZoneId=cn-hangzhou-h"
 ATT_A=$(t_json 'b["TransitRouterAttachmentId"]')
 retry "vpn attachment B" "$C&Action=CreateTransitRouterVpnAttachment&RegionId=cn-hangzhou&TransitRouterId=$TR&VpnId=$VCO2&Zone.1.ZoneId=cn-hangzhou-h"
 ATT_B=$(t_json 'b["TransitRouterAttachmentId"]')
-wait_for "vpc attached" "$C&Action=ListTransitRouterVpcAttachments&TransitRouterAttachmentId=$ATT_VPC" 'b["TransitRouterAttachments"][0]["Status"]' Attached
-wait_for "vpn A attached" "$C&Action=ListTransitRouterVpnAttachments&TransitRouterAttachmentId=$ATT_A" 'b["TransitRouterAttachments"][0]["Status"]' Attached
-wait_for "vpn B attached" "$C&Action=ListTransitRouterVpnAttachments&TransitRouterAttachmentId=$ATT_B" 'b["TransitRouterAttachments"][0]["Status"]' Attached
+t_wait_for "vpc attached" "$C&Action=ListTransitRouterVpcAttachments&TransitRouterAttachmentId=$ATT_VPC" 'b["TransitRouterAttachments"][0]["Status"]' Attached
+t_wait_for "vpn A attached" "$C&Action=ListTransitRouterVpnAttachments&TransitRouterAttachmentId=$ATT_A" 'b["TransitRouterAttachments"][0]["Status"]' Attached
+t_wait_for "vpn B attached" "$C&Action=ListTransitRouterVpnAttachments&TransitRouterAttachmentId=$ATT_B" 'b["TransitRouterAttachments"][0]["Status"]' Attached
 
 # ---- route tables ----
 t_req GET "$C&Action=ListTransitRouterRouteTables&TransitRouterId=$TR"; t_expect "list tables" 200
@@ -93,7 +74,7 @@ t_req GET "$C&Action=ListTransitRouterRouteTables&TransitRouterRouteTableIds.1=$
 t_check "creating" 'b["TransitRouterRouteTables"][0]["TransitRouterRouteTableStatus"]' Creating
 t_req GET "$C&Action=CreateTransitRouterRouteEntry&TransitRouterRouteTableId=$RT&TransitRouterRouteEntryDestinationCidrBlock=10.9.0.0%2F16&TransitRouterRouteEntryNextHopType=BlackHole"
 t_expect "creating table refuses entries" 400 IncorrectStatus.TransitRouterRouteTable
-wait_for "table active" "$C&Action=ListTransitRouterRouteTables&TransitRouterRouteTableIds.1=$RT" 'b["TransitRouterRouteTables"][0]["TransitRouterRouteTableStatus"]' Active
+t_wait_for "table active" "$C&Action=ListTransitRouterRouteTables&TransitRouterRouteTableIds.1=$RT" 'b["TransitRouterRouteTables"][0]["TransitRouterRouteTableStatus"]' Active
 t_check "table keys" 'sorted(b["TransitRouterRouteTables"][0])' "['CreateTime', 'RegionId', 'RouteTableOptions', 'Tags', 'TransitRouterId', 'TransitRouterRouteTableDescription', 'TransitRouterRouteTableId', 'TransitRouterRouteTableName', 'TransitRouterRouteTableStatus', 'TransitRouterRouteTableType']"
 t_check "table values" '[b["TransitRouterRouteTables"][0][k] for k in ("TransitRouterRouteTableName","TransitRouterRouteTableDescription","TransitRouterRouteTableType","RouteTableOptions","Tags")]' \
 	"['blue', 'lab', 'Custom', {'MultiRegionECMP': 'enable'}, [{'Key': 'env', 'Value': 'lab'}]]"
@@ -127,7 +108,7 @@ t_check "associating" '[(a["TransitRouterAttachmentId"], a["ResourceId"], a["Res
 t_check "list defaults" '[b["MaxResults"], b["NextToken"], b["TotalCount"]]' "[50, '', 1]"
 t_req GET "$C&Action=DissociateTransitRouterAttachmentFromRouteTable&TransitRouterAttachmentId=$ATT_VPC&TransitRouterRouteTableId=$RT"
 t_expect "busy while associating" 400 IncorrectStatus.AttachmentOrRouteTable
-wait_for "associated" "$C&Action=ListTransitRouterRouteTableAssociations&TransitRouterAttachmentId=$ATT_VPC" 'b["TransitRouterAssociations"][0]["Status"]' Active
+t_wait_for "associated" "$C&Action=ListTransitRouterRouteTableAssociations&TransitRouterAttachmentId=$ATT_VPC" 'b["TransitRouterAssociations"][0]["Status"]' Active
 t_req GET "$C&Action=AssociateTransitRouterAttachmentWithRouteTable&TransitRouterAttachmentId=$ATT_VPC&TransitRouterRouteTableId=$SYS"
 t_expect "one association per attachment" 400 OperationFailed.RouteTableAssociationExist
 t_req GET "$C&Action=DeleteTransitRouterRouteTable&TransitRouterRouteTableId=$RT"
@@ -143,7 +124,7 @@ t_check "enabling" '[p["Status"] for p in b["TransitRouterPropagations"]]' "['En
 t_check "propagation keys" 'sorted(b["TransitRouterPropagations"][1])' "['ResourceId', 'ResourceType', 'Status', 'TransitRouterAttachmentId', 'TransitRouterRouteTableId']"
 t_req GET "$C&Action=EnableTransitRouterRouteTablePropagation&TransitRouterAttachmentId=$ATT_A&TransitRouterRouteTableId=$RT"
 t_expect "twice" 400 IncorrectStatus.AttachmentOrRouteTable
-wait_for "propagating" "$C&Action=ListTransitRouterRouteTablePropagations&TransitRouterRouteTableId=$RT&Status=Active" 'b["TotalCount"]' 3
+t_wait_for "propagating" "$C&Action=ListTransitRouterRouteTablePropagations&TransitRouterRouteTableId=$RT&Status=Active" 'b["TotalCount"]' 3
 t_req GET "$C&Action=ListTransitRouterRouteTablePropagations"; t_expect "table required" 400 MissingTransitRouterRouteTableId
 
 entries; t_expect "list entries" 200
@@ -180,7 +161,7 @@ t_req GET "$R&TransitRouterRouteEntryDestinationCidrBlock=10.99.0.0%2F16&Transit
 t_expect "entry dry run" 400 DryRunOperation
 entries "&TransitRouterRouteEntryIds.1=$RTE"
 t_check "creating" '[r["TransitRouterRouteEntryStatus"] for r in b["TransitRouterRouteEntries"]]' "['Creating']"
-wait_for "entry active" "$C&Action=ListTransitRouterRouteEntries&TransitRouterRouteTableId=$RT&TransitRouterRouteEntryIds.1=$RTE" 'b["TransitRouterRouteEntries"][0]["TransitRouterRouteEntryStatus"]' Active
+t_wait_for "entry active" "$C&Action=ListTransitRouterRouteEntries&TransitRouterRouteTableId=$RT&TransitRouterRouteEntryIds.1=$RTE" 'b["TransitRouterRouteEntries"][0]["TransitRouterRouteEntryStatus"]' Active
 t_check "static keys" 'sorted(b["TransitRouterRouteEntries"][0])' \
 	"['CreateTime', 'OperationalMode', 'PathAttributes', 'TransitRouterRouteEntryDescription', 'TransitRouterRouteEntryDestinationCidrBlock', 'TransitRouterRouteEntryId', 'TransitRouterRouteEntryName', 'TransitRouterRouteEntryNextHopId', 'TransitRouterRouteEntryNextHopResourceId', 'TransitRouterRouteEntryNextHopResourceType', 'TransitRouterRouteEntryNextHopType', 'TransitRouterRouteEntryOriginResourceId', 'TransitRouterRouteEntryOriginResourceType', 'TransitRouterRouteEntryStatus', 'TransitRouterRouteEntryType']"
 t_check "static values" '[b["TransitRouterRouteEntries"][0][k] for k in ("TransitRouterRouteEntryType","TransitRouterRouteEntryName","TransitRouterRouteEntryDescription","TransitRouterRouteEntryNextHopResourceId","OperationalMode")]' \
@@ -237,12 +218,12 @@ t_req GET "$C&Action=DeleteTransitRouterRouteEntry&TransitRouterRouteTableId=$RT
 t_expect "learned routes stay" 400 OperationFailed.DeleteTransitRouterRouteEntry
 t_req GET "$C&Action=DeleteTransitRouterRouteEntry&TransitRouterRouteEntryId=$RTE"; t_expect "delete entry" 200
 t_req GET "$C&Action=DeleteTransitRouterRouteEntry&TransitRouterRouteEntryId=$RTE"; t_expect "busy while deleting" 400 Operation.Blocking
-wait_for "ecmp again" "$C&Action=ListTransitRouterRouteEntries&TransitRouterRouteTableId=$RT&RouteFilter.1.Key=PrefixExactMatchCidrs&RouteFilter.1.Value.1=172.16.0.0%2F16" 'b["TotalCount"]' 2
+t_wait_for "ecmp again" "$C&Action=ListTransitRouterRouteEntries&TransitRouterRouteTableId=$RT&RouteFilter.1.Key=PrefixExactMatchCidrs&RouteFilter.1.Value.1=172.16.0.0%2F16" 'b["TotalCount"]' 2
 t_req GET "$C&Action=DeleteTransitRouterRouteEntry&TransitRouterRouteEntryId=$RTE"; t_expect "gone" 400 IllegalParam.TransitRouterRouteEntryId
 t_req GET "$C&Action=DeleteTransitRouterRouteTable&TransitRouterRouteTableId=$RT"
 t_expect "still associated" 400 OperationFailed.DeleteRouteTableWithAssociation
 t_req GET "$C&Action=DissociateTransitRouterAttachmentFromRouteTable&TransitRouterAttachmentId=$ATT_VPC&TransitRouterRouteTableId=$RT"; t_expect "dissociate" 200
-wait_for "dissociated" "$C&Action=ListTransitRouterRouteTableAssociations&TransitRouterRouteTableId=$RT" 'b["TotalCount"]' 0
+t_wait_for "dissociated" "$C&Action=ListTransitRouterRouteTableAssociations&TransitRouterRouteTableId=$RT" 'b["TotalCount"]' 0
 t_req GET "$C&Action=DeleteTransitRouterRouteTable&TransitRouterRouteTableId=$RT"
 t_expect "still learning" 400 OperationFailed.DeleteRouteTableWithPropagation
 for att in $ATT_VPC $ATT_A $ATT_B; do
@@ -252,7 +233,7 @@ done
 entries "&TransitRouterRouteEntryStatus=All"; t_check "nothing learned" 'b["TotalCount"]' 0
 t_req GET "$C&Action=DisableTransitRouterRouteTablePropagation&TransitRouterAttachmentId=$ATT_A&TransitRouterRouteTableId=$RT"
 t_expect "disabling" 400 IncorrectStatus.AttachmentOrRouteTable
-wait_for "disabled" "$C&Action=ListTransitRouterRouteTablePropagations&TransitRouterRouteTableId=$RT" 'b["TotalCount"]' 0
+t_wait_for "disabled" "$C&Action=ListTransitRouterRouteTablePropagations&TransitRouterRouteTableId=$RT" 'b["TotalCount"]' 0
 t_req GET "$C&Action=DeleteTransitRouterRouteTable&TransitRouterRouteTableId=$RT"; t_expect "delete table" 200
 t_req GET "$C&Action=ListTransitRouterRouteTables&TransitRouterId=$TR"; t_check "only the system table" 'b["TotalCount"]' 1
 

@@ -7,44 +7,21 @@
 # (full answer), DeleteVpnConnection (routes go with it, the customer gateway is freed),
 # CreateVpnAttachment (both forms, ClientToken), RegionId inference, account isolation.
 # Usage: tests/api/vpn_connection.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/vco.db" --transition-delay-ms "$T_HOLD_MS" --log off \
+t_api_server "$BIN" vco.db \
 	--quota vpn_connections_per_gateway=2 || exit 1
-B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 Q="$B/?$R"
-FORM='Content-Type: application/x-www-form-urlencoded'
 
 # post BODY...: a POST with every parameter in the form body
 post() { t_req POST "$B/" -H "$FORM" --data "$R&$1"; }
 
-# wait_gateway ID: polls until the gateway is active again (at most ~5 s)
-wait_gateway() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		s=$(curl -s "$Q&Action=DescribeVpnGateway&VpnGatewayId=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Status",""))')
-		[ "$s" = active ] && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	echo "gateway $1 did not become active"; return 1
-}
+# wait_gateway ID: until the gateway is active again
+wait_gateway() { t_gateway_idle "$Q" "$1"; }
 
 # ---- a VPC with two zones, a dual-tunnel gateway, three customer gateways ----
-t_req GET "$Q&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "vpc" 200; VPC=$(t_json 'b["VpcId"]')
-t_settle
-t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSH=$(t_json 'b["VSwitchId"]')
-t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSI=$(t_json 'b["VSwitchId"]')
-t_settle
-t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchId=$VSI&Bandwidth=10"
-t_expect "gateway" 200; GW=$(t_json 'b["VpnGatewayId"]')
-wait_gateway "$GW" || exit 1
-t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$GW"
-GWIP=$(t_json 'b["InternetIp"]'); GWIP2=$(t_json 'b["DisasterRecoveryInternetIp"]')
+t_rpc_gateway_network "$Q" || exit 1
 t_req GET "$Q&Action=CreateCustomerGateway&IpAddress=203.0.113.10&Asn=65001"; t_expect "cgw1" 200; CG1=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$Q&Action=CreateCustomerGateway&IpAddress=203.0.113.11"; t_expect "cgw2" 200; CG2=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$Q&Action=CreateCustomerGateway&IpAddress=203.0.113.12"; t_expect "cgw3" 200; CG3=$(t_json 'b["CustomerGatewayId"]')

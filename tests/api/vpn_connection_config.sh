@@ -8,42 +8,20 @@
 # plane, then lines written into the store while the server is stopped, as the data plane
 # would, served by window, tunnel and page).
 # Usage: tests/api/vpn_connection_config.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
 DB="$T_TMP/vcc.db"
-t_start_server "$BIN" "$PORT" "$DB" --transition-delay-ms "$T_HOLD_MS" --log off || exit 1
-B="http://127.0.0.1:$PORT"
+t_api_server "$BIN" vcc.db || exit 1
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 Q="$B/?$R"
-FORM='Content-Type: application/x-www-form-urlencoded'
 
 post() { t_req POST "$B/" -H "$FORM" --data "$R&$1"; }
 
-wait_gateway() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		s=$(curl -s "$Q&Action=DescribeVpnGateway&VpnGatewayId=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Status",""))')
-		[ "$s" = active ] && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	echo "gateway $1 did not become active"; return 1
-}
+# wait_gateway ID: until the gateway is active again
+wait_gateway() { t_gateway_idle "$Q" "$1"; }
 
 # ---- a dual-tunnel gateway and two customer gateways ----
-t_req GET "$Q&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "vpc" 200; VPC=$(t_json 'b["VpcId"]')
-t_settle
-t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSH=$(t_json 'b["VSwitchId"]')
-t_req GET "$Q&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSI=$(t_json 'b["VSwitchId"]')
-t_settle
-t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchId=$VSI&Bandwidth=10"
-t_expect "gateway" 200; GW=$(t_json 'b["VpnGatewayId"]')
-wait_gateway "$GW" || exit 1
-t_req GET "$Q&Action=DescribeVpnGateway&VpnGatewayId=$GW"
-GWIP=$(t_json 'b["InternetIp"]'); GWIP2=$(t_json 'b["DisasterRecoveryInternetIp"]')
+t_rpc_gateway_network "$Q" || exit 1
 t_req GET "$Q&Action=CreateCustomerGateway&IpAddress=203.0.113.10&Asn=65001"; CG1=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$Q&Action=CreateCustomerGateway&IpAddress=203.0.113.11"; CG2=$(t_json 'b["CustomerGatewayId"]')
 

@@ -6,14 +6,10 @@
 # quota (--quota vpn_gateways_per_account=3), ClientToken, account and region isolation;
 # then a second server with a --catalog file whose region is single-tunnel.
 # Usage: tests/api/vpn_gateway.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/vpngw.db" --transition-delay-ms "$T_HOLD_MS" --log off \
+t_api_server "$BIN" vpngw.db \
 	--public-ip-pool 203.0.113.0/29 --quota vpn_gateways_per_account=3 || exit 1
-B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 Q="$B/?$R"
 
@@ -36,17 +32,19 @@ C="$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&DisasterRecoveryVSwitchI
 # ---- create: bad input is refused and creates nothing ----
 t_req GET "$Q&Action=CreateVpnGateway&Bandwidth=10"; t_expect "missing vpc" 400 MissingVpcId
 t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC"; t_expect "missing bandwidth" 400 MissingBandwidth
-t_req GET "$C&Bandwidth=ten"; t_expect "bandwidth type" 400 InvalidBandwidth
-t_req GET "$C&Bandwidth=7"; t_expect "bandwidth set" 400 InvalidSpec.NotFound
-t_req GET "$C&Bandwidth=10&NetworkType=private"; t_expect "private bandwidth set" 400 InvalidSpec.NotFound
-t_req GET "$C&Bandwidth=10&NetworkType=hybrid"; t_expect "network type" 400 InvalidNetworkType
-t_req GET "$C&Bandwidth=10&VpnType=NationalStandard"; t_expect "vpn type" 400 InvalidVpnType
-t_req GET "$C&Bandwidth=10&InstanceChargeType=MONTHLY"; t_expect "charge type" 400 InvalidInstanceChargeType
-t_req GET "$C&Bandwidth=10&InstanceChargeType=PREPAY"; t_expect "prepaid needs period" 400 MissingPeriod
-t_req GET "$C&Bandwidth=10&InstanceChargeType=PREPAY&Period=10"; t_expect "period set" 400 InvalidPeriod
-t_req GET "$C&Bandwidth=10&EnableSsl=true&SslConnections=3"; t_expect "ssl connections" 400 InvalidSslConnections
-t_req GET "$C&Bandwidth=10&EnableIpsec=maybe"; t_expect "boolean" 400 InvalidEnableIpsec
-t_req GET "$C&Bandwidth=10&Name=x"; t_expect "name" 400 InvalidName
+t_expect_each query "$C" <<'EOF'
+&Bandwidth=ten|400|InvalidBandwidth|bandwidth type
+&Bandwidth=7|400|InvalidSpec.NotFound|bandwidth set
+&Bandwidth=10&NetworkType=private|400|InvalidSpec.NotFound|private bandwidth set
+&Bandwidth=10&NetworkType=hybrid|400|InvalidNetworkType|network type
+&Bandwidth=10&VpnType=NationalStandard|400|InvalidVpnType|vpn type
+&Bandwidth=10&InstanceChargeType=MONTHLY|400|InvalidInstanceChargeType|charge type
+&Bandwidth=10&InstanceChargeType=PREPAY|400|MissingPeriod|prepaid needs period
+&Bandwidth=10&InstanceChargeType=PREPAY&Period=10|400|InvalidPeriod|period set
+&Bandwidth=10&EnableSsl=true&SslConnections=3|400|InvalidSslConnections|ssl connections
+&Bandwidth=10&EnableIpsec=maybe|400|InvalidEnableIpsec|boolean
+&Bandwidth=10&Name=x|400|InvalidName|name
+EOF
 t_check "name message" 'b["Message"]' "The name is not valid"
 t_req GET "$Q&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSH&Bandwidth=10"
 t_expect "second vswitch required" 400 InvalidVSwitchId.NotFound
@@ -221,26 +219,15 @@ t_start_server "$BIN" "$SPORT" "$T_TMP/single.db" --transition-delay-ms "$T_HOLD
 SB="http://127.0.0.1:$SPORT"
 SR="Version=2016-04-28&RegionId=cn-lab-single"
 SQ="$SB/?$SR"
-# swait NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
-swait() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		t_req GET "$2"
-		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
-		sleep 0.1; i=$((i + 1))
-	done
-	t_bad "$1: $3 never became $4"
-}
-sgw_idle() { swait "${1:-single gateway active}" "$SQ&Action=DescribeVpnGateway&VpnGatewayId=$STGW" 'b["Status"]' active; }
+sgw_idle() { t_wait_for "${1:-single gateway active}" "$SQ&Action=DescribeVpnGateway&VpnGatewayId=$STGW" 'b["Status"]' active; }
 t_req GET "$SB/?Version=2016-04-28&Action=DescribeRegions"; t_expect "catalogue regions" 200
 t_check "only the catalogue's region" '[r["RegionId"] for r in b["Regions"]["Region"]]' "['cn-lab-single']"
 t_req GET "$SQ&Action=DescribeZones"; t_check "two zones" '[z["ZoneId"] for z in b["Zones"]["Zone"]]' "['cn-lab-single-a', 'cn-lab-single-b']"
 t_req GET "$SQ&Action=CreateVpc&CidrBlock=10.0.0.0/16"; t_expect "single: vpc" 200; STVPC=$(t_json 'b["VpcId"]')
-swait "single: vpc available" "$SQ&Action=DescribeVpcs&VpcId=$STVPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
+t_wait_for "single: vpc available" "$SQ&Action=DescribeVpcs&VpcId=$STVPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
 t_req GET "$SQ&Action=CreateVSwitch&VpcId=$STVPC&ZoneId=cn-lab-single-a&CidrBlock=10.0.1.0/24"; STA=$(t_json 'b["VSwitchId"]')
 t_req GET "$SQ&Action=CreateVSwitch&VpcId=$STVPC&ZoneId=cn-lab-single-b&CidrBlock=10.0.2.0/24"; STB=$(t_json 'b["VSwitchId"]')
-swait "single: vswitch available" "$SQ&Action=DescribeVSwitches&VSwitchId=$STB" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
+t_wait_for "single: vswitch available" "$SQ&Action=DescribeVSwitches&VSwitchId=$STB" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
 t_req GET "$SQ&Action=CreateVpnGateway&VpcId=$STVPC&VSwitchId=$STA&DisasterRecoveryVSwitchId=$STB&Bandwidth=10"
 t_expect "single: second vswitch refused" 400 IllegalParam.DisasterRecoveryVSwitchId
 t_check "single: refusal message" 'b["Message"]' "The region cn-lab-single does not support dual-tunnel VPN gateways: specify VSwitchId only."

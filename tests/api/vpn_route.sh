@@ -6,44 +6,22 @@
 # and isolation.  The gateway and its IPsec connections are created through the API
 # (the emulated regions are dual-tunnel, so every gateway here is dual-tunnel).
 # Usage: tests/api/vpn_route.sh path/to/vpnlabd
-set -u
 . "$(dirname "$0")/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 
-PORT=$(t_free_port)
-t_start_server "$BIN" "$PORT" "$T_TMP/route.db" --transition-delay-ms "$T_HOLD_MS" --log off \
+t_api_server "$BIN" route.db \
 	--quota vpn_routes_per_gateway=5 --quota vpn_pbr_routes_per_gateway=2 || exit 1
-B="http://127.0.0.1:$PORT"
 R="Version=2016-04-28&RegionId=cn-hangzhou"
 A="$B/?$R"
 T="TunnelOptionsSpecification"
 
-# wait_for NAME URL EXPR WANT: polls (up to 5 s) until EXPR of the answer is WANT
-wait_for() {
-	t_settle || return 1
-	i=0
-	while [ $i -lt 50 ]; do
-		t_req GET "$2"
-		[ "$(t_json "$3" 2>/dev/null)" = "$4" ] && { t_ok; return 0; }
-		sleep 0.1; i=$((i + 1))
-	done
-	t_bad "$1: $3 never became $4"
-}
-gw_active() { wait_for "${1:-gateway active}" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active; }
+gw_active() { t_wait_for "${1:-gateway active}" "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW" 'b["Status"]' active; }
 # route EXPR over the entry with destination $1 and next hop $2 of the last DescribeVpnRouteEntries
 routes() { t_req GET "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=50${1:-}"; }
 route_of() { echo "[r for r in b['VpnRouteEntries']['VpnRouteEntry'] if r['RouteDest']=='$1' and r['NextHop']=='$2']"; }
 
 # ---- a VPC, two vSwitches, a gateway, customer gateways, two connections ----
-t_req GET "$A&Action=CreateVpc&CidrBlock=10.0.0.0/16"; VPC=$(t_json 'b["VpcId"]')
-wait_for "vpc available" "$A&Action=DescribeVpcs&VpcId=$VPC" 'b["Vpcs"]["Vpc"][0]["Status"]' Available
-t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-h&CidrBlock=10.0.1.0/24"; VSW1=$(t_json 'b["VSwitchId"]')
-t_req GET "$A&Action=CreateVSwitch&VpcId=$VPC&ZoneId=cn-hangzhou-i&CidrBlock=10.0.2.0/24"; VSW2=$(t_json 'b["VSwitchId"]')
-wait_for "vswitch available" "$A&Action=DescribeVSwitches&VSwitchId=$VSW2" 'b["VSwitches"]["VSwitch"][0]["Status"]' Available
-t_req GET "$A&Action=CreateVpnGateway&VpcId=$VPC&VSwitchId=$VSW1&DisasterRecoveryVSwitchId=$VSW2&Bandwidth=10"
-t_expect "vpn gateway" 200
-GW=$(t_json 'b["VpnGatewayId"]')
-gw_active
+t_rpc_vpc_two_zones "$A"
+t_rpc_gateway "$A"
 t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.2"; CGW1=$(t_json 'b["CustomerGatewayId"]')
 t_req GET "$A&Action=CreateCustomerGateway&IpAddress=47.100.1.3"; CGW2=$(t_json 'b["CustomerGatewayId"]')
 tunnels="$T.1.CustomerGatewayId=$CGW1&$T.1.Role=master&$T.2.CustomerGatewayId=$CGW2&$T.2.Role=slave"
@@ -66,21 +44,23 @@ routes; t_check "no route for the second" 'b["TotalCount"]' 2
 
 # ---- CreateVpnRouteEntry: parameters ----
 C="$A&Action=CreateVpnRouteEntry"
-t_req GET "$C&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "missing gateway" 400 MissingVpnGatewayId
-t_req GET "$C&VpnGatewayId=$GW&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "missing dest" 400 MissingRouteDest
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&Weight=100&PublishVpc=true"; t_expect "missing next hop" 400 MissingNextHop
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&PublishVpc=true"; t_expect "missing weight" 400 MissingWeight
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100"; t_expect "missing publish" 400 MissingPublishVpc
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=50&PublishVpc=true"; t_expect "weight 0|100" 400 InvalidWeight
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=yes"; t_expect "publish bool" 400 InvalidPublishVpc
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&OverlayMode=Gre"; t_expect "overlay" 400 InvalidOverlayMode
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=0.0.0.0/0&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "default route" 400 IllegalParam.RouteDest
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.1/16&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "host bits" 400 IllegalParam.RouteDest
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&Description=http://x"; t_expect "description" 400 InvalidDescription
-t_req GET "$C&VpnGatewayId=vpn-doesnotexist&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true"; t_expect "unknown gateway" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=vco-doesnotexist&Weight=100&PublishVpc=true"; t_expect "unknown next hop" 404 InvalidVpnConnectionInstanceId.NotFound
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&AccessKeyId=1000000000000002"; t_expect "other account" 404 InvalidVpnGatewayInstanceId.NotFound
-t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&DryRun=true"; t_expect "dry run" 400 DryRunOperation
+t_expect_each query "$C&" <<EOF
+RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true|400|MissingVpnGatewayId|missing gateway
+VpnGatewayId=$GW&NextHop=$VCO2&Weight=100&PublishVpc=true|400|MissingRouteDest|missing dest
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&Weight=100&PublishVpc=true|400|MissingNextHop|missing next hop
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&PublishVpc=true|400|MissingWeight|missing weight
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100|400|MissingPublishVpc|missing publish
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=50&PublishVpc=true|400|InvalidWeight|weight 0 or 100
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=yes|400|InvalidPublishVpc|publish bool
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&OverlayMode=Gre|400|InvalidOverlayMode|overlay
+VpnGatewayId=$GW&RouteDest=0.0.0.0/0&NextHop=$VCO2&Weight=100&PublishVpc=true|400|IllegalParam.RouteDest|default route
+VpnGatewayId=$GW&RouteDest=10.10.0.1/16&NextHop=$VCO2&Weight=100&PublishVpc=true|400|IllegalParam.RouteDest|host bits
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&Description=http://x|400|InvalidDescription|description
+VpnGatewayId=vpn-doesnotexist&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true|404|InvalidVpnGatewayInstanceId.NotFound|unknown gateway
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=vco-doesnotexist&Weight=100&PublishVpc=true|404|InvalidVpnConnectionInstanceId.NotFound|unknown next hop
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&AccessKeyId=1000000000000002|404|InvalidVpnGatewayInstanceId.NotFound|other account
+VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=true&DryRun=true|400|DryRunOperation|dry run
+EOF
 routes; t_check "failures and dry run created nothing" 'b["TotalCount"]' 2
 t_req GET "$A&Action=DescribeVpnGateway&VpnGatewayId=$GW"; t_check "gateway untouched" 'b["Status"]' active
 
@@ -107,7 +87,7 @@ T_STATUS=$BUSY_STATUS; T_BODY=$BUSY; t_expect "gateway configuring" 400 VpnGatew
 T_STATUS=$PENDING_STATUS; T_BODY=$PENDING; t_expect "route configuring" 400 VpnRouteEntry.Configuring
 routes; t_check "one entry despite the retry" "len($(route_of 10.10.0.0/16 "$VCO2"))" 1
 gw_active
-wait_for "route published" "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=50" \
+t_wait_for "route published" "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=50" \
 	"$(route_of 10.10.0.0/16 "$VCO2")[0]['State']" published
 t_req GET "$C&VpnGatewayId=$GW&RouteDest=10.10.0.0/16&NextHop=$VCO2&Weight=100&PublishVpc=false"; t_expect "duplicate" 400 VpnRouteEntry.AlreadyExists
 
@@ -135,7 +115,7 @@ t_req GET "$A&Action=PublishVpnRouteEntry&VpnGatewayId=$GW&RouteDest=10.99.0.0/1
 t_expect "publish unknown route" 404 InvalidRouteEntry.NotFound
 t_req GET "$P&RouteType=dbr&PublishVpc=false"; t_expect "withdraw" 200
 t_check "withdraw answer keys" '",".join(sorted(b.keys()))' RequestId
-wait_for "route normal" "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=50" \
+t_wait_for "route normal" "$A&Action=DescribeVpnRouteEntries&VpnGatewayId=$GW&PageSize=50" \
 	"$(route_of 10.10.0.0/16 "$VCO2")[0]['State']" normal
 gw_active
 
@@ -206,7 +186,7 @@ gw_active
 t_req GET "$A&Action=PublishVpnRouteEntry&VpnGatewayId=$GW&RouteDest=10.20.0.0/16&NextHop=$VCO2&RouteType=pbr&PublishVpc=false"
 t_expect "pbr withdraw" 200
 gw_active
-wait_for "pbr normal" "$A&Action=DescribeVpnPbrRouteEntries&VpnGatewayId=$GW" \
+t_wait_for "pbr normal" "$A&Action=DescribeVpnPbrRouteEntries&VpnGatewayId=$GW" \
 	'[r["State"] for r in b["VpnPbrRouteEntries"]["VpnPbrRouteEntry"] if r["RouteDest"]=="10.20.0.0/16"][0]' normal
 routes; t_check "dbr of the same destination withdrawn too" "$(route_of 10.20.0.0/16 "$VCO1")[0]['State']" normal
 t_check "other dbr stay published" "$(route_of 10.11.0.0/16 "$VCO2")[0]['State']" published

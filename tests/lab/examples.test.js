@@ -25,25 +25,47 @@ function run(script, env) {
   });
 }
 
-describe('the curl example of seed scenario 1 (make run shape)', { skip: skip || false }, () => {
-  let srv, env, dir;
+/**
+ * The hooks of one example's describe: before, a server (--dpd-delay-s 1), a root agent and
+ * the scripts' environment (their list of ids in a temporary directory); after, the server's
+ * clean exit (named label) and no namespace left behind.  Returns { srv, env }, filled in by
+ * the before hook.
+ */
+function exampleLab(label) {
+  const ctx = {};
+  let dir;
 
   before(async () => {
-    srv = await lab.startServer({ delayMs: 50, args: ['--dpd-delay-s', '1'] });
-    await lab.startAgent({ server: srv });
+    ctx.srv = await lab.startServer({ delayMs: 50, args: ['--dpd-delay-s', '1'] });
+    await lab.startAgent({ server: ctx.srv });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpnlab-examples-'));
-    env = { VPNLAB_ENDPOINT: srv.url, VPNLAB_EXAMPLES_STATE: path.join(dir, 'ids') };
+    ctx.env = { VPNLAB_ENDPOINT: ctx.srv.url, VPNLAB_EXAMPLES_STATE: path.join(dir, 'ids') };
   });
 
   after(async () => {
     const leftovers = await lab.cleanupAll();
-    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (examples)');
+    if (ctx.srv) lab.assertCleanExit(await ctx.srv.stop(), label);
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
   });
+  return ctx;
+}
+
+/** examples/teardown.sh exits 0, removes its list of ids, and every list of paths empties. */
+async function checkTeardown(ctx, paths) {
+  const r = await run('teardown.sh', ctx.env);
+  assert.equal(r.code, 0, r.out.slice(-3000));
+  assert.ok(!fs.existsSync(ctx.env.VPNLAB_EXAMPLES_STATE), 'the list of ids is gone');
+  for (const p of paths) {
+    await lab.waitFor(`${p} empty`, async () => (await lab.rest(ctx.srv, 'GET', p)).TotalCount === 0, 30000, 200);
+  }
+}
+
+describe('the curl example of seed scenario 1 (make run shape)', { skip: skip || false }, () => {
+  const ctx = exampleLab('vpnlabd (examples)');
 
   test('scenario 1: probe replies through the tunnel, a failover with its loss window, the master back', async () => {
-    const r = await run('scenario1-vpn-gateway.sh', env);
+    const r = await run('scenario1-vpn-gateway.sh', ctx.env);
     assert.equal(r.code, 0, r.out.slice(-3000));
     assert.match(r.out, /both tunnels ipsec_sa_established\n/);
     assert.match(r.out, /"Sent":5,"Received":[1-5],/, 'a probe answered through the tunnel');
@@ -57,34 +79,15 @@ describe('the curl example of seed scenario 1 (make run shape)', { skip: skip ||
   });
 
   test('teardown.sh removes everything the scenario made', async () => {
-    const r = await run('teardown.sh', env);
-    assert.equal(r.code, 0, r.out.slice(-3000));
-    assert.ok(!fs.existsSync(env.VPNLAB_EXAMPLES_STATE), 'the list of ids is gone');
-    for (const p of ['/v1/vpcs', '/v1/customer-gateways', '/v1/vpn-gateways', '/v1/lab/sites', '/v1/lab/hosts']) {
-      await lab.waitFor(`${p} empty`, async () => (await lab.rest(srv, 'GET', p)).TotalCount === 0, 30000, 200);
-    }
+    await checkTeardown(ctx, ['/v1/vpcs', '/v1/customer-gateways', '/v1/vpn-gateways', '/v1/lab/sites', '/v1/lab/hosts']);
   });
 });
 
 describe('the curl example of seed scenario 2 (transit router)', { skip: skip || false }, () => {
-  let srv, env, dir;
-
-  before(async () => {
-    srv = await lab.startServer({ delayMs: 50, args: ['--dpd-delay-s', '1'] });
-    await lab.startAgent({ server: srv });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpnlab-examples-'));
-    env = { VPNLAB_ENDPOINT: srv.url, VPNLAB_EXAMPLES_STATE: path.join(dir, 'ids') };
-  });
-
-  after(async () => {
-    const leftovers = await lab.cleanupAll();
-    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (examples, scenario 2)');
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
-  });
+  const ctx = exampleLab('vpnlabd (examples, scenario 2)');
 
   test('scenario 2: probes through the transit router both ways, a connection cut with its loss window, restored', async () => {
-    const r = await run('scenario2-transit-router.sh', env);
+    const r = await run('scenario2-transit-router.sh', ctx.env);
     assert.equal(r.code, 0, r.out.slice(-3000));
     assert.match(r.out, /two Active entries to 192\.168\.20\.0\/24/);
     assert.match(r.out, /both connections ipsec_sa_established\n/);
@@ -97,11 +100,6 @@ describe('the curl example of seed scenario 2 (transit router)', { skip: skip ||
   });
 
   test('teardown.sh removes everything scenario 2 made', async () => {
-    const r = await run('teardown.sh', env);
-    assert.equal(r.code, 0, r.out.slice(-3000));
-    assert.ok(!fs.existsSync(env.VPNLAB_EXAMPLES_STATE), 'the list of ids is gone');
-    for (const p of ['/v1/vpcs', '/v1/customer-gateways', '/v1/vpn-connections', '/v1/lab/sites', '/v1/lab/hosts']) {
-      await lab.waitFor(`${p} empty`, async () => (await lab.rest(srv, 'GET', p)).TotalCount === 0, 30000, 200);
-    }
+    await checkTeardown(ctx, ['/v1/vpcs', '/v1/customer-gateways', '/v1/vpn-connections', '/v1/lab/sites', '/v1/lab/hosts']);
   });
 });

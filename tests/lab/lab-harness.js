@@ -449,3 +449,73 @@ async function connectionCounters(srv, vcos) {
 }
 
 Object.assign(module.exports, { transitRouterCore, transitRouterBind, transitRouterAttachVpn, connectionCounters });
+
+/**
+ * Machines on one LAN: host namespace `${tag}-lan` holds a bridge, each [name, n] of hosts gets
+ * host namespace `${tag}-${name}` plugged into it with eth0 at `${net}.${n}/24`, and the root
+ * namespace (where the server runs) joins it as `${tag}r` at `${net}.254/24` (removed with the
+ * lan namespace's peer).  cleanupAll removes the namespaces.
+ */
+function buildHostLan(tag, net, hosts) {
+  const lanNs = `${tag}-lan`;
+  addHostNamespace(lanNs);
+  sh('ip', ['-n', lanNs, 'link', 'add', 'br0', 'type', 'bridge']);
+  sh('ip', ['-n', lanNs, 'link', 'set', 'br0', 'up']);
+  const plug = (ns, dev, port, addr) => {
+    sh('ip', ['link', 'add', dev, ...(ns ? ['netns', ns] : []), 'type', 'veth', 'peer', 'name', port, 'netns', lanNs]);
+    sh('ip', ['-n', lanNs, 'link', 'set', port, 'master', 'br0', 'up']);
+    sh('ip', [...(ns ? ['-n', ns] : []), 'addr', 'add', addr, 'dev', dev]);
+    sh('ip', [...(ns ? ['-n', ns] : []), 'link', 'set', dev, 'up']);
+  };
+  for (const [name, n] of hosts) {
+    addHostNamespace(`${tag}-${name}`);
+    plug(`${tag}-${name}`, 'eth0', `p${name}`, `${net}.${n}/24`);
+  }
+  plug(null, `${tag}r`, 'pr', `${net}.254/24`);
+}
+
+/**
+ * Kills agent with SIGKILL while namespace ns pings dstIp (60 pings, 50 ms apart; the agent's
+ * own probes would die with it) and starts it again on its state directory; asserts that not
+ * one ping was lost.  Resolves to the restarted agent (the caller stops it).
+ */
+async function restartAgentUnderPing(srv, agent, ns, dstIp) {
+  const ping = spawn('ip', ['netns', 'exec', ns, 'ping', '-c', '60', '-i', '0.05', '-W', '1', dstIp],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  ping.stdout.on('data', (d) => { out += d; });
+  const pinged = new Promise((r) => ping.once('exit', r));
+  await api.sleep(300);
+  await agent.stop('SIGKILL');
+  const restarted = await startAgent({ server: srv, stateDir: agent.stateDir });
+  await pinged;
+  const m = out.match(/(\d+) packets transmitted, (\d+) received/);
+  assert.ok(m, out);
+  assert.equal(Number(m[2]), Number(m[1]), `no probe lost across the restart:\n${out.slice(-300)}`);
+  return restarted;
+}
+
+/**
+ * What each of the counters counts() resolves to (an array of numbers) grew by while fn ran,
+ * once shown(deltas) says they show what the caller waits for: the counters are reported
+ * periodically, so they are polled (every intervalMs, up to timeoutMs), never read after a
+ * fixed sleep a loaded machine could outlast.  The last deltas read, either way: the
+ * caller's assertions say what was missing.
+ */
+async function countersDuring(counts, fn, shown, timeoutMs, intervalMs) {
+  const before = await counts();
+  await fn();
+  let deltas = [];
+  try {
+    await api.waitFor('the counters show the traffic', async () => {
+      const now = await counts();
+      deltas = now.map((n, i) => n - before[i]);
+      return shown(deltas);
+    }, timeoutMs, intervalMs);
+  } catch {
+    // asserted by the caller
+  }
+  return deltas;
+}
+
+Object.assign(module.exports, { buildHostLan, restartAgentUnderPing, countersDuring });

@@ -15,30 +15,12 @@ const skip = lab.canRun();
 const TAG = `vlmh${process.pid % 100000}`;
 const NET = `10.251.${process.pid % 250}`;
 
-function buildHosts() {
-  const lanNs = `${TAG}-lan`;
-  lab.addHostNamespace(lanNs);
-  lab.sh('ip', ['-n', lanNs, 'link', 'add', 'br0', 'type', 'bridge']);
-  lab.sh('ip', ['-n', lanNs, 'link', 'set', 'br0', 'up']);
-  const plug = (ns, dev, port, addr) => {
-    lab.sh('ip', ['link', 'add', dev, ...(ns ? ['netns', ns] : []), 'type', 'veth', 'peer', 'name', port, 'netns', lanNs]);
-    lab.sh('ip', ['-n', lanNs, 'link', 'set', port, 'master', 'br0', 'up']);
-    lab.sh('ip', [...(ns ? ['-n', ns] : []), 'addr', 'add', addr, 'dev', dev]);
-    lab.sh('ip', [...(ns ? ['-n', ns] : []), 'link', 'set', dev, 'up']);
-  };
-  lab.addHostNamespace(`${TAG}-c`);
-  lab.addHostNamespace(`${TAG}-s`);
-  plug(`${TAG}-c`, 'eth0', 'pc', `${NET}.1/24`);
-  plug(`${TAG}-s`, 'eth0', 'ps', `${NET}.2/24`);
-  // the server's side: a veth in the root namespace (removed with the lan namespace's peer)
-  plug(null, `${TAG}r`, 'pr', `${NET}.254/24`);
-}
 
 describe('multi-host: cloud and site agents on two machines', { skip: skip || false }, () => {
   let srv, cloud, site, s;
 
   before(async () => {
-    buildHosts();
+    lab.buildHostLan(TAG, NET, [['c', 1], ['s', 2]]);
     srv = await lab.startServer({ delayMs: 50, listenHost: `${NET}.254`, args: ['--dpd-delay-s', '1'] });
     cloud = await lab.startAgent({ server: srv, netns: `${TAG}-c`, listenIp: `${NET}.1`, role: 'cloud' });
     site = await lab.startAgent({ server: srv, netns: `${TAG}-s`, listenIp: `${NET}.2`, role: 'site' });

@@ -89,26 +89,8 @@ describe('policy-based VPN routes', { skip: skip || false }, () => {
     });
   }
 
-  /**
-   * Packets each connection sent while fn ran, once /metrics shows what shown(deltas) waits
-   * for (the agent reports its counters periodically): polled, never a fixed sleep.  The
-   * last deltas read, either way: the caller's assertions say what was missing.
-   */
-  async function carried(fn, shown, timeoutMs = 15000) {
-    const before = await sentOut();
-    await fn();
-    let deltas = [];
-    try {
-      await lab.waitFor('the counters show the traffic', async () => {
-        const now = await sentOut();
-        deltas = now.map((n, i) => n - before[i]);
-        return shown(deltas);
-      }, timeoutMs, 200);
-    } catch {
-      // asserted by the caller
-    }
-    return deltas;
-  }
+  /** Packets each connection sent while fn ran, once /metrics shows shown(deltas) (lab.countersDuring). */
+  const carried = (fn, shown, timeoutMs = 15000) => lab.countersDuring(sentOut, fn, shown, timeoutMs, 200);
 
   const probeAll = async (host, count = 20) => {
     const r = await lab.probe(srv, host, s.siteHostIp, count, 20);

@@ -38,18 +38,7 @@ describe('agent restart and server outage', { skip: skip || false }, () => {
     assert.ok(before.every((x) => !x.endsWith(':0')), `every tunnel has a CHILD_SA: ${before}`);
     // the agent's own probes die with it: measure with ping in the host's namespace
     const ns = (await agent.state()).Namespaces[s.vpcHost];
-    const ping = require('node:child_process').spawn('ip', ['netns', 'exec', ns, 'ping', '-c', '60', '-i', '0.05', '-W', '1',
-      s.siteHostIp], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    ping.stdout.on('data', (d) => { out += d; });
-    const pinged = new Promise((r) => ping.once('exit', r));
-    await lab.sleep(300);
-    await agent.stop('SIGKILL');
-    agent = await lab.startAgent({ server: srv, stateDir: agent.stateDir });
-    await pinged;
-    const m = out.match(/(\d+) packets transmitted, (\d+) received/);
-    assert.ok(m, out);
-    assert.equal(Number(m[2]), Number(m[1]), `no probe lost across the restart:\n${out.slice(-300)}`);
+    agent = await lab.restartAgentUnderPing(srv, agent, ns, s.siteHostIp);
     await lab.waitFor('the restarted agent sees the SAs', async () => (await spis(agent)).every((x) => !x.endsWith(':0')), 5000, 100);
     assert.deepEqual(await spis(agent), before, 'the same CHILD_SAs: nothing renegotiated');
     assert.match(agent.output(), /adopted generation/);

@@ -25,28 +25,15 @@ describe('weighted routes 100/0 with health checks', { skip: skip || false }, ()
     assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
   });
 
-  /**
-   * Packets each connection's gateway-side SA sent during fn(), once the agent's counters
-   * (it reads them every 250 ms) show what the test waits for, shown(deltas): polled, never
-   * a fixed sleep that a loaded machine could outlast.  The last deltas read, either way.
-   */
-  async function carried(fn, shown) {
-    const count = async () => Object.fromEntries((await agent.state()).Tunnels.filter((t) => t.Side === 'gateway')
+  /** Packets each connection's gateway-side SA sent, as the agent reads them (every 250 ms). */
+  async function gatewayPacketsOut() {
+    const sent = Object.fromEntries((await agent.state()).Tunnels.filter((t) => t.Side === 'gateway')
       .map((t) => [t.VpnConnectionId, t.PacketsOut]));
-    const before = await count();
-    await fn();
-    let deltas = [];
-    try {
-      await lab.waitFor('the counters show the traffic', async () => {
-        const after = await count();
-        deltas = s.vco.map((v) => (after[v] || 0) - (before[v] || 0));
-        return shown(deltas);
-      }, 10000, 100);
-    } catch {
-      // the caller's assertions say what was missing
-    }
-    return deltas;
+    return s.vco.map((v) => sent[v] || 0);
   }
+
+  /** Packets each connection sent during fn(), once shown(deltas) (lab.countersDuring). */
+  const carried = (fn, shown) => lab.countersDuring(gatewayPacketsOut, fn, shown, 10000, 100);
 
   test('the weight-100 connection carries the traffic', async () => {
     const [a, b] = await carried(async () => {

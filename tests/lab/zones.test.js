@@ -20,23 +20,6 @@ const skip = lab.canRun();
 const TAG = `vlzn${process.pid % 100000}`;
 const NET = `10.252.${process.pid % 250}`;
 
-function buildHosts() {
-  const lanNs = `${TAG}-lan`;
-  lab.addHostNamespace(lanNs);
-  lab.sh('ip', ['-n', lanNs, 'link', 'add', 'br0', 'type', 'bridge']);
-  lab.sh('ip', ['-n', lanNs, 'link', 'set', 'br0', 'up']);
-  const plug = (ns, dev, port, addr) => {
-    lab.sh('ip', ['link', 'add', dev, ...(ns ? ['netns', ns] : []), 'type', 'veth', 'peer', 'name', port, 'netns', lanNs]);
-    lab.sh('ip', ['-n', lanNs, 'link', 'set', port, 'master', 'br0', 'up']);
-    lab.sh('ip', [...(ns ? ['-n', ns] : []), 'addr', 'add', addr, 'dev', dev]);
-    lab.sh('ip', [...(ns ? ['-n', ns] : []), 'link', 'set', dev, 'up']);
-  };
-  for (const [h, n] of [['a', 1], ['b', 2], ['s', 3]]) {
-    lab.addHostNamespace(`${TAG}-${h}`);
-    plug(`${TAG}-${h}`, 'eth0', `p${h}`, `${NET}.${n}/24`);
-  }
-  plug(null, `${TAG}r`, 'pr', `${NET}.254/24`);
-}
 
 /** Every log line of one tunnel in the last 10 minutes, through every page. */
 async function allLogs(call, VpnConnectionId, TunnelId) {
@@ -71,7 +54,7 @@ describe('zones: master and slave endpoints on two machines', { skip: skip || fa
   });
 
   before(async () => {
-    buildHosts();
+    lab.buildHostLan(TAG, NET, [['a', 1], ['b', 2], ['s', 3]]);
     srv = await lab.startServer({ delayMs: 50, listenHost: `${NET}.254`, args: ['--dpd-delay-s', '1'] });
     a = await startA();
     b = await lab.startAgent({ server: srv, netns: `${TAG}-b`, listenIp: `${NET}.2`, role: 'cloud', args: ['--zone-index', '2'] });

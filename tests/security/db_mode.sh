@@ -2,8 +2,6 @@
 # The database holds every account's PSKs: a new one (and its WAL) is 0600 whatever the
 # umask; an existing one keeps its mode (issue 10, "Also").
 # Usage: tests/security/db_mode.sh path/to/vpnlabd
-set -u
-BIN=${1:-bin/vpnlabd}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib.sh"
 

@@ -4,8 +4,6 @@
 # 64 KiB with InvalidParameter.UriTooLong; what does not even fit libmicrohttpd's
 # connection pool with its own 414/431. Before, 455 short query parameters got nothing.
 # Usage: tests/security/http_sizes.sh path/to/vpnlabd
-set -u
-BIN=${1:-bin/vpnlabd}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib.sh"
 

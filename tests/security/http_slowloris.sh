@@ -3,8 +3,6 @@
 # trickling from one address, the per-client limit, and the request deadline that trickling
 # does not extend. The attackers use 127.0.0.2 (all of 127/8 is local), the others 127.0.0.1.
 # Usage: tests/security/http_slowloris.sh path/to/vpnlabd
-set -u
-BIN=${1:-bin/vpnlabd}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib.sh"
 PY="python3 $HERE/slowclient.py"

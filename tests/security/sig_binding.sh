@@ -7,10 +7,8 @@
 # routed action is refused too.  Every refusal is SignatureDoesNotMatch (400) and changes
 # nothing.
 # Usage: tests/security/sig_binding.sh path/to/vpnlabd
-set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 ACS="python3 $HERE/acs.py"
 
 printf 'LTAIsigA secretA 1111111111111111\n' >"$T_TMP/creds"

@@ -7,10 +7,8 @@
 # stamped 14 minutes ahead, replayed 905 s later) run against auth.c in tests/unit/test_auth.c,
 # whose clock is an argument.
 # Usage: tests/security/sig_nonce.sh path/to/vpnlabd
-set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 ACS="python3 $HERE/acs.py"
 CAP=40
 

@@ -6,10 +6,8 @@
 # form, REST query and JSON body, a JSON body that flattens onto a name twice), with the
 # gateway's Repeated{Name} (400); a JSON body with a repeated key is refused as invalid JSON.
 # Usage: tests/security/sig_repeat.sh path/to/vpnlabd
-set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib.sh"
-BIN=${1:-bin/vpnlabd}
 ACS="python3 $HERE/acs.py"
 
 printf 'LTAIrep rsecret 1111111111111111\n' >"$T_TMP/creds"
