@@ -2,9 +2,29 @@
 #define VL_TEST_H
 
 #include <check.h>
+#include <stddef.h>
 
 #define TEST_SUITE(fn) Suite *fn(void);
 #include "suites.h"
 #undef TEST_SUITE
+
+#define countof(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * One test of a case: loop_rows 0 adds test as a plain test, loop_rows n > 0 as a loop test
+ * run once for each row index 0..n-1 (a table-driven test names its table: countof(rows)).
+ */
+struct test_entry {
+	const TTest *test;
+	size_t loop_rows;
+};
+
+/*
+ * Adds a case named name to s (s owns it) holding tests[0..n-1] in order, each run between
+ * setup and teardown (a checked fixture; both NULL: none).  Returns the case, for settings
+ * such as a timeout.
+ */
+TCase *test_add_case(Suite *s, const char *name, SFun setup, SFun teardown, const struct test_entry *tests,
+		     size_t n);
 
 #endif

@@ -35,7 +35,6 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
@@ -1197,33 +1196,20 @@ END_TEST
 Suite *agent_suite_create(void)
 {
 	Suite *s = suite_create("agent");
-	TCase *tc = tcase_create("model");
+	const struct test_entry model[] = {
+		{ test_status_mapping, countof(mapping) }, { test_register },
+		{ test_register_refused, countof(register_cases) }, { test_register_generation_range },
+		{ test_report_single }, { test_report_dual }, { test_silent_agent },
+		{ test_register_zone_index }, { test_report_counters }, { test_report_skips },
+		{ test_report_refused, countof(report_cases) }, { test_report_limits }, { test_deregister },
+		{ test_generations }, { test_backend_unusable },
+	};
+	const struct test_entry client[] = {
+		{ test_client_methods }, { test_client_token_check }, { test_client_url_rules },
+		{ test_client_failures }, { test_client_cancel },
+	};
 
-	tcase_add_loop_test(tc, test_status_mapping, 0, countof(mapping));
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_register);
-	tcase_add_loop_test(tc, test_register_refused, 0, countof(register_cases));
-	tcase_add_test(tc, test_register_generation_range);
-	tcase_add_test(tc, test_report_single);
-	tcase_add_test(tc, test_report_dual);
-	tcase_add_test(tc, test_silent_agent);
-	tcase_add_test(tc, test_register_zone_index);
-	tcase_add_test(tc, test_report_counters);
-	tcase_add_test(tc, test_report_skips);
-	tcase_add_loop_test(tc, test_report_refused, 0, countof(report_cases));
-	tcase_add_test(tc, test_report_limits);
-	tcase_add_test(tc, test_deregister);
-	tcase_add_test(tc, test_generations);
-	tcase_add_test(tc, test_backend_unusable);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("client");
-	tcase_add_checked_fixture(tc, client_setup, client_teardown);
-	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, test_client_methods);
-	tcase_add_test(tc, test_client_token_check);
-	tcase_add_test(tc, test_client_url_rules);
-	tcase_add_test(tc, test_client_failures);
-	tcase_add_test(tc, test_client_cancel);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "model", setup, teardown, model, countof(model));
+	tcase_set_timeout(test_add_case(s, "client", client_setup, client_teardown, client, countof(client)), 20);
 	return s;
 }

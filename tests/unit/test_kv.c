@@ -9,7 +9,6 @@
 #include "kv.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Joins a list as "name=value|name=value" (no escaping; test data avoids '|'). */
 static void render(const struct kvlist *list, char *buf, size_t size)
@@ -277,24 +276,20 @@ END_TEST
 Suite *kv_suite_create(void)
 {
 	Suite *s = suite_create("kv");
-	TCase *tc = tcase_create("url_decode");
+	const struct test_entry url_decode[] = {
+		{ test_url_decode, countof(decode_tests) }, { test_url_decode_null_out_len },
+	};
+	const struct test_entry urlencoded[] = {
+		{ test_parse_urlencoded, countof(form_tests) }, { test_parse_urlencoded_len },
+		{ test_parse_urlencoded_embedded_nul },
+	};
+	const struct test_entry list[] = {
+		{ test_kvlist_get, countof(get_tests) }, { test_kvlist_get_ci }, { test_kvlist_set },
+		{ test_kvlist_add }, { test_kvlist_sort },
+	};
 
-	tcase_add_loop_test(tc, test_url_decode, 0, countof(decode_tests));
-	tcase_add_test(tc, test_url_decode_null_out_len);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("urlencoded");
-	tcase_add_loop_test(tc, test_parse_urlencoded, 0, countof(form_tests));
-	tcase_add_test(tc, test_parse_urlencoded_len);
-	tcase_add_test(tc, test_parse_urlencoded_embedded_nul);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("list");
-	tcase_add_loop_test(tc, test_kvlist_get, 0, countof(get_tests));
-	tcase_add_test(tc, test_kvlist_get_ci);
-	tcase_add_test(tc, test_kvlist_set);
-	tcase_add_test(tc, test_kvlist_add);
-	tcase_add_test(tc, test_kvlist_sort);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "url_decode", NULL, NULL, url_decode, countof(url_decode));
+	test_add_case(s, "urlencoded", NULL, NULL, urlencoded, countof(urlencoded));
+	test_add_case(s, "list", NULL, NULL, list, countof(list));
 	return s;
 }

@@ -15,7 +15,6 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
@@ -276,24 +275,17 @@ END_TEST
 Suite *lifecycle_suite_create(void)
 {
 	Suite *s = suite_create("lifecycle");
-	TCase *tc = tcase_create("timed");
+	const struct test_entry timed[] = {
+		{ test_schedule_delay }, { test_schedule_config_delay },
+		{ test_schedule_immediate, countof(immediate_tests) }, { test_earliest_due },
+		{ test_reschedule_replaces }, { test_from_mismatch }, { test_vswitch_kind },
+	};
+	const struct test_entry awaited[] = {
+		{ test_await_confirm }, { test_await_mixed_with_timed }, { test_cancel },
+		{ test_unknown_kind },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_schedule_delay);
-	tcase_add_test(tc, test_schedule_config_delay);
-	tcase_add_loop_test(tc, test_schedule_immediate, 0, countof(immediate_tests));
-	tcase_add_test(tc, test_earliest_due);
-	tcase_add_test(tc, test_reschedule_replaces);
-	tcase_add_test(tc, test_from_mismatch);
-	tcase_add_test(tc, test_vswitch_kind);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("awaited");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_await_confirm);
-	tcase_add_test(tc, test_await_mixed_with_timed);
-	tcase_add_test(tc, test_cancel);
-	tcase_add_test(tc, test_unknown_kind);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "timed", setup, teardown, timed, countof(timed));
+	test_add_case(s, "awaited", setup, teardown, awaited, countof(awaited));
 	return s;
 }

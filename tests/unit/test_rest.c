@@ -13,7 +13,6 @@
 #include "rest.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- rest_match ---- */
 
@@ -569,24 +568,18 @@ END_TEST
 Suite *rest_suite_create(void)
 {
 	Suite *s = suite_create("rest");
-	TCase *tc = tcase_create("match");
+	const struct test_entry match[] = {
+		{ test_match, countof(match_tests) },
+		{ test_match_no_id_leaves_id_empty, countof(no_id_paths) }, { test_match_long_id },
+		{ test_match_small_buffers }, { test_routes_resolve, route_count() }, { test_route_params },
+	};
+	const struct test_entry body[] = {
+		{ test_body, countof(body_tests) }, { test_body_length_bounds },
+		{ test_body_overrides_query }, { test_body_value_limit }, { test_body_json_param },
+		{ test_body_json_param_any }, { test_body_validate, countof(body_validate_tests) },
+	};
 
-	tcase_add_loop_test(tc, test_match, 0, countof(match_tests));
-	tcase_add_loop_test(tc, test_match_no_id_leaves_id_empty, 0, countof(no_id_paths));
-	tcase_add_test(tc, test_match_long_id);
-	tcase_add_test(tc, test_match_small_buffers);
-	tcase_add_loop_test(tc, test_routes_resolve, 0, route_count());
-	tcase_add_test(tc, test_route_params);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("body");
-	tcase_add_loop_test(tc, test_body, 0, countof(body_tests));
-	tcase_add_test(tc, test_body_length_bounds);
-	tcase_add_test(tc, test_body_overrides_query);
-	tcase_add_test(tc, test_body_value_limit);
-	tcase_add_test(tc, test_body_json_param);
-	tcase_add_test(tc, test_body_json_param_any);
-	tcase_add_loop_test(tc, test_body_validate, 0, countof(body_validate_tests));
-	suite_add_tcase(s, tc);
+	test_add_case(s, "match", NULL, NULL, match, countof(match));
+	test_add_case(s, "body", NULL, NULL, body, countof(body));
 	return s;
 }

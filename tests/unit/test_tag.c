@@ -238,14 +238,11 @@ END_TEST
 Suite *tag_suite_create(void)
 {
 	Suite *s = suite_create("tag");
-	TCase *tc = tcase_create("tag");
+	const struct test_entry tag[] = {
+		{ test_quota_counts_new_keys_only }, { test_add_validates }, { test_remove },
+		{ test_list_scope_filters_paging }, { test_delete_removes_tags },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_quota_counts_new_keys_only);
-	tcase_add_test(tc, test_add_validates);
-	tcase_add_test(tc, test_remove);
-	tcase_add_test(tc, test_list_scope_filters_paging);
-	tcase_add_test(tc, test_delete_removes_tags);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "tag", setup, teardown, tag, countof(tag));
 	return s;
 }

@@ -215,11 +215,10 @@ END_TEST
 Suite *usage_suite_create(void)
 {
 	Suite *s = suite_create("usage");
-	TCase *tc = tcase_create("usage");
+	const struct test_entry usage[] = {
+		{ test_counter_at_zero_goes }, { test_churn_leaves_no_rows },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_counter_at_zero_goes);
-	tcase_add_test(tc, test_churn_leaves_no_rows);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "usage", setup, teardown, usage, countof(usage));
 	return s;
 }

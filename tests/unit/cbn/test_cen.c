@@ -685,18 +685,12 @@ END_TEST
 Suite *cen_suite_create(void)
 {
 	Suite *s = suite_create("cen");
-	TCase *tc = tcase_create("cen");
+	const struct test_entry cen[] = {
+		{ test_cen_create }, { test_cen_creating_is_busy }, { test_cen_filters }, { test_cen_delete },
+		{ test_router_create }, { test_router_list_and_update }, { test_router_busy_and_delete },
+		{ test_router_cidrs }, { test_cidr_exhausted_and_vpc_conflict },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_cen_create);
-	tcase_add_test(tc, test_cen_creating_is_busy);
-	tcase_add_test(tc, test_cen_filters);
-	tcase_add_test(tc, test_cen_delete);
-	tcase_add_test(tc, test_router_create);
-	tcase_add_test(tc, test_router_list_and_update);
-	tcase_add_test(tc, test_router_busy_and_delete);
-	tcase_add_test(tc, test_router_cidrs);
-	tcase_add_test(tc, test_cidr_exhausted_and_vpc_conflict);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "cen", setup, teardown, cen, countof(cen));
 	return s;
 }

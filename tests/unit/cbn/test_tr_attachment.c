@@ -28,7 +28,6 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
@@ -745,18 +744,12 @@ END_TEST
 Suite *tr_attachment_suite_create(void)
 {
 	Suite *s = suite_create("tr_attachment");
-	TCase *tc = tcase_create("tr_attachment");
+	const struct test_entry tr_attachment[] = {
+		{ test_collect_zones }, { test_vpc_attach_two_zones }, { test_vpc_attach_refusals },
+		{ test_vpc_attach_creates_router }, { test_vpc_detach }, { test_vpn_attach_single_tunnel },
+		{ test_vpn_attach_dual_tunnel_private }, { test_vpn_attach_refusals },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_collect_zones);
-	tcase_add_test(tc, test_vpc_attach_two_zones);
-	tcase_add_test(tc, test_vpc_attach_refusals);
-	tcase_add_test(tc, test_vpc_attach_creates_router);
-	tcase_add_test(tc, test_vpc_detach);
-	tcase_add_test(tc, test_vpn_attach_single_tunnel);
-	tcase_add_test(tc, test_vpn_attach_dual_tunnel_private);
-	tcase_add_test(tc, test_vpn_attach_refusals);
-	suite_add_tcase(s, tc);
+	tcase_set_timeout(test_add_case(s, "tr_attachment", setup, teardown, tr_attachment, countof(tr_attachment)), 30);
 	return s;
 }

@@ -30,7 +30,6 @@
 #include "test.h"
 #include "tr_route.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
@@ -1479,51 +1478,33 @@ END_TEST
 Suite *tr_route_suite_create(void)
 {
 	Suite *s = suite_create("tr_route");
-	TCase *tables = tcase_create("tables");
-	TCase *links_tc = tcase_create("associations_propagations");
-	TCase *entries = tcase_create("entries");
-	TCase *computed = tcase_create("computed");
-	TCase *filters = tcase_create("filters");
-	TCase *scale = tcase_create("scale");
+	const struct test_entry tables[] = {
+		{ test_table_create_list }, { test_table_create_refusals },
+		{ test_table_lifecycle_update_delete },
+	};
+	const struct test_entry associations_propagations[] = {
+		{ test_associations }, { test_propagations }, { test_attachment_forget },
+		{ test_replace_association }, { test_entry_update },
+	};
+	const struct test_entry entries[] = {
+		{ test_entry_create_rules }, { test_entry_quota }, { test_entry_delete },
+	};
+	const struct test_entry computed[] = {
+		{ test_vpc_propagation }, { test_vpn_propagation }, { test_ecmp_two },
+		{ test_ecmp_seventeen }, { test_static_over_propagated }, { test_vpc_over_vpn_and_overlap },
+	};
+	const struct test_entry filters[] = {
+		{ test_filter_parse_errors }, { test_filters }, { test_next_token_paging },
+	};
+	const struct test_entry scale[] = {
+		{ test_scale_50_attachments_1000_entries },
+	};
 
-	tcase_add_checked_fixture(tables, setup, teardown);
-	tcase_add_test(tables, test_table_create_list);
-	tcase_add_test(tables, test_table_create_refusals);
-	tcase_add_test(tables, test_table_lifecycle_update_delete);
-	suite_add_tcase(s, tables);
-
-	tcase_add_checked_fixture(links_tc, setup, teardown);
-	tcase_add_test(links_tc, test_associations);
-	tcase_add_test(links_tc, test_propagations);
-	tcase_add_test(links_tc, test_attachment_forget);
-	tcase_add_test(links_tc, test_replace_association);
-	tcase_add_test(links_tc, test_entry_update);
-	suite_add_tcase(s, links_tc);
-
-	tcase_add_checked_fixture(entries, setup, teardown);
-	tcase_add_test(entries, test_entry_create_rules);
-	tcase_add_test(entries, test_entry_quota);
-	tcase_add_test(entries, test_entry_delete);
-	suite_add_tcase(s, entries);
-
-	tcase_add_checked_fixture(computed, setup, teardown);
-	tcase_add_test(computed, test_vpc_propagation);
-	tcase_add_test(computed, test_vpn_propagation);
-	tcase_add_test(computed, test_ecmp_two);
-	tcase_add_test(computed, test_ecmp_seventeen);
-	tcase_add_test(computed, test_static_over_propagated);
-	tcase_add_test(computed, test_vpc_over_vpn_and_overlap);
-	suite_add_tcase(s, computed);
-
-	tcase_add_checked_fixture(filters, setup, teardown);
-	tcase_add_test(filters, test_filter_parse_errors);
-	tcase_add_test(filters, test_filters);
-	tcase_add_test(filters, test_next_token_paging);
-	suite_add_tcase(s, filters);
-
-	tcase_add_checked_fixture(scale, setup, teardown);
-	tcase_set_timeout(scale, 60);
-	tcase_add_test(scale, test_scale_50_attachments_1000_entries);
-	suite_add_tcase(s, scale);
+	test_add_case(s, "tables", setup, teardown, tables, countof(tables));
+	test_add_case(s, "associations_propagations", setup, teardown, associations_propagations, countof(associations_propagations));
+	test_add_case(s, "entries", setup, teardown, entries, countof(entries));
+	test_add_case(s, "computed", setup, teardown, computed, countof(computed));
+	test_add_case(s, "filters", setup, teardown, filters, countof(filters));
+	tcase_set_timeout(test_add_case(s, "scale", setup, teardown, scale, countof(scale)), 60);
 	return s;
 }

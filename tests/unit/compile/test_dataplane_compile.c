@@ -1454,28 +1454,15 @@ END_TEST
 Suite *dataplane_compile_suite_create(void)
 {
 	Suite *s = suite_create("dataplane_compile");
-	TCase *tc = tcase_create("compile");
+	const struct test_entry compile[] = {
+		{ test_placement }, { test_placement_fallbacks }, { test_unknown_agent },
+		{ test_vpc_and_endpoints }, { test_routes }, { test_routes_follow_route_table },
+		{ test_custom_table_binding }, { test_site_devices }, { test_site_router_routes },
+		{ test_device_owns_whole_dual_connection }, { test_own_device }, { test_faults },
+		{ test_active_standby }, { test_policy_routes }, { test_dpd_delay }, { test_liveness },
+		{ test_hosts_underlay_determinism }, { test_host_agent }, { test_zone_spread },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_placement);
-	tcase_add_test(tc, test_placement_fallbacks);
-	tcase_add_test(tc, test_unknown_agent);
-	tcase_add_test(tc, test_vpc_and_endpoints);
-	tcase_add_test(tc, test_routes);
-	tcase_add_test(tc, test_routes_follow_route_table);
-	tcase_add_test(tc, test_custom_table_binding);
-	tcase_add_test(tc, test_site_devices);
-	tcase_add_test(tc, test_site_router_routes);
-	tcase_add_test(tc, test_device_owns_whole_dual_connection);
-	tcase_add_test(tc, test_own_device);
-	tcase_add_test(tc, test_faults);
-	tcase_add_test(tc, test_active_standby);
-	tcase_add_test(tc, test_policy_routes);
-	tcase_add_test(tc, test_dpd_delay);
-	tcase_add_test(tc, test_liveness);
-	tcase_add_test(tc, test_hosts_underlay_determinism);
-	tcase_add_test(tc, test_host_agent);
-	tcase_add_test(tc, test_zone_spread);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "compile", setup, teardown, compile, countof(compile));
 	return s;
 }

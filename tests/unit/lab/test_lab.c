@@ -516,17 +516,12 @@ END_TEST
 Suite *lab_suite_create(void)
 {
 	Suite *s = suite_create("lab");
-	TCase *tc = tcase_create("lab");
+	const struct test_entry lab[] = {
+		{ test_site_create_describe_delete }, { test_site_refusals }, { test_override_refusals },
+		{ test_overrides_apply }, { test_vswitch_hosts }, { test_site_hosts }, { test_faults },
+		{ test_addresses },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_site_create_describe_delete);
-	tcase_add_test(tc, test_site_refusals);
-	tcase_add_test(tc, test_override_refusals);
-	tcase_add_test(tc, test_overrides_apply);
-	tcase_add_test(tc, test_vswitch_hosts);
-	tcase_add_test(tc, test_site_hosts);
-	tcase_add_test(tc, test_faults);
-	tcase_add_test(tc, test_addresses);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "lab", setup, teardown, lab, countof(lab));
 	return s;
 }

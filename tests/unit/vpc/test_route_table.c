@@ -25,7 +25,6 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
@@ -762,27 +761,19 @@ END_TEST
 Suite *route_table_suite_create(void)
 {
 	Suite *s = suite_create("route_table");
-	TCase *tc = tcase_create("tables");
+	const struct test_entry tables[] = {
+		{ test_system_table_with_vpc }, { test_migration_backfills_system_tables },
+		{ test_custom_table_rules }, { test_table_lifecycle }, { test_bindings },
+		{ test_bind_busy_vswitch },
+	};
+	const struct test_entry entries[] = {
+		{ test_system_entries }, { test_custom_entries }, { test_entry_quota_and_lifecycle },
+		{ test_entry_counters }, { test_migration_counts_route_entries },
+		{ test_vpn_routes_in_system_table }, { test_entry_list_paging },
+		{ test_describe_route_tables_shape },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_system_table_with_vpc);
-	tcase_add_test(tc, test_migration_backfills_system_tables);
-	tcase_add_test(tc, test_custom_table_rules);
-	tcase_add_test(tc, test_table_lifecycle);
-	tcase_add_test(tc, test_bindings);
-	tcase_add_test(tc, test_bind_busy_vswitch);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("entries");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_system_entries);
-	tcase_add_test(tc, test_custom_entries);
-	tcase_add_test(tc, test_entry_quota_and_lifecycle);
-	tcase_add_test(tc, test_entry_counters);
-	tcase_add_test(tc, test_migration_counts_route_entries);
-	tcase_add_test(tc, test_vpn_routes_in_system_table);
-	tcase_add_test(tc, test_entry_list_paging);
-	tcase_add_test(tc, test_describe_route_tables_shape);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "tables", setup, teardown, tables, countof(tables));
+	test_add_case(s, "entries", setup, teardown, entries, countof(entries));
 	return s;
 }

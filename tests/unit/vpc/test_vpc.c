@@ -17,7 +17,6 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL	/* 2026-11-28T00:23:28Z */
 #define ACCOUNT "1234567890123456"
 #define OTHER "other-account"
@@ -759,38 +758,27 @@ END_TEST
 Suite *vpc_suite_create(void)
 {
 	Suite *s = suite_create("vpc");
-	TCase *tc = tcase_create("create");
+	const struct test_entry create[] = {
+		{ test_create_defaults }, { test_create_no_delay_available },
+		{ test_create_name, countof(name_tests) }, { test_create_description, countof(desc_tests) },
+		{ test_create_cidr, countof(cidr_tests) }, { test_create_tags_and_resource_group },
+		{ test_quota },
+	};
+	const struct test_entry scope[] = {
+		{ test_isolation },
+	};
+	const struct test_entry describe[] = {
+		{ test_list_filters, countof(filter_tests) }, { test_list_too_many_ids },
+		{ test_list_paging, countof(page_tests) }, { test_to_json }, { test_attribute_json },
+	};
+	const struct test_entry modify_delete[] = {
+		{ test_modify }, { test_modify_pending }, { test_delete_with_vswitch },
+		{ test_delete_pending },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create_defaults);
-	tcase_add_test(tc, test_create_no_delay_available);
-	tcase_add_loop_test(tc, test_create_name, 0, countof(name_tests));
-	tcase_add_loop_test(tc, test_create_description, 0, countof(desc_tests));
-	tcase_add_loop_test(tc, test_create_cidr, 0, countof(cidr_tests));
-	tcase_add_test(tc, test_create_tags_and_resource_group);
-	tcase_add_test(tc, test_quota);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("scope");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_isolation);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("describe");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_loop_test(tc, test_list_filters, 0, countof(filter_tests));
-	tcase_add_test(tc, test_list_too_many_ids);
-	tcase_add_loop_test(tc, test_list_paging, 0, countof(page_tests));
-	tcase_add_test(tc, test_to_json);
-	tcase_add_test(tc, test_attribute_json);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("modify_delete");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_modify);
-	tcase_add_test(tc, test_modify_pending);
-	tcase_add_test(tc, test_delete_with_vswitch);
-	tcase_add_test(tc, test_delete_pending);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "create", setup, teardown, create, countof(create));
+	test_add_case(s, "scope", setup, teardown, scope, countof(scope));
+	test_add_case(s, "describe", setup, teardown, describe, countof(describe));
+	test_add_case(s, "modify_delete", setup, teardown, modify_delete, countof(modify_delete));
 	return s;
 }

@@ -17,7 +17,6 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL	/* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
@@ -488,30 +487,21 @@ END_TEST
 Suite *vswitch_suite_create(void)
 {
 	Suite *s = suite_create("vswitch");
-	TCase *tc = tcase_create("create");
+	const struct test_entry create[] = {
+		{ test_create }, { test_create_zone, countof(zone_tests) },
+		{ test_create_cidr, countof(cidr_tests) }, { test_create_overlap, countof(overlap_tests) },
+		{ test_create_overlap_other_vpc }, { test_create_names }, { test_create_quota },
+		{ test_create_vpc_state },
+	};
+	const struct test_entry describe[] = {
+		{ test_available_ip_count, countof(count_tests) }, { test_list },
+	};
+	const struct test_entry modify_delete[] = {
+		{ test_modify }, { test_pending_vswitch }, { test_delete },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create);
-	tcase_add_loop_test(tc, test_create_zone, 0, countof(zone_tests));
-	tcase_add_loop_test(tc, test_create_cidr, 0, countof(cidr_tests));
-	tcase_add_loop_test(tc, test_create_overlap, 0, countof(overlap_tests));
-	tcase_add_test(tc, test_create_overlap_other_vpc);
-	tcase_add_test(tc, test_create_names);
-	tcase_add_test(tc, test_create_quota);
-	tcase_add_test(tc, test_create_vpc_state);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("describe");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_loop_test(tc, test_available_ip_count, 0, countof(count_tests));
-	tcase_add_test(tc, test_list);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("modify_delete");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_modify);
-	tcase_add_test(tc, test_pending_vswitch);
-	tcase_add_test(tc, test_delete);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "create", setup, teardown, create, countof(create));
+	test_add_case(s, "describe", setup, teardown, describe, countof(describe));
+	test_add_case(s, "modify_delete", setup, teardown, modify_delete, countof(modify_delete));
 	return s;
 }

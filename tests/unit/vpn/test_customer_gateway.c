@@ -16,7 +16,6 @@
 #include "store_test.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
@@ -632,36 +631,26 @@ END_TEST
 Suite *customer_gateway_suite_create(void)
 {
 	Suite *s = suite_create("customer_gateway");
-	TCase *tc = tcase_create("create");
+	const struct test_entry create[] = {
+		{ test_create_defaults }, { test_create_all_fields },
+		{ test_create_ip_address, countof(ip_tests) }, { test_create_ip_unique },
+		{ test_create_asn, countof(asn_tests) }, { test_create_auth_key, countof(auth_key_tests) },
+		{ test_create_name_description, countof(text_tests) },
+		{ test_create_tags_and_resource_group }, { test_quota },
+	};
+	const struct test_entry scope[] = {
+		{ test_isolation },
+	};
+	const struct test_entry describe[] = {
+		{ test_list_filters }, { test_list_paging, countof(page_tests) }, { test_to_json },
+	};
+	const struct test_entry modify_delete[] = {
+		{ test_modify }, { test_delete_in_use },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create_defaults);
-	tcase_add_test(tc, test_create_all_fields);
-	tcase_add_loop_test(tc, test_create_ip_address, 0, countof(ip_tests));
-	tcase_add_test(tc, test_create_ip_unique);
-	tcase_add_loop_test(tc, test_create_asn, 0, countof(asn_tests));
-	tcase_add_loop_test(tc, test_create_auth_key, 0, countof(auth_key_tests));
-	tcase_add_loop_test(tc, test_create_name_description, 0, countof(text_tests));
-	tcase_add_test(tc, test_create_tags_and_resource_group);
-	tcase_add_test(tc, test_quota);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("scope");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_isolation);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("describe");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_list_filters);
-	tcase_add_loop_test(tc, test_list_paging, 0, countof(page_tests));
-	tcase_add_test(tc, test_to_json);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("modify_delete");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_modify);
-	tcase_add_test(tc, test_delete_in_use);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "create", setup, teardown, create, countof(create));
+	test_add_case(s, "scope", setup, teardown, scope, countof(scope));
+	test_add_case(s, "describe", setup, teardown, describe, countof(describe));
+	test_add_case(s, "modify_delete", setup, teardown, modify_delete, countof(modify_delete));
 	return s;
 }

@@ -12,7 +12,6 @@
 #include "ipsec_config.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 
 static void assert_code(int rc, const struct vl_err *err, const char *code)
 {
@@ -666,28 +665,17 @@ END_TEST
 Suite *ipsec_config_suite_create(void)
 {
 	Suite *s = suite_create("ipsec_config");
-	TCase *tc = tcase_create("rules");
+	const struct test_entry rules[] = {
+		{ test_defaults }, { test_field_rules, countof(field_cases) }, { test_setters_store },
+		{ test_psk_limits }, { test_identity_limits }, { test_json_ike_full },
+		{ test_json_overlay_and_keys }, { test_json_refused, countof(bad_ike_docs) },
+		{ test_json_error_names }, { test_json_case_duplicates_everywhere },
+		{ test_single_tunnel_json_shape, countof(shape_cases) }, { test_health_check_finish },
+		{ test_bgp_finish, countof(bgp_cases) }, { test_bgp_peer_ip }, { test_generated_psk },
+		{ test_complete }, { test_tunnel_collect }, { test_tunnel_collect_only_second },
+		{ test_tunnel_collect_bad_index, countof(bad_indexes) }, { test_tunnel_apply_error_names },
+	};
 
-	tcase_add_test(tc, test_defaults);
-	tcase_add_loop_test(tc, test_field_rules, 0, countof(field_cases));
-	tcase_add_test(tc, test_setters_store);
-	tcase_add_test(tc, test_psk_limits);
-	tcase_add_test(tc, test_identity_limits);
-	tcase_add_test(tc, test_json_ike_full);
-	tcase_add_test(tc, test_json_overlay_and_keys);
-	tcase_add_loop_test(tc, test_json_refused, 0, countof(bad_ike_docs));
-	tcase_add_test(tc, test_json_error_names);
-	tcase_add_test(tc, test_json_case_duplicates_everywhere);
-	tcase_add_loop_test(tc, test_single_tunnel_json_shape, 0, countof(shape_cases));
-	tcase_add_test(tc, test_health_check_finish);
-	tcase_add_loop_test(tc, test_bgp_finish, 0, countof(bgp_cases));
-	tcase_add_test(tc, test_bgp_peer_ip);
-	tcase_add_test(tc, test_generated_psk);
-	tcase_add_test(tc, test_complete);
-	tcase_add_test(tc, test_tunnel_collect);
-	tcase_add_test(tc, test_tunnel_collect_only_second);
-	tcase_add_loop_test(tc, test_tunnel_collect_bad_index, 0, countof(bad_indexes));
-	tcase_add_test(tc, test_tunnel_apply_error_names);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "rules", NULL, NULL, rules, countof(rules));
 	return s;
 }

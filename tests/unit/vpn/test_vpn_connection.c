@@ -26,7 +26,6 @@
 #include "vpn_route.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
@@ -1381,39 +1380,21 @@ END_TEST
 Suite *vpn_connection_suite_create(void)
 {
 	Suite *s = suite_create("vpn_connection");
-	TCase *tc = tcase_create("model");
+	const struct test_entry model[] = {
+		{ test_single_defaults }, { test_single_configs }, { test_destination_routing_mode },
+		{ test_auto_config_route_off }, { test_dual_defaults }, { test_dual_leaves_and_order },
+		{ test_dual_refused, countof(dual_cases) },
+		{ test_dual_unused_json_refused, countof(unused_json_cases) },
+		{ test_dual_tunnel_cidr_twice }, { test_dual_one_tunnel }, { test_form_per_gateway },
+		{ test_common_refused, countof(common_cases) }, { test_name_and_subnet_limits },
+		{ test_ipsec_disabled_gateway }, { test_already_exists },
+		{ test_tunnel_cidr_unique_per_gateway }, { test_quota }, { test_busy_gateway },
+		{ test_isolation }, { test_references_block_deletes }, { test_delete },
+		{ test_modify_single }, { test_modify_dual }, { test_list_filters }, { test_attachment },
+		{ test_attachment_list_and_get }, { test_attachment_refused }, { test_status_report },
+		{ test_json_single }, { test_json_dual },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_single_defaults);
-	tcase_add_test(tc, test_single_configs);
-	tcase_add_test(tc, test_destination_routing_mode);
-	tcase_add_test(tc, test_auto_config_route_off);
-	tcase_add_test(tc, test_dual_defaults);
-	tcase_add_test(tc, test_dual_leaves_and_order);
-	tcase_add_loop_test(tc, test_dual_refused, 0, countof(dual_cases));
-	tcase_add_loop_test(tc, test_dual_unused_json_refused, 0, countof(unused_json_cases));
-	tcase_add_test(tc, test_dual_tunnel_cidr_twice);
-	tcase_add_test(tc, test_dual_one_tunnel);
-	tcase_add_test(tc, test_form_per_gateway);
-	tcase_add_loop_test(tc, test_common_refused, 0, countof(common_cases));
-	tcase_add_test(tc, test_name_and_subnet_limits);
-	tcase_add_test(tc, test_ipsec_disabled_gateway);
-	tcase_add_test(tc, test_already_exists);
-	tcase_add_test(tc, test_tunnel_cidr_unique_per_gateway);
-	tcase_add_test(tc, test_quota);
-	tcase_add_test(tc, test_busy_gateway);
-	tcase_add_test(tc, test_isolation);
-	tcase_add_test(tc, test_references_block_deletes);
-	tcase_add_test(tc, test_delete);
-	tcase_add_test(tc, test_modify_single);
-	tcase_add_test(tc, test_modify_dual);
-	tcase_add_test(tc, test_list_filters);
-	tcase_add_test(tc, test_attachment);
-	tcase_add_test(tc, test_attachment_list_and_get);
-	tcase_add_test(tc, test_attachment_refused);
-	tcase_add_test(tc, test_status_report);
-	tcase_add_test(tc, test_json_single);
-	tcase_add_test(tc, test_json_dual);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "model", setup, teardown, model, countof(model));
 	return s;
 }

@@ -29,7 +29,6 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
@@ -1220,26 +1219,17 @@ END_TEST
 Suite *vpn_connection_config_suite_create(void)
 {
 	Suite *s = suite_create("vpn_connection_config");
-	TCase *tc = tcase_create("config");
-	TCase *tl = tcase_create("logs");
+	const struct test_entry config[] = {
+		{ test_config_single }, { test_config_single_defaults }, { test_config_dual },
+		{ test_config_unbound }, { test_config_unbound_dual }, { test_config_not_found },
+		{ test_reader_refuses }, { test_swanctl_cases, countof(swan_cases) }, { test_swanctl_maps },
+		{ test_swanctl_dual }, { test_swanctl_dpd_delay }, { test_swanctl_standby_priority },
+	};
+	const struct test_entry logs[] = {
+		{ test_log_window, countof(window_cases) }, { test_logs },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_config_single);
-	tcase_add_test(tc, test_config_single_defaults);
-	tcase_add_test(tc, test_config_dual);
-	tcase_add_test(tc, test_config_unbound);
-	tcase_add_test(tc, test_config_unbound_dual);
-	tcase_add_test(tc, test_config_not_found);
-	tcase_add_test(tc, test_reader_refuses);
-	tcase_add_loop_test(tc, test_swanctl_cases, 0, countof(swan_cases));
-	tcase_add_test(tc, test_swanctl_maps);
-	tcase_add_test(tc, test_swanctl_dual);
-	tcase_add_test(tc, test_swanctl_dpd_delay);
-	tcase_add_test(tc, test_swanctl_standby_priority);
-	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(tl, setup, teardown);
-	tcase_add_loop_test(tl, test_log_window, 0, countof(window_cases));
-	tcase_add_test(tl, test_logs);
-	suite_add_tcase(s, tl);
+	test_add_case(s, "config", setup, teardown, config, countof(config));
+	test_add_case(s, "logs", setup, teardown, logs, countof(logs));
 	return s;
 }

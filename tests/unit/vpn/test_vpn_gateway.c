@@ -26,7 +26,6 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
@@ -1285,56 +1284,35 @@ END_TEST
 Suite *vpn_gateway_suite_create(void)
 {
 	Suite *s = suite_create("vpn_gateway");
-	TCase *tc = tcase_create("create");
+	const struct test_entry create[] = {
+		{ test_create }, { test_create_lifecycle },
+		{ test_create_bandwidth, countof(bandwidth_tests) }, { test_create_vswitch_rules },
+		{ test_create_single_zone_region }, { test_create_single_tunnel_region },
+		{ test_create_single_tunnel_other_region }, { test_create_vpc_rules },
+		{ test_create_vswitch_pending }, { test_create_name, countof(name_tests) },
+		{ test_create_name_length }, { test_create_ssl }, { test_create_prepaid },
+		{ test_create_resource_group }, { test_quota },
+	};
+	const struct test_entry addresses[] = {
+		{ test_pool_tiny }, { test_pool_lowest_free }, { test_pool_ranges },
+		{ test_private_addresses },
+	};
+	const struct test_entry lifecycle[] = {
+		{ test_begin_change }, { test_begin_change_no_delay }, { test_delete }, { test_delete_busy },
+		{ test_delete_prepaid }, { test_modify },
+	};
+	const struct test_entry describe[] = {
+		{ test_list_filters }, { test_json }, { test_available_zones },
+	};
+	const struct test_entry catalog[] = {
+		{ test_catalog_default_dual_tunnel }, { test_catalog_vpn_dual_tunnel },
+		{ test_catalog_vpn_dual_tunnel_bad, countof(bad_dual_tunnel) },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create);
-	tcase_add_test(tc, test_create_lifecycle);
-	tcase_add_loop_test(tc, test_create_bandwidth, 0, countof(bandwidth_tests));
-	tcase_add_test(tc, test_create_vswitch_rules);
-	tcase_add_test(tc, test_create_single_zone_region);
-	tcase_add_test(tc, test_create_single_tunnel_region);
-	tcase_add_test(tc, test_create_single_tunnel_other_region);
-	tcase_add_test(tc, test_create_vpc_rules);
-	tcase_add_test(tc, test_create_vswitch_pending);
-	tcase_add_loop_test(tc, test_create_name, 0, countof(name_tests));
-	tcase_add_test(tc, test_create_name_length);
-	tcase_add_test(tc, test_create_ssl);
-	tcase_add_test(tc, test_create_prepaid);
-	tcase_add_test(tc, test_create_resource_group);
-	tcase_add_test(tc, test_quota);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("addresses");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_pool_tiny);
-	tcase_add_test(tc, test_pool_lowest_free);
-	tcase_add_test(tc, test_pool_ranges);
-	tcase_add_test(tc, test_private_addresses);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("lifecycle");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_begin_change);
-	tcase_add_test(tc, test_begin_change_no_delay);
-	tcase_add_test(tc, test_delete);
-	tcase_add_test(tc, test_delete_busy);
-	tcase_add_test(tc, test_delete_prepaid);
-	tcase_add_test(tc, test_modify);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("describe");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_list_filters);
-	tcase_add_test(tc, test_json);
-	tcase_add_test(tc, test_available_zones);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("catalog");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_catalog_default_dual_tunnel);
-	tcase_add_test(tc, test_catalog_vpn_dual_tunnel);
-	tcase_add_loop_test(tc, test_catalog_vpn_dual_tunnel_bad, 0, countof(bad_dual_tunnel));
-	suite_add_tcase(s, tc);
+	test_add_case(s, "create", setup, teardown, create, countof(create));
+	test_add_case(s, "addresses", setup, teardown, addresses, countof(addresses));
+	test_add_case(s, "lifecycle", setup, teardown, lifecycle, countof(lifecycle));
+	test_add_case(s, "describe", setup, teardown, describe, countof(describe));
+	test_add_case(s, "catalog", setup, teardown, catalog, countof(catalog));
 	return s;
 }

@@ -24,7 +24,6 @@
 #include "vpn_gateway.h"
 #include "vpn_route.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
@@ -843,41 +842,27 @@ END_TEST
 Suite *vpn_route_suite_create(void)
 {
 	Suite *s = suite_create("vpn_route");
-	TCase *tc = tcase_create("create");
+	const struct test_entry create[] = {
+		{ test_create_dbr }, { test_create_lifecycle },
+		{ test_create_dbr_dest, countof(dbr_dest_tests) },
+		{ test_create_pbr_cidrs, countof(pbr_tests) }, { test_create_refs },
+		{ test_create_duplicates_and_weights }, { test_create_dual_tunnel_weight },
+		{ test_create_description }, { test_quota },
+	};
+	const struct test_entry change[] = {
+		{ test_delete }, { test_delete_pbr_priority }, { test_changes_while_configuring },
+		{ test_modify_weight }, { test_modify_pbr }, { test_publish },
+	};
+	const struct test_entry describe[] = {
+		{ test_list }, { test_to_json },
+	};
+	const struct test_entry helpers[] = {
+		{ test_auto_config }, { test_auto_config_quota }, { test_next_hop_helpers },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create_dbr);
-	tcase_add_test(tc, test_create_lifecycle);
-	tcase_add_loop_test(tc, test_create_dbr_dest, 0, countof(dbr_dest_tests));
-	tcase_add_loop_test(tc, test_create_pbr_cidrs, 0, countof(pbr_tests));
-	tcase_add_test(tc, test_create_refs);
-	tcase_add_test(tc, test_create_duplicates_and_weights);
-	tcase_add_test(tc, test_create_dual_tunnel_weight);
-	tcase_add_test(tc, test_create_description);
-	tcase_add_test(tc, test_quota);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("change");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_delete);
-	tcase_add_test(tc, test_delete_pbr_priority);
-	tcase_add_test(tc, test_changes_while_configuring);
-	tcase_add_test(tc, test_modify_weight);
-	tcase_add_test(tc, test_modify_pbr);
-	tcase_add_test(tc, test_publish);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("describe");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_list);
-	tcase_add_test(tc, test_to_json);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("helpers");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_auto_config);
-	tcase_add_test(tc, test_auto_config_quota);
-	tcase_add_test(tc, test_next_hop_helpers);
-	suite_add_tcase(s, tc);
+	test_add_case(s, "create", setup, teardown, create, countof(create));
+	test_add_case(s, "change", setup, teardown, change, countof(change));
+	test_add_case(s, "describe", setup, teardown, describe, countof(describe));
+	test_add_case(s, "helpers", setup, teardown, helpers, countof(helpers));
 	return s;
 }

@@ -1,0 +1,18 @@
+#include "test.h"
+
+TCase *test_add_case(Suite *s, const char *name, SFun setup, SFun teardown, const struct test_entry *tests,
+		     size_t n)
+{
+	TCase *tc = tcase_create(name);
+
+	if (setup || teardown)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	for (size_t i = 0; i < n; i++) {
+		if (tests[i].loop_rows > 0)
+			tcase_add_loop_test(tc, tests[i].test, 0, (int)tests[i].loop_rows);
+		else
+			tcase_add_test(tc, tests[i].test);
+	}
+	suite_add_tcase(s, tc);
+	return tc;
+}
