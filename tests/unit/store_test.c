@@ -1,55 +1,83 @@
 #include "store_test.h"
 
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "errors.h"
 #include "ipsec_config.h"
 #include "test.h"
 
-void test_world_open(struct store **st, struct catalog **cat, struct model_config *cfg)
+struct store *st;
+struct catalog *cat;
+struct model_config cfg;
+
+void test_world_setup(void)
+{
+	test_world_open(&st, &cat, &cfg);
+}
+
+void test_world_teardown(void)
+{
+	test_world_close(&st, &cat);
+}
+
+struct model_ctx test_ctx(const char *account, const char *region)
+{
+	struct model_ctx m = {
+		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
+	};
+
+	return m;
+}
+
+void test_world_open(struct store **store, struct catalog **catalog, struct model_config *config)
 {
 	struct vl_err err;
 
-	ck_assert_msg(store_open_sqlite(":memory:", false, st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_msg(store_migrate(*st, &err) == 0, "%s", vl_err_message(&err));
-	ck_assert_ptr_nonnull(*cat = catalog_default());
-	model_config_defaults(cfg);
-	cfg->catalog = *cat;
-	cfg->transition_delay_ms = 0; /* Available at once unless a test says otherwise */
+	ck_assert_msg(store_open_sqlite(":memory:", false, store, &err) == 0, "%s", vl_err_message(&err));
+	ck_assert_msg(store_migrate(*store, &err) == 0, "%s", vl_err_message(&err));
+	ck_assert_ptr_nonnull(*catalog = catalog_default());
+	model_config_defaults(config);
+	config->catalog = *catalog;
+	config->transition_delay_ms = 0; /* Available at once unless a test says otherwise */
 }
 
-void test_world_close(struct store **st, struct catalog **cat)
+void test_world_close(struct store **store, struct catalog **catalog)
 {
-	store_close(*st);
-	*st = NULL;
-	catalog_free(*cat);
-	*cat = NULL;
+	store_close(*store);
+	*store = NULL;
+	catalog_free(*catalog);
+	*catalog = NULL;
 }
 
 void test_assert_err(int rc, const struct vl_err *err, const char *code, int http)
 {
-	ck_assert_int_eq(rc, -1);
-	ck_assert_str_eq(vl_err_code(err), code);
+	ck_assert_msg(rc == -1, "expected %s, got success", code);
+	ck_assert_msg(strcmp(vl_err_code(err), code) == 0, "expected %s, got %s (%s)", code, vl_err_code(err),
+		      vl_err_message(err));
 	ck_assert_int_eq(vl_code_http_status(err->code), http);
 }
 
-void test_savepoint(struct store *st)
+void test_savepoint(struct store *store)
 {
-	ck_assert_int_eq(store_exec(st, "SAVEPOINT req"), 0);
+	ck_assert_int_eq(store_exec(store, "SAVEPOINT req"), 0);
 }
 
-int test_release(struct store *st, int rc)
+int test_release(struct store *store, int rc)
 {
 	if (rc != 0)
-		ck_assert_int_eq(store_exec(st, "ROLLBACK TO req"), 0);
-	ck_assert_int_eq(store_exec(st, "RELEASE req"), 0);
+		ck_assert_int_eq(store_exec(store, "ROLLBACK TO req"), 0);
+	ck_assert_int_eq(store_exec(store, "RELEASE req"), 0);
 	return rc;
 }
 
-int64_t test_count(struct store *st, const char *sql, const char *arg)
+int64_t test_count(struct store *store, const char *sql, const char *arg)
 {
 	struct store_stmt *stmt = NULL;
 	int64_t n = -1;
 
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
+	ck_assert_int_eq(store_prepare(store, sql, &stmt), 0);
 	if (arg)
 		stmt_bind_text(stmt, 1, arg);
 	if (stmt_step(stmt) == STORE_ROW)
@@ -58,13 +86,64 @@ int64_t test_count(struct store *st, const char *sql, const char *arg)
 	return n;
 }
 
-void test_exec1(struct store *st, const char *sql, const char *arg)
+void test_exec1(struct store *store, const char *sql, const char *arg)
 {
 	struct store_stmt *stmt = NULL;
 
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
+	ck_assert_int_eq(store_prepare(store, sql, &stmt), 0);
 	stmt_bind_text(stmt, 1, arg);
 	ck_assert_int_eq(stmt_step(stmt), STORE_DONE);
+	stmt_release(stmt);
+}
+
+void test_exec2(struct store *store, const char *sql, const char *a, const char *b)
+{
+	struct store_stmt *stmt = NULL;
+
+	ck_assert_int_eq(store_prepare(store, sql, &stmt), 0);
+	if (a)
+		stmt_bind_text(stmt, 1, a);
+	if (b)
+		stmt_bind_text(stmt, 2, b);
+	ck_assert_int_eq(stmt_step(stmt), STORE_DONE);
+	stmt_release(stmt);
+}
+
+void test_insert_row(struct store *store, const char *table, const char *const names[], const char *const values[],
+		     int n)
+{
+	char pragma[128], cols[2048] = "", vals[2048] = "", sql[sizeof(cols) + sizeof(vals) + 128];
+	const char *bind[128];
+	struct store_stmt *stmt = NULL;
+	int nbind = 0;
+
+	snprintf(pragma, sizeof(pragma), "PRAGMA table_info(%s)", table);
+	ck_assert_int_eq(store_prepare(store, pragma, &stmt), 0);
+	while (stmt_step(stmt) == STORE_ROW) {
+		const char *name = stmt_text(stmt, 1), *type = stmt_text(stmt, 2);
+		bool notnull = stmt_int64(stmt, 3) != 0;
+		bool has_default = stmt_text(stmt, 4)[0] != '\0';
+		const char *value = NULL;
+
+		for (int i = 0; i < n; i++)
+			if (strcmp(names[i], name) == 0)
+				value = values[i];
+		if (value == NULL && (!notnull || has_default))
+			continue;
+		if (value == NULL)
+			value = strstr(type, "TEXT") ? "" : "0";
+		ck_assert_int_lt(nbind, 128);
+		bind[nbind] = value;
+		snprintf(cols + strlen(cols), sizeof(cols) - strlen(cols), "%s%s", nbind ? "," : "", name);
+		snprintf(vals + strlen(vals), sizeof(vals) - strlen(vals), "%s?", nbind ? "," : "");
+		nbind++;
+	}
+	stmt_release(stmt);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s(%s) VALUES (%s)", table, cols, vals);
+	ck_assert_int_eq(store_prepare(store, sql, &stmt), 0);
+	for (int i = 0; i < nbind; i++)
+		stmt_bind_text(stmt, i + 1, bind[i]);
+	ck_assert_msg(stmt_step(stmt) == STORE_DONE, "%s: %s", sql, store->ops->errmsg(store));
 	stmt_release(stmt);
 }
 

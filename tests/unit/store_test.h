@@ -14,30 +14,77 @@
  * worked, so a test reads as the rule it checks.
  */
 
+/* The model suites' clock: 2026-11-28T00:23:28Z. */
+#define NOW 1795825408000LL
+
+/*
+ * The world every model test runs in, one at a time: opened by test_world_setup and closed by
+ * test_world_teardown (a checked fixture, alone or called first by a suite's own setup).
+ */
+extern struct store *st;
+extern struct catalog *cat;
+extern struct model_config cfg;
+
+/* test_world_open on st, cat and cfg. */
+void test_world_setup(void);
+
+/* test_world_close on st and cat. */
+void test_world_teardown(void);
+
+/* A request context on st for account in region (NULL: a global action) at NOW with cfg. */
+struct model_ctx test_ctx(const char *account, const char *region);
+
+/* A request: its changes stay only when it succeeds, as in the engine. */
+#define tx_begin() test_savepoint(st)
+#define tx_end(rc) test_release(st, (rc))
+
+/*
+ * Runs call, whose error goes to the struct vl_err *err this macro declares, as one request
+ * and asserts that it succeeded (the message names the call and its error).
+ */
+#define OK(call)                                                                                          \
+	do {                                                                                              \
+		struct vl_err err_;                                                                       \
+		struct vl_err *err = &err_;                                                               \
+		tx_begin();                                                                               \
+		ck_assert_msg(tx_end(call) == 0, "%s: %s: %s", #call, vl_err_code(err), vl_err_message(err)); \
+	} while (0)
+
 /*
  * Opens the model suites' world: an in-memory store with every migration, the default
  * catalog, and the default configuration (*cfg) with cfg->catalog set and transitions that
  * complete at once (transition_delay_ms 0).  Close with test_world_close.
  */
-void test_world_open(struct store **st, struct catalog **cat, struct model_config *cfg);
+void test_world_open(struct store **store, struct catalog **catalog, struct model_config *config);
 
 /* Closes what test_world_open opened; the pointers are NULL after. */
-void test_world_close(struct store **st, struct catalog **cat);
+void test_world_close(struct store **store, struct catalog **catalog);
 
 /* Asserts that rc/err is the cloud's error code with the given HTTP status. */
 void test_assert_err(int rc, const struct vl_err *err, const char *code, int http);
 
 /* Opens a savepoint, as the engine does around every request. */
-void test_savepoint(struct store *st);
+void test_savepoint(struct store *store);
 
 /* Ends it: rolled back when rc != 0 (a refused request changes nothing).  Returns rc. */
-int test_release(struct store *st, int rc);
+int test_release(struct store *store, int rc);
 
 /* The first column of the first row of sql with ?1 = arg (NULL: unbound); -1 if no row. */
-int64_t test_count(struct store *st, const char *sql, const char *arg);
+int64_t test_count(struct store *store, const char *sql, const char *arg);
 
 /* Runs sql (no rows) with ?1 = arg. */
-void test_exec1(struct store *st, const char *sql, const char *arg);
+void test_exec1(struct store *store, const char *sql, const char *arg);
+
+/* Runs sql (no rows) with ?1 = a and ?2 = b (NULL: left unbound). */
+void test_exec2(struct store *store, const char *sql, const char *a, const char *b);
+
+/*
+ * Inserts a row into table with names[i] = values[i] (text; SQLite's column affinity turns
+ * "0"/"100" into integers); every other NOT NULL column without a default gets '' (text) or 0
+ * (other types), so a test can write another model's rows whatever its schema requires.
+ */
+void test_insert_row(struct store *store, const char *table, const char *const names[], const char *const values[],
+		     int n);
 
 /* The account's usage counter kind/scope (model_usage_get). */
 int64_t test_usage(struct model_ctx *m, const char *kind, const char *scope);

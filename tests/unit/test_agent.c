@@ -35,13 +35,9 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpn_connection single_conn; /* single-tunnel, health check enabled */
 static struct vpn_connection dual_conn;	  /* dual-tunnel, no health check */
 
@@ -58,14 +54,6 @@ static struct model_ctx agent_ctx(int64_t now)
 	struct model_ctx m = { .store = st, .account = "", .now_ms = now, .cfg = &cfg };
 
 	return m;
-}
-
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_msg(rc == -1, "expected %s, got success", code);
-	ck_assert_msg(strcmp(vl_err_code(err), code) == 0, "expected %s, got %s (%s)", code, vl_err_code(err),
-		      vl_err_message(err));
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
 }
 
 static void setup(void)
@@ -90,7 +78,7 @@ static void setup(void)
 	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
 	int spec_count = 0;
 
-	test_world_open(&st, &cat, &cfg);
+	test_world_setup();
 	m = owner_ctx();
 	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
 	sa.vpc_id = sb.vpc_id = vpc.vpc_id;
@@ -120,11 +108,6 @@ static void setup(void)
 	dual.tunnel_count = spec_count;
 	ck_assert_msg(vpn_connection_create(&m, &dual, &dual_conn, &err) == 0, "%s", vl_err_message(&err));
 	ck_assert(!single_conn.dual_tunnel && dual_conn.dual_tunnel && dual_conn.tunnel_count == 2);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 /* ---- helpers ---- */
@@ -364,7 +347,7 @@ START_TEST(test_register_refused)
 		a.backend_reason = v;
 	else
 		a.version = v;
-	assert_err(do_register(NOW, &a, id, &err), &err, register_cases[_i].code, 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, register_cases[_i].code, 400);
 	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM agents", NULL), 0);
 }
 END_TEST
@@ -376,10 +359,10 @@ START_TEST(test_register_generation_range)
 	struct vl_err err;
 
 	a.applied_generation = -1;
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidAppliedGeneration", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidAppliedGeneration", 400);
 	a.roles = NULL;
 	a.applied_generation = 0;
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidRoles", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidRoles", 400);
 	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM agents", NULL), 0);
 }
 END_TEST
@@ -552,7 +535,7 @@ START_TEST(test_register_zone_index)
 	json_decref(o);
 	a.agent_id = id;
 	a.zone_index = AGENT_ZONE_INDEX_MAX + 1;
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidZoneIndex", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidZoneIndex", 400);
 	ck_assert_int_eq(get_agent(id).zone_index, 2);
 	a.zone_index = 0; /* a registration without it serves no index any more */
 	ck_assert_int_eq(do_register(NOW, &a, id, &err), 0);
@@ -691,7 +674,7 @@ START_TEST(test_report_refused)
 		snprintf(tunnels, sizeof(tunnels), "%s", report_cases[_i].tunnels);
 	else
 		snprintf(tunnels, sizeof(tunnels), "[%s]", good);
-	assert_err(report(id, NOW + 1000, 2, tunnels, bad_logs, NULL, &err), &err, report_cases[_i].code, 400);
+	test_assert_err(report(id, NOW + 1000, 2, tunnels, bad_logs, NULL, &err), &err, report_cases[_i].code, 400);
 	ck_assert_str_eq(get_conn(conn).status, "ike_sa_not_established");
 	ck_assert_int_eq(get_agent(id).last_seen_ms, NOW);
 	ck_assert_int_eq(get_agent(id).applied_generation, 0);
@@ -707,8 +690,8 @@ START_TEST(test_report_limits)
 	struct vl_err err;
 
 	register_ok(id);
-	assert_err(report("agt-unknown", NOW, 0, "[]", "[]", NULL, &err), &err, "Agent.NotFound", 404);
-	assert_err(report(id, NOW, -1, "[]", "[]", NULL, &err), &err, "InvalidAppliedGeneration", 400);
+	test_assert_err(report("agt-unknown", NOW, 0, "[]", "[]", NULL, &err), &err, "Agent.NotFound", 404);
+	test_assert_err(report(id, NOW, -1, "[]", "[]", NULL, &err), &err, "InvalidAppliedGeneration", 400);
 	/* one log line past VCO_LOG_LINE_MAX, and one element too many */
 	big = malloc(cap);
 	ck_assert_ptr_nonnull(big);
@@ -716,12 +699,12 @@ START_TEST(test_report_limits)
 	memset(big + len, 'x', VCO_LOG_LINE_MAX + 1);
 	len += VCO_LOG_LINE_MAX + 1;
 	snprintf(big + len, cap - len, "\"}]");
-	assert_err(report(id, NOW, 0, NULL, big, NULL, &err), &err, "InvalidLogs.1.Line", 400);
+	test_assert_err(report(id, NOW, 0, NULL, big, NULL, &err), &err, "InvalidLogs.1.Line", 400);
 	len = (size_t)snprintf(big, cap, "[");
 	for (int i = 0; i <= AGENT_REPORT_LOGS_MAX; i++)
 		len += (size_t)snprintf(big + len, cap - len, "%s{}", i ? "," : "");
 	snprintf(big + len, cap - len, "]");
-	assert_err(report(id, NOW, 0, NULL, big, NULL, &err), &err, "InvalidLogs", 400);
+	test_assert_err(report(id, NOW, 0, NULL, big, NULL, &err), &err, "InvalidLogs", 400);
 	free(big);
 }
 END_TEST
@@ -746,7 +729,7 @@ START_TEST(test_deregister)
 	free(list);
 	ck_assert_int_eq(agent_deregister(&m, id, &err), 0);
 	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM dataplane_tunnels", NULL), 0);
-	assert_err(agent_deregister(&m, id, &err), &err, "Agent.NotFound", 404);
+	test_assert_err(agent_deregister(&m, id, &err), &err, "Agent.NotFound", 404);
 	ck_assert_int_eq(agent_list(&m, id, &list, &count, &err), 0);
 	ck_assert_int_eq(count, 0);
 	free(list);
@@ -780,7 +763,7 @@ START_TEST(test_generations)
 	ck_assert_int_eq(a.generation, 9);
 	ck_assert_int_eq(a.applied_generation, 9);
 	ck_assert_str_eq(a.doc_hash, "");
-	assert_err(agent_set_applied(&m, id, -1, false, &err), &err, "InvalidGeneration", 400);
+	test_assert_err(agent_set_applied(&m, id, -1, false, &err), &err, "InvalidGeneration", 400);
 }
 END_TEST
 
@@ -812,18 +795,18 @@ START_TEST(test_backend_unusable)
 	int64_t single_before = log_count(single_conn.vpn_connection_id), dual_before;
 
 	a.backend_unusable = true;
-	assert_err(do_register(NOW, &a, id, &err), &err, "MissingBackendError", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "MissingBackendError", 400);
 	a.backend_error = "";
-	assert_err(do_register(NOW, &a, id, &err), &err, "MissingBackendError", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "MissingBackendError", 400);
 	a.backend_error = "two\nlines";
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	a.backend_error = big;
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
 	a.backend_unusable = false;
 	a.backend_error = "a usable backend has nothing to say";
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
 	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM agents", NULL), 0);
 
 	a.backend_unusable = true;
@@ -1209,7 +1192,7 @@ Suite *agent_suite_create(void)
 		{ test_client_failures }, { test_client_cancel },
 	};
 
-	test_add_case(s, "model", setup, teardown, model, countof(model));
+	test_add_case(s, "model", setup, test_world_teardown, model, countof(model));
 	tcase_set_timeout(test_add_case(s, "client", client_setup, client_teardown, client, countof(client)), 20);
 	return s;
 }

@@ -15,13 +15,9 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct model_ctx m;
 static struct vpc vpcs[3];	/* Available, 10.N.0.0/16 */
 
@@ -29,7 +25,7 @@ static void setup(void)
 {
 	struct vl_err err;
 
-	test_world_open(&st, &cat, &cfg);
+	test_world_setup();
 	memset(&m, 0, sizeof(m));
 	m.store = st;
 	m.account = ACCOUNT;
@@ -46,11 +42,6 @@ static void setup(void)
 	}
 	ck_assert_int_eq(m.next_transition_ms, 0);
 	cfg.transition_delay_ms = 1000;
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 /* The stored status of vpcs[i]. */
@@ -285,7 +276,7 @@ Suite *lifecycle_suite_create(void)
 		{ test_unknown_kind },
 	};
 
-	test_add_case(s, "timed", setup, teardown, timed, countof(timed));
-	test_add_case(s, "awaited", setup, teardown, awaited, countof(awaited));
+	test_add_case(s, "timed", setup, test_world_teardown, timed, countof(timed));
+	test_add_case(s, "awaited", setup, test_world_teardown, awaited, countof(awaited));
 	return s;
 }

@@ -53,13 +53,9 @@
 #include "vpn_route.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpc vpc1, vpc2, vpc3;
 static struct vswitch vsw1h, vsw1i, vsw2i, vsw2h, vsw3h;
 static struct vpn_gateway gw1, gw2;
@@ -74,17 +70,6 @@ static struct model_ctx ctx(void)
 
 	return m;
 }
-
-#define tx_begin() test_savepoint(st)
-#define tx_end(rc) test_release(st, (rc))
-
-#define OK(call)                                                                                          \
-	do {                                                                                              \
-		struct vl_err err_;                                                                       \
-		struct vl_err *err = &err_;                                                               \
-		tx_begin();                                                                               \
-		ck_assert_msg(tx_end(call) == 0, "%s: %s: %s", #call, vl_err_code(err), vl_err_message(err)); \
-	} while (0)
 
 static void make_vswitch(struct model_ctx *m, const struct vpc *v, const char *zone, const char *cidr,
 			 struct vswitch *out)
@@ -152,7 +137,7 @@ static void setup(void)
 	struct lab_host_create_args h1 = { 0 }, h3 = { 0 }, hs = { 0 };
 	struct vpn_route_key key = { .route_dest = "172.20.0.0/16", .weight = 100, .priority = -1 };
 
-	test_world_open(&st, &cat, &cfg);
+	test_world_setup();
 	m = ctx();
 	OK(vpc_create(&m, &v1, &vpc1, err));
 	OK(vpc_create(&m, &v2, &vpc2, err));
@@ -204,11 +189,6 @@ static void setup(void)
 	add_agent("agt-h", "cn-hangzhou-h,cn-hangzhou-k", "cloud", "10.99.0.2", 20);
 	add_agent("agt-site", "", "site", "10.99.0.3", 30);
 	add_agent("agt-both", "cn-hangzhou-j", "cloud,site", "10.99.0.4", 40);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 /* ---- reading documents ---- */
@@ -1463,6 +1443,6 @@ Suite *dataplane_compile_suite_create(void)
 		{ test_hosts_underlay_determinism }, { test_host_agent }, { test_zone_spread },
 	};
 
-	test_add_case(s, "compile", setup, teardown, compile, countof(compile));
+	test_add_case(s, "compile", setup, test_world_teardown, compile, countof(compile));
 	return s;
 }

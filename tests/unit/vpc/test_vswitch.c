@@ -17,25 +17,12 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL	/* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 #define ZONE "cn-hangzhou-h"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpc vpc;	/* 192.168.0.0/16, Available, of ACCOUNT in REGION */
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
 
 static void setup(void)
 {
@@ -43,14 +30,9 @@ static void setup(void)
 	struct vpc_create_args args = { .cidr_block = "192.168.0.0/16", .name = "net" };
 	struct vl_err err;
 
-	test_world_open(&st, &cat, &cfg);
-	m = ctx_for(ACCOUNT, REGION);
+	test_world_setup();
+	m = test_ctx(ACCOUNT, REGION);
 	ck_assert_int_eq(vpc_create(&m, &args, &vpc, &err), 0);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 static int create(struct model_ctx *m, const char *cidr, const char *zone, const char *name,
@@ -74,7 +56,7 @@ static void create_ok(struct model_ctx *m, const char *cidr, const char *name, s
 
 START_TEST(test_create)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch s, got;
 	struct vl_err err;
 
@@ -111,7 +93,7 @@ static const struct {
 
 START_TEST(test_create_zone)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch s;
 	struct vl_err err;
 	int rc = create(&m, "192.168.1.0/24", zone_tests[_i].zone, NULL, &s, &err);
@@ -149,7 +131,7 @@ static const struct {
 
 START_TEST(test_create_cidr)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch s;
 	struct vl_err err;
 	int rc = create(&m, cidr_tests[_i].cidr, ZONE, NULL, &s, &err);
@@ -181,7 +163,7 @@ static const struct {
 
 START_TEST(test_create_overlap)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch first, s;
 	struct vl_err err;
 	int rc;
@@ -199,7 +181,7 @@ END_TEST
 
 START_TEST(test_create_overlap_other_vpc)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_create_args args = { .cidr_block = "192.168.0.0/16" };
 	struct vswitch_create_args sargs = { .zone_id = ZONE, .cidr_block = "192.168.1.0/24" };
 	struct vpc second;
@@ -217,7 +199,7 @@ END_TEST
 
 START_TEST(test_create_names)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch_create_args args = { .zone_id = ZONE, .cidr_block = "192.168.1.0/24" };
 	struct vswitch s;
 	struct vl_err err;
@@ -255,7 +237,7 @@ END_TEST
 
 START_TEST(test_create_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch a, b, s;
 	struct vl_err err;
 
@@ -271,9 +253,9 @@ END_TEST
 
 START_TEST(test_create_vpc_state)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
 	struct vswitch_create_args args = { .zone_id = ZONE, .cidr_block = "192.168.1.0/24" };
 	struct vpc_create_args vargs = { .cidr_block = "10.0.0.0/8" };
 	struct vpc pending;
@@ -318,7 +300,7 @@ static const struct {
 
 START_TEST(test_available_ip_count)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch s;
 	json_t *item;
 
@@ -348,8 +330,8 @@ END_TEST
 
 START_TEST(test_list)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vswitch_filter f = { .is_default = -1 };
 	struct vswitch s1, s2, s3;
 	struct vl_err err;
@@ -413,8 +395,8 @@ END_TEST
 
 START_TEST(test_modify)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vswitch_modify_args args = { .name = "app2", .description = "tier 2" };
 	struct vswitch s, got;
 	struct vl_err err;
@@ -445,7 +427,7 @@ END_TEST
 
 START_TEST(test_pending_vswitch)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch_modify_args args = { .name = "later" };
 	struct vswitch s, got;
 	struct vl_err err;
@@ -467,8 +449,8 @@ END_TEST
 
 START_TEST(test_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vswitch s, got;
 	struct vl_err err;
 
@@ -500,8 +482,8 @@ Suite *vswitch_suite_create(void)
 		{ test_modify }, { test_pending_vswitch }, { test_delete },
 	};
 
-	test_add_case(s, "create", setup, teardown, create, countof(create));
-	test_add_case(s, "describe", setup, teardown, describe, countof(describe));
-	test_add_case(s, "modify_delete", setup, teardown, modify_delete, countof(modify_delete));
+	test_add_case(s, "create", setup, test_world_teardown, create, countof(create));
+	test_add_case(s, "describe", setup, test_world_teardown, describe, countof(describe));
+	test_add_case(s, "modify_delete", setup, test_world_teardown, modify_delete, countof(modify_delete));
 	return s;
 }

@@ -16,34 +16,10 @@
 #include "store_test.h"
 #include "test.h"
 
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 #define REGION2 "cn-beijing"
-
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
-
-static void setup(void)
-{
-	test_world_open(&st, &cat, &cfg);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
 
 static int create(struct model_ctx *m, const char *ip, struct customer_gateway *out,
 		  struct vl_err *err)
@@ -79,7 +55,7 @@ static int64_t count_rows(void)
 
 START_TEST(test_create_defaults)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway g, got;
 	struct vl_err err;
 	char rg[32];
@@ -108,7 +84,7 @@ END_TEST
 
 START_TEST(test_create_all_fields)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = {
 		.ip_address = "203.0.113.7", .asn = "123.456", .auth_key = "k3y!#$%&*()",
 		.name = "branch-1", .description = "the branch office", .resource_group_id = "rg-acfm2x7",
@@ -165,7 +141,7 @@ static const struct {
 
 START_TEST(test_create_ip_address)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway g;
 	struct vl_err err;
 	int rc = create(&m, ip_tests[_i].ip, &g, &err);
@@ -183,8 +159,8 @@ END_TEST
 
 START_TEST(test_create_ip_unique)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION), other = ctx_for(OTHER, REGION),
-			 region2 = ctx_for(ACCOUNT, REGION2);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx(OTHER, REGION),
+			 region2 = test_ctx(ACCOUNT, REGION2);
 	struct customer_gateway g, g2;
 	struct vl_err err;
 
@@ -232,7 +208,7 @@ static const struct {
 
 START_TEST(test_create_asn)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = { .ip_address = "47.100.1.2", .asn = asn_tests[_i].asn };
 	struct customer_gateway g;
 	struct vl_err err;
@@ -275,7 +251,7 @@ static const struct {
 
 START_TEST(test_create_auth_key)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = { .ip_address = "47.100.1.2",
 						     .auth_key = text_arg(auth_key_tests[_i].key) };
 	struct customer_gateway g;
@@ -307,7 +283,7 @@ static const struct {
 
 START_TEST(test_create_name_description)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args by_name = { .ip_address = "47.100.1.2",
 							.name = text_arg(text_tests[_i].text) };
 	struct customer_gateway_create_args by_desc = { .ip_address = "47.100.1.3",
@@ -331,7 +307,7 @@ END_TEST
 
 START_TEST(test_create_tags_and_resource_group)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args bad_tag = {
 		.ip_address = "47.100.1.2", .tags = { .keys = { "aliyun:x" }, .values = { "v" }, .count = 1 },
 	};
@@ -349,7 +325,7 @@ END_TEST
 
 START_TEST(test_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION), region2 = ctx_for(ACCOUNT, REGION2);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), region2 = test_ctx(ACCOUNT, REGION2);
 	struct customer_gateway a, b;
 	struct vl_err err;
 
@@ -371,8 +347,8 @@ END_TEST
 
 START_TEST(test_isolation)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION), other = ctx_for(OTHER, REGION),
-			 region2 = ctx_for(ACCOUNT, REGION2);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx(OTHER, REGION),
+			 region2 = test_ctx(ACCOUNT, REGION2);
 	struct customer_gateway_filter all = { 0 };
 	struct customer_gateway_modify_args mod = { .name = "x" };
 	struct customer_gateway g, got;
@@ -430,7 +406,7 @@ static const char *item_ip(json_t *items, size_t i)
 
 START_TEST(test_list_filters)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway g[5];
 	struct customer_gateway_filter by_id = { 0 }, by_tag = { 0 }, by_key = { 0 }, by_rg = { .resource_group_id = "rg-other" };
 	struct vl_err err;
@@ -490,7 +466,7 @@ static const struct {
 
 START_TEST(test_list_paging)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_filter all = { 0 };
 	struct customer_gateway g[5];
 	struct vl_err err;
@@ -510,7 +486,7 @@ END_TEST
 
 START_TEST(test_to_json)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = {
 		.ip_address = "47.100.1.2", .asn = "65530", .auth_key = "secret", .name = "n",
 		.description = "d", .tags = { .keys = { "k" }, .values = { "v" }, .count = 1 },
@@ -550,7 +526,7 @@ END_TEST
 
 START_TEST(test_modify)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = { .ip_address = "47.100.1.2", .name = "old",
 						     .description = "old d", .auth_key = "oldkey" };
 	struct customer_gateway_modify_args mod = { 0 };
@@ -597,7 +573,7 @@ END_TEST
 
 START_TEST(test_delete_in_use)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = {
 		.ip_address = "47.100.1.2", .tags = { .keys = { "k" }, .values = { "v" }, .count = 1 },
 	};
@@ -648,9 +624,9 @@ Suite *customer_gateway_suite_create(void)
 		{ test_modify }, { test_delete_in_use },
 	};
 
-	test_add_case(s, "create", setup, teardown, create, countof(create));
-	test_add_case(s, "scope", setup, teardown, scope, countof(scope));
-	test_add_case(s, "describe", setup, teardown, describe, countof(describe));
-	test_add_case(s, "modify_delete", setup, teardown, modify_delete, countof(modify_delete));
+	test_add_case(s, "create", test_world_setup, test_world_teardown, create, countof(create));
+	test_add_case(s, "scope", test_world_setup, test_world_teardown, scope, countof(scope));
+	test_add_case(s, "describe", test_world_setup, test_world_teardown, describe, countof(describe));
+	test_add_case(s, "modify_delete", test_world_setup, test_world_teardown, modify_delete, countof(modify_delete));
 	return s;
 }

@@ -26,44 +26,19 @@
 #include "vpn_route.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpn_gateway gw;	     /* dual-tunnel, active, 10M */
 static struct vpn_gateway single_gw; /* a legacy single-tunnel gateway (see setup) */
 static struct customer_gateway cgw1, cgw2, cgw3; /* cgw1 has ASN 65001 */
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
-
-#define tx_begin() test_savepoint(st)
-
-#define tx_end(rc) test_release(st, (rc))
 
 #define sql_count(sql, arg) test_count(st, (sql), (arg))
 
 #define sql_exec1(sql, arg) test_exec1(st, (sql), (arg))
 
 #define usage(m, kind, scope) test_usage((m), (kind), (scope))
-
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_msg(rc == -1, "expected %s, got success", code);
-	ck_assert_msg(strcmp(vl_err_code(err), code) == 0, "expected %s, got %s (%s)", code, vl_err_code(err),
-		      vl_err_message(err));
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
-}
 
 static void make_cgw(struct model_ctx *m, const char *ip, const char *asn, struct customer_gateway *out)
 {
@@ -98,8 +73,8 @@ static void setup(void)
 	struct vswitch_create_args sa = { .zone_id = "cn-hangzhou-h", .cidr_block = "10.0.1.0/24" };
 	struct vswitch_create_args sb = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.0.2.0/24" };
 
-	test_world_open(&st, &cat, &cfg);
-	m = ctx_for(ACCOUNT, REGION);
+	test_world_setup();
+	m = test_ctx(ACCOUNT, REGION);
 	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
 	sa.vpc_id = sb.vpc_id = vpc.vpc_id;
 	ck_assert_int_eq(vswitch_create(&m, &sa, &vsw_h, &err), 0);
@@ -119,11 +94,6 @@ static void setup(void)
 	make_cgw(&m, "203.0.113.1", "65001", &cgw1);
 	make_cgw(&m, "203.0.113.2", NULL, &cgw2);
 	make_cgw(&m, "203.0.113.3", NULL, &cgw3);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 /* ---- request builders ---- */
@@ -260,7 +230,7 @@ static void assert_unchanged(struct model_ctx *m, const struct snapshot *before)
 
 START_TEST(test_single_defaults)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c, got;
 	struct vl_err err;
@@ -312,7 +282,7 @@ END_TEST
 
 START_TEST(test_single_configs)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 
@@ -346,7 +316,7 @@ END_TEST
 
 START_TEST(test_destination_routing_mode)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 
@@ -360,7 +330,7 @@ END_TEST
 
 START_TEST(test_auto_config_route_off)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 
@@ -376,7 +346,7 @@ END_TEST
 
 START_TEST(test_dual_defaults)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection c, got;
@@ -419,7 +389,7 @@ END_TEST
 
 START_TEST(test_dual_leaves_and_order)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	/* slave given first; one customer gateway for both tunnels; per-tunnel settings */
 	static struct ipsec_param p[] = {
 		{ "TunnelOptionsSpecification.1.CustomerGatewayId", NULL },
@@ -486,7 +456,7 @@ static const struct dual_case {
 START_TEST(test_dual_refused)
 {
 	const struct dual_case *dc = &dual_cases[_i];
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct ipsec_param extra = { dc->name, dc->value };
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, &extra, dc->name ? 1 : 0);
@@ -496,14 +466,14 @@ START_TEST(test_dual_refused)
 
 	a.enable_tunnels_bgp = dc->tunnels_bgp;
 	take(&m, &before);
-	assert_err(create(&m, &a, &c, &err), &err, dc->code, dc->http);
+	test_assert_err(create(&m, &a, &c, &err), &err, dc->code, dc->http);
 	assert_unchanged(&m, &before);
 }
 END_TEST
 
 START_TEST(test_dual_tunnel_cidr_twice)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	static const struct ipsec_param extra[] = {
 		{ "TunnelOptionsSpecification.1.TunnelBgpConfig.TunnelCidr", "169.254.30.0/30" },
 		{ "TunnelOptionsSpecification.2.TunnelBgpConfig.TunnelCidr", "169.254.30.0/30" },
@@ -513,13 +483,13 @@ START_TEST(test_dual_tunnel_cidr_twice)
 	struct vpn_connection c;
 	struct vl_err err;
 
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
 }
 END_TEST
 
 START_TEST(test_dual_one_tunnel)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(gw.vpn_gateway_id, NULL);
 	struct tunnels t;
 	struct vpn_connection c;
@@ -528,7 +498,7 @@ START_TEST(test_dual_one_tunnel)
 	make_tunnels(&t, two_tunnels(), 2); /* tunnel 1 only */
 	a.tunnels = t.specs;
 	a.tunnel_count = t.count;
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
 }
 END_TEST
 
@@ -536,7 +506,7 @@ END_TEST
 
 START_TEST(test_form_per_gateway)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a;
 	struct tunnels t;
 	struct vpn_connection c;
@@ -546,14 +516,14 @@ START_TEST(test_form_per_gateway)
 	take(&m, &before);
 	/* single-tunnel form on a dual-tunnel gateway: the tunnels are required */
 	a = single_args(gw.vpn_gateway_id, cgw1.customer_gateway_id);
-	assert_err(create(&m, &a, &c, &err), &err, "MissingTunnelOptionsSpecification", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "MissingTunnelOptionsSpecification", 400);
 	/* dual-tunnel form on a single-tunnel gateway */
 	a = dual_args(&t, NULL, 0);
 	a.vpn_gateway_id = single_gw.vpn_gateway_id;
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
 	/* single-tunnel gateway without a customer gateway */
 	a = single_args(single_gw.vpn_gateway_id, NULL);
-	assert_err(create(&m, &a, &c, &err), &err, "MissingCustomerGatewayId", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "MissingCustomerGatewayId", 400);
 	assert_unchanged(&m, &before);
 	/* on a dual-tunnel gateway the single-tunnel fields are not used (not even checked) */
 	a = dual_args(&t, NULL, 0);
@@ -602,7 +572,7 @@ static const struct common_case {
 START_TEST(test_common_refused)
 {
 	const struct common_case *cc = &common_cases[_i];
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	const char **slot = NULL;
 	struct snapshot before;
@@ -631,14 +601,14 @@ START_TEST(test_common_refused)
 		slot = &a.vpn_gateway_id;
 	*slot = cc->value;
 	take(&m, &before);
-	assert_err(create(&m, &a, &c, &err), &err, cc->code, strstr(cc->code, "NotFound") ? 404 : 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, cc->code, strstr(cc->code, "NotFound") ? 404 : 400);
 	assert_unchanged(&m, &before);
 }
 END_TEST
 
 START_TEST(test_name_and_subnet_limits)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 	struct vl_err err;
@@ -654,11 +624,11 @@ START_TEST(test_name_and_subnet_limits)
 	a.customer_gateway_id = cgw2.customer_gateway_id;
 	name[100] = 'n';
 	name[101] = '\0';
-	assert_err(create(&m, &a, &c, &err), &err, "InvalidName", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "InvalidName", 400);
 	/* the subnet count follows the quota */
 	name[100] = '\0';
 	cfg.quotas.subnets_per_connection = 4;
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.LocalSubnet", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.LocalSubnet", 400);
 	cfg.quotas.subnets_per_connection = 5;
 	create_ok(&m, &a, &c);
 }
@@ -666,19 +636,19 @@ END_TEST
 
 START_TEST(test_ipsec_disabled_gateway)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 	struct vl_err err;
 
 	sql_exec1("UPDATE vpn_gateways SET enable_ipsec=0 WHERE vpn_gateway_id=?", single_gw.vpn_gateway_id);
-	assert_err(create(&m, &a, &c, &err), &err, "OperationFailed.IpsecNotSupport", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "OperationFailed.IpsecNotSupport", 400);
 }
 END_TEST
 
 START_TEST(test_already_exists)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 	struct snapshot before;
@@ -687,7 +657,7 @@ START_TEST(test_already_exists)
 	create_ok(&m, &a, &c);
 	take(&m, &before);
 	a.remote_subnet = "172.16.0.0/16";
-	assert_err(create(&m, &a, &c, &err), &err, "InvalidVpnConnection.AlreadyExists", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "InvalidVpnConnection.AlreadyExists", 400);
 	assert_unchanged(&m, &before);
 	a.customer_gateway_id = cgw2.customer_gateway_id;
 	create_ok(&m, &a, &c);
@@ -696,7 +666,7 @@ END_TEST
 
 START_TEST(test_tunnel_cidr_unique_per_gateway)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	static const struct ipsec_param extra[] = {
 		{ "TunnelOptionsSpecification.2.TunnelBgpConfig.TunnelCidr", "169.254.11.0/30" },
@@ -708,12 +678,12 @@ START_TEST(test_tunnel_cidr_unique_per_gateway)
 	a.bgp_config = "{\"TunnelCidr\":\"169.254.11.0/30\"}";
 	create_ok(&m, &a, &c);
 	a.customer_gateway_id = cgw2.customer_gateway_id;
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
 	/* another gateway may use the same block */
 	a = dual_args(&t, extra, countof(extra));
 	create_ok(&m, &a, &c);
 	a = dual_args(&t, extra, countof(extra));
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
 }
 END_TEST
 
@@ -721,7 +691,7 @@ END_TEST
 
 START_TEST(test_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection c, kept;
@@ -732,7 +702,7 @@ START_TEST(test_quota)
 	create_ok(&m, &a, &c);
 	create_ok(&m, &a, &kept);
 	take(&m, &before);
-	assert_err(create(&m, &a, &c, &err), &err, "Resource.QuotaFull", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "Resource.QuotaFull", 400);
 	assert_unchanged(&m, &before);
 	ck_assert_int_eq(delete(&m, kept.vpn_connection_id, &err), 0);
 	create_ok(&m, &a, &c); /* a freed place is usable again */
@@ -742,7 +712,7 @@ END_TEST
 
 START_TEST(test_busy_gateway)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection_modify_args mod;
@@ -759,11 +729,11 @@ START_TEST(test_busy_gateway)
 	ck_assert_str_eq(g.status, "updating"); /* the gateway, not the connection, shows it */
 	ck_assert_str_eq(c.state, "active");
 	take(&m, &before);
-	assert_err(create(&m, &a, &c, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "VpnGateway.Configuring", 400);
 	mod = no_change(d.vpn_connection_id);
 	mod.name = "renamed";
-	assert_err(modify(&m, &mod, &c, &err), &err, "VpnGateway.Configuring", 400);
-	assert_err(delete(&m, d.vpn_connection_id, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(modify(&m, &mod, &c, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(delete(&m, d.vpn_connection_id, &err), &err, "VpnGateway.Configuring", 400);
 	assert_unchanged(&m, &before);
 	/* the gateway's change and the pending routes of the new connection */
 	ck_assert_int_ge(lifecycle_apply_due(st, NOW + 1000, &next), 1);
@@ -779,9 +749,9 @@ END_TEST
 
 START_TEST(test_isolation)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
-	struct model_ctx elsewhere = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
+	struct model_ctx elsewhere = test_ctx(ACCOUNT, "cn-beijing");
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection_modify_args mod;
 	struct vpn_connection_filter f = { 0 };
@@ -792,13 +762,13 @@ START_TEST(test_isolation)
 	struct vl_err err;
 
 	create_ok(&m, &a, &c);
-	assert_err(vpn_connection_get(&other, c.vpn_connection_id, &got, &err), &err,
+	test_assert_err(vpn_connection_get(&other, c.vpn_connection_id, &got, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
-	assert_err(vpn_connection_get(&elsewhere, c.vpn_connection_id, &got, &err), &err,
+	test_assert_err(vpn_connection_get(&elsewhere, c.vpn_connection_id, &got, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
-	assert_err(delete(&other, c.vpn_connection_id, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
+	test_assert_err(delete(&other, c.vpn_connection_id, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
 	mod = no_change(c.vpn_connection_id);
-	assert_err(modify(&other, &mod, &got, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
+	test_assert_err(modify(&other, &mod, &got, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
 	ck_assert_int_eq(vpn_connection_list(&other, &f, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0);
 	ck_assert_int_eq(vpn_connection_list(&elsewhere, &f, 0, 10, items, &total, &err), 0);
@@ -807,9 +777,9 @@ START_TEST(test_isolation)
 	/* another account can use neither my gateway nor my customer gateway */
 	make_cgw(&other, "203.0.113.50", NULL, &mine);
 	a = single_args(single_gw.vpn_gateway_id, mine.customer_gateway_id);
-	assert_err(create(&other, &a, &got, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
+	test_assert_err(create(&other, &a, &got, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
 	a = single_args(NULL, cgw2.customer_gateway_id);
-	assert_err(create(&other, &a, &got, &err), &err, "InvalidCustomerGatewayInstanceId.NotFound", 404);
+	test_assert_err(create(&other, &a, &got, &err), &err, "InvalidCustomerGatewayInstanceId.NotFound", 404);
 	json_decref(items);
 }
 END_TEST
@@ -818,7 +788,7 @@ END_TEST
 
 START_TEST(test_references_block_deletes)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection c;
@@ -826,7 +796,7 @@ START_TEST(test_references_block_deletes)
 
 	create_ok(&m, &a, &c);
 	tx_begin();
-	assert_err(tx_end(customer_gateway_delete(&m, cgw2.customer_gateway_id, &err)), &err,
+	test_assert_err(tx_end(customer_gateway_delete(&m, cgw2.customer_gateway_id, &err)), &err,
 		   "DependencyViolation.VpnConnection", 400);
 	tx_begin();
 	ck_assert_int_eq(tx_end(vpn_gateway_delete(&m, gw.vpn_gateway_id, &err)), -1);
@@ -846,7 +816,7 @@ END_TEST
 
 START_TEST(test_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct tunnels t;
 	struct vpn_connection c, d, got;
@@ -866,9 +836,9 @@ START_TEST(test_delete)
 	ck_assert_int_eq(delete(&m, c.vpn_connection_id, &err), 0);
 	ck_assert_int_eq(vpn_route_count_by_next_hop(&m, c.vpn_connection_id), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tags WHERE resource_id=?", c.vpn_connection_id), 0);
-	assert_err(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), &err,
+	test_assert_err(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
-	assert_err(delete(&m, c.vpn_connection_id, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
+	test_assert_err(delete(&m, c.vpn_connection_id, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
 	ck_assert_int_eq(delete(&m, d.vpn_connection_id, &err), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vpn_connection_tunnels", NULL), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vpn_connections", NULL), 0);
@@ -880,7 +850,7 @@ END_TEST
 
 START_TEST(test_modify_single)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection_modify_args mod;
 	struct vpn_connection c, got;
@@ -916,18 +886,18 @@ START_TEST(test_modify_single)
 	mod = no_change(c.vpn_connection_id);
 	mod.name = "again";
 	mod.bgp_config = "{\"EnableBgp\":\"true\"}";
-	assert_err(modify(&m, &mod, &got, &err), &err, "MissingBgpConfig.TunnelCidr", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "MissingBgpConfig.TunnelCidr", 400);
 	mod.bgp_config = NULL;
 	mod.local_subnet = "nonsense";
-	assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.LocalSubnet", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.LocalSubnet", 400);
 	mod = no_change(c.vpn_connection_id);
 	mod.name = "http://bad";
-	assert_err(modify(&m, &mod, &got, &err), &err, "InvalidName", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "InvalidName", 400);
 	(void)dual_args(&t, NULL, 0); /* any two tunnel specs */
 	mod = no_change(c.vpn_connection_id);
 	mod.tunnels = t.specs;
 	mod.tunnel_count = t.count;
-	assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
 	assert_unchanged(&m, &before);
 	ck_assert_int_eq(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), 0);
 	ck_assert_str_eq(got.name, "renamed");
@@ -942,7 +912,7 @@ END_TEST
 
 START_TEST(test_modify_dual)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t, mt;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection_modify_args mod;
@@ -974,21 +944,21 @@ START_TEST(test_modify_dual)
 	make_tunnels(&mt, p, 1);
 	mod.tunnels = mt.specs;
 	mod.tunnel_count = mt.count;
-	assert_err(modify(&m, &mod, &got, &err), &err, "InvalidTunnelId.NotFound", 404);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "InvalidTunnelId.NotFound", 404);
 	p[0] = (struct ipsec_param){ "TunnelOptionsSpecification.1.EnableDpd", "false" };
 	make_tunnels(&mt, p, 1);
 	mod.tunnels = mt.specs;
 	mod.tunnel_count = mt.count;
-	assert_err(modify(&m, &mod, &got, &err), &err, "MissingTunnelOptionsSpecification.1.TunnelId", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "MissingTunnelOptionsSpecification.1.TunnelId", 400);
 	p[0] = (struct ipsec_param){ "TunnelOptionsSpecification.1.TunnelId", c.tunnels[0].tunnel_id };
 	p[1] = (struct ipsec_param){ "TunnelOptionsSpecification.1.Role", "slave" };
 	make_tunnels(&mt, p, 2);
 	mod.tunnels = mt.specs;
 	mod.tunnel_count = mt.count;
-	assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.Role", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.Role", 400);
 	mod = no_change(c.vpn_connection_id);
 	mod.enable_tunnels_bgp = 1;
-	assert_err(modify(&m, &mod, &got, &err), &err, "MissingTunnelOptionsSpecification.1.TunnelBgpConfig.TunnelCidr", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "MissingTunnelOptionsSpecification.1.TunnelBgpConfig.TunnelCidr", 400);
 	ck_assert_int_eq(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), 0);
 	ck_assert(!got.enable_tunnels_bgp);
 	ck_assert_int_eq(usage(&m, "ref:customer_gateway", cgw3.customer_gateway_id), 1);
@@ -1014,7 +984,7 @@ static const struct unused_json_case {
 START_TEST(test_dual_unused_json_refused)
 {
 	const struct unused_json_case *uc = &unused_json_cases[_i];
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection_modify_args mod;
@@ -1027,7 +997,7 @@ START_TEST(test_dual_unused_json_refused)
 	a.health_check_config = uc->hc;
 	a.bgp_config = uc->bgp;
 	take(&m, &before);
-	assert_err(create(&m, &a, &c, &err), &err, uc->code, 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, uc->code, 400);
 	assert_unchanged(&m, &before);
 
 	a = dual_args(&t, NULL, 0);
@@ -1039,7 +1009,7 @@ START_TEST(test_dual_unused_json_refused)
 	mod.ipsec_config = uc->ipsec;
 	mod.health_check_config = uc->hc;
 	mod.bgp_config = uc->bgp;
-	assert_err(modify(&m, &mod, &got, &err), &err, uc->code, 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, uc->code, 400);
 	assert_unchanged(&m, &before);
 	ck_assert_int_eq(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), 0);
 	ck_assert_str_ne(got.name, "renamed");
@@ -1056,7 +1026,7 @@ END_TEST
 
 START_TEST(test_list_filters)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection_filter f = { 0 };
 	struct vpn_connection c1, c2, c3;
@@ -1125,7 +1095,7 @@ END_TEST
 /* DescribeVpnAttachments lists unbound connections attached to a router; the attachment actions name only them. */
 START_TEST(test_attachment_list_and_get)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(NULL, cgw1.customer_gateway_id);
 	struct vpn_connection_filter cen = { .attach_type = "CEN" };
 	struct vpn_connection c, gwc, got;
@@ -1137,7 +1107,7 @@ START_TEST(test_attachment_list_and_get)
 	a = single_args(single_gw.vpn_gateway_id, cgw2.customer_gateway_id);
 	create_ok(&m, &a, &gwc);
 	ck_assert_int_eq(vpn_attachment_get(&m, c.vpn_connection_id, &got, &err), 0);
-	assert_err(vpn_attachment_get(&m, gwc.vpn_connection_id, &got, &err), &err,
+	test_assert_err(vpn_attachment_get(&m, gwc.vpn_connection_id, &got, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
 	ck_assert_int_eq(vpn_connection_list_styled(&m, &cen, 0, 10, VCO_JSON_ATTACHMENT, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0); /* not attached yet */
@@ -1165,7 +1135,7 @@ END_TEST
 
 START_TEST(test_attachment)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(NULL, cgw1.customer_gateway_id);
 	struct vpn_connection c, d, got;
 	struct snapshot before;
@@ -1214,14 +1184,14 @@ START_TEST(test_attachment)
 	ck_assert_str_eq(got.attach_type, "CEN");
 	ck_assert_str_eq(got.transit_router_id, "tr-1");
 	ck_assert_str_eq(got.attach_instance_id, "cen-1");
-	assert_err(delete(&m, c.vpn_connection_id, &err), &err, "IncorrectStatus.VpnConnection", 400);
+	test_assert_err(delete(&m, c.vpn_connection_id, &err), &err, "IncorrectStatus.VpnConnection", 400);
 	tx_begin();
 	ck_assert_int_eq(tx_end(vpn_connection_set_attachment(&m, c.vpn_connection_id, NULL, NULL, NULL, NULL, NULL, &err)), 0);
 	/* while the transit-router model moves it, it is busy */
 	tx_begin();
 	ck_assert_int_eq(tx_end(lifecycle_schedule(&m, "vpn_connection", c.vpn_connection_id, "init", "attaching",
 						   5000, &err)), 0);
-	assert_err(delete(&m, c.vpn_connection_id, &err), &err, "VpnConnection.Configuring", 400);
+	test_assert_err(delete(&m, c.vpn_connection_id, &err), &err, "VpnConnection.Configuring", 400);
 	tx_begin();
 	ck_assert_int_eq(tx_end(lifecycle_cancel(&m, "vpn_connection", c.vpn_connection_id)), 0);
 	ck_assert_int_eq(delete(&m, c.vpn_connection_id, &err), 0);
@@ -1230,22 +1200,22 @@ START_TEST(test_attachment)
 	/* a gateway connection is not the transit router's to attach */
 	a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	create_ok(&m, &a, &c);
-	assert_err(vpn_connection_set_attachment(&m, c.vpn_connection_id, "tr-1", "", "", "", "", &err), &err,
+	test_assert_err(vpn_connection_set_attachment(&m, c.vpn_connection_id, "tr-1", "", "", "", "", &err), &err,
 		   "IncorrectStatus.VpnConnection", 400);
 }
 END_TEST
 
 START_TEST(test_attachment_refused)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(NULL, NULL);
 	struct vpn_connection c;
 	struct vl_err err;
 
-	assert_err(create(&m, &a, &c, &err), &err, "MissingCustomerGatewayId", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "MissingCustomerGatewayId", 400);
 	a.customer_gateway_id = cgw1.customer_gateway_id;
 	a.resource_group_id = "group-1";
-	assert_err(create(&m, &a, &c, &err), &err, "InvalidResourceGroupId", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "InvalidResourceGroupId", 400);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vpn_connections", NULL), 0);
 }
 END_TEST
@@ -1254,7 +1224,7 @@ END_TEST
 
 START_TEST(test_status_report)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection c, got;
@@ -1268,8 +1238,8 @@ START_TEST(test_status_report)
 	ck_assert_str_eq(got.status, "ike_sa_established");
 	ck_assert_str_eq(got.tunnels[0].status, "ike_sa_not_established");
 	ck_assert_str_eq(got.tunnels[1].status, "ipsec_sa_established");
-	assert_err(vpn_connection_set_status(&m, c.vpn_connection_id, NULL, "up", &err), &err, "InvalidStatus", 400);
-	assert_err(vpn_connection_set_status(&m, c.vpn_connection_id, "tun-x", "ike_sa_established", &err), &err,
+	test_assert_err(vpn_connection_set_status(&m, c.vpn_connection_id, NULL, "up", &err), &err, "InvalidStatus", 400);
+	test_assert_err(vpn_connection_set_status(&m, c.vpn_connection_id, "tun-x", "ike_sa_established", &err), &err,
 		   "InvalidTunnelId.NotFound", 404);
 }
 END_TEST
@@ -1300,7 +1270,7 @@ static json_t *jget(json_t *o, const char *path)
 
 START_TEST(test_json_single)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 	json_t *o, *list;
@@ -1345,7 +1315,7 @@ END_TEST
 
 START_TEST(test_json_dual)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection c;
@@ -1395,6 +1365,6 @@ Suite *vpn_connection_suite_create(void)
 		{ test_json_single }, { test_json_dual },
 	};
 
-	test_add_case(s, "model", setup, teardown, model, countof(model));
+	test_add_case(s, "model", setup, test_world_teardown, model, countof(model));
 	return s;
 }

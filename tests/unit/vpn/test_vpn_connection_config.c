@@ -29,39 +29,16 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpn_gateway gw;	     /* dual-tunnel */
 static struct vpn_gateway single_gw; /* single-tunnel (no second vSwitch) */
 static struct customer_gateway cgw1, cgw2; /* cgw1 has ASN 65001 */
 
-static struct model_ctx ctx_for(const char *account)
-{
-	struct model_ctx m = { .store = st, .account = account, .region = REGION, .now_ms = NOW, .cfg = &cfg };
-
-	return m;
-}
-
-#define tx_begin() test_savepoint(st)
-
-#define tx_end(rc) test_release(st, (rc))
-
 #define sql_count(sql, arg) test_count(st, (sql), (arg))
 
 #define sql_exec1(sql, arg) test_exec1(st, (sql), (arg))
-
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_msg(rc == -1, "expected %s, got success", code);
-	ck_assert_msg(strcmp(vl_err_code(err), code) == 0, "expected %s, got %s (%s)", code, vl_err_code(err),
-		      vl_err_message(err));
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
-}
 
 static void make_gateway(struct model_ctx *m, const struct vpc *v, const struct vswitch *a,
 			 const struct vswitch *b, struct vpn_gateway *out)
@@ -95,8 +72,8 @@ static void setup(void)
 	struct vswitch_create_args sa = { .zone_id = "cn-hangzhou-h", .cidr_block = "10.0.1.0/24" };
 	struct vswitch_create_args sb = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.0.2.0/24" };
 
-	test_world_open(&st, &cat, &cfg);
-	m = ctx_for(ACCOUNT);
+	test_world_setup();
+	m = test_ctx(ACCOUNT, REGION);
 	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
 	sa.vpc_id = sb.vpc_id = vpc.vpc_id;
 	ck_assert_int_eq(vswitch_create(&m, &sa, &vsw_h, &err), 0);
@@ -110,11 +87,6 @@ static void setup(void)
 	ck_assert(!vpn_gateway_is_dual_tunnel(&single_gw));
 	make_cgw(&m, "203.0.113.1", "65001", &cgw1);
 	make_cgw(&m, "203.0.113.2", NULL, &cgw2);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 /* ---- connections to look at ---- */
@@ -272,7 +244,7 @@ static json_t *config_json(struct model_ctx *m, const char *id, struct vpn_conne
 
 START_TEST(test_config_single)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	json_t *o;
@@ -319,7 +291,7 @@ END_TEST
 
 START_TEST(test_config_single_defaults)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	json_t *o;
@@ -345,7 +317,7 @@ END_TEST
 
 START_TEST(test_config_dual)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	json_t *o;
@@ -407,7 +379,7 @@ END_TEST
 
 START_TEST(test_config_unbound)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	struct vl_err err;
@@ -423,7 +395,7 @@ START_TEST(test_config_unbound)
 	ck_assert_str_eq(jstr(o, "IkeConfig.LocalId"), cgw1.ip_address);
 	json_decref(o);
 	/* …so a customer device cannot be configured yet */
-	assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
+	test_assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
 	ck_assert_ptr_null(text);
 
 	/* a transit router gives it an address */
@@ -443,7 +415,7 @@ END_TEST
 
 START_TEST(test_config_unbound_dual)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn, bound;
 	struct vl_err err;
@@ -455,7 +427,7 @@ START_TEST(test_config_unbound_dual)
 	ck_assert_str_eq(jstr(o, "TunnelsConfig.TunnelConfig.0.Remote"), "");
 	ck_assert_str_eq(jstr(o, "TunnelsConfig.TunnelConfig.1.Remote"), "");
 	json_decref(o);
-	assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
+	test_assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
 
 	/* the transit router gives each tunnel its own address */
 	tx_begin();
@@ -465,7 +437,7 @@ START_TEST(test_config_unbound_dual)
 	ck_assert_str_eq(jstr(o, "TunnelsConfig.TunnelConfig.0.Remote"), "198.51.100.1");
 	ck_assert_str_eq(jstr(o, "TunnelsConfig.TunnelConfig.1.Remote"), "");
 	json_decref(o);
-	assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
+	test_assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
 	tx_begin();
 	ck_assert_int_eq(tx_end(vpn_connection_set_tunnel_endpoint(&m, conn.vpn_connection_id, conn.tunnels[1].tunnel_id,
 								   "198.51.100.2", "cn-hangzhou-i", &err)), 0);
@@ -479,13 +451,13 @@ START_TEST(test_config_unbound_dual)
 	/* refused: a gateway's connection, an unknown tunnel, a bad address */
 	make_dual(&m, false, &bound);
 	tx_begin();
-	assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, bound.vpn_connection_id, bound.tunnels[0].tunnel_id,
+	test_assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, bound.vpn_connection_id, bound.tunnels[0].tunnel_id,
 							     "198.51.100.3", "", &err)), &err, "IncorrectStatus.VpnConnection", 400);
 	tx_begin();
-	assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, conn.vpn_connection_id, "tun-nothere", "198.51.100.3", "",
+	test_assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, conn.vpn_connection_id, "tun-nothere", "198.51.100.3", "",
 							     &err)), &err, "InvalidTunnelId.NotFound", 404);
 	tx_begin();
-	assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, conn.vpn_connection_id, conn.tunnels[0].tunnel_id,
+	test_assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, conn.vpn_connection_id, conn.tunnels[0].tunnel_id,
 							     "198.51.100.300", "", &err)), &err, "InvalidInternetIp", 400);
 	/* detached: no address again */
 	tx_begin();
@@ -498,15 +470,15 @@ END_TEST
 
 START_TEST(test_config_not_found)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), other = ctx_for("acct-b");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx("acct-b", REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	struct vl_err err;
 
-	assert_err(vpn_connection_config_load(&m, "vco-nothere", &c, &err), &err,
+	test_assert_err(vpn_connection_config_load(&m, "vco-nothere", &c, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
 	make_single(&m, single_gw.vpn_gateway_id, NULL, NULL, NULL, &conn);
-	assert_err(vpn_connection_config_load(&other, conn.vpn_connection_id, &c, &err), &err,
+	test_assert_err(vpn_connection_config_load(&other, conn.vpn_connection_id, &c, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
 }
 END_TEST
@@ -865,7 +837,7 @@ END_TEST
 
 START_TEST(test_swanctl_dual)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	struct swan_doc *d = malloc(sizeof(*d));
@@ -931,7 +903,7 @@ END_TEST
 /* --dpd-delay-s reaches both sides' texts; its default keeps them as they always were */
 START_TEST(test_swanctl_dpd_delay)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	struct swan_doc *d = malloc(sizeof(*d));
@@ -983,7 +955,7 @@ END_TEST
 /* A gateway-side standby tunnel: a child priority just behind strongSwan's automatic one. */
 START_TEST(test_swanctl_standby_priority)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	struct swan_doc *d = malloc(sizeof(*d));
@@ -1077,7 +1049,7 @@ START_TEST(test_log_window)
 	int rc = vpn_connection_log_window(k->from, k->to, k->period, NOW, &start, &end, &err);
 
 	if (k->code) {
-		assert_err(rc, &err, k->code, 400);
+		test_assert_err(rc, &err, k->code, 400);
 		ck_assert_int_eq(start, -7);
 		return;
 	}
@@ -1130,7 +1102,7 @@ static const char *query(struct model_ctx *m, const char *id, const char *tunnel
 
 START_TEST(test_logs)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), other = ctx_for("acct-b");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx("acct-b", REGION);
 	struct vpn_connection dual, single;
 	const char *t1, *t2, *D, *S;
 	int64_t before;
@@ -1180,18 +1152,18 @@ START_TEST(test_logs)
 	before = sql_count("SELECT COUNT(*) FROM vpn_connection_logs", NULL);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	assert_err(append(&m, D, t1, NOW, "two\nlines", &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, "", &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, "\r\n", &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, "bad \xff utf-8", &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, "cut \xe6\x97", &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, big, &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, NULL, &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, -1, "x", &err), &err, "InvalidTime", 400);
-	assert_err(append(&m, D, "tun-nothere", NOW, "x", &err), &err, "InvalidTunnelId.NotFound", 404);
-	assert_err(append(&m, S, t1, NOW, "x", &err), &err, "InvalidTunnelId.NotFound", 404);
-	assert_err(append(&m, "vco-nothere", NULL, NOW, "x", &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
-	assert_err(append(&other, D, NULL, NOW, "x", &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
+	test_assert_err(append(&m, D, t1, NOW, "two\nlines", &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, "", &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, "\r\n", &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, "bad \xff utf-8", &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, "cut \xe6\x97", &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, big, &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, NULL, &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, -1, "x", &err), &err, "InvalidTime", 400);
+	test_assert_err(append(&m, D, "tun-nothere", NOW, "x", &err), &err, "InvalidTunnelId.NotFound", 404);
+	test_assert_err(append(&m, S, t1, NOW, "x", &err), &err, "InvalidTunnelId.NotFound", 404);
+	test_assert_err(append(&m, "vco-nothere", NULL, NOW, "x", &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
+	test_assert_err(append(&other, D, NULL, NOW, "x", &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vpn_connection_logs", NULL), before);
 	big[VCO_LOG_LINE_MAX] = '\n'; /* exactly the limit, plus the line end that is dropped */
 	append_ok(&m, D, t1, NOW - 2000, big);
@@ -1229,7 +1201,7 @@ Suite *vpn_connection_config_suite_create(void)
 		{ test_log_window, countof(window_cases) }, { test_logs },
 	};
 
-	test_add_case(s, "config", setup, teardown, config, countof(config));
-	test_add_case(s, "logs", setup, teardown, logs, countof(logs));
+	test_add_case(s, "config", setup, test_world_teardown, config, countof(config));
+	test_add_case(s, "logs", setup, test_world_teardown, logs, countof(logs));
 	return s;
 }

@@ -26,25 +26,12 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpc vpc;			     /* 10.0.0.0/16 of ACCOUNT in REGION */
 static struct vswitch vsw_h, vsw_i, vsw_h2;  /* 10.0.1.0/24 h, 10.0.2.0/24 i, 10.0.3.0/24 h */
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
 
 static void make_vswitch(struct model_ctx *m, const struct vpc *v, const char *zone,
 			 const char *cidr, struct vswitch *out)
@@ -67,23 +54,13 @@ static void setup(void)
 {
 	struct model_ctx m;
 
-	test_world_open(&st, &cat, &cfg);
-	m = ctx_for(ACCOUNT, REGION);
+	test_world_setup();
+	m = test_ctx(ACCOUNT, REGION);
 	make_vpc(&m, "10.0.0.0/16", &vpc);
 	make_vswitch(&m, &vpc, "cn-hangzhou-h", "10.0.1.0/24", &vsw_h);
 	make_vswitch(&m, &vpc, "cn-hangzhou-i", "10.0.2.0/24", &vsw_i);
 	make_vswitch(&m, &vpc, "cn-hangzhou-h", "10.0.3.0/24", &vsw_h2);
 }
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-/* A savepoint around one mutation, kept on success and rolled back on failure. */
-#define tx_begin() test_savepoint(st)
-
-#define tx_end(rc) test_release(st, (rc))
 
 static int64_t sql_count(const char *sql)
 {
@@ -159,7 +136,7 @@ static void assert_nothing_created(struct model_ctx *m)
 
 START_TEST(test_create)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -205,7 +182,7 @@ END_TEST
 
 START_TEST(test_create_lifecycle)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -240,7 +217,7 @@ static const struct {
 
 START_TEST(test_create_bandwidth)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -266,8 +243,8 @@ END_TEST
 
 START_TEST(test_create_vswitch_rules)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a;
 	struct vpc vpc2, other_vpc;
 	struct vswitch vsw_other_vpc, vsw_other_account;
@@ -319,7 +296,7 @@ END_TEST
 START_TEST(test_create_single_zone_region)
 {
 	/* ap-northeast-2 has one zone in the catalogue: one vSwitch may carry both tunnels */
-	struct model_ctx m = ctx_for(ACCOUNT, "ap-northeast-2");
+	struct model_ctx m = test_ctx(ACCOUNT, "ap-northeast-2");
 	struct vpn_gateway_create_args a = { .bandwidth = 10, .enable_ipsec = true };
 	struct vswitch one, two;
 	struct vpn_gateway g, g2;
@@ -359,7 +336,7 @@ static void make_single_tunnel_region(void)
 
 START_TEST(test_create_single_tunnel_region)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -437,7 +414,7 @@ END_TEST
 /* Other regions keep their own mode: only the flagged region is single-tunnel. */
 START_TEST(test_create_single_tunnel_other_region)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, "ap-northeast-2");
+	struct model_ctx m = test_ctx(ACCOUNT, "ap-northeast-2");
 	struct vpn_gateway_create_args a = { .bandwidth = 10, .enable_ipsec = true };
 	struct vswitch one;
 	struct vpn_gateway g;
@@ -458,9 +435,9 @@ END_TEST
 
 START_TEST(test_create_vpc_rules)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vpc pending;
@@ -482,7 +459,7 @@ END_TEST
 
 START_TEST(test_create_vswitch_pending)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vswitch pending;
 	struct vpn_gateway g;
@@ -507,7 +484,7 @@ static const struct {
 
 START_TEST(test_create_name)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -527,7 +504,7 @@ END_TEST
 
 START_TEST(test_create_name_length)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -545,7 +522,7 @@ END_TEST
 
 START_TEST(test_create_ssl)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -581,7 +558,7 @@ END_TEST
 START_TEST(test_create_prepaid)
 {
 	/* the documented example: created 1492753580000, one month, ends 1495382400000 */
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -623,7 +600,7 @@ END_TEST
 
 START_TEST(test_create_resource_group)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -645,8 +622,8 @@ END_TEST
 START_TEST(test_pool_tiny)
 {
 	/* a /30 pool has two usable addresses: one dual-tunnel gateway takes both */
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g1, g2;
 	struct vl_err err;
@@ -691,8 +668,8 @@ END_TEST
 
 START_TEST(test_pool_lowest_free)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g1, g2, g3, g4;
 	struct vl_err err;
@@ -750,7 +727,7 @@ END_TEST
 
 START_TEST(test_private_addresses)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vswitch small_h, small_i;
 	struct vpn_gateway g[3];
@@ -791,9 +768,9 @@ END_TEST
 
 START_TEST(test_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args(), b;
 	struct vpn_gateway g1, g2;
 	struct vswitch bj_a, bj_c, o1, o2;
@@ -833,8 +810,8 @@ END_TEST
 
 START_TEST(test_begin_change)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -867,7 +844,7 @@ END_TEST
 
 START_TEST(test_begin_change_no_delay)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -884,8 +861,8 @@ END_TEST
 
 START_TEST(test_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -914,7 +891,7 @@ END_TEST
 
 START_TEST(test_delete_busy)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -933,7 +910,7 @@ END_TEST
 
 START_TEST(test_delete_prepaid)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway paid, unpaid;
 	struct vl_err err;
@@ -960,8 +937,8 @@ END_TEST
 
 START_TEST(test_modify)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway_modify_args ma = { .auto_propagate = -1 };
 	struct vpn_gateway g, out;
@@ -1037,9 +1014,9 @@ static int64_t list_total(struct model_ctx *m, const struct vpn_gateway_filter *
 
 START_TEST(test_list_filters)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g[3];
 	struct vpn_gateway_filter f;
@@ -1137,7 +1114,7 @@ static const char *const describe_keys[] = {
 
 START_TEST(test_json)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	json_t *item, *enis, *labels;
@@ -1199,8 +1176,8 @@ END_TEST
 
 START_TEST(test_available_zones)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx mars = ctx_for(ACCOUNT, "mars-1");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx mars = test_ctx(ACCOUNT, "mars-1");
 	const struct catalog_region *r = catalog_region(cat, REGION);
 	json_t *zones = vpn_gateway_available_zones(&m);
 
@@ -1309,10 +1286,10 @@ Suite *vpn_gateway_suite_create(void)
 		{ test_catalog_vpn_dual_tunnel_bad, countof(bad_dual_tunnel) },
 	};
 
-	test_add_case(s, "create", setup, teardown, create, countof(create));
-	test_add_case(s, "addresses", setup, teardown, addresses, countof(addresses));
-	test_add_case(s, "lifecycle", setup, teardown, lifecycle, countof(lifecycle));
-	test_add_case(s, "describe", setup, teardown, describe, countof(describe));
-	test_add_case(s, "catalog", setup, teardown, catalog, countof(catalog));
+	test_add_case(s, "create", setup, test_world_teardown, create, countof(create));
+	test_add_case(s, "addresses", setup, test_world_teardown, addresses, countof(addresses));
+	test_add_case(s, "lifecycle", setup, test_world_teardown, lifecycle, countof(lifecycle));
+	test_add_case(s, "describe", setup, test_world_teardown, describe, countof(describe));
+	test_add_case(s, "catalog", setup, test_world_teardown, catalog, countof(catalog));
 	return s;
 }

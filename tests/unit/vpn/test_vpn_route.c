@@ -24,7 +24,6 @@
 #include "vpn_gateway.h"
 #include "vpn_route.h"
 
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
@@ -37,53 +36,6 @@
 #define C3 "vco-bp1conn000000000000003" /* on GW2 */
 #define C4 "vco-bp1conn000000000000004" /* on GW3, OTHER */
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
-
-/*
- * Inserts a row into table with the given columns; every other NOT NULL column without a
- * default gets '' (text) or 0 (other types), so the row fits whatever the owner's schema
- * requires.  Values are text; SQLite's column affinity turns "0"/"100" into integers.
- */
-static void insert_row(const char *table, const char *const names[], const char *const values[],
-		       int n)
-{
-	char pragma[128], cols[2048] = "", vals[2048] = "", sql[sizeof(cols) + sizeof(vals) + 128];
-	const char *bind[128];
-	struct store_stmt *stmt = NULL;
-	int nbind = 0;
-
-	snprintf(pragma, sizeof(pragma), "PRAGMA table_info(%s)", table);
-	ck_assert_int_eq(store_prepare(st, pragma, &stmt), 0);
-	while (stmt_step(stmt) == STORE_ROW) {
-		const char *name = stmt_text(stmt, 1), *type = stmt_text(stmt, 2);
-		bool notnull = stmt_int64(stmt, 3) != 0;
-		bool has_default = stmt_text(stmt, 4)[0] != '\0';
-		const char *value = NULL;
-
-		for (int i = 0; i < n; i++)
-			if (strcmp(names[i], name) == 0)
-				value = values[i];
-		if (value == NULL && (!notnull || has_default))
-			continue;
-		if (value == NULL)
-			value = strstr(type, "TEXT") ? "" : "0";
-		ck_assert_int_lt(nbind, 128);
-		bind[nbind] = value;
-		snprintf(cols + strlen(cols), sizeof(cols) - strlen(cols), "%s%s", nbind ? "," : "", name);
-		snprintf(vals + strlen(vals), sizeof(vals) - strlen(vals), "%s?", nbind ? "," : "");
-		nbind++;
-	}
-	stmt_release(stmt);
-	snprintf(sql, sizeof(sql), "INSERT INTO %s(%s) VALUES (%s)", table, cols, vals);
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	for (int i = 0; i < nbind; i++)
-		stmt_bind_text(stmt, i + 1, bind[i]);
-	ck_assert_msg(stmt_step(stmt) == STORE_DONE, "%s: %s", sql, st->ops->errmsg(st));
-	stmt_release(stmt);
-}
-
 static void add_gateway(const char *id, const char *account, bool dual)
 {
 	static const char *const names[] = { "vpn_gateway_id", "account", "region", "status",
@@ -92,7 +44,7 @@ static void add_gateway(const char *id, const char *account, bool dual)
 	const char *values[] = { id, account, REGION, "active", "vsw-bp1a", dual ? "vsw-bp1b" : "",
 				 "public", "10", "POSTPAY", "1" };
 
-	insert_row("vpn_gateways", names, values, countof(names));
+	test_insert_row(st, "vpn_gateways", names, values, countof(names));
 }
 
 static void add_connection(const char *id, const char *account, const char *gw)
@@ -103,12 +55,12 @@ static void add_connection(const char *id, const char *account, const char *gw)
 	const char *values[] = { id, account, REGION, gw, "active", "VPNGW", "public", "0",
 				 "10.0.0.0/8", "192.168.0.0/16", "1" };
 
-	insert_row("vpn_connections", names, values, countof(names));
+	test_insert_row(st, "vpn_connections", names, values, countof(names));
 }
 
 static void setup(void)
 {
-	test_world_open(&st, &cat, &cfg);
+	test_world_setup();
 	add_gateway(GW1, ACCOUNT, false);
 	add_gateway(GW2, ACCOUNT, true);
 	add_gateway(GW3, OTHER, false);
@@ -116,20 +68,6 @@ static void setup(void)
 	add_connection(C2, ACCOUNT, GW1);
 	add_connection(C3, ACCOUNT, GW2);
 	add_connection(C4, OTHER, GW3);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-static struct model_ctx ctx_for(const char *account)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = REGION, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
 }
 
 static int dbr(struct model_ctx *m, const char *gw, const char *dest, const char *hop,
@@ -227,7 +165,7 @@ static const char *gateway_status(struct model_ctx *m, const char *gw)
 
 START_TEST(test_create_dbr)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 
@@ -256,7 +194,7 @@ END_TEST
 
 START_TEST(test_create_lifecycle)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 	int64_t next = 0;
@@ -300,7 +238,7 @@ static const struct {
 
 START_TEST(test_create_dbr_dest)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 	int rc = dbr(&m, GW1, dbr_dest_tests[_i].dest, C1, 100, true, &r, &err);
@@ -335,7 +273,7 @@ static const struct {
 
 START_TEST(test_create_pbr_cidrs)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 	int rc = pbr(&m, pbr_tests[_i].gw, pbr_tests[_i].source, pbr_tests[_i].dest, pbr_tests[_i].hop,
@@ -358,7 +296,7 @@ END_TEST
 
 START_TEST(test_create_refs)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 
@@ -381,7 +319,7 @@ END_TEST
 
 START_TEST(test_create_duplicates_and_weights)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 
@@ -403,7 +341,7 @@ END_TEST
 
 START_TEST(test_create_dual_tunnel_weight)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 
@@ -418,7 +356,7 @@ END_TEST
 
 START_TEST(test_create_description)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_create_args args = { .vpn_gateway_id = GW1, .route_dest = "10.0.0.0/8",
 					      .next_hop = C1, .weight = 100, .publish_vpc = true };
 	char text[102];
@@ -443,7 +381,7 @@ END_TEST
 
 START_TEST(test_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 	struct vpn_route_key key = { .vpn_gateway_id = GW1, .route_dest = "10.1.0.0/16",
@@ -471,7 +409,7 @@ END_TEST
 
 START_TEST(test_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), other = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx(OTHER, REGION);
 	struct vpn_route_key key = { .vpn_gateway_id = GW1, .route_dest = "10.1.0.0/16",
 				     .next_hop = C1, .weight = 0, .priority = -1 };
 	struct vl_err err;
@@ -502,7 +440,7 @@ END_TEST
 
 START_TEST(test_delete_pbr_priority)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_key key = { .vpn_gateway_id = GW1, .pbr = true, .route_source = "192.168.0.0/24",
 				     .route_dest = "10.0.0.0/8", .next_hop = C1, .weight = 100,
 				     .priority = 20 };
@@ -523,7 +461,7 @@ END_TEST
 
 START_TEST(test_changes_while_configuring)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_key old = { .vpn_gateway_id = GW1, .route_dest = "10.1.0.0/16",
 				     .next_hop = C1, .weight = 100, .priority = -1 };
 	struct vpn_route_key fresh = { .vpn_gateway_id = GW1, .route_dest = "10.2.0.0/16",
@@ -554,7 +492,7 @@ END_TEST
 
 START_TEST(test_modify_weight)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_key key = { .vpn_gateway_id = GW1, .route_dest = "10.1.0.0/16",
 				     .next_hop = C1, .weight = 0, .priority = -1 };
 	struct vpn_route_key dual = { .vpn_gateway_id = GW2, .route_dest = "10.1.0.0/16",
@@ -586,7 +524,7 @@ END_TEST
 
 START_TEST(test_modify_pbr)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_key key = { .vpn_gateway_id = GW1, .pbr = true, .route_source = "192.168.0.0/24",
 				     .route_dest = "10.0.0.0/8", .next_hop = C1, .weight = 100,
 				     .priority = 10 };
@@ -611,7 +549,7 @@ END_TEST
 
 START_TEST(test_publish)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_key dkey = { .vpn_gateway_id = GW1, .route_dest = "10.0.0.0/8",
 				      .next_hop = C1, .weight = -1, .priority = -1 };
 	struct vpn_route_key pkey = { .vpn_gateway_id = GW1, .pbr = true, .route_dest = "10.0.0.0/8",
@@ -659,7 +597,7 @@ static const char *item_str(json_t *items, size_t i, const char *key)
 
 START_TEST(test_list)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), other = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx(OTHER, REGION);
 	struct vl_err err;
 	json_t *items;
 	int64_t total = -1;
@@ -713,7 +651,7 @@ END_TEST
 
 START_TEST(test_to_json)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 	json_t *item, *counts;
@@ -760,7 +698,7 @@ END_TEST
 
 START_TEST(test_auto_config)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vl_err err;
 
 	dbr_ok(&m, GW1, "10.3.0.0/16", C1, 0, false); /* already routed to C1 */
@@ -788,7 +726,7 @@ END_TEST
 
 START_TEST(test_auto_config_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vl_err err;
 
 	cfg.quotas.vpn_routes_per_gateway = 3;
@@ -804,7 +742,7 @@ END_TEST
 
 START_TEST(test_next_hop_helpers)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vl_err err;
 
 	ck_assert_int_eq(vpn_route_count_by_next_hop(&m, C1), 0);
@@ -860,9 +798,9 @@ Suite *vpn_route_suite_create(void)
 		{ test_auto_config }, { test_auto_config_quota }, { test_next_hop_helpers },
 	};
 
-	test_add_case(s, "create", setup, teardown, create, countof(create));
-	test_add_case(s, "change", setup, teardown, change, countof(change));
-	test_add_case(s, "describe", setup, teardown, describe, countof(describe));
-	test_add_case(s, "helpers", setup, teardown, helpers, countof(helpers));
+	test_add_case(s, "create", setup, test_world_teardown, create, countof(create));
+	test_add_case(s, "change", setup, test_world_teardown, change, countof(change));
+	test_add_case(s, "describe", setup, test_world_teardown, describe, countof(describe));
+	test_add_case(s, "helpers", setup, test_world_teardown, helpers, countof(helpers));
 	return s;
 }
