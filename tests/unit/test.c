@@ -16,3 +16,12 @@ TCase *test_add_case(Suite *s, const char *name, SFun setup, SFun teardown, cons
 	suite_add_tcase(s, tc);
 	return tc;
 }
+
+Suite *test_suite(const char *name, const char *case_name, SFun setup, SFun teardown,
+		  const struct test_entry *tests, size_t n)
+{
+	Suite *s = suite_create(name);
+
+	test_add_case(s, case_name, setup, teardown, tests, n);
+	return s;
+}

@@ -27,4 +27,8 @@ struct test_entry {
 TCase *test_add_case(Suite *s, const char *name, SFun setup, SFun teardown, const struct test_entry *tests,
 		     size_t n);
 
+/* A suite of one case (test_add_case); the caller (libcheck's runner) owns it. */
+Suite *test_suite(const char *name, const char *case_name, SFun setup, SFun teardown,
+		  const struct test_entry *tests, size_t n);
+
 #endif

@@ -33,11 +33,9 @@ END_TEST
 
 Suite *errors_suite_create(void)
 {
-	Suite *s = suite_create("errors");
 	const struct test_entry table[] = {
 		{ test_table_lookup }, { test_every_code_has_status },
 	};
 
-	test_add_case(s, "table", NULL, NULL, table, countof(table));
-	return s;
+	return test_suite("errors", "table", NULL, NULL, table, countof(table));
 }

@@ -113,12 +113,10 @@ END_TEST
 
 Suite *metrics_suite_create(void)
 {
-	Suite *s = suite_create("metrics");
 	const struct test_entry exposition[] = {
 		{ test_tunnels_and_sums }, { test_no_tunnels_still_typed },
 		{ test_label_values_cannot_break_the_format }, { test_full_exposition },
 	};
 
-	test_add_case(s, "exposition", NULL, NULL, exposition, countof(exposition));
-	return s;
+	return test_suite("metrics", "exposition", NULL, NULL, exposition, countof(exposition));
 }

@@ -95,11 +95,9 @@ END_TEST
 
 Suite *paging_suite_create(void)
 {
-	Suite *s = suite_create("paging");
 	const struct test_entry styles[] = {
 		{ test_page_number_style }, { test_token_style_walks_all_rows }, { test_token_refused },
 	};
 
-	test_add_case(s, "styles", NULL, NULL, styles, countof(styles));
-	return s;
+	return test_suite("paging", "styles", NULL, NULL, styles, countof(styles));
 }

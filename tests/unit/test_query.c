@@ -67,11 +67,9 @@ END_TEST
 
 Suite *query_suite_create(void)
 {
-	Suite *s = suite_create("query");
 	const struct test_entry where[] = {
 		{ test_where_text_and_args }, { test_where_binds_in_order },
 	};
 
-	test_add_case(s, "where", NULL, NULL, where, countof(where));
-	return s;
+	return test_suite("query", "where", NULL, NULL, where, countof(where));
 }

@@ -215,12 +215,10 @@ END_TEST
 
 Suite *tag_suite_create(void)
 {
-	Suite *s = suite_create("tag");
 	const struct test_entry tag[] = {
 		{ test_quota_counts_new_keys_only }, { test_add_validates }, { test_remove },
 		{ test_list_scope_filters_paging }, { test_delete_removes_tags },
 	};
 
-	test_add_case(s, "tag", test_world_setup, test_world_teardown, tag, countof(tag));
-	return s;
+	return test_suite("tag", "tag", test_world_setup, test_world_teardown, tag, countof(tag));
 }

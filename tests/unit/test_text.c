@@ -80,12 +80,10 @@ END_TEST
 
 Suite *text_suite_create(void)
 {
-	Suite *s = suite_create("text");
 	const struct test_entry rules[] = {
 		{ test_text_chars, countof(count_tests) }, { test_text_chars_n_stops_at_n },
 		{ test_text_labels }, { test_text_names },
 	};
 
-	test_add_case(s, "rules", NULL, NULL, rules, countof(rules));
-	return s;
+	return test_suite("text", "rules", NULL, NULL, rules, countof(rules));
 }

@@ -195,11 +195,9 @@ END_TEST
 
 Suite *usage_suite_create(void)
 {
-	Suite *s = suite_create("usage");
 	const struct test_entry usage[] = {
 		{ test_counter_at_zero_goes }, { test_churn_leaves_no_rows },
 	};
 
-	test_add_case(s, "usage", setup, test_world_teardown, usage, countof(usage));
-	return s;
+	return test_suite("usage", "usage", setup, test_world_teardown, usage, countof(usage));
 }

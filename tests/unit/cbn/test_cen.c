@@ -634,13 +634,11 @@ END_TEST
 
 Suite *cen_suite_create(void)
 {
-	Suite *s = suite_create("cen");
 	const struct test_entry cen[] = {
 		{ test_cen_create }, { test_cen_creating_is_busy }, { test_cen_filters }, { test_cen_delete },
 		{ test_router_create }, { test_router_list_and_update }, { test_router_busy_and_delete },
 		{ test_router_cidrs }, { test_cidr_exhausted_and_vpc_conflict },
 	};
 
-	test_add_case(s, "cen", test_world_setup, test_world_teardown, cen, countof(cen));
-	return s;
+	return test_suite("cen", "cen", test_world_setup, test_world_teardown, cen, countof(cen));
 }

@@ -1433,7 +1433,6 @@ END_TEST
 
 Suite *dataplane_compile_suite_create(void)
 {
-	Suite *s = suite_create("dataplane_compile");
 	const struct test_entry compile[] = {
 		{ test_placement }, { test_placement_fallbacks }, { test_unknown_agent },
 		{ test_vpc_and_endpoints }, { test_routes }, { test_routes_follow_route_table },
@@ -1443,6 +1442,5 @@ Suite *dataplane_compile_suite_create(void)
 		{ test_hosts_underlay_determinism }, { test_host_agent }, { test_zone_spread },
 	};
 
-	test_add_case(s, "compile", setup, test_world_teardown, compile, countof(compile));
-	return s;
+	return test_suite("dataplane_compile", "compile", setup, test_world_teardown, compile, countof(compile));
 }

@@ -128,11 +128,9 @@ END_TEST
 
 Suite *pbr_policy_suite_create(void)
 {
-	Suite *s = suite_create("pbr_policy");
 	const struct test_entry pbr[] = {
 		{ test_pbr, countof(tests) }, { test_pbr_selector_cap },
 	};
 
-	test_add_case(s, "pbr", NULL, NULL, pbr, countof(pbr));
-	return s;
+	return test_suite("pbr_policy", "pbr", NULL, NULL, pbr, countof(pbr));
 }

@@ -489,13 +489,11 @@ END_TEST
 
 Suite *lab_suite_create(void)
 {
-	Suite *s = suite_create("lab");
 	const struct test_entry lab[] = {
 		{ test_site_create_describe_delete }, { test_site_refusals }, { test_override_refusals },
 		{ test_overrides_apply }, { test_vswitch_hosts }, { test_site_hosts }, { test_faults },
 		{ test_addresses },
 	};
 
-	test_add_case(s, "lab", setup, test_world_teardown, lab, countof(lab));
-	return s;
+	return test_suite("lab", "lab", setup, test_world_teardown, lab, countof(lab));
 }

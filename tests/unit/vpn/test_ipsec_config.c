@@ -664,7 +664,6 @@ END_TEST
 
 Suite *ipsec_config_suite_create(void)
 {
-	Suite *s = suite_create("ipsec_config");
 	const struct test_entry rules[] = {
 		{ test_defaults }, { test_field_rules, countof(field_cases) }, { test_setters_store },
 		{ test_psk_limits }, { test_identity_limits }, { test_json_ike_full },
@@ -676,6 +675,5 @@ Suite *ipsec_config_suite_create(void)
 		{ test_tunnel_collect_bad_index, countof(bad_indexes) }, { test_tunnel_apply_error_names },
 	};
 
-	test_add_case(s, "rules", NULL, NULL, rules, countof(rules));
-	return s;
+	return test_suite("ipsec_config", "rules", NULL, NULL, rules, countof(rules));
 }

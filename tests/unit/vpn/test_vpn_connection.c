@@ -1349,7 +1349,6 @@ END_TEST
 
 Suite *vpn_connection_suite_create(void)
 {
-	Suite *s = suite_create("vpn_connection");
 	const struct test_entry model[] = {
 		{ test_single_defaults }, { test_single_configs }, { test_destination_routing_mode },
 		{ test_auto_config_route_off }, { test_dual_defaults }, { test_dual_leaves_and_order },
@@ -1365,6 +1364,5 @@ Suite *vpn_connection_suite_create(void)
 		{ test_json_single }, { test_json_dual },
 	};
 
-	test_add_case(s, "model", setup, test_world_teardown, model, countof(model));
-	return s;
+	return test_suite("vpn_connection", "model", setup, test_world_teardown, model, countof(model));
 }
