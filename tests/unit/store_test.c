@@ -6,6 +6,8 @@
 
 #include "errors.h"
 #include "ipsec_config.h"
+#include "vpc.h"
+#include "vswitch.h"
 #include "test.h"
 
 struct store *st;
@@ -153,6 +155,54 @@ int64_t test_usage(struct model_ctx *m, const char *kind, const char *scope)
 
 	ck_assert_int_eq(model_usage_get(m, kind, scope, &used), 0);
 	return used;
+}
+
+static void make_gateway(struct model_ctx *m, const struct vpc *v, const struct vswitch *a,
+			 const struct vswitch *b, struct vpn_gateway *out)
+{
+	struct vpn_gateway_create_args args = {
+		.vpc_id = v->vpc_id, .vswitch_id = a->vswitch_id, .dr_vswitch_id = b->vswitch_id,
+		.bandwidth = 10, .enable_ipsec = true,
+	};
+	struct vl_err err;
+
+	test_savepoint(m->store);
+	ck_assert_msg(test_release(m->store, vpn_gateway_create(m, &args, out, &err)) == 0, "%s",
+		      vl_err_message(&err));
+	ck_assert_str_eq(out->status, "active");
+}
+
+void test_make_gateways(struct model_ctx *m, struct vpn_gateway *dual, struct vpn_gateway *single)
+{
+	struct vl_err err;
+	struct vpc vpc;
+	struct vswitch vsw_h, vsw_i;
+	struct vpc_create_args va = { .cidr_block = "10.0.0.0/16" };
+	struct vswitch_create_args sa = { .zone_id = "cn-hangzhou-h", .cidr_block = "10.0.1.0/24" };
+	struct vswitch_create_args sb = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.0.2.0/24" };
+
+	ck_assert_int_eq(vpc_create(m, &va, &vpc, &err), 0);
+	sa.vpc_id = sb.vpc_id = vpc.vpc_id;
+	ck_assert_int_eq(vswitch_create(m, &sa, &vsw_h, &err), 0);
+	ck_assert_int_eq(vswitch_create(m, &sb, &vsw_i, &err), 0);
+	make_gateway(m, &vpc, &vsw_h, &vsw_i, dual);
+	make_gateway(m, &vpc, &vsw_h, &vsw_i, single);
+	test_exec1(m->store,
+		   "UPDATE vpn_gateways SET dr_vswitch_id='', dr_zone_id='', dr_internet_ip='' WHERE vpn_gateway_id=?",
+		   single->vpn_gateway_id);
+	ck_assert_int_eq(vpn_gateway_get(m, single->vpn_gateway_id, single, &err), 0);
+	ck_assert(!vpn_gateway_is_dual_tunnel(single));
+	ck_assert(vpn_gateway_is_dual_tunnel(dual));
+}
+
+void test_make_cgw_asn(struct model_ctx *m, const char *ip, const char *asn, struct customer_gateway *out)
+{
+	struct customer_gateway_create_args a = { .ip_address = ip, .asn = asn };
+	struct vl_err err;
+
+	test_savepoint(m->store);
+	ck_assert_msg(test_release(m->store, customer_gateway_create(m, &a, out, &err)) == 0, "%s",
+		      vl_err_message(&err));
 }
 
 void test_make_cgw(struct model_ctx *m, const char *ip, struct customer_gateway *out)

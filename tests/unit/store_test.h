@@ -8,6 +8,7 @@
 #include "model.h"
 #include "store.h"
 #include "vpn_connection.h"
+#include "vpn_gateway.h"
 
 /*
  * Store helpers the model suites share.  Each asserts (libcheck) that the store call
@@ -88,6 +89,17 @@ void test_insert_row(struct store *store, const char *table, const char *const n
 
 /* The account's usage counter kind/scope (model_usage_get). */
 int64_t test_usage(struct model_ctx *m, const char *kind, const char *scope);
+
+/*
+ * The connection suites' gateways, in m's account and region: a VPC 10.0.0.0/16 with vSwitches
+ * 10.0.1.0/24 (zone h) and 10.0.2.0/24 (zone i), and two active IPsec gateways on them, *dual
+ * (dual-tunnel) and *single, then made a gateway of a single-tunnel region (no second vSwitch,
+ * address or zone: the API makes dual-tunnel gateways only).
+ */
+void test_make_gateways(struct model_ctx *m, struct vpn_gateway *dual, struct vpn_gateway *single);
+
+/* Creates customer gateway ip with BGP asn (NULL: none) in m's account, in a savepoint, into *out. */
+void test_make_cgw_asn(struct model_ctx *m, const char *ip, const char *asn, struct customer_gateway *out);
 
 /* Creates customer gateway ip in m's account, in a savepoint, into *out. */
 void test_make_cgw(struct model_ctx *m, const char *ip, struct customer_gateway *out);

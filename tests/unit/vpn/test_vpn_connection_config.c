@@ -40,53 +40,15 @@ static struct customer_gateway cgw1, cgw2; /* cgw1 has ASN 65001 */
 
 #define sql_exec1(sql, arg) test_exec1(st, (sql), (arg))
 
-static void make_gateway(struct model_ctx *m, const struct vpc *v, const struct vswitch *a,
-			 const struct vswitch *b, struct vpn_gateway *out)
-{
-	struct vpn_gateway_create_args args = {
-		.vpc_id = v->vpc_id, .vswitch_id = a->vswitch_id, .dr_vswitch_id = b->vswitch_id,
-		.bandwidth = 10, .enable_ipsec = true,
-	};
-	struct vl_err err;
-
-	tx_begin();
-	ck_assert_msg(tx_end(vpn_gateway_create(m, &args, out, &err)) == 0, "%s", vl_err_message(&err));
-}
-
-static void make_cgw(struct model_ctx *m, const char *ip, const char *asn, struct customer_gateway *out)
-{
-	struct customer_gateway_create_args a = { .ip_address = ip, .asn = asn };
-	struct vl_err err;
-
-	tx_begin();
-	ck_assert_msg(tx_end(customer_gateway_create(m, &a, out, &err)) == 0, "%s", vl_err_message(&err));
-}
-
 static void setup(void)
 {
 	struct model_ctx m;
-	struct vl_err err;
-	struct vpc vpc;
-	struct vswitch vsw_h, vsw_i;
-	struct vpc_create_args va = { .cidr_block = "10.0.0.0/16" };
-	struct vswitch_create_args sa = { .zone_id = "cn-hangzhou-h", .cidr_block = "10.0.1.0/24" };
-	struct vswitch_create_args sb = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.0.2.0/24" };
 
 	test_world_setup();
 	m = test_ctx(ACCOUNT, REGION);
-	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
-	sa.vpc_id = sb.vpc_id = vpc.vpc_id;
-	ck_assert_int_eq(vswitch_create(&m, &sa, &vsw_h, &err), 0);
-	ck_assert_int_eq(vswitch_create(&m, &sb, &vsw_i, &err), 0);
-	make_gateway(&m, &vpc, &vsw_h, &vsw_i, &gw);
-	make_gateway(&m, &vpc, &vsw_h, &vsw_i, &single_gw);
-	/* a gateway of a single-tunnel region: no second vSwitch, address or zone */
-	sql_exec1("UPDATE vpn_gateways SET dr_vswitch_id='', dr_zone_id='', dr_internet_ip='' WHERE vpn_gateway_id=?",
-		  single_gw.vpn_gateway_id);
-	ck_assert_int_eq(vpn_gateway_get(&m, single_gw.vpn_gateway_id, &single_gw, &err), 0);
-	ck_assert(!vpn_gateway_is_dual_tunnel(&single_gw));
-	make_cgw(&m, "203.0.113.1", "65001", &cgw1);
-	make_cgw(&m, "203.0.113.2", NULL, &cgw2);
+	test_make_gateways(&m, &gw, &single_gw);
+	test_make_cgw_asn(&m, "203.0.113.1", "65001", &cgw1);
+	test_make_cgw_asn(&m, "203.0.113.2", NULL, &cgw2);
 }
 
 /* ---- connections to look at ---- */
