@@ -25,3 +25,17 @@ Suite *test_suite(const char *name, const char *case_name, SFun setup, SFun tear
 	test_add_case(s, case_name, setup, teardown, tests, n);
 	return s;
 }
+
+Suite *test_suite_of_cases(const char *name, const struct test_case *cases, size_t n)
+{
+	Suite *s = suite_create(name);
+
+	for (size_t i = 0; i < n; i++) {
+		TCase *tc = test_add_case(s, cases[i].name, cases[i].setup, cases[i].teardown, cases[i].tests,
+					  cases[i].n);
+
+		if (cases[i].timeout > 0)
+			tcase_set_timeout(tc, cases[i].timeout);
+	}
+	return s;
+}

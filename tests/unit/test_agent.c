@@ -1178,7 +1178,6 @@ END_TEST
 
 Suite *agent_suite_create(void)
 {
-	Suite *s = suite_create("agent");
 	const struct test_entry model[] = {
 		{ test_status_mapping, countof(mapping) }, { test_register },
 		{ test_register_refused, countof(register_cases) }, { test_register_generation_range },
@@ -1191,8 +1190,10 @@ Suite *agent_suite_create(void)
 		{ test_client_methods }, { test_client_token_check }, { test_client_url_rules },
 		{ test_client_failures }, { test_client_cancel },
 	};
+	const struct test_case cases[] = {
+		{ "model", model, countof(model), setup, test_world_teardown },
+		{ "client", client, countof(client), client_setup, client_teardown, 20 },
+	};
 
-	test_add_case(s, "model", setup, test_world_teardown, model, countof(model));
-	tcase_set_timeout(test_add_case(s, "client", client_setup, client_teardown, client, countof(client)), 20);
-	return s;
+	return test_suite_of_cases("agent", cases, countof(cases));
 }

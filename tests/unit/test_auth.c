@@ -1028,7 +1028,6 @@ END_TEST
 
 Suite *auth_suite_create(void)
 {
-	Suite *s = suite_create("auth");
 	const struct test_entry v2[] = {
 		{ test_v2_cases, countof(v2_cases) }, { test_v2_mismatch_message },
 		{ test_v2_pop_core_vector }, { test_v2_nonce_reuse }, { test_v2_binding },
@@ -1044,10 +1043,10 @@ Suite *auth_suite_create(void)
 		{ test_nonce_race }, { test_nonce_flood }, { test_nonce_cap },
 		{ test_nonce_future_timestamp },
 	};
+	const struct test_case cases[] = {
+		{ "v2", v2, countof(v2) }, { "v3", v3, countof(v3) }, { "modes", modes, countof(modes) },
+		{ "nonce", nonce, countof(nonce), NULL, NULL, 60 },
+	};
 
-	test_add_case(s, "v2", NULL, NULL, v2, countof(v2));
-	test_add_case(s, "v3", NULL, NULL, v3, countof(v3));
-	test_add_case(s, "modes", NULL, NULL, modes, countof(modes));
-	tcase_set_timeout(test_add_case(s, "nonce", NULL, NULL, nonce, countof(nonce)), 60);
-	return s;
+	return test_suite_of_cases("auth", cases, countof(cases));
 }

@@ -216,7 +216,6 @@ END_TEST
 
 Suite *cidr_suite_create(void)
 {
-	Suite *s = suite_create("cidr");
 	const struct test_entry parse[] = {
 		{ test_cidr_parse, countof(parse_tests) }, { test_cidr_parse_null },
 		{ test_ipv4_parse, countof(ipv4_tests) },
@@ -227,9 +226,10 @@ Suite *cidr_suite_create(void)
 	const struct test_entry format[] = {
 		{ test_cidr_format_roundtrip, countof(parse_tests) }, { test_cidr_format_truncates },
 	};
+	const struct test_case cases[] = {
+		{ "parse", parse, countof(parse) }, { "math", math, countof(math) },
+		{ "format", format, countof(format) },
+	};
 
-	test_add_case(s, "parse", NULL, NULL, parse, countof(parse));
-	test_add_case(s, "math", NULL, NULL, math, countof(math));
-	test_add_case(s, "format", NULL, NULL, format, countof(format));
-	return s;
+	return test_suite_of_cases("cidr", cases, countof(cases));
 }

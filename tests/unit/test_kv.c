@@ -275,7 +275,6 @@ END_TEST
 
 Suite *kv_suite_create(void)
 {
-	Suite *s = suite_create("kv");
 	const struct test_entry url_decode[] = {
 		{ test_url_decode, countof(decode_tests) }, { test_url_decode_null_out_len },
 	};
@@ -287,9 +286,10 @@ Suite *kv_suite_create(void)
 		{ test_kvlist_get, countof(get_tests) }, { test_kvlist_get_ci }, { test_kvlist_set },
 		{ test_kvlist_add }, { test_kvlist_sort },
 	};
+	const struct test_case cases[] = {
+		{ "url_decode", url_decode, countof(url_decode) },
+		{ "urlencoded", urlencoded, countof(urlencoded) }, { "list", list, countof(list) },
+	};
 
-	test_add_case(s, "url_decode", NULL, NULL, url_decode, countof(url_decode));
-	test_add_case(s, "urlencoded", NULL, NULL, urlencoded, countof(urlencoded));
-	test_add_case(s, "list", NULL, NULL, list, countof(list));
-	return s;
+	return test_suite_of_cases("kv", cases, countof(cases));
 }

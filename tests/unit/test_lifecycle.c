@@ -265,7 +265,6 @@ END_TEST
 
 Suite *lifecycle_suite_create(void)
 {
-	Suite *s = suite_create("lifecycle");
 	const struct test_entry timed[] = {
 		{ test_schedule_delay }, { test_schedule_config_delay },
 		{ test_schedule_immediate, countof(immediate_tests) }, { test_earliest_due },
@@ -275,8 +274,10 @@ Suite *lifecycle_suite_create(void)
 		{ test_await_confirm }, { test_await_mixed_with_timed }, { test_cancel },
 		{ test_unknown_kind },
 	};
+	const struct test_case cases[] = {
+		{ "timed", timed, countof(timed), setup, test_world_teardown },
+		{ "awaited", awaited, countof(awaited), setup, test_world_teardown },
+	};
 
-	test_add_case(s, "timed", setup, test_world_teardown, timed, countof(timed));
-	test_add_case(s, "awaited", setup, test_world_teardown, awaited, countof(awaited));
-	return s;
+	return test_suite_of_cases("lifecycle", cases, countof(cases));
 }

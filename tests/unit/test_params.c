@@ -702,7 +702,6 @@ END_TEST
 
 Suite *params_suite_create(void)
 {
-	Suite *s = suite_create("params");
 	const struct test_entry table[] = {
 		{ test_action_find }, { test_action_table_rows, action_count() },
 		{ test_every_action_empty, action_count() },
@@ -720,10 +719,10 @@ Suite *params_suite_create(void)
 		{ test_tags_collected_in_order }, { test_tags_twenty },
 		{ test_repeated_names, countof(repeated_tests) },
 	};
+	const struct test_case cases[] = {
+		{ "table", table, countof(table) }, { "validate", validate, countof(validate) },
+		{ "defaults", defaults, countof(defaults) }, { "tags", tags, countof(tags) },
+	};
 
-	test_add_case(s, "table", NULL, NULL, table, countof(table));
-	test_add_case(s, "validate", NULL, NULL, validate, countof(validate));
-	test_add_case(s, "defaults", NULL, NULL, defaults, countof(defaults));
-	test_add_case(s, "tags", NULL, NULL, tags, countof(tags));
-	return s;
+	return test_suite_of_cases("params", cases, countof(cases));
 }

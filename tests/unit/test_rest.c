@@ -567,7 +567,6 @@ END_TEST
 
 Suite *rest_suite_create(void)
 {
-	Suite *s = suite_create("rest");
 	const struct test_entry match[] = {
 		{ test_match, countof(match_tests) },
 		{ test_match_no_id_leaves_id_empty, countof(no_id_paths) }, { test_match_long_id },
@@ -578,8 +577,9 @@ Suite *rest_suite_create(void)
 		{ test_body_overrides_query }, { test_body_value_limit }, { test_body_json_param },
 		{ test_body_json_param_any }, { test_body_validate, countof(body_validate_tests) },
 	};
+	const struct test_case cases[] = {
+		{ "match", match, countof(match) }, { "body", body, countof(body) },
+	};
 
-	test_add_case(s, "match", NULL, NULL, match, countof(match));
-	test_add_case(s, "body", NULL, NULL, body, countof(body));
-	return s;
+	return test_suite_of_cases("rest", cases, countof(cases));
 }

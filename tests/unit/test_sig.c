@@ -322,7 +322,6 @@ END_TEST
 
 Suite *sig_suite_create(void)
 {
-	Suite *s = suite_create("sig");
 	const struct test_entry encode[] = {
 		{ test_percent_encode, countof(encode_tests) },
 		{ test_canonical_query, countof(query_tests) }, { test_equal },
@@ -335,9 +334,9 @@ Suite *sig_suite_create(void)
 		{ test_v3_canonical_uri, countof(uri_tests) }, { test_v3_canonical_headers },
 		{ test_v3_parse_authorization, countof(authz_tests) },
 	};
+	const struct test_case cases[] = {
+		{ "encode", encode, countof(encode) }, { "v2", v2, countof(v2) }, { "v3", v3, countof(v3) },
+	};
 
-	test_add_case(s, "encode", NULL, NULL, encode, countof(encode));
-	test_add_case(s, "v2", NULL, NULL, v2, countof(v2));
-	test_add_case(s, "v3", NULL, NULL, v3, countof(v3));
-	return s;
+	return test_suite_of_cases("sig", cases, countof(cases));
 }

@@ -701,13 +701,14 @@ END_TEST
 
 Suite *tr_attachment_suite_create(void)
 {
-	Suite *s = suite_create("tr_attachment");
 	const struct test_entry tr_attachment[] = {
 		{ test_collect_zones }, { test_vpc_attach_two_zones }, { test_vpc_attach_refusals },
 		{ test_vpc_attach_creates_router }, { test_vpc_detach }, { test_vpn_attach_single_tunnel },
 		{ test_vpn_attach_dual_tunnel_private }, { test_vpn_attach_refusals },
 	};
+	const struct test_case cases[] = {
+		{ "tr_attachment", tr_attachment, countof(tr_attachment), setup, test_world_teardown, 30 },
+	};
 
-	tcase_set_timeout(test_add_case(s, "tr_attachment", setup, test_world_teardown, tr_attachment, countof(tr_attachment)), 30);
-	return s;
+	return test_suite_of_cases("tr_attachment", cases, countof(cases));
 }

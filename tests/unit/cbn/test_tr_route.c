@@ -1417,7 +1417,6 @@ END_TEST
 
 Suite *tr_route_suite_create(void)
 {
-	Suite *s = suite_create("tr_route");
 	const struct test_entry tables[] = {
 		{ test_table_create_list }, { test_table_create_refusals },
 		{ test_table_lifecycle_update_delete },
@@ -1439,12 +1438,14 @@ Suite *tr_route_suite_create(void)
 	const struct test_entry scale[] = {
 		{ test_scale_50_attachments_1000_entries },
 	};
+	const struct test_case cases[] = {
+		{ "tables", tables, countof(tables), setup, test_world_teardown },
+		{ "associations_propagations", associations_propagations, countof(associations_propagations), setup, test_world_teardown },
+		{ "entries", entries, countof(entries), setup, test_world_teardown },
+		{ "computed", computed, countof(computed), setup, test_world_teardown },
+		{ "filters", filters, countof(filters), setup, test_world_teardown },
+		{ "scale", scale, countof(scale), setup, test_world_teardown, 60 },
+	};
 
-	test_add_case(s, "tables", setup, test_world_teardown, tables, countof(tables));
-	test_add_case(s, "associations_propagations", setup, test_world_teardown, associations_propagations, countof(associations_propagations));
-	test_add_case(s, "entries", setup, test_world_teardown, entries, countof(entries));
-	test_add_case(s, "computed", setup, test_world_teardown, computed, countof(computed));
-	test_add_case(s, "filters", setup, test_world_teardown, filters, countof(filters));
-	tcase_set_timeout(test_add_case(s, "scale", setup, test_world_teardown, scale, countof(scale)), 60);
-	return s;
+	return test_suite_of_cases("tr_route", cases, countof(cases));
 }

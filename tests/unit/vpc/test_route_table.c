@@ -702,7 +702,6 @@ END_TEST
 
 Suite *route_table_suite_create(void)
 {
-	Suite *s = suite_create("route_table");
 	const struct test_entry tables[] = {
 		{ test_system_table_with_vpc }, { test_migration_backfills_system_tables },
 		{ test_custom_table_rules }, { test_table_lifecycle }, { test_bindings },
@@ -714,8 +713,10 @@ Suite *route_table_suite_create(void)
 		{ test_vpn_routes_in_system_table }, { test_entry_list_paging },
 		{ test_describe_route_tables_shape },
 	};
+	const struct test_case cases[] = {
+		{ "tables", tables, countof(tables), test_world_setup, test_world_teardown },
+		{ "entries", entries, countof(entries), test_world_setup, test_world_teardown },
+	};
 
-	test_add_case(s, "tables", test_world_setup, test_world_teardown, tables, countof(tables));
-	test_add_case(s, "entries", test_world_setup, test_world_teardown, entries, countof(entries));
-	return s;
+	return test_suite_of_cases("route_table", cases, countof(cases));
 }

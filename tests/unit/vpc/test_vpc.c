@@ -733,7 +733,6 @@ END_TEST
 
 Suite *vpc_suite_create(void)
 {
-	Suite *s = suite_create("vpc");
 	const struct test_entry create[] = {
 		{ test_create_defaults }, { test_create_no_delay_available },
 		{ test_create_name, countof(name_tests) }, { test_create_description, countof(desc_tests) },
@@ -751,10 +750,12 @@ Suite *vpc_suite_create(void)
 		{ test_modify }, { test_modify_pending }, { test_delete_with_vswitch },
 		{ test_delete_pending },
 	};
+	const struct test_case cases[] = {
+		{ "create", create, countof(create), test_world_setup, test_world_teardown },
+		{ "scope", scope, countof(scope), test_world_setup, test_world_teardown },
+		{ "describe", describe, countof(describe), test_world_setup, test_world_teardown },
+		{ "modify_delete", modify_delete, countof(modify_delete), test_world_setup, test_world_teardown },
+	};
 
-	test_add_case(s, "create", test_world_setup, test_world_teardown, create, countof(create));
-	test_add_case(s, "scope", test_world_setup, test_world_teardown, scope, countof(scope));
-	test_add_case(s, "describe", test_world_setup, test_world_teardown, describe, countof(describe));
-	test_add_case(s, "modify_delete", test_world_setup, test_world_teardown, modify_delete, countof(modify_delete));
-	return s;
+	return test_suite_of_cases("vpc", cases, countof(cases));
 }

@@ -468,7 +468,6 @@ END_TEST
 
 Suite *vswitch_suite_create(void)
 {
-	Suite *s = suite_create("vswitch");
 	const struct test_entry create[] = {
 		{ test_create }, { test_create_zone, countof(zone_tests) },
 		{ test_create_cidr, countof(cidr_tests) }, { test_create_overlap, countof(overlap_tests) },
@@ -481,9 +480,11 @@ Suite *vswitch_suite_create(void)
 	const struct test_entry modify_delete[] = {
 		{ test_modify }, { test_pending_vswitch }, { test_delete },
 	};
+	const struct test_case cases[] = {
+		{ "create", create, countof(create), setup, test_world_teardown },
+		{ "describe", describe, countof(describe), setup, test_world_teardown },
+		{ "modify_delete", modify_delete, countof(modify_delete), setup, test_world_teardown },
+	};
 
-	test_add_case(s, "create", setup, test_world_teardown, create, countof(create));
-	test_add_case(s, "describe", setup, test_world_teardown, describe, countof(describe));
-	test_add_case(s, "modify_delete", setup, test_world_teardown, modify_delete, countof(modify_delete));
-	return s;
+	return test_suite_of_cases("vswitch", cases, countof(cases));
 }

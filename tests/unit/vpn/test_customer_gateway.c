@@ -606,7 +606,6 @@ END_TEST
 
 Suite *customer_gateway_suite_create(void)
 {
-	Suite *s = suite_create("customer_gateway");
 	const struct test_entry create[] = {
 		{ test_create_defaults }, { test_create_all_fields },
 		{ test_create_ip_address, countof(ip_tests) }, { test_create_ip_unique },
@@ -623,10 +622,12 @@ Suite *customer_gateway_suite_create(void)
 	const struct test_entry modify_delete[] = {
 		{ test_modify }, { test_delete_in_use },
 	};
+	const struct test_case cases[] = {
+		{ "create", create, countof(create), test_world_setup, test_world_teardown },
+		{ "scope", scope, countof(scope), test_world_setup, test_world_teardown },
+		{ "describe", describe, countof(describe), test_world_setup, test_world_teardown },
+		{ "modify_delete", modify_delete, countof(modify_delete), test_world_setup, test_world_teardown },
+	};
 
-	test_add_case(s, "create", test_world_setup, test_world_teardown, create, countof(create));
-	test_add_case(s, "scope", test_world_setup, test_world_teardown, scope, countof(scope));
-	test_add_case(s, "describe", test_world_setup, test_world_teardown, describe, countof(describe));
-	test_add_case(s, "modify_delete", test_world_setup, test_world_teardown, modify_delete, countof(modify_delete));
-	return s;
+	return test_suite_of_cases("customer_gateway", cases, countof(cases));
 }

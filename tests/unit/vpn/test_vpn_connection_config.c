@@ -1152,7 +1152,6 @@ END_TEST
 
 Suite *vpn_connection_config_suite_create(void)
 {
-	Suite *s = suite_create("vpn_connection_config");
 	const struct test_entry config[] = {
 		{ test_config_single }, { test_config_single_defaults }, { test_config_dual },
 		{ test_config_unbound }, { test_config_unbound_dual }, { test_config_not_found },
@@ -1162,8 +1161,10 @@ Suite *vpn_connection_config_suite_create(void)
 	const struct test_entry logs[] = {
 		{ test_log_window, countof(window_cases) }, { test_logs },
 	};
+	const struct test_case cases[] = {
+		{ "config", config, countof(config), setup, test_world_teardown },
+		{ "logs", logs, countof(logs), setup, test_world_teardown },
+	};
 
-	test_add_case(s, "config", setup, test_world_teardown, config, countof(config));
-	test_add_case(s, "logs", setup, test_world_teardown, logs, countof(logs));
-	return s;
+	return test_suite_of_cases("vpn_connection_config", cases, countof(cases));
 }

@@ -1260,7 +1260,6 @@ END_TEST
 
 Suite *vpn_gateway_suite_create(void)
 {
-	Suite *s = suite_create("vpn_gateway");
 	const struct test_entry create[] = {
 		{ test_create }, { test_create_lifecycle },
 		{ test_create_bandwidth, countof(bandwidth_tests) }, { test_create_vswitch_rules },
@@ -1285,11 +1284,13 @@ Suite *vpn_gateway_suite_create(void)
 		{ test_catalog_default_dual_tunnel }, { test_catalog_vpn_dual_tunnel },
 		{ test_catalog_vpn_dual_tunnel_bad, countof(bad_dual_tunnel) },
 	};
+	const struct test_case cases[] = {
+		{ "create", create, countof(create), setup, test_world_teardown },
+		{ "addresses", addresses, countof(addresses), setup, test_world_teardown },
+		{ "lifecycle", lifecycle, countof(lifecycle), setup, test_world_teardown },
+		{ "describe", describe, countof(describe), setup, test_world_teardown },
+		{ "catalog", catalog, countof(catalog), setup, test_world_teardown },
+	};
 
-	test_add_case(s, "create", setup, test_world_teardown, create, countof(create));
-	test_add_case(s, "addresses", setup, test_world_teardown, addresses, countof(addresses));
-	test_add_case(s, "lifecycle", setup, test_world_teardown, lifecycle, countof(lifecycle));
-	test_add_case(s, "describe", setup, test_world_teardown, describe, countof(describe));
-	test_add_case(s, "catalog", setup, test_world_teardown, catalog, countof(catalog));
-	return s;
+	return test_suite_of_cases("vpn_gateway", cases, countof(cases));
 }

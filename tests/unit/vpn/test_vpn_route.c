@@ -779,7 +779,6 @@ END_TEST
 
 Suite *vpn_route_suite_create(void)
 {
-	Suite *s = suite_create("vpn_route");
 	const struct test_entry create[] = {
 		{ test_create_dbr }, { test_create_lifecycle },
 		{ test_create_dbr_dest, countof(dbr_dest_tests) },
@@ -797,10 +796,12 @@ Suite *vpn_route_suite_create(void)
 	const struct test_entry helpers[] = {
 		{ test_auto_config }, { test_auto_config_quota }, { test_next_hop_helpers },
 	};
+	const struct test_case cases[] = {
+		{ "create", create, countof(create), setup, test_world_teardown },
+		{ "change", change, countof(change), setup, test_world_teardown },
+		{ "describe", describe, countof(describe), setup, test_world_teardown },
+		{ "helpers", helpers, countof(helpers), setup, test_world_teardown },
+	};
 
-	test_add_case(s, "create", setup, test_world_teardown, create, countof(create));
-	test_add_case(s, "change", setup, test_world_teardown, change, countof(change));
-	test_add_case(s, "describe", setup, test_world_teardown, describe, countof(describe));
-	test_add_case(s, "helpers", setup, test_world_teardown, helpers, countof(helpers));
-	return s;
+	return test_suite_of_cases("vpn_route", cases, countof(cases));
 }
