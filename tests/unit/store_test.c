@@ -6,6 +6,7 @@
 
 #include "errors.h"
 #include "ipsec_config.h"
+#include "lifecycle.h"
 #include "vpc.h"
 #include "vswitch.h"
 #include "test.h"
@@ -31,6 +32,13 @@ struct model_ctx test_ctx(const char *account, const char *region)
 	};
 
 	return m;
+}
+
+void test_apply_due(int64_t at)
+{
+	int64_t next = 0;
+
+	ck_assert_int_ge(lifecycle_apply_due(st, at, &next), 0);
 }
 
 void test_world_open(struct store **store, struct catalog **catalog, struct model_config *config)

@@ -52,6 +52,24 @@ struct model_ctx test_ctx(const char *account, const char *region);
 	} while (0)
 
 /*
+ * Runs call, whose error goes to the struct vl_err *err_ this macro declares, as one request
+ * and asserts that it is refused with code and HTTP status http and that rows() (a count of
+ * the rows the request could touch) is what it was before.
+ */
+#define TEST_REFUSED_UNCHANGED(rows, call, code, http)                    \
+	do {                                                              \
+		struct vl_err e_;                                         \
+		int64_t before_ = (rows)();                               \
+		struct vl_err *err_ = &e_;                                \
+		tx_begin();                                               \
+		test_assert_err(tx_end((call)), err_, (code), (http));    \
+		ck_assert_int_eq((rows)(), before_);                      \
+	} while (0)
+
+/* Applies every lifecycle transition due at time at. */
+void test_apply_due(int64_t at);
+
+/*
  * Opens the model suites' world: an in-memory store with every migration, the default
  * catalog, and the default configuration (*cfg) with cfg->catalog set and transitions that
  * complete at once (transition_delay_ms 0).  Close with test_world_close.

@@ -1,5 +1,9 @@
 #include "test.h"
 
+#include <stdio.h>
+
+#include "kv.h"
+
 TCase *test_add_case(Suite *s, const char *name, SFun setup, SFun teardown, const struct test_entry *tests,
 		     size_t n)
 {
@@ -38,4 +42,14 @@ Suite *test_suite_of_cases(const char *name, const struct test_case *cases, size
 			tcase_set_timeout(tc, cases[i].timeout);
 	}
 	return s;
+}
+
+void test_render_kvlist(const struct kvlist *list, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < list->len && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s=%s", i ? "|" : "", list->items[i].name,
+					list->items[i].value);
 }

@@ -39,6 +39,11 @@ struct test_case {
 /* A suite of cases[0..n-1], in order; the caller (libcheck's runner) owns it. */
 Suite *test_suite_of_cases(const char *name, const struct test_case *cases, size_t n);
 
+struct kvlist;
+
+/* Writes list into buf[size] as "name=value|name=value" (no escaping; test data avoids '|'). */
+void test_render_kvlist(const struct kvlist *list, char *buf, size_t size);
+
 /* A suite of one case (test_add_case); the caller (libcheck's runner) owns it. */
 Suite *test_suite(const char *name, const char *case_name, SFun setup, SFun teardown,
 		  const struct test_entry *tests, size_t n);

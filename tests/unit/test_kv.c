@@ -9,18 +9,6 @@
 #include "kv.h"
 #include "test.h"
 
-
-/* Joins a list as "name=value|name=value" (no escaping; test data avoids '|'). */
-static void render(const struct kvlist *list, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < list->len && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, "%s%s=%s", i ? "|" : "",
-					list->items[i].name, list->items[i].value);
-}
-
 /* ---- url_decode ---- */
 
 static const struct {
@@ -92,7 +80,7 @@ END_TEST
 static const struct {
 	const char *text;
 	int rc;
-	const char *list;	/* rendered, see render() */
+	const char *list;	/* rendered, see test_render_kvlist() */
 } form_tests[] = {
 	{ "", 0, "" },
 	{ "a=1", 0, "a=1" },
@@ -131,7 +119,7 @@ START_TEST(test_parse_urlencoded)
 	ck_assert_int_eq(kvlist_parse_urlencoded(&list, form_tests[_i].text,
 						 strlen(form_tests[_i].text)),
 			 form_tests[_i].rc);
-	render(&list, buf, sizeof(buf));
+	test_render_kvlist(&list, buf, sizeof(buf));
 	ck_assert_str_eq(buf, form_tests[_i].list);
 	kvlist_free(&list);
 }
@@ -145,11 +133,11 @@ START_TEST(test_parse_urlencoded_len)
 	/* only the first len bytes count, the rest of the buffer is ignored */
 	kvlist_init(&list);
 	ck_assert_int_eq(kvlist_parse_urlencoded(&list, "a=1&b=2", 3), 0);
-	render(&list, buf, sizeof(buf));
+	test_render_kvlist(&list, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "a=1");
 	/* appends to what the list already holds */
 	ck_assert_int_eq(kvlist_parse_urlencoded(&list, "c=3", 3), 0);
-	render(&list, buf, sizeof(buf));
+	test_render_kvlist(&list, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "a=1|c=3");
 	kvlist_free(&list);
 	ck_assert_uint_eq(list.len, 0);
@@ -265,7 +253,7 @@ START_TEST(test_kvlist_sort)
 	kvlist_init(&list);
 	ck_assert_int_eq(kvlist_parse_urlencoded(&list, "b=1&a=1&B=1&a=2&_=1&a=3", 23), 0);
 	kvlist_sort(&list);
-	render(&list, buf, sizeof(buf));
+	test_render_kvlist(&list, buf, sizeof(buf));
 	/* byte order of names, then of values */
 	ck_assert_str_eq(buf, "B=1|_=1|a=1|a=2|a=3|b=1");
 	kvlist_free(&list);

@@ -13,7 +13,6 @@
 #include "rest.h"
 #include "test.h"
 
-
 /* ---- rest_match ---- */
 
 static const struct {
@@ -303,17 +302,6 @@ static int route_count(void)
 
 /* ---- rest_body_to_params ---- */
 
-/* Joins a list as "name=value|name=value". */
-static void render(const struct kvlist *list, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < list->len && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, "%s%s=%s", i ? "|" : "",
-					list->items[i].name, list->items[i].value);
-}
-
 static const struct {
 	const char *body;
 	const char *params;	/* rendered; NULL: refused */
@@ -368,7 +356,7 @@ START_TEST(test_body)
 				 action_find(V_VPC, "CreateVpc"), &params, &err);
 	if (body_tests[_i].params) {
 		ck_assert_msg(rc == 0, "%s refused: %s", body_tests[_i].body, vl_err_message(&err));
-		render(&params, buf, sizeof(buf));
+		test_render_kvlist(&params, buf, sizeof(buf));
 		ck_assert_str_eq(buf, body_tests[_i].params);
 	} else {
 		ck_assert_int_eq(rc, -1);

@@ -40,16 +40,7 @@ static int64_t cbn_rows(void)
 			 NULL);
 }
 
-/* Runs one request in a savepoint and checks it is refused with code and changes nothing. */
-#define REFUSED(call, code, http)                              \
-	do {                                                   \
-		struct vl_err e_;                              \
-		int64_t before_ = cbn_rows();                  \
-		struct vl_err *err_ = &e_;                     \
-		tx_begin();                                    \
-		test_assert_err(tx_end((call)), err_, code, http);  \
-		ck_assert_int_eq(cbn_rows(), before_);         \
-	} while (0)
+#define REFUSED(call, code, http) TEST_REFUSED_UNCHANGED(cbn_rows, call, code, http)
 
 static void make_cen(struct model_ctx *m, const char *name, struct cen *out)
 {
@@ -68,13 +59,6 @@ static void make_router(struct model_ctx *m, const char *cen_id, const char *cid
 	tx_begin();
 	ck_assert_msg(tx_end(transit_router_create(m, &a, out, &err)) == 0, "%s %s", vl_err_code(&err),
 		      vl_err_message(&err));
-}
-
-static void apply_all(int64_t at)
-{
-	int64_t next = 0;
-
-	ck_assert_int_ge(lifecycle_apply_due(st, at, &next), 0);
 }
 
 static json_t *list_cens(struct model_ctx *m, const struct cen_filter *f, int64_t *total)
@@ -158,10 +142,10 @@ START_TEST(test_cen_creating_is_busy)
 	REFUSED(cen_delete(&m, c.cen_id, err_), "InvalidOperation.CenInstanceStatus", 409);
 	tra.cen_id = c.cen_id;
 	REFUSED(transit_router_create(&r, &tra, &tr, err_), "IncorrectStatus.CenInstance", 400);
-	apply_all(NOW + 999);
+	test_apply_due(NOW + 999);
 	ck_assert_int_eq(cen_get(&m, c.cen_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "Creating");
-	apply_all(NOW + 1000);
+	test_apply_due(NOW + 1000);
 	ck_assert_int_eq(cen_get(&m, c.cen_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "Active");
 	tx_begin();
@@ -269,7 +253,7 @@ START_TEST(test_cen_delete)
 	ck_assert_int_eq(transit_router_get(&r, tr.transit_router_id, &tr, &err), 0);
 	ck_assert_str_eq(tr.status, "Deleting");
 	REFUSED(cen_delete(&m, c.cen_id, err_), "InvalidOperation.CenInstanceStatus", 409);
-	apply_all(NOW + 500);
+	test_apply_due(NOW + 500);
 	test_assert_err(cen_get(&m, c.cen_id, &got, &err), &err, "ParameterCenInstanceId", 400);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM transit_routers", NULL), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_tables", NULL), 0);
@@ -432,7 +416,7 @@ START_TEST(test_router_busy_and_delete)
 	u.transit_router_id = tr.transit_router_id;
 	REFUSED(transit_router_update(&r, &u, err_), "IncorrectStatus.TransitRouterInstance", 400);
 	REFUSED(transit_router_delete(&r, tr.transit_router_id, err_), "IncorrectStatus.TransitRouterInstance", 400);
-	apply_all(NOW + 1000);
+	test_apply_due(NOW + 1000);
 	ck_assert_int_eq(transit_router_get(&r, tr.transit_router_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "Active");
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_tables WHERE transit_router_id=? AND status='Active'",
@@ -465,7 +449,7 @@ START_TEST(test_router_busy_and_delete)
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_tables WHERE transit_router_id=? AND status='Deleting'",
 				   tr.transit_router_id), 1);
 	REFUSED(transit_router_delete(&r, tr.transit_router_id, err_), "IncorrectStatus.TransitRouterInstance", 400);
-	apply_all(NOW + 1000);
+	test_apply_due(NOW + 1000);
 	test_assert_err(transit_router_get(&r, tr.transit_router_id, &got, &err), &err, "InvalidTransitRouterId.NotFound", 400);
 	test_assert_err(transit_router_delete(&r, tr.transit_router_id, &err), &err, "InvalidTransitRouterInstance.NotFound", 400);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_tables", NULL), 0);

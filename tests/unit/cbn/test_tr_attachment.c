@@ -61,15 +61,7 @@ static int64_t rows(void)
 			 NULL);
 }
 
-#define REFUSED(call, code, http)                              \
-	do {                                                   \
-		struct vl_err e_;                              \
-		int64_t before_ = rows();                      \
-		struct vl_err *err_ = &e_;                     \
-		tx_begin();                                    \
-		test_assert_err(tx_end((call)), err_, code, http);  \
-		ck_assert_int_eq(rows(), before_);             \
-	} while (0)
+#define REFUSED(call, code, http) TEST_REFUSED_UNCHANGED(rows, call, code, http)
 
 /* Runs call as one request, its error in err_, and asserts that it succeeded. */
 #define REQ_OK(call)                                                                              \
@@ -79,13 +71,6 @@ static int64_t rows(void)
 		tx_begin();                                                                       \
 		ck_assert_msg(tx_end((call)) == 0, "%s: %s", vl_err_code(err_), vl_err_message(err_)); \
 	} while (0)
-
-static void apply_all(int64_t at)
-{
-	int64_t next = 0;
-
-	ck_assert_int_ge(lifecycle_apply_due(st, at, &next), 0);
-}
 
 static void setup(void)
 {
@@ -246,7 +231,7 @@ START_TEST(test_vpc_attach_two_zones)
 		REFUSED(tr_attachment_update(&m, &u, err_), "IncorrectStatus.Attachment", 400);
 		REFUSED(tr_attachment_delete(&m, att.attachment_id, "VPC", false, err_), "IncorrectStatus.Attachment", 400);
 	}
-	apply_all(NOW + 1000);
+	test_apply_due(NOW + 1000);
 	ck_assert_int_eq(tr_attachment_get(&m, att.attachment_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "Attached");
 
@@ -476,7 +461,7 @@ START_TEST(test_vpc_detach)
 	ck_assert_int_eq(total, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "Status")), "Detaching");
 	json_decref(items);
-	apply_all(NOW + 800);
+	test_apply_due(NOW + 800);
 	test_assert_err(tr_attachment_get(&m, att.attachment_id, &got, &err), &err, "InvalidTransitRouterAttachmentId.NotFound", 400);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_attachment_zones", NULL), 0);
 	ck_assert_int_eq(vswitch_delete(&m, vsw_h.vswitch_id, &err), 0);
@@ -524,7 +509,7 @@ START_TEST(test_vpn_attach_single_tunnel)
 	/* a connection attaches to one router only, and only once */
 	REFUSED(tr_vpn_attachment_create(&m, &a, &a2, err_), "IncorrectStatus.VpnConnection", 400);
 	test_assert_err(vpn_connection_delete(&m, conn.vpn_connection_id, &err), &err, "VpnConnection.Configuring", 400);
-	apply_all(NOW + 600);
+	test_apply_due(NOW + 600);
 	ck_assert_int_eq(vpn_connection_get(&m, conn.vpn_connection_id, &got, &err), 0);
 	ck_assert_str_eq(got.state, "attached");
 	ck_assert_int_eq(tr_attachment_get(&m, att.attachment_id, &a2, &err), 0);
@@ -553,7 +538,7 @@ START_TEST(test_vpn_attach_single_tunnel)
 	ck_assert_str_eq(got.state, "detaching");
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM public_ips WHERE owner_id=?", att.attachment_id), 0);
 	REFUSED(tr_attachment_delete(&m, att.attachment_id, "VPN", false, err_), "IncorrectStatus.ResourceStatus", 400);
-	apply_all(NOW + 600);
+	test_apply_due(NOW + 600);
 	ck_assert_int_eq(vpn_connection_get(&m, conn.vpn_connection_id, &got, &err), 0);
 	ck_assert_str_eq(got.state, "init");
 	test_assert_err(tr_attachment_get(&m, att.attachment_id, &a2, &err), &err, "InvalidTransitRouterAttachmentId.NotFound", 400);
