@@ -276,6 +276,21 @@ END_TEST
 
 START_TEST(test_vpc_attach_refusals)
 {
+	const struct {
+		const char *make_busy, *make_ready, *id, *code;
+		int http;
+	} busy[] = {
+		{ "UPDATE vpcs SET status='Pending' WHERE vpc_id=?", "UPDATE vpcs SET status='Available' WHERE vpc_id=?",
+		  vpc.vpc_id, "IncorrectStatus.Vpc", 400 },
+		{ "UPDATE vswitches SET status='Pending' WHERE vswitch_id=?",
+		  "UPDATE vswitches SET status='Available' WHERE vswitch_id=?", vsw_i.vswitch_id,
+		  "IncorrectStatus.VpcSwitch", 409 },
+		{ "UPDATE transit_routers SET status='Creating' WHERE transit_router_id=?",
+		  "UPDATE transit_routers SET status='Active' WHERE transit_router_id=?", tr.transit_router_id,
+		  "IncorrectStatus.TransitRouterInstance", 400 },
+		{ "UPDATE cens SET status='Creating' WHERE cen_id=?", "UPDATE cens SET status='Active' WHERE cen_id=?",
+		  cen.cen_id, "InvalidOperation.CenInstanceStatus", 409 },
+	};
 	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tr_vpc_attachment_create_args a;
 	struct tr_attachment att;
@@ -329,18 +344,11 @@ START_TEST(test_vpc_attach_refusals)
 
 	/* busy VPC, vSwitch, router, CEN */
 	a = vpc_args(tr.transit_router_id);
-	test_exec2(st, "UPDATE vpcs SET status='Pending' WHERE vpc_id=?", vpc.vpc_id, NULL);
-	REFUSED(tr_vpc_attachment_create(&m, &a, &att, err_), "IncorrectStatus.Vpc", 400);
-	test_exec2(st, "UPDATE vpcs SET status='Available' WHERE vpc_id=?", vpc.vpc_id, NULL);
-	test_exec2(st, "UPDATE vswitches SET status='Pending' WHERE vswitch_id=?", vsw_i.vswitch_id, NULL);
-	REFUSED(tr_vpc_attachment_create(&m, &a, &att, err_), "IncorrectStatus.VpcSwitch", 409);
-	test_exec2(st, "UPDATE vswitches SET status='Available' WHERE vswitch_id=?", vsw_i.vswitch_id, NULL);
-	test_exec2(st, "UPDATE transit_routers SET status='Creating' WHERE transit_router_id=?", tr.transit_router_id, NULL);
-	REFUSED(tr_vpc_attachment_create(&m, &a, &att, err_), "IncorrectStatus.TransitRouterInstance", 400);
-	test_exec2(st, "UPDATE transit_routers SET status='Active' WHERE transit_router_id=?", tr.transit_router_id, NULL);
-	test_exec2(st, "UPDATE cens SET status='Creating' WHERE cen_id=?", cen.cen_id, NULL);
-	REFUSED(tr_vpc_attachment_create(&m, &a, &att, err_), "InvalidOperation.CenInstanceStatus", 409);
-	test_exec2(st, "UPDATE cens SET status='Active' WHERE cen_id=?", cen.cen_id, NULL);
+	for (size_t i = 0; i < countof(busy); i++) {
+		test_exec2(st, busy[i].make_busy, busy[i].id, NULL);
+		REFUSED(tr_vpc_attachment_create(&m, &a, &att, err_), busy[i].code, busy[i].http);
+		test_exec2(st, busy[i].make_ready, busy[i].id, NULL);
+	}
 
 	/* a vSwitch without a free address */
 	a = vpc_args(tr.transit_router_id);

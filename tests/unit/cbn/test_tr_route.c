@@ -249,17 +249,9 @@ static void apply_due(int64_t at)
 /* Static entries of a table that count against the quota (not Deleting). */
 static int64_t usage(struct model_ctx *m, const char *table)
 {
-	struct store_stmt *stmt = NULL;
-	int64_t n;
-
 	(void)m;
-	ck_assert_int_eq(store_prepare(st, "SELECT COUNT(*) FROM tr_route_entries WHERE route_table_id=? AND status<>'Deleting'",
-				       &stmt), 0);
-	stmt_bind_text(stmt, 1, table);
-	ck_assert_int_eq(stmt_step(stmt), STORE_ROW);
-	n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
+	return test_count(st, "SELECT COUNT(*) FROM tr_route_entries WHERE route_table_id=? AND status<>'Deleting'",
+			  table);
 }
 
 /* ---------------------------------------------------------------- route tables */

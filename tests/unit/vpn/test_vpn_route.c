@@ -140,16 +140,7 @@ static char *route_field(const char *column, const char *gw, const char *type, c
 
 static int64_t route_count(const char *gw)
 {
-	struct store_stmt *stmt = NULL;
-	int64_t n;
-
-	ck_assert_int_eq(store_prepare(st, "SELECT COUNT(*) FROM vpn_route_entries WHERE vpn_gateway_id=?",
-				       &stmt), 0);
-	stmt_bind_text(stmt, 1, gw);
-	ck_assert_int_eq(stmt_step(stmt), STORE_ROW);
-	n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
+	return test_count(st, "SELECT COUNT(*) FROM vpn_route_entries WHERE vpn_gateway_id=?", gw);
 }
 
 static const char *gateway_status(struct model_ctx *m, const char *gw)
