@@ -1,5 +1,6 @@
 #include "test.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "kv.h"
@@ -30,13 +31,14 @@ Suite *test_suite(const char *name, const char *case_name, SFun setup, SFun tear
 	return s;
 }
 
-Suite *test_suite_of_cases(const char *name, const struct test_case *cases, size_t n)
+Suite *test_suite_of_cases(const char *name, SFun setup, SFun teardown, const struct test_case *cases, size_t n)
 {
 	Suite *s = suite_create(name);
 
 	for (size_t i = 0; i < n; i++) {
-		TCase *tc = test_add_case(s, cases[i].name, cases[i].setup, cases[i].teardown, cases[i].tests,
-					  cases[i].n);
+		bool own = cases[i].setup || cases[i].teardown;
+		TCase *tc = test_add_case(s, cases[i].name, own ? cases[i].setup : setup,
+					  own ? cases[i].teardown : teardown, cases[i].tests, cases[i].n);
 
 		if (cases[i].timeout > 0)
 			tcase_set_timeout(tc, cases[i].timeout);

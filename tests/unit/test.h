@@ -27,7 +27,10 @@ struct test_entry {
 TCase *test_add_case(Suite *s, const char *name, SFun setup, SFun teardown, const struct test_entry *tests,
 		     size_t n);
 
-/* One case of a suite: its tests and fixture (test_add_case), and a timeout in seconds (0: libcheck's). */
+/*
+ * One case of a suite: its tests, its own fixture (test_add_case; both NULL: the suite's) and a
+ * timeout in seconds (0: libcheck's).
+ */
 struct test_case {
 	const char *name;
 	const struct test_entry *tests;
@@ -36,8 +39,11 @@ struct test_case {
 	double timeout;
 };
 
-/* A suite of cases[0..n-1], in order; the caller (libcheck's runner) owns it. */
-Suite *test_suite_of_cases(const char *name, const struct test_case *cases, size_t n);
+/*
+ * A suite of cases[0..n-1], in order, each run with the fixture setup/teardown unless it names
+ * its own; the caller (libcheck's runner) owns it.
+ */
+Suite *test_suite_of_cases(const char *name, SFun setup, SFun teardown, const struct test_case *cases, size_t n);
 
 struct kvlist;
 

@@ -1195,5 +1195,5 @@ Suite *agent_suite_create(void)
 		{ "client", client, countof(client), client_setup, client_teardown, 20 },
 	};
 
-	return test_suite_of_cases("agent", cases, countof(cases));
+	return test_suite_of_cases("agent", NULL, NULL, cases, countof(cases));
 }

@@ -1048,5 +1048,5 @@ Suite *auth_suite_create(void)
 		{ "nonce", nonce, countof(nonce), NULL, NULL, 60 },
 	};
 
-	return test_suite_of_cases("auth", cases, countof(cases));
+	return test_suite_of_cases("auth", NULL, NULL, cases, countof(cases));
 }

@@ -231,5 +231,5 @@ Suite *cidr_suite_create(void)
 		{ "format", format, countof(format) },
 	};
 
-	return test_suite_of_cases("cidr", cases, countof(cases));
+	return test_suite_of_cases("cidr", NULL, NULL, cases, countof(cases));
 }

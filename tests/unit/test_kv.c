@@ -279,5 +279,5 @@ Suite *kv_suite_create(void)
 		{ "urlencoded", urlencoded, countof(urlencoded) }, { "list", list, countof(list) },
 	};
 
-	return test_suite_of_cases("kv", cases, countof(cases));
+	return test_suite_of_cases("kv", NULL, NULL, cases, countof(cases));
 }

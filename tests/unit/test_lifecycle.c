@@ -275,9 +275,8 @@ Suite *lifecycle_suite_create(void)
 		{ test_unknown_kind },
 	};
 	const struct test_case cases[] = {
-		{ "timed", timed, countof(timed), setup, test_world_teardown },
-		{ "awaited", awaited, countof(awaited), setup, test_world_teardown },
+		{ "timed", timed, countof(timed) }, { "awaited", awaited, countof(awaited) },
 	};
 
-	return test_suite_of_cases("lifecycle", cases, countof(cases));
+	return test_suite_of_cases("lifecycle", setup, test_world_teardown, cases, countof(cases));
 }

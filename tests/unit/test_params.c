@@ -724,5 +724,5 @@ Suite *params_suite_create(void)
 		{ "defaults", defaults, countof(defaults) }, { "tags", tags, countof(tags) },
 	};
 
-	return test_suite_of_cases("params", cases, countof(cases));
+	return test_suite_of_cases("params", NULL, NULL, cases, countof(cases));
 }

@@ -569,5 +569,5 @@ Suite *rest_suite_create(void)
 		{ "match", match, countof(match) }, { "body", body, countof(body) },
 	};
 
-	return test_suite_of_cases("rest", cases, countof(cases));
+	return test_suite_of_cases("rest", NULL, NULL, cases, countof(cases));
 }

@@ -338,5 +338,5 @@ Suite *sig_suite_create(void)
 		{ "encode", encode, countof(encode) }, { "v2", v2, countof(v2) }, { "v3", v3, countof(v3) },
 	};
 
-	return test_suite_of_cases("sig", cases, countof(cases));
+	return test_suite_of_cases("sig", NULL, NULL, cases, countof(cases));
 }

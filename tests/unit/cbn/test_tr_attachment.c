@@ -700,8 +700,8 @@ Suite *tr_attachment_suite_create(void)
 		{ test_vpn_attach_dual_tunnel_private }, { test_vpn_attach_refusals },
 	};
 	const struct test_case cases[] = {
-		{ "tr_attachment", tr_attachment, countof(tr_attachment), setup, test_world_teardown, 30 },
+		{ "tr_attachment", tr_attachment, countof(tr_attachment), NULL, NULL, 30 },
 	};
 
-	return test_suite_of_cases("tr_attachment", cases, countof(cases));
+	return test_suite_of_cases("tr_attachment", setup, test_world_teardown, cases, countof(cases));
 }

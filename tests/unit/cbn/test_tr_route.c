@@ -1431,13 +1431,11 @@ Suite *tr_route_suite_create(void)
 		{ test_scale_50_attachments_1000_entries },
 	};
 	const struct test_case cases[] = {
-		{ "tables", tables, countof(tables), setup, test_world_teardown },
-		{ "associations_propagations", associations_propagations, countof(associations_propagations), setup, test_world_teardown },
-		{ "entries", entries, countof(entries), setup, test_world_teardown },
-		{ "computed", computed, countof(computed), setup, test_world_teardown },
-		{ "filters", filters, countof(filters), setup, test_world_teardown },
-		{ "scale", scale, countof(scale), setup, test_world_teardown, 60 },
+		{ "tables", tables, countof(tables) },
+		{ "associations_propagations", associations_propagations, countof(associations_propagations) },
+		{ "entries", entries, countof(entries) }, { "computed", computed, countof(computed) },
+		{ "filters", filters, countof(filters) }, { "scale", scale, countof(scale), NULL, NULL, 60 },
 	};
 
-	return test_suite_of_cases("tr_route", cases, countof(cases));
+	return test_suite_of_cases("tr_route", setup, test_world_teardown, cases, countof(cases));
 }

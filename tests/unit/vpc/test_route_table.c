@@ -714,9 +714,8 @@ Suite *route_table_suite_create(void)
 		{ test_describe_route_tables_shape },
 	};
 	const struct test_case cases[] = {
-		{ "tables", tables, countof(tables), test_world_setup, test_world_teardown },
-		{ "entries", entries, countof(entries), test_world_setup, test_world_teardown },
+		{ "tables", tables, countof(tables) }, { "entries", entries, countof(entries) },
 	};
 
-	return test_suite_of_cases("route_table", cases, countof(cases));
+	return test_suite_of_cases("route_table", test_world_setup, test_world_teardown, cases, countof(cases));
 }

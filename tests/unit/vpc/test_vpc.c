@@ -751,11 +751,10 @@ Suite *vpc_suite_create(void)
 		{ test_delete_pending },
 	};
 	const struct test_case cases[] = {
-		{ "create", create, countof(create), test_world_setup, test_world_teardown },
-		{ "scope", scope, countof(scope), test_world_setup, test_world_teardown },
-		{ "describe", describe, countof(describe), test_world_setup, test_world_teardown },
-		{ "modify_delete", modify_delete, countof(modify_delete), test_world_setup, test_world_teardown },
+		{ "create", create, countof(create) }, { "scope", scope, countof(scope) },
+		{ "describe", describe, countof(describe) },
+		{ "modify_delete", modify_delete, countof(modify_delete) },
 	};
 
-	return test_suite_of_cases("vpc", cases, countof(cases));
+	return test_suite_of_cases("vpc", test_world_setup, test_world_teardown, cases, countof(cases));
 }

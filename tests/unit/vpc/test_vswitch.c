@@ -481,10 +481,9 @@ Suite *vswitch_suite_create(void)
 		{ test_modify }, { test_pending_vswitch }, { test_delete },
 	};
 	const struct test_case cases[] = {
-		{ "create", create, countof(create), setup, test_world_teardown },
-		{ "describe", describe, countof(describe), setup, test_world_teardown },
-		{ "modify_delete", modify_delete, countof(modify_delete), setup, test_world_teardown },
+		{ "create", create, countof(create) }, { "describe", describe, countof(describe) },
+		{ "modify_delete", modify_delete, countof(modify_delete) },
 	};
 
-	return test_suite_of_cases("vswitch", cases, countof(cases));
+	return test_suite_of_cases("vswitch", setup, test_world_teardown, cases, countof(cases));
 }

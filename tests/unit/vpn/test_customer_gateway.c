@@ -623,11 +623,10 @@ Suite *customer_gateway_suite_create(void)
 		{ test_modify }, { test_delete_in_use },
 	};
 	const struct test_case cases[] = {
-		{ "create", create, countof(create), test_world_setup, test_world_teardown },
-		{ "scope", scope, countof(scope), test_world_setup, test_world_teardown },
-		{ "describe", describe, countof(describe), test_world_setup, test_world_teardown },
-		{ "modify_delete", modify_delete, countof(modify_delete), test_world_setup, test_world_teardown },
+		{ "create", create, countof(create) }, { "scope", scope, countof(scope) },
+		{ "describe", describe, countof(describe) },
+		{ "modify_delete", modify_delete, countof(modify_delete) },
 	};
 
-	return test_suite_of_cases("customer_gateway", cases, countof(cases));
+	return test_suite_of_cases("customer_gateway", test_world_setup, test_world_teardown, cases, countof(cases));
 }

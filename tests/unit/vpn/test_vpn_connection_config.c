@@ -1162,9 +1162,8 @@ Suite *vpn_connection_config_suite_create(void)
 		{ test_log_window, countof(window_cases) }, { test_logs },
 	};
 	const struct test_case cases[] = {
-		{ "config", config, countof(config), setup, test_world_teardown },
-		{ "logs", logs, countof(logs), setup, test_world_teardown },
+		{ "config", config, countof(config) }, { "logs", logs, countof(logs) },
 	};
 
-	return test_suite_of_cases("vpn_connection_config", cases, countof(cases));
+	return test_suite_of_cases("vpn_connection_config", setup, test_world_teardown, cases, countof(cases));
 }

@@ -1285,12 +1285,10 @@ Suite *vpn_gateway_suite_create(void)
 		{ test_catalog_vpn_dual_tunnel_bad, countof(bad_dual_tunnel) },
 	};
 	const struct test_case cases[] = {
-		{ "create", create, countof(create), setup, test_world_teardown },
-		{ "addresses", addresses, countof(addresses), setup, test_world_teardown },
-		{ "lifecycle", lifecycle, countof(lifecycle), setup, test_world_teardown },
-		{ "describe", describe, countof(describe), setup, test_world_teardown },
-		{ "catalog", catalog, countof(catalog), setup, test_world_teardown },
+		{ "create", create, countof(create) }, { "addresses", addresses, countof(addresses) },
+		{ "lifecycle", lifecycle, countof(lifecycle) }, { "describe", describe, countof(describe) },
+		{ "catalog", catalog, countof(catalog) },
 	};
 
-	return test_suite_of_cases("vpn_gateway", cases, countof(cases));
+	return test_suite_of_cases("vpn_gateway", setup, test_world_teardown, cases, countof(cases));
 }

@@ -788,11 +788,9 @@ Suite *vpn_route_suite_create(void)
 		{ test_auto_config }, { test_auto_config_quota }, { test_next_hop_helpers },
 	};
 	const struct test_case cases[] = {
-		{ "create", create, countof(create), setup, test_world_teardown },
-		{ "change", change, countof(change), setup, test_world_teardown },
-		{ "describe", describe, countof(describe), setup, test_world_teardown },
-		{ "helpers", helpers, countof(helpers), setup, test_world_teardown },
+		{ "create", create, countof(create) }, { "change", change, countof(change) },
+		{ "describe", describe, countof(describe) }, { "helpers", helpers, countof(helpers) },
 	};
 
-	return test_suite_of_cases("vpn_route", cases, countof(cases));
+	return test_suite_of_cases("vpn_route", setup, test_world_teardown, cases, countof(cases));
 }
