@@ -2,6 +2,7 @@
 #define VL_TEST_H
 
 #include <check.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define TEST_SUITE(fn) Suite *fn(void);
@@ -44,6 +45,12 @@ struct test_case {
  * its own; the caller (libcheck's runner) owns it.
  */
 Suite *test_suite_of_cases(const char *name, SFun setup, SFun teardown, const struct test_case *cases, size_t n);
+
+/* A row of an "is this input accepted?" table. */
+struct test_accepts {
+	const char *input;
+	bool accepted;
+};
 
 struct kvlist;
 

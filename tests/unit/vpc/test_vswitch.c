@@ -147,10 +147,7 @@ START_TEST(test_create_cidr)
 }
 END_TEST
 
-static const struct {
-	const char *cidr;
-	bool ok;
-} overlap_tests[] = {
+static const struct test_accepts overlap_tests[] = {
 	/* against an existing 192.168.1.0/24 */
 	{ "192.168.2.0/24", true },
 	{ "192.168.0.0/24", true },
@@ -169,8 +166,8 @@ START_TEST(test_create_overlap)
 	int rc;
 
 	create_ok(&m, "192.168.1.0/24", NULL, &first);
-	rc = create(&m, overlap_tests[_i].cidr, ZONE, NULL, &s, &err);
-	if (overlap_tests[_i].ok) {
+	rc = create(&m, overlap_tests[_i].input, ZONE, NULL, &s, &err);
+	if (overlap_tests[_i].accepted) {
 		ck_assert_int_eq(rc, 0);
 	} else {
 		test_assert_err(rc, &err, "InvalidCidrBlock.Overlapped", 400);

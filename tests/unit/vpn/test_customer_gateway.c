@@ -108,10 +108,7 @@ START_TEST(test_create_all_fields)
 }
 END_TEST
 
-static const struct {
-	const char *ip;
-	int ok;
-} ip_tests[] = {
+static const struct test_accepts ip_tests[] = {
 	{ "47.100.1.2", 1 },
 	{ "8.8.8.8", 1 },
 	{ "192.168.1.1", 1 },	  /* private: for private-network connections */
@@ -144,11 +141,11 @@ START_TEST(test_create_ip_address)
 	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway g;
 	struct vl_err err;
-	int rc = create(&m, ip_tests[_i].ip, &g, &err);
+	int rc = create(&m, ip_tests[_i].input, &g, &err);
 
-	if (ip_tests[_i].ok) {
-		ck_assert_msg(rc == 0, "%s refused: %s", ip_tests[_i].ip, vl_err_code(&err));
-		ck_assert_str_eq(g.ip_address, ip_tests[_i].ip);
+	if (ip_tests[_i].accepted) {
+		ck_assert_msg(rc == 0, "%s refused: %s", ip_tests[_i].input, vl_err_code(&err));
+		ck_assert_str_eq(g.ip_address, ip_tests[_i].input);
 	} else {
 		test_assert_err(rc, &err, "InvalidIpAddress.WrongFormat", 400);
 		ck_assert_str_eq(vl_err_message(&err), "Specified IpAddress is invalid.");
@@ -239,10 +236,7 @@ static const char *text_arg(const char *spec)
 	return spec;
 }
 
-static const struct {
-	const char *key;
-	int ok;
-} auth_key_tests[] = {
+static const struct test_accepts auth_key_tests[] = {
 	{ "AuthKey123", 1 }, { "L1", 1 }, { "L64", 1 }, { "!@#$%^&*()-_=+[]{};:'\",.<>/\\|`~", 1 },
 	{ "", 1 }, /* empty: no key */
 	{ "L65", 0 }, { "auth key", 0 }, { "what?", 0 }, { "\xe4\xb8\xad\xe6\x96\x87", 0 },
@@ -253,12 +247,12 @@ START_TEST(test_create_auth_key)
 {
 	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = { .ip_address = "47.100.1.2",
-						     .auth_key = text_arg(auth_key_tests[_i].key) };
+						     .auth_key = text_arg(auth_key_tests[_i].input) };
 	struct customer_gateway g;
 	struct vl_err err;
 	int rc = customer_gateway_create(&m, &args, &g, &err);
 
-	if (auth_key_tests[_i].ok) {
+	if (auth_key_tests[_i].accepted) {
 		ck_assert_msg(rc == 0, "key \"%s\" refused: %s", args.auth_key, vl_err_code(&err));
 		ck_assert_str_eq(g.auth_key, args.auth_key);
 	} else {
@@ -267,10 +261,7 @@ START_TEST(test_create_auth_key)
 }
 END_TEST
 
-static const struct {
-	const char *text;
-	int ok;
-} text_tests[] = {
+static const struct test_accepts text_tests[] = {
 	{ "n", 1 },
 	{ "L100", 1 },
 	{ "1st branch office", 1 }, /* the current rule: any start, spaces allowed */
@@ -285,20 +276,20 @@ START_TEST(test_create_name_description)
 {
 	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args by_name = { .ip_address = "47.100.1.2",
-							.name = text_arg(text_tests[_i].text) };
+							.name = text_arg(text_tests[_i].input) };
 	struct customer_gateway_create_args by_desc = { .ip_address = "47.100.1.3",
-							.description = text_arg(text_tests[_i].text) };
+							.description = text_arg(text_tests[_i].input) };
 	struct customer_gateway g;
 	struct vl_err err;
 	int rc;
 
 	rc = customer_gateway_create(&m, &by_name, &g, &err);
-	if (text_tests[_i].ok)
+	if (text_tests[_i].accepted)
 		ck_assert_msg(rc == 0, "name refused: %s", vl_err_code(&err));
 	else
 		test_assert_err(rc, &err, "InvalidName", 400);
 	rc = customer_gateway_create(&m, &by_desc, &g, &err);
-	if (text_tests[_i].ok)
+	if (text_tests[_i].accepted)
 		ck_assert_msg(rc == 0, "description refused: %s", vl_err_code(&err));
 	else
 		test_assert_err(rc, &err, "InvalidDescription", 400);

@@ -210,10 +210,7 @@ START_TEST(test_create_lifecycle)
 }
 END_TEST
 
-static const struct {
-	const char *dest;
-	int ok;
-} dbr_dest_tests[] = {
+static const struct test_accepts dbr_dest_tests[] = {
 	{ "10.0.0.0/24", 1 },
 	{ "192.168.1.7/32", 1 },
 	{ "100.64.0.0/10", 1 }, /* the cloud advises against it but takes it */
@@ -232,11 +229,11 @@ START_TEST(test_create_dbr_dest)
 	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
-	int rc = dbr(&m, GW1, dbr_dest_tests[_i].dest, C1, 100, true, &r, &err);
+	int rc = dbr(&m, GW1, dbr_dest_tests[_i].input, C1, 100, true, &r, &err);
 
-	if (dbr_dest_tests[_i].ok) {
-		ck_assert_msg(rc == 0, "%s refused: %s", dbr_dest_tests[_i].dest, vl_err_code(&err));
-		ck_assert_str_eq(r.route_dest, dbr_dest_tests[_i].dest);
+	if (dbr_dest_tests[_i].accepted) {
+		ck_assert_msg(rc == 0, "%s refused: %s", dbr_dest_tests[_i].input, vl_err_code(&err));
+		ck_assert_str_eq(r.route_dest, dbr_dest_tests[_i].input);
 	} else {
 		test_assert_err(rc, &err, "IllegalParam.RouteDest", 400);
 		ck_assert_int_eq(route_count(GW1), 0);
