@@ -523,6 +523,15 @@ START_TEST(test_modify)
 	struct customer_gateway_modify_args mod = { 0 };
 	struct customer_gateway g, got;
 	struct vl_err err;
+	const struct {
+		struct customer_gateway_modify_args mod;
+		const char *code;
+	} bad_fields[] = {
+		{ { .customer_gateway_id = g.customer_gateway_id, .name = "fine", .description = "https://bad",
+		    .auth_key = "newkey" }, "InvalidDescription" },
+		{ { .customer_gateway_id = g.customer_gateway_id, .name = "fine", .auth_key = "bad key" }, "InvalidAuthKey" },
+		{ { .customer_gateway_id = g.customer_gateway_id, .name = "" }, "InvalidName" },
+	};
 
 	ck_assert_int_eq(customer_gateway_create(&m, &args, &g, &err), 0);
 	mod.customer_gateway_id = g.customer_gateway_id;
@@ -541,15 +550,10 @@ START_TEST(test_modify)
 	ck_assert_str_eq(got.auth_key, "newkey");
 
 	/* a bad field refuses the whole request */
-	mod.name = "fine";
-	mod.description = "https://bad";
-	test_assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidDescription", 400);
-	mod.description = NULL;
-	mod.auth_key = "bad key";
-	test_assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidAuthKey", 400);
-	mod.auth_key = NULL;
-	mod.name = "";
-	test_assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidName", 400);
+	for (size_t i = 0; i < countof(bad_fields); i++)
+		test_assert_err(customer_gateway_modify(&m, &bad_fields[i].mod, &got, &err), &err, bad_fields[i].code,
+				400);
+	mod = (struct customer_gateway_modify_args){ 0 };
 	ck_assert_int_eq(customer_gateway_get(&m, g.customer_gateway_id, &got, &err), 0);
 	ck_assert_str_eq(got.name, "new");
 	ck_assert_str_eq(got.description, "new d");
