@@ -40,6 +40,9 @@ struct test_case {
 	double timeout;
 };
 
+/* The test_case of the entry table tests (named after it) with the suite's fixture. */
+#define TEST_CASE(tests) { #tests, (tests), countof(tests) }
+
 /*
  * A suite of cases[0..n-1], in order, each run with the fixture setup/teardown unless it names
  * its own; the caller (libcheck's runner) owns it.

@@ -1044,7 +1044,7 @@ Suite *auth_suite_create(void)
 		{ test_nonce_future_timestamp },
 	};
 	const struct test_case cases[] = {
-		{ "v2", v2, countof(v2) }, { "v3", v3, countof(v3) }, { "modes", modes, countof(modes) },
+		TEST_CASE(v2), TEST_CASE(v3), TEST_CASE(modes),
 		{ "nonce", nonce, countof(nonce), NULL, NULL, 60 },
 	};
 

@@ -227,8 +227,7 @@ Suite *cidr_suite_create(void)
 		{ test_cidr_format_roundtrip, countof(parse_tests) }, { test_cidr_format_truncates },
 	};
 	const struct test_case cases[] = {
-		{ "parse", parse, countof(parse) }, { "math", math, countof(math) },
-		{ "format", format, countof(format) },
+		TEST_CASE(parse), TEST_CASE(math), TEST_CASE(format),
 	};
 
 	return test_suite_of_cases("cidr", NULL, NULL, cases, countof(cases));

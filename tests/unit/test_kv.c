@@ -275,8 +275,7 @@ Suite *kv_suite_create(void)
 		{ test_kvlist_add }, { test_kvlist_sort },
 	};
 	const struct test_case cases[] = {
-		{ "url_decode", url_decode, countof(url_decode) },
-		{ "urlencoded", urlencoded, countof(urlencoded) }, { "list", list, countof(list) },
+		TEST_CASE(url_decode), TEST_CASE(urlencoded), TEST_CASE(list),
 	};
 
 	return test_suite_of_cases("kv", NULL, NULL, cases, countof(cases));

@@ -275,7 +275,7 @@ Suite *lifecycle_suite_create(void)
 		{ test_unknown_kind },
 	};
 	const struct test_case cases[] = {
-		{ "timed", timed, countof(timed) }, { "awaited", awaited, countof(awaited) },
+		TEST_CASE(timed), TEST_CASE(awaited),
 	};
 
 	return test_suite_of_cases("lifecycle", setup, test_world_teardown, cases, countof(cases));

@@ -720,8 +720,7 @@ Suite *params_suite_create(void)
 		{ test_repeated_names, countof(repeated_tests) },
 	};
 	const struct test_case cases[] = {
-		{ "table", table, countof(table) }, { "validate", validate, countof(validate) },
-		{ "defaults", defaults, countof(defaults) }, { "tags", tags, countof(tags) },
+		TEST_CASE(table), TEST_CASE(validate), TEST_CASE(defaults), TEST_CASE(tags),
 	};
 
 	return test_suite_of_cases("params", NULL, NULL, cases, countof(cases));

@@ -566,7 +566,7 @@ Suite *rest_suite_create(void)
 		{ test_body_json_param_any }, { test_body_validate, countof(body_validate_tests) },
 	};
 	const struct test_case cases[] = {
-		{ "match", match, countof(match) }, { "body", body, countof(body) },
+		TEST_CASE(match), TEST_CASE(body),
 	};
 
 	return test_suite_of_cases("rest", NULL, NULL, cases, countof(cases));

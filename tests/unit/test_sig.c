@@ -335,7 +335,7 @@ Suite *sig_suite_create(void)
 		{ test_v3_parse_authorization, countof(authz_tests) },
 	};
 	const struct test_case cases[] = {
-		{ "encode", encode, countof(encode) }, { "v2", v2, countof(v2) }, { "v3", v3, countof(v3) },
+		TEST_CASE(encode), TEST_CASE(v2), TEST_CASE(v3),
 	};
 
 	return test_suite_of_cases("sig", NULL, NULL, cases, countof(cases));

@@ -1424,10 +1424,8 @@ Suite *tr_route_suite_create(void)
 		{ test_scale_50_attachments_1000_entries },
 	};
 	const struct test_case cases[] = {
-		{ "tables", tables, countof(tables) },
-		{ "associations_propagations", associations_propagations, countof(associations_propagations) },
-		{ "entries", entries, countof(entries) }, { "computed", computed, countof(computed) },
-		{ "filters", filters, countof(filters) }, { "scale", scale, countof(scale), NULL, NULL, 60 },
+		TEST_CASE(tables), TEST_CASE(associations_propagations), TEST_CASE(entries),
+		TEST_CASE(computed), TEST_CASE(filters), { "scale", scale, countof(scale), NULL, NULL, 60 },
 	};
 
 	return test_suite_of_cases("tr_route", setup, test_world_teardown, cases, countof(cases));

@@ -714,7 +714,7 @@ Suite *route_table_suite_create(void)
 		{ test_describe_route_tables_shape },
 	};
 	const struct test_case cases[] = {
-		{ "tables", tables, countof(tables) }, { "entries", entries, countof(entries) },
+		TEST_CASE(tables), TEST_CASE(entries),
 	};
 
 	return test_suite_of_cases("route_table", test_world_setup, test_world_teardown, cases, countof(cases));

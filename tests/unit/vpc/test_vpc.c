@@ -751,9 +751,7 @@ Suite *vpc_suite_create(void)
 		{ test_delete_pending },
 	};
 	const struct test_case cases[] = {
-		{ "create", create, countof(create) }, { "scope", scope, countof(scope) },
-		{ "describe", describe, countof(describe) },
-		{ "modify_delete", modify_delete, countof(modify_delete) },
+		TEST_CASE(create), TEST_CASE(scope), TEST_CASE(describe), TEST_CASE(modify_delete),
 	};
 
 	return test_suite_of_cases("vpc", test_world_setup, test_world_teardown, cases, countof(cases));

@@ -478,8 +478,7 @@ Suite *vswitch_suite_create(void)
 		{ test_modify }, { test_pending_vswitch }, { test_delete },
 	};
 	const struct test_case cases[] = {
-		{ "create", create, countof(create) }, { "describe", describe, countof(describe) },
-		{ "modify_delete", modify_delete, countof(modify_delete) },
+		TEST_CASE(create), TEST_CASE(describe), TEST_CASE(modify_delete),
 	};
 
 	return test_suite_of_cases("vswitch", setup, test_world_teardown, cases, countof(cases));

@@ -618,9 +618,7 @@ Suite *customer_gateway_suite_create(void)
 		{ test_modify }, { test_delete_in_use },
 	};
 	const struct test_case cases[] = {
-		{ "create", create, countof(create) }, { "scope", scope, countof(scope) },
-		{ "describe", describe, countof(describe) },
-		{ "modify_delete", modify_delete, countof(modify_delete) },
+		TEST_CASE(create), TEST_CASE(scope), TEST_CASE(describe), TEST_CASE(modify_delete),
 	};
 
 	return test_suite_of_cases("customer_gateway", test_world_setup, test_world_teardown, cases, countof(cases));

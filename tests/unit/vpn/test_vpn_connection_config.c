@@ -1162,7 +1162,7 @@ Suite *vpn_connection_config_suite_create(void)
 		{ test_log_window, countof(window_cases) }, { test_logs },
 	};
 	const struct test_case cases[] = {
-		{ "config", config, countof(config) }, { "logs", logs, countof(logs) },
+		TEST_CASE(config), TEST_CASE(logs),
 	};
 
 	return test_suite_of_cases("vpn_connection_config", setup, test_world_teardown, cases, countof(cases));

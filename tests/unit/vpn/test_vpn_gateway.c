@@ -1285,9 +1285,8 @@ Suite *vpn_gateway_suite_create(void)
 		{ test_catalog_vpn_dual_tunnel_bad, countof(bad_dual_tunnel) },
 	};
 	const struct test_case cases[] = {
-		{ "create", create, countof(create) }, { "addresses", addresses, countof(addresses) },
-		{ "lifecycle", lifecycle, countof(lifecycle) }, { "describe", describe, countof(describe) },
-		{ "catalog", catalog, countof(catalog) },
+		TEST_CASE(create), TEST_CASE(addresses), TEST_CASE(lifecycle), TEST_CASE(describe),
+		TEST_CASE(catalog),
 	};
 
 	return test_suite_of_cases("vpn_gateway", setup, test_world_teardown, cases, countof(cases));

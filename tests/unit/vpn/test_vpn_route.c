@@ -785,8 +785,7 @@ Suite *vpn_route_suite_create(void)
 		{ test_auto_config }, { test_auto_config_quota }, { test_next_hop_helpers },
 	};
 	const struct test_case cases[] = {
-		{ "create", create, countof(create) }, { "change", change, countof(change) },
-		{ "describe", describe, countof(describe) }, { "helpers", helpers, countof(helpers) },
+		TEST_CASE(create), TEST_CASE(change), TEST_CASE(describe), TEST_CASE(helpers),
 	};
 
 	return test_suite_of_cases("vpn_route", setup, test_world_teardown, cases, countof(cases));
