@@ -223,15 +223,23 @@ void test_make_cgw(struct model_ctx *m, const char *ip, struct customer_gateway 
 		      vl_err_code(&err), vl_err_message(&err));
 }
 
-void test_make_dual(struct model_ctx *m, const char *gateway_id, const char *master, const char *slave,
-		    struct vpn_connection *out)
+void test_dual_tunnel_specs(const char *master, const char *slave, struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX],
+			    int *count)
 {
-	struct ipsec_param p[4] = {
+	const struct ipsec_param p[4] = {
 		{ "TunnelOptionsSpecification.1.CustomerGatewayId", master },
 		{ "TunnelOptionsSpecification.1.Role", "master" },
 		{ "TunnelOptionsSpecification.2.CustomerGatewayId", slave },
 		{ "TunnelOptionsSpecification.2.Role", "slave" },
 	};
+	struct vl_err err;
+
+	ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, count, &err), 0);
+}
+
+void test_make_dual(struct model_ctx *m, const char *gateway_id, const char *master, const char *slave,
+		    struct vpn_connection *out)
+{
 	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
 	struct vpn_connection_create_args a = {
 		.vpn_gateway_id = gateway_id, .local_subnet = "10.0.0.0/16", .remote_subnet = "192.168.10.0/24",
@@ -239,7 +247,7 @@ void test_make_dual(struct model_ctx *m, const char *gateway_id, const char *mas
 	};
 	struct vl_err err;
 
-	ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, &a.tunnel_count, &err), 0);
+	test_dual_tunnel_specs(master, slave, specs, &a.tunnel_count);
 	test_savepoint(m->store);
 	ck_assert_msg(test_release(m->store, vpn_connection_create(m, &a, out, &err)) == 0, "dual connection: %s: %s",
 		      vl_err_code(&err), vl_err_message(&err));

@@ -5,6 +5,7 @@
 
 #include "catalog.h"
 #include "customer_gateway.h"
+#include "ipsec_config.h"
 #include "model.h"
 #include "store.h"
 #include "vpn_connection.h"
@@ -121,6 +122,14 @@ void test_make_cgw_asn(struct model_ctx *m, const char *ip, const char *asn, str
 
 /* Creates customer gateway ip in m's account, in a savepoint, into *out. */
 void test_make_cgw(struct model_ctx *m, const char *ip, struct customer_gateway *out);
+
+/*
+ * Collects into specs (*count of them) the TunnelOptionsSpecification of a dual-tunnel connection:
+ * tunnel 1 to customer gateway master, tunnel 2 to slave.  specs point into master and slave,
+ * which must outlive them.
+ */
+void test_dual_tunnel_specs(const char *master, const char *slave, struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX],
+			    int *count);
 
 /*
  * Creates a dual-tunnel connection on gateway gateway_id (10.0.0.0/16 to 192.168.10.0/24, auto

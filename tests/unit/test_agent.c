@@ -74,7 +74,6 @@ static void setup(void)
 		.health_check_config = "{\"enable\":\"true\",\"dip\":\"192.168.0.10\",\"sip\":\"10.0.1.10\"}",
 	};
 	struct vpn_connection_create_args dual = { .local_subnet = "10.0.0.0/16", .remote_subnet = "192.168.0.0/16" };
-	struct ipsec_param p[4];
 	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
 	int spec_count = 0;
 
@@ -98,11 +97,7 @@ static void setup(void)
 	single.vpn_gateway_id = single_gw.vpn_gateway_id;
 	single.customer_gateway_id = cgw1.customer_gateway_id;
 	ck_assert_msg(vpn_connection_create(&m, &single, &single_conn, &err) == 0, "%s", vl_err_message(&err));
-	p[0] = (struct ipsec_param){ "TunnelOptionsSpecification.1.CustomerGatewayId", cgw1.customer_gateway_id };
-	p[1] = (struct ipsec_param){ "TunnelOptionsSpecification.1.Role", "master" };
-	p[2] = (struct ipsec_param){ "TunnelOptionsSpecification.2.CustomerGatewayId", cgw2.customer_gateway_id };
-	p[3] = (struct ipsec_param){ "TunnelOptionsSpecification.2.Role", "slave" };
-	ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, &spec_count, &err), 0);
+	test_dual_tunnel_specs(cgw1.customer_gateway_id, cgw2.customer_gateway_id, specs, &spec_count);
 	dual.vpn_gateway_id = gw.vpn_gateway_id;
 	dual.tunnels = specs;
 	dual.tunnel_count = spec_count;

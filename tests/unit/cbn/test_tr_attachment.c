@@ -639,15 +639,10 @@ START_TEST(test_vpn_attach_refusals)
 	tx_begin();
 	ck_assert_msg(tx_end(vpn_gateway_create(&m, &ga, &gw, &err)) == 0, "%s", vl_err_message(&err));
 	{
-		static struct ipsec_param p[4];
 		struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
 		int count = 0;
 
-		p[0] = (struct ipsec_param){ "TunnelOptionsSpecification.1.CustomerGatewayId", cgw1.customer_gateway_id };
-		p[1] = (struct ipsec_param){ "TunnelOptionsSpecification.1.Role", "master" };
-		p[2] = (struct ipsec_param){ "TunnelOptionsSpecification.2.CustomerGatewayId", cgw2.customer_gateway_id };
-		p[3] = (struct ipsec_param){ "TunnelOptionsSpecification.2.Role", "slave" };
-		ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, &count, &err), 0);
+		test_dual_tunnel_specs(cgw1.customer_gateway_id, cgw2.customer_gateway_id, specs, &count);
 		ca.vpn_gateway_id = gw.vpn_gateway_id;
 		ca.tunnels = specs;
 		ca.tunnel_count = count;
