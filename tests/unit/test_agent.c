@@ -35,14 +35,9 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpn_connection single_conn; /* single-tunnel, health check enabled */
 static struct vpn_connection dual_conn;	  /* dual-tunnel, no health check */
 
@@ -59,14 +54,6 @@ static struct model_ctx agent_ctx(int64_t now)
 	struct model_ctx m = { .store = st, .account = "", .now_ms = now, .cfg = &cfg };
 
 	return m;
-}
-
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_msg(rc == -1, "expected %s, got success", code);
-	ck_assert_msg(strcmp(vl_err_code(err), code) == 0, "expected %s, got %s (%s)", code, vl_err_code(err),
-		      vl_err_message(err));
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
 }
 
 static void setup(void)
@@ -87,11 +74,10 @@ static void setup(void)
 		.health_check_config = "{\"enable\":\"true\",\"dip\":\"192.168.0.10\",\"sip\":\"10.0.1.10\"}",
 	};
 	struct vpn_connection_create_args dual = { .local_subnet = "10.0.0.0/16", .remote_subnet = "192.168.0.0/16" };
-	struct ipsec_param p[4];
 	struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
 	int spec_count = 0;
 
-	test_world_open(&st, &cat, &cfg);
+	test_world_setup();
 	m = owner_ctx();
 	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
 	sa.vpc_id = sb.vpc_id = vpc.vpc_id;
@@ -111,21 +97,12 @@ static void setup(void)
 	single.vpn_gateway_id = single_gw.vpn_gateway_id;
 	single.customer_gateway_id = cgw1.customer_gateway_id;
 	ck_assert_msg(vpn_connection_create(&m, &single, &single_conn, &err) == 0, "%s", vl_err_message(&err));
-	p[0] = (struct ipsec_param){ "TunnelOptionsSpecification.1.CustomerGatewayId", cgw1.customer_gateway_id };
-	p[1] = (struct ipsec_param){ "TunnelOptionsSpecification.1.Role", "master" };
-	p[2] = (struct ipsec_param){ "TunnelOptionsSpecification.2.CustomerGatewayId", cgw2.customer_gateway_id };
-	p[3] = (struct ipsec_param){ "TunnelOptionsSpecification.2.Role", "slave" };
-	ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, &spec_count, &err), 0);
+	test_dual_tunnel_specs(cgw1.customer_gateway_id, cgw2.customer_gateway_id, specs, &spec_count);
 	dual.vpn_gateway_id = gw.vpn_gateway_id;
 	dual.tunnels = specs;
 	dual.tunnel_count = spec_count;
 	ck_assert_msg(vpn_connection_create(&m, &dual, &dual_conn, &err) == 0, "%s", vl_err_message(&err));
 	ck_assert(!single_conn.dual_tunnel && dual_conn.dual_tunnel && dual_conn.tunnel_count == 2);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 /* ---- helpers ---- */
@@ -365,7 +342,7 @@ START_TEST(test_register_refused)
 		a.backend_reason = v;
 	else
 		a.version = v;
-	assert_err(do_register(NOW, &a, id, &err), &err, register_cases[_i].code, 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, register_cases[_i].code, 400);
 	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM agents", NULL), 0);
 }
 END_TEST
@@ -377,10 +354,10 @@ START_TEST(test_register_generation_range)
 	struct vl_err err;
 
 	a.applied_generation = -1;
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidAppliedGeneration", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidAppliedGeneration", 400);
 	a.roles = NULL;
 	a.applied_generation = 0;
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidRoles", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidRoles", 400);
 	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM agents", NULL), 0);
 }
 END_TEST
@@ -553,7 +530,7 @@ START_TEST(test_register_zone_index)
 	json_decref(o);
 	a.agent_id = id;
 	a.zone_index = AGENT_ZONE_INDEX_MAX + 1;
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidZoneIndex", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidZoneIndex", 400);
 	ck_assert_int_eq(get_agent(id).zone_index, 2);
 	a.zone_index = 0; /* a registration without it serves no index any more */
 	ck_assert_int_eq(do_register(NOW, &a, id, &err), 0);
@@ -692,7 +669,7 @@ START_TEST(test_report_refused)
 		snprintf(tunnels, sizeof(tunnels), "%s", report_cases[_i].tunnels);
 	else
 		snprintf(tunnels, sizeof(tunnels), "[%s]", good);
-	assert_err(report(id, NOW + 1000, 2, tunnels, bad_logs, NULL, &err), &err, report_cases[_i].code, 400);
+	test_assert_err(report(id, NOW + 1000, 2, tunnels, bad_logs, NULL, &err), &err, report_cases[_i].code, 400);
 	ck_assert_str_eq(get_conn(conn).status, "ike_sa_not_established");
 	ck_assert_int_eq(get_agent(id).last_seen_ms, NOW);
 	ck_assert_int_eq(get_agent(id).applied_generation, 0);
@@ -708,8 +685,8 @@ START_TEST(test_report_limits)
 	struct vl_err err;
 
 	register_ok(id);
-	assert_err(report("agt-unknown", NOW, 0, "[]", "[]", NULL, &err), &err, "Agent.NotFound", 404);
-	assert_err(report(id, NOW, -1, "[]", "[]", NULL, &err), &err, "InvalidAppliedGeneration", 400);
+	test_assert_err(report("agt-unknown", NOW, 0, "[]", "[]", NULL, &err), &err, "Agent.NotFound", 404);
+	test_assert_err(report(id, NOW, -1, "[]", "[]", NULL, &err), &err, "InvalidAppliedGeneration", 400);
 	/* one log line past VCO_LOG_LINE_MAX, and one element too many */
 	big = malloc(cap);
 	ck_assert_ptr_nonnull(big);
@@ -717,12 +694,12 @@ START_TEST(test_report_limits)
 	memset(big + len, 'x', VCO_LOG_LINE_MAX + 1);
 	len += VCO_LOG_LINE_MAX + 1;
 	snprintf(big + len, cap - len, "\"}]");
-	assert_err(report(id, NOW, 0, NULL, big, NULL, &err), &err, "InvalidLogs.1.Line", 400);
+	test_assert_err(report(id, NOW, 0, NULL, big, NULL, &err), &err, "InvalidLogs.1.Line", 400);
 	len = (size_t)snprintf(big, cap, "[");
 	for (int i = 0; i <= AGENT_REPORT_LOGS_MAX; i++)
 		len += (size_t)snprintf(big + len, cap - len, "%s{}", i ? "," : "");
 	snprintf(big + len, cap - len, "]");
-	assert_err(report(id, NOW, 0, NULL, big, NULL, &err), &err, "InvalidLogs", 400);
+	test_assert_err(report(id, NOW, 0, NULL, big, NULL, &err), &err, "InvalidLogs", 400);
 	free(big);
 }
 END_TEST
@@ -747,7 +724,7 @@ START_TEST(test_deregister)
 	free(list);
 	ck_assert_int_eq(agent_deregister(&m, id, &err), 0);
 	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM dataplane_tunnels", NULL), 0);
-	assert_err(agent_deregister(&m, id, &err), &err, "Agent.NotFound", 404);
+	test_assert_err(agent_deregister(&m, id, &err), &err, "Agent.NotFound", 404);
 	ck_assert_int_eq(agent_list(&m, id, &list, &count, &err), 0);
 	ck_assert_int_eq(count, 0);
 	free(list);
@@ -781,7 +758,7 @@ START_TEST(test_generations)
 	ck_assert_int_eq(a.generation, 9);
 	ck_assert_int_eq(a.applied_generation, 9);
 	ck_assert_str_eq(a.doc_hash, "");
-	assert_err(agent_set_applied(&m, id, -1, false, &err), &err, "InvalidGeneration", 400);
+	test_assert_err(agent_set_applied(&m, id, -1, false, &err), &err, "InvalidGeneration", 400);
 }
 END_TEST
 
@@ -813,18 +790,18 @@ START_TEST(test_backend_unusable)
 	int64_t single_before = log_count(single_conn.vpn_connection_id), dual_before;
 
 	a.backend_unusable = true;
-	assert_err(do_register(NOW, &a, id, &err), &err, "MissingBackendError", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "MissingBackendError", 400);
 	a.backend_error = "";
-	assert_err(do_register(NOW, &a, id, &err), &err, "MissingBackendError", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "MissingBackendError", 400);
 	a.backend_error = "two\nlines";
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	a.backend_error = big;
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
 	a.backend_unusable = false;
 	a.backend_error = "a usable backend has nothing to say";
-	assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
+	test_assert_err(do_register(NOW, &a, id, &err), &err, "InvalidBackendError", 400);
 	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM agents", NULL), 0);
 
 	a.backend_unusable = true;
@@ -1196,34 +1173,22 @@ END_TEST
 
 Suite *agent_suite_create(void)
 {
-	Suite *s = suite_create("agent");
-	TCase *tc = tcase_create("model");
+	const struct test_entry model[] = {
+		{ test_status_mapping, countof(mapping) }, { test_register },
+		{ test_register_refused, countof(register_cases) }, { test_register_generation_range },
+		{ test_report_single }, { test_report_dual }, { test_silent_agent },
+		{ test_register_zone_index }, { test_report_counters }, { test_report_skips },
+		{ test_report_refused, countof(report_cases) }, { test_report_limits }, { test_deregister },
+		{ test_generations }, { test_backend_unusable },
+	};
+	const struct test_entry client[] = {
+		{ test_client_methods }, { test_client_token_check }, { test_client_url_rules },
+		{ test_client_failures }, { test_client_cancel },
+	};
+	const struct test_case cases[] = {
+		{ "model", model, countof(model), setup, test_world_teardown },
+		{ "client", client, countof(client), client_setup, client_teardown, 20 },
+	};
 
-	tcase_add_loop_test(tc, test_status_mapping, 0, countof(mapping));
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_register);
-	tcase_add_loop_test(tc, test_register_refused, 0, countof(register_cases));
-	tcase_add_test(tc, test_register_generation_range);
-	tcase_add_test(tc, test_report_single);
-	tcase_add_test(tc, test_report_dual);
-	tcase_add_test(tc, test_silent_agent);
-	tcase_add_test(tc, test_register_zone_index);
-	tcase_add_test(tc, test_report_counters);
-	tcase_add_test(tc, test_report_skips);
-	tcase_add_loop_test(tc, test_report_refused, 0, countof(report_cases));
-	tcase_add_test(tc, test_report_limits);
-	tcase_add_test(tc, test_deregister);
-	tcase_add_test(tc, test_generations);
-	tcase_add_test(tc, test_backend_unusable);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("client");
-	tcase_add_checked_fixture(tc, client_setup, client_teardown);
-	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, test_client_methods);
-	tcase_add_test(tc, test_client_token_check);
-	tcase_add_test(tc, test_client_url_rules);
-	tcase_add_test(tc, test_client_failures);
-	tcase_add_test(tc, test_client_cancel);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("agent", NULL, NULL, cases, countof(cases));
 }

@@ -12,7 +12,6 @@
 #include "sig.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 
 #define NOW ((time_t)1795825408)	/* 2026-11-28T00:23:28Z, the §1.6 vectors' time */
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -1029,35 +1028,25 @@ END_TEST
 
 Suite *auth_suite_create(void)
 {
-	Suite *s = suite_create("auth");
-	TCase *tc = tcase_create("v2");
+	const struct test_entry v2[] = {
+		{ test_v2_cases, countof(v2_cases) }, { test_v2_mismatch_message },
+		{ test_v2_pop_core_vector }, { test_v2_nonce_reuse }, { test_v2_binding },
+	};
+	const struct test_entry v3[] = {
+		{ test_v3_cases, countof(v3_cases) }, { test_v3_create_vpc_vector }, { test_v3_binding },
+	};
+	const struct test_entry modes[] = {
+		{ test_unsigned_cases, countof(unsigned_cases) }, { test_open_mode },
+		{ test_create_cases, countof(create_cases) }, { test_create_missing_file },
+	};
+	const struct test_entry nonce[] = {
+		{ test_nonce_race }, { test_nonce_flood }, { test_nonce_cap },
+		{ test_nonce_future_timestamp },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(v2), TEST_CASE(v3), TEST_CASE(modes),
+		{ "nonce", nonce, countof(nonce), NULL, NULL, 60 },
+	};
 
-	tcase_add_loop_test(tc, test_v2_cases, 0, countof(v2_cases));
-	tcase_add_test(tc, test_v2_mismatch_message);
-	tcase_add_test(tc, test_v2_pop_core_vector);
-	tcase_add_test(tc, test_v2_nonce_reuse);
-	tcase_add_test(tc, test_v2_binding);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("v3");
-	tcase_add_loop_test(tc, test_v3_cases, 0, countof(v3_cases));
-	tcase_add_test(tc, test_v3_create_vpc_vector);
-	tcase_add_test(tc, test_v3_binding);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("modes");
-	tcase_add_loop_test(tc, test_unsigned_cases, 0, countof(unsigned_cases));
-	tcase_add_test(tc, test_open_mode);
-	tcase_add_loop_test(tc, test_create_cases, 0, countof(create_cases));
-	tcase_add_test(tc, test_create_missing_file);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("nonce");
-	tcase_add_test(tc, test_nonce_race);
-	tcase_add_test(tc, test_nonce_flood);
-	tcase_add_test(tc, test_nonce_cap);
-	tcase_add_test(tc, test_nonce_future_timestamp);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("auth", NULL, NULL, cases, countof(cases));
 }

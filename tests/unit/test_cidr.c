@@ -8,7 +8,6 @@
 #include "cidr.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- cidr_parse ---- */
 
@@ -217,22 +216,19 @@ END_TEST
 
 Suite *cidr_suite_create(void)
 {
-	Suite *s = suite_create("cidr");
-	TCase *tc = tcase_create("parse");
+	const struct test_entry parse[] = {
+		{ test_cidr_parse, countof(parse_tests) }, { test_cidr_parse_null },
+		{ test_ipv4_parse, countof(ipv4_tests) },
+	};
+	const struct test_entry math[] = {
+		{ test_cidr_relations, countof(relation_tests) }, { test_cidr_size, countof(size_tests) },
+	};
+	const struct test_entry format[] = {
+		{ test_cidr_format_roundtrip, countof(parse_tests) }, { test_cidr_format_truncates },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(parse), TEST_CASE(math), TEST_CASE(format),
+	};
 
-	tcase_add_loop_test(tc, test_cidr_parse, 0, countof(parse_tests));
-	tcase_add_test(tc, test_cidr_parse_null);
-	tcase_add_loop_test(tc, test_ipv4_parse, 0, countof(ipv4_tests));
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("math");
-	tcase_add_loop_test(tc, test_cidr_relations, 0, countof(relation_tests));
-	tcase_add_loop_test(tc, test_cidr_size, 0, countof(size_tests));
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("format");
-	tcase_add_loop_test(tc, test_cidr_format_roundtrip, 0, countof(parse_tests));
-	tcase_add_test(tc, test_cidr_format_truncates);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("cidr", NULL, NULL, cases, countof(cases));
 }

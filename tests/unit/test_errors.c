@@ -33,11 +33,9 @@ END_TEST
 
 Suite *errors_suite_create(void)
 {
-	Suite *s = suite_create("errors");
-	TCase *tc = tcase_create("table");
+	const struct test_entry table[] = {
+		{ test_table_lookup }, { test_every_code_has_status },
+	};
 
-	tcase_add_test(tc, test_table_lookup);
-	tcase_add_test(tc, test_every_code_has_status);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("errors", "table", NULL, NULL, table, countof(table));
 }

@@ -69,12 +69,10 @@ END_TEST
 
 Suite *json_out_suite_create(void)
 {
-	Suite *s = suite_create("json_out");
-	TCase *tc = tcase_create("matches jansson");
+	const struct test_entry matches_jansson[] = {
+		{ test_every_ascii_byte_escapes_like_jansson }, { test_values_and_nesting },
+		{ test_long_strings_grow_the_buffer },
+	};
 
-	tcase_add_test(tc, test_every_ascii_byte_escapes_like_jansson);
-	tcase_add_test(tc, test_values_and_nesting);
-	tcase_add_test(tc, test_long_strings_grow_the_buffer);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("json_out", "matches jansson", NULL, NULL, matches_jansson, countof(matches_jansson));
 }

@@ -9,19 +9,6 @@
 #include "kv.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Joins a list as "name=value|name=value" (no escaping; test data avoids '|'). */
-static void render(const struct kvlist *list, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < list->len && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, "%s%s=%s", i ? "|" : "",
-					list->items[i].name, list->items[i].value);
-}
-
 /* ---- url_decode ---- */
 
 static const struct {
@@ -93,7 +80,7 @@ END_TEST
 static const struct {
 	const char *text;
 	int rc;
-	const char *list;	/* rendered, see render() */
+	const char *list;	/* rendered, see test_render_kvlist() */
 } form_tests[] = {
 	{ "", 0, "" },
 	{ "a=1", 0, "a=1" },
@@ -132,7 +119,7 @@ START_TEST(test_parse_urlencoded)
 	ck_assert_int_eq(kvlist_parse_urlencoded(&list, form_tests[_i].text,
 						 strlen(form_tests[_i].text)),
 			 form_tests[_i].rc);
-	render(&list, buf, sizeof(buf));
+	test_render_kvlist(&list, buf, sizeof(buf));
 	ck_assert_str_eq(buf, form_tests[_i].list);
 	kvlist_free(&list);
 }
@@ -146,11 +133,11 @@ START_TEST(test_parse_urlencoded_len)
 	/* only the first len bytes count, the rest of the buffer is ignored */
 	kvlist_init(&list);
 	ck_assert_int_eq(kvlist_parse_urlencoded(&list, "a=1&b=2", 3), 0);
-	render(&list, buf, sizeof(buf));
+	test_render_kvlist(&list, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "a=1");
 	/* appends to what the list already holds */
 	ck_assert_int_eq(kvlist_parse_urlencoded(&list, "c=3", 3), 0);
-	render(&list, buf, sizeof(buf));
+	test_render_kvlist(&list, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "a=1|c=3");
 	kvlist_free(&list);
 	ck_assert_uint_eq(list.len, 0);
@@ -266,7 +253,7 @@ START_TEST(test_kvlist_sort)
 	kvlist_init(&list);
 	ck_assert_int_eq(kvlist_parse_urlencoded(&list, "b=1&a=1&B=1&a=2&_=1&a=3", 23), 0);
 	kvlist_sort(&list);
-	render(&list, buf, sizeof(buf));
+	test_render_kvlist(&list, buf, sizeof(buf));
 	/* byte order of names, then of values */
 	ck_assert_str_eq(buf, "B=1|_=1|a=1|a=2|a=3|b=1");
 	kvlist_free(&list);
@@ -276,25 +263,20 @@ END_TEST
 
 Suite *kv_suite_create(void)
 {
-	Suite *s = suite_create("kv");
-	TCase *tc = tcase_create("url_decode");
+	const struct test_entry url_decode[] = {
+		{ test_url_decode, countof(decode_tests) }, { test_url_decode_null_out_len },
+	};
+	const struct test_entry urlencoded[] = {
+		{ test_parse_urlencoded, countof(form_tests) }, { test_parse_urlencoded_len },
+		{ test_parse_urlencoded_embedded_nul },
+	};
+	const struct test_entry list[] = {
+		{ test_kvlist_get, countof(get_tests) }, { test_kvlist_get_ci }, { test_kvlist_set },
+		{ test_kvlist_add }, { test_kvlist_sort },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(url_decode), TEST_CASE(urlencoded), TEST_CASE(list),
+	};
 
-	tcase_add_loop_test(tc, test_url_decode, 0, countof(decode_tests));
-	tcase_add_test(tc, test_url_decode_null_out_len);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("urlencoded");
-	tcase_add_loop_test(tc, test_parse_urlencoded, 0, countof(form_tests));
-	tcase_add_test(tc, test_parse_urlencoded_len);
-	tcase_add_test(tc, test_parse_urlencoded_embedded_nul);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("list");
-	tcase_add_loop_test(tc, test_kvlist_get, 0, countof(get_tests));
-	tcase_add_test(tc, test_kvlist_get_ci);
-	tcase_add_test(tc, test_kvlist_set);
-	tcase_add_test(tc, test_kvlist_add);
-	tcase_add_test(tc, test_kvlist_sort);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("kv", NULL, NULL, cases, countof(cases));
 }

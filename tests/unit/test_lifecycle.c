@@ -15,14 +15,9 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct model_ctx m;
 static struct vpc vpcs[3];	/* Available, 10.N.0.0/16 */
 
@@ -30,7 +25,7 @@ static void setup(void)
 {
 	struct vl_err err;
 
-	test_world_open(&st, &cat, &cfg);
+	test_world_setup();
 	memset(&m, 0, sizeof(m));
 	m.store = st;
 	m.account = ACCOUNT;
@@ -47,11 +42,6 @@ static void setup(void)
 	}
 	ck_assert_int_eq(m.next_transition_ms, 0);
 	cfg.transition_delay_ms = 1000;
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 /* The stored status of vpcs[i]. */
@@ -275,25 +265,18 @@ END_TEST
 
 Suite *lifecycle_suite_create(void)
 {
-	Suite *s = suite_create("lifecycle");
-	TCase *tc = tcase_create("timed");
+	const struct test_entry timed[] = {
+		{ test_schedule_delay }, { test_schedule_config_delay },
+		{ test_schedule_immediate, countof(immediate_tests) }, { test_earliest_due },
+		{ test_reschedule_replaces }, { test_from_mismatch }, { test_vswitch_kind },
+	};
+	const struct test_entry awaited[] = {
+		{ test_await_confirm }, { test_await_mixed_with_timed }, { test_cancel },
+		{ test_unknown_kind },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(timed), TEST_CASE(awaited),
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_schedule_delay);
-	tcase_add_test(tc, test_schedule_config_delay);
-	tcase_add_loop_test(tc, test_schedule_immediate, 0, countof(immediate_tests));
-	tcase_add_test(tc, test_earliest_due);
-	tcase_add_test(tc, test_reschedule_replaces);
-	tcase_add_test(tc, test_from_mismatch);
-	tcase_add_test(tc, test_vswitch_kind);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("awaited");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_await_confirm);
-	tcase_add_test(tc, test_await_mixed_with_timed);
-	tcase_add_test(tc, test_cancel);
-	tcase_add_test(tc, test_unknown_kind);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("lifecycle", setup, test_world_teardown, cases, countof(cases));
 }

@@ -113,13 +113,10 @@ END_TEST
 
 Suite *metrics_suite_create(void)
 {
-	Suite *s = suite_create("metrics");
-	TCase *tc = tcase_create("exposition");
+	const struct test_entry exposition[] = {
+		{ test_tunnels_and_sums }, { test_no_tunnels_still_typed },
+		{ test_label_values_cannot_break_the_format }, { test_full_exposition },
+	};
 
-	tcase_add_test(tc, test_tunnels_and_sums);
-	tcase_add_test(tc, test_no_tunnels_still_typed);
-	tcase_add_test(tc, test_label_values_cannot_break_the_format);
-	tcase_add_test(tc, test_full_exposition);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("metrics", "exposition", NULL, NULL, exposition, countof(exposition));
 }

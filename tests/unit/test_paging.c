@@ -95,12 +95,9 @@ END_TEST
 
 Suite *paging_suite_create(void)
 {
-	Suite *s = suite_create("paging");
-	TCase *tc = tcase_create("styles");
+	const struct test_entry styles[] = {
+		{ test_page_number_style }, { test_token_style_walks_all_rows }, { test_token_refused },
+	};
 
-	tcase_add_test(tc, test_page_number_style);
-	tcase_add_test(tc, test_token_style_walks_all_rows);
-	tcase_add_test(tc, test_token_refused);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("paging", "styles", NULL, NULL, styles, countof(styles));
 }

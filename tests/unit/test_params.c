@@ -12,7 +12,6 @@
 #include "kv.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define RG "RegionId=cn-hangzhou"
 
 /* Parses form text into a fresh list; the text must be well formed. */
@@ -703,34 +702,26 @@ END_TEST
 
 Suite *params_suite_create(void)
 {
-	Suite *s = suite_create("params");
-	TCase *tc = tcase_create("table");
+	const struct test_entry table[] = {
+		{ test_action_find }, { test_action_table_rows, action_count() },
+		{ test_every_action_empty, action_count() },
+	};
+	const struct test_entry validate[] = {
+		{ test_validate, countof(validate_tests) }, { test_local_types, countof(local_tests) },
+		{ test_list_walk, countof(walk_tests) }, { test_list_walk_callback_stops },
+		{ test_list_read, countof(read_tests) }, { test_list_read_open_fields },
+	};
+	const struct test_entry defaults[] = {
+		{ test_defaults, countof(default_tests) }, { test_paging, countof(paging_tests) },
+		{ test_boolean_normalized, countof(bool_tests) }, { test_accessors },
+	};
+	const struct test_entry tags[] = {
+		{ test_tags_collected_in_order }, { test_tags_twenty },
+		{ test_repeated_names, countof(repeated_tests) },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(table), TEST_CASE(validate), TEST_CASE(defaults), TEST_CASE(tags),
+	};
 
-	tcase_add_test(tc, test_action_find);
-	tcase_add_loop_test(tc, test_action_table_rows, 0, action_count());
-	tcase_add_loop_test(tc, test_every_action_empty, 0, action_count());
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("validate");
-	tcase_add_loop_test(tc, test_validate, 0, countof(validate_tests));
-	tcase_add_loop_test(tc, test_local_types, 0, countof(local_tests));
-	tcase_add_loop_test(tc, test_list_walk, 0, countof(walk_tests));
-	tcase_add_test(tc, test_list_walk_callback_stops);
-	tcase_add_loop_test(tc, test_list_read, 0, countof(read_tests));
-	tcase_add_test(tc, test_list_read_open_fields);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("defaults");
-	tcase_add_loop_test(tc, test_defaults, 0, countof(default_tests));
-	tcase_add_loop_test(tc, test_paging, 0, countof(paging_tests));
-	tcase_add_loop_test(tc, test_boolean_normalized, 0, countof(bool_tests));
-	tcase_add_test(tc, test_accessors);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("tags");
-	tcase_add_test(tc, test_tags_collected_in_order);
-	tcase_add_test(tc, test_tags_twenty);
-	tcase_add_loop_test(tc, test_repeated_names, 0, countof(repeated_tests));
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("params", NULL, NULL, cases, countof(cases));
 }

@@ -67,11 +67,9 @@ END_TEST
 
 Suite *query_suite_create(void)
 {
-	Suite *s = suite_create("query");
-	TCase *tc = tcase_create("where");
+	const struct test_entry where[] = {
+		{ test_where_text_and_args }, { test_where_binds_in_order },
+	};
 
-	tcase_add_test(tc, test_where_text_and_args);
-	tcase_add_test(tc, test_where_binds_in_order);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("query", "where", NULL, NULL, where, countof(where));
 }

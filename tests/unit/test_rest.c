@@ -13,8 +13,6 @@
 #include "rest.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-
 /* ---- rest_match ---- */
 
 static const struct {
@@ -304,17 +302,6 @@ static int route_count(void)
 
 /* ---- rest_body_to_params ---- */
 
-/* Joins a list as "name=value|name=value". */
-static void render(const struct kvlist *list, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < list->len && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, "%s%s=%s", i ? "|" : "",
-					list->items[i].name, list->items[i].value);
-}
-
 static const struct {
 	const char *body;
 	const char *params;	/* rendered; NULL: refused */
@@ -369,7 +356,7 @@ START_TEST(test_body)
 				 action_find(V_VPC, "CreateVpc"), &params, &err);
 	if (body_tests[_i].params) {
 		ck_assert_msg(rc == 0, "%s refused: %s", body_tests[_i].body, vl_err_message(&err));
-		render(&params, buf, sizeof(buf));
+		test_render_kvlist(&params, buf, sizeof(buf));
 		ck_assert_str_eq(buf, body_tests[_i].params);
 	} else {
 		ck_assert_int_eq(rc, -1);
@@ -568,25 +555,19 @@ END_TEST
 
 Suite *rest_suite_create(void)
 {
-	Suite *s = suite_create("rest");
-	TCase *tc = tcase_create("match");
+	const struct test_entry match[] = {
+		{ test_match, countof(match_tests) },
+		{ test_match_no_id_leaves_id_empty, countof(no_id_paths) }, { test_match_long_id },
+		{ test_match_small_buffers }, { test_routes_resolve, route_count() }, { test_route_params },
+	};
+	const struct test_entry body[] = {
+		{ test_body, countof(body_tests) }, { test_body_length_bounds },
+		{ test_body_overrides_query }, { test_body_value_limit }, { test_body_json_param },
+		{ test_body_json_param_any }, { test_body_validate, countof(body_validate_tests) },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(match), TEST_CASE(body),
+	};
 
-	tcase_add_loop_test(tc, test_match, 0, countof(match_tests));
-	tcase_add_loop_test(tc, test_match_no_id_leaves_id_empty, 0, countof(no_id_paths));
-	tcase_add_test(tc, test_match_long_id);
-	tcase_add_test(tc, test_match_small_buffers);
-	tcase_add_loop_test(tc, test_routes_resolve, 0, route_count());
-	tcase_add_test(tc, test_route_params);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("body");
-	tcase_add_loop_test(tc, test_body, 0, countof(body_tests));
-	tcase_add_test(tc, test_body_length_bounds);
-	tcase_add_test(tc, test_body_overrides_query);
-	tcase_add_test(tc, test_body_value_limit);
-	tcase_add_test(tc, test_body_json_param);
-	tcase_add_test(tc, test_body_json_param_any);
-	tcase_add_loop_test(tc, test_body_validate, 0, countof(body_validate_tests));
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("rest", NULL, NULL, cases, countof(cases));
 }

@@ -5,7 +5,6 @@
 #include "sig.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Fills list from "k=v&k2=v2" written *decoded* ('&' and '=' only as separators). */
 static void params_from(struct kvlist *list, const char *text)
@@ -323,25 +322,21 @@ END_TEST
 
 Suite *sig_suite_create(void)
 {
-	Suite *s = suite_create("sig");
-	TCase *tc = tcase_create("encode");
+	const struct test_entry encode[] = {
+		{ test_percent_encode, countof(encode_tests) },
+		{ test_canonical_query, countof(query_tests) }, { test_equal },
+	};
+	const struct test_entry v2[] = {
+		{ test_v2_vectors, countof(v2_tests) }, { test_v2_string_to_sign },
+	};
+	const struct test_entry v3[] = {
+		{ test_v3_vector_create_vpc }, { test_sha256_hex },
+		{ test_v3_canonical_uri, countof(uri_tests) }, { test_v3_canonical_headers },
+		{ test_v3_parse_authorization, countof(authz_tests) },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(encode), TEST_CASE(v2), TEST_CASE(v3),
+	};
 
-	tcase_add_loop_test(tc, test_percent_encode, 0, countof(encode_tests));
-	tcase_add_loop_test(tc, test_canonical_query, 0, countof(query_tests));
-	tcase_add_test(tc, test_equal);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("v2");
-	tcase_add_loop_test(tc, test_v2_vectors, 0, countof(v2_tests));
-	tcase_add_test(tc, test_v2_string_to_sign);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("v3");
-	tcase_add_test(tc, test_v3_vector_create_vpc);
-	tcase_add_test(tc, test_sha256_hex);
-	tcase_add_loop_test(tc, test_v3_canonical_uri, 0, countof(uri_tests));
-	tcase_add_test(tc, test_v3_canonical_headers);
-	tcase_add_loop_test(tc, test_v3_parse_authorization, 0, countof(authz_tests));
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("sig", NULL, NULL, cases, countof(cases));
 }

@@ -15,31 +15,9 @@
 #include "test.h"
 #include "vpc.h"
 
-#define NOW 1795825408000LL
 #define ACCOUNT "1234567890123456"
 #define OTHER "6543210987654321"
 #define REGION "cn-hangzhou"
-
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
-
-static void setup(void)
-{
-	test_world_open(&st, &cat, &cfg);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = { .store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg };
-
-	return m;
-}
 
 static void make_vpc(struct model_ctx *m, struct vpc *out)
 {
@@ -79,7 +57,7 @@ static int64_t tag_rows(const char *resource_id)
 
 START_TEST(test_quota_counts_new_keys_only)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tag_list t;
 	struct vl_err err;
 	struct vpc v;
@@ -105,7 +83,7 @@ END_TEST
 
 START_TEST(test_add_validates)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tag_list t = { .keys = { "aliyun-x" }, .values = { "v" }, .count = 1 };
 	struct vl_err err;
 	struct vpc v;
@@ -119,7 +97,7 @@ END_TEST
 
 START_TEST(test_remove)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tag_list t = numbered(1, 4);
 	const char *keys[] = { "k02", "absent" };
 	struct vl_err err;
@@ -156,8 +134,8 @@ static json_t *list_all(struct model_ctx *m, const struct tag_query *q, int64_t 
 
 START_TEST(test_list_scope_filters_paging)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION), other = ctx_for(OTHER, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx(OTHER, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
 	struct tag_list t = numbered(1, 3), env = { .keys = { "env" }, .values = { "prod" }, .count = 1 };
 	struct vpc a, b, c, d;
 	struct vl_err err;
@@ -221,7 +199,7 @@ END_TEST
 
 START_TEST(test_delete_removes_tags)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tag_list t = numbered(1, 2);
 	struct vl_err err;
 	struct vpc v;
@@ -237,15 +215,10 @@ END_TEST
 
 Suite *tag_suite_create(void)
 {
-	Suite *s = suite_create("tag");
-	TCase *tc = tcase_create("tag");
+	const struct test_entry tag[] = {
+		{ test_quota_counts_new_keys_only }, { test_add_validates }, { test_remove },
+		{ test_list_scope_filters_paging }, { test_delete_removes_tags },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_quota_counts_new_keys_only);
-	tcase_add_test(tc, test_add_validates);
-	tcase_add_test(tc, test_remove);
-	tcase_add_test(tc, test_list_scope_filters_paging);
-	tcase_add_test(tc, test_delete_removes_tags);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("tag", "tag", test_world_setup, test_world_teardown, tag, countof(tag));
 }

@@ -7,7 +7,6 @@
 #include "test.h"
 #include "text.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct {
 	const char *text;
@@ -81,13 +80,10 @@ END_TEST
 
 Suite *text_suite_create(void)
 {
-	Suite *s = suite_create("text");
-	TCase *tc = tcase_create("rules");
+	const struct test_entry rules[] = {
+		{ test_text_chars, countof(count_tests) }, { test_text_chars_n_stops_at_n },
+		{ test_text_labels }, { test_text_names },
+	};
 
-	tcase_add_loop_test(tc, test_text_chars, 0, countof(count_tests));
-	tcase_add_test(tc, test_text_chars_n_stops_at_n);
-	tcase_add_test(tc, test_text_labels);
-	tcase_add_test(tc, test_text_names);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("text", "rules", NULL, NULL, rules, countof(rules));
 }

@@ -23,18 +23,13 @@
 #include "vpn_route.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
 #define ROUNDS 5
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
-
 static void setup(void)
 {
-	test_world_open(&st, &cat, &cfg);
+	test_world_setup();
 	/* small quotas, so each round reaches every one of them */
 	cfg.quotas.vpcs_per_region = 1;
 	cfg.quotas.vswitches_per_vpc = 2;
@@ -42,20 +37,6 @@ static void setup(void)
 	cfg.quotas.customer_gateways_per_region = 2;
 	cfg.quotas.vpn_connections_per_gateway = 1;
 }
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-#define OK(call)                                                                                              \
-	do {                                                                                                  \
-		struct vl_err err_;                                                                           \
-		struct vl_err *err = &err_;                                                                   \
-		test_savepoint(st);                                                                           \
-		ck_assert_msg(test_release(st, call) == 0, "%s: %s: %s", #call, vl_err_code(err),             \
-			      vl_err_message(err));                                                           \
-	} while (0)
 
 #define REFUSED(want, call)                                                                                   \
 	do {                                                                                                  \
@@ -214,12 +195,9 @@ END_TEST
 
 Suite *usage_suite_create(void)
 {
-	Suite *s = suite_create("usage");
-	TCase *tc = tcase_create("usage");
+	const struct test_entry usage[] = {
+		{ test_counter_at_zero_goes }, { test_churn_leaves_no_rows },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_counter_at_zero_goes);
-	tcase_add_test(tc, test_churn_leaves_no_rows);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("usage", "usage", setup, test_world_teardown, usage, countof(usage));
 }

@@ -24,53 +24,11 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
-
-static void setup(void)
-{
-	test_world_open(&st, &cat, &cfg);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-/* A request: its changes stay only when it succeeds, as in the engine. */
-#define tx_begin() test_savepoint(st)
-
-#define tx_end(rc) test_release(st, (rc))
-
 #define sql_count(sql, arg) test_count(st, (sql), (arg))
-
-static void sql_exec(const char *sql, const char *a, const char *b)
-{
-	struct store_stmt *stmt = NULL;
-
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	if (a)
-		stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	ck_assert_int_eq(stmt_step(stmt), STORE_DONE);
-	stmt_release(stmt);
-}
 
 /* Rows of every CBN table: a refused request must leave them as they were. */
 static int64_t cbn_rows(void)
@@ -82,24 +40,7 @@ static int64_t cbn_rows(void)
 			 NULL);
 }
 
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_msg(rc == -1, "expected %s, got success", code);
-	ck_assert_msg(strcmp(vl_err_code(err), code) == 0, "expected %s, got %s (%s)", code, vl_err_code(err),
-		      vl_err_message(err));
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
-}
-
-/* Runs one request in a savepoint and checks it is refused with code and changes nothing. */
-#define REFUSED(call, code, http)                              \
-	do {                                                   \
-		struct vl_err e_;                              \
-		int64_t before_ = cbn_rows();                  \
-		struct vl_err *err_ = &e_;                     \
-		tx_begin();                                    \
-		assert_err(tx_end((call)), err_, code, http);  \
-		ck_assert_int_eq(cbn_rows(), before_);         \
-	} while (0)
+#define REFUSED(call, code, http) TEST_REFUSED_UNCHANGED(cbn_rows, call, code, http)
 
 static void make_cen(struct model_ctx *m, const char *name, struct cen *out)
 {
@@ -120,13 +61,6 @@ static void make_router(struct model_ctx *m, const char *cen_id, const char *cid
 		      vl_err_message(&err));
 }
 
-static void apply_all(int64_t at)
-{
-	int64_t next = 0;
-
-	ck_assert_int_ge(lifecycle_apply_due(st, at, &next), 0);
-}
-
 static json_t *list_cens(struct model_ctx *m, const struct cen_filter *f, int64_t *total)
 {
 	json_t *items = json_array();
@@ -140,7 +74,7 @@ static json_t *list_cens(struct model_ctx *m, const struct cen_filter *f, int64_
 
 START_TEST(test_cen_create)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, NULL);
+	struct model_ctx m = test_ctx(ACCOUNT, NULL);
 	struct cen_create_args a = { .name = "c1", .description = "d" };
 	const char *keys[] = { "env" }, *values[] = { "lab" };
 	struct cen c, got;
@@ -184,15 +118,15 @@ START_TEST(test_cen_create)
 	ck_assert_int_eq(tx_end(cen_create(&m, &a, &c, &err)), 0);
 
 	/* another account does not see it */
-	m = ctx_for(OTHER, NULL);
-	assert_err(cen_get(&m, c.cen_id, &got, &err), &err, "ParameterCenInstanceId", 400);
-	assert_err(cen_get_for_child(&m, c.cen_id, &got, &err), &err, "InvalidCenId.NotFound", 400);
+	m = test_ctx(OTHER, NULL);
+	test_assert_err(cen_get(&m, c.cen_id, &got, &err), &err, "ParameterCenInstanceId", 400);
+	test_assert_err(cen_get_for_child(&m, c.cen_id, &got, &err), &err, "InvalidCenId.NotFound", 400);
 }
 END_TEST
 
 START_TEST(test_cen_creating_is_busy)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, NULL), r = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, NULL), r = test_ctx(ACCOUNT, REGION);
 	struct cen_modify_args mod = { .name = "n" };
 	struct transit_router_create_args tra = { 0 };
 	struct transit_router tr;
@@ -208,10 +142,10 @@ START_TEST(test_cen_creating_is_busy)
 	REFUSED(cen_delete(&m, c.cen_id, err_), "InvalidOperation.CenInstanceStatus", 409);
 	tra.cen_id = c.cen_id;
 	REFUSED(transit_router_create(&r, &tra, &tr, err_), "IncorrectStatus.CenInstance", 400);
-	apply_all(NOW + 999);
+	test_apply_due(NOW + 999);
 	ck_assert_int_eq(cen_get(&m, c.cen_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "Creating");
-	apply_all(NOW + 1000);
+	test_apply_due(NOW + 1000);
 	ck_assert_int_eq(cen_get(&m, c.cen_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "Active");
 	tx_begin();
@@ -224,7 +158,7 @@ END_TEST
 
 START_TEST(test_cen_filters)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, NULL), o = ctx_for(OTHER, NULL);
+	struct model_ctx m = test_ctx(ACCOUNT, NULL), o = test_ctx(OTHER, NULL);
 	struct cen a, b, c, x;
 	struct cen_filter f = { 0 };
 	struct cbn_param p[6];
@@ -268,19 +202,19 @@ START_TEST(test_cen_filters)
 	json_decref(items);
 
 	p[0] = (struct cbn_param){ "Filter.1.Key", "Status" };
-	assert_err(cen_filter_collect(p, 2, &f, &err), &err, "InvalidFilter.1.Key", 400);
+	test_assert_err(cen_filter_collect(p, 2, &f, &err), &err, "InvalidFilter.1.Key", 400);
 	p[0] = (struct cbn_param){ "Filter.6.Key", "Name" };
-	assert_err(cen_filter_collect(p, 1, &f, &err), &err, "InvalidParameter", 400);
+	test_assert_err(cen_filter_collect(p, 1, &f, &err), &err, "InvalidParameter", 400);
 	p[0] = (struct cbn_param){ "Filter.1.Value.6", "x" };
-	assert_err(cen_filter_collect(p, 1, &f, &err), &err, "InvalidParameter", 400);
+	test_assert_err(cen_filter_collect(p, 1, &f, &err), &err, "InvalidParameter", 400);
 	p[0] = (struct cbn_param){ "Filter.2.Value.1", "x" };
-	assert_err(cen_filter_collect(p, 1, &f, &err), &err, "MissingFilter.2.Key", 400);
+	test_assert_err(cen_filter_collect(p, 1, &f, &err), &err, "MissingFilter.2.Key", 400);
 }
 END_TEST
 
 START_TEST(test_cen_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, NULL), r = ctx_for(ACCOUNT, REGION), q = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, NULL), r = test_ctx(ACCOUNT, REGION), q = test_ctx(ACCOUNT, "cn-beijing");
 	struct transit_router tr, tr2;
 	struct cen c, got;
 	struct vl_err err;
@@ -290,25 +224,25 @@ START_TEST(test_cen_delete)
 	make_router(&q, c.cen_id, NULL, &tr2);
 
 	/* a custom route table or a route entry keeps the CEN */
-	sql_exec("INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type, status,"
+	test_exec2(st, "INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type, status,"
 		 " created_ms) VALUES ('vtb-custom', ?, 'acct-a', 'cn-hangzhou', 'Custom', 'Active', 0)",
 		 tr.transit_router_id, NULL);
 	REFUSED(cen_delete(&m, c.cen_id, err_), "OperationFailed.DeleteCenWithCustomRouteTable", 400);
-	sql_exec("UPDATE tr_route_tables SET type='System' WHERE route_table_id='vtb-custom'", NULL, NULL);
-	sql_exec("INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination, dest_first,"
+	test_exec2(st, "UPDATE tr_route_tables SET type='System' WHERE route_table_id='vtb-custom'", NULL, NULL);
+	test_exec2(st, "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination, dest_first,"
 		 " dest_prefix_len, next_hop_type, status, created_ms) VALUES ('rte-1', 'vtb-custom', 'acct-a',"
 		 " '10.0.0.0/8', 167772160, 8, 'BlackHole', 'Active', 0)",
 		 NULL, NULL);
 	REFUSED(cen_delete(&m, c.cen_id, err_), "OperationFailed.DeleteCenWithRouteEntry", 400);
-	sql_exec("DELETE FROM tr_route_entries", NULL, NULL);
-	sql_exec("DELETE FROM tr_route_tables WHERE route_table_id='vtb-custom'", NULL, NULL);
+	test_exec2(st, "DELETE FROM tr_route_entries", NULL, NULL);
+	test_exec2(st, "DELETE FROM tr_route_tables WHERE route_table_id='vtb-custom'", NULL, NULL);
 	/* an attachment keeps it too */
-	sql_exec("INSERT INTO tr_attachments(attachment_id, transit_router_id, cen_id, account, region, resource_type,"
+	test_exec2(st, "INSERT INTO tr_attachments(attachment_id, transit_router_id, cen_id, account, region, resource_type,"
 		 " resource_id, status, created_ms) VALUES ('tr-attach-x', ?, ?, 'acct-a', 'cn-beijing', 'VPC', 'vpc-x',"
 		 " 'Attached', 0)",
 		 tr2.transit_router_id, c.cen_id);
 	REFUSED(cen_delete(&m, c.cen_id, err_), "InvalidOperation.AttachedChildInstanceExist", 400);
-	sql_exec("DELETE FROM tr_attachments", NULL, NULL);
+	test_exec2(st, "DELETE FROM tr_attachments", NULL, NULL);
 
 	/* Deleting, then gone with its routers, their route tables and CIDR blocks */
 	cfg.transition_delay_ms = 500;
@@ -319,13 +253,13 @@ START_TEST(test_cen_delete)
 	ck_assert_int_eq(transit_router_get(&r, tr.transit_router_id, &tr, &err), 0);
 	ck_assert_str_eq(tr.status, "Deleting");
 	REFUSED(cen_delete(&m, c.cen_id, err_), "InvalidOperation.CenInstanceStatus", 409);
-	apply_all(NOW + 500);
-	assert_err(cen_get(&m, c.cen_id, &got, &err), &err, "ParameterCenInstanceId", 400);
+	test_apply_due(NOW + 500);
+	test_assert_err(cen_get(&m, c.cen_id, &got, &err), &err, "ParameterCenInstanceId", 400);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM transit_routers", NULL), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_tables", NULL), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM transit_router_cidrs", NULL), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM transitions", NULL), 0);
-	assert_err(cen_delete(&m, "cen-nothere", &err), &err, "ParameterCenInstanceId", 400);
+	test_assert_err(cen_delete(&m, "cen-nothere", &err), &err, "ParameterCenInstanceId", 400);
 }
 END_TEST
 
@@ -333,7 +267,7 @@ END_TEST
 
 START_TEST(test_router_create)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, NULL), r = ctx_for(ACCOUNT, REGION), q = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, NULL), r = test_ctx(ACCOUNT, REGION), q = test_ctx(ACCOUNT, "cn-beijing");
 	struct transit_router_create_args a = { 0 };
 	struct transit_router tr, got, other;
 	struct cen c, c2;
@@ -380,7 +314,7 @@ START_TEST(test_router_create)
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_tables WHERE transit_router_id=? AND type='System'"
 				   " AND status='Active'", tr.transit_router_id), 1);
 	/* the router is regional */
-	assert_err(transit_router_get(&q, tr.transit_router_id, &got, &err), &err, "InvalidTransitRouterId.NotFound", 400);
+	test_assert_err(transit_router_get(&q, tr.transit_router_id, &got, &err), &err, "InvalidTransitRouterId.NotFound", 400);
 
 	/* one Enterprise router per CEN and region */
 	a = (struct transit_router_create_args){ .cen_id = c.cen_id };
@@ -407,7 +341,7 @@ END_TEST
 
 START_TEST(test_router_list_and_update)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, NULL), r = ctx_for(ACCOUNT, REGION), q = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, NULL), r = test_ctx(ACCOUNT, REGION), q = test_ctx(ACCOUNT, "cn-beijing");
 	struct transit_router_filter f = { .multicast = -1 };
 	struct transit_router_update_args u = { 0 };
 	struct transit_router tr, tr2, got;
@@ -448,7 +382,7 @@ START_TEST(test_router_list_and_update)
 	json_decref(items);
 	f = (struct transit_router_filter){ .multicast = -1, .region = "xx-nowhere-1" };
 	items = json_array();
-	assert_err(transit_router_list(&m, &f, 0, 10, items, &total, &err), &err, "InvalidRegionId.NotFound", 404);
+	test_assert_err(transit_router_list(&m, &f, 0, 10, items, &total, &err), &err, "InvalidRegionId.NotFound", 404);
 	json_decref(items);
 
 	u.transit_router_id = tr.transit_router_id;
@@ -467,7 +401,7 @@ END_TEST
 
 START_TEST(test_router_busy_and_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, NULL), r = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, NULL), r = test_ctx(ACCOUNT, REGION);
 	struct transit_router_update_args u = { .name = "x" };
 	struct transit_router tr, got;
 	struct cen c;
@@ -482,30 +416,30 @@ START_TEST(test_router_busy_and_delete)
 	u.transit_router_id = tr.transit_router_id;
 	REFUSED(transit_router_update(&r, &u, err_), "IncorrectStatus.TransitRouterInstance", 400);
 	REFUSED(transit_router_delete(&r, tr.transit_router_id, err_), "IncorrectStatus.TransitRouterInstance", 400);
-	apply_all(NOW + 1000);
+	test_apply_due(NOW + 1000);
 	ck_assert_int_eq(transit_router_get(&r, tr.transit_router_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "Active");
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_tables WHERE transit_router_id=? AND status='Active'",
 				   tr.transit_router_id), 1);
 
 	/* what keeps a router */
-	sql_exec("INSERT INTO tr_attachments(attachment_id, transit_router_id, cen_id, account, region, resource_type,"
+	test_exec2(st, "INSERT INTO tr_attachments(attachment_id, transit_router_id, cen_id, account, region, resource_type,"
 		 " resource_id, status, created_ms) VALUES ('tr-attach-x', ?, ?, 'acct-a', 'cn-hangzhou', 'VPN', 'vco-x',"
 		 " 'Attached', 0)",
 		 tr.transit_router_id, c.cen_id);
 	REFUSED(transit_router_delete(&r, tr.transit_router_id, err_), "InvalidOperation.AttachedChildInstanceExist", 400);
-	sql_exec("DELETE FROM tr_attachments", NULL, NULL);
-	sql_exec("INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type, status,"
+	test_exec2(st, "DELETE FROM tr_attachments", NULL, NULL);
+	test_exec2(st, "INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type, status,"
 		 " created_ms) VALUES ('vtb-custom', ?, 'acct-a', 'cn-hangzhou', 'Custom', 'Active', 0)",
 		 tr.transit_router_id, NULL);
 	REFUSED(transit_router_delete(&r, tr.transit_router_id, err_), "OperationFailed.DeleteTransitRouter", 400);
-	sql_exec("DELETE FROM tr_route_tables WHERE route_table_id='vtb-custom'", NULL, NULL);
-	sql_exec("INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination, dest_first,"
+	test_exec2(st, "DELETE FROM tr_route_tables WHERE route_table_id='vtb-custom'", NULL, NULL);
+	test_exec2(st, "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination, dest_first,"
 		 " dest_prefix_len, next_hop_type, status, created_ms) SELECT 'rte-1', route_table_id, 'acct-a',"
 		 " '10.0.0.0/8', 167772160, 8, 'BlackHole', 'Active', 0 FROM tr_route_tables WHERE transit_router_id=?",
 		 tr.transit_router_id, NULL);
 	REFUSED(transit_router_delete(&r, tr.transit_router_id, err_), "OperationFailed.DeleteTransitRouter", 400);
-	sql_exec("DELETE FROM tr_route_entries", NULL, NULL);
+	test_exec2(st, "DELETE FROM tr_route_entries", NULL, NULL);
 
 	/* Deleting (busy), then gone with its System route table */
 	tx_begin();
@@ -515,9 +449,9 @@ START_TEST(test_router_busy_and_delete)
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_tables WHERE transit_router_id=? AND status='Deleting'",
 				   tr.transit_router_id), 1);
 	REFUSED(transit_router_delete(&r, tr.transit_router_id, err_), "IncorrectStatus.TransitRouterInstance", 400);
-	apply_all(NOW + 1000);
-	assert_err(transit_router_get(&r, tr.transit_router_id, &got, &err), &err, "InvalidTransitRouterId.NotFound", 400);
-	assert_err(transit_router_delete(&r, tr.transit_router_id, &err), &err, "InvalidTransitRouterInstance.NotFound", 400);
+	test_apply_due(NOW + 1000);
+	test_assert_err(transit_router_get(&r, tr.transit_router_id, &got, &err), &err, "InvalidTransitRouterId.NotFound", 400);
+	test_assert_err(transit_router_delete(&r, tr.transit_router_id, &err), &err, "InvalidTransitRouterInstance.NotFound", 400);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_tables", NULL), 0);
 	/* the CEN may have a router in the region again */
 	cfg.transition_delay_ms = 0;
@@ -529,7 +463,7 @@ END_TEST
 
 START_TEST(test_router_cidrs)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, NULL), r = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, NULL), r = test_ctx(ACCOUNT, REGION);
 	struct transit_router_cidr_args a = { .publish_cidr_route = 1 };
 	struct transit_router_cidr c1, c2;
 	struct transit_router tr;
@@ -645,7 +579,7 @@ END_TEST
 
 START_TEST(test_cidr_exhausted_and_vpc_conflict)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, NULL), r = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, NULL), r = test_ctx(ACCOUNT, REGION);
 	struct transit_router_cidr_args a = { .publish_cidr_route = 1 };
 	struct transit_router_cidr c1;
 	struct transit_router tr;
@@ -665,11 +599,11 @@ START_TEST(test_cidr_exhausted_and_vpc_conflict)
 		"OperationFailed.AllocateCidrFailed", 400);
 
 	/* a block may not overlap a VPC attached to the CEN */
-	sql_exec("INSERT INTO vpcs(vpc_id, account, region, cidr_block, status, vrouter_id, route_table_id,"
+	test_exec2(st, "INSERT INTO vpcs(vpc_id, account, region, cidr_block, status, vrouter_id, route_table_id,"
 		 " resource_group_id, created_ms) VALUES ('vpc-x', 'acct-a', 'cn-hangzhou', '172.20.0.0/16', 'Available',"
 		 " 'vrt-x', 'vtb-x', 'rg-x', 0)",
 		 NULL, NULL);
-	sql_exec("INSERT INTO tr_attachments(attachment_id, transit_router_id, cen_id, account, region, resource_type,"
+	test_exec2(st, "INSERT INTO tr_attachments(attachment_id, transit_router_id, cen_id, account, region, resource_type,"
 		 " resource_id, status, created_ms) VALUES ('tr-attach-x', ?, ?, 'acct-a', 'cn-hangzhou', 'VPC', 'vpc-x',"
 		 " 'Attached', 0)",
 		 tr.transit_router_id, c.cen_id);
@@ -684,19 +618,11 @@ END_TEST
 
 Suite *cen_suite_create(void)
 {
-	Suite *s = suite_create("cen");
-	TCase *tc = tcase_create("cen");
+	const struct test_entry cen[] = {
+		{ test_cen_create }, { test_cen_creating_is_busy }, { test_cen_filters }, { test_cen_delete },
+		{ test_router_create }, { test_router_list_and_update }, { test_router_busy_and_delete },
+		{ test_router_cidrs }, { test_cidr_exhausted_and_vpc_conflict },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_cen_create);
-	tcase_add_test(tc, test_cen_creating_is_busy);
-	tcase_add_test(tc, test_cen_filters);
-	tcase_add_test(tc, test_cen_delete);
-	tcase_add_test(tc, test_router_create);
-	tcase_add_test(tc, test_router_list_and_update);
-	tcase_add_test(tc, test_router_busy_and_delete);
-	tcase_add_test(tc, test_router_cidrs);
-	tcase_add_test(tc, test_cidr_exhausted_and_vpc_conflict);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("cen", "cen", test_world_setup, test_world_teardown, cen, countof(cen));
 }

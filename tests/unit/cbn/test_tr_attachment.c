@@ -28,52 +28,21 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpc vpc, vpc2;
 static struct vswitch vsw_h, vsw_i, vsw_j, vsw2; /* vsw_j: a second vSwitch of vpc in zone h; vsw2 in vpc2 */
 static struct cen cen;
 static struct transit_router tr; /* Active, CIDR 192.168.10.0/24 */
 static struct customer_gateway cgw1, cgw2;
 
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
-
-#define tx_begin() test_savepoint(st)
-
-#define tx_end(rc) test_release(st, (rc))
-
 #define sql_count(sql, arg) test_count(st, (sql), (arg))
-
-static void sql_exec(const char *sql, const char *a, const char *b)
-{
-	struct store_stmt *stmt = NULL;
-
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	if (a)
-		stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	ck_assert_int_eq(stmt_step(stmt), STORE_DONE);
-	stmt_release(stmt);
-}
 
 static int64_t usage(const char *kind, const char *scope)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	int64_t used = -1;
 
 	ck_assert_int_eq(model_usage_get(&m, kind, scope, &used), 0);
@@ -92,38 +61,16 @@ static int64_t rows(void)
 			 NULL);
 }
 
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_msg(rc == -1, "expected %s, got success", code);
-	ck_assert_msg(strcmp(vl_err_code(err), code) == 0, "expected %s, got %s (%s)", code, vl_err_code(err),
-		      vl_err_message(err));
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
-}
+#define REFUSED(call, code, http) TEST_REFUSED_UNCHANGED(rows, call, code, http)
 
-#define REFUSED(call, code, http)                              \
-	do {                                                   \
-		struct vl_err e_;                              \
-		int64_t before_ = rows();                      \
-		struct vl_err *err_ = &e_;                     \
-		tx_begin();                                    \
-		assert_err(tx_end((call)), err_, code, http);  \
-		ck_assert_int_eq(rows(), before_);             \
-	} while (0)
-
-#define OK(call)                                                                                  \
+/* Runs call as one request, its error in err_, and asserts that it succeeded. */
+#define REQ_OK(call)                                                                              \
 	do {                                                                                      \
 		struct vl_err e_;                                                                 \
 		struct vl_err *err_ = &e_;                                                        \
 		tx_begin();                                                                       \
 		ck_assert_msg(tx_end((call)) == 0, "%s: %s", vl_err_code(err_), vl_err_message(err_)); \
 	} while (0)
-
-static void apply_all(int64_t at)
-{
-	int64_t next = 0;
-
-	ck_assert_int_ge(lifecycle_apply_due(st, at, &next), 0);
-}
 
 static void setup(void)
 {
@@ -139,9 +86,9 @@ static void setup(void)
 	struct customer_gateway_create_args g1 = { .ip_address = "203.0.113.1", .asn = "65001" };
 	struct customer_gateway_create_args g2 = { .ip_address = "203.0.113.2" };
 
-	test_world_open(&st, &cat, &cfg);
-	m = ctx_for(ACCOUNT, REGION);
-	g = ctx_for(ACCOUNT, NULL);
+	test_world_setup();
+	m = test_ctx(ACCOUNT, REGION);
+	g = test_ctx(ACCOUNT, NULL);
 	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
 	ck_assert_int_eq(vpc_create(&m, &vb, &vpc2, &err), 0);
 	sa.vpc_id = sb.vpc_id = sj.vpc_id = vpc.vpc_id;
@@ -155,11 +102,6 @@ static void setup(void)
 	ck_assert_msg(transit_router_create(&m, &ta, &tr, &err) == 0, "%s", vl_err_message(&err));
 	ck_assert_int_eq(customer_gateway_create(&m, &g1, &cgw1, &err), 0);
 	ck_assert_int_eq(customer_gateway_create(&m, &g2, &cgw2, &err), 0);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 /* ---- builders ---- */
@@ -247,9 +189,9 @@ START_TEST(test_collect_zones)
 	ck_assert_str_eq(c.zones[0].zone_id, "cn-hangzhou-h");
 	ck_assert_str_eq(c.zones[0].vswitch_id, "vsw-1");
 	ck_assert_str_eq(c.zones[1].vswitch_id, "vsw-2");
-	assert_err(tr_attachment_collect_zones(bad, 1, "ZoneMappings.", true, &c, &err), &err,
+	test_assert_err(tr_attachment_collect_zones(bad, 1, "ZoneMappings.", true, &c, &err), &err,
 		   "IllegalParam.ZoneMappings", 400);
-	assert_err(tr_attachment_collect_zones(half, 1, "ZoneMappings.", true, &c, &err), &err,
+	test_assert_err(tr_attachment_collect_zones(half, 1, "ZoneMappings.", true, &c, &err), &err,
 		   "MissingZoneMappings.1.VSwitchId", 400);
 	ck_assert_int_eq(tr_attachment_collect_zones(vpn, 2, "Zone.", false, &c, &err), 0);
 	ck_assert_int_eq(c.zone_count, 2);
@@ -261,7 +203,7 @@ END_TEST
 
 START_TEST(test_vpc_attach_two_zones)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tr_vpc_attachment_create_args a = vpc_args(tr.transit_router_id);
 	struct tr_attachment att, got;
 	struct vl_err err;
@@ -270,7 +212,7 @@ START_TEST(test_vpc_attach_two_zones)
 
 	a.common.name = "to-vpc";
 	cfg.transition_delay_ms = 1000;
-	OK(tr_vpc_attachment_create(&m, &a, &att, err_));
+	REQ_OK(tr_vpc_attachment_create(&m, &a, &att, err_));
 	ck_assert_int_eq(strncmp(att.attachment_id, "tr-attach-bp1", 13), 0);
 	ck_assert_str_eq(att.status, "Attaching");
 	ck_assert_str_eq(att.resource_type, "VPC");
@@ -280,7 +222,7 @@ START_TEST(test_vpc_attach_two_zones)
 	ck_assert_int_eq(usage("ref:vswitch", vsw_h.vswitch_id), 1);
 	ck_assert_int_eq(usage("ref:vswitch", vsw_i.vswitch_id), 1);
 	ck_assert_int_eq(usage("ref:vpc", vpc.vpc_id), 1);
-	assert_err(vswitch_delete(&m, vsw_h.vswitch_id, &err), &err, "DependencyViolation", 400);
+	test_assert_err(vswitch_delete(&m, vsw_h.vswitch_id, &err), &err, "DependencyViolation", 400);
 	/* Attaching refuses changes */
 	{
 		struct tr_attachment_update_args u = { .attachment_id = att.attachment_id, .resource_type = "VPC",
@@ -289,7 +231,7 @@ START_TEST(test_vpc_attach_two_zones)
 		REFUSED(tr_attachment_update(&m, &u, err_), "IncorrectStatus.Attachment", 400);
 		REFUSED(tr_attachment_delete(&m, att.attachment_id, "VPC", false, err_), "IncorrectStatus.Attachment", 400);
 	}
-	apply_all(NOW + 1000);
+	test_apply_due(NOW + 1000);
 	ck_assert_int_eq(tr_attachment_get(&m, att.attachment_id, &got, &err), 0);
 	ck_assert_str_eq(got.status, "Attached");
 
@@ -317,12 +259,12 @@ START_TEST(test_vpc_attach_two_zones)
 	ck_assert_int_eq(total, 0);
 	json_decref(items);
 	{
-		struct model_ctx o = ctx_for(OTHER, REGION);
+		struct model_ctx o = test_ctx(OTHER, REGION);
 
 		items = list(&o, "VPC", NULL, &total);
 		ck_assert_int_eq(total, 0);
 		json_decref(items);
-		assert_err(tr_attachment_get(&o, att.attachment_id, &got, &err), &err,
+		test_assert_err(tr_attachment_get(&o, att.attachment_id, &got, &err), &err,
 			   "InvalidTransitRouterAttachmentId.NotFound", 400);
 	}
 	/* the same VPC twice on one router */
@@ -334,7 +276,22 @@ END_TEST
 
 START_TEST(test_vpc_attach_refusals)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	const struct {
+		const char *make_busy, *make_ready, *id, *code;
+		int http;
+	} busy[] = {
+		{ "UPDATE vpcs SET status='Pending' WHERE vpc_id=?", "UPDATE vpcs SET status='Available' WHERE vpc_id=?",
+		  vpc.vpc_id, "IncorrectStatus.Vpc", 400 },
+		{ "UPDATE vswitches SET status='Pending' WHERE vswitch_id=?",
+		  "UPDATE vswitches SET status='Available' WHERE vswitch_id=?", vsw_i.vswitch_id,
+		  "IncorrectStatus.VpcSwitch", 409 },
+		{ "UPDATE transit_routers SET status='Creating' WHERE transit_router_id=?",
+		  "UPDATE transit_routers SET status='Active' WHERE transit_router_id=?", tr.transit_router_id,
+		  "IncorrectStatus.TransitRouterInstance", 400 },
+		{ "UPDATE cens SET status='Creating' WHERE cen_id=?", "UPDATE cens SET status='Active' WHERE cen_id=?",
+		  cen.cen_id, "InvalidOperation.CenInstanceStatus", 409 },
+	};
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tr_vpc_attachment_create_args a;
 	struct tr_attachment att;
 	char name[140];
@@ -387,18 +344,11 @@ START_TEST(test_vpc_attach_refusals)
 
 	/* busy VPC, vSwitch, router, CEN */
 	a = vpc_args(tr.transit_router_id);
-	sql_exec("UPDATE vpcs SET status='Pending' WHERE vpc_id=?", vpc.vpc_id, NULL);
-	REFUSED(tr_vpc_attachment_create(&m, &a, &att, err_), "IncorrectStatus.Vpc", 400);
-	sql_exec("UPDATE vpcs SET status='Available' WHERE vpc_id=?", vpc.vpc_id, NULL);
-	sql_exec("UPDATE vswitches SET status='Pending' WHERE vswitch_id=?", vsw_i.vswitch_id, NULL);
-	REFUSED(tr_vpc_attachment_create(&m, &a, &att, err_), "IncorrectStatus.VpcSwitch", 409);
-	sql_exec("UPDATE vswitches SET status='Available' WHERE vswitch_id=?", vsw_i.vswitch_id, NULL);
-	sql_exec("UPDATE transit_routers SET status='Creating' WHERE transit_router_id=?", tr.transit_router_id, NULL);
-	REFUSED(tr_vpc_attachment_create(&m, &a, &att, err_), "IncorrectStatus.TransitRouterInstance", 400);
-	sql_exec("UPDATE transit_routers SET status='Active' WHERE transit_router_id=?", tr.transit_router_id, NULL);
-	sql_exec("UPDATE cens SET status='Creating' WHERE cen_id=?", cen.cen_id, NULL);
-	REFUSED(tr_vpc_attachment_create(&m, &a, &att, err_), "InvalidOperation.CenInstanceStatus", 409);
-	sql_exec("UPDATE cens SET status='Active' WHERE cen_id=?", cen.cen_id, NULL);
+	for (size_t i = 0; i < countof(busy); i++) {
+		test_exec2(st, busy[i].make_busy, busy[i].id, NULL);
+		REFUSED(tr_vpc_attachment_create(&m, &a, &att, err_), busy[i].code, busy[i].http);
+		test_exec2(st, busy[i].make_ready, busy[i].id, NULL);
+	}
 
 	/* a vSwitch without a free address */
 	a = vpc_args(tr.transit_router_id);
@@ -424,7 +374,7 @@ END_TEST
 
 START_TEST(test_vpc_attach_creates_router)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, "cn-beijing"), g = ctx_for(ACCOUNT, NULL);
+	struct model_ctx m = test_ctx(ACCOUNT, "cn-beijing"), g = test_ctx(ACCOUNT, NULL);
 	struct vpc_create_args va = { .cidr_block = "10.5.0.0/16" };
 	struct vswitch_create_args sa = { .zone_id = "cn-beijing-a", .cidr_block = "10.5.1.0/24" };
 	struct tr_vpc_attachment_create_args a = { 0 };
@@ -443,7 +393,7 @@ START_TEST(test_vpc_attach_creates_router)
 	a.common.zones[0] = (struct tr_zone){ "cn-beijing-a", s.vswitch_id };
 	a.common.zone_count = 1;
 	/* no router of the CEN in cn-beijing: the attachment brings one */
-	OK(tr_vpc_attachment_create(&m, &a, &att, err_));
+	REQ_OK(tr_vpc_attachment_create(&m, &a, &att, err_));
 	ck_assert_int_eq(transit_router_find(&m, cen.cen_id, &found, &err), 0);
 	ck_assert_str_eq(att.transit_router_id, found.transit_router_id);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_tables WHERE transit_router_id=?", found.transit_router_id), 1);
@@ -455,24 +405,24 @@ static void hang_route_state(const char *attachment_id, int which)
 {
 	const char *table = "vtb-sys";
 
-	sql_exec("INSERT OR IGNORE INTO tr_route_tables(route_table_id, transit_router_id, account, region, type, status,"
+	test_exec2(st, "INSERT OR IGNORE INTO tr_route_tables(route_table_id, transit_router_id, account, region, type, status,"
 		 " created_ms) VALUES ('vtb-sys', ?, 'acct-a', 'cn-hangzhou', 'Custom', 'Active', 0)",
 		 tr.transit_router_id, NULL);
 	if (which == 0)
-		sql_exec("INSERT INTO tr_associations(attachment_id, route_table_id, status, created_ms)"
+		test_exec2(st, "INSERT INTO tr_associations(attachment_id, route_table_id, status, created_ms)"
 			 " VALUES (?, ?, 'Active', 0)", attachment_id, table);
 	else if (which == 1)
-		sql_exec("INSERT INTO tr_propagations(propagation_id, attachment_id, route_table_id, status, created_ms)"
+		test_exec2(st, "INSERT INTO tr_propagations(propagation_id, attachment_id, route_table_id, status, created_ms)"
 			 " VALUES ('prop-1', ?, ?, 'Active', 0)", attachment_id, table);
 	else
-		sql_exec("INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination, dest_first,"
+		test_exec2(st, "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination, dest_first,"
 			 " dest_prefix_len, next_hop_type, next_hop_id, status, created_ms) VALUES ('rte-1', ?, 'acct-a',"
 			 " '10.9.0.0/16', 168361984, 16, 'Attachment', ?, 'Active', 0)", table, attachment_id);
 }
 
 START_TEST(test_vpc_detach)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tr_vpc_attachment_create_args a = vpc_args(tr.transit_router_id);
 	struct tr_attachment_update_args u = { .resource_type = "VPC", .name = "renamed", .auto_publish = 1 };
 	struct tr_attachment att, got;
@@ -480,9 +430,9 @@ START_TEST(test_vpc_detach)
 	int64_t total;
 	json_t *items;
 
-	OK(tr_vpc_attachment_create(&m, &a, &att, err_));
+	REQ_OK(tr_vpc_attachment_create(&m, &a, &att, err_));
 	u.attachment_id = att.attachment_id;
-	OK(tr_attachment_update(&m, &u, err_));
+	REQ_OK(tr_attachment_update(&m, &u, err_));
 	ck_assert_int_eq(tr_attachment_get(&m, att.attachment_id, &got, &err), 0);
 	ck_assert_str_eq(got.name, "renamed");
 	ck_assert(got.auto_publish);
@@ -494,10 +444,10 @@ START_TEST(test_vpc_detach)
 	/* route state keeps it unless forced */
 	hang_route_state(att.attachment_id, 0);
 	REFUSED(tr_attachment_delete(&m, att.attachment_id, "VPC", false, err_), "OperationFailed.RouteTableAssociationExist", 400);
-	sql_exec("DELETE FROM tr_associations", NULL, NULL);
+	test_exec2(st, "DELETE FROM tr_associations", NULL, NULL);
 	hang_route_state(att.attachment_id, 1);
 	REFUSED(tr_attachment_delete(&m, att.attachment_id, "VPC", false, err_), "OperationFailed.RouteTablePropagationExist", 400);
-	sql_exec("DELETE FROM tr_propagations", NULL, NULL);
+	test_exec2(st, "DELETE FROM tr_propagations", NULL, NULL);
 	hang_route_state(att.attachment_id, 2);
 	REFUSED(tr_attachment_delete(&m, att.attachment_id, "VPC", false, err_), "OperationFailed.RouteEntryExist", 400);
 	hang_route_state(att.attachment_id, 0);
@@ -505,7 +455,7 @@ START_TEST(test_vpc_detach)
 
 	/* Force: they go with it; Detaching (busy), then gone; references given back at once */
 	cfg.transition_delay_ms = 800;
-	OK(tr_attachment_delete(&m, att.attachment_id, "VPC", true, err_));
+	REQ_OK(tr_attachment_delete(&m, att.attachment_id, "VPC", true, err_));
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_associations WHERE attachment_id=?", att.attachment_id), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_propagations WHERE attachment_id=?", att.attachment_id), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_route_entries WHERE next_hop_id=?", att.attachment_id), 0);
@@ -519,8 +469,8 @@ START_TEST(test_vpc_detach)
 	ck_assert_int_eq(total, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "Status")), "Detaching");
 	json_decref(items);
-	apply_all(NOW + 800);
-	assert_err(tr_attachment_get(&m, att.attachment_id, &got, &err), &err, "InvalidTransitRouterAttachmentId.NotFound", 400);
+	test_apply_due(NOW + 800);
+	test_assert_err(tr_attachment_get(&m, att.attachment_id, &got, &err), &err, "InvalidTransitRouterAttachmentId.NotFound", 400);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tr_attachment_zones", NULL), 0);
 	ck_assert_int_eq(vswitch_delete(&m, vsw_h.vswitch_id, &err), 0);
 }
@@ -530,7 +480,7 @@ END_TEST
 
 START_TEST(test_vpn_attach_single_tunnel)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tr_vpn_attachment_create_args a;
 	struct vpn_connection conn, got;
 	struct tr_attachment att, a2;
@@ -552,7 +502,7 @@ START_TEST(test_vpn_attach_single_tunnel)
 	cfg.transition_delay_ms = 600;
 	a = vpn_args(conn.vpn_connection_id, "cn-hangzhou-h");
 	a.common.name = "vpn-att";
-	OK(tr_vpn_attachment_create(&m, &a, &att, err_));
+	REQ_OK(tr_vpn_attachment_create(&m, &a, &att, err_));
 	ck_assert_str_eq(att.status, "Attaching");
 	ck_assert(att.auto_publish);
 	/* the connection: attached to the router, address from the public pool, attaching */
@@ -566,14 +516,14 @@ START_TEST(test_vpn_attach_single_tunnel)
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM public_ips WHERE owner_id=?", att.attachment_id), 1);
 	/* a connection attaches to one router only, and only once */
 	REFUSED(tr_vpn_attachment_create(&m, &a, &a2, err_), "IncorrectStatus.VpnConnection", 400);
-	assert_err(vpn_connection_delete(&m, conn.vpn_connection_id, &err), &err, "VpnConnection.Configuring", 400);
-	apply_all(NOW + 600);
+	test_assert_err(vpn_connection_delete(&m, conn.vpn_connection_id, &err), &err, "VpnConnection.Configuring", 400);
+	test_apply_due(NOW + 600);
 	ck_assert_int_eq(vpn_connection_get(&m, conn.vpn_connection_id, &got, &err), 0);
 	ck_assert_str_eq(got.state, "attached");
 	ck_assert_int_eq(tr_attachment_get(&m, att.attachment_id, &a2, &err), 0);
 	ck_assert_str_eq(a2.status, "Attached");
 	REFUSED(tr_vpn_attachment_create(&m, &a, &a2, err_), "IncorrectStatus.VpnConnection", 400);
-	assert_err(vpn_connection_delete(&m, conn.vpn_connection_id, &err), &err, "IncorrectStatus.VpnConnection", 400);
+	test_assert_err(vpn_connection_delete(&m, conn.vpn_connection_id, &err), &err, "IncorrectStatus.VpnConnection", 400);
 
 	items = list(&m, "VPN", NULL, &total);
 	ck_assert_int_eq(total, 1);
@@ -588,7 +538,7 @@ START_TEST(test_vpn_attach_single_tunnel)
 	json_decref(items);
 
 	/* detach: the connection goes back (detaching, then init) with its address */
-	OK(tr_attachment_delete(&m, att.attachment_id, "VPN", false, err_));
+	REQ_OK(tr_attachment_delete(&m, att.attachment_id, "VPN", false, err_));
 	ck_assert_int_eq(vpn_connection_get(&m, conn.vpn_connection_id, &got, &err), 0);
 	ck_assert_str_eq(got.attach_type, "NO_ASSOCIATED");
 	ck_assert_str_eq(got.transit_router_id, "");
@@ -596,14 +546,14 @@ START_TEST(test_vpn_attach_single_tunnel)
 	ck_assert_str_eq(got.state, "detaching");
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM public_ips WHERE owner_id=?", att.attachment_id), 0);
 	REFUSED(tr_attachment_delete(&m, att.attachment_id, "VPN", false, err_), "IncorrectStatus.ResourceStatus", 400);
-	apply_all(NOW + 600);
+	test_apply_due(NOW + 600);
 	ck_assert_int_eq(vpn_connection_get(&m, conn.vpn_connection_id, &got, &err), 0);
 	ck_assert_str_eq(got.state, "init");
-	assert_err(tr_attachment_get(&m, att.attachment_id, &a2, &err), &err, "InvalidTransitRouterAttachmentId.NotFound", 400);
+	test_assert_err(tr_attachment_get(&m, att.attachment_id, &a2, &err), &err, "InvalidTransitRouterAttachmentId.NotFound", 400);
 	/* attachable again, and deletable */
 	cfg.transition_delay_ms = 0;
-	OK(tr_vpn_attachment_create(&m, &a, &att, err_));
-	OK(tr_attachment_delete(&m, att.attachment_id, "VPN", false, err_));
+	REQ_OK(tr_vpn_attachment_create(&m, &a, &att, err_));
+	REQ_OK(tr_attachment_delete(&m, att.attachment_id, "VPN", false, err_));
 	tx_begin();
 	ck_assert_int_eq(tx_end(vpn_connection_delete(&m, conn.vpn_connection_id, &err)), 0);
 }
@@ -611,7 +561,7 @@ END_TEST
 
 START_TEST(test_vpn_attach_dual_tunnel_private)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tr_vpn_attachment_create_args a;
 	struct vpn_connection conn, got;
 	struct tr_attachment att;
@@ -621,7 +571,7 @@ START_TEST(test_vpn_attach_dual_tunnel_private)
 
 	make_connection(&m, true, "private", &conn);
 	a = vpn_args(conn.vpn_connection_id, NULL); /* dual-tunnel: Zone may be left out */
-	OK(tr_vpn_attachment_create(&m, &a, &att, err_));
+	REQ_OK(tr_vpn_attachment_create(&m, &a, &att, err_));
 	ck_assert_int_eq(vpn_connection_get(&m, conn.vpn_connection_id, &got, &err), 0);
 	ck_assert_str_eq(got.state, "attached");
 	/* each tunnel an address of the router's CIDR block, in its own zone; master first */
@@ -646,12 +596,12 @@ START_TEST(test_vpn_attach_dual_tunnel_private)
 		snprintf(id, sizeof(id), "%s", stmt_text(stmt, 0));
 		stmt_release(stmt);
 		REFUSED(transit_router_cidr_delete(&m, tr.transit_router_id, id, err_), "OperationFailed.CidrInUse", 400);
-		OK(tr_attachment_delete(&m, att.attachment_id, "VPN", false, err_));
+		REQ_OK(tr_attachment_delete(&m, att.attachment_id, "VPN", false, err_));
 		ck_assert_int_eq(vpn_connection_get(&m, conn.vpn_connection_id, &got, &err), 0);
 		ck_assert_str_eq(got.tunnels[0].internet_ip, "");
 		ck_assert_str_eq(got.tunnels[1].zone_no, "");
 		ck_assert_str_eq(got.state, "init");
-		OK(transit_router_cidr_delete(&m, tr.transit_router_id, id, err_));
+		REQ_OK(transit_router_cidr_delete(&m, tr.transit_router_id, id, err_));
 		(void)cidr;
 	}
 	/* without a CIDR block the router cannot attach a connection */
@@ -662,7 +612,7 @@ END_TEST
 
 START_TEST(test_vpn_attach_refusals)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_create_args va = { .cidr_block = "10.7.0.0/16" };
 	struct vswitch_create_args sa = { .zone_id = "cn-hangzhou-h", .cidr_block = "10.7.1.0/24" };
 	struct vswitch_create_args sb = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.7.2.0/24" };
@@ -689,15 +639,10 @@ START_TEST(test_vpn_attach_refusals)
 	tx_begin();
 	ck_assert_msg(tx_end(vpn_gateway_create(&m, &ga, &gw, &err)) == 0, "%s", vl_err_message(&err));
 	{
-		static struct ipsec_param p[4];
 		struct ipsec_tunnel_spec specs[IPSEC_TUNNELS_MAX];
 		int count = 0;
 
-		p[0] = (struct ipsec_param){ "TunnelOptionsSpecification.1.CustomerGatewayId", cgw1.customer_gateway_id };
-		p[1] = (struct ipsec_param){ "TunnelOptionsSpecification.1.Role", "master" };
-		p[2] = (struct ipsec_param){ "TunnelOptionsSpecification.2.CustomerGatewayId", cgw2.customer_gateway_id };
-		p[3] = (struct ipsec_param){ "TunnelOptionsSpecification.2.Role", "slave" };
-		ck_assert_int_eq(ipsec_tunnel_specs_collect(p, 4, specs, &count, &err), 0);
+		test_dual_tunnel_specs(cgw1.customer_gateway_id, cgw2.customer_gateway_id, specs, &count);
 		ca.vpn_gateway_id = gw.vpn_gateway_id;
 		ca.tunnels = specs;
 		ca.tunnel_count = count;
@@ -711,7 +656,7 @@ START_TEST(test_vpn_attach_refusals)
 	make_connection(&m, false, "public", &conn);
 	a = vpn_args(conn.vpn_connection_id, "cn-hangzhou-h");
 	{
-		struct model_ctx q = ctx_for(ACCOUNT, "cn-beijing");
+		struct model_ctx q = test_ctx(ACCOUNT, "cn-beijing");
 
 		a = vpn_args(conn.vpn_connection_id, "cn-beijing-a");
 		a.common.transit_router_id = NULL;
@@ -720,7 +665,7 @@ START_TEST(test_vpn_attach_refusals)
 	}
 	/* the connection is regional */
 	{
-		struct model_ctx o = ctx_for(OTHER, REGION);
+		struct model_ctx o = test_ctx(OTHER, REGION);
 
 		a = vpn_args(conn.vpn_connection_id, "cn-hangzhou-h");
 		REFUSED(tr_vpn_attachment_create(&o, &a, &att, err_), "InvalidTransitRouterId.NotFound", 400);
@@ -733,30 +678,25 @@ START_TEST(test_vpn_attach_refusals)
 
 		make_connection(&m, false, "public", &c);
 		a = vpn_args(c.vpn_connection_id, "cn-hangzhou-h");
-		OK(tr_vpn_attachment_create(&m, &a, &last, err_));
+		REQ_OK(tr_vpn_attachment_create(&m, &a, &last, err_));
 	}
 	a = vpn_args(conn.vpn_connection_id, "cn-hangzhou-h");
 	REFUSED(tr_vpn_attachment_create(&m, &a, &att, err_), "QuotaExceeded.CenQuotaVpnAttachPerTransitRouter", 400);
-	OK(tr_attachment_delete(&m, last.attachment_id, "VPN", false, err_));
-	OK(tr_vpn_attachment_create(&m, &a, &att, err_));
+	REQ_OK(tr_attachment_delete(&m, last.attachment_id, "VPN", false, err_));
+	REQ_OK(tr_vpn_attachment_create(&m, &a, &att, err_));
 }
 END_TEST
 
 Suite *tr_attachment_suite_create(void)
 {
-	Suite *s = suite_create("tr_attachment");
-	TCase *tc = tcase_create("tr_attachment");
+	const struct test_entry tr_attachment[] = {
+		{ test_collect_zones }, { test_vpc_attach_two_zones }, { test_vpc_attach_refusals },
+		{ test_vpc_attach_creates_router }, { test_vpc_detach }, { test_vpn_attach_single_tunnel },
+		{ test_vpn_attach_dual_tunnel_private }, { test_vpn_attach_refusals },
+	};
+	const struct test_case cases[] = {
+		{ "tr_attachment", tr_attachment, countof(tr_attachment), NULL, NULL, 30 },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_collect_zones);
-	tcase_add_test(tc, test_vpc_attach_two_zones);
-	tcase_add_test(tc, test_vpc_attach_refusals);
-	tcase_add_test(tc, test_vpc_attach_creates_router);
-	tcase_add_test(tc, test_vpc_detach);
-	tcase_add_test(tc, test_vpn_attach_single_tunnel);
-	tcase_add_test(tc, test_vpn_attach_dual_tunnel_private);
-	tcase_add_test(tc, test_vpn_attach_refusals);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("tr_attachment", setup, test_world_teardown, cases, countof(cases));
 }

@@ -30,8 +30,6 @@
 #include "test.h"
 #include "tr_route.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
@@ -51,52 +49,6 @@
 #define A_VPC2 "tr-attach-vpc2000000000002" /* TR2 */
 #define A_OTHER "tr-attach-other00000000009" /* TR3, OTHER */
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
-
-/*
- * Inserts a row into table with the given columns; every other NOT NULL column without a
- * default gets '' (text) or 0 (other types).
- */
-static void insert_row(const char *table, const char *const names[], const char *const values[],
-		       int n)
-{
-	char pragma[128], cols[2048] = "", vals[2048] = "", sql[sizeof(cols) + sizeof(vals) + 128];
-	const char *bind[128];
-	struct store_stmt *stmt = NULL;
-	int nbind = 0;
-
-	snprintf(pragma, sizeof(pragma), "PRAGMA table_info(%s)", table);
-	ck_assert_int_eq(store_prepare(st, pragma, &stmt), 0);
-	while (stmt_step(stmt) == STORE_ROW) {
-		const char *name = stmt_text(stmt, 1), *type = stmt_text(stmt, 2);
-		bool notnull = stmt_int64(stmt, 3) != 0;
-		bool has_default = stmt_text(stmt, 4)[0] != '\0';
-		const char *value = NULL;
-
-		for (int i = 0; i < n; i++)
-			if (strcmp(names[i], name) == 0)
-				value = values[i];
-		if (value == NULL && (!notnull || has_default))
-			continue;
-		if (value == NULL)
-			value = strstr(type, "TEXT") ? "" : "0";
-		ck_assert_int_lt(nbind, 128);
-		bind[nbind] = value;
-		snprintf(cols + strlen(cols), sizeof(cols) - strlen(cols), "%s%s", nbind ? "," : "", name);
-		snprintf(vals + strlen(vals), sizeof(vals) - strlen(vals), "%s?", nbind ? "," : "");
-		nbind++;
-	}
-	stmt_release(stmt);
-	snprintf(sql, sizeof(sql), "INSERT INTO %s(%s) VALUES (%s)", table, cols, vals);
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	for (int i = 0; i < nbind; i++)
-		stmt_bind_text(stmt, i + 1, bind[i]);
-	ck_assert_msg(stmt_step(stmt) == STORE_DONE, "%s: %s", sql, st->ops->errmsg(st));
-	stmt_release(stmt);
-}
-
 static void exec(const char *sql)
 {
 	ck_assert_msg(store_exec(st, sql) == 0, "%s: %s", sql, st->ops->errmsg(st));
@@ -107,7 +59,7 @@ static void add_cen(const char *id, const char *account)
 	static const char *const names[] = { "cen_id", "account", "status", "created_ms" };
 	const char *values[] = { id, account, "Active", "1" };
 
-	insert_row("cens", names, values, countof(names));
+	test_insert_row(st, "cens", names, values, countof(names));
 }
 
 static void add_router(const char *id, const char *cen, const char *account, const char *system_table)
@@ -119,8 +71,8 @@ static void add_router(const char *id, const char *cen, const char *account, con
 					      "type", "status", "created_ms" };
 	const char *tvalues[] = { system_table, id, account, REGION, "System", "Active", "1" };
 
-	insert_row("transit_routers", names, values, countof(names));
-	insert_row("tr_route_tables", tnames, tvalues, countof(tnames));
+	test_insert_row(st, "transit_routers", names, values, countof(names));
+	test_insert_row(st, "tr_route_tables", tnames, tvalues, countof(tnames));
 }
 
 static void add_vpc(const char *id, const char *cidr)
@@ -130,7 +82,7 @@ static void add_vpc(const char *id, const char *cidr)
 					     "created_ms" };
 	const char *values[] = { id, ACCOUNT, REGION, cidr, "Available", "vrt-x", "vtb-x", "rg-x", "1" };
 
-	insert_row("vpcs", names, values, countof(names));
+	test_insert_row(st, "vpcs", names, values, countof(names));
 }
 
 static void add_vswitch(const char *id, const char *vpc, const char *cidr)
@@ -146,7 +98,7 @@ static void add_vswitch(const char *id, const char *vpc, const char *cidr)
 	ck_assert(cidr_parse(cidr, &c));
 	snprintf(first, sizeof(first), "%u", c.addr);
 	snprintf(last, sizeof(last), "%u", (unsigned)(c.addr + cidr_size(&c) - 1));
-	insert_row("vswitches", names, values, countof(names));
+	test_insert_row(st, "vswitches", names, values, countof(names));
 }
 
 static void add_attachment(const char *id, const char *tr, const char *account, const char *type,
@@ -157,7 +109,7 @@ static void add_attachment(const char *id, const char *tr, const char *account, 
 					     "created_ms" };
 	const char *values[] = { id, tr, CEN1, account, REGION, type, resource, status, created_ms };
 
-	insert_row("tr_attachments", names, values, countof(names));
+	test_insert_row(st, "tr_attachments", names, values, countof(names));
 }
 
 /* A VPN attachment number n on tr with an unbound IPsec connection; the ID in out[64]. */
@@ -174,13 +126,13 @@ static void add_vpn(int n, const char *tr, const char *remote_subnet, char *out)
 	snprintf(vco, sizeof(vco), "vco-bp1conn%014d", n);
 	snprintf(out, 64, "tr-attach-vpn%012d", n);
 	snprintf(created, sizeof(created), "%d", 100 + n);
-	insert_row("vpn_connections", names, values, countof(names));
+	test_insert_row(st, "vpn_connections", names, values, countof(names));
 	add_attachment(out, tr, ACCOUNT, "VPN", vco, "Attached", created);
 }
 
 static void setup(void)
 {
-	test_world_open(&st, &cat, &cfg);
+	test_world_setup();
 	add_cen(CEN1, ACCOUNT);
 	add_cen(CEN3, OTHER);
 	add_router(TR1, CEN1, ACCOUNT, SYS1);
@@ -199,21 +151,8 @@ static void setup(void)
 	add_attachment(A_OTHER, TR3, OTHER, "VPC", VPC2, "Attached", "13");
 }
 
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-static struct model_ctx ctx_for(const char *account)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = REGION, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
-
-#define OK(call)                                                                             \
+/* Asserts that call succeeds; no savepoint, so it also runs inside the scale test's own transaction. */
+#define DIRECT_OK(call)                                                                             \
 	do {                                                                                 \
 		struct vl_err ok_err_;                                                       \
 		struct vl_err *e_ = &ok_err_;                                                \
@@ -227,7 +166,7 @@ static void mk_table(struct model_ctx *m, const char *tr, const char *name, char
 	struct tr_route_table_create_args args = { .transit_router_id = tr, .name = name };
 	struct tr_route_table t;
 
-	OK(tr_route_table_create(m, &args, &t, e_));
+	DIRECT_OK(tr_route_table_create(m, &args, &t, e_));
 	snprintf(out, 64, "%s", t.route_table_id);
 }
 
@@ -244,7 +183,7 @@ static int entry(struct model_ctx *m, const char *table, const char *dest, const
 static void entry_ok(struct model_ctx *m, const char *table, const char *dest, const char *type,
 		     const char *hop, char *id)
 {
-	OK(entry(m, table, dest, type, hop, id, e_));
+	DIRECT_OK(entry(m, table, dest, type, hop, id, e_));
 }
 
 /* ListTransitRouterRouteEntries through the model with the given status ("All", NULL …). */
@@ -257,7 +196,7 @@ static json_t *routes(struct model_ctx *m, const char *table, const char *status
 	ck_assert_ptr_nonnull(f);
 	f->route_table_id = table;
 	f->status = status;
-	OK(tr_route_entry_list(m, f, 0, 100000, items, &total, e_));
+	DIRECT_OK(tr_route_entry_list(m, f, 0, 100000, items, &total, e_));
 	ck_assert_int_eq(total, (int64_t)json_array_size(items));
 	free(f);
 	return items;
@@ -310,24 +249,16 @@ static void apply_due(int64_t at)
 /* Static entries of a table that count against the quota (not Deleting). */
 static int64_t usage(struct model_ctx *m, const char *table)
 {
-	struct store_stmt *stmt = NULL;
-	int64_t n;
-
 	(void)m;
-	ck_assert_int_eq(store_prepare(st, "SELECT COUNT(*) FROM tr_route_entries WHERE route_table_id=? AND status<>'Deleting'",
-				       &stmt), 0);
-	stmt_bind_text(stmt, 1, table);
-	ck_assert_int_eq(stmt_step(stmt), STORE_ROW);
-	n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
+	return test_count(st, "SELECT COUNT(*) FROM tr_route_entries WHERE route_table_id=? AND status<>'Deleting'",
+			  table);
 }
 
 /* ---------------------------------------------------------------- route tables */
 
 START_TEST(test_table_create_list)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tr_route_table_create_args args = {
 		.transit_router_id = TR1, .name = "blue", .description = "d", .multi_region_ecmp = "enable",
 	};
@@ -340,15 +271,15 @@ START_TEST(test_table_create_list)
 	args.tags.keys[0] = "env";
 	args.tags.values[0] = "lab";
 	args.tags.count = 1;
-	OK(tr_route_table_create(&m, &args, &t, e_));
+	DIRECT_OK(tr_route_table_create(&m, &args, &t, e_));
 	ck_assert(strncmp(t.route_table_id, "vtb-bp1", 7) == 0);
 	ck_assert_str_eq(t.status, "Active");
 	ck_assert_str_eq(t.type, "Custom");
-	OK(tr_route_table_get(&m, t.route_table_id, &got, e_));
+	DIRECT_OK(tr_route_table_get(&m, t.route_table_id, &got, e_));
 	ck_assert_str_eq(got.multi_region_ecmp, "enable");
 	ck_assert_str_eq(got.transit_router_id, TR1);
 
-	OK(tr_route_table_list(&m, &f, 0, 20, items, &total, e_));
+	DIRECT_OK(tr_route_table_list(&m, &f, 0, 20, items, &total, e_));
 	ck_assert_int_eq(total, 2); /* System first (oldest), then the new one */
 	ck_assert_str_eq(sget(json_array_get(items, 0), "TransitRouterRouteTableType"), "System");
 	item = json_array_get(items, 1);
@@ -366,7 +297,7 @@ START_TEST(test_table_create_list)
 	/* filters: type, IDs, names, tags, status; another account sees nothing */
 	f.type = "Custom";
 	items = json_array();
-	OK(tr_route_table_list(&m, &f, 0, 20, items, &total, e_));
+	DIRECT_OK(tr_route_table_list(&m, &f, 0, 20, items, &total, e_));
 	ck_assert_int_eq(total, 1);
 	json_decref(items);
 	memset(&f, 0, sizeof(f));
@@ -374,7 +305,7 @@ START_TEST(test_table_create_list)
 	f.ids[1] = t.route_table_id;
 	f.id_count = 2;
 	items = json_array();
-	OK(tr_route_table_list(&m, &f, 0, 20, items, &total, e_));
+	DIRECT_OK(tr_route_table_list(&m, &f, 0, 20, items, &total, e_));
 	ck_assert_int_eq(total, 2);
 	json_decref(items);
 	memset(&f, 0, sizeof(f));
@@ -383,16 +314,16 @@ START_TEST(test_table_create_list)
 	f.tags = args.tags;
 	f.status = "Active";
 	items = json_array();
-	OK(tr_route_table_list(&m, &f, 0, 20, items, &total, e_));
+	DIRECT_OK(tr_route_table_list(&m, &f, 0, 20, items, &total, e_));
 	ck_assert_int_eq(total, 1);
 	json_decref(items);
 	{
-		struct model_ctx o = ctx_for(OTHER);
+		struct model_ctx o = test_ctx(OTHER, REGION);
 
 		memset(&f, 0, sizeof(f));
 		f.transit_router_id = TR1;
 		items = json_array();
-		OK(tr_route_table_list(&o, &f, 0, 20, items, &total, e_));
+		DIRECT_OK(tr_route_table_list(&o, &f, 0, 20, items, &total, e_));
 		ck_assert_int_eq(total, 0);
 		json_decref(items);
 		test_assert_err(tr_route_table_get(&o, t.route_table_id, &got, &err), &err,
@@ -403,21 +334,22 @@ END_TEST
 
 START_TEST(test_table_create_refusals)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	struct tr_route_table_create_args args = { .transit_router_id = TR1 };
 	struct tr_route_table t;
 	struct vl_err err;
-	int64_t n = 0;
+	static const struct {
+		struct tr_route_table_create_args args;
+		const char *code;
+	} bad_fields[] = {
+		{ { .transit_router_id = TR1, .name = "http://x" }, "InvalidName" },
+		{ { .transit_router_id = TR1, .name = "ok", .description = "https://x" }, "InvalidDescription" },
+		{ { .transit_router_id = TR1, .name = "ok", .multi_region_ecmp = "maybe" }, "InvalidParameter" },
+	};
 
-	args.name = "http://x";
-	test_assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "InvalidName", 400);
+	for (size_t i = 0; i < countof(bad_fields); i++)
+		test_assert_err(tr_route_table_create(&m, &bad_fields[i].args, &t, &err), &err, bad_fields[i].code, 400);
 	args.name = "ok";
-	args.description = "https://x";
-	test_assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "InvalidDescription", 400);
-	args.description = NULL;
-	args.multi_region_ecmp = "maybe";
-	test_assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "InvalidParameter", 400);
-	args.multi_region_ecmp = NULL;
 	args.transit_router_id = TR3; /* another account's router */
 	ck_assert_int_eq(tr_route_table_create(&m, &args, &t, &err), -1);
 	ck_assert(strstr(vl_err_code(&err), "NotFound") != NULL);
@@ -426,21 +358,13 @@ START_TEST(test_table_create_refusals)
 	exec("UPDATE transit_routers SET status='Modifying' WHERE transit_router_id='" TR1 "'");
 	test_assert_err(tr_route_table_create(&m, &args, &t, &err), &err, "IncorrectStatus.TransitRouterInstance", 400);
 	/* nothing was written by any refusal */
-	{
-		struct store_stmt *stmt = NULL;
-
-		ck_assert_int_eq(store_prepare(st, "SELECT COUNT(*) FROM tr_route_tables WHERE type='Custom'", &stmt), 0);
-		ck_assert_int_eq(stmt_step(stmt), STORE_ROW);
-		n = stmt_int64(stmt, 0);
-		stmt_release(stmt);
-	}
-	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(test_count(st, "SELECT COUNT(*) FROM tr_route_tables WHERE type='Custom'", NULL), 0);
 }
 END_TEST
 
 START_TEST(test_table_lifecycle_update_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tr_route_table_create_args args = { .transit_router_id = TR1, .name = "a" };
 	struct tr_route_table_update_args up = { .name = "b", .description = "desc", .multi_region_ecmp = "enable" };
 	struct tr_route_table t, got;
@@ -448,7 +372,7 @@ START_TEST(test_table_lifecycle_update_delete)
 	char table[64];
 
 	cfg.transition_delay_ms = 1000;
-	OK(tr_route_table_create(&m, &args, &t, e_));
+	DIRECT_OK(tr_route_table_create(&m, &args, &t, e_));
 	ck_assert_str_eq(t.status, "Creating");
 	up.route_table_id = t.route_table_id;
 	/* Creating: queries only */
@@ -458,11 +382,11 @@ START_TEST(test_table_lifecycle_update_delete)
 	test_assert_err(entry(&m, t.route_table_id, "10.9.0.0/16", "BlackHole", NULL, NULL, &err), &err,
 		   "IncorrectStatus.TransitRouterRouteTable", 400);
 	apply_due(NOW + 1000);
-	OK(tr_route_table_get(&m, t.route_table_id, &got, e_));
+	DIRECT_OK(tr_route_table_get(&m, t.route_table_id, &got, e_));
 	ck_assert_str_eq(got.status, "Active");
 	cfg.transition_delay_ms = 0;
-	OK(tr_route_table_update(&m, &up, e_));
-	OK(tr_route_table_get(&m, t.route_table_id, &got, e_));
+	DIRECT_OK(tr_route_table_update(&m, &up, e_));
+	DIRECT_OK(tr_route_table_get(&m, t.route_table_id, &got, e_));
 	ck_assert_str_eq(got.name, "b");
 	ck_assert_str_eq(got.description, "desc");
 	ck_assert_str_eq(got.multi_region_ecmp, "enable");
@@ -473,20 +397,20 @@ START_TEST(test_table_lifecycle_update_delete)
 	test_assert_err(tr_route_table_delete(&m, SYS1, &err), &err, "OperationFailed.DeleteSystemRouteTable", 400);
 	/* refused while associated, propagating, or holding static entries; in that order */
 	snprintf(table, sizeof(table), "%s", t.route_table_id);
-	OK(tr_route_associate(&m, A_VPC1, table, e_));
-	OK(tr_route_enable_propagation(&m, A_VPC3, table, e_));
+	DIRECT_OK(tr_route_associate(&m, A_VPC1, table, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC3, table, e_));
 	entry_ok(&m, table, "10.9.0.0/16", "BlackHole", NULL, NULL);
 	test_assert_err(tr_route_table_delete(&m, table, &err), &err, "OperationFailed.DeleteRouteTableWithAssociation", 400);
-	OK(tr_route_dissociate(&m, A_VPC1, table, e_));
+	DIRECT_OK(tr_route_dissociate(&m, A_VPC1, table, e_));
 	test_assert_err(tr_route_table_delete(&m, table, &err), &err, "OperationFailed.DeleteRouteTableWithPropagation", 400);
-	OK(tr_route_disable_propagation(&m, A_VPC3, table, e_));
+	DIRECT_OK(tr_route_disable_propagation(&m, A_VPC3, table, e_));
 	test_assert_err(tr_route_table_delete(&m, table, &err), &err, "OperationFailed.DeleteRouteTableWithRouteEntry", 400);
 	{
 		struct tr_route_entry_key key = { .route_table_id = table, .destination = "10.9.0.0/16" };
 
-		OK(tr_route_entry_delete(&m, &key, e_));
+		DIRECT_OK(tr_route_entry_delete(&m, &key, e_));
 	}
-	OK(tr_route_table_delete(&m, table, e_));
+	DIRECT_OK(tr_route_table_delete(&m, table, e_));
 	test_assert_err(tr_route_table_get(&m, table, &got, &err), &err, "InvalidTransitRouterRouteTableId.NotFound", 400);
 	test_assert_err(tr_route_table_delete(&m, table, &err), &err, "InvalidTransitRouterRouteTableId.NotFound", 400);
 }
@@ -499,13 +423,13 @@ static json_t *links(struct model_ctx *m, bool propagations, const char *table, 
 	struct tr_route_link_filter f = { .route_table_id = table };
 	json_t *items = json_array();
 
-	OK(tr_route_link_list(m, propagations, &f, 0, 50, items, total, e_));
+	DIRECT_OK(tr_route_link_list(m, propagations, &f, 0, 50, items, total, e_));
 	return items;
 }
 
 START_TEST(test_associations)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	char t1[64], t2[64], t_tr2[64];
 	struct vl_err err;
 	json_t *items;
@@ -527,7 +451,7 @@ START_TEST(test_associations)
 	exec("UPDATE tr_attachments SET status='Attached' WHERE attachment_id='" A_VPC1 "'");
 
 	cfg.transition_delay_ms = 500;
-	OK(tr_route_associate(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_associate(&m, A_VPC1, t1, e_));
 	items = links(&m, false, t1, &total);
 	ck_assert_int_eq(total, 1);
 	ck_assert_str_eq(sget(json_array_get(items, 0), "Status"), "Associating");
@@ -551,7 +475,7 @@ START_TEST(test_associations)
 	test_assert_err(tr_route_dissociate(&m, A_VPC1, t2, &err), &err, "InvalidParameter.TransitRouterRouteTableId", 400);
 	test_assert_err(tr_route_dissociate(&m, A_VPC3, t1, &err), &err, "InvalidParameter.TransitRouterAttachmentId", 400);
 	test_assert_err(tr_route_dissociate(&m, "tr-attach-nope", t1, &err), &err, "InvalidAttachmentId.NotFound", 400);
-	OK(tr_route_dissociate(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_dissociate(&m, A_VPC1, t1, e_));
 	items = links(&m, false, t1, &total);
 	ck_assert_str_eq(sget(json_array_get(items, 0), "Status"), "Dissociating");
 	json_decref(items);
@@ -560,7 +484,7 @@ START_TEST(test_associations)
 	ck_assert_int_eq(total, 0); /* gone, not "Deleted" */
 	json_decref(items);
 	cfg.transition_delay_ms = 0;
-	OK(tr_route_associate(&m, A_VPC1, t2, e_)); /* free to associate elsewhere now */
+	DIRECT_OK(tr_route_associate(&m, A_VPC1, t2, e_)); /* free to associate elsewhere now */
 	/* the router must be Active */
 	exec("UPDATE transit_routers SET status='Modifying' WHERE transit_router_id='" TR1 "'");
 	test_assert_err(tr_route_associate(&m, A_VPC3, t1, &err), &err, "IncorrectStatus.TransitRouterInstance", 400);
@@ -571,7 +495,7 @@ END_TEST
 /* ReplaceTransitRouterRouteTableAssociation moves an Active association, through Associating. */
 START_TEST(test_replace_association)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	char t1[64], t2[64], t_tr2[64];
 	struct vl_err err;
 	json_t *items;
@@ -583,7 +507,7 @@ START_TEST(test_replace_association)
 	/* nothing to replace yet */
 	test_assert_err(tr_route_replace_association(&m, A_VPC1, t2, &err), &err,
 		   "IncorrectStatus.AttachmentOrRouteTable", 400);
-	OK(tr_route_associate(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_associate(&m, A_VPC1, t1, e_));
 	test_assert_err(tr_route_replace_association(&m, A_VPC1, "vtb-nope", &err), &err, "InvalidRouteTableId.NotFound", 404);
 	test_assert_err(tr_route_replace_association(&m, "tr-attach-nope", t2, &err), &err, "InvalidAttachmentId.NotFound", 404);
 	test_assert_err(tr_route_replace_association(&o, A_VPC1, t2, &err), &err, "InvalidRouteTableId.NotFound", 404);
@@ -593,7 +517,7 @@ START_TEST(test_replace_association)
 		   "OperationFailed.RouteTableAssociationExist", 400);
 
 	cfg.transition_delay_ms = 500;
-	OK(tr_route_replace_association(&m, A_VPC1, t2, e_));
+	DIRECT_OK(tr_route_replace_association(&m, A_VPC1, t2, e_));
 	items = links(&m, false, t1, &total);
 	ck_assert_int_eq(total, 0);
 	json_decref(items);
@@ -614,14 +538,14 @@ END_TEST
 /* UpdateTransitRouterRouteEntry renames an Active static entry, nothing else. */
 START_TEST(test_entry_update)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	char t1[64], id[64];
 	struct vl_err err;
 	json_t *items;
 
 	mk_table(&m, TR1, "t1", t1);
 	entry_ok(&m, t1, "10.9.0.0/16", "Attachment", A_VPC1, id);
-	OK(tr_route_entry_update(&m, id, "renamed", "why", e_));
+	DIRECT_OK(tr_route_entry_update(&m, id, "renamed", "why", e_));
 	items = routes(&m, t1, NULL);
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *r = json_array_get(items, i);
@@ -643,7 +567,7 @@ END_TEST
 
 START_TEST(test_propagations)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], vpn[64];
 	struct vl_err err;
 	json_t *items;
@@ -655,9 +579,9 @@ START_TEST(test_propagations)
 	test_assert_err(tr_route_enable_propagation(&m, A_VPC2, t1, &err), &err,
 		   "InvalidParameter.TransitRouterRouteTableId", 400);
 	cfg.transition_delay_ms = 300;
-	OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
-	OK(tr_route_enable_propagation(&m, vpn, t1, e_));
-	OK(tr_route_enable_propagation(&m, A_VPC1, SYS1, e_)); /* one attachment, many tables */
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, vpn, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC1, SYS1, e_)); /* one attachment, many tables */
 	items = links(&m, true, t1, &total);
 	ck_assert_int_eq(total, 2);
 	ck_assert_str_eq(sget(json_array_get(items, 0), "Status"), "Enabling");
@@ -678,7 +602,7 @@ START_TEST(test_propagations)
 		struct tr_route_link_filter f = { .route_table_id = t1, .resource_type = "VPN" };
 
 		items = json_array();
-		OK(tr_route_link_list(&m, true, &f, 0, 50, items, &total, e_));
+		DIRECT_OK(tr_route_link_list(&m, true, &f, 0, 50, items, &total, e_));
 		ck_assert_int_eq(total, 1);
 		ck_assert_str_eq(sget(json_array_get(items, 0), "TransitRouterAttachmentId"), vpn);
 		json_decref(items);
@@ -686,7 +610,7 @@ START_TEST(test_propagations)
 		f.status = "Active";
 		f.resource_id = VPC1;
 		items = json_array();
-		OK(tr_route_link_list(&m, true, &f, 0, 50, items, &total, e_));
+		DIRECT_OK(tr_route_link_list(&m, true, &f, 0, 50, items, &total, e_));
 		ck_assert_int_eq(total, 1);
 		json_decref(items);
 		f.route_table_id = "vtb-nope";
@@ -695,7 +619,7 @@ START_TEST(test_propagations)
 			   "InvalidTransitRouterRouteTableId.NotFound", 400);
 		json_decref(items);
 	}
-	OK(tr_route_disable_propagation(&m, vpn, t1, e_));
+	DIRECT_OK(tr_route_disable_propagation(&m, vpn, t1, e_));
 	items = routes(&m, t1, NULL);
 	ck_assert_int_eq(json_array_size(items), 2); /* learning stops at once */
 	json_decref(items);
@@ -706,7 +630,7 @@ START_TEST(test_propagations)
 	test_assert_err(tr_route_disable_propagation(&m, vpn, t1, &err), &err, "InvalidParameter.TransitRouterAttachmentId", 400);
 	test_assert_err(tr_route_disable_propagation(&m, vpn, "vtb-nope", &err), &err, "InvalidRouteTableId.NotFound", 404);
 	cfg.transition_delay_ms = 0;
-	OK(tr_route_enable_propagation(&m, vpn, t1, e_)); /* again, after it is gone */
+	DIRECT_OK(tr_route_enable_propagation(&m, vpn, t1, e_)); /* again, after it is gone */
 }
 END_TEST
 
@@ -714,7 +638,7 @@ END_TEST
 
 START_TEST(test_entry_create_rules)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	char t1[64], id[64];
 	struct vl_err err;
 	json_t *items, *item;
@@ -800,7 +724,7 @@ END_TEST
 
 START_TEST(test_entry_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], dest[32];
 	struct vl_err err;
 	struct tr_route_entry_key key = { 0 };
@@ -820,14 +744,14 @@ START_TEST(test_entry_quota)
 	entry_ok(&m, SYS1, "192.168.0.0/24", "BlackHole", NULL, NULL); /* per table */
 	key.route_table_id = t1;
 	key.destination = "172.16.0.0/24";
-	OK(tr_route_entry_delete(&m, &key, e_));
+	DIRECT_OK(tr_route_entry_delete(&m, &key, e_));
 	entry_ok(&m, t1, "192.168.0.0/24", "BlackHole", NULL, NULL);
 }
 END_TEST
 
 START_TEST(test_entry_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], id[64], id2[64];
 	struct tr_route_entry_key key = { 0 };
 	struct vl_err err;
@@ -836,7 +760,7 @@ START_TEST(test_entry_delete)
 	mk_table(&m, TR1, "t1", t1);
 	entry_ok(&m, t1, "10.9.0.0/16", "Attachment", A_VPC1, id);
 	entry_ok(&m, t1, "10.8.0.0/16", "BlackHole", NULL, id2);
-	OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
 
 	key.route_entry_id = id;
 	key.route_table_id = t1;
@@ -865,7 +789,7 @@ START_TEST(test_entry_delete)
 	key.next_hop_type = "Attachment";
 	key.next_hop_id = A_VPC1;
 	cfg.transition_delay_ms = 50;
-	OK(tr_route_entry_delete(&m, &key, e_));
+	DIRECT_OK(tr_route_entry_delete(&m, &key, e_));
 	ck_assert_int_eq(usage(&m, t1), 1);
 	items = routes(&m, t1, "All");
 	ck_assert_str_eq(route_status(items, "10.9.0.0/16", A_VPC1), "Deleting");
@@ -879,13 +803,13 @@ START_TEST(test_entry_delete)
 	/* by ID; a Creating entry is busy too */
 	memset(&key, 0, sizeof(key));
 	key.route_entry_id = id2;
-	OK(tr_route_entry_delete(&m, &key, e_));
+	DIRECT_OK(tr_route_entry_delete(&m, &key, e_));
 	entry_ok(&m, t1, "10.6.0.0/16", "BlackHole", NULL, id);
 	key.route_entry_id = id;
 	test_assert_err(tr_route_entry_delete(&m, &key, &err), &err, "Operation.Blocking", 400);
 	cfg.transition_delay_ms = 0;
 	apply_due(NOW + 100);
-	OK(tr_route_entry_delete(&m, &key, e_));
+	DIRECT_OK(tr_route_entry_delete(&m, &key, e_));
 	ck_assert_int_eq(usage(&m, t1), 0);
 }
 END_TEST
@@ -894,12 +818,12 @@ END_TEST
 
 START_TEST(test_vpc_propagation)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64];
 	json_t *items, *item, *path;
 
 	mk_table(&m, TR1, "t1", t1);
-	OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
 	items = routes(&m, t1, NULL);
 	/* the VPC's system routes (vSwitch CIDRs), not the VPC CIDR */
 	ck_assert_int_eq(json_array_size(items), 2);
@@ -942,13 +866,13 @@ END_TEST
 
 START_TEST(test_vpn_propagation)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], vpn[64];
 	json_t *items, *item;
 
 	mk_table(&m, TR1, "t1", t1);
 	add_vpn(1, TR1, "192.168.1.0/24, 192.168.2.0/24,0.0.0.0/0,192.168.1.0/24", vpn);
-	OK(tr_route_enable_propagation(&m, vpn, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, vpn, t1, e_));
 	items = routes(&m, t1, "All");
 	/* each remote subnet once; 0.0.0.0/0 (destination-routing mode) is not a route */
 	ck_assert_int_eq(json_array_size(items), 2);
@@ -971,16 +895,16 @@ END_TEST
 
 START_TEST(test_ecmp_two)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], v1[64], v2[64];
 	json_t *items;
 
 	mk_table(&m, TR1, "t1", t1);
 	add_vpn(1, TR1, "192.168.0.0/16", v1);
 	add_vpn(2, TR1, "192.168.0.0/16,172.16.0.0/16", v2);
-	OK(tr_route_enable_propagation(&m, v1, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, v1, t1, e_));
 	m.now_ms++;
-	OK(tr_route_enable_propagation(&m, v2, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, v2, t1, e_));
 	items = routes(&m, t1, NULL);
 	ck_assert_int_eq(count_routes(items, "192.168.0.0/16", "Active"), 2);
 	ck_assert_str_eq(route_status(items, "192.168.0.0/16", v1), "Active");
@@ -992,7 +916,7 @@ END_TEST
 
 START_TEST(test_ecmp_seventeen)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], vpn[17][64];
 	json_t *items;
 
@@ -1000,7 +924,7 @@ START_TEST(test_ecmp_seventeen)
 	for (int i = 0; i < 17; i++) {
 		add_vpn(i + 1, TR1, "10.200.0.0/16", vpn[i]);
 		m.now_ms = NOW + i;
-		OK(tr_route_enable_propagation(&m, vpn[i], t1, e_));
+		DIRECT_OK(tr_route_enable_propagation(&m, vpn[i], t1, e_));
 	}
 	items = routes(&m, t1, "All");
 	ck_assert_int_eq(count_routes(items, "10.200.0.0/16", NULL), 17);
@@ -1018,7 +942,7 @@ START_TEST(test_ecmp_seventeen)
 	json_decref(items);
 	/* one of the first sixteen stops learning: the candidate takes its place */
 	m.now_ms = NOW + 100;
-	OK(tr_route_disable_propagation(&m, vpn[3], t1, e_));
+	DIRECT_OK(tr_route_disable_propagation(&m, vpn[3], t1, e_));
 	items = routes(&m, t1, "All");
 	ck_assert_int_eq(count_routes(items, "10.200.0.0/16", "Active"), 16);
 	ck_assert_str_eq(route_status(items, "10.200.0.0/16", vpn[16]), "Active");
@@ -1026,7 +950,7 @@ START_TEST(test_ecmp_seventeen)
 	json_decref(items);
 	/* re-enabled, it comes back last in line */
 	m.now_ms = NOW + 200;
-	OK(tr_route_enable_propagation(&m, vpn[3], t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, vpn[3], t1, e_));
 	items = routes(&m, t1, "All");
 	ck_assert_str_eq(route_status(items, "10.200.0.0/16", vpn[3]), "Candidate");
 	json_decref(items);
@@ -1035,7 +959,7 @@ END_TEST
 
 START_TEST(test_static_over_propagated)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], v1[64], v2[64], id[64];
 	struct tr_route_entry_key key = { 0 };
 	json_t *items;
@@ -1043,9 +967,9 @@ START_TEST(test_static_over_propagated)
 	mk_table(&m, TR1, "t1", t1);
 	add_vpn(1, TR1, "192.168.0.0/16", v1);
 	add_vpn(2, TR1, "192.168.0.0/16", v2);
-	OK(tr_route_enable_propagation(&m, v1, t1, e_));
-	OK(tr_route_enable_propagation(&m, v2, t1, e_));
-	OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, v1, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, v2, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
 	entry_ok(&m, t1, "192.168.0.0/16", "Attachment", A_VPC1, id);
 	entry_ok(&m, t1, "10.1.1.0/24", "BlackHole", NULL, NULL); /* shadows a VPC system route */
 	items = routes(&m, t1, "All");
@@ -1063,7 +987,7 @@ START_TEST(test_static_over_propagated)
 	json_decref(items);
 	/* a static route only wins while it exists */
 	key.route_entry_id = id;
-	OK(tr_route_entry_delete(&m, &key, e_));
+	DIRECT_OK(tr_route_entry_delete(&m, &key, e_));
 	items = routes(&m, t1, "All");
 	ck_assert_int_eq(count_routes(items, "192.168.0.0/16", "Active"), 2);
 	json_decref(items);
@@ -1072,18 +996,18 @@ END_TEST
 
 START_TEST(test_vpc_over_vpn_and_overlap)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], v1[64];
 	json_t *items;
 
 	mk_table(&m, TR1, "t1", t1);
 	add_vswitch("vsw-bp1z", VPC3, "10.1.1.0/24"); /* VPC3 uses VPC1's vSwitch CIDR too */
 	add_vpn(1, TR1, "10.1.2.0/24", v1);
-	OK(tr_route_enable_propagation(&m, v1, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, v1, t1, e_));
 	m.now_ms++;
-	OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
 	m.now_ms++;
-	OK(tr_route_enable_propagation(&m, A_VPC3, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC3, t1, e_));
 	items = routes(&m, t1, "All");
 	/* VPC-learned beats VPN-learned whatever the order */
 	ck_assert_str_eq(route_status(items, "10.1.2.0/24", A_VPC1), "Active");
@@ -1134,8 +1058,8 @@ static json_t *filtered(struct model_ctx *m, const char *table, const char *text
 
 	snprintf(buf, sizeof(buf), "TransitRouterRouteTableId=%s&%s", table, text);
 	parse_params(&params, buf);
-	OK(h_tr_route_parse_entry_filter(&params, f, e_));
-	OK(tr_route_entry_list(m, f, 0, 1000, items, &total, e_));
+	DIRECT_OK(h_tr_route_parse_entry_filter(&params, f, e_));
+	DIRECT_OK(tr_route_entry_list(m, f, 0, 1000, items, &total, e_));
 	ck_assert_int_eq(total, (int64_t)json_array_size(items));
 	kvlist_free(&params);
 	free(f);
@@ -1188,20 +1112,20 @@ END_TEST
 
 START_TEST(test_filters)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], vpn[64], id[64], id2[64], q[512];
 	json_t *items;
 
 	mk_table(&m, TR1, "t1", t1);
 	add_vpn(1, TR1, "192.168.0.0/16,192.168.10.0/24", vpn);
-	OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_)); /* 10.1.1.0/24, 10.1.2.0/24 */
-	OK(tr_route_enable_propagation(&m, vpn, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_)); /* 10.1.1.0/24, 10.1.2.0/24 */
+	DIRECT_OK(tr_route_enable_propagation(&m, vpn, t1, e_));
 	{
 		struct tr_route_entry_create_args args = { .route_table_id = t1, .destination = "10.0.0.0/8",
 							   .next_hop_type = "Attachment", .next_hop_id = A_VPC3,
 							   .name = "wide" };
 
-		OK(tr_route_entry_create(&m, &args, id, sizeof(id), e_));
+		DIRECT_OK(tr_route_entry_create(&m, &args, id, sizeof(id), e_));
 	}
 	entry_ok(&m, t1, "192.168.10.128/25", "BlackHole", NULL, id2);
 
@@ -1320,7 +1244,7 @@ static int run_action(struct model_ctx *m, const char *name, const char *query, 
 
 START_TEST(test_next_token_paging)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], dest[32], query[256], token[64] = "";
 	json_t *resp;
 	struct vl_err err;
@@ -1331,7 +1255,7 @@ START_TEST(test_next_token_paging)
 		snprintf(dest, sizeof(dest), "172.16.%d.0/24", i);
 		entry_ok(&m, t1, dest, "BlackHole", NULL, NULL);
 	}
-	OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
 	do {
 		json_t *list;
 		size_t i;
@@ -1392,21 +1316,21 @@ END_TEST
 
 START_TEST(test_attachment_forget)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64];
 	int64_t total;
 	json_t *items;
 
 	mk_table(&m, TR1, "t1", t1);
-	OK(tr_route_associate(&m, A_VPC1, t1, e_));
-	OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_associate(&m, A_VPC1, t1, e_));
+	DIRECT_OK(tr_route_enable_propagation(&m, A_VPC1, t1, e_));
 	entry_ok(&m, t1, "10.50.0.0/16", "Attachment", A_VPC1, NULL);
 	entry_ok(&m, t1, "10.51.0.0/16", "Attachment", A_VPC3, NULL);
 	entry_ok(&m, t1, "10.52.0.0/16", "BlackHole", NULL, NULL);
 	ck_assert_int_eq(usage(&m, t1), 3);
-	OK(tr_route_attachment_forget(&m, "", e_)); /* blackhole entries have no attachment */
+	DIRECT_OK(tr_route_attachment_forget(&m, "", e_)); /* blackhole entries have no attachment */
 	ck_assert_int_eq(usage(&m, t1), 3);
-	OK(tr_route_attachment_forget(&m, A_VPC1, e_));
+	DIRECT_OK(tr_route_attachment_forget(&m, A_VPC1, e_));
 	ck_assert_int_eq(usage(&m, t1), 2);
 	items = links(&m, false, t1, &total);
 	ck_assert_int_eq(total, 0);
@@ -1434,7 +1358,7 @@ static double seconds_since(const struct timespec *t0)
 
 START_TEST(test_scale_50_attachments_1000_entries)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	char t1[64], vpn[64], dest[32], remote[128], query[160];
 	struct timespec t0;
 	double elapsed;
@@ -1448,7 +1372,7 @@ START_TEST(test_scale_50_attachments_1000_entries)
 		snprintf(remote, sizeof(remote), "10.%d.%d.0/24,10.250.0.0/16", 100 + i / 100, i % 100);
 		add_vpn(i + 1, TR1, remote, vpn);
 		m.now_ms = NOW + i;
-		OK(tr_route_enable_propagation(&m, vpn, t1, e_));
+		DIRECT_OK(tr_route_enable_propagation(&m, vpn, t1, e_));
 	}
 	for (int i = 0; i < 1000; i++) {
 		snprintf(dest, sizeof(dest), "172.%d.%d.0/24", 16 + i / 256, i % 256);
@@ -1478,52 +1402,31 @@ END_TEST
 
 Suite *tr_route_suite_create(void)
 {
-	Suite *s = suite_create("tr_route");
-	TCase *tables = tcase_create("tables");
-	TCase *links_tc = tcase_create("associations_propagations");
-	TCase *entries = tcase_create("entries");
-	TCase *computed = tcase_create("computed");
-	TCase *filters = tcase_create("filters");
-	TCase *scale = tcase_create("scale");
+	const struct test_entry tables[] = {
+		{ test_table_create_list }, { test_table_create_refusals },
+		{ test_table_lifecycle_update_delete },
+	};
+	const struct test_entry associations_propagations[] = {
+		{ test_associations }, { test_propagations }, { test_attachment_forget },
+		{ test_replace_association }, { test_entry_update },
+	};
+	const struct test_entry entries[] = {
+		{ test_entry_create_rules }, { test_entry_quota }, { test_entry_delete },
+	};
+	const struct test_entry computed[] = {
+		{ test_vpc_propagation }, { test_vpn_propagation }, { test_ecmp_two },
+		{ test_ecmp_seventeen }, { test_static_over_propagated }, { test_vpc_over_vpn_and_overlap },
+	};
+	const struct test_entry filters[] = {
+		{ test_filter_parse_errors }, { test_filters }, { test_next_token_paging },
+	};
+	const struct test_entry scale[] = {
+		{ test_scale_50_attachments_1000_entries },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(tables), TEST_CASE(associations_propagations), TEST_CASE(entries),
+		TEST_CASE(computed), TEST_CASE(filters), { "scale", scale, countof(scale), NULL, NULL, 60 },
+	};
 
-	tcase_add_checked_fixture(tables, setup, teardown);
-	tcase_add_test(tables, test_table_create_list);
-	tcase_add_test(tables, test_table_create_refusals);
-	tcase_add_test(tables, test_table_lifecycle_update_delete);
-	suite_add_tcase(s, tables);
-
-	tcase_add_checked_fixture(links_tc, setup, teardown);
-	tcase_add_test(links_tc, test_associations);
-	tcase_add_test(links_tc, test_propagations);
-	tcase_add_test(links_tc, test_attachment_forget);
-	tcase_add_test(links_tc, test_replace_association);
-	tcase_add_test(links_tc, test_entry_update);
-	suite_add_tcase(s, links_tc);
-
-	tcase_add_checked_fixture(entries, setup, teardown);
-	tcase_add_test(entries, test_entry_create_rules);
-	tcase_add_test(entries, test_entry_quota);
-	tcase_add_test(entries, test_entry_delete);
-	suite_add_tcase(s, entries);
-
-	tcase_add_checked_fixture(computed, setup, teardown);
-	tcase_add_test(computed, test_vpc_propagation);
-	tcase_add_test(computed, test_vpn_propagation);
-	tcase_add_test(computed, test_ecmp_two);
-	tcase_add_test(computed, test_ecmp_seventeen);
-	tcase_add_test(computed, test_static_over_propagated);
-	tcase_add_test(computed, test_vpc_over_vpn_and_overlap);
-	suite_add_tcase(s, computed);
-
-	tcase_add_checked_fixture(filters, setup, teardown);
-	tcase_add_test(filters, test_filter_parse_errors);
-	tcase_add_test(filters, test_filters);
-	tcase_add_test(filters, test_next_token_paging);
-	suite_add_tcase(s, filters);
-
-	tcase_add_checked_fixture(scale, setup, teardown);
-	tcase_set_timeout(scale, 60);
-	tcase_add_test(scale, test_scale_50_attachments_1000_entries);
-	suite_add_tcase(s, scale);
-	return s;
+	return test_suite_of_cases("tr_route", setup, test_world_teardown, cases, countof(cases));
 }

@@ -56,13 +56,9 @@
 #include "vpn_route.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpc vpc1, vpc2, vpc3;
 static struct vswitch vsw1h, vsw1i, vsw2i, vsw2h, vsw3h;
 static struct vpn_gateway gw1, gw2;
@@ -77,17 +73,6 @@ static struct model_ctx ctx(void)
 
 	return m;
 }
-
-#define tx_begin() test_savepoint(st)
-#define tx_end(rc) test_release(st, (rc))
-
-#define OK(call)                                                                                          \
-	do {                                                                                              \
-		struct vl_err err_;                                                                       \
-		struct vl_err *err = &err_;                                                               \
-		tx_begin();                                                                               \
-		ck_assert_msg(tx_end(call) == 0, "%s: %s: %s", #call, vl_err_code(err), vl_err_message(err)); \
-	} while (0)
 
 static void make_vswitch(struct model_ctx *m, const struct vpc *v, const char *zone, const char *cidr,
 			 struct vswitch *out)
@@ -155,7 +140,7 @@ static void setup(void)
 	struct lab_host_create_args h1 = { 0 }, h3 = { 0 }, hs = { 0 };
 	struct vpn_route_key key = { .route_dest = "172.20.0.0/16", .weight = 100, .priority = -1 };
 
-	test_world_open(&st, &cat, &cfg);
+	test_world_setup();
 	m = ctx();
 	OK(vpc_create(&m, &v1, &vpc1, err));
 	OK(vpc_create(&m, &v2, &vpc2, err));
@@ -207,11 +192,6 @@ static void setup(void)
 	add_agent("agt-h", "cn-hangzhou-h,cn-hangzhou-k", "cloud", "10.99.0.2", 20);
 	add_agent("agt-site", "", "site", "10.99.0.3", 30);
 	add_agent("agt-both", "cn-hangzhou-j", "cloud,site", "10.99.0.4", 40);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 /* ---- reading documents ---- */
@@ -1584,30 +1564,15 @@ END_TEST
 
 Suite *dataplane_compile_suite_create(void)
 {
-	Suite *s = suite_create("dataplane_compile");
-	TCase *tc = tcase_create("compile");
+	const struct test_entry compile[] = {
+		{ test_placement }, { test_placement_fallbacks }, { test_unknown_agent },
+		{ test_vpc_and_endpoints }, { test_routes }, { test_routes_follow_route_table },
+		{ test_custom_table_binding }, { test_site_devices }, { test_site_router_routes },
+		{ test_device_owns_whole_dual_connection }, { test_own_device }, { test_faults },
+		{ test_active_standby }, { test_policy_routes }, { test_dpd_delay }, { test_liveness },
+		{ test_hosts_underlay_determinism }, { test_host_agent }, { test_zone_spread },
+		{ test_tr_stretched_link },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_placement);
-	tcase_add_test(tc, test_placement_fallbacks);
-	tcase_add_test(tc, test_unknown_agent);
-	tcase_add_test(tc, test_vpc_and_endpoints);
-	tcase_add_test(tc, test_routes);
-	tcase_add_test(tc, test_routes_follow_route_table);
-	tcase_add_test(tc, test_custom_table_binding);
-	tcase_add_test(tc, test_site_devices);
-	tcase_add_test(tc, test_site_router_routes);
-	tcase_add_test(tc, test_device_owns_whole_dual_connection);
-	tcase_add_test(tc, test_own_device);
-	tcase_add_test(tc, test_faults);
-	tcase_add_test(tc, test_active_standby);
-	tcase_add_test(tc, test_policy_routes);
-	tcase_add_test(tc, test_dpd_delay);
-	tcase_add_test(tc, test_liveness);
-	tcase_add_test(tc, test_hosts_underlay_determinism);
-	tcase_add_test(tc, test_host_agent);
-	tcase_add_test(tc, test_zone_spread);
-	tcase_add_test(tc, test_tr_stretched_link);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("dataplane_compile", "compile", setup, test_world_teardown, compile, countof(compile));
 }

@@ -9,7 +9,6 @@
 #include "pbr_policy.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 #define RULES_MAX 6
 
 struct rule {
@@ -129,11 +128,9 @@ END_TEST
 
 Suite *pbr_policy_suite_create(void)
 {
-	Suite *s = suite_create("pbr_policy");
-	TCase *tc = tcase_create("pbr");
+	const struct test_entry pbr[] = {
+		{ test_pbr, countof(tests) }, { test_pbr_selector_cap },
+	};
 
-	tcase_add_loop_test(tc, test_pbr, 0, countof(tests));
-	tcase_add_test(tc, test_pbr_selector_cap);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("pbr_policy", "pbr", NULL, NULL, pbr, countof(pbr));
 }

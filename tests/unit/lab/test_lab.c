@@ -24,14 +24,10 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define NOW 1795825408000LL
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpc vpc;
 static struct vswitch vsw_h, vsw_i, vsw_small;
 static struct vpn_gateway gw;
@@ -39,24 +35,7 @@ static struct customer_gateway cgw1, cgw2, cgw3, other_cgw;
 static struct vpn_connection conn; /* dual: master cgw1, slave cgw2 */
 static struct vpn_connection conn3; /* dual: both tunnels to cgw3 */
 
-static struct model_ctx ctx_for(const char *account)
-{
-	struct model_ctx m = { .store = st, .account = account, .region = REGION, .now_ms = NOW, .cfg = &cfg };
-
-	return m;
-}
-
-#define tx_begin() test_savepoint(st)
-#define tx_end(rc) test_release(st, (rc))
 #define count(sql, arg) test_count(st, (sql), (arg))
-
-#define OK(call)                                                                                          \
-	do {                                                                                              \
-		struct vl_err err_;                                                                       \
-		struct vl_err *err = &err_;                                                               \
-		tx_begin();                                                                               \
-		ck_assert_msg(tx_end(call) == 0, "%s: %s: %s", #call, vl_err_code(err), vl_err_message(err)); \
-	} while (0)
 
 /* Runs a refused call in a savepoint and checks its code and HTTP status. */
 #define REFUSED(want, http, call)                                                                          \
@@ -81,9 +60,9 @@ static void setup(void)
 	struct vswitch_create_args sc = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.0.3.0/29" };
 	struct vpn_gateway_create_args ga = { .bandwidth = 10, .enable_ipsec = true };
 
-	test_world_open(&st, &cat, &cfg);
-	m = ctx_for(ACCOUNT);
-	o = ctx_for(OTHER);
+	test_world_setup();
+	m = test_ctx(ACCOUNT, REGION);
+	o = test_ctx(OTHER, REGION);
 	OK(vpc_create(&m, &va, &vpc, err));
 	sa.vpc_id = sb.vpc_id = sc.vpc_id = vpc.vpc_id;
 	OK(vswitch_create(&m, &sa, &vsw_h, err));
@@ -99,11 +78,6 @@ static void setup(void)
 	test_make_cgw(&o, "203.0.113.9", &other_cgw);
 	test_make_dual(&m, gw.vpn_gateway_id, cgw1.customer_gateway_id, cgw2.customer_gateway_id, &conn);
 	test_make_dual(&m, gw.vpn_gateway_id, cgw3.customer_gateway_id, cgw3.customer_gateway_id, &conn3);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 static int site(struct model_ctx *m, const char *lan, const char *a, const char *b, const struct lab_override *ov,
@@ -123,7 +97,7 @@ static int site(struct model_ctx *m, const char *lan, const char *a, const char 
 
 START_TEST(test_site_create_describe_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct lab_override ov = { .vpn_connection_id = conn.vpn_connection_id, .tunnel_id = conn.tunnels[1].tunnel_id,
 				   .psk = "wrong", .ipsec_pfs = "disabled" };
 	json_t *items = json_array(), *s, *d;
@@ -167,7 +141,7 @@ START_TEST(test_site_create_describe_delete)
 	ck_assert_int_eq(total, 1);
 	json_array_clear(items);
 	{
-		struct model_ctx o = ctx_for(OTHER);
+		struct model_ctx o = test_ctx(OTHER, REGION);
 
 		ck_assert_int_eq(lab_site_list(&o, NULL, 0, 10, items, &total, &e), 0);
 		ck_assert_int_eq(total, 0);
@@ -193,7 +167,7 @@ END_TEST
 
 START_TEST(test_site_refusals)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	const char *five[5] = { "a", "b", "c", "d", "e" };
 	struct lab_site_create_args many = { .lan_cidr = "192.168.1.0/24", .customer_gateway_ids = five,
 					     .customer_gateway_count = 5 };
@@ -240,7 +214,7 @@ END_TEST
 
 START_TEST(test_override_refusals)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	const char *c1 = cgw1.customer_gateway_id, *c3 = cgw3.customer_gateway_id;
 	struct lab_override ov[2];
 	char id[64];
@@ -290,7 +264,7 @@ END_TEST
 
 START_TEST(test_overrides_apply)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config *c = malloc(sizeof(*c));
 	struct vl_err e;
 	json_t *ov = json_loads("[{\"VpnConnectionId\":\"X\",\"TunnelId\":\"T2\",\"Psk\":\"tunnel-two\"},"
@@ -317,7 +291,7 @@ END_TEST
 
 START_TEST(test_vswitch_hosts)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	struct lab_host_create_args a = { .vswitch_id = vsw_h.vswitch_id };
 	struct lab_host h1, h2, h3, got;
 	struct lab_host_filter small_only = { .vswitch_id = vsw_small.vswitch_id };
@@ -408,7 +382,7 @@ END_TEST
 
 START_TEST(test_site_hosts)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	struct lab_host_create_args a = { 0 };
 	struct lab_host h;
 	char id[64];
@@ -469,7 +443,7 @@ static const char *cut_of(struct model_ctx *m, const char *conn_id, const char *
 
 START_TEST(test_faults)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	const char *c = conn.vpn_connection_id, *master = conn.tunnels[0].tunnel_id, *slave = conn.tunnels[1].tunnel_id;
 	json_t *list = json_array();
 
@@ -515,18 +489,11 @@ END_TEST
 
 Suite *lab_suite_create(void)
 {
-	Suite *s = suite_create("lab");
-	TCase *tc = tcase_create("lab");
+	const struct test_entry lab[] = {
+		{ test_site_create_describe_delete }, { test_site_refusals }, { test_override_refusals },
+		{ test_overrides_apply }, { test_vswitch_hosts }, { test_site_hosts }, { test_faults },
+		{ test_addresses },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_site_create_describe_delete);
-	tcase_add_test(tc, test_site_refusals);
-	tcase_add_test(tc, test_override_refusals);
-	tcase_add_test(tc, test_overrides_apply);
-	tcase_add_test(tc, test_vswitch_hosts);
-	tcase_add_test(tc, test_site_hosts);
-	tcase_add_test(tc, test_faults);
-	tcase_add_test(tc, test_addresses);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("lab", "lab", setup, test_world_teardown, lab, countof(lab));
 }

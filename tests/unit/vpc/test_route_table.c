@@ -25,59 +25,17 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 #define ZONE "cn-hangzhou-h"
-
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
-
-static void insert_row(const char *table, const char *const names[], const char *const values[], int n)
-{
-	char pragma[128], cols[2048] = "", vals[2048] = "", sql[sizeof(cols) + sizeof(vals) + 128];
-	const char *bind[128];
-	struct store_stmt *stmt = NULL;
-	int nbind = 0;
-
-	snprintf(pragma, sizeof(pragma), "PRAGMA table_info(%s)", table);
-	ck_assert_int_eq(store_prepare(st, pragma, &stmt), 0);
-	while (stmt_step(stmt) == STORE_ROW) {
-		const char *name = stmt_text(stmt, 1), *type = stmt_text(stmt, 2);
-		bool notnull = stmt_int64(stmt, 3) != 0;
-		bool has_default = stmt_text(stmt, 4)[0] != '\0';
-		const char *value = NULL;
-
-		for (int i = 0; i < n; i++)
-			if (strcmp(names[i], name) == 0)
-				value = values[i];
-		if (value == NULL && (!notnull || has_default))
-			continue;
-		if (value == NULL)
-			value = strstr(type, "TEXT") ? "" : "0";
-		bind[nbind] = value;
-		snprintf(cols + strlen(cols), sizeof(cols) - strlen(cols), "%s%s", nbind ? "," : "", name);
-		snprintf(vals + strlen(vals), sizeof(vals) - strlen(vals), "%s?", nbind ? "," : "");
-		nbind++;
-	}
-	stmt_release(stmt);
-	snprintf(sql, sizeof(sql), "INSERT INTO %s(%s) VALUES (%s)", table, cols, vals);
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	for (int i = 0; i < nbind; i++)
-		stmt_bind_text(stmt, i + 1, bind[i]);
-	ck_assert_msg(stmt_step(stmt) == STORE_DONE, "%s: %s", sql, st->ops->errmsg(st));
-	stmt_release(stmt);
-}
 
 static void add_gateway(const char *id, const char *account, const char *vpc_id)
 {
 	static const char *const names[] = { "vpn_gateway_id", "account", "region", "vpc_id", "status", "created_ms" };
 	const char *values[] = { id, account, REGION, vpc_id, "active", "1" };
 
-	insert_row("vpn_gateways", names, values, countof(names));
+	test_insert_row(st, "vpn_gateways", names, values, countof(names));
 }
 
 static void add_connection(const char *id, const char *gw, const char *remote)
@@ -86,7 +44,7 @@ static void add_connection(const char *id, const char *gw, const char *remote)
 					     "remote_subnet", "local_subnet", "created_ms" };
 	const char *values[] = { id, ACCOUNT, REGION, gw, "active", remote, "10.0.0.0/8", "2" };
 
-	insert_row("vpn_connections", names, values, countof(names));
+	test_insert_row(st, "vpn_connections", names, values, countof(names));
 }
 
 static void add_published(const char *id, const char *gw, const char *dest, const char *hop, const char *published)
@@ -95,7 +53,7 @@ static void add_published(const char *id, const char *gw, const char *dest, cons
 					     "route_dest", "next_hop", "weight", "state", "published", "created_ms" };
 	const char *values[] = { id, ACCOUNT, REGION, gw, "dbr", dest, hop, "100", "published", published, "3" };
 
-	insert_row("vpn_route_entries", names, values, countof(names));
+	test_insert_row(st, "vpn_route_entries", names, values, countof(names));
 }
 
 static void add_attachment(const char *id, const char *account, const char *vpc_id)
@@ -106,25 +64,8 @@ static void add_attachment(const char *id, const char *account, const char *vpc_
 
 	/* tr_attachments references transit_routers: checks are off for this filler row */
 	store_exec(st, "PRAGMA foreign_keys=OFF");
-	insert_row("tr_attachments", names, values, countof(names));
+	test_insert_row(st, "tr_attachments", names, values, countof(names));
 	store_exec(st, "PRAGMA foreign_keys=ON");
-}
-
-static void setup(void)
-{
-	test_world_open(&st, &cat, &cfg);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-static struct model_ctx ctx_for(const char *account)
-{
-	struct model_ctx m = { .store = st, .account = account, .region = REGION, .now_ms = NOW, .cfg = &cfg };
-
-	return m;
 }
 
 #define assert_err(rc, err, code, http) assert_err_at(__LINE__, (rc), (err), (code), (http))
@@ -186,7 +127,7 @@ static char *entries_text(const char *table)
 
 START_TEST(test_system_table_with_vpc)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	struct route_table_filter f = { .route_table_type = "System" };
 	struct vpc v;
 	struct route_table t;
@@ -227,7 +168,7 @@ END_TEST
 
 START_TEST(test_custom_table_rules)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	struct vpc v;
 	struct route_table t1, t2, t;
 	struct route_table_create_args args = { 0 };
@@ -267,7 +208,7 @@ END_TEST
 
 START_TEST(test_table_lifecycle)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v;
 	struct route_table t, got;
 	struct route_entry e;
@@ -294,7 +235,7 @@ END_TEST
 
 START_TEST(test_bindings)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v, w;
 	struct vswitch s1, s2, sw;
 	struct route_table t, t2;
@@ -352,7 +293,7 @@ END_TEST
 
 START_TEST(test_bind_busy_vswitch)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v;
 	struct vswitch s;
 	struct route_table t;
@@ -374,7 +315,7 @@ END_TEST
 
 START_TEST(test_system_entries)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v;
 	struct vswitch s1, s2;
 	struct route_table t;
@@ -409,7 +350,7 @@ END_TEST
 
 START_TEST(test_custom_entries)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), o = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), o = test_ctx(OTHER, REGION);
 	struct vpc v, w, vo;
 	struct vswitch s;
 	struct route_table t;
@@ -497,7 +438,7 @@ static int64_t usage(struct model_ctx *m, const char *kind, const char *scope)
 
 START_TEST(test_entry_counters)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v;
 	struct route_table t;
 	struct route_entry e1, e2;
@@ -560,7 +501,7 @@ START_TEST(test_migration_counts_route_entries)
 				    " ('rte-3', 'acct-a', 'cn-hangzhou', 'vtb-2', '192.168.2.0/24', 3, 4, 'Attachment',"
 				    " 'tr-attach-1', 'Available', 5, 5)"), 0);
 	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	m = ctx_for(ACCOUNT);
+	m = test_ctx(ACCOUNT, REGION);
 	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_IN_TABLE, "vtb-1"), 2);
 	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_IN_TABLE, "vtb-2"), 1);
 	ck_assert_int_eq(usage(&m, USAGE_ROUTE_ENTRIES_VIA, "vpn-gw1"), 2);
@@ -570,7 +511,7 @@ END_TEST
 
 START_TEST(test_entry_quota_and_lifecycle)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v;
 	struct route_entry e;
 	struct vl_err err;
@@ -603,7 +544,7 @@ END_TEST
 
 START_TEST(test_vpn_routes_in_system_table)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v;
 	struct vswitch s;
 	struct route_table t;
@@ -650,7 +591,7 @@ END_TEST
 
 START_TEST(test_entry_list_paging)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct route_entry_filter none = { 0 }, custom = { .type = "Custom" }, by_hop = { .next_hop_id = "vpn-gw1" };
 	struct vpc v;
 	struct vswitch s;
@@ -697,7 +638,7 @@ END_TEST
 
 START_TEST(test_describe_route_tables_shape)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct route_table_filter f = { 0 };
 	struct vpc v;
 	struct vswitch s;
@@ -749,7 +690,7 @@ START_TEST(test_migration_backfills_system_tables)
 				    " route_table_id, resource_group_id, created_ms) VALUES ('vpc-old', 'acct-a',"
 				    " 'cn-hangzhou', '10.0.0.0/16', 'Available', 'vrt-old', 'vtb-old', 'rg-x', 5)"), 0);
 	ck_assert_msg(store_migrate(st, &err) == 0, "%s", vl_err_message(&err));
-	m = ctx_for(ACCOUNT);
+	m = test_ctx(ACCOUNT, REGION);
 	ck_assert_int_eq(route_table_get(&m, "vtb-old", &t, &err), 0);
 	ck_assert_str_eq(t.type, "System");
 	ck_assert_str_eq(t.vrouter_id, "vrt-old");
@@ -761,28 +702,20 @@ END_TEST
 
 Suite *route_table_suite_create(void)
 {
-	Suite *s = suite_create("route_table");
-	TCase *tc = tcase_create("tables");
+	const struct test_entry tables[] = {
+		{ test_system_table_with_vpc }, { test_migration_backfills_system_tables },
+		{ test_custom_table_rules }, { test_table_lifecycle }, { test_bindings },
+		{ test_bind_busy_vswitch },
+	};
+	const struct test_entry entries[] = {
+		{ test_system_entries }, { test_custom_entries }, { test_entry_quota_and_lifecycle },
+		{ test_entry_counters }, { test_migration_counts_route_entries },
+		{ test_vpn_routes_in_system_table }, { test_entry_list_paging },
+		{ test_describe_route_tables_shape },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(tables), TEST_CASE(entries),
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_system_table_with_vpc);
-	tcase_add_test(tc, test_migration_backfills_system_tables);
-	tcase_add_test(tc, test_custom_table_rules);
-	tcase_add_test(tc, test_table_lifecycle);
-	tcase_add_test(tc, test_bindings);
-	tcase_add_test(tc, test_bind_busy_vswitch);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("entries");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_system_entries);
-	tcase_add_test(tc, test_custom_entries);
-	tcase_add_test(tc, test_entry_quota_and_lifecycle);
-	tcase_add_test(tc, test_entry_counters);
-	tcase_add_test(tc, test_migration_counts_route_entries);
-	tcase_add_test(tc, test_vpn_routes_in_system_table);
-	tcase_add_test(tc, test_entry_list_paging);
-	tcase_add_test(tc, test_describe_route_tables_shape);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("route_table", test_world_setup, test_world_teardown, cases, countof(cases));
 }

@@ -17,34 +17,9 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL	/* 2026-11-28T00:23:28Z */
 #define ACCOUNT "1234567890123456"
 #define OTHER "other-account"
 #define REGION "cn-hangzhou"
-
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
-
-static void setup(void)
-{
-	test_world_open(&st, &cat, &cfg);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
 
 static void create_ok(struct model_ctx *m, const char *cidr, const char *name, struct vpc *out)
 {
@@ -68,7 +43,7 @@ static void vswitch_ok(struct model_ctx *m, const char *vpc_id, const char *cidr
 
 START_TEST(test_create_defaults)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_create_args args = { 0 };
 	struct vpc v, got;
 	struct vl_err err;
@@ -105,7 +80,7 @@ END_TEST
 
 START_TEST(test_create_no_delay_available)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v, got;
 	struct vl_err err;
 
@@ -161,7 +136,7 @@ static const char *name_arg(const char *spec)
 
 START_TEST(test_create_name)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_create_args args = { .name = name_arg(name_tests[_i].name) };
 	struct vpc v;
 	struct vl_err err;
@@ -193,7 +168,7 @@ static const struct {
 
 START_TEST(test_create_description)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_create_args args = { 0 };
 	struct vpc v;
 	struct vl_err err;
@@ -249,7 +224,7 @@ static const struct {
 
 START_TEST(test_create_cidr)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_create_args args = { .cidr_block = cidr_tests[_i].cidr };
 	struct vpc v;
 	struct vl_err err;
@@ -268,7 +243,7 @@ END_TEST
 
 START_TEST(test_create_tags_and_resource_group)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_create_args args = { .resource_group_id = "rg-acfmteam1" };
 	struct vpc v;
 	struct vl_err err;
@@ -306,9 +281,9 @@ END_TEST
 
 START_TEST(test_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpc_create_args args = { 0 };
 	struct vpc v1, v2, v;
 	struct vl_err err;
@@ -332,9 +307,9 @@ END_TEST
 
 START_TEST(test_isolation)
 {
-	struct model_ctx mine = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx mine = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
 	struct vpc_filter all = { .is_default = -1 };
 	struct vpc_modify_args mod = { .name = "stolen" };
 	struct vpc v, got;
@@ -454,7 +429,7 @@ static void ids_text(const char *spec, char *buf, size_t size)
 
 START_TEST(test_list_filters)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_filter f = { .name = filter_tests[_i].name, .resource_group_id = filter_tests[_i].rg,
 				.is_default = filter_tests[_i].is_default };
 	struct vl_err err;
@@ -489,7 +464,7 @@ END_TEST
 
 START_TEST(test_list_too_many_ids)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_filter f = { .is_default = -1 };
 	struct vl_err err;
 	json_t *items = json_array();
@@ -525,7 +500,7 @@ static const struct {
 
 START_TEST(test_list_paging)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_filter f = { .is_default = -1 };
 	struct vl_err err;
 	json_t *items = json_array(), *item;
@@ -558,7 +533,7 @@ END_TEST
 
 START_TEST(test_to_json)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v;
 	struct vswitch s;
 	json_t *item;
@@ -593,7 +568,7 @@ END_TEST
 /* DescribeVpcAttribute: the list item's fields plus the attribute-only ones, none of the list-only */
 START_TEST(test_attribute_json)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v;
 	struct vswitch s1, s2;
 	json_t *o, *counts;
@@ -628,7 +603,7 @@ END_TEST
 
 START_TEST(test_modify)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_modify_args args = { 0 };
 	struct vpc v, got;
 	struct vswitch s;
@@ -682,7 +657,7 @@ END_TEST
 
 START_TEST(test_modify_pending)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_modify_args args = { .name = "later" };
 	struct vpc v, got;
 	struct vl_err err;
@@ -705,7 +680,7 @@ END_TEST
 
 START_TEST(test_delete_with_vswitch)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_create_args args = { .cidr_block = "10.0.0.0/16" };
 	struct vpc v, got;
 	struct vswitch s;
@@ -734,7 +709,7 @@ END_TEST
 
 START_TEST(test_delete_pending)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc v, got;
 	struct vl_err err;
 	int64_t next = -1;
@@ -758,39 +733,26 @@ END_TEST
 
 Suite *vpc_suite_create(void)
 {
-	Suite *s = suite_create("vpc");
-	TCase *tc = tcase_create("create");
+	const struct test_entry create[] = {
+		{ test_create_defaults }, { test_create_no_delay_available },
+		{ test_create_name, countof(name_tests) }, { test_create_description, countof(desc_tests) },
+		{ test_create_cidr, countof(cidr_tests) }, { test_create_tags_and_resource_group },
+		{ test_quota },
+	};
+	const struct test_entry scope[] = {
+		{ test_isolation },
+	};
+	const struct test_entry describe[] = {
+		{ test_list_filters, countof(filter_tests) }, { test_list_too_many_ids },
+		{ test_list_paging, countof(page_tests) }, { test_to_json }, { test_attribute_json },
+	};
+	const struct test_entry modify_delete[] = {
+		{ test_modify }, { test_modify_pending }, { test_delete_with_vswitch },
+		{ test_delete_pending },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(create), TEST_CASE(scope), TEST_CASE(describe), TEST_CASE(modify_delete),
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create_defaults);
-	tcase_add_test(tc, test_create_no_delay_available);
-	tcase_add_loop_test(tc, test_create_name, 0, countof(name_tests));
-	tcase_add_loop_test(tc, test_create_description, 0, countof(desc_tests));
-	tcase_add_loop_test(tc, test_create_cidr, 0, countof(cidr_tests));
-	tcase_add_test(tc, test_create_tags_and_resource_group);
-	tcase_add_test(tc, test_quota);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("scope");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_isolation);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("describe");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_loop_test(tc, test_list_filters, 0, countof(filter_tests));
-	tcase_add_test(tc, test_list_too_many_ids);
-	tcase_add_loop_test(tc, test_list_paging, 0, countof(page_tests));
-	tcase_add_test(tc, test_to_json);
-	tcase_add_test(tc, test_attribute_json);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("modify_delete");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_modify);
-	tcase_add_test(tc, test_modify_pending);
-	tcase_add_test(tc, test_delete_with_vswitch);
-	tcase_add_test(tc, test_delete_pending);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("vpc", test_world_setup, test_world_teardown, cases, countof(cases));
 }

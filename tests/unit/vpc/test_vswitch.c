@@ -17,26 +17,12 @@
 #include "vpc.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL	/* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 #define ZONE "cn-hangzhou-h"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpc vpc;	/* 192.168.0.0/16, Available, of ACCOUNT in REGION */
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
 
 static void setup(void)
 {
@@ -44,14 +30,9 @@ static void setup(void)
 	struct vpc_create_args args = { .cidr_block = "192.168.0.0/16", .name = "net" };
 	struct vl_err err;
 
-	test_world_open(&st, &cat, &cfg);
-	m = ctx_for(ACCOUNT, REGION);
+	test_world_setup();
+	m = test_ctx(ACCOUNT, REGION);
 	ck_assert_int_eq(vpc_create(&m, &args, &vpc, &err), 0);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
 }
 
 static int create(struct model_ctx *m, const char *cidr, const char *zone, const char *name,
@@ -75,7 +56,7 @@ static void create_ok(struct model_ctx *m, const char *cidr, const char *name, s
 
 START_TEST(test_create)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch s, got;
 	struct vl_err err;
 
@@ -112,7 +93,7 @@ static const struct {
 
 START_TEST(test_create_zone)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch s;
 	struct vl_err err;
 	int rc = create(&m, "192.168.1.0/24", zone_tests[_i].zone, NULL, &s, &err);
@@ -150,7 +131,7 @@ static const struct {
 
 START_TEST(test_create_cidr)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch s;
 	struct vl_err err;
 	int rc = create(&m, cidr_tests[_i].cidr, ZONE, NULL, &s, &err);
@@ -166,10 +147,7 @@ START_TEST(test_create_cidr)
 }
 END_TEST
 
-static const struct {
-	const char *cidr;
-	bool ok;
-} overlap_tests[] = {
+static const struct test_accepts overlap_tests[] = {
 	/* against an existing 192.168.1.0/24 */
 	{ "192.168.2.0/24", true },
 	{ "192.168.0.0/24", true },
@@ -182,14 +160,14 @@ static const struct {
 
 START_TEST(test_create_overlap)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch first, s;
 	struct vl_err err;
 	int rc;
 
 	create_ok(&m, "192.168.1.0/24", NULL, &first);
-	rc = create(&m, overlap_tests[_i].cidr, ZONE, NULL, &s, &err);
-	if (overlap_tests[_i].ok) {
+	rc = create(&m, overlap_tests[_i].input, ZONE, NULL, &s, &err);
+	if (overlap_tests[_i].accepted) {
 		ck_assert_int_eq(rc, 0);
 	} else {
 		test_assert_err(rc, &err, "InvalidCidrBlock.Overlapped", 400);
@@ -200,7 +178,7 @@ END_TEST
 
 START_TEST(test_create_overlap_other_vpc)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpc_create_args args = { .cidr_block = "192.168.0.0/16" };
 	struct vswitch_create_args sargs = { .zone_id = ZONE, .cidr_block = "192.168.1.0/24" };
 	struct vpc second;
@@ -218,7 +196,7 @@ END_TEST
 
 START_TEST(test_create_names)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch_create_args args = { .zone_id = ZONE, .cidr_block = "192.168.1.0/24" };
 	struct vswitch s;
 	struct vl_err err;
@@ -256,7 +234,7 @@ END_TEST
 
 START_TEST(test_create_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch a, b, s;
 	struct vl_err err;
 
@@ -272,9 +250,9 @@ END_TEST
 
 START_TEST(test_create_vpc_state)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
 	struct vswitch_create_args args = { .zone_id = ZONE, .cidr_block = "192.168.1.0/24" };
 	struct vpc_create_args vargs = { .cidr_block = "10.0.0.0/8" };
 	struct vpc pending;
@@ -319,7 +297,7 @@ static const struct {
 
 START_TEST(test_available_ip_count)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch s;
 	json_t *item;
 
@@ -349,8 +327,8 @@ END_TEST
 
 START_TEST(test_list)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vswitch_filter f = { .is_default = -1 };
 	struct vswitch s1, s2, s3;
 	struct vl_err err;
@@ -414,8 +392,8 @@ END_TEST
 
 START_TEST(test_modify)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vswitch_modify_args args = { .name = "app2", .description = "tier 2" };
 	struct vswitch s, got;
 	struct vl_err err;
@@ -446,7 +424,7 @@ END_TEST
 
 START_TEST(test_pending_vswitch)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vswitch_modify_args args = { .name = "later" };
 	struct vswitch s, got;
 	struct vl_err err;
@@ -468,8 +446,8 @@ END_TEST
 
 START_TEST(test_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vswitch s, got;
 	struct vl_err err;
 
@@ -487,31 +465,21 @@ END_TEST
 
 Suite *vswitch_suite_create(void)
 {
-	Suite *s = suite_create("vswitch");
-	TCase *tc = tcase_create("create");
+	const struct test_entry create[] = {
+		{ test_create }, { test_create_zone, countof(zone_tests) },
+		{ test_create_cidr, countof(cidr_tests) }, { test_create_overlap, countof(overlap_tests) },
+		{ test_create_overlap_other_vpc }, { test_create_names }, { test_create_quota },
+		{ test_create_vpc_state },
+	};
+	const struct test_entry describe[] = {
+		{ test_available_ip_count, countof(count_tests) }, { test_list },
+	};
+	const struct test_entry modify_delete[] = {
+		{ test_modify }, { test_pending_vswitch }, { test_delete },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(create), TEST_CASE(describe), TEST_CASE(modify_delete),
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create);
-	tcase_add_loop_test(tc, test_create_zone, 0, countof(zone_tests));
-	tcase_add_loop_test(tc, test_create_cidr, 0, countof(cidr_tests));
-	tcase_add_loop_test(tc, test_create_overlap, 0, countof(overlap_tests));
-	tcase_add_test(tc, test_create_overlap_other_vpc);
-	tcase_add_test(tc, test_create_names);
-	tcase_add_test(tc, test_create_quota);
-	tcase_add_test(tc, test_create_vpc_state);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("describe");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_loop_test(tc, test_available_ip_count, 0, countof(count_tests));
-	tcase_add_test(tc, test_list);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("modify_delete");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_modify);
-	tcase_add_test(tc, test_pending_vswitch);
-	tcase_add_test(tc, test_delete);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("vswitch", setup, test_world_teardown, cases, countof(cases));
 }

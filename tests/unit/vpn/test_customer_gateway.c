@@ -16,35 +16,10 @@
 #include "store_test.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 #define REGION2 "cn-beijing"
-
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
-
-static void setup(void)
-{
-	test_world_open(&st, &cat, &cfg);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
 
 static int create(struct model_ctx *m, const char *ip, struct customer_gateway *out,
 		  struct vl_err *err)
@@ -80,7 +55,7 @@ static int64_t count_rows(void)
 
 START_TEST(test_create_defaults)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway g, got;
 	struct vl_err err;
 	char rg[32];
@@ -109,7 +84,7 @@ END_TEST
 
 START_TEST(test_create_all_fields)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = {
 		.ip_address = "203.0.113.7", .asn = "123.456", .auth_key = "k3y!#$%&*()",
 		.name = "branch-1", .description = "the branch office", .resource_group_id = "rg-acfm2x7",
@@ -133,10 +108,7 @@ START_TEST(test_create_all_fields)
 }
 END_TEST
 
-static const struct {
-	const char *ip;
-	int ok;
-} ip_tests[] = {
+static const struct test_accepts ip_tests[] = {
 	{ "47.100.1.2", 1 },
 	{ "8.8.8.8", 1 },
 	{ "192.168.1.1", 1 },	  /* private: for private-network connections */
@@ -166,14 +138,14 @@ static const struct {
 
 START_TEST(test_create_ip_address)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway g;
 	struct vl_err err;
-	int rc = create(&m, ip_tests[_i].ip, &g, &err);
+	int rc = create(&m, ip_tests[_i].input, &g, &err);
 
-	if (ip_tests[_i].ok) {
-		ck_assert_msg(rc == 0, "%s refused: %s", ip_tests[_i].ip, vl_err_code(&err));
-		ck_assert_str_eq(g.ip_address, ip_tests[_i].ip);
+	if (ip_tests[_i].accepted) {
+		ck_assert_msg(rc == 0, "%s refused: %s", ip_tests[_i].input, vl_err_code(&err));
+		ck_assert_str_eq(g.ip_address, ip_tests[_i].input);
 	} else {
 		test_assert_err(rc, &err, "InvalidIpAddress.WrongFormat", 400);
 		ck_assert_str_eq(vl_err_message(&err), "Specified IpAddress is invalid.");
@@ -184,8 +156,8 @@ END_TEST
 
 START_TEST(test_create_ip_unique)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION), other = ctx_for(OTHER, REGION),
-			 region2 = ctx_for(ACCOUNT, REGION2);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx(OTHER, REGION),
+			 region2 = test_ctx(ACCOUNT, REGION2);
 	struct customer_gateway g, g2;
 	struct vl_err err;
 
@@ -233,7 +205,7 @@ static const struct {
 
 START_TEST(test_create_asn)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = { .ip_address = "47.100.1.2", .asn = asn_tests[_i].asn };
 	struct customer_gateway g;
 	struct vl_err err;
@@ -264,10 +236,7 @@ static const char *text_arg(const char *spec)
 	return spec;
 }
 
-static const struct {
-	const char *key;
-	int ok;
-} auth_key_tests[] = {
+static const struct test_accepts auth_key_tests[] = {
 	{ "AuthKey123", 1 }, { "L1", 1 }, { "L64", 1 }, { "!@#$%^&*()-_=+[]{};:'\",.<>/\\|`~", 1 },
 	{ "", 1 }, /* empty: no key */
 	{ "L65", 0 }, { "auth key", 0 }, { "what?", 0 }, { "\xe4\xb8\xad\xe6\x96\x87", 0 },
@@ -276,14 +245,14 @@ static const struct {
 
 START_TEST(test_create_auth_key)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = { .ip_address = "47.100.1.2",
-						     .auth_key = text_arg(auth_key_tests[_i].key) };
+						     .auth_key = text_arg(auth_key_tests[_i].input) };
 	struct customer_gateway g;
 	struct vl_err err;
 	int rc = customer_gateway_create(&m, &args, &g, &err);
 
-	if (auth_key_tests[_i].ok) {
+	if (auth_key_tests[_i].accepted) {
 		ck_assert_msg(rc == 0, "key \"%s\" refused: %s", args.auth_key, vl_err_code(&err));
 		ck_assert_str_eq(g.auth_key, args.auth_key);
 	} else {
@@ -292,10 +261,7 @@ START_TEST(test_create_auth_key)
 }
 END_TEST
 
-static const struct {
-	const char *text;
-	int ok;
-} text_tests[] = {
+static const struct test_accepts text_tests[] = {
 	{ "n", 1 },
 	{ "L100", 1 },
 	{ "1st branch office", 1 }, /* the current rule: any start, spaces allowed */
@@ -308,22 +274,22 @@ static const struct {
 
 START_TEST(test_create_name_description)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args by_name = { .ip_address = "47.100.1.2",
-							.name = text_arg(text_tests[_i].text) };
+							.name = text_arg(text_tests[_i].input) };
 	struct customer_gateway_create_args by_desc = { .ip_address = "47.100.1.3",
-							.description = text_arg(text_tests[_i].text) };
+							.description = text_arg(text_tests[_i].input) };
 	struct customer_gateway g;
 	struct vl_err err;
 	int rc;
 
 	rc = customer_gateway_create(&m, &by_name, &g, &err);
-	if (text_tests[_i].ok)
+	if (text_tests[_i].accepted)
 		ck_assert_msg(rc == 0, "name refused: %s", vl_err_code(&err));
 	else
 		test_assert_err(rc, &err, "InvalidName", 400);
 	rc = customer_gateway_create(&m, &by_desc, &g, &err);
-	if (text_tests[_i].ok)
+	if (text_tests[_i].accepted)
 		ck_assert_msg(rc == 0, "description refused: %s", vl_err_code(&err));
 	else
 		test_assert_err(rc, &err, "InvalidDescription", 400);
@@ -332,7 +298,7 @@ END_TEST
 
 START_TEST(test_create_tags_and_resource_group)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args bad_tag = {
 		.ip_address = "47.100.1.2", .tags = { .keys = { "aliyun:x" }, .values = { "v" }, .count = 1 },
 	};
@@ -350,7 +316,7 @@ END_TEST
 
 START_TEST(test_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION), region2 = ctx_for(ACCOUNT, REGION2);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), region2 = test_ctx(ACCOUNT, REGION2);
 	struct customer_gateway a, b;
 	struct vl_err err;
 
@@ -372,8 +338,8 @@ END_TEST
 
 START_TEST(test_isolation)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION), other = ctx_for(OTHER, REGION),
-			 region2 = ctx_for(ACCOUNT, REGION2);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx(OTHER, REGION),
+			 region2 = test_ctx(ACCOUNT, REGION2);
 	struct customer_gateway_filter all = { 0 };
 	struct customer_gateway_modify_args mod = { .name = "x" };
 	struct customer_gateway g, got;
@@ -431,7 +397,7 @@ static const char *item_ip(json_t *items, size_t i)
 
 START_TEST(test_list_filters)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway g[5];
 	struct customer_gateway_filter by_id = { 0 }, by_tag = { 0 }, by_key = { 0 }, by_rg = { .resource_group_id = "rg-other" };
 	struct vl_err err;
@@ -491,7 +457,7 @@ static const struct {
 
 START_TEST(test_list_paging)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_filter all = { 0 };
 	struct customer_gateway g[5];
 	struct vl_err err;
@@ -511,7 +477,7 @@ END_TEST
 
 START_TEST(test_to_json)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = {
 		.ip_address = "47.100.1.2", .asn = "65530", .auth_key = "secret", .name = "n",
 		.description = "d", .tags = { .keys = { "k" }, .values = { "v" }, .count = 1 },
@@ -551,12 +517,21 @@ END_TEST
 
 START_TEST(test_modify)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = { .ip_address = "47.100.1.2", .name = "old",
 						     .description = "old d", .auth_key = "oldkey" };
 	struct customer_gateway_modify_args mod = { 0 };
 	struct customer_gateway g, got;
 	struct vl_err err;
+	const struct {
+		struct customer_gateway_modify_args mod;
+		const char *code;
+	} bad_fields[] = {
+		{ { .customer_gateway_id = g.customer_gateway_id, .name = "fine", .description = "https://bad",
+		    .auth_key = "newkey" }, "InvalidDescription" },
+		{ { .customer_gateway_id = g.customer_gateway_id, .name = "fine", .auth_key = "bad key" }, "InvalidAuthKey" },
+		{ { .customer_gateway_id = g.customer_gateway_id, .name = "" }, "InvalidName" },
+	};
 
 	ck_assert_int_eq(customer_gateway_create(&m, &args, &g, &err), 0);
 	mod.customer_gateway_id = g.customer_gateway_id;
@@ -575,15 +550,10 @@ START_TEST(test_modify)
 	ck_assert_str_eq(got.auth_key, "newkey");
 
 	/* a bad field refuses the whole request */
-	mod.name = "fine";
-	mod.description = "https://bad";
-	test_assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidDescription", 400);
-	mod.description = NULL;
-	mod.auth_key = "bad key";
-	test_assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidAuthKey", 400);
-	mod.auth_key = NULL;
-	mod.name = "";
-	test_assert_err(customer_gateway_modify(&m, &mod, &got, &err), &err, "InvalidName", 400);
+	for (size_t i = 0; i < countof(bad_fields); i++)
+		test_assert_err(customer_gateway_modify(&m, &bad_fields[i].mod, &got, &err), &err, bad_fields[i].code,
+				400);
+	mod = (struct customer_gateway_modify_args){ 0 };
 	ck_assert_int_eq(customer_gateway_get(&m, g.customer_gateway_id, &got, &err), 0);
 	ck_assert_str_eq(got.name, "new");
 	ck_assert_str_eq(got.description, "new d");
@@ -598,7 +568,7 @@ END_TEST
 
 START_TEST(test_delete_in_use)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct customer_gateway_create_args args = {
 		.ip_address = "47.100.1.2", .tags = { .keys = { "k" }, .values = { "v" }, .count = 1 },
 	};
@@ -631,37 +601,25 @@ END_TEST
 
 Suite *customer_gateway_suite_create(void)
 {
-	Suite *s = suite_create("customer_gateway");
-	TCase *tc = tcase_create("create");
+	const struct test_entry create[] = {
+		{ test_create_defaults }, { test_create_all_fields },
+		{ test_create_ip_address, countof(ip_tests) }, { test_create_ip_unique },
+		{ test_create_asn, countof(asn_tests) }, { test_create_auth_key, countof(auth_key_tests) },
+		{ test_create_name_description, countof(text_tests) },
+		{ test_create_tags_and_resource_group }, { test_quota },
+	};
+	const struct test_entry scope[] = {
+		{ test_isolation },
+	};
+	const struct test_entry describe[] = {
+		{ test_list_filters }, { test_list_paging, countof(page_tests) }, { test_to_json },
+	};
+	const struct test_entry modify_delete[] = {
+		{ test_modify }, { test_delete_in_use },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(create), TEST_CASE(scope), TEST_CASE(describe), TEST_CASE(modify_delete),
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create_defaults);
-	tcase_add_test(tc, test_create_all_fields);
-	tcase_add_loop_test(tc, test_create_ip_address, 0, countof(ip_tests));
-	tcase_add_test(tc, test_create_ip_unique);
-	tcase_add_loop_test(tc, test_create_asn, 0, countof(asn_tests));
-	tcase_add_loop_test(tc, test_create_auth_key, 0, countof(auth_key_tests));
-	tcase_add_loop_test(tc, test_create_name_description, 0, countof(text_tests));
-	tcase_add_test(tc, test_create_tags_and_resource_group);
-	tcase_add_test(tc, test_quota);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("scope");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_isolation);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("describe");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_list_filters);
-	tcase_add_loop_test(tc, test_list_paging, 0, countof(page_tests));
-	tcase_add_test(tc, test_to_json);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("modify_delete");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_modify);
-	tcase_add_test(tc, test_delete_in_use);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("customer_gateway", test_world_setup, test_world_teardown, cases, countof(cases));
 }

@@ -12,7 +12,6 @@
 #include "ipsec_config.h"
 #include "test.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
 
 static void assert_code(int rc, const struct vl_err *err, const char *code)
 {
@@ -23,6 +22,20 @@ static void assert_code(int rc, const struct vl_err *err, const char *code)
 
 /* ---- defaults ---- */
 
+/* Asserts each field of got against want. */
+static void assert_ike(const struct ipsec_ike_config *got, const struct ipsec_ike_config *want)
+{
+	ck_assert_str_eq(got->psk, want->psk);
+	ck_assert_str_eq(got->ike_version, want->ike_version);
+	ck_assert_str_eq(got->ike_mode, want->ike_mode);
+	ck_assert_str_eq(got->ike_enc_alg, want->ike_enc_alg);
+	ck_assert_str_eq(got->ike_auth_alg, want->ike_auth_alg);
+	ck_assert_str_eq(got->ike_pfs, want->ike_pfs);
+	ck_assert_int_eq(got->ike_lifetime, want->ike_lifetime);
+	ck_assert_str_eq(got->local_id, want->local_id);
+	ck_assert_str_eq(got->remote_id, want->remote_id);
+}
+
 START_TEST(test_defaults)
 {
 	struct ipsec_ike_config ike;
@@ -31,15 +44,10 @@ START_TEST(test_defaults)
 	struct ipsec_bgp_config bgp;
 
 	ipsec_ike_defaults(&ike);
-	ck_assert_str_eq(ike.ike_version, "ikev1");
-	ck_assert_str_eq(ike.ike_mode, "main");
-	ck_assert_str_eq(ike.ike_enc_alg, "aes");
-	ck_assert_str_eq(ike.ike_auth_alg, "md5");
-	ck_assert_str_eq(ike.ike_pfs, "group2");
-	ck_assert_int_eq(ike.ike_lifetime, 86400);
-	ck_assert_str_eq(ike.psk, "");
-	ck_assert_str_eq(ike.local_id, "");
-	ck_assert_str_eq(ike.remote_id, "");
+	assert_ike(&ike, &(const struct ipsec_ike_config){ .psk = "", .ike_version = "ikev1", .ike_mode = "main",
+							    .ike_enc_alg = "aes", .ike_auth_alg = "md5",
+							    .ike_pfs = "group2", .ike_lifetime = 86400,
+							    .local_id = "", .remote_id = "" });
 	ipsec_phase2_defaults(&p2);
 	ck_assert_str_eq(p2.enc_alg, "aes");
 	ck_assert_str_eq(p2.auth_alg, "md5");
@@ -286,15 +294,10 @@ START_TEST(test_json_ike_full)
 					      "\"IkeLifetime\":3600,\"LocalId\":\"left\",\"RemoteId\":\"right\"}",
 					      "IkeConfig", &ike, &err),
 			 0);
-	ck_assert_str_eq(ike.psk, "1234abcd");
-	ck_assert_str_eq(ike.ike_version, "ikev2");
-	ck_assert_str_eq(ike.ike_mode, "aggressive");
-	ck_assert_str_eq(ike.ike_enc_alg, "aes256");
-	ck_assert_str_eq(ike.ike_auth_alg, "sha256");
-	ck_assert_str_eq(ike.ike_pfs, "group14");
-	ck_assert_int_eq(ike.ike_lifetime, 3600);
-	ck_assert_str_eq(ike.local_id, "left");
-	ck_assert_str_eq(ike.remote_id, "right");
+	assert_ike(&ike, &(const struct ipsec_ike_config){ .psk = "1234abcd", .ike_version = "ikev2",
+							    .ike_mode = "aggressive", .ike_enc_alg = "aes256",
+							    .ike_auth_alg = "sha256", .ike_pfs = "group14",
+							    .ike_lifetime = 3600, .local_id = "left", .remote_id = "right" });
 }
 END_TEST
 
@@ -665,29 +668,16 @@ END_TEST
 
 Suite *ipsec_config_suite_create(void)
 {
-	Suite *s = suite_create("ipsec_config");
-	TCase *tc = tcase_create("rules");
+	const struct test_entry rules[] = {
+		{ test_defaults }, { test_field_rules, countof(field_cases) }, { test_setters_store },
+		{ test_psk_limits }, { test_identity_limits }, { test_json_ike_full },
+		{ test_json_overlay_and_keys }, { test_json_refused, countof(bad_ike_docs) },
+		{ test_json_error_names }, { test_json_case_duplicates_everywhere },
+		{ test_single_tunnel_json_shape, countof(shape_cases) }, { test_health_check_finish },
+		{ test_bgp_finish, countof(bgp_cases) }, { test_bgp_peer_ip }, { test_generated_psk },
+		{ test_complete }, { test_tunnel_collect }, { test_tunnel_collect_only_second },
+		{ test_tunnel_collect_bad_index, countof(bad_indexes) }, { test_tunnel_apply_error_names },
+	};
 
-	tcase_add_test(tc, test_defaults);
-	tcase_add_loop_test(tc, test_field_rules, 0, countof(field_cases));
-	tcase_add_test(tc, test_setters_store);
-	tcase_add_test(tc, test_psk_limits);
-	tcase_add_test(tc, test_identity_limits);
-	tcase_add_test(tc, test_json_ike_full);
-	tcase_add_test(tc, test_json_overlay_and_keys);
-	tcase_add_loop_test(tc, test_json_refused, 0, countof(bad_ike_docs));
-	tcase_add_test(tc, test_json_error_names);
-	tcase_add_test(tc, test_json_case_duplicates_everywhere);
-	tcase_add_loop_test(tc, test_single_tunnel_json_shape, 0, countof(shape_cases));
-	tcase_add_test(tc, test_health_check_finish);
-	tcase_add_loop_test(tc, test_bgp_finish, 0, countof(bgp_cases));
-	tcase_add_test(tc, test_bgp_peer_ip);
-	tcase_add_test(tc, test_generated_psk);
-	tcase_add_test(tc, test_complete);
-	tcase_add_test(tc, test_tunnel_collect);
-	tcase_add_test(tc, test_tunnel_collect_only_second);
-	tcase_add_loop_test(tc, test_tunnel_collect_bad_index, 0, countof(bad_indexes));
-	tcase_add_test(tc, test_tunnel_apply_error_names);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("ipsec_config", "rules", NULL, NULL, rules, countof(rules));
 }

@@ -26,31 +26,13 @@
 #include "vpn_route.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpn_gateway gw;	     /* dual-tunnel, active, 10M */
 static struct vpn_gateway single_gw; /* a legacy single-tunnel gateway (see setup) */
 static struct customer_gateway cgw1, cgw2, cgw3; /* cgw1 has ASN 65001 */
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
-
-#define tx_begin() test_savepoint(st)
-
-#define tx_end(rc) test_release(st, (rc))
 
 #define sql_count(sql, arg) test_count(st, (sql), (arg))
 
@@ -58,73 +40,16 @@ static struct model_ctx ctx_for(const char *account, const char *region)
 
 #define usage(m, kind, scope) test_usage((m), (kind), (scope))
 
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_msg(rc == -1, "expected %s, got success", code);
-	ck_assert_msg(strcmp(vl_err_code(err), code) == 0, "expected %s, got %s (%s)", code, vl_err_code(err),
-		      vl_err_message(err));
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
-}
-
-static void make_cgw(struct model_ctx *m, const char *ip, const char *asn, struct customer_gateway *out)
-{
-	struct customer_gateway_create_args a = { .ip_address = ip, .asn = asn };
-	struct vl_err err;
-
-	tx_begin();
-	ck_assert_msg(tx_end(customer_gateway_create(m, &a, out, &err)) == 0, "%s", vl_err_message(&err));
-}
-
-static void make_gateway(struct model_ctx *m, const struct vpc *v, const struct vswitch *a,
-			 const struct vswitch *b, bool ipsec, struct vpn_gateway *out)
-{
-	struct vpn_gateway_create_args args = {
-		.vpc_id = v->vpc_id, .vswitch_id = a->vswitch_id, .dr_vswitch_id = b->vswitch_id,
-		.bandwidth = 10, .enable_ipsec = ipsec,
-	};
-	struct vl_err err;
-
-	tx_begin();
-	ck_assert_msg(tx_end(vpn_gateway_create(m, &args, out, &err)) == 0, "%s", vl_err_message(&err));
-	ck_assert_str_eq(out->status, "active");
-}
-
 static void setup(void)
 {
 	struct model_ctx m;
-	struct vl_err err;
-	struct vpc vpc;
-	struct vswitch vsw_h, vsw_i;
-	struct vpc_create_args va = { .cidr_block = "10.0.0.0/16" };
-	struct vswitch_create_args sa = { .zone_id = "cn-hangzhou-h", .cidr_block = "10.0.1.0/24" };
-	struct vswitch_create_args sb = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.0.2.0/24" };
 
-	test_world_open(&st, &cat, &cfg);
-	m = ctx_for(ACCOUNT, REGION);
-	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
-	sa.vpc_id = sb.vpc_id = vpc.vpc_id;
-	ck_assert_int_eq(vswitch_create(&m, &sa, &vsw_h, &err), 0);
-	ck_assert_int_eq(vswitch_create(&m, &sb, &vsw_i, &err), 0);
-	make_gateway(&m, &vpc, &vsw_h, &vsw_i, true, &gw);
-	make_gateway(&m, &vpc, &vsw_h, &vsw_i, true, &single_gw);
-	/*
-	 * Every emulated region is a dual-tunnel region, so the API makes dual-tunnel gateways
-	 * only; a gateway of a single-tunnel region (or created before dual-tunnel mode) is
-	 * one without a second vSwitch, address and zone.
-	 */
-	sql_exec1("UPDATE vpn_gateways SET dr_vswitch_id='', dr_zone_id='', dr_internet_ip='' WHERE vpn_gateway_id=?",
-		  single_gw.vpn_gateway_id);
-	ck_assert_int_eq(vpn_gateway_get(&m, single_gw.vpn_gateway_id, &single_gw, &err), 0);
-	ck_assert(!vpn_gateway_is_dual_tunnel(&single_gw));
-	ck_assert(vpn_gateway_is_dual_tunnel(&gw));
-	make_cgw(&m, "203.0.113.1", "65001", &cgw1);
-	make_cgw(&m, "203.0.113.2", NULL, &cgw2);
-	make_cgw(&m, "203.0.113.3", NULL, &cgw3);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
+	test_world_setup();
+	m = test_ctx(ACCOUNT, REGION);
+	test_make_gateways(&m, &gw, &single_gw);
+	test_make_cgw_asn(&m, "203.0.113.1", "65001", &cgw1);
+	test_make_cgw_asn(&m, "203.0.113.2", NULL, &cgw2);
+	test_make_cgw_asn(&m, "203.0.113.3", NULL, &cgw3);
 }
 
 /* ---- request builders ---- */
@@ -261,7 +186,7 @@ static void assert_unchanged(struct model_ctx *m, const struct snapshot *before)
 
 START_TEST(test_single_defaults)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c, got;
 	struct vl_err err;
@@ -313,7 +238,7 @@ END_TEST
 
 START_TEST(test_single_configs)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 
@@ -347,7 +272,7 @@ END_TEST
 
 START_TEST(test_destination_routing_mode)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 
@@ -361,7 +286,7 @@ END_TEST
 
 START_TEST(test_auto_config_route_off)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 
@@ -377,7 +302,7 @@ END_TEST
 
 START_TEST(test_dual_defaults)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection c, got;
@@ -420,7 +345,7 @@ END_TEST
 
 START_TEST(test_dual_leaves_and_order)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	/* slave given first; one customer gateway for both tunnels; per-tunnel settings */
 	static struct ipsec_param p[] = {
 		{ "TunnelOptionsSpecification.1.CustomerGatewayId", NULL },
@@ -487,7 +412,7 @@ static const struct dual_case {
 START_TEST(test_dual_refused)
 {
 	const struct dual_case *dc = &dual_cases[_i];
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct ipsec_param extra = { dc->name, dc->value };
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, &extra, dc->name ? 1 : 0);
@@ -497,14 +422,14 @@ START_TEST(test_dual_refused)
 
 	a.enable_tunnels_bgp = dc->tunnels_bgp;
 	take(&m, &before);
-	assert_err(create(&m, &a, &c, &err), &err, dc->code, dc->http);
+	test_assert_err(create(&m, &a, &c, &err), &err, dc->code, dc->http);
 	assert_unchanged(&m, &before);
 }
 END_TEST
 
 START_TEST(test_dual_tunnel_cidr_twice)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	static const struct ipsec_param extra[] = {
 		{ "TunnelOptionsSpecification.1.TunnelBgpConfig.TunnelCidr", "169.254.30.0/30" },
 		{ "TunnelOptionsSpecification.2.TunnelBgpConfig.TunnelCidr", "169.254.30.0/30" },
@@ -514,13 +439,13 @@ START_TEST(test_dual_tunnel_cidr_twice)
 	struct vpn_connection c;
 	struct vl_err err;
 
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
 }
 END_TEST
 
 START_TEST(test_dual_one_tunnel)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(gw.vpn_gateway_id, NULL);
 	struct tunnels t;
 	struct vpn_connection c;
@@ -529,7 +454,7 @@ START_TEST(test_dual_one_tunnel)
 	make_tunnels(&t, two_tunnels(), 2); /* tunnel 1 only */
 	a.tunnels = t.specs;
 	a.tunnel_count = t.count;
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
 }
 END_TEST
 
@@ -537,7 +462,7 @@ END_TEST
 
 START_TEST(test_form_per_gateway)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a;
 	struct tunnels t;
 	struct vpn_connection c;
@@ -547,14 +472,14 @@ START_TEST(test_form_per_gateway)
 	take(&m, &before);
 	/* single-tunnel form on a dual-tunnel gateway: the tunnels are required */
 	a = single_args(gw.vpn_gateway_id, cgw1.customer_gateway_id);
-	assert_err(create(&m, &a, &c, &err), &err, "MissingTunnelOptionsSpecification", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "MissingTunnelOptionsSpecification", 400);
 	/* dual-tunnel form on a single-tunnel gateway */
 	a = dual_args(&t, NULL, 0);
 	a.vpn_gateway_id = single_gw.vpn_gateway_id;
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
 	/* single-tunnel gateway without a customer gateway */
 	a = single_args(single_gw.vpn_gateway_id, NULL);
-	assert_err(create(&m, &a, &c, &err), &err, "MissingCustomerGatewayId", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "MissingCustomerGatewayId", 400);
 	assert_unchanged(&m, &before);
 	/* on a dual-tunnel gateway the single-tunnel fields are not used (not even checked) */
 	a = dual_args(&t, NULL, 0);
@@ -603,7 +528,7 @@ static const struct common_case {
 START_TEST(test_common_refused)
 {
 	const struct common_case *cc = &common_cases[_i];
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	const char **slot = NULL;
 	struct snapshot before;
@@ -632,14 +557,14 @@ START_TEST(test_common_refused)
 		slot = &a.vpn_gateway_id;
 	*slot = cc->value;
 	take(&m, &before);
-	assert_err(create(&m, &a, &c, &err), &err, cc->code, strstr(cc->code, "NotFound") ? 404 : 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, cc->code, strstr(cc->code, "NotFound") ? 404 : 400);
 	assert_unchanged(&m, &before);
 }
 END_TEST
 
 START_TEST(test_name_and_subnet_limits)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 	struct vl_err err;
@@ -655,11 +580,11 @@ START_TEST(test_name_and_subnet_limits)
 	a.customer_gateway_id = cgw2.customer_gateway_id;
 	name[100] = 'n';
 	name[101] = '\0';
-	assert_err(create(&m, &a, &c, &err), &err, "InvalidName", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "InvalidName", 400);
 	/* the subnet count follows the quota */
 	name[100] = '\0';
 	cfg.quotas.subnets_per_connection = 4;
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.LocalSubnet", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.LocalSubnet", 400);
 	cfg.quotas.subnets_per_connection = 5;
 	create_ok(&m, &a, &c);
 }
@@ -667,19 +592,19 @@ END_TEST
 
 START_TEST(test_ipsec_disabled_gateway)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 	struct vl_err err;
 
 	sql_exec1("UPDATE vpn_gateways SET enable_ipsec=0 WHERE vpn_gateway_id=?", single_gw.vpn_gateway_id);
-	assert_err(create(&m, &a, &c, &err), &err, "OperationFailed.IpsecNotSupport", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "OperationFailed.IpsecNotSupport", 400);
 }
 END_TEST
 
 START_TEST(test_already_exists)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 	struct snapshot before;
@@ -688,7 +613,7 @@ START_TEST(test_already_exists)
 	create_ok(&m, &a, &c);
 	take(&m, &before);
 	a.remote_subnet = "172.16.0.0/16";
-	assert_err(create(&m, &a, &c, &err), &err, "InvalidVpnConnection.AlreadyExists", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "InvalidVpnConnection.AlreadyExists", 400);
 	assert_unchanged(&m, &before);
 	a.customer_gateway_id = cgw2.customer_gateway_id;
 	create_ok(&m, &a, &c);
@@ -697,7 +622,7 @@ END_TEST
 
 START_TEST(test_tunnel_cidr_unique_per_gateway)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	static const struct ipsec_param extra[] = {
 		{ "TunnelOptionsSpecification.2.TunnelBgpConfig.TunnelCidr", "169.254.11.0/30" },
@@ -709,12 +634,12 @@ START_TEST(test_tunnel_cidr_unique_per_gateway)
 	a.bgp_config = "{\"TunnelCidr\":\"169.254.11.0/30\"}";
 	create_ok(&m, &a, &c);
 	a.customer_gateway_id = cgw2.customer_gateway_id;
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
 	/* another gateway may use the same block */
 	a = dual_args(&t, extra, countof(extra));
 	create_ok(&m, &a, &c);
 	a = dual_args(&t, extra, countof(extra));
-	assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "IllegalParam.TunnelCidr", 400);
 }
 END_TEST
 
@@ -722,7 +647,7 @@ END_TEST
 
 START_TEST(test_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection c, kept;
@@ -733,7 +658,7 @@ START_TEST(test_quota)
 	create_ok(&m, &a, &c);
 	create_ok(&m, &a, &kept);
 	take(&m, &before);
-	assert_err(create(&m, &a, &c, &err), &err, "Resource.QuotaFull", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "Resource.QuotaFull", 400);
 	assert_unchanged(&m, &before);
 	ck_assert_int_eq(delete(&m, kept.vpn_connection_id, &err), 0);
 	create_ok(&m, &a, &c); /* a freed place is usable again */
@@ -743,7 +668,7 @@ END_TEST
 
 START_TEST(test_busy_gateway)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection_modify_args mod;
@@ -760,11 +685,11 @@ START_TEST(test_busy_gateway)
 	ck_assert_str_eq(g.status, "updating"); /* the gateway, not the connection, shows it */
 	ck_assert_str_eq(c.state, "active");
 	take(&m, &before);
-	assert_err(create(&m, &a, &c, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "VpnGateway.Configuring", 400);
 	mod = no_change(d.vpn_connection_id);
 	mod.name = "renamed";
-	assert_err(modify(&m, &mod, &c, &err), &err, "VpnGateway.Configuring", 400);
-	assert_err(delete(&m, d.vpn_connection_id, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(modify(&m, &mod, &c, &err), &err, "VpnGateway.Configuring", 400);
+	test_assert_err(delete(&m, d.vpn_connection_id, &err), &err, "VpnGateway.Configuring", 400);
 	assert_unchanged(&m, &before);
 	/* the gateway's change and the pending routes of the new connection */
 	ck_assert_int_ge(lifecycle_apply_due(st, NOW + 1000, &next), 1);
@@ -780,9 +705,9 @@ END_TEST
 
 START_TEST(test_isolation)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
-	struct model_ctx elsewhere = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
+	struct model_ctx elsewhere = test_ctx(ACCOUNT, "cn-beijing");
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection_modify_args mod;
 	struct vpn_connection_filter f = { 0 };
@@ -793,24 +718,24 @@ START_TEST(test_isolation)
 	struct vl_err err;
 
 	create_ok(&m, &a, &c);
-	assert_err(vpn_connection_get(&other, c.vpn_connection_id, &got, &err), &err,
+	test_assert_err(vpn_connection_get(&other, c.vpn_connection_id, &got, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
-	assert_err(vpn_connection_get(&elsewhere, c.vpn_connection_id, &got, &err), &err,
+	test_assert_err(vpn_connection_get(&elsewhere, c.vpn_connection_id, &got, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
-	assert_err(delete(&other, c.vpn_connection_id, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
+	test_assert_err(delete(&other, c.vpn_connection_id, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
 	mod = no_change(c.vpn_connection_id);
-	assert_err(modify(&other, &mod, &got, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
+	test_assert_err(modify(&other, &mod, &got, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
 	ck_assert_int_eq(vpn_connection_list(&other, &f, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0);
 	ck_assert_int_eq(vpn_connection_list(&elsewhere, &f, 0, 10, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0);
 	ck_assert_uint_eq(json_array_size(items), 0);
 	/* another account can use neither my gateway nor my customer gateway */
-	make_cgw(&other, "203.0.113.50", NULL, &mine);
+	test_make_cgw_asn(&other, "203.0.113.50", NULL, &mine);
 	a = single_args(single_gw.vpn_gateway_id, mine.customer_gateway_id);
-	assert_err(create(&other, &a, &got, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
+	test_assert_err(create(&other, &a, &got, &err), &err, "InvalidVpnGatewayInstanceId.NotFound", 404);
 	a = single_args(NULL, cgw2.customer_gateway_id);
-	assert_err(create(&other, &a, &got, &err), &err, "InvalidCustomerGatewayInstanceId.NotFound", 404);
+	test_assert_err(create(&other, &a, &got, &err), &err, "InvalidCustomerGatewayInstanceId.NotFound", 404);
 	json_decref(items);
 }
 END_TEST
@@ -819,7 +744,7 @@ END_TEST
 
 START_TEST(test_references_block_deletes)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection c;
@@ -827,7 +752,7 @@ START_TEST(test_references_block_deletes)
 
 	create_ok(&m, &a, &c);
 	tx_begin();
-	assert_err(tx_end(customer_gateway_delete(&m, cgw2.customer_gateway_id, &err)), &err,
+	test_assert_err(tx_end(customer_gateway_delete(&m, cgw2.customer_gateway_id, &err)), &err,
 		   "DependencyViolation.VpnConnection", 400);
 	tx_begin();
 	ck_assert_int_eq(tx_end(vpn_gateway_delete(&m, gw.vpn_gateway_id, &err)), -1);
@@ -847,7 +772,7 @@ END_TEST
 
 START_TEST(test_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct tunnels t;
 	struct vpn_connection c, d, got;
@@ -867,9 +792,9 @@ START_TEST(test_delete)
 	ck_assert_int_eq(delete(&m, c.vpn_connection_id, &err), 0);
 	ck_assert_int_eq(vpn_route_count_by_next_hop(&m, c.vpn_connection_id), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM tags WHERE resource_id=?", c.vpn_connection_id), 0);
-	assert_err(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), &err,
+	test_assert_err(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
-	assert_err(delete(&m, c.vpn_connection_id, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
+	test_assert_err(delete(&m, c.vpn_connection_id, &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
 	ck_assert_int_eq(delete(&m, d.vpn_connection_id, &err), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vpn_connection_tunnels", NULL), 0);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vpn_connections", NULL), 0);
@@ -881,7 +806,7 @@ END_TEST
 
 START_TEST(test_modify_single)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection_modify_args mod;
 	struct vpn_connection c, got;
@@ -917,18 +842,18 @@ START_TEST(test_modify_single)
 	mod = no_change(c.vpn_connection_id);
 	mod.name = "again";
 	mod.bgp_config = "{\"EnableBgp\":\"true\"}";
-	assert_err(modify(&m, &mod, &got, &err), &err, "MissingBgpConfig.TunnelCidr", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "MissingBgpConfig.TunnelCidr", 400);
 	mod.bgp_config = NULL;
 	mod.local_subnet = "nonsense";
-	assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.LocalSubnet", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.LocalSubnet", 400);
 	mod = no_change(c.vpn_connection_id);
 	mod.name = "http://bad";
-	assert_err(modify(&m, &mod, &got, &err), &err, "InvalidName", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "InvalidName", 400);
 	(void)dual_args(&t, NULL, 0); /* any two tunnel specs */
 	mod = no_change(c.vpn_connection_id);
 	mod.tunnels = t.specs;
 	mod.tunnel_count = t.count;
-	assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.TunnelOptionsSpecification", 400);
 	assert_unchanged(&m, &before);
 	ck_assert_int_eq(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), 0);
 	ck_assert_str_eq(got.name, "renamed");
@@ -943,7 +868,7 @@ END_TEST
 
 START_TEST(test_modify_dual)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t, mt;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection_modify_args mod;
@@ -975,21 +900,21 @@ START_TEST(test_modify_dual)
 	make_tunnels(&mt, p, 1);
 	mod.tunnels = mt.specs;
 	mod.tunnel_count = mt.count;
-	assert_err(modify(&m, &mod, &got, &err), &err, "InvalidTunnelId.NotFound", 404);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "InvalidTunnelId.NotFound", 404);
 	p[0] = (struct ipsec_param){ "TunnelOptionsSpecification.1.EnableDpd", "false" };
 	make_tunnels(&mt, p, 1);
 	mod.tunnels = mt.specs;
 	mod.tunnel_count = mt.count;
-	assert_err(modify(&m, &mod, &got, &err), &err, "MissingTunnelOptionsSpecification.1.TunnelId", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "MissingTunnelOptionsSpecification.1.TunnelId", 400);
 	p[0] = (struct ipsec_param){ "TunnelOptionsSpecification.1.TunnelId", c.tunnels[0].tunnel_id };
 	p[1] = (struct ipsec_param){ "TunnelOptionsSpecification.1.Role", "slave" };
 	make_tunnels(&mt, p, 2);
 	mod.tunnels = mt.specs;
 	mod.tunnel_count = mt.count;
-	assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.Role", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "IllegalParam.Role", 400);
 	mod = no_change(c.vpn_connection_id);
 	mod.enable_tunnels_bgp = 1;
-	assert_err(modify(&m, &mod, &got, &err), &err, "MissingTunnelOptionsSpecification.1.TunnelBgpConfig.TunnelCidr", 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, "MissingTunnelOptionsSpecification.1.TunnelBgpConfig.TunnelCidr", 400);
 	ck_assert_int_eq(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), 0);
 	ck_assert(!got.enable_tunnels_bgp);
 	ck_assert_int_eq(usage(&m, "ref:customer_gateway", cgw3.customer_gateway_id), 1);
@@ -1015,7 +940,7 @@ static const struct unused_json_case {
 START_TEST(test_dual_unused_json_refused)
 {
 	const struct unused_json_case *uc = &unused_json_cases[_i];
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection_modify_args mod;
@@ -1028,7 +953,7 @@ START_TEST(test_dual_unused_json_refused)
 	a.health_check_config = uc->hc;
 	a.bgp_config = uc->bgp;
 	take(&m, &before);
-	assert_err(create(&m, &a, &c, &err), &err, uc->code, 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, uc->code, 400);
 	assert_unchanged(&m, &before);
 
 	a = dual_args(&t, NULL, 0);
@@ -1040,7 +965,7 @@ START_TEST(test_dual_unused_json_refused)
 	mod.ipsec_config = uc->ipsec;
 	mod.health_check_config = uc->hc;
 	mod.bgp_config = uc->bgp;
-	assert_err(modify(&m, &mod, &got, &err), &err, uc->code, 400);
+	test_assert_err(modify(&m, &mod, &got, &err), &err, uc->code, 400);
 	assert_unchanged(&m, &before);
 	ck_assert_int_eq(vpn_connection_get(&m, c.vpn_connection_id, &got, &err), 0);
 	ck_assert_str_ne(got.name, "renamed");
@@ -1057,7 +982,7 @@ END_TEST
 
 START_TEST(test_list_filters)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection_filter f = { 0 };
 	struct vpn_connection c1, c2, c3;
@@ -1126,7 +1051,7 @@ END_TEST
 /* DescribeVpnAttachments lists unbound connections attached to a router; the attachment actions name only them. */
 START_TEST(test_attachment_list_and_get)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(NULL, cgw1.customer_gateway_id);
 	struct vpn_connection_filter cen = { .attach_type = "CEN" };
 	struct vpn_connection c, gwc, got;
@@ -1138,7 +1063,7 @@ START_TEST(test_attachment_list_and_get)
 	a = single_args(single_gw.vpn_gateway_id, cgw2.customer_gateway_id);
 	create_ok(&m, &a, &gwc);
 	ck_assert_int_eq(vpn_attachment_get(&m, c.vpn_connection_id, &got, &err), 0);
-	assert_err(vpn_attachment_get(&m, gwc.vpn_connection_id, &got, &err), &err,
+	test_assert_err(vpn_attachment_get(&m, gwc.vpn_connection_id, &got, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
 	ck_assert_int_eq(vpn_connection_list_styled(&m, &cen, 0, 10, VCO_JSON_ATTACHMENT, items, &total, &err), 0);
 	ck_assert_int_eq(total, 0); /* not attached yet */
@@ -1166,7 +1091,7 @@ END_TEST
 
 START_TEST(test_attachment)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(NULL, cgw1.customer_gateway_id);
 	struct vpn_connection c, d, got;
 	struct snapshot before;
@@ -1215,14 +1140,14 @@ START_TEST(test_attachment)
 	ck_assert_str_eq(got.attach_type, "CEN");
 	ck_assert_str_eq(got.transit_router_id, "tr-1");
 	ck_assert_str_eq(got.attach_instance_id, "cen-1");
-	assert_err(delete(&m, c.vpn_connection_id, &err), &err, "IncorrectStatus.VpnConnection", 400);
+	test_assert_err(delete(&m, c.vpn_connection_id, &err), &err, "IncorrectStatus.VpnConnection", 400);
 	tx_begin();
 	ck_assert_int_eq(tx_end(vpn_connection_set_attachment(&m, c.vpn_connection_id, NULL, NULL, NULL, NULL, NULL, &err)), 0);
 	/* while the transit-router model moves it, it is busy */
 	tx_begin();
 	ck_assert_int_eq(tx_end(lifecycle_schedule(&m, "vpn_connection", c.vpn_connection_id, "init", "attaching",
 						   5000, &err)), 0);
-	assert_err(delete(&m, c.vpn_connection_id, &err), &err, "VpnConnection.Configuring", 400);
+	test_assert_err(delete(&m, c.vpn_connection_id, &err), &err, "VpnConnection.Configuring", 400);
 	tx_begin();
 	ck_assert_int_eq(tx_end(lifecycle_cancel(&m, "vpn_connection", c.vpn_connection_id)), 0);
 	ck_assert_int_eq(delete(&m, c.vpn_connection_id, &err), 0);
@@ -1231,22 +1156,22 @@ START_TEST(test_attachment)
 	/* a gateway connection is not the transit router's to attach */
 	a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	create_ok(&m, &a, &c);
-	assert_err(vpn_connection_set_attachment(&m, c.vpn_connection_id, "tr-1", "", "", "", "", &err), &err,
+	test_assert_err(vpn_connection_set_attachment(&m, c.vpn_connection_id, "tr-1", "", "", "", "", &err), &err,
 		   "IncorrectStatus.VpnConnection", 400);
 }
 END_TEST
 
 START_TEST(test_attachment_refused)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(NULL, NULL);
 	struct vpn_connection c;
 	struct vl_err err;
 
-	assert_err(create(&m, &a, &c, &err), &err, "MissingCustomerGatewayId", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "MissingCustomerGatewayId", 400);
 	a.customer_gateway_id = cgw1.customer_gateway_id;
 	a.resource_group_id = "group-1";
-	assert_err(create(&m, &a, &c, &err), &err, "InvalidResourceGroupId", 400);
+	test_assert_err(create(&m, &a, &c, &err), &err, "InvalidResourceGroupId", 400);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vpn_connections", NULL), 0);
 }
 END_TEST
@@ -1255,7 +1180,7 @@ END_TEST
 
 START_TEST(test_status_report)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection c, got;
@@ -1269,8 +1194,8 @@ START_TEST(test_status_report)
 	ck_assert_str_eq(got.status, "ike_sa_established");
 	ck_assert_str_eq(got.tunnels[0].status, "ike_sa_not_established");
 	ck_assert_str_eq(got.tunnels[1].status, "ipsec_sa_established");
-	assert_err(vpn_connection_set_status(&m, c.vpn_connection_id, NULL, "up", &err), &err, "InvalidStatus", 400);
-	assert_err(vpn_connection_set_status(&m, c.vpn_connection_id, "tun-x", "ike_sa_established", &err), &err,
+	test_assert_err(vpn_connection_set_status(&m, c.vpn_connection_id, NULL, "up", &err), &err, "InvalidStatus", 400);
+	test_assert_err(vpn_connection_set_status(&m, c.vpn_connection_id, "tun-x", "ike_sa_established", &err), &err,
 		   "InvalidTunnelId.NotFound", 404);
 }
 END_TEST
@@ -1301,7 +1226,7 @@ static json_t *jget(json_t *o, const char *path)
 
 START_TEST(test_json_single)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_create_args a = single_args(single_gw.vpn_gateway_id, cgw1.customer_gateway_id);
 	struct vpn_connection c;
 	json_t *o, *list;
@@ -1346,7 +1271,7 @@ END_TEST
 
 START_TEST(test_json_dual)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct tunnels t;
 	struct vpn_connection_create_args a = dual_args(&t, NULL, 0);
 	struct vpn_connection c;
@@ -1380,40 +1305,20 @@ END_TEST
 
 Suite *vpn_connection_suite_create(void)
 {
-	Suite *s = suite_create("vpn_connection");
-	TCase *tc = tcase_create("model");
+	const struct test_entry model[] = {
+		{ test_single_defaults }, { test_single_configs }, { test_destination_routing_mode },
+		{ test_auto_config_route_off }, { test_dual_defaults }, { test_dual_leaves_and_order },
+		{ test_dual_refused, countof(dual_cases) },
+		{ test_dual_unused_json_refused, countof(unused_json_cases) },
+		{ test_dual_tunnel_cidr_twice }, { test_dual_one_tunnel }, { test_form_per_gateway },
+		{ test_common_refused, countof(common_cases) }, { test_name_and_subnet_limits },
+		{ test_ipsec_disabled_gateway }, { test_already_exists },
+		{ test_tunnel_cidr_unique_per_gateway }, { test_quota }, { test_busy_gateway },
+		{ test_isolation }, { test_references_block_deletes }, { test_delete },
+		{ test_modify_single }, { test_modify_dual }, { test_list_filters }, { test_attachment },
+		{ test_attachment_list_and_get }, { test_attachment_refused }, { test_status_report },
+		{ test_json_single }, { test_json_dual },
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_single_defaults);
-	tcase_add_test(tc, test_single_configs);
-	tcase_add_test(tc, test_destination_routing_mode);
-	tcase_add_test(tc, test_auto_config_route_off);
-	tcase_add_test(tc, test_dual_defaults);
-	tcase_add_test(tc, test_dual_leaves_and_order);
-	tcase_add_loop_test(tc, test_dual_refused, 0, countof(dual_cases));
-	tcase_add_loop_test(tc, test_dual_unused_json_refused, 0, countof(unused_json_cases));
-	tcase_add_test(tc, test_dual_tunnel_cidr_twice);
-	tcase_add_test(tc, test_dual_one_tunnel);
-	tcase_add_test(tc, test_form_per_gateway);
-	tcase_add_loop_test(tc, test_common_refused, 0, countof(common_cases));
-	tcase_add_test(tc, test_name_and_subnet_limits);
-	tcase_add_test(tc, test_ipsec_disabled_gateway);
-	tcase_add_test(tc, test_already_exists);
-	tcase_add_test(tc, test_tunnel_cidr_unique_per_gateway);
-	tcase_add_test(tc, test_quota);
-	tcase_add_test(tc, test_busy_gateway);
-	tcase_add_test(tc, test_isolation);
-	tcase_add_test(tc, test_references_block_deletes);
-	tcase_add_test(tc, test_delete);
-	tcase_add_test(tc, test_modify_single);
-	tcase_add_test(tc, test_modify_dual);
-	tcase_add_test(tc, test_list_filters);
-	tcase_add_test(tc, test_attachment);
-	tcase_add_test(tc, test_attachment_list_and_get);
-	tcase_add_test(tc, test_attachment_refused);
-	tcase_add_test(tc, test_status_report);
-	tcase_add_test(tc, test_json_single);
-	tcase_add_test(tc, test_json_dual);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite("vpn_connection", "model", setup, test_world_teardown, model, countof(model));
 }

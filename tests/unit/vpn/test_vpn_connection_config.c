@@ -29,93 +29,26 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpn_gateway gw;	     /* dual-tunnel */
 static struct vpn_gateway single_gw; /* single-tunnel (no second vSwitch) */
 static struct customer_gateway cgw1, cgw2; /* cgw1 has ASN 65001 */
-
-static struct model_ctx ctx_for(const char *account)
-{
-	struct model_ctx m = { .store = st, .account = account, .region = REGION, .now_ms = NOW, .cfg = &cfg };
-
-	return m;
-}
-
-#define tx_begin() test_savepoint(st)
-
-#define tx_end(rc) test_release(st, (rc))
 
 #define sql_count(sql, arg) test_count(st, (sql), (arg))
 
 #define sql_exec1(sql, arg) test_exec1(st, (sql), (arg))
 
-static void assert_err(int rc, const struct vl_err *err, const char *code, int http)
-{
-	ck_assert_msg(rc == -1, "expected %s, got success", code);
-	ck_assert_msg(strcmp(vl_err_code(err), code) == 0, "expected %s, got %s (%s)", code, vl_err_code(err),
-		      vl_err_message(err));
-	ck_assert_int_eq(vl_code_http_status(err->code), http);
-}
-
-static void make_gateway(struct model_ctx *m, const struct vpc *v, const struct vswitch *a,
-			 const struct vswitch *b, struct vpn_gateway *out)
-{
-	struct vpn_gateway_create_args args = {
-		.vpc_id = v->vpc_id, .vswitch_id = a->vswitch_id, .dr_vswitch_id = b->vswitch_id,
-		.bandwidth = 10, .enable_ipsec = true,
-	};
-	struct vl_err err;
-
-	tx_begin();
-	ck_assert_msg(tx_end(vpn_gateway_create(m, &args, out, &err)) == 0, "%s", vl_err_message(&err));
-}
-
-static void make_cgw(struct model_ctx *m, const char *ip, const char *asn, struct customer_gateway *out)
-{
-	struct customer_gateway_create_args a = { .ip_address = ip, .asn = asn };
-	struct vl_err err;
-
-	tx_begin();
-	ck_assert_msg(tx_end(customer_gateway_create(m, &a, out, &err)) == 0, "%s", vl_err_message(&err));
-}
-
 static void setup(void)
 {
 	struct model_ctx m;
-	struct vl_err err;
-	struct vpc vpc;
-	struct vswitch vsw_h, vsw_i;
-	struct vpc_create_args va = { .cidr_block = "10.0.0.0/16" };
-	struct vswitch_create_args sa = { .zone_id = "cn-hangzhou-h", .cidr_block = "10.0.1.0/24" };
-	struct vswitch_create_args sb = { .zone_id = "cn-hangzhou-i", .cidr_block = "10.0.2.0/24" };
 
-	test_world_open(&st, &cat, &cfg);
-	m = ctx_for(ACCOUNT);
-	ck_assert_int_eq(vpc_create(&m, &va, &vpc, &err), 0);
-	sa.vpc_id = sb.vpc_id = vpc.vpc_id;
-	ck_assert_int_eq(vswitch_create(&m, &sa, &vsw_h, &err), 0);
-	ck_assert_int_eq(vswitch_create(&m, &sb, &vsw_i, &err), 0);
-	make_gateway(&m, &vpc, &vsw_h, &vsw_i, &gw);
-	make_gateway(&m, &vpc, &vsw_h, &vsw_i, &single_gw);
-	/* a gateway of a single-tunnel region: no second vSwitch, address or zone */
-	sql_exec1("UPDATE vpn_gateways SET dr_vswitch_id='', dr_zone_id='', dr_internet_ip='' WHERE vpn_gateway_id=?",
-		  single_gw.vpn_gateway_id);
-	ck_assert_int_eq(vpn_gateway_get(&m, single_gw.vpn_gateway_id, &single_gw, &err), 0);
-	ck_assert(!vpn_gateway_is_dual_tunnel(&single_gw));
-	make_cgw(&m, "203.0.113.1", "65001", &cgw1);
-	make_cgw(&m, "203.0.113.2", NULL, &cgw2);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
+	test_world_setup();
+	m = test_ctx(ACCOUNT, REGION);
+	test_make_gateways(&m, &gw, &single_gw);
+	test_make_cgw_asn(&m, "203.0.113.1", "65001", &cgw1);
+	test_make_cgw_asn(&m, "203.0.113.2", NULL, &cgw2);
 }
 
 /* ---- connections to look at ---- */
@@ -273,7 +206,7 @@ static json_t *config_json(struct model_ctx *m, const char *id, struct vpn_conne
 
 START_TEST(test_config_single)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	json_t *o;
@@ -320,7 +253,7 @@ END_TEST
 
 START_TEST(test_config_single_defaults)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	json_t *o;
@@ -346,7 +279,7 @@ END_TEST
 
 START_TEST(test_config_dual)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	json_t *o;
@@ -408,7 +341,7 @@ END_TEST
 
 START_TEST(test_config_unbound)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	struct vl_err err;
@@ -424,7 +357,7 @@ START_TEST(test_config_unbound)
 	ck_assert_str_eq(jstr(o, "IkeConfig.LocalId"), cgw1.ip_address);
 	json_decref(o);
 	/* …so a customer device cannot be configured yet */
-	assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
+	test_assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
 	ck_assert_ptr_null(text);
 
 	/* a transit router gives it an address */
@@ -444,7 +377,7 @@ END_TEST
 
 START_TEST(test_config_unbound_dual)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn, bound;
 	struct vl_err err;
@@ -456,7 +389,7 @@ START_TEST(test_config_unbound_dual)
 	ck_assert_str_eq(jstr(o, "TunnelsConfig.TunnelConfig.0.Remote"), "");
 	ck_assert_str_eq(jstr(o, "TunnelsConfig.TunnelConfig.1.Remote"), "");
 	json_decref(o);
-	assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
+	test_assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
 
 	/* the transit router gives each tunnel its own address */
 	tx_begin();
@@ -466,7 +399,7 @@ START_TEST(test_config_unbound_dual)
 	ck_assert_str_eq(jstr(o, "TunnelsConfig.TunnelConfig.0.Remote"), "198.51.100.1");
 	ck_assert_str_eq(jstr(o, "TunnelsConfig.TunnelConfig.1.Remote"), "");
 	json_decref(o);
-	assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
+	test_assert_err(vpn_connection_config_swanctl(&c, &text, &err), &err, "IncorrectStatus.VpnConnection", 400);
 	tx_begin();
 	ck_assert_int_eq(tx_end(vpn_connection_set_tunnel_endpoint(&m, conn.vpn_connection_id, conn.tunnels[1].tunnel_id,
 								   "198.51.100.2", "cn-hangzhou-i", &err)), 0);
@@ -480,13 +413,13 @@ START_TEST(test_config_unbound_dual)
 	/* refused: a gateway's connection, an unknown tunnel, a bad address */
 	make_dual(&m, false, &bound);
 	tx_begin();
-	assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, bound.vpn_connection_id, bound.tunnels[0].tunnel_id,
+	test_assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, bound.vpn_connection_id, bound.tunnels[0].tunnel_id,
 							     "198.51.100.3", "", &err)), &err, "IncorrectStatus.VpnConnection", 400);
 	tx_begin();
-	assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, conn.vpn_connection_id, "tun-nothere", "198.51.100.3", "",
+	test_assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, conn.vpn_connection_id, "tun-nothere", "198.51.100.3", "",
 							     &err)), &err, "InvalidTunnelId.NotFound", 404);
 	tx_begin();
-	assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, conn.vpn_connection_id, conn.tunnels[0].tunnel_id,
+	test_assert_err(tx_end(vpn_connection_set_tunnel_endpoint(&m, conn.vpn_connection_id, conn.tunnels[0].tunnel_id,
 							     "198.51.100.300", "", &err)), &err, "InvalidInternetIp", 400);
 	/* detached: no address again */
 	tx_begin();
@@ -499,15 +432,15 @@ END_TEST
 
 START_TEST(test_config_not_found)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), other = ctx_for("acct-b");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx("acct-b", REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	struct vl_err err;
 
-	assert_err(vpn_connection_config_load(&m, "vco-nothere", &c, &err), &err,
+	test_assert_err(vpn_connection_config_load(&m, "vco-nothere", &c, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
 	make_single(&m, single_gw.vpn_gateway_id, NULL, NULL, NULL, &conn);
-	assert_err(vpn_connection_config_load(&other, conn.vpn_connection_id, &c, &err), &err,
+	test_assert_err(vpn_connection_config_load(&other, conn.vpn_connection_id, &c, &err), &err,
 		   "InvalidVpnConnectionInstanceId.NotFound", 404);
 }
 END_TEST
@@ -866,7 +799,7 @@ END_TEST
 
 START_TEST(test_swanctl_dual)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	struct swan_doc *d = malloc(sizeof(*d));
@@ -932,7 +865,7 @@ END_TEST
 /* --dpd-delay-s reaches both sides' texts; its default keeps them as they always were */
 START_TEST(test_swanctl_dpd_delay)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	struct swan_doc *d = malloc(sizeof(*d));
@@ -984,7 +917,7 @@ END_TEST
 /* A gateway-side standby tunnel: a child priority just behind strongSwan's automatic one. */
 START_TEST(test_swanctl_standby_priority)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_connection_config c;
 	struct vpn_connection conn;
 	struct swan_doc *d = malloc(sizeof(*d));
@@ -1078,7 +1011,7 @@ START_TEST(test_log_window)
 	int rc = vpn_connection_log_window(k->from, k->to, k->period, NOW, &start, &end, &err);
 
 	if (k->code) {
-		assert_err(rc, &err, k->code, 400);
+		test_assert_err(rc, &err, k->code, 400);
 		ck_assert_int_eq(start, -7);
 		return;
 	}
@@ -1131,7 +1064,7 @@ static const char *query(struct model_ctx *m, const char *id, const char *tunnel
 
 START_TEST(test_logs)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), other = ctx_for("acct-b");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx("acct-b", REGION);
 	struct vpn_connection dual, single;
 	const char *t1, *t2, *D, *S;
 	int64_t before;
@@ -1181,18 +1114,18 @@ START_TEST(test_logs)
 	before = sql_count("SELECT COUNT(*) FROM vpn_connection_logs", NULL);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	assert_err(append(&m, D, t1, NOW, "two\nlines", &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, "", &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, "\r\n", &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, "bad \xff utf-8", &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, "cut \xe6\x97", &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, big, &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, NOW, NULL, &err), &err, "InvalidLine", 400);
-	assert_err(append(&m, D, t1, -1, "x", &err), &err, "InvalidTime", 400);
-	assert_err(append(&m, D, "tun-nothere", NOW, "x", &err), &err, "InvalidTunnelId.NotFound", 404);
-	assert_err(append(&m, S, t1, NOW, "x", &err), &err, "InvalidTunnelId.NotFound", 404);
-	assert_err(append(&m, "vco-nothere", NULL, NOW, "x", &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
-	assert_err(append(&other, D, NULL, NOW, "x", &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
+	test_assert_err(append(&m, D, t1, NOW, "two\nlines", &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, "", &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, "\r\n", &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, "bad \xff utf-8", &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, "cut \xe6\x97", &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, big, &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, NOW, NULL, &err), &err, "InvalidLine", 400);
+	test_assert_err(append(&m, D, t1, -1, "x", &err), &err, "InvalidTime", 400);
+	test_assert_err(append(&m, D, "tun-nothere", NOW, "x", &err), &err, "InvalidTunnelId.NotFound", 404);
+	test_assert_err(append(&m, S, t1, NOW, "x", &err), &err, "InvalidTunnelId.NotFound", 404);
+	test_assert_err(append(&m, "vco-nothere", NULL, NOW, "x", &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
+	test_assert_err(append(&other, D, NULL, NOW, "x", &err), &err, "InvalidVpnConnectionInstanceId.NotFound", 404);
 	ck_assert_int_eq(sql_count("SELECT COUNT(*) FROM vpn_connection_logs", NULL), before);
 	big[VCO_LOG_LINE_MAX] = '\n'; /* exactly the limit, plus the line end that is dropped */
 	append_ok(&m, D, t1, NOW - 2000, big);
@@ -1219,27 +1152,18 @@ END_TEST
 
 Suite *vpn_connection_config_suite_create(void)
 {
-	Suite *s = suite_create("vpn_connection_config");
-	TCase *tc = tcase_create("config");
-	TCase *tl = tcase_create("logs");
+	const struct test_entry config[] = {
+		{ test_config_single }, { test_config_single_defaults }, { test_config_dual },
+		{ test_config_unbound }, { test_config_unbound_dual }, { test_config_not_found },
+		{ test_reader_refuses }, { test_swanctl_cases, countof(swan_cases) }, { test_swanctl_maps },
+		{ test_swanctl_dual }, { test_swanctl_dpd_delay }, { test_swanctl_standby_priority },
+	};
+	const struct test_entry logs[] = {
+		{ test_log_window, countof(window_cases) }, { test_logs },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(config), TEST_CASE(logs),
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_config_single);
-	tcase_add_test(tc, test_config_single_defaults);
-	tcase_add_test(tc, test_config_dual);
-	tcase_add_test(tc, test_config_unbound);
-	tcase_add_test(tc, test_config_unbound_dual);
-	tcase_add_test(tc, test_config_not_found);
-	tcase_add_test(tc, test_reader_refuses);
-	tcase_add_loop_test(tc, test_swanctl_cases, 0, countof(swan_cases));
-	tcase_add_test(tc, test_swanctl_maps);
-	tcase_add_test(tc, test_swanctl_dual);
-	tcase_add_test(tc, test_swanctl_dpd_delay);
-	tcase_add_test(tc, test_swanctl_standby_priority);
-	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(tl, setup, teardown);
-	tcase_add_loop_test(tl, test_log_window, 0, countof(window_cases));
-	tcase_add_test(tl, test_logs);
-	suite_add_tcase(s, tl);
-	return s;
+	return test_suite_of_cases("vpn_connection_config", setup, test_world_teardown, cases, countof(cases));
 }

@@ -26,26 +26,12 @@
 #include "vpn_gateway.h"
 #include "vswitch.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
 static struct vpc vpc;			     /* 10.0.0.0/16 of ACCOUNT in REGION */
 static struct vswitch vsw_h, vsw_i, vsw_h2;  /* 10.0.1.0/24 h, 10.0.2.0/24 i, 10.0.3.0/24 h */
-
-static struct model_ctx ctx_for(const char *account, const char *region)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = region, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
-}
 
 static void make_vswitch(struct model_ctx *m, const struct vpc *v, const char *zone,
 			 const char *cidr, struct vswitch *out)
@@ -68,23 +54,13 @@ static void setup(void)
 {
 	struct model_ctx m;
 
-	test_world_open(&st, &cat, &cfg);
-	m = ctx_for(ACCOUNT, REGION);
+	test_world_setup();
+	m = test_ctx(ACCOUNT, REGION);
 	make_vpc(&m, "10.0.0.0/16", &vpc);
 	make_vswitch(&m, &vpc, "cn-hangzhou-h", "10.0.1.0/24", &vsw_h);
 	make_vswitch(&m, &vpc, "cn-hangzhou-i", "10.0.2.0/24", &vsw_i);
 	make_vswitch(&m, &vpc, "cn-hangzhou-h", "10.0.3.0/24", &vsw_h2);
 }
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-/* A savepoint around one mutation, kept on success and rolled back on failure. */
-#define tx_begin() test_savepoint(st)
-
-#define tx_end(rc) test_release(st, (rc))
 
 static int64_t sql_count(const char *sql)
 {
@@ -160,7 +136,7 @@ static void assert_nothing_created(struct model_ctx *m)
 
 START_TEST(test_create)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -206,7 +182,7 @@ END_TEST
 
 START_TEST(test_create_lifecycle)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -241,7 +217,7 @@ static const struct {
 
 START_TEST(test_create_bandwidth)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -267,8 +243,8 @@ END_TEST
 
 START_TEST(test_create_vswitch_rules)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a;
 	struct vpc vpc2, other_vpc;
 	struct vswitch vsw_other_vpc, vsw_other_account;
@@ -320,7 +296,7 @@ END_TEST
 START_TEST(test_create_single_zone_region)
 {
 	/* ap-northeast-2 has one zone in the catalogue: one vSwitch may carry both tunnels */
-	struct model_ctx m = ctx_for(ACCOUNT, "ap-northeast-2");
+	struct model_ctx m = test_ctx(ACCOUNT, "ap-northeast-2");
 	struct vpn_gateway_create_args a = { .bandwidth = 10, .enable_ipsec = true };
 	struct vswitch one, two;
 	struct vpn_gateway g, g2;
@@ -360,7 +336,7 @@ static void make_single_tunnel_region(void)
 
 START_TEST(test_create_single_tunnel_region)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -438,7 +414,7 @@ END_TEST
 /* Other regions keep their own mode: only the flagged region is single-tunnel. */
 START_TEST(test_create_single_tunnel_other_region)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, "ap-northeast-2");
+	struct model_ctx m = test_ctx(ACCOUNT, "ap-northeast-2");
 	struct vpn_gateway_create_args a = { .bandwidth = 10, .enable_ipsec = true };
 	struct vswitch one;
 	struct vpn_gateway g;
@@ -459,9 +435,9 @@ END_TEST
 
 START_TEST(test_create_vpc_rules)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vpc pending;
@@ -483,7 +459,7 @@ END_TEST
 
 START_TEST(test_create_vswitch_pending)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vswitch pending;
 	struct vpn_gateway g;
@@ -508,7 +484,7 @@ static const struct {
 
 START_TEST(test_create_name)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -528,7 +504,7 @@ END_TEST
 
 START_TEST(test_create_name_length)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -546,7 +522,7 @@ END_TEST
 
 START_TEST(test_create_ssl)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -582,7 +558,7 @@ END_TEST
 START_TEST(test_create_prepaid)
 {
 	/* the documented example: created 1492753580000, one month, ends 1495382400000 */
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -624,7 +600,7 @@ END_TEST
 
 START_TEST(test_create_resource_group)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -646,8 +622,8 @@ END_TEST
 START_TEST(test_pool_tiny)
 {
 	/* a /30 pool has two usable addresses: one dual-tunnel gateway takes both */
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g1, g2;
 	struct vl_err err;
@@ -692,8 +668,8 @@ END_TEST
 
 START_TEST(test_pool_lowest_free)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g1, g2, g3, g4;
 	struct vl_err err;
@@ -751,7 +727,7 @@ END_TEST
 
 START_TEST(test_private_addresses)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vswitch small_h, small_i;
 	struct vpn_gateway g[3];
@@ -792,9 +768,9 @@ END_TEST
 
 START_TEST(test_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args(), b;
 	struct vpn_gateway g1, g2;
 	struct vswitch bj_a, bj_c, o1, o2;
@@ -834,8 +810,8 @@ END_TEST
 
 START_TEST(test_begin_change)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -868,7 +844,7 @@ END_TEST
 
 START_TEST(test_begin_change_no_delay)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -885,8 +861,8 @@ END_TEST
 
 START_TEST(test_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g, got;
 	struct vl_err err;
@@ -915,7 +891,7 @@ END_TEST
 
 START_TEST(test_delete_busy)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	struct vl_err err;
@@ -934,7 +910,7 @@ END_TEST
 
 START_TEST(test_delete_prepaid)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway paid, unpaid;
 	struct vl_err err;
@@ -961,8 +937,8 @@ END_TEST
 
 START_TEST(test_modify)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway_modify_args ma = { .auto_propagate = -1 };
 	struct vpn_gateway g, out;
@@ -1038,9 +1014,9 @@ static int64_t list_total(struct model_ctx *m, const struct vpn_gateway_filter *
 
 START_TEST(test_list_filters)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx other = ctx_for(OTHER, REGION);
-	struct model_ctx beijing = ctx_for(ACCOUNT, "cn-beijing");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx other = test_ctx(OTHER, REGION);
+	struct model_ctx beijing = test_ctx(ACCOUNT, "cn-beijing");
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g[3];
 	struct vpn_gateway_filter f;
@@ -1138,7 +1114,7 @@ static const char *const describe_keys[] = {
 
 START_TEST(test_json)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_gateway_create_args a = default_args();
 	struct vpn_gateway g;
 	json_t *item, *enis, *labels;
@@ -1200,8 +1176,8 @@ END_TEST
 
 START_TEST(test_available_zones)
 {
-	struct model_ctx m = ctx_for(ACCOUNT, REGION);
-	struct model_ctx mars = ctx_for(ACCOUNT, "mars-1");
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
+	struct model_ctx mars = test_ctx(ACCOUNT, "mars-1");
 	const struct catalog_region *r = catalog_region(cat, REGION);
 	json_t *zones = vpn_gateway_available_zones(&m);
 
@@ -1284,57 +1260,34 @@ END_TEST
 
 Suite *vpn_gateway_suite_create(void)
 {
-	Suite *s = suite_create("vpn_gateway");
-	TCase *tc = tcase_create("create");
+	const struct test_entry create[] = {
+		{ test_create }, { test_create_lifecycle },
+		{ test_create_bandwidth, countof(bandwidth_tests) }, { test_create_vswitch_rules },
+		{ test_create_single_zone_region }, { test_create_single_tunnel_region },
+		{ test_create_single_tunnel_other_region }, { test_create_vpc_rules },
+		{ test_create_vswitch_pending }, { test_create_name, countof(name_tests) },
+		{ test_create_name_length }, { test_create_ssl }, { test_create_prepaid },
+		{ test_create_resource_group }, { test_quota },
+	};
+	const struct test_entry addresses[] = {
+		{ test_pool_tiny }, { test_pool_lowest_free }, { test_pool_ranges },
+		{ test_private_addresses },
+	};
+	const struct test_entry lifecycle[] = {
+		{ test_begin_change }, { test_begin_change_no_delay }, { test_delete }, { test_delete_busy },
+		{ test_delete_prepaid }, { test_modify },
+	};
+	const struct test_entry describe[] = {
+		{ test_list_filters }, { test_json }, { test_available_zones },
+	};
+	const struct test_entry catalog[] = {
+		{ test_catalog_default_dual_tunnel }, { test_catalog_vpn_dual_tunnel },
+		{ test_catalog_vpn_dual_tunnel_bad, countof(bad_dual_tunnel) },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(create), TEST_CASE(addresses), TEST_CASE(lifecycle), TEST_CASE(describe),
+		TEST_CASE(catalog),
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create);
-	tcase_add_test(tc, test_create_lifecycle);
-	tcase_add_loop_test(tc, test_create_bandwidth, 0, countof(bandwidth_tests));
-	tcase_add_test(tc, test_create_vswitch_rules);
-	tcase_add_test(tc, test_create_single_zone_region);
-	tcase_add_test(tc, test_create_single_tunnel_region);
-	tcase_add_test(tc, test_create_single_tunnel_other_region);
-	tcase_add_test(tc, test_create_vpc_rules);
-	tcase_add_test(tc, test_create_vswitch_pending);
-	tcase_add_loop_test(tc, test_create_name, 0, countof(name_tests));
-	tcase_add_test(tc, test_create_name_length);
-	tcase_add_test(tc, test_create_ssl);
-	tcase_add_test(tc, test_create_prepaid);
-	tcase_add_test(tc, test_create_resource_group);
-	tcase_add_test(tc, test_quota);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("addresses");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_pool_tiny);
-	tcase_add_test(tc, test_pool_lowest_free);
-	tcase_add_test(tc, test_pool_ranges);
-	tcase_add_test(tc, test_private_addresses);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("lifecycle");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_begin_change);
-	tcase_add_test(tc, test_begin_change_no_delay);
-	tcase_add_test(tc, test_delete);
-	tcase_add_test(tc, test_delete_busy);
-	tcase_add_test(tc, test_delete_prepaid);
-	tcase_add_test(tc, test_modify);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("describe");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_list_filters);
-	tcase_add_test(tc, test_json);
-	tcase_add_test(tc, test_available_zones);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("catalog");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_catalog_default_dual_tunnel);
-	tcase_add_test(tc, test_catalog_vpn_dual_tunnel);
-	tcase_add_loop_test(tc, test_catalog_vpn_dual_tunnel_bad, 0, countof(bad_dual_tunnel));
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("vpn_gateway", setup, test_world_teardown, cases, countof(cases));
 }

@@ -24,8 +24,6 @@
 #include "vpn_gateway.h"
 #include "vpn_route.h"
 
-#define countof(a) (sizeof(a) / sizeof((a)[0]))
-#define NOW 1795825408000LL /* 2026-11-28T00:23:28Z */
 #define ACCOUNT "acct-a"
 #define OTHER "acct-b"
 #define REGION "cn-hangzhou"
@@ -38,53 +36,6 @@
 #define C3 "vco-bp1conn000000000000003" /* on GW2 */
 #define C4 "vco-bp1conn000000000000004" /* on GW3, OTHER */
 
-static struct store *st;
-static struct catalog *cat;
-static struct model_config cfg;
-
-/*
- * Inserts a row into table with the given columns; every other NOT NULL column without a
- * default gets '' (text) or 0 (other types), so the row fits whatever the owner's schema
- * requires.  Values are text; SQLite's column affinity turns "0"/"100" into integers.
- */
-static void insert_row(const char *table, const char *const names[], const char *const values[],
-		       int n)
-{
-	char pragma[128], cols[2048] = "", vals[2048] = "", sql[sizeof(cols) + sizeof(vals) + 128];
-	const char *bind[128];
-	struct store_stmt *stmt = NULL;
-	int nbind = 0;
-
-	snprintf(pragma, sizeof(pragma), "PRAGMA table_info(%s)", table);
-	ck_assert_int_eq(store_prepare(st, pragma, &stmt), 0);
-	while (stmt_step(stmt) == STORE_ROW) {
-		const char *name = stmt_text(stmt, 1), *type = stmt_text(stmt, 2);
-		bool notnull = stmt_int64(stmt, 3) != 0;
-		bool has_default = stmt_text(stmt, 4)[0] != '\0';
-		const char *value = NULL;
-
-		for (int i = 0; i < n; i++)
-			if (strcmp(names[i], name) == 0)
-				value = values[i];
-		if (value == NULL && (!notnull || has_default))
-			continue;
-		if (value == NULL)
-			value = strstr(type, "TEXT") ? "" : "0";
-		ck_assert_int_lt(nbind, 128);
-		bind[nbind] = value;
-		snprintf(cols + strlen(cols), sizeof(cols) - strlen(cols), "%s%s", nbind ? "," : "", name);
-		snprintf(vals + strlen(vals), sizeof(vals) - strlen(vals), "%s?", nbind ? "," : "");
-		nbind++;
-	}
-	stmt_release(stmt);
-	snprintf(sql, sizeof(sql), "INSERT INTO %s(%s) VALUES (%s)", table, cols, vals);
-	ck_assert_int_eq(store_prepare(st, sql, &stmt), 0);
-	for (int i = 0; i < nbind; i++)
-		stmt_bind_text(stmt, i + 1, bind[i]);
-	ck_assert_msg(stmt_step(stmt) == STORE_DONE, "%s: %s", sql, st->ops->errmsg(st));
-	stmt_release(stmt);
-}
-
 static void add_gateway(const char *id, const char *account, bool dual)
 {
 	static const char *const names[] = { "vpn_gateway_id", "account", "region", "status",
@@ -93,7 +44,7 @@ static void add_gateway(const char *id, const char *account, bool dual)
 	const char *values[] = { id, account, REGION, "active", "vsw-bp1a", dual ? "vsw-bp1b" : "",
 				 "public", "10", "POSTPAY", "1" };
 
-	insert_row("vpn_gateways", names, values, countof(names));
+	test_insert_row(st, "vpn_gateways", names, values, countof(names));
 }
 
 static void add_connection(const char *id, const char *account, const char *gw)
@@ -104,12 +55,12 @@ static void add_connection(const char *id, const char *account, const char *gw)
 	const char *values[] = { id, account, REGION, gw, "active", "VPNGW", "public", "0",
 				 "10.0.0.0/8", "192.168.0.0/16", "1" };
 
-	insert_row("vpn_connections", names, values, countof(names));
+	test_insert_row(st, "vpn_connections", names, values, countof(names));
 }
 
 static void setup(void)
 {
-	test_world_open(&st, &cat, &cfg);
+	test_world_setup();
 	add_gateway(GW1, ACCOUNT, false);
 	add_gateway(GW2, ACCOUNT, true);
 	add_gateway(GW3, OTHER, false);
@@ -117,20 +68,6 @@ static void setup(void)
 	add_connection(C2, ACCOUNT, GW1);
 	add_connection(C3, ACCOUNT, GW2);
 	add_connection(C4, OTHER, GW3);
-}
-
-static void teardown(void)
-{
-	test_world_close(&st, &cat);
-}
-
-static struct model_ctx ctx_for(const char *account)
-{
-	struct model_ctx m = {
-		.store = st, .account = account, .region = REGION, .now_ms = NOW, .cfg = &cfg,
-	};
-
-	return m;
 }
 
 static int dbr(struct model_ctx *m, const char *gw, const char *dest, const char *hop,
@@ -203,16 +140,7 @@ static char *route_field(const char *column, const char *gw, const char *type, c
 
 static int64_t route_count(const char *gw)
 {
-	struct store_stmt *stmt = NULL;
-	int64_t n;
-
-	ck_assert_int_eq(store_prepare(st, "SELECT COUNT(*) FROM vpn_route_entries WHERE vpn_gateway_id=?",
-				       &stmt), 0);
-	stmt_bind_text(stmt, 1, gw);
-	ck_assert_int_eq(stmt_step(stmt), STORE_ROW);
-	n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return n;
+	return test_count(st, "SELECT COUNT(*) FROM vpn_route_entries WHERE vpn_gateway_id=?", gw);
 }
 
 static const char *gateway_status(struct model_ctx *m, const char *gw)
@@ -228,7 +156,7 @@ static const char *gateway_status(struct model_ctx *m, const char *gw)
 
 START_TEST(test_create_dbr)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 
@@ -257,7 +185,7 @@ END_TEST
 
 START_TEST(test_create_lifecycle)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 	int64_t next = 0;
@@ -282,10 +210,7 @@ START_TEST(test_create_lifecycle)
 }
 END_TEST
 
-static const struct {
-	const char *dest;
-	int ok;
-} dbr_dest_tests[] = {
+static const struct test_accepts dbr_dest_tests[] = {
 	{ "10.0.0.0/24", 1 },
 	{ "192.168.1.7/32", 1 },
 	{ "100.64.0.0/10", 1 }, /* the cloud advises against it but takes it */
@@ -301,14 +226,14 @@ static const struct {
 
 START_TEST(test_create_dbr_dest)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
-	int rc = dbr(&m, GW1, dbr_dest_tests[_i].dest, C1, 100, true, &r, &err);
+	int rc = dbr(&m, GW1, dbr_dest_tests[_i].input, C1, 100, true, &r, &err);
 
-	if (dbr_dest_tests[_i].ok) {
-		ck_assert_msg(rc == 0, "%s refused: %s", dbr_dest_tests[_i].dest, vl_err_code(&err));
-		ck_assert_str_eq(r.route_dest, dbr_dest_tests[_i].dest);
+	if (dbr_dest_tests[_i].accepted) {
+		ck_assert_msg(rc == 0, "%s refused: %s", dbr_dest_tests[_i].input, vl_err_code(&err));
+		ck_assert_str_eq(r.route_dest, dbr_dest_tests[_i].input);
 	} else {
 		test_assert_err(rc, &err, "IllegalParam.RouteDest", 400);
 		ck_assert_int_eq(route_count(GW1), 0);
@@ -336,7 +261,7 @@ static const struct {
 
 START_TEST(test_create_pbr_cidrs)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 	int rc = pbr(&m, pbr_tests[_i].gw, pbr_tests[_i].source, pbr_tests[_i].dest, pbr_tests[_i].hop,
@@ -359,7 +284,7 @@ END_TEST
 
 START_TEST(test_create_refs)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 
@@ -382,7 +307,7 @@ END_TEST
 
 START_TEST(test_create_duplicates_and_weights)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 
@@ -404,7 +329,7 @@ END_TEST
 
 START_TEST(test_create_dual_tunnel_weight)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 
@@ -419,7 +344,7 @@ END_TEST
 
 START_TEST(test_create_description)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_create_args args = { .vpn_gateway_id = GW1, .route_dest = "10.0.0.0/8",
 					      .next_hop = C1, .weight = 100, .publish_vpc = true };
 	char text[102];
@@ -444,7 +369,7 @@ END_TEST
 
 START_TEST(test_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 	struct vpn_route_key key = { .vpn_gateway_id = GW1, .route_dest = "10.1.0.0/16",
@@ -472,7 +397,7 @@ END_TEST
 
 START_TEST(test_delete)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), other = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx(OTHER, REGION);
 	struct vpn_route_key key = { .vpn_gateway_id = GW1, .route_dest = "10.1.0.0/16",
 				     .next_hop = C1, .weight = 0, .priority = -1 };
 	struct vl_err err;
@@ -503,7 +428,7 @@ END_TEST
 
 START_TEST(test_delete_pbr_priority)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_key key = { .vpn_gateway_id = GW1, .pbr = true, .route_source = "192.168.0.0/24",
 				     .route_dest = "10.0.0.0/8", .next_hop = C1, .weight = 100,
 				     .priority = 20 };
@@ -524,7 +449,7 @@ END_TEST
 
 START_TEST(test_changes_while_configuring)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_key old = { .vpn_gateway_id = GW1, .route_dest = "10.1.0.0/16",
 				     .next_hop = C1, .weight = 100, .priority = -1 };
 	struct vpn_route_key fresh = { .vpn_gateway_id = GW1, .route_dest = "10.2.0.0/16",
@@ -555,7 +480,7 @@ END_TEST
 
 START_TEST(test_modify_weight)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_key key = { .vpn_gateway_id = GW1, .route_dest = "10.1.0.0/16",
 				     .next_hop = C1, .weight = 0, .priority = -1 };
 	struct vpn_route_key dual = { .vpn_gateway_id = GW2, .route_dest = "10.1.0.0/16",
@@ -587,7 +512,7 @@ END_TEST
 
 START_TEST(test_modify_pbr)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_key key = { .vpn_gateway_id = GW1, .pbr = true, .route_source = "192.168.0.0/24",
 				     .route_dest = "10.0.0.0/8", .next_hop = C1, .weight = 100,
 				     .priority = 10 };
@@ -612,7 +537,7 @@ END_TEST
 
 START_TEST(test_publish)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route_key dkey = { .vpn_gateway_id = GW1, .route_dest = "10.0.0.0/8",
 				      .next_hop = C1, .weight = -1, .priority = -1 };
 	struct vpn_route_key pkey = { .vpn_gateway_id = GW1, .pbr = true, .route_dest = "10.0.0.0/8",
@@ -660,7 +585,7 @@ static const char *item_str(json_t *items, size_t i, const char *key)
 
 START_TEST(test_list)
 {
-	struct model_ctx m = ctx_for(ACCOUNT), other = ctx_for(OTHER);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION), other = test_ctx(OTHER, REGION);
 	struct vl_err err;
 	json_t *items;
 	int64_t total = -1;
@@ -714,7 +639,7 @@ END_TEST
 
 START_TEST(test_to_json)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vpn_route r;
 	struct vl_err err;
 	json_t *item, *counts;
@@ -761,7 +686,7 @@ END_TEST
 
 START_TEST(test_auto_config)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vl_err err;
 
 	dbr_ok(&m, GW1, "10.3.0.0/16", C1, 0, false); /* already routed to C1 */
@@ -789,7 +714,7 @@ END_TEST
 
 START_TEST(test_auto_config_quota)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vl_err err;
 
 	cfg.quotas.vpn_routes_per_gateway = 3;
@@ -805,7 +730,7 @@ END_TEST
 
 START_TEST(test_next_hop_helpers)
 {
-	struct model_ctx m = ctx_for(ACCOUNT);
+	struct model_ctx m = test_ctx(ACCOUNT, REGION);
 	struct vl_err err;
 
 	ck_assert_int_eq(vpn_route_count_by_next_hop(&m, C1), 0);
@@ -842,42 +767,26 @@ END_TEST
 
 Suite *vpn_route_suite_create(void)
 {
-	Suite *s = suite_create("vpn_route");
-	TCase *tc = tcase_create("create");
+	const struct test_entry create[] = {
+		{ test_create_dbr }, { test_create_lifecycle },
+		{ test_create_dbr_dest, countof(dbr_dest_tests) },
+		{ test_create_pbr_cidrs, countof(pbr_tests) }, { test_create_refs },
+		{ test_create_duplicates_and_weights }, { test_create_dual_tunnel_weight },
+		{ test_create_description }, { test_quota },
+	};
+	const struct test_entry change[] = {
+		{ test_delete }, { test_delete_pbr_priority }, { test_changes_while_configuring },
+		{ test_modify_weight }, { test_modify_pbr }, { test_publish },
+	};
+	const struct test_entry describe[] = {
+		{ test_list }, { test_to_json },
+	};
+	const struct test_entry helpers[] = {
+		{ test_auto_config }, { test_auto_config_quota }, { test_next_hop_helpers },
+	};
+	const struct test_case cases[] = {
+		TEST_CASE(create), TEST_CASE(change), TEST_CASE(describe), TEST_CASE(helpers),
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create_dbr);
-	tcase_add_test(tc, test_create_lifecycle);
-	tcase_add_loop_test(tc, test_create_dbr_dest, 0, countof(dbr_dest_tests));
-	tcase_add_loop_test(tc, test_create_pbr_cidrs, 0, countof(pbr_tests));
-	tcase_add_test(tc, test_create_refs);
-	tcase_add_test(tc, test_create_duplicates_and_weights);
-	tcase_add_test(tc, test_create_dual_tunnel_weight);
-	tcase_add_test(tc, test_create_description);
-	tcase_add_test(tc, test_quota);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("change");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_delete);
-	tcase_add_test(tc, test_delete_pbr_priority);
-	tcase_add_test(tc, test_changes_while_configuring);
-	tcase_add_test(tc, test_modify_weight);
-	tcase_add_test(tc, test_modify_pbr);
-	tcase_add_test(tc, test_publish);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("describe");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_list);
-	tcase_add_test(tc, test_to_json);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("helpers");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_auto_config);
-	tcase_add_test(tc, test_auto_config_quota);
-	tcase_add_test(tc, test_next_hop_helpers);
-	suite_add_tcase(s, tc);
-	return s;
+	return test_suite_of_cases("vpn_route", setup, test_world_teardown, cases, countof(cases));
 }
