@@ -142,6 +142,46 @@ static inline void json_put_wrapped(json_t *obj, const char *key, const char *in
 	json_object_set_new_nocheck(obj, key, wrapper);
 }
 
+/*
+ * One value of a statement's '?' placeholders; an array of them binds ?1, ?2 … in order, so
+ * a statement's SQL and its values stand together in one call.  The text is borrowed.
+ */
+struct model_arg {
+	const char *text; /* NULL binds NULL unless is_int */
+	int64_t number;
+	bool is_int;
+};
+
+#define MODEL_TEXT(value) ((struct model_arg){ .text = (value) })
+#define MODEL_INT(value) ((struct model_arg){ .number = (value), .is_int = true })
+/* The array and count arguments of model_prepare and the functions after it. */
+#define MODEL_ARGS(...)                              \
+	((const struct model_arg[]){ __VA_ARGS__ }), \
+		(int)(sizeof((const struct model_arg[]){ __VA_ARGS__ }) / sizeof(struct model_arg))
+
+/* Binds args[0..n-1] from placeholder index on.  Returns the next free index. */
+int model_bind(struct store_stmt *stmt, int index, const struct model_arg *args, int n);
+
+/*
+ * Prepares sql with args bound to ?1..?n into *stmt, which the caller releases.  Returns 0,
+ * or -1 on a store failure (*stmt NULL, err untouched: callers report it their way).
+ */
+int model_prepare(struct store *st, const char *sql, const struct model_arg *args, int n,
+		  struct store_stmt **stmt);
+
+/*
+ * Runs sql with args once: the first step's result (STORE_FAILED when it cannot be
+ * prepared).  On STORE_ROW, fill (when not NULL) reads the row into out first.
+ */
+enum store_step_result model_step_once(struct store *st, const char *sql, const struct model_arg *args, int n,
+				       void (*fill)(struct store_stmt *stmt, void *out), void *out);
+
+/* Runs sql (no result rows) with args.  Returns 0, or -1 on a store failure (no error set). */
+int model_exec(struct store *st, const char *sql, const struct model_arg *args, int n);
+
+/* Runs sql (no result rows) with args.  Returns 0, or -1 with a store error in err. */
+int model_run(struct model_ctx *m, const char *sql, const struct model_arg *args, int n, struct vl_err *err);
+
 /* Appends text to the NUL-terminated sql of capacity size, truncating. */
 void model_append(char *sql, unsigned long size, const char *text);
 

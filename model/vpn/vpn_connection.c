@@ -1193,55 +1193,23 @@ int vpn_connection_list_styled(struct model_ctx *m, const struct vpn_connection_
 			       int64_t offset, int64_t limit, enum vpn_connection_json_style style,
 			       json_t *items, int64_t *total, struct vl_err *err)
 {
-	char sql[5200];
+	static const struct model_list_query query = {
+		.columns = CONN_COLUMNS,
+		.from = "vpn_connections",
+		.order_by = "created_ms DESC, seq DESC",
+	};
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
 	struct vpn_connection *page = NULL;
-	int n = 0, i, rc = -1;
+	int n = 0, rc = -1;
 
 	list_where(m, &where, f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpn_connections%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-	stmt = NULL;
-	if (limit <= 0 || offset >= *total)
-		return 0;
 	if (limit > 100)
 		limit = 100;
-	/* rows are large (tunnels inline): allocate only what this page can hold */
-	if (limit > *total - offset)
-		limit = *total - offset;
-	page = calloc((size_t)limit, sizeof(*page));
-	if (page == NULL)
-		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-	snprintf(sql, sizeof(sql),
-		 "SELECT " CONN_COLUMNS " FROM vpn_connections%s ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0) {
-		model_store_error(m, err);
-		goto out;
-	}
-	i = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, i++, limit);
-	stmt_bind_int64(stmt, i, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW || n >= limit) {
-			model_store_error(m, err);
-			goto out;
-		}
-		row_to_conn(stmt, &page[n++]);
-	}
-	stmt_release(stmt);
-	stmt = NULL;
+	if (model_list_page(m, &query, &where, offset, limit, total, sizeof(*page), row_to_conn_any, (void **)&page,
+			    &n, err) < 0)
+		return -1;
 	/* tunnels and peers are read after the page statement is done with */
-	for (i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		json_t *item;
 
 		if (load_tunnels(m, &page[i], err) < 0)
@@ -1255,7 +1223,6 @@ int vpn_connection_list_styled(struct model_ctx *m, const struct vpn_connection_
 	}
 	rc = 0;
 out:
-	stmt_release(stmt);
 	free(page);
 	return rc;
 }
