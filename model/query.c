@@ -118,16 +118,16 @@ int model_list(struct model_ctx *m, const struct model_list_query *q, const stru
 
 int model_list_page(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
 		    int64_t offset, int64_t limit, int64_t *total, size_t row_size,
-		    void (*fill)(struct store_stmt *stmt, void *row), void **rows, int *count, struct vl_err *err)
+		    void (*fill)(struct store_stmt *stmt, void *row),
+		    int (*item)(struct model_ctx *m, void *row, void *arg, json_t *items, struct vl_err *err), void *arg,
+		    json_t *items, struct vl_err *err)
 {
 	char sql[MODEL_WHERE_SQL_MAX + 1024];
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r = STORE_DONE;
 	char *page;
-	int n = 0, index;
+	int n = 0, index, rc = -1;
 
-	*rows = NULL;
-	*count = 0;
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s%s", q->count_from ? q->count_from : q->from, w->sql);
 	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
@@ -144,8 +144,8 @@ int model_list_page(struct model_ctx *m, const struct model_list_query *q, const
 	snprintf(sql, sizeof(sql), "SELECT %s FROM %s%s ORDER BY %s LIMIT ? OFFSET ?", q->columns, q->from, w->sql,
 		 q->order_by);
 	if (store_prepare(m->store, sql, &stmt) < 0) {
-		free(page);
-		return model_store_error(m, err);
+		model_store_error(m, err);
+		goto out;
 	}
 	index = model_where_bind(w, stmt);
 	stmt_bind_int64(stmt, index++, limit);
@@ -154,12 +154,16 @@ int model_list_page(struct model_ctx *m, const struct model_list_query *q, const
 		fill(stmt, page + (size_t)n++ * row_size);
 	stmt_release(stmt);
 	if (r != STORE_ROW && r != STORE_DONE) {
-		free(page);
-		return model_store_error(m, err);
+		model_store_error(m, err);
+		goto out;
 	}
-	*rows = page;
-	*count = n;
-	return 0;
+	for (int i = 0; i < n; i++)
+		if (item(m, page + (size_t)i * row_size, arg, items, err) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(page);
+	return rc;
 }
 
 int model_collect(struct model_ctx *m, const char *sql, const char *arg, size_t row_size,

@@ -71,14 +71,16 @@ int model_list(struct model_ctx *m, const struct model_list_query *q, const stru
 
 /*
  * One paged list whose items are built after the page's statement is done (building them
- * reads other tables): counts the rows w matches into *total (0 when the count fails), then
- * reads the page (offset, limit) into a calloc'd array of row_size byte rows, each filled by
- * fill; the caller frees *rows (NULL when the page is empty), *count rows were read.
- * Returns 0, or -1 with err (a store failure or out of memory; *rows NULL).
+ * reads other tables): counts the rows w matches into *total (0 when the count fails), reads
+ * the page (offset, limit) into row_size byte rows, each filled by fill, then appends to
+ * items what item(m, row, arg, items, err) makes of each row in order (0, or -1 with err
+ * set: the list stops).  Returns 0, or -1 with err (a store failure, out of memory, item's).
  */
 int model_list_page(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
 		    int64_t offset, int64_t limit, int64_t *total, size_t row_size,
-		    void (*fill)(struct store_stmt *stmt, void *row), void **rows, int *count, struct vl_err *err);
+		    void (*fill)(struct store_stmt *stmt, void *row),
+		    int (*item)(struct model_ctx *m, void *row, void *arg, json_t *items, struct vl_err *err), void *arg,
+		    json_t *items, struct vl_err *err);
 
 /*
  * Reads every row of sql (?1 = arg when arg is not NULL) into a malloc'd array of row_size

@@ -290,6 +290,16 @@ static json_t *table_item(struct model_ctx *m, const struct route_table *t, rout
 	return item;
 }
 
+static int page_item(struct model_ctx *m, void *row, void *entries_json, json_t *items, struct vl_err *err)
+{
+	json_t *item = table_item(m, row, *(route_table_entries_json_fn *)entries_json);
+
+	if (item == NULL)
+		return model_store_error(m, err);
+	json_array_append_new(items, item);
+	return 0;
+}
+
 int route_table_list(struct model_ctx *m, const struct route_table_filter *filter, route_table_entries_json_fn entries_json,
 		     int64_t offset, int64_t limit, json_t *items, int64_t *total,
 		     struct vl_err *err)
@@ -300,28 +310,12 @@ int route_table_list(struct model_ctx *m, const struct route_table_filter *filte
 		.from = "route_tables",
 		.order_by = "vpc_id, table_type DESC, created_ms, seq",
 	};
-	struct route_table *page = NULL;
 	struct model_where where;
-	int n = 0, rc = -1;
 
 	list_where(m, &where, filter);
-	if (model_list_page(m, &query, &where, offset, limit, total, sizeof(*page), row_to_table, (void **)&page, &n,
-			    err) < 0)
-		return -1;
 	/* items are built after the statement ends: building reads other tables */
-	for (int i = 0; i < n; i++) {
-		json_t *item = table_item(m, &page[i], entries_json);
-
-		if (item == NULL) {
-			model_store_error(m, err);
-			goto out;
-		}
-		json_array_append_new(items, item);
-	}
-	rc = 0;
-out:
-	free(page);
-	return rc;
+	return model_list_page(m, &query, &where, offset, limit, total, sizeof(struct route_table), row_to_table,
+			       page_item, &entries_json, items, err);
 }
 
 int route_table_custom_ids_in_vpc(struct model_ctx *m, const char *vpc_id, struct model_id **out, int *count,
