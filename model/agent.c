@@ -330,6 +330,14 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 	 * above what the agent applied (it may come from before the server lost its state).
 	 */
 	{
+		static const char update_sql[] =
+			"UPDATE agents SET zones=?, roles=?, underlay_ip=?, url=?, backend=?, backend_reason=?, "
+			"backend_usable=?, backend_error=?, version=?, last_seen_ms=?, applied_generation=?, "
+			"generation=MAX(generation, ?), zone_index=?, doc_hash='', silent_since_ms=0 WHERE agent_id=?";
+		static const char insert_sql[] =
+			"INSERT INTO agents (zones, roles, underlay_ip, url, backend, backend_reason, backend_usable, "
+			"backend_error, version, last_seen_ms, applied_generation, generation, zone_index, agent_id, "
+			"registered_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 		/* the same values either way; a new agent's row adds its registration time */
 		const struct model_arg values[] = {
 			MODEL_TEXT(zones), MODEL_TEXT(roles), MODEL_TEXT(args->underlay_ip), MODEL_TEXT(args->url),
@@ -342,15 +350,7 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 			MODEL_INT(args->zone_index), MODEL_TEXT(id), MODEL_INT(m->now_ms)
 		};
 
-		if (model_run(m,
-			      exists ? "UPDATE agents SET zones=?, roles=?, underlay_ip=?, url=?, backend=?, "
-				       "backend_reason=?, backend_usable=?, backend_error=?, version=?, last_seen_ms=?, "
-				       "applied_generation=?, generation=MAX(generation, ?), zone_index=?, doc_hash='', "
-				       "silent_since_ms=0 WHERE agent_id=?"
-				     : "INSERT INTO agents (zones, roles, underlay_ip, url, backend, backend_reason, "
-				       "backend_usable, backend_error, version, last_seen_ms, applied_generation, "
-				       "generation, zone_index, agent_id, registered_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			      values, exists ? 14 : 15, err) < 0)
+		if (model_run(m, exists ? update_sql : insert_sql, values, exists ? 14 : 15, err) < 0)
 			return -1;
 	}
 	model_copy(agent_id_out, 64, id);

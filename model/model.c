@@ -92,6 +92,21 @@ int model_check_resource_group(struct model_ctx *m, const char *rg, char *out, u
 	return 0;
 }
 
+int model_check_name_description(const char *name, const char *description, const char *kind, const char *words,
+				 struct vl_err *err)
+{
+	char code[96];
+
+	if (name && name[0] && !model_valid_name(name)) {
+		snprintf(code, sizeof(code), "Invalid%sName.Malformed", kind);
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified %s name is not valid.", words);
+	}
+	if (description && description[0] && !model_valid_description(description))
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
+				       "Specified description is not valid.");
+	return 0;
+}
+
 int model_store_error(struct model_ctx *m, struct vl_err *err)
 {
 	return vl_err_set(err, VL_INTERNAL_ERROR,
@@ -264,6 +279,29 @@ int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char 
 	struct model_arg args[2];
 
 	return model_run(m, sql, args, optional_args(args, a, b, NULL), err);
+}
+
+int model_update(struct model_ctx *m, const char *table, const char *id_column, const char *id,
+		 const struct model_change *changes, size_t n, struct vl_err *err)
+{
+	char sql[256];
+
+	for (size_t i = 0; i < n; i++) {
+		if (changes[i].value == NULL)
+			continue;
+		snprintf(sql, sizeof(sql), "UPDATE %s SET %s=? WHERE %s=?", table, changes[i].column, id_column);
+		if (model_exec2(m, sql, changes[i].value, id, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int model_update_name_description(struct model_ctx *m, const char *table, const char *id_column, const char *id,
+				  const char *name, const char *description, struct vl_err *err)
+{
+	const struct model_change changes[] = { { "name", name }, { "description", description } };
+
+	return model_update(m, table, id_column, id, changes, 2, err);
 }
 
 int model_exists(struct model_ctx *m, const char *sql, const char *a, const char *b, const char *c)

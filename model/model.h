@@ -98,6 +98,14 @@ int model_check_resource_group(struct model_ctx *m, const char *rg, char *out, u
 			       struct vl_err *err);
 
 /*
+ * A VPC resource's optional name and description (NULL or empty: not given), in that order:
+ * Invalid<kind>Name.Malformed "Specified <words> name is not valid." (kind "RouteTable", words
+ * "route table"), then InvalidDescription.Malformed.  Returns 0, or -1 with err set.
+ */
+int model_check_name_description(const char *name, const char *description, const char *kind, const char *words,
+				 struct vl_err *err);
+
+/*
  * Usage counters.  Two conventions:
  *   kind "vpc", scope region            how many the account has there (quotas)
  *   kind "ref:<kind>", scope <id>      how many resources depend on <id>; a delete of <id>
@@ -208,6 +216,23 @@ int model_get_row(struct model_ctx *m, const char *sql, const char *id,
  */
 int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char *b,
 		struct vl_err *err);
+
+/* One column a Modify action may change: changed when value is not NULL. */
+struct model_change {
+	const char *column;
+	const char *value;
+};
+
+/*
+ * Runs UPDATE table SET column=value WHERE id_column=id for each of changes[0..n-1] whose
+ * value is not NULL, in order.  Returns 0, or -1 with a store error.
+ */
+int model_update(struct model_ctx *m, const char *table, const char *id_column, const char *id,
+		 const struct model_change *changes, size_t n, struct vl_err *err);
+
+/* model_update of the name and description columns (the usual Modify*Attribute). */
+int model_update_name_description(struct model_ctx *m, const char *table, const char *id_column, const char *id,
+				  const char *name, const char *description, struct vl_err *err);
 
 /*
  * Does sql (a SELECT 1 ...) have a row, with ?1 = a and, when not NULL, ?2 = b and ?3 = c

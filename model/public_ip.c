@@ -140,8 +140,9 @@ static enum store_step_result insert_vswitch_ip(struct model_ctx *m, const char 
 	return model_step_once(m->store,
 			       "INSERT INTO vswitch_ips(vswitch_id, ip_num, ip, account, owner_id, role, created_ms)"
 			       " VALUES (?,?,?,?,?,?,?)",
-			       MODEL_ARGS(MODEL_TEXT(vswitch_id), MODEL_INT(addr), MODEL_TEXT(ip), MODEL_TEXT(m->account),
-					  MODEL_TEXT(owner_id), MODEL_TEXT(role), MODEL_INT(m->now_ms)),
+			       MODEL_ARGS(MODEL_TEXT(vswitch_id), MODEL_INT(addr), MODEL_TEXT(ip),
+					  MODEL_TEXT(m->account), MODEL_TEXT(owner_id), MODEL_TEXT(role),
+					  MODEL_INT(m->now_ms)),
 			       NULL, NULL);
 }
 

@@ -79,7 +79,8 @@ int model_list(struct model_ctx *m, const struct model_list_query *q, const stru
 int model_list_page(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
 		    int64_t offset, int64_t limit, int64_t *total, size_t row_size,
 		    void (*fill)(struct store_stmt *stmt, void *row),
-		    int (*item)(struct model_ctx *m, void *row, void *arg, json_t *items, struct vl_err *err), void *arg,
+		    int (*item)(struct model_ctx *m, void *row, void *arg, json_t *items, struct vl_err *err),
+		    void *arg,
 		    json_t *items, struct vl_err *err);
 
 /*

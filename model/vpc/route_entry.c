@@ -417,12 +417,8 @@ int route_entry_create(struct model_ctx *m, const struct route_entry_create_args
 		return -1;
 	if (strcmp(t.status, "Available") != 0 || lifecycle_busy(m, "route_table", t.route_table_id))
 		return vl_err_set(err, VL_ROUTE_TABLE_BIND_INCORRECT_STATUS, NULL);
-	if (args->name && args->name[0] && !model_valid_name(args->name))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidRouteEntryName.Malformed",
-				       "Specified route entry name is not valid.");
-	if (args->description && args->description[0] && !model_valid_description(args->description))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
-				       "Specified description is not valid.");
+	if (model_check_name_description(args->name, args->description, "RouteEntry", "route entry", err) < 0)
+		return -1;
 	if (check_destination(m, &t, args->destination, out->destination, &c, err) < 0)
 		return -1;
 	if (check_next_hop(m, &t, args->next_hop_type ? args->next_hop_type : "Instance", args->next_hop_id, err) < 0)
@@ -568,12 +564,8 @@ int route_entry_modify(struct model_ctx *m, const char *route_table_id, const ch
 	if (find_entry(m, route_table_id, route_entry_id, destination, NULL, &e, err) < 0 ||
 	    check_changeable(m, &e, err) < 0)
 		return -1;
-	if (name && name[0] && !model_valid_name(name))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidRouteEntryName.Malformed",
-				       "Specified route entry name is not valid.");
-	if (description && description[0] && !model_valid_description(description))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
-				       "Specified description is not valid.");
+	if (model_check_name_description(name, description, "RouteEntry", "route entry", err) < 0)
+		return -1;
 	if ((new_type == NULL) != (new_id == NULL))
 		return vl_err_set_code(err, VL_MISSING_PARAMETER, new_type ? "MissingNewNextHopId" : "MissingNewNextHopType",
 				       "%s is mandatory for this action.", new_type ? "NewNextHopId" : "NewNextHopType");

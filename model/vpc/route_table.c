@@ -54,12 +54,8 @@ int route_table_create(struct model_ctx *m, const struct route_table_create_args
 		return -1;
 	if (args->associate_type && strcmp(args->associate_type, "VSwitch") != 0)
 		return vl_err_set(err, VL_ROUTE_TABLE_ASSOCIATE_TYPE, NULL);
-	if (args->name && args->name[0] && !model_valid_name(args->name))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidRouteTableName.Malformed",
-				       "Specified route table name is not valid.");
-	if (args->description && args->description[0] && !model_valid_description(args->description))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
-				       "Specified description is not valid.");
+	if (model_check_name_description(args->name, args->description, "RouteTable", "route table", err) < 0)
+		return -1;
 	if (tag_validate(&args->tags, err) < 0)
 		return -1;
 	if (strcmp(vpc.status, "Available") != 0 || lifecycle_busy(m, "vpc", vpc.vpc_id))
@@ -137,21 +133,11 @@ int route_table_modify(struct model_ctx *m, const char *route_table_id, const ch
 
 	if (route_table_get(m, route_table_id, &t, err) < 0)
 		return -1;
-	if (name && name[0] && !model_valid_name(name))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidRouteTableName.Malformed",
-				       "Specified route table name is not valid.");
-	if (description && description[0] && !model_valid_description(description))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
-				       "Specified description is not valid.");
+	if (model_check_name_description(name, description, "RouteTable", "route table", err) < 0)
+		return -1;
 	if (strcmp(t.status, "Deleting") == 0)
 		return vl_err_set(err, VL_ROUTE_TABLE_INCORRECT_STATUS, NULL);
-	if (name && model_exec2(m, "UPDATE route_tables SET name=?2 WHERE route_table_id=?1", t.route_table_id,
-				name, err) < 0)
-		return -1;
-	if (description && model_exec2(m, "UPDATE route_tables SET description=?2 WHERE route_table_id=?1",
-				       t.route_table_id, description, err) < 0)
-		return -1;
-	return 0;
+	return model_update_name_description(m, "route_tables", "route_table_id", t.route_table_id, name, description, err);
 }
 
 int route_table_bind(struct model_ctx *m, const char *route_table_id, const char *vswitch_id,

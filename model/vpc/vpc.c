@@ -339,12 +339,7 @@ int vpc_modify(struct model_ctx *m, const struct vpc_modify_args *args, struct v
 		if (model_exec2(m, "UPDATE vpcs SET cidr_block=? WHERE vpc_id=?", text, v.vpc_id, err) < 0)
 			return -1;
 	}
-	if (args->name && model_exec2(m, "UPDATE vpcs SET name=? WHERE vpc_id=?", args->name, v.vpc_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE vpcs SET description=? WHERE vpc_id=?", args->description, v.vpc_id, err) < 0)
-		return -1;
-	return 0;
+	return model_update_name_description(m, "vpcs", "vpc_id", v.vpc_id, args->name, args->description, err);
 }
 
 int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)

@@ -284,14 +284,8 @@ int vswitch_modify(struct model_ctx *m, const struct vswitch_modify_args *args, 
 		return vl_err_set(err, VL_INVALID_VSWITCH_DESCRIPTION_MALFORMED, NULL);
 	if (lifecycle_busy(m, "vswitch", s.vswitch_id))
 		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
-	if (args->name &&
-	    model_exec2(m, "UPDATE vswitches SET name=? WHERE vswitch_id=?", args->name, s.vswitch_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE vswitches SET description=? WHERE vswitch_id=?", args->description,
-			s.vswitch_id, err) < 0)
-		return -1;
-	return 0;
+	return model_update_name_description(m, "vswitches", "vswitch_id", s.vswitch_id, args->name, args->description,
+					     err);
 }
 
 int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *err)

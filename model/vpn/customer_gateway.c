@@ -278,18 +278,17 @@ int customer_gateway_modify(struct model_ctx *m, const struct customer_gateway_m
 		return vl_err_set(err, VL_CGW_INVALID_DESCRIPTION, NULL);
 	if (args->auth_key && !valid_auth_key(args->auth_key))
 		return vl_err_set(err, VL_CGW_INVALID_AUTH_KEY, NULL);
-	if (args->name &&
-	    model_exec2(m, "UPDATE customer_gateways SET name=? WHERE customer_gateway_id=?",
-			args->name, g.customer_gateway_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE customer_gateways SET description=? WHERE customer_gateway_id=?",
-			args->description, g.customer_gateway_id, err) < 0)
-		return -1;
-	if (args->auth_key &&
-	    model_exec2(m, "UPDATE customer_gateways SET auth_key=? WHERE customer_gateway_id=?",
-			args->auth_key, g.customer_gateway_id, err) < 0)
-		return -1;
+	{
+		const struct model_change changes[] = {
+			{ "name", args->name },
+			{ "description", args->description },
+			{ "auth_key", args->auth_key },
+		};
+
+		if (model_update(m, "customer_gateways", "customer_gateway_id", g.customer_gateway_id, changes,
+				 sizeof(changes) / sizeof(changes[0]), err) < 0)
+			return -1;
+	}
 	return customer_gateway_get(m, g.customer_gateway_id, out, err);
 }
 
