@@ -494,17 +494,35 @@ static int invalid_item(struct vl_err *err, const char *list, size_t index, cons
 	return vl_err_invalid(err, name);
 }
 
+/* What every report item starts with: an object naming its connection and tunnel (list[i]). */
+static int parse_item_ref(json_t *o, const char *list, size_t i, const char **conn, const char **tunnel,
+			  struct vl_err *err)
+{
+	if (!json_is_object(o))
+		return invalid_item(err, list, i, "");
+	if (!member_str(o, "VpnConnectionId", NULL, conn) || !valid_id(*conn))
+		return invalid_item(err, list, i, "VpnConnectionId");
+	if (!member_str(o, "TunnelId", "", tunnel) || !valid_tunnel_ref(*tunnel))
+		return invalid_item(err, list, i, "TunnelId");
+	return 0;
+}
+
 static int parse_tunnel(json_t *o, size_t i, struct report_tunnel *t, struct vl_err *err)
 {
+	const struct {
+		const char *name;
+		int64_t *value;
+	} counters[] = {
+		{ "BytesIn", &t->bytes_in },
+		{ "BytesOut", &t->bytes_out },
+		{ "PacketsIn", &t->packets_in },
+		{ "PacketsOut", &t->packets_out },
+	};
 	const char *side;
 	json_t *active;
 
-	if (!json_is_object(o))
-		return invalid_item(err, "Tunnels", i, "");
-	if (!member_str(o, "VpnConnectionId", NULL, &t->conn) || !valid_id(t->conn))
-		return invalid_item(err, "Tunnels", i, "VpnConnectionId");
-	if (!member_str(o, "TunnelId", "", &t->tunnel) || !valid_tunnel_ref(t->tunnel))
-		return invalid_item(err, "Tunnels", i, "TunnelId");
+	if (parse_item_ref(o, "Tunnels", i, &t->conn, &t->tunnel, err) < 0)
+		return -1;
 	if (!member_str(o, "Endpoint", NULL, &t->endpoint) || !valid_id(t->endpoint))
 		return invalid_item(err, "Tunnels", i, "Endpoint");
 	if (!member_str(o, "Side", NULL, &side) || !in_list(side, sides))
@@ -520,14 +538,9 @@ static int parse_tunnel(json_t *o, size_t i, struct report_tunnel *t, struct vl_
 	if (active && !json_is_boolean(active) && !json_is_null(active))
 		return invalid_item(err, "Tunnels", i, "Active");
 	t->active = json_is_true(active);
-	if (!member_count(o, "BytesIn", &t->bytes_in))
-		return invalid_item(err, "Tunnels", i, "BytesIn");
-	if (!member_count(o, "BytesOut", &t->bytes_out))
-		return invalid_item(err, "Tunnels", i, "BytesOut");
-	if (!member_count(o, "PacketsIn", &t->packets_in))
-		return invalid_item(err, "Tunnels", i, "PacketsIn");
-	if (!member_count(o, "PacketsOut", &t->packets_out))
-		return invalid_item(err, "Tunnels", i, "PacketsOut");
+	for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++)
+		if (!member_count(o, counters[c].name, counters[c].value))
+			return invalid_item(err, "Tunnels", i, counters[c].name);
 	return 0;
 }
 
@@ -548,12 +561,8 @@ static int parse_log(json_t *o, size_t i, struct report_log *l, struct vl_err *e
 	const char *side;
 	json_t *time;
 
-	if (!json_is_object(o))
-		return invalid_item(err, "Logs", i, "");
-	if (!member_str(o, "VpnConnectionId", NULL, &l->conn) || !valid_id(l->conn))
-		return invalid_item(err, "Logs", i, "VpnConnectionId");
-	if (!member_str(o, "TunnelId", "", &l->tunnel) || !valid_tunnel_ref(l->tunnel))
-		return invalid_item(err, "Logs", i, "TunnelId");
+	if (parse_item_ref(o, "Logs", i, &l->conn, &l->tunnel, err) < 0)
+		return -1;
 	if (!member_str(o, "Side", "gateway", &side) || !in_list(side, sides))
 		return invalid_item(err, "Logs", i, "Side");
 	l->gateway = strcmp(side, "gateway") == 0;
@@ -588,7 +597,6 @@ static bool is_gone(const struct vl_err *err)
 static int upsert_tunnel(struct model_ctx *m, const char *agent_id, const struct report_tunnel *t,
 			 struct vl_err *err)
 {
-
 	return model_run(m,
 			 "INSERT INTO dataplane_tunnels (vpn_connection_id, tunnel_id, agent_id, endpoint, ike_state, "
 			 "child_state, health, active, bytes_in, bytes_out, packets_in, packets_out, updated_ms) "
