@@ -402,7 +402,6 @@ int agent_set_generation(struct model_ctx *m, const char *agent_id, int64_t expe
 int agent_set_applied(struct model_ctx *m, const char *agent_id, int64_t generation, bool newer,
 		      struct vl_err *err)
 {
-
 	if (generation < 0 || generation > GENERATION_MAX)
 		return vl_err_invalid(err, "Generation");
 	return model_run(m,
@@ -631,7 +630,6 @@ static int status_rank(const char *status)
 static int apply_connection_views(struct model_ctx *owner, const char *conn, bool dual, struct vl_err *err)
 {
 	struct vpn_connection *c = NULL;
-	struct store_stmt *stmt = NULL;
 	int64_t any_success = -1;
 	int rc = -1;
 
@@ -649,17 +647,13 @@ static int apply_connection_views(struct model_ctx *owner, const char *conn, boo
 		if (vpn_connection_set_status(owner, conn, NULL, best, err) < 0)
 			goto out;
 	}
-	if (store_prepare(owner->store,
-			  "SELECT COALESCE(MAX(health='success'), -1) FROM dataplane_tunnels "
-			  "WHERE vpn_connection_id=? AND health!=''",
-			  &stmt) < 0) {
+	if (model_step_once(owner->store,
+			    "SELECT COALESCE(MAX(health='success'), -1) FROM dataplane_tunnels "
+			    "WHERE vpn_connection_id=? AND health!=''",
+			    MODEL_ARGS(MODEL_TEXT(conn)), model_fill_int64, &any_success) == STORE_FAILED) {
 		model_store_error(owner, err);
 		goto out;
 	}
-	stmt_bind_text(stmt, 1, conn);
-	if (stmt_step(stmt) == STORE_ROW)
-		any_success = stmt_int64(stmt, 0);
-	stmt_release(stmt);
 	if (any_success >= 0 &&
 	    vpn_connection_set_health_status(owner, conn, any_success ? "success" : "failed", err) < 0)
 		goto out;
@@ -714,13 +708,11 @@ static void tunnel_news(struct model_ctx *m, const char *agent_id, const struct 
 
 	if (m->cfg == NULL || m->cfg->event == NULL)
 		return;
-	if (store_prepare(m->store,
+	if (model_prepare(m->store,
 			  "SELECT ike_state, child_state, active FROM dataplane_tunnels "
 			  "WHERE vpn_connection_id=? AND tunnel_id=?",
-			  &stmt) < 0)
+			  MODEL_ARGS(MODEL_TEXT(t->conn), MODEL_TEXT(t->tunnel)), &stmt) < 0)
 		return;
-	stmt_bind_text(stmt, 1, t->conn);
-	stmt_bind_text(stmt, 2, t->tunnel);
 	if (stmt_step(stmt) == STORE_ROW) {
 		known = true;
 		before = agent_tunnel_status(stmt_text(stmt, 0), stmt_text(stmt, 1));
@@ -903,14 +895,13 @@ static int silence_agent(struct model_ctx *m, const char *agent_id, int64_t last
 
 	if (tunnels == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-	if (store_prepare(m->store,
+	if (model_prepare(m->store,
 			  "SELECT vpn_connection_id, tunnel_id FROM dataplane_tunnels WHERE agent_id=?"
 			  " ORDER BY vpn_connection_id, tunnel_id",
-			  &stmt) < 0) {
+			  MODEL_ARGS(MODEL_TEXT(agent_id)), &stmt) < 0) {
 		model_store_error(m, err);
 		goto out;
 	}
-	stmt_bind_text(stmt, 1, agent_id);
 	while ((r = stmt_step(stmt)) == STORE_ROW)
 		json_array_append_new(tunnels, json_pack("[ss]", stmt_text(stmt, 0), stmt_text(stmt, 1)));
 	stmt_release(stmt);
@@ -977,14 +968,13 @@ int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, int64_t si
 		json_decref(due);
 		return 0;
 	}
-	if (store_prepare(m->store,
+	if (model_prepare(m->store,
 			  "SELECT agent_id, last_seen_ms FROM agents WHERE silent_since_ms=0 AND last_seen_ms<?"
 			  " ORDER BY agent_id",
-			  &stmt) < 0) {
+			  MODEL_ARGS(MODEL_INT(m->now_ms - silent_ms)), &stmt) < 0) {
 		model_store_error(m, err);
 		goto out;
 	}
-	stmt_bind_int64(stmt, 1, m->now_ms - silent_ms);
 	while ((r = stmt_step(stmt)) == STORE_ROW)
 		json_array_append_new(due, json_pack("[sI]", stmt_text(stmt, 0), (json_int_t)stmt_int64(stmt, 1)));
 	stmt_release(stmt);

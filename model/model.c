@@ -196,7 +196,7 @@ int model_run(struct model_ctx *m, const char *sql, const struct model_arg *args
 	return model_exec(m->store, sql, args, n) < 0 ? model_store_error(m, err) : 0;
 }
 
-static void fill_int64(struct store_stmt *stmt, void *out)
+void model_fill_int64(struct store_stmt *stmt, void *out)
 {
 	*(int64_t *)out = stmt_int64(stmt, 0);
 }
@@ -205,7 +205,7 @@ int model_usage_get(struct model_ctx *m, const char *kind, const char *scope, in
 {
 	*used = 0;
 	return model_step_once(m->store, "SELECT used FROM usage WHERE account=? AND kind=? AND scope=?",
-			       MODEL_ARGS(MODEL_TEXT(m->account), MODEL_TEXT(kind), MODEL_TEXT(scope)), fill_int64,
+			       MODEL_ARGS(MODEL_TEXT(m->account), MODEL_TEXT(kind), MODEL_TEXT(scope)), model_fill_int64,
 			       used) == STORE_FAILED
 		       ? -1
 		       : 0;
@@ -322,7 +322,7 @@ int64_t model_count(struct model_ctx *m, const char *sql, const char *a, const c
 	struct model_arg args[2];
 	int64_t n = -1;
 
-	model_step_once(m->store, sql, args, optional_args(args, a, b, NULL), fill_int64, &n);
+	model_step_once(m->store, sql, args, optional_args(args, a, b, NULL), model_fill_int64, &n);
 	return n;
 }
 

@@ -184,6 +184,9 @@ int model_prepare(struct store *st, const char *sql, const struct model_arg *arg
 enum store_step_result model_step_once(struct store *st, const char *sql, const struct model_arg *args, int n,
 				       void (*fill)(struct store_stmt *stmt, void *out), void *out);
 
+/* A model_step_once fill: column 0 as an integer into *(int64_t *)out. */
+void model_fill_int64(struct store_stmt *stmt, void *out);
+
 /* Runs sql (no result rows) with args.  Returns 0, or -1 on a store failure (no error set). */
 int model_exec(struct store *st, const char *sql, const struct model_arg *args, int n);
 

@@ -53,15 +53,7 @@ int tag_attach(struct model_ctx *m, const char *resource_type, const char *resou
 
 int tag_detach_all(struct model_ctx *m, const char *resource_id)
 {
-	struct store_stmt *stmt = NULL;
-	int rc;
-
-	if (store_prepare(m->store, "DELETE FROM tags WHERE resource_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, resource_id);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-	stmt_release(stmt);
-	return rc;
+	return model_exec(m->store, "DELETE FROM tags WHERE resource_id=?", MODEL_ARGS(MODEL_TEXT(resource_id)));
 }
 
 json_t *tag_to_json(struct model_ctx *m, const char *resource_id)

@@ -326,6 +326,19 @@ static void sb_indent(struct sbuf *b, int level)
 		sb_printf(b, "    ");
 }
 
+/* Opens section name at level (closed by sb_close at the same level). */
+static void sb_open(struct sbuf *b, int level, const char *name)
+{
+	sb_indent(b, level);
+	sb_printf(b, "%s {\n", name);
+}
+
+static void sb_close(struct sbuf *b, int level)
+{
+	sb_indent(b, level);
+	sb_printf(b, "}\n");
+}
+
 /*
  * A value of the strongswan.conf syntax: bare when made only of characters that cannot
  * start a comment, a section or a reference; otherwise double-quoted, with '"' and '\'
@@ -508,8 +521,7 @@ static void child(struct sbuf *b, const struct vpn_connection_config *cfg, const
 
 	if (cfg->gateway_side && t->standby)
 		prio = vpn_connection_config_standby_priority(local_ts, remote_ts);
-	sb_indent(b, 3);
-	sb_printf(b, "%s {\n", name);
+	sb_open(b, 3, name);
 	sb_kv(b, 4, "local_ts", local_ts);
 	sb_kv(b, 4, "remote_ts", remote_ts);
 	sb_kv(b, 4, "esp_proposals", esp);
@@ -522,8 +534,16 @@ static void child(struct sbuf *b, const struct vpn_connection_config *cfg, const
 	if (t->enable_dpd)
 		sb_kv(b, 4, "dpd_action", cfg->gateway_side ? "clear" : "restart");
 	sb_kv(b, 4, "start_action", cfg->gateway_side ? "none" : "start");
-	sb_indent(b, 3);
-	sb_printf(b, "}\n");
+	sb_close(b, 3);
+}
+
+/* One authentication round (local or remote) of a connection: the pre-shared key and an identity. */
+static void sb_psk_round(struct sbuf *b, const char *side, const char *id)
+{
+	sb_open(b, 2, side);
+	sb_kv(b, 3, "auth", "psk");
+	sb_kv(b, 3, "id", id);
+	sb_close(b, 2);
 }
 
 /* One connection section: the IKE peer, its two authentication rounds and its children. */
@@ -539,8 +559,7 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 	if (proposal(ike, sizeof(ike), t->ike.ike_enc_alg, t->ike.ike_auth_alg, t->ike.ike_pfs, false) < 0 ||
 	    proposal(esp, sizeof(esp), t->ipsec.enc_alg, t->ipsec.auth_alg, t->ipsec.pfs, true) < 0)
 		return -1;
-	sb_indent(b, 1);
-	sb_printf(b, "%s {\n", name);
+	sb_open(b, 1, name);
 	sb_indent(b, 2);
 	sb_printf(b, "version = %d\n", v1 ? 1 : 2);
 	/* Main/aggressive mode is an IKEv1 notion; IKEv2 has one exchange */
@@ -557,20 +576,9 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 		sb_indent(b, 2);
 		sb_printf(b, "dpd_delay = %ds\n", cfg->dpd_delay_s > 0 ? cfg->dpd_delay_s : SWAN_DPD_DELAY_S);
 	}
-	sb_indent(b, 2);
-	sb_printf(b, "local {\n");
-	sb_kv(b, 3, "auth", "psk");
-	sb_kv(b, 3, "id", local_id);
-	sb_indent(b, 2);
-	sb_printf(b, "}\n");
-	sb_indent(b, 2);
-	sb_printf(b, "remote {\n");
-	sb_kv(b, 3, "auth", "psk");
-	sb_kv(b, 3, "id", remote_id);
-	sb_indent(b, 2);
-	sb_printf(b, "}\n");
-	sb_indent(b, 2);
-	sb_printf(b, "children {\n");
+	sb_psk_round(b, "local", local_id);
+	sb_psk_round(b, "remote", remote_id);
+	sb_open(b, 2, "children");
 	nl = split_subnets(cfg->local_subnet, local, SUBNETS_MAX);
 	nr = split_subnets(cfg->remote_subnet, remote, SUBNETS_MAX);
 	if (nl == 0 || nr == 0)
@@ -595,10 +603,8 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 				child(b, cfg, child_name, local[i], remote[j], esp, t);
 			}
 	}
-	sb_indent(b, 2);
-	sb_printf(b, "}\n");
-	sb_indent(b, 1);
-	sb_printf(b, "}\n");
+	sb_close(b, 2);
+	sb_close(b, 1);
 	return 0;
 }
 
@@ -691,7 +697,7 @@ int vpn_connection_config_swanctl_multi(const struct vpn_connection_config *cons
 	}
 
 	header(&b, cfgs, count);
-	sb_printf(&b, "connections {\n");
+	sb_open(&b, 0, "connections");
 	for (int c = 0; c < count; c++)
 		for (int i = 0; i < cfgs[c]->tunnel_count; i++)
 			if (connection(&b, cfgs[c], &cfgs[c]->tunnels[i], vpn_connection_config_tunnel_name(cfgs[c], i),
@@ -700,19 +706,20 @@ int vpn_connection_config_swanctl_multi(const struct vpn_connection_config *cons
 					   cfgs[c]->vpn_connection_id);
 				goto out;
 			}
-	sb_printf(&b, "}\n");
-	sb_printf(&b, "secrets {\n");
+	sb_close(&b, 0);
+	sb_open(&b, 0, "secrets");
 	for (int c = 0; c < count; c++)
 		for (int i = 0; i < cfgs[c]->tunnel_count; i++) {
-			sb_indent(&b, 1);
-			sb_printf(&b, "ike-%s {\n", vpn_connection_config_tunnel_name(cfgs[c], i));
+			char section[80];
+
+			snprintf(section, sizeof(section), "ike-%s", vpn_connection_config_tunnel_name(cfgs[c], i));
+			sb_open(&b, 1, section);
 			sb_kv(&b, 2, "id-local", ids[c].local[i]);
 			sb_kv(&b, 2, "id-remote", ids[c].remote[i]);
 			sb_secret(&b, 2, cfgs[c]->tunnels[i].ike.psk);
-			sb_indent(&b, 1);
-			sb_printf(&b, "}\n");
+			sb_close(&b, 1);
 		}
-	sb_printf(&b, "}\n");
+	sb_close(&b, 0);
 	if (b.oom) {
 		vl_err_set(err, VL_INTERNAL_ERROR, NULL);
 		goto out;
