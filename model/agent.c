@@ -25,14 +25,6 @@
 
 /* ---- checks ---- */
 
-static int invalid(struct vl_err *err, const char *name)
-{
-	char code[128];
-
-	snprintf(code, sizeof(code), "Invalid%s", name);
-	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", name);
-}
-
 static bool empty(const char *s)
 {
 	return s == NULL || *s == '\0';
@@ -136,7 +128,7 @@ static int parse_zones(struct model_ctx *m, const char *text, char *out, size_t 
 	rc = 0;
 	goto out;
 bad:
-	invalid(err, "Zones");
+	vl_err_invalid(err, "Zones");
 out:
 	json_decref(zones);
 	return rc;
@@ -167,7 +159,7 @@ static int parse_roles(const char *text, char *out, size_t size, struct vl_err *
 	rc = 0;
 out:
 	json_decref(roles);
-	return rc < 0 ? invalid(err, "Roles") : 0;
+	return rc < 0 ? vl_err_invalid(err, "Roles") : 0;
 }
 
 /* Free text of an agent (BackendReason): at most max bytes, no control characters. */
@@ -208,39 +200,25 @@ static void row_to_agent(struct store_stmt *stmt, struct agent *a)
 	a->silent_since_ms = stmt_int64(stmt, col++);
 }
 
-static int run_done(struct model_ctx *m, struct store_stmt *stmt, struct vl_err *err)
+static void fill_agent(struct store_stmt *stmt, void *row)
 {
-	enum store_step_result r = stmt_step(stmt);
-
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	row_to_agent(stmt, row);
 }
 
 /* Runs sql (no rows) with ?1 = a. */
 static int exec1(struct model_ctx *m, const char *sql, const char *a, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, a);
-	return run_done(m, stmt, err);
+	return model_run(m, sql, MODEL_ARGS(MODEL_TEXT(a)), err);
 }
 
 int agent_get(struct model_ctx *m, const char *agent_id, struct agent *out, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
 
 	if (empty(agent_id))
 		return vl_err_set(err, VL_AGENT_NOT_FOUND, NULL);
-	if (store_prepare(m->store, "SELECT " AGENT_COLUMNS " FROM agents WHERE agent_id=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, agent_id);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		row_to_agent(stmt, out);
-	stmt_release(stmt);
+	r = model_step_once(m->store, "SELECT " AGENT_COLUMNS " FROM agents WHERE agent_id=?",
+			    MODEL_ARGS(MODEL_TEXT(agent_id)), fill_agent, out);
 	if (r == STORE_DONE)
 		return vl_err_set(err, VL_AGENT_NOT_FOUND, NULL);
 	return r == STORE_ROW ? 0 : model_store_error(m, err);
@@ -248,42 +226,10 @@ int agent_get(struct model_ctx *m, const char *agent_id, struct agent *out, stru
 
 int agent_list(struct model_ctx *m, const char *agent_id, struct agent **out, int *count, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	struct agent *list = NULL;
-	enum store_step_result r;
-	int n = 0, cap = 0;
-
-	*out = NULL;
-	*count = 0;
-	if (store_prepare(m->store,
-			  agent_id ? "SELECT " AGENT_COLUMNS " FROM agents WHERE agent_id=? ORDER BY agent_id"
-				   : "SELECT " AGENT_COLUMNS " FROM agents ORDER BY agent_id",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	if (agent_id)
-		stmt_bind_text(stmt, 1, agent_id);
-	while ((r = stmt_step(stmt)) == STORE_ROW) {
-		if (n == cap) {
-			struct agent *grown = realloc(list, (size_t)(cap ? cap * 2 : 8) * sizeof(*list));
-
-			if (grown == NULL) {
-				stmt_release(stmt);
-				free(list);
-				return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-			}
-			list = grown;
-			cap = cap ? cap * 2 : 8;
-		}
-		row_to_agent(stmt, &list[n++]);
-	}
-	stmt_release(stmt);
-	if (r != STORE_DONE) {
-		free(list);
-		return model_store_error(m, err);
-	}
-	*out = list;
-	*count = n;
-	return 0;
+	return model_collect(m,
+			     agent_id ? "SELECT " AGENT_COLUMNS " FROM agents WHERE agent_id=? ORDER BY agent_id"
+				      : "SELECT " AGENT_COLUMNS " FROM agents ORDER BY agent_id",
+			     agent_id, sizeof(**out), fill_agent, (void **)out, count, err);
 }
 
 /* A comma-separated column as a JSON array of strings. */
@@ -337,40 +283,38 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 {
 	static const char *const backends[] = { "", "kernel-libipsec", "kernel-netlink", NULL };
 	char zones[sizeof(((struct agent *)0)->zones)], roles[16], id[64];
-	struct store_stmt *stmt = NULL;
 	struct agent known;
 	struct vl_err lookup;
 	uint32_t ip;
 	bool exists;
-	int i = 1;
 
 	if (args->agent_id && !valid_agent_id(args->agent_id))
-		return invalid(err, "AgentId");
+		return vl_err_invalid(err, "AgentId");
 	if (parse_zones(m, args->zones, zones, sizeof(zones), err) < 0 ||
 	    parse_roles(args->roles, roles, sizeof(roles), err) < 0)
 		return -1;
 	if (empty(args->underlay_ip) || !ipv4_parse(args->underlay_ip, &ip) || ip == 0)
-		return invalid(err, "UnderlayIp");
+		return vl_err_invalid(err, "UnderlayIp");
 	if (!valid_url(args->url))
-		return invalid(err, "Url");
+		return vl_err_invalid(err, "Url");
 	if (!in_list(args->backend ? args->backend : "", backends))
-		return invalid(err, "Backend");
+		return vl_err_invalid(err, "Backend");
 	if (args->backend_reason && !valid_text(args->backend_reason, 256))
-		return invalid(err, "BackendReason");
+		return vl_err_invalid(err, "BackendReason");
 	/* an unusable backend must say why; a usable one has nothing to say */
 	if (args->backend_error && (!valid_text(args->backend_error, AGENT_BACKEND_ERROR_MAX) ||
 				    (!args->backend_unusable && args->backend_error[0] != '\0')))
-		return invalid(err, "BackendError");
+		return vl_err_invalid(err, "BackendError");
 	if (args->backend_unusable && empty(args->backend_error))
 		return vl_err_set_code(err, VL_MISSING_PARAMETER, "MissingBackendError",
 				       "BackendError is mandatory when BackendUsable is false.");
 	if (args->version &&
 	    (strlen(args->version) > 32 || strspn(args->version, VERSION_CHARS) != strlen(args->version)))
-		return invalid(err, "Version");
+		return vl_err_invalid(err, "Version");
 	if (args->applied_generation < 0 || args->applied_generation > GENERATION_MAX)
-		return invalid(err, "AppliedGeneration");
+		return vl_err_invalid(err, "AppliedGeneration");
 	if (args->zone_index < 0 || args->zone_index > AGENT_ZONE_INDEX_MAX)
-		return invalid(err, "ZoneIndex");
+		return vl_err_invalid(err, "ZoneIndex");
 
 	exists = args->agent_id && agent_get(m, args->agent_id, &known, &lookup) == 0;
 	if (args->agent_id && !exists && lookup.code != VL_AGENT_NOT_FOUND) {
@@ -385,39 +329,30 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 	 * The document hash is reset either way: the pusher then compiles a new generation,
 	 * above what the agent applied (it may come from before the server lost its state).
 	 */
-	if (exists) {
-		if (store_prepare(m->store,
-				  "UPDATE agents SET zones=?, roles=?, underlay_ip=?, url=?, backend=?, "
-				  "backend_reason=?, backend_usable=?, backend_error=?, version=?, last_seen_ms=?, "
-				  "applied_generation=?, generation=MAX(generation, ?), zone_index=?, doc_hash='', "
-				  "silent_since_ms=0 WHERE agent_id=?",
-				  &stmt) < 0)
-			return model_store_error(m, err);
-	} else if (store_prepare(m->store,
-				 "INSERT INTO agents (zones, roles, underlay_ip, url, backend, backend_reason, "
-				 "backend_usable, backend_error, version, last_seen_ms, applied_generation, "
-				 "generation, zone_index, agent_id, registered_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-				 &stmt) < 0) {
-		return model_store_error(m, err);
+	{
+		static const char update_sql[] =
+			"UPDATE agents SET zones=?, roles=?, underlay_ip=?, url=?, backend=?, backend_reason=?, "
+			"backend_usable=?, backend_error=?, version=?, last_seen_ms=?, applied_generation=?, "
+			"generation=MAX(generation, ?), zone_index=?, doc_hash='', silent_since_ms=0 WHERE agent_id=?";
+		static const char insert_sql[] =
+			"INSERT INTO agents (zones, roles, underlay_ip, url, backend, backend_reason, backend_usable, "
+			"backend_error, version, last_seen_ms, applied_generation, generation, zone_index, agent_id, "
+			"registered_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+		/* the same values either way; a new agent's row adds its registration time */
+		const struct model_arg values[] = {
+			MODEL_TEXT(zones), MODEL_TEXT(roles), MODEL_TEXT(args->underlay_ip), MODEL_TEXT(args->url),
+			MODEL_TEXT(args->backend ? args->backend : ""),
+			MODEL_TEXT(args->backend_reason ? args->backend_reason : ""),
+			MODEL_INT(!args->backend_unusable),
+			MODEL_TEXT(args->backend_error ? args->backend_error : ""),
+			MODEL_TEXT(args->version ? args->version : ""), MODEL_INT(m->now_ms),
+			MODEL_INT(args->applied_generation), MODEL_INT(args->applied_generation),
+			MODEL_INT(args->zone_index), MODEL_TEXT(id), MODEL_INT(m->now_ms)
+		};
+
+		if (model_run(m, exists ? update_sql : insert_sql, values, exists ? 14 : 15, err) < 0)
+			return -1;
 	}
-	stmt_bind_text(stmt, i++, zones);
-	stmt_bind_text(stmt, i++, roles);
-	stmt_bind_text(stmt, i++, args->underlay_ip);
-	stmt_bind_text(stmt, i++, args->url);
-	stmt_bind_text(stmt, i++, args->backend ? args->backend : "");
-	stmt_bind_text(stmt, i++, args->backend_reason ? args->backend_reason : "");
-	stmt_bind_int64(stmt, i++, !args->backend_unusable);
-	stmt_bind_text(stmt, i++, args->backend_error ? args->backend_error : "");
-	stmt_bind_text(stmt, i++, args->version ? args->version : "");
-	stmt_bind_int64(stmt, i++, m->now_ms);
-	stmt_bind_int64(stmt, i++, args->applied_generation);
-	stmt_bind_int64(stmt, i++, args->applied_generation);
-	stmt_bind_int64(stmt, i++, args->zone_index);
-	stmt_bind_text(stmt, i++, id);
-	if (!exists)
-		stmt_bind_int64(stmt, i++, m->now_ms);
-	if (run_done(m, stmt, err) < 0)
-		return -1;
 	model_copy(agent_id_out, 64, id);
 	if (args->zone_index > 0) {
 		size_t n = strlen(zones);
@@ -447,7 +382,6 @@ int agent_deregister(struct model_ctx *m, const char *agent_id, struct vl_err *e
 int agent_set_generation(struct model_ctx *m, const char *agent_id, int64_t expected_generation,
 			 int64_t generation, const char *doc_hash, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	struct agent a;
 	struct vl_err lookup;
 
@@ -459,30 +393,22 @@ int agent_set_generation(struct model_ctx *m, const char *agent_id, int64_t expe
 	}
 	if (a.generation != expected_generation)
 		return 0;
-	if (store_prepare(m->store, "UPDATE agents SET generation=?, doc_hash=? WHERE agent_id=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_int64(stmt, 1, generation);
-	stmt_bind_text(stmt, 2, doc_hash);
-	stmt_bind_text(stmt, 3, agent_id);
-	return run_done(m, stmt, err) < 0 ? -1 : 1;
+	return model_run(m, "UPDATE agents SET generation=?, doc_hash=? WHERE agent_id=?",
+			 MODEL_ARGS(MODEL_INT(generation), MODEL_TEXT(doc_hash), MODEL_TEXT(agent_id)), err) < 0
+		       ? -1
+		       : 1;
 }
 
 int agent_set_applied(struct model_ctx *m, const char *agent_id, int64_t generation, bool newer,
 		      struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
 	if (generation < 0 || generation > GENERATION_MAX)
-		return invalid(err, "Generation");
-	if (store_prepare(m->store,
-			  newer ? "UPDATE agents SET applied_generation=?1, doc_hash='', "
-				  "generation=MAX(generation, ?1) WHERE agent_id=?2"
-				: "UPDATE agents SET applied_generation=?1 WHERE agent_id=?2",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_int64(stmt, 1, generation);
-	stmt_bind_text(stmt, 2, agent_id);
-	return run_done(m, stmt, err);
+		return vl_err_invalid(err, "Generation");
+	return model_run(m,
+			 newer ? "UPDATE agents SET applied_generation=?1, doc_hash='', "
+				 "generation=MAX(generation, ?1) WHERE agent_id=?2"
+			       : "UPDATE agents SET applied_generation=?1 WHERE agent_id=?2",
+			 MODEL_ARGS(MODEL_INT(generation), MODEL_TEXT(agent_id)), err);
 }
 
 /* ---- status reports ---- */
@@ -564,20 +490,38 @@ static int invalid_item(struct vl_err *err, const char *list, size_t index, cons
 		snprintf(name, sizeof(name), "%s.%zu.%s", list, index + 1, field);
 	else
 		snprintf(name, sizeof(name), "%s.%zu", list, index + 1);
-	return invalid(err, name);
+	return vl_err_invalid(err, name);
+}
+
+/* What every report item starts with: an object naming its connection and tunnel (list[i]). */
+static int parse_item_ref(json_t *o, const char *list, size_t i, const char **conn, const char **tunnel,
+			  struct vl_err *err)
+{
+	if (!json_is_object(o))
+		return invalid_item(err, list, i, "");
+	if (!member_str(o, "VpnConnectionId", NULL, conn) || !valid_id(*conn))
+		return invalid_item(err, list, i, "VpnConnectionId");
+	if (!member_str(o, "TunnelId", "", tunnel) || !valid_tunnel_ref(*tunnel))
+		return invalid_item(err, list, i, "TunnelId");
+	return 0;
 }
 
 static int parse_tunnel(json_t *o, size_t i, struct report_tunnel *t, struct vl_err *err)
 {
+	const struct {
+		const char *name;
+		int64_t *value;
+	} counters[] = {
+		{ "BytesIn", &t->bytes_in },
+		{ "BytesOut", &t->bytes_out },
+		{ "PacketsIn", &t->packets_in },
+		{ "PacketsOut", &t->packets_out },
+	};
 	const char *side;
 	json_t *active;
 
-	if (!json_is_object(o))
-		return invalid_item(err, "Tunnels", i, "");
-	if (!member_str(o, "VpnConnectionId", NULL, &t->conn) || !valid_id(t->conn))
-		return invalid_item(err, "Tunnels", i, "VpnConnectionId");
-	if (!member_str(o, "TunnelId", "", &t->tunnel) || !valid_tunnel_ref(t->tunnel))
-		return invalid_item(err, "Tunnels", i, "TunnelId");
+	if (parse_item_ref(o, "Tunnels", i, &t->conn, &t->tunnel, err) < 0)
+		return -1;
 	if (!member_str(o, "Endpoint", NULL, &t->endpoint) || !valid_id(t->endpoint))
 		return invalid_item(err, "Tunnels", i, "Endpoint");
 	if (!member_str(o, "Side", NULL, &side) || !in_list(side, sides))
@@ -593,14 +537,9 @@ static int parse_tunnel(json_t *o, size_t i, struct report_tunnel *t, struct vl_
 	if (active && !json_is_boolean(active) && !json_is_null(active))
 		return invalid_item(err, "Tunnels", i, "Active");
 	t->active = json_is_true(active);
-	if (!member_count(o, "BytesIn", &t->bytes_in))
-		return invalid_item(err, "Tunnels", i, "BytesIn");
-	if (!member_count(o, "BytesOut", &t->bytes_out))
-		return invalid_item(err, "Tunnels", i, "BytesOut");
-	if (!member_count(o, "PacketsIn", &t->packets_in))
-		return invalid_item(err, "Tunnels", i, "PacketsIn");
-	if (!member_count(o, "PacketsOut", &t->packets_out))
-		return invalid_item(err, "Tunnels", i, "PacketsOut");
+	for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++)
+		if (!member_count(o, counters[c].name, counters[c].value))
+			return invalid_item(err, "Tunnels", i, counters[c].name);
 	return 0;
 }
 
@@ -621,12 +560,8 @@ static int parse_log(json_t *o, size_t i, struct report_log *l, struct vl_err *e
 	const char *side;
 	json_t *time;
 
-	if (!json_is_object(o))
-		return invalid_item(err, "Logs", i, "");
-	if (!member_str(o, "VpnConnectionId", NULL, &l->conn) || !valid_id(l->conn))
-		return invalid_item(err, "Logs", i, "VpnConnectionId");
-	if (!member_str(o, "TunnelId", "", &l->tunnel) || !valid_tunnel_ref(l->tunnel))
-		return invalid_item(err, "Logs", i, "TunnelId");
+	if (parse_item_ref(o, "Logs", i, &l->conn, &l->tunnel, err) < 0)
+		return -1;
 	if (!member_str(o, "Side", "gateway", &side) || !in_list(side, sides))
 		return invalid_item(err, "Logs", i, "Side");
 	l->gateway = strcmp(side, "gateway") == 0;
@@ -647,7 +582,7 @@ static int parse_array(const char *text, const char *name, size_t max, json_t **
 	if (!json_is_array(*out) || json_array_size(*out) > max) {
 		json_decref(*out);
 		*out = NULL;
-		return invalid(err, name);
+		return vl_err_invalid(err, name);
 	}
 	return 0;
 }
@@ -661,33 +596,20 @@ static bool is_gone(const struct vl_err *err)
 static int upsert_tunnel(struct model_ctx *m, const char *agent_id, const struct report_tunnel *t,
 			 struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	int i = 1;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO dataplane_tunnels (vpn_connection_id, tunnel_id, agent_id, endpoint, ike_state, "
-			  "child_state, health, active, bytes_in, bytes_out, packets_in, packets_out, updated_ms) "
-			  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (vpn_connection_id, tunnel_id) DO UPDATE SET "
-			  "agent_id=excluded.agent_id, endpoint=excluded.endpoint, ike_state=excluded.ike_state, "
-			  "child_state=excluded.child_state, health=excluded.health, active=excluded.active, "
-			  "bytes_in=excluded.bytes_in, bytes_out=excluded.bytes_out, packets_in=excluded.packets_in, "
-			  "packets_out=excluded.packets_out, updated_ms=excluded.updated_ms",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, i++, t->conn);
-	stmt_bind_text(stmt, i++, t->tunnel);
-	stmt_bind_text(stmt, i++, agent_id);
-	stmt_bind_text(stmt, i++, t->endpoint);
-	stmt_bind_text(stmt, i++, t->ike);
-	stmt_bind_text(stmt, i++, t->child);
-	stmt_bind_text(stmt, i++, t->health);
-	stmt_bind_int64(stmt, i++, t->active);
-	stmt_bind_int64(stmt, i++, t->bytes_in);
-	stmt_bind_int64(stmt, i++, t->bytes_out);
-	stmt_bind_int64(stmt, i++, t->packets_in);
-	stmt_bind_int64(stmt, i++, t->packets_out);
-	stmt_bind_int64(stmt, i++, m->now_ms);
-	return run_done(m, stmt, err);
+	return model_run(m,
+			 "INSERT INTO dataplane_tunnels (vpn_connection_id, tunnel_id, agent_id, endpoint, ike_state, "
+			 "child_state, health, active, bytes_in, bytes_out, packets_in, packets_out, updated_ms) "
+			 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (vpn_connection_id, tunnel_id) DO UPDATE SET "
+			 "agent_id=excluded.agent_id, endpoint=excluded.endpoint, ike_state=excluded.ike_state, "
+			 "child_state=excluded.child_state, health=excluded.health, active=excluded.active, "
+			 "bytes_in=excluded.bytes_in, bytes_out=excluded.bytes_out, packets_in=excluded.packets_in, "
+			 "packets_out=excluded.packets_out, updated_ms=excluded.updated_ms",
+			 MODEL_ARGS(MODEL_TEXT(t->conn), MODEL_TEXT(t->tunnel), MODEL_TEXT(agent_id),
+				    MODEL_TEXT(t->endpoint), MODEL_TEXT(t->ike), MODEL_TEXT(t->child),
+				    MODEL_TEXT(t->health), MODEL_INT(t->active), MODEL_INT(t->bytes_in),
+				    MODEL_INT(t->bytes_out), MODEL_INT(t->packets_in), MODEL_INT(t->packets_out),
+				    MODEL_INT(m->now_ms)),
+			 err);
 }
 
 static int status_rank(const char *status)
@@ -708,7 +630,6 @@ static int status_rank(const char *status)
 static int apply_connection_views(struct model_ctx *owner, const char *conn, bool dual, struct vl_err *err)
 {
 	struct vpn_connection *c = NULL;
-	struct store_stmt *stmt = NULL;
 	int64_t any_success = -1;
 	int rc = -1;
 
@@ -726,17 +647,13 @@ static int apply_connection_views(struct model_ctx *owner, const char *conn, boo
 		if (vpn_connection_set_status(owner, conn, NULL, best, err) < 0)
 			goto out;
 	}
-	if (store_prepare(owner->store,
-			  "SELECT COALESCE(MAX(health='success'), -1) FROM dataplane_tunnels "
-			  "WHERE vpn_connection_id=? AND health!=''",
-			  &stmt) < 0) {
+	if (model_step_once(owner->store,
+			    "SELECT COALESCE(MAX(health='success'), -1) FROM dataplane_tunnels "
+			    "WHERE vpn_connection_id=? AND health!=''",
+			    MODEL_ARGS(MODEL_TEXT(conn)), model_fill_int64, &any_success) == STORE_FAILED) {
 		model_store_error(owner, err);
 		goto out;
 	}
-	stmt_bind_text(stmt, 1, conn);
-	if (stmt_step(stmt) == STORE_ROW)
-		any_success = stmt_int64(stmt, 0);
-	stmt_release(stmt);
 	if (any_success >= 0 &&
 	    vpn_connection_set_health_status(owner, conn, any_success ? "success" : "failed", err) < 0)
 		goto out;
@@ -791,13 +708,11 @@ static void tunnel_news(struct model_ctx *m, const char *agent_id, const struct 
 
 	if (m->cfg == NULL || m->cfg->event == NULL)
 		return;
-	if (store_prepare(m->store,
+	if (model_prepare(m->store,
 			  "SELECT ike_state, child_state, active FROM dataplane_tunnels "
 			  "WHERE vpn_connection_id=? AND tunnel_id=?",
-			  &stmt) < 0)
+			  MODEL_ARGS(MODEL_TEXT(t->conn), MODEL_TEXT(t->tunnel)), &stmt) < 0)
 		return;
-	stmt_bind_text(stmt, 1, t->conn);
-	stmt_bind_text(stmt, 2, t->tunnel);
 	if (stmt_step(stmt) == STORE_ROW) {
 		known = true;
 		before = agent_tunnel_status(stmt_text(stmt, 0), stmt_text(stmt, 1));
@@ -980,14 +895,13 @@ static int silence_agent(struct model_ctx *m, const char *agent_id, int64_t last
 
 	if (tunnels == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-	if (store_prepare(m->store,
+	if (model_prepare(m->store,
 			  "SELECT vpn_connection_id, tunnel_id FROM dataplane_tunnels WHERE agent_id=?"
 			  " ORDER BY vpn_connection_id, tunnel_id",
-			  &stmt) < 0) {
+			  MODEL_ARGS(MODEL_TEXT(agent_id)), &stmt) < 0) {
 		model_store_error(m, err);
 		goto out;
 	}
-	stmt_bind_text(stmt, 1, agent_id);
 	while ((r = stmt_step(stmt)) == STORE_ROW)
 		json_array_append_new(tunnels, json_pack("[ss]", stmt_text(stmt, 0), stmt_text(stmt, 1)));
 	stmt_release(stmt);
@@ -1013,18 +927,11 @@ static int silence_agent(struct model_ctx *m, const char *agent_id, int64_t last
 			continue;
 		owner.account = account;
 		owner.region = region;
-		if (store_prepare(m->store,
-				  "UPDATE dataplane_tunnels SET ike_state='', child_state='', active=0,"
-				  " health=CASE WHEN health='' THEN '' ELSE 'failed' END, updated_ms=?"
-				  " WHERE vpn_connection_id=? AND tunnel_id=?",
-				  &stmt) < 0) {
-			model_store_error(m, err);
-			goto out;
-		}
-		stmt_bind_int64(stmt, 1, m->now_ms);
-		stmt_bind_text(stmt, 2, conn);
-		stmt_bind_text(stmt, 3, tunnel);
-		if (run_done(m, stmt, err) < 0)
+		if (model_run(m,
+			      "UPDATE dataplane_tunnels SET ike_state='', child_state='', active=0,"
+			      " health=CASE WHEN health='' THEN '' ELSE 'failed' END, updated_ms=?"
+			      " WHERE vpn_connection_id=? AND tunnel_id=?",
+			      MODEL_ARGS(MODEL_INT(m->now_ms), MODEL_TEXT(conn), MODEL_TEXT(tunnel)), err) < 0)
 			goto out;
 		if (vpn_connection_set_status(&owner, conn, dual ? tunnel : NULL, "ike_sa_not_established", err) < 0) {
 			if (!is_gone(err))
@@ -1038,13 +945,8 @@ static int silence_agent(struct model_ctx *m, const char *agent_id, int64_t last
 	if (json_array_size(tunnels) > 0)
 		model_event(m, "agent %s silent for %lld s: its %zu tunnel(s) now read ike_sa_not_established",
 			    agent_id, (long long)((m->now_ms - last_seen_ms) / 1000), json_array_size(tunnels));
-	if (store_prepare(m->store, "UPDATE agents SET silent_since_ms=? WHERE agent_id=?", &stmt) < 0) {
-		model_store_error(m, err);
-		goto out;
-	}
-	stmt_bind_int64(stmt, 1, m->now_ms);
-	stmt_bind_text(stmt, 2, agent_id);
-	rc = run_done(m, stmt, err);
+	rc = model_run(m, "UPDATE agents SET silent_since_ms=? WHERE agent_id=?",
+		       MODEL_ARGS(MODEL_INT(m->now_ms), MODEL_TEXT(agent_id)), err);
 out:
 	json_decref(tunnels);
 	return rc;
@@ -1066,14 +968,13 @@ int agent_mark_silent(struct model_ctx *m, int64_t watching_since_ms, int64_t si
 		json_decref(due);
 		return 0;
 	}
-	if (store_prepare(m->store,
+	if (model_prepare(m->store,
 			  "SELECT agent_id, last_seen_ms FROM agents WHERE silent_since_ms=0 AND last_seen_ms<?"
 			  " ORDER BY agent_id",
-			  &stmt) < 0) {
+			  MODEL_ARGS(MODEL_INT(m->now_ms - silent_ms)), &stmt) < 0) {
 		model_store_error(m, err);
 		goto out;
 	}
-	stmt_bind_int64(stmt, 1, m->now_ms - silent_ms);
 	while ((r = stmt_step(stmt)) == STORE_ROW)
 		json_array_append_new(due, json_pack("[sI]", stmt_text(stmt, 0), (json_int_t)stmt_int64(stmt, 1)));
 	stmt_release(stmt);
@@ -1097,20 +998,13 @@ out:
 static int silenced(struct model_ctx *m, const char *agent_id, const struct report_tunnel *t, int64_t since_ms,
 		    struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	enum store_step_result r = model_step_once(
+		m->store,
+		"SELECT 1 FROM dataplane_tunnels WHERE vpn_connection_id=? AND tunnel_id=? AND agent_id=?"
+		" AND updated_ms=?",
+		MODEL_ARGS(MODEL_TEXT(t->conn), MODEL_TEXT(t->tunnel), MODEL_TEXT(agent_id), MODEL_INT(since_ms)), NULL,
+		NULL);
 
-	if (store_prepare(m->store,
-			  "SELECT 1 FROM dataplane_tunnels WHERE vpn_connection_id=? AND tunnel_id=? AND agent_id=?"
-			  " AND updated_ms=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, t->conn);
-	stmt_bind_text(stmt, 2, t->tunnel);
-	stmt_bind_text(stmt, 3, agent_id);
-	stmt_bind_int64(stmt, 4, since_ms);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
 	if (r == STORE_ROW)
 		return 1;
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
@@ -1122,14 +1016,13 @@ int agent_report_status(struct model_ctx *m, const char *agent_id, int64_t appli
 	struct report_tunnel *ts = NULL;
 	struct report_log *ls = NULL;
 	json_t *tunnel_list = NULL, *log_list = NULL, *item;
-	struct store_stmt *stmt = NULL;
 	struct agent a;
 	size_t i, nt, nl;
 	int rc = -1;
 
 	/* the whole report is checked before anything is applied */
 	if (applied_generation < 0 || applied_generation > GENERATION_MAX)
-		return invalid(err, "AppliedGeneration");
+		return vl_err_invalid(err, "AppliedGeneration");
 	if (parse_array(tunnels, "Tunnels", AGENT_REPORT_TUNNELS_MAX, &tunnel_list, err) < 0 ||
 	    parse_array(logs, "Logs", AGENT_REPORT_LOGS_MAX, &log_list, err) < 0)
 		goto out;
@@ -1150,15 +1043,8 @@ int agent_report_status(struct model_ctx *m, const char *agent_id, int64_t appli
 	if (agent_get(m, agent_id, &a, err) < 0)
 		goto out;
 
-	if (store_prepare(m->store, "UPDATE agents SET last_seen_ms=?, applied_generation=? WHERE agent_id=?", &stmt) <
-	    0) {
-		model_store_error(m, err);
-		goto out;
-	}
-	stmt_bind_int64(stmt, 1, m->now_ms);
-	stmt_bind_int64(stmt, 2, applied_generation);
-	stmt_bind_text(stmt, 3, a.agent_id);
-	if (run_done(m, stmt, err) < 0)
+	if (model_run(m, "UPDATE agents SET last_seen_ms=?, applied_generation=? WHERE agent_id=?",
+		      MODEL_ARGS(MODEL_INT(m->now_ms), MODEL_INT(applied_generation), MODEL_TEXT(a.agent_id)), err) < 0)
 		goto out;
 	if (a.silent_since_ms != 0) {
 		char message[200];
@@ -1196,53 +1082,31 @@ out:
 	return rc;
 }
 
+static void fill_counters(struct store_stmt *stmt, void *row)
+{
+	struct tunnel_counters *c = row;
+
+	model_copy(c->vpn_connection_id, sizeof(c->vpn_connection_id), stmt_text(stmt, 0));
+	model_copy(c->tunnel_id, sizeof(c->tunnel_id), stmt_text(stmt, 1));
+	c->bytes_in = stmt_int64(stmt, 2);
+	c->bytes_out = stmt_int64(stmt, 3);
+	c->packets_in = stmt_int64(stmt, 4);
+	c->packets_out = stmt_int64(stmt, 5);
+}
+
 int dataplane_tunnel_counters(struct model_ctx *m, struct tunnel_counters **rows, size_t *count,
 			      struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	struct tunnel_counters *out = NULL;
-	enum store_step_result r;
-	size_t n = 0, cap = 0;
+	int n = 0;
 
-	*rows = NULL;
 	*count = 0;
-	if (store_prepare(m->store,
+	if (model_collect(m,
 			  "SELECT vpn_connection_id, tunnel_id, bytes_in, bytes_out, packets_in, packets_out "
 			  "FROM dataplane_tunnels ORDER BY vpn_connection_id, tunnel_id",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	while ((r = stmt_step(stmt)) == STORE_ROW) {
-		if (n == cap) {
-			struct tunnel_counters *grown = realloc(out, (cap = cap ? cap * 2 : 16) * sizeof(*out));
-
-			if (grown == NULL) {
-				stmt_release(stmt);
-				free(out);
-				return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-			}
-			out = grown;
-		}
-		model_copy(out[n].vpn_connection_id, sizeof(out[n].vpn_connection_id), stmt_text(stmt, 0));
-		model_copy(out[n].tunnel_id, sizeof(out[n].tunnel_id), stmt_text(stmt, 1));
-		out[n].bytes_in = stmt_int64(stmt, 2);
-		out[n].bytes_out = stmt_int64(stmt, 3);
-		out[n].packets_in = stmt_int64(stmt, 4);
-		out[n].packets_out = stmt_int64(stmt, 5);
-		n++;
-	}
-	stmt_release(stmt);
-	if (r != STORE_DONE) {
-		free(out);
-		return model_store_error(m, err);
-	}
-	*rows = out;
-	*count = n;
+			  NULL, sizeof(**rows), fill_counters, (void **)rows, &n, err) < 0)
+		return -1;
+	*count = (size_t)n;
 	return 0;
-}
-
-static void fill_agent(struct store_stmt *stmt, void *row)
-{
-	row_to_agent(stmt, row);
 }
 
 int agent_list_by_registration(struct model_ctx *m, struct agent **out, int *count, struct vl_err *err)

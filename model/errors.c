@@ -79,3 +79,19 @@ int vl_err_set_code(struct vl_err *err, enum vl_code code, const char *code_text
 	va_end(ap);
 	return -1;
 }
+
+int vl_err_missing(struct vl_err *err, const char *param)
+{
+	char code[200];
+
+	snprintf(code, sizeof(code), "Missing%s", param);
+	return vl_err_set_code(err, VL_MISSING_PARAMETER, code, "%s is mandatory for this action.", param);
+}
+
+int vl_err_invalid(struct vl_err *err, const char *param)
+{
+	char code[200];
+
+	snprintf(code, sizeof(code), "Invalid%s", param);
+	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", param);
+}

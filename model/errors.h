@@ -41,6 +41,12 @@ int vl_err_set(struct vl_err *err, enum vl_code code, const char *fmt, ...)
 int vl_err_set_code(struct vl_err *err, enum vl_code code, const char *code_text,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Missing<param> (MissingParameter): "<param> is mandatory for this action.".  Returns -1. */
+int vl_err_missing(struct vl_err *err, const char *param);
+
+/* Invalid<param> (InvalidParameter): "Specified parameter <param> is not valid.".  Returns -1. */
+int vl_err_invalid(struct vl_err *err, const char *param);
+
 void vl_err_clear(struct vl_err *err);
 
 #endif

@@ -14,41 +14,20 @@ static const struct lifecycle_kind *find_kind(const char *kind)
 static int set_status(struct store *st, const struct lifecycle_kind *k, const char *id,
 		      const char *from, const char *to)
 {
-	struct store_stmt *stmt = NULL;
-	int rc = -1;
-
-	if (store_prepare(st, k->update_sql, &stmt) < 0)
-		goto out;
-	stmt_bind_text(stmt, 1, to);
-	stmt_bind_text(stmt, 2, id);
-	stmt_bind_text(stmt, 3, from);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-out:
-	stmt_release(stmt);
-	return rc;
+	return model_exec(st, k->update_sql, MODEL_ARGS(MODEL_TEXT(to), MODEL_TEXT(id), MODEL_TEXT(from)));
 }
 
 static int insert_transition(struct model_ctx *m, const char *kind, const char *id,
 			     const char *from, const char *to, int64_t due_ms, bool timed)
 {
-	struct store_stmt *stmt = NULL;
-	int rc = -1;
+	const struct model_arg args[] = { MODEL_TEXT(kind), MODEL_TEXT(id), MODEL_TEXT(from), MODEL_TEXT(to),
+					  MODEL_INT(due_ms) };
 
-	if (store_prepare(m->store,
+	/* an awaited transition has no due time: due_ms stays NULL */
+	return model_exec(m->store,
 			  "INSERT OR REPLACE INTO transitions(kind, resource_id, from_status, to_status, due_ms)"
 			  " VALUES (?, ?, ?, ?, ?)",
-			  &stmt) < 0)
-		goto out;
-	stmt_bind_text(stmt, 1, kind);
-	stmt_bind_text(stmt, 2, id);
-	stmt_bind_text(stmt, 3, from);
-	stmt_bind_text(stmt, 4, to);
-	if (timed)
-		stmt_bind_int64(stmt, 5, due_ms);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-out:
-	stmt_release(stmt);
-	return rc;
+			  args, timed ? 5 : 4);
 }
 
 int lifecycle_schedule(struct model_ctx *m, const char *kind, const char *id, const char *from,
@@ -71,6 +50,24 @@ int lifecycle_schedule(struct model_ctx *m, const char *kind, const char *id, co
 	return 0;
 }
 
+int lifecycle_start(struct model_ctx *m, const char *kind, const char *id, const char *from, const char *to,
+		    char *status, unsigned long size, struct vl_err *err)
+{
+	if (lifecycle_schedule(m, kind, id, from, to, -1, err) < 0)
+		return -1;
+	if (m->cfg->transition_delay_ms == 0)
+		model_copy(status, size, to);
+	return 0;
+}
+
+int lifecycle_created(struct model_ctx *m, const char *kind, const char *id, const char *tag_type,
+		      const struct tag_list *tags, char *status, unsigned long size, struct vl_err *err)
+{
+	if (tag_attach(m, tag_type, id, tags, err) < 0)
+		return -1;
+	return lifecycle_start(m, kind, id, "Pending", "Available", status, size, err);
+}
+
 int lifecycle_await(struct model_ctx *m, const char *kind, const char *id, const char *from,
 		    const char *to, struct vl_err *err)
 {
@@ -82,16 +79,8 @@ int lifecycle_await(struct model_ctx *m, const char *kind, const char *id, const
 /* Forgets the transition of kind/id, applied or cancelled.  0 or -1. */
 static int delete_transition(struct store *st, const char *kind, const char *id)
 {
-	struct store_stmt *stmt = NULL;
-	int rc;
-
-	if (store_prepare(st, "DELETE FROM transitions WHERE kind=? AND resource_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, kind);
-	stmt_bind_text(stmt, 2, id);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-	stmt_release(stmt);
-	return rc;
+	return model_exec(st, "DELETE FROM transitions WHERE kind=? AND resource_id=?",
+			  MODEL_ARGS(MODEL_TEXT(kind), MODEL_TEXT(id)));
 }
 
 static int apply_one(struct store *st, const char *kind, const char *id, const char *from,
@@ -176,13 +165,6 @@ int lifecycle_apply_due(struct store *st, int64_t now_ms, int64_t *next_due_ms)
 
 int lifecycle_make_due(struct store *st, int64_t now_ms)
 {
-	struct store_stmt *stmt = NULL;
-	int rc;
-
-	if (store_prepare(st, "UPDATE transitions SET due_ms=?1 WHERE due_ms IS NOT NULL AND due_ms > ?1", &stmt) < 0)
-		return -1;
-	stmt_bind_int64(stmt, 1, now_ms);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-	stmt_release(stmt);
-	return rc;
+	return model_exec(st, "UPDATE transitions SET due_ms=?1 WHERE due_ms IS NOT NULL AND due_ms > ?1",
+			  MODEL_ARGS(MODEL_INT(now_ms)));
 }

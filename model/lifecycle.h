@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "tag.h"
 
 /*
  * The lifecycle engine: a resource created or changed into a transitional state gets a
@@ -30,6 +31,21 @@ extern const struct lifecycle_kind *const lifecycle_kinds[];
  */
 int lifecycle_schedule(struct model_ctx *m, const char *kind, const char *id, const char *from,
 		       const char *to, int64_t delay_ms, struct vl_err *err);
+
+/*
+ * A resource's first move, from `from` to `to` after the configured delay.  With no delay the
+ * move is applied at once, so the caller's copy of the status (status, size bytes; what the
+ * answer shows) is set to `to` as well.  Returns 0 or -1 with err set.
+ */
+int lifecycle_start(struct model_ctx *m, const char *kind, const char *id, const char *from, const char *to,
+		    char *status, unsigned long size, struct vl_err *err);
+
+/*
+ * A new VPC-family resource's last steps: its tags (resource type tag_type), then
+ * lifecycle_start from Pending to Available.  Returns 0 or -1 with err set.
+ */
+int lifecycle_created(struct model_ctx *m, const char *kind, const char *id, const char *tag_type,
+		      const struct tag_list *tags, char *status, unsigned long size, struct vl_err *err);
 
 /* As lifecycle_schedule, but the move waits for lifecycle_confirm (data plane). */
 int lifecycle_await(struct model_ctx *m, const char *kind, const char *id, const char *from,

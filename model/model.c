@@ -92,6 +92,21 @@ int model_check_resource_group(struct model_ctx *m, const char *rg, char *out, u
 	return 0;
 }
 
+int model_check_name_description(const char *name, const char *description, const char *kind, const char *words,
+				 struct vl_err *err)
+{
+	char code[96];
+
+	if (name && name[0] && !model_valid_name(name)) {
+		snprintf(code, sizeof(code), "Invalid%sName.Malformed", kind);
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified %s name is not valid.", words);
+	}
+	if (description && description[0] && !model_valid_description(description))
+		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
+				       "Specified description is not valid.");
+	return 0;
+}
+
 int model_store_error(struct model_ctx *m, struct vl_err *err)
 {
 	return vl_err_set(err, VL_INTERNAL_ERROR,
@@ -135,40 +150,73 @@ void model_default_resource_group(const char *account, char *buf, unsigned long 
 	snprintf(buf, size, "rg-acfm%s", tail);
 }
 
-int model_usage_get(struct model_ctx *m, const char *kind, const char *scope, int64_t *used)
+int model_bind(struct store_stmt *stmt, int index, const struct model_arg *args, int n)
+{
+	for (int i = 0; i < n; i++, index++) {
+		if (args[i].is_int)
+			stmt_bind_int64(stmt, index, args[i].number);
+		else
+			stmt_bind_text(stmt, index, args[i].text);
+	}
+	return index;
+}
+
+int model_prepare(struct store *st, const char *sql, const struct model_arg *args, int n,
+		  struct store_stmt **stmt)
+{
+	*stmt = NULL;
+	if (store_prepare(st, sql, stmt) < 0)
+		return -1;
+	model_bind(*stmt, 1, args, n);
+	return 0;
+}
+
+enum store_step_result model_step_once(struct store *st, const char *sql, const struct model_arg *args, int n,
+				       void (*fill)(struct store_stmt *stmt, void *out), void *out)
 {
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
 
-	if (store_prepare(m->store, "SELECT used FROM usage WHERE account=? AND kind=? AND scope=?",
-			  &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, m->account);
-	stmt_bind_text(stmt, 2, kind);
-	stmt_bind_text(stmt, 3, scope);
+	if (model_prepare(st, sql, args, n, &stmt) < 0)
+		return STORE_FAILED;
 	r = stmt_step(stmt);
-	*used = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
+	if (r == STORE_ROW && fill)
+		fill(stmt, out);
 	stmt_release(stmt);
-	return r == STORE_FAILED ? -1 : 0;
+	return r;
+}
+
+int model_exec(struct store *st, const char *sql, const struct model_arg *args, int n)
+{
+	return model_step_once(st, sql, args, n, NULL, NULL) == STORE_DONE ? 0 : -1;
+}
+
+int model_run(struct model_ctx *m, const char *sql, const struct model_arg *args, int n, struct vl_err *err)
+{
+	return model_exec(m->store, sql, args, n) < 0 ? model_store_error(m, err) : 0;
+}
+
+void model_fill_int64(struct store_stmt *stmt, void *out)
+{
+	*(int64_t *)out = stmt_int64(stmt, 0);
+}
+
+int model_usage_get(struct model_ctx *m, const char *kind, const char *scope, int64_t *used)
+{
+	*used = 0;
+	return model_step_once(m->store, "SELECT used FROM usage WHERE account=? AND kind=? AND scope=?",
+			       MODEL_ARGS(MODEL_TEXT(m->account), MODEL_TEXT(kind), MODEL_TEXT(scope)), model_fill_int64,
+			       used) == STORE_FAILED
+		       ? -1
+		       : 0;
 }
 
 int model_usage_add(struct model_ctx *m, const char *kind, const char *scope, int64_t delta)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO usage(account, kind, scope, used) VALUES (?1, ?2, ?3, ?4)"
-			  " ON CONFLICT(account, kind, scope) DO UPDATE SET used = used + ?4",
-			  &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, m->account);
-	stmt_bind_text(stmt, 2, kind);
-	stmt_bind_text(stmt, 3, scope);
-	stmt_bind_int64(stmt, 4, delta);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	if (r != STORE_DONE)
+	if (model_exec(m->store,
+		       "INSERT INTO usage(account, kind, scope, used) VALUES (?1, ?2, ?3, ?4)"
+		       " ON CONFLICT(account, kind, scope) DO UPDATE SET used = used + ?4",
+		       MODEL_ARGS(MODEL_TEXT(m->account), MODEL_TEXT(kind), MODEL_TEXT(scope), MODEL_INT(delta))) < 0)
 		return -1;
 	if (delta >= 0)
 		return 0;
@@ -177,14 +225,8 @@ int model_usage_add(struct model_ctx *m, const char *kind, const char *scope, in
 	 * deleted resource would leave its rows (ref:<kind>/<id>, the counts scoped to it) behind
 	 * for ever.  Same transaction as the decrement.
 	 */
-	if (store_prepare(m->store, "DELETE FROM usage WHERE account=? AND kind=? AND scope=? AND used=0", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, m->account);
-	stmt_bind_text(stmt, 2, kind);
-	stmt_bind_text(stmt, 3, scope);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : -1;
+	return model_exec(m->store, "DELETE FROM usage WHERE account=? AND kind=? AND scope=? AND used=0",
+			  MODEL_ARGS(MODEL_TEXT(m->account), MODEL_TEXT(kind), MODEL_TEXT(scope)));
 }
 
 void model_append(char *sql, unsigned long size, const char *text)
@@ -197,18 +239,9 @@ void model_append(char *sql, unsigned long size, const char *text)
 int model_find_row(struct model_ctx *m, const char *sql, const char *id,
 		   void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	enum store_step_result r = model_step_once(
+		m->store, sql, MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(m->account), MODEL_TEXT(m->region)), fill, out);
 
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, id);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		fill(stmt, out);
-	stmt_release(stmt);
 	if (r == STORE_ROW)
 		return 1;
 	if (r == STORE_DONE)
@@ -227,54 +260,77 @@ int model_get_row(struct model_ctx *m, const char *sql, const char *id,
 	return found < 0 ? -1 : 0;
 }
 
+/* The texts among a, b, c that are set, for statements whose later placeholders are optional. */
+static int optional_args(struct model_arg *args, const char *a, const char *b, const char *c)
+{
+	int n = 0;
+
+	args[n++] = MODEL_TEXT(a);
+	if (b)
+		args[n++] = MODEL_TEXT(b);
+	if (c)
+		args[n++] = MODEL_TEXT(c);
+	return n;
+}
+
 int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char *b,
 		struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	struct model_arg args[2];
 
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	return model_run(m, sql, args, optional_args(args, a, b, NULL), err);
+}
+
+int model_update(struct model_ctx *m, const char *table, const char *id_column, const char *id,
+		 const struct model_change *changes, size_t n, struct vl_err *err)
+{
+	char sql[256];
+
+	for (size_t i = 0; i < n; i++) {
+		if (changes[i].value == NULL)
+			continue;
+		snprintf(sql, sizeof(sql), "UPDATE %s SET %s=? WHERE %s=?", table, changes[i].column, id_column);
+		if (model_exec2(m, sql, changes[i].value, id, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int model_update_name_description(struct model_ctx *m, const char *table, const char *id_column, const char *id,
+				  const char *name, const char *description, struct vl_err *err)
+{
+	const struct model_change changes[] = { { "name", name }, { "description", description } };
+
+	return model_update(m, table, id_column, id, changes, 2, err);
 }
 
 int model_exists(struct model_ctx *m, const char *sql, const char *a, const char *b, const char *c)
 {
-	struct store_stmt *stmt = NULL;
+	struct model_arg args[3];
 	enum store_step_result r;
 
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	if (c)
-		stmt_bind_text(stmt, 3, c);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
+	args[0] = MODEL_TEXT(a);
+	args[1] = MODEL_TEXT(b);
+	args[2] = MODEL_TEXT(c);
+	/* an unset b or c stays unbound, which binds NULL as well */
+	r = model_step_once(m->store, sql, args, c ? 3 : b ? 2 : 1, NULL, NULL);
 	return r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1;
 }
 
 int64_t model_count(struct model_ctx *m, const char *sql, const char *a, const char *b)
 {
-	struct store_stmt *stmt = NULL;
+	struct model_arg args[2];
 	int64_t n = -1;
 
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	if (stmt_step(stmt) == STORE_ROW)
-		n = stmt_int64(stmt, 0);
-	stmt_release(stmt);
+	model_step_once(m->store, sql, args, optional_args(args, a, b, NULL), model_fill_int64, &n);
 	return n;
 }
+
+/* Where fill_region writes a region. */
+struct model_region_out {
+	char *region;
+	unsigned long size;
+};
 
 void model_event(const struct model_ctx *m, const char *fmt, ...)
 {
@@ -289,20 +345,20 @@ void model_event(const struct model_ctx *m, const char *fmt, ...)
 	m->cfg->event(line);
 }
 
+static void fill_region(struct store_stmt *stmt, void *out)
+{
+	struct model_region_out *r = out;
+
+	snprintf(r->region, r->size, "%s", stmt_text(stmt, 0));
+}
+
 int model_region_of(struct model_ctx *m, const char *sql, const char *id, char *region, unsigned long size)
 {
-	struct store_stmt *stmt = NULL;
+	struct model_region_out out = { region, size };
 	enum store_step_result r;
 
 	region[0] = '\0';
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, id);
-	stmt_bind_text(stmt, 2, m->account);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		snprintf(region, size, "%s", stmt_text(stmt, 0));
-	stmt_release(stmt);
+	r = model_step_once(m->store, sql, MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(m->account)), fill_region, &out);
 	if (r == STORE_ROW)
 		return 1;
 	return r == STORE_DONE ? 0 : -1;

@@ -98,6 +98,14 @@ int model_check_resource_group(struct model_ctx *m, const char *rg, char *out, u
 			       struct vl_err *err);
 
 /*
+ * A VPC resource's optional name and description (NULL or empty: not given), in that order:
+ * Invalid<kind>Name.Malformed "Specified <words> name is not valid." (kind "RouteTable", words
+ * "route table"), then InvalidDescription.Malformed.  Returns 0, or -1 with err set.
+ */
+int model_check_name_description(const char *name, const char *description, const char *kind, const char *words,
+				 struct vl_err *err);
+
+/*
  * Usage counters.  Two conventions:
  *   kind "vpc", scope region            how many the account has there (quotas)
  *   kind "ref:<kind>", scope <id>      how many resources depend on <id>; a delete of <id>
@@ -142,6 +150,49 @@ static inline void json_put_wrapped(json_t *obj, const char *key, const char *in
 	json_object_set_new_nocheck(obj, key, wrapper);
 }
 
+/*
+ * One value of a statement's '?' placeholders; an array of them binds ?1, ?2 … in order, so
+ * a statement's SQL and its values stand together in one call.  The text is borrowed.
+ */
+struct model_arg {
+	const char *text; /* NULL binds NULL unless is_int */
+	int64_t number;
+	bool is_int;
+};
+
+#define MODEL_TEXT(value) ((struct model_arg){ .text = (value) })
+#define MODEL_INT(value) ((struct model_arg){ .number = (value), .is_int = true })
+/* The array and count arguments of model_prepare and the functions after it. */
+#define MODEL_ARGS(...)                              \
+	((const struct model_arg[]){ __VA_ARGS__ }), \
+		(int)(sizeof((const struct model_arg[]){ __VA_ARGS__ }) / sizeof(struct model_arg))
+
+/* Binds args[0..n-1] from placeholder index on.  Returns the next free index. */
+int model_bind(struct store_stmt *stmt, int index, const struct model_arg *args, int n);
+
+/*
+ * Prepares sql with args bound to ?1..?n into *stmt, which the caller releases.  Returns 0,
+ * or -1 on a store failure (*stmt NULL, err untouched: callers report it their way).
+ */
+int model_prepare(struct store *st, const char *sql, const struct model_arg *args, int n,
+		  struct store_stmt **stmt);
+
+/*
+ * Runs sql with args once: the first step's result (STORE_FAILED when it cannot be
+ * prepared).  On STORE_ROW, fill (when not NULL) reads the row into out first.
+ */
+enum store_step_result model_step_once(struct store *st, const char *sql, const struct model_arg *args, int n,
+				       void (*fill)(struct store_stmt *stmt, void *out), void *out);
+
+/* A model_step_once fill: column 0 as an integer into *(int64_t *)out. */
+void model_fill_int64(struct store_stmt *stmt, void *out);
+
+/* Runs sql (no result rows) with args.  Returns 0, or -1 on a store failure (no error set). */
+int model_exec(struct store *st, const char *sql, const struct model_arg *args, int n);
+
+/* Runs sql (no result rows) with args.  Returns 0, or -1 with a store error in err. */
+int model_run(struct model_ctx *m, const char *sql, const struct model_arg *args, int n, struct vl_err *err);
+
 /* Appends text to the NUL-terminated sql of capacity size, truncating. */
 void model_append(char *sql, unsigned long size, const char *text);
 
@@ -168,6 +219,23 @@ int model_get_row(struct model_ctx *m, const char *sql, const char *id,
  */
 int model_exec2(struct model_ctx *m, const char *sql, const char *a, const char *b,
 		struct vl_err *err);
+
+/* One column a Modify action may change: changed when value is not NULL. */
+struct model_change {
+	const char *column;
+	const char *value;
+};
+
+/*
+ * Runs UPDATE table SET column=value WHERE id_column=id for each of changes[0..n-1] whose
+ * value is not NULL, in order.  Returns 0, or -1 with a store error.
+ */
+int model_update(struct model_ctx *m, const char *table, const char *id_column, const char *id,
+		 const struct model_change *changes, size_t n, struct vl_err *err);
+
+/* model_update of the name and description columns (the usual Modify*Attribute). */
+int model_update_name_description(struct model_ctx *m, const char *table, const char *id_column, const char *id,
+				  const char *name, const char *description, struct vl_err *err);
 
 /*
  * Does sql (a SELECT 1 ...) have a row, with ?1 = a and, when not NULL, ?2 = b and ?3 = c

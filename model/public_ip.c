@@ -57,30 +57,21 @@ static int lowest_free(struct model_ctx *m, const char *vswitch_id, uint32_t fir
 		" AND p.ip_num<? AND NOT EXISTS (SELECT 1 FROM vswitch_ips q"
 		" WHERE q.vswitch_id=p.vswitch_id AND q.ip_num=p.ip_num+1)",
 	};
-	int scoped = vswitch_id != NULL, index = 1, rc = -1;
+	int scoped = vswitch_id != NULL, rc = -1;
+	/* the scoped statements take the vSwitch first */
+	const struct model_arg args[] = { MODEL_TEXT(vswitch_id), MODEL_INT(first), MODEL_INT(last) };
 	struct store_stmt *stmt = NULL;
 	enum store_step_result r;
 
-	if (store_prepare(m->store, probe_sql[scoped], &stmt) < 0)
-		return -1;
-	if (scoped)
-		stmt_bind_text(stmt, index++, vswitch_id);
-	stmt_bind_int64(stmt, index, first);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
+	r = model_step_once(m->store, probe_sql[scoped], args + !scoped, 1 + scoped, NULL, NULL);
 	if (r == STORE_FAILED)
 		return -1;
 	if (r == STORE_DONE) {
 		*out = first;
 		return 1;
 	}
-	if (store_prepare(m->store, gap_sql[scoped], &stmt) < 0)
+	if (model_prepare(m->store, gap_sql[scoped], args + !scoped, 2 + scoped, &stmt) < 0)
 		return -1;
-	index = 1;
-	if (scoped)
-		stmt_bind_text(stmt, index++, vswitch_id);
-	stmt_bind_int64(stmt, index++, first);
-	stmt_bind_int64(stmt, index, last);
 	r = stmt_step(stmt);
 	if (r == STORE_ROW) {
 		/* no gap: MIN over no rows is NULL, read as 0 (a real answer is at least 1) */
@@ -92,54 +83,49 @@ static int lowest_free(struct model_ctx *m, const char *vswitch_id, uint32_t fir
 	return rc;
 }
 
+/*
+ * The lowest free address of first..last (the pool's, or vswitch_id's when not NULL) into
+ * *addr and text (size bytes).  0, or -1 with err: a store error, or exhausted when none is
+ * free.
+ */
+static int pick_free(struct model_ctx *m, const char *vswitch_id, uint32_t first, uint32_t last,
+		     enum vl_code exhausted, uint32_t *addr, char *text, size_t size, struct vl_err *err)
+{
+	int found = lowest_free(m, vswitch_id, first, last, addr);
+
+	if (found < 0)
+		return model_store_error(m, err);
+	if (found == 0)
+		return vl_err_set(err, exhausted, NULL);
+	public_ip_format(*addr, text, size);
+	return 0;
+}
+
 int public_ip_allocate(struct model_ctx *m, const char *owner_id, const char *role, char *out,
 		       size_t size, struct vl_err *err)
 {
 	const char *pool = m->cfg->public_ip_pool ? m->cfg->public_ip_pool : PUBLIC_IP_DEFAULT_POOL;
-	struct store_stmt *stmt = NULL;
 	uint32_t first, last, addr = 0;
 	char text[16];
-	int found;
 
 	if (!public_ip_pool_range(pool, &first, &last))
 		return vl_err_set(err, VL_INTERNAL_ERROR, "public address pool %s is not usable", pool);
-	found = lowest_free(m, NULL, first, last, &addr);
-	if (found < 0)
-		return model_store_error(m, err);
-	if (found == 0)
-		return vl_err_set(err, VL_VPNGW_PUBLIC_IP_EXHAUSTED, NULL);
-	public_ip_format(addr, text, sizeof(text));
-	if (store_prepare(m->store,
-			  "INSERT INTO public_ips(ip_num, ip, account, owner_id, role, created_ms)"
-			  " VALUES (?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_int64(stmt, 1, addr);
-	stmt_bind_text(stmt, 2, text);
-	stmt_bind_text(stmt, 3, m->account);
-	stmt_bind_text(stmt, 4, owner_id);
-	stmt_bind_text(stmt, 5, role);
-	stmt_bind_int64(stmt, 6, m->now_ms);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
+	if (pick_free(m, NULL, first, last, VL_VPNGW_PUBLIC_IP_EXHAUSTED, &addr, text, sizeof(text), err) < 0)
+		return -1;
+	if (model_run(m,
+		      "INSERT INTO public_ips(ip_num, ip, account, owner_id, role, created_ms)"
+		      " VALUES (?,?,?,?,?,?)",
+		      MODEL_ARGS(MODEL_INT(addr), MODEL_TEXT(text), MODEL_TEXT(m->account), MODEL_TEXT(owner_id),
+				 MODEL_TEXT(role), MODEL_INT(m->now_ms)),
+		      err) < 0)
+		return -1;
 	snprintf(out, size, "%s", text);
 	return 0;
 }
 
 static int release_owner(struct model_ctx *m, const char *sql, const char *owner_id)
 {
-	struct store_stmt *stmt = NULL;
-	int rc;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, owner_id);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-	stmt_release(stmt);
-	return rc;
+	return model_exec(m->store, sql, MODEL_ARGS(MODEL_TEXT(owner_id)));
 }
 
 int public_ip_release(struct model_ctx *m, const char *owner_id)
@@ -151,24 +137,13 @@ int public_ip_release(struct model_ctx *m, const char *owner_id)
 static enum store_step_result insert_vswitch_ip(struct model_ctx *m, const char *vswitch_id, uint32_t addr,
 						const char *ip, const char *owner_id, const char *role)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO vswitch_ips(vswitch_id, ip_num, ip, account, owner_id, role, created_ms)"
-			  " VALUES (?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return STORE_FAILED;
-	stmt_bind_text(stmt, 1, vswitch_id);
-	stmt_bind_int64(stmt, 2, addr);
-	stmt_bind_text(stmt, 3, ip);
-	stmt_bind_text(stmt, 4, m->account);
-	stmt_bind_text(stmt, 5, owner_id);
-	stmt_bind_text(stmt, 6, role);
-	stmt_bind_int64(stmt, 7, m->now_ms);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r;
+	return model_step_once(m->store,
+			       "INSERT INTO vswitch_ips(vswitch_id, ip_num, ip, account, owner_id, role, created_ms)"
+			       " VALUES (?,?,?,?,?,?,?)",
+			       MODEL_ARGS(MODEL_TEXT(vswitch_id), MODEL_INT(addr), MODEL_TEXT(ip),
+					  MODEL_TEXT(m->account), MODEL_TEXT(owner_id), MODEL_TEXT(role),
+					  MODEL_INT(m->now_ms)),
+			       NULL, NULL);
 }
 
 int public_ip_vswitch_allocate(struct model_ctx *m, const char *vswitch_id,
@@ -177,16 +152,11 @@ int public_ip_vswitch_allocate(struct model_ctx *m, const char *vswitch_id,
 {
 	uint32_t first, last, addr = 0;
 	char text[16];
-	int found;
 
 	if (!public_ip_vswitch_range(vswitch_cidr, &first, &last))
 		return vl_err_set(err, VL_VPNGW_VSWITCH_IP_NOT_ENOUGH, NULL);
-	found = lowest_free(m, vswitch_id, first, last, &addr);
-	if (found < 0)
-		return model_store_error(m, err);
-	if (found == 0)
-		return vl_err_set(err, VL_VPNGW_VSWITCH_IP_NOT_ENOUGH, NULL);
-	public_ip_format(addr, text, sizeof(text));
+	if (pick_free(m, vswitch_id, first, last, VL_VPNGW_VSWITCH_IP_NOT_ENOUGH, &addr, text, sizeof(text), err) < 0)
+		return -1;
 	if (insert_vswitch_ip(m, vswitch_id, addr, text, owner_id, role) != STORE_DONE)
 		return model_store_error(m, err);
 	snprintf(out, size, "%s", text);

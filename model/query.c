@@ -17,7 +17,7 @@ static void begin_cond(struct model_where *w)
 	append(w, w->sql[0] ? " AND " : " WHERE ");
 }
 
-static void push(struct model_where *w, struct model_where_arg arg)
+static void push(struct model_where *w, struct model_arg arg)
 {
 	if (w->count < MODEL_WHERE_ARGS_MAX)
 		w->args[w->count++] = arg;
@@ -34,7 +34,7 @@ void model_where_add(struct model_where *w, const char *cond, int n, const char 
 	begin_cond(w);
 	append(w, cond);
 	for (int i = 0; i < n; i++)
-		push(w, (struct model_where_arg){ .text = values[i] });
+		push(w, MODEL_TEXT(values[i]));
 }
 
 void model_where_text(struct model_where *w, const char *cond, const char *value)
@@ -46,7 +46,7 @@ void model_where_int(struct model_where *w, const char *cond, int64_t value)
 {
 	begin_cond(w);
 	append(w, cond);
-	push(w, (struct model_where_arg){ .number = value, .is_int = true });
+	push(w, MODEL_INT(value));
 }
 
 void model_where_filters(struct model_where *w, const struct model_filter *filters, size_t count)
@@ -65,22 +65,14 @@ void model_where_in(struct model_where *w, const char *column, int n, const char
 	append(w, " IN (");
 	for (int i = 0; i < n; i++) {
 		append(w, i ? ",?" : "?");
-		push(w, (struct model_where_arg){ .text = values[i] });
+		push(w, MODEL_TEXT(values[i]));
 	}
 	append(w, ")");
 }
 
 int model_where_bind(const struct model_where *w, struct store_stmt *stmt)
 {
-	int index = 1;
-
-	for (int i = 0; i < w->count; i++, index++) {
-		if (w->args[i].is_int)
-			stmt_bind_int64(stmt, index, w->args[i].number);
-		else
-			stmt_bind_text(stmt, index, w->args[i].text);
-	}
-	return index;
+	return model_bind(stmt, 1, w->args, w->count);
 }
 
 int model_list(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
@@ -122,6 +114,57 @@ int model_list(struct model_ctx *m, const struct model_list_query *q, const stru
 	}
 	stmt_release(stmt);
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+int model_list_page(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
+		    int64_t offset, int64_t limit, int64_t *total, size_t row_size,
+		    void (*fill)(struct store_stmt *stmt, void *row),
+		    int (*item)(struct model_ctx *m, void *row, void *arg, json_t *items, struct vl_err *err),
+		    void *arg,
+		    json_t *items, struct vl_err *err)
+{
+	char sql[MODEL_WHERE_SQL_MAX + 1024];
+	struct store_stmt *stmt = NULL;
+	enum store_step_result r = STORE_DONE;
+	char *page;
+	int n = 0, index, rc = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s%s", q->count_from ? q->count_from : q->from, w->sql);
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	model_where_bind(w, stmt);
+	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
+	stmt_release(stmt);
+	if (limit <= 0 || offset >= *total)
+		return 0;
+	/* rows may be large (a connection's tunnels inline): allocate only what this page holds */
+	if (limit > *total - offset)
+		limit = *total - offset;
+	if ((page = calloc((size_t)limit, row_size)) == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s%s ORDER BY %s LIMIT ? OFFSET ?", q->columns, q->from, w->sql,
+		 q->order_by);
+	if (store_prepare(m->store, sql, &stmt) < 0) {
+		model_store_error(m, err);
+		goto out;
+	}
+	index = model_where_bind(w, stmt);
+	stmt_bind_int64(stmt, index++, limit);
+	stmt_bind_int64(stmt, index, offset);
+	while (n < limit && (r = stmt_step(stmt)) == STORE_ROW)
+		fill(stmt, page + (size_t)n++ * row_size);
+	stmt_release(stmt);
+	if (r != STORE_ROW && r != STORE_DONE) {
+		model_store_error(m, err);
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		if (item(m, page + (size_t)i * row_size, arg, items, err) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(page);
+	return rc;
 }
 
 int model_collect(struct model_ctx *m, const char *sql, const char *arg, size_t row_size,

@@ -18,15 +18,9 @@
 #define MODEL_WHERE_SQL_MAX 4096
 #define MODEL_WHERE_ARGS_MAX 128
 
-struct model_where_arg {
-	const char *text; /* NULL binds NULL unless is_int */
-	int64_t number;
-	bool is_int;
-};
-
 struct model_where {
 	char sql[MODEL_WHERE_SQL_MAX]; /* "" or " WHERE a=? AND b IN (?,?) ..." */
-	struct model_where_arg args[MODEL_WHERE_ARGS_MAX];
+	struct model_arg args[MODEL_WHERE_ARGS_MAX];
 	int count;
 };
 
@@ -74,6 +68,20 @@ int model_list(struct model_ctx *m, const struct model_list_query *q, const stru
 	       int64_t offset, int64_t limit, int64_t *total,
 	       json_t *(*item)(struct model_ctx *m, struct store_stmt *stmt, void *arg), void *arg,
 	       json_t *items, struct vl_err *err);
+
+/*
+ * One paged list whose items are built after the page's statement is done (building them
+ * reads other tables): counts the rows w matches into *total (0 when the count fails), reads
+ * the page (offset, limit) into row_size byte rows, each filled by fill, then appends to
+ * items what item(m, row, arg, items, err) makes of each row in order (0, or -1 with err
+ * set: the list stops).  Returns 0, or -1 with err (a store failure, out of memory, item's).
+ */
+int model_list_page(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
+		    int64_t offset, int64_t limit, int64_t *total, size_t row_size,
+		    void (*fill)(struct store_stmt *stmt, void *row),
+		    int (*item)(struct model_ctx *m, void *row, void *arg, json_t *items, struct vl_err *err),
+		    void *arg,
+		    json_t *items, struct vl_err *err);
 
 /*
  * Reads every row of sql (?1 = arg when arg is not NULL) into a malloc'd array of row_size

@@ -38,40 +38,22 @@ int tag_validate(const struct tag_list *tags, struct vl_err *err)
 int tag_attach(struct model_ctx *m, const char *resource_type, const char *resource_id,
 	       const struct tag_list *tags, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
 	for (int i = 0; i < tags->count; i++) {
-		if (store_prepare(m->store,
-				  "INSERT OR REPLACE INTO tags(resource_id, resource_type, tag_key, tag_value,"
-				  " account, region) VALUES (?, ?, ?, ?, ?, ?)",
-				  &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, resource_id);
-		stmt_bind_text(stmt, 2, resource_type);
-		stmt_bind_text(stmt, 3, tags->keys[i]);
-		stmt_bind_text(stmt, 4, tags->values[i] ? tags->values[i] : "");
-		stmt_bind_text(stmt, 5, m->account);
-		stmt_bind_text(stmt, 6, m->region ? m->region : "");
-		if (stmt_step(stmt) != STORE_DONE) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		stmt_release(stmt);
+		if (model_run(m,
+			      "INSERT OR REPLACE INTO tags(resource_id, resource_type, tag_key, tag_value,"
+			      " account, region) VALUES (?, ?, ?, ?, ?, ?)",
+			      MODEL_ARGS(MODEL_TEXT(resource_id), MODEL_TEXT(resource_type), MODEL_TEXT(tags->keys[i]),
+					 MODEL_TEXT(tags->values[i] ? tags->values[i] : ""), MODEL_TEXT(m->account),
+					 MODEL_TEXT(m->region ? m->region : "")),
+			      err) < 0)
+			return -1;
 	}
 	return 0;
 }
 
 int tag_detach_all(struct model_ctx *m, const char *resource_id)
 {
-	struct store_stmt *stmt = NULL;
-	int rc;
-
-	if (store_prepare(m->store, "DELETE FROM tags WHERE resource_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, resource_id);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-	stmt_release(stmt);
-	return rc;
+	return model_exec(m->store, "DELETE FROM tags WHERE resource_id=?", MODEL_ARGS(MODEL_TEXT(resource_id)));
 }
 
 json_t *tag_to_json(struct model_ctx *m, const char *resource_id)
@@ -171,20 +153,12 @@ int tag_add(struct model_ctx *m, const char *resource_type, const char *resource
 int tag_remove(struct model_ctx *m, const char *resource_id, const char *const *keys, int key_count,
 	       struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
 	if (key_count < 0)
 		return tag_detach_all(m, resource_id) < 0 ? model_store_error(m, err) : 0;
 	for (int i = 0; i < key_count; i++) {
-		if (store_prepare(m->store, "DELETE FROM tags WHERE resource_id=? AND tag_key=?", &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, resource_id);
-		stmt_bind_text(stmt, 2, keys[i]);
-		if (stmt_step(stmt) != STORE_DONE) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		stmt_release(stmt);
+		if (model_run(m, "DELETE FROM tags WHERE resource_id=? AND tag_key=?",
+			      MODEL_ARGS(MODEL_TEXT(resource_id), MODEL_TEXT(keys[i])), err) < 0)
+			return -1;
 	}
 	return 0;
 }

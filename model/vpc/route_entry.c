@@ -408,7 +408,6 @@ int route_entry_create(struct model_ctx *m, const struct route_entry_create_args
 {
 	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
 	struct route_entry *entries = NULL;
-	struct store_stmt *stmt = NULL;
 	struct route_table t;
 	struct cidr c;
 	int count = 0, custom = 0, rc = -1;
@@ -418,12 +417,8 @@ int route_entry_create(struct model_ctx *m, const struct route_entry_create_args
 		return -1;
 	if (strcmp(t.status, "Available") != 0 || lifecycle_busy(m, "route_table", t.route_table_id))
 		return vl_err_set(err, VL_ROUTE_TABLE_BIND_INCORRECT_STATUS, NULL);
-	if (args->name && args->name[0] && !model_valid_name(args->name))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidRouteEntryName.Malformed",
-				       "Specified route entry name is not valid.");
-	if (args->description && args->description[0] && !model_valid_description(args->description))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
-				       "Specified description is not valid.");
+	if (model_check_name_description(args->name, args->description, "RouteEntry", "route entry", err) < 0)
+		return -1;
 	if (check_destination(m, &t, args->destination, out->destination, &c, err) < 0)
 		return -1;
 	if (check_next_hop(m, &t, args->next_hop_type ? args->next_hop_type : "Instance", args->next_hop_id, err) < 0)
@@ -453,38 +448,22 @@ int route_entry_create(struct model_ctx *m, const struct route_entry_create_args
 	model_copy(out->status, sizeof(out->status), "Pending");
 	out->stored = true;
 	out->modified_ms = m->now_ms;
-	if (store_prepare(m->store, "INSERT INTO route_entries(route_entry_id, account, region, route_table_id,"
-				    " destination, dest_first, dest_last, next_hop_type, next_hop_id, name, description,"
-				    " status, created_ms, modified_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0) {
-		model_store_error(m, err);
+	if (model_run(m,
+		      "INSERT INTO route_entries(route_entry_id, account, region, route_table_id,"
+		      " destination, dest_first, dest_last, next_hop_type, next_hop_id, name, description,"
+		      " status, created_ms, modified_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		      MODEL_ARGS(MODEL_TEXT(out->route_entry_id), MODEL_TEXT(m->account), MODEL_TEXT(m->region),
+				 MODEL_TEXT(out->route_table_id), MODEL_TEXT(out->destination), MODEL_INT(c.addr),
+				 MODEL_INT((int64_t)c.addr + (int64_t)cidr_size(&c) - 1),
+				 MODEL_TEXT(out->next_hop_type), MODEL_TEXT(out->next_hop_id),
+				 MODEL_TEXT(out->name), MODEL_TEXT(out->description), MODEL_TEXT(out->status),
+				 MODEL_INT(m->now_ms), MODEL_INT(m->now_ms)),
+		      err) < 0 ||
+	    lifecycle_start(m, "route_entry", out->route_entry_id, "Pending", "Available", out->status,
+			    sizeof(out->status), err) < 0)
 		goto out;
-	}
-	stmt_bind_text(stmt, 1, out->route_entry_id);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	stmt_bind_text(stmt, 4, out->route_table_id);
-	stmt_bind_text(stmt, 5, out->destination);
-	stmt_bind_int64(stmt, 6, c.addr);
-	stmt_bind_int64(stmt, 7, (int64_t)c.addr + (int64_t)cidr_size(&c) - 1);
-	stmt_bind_text(stmt, 8, out->next_hop_type);
-	stmt_bind_text(stmt, 9, out->next_hop_id);
-	stmt_bind_text(stmt, 10, out->name);
-	stmt_bind_text(stmt, 11, out->description);
-	stmt_bind_text(stmt, 12, out->status);
-	stmt_bind_int64(stmt, 13, m->now_ms);
-	stmt_bind_int64(stmt, 14, m->now_ms);
-	if (stmt_step(stmt) != STORE_DONE) {
-		model_store_error(m, err);
-		goto out;
-	}
-	if (lifecycle_schedule(m, "route_entry", out->route_entry_id, "Pending", "Available", -1, err) < 0)
-		goto out;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(out->status, sizeof(out->status), "Available");
 	rc = 0;
 out:
-	stmt_release(stmt);
 	free(entries);
 	return rc;
 }
@@ -581,17 +560,12 @@ int route_entry_modify(struct model_ctx *m, const char *route_table_id, const ch
 		       const char *new_type, const char *new_id, struct vl_err *err)
 {
 	struct route_entry e;
-	struct store_stmt *stmt = NULL;
 
 	if (find_entry(m, route_table_id, route_entry_id, destination, NULL, &e, err) < 0 ||
 	    check_changeable(m, &e, err) < 0)
 		return -1;
-	if (name && name[0] && !model_valid_name(name))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidRouteEntryName.Malformed",
-				       "Specified route entry name is not valid.");
-	if (description && description[0] && !model_valid_description(description))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
-				       "Specified description is not valid.");
+	if (model_check_name_description(name, description, "RouteEntry", "route entry", err) < 0)
+		return -1;
 	if ((new_type == NULL) != (new_id == NULL))
 		return vl_err_set_code(err, VL_MISSING_PARAMETER, new_type ? "MissingNewNextHopId" : "MissingNewNextHopType",
 				       "%s is mandatory for this action.", new_type ? "NewNextHopId" : "NewNextHopType");
@@ -601,23 +575,15 @@ int route_entry_modify(struct model_ctx *m, const char *route_table_id, const ch
 		if (route_table_get(m, e.route_table_id, &t, err) < 0 || check_next_hop(m, &t, new_type, new_id, err) < 0)
 			return -1;
 	}
-	if (store_prepare(m->store, "UPDATE route_entries SET name=COALESCE(?2, name), description=COALESCE(?3, description),"
-				    " next_hop_type=COALESCE(?4, next_hop_type), next_hop_id=COALESCE(?5, next_hop_id),"
-				    " status=CASE WHEN ?4 IS NULL THEN status ELSE 'Modifying' END, modified_ms=?6"
-				    " WHERE route_entry_id=?1",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, e.route_entry_id);
-	stmt_bind_text(stmt, 2, name);
-	stmt_bind_text(stmt, 3, description);
-	stmt_bind_text(stmt, 4, new_type);
-	stmt_bind_text(stmt, 5, new_id);
-	stmt_bind_int64(stmt, 6, m->now_ms);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
+	if (model_run(m,
+		      "UPDATE route_entries SET name=COALESCE(?2, name), description=COALESCE(?3, description),"
+		      " next_hop_type=COALESCE(?4, next_hop_type), next_hop_id=COALESCE(?5, next_hop_id),"
+		      " status=CASE WHEN ?4 IS NULL THEN status ELSE 'Modifying' END, modified_ms=?6"
+		      " WHERE route_entry_id=?1",
+		      MODEL_ARGS(MODEL_TEXT(e.route_entry_id), MODEL_TEXT(name), MODEL_TEXT(description),
+				 MODEL_TEXT(new_type), MODEL_TEXT(new_id), MODEL_INT(m->now_ms)),
+		      err) < 0)
+		return -1;
 	if (new_type)
 		return lifecycle_schedule(m, "route_entry", e.route_entry_id, "Modifying", "Available", -1, err);
 	return 0;

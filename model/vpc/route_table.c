@@ -46,7 +46,6 @@ int route_table_create(struct model_ctx *m, const struct route_table_create_args
 		       struct route_table *out, struct vl_err *err)
 {
 	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
-	struct store_stmt *stmt = NULL;
 	struct vpc vpc;
 	int64_t count;
 
@@ -55,12 +54,8 @@ int route_table_create(struct model_ctx *m, const struct route_table_create_args
 		return -1;
 	if (args->associate_type && strcmp(args->associate_type, "VSwitch") != 0)
 		return vl_err_set(err, VL_ROUTE_TABLE_ASSOCIATE_TYPE, NULL);
-	if (args->name && args->name[0] && !model_valid_name(args->name))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidRouteTableName.Malformed",
-				       "Specified route table name is not valid.");
-	if (args->description && args->description[0] && !model_valid_description(args->description))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
-				       "Specified description is not valid.");
+	if (model_check_name_description(args->name, args->description, "RouteTable", "route table", err) < 0)
+		return -1;
 	if (tag_validate(&args->tags, err) < 0)
 		return -1;
 	if (strcmp(vpc.status, "Available") != 0 || lifecycle_busy(m, "vpc", vpc.vpc_id))
@@ -82,35 +77,18 @@ int route_table_create(struct model_ctx *m, const struct route_table_create_args
 	model_copy(out->status, sizeof(out->status), "Pending");
 	model_copy(out->resource_group_id, sizeof(out->resource_group_id), vpc.resource_group_id);
 	out->created_ms = m->now_ms;
-	if (store_prepare(m->store, "INSERT INTO route_tables(" RT_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, out->route_table_id);
-	stmt_bind_text(stmt, 2, out->region);
-	stmt_bind_text(stmt, 3, out->vpc_id);
-	stmt_bind_text(stmt, 4, out->vrouter_id);
-	stmt_bind_text(stmt, 5, out->type);
-	stmt_bind_text(stmt, 6, out->name);
-	stmt_bind_text(stmt, 7, out->description);
-	stmt_bind_text(stmt, 8, out->status);
-	stmt_bind_text(stmt, 9, out->resource_group_id);
-	stmt_bind_int64(stmt, 10, out->created_ms);
-	stmt_bind_text(stmt, 11, m->account);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
+	if (model_run(m, "INSERT INTO route_tables(" RT_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+		      MODEL_ARGS(MODEL_TEXT(out->route_table_id), MODEL_TEXT(out->region), MODEL_TEXT(out->vpc_id),
+				 MODEL_TEXT(out->vrouter_id), MODEL_TEXT(out->type), MODEL_TEXT(out->name),
+				 MODEL_TEXT(out->description), MODEL_TEXT(out->status), MODEL_TEXT(out->resource_group_id),
+				 MODEL_INT(out->created_ms), MODEL_TEXT(m->account)),
+		      err) < 0)
+		return -1;
 	/* the VPC cannot be deleted while it has custom tables */
 	if (model_usage_add(m, "ref:vpc", vpc.vpc_id, 1) < 0)
 		return model_store_error(m, err);
-	if (tag_attach(m, "ROUTETABLE", out->route_table_id, &args->tags, err) < 0)
-		return -1;
-	if (lifecycle_schedule(m, "route_table", out->route_table_id, "Pending", "Available", -1, err) < 0)
-		return -1;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(out->status, sizeof(out->status), "Available");
-	return 0;
+	return lifecycle_created(m, "route_table", out->route_table_id, "ROUTETABLE", &args->tags, out->status,
+				 sizeof(out->status), err);
 }
 
 /* Loads a Custom table that is Available and idle; busy_code is the refusal for a busy one. */
@@ -155,21 +133,11 @@ int route_table_modify(struct model_ctx *m, const char *route_table_id, const ch
 
 	if (route_table_get(m, route_table_id, &t, err) < 0)
 		return -1;
-	if (name && name[0] && !model_valid_name(name))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidRouteTableName.Malformed",
-				       "Specified route table name is not valid.");
-	if (description && description[0] && !model_valid_description(description))
-		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidDescription.Malformed",
-				       "Specified description is not valid.");
+	if (model_check_name_description(name, description, "RouteTable", "route table", err) < 0)
+		return -1;
 	if (strcmp(t.status, "Deleting") == 0)
 		return vl_err_set(err, VL_ROUTE_TABLE_INCORRECT_STATUS, NULL);
-	if (name && model_exec2(m, "UPDATE route_tables SET name=?2 WHERE route_table_id=?1", t.route_table_id,
-				name, err) < 0)
-		return -1;
-	if (description && model_exec2(m, "UPDATE route_tables SET description=?2 WHERE route_table_id=?1",
-				       t.route_table_id, description, err) < 0)
-		return -1;
-	return 0;
+	return model_update_name_description(m, "route_tables", "route_table_id", t.route_table_id, name, description, err);
 }
 
 int route_table_bind(struct model_ctx *m, const char *route_table_id, const char *vswitch_id,
@@ -308,59 +276,32 @@ static json_t *table_item(struct model_ctx *m, const struct route_table *t, rout
 	return item;
 }
 
+static int page_item(struct model_ctx *m, void *row, void *entries_json, json_t *items, struct vl_err *err)
+{
+	json_t *item = table_item(m, row, *(route_table_entries_json_fn *)entries_json);
+
+	if (item == NULL)
+		return model_store_error(m, err);
+	json_array_append_new(items, item);
+	return 0;
+}
+
 int route_table_list(struct model_ctx *m, const struct route_table_filter *filter, route_table_entries_json_fn entries_json,
 		     int64_t offset, int64_t limit, json_t *items, int64_t *total,
 		     struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	struct route_table *page = NULL;
-	struct model_where where;
-	char sql[MODEL_WHERE_SQL_MAX + 256];
-	int n = 0, rc = -1;
-
-	*total = 0;
-	list_where(m, &where, filter);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM route_tables%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	if (stmt_step(stmt) == STORE_ROW)
-		*total = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	if (limit <= 0 || offset >= *total)
-		return 0;
 	/* the system table first, then custom tables oldest first, as the console lists them */
-	snprintf(sql, sizeof(sql), "SELECT " RT_COLUMNS " FROM route_tables%s"
-		 " ORDER BY vpc_id, table_type DESC, created_ms, seq LIMIT ? OFFSET ?", where.sql);
-	if ((page = calloc((size_t)limit, sizeof(*page))) == NULL)
-		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-	if (store_prepare(m->store, sql, &stmt) < 0) {
-		model_store_error(m, err);
-		goto out;
-	}
-	{
-		int i = model_where_bind(&where, stmt);
+	static const struct model_list_query query = {
+		.columns = RT_COLUMNS,
+		.from = "route_tables",
+		.order_by = "vpc_id, table_type DESC, created_ms, seq",
+	};
+	struct model_where where;
 
-		stmt_bind_int64(stmt, i, limit);
-		stmt_bind_int64(stmt, i + 1, offset);
-	}
-	while (n < limit && stmt_step(stmt) == STORE_ROW)
-		row_to_table(stmt, &page[n++]);
-	stmt_release(stmt);
+	list_where(m, &where, filter);
 	/* items are built after the statement ends: building reads other tables */
-	for (int i = 0; i < n; i++) {
-		json_t *item = table_item(m, &page[i], entries_json);
-
-		if (item == NULL) {
-			model_store_error(m, err);
-			goto out;
-		}
-		json_array_append_new(items, item);
-	}
-	rc = 0;
-out:
-	free(page);
-	return rc;
+	return model_list_page(m, &query, &where, offset, limit, total, sizeof(struct route_table), row_to_table,
+			       page_item, &entries_json, items, err);
 }
 
 int route_table_custom_ids_in_vpc(struct model_ctx *m, const char *vpc_id, struct model_id **out, int *count,

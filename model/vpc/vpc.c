@@ -68,7 +68,6 @@ int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct v
 {
 	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
 	const char *code = region ? region->id_code : NULL;
-	struct store_stmt *stmt = NULL;
 	struct cidr cidr;
 	int64_t count = 0;
 
@@ -99,35 +98,17 @@ int vpc_create(struct model_ctx *m, const struct vpc_create_args *args, struct v
 	model_copy(out->status, sizeof(out->status), "Pending");
 	out->created_ms = m->now_ms;
 
-	if (store_prepare(m->store, "INSERT INTO vpcs(" VPC_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, out->vpc_id);
-	stmt_bind_text(stmt, 2, out->region);
-	stmt_bind_text(stmt, 3, out->name);
-	stmt_bind_text(stmt, 4, out->description);
-	stmt_bind_text(stmt, 5, out->cidr_block);
-	stmt_bind_text(stmt, 6, out->status);
-	stmt_bind_text(stmt, 7, out->vrouter_id);
-	stmt_bind_text(stmt, 8, out->route_table_id);
-	stmt_bind_text(stmt, 9, out->resource_group_id);
-	stmt_bind_int64(stmt, 10, 0);
-	stmt_bind_int64(stmt, 11, out->created_ms);
-	stmt_bind_text(stmt, 12, m->account);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
+	if (model_run(m, "INSERT INTO vpcs(" VPC_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+		      MODEL_ARGS(MODEL_TEXT(out->vpc_id), MODEL_TEXT(out->region), MODEL_TEXT(out->name),
+				 MODEL_TEXT(out->description), MODEL_TEXT(out->cidr_block), MODEL_TEXT(out->status),
+				 MODEL_TEXT(out->vrouter_id), MODEL_TEXT(out->route_table_id),
+				 MODEL_TEXT(out->resource_group_id), MODEL_INT(0), MODEL_INT(out->created_ms),
+				 MODEL_TEXT(m->account)),
+		      err) < 0)
+		return -1;
 	if (model_usage_add(m, "vpc", m->region, 1) < 0)
 		return model_store_error(m, err);
-	if (tag_attach(m, "VPC", out->vpc_id, &args->tags, err) < 0)
-		return -1;
-	if (lifecycle_schedule(m, "vpc", out->vpc_id, "Pending", "Available", -1, err) < 0)
-		return -1;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(out->status, sizeof(out->status), "Available");
-	return 0;
+	return lifecycle_created(m, "vpc", out->vpc_id, "VPC", &args->tags, out->status, sizeof(out->status), err);
 }
 
 int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_err *err)
@@ -358,12 +339,7 @@ int vpc_modify(struct model_ctx *m, const struct vpc_modify_args *args, struct v
 		if (model_exec2(m, "UPDATE vpcs SET cidr_block=? WHERE vpc_id=?", text, v.vpc_id, err) < 0)
 			return -1;
 	}
-	if (args->name && model_exec2(m, "UPDATE vpcs SET name=? WHERE vpc_id=?", args->name, v.vpc_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE vpcs SET description=? WHERE vpc_id=?", args->description, v.vpc_id, err) < 0)
-		return -1;
-	return 0;
+	return model_update_name_description(m, "vpcs", "vpc_id", v.vpc_id, args->name, args->description, err);
 }
 
 int vpc_delete(struct model_ctx *m, const char *vpc_id, struct vl_err *err)

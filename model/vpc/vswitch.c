@@ -102,7 +102,6 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 		   struct vswitch *out, struct vl_err *err)
 {
 	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
-	struct store_stmt *stmt = NULL;
 	struct vpc vpc;
 	struct cidr cidr;
 	int64_t count = 0, first, last;
@@ -139,40 +138,22 @@ int vswitch_create(struct model_ctx *m, const struct vswitch_create_args *args,
 	model_copy(out->route_table_id, sizeof(out->route_table_id), vpc.route_table_id);
 	out->created_ms = m->now_ms;
 
-	if (store_prepare(m->store,
-			  "INSERT INTO vswitches(vswitch_id, vpc_id, account, region, zone_id, name,"
-			  " description, cidr_block, status, resource_group_id, created_ms, cidr_first,"
-			  " cidr_last) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, out->vswitch_id);
-	stmt_bind_text(stmt, 2, out->vpc_id);
-	stmt_bind_text(stmt, 3, m->account);
-	stmt_bind_text(stmt, 4, out->region);
-	stmt_bind_text(stmt, 5, out->zone_id);
-	stmt_bind_text(stmt, 6, out->name);
-	stmt_bind_text(stmt, 7, out->description);
-	stmt_bind_text(stmt, 8, out->cidr_block);
-	stmt_bind_text(stmt, 9, out->status);
-	stmt_bind_text(stmt, 10, out->resource_group_id);
-	stmt_bind_int64(stmt, 11, out->created_ms);
 	cidr_range(&cidr, &first, &last);
-	stmt_bind_int64(stmt, 12, first);
-	stmt_bind_int64(stmt, 13, last);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
+	if (model_run(m,
+		      "INSERT INTO vswitches(vswitch_id, vpc_id, account, region, zone_id, name,"
+		      " description, cidr_block, status, resource_group_id, created_ms, cidr_first,"
+		      " cidr_last) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		      MODEL_ARGS(MODEL_TEXT(out->vswitch_id), MODEL_TEXT(out->vpc_id), MODEL_TEXT(m->account),
+				 MODEL_TEXT(out->region), MODEL_TEXT(out->zone_id), MODEL_TEXT(out->name),
+				 MODEL_TEXT(out->description), MODEL_TEXT(out->cidr_block), MODEL_TEXT(out->status),
+				 MODEL_TEXT(out->resource_group_id), MODEL_INT(out->created_ms), MODEL_INT(first),
+				 MODEL_INT(last)),
+		      err) < 0)
+		return -1;
 	if (model_usage_add(m, "vswitch", vpc.vpc_id, 1) < 0)
 		return model_store_error(m, err);
-	if (tag_attach(m, "VSWITCH", out->vswitch_id, &args->tags, err) < 0)
-		return -1;
-	if (lifecycle_schedule(m, "vswitch", out->vswitch_id, "Pending", "Available", -1, err) < 0)
-		return -1;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(out->status, sizeof(out->status), "Available");
-	return 0;
+	return lifecycle_created(m, "vswitch", out->vswitch_id, "VSWITCH", &args->tags, out->status,
+				 sizeof(out->status), err);
 }
 
 int vswitch_find(struct model_ctx *m, const char *vswitch_id, struct vswitch *out, struct vl_err *err)
@@ -303,19 +284,12 @@ int vswitch_modify(struct model_ctx *m, const struct vswitch_modify_args *args, 
 		return vl_err_set(err, VL_INVALID_VSWITCH_DESCRIPTION_MALFORMED, NULL);
 	if (lifecycle_busy(m, "vswitch", s.vswitch_id))
 		return vl_err_set(err, VL_INCORRECT_VSWITCH_STATUS, NULL);
-	if (args->name &&
-	    model_exec2(m, "UPDATE vswitches SET name=? WHERE vswitch_id=?", args->name, s.vswitch_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE vswitches SET description=? WHERE vswitch_id=?", args->description,
-			s.vswitch_id, err) < 0)
-		return -1;
-	return 0;
+	return model_update_name_description(m, "vswitches", "vswitch_id", s.vswitch_id, args->name, args->description,
+					     err);
 }
 
 int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	struct vswitch s;
 	int64_t users = 0;
 
@@ -330,15 +304,7 @@ int vswitch_delete(struct model_ctx *m, const char *vswitch_id, struct vl_err *e
 	if (tag_detach_all(m, s.vswitch_id) < 0 || lifecycle_cancel(m, "vswitch", s.vswitch_id) < 0 ||
 	    model_usage_add(m, "vswitch", s.vpc_id, -1) < 0)
 		return model_store_error(m, err);
-	if (store_prepare(m->store, "DELETE FROM vswitches WHERE vswitch_id=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, s.vswitch_id);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_exec2(m, "DELETE FROM vswitches WHERE vswitch_id=?", s.vswitch_id, NULL, err);
 }
 
 int vswitch_region(struct model_ctx *m, const char *vswitch_id, char *region, unsigned long size)
@@ -388,20 +354,11 @@ int64_t vswitch_count_bound_to(struct model_ctx *m, const char *route_table_id)
 int vswitch_bind_route_table(struct model_ctx *m, const char *vswitch_id, const char *route_table_id, bool bind,
 			     struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
 	if (bind) {
-		if (store_prepare(m->store, "INSERT INTO route_table_vswitches(vswitch_id, route_table_id, created_ms) VALUES (?,?,?)",
-				  &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, vswitch_id);
-		stmt_bind_text(stmt, 2, route_table_id);
-		stmt_bind_int64(stmt, 3, m->now_ms);
-		if (stmt_step(stmt) != STORE_DONE) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		stmt_release(stmt);
+		if (model_run(m, "INSERT INTO route_table_vswitches(vswitch_id, route_table_id, created_ms) VALUES (?,?,?)",
+			      MODEL_ARGS(MODEL_TEXT(vswitch_id), MODEL_TEXT(route_table_id), MODEL_INT(m->now_ms)),
+			      err) < 0)
+			return -1;
 	} else if (model_exec2(m, "DELETE FROM route_table_vswitches WHERE vswitch_id=?1 AND route_table_id=?2",
 			       vswitch_id, route_table_id, err) < 0) {
 		return -1;

@@ -149,7 +149,6 @@ int customer_gateway_create(struct model_ctx *m, const struct customer_gateway_c
 			    struct customer_gateway *out, struct vl_err *err)
 {
 	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
-	struct store_stmt *stmt = NULL;
 	int64_t used = 0;
 	int taken;
 
@@ -185,25 +184,13 @@ int customer_gateway_create(struct model_ctx *m, const struct customer_gateway_c
 	model_copy(out->description, sizeof(out->description), args->description);
 	out->created_ms = m->now_ms;
 
-	if (store_prepare(m->store,
-			  "INSERT INTO customer_gateways(" CGW_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, out->customer_gateway_id);
-	stmt_bind_text(stmt, 2, out->region);
-	stmt_bind_text(stmt, 3, out->ip_address);
-	stmt_bind_text(stmt, 4, out->asn);
-	stmt_bind_text(stmt, 5, out->auth_key);
-	stmt_bind_text(stmt, 6, out->name);
-	stmt_bind_text(stmt, 7, out->description);
-	stmt_bind_int64(stmt, 8, out->created_ms);
-	stmt_bind_text(stmt, 9, out->resource_group_id);
-	stmt_bind_text(stmt, 10, m->account);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
+	if (model_run(m, "INSERT INTO customer_gateways(" CGW_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		      MODEL_ARGS(MODEL_TEXT(out->customer_gateway_id), MODEL_TEXT(out->region),
+				 MODEL_TEXT(out->ip_address), MODEL_TEXT(out->asn), MODEL_TEXT(out->auth_key),
+				 MODEL_TEXT(out->name), MODEL_TEXT(out->description), MODEL_INT(out->created_ms),
+				 MODEL_TEXT(out->resource_group_id), MODEL_TEXT(m->account)),
+		      err) < 0)
+		return -1;
 	if (model_usage_add(m, "customer_gateway", m->region, 1) < 0)
 		return model_store_error(m, err);
 	return tag_attach(m, "CUSTOMERGATEWAY", out->customer_gateway_id, &args->tags, err);
@@ -291,18 +278,17 @@ int customer_gateway_modify(struct model_ctx *m, const struct customer_gateway_m
 		return vl_err_set(err, VL_CGW_INVALID_DESCRIPTION, NULL);
 	if (args->auth_key && !valid_auth_key(args->auth_key))
 		return vl_err_set(err, VL_CGW_INVALID_AUTH_KEY, NULL);
-	if (args->name &&
-	    model_exec2(m, "UPDATE customer_gateways SET name=? WHERE customer_gateway_id=?",
-			args->name, g.customer_gateway_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE customer_gateways SET description=? WHERE customer_gateway_id=?",
-			args->description, g.customer_gateway_id, err) < 0)
-		return -1;
-	if (args->auth_key &&
-	    model_exec2(m, "UPDATE customer_gateways SET auth_key=? WHERE customer_gateway_id=?",
-			args->auth_key, g.customer_gateway_id, err) < 0)
-		return -1;
+	{
+		const struct model_change changes[] = {
+			{ "name", args->name },
+			{ "description", args->description },
+			{ "auth_key", args->auth_key },
+		};
+
+		if (model_update(m, "customer_gateways", "customer_gateway_id", g.customer_gateway_id, changes,
+				 sizeof(changes) / sizeof(changes[0]), err) < 0)
+			return -1;
+	}
 	return customer_gateway_get(m, g.customer_gateway_id, out, err);
 }
 

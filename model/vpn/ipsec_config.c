@@ -108,22 +108,6 @@ static int illegal(struct vl_err *err, const char *field, const char *param)
 	return vl_err_set_code(err, VL_VCO_ILLEGAL_PARAM, code, "The specified \"%s\" is invalid.", param);
 }
 
-static int invalid_param(struct vl_err *err, const char *param)
-{
-	char code[200];
-
-	snprintf(code, sizeof(code), "Invalid%s", param);
-	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", param);
-}
-
-static int missing_param(struct vl_err *err, const char *param)
-{
-	char code[200];
-
-	snprintf(code, sizeof(code), "Missing%s", param);
-	return vl_err_set_code(err, VL_MISSING_PARAMETER, code, "%s is mandatory for this action.", param);
-}
-
 static bool one_of(const char *value, const char *const *set)
 {
 	for (; *set; set++)
@@ -474,7 +458,7 @@ static int parse_json_object(const char *text, const char *param, const char *co
 		return 0;
 	doc = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
 	if (doc == NULL || !json_is_object(doc) || has_case_duplicates(doc)) {
-		invalid_param(err, param);
+		vl_err_invalid(err, param);
 		goto out;
 	}
 	scratch = malloc(config_size);
@@ -589,11 +573,11 @@ int ipsec_health_check_finish(const struct ipsec_health_check *c, const char *pr
 		return 0;
 	if (c->dip[0] == '\0') {
 		snprintf(name, sizeof(name), "%s.dip", prefix);
-		return missing_param(err, name);
+		return vl_err_missing(err, name);
 	}
 	if (c->sip[0] == '\0') {
 		snprintf(name, sizeof(name), "%s.sip", prefix);
-		return missing_param(err, name);
+		return vl_err_missing(err, name);
 	}
 	return 0;
 }
@@ -606,11 +590,11 @@ int ipsec_bgp_finish(const struct ipsec_bgp_config *c, const char *prefix, struc
 
 	if (c->enable && c->tunnel_cidr[0] == '\0') {
 		snprintf(name, sizeof(name), "%s.TunnelCidr", prefix);
-		return missing_param(err, name);
+		return vl_err_missing(err, name);
 	}
 	if (c->enable && c->local_bgp_ip[0] == '\0') {
 		snprintf(name, sizeof(name), "%s.LocalBgpIp", prefix);
-		return missing_param(err, name);
+		return vl_err_missing(err, name);
 	}
 	if (c->local_bgp_ip[0] == '\0')
 		return 0;

@@ -59,22 +59,6 @@ static void bind_text_or_null(struct store_stmt *stmt, int index, const char *te
 
 /* ---- errors ---- */
 
-static int missing(struct vl_err *err, const char *param)
-{
-	char code[200];
-
-	snprintf(code, sizeof(code), "Missing%s", param);
-	return vl_err_set_code(err, VL_MISSING_PARAMETER, code, "%s is mandatory for this action.", param);
-}
-
-static int invalid(struct vl_err *err, const char *param)
-{
-	char code[200];
-
-	snprintf(code, sizeof(code), "Invalid%s", param);
-	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", param);
-}
-
 static int illegal(struct vl_err *err, const char *field, const char *fmt, const char *arg)
 {
 	char code[200];
@@ -576,7 +560,7 @@ static int spec_bool(const struct ipsec_tunnel_spec *s, const char *value, const
 	if (ipsec_parse_bool(value, out))
 		return 0;
 	snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.%s", s->n, leaf);
-	return invalid(err, name);
+	return vl_err_invalid(err, name);
 }
 
 /* Standard VPN gateways take no peer CA certificate (SM gateways are not emulated). */
@@ -619,19 +603,19 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 		tunnel_prefix(prefix, sizeof(prefix), s);
 		if (empty(s->customer_gateway_id)) {
 			snprintf(name, sizeof(name), "%s.CustomerGatewayId", prefix);
-			return missing(err, name);
+			return vl_err_missing(err, name);
 		}
 		if (customer_gateway_get(m, s->customer_gateway_id, &cgw, err) < 0)
 			return -1;
 		model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
 		if (gw && empty(s->role)) {
 			snprintf(name, sizeof(name), "%s.Role", prefix);
-			return missing(err, name);
+			return vl_err_missing(err, name);
 		}
 		if (!empty(s->role)) {
 			if (strcmp(s->role, "master") != 0 && strcmp(s->role, "slave") != 0) {
 				snprintf(name, sizeof(name), "%s.Role", prefix);
-				return invalid(err, name);
+				return vl_err_invalid(err, name);
 			}
 			model_copy(t->role, sizeof(t->role), s->role);
 		}
@@ -639,7 +623,7 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 		if (!gw && !empty(s->tunnel_index)) {
 			if (strcmp(s->tunnel_index, "1") != 0 && strcmp(s->tunnel_index, "2") != 0) {
 				snprintf(name, sizeof(name), "%s.TunnelIndex", prefix);
-				return invalid(err, name);
+				return vl_err_invalid(err, name);
 			}
 			t->tunnel_index = s->tunnel_index[0] - '0';
 		}
@@ -708,7 +692,7 @@ static int build_single(struct model_ctx *m, const struct vpn_connection_create_
 	struct customer_gateway cgw;
 
 	if (empty(args->customer_gateway_id))
-		return missing(err, "CustomerGatewayId");
+		return vl_err_missing(err, "CustomerGatewayId");
 	if (customer_gateway_get(m, args->customer_gateway_id, &cgw, err) < 0)
 		return -1;
 	model_copy(c->customer_gateway_id, sizeof(c->customer_gateway_id), cgw.customer_gateway_id);
@@ -735,9 +719,9 @@ static int fill_common(struct model_ctx *m, const struct vpn_connection_create_a
 	if (args->name && *args->name && !valid_name(args->name))
 		return vl_err_set(err, VL_VCO_INVALID_NAME, NULL);
 	if (empty(args->local_subnet))
-		return missing(err, "LocalSubnet");
+		return vl_err_missing(err, "LocalSubnet");
 	if (empty(args->remote_subnet))
-		return missing(err, "RemoteSubnet");
+		return vl_err_missing(err, "RemoteSubnet");
 	if (parse_subnets(args->local_subnet, true, m->cfg->quotas.subnets_per_connection, c->local_subnet,
 			  sizeof(c->local_subnet), err) < 0 ||
 	    parse_subnets(args->remote_subnet, false, m->cfg->quotas.subnets_per_connection, c->remote_subnet,
@@ -821,7 +805,7 @@ int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_creat
 	if (out->dual_tunnel) {
 		/* the single-tunnel fields (CustomerGatewayId, IkeConfig, …) are not used */
 		if (args->tunnel_count == 0)
-			return missing(err, "TunnelOptionsSpecification");
+			return vl_err_missing(err, "TunnelOptionsSpecification");
 		if (check_unused_json(args, err) < 0)
 			return -1;
 		out->enable_tunnels_bgp = args->enable_tunnels_bgp;
@@ -909,10 +893,10 @@ static int find_spec_tunnel(const struct vpn_connection *c, const struct ipsec_t
 			if (strcmp(c->tunnels[i].role, s->role) == 0)
 				return i;
 		snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.Role", s->n);
-		return invalid(err, name);
+		return vl_err_invalid(err, name);
 	}
 	snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.TunnelId", s->n);
-	return missing(err, name);
+	return vl_err_missing(err, name);
 }
 
 /*
@@ -1075,12 +1059,7 @@ static int delete_rows(struct model_ctx *m, const char *id, struct vl_err *err)
 	};
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		struct store_stmt *stmt = NULL;
-
-		if (store_prepare(m->store, sql[i], &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, id);
-		if (run_done(m, stmt, err) < 0)
+		if (model_run(m, sql[i], MODEL_ARGS(MODEL_TEXT(id)), err) < 0)
 			return -1;
 	}
 	return 0;
@@ -1189,75 +1168,36 @@ int vpn_connection_list(struct model_ctx *m, const struct vpn_connection_filter 
 	return vpn_connection_list_styled(m, f, offset, limit, VCO_JSON_LIST, items, total, err);
 }
 
+static int page_item(struct model_ctx *m, void *row, void *style, json_t *items, struct vl_err *err)
+{
+	json_t *item;
+
+	if (load_tunnels(m, row, err) < 0)
+		return -1;
+	item = vpn_connection_to_json(m, row, *(const enum vpn_connection_json_style *)style);
+	if (item == NULL)
+		return model_store_error(m, err);
+	json_array_append_new(items, item);
+	return 0;
+}
+
 int vpn_connection_list_styled(struct model_ctx *m, const struct vpn_connection_filter *f,
 			       int64_t offset, int64_t limit, enum vpn_connection_json_style style,
 			       json_t *items, int64_t *total, struct vl_err *err)
 {
-	char sql[5200];
+	static const struct model_list_query query = {
+		.columns = CONN_COLUMNS,
+		.from = "vpn_connections",
+		.order_by = "created_ms DESC, seq DESC",
+	};
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
-	struct vpn_connection *page = NULL;
-	int n = 0, i, rc = -1;
 
 	list_where(m, &where, f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM vpn_connections%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-	stmt = NULL;
-	if (limit <= 0 || offset >= *total)
-		return 0;
 	if (limit > 100)
 		limit = 100;
-	/* rows are large (tunnels inline): allocate only what this page can hold */
-	if (limit > *total - offset)
-		limit = *total - offset;
-	page = calloc((size_t)limit, sizeof(*page));
-	if (page == NULL)
-		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-	snprintf(sql, sizeof(sql),
-		 "SELECT " CONN_COLUMNS " FROM vpn_connections%s ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0) {
-		model_store_error(m, err);
-		goto out;
-	}
-	i = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, i++, limit);
-	stmt_bind_int64(stmt, i, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW || n >= limit) {
-			model_store_error(m, err);
-			goto out;
-		}
-		row_to_conn(stmt, &page[n++]);
-	}
-	stmt_release(stmt);
-	stmt = NULL;
 	/* tunnels and peers are read after the page statement is done with */
-	for (i = 0; i < n; i++) {
-		json_t *item;
-
-		if (load_tunnels(m, &page[i], err) < 0)
-			goto out;
-		item = vpn_connection_to_json(m, &page[i], style);
-		if (item == NULL) {
-			model_store_error(m, err);
-			goto out;
-		}
-		json_array_append_new(items, item);
-	}
-	rc = 0;
-out:
-	stmt_release(stmt);
-	free(page);
-	return rc;
+	return model_list_page(m, &query, &where, offset, limit, total, sizeof(struct vpn_connection), row_to_conn_any,
+			       page_item, &style, items, err);
 }
 
 /* ---- answers ---- */
@@ -1490,7 +1430,6 @@ int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_conn
 				       const char *tunnel_id, const char *internet_ip, const char *zone_no,
 				       struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	struct vpn_connection c;
 	uint32_t addr;
 	int index = -1;
@@ -1511,14 +1450,11 @@ int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_conn
 		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
 	}
 	if (!empty(internet_ip) && !ipv4_parse(internet_ip, &addr))
-		return invalid(err, "InternetIp");
-	if (store_prepare(m->store, "UPDATE vpn_connection_tunnels SET internet_ip=?, zone_no=? WHERE tunnel_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, empty(internet_ip) ? "" : internet_ip);
-	stmt_bind_text(stmt, 2, empty(zone_no) ? "" : zone_no);
-	stmt_bind_text(stmt, 3, c.tunnels[index].tunnel_id);
-	return run_done(m, stmt, err);
+		return vl_err_invalid(err, "InternetIp");
+	return model_run(m, "UPDATE vpn_connection_tunnels SET internet_ip=?, zone_no=? WHERE tunnel_id=?",
+			 MODEL_ARGS(MODEL_TEXT(empty(internet_ip) ? "" : internet_ip), MODEL_TEXT(empty(zone_no) ? "" : zone_no),
+				    MODEL_TEXT(c.tunnels[index].tunnel_id)),
+			 err);
 }
 
 int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id,
@@ -1534,7 +1470,7 @@ int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id
 	for (size_t i = 0; status && i < sizeof(statuses) / sizeof(statuses[0]); i++)
 		known = known || strcmp(status, statuses[i]) == 0;
 	if (!known)
-		return invalid(err, "Status");
+		return vl_err_invalid(err, "Status");
 	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
 		return -1;
 	if (empty(tunnel_id)) {
@@ -1559,7 +1495,7 @@ int vpn_connection_set_health_status(struct model_ctx *m, const char *vpn_connec
 	struct vpn_connection c;
 
 	if (status == NULL || (strcmp(status, "success") != 0 && strcmp(status, "failed") != 0))
-		return invalid(err, "Status");
+		return vl_err_invalid(err, "Status");
 	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
 		return -1;
 	/* a disabled health check shows no Status, whatever a lagging agent still reports */

@@ -55,106 +55,95 @@ static void peer_bgp(struct vpn_connection_config_tunnel *t, const struct ipsec_
 	model_copy(t->bgp_peer_ip, sizeof(t->bgp_peer_ip), bgp->local_bgp_ip);
 }
 
-int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection *c,
-				struct vpn_connection_config *out, struct vl_err *err)
+/* What one tunnel is configured from: the connection's own fields (one tunnel) or one of its tunnels'. */
+struct tunnel_source {
+	const char *tunnel_id, *role; /* "" for a single-tunnel connection */
+	const char *customer_gateway_id;
+	const char *internet_ip; /* the gateway's address of the tunnel */
+	const struct ipsec_ike_config *ike;
+	const struct ipsec_phase2_config *ipsec;
+	bool enable_dpd, enable_nat_traversal;
+	const struct ipsec_bgp_config *bgp; /* NULL: BGP is off */
+};
+
+/* The sources of c's tunnels into src (IPSEC_TUNNELS_MAX entries).  Returns how many. */
+static int tunnel_sources(const struct vpn_connection *c, struct tunnel_source *src)
 {
-	struct customer_gateway cgw;
+	int n = 0;
+
+	if (!c->dual_tunnel) {
+		src[0] = (struct tunnel_source){ .tunnel_id = "", .role = "", .customer_gateway_id = c->customer_gateway_id,
+						 .internet_ip = c->internet_ip, .ike = &c->ike, .ipsec = &c->ipsec,
+						 .enable_dpd = c->enable_dpd, .enable_nat_traversal = c->enable_nat_traversal,
+						 .bgp = c->bgp.enable ? &c->bgp : NULL };
+		return 1;
+	}
+	for (; n < c->tunnel_count && n < IPSEC_TUNNELS_MAX; n++) {
+		const struct vpn_tunnel *t = &c->tunnels[n];
+
+		src[n] = (struct tunnel_source){ t->tunnel_id, t->role, t->customer_gateway_id, t->internet_ip, &t->ike,
+						 &t->ipsec, t->enable_dpd, t->enable_nat_traversal,
+						 c->enable_tunnels_bgp ? &t->bgp : NULL };
+	}
+	return n;
+}
+
+/*
+ * Both ends' configuration of c: the gateway's (vpnlab data plane; local = the gateway's
+ * address) or the customer device's (local = the customer gateway's, IDs and subnets
+ * swapped, BGP as the peer).
+ */
+static int build(struct model_ctx *m, const struct vpn_connection *c, bool gateway_side,
+		 struct vpn_connection_config *out, struct vl_err *err)
+{
+	struct tunnel_source src[IPSEC_TUNNELS_MAX];
+	int n = tunnel_sources(c, src);
 
 	memset(out, 0, sizeof(*out));
 	model_copy(out->vpn_connection_id, sizeof(out->vpn_connection_id), c->vpn_connection_id);
 	out->dual_tunnel = c->dual_tunnel;
+	out->gateway_side = gateway_side;
 	out->dpd_delay_s = m->cfg ? m->cfg->dpd_delay_s : 0;
 	/* the customer's local side is the connection's remote one */
-	model_copy(out->local_subnet, sizeof(out->local_subnet), c->remote_subnet);
-	model_copy(out->remote_subnet, sizeof(out->remote_subnet), c->local_subnet);
-	if (!c->dual_tunnel) {
-		struct vpn_connection_config_tunnel *t = &out->tunnels[0];
-
-		if (customer_gateway_get(m, c->customer_gateway_id, &cgw, err) < 0)
-			return -1;
-		model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
-		model_copy(t->local_addr, sizeof(t->local_addr), cgw.ip_address);
-		model_copy(t->remote_addr, sizeof(t->remote_addr), c->internet_ip);
-		peer_ike(&t->ike, &c->ike);
-		t->ipsec = c->ipsec;
-		t->enable_dpd = c->enable_dpd;
-		t->enable_nat_traversal = c->enable_nat_traversal;
-		if (c->bgp.enable)
-			peer_bgp(t, &c->bgp, &cgw);
-		out->tunnel_count = 1;
-		return 0;
-	}
-	for (int i = 0; i < c->tunnel_count && i < IPSEC_TUNNELS_MAX; i++) {
-		const struct vpn_tunnel *src = &c->tunnels[i];
+	model_copy(out->local_subnet, sizeof(out->local_subnet), gateway_side ? c->local_subnet : c->remote_subnet);
+	model_copy(out->remote_subnet, sizeof(out->remote_subnet), gateway_side ? c->remote_subnet : c->local_subnet);
+	for (int i = 0; i < n; i++) {
 		struct vpn_connection_config_tunnel *t = &out->tunnels[i];
+		struct customer_gateway cgw;
 
-		if (customer_gateway_get(m, src->customer_gateway_id, &cgw, err) < 0)
+		if (customer_gateway_get(m, src[i].customer_gateway_id, &cgw, err) < 0)
 			return -1;
-		model_copy(t->tunnel_id, sizeof(t->tunnel_id), src->tunnel_id);
-		model_copy(t->role, sizeof(t->role), src->role);
+		model_copy(t->tunnel_id, sizeof(t->tunnel_id), src[i].tunnel_id);
+		model_copy(t->role, sizeof(t->role), src[i].role);
 		model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
-		model_copy(t->local_addr, sizeof(t->local_addr), cgw.ip_address);
-		model_copy(t->remote_addr, sizeof(t->remote_addr), src->internet_ip);
-		peer_ike(&t->ike, &src->ike);
-		t->ipsec = src->ipsec;
-		t->enable_dpd = src->enable_dpd;
-		t->enable_nat_traversal = src->enable_nat_traversal;
-		if (c->enable_tunnels_bgp)
-			peer_bgp(t, &src->bgp, &cgw);
+		model_copy(t->local_addr, sizeof(t->local_addr), gateway_side ? src[i].internet_ip : cgw.ip_address);
+		model_copy(t->remote_addr, sizeof(t->remote_addr), gateway_side ? cgw.ip_address : src[i].internet_ip);
+		if (gateway_side)
+			t->ike = *src[i].ike;
+		else
+			peer_ike(&t->ike, src[i].ike);
+		t->ipsec = *src[i].ipsec;
+		t->enable_dpd = src[i].enable_dpd;
+		t->enable_nat_traversal = src[i].enable_nat_traversal;
+		if (!gateway_side && src[i].bgp)
+			peer_bgp(t, src[i].bgp, &cgw);
 		out->tunnel_count++;
 	}
 	return 0;
+}
+
+int vpn_connection_config_build(struct model_ctx *m, const struct vpn_connection *c,
+				struct vpn_connection_config *out, struct vl_err *err)
+{
+	return build(m, c, false, out, err);
 }
 
 /* ---- the gateway's view (vpnlab data plane) ---- */
 
-/* One gateway-side tunnel: the connection's own settings, local = the gateway's address. */
-static void gateway_tunnel(struct vpn_connection_config_tunnel *t, const char *gateway_addr,
-			   const struct customer_gateway *cgw, const struct ipsec_ike_config *ike,
-			   const struct ipsec_phase2_config *ipsec, bool dpd, bool nat_traversal)
-{
-	model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw->customer_gateway_id);
-	model_copy(t->local_addr, sizeof(t->local_addr), gateway_addr);
-	model_copy(t->remote_addr, sizeof(t->remote_addr), cgw->ip_address);
-	t->ike = *ike;
-	t->ipsec = *ipsec;
-	t->enable_dpd = dpd;
-	t->enable_nat_traversal = nat_traversal;
-}
-
 int vpn_connection_config_build_gateway_side(struct model_ctx *m, const struct vpn_connection *c,
 					     struct vpn_connection_config *out, struct vl_err *err)
 {
-	struct customer_gateway cgw;
-
-	memset(out, 0, sizeof(*out));
-	model_copy(out->vpn_connection_id, sizeof(out->vpn_connection_id), c->vpn_connection_id);
-	out->dual_tunnel = c->dual_tunnel;
-	out->gateway_side = true;
-	out->dpd_delay_s = m->cfg ? m->cfg->dpd_delay_s : 0;
-	model_copy(out->local_subnet, sizeof(out->local_subnet), c->local_subnet);
-	model_copy(out->remote_subnet, sizeof(out->remote_subnet), c->remote_subnet);
-	if (!c->dual_tunnel) {
-		if (customer_gateway_get(m, c->customer_gateway_id, &cgw, err) < 0)
-			return -1;
-		gateway_tunnel(&out->tunnels[0], c->internet_ip, &cgw, &c->ike, &c->ipsec, c->enable_dpd,
-			       c->enable_nat_traversal);
-		out->tunnel_count = 1;
-		return 0;
-	}
-	for (int i = 0; i < c->tunnel_count && i < IPSEC_TUNNELS_MAX; i++) {
-		const struct vpn_tunnel *src = &c->tunnels[i];
-		struct vpn_connection_config_tunnel *t = &out->tunnels[i];
-
-		if (customer_gateway_get(m, src->customer_gateway_id, &cgw, err) < 0)
-			return -1;
-		model_copy(t->tunnel_id, sizeof(t->tunnel_id), src->tunnel_id);
-		model_copy(t->role, sizeof(t->role), src->role);
-		gateway_tunnel(t, src->internet_ip, &cgw, &src->ike, &src->ipsec, src->enable_dpd,
-			       src->enable_nat_traversal);
-		out->tunnel_count++;
-	}
-	return 0;
+	return build(m, c, true, out, err);
 }
 
 int vpn_connection_config_load(struct model_ctx *m, const char *vpn_connection_id,
@@ -335,6 +324,19 @@ static void sb_indent(struct sbuf *b, int level)
 {
 	for (int i = 0; i < level; i++)
 		sb_printf(b, "    ");
+}
+
+/* Opens section name at level (closed by sb_close at the same level). */
+static void sb_open(struct sbuf *b, int level, const char *name)
+{
+	sb_indent(b, level);
+	sb_printf(b, "%s {\n", name);
+}
+
+static void sb_close(struct sbuf *b, int level)
+{
+	sb_indent(b, level);
+	sb_printf(b, "}\n");
 }
 
 /*
@@ -519,8 +521,7 @@ static void child(struct sbuf *b, const struct vpn_connection_config *cfg, const
 
 	if (cfg->gateway_side && t->standby)
 		prio = vpn_connection_config_standby_priority(local_ts, remote_ts);
-	sb_indent(b, 3);
-	sb_printf(b, "%s {\n", name);
+	sb_open(b, 3, name);
 	sb_kv(b, 4, "local_ts", local_ts);
 	sb_kv(b, 4, "remote_ts", remote_ts);
 	sb_kv(b, 4, "esp_proposals", esp);
@@ -533,8 +534,16 @@ static void child(struct sbuf *b, const struct vpn_connection_config *cfg, const
 	if (t->enable_dpd)
 		sb_kv(b, 4, "dpd_action", cfg->gateway_side ? "clear" : "restart");
 	sb_kv(b, 4, "start_action", cfg->gateway_side ? "none" : "start");
-	sb_indent(b, 3);
-	sb_printf(b, "}\n");
+	sb_close(b, 3);
+}
+
+/* One authentication round (local or remote) of a connection: the pre-shared key and an identity. */
+static void sb_psk_round(struct sbuf *b, const char *side, const char *id)
+{
+	sb_open(b, 2, side);
+	sb_kv(b, 3, "auth", "psk");
+	sb_kv(b, 3, "id", id);
+	sb_close(b, 2);
 }
 
 /* One connection section: the IKE peer, its two authentication rounds and its children. */
@@ -550,8 +559,7 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 	if (proposal(ike, sizeof(ike), t->ike.ike_enc_alg, t->ike.ike_auth_alg, t->ike.ike_pfs, false) < 0 ||
 	    proposal(esp, sizeof(esp), t->ipsec.enc_alg, t->ipsec.auth_alg, t->ipsec.pfs, true) < 0)
 		return -1;
-	sb_indent(b, 1);
-	sb_printf(b, "%s {\n", name);
+	sb_open(b, 1, name);
 	sb_indent(b, 2);
 	sb_printf(b, "version = %d\n", v1 ? 1 : 2);
 	/* Main/aggressive mode is an IKEv1 notion; IKEv2 has one exchange */
@@ -568,20 +576,9 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 		sb_indent(b, 2);
 		sb_printf(b, "dpd_delay = %ds\n", cfg->dpd_delay_s > 0 ? cfg->dpd_delay_s : SWAN_DPD_DELAY_S);
 	}
-	sb_indent(b, 2);
-	sb_printf(b, "local {\n");
-	sb_kv(b, 3, "auth", "psk");
-	sb_kv(b, 3, "id", local_id);
-	sb_indent(b, 2);
-	sb_printf(b, "}\n");
-	sb_indent(b, 2);
-	sb_printf(b, "remote {\n");
-	sb_kv(b, 3, "auth", "psk");
-	sb_kv(b, 3, "id", remote_id);
-	sb_indent(b, 2);
-	sb_printf(b, "}\n");
-	sb_indent(b, 2);
-	sb_printf(b, "children {\n");
+	sb_psk_round(b, "local", local_id);
+	sb_psk_round(b, "remote", remote_id);
+	sb_open(b, 2, "children");
 	nl = split_subnets(cfg->local_subnet, local, SUBNETS_MAX);
 	nr = split_subnets(cfg->remote_subnet, remote, SUBNETS_MAX);
 	if (nl == 0 || nr == 0)
@@ -606,10 +603,8 @@ static int connection(struct sbuf *b, const struct vpn_connection_config *cfg,
 				child(b, cfg, child_name, local[i], remote[j], esp, t);
 			}
 	}
-	sb_indent(b, 2);
-	sb_printf(b, "}\n");
-	sb_indent(b, 1);
-	sb_printf(b, "}\n");
+	sb_close(b, 2);
+	sb_close(b, 1);
 	return 0;
 }
 
@@ -702,7 +697,7 @@ int vpn_connection_config_swanctl_multi(const struct vpn_connection_config *cons
 	}
 
 	header(&b, cfgs, count);
-	sb_printf(&b, "connections {\n");
+	sb_open(&b, 0, "connections");
 	for (int c = 0; c < count; c++)
 		for (int i = 0; i < cfgs[c]->tunnel_count; i++)
 			if (connection(&b, cfgs[c], &cfgs[c]->tunnels[i], vpn_connection_config_tunnel_name(cfgs[c], i),
@@ -711,19 +706,20 @@ int vpn_connection_config_swanctl_multi(const struct vpn_connection_config *cons
 					   cfgs[c]->vpn_connection_id);
 				goto out;
 			}
-	sb_printf(&b, "}\n");
-	sb_printf(&b, "secrets {\n");
+	sb_close(&b, 0);
+	sb_open(&b, 0, "secrets");
 	for (int c = 0; c < count; c++)
 		for (int i = 0; i < cfgs[c]->tunnel_count; i++) {
-			sb_indent(&b, 1);
-			sb_printf(&b, "ike-%s {\n", vpn_connection_config_tunnel_name(cfgs[c], i));
+			char section[80];
+
+			snprintf(section, sizeof(section), "ike-%s", vpn_connection_config_tunnel_name(cfgs[c], i));
+			sb_open(&b, 1, section);
 			sb_kv(&b, 2, "id-local", ids[c].local[i]);
 			sb_kv(&b, 2, "id-remote", ids[c].remote[i]);
 			sb_secret(&b, 2, cfgs[c]->tunnels[i].ike.psk);
-			sb_indent(&b, 1);
-			sb_printf(&b, "}\n");
+			sb_close(&b, 1);
 		}
-	sb_printf(&b, "}\n");
+	sb_close(&b, 0);
 	if (b.oom) {
 		vl_err_set(err, VL_INTERNAL_ERROR, NULL);
 		goto out;

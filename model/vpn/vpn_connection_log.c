@@ -32,18 +32,9 @@ static int check_tunnel(const struct vpn_connection *c, const char *tunnel_id, s
 	return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
 }
 
-static int run(struct model_ctx *m, struct store_stmt *stmt, struct vl_err *err)
-{
-	enum store_step_result r = stmt_step(stmt);
-
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
-}
-
 int vpn_connection_log_append(struct model_ctx *m, const char *vpn_connection_id, const char *tunnel_id,
 			      int64_t time_ms, const char *line, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	struct vpn_connection *c = NULL;
 	char *text = NULL;
 	size_t len;
@@ -72,28 +63,15 @@ int vpn_connection_log_append(struct model_ctx *m, const char *vpn_connection_id
 	}
 	if (vpn_connection_get(m, vpn_connection_id, c, err) < 0 || check_tunnel(c, tunnel_id, err) < 0)
 		goto out;
-	if (store_prepare(m->store,
-			  "INSERT INTO vpn_connection_logs (vpn_connection_id, tunnel_id, time_ms, line) VALUES (?,?,?,?)",
-			  &stmt) < 0) {
-		model_store_error(m, err);
-		goto out;
-	}
-	stmt_bind_text(stmt, 1, c->vpn_connection_id);
-	stmt_bind_text(stmt, 2, empty(tunnel_id) ? "" : tunnel_id);
-	stmt_bind_int64(stmt, 3, time_ms);
-	stmt_bind_text(stmt, 4, text);
-	if (run(m, stmt, err) < 0)
+	if (model_run(m, "INSERT INTO vpn_connection_logs (vpn_connection_id, tunnel_id, time_ms, line) VALUES (?,?,?,?)",
+		      MODEL_ARGS(MODEL_TEXT(c->vpn_connection_id), MODEL_TEXT(empty(tunnel_id) ? "" : tunnel_id),
+				 MODEL_INT(time_ms), MODEL_TEXT(text)),
+		      err) < 0)
 		goto out;
 	/* the store keeps what the cloud keeps: lines past the retention go */
-	if (store_prepare(m->store, "DELETE FROM vpn_connection_logs WHERE vpn_connection_id=? AND time_ms<?",
-			  &stmt) < 0) {
-		stmt = NULL;
-		model_store_error(m, err);
-		goto out;
-	}
-	stmt_bind_text(stmt, 1, c->vpn_connection_id);
-	stmt_bind_int64(stmt, 2, m->now_ms - VCO_LOG_RETENTION_MS);
-	if (run(m, stmt, err) < 0)
+	if (model_run(m, "DELETE FROM vpn_connection_logs WHERE vpn_connection_id=? AND time_ms<?",
+		      MODEL_ARGS(MODEL_TEXT(c->vpn_connection_id), MODEL_INT(m->now_ms - VCO_LOG_RETENTION_MS)),
+		      err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -158,19 +136,16 @@ int vpn_connection_log_query(struct model_ctx *m, const struct vpn_connection_lo
 	/* lines past the retention are gone in the cloud even if not yet pruned here */
 	if (start_ms < horizon)
 		start_ms = horizon;
-	if (store_prepare(m->store,
+	if (model_prepare(m->store,
 			  "SELECT line FROM vpn_connection_logs WHERE vpn_connection_id=?1 AND time_ms>=?2 AND time_ms<?3"
 			  " AND (?4='' OR tunnel_id=?4) ORDER BY time_ms, log_id LIMIT ?5 OFFSET ?6",
+			  MODEL_ARGS(MODEL_TEXT(c->vpn_connection_id), MODEL_INT(start_ms), MODEL_INT(end_ms),
+				     MODEL_TEXT(empty(q->tunnel_id) ? "" : q->tunnel_id), MODEL_INT(q->limit),
+				     MODEL_INT(q->offset)),
 			  &stmt) < 0) {
 		model_store_error(m, err);
 		goto out;
 	}
-	stmt_bind_text(stmt, 1, c->vpn_connection_id);
-	stmt_bind_int64(stmt, 2, start_ms);
-	stmt_bind_int64(stmt, 3, end_ms);
-	stmt_bind_text(stmt, 4, empty(q->tunnel_id) ? "" : q->tunnel_id);
-	stmt_bind_int64(stmt, 5, q->limit);
-	stmt_bind_int64(stmt, 6, q->offset);
 	while ((r = stmt_step(stmt)) == STORE_ROW)
 		json_array_append_new(logs, json_string_nocheck(stmt_text(stmt, 0)));
 	if (r != STORE_DONE) {
@@ -186,31 +161,19 @@ out:
 
 int vpn_connection_log_delete_all(struct model_ctx *m, const char *vpn_connection_id, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
-	if (store_prepare(m->store, "DELETE FROM vpn_connection_logs WHERE vpn_connection_id=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, vpn_connection_id);
-	return run(m, stmt, err);
+	return model_run(m, "DELETE FROM vpn_connection_logs WHERE vpn_connection_id=?",
+			 MODEL_ARGS(MODEL_TEXT(vpn_connection_id)), err);
 }
 
 int vpn_connection_log_told_since(struct model_ctx *m, const char *conn, const char *tunnel, const char *text,
 				  int64_t since_ms, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	enum store_step_result r = model_step_once(
+		m->store,
+		"SELECT 1 FROM vpn_connection_logs WHERE vpn_connection_id=? AND tunnel_id=? AND time_ms>=? "
+		"AND instr(line, ?) > 0 LIMIT 1",
+		MODEL_ARGS(MODEL_TEXT(conn), MODEL_TEXT(tunnel), MODEL_INT(since_ms), MODEL_TEXT(text)), NULL, NULL);
 
-	if (store_prepare(m->store,
-			  "SELECT 1 FROM vpn_connection_logs WHERE vpn_connection_id=? AND tunnel_id=? AND time_ms>=? "
-			  "AND instr(line, ?) > 0 LIMIT 1",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, conn);
-	stmt_bind_text(stmt, 2, tunnel);
-	stmt_bind_int64(stmt, 3, since_ms);
-	stmt_bind_text(stmt, 4, text);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
 	if (r == STORE_ROW)
 		return 1;
 	return r == STORE_DONE ? 0 : model_store_error(m, err);

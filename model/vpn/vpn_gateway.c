@@ -257,54 +257,24 @@ static int allocate_addresses(struct model_ctx *m, struct vpn_gateway *g,
 
 static int insert_row(struct model_ctx *m, const struct vpn_gateway *g, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	int i = 1;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO vpn_gateways(" GW_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,"
-			  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, i++, g->vpn_gateway_id);
-	stmt_bind_text(stmt, i++, g->region);
-	stmt_bind_text(stmt, i++, g->vpc_id);
-	stmt_bind_text(stmt, i++, g->vswitch_id);
-	stmt_bind_text(stmt, i++, g->dr_vswitch_id);
-	stmt_bind_text(stmt, i++, g->zone_id);
-	stmt_bind_text(stmt, i++, g->dr_zone_id);
-	stmt_bind_text(stmt, i++, g->name);
-	stmt_bind_text(stmt, i++, g->description);
-	stmt_bind_text(stmt, i++, g->status);
-	stmt_bind_text(stmt, i++, g->business_status);
-	stmt_bind_text(stmt, i++, g->network_type);
-	stmt_bind_text(stmt, i++, g->vpn_type);
-	stmt_bind_text(stmt, i++, g->gateway_type);
-	stmt_bind_text(stmt, i++, g->internet_ip);
-	stmt_bind_text(stmt, i++, g->dr_internet_ip);
-	stmt_bind_text(stmt, i++, g->ssl_internet_ip);
-	stmt_bind_text(stmt, i++, g->eni_id);
-	stmt_bind_text(stmt, i++, g->dr_eni_id);
-	stmt_bind_text(stmt, i++, g->eni_ip);
-	stmt_bind_text(stmt, i++, g->dr_eni_ip);
-	stmt_bind_int64(stmt, i++, g->bandwidth);
-	stmt_bind_int64(stmt, i++, g->enable_ipsec);
-	stmt_bind_int64(stmt, i++, g->enable_ssl);
-	stmt_bind_int64(stmt, i++, g->ssl_connections);
-	stmt_bind_int64(stmt, i++, g->auto_propagate);
-	stmt_bind_int64(stmt, i++, g->enable_bgp);
-	stmt_bind_text(stmt, i++, g->charge_type);
-	stmt_bind_int64(stmt, i++, g->period);
-	stmt_bind_int64(stmt, i++, g->end_ms);
-	stmt_bind_text(stmt, i++, g->resource_group_id);
-	stmt_bind_int64(stmt, i++, g->order_id);
-	stmt_bind_int64(stmt, i++, g->created_ms);
-	stmt_bind_text(stmt, i, m->account);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_run(m,
+			 "INSERT INTO vpn_gateways(" GW_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,"
+			 "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			 MODEL_ARGS(MODEL_TEXT(g->vpn_gateway_id), MODEL_TEXT(g->region), MODEL_TEXT(g->vpc_id),
+				    MODEL_TEXT(g->vswitch_id), MODEL_TEXT(g->dr_vswitch_id), MODEL_TEXT(g->zone_id),
+				    MODEL_TEXT(g->dr_zone_id), MODEL_TEXT(g->name), MODEL_TEXT(g->description),
+				    MODEL_TEXT(g->status), MODEL_TEXT(g->business_status),
+				    MODEL_TEXT(g->network_type), MODEL_TEXT(g->vpn_type),
+				    MODEL_TEXT(g->gateway_type), MODEL_TEXT(g->internet_ip),
+				    MODEL_TEXT(g->dr_internet_ip), MODEL_TEXT(g->ssl_internet_ip),
+				    MODEL_TEXT(g->eni_id), MODEL_TEXT(g->dr_eni_id), MODEL_TEXT(g->eni_ip),
+				    MODEL_TEXT(g->dr_eni_ip), MODEL_INT(g->bandwidth), MODEL_INT(g->enable_ipsec),
+				    MODEL_INT(g->enable_ssl), MODEL_INT(g->ssl_connections),
+				    MODEL_INT(g->auto_propagate), MODEL_INT(g->enable_bgp),
+				    MODEL_TEXT(g->charge_type), MODEL_INT(g->period), MODEL_INT(g->end_ms),
+				    MODEL_TEXT(g->resource_group_id), MODEL_INT(g->order_id),
+				    MODEL_INT(g->created_ms), MODEL_TEXT(m->account)),
+			 err);
 }
 
 /* usage "ref:vswitch"/<id> for each distinct vSwitch of the gateway, by delta. */
@@ -386,12 +356,8 @@ int vpn_gateway_create(struct model_ctx *m, const struct vpn_gateway_create_args
 		return model_store_error(m, err);
 	if (unpaid)
 		return 0;
-	if (lifecycle_schedule(m, "vpn_gateway", out->vpn_gateway_id, "provisioning", "active", -1,
-			       err) < 0)
-		return -1;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(out->status, sizeof(out->status), "active");
-	return 0;
+	return lifecycle_start(m, "vpn_gateway", out->vpn_gateway_id, "provisioning", "active", out->status,
+			       sizeof(out->status), err);
 }
 
 int vpn_gateway_get(struct model_ctx *m, const char *vpn_gateway_id, struct vpn_gateway *out,
@@ -409,16 +375,7 @@ bool vpn_gateway_is_dual_tunnel(const struct vpn_gateway *gw)
 static int set_text(struct model_ctx *m, const char *column_sql, const char *value,
 		    const char *id, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store, column_sql, &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, value);
-	stmt_bind_text(stmt, 2, id);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	return model_run(m, column_sql, MODEL_ARGS(MODEL_TEXT(value), MODEL_TEXT(id)), err);
 }
 
 /* Active and with no transition pending: the only state that takes a change. */
@@ -616,15 +573,7 @@ int vpn_gateway_modify(struct model_ctx *m, const struct vpn_gateway_modify_args
 
 static int delete_row(struct model_ctx *m, const char *id)
 {
-	struct store_stmt *stmt = NULL;
-	int rc;
-
-	if (store_prepare(m->store, "DELETE FROM vpn_gateways WHERE vpn_gateway_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, id);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-	stmt_release(stmt);
-	return rc;
+	return model_exec(m->store, "DELETE FROM vpn_gateways WHERE vpn_gateway_id=?", MODEL_ARGS(MODEL_TEXT(id)));
 }
 
 int vpn_gateway_delete(struct model_ctx *m, const char *vpn_gateway_id, struct vl_err *err)

@@ -165,34 +165,22 @@ static int insert_route(struct model_ctx *m, struct vpn_route *r, struct vl_err 
 {
 	const struct catalog_region *region = catalog_region(m->cfg->catalog, m->region);
 	bool pbr = strcmp(r->route_type, "pbr") == 0;
-	struct store_stmt *stmt = NULL;
 	enum store_step_result step;
 
 	ids_new(r->route_entry_id, sizeof(r->route_entry_id), "vre", region ? region->id_code : NULL);
 	model_copy(r->state, sizeof(r->state), STATE_PENDING);
 	r->created_ms = m->now_ms;
-	if (store_prepare(m->store,
-			  "INSERT INTO vpn_route_entries(" ROUTE_COLUMNS ", account, region)"
-			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, r->route_entry_id);
-	stmt_bind_text(stmt, 2, r->vpn_gateway_id);
-	stmt_bind_text(stmt, 3, r->route_type);
-	stmt_bind_text(stmt, 4, r->route_source);
-	stmt_bind_text(stmt, 5, r->route_dest);
-	stmt_bind_text(stmt, 6, r->next_hop);
-	stmt_bind_int64(stmt, 7, r->weight);
-	stmt_bind_int64(stmt, 8, r->priority);
-	stmt_bind_text(stmt, 9, r->overlay_mode);
-	stmt_bind_text(stmt, 10, r->description);
-	stmt_bind_text(stmt, 11, r->state);
-	stmt_bind_int64(stmt, 12, r->published ? 1 : 0);
-	stmt_bind_int64(stmt, 13, r->created_ms);
-	stmt_bind_text(stmt, 14, m->account);
-	stmt_bind_text(stmt, 15, m->region);
-	step = stmt_step(stmt);
-	stmt_release(stmt);
+	step = model_step_once(m->store,
+			       "INSERT INTO vpn_route_entries(" ROUTE_COLUMNS ", account, region)"
+			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       MODEL_ARGS(MODEL_TEXT(r->route_entry_id), MODEL_TEXT(r->vpn_gateway_id),
+					  MODEL_TEXT(r->route_type), MODEL_TEXT(r->route_source),
+					  MODEL_TEXT(r->route_dest), MODEL_TEXT(r->next_hop), MODEL_INT(r->weight),
+					  MODEL_INT(r->priority), MODEL_TEXT(r->overlay_mode),
+					  MODEL_TEXT(r->description), MODEL_TEXT(r->state),
+					  MODEL_INT(r->published ? 1 : 0), MODEL_INT(r->created_ms),
+					  MODEL_TEXT(m->account), MODEL_TEXT(m->region)),
+			       NULL, NULL);
 	/* the unique key is checked before; a constraint here means a concurrent twin */
 	if (step == STORE_CONSTRAINT)
 		return vl_err_set(err, VL_VPN_ROUTE_ALREADY_EXISTS, NULL);
@@ -200,12 +188,8 @@ static int insert_route(struct model_ctx *m, struct vpn_route *r, struct vl_err 
 		return model_store_error(m, err);
 	if (model_usage_add(m, usage_kind(pbr), r->vpn_gateway_id, 1) < 0)
 		return model_store_error(m, err);
-	if (lifecycle_schedule(m, "vpn_route", r->route_entry_id, STATE_PENDING,
-			       final_state(r->published), -1, err) < 0)
-		return -1;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(r->state, sizeof(r->state), final_state(r->published));
-	return 0;
+	return lifecycle_start(m, "vpn_route", r->route_entry_id, STATE_PENDING, final_state(r->published), r->state,
+			       sizeof(r->state), err);
 }
 
 static int check_quota(struct model_ctx *m, const char *vpn_gateway_id, bool pbr, int64_t adding,
@@ -309,38 +293,21 @@ static void canonical_key(const struct vpn_route_key *in, struct vpn_route_key *
 static int restart_transition(struct model_ctx *m, const struct vpn_route *r, bool published,
 			      struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result step;
-
-	if (store_prepare(m->store,
-			  "UPDATE vpn_route_entries SET state=?, published=? WHERE route_entry_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, STATE_PENDING);
-	stmt_bind_int64(stmt, 2, published ? 1 : 0);
-	stmt_bind_text(stmt, 3, r->route_entry_id);
-	step = stmt_step(stmt);
-	stmt_release(stmt);
-	if (step != STORE_DONE)
-		return model_store_error(m, err);
+	if (model_run(m, "UPDATE vpn_route_entries SET state=?, published=? WHERE route_entry_id=?",
+		      MODEL_ARGS(MODEL_TEXT(STATE_PENDING), MODEL_INT(published ? 1 : 0), MODEL_TEXT(r->route_entry_id)),
+		      err) < 0)
+		return -1;
 	return lifecycle_schedule(m, "vpn_route", r->route_entry_id, STATE_PENDING,
 				  final_state(published), -1, err);
 }
 
 static int remove_route(struct model_ctx *m, const struct vpn_route *r)
 {
-	struct store_stmt *stmt = NULL;
-	int rc;
-
 	if (lifecycle_cancel(m, "vpn_route", r->route_entry_id) < 0 ||
 	    model_usage_add(m, usage_kind(strcmp(r->route_type, "pbr") == 0), r->vpn_gateway_id, -1) < 0)
 		return -1;
-	if (store_prepare(m->store, "DELETE FROM vpn_route_entries WHERE route_entry_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, r->route_entry_id);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-	stmt_release(stmt);
-	return rc;
+	return model_exec(m->store, "DELETE FROM vpn_route_entries WHERE route_entry_id=?",
+			  MODEL_ARGS(MODEL_TEXT(r->route_entry_id)));
 }
 
 /*
@@ -374,16 +341,7 @@ int vpn_route_delete(struct model_ctx *m, const struct vpn_route_key *in, struct
 static int update_int(struct model_ctx *m, const char *sql, int64_t value, const char *id,
 		      struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result step;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_int64(stmt, 1, value);
-	stmt_bind_text(stmt, 2, id);
-	step = stmt_step(stmt);
-	stmt_release(stmt);
-	return step == STORE_DONE ? 0 : model_store_error(m, err);
+	return model_run(m, sql, MODEL_ARGS(MODEL_INT(value), MODEL_TEXT(id)), err);
 }
 
 int vpn_route_modify_weight(struct model_ctx *m, const struct vpn_route_key *in,
@@ -520,63 +478,39 @@ json_t *vpn_route_to_json(const struct vpn_route *r)
 	return item;
 }
 
+static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct vpn_route route;
+
+	(void)m;
+	(void)arg;
+	row_to_route(stmt, &route);
+	return vpn_route_to_json(&route);
+}
+
 int vpn_route_list(struct model_ctx *m, const char *vpn_gateway_id, bool pbr, bool bgp,
 		   int64_t offset, int64_t limit, json_t *items, int64_t *total,
 		   struct vl_err *err)
 {
-	static const char where[] =
-		" WHERE account=? AND region=? AND vpn_gateway_id=? AND route_type=?";
-	struct store_stmt *stmt = NULL;
+	static const struct model_list_query query = {
+		.columns = ROUTE_COLUMNS,
+		.from = "vpn_route_entries",
+		.order_by = "created_ms DESC, seq DESC",
+	};
 	struct vpn_gateway gw;
-	int rc = -1;
+	struct model_where where;
 
 	*total = 0;
 	if (vpn_gateway_get(m, vpn_gateway_id, &gw, err) < 0)
 		return -1;
 	if (bgp)
 		return 0; /* learned BGP routes: the lab's gateways learn none */
-	if (store_prepare(m->store, "SELECT COUNT(*) FROM vpn_route_entries WHERE account=?"
-				    " AND region=? AND vpn_gateway_id=? AND route_type=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, m->account);
-	stmt_bind_text(stmt, 2, m->region);
-	stmt_bind_text(stmt, 3, gw.vpn_gateway_id);
-	stmt_bind_text(stmt, 4, route_type(pbr));
-	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-
-	{
-		char sql[512];
-
-		snprintf(sql, sizeof(sql),
-			 "SELECT " ROUTE_COLUMNS " FROM vpn_route_entries%s"
-			 " ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
-			 where);
-		if (store_prepare(m->store, sql, &stmt) < 0)
-			return model_store_error(m, err);
-	}
-	stmt_bind_text(stmt, 1, m->account);
-	stmt_bind_text(stmt, 2, m->region);
-	stmt_bind_text(stmt, 3, gw.vpn_gateway_id);
-	stmt_bind_text(stmt, 4, route_type(pbr));
-	stmt_bind_int64(stmt, 5, limit);
-	stmt_bind_int64(stmt, 6, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-		struct vpn_route route;
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW)
-			goto out;
-		row_to_route(stmt, &route);
-		json_array_append_new(items, vpn_route_to_json(&route));
-	}
-	rc = 0;
-out:
-	stmt_release(stmt);
-	return rc < 0 ? model_store_error(m, err) : 0;
+	model_where_init(&where);
+	model_where_text(&where, "account=?", m->account);
+	model_where_text(&where, "region=?", m->region);
+	model_where_text(&where, "vpn_gateway_id=?", gw.vpn_gateway_id);
+	model_where_text(&where, "route_type=?", route_type(pbr));
+	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
 }
 
 json_t *vpn_route_counts_json(struct model_ctx *m, const char *vpn_gateway_id)
