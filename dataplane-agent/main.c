@@ -73,6 +73,17 @@ static int parse_roles(struct agent_options *o, const char *text)
 #define TOKEN_MAX 256
 
 /* The server's rule for a token (server/agent_client.c): printable ASCII, no spaces, 16-256. */
+/* *out = atoi(text) when within min..max; else says what option takes and returns -1. */
+static int option_in_range(const char *option, const char *text, int min, int max, int *out)
+{
+	*out = atoi(text);
+	if (*out < min || *out > max) {
+		fprintf(stderr, "vpnlab-agent: %s takes %d to %d\n", option, min, max);
+		return -1;
+	}
+	return 0;
+}
+
 static bool token_valid(const char *token)
 {
 	size_t n = strlen(token);
@@ -170,11 +181,8 @@ int main(int argc, char **argv)
 		case 's': d.opt.server_url = optarg; break;
 		case 'z': d.opt.zones = optarg; break;
 		case 'Z':
-			d.opt.zone_index = atoi(optarg);
-			if (d.opt.zone_index < 1 || d.opt.zone_index > 64) {
-				fprintf(stderr, "vpnlab-agent: --zone-index takes 1 to 64\n");
+			if (option_in_range("--zone-index", optarg, 1, 64, &d.opt.zone_index) < 0)
 				return 2;
-			}
 			break;
 		case 'r':
 			if (parse_roles(&d.opt, optarg) < 0) {
@@ -188,11 +196,8 @@ int main(int argc, char **argv)
 		case 'a': d.opt.advertise_url = optarg; break;
 		case 't': d.opt.token = optarg; break;
 		case 'P':
-			d.opt.preflight_retry_s = atoi(optarg);
-			if (d.opt.preflight_retry_s < 1 || d.opt.preflight_retry_s > 3600) {
-				fprintf(stderr, "vpnlab-agent: --preflight-retry-s takes 1 to 3600\n");
+			if (option_in_range("--preflight-retry-s", optarg, 1, 3600, &d.opt.preflight_retry_s) < 0)
 				return 2;
-			}
 			break;
 		case 'T': token_file = optarg; break;
 		case 'k': d.opt.keep_dataplane = true; break;
