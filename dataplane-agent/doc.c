@@ -535,13 +535,15 @@ static const char *const site_route_keys[] = { "dest", "nexthops", NULL };
 static const char *const site_hop_keys[] = { "via", "weight", "endpoint", "tunnel", NULL };
 
 static const struct route_rules vpc_route_rules = {
-	table_route_keys, table_hop_keys, 100000, ROUTE_VPC_TABLE, false, false, false,
+	.route_keys = table_route_keys, .hop_keys = table_hop_keys, .max_routes = 100000, .table = ROUTE_VPC_TABLE,
 };
 static const struct route_rules tr_route_rules = {
-	table_route_keys, table_hop_keys, 100000, ROUTE_TR_TABLE, true, false, false,
+	.route_keys = table_route_keys, .hop_keys = table_hop_keys, .max_routes = 100000, .table = ROUTE_TR_TABLE,
+	.blackhole_ok = true,
 };
 static const struct route_rules site_route_rules = {
-	site_route_keys, site_hop_keys, 4096, ROUTE_NO_TABLE, false, true, true,
+	.route_keys = site_route_keys, .hop_keys = site_hop_keys, .max_routes = 4096, .table = ROUTE_NO_TABLE,
+	.tunnel_hops_only = true, .unique_dest = true,
 };
 
 static int get_route_table(struct parser *p, json_t *v, enum route_table_rule rule, uint32_t *out)

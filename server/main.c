@@ -280,12 +280,12 @@ int main(int argc, char **argv)
 		case 'M':
 		case 'I':
 		case 'E': {
+			const char *option = c == 'M' ? "--max-connections"
+					     : c == 'I' ? "--per-ip-connections"
+					     : "--request-deadline-s";
 			int64_t v;
 
-			if (option_number(c == 'M'   ? "--max-connections"
-					  : c == 'I' ? "--per-ip-connections"
-						     : "--request-deadline-s",
-					  optarg, c == 'M' ? 16 : 1, c == 'E' ? 3600 : 100000, &v) < 0)
+			if (option_number(option, optarg, c == 'M' ? 16 : 1, c == 'E' ? 3600 : 100000, &v) < 0)
 				return 2;
 			if (c == 'M')
 				limits.max_connections = (unsigned)v;
