@@ -197,6 +197,20 @@ void agent_detach(struct agent_daemon *d);
 /* Removes every namespace with this agent's prefix and charons named in the state dir. */
 int agent_cleanup_leftovers(struct agent_daemon *d);
 
+/* ---- the daemon's threads (runtime.c) ---- */
+/* One of the daemon's threads (monitor, reporter, peers, preflight); zero: not running. */
+struct agent_thread {
+	pthread_t id;
+	bool running;
+};
+/* Starts main(d) as t: 0, or -1 (t not running). */
+int agent_thread_start(struct agent_thread *t, void *(*main)(void *), struct agent_daemon *d);
+/*
+ * Joins t when it runs; before, unless wake is NULL, sets d->stopping and broadcasts wake
+ * under d->lock.  False when t was not running.
+ */
+bool agent_thread_stop(struct agent_thread *t, struct agent_daemon *d, pthread_cond_t *wake);
+
 /* ---- monitor.c ---- */
 int monitor_start(struct agent_daemon *d);
 void monitor_stop(struct agent_daemon *d);

@@ -512,20 +512,97 @@ static int get_table(struct parser *p, json_t *o, bool policy_ok, uint32_t *out)
 }
 
 /*
- * The "routes" array of a VPC (prefix "vpcs[i]") or a transit router ("transit_routers[i]":
- * every route names its table, and may be a blackhole) into *routes / *count.
+ * What an owner's "routes" may hold.  A VPC's route may name a table; a transit router's
+ * names one of its own and may be a blackhole; a site's has neither, and each of its hops is
+ * a device tunnel (endpoint and tunnel required, never remote: a site is built whole on one
+ * agent).  A VPC's or transit router's hop is a tunnel's (usable with it) or a router's
+ * (always usable).
  */
-static int parse_routes(struct parser *p, json_t *o, const char *owner, int index, bool tr, struct doc_route **routes,
-			int *count)
+enum route_table_rule { ROUTE_NO_TABLE, ROUTE_VPC_TABLE, ROUTE_TR_TABLE };
+
+struct route_rules {
+	const char *const *route_keys, *const *hop_keys;
+	size_t max_routes;
+	enum route_table_rule table;
+	bool blackhole_ok;
+	bool tunnel_hops_only; /* endpoint and tunnel required */
+	bool unique_dest;
+};
+
+static const char *const table_route_keys[] = { "dest", "table", "nexthops", "blackhole", NULL };
+static const char *const table_hop_keys[] = { "via", "weight", "endpoint", "tunnel", "remote", NULL };
+static const char *const site_route_keys[] = { "dest", "nexthops", NULL };
+static const char *const site_hop_keys[] = { "via", "weight", "endpoint", "tunnel", NULL };
+
+static const struct route_rules vpc_route_rules = {
+	.route_keys = table_route_keys, .hop_keys = table_hop_keys, .max_routes = 100000, .table = ROUTE_VPC_TABLE,
+};
+static const struct route_rules tr_route_rules = {
+	.route_keys = table_route_keys, .hop_keys = table_hop_keys, .max_routes = 100000, .table = ROUTE_TR_TABLE,
+	.blackhole_ok = true,
+};
+static const struct route_rules site_route_rules = {
+	.route_keys = site_route_keys, .hop_keys = site_hop_keys, .max_routes = 4096, .table = ROUTE_NO_TABLE,
+	.tunnel_hops_only = true, .unique_dest = true,
+};
+
+static int get_route_table(struct parser *p, json_t *v, enum route_table_rule rule, uint32_t *out)
 {
-	static const char *const route_keys[] = { "dest", "table", "nexthops", "blackhole", NULL };
-	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", "remote", NULL };
+	switch (rule) {
+	case ROUTE_VPC_TABLE:
+		return get_table(p, v, true, out);
+	case ROUTE_TR_TABLE:
+		return get_table_in(p, v, true, DOC_TR_TABLE_MIN, DOC_TR_TABLE_MAX, out);
+	case ROUTE_NO_TABLE:
+		break;
+	}
+	*out = 0;
+	return 0;
+}
+
+static int parse_nexthops(struct parser *p, json_t *v, const struct route_rules *rules, struct doc_route *r)
+{
+	json_t *hops, *h;
+	size_t j;
+
+	hops = get_array(p, v, "nexthops", DOC_NEXTHOPS_MAX, &r->nexthop_count);
+	if (hops == NULL)
+		return -1;
+	if (r->nexthop_count == 0)
+		return fail(p, "nexthops is empty");
+	json_array_foreach(hops, j, h) {
+		struct doc_nexthop *n = &r->nexthops[j];
+		int64_t weight;
+
+		if (only_keys(p, h, rules->hop_keys) < 0 ||
+		    get_str(p, h, "via", true, K_IPV4, n->via, sizeof(n->via)) < 0 ||
+		    get_int(p, h, "weight", true, 0, 100, &weight) < 0 ||
+		    get_str(p, h, "endpoint", rules->tunnel_hops_only, K_ID, n->endpoint, sizeof(n->endpoint)) < 0 ||
+		    get_str(p, h, "tunnel", rules->tunnel_hops_only, K_TEXT, n->tunnel, sizeof(n->tunnel)) < 0 ||
+		    get_bool(p, h, "remote", &n->remote) < 0)
+			return -1;
+		if ((n->endpoint[0] != '\0') != (n->tunnel[0] != '\0'))
+			return fail(p, "a nexthop names both an endpoint and a tunnel, or neither");
+		if (n->endpoint[0] == '\0' && n->remote)
+			return fail(p, "a remote nexthop names its endpoint and tunnel");
+		n->weight = (int)weight;
+	}
+	return 0;
+}
+
+/*
+ * The "routes" array of owner[index] ("vpcs", "transit_routers", "sites") under rules into
+ * *routes (allocated here, the caller's to free) / *count.
+ */
+static int parse_routes(struct parser *p, json_t *o, const char *owner, int index, const struct route_rules *rules,
+			struct doc_route **routes, int *count)
+{
 	char prefix[64];
 	json_t *a, *v;
 	size_t i;
 
 	at(p, owner, index, NULL);
-	a = get_array(p, o, "routes", 100000, count);
+	a = get_array(p, o, "routes", rules->max_routes, count);
 	if (a == NULL)
 		return -1;
 	*routes = calloc((size_t)*count + 1, sizeof(**routes));
@@ -534,44 +611,24 @@ static int parse_routes(struct parser *p, json_t *o, const char *owner, int inde
 	snprintf(prefix, sizeof(prefix), "%s[%d].routes", owner, index);
 	json_array_foreach(a, i, v) {
 		struct doc_route *r = &(*routes)[i];
-		json_t *hops, *h;
-		size_t j;
 
 		at(p, prefix, (int)i, NULL);
-		if (only_keys(p, v, route_keys) < 0 || get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0 ||
-		    (tr ? get_table_in(p, v, true, DOC_TR_TABLE_MIN, DOC_TR_TABLE_MAX, &r->table) : get_table(p, v, true, &r->table)) <
-			    0 ||
-		    get_bool(p, v, "blackhole", &r->blackhole) < 0)
+		if (only_keys(p, v, rules->route_keys) < 0 ||
+		    get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0 ||
+		    get_route_table(p, v, rules->table, &r->table) < 0 || get_bool(p, v, "blackhole", &r->blackhole) < 0)
 			return -1;
 		if (r->blackhole) {
-			if (!tr)
+			if (!rules->blackhole_ok)
 				return fail(p, "only transit router routes may be blackholes");
 			if (json_object_get(v, "nexthops") != NULL)
 				return fail(p, "a blackhole has no nexthops");
 			continue;
 		}
-		hops = get_array(p, v, "nexthops", DOC_NEXTHOPS_MAX, &r->nexthop_count);
-		if (hops == NULL)
+		if (parse_nexthops(p, v, rules, r) < 0)
 			return -1;
-		if (r->nexthop_count == 0)
-			return fail(p, "nexthops is empty");
-		json_array_foreach(hops, j, h) {
-			struct doc_nexthop *n = &r->nexthops[j];
-			int64_t weight;
-
-			if (only_keys(p, h, hop_keys) < 0 || get_str(p, h, "via", true, K_IPV4, n->via, sizeof(n->via)) < 0 ||
-			    get_int(p, h, "weight", true, 0, 100, &weight) < 0 ||
-			    get_str(p, h, "endpoint", false, K_ID, n->endpoint, sizeof(n->endpoint)) < 0 ||
-			    get_str(p, h, "tunnel", false, K_TEXT, n->tunnel, sizeof(n->tunnel)) < 0 ||
-			    get_bool(p, h, "remote", &n->remote) < 0)
-				return -1;
-			/* a hop is a tunnel's (usable with it) or a router's (always usable) */
-			if ((n->endpoint[0] != '\0') != (n->tunnel[0] != '\0'))
-				return fail(p, "a nexthop names both an endpoint and a tunnel, or neither");
-			if (n->endpoint[0] == '\0' && n->remote)
-				return fail(p, "a remote nexthop names its endpoint and tunnel");
-			n->weight = (int)weight;
-		}
+		for (size_t k = 0; rules->unique_dest && k < i; k++)
+			if (strcmp((*routes)[k].dest, r->dest) == 0)
+				return fail(p, "dest %s appears twice", r->dest);
 	}
 	return 0;
 }
@@ -703,7 +760,7 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 	at(p, "vpcs", index, NULL);
 	if (json_object_get(o, "fabric") != NULL && parse_fabric(p, json_object_get(o, "fabric"), index, vpc) < 0)
 		return -1;
-	if (parse_routes(p, o, "vpcs", index, false, &vpc->routes, &vpc->route_count) < 0)
+	if (parse_routes(p, o, "vpcs", index, &vpc_route_rules, &vpc->routes, &vpc->route_count) < 0)
 		return -1;
 	at(p, "vpcs", index, NULL);
 	if (parse_policies(p, o, index, vpc) < 0)
@@ -773,20 +830,13 @@ static int parse_tr(struct parser *p, json_t *o, int index, struct doc_transit_r
 			    strcmp(tr->links[k].vswitch, l->vswitch) == 0)
 				return fail(p, "link %s%s%s appears twice", l->attachment, l->vswitch[0] ? "/" : "", l->vswitch);
 	}
-	return parse_routes(p, o, "transit_routers", index, true, &tr->routes, &tr->route_count);
+	return parse_routes(p, o, "transit_routers", index, &tr_route_rules, &tr->routes, &tr->route_count);
 }
 
-/*
- * One site: its LAN, its router's address and the router's routes toward the cloud (each hop
- * a device tunnel; no table, no remote hops: a site is built whole on one agent).
- */
+/* One site: its LAN, its router's address and the router's routes toward the cloud. */
 static int parse_site(struct parser *p, json_t *o, int index, struct doc_site *site)
 {
 	static const char *const keys[] = { "id", "lan_cidr", "router_ip", "routes", NULL };
-	static const char *const route_keys[] = { "dest", "nexthops", NULL };
-	static const char *const hop_keys[] = { "via", "weight", "endpoint", "tunnel", NULL };
-	json_t *a, *v;
-	size_t i;
 
 	at(p, "sites", index, NULL);
 	if (only_keys(p, o, keys) < 0 || get_str(p, o, "id", true, K_ID, site->id, sizeof(site->id)) < 0 ||
@@ -797,41 +847,7 @@ static int parse_site(struct parser *p, json_t *o, int index, struct doc_site *s
 		return 0;
 	if (site->router_ip[0] == '\0')
 		return fail(p, "routes need a router_ip");
-	if ((a = get_array(p, o, "routes", 4096, &site->route_count)) == NULL)
-		return -1;
-	site->routes = calloc((size_t)site->route_count + 1, sizeof(*site->routes));
-	if (site->routes == NULL)
-		return fail(p, "out of memory");
-	json_array_foreach(a, i, v) {
-		struct doc_route *r = &site->routes[i];
-		char prefix[48];
-		json_t *hops, *h;
-		size_t j;
-
-		snprintf(prefix, sizeof(prefix), "sites[%d].routes", index);
-		at(p, prefix, (int)i, NULL);
-		if (only_keys(p, v, route_keys) < 0 || get_str(p, v, "dest", true, K_CIDR, r->dest, sizeof(r->dest)) < 0)
-			return -1;
-		if ((hops = get_array(p, v, "nexthops", DOC_NEXTHOPS_MAX, &r->nexthop_count)) == NULL)
-			return -1;
-		if (r->nexthop_count == 0)
-			return fail(p, "nexthops is empty");
-		json_array_foreach(hops, j, h) {
-			struct doc_nexthop *n = &r->nexthops[j];
-			int64_t weight;
-
-			if (only_keys(p, h, hop_keys) < 0 || get_str(p, h, "via", true, K_IPV4, n->via, sizeof(n->via)) < 0 ||
-			    get_int(p, h, "weight", true, 0, 100, &weight) < 0 ||
-			    get_str(p, h, "endpoint", true, K_ID, n->endpoint, sizeof(n->endpoint)) < 0 ||
-			    get_str(p, h, "tunnel", true, K_TEXT, n->tunnel, sizeof(n->tunnel)) < 0)
-				return -1;
-			n->weight = (int)weight;
-		}
-		for (int k = 0; k < (int)i; k++)
-			if (strcmp(site->routes[k].dest, r->dest) == 0)
-				return fail(p, "dest %s appears twice", r->dest);
-	}
-	return 0;
+	return parse_routes(p, o, "sites", index, &site_route_rules, &site->routes, &site->route_count);
 }
 
 /* A site route's hops are devices of that site, each hop's tunnel one of its device's. */

@@ -73,6 +73,24 @@ static int nft_run(const char *ns, struct nft_job *job)
 	return 0;
 }
 
+/*
+ * Runs cmd under nft_lock, output dropped; on failure err says "<what> in <ns>: <reason>".
+ * Returns 0 or -1.
+ */
+static int nft_apply(const char *ns, const char *cmd, const char *what, char *err)
+{
+	struct nft_job job = { .cmd = cmd };
+	int ret;
+
+	pthread_mutex_lock(&nft_lock);
+	ret = nft_run(ns, &job);
+	pthread_mutex_unlock(&nft_lock);
+	if (ret < 0)
+		set_err(err, "%s in %s: %s", what, ns ? ns : "(own)", job.msg);
+	free(job.output);
+	return ret;
+}
+
 static bool table_exists(const char *ns)
 {
 	struct nft_job job = { .cmd = "list table " T };
@@ -146,16 +164,7 @@ out:
 
 int fault_clear_all(const char *ns, char *err)
 {
-	struct nft_job job = { .cmd = "add table " T "\ndelete table " T "\n" };
-	int ret;
-
-	pthread_mutex_lock(&nft_lock);
-	ret = nft_run(ns, &job);
-	pthread_mutex_unlock(&nft_lock);
-	if (ret < 0)
-		set_err(err, "clear faults in %s: %s", ns ? ns : "(own)", job.msg);
-	free(job.output);
-	return ret;
+	return nft_apply(ns, "add table " T "\ndelete table " T "\n", "clear faults", err);
 }
 
 bool fault_is_cut(const char *ns, const char *peer_ip)
@@ -242,9 +251,7 @@ out:
 
 int fault_fabric_guard(const char *ns, const char *dev, char *err)
 {
-	struct nft_job job = { 0 };
 	char cmd[1024];
-	int ret;
 
 	/* interface names the agent makes: a letter and hex digits; nothing else enters the text */
 	if (!dev || !*dev || strlen(dev) > 15 || strspn(dev, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(dev)) {
@@ -258,12 +265,5 @@ int fault_fabric_guard(const char *ns, const char *dev, char *err)
 		 "flush chain inet vpnlab_fabric forward\n"
 		 "add rule inet vpnlab_fabric forward iifname \"%s\" oifname \"%s\" drop\n",
 		 dev, dev);
-	job.cmd = cmd;
-	pthread_mutex_lock(&nft_lock);
-	ret = nft_run(ns, &job);
-	pthread_mutex_unlock(&nft_lock);
-	if (ret < 0)
-		set_err(err, "fabric guard in %s: %s", ns ? ns : "(own)", job.msg);
-	free(job.output);
-	return ret;
+	return nft_apply(ns, cmd, "fabric guard", err);
 }

@@ -3,6 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+void http_body_request(CURL *c, const char *url, struct curl_slist *headers, long timeout_ms, struct http_body *body)
+{
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_body_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+}
+
 size_t http_body_write(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_body *b = arg;

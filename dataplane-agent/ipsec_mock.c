@@ -120,6 +120,21 @@ static struct mock_tunnel *find_tunnel(struct ipsec_instance *in, const char *na
 	return NULL;
 }
 
+/*
+ * Records call ("add", "remove", …) of tunnel name of in, finding that tunnel first (before
+ * the record's hook runs): *m, NULL when in has none.  0, or -1 when the call is the one
+ * asked to fail.
+ */
+static int tunnel_call(struct ipsec_instance *in, const char *call, const char *name, struct mock_tunnel **m,
+		       char *err)
+{
+	char what[80];
+
+	*m = find_tunnel(in, name);
+	snprintf(what, sizeof(what), "%s %s", call, in->label);
+	return record(err, "%s/%s", what, name);
+}
+
 unsigned ipsec_mock_sa_id(const char *label, const char *name)
 {
 	struct mock_tunnel *t = find_tunnel(find_instance(label), name);
@@ -159,9 +174,9 @@ static int mock_start(const struct ipsec_instance_cfg *cfg, struct ipsec_instanc
 static int mock_add(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, const struct doc_tunnel *t,
 		    char *err)
 {
-	struct mock_tunnel *m = find_tunnel(in, id->name);
+	struct mock_tunnel *m;
 
-	if (record(err, "add %s/%s", in->label, id->name) < 0)
+	if (tunnel_call(in, "add", id->name, &m, err) < 0)
 		return -1;
 	if (m != NULL) {
 		/* equal settings: kept as loaded, SA and all */
@@ -183,9 +198,9 @@ static int mock_add(struct ipsec_instance *in, const struct ipsec_tunnel_id *id,
 static int mock_update(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, const struct doc_tunnel *t,
 		       char *err)
 {
-	struct mock_tunnel *m = find_tunnel(in, id->name);
+	struct mock_tunnel *m;
 
-	if (record(err, "update %s/%s", in->label, id->name) < 0)
+	if (tunnel_call(in, "update", id->name, &m, err) < 0)
 		return -1;
 	if (m == NULL) {
 		snprintf(err, IPSEC_ERR_MAX, "mock: update of unknown tunnel %s", id->name);
@@ -198,9 +213,9 @@ static int mock_update(struct ipsec_instance *in, const struct ipsec_tunnel_id *
 
 static int mock_remove(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, char *err)
 {
-	struct mock_tunnel *m = find_tunnel(in, id->name);
+	struct mock_tunnel *m;
 
-	if (record(err, "remove %s/%s", in->label, id->name) < 0)
+	if (tunnel_call(in, "remove", id->name, &m, err) < 0)
 		return -1;
 	if (m != NULL)
 		*m = in->tunnels[--in->count];
@@ -257,9 +272,9 @@ static int mock_initiate(struct ipsec_instance *in, const char *conn_name, char 
 
 static int mock_terminate(struct ipsec_instance *in, const char *conn_name, char *err)
 {
-	struct mock_tunnel *m = find_tunnel(in, conn_name);
+	struct mock_tunnel *m;
 
-	if (record(err, "terminate %s/%s", in->label, conn_name) < 0)
+	if (tunnel_call(in, "terminate", conn_name, &m, err) < 0)
 		return -1;
 	if (m)
 		m->child_state[0] = '\0';

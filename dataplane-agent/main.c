@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,19 +18,23 @@
 #include "daemon.h"
 #include "flow.h"
 
+/* A plain text option's member of struct agent_options (text_option), or 0: parsed in main. */
+#define TEXT_OPTION(member) (offsetof(struct agent_options, member) + 1)
+
 static const struct {
 	struct option opt;
 	const char *arg, *help;
+	size_t text_option;
 } options[] = {
-	{ { "server", required_argument, NULL, 's' }, "URL", "the vpnlab server (default http://127.0.0.1:8080)" },
-	{ { "zone", required_argument, NULL, 'z' }, "ZONE[,ZONE]", "zones this agent serves (default: every zone)" },
+	{ { "server", required_argument, NULL, 's' }, "URL", "the vpnlab server (default http://127.0.0.1:8080)", TEXT_OPTION(server_url) },
+	{ { "zone", required_argument, NULL, 'z' }, "ZONE[,ZONE]", "zones this agent serves (default: every zone)", TEXT_OPTION(zones) },
 	{ { "zone-index", required_argument, NULL, 'Z' }, "N", "also serve the Nth zone (1-based, DescribeZones order) of every region" },
 	{ { "role", required_argument, NULL, 'r' }, "cloud|site|cloud,site", "what it hosts (default cloud,site)" },
-	{ { "state-dir", required_argument, NULL, 'd' }, "DIR", "its id, last applied document, charon files (default /var/lib/vpnlab-agent)" },
-	{ { "listen", required_argument, NULL, 'l' }, "ADDR:PORT", "where the server pushes documents (default 127.0.0.1:8181)" },
-	{ { "underlay-ip", required_argument, NULL, 'u' }, "ADDR", "address other agents' underlays reach this one at (default: the --listen address)" },
-	{ { "advertise-url", required_argument, NULL, 'a' }, "URL", "URL the server should push to (default http://LISTEN)" },
-	{ { "token", required_argument, NULL, 't' }, "TOKEN", "X-Vpnlab-Agent-Token shared with the server (visible in ps: prefer --token-file)" },
+	{ { "state-dir", required_argument, NULL, 'd' }, "DIR", "its id, last applied document, charon files (default /var/lib/vpnlab-agent)", TEXT_OPTION(state_dir) },
+	{ { "listen", required_argument, NULL, 'l' }, "ADDR:PORT", "where the server pushes documents (default 127.0.0.1:8181)", TEXT_OPTION(listen) },
+	{ { "underlay-ip", required_argument, NULL, 'u' }, "ADDR", "address other agents' underlays reach this one at (default: the --listen address)", TEXT_OPTION(underlay_ip) },
+	{ { "advertise-url", required_argument, NULL, 'a' }, "URL", "URL the server should push to (default http://LISTEN)", TEXT_OPTION(advertise_url) },
+	{ { "token", required_argument, NULL, 't' }, "TOKEN", "X-Vpnlab-Agent-Token shared with the server (visible in ps: prefer --token-file)", TEXT_OPTION(token) },
 	{ { "token-file", required_argument, NULL, 'T' }, "FILE", "file holding that token (mode 0600; the server's is its database path + .agent-token)" },
 	{ { "preflight-retry-s", required_argument, NULL, 'P' }, "S", "how often an unusable IPsec backend is checked again (default 30)" },
 	{ { "keep-dataplane", no_argument, NULL, 'k' }, NULL, "on SIGTERM/SIGINT leave namespaces and charons running" },
@@ -37,6 +42,17 @@ static const struct {
 	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help" },
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
+
+/* Stores text in the member of *o that option c names, when c is a plain text option: true then. */
+static bool set_text_option(struct agent_options *o, int c, const char *text)
+{
+	for (size_t i = 0; i < OPTION_COUNT; i++)
+		if (options[i].opt.val == c && options[i].text_option != 0) {
+			*(const char **)((char *)o + options[i].text_option - 1) = text;
+			return true;
+		}
+	return false;
+}
 
 static void usage(FILE *out)
 {
@@ -73,6 +89,17 @@ static int parse_roles(struct agent_options *o, const char *text)
 #define TOKEN_MAX 256
 
 /* The server's rule for a token (server/agent_client.c): printable ASCII, no spaces, 16-256. */
+/* *out = atoi(text) when within min..max; else says what option takes and returns -1. */
+static int option_in_range(const char *option, const char *text, int min, int max, int *out)
+{
+	*out = atoi(text);
+	if (*out < min || *out > max) {
+		fprintf(stderr, "vpnlab-agent: %s takes %d to %d\n", option, min, max);
+		return -1;
+	}
+	return 0;
+}
+
 static bool token_valid(const char *token)
 {
 	size_t n = strlen(token);
@@ -166,15 +193,12 @@ int main(int argc, char **argv)
 					.role_site = true, .state_dir = "/var/lib/vpnlab-agent",
 					.listen = "127.0.0.1:8181", .preflight_retry_s = 30 };
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (set_text_option(&d.opt, c, optarg))
+			continue;
 		switch (c) {
-		case 's': d.opt.server_url = optarg; break;
-		case 'z': d.opt.zones = optarg; break;
 		case 'Z':
-			d.opt.zone_index = atoi(optarg);
-			if (d.opt.zone_index < 1 || d.opt.zone_index > 64) {
-				fprintf(stderr, "vpnlab-agent: --zone-index takes 1 to 64\n");
+			if (option_in_range("--zone-index", optarg, 1, 64, &d.opt.zone_index) < 0)
 				return 2;
-			}
 			break;
 		case 'r':
 			if (parse_roles(&d.opt, optarg) < 0) {
@@ -182,17 +206,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'd': d.opt.state_dir = optarg; break;
-		case 'l': d.opt.listen = optarg; break;
-		case 'u': d.opt.underlay_ip = optarg; break;
-		case 'a': d.opt.advertise_url = optarg; break;
-		case 't': d.opt.token = optarg; break;
 		case 'P':
-			d.opt.preflight_retry_s = atoi(optarg);
-			if (d.opt.preflight_retry_s < 1 || d.opt.preflight_retry_s > 3600) {
-				fprintf(stderr, "vpnlab-agent: --preflight-retry-s takes 1 to 3600\n");
+			if (option_in_range("--preflight-retry-s", optarg, 1, 3600, &d.opt.preflight_retry_s) < 0)
 				return 2;
-			}
 			break;
 		case 'T': token_file = optarg; break;
 		case 'k': d.opt.keep_dataplane = true; break;

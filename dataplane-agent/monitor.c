@@ -20,7 +20,7 @@
 #define LOGS_PENDING_MAX 2000
 #define BRANCH_REINITIATE_MS 3000
 
-static pthread_t monitor_thread;
+static struct agent_thread monitor_thread;
 
 void monitor_health_changed(void *arg, const char *key, enum health_state state)
 {
@@ -532,16 +532,12 @@ static void *monitor_main(void *arg)
 
 int monitor_start(struct agent_daemon *d)
 {
-	return pthread_create(&monitor_thread, NULL, monitor_main, d) == 0 ? 0 : -1;
+	return agent_thread_start(&monitor_thread, monitor_main, d);
 }
 
 void monitor_stop(struct agent_daemon *d)
 {
-	pthread_mutex_lock(&d->lock);
-	d->stopping = 1;
-	pthread_cond_broadcast(&d->wake);
-	pthread_mutex_unlock(&d->lock);
-	pthread_join(monitor_thread, NULL);
+	agent_thread_stop(&monitor_thread, d, &d->wake);
 }
 
 void monitor_poll_wait(struct agent_daemon *d)

@@ -819,34 +819,53 @@ int nl_vxlan_add(const char *ns, const char *name, uint32_t vni, const char *loc
 	return link_add_kind(ns, name, "vxlan", put_vxlan, &c, what, err);
 }
 
+/*
+ * Opens rt in ns and finds dev, for an add (add) or delete of something on it; op and what
+ * ("RTM_NEWADDR", "10.0.0.1/24") name that change in errors.  1: rt open (the caller closes
+ * it) and *li filled; 0: dev is missing and so is what was to be deleted (done, rt closed);
+ * -1: err set, rt closed.
+ */
+static int open_link_change(struct rt *rt, const char *ns, const char *dev, bool add, const char *op,
+			    const char *what, struct link_info *li, char *err)
+{
+	if (check_ifname(dev, ns, err) < 0 || rt_open(rt, ns, err) < 0)
+		return -1;
+	if (link_get(rt, dev, li, err) < 0)
+		goto fail;
+	if (li->index != 0)
+		return 1;
+	/* a missing device has nothing on it: nothing to delete */
+	if (!add) {
+		rt_close(rt);
+		return 0;
+	}
+	fail(err, ns, ENODEV, "%s %s: device %s", op, what, dev);
+fail:
+	rt_close(rt);
+	return -1;
+}
+
 /* RTM_NEWNEIGH/RTM_DELNEIGH of the all-zeros FDB entry toward remote_ip on vxlan dev */
 static int vxlan_fdb(const char *ns, const char *dev, const char *remote_ip, bool add, char *err)
 {
 	static const uint8_t zero_mac[6];
 	union rt_req req;
-	struct nlmsghdr *nlh =
-		rt_msg(&req, add ? RTM_NEWNEIGH : RTM_DELNEIGH, add ? NLM_F_CREATE | NLM_F_APPEND : 0);
-	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	struct nlmsghdr *nlh;
+	struct ndmsg *nd;
 	const char *op = add ? "RTM_NEWNEIGH" : "RTM_DELNEIGH";
+	char what[32];
 	struct in_addr dst;
 	struct link_info li;
 	struct rt rt;
-	int ret = -1;
+	int ret;
 
 	if (remote_ip == NULL || inet_pton(AF_INET, remote_ip, &dst) != 1)
 		return fail(err, ns, EINVAL, "%s fdb: remote address \"%s\"", op, remote_ip ? remote_ip : "(null)");
-	if (check_ifname(dev, ns, err) < 0 || rt_open(&rt, ns, err) < 0)
-		return -1;
-	if (link_get(&rt, dev, &li, err) < 0)
-		goto out;
-	if (li.index == 0) {
-		/* a missing device has no entries: nothing to delete */
-		if (!add)
-			ret = 0;
-		else
-			fail(err, ns, ENODEV, "%s fdb dst %s: device %s", op, remote_ip, dev);
-		goto out;
-	}
+	snprintf(what, sizeof(what), "fdb dst %s", remote_ip);
+	if ((ret = open_link_change(&rt, ns, dev, add, op, what, &li, err)) <= 0)
+		return ret;
+	nlh = rt_msg(&req, add ? RTM_NEWNEIGH : RTM_DELNEIGH, add ? NLM_F_CREATE | NLM_F_APPEND : 0);
+	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
 	nd->ndm_family = AF_BRIDGE;
 	nd->ndm_ifindex = li.index;
 	nd->ndm_state = NUD_NOARP | NUD_PERMANENT;
@@ -855,7 +874,6 @@ static int vxlan_fdb(const char *ns, const char *dev, const char *remote_ip, boo
 	mnl_attr_put(nlh, NDA_DST, sizeof(dst), &dst);
 	ret = rt_talk(&rt, nlh, NULL, NULL, add ? EEXIST : ENOENT, err, "%s fdb 00:00:00:00:00:00 dst %s dev %s", op,
 		      remote_ip, dev);
-out:
 	rt_close(&rt);
 	return ret;
 }
@@ -892,11 +910,18 @@ out:
 	return ret;
 }
 
-int nl_link_set_mac(const char *ns, const char *dev, const uint8_t mac[6], char *err)
+/*
+ * One RTM_NEWLINK or RTM_DELLINK (msg_type) of dev in ns with, unless attr is 0, one
+ * attribute (len bytes at data); ok_errno as rt_talk takes it, what ("mtu 1400", or "")
+ * completes "RTM_NEWLINK dev" in errors.
+ */
+static int link_request(const char *ns, const char *dev, uint16_t msg_type, uint16_t attr, const void *data,
+			size_t len, int ok_errno, const char *what, char *err)
 {
 	union rt_req req;
-	struct nlmsghdr *nlh = rt_msg(&req, RTM_NEWLINK, 0);
+	struct nlmsghdr *nlh = rt_msg(&req, msg_type, 0);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	const char *op = msg_type == RTM_DELLINK ? "RTM_DELLINK" : "RTM_NEWLINK";
 	struct rt rt;
 	int ret;
 
@@ -904,27 +929,40 @@ int nl_link_set_mac(const char *ns, const char *dev, const uint8_t mac[6], char 
 		return -1;
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, dev);
-	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
-	ret = rt_talk(&rt, nlh, NULL, NULL, 0, err, "RTM_NEWLINK %s address", dev);
+	if (attr != 0)
+		mnl_attr_put(nlh, attr, len, data);
+	ret = rt_talk(&rt, nlh, NULL, NULL, ok_errno, err, "%s %s%s%s", op, dev, what[0] ? " " : "", what);
 	rt_close(&rt);
 	return ret;
 }
 
+int nl_link_set_mac(const char *ns, const char *dev, const uint8_t mac[6], char *err)
+{
+	return link_request(ns, dev, RTM_NEWLINK, IFLA_ADDRESS, mac, 6, 0, "address", err);
+}
+
 int nl_link_set_mtu(const char *ns, const char *dev, uint32_t mtu, char *err)
 {
-	union rt_req req;
-	struct nlmsghdr *nlh = rt_msg(&req, RTM_NEWLINK, 0);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	struct rt rt;
-	int ret;
+	char what[24];
 
-	if (check_ifname(dev, ns, err) < 0 || rt_open(&rt, ns, err) < 0)
+	snprintf(what, sizeof(what), "mtu %u", mtu);
+	return link_request(ns, dev, RTM_NEWLINK, IFLA_MTU, &mtu, sizeof(mtu), 0, what, err);
+}
+
+/* One ETHTOOL_S* value (cmd, data) on dev of the calling thread's namespace: ioctl's answer. */
+static int ethtool_set(const char *dev, uint32_t cmd, uint32_t data)
+{
+	struct ethtool_value ev = { .cmd = cmd, .data = data };
+	struct ifreq ifr;
+	int fd, ret;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	ifr.ifr_data = (void *)&ev;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		return -1;
-	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, dev);
-	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	ret = rt_talk(&rt, nlh, NULL, NULL, 0, err, "RTM_NEWLINK %s mtu %u", dev, mtu);
-	rt_close(&rt);
+	ret = ioctl(fd, SIOCETHTOOL, &ifr);
+	close(fd);
 	return ret;
 }
 
@@ -942,18 +980,7 @@ int nl_link_set_mtu(const char *ns, const char *dev, uint32_t mtu, char *err)
  */
 static int port_gro_cb(void *arg)
 {
-	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = 1 };
-	struct ifreq ifr;
-	int fd, ret;
-
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", (const char *)arg);
-	ifr.ifr_data = (void *)&ev;
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	ret = ioctl(fd, SIOCETHTOOL, &ifr);
-	close(fd);
-	return ret;
+	return ethtool_set(arg, ETHTOOL_SGRO, 1);
 }
 
 /* sysfs lists the devices of the namespace that mounted it: a child mounts its own */
@@ -992,19 +1019,9 @@ struct tso_job {
 static int tso_cb(void *arg)
 {
 	const struct tso_job *job = arg;
-	/* ETHTOOL_STSO switches every TCP segmentation feature (NETIF_F_ALL_TSO) at once */
-	struct ethtool_value ev = { .cmd = ETHTOOL_STSO, .data = job->on };
-	struct ifreq ifr;
-	int fd, ret;
 
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", job->dev);
-	ifr.ifr_data = (void *)&ev;
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	ret = ioctl(fd, SIOCETHTOOL, &ifr);
-	close(fd);
-	return ret;
+	/* ETHTOOL_STSO switches every TCP segmentation feature (NETIF_F_ALL_TSO) at once */
+	return ethtool_set(job->dev, ETHTOOL_STSO, job->on);
 }
 
 int nl_link_set_tso(const char *ns, const char *dev, bool on, char *err)
@@ -1042,19 +1059,7 @@ int nl_link_set_up(const char *ns, const char *dev, bool up, char *err)
 
 int nl_link_del(const char *ns, const char *dev, char *err)
 {
-	union rt_req req;
-	struct nlmsghdr *nlh = rt_msg(&req, RTM_DELLINK, 0);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	struct rt rt;
-	int ret;
-
-	if (check_ifname(dev, ns, err) < 0 || rt_open(&rt, ns, err) < 0)
-		return -1;
-	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, dev);
-	ret = rt_talk(&rt, nlh, NULL, NULL, ENODEV, err, "RTM_DELLINK %s", dev);
-	rt_close(&rt);
-	return ret;
+	return link_request(ns, dev, RTM_DELLINK, 0, NULL, 0, ENODEV, "", err);
 }
 
 int nl_link_index(const char *ns, const char *dev)
@@ -1103,29 +1108,22 @@ int nl_link_move(const char *ns, const char *dev, const char *to_ns, char *err)
 static int addr_change(const char *ns, const char *dev, const char *addr, int prefix, bool add, char *err)
 {
 	union rt_req req;
-	struct nlmsghdr *nlh =
-		rt_msg(&req, add ? RTM_NEWADDR : RTM_DELADDR, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
 	const char *op = add ? "RTM_NEWADDR" : "RTM_DELADDR";
+	char what[32];
 	struct link_info li;
 	struct in_addr a;
 	struct rt rt;
-	int ret = -1;
+	int ret;
 
 	if (addr == NULL || inet_pton(AF_INET, addr, &a) != 1 || prefix < 0 || prefix > 32)
 		return fail(err, ns, EINVAL, "%s: address \"%s/%d\"", op, addr ? addr : "(null)", prefix);
-	if (check_ifname(dev, ns, err) < 0 || rt_open(&rt, ns, err) < 0)
-		return -1;
-	if (link_get(&rt, dev, &li, err) < 0)
-		goto out;
-	if (li.index == 0) {
-		/* a missing device has no addresses: nothing to delete */
-		if (!add)
-			ret = 0;
-		else
-			fail(err, ns, ENODEV, "%s %s/%d: device %s", op, addr, prefix, dev);
-		goto out;
-	}
+	snprintf(what, sizeof(what), "%s/%d", addr, prefix);
+	if ((ret = open_link_change(&rt, ns, dev, add, op, what, &li, err)) <= 0)
+		return ret;
+	nlh = rt_msg(&req, add ? RTM_NEWADDR : RTM_DELADDR, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_prefixlen = (uint8_t)prefix;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
@@ -1135,7 +1133,6 @@ static int addr_change(const char *ns, const char *dev, const char *addr, int pr
 	/* the kernel answers a missing IPv4 address with EADDRNOTAVAIL */
 	ret = rt_talk(&rt, nlh, NULL, NULL, add ? EEXIST : EADDRNOTAVAIL, err, "%s %s/%d dev %s", op, addr, prefix,
 		      dev);
-out:
 	rt_close(&rt);
 	return ret;
 }
@@ -1334,6 +1331,22 @@ struct route_dump {
 	int error;	/* errno a callback failed with */
 };
 
+/*
+ * items (count used, *cap allocated, size bytes each) with room for one more: items itself or
+ * its reallocation (*cap grown); NULL when out of memory, items then still the caller's.
+ */
+static void *dump_grow(void *items, int count, int *cap, size_t size)
+{
+	int grown = *cap ? *cap * 2 : 16;
+	void *v;
+
+	if (count < *cap)
+		return items;
+	if ((v = realloc(items, (size_t)grown * size)) != NULL)
+		*cap = grown;
+	return v;
+}
+
 static int link_name_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
@@ -1343,14 +1356,11 @@ static int link_name_cb(const struct nlmsghdr *nlh, void *arg)
 
 	if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return MNL_CB_OK;
-	if (d->nlinks == d->links_cap) {
-		d->links_cap = d->links_cap ? d->links_cap * 2 : 16;
-		if ((v = realloc(d->links, (size_t)d->links_cap * sizeof(*v))) == NULL) {
-			d->error = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		d->links = v;
+	if ((v = dump_grow(d->links, d->nlinks, &d->links_cap, sizeof(*v))) == NULL) {
+		d->error = ENOMEM;
+		return MNL_CB_ERROR;
 	}
+	d->links = v;
 	v = &d->links[d->nlinks];
 	v->index = ifi->ifi_index;
 	v->name[0] = '\0';
@@ -1474,14 +1484,11 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 		if ((d->error = multipath_parse(d, mp, &r)) != 0)
 			return MNL_CB_ERROR;
 	}
-	if (d->count == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 16;
-		if ((v = realloc(d->routes, (size_t)d->cap * sizeof(*v))) == NULL) {
-			d->error = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		d->routes = v;
+	if ((v = dump_grow(d->routes, d->count, &d->cap, sizeof(*v))) == NULL) {
+		d->error = ENOMEM;
+		return MNL_CB_ERROR;
 	}
+	d->routes = v;
 	d->routes[d->count++] = r;
 	return MNL_CB_OK;
 }
@@ -1548,7 +1555,8 @@ static struct nlmsghdr *rule_msg(union rt_req *req, uint16_t type, uint16_t flag
 
 	frh->family = AF_INET;
 	mnl_attr_put_u32(nlh, FRA_PRIORITY, pref);
-	mnl_attr_put_strz(nlh, FRA_IFNAME, iif);
+	if (iif != NULL)
+		mnl_attr_put_strz(nlh, FRA_IFNAME, iif);
 	return nlh;
 }
 
@@ -1591,7 +1599,8 @@ int nl_rule_del(const char *ns, uint32_t pref, const char *iif, char *err)
 		struct nlmsghdr *nlh = rule_msg(&req, RTM_DELRULE, 0, pref, iif);
 
 		errno = 0;
-		ret = rt_talk(&rt, nlh, NULL, NULL, 0, err, "RTM_DELRULE pref %u iif %s", pref, iif);
+		ret = rt_talk(&rt, nlh, NULL, NULL, 0, err, "RTM_DELRULE pref %u%s%s", pref, iif != NULL ? " iif " : "",
+			      iif != NULL ? iif : "");
 		if (ret < 0 && errno == ENOENT) {
 			ret = 0;
 			if (err != NULL)
@@ -1637,29 +1646,7 @@ int nl_rule_add_match(const char *ns, uint32_t pref, const char *from, const cha
 
 int nl_rule_del_pref(const char *ns, uint32_t pref, char *err)
 {
-	struct rt rt;
-	int ret = 0;
-
-	if (rt_open(&rt, ns, err) < 0)
-		return -1;
-	for (int i = 0; i < 64 && ret == 0; i++) {
-		union rt_req req;
-		struct nlmsghdr *nlh = rt_msg(&req, RTM_DELRULE, 0);
-		struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-
-		frh->family = AF_INET;
-		mnl_attr_put_u32(nlh, FRA_PRIORITY, pref);
-		errno = 0;
-		ret = rt_talk(&rt, nlh, NULL, NULL, 0, err, "RTM_DELRULE pref %u", pref);
-		if (ret < 0 && errno == ENOENT) {
-			ret = 0;
-			if (err != NULL)
-				err[0] = '\0';
-			break;
-		}
-	}
-	rt_close(&rt);
-	return ret;
+	return nl_rule_del(ns, pref, NULL, err);
 }
 
 /* ---- what a namespace holds, whole (adoption compares it with what is wanted) ---- */

@@ -143,7 +143,7 @@ int nl_route_list(const char *ns, uint32_t table, uint8_t proto, struct nl_route
  * priority pref (ok if that exact rule exists).
  */
 int nl_rule_add(const char *ns, uint32_t pref, const char *iif, uint32_t table, char *err);
-/* Deletes every rule at priority pref with input interface iif, whatever it does (ok if none). */
+/* Deletes every rule at priority pref with input interface iif (NULL: any), whatever it does (ok if none). */
 int nl_rule_del(const char *ns, uint32_t pref, const char *iif, char *err);
 /*
  * Adds rule "from <from> to <to> lookup <table>" (CIDRs; table != 0) at priority pref (ok if

@@ -41,8 +41,7 @@ struct peer_table {
 	struct peer_state *peers;
 };
 
-static pthread_t peers_thread;
-static bool peers_running;
+static struct agent_thread peers_thread;
 
 static struct peer_state *peer_find(struct peer_table *t, const char *url)
 {
@@ -84,12 +83,7 @@ static int fetch_peer(const struct agent_daemon *d, const char *url, struct peer
 	snprintf(full, sizeof(full), "%s/v1/state", url);
 	snprintf(token, sizeof(token), "X-Vpnlab-Agent-Token: %s", d->opt.token ? d->opt.token : "");
 	h = curl_slist_append(h, token);
-	curl_easy_setopt(c, CURLOPT_URL, full);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)PEER_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_body_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	http_body_request(c, full, h, (long)PEER_TIMEOUT_MS, &b);
 	if (curl_easy_perform(c) != CURLE_OK)
 		goto out;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -243,18 +237,13 @@ static void *peers_main(void *arg)
 
 int peers_start(struct agent_daemon *d)
 {
-	if (pthread_create(&peers_thread, NULL, peers_main, d) != 0)
-		return -1;
-	peers_running = true;
-	return 0;
+	return agent_thread_start(&peers_thread, peers_main, d);
 }
 
 void peers_stop(struct agent_daemon *d)
 {
-	if (!peers_running)
+	if (!agent_thread_stop(&peers_thread, d, NULL))
 		return;
-	pthread_join(peers_thread, NULL);
-	peers_running = false;
 	pthread_mutex_lock(&d->lock);
 	table_free(d->peer_table);
 	d->peer_table = NULL;

@@ -17,8 +17,7 @@
 
 #include "nl.h"
 
-static pthread_t preflight_thread;
-static bool preflight_running;
+static struct agent_thread preflight_thread;
 static void (*on_healed)(struct agent_daemon *d);
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -131,20 +130,10 @@ static void *preflight_main(void *arg)
 int preflight_start(struct agent_daemon *d, void (*healed)(struct agent_daemon *d))
 {
 	on_healed = healed;
-	if (pthread_create(&preflight_thread, NULL, preflight_main, d) != 0)
-		return -1;
-	preflight_running = true;
-	return 0;
+	return agent_thread_start(&preflight_thread, preflight_main, d);
 }
 
 void preflight_stop(struct agent_daemon *d)
 {
-	if (!preflight_running)
-		return;
-	pthread_mutex_lock(&d->lock);
-	d->stopping = 1;
-	pthread_cond_broadcast(&d->preflight_wake);
-	pthread_mutex_unlock(&d->lock);
-	pthread_join(preflight_thread, NULL);
-	preflight_running = false;
+	agent_thread_stop(&preflight_thread, d, &d->preflight_wake);
 }

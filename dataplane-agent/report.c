@@ -19,7 +19,7 @@
 #define REPORT_LOGS_MAX 500
 #define REPORT_BODY_MAX (1 << 20)
 
-static pthread_t report_thread;
+static struct agent_thread report_thread;
 
 /* POSTs body (borrowed) to server path; *answer (owned, may be NULL) and the HTTP status. */
 static int post_json(struct agent_daemon *d, const char *path, json_t *body, long *status, json_t **answer,
@@ -44,13 +44,8 @@ static int post_json(struct agent_daemon *d, const char *path, json_t *body, lon
 		snprintf(token, sizeof(token), "X-Vpnlab-Agent-Token: %s", d->opt.token);
 		h = curl_slist_append(h, token);
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	http_body_request(c, url, h, (long)HTTP_TIMEOUT_MS, &b);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)HTTP_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_body_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	rc = curl_easy_perform(c);
 	if (rc != CURLE_OK) {
 		snprintf(err, 256, "%.160s: %s", url, curl_easy_strerror(rc));
@@ -253,14 +248,10 @@ static void *report_main(void *arg)
 
 int report_start(struct agent_daemon *d)
 {
-	return pthread_create(&report_thread, NULL, report_main, d) == 0 ? 0 : -1;
+	return agent_thread_start(&report_thread, report_main, d);
 }
 
 void report_stop(struct agent_daemon *d)
 {
-	pthread_mutex_lock(&d->lock);
-	d->stopping = 1;
-	pthread_cond_broadcast(&d->report_wake);
-	pthread_mutex_unlock(&d->lock);
-	pthread_join(report_thread, NULL);
+	agent_thread_stop(&report_thread, d, &d->report_wake);
 }

@@ -35,28 +35,32 @@ static bool hop_usable(struct agent_daemon *d, const struct doc_vpc *vpc, const 
 	return t != NULL && agent_tunnel_usable(t);
 }
 
+static const struct doc_route *route_in(const struct doc_route *routes, int count, uint32_t table, const char *dest)
+{
+	for (int j = 0; j < count; j++)
+		if (routes[j].table == table && strcmp(routes[j].dest, dest) == 0)
+			return &routes[j];
+	return NULL;
+}
+
 /* The applied route of router `vpc` (a VPC or a transit router: *in NULL then). */
 static const struct doc_route *doc_route_of(const struct agent_daemon *d, const char *vpc, uint32_t table,
 					    const char *dest, const struct doc_vpc **in)
 {
-	for (int i = 0; i < d->applied.tr_count; i++) {
-		if (strcmp(d->applied.trs[i].id, vpc) != 0)
-			continue;
-		for (int j = 0; j < d->applied.trs[i].route_count; j++)
-			if (d->applied.trs[i].routes[j].table == table && strcmp(d->applied.trs[i].routes[j].dest, dest) == 0) {
-				*in = NULL;
-				return &d->applied.trs[i].routes[j];
-			}
-	}
-	for (int i = 0; i < d->applied.vpc_count; i++) {
-		if (strcmp(d->applied.vpcs[i].id, vpc) != 0)
-			continue;
-		for (int j = 0; j < d->applied.vpcs[i].route_count; j++)
-			if (d->applied.vpcs[i].routes[j].table == table && strcmp(d->applied.vpcs[i].routes[j].dest, dest) == 0) {
-				*in = &d->applied.vpcs[i];
-				return &d->applied.vpcs[i].routes[j];
-			}
-	}
+	const struct doc_route *r;
+
+	for (int i = 0; i < d->applied.tr_count; i++)
+		if (strcmp(d->applied.trs[i].id, vpc) == 0 &&
+		    (r = route_in(d->applied.trs[i].routes, d->applied.trs[i].route_count, table, dest)) != NULL) {
+			*in = NULL;
+			return r;
+		}
+	for (int i = 0; i < d->applied.vpc_count; i++)
+		if (strcmp(d->applied.vpcs[i].id, vpc) == 0 &&
+		    (r = route_in(d->applied.vpcs[i].routes, d->applied.vpcs[i].route_count, table, dest)) != NULL) {
+			*in = &d->applied.vpcs[i];
+			return r;
+		}
 	return NULL;
 }
 

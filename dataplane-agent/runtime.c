@@ -4,6 +4,29 @@
 #include <stdio.h>
 #include <string.h>
 
+int agent_thread_start(struct agent_thread *t, void *(*main)(void *), struct agent_daemon *d)
+{
+	if (pthread_create(&t->id, NULL, main, d) != 0)
+		return -1;
+	t->running = true;
+	return 0;
+}
+
+bool agent_thread_stop(struct agent_thread *t, struct agent_daemon *d, pthread_cond_t *wake)
+{
+	if (!t->running)
+		return false;
+	if (wake != NULL) {
+		pthread_mutex_lock(&d->lock);
+		d->stopping = 1;
+		pthread_cond_broadcast(wake);
+		pthread_mutex_unlock(&d->lock);
+	}
+	pthread_join(t->id, NULL);
+	t->running = false;
+	return true;
+}
+
 void agent_ns_name(const struct agent_daemon *d, const char *object_id, char out[NS_NAME_MAX])
 {
 	snprintf(out, NS_NAME_MAX, "%s-%s", d->ns_prefix, object_id);

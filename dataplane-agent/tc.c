@@ -124,23 +124,19 @@ static int talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, struct
 	}
 }
 
-static int tbf_attr_cb(const struct nlattr *a, void *data)
+/* The attributes of one nest by type, up to max (mnl_attr_parse's data for attr_index_cb). */
+struct attr_index {
+	const struct nlattr **tb;
+	int max;
+};
+
+static int attr_index_cb(const struct nlattr *a, void *data)
 {
-	const struct nlattr **tb = data;
+	const struct attr_index *x = data;
 	int type = mnl_attr_get_type(a);
 
-	if (type <= TCA_TBF_MAX)
-		tb[type] = a;
-	return MNL_CB_OK;
-}
-
-static int qdisc_attr_cb(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(a);
-
-	if (type <= TCA_MAX)
-		tb[type] = a;
+	if (type <= x->max)
+		x->tb[type] = a;
 	return MNL_CB_OK;
 }
 
@@ -148,6 +144,7 @@ static int qdisc_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[TCA_MAX + 1] = { 0 }, *opt[TCA_TBF_MAX + 1] = { 0 };
+	struct attr_index top = { tb, TCA_MAX }, tbf = { opt, TCA_TBF_MAX };
 	struct tc_job *job = ((struct talk *)data)->job;
 
 	if (nlh->nlmsg_type != RTM_NEWQDISC || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*tcm)))
@@ -155,7 +152,7 @@ static int qdisc_cb(const struct nlmsghdr *nlh, void *data)
 	/* the dump covers every device: pick ours */
 	if (tcm->tcm_ifindex != job->ifindex || tcm->tcm_parent != TC_H_ROOT)
 		return MNL_CB_OK;
-	if (mnl_attr_parse(nlh, sizeof(*tcm), qdisc_attr_cb, tb) < 0 || !tb[TCA_KIND] ||
+	if (mnl_attr_parse(nlh, sizeof(*tcm), attr_index_cb, &top) < 0 || !tb[TCA_KIND] ||
 	    mnl_attr_validate(tb[TCA_KIND], MNL_TYPE_NUL_STRING) < 0)
 		return MNL_CB_OK;
 	job->root_found = true;
@@ -164,7 +161,7 @@ static int qdisc_cb(const struct nlmsghdr *nlh, void *data)
 	job->root_rate = 0;
 	if (strcmp(job->root_kind, "tbf") != 0 || !tb[TCA_OPTIONS])
 		return MNL_CB_OK;
-	mnl_attr_parse_nested(tb[TCA_OPTIONS], tbf_attr_cb, opt);
+	mnl_attr_parse_nested(tb[TCA_OPTIONS], attr_index_cb, &tbf);
 	if (opt[TCA_TBF_PARMS] && mnl_attr_get_payload_len(opt[TCA_TBF_PARMS]) >= sizeof(struct tc_tbf_qopt)) {
 		const struct tc_tbf_qopt *q = mnl_attr_get_payload(opt[TCA_TBF_PARMS]);
 
@@ -207,6 +204,27 @@ static int dump_root(struct mnl_socket *nl, struct tc_job *job)
 	return 0;
 }
 
+/*
+ * Sends one change (nlh) for job: 0 when acknowledged or refused with gone_errno (0: none);
+ * else appends what ("" or "pfifo_fast: ") and the reason to job->msg, sets errno, -1.
+ */
+static int job_request(struct mnl_socket *nl, struct tc_job *job, struct nlmsghdr *nlh, int gone_errno,
+		       const char *what)
+{
+	struct talk t = { .job = job, .msg = job->msg, .msg_len = sizeof(job->msg) };
+	int e;
+
+	if (talk(nl, nlh, NULL, &t) == 0)
+		return 0;
+	e = errno;
+	if (gone_errno != 0 && e == gone_errno)
+		return 0;
+	snprintf(job->msg + strlen(job->msg), sizeof(job->msg) - strlen(job->msg), "%s%s%s", job->msg[0] ? ": " : "",
+		 what, strerror(e));
+	errno = e;
+	return -1;
+}
+
 static uint32_t cap32(uint64_t v)
 {
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
@@ -215,7 +233,6 @@ static uint32_t cap32(uint64_t v)
 static int install_tbf(struct mnl_socket *nl, struct tc_job *job)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct talk t = { .job = job, .msg = job->msg, .msg_len = sizeof(job->msg) };
 	uint64_t rate = (uint64_t)job->mbps * 125000; /* bytes/s */
 	uint64_t burst = rate * BURST_MS / 1000;
 	struct tc_tbf_qopt q = { 0 };
@@ -242,21 +259,12 @@ static int install_tbf(struct mnl_socket *nl, struct tc_job *job)
 		mnl_attr_put_u64(nlh, TCA_TBF_RATE64, rate);
 	mnl_attr_put_u32(nlh, TCA_TBF_BURST, cap32(burst));
 	mnl_attr_nest_end(nlh, nest);
-	if (talk(nl, nlh, NULL, &t) < 0) {
-		int e = errno;
-
-		snprintf(job->msg + strlen(job->msg), sizeof(job->msg) - strlen(job->msg), "%s%s",
-			 job->msg[0] ? ": " : "", strerror(e));
-		errno = e;
-		return -1;
-	}
-	return 0;
+	return job_request(nl, job, nlh, 0, "");
 }
 
 static int remove_tbf(struct mnl_socket *nl, struct tc_job *job)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct talk t = { .job = job, .msg = job->msg, .msg_len = sizeof(job->msg) };
 	struct nlmsghdr *nlh;
 
 	if (dump_root(nl, job) < 0)
@@ -264,24 +272,14 @@ static int remove_tbf(struct mnl_socket *nl, struct tc_job *job)
 	if (!job->root_found || strcmp(job->root_kind, "tbf") != 0)
 		return 0;
 	nlh = put_tcmsg(buf, RTM_DELQDISC, NLM_F_ACK, job->ifindex, job->root_handle);
-	if (talk(nl, nlh, NULL, &t) < 0) {
-		int e = errno;
-
-		if (e == ENOENT) /* gone meanwhile */
-			return 0;
-		snprintf(job->msg + strlen(job->msg), sizeof(job->msg) - strlen(job->msg), "%s%s",
-			 job->msg[0] ? ": " : "", strerror(e));
-		errno = e;
-		return -1;
-	}
-	return 0;
+	/* ENOENT: gone meanwhile */
+	return job_request(nl, job, nlh, ENOENT, "");
 }
 
 /* A root pfifo_fast where dev has no queue (noqueue, a veth's default); another root is kept. */
 static int ensure_queue(struct mnl_socket *nl, struct tc_job *job)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct talk t = { .job = job, .msg = job->msg, .msg_len = sizeof(job->msg) };
 	struct nlmsghdr *nlh;
 
 	if (dump_root(nl, job) < 0)
@@ -290,15 +288,7 @@ static int ensure_queue(struct mnl_socket *nl, struct tc_job *job)
 		return 0;
 	nlh = put_tcmsg(buf, RTM_NEWQDISC, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, job->ifindex, 0);
 	mnl_attr_put_strz(nlh, TCA_KIND, "pfifo_fast");
-	if (talk(nl, nlh, NULL, &t) < 0) {
-		int e = errno;
-
-		snprintf(job->msg + strlen(job->msg), sizeof(job->msg) - strlen(job->msg), "%spfifo_fast: %s",
-			 job->msg[0] ? ": " : "", strerror(e));
-		errno = e;
-		return -1;
-	}
-	return 0;
+	return job_request(nl, job, nlh, 0, "pfifo_fast: ");
 }
 
 static int tc_cb(void *arg)

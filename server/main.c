@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,33 @@ static int parse_listen(const char *text, char *host, size_t size, int *port)
 }
 
 /* Creates the directory that holds the database (one level), as a convenience. */
+/* Says why the command line is refused (vpnlabd: …); 2, main's exit status for it. */
+static int refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int refuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vpnlabd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+/* text as a whole decimal number within min..max into *out; else says what option takes, -1. */
+static int option_number(const char *option, const char *text, int64_t min, int64_t max, int64_t *out)
+{
+	char *end = NULL;
+
+	*out = strtoll(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || *out < min || *out > max) {
+		refuse("%s is %lld..%lld", option, (long long)min, (long long)max);
+		return -1;
+	}
+	return 0;
+}
+
 static void ensure_parent_dir(const char *path)
 {
 	char *copy = strdup(path);
@@ -126,7 +154,7 @@ int main(int argc, char **argv)
 	char *default_token_file = NULL;
 	bool token_given = false;
 	enum auth_mode mode = AUTH_OPEN;
-	long long nonce_cap = AUTH_NONCE_CAP_DEFAULT;
+	int64_t nonce_cap = AUTH_NONCE_CAP_DEFAULT;
 	struct catalog *catalog = NULL;
 	struct vl_err err;
 	void *daemon = NULL;
@@ -145,10 +173,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			if (parse_listen(optarg, host, sizeof(host), &port) < 0) {
-				fprintf(stderr, "vpnlabd: --listen wants HOST:PORT, got %s\n", optarg);
-				return 2;
-			}
+			if (parse_listen(optarg, host, sizeof(host), &port) < 0)
+				return refuse("--listen wants HOST:PORT, got %s", optarg);
 			break;
 		case 'd':
 			db_path = optarg;
@@ -158,10 +184,8 @@ int main(int argc, char **argv)
 				mode = AUTH_OPEN;
 			else if (strcmp(optarg, "strict") == 0)
 				mode = AUTH_STRICT;
-			else {
-				fprintf(stderr, "vpnlabd: --auth is open or strict\n");
-				return 2;
-			}
+			else
+				return refuse("--auth is open or strict");
 			break;
 		case 'c':
 			credentials = optarg;
@@ -174,44 +198,33 @@ int main(int argc, char **argv)
 			const char *eq = strchr(optarg, '=');
 			long long value;
 
-			if (eq == NULL || (size_t)(eq - optarg) >= sizeof(name)) {
-				fprintf(stderr, "vpnlabd: --quota wants NAME=VALUE\n");
-				return 2;
-			}
+			if (eq == NULL || (size_t)(eq - optarg) >= sizeof(name))
+				return refuse("--quota wants NAME=VALUE");
 			memcpy(name, optarg, (size_t)(eq - optarg));
 			name[eq - optarg] = '\0';
 			value = strtoll(eq + 1, &end, 10);
-			if (*end != '\0' || value < 0 || model_quota_set(&srv.model.quotas, name, value) < 0) {
-				fprintf(stderr, "vpnlabd: unknown quota or bad value: %s (see --help)\n", optarg);
-				return 2;
-			}
+			if (*end != '\0' || value < 0 || model_quota_set(&srv.model.quotas, name, value) < 0)
+				return refuse("unknown quota or bad value: %s (see --help)", optarg);
 			break;
 		}
 		case 't':
 			srv.model.transition_delay_ms = strtoll(optarg, NULL, 10);
-			if (srv.model.transition_delay_ms < 0) {
-				fprintf(stderr, "vpnlabd: --transition-delay-ms must be >= 0\n");
-				return 2;
-			}
+			if (srv.model.transition_delay_ms < 0)
+				return refuse("--transition-delay-ms must be >= 0");
 			break;
 		case 'P': {
 			struct cidr pool;
 
-			if (!cidr_parse(optarg, &pool) || pool.prefix_len > 30) {
-				fprintf(stderr, "vpnlabd: --public-ip-pool wants a CIDR of /30 or larger\n");
-				return 2;
-			}
+			if (!cidr_parse(optarg, &pool) || pool.prefix_len > 30)
+				return refuse("--public-ip-pool wants a CIDR of /30 or larger");
 			srv.model.public_ip_pool = optarg;
 			break;
 		}
 		case 'Y': {
-			char *end = NULL;
-			long v = strtol(optarg, &end, 10);
+			int64_t v;
 
-			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 300) {
-				fprintf(stderr, "vpnlabd: --dpd-delay-s is 1..300\n");
+			if (option_number("--dpd-delay-s", optarg, 1, 300, &v) < 0)
 				return 2;
-			}
 			srv.model.dpd_delay_s = (int)v;
 			break;
 		}
@@ -222,11 +235,8 @@ int main(int argc, char **argv)
 			bool ok = *optarg != '\0' && *end == '\0' &&
 				  (c == 'G' ? v == 0 || (v >= 50 && v <= 60000) : v >= 1 && v <= 100);
 
-			if (!ok) {
-				fprintf(stderr, "vpnlabd: %s\n", c == 'G' ? "--liveness-interval-ms is 0 or 50..60000"
-									 : "--liveness-retry is 1..100");
-				return 2;
-			}
+			if (!ok)
+				return refuse("%s", c == 'G' ? "--liveness-interval-ms is 0 or 50..60000" : "--liveness-retry is 1..100");
 			if (c == 'G')
 				srv.model.liveness_interval_ms = (int)v;
 			else
@@ -235,26 +245,20 @@ int main(int argc, char **argv)
 		}
 		case 'r':
 			readers = atoi(optarg);
-			if (readers < 1 || readers > 64) {
-				fprintf(stderr, "vpnlabd: --readers is 1..64\n");
-				return 2;
-			}
+			if (readers < 1 || readers > 64)
+				return refuse("--readers is 1..64");
 			break;
 		case 'L':
 			log_path = optarg;
 			break;
 		case 'V':
-			if (console_set_level_name(optarg) < 0) {
-				fprintf(stderr, "vpnlabd: --console is quiet, normal or verbose\n");
-				return 2;
-			}
+			if (console_set_level_name(optarg) < 0)
+				return refuse("--console is quiet, normal or verbose");
 			break;
 		case 'T':
-			if (!auth_agent_token_valid(optarg)) {
-				fprintf(stderr, "vpnlabd: --agent-token is %d-%d printable ASCII characters, no spaces\n",
-					AGENT_TOKEN_MIN, AGENT_TOKEN_MAX);
-				return 2;
-			}
+			if (!auth_agent_token_valid(optarg))
+				return refuse("--agent-token is %d-%d printable ASCII characters, no spaces", AGENT_TOKEN_MIN,
+					      AGENT_TOKEN_MAX);
 			auth_agent_token_set(optarg);
 			token_given = true;
 			break;
@@ -262,43 +266,27 @@ int main(int argc, char **argv)
 			token_file = optarg;
 			break;
 		case 'U':
-			if (agent_client_url_allow(optarg) < 0) {
-				fprintf(stderr, "vpnlabd: --agent-url-allow wants a CIDR (a.b.c.d/n), at most 64 of them\n");
-				return 2;
-			}
+			if (agent_client_url_allow(optarg) < 0)
+				return refuse("--agent-url-allow wants a CIDR (a.b.c.d/n), at most 64 of them");
 			break;
-		case 'R': {
-			char *end = NULL;
-
-			push_cfg.resync_ms = strtoll(optarg, &end, 10);
-			if (*end != '\0' || push_cfg.resync_ms < 100 || push_cfg.resync_ms > 3600000) {
-				fprintf(stderr, "vpnlabd: --push-resync-ms is 100..3600000\n");
+		case 'R':
+			if (option_number("--push-resync-ms", optarg, 100, 3600000, &push_cfg.resync_ms) < 0)
 				return 2;
-			}
 			break;
-		}
-		case 'S': {
-			char *end = NULL;
-
-			push_cfg.silent_ms = strtoll(optarg, &end, 10);
-			if (*end != '\0' || push_cfg.silent_ms < 1000 || push_cfg.silent_ms > 86400000) {
-				fprintf(stderr, "vpnlabd: --agent-silent-ms is 1000..86400000\n");
+		case 'S':
+			if (option_number("--agent-silent-ms", optarg, 1000, 86400000, &push_cfg.silent_ms) < 0)
 				return 2;
-			}
 			break;
-		}
 		case 'M':
 		case 'I':
 		case 'E': {
-			char *end = NULL;
-			long v = strtol(optarg, &end, 10);
-			long lo = c == 'M' ? 16 : 1, hi = c == 'M' ? 100000 : c == 'I' ? 100000 : 3600;
+			const char *option = c == 'M' ? "--max-connections"
+					     : c == 'I' ? "--per-ip-connections"
+					     : "--request-deadline-s";
+			int64_t v;
 
-			if (*optarg == '\0' || *end != '\0' || v < lo || v > hi) {
-				fprintf(stderr, "vpnlabd: --%s is %ld..%ld\n",
-					c == 'M' ? "max-connections" : c == 'I' ? "per-ip-connections" : "request-deadline-s", lo, hi);
+			if (option_number(option, optarg, c == 'M' ? 16 : 1, c == 'E' ? 3600 : 100000, &v) < 0)
 				return 2;
-			}
 			if (c == 'M')
 				limits.max_connections = (unsigned)v;
 			else if (c == 'I')
@@ -307,16 +295,10 @@ int main(int argc, char **argv)
 				limits.request_deadline_s = (unsigned)v;
 			break;
 		}
-		case 'N': {
-			char *end = NULL;
-
-			nonce_cap = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || nonce_cap < 1 || nonce_cap > 100000000) {
-				fprintf(stderr, "vpnlabd: --nonce-cap is 1..100000000\n");
+		case 'N':
+			if (option_number("--nonce-cap", optarg, 1, 100000000, &nonce_cap) < 0)
 				return 2;
-			}
 			break;
-		}
 		case 'D':
 			action_dump_reference(stdout);
 			return 0;
@@ -335,19 +317,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vpnlabd: unexpected argument %s\n", argv[optind]);
 		return 2;
 	}
-	if (limits.per_ip_connections > limits.max_connections) {
-		fprintf(stderr, "vpnlabd: --per-ip-connections is at most --max-connections (%u)\n",
-			limits.max_connections);
-		return 2;
-	}
-	if (mode == AUTH_STRICT && credentials == NULL) {
-		fprintf(stderr, "vpnlabd: --auth strict needs --credentials FILE\n");
-		return 2;
-	}
-	if (token_given && token_file) {
-		fprintf(stderr, "vpnlabd: give --agent-token or --agent-token-file, not both\n");
-		return 2;
-	}
+	if (limits.per_ip_connections > limits.max_connections)
+		return refuse("--per-ip-connections is at most --max-connections (%u)", limits.max_connections);
+	if (mode == AUTH_STRICT && credentials == NULL)
+		return refuse("--auth strict needs --credentials FILE");
+	if (token_given && token_file)
+		return refuse("give --agent-token or --agent-token-file, not both");
 
 	vl_err_clear(&err);
 	if (catalog_path ? catalog_load(catalog_path, &catalog, &err) < 0
