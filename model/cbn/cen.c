@@ -12,6 +12,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "list.h"
+#include "sql_values.h"
 
 const struct lifecycle_kind cen_lifecycle = {
 	"cen", "UPDATE cens SET status=?1 WHERE cen_id=?2 AND status=?3"
@@ -102,8 +103,10 @@ int cen_filter_read(const struct list_source *params, struct cen_filter *filter,
 
 /* ---- rows ---- */
 
-static void row_to_cen(struct store_stmt *stmt, struct cen *c)
+static void row_to_cen(struct store_stmt *stmt, void *out)
 {
+	struct cen *c = out;
+
 	model_copy(c->cen_id, sizeof(c->cen_id), stmt_text(stmt, 0));
 	model_copy(c->name, sizeof(c->name), stmt_text(stmt, 1));
 	model_copy(c->description, sizeof(c->description), stmt_text(stmt, 2));
@@ -115,22 +118,11 @@ static void row_to_cen(struct store_stmt *stmt, struct cen *c)
 static int load(struct model_ctx *m, const char *cen_id, struct cen *out, enum vl_code not_found,
 		struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
 	if (cen_id == NULL || cen_id[0] == '\0')
 		return vl_err_set(err, not_found, NULL);
-	if (store_prepare(m->store, "SELECT " CEN_COLUMNS " FROM cens WHERE cen_id=? AND account=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, cen_id);
-	stmt_bind_text(stmt, 2, m->account);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		row_to_cen(stmt, out);
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 0;
-	return r == STORE_DONE ? vl_err_set(err, not_found, NULL) : model_store_error(m, err);
+	/* CEN instances are global: no region */
+	return model_get_row(m, "SELECT " CEN_COLUMNS " FROM cens WHERE cen_id=?1 AND account=?2", cen_id, row_to_cen,
+			     out, not_found, err);
 }
 
 int cen_get(struct model_ctx *m, const char *cen_id, struct cen *out, struct vl_err *err)
@@ -162,8 +154,6 @@ static int check_protection_level(const char *level, struct vl_err *err)
 int cen_create(struct model_ctx *m, const struct cen_create_args *args, struct cen *out,
 	       struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
 	memset(out, 0, sizeof(*out));
 	if (cbn_check_text(args->name, 128, "Name", err) < 0 ||
 	    cbn_check_text(args->description, 256, "Description", err) < 0 ||
@@ -176,21 +166,12 @@ int cen_create(struct model_ctx *m, const struct cen_create_args *args, struct c
 		   args->protection_level ? args->protection_level : "REDUCED");
 	model_copy(out->status, sizeof(out->status), "Creating");
 	out->created_ms = m->now_ms;
-	if (store_prepare(m->store, "INSERT INTO cens(" CEN_COLUMNS ", account) VALUES (?,?,?,?,?,?,?)", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, out->cen_id);
-	stmt_bind_text(stmt, 2, out->name);
-	stmt_bind_text(stmt, 3, out->description);
-	stmt_bind_text(stmt, 4, out->protection_level);
-	stmt_bind_text(stmt, 5, out->status);
-	stmt_bind_int64(stmt, 6, out->created_ms);
-	stmt_bind_text(stmt, 7, m->account);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	if (tag_attach(m, "CEN", out->cen_id, &args->tags, err) < 0 ||
+	if (sql_exec_values(m, "INSERT INTO cens(" CEN_COLUMNS ", account) VALUES (?,?,?,?,?,?,?)",
+			    SQL_VALUES(SQL_TEXT(out->cen_id), SQL_TEXT(out->name), SQL_TEXT(out->description),
+				       SQL_TEXT(out->protection_level), SQL_TEXT(out->status), SQL_INT(out->created_ms),
+				       SQL_TEXT(m->account)),
+			    err) < 0 ||
+	    tag_attach(m, "CEN", out->cen_id, &args->tags, err) < 0 ||
 	    lifecycle_schedule(m, "cen", out->cen_id, "Creating", "Active", -1, err) < 0)
 		return -1;
 	if (m->cfg->transition_delay_ms == 0)

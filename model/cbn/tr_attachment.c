@@ -12,6 +12,8 @@
 #include "cen.h"
 #include "ids.h"
 #include "lifecycle.h"
+#include "query.h"
+#include "sql_values.h"
 #include "public_ip.h"
 #include "tr_route.h"
 #include "transit_router.h"
@@ -255,54 +257,24 @@ static int resolve_router(struct model_ctx *m, const struct tr_attachment_common
 
 static int insert_attachment(struct model_ctx *m, const struct tr_attachment *a, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO tr_attachments(" TRA_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, a->attachment_id);
-	stmt_bind_text(stmt, 2, a->transit_router_id);
-	stmt_bind_text(stmt, 3, a->cen_id);
-	stmt_bind_text(stmt, 4, a->region);
-	stmt_bind_text(stmt, 5, a->resource_type);
-	stmt_bind_text(stmt, 6, a->resource_id);
-	stmt_bind_text(stmt, 7, a->name);
-	stmt_bind_text(stmt, 8, a->description);
-	stmt_bind_text(stmt, 9, a->status);
-	stmt_bind_int64(stmt, 10, a->auto_publish);
-	stmt_bind_int64(stmt, 11, a->created_ms);
-	stmt_bind_text(stmt, 12, a->charge_type);
-	stmt_bind_text(stmt, 13, m->account);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	return 0;
+	return sql_exec_values(m, "INSERT INTO tr_attachments(" TRA_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       SQL_VALUES(SQL_TEXT(a->attachment_id), SQL_TEXT(a->transit_router_id),
+					  SQL_TEXT(a->cen_id), SQL_TEXT(a->region), SQL_TEXT(a->resource_type),
+					  SQL_TEXT(a->resource_id), SQL_TEXT(a->name), SQL_TEXT(a->description),
+					  SQL_TEXT(a->status), SQL_INT(a->auto_publish), SQL_INT(a->created_ms),
+					  SQL_TEXT(a->charge_type), SQL_TEXT(m->account)),
+			       err);
 }
 
 static int insert_zone(struct model_ctx *m, const char *attachment_id, const char *zone_id,
 		       const char *vswitch_id, const char *eni_id, const char *ip, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO tr_attachment_zones(attachment_id, zone_id, vswitch_id, network_interface_id, ip)"
-			  " VALUES (?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, attachment_id);
-	stmt_bind_text(stmt, 2, zone_id);
-	stmt_bind_text(stmt, 3, vswitch_id ? vswitch_id : "");
-	stmt_bind_text(stmt, 4, eni_id ? eni_id : "");
-	stmt_bind_text(stmt, 5, ip ? ip : "");
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	return 0;
+	return sql_exec_values(m,
+			       "INSERT INTO tr_attachment_zones(attachment_id, zone_id, vswitch_id, network_interface_id, ip)"
+			       " VALUES (?,?,?,?,?)",
+			       SQL_VALUES(SQL_TEXT(attachment_id), SQL_TEXT(zone_id), SQL_TEXT(vswitch_id ? vswitch_id : ""),
+					  SQL_TEXT(eni_id ? eni_id : ""), SQL_TEXT(ip ? ip : "")),
+			       err);
 }
 
 /* Fills the row fields both kinds share. */
@@ -568,66 +540,32 @@ static void list_where(struct model_ctx *m, struct model_where *w, const struct 
 	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
 	tag_where(w, "attachment_id", &f->tags);
 }
+static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct tr_attachment a;
+
+	(void)arg;
+	row_to_attachment(stmt, &a);
+	return tr_attachment_to_json(m, &a);
+}
+
 int tr_attachment_list(struct model_ctx *m, const struct tr_attachment_filter *f, int64_t offset,
 		       int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char sql[4600];
+	static const struct model_list_query query = {
+		.columns = TRA_COLUMNS,
+		.from = "tr_attachments",
+		.order_by = "created_ms DESC, seq DESC",
+	};
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
-	struct tr_attachment *page = NULL;
-	int index, n = 0, rc = -1;
 
 	if (f->region && catalog_region(m->cfg->catalog, f->region) == NULL)
 		return vl_err_set(err, VL_INVALID_REGION_ID_NOT_FOUND, NULL);
-	list_where(m, &where, f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM tr_attachments%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-
+	/* a page holds 100 attachments at the most, whatever the request asks */
 	if (limit < 0 || limit > 100)
 		limit = 100;
-	if ((page = calloc((size_t)limit + 1, sizeof(*page))) == NULL)
-		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-	snprintf(sql, sizeof(sql),
-		 "SELECT " TRA_COLUMNS " FROM tr_attachments%s ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0) {
-		model_store_error(m, err);
-		goto out;
-	}
-	index = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, index++, limit);
-	stmt_bind_int64(stmt, index, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW || n > limit) {
-			stmt_release(stmt);
-			model_store_error(m, err);
-			goto out;
-		}
-		row_to_attachment(stmt, &page[n++]);
-	}
-	stmt_release(stmt);
-	/* items read zones and tags: after the page statement is done with */
-	for (int i = 0; i < n; i++) {
-		json_t *item = tr_attachment_to_json(m, &page[i]);
-
-		if (item == NULL) {
-			model_store_error(m, err);
-			goto out;
-		}
-		json_array_append_new(items, item);
-	}
-	rc = 0;
-out:
-	free(page);
-	return rc;
+	list_where(m, &where, f);
+	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
 }
 
 /* ZoneMappings[] (VPC) or Zones[] (VPN) of an attachment. */
