@@ -12,7 +12,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "list.h"
-#include "sql_values.h"
+#include "row_read.h"
 
 const struct lifecycle_kind cen_lifecycle = {
 	"cen", "UPDATE cens SET status=?1 WHERE cen_id=?2 AND status=?3"
@@ -107,12 +107,10 @@ static void row_to_cen(struct store_stmt *stmt, void *out)
 {
 	struct cen *c = out;
 
-	model_copy(c->cen_id, sizeof(c->cen_id), stmt_text(stmt, 0));
-	model_copy(c->name, sizeof(c->name), stmt_text(stmt, 1));
-	model_copy(c->description, sizeof(c->description), stmt_text(stmt, 2));
-	model_copy(c->protection_level, sizeof(c->protection_level), stmt_text(stmt, 3));
-	model_copy(c->status, sizeof(c->status), stmt_text(stmt, 4));
-	c->created_ms = stmt_int64(stmt, 5);
+	/* CEN_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(c->cen_id), ROW_TEXT(c->name), ROW_TEXT(c->description),
+					ROW_TEXT(c->protection_level), ROW_TEXT(c->status),
+					ROW_INT64(c->created_ms)));
 }
 
 static int load(struct model_ctx *m, const char *cen_id, struct cen *out, enum vl_code not_found,
@@ -166,10 +164,10 @@ int cen_create(struct model_ctx *m, const struct cen_create_args *args, struct c
 		   args->protection_level ? args->protection_level : "REDUCED");
 	model_copy(out->status, sizeof(out->status), "Creating");
 	out->created_ms = m->now_ms;
-	if (sql_exec_values(m, "INSERT INTO cens(" CEN_COLUMNS ", account) VALUES (?,?,?,?,?,?,?)",
-			    SQL_VALUES(SQL_TEXT(out->cen_id), SQL_TEXT(out->name), SQL_TEXT(out->description),
-				       SQL_TEXT(out->protection_level), SQL_TEXT(out->status), SQL_INT(out->created_ms),
-				       SQL_TEXT(m->account)),
+	if (model_run(m, "INSERT INTO cens(" CEN_COLUMNS ", account) VALUES (?,?,?,?,?,?,?)",
+			    MODEL_ARGS(MODEL_TEXT(out->cen_id), MODEL_TEXT(out->name), MODEL_TEXT(out->description),
+				       MODEL_TEXT(out->protection_level), MODEL_TEXT(out->status), MODEL_INT(out->created_ms),
+				       MODEL_TEXT(m->account)),
 			    err) < 0 ||
 	    tag_attach(m, "CEN", out->cen_id, &args->tags, err) < 0 ||
 	    lifecycle_schedule(m, "cen", out->cen_id, "Creating", "Active", -1, err) < 0)

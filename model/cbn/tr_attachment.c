@@ -13,7 +13,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "query.h"
-#include "sql_values.h"
+#include "row_read.h"
 #include "public_ip.h"
 #include "tr_route.h"
 #include "transit_router.h"
@@ -32,18 +32,12 @@ const struct lifecycle_kind tr_attachment_lifecycle = {
 static void row_to_attachment(struct store_stmt *stmt, struct tr_attachment *a)
 {
 	memset(a, 0, sizeof(*a));
-	model_copy(a->attachment_id, sizeof(a->attachment_id), stmt_text(stmt, 0));
-	model_copy(a->transit_router_id, sizeof(a->transit_router_id), stmt_text(stmt, 1));
-	model_copy(a->cen_id, sizeof(a->cen_id), stmt_text(stmt, 2));
-	model_copy(a->region, sizeof(a->region), stmt_text(stmt, 3));
-	model_copy(a->resource_type, sizeof(a->resource_type), stmt_text(stmt, 4));
-	model_copy(a->resource_id, sizeof(a->resource_id), stmt_text(stmt, 5));
-	model_copy(a->name, sizeof(a->name), stmt_text(stmt, 6));
-	model_copy(a->description, sizeof(a->description), stmt_text(stmt, 7));
-	model_copy(a->status, sizeof(a->status), stmt_text(stmt, 8));
-	a->auto_publish = stmt_int64(stmt, 9) != 0;
-	a->created_ms = stmt_int64(stmt, 10);
-	model_copy(a->charge_type, sizeof(a->charge_type), stmt_text(stmt, 11));
+	/* TRA_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(a->attachment_id), ROW_TEXT(a->transit_router_id),
+					ROW_TEXT(a->cen_id), ROW_TEXT(a->region), ROW_TEXT(a->resource_type),
+					ROW_TEXT(a->resource_id), ROW_TEXT(a->name), ROW_TEXT(a->description),
+					ROW_TEXT(a->status), ROW_BOOL(a->auto_publish),
+					ROW_INT64(a->created_ms), ROW_TEXT(a->charge_type)));
 }
 
 static void row_to_attachment_any(struct store_stmt *stmt, void *out)
@@ -257,23 +251,23 @@ static int resolve_router(struct model_ctx *m, const struct tr_attachment_common
 
 static int insert_attachment(struct model_ctx *m, const struct tr_attachment *a, struct vl_err *err)
 {
-	return sql_exec_values(m, "INSERT INTO tr_attachments(" TRA_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			       SQL_VALUES(SQL_TEXT(a->attachment_id), SQL_TEXT(a->transit_router_id),
-					  SQL_TEXT(a->cen_id), SQL_TEXT(a->region), SQL_TEXT(a->resource_type),
-					  SQL_TEXT(a->resource_id), SQL_TEXT(a->name), SQL_TEXT(a->description),
-					  SQL_TEXT(a->status), SQL_INT(a->auto_publish), SQL_INT(a->created_ms),
-					  SQL_TEXT(a->charge_type), SQL_TEXT(m->account)),
+	return model_run(m, "INSERT INTO tr_attachments(" TRA_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       MODEL_ARGS(MODEL_TEXT(a->attachment_id), MODEL_TEXT(a->transit_router_id),
+					  MODEL_TEXT(a->cen_id), MODEL_TEXT(a->region), MODEL_TEXT(a->resource_type),
+					  MODEL_TEXT(a->resource_id), MODEL_TEXT(a->name), MODEL_TEXT(a->description),
+					  MODEL_TEXT(a->status), MODEL_INT(a->auto_publish), MODEL_INT(a->created_ms),
+					  MODEL_TEXT(a->charge_type), MODEL_TEXT(m->account)),
 			       err);
 }
 
 static int insert_zone(struct model_ctx *m, const char *attachment_id, const char *zone_id,
 		       const char *vswitch_id, const char *eni_id, const char *ip, struct vl_err *err)
 {
-	return sql_exec_values(m,
+	return model_run(m,
 			       "INSERT INTO tr_attachment_zones(attachment_id, zone_id, vswitch_id, network_interface_id, ip)"
 			       " VALUES (?,?,?,?,?)",
-			       SQL_VALUES(SQL_TEXT(attachment_id), SQL_TEXT(zone_id), SQL_TEXT(vswitch_id ? vswitch_id : ""),
-					  SQL_TEXT(eni_id ? eni_id : ""), SQL_TEXT(ip ? ip : "")),
+			       MODEL_ARGS(MODEL_TEXT(attachment_id), MODEL_TEXT(zone_id), MODEL_TEXT(vswitch_id ? vswitch_id : ""),
+					  MODEL_TEXT(eni_id ? eni_id : ""), MODEL_TEXT(ip ? ip : "")),
 			       err);
 }
 
@@ -789,11 +783,8 @@ static void fill_dataplane_attachment(struct store_stmt *stmt, void *row)
 {
 	struct tr_attachment_dataplane *a = row;
 
-	model_copy(a->attachment_id, sizeof(a->attachment_id), stmt_text(stmt, 0));
-	model_copy(a->resource_type, sizeof(a->resource_type), stmt_text(stmt, 1));
-	model_copy(a->resource_id, sizeof(a->resource_id), stmt_text(stmt, 2));
-	model_copy(a->account, sizeof(a->account), stmt_text(stmt, 3));
-	model_copy(a->region, sizeof(a->region), stmt_text(stmt, 4));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(a->attachment_id), ROW_TEXT(a->resource_type),
+					ROW_TEXT(a->resource_id), ROW_TEXT(a->account), ROW_TEXT(a->region)));
 }
 
 int tr_attachment_dataplane_list(struct model_ctx *m, const char *transit_router_id,

@@ -14,7 +14,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "query.h"
-#include "sql_values.h"
+#include "row_read.h"
 
 const struct lifecycle_kind tr_route_table_lifecycle = {
 	"tr_route_table", "UPDATE tr_route_tables SET status=?1 WHERE route_table_id=?2 AND status=?3"
@@ -87,15 +87,11 @@ static void row_to_table(struct store_stmt *stmt, void *out)
 {
 	struct tr_route_table *t = out;
 
-	model_copy(t->route_table_id, sizeof(t->route_table_id), stmt_text(stmt, 0));
-	model_copy(t->transit_router_id, sizeof(t->transit_router_id), stmt_text(stmt, 1));
-	model_copy(t->region, sizeof(t->region), stmt_text(stmt, 2));
-	model_copy(t->type, sizeof(t->type), stmt_text(stmt, 3));
-	model_copy(t->name, sizeof(t->name), stmt_text(stmt, 4));
-	model_copy(t->description, sizeof(t->description), stmt_text(stmt, 5));
-	model_copy(t->status, sizeof(t->status), stmt_text(stmt, 6));
-	model_copy(t->multi_region_ecmp, sizeof(t->multi_region_ecmp), stmt_text(stmt, 7));
-	t->created_ms = stmt_int64(stmt, 8);
+	/* TABLE_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(t->route_table_id), ROW_TEXT(t->transit_router_id),
+					ROW_TEXT(t->region), ROW_TEXT(t->type), ROW_TEXT(t->name),
+					ROW_TEXT(t->description), ROW_TEXT(t->status),
+					ROW_TEXT(t->multi_region_ecmp), ROW_INT64(t->created_ms)));
 }
 
 /* The caller's table (any region: CBN is central) or not_found. */
@@ -127,8 +123,8 @@ static int load_attachment(struct model_ctx *m, const char *id, struct tr_attach
 static int check_router_active(struct model_ctx *m, const char *transit_router_id, struct vl_err *err)
 {
 	char status[32] = "";
-	int found = sql_row_values(m, "SELECT status FROM transit_routers WHERE transit_router_id=?1",
-				   SQL_VALUES(SQL_TEXT(transit_router_id)), sql_fill_text32, status, err);
+	int found = row_find(m, "SELECT status FROM transit_routers WHERE transit_router_id=?1",
+				   MODEL_ARGS(MODEL_TEXT(transit_router_id)), row_fill_text32, status, err);
 
 	if (found < 0)
 		return -1;
@@ -165,11 +161,11 @@ int tr_route_table_create(struct model_ctx *m, const struct tr_route_table_creat
 		   args->multi_region_ecmp ? args->multi_region_ecmp : "disable");
 	out->created_ms = m->now_ms;
 
-	if (sql_exec_values(m, "INSERT INTO tr_route_tables(" TABLE_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
-			    SQL_VALUES(SQL_TEXT(out->route_table_id), SQL_TEXT(out->transit_router_id),
-				       SQL_TEXT(out->region), SQL_TEXT(out->type), SQL_TEXT(out->name),
-				       SQL_TEXT(out->description), SQL_TEXT(out->status),
-				       SQL_TEXT(out->multi_region_ecmp), SQL_INT(out->created_ms), SQL_TEXT(m->account)),
+	if (model_run(m, "INSERT INTO tr_route_tables(" TABLE_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			    MODEL_ARGS(MODEL_TEXT(out->route_table_id), MODEL_TEXT(out->transit_router_id),
+				       MODEL_TEXT(out->region), MODEL_TEXT(out->type), MODEL_TEXT(out->name),
+				       MODEL_TEXT(out->description), MODEL_TEXT(out->status),
+				       MODEL_TEXT(out->multi_region_ecmp), MODEL_INT(out->created_ms), MODEL_TEXT(m->account)),
 			    err) < 0 ||
 	    tag_attach(m, TABLE_RESOURCE_TYPE, out->route_table_id, &args->tags, err) < 0 ||
 	    lifecycle_schedule(m, "tr_route_table", out->route_table_id, "Creating", "Active", -1, err) < 0)
@@ -391,17 +387,17 @@ static int load_ready_pair(struct model_ctx *m, const char *attachment_id, const
 static int association_of(struct model_ctx *m, const char *attachment_id, struct link_state *out,
 			  struct vl_err *err)
 {
-	return sql_row_values(m, "SELECT route_table_id, status FROM tr_associations WHERE attachment_id=?1",
-			      SQL_VALUES(SQL_TEXT(attachment_id)), fill_link_state, out, err);
+	return row_find(m, "SELECT route_table_id, status FROM tr_associations WHERE attachment_id=?1",
+			      MODEL_ARGS(MODEL_TEXT(attachment_id)), fill_link_state, out, err);
 }
 
 /* A pair's propagation: its ID and status.  1, 0 (none), -1 with err. */
 static int propagation_of(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
 			  struct link_state *out, struct vl_err *err)
 {
-	return sql_row_values(m,
+	return row_find(m,
 			      "SELECT propagation_id, status FROM tr_propagations WHERE attachment_id=?1 AND route_table_id=?2",
-			      SQL_VALUES(SQL_TEXT(attachment_id), SQL_TEXT(route_table_id)), fill_link_state, out, err);
+			      MODEL_ARGS(MODEL_TEXT(attachment_id), MODEL_TEXT(route_table_id)), fill_link_state, out, err);
 }
 
 int tr_route_associate(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
@@ -420,10 +416,10 @@ int tr_route_associate(struct model_ctx *m, const char *attachment_id, const cha
 		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
 	if (found)
 		return vl_err_set(err, VL_TR_ROUTE_ASSOCIATION_EXIST, NULL);
-	if (sql_exec_values(m,
+	if (model_run(m,
 			    "INSERT INTO tr_associations(attachment_id, route_table_id, status, created_ms)"
 			    " VALUES (?, ?, 'Associating', ?)",
-			    SQL_VALUES(SQL_TEXT(att.attachment_id), SQL_TEXT(table.route_table_id), SQL_INT(m->now_ms)),
+			    MODEL_ARGS(MODEL_TEXT(att.attachment_id), MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms)),
 			    err) < 0)
 		return -1;
 	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Associating", "Active", -1, err);
@@ -446,10 +442,10 @@ int tr_route_replace_association(struct model_ctx *m, const char *attachment_id,
 		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
 	if (strcmp(link.id, table.route_table_id) == 0)
 		return vl_err_set(err, VL_TR_ROUTE_ASSOCIATION_EXIST, NULL);
-	if (sql_exec_values(m,
+	if (model_run(m,
 			    "UPDATE tr_associations SET route_table_id=?, status='Associating', created_ms=?"
 			    " WHERE attachment_id=?",
-			    SQL_VALUES(SQL_TEXT(table.route_table_id), SQL_INT(m->now_ms), SQL_TEXT(att.attachment_id)),
+			    MODEL_ARGS(MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms), MODEL_TEXT(att.attachment_id)),
 			    err) < 0)
 		return -1;
 	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Associating", "Active", -1, err);
@@ -518,11 +514,11 @@ int tr_route_enable_propagation(struct model_ctx *m, const char *attachment_id,
 	if (found)
 		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
 	ids_new(propagation_id, sizeof(propagation_id), "trp", NULL);
-	if (sql_exec_values(m,
+	if (model_run(m,
 			    "INSERT INTO tr_propagations(propagation_id, attachment_id, route_table_id, status, created_ms)"
 			    " VALUES (?, ?, ?, 'Enabling', ?)",
-			    SQL_VALUES(SQL_TEXT(propagation_id), SQL_TEXT(att.attachment_id),
-				       SQL_TEXT(table.route_table_id), SQL_INT(m->now_ms)),
+			    MODEL_ARGS(MODEL_TEXT(propagation_id), MODEL_TEXT(att.attachment_id),
+				       MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms)),
 			    err) < 0)
 		return -1;
 	return lifecycle_schedule(m, "tr_propagation", propagation_id, "Enabling", "Active", -1, err);
@@ -1101,15 +1097,15 @@ int tr_route_entry_create(struct model_ctx *m, const struct tr_route_entry_creat
 	region = catalog_region(m->cfg->catalog, table.region);
 	ids_new(id, sizeof(id), "rte", region ? region->id_code : NULL);
 	cidr_format(&dest, dest_text, sizeof(dest_text));
-	if (sql_exec_values(m,
+	if (model_run(m,
 			    "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination,"
 			    " dest_first, dest_prefix_len, type, next_hop_type, next_hop_id, name, description,"
 			    " status, created_ms) VALUES (?,?,?,?,?,?,'Static',?,?,?,?,'Creating',?)",
-			    SQL_VALUES(SQL_TEXT(id), SQL_TEXT(table.route_table_id), SQL_TEXT(m->account),
-				       SQL_TEXT(dest_text), SQL_INT(dest.addr), SQL_INT(dest.prefix_len),
-				       SQL_TEXT(args->next_hop_type), SQL_TEXT(blackhole ? "" : args->next_hop_id),
-				       SQL_TEXT(args->name ? args->name : ""),
-				       SQL_TEXT(args->description ? args->description : ""), SQL_INT(m->now_ms)),
+			    MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(table.route_table_id), MODEL_TEXT(m->account),
+				       MODEL_TEXT(dest_text), MODEL_INT(dest.addr), MODEL_INT(dest.prefix_len),
+				       MODEL_TEXT(args->next_hop_type), MODEL_TEXT(blackhole ? "" : args->next_hop_id),
+				       MODEL_TEXT(args->name ? args->name : ""),
+				       MODEL_TEXT(args->description ? args->description : ""), MODEL_INT(m->now_ms)),
 			    err) < 0 ||
 	    lifecycle_schedule(m, "tr_route_entry", id, "Creating", "Active", -1, err) < 0)
 		return -1;
@@ -1125,8 +1121,8 @@ int tr_route_entry_update(struct model_ctx *m, const char *route_entry_id, const
 
 	if (check_name_description(name, description, err) < 0)
 		return -1;
-	found = sql_row_values(m, "SELECT status FROM tr_route_entries WHERE route_entry_id=?1 AND account=?2",
-			       SQL_VALUES(SQL_TEXT(route_entry_id), SQL_TEXT(m->account)), sql_fill_text32, status, err);
+	found = row_find(m, "SELECT status FROM tr_route_entries WHERE route_entry_id=?1 AND account=?2",
+			       MODEL_ARGS(MODEL_TEXT(route_entry_id), MODEL_TEXT(m->account)), row_fill_text32, status, err);
 	if (found < 0)
 		return -1;
 	/* propagated entries are computed, not stored: they cannot be renamed */
@@ -1175,10 +1171,10 @@ static int find_entry(struct model_ctx *m, const struct tr_route_entry_key *key,
 	if (has_id) {
 		if (has_table || has_dest)
 			return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_EXCLUSIVE, NULL);
-		found = sql_row_values(m,
+		found = row_find(m,
 				       "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
 				       " WHERE route_entry_id=? AND account=?",
-				       SQL_VALUES(SQL_TEXT(key->route_entry_id), SQL_TEXT(m->account)), fill_entry_ref,
+				       MODEL_ARGS(MODEL_TEXT(key->route_entry_id), MODEL_TEXT(m->account)), fill_entry_ref,
 				       out, err);
 	} else {
 		if (!has_table)
@@ -1194,13 +1190,13 @@ static int find_entry(struct model_ctx *m, const struct tr_route_entry_key *key,
 			return vl_err_set(err, VL_TR_ROUTE_BLACKHOLE_WITH_NEXT_HOP, NULL);
 		if (has_type && strcmp(key->next_hop_type, "Attachment") == 0 && !has_hop)
 			return vl_err_set(err, VL_TR_ROUTE_MISSING_NEXT_HOP, NULL);
-		found = sql_row_values(m,
+		found = row_find(m,
 				       "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
 				       " WHERE route_table_id=? AND dest_first=? AND dest_prefix_len=?"
 				       " AND (?4 IS NULL OR next_hop_type=?4) AND (?5 IS NULL OR next_hop_id=?5)",
-				       SQL_VALUES(SQL_TEXT(table.route_table_id), SQL_INT(dest.addr),
-						  SQL_INT(dest.prefix_len), SQL_TEXT(has_type ? key->next_hop_type : NULL),
-						  SQL_TEXT(has_hop ? key->next_hop_id : NULL)),
+				       MODEL_ARGS(MODEL_TEXT(table.route_table_id), MODEL_INT(dest.addr),
+						  MODEL_INT(dest.prefix_len), MODEL_TEXT(has_type ? key->next_hop_type : NULL),
+						  MODEL_TEXT(has_hop ? key->next_hop_id : NULL)),
 				       fill_entry_ref, out, err);
 	}
 	if (found != 0)
@@ -1231,8 +1227,8 @@ int tr_route_entry_delete(struct model_ctx *m, const struct tr_route_entry_key *
 
 	if (find_entry(m, key, &entry, err) < 0)
 		return -1;
-	if (sql_row_values(m, "SELECT transit_router_id FROM tr_route_tables WHERE route_table_id=?1",
-			   SQL_VALUES(SQL_TEXT(entry.table_id)), sql_fill_text64, transit_router_id, err) < 0)
+	if (row_find(m, "SELECT transit_router_id FROM tr_route_tables WHERE route_table_id=?1",
+			   MODEL_ARGS(MODEL_TEXT(entry.table_id)), row_fill_text64, transit_router_id, err) < 0)
 		return -1;
 	if (strcmp(entry.status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_BLOCKING, NULL);

@@ -13,7 +13,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "query.h"
-#include "sql_values.h"
+#include "row_read.h"
 #include "vpc.h"
 
 const struct lifecycle_kind transit_router_lifecycle = {
@@ -34,15 +34,11 @@ static const char *const reserved_ranges[] = {
 static void row_to_tr(struct store_stmt *stmt, struct transit_router *tr)
 {
 	memset(tr, 0, sizeof(*tr));
-	model_copy(tr->transit_router_id, sizeof(tr->transit_router_id), stmt_text(stmt, 0));
-	model_copy(tr->cen_id, sizeof(tr->cen_id), stmt_text(stmt, 1));
-	model_copy(tr->region, sizeof(tr->region), stmt_text(stmt, 2));
-	model_copy(tr->name, sizeof(tr->name), stmt_text(stmt, 3));
-	model_copy(tr->description, sizeof(tr->description), stmt_text(stmt, 4));
-	model_copy(tr->type, sizeof(tr->type), stmt_text(stmt, 5));
-	model_copy(tr->status, sizeof(tr->status), stmt_text(stmt, 6));
-	tr->support_multicast = stmt_int64(stmt, 7) != 0;
-	tr->created_ms = stmt_int64(stmt, 8);
+	/* TR_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(tr->transit_router_id), ROW_TEXT(tr->cen_id),
+					ROW_TEXT(tr->region), ROW_TEXT(tr->name), ROW_TEXT(tr->description),
+					ROW_TEXT(tr->type), ROW_TEXT(tr->status),
+					ROW_BOOL(tr->support_multicast), ROW_INT64(tr->created_ms)));
 }
 
 static void row_to_tr_any(struct store_stmt *stmt, void *out)
@@ -53,13 +49,10 @@ static void row_to_tr_any(struct store_stmt *stmt, void *out)
 static void row_to_cidr(struct store_stmt *stmt, struct transit_router_cidr *c)
 {
 	memset(c, 0, sizeof(*c));
-	model_copy(c->transit_router_cidr_id, sizeof(c->transit_router_cidr_id), stmt_text(stmt, 0));
-	model_copy(c->transit_router_id, sizeof(c->transit_router_id), stmt_text(stmt, 1));
-	model_copy(c->cidr, sizeof(c->cidr), stmt_text(stmt, 2));
-	model_copy(c->name, sizeof(c->name), stmt_text(stmt, 3));
-	model_copy(c->description, sizeof(c->description), stmt_text(stmt, 4));
-	c->publish_cidr_route = stmt_int64(stmt, 5) != 0;
-	c->created_ms = stmt_int64(stmt, 6);
+	/* CIDR_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(c->transit_router_cidr_id), ROW_TEXT(c->transit_router_id),
+					ROW_TEXT(c->cidr), ROW_TEXT(c->name), ROW_TEXT(c->description),
+					ROW_BOOL(c->publish_cidr_route), ROW_INT64(c->created_ms)));
 }
 
 static void row_to_cidr_any(struct store_stmt *stmt, void *out)
@@ -150,10 +143,10 @@ static int check_cidr(struct model_ctx *m, const char *cen_id, const char *text,
 
 static int insert_cidr(struct model_ctx *m, const struct transit_router_cidr *c, struct vl_err *err)
 {
-	return sql_exec_values(m, "INSERT INTO transit_router_cidrs(" CIDR_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?)",
-			       SQL_VALUES(SQL_TEXT(c->transit_router_cidr_id), SQL_TEXT(c->transit_router_id),
-					  SQL_TEXT(c->cidr), SQL_TEXT(c->name), SQL_TEXT(c->description),
-					  SQL_INT(c->publish_cidr_route), SQL_INT(c->created_ms), SQL_TEXT(m->account)),
+	return model_run(m, "INSERT INTO transit_router_cidrs(" CIDR_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?)",
+			       MODEL_ARGS(MODEL_TEXT(c->transit_router_cidr_id), MODEL_TEXT(c->transit_router_id),
+					  MODEL_TEXT(c->cidr), MODEL_TEXT(c->name), MODEL_TEXT(c->description),
+					  MODEL_INT(c->publish_cidr_route), MODEL_INT(c->created_ms), MODEL_TEXT(m->account)),
 			       err);
 }
 
@@ -255,11 +248,11 @@ out:
 
 static int insert_router(struct model_ctx *m, const struct transit_router *tr, struct vl_err *err)
 {
-	return sql_exec_values(m, "INSERT INTO transit_routers(" TR_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
-			       SQL_VALUES(SQL_TEXT(tr->transit_router_id), SQL_TEXT(tr->cen_id), SQL_TEXT(tr->region),
-					  SQL_TEXT(tr->name), SQL_TEXT(tr->description), SQL_TEXT(tr->type),
-					  SQL_TEXT(tr->status), SQL_INT(tr->support_multicast), SQL_INT(tr->created_ms),
-					  SQL_TEXT(m->account)),
+	return model_run(m, "INSERT INTO transit_routers(" TR_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			       MODEL_ARGS(MODEL_TEXT(tr->transit_router_id), MODEL_TEXT(tr->cen_id), MODEL_TEXT(tr->region),
+					  MODEL_TEXT(tr->name), MODEL_TEXT(tr->description), MODEL_TEXT(tr->type),
+					  MODEL_TEXT(tr->status), MODEL_INT(tr->support_multicast), MODEL_INT(tr->created_ms),
+					  MODEL_TEXT(m->account)),
 			       err);
 }
 
@@ -270,11 +263,11 @@ static int create_system_route_table(struct model_ctx *m, const struct transit_r
 	char id[64];
 
 	ids_new(id, sizeof(id), "vtb", region_code(m));
-	if (sql_exec_values(m,
+	if (model_run(m,
 			    "INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type,"
 			    " status, created_ms) VALUES (?,?,?,?,'System',?,?)",
-			    SQL_VALUES(SQL_TEXT(id), SQL_TEXT(tr->transit_router_id), SQL_TEXT(m->account),
-				       SQL_TEXT(tr->region), SQL_TEXT("Creating"), SQL_INT(tr->created_ms)),
+			    MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(tr->transit_router_id), MODEL_TEXT(m->account),
+				       MODEL_TEXT(tr->region), MODEL_TEXT("Creating"), MODEL_INT(tr->created_ms)),
 			    err) < 0)
 		return -1;
 	return lifecycle_schedule(m, "tr_route_table", id, "Creating", "Active", -1, err);
@@ -580,10 +573,10 @@ static int cidr_get(struct model_ctx *m, const char *transit_router_id, const ch
 
 	if (cidr_id == NULL)
 		return vl_err_set(err, VL_TR_CIDR_NOT_FOUND, NULL);
-	found = sql_row_values(m,
+	found = row_find(m,
 			       "SELECT " CIDR_COLUMNS " FROM transit_router_cidrs WHERE transit_router_cidr_id=?"
 			       " AND transit_router_id=?",
-			       SQL_VALUES(SQL_TEXT(cidr_id), SQL_TEXT(transit_router_id)), row_to_cidr_any, out, err);
+			       MODEL_ARGS(MODEL_TEXT(cidr_id), MODEL_TEXT(transit_router_id)), row_to_cidr_any, out, err);
 	if (found == 0)
 		return vl_err_set(err, VL_TR_CIDR_NOT_FOUND, NULL);
 	return found < 0 ? -1 : 0;
@@ -749,12 +742,12 @@ int transit_router_cidr_allocate(struct model_ctx *m, const char *transit_router
 		if (found > 0)
 			continue;
 		snprintf(out, size, "%u.%u.%u.%u", addr >> 24, (addr >> 16) & 0xff, (addr >> 8) & 0xff, addr & 0xff);
-		rc = sql_exec_values(m,
+		rc = model_run(m,
 				     "INSERT INTO tr_cidr_allocations(transit_router_cidr_id, ip_num, ip, account,"
 				     " attachment_id, tunnel_id, created_ms) VALUES (?,?,?,?,?,?,?)",
-				     SQL_VALUES(SQL_TEXT(blocks[i].transit_router_cidr_id), SQL_INT(addr), SQL_TEXT(out),
-						SQL_TEXT(m->account), SQL_TEXT(attachment_id),
-						SQL_TEXT(tunnel_id ? tunnel_id : ""), SQL_INT(m->now_ms)),
+				     MODEL_ARGS(MODEL_TEXT(blocks[i].transit_router_cidr_id), MODEL_INT(addr), MODEL_TEXT(out),
+						MODEL_TEXT(m->account), MODEL_TEXT(attachment_id),
+						MODEL_TEXT(tunnel_id ? tunnel_id : ""), MODEL_INT(m->now_ms)),
 				     err);
 		goto out;
 	}
@@ -766,10 +759,8 @@ out:
 
 int transit_router_cidr_release(struct model_ctx *m, const char *attachment_id)
 {
-	return sql_step_values(m, "DELETE FROM tr_cidr_allocations WHERE attachment_id=?",
-			       SQL_VALUES(SQL_TEXT(attachment_id))) == STORE_DONE
-		       ? 0
-		       : -1;
+	return model_exec(m->store, "DELETE FROM tr_cidr_allocations WHERE attachment_id=?",
+			  MODEL_ARGS(MODEL_TEXT(attachment_id)));
 }
 
 int transit_router_region(struct model_ctx *m, const char *transit_router_id, char *region, unsigned long size)
