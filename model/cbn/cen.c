@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "list.h"
 #include "row_read.h"
@@ -232,14 +233,10 @@ json_t *cen_to_json(struct model_ctx *m, const struct cen *c)
 	cbn_format_time(c->created_ms, created, sizeof(created));
 	model_default_resource_group(m->account, group, sizeof(group));
 	item = json_object();
-	json_put_str(item, "CenId", c->cen_id);
-	json_put_str(item, "Name", c->name);
-	json_put_str(item, "Description", c->description);
-	json_put_str(item, "Status", c->status);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "ProtectionLevel", c->protection_level);
-	json_put_str(item, "Ipv6Level", "DISABLED");
-	json_put_str(item, "ResourceGroupId", group);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("CenId", c->cen_id), JSON_TEXT("Name", c->name),
+			JSON_TEXT("Description", c->description), JSON_TEXT("Status", c->status),
+			JSON_TEXT("CreationTime", created), JSON_TEXT("ProtectionLevel", c->protection_level),
+			JSON_TEXT("Ipv6Level", "DISABLED"), JSON_TEXT("ResourceGroupId", group)));
 	json_put_wrapped(item, "CenBandwidthPackageIds", "CenBandwidthPackageId", NULL);
 	json_object_set_new_nocheck(item, "Tags", tags);
 	return item;

@@ -11,10 +11,11 @@
 #include "catalog.h"
 #include "cen.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
+#include "public_ip.h"
 #include "query.h"
 #include "row_read.h"
-#include "public_ip.h"
 #include "tr_route.h"
 #include "transit_router.h"
 #include "vpc.h"
@@ -608,17 +609,13 @@ json_t *tr_attachment_to_json(struct model_ctx *m, const struct tr_attachment *a
 	}
 	cbn_format_time(a->created_ms, created, sizeof(created));
 	item = json_object();
-	json_put_str(item, "TransitRouterAttachmentId", a->attachment_id);
-	json_put_str(item, "TransitRouterId", a->transit_router_id);
-	json_put_str(item, "CenId", a->cen_id);
-	json_put_str(item, "ResourceType", a->resource_type);
-	json_put_str(item, "Status", a->status);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "TransitRouterAttachmentName", a->name);
-	json_put_str(item, "TransitRouterAttachmentDescription", a->description);
-	json_put_bool(item, "AutoPublishRouteEnabled", a->auto_publish);
-	json_put_str(item, "ChargeType", a->charge_type);
-	json_put_str(item, "OrderType", "PayByCenOwner");
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterAttachmentId", a->attachment_id),
+			JSON_TEXT("TransitRouterId", a->transit_router_id), JSON_TEXT("CenId", a->cen_id),
+			JSON_TEXT("ResourceType", a->resource_type), JSON_TEXT("Status", a->status),
+			JSON_TEXT("CreationTime", created), JSON_TEXT("TransitRouterAttachmentName", a->name),
+			JSON_TEXT("TransitRouterAttachmentDescription", a->description),
+			JSON_BOOL("AutoPublishRouteEnabled", a->auto_publish),
+			JSON_TEXT("ChargeType", a->charge_type), JSON_TEXT("OrderType", "PayByCenOwner")));
 	json_object_set_new_nocheck(item, "Tags", tags);
 	if (vpc) {
 		json_t *options = json_object();

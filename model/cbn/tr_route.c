@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "cbn.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
 #include "row_read.h"
@@ -308,14 +309,13 @@ json_t *tr_route_table_to_json(struct model_ctx *m, const struct tr_route_table 
 		return NULL;
 	tr_route_format_time(t->created_ms, created, sizeof(created));
 	item = json_object();
-	json_put_str(item, "TransitRouterRouteTableId", t->route_table_id);
-	json_put_str(item, "TransitRouterRouteTableName", t->name);
-	json_put_str(item, "TransitRouterRouteTableDescription", t->description);
-	json_put_str(item, "TransitRouterRouteTableStatus", t->status);
-	json_put_str(item, "TransitRouterRouteTableType", t->type);
-	json_put_str(item, "TransitRouterId", t->transit_router_id);
-	json_put_str(item, "RegionId", t->region);
-	json_put_str(item, "CreateTime", created);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterRouteTableId", t->route_table_id),
+			JSON_TEXT("TransitRouterRouteTableName", t->name),
+			JSON_TEXT("TransitRouterRouteTableDescription", t->description),
+			JSON_TEXT("TransitRouterRouteTableStatus", t->status),
+			JSON_TEXT("TransitRouterRouteTableType", t->type),
+			JSON_TEXT("TransitRouterId", t->transit_router_id), JSON_TEXT("RegionId", t->region),
+			JSON_TEXT("CreateTime", created)));
 	options = json_object();
 	json_put_str(options, "MultiRegionECMP", t->multi_region_ecmp);
 	json_object_set_new_nocheck(item, "RouteTableOptions", options);
@@ -562,11 +562,10 @@ static json_t *link_item(struct model_ctx *m, struct store_stmt *stmt, void *arg
 
 	(void)m;
 	(void)arg;
-	json_put_str(item, "TransitRouterAttachmentId", stmt_text(stmt, 0));
-	json_put_str(item, "TransitRouterRouteTableId", stmt_text(stmt, 1));
-	json_put_str(item, "Status", stmt_text(stmt, 2));
-	json_put_str(item, "ResourceId", stmt_text(stmt, 3));
-	json_put_str(item, "ResourceType", stmt_text(stmt, 4));
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterAttachmentId", stmt_text(stmt, 0)),
+			JSON_TEXT("TransitRouterRouteTableId", stmt_text(stmt, 1)),
+			JSON_TEXT("Status", stmt_text(stmt, 2)), JSON_TEXT("ResourceId", stmt_text(stmt, 3)),
+			JSON_TEXT("ResourceType", stmt_text(stmt, 4))));
 	return item;
 }
 
@@ -957,10 +956,10 @@ json_t *tr_route_to_json(const struct tr_route *r)
 	cidr_format(&r->destination, dest, sizeof(dest));
 	if (r->is_static)
 		json_put_str(item, "TransitRouterRouteEntryId", r->entry_id);
-	json_put_str(item, "TransitRouterRouteEntryDestinationCidrBlock", dest);
-	json_put_str(item, "TransitRouterRouteEntryType", r->is_static ? "Static" : "Propagated");
-	json_put_str(item, "TransitRouterRouteEntryStatus", r->status);
-	json_put_str(item, "TransitRouterRouteEntryNextHopType", r->next_hop_type);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterRouteEntryDestinationCidrBlock", dest),
+			JSON_TEXT("TransitRouterRouteEntryType", r->is_static ? "Static" : "Propagated"),
+			JSON_TEXT("TransitRouterRouteEntryStatus", r->status),
+			JSON_TEXT("TransitRouterRouteEntryNextHopType", r->next_hop_type)));
 	if (strcmp(r->next_hop_type, "BlackHole") != 0) {
 		json_put_str(item, "TransitRouterRouteEntryNextHopId", r->next_hop_id);
 		json_put_str(item, "TransitRouterRouteEntryNextHopResourceId", r->next_hop_resource_id);
@@ -980,10 +979,9 @@ json_t *tr_route_to_json(const struct tr_route *r)
 	json_put_bool(item, "OperationalMode", r->is_static);
 	json_object_set_new_nocheck(path, "AsPaths", json_array());
 	json_object_set_new_nocheck(path, "Communities", json_array());
-	json_put_str(path, "OriginInstanceId", r->origin_id);
-	json_put_str(path, "OriginInstanceType", r->origin_type);
-	json_put_str(path, "OriginRouteType", r->origin_route_type);
-	json_put_int(path, "Preference", 50);
+	json_put_fields(path, JSON_FIELDS(JSON_TEXT("OriginInstanceId", r->origin_id),
+			JSON_TEXT("OriginInstanceType", r->origin_type),
+			JSON_TEXT("OriginRouteType", r->origin_route_type), JSON_INT("Preference", 50)));
 	json_object_set_new_nocheck(item, "PathAttributes", path);
 	return item;
 }

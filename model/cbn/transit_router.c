@@ -11,6 +11,7 @@
 #include "cen.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
 #include "row_read.h"
@@ -383,10 +384,9 @@ static json_t *cidrs_json(struct model_ctx *m, const char *transit_router_id, co
 		json_put_str(o, "TransitRouterCidrId", c.transit_router_cidr_id);
 		if (with_router)
 			json_put_str(o, "TransitRouterId", c.transit_router_id);
-		json_put_str(o, "Cidr", c.cidr);
-		json_put_str(o, "Name", c.name);
-		json_put_str(o, "Description", c.description);
-		json_put_bool(o, "PublishCidrRoute", c.publish_cidr_route);
+		json_put_fields(o, JSON_FIELDS(JSON_TEXT("Cidr", c.cidr), JSON_TEXT("Name", c.name),
+				JSON_TEXT("Description", c.description),
+				JSON_BOOL("PublishCidrRoute", c.publish_cidr_route)));
 		if (with_router)
 			json_put_str(o, "Family", "IPv4");
 		json_array_append_new(list, o);
@@ -413,16 +413,13 @@ json_t *transit_router_to_json(struct model_ctx *m, const struct transit_router 
 	}
 	cbn_format_time(tr->created_ms, created, sizeof(created));
 	item = json_object();
-	json_put_str(item, "TransitRouterId", tr->transit_router_id);
-	json_put_str(item, "CenId", tr->cen_id);
-	json_put_str(item, "RegionId", tr->region);
-	json_put_str(item, "Type", tr->type);
-	json_put_str(item, "Status", tr->status);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "TransitRouterName", tr->name);
-	json_put_str(item, "TransitRouterDescription", tr->description);
-	json_put_int(item, "AliUid", model_owner_id(m->account));
-	json_put_bool(item, "SupportMulticast", tr->support_multicast);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterId", tr->transit_router_id),
+			JSON_TEXT("CenId", tr->cen_id), JSON_TEXT("RegionId", tr->region),
+			JSON_TEXT("Type", tr->type), JSON_TEXT("Status", tr->status),
+			JSON_TEXT("CreationTime", created), JSON_TEXT("TransitRouterName", tr->name),
+			JSON_TEXT("TransitRouterDescription", tr->description),
+			JSON_INT("AliUid", model_owner_id(m->account)),
+			JSON_BOOL("SupportMulticast", tr->support_multicast)));
 	json_object_set_new_nocheck(item, "TransitRouterCidrList", cidrs);
 	json_object_set_new_nocheck(item, "Tags", tags);
 	return item;

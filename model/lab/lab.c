@@ -15,6 +15,7 @@
 #include "customer_gateway.h"
 #include "ids.h"
 #include "ipsec_config.h"
+#include "json_fields.h"
 #include "public_ip.h"
 #include "query.h"
 #include "row_read.h"
@@ -454,11 +455,9 @@ static json_t *site_item(struct model_ctx *m, struct store_stmt *stmt, void *arg
 		json_decref(ov);
 		return NULL;
 	}
-	json_put_str(item, "SiteId", stmt_text(stmt, 0));
-	json_put_str(item, "RegionId", stmt_text(stmt, 1));
-	json_put_str(item, "LanCidr", stmt_text(stmt, 2));
-	json_put_int(item, "CreateTime", stmt_int64(stmt, 4));
-	json_put_int(item, "HostCount", stmt_int64(stmt, 5));
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("SiteId", stmt_text(stmt, 0)),
+			JSON_TEXT("RegionId", stmt_text(stmt, 1)), JSON_TEXT("LanCidr", stmt_text(stmt, 2)),
+			JSON_INT("CreateTime", stmt_int64(stmt, 4)), JSON_INT("HostCount", stmt_int64(stmt, 5))));
 	json_object_set_new_nocheck(item, "Devices", devices);
 	json_object_set_new_nocheck(item, "Overrides", ov ? ov : json_array());
 	return item;
@@ -587,15 +586,11 @@ json_t *lab_host_to_json(const struct lab_host *h)
 
 	if (o == NULL)
 		return NULL;
-	json_put_str(o, "HostId", h->host_id);
-	json_put_str(o, "RegionId", h->region);
-	json_put_str(o, "VpcId", h->vpc_id);
-	json_put_str(o, "VSwitchId", h->vswitch_id);
-	json_put_str(o, "SiteId", h->site_id);
-	json_put_str(o, "IpAddress", h->ip_address);
-	json_put_int(o, "PrefixLength", h->prefix);
-	json_put_str(o, "Gateway", h->gateway);
-	json_put_int(o, "CreateTime", h->created_ms);
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("HostId", h->host_id), JSON_TEXT("RegionId", h->region),
+			JSON_TEXT("VpcId", h->vpc_id), JSON_TEXT("VSwitchId", h->vswitch_id),
+			JSON_TEXT("SiteId", h->site_id), JSON_TEXT("IpAddress", h->ip_address),
+			JSON_INT("PrefixLength", h->prefix), JSON_TEXT("Gateway", h->gateway),
+			JSON_INT("CreateTime", h->created_ms)));
 	return o;
 }
 
