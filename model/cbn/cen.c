@@ -13,6 +13,7 @@
 #include "json_fields.h"
 #include "lifecycle.h"
 #include "list.h"
+#include "record_list.h"
 #include "row_read.h"
 
 const struct lifecycle_kind cen_lifecycle = {
@@ -194,13 +195,9 @@ static void list_where(struct model_ctx *m, struct model_where *w, const struct 
 	tag_where(w, "cen_id", &f->tags);
 }
 
-static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+static json_t *cen_json(struct model_ctx *m, const void *c)
 {
-	struct cen c;
-
-	(void)arg;
-	row_to_cen(stmt, &c);
-	return cen_to_json(m, &c);
+	return cen_to_json(m, c);
 }
 
 int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, int64_t limit,
@@ -211,6 +208,7 @@ int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, in
 		.from = "cens",
 		.order_by = "created_ms DESC, seq DESC",
 	};
+	static const struct model_record_type cens = { sizeof(struct cen), row_to_cen, cen_json };
 	struct model_where where;
 	bool other_group = false;
 	char group[32];
@@ -220,7 +218,7 @@ int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, in
 		other_group = strcmp(group, f->resource_group_id) != 0;
 	}
 	list_where(m, &where, f, other_group);
-	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
+	return model_list_records(m, &query, &where, offset, limit, total, &cens, items, err);
 }
 
 json_t *cen_to_json(struct model_ctx *m, const struct cen *c)

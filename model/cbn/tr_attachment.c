@@ -15,6 +15,7 @@
 #include "lifecycle.h"
 #include "public_ip.h"
 #include "query.h"
+#include "record_list.h"
 #include "row_read.h"
 #include "tr_route.h"
 #include "transit_router.h"
@@ -519,29 +520,17 @@ out:
 
 /* ---- list ---- */
 
-static void list_where(struct model_ctx *m, struct model_where *w, const struct tr_attachment_filter *f)
-{
-	const struct model_filter filters[] = {
-		{ "cen_id=?", f->cen_id },
-		{ "region=?", f->region },
-		{ "transit_router_id=?", f->transit_router_id },
-		{ "attachment_id=?", f->attachment_id },
-		{ "resource_id=?", f->resource_id },
-	};
+static const struct model_filter_member list_filters[] = {
+	MODEL_FILTER_MEMBER("cen_id=?", struct tr_attachment_filter, cen_id),
+	MODEL_FILTER_MEMBER("region=?", struct tr_attachment_filter, region),
+	MODEL_FILTER_MEMBER("transit_router_id=?", struct tr_attachment_filter, transit_router_id),
+	MODEL_FILTER_MEMBER("attachment_id=?", struct tr_attachment_filter, attachment_id),
+	MODEL_FILTER_MEMBER("resource_id=?", struct tr_attachment_filter, resource_id),
+};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "resource_type=?", f->resource_type);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
-	tag_where(w, "attachment_id", &f->tags);
-}
-static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+static json_t *attachment_json(struct model_ctx *m, const void *a)
 {
-	struct tr_attachment a;
-
-	(void)arg;
-	row_to_attachment(stmt, &a);
-	return tr_attachment_to_json(m, &a);
+	return tr_attachment_to_json(m, a);
 }
 
 int tr_attachment_list(struct model_ctx *m, const struct tr_attachment_filter *f, int64_t offset,
@@ -552,6 +541,8 @@ int tr_attachment_list(struct model_ctx *m, const struct tr_attachment_filter *f
 		.from = "tr_attachments",
 		.order_by = "created_ms DESC, seq DESC",
 	};
+	static const struct model_record_type attachments = { sizeof(struct tr_attachment), row_to_attachment_any,
+							      attachment_json };
 	struct model_where where;
 
 	if (f->region && catalog_region(m->cfg->catalog, f->region) == NULL)
@@ -559,8 +550,13 @@ int tr_attachment_list(struct model_ctx *m, const struct tr_attachment_filter *f
 	/* a page holds 100 attachments at the most, whatever the request asks */
 	if (limit < 0 || limit > 100)
 		limit = 100;
-	list_where(m, &where, f);
-	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
+	model_where_init(&where);
+	model_where_text(&where, "account=?", m->account);
+	/* the action's kind: VPC or VPN */
+	model_where_text(&where, "resource_type=?", f->resource_type);
+	model_where_members(&where, f, list_filters, sizeof(list_filters) / sizeof(list_filters[0]));
+	tag_where(&where, "attachment_id", &f->tags);
+	return model_list_records(m, &query, &where, offset, limit, total, &attachments, items, err);
 }
 
 /* ZoneMappings[] (VPC) or Zones[] (VPN) of an attachment. */

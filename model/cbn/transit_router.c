@@ -14,6 +14,7 @@
 #include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
+#include "record_list.h"
 #include "row_read.h"
 #include "vpc.h"
 
@@ -313,31 +314,18 @@ int transit_router_create(struct model_ctx *m, const struct transit_router_creat
 
 /* ---- list ---- */
 
-static void list_where(struct model_ctx *m, struct model_where *w, const struct transit_router_filter *f)
-{
-	const struct model_filter filters[] = {
-		{ "cen_id=?", f->cen_id },
-		{ "region=?", f->region },
-		{ "transit_router_id=?", f->transit_router_id },
-		{ "status=?", f->status },
-		{ "name=?", f->name },
-		{ "type=?", f->type },
-	};
+static const struct model_filter_member list_filters[] = {
+	MODEL_FILTER_MEMBER("cen_id=?", struct transit_router_filter, cen_id),
+	MODEL_FILTER_MEMBER("region=?", struct transit_router_filter, region),
+	MODEL_FILTER_MEMBER("transit_router_id=?", struct transit_router_filter, transit_router_id),
+	MODEL_FILTER_MEMBER("status=?", struct transit_router_filter, status),
+	MODEL_FILTER_MEMBER("name=?", struct transit_router_filter, name),
+	MODEL_FILTER_MEMBER("type=?", struct transit_router_filter, type),
+};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
-	if (f->multicast >= 0)
-		model_where_int(w, "support_multicast=?", f->multicast);
-	tag_where(w, "transit_router_id", &f->tags);
-}
-static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+static json_t *router_json(struct model_ctx *m, const void *tr)
 {
-	struct transit_router tr;
-
-	(void)arg;
-	row_to_tr(stmt, &tr);
-	return transit_router_to_json(m, &tr);
+	return transit_router_to_json(m, tr);
 }
 
 int transit_router_list(struct model_ctx *m, const struct transit_router_filter *f, int64_t offset,
@@ -348,6 +336,7 @@ int transit_router_list(struct model_ctx *m, const struct transit_router_filter 
 		.from = "transit_routers",
 		.order_by = "created_ms DESC, seq DESC",
 	};
+	static const struct model_record_type routers = { sizeof(struct transit_router), row_to_tr_any, router_json };
 	struct model_where where;
 
 	if (f->region && catalog_region(m->cfg->catalog, f->region) == NULL)
@@ -355,8 +344,13 @@ int transit_router_list(struct model_ctx *m, const struct transit_router_filter 
 	/* a page holds 50 routers at the most, whatever the request asks */
 	if (limit > 50)
 		limit = 50;
-	list_where(m, &where, f);
-	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
+	model_where_init(&where);
+	model_where_text(&where, "account=?", m->account);
+	model_where_members(&where, f, list_filters, sizeof(list_filters) / sizeof(list_filters[0]));
+	if (f->multicast >= 0)
+		model_where_int(&where, "support_multicast=?", f->multicast);
+	tag_where(&where, "transit_router_id", &f->tags);
+	return model_list_records(m, &query, &where, offset, limit, total, &routers, items, err);
 }
 
 /* The CIDR blocks of a router as CBN items; with_router adds TransitRouterId and Family. */
