@@ -793,9 +793,7 @@ static void fill_interface(struct store_stmt *stmt, void *row)
 {
 	struct tr_attachment_interface *i = row;
 
-	model_copy(i->zone_id, sizeof(i->zone_id), stmt_text(stmt, 0));
-	model_copy(i->vswitch_id, sizeof(i->vswitch_id), stmt_text(stmt, 1));
-	model_copy(i->ip, sizeof(i->ip), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(i->zone_id), ROW_TEXT(i->vswitch_id), ROW_TEXT(i->ip)));
 }
 
 int tr_attachment_interfaces(struct model_ctx *m, const char *attachment_id, struct tr_attachment_interface **out,

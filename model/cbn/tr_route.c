@@ -15,6 +15,7 @@
 #include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
+#include "record_list.h"
 #include "row_read.h"
 
 const struct lifecycle_kind tr_route_table_lifecycle = {
@@ -80,8 +81,7 @@ static void fill_link_state(struct store_stmt *stmt, void *out)
 {
 	struct link_state *l = out;
 
-	model_copy(l->id, sizeof(l->id), stmt_text(stmt, 0));
-	model_copy(l->status, sizeof(l->status), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(l->id), ROW_TEXT(l->status)));
 }
 
 static void row_to_table(struct store_stmt *stmt, void *out)
@@ -323,29 +323,16 @@ json_t *tr_route_table_to_json(struct model_ctx *m, const struct tr_route_table 
 	return item;
 }
 
-static void table_where(struct model_ctx *m, struct model_where *w, const struct tr_route_table_filter *f)
-{
-	const struct model_filter filters[] = {
-		{ "transit_router_id=?", f->transit_router_id },
-		{ "type=?", f->type },
-		{ "status=?", f->status },
-		{ "multi_region_ecmp=?", f->multi_region_ecmp },
-	};
+static const struct model_filter_member table_filters[] = {
+	MODEL_FILTER_MEMBER("transit_router_id=?", struct tr_route_table_filter, transit_router_id),
+	MODEL_FILTER_MEMBER("type=?", struct tr_route_table_filter, type),
+	MODEL_FILTER_MEMBER("status=?", struct tr_route_table_filter, status),
+	MODEL_FILTER_MEMBER("multi_region_ecmp=?", struct tr_route_table_filter, multi_region_ecmp),
+};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
-	model_where_in(w, "route_table_id", f->id_count, f->ids);
-	model_where_in(w, "name", f->name_count, f->names);
-	tag_where(w, "route_table_id", &f->tags);
-}
-static json_t *table_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+static json_t *table_json(struct model_ctx *m, const void *t)
 {
-	struct tr_route_table t;
-
-	(void)arg;
-	row_to_table(stmt, &t);
-	return tr_route_table_to_json(m, &t);
+	return tr_route_table_to_json(m, t);
 }
 
 int tr_route_table_list(struct model_ctx *m, const struct tr_route_table_filter *f, int64_t offset,
@@ -356,10 +343,16 @@ int tr_route_table_list(struct model_ctx *m, const struct tr_route_table_filter 
 		.from = "tr_route_tables",
 		.order_by = "created_ms, seq",
 	};
+	static const struct model_record_type tables = { sizeof(struct tr_route_table), row_to_table, table_json };
 	struct model_where where;
 
-	table_where(m, &where, f);
-	return model_list(m, &query, &where, offset, limit, total, table_item, NULL, items, err);
+	model_where_init(&where);
+	model_where_text(&where, "account=?", m->account);
+	model_where_members(&where, f, table_filters, sizeof(table_filters) / sizeof(table_filters[0]));
+	model_where_in(&where, "route_table_id", f->id_count, f->ids);
+	model_where_in(&where, "name", f->name_count, f->names);
+	tag_where(&where, "route_table_id", &f->tags);
+	return model_list_records(m, &query, &where, offset, limit, total, &tables, items, err);
 }
 
 /* ---------------------------------------------------------------- associations, propagations */
@@ -541,20 +534,14 @@ int tr_route_disable_propagation(struct model_ctx *m, const char *attachment_id,
 			   "UPDATE tr_propagations SET status='Disabling' WHERE propagation_id=?1", "Disabling", err);
 }
 
-static void link_where(struct model_ctx *m, struct model_where *w, const struct tr_route_link_filter *f)
-{
-	const struct model_filter filters[] = {
-		{ "l.route_table_id=?", f->route_table_id },
-		{ "l.attachment_id=?", f->attachment_id },
-		{ "a.resource_id=?", f->resource_id },
-		{ "a.resource_type=?", f->resource_type },
-		{ "l.status=?", f->status },
-	};
-
-	model_where_init(w);
-	model_where_text(w, "a.account=?", m->account);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
-}
+/* l: the association or propagation, a: its attachment */
+static const struct model_filter_member link_filters[] = {
+	MODEL_FILTER_MEMBER("l.route_table_id=?", struct tr_route_link_filter, route_table_id),
+	MODEL_FILTER_MEMBER("l.attachment_id=?", struct tr_route_link_filter, attachment_id),
+	MODEL_FILTER_MEMBER("a.resource_id=?", struct tr_route_link_filter, resource_id),
+	MODEL_FILTER_MEMBER("a.resource_type=?", struct tr_route_link_filter, resource_type),
+	MODEL_FILTER_MEMBER("l.status=?", struct tr_route_link_filter, status),
+};
 
 static json_t *link_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
 {
@@ -593,7 +580,9 @@ int tr_route_link_list(struct model_ctx *m, bool propagations, const struct tr_r
 		if (load_table(m, f->route_table_id, &t, VL_TR_ROUTE_TABLE_NOT_FOUND, err) < 0)
 			return -1;
 	}
-	link_where(m, &where, f);
+	model_where_init(&where);
+	model_where_text(&where, "a.account=?", m->account);
+	model_where_members(&where, f, link_filters, sizeof(link_filters) / sizeof(link_filters[0]));
 	return model_list(m, &queries[propagations], &where, offset, limit, total, link_item, NULL, items, err);
 }
 
@@ -1148,9 +1137,7 @@ static void fill_entry_ref(struct store_stmt *stmt, void *out)
 {
 	struct entry_ref *e = out;
 
-	model_copy(e->id, sizeof(e->id), stmt_text(stmt, 0));
-	model_copy(e->table_id, sizeof(e->table_id), stmt_text(stmt, 1));
-	model_copy(e->status, sizeof(e->status), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(e->id), ROW_TEXT(e->table_id), ROW_TEXT(e->status)));
 }
 
 /* Finds the static entry a delete names into *out.  0 or -1 with err. */

@@ -769,9 +769,7 @@ static void fill_owner(struct store_stmt *stmt, void *row)
 {
 	struct transit_router_owner *o = row;
 
-	model_copy(o->transit_router_id, sizeof(o->transit_router_id), stmt_text(stmt, 0));
-	model_copy(o->account, sizeof(o->account), stmt_text(stmt, 1));
-	model_copy(o->region, sizeof(o->region), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(o->transit_router_id), ROW_TEXT(o->account), ROW_TEXT(o->region)));
 }
 
 int transit_router_list_attached(struct model_ctx *m, struct transit_router_owner **out, int *count,

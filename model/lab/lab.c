@@ -62,14 +62,20 @@ static const char *region_code(struct model_ctx *m)
 
 /* ---- addresses ---- */
 
-bool lab_vswitch_gateway_ip(const char *cidr, char *out, size_t size)
+/* The address back_from_end before the end of block cidr, which has at least min_size addresses. */
+static bool address_from_end(const char *cidr, uint64_t min_size, uint32_t back_from_end, char *out, size_t size)
 {
 	struct cidr c;
 
-	if (!cidr_parse(cidr, &c) || cidr_size(&c) < 8)
+	if (!cidr_parse(cidr, &c) || cidr_size(&c) < min_size)
 		return false;
-	public_ip_format((uint32_t)(c.addr + cidr_size(&c) - 3), out, size);
+	public_ip_format((uint32_t)(c.addr + cidr_size(&c) - back_from_end), out, size);
 	return true;
+}
+
+bool lab_vswitch_gateway_ip(const char *cidr, char *out, size_t size)
+{
+	return address_from_end(cidr, 8, 3, out, size);
 }
 
 bool lab_lan_address(const char *lan_cidr, uint32_t index, char *out, size_t size)
@@ -84,12 +90,7 @@ bool lab_lan_address(const char *lan_cidr, uint32_t index, char *out, size_t siz
 
 bool lab_site_router_ip(const char *lan_cidr, char *out, size_t size)
 {
-	struct cidr c;
-
-	if (!cidr_parse(lan_cidr, &c) || cidr_size(&c) < 4)
-		return false;
-	public_ip_format((uint32_t)(c.addr + cidr_size(&c) - 2), out, size);
-	return true;
+	return address_from_end(lan_cidr, 4, 2, out, size);
 }
 
 /* RFC 1918 blocks: a branch LAN is private. */
@@ -881,8 +882,7 @@ static void fill_fault(struct store_stmt *stmt, void *row)
 {
 	struct lab_fault *f = row;
 
-	model_copy(f->vpn_connection_id, sizeof(f->vpn_connection_id), stmt_text(stmt, 0));
-	model_copy(f->tunnel_id, sizeof(f->tunnel_id), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(f->vpn_connection_id), ROW_TEXT(f->tunnel_id)));
 }
 
 int lab_fault_list_all(struct model_ctx *m, struct lab_fault **out, int *count, struct vl_err *err)
@@ -917,9 +917,7 @@ static void fill_site_host(struct store_stmt *stmt, void *row)
 {
 	struct lab_host *h = row;
 
-	model_copy(h->host_id, sizeof(h->host_id), stmt_text(stmt, 0));
-	model_copy(h->site_id, sizeof(h->site_id), stmt_text(stmt, 1));
-	model_copy(h->ip_address, sizeof(h->ip_address), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(h->host_id), ROW_TEXT(h->site_id), ROW_TEXT(h->ip_address)));
 }
 
 int lab_host_list_in_site(struct model_ctx *m, const char *site_id, struct lab_host **out, int *count,
