@@ -111,8 +111,8 @@ static void row_to_cen(struct store_stmt *stmt, void *out)
 
 	/* CEN_COLUMNS, in order */
 	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(c->cen_id), ROW_TEXT(c->name), ROW_TEXT(c->description),
-					ROW_TEXT(c->protection_level), ROW_TEXT(c->status),
-					ROW_INT64(c->created_ms)));
+					   ROW_TEXT(c->protection_level), ROW_TEXT(c->status),
+					   ROW_INT64(c->created_ms)));
 }
 
 static int load(struct model_ctx *m, const char *cen_id, struct cen *out, enum vl_code not_found,
@@ -167,10 +167,10 @@ int cen_create(struct model_ctx *m, const struct cen_create_args *args, struct c
 	model_copy(out->status, sizeof(out->status), "Creating");
 	out->created_ms = m->now_ms;
 	if (model_run(m, "INSERT INTO cens(" CEN_COLUMNS ", account) VALUES (?,?,?,?,?,?,?)",
-			    MODEL_ARGS(MODEL_TEXT(out->cen_id), MODEL_TEXT(out->name), MODEL_TEXT(out->description),
-				       MODEL_TEXT(out->protection_level), MODEL_TEXT(out->status), MODEL_INT(out->created_ms),
-				       MODEL_TEXT(m->account)),
-			    err) < 0 ||
+		      MODEL_ARGS(MODEL_TEXT(out->cen_id), MODEL_TEXT(out->name), MODEL_TEXT(out->description),
+				 MODEL_TEXT(out->protection_level), MODEL_TEXT(out->status), MODEL_INT(out->created_ms),
+				 MODEL_TEXT(m->account)),
+		      err) < 0 ||
 	    tag_attach(m, "CEN", out->cen_id, &args->tags, err) < 0 ||
 	    lifecycle_schedule(m, "cen", out->cen_id, "Creating", "Active", -1, err) < 0)
 		return -1;
@@ -232,9 +232,10 @@ json_t *cen_to_json(struct model_ctx *m, const struct cen *c)
 	model_default_resource_group(m->account, group, sizeof(group));
 	item = json_object();
 	json_put_fields(item, JSON_FIELDS(JSON_TEXT("CenId", c->cen_id), JSON_TEXT("Name", c->name),
-			JSON_TEXT("Description", c->description), JSON_TEXT("Status", c->status),
-			JSON_TEXT("CreationTime", created), JSON_TEXT("ProtectionLevel", c->protection_level),
-			JSON_TEXT("Ipv6Level", "DISABLED"), JSON_TEXT("ResourceGroupId", group)));
+					  JSON_TEXT("Description", c->description), JSON_TEXT("Status", c->status),
+					  JSON_TEXT("CreationTime", created),
+					  JSON_TEXT("ProtectionLevel", c->protection_level),
+					  JSON_TEXT("Ipv6Level", "DISABLED"), JSON_TEXT("ResourceGroupId", group)));
 	json_put_wrapped(item, "CenBandwidthPackageIds", "CenBandwidthPackageId", NULL);
 	json_object_set_new_nocheck(item, "Tags", tags);
 	return item;

@@ -36,10 +36,10 @@ static void row_to_attachment(struct store_stmt *stmt, struct tr_attachment *a)
 	memset(a, 0, sizeof(*a));
 	/* TRA_COLUMNS, in order */
 	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(a->attachment_id), ROW_TEXT(a->transit_router_id),
-					ROW_TEXT(a->cen_id), ROW_TEXT(a->region), ROW_TEXT(a->resource_type),
-					ROW_TEXT(a->resource_id), ROW_TEXT(a->name), ROW_TEXT(a->description),
-					ROW_TEXT(a->status), ROW_BOOL(a->auto_publish),
-					ROW_INT64(a->created_ms), ROW_TEXT(a->charge_type)));
+					   ROW_TEXT(a->cen_id), ROW_TEXT(a->region), ROW_TEXT(a->resource_type),
+					   ROW_TEXT(a->resource_id), ROW_TEXT(a->name), ROW_TEXT(a->description),
+					   ROW_TEXT(a->status), ROW_BOOL(a->auto_publish), ROW_INT64(a->created_ms),
+					   ROW_TEXT(a->charge_type)));
 }
 
 static void row_to_attachment_any(struct store_stmt *stmt, void *out)
@@ -254,23 +254,24 @@ static int resolve_router(struct model_ctx *m, const struct tr_attachment_common
 static int insert_attachment(struct model_ctx *m, const struct tr_attachment *a, struct vl_err *err)
 {
 	return model_run(m, "INSERT INTO tr_attachments(" TRA_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			       MODEL_ARGS(MODEL_TEXT(a->attachment_id), MODEL_TEXT(a->transit_router_id),
-					  MODEL_TEXT(a->cen_id), MODEL_TEXT(a->region), MODEL_TEXT(a->resource_type),
-					  MODEL_TEXT(a->resource_id), MODEL_TEXT(a->name), MODEL_TEXT(a->description),
-					  MODEL_TEXT(a->status), MODEL_INT(a->auto_publish), MODEL_INT(a->created_ms),
-					  MODEL_TEXT(a->charge_type), MODEL_TEXT(m->account)),
-			       err);
+			 MODEL_ARGS(MODEL_TEXT(a->attachment_id), MODEL_TEXT(a->transit_router_id),
+				    MODEL_TEXT(a->cen_id), MODEL_TEXT(a->region), MODEL_TEXT(a->resource_type),
+				    MODEL_TEXT(a->resource_id), MODEL_TEXT(a->name), MODEL_TEXT(a->description),
+				    MODEL_TEXT(a->status), MODEL_INT(a->auto_publish), MODEL_INT(a->created_ms),
+				    MODEL_TEXT(a->charge_type), MODEL_TEXT(m->account)),
+			 err);
 }
 
 static int insert_zone(struct model_ctx *m, const char *attachment_id, const char *zone_id,
 		       const char *vswitch_id, const char *eni_id, const char *ip, struct vl_err *err)
 {
 	return model_run(m,
-			       "INSERT INTO tr_attachment_zones(attachment_id, zone_id, vswitch_id, network_interface_id, ip)"
-			       " VALUES (?,?,?,?,?)",
-			       MODEL_ARGS(MODEL_TEXT(attachment_id), MODEL_TEXT(zone_id), MODEL_TEXT(vswitch_id ? vswitch_id : ""),
-					  MODEL_TEXT(eni_id ? eni_id : ""), MODEL_TEXT(ip ? ip : "")),
-			       err);
+			 "INSERT INTO tr_attachment_zones(attachment_id, zone_id, vswitch_id, network_interface_id, ip)"
+			 " VALUES (?,?,?,?,?)",
+			 MODEL_ARGS(MODEL_TEXT(attachment_id), MODEL_TEXT(zone_id),
+				    MODEL_TEXT(vswitch_id ? vswitch_id : ""), MODEL_TEXT(eni_id ? eni_id : ""),
+				    MODEL_TEXT(ip ? ip : "")),
+			 err);
 }
 
 /* Fills the row fields both kinds share. */
@@ -606,12 +607,14 @@ json_t *tr_attachment_to_json(struct model_ctx *m, const struct tr_attachment *a
 	cbn_format_time(a->created_ms, created, sizeof(created));
 	item = json_object();
 	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterAttachmentId", a->attachment_id),
-			JSON_TEXT("TransitRouterId", a->transit_router_id), JSON_TEXT("CenId", a->cen_id),
-			JSON_TEXT("ResourceType", a->resource_type), JSON_TEXT("Status", a->status),
-			JSON_TEXT("CreationTime", created), JSON_TEXT("TransitRouterAttachmentName", a->name),
-			JSON_TEXT("TransitRouterAttachmentDescription", a->description),
-			JSON_BOOL("AutoPublishRouteEnabled", a->auto_publish),
-			JSON_TEXT("ChargeType", a->charge_type), JSON_TEXT("OrderType", "PayByCenOwner")));
+					  JSON_TEXT("TransitRouterId", a->transit_router_id),
+					  JSON_TEXT("CenId", a->cen_id), JSON_TEXT("ResourceType", a->resource_type),
+					  JSON_TEXT("Status", a->status), JSON_TEXT("CreationTime", created),
+					  JSON_TEXT("TransitRouterAttachmentName", a->name),
+					  JSON_TEXT("TransitRouterAttachmentDescription", a->description),
+					  JSON_BOOL("AutoPublishRouteEnabled", a->auto_publish),
+					  JSON_TEXT("ChargeType", a->charge_type),
+					  JSON_TEXT("OrderType", "PayByCenOwner")));
 	json_object_set_new_nocheck(item, "Tags", tags);
 	if (vpc) {
 		json_t *options = json_object();
@@ -777,7 +780,7 @@ static void fill_dataplane_attachment(struct store_stmt *stmt, void *row)
 	struct tr_attachment_dataplane *a = row;
 
 	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(a->attachment_id), ROW_TEXT(a->resource_type),
-					ROW_TEXT(a->resource_id), ROW_TEXT(a->account), ROW_TEXT(a->region)));
+					   ROW_TEXT(a->resource_id), ROW_TEXT(a->account), ROW_TEXT(a->region)));
 }
 
 int tr_attachment_dataplane_list(struct model_ctx *m, const char *transit_router_id,

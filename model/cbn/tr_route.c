@@ -90,9 +90,9 @@ static void row_to_table(struct store_stmt *stmt, void *out)
 
 	/* TABLE_COLUMNS, in order */
 	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(t->route_table_id), ROW_TEXT(t->transit_router_id),
-					ROW_TEXT(t->region), ROW_TEXT(t->type), ROW_TEXT(t->name),
-					ROW_TEXT(t->description), ROW_TEXT(t->status),
-					ROW_TEXT(t->multi_region_ecmp), ROW_INT64(t->created_ms)));
+					   ROW_TEXT(t->region), ROW_TEXT(t->type), ROW_TEXT(t->name),
+					   ROW_TEXT(t->description), ROW_TEXT(t->status),
+					   ROW_TEXT(t->multi_region_ecmp), ROW_INT64(t->created_ms)));
 }
 
 /* The caller's table (any region: CBN is central) or not_found. */
@@ -125,7 +125,7 @@ static int check_router_active(struct model_ctx *m, const char *transit_router_i
 {
 	char status[32] = "";
 	int found = row_find(m, "SELECT status FROM transit_routers WHERE transit_router_id=?1",
-				   MODEL_ARGS(MODEL_TEXT(transit_router_id)), row_fill_text32, status, err);
+			     MODEL_ARGS(MODEL_TEXT(transit_router_id)), row_fill_text32, status, err);
 
 	if (found < 0)
 		return -1;
@@ -163,11 +163,12 @@ int tr_route_table_create(struct model_ctx *m, const struct tr_route_table_creat
 	out->created_ms = m->now_ms;
 
 	if (model_run(m, "INSERT INTO tr_route_tables(" TABLE_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
-			    MODEL_ARGS(MODEL_TEXT(out->route_table_id), MODEL_TEXT(out->transit_router_id),
-				       MODEL_TEXT(out->region), MODEL_TEXT(out->type), MODEL_TEXT(out->name),
-				       MODEL_TEXT(out->description), MODEL_TEXT(out->status),
-				       MODEL_TEXT(out->multi_region_ecmp), MODEL_INT(out->created_ms), MODEL_TEXT(m->account)),
-			    err) < 0 ||
+		      MODEL_ARGS(MODEL_TEXT(out->route_table_id), MODEL_TEXT(out->transit_router_id),
+				 MODEL_TEXT(out->region), MODEL_TEXT(out->type), MODEL_TEXT(out->name),
+				 MODEL_TEXT(out->description), MODEL_TEXT(out->status),
+				 MODEL_TEXT(out->multi_region_ecmp), MODEL_INT(out->created_ms),
+				 MODEL_TEXT(m->account)),
+		      err) < 0 ||
 	    tag_attach(m, TABLE_RESOURCE_TYPE, out->route_table_id, &args->tags, err) < 0 ||
 	    lifecycle_schedule(m, "tr_route_table", out->route_table_id, "Creating", "Active", -1, err) < 0)
 		return -1;
@@ -310,12 +311,12 @@ json_t *tr_route_table_to_json(struct model_ctx *m, const struct tr_route_table 
 	tr_route_format_time(t->created_ms, created, sizeof(created));
 	item = json_object();
 	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterRouteTableId", t->route_table_id),
-			JSON_TEXT("TransitRouterRouteTableName", t->name),
-			JSON_TEXT("TransitRouterRouteTableDescription", t->description),
-			JSON_TEXT("TransitRouterRouteTableStatus", t->status),
-			JSON_TEXT("TransitRouterRouteTableType", t->type),
-			JSON_TEXT("TransitRouterId", t->transit_router_id), JSON_TEXT("RegionId", t->region),
-			JSON_TEXT("CreateTime", created)));
+					  JSON_TEXT("TransitRouterRouteTableName", t->name),
+					  JSON_TEXT("TransitRouterRouteTableDescription", t->description),
+					  JSON_TEXT("TransitRouterRouteTableStatus", t->status),
+					  JSON_TEXT("TransitRouterRouteTableType", t->type),
+					  JSON_TEXT("TransitRouterId", t->transit_router_id),
+					  JSON_TEXT("RegionId", t->region), JSON_TEXT("CreateTime", created)));
 	options = json_object();
 	json_put_str(options, "MultiRegionECMP", t->multi_region_ecmp);
 	json_object_set_new_nocheck(item, "RouteTableOptions", options);
@@ -381,7 +382,7 @@ static int association_of(struct model_ctx *m, const char *attachment_id, struct
 			  struct vl_err *err)
 {
 	return row_find(m, "SELECT route_table_id, status FROM tr_associations WHERE attachment_id=?1",
-			      MODEL_ARGS(MODEL_TEXT(attachment_id)), fill_link_state, out, err);
+			MODEL_ARGS(MODEL_TEXT(attachment_id)), fill_link_state, out, err);
 }
 
 /* A pair's propagation: its ID and status.  1, 0 (none), -1 with err. */
@@ -389,8 +390,18 @@ static int propagation_of(struct model_ctx *m, const char *attachment_id, const 
 			  struct link_state *out, struct vl_err *err)
 {
 	return row_find(m,
-			      "SELECT propagation_id, status FROM tr_propagations WHERE attachment_id=?1 AND route_table_id=?2",
-			      MODEL_ARGS(MODEL_TEXT(attachment_id), MODEL_TEXT(route_table_id)), fill_link_state, out, err);
+			"SELECT propagation_id, status FROM tr_propagations WHERE attachment_id=?1 AND route_table_id=?2",
+			MODEL_ARGS(MODEL_TEXT(attachment_id), MODEL_TEXT(route_table_id)), fill_link_state, out, err);
+}
+
+/* The ready pair Associate and ReplaceAssociation name, and the attachment's association: 1, 0 (none), -1. */
+static int load_ready_association(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
+				  struct tr_attachment *att, struct tr_route_table *table, struct link_state *link,
+				  struct vl_err *err)
+{
+	if (load_ready_pair(m, attachment_id, route_table_id, att, table, err) < 0)
+		return -1;
+	return association_of(m, att->attachment_id, link, err);
 }
 
 int tr_route_associate(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
@@ -399,21 +410,19 @@ int tr_route_associate(struct model_ctx *m, const char *attachment_id, const cha
 	struct tr_attachment att;
 	struct tr_route_table table;
 	struct link_state link;
-	int found;
+	int found = load_ready_association(m, attachment_id, route_table_id, &att, &table, &link, err);
 
-	if (load_ready_pair(m, attachment_id, route_table_id, &att, &table, err) < 0)
-		return -1;
-	if ((found = association_of(m, att.attachment_id, &link, err)) < 0)
+	if (found < 0)
 		return -1;
 	if (found && strcmp(link.status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
 	if (found)
 		return vl_err_set(err, VL_TR_ROUTE_ASSOCIATION_EXIST, NULL);
 	if (model_run(m,
-			    "INSERT INTO tr_associations(attachment_id, route_table_id, status, created_ms)"
-			    " VALUES (?, ?, 'Associating', ?)",
-			    MODEL_ARGS(MODEL_TEXT(att.attachment_id), MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms)),
-			    err) < 0)
+		      "INSERT INTO tr_associations(attachment_id, route_table_id, status, created_ms)"
+		      " VALUES (?, ?, 'Associating', ?)",
+		      MODEL_ARGS(MODEL_TEXT(att.attachment_id), MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms)),
+		      err) < 0)
 		return -1;
 	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Associating", "Active", -1, err);
 }
@@ -424,11 +433,9 @@ int tr_route_replace_association(struct model_ctx *m, const char *attachment_id,
 	struct tr_attachment att;
 	struct tr_route_table table;
 	struct link_state link;
-	int found;
+	int found = load_ready_association(m, attachment_id, route_table_id, &att, &table, &link, err);
 
-	if (load_ready_pair(m, attachment_id, route_table_id, &att, &table, err) < 0)
-		return -1;
-	if ((found = association_of(m, att.attachment_id, &link, err)) < 0)
+	if (found < 0)
 		return -1;
 	/* only an Active association moves; without one there is nothing to replace */
 	if (!found || strcmp(link.status, "Active") != 0)
@@ -436,10 +443,10 @@ int tr_route_replace_association(struct model_ctx *m, const char *attachment_id,
 	if (strcmp(link.id, table.route_table_id) == 0)
 		return vl_err_set(err, VL_TR_ROUTE_ASSOCIATION_EXIST, NULL);
 	if (model_run(m,
-			    "UPDATE tr_associations SET route_table_id=?, status='Associating', created_ms=?"
-			    " WHERE attachment_id=?",
-			    MODEL_ARGS(MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms), MODEL_TEXT(att.attachment_id)),
-			    err) < 0)
+		      "UPDATE tr_associations SET route_table_id=?, status='Associating', created_ms=?"
+		      " WHERE attachment_id=?",
+		      MODEL_ARGS(MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms), MODEL_TEXT(att.attachment_id)),
+		      err) < 0)
 		return -1;
 	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Associating", "Active", -1, err);
 }
@@ -508,11 +515,11 @@ int tr_route_enable_propagation(struct model_ctx *m, const char *attachment_id,
 		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
 	ids_new(propagation_id, sizeof(propagation_id), "trp", NULL);
 	if (model_run(m,
-			    "INSERT INTO tr_propagations(propagation_id, attachment_id, route_table_id, status, created_ms)"
-			    " VALUES (?, ?, ?, 'Enabling', ?)",
-			    MODEL_ARGS(MODEL_TEXT(propagation_id), MODEL_TEXT(att.attachment_id),
-				       MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms)),
-			    err) < 0)
+		      "INSERT INTO tr_propagations(propagation_id, attachment_id, route_table_id, status, created_ms)"
+		      " VALUES (?, ?, ?, 'Enabling', ?)",
+		      MODEL_ARGS(MODEL_TEXT(propagation_id), MODEL_TEXT(att.attachment_id),
+				 MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms)),
+		      err) < 0)
 		return -1;
 	return lifecycle_schedule(m, "tr_propagation", propagation_id, "Enabling", "Active", -1, err);
 }
@@ -550,9 +557,10 @@ static json_t *link_item(struct model_ctx *m, struct store_stmt *stmt, void *arg
 	(void)m;
 	(void)arg;
 	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterAttachmentId", stmt_text(stmt, 0)),
-			JSON_TEXT("TransitRouterRouteTableId", stmt_text(stmt, 1)),
-			JSON_TEXT("Status", stmt_text(stmt, 2)), JSON_TEXT("ResourceId", stmt_text(stmt, 3)),
-			JSON_TEXT("ResourceType", stmt_text(stmt, 4))));
+					  JSON_TEXT("TransitRouterRouteTableId", stmt_text(stmt, 1)),
+					  JSON_TEXT("Status", stmt_text(stmt, 2)),
+					  JSON_TEXT("ResourceId", stmt_text(stmt, 3)),
+					  JSON_TEXT("ResourceType", stmt_text(stmt, 4))));
 	return item;
 }
 
@@ -946,9 +954,9 @@ json_t *tr_route_to_json(const struct tr_route *r)
 	if (r->is_static)
 		json_put_str(item, "TransitRouterRouteEntryId", r->entry_id);
 	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterRouteEntryDestinationCidrBlock", dest),
-			JSON_TEXT("TransitRouterRouteEntryType", r->is_static ? "Static" : "Propagated"),
-			JSON_TEXT("TransitRouterRouteEntryStatus", r->status),
-			JSON_TEXT("TransitRouterRouteEntryNextHopType", r->next_hop_type)));
+					  JSON_TEXT("TransitRouterRouteEntryType", r->is_static ? "Static" : "Propagated"),
+					  JSON_TEXT("TransitRouterRouteEntryStatus", r->status),
+					  JSON_TEXT("TransitRouterRouteEntryNextHopType", r->next_hop_type)));
 	if (strcmp(r->next_hop_type, "BlackHole") != 0) {
 		json_put_str(item, "TransitRouterRouteEntryNextHopId", r->next_hop_id);
 		json_put_str(item, "TransitRouterRouteEntryNextHopResourceId", r->next_hop_resource_id);
@@ -969,8 +977,9 @@ json_t *tr_route_to_json(const struct tr_route *r)
 	json_object_set_new_nocheck(path, "AsPaths", json_array());
 	json_object_set_new_nocheck(path, "Communities", json_array());
 	json_put_fields(path, JSON_FIELDS(JSON_TEXT("OriginInstanceId", r->origin_id),
-			JSON_TEXT("OriginInstanceType", r->origin_type),
-			JSON_TEXT("OriginRouteType", r->origin_route_type), JSON_INT("Preference", 50)));
+					  JSON_TEXT("OriginInstanceType", r->origin_type),
+					  JSON_TEXT("OriginRouteType", r->origin_route_type),
+					  JSON_INT("Preference", 50)));
 	json_object_set_new_nocheck(item, "PathAttributes", path);
 	return item;
 }
@@ -1085,15 +1094,15 @@ int tr_route_entry_create(struct model_ctx *m, const struct tr_route_entry_creat
 	ids_new(id, sizeof(id), "rte", region ? region->id_code : NULL);
 	cidr_format(&dest, dest_text, sizeof(dest_text));
 	if (model_run(m,
-			    "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination,"
-			    " dest_first, dest_prefix_len, type, next_hop_type, next_hop_id, name, description,"
-			    " status, created_ms) VALUES (?,?,?,?,?,?,'Static',?,?,?,?,'Creating',?)",
-			    MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(table.route_table_id), MODEL_TEXT(m->account),
-				       MODEL_TEXT(dest_text), MODEL_INT(dest.addr), MODEL_INT(dest.prefix_len),
-				       MODEL_TEXT(args->next_hop_type), MODEL_TEXT(blackhole ? "" : args->next_hop_id),
-				       MODEL_TEXT(args->name ? args->name : ""),
-				       MODEL_TEXT(args->description ? args->description : ""), MODEL_INT(m->now_ms)),
-			    err) < 0 ||
+		      "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination,"
+		      " dest_first, dest_prefix_len, type, next_hop_type, next_hop_id, name, description,"
+		      " status, created_ms) VALUES (?,?,?,?,?,?,'Static',?,?,?,?,'Creating',?)",
+		      MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(table.route_table_id), MODEL_TEXT(m->account),
+				 MODEL_TEXT(dest_text), MODEL_INT(dest.addr), MODEL_INT(dest.prefix_len),
+				 MODEL_TEXT(args->next_hop_type), MODEL_TEXT(blackhole ? "" : args->next_hop_id),
+				 MODEL_TEXT(args->name ? args->name : ""),
+				 MODEL_TEXT(args->description ? args->description : ""), MODEL_INT(m->now_ms)),
+		      err) < 0 ||
 	    lifecycle_schedule(m, "tr_route_entry", id, "Creating", "Active", -1, err) < 0)
 		return -1;
 	model_copy(entry_id, size, id);
@@ -1109,7 +1118,7 @@ int tr_route_entry_update(struct model_ctx *m, const char *route_entry_id, const
 	if (check_name_description(name, description, err) < 0)
 		return -1;
 	found = row_find(m, "SELECT status FROM tr_route_entries WHERE route_entry_id=?1 AND account=?2",
-			       MODEL_ARGS(MODEL_TEXT(route_entry_id), MODEL_TEXT(m->account)), row_fill_text32, status, err);
+			 MODEL_ARGS(MODEL_TEXT(route_entry_id), MODEL_TEXT(m->account)), row_fill_text32, status, err);
 	if (found < 0)
 		return -1;
 	/* propagated entries are computed, not stored: they cannot be renamed */
@@ -1157,10 +1166,10 @@ static int find_entry(struct model_ctx *m, const struct tr_route_entry_key *key,
 		if (has_table || has_dest)
 			return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_EXCLUSIVE, NULL);
 		found = row_find(m,
-				       "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
-				       " WHERE route_entry_id=? AND account=?",
-				       MODEL_ARGS(MODEL_TEXT(key->route_entry_id), MODEL_TEXT(m->account)), fill_entry_ref,
-				       out, err);
+				 "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
+				 " WHERE route_entry_id=? AND account=?",
+				 MODEL_ARGS(MODEL_TEXT(key->route_entry_id), MODEL_TEXT(m->account)), fill_entry_ref,
+				 out, err);
 	} else {
 		if (!has_table)
 			return vl_err_set(err, VL_TR_ROUTE_ILLEGAL_TABLE_ID, NULL);
@@ -1176,13 +1185,14 @@ static int find_entry(struct model_ctx *m, const struct tr_route_entry_key *key,
 		if (has_type && strcmp(key->next_hop_type, "Attachment") == 0 && !has_hop)
 			return vl_err_set(err, VL_TR_ROUTE_MISSING_NEXT_HOP, NULL);
 		found = row_find(m,
-				       "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
-				       " WHERE route_table_id=? AND dest_first=? AND dest_prefix_len=?"
-				       " AND (?4 IS NULL OR next_hop_type=?4) AND (?5 IS NULL OR next_hop_id=?5)",
-				       MODEL_ARGS(MODEL_TEXT(table.route_table_id), MODEL_INT(dest.addr),
-						  MODEL_INT(dest.prefix_len), MODEL_TEXT(has_type ? key->next_hop_type : NULL),
-						  MODEL_TEXT(has_hop ? key->next_hop_id : NULL)),
-				       fill_entry_ref, out, err);
+				 "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
+				 " WHERE route_table_id=? AND dest_first=? AND dest_prefix_len=?"
+				 " AND (?4 IS NULL OR next_hop_type=?4) AND (?5 IS NULL OR next_hop_id=?5)",
+				 MODEL_ARGS(MODEL_TEXT(table.route_table_id), MODEL_INT(dest.addr),
+					    MODEL_INT(dest.prefix_len),
+					    MODEL_TEXT(has_type ? key->next_hop_type : NULL),
+					    MODEL_TEXT(has_hop ? key->next_hop_id : NULL)),
+				 fill_entry_ref, out, err);
 	}
 	if (found != 0)
 		return found > 0 ? 0 : -1;
@@ -1213,7 +1223,7 @@ int tr_route_entry_delete(struct model_ctx *m, const struct tr_route_entry_key *
 	if (find_entry(m, key, &entry, err) < 0)
 		return -1;
 	if (row_find(m, "SELECT transit_router_id FROM tr_route_tables WHERE route_table_id=?1",
-			   MODEL_ARGS(MODEL_TEXT(entry.table_id)), row_fill_text64, transit_router_id, err) < 0)
+		     MODEL_ARGS(MODEL_TEXT(entry.table_id)), row_fill_text64, transit_router_id, err) < 0)
 		return -1;
 	if (strcmp(entry.status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_BLOCKING, NULL);

@@ -37,10 +37,10 @@ static void row_to_tr(struct store_stmt *stmt, struct transit_router *tr)
 {
 	memset(tr, 0, sizeof(*tr));
 	/* TR_COLUMNS, in order */
-	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(tr->transit_router_id), ROW_TEXT(tr->cen_id),
-					ROW_TEXT(tr->region), ROW_TEXT(tr->name), ROW_TEXT(tr->description),
-					ROW_TEXT(tr->type), ROW_TEXT(tr->status),
-					ROW_BOOL(tr->support_multicast), ROW_INT64(tr->created_ms)));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(tr->transit_router_id), ROW_TEXT(tr->cen_id), ROW_TEXT(tr->region),
+					   ROW_TEXT(tr->name), ROW_TEXT(tr->description), ROW_TEXT(tr->type),
+					   ROW_TEXT(tr->status), ROW_BOOL(tr->support_multicast),
+					   ROW_INT64(tr->created_ms)));
 }
 
 static void row_to_tr_any(struct store_stmt *stmt, void *out)
@@ -53,8 +53,8 @@ static void row_to_cidr(struct store_stmt *stmt, struct transit_router_cidr *c)
 	memset(c, 0, sizeof(*c));
 	/* CIDR_COLUMNS, in order */
 	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(c->transit_router_cidr_id), ROW_TEXT(c->transit_router_id),
-					ROW_TEXT(c->cidr), ROW_TEXT(c->name), ROW_TEXT(c->description),
-					ROW_BOOL(c->publish_cidr_route), ROW_INT64(c->created_ms)));
+					   ROW_TEXT(c->cidr), ROW_TEXT(c->name), ROW_TEXT(c->description),
+					   ROW_BOOL(c->publish_cidr_route), ROW_INT64(c->created_ms)));
 }
 
 static void row_to_cidr_any(struct store_stmt *stmt, void *out)
@@ -146,10 +146,10 @@ static int check_cidr(struct model_ctx *m, const char *cen_id, const char *text,
 static int insert_cidr(struct model_ctx *m, const struct transit_router_cidr *c, struct vl_err *err)
 {
 	return model_run(m, "INSERT INTO transit_router_cidrs(" CIDR_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?)",
-			       MODEL_ARGS(MODEL_TEXT(c->transit_router_cidr_id), MODEL_TEXT(c->transit_router_id),
-					  MODEL_TEXT(c->cidr), MODEL_TEXT(c->name), MODEL_TEXT(c->description),
-					  MODEL_INT(c->publish_cidr_route), MODEL_INT(c->created_ms), MODEL_TEXT(m->account)),
-			       err);
+			 MODEL_ARGS(MODEL_TEXT(c->transit_router_cidr_id), MODEL_TEXT(c->transit_router_id),
+				    MODEL_TEXT(c->cidr), MODEL_TEXT(c->name), MODEL_TEXT(c->description),
+				    MODEL_INT(c->publish_cidr_route), MODEL_INT(c->created_ms), MODEL_TEXT(m->account)),
+			 err);
 }
 
 /* Validates one new block of tr and inserts it; fills *out.  0 or -1. */
@@ -251,11 +251,11 @@ out:
 static int insert_router(struct model_ctx *m, const struct transit_router *tr, struct vl_err *err)
 {
 	return model_run(m, "INSERT INTO transit_routers(" TR_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
-			       MODEL_ARGS(MODEL_TEXT(tr->transit_router_id), MODEL_TEXT(tr->cen_id), MODEL_TEXT(tr->region),
-					  MODEL_TEXT(tr->name), MODEL_TEXT(tr->description), MODEL_TEXT(tr->type),
-					  MODEL_TEXT(tr->status), MODEL_INT(tr->support_multicast), MODEL_INT(tr->created_ms),
-					  MODEL_TEXT(m->account)),
-			       err);
+			 MODEL_ARGS(MODEL_TEXT(tr->transit_router_id), MODEL_TEXT(tr->cen_id), MODEL_TEXT(tr->region),
+				    MODEL_TEXT(tr->name), MODEL_TEXT(tr->description), MODEL_TEXT(tr->type),
+				    MODEL_TEXT(tr->status), MODEL_INT(tr->support_multicast), MODEL_INT(tr->created_ms),
+				    MODEL_TEXT(m->account)),
+			 err);
 }
 
 /* The router's System route table, moving Creating → Active with the router. */
@@ -266,11 +266,11 @@ static int create_system_route_table(struct model_ctx *m, const struct transit_r
 
 	ids_new(id, sizeof(id), "vtb", region_code(m));
 	if (model_run(m,
-			    "INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type,"
-			    " status, created_ms) VALUES (?,?,?,?,'System',?,?)",
-			    MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(tr->transit_router_id), MODEL_TEXT(m->account),
-				       MODEL_TEXT(tr->region), MODEL_TEXT("Creating"), MODEL_INT(tr->created_ms)),
-			    err) < 0)
+		      "INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type,"
+		      " status, created_ms) VALUES (?,?,?,?,'System',?,?)",
+		      MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(tr->transit_router_id), MODEL_TEXT(m->account),
+				 MODEL_TEXT(tr->region), MODEL_TEXT("Creating"), MODEL_INT(tr->created_ms)),
+		      err) < 0)
 		return -1;
 	return lifecycle_schedule(m, "tr_route_table", id, "Creating", "Active", -1, err);
 }
@@ -379,8 +379,8 @@ static json_t *cidrs_json(struct model_ctx *m, const char *transit_router_id, co
 		if (with_router)
 			json_put_str(o, "TransitRouterId", c.transit_router_id);
 		json_put_fields(o, JSON_FIELDS(JSON_TEXT("Cidr", c.cidr), JSON_TEXT("Name", c.name),
-				JSON_TEXT("Description", c.description),
-				JSON_BOOL("PublishCidrRoute", c.publish_cidr_route)));
+					       JSON_TEXT("Description", c.description),
+					       JSON_BOOL("PublishCidrRoute", c.publish_cidr_route)));
 		if (with_router)
 			json_put_str(o, "Family", "IPv4");
 		json_array_append_new(list, o);
@@ -408,12 +408,12 @@ json_t *transit_router_to_json(struct model_ctx *m, const struct transit_router 
 	cbn_format_time(tr->created_ms, created, sizeof(created));
 	item = json_object();
 	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterId", tr->transit_router_id),
-			JSON_TEXT("CenId", tr->cen_id), JSON_TEXT("RegionId", tr->region),
-			JSON_TEXT("Type", tr->type), JSON_TEXT("Status", tr->status),
-			JSON_TEXT("CreationTime", created), JSON_TEXT("TransitRouterName", tr->name),
-			JSON_TEXT("TransitRouterDescription", tr->description),
-			JSON_INT("AliUid", model_owner_id(m->account)),
-			JSON_BOOL("SupportMulticast", tr->support_multicast)));
+					  JSON_TEXT("CenId", tr->cen_id), JSON_TEXT("RegionId", tr->region),
+					  JSON_TEXT("Type", tr->type), JSON_TEXT("Status", tr->status),
+					  JSON_TEXT("CreationTime", created), JSON_TEXT("TransitRouterName", tr->name),
+					  JSON_TEXT("TransitRouterDescription", tr->description),
+					  JSON_INT("AliUid", model_owner_id(m->account)),
+					  JSON_BOOL("SupportMulticast", tr->support_multicast)));
 	json_object_set_new_nocheck(item, "TransitRouterCidrList", cidrs);
 	json_object_set_new_nocheck(item, "Tags", tags);
 	return item;
@@ -565,9 +565,9 @@ static int cidr_get(struct model_ctx *m, const char *transit_router_id, const ch
 	if (cidr_id == NULL)
 		return vl_err_set(err, VL_TR_CIDR_NOT_FOUND, NULL);
 	found = row_find(m,
-			       "SELECT " CIDR_COLUMNS " FROM transit_router_cidrs WHERE transit_router_cidr_id=?"
-			       " AND transit_router_id=?",
-			       MODEL_ARGS(MODEL_TEXT(cidr_id), MODEL_TEXT(transit_router_id)), row_to_cidr_any, out, err);
+			 "SELECT " CIDR_COLUMNS " FROM transit_router_cidrs WHERE transit_router_cidr_id=?"
+			 " AND transit_router_id=?",
+			 MODEL_ARGS(MODEL_TEXT(cidr_id), MODEL_TEXT(transit_router_id)), row_to_cidr_any, out, err);
 	if (found == 0)
 		return vl_err_set(err, VL_TR_CIDR_NOT_FOUND, NULL);
 	return found < 0 ? -1 : 0;
@@ -734,12 +734,12 @@ int transit_router_cidr_allocate(struct model_ctx *m, const char *transit_router
 			continue;
 		snprintf(out, size, "%u.%u.%u.%u", addr >> 24, (addr >> 16) & 0xff, (addr >> 8) & 0xff, addr & 0xff);
 		rc = model_run(m,
-				     "INSERT INTO tr_cidr_allocations(transit_router_cidr_id, ip_num, ip, account,"
-				     " attachment_id, tunnel_id, created_ms) VALUES (?,?,?,?,?,?,?)",
-				     MODEL_ARGS(MODEL_TEXT(blocks[i].transit_router_cidr_id), MODEL_INT(addr), MODEL_TEXT(out),
-						MODEL_TEXT(m->account), MODEL_TEXT(attachment_id),
-						MODEL_TEXT(tunnel_id ? tunnel_id : ""), MODEL_INT(m->now_ms)),
-				     err);
+			       "INSERT INTO tr_cidr_allocations(transit_router_cidr_id, ip_num, ip, account,"
+			       " attachment_id, tunnel_id, created_ms) VALUES (?,?,?,?,?,?,?)",
+			       MODEL_ARGS(MODEL_TEXT(blocks[i].transit_router_cidr_id), MODEL_INT(addr),
+					  MODEL_TEXT(out), MODEL_TEXT(m->account), MODEL_TEXT(attachment_id),
+					  MODEL_TEXT(tunnel_id ? tunnel_id : ""), MODEL_INT(m->now_ms)),
+			       err);
 		goto out;
 	}
 	vl_err_set(err, VL_TR_CIDR_ALLOCATE_FAILED, NULL);

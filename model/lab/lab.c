@@ -325,19 +325,21 @@ static int insert_site(struct model_ctx *m, const char *site_id, const char *lan
 		       struct vl_err *err)
 {
 	return model_run(m,
-			       "INSERT INTO lab_sites(site_id, account, region_id, lan_cidr, overrides, created_ms)"
-			       " VALUES (?,?,?,?,?,?)",
-			       MODEL_ARGS(MODEL_TEXT(site_id), MODEL_TEXT(m->account), MODEL_TEXT(m->region),
-					  MODEL_TEXT(lan_cidr), MODEL_TEXT(overrides), MODEL_INT(m->now_ms)),
-			       err);
+			 "INSERT INTO lab_sites(site_id, account, region_id, lan_cidr, overrides, created_ms)"
+			 " VALUES (?,?,?,?,?,?)",
+			 MODEL_ARGS(MODEL_TEXT(site_id), MODEL_TEXT(m->account), MODEL_TEXT(m->region),
+				    MODEL_TEXT(lan_cidr), MODEL_TEXT(overrides), MODEL_INT(m->now_ms)),
+			 err);
 }
 
 static int insert_device(struct model_ctx *m, const char *site_id, const char *cgw_id, int index, const char *lan_ip,
 			 struct vl_err *err)
 {
+	const char *sql = "INSERT INTO lab_site_devices(site_id, customer_gateway_id, device_index, lan_ip)"
+			  " VALUES (?,?,?,?)";
 	enum store_step_result r = model_step_once(
-		m->store, "INSERT INTO lab_site_devices(site_id, customer_gateway_id, device_index, lan_ip) VALUES (?,?,?,?)",
-		MODEL_ARGS(MODEL_TEXT(site_id), MODEL_TEXT(cgw_id), MODEL_INT(index), MODEL_TEXT(lan_ip)), NULL, NULL);
+		m->store, sql, MODEL_ARGS(MODEL_TEXT(site_id), MODEL_TEXT(cgw_id), MODEL_INT(index), MODEL_TEXT(lan_ip)),
+		NULL, NULL);
 
 	if (r == STORE_CONSTRAINT)
 		return vl_err_set(err, VL_LAB_CGW_IN_USE, "The customer gateway %s is already a device of a site.",
@@ -457,8 +459,10 @@ static json_t *site_item(struct model_ctx *m, struct store_stmt *stmt, void *arg
 		return NULL;
 	}
 	json_put_fields(item, JSON_FIELDS(JSON_TEXT("SiteId", stmt_text(stmt, 0)),
-			JSON_TEXT("RegionId", stmt_text(stmt, 1)), JSON_TEXT("LanCidr", stmt_text(stmt, 2)),
-			JSON_INT("CreateTime", stmt_int64(stmt, 4)), JSON_INT("HostCount", stmt_int64(stmt, 5))));
+					  JSON_TEXT("RegionId", stmt_text(stmt, 1)),
+					  JSON_TEXT("LanCidr", stmt_text(stmt, 2)),
+					  JSON_INT("CreateTime", stmt_int64(stmt, 4)),
+					  JSON_INT("HostCount", stmt_int64(stmt, 5))));
 	json_object_set_new_nocheck(item, "Devices", devices);
 	json_object_set_new_nocheck(item, "Overrides", ov ? ov : json_array());
 	return item;
@@ -547,8 +551,8 @@ static void row_to_host(struct store_stmt *stmt, struct lab_host *h)
 	memset(h, 0, sizeof(*h));
 	/* HOST_COLUMNS, in order */
 	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(h->host_id), ROW_TEXT(h->region), ROW_TEXT(h->vswitch_id),
-					ROW_TEXT(h->vpc_id), ROW_TEXT(h->site_id), ROW_TEXT(h->ip_address),
-					ROW_INT64(h->created_ms)));
+					   ROW_TEXT(h->vpc_id), ROW_TEXT(h->site_id), ROW_TEXT(h->ip_address),
+					   ROW_INT64(h->created_ms)));
 	if (cidr_parse(cidr, &c))
 		h->prefix = c.prefix_len;
 	if (h->vswitch_id[0])
@@ -574,11 +578,11 @@ int lab_host_by_ip(struct model_ctx *m, const char *ip, const char *prefer_not, 
 		   struct vl_err *err)
 {
 	return row_find(m,
-			      HOST_SELECT " WHERE h.ip_address=? AND h.account=? AND h.region_id=? "
-					  "ORDER BY h.host_id=? , h.seq LIMIT 1",
-			      MODEL_ARGS(MODEL_TEXT(ip), MODEL_TEXT(m->account), MODEL_TEXT(m->region),
-					 MODEL_TEXT(prefer_not ? prefer_not : "")),
-			      row_to_host_any, out, err);
+			HOST_SELECT " WHERE h.ip_address=? AND h.account=? AND h.region_id=? "
+				    "ORDER BY h.host_id=? , h.seq LIMIT 1",
+			MODEL_ARGS(MODEL_TEXT(ip), MODEL_TEXT(m->account), MODEL_TEXT(m->region),
+				   MODEL_TEXT(prefer_not ? prefer_not : "")),
+			row_to_host_any, out, err);
 }
 
 json_t *lab_host_to_json(const struct lab_host *h)
@@ -588,10 +592,10 @@ json_t *lab_host_to_json(const struct lab_host *h)
 	if (o == NULL)
 		return NULL;
 	json_put_fields(o, JSON_FIELDS(JSON_TEXT("HostId", h->host_id), JSON_TEXT("RegionId", h->region),
-			JSON_TEXT("VpcId", h->vpc_id), JSON_TEXT("VSwitchId", h->vswitch_id),
-			JSON_TEXT("SiteId", h->site_id), JSON_TEXT("IpAddress", h->ip_address),
-			JSON_INT("PrefixLength", h->prefix), JSON_TEXT("Gateway", h->gateway),
-			JSON_INT("CreateTime", h->created_ms)));
+				       JSON_TEXT("VpcId", h->vpc_id), JSON_TEXT("VSwitchId", h->vswitch_id),
+				       JSON_TEXT("SiteId", h->site_id), JSON_TEXT("IpAddress", h->ip_address),
+				       JSON_INT("PrefixLength", h->prefix), JSON_TEXT("Gateway", h->gateway),
+				       JSON_INT("CreateTime", h->created_ms)));
 	return o;
 }
 
@@ -673,10 +677,10 @@ out:
 
 static int insert_host(struct model_ctx *m, const struct lab_host *h, struct vl_err *err)
 {
+	const char *sql = "INSERT INTO lab_hosts(host_id, account, region_id, vswitch_id, site_id, ip_address,"
+			  " created_ms) VALUES (?,?,?,?,?,?,?)";
 	enum store_step_result r = model_step_once(
-		m->store,
-		"INSERT INTO lab_hosts(host_id, account, region_id, vswitch_id, site_id, ip_address,"
-		" created_ms) VALUES (?,?,?,?,?,?,?)",
+		m->store, sql,
 		MODEL_ARGS(MODEL_TEXT(h->host_id), MODEL_TEXT(m->account), MODEL_TEXT(m->region),
 			   MODEL_TEXT(h->vswitch_id[0] ? h->vswitch_id : NULL), MODEL_TEXT(h->site_id[0] ? h->site_id : NULL),
 			   MODEL_TEXT(h->ip_address), MODEL_INT(m->now_ms)),
@@ -782,9 +786,10 @@ int lab_host_delete(struct model_ctx *m, const char *host_id, struct vl_err *err
 static int fault_insert(struct model_ctx *m, const char *conn, const char *tunnel, struct vl_err *err)
 {
 	return model_run(m,
-			       "INSERT INTO lab_faults(vpn_connection_id, tunnel_id, account, created_ms) VALUES (?,?,?,?)"
-			       " ON CONFLICT(vpn_connection_id, tunnel_id) DO NOTHING",
-			       MODEL_ARGS(MODEL_TEXT(conn), MODEL_TEXT(tunnel), MODEL_TEXT(m->account), MODEL_INT(m->now_ms)), err);
+			 "INSERT INTO lab_faults(vpn_connection_id, tunnel_id, account, created_ms) VALUES (?,?,?,?)"
+			 " ON CONFLICT(vpn_connection_id, tunnel_id) DO NOTHING",
+			 MODEL_ARGS(MODEL_TEXT(conn), MODEL_TEXT(tunnel), MODEL_TEXT(m->account),
+				    MODEL_INT(m->now_ms)), err);
 }
 
 #define FAULT_DELETE_ONE "DELETE FROM lab_faults WHERE vpn_connection_id=? AND tunnel_id=?"
