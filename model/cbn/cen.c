@@ -13,6 +13,7 @@
 #include "json_fields.h"
 #include "lifecycle.h"
 #include "list.h"
+#include "partial_update.h"
 #include "record_list.h"
 #include "row_read.h"
 
@@ -255,16 +256,10 @@ int cen_modify(struct model_ctx *m, const struct cen_modify_args *args, struct v
 		return -1;
 	if (cen_busy(m, &c))
 		return vl_err_set(err, VL_CEN_STATUS, NULL);
-	if (args->name && model_exec2(m, "UPDATE cens SET name=? WHERE cen_id=?", args->name, c.cen_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE cens SET description=? WHERE cen_id=?", args->description, c.cen_id, err) < 0)
-		return -1;
-	if (args->protection_level &&
-	    model_exec2(m, "UPDATE cens SET protection_level=? WHERE cen_id=?", args->protection_level, c.cen_id,
-			err) < 0)
-		return -1;
-	return 0;
+	return model_update_given(m, "cens", "cen_id", c.cen_id,
+				  MODEL_SETS({ "name=?1", args->name }, { "description=?1", args->description },
+					     { "protection_level=?1", args->protection_level }),
+				  err);
 }
 
 /* ---- delete ---- */

@@ -13,6 +13,7 @@
 #include "ids.h"
 #include "json_fields.h"
 #include "lifecycle.h"
+#include "partial_update.h"
 #include "public_ip.h"
 #include "query.h"
 #include "record_list.h"
@@ -648,18 +649,11 @@ int tr_attachment_update(struct model_ctx *m, const struct tr_attachment_update_
 		return -1;
 	if (attachment_busy(m, &a))
 		return vl_err_set(err, VL_TRA_INCORRECT_STATUS, NULL);
-	if (args->name && model_exec2(m, "UPDATE tr_attachments SET name=? WHERE attachment_id=?", args->name,
-				      a.attachment_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE tr_attachments SET description=? WHERE attachment_id=?", args->description,
-			a.attachment_id, err) < 0)
-		return -1;
-	if (args->auto_publish >= 0 &&
-	    model_exec2(m, "UPDATE tr_attachments SET auto_publish=CAST(? AS INTEGER) WHERE attachment_id=?",
-			args->auto_publish ? "1" : "0", a.attachment_id, err) < 0)
-		return -1;
-	return 0;
+	return model_update_given(m, "tr_attachments", "attachment_id", a.attachment_id,
+				  MODEL_SETS({ "name=?1", args->name }, { "description=?1", args->description },
+					     { "auto_publish=CAST(?1 AS INTEGER)",
+					       args->auto_publish < 0 ? NULL : args->auto_publish ? "1" : "0" }),
+				  err);
 }
 
 /* ---- delete ---- */

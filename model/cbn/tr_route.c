@@ -14,6 +14,7 @@
 #include "ids.h"
 #include "json_fields.h"
 #include "lifecycle.h"
+#include "partial_update.h"
 #include "query.h"
 #include "record_list.h"
 #include "row_read.h"
@@ -195,18 +196,10 @@ int tr_route_table_update(struct model_ctx *m, const struct tr_route_table_updat
 		return -1;
 	if (strcmp(t.status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_TABLE_INCORRECT_STATUS, NULL);
-	if (args->name && model_exec2(m, "UPDATE tr_route_tables SET name=?1 WHERE route_table_id=?2",
-				      args->name, t.route_table_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE tr_route_tables SET description=?1 WHERE route_table_id=?2",
-			args->description, t.route_table_id, err) < 0)
-		return -1;
-	if (args->multi_region_ecmp &&
-	    model_exec2(m, "UPDATE tr_route_tables SET multi_region_ecmp=?1 WHERE route_table_id=?2",
-			args->multi_region_ecmp, t.route_table_id, err) < 0)
-		return -1;
-	return 0;
+	return model_update_given(m, "tr_route_tables", "route_table_id", t.route_table_id,
+				  MODEL_SETS({ "name=?1", args->name }, { "description=?1", args->description },
+					     { "multi_region_ecmp=?1", args->multi_region_ecmp }),
+				  err);
 }
 
 /* Cancels the pending transitions of kind for the ids sql selects (?1 = key); untag: their tags go too. */
@@ -1126,13 +1119,8 @@ int tr_route_entry_update(struct model_ctx *m, const char *route_entry_id, const
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_NOT_FOUND, NULL);
 	if (strcmp(status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_BLOCKING, NULL);
-	if (name && model_exec2(m, "UPDATE tr_route_entries SET name=? WHERE route_entry_id=?", name,
-				route_entry_id, err) < 0)
-		return -1;
-	if (description && model_exec2(m, "UPDATE tr_route_entries SET description=? WHERE route_entry_id=?",
-				       description, route_entry_id, err) < 0)
-		return -1;
-	return 0;
+	return model_update_given(m, "tr_route_entries", "route_entry_id", route_entry_id,
+				  MODEL_SETS({ "name=?1", name }, { "description=?1", description }), err);
 }
 
 /* A static entry as a delete finds it. */

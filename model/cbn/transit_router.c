@@ -13,6 +13,7 @@
 #include "ids.h"
 #include "json_fields.h"
 #include "lifecycle.h"
+#include "partial_update.h"
 #include "query.h"
 #include "record_list.h"
 #include "row_read.h"
@@ -433,15 +434,8 @@ int transit_router_update(struct model_ctx *m, const struct transit_router_updat
 		return -1;
 	if (transit_router_busy(m, &tr))
 		return vl_err_set(err, VL_TR_INCORRECT_STATUS, NULL);
-	if (args->name &&
-	    model_exec2(m, "UPDATE transit_routers SET name=? WHERE transit_router_id=?", args->name,
-			tr.transit_router_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE transit_routers SET description=? WHERE transit_router_id=?", args->description,
-			tr.transit_router_id, err) < 0)
-		return -1;
-	return 0;
+	return model_update_given(m, "transit_routers", "transit_router_id", tr.transit_router_id,
+				  MODEL_SETS({ "name=?1", args->name }, { "description=?1", args->description }), err);
 }
 
 int transit_router_dependents(struct model_ctx *m, const char *transit_router_id,
@@ -625,7 +619,6 @@ int transit_router_cidr_modify(struct model_ctx *m, const struct transit_router_
 	struct transit_router tr;
 	struct cidr cidr;
 	char text[20];
-	char publish[2];
 
 	if (usable_router(m, args->transit_router_id, &tr, err) < 0 ||
 	    cidr_get(m, tr.transit_router_id, args->transit_router_cidr_id, &c, err) < 0)
@@ -645,21 +638,12 @@ int transit_router_cidr_modify(struct model_ctx *m, const struct transit_router_
 				return -1;
 		}
 	}
-	if (args->name && model_exec2(m, "UPDATE transit_router_cidrs SET name=? WHERE transit_router_cidr_id=?",
-				      args->name, c.transit_router_cidr_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE transit_router_cidrs SET description=? WHERE transit_router_cidr_id=?",
-			args->description, c.transit_router_cidr_id, err) < 0)
-		return -1;
-	if (args->publish_cidr_route >= 0) {
-		snprintf(publish, sizeof(publish), "%d", args->publish_cidr_route != 0);
-		if (model_exec2(m, "UPDATE transit_router_cidrs SET publish_cidr_route=CAST(? AS INTEGER)"
-				   " WHERE transit_router_cidr_id=?",
-				publish, c.transit_router_cidr_id, err) < 0)
-			return -1;
-	}
-	return 0;
+	return model_update_given(
+		m, "transit_router_cidrs", "transit_router_cidr_id", c.transit_router_cidr_id,
+		MODEL_SETS({ "name=?1", args->name }, { "description=?1", args->description },
+			   { "publish_cidr_route=CAST(?1 AS INTEGER)",
+			     args->publish_cidr_route < 0 ? NULL : args->publish_cidr_route != 0 ? "1" : "0" }),
+		err);
 }
 
 int transit_router_cidr_delete(struct model_ctx *m, const char *transit_router_id,
