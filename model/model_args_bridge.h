@@ -2,6 +2,7 @@
 #define VL_MODEL_ARGS_BRIDGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model.h"
@@ -9,9 +10,10 @@
 
 /*
  * The one-call statement helpers (struct model_arg, MODEL_ARGS, model_step_once,
- * model_exec, model_run) for a model.h that does not declare them: where model.h does,
- * this header adds nothing and model_args_bridge.c compiles to nothing, so the pair can
- * be deleted then.
+ * model_exec, model_run) and the partial update (struct model_change, model_update,
+ * model_update_name_description) for a model.h that does not declare them: where model.h
+ * does (MODEL_ARGS defined), this header adds nothing and model_args_bridge.c compiles to
+ * nothing, so the pair can be deleted then.
  */
 #ifndef MODEL_ARGS
 #define MODEL_ARGS_BRIDGED 1
@@ -42,6 +44,23 @@ int model_exec(struct store *st, const char *sql, const struct model_arg *args, 
 
 /* Runs sql (no result rows) with args.  Returns 0, or -1 with a store error in err. */
 int model_run(struct model_ctx *m, const char *sql, const struct model_arg *args, int n, struct vl_err *err);
+
+/* One column a Modify action may change: changed when value is not NULL. */
+struct model_change {
+	const char *column;
+	const char *value;
+};
+
+/*
+ * Runs UPDATE table SET column=value WHERE id_column=id for each of changes[0..n-1] whose
+ * value is not NULL, in order.  Returns 0, or -1 with a store error.
+ */
+int model_update(struct model_ctx *m, const char *table, const char *id_column, const char *id,
+		 const struct model_change *changes, size_t n, struct vl_err *err);
+
+/* model_update of the name and description columns (the usual Modify*Attribute). */
+int model_update_name_description(struct model_ctx *m, const char *table, const char *id_column, const char *id,
+				  const char *name, const char *description, struct vl_err *err);
 
 #endif
 

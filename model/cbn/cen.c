@@ -13,7 +13,6 @@
 #include "json_fields.h"
 #include "lifecycle.h"
 #include "list.h"
-#include "partial_update.h"
 #include "record_list.h"
 #include "row_read.h"
 
@@ -256,10 +255,13 @@ int cen_modify(struct model_ctx *m, const struct cen_modify_args *args, struct v
 		return -1;
 	if (cen_busy(m, &c))
 		return vl_err_set(err, VL_CEN_STATUS, NULL);
-	return model_update_given(m, "cens", "cen_id", c.cen_id,
-				  MODEL_SETS({ "name=?1", args->name }, { "description=?1", args->description },
-					     { "protection_level=?1", args->protection_level }),
-				  err);
+	const struct model_change changes[] = {
+		{ "name", args->name },
+		{ "description", args->description },
+		{ "protection_level", args->protection_level },
+	};
+
+	return model_update(m, "cens", "cen_id", c.cen_id, changes, sizeof(changes) / sizeof(changes[0]), err);
 }
 
 /* ---- delete ---- */

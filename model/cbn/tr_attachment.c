@@ -13,7 +13,6 @@
 #include "ids.h"
 #include "json_fields.h"
 #include "lifecycle.h"
-#include "partial_update.h"
 #include "public_ip.h"
 #include "query.h"
 #include "record_list.h"
@@ -649,11 +648,15 @@ int tr_attachment_update(struct model_ctx *m, const struct tr_attachment_update_
 		return -1;
 	if (attachment_busy(m, &a))
 		return vl_err_set(err, VL_TRA_INCORRECT_STATUS, NULL);
-	return model_update_given(m, "tr_attachments", "attachment_id", a.attachment_id,
-				  MODEL_SETS({ "name=?1", args->name }, { "description=?1", args->description },
-					     { "auto_publish=CAST(?1 AS INTEGER)",
-					       args->auto_publish < 0 ? NULL : args->auto_publish ? "1" : "0" }),
-				  err);
+	/* auto_publish has INTEGER affinity: "1" and "0" are stored as the numbers */
+	const struct model_change changes[] = {
+		{ "name", args->name },
+		{ "description", args->description },
+		{ "auto_publish", args->auto_publish < 0 ? NULL : args->auto_publish ? "1" : "0" },
+	};
+
+	return model_update(m, "tr_attachments", "attachment_id", a.attachment_id, changes,
+			    sizeof(changes) / sizeof(changes[0]), err);
 }
 
 /* ---- delete ---- */

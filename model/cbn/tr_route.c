@@ -14,7 +14,6 @@
 #include "ids.h"
 #include "json_fields.h"
 #include "lifecycle.h"
-#include "partial_update.h"
 #include "query.h"
 #include "record_list.h"
 #include "row_read.h"
@@ -196,10 +195,14 @@ int tr_route_table_update(struct model_ctx *m, const struct tr_route_table_updat
 		return -1;
 	if (strcmp(t.status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_TABLE_INCORRECT_STATUS, NULL);
-	return model_update_given(m, "tr_route_tables", "route_table_id", t.route_table_id,
-				  MODEL_SETS({ "name=?1", args->name }, { "description=?1", args->description },
-					     { "multi_region_ecmp=?1", args->multi_region_ecmp }),
-				  err);
+	const struct model_change changes[] = {
+		{ "name", args->name },
+		{ "description", args->description },
+		{ "multi_region_ecmp", args->multi_region_ecmp },
+	};
+
+	return model_update(m, "tr_route_tables", "route_table_id", t.route_table_id, changes,
+			    sizeof(changes) / sizeof(changes[0]), err);
 }
 
 /* Cancels the pending transitions of kind for the ids sql selects (?1 = key); untag: their tags go too. */
@@ -1119,8 +1122,8 @@ int tr_route_entry_update(struct model_ctx *m, const char *route_entry_id, const
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_NOT_FOUND, NULL);
 	if (strcmp(status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_BLOCKING, NULL);
-	return model_update_given(m, "tr_route_entries", "route_entry_id", route_entry_id,
-				  MODEL_SETS({ "name=?1", name }, { "description=?1", description }), err);
+	return model_update_name_description(m, "tr_route_entries", "route_entry_id", route_entry_id, name, description,
+					     err);
 }
 
 /* A static entry as a delete finds it. */

@@ -13,7 +13,6 @@
 #include "ids.h"
 #include "json_fields.h"
 #include "lifecycle.h"
-#include "partial_update.h"
 #include "query.h"
 #include "record_list.h"
 #include "row_read.h"
@@ -434,8 +433,8 @@ int transit_router_update(struct model_ctx *m, const struct transit_router_updat
 		return -1;
 	if (transit_router_busy(m, &tr))
 		return vl_err_set(err, VL_TR_INCORRECT_STATUS, NULL);
-	return model_update_given(m, "transit_routers", "transit_router_id", tr.transit_router_id,
-				  MODEL_SETS({ "name=?1", args->name }, { "description=?1", args->description }), err);
+	return model_update_name_description(m, "transit_routers", "transit_router_id", tr.transit_router_id, args->name,
+					     args->description, err);
 }
 
 int transit_router_dependents(struct model_ctx *m, const char *transit_router_id,
@@ -638,12 +637,15 @@ int transit_router_cidr_modify(struct model_ctx *m, const struct transit_router_
 				return -1;
 		}
 	}
-	return model_update_given(
-		m, "transit_router_cidrs", "transit_router_cidr_id", c.transit_router_cidr_id,
-		MODEL_SETS({ "name=?1", args->name }, { "description=?1", args->description },
-			   { "publish_cidr_route=CAST(?1 AS INTEGER)",
-			     args->publish_cidr_route < 0 ? NULL : args->publish_cidr_route != 0 ? "1" : "0" }),
-		err);
+	/* publish_cidr_route has INTEGER affinity: "1" and "0" are stored as the numbers */
+	const struct model_change changes[] = {
+		{ "name", args->name },
+		{ "description", args->description },
+		{ "publish_cidr_route", args->publish_cidr_route < 0 ? NULL : args->publish_cidr_route != 0 ? "1" : "0" },
+	};
+
+	return model_update(m, "transit_router_cidrs", "transit_router_cidr_id", c.transit_router_cidr_id, changes,
+			    sizeof(changes) / sizeof(changes[0]), err);
 }
 
 int transit_router_cidr_delete(struct model_ctx *m, const char *transit_router_id,
