@@ -10,8 +10,11 @@
 #include <time.h>
 
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "list.h"
+#include "record_list.h"
+#include "row_read.h"
 
 const struct lifecycle_kind cen_lifecycle = {
 	"cen", "UPDATE cens SET status=?1 WHERE cen_id=?2 AND status=?3"
@@ -102,35 +105,24 @@ int cen_filter_read(const struct list_source *params, struct cen_filter *filter,
 
 /* ---- rows ---- */
 
-static void row_to_cen(struct store_stmt *stmt, struct cen *c)
+static void row_to_cen(struct store_stmt *stmt, void *out)
 {
-	model_copy(c->cen_id, sizeof(c->cen_id), stmt_text(stmt, 0));
-	model_copy(c->name, sizeof(c->name), stmt_text(stmt, 1));
-	model_copy(c->description, sizeof(c->description), stmt_text(stmt, 2));
-	model_copy(c->protection_level, sizeof(c->protection_level), stmt_text(stmt, 3));
-	model_copy(c->status, sizeof(c->status), stmt_text(stmt, 4));
-	c->created_ms = stmt_int64(stmt, 5);
+	struct cen *c = out;
+
+	/* CEN_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(c->cen_id), ROW_TEXT(c->name), ROW_TEXT(c->description),
+					   ROW_TEXT(c->protection_level), ROW_TEXT(c->status),
+					   ROW_INT64(c->created_ms)));
 }
 
 static int load(struct model_ctx *m, const char *cen_id, struct cen *out, enum vl_code not_found,
 		struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
 	if (cen_id == NULL || cen_id[0] == '\0')
 		return vl_err_set(err, not_found, NULL);
-	if (store_prepare(m->store, "SELECT " CEN_COLUMNS " FROM cens WHERE cen_id=? AND account=?", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, cen_id);
-	stmt_bind_text(stmt, 2, m->account);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		row_to_cen(stmt, out);
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 0;
-	return r == STORE_DONE ? vl_err_set(err, not_found, NULL) : model_store_error(m, err);
+	/* CEN instances are global: no region */
+	return model_get_row(m, "SELECT " CEN_COLUMNS " FROM cens WHERE cen_id=?1 AND account=?2", cen_id, row_to_cen,
+			     out, not_found, err);
 }
 
 int cen_get(struct model_ctx *m, const char *cen_id, struct cen *out, struct vl_err *err)
@@ -162,8 +154,6 @@ static int check_protection_level(const char *level, struct vl_err *err)
 int cen_create(struct model_ctx *m, const struct cen_create_args *args, struct cen *out,
 	       struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
 	memset(out, 0, sizeof(*out));
 	if (cbn_check_text(args->name, 128, "Name", err) < 0 ||
 	    cbn_check_text(args->description, 256, "Description", err) < 0 ||
@@ -176,21 +166,12 @@ int cen_create(struct model_ctx *m, const struct cen_create_args *args, struct c
 		   args->protection_level ? args->protection_level : "REDUCED");
 	model_copy(out->status, sizeof(out->status), "Creating");
 	out->created_ms = m->now_ms;
-	if (store_prepare(m->store, "INSERT INTO cens(" CEN_COLUMNS ", account) VALUES (?,?,?,?,?,?,?)", &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, out->cen_id);
-	stmt_bind_text(stmt, 2, out->name);
-	stmt_bind_text(stmt, 3, out->description);
-	stmt_bind_text(stmt, 4, out->protection_level);
-	stmt_bind_text(stmt, 5, out->status);
-	stmt_bind_int64(stmt, 6, out->created_ms);
-	stmt_bind_text(stmt, 7, m->account);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	if (tag_attach(m, "CEN", out->cen_id, &args->tags, err) < 0 ||
+	if (model_run(m, "INSERT INTO cens(" CEN_COLUMNS ", account) VALUES (?,?,?,?,?,?,?)",
+		      MODEL_ARGS(MODEL_TEXT(out->cen_id), MODEL_TEXT(out->name), MODEL_TEXT(out->description),
+				 MODEL_TEXT(out->protection_level), MODEL_TEXT(out->status), MODEL_INT(out->created_ms),
+				 MODEL_TEXT(m->account)),
+		      err) < 0 ||
+	    tag_attach(m, "CEN", out->cen_id, &args->tags, err) < 0 ||
 	    lifecycle_schedule(m, "cen", out->cen_id, "Creating", "Active", -1, err) < 0)
 		return -1;
 	if (m->cfg->transition_delay_ms == 0)
@@ -214,13 +195,9 @@ static void list_where(struct model_ctx *m, struct model_where *w, const struct 
 	tag_where(w, "cen_id", &f->tags);
 }
 
-static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+static json_t *cen_json(struct model_ctx *m, const void *c)
 {
-	struct cen c;
-
-	(void)arg;
-	row_to_cen(stmt, &c);
-	return cen_to_json(m, &c);
+	return cen_to_json(m, c);
 }
 
 int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, int64_t limit,
@@ -231,6 +208,7 @@ int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, in
 		.from = "cens",
 		.order_by = "created_ms DESC, seq DESC",
 	};
+	static const struct model_record_type cens = { sizeof(struct cen), row_to_cen, cen_json };
 	struct model_where where;
 	bool other_group = false;
 	char group[32];
@@ -240,7 +218,7 @@ int cen_list(struct model_ctx *m, const struct cen_filter *f, int64_t offset, in
 		other_group = strcmp(group, f->resource_group_id) != 0;
 	}
 	list_where(m, &where, f, other_group);
-	return model_list(m, &query, &where, offset, limit, total, list_item, NULL, items, err);
+	return model_list_records(m, &query, &where, offset, limit, total, &cens, items, err);
 }
 
 json_t *cen_to_json(struct model_ctx *m, const struct cen *c)
@@ -253,14 +231,11 @@ json_t *cen_to_json(struct model_ctx *m, const struct cen *c)
 	cbn_format_time(c->created_ms, created, sizeof(created));
 	model_default_resource_group(m->account, group, sizeof(group));
 	item = json_object();
-	json_put_str(item, "CenId", c->cen_id);
-	json_put_str(item, "Name", c->name);
-	json_put_str(item, "Description", c->description);
-	json_put_str(item, "Status", c->status);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "ProtectionLevel", c->protection_level);
-	json_put_str(item, "Ipv6Level", "DISABLED");
-	json_put_str(item, "ResourceGroupId", group);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("CenId", c->cen_id), JSON_TEXT("Name", c->name),
+					  JSON_TEXT("Description", c->description), JSON_TEXT("Status", c->status),
+					  JSON_TEXT("CreationTime", created),
+					  JSON_TEXT("ProtectionLevel", c->protection_level),
+					  JSON_TEXT("Ipv6Level", "DISABLED"), JSON_TEXT("ResourceGroupId", group)));
 	json_put_wrapped(item, "CenBandwidthPackageIds", "CenBandwidthPackageId", NULL);
 	json_object_set_new_nocheck(item, "Tags", tags);
 	return item;
@@ -280,16 +255,13 @@ int cen_modify(struct model_ctx *m, const struct cen_modify_args *args, struct v
 		return -1;
 	if (cen_busy(m, &c))
 		return vl_err_set(err, VL_CEN_STATUS, NULL);
-	if (args->name && model_exec2(m, "UPDATE cens SET name=? WHERE cen_id=?", args->name, c.cen_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE cens SET description=? WHERE cen_id=?", args->description, c.cen_id, err) < 0)
-		return -1;
-	if (args->protection_level &&
-	    model_exec2(m, "UPDATE cens SET protection_level=? WHERE cen_id=?", args->protection_level, c.cen_id,
-			err) < 0)
-		return -1;
-	return 0;
+	const struct model_change changes[] = {
+		{ "name", args->name },
+		{ "description", args->description },
+		{ "protection_level", args->protection_level },
+	};
+
+	return model_update(m, "cens", "cen_id", c.cen_id, changes, sizeof(changes) / sizeof(changes[0]), err);
 }
 
 /* ---- delete ---- */

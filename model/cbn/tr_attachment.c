@@ -11,8 +11,12 @@
 #include "catalog.h"
 #include "cen.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "public_ip.h"
+#include "query.h"
+#include "record_list.h"
+#include "row_read.h"
 #include "tr_route.h"
 #include "transit_router.h"
 #include "vpc.h"
@@ -30,18 +34,12 @@ const struct lifecycle_kind tr_attachment_lifecycle = {
 static void row_to_attachment(struct store_stmt *stmt, struct tr_attachment *a)
 {
 	memset(a, 0, sizeof(*a));
-	model_copy(a->attachment_id, sizeof(a->attachment_id), stmt_text(stmt, 0));
-	model_copy(a->transit_router_id, sizeof(a->transit_router_id), stmt_text(stmt, 1));
-	model_copy(a->cen_id, sizeof(a->cen_id), stmt_text(stmt, 2));
-	model_copy(a->region, sizeof(a->region), stmt_text(stmt, 3));
-	model_copy(a->resource_type, sizeof(a->resource_type), stmt_text(stmt, 4));
-	model_copy(a->resource_id, sizeof(a->resource_id), stmt_text(stmt, 5));
-	model_copy(a->name, sizeof(a->name), stmt_text(stmt, 6));
-	model_copy(a->description, sizeof(a->description), stmt_text(stmt, 7));
-	model_copy(a->status, sizeof(a->status), stmt_text(stmt, 8));
-	a->auto_publish = stmt_int64(stmt, 9) != 0;
-	a->created_ms = stmt_int64(stmt, 10);
-	model_copy(a->charge_type, sizeof(a->charge_type), stmt_text(stmt, 11));
+	/* TRA_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(a->attachment_id), ROW_TEXT(a->transit_router_id),
+					   ROW_TEXT(a->cen_id), ROW_TEXT(a->region), ROW_TEXT(a->resource_type),
+					   ROW_TEXT(a->resource_id), ROW_TEXT(a->name), ROW_TEXT(a->description),
+					   ROW_TEXT(a->status), ROW_BOOL(a->auto_publish), ROW_INT64(a->created_ms),
+					   ROW_TEXT(a->charge_type)));
 }
 
 static void row_to_attachment_any(struct store_stmt *stmt, void *out)
@@ -255,54 +253,25 @@ static int resolve_router(struct model_ctx *m, const struct tr_attachment_common
 
 static int insert_attachment(struct model_ctx *m, const struct tr_attachment *a, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO tr_attachments(" TRA_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, a->attachment_id);
-	stmt_bind_text(stmt, 2, a->transit_router_id);
-	stmt_bind_text(stmt, 3, a->cen_id);
-	stmt_bind_text(stmt, 4, a->region);
-	stmt_bind_text(stmt, 5, a->resource_type);
-	stmt_bind_text(stmt, 6, a->resource_id);
-	stmt_bind_text(stmt, 7, a->name);
-	stmt_bind_text(stmt, 8, a->description);
-	stmt_bind_text(stmt, 9, a->status);
-	stmt_bind_int64(stmt, 10, a->auto_publish);
-	stmt_bind_int64(stmt, 11, a->created_ms);
-	stmt_bind_text(stmt, 12, a->charge_type);
-	stmt_bind_text(stmt, 13, m->account);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_run(m, "INSERT INTO tr_attachments(" TRA_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			 MODEL_ARGS(MODEL_TEXT(a->attachment_id), MODEL_TEXT(a->transit_router_id),
+				    MODEL_TEXT(a->cen_id), MODEL_TEXT(a->region), MODEL_TEXT(a->resource_type),
+				    MODEL_TEXT(a->resource_id), MODEL_TEXT(a->name), MODEL_TEXT(a->description),
+				    MODEL_TEXT(a->status), MODEL_INT(a->auto_publish), MODEL_INT(a->created_ms),
+				    MODEL_TEXT(a->charge_type), MODEL_TEXT(m->account)),
+			 err);
 }
 
 static int insert_zone(struct model_ctx *m, const char *attachment_id, const char *zone_id,
 		       const char *vswitch_id, const char *eni_id, const char *ip, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO tr_attachment_zones(attachment_id, zone_id, vswitch_id, network_interface_id, ip)"
-			  " VALUES (?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, attachment_id);
-	stmt_bind_text(stmt, 2, zone_id);
-	stmt_bind_text(stmt, 3, vswitch_id ? vswitch_id : "");
-	stmt_bind_text(stmt, 4, eni_id ? eni_id : "");
-	stmt_bind_text(stmt, 5, ip ? ip : "");
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_run(m,
+			 "INSERT INTO tr_attachment_zones(attachment_id, zone_id, vswitch_id, network_interface_id, ip)"
+			 " VALUES (?,?,?,?,?)",
+			 MODEL_ARGS(MODEL_TEXT(attachment_id), MODEL_TEXT(zone_id),
+				    MODEL_TEXT(vswitch_id ? vswitch_id : ""), MODEL_TEXT(eni_id ? eni_id : ""),
+				    MODEL_TEXT(ip ? ip : "")),
+			 err);
 }
 
 /* Fills the row fields both kinds share. */
@@ -552,82 +521,43 @@ out:
 
 /* ---- list ---- */
 
-static void list_where(struct model_ctx *m, struct model_where *w, const struct tr_attachment_filter *f)
-{
-	const struct model_filter filters[] = {
-		{ "cen_id=?", f->cen_id },
-		{ "region=?", f->region },
-		{ "transit_router_id=?", f->transit_router_id },
-		{ "attachment_id=?", f->attachment_id },
-		{ "resource_id=?", f->resource_id },
-	};
+static const struct model_filter_member list_filters[] = {
+	MODEL_FILTER_MEMBER("cen_id=?", struct tr_attachment_filter, cen_id),
+	MODEL_FILTER_MEMBER("region=?", struct tr_attachment_filter, region),
+	MODEL_FILTER_MEMBER("transit_router_id=?", struct tr_attachment_filter, transit_router_id),
+	MODEL_FILTER_MEMBER("attachment_id=?", struct tr_attachment_filter, attachment_id),
+	MODEL_FILTER_MEMBER("resource_id=?", struct tr_attachment_filter, resource_id),
+};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "resource_type=?", f->resource_type);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
-	tag_where(w, "attachment_id", &f->tags);
+static json_t *attachment_json(struct model_ctx *m, const void *a)
+{
+	return tr_attachment_to_json(m, a);
 }
+
 int tr_attachment_list(struct model_ctx *m, const struct tr_attachment_filter *f, int64_t offset,
 		       int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char sql[4600];
+	static const struct model_list_query query = {
+		.columns = TRA_COLUMNS,
+		.from = "tr_attachments",
+		.order_by = "created_ms DESC, seq DESC",
+	};
+	static const struct model_record_type attachments = { sizeof(struct tr_attachment), row_to_attachment_any,
+							      attachment_json };
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
-	struct tr_attachment *page = NULL;
-	int index, n = 0, rc = -1;
 
 	if (f->region && catalog_region(m->cfg->catalog, f->region) == NULL)
 		return vl_err_set(err, VL_INVALID_REGION_ID_NOT_FOUND, NULL);
-	list_where(m, &where, f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM tr_attachments%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-
+	/* a page holds 100 attachments at the most, whatever the request asks */
 	if (limit < 0 || limit > 100)
 		limit = 100;
-	if ((page = calloc((size_t)limit + 1, sizeof(*page))) == NULL)
-		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-	snprintf(sql, sizeof(sql),
-		 "SELECT " TRA_COLUMNS " FROM tr_attachments%s ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0) {
-		model_store_error(m, err);
-		goto out;
-	}
-	index = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, index++, limit);
-	stmt_bind_int64(stmt, index, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW || n > limit) {
-			stmt_release(stmt);
-			model_store_error(m, err);
-			goto out;
-		}
-		row_to_attachment(stmt, &page[n++]);
-	}
-	stmt_release(stmt);
-	/* items read zones and tags: after the page statement is done with */
-	for (int i = 0; i < n; i++) {
-		json_t *item = tr_attachment_to_json(m, &page[i]);
-
-		if (item == NULL) {
-			model_store_error(m, err);
-			goto out;
-		}
-		json_array_append_new(items, item);
-	}
-	rc = 0;
-out:
-	free(page);
-	return rc;
+	model_where_init(&where);
+	model_where_text(&where, "account=?", m->account);
+	/* the action's kind: VPC or VPN */
+	model_where_text(&where, "resource_type=?", f->resource_type);
+	model_where_members(&where, f, list_filters, sizeof(list_filters) / sizeof(list_filters[0]));
+	tag_where(&where, "attachment_id", &f->tags);
+	return model_list_records(m, &query, &where, offset, limit, total, &attachments, items, err);
 }
 
 /* ZoneMappings[] (VPC) or Zones[] (VPN) of an attachment. */
@@ -676,17 +606,15 @@ json_t *tr_attachment_to_json(struct model_ctx *m, const struct tr_attachment *a
 	}
 	cbn_format_time(a->created_ms, created, sizeof(created));
 	item = json_object();
-	json_put_str(item, "TransitRouterAttachmentId", a->attachment_id);
-	json_put_str(item, "TransitRouterId", a->transit_router_id);
-	json_put_str(item, "CenId", a->cen_id);
-	json_put_str(item, "ResourceType", a->resource_type);
-	json_put_str(item, "Status", a->status);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "TransitRouterAttachmentName", a->name);
-	json_put_str(item, "TransitRouterAttachmentDescription", a->description);
-	json_put_bool(item, "AutoPublishRouteEnabled", a->auto_publish);
-	json_put_str(item, "ChargeType", a->charge_type);
-	json_put_str(item, "OrderType", "PayByCenOwner");
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterAttachmentId", a->attachment_id),
+					  JSON_TEXT("TransitRouterId", a->transit_router_id),
+					  JSON_TEXT("CenId", a->cen_id), JSON_TEXT("ResourceType", a->resource_type),
+					  JSON_TEXT("Status", a->status), JSON_TEXT("CreationTime", created),
+					  JSON_TEXT("TransitRouterAttachmentName", a->name),
+					  JSON_TEXT("TransitRouterAttachmentDescription", a->description),
+					  JSON_BOOL("AutoPublishRouteEnabled", a->auto_publish),
+					  JSON_TEXT("ChargeType", a->charge_type),
+					  JSON_TEXT("OrderType", "PayByCenOwner")));
 	json_object_set_new_nocheck(item, "Tags", tags);
 	if (vpc) {
 		json_t *options = json_object();
@@ -720,18 +648,15 @@ int tr_attachment_update(struct model_ctx *m, const struct tr_attachment_update_
 		return -1;
 	if (attachment_busy(m, &a))
 		return vl_err_set(err, VL_TRA_INCORRECT_STATUS, NULL);
-	if (args->name && model_exec2(m, "UPDATE tr_attachments SET name=? WHERE attachment_id=?", args->name,
-				      a.attachment_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE tr_attachments SET description=? WHERE attachment_id=?", args->description,
-			a.attachment_id, err) < 0)
-		return -1;
-	if (args->auto_publish >= 0 &&
-	    model_exec2(m, "UPDATE tr_attachments SET auto_publish=CAST(? AS INTEGER) WHERE attachment_id=?",
-			args->auto_publish ? "1" : "0", a.attachment_id, err) < 0)
-		return -1;
-	return 0;
+	/* auto_publish has INTEGER affinity: "1" and "0" are stored as the numbers */
+	const struct model_change changes[] = {
+		{ "name", args->name },
+		{ "description", args->description },
+		{ "auto_publish", args->auto_publish < 0 ? NULL : args->auto_publish ? "1" : "0" },
+	};
+
+	return model_update(m, "tr_attachments", "attachment_id", a.attachment_id, changes,
+			    sizeof(changes) / sizeof(changes[0]), err);
 }
 
 /* ---- delete ---- */
@@ -851,11 +776,8 @@ static void fill_dataplane_attachment(struct store_stmt *stmt, void *row)
 {
 	struct tr_attachment_dataplane *a = row;
 
-	model_copy(a->attachment_id, sizeof(a->attachment_id), stmt_text(stmt, 0));
-	model_copy(a->resource_type, sizeof(a->resource_type), stmt_text(stmt, 1));
-	model_copy(a->resource_id, sizeof(a->resource_id), stmt_text(stmt, 2));
-	model_copy(a->account, sizeof(a->account), stmt_text(stmt, 3));
-	model_copy(a->region, sizeof(a->region), stmt_text(stmt, 4));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(a->attachment_id), ROW_TEXT(a->resource_type),
+					   ROW_TEXT(a->resource_id), ROW_TEXT(a->account), ROW_TEXT(a->region)));
 }
 
 int tr_attachment_dataplane_list(struct model_ctx *m, const char *transit_router_id,
@@ -871,9 +793,7 @@ static void fill_interface(struct store_stmt *stmt, void *row)
 {
 	struct tr_attachment_interface *i = row;
 
-	model_copy(i->zone_id, sizeof(i->zone_id), stmt_text(stmt, 0));
-	model_copy(i->vswitch_id, sizeof(i->vswitch_id), stmt_text(stmt, 1));
-	model_copy(i->ip, sizeof(i->ip), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(i->zone_id), ROW_TEXT(i->vswitch_id), ROW_TEXT(i->ip)));
 }
 
 int tr_attachment_interfaces(struct model_ctx *m, const char *attachment_id, struct tr_attachment_interface **out,

@@ -8,12 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "catalog.h"
 #include "cbn.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
+#include "query.h"
+#include "record_list.h"
+#include "row_read.h"
 
 const struct lifecycle_kind tr_route_table_lifecycle = {
 	"tr_route_table", "UPDATE tr_route_tables SET status=?1 WHERE route_table_id=?2 AND status=?3"
@@ -42,11 +45,7 @@ const struct lifecycle_kind tr_route_entry_lifecycle = {
 
 void tr_route_format_time(int64_t ms, char *buf, size_t size)
 {
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
-
-	gmtime_r(&secs, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%MZ", &tm);
+	cbn_format_time(ms, buf, size);
 }
 
 /* Names and descriptions: empty, or 1..max characters not starting with http(s)://. */
@@ -72,73 +71,28 @@ static int check_ecmp(const char *value, struct vl_err *err)
 			       "The specified RouteTableOptions.MultiRegionECMP is invalid.");
 }
 
-/* Runs sql (no rows) with ?1 = a (and ?2 = b when not NULL).  0 or -1 (store failure). */
-static int exec_sql(struct model_ctx *m, const char *sql, const char *a, const char *b)
+/* A link row's key and state: an association's table, a propagation's ID. */
+struct link_state {
+	char id[64];
+	char status[32];
+};
+
+static void fill_link_state(struct store_stmt *stmt, void *out)
 {
-	struct store_stmt *stmt = NULL;
-	int rc;
+	struct link_state *l = out;
 
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-	stmt_release(stmt);
-	return rc;
-}
-
-/* Runs a one-value query with ?1 = a, ?2 = b: 1 and *value when there is a row, 0, -1. */
-static int query_int(struct model_ctx *m, const char *sql, const char *a, const char *b,
-		     int64_t *value)
-{
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		*value = stmt_int64(stmt, 0);
-	stmt_release(stmt);
-	return r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1;
-}
-
-/* As query_int for one text value copied into out. */
-static int query_text(struct model_ctx *m, const char *sql, const char *a, const char *b,
-		      char *out, size_t size)
-{
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, a);
-	if (b)
-		stmt_bind_text(stmt, 2, b);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		model_copy(out, size, stmt_text(stmt, 0));
-	stmt_release(stmt);
-	return r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1;
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(l->id), ROW_TEXT(l->status)));
 }
 
 static void row_to_table(struct store_stmt *stmt, void *out)
 {
 	struct tr_route_table *t = out;
 
-	model_copy(t->route_table_id, sizeof(t->route_table_id), stmt_text(stmt, 0));
-	model_copy(t->transit_router_id, sizeof(t->transit_router_id), stmt_text(stmt, 1));
-	model_copy(t->region, sizeof(t->region), stmt_text(stmt, 2));
-	model_copy(t->type, sizeof(t->type), stmt_text(stmt, 3));
-	model_copy(t->name, sizeof(t->name), stmt_text(stmt, 4));
-	model_copy(t->description, sizeof(t->description), stmt_text(stmt, 5));
-	model_copy(t->status, sizeof(t->status), stmt_text(stmt, 6));
-	model_copy(t->multi_region_ecmp, sizeof(t->multi_region_ecmp), stmt_text(stmt, 7));
-	t->created_ms = stmt_int64(stmt, 8);
+	/* TABLE_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(t->route_table_id), ROW_TEXT(t->transit_router_id),
+					   ROW_TEXT(t->region), ROW_TEXT(t->type), ROW_TEXT(t->name),
+					   ROW_TEXT(t->description), ROW_TEXT(t->status),
+					   ROW_TEXT(t->multi_region_ecmp), ROW_INT64(t->created_ms)));
 }
 
 /* The caller's table (any region: CBN is central) or not_found. */
@@ -170,11 +124,11 @@ static int load_attachment(struct model_ctx *m, const char *id, struct tr_attach
 static int check_router_active(struct model_ctx *m, const char *transit_router_id, struct vl_err *err)
 {
 	char status[32] = "";
-	int found = query_text(m, "SELECT status FROM transit_routers WHERE transit_router_id=?1",
-			       transit_router_id, NULL, status, sizeof(status));
+	int found = row_find(m, "SELECT status FROM transit_routers WHERE transit_router_id=?1",
+			     MODEL_ARGS(MODEL_TEXT(transit_router_id)), row_fill_text32, status, err);
 
 	if (found < 0)
-		return model_store_error(m, err);
+		return -1;
 	if (found == 1 && strcmp(status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_TR_INCORRECT_STATUS, NULL);
 	return 0;
@@ -187,8 +141,6 @@ int tr_route_table_create(struct model_ctx *m, const struct tr_route_table_creat
 {
 	const struct catalog_region *region;
 	struct transit_router tr;
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
 
 	memset(out, 0, sizeof(*out));
 	if (check_name_description(args->name, args->description, err) < 0 ||
@@ -210,26 +162,15 @@ int tr_route_table_create(struct model_ctx *m, const struct tr_route_table_creat
 		   args->multi_region_ecmp ? args->multi_region_ecmp : "disable");
 	out->created_ms = m->now_ms;
 
-	if (store_prepare(m->store, "INSERT INTO tr_route_tables(" TABLE_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, out->route_table_id);
-	stmt_bind_text(stmt, 2, out->transit_router_id);
-	stmt_bind_text(stmt, 3, out->region);
-	stmt_bind_text(stmt, 4, out->type);
-	stmt_bind_text(stmt, 5, out->name);
-	stmt_bind_text(stmt, 6, out->description);
-	stmt_bind_text(stmt, 7, out->status);
-	stmt_bind_text(stmt, 8, out->multi_region_ecmp);
-	stmt_bind_int64(stmt, 9, out->created_ms);
-	stmt_bind_text(stmt, 10, m->account);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	if (r != STORE_DONE)
-		return model_store_error(m, err);
-	if (tag_attach(m, TABLE_RESOURCE_TYPE, out->route_table_id, &args->tags, err) < 0)
-		return -1;
-	if (lifecycle_schedule(m, "tr_route_table", out->route_table_id, "Creating", "Active", -1, err) < 0)
+	if (model_run(m, "INSERT INTO tr_route_tables(" TABLE_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		      MODEL_ARGS(MODEL_TEXT(out->route_table_id), MODEL_TEXT(out->transit_router_id),
+				 MODEL_TEXT(out->region), MODEL_TEXT(out->type), MODEL_TEXT(out->name),
+				 MODEL_TEXT(out->description), MODEL_TEXT(out->status),
+				 MODEL_TEXT(out->multi_region_ecmp), MODEL_INT(out->created_ms),
+				 MODEL_TEXT(m->account)),
+		      err) < 0 ||
+	    tag_attach(m, TABLE_RESOURCE_TYPE, out->route_table_id, &args->tags, err) < 0 ||
+	    lifecycle_schedule(m, "tr_route_table", out->route_table_id, "Creating", "Active", -1, err) < 0)
 		return -1;
 	if (m->cfg->transition_delay_ms == 0)
 		model_copy(out->status, sizeof(out->status), "Active");
@@ -254,97 +195,88 @@ int tr_route_table_update(struct model_ctx *m, const struct tr_route_table_updat
 		return -1;
 	if (strcmp(t.status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_TABLE_INCORRECT_STATUS, NULL);
-	if (args->name && model_exec2(m, "UPDATE tr_route_tables SET name=?1 WHERE route_table_id=?2",
-				      args->name, t.route_table_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE tr_route_tables SET description=?1 WHERE route_table_id=?2",
-			args->description, t.route_table_id, err) < 0)
-		return -1;
-	if (args->multi_region_ecmp &&
-	    model_exec2(m, "UPDATE tr_route_tables SET multi_region_ecmp=?1 WHERE route_table_id=?2",
-			args->multi_region_ecmp, t.route_table_id, err) < 0)
-		return -1;
-	return 0;
+	const struct model_change changes[] = {
+		{ "name", args->name },
+		{ "description", args->description },
+		{ "multi_region_ecmp", args->multi_region_ecmp },
+	};
+
+	return model_update(m, "tr_route_tables", "route_table_id", t.route_table_id, changes,
+			    sizeof(changes) / sizeof(changes[0]), err);
 }
 
 /* Cancels the pending transitions of kind for the ids sql selects (?1 = key); untag: their tags go too. */
-static int cancel_transitions(struct model_ctx *m, const char *kind, const char *sql, const char *key, bool untag)
+static int cancel_transitions(struct model_ctx *m, const char *kind, const char *sql, const char *key, bool untag,
+			      struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	char (*ids)[64] = NULL;
-	size_t n = 0, cap = 0;
-	enum store_step_result r;
-	int rc = -1;
+	struct model_id *ids = NULL;
+	int n = 0, rc = -1;
 
-	if (store_prepare(m->store, sql, &stmt) < 0)
+	if (model_collect(m, sql, key, sizeof(*ids), model_fill_id, (void **)&ids, &n, err) < 0)
 		return -1;
-	stmt_bind_text(stmt, 1, key);
-	while ((r = stmt_step(stmt)) == STORE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			char (*grown)[64] = realloc(ids, ncap * sizeof(*ids));
-
-			if (grown == NULL)
-				goto out;
-			ids = grown;
-			cap = ncap;
-		}
-		model_copy(ids[n++], 64, stmt_text(stmt, 0));
-	}
-	stmt_release(stmt);
-	stmt = NULL;
-	if (r != STORE_DONE)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		if (lifecycle_cancel(m, kind, ids[i]) < 0 || (untag && tag_detach_all(m, ids[i]) < 0))
+	for (int i = 0; i < n; i++)
+		if (lifecycle_cancel(m, kind, ids[i].id) < 0 || (untag && tag_detach_all(m, ids[i].id) < 0)) {
+			model_store_error(m, err);
 			goto out;
+		}
 	rc = 0;
 out:
-	stmt_release(stmt);
 	free(ids);
 	return rc;
 }
 
 /* Removes a table, every row hanging on it, their pending transitions and its tags. */
-static int forget_table(struct model_ctx *m, const char *route_table_id)
+static int forget_table(struct model_ctx *m, const char *route_table_id, struct vl_err *err)
 {
-	if (cancel_transitions(m, "tr_route_entry", "SELECT route_entry_id FROM tr_route_entries WHERE route_table_id=?1",
-			       route_table_id, false) < 0 ||
-	    cancel_transitions(m, "tr_association", "SELECT attachment_id FROM tr_associations WHERE route_table_id=?1",
-			       route_table_id, false) < 0 ||
-	    cancel_transitions(m, "tr_propagation", "SELECT propagation_id FROM tr_propagations WHERE route_table_id=?1",
-			       route_table_id, false) < 0)
-		return -1;
-	if (exec_sql(m, "DELETE FROM tr_route_entries WHERE route_table_id=?1", route_table_id, NULL) < 0 ||
-	    exec_sql(m, "DELETE FROM tr_associations WHERE route_table_id=?1", route_table_id, NULL) < 0 ||
-	    exec_sql(m, "DELETE FROM tr_propagations WHERE route_table_id=?1", route_table_id, NULL) < 0)
-		return -1;
-	if (tag_detach_all(m, route_table_id) < 0 ||
-	    lifecycle_cancel(m, "tr_route_table", route_table_id) < 0 ||
-	    exec_sql(m, "DELETE FROM tr_route_tables WHERE route_table_id=?1", route_table_id, NULL) < 0)
-		return -1;
-	return 0;
+	static const struct {
+		const char *kind, *ids, *remove;
+	} children[] = {
+		{ "tr_route_entry", "SELECT route_entry_id FROM tr_route_entries WHERE route_table_id=?1",
+		  "DELETE FROM tr_route_entries WHERE route_table_id=?1" },
+		{ "tr_association", "SELECT attachment_id FROM tr_associations WHERE route_table_id=?1",
+		  "DELETE FROM tr_associations WHERE route_table_id=?1" },
+		{ "tr_propagation", "SELECT propagation_id FROM tr_propagations WHERE route_table_id=?1",
+		  "DELETE FROM tr_propagations WHERE route_table_id=?1" },
+	};
+
+	for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
+		if (cancel_transitions(m, children[i].kind, children[i].ids, route_table_id, false, err) < 0)
+			return -1;
+	for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
+		if (model_exec2(m, children[i].remove, route_table_id, NULL, err) < 0)
+			return -1;
+	if (tag_detach_all(m, route_table_id) < 0 || lifecycle_cancel(m, "tr_route_table", route_table_id) < 0)
+		return model_store_error(m, err);
+	return model_exec2(m, "DELETE FROM tr_route_tables WHERE route_table_id=?1", route_table_id, NULL, err);
 }
 
 int tr_route_attachment_links(struct model_ctx *m, const char *attachment_id,
 			      struct tr_route_attachment_links *out, struct vl_err *err)
 {
-	if (query_int(m, "SELECT COUNT(*) FROM tr_associations WHERE attachment_id=?1", attachment_id, NULL,
-		      &out->associations) < 0 ||
-	    query_int(m, "SELECT COUNT(*) FROM tr_propagations WHERE attachment_id=?1", attachment_id, NULL,
-		      &out->propagations) < 0 ||
-	    query_int(m, "SELECT COUNT(*) FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
-		      attachment_id, NULL, &out->entries) < 0)
+	out->associations = model_count(m, "SELECT COUNT(*) FROM tr_associations WHERE attachment_id=?1", attachment_id,
+					NULL);
+	out->propagations = model_count(m, "SELECT COUNT(*) FROM tr_propagations WHERE attachment_id=?1", attachment_id,
+					NULL);
+	out->entries = model_count(m,
+				   "SELECT COUNT(*) FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
+				   attachment_id, NULL);
+	if (out->associations < 0 || out->propagations < 0 || out->entries < 0)
 		return model_store_error(m, err);
 	return 0;
 }
 
 int tr_route_table_delete(struct model_ctx *m, const char *route_table_id, struct vl_err *err)
 {
+	/* what still hangs on a table refuses its deletion, checked in this order */
+	static const struct {
+		const char *sql;
+		enum vl_code code;
+	} users[] = {
+		{ "SELECT 1 FROM tr_associations WHERE route_table_id=?1 LIMIT 1", VL_TR_ROUTE_TABLE_DELETE_WITH_ASSOCIATION },
+		{ "SELECT 1 FROM tr_propagations WHERE route_table_id=?1 LIMIT 1", VL_TR_ROUTE_TABLE_DELETE_WITH_PROPAGATION },
+		{ "SELECT 1 FROM tr_route_entries WHERE route_table_id=?1 LIMIT 1", VL_TR_ROUTE_TABLE_DELETE_WITH_ENTRY },
+	};
 	struct tr_route_table t;
-	int64_t n = 0;
-	int found;
 
 	if (load_table(m, route_table_id, &t, VL_TR_ROUTE_TABLE_NOT_FOUND, err) < 0)
 		return -1;
@@ -352,27 +284,17 @@ int tr_route_table_delete(struct model_ctx *m, const char *route_table_id, struc
 		return vl_err_set(err, VL_TR_ROUTE_TABLE_DELETE_SYSTEM, NULL);
 	if (strcmp(t.status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_TABLE_INCORRECT_STATUS, NULL);
-	found = query_int(m, "SELECT 1 FROM tr_associations WHERE route_table_id=?1 LIMIT 1",
-			  t.route_table_id, NULL, &n);
-	if (found < 0)
-		return model_store_error(m, err);
-	if (found)
-		return vl_err_set(err, VL_TR_ROUTE_TABLE_DELETE_WITH_ASSOCIATION, NULL);
-	found = query_int(m, "SELECT 1 FROM tr_propagations WHERE route_table_id=?1 LIMIT 1",
-			  t.route_table_id, NULL, &n);
-	if (found < 0)
-		return model_store_error(m, err);
-	if (found)
-		return vl_err_set(err, VL_TR_ROUTE_TABLE_DELETE_WITH_PROPAGATION, NULL);
-	found = query_int(m, "SELECT 1 FROM tr_route_entries WHERE route_table_id=?1 LIMIT 1",
-			  t.route_table_id, NULL, &n);
-	if (found < 0)
-		return model_store_error(m, err);
-	if (found)
-		return vl_err_set(err, VL_TR_ROUTE_TABLE_DELETE_WITH_ENTRY, NULL);
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		int found = model_exists(m, users[i].sql, t.route_table_id, NULL, NULL);
+
+		if (found < 0)
+			return model_store_error(m, err);
+		if (found)
+			return vl_err_set(err, users[i].code, NULL);
+	}
 	if (check_router_active(m, t.transit_router_id, err) < 0)
 		return -1;
-	return forget_table(m, t.route_table_id) < 0 ? model_store_error(m, err) : 0;
+	return forget_table(m, t.route_table_id, err);
 }
 
 json_t *tr_route_table_to_json(struct model_ctx *m, const struct tr_route_table *t)
@@ -384,14 +306,13 @@ json_t *tr_route_table_to_json(struct model_ctx *m, const struct tr_route_table 
 		return NULL;
 	tr_route_format_time(t->created_ms, created, sizeof(created));
 	item = json_object();
-	json_put_str(item, "TransitRouterRouteTableId", t->route_table_id);
-	json_put_str(item, "TransitRouterRouteTableName", t->name);
-	json_put_str(item, "TransitRouterRouteTableDescription", t->description);
-	json_put_str(item, "TransitRouterRouteTableStatus", t->status);
-	json_put_str(item, "TransitRouterRouteTableType", t->type);
-	json_put_str(item, "TransitRouterId", t->transit_router_id);
-	json_put_str(item, "RegionId", t->region);
-	json_put_str(item, "CreateTime", created);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterRouteTableId", t->route_table_id),
+					  JSON_TEXT("TransitRouterRouteTableName", t->name),
+					  JSON_TEXT("TransitRouterRouteTableDescription", t->description),
+					  JSON_TEXT("TransitRouterRouteTableStatus", t->status),
+					  JSON_TEXT("TransitRouterRouteTableType", t->type),
+					  JSON_TEXT("TransitRouterId", t->transit_router_id),
+					  JSON_TEXT("RegionId", t->region), JSON_TEXT("CreateTime", created)));
 	options = json_object();
 	json_put_str(options, "MultiRegionECMP", t->multi_region_ecmp);
 	json_object_set_new_nocheck(item, "RouteTableOptions", options);
@@ -399,79 +320,84 @@ json_t *tr_route_table_to_json(struct model_ctx *m, const struct tr_route_table 
 	return item;
 }
 
-static void table_where(struct model_ctx *m, struct model_where *w, const struct tr_route_table_filter *f)
-{
-	const struct model_filter filters[] = {
-		{ "transit_router_id=?", f->transit_router_id },
-		{ "type=?", f->type },
-		{ "status=?", f->status },
-		{ "multi_region_ecmp=?", f->multi_region_ecmp },
-	};
+static const struct model_filter_member table_filters[] = {
+	MODEL_FILTER_MEMBER("transit_router_id=?", struct tr_route_table_filter, transit_router_id),
+	MODEL_FILTER_MEMBER("type=?", struct tr_route_table_filter, type),
+	MODEL_FILTER_MEMBER("status=?", struct tr_route_table_filter, status),
+	MODEL_FILTER_MEMBER("multi_region_ecmp=?", struct tr_route_table_filter, multi_region_ecmp),
+};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
-	model_where_in(w, "route_table_id", f->id_count, f->ids);
-	model_where_in(w, "name", f->name_count, f->names);
-	tag_where(w, "route_table_id", &f->tags);
+static json_t *table_json(struct model_ctx *m, const void *t)
+{
+	return tr_route_table_to_json(m, t);
 }
+
 int tr_route_table_list(struct model_ctx *m, const struct tr_route_table_filter *f, int64_t offset,
 			int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char sql[4600];
+	static const struct model_list_query query = {
+		.columns = TABLE_COLUMNS,
+		.from = "tr_route_tables",
+		.order_by = "created_ms, seq",
+	};
+	static const struct model_record_type tables = { sizeof(struct tr_route_table), row_to_table, table_json };
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-	int index;
 
-	table_where(m, &where, f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM tr_route_tables%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	r = stmt_step(stmt);
-	*total = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-	if (r != STORE_ROW)
-		return model_store_error(m, err);
-
-	snprintf(sql, sizeof(sql), "SELECT " TABLE_COLUMNS " FROM tr_route_tables%s ORDER BY created_ms, seq LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	index = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, index++, limit);
-	stmt_bind_int64(stmt, index, offset);
-	while ((r = stmt_step(stmt)) == STORE_ROW) {
-		struct tr_route_table t;
-		json_t *item;
-
-		row_to_table(stmt, &t);
-		/* a second statement while this one steps: SQLite allows it on one connection */
-		if ((item = tr_route_table_to_json(m, &t)) == NULL)
-			break;
-		json_array_append_new(items, item);
-	}
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	model_where_init(&where);
+	model_where_text(&where, "account=?", m->account);
+	model_where_members(&where, f, table_filters, sizeof(table_filters) / sizeof(table_filters[0]));
+	model_where_in(&where, "route_table_id", f->id_count, f->ids);
+	model_where_in(&where, "name", f->name_count, f->names);
+	tag_where(&where, "route_table_id", &f->tags);
+	return model_list_records(m, &query, &where, offset, limit, total, &tables, items, err);
 }
 
 /* ---------------------------------------------------------------- associations, propagations */
 
 /*
- * The checks Associate and Enable share: the table, the attachment (NotFound codes of
- * the action), the same router, the router Active, both ready.
+ * The checks Associate, ReplaceAssociation and Enable share: the table, the attachment
+ * (their NotFound codes), the same router, the router Active, both ready.
  */
-static int load_pair(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
-		     enum vl_code attachment_not_found, struct tr_attachment *att,
-		     struct tr_route_table *table, struct vl_err *err)
+static int load_ready_pair(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
+			   struct tr_attachment *att, struct tr_route_table *table, struct vl_err *err)
 {
 	if (load_table(m, route_table_id, table, VL_TR_ROUTE_RT_NOT_FOUND_404, err) < 0 ||
-	    load_attachment(m, attachment_id, att, attachment_not_found, err) < 0)
+	    load_attachment(m, attachment_id, att, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND_404, err) < 0)
 		return -1;
 	if (strcmp(table->transit_router_id, att->transit_router_id) != 0)
 		return vl_err_set(err, VL_TR_ROUTE_INVALID_TABLE_PARAM, NULL);
-	return check_router_active(m, table->transit_router_id, err);
+	if (check_router_active(m, table->transit_router_id, err) < 0)
+		return -1;
+	if (strcmp(att->status, "Attached") != 0 || strcmp(table->status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	return 0;
+}
+
+/* An attachment's association: its table and status.  1, 0 (none), -1 with err. */
+static int association_of(struct model_ctx *m, const char *attachment_id, struct link_state *out,
+			  struct vl_err *err)
+{
+	return row_find(m, "SELECT route_table_id, status FROM tr_associations WHERE attachment_id=?1",
+			MODEL_ARGS(MODEL_TEXT(attachment_id)), fill_link_state, out, err);
+}
+
+/* A pair's propagation: its ID and status.  1, 0 (none), -1 with err. */
+static int propagation_of(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
+			  struct link_state *out, struct vl_err *err)
+{
+	return row_find(m,
+			"SELECT propagation_id, status FROM tr_propagations WHERE attachment_id=?1 AND route_table_id=?2",
+			MODEL_ARGS(MODEL_TEXT(attachment_id), MODEL_TEXT(route_table_id)), fill_link_state, out, err);
+}
+
+/* The ready pair Associate and ReplaceAssociation name, and the attachment's association: 1, 0 (none), -1. */
+static int load_ready_association(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
+				  struct tr_attachment *att, struct tr_route_table *table, struct link_state *link,
+				  struct vl_err *err)
+{
+	if (load_ready_pair(m, attachment_id, route_table_id, att, table, err) < 0)
+		return -1;
+	return association_of(m, att->attachment_id, link, err);
 }
 
 int tr_route_associate(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
@@ -479,39 +405,21 @@ int tr_route_associate(struct model_ctx *m, const char *attachment_id, const cha
 {
 	struct tr_attachment att;
 	struct tr_route_table table;
-	char status[32] = "";
-	int found;
+	struct link_state link;
+	int found = load_ready_association(m, attachment_id, route_table_id, &att, &table, &link, err);
 
-	if (load_pair(m, attachment_id, route_table_id, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND_404, &att, &table,
-		      err) < 0)
-		return -1;
-	if (strcmp(att.status, "Attached") != 0 || strcmp(table.status, "Active") != 0)
-		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
-	found = query_text(m, "SELECT status FROM tr_associations WHERE attachment_id=?1",
-			   att.attachment_id, NULL, status, sizeof(status));
 	if (found < 0)
-		return model_store_error(m, err);
-	if (found && strcmp(status, "Active") != 0)
+		return -1;
+	if (found && strcmp(link.status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
 	if (found)
 		return vl_err_set(err, VL_TR_ROUTE_ASSOCIATION_EXIST, NULL);
-	{
-		struct store_stmt *stmt = NULL;
-		enum store_step_result r;
-
-		if (store_prepare(m->store,
-				  "INSERT INTO tr_associations(attachment_id, route_table_id, status, created_ms)"
-				  " VALUES (?, ?, 'Associating', ?)",
-				  &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, att.attachment_id);
-		stmt_bind_text(stmt, 2, table.route_table_id);
-		stmt_bind_int64(stmt, 3, m->now_ms);
-		r = stmt_step(stmt);
-		stmt_release(stmt);
-		if (r != STORE_DONE)
-			return model_store_error(m, err);
-	}
+	if (model_run(m,
+		      "INSERT INTO tr_associations(attachment_id, route_table_id, status, created_ms)"
+		      " VALUES (?, ?, 'Associating', ?)",
+		      MODEL_ARGS(MODEL_TEXT(att.attachment_id), MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms)),
+		      err) < 0)
+		return -1;
 	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Associating", "Active", -1, err);
 }
 
@@ -520,45 +428,50 @@ int tr_route_replace_association(struct model_ctx *m, const char *attachment_id,
 {
 	struct tr_attachment att;
 	struct tr_route_table table;
-	char linked[64] = "", status[32] = "";
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	struct link_state link;
+	int found = load_ready_association(m, attachment_id, route_table_id, &att, &table, &link, err);
 
-	if (load_pair(m, attachment_id, route_table_id, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND_404, &att, &table,
+	if (found < 0)
+		return -1;
+	/* only an Active association moves; without one there is nothing to replace */
+	if (!found || strcmp(link.status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	if (strcmp(link.id, table.route_table_id) == 0)
+		return vl_err_set(err, VL_TR_ROUTE_ASSOCIATION_EXIST, NULL);
+	if (model_run(m,
+		      "UPDATE tr_associations SET route_table_id=?, status='Associating', created_ms=?"
+		      " WHERE attachment_id=?",
+		      MODEL_ARGS(MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms), MODEL_TEXT(att.attachment_id)),
 		      err) < 0)
 		return -1;
-	if (strcmp(att.status, "Attached") != 0 || strcmp(table.status, "Active") != 0)
-		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
-	if (store_prepare(m->store, "SELECT route_table_id, status FROM tr_associations WHERE attachment_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, att.attachment_id);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW) {
-		model_copy(linked, sizeof(linked), stmt_text(stmt, 0));
-		model_copy(status, sizeof(status), stmt_text(stmt, 1));
-	}
-	stmt_release(stmt);
-	if (r != STORE_ROW && r != STORE_DONE)
-		return model_store_error(m, err);
-	/* only an Active association moves; without one there is nothing to replace */
-	if (r == STORE_DONE || strcmp(status, "Active") != 0)
-		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
-	if (strcmp(linked, table.route_table_id) == 0)
-		return vl_err_set(err, VL_TR_ROUTE_ASSOCIATION_EXIST, NULL);
-	if (store_prepare(m->store,
-			  "UPDATE tr_associations SET route_table_id=?, status='Associating', created_ms=?"
-			  " WHERE attachment_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, table.route_table_id);
-	stmt_bind_int64(stmt, 2, m->now_ms);
-	stmt_bind_text(stmt, 3, att.attachment_id);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	if (r != STORE_DONE)
-		return model_store_error(m, err);
 	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Associating", "Active", -1, err);
+}
+
+/*
+ * The end Dissociate and Disable share once their link is found: the router Active, the
+ * link Active, then leave_sql (?1 = key) marks it leaving and it goes after the delay.
+ */
+static int unlink_pair(struct model_ctx *m, const struct tr_route_table *table, const struct link_state *link,
+		       const char *kind, const char *key, const char *leave_sql, const char *leaving,
+		       struct vl_err *err)
+{
+	if (check_router_active(m, table->transit_router_id, err) < 0)
+		return -1;
+	if (strcmp(link->status, "Active") != 0)
+		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
+	if (model_exec2(m, leave_sql, key, NULL, err) < 0)
+		return -1;
+	return lifecycle_schedule(m, kind, key, leaving, GONE, -1, err);
+}
+
+/* The table and attachment Dissociate and Disable name, with their NotFound codes. */
+static int load_unlink_pair(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
+			    struct tr_attachment *att, struct tr_route_table *table, struct vl_err *err)
+{
+	if (load_table(m, route_table_id, table, VL_TR_ROUTE_RT_NOT_FOUND_404, err) < 0 ||
+	    load_attachment(m, attachment_id, att, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND, err) < 0)
+		return -1;
+	return 0;
 }
 
 int tr_route_dissociate(struct model_ctx *m, const char *attachment_id, const char *route_table_id,
@@ -566,38 +479,18 @@ int tr_route_dissociate(struct model_ctx *m, const char *attachment_id, const ch
 {
 	struct tr_attachment att;
 	struct tr_route_table table;
-	char status[32] = "", linked[64] = "";
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	struct link_state link;
+	int found;
 
-	if (load_table(m, route_table_id, &table, VL_TR_ROUTE_RT_NOT_FOUND_404, err) < 0 ||
-	    load_attachment(m, attachment_id, &att, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND, err) < 0)
+	if (load_unlink_pair(m, attachment_id, route_table_id, &att, &table, err) < 0 ||
+	    (found = association_of(m, att.attachment_id, &link, err)) < 0)
 		return -1;
-	if (store_prepare(m->store,
-			  "SELECT route_table_id, status FROM tr_associations WHERE attachment_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, att.attachment_id);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW) {
-		model_copy(linked, sizeof(linked), stmt_text(stmt, 0));
-		model_copy(status, sizeof(status), stmt_text(stmt, 1));
-	}
-	stmt_release(stmt);
-	if (r == STORE_FAILED || r == STORE_CONSTRAINT)
-		return model_store_error(m, err);
-	if (r == STORE_DONE)
+	if (!found)
 		return vl_err_set(err, VL_TR_ROUTE_INVALID_ATTACHMENT_PARAM, NULL);
-	if (strcmp(linked, table.route_table_id) != 0)
+	if (strcmp(link.id, table.route_table_id) != 0)
 		return vl_err_set(err, VL_TR_ROUTE_INVALID_TABLE_PARAM, NULL);
-	if (check_router_active(m, table.transit_router_id, err) < 0)
-		return -1;
-	if (strcmp(status, "Active") != 0)
-		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
-	if (exec_sql(m, "UPDATE tr_associations SET status='Dissociating' WHERE attachment_id=?1",
-		     att.attachment_id, NULL) < 0)
-		return model_store_error(m, err);
-	return lifecycle_schedule(m, "tr_association", att.attachment_id, "Dissociating", GONE, -1, err);
+	return unlink_pair(m, &table, &link, "tr_association", att.attachment_id,
+			   "UPDATE tr_associations SET status='Dissociating' WHERE attachment_id=?1", "Dissociating", err);
 }
 
 int tr_route_enable_propagation(struct model_ctx *m, const char *attachment_id,
@@ -605,38 +498,25 @@ int tr_route_enable_propagation(struct model_ctx *m, const char *attachment_id,
 {
 	struct tr_attachment att;
 	struct tr_route_table table;
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	struct link_state link;
 	char propagation_id[64];
-	int64_t n = 0;
 	int found;
 
-	if (load_pair(m, attachment_id, route_table_id, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND_404, &att, &table,
-		      err) < 0)
+	if (load_ready_pair(m, attachment_id, route_table_id, &att, &table, err) < 0)
 		return -1;
-	if (strcmp(att.status, "Attached") != 0 || strcmp(table.status, "Active") != 0)
-		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
 	/* a pair that already propagates (or is on its way) is "not in a valid state" for it */
-	found = query_int(m, "SELECT 1 FROM tr_propagations WHERE attachment_id=?1 AND route_table_id=?2",
-			  att.attachment_id, table.route_table_id, &n);
-	if (found < 0)
-		return model_store_error(m, err);
+	if ((found = propagation_of(m, att.attachment_id, table.route_table_id, &link, err)) < 0)
+		return -1;
 	if (found)
 		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
 	ids_new(propagation_id, sizeof(propagation_id), "trp", NULL);
-	if (store_prepare(m->store,
-			  "INSERT INTO tr_propagations(propagation_id, attachment_id, route_table_id, status, created_ms)"
-			  " VALUES (?, ?, ?, 'Enabling', ?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, propagation_id);
-	stmt_bind_text(stmt, 2, att.attachment_id);
-	stmt_bind_text(stmt, 3, table.route_table_id);
-	stmt_bind_int64(stmt, 4, m->now_ms);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	if (r != STORE_DONE)
-		return model_store_error(m, err);
+	if (model_run(m,
+		      "INSERT INTO tr_propagations(propagation_id, attachment_id, route_table_id, status, created_ms)"
+		      " VALUES (?, ?, ?, 'Enabling', ?)",
+		      MODEL_ARGS(MODEL_TEXT(propagation_id), MODEL_TEXT(att.attachment_id),
+				 MODEL_TEXT(table.route_table_id), MODEL_INT(m->now_ms)),
+		      err) < 0)
+		return -1;
 	return lifecycle_schedule(m, "tr_propagation", propagation_id, "Enabling", "Active", -1, err);
 }
 
@@ -645,69 +525,58 @@ int tr_route_disable_propagation(struct model_ctx *m, const char *attachment_id,
 {
 	struct tr_attachment att;
 	struct tr_route_table table;
-	char propagation_id[64] = "", status[32] = "";
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	struct link_state link;
+	int found;
 
-	if (load_table(m, route_table_id, &table, VL_TR_ROUTE_RT_NOT_FOUND_404, err) < 0 ||
-	    load_attachment(m, attachment_id, &att, VL_TR_ROUTE_ATTACHMENT_NOT_FOUND, err) < 0)
+	if (load_unlink_pair(m, attachment_id, route_table_id, &att, &table, err) < 0 ||
+	    (found = propagation_of(m, att.attachment_id, table.route_table_id, &link, err)) < 0)
 		return -1;
-	if (store_prepare(m->store,
-			  "SELECT propagation_id, status FROM tr_propagations"
-			  " WHERE attachment_id=? AND route_table_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, att.attachment_id);
-	stmt_bind_text(stmt, 2, table.route_table_id);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW) {
-		model_copy(propagation_id, sizeof(propagation_id), stmt_text(stmt, 0));
-		model_copy(status, sizeof(status), stmt_text(stmt, 1));
-	}
-	stmt_release(stmt);
-	if (r == STORE_FAILED || r == STORE_CONSTRAINT)
-		return model_store_error(m, err);
-	if (r == STORE_DONE)
+	if (!found)
 		return vl_err_set(err, VL_TR_ROUTE_INVALID_ATTACHMENT_PARAM, NULL);
-	if (check_router_active(m, table.transit_router_id, err) < 0)
-		return -1;
-	if (strcmp(status, "Active") != 0)
-		return vl_err_set(err, VL_TR_ROUTE_PAIR_INCORRECT_STATUS, NULL);
-	if (exec_sql(m, "UPDATE tr_propagations SET status='Disabling' WHERE propagation_id=?1",
-		     propagation_id, NULL) < 0)
-		return model_store_error(m, err);
-	return lifecycle_schedule(m, "tr_propagation", propagation_id, "Disabling", GONE, -1, err);
+	return unlink_pair(m, &table, &link, "tr_propagation", link.id,
+			   "UPDATE tr_propagations SET status='Disabling' WHERE propagation_id=?1", "Disabling", err);
 }
 
-/* The tables a link list reads: associations or propagations, with their attachments. */
-static const char *link_from(bool propagations)
+/* l: the association or propagation, a: its attachment */
+static const struct model_filter_member link_filters[] = {
+	MODEL_FILTER_MEMBER("l.route_table_id=?", struct tr_route_link_filter, route_table_id),
+	MODEL_FILTER_MEMBER("l.attachment_id=?", struct tr_route_link_filter, attachment_id),
+	MODEL_FILTER_MEMBER("a.resource_id=?", struct tr_route_link_filter, resource_id),
+	MODEL_FILTER_MEMBER("a.resource_type=?", struct tr_route_link_filter, resource_type),
+	MODEL_FILTER_MEMBER("l.status=?", struct tr_route_link_filter, status),
+};
+
+static json_t *link_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
 {
-	return propagations ? " FROM tr_propagations l JOIN tr_attachments a ON a.attachment_id=l.attachment_id"
-			    : " FROM tr_associations l JOIN tr_attachments a ON a.attachment_id=l.attachment_id";
+	json_t *item = json_object();
+
+	(void)m;
+	(void)arg;
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterAttachmentId", stmt_text(stmt, 0)),
+					  JSON_TEXT("TransitRouterRouteTableId", stmt_text(stmt, 1)),
+					  JSON_TEXT("Status", stmt_text(stmt, 2)),
+					  JSON_TEXT("ResourceId", stmt_text(stmt, 3)),
+					  JSON_TEXT("ResourceType", stmt_text(stmt, 4))));
+	return item;
 }
 
-static void link_where(struct model_ctx *m, struct model_where *w, const struct tr_route_link_filter *f)
-{
-	const struct model_filter filters[] = {
-		{ "l.route_table_id=?", f->route_table_id },
-		{ "l.attachment_id=?", f->attachment_id },
-		{ "a.resource_id=?", f->resource_id },
-		{ "a.resource_type=?", f->resource_type },
-		{ "l.status=?", f->status },
-	};
-
-	model_where_init(w);
-	model_where_text(w, "a.account=?", m->account);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
-}
 int tr_route_link_list(struct model_ctx *m, bool propagations, const struct tr_route_link_filter *f,
 		       int64_t offset, int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char sql[4600];
+	/* associations or propagations, with their attachments */
+	static const struct model_list_query queries[2] = {
+		{
+			.columns = "l.attachment_id, l.route_table_id, l.status, a.resource_id, a.resource_type",
+			.from = "tr_associations l JOIN tr_attachments a ON a.attachment_id=l.attachment_id",
+			.order_by = "l.created_ms, l.seq",
+		},
+		{
+			.columns = "l.attachment_id, l.route_table_id, l.status, a.resource_id, a.resource_type",
+			.from = "tr_propagations l JOIN tr_attachments a ON a.attachment_id=l.attachment_id",
+			.order_by = "l.created_ms, l.seq",
+		},
+	};
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-	int index;
 
 	if (propagations) {
 		struct tr_route_table t;
@@ -715,37 +584,10 @@ int tr_route_link_list(struct model_ctx *m, bool propagations, const struct tr_r
 		if (load_table(m, f->route_table_id, &t, VL_TR_ROUTE_TABLE_NOT_FOUND, err) < 0)
 			return -1;
 	}
-	link_where(m, &where, f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*)%s%s", link_from(propagations), where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	r = stmt_step(stmt);
-	*total = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-	if (r != STORE_ROW)
-		return model_store_error(m, err);
-	snprintf(sql, sizeof(sql),
-		 "SELECT l.attachment_id, l.route_table_id, l.status, a.resource_id, a.resource_type%s%s"
-		 " ORDER BY l.created_ms, l.seq LIMIT ? OFFSET ?",
-		 link_from(propagations), where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	index = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, index++, limit);
-	stmt_bind_int64(stmt, index, offset);
-	while ((r = stmt_step(stmt)) == STORE_ROW) {
-		json_t *item = json_object();
-
-		json_put_str(item, "TransitRouterAttachmentId", stmt_text(stmt, 0));
-		json_put_str(item, "TransitRouterRouteTableId", stmt_text(stmt, 1));
-		json_put_str(item, "Status", stmt_text(stmt, 2));
-		json_put_str(item, "ResourceId", stmt_text(stmt, 3));
-		json_put_str(item, "ResourceType", stmt_text(stmt, 4));
-		json_array_append_new(items, item);
-	}
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	model_where_init(&where);
+	model_where_text(&where, "a.account=?", m->account);
+	model_where_members(&where, f, link_filters, sizeof(link_filters) / sizeof(link_filters[0]));
+	return model_list(m, &queries[propagations], &where, offset, limit, total, link_item, NULL, items, err);
 }
 
 /* ---------------------------------------------------------------- computed routes */
@@ -1107,10 +949,10 @@ json_t *tr_route_to_json(const struct tr_route *r)
 	cidr_format(&r->destination, dest, sizeof(dest));
 	if (r->is_static)
 		json_put_str(item, "TransitRouterRouteEntryId", r->entry_id);
-	json_put_str(item, "TransitRouterRouteEntryDestinationCidrBlock", dest);
-	json_put_str(item, "TransitRouterRouteEntryType", r->is_static ? "Static" : "Propagated");
-	json_put_str(item, "TransitRouterRouteEntryStatus", r->status);
-	json_put_str(item, "TransitRouterRouteEntryNextHopType", r->next_hop_type);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterRouteEntryDestinationCidrBlock", dest),
+					  JSON_TEXT("TransitRouterRouteEntryType", r->is_static ? "Static" : "Propagated"),
+					  JSON_TEXT("TransitRouterRouteEntryStatus", r->status),
+					  JSON_TEXT("TransitRouterRouteEntryNextHopType", r->next_hop_type)));
 	if (strcmp(r->next_hop_type, "BlackHole") != 0) {
 		json_put_str(item, "TransitRouterRouteEntryNextHopId", r->next_hop_id);
 		json_put_str(item, "TransitRouterRouteEntryNextHopResourceId", r->next_hop_resource_id);
@@ -1130,10 +972,10 @@ json_t *tr_route_to_json(const struct tr_route *r)
 	json_put_bool(item, "OperationalMode", r->is_static);
 	json_object_set_new_nocheck(path, "AsPaths", json_array());
 	json_object_set_new_nocheck(path, "Communities", json_array());
-	json_put_str(path, "OriginInstanceId", r->origin_id);
-	json_put_str(path, "OriginInstanceType", r->origin_type);
-	json_put_str(path, "OriginRouteType", r->origin_route_type);
-	json_put_int(path, "Preference", 50);
+	json_put_fields(path, JSON_FIELDS(JSON_TEXT("OriginInstanceId", r->origin_id),
+					  JSON_TEXT("OriginInstanceType", r->origin_type),
+					  JSON_TEXT("OriginRouteType", r->origin_route_type),
+					  JSON_INT("Preference", 50)));
 	json_object_set_new_nocheck(item, "PathAttributes", path);
 	return item;
 }
@@ -1237,8 +1079,9 @@ int tr_route_entry_create(struct model_ctx *m, const struct tr_route_entry_creat
 	 * usage counter: the attachment model deletes entries pointing at a force-deleted
 	 * attachment itself, and a count cannot drift.
 	 */
-	if (query_int(m, "SELECT COUNT(*) FROM tr_route_entries WHERE route_table_id=?1 AND status<>'Deleting'",
-		      table.route_table_id, NULL, &used) < 0)
+	used = model_count(m, "SELECT COUNT(*) FROM tr_route_entries WHERE route_table_id=?1 AND status<>'Deleting'",
+			   table.route_table_id, NULL);
+	if (used < 0)
 		return model_store_error(m, err);
 	if (used >= m->cfg->quotas.tr_route_entries_per_table)
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_QUOTA_EXCEEDED, NULL);
@@ -1246,28 +1089,17 @@ int tr_route_entry_create(struct model_ctx *m, const struct tr_route_entry_creat
 	region = catalog_region(m->cfg->catalog, table.region);
 	ids_new(id, sizeof(id), "rte", region ? region->id_code : NULL);
 	cidr_format(&dest, dest_text, sizeof(dest_text));
-	if (store_prepare(m->store,
-			  "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination,"
-			  " dest_first, dest_prefix_len, type, next_hop_type, next_hop_id, name, description,"
-			  " status, created_ms) VALUES (?,?,?,?,?,?,'Static',?,?,?,?,'Creating',?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, id);
-	stmt_bind_text(stmt, 2, table.route_table_id);
-	stmt_bind_text(stmt, 3, m->account);
-	stmt_bind_text(stmt, 4, dest_text);
-	stmt_bind_int64(stmt, 5, dest.addr);
-	stmt_bind_int64(stmt, 6, dest.prefix_len);
-	stmt_bind_text(stmt, 7, args->next_hop_type);
-	stmt_bind_text(stmt, 8, blackhole ? "" : args->next_hop_id);
-	stmt_bind_text(stmt, 9, args->name ? args->name : "");
-	stmt_bind_text(stmt, 10, args->description ? args->description : "");
-	stmt_bind_int64(stmt, 11, m->now_ms);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	if (r != STORE_DONE)
-		return model_store_error(m, err);
-	if (lifecycle_schedule(m, "tr_route_entry", id, "Creating", "Active", -1, err) < 0)
+	if (model_run(m,
+		      "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination,"
+		      " dest_first, dest_prefix_len, type, next_hop_type, next_hop_id, name, description,"
+		      " status, created_ms) VALUES (?,?,?,?,?,?,'Static',?,?,?,?,'Creating',?)",
+		      MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(table.route_table_id), MODEL_TEXT(m->account),
+				 MODEL_TEXT(dest_text), MODEL_INT(dest.addr), MODEL_INT(dest.prefix_len),
+				 MODEL_TEXT(args->next_hop_type), MODEL_TEXT(blackhole ? "" : args->next_hop_id),
+				 MODEL_TEXT(args->name ? args->name : ""),
+				 MODEL_TEXT(args->description ? args->description : ""), MODEL_INT(m->now_ms)),
+		      err) < 0 ||
+	    lifecycle_schedule(m, "tr_route_entry", id, "Creating", "Active", -1, err) < 0)
 		return -1;
 	model_copy(entry_id, size, id);
 	return 0;
@@ -1281,31 +1113,39 @@ int tr_route_entry_update(struct model_ctx *m, const char *route_entry_id, const
 
 	if (check_name_description(name, description, err) < 0)
 		return -1;
-	found = query_text(m, "SELECT status FROM tr_route_entries WHERE route_entry_id=?1 AND account=?2",
-			   route_entry_id, m->account, status, sizeof(status));
+	found = row_find(m, "SELECT status FROM tr_route_entries WHERE route_entry_id=?1 AND account=?2",
+			 MODEL_ARGS(MODEL_TEXT(route_entry_id), MODEL_TEXT(m->account)), row_fill_text32, status, err);
 	if (found < 0)
-		return model_store_error(m, err);
+		return -1;
 	/* propagated entries are computed, not stored: they cannot be renamed */
 	if (!found)
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_NOT_FOUND, NULL);
 	if (strcmp(status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_BLOCKING, NULL);
-	if (name && model_exec2(m, "UPDATE tr_route_entries SET name=? WHERE route_entry_id=?", name,
-				route_entry_id, err) < 0)
-		return -1;
-	if (description && model_exec2(m, "UPDATE tr_route_entries SET description=? WHERE route_entry_id=?",
-				       description, route_entry_id, err) < 0)
-		return -1;
-	return 0;
+	return model_update_name_description(m, "tr_route_entries", "route_entry_id", route_entry_id, name, description,
+					     err);
 }
 
-/* Finds the static entry a delete names; fills id, table and status.  0 or -1 with err. */
-static int find_entry(struct model_ctx *m, const struct tr_route_entry_key *key, char *id,
-		      char *table_id, char *status, struct vl_err *err)
+/* A static entry as a delete finds it. */
+struct entry_ref {
+	char id[64];
+	char table_id[64];
+	char status[32];
+};
+
+static void fill_entry_ref(struct store_stmt *stmt, void *out)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	struct entry_ref *e = out;
+
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(e->id), ROW_TEXT(e->table_id), ROW_TEXT(e->status)));
+}
+
+/* Finds the static entry a delete names into *out.  0 or -1 with err. */
+static int find_entry(struct model_ctx *m, const struct tr_route_entry_key *key, struct entry_ref *out,
+		      struct vl_err *err)
+{
 	struct tr_route_table table;
+	int found;
 	struct cidr dest;
 	bool has_id = key->route_entry_id && *key->route_entry_id;
 	bool has_table = key->route_table_id && *key->route_table_id;
@@ -1316,13 +1156,11 @@ static int find_entry(struct model_ctx *m, const struct tr_route_entry_key *key,
 	if (has_id) {
 		if (has_table || has_dest)
 			return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_EXCLUSIVE, NULL);
-		if (store_prepare(m->store,
-				  "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
-				  " WHERE route_entry_id=? AND account=?",
-				  &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, key->route_entry_id);
-		stmt_bind_text(stmt, 2, m->account);
+		found = row_find(m,
+				 "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
+				 " WHERE route_entry_id=? AND account=?",
+				 MODEL_ARGS(MODEL_TEXT(key->route_entry_id), MODEL_TEXT(m->account)), fill_entry_ref,
+				 out, err);
 	} else {
 		if (!has_table)
 			return vl_err_set(err, VL_TR_ROUTE_ILLEGAL_TABLE_ID, NULL);
@@ -1337,29 +1175,18 @@ static int find_entry(struct model_ctx *m, const struct tr_route_entry_key *key,
 			return vl_err_set(err, VL_TR_ROUTE_BLACKHOLE_WITH_NEXT_HOP, NULL);
 		if (has_type && strcmp(key->next_hop_type, "Attachment") == 0 && !has_hop)
 			return vl_err_set(err, VL_TR_ROUTE_MISSING_NEXT_HOP, NULL);
-		if (store_prepare(m->store,
-				  "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
-				  " WHERE route_table_id=? AND dest_first=? AND dest_prefix_len=?"
-				  " AND (?4 IS NULL OR next_hop_type=?4) AND (?5 IS NULL OR next_hop_id=?5)",
-				  &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, table.route_table_id);
-		stmt_bind_int64(stmt, 2, dest.addr);
-		stmt_bind_int64(stmt, 3, dest.prefix_len);
-		stmt_bind_text(stmt, 4, has_type ? key->next_hop_type : NULL);
-		stmt_bind_text(stmt, 5, has_hop ? key->next_hop_id : NULL);
+		found = row_find(m,
+				 "SELECT route_entry_id, route_table_id, status FROM tr_route_entries"
+				 " WHERE route_table_id=? AND dest_first=? AND dest_prefix_len=?"
+				 " AND (?4 IS NULL OR next_hop_type=?4) AND (?5 IS NULL OR next_hop_id=?5)",
+				 MODEL_ARGS(MODEL_TEXT(table.route_table_id), MODEL_INT(dest.addr),
+					    MODEL_INT(dest.prefix_len),
+					    MODEL_TEXT(has_type ? key->next_hop_type : NULL),
+					    MODEL_TEXT(has_hop ? key->next_hop_id : NULL)),
+				 fill_entry_ref, out, err);
 	}
-	r = stmt_step(stmt);
-	if (r == STORE_ROW) {
-		model_copy(id, 64, stmt_text(stmt, 0));
-		model_copy(table_id, 64, stmt_text(stmt, 1));
-		model_copy(status, 32, stmt_text(stmt, 2));
-	}
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 0;
-	if (r != STORE_DONE)
-		return model_store_error(m, err);
+	if (found != 0)
+		return found > 0 ? 0 : -1;
 	if (has_id)
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_ID_NOT_FOUND, NULL);
 	/* no static entry there: a learned one cannot be deleted, anything else is unknown */
@@ -1381,37 +1208,40 @@ static int find_entry(struct model_ctx *m, const struct tr_route_entry_key *key,
 int tr_route_entry_delete(struct model_ctx *m, const struct tr_route_entry_key *key,
 			  struct vl_err *err)
 {
-	char id[64] = "", table_id[64] = "", status[32] = "", transit_router_id[64] = "";
+	struct entry_ref entry = { "", "", "" };
+	char transit_router_id[64] = "";
 
-	if (find_entry(m, key, id, table_id, status, err) < 0)
+	if (find_entry(m, key, &entry, err) < 0)
 		return -1;
-	if (query_text(m, "SELECT transit_router_id FROM tr_route_tables WHERE route_table_id=?1", table_id,
-		       NULL, transit_router_id, sizeof(transit_router_id)) < 0)
-		return model_store_error(m, err);
-	if (strcmp(status, "Active") != 0)
+	if (row_find(m, "SELECT transit_router_id FROM tr_route_tables WHERE route_table_id=?1",
+		     MODEL_ARGS(MODEL_TEXT(entry.table_id)), row_fill_text64, transit_router_id, err) < 0)
+		return -1;
+	if (strcmp(entry.status, "Active") != 0)
 		return vl_err_set(err, VL_TR_ROUTE_ENTRY_BLOCKING, NULL);
 	if (check_router_active(m, transit_router_id, err) < 0)
 		return -1;
-	if (exec_sql(m, "UPDATE tr_route_entries SET status='Deleting' WHERE route_entry_id=?1", id, NULL) < 0)
-		return model_store_error(m, err);
-	return lifecycle_schedule(m, "tr_route_entry", id, "Deleting", GONE, -1, err);
+	if (model_exec2(m, "UPDATE tr_route_entries SET status='Deleting' WHERE route_entry_id=?1", entry.id, NULL,
+			err) < 0)
+		return -1;
+	return lifecycle_schedule(m, "tr_route_entry", entry.id, "Deleting", GONE, -1, err);
 }
 
 /* ---------------------------------------------------------------- for attachments and routers */
 
 int tr_route_attachment_forget(struct model_ctx *m, const char *attachment_id, struct vl_err *err)
 {
-	if (lifecycle_cancel(m, "tr_association", attachment_id) < 0 ||
-	    exec_sql(m, "DELETE FROM tr_associations WHERE attachment_id=?1", attachment_id, NULL) < 0 ||
+	if (lifecycle_cancel(m, "tr_association", attachment_id) < 0)
+		return model_store_error(m, err);
+	if (model_exec2(m, "DELETE FROM tr_associations WHERE attachment_id=?1", attachment_id, NULL, err) < 0 ||
 	    cancel_transitions(m, "tr_propagation", "SELECT propagation_id FROM tr_propagations WHERE attachment_id=?1",
-			       attachment_id, false) < 0 ||
-	    exec_sql(m, "DELETE FROM tr_propagations WHERE attachment_id=?1", attachment_id, NULL) < 0 ||
+			       attachment_id, false, err) < 0 ||
+	    model_exec2(m, "DELETE FROM tr_propagations WHERE attachment_id=?1", attachment_id, NULL, err) < 0 ||
 	    cancel_transitions(m, "tr_route_entry",
 			       "SELECT route_entry_id FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
-			       attachment_id, true) < 0 ||
-	    exec_sql(m, "DELETE FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
-		     attachment_id, NULL) < 0)
-		return model_store_error(m, err);
+			       attachment_id, true, err) < 0 ||
+	    model_exec2(m, "DELETE FROM tr_route_entries WHERE next_hop_type='Attachment' AND next_hop_id=?1",
+			attachment_id, NULL, err) < 0)
+		return -1;
 	return 0;
 }
 

@@ -11,7 +11,11 @@
 #include "cen.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
+#include "query.h"
+#include "record_list.h"
+#include "row_read.h"
 #include "vpc.h"
 
 const struct lifecycle_kind transit_router_lifecycle = {
@@ -32,15 +36,11 @@ static const char *const reserved_ranges[] = {
 static void row_to_tr(struct store_stmt *stmt, struct transit_router *tr)
 {
 	memset(tr, 0, sizeof(*tr));
-	model_copy(tr->transit_router_id, sizeof(tr->transit_router_id), stmt_text(stmt, 0));
-	model_copy(tr->cen_id, sizeof(tr->cen_id), stmt_text(stmt, 1));
-	model_copy(tr->region, sizeof(tr->region), stmt_text(stmt, 2));
-	model_copy(tr->name, sizeof(tr->name), stmt_text(stmt, 3));
-	model_copy(tr->description, sizeof(tr->description), stmt_text(stmt, 4));
-	model_copy(tr->type, sizeof(tr->type), stmt_text(stmt, 5));
-	model_copy(tr->status, sizeof(tr->status), stmt_text(stmt, 6));
-	tr->support_multicast = stmt_int64(stmt, 7) != 0;
-	tr->created_ms = stmt_int64(stmt, 8);
+	/* TR_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(tr->transit_router_id), ROW_TEXT(tr->cen_id), ROW_TEXT(tr->region),
+					   ROW_TEXT(tr->name), ROW_TEXT(tr->description), ROW_TEXT(tr->type),
+					   ROW_TEXT(tr->status), ROW_BOOL(tr->support_multicast),
+					   ROW_INT64(tr->created_ms)));
 }
 
 static void row_to_tr_any(struct store_stmt *stmt, void *out)
@@ -51,13 +51,15 @@ static void row_to_tr_any(struct store_stmt *stmt, void *out)
 static void row_to_cidr(struct store_stmt *stmt, struct transit_router_cidr *c)
 {
 	memset(c, 0, sizeof(*c));
-	model_copy(c->transit_router_cidr_id, sizeof(c->transit_router_cidr_id), stmt_text(stmt, 0));
-	model_copy(c->transit_router_id, sizeof(c->transit_router_id), stmt_text(stmt, 1));
-	model_copy(c->cidr, sizeof(c->cidr), stmt_text(stmt, 2));
-	model_copy(c->name, sizeof(c->name), stmt_text(stmt, 3));
-	model_copy(c->description, sizeof(c->description), stmt_text(stmt, 4));
-	c->publish_cidr_route = stmt_int64(stmt, 5) != 0;
-	c->created_ms = stmt_int64(stmt, 6);
+	/* CIDR_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(c->transit_router_cidr_id), ROW_TEXT(c->transit_router_id),
+					   ROW_TEXT(c->cidr), ROW_TEXT(c->name), ROW_TEXT(c->description),
+					   ROW_BOOL(c->publish_cidr_route), ROW_INT64(c->created_ms)));
+}
+
+static void row_to_cidr_any(struct store_stmt *stmt, void *out)
+{
+	row_to_cidr(stmt, out);
 }
 
 static const char *region_code(struct model_ctx *m)
@@ -143,26 +145,11 @@ static int check_cidr(struct model_ctx *m, const char *cen_id, const char *text,
 
 static int insert_cidr(struct model_ctx *m, const struct transit_router_cidr *c, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO transit_router_cidrs(" CIDR_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, c->transit_router_cidr_id);
-	stmt_bind_text(stmt, 2, c->transit_router_id);
-	stmt_bind_text(stmt, 3, c->cidr);
-	stmt_bind_text(stmt, 4, c->name);
-	stmt_bind_text(stmt, 5, c->description);
-	stmt_bind_int64(stmt, 6, c->publish_cidr_route);
-	stmt_bind_int64(stmt, 7, c->created_ms);
-	stmt_bind_text(stmt, 8, m->account);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_run(m, "INSERT INTO transit_router_cidrs(" CIDR_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?)",
+			 MODEL_ARGS(MODEL_TEXT(c->transit_router_cidr_id), MODEL_TEXT(c->transit_router_id),
+				    MODEL_TEXT(c->cidr), MODEL_TEXT(c->name), MODEL_TEXT(c->description),
+				    MODEL_INT(c->publish_cidr_route), MODEL_INT(c->created_ms), MODEL_TEXT(m->account)),
+			 err);
 }
 
 /* Validates one new block of tr and inserts it; fills *out.  0 or -1. */
@@ -263,54 +250,28 @@ out:
 
 static int insert_router(struct model_ctx *m, const struct transit_router *tr, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO transit_routers(" TR_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, tr->transit_router_id);
-	stmt_bind_text(stmt, 2, tr->cen_id);
-	stmt_bind_text(stmt, 3, tr->region);
-	stmt_bind_text(stmt, 4, tr->name);
-	stmt_bind_text(stmt, 5, tr->description);
-	stmt_bind_text(stmt, 6, tr->type);
-	stmt_bind_text(stmt, 7, tr->status);
-	stmt_bind_int64(stmt, 8, tr->support_multicast);
-	stmt_bind_int64(stmt, 9, tr->created_ms);
-	stmt_bind_text(stmt, 10, m->account);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
-	return 0;
+	return model_run(m, "INSERT INTO transit_routers(" TR_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			 MODEL_ARGS(MODEL_TEXT(tr->transit_router_id), MODEL_TEXT(tr->cen_id), MODEL_TEXT(tr->region),
+				    MODEL_TEXT(tr->name), MODEL_TEXT(tr->description), MODEL_TEXT(tr->type),
+				    MODEL_TEXT(tr->status), MODEL_INT(tr->support_multicast), MODEL_INT(tr->created_ms),
+				    MODEL_TEXT(m->account)),
+			 err);
 }
 
 /* The router's System route table, moving Creating → Active with the router. */
 static int create_system_route_table(struct model_ctx *m, const struct transit_router *tr,
 				     struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
 	char id[64];
 
 	ids_new(id, sizeof(id), "vtb", region_code(m));
-	if (store_prepare(m->store,
-			  "INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type,"
-			  " status, created_ms) VALUES (?,?,?,?,'System',?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, id);
-	stmt_bind_text(stmt, 2, tr->transit_router_id);
-	stmt_bind_text(stmt, 3, m->account);
-	stmt_bind_text(stmt, 4, tr->region);
-	stmt_bind_text(stmt, 5, "Creating");
-	stmt_bind_int64(stmt, 6, tr->created_ms);
-	if (stmt_step(stmt) != STORE_DONE) {
-		stmt_release(stmt);
-		return model_store_error(m, err);
-	}
-	stmt_release(stmt);
+	if (model_run(m,
+		      "INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type,"
+		      " status, created_ms) VALUES (?,?,?,?,'System',?,?)",
+		      MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(tr->transit_router_id), MODEL_TEXT(m->account),
+				 MODEL_TEXT(tr->region), MODEL_TEXT("Creating"), MODEL_INT(tr->created_ms)),
+		      err) < 0)
+		return -1;
 	return lifecycle_schedule(m, "tr_route_table", id, "Creating", "Active", -1, err);
 }
 
@@ -353,74 +314,43 @@ int transit_router_create(struct model_ctx *m, const struct transit_router_creat
 
 /* ---- list ---- */
 
-static void list_where(struct model_ctx *m, struct model_where *w, const struct transit_router_filter *f)
-{
-	const struct model_filter filters[] = {
-		{ "cen_id=?", f->cen_id },
-		{ "region=?", f->region },
-		{ "transit_router_id=?", f->transit_router_id },
-		{ "status=?", f->status },
-		{ "name=?", f->name },
-		{ "type=?", f->type },
-	};
+static const struct model_filter_member list_filters[] = {
+	MODEL_FILTER_MEMBER("cen_id=?", struct transit_router_filter, cen_id),
+	MODEL_FILTER_MEMBER("region=?", struct transit_router_filter, region),
+	MODEL_FILTER_MEMBER("transit_router_id=?", struct transit_router_filter, transit_router_id),
+	MODEL_FILTER_MEMBER("status=?", struct transit_router_filter, status),
+	MODEL_FILTER_MEMBER("name=?", struct transit_router_filter, name),
+	MODEL_FILTER_MEMBER("type=?", struct transit_router_filter, type),
+};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
-	if (f->multicast >= 0)
-		model_where_int(w, "support_multicast=?", f->multicast);
-	tag_where(w, "transit_router_id", &f->tags);
+static json_t *router_json(struct model_ctx *m, const void *tr)
+{
+	return transit_router_to_json(m, tr);
 }
+
 int transit_router_list(struct model_ctx *m, const struct transit_router_filter *f, int64_t offset,
 			int64_t limit, json_t *items, int64_t *total, struct vl_err *err)
 {
-	char sql[4600];
+	static const struct model_list_query query = {
+		.columns = TR_COLUMNS,
+		.from = "transit_routers",
+		.order_by = "created_ms DESC, seq DESC",
+	};
+	static const struct model_record_type routers = { sizeof(struct transit_router), row_to_tr_any, router_json };
 	struct model_where where;
-	struct store_stmt *stmt = NULL;
-	struct transit_router page[50];
-	int index, n = 0;
 
 	if (f->region && catalog_region(m->cfg->catalog, f->region) == NULL)
 		return vl_err_set(err, VL_INVALID_REGION_ID_NOT_FOUND, NULL);
-	list_where(m, &where, f);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM transit_routers%s", where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	model_where_bind(&where, stmt);
-	*total = stmt_step(stmt) == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-
-	if (limit > (int64_t)(sizeof(page) / sizeof(page[0])))
-		limit = sizeof(page) / sizeof(page[0]);
-	snprintf(sql, sizeof(sql),
-		 "SELECT " TR_COLUMNS " FROM transit_routers%s ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
-		 where.sql);
-	if (store_prepare(m->store, sql, &stmt) < 0)
-		return model_store_error(m, err);
-	index = model_where_bind(&where, stmt);
-	stmt_bind_int64(stmt, index++, limit);
-	stmt_bind_int64(stmt, index, offset);
-	for (;;) {
-		enum store_step_result r = stmt_step(stmt);
-
-		if (r == STORE_DONE)
-			break;
-		if (r != STORE_ROW || n == (int)(sizeof(page) / sizeof(page[0]))) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		row_to_tr(stmt, &page[n++]);
-	}
-	stmt_release(stmt);
-	/* the items read tags and CIDR blocks: after the page statement is done with */
-	for (int i = 0; i < n; i++) {
-		json_t *item = transit_router_to_json(m, &page[i]);
-
-		if (item == NULL)
-			return model_store_error(m, err);
-		json_array_append_new(items, item);
-	}
-	return 0;
+	/* a page holds 50 routers at the most, whatever the request asks */
+	if (limit > 50)
+		limit = 50;
+	model_where_init(&where);
+	model_where_text(&where, "account=?", m->account);
+	model_where_members(&where, f, list_filters, sizeof(list_filters) / sizeof(list_filters[0]));
+	if (f->multicast >= 0)
+		model_where_int(&where, "support_multicast=?", f->multicast);
+	tag_where(&where, "transit_router_id", &f->tags);
+	return model_list_records(m, &query, &where, offset, limit, total, &routers, items, err);
 }
 
 /* The CIDR blocks of a router as CBN items; with_router adds TransitRouterId and Family. */
@@ -448,10 +378,9 @@ static json_t *cidrs_json(struct model_ctx *m, const char *transit_router_id, co
 		json_put_str(o, "TransitRouterCidrId", c.transit_router_cidr_id);
 		if (with_router)
 			json_put_str(o, "TransitRouterId", c.transit_router_id);
-		json_put_str(o, "Cidr", c.cidr);
-		json_put_str(o, "Name", c.name);
-		json_put_str(o, "Description", c.description);
-		json_put_bool(o, "PublishCidrRoute", c.publish_cidr_route);
+		json_put_fields(o, JSON_FIELDS(JSON_TEXT("Cidr", c.cidr), JSON_TEXT("Name", c.name),
+					       JSON_TEXT("Description", c.description),
+					       JSON_BOOL("PublishCidrRoute", c.publish_cidr_route)));
 		if (with_router)
 			json_put_str(o, "Family", "IPv4");
 		json_array_append_new(list, o);
@@ -478,16 +407,13 @@ json_t *transit_router_to_json(struct model_ctx *m, const struct transit_router 
 	}
 	cbn_format_time(tr->created_ms, created, sizeof(created));
 	item = json_object();
-	json_put_str(item, "TransitRouterId", tr->transit_router_id);
-	json_put_str(item, "CenId", tr->cen_id);
-	json_put_str(item, "RegionId", tr->region);
-	json_put_str(item, "Type", tr->type);
-	json_put_str(item, "Status", tr->status);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "TransitRouterName", tr->name);
-	json_put_str(item, "TransitRouterDescription", tr->description);
-	json_put_int(item, "AliUid", model_owner_id(m->account));
-	json_put_bool(item, "SupportMulticast", tr->support_multicast);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("TransitRouterId", tr->transit_router_id),
+					  JSON_TEXT("CenId", tr->cen_id), JSON_TEXT("RegionId", tr->region),
+					  JSON_TEXT("Type", tr->type), JSON_TEXT("Status", tr->status),
+					  JSON_TEXT("CreationTime", created), JSON_TEXT("TransitRouterName", tr->name),
+					  JSON_TEXT("TransitRouterDescription", tr->description),
+					  JSON_INT("AliUid", model_owner_id(m->account)),
+					  JSON_BOOL("SupportMulticast", tr->support_multicast)));
 	json_object_set_new_nocheck(item, "TransitRouterCidrList", cidrs);
 	json_object_set_new_nocheck(item, "Tags", tags);
 	return item;
@@ -507,15 +433,8 @@ int transit_router_update(struct model_ctx *m, const struct transit_router_updat
 		return -1;
 	if (transit_router_busy(m, &tr))
 		return vl_err_set(err, VL_TR_INCORRECT_STATUS, NULL);
-	if (args->name &&
-	    model_exec2(m, "UPDATE transit_routers SET name=? WHERE transit_router_id=?", args->name,
-			tr.transit_router_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE transit_routers SET description=? WHERE transit_router_id=?", args->description,
-			tr.transit_router_id, err) < 0)
-		return -1;
-	return 0;
+	return model_update_name_description(m, "transit_routers", "transit_router_id", tr.transit_router_id, args->name,
+					     args->description, err);
 }
 
 int transit_router_dependents(struct model_ctx *m, const char *transit_router_id,
@@ -575,49 +494,19 @@ int transit_router_delete(struct model_ctx *m, const char *transit_router_id, st
 
 /* ---- a CEN goes with its routers ---- */
 
-/* The CEN's routers, every region; at most max (a CEN has one per region). */
-static int routers_of(struct model_ctx *m, const char *cen_id, struct transit_router *out, int max,
-		      int *count, struct vl_err *err)
-{
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	*count = 0;
-	if (store_prepare(m->store,
-			  "SELECT transit_router_id, region, name, status, created_ms FROM transit_routers"
-			  " WHERE cen_id=? ORDER BY created_ms",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, cen_id);
-	while ((r = stmt_step(stmt)) == STORE_ROW && *count < max) {
-		struct transit_router *tr = &out[(*count)++];
-
-		memset(tr, 0, sizeof(*tr));
-		model_copy(tr->transit_router_id, sizeof(tr->transit_router_id), stmt_text(stmt, 0));
-		model_copy(tr->cen_id, sizeof(tr->cen_id), cen_id);
-		model_copy(tr->region, sizeof(tr->region), stmt_text(stmt, 1));
-		model_copy(tr->name, sizeof(tr->name), stmt_text(stmt, 2));
-		model_copy(tr->status, sizeof(tr->status), stmt_text(stmt, 3));
-		tr->created_ms = stmt_int64(stmt, 4);
-	}
-	stmt_release(stmt);
-	return r == STORE_FAILED ? model_store_error(m, err) : 0;
-}
-
 int cen_delete(struct model_ctx *m, const char *cen_id, struct vl_err *err)
 {
 	struct transit_router *routers = NULL;
 	struct cen c;
 	int count = 0, rc = -1;
-	const int max = 256; /* more regions than any catalogue has */
 
 	if (cen_get(m, cen_id, &c, err) < 0)
 		return -1;
 	if (cen_busy(m, &c))
 		return vl_err_set(err, VL_CEN_STATUS, NULL);
-	if ((routers = calloc((size_t)max, sizeof(*routers))) == NULL)
-		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
-	if (routers_of(m, c.cen_id, routers, max, &count, err) < 0)
+	/* the CEN's routers, one a region */
+	if (model_collect(m, "SELECT " TR_COLUMNS " FROM transit_routers WHERE cen_id=? ORDER BY created_ms", c.cen_id,
+			  sizeof(*routers), row_to_tr_any, (void **)&routers, &count, err) < 0)
 		goto out;
 	/* every check first: a refused delete changes nothing */
 	for (int i = 0; i < count; i++) {
@@ -664,25 +553,17 @@ int64_t transit_router_cidr_count(struct model_ctx *m, const char *transit_route
 static int cidr_get(struct model_ctx *m, const char *transit_router_id, const char *cidr_id,
 		    struct transit_router_cidr *out, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	int found;
 
 	if (cidr_id == NULL)
 		return vl_err_set(err, VL_TR_CIDR_NOT_FOUND, NULL);
-	if (store_prepare(m->store,
-			  "SELECT " CIDR_COLUMNS " FROM transit_router_cidrs WHERE transit_router_cidr_id=?"
-			  " AND transit_router_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, cidr_id);
-	stmt_bind_text(stmt, 2, transit_router_id);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		row_to_cidr(stmt, out);
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 0;
-	return r == STORE_DONE ? vl_err_set(err, VL_TR_CIDR_NOT_FOUND, NULL) : model_store_error(m, err);
+	found = row_find(m,
+			 "SELECT " CIDR_COLUMNS " FROM transit_router_cidrs WHERE transit_router_cidr_id=?"
+			 " AND transit_router_id=?",
+			 MODEL_ARGS(MODEL_TEXT(cidr_id), MODEL_TEXT(transit_router_id)), row_to_cidr_any, out, err);
+	if (found == 0)
+		return vl_err_set(err, VL_TR_CIDR_NOT_FOUND, NULL);
+	return found < 0 ? -1 : 0;
 }
 
 /* The router of a CIDR action: present (TR NotFound otherwise) and Active. */
@@ -737,7 +618,6 @@ int transit_router_cidr_modify(struct model_ctx *m, const struct transit_router_
 	struct transit_router tr;
 	struct cidr cidr;
 	char text[20];
-	char publish[2];
 
 	if (usable_router(m, args->transit_router_id, &tr, err) < 0 ||
 	    cidr_get(m, tr.transit_router_id, args->transit_router_cidr_id, &c, err) < 0)
@@ -757,21 +637,15 @@ int transit_router_cidr_modify(struct model_ctx *m, const struct transit_router_
 				return -1;
 		}
 	}
-	if (args->name && model_exec2(m, "UPDATE transit_router_cidrs SET name=? WHERE transit_router_cidr_id=?",
-				      args->name, c.transit_router_cidr_id, err) < 0)
-		return -1;
-	if (args->description &&
-	    model_exec2(m, "UPDATE transit_router_cidrs SET description=? WHERE transit_router_cidr_id=?",
-			args->description, c.transit_router_cidr_id, err) < 0)
-		return -1;
-	if (args->publish_cidr_route >= 0) {
-		snprintf(publish, sizeof(publish), "%d", args->publish_cidr_route != 0);
-		if (model_exec2(m, "UPDATE transit_router_cidrs SET publish_cidr_route=CAST(? AS INTEGER)"
-				   " WHERE transit_router_cidr_id=?",
-				publish, c.transit_router_cidr_id, err) < 0)
-			return -1;
-	}
-	return 0;
+	/* publish_cidr_route has INTEGER affinity: "1" and "0" are stored as the numbers */
+	const struct model_change changes[] = {
+		{ "name", args->name },
+		{ "description", args->description },
+		{ "publish_cidr_route", args->publish_cidr_route < 0 ? NULL : args->publish_cidr_route != 0 ? "1" : "0" },
+	};
+
+	return model_update(m, "transit_router_cidrs", "transit_router_cidr_id", c.transit_router_cidr_id, changes,
+			    sizeof(changes) / sizeof(changes[0]), err);
 }
 
 int transit_router_cidr_delete(struct model_ctx *m, const char *transit_router_id,
@@ -826,61 +700,44 @@ int transit_router_cidr_allocate(struct model_ctx *m, const char *transit_router
 				 const char *attachment_id, const char *tunnel_id, char *out,
 				 size_t size, struct vl_err *err)
 {
-	struct transit_router_cidr blocks[TR_CIDRS_MAX];
-	struct store_stmt *stmt = NULL;
-	int n = 0;
+	struct transit_router_cidr *blocks = NULL;
+	int n = 0, rc = -1;
 
-	if (store_prepare(m->store,
+	if (model_collect(m,
 			  "SELECT " CIDR_COLUMNS " FROM transit_router_cidrs WHERE transit_router_id=?"
 			  " ORDER BY created_ms, seq",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, transit_router_id);
-	while (n < TR_CIDRS_MAX && stmt_step(stmt) == STORE_ROW)
-		row_to_cidr(stmt, &blocks[n++]);
-	stmt_release(stmt);
-	for (int i = 0; i < n; i++) {
+			  transit_router_id, sizeof(*blocks), row_to_cidr_any, (void **)&blocks, &n, err) < 0)
+		return -1;
+	for (int i = 0; i < n && i < TR_CIDRS_MAX; i++) {
 		uint32_t addr;
-		int rc = free_host(m, &blocks[i], &addr);
+		int found = free_host(m, &blocks[i], &addr);
 
-		if (rc < 0)
-			return model_store_error(m, err);
-		if (rc > 0)
+		if (found < 0) {
+			model_store_error(m, err);
+			goto out;
+		}
+		if (found > 0)
 			continue;
 		snprintf(out, size, "%u.%u.%u.%u", addr >> 24, (addr >> 16) & 0xff, (addr >> 8) & 0xff, addr & 0xff);
-		if (store_prepare(m->store,
-				  "INSERT INTO tr_cidr_allocations(transit_router_cidr_id, ip_num, ip, account,"
-				  " attachment_id, tunnel_id, created_ms) VALUES (?,?,?,?,?,?,?)",
-				  &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, blocks[i].transit_router_cidr_id);
-		stmt_bind_int64(stmt, 2, addr);
-		stmt_bind_text(stmt, 3, out);
-		stmt_bind_text(stmt, 4, m->account);
-		stmt_bind_text(stmt, 5, attachment_id);
-		stmt_bind_text(stmt, 6, tunnel_id ? tunnel_id : "");
-		stmt_bind_int64(stmt, 7, m->now_ms);
-		if (stmt_step(stmt) != STORE_DONE) {
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		stmt_release(stmt);
-		return 0;
+		rc = model_run(m,
+			       "INSERT INTO tr_cidr_allocations(transit_router_cidr_id, ip_num, ip, account,"
+			       " attachment_id, tunnel_id, created_ms) VALUES (?,?,?,?,?,?,?)",
+			       MODEL_ARGS(MODEL_TEXT(blocks[i].transit_router_cidr_id), MODEL_INT(addr),
+					  MODEL_TEXT(out), MODEL_TEXT(m->account), MODEL_TEXT(attachment_id),
+					  MODEL_TEXT(tunnel_id ? tunnel_id : ""), MODEL_INT(m->now_ms)),
+			       err);
+		goto out;
 	}
-	return vl_err_set(err, VL_TR_CIDR_ALLOCATE_FAILED, NULL);
+	vl_err_set(err, VL_TR_CIDR_ALLOCATE_FAILED, NULL);
+out:
+	free(blocks);
+	return rc;
 }
 
 int transit_router_cidr_release(struct model_ctx *m, const char *attachment_id)
 {
-	struct store_stmt *stmt = NULL;
-	int rc;
-
-	if (store_prepare(m->store, "DELETE FROM tr_cidr_allocations WHERE attachment_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, attachment_id);
-	rc = stmt_step(stmt) == STORE_DONE ? 0 : -1;
-	stmt_release(stmt);
-	return rc;
+	return model_exec(m->store, "DELETE FROM tr_cidr_allocations WHERE attachment_id=?",
+			  MODEL_ARGS(MODEL_TEXT(attachment_id)));
 }
 
 int transit_router_region(struct model_ctx *m, const char *transit_router_id, char *region, unsigned long size)
@@ -898,9 +755,7 @@ static void fill_owner(struct store_stmt *stmt, void *row)
 {
 	struct transit_router_owner *o = row;
 
-	model_copy(o->transit_router_id, sizeof(o->transit_router_id), stmt_text(stmt, 0));
-	model_copy(o->account, sizeof(o->account), stmt_text(stmt, 1));
-	model_copy(o->region, sizeof(o->region), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(o->transit_router_id), ROW_TEXT(o->account), ROW_TEXT(o->region)));
 }
 
 int transit_router_list_attached(struct model_ctx *m, struct transit_router_owner **out, int *count,

@@ -15,8 +15,10 @@
 #include "customer_gateway.h"
 #include "ids.h"
 #include "ipsec_config.h"
+#include "json_fields.h"
 #include "public_ip.h"
 #include "query.h"
+#include "row_read.h"
 #include "vpn_connection.h"
 #include "vswitch.h"
 
@@ -60,14 +62,20 @@ static const char *region_code(struct model_ctx *m)
 
 /* ---- addresses ---- */
 
-bool lab_vswitch_gateway_ip(const char *cidr, char *out, size_t size)
+/* The address back_from_end before the end of block cidr, which has at least min_size addresses. */
+static bool address_from_end(const char *cidr, uint64_t min_size, uint32_t back_from_end, char *out, size_t size)
 {
 	struct cidr c;
 
-	if (!cidr_parse(cidr, &c) || cidr_size(&c) < 8)
+	if (!cidr_parse(cidr, &c) || cidr_size(&c) < min_size)
 		return false;
-	public_ip_format((uint32_t)(c.addr + cidr_size(&c) - 3), out, size);
+	public_ip_format((uint32_t)(c.addr + cidr_size(&c) - back_from_end), out, size);
 	return true;
+}
+
+bool lab_vswitch_gateway_ip(const char *cidr, char *out, size_t size)
+{
+	return address_from_end(cidr, 8, 3, out, size);
 }
 
 bool lab_lan_address(const char *lan_cidr, uint32_t index, char *out, size_t size)
@@ -82,12 +90,7 @@ bool lab_lan_address(const char *lan_cidr, uint32_t index, char *out, size_t siz
 
 bool lab_site_router_ip(const char *lan_cidr, char *out, size_t size)
 {
-	struct cidr c;
-
-	if (!cidr_parse(lan_cidr, &c) || cidr_size(&c) < 4)
-		return false;
-	public_ip_format((uint32_t)(c.addr + cidr_size(&c) - 2), out, size);
-	return true;
+	return address_from_end(lan_cidr, 4, 2, out, size);
 }
 
 /* RFC 1918 blocks: a branch LAN is private. */
@@ -321,42 +324,23 @@ static int check_device_cgw(struct model_ctx *m, const char *id, struct customer
 static int insert_site(struct model_ctx *m, const char *site_id, const char *lan_cidr, const char *overrides,
 		       struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO lab_sites(site_id, account, region_id, lan_cidr, overrides, created_ms)"
-			  " VALUES (?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, site_id);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	stmt_bind_text(stmt, 4, lan_cidr);
-	stmt_bind_text(stmt, 5, overrides);
-	stmt_bind_int64(stmt, 6, m->now_ms);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	return model_run(m,
+			 "INSERT INTO lab_sites(site_id, account, region_id, lan_cidr, overrides, created_ms)"
+			 " VALUES (?,?,?,?,?,?)",
+			 MODEL_ARGS(MODEL_TEXT(site_id), MODEL_TEXT(m->account), MODEL_TEXT(m->region),
+				    MODEL_TEXT(lan_cidr), MODEL_TEXT(overrides), MODEL_INT(m->now_ms)),
+			 err);
 }
 
 static int insert_device(struct model_ctx *m, const char *site_id, const char *cgw_id, int index, const char *lan_ip,
 			 struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	const char *sql = "INSERT INTO lab_site_devices(site_id, customer_gateway_id, device_index, lan_ip)"
+			  " VALUES (?,?,?,?)";
+	enum store_step_result r = model_step_once(
+		m->store, sql, MODEL_ARGS(MODEL_TEXT(site_id), MODEL_TEXT(cgw_id), MODEL_INT(index), MODEL_TEXT(lan_ip)),
+		NULL, NULL);
 
-	if (store_prepare(m->store,
-			  "INSERT INTO lab_site_devices(site_id, customer_gateway_id, device_index, lan_ip)"
-			  " VALUES (?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, site_id);
-	stmt_bind_text(stmt, 2, cgw_id);
-	stmt_bind_int64(stmt, 3, index);
-	stmt_bind_text(stmt, 4, lan_ip);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
 	if (r == STORE_CONSTRAINT)
 		return vl_err_set(err, VL_LAB_CGW_IN_USE, "The customer gateway %s is already a device of a site.",
 				  cgw_id);
@@ -462,96 +446,88 @@ static json_t *site_devices_json(struct model_ctx *m, const char *site_id)
 	return list;
 }
 
+static json_t *site_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	json_t *item = json_object(), *devices = site_devices_json(m, stmt_text(stmt, 0));
+	json_t *ov = json_loads(stmt_text(stmt, 3), 0, NULL);
+
+	(void)arg;
+	if (item == NULL || devices == NULL) {
+		json_decref(item);
+		json_decref(devices);
+		json_decref(ov);
+		return NULL;
+	}
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("SiteId", stmt_text(stmt, 0)),
+					  JSON_TEXT("RegionId", stmt_text(stmt, 1)),
+					  JSON_TEXT("LanCidr", stmt_text(stmt, 2)),
+					  JSON_INT("CreateTime", stmt_int64(stmt, 4)),
+					  JSON_INT("HostCount", stmt_int64(stmt, 5))));
+	json_object_set_new_nocheck(item, "Devices", devices);
+	json_object_set_new_nocheck(item, "Overrides", ov ? ov : json_array());
+	return item;
+}
+
+/* The caller's rows of a lab table (named alias in the query) in m->region, with the optional filters. */
+static void lab_where(struct model_ctx *m, struct model_where *w, const char *alias, const struct model_filter *filters,
+		      size_t count)
+{
+	char cond[32];
+
+	model_where_init(w);
+	snprintf(cond, sizeof(cond), "%s.account=?", alias);
+	model_where_text(w, cond, m->account);
+	snprintf(cond, sizeof(cond), "%s.region_id=?", alias);
+	model_where_text(w, cond, m->region);
+	model_where_filters(w, filters, count);
+}
+
 int lab_site_list(struct model_ctx *m, const char *site_id, int64_t offset, int64_t limit, json_t *items,
 		  int64_t *total, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-	const char *id = empty(site_id) ? NULL : site_id;
+	static const struct model_list_query query = {
+		.columns = "s.site_id, s.region_id, s.lan_cidr, s.overrides, s.created_ms,"
+			   " (SELECT COUNT(*) FROM lab_hosts h WHERE h.site_id=s.site_id)",
+		.from = "lab_sites s",
+		.order_by = "s.created_ms, s.seq",
+	};
+	const struct model_filter filters[] = { { "s.site_id=?", empty(site_id) ? NULL : site_id } };
+	struct model_where where;
 
-	if (store_prepare(m->store,
-			  "SELECT COUNT(*) FROM lab_sites"
-			  " WHERE account=?1 AND region_id=?2 AND (?3 IS NULL OR site_id=?3)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, m->account);
-	stmt_bind_text(stmt, 2, m->region);
-	stmt_bind_text(stmt, 3, id);
-	r = stmt_step(stmt);
-	*total = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-	stmt_release(stmt);
-	if (r != STORE_ROW)
-		return model_store_error(m, err);
-	if (store_prepare(m->store,
-			  "SELECT s.site_id, s.region_id, s.lan_cidr, s.overrides, s.created_ms,"
-			  " (SELECT COUNT(*) FROM lab_hosts h WHERE h.site_id=s.site_id)"
-			  " FROM lab_sites s WHERE s.account=?1 AND s.region_id=?2 AND (?3 IS NULL OR s.site_id=?3)"
-			  " ORDER BY s.created_ms, s.seq LIMIT ?4 OFFSET ?5",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, m->account);
-	stmt_bind_text(stmt, 2, m->region);
-	stmt_bind_text(stmt, 3, id);
-	stmt_bind_int64(stmt, 4, limit);
-	stmt_bind_int64(stmt, 5, offset);
-	while ((r = stmt_step(stmt)) == STORE_ROW) {
-		json_t *item = json_object(), *devices = site_devices_json(m, stmt_text(stmt, 0));
-		json_t *ov = json_loads(stmt_text(stmt, 3), 0, NULL);
+	lab_where(m, &where, "s", filters, 1);
+	return model_list(m, &query, &where, offset, limit, total, site_item, NULL, items, err);
+}
 
-		if (item == NULL || devices == NULL) {
-			json_decref(item);
-			json_decref(devices);
-			json_decref(ov);
-			stmt_release(stmt);
-			return model_store_error(m, err);
-		}
-		json_put_str(item, "SiteId", stmt_text(stmt, 0));
-		json_put_str(item, "RegionId", stmt_text(stmt, 1));
-		json_put_str(item, "LanCidr", stmt_text(stmt, 2));
-		json_put_int(item, "CreateTime", stmt_int64(stmt, 4));
-		json_put_int(item, "HostCount", stmt_int64(stmt, 5));
-		json_object_set_new_nocheck(item, "Devices", devices);
-		json_object_set_new_nocheck(item, "Overrides", ov ? ov : json_array());
-		json_array_append_new(items, item);
-	}
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+/* A site's LAN and device count. */
+struct site_lan {
+	char lan_cidr[20];
+	int devices;
+};
+
+static void fill_site_lan(struct store_stmt *stmt, void *out)
+{
+	struct site_lan *s = out;
+
+	model_copy(s->lan_cidr, sizeof(s->lan_cidr), stmt_text(stmt, 0));
+	s->devices = (int)stmt_int64(stmt, 1);
 }
 
 /* The caller's site's LAN and device count.  0, or -1 with err (InvalidSiteId.NotFound). */
-static int site_get(struct model_ctx *m, const char *site_id, char *lan_cidr, size_t size, int *devices,
-		    struct vl_err *err)
+static int site_get(struct model_ctx *m, const char *site_id, struct site_lan *out, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
 	if (empty(site_id))
 		return vl_err_set(err, VL_LAB_SITE_NOT_FOUND, NULL);
-	if (store_prepare(m->store,
-			  "SELECT s.lan_cidr, (SELECT COUNT(*) FROM lab_site_devices d WHERE d.site_id=s.site_id)"
-			  " FROM lab_sites s WHERE s.site_id=? AND s.account=? AND s.region_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, site_id);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW) {
-		snprintf(lan_cidr, size, "%s", stmt_text(stmt, 0));
-		*devices = (int)stmt_int64(stmt, 1);
-	}
-	stmt_release(stmt);
-	if (r == STORE_DONE)
-		return vl_err_set(err, VL_LAB_SITE_NOT_FOUND, NULL);
-	return r == STORE_ROW ? 0 : model_store_error(m, err);
+	return model_get_row(m,
+			     "SELECT s.lan_cidr, (SELECT COUNT(*) FROM lab_site_devices d WHERE d.site_id=s.site_id)"
+			     " FROM lab_sites s WHERE s.site_id=?1 AND s.account=?2 AND s.region_id=?3",
+			     site_id, fill_site_lan, out, VL_LAB_SITE_NOT_FOUND, err);
 }
 
 int lab_site_delete(struct model_ctx *m, const char *site_id, struct vl_err *err)
 {
-	char lan[20];
-	int devices;
+	struct site_lan site;
 
-	if (site_get(m, site_id, lan, sizeof(lan), &devices, err) < 0)
+	if (site_get(m, site_id, &site, err) < 0)
 		return -1;
 	/* devices and hosts go with it (ON DELETE CASCADE); site hosts hold no vSwitch address */
 	return model_exec2(m, "DELETE FROM lab_sites WHERE site_id=? AND account=?", site_id, m->account, err);
@@ -559,12 +535,13 @@ int lab_site_delete(struct model_ctx *m, const char *site_id, struct vl_err *err
 
 /* ---- hosts ---- */
 
-#define HOST_SELECT                                                                                              \
-	"SELECT h.host_id, h.region_id, COALESCE(h.vswitch_id, ''),"                                   \
-	" COALESCE(" VSWITCH_COLUMN_SQL("vpc_id", "h.vswitch_id") ", ''), COALESCE(h.site_id, ''),"     \
-	" h.ip_address, h.created_ms,"                                                                 \
-	" COALESCE(" VSWITCH_COLUMN_SQL("cidr_block", "h.vswitch_id") ", s.lan_cidr, '')"              \
-	" FROM lab_hosts h LEFT JOIN lab_sites s ON s.site_id=h.site_id"
+#define HOST_COLUMNS                                                                           \
+	"h.host_id, h.region_id, COALESCE(h.vswitch_id, ''),"                                  \
+	" COALESCE(" VSWITCH_COLUMN_SQL("vpc_id", "h.vswitch_id") ", ''), COALESCE(h.site_id, '')," \
+	" h.ip_address, h.created_ms,"                                                         \
+	" COALESCE(" VSWITCH_COLUMN_SQL("cidr_block", "h.vswitch_id") ", s.lan_cidr, '')"
+#define HOST_FROM "lab_hosts h LEFT JOIN lab_sites s ON s.site_id=h.site_id"
+#define HOST_SELECT "SELECT " HOST_COLUMNS " FROM " HOST_FROM
 
 static void row_to_host(struct store_stmt *stmt, struct lab_host *h)
 {
@@ -572,13 +549,10 @@ static void row_to_host(struct store_stmt *stmt, struct lab_host *h)
 	const char *cidr = stmt_text(stmt, 7);
 
 	memset(h, 0, sizeof(*h));
-	model_copy(h->host_id, sizeof(h->host_id), stmt_text(stmt, 0));
-	model_copy(h->region, sizeof(h->region), stmt_text(stmt, 1));
-	model_copy(h->vswitch_id, sizeof(h->vswitch_id), stmt_text(stmt, 2));
-	model_copy(h->vpc_id, sizeof(h->vpc_id), stmt_text(stmt, 3));
-	model_copy(h->site_id, sizeof(h->site_id), stmt_text(stmt, 4));
-	model_copy(h->ip_address, sizeof(h->ip_address), stmt_text(stmt, 5));
-	h->created_ms = stmt_int64(stmt, 6);
+	/* HOST_COLUMNS, in order */
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(h->host_id), ROW_TEXT(h->region), ROW_TEXT(h->vswitch_id),
+					   ROW_TEXT(h->vpc_id), ROW_TEXT(h->site_id), ROW_TEXT(h->ip_address),
+					   ROW_INT64(h->created_ms)));
 	if (cidr_parse(cidr, &c))
 		h->prefix = c.prefix_len;
 	if (h->vswitch_id[0])
@@ -603,25 +577,12 @@ int lab_host_get(struct model_ctx *m, const char *host_id, struct lab_host *out,
 int lab_host_by_ip(struct model_ctx *m, const char *ip, const char *prefer_not, struct lab_host *out,
 		   struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  HOST_SELECT " WHERE h.ip_address=? AND h.account=? AND h.region_id=? "
-				      "ORDER BY h.host_id=? , h.seq LIMIT 1",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, ip);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	stmt_bind_text(stmt, 4, prefer_not ? prefer_not : "");
-	r = stmt_step(stmt);
-	if (r == STORE_ROW)
-		row_to_host(stmt, out);
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 1;
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	return row_find(m,
+			HOST_SELECT " WHERE h.ip_address=? AND h.account=? AND h.region_id=? "
+				    "ORDER BY h.host_id=? , h.seq LIMIT 1",
+			MODEL_ARGS(MODEL_TEXT(ip), MODEL_TEXT(m->account), MODEL_TEXT(m->region),
+				   MODEL_TEXT(prefer_not ? prefer_not : "")),
+			row_to_host_any, out, err);
 }
 
 json_t *lab_host_to_json(const struct lab_host *h)
@@ -630,15 +591,11 @@ json_t *lab_host_to_json(const struct lab_host *h)
 
 	if (o == NULL)
 		return NULL;
-	json_put_str(o, "HostId", h->host_id);
-	json_put_str(o, "RegionId", h->region);
-	json_put_str(o, "VpcId", h->vpc_id);
-	json_put_str(o, "VSwitchId", h->vswitch_id);
-	json_put_str(o, "SiteId", h->site_id);
-	json_put_str(o, "IpAddress", h->ip_address);
-	json_put_int(o, "PrefixLength", h->prefix);
-	json_put_str(o, "Gateway", h->gateway);
-	json_put_int(o, "CreateTime", h->created_ms);
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("HostId", h->host_id), JSON_TEXT("RegionId", h->region),
+				       JSON_TEXT("VpcId", h->vpc_id), JSON_TEXT("VSwitchId", h->vswitch_id),
+				       JSON_TEXT("SiteId", h->site_id), JSON_TEXT("IpAddress", h->ip_address),
+				       JSON_INT("PrefixLength", h->prefix), JSON_TEXT("Gateway", h->gateway),
+				       JSON_INT("CreateTime", h->created_ms)));
 	return o;
 }
 
@@ -720,23 +677,15 @@ out:
 
 static int insert_host(struct model_ctx *m, const struct lab_host *h, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	const char *sql = "INSERT INTO lab_hosts(host_id, account, region_id, vswitch_id, site_id, ip_address,"
+			  " created_ms) VALUES (?,?,?,?,?,?,?)";
+	enum store_step_result r = model_step_once(
+		m->store, sql,
+		MODEL_ARGS(MODEL_TEXT(h->host_id), MODEL_TEXT(m->account), MODEL_TEXT(m->region),
+			   MODEL_TEXT(h->vswitch_id[0] ? h->vswitch_id : NULL), MODEL_TEXT(h->site_id[0] ? h->site_id : NULL),
+			   MODEL_TEXT(h->ip_address), MODEL_INT(m->now_ms)),
+		NULL, NULL);
 
-	if (store_prepare(m->store,
-			  "INSERT INTO lab_hosts(host_id, account, region_id, vswitch_id, site_id, ip_address,"
-			  " created_ms) VALUES (?,?,?,?,?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, h->host_id);
-	stmt_bind_text(stmt, 2, m->account);
-	stmt_bind_text(stmt, 3, m->region);
-	stmt_bind_text(stmt, 4, h->vswitch_id[0] ? h->vswitch_id : NULL);
-	stmt_bind_text(stmt, 5, h->site_id[0] ? h->site_id : NULL);
-	stmt_bind_text(stmt, 6, h->ip_address);
-	stmt_bind_int64(stmt, 7, m->now_ms);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
 	if (r == STORE_CONSTRAINT)
 		return vl_err_set(err, VL_LAB_IP_IN_USE, "The address %s is already in use.", h->ip_address);
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
@@ -774,11 +723,11 @@ int lab_host_create(struct model_ctx *m, const struct lab_host_create_args *a, s
 		if (model_usage_add(m, "ref:vswitch", vsw.vswitch_id, +1) < 0)
 			return model_store_error(m, err);
 	} else {
-		char lan[20];
-		int devices;
+		struct site_lan site;
 
-		if (site_get(m, a->site_id, lan, sizeof(lan), &devices, err) < 0 ||
-		    site_host_ip(m, a->site_id, lan, devices, ip, h.ip_address, sizeof(h.ip_address), err) < 0)
+		if (site_get(m, a->site_id, &site, err) < 0 ||
+		    site_host_ip(m, a->site_id, site.lan_cidr, site.devices, ip, h.ip_address, sizeof(h.ip_address),
+				 err) < 0)
 			return -1;
 		model_copy(h.site_id, sizeof(h.site_id), a->site_id);
 	}
@@ -787,50 +736,34 @@ int lab_host_create(struct model_ctx *m, const struct lab_host_create_args *a, s
 	return lab_host_get(m, h.host_id, out, err);
 }
 
+static json_t *host_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct lab_host h;
+
+	(void)m;
+	(void)arg;
+	row_to_host(stmt, &h);
+	return lab_host_to_json(&h);
+}
+
 int lab_host_list(struct model_ctx *m, const struct lab_host_filter *f, int64_t offset, int64_t limit, json_t *items,
 		  int64_t *total, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	static const struct model_list_query query = {
+		.columns = HOST_COLUMNS,
+		.from = HOST_FROM,
+		.count_from = "lab_hosts h",
+		.order_by = "h.created_ms, h.seq",
+	};
+	const struct model_filter filters[] = {
+		{ "h.host_id=?", empty(f->host_id) ? NULL : f->host_id },
+		{ "h.vswitch_id=?", empty(f->vswitch_id) ? NULL : f->vswitch_id },
+		{ "h.site_id=?", empty(f->site_id) ? NULL : f->site_id },
+	};
+	struct model_where where;
 
-	for (int pass = 0; pass < 2; pass++) {
-		if (store_prepare(m->store,
-				  pass == 0 ? "SELECT COUNT(*) FROM lab_hosts h WHERE h.account=?1 AND h.region_id=?2"
-					      " AND (?3 IS NULL OR h.host_id=?3) AND (?4 IS NULL OR h.vswitch_id=?4)"
-					      " AND (?5 IS NULL OR h.site_id=?5)"
-					    : HOST_SELECT " WHERE h.account=?1 AND h.region_id=?2"
-							  " AND (?3 IS NULL OR h.host_id=?3)"
-							  " AND (?4 IS NULL OR h.vswitch_id=?4)"
-							  " AND (?5 IS NULL OR h.site_id=?5)"
-							  " ORDER BY h.created_ms, h.seq LIMIT ?6 OFFSET ?7",
-				  &stmt) < 0)
-			return model_store_error(m, err);
-		stmt_bind_text(stmt, 1, m->account);
-		stmt_bind_text(stmt, 2, m->region);
-		stmt_bind_text(stmt, 3, empty(f->host_id) ? NULL : f->host_id);
-		stmt_bind_text(stmt, 4, empty(f->vswitch_id) ? NULL : f->vswitch_id);
-		stmt_bind_text(stmt, 5, empty(f->site_id) ? NULL : f->site_id);
-		if (pass == 0) {
-			r = stmt_step(stmt);
-			*total = r == STORE_ROW ? stmt_int64(stmt, 0) : 0;
-			stmt_release(stmt);
-			if (r != STORE_ROW)
-				return model_store_error(m, err);
-			continue;
-		}
-		stmt_bind_int64(stmt, 6, limit);
-		stmt_bind_int64(stmt, 7, offset);
-		while ((r = stmt_step(stmt)) == STORE_ROW) {
-			struct lab_host h;
-
-			row_to_host(stmt, &h);
-			json_array_append_new(items, lab_host_to_json(&h));
-		}
-		stmt_release(stmt);
-		if (r != STORE_DONE)
-			return model_store_error(m, err);
-	}
-	return 0;
+	lab_where(m, &where, "h", filters, sizeof(filters) / sizeof(filters[0]));
+	return model_list(m, &query, &where, offset, limit, total, host_item, NULL, items, err);
 }
 
 int lab_host_delete(struct model_ctx *m, const char *host_id, struct vl_err *err)
@@ -852,21 +785,11 @@ int lab_host_delete(struct model_ctx *m, const char *host_id, struct vl_err *err
 /* Marks conn/tunnel ("" = every tunnel) cut; a second cut changes nothing.  0 or -1. */
 static int fault_insert(struct model_ctx *m, const char *conn, const char *tunnel, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "INSERT INTO lab_faults(vpn_connection_id, tunnel_id, account, created_ms) VALUES (?,?,?,?)"
-			  " ON CONFLICT(vpn_connection_id, tunnel_id) DO NOTHING",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, conn);
-	stmt_bind_text(stmt, 2, tunnel);
-	stmt_bind_text(stmt, 3, m->account);
-	stmt_bind_int64(stmt, 4, m->now_ms);
-	r = stmt_step(stmt);
-	stmt_release(stmt);
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	return model_run(m,
+			 "INSERT INTO lab_faults(vpn_connection_id, tunnel_id, account, created_ms) VALUES (?,?,?,?)"
+			 " ON CONFLICT(vpn_connection_id, tunnel_id) DO NOTHING",
+			 MODEL_ARGS(MODEL_TEXT(conn), MODEL_TEXT(tunnel), MODEL_TEXT(m->account),
+				    MODEL_INT(m->now_ms)), err);
 }
 
 #define FAULT_DELETE_ONE "DELETE FROM lab_faults WHERE vpn_connection_id=? AND tunnel_id=?"
@@ -964,8 +887,7 @@ static void fill_fault(struct store_stmt *stmt, void *row)
 {
 	struct lab_fault *f = row;
 
-	model_copy(f->vpn_connection_id, sizeof(f->vpn_connection_id), stmt_text(stmt, 0));
-	model_copy(f->tunnel_id, sizeof(f->tunnel_id), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(f->vpn_connection_id), ROW_TEXT(f->tunnel_id)));
 }
 
 int lab_fault_list_all(struct model_ctx *m, struct lab_fault **out, int *count, struct vl_err *err)
@@ -1000,9 +922,7 @@ static void fill_site_host(struct store_stmt *stmt, void *row)
 {
 	struct lab_host *h = row;
 
-	model_copy(h->host_id, sizeof(h->host_id), stmt_text(stmt, 0));
-	model_copy(h->site_id, sizeof(h->site_id), stmt_text(stmt, 1));
-	model_copy(h->ip_address, sizeof(h->ip_address), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(h->host_id), ROW_TEXT(h->site_id), ROW_TEXT(h->ip_address)));
 }
 
 int lab_host_list_in_site(struct model_ctx *m, const char *site_id, struct lab_host **out, int *count,

@@ -1,0 +1,42 @@
+#include "record_list.h"
+
+#include <stdlib.h>
+
+void model_where_members(struct model_where *w, const void *filter, const struct model_filter_member *members,
+			 size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		const char *value = *(const char *const *)((const char *)filter + members[i].offset);
+
+		if (value)
+			model_where_text(w, members[i].cond, value);
+	}
+}
+
+/* What the item callback of model_list needs: the type and one record buffer reused per row. */
+struct record_item_ctx {
+	const struct model_record_type *type;
+	void *record;
+};
+
+static json_t *record_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
+{
+	struct record_item_ctx *ctx = arg;
+
+	ctx->type->read(stmt, ctx->record);
+	return ctx->type->to_json(m, ctx->record);
+}
+
+int model_list_records(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
+		       int64_t offset, int64_t limit, int64_t *total, const struct model_record_type *type,
+		       json_t *items, struct vl_err *err)
+{
+	struct record_item_ctx ctx = { type, calloc(1, type->size) };
+	int rc;
+
+	if (ctx.record == NULL)
+		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
+	rc = model_list(m, q, w, offset, limit, total, record_item, &ctx, items, err);
+	free(ctx.record);
+	return rc;
+}

@@ -1,0 +1,44 @@
+#ifndef VL_RECORD_LIST_H
+#define VL_RECORD_LIST_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "query.h"
+
+/*
+ * Lists of records declared once per resource: which members of its filter struct filter
+ * which column, and how a row becomes a record and a record an answer item.  The list
+ * functions then only add what is their own (a region check, a page cap, a condition that
+ * is no plain "column=value").
+ */
+
+/* One optional text filter: cond (one '?') takes the const char * member at offset; NULL skips it. */
+struct model_filter_member {
+	const char *cond;
+	size_t offset;
+};
+
+#define MODEL_FILTER_MEMBER(cond, type, member) { (cond), offsetof(type, member) }
+
+/* ANDs each member of filter (a struct the members describe) that is not NULL, in the array's order. */
+void model_where_members(struct model_where *w, const void *filter, const struct model_filter_member *members,
+			 size_t count);
+
+/* How a list reads its records. */
+struct model_record_type {
+	size_t size;
+	void (*read)(struct store_stmt *stmt, void *record);		/* fills a record from the row */
+	json_t *(*to_json)(struct model_ctx *m, const void *record);	/* new reference, NULL on error */
+};
+
+/*
+ * model_list whose items are type->to_json of the record type->read makes of each row.
+ * Returns 0, or -1 with err (a store error, or out of memory).
+ */
+int model_list_records(struct model_ctx *m, const struct model_list_query *q, const struct model_where *w,
+		       int64_t offset, int64_t limit, int64_t *total, const struct model_record_type *type,
+		       json_t *items, struct vl_err *err);
+
+#endif

@@ -1,0 +1,50 @@
+#ifndef VL_ROW_READ_H
+#define VL_ROW_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "model_args_bridge.h"
+#include "store.h"
+
+/*
+ * Reading result rows into records: one call names each column's field once, in column
+ * order, instead of a model_copy or stmt_int64 line per column.
+ */
+
+/* Where one column goes: a char array (copied, truncated to its size), an int64_t, a bool (non-zero). */
+enum row_column_type { ROW_COLUMN_TEXT, ROW_COLUMN_INT64, ROW_COLUMN_BOOL };
+
+struct row_column {
+	void *dst;
+	size_t size; /* ROW_COLUMN_TEXT: the array's size */
+	enum row_column_type type;
+};
+
+/* the (T *){ … } casts make a field of another type a compile-time warning */
+#define ROW_TEXT(array) ((struct row_column){ (char *){ (array) }, sizeof(array), ROW_COLUMN_TEXT })
+#define ROW_INT64(field) ((struct row_column){ (int64_t *){ &(field) }, sizeof(int64_t), ROW_COLUMN_INT64 })
+#define ROW_BOOL(field) ((struct row_column){ (bool *){ &(field) }, sizeof(bool), ROW_COLUMN_BOOL })
+/* An array literal and its length, as row_read_columns takes them. */
+#define ROW_COLUMNS(...)                                \
+	(const struct row_column[]){ __VA_ARGS__ },     \
+		(int)(sizeof((const struct row_column[]){ __VA_ARGS__ }) / sizeof(struct row_column))
+
+/* Copies columns 0..count-1 of the statement's current row into columns[i].dst. */
+void row_read_columns(struct store_stmt *stmt, const struct row_column *columns, int count);
+
+/*
+ * Runs sql with args (MODEL_ARGS) and hands its first row, if any, to fill(stmt, out).
+ * Returns 1 when there was a row, 0 when none (err untouched: the caller picks its error),
+ * -1 with a store error in err.
+ */
+int row_find(struct model_ctx *m, const char *sql, const struct model_arg *args, int n,
+	     void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err);
+
+/* Fillers for row_find: column 0 into a char[32] or a char[64]. */
+void row_fill_text32(struct store_stmt *stmt, void *out);
+void row_fill_text64(struct store_stmt *stmt, void *out);
+
+#endif
