@@ -6,7 +6,6 @@
 #include <stdint.h>
 
 #include "model.h"
-#include "model_args_bridge.h"
 #include "store.h"
 
 /*
