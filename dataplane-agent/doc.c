@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,10 +378,11 @@ static int parse_tunnel(struct parser *p, json_t *o, struct doc_tunnel *t)
 	return 0;
 }
 
-static int parse_endpoint(struct parser *p, json_t *o, int index, struct doc_endpoint *e)
+static int parse_endpoint(struct parser *p, json_t *o, int index, void *slot)
 {
 	static const char *const keys[] = { "id", "kind", "public_ip", "lan", "bandwidth_mbps", "tunnels",
 					    NULL };
+	struct doc_endpoint *e = slot;
 	char kind[16];
 	int64_t bw;
 	json_t *a, *v;
@@ -728,10 +730,11 @@ static int parse_tr_ports(struct parser *p, json_t *o, int index, struct doc_vpc
 	return 0;
 }
 
-static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc)
+static int parse_vpc(struct parser *p, json_t *o, int index, void *slot)
 {
 	static const char *const keys[] = { "id", "cidr", "vswitches", "routes", "fabric", "policies", "tr_ports", NULL };
 	static const char *const vsw_keys[] = { "id", "cidr", "gateway_ip", "table", NULL };
+	struct doc_vpc *vpc = slot;
 	json_t *a, *v;
 	size_t i;
 
@@ -769,11 +772,12 @@ static int parse_vpc(struct parser *p, json_t *o, int index, struct doc_vpc *vpc
 	return parse_tr_ports(p, o, index, vpc);
 }
 
-static int parse_tr(struct parser *p, json_t *o, int index, struct doc_transit_router *tr)
+static int parse_tr(struct parser *p, json_t *o, int index, void *slot)
 {
 	static const char *const keys[] = { "id", "links", "routes", NULL };
 	static const char *const link_keys[] = { "attachment", "kind", "vpc", "vswitch", "ip", "prefix", "gateway",
 						 "table", "stretch", NULL };
+	struct doc_transit_router *tr = slot;
 	char prefix[48], kind[8];
 	json_t *a, *v;
 	size_t i;
@@ -834,9 +838,10 @@ static int parse_tr(struct parser *p, json_t *o, int index, struct doc_transit_r
 }
 
 /* One site: its LAN, its router's address and the router's routes toward the cloud. */
-static int parse_site(struct parser *p, json_t *o, int index, struct doc_site *site)
+static int parse_site(struct parser *p, json_t *o, int index, void *slot)
 {
 	static const char *const keys[] = { "id", "lan_cidr", "router_ip", "routes", NULL };
+	struct doc_site *site = slot;
 
 	at(p, "sites", index, NULL);
 	if (only_keys(p, o, keys) < 0 || get_str(p, o, "id", true, K_ID, site->id, sizeof(site->id)) < 0 ||
@@ -1053,12 +1058,46 @@ static int check_references(struct parser *p, const struct doc_desired *d)
 	return check_vnis(p, d);
 }
 
+static int parse_host(struct parser *p, json_t *o, int index, void *slot)
+{
+	static const char *const keys[] = { "id", "lan", NULL };
+	struct doc_host *host = slot;
+
+	at(p, "hosts", index, NULL);
+	if (only_keys(p, o, keys) < 0 || get_str(p, o, "id", true, K_ID, host->id, sizeof(host->id)) < 0)
+		return -1;
+	at(p, "hosts", index, "lan");
+	return parse_lan(p, json_object_get(o, "lan"), &host->lan);
+}
+
+/*
+ * Parses root's top-level array key (at most max items; when optional, an absent key is an empty
+ * array) into *items, count elements of size bytes each, one parse_item call per element.  *items
+ * is calloc'd with one spare element and set before any element is parsed, so that doc_free frees
+ * what a failure leaves half-filled.
+ */
+static int parse_top_array(struct parser *p, json_t *root, const char *key, size_t max, bool optional, void **items,
+			   int *count, size_t size, int (*parse_item)(struct parser *p, json_t *o, int index, void *slot))
+{
+	json_t *a = NULL, *v;
+	size_t i;
+
+	p->path[0] = '\0';
+	if ((!optional || json_object_get(root, key) != NULL) && (a = get_array(p, root, key, max, count)) == NULL)
+		return -1;
+	if ((*items = calloc((size_t)*count + 1, size)) == NULL)
+		return -1;
+	json_array_foreach(a, i, v)
+		if (parse_item(p, v, (int)i, (char *)*items + i * size) < 0)
+			return -1;
+	return 0;
+}
+
 int doc_parse(json_t *root, struct doc_desired *out, char *err)
 {
 	static const char *const keys[] = { "version", "generation", "agent_id", "underlay", "vpcs",
 					    "transit_routers", "endpoints", "sites", "hosts", NULL };
 	static const char *const ul_keys[] = { "vni", "peers", NULL };
-	static const char *const host_keys[] = { "id", "lan", NULL };
 	struct parser p = { .err = err };
 	int64_t version, vni;
 	json_t *a, *v, *ul;
@@ -1088,57 +1127,18 @@ int doc_parse(json_t *root, struct doc_desired *out, char *err)
 		snprintf(out->peers[i], 16, "%s", json_string_value(v));
 	}
 
-	p.path[0] = '\0';
-	if ((a = get_array(&p, root, "vpcs", 100000, &out->vpc_count)) == NULL ||
-	    (out->vpcs = calloc((size_t)out->vpc_count + 1, sizeof(*out->vpcs))) == NULL)
+	if (parse_top_array(&p, root, "vpcs", 100000, false, (void **)&out->vpcs, &out->vpc_count, sizeof(*out->vpcs),
+			    parse_vpc) < 0 ||
+	    /* optional: a document without transit routers (older servers) has none */
+	    parse_top_array(&p, root, "transit_routers", 10000, true, (void **)&out->trs, &out->tr_count,
+			    sizeof(*out->trs), parse_tr) < 0 ||
+	    parse_top_array(&p, root, "endpoints", 100000, false, (void **)&out->endpoints, &out->endpoint_count,
+			    sizeof(*out->endpoints), parse_endpoint) < 0 ||
+	    parse_top_array(&p, root, "sites", 100000, false, (void **)&out->sites, &out->site_count,
+			    sizeof(*out->sites), parse_site) < 0 ||
+	    parse_top_array(&p, root, "hosts", 100000, false, (void **)&out->hosts, &out->host_count,
+			    sizeof(*out->hosts), parse_host) < 0)
 		goto fail;
-	json_array_foreach(a, i, v)
-		if (parse_vpc(&p, v, (int)i, &out->vpcs[i]) < 0)
-			goto fail;
-
-	/* optional: a document without transit routers (older servers) has none */
-	p.path[0] = '\0';
-	if (json_object_get(root, "transit_routers") != NULL) {
-		if ((a = get_array(&p, root, "transit_routers", 10000, &out->tr_count)) == NULL)
-			goto fail;
-	} else {
-		a = NULL;
-	}
-	if ((out->trs = calloc((size_t)out->tr_count + 1, sizeof(*out->trs))) == NULL)
-		goto fail;
-	json_array_foreach(a, i, v)
-		if (parse_tr(&p, v, (int)i, &out->trs[i]) < 0)
-			goto fail;
-
-	p.path[0] = '\0';
-	if ((a = get_array(&p, root, "endpoints", 100000, &out->endpoint_count)) == NULL ||
-	    (out->endpoints = calloc((size_t)out->endpoint_count + 1, sizeof(*out->endpoints))) == NULL)
-		goto fail;
-	json_array_foreach(a, i, v)
-		if (parse_endpoint(&p, v, (int)i, &out->endpoints[i]) < 0)
-			goto fail;
-
-	p.path[0] = '\0';
-	if ((a = get_array(&p, root, "sites", 100000, &out->site_count)) == NULL ||
-	    (out->sites = calloc((size_t)out->site_count + 1, sizeof(*out->sites))) == NULL)
-		goto fail;
-	json_array_foreach(a, i, v)
-		if (parse_site(&p, v, (int)i, &out->sites[i]) < 0)
-			goto fail;
-
-	p.path[0] = '\0';
-	if ((a = get_array(&p, root, "hosts", 100000, &out->host_count)) == NULL ||
-	    (out->hosts = calloc((size_t)out->host_count + 1, sizeof(*out->hosts))) == NULL)
-		goto fail;
-	json_array_foreach(a, i, v) {
-		at(&p, "hosts", (int)i, NULL);
-		if (only_keys(&p, v, host_keys) < 0 ||
-		    get_str(&p, v, "id", true, K_ID, out->hosts[i].id, sizeof(out->hosts[i].id)) < 0)
-			goto fail;
-		at(&p, "hosts", (int)i, "lan");
-		if (parse_lan(&p, json_object_get(v, "lan"), &out->hosts[i].lan) < 0)
-			goto fail;
-	}
 	if (check_references(&p, out) < 0)
 		goto fail;
 	return 0;
@@ -1197,20 +1197,47 @@ void doc_free(struct doc_desired *d)
 	memset(d, 0, sizeof(*d));
 }
 
-const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const char *id)
+/* Each top-level object starts with its id, so one search serves them all. */
+_Static_assert(offsetof(struct doc_vpc, id) == 0 && offsetof(struct doc_transit_router, id) == 0 &&
+		       offsetof(struct doc_endpoint, id) == 0 && offsetof(struct doc_site, id) == 0 &&
+		       offsetof(struct doc_host, id) == 0,
+	       "find_by_id reads the id at the start of each element");
+
+/* The element of array (count elements of size bytes each) whose id is id, or NULL. */
+static const void *find_by_id(const void *array, int count, size_t size, const char *id)
 {
-	for (int i = 0; i < d->endpoint_count; i++)
-		if (strcmp(d->endpoints[i].id, id) == 0)
-			return &d->endpoints[i];
+	for (int i = 0; i < count; i++) {
+		const char *element = (const char *)array + (size_t)i * size;
+
+		if (strcmp(element, id) == 0)
+			return element;
+	}
 	return NULL;
+}
+
+const struct doc_vpc *doc_find_vpc(const struct doc_desired *d, const char *id)
+{
+	return find_by_id(d->vpcs, d->vpc_count, sizeof(*d->vpcs), id);
 }
 
 const struct doc_transit_router *doc_find_tr(const struct doc_desired *d, const char *id)
 {
-	for (int i = 0; i < d->tr_count; i++)
-		if (strcmp(d->trs[i].id, id) == 0)
-			return &d->trs[i];
-	return NULL;
+	return find_by_id(d->trs, d->tr_count, sizeof(*d->trs), id);
+}
+
+const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const char *id)
+{
+	return find_by_id(d->endpoints, d->endpoint_count, sizeof(*d->endpoints), id);
+}
+
+const struct doc_site *doc_find_site(const struct doc_desired *d, const char *id)
+{
+	return find_by_id(d->sites, d->site_count, sizeof(*d->sites), id);
+}
+
+const struct doc_host *doc_find_host(const struct doc_desired *d, const char *id)
+{
+	return find_by_id(d->hosts, d->host_count, sizeof(*d->hosts), id);
 }
 
 const struct doc_tr_link *doc_find_tr_link(const struct doc_transit_router *tr, const char *attachment,

@@ -298,6 +298,7 @@ int doc_site_copy(struct doc_site *dst, const struct doc_site *src);
 void doc_vpc_free(struct doc_vpc *v);
 int doc_tr_copy(struct doc_transit_router *dst, const struct doc_transit_router *src);
 void doc_tr_free(struct doc_transit_router *t);
+/* The transit router of d with that id, or NULL (a pointer into d). */
 const struct doc_transit_router *doc_find_tr(const struct doc_desired *d, const char *id);
 /* The link of tr for attachment (and vswitch, "" for VPN links), or NULL. */
 const struct doc_tr_link *doc_find_tr_link(const struct doc_transit_router *tr, const char *attachment,
@@ -308,7 +309,11 @@ void doc_site_free(struct doc_site *s);
  * liveness probe; NULL when neither is on. */
 const struct doc_health_check *doc_tunnel_check(const struct doc_tunnel *t);
 
+/* The top-level object of d with that id, or NULL (a pointer into d). */
+const struct doc_vpc *doc_find_vpc(const struct doc_desired *d, const char *id);
 const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const char *id);
+const struct doc_site *doc_find_site(const struct doc_desired *d, const char *id);
+const struct doc_host *doc_find_host(const struct doc_desired *d, const char *id);
 /* The fabric peer of vpc whose router is at ip, or NULL. */
 const struct doc_fabric_peer *doc_find_fabric_peer(const struct doc_vpc *vpc, const char *ip);
 const struct doc_tunnel *doc_find_tunnel(const struct doc_endpoint *e, const char *name);

@@ -38,34 +38,10 @@ static void add(struct builder *b, enum plan_kind kind, enum plan_action action,
 	snprintf(op->tunnel, sizeof(op->tunnel), "%s", tunnel ? tunnel : "");
 }
 
-static const struct doc_vpc *find_vpc(const struct doc_desired *d, const char *id)
-{
-	for (int i = 0; i < d->vpc_count; i++)
-		if (strcmp(d->vpcs[i].id, id) == 0)
-			return &d->vpcs[i];
-	return NULL;
-}
-
 static bool same_tr(const struct doc_transit_router *a, const struct doc_transit_router *b)
 {
 	return a->link_count == b->link_count &&
 	       memcmp(a->links, b->links, sizeof(*a->links) * (size_t)a->link_count) == 0;
-}
-
-static const struct doc_site *find_site(const struct doc_desired *d, const char *id)
-{
-	for (int i = 0; i < d->site_count; i++)
-		if (strcmp(d->sites[i].id, id) == 0)
-			return &d->sites[i];
-	return NULL;
-}
-
-static const struct doc_host *find_host(const struct doc_desired *d, const char *id)
-{
-	for (int i = 0; i < d->host_count; i++)
-		if (strcmp(d->hosts[i].id, id) == 0)
-			return &d->hosts[i];
-	return NULL;
 }
 
 bool plan_tunnel_same_ipsec(const struct doc_tunnel *a, const struct doc_tunnel *b)
@@ -194,7 +170,7 @@ int reconcile_plan(const struct doc_desired *applied, const struct doc_desired *
 				add(&b, PLAN_TUNNEL, PLAN_DELETE, o->id, o->tunnels[j].name, false);
 	}
 	for (int i = 0; i < applied->host_count; i++)
-		if (find_host(wanted, applied->hosts[i].id) == NULL)
+		if (doc_find_host(wanted, applied->hosts[i].id) == NULL)
 			add(&b, PLAN_HOST, PLAN_DELETE, applied->hosts[i].id, NULL, false);
 	for (int i = 0; i < applied->endpoint_count; i++)
 		if (doc_find_endpoint(wanted, applied->endpoints[i].id) == NULL)
@@ -203,14 +179,14 @@ int reconcile_plan(const struct doc_desired *applied, const struct doc_desired *
 		if (doc_find_tr(wanted, applied->trs[i].id) == NULL)
 			add(&b, PLAN_TR, PLAN_DELETE, applied->trs[i].id, NULL, false);
 	for (int i = 0; i < applied->vpc_count; i++)
-		if (find_vpc(wanted, applied->vpcs[i].id) == NULL)
+		if (doc_find_vpc(wanted, applied->vpcs[i].id) == NULL)
 			add(&b, PLAN_VPC, PLAN_DELETE, applied->vpcs[i].id, NULL, false);
 	for (int i = 0; i < applied->site_count; i++)
-		if (find_site(wanted, applied->sites[i].id) == NULL)
+		if (doc_find_site(wanted, applied->sites[i].id) == NULL)
 			add(&b, PLAN_SITE, PLAN_DELETE, applied->sites[i].id, NULL, false);
 
 	for (int i = 0; i < wanted->vpc_count; i++) {
-		const struct doc_vpc *o = find_vpc(applied, wanted->vpcs[i].id);
+		const struct doc_vpc *o = doc_find_vpc(applied, wanted->vpcs[i].id);
 
 		add(&b, PLAN_VPC, o == NULL ? PLAN_CREATE : same_vpc(o, &wanted->vpcs[i]) ? PLAN_KEEP : PLAN_UPDATE,
 		    wanted->vpcs[i].id, NULL, false);
@@ -222,7 +198,7 @@ int reconcile_plan(const struct doc_desired *applied, const struct doc_desired *
 		    wanted->trs[i].id, NULL, false);
 	}
 	for (int i = 0; i < wanted->site_count; i++) {
-		const struct doc_site *o = find_site(applied, wanted->sites[i].id);
+		const struct doc_site *o = doc_find_site(applied, wanted->sites[i].id);
 
 		add(&b, PLAN_SITE, o == NULL ? PLAN_CREATE : same_site(o, &wanted->sites[i]) ? PLAN_KEEP : PLAN_UPDATE,
 		    wanted->sites[i].id, NULL, false);
@@ -242,7 +218,7 @@ int reconcile_plan(const struct doc_desired *applied, const struct doc_desired *
 		}
 	}
 	for (int i = 0; i < wanted->host_count; i++) {
-		const struct doc_host *o = find_host(applied, wanted->hosts[i].id);
+		const struct doc_host *o = doc_find_host(applied, wanted->hosts[i].id);
 
 		add(&b, PLAN_HOST,
 		    o == NULL ? PLAN_CREATE

@@ -1758,30 +1758,6 @@ static int apply_tunnel(struct agent_daemon *d, const struct doc_desired *want, 
 	return record_tunnel(&d->record, op->id, t);
 }
 
-static const struct doc_vpc *want_vpc(const struct doc_desired *d, const char *id)
-{
-	for (int i = 0; i < d->vpc_count; i++)
-		if (strcmp(d->vpcs[i].id, id) == 0)
-			return &d->vpcs[i];
-	return NULL;
-}
-
-static const struct doc_site *want_site(const struct doc_desired *d, const char *id)
-{
-	for (int i = 0; i < d->site_count; i++)
-		if (strcmp(d->sites[i].id, id) == 0)
-			return &d->sites[i];
-	return NULL;
-}
-
-static const struct doc_host *want_host(const struct doc_desired *d, const char *id)
-{
-	for (int i = 0; i < d->host_count; i++)
-		if (strcmp(d->hosts[i].id, id) == 0)
-			return &d->hosts[i];
-	return NULL;
-}
-
 /* Runs one operation and records its outcome.  d->apply_lock held, d->lock not. */
 static int apply_op(struct agent_daemon *d, const struct doc_desired *want, const struct plan_op *op, char *err)
 {
@@ -1805,7 +1781,7 @@ static int apply_op(struct agent_daemon *d, const struct doc_desired *want, cons
 			return -1;
 		return record_underlay(rec, want, d->agent_id) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
 	case PLAN_VPC: {
-		const struct doc_vpc *v = want_vpc(want, op->id);
+		const struct doc_vpc *v = doc_find_vpc(want, op->id);
 		int i = RECORD_FIND(rec->vpcs, rec->vpc_count, op->id);
 
 		if (d->links->vpc(d, v, i >= 0 ? &rec->vpcs[i] : NULL, err) < 0)
@@ -1821,7 +1797,7 @@ static int apply_op(struct agent_daemon *d, const struct doc_desired *want, cons
 		return record_tr(rec, t) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
 	}
 	case PLAN_SITE: {
-		const struct doc_site *s = want_site(want, op->id);
+		const struct doc_site *s = doc_find_site(want, op->id);
 		int i = RECORD_FIND(rec->sites, rec->site_count, op->id);
 
 		if (d->links->site(d, s, i >= 0 ? &rec->sites[i] : NULL, err) < 0)
@@ -1829,7 +1805,7 @@ static int apply_op(struct agent_daemon *d, const struct doc_desired *want, cons
 		return record_site(rec, s) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
 	}
 	case PLAN_HOST: {
-		const struct doc_host *h = want_host(want, op->id);
+		const struct doc_host *h = doc_find_host(want, op->id);
 		int i = RECORD_FIND(rec->hosts, rec->host_count, op->id);
 
 		if (d->links->host(d, h, i >= 0 ? &rec->hosts[i] : NULL, err) < 0)
