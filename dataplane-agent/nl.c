@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1421,27 +1422,21 @@ static int multipath_parse(const struct route_dump *d, const struct nlattr *mp, 
 	return 0;
 }
 
-static int route_cb(const struct nlmsghdr *nlh, void *arg)
+/*
+ * Reads route message nlh (rtm its header) into r: table (0 for main), dst, metric, src and the
+ * via and dev of a single nexthop (links names the devs); returns the kernel's table number and
+ * points *mp at the RTA_MULTIPATH attribute (NULL if none), which replaces that nexthop.
+ */
+static uint32_t route_attrs(const struct route_dump *links, const struct nlmsghdr *nlh, const struct rtmsg *rtm,
+			    struct nl_route *r, const struct nlattr **mp)
 {
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct route_dump *d = arg;
-	const struct nlattr *a, *mp = NULL;
-	struct nl_route r, *v;
-	uint32_t table, dst = 0;
+	const struct nlattr *a;
+	uint32_t table = rtm->rtm_table, dst = 0;
 	char addr[INET_ADDRSTRLEN];
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
-		return MNL_CB_OK;
-	/* struct nl_route describes plain unicast routes only; cached clones are not routes */
-	if (rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST || (rtm->rtm_flags & RTM_F_CLONED))
-		return MNL_CB_OK;
-	if (d->proto != 0 && rtm->rtm_protocol != d->proto)
-		return MNL_CB_OK;
-	memset(&r, 0, sizeof(r));
-	table = rtm->rtm_table;
-	r.nexthop_count = 1;
-	r.nexthops[0].weight = 1;
-	r.nexthops[0].onlink = rtm->rtm_flags & RTNH_F_ONLINK;
+	*mp = NULL;
+	r->nexthops[0].weight = 1;
+	r->nexthops[0].onlink = rtm->rtm_flags & RTNH_F_ONLINK;
 	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
 		switch (mnl_attr_get_type(a)) {
 		case RTA_TABLE:
@@ -1454,36 +1449,56 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 			break;
 		case RTA_PRIORITY:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				r.metric = (int)mnl_attr_get_u32(a);
+				r->metric = (int)mnl_attr_get_u32(a);
 			break;
 		case RTA_PREFSRC:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				addr_str(a, r.src, sizeof(r.src));
+				addr_str(a, r->src, sizeof(r->src));
 			break;
 		case RTA_GATEWAY:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				addr_str(a, r.nexthops[0].via, sizeof(r.nexthops[0].via));
+				addr_str(a, r->nexthops[0].via, sizeof(r->nexthops[0].via));
 			break;
 		case RTA_OIF:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				link_name_of(d, (int)mnl_attr_get_u32(a), r.nexthops[0].dev, sizeof(r.nexthops[0].dev));
+				link_name_of(links, (int)mnl_attr_get_u32(a), r->nexthops[0].dev,
+					     sizeof(r->nexthops[0].dev));
 			break;
 		case RTA_MULTIPATH:
-			mp = a;
+			*mp = a;
 			break;
 		}
 	}
-	if (table != route_table(d->table))
-		return MNL_CB_OK;
-	r.table = table == RT_TABLE_MAIN ? 0 : table;
+	r->table = table == RT_TABLE_MAIN ? 0 : table;
 	inet_ntop(AF_INET, &dst, addr, sizeof(addr));
-	snprintf(r.dst, sizeof(r.dst), "%s/%u", addr, rtm->rtm_dst_len);
-	if (mp != NULL) {
-		memset(r.nexthops, 0, sizeof(r.nexthops));
-		r.nexthop_count = 0;
-		if ((d->error = multipath_parse(d, mp, &r)) != 0)
-			return MNL_CB_ERROR;
+	snprintf(r->dst, sizeof(r->dst), "%s/%u", addr, rtm->rtm_dst_len);
+	if (*mp != NULL) {
+		memset(r->nexthops, 0, sizeof(r->nexthops));
+		r->nexthop_count = 0;
 	}
+	return table;
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct route_dump *d = arg;
+	const struct nlattr *mp;
+	struct nl_route r, *v;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+		return MNL_CB_OK;
+	/* struct nl_route describes plain unicast routes only; cached clones are not routes */
+	if (rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST || (rtm->rtm_flags & RTM_F_CLONED))
+		return MNL_CB_OK;
+	if (d->proto != 0 && rtm->rtm_protocol != d->proto)
+		return MNL_CB_OK;
+	memset(&r, 0, sizeof(r));
+	r.nexthop_count = 1;
+	if (route_attrs(d, nlh, rtm, &r, &mp) != route_table(d->table))
+		return MNL_CB_OK;
+	if (mp != NULL && (d->error = multipath_parse(d, mp, &r)) != 0)
+		return MNL_CB_ERROR;
 	if ((v = dump_grow(d->routes, d->count, &d->cap, sizeof(*v))) == NULL) {
 		d->error = ENOMEM;
 		return MNL_CB_ERROR;
@@ -1652,111 +1667,84 @@ int nl_rule_del_pref(const char *ns, uint32_t pref, char *err)
 /* ---- what a namespace holds, whole (adoption compares it with what is wanted) ---- */
 
 /* A copy of message nlh, the exact key to hand back to the kernel to delete what it names. */
-static void *msg_copy(const struct nlmsghdr *nlh, size_t *len)
-{
-	void *copy = malloc(nlh->nlmsg_len);
-
-	if (copy != NULL)
-		memcpy(copy, nlh, nlh->nlmsg_len);
-	*len = nlh->nlmsg_len;
-	return copy;
-}
-
+/*
+ * A dump of nl_route_entry or nl_rule_entry elements (entry_size bytes each); both keep the
+ * kernel's message in a void *msg at msg_offset, followed by its size_t msg_len.
+ */
 struct entry_dump {
 	struct route_dump links; /* link names only (its routes stay unused) */
-	struct nl_route_entry *routes;
-	struct nl_rule_entry *rules;
+	void *entries;
+	size_t entry_size, msg_offset;
 	int count, cap;
 	int error;
 };
 
-static void *entry_slot(struct entry_dump *d, void **array, size_t size)
+_Static_assert(offsetof(struct nl_route_entry, msg_len) == offsetof(struct nl_route_entry, msg) + sizeof(void *) &&
+		       offsetof(struct nl_rule_entry, msg_len) == offsetof(struct nl_rule_entry, msg) + sizeof(void *),
+	       "entry_keep sets msg_len right after msg");
+
+/* Where the message pointer of element i of entries is (see struct entry_dump). */
+static void **entry_msg(void *entries, int i, size_t entry_size, size_t msg_offset)
+{
+	return (void **)((char *)entries + (size_t)i * entry_size + msg_offset);
+}
+
+/* A zeroed element at the end of d's entries, or NULL (out of memory, noted in d->error). */
+static void *entry_slot(struct entry_dump *d)
 {
 	void *v;
 
 	if (d->count == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
-		if ((v = realloc(*array, (size_t)d->cap * size)) == NULL) {
+		if ((v = realloc(d->entries, (size_t)d->cap * d->entry_size)) == NULL) {
 			d->error = ENOMEM;
 			return NULL;
 		}
-		*array = v;
+		d->entries = v;
 	}
-	v = (char *)*array + (size_t)d->count * size;
-	memset(v, 0, size);
+	v = (char *)d->entries + (size_t)d->count * d->entry_size;
+	memset(v, 0, d->entry_size);
 	return v;
+}
+
+/* Completes the element entry_slot gave: it keeps a copy of nlh, its key for a later delete. */
+static int entry_keep(struct entry_dump *d, const struct nlmsghdr *nlh)
+{
+	void **msg = entry_msg(d->entries, d->count, d->entry_size, d->msg_offset);
+
+	if ((*msg = malloc(nlh->nlmsg_len)) == NULL) {
+		d->error = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	memcpy(*msg, nlh, nlh->nlmsg_len);
+	*(size_t *)((char *)msg + sizeof(*msg)) = nlh->nlmsg_len;
+	d->count++;
+	return MNL_CB_OK;
 }
 
 static int route_entry_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	struct entry_dump *d = arg;
-	const struct nlattr *a, *mp = NULL;
+	const struct nlattr *mp;
 	struct nl_route_entry *e;
-	uint32_t table, dst = 0;
-	char addr[INET_ADDRSTRLEN];
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return MNL_CB_OK;
 	if (rtm->rtm_family != AF_INET || (rtm->rtm_flags & RTM_F_CLONED))
 		return MNL_CB_OK;
-	if ((e = entry_slot(d, (void **)&d->routes, sizeof(*e))) == NULL)
+	if ((e = entry_slot(d)) == NULL)
 		return MNL_CB_ERROR;
-	table = rtm->rtm_table;
 	e->type = rtm->rtm_type;
 	e->protocol = rtm->rtm_protocol;
 	e->tos = rtm->rtm_tos;
 	e->route.blackhole = rtm->rtm_type == RTN_BLACKHOLE;
 	e->route.nexthop_count = rtm->rtm_type == RTN_UNICAST ? 1 : 0;
-	e->route.nexthops[0].weight = 1;
-	e->route.nexthops[0].onlink = rtm->rtm_flags & RTNH_F_ONLINK;
-	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
-		switch (mnl_attr_get_type(a)) {
-		case RTA_TABLE:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				table = mnl_attr_get_u32(a);
-			break;
-		case RTA_DST:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				memcpy(&dst, mnl_attr_get_payload(a), sizeof(dst));
-			break;
-		case RTA_PRIORITY:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				e->route.metric = (int)mnl_attr_get_u32(a);
-			break;
-		case RTA_PREFSRC:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				addr_str(a, e->route.src, sizeof(e->route.src));
-			break;
-		case RTA_GATEWAY:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				addr_str(a, e->route.nexthops[0].via, sizeof(e->route.nexthops[0].via));
-			break;
-		case RTA_OIF:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				link_name_of(&d->links, (int)mnl_attr_get_u32(a), e->route.nexthops[0].dev,
-					     sizeof(e->route.nexthops[0].dev));
-			break;
-		case RTA_MULTIPATH:
-			mp = a;
-			break;
-		}
-	}
-	e->route.table = table == RT_TABLE_MAIN ? 0 : table;
-	inet_ntop(AF_INET, &dst, addr, sizeof(addr));
-	snprintf(e->route.dst, sizeof(e->route.dst), "%s/%u", addr, rtm->rtm_dst_len);
-	if (mp != NULL) {
-		memset(e->route.nexthops, 0, sizeof(e->route.nexthops));
-		e->route.nexthop_count = 0;
-		/* the first NL_NEXTHOPS_MAX are listed; the message keeps them all for the delete */
+	route_attrs(&d->links, nlh, rtm, &e->route, &mp);
+	/* the first NL_NEXTHOPS_MAX are listed; the message keeps them all for the delete */
+	if (mp != NULL)
 		e->nexthops_truncated = multipath_parse(&d->links, mp, &e->route) == E2BIG;
-	}
-	if ((e->msg = msg_copy(nlh, &e->msg_len)) == NULL) {
-		d->error = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	d->count++;
-	return MNL_CB_OK;
+	return entry_keep(d, nlh);
 }
 
 static void prefix_str(const struct nlattr *a, uint8_t len, char *out, size_t size)
@@ -1777,7 +1765,7 @@ static int rule_entry_cb(const struct nlmsghdr *nlh, void *arg)
 	if (nlh->nlmsg_type != RTM_NEWRULE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh) ||
 	    frh->family != AF_INET)
 		return MNL_CB_OK;
-	if ((e = entry_slot(d, (void **)&d->rules, sizeof(*e))) == NULL)
+	if ((e = entry_slot(d)) == NULL)
 		return MNL_CB_ERROR;
 	e->table = frh->table;
 	e->action = frh->action;
@@ -1828,23 +1816,14 @@ static int rule_entry_cb(const struct nlmsghdr *nlh, void *arg)
 			break;
 		}
 	}
-	if ((e->msg = msg_copy(nlh, &e->msg_len)) == NULL) {
-		d->error = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	d->count++;
-	return MNL_CB_OK;
+	return entry_keep(d, nlh);
 }
 
 /* Frees the messages of the first count entries of a dump that stopped half-way. */
 static void entry_dump_free(struct entry_dump *d)
 {
-	for (int i = 0; i < d->count; i++) {
-		if (d->routes != NULL)
-			free(d->routes[i].msg);
-		if (d->rules != NULL)
-			free(d->rules[i].msg);
-	}
+	for (int i = 0; i < d->count; i++)
+		free(*entry_msg(d->entries, i, d->entry_size, d->msg_offset));
 	d->count = 0;
 }
 
@@ -1911,34 +1890,33 @@ out:
 	return ret;
 }
 
-int nl_route_dump(const char *ns, struct nl_route_entry **out, int *count, char *err)
+/* Dumps objects of type get as entry_dump does; *out malloc'd, freed with entries_free. */
+static int entry_list(const char *ns, uint16_t get, mnl_cb_t cb, size_t entry_size, size_t msg_offset, void **out,
+		      int *count, char *err)
 {
-	struct entry_dump d = { 0 };
+	struct entry_dump d = { .entry_size = entry_size, .msg_offset = msg_offset };
 
 	*out = NULL;
 	*count = 0;
-	if (entry_dump(ns, RTM_GETROUTE, route_entry_cb, &d, err) < 0) {
-		free(d.routes);
+	if (entry_dump(ns, get, cb, &d, err) < 0) {
+		free(d.entries);
 		return -1;
 	}
-	*out = d.routes;
+	*out = d.entries;
 	*count = d.count;
 	return 0;
 }
 
+int nl_route_dump(const char *ns, struct nl_route_entry **out, int *count, char *err)
+{
+	return entry_list(ns, RTM_GETROUTE, route_entry_cb, sizeof(**out), offsetof(struct nl_route_entry, msg),
+			  (void **)out, count, err);
+}
+
 int nl_rule_dump(const char *ns, struct nl_rule_entry **out, int *count, char *err)
 {
-	struct entry_dump d = { 0 };
-
-	*out = NULL;
-	*count = 0;
-	if (entry_dump(ns, RTM_GETRULE, rule_entry_cb, &d, err) < 0) {
-		free(d.rules);
-		return -1;
-	}
-	*out = d.rules;
-	*count = d.count;
-	return 0;
+	return entry_list(ns, RTM_GETRULE, rule_entry_cb, sizeof(**out), offsetof(struct nl_rule_entry, msg),
+			  (void **)out, count, err);
 }
 
 /* Sends dumped message msg back as a delete (`ip route flush` / `ip rule flush` do the same). */
@@ -1980,18 +1958,22 @@ int nl_rule_entry_del(const char *ns, const struct nl_rule_entry *e, char *err)
 	return entry_del(ns, e->msg, e->msg_len, RTM_DELRULE, ENOENT, err, what);
 }
 
+/* Frees count entries (entry_size bytes, message pointer at msg_offset) and their messages. */
+static void entries_free(void *entries, int count, size_t entry_size, size_t msg_offset)
+{
+	for (int i = 0; entries != NULL && i < count; i++)
+		free(*entry_msg(entries, i, entry_size, msg_offset));
+	free(entries);
+}
+
 void nl_route_entries_free(struct nl_route_entry *list, int count)
 {
-	for (int i = 0; list != NULL && i < count; i++)
-		free(list[i].msg);
-	free(list);
+	entries_free(list, count, sizeof(*list), offsetof(struct nl_route_entry, msg));
 }
 
 void nl_rule_entries_free(struct nl_rule_entry *list, int count)
 {
-	for (int i = 0; list != NULL && i < count; i++)
-		free(list[i].msg);
-	free(list);
+	entries_free(list, count, sizeof(*list), offsetof(struct nl_rule_entry, msg));
 }
 
 int nl_link_names(const char *ns, char ***names, int *count, char *err)
