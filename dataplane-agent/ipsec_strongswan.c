@@ -149,16 +149,15 @@ static int mkdir_p(const char *path, mode_t mode)
 	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Reads a whole small file into a malloc'd NUL-terminated buffer (NUL bytes kept), or NULL. */
-static char *read_small(const char *path, size_t max, size_t *len)
+/*
+ * Reads at most max bytes from fd's offset on into a malloc'd NUL-terminated buffer (NUL bytes
+ * kept; NULL when out of memory), its length in *len if len is not NULL.  Closes fd.
+ */
+static char *read_fd(int fd, size_t max, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf = malloc(max + 1);
 	size_t n = 0;
-	char *buf;
 
-	if (fd < 0)
-		return NULL;
-	buf = malloc(max + 1);
 	while (buf && n < max) {
 		ssize_t k = read(fd, buf + n, max - n);
 
@@ -175,6 +174,14 @@ static char *read_small(const char *path, size_t max, size_t *len)
 			*len = n;
 	}
 	return buf;
+}
+
+/* Reads a whole small file into a malloc'd NUL-terminated buffer (NUL bytes kept), or NULL. */
+static char *read_small(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? NULL : read_fd(fd, max, len);
 }
 
 /* Writes text to path through a temporary file and rename (readers never see half a file). */
@@ -695,8 +702,6 @@ static char *read_tail(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	size_t len = 0;
-	char *text;
 	int fd;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
@@ -706,20 +711,7 @@ static char *read_tail(const char *dir, const char *name)
 		return NULL;
 	if (fstat(fd, &st) == 0 && st.st_size > (1 << 16))
 		lseek(fd, st.st_size - (1 << 16), SEEK_SET);
-	text = malloc((1 << 16) + 1);
-	while (text && len < (1 << 16)) {
-		ssize_t k = read(fd, text + len, (1 << 16) - len);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		len += (size_t)k;
-	}
-	close(fd);
-	if (text)
-		text[len] = '\0';
-	return text;
+	return read_fd(fd, 1 << 16, NULL);
 }
 
 int ipsec_start_log(const char *dir, struct ipsec_log_line *lines, int max)
@@ -1531,41 +1523,21 @@ static void sw_detach(struct ipsec_instance *in)
 	instance_free(in);
 }
 
-const struct ipsec_backend_ops ipsec_backend_libipsec = {
-	.name = "kernel-libipsec",
-	.start = start_libipsec,
-	.add_tunnel = sw_add_tunnel,
-	.update_tunnel = sw_update_tunnel,
-	.remove_tunnel = sw_remove_tunnel,
-	.list_tunnels = sw_list_tunnels,
-	.list_sas = sw_list_sas,
-	.initiate = sw_initiate,
-	.terminate = sw_terminate,
-	.make_preferred = libipsec_make_preferred,
-	.drain_logs = sw_drain_logs,
-	.pid = sw_pid,
-	.stop = sw_stop,
-	.stop_many = sw_stop_many,
-	.detach = sw_detach,
-};
+/* Both data planes drive the same charon over VICI; they differ in how charon starts and in how a
+ * tunnel's SA is made the one traffic takes. */
+#define SWAN_BACKEND_OPS(backend_name, start_fn, make_preferred_fn)                                             \
+	{                                                                                                       \
+		.name = backend_name, .start = start_fn, .add_tunnel = sw_add_tunnel,                          \
+		.update_tunnel = sw_update_tunnel, .remove_tunnel = sw_remove_tunnel,                           \
+		.list_tunnels = sw_list_tunnels, .list_sas = sw_list_sas, .initiate = sw_initiate,              \
+		.terminate = sw_terminate, .make_preferred = make_preferred_fn, .drain_logs = sw_drain_logs,    \
+		.pid = sw_pid, .stop = sw_stop, .stop_many = sw_stop_many, .detach = sw_detach,                 \
+	}
 
-const struct ipsec_backend_ops ipsec_backend_kernel = {
-	.name = "kernel-netlink",
-	.start = start_kernel,
-	.add_tunnel = sw_add_tunnel,
-	.update_tunnel = sw_update_tunnel,
-	.remove_tunnel = sw_remove_tunnel,
-	.list_tunnels = sw_list_tunnels,
-	.list_sas = sw_list_sas,
-	.initiate = sw_initiate,
-	.terminate = sw_terminate,
-	.make_preferred = kernel_make_preferred,
-	.drain_logs = sw_drain_logs,
-	.pid = sw_pid,
-	.stop = sw_stop,
-	.stop_many = sw_stop_many,
-	.detach = sw_detach,
-};
+const struct ipsec_backend_ops ipsec_backend_libipsec =
+	SWAN_BACKEND_OPS("kernel-libipsec", start_libipsec, libipsec_make_preferred);
+const struct ipsec_backend_ops ipsec_backend_kernel =
+	SWAN_BACKEND_OPS("kernel-netlink", start_kernel, kernel_make_preferred);
 
 /* ---- detection ---- */
 
