@@ -1201,10 +1201,9 @@ void doc_free(struct doc_desired *d)
 _Static_assert(offsetof(struct doc_vpc, id) == 0 && offsetof(struct doc_transit_router, id) == 0 &&
 		       offsetof(struct doc_endpoint, id) == 0 && offsetof(struct doc_site, id) == 0 &&
 		       offsetof(struct doc_host, id) == 0,
-	       "find_by_id reads the id at the start of each element");
+	       "doc_find_id reads the id at the start of each element");
 
-/* The element of array (count elements of size bytes each) whose id is id, or NULL. */
-static const void *find_by_id(const void *array, int count, size_t size, const char *id)
+const void *doc_find_id(const void *array, int count, size_t size, const char *id)
 {
 	for (int i = 0; i < count; i++) {
 		const char *element = (const char *)array + (size_t)i * size;
@@ -1217,27 +1216,27 @@ static const void *find_by_id(const void *array, int count, size_t size, const c
 
 const struct doc_vpc *doc_find_vpc(const struct doc_desired *d, const char *id)
 {
-	return find_by_id(d->vpcs, d->vpc_count, sizeof(*d->vpcs), id);
+	return doc_find_id(d->vpcs, d->vpc_count, sizeof(*d->vpcs), id);
 }
 
 const struct doc_transit_router *doc_find_tr(const struct doc_desired *d, const char *id)
 {
-	return find_by_id(d->trs, d->tr_count, sizeof(*d->trs), id);
+	return doc_find_id(d->trs, d->tr_count, sizeof(*d->trs), id);
 }
 
 const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const char *id)
 {
-	return find_by_id(d->endpoints, d->endpoint_count, sizeof(*d->endpoints), id);
+	return doc_find_id(d->endpoints, d->endpoint_count, sizeof(*d->endpoints), id);
 }
 
 const struct doc_site *doc_find_site(const struct doc_desired *d, const char *id)
 {
-	return find_by_id(d->sites, d->site_count, sizeof(*d->sites), id);
+	return doc_find_id(d->sites, d->site_count, sizeof(*d->sites), id);
 }
 
 const struct doc_host *doc_find_host(const struct doc_desired *d, const char *id)
 {
-	return find_by_id(d->hosts, d->host_count, sizeof(*d->hosts), id);
+	return doc_find_id(d->hosts, d->host_count, sizeof(*d->hosts), id);
 }
 
 const struct doc_tr_link *doc_find_tr_link(const struct doc_transit_router *tr, const char *attachment,

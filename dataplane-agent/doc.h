@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define DOC_VERSION 2
@@ -309,6 +310,11 @@ void doc_site_free(struct doc_site *s);
  * liveness probe; NULL when neither is on. */
 const struct doc_health_check *doc_tunnel_check(const struct doc_tunnel *t);
 
+/*
+ * The element of array (count elements of size bytes, each a top-level object: a struct that
+ * starts with its char id[DOC_ID_MAX]) whose id is id, or NULL (a pointer into array).
+ */
+const void *doc_find_id(const void *array, int count, size_t size, const char *id);
 /* The top-level object of d with that id, or NULL (a pointer into d). */
 const struct doc_vpc *doc_find_vpc(const struct doc_desired *d, const char *id);
 const struct doc_endpoint *doc_find_endpoint(const struct doc_desired *d, const char *id);

@@ -150,6 +150,21 @@ static void plan_tunnels(struct builder *b, const struct doc_endpoint *want, con
 	}
 }
 
+/*
+ * Adds a deletion for each of the applied top-level objects of kind (size bytes each) that the
+ * wanted ones lack (by id: see doc_find_id).
+ */
+static void add_deletions(struct builder *b, enum plan_kind kind, const void *applied, int applied_count,
+			  const void *wanted, int wanted_count, size_t size)
+{
+	for (int i = 0; i < applied_count; i++) {
+		const char *id = (const char *)applied + (size_t)i * size;
+
+		if (doc_find_id(wanted, wanted_count, size, id) == NULL)
+			add(b, kind, PLAN_DELETE, id, NULL, false);
+	}
+}
+
 int reconcile_plan(const struct doc_desired *applied, const struct doc_desired *wanted, struct plan *out)
 {
 	struct builder b = { .p = out };
@@ -169,21 +184,15 @@ int reconcile_plan(const struct doc_desired *applied, const struct doc_desired *
 			if (doc_find_tunnel(w, o->tunnels[j].name) == NULL)
 				add(&b, PLAN_TUNNEL, PLAN_DELETE, o->id, o->tunnels[j].name, false);
 	}
-	for (int i = 0; i < applied->host_count; i++)
-		if (doc_find_host(wanted, applied->hosts[i].id) == NULL)
-			add(&b, PLAN_HOST, PLAN_DELETE, applied->hosts[i].id, NULL, false);
-	for (int i = 0; i < applied->endpoint_count; i++)
-		if (doc_find_endpoint(wanted, applied->endpoints[i].id) == NULL)
-			add(&b, PLAN_ENDPOINT, PLAN_DELETE, applied->endpoints[i].id, NULL, false);
-	for (int i = 0; i < applied->tr_count; i++)
-		if (doc_find_tr(wanted, applied->trs[i].id) == NULL)
-			add(&b, PLAN_TR, PLAN_DELETE, applied->trs[i].id, NULL, false);
-	for (int i = 0; i < applied->vpc_count; i++)
-		if (doc_find_vpc(wanted, applied->vpcs[i].id) == NULL)
-			add(&b, PLAN_VPC, PLAN_DELETE, applied->vpcs[i].id, NULL, false);
-	for (int i = 0; i < applied->site_count; i++)
-		if (doc_find_site(wanted, applied->sites[i].id) == NULL)
-			add(&b, PLAN_SITE, PLAN_DELETE, applied->sites[i].id, NULL, false);
+	add_deletions(&b, PLAN_HOST, applied->hosts, applied->host_count, wanted->hosts, wanted->host_count,
+		      sizeof(*wanted->hosts));
+	add_deletions(&b, PLAN_ENDPOINT, applied->endpoints, applied->endpoint_count, wanted->endpoints,
+		      wanted->endpoint_count, sizeof(*wanted->endpoints));
+	add_deletions(&b, PLAN_TR, applied->trs, applied->tr_count, wanted->trs, wanted->tr_count, sizeof(*wanted->trs));
+	add_deletions(&b, PLAN_VPC, applied->vpcs, applied->vpc_count, wanted->vpcs, wanted->vpc_count,
+		      sizeof(*wanted->vpcs));
+	add_deletions(&b, PLAN_SITE, applied->sites, applied->site_count, wanted->sites, wanted->site_count,
+		      sizeof(*wanted->sites));
 
 	for (int i = 0; i < wanted->vpc_count; i++) {
 		const struct doc_vpc *o = doc_find_vpc(applied, wanted->vpcs[i].id);

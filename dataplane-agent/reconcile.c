@@ -38,6 +38,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <dirent.h>
@@ -1268,12 +1269,17 @@ static bool same_route(const struct route_rt *a, const struct route_rt *b)
 	       strcmp(a->dest, b->dest) == 0;
 }
 
-/* The runtime entry of a site router's route (the installed choice carried over from *have). */
-static void site_route_rt(struct route_rt *r, const struct doc_site *s, const struct doc_route *route,
+/*
+ * The runtime entry of route of router id: a site router's (in the main table), else a VPC's or a
+ * transit router's (in the route's table); the installed choice carried over from *have.
+ */
+static void route_rt_fill(struct route_rt *r, bool site_router, const char *id, const struct doc_route *route,
 			  const struct route_rt *have, int have_count)
 {
-	snprintf(r->site, sizeof(r->site), "%s", s->id);
+	snprintf(site_router ? r->site : r->vpc, DOC_ID_MAX, "%s", id);
 	snprintf(r->dest, sizeof(r->dest), "%s", route->dest);
+	if (!site_router)
+		r->table = route->table;
 	for (int k = 0; k < have_count; k++)
 		if (same_route(&have[k], r))
 			snprintf(r->chosen, sizeof(r->chosen), "%s", have[k].chosen);
@@ -1301,31 +1307,18 @@ static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, c
 	}
 	count = 0;
 	for (int i = 0; i < want->vpc_count; i++)
-		for (int j = 0; j < want->vpcs[i].route_count; j++) {
-			struct route_rt *r = &n[count++];
-
-			snprintf(r->vpc, sizeof(r->vpc), "%s", want->vpcs[i].id);
-			snprintf(r->dest, sizeof(r->dest), "%s", want->vpcs[i].routes[j].dest);
-			r->table = want->vpcs[i].routes[j].table;
-			for (int k = 0; k < d->route_count; k++)
-				if (same_route(&d->routes[k], r))
-					snprintf(r->chosen, sizeof(r->chosen), "%s", d->routes[k].chosen);
-		}
+		for (int j = 0; j < want->vpcs[i].route_count; j++, count++)
+			route_rt_fill(&n[count], false, want->vpcs[i].id, &want->vpcs[i].routes[j], d->routes,
+				      d->route_count);
 	/* a transit router's routes are kept by the same runtime, under the router's id */
 	for (int i = 0; i < want->tr_count; i++)
-		for (int j = 0; j < want->trs[i].route_count; j++) {
-			struct route_rt *r = &n[count++];
-
-			snprintf(r->vpc, sizeof(r->vpc), "%s", want->trs[i].id);
-			snprintf(r->dest, sizeof(r->dest), "%s", want->trs[i].routes[j].dest);
-			r->table = want->trs[i].routes[j].table;
-			for (int k = 0; k < d->route_count; k++)
-				if (same_route(&d->routes[k], r))
-					snprintf(r->chosen, sizeof(r->chosen), "%s", d->routes[k].chosen);
-		}
+		for (int j = 0; j < want->trs[i].route_count; j++, count++)
+			route_rt_fill(&n[count], false, want->trs[i].id, &want->trs[i].routes[j], d->routes,
+				      d->route_count);
 	for (int i = 0; i < want->site_count; i++)
-		for (int j = 0; j < want->sites[i].route_count; j++)
-			site_route_rt(&n[count++], &want->sites[i], &want->sites[i].routes[j], d->routes, d->route_count);
+		for (int j = 0; j < want->sites[i].route_count; j++, count++)
+			route_rt_fill(&n[count], true, want->sites[i].id, &want->sites[i].routes[j], d->routes,
+				      d->route_count);
 	for (int k = 0; k < d->route_count; k++) {
 		bool kept = false;
 
@@ -1363,14 +1356,103 @@ static void *grow(void **arr, int *count, size_t size)
 	return n + size * (size_t)(*count)++;
 }
 
-#define RECORD_FIND(arr, count, key)                                   \
-	({                                                             \
-		int found_ = -1;                                       \
-		for (int i_ = 0; i_ < (count) && found_ < 0; i_++)     \
-			if (strcmp((arr)[i_].id, (key)) == 0)          \
-				found_ = i_;                           \
-		found_;                                                \
-	})
+/* Where each kind of top-level object lives in a struct doc_desired. */
+static const struct record_array {
+	size_t array, count, size;
+} record_arrays[] = {
+	[PLAN_VPC] = { offsetof(struct doc_desired, vpcs), offsetof(struct doc_desired, vpc_count),
+		       sizeof(struct doc_vpc) },
+	[PLAN_TR] = { offsetof(struct doc_desired, trs), offsetof(struct doc_desired, tr_count),
+		      sizeof(struct doc_transit_router) },
+	[PLAN_SITE] = { offsetof(struct doc_desired, sites), offsetof(struct doc_desired, site_count),
+			sizeof(struct doc_site) },
+	[PLAN_HOST] = { offsetof(struct doc_desired, hosts), offsetof(struct doc_desired, host_count),
+			sizeof(struct doc_host) },
+	[PLAN_ENDPOINT] = { offsetof(struct doc_desired, endpoints), offsetof(struct doc_desired, endpoint_count),
+			    sizeof(struct doc_endpoint) },
+};
+
+/* The object of kind (PLAN_VPC, _TR, _SITE, _HOST or _ENDPOINT) with that id in d, or NULL. */
+static void *record_find(const struct doc_desired *d, enum plan_kind kind, const char *id)
+{
+	const struct record_array *ra = &record_arrays[kind];
+
+	return (void *)doc_find_id(*(void *const *)((const char *)d + ra->array),
+				   *(const int *)((const char *)d + ra->count), ra->size, id);
+}
+
+/* Frees what object of kind owns (not object itself). */
+static void record_object_free(enum plan_kind kind, void *object)
+{
+	switch (kind) {
+	case PLAN_VPC:
+		doc_vpc_free(object);
+		break;
+	case PLAN_TR:
+		doc_tr_free(object);
+		break;
+	case PLAN_SITE:
+		doc_site_free(object);
+		break;
+	case PLAN_ENDPOINT:
+		doc_endpoint_free(object);
+		break;
+	default: /* a host owns no memory */
+		break;
+	}
+}
+
+/*
+ * Puts object of kind into rec in place of the recorded one with its id (freed), else at the end.
+ * The record owns object's memory from then on; on failure (out of memory) the caller keeps it.
+ */
+static int record_put(struct doc_desired *rec, enum plan_kind kind, const void *object)
+{
+	const struct record_array *ra = &record_arrays[kind];
+	const char *id = object; /* a top-level object starts with its id (see doc_find_id) */
+	void *slot = record_find(rec, kind, id);
+
+	if (slot != NULL)
+		record_object_free(kind, slot);
+	else if ((slot = grow((void **)((char *)rec + ra->array), (int *)((char *)rec + ra->count), ra->size)) == NULL)
+		return -1;
+	memcpy(slot, object, ra->size);
+	return 0;
+}
+
+/* Records a deep copy of object, a VPC, transit router, site or host as built. */
+static int record_object(struct doc_desired *rec, enum plan_kind kind, const void *object)
+{
+	union {
+		struct doc_vpc vpc;
+		struct doc_transit_router tr;
+		struct doc_site site;
+		struct doc_host host;
+	} copy;
+	int rc = 0;
+
+	switch (kind) {
+	case PLAN_VPC:
+		rc = doc_vpc_copy(&copy.vpc, object);
+		break;
+	case PLAN_TR:
+		rc = doc_tr_copy(&copy.tr, object);
+		break;
+	case PLAN_SITE:
+		rc = doc_site_copy(&copy.site, object);
+		break;
+	default:
+		copy.host = *(const struct doc_host *)object;
+		break;
+	}
+	if (rc < 0)
+		return -1;
+	if (record_put(rec, kind, &copy) < 0) {
+		record_object_free(kind, &copy);
+		return -1;
+	}
+	return 0;
+}
 
 static int record_underlay(struct doc_desired *rec, const struct doc_desired *want, const char *agent_id)
 {
@@ -1388,71 +1470,6 @@ static int record_underlay(struct doc_desired *rec, const struct doc_desired *wa
 	return 0;
 }
 
-static int record_vpc(struct doc_desired *rec, const struct doc_vpc *v)
-{
-	int i = RECORD_FIND(rec->vpcs, rec->vpc_count, v->id);
-	struct doc_vpc copy, *slot;
-
-	if (doc_vpc_copy(&copy, v) < 0)
-		return -1;
-	if (i >= 0) {
-		doc_vpc_free(&rec->vpcs[i]);
-		slot = &rec->vpcs[i];
-	} else if ((slot = grow((void **)&rec->vpcs, &rec->vpc_count, sizeof(*slot))) == NULL) {
-		doc_vpc_free(&copy);
-		return -1;
-	}
-	*slot = copy;
-	return 0;
-}
-
-static int record_tr(struct doc_desired *rec, const struct doc_transit_router *t)
-{
-	int i = RECORD_FIND(rec->trs, rec->tr_count, t->id);
-	struct doc_transit_router copy, *slot;
-
-	if (doc_tr_copy(&copy, t) < 0)
-		return -1;
-	if (i >= 0) {
-		doc_tr_free(&rec->trs[i]);
-		slot = &rec->trs[i];
-	} else if ((slot = grow((void **)&rec->trs, &rec->tr_count, sizeof(*slot))) == NULL) {
-		doc_tr_free(&copy);
-		return -1;
-	}
-	*slot = copy;
-	return 0;
-}
-
-static int record_site(struct doc_desired *rec, const struct doc_site *s)
-{
-	int i = RECORD_FIND(rec->sites, rec->site_count, s->id);
-	struct doc_site copy, *slot;
-
-	if (doc_site_copy(&copy, s) < 0)
-		return -1;
-	if (i >= 0) {
-		doc_site_free(&rec->sites[i]);
-		slot = &rec->sites[i];
-	} else if ((slot = grow((void **)&rec->sites, &rec->site_count, sizeof(*slot))) == NULL) {
-		doc_site_free(&copy);
-		return -1;
-	}
-	*slot = copy;
-	return 0;
-}
-
-static int record_host(struct doc_desired *rec, const struct doc_host *h)
-{
-	int i = RECORD_FIND(rec->hosts, rec->host_count, h->id);
-	struct doc_host *slot = i >= 0 ? &rec->hosts[i] : grow((void **)&rec->hosts, &rec->host_count, sizeof(*slot));
-
-	if (slot == NULL)
-		return -1;
-	*slot = *h;
-	return 0;
-}
-
 /*
  * Records endpoint ep as built, without tunnels (keep_tunnels false: a new or rebuilt
  * charon has none) or with the tunnels recorded before that ep still has, their IPsec
@@ -1460,14 +1477,15 @@ static int record_host(struct doc_desired *rec, const struct doc_host *h)
  */
 static int record_endpoint(struct doc_desired *rec, const struct doc_endpoint *ep, bool keep_tunnels)
 {
-	int i = RECORD_FIND(rec->endpoints, rec->endpoint_count, ep->id), n = 0;
-	struct doc_endpoint copy = *ep, *slot;
+	const struct doc_endpoint *recorded = doc_find_endpoint(rec, ep->id);
+	struct doc_endpoint copy = *ep;
+	int n = 0;
 
 	copy.tunnels = calloc((size_t)ep->tunnel_count + 1, sizeof(*copy.tunnels));
 	if (copy.tunnels == NULL)
 		return -1;
-	for (int k = 0; keep_tunnels && i >= 0 && k < rec->endpoints[i].tunnel_count; k++) {
-		const struct doc_tunnel *old = &rec->endpoints[i].tunnels[k], *t = doc_find_tunnel(ep, old->name);
+	for (int k = 0; keep_tunnels && recorded != NULL && k < recorded->tunnel_count; k++) {
+		const struct doc_tunnel *old = &recorded->tunnels[k], *t = doc_find_tunnel(ep, old->name);
 
 		if (t == NULL)
 			continue;
@@ -1481,26 +1499,20 @@ static int record_endpoint(struct doc_desired *rec, const struct doc_endpoint *e
 		n++;
 	}
 	copy.tunnel_count = n;
-	if (i >= 0) {
-		doc_endpoint_free(&rec->endpoints[i]);
-		slot = &rec->endpoints[i];
-	} else if ((slot = grow((void **)&rec->endpoints, &rec->endpoint_count, sizeof(*slot))) == NULL) {
+	if (record_put(rec, PLAN_ENDPOINT, &copy) < 0) {
 		doc_endpoint_free(&copy);
 		return -1;
 	}
-	*slot = copy;
 	return 0;
 }
 
 static int record_tunnel(struct doc_desired *rec, const char *endpoint, const struct doc_tunnel *t)
 {
-	int i = RECORD_FIND(rec->endpoints, rec->endpoint_count, endpoint);
-	struct doc_endpoint *e;
+	struct doc_endpoint *e = record_find(rec, PLAN_ENDPOINT, endpoint);
 	struct doc_tunnel *slot;
 
-	if (i < 0)
+	if (e == NULL)
 		return -1;
-	e = &rec->endpoints[i];
 	slot = (struct doc_tunnel *)doc_find_tunnel(e, t->name);
 	if (slot == NULL && (slot = grow((void **)&e->tunnels, &e->tunnel_count, sizeof(*slot))) == NULL)
 		return -1;
@@ -1510,49 +1522,27 @@ static int record_tunnel(struct doc_desired *rec, const char *endpoint, const st
 
 static void record_forget(struct doc_desired *rec, enum plan_kind kind, const char *id, const char *tunnel)
 {
-	int i;
+	const struct record_array *ra = &record_arrays[kind];
+	char *array, *object;
+	int *count;
 
-	switch (kind) {
-	case PLAN_VPC:
-		if ((i = RECORD_FIND(rec->vpcs, rec->vpc_count, id)) >= 0) {
-			doc_vpc_free(&rec->vpcs[i]);
-			rec->vpcs[i] = rec->vpcs[--rec->vpc_count];
-		}
-		break;
-	case PLAN_TR:
-		if ((i = RECORD_FIND(rec->trs, rec->tr_count, id)) >= 0) {
-			doc_tr_free(&rec->trs[i]);
-			rec->trs[i] = rec->trs[--rec->tr_count];
-		}
-		break;
-	case PLAN_SITE:
-		if ((i = RECORD_FIND(rec->sites, rec->site_count, id)) >= 0) {
-			doc_site_free(&rec->sites[i]);
-			rec->sites[i] = rec->sites[--rec->site_count];
-		}
-		break;
-	case PLAN_HOST:
-		if ((i = RECORD_FIND(rec->hosts, rec->host_count, id)) >= 0)
-			rec->hosts[i] = rec->hosts[--rec->host_count];
-		break;
-	case PLAN_ENDPOINT:
-		if ((i = RECORD_FIND(rec->endpoints, rec->endpoint_count, id)) >= 0) {
-			doc_endpoint_free(&rec->endpoints[i]);
-			rec->endpoints[i] = rec->endpoints[--rec->endpoint_count];
-		}
-		break;
-	case PLAN_TUNNEL:
-		if ((i = RECORD_FIND(rec->endpoints, rec->endpoint_count, id)) >= 0) {
-			struct doc_endpoint *e = &rec->endpoints[i];
-			struct doc_tunnel *t = (struct doc_tunnel *)doc_find_tunnel(e, tunnel);
+	if (kind == PLAN_UNDERLAY)
+		return;
+	if (kind == PLAN_TUNNEL) {
+		struct doc_endpoint *e = record_find(rec, PLAN_ENDPOINT, id);
+		struct doc_tunnel *t = e != NULL ? (struct doc_tunnel *)doc_find_tunnel(e, tunnel) : NULL;
 
-			if (t != NULL)
-				*t = e->tunnels[--e->tunnel_count];
-		}
-		break;
-	case PLAN_UNDERLAY:
-		break;
+		if (t != NULL)
+			*t = e->tunnels[--e->tunnel_count];
+		return;
 	}
+	if ((object = record_find(rec, kind, id)) == NULL)
+		return;
+	record_object_free(kind, object);
+	/* the last object takes its place */
+	array = *(char **)((char *)rec + ra->array);
+	count = (int *)((char *)rec + ra->count);
+	memmove(object, array + (size_t)--*count * ra->size, ra->size);
 }
 
 /* ---- the links of each object: netlink ---- */
@@ -1763,6 +1753,8 @@ static int apply_op(struct agent_daemon *d, const struct doc_desired *want, cons
 {
 	struct doc_desired *rec = &d->record;
 	const char *oom = "out of memory";
+	const void *object, *old;
+	int rc;
 
 	if (op->kind == PLAN_ENDPOINT)
 		return apply_endpoint(d, want, op, err);
@@ -1775,46 +1767,32 @@ static int apply_op(struct agent_daemon *d, const struct doc_desired *want, cons
 		record_forget(rec, op->kind, op->id, NULL);
 		return 0;
 	}
-	switch (op->kind) {
-	case PLAN_UNDERLAY:
+	if (op->kind == PLAN_UNDERLAY) {
 		if (d->links->underlay(d, want, rec, err) < 0)
 			return -1;
 		return record_underlay(rec, want, d->agent_id) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
-	case PLAN_VPC: {
-		const struct doc_vpc *v = doc_find_vpc(want, op->id);
-		int i = RECORD_FIND(rec->vpcs, rec->vpc_count, op->id);
-
-		if (d->links->vpc(d, v, i >= 0 ? &rec->vpcs[i] : NULL, err) < 0)
-			return -1;
-		return record_vpc(rec, v) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
 	}
-	case PLAN_TR: {
-		const struct doc_transit_router *t = doc_find_tr(want, op->id);
-		int i = RECORD_FIND(rec->trs, rec->tr_count, op->id);
-
-		if (d->links->transit_router(d, t, i >= 0 ? &rec->trs[i] : NULL, err) < 0)
-			return -1;
-		return record_tr(rec, t) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
-	}
-	case PLAN_SITE: {
-		const struct doc_site *s = doc_find_site(want, op->id);
-		int i = RECORD_FIND(rec->sites, rec->site_count, op->id);
-
-		if (d->links->site(d, s, i >= 0 ? &rec->sites[i] : NULL, err) < 0)
-			return -1;
-		return record_site(rec, s) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
-	}
-	case PLAN_HOST: {
-		const struct doc_host *h = doc_find_host(want, op->id);
-		int i = RECORD_FIND(rec->hosts, rec->host_count, op->id);
-
-		if (d->links->host(d, h, i >= 0 ? &rec->hosts[i] : NULL, err) < 0)
-			return -1;
-		return record_host(rec, h) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
-	}
+	object = record_find(want, op->kind, op->id);
+	old = record_find(rec, op->kind, op->id);
+	switch (op->kind) {
+	case PLAN_VPC:
+		rc = d->links->vpc(d, object, old, err);
+		break;
+	case PLAN_TR:
+		rc = d->links->transit_router(d, object, old, err);
+		break;
+	case PLAN_SITE:
+		rc = d->links->site(d, object, old, err);
+		break;
+	case PLAN_HOST:
+		rc = d->links->host(d, object, old, err);
+		break;
 	default:
 		return 0;
 	}
+	if (rc < 0)
+		return -1;
+	return record_object(rec, op->kind, object) < 0 ? snprintf(err, 256, "%s", oom), -1 : 0;
 }
 
 int agent_reconcile(struct agent_daemon *d, struct doc_desired *want, char *err)
