@@ -1508,11 +1508,30 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
+/* The name of a dump request type, as errors name it. */
+static const char *dump_name(uint16_t get)
+{
+	return get == RTM_GETLINK ? "RTM_GETLINK" : get == RTM_GETROUTE ? "RTM_GETROUTE" : "RTM_GETRULE";
+}
+
+/* Dumps get (RTM_GETLINK: every family; RTM_GETROUTE, RTM_GETRULE: IPv4) through cb(data). */
+static int rt_dump(struct rt *rt, uint16_t get, mnl_cb_t cb, void *data, char *err)
+{
+	union rt_req req;
+	struct nlmsghdr *nlh = rt_msg(&req, get, NLM_F_DUMP);
+
+	if (get == RTM_GETLINK)
+		((struct ifinfomsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family = AF_UNSPEC;
+	else if (get == RTM_GETROUTE)
+		((struct rtmsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct rtmsg)))->rtm_family = AF_INET;
+	else
+		((struct fib_rule_hdr *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct fib_rule_hdr)))->family = AF_INET;
+	return rt_talk(rt, nlh, cb, data, 0, err, "%s dump", dump_name(get));
+}
+
 int nl_route_list(const char *ns, uint32_t table, uint8_t proto, struct nl_route **out, int *count, char *err)
 {
 	struct route_dump d = { .table = table, .proto = proto };
-	union rt_req req;
-	struct nlmsghdr *nlh;
 	struct rt rt;
 	int ret = -1, e;
 
@@ -1525,14 +1544,10 @@ int nl_route_list(const char *ns, uint32_t table, uint8_t proto, struct nl_route
 		d.nlinks = 0;
 		d.count = 0;
 		d.error = 0;
-		nlh = rt_msg(&req, RTM_GETLINK, NLM_F_DUMP);
-		((struct ifinfomsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family = AF_UNSPEC;
-		if (rt_talk(&rt, nlh, link_name_cb, &d, 0, err, "RTM_GETLINK dump") < 0)
+		if (rt_dump(&rt, RTM_GETLINK, link_name_cb, &d, err) < 0)
 			goto out_dump;
 		if (!rt.dump_intr) {
-			nlh = rt_msg(&req, RTM_GETROUTE, NLM_F_DUMP);
-			((struct rtmsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct rtmsg)))->rtm_family = AF_INET;
-			if (rt_talk(&rt, nlh, route_cb, &d, 0, err, "RTM_GETROUTE dump") < 0)
+			if (rt_dump(&rt, RTM_GETROUTE, route_cb, &d, err) < 0)
 				goto out_dump;
 			if (!rt.dump_intr)
 				break;
@@ -1833,8 +1848,6 @@ static void entry_dump_free(struct entry_dump *d)
  */
 static int entry_dump(const char *ns, uint16_t get, mnl_cb_t cb, struct entry_dump *d, char *err)
 {
-	union rt_req req;
-	struct nlmsghdr *nlh;
 	struct rt rt;
 	int ret = -1, e;
 
@@ -1845,32 +1858,18 @@ static int entry_dump(const char *ns, uint16_t get, mnl_cb_t cb, struct entry_du
 		d->error = 0;
 		d->links.nlinks = 0;
 		rt.dump_intr = false;
-		if (get == RTM_GETROUTE) {
-			nlh = rt_msg(&req, RTM_GETLINK, NLM_F_DUMP);
-			((struct ifinfomsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family =
-				AF_UNSPEC;
-			if (rt_talk(&rt, nlh, link_name_cb, &d->links, 0, err, "RTM_GETLINK dump") < 0) {
-				d->error = d->links.error;
-				goto out_dump;
-			}
+		if (get == RTM_GETROUTE && rt_dump(&rt, RTM_GETLINK, link_name_cb, &d->links, err) < 0) {
+			d->error = d->links.error;
+			goto out_dump;
 		}
 		if (!rt.dump_intr) {
-			nlh = rt_msg(&req, get, NLM_F_DUMP);
-			if (get == RTM_GETROUTE)
-				((struct rtmsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct rtmsg)))->rtm_family =
-					AF_INET;
-			else
-				((struct fib_rule_hdr *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct fib_rule_hdr)))
-					->family = AF_INET;
-			if (rt_talk(&rt, nlh, cb, d, 0, err, "%s dump", get == RTM_GETROUTE ? "RTM_GETROUTE" : "RTM_GETRULE") <
-			    0)
+			if (rt_dump(&rt, get, cb, d, err) < 0)
 				goto out_dump;
 			if (!rt.dump_intr)
 				break;
 		}
 		if (attempt == 3) {
-			fail(err, ns, EAGAIN, "%s dump (interrupted by changes %d times)",
-			     get == RTM_GETROUTE ? "RTM_GETROUTE" : "RTM_GETRULE", attempt + 1);
+			fail(err, ns, EAGAIN, "%s dump (interrupted by changes %d times)", dump_name(get), attempt + 1);
 			goto out;
 		}
 	}
@@ -1878,7 +1877,7 @@ static int entry_dump(const char *ns, uint16_t get, mnl_cb_t cb, struct entry_du
 	goto out;
 out_dump:
 	if (d->error != 0)
-		fail(err, ns, d->error, "%s dump", get == RTM_GETROUTE ? "RTM_GETROUTE" : "RTM_GETRULE");
+		fail(err, ns, d->error, "%s dump", dump_name(get));
 out:
 	e = errno;
 	if (ret < 0)
@@ -1979,8 +1978,6 @@ void nl_rule_entries_free(struct nl_rule_entry *list, int count)
 int nl_link_names(const char *ns, char ***names, int *count, char *err)
 {
 	struct route_dump d = { 0 };
-	union rt_req req;
-	struct nlmsghdr *nlh;
 	struct rt rt;
 	int ret = -1, e, n = 0;
 	char **list = NULL;
@@ -1991,9 +1988,7 @@ int nl_link_names(const char *ns, char ***names, int *count, char *err)
 		return -1;
 	for (int attempt = 0;; attempt++) {
 		d.nlinks = 0;
-		nlh = rt_msg(&req, RTM_GETLINK, NLM_F_DUMP);
-		((struct ifinfomsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family = AF_UNSPEC;
-		if (rt_talk(&rt, nlh, link_name_cb, &d, 0, err, "RTM_GETLINK dump") < 0) {
+		if (rt_dump(&rt, RTM_GETLINK, link_name_cb, &d, err) < 0) {
 			if (d.error != 0)
 				fail(err, ns, d.error, "RTM_GETLINK dump");
 			goto out;
