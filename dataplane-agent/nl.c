@@ -1514,6 +1514,18 @@ static const char *dump_name(uint16_t get)
 	return get == RTM_GETLINK ? "RTM_GETLINK" : get == RTM_GETROUTE ? "RTM_GETROUTE" : "RTM_GETRULE";
 }
 
+/*
+ * Whether a dump of get the kernel flagged as interrupted (it mixes two states of the table) is
+ * taken again after attempt (from 0); the fourth attempt is the last (err set).
+ */
+static bool dump_again(const char *ns, uint16_t get, int attempt, char *err)
+{
+	if (attempt < 3)
+		return true;
+	fail(err, ns, EAGAIN, "%s dump (interrupted by changes %d times)", dump_name(get), attempt + 1);
+	return false;
+}
+
 /* Dumps get (RTM_GETLINK: every family; RTM_GETROUTE, RTM_GETRULE: IPv4) through cb(data). */
 static int rt_dump(struct rt *rt, uint16_t get, mnl_cb_t cb, void *data, char *err)
 {
@@ -1552,10 +1564,8 @@ int nl_route_list(const char *ns, uint32_t table, uint8_t proto, struct nl_route
 			if (!rt.dump_intr)
 				break;
 		}
-		if (attempt == 3) {
-			fail(err, ns, EAGAIN, "RTM_GETROUTE dump (interrupted by changes %d times)", attempt + 1);
+		if (!dump_again(ns, RTM_GETROUTE, attempt, err))
 			goto out;
-		}
 	}
 	*out = d.routes;
 	*count = d.count;
@@ -1868,10 +1878,8 @@ static int entry_dump(const char *ns, uint16_t get, mnl_cb_t cb, struct entry_du
 			if (!rt.dump_intr)
 				break;
 		}
-		if (attempt == 3) {
-			fail(err, ns, EAGAIN, "%s dump (interrupted by changes %d times)", dump_name(get), attempt + 1);
+		if (!dump_again(ns, get, attempt, err))
 			goto out;
-		}
 	}
 	ret = 0;
 	goto out;
@@ -1995,10 +2003,8 @@ int nl_link_names(const char *ns, char ***names, int *count, char *err)
 		}
 		if (!rt.dump_intr)
 			break;
-		if (attempt == 3) {
-			fail(err, ns, EAGAIN, "RTM_GETLINK dump (interrupted by changes %d times)", attempt + 1);
+		if (!dump_again(ns, RTM_GETLINK, attempt, err))
 			goto out;
-		}
 	}
 	if ((list = calloc((size_t)d.nlinks + 1, sizeof(*list))) == NULL) {
 		fail(err, ns, ENOMEM, "link names");
