@@ -167,6 +167,25 @@ static json_t *get_array(struct parser *p, json_t *obj, const char *key, size_t 
 	return v;
 }
 
+/*
+ * The array key of obj (at most max items, *n of them) with *items calloc'd for them, size bytes
+ * each and one spare; NULL on error (p's message set), *items then NULL or allocated (the caller
+ * frees it either way).
+ */
+static json_t *get_items(struct parser *p, json_t *obj, const char *key, size_t max, int *n, void **items,
+			 size_t size)
+{
+	json_t *a = get_array(p, obj, key, max, n);
+
+	if (a == NULL)
+		return NULL;
+	if ((*items = calloc((size_t)*n + 1, size)) == NULL) {
+		fail(p, "out of memory");
+		return NULL;
+	}
+	return a;
+}
+
 static int only_keys(struct parser *p, json_t *obj, const char *const *keys)
 {
 	const char *k;
@@ -407,12 +426,9 @@ static int parse_endpoint(struct parser *p, json_t *o, int index, void *slot)
 	if ((e->kind == DOC_EP_GATEWAY) != (e->lan.site[0] == '\0'))
 		return fail(p, "a gateway sits on a vswitch, a site device on a site LAN");
 	at(p, "endpoints", index, NULL);
-	a = get_array(p, o, "tunnels", 4096, &e->tunnel_count);
+	a = get_items(p, o, "tunnels", 4096, &e->tunnel_count, (void **)&e->tunnels, sizeof(*e->tunnels));
 	if (a == NULL)
 		return -1;
-	e->tunnels = calloc((size_t)e->tunnel_count + 1, sizeof(*e->tunnels));
-	if (e->tunnels == NULL)
-		return fail(p, "out of memory");
 	json_array_foreach(a, i, v) {
 		char prefix[64];
 
@@ -448,12 +464,11 @@ static int parse_fabric(struct parser *p, json_t *o, int index, struct doc_vpc *
 	f->vni = (uint32_t)vni;
 	f->prefix = (int)len;
 	vpc->has_fabric = true;
-	if ((a = get_array(p, o, "peers", DOC_FABRIC_PEERS_MAX, &f->peer_count)) == NULL)
+	if ((a = get_items(p, o, "peers", DOC_FABRIC_PEERS_MAX, &f->peer_count, (void **)&f->peers,
+			   sizeof(*f->peers))) == NULL)
 		return -1;
 	if (f->peer_count == 0)
 		return fail(p, "peers is empty");
-	if ((f->peers = calloc((size_t)f->peer_count, sizeof(*f->peers))) == NULL)
-		return fail(p, "out of memory");
 	json_array_foreach(a, i, v) {
 		struct doc_fabric_peer *peer = &f->peers[i];
 		json_t *cidrs, *c;
@@ -472,10 +487,9 @@ static int parse_fabric(struct parser *p, json_t *o, int index, struct doc_vpc *
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(f->peers[k].ip, peer->ip) == 0)
 				return fail(p, "%s appears twice", peer->ip);
-		if ((cidrs = get_array(p, v, "cidrs", 1024, &peer->cidr_count)) == NULL)
+		if ((cidrs = get_items(p, v, "cidrs", 1024, &peer->cidr_count, (void **)&peer->cidrs,
+				       sizeof(*peer->cidrs))) == NULL)
 			return -1;
-		if ((peer->cidrs = calloc((size_t)peer->cidr_count + 1, sizeof(*peer->cidrs))) == NULL)
-			return fail(p, "out of memory");
 		json_array_foreach(cidrs, j, c) {
 			const char *text = json_string_value(c);
 
@@ -604,12 +618,9 @@ static int parse_routes(struct parser *p, json_t *o, const char *owner, int inde
 	size_t i;
 
 	at(p, owner, index, NULL);
-	a = get_array(p, o, "routes", rules->max_routes, count);
+	a = get_items(p, o, "routes", rules->max_routes, count, (void **)routes, sizeof(**routes));
 	if (a == NULL)
 		return -1;
-	*routes = calloc((size_t)*count + 1, sizeof(**routes));
-	if (*routes == NULL)
-		return fail(p, "out of memory");
 	snprintf(prefix, sizeof(prefix), "%s[%d].routes", owner, index);
 	json_array_foreach(a, i, v) {
 		struct doc_route *r = &(*routes)[i];
@@ -645,10 +656,9 @@ static int parse_policies(struct parser *p, json_t *o, int index, struct doc_vpc
 
 	if (json_object_get(o, "policies") == NULL)
 		return 0;
-	if ((a = get_array(p, o, "policies", DOC_POLICIES_MAX, &vpc->policy_count)) == NULL)
+	if ((a = get_items(p, o, "policies", DOC_POLICIES_MAX, &vpc->policy_count, (void **)&vpc->policies,
+			   sizeof(*vpc->policies))) == NULL)
 		return -1;
-	if ((vpc->policies = calloc((size_t)vpc->policy_count + 1, sizeof(*vpc->policies))) == NULL)
-		return fail(p, "out of memory");
 	snprintf(prefix, sizeof(prefix), "vpcs[%d].policies", index);
 	json_array_foreach(a, i, v) {
 		struct doc_policy *pol = &vpc->policies[i];
@@ -700,10 +710,9 @@ static int parse_tr_ports(struct parser *p, json_t *o, int index, struct doc_vpc
 
 	if (json_object_get(o, "tr_ports") == NULL)
 		return 0;
-	if ((a = get_array(p, o, "tr_ports", DOC_TR_PORTS_MAX, &vpc->tr_port_count)) == NULL)
+	if ((a = get_items(p, o, "tr_ports", DOC_TR_PORTS_MAX, &vpc->tr_port_count, (void **)&vpc->tr_ports,
+			   sizeof(*vpc->tr_ports))) == NULL)
 		return -1;
-	if ((vpc->tr_ports = calloc((size_t)vpc->tr_port_count + 1, sizeof(*vpc->tr_ports))) == NULL)
-		return fail(p, "out of memory");
 	snprintf(prefix, sizeof(prefix), "vpcs[%d].tr_ports", index);
 	json_array_foreach(a, i, v) {
 		struct doc_tr_port *t = &vpc->tr_ports[i];
@@ -742,12 +751,9 @@ static int parse_vpc(struct parser *p, json_t *o, int index, void *slot)
 	if (only_keys(p, o, keys) < 0 || get_str(p, o, "id", true, K_ID, vpc->id, sizeof(vpc->id)) < 0 ||
 	    get_str(p, o, "cidr", true, K_CIDR, vpc->cidr, sizeof(vpc->cidr)) < 0)
 		return -1;
-	a = get_array(p, o, "vswitches", 1024, &vpc->vswitch_count);
+	a = get_items(p, o, "vswitches", 1024, &vpc->vswitch_count, (void **)&vpc->vswitches, sizeof(*vpc->vswitches));
 	if (a == NULL)
 		return -1;
-	vpc->vswitches = calloc((size_t)vpc->vswitch_count + 1, sizeof(*vpc->vswitches));
-	if (vpc->vswitches == NULL)
-		return fail(p, "out of memory");
 	json_array_foreach(a, i, v) {
 		struct doc_vswitch *s = &vpc->vswitches[i];
 		char prefix[48];
@@ -785,12 +791,9 @@ static int parse_tr(struct parser *p, json_t *o, int index, void *slot)
 	at(p, "transit_routers", index, NULL);
 	if (only_keys(p, o, keys) < 0 || get_str(p, o, "id", true, K_ID, tr->id, sizeof(tr->id)) < 0)
 		return -1;
-	a = get_array(p, o, "links", 1024, &tr->link_count);
+	a = get_items(p, o, "links", 1024, &tr->link_count, (void **)&tr->links, sizeof(*tr->links));
 	if (a == NULL)
 		return -1;
-	tr->links = calloc((size_t)tr->link_count + 1, sizeof(*tr->links));
-	if (tr->links == NULL)
-		return fail(p, "out of memory");
 	snprintf(prefix, sizeof(prefix), "transit_routers[%d].links", index);
 	json_array_foreach(a, i, v) {
 		struct doc_tr_link *l = &tr->links[i];

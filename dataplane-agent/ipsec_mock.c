@@ -171,44 +171,49 @@ static int mock_start(const struct ipsec_instance_cfg *cfg, struct ipsec_instanc
 	return 0;
 }
 
-static int mock_add(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, const struct doc_tunnel *t,
-		    char *err)
+/*
+ * Loads tunnel t as charon would: a new tunnel (add) gets an SA; an update renegotiates one; an
+ * add of a tunnel already there with the same settings keeps it as loaded, SA and all.
+ */
+static int mock_load(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, const struct doc_tunnel *t,
+		     bool update, char *err)
 {
 	struct mock_tunnel *m;
 
-	if (tunnel_call(in, "add", id->name, &m, err) < 0)
+	if (tunnel_call(in, update ? "update" : "add", id->name, &m, err) < 0)
 		return -1;
-	if (m != NULL) {
-		/* equal settings: kept as loaded, SA and all */
+	if (update && m == NULL) {
+		snprintf(err, IPSEC_ERR_MAX, "mock: update of unknown tunnel %s", id->name);
+		return -1;
+	}
+	if (!update && m != NULL) {
 		if (memcmp(&m->t.ipsec, &t->ipsec, sizeof(t->ipsec)) != 0)
 			m->t = *t;
 		return 0;
 	}
-	if (in->count == (int)(sizeof(in->tunnels) / sizeof(in->tunnels[0]))) {
-		snprintf(err, IPSEC_ERR_MAX, "mock: too many tunnels");
-		return -1;
+	if (m == NULL) {
+		if (in->count == (int)(sizeof(in->tunnels) / sizeof(in->tunnels[0]))) {
+			snprintf(err, IPSEC_ERR_MAX, "mock: too many tunnels");
+			return -1;
+		}
+		m = &in->tunnels[in->count++];
+		snprintf(m->child_state, sizeof(m->child_state), "INSTALLED");
 	}
-	m = &in->tunnels[in->count++];
 	m->t = *t;
 	m->sa_id = next_sa_id++;
-	snprintf(m->child_state, sizeof(m->child_state), "INSTALLED");
 	return 0;
+}
+
+static int mock_add(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, const struct doc_tunnel *t,
+		    char *err)
+{
+	return mock_load(in, id, t, false, err);
 }
 
 static int mock_update(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, const struct doc_tunnel *t,
 		       char *err)
 {
-	struct mock_tunnel *m;
-
-	if (tunnel_call(in, "update", id->name, &m, err) < 0)
-		return -1;
-	if (m == NULL) {
-		snprintf(err, IPSEC_ERR_MAX, "mock: update of unknown tunnel %s", id->name);
-		return -1;
-	}
-	m->t = *t;
-	m->sa_id = next_sa_id++; /* renegotiated */
-	return 0;
+	return mock_load(in, id, t, true, err);
 }
 
 static int mock_remove(struct ipsec_instance *in, const struct ipsec_tunnel_id *id, char *err)

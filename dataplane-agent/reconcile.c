@@ -870,15 +870,24 @@ static struct endpoint_rt *endpoint_rt_find(struct agent_daemon *d, const char *
 	return NULL;
 }
 
-static struct endpoint_rt *endpoint_rt_add(struct agent_daemon *d, const char *id)
+/* Appends a zeroed item to *arr (of *count items of size); NULL when out of memory. */
+static void *grow(void **arr, int *count, size_t size)
 {
-	struct endpoint_rt *n = realloc(d->endpoints, sizeof(*n) * (size_t)(d->endpoint_count + 1));
+	char *n = realloc(*arr, size * (size_t)(*count + 2));
 
 	if (n == NULL)
 		return NULL;
-	d->endpoints = n;
-	n = &d->endpoints[d->endpoint_count++];
-	memset(n, 0, sizeof(*n));
+	*arr = n;
+	memset(n + size * (size_t)*count, 0, size);
+	return n + size * (size_t)(*count)++;
+}
+
+static struct endpoint_rt *endpoint_rt_add(struct agent_daemon *d, const char *id)
+{
+	struct endpoint_rt *n = grow((void **)&d->endpoints, &d->endpoint_count, sizeof(*n));
+
+	if (n == NULL)
+		return NULL;
 	snprintf(n->id, sizeof(n->id), "%s", id);
 	agent_ns_name(d, id, n->ns);
 	return n;
@@ -1192,13 +1201,8 @@ static struct tunnel_rt *tunnel_rt_ensure(struct agent_daemon *d, const struct d
 	struct tunnel_rt *rt = agent_tunnel_find(d, ep->id, t->name);
 
 	if (rt == NULL) {
-		struct tunnel_rt *n = realloc(d->tunnels, sizeof(*n) * (size_t)(d->tunnel_count + 1));
-
-		if (n == NULL)
+		if ((rt = grow((void **)&d->tunnels, &d->tunnel_count, sizeof(*rt))) == NULL)
 			return NULL;
-		d->tunnels = n;
-		rt = &d->tunnels[d->tunnel_count++];
-		memset(rt, 0, sizeof(*rt));
 		snprintf(rt->endpoint, sizeof(rt->endpoint), "%s", ep->id);
 		snprintf(rt->name, sizeof(rt->name), "%s", t->name);
 		rt->last_in_change_ms = agent_now_ms();
@@ -1343,18 +1347,6 @@ static int sync_routes(struct agent_daemon *d, const struct doc_desired *want, c
 /* ---- removal of what left the document ---- */
 
 /* ---- the applier's record: what was built, object by object (d->apply_lock) ---- */
-
-/* Appends a zeroed item to *arr (of *count items of size); NULL when out of memory. */
-static void *grow(void **arr, int *count, size_t size)
-{
-	char *n = realloc(*arr, size * (size_t)(*count + 2));
-
-	if (n == NULL)
-		return NULL;
-	*arr = n;
-	memset(n + size * (size_t)*count, 0, size);
-	return n + size * (size_t)(*count)++;
-}
 
 /* Where each kind of top-level object lives in a struct doc_desired. */
 static const struct record_array {
