@@ -1525,13 +1525,13 @@ static void sw_detach(struct ipsec_instance *in)
 
 /* Both data planes drive the same charon over VICI; they differ in how charon starts and in how a
  * tunnel's SA is made the one traffic takes. */
-#define SWAN_BACKEND_OPS(backend_name, start_fn, make_preferred_fn)                                             \
-	{                                                                                                       \
-		.name = backend_name, .start = start_fn, .add_tunnel = sw_add_tunnel,                          \
-		.update_tunnel = sw_update_tunnel, .remove_tunnel = sw_remove_tunnel,                           \
-		.list_tunnels = sw_list_tunnels, .list_sas = sw_list_sas, .initiate = sw_initiate,              \
-		.terminate = sw_terminate, .make_preferred = make_preferred_fn, .drain_logs = sw_drain_logs,    \
-		.pid = sw_pid, .stop = sw_stop, .stop_many = sw_stop_many, .detach = sw_detach,                 \
+#define SWAN_BACKEND_OPS(backend_name, start_fn, make_preferred_fn)                                                    \
+	{                                                                                                              \
+		.name = backend_name, .start = start_fn, .add_tunnel = sw_add_tunnel,                                  \
+		.update_tunnel = sw_update_tunnel, .remove_tunnel = sw_remove_tunnel,                                  \
+		.list_tunnels = sw_list_tunnels, .list_sas = sw_list_sas, .initiate = sw_initiate,                     \
+		.terminate = sw_terminate, .make_preferred = make_preferred_fn, .drain_logs = sw_drain_logs,           \
+		.pid = sw_pid, .stop = sw_stop, .stop_many = sw_stop_many, .detach = sw_detach,                        \
 	}
 
 const struct ipsec_backend_ops ipsec_backend_libipsec =
