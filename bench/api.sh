@@ -30,12 +30,7 @@ start_bare_pool() {
 }
 
 start_vpnlabd() {
-	rm -f "$tmp/vpnlab.db" "$tmp/vpnlab.db-wal" "$tmp/vpnlab.db-shm"
-	"$VPNLABD" --listen "127.0.0.1:$1" --db "$tmp/vpnlab.db" --auth open \
-		--transition-delay-ms 0 \
-		--quota vpcs_per_region=100000 --quota vswitches_per_vpc=100000 \
-		>"$tmp/server.log" 2>&1 &
-	spid=$!
+	run_vpnlabd "$1" --quota vpcs_per_region=100000 --quota vswitches_per_vpc=100000
 }
 
 bench_tmp run API

@@ -46,13 +46,8 @@ N_QUIET=11	# samples of the list alone, for the steady-state median
 . bench/lib.sh
 
 start_vpnlabd() {
-	rm -f "$tmp/vpnlab.db" "$tmp/vpnlab.db-wal" "$tmp/vpnlab.db-shm"
-	"$VPNLABD" --listen "127.0.0.1:$1" --db "$tmp/vpnlab.db" --auth open \
-		--transition-delay-ms 0 \
-		--quota customer_gateways_per_region=1000 \
-		--quota vpn_gateways_per_account=1000 \
-		--log off >"$tmp/server.log" 2>&1 &
-	spid=$!
+	run_vpnlabd "$1" --quota customer_gateways_per_region=1000 \
+		--quota vpn_gateways_per_account=1000 --log off
 }
 
 # api QUERY: GET /?QUERY (see answer in bench/lib.sh)
@@ -190,18 +185,11 @@ while read -r att; do
 		"entries ${before:-?} -> ${after:-?}"
 done <"$tmp/new.ids"
 
-kill -0 "$spid" 2>/dev/null || {
-	tail -n 20 "$tmp/server.log" >&2
-	die "$VPNLABD died during the run"
-}
 api "Action=ListTransitRouterRouteTablePropagations&$QC&TransitRouterRouteTableId=$rt&MaxResults=1"
 n_prop_end=$(json_int TotalCount)
 n_all_end=$(count "&TransitRouterRouteEntryStatus=All")
 n_cand_end=$(count "&TransitRouterRouteEntryStatus=Candidate")
-rss_end=$(rss_kib "$spid")
-hwm_end=$(hwm_kib "$spid")
-db_bytes=$(size_of "$tmp/vpnlab.db")
-wal_bytes=$(size_of "$tmp/vpnlab.db-wal")
+end_figures
 
 echo
 echo "# summary"
@@ -211,9 +199,7 @@ awk -v br="$bare_r" -v sr="$srv_r" \
 	-v qm="$(median "$tmp/quiet.ms")" -v nq="$(wc -l <"$tmp/quiet.ms" | tr -d ' ')" \
 	-v em="$(median "$tmp/enable.ms")" -v fm="$(median "$tmp/first.ms")" -v sm="$(median "$tmp/sum.ms")" \
 	-v smin="$(sort -n "$tmp/sum.ms" | head -n 1)" -v smax="$(sort -n "$tmp/sum.ms" | tail -n 1)" \
-	-v nn="$N_NEW" -v np="${n_prop_end:-?}" -v na="${n_all_end:-?}" -v nc="${n_cand_end:-?}" \
-	-v ri="$(mib "$rss_idle")" -v rs="$(mib "$rss_seed")" -v re="$(mib "$rss_end")" \
-	-v he="$(mib "$hwm_end")" -v db="$db_bytes" -v wal="$wal_bytes" 'BEGIN {
+	-v nn="$N_NEW" -v np="${n_prop_end:-?}" -v na="${n_all_end:-?}" -v nc="${n_cand_end:-?}" 'BEGIN {
 	printf "%-44s %10s %8s %8s %10s %7s %s\n", "", "rps", "p50_ms", "p99_ms", "bare_rps", "ratio", "non2xx+errors"
 	printf "%-44s %10s %8s %8s %10s %7.2f %s\n", "ListTransitRouterRouteEntries c4 (100/page)",
 		sr, rp50, rp99, br, (br > 0 ? sr / br : 0), rbad
@@ -223,8 +209,7 @@ awk -v br="$bare_r" -v sr="$srv_r" \
 	printf "  first list after it                          %8s\n", fm
 	printf "  enable + first list (%d samples)              %8s  (min %s, max %s)\n", nn, sm, smin, smax
 	printf "stored: propagating=%s entries=%s (Status=All; ECMP Candidate beyond 16: %s)\n", np, na, nc
-	printf "server RSS: idle=%s MiB, seeded=%s MiB, end=%s MiB (peak %s MiB)\n", ri, rs, re, he
-	printf "db file: %.1f MiB (+ wal %.1f MiB)\n", db / 1048576, wal / 1048576
 }'
+print_footprint
 stop "$spid"
 exit 0

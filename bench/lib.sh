@@ -123,6 +123,29 @@ hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 mib() { awk -v k="${1:-0}" 'BEGIN { printf "%.1f", k / 1024 }'; }
 size_of() { if [ -f "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }
 
+# end_figures: after the load, stops the bench when the server ($spid) died during the run;
+# else sets rss_end and hwm_end (KiB) and db_bytes and wal_bytes (its database in $tmp).
+end_figures() {
+	kill -0 "$spid" 2>/dev/null || {
+		tail -n 20 "$tmp/server.log" >&2
+		die "$VPNLABD died during the run"
+	}
+	rss_end=$(rss_kib "$spid")
+	hwm_end=$(hwm_kib "$spid")
+	db_bytes=$(size_of "$tmp/vpnlab.db")
+	wal_bytes=$(size_of "$tmp/vpnlab.db-wal")
+}
+
+# print_footprint: the summary's last lines, the server's memory (rss_idle, rss_seed and what
+# end_figures set) and its database's size.
+print_footprint() {
+	awk -v ri="$(mib "$rss_idle")" -v rs="$(mib "$rss_seed")" -v re="$(mib "$rss_end")" \
+		-v he="$(mib "$hwm_end")" -v db="$db_bytes" -v wal="$wal_bytes" 'BEGIN {
+	printf "server RSS: idle=%s MiB, seeded=%s MiB, end=%s MiB (peak %s MiB)\n", ri, rs, re, he
+	printf "db file: %.1f MiB (+ wal %.1f MiB)\n", db / 1048576, wal / 1048576
+}'
+}
+
 # bench_tmp NAME TITLE: checks for curl and builds the bench programs, then makes the run's
 # temp directory under BENCH_TMPDIR (default $OUT): not /tmp, which is often tmpfs, where
 # fsync costs nothing and "durable" write figures would mean nothing; warns when it is on
@@ -142,6 +165,18 @@ bench_tmp() {
 # mode) on a free port; sets port and spid.
 launch_bare() {
 	launch start_bare_thread || die "bare (thread) did not start: $(cat "$tmp/bare.log")"
+}
+
+# run_vpnlabd PORT SERVER-ARGS...: what a script's start_vpnlabd does: starts the server in
+# the background on PORT with a fresh database in $tmp, open auth, no transition delay and
+# SERVER-ARGS (the script's quotas), its output in $tmp/server.log; sets spid.
+run_vpnlabd() {
+	_port=$1
+	shift
+	rm -f "$tmp/vpnlab.db" "$tmp/vpnlab.db-wal" "$tmp/vpnlab.db-shm"
+	"$VPNLABD" --listen "127.0.0.1:$_port" --db "$tmp/vpnlab.db" --auth open \
+		--transition-delay-ms 0 "$@" >"$tmp/server.log" 2>&1 &
+	spid=$!
 }
 
 # launch_vpnlabd: starts the server with the script's start_vpnlabd on a free port; exits

@@ -367,6 +367,18 @@ static void conn_fail(struct conn *c, const char *why, const char *detail)
 	conn_reopen(c);
 }
 
+/* After a send or recv (op) on c failed: true when a signal interrupted it, to be tried
+ * again at once; false when it would block (epoll resumes it) or failed (the request is
+ * counted as an error and c reopened). */
+static bool io_interrupted(struct conn *c, const char *op)
+{
+	if (errno == EINTR)
+		return true;
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		conn_fail(c, op, strerror(errno));
+	return false;
+}
+
 /* Writes what is left of the request; EPOLLOUT resumes it after EAGAIN. */
 static void conn_flush(struct conn *c)
 {
@@ -378,11 +390,8 @@ static void conn_flush(struct conn *c)
 			c->out_off += (size_t)w;
 			continue;
 		}
-		if (errno == EINTR)
+		if (io_interrupted(c, "send"))
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return;
-		conn_fail(c, "send", strerror(errno));
 		return;
 	}
 }
@@ -739,11 +748,8 @@ static void conn_read(struct conn *c)
 			conn_eof(c);
 			return;
 		}
-		if (errno == EINTR)
+		if (io_interrupted(c, "recv"))
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return;
-		conn_fail(c, "recv", strerror(errno));
 		return;
 	}
 }
@@ -931,6 +937,17 @@ static bool parse_num(const char *s, double min, double max, double *out)
 	return true;
 }
 
+/* A numeric option's value s in min..max (a whole number when whole) into *out; else says
+ * complaint on stderr and returns false. */
+static bool option_num(const char *s, double min, double max, bool whole,
+		       const char *complaint, double *out)
+{
+	if (parse_num(s, min, max, out) && (!whole || *out == (double)(uint64_t)*out))
+		return true;
+	fprintf(stderr, "loadgen: %s\n", complaint);
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -982,32 +999,24 @@ int main(int argc, char **argv)
 			break;
 		case 'b': g.o.body = optarg; break;
 		case 'c':
-			if (!parse_num(optarg, 1, 10000, &v) || v != (double)(long)v) {
-				fprintf(stderr, "loadgen: --connections must be 1..10000\n");
+			if (!option_num(optarg, 1, 10000, true, "--connections must be 1..10000", &v))
 				return 2;
-			}
 			g.o.connections = (long)v;
 			break;
 		case 'd':
-			if (!parse_num(optarg, 0.001, 86400, &v)) {
-				fprintf(stderr, "loadgen: bad --duration\n");
+			if (!option_num(optarg, 0.001, 86400, false, "bad --duration", &v))
 				return 2;
-			}
 			g.o.duration = v;
 			have_duration = true;
 			break;
 		case 'n':
-			if (!parse_num(optarg, 1, 1e12, &v) || v != (double)(uint64_t)v) {
-				fprintf(stderr, "loadgen: bad --requests\n");
+			if (!option_num(optarg, 1, 1e12, true, "bad --requests", &v))
 				return 2;
-			}
 			g.o.requests = (uint64_t)v;
 			break;
 		case 't':
-			if (!parse_num(optarg, 0.001, 86400, &v)) {
-				fprintf(stderr, "loadgen: bad --timeout\n");
+			if (!option_num(optarg, 0.001, 86400, false, "bad --timeout", &v))
 				return 2;
-			}
 			g.o.timeout = v;
 			break;
 		case 'l': g.o.label = optarg; break;

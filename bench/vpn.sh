@@ -51,14 +51,8 @@ if [ "$WRITES" -lt 1 ] || [ "$WRITES" -gt 40000 ]; then
 fi
 
 start_vpnlabd() {
-	rm -f "$tmp/vpnlab.db" "$tmp/vpnlab.db-wal" "$tmp/vpnlab.db-shm"
-	"$VPNLABD" --listen "127.0.0.1:$1" --db "$tmp/vpnlab.db" --auth open \
-		--transition-delay-ms 0 \
-		--quota vpn_gateways_per_account=1000 \
-		--quota customer_gateways_per_region=100000 \
-		--quota vpcs_per_region=1000 \
-		--log off >"$tmp/server.log" 2>&1 &
-	spid=$!
+	run_vpnlabd "$1" --quota vpn_gateways_per_account=1000 \
+		--quota customer_gateways_per_region=100000 --quota vpcs_per_region=1000 --log off
 }
 
 # api QUERY: GET /?$Q&QUERY (see answer).  api_post BODY: POST / with the form body $Q&BODY.
@@ -182,16 +176,9 @@ run_load --url "$base$CGW_URL=12.{a}.{b}.{c}" --connections 32 --requests "$WRIT
 w32_line=$line
 srv_w32=$(field "$line" rps)
 
-kill -0 "$spid" 2>/dev/null || {
-	tail -n 20 "$tmp/server.log" >&2
-	die "$VPNLABD died during the run"
-}
 n_cgw=$(total DescribeCustomerGateways "")
 n_vco_end=$(total DescribeVpnConnections "")
-rss_end=$(rss_kib "$spid")
-hwm_end=$(hwm_kib "$spid")
-db_bytes=$(size_of "$tmp/vpnlab.db")
-wal_bytes=$(size_of "$tmp/vpnlab.db-wal")
+end_figures
 
 echo
 echo "# summary"
@@ -203,9 +190,7 @@ awk -v br="$bare_r" -v b8="$bare_w8" -v b32="$bare_w32" \
 	-v rbad="$(field "$read_line" non2xx)+$(field "$read_line" errors)" \
 	-v w8bad="$(field "$w8_line" non2xx)+$(field "$w8_line" errors)" \
 	-v w32bad="$(field "$w32_line" non2xx)+$(field "$w32_line" errors)" \
-	-v ng="${n_gw:-?}" -v nv="${n_vco_end:-?}" -v nc="${n_cgw:-?}" -v w="$WRITES" \
-	-v ri="$(mib "$rss_idle")" -v rs="$(mib "$rss_seed")" -v re="$(mib "$rss_end")" \
-	-v he="$(mib "$hwm_end")" -v db="$db_bytes" -v wal="$wal_bytes" 'BEGIN {
+	-v ng="${n_gw:-?}" -v nv="${n_vco_end:-?}" -v nc="${n_cgw:-?}" -v w="$WRITES" 'BEGIN {
 	printf "%-34s %10s %8s %8s %10s %7s %s\n", "", "rps", "p50_ms", "p99_ms", "bare_rps", "ratio", "non2xx+errors"
 	printf "%-34s %10s %8s %8s %10s %7.2f %s\n", "DescribeVpnConnections c4 (10/50)",
 		sr, rp50, rp99, br, (br > 0 ? sr / br : 0), rbad
@@ -215,8 +200,7 @@ awk -v br="$bare_r" -v b8="$bare_w8" -v b32="$bare_w32" \
 		s32, w32p50, w32p99, b32, (b32 > 0 ? s32 / b32 : 0), w32bad
 	printf "stored: vpn_gateways=%s vpn_connections=%s customer_gateways=%s (expected 2000 + 2 x %d)\n",
 		ng, nv, nc, w
-	printf "server RSS: idle=%s MiB, seeded=%s MiB, end=%s MiB (peak %s MiB)\n", ri, rs, re, he
-	printf "db file: %.1f MiB (+ wal %.1f MiB)\n", db / 1048576, wal / 1048576
 }'
+print_footprint
 stop "$spid"
 exit 0

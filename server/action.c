@@ -49,22 +49,6 @@ const struct action *action_of_route(const struct rest_route *r)
 	return NULL;
 }
 
-static int missing(struct vl_err *err, const char *name)
-{
-	char code[128];
-
-	snprintf(code, sizeof(code), "Missing%s", name);
-	return vl_err_set_code(err, VL_MISSING_PARAMETER, code, "%s is mandatory for this action.", name);
-}
-
-static int invalid(struct vl_err *err, const char *name)
-{
-	char code[128];
-
-	snprintf(code, sizeof(code), "Invalid%s", name);
-	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", name);
-}
-
 static int check_value(const struct param_spec *p, const char *value, struct kvlist *params,
 		       struct vl_err *err)
 {
@@ -75,23 +59,23 @@ static int check_value(const struct param_spec *p, const char *value, struct kvl
 		/* action_validate has checked every value to be strict UTF-8 already */
 		if ((p->min || p->max) &&
 		    (text_chars(value) < p->min || (p->max && text_chars(value) > p->max)))
-			return invalid(err, p->name);
+			return vl_err_invalid(err, p->name);
 		break;
 	case PT_INTEGER:
 		if (!text_int64(value, &number) || ((p->min || p->max) && (number < p->min || number > p->max)))
-			return invalid(err, p->name);
+			return vl_err_invalid(err, p->name);
 		break;
 	case PT_BOOLEAN:
 		if (strcasecmp(value, "true") == 0)
 			return kvlist_set(params, p->name, "true") < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
 		if (strcasecmp(value, "false") == 0)
 			return kvlist_set(params, p->name, "false") < 0 ? vl_err_set(err, VL_INTERNAL_ERROR, NULL) : 0;
-		return invalid(err, p->name);
+		return vl_err_invalid(err, p->name);
 	case PT_JSON: {
 		json_t *doc = json_loads(value, JSON_DECODE_ANY, NULL);
 
 		if (doc == NULL)
-			return invalid(err, p->name);
+			return vl_err_invalid(err, p->name);
 		json_decref(doc);
 		break;
 	}
@@ -103,7 +87,7 @@ static int check_value(const struct param_spec *p, const char *value, struct kvl
 		for (const char *const *v = p->allowed; *v; v++)
 			if (strcmp(*v, value) == 0)
 				return 0;
-		return invalid(err, p->name);
+		return vl_err_invalid(err, p->name);
 	}
 	return 0;
 }
@@ -183,7 +167,7 @@ static int collect_tags(const char *prefix, const struct kvlist *params, struct 
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter.TagCount",
 				       "The number of %s exceeds %d.", prefix, TAG_MAX);
 	default:
-		return invalid(err, offender);
+		return vl_err_invalid(err, offender);
 	}
 	for (int n = 1; n <= TAG_MAX; n++) {
 		if (s.keys[n] == NULL && s.values[n] == NULL)
@@ -192,7 +176,7 @@ static int collect_tags(const char *prefix, const struct kvlist *params, struct 
 			char name[64];
 
 			snprintf(name, sizeof(name), "%s.%d.Key", prefix, n);
-			return missing(err, name);
+			return vl_err_missing(err, name);
 		}
 		if (tags->count == TAG_MAX)
 			return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter.TagCount",
@@ -214,7 +198,7 @@ static int check_param(const struct param_spec *p, struct kvlist *params, struct
 	value = kvlist_get(params, p->name);
 	if (value == NULL || (value[0] == '\0' && (p->flags & PF_REQUIRED))) {
 		if (p->flags & PF_REQUIRED)
-			return missing(err, p->name);
+			return vl_err_missing(err, p->name);
 		if (p->default_value && kvlist_add_str(params, p->name, p->default_value) < 0)
 			return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
 		return 0;
@@ -306,7 +290,7 @@ int action_validate(const struct action *a, struct kvlist *params, struct action
 	/* every text we store must be valid UTF-8: answers are JSON */
 	for (size_t i = 0; i < params->len; i++)
 		if (!text_valid_utf8(params->items[i].value, strlen(params->items[i].value)))
-			return invalid(err, params->items[i].name);
+			return vl_err_invalid(err, params->items[i].name);
 	ctx->action = a;
 	ctx->params = params;
 	ctx->tags.count = 0;
@@ -340,7 +324,7 @@ int action_validate(const struct action *a, struct kvlist *params, struct action
 			if (strcmp(a->version, "2017-09-12") == 0)
 				return vl_err_set_code(err, VL_INVALID_PARAMETER, "IllegalParam.NextToken",
 						       "The specified NextToken is invalid.");
-			return invalid(err, "NextToken");
+			return vl_err_invalid(err, "NextToken");
 		}
 		ctx->max_results = param_int(ctx, "MaxResults", 20);
 		ctx->offset = offset;

@@ -423,16 +423,6 @@ static int empty(const char *s)
 	return s == NULL || s[0] == '\0';
 }
 
-/* Missing{Name}: "{Name} is mandatory for this action." (400), as the gateway says. */
-static int err_missing(struct vl_err *err, const char *name)
-{
-	char code[64];
-
-	snprintf(code, sizeof(code), "Missing%s", name);
-	return vl_err_set_code(err, VL_MISSING_PARAMETER, code, "%s is mandatory for this action.",
-			       name);
-}
-
 /* A missing V3 header, in the gateway's generic MissingParameter wording. */
 static int err_missing_header(struct vl_err *err, const char *name)
 {
@@ -612,22 +602,22 @@ static int v2_check_params(const struct kvlist *params, time_t now, time_t *time
 	if (ts == NULL)
 		ts = kvlist_get(params, "TimeStamp");	/* the old doc's spelling */
 	if (empty(kvlist_get(params, "AccessKeyId")))
-		return err_missing(err, "AccessKeyId");
+		return vl_err_missing(err, "AccessKeyId");
 	/* the error-code page says SignatureMethod may be left out: HMAC-SHA1 is the default */
 	if (!empty(method) && strcmp(method, "HMAC-SHA1") != 0)
 		return vl_err_set(err, VL_INVALID_SIGNATURE_METHOD, NULL);
 	if (empty(version))
-		return err_missing(err, "SignatureVersion");
+		return vl_err_missing(err, "SignatureVersion");
 	/* Invalid{Param} wording of the same page; no specific code found for this */
 	if (strcmp(version, "1.0") != 0)
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidSignatureVersion",
 				       "Specified parameter SignatureVersion is not valid.");
 	if (empty(ts))
-		return err_missing(err, "Timestamp");
+		return vl_err_missing(err, "Timestamp");
 	if (check_timestamp(ts, now, timestamp, err) < 0)
 		return -1;
 	if (empty(kvlist_get(params, "SignatureNonce")))
-		return err_missing(err, "SignatureNonce");
+		return vl_err_missing(err, "SignatureNonce");
 	return 0;
 }
 
@@ -844,8 +834,8 @@ int auth_authenticate(struct auth *auth, const struct vl_request *req, const str
 	 * mandatory for this action." (both seen in captured SDK error responses).
 	 */
 	if (empty(kvlist_get(params, "AccessKeyId")))
-		return err_missing(err, "AccessKeyId");
-	return err_missing(err, "Signature");
+		return vl_err_missing(err, "AccessKeyId");
+	return vl_err_missing(err, "Signature");
 }
 
 int auth_for_action(struct auth *auth, const struct action *a, const struct vl_request *req,

@@ -19,15 +19,11 @@
 #define PROBE_TOTAL_MS_MAX 60000
 #define PROBE_SLACK_MS 5000
 
-static int invalid(struct action_ctx *ctx, const char *name, const char *why)
+/* InvalidTarget: a probe's Target that is no IPv4 address. */
+static int invalid_target(struct action_ctx *ctx)
 {
-	char code[128];
-
-	snprintf(code, sizeof(code), "Invalid%s", name);
-	if (why)
-		return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid: %s",
-				       name, why);
-	return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", name);
+	return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, "InvalidTarget",
+			       "Specified parameter Target is not valid: an IPv4 address.");
 }
 
 /* ---- sites ---- */
@@ -82,7 +78,7 @@ static int collect_site_params(struct action_ctx *ctx, struct site_params *p, st
 	/* a malformed name (N out of range included) is Invalid<name> */
 	if (action_list_walk(ctx->params, "CustomerGatewayIds", &cgw_id_list, cgw_item, p, &offender) != LIST_OK ||
 	    action_list_walk(ctx->params, "Overrides", &override_list, override_item, p, &offender) != LIST_OK)
-		return invalid(ctx, offender, NULL);
+		return vl_err_invalid(ctx->err, offender);
 	for (int n = 1; n <= LIST_N_MAX; n++) {
 		if (p->cgw[n])
 			p->cgw_list[a->customer_gateway_count++] = p->cgw[n];
@@ -260,7 +256,7 @@ static int h_lab_run_probe(struct action_ctx *ctx)
 	int placed;
 
 	if (!ipv4_parse(target, &addr))
-		return invalid(ctx, "Target", "an IPv4 address.");
+		return invalid_target(ctx);
 	if (count * interval > PROBE_TOTAL_MS_MAX)
 		return vl_err_set_code(ctx->err, VL_INVALID_PARAMETER, "InvalidCount",
 				       "Count x IntervalMs may not exceed %d ms.", PROBE_TOTAL_MS_MAX);
@@ -440,7 +436,7 @@ static int h_lab_run_flow(struct action_ctx *ctx)
 	int found;
 
 	if (!ipv4_parse(target, &addr))
-		return invalid(ctx, "Target", "an IPv4 address.");
+		return invalid_target(ctx);
 	if (lab_host_get(ctx->model, host_id, &from, ctx->err) < 0) {
 		if (ctx->err->code != VL_LAB_HOST_NOT_FOUND)
 			return -1;

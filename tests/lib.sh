@@ -231,9 +231,17 @@ t_rest_dual_tunnel_connection() {
 	t_expect "vsw i" 201; VSI=$(t_json 'b["VSwitchId"]')
 	t_req POST "$B/v1/vpn-gateways" -H "$J" -d "{$RJ,\"VpcId\":\"$VPC\",\"VSwitchId\":\"$VSH\",\"DisasterRecoveryVSwitchId\":\"$VSI\",\"Bandwidth\":10,\"EnableIpsec\":true}"
 	t_expect "gateway" 201; GW=$(t_json 'b["VpnGatewayId"]')
-	t_req POST "$B/v1/customer-gateways" -H "$J" -d "{$RJ,\"IpAddress\":\"203.0.113.11\"}"; t_expect "cgw1" 201; CG1=$(t_json 'b["CustomerGatewayId"]')
-	t_req POST "$B/v1/customer-gateways" -H "$J" -d "{$RJ,\"IpAddress\":\"203.0.113.12\"}"; t_expect "cgw2" 201; CG2=$(t_json 'b["CustomerGatewayId"]')
-	t_req POST "$B/v1/vpn-connections" -H "$J" -d "{$RJ,\"VpnGatewayId\":\"$GW\",\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"192.168.10.0/24\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"$CG1\",\"Role\":\"master\"},{\"CustomerGatewayId\":\"$CG2\",\"Role\":\"slave\"}]}"
+	t_rest_connection 203.0.113.11 203.0.113.12 192.168.10.0/24
+}
+
+# t_rest_connection IP1 IP2 REMOTE: through the REST door of $B, customer gateways IP1 and IP2
+# and an IPsec connection of the dual-tunnel gateway $GW from 10.0.0.0/16 to REMOTE, its master
+# tunnel to IP1 and its slave to IP2 (checks "cgw1", "cgw2", "connection"); sets CG1, CG2, VCO
+# and its tunnels' ids MASTER and SLAVE
+t_rest_connection() {
+	t_req POST "$B/v1/customer-gateways" -H "$J" -d "{$RJ,\"IpAddress\":\"$1\"}"; t_expect "cgw1" 201; CG1=$(t_json 'b["CustomerGatewayId"]')
+	t_req POST "$B/v1/customer-gateways" -H "$J" -d "{$RJ,\"IpAddress\":\"$2\"}"; t_expect "cgw2" 201; CG2=$(t_json 'b["CustomerGatewayId"]')
+	t_req POST "$B/v1/vpn-connections" -H "$J" -d "{$RJ,\"VpnGatewayId\":\"$GW\",\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"$3\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"$CG1\",\"Role\":\"master\"},{\"CustomerGatewayId\":\"$CG2\",\"Role\":\"slave\"}]}"
 	t_expect "connection" 201; VCO=$(t_json 'b["VpnConnectionId"]')
 	t_req GET "$B/v1/vpn-connections/$VCO?RegionId=cn-hangzhou"
 	MASTER=$(t_json '[t for t in b["TunnelOptionsSpecification"]["TunnelOptions"] if t["Role"]=="master"][0]["TunnelId"]')

@@ -173,13 +173,9 @@ echo "agents: a burst of 20 creates (+ their transitions) made $PUSHES pushes"
 valid_doc "document after the burst" "$DOC"
 
 # ---- a status report for a real connection ----
-post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.10\"}"; CG1=$(t_json 'b["CustomerGatewayId"]')
-post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.11\"}"; CG2=$(t_json 'b["CustomerGatewayId"]')
-post /v1/vpn-connections "{$RJ,\"VpnGatewayId\":\"$GW\",\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"192.168.0.0/16\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"$CG1\",\"Role\":\"master\"},{\"CustomerGatewayId\":\"$CG2\",\"Role\":\"slave\"}]}"
-t_expect "connection" 201; VCO=$(t_json 'b["VpnConnectionId"]')
-t_req GET "$B/v1/vpn-connections/$VCO?$R"
-TUN1=$(t_json 'b["TunnelOptionsSpecification"]["TunnelOptions"][0]["TunnelId"]')
-TUN2=$(t_json 'b["TunnelOptionsSpecification"]["TunnelOptions"][1]["TunnelId"]')
+t_rest_connection 203.0.113.10 203.0.113.11 192.168.0.0/16
+TUN1=$MASTER
+TUN2=$SLAVE
 t_check "no SA before the report" '[b["Status"], b["TunnelOptionsSpecification"]["TunnelOptions"][0]["Status"]]' \
 	"['ike_sa_not_established', 'ike_sa_not_established']"
 NOWMS=$(($(date +%s) * 1000))

@@ -45,13 +45,9 @@ scenario() {
 	post /v1/vswitches "{$RJ,\"VpcId\":\"$VPC\",\"ZoneId\":\"cn-hangzhou-i\",\"CidrBlock\":\"10.0.2.0/24\"}"; VSI=$(t_json 'b["VSwitchId"]')
 	post /v1/vpn-gateways "{$RJ,\"VpcId\":\"$VPC\",\"VSwitchId\":\"$VSH\",\"DisasterRecoveryVSwitchId\":\"$VSI\",\"Bandwidth\":10}"
 	t_expect "gateway" 201; GW=$(t_json 'b["VpnGatewayId"]')
-	post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.10\"}"; CG1=$(t_json 'b["CustomerGatewayId"]')
-	post /v1/customer-gateways "{$RJ,\"IpAddress\":\"203.0.113.11\"}"; CG2=$(t_json 'b["CustomerGatewayId"]')
-	post /v1/vpn-connections "{$RJ,\"VpnGatewayId\":\"$GW\",\"LocalSubnet\":\"10.0.0.0/16\",\"RemoteSubnet\":\"192.168.0.0/16\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"$CG1\",\"Role\":\"master\"},{\"CustomerGatewayId\":\"$CG2\",\"Role\":\"slave\"}]}"
-	t_expect "connection" 201; VCO=$(t_json 'b["VpnConnectionId"]')
-	t_req GET "$B/v1/vpn-connections/$VCO"
-	TUN1=$(t_json 'b["TunnelOptionsSpecification"]["TunnelOptions"][0]["TunnelId"]')
-	TUN2=$(t_json 'b["TunnelOptionsSpecification"]["TunnelOptions"][1]["TunnelId"]')
+	t_rest_connection 203.0.113.10 203.0.113.11 192.168.0.0/16
+	TUN1=$MASTER
+	TUN2=$SLAVE
 	post /v1/agents '{"Roles":["cloud","site"],"UnderlayIp":"10.99.0.1","Url":"http://127.0.0.1:9/"}'; t_expect "agent registers" 200
 	AGENT=$(t_json 'b["AgentId"]')
 	# both tunnels come up, the master carries the traffic

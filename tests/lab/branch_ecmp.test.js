@@ -36,15 +36,9 @@ describe('branch-side ECMP over two gateway devices', { skip: skip || false }, (
     srv = await lab.startSingleTunnelServer({ args: ['--dpd-delay-s', '1'] });
     agent = await lab.startAgent({ server: srv });
     call = lab.rpc(srv);
-    s.vpc = (await call('CreateVpc', { CidrBlock: BLOCK })).VpcId;
-    await lab.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].Status === 'Available');
-    const zone = (await call('DescribeZones')).Zones.Zone[0].ZoneId;
-    s.vsw = (await call('CreateVSwitch', { VpcId: s.vpc, ZoneId: zone, CidrBlock: '10.0.1.0/24' })).VSwitchId;
-    await lab.waitFor('vSwitch Available', async () => (await call('DescribeVSwitches', { VpcId: s.vpc })).VSwitches.VSwitch
-      .every((v) => v.Status === 'Available'));
-    s.gw = (await call('CreateVpnGateway', { VpcId: s.vpc, VSwitchId: s.vsw, Bandwidth: 1000, EnableIpsec: true })).VpnGatewayId;
+    const net = await lab.vpcWithVSwitches(call, BLOCK);
+    Object.assign(s, { vpc: net.vpc, vsw: net.vsw[0], gw: await lab.vpnGateway(call, net, 1000) });
     const idle = () => lab.waitFor('gateway idle', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
-    await idle();
     s.cgw = [];
     for (const ip of ['203.0.113.71', '203.0.113.72']) s.cgw.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);
     s.vco = [];
@@ -66,11 +60,7 @@ describe('branch-side ECMP over two gateway devices', { skip: skip || false }, (
     await lab.waitFor('the site router routes over both devices', async () => (await siteVia()) === DEVICE_IPS.join(','), 30000, 100);
   });
 
-  after(async () => {
-    const leftovers = await lab.cleanupAll();
-    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (branch ECMP)');
-    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
-  });
+  after(() => lab.teardown(srv, 'vpnlabd (branch ECMP)'));
 
   /** The site router's next hops toward the VPC block, as the agent installed them ("a,b"). */
   function viaOf(st) {

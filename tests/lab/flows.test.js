@@ -22,11 +22,7 @@ describe('lab flows through a tunnel', { skip: skip || false }, () => {
     s = await lab.seedTopology(srv);
   });
 
-  after(async () => {
-    const leftovers = await lab.cleanupAll();
-    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (lab flows)');
-    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
-  });
+  after(() => lab.teardown(srv, 'vpnlabd (lab flows)'));
 
   /** The connection's series on /metrics: { in, out } bytes summed over its tunnels, and per tunnel. */
   async function counters() {

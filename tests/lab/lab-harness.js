@@ -238,6 +238,73 @@ module.exports = {
 };
 
 /**
+ * A VPC of cidr (a /16) through the API with a vSwitch a.b.(i+1).0/24 in the zone
+ * zoneIndexes[i] of the region's zone list; waits until the VPC and its vSwitches are
+ * Available.  Returns { vpc, zones: [ZoneId], vsw: [VSwitchId] }.
+ */
+async function vpcWithVSwitches(call, cidr, zoneIndexes = [0]) {
+  const vpc = (await call('CreateVpc', { CidrBlock: cidr })).VpcId;
+  await api.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: vpc })).Vpcs.Vpc[0].Status === 'Available');
+  const regionZones = (await call('DescribeZones')).Zones.Zone.map((z) => z.ZoneId);
+  const zones = zoneIndexes.map((i) => regionZones[i]);
+  const prefix = cidr.split('.').slice(0, 2).join('.');
+  const vsw = [];
+  for (const [i, ZoneId] of zones.entries()) {
+    vsw.push((await call('CreateVSwitch', { VpcId: vpc, ZoneId, CidrBlock: `${prefix}.${i + 1}.0/24` })).VSwitchId);
+  }
+  await api.waitFor('vSwitches Available', async () => (await call('DescribeVSwitches', { VpcId: vpc })).VSwitches.VSwitch
+    .every((v) => v.Status === 'Available'));
+  return { vpc, zones, vsw };
+}
+
+/**
+ * An IPsec VPN gateway of bandwidth Mbit/s in net.vpc (as vpcWithVSwitches returns it): in
+ * its first vSwitch, and dual-tunnel with the second as disaster-recovery vSwitch when it has
+ * two.  Waits until it is active; returns its id.
+ */
+async function vpnGateway(call, net, bandwidth) {
+  const dr = net.vsw.length > 1 ? { DisasterRecoveryVSwitchId: net.vsw[1] } : {};
+  const gw = (await call('CreateVpnGateway', {
+    VpcId: net.vpc, VSwitchId: net.vsw[0], ...dr, Bandwidth: bandwidth, EnableIpsec: true,
+  })).VpnGatewayId;
+  await api.waitFor('gateway active', async () => (await call('DescribeVpnGateway', { VpnGatewayId: gw })).Status === 'active');
+  return gw;
+}
+
+/**
+ * Waits until a 3-packet probe from lab host `from` to address `to` gets every answer (want)
+ * or none (!want); a host its agent has not built yet is asked again, never counted as
+ * unreachable.
+ */
+function waitReach(srv, from, to, want, what, timeoutMs, intervalMs) {
+  return api.waitFor(what, async () => {
+    let r;
+    try {
+      r = await probe(srv, from, to, 3, 100);
+    } catch (e) {
+      if (e.status === 404 && /has not built/.test(e.body.Message || '')) return false;
+      throw e;
+    }
+    return want ? r.Received === 3 : r.Received === 0;
+  }, timeoutMs, intervalMs);
+}
+
+/**
+ * A suite's after(): removes every lab namespace (--cleanup), stops srv (when it started),
+ * asserting it exited cleanly (label names it), and asserts no namespace was left behind.
+ */
+async function teardown(srv, label) {
+  const leftovers = await cleanupAll();
+  if (srv) api.assertCleanExit(await srv.stop(), label);
+  assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
+}
+
+module.exports.vpcWithVSwitches = vpcWithVSwitches;
+module.exports.teardown = teardown;
+module.exports.vpnGateway = vpnGateway;
+module.exports.waitReach = waitReach;
+
+/**
  * Builds the seed topology through the API: a VPC with two vSwitches in two zones, a
  * dual-tunnel VPN gateway, two customer gateways, a dual-tunnel connection (master on the
  * first, slave on the second; the cloud takes no health check in that mode: DPD decides), a
@@ -252,19 +319,8 @@ async function seedTopology(srv, opts = {}) {
   const lan = opts.lan || '192.168.10.0/24';
   const cgwIps = opts.cgw || ['203.0.113.11', '203.0.113.12'];
   const s = { call };
-  s.vpc = (await call('CreateVpc', { CidrBlock: '10.0.0.0/16' })).VpcId;
-  await api.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].Status === 'Available');
-  const zones = (await call('DescribeZones')).Zones.Zone.map((z) => z.ZoneId);
-  s.vsw = [];
-  for (const [i, ZoneId] of zones.slice(0, 2).entries()) {
-    s.vsw.push((await call('CreateVSwitch', { VpcId: s.vpc, ZoneId, CidrBlock: `10.0.${i + 1}.0/24` })).VSwitchId);
-  }
-  await api.waitFor('vSwitches Available', async () => (await call('DescribeVSwitches', { VpcId: s.vpc })).VSwitches.VSwitch
-    .every((v) => v.Status === 'Available'));
-  s.gw = (await call('CreateVpnGateway', {
-    VpcId: s.vpc, VSwitchId: s.vsw[0], DisasterRecoveryVSwitchId: s.vsw[1], Bandwidth: opts.bandwidth || 100, EnableIpsec: true,
-  })).VpnGatewayId;
-  await api.waitFor('gateway active', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
+  const net = await vpcWithVSwitches(call, '10.0.0.0/16', [0, 1]);
+  Object.assign(s, { vpc: net.vpc, vsw: net.vsw, gw: await vpnGateway(call, net, opts.bandwidth || 100) });
   s.cgw = [];
   for (const ip of cgwIps) s.cgw.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);
   const t = (n, f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [`TunnelOptionsSpecification.${n}.${k}`, v]));
@@ -315,15 +371,9 @@ async function standbyTopology(srv, opts = {}) {
   const lan = opts.lan || '192.168.60.0/24';
   const base = lan.split('.').slice(0, 3).join('.');
   const s = { call };
-  s.vpc = (await call('CreateVpc', { CidrBlock: '10.0.0.0/16' })).VpcId;
-  await api.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].Status === 'Available');
-  const zone = (await call('DescribeZones')).Zones.Zone[0].ZoneId;
-  s.vsw = (await call('CreateVSwitch', { VpcId: s.vpc, ZoneId: zone, CidrBlock: '10.0.1.0/24' })).VSwitchId;
-  await api.waitFor('vSwitch Available', async () => (await call('DescribeVSwitches', { VpcId: s.vpc })).VSwitches.VSwitch
-    .every((v) => v.Status === 'Available'));
-  s.gw = (await call('CreateVpnGateway', { VpcId: s.vpc, VSwitchId: s.vsw, Bandwidth: 100, EnableIpsec: true })).VpnGatewayId;
+  const net = await vpcWithVSwitches(call, '10.0.0.0/16');
+  Object.assign(s, { vpc: net.vpc, vsw: net.vsw[0], gw: await vpnGateway(call, net, 100) });
   const idle = () => api.waitFor('gateway idle', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
-  await idle();
   s.cgw = [];
   for (const ip of opts.cgw || ['203.0.113.61', '203.0.113.62']) {
     s.cgw.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);

@@ -2,9 +2,10 @@
 # End-to-end lab tests: real namespaces, real charons, through the public API.  Needs root.
 # Usage: tests/lab/run.sh path/to/vpnlabd path/to/vpnlab-agent
 set -eu
-SERVER=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-AGENT=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../suites.sh"
+SERVER=$(abs_path "$1")
+AGENT=$(abs_path "$2")
 if [ "$(id -u)" != 0 ]; then
 	echo "lab: not root: the end-to-end lab tests (namespaces, charon) are skipped"
 	exit 0

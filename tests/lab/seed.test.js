@@ -27,11 +27,7 @@ describe('seed scenario with real tunnels', { skip: skip || false }, () => {
     call = lab.rpc(srv);
   });
 
-  after(async () => {
-    const leftovers = await lab.cleanupAll();
-    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (lab seed)');
-    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
-  });
+  after(() => lab.teardown(srv, 'vpnlabd (lab seed)'));
 
   const connection = () => call('DescribeVpnConnection', { VpnConnectionId: s.vco });
   const tunnels = async () => (await connection()).TunnelOptionsSpecification.TunnelOptions;
@@ -46,19 +42,8 @@ describe('seed scenario with real tunnels', { skip: skip || false }, () => {
   });
 
   test('VPC, two vSwitches, a dual-tunnel gateway, two customer gateways', async () => {
-    s.vpc = (await call('CreateVpc', { CidrBlock: VPC_CIDR })).VpcId;
-    await lab.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].Status === 'Available');
-    const zones = (await call('DescribeZones')).Zones.Zone.map((z) => z.ZoneId);
-    s.vsw = [];
-    for (const [i, ZoneId] of zones.slice(0, 2).entries()) {
-      s.vsw.push((await call('CreateVSwitch', { VpcId: s.vpc, ZoneId, CidrBlock: `10.0.${i + 1}.0/24` })).VSwitchId);
-    }
-    await lab.waitFor('vSwitches Available', async () => (await call('DescribeVSwitches', { VpcId: s.vpc })).VSwitches.VSwitch
-      .every((v) => v.Status === 'Available'));
-    s.gw = (await call('CreateVpnGateway', {
-      VpcId: s.vpc, VSwitchId: s.vsw[0], DisasterRecoveryVSwitchId: s.vsw[1], Bandwidth: 100, EnableIpsec: true,
-    })).VpnGatewayId;
-    await lab.waitFor('gateway active', async () => (await call('DescribeVpnGateway', { VpnGatewayId: s.gw })).Status === 'active');
+    const net = await lab.vpcWithVSwitches(call, VPC_CIDR, [0, 1]);
+    Object.assign(s, { vpc: net.vpc, vsw: net.vsw, gw: await lab.vpnGateway(call, net, 100) });
     s.cgw = [];
     for (const ip of CGW.slice(0, 2)) s.cgw.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);
   });

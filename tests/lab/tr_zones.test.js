@@ -56,16 +56,7 @@ function vxlans(ns) {
 describe('transit router: a VPC attachment whose vSwitch another agent builds', { skip: skip || false }, () => {
   let srv, a, b, call, t;
   const rest = (method, p, body) => lab.rest(srv, method, p, body);
-  const reaches = (from, to, want, what) => lab.waitFor(what, async () => {
-    let r;
-    try {
-      r = await lab.probe(srv, from, to, 3, 100);
-    } catch (e) {
-      if (e.status === 404 && /has not built/.test(e.body.Message || '')) return false;
-      throw e;
-    }
-    return want ? r.Received === 3 : r.Received === 0;
-  }, 45000, 250);
+  const reaches = (from, to, want, what) => lab.waitReach(srv, from, to, want, what, 45000, 250);
 
   before(async () => {
     buildHosts();
@@ -78,12 +69,8 @@ describe('transit router: a VPC attachment whose vSwitch another agent builds', 
     const region = srv.region || lab.REGION;
     // VPC 1 in zone A, attached first: the router goes to A
     t = await lab.transitRouterCore(srv);
-    t.zoneB = (await call('DescribeZones')).Zones.Zone[1].ZoneId;
-    t.vpc2 = (await call('CreateVpc', { CidrBlock: '10.2.0.0/16' })).VpcId;
-    await lab.waitFor('VPC 2 Available', async () => (await call('DescribeVpcs', { VpcId: t.vpc2 })).Vpcs.Vpc[0].Status === 'Available');
-    t.vsw2 = (await call('CreateVSwitch', { VpcId: t.vpc2, ZoneId: t.zoneB, CidrBlock: '10.2.1.0/24' })).VSwitchId;
-    await lab.waitFor('vSwitch 2 Available', async () => (await call('DescribeVSwitches', { VSwitchId: t.vsw2 }))
-      .VSwitches.VSwitch[0].Status === 'Available');
+    const net2 = await lab.vpcWithVSwitches(call, '10.2.0.0/16', [1]);
+    Object.assign(t, { zoneB: net2.zones[0], vpc2: net2.vpc, vsw2: net2.vsw[0] });
     const h2 = await rest('POST', '/v1/lab/hosts', { VSwitchId: t.vsw2 });
     Object.assign(t, { vpc2Host: h2.HostId, vpc2HostIp: h2.IpAddress });
     t.attVpc2 = (await rest('POST', '/v1/transit-router-vpc-attachments', {
@@ -115,11 +102,7 @@ describe('transit router: a VPC attachment whose vSwitch another agent builds', 
       (await call('DescribeVpnConnection', { VpnConnectionId: t.vco })).Status === 'ipsec_sa_established', 60000, 250);
   });
 
-  after(async () => {
-    const leftovers = await lab.cleanupAll();
-    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (transit router across zones)');
-    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
-  });
+  after(() => lab.teardown(srv, 'vpnlabd (transit router across zones)'));
 
   test('the router runs on A; its link to VPC 2 is a VXLAN pair, A\'s end in the router, B\'s in the vSwitch bridge', async () => {
     const trNs = `${a.prefix}-${t.tr}`, vpc2Ns = `${b.prefix}-${t.vpc2}`;

@@ -38,12 +38,8 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     call = lab.rpc(srv);
     const region = srv.region || lab.REGION;
 
-    s.vpc = (await call('CreateVpc', { CidrBlock: '10.1.0.0/16' })).VpcId;
-    await lab.waitFor('VPC Available', async () => (await call('DescribeVpcs', { VpcId: s.vpc })).Vpcs.Vpc[0].Status === 'Available');
-    s.zone = (await call('DescribeZones')).Zones.Zone[0].ZoneId;
-    s.vsw = (await call('CreateVSwitch', { VpcId: s.vpc, ZoneId: s.zone, CidrBlock: '10.1.1.0/24' })).VSwitchId;
-    await lab.waitFor('vSwitch Available', async () => (await call('DescribeVSwitches', { VSwitchId: s.vsw }))
-      .VSwitches.VSwitch[0].Status === 'Available');
+    const net = await lab.vpcWithVSwitches(call, '10.1.0.0/16');
+    Object.assign(s, { vpc: net.vpc, zone: net.zones[0], vsw: net.vsw[0] });
     s.cgw = [];
     for (const ip of ['203.0.113.21', '203.0.113.22']) s.cgw.push((await call('CreateCustomerGateway', { IpAddress: ip })).CustomerGatewayId);
     s.vco = [];
@@ -109,11 +105,7 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
     }
   });
 
-  after(async () => {
-    const leftovers = await lab.cleanupAll();
-    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (transit router)');
-    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
-  });
+  after(() => lab.teardown(srv, 'vpnlabd (transit router)'));
 
   const connection = (id) => call('DescribeVpnConnection', { VpnConnectionId: id });
   const entries = async () => (await rest('GET', `/v1/transit-router-route-tables/${s.rt}/route-entries?TransitRouterRouteEntryStatus=All`))
@@ -126,16 +118,7 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
       return line ? Number(line.split(' ').pop()) : 0;
     });
   }
-  const reaches = (from, to, want, what) => lab.waitFor(what, async () => {
-    let r;
-    try {
-      r = await lab.probe(srv, from, to, 3, 100);
-    } catch (e) {
-      if (e.status === 404 && /has not built/.test(e.body.Message || '')) return false;
-      throw e;
-    }
-    return want ? r.Received === 3 : r.Received === 0;
-  }, 30000, 200);
+  const reaches = (from, to, want, what) => lab.waitReach(srv, from, to, want, what, 30000, 200);
   const bothUp = () => lab.waitFor('both connections ipsec_sa_established', async () => {
     for (const vco of s.vco) if ((await connection(vco)).Status !== 'ipsec_sa_established') return false;
     return true;
@@ -258,11 +241,7 @@ describe('transit router: seed scenario 2', { skip: skip || false }, () => {
 
   test('VPC ↔ VPC through the transit router (a second VPC attachment)', async () => {
     const region = srv.region || lab.REGION;
-    const vpc2 = (await call('CreateVpc', { CidrBlock: '10.2.0.0/16' })).VpcId;
-    await lab.waitFor('VPC 2 Available', async () => (await call('DescribeVpcs', { VpcId: vpc2 })).Vpcs.Vpc[0].Status === 'Available');
-    const vsw2 = (await call('CreateVSwitch', { VpcId: vpc2, ZoneId: s.zone, CidrBlock: '10.2.1.0/24' })).VSwitchId;
-    await lab.waitFor('vSwitch 2 Available', async () => (await call('DescribeVSwitches', { VSwitchId: vsw2 }))
-      .VSwitches.VSwitch[0].Status === 'Available');
+    const { vpc: vpc2, vsw: [vsw2] } = await lab.vpcWithVSwitches(call, '10.2.0.0/16');
     const h2 = await rest('POST', '/v1/lab/hosts', { VSwitchId: vsw2 });
     const att2 = (await rest('POST', '/v1/transit-router-vpc-attachments', {
       RegionId: region, TransitRouterId: s.tr, VpcId: vpc2, ZoneMappings: [{ ZoneId: s.zone, VSwitchId: vsw2 }],

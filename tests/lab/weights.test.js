@@ -19,11 +19,7 @@ describe('weighted routes 100/0 with health checks', { skip: skip || false }, ()
     s = await lab.standbyTopology(srv);
   });
 
-  after(async () => {
-    const leftovers = await lab.cleanupAll();
-    if (srv) lab.assertCleanExit(await srv.stop(), 'vpnlabd (weights)');
-    assert.deepEqual(leftovers, [], 'namespaces left behind after --cleanup');
-  });
+  after(() => lab.teardown(srv, 'vpnlabd (weights)'));
 
   /** Packets each connection's gateway-side SA sent, as the agent reads them (every 250 ms). */
   async function gatewayPacketsOut() {

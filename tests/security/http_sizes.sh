@@ -22,28 +22,15 @@ params() {
 # raw REQUEST-LINE-TARGET HEADER-BYTES: sends GET TARGET with an X-Big header of that many
 # bytes over a raw socket (curl cannot take such arguments); sets T_STATUS and T_BODY
 raw() {
-	T_BODY=$(python3 - "$port" "$1" "$2" <<'PY'
-import socket, sys
+	T_BODY=$(PYTHONPATH="$HERE" python3 - "$port" "$1" "$2" <<'PY'
+import sys
+from raw_http import exchange
 port, target, big = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 target = target.replace("@BIG@", "a" * 1000000)
-s = socket.create_connection(("127.0.0.1", port), timeout=10)
 req = f"GET {target} HTTP/1.1\r\nHost: x\r\n"
 if big:
     req += "X-Big: " + "a" * big + "\r\n"
-try:
-    s.sendall((req + "Connection: close\r\n\r\n").encode())
-except OSError:
-    pass
-data = b""
-try:
-    while True:
-        d = s.recv(65536)
-        if not d:
-            break
-        data += d
-except OSError:
-    pass
-print(data.decode(errors="replace"))
+print(exchange(port, (req + "Connection: close\r\n\r\n").encode()).decode(errors="replace"))
 PY
 )
 	T_STATUS=$(printf '%s\n' "$T_BODY" | sed -n '1s/^HTTP\/1.1 \([0-9]*\).*/\1/p')
@@ -87,26 +74,12 @@ raw "/?Action=DescribeVpcs&$R&X=@BIG@" 0; t_expect "a 1 MB URI" 414
 raw /healthz 300000; t_expect "a 300 KB header" 431
 
 # every size in between gets an HTTP answer (raw sockets: no client-side limits)
-out=$(python3 - "$port" <<'PY'
-import socket, sys
+out=$(PYTHONPATH="$HERE" python3 - "$port" <<'PY'
+import sys
+from raw_http import exchange
 port = int(sys.argv[1])
 def ask(raw):
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    try:
-        s.sendall(raw)
-    except OSError:
-        pass  # the server may answer and close before it has read everything
-    data = b""
-    try:
-        while True:
-            d = s.recv(65536)
-            if not d:
-                break
-            data += d
-    except OSError:
-        pass
-    s.close()
-    return data.split(b"\r\n", 1)[0]
+    return exchange(port, raw).split(b"\r\n", 1)[0]
 dropped = []
 for tmpl in ("{i}", "a{i}=1", "Filter.{i}.Value=abcdefghijklmnopqrstuvwxyz0123456789abcdefghijkl"):
     n = 10

@@ -54,14 +54,35 @@ static const char *status_of(int i)
 	return v.status;
 }
 
-START_TEST(test_schedule_delay)
+/* Schedules vpcs[i]'s move from -> to in delay_ms; asserts it was taken. */
+static void schedule_ok(int i, const char *from, const char *to, int64_t delay_ms)
 {
 	struct vl_err err;
+
+	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[i].vpc_id, from, to, delay_ms, &err), 0);
+}
+
+/* Makes vpcs[i]'s move from -> to wait for lifecycle_confirm; asserts it was taken. */
+static void await_ok(int i, const char *from, const char *to)
+{
+	struct vl_err err;
+
+	ck_assert_int_eq(lifecycle_await(&m, "vpc", vpcs[i].vpc_id, from, to, &err), 0);
+}
+
+/* Whether vpcs[i] has a move scheduled or awaited. */
+static bool vpc_busy(int i)
+{
+	return lifecycle_busy(&m, "vpc", vpcs[i].vpc_id);
+}
+
+START_TEST(test_schedule_delay)
+{
 	int64_t next = -1;
 
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[0].vpc_id, "Available", "Modifying", 300, &err), 0);
-	ck_assert(lifecycle_busy(&m, "vpc", vpcs[0].vpc_id));
-	ck_assert(!lifecycle_busy(&m, "vpc", vpcs[1].vpc_id));
+	schedule_ok(0, "Available", "Modifying", 300);
+	ck_assert(vpc_busy(0));
+	ck_assert(!vpc_busy(1));
 	ck_assert(!lifecycle_busy(&m, "vswitch", vpcs[0].vpc_id));	/* busy per kind */
 	ck_assert_int_eq(m.next_transition_ms, NOW + 300);
 	ck_assert_str_eq(status_of(0), "Available");	/* nothing changes before due */
@@ -71,22 +92,21 @@ START_TEST(test_schedule_delay)
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 299, &next), 0);
 	ck_assert_int_eq(next, NOW + 300);
 	ck_assert_str_eq(status_of(0), "Available");
-	ck_assert(lifecycle_busy(&m, "vpc", vpcs[0].vpc_id));
+	ck_assert(vpc_busy(0));
 
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 300, &next), 1);	/* due at, not after */
 	ck_assert_int_eq(next, 0);
 	ck_assert_str_eq(status_of(0), "Modifying");
-	ck_assert(!lifecycle_busy(&m, "vpc", vpcs[0].vpc_id));
+	ck_assert(!vpc_busy(0));
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 10000, &next), 0);	/* applied once */
 }
 END_TEST
 
 START_TEST(test_schedule_config_delay)
 {
-	struct vl_err err;
 	int64_t next;
 
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[0].vpc_id, "Available", "Pending", -1, &err), 0);
+	schedule_ok(0, "Available", "Pending", -1);
 	ck_assert_int_eq(m.next_transition_ms, NOW + cfg.transition_delay_ms);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + cfg.transition_delay_ms - 1, &next), 0);
 	ck_assert_int_eq(next, NOW + cfg.transition_delay_ms);
@@ -106,14 +126,12 @@ static const struct {
 
 START_TEST(test_schedule_immediate)
 {
-	struct vl_err err;
 	int64_t next = -1;
 
 	cfg.transition_delay_ms = immediate_tests[_i].config;
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[1].vpc_id, "Available", "Modifying",
-					    immediate_tests[_i].delay, &err), 0);
+	schedule_ok(1, "Available", "Modifying", immediate_tests[_i].delay);
 	ck_assert_str_eq(status_of(1), "Modifying");
-	ck_assert(!lifecycle_busy(&m, "vpc", vpcs[1].vpc_id));
+	ck_assert(!vpc_busy(1));
 	ck_assert_int_eq(m.next_transition_ms, 0);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 100000, &next), 0);
 	ck_assert_int_eq(next, 0);
@@ -122,12 +140,11 @@ END_TEST
 
 START_TEST(test_earliest_due)
 {
-	struct vl_err err;
 	int64_t next;
 
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[0].vpc_id, "Available", "A", 500, &err), 0);
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[1].vpc_id, "Available", "B", 300, &err), 0);
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[2].vpc_id, "Available", "C", 900, &err), 0);
+	schedule_ok(0, "Available", "A", 500);
+	schedule_ok(1, "Available", "B", 300);
+	schedule_ok(2, "Available", "C", 900);
 	ck_assert_int_eq(m.next_transition_ms, NOW + 300);	/* the earliest of the request */
 
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 600, &next), 2);
@@ -135,7 +152,7 @@ START_TEST(test_earliest_due)
 	ck_assert_str_eq(status_of(0), "A");
 	ck_assert_str_eq(status_of(1), "B");
 	ck_assert_str_eq(status_of(2), "Available");
-	ck_assert(lifecycle_busy(&m, "vpc", vpcs[2].vpc_id));
+	ck_assert(vpc_busy(2));
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 900, &next), 1);
 	ck_assert_int_eq(next, 0);
 	ck_assert_str_eq(status_of(2), "C");
@@ -144,11 +161,10 @@ END_TEST
 
 START_TEST(test_reschedule_replaces)
 {
-	struct vl_err err;
 	int64_t next;
 
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[0].vpc_id, "Available", "First", 100, &err), 0);
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[0].vpc_id, "Available", "Second", 700, &err), 0);
+	schedule_ok(0, "Available", "First", 100);
+	schedule_ok(0, "Available", "Second", 700);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 100, &next), 0);
 	ck_assert_int_eq(next, NOW + 700);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 700, &next), 1);
@@ -158,14 +174,13 @@ END_TEST
 
 START_TEST(test_from_mismatch)
 {
-	struct vl_err err;
 	int64_t next;
 
 	/* the move only happens from the state it was scheduled from */
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[0].vpc_id, "Deleting", "Gone", 10, &err), 0);
+	schedule_ok(0, "Deleting", "Gone", 10);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 10, &next), 1);
 	ck_assert_str_eq(status_of(0), "Available");
-	ck_assert(!lifecycle_busy(&m, "vpc", vpcs[0].vpc_id));
+	ck_assert(!vpc_busy(0));
 }
 END_TEST
 
@@ -174,8 +189,8 @@ START_TEST(test_await_confirm)
 	struct vl_err err;
 	int64_t next = -1;
 
-	ck_assert_int_eq(lifecycle_await(&m, "vpc", vpcs[0].vpc_id, "Available", "Attached", &err), 0);
-	ck_assert(lifecycle_busy(&m, "vpc", vpcs[0].vpc_id));
+	await_ok(0, "Available", "Attached");
+	ck_assert(vpc_busy(0));
 	ck_assert_int_eq(m.next_transition_ms, 0);	/* no timer */
 	/* time alone never completes it */
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 86400000LL, &next), 0);
@@ -186,23 +201,22 @@ START_TEST(test_await_confirm)
 	ck_assert_int_eq(lifecycle_confirm(&m, "vswitch", vpcs[0].vpc_id, &err), 0);	/* other kind */
 	ck_assert_int_eq(lifecycle_confirm(&m, "vpc", vpcs[0].vpc_id, &err), 1);
 	ck_assert_str_eq(status_of(0), "Attached");
-	ck_assert(!lifecycle_busy(&m, "vpc", vpcs[0].vpc_id));
+	ck_assert(!vpc_busy(0));
 	ck_assert_int_eq(lifecycle_confirm(&m, "vpc", vpcs[0].vpc_id, &err), 0);	/* once */
 }
 END_TEST
 
 START_TEST(test_await_mixed_with_timed)
 {
-	struct vl_err err;
 	int64_t next;
 
-	ck_assert_int_eq(lifecycle_await(&m, "vpc", vpcs[0].vpc_id, "Available", "Attached", &err), 0);
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[1].vpc_id, "Available", "Ready", 50, &err), 0);
+	await_ok(0, "Available", "Attached");
+	schedule_ok(1, "Available", "Ready", 50);
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW, &next), 0);
 	ck_assert_int_eq(next, NOW + 50);	/* the awaited one has no due time */
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 50, &next), 1);
 	ck_assert_int_eq(next, 0);
-	ck_assert(lifecycle_busy(&m, "vpc", vpcs[0].vpc_id));
+	ck_assert(vpc_busy(0));
 	ck_assert_str_eq(status_of(1), "Ready");
 }
 END_TEST
@@ -212,13 +226,13 @@ START_TEST(test_cancel)
 	struct vl_err err;
 	int64_t next;
 
-	ck_assert_int_eq(lifecycle_schedule(&m, "vpc", vpcs[0].vpc_id, "Available", "Modifying", 100, &err), 0);
-	ck_assert_int_eq(lifecycle_await(&m, "vpc", vpcs[1].vpc_id, "Available", "Attached", &err), 0);
+	schedule_ok(0, "Available", "Modifying", 100);
+	await_ok(1, "Available", "Attached");
 	ck_assert_int_eq(lifecycle_cancel(&m, "vpc", vpcs[0].vpc_id), 0);
 	ck_assert_int_eq(lifecycle_cancel(&m, "vpc", vpcs[1].vpc_id), 0);
 	ck_assert_int_eq(lifecycle_cancel(&m, "vpc", vpcs[2].vpc_id), 0);	/* nothing to cancel */
-	ck_assert(!lifecycle_busy(&m, "vpc", vpcs[0].vpc_id));
-	ck_assert(!lifecycle_busy(&m, "vpc", vpcs[1].vpc_id));
+	ck_assert(!vpc_busy(0));
+	ck_assert(!vpc_busy(1));
 	ck_assert_int_eq(lifecycle_apply_due(st, NOW + 100, &next), 0);
 	ck_assert_int_eq(next, 0);
 	ck_assert_int_eq(lifecycle_confirm(&m, "vpc", vpcs[1].vpc_id, &err), 0);

@@ -42,6 +42,27 @@ static int64_t cbn_rows(void)
 
 #define REFUSED(call, code, http) TEST_REFUSED_UNCHANGED(cbn_rows, call, code, http)
 
+/* A Custom route table vtb-custom of router_id, written as its model stores it. */
+static void add_custom_route_table(const char *router_id)
+{
+	test_exec2(st, "INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type, status,"
+		 " created_ms) VALUES ('vtb-custom', ?, 'acct-a', 'cn-hangzhou', 'Custom', 'Active', 0)",
+		 router_id, NULL);
+}
+
+/* An Attached attachment tr-attach-x of router_id (in region, CEN cen_id) to resource_id of
+ * resource_type, written as its model stores it. */
+static void add_attachment(const char *router_id, const char *cen_id, const char *region, const char *resource_type,
+			   const char *resource_id)
+{
+	const char *const names[] = { "attachment_id", "transit_router_id", "cen_id", "account", "region",
+				      "resource_type", "resource_id", "status", "created_ms" };
+	const char *const values[] = { "tr-attach-x", router_id, cen_id, "acct-a", region,
+				       resource_type, resource_id, "Attached", "0" };
+
+	test_insert_row(st, "tr_attachments", names, values, 9);
+}
+
 static void make_cen(struct model_ctx *m, const char *name, struct cen *out)
 {
 	struct cen_create_args a = { .name = name };
@@ -224,9 +245,7 @@ START_TEST(test_cen_delete)
 	make_router(&q, c.cen_id, NULL, &tr2);
 
 	/* a custom route table or a route entry keeps the CEN */
-	test_exec2(st, "INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type, status,"
-		 " created_ms) VALUES ('vtb-custom', ?, 'acct-a', 'cn-hangzhou', 'Custom', 'Active', 0)",
-		 tr.transit_router_id, NULL);
+	add_custom_route_table(tr.transit_router_id);
 	REFUSED(cen_delete(&m, c.cen_id, err_), "OperationFailed.DeleteCenWithCustomRouteTable", 400);
 	test_exec2(st, "UPDATE tr_route_tables SET type='System' WHERE route_table_id='vtb-custom'", NULL, NULL);
 	test_exec2(st, "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination, dest_first,"
@@ -237,10 +256,7 @@ START_TEST(test_cen_delete)
 	test_exec2(st, "DELETE FROM tr_route_entries", NULL, NULL);
 	test_exec2(st, "DELETE FROM tr_route_tables WHERE route_table_id='vtb-custom'", NULL, NULL);
 	/* an attachment keeps it too */
-	test_exec2(st, "INSERT INTO tr_attachments(attachment_id, transit_router_id, cen_id, account, region, resource_type,"
-		 " resource_id, status, created_ms) VALUES ('tr-attach-x', ?, ?, 'acct-a', 'cn-beijing', 'VPC', 'vpc-x',"
-		 " 'Attached', 0)",
-		 tr2.transit_router_id, c.cen_id);
+	add_attachment(tr2.transit_router_id, c.cen_id, "cn-beijing", "VPC", "vpc-x");
 	REFUSED(cen_delete(&m, c.cen_id, err_), "InvalidOperation.AttachedChildInstanceExist", 400);
 	test_exec2(st, "DELETE FROM tr_attachments", NULL, NULL);
 
@@ -423,15 +439,10 @@ START_TEST(test_router_busy_and_delete)
 				   tr.transit_router_id), 1);
 
 	/* what keeps a router */
-	test_exec2(st, "INSERT INTO tr_attachments(attachment_id, transit_router_id, cen_id, account, region, resource_type,"
-		 " resource_id, status, created_ms) VALUES ('tr-attach-x', ?, ?, 'acct-a', 'cn-hangzhou', 'VPN', 'vco-x',"
-		 " 'Attached', 0)",
-		 tr.transit_router_id, c.cen_id);
+	add_attachment(tr.transit_router_id, c.cen_id, "cn-hangzhou", "VPN", "vco-x");
 	REFUSED(transit_router_delete(&r, tr.transit_router_id, err_), "InvalidOperation.AttachedChildInstanceExist", 400);
 	test_exec2(st, "DELETE FROM tr_attachments", NULL, NULL);
-	test_exec2(st, "INSERT INTO tr_route_tables(route_table_id, transit_router_id, account, region, type, status,"
-		 " created_ms) VALUES ('vtb-custom', ?, 'acct-a', 'cn-hangzhou', 'Custom', 'Active', 0)",
-		 tr.transit_router_id, NULL);
+	add_custom_route_table(tr.transit_router_id);
 	REFUSED(transit_router_delete(&r, tr.transit_router_id, err_), "OperationFailed.DeleteTransitRouter", 400);
 	test_exec2(st, "DELETE FROM tr_route_tables WHERE route_table_id='vtb-custom'", NULL, NULL);
 	test_exec2(st, "INSERT INTO tr_route_entries(route_entry_id, route_table_id, account, destination, dest_first,"
@@ -461,6 +472,25 @@ END_TEST
 
 /* ---- CIDR blocks ---- */
 
+/* Blocks a transit router refuses (IllegalParam.Cidr): wider than /16, narrower than /24,
+ * in shared, link-local or multicast space, with host bits set, no CIDR at all. */
+static const char *const refused_cidrs[] = {
+	"10.0.0.0/15", "10.0.0.0/25", "100.64.1.0/24", "169.254.0.0/16", "224.0.0.0/24", "10.0.0.1/24", "nonsense",
+};
+
+/* Allocates an address of router_id's blocks to (attachment, tunnel) and asserts it is expected. */
+static void expect_allocated(struct model_ctx *r, const char *router_id, const char *attachment, const char *tunnel,
+			     const char *expected)
+{
+	struct vl_err err;
+	char ip[16];
+
+	tx_begin();
+	ck_assert_int_eq(tx_end(transit_router_cidr_allocate(r, router_id, attachment, tunnel, ip, sizeof(ip), &err)),
+			 0);
+	ck_assert_str_eq(ip, expected);
+}
+
 START_TEST(test_router_cidrs)
 {
 	struct model_ctx m = test_ctx(ACCOUNT, NULL), r = test_ctx(ACCOUNT, REGION);
@@ -470,25 +500,14 @@ START_TEST(test_router_cidrs)
 	struct vl_err err;
 	struct cen c;
 	json_t *items;
-	char ip[16];
 
 	make_cen(&m, "c", &c);
 	make_router(&r, c.cen_id, NULL, &tr);
 	a.transit_router_id = tr.transit_router_id;
-	a.cidr = "10.0.0.0/15";
-	REFUSED(transit_router_cidr_create(&r, &a, &c1, err_), "IllegalParam.Cidr", 400);
-	a.cidr = "10.0.0.0/25";
-	REFUSED(transit_router_cidr_create(&r, &a, &c1, err_), "IllegalParam.Cidr", 400);
-	a.cidr = "100.64.1.0/24";
-	REFUSED(transit_router_cidr_create(&r, &a, &c1, err_), "IllegalParam.Cidr", 400);
-	a.cidr = "169.254.0.0/16";
-	REFUSED(transit_router_cidr_create(&r, &a, &c1, err_), "IllegalParam.Cidr", 400);
-	a.cidr = "224.0.0.0/24";
-	REFUSED(transit_router_cidr_create(&r, &a, &c1, err_), "IllegalParam.Cidr", 400);
-	a.cidr = "10.0.0.1/24";
-	REFUSED(transit_router_cidr_create(&r, &a, &c1, err_), "IllegalParam.Cidr", 400);
-	a.cidr = "nonsense";
-	REFUSED(transit_router_cidr_create(&r, &a, &c1, err_), "IllegalParam.Cidr", 400);
+	for (size_t i = 0; i < sizeof(refused_cidrs) / sizeof(refused_cidrs[0]); i++) {
+		a.cidr = refused_cidrs[i];
+		REFUSED(transit_router_cidr_create(&r, &a, &c1, err_), "IllegalParam.Cidr", 400);
+	}
 	a.cidr = "192.168.0.0/24";
 	a.name = "https://n";
 	REFUSED(transit_router_cidr_create(&r, &a, &c1, err_), "IllegalParam.Name", 400);
@@ -527,24 +546,12 @@ START_TEST(test_router_cidrs)
 	json_decref(items);
 
 	/* addresses: lowest free host of the first block, never the network address */
-	tx_begin();
-	ck_assert_int_eq(tx_end(transit_router_cidr_allocate(&r, tr.transit_router_id, "tr-attach-1", "tun-1", ip,
-							     sizeof(ip), &err)), 0);
-	ck_assert_str_eq(ip, "192.168.0.1");
-	tx_begin();
-	ck_assert_int_eq(tx_end(transit_router_cidr_allocate(&r, tr.transit_router_id, "tr-attach-1", "tun-2", ip,
-							     sizeof(ip), &err)), 0);
-	ck_assert_str_eq(ip, "192.168.0.2");
-	tx_begin();
-	ck_assert_int_eq(tx_end(transit_router_cidr_allocate(&r, tr.transit_router_id, "tr-attach-2", "", ip,
-							     sizeof(ip), &err)), 0);
-	ck_assert_str_eq(ip, "192.168.0.3");
+	expect_allocated(&r, tr.transit_router_id, "tr-attach-1", "tun-1", "192.168.0.1");
+	expect_allocated(&r, tr.transit_router_id, "tr-attach-1", "tun-2", "192.168.0.2");
+	expect_allocated(&r, tr.transit_router_id, "tr-attach-2", "", "192.168.0.3");
 	tx_begin();
 	ck_assert_int_eq(tx_end(transit_router_cidr_release(&r, "tr-attach-1")), 0);
-	tx_begin();
-	ck_assert_int_eq(tx_end(transit_router_cidr_allocate(&r, tr.transit_router_id, "tr-attach-3", "", ip,
-							     sizeof(ip), &err)), 0);
-	ck_assert_str_eq(ip, "192.168.0.1");
+	expect_allocated(&r, tr.transit_router_id, "tr-attach-3", "", "192.168.0.1");
 
 	/* a block with allocated addresses is kept, and keeps its Cidr */
 	REFUSED(transit_router_cidr_delete(&r, tr.transit_router_id, c1.transit_router_cidr_id, err_),

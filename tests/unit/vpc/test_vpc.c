@@ -124,6 +124,22 @@ static const struct {
 	{ "\xff\xfe", "InvalidVpcName.Malformed" },	/* not UTF-8 */
 };
 
+/*
+ * A CreateVpc's outcome (rc, err) for a text parameter what: with code NULL accepted, the
+ * VPC storing it as sent; else refused with code (400) and message.
+ */
+static void assert_text_outcome(int rc, const struct vl_err *err, const char *what, const char *sent,
+				const char *stored, const char *code, const char *message)
+{
+	if (code == NULL) {
+		ck_assert_msg(rc == 0, "%s \"%s\" refused: %s", what, sent, vl_err_code(err));
+		ck_assert_str_eq(stored, sent);
+	} else {
+		test_assert_err(rc, err, code, 400);
+		ck_assert_str_eq(vl_err_message(err), message);
+	}
+}
+
 static const char *name_arg(const char *spec)
 {
 	make_long_texts();
@@ -142,13 +158,7 @@ START_TEST(test_create_name)
 	struct vl_err err;
 	int rc = vpc_create(&m, &args, &v, &err);
 
-	if (name_tests[_i].code == NULL) {
-		ck_assert_msg(rc == 0, "name \"%s\" refused: %s", args.name, vl_err_code(&err));
-		ck_assert_str_eq(v.name, args.name);
-	} else {
-		test_assert_err(rc, &err, name_tests[_i].code, 400);
-		ck_assert_str_eq(vl_err_message(&err), "Specified VPC name is not valid.");
-	}
+	assert_text_outcome(rc, &err, "name", args.name, v.name, name_tests[_i].code, "Specified VPC name is not valid.");
 }
 END_TEST
 
@@ -179,13 +189,8 @@ START_TEST(test_create_description)
 			   : strcmp(desc_tests[_i].desc, "L256") == 0 ? long_desc + 1
 								     : desc_tests[_i].desc;
 	rc = vpc_create(&m, &args, &v, &err);
-	if (desc_tests[_i].code == NULL) {
-		ck_assert_msg(rc == 0, "description refused: %s", vl_err_code(&err));
-		ck_assert_str_eq(v.description, args.description);
-	} else {
-		test_assert_err(rc, &err, desc_tests[_i].code, 400);
-		ck_assert_str_eq(vl_err_message(&err), "Specified VPC description is not valid.");
-	}
+	assert_text_outcome(rc, &err, "description", args.description, v.description, desc_tests[_i].code,
+			    "Specified VPC description is not valid.");
 }
 END_TEST
 
