@@ -10,6 +10,7 @@
 #include "cidr.h"
 #include "ids.h"
 #include "query.h"
+#include "row_read.h"
 #include "vpn_connection.h"
 #include "vpn_connection_log.h"
 
@@ -179,23 +180,11 @@ static bool valid_text(const char *s, size_t max)
 
 static void row_to_agent(struct store_stmt *stmt, struct agent *a)
 {
-	int col = 0;
-
-	model_copy(a->agent_id, sizeof(a->agent_id), stmt_text(stmt, col++));
-	model_copy(a->zones, sizeof(a->zones), stmt_text(stmt, col++));
-	model_copy(a->roles, sizeof(a->roles), stmt_text(stmt, col++));
-	model_copy(a->underlay_ip, sizeof(a->underlay_ip), stmt_text(stmt, col++));
-	model_copy(a->url, sizeof(a->url), stmt_text(stmt, col++));
-	model_copy(a->backend, sizeof(a->backend), stmt_text(stmt, col++));
-	model_copy(a->backend_reason, sizeof(a->backend_reason), stmt_text(stmt, col++));
-	model_copy(a->version, sizeof(a->version), stmt_text(stmt, col++));
-	a->registered_ms = stmt_int64(stmt, col++);
-	a->last_seen_ms = stmt_int64(stmt, col++);
-	a->generation = stmt_int64(stmt, col++);
-	a->applied_generation = stmt_int64(stmt, col++);
-	model_copy(a->doc_hash, sizeof(a->doc_hash), stmt_text(stmt, col++));
-	a->backend_usable = stmt_int64(stmt, col++) != 0;
-	model_copy(a->backend_error, sizeof(a->backend_error), stmt_text(stmt, col++));
+	int col = row_read_columns_at(stmt, 0, ROW_COLUMNS(ROW_TEXT(a->agent_id), ROW_TEXT(a->zones),
+			ROW_TEXT(a->roles), ROW_TEXT(a->underlay_ip), ROW_TEXT(a->url), ROW_TEXT(a->backend),
+			ROW_TEXT(a->backend_reason), ROW_TEXT(a->version), ROW_INT64(a->registered_ms),
+			ROW_INT64(a->last_seen_ms), ROW_INT64(a->generation), ROW_INT64(a->applied_generation),
+			ROW_TEXT(a->doc_hash), ROW_BOOL(a->backend_usable), ROW_TEXT(a->backend_error)));
 	a->zone_index = (int)stmt_int64(stmt, col++);
 	a->silent_since_ms = stmt_int64(stmt, col++);
 }
@@ -1086,12 +1075,9 @@ static void fill_counters(struct store_stmt *stmt, void *row)
 {
 	struct tunnel_counters *c = row;
 
-	model_copy(c->vpn_connection_id, sizeof(c->vpn_connection_id), stmt_text(stmt, 0));
-	model_copy(c->tunnel_id, sizeof(c->tunnel_id), stmt_text(stmt, 1));
-	c->bytes_in = stmt_int64(stmt, 2);
-	c->bytes_out = stmt_int64(stmt, 3);
-	c->packets_in = stmt_int64(stmt, 4);
-	c->packets_out = stmt_int64(stmt, 5);
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(c->vpn_connection_id), ROW_TEXT(c->tunnel_id),
+			ROW_INT64(c->bytes_in), ROW_INT64(c->bytes_out), ROW_INT64(c->packets_in),
+			ROW_INT64(c->packets_out)));
 }
 
 int dataplane_tunnel_counters(struct model_ctx *m, struct tunnel_counters **rows, size_t *count,

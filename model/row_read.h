@@ -13,8 +13,12 @@
  * order, instead of a model_copy or stmt_int64 line per column.
  */
 
-/* Where one column goes: a char array (copied, truncated to its size), an int64_t, a bool (non-zero). */
-enum row_column_type { ROW_COLUMN_TEXT, ROW_COLUMN_INT64, ROW_COLUMN_BOOL };
+/*
+ * Where one column goes: a char array (copied, truncated to its size), an int64_t, a bool
+ * (non-zero).  TEXT_OR_NULL reads as TEXT and binds an empty array as NULL (a column that a
+ * foreign key or a UNIQUE index must not see as "").
+ */
+enum row_column_type { ROW_COLUMN_TEXT, ROW_COLUMN_INT64, ROW_COLUMN_BOOL, ROW_COLUMN_TEXT_OR_NULL };
 
 struct row_column {
 	void *dst;
@@ -25,6 +29,7 @@ struct row_column {
 /* the (T *){ … } casts make a field of another type a compile-time warning */
 #define ROW_TEXT(array) ((struct row_column){ (char *){ (array) }, sizeof(array), ROW_COLUMN_TEXT })
 #define ROW_INT64(field) ((struct row_column){ (int64_t *){ &(field) }, sizeof(int64_t), ROW_COLUMN_INT64 })
+#define ROW_TEXT_OR_NULL(array) ((struct row_column){ (char *){ (array) }, sizeof(array), ROW_COLUMN_TEXT_OR_NULL })
 #define ROW_BOOL(field) ((struct row_column){ (bool *){ &(field) }, sizeof(bool), ROW_COLUMN_BOOL })
 /* An array literal and its length, as row_read_columns takes them. */
 #define ROW_COLUMNS(...)                                \
@@ -33,6 +38,16 @@ struct row_column {
 
 /* Copies columns 0..count-1 of the statement's current row into columns[i].dst. */
 void row_read_columns(struct store_stmt *stmt, const struct row_column *columns, int count);
+
+/* The same from column first on; returns the column after the last one read. */
+int row_read_columns_at(struct store_stmt *stmt, int first, const struct row_column *columns, int count);
+
+/*
+ * Binds columns[i].dst to parameter first + i (1-based, as stmt_bind_*), the inverse of
+ * reading them: one column list serves the SELECT and the INSERT/UPDATE.  Only reads
+ * through dst.  Returns the parameter after the last one bound.
+ */
+int row_bind_columns(struct store_stmt *stmt, int first, const struct row_column *columns, int count);
 
 /*
  * Runs sql with args (MODEL_ARGS) and hands its first row, if any, to fill(stmt, out).

@@ -10,6 +10,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "route_table.h"
+#include "row_read.h"
 #include "tr_attachment.h"
 #include "vpn_connection.h"
 #include "vpn_gateway.h"
@@ -214,11 +215,9 @@ int route_entry_collect(struct store *st, const char *route_table_id, struct rou
 			model_copy(e->route_table_id, sizeof(e->route_table_id), route_table_id);
 			model_copy(e->destination, sizeof(e->destination), stmt_text(stmt, 1));
 			model_copy(e->type, sizeof(e->type), "Custom");
-			model_copy(e->next_hop_type, sizeof(e->next_hop_type), stmt_text(stmt, 2));
-			model_copy(e->next_hop_id, sizeof(e->next_hop_id), stmt_text(stmt, 3));
-			model_copy(e->name, sizeof(e->name), stmt_text(stmt, 4));
-			model_copy(e->description, sizeof(e->description), stmt_text(stmt, 5));
-			model_copy(e->status, sizeof(e->status), stmt_text(stmt, 6));
+			row_read_columns_at(stmt, 2, ROW_COLUMNS(ROW_TEXT(e->next_hop_type),
+					ROW_TEXT(e->next_hop_id), ROW_TEXT(e->name), ROW_TEXT(e->description),
+					ROW_TEXT(e->status)));
 			e->stored = true;
 			e->modified_ms = stmt_int64(stmt, 7);
 		}

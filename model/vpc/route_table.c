@@ -8,6 +8,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "query.h"
+#include "row_read.h"
 #include "vpc.h"
 #include "vswitch.h"
 
@@ -23,16 +24,10 @@ static void row_to_table(struct store_stmt *stmt, void *out)
 {
 	struct route_table *t = out;
 
-	model_copy(t->route_table_id, sizeof(t->route_table_id), stmt_text(stmt, 0));
-	model_copy(t->region, sizeof(t->region), stmt_text(stmt, 1));
-	model_copy(t->vpc_id, sizeof(t->vpc_id), stmt_text(stmt, 2));
-	model_copy(t->vrouter_id, sizeof(t->vrouter_id), stmt_text(stmt, 3));
-	model_copy(t->type, sizeof(t->type), stmt_text(stmt, 4));
-	model_copy(t->name, sizeof(t->name), stmt_text(stmt, 5));
-	model_copy(t->description, sizeof(t->description), stmt_text(stmt, 6));
-	model_copy(t->status, sizeof(t->status), stmt_text(stmt, 7));
-	model_copy(t->resource_group_id, sizeof(t->resource_group_id), stmt_text(stmt, 8));
-	t->created_ms = stmt_int64(stmt, 9);
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(t->route_table_id), ROW_TEXT(t->region),
+			ROW_TEXT(t->vpc_id), ROW_TEXT(t->vrouter_id), ROW_TEXT(t->type), ROW_TEXT(t->name),
+			ROW_TEXT(t->description), ROW_TEXT(t->status), ROW_TEXT(t->resource_group_id),
+			ROW_INT64(t->created_ms)));
 }
 
 int route_table_get(struct model_ctx *m, const char *route_table_id, struct route_table *out,

@@ -8,6 +8,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "query.h"
+#include "row_read.h"
 
 const struct lifecycle_kind vpc_lifecycle = {
 	"vpc", "UPDATE vpcs SET status=?1 WHERE vpc_id=?2 AND status=?3"
@@ -27,17 +28,10 @@ static const char *const reserved_ranges[] = {
 
 static void row_to_vpc(struct store_stmt *stmt, struct vpc *v)
 {
-	model_copy(v->vpc_id, sizeof(v->vpc_id), stmt_text(stmt, 0));
-	model_copy(v->region, sizeof(v->region), stmt_text(stmt, 1));
-	model_copy(v->name, sizeof(v->name), stmt_text(stmt, 2));
-	model_copy(v->description, sizeof(v->description), stmt_text(stmt, 3));
-	model_copy(v->cidr_block, sizeof(v->cidr_block), stmt_text(stmt, 4));
-	model_copy(v->status, sizeof(v->status), stmt_text(stmt, 5));
-	model_copy(v->vrouter_id, sizeof(v->vrouter_id), stmt_text(stmt, 6));
-	model_copy(v->route_table_id, sizeof(v->route_table_id), stmt_text(stmt, 7));
-	model_copy(v->resource_group_id, sizeof(v->resource_group_id), stmt_text(stmt, 8));
-	v->is_default = stmt_int64(stmt, 9) != 0;
-	v->created_ms = stmt_int64(stmt, 10);
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(v->vpc_id), ROW_TEXT(v->region), ROW_TEXT(v->name),
+			ROW_TEXT(v->description), ROW_TEXT(v->cidr_block), ROW_TEXT(v->status),
+			ROW_TEXT(v->vrouter_id), ROW_TEXT(v->route_table_id), ROW_TEXT(v->resource_group_id),
+			ROW_BOOL(v->is_default), ROW_INT64(v->created_ms)));
 }
 
 static void row_to_vpc_any(struct store_stmt *stmt, void *out)

@@ -9,6 +9,7 @@
 #include "lifecycle.h"
 #include "public_ip.h"
 #include "query.h"
+#include "row_read.h"
 #include "vpc.h"
 
 const struct lifecycle_kind vswitch_lifecycle = {
@@ -34,19 +35,11 @@ static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, b
 
 static void row_to_vswitch(struct store_stmt *stmt, struct vswitch *s)
 {
-	model_copy(s->vswitch_id, sizeof(s->vswitch_id), stmt_text(stmt, 0));
-	model_copy(s->vpc_id, sizeof(s->vpc_id), stmt_text(stmt, 1));
-	model_copy(s->region, sizeof(s->region), stmt_text(stmt, 2));
-	model_copy(s->zone_id, sizeof(s->zone_id), stmt_text(stmt, 3));
-	model_copy(s->name, sizeof(s->name), stmt_text(stmt, 4));
-	model_copy(s->description, sizeof(s->description), stmt_text(stmt, 5));
-	model_copy(s->cidr_block, sizeof(s->cidr_block), stmt_text(stmt, 6));
-	model_copy(s->status, sizeof(s->status), stmt_text(stmt, 7));
-	model_copy(s->resource_group_id, sizeof(s->resource_group_id), stmt_text(stmt, 8));
-	s->is_default = stmt_int64(stmt, 9) != 0;
-	s->created_ms = stmt_int64(stmt, 10);
-	model_copy(s->route_table_id, sizeof(s->route_table_id), stmt_text(stmt, 11));
-	s->route_table_custom = stmt_int64(stmt, 12) != 0;
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(s->vswitch_id), ROW_TEXT(s->vpc_id), ROW_TEXT(s->region),
+			ROW_TEXT(s->zone_id), ROW_TEXT(s->name), ROW_TEXT(s->description),
+			ROW_TEXT(s->cidr_block), ROW_TEXT(s->status), ROW_TEXT(s->resource_group_id),
+			ROW_BOOL(s->is_default), ROW_INT64(s->created_ms), ROW_TEXT(s->route_table_id),
+			ROW_BOOL(s->route_table_custom)));
 }
 
 static void row_to_vswitch_any(struct store_stmt *stmt, void *out)

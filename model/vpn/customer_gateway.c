@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "row_read.h"
 
 #define CGW_COLUMNS                                                                        \
 	"customer_gateway_id, region, ip_address, asn, auth_key, name, description, created_ms, " \
@@ -29,15 +30,9 @@ static const char *const refused_ranges[] = {
 
 static void row_to_cgw(struct store_stmt *stmt, struct customer_gateway *g)
 {
-	model_copy(g->customer_gateway_id, sizeof(g->customer_gateway_id), stmt_text(stmt, 0));
-	model_copy(g->region, sizeof(g->region), stmt_text(stmt, 1));
-	model_copy(g->ip_address, sizeof(g->ip_address), stmt_text(stmt, 2));
-	model_copy(g->asn, sizeof(g->asn), stmt_text(stmt, 3));
-	model_copy(g->auth_key, sizeof(g->auth_key), stmt_text(stmt, 4));
-	model_copy(g->name, sizeof(g->name), stmt_text(stmt, 5));
-	model_copy(g->description, sizeof(g->description), stmt_text(stmt, 6));
-	g->created_ms = stmt_int64(stmt, 7);
-	model_copy(g->resource_group_id, sizeof(g->resource_group_id), stmt_text(stmt, 8));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(g->customer_gateway_id), ROW_TEXT(g->region),
+			ROW_TEXT(g->ip_address), ROW_TEXT(g->asn), ROW_TEXT(g->auth_key), ROW_TEXT(g->name),
+			ROW_TEXT(g->description), ROW_INT64(g->created_ms), ROW_TEXT(g->resource_group_id)));
 }
 
 static void row_to_cgw_any(struct store_stmt *stmt, void *out)

@@ -16,6 +16,7 @@
 #include "customer_gateway.h"
 #include "ids.h"
 #include "lifecycle.h"
+#include "row_read.h"
 #include "vpn_gateway.h"
 
 const struct lifecycle_kind vpn_connection_lifecycle = {
@@ -49,12 +50,6 @@ const struct lifecycle_kind vpn_connection_lifecycle = {
 static bool empty(const char *s)
 {
 	return s == NULL || *s == '\0';
-}
-
-/* Binds NULL for "" (unbound connections have no gateway; dual-tunnel ones no top-level cgw). */
-static void bind_text_or_null(struct store_stmt *stmt, int index, const char *text)
-{
-	stmt_bind_text(stmt, index, empty(text) ? NULL : text);
 }
 
 /* ---- errors ---- */
@@ -138,142 +133,50 @@ static int parse_subnets(const char *text, bool local, int64_t max, char *out, s
 
 /* ---- rows ---- */
 
-static int bind_ike(struct store_stmt *stmt, int i, const struct ipsec_ike_config *c)
-{
-	stmt_bind_text(stmt, i++, c->psk);
-	stmt_bind_text(stmt, i++, c->ike_version);
-	stmt_bind_text(stmt, i++, c->ike_mode);
-	stmt_bind_text(stmt, i++, c->ike_enc_alg);
-	stmt_bind_text(stmt, i++, c->ike_auth_alg);
-	stmt_bind_text(stmt, i++, c->ike_pfs);
-	stmt_bind_int64(stmt, i++, c->ike_lifetime);
-	stmt_bind_text(stmt, i++, c->local_id);
-	stmt_bind_text(stmt, i++, c->remote_id);
-	return i;
-}
+/*
+ * Each column list names a record's fields once, in its SQL column order (IKE_COLS,
+ * IPSEC_COLS, CONN_COLUMNS, TUNNEL_COLUMNS): row_read_columns reads a row with it and
+ * row_bind_columns binds the same fields for INSERT and UPDATE.
+ */
+#define IKE_FIELDS(c)                                                                                   \
+	ROW_TEXT((c)->psk), ROW_TEXT((c)->ike_version), ROW_TEXT((c)->ike_mode),                        \
+		ROW_TEXT((c)->ike_enc_alg), ROW_TEXT((c)->ike_auth_alg), ROW_TEXT((c)->ike_pfs),        \
+		ROW_INT64((c)->ike_lifetime), ROW_TEXT((c)->local_id), ROW_TEXT((c)->remote_id)
+#define IPSEC_FIELDS(c) \
+	ROW_TEXT((c)->enc_alg), ROW_TEXT((c)->auth_alg), ROW_TEXT((c)->pfs), ROW_INT64((c)->lifetime)
 
-static int read_ike(struct store_stmt *stmt, int col, struct ipsec_ike_config *c)
-{
-	model_copy(c->psk, sizeof(c->psk), stmt_text(stmt, col++));
-	model_copy(c->ike_version, sizeof(c->ike_version), stmt_text(stmt, col++));
-	model_copy(c->ike_mode, sizeof(c->ike_mode), stmt_text(stmt, col++));
-	model_copy(c->ike_enc_alg, sizeof(c->ike_enc_alg), stmt_text(stmt, col++));
-	model_copy(c->ike_auth_alg, sizeof(c->ike_auth_alg), stmt_text(stmt, col++));
-	model_copy(c->ike_pfs, sizeof(c->ike_pfs), stmt_text(stmt, col++));
-	c->ike_lifetime = stmt_int64(stmt, col++);
-	model_copy(c->local_id, sizeof(c->local_id), stmt_text(stmt, col++));
-	model_copy(c->remote_id, sizeof(c->remote_id), stmt_text(stmt, col++));
-	return col;
-}
+/*
+ * Every column of CONN_COLUMNS but vpn_connection_id, region and created_ms; "" gateways bind
+ * as NULL (unbound connections have no gateway; dual-tunnel ones no top-level cgw).
+ */
+#define CONN_BODY_FIELDS(c)                                                                             \
+	ROW_TEXT_OR_NULL((c)->vpn_gateway_id), ROW_TEXT_OR_NULL((c)->customer_gateway_id),              \
+		ROW_TEXT((c)->name), ROW_TEXT((c)->local_subnet), ROW_TEXT((c)->remote_subnet),         \
+		ROW_TEXT((c)->state), ROW_TEXT((c)->status), ROW_TEXT((c)->attach_type),                \
+		ROW_TEXT((c)->transit_router_id), ROW_TEXT((c)->transit_router_name),                   \
+		ROW_TEXT((c)->attach_instance_id), ROW_TEXT((c)->network_type),                         \
+		ROW_BOOL((c)->dual_tunnel), ROW_TEXT((c)->internet_ip), ROW_TEXT((c)->zone_no),         \
+		ROW_TEXT((c)->spec), ROW_TEXT((c)->resource_group_id), ROW_TEXT((c)->tunnel_bandwidth), \
+		ROW_BOOL((c)->effect_immediately), ROW_BOOL((c)->enable_dpd),                           \
+		ROW_BOOL((c)->enable_nat_traversal), ROW_BOOL((c)->enable_tunnels_bgp),                 \
+		ROW_BOOL((c)->auto_config_route), IKE_FIELDS(&(c)->ike), IPSEC_FIELDS(&(c)->ipsec),     \
+		ROW_BOOL((c)->health_check.configured), ROW_BOOL((c)->health_check.enable),             \
+		ROW_TEXT((c)->health_check.dip), ROW_TEXT((c)->health_check.sip),                       \
+		ROW_INT64((c)->health_check.interval), ROW_INT64((c)->health_check.retry),              \
+		ROW_TEXT((c)->health_check.policy), ROW_TEXT((c)->health_check.status),                 \
+		ROW_BOOL((c)->bgp.enable), ROW_INT64((c)->bgp.local_asn), ROW_TEXT((c)->bgp.tunnel_cidr), \
+		ROW_TEXT((c)->bgp.local_bgp_ip), ROW_TEXT((c)->bgp.status)
 
-static int bind_phase2(struct store_stmt *stmt, int i, const struct ipsec_phase2_config *c)
-{
-	stmt_bind_text(stmt, i++, c->enc_alg);
-	stmt_bind_text(stmt, i++, c->auth_alg);
-	stmt_bind_text(stmt, i++, c->pfs);
-	stmt_bind_int64(stmt, i++, c->lifetime);
-	return i;
-}
-
-static int read_phase2(struct store_stmt *stmt, int col, struct ipsec_phase2_config *c)
-{
-	model_copy(c->enc_alg, sizeof(c->enc_alg), stmt_text(stmt, col++));
-	model_copy(c->auth_alg, sizeof(c->auth_alg), stmt_text(stmt, col++));
-	model_copy(c->pfs, sizeof(c->pfs), stmt_text(stmt, col++));
-	c->lifetime = stmt_int64(stmt, col++);
-	return col;
-}
+/* A tunnel's columns from its IKE settings on: what tunnel_update writes besides the first three. */
+#define TUNNEL_TAIL_FIELDS(t)                                                                           \
+	IKE_FIELDS(&(t)->ike), IPSEC_FIELDS(&(t)->ipsec), ROW_INT64((t)->bgp.local_asn),                \
+		ROW_TEXT((t)->bgp.tunnel_cidr), ROW_TEXT((t)->bgp.local_bgp_ip), ROW_TEXT((t)->bgp.status)
 
 static void row_to_conn(struct store_stmt *stmt, struct vpn_connection *c)
 {
-	int col = 0;
-
 	memset(c, 0, sizeof(*c));
-	model_copy(c->vpn_connection_id, sizeof(c->vpn_connection_id), stmt_text(stmt, col++));
-	model_copy(c->region, sizeof(c->region), stmt_text(stmt, col++));
-	model_copy(c->vpn_gateway_id, sizeof(c->vpn_gateway_id), stmt_text(stmt, col++));
-	model_copy(c->customer_gateway_id, sizeof(c->customer_gateway_id), stmt_text(stmt, col++));
-	model_copy(c->name, sizeof(c->name), stmt_text(stmt, col++));
-	model_copy(c->local_subnet, sizeof(c->local_subnet), stmt_text(stmt, col++));
-	model_copy(c->remote_subnet, sizeof(c->remote_subnet), stmt_text(stmt, col++));
-	model_copy(c->state, sizeof(c->state), stmt_text(stmt, col++));
-	model_copy(c->status, sizeof(c->status), stmt_text(stmt, col++));
-	model_copy(c->attach_type, sizeof(c->attach_type), stmt_text(stmt, col++));
-	model_copy(c->transit_router_id, sizeof(c->transit_router_id), stmt_text(stmt, col++));
-	model_copy(c->transit_router_name, sizeof(c->transit_router_name), stmt_text(stmt, col++));
-	model_copy(c->attach_instance_id, sizeof(c->attach_instance_id), stmt_text(stmt, col++));
-	model_copy(c->network_type, sizeof(c->network_type), stmt_text(stmt, col++));
-	c->dual_tunnel = stmt_int64(stmt, col++) != 0;
-	model_copy(c->internet_ip, sizeof(c->internet_ip), stmt_text(stmt, col++));
-	model_copy(c->zone_no, sizeof(c->zone_no), stmt_text(stmt, col++));
-	model_copy(c->spec, sizeof(c->spec), stmt_text(stmt, col++));
-	model_copy(c->resource_group_id, sizeof(c->resource_group_id), stmt_text(stmt, col++));
-	model_copy(c->tunnel_bandwidth, sizeof(c->tunnel_bandwidth), stmt_text(stmt, col++));
-	c->effect_immediately = stmt_int64(stmt, col++) != 0;
-	c->enable_dpd = stmt_int64(stmt, col++) != 0;
-	c->enable_nat_traversal = stmt_int64(stmt, col++) != 0;
-	c->enable_tunnels_bgp = stmt_int64(stmt, col++) != 0;
-	c->auto_config_route = stmt_int64(stmt, col++) != 0;
-	col = read_ike(stmt, col, &c->ike);
-	col = read_phase2(stmt, col, &c->ipsec);
-	c->health_check.configured = stmt_int64(stmt, col++) != 0;
-	c->health_check.enable = stmt_int64(stmt, col++) != 0;
-	model_copy(c->health_check.dip, sizeof(c->health_check.dip), stmt_text(stmt, col++));
-	model_copy(c->health_check.sip, sizeof(c->health_check.sip), stmt_text(stmt, col++));
-	c->health_check.interval = stmt_int64(stmt, col++);
-	c->health_check.retry = stmt_int64(stmt, col++);
-	model_copy(c->health_check.policy, sizeof(c->health_check.policy), stmt_text(stmt, col++));
-	model_copy(c->health_check.status, sizeof(c->health_check.status), stmt_text(stmt, col++));
-	c->bgp.enable = stmt_int64(stmt, col++) != 0;
-	c->bgp.local_asn = stmt_int64(stmt, col++);
-	model_copy(c->bgp.tunnel_cidr, sizeof(c->bgp.tunnel_cidr), stmt_text(stmt, col++));
-	model_copy(c->bgp.local_bgp_ip, sizeof(c->bgp.local_bgp_ip), stmt_text(stmt, col++));
-	model_copy(c->bgp.status, sizeof(c->bgp.status), stmt_text(stmt, col++));
-	c->created_ms = stmt_int64(stmt, col++);
-}
-
-/* Binds every column but vpn_connection_id/region/created_ms, in CONN_COLUMNS order from 3. */
-static int bind_conn_body(struct store_stmt *stmt, int i, const struct vpn_connection *c)
-{
-	bind_text_or_null(stmt, i++, c->vpn_gateway_id);
-	bind_text_or_null(stmt, i++, c->customer_gateway_id);
-	stmt_bind_text(stmt, i++, c->name);
-	stmt_bind_text(stmt, i++, c->local_subnet);
-	stmt_bind_text(stmt, i++, c->remote_subnet);
-	stmt_bind_text(stmt, i++, c->state);
-	stmt_bind_text(stmt, i++, c->status);
-	stmt_bind_text(stmt, i++, c->attach_type);
-	stmt_bind_text(stmt, i++, c->transit_router_id);
-	stmt_bind_text(stmt, i++, c->transit_router_name);
-	stmt_bind_text(stmt, i++, c->attach_instance_id);
-	stmt_bind_text(stmt, i++, c->network_type);
-	stmt_bind_int64(stmt, i++, c->dual_tunnel);
-	stmt_bind_text(stmt, i++, c->internet_ip);
-	stmt_bind_text(stmt, i++, c->zone_no);
-	stmt_bind_text(stmt, i++, c->spec);
-	stmt_bind_text(stmt, i++, c->resource_group_id);
-	stmt_bind_text(stmt, i++, c->tunnel_bandwidth);
-	stmt_bind_int64(stmt, i++, c->effect_immediately);
-	stmt_bind_int64(stmt, i++, c->enable_dpd);
-	stmt_bind_int64(stmt, i++, c->enable_nat_traversal);
-	stmt_bind_int64(stmt, i++, c->enable_tunnels_bgp);
-	stmt_bind_int64(stmt, i++, c->auto_config_route);
-	i = bind_ike(stmt, i, &c->ike);
-	i = bind_phase2(stmt, i, &c->ipsec);
-	stmt_bind_int64(stmt, i++, c->health_check.configured);
-	stmt_bind_int64(stmt, i++, c->health_check.enable);
-	stmt_bind_text(stmt, i++, c->health_check.dip);
-	stmt_bind_text(stmt, i++, c->health_check.sip);
-	stmt_bind_int64(stmt, i++, c->health_check.interval);
-	stmt_bind_int64(stmt, i++, c->health_check.retry);
-	stmt_bind_text(stmt, i++, c->health_check.policy);
-	stmt_bind_text(stmt, i++, c->health_check.status);
-	stmt_bind_int64(stmt, i++, c->bgp.enable);
-	stmt_bind_int64(stmt, i++, c->bgp.local_asn);
-	stmt_bind_text(stmt, i++, c->bgp.tunnel_cidr);
-	stmt_bind_text(stmt, i++, c->bgp.local_bgp_ip);
-	stmt_bind_text(stmt, i++, c->bgp.status);
-	return i;
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(c->vpn_connection_id), ROW_TEXT(c->region), CONN_BODY_FIELDS(c),
+					   ROW_INT64(c->created_ms)));
 }
 
 static int run_done(struct model_ctx *m, struct store_stmt *stmt, struct vl_err *err)
@@ -284,8 +187,10 @@ static int run_done(struct model_ctx *m, struct store_stmt *stmt, struct vl_err 
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
 }
 
+/* row_bind_columns only reads through the column list, so the const record may stand in it. */
 static int conn_insert(struct model_ctx *m, const struct vpn_connection *c, struct vl_err *err)
 {
+	struct vpn_connection *row = (struct vpn_connection *)c;
 	struct store_stmt *stmt = NULL;
 	int i;
 
@@ -293,16 +198,15 @@ static int conn_insert(struct model_ctx *m, const struct vpn_connection *c, stru
 			  "INSERT INTO vpn_connections(" CONN_COLUMNS ", account) VALUES (" Q10 Q10 Q10 Q10 Q10 "?,?,?)",
 			  &stmt) < 0)
 		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, c->vpn_connection_id);
-	stmt_bind_text(stmt, 2, c->region);
-	i = bind_conn_body(stmt, 3, c);
-	stmt_bind_int64(stmt, i++, c->created_ms);
+	i = row_bind_columns(stmt, 1, ROW_COLUMNS(ROW_TEXT(row->vpn_connection_id), ROW_TEXT(row->region),
+						  CONN_BODY_FIELDS(row), ROW_INT64(row->created_ms)));
 	stmt_bind_text(stmt, i, m->account);
 	return run_done(m, stmt, err);
 }
 
 static int conn_update(struct model_ctx *m, const struct vpn_connection *c, struct vl_err *err)
 {
+	struct vpn_connection *row = (struct vpn_connection *)c;
 	struct store_stmt *stmt = NULL;
 	int i;
 
@@ -319,68 +223,47 @@ static int conn_update(struct model_ctx *m, const struct vpn_connection *c, stru
 			  "WHERE vpn_connection_id=?",
 			  &stmt) < 0)
 		return model_store_error(m, err);
-	i = bind_conn_body(stmt, 1, c);
+	i = row_bind_columns(stmt, 1, ROW_COLUMNS(CONN_BODY_FIELDS(row)));
 	stmt_bind_text(stmt, i, c->vpn_connection_id);
 	return run_done(m, stmt, err);
 }
 
+/* Column 1, vpn_connection_id, is the parent's: load_tunnels selects by it. */
 static void row_to_tunnel(struct store_stmt *stmt, struct vpn_tunnel *t)
 {
-	int col = 0;
-
 	memset(t, 0, sizeof(*t));
-	model_copy(t->tunnel_id, sizeof(t->tunnel_id), stmt_text(stmt, col++));
-	col++; /* vpn_connection_id */
-	t->tunnel_index = (int)stmt_int64(stmt, col++);
-	model_copy(t->role, sizeof(t->role), stmt_text(stmt, col++));
-	model_copy(t->state, sizeof(t->state), stmt_text(stmt, col++));
-	model_copy(t->status, sizeof(t->status), stmt_text(stmt, col++));
-	model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), stmt_text(stmt, col++));
-	t->enable_dpd = stmt_int64(stmt, col++) != 0;
-	t->enable_nat_traversal = stmt_int64(stmt, col++) != 0;
-	model_copy(t->zone_no, sizeof(t->zone_no), stmt_text(stmt, col++));
-	model_copy(t->internet_ip, sizeof(t->internet_ip), stmt_text(stmt, col++));
-	col = read_ike(stmt, col, &t->ike);
-	col = read_phase2(stmt, col, &t->ipsec);
-	t->bgp.local_asn = stmt_int64(stmt, col++);
-	model_copy(t->bgp.tunnel_cidr, sizeof(t->bgp.tunnel_cidr), stmt_text(stmt, col++));
-	model_copy(t->bgp.local_bgp_ip, sizeof(t->bgp.local_bgp_ip), stmt_text(stmt, col++));
-	model_copy(t->bgp.status, sizeof(t->bgp.status), stmt_text(stmt, col++));
+	model_copy(t->tunnel_id, sizeof(t->tunnel_id), stmt_text(stmt, 0));
+	t->tunnel_index = (int)stmt_int64(stmt, 2);
+	row_read_columns_at(stmt, 3, ROW_COLUMNS(ROW_TEXT(t->role), ROW_TEXT(t->state), ROW_TEXT(t->status),
+						 ROW_TEXT(t->customer_gateway_id), ROW_BOOL(t->enable_dpd),
+						 ROW_BOOL(t->enable_nat_traversal), ROW_TEXT(t->zone_no),
+						 ROW_TEXT(t->internet_ip), TUNNEL_TAIL_FIELDS(t)));
 }
 
 static int tunnel_insert(struct model_ctx *m, const char *conn_id, const struct vpn_tunnel *t,
 			 struct vl_err *err)
 {
+	struct vpn_tunnel *row = (struct vpn_tunnel *)t;
 	struct store_stmt *stmt = NULL;
-	int i = 1;
 
 	if (store_prepare(m->store, "INSERT INTO vpn_connection_tunnels(" TUNNEL_COLUMNS ") VALUES (" Q10 Q10 "?,?,?,?,?,?,?,?)",
 			  &stmt) < 0)
 		return model_store_error(m, err);
-	stmt_bind_text(stmt, i++, t->tunnel_id);
-	stmt_bind_text(stmt, i++, conn_id);
-	stmt_bind_int64(stmt, i++, t->tunnel_index);
-	stmt_bind_text(stmt, i++, t->role);
-	stmt_bind_text(stmt, i++, t->state);
-	stmt_bind_text(stmt, i++, t->status);
-	stmt_bind_text(stmt, i++, t->customer_gateway_id);
-	stmt_bind_int64(stmt, i++, t->enable_dpd);
-	stmt_bind_int64(stmt, i++, t->enable_nat_traversal);
-	stmt_bind_text(stmt, i++, t->zone_no);
-	stmt_bind_text(stmt, i++, t->internet_ip);
-	i = bind_ike(stmt, i, &t->ike);
-	i = bind_phase2(stmt, i, &t->ipsec);
-	stmt_bind_int64(stmt, i++, t->bgp.local_asn);
-	stmt_bind_text(stmt, i++, t->bgp.tunnel_cidr);
-	stmt_bind_text(stmt, i++, t->bgp.local_bgp_ip);
-	stmt_bind_text(stmt, i, t->bgp.status);
+	stmt_bind_text(stmt, 1, t->tunnel_id);
+	stmt_bind_text(stmt, 2, conn_id);
+	stmt_bind_int64(stmt, 3, t->tunnel_index);
+	row_bind_columns(stmt, 4, ROW_COLUMNS(ROW_TEXT(row->role), ROW_TEXT(row->state), ROW_TEXT(row->status),
+					      ROW_TEXT(row->customer_gateway_id), ROW_BOOL(row->enable_dpd),
+					      ROW_BOOL(row->enable_nat_traversal), ROW_TEXT(row->zone_no),
+					      ROW_TEXT(row->internet_ip), TUNNEL_TAIL_FIELDS(row)));
 	return run_done(m, stmt, err);
 }
 
 static int tunnel_update(struct model_ctx *m, const struct vpn_tunnel *t, struct vl_err *err)
 {
+	struct vpn_tunnel *row = (struct vpn_tunnel *)t;
 	struct store_stmt *stmt = NULL;
-	int i = 1;
+	int i;
 
 	if (store_prepare(m->store,
 			  "UPDATE vpn_connection_tunnels SET customer_gateway_id=?, enable_dpd=?, "
@@ -390,15 +273,8 @@ static int tunnel_update(struct model_ctx *m, const struct vpn_tunnel *t, struct
 			  "bgp_status=? WHERE tunnel_id=?",
 			  &stmt) < 0)
 		return model_store_error(m, err);
-	stmt_bind_text(stmt, i++, t->customer_gateway_id);
-	stmt_bind_int64(stmt, i++, t->enable_dpd);
-	stmt_bind_int64(stmt, i++, t->enable_nat_traversal);
-	i = bind_ike(stmt, i, &t->ike);
-	i = bind_phase2(stmt, i, &t->ipsec);
-	stmt_bind_int64(stmt, i++, t->bgp.local_asn);
-	stmt_bind_text(stmt, i++, t->bgp.tunnel_cidr);
-	stmt_bind_text(stmt, i++, t->bgp.local_bgp_ip);
-	stmt_bind_text(stmt, i++, t->bgp.status);
+	i = row_bind_columns(stmt, 1, ROW_COLUMNS(ROW_TEXT(row->customer_gateway_id), ROW_BOOL(row->enable_dpd),
+						  ROW_BOOL(row->enable_nat_traversal), TUNNEL_TAIL_FIELDS(row)));
 	stmt_bind_text(stmt, i, t->tunnel_id);
 	return run_done(m, stmt, err);
 }

@@ -16,6 +16,7 @@
 #include "lifecycle.h"
 #include "public_ip.h"
 #include "query.h"
+#include "row_read.h"
 #include "vpc.h"
 #include "vswitch.h"
 
@@ -51,42 +52,19 @@ static bool in_set(int64_t value, const int64_t *set, size_t n)
 
 static void row_to_gw(struct store_stmt *stmt, struct vpn_gateway *g)
 {
-	int c = 0;
-
 	memset(g, 0, sizeof(*g));
-	model_copy(g->vpn_gateway_id, sizeof(g->vpn_gateway_id), stmt_text(stmt, c++));
-	model_copy(g->region, sizeof(g->region), stmt_text(stmt, c++));
-	model_copy(g->vpc_id, sizeof(g->vpc_id), stmt_text(stmt, c++));
-	model_copy(g->vswitch_id, sizeof(g->vswitch_id), stmt_text(stmt, c++));
-	model_copy(g->dr_vswitch_id, sizeof(g->dr_vswitch_id), stmt_text(stmt, c++));
-	model_copy(g->zone_id, sizeof(g->zone_id), stmt_text(stmt, c++));
-	model_copy(g->dr_zone_id, sizeof(g->dr_zone_id), stmt_text(stmt, c++));
-	model_copy(g->name, sizeof(g->name), stmt_text(stmt, c++));
-	model_copy(g->description, sizeof(g->description), stmt_text(stmt, c++));
-	model_copy(g->status, sizeof(g->status), stmt_text(stmt, c++));
-	model_copy(g->business_status, sizeof(g->business_status), stmt_text(stmt, c++));
-	model_copy(g->network_type, sizeof(g->network_type), stmt_text(stmt, c++));
-	model_copy(g->vpn_type, sizeof(g->vpn_type), stmt_text(stmt, c++));
-	model_copy(g->gateway_type, sizeof(g->gateway_type), stmt_text(stmt, c++));
-	model_copy(g->internet_ip, sizeof(g->internet_ip), stmt_text(stmt, c++));
-	model_copy(g->dr_internet_ip, sizeof(g->dr_internet_ip), stmt_text(stmt, c++));
-	model_copy(g->ssl_internet_ip, sizeof(g->ssl_internet_ip), stmt_text(stmt, c++));
-	model_copy(g->eni_id, sizeof(g->eni_id), stmt_text(stmt, c++));
-	model_copy(g->dr_eni_id, sizeof(g->dr_eni_id), stmt_text(stmt, c++));
-	model_copy(g->eni_ip, sizeof(g->eni_ip), stmt_text(stmt, c++));
-	model_copy(g->dr_eni_ip, sizeof(g->dr_eni_ip), stmt_text(stmt, c++));
-	g->bandwidth = stmt_int64(stmt, c++);
-	g->enable_ipsec = stmt_int64(stmt, c++) != 0;
-	g->enable_ssl = stmt_int64(stmt, c++) != 0;
-	g->ssl_connections = stmt_int64(stmt, c++);
-	g->auto_propagate = stmt_int64(stmt, c++) != 0;
-	g->enable_bgp = stmt_int64(stmt, c++) != 0;
-	model_copy(g->charge_type, sizeof(g->charge_type), stmt_text(stmt, c++));
-	g->period = stmt_int64(stmt, c++);
-	g->end_ms = stmt_int64(stmt, c++);
-	model_copy(g->resource_group_id, sizeof(g->resource_group_id), stmt_text(stmt, c++));
-	g->order_id = stmt_int64(stmt, c++);
-	g->created_ms = stmt_int64(stmt, c++);
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(g->vpn_gateway_id), ROW_TEXT(g->region),
+			ROW_TEXT(g->vpc_id), ROW_TEXT(g->vswitch_id), ROW_TEXT(g->dr_vswitch_id),
+			ROW_TEXT(g->zone_id), ROW_TEXT(g->dr_zone_id), ROW_TEXT(g->name),
+			ROW_TEXT(g->description), ROW_TEXT(g->status), ROW_TEXT(g->business_status),
+			ROW_TEXT(g->network_type), ROW_TEXT(g->vpn_type), ROW_TEXT(g->gateway_type),
+			ROW_TEXT(g->internet_ip), ROW_TEXT(g->dr_internet_ip), ROW_TEXT(g->ssl_internet_ip),
+			ROW_TEXT(g->eni_id), ROW_TEXT(g->dr_eni_id), ROW_TEXT(g->eni_ip),
+			ROW_TEXT(g->dr_eni_ip), ROW_INT64(g->bandwidth), ROW_BOOL(g->enable_ipsec),
+			ROW_BOOL(g->enable_ssl), ROW_INT64(g->ssl_connections), ROW_BOOL(g->auto_propagate),
+			ROW_BOOL(g->enable_bgp), ROW_TEXT(g->charge_type), ROW_INT64(g->period),
+			ROW_INT64(g->end_ms), ROW_TEXT(g->resource_group_id), ROW_INT64(g->order_id),
+			ROW_INT64(g->created_ms)));
 }
 
 static void row_to_gw_any(struct store_stmt *stmt, void *out)

@@ -13,6 +13,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "query.h"
+#include "row_read.h"
 #include "vpn_connection.h"
 #include "vpn_gateway.h"
 
@@ -48,19 +49,11 @@ static const char *usage_kind(bool pbr)
 
 static void row_to_route(struct store_stmt *stmt, struct vpn_route *r)
 {
-	model_copy(r->route_entry_id, sizeof(r->route_entry_id), stmt_text(stmt, 0));
-	model_copy(r->vpn_gateway_id, sizeof(r->vpn_gateway_id), stmt_text(stmt, 1));
-	model_copy(r->route_type, sizeof(r->route_type), stmt_text(stmt, 2));
-	model_copy(r->route_source, sizeof(r->route_source), stmt_text(stmt, 3));
-	model_copy(r->route_dest, sizeof(r->route_dest), stmt_text(stmt, 4));
-	model_copy(r->next_hop, sizeof(r->next_hop), stmt_text(stmt, 5));
-	r->weight = stmt_int64(stmt, 6);
-	r->priority = stmt_int64(stmt, 7);
-	model_copy(r->overlay_mode, sizeof(r->overlay_mode), stmt_text(stmt, 8));
-	model_copy(r->description, sizeof(r->description), stmt_text(stmt, 9));
-	model_copy(r->state, sizeof(r->state), stmt_text(stmt, 10));
-	r->published = stmt_int64(stmt, 11) != 0;
-	r->created_ms = stmt_int64(stmt, 12);
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(r->route_entry_id), ROW_TEXT(r->vpn_gateway_id),
+			ROW_TEXT(r->route_type), ROW_TEXT(r->route_source), ROW_TEXT(r->route_dest),
+			ROW_TEXT(r->next_hop), ROW_INT64(r->weight), ROW_INT64(r->priority),
+			ROW_TEXT(r->overlay_mode), ROW_TEXT(r->description), ROW_TEXT(r->state),
+			ROW_BOOL(r->published), ROW_INT64(r->created_ms)));
 }
 
 /* Description: 1-100 characters, not starting with http:// or https://. */
