@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "query.h"
 #include "row_read.h"
 #include "vpn_connection.h"
@@ -248,20 +249,15 @@ json_t *agent_to_json(struct model_ctx *m, const struct agent *a)
 	json_object_set_new_nocheck(o, "Zones", split_json(a->zones));
 	json_put_int(o, "ZoneIndex", a->zone_index);
 	json_object_set_new_nocheck(o, "Roles", split_json(a->roles));
-	json_put_str(o, "UnderlayIp", a->underlay_ip);
-	json_put_str(o, "Url", a->url);
-	json_put_str(o, "Backend", a->backend);
-	json_put_str(o, "BackendReason", a->backend_reason);
-	json_put_bool(o, "BackendUsable", a->backend_usable);
-	json_put_str(o, "BackendError", a->backend_error);
-	json_put_str(o, "Version", a->version);
-	json_put_str(o, "RegisteredTime", registered);
-	json_put_str(o, "LastSeenTime", seen);
-	json_put_int(o, "LastSeenMs", a->last_seen_ms);
-	json_put_int(o, "Generation", a->generation);
-	json_put_int(o, "AppliedGeneration", a->applied_generation);
-	json_put_bool(o, "Online", m->now_ms - a->last_seen_ms <= AGENT_ONLINE_MS);
-	json_put_bool(o, "Silent", a->silent_since_ms != 0);
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("UnderlayIp", a->underlay_ip), JSON_TEXT("Url", a->url),
+			JSON_TEXT("Backend", a->backend), JSON_TEXT("BackendReason", a->backend_reason),
+			JSON_BOOL("BackendUsable", a->backend_usable),
+			JSON_TEXT("BackendError", a->backend_error), JSON_TEXT("Version", a->version),
+			JSON_TEXT("RegisteredTime", registered), JSON_TEXT("LastSeenTime", seen),
+			JSON_INT("LastSeenMs", a->last_seen_ms), JSON_INT("Generation", a->generation),
+			JSON_INT("AppliedGeneration", a->applied_generation),
+			JSON_BOOL("Online", m->now_ms - a->last_seen_ms <= AGENT_ONLINE_MS),
+			JSON_BOOL("Silent", a->silent_since_ms != 0)));
 	return o;
 }
 

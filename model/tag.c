@@ -1,3 +1,4 @@
+#include "json_fields.h"
 #include "tag.h"
 
 #include <stdbool.h>
@@ -197,10 +198,10 @@ int tag_list_resources(struct model_ctx *m, const struct tag_query *q, int64_t o
 			continue;
 		}
 		item = json_object();
-		json_put_str(item, "ResourceId", stmt_text(stmt, 0));
-		json_put_str(item, "ResourceType", q->shown_type);
-		json_put_str(item, "TagKey", stmt_text(stmt, 1));
-		json_put_str(item, "TagValue", stmt_text(stmt, 2));
+		json_put_fields(item, JSON_FIELDS(JSON_TEXT("ResourceId", stmt_text(stmt, 0)),
+				JSON_TEXT("ResourceType", q->shown_type),
+				JSON_TEXT("TagKey", stmt_text(stmt, 1)),
+				JSON_TEXT("TagValue", stmt_text(stmt, 2))));
 		json_array_append_new(items, item);
 	}
 	stmt_release(stmt);

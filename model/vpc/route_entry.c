@@ -8,6 +8,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "route_table.h"
 #include "row_read.h"
@@ -277,10 +278,8 @@ static json_t *next_hops_json(const struct route_entry *e, bool detailed)
 	if (e->next_hop_id[0] == '\0')
 		return list;
 	hop = json_object();
-	json_put_str(hop, "NextHopType", e->next_hop_type);
-	json_put_str(hop, "NextHopId", e->next_hop_id);
-	json_put_int(hop, "Enabled", 1);
-	json_put_int(hop, "Weight", 0);
+	json_put_fields(hop, JSON_FIELDS(JSON_TEXT("NextHopType", e->next_hop_type),
+			JSON_TEXT("NextHopId", e->next_hop_id), JSON_INT("Enabled", 1), JSON_INT("Weight", 0)));
 	if (detailed) {
 		json_t *related = json_object();
 
@@ -300,17 +299,13 @@ json_t *route_entry_to_json(const struct route_entry *e)
 	char modified[32];
 
 	model_format_time(e->modified_ms, modified, sizeof(modified));
-	json_put_str(item, "RouteEntryId", e->route_entry_id);
-	json_put_str(item, "RouteTableId", e->route_table_id);
-	json_put_str(item, "DestinationCidrBlock", e->destination);
-	json_put_str(item, "Type", e->type);
-	json_put_str(item, "Status", e->status);
-	json_put_str(item, "RouteEntryName", e->name);
-	json_put_str(item, "Description", e->description);
-	json_put_str(item, "IpVersion", "ipv4");
-	json_put_str(item, "GmtModified", modified);
-	json_put_str(item, "Origin", "");
-	json_put_str(item, "ServiceType", "");
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("RouteEntryId", e->route_entry_id),
+			JSON_TEXT("RouteTableId", e->route_table_id),
+			JSON_TEXT("DestinationCidrBlock", e->destination), JSON_TEXT("Type", e->type),
+			JSON_TEXT("Status", e->status), JSON_TEXT("RouteEntryName", e->name),
+			JSON_TEXT("Description", e->description), JSON_TEXT("IpVersion", "ipv4"),
+			JSON_TEXT("GmtModified", modified), JSON_TEXT("Origin", ""),
+			JSON_TEXT("ServiceType", "")));
 	json_put_wrapped(item, "NextHops", "NextHop", next_hops_json(e, true));
 	return item;
 }
@@ -319,15 +314,12 @@ json_t *route_entry_to_table_json(const struct route_entry *e)
 {
 	json_t *item = json_object();
 
-	json_put_str(item, "RouteEntryId", e->route_entry_id);
-	json_put_str(item, "RouteTableId", e->route_table_id);
-	json_put_str(item, "DestinationCidrBlock", e->destination);
-	json_put_str(item, "Type", e->type);
-	json_put_str(item, "Status", e->status);
-	json_put_str(item, "InstanceId", e->next_hop_id);
-	json_put_str(item, "NextHopType", e->next_hop_type);
-	json_put_str(item, "RouteEntryName", e->name);
-	json_put_str(item, "Description", e->description);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("RouteEntryId", e->route_entry_id),
+			JSON_TEXT("RouteTableId", e->route_table_id),
+			JSON_TEXT("DestinationCidrBlock", e->destination), JSON_TEXT("Type", e->type),
+			JSON_TEXT("Status", e->status), JSON_TEXT("InstanceId", e->next_hop_id),
+			JSON_TEXT("NextHopType", e->next_hop_type), JSON_TEXT("RouteEntryName", e->name),
+			JSON_TEXT("Description", e->description)));
 	json_put_wrapped(item, "NextHops", "NextHop", next_hops_json(e, false));
 	return item;
 }

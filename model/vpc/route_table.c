@@ -6,6 +6,7 @@
 
 #include "catalog.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
 #include "row_read.h"
@@ -240,22 +241,19 @@ static json_t *table_item(struct model_ctx *m, const struct route_table *t, rout
 		return NULL;
 	}
 	model_format_time(t->created_ms, created, sizeof(created));
-	json_put_str(item, "RouteTableId", t->route_table_id);
-	json_put_str(item, "RouteTableType", t->type);
-	json_put_str(item, "Status", t->status);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "ResourceGroupId", t->resource_group_id);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("RouteTableId", t->route_table_id),
+			JSON_TEXT("RouteTableType", t->type), JSON_TEXT("Status", t->status),
+			JSON_TEXT("CreationTime", created),
+			JSON_TEXT("ResourceGroupId", t->resource_group_id)));
 	json_put_wrapped(item, "VSwitchIds", "VSwitchId", vsw);
 	if (entries_json == NULL) {
 		json_t *tags = tag_to_json(m, t->route_table_id);
 
-		json_put_str(item, "VpcId", t->vpc_id);
-		json_put_str(item, "RouterId", t->vrouter_id);
-		json_put_str(item, "RouterType", "VRouter");
-		json_put_str(item, "RouteTableName", t->name);
-		json_put_str(item, "Description", t->description);
-		json_put_str(item, "AssociateType", "VSwitch");
-		json_put_bool(item, "RoutePropagationEnable", true);
+		json_put_fields(item, JSON_FIELDS(JSON_TEXT("VpcId", t->vpc_id),
+				JSON_TEXT("RouterId", t->vrouter_id), JSON_TEXT("RouterType", "VRouter"),
+				JSON_TEXT("RouteTableName", t->name), JSON_TEXT("Description", t->description),
+				JSON_TEXT("AssociateType", "VSwitch"),
+				JSON_BOOL("RoutePropagationEnable", true)));
 		json_put_wrapped(item, "GatewayIds", "GatewayIds", NULL);
 		json_object_set_new_nocheck(item, "Tags", tags ? tags : json_pack("{s:[]}", "Tag"));
 	} else {

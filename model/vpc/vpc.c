@@ -6,6 +6,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
 #include "row_read.h"
@@ -258,20 +259,14 @@ static json_t *vpc_item_json(struct model_ctx *m, const struct vpc *v, bool has_
 	}
 	model_format_time(v->created_ms, created, sizeof(created));
 	item = json_object();
-	json_put_str(item, "VpcId", v->vpc_id);
-	json_put_str(item, "RegionId", v->region);
-	json_put_str(item, "Status", v->status);
-	json_put_str(item, "VpcName", v->name);
-	json_put_str(item, "Description", v->description);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "CidrBlock", v->cidr_block);
-	json_put_str(item, "Ipv6CidrBlock", "");
-	json_put_str(item, "VRouterId", v->vrouter_id);
-	json_put_bool(item, "IsDefault", v->is_default);
-	json_put_int(item, "OwnerId", model_owner_id(m->account));
-	json_put_str(item, "ResourceGroupId", v->resource_group_id);
-	json_put_str(item, "NetworkAclNum", "0");
-	json_put_bool(item, "EnabledIpv6", false);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("VpcId", v->vpc_id), JSON_TEXT("RegionId", v->region),
+			JSON_TEXT("Status", v->status), JSON_TEXT("VpcName", v->name),
+			JSON_TEXT("Description", v->description), JSON_TEXT("CreationTime", created),
+			JSON_TEXT("CidrBlock", v->cidr_block), JSON_TEXT("Ipv6CidrBlock", ""),
+			JSON_TEXT("VRouterId", v->vrouter_id), JSON_BOOL("IsDefault", v->is_default),
+			JSON_INT("OwnerId", model_owner_id(m->account)),
+			JSON_TEXT("ResourceGroupId", v->resource_group_id), JSON_TEXT("NetworkAclNum", "0"),
+			JSON_BOOL("EnabledIpv6", false)));
 	json_object_set_new_nocheck(item, "VSwitchIds", vswitches);
 	route_tables = json_array();
 	json_array_append_new(route_tables, json_string_nocheck(v->route_table_id));
@@ -282,10 +277,9 @@ static json_t *vpc_item_json(struct model_ctx *m, const struct vpc *v, bool has_
 	json_put_wrapped(item, "SecondaryCidrBlocks", "SecondaryCidrBlock", NULL);
 	json_put_wrapped(item, "Ipv6CidrBlocks", "Ipv6CidrBlock", NULL);
 	json_object_set_new_nocheck(item, "Tags", tags);
-	json_put_str(item, "DhcpOptionsSetId", "");
-	json_put_str(item, "DhcpOptionsSetStatus", "");
-	json_put_str(item, "DnsHostnameStatus", "DISABLED");
-	json_put_str(item, "CenStatus", "");
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("DhcpOptionsSetId", ""),
+			JSON_TEXT("DhcpOptionsSetStatus", ""), JSON_TEXT("DnsHostnameStatus", "DISABLED"),
+			JSON_TEXT("CenStatus", "")));
 	return item;
 }
 

@@ -6,6 +6,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "public_ip.h"
 #include "query.h"
@@ -238,22 +239,15 @@ static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, b
 			    (used_ips >= 0 ? used_ips : addresses_in_use(m, s->vswitch_id));
 	model_format_time(s->created_ms, created, sizeof(created));
 	item = json_object();
-	json_put_str(item, "VSwitchId", s->vswitch_id);
-	json_put_str(item, "VpcId", s->vpc_id);
-	json_put_str(item, "Status", s->status);
-	json_put_str(item, "CidrBlock", s->cidr_block);
-	json_put_str(item, "ZoneId", s->zone_id);
-	json_put_str(item, "VSwitchName", s->name);
-	json_put_str(item, "Description", s->description);
-	json_put_int(item, "AvailableIpAddressCount", available);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "Ipv6CidrBlock", "");
-	json_put_bool(item, "IsDefault", s->is_default);
-	json_put_bool(item, "EnabledIpv6", false);
-	json_put_int(item, "OwnerId", model_owner_id(m->account));
-	json_put_str(item, "ResourceGroupId", s->resource_group_id);
-	json_put_str(item, "NetworkAclId", "");
-	json_put_str(item, "ShareType", "");
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("VSwitchId", s->vswitch_id), JSON_TEXT("VpcId", s->vpc_id),
+			JSON_TEXT("Status", s->status), JSON_TEXT("CidrBlock", s->cidr_block),
+			JSON_TEXT("ZoneId", s->zone_id), JSON_TEXT("VSwitchName", s->name),
+			JSON_TEXT("Description", s->description),
+			JSON_INT("AvailableIpAddressCount", available), JSON_TEXT("CreationTime", created),
+			JSON_TEXT("Ipv6CidrBlock", ""), JSON_BOOL("IsDefault", s->is_default),
+			JSON_BOOL("EnabledIpv6", false), JSON_INT("OwnerId", model_owner_id(m->account)),
+			JSON_TEXT("ResourceGroupId", s->resource_group_id), JSON_TEXT("NetworkAclId", ""),
+			JSON_TEXT("ShareType", "")));
 	route_table = json_object();
 	json_put_str(route_table, "RouteTableId", s->route_table_id);
 	json_put_str(route_table, "RouteTableType", s->route_table_custom ? "Custom" : "System");

@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "row_read.h"
 
 #define CGW_COLUMNS                                                                        \
@@ -243,10 +244,9 @@ json_t *customer_gateway_to_json(struct model_ctx *m, const struct customer_gate
 	if (tags == NULL)
 		return NULL;
 	item = json_object();
-	json_put_str(item, "CustomerGatewayId", g->customer_gateway_id);
-	json_put_str(item, "Name", g->name);
-	json_put_str(item, "Description", g->description);
-	json_put_str(item, "IpAddress", g->ip_address);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("CustomerGatewayId", g->customer_gateway_id),
+			JSON_TEXT("Name", g->name), JSON_TEXT("Description", g->description),
+			JSON_TEXT("IpAddress", g->ip_address)));
 	/*
 	 * Asn is a Long in the SDK models and optional: a gateway created without one has
 	 * none (a 0 here would make Terraform's optional "asn" differ from the config).

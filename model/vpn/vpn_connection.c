@@ -15,6 +15,7 @@
 #include "cidr.h"
 #include "customer_gateway.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "row_read.h"
 #include "vpn_gateway.h"
@@ -1083,13 +1084,11 @@ static json_t *health_check_json(const struct ipsec_health_check *c)
 {
 	json_t *o = json_object();
 
-	json_put_str(o, "Enable", c->enable ? "true" : "false");
-	json_put_str(o, "Dip", c->dip);
-	json_put_str(o, "Sip", c->sip);
-	json_put_int(o, "Interval", c->configured ? c->interval : 0);
-	json_put_int(o, "Retry", c->configured ? c->retry : 0);
-	json_put_str(o, "Policy", c->configured ? c->policy : "");
-	json_put_str(o, "Status", c->status);
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("Enable", c->enable ? "true" : "false"),
+			JSON_TEXT("Dip", c->dip), JSON_TEXT("Sip", c->sip),
+			JSON_INT("Interval", c->configured ? c->interval : 0),
+			JSON_INT("Retry", c->configured ? c->retry : 0),
+			JSON_TEXT("Policy", c->configured ? c->policy : ""), JSON_TEXT("Status", c->status)));
 	return o;
 }
 
@@ -1141,18 +1140,15 @@ static json_t *tunnel_json(struct model_ctx *m, const struct vpn_tunnel *t, cons
 	char peer_ip[16], number[24];
 	int64_t asn;
 
-	json_put_str(o, "TunnelId", t->tunnel_id);
-	json_put_str(o, "Role", t->role);
-	json_put_str(o, "State", state);
-	json_put_str(o, "CustomerGatewayId", t->customer_gateway_id);
-	json_put_str(o, "ZoneNo", t->zone_no);
-	json_put_str(o, "InternetIp", t->internet_ip);
-	json_put_str(o, "RemoteCaCertificate", "");
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("TunnelId", t->tunnel_id), JSON_TEXT("Role", t->role),
+			JSON_TEXT("State", state), JSON_TEXT("CustomerGatewayId", t->customer_gateway_id),
+			JSON_TEXT("ZoneNo", t->zone_no), JSON_TEXT("InternetIp", t->internet_ip),
+			JSON_TEXT("RemoteCaCertificate", "")));
 	if (text) {
-		json_put_int(o, "TunnelIndex", t->tunnel_index);
-		json_put_str(o, "Status", t->status);
-		json_put_str(o, "EnableDpd", t->enable_dpd ? "true" : "false");
-		json_put_str(o, "EnableNatTraversal", t->enable_nat_traversal ? "true" : "false");
+		json_put_fields(o, JSON_FIELDS(JSON_INT("TunnelIndex", t->tunnel_index),
+				JSON_TEXT("Status", t->status),
+				JSON_TEXT("EnableDpd", t->enable_dpd ? "true" : "false"),
+				JSON_TEXT("EnableNatTraversal", t->enable_nat_traversal ? "true" : "false")));
 	} else {
 		json_put_bool(o, "EnableDpd", t->enable_dpd);
 		json_put_bool(o, "EnableNatTraversal", t->enable_nat_traversal);
@@ -1193,15 +1189,13 @@ static json_t *attachment_json(struct model_ctx *m, const struct vpn_connection 
 	if (wrapped == NULL)
 		return NULL;
 	o = json_object();
-	json_put_str(o, "InstanceId", c->vpn_connection_id);
-	json_put_str(o, "Name", c->name);
-	json_put_str(o, "Description", "");
-	json_put_str(o, "AttachType", c->attach_type);
-	json_put_str(o, "TransitRouterId", c->transit_router_id);
-	json_put_str(o, "TransitRouterName", c->transit_router_name);
-	json_put_bool(o, "CrossAccountAuthorized", false);
-	json_put_str(o, "TunnelBandwidth", c->tunnel_bandwidth);
-	json_put_str(o, "Tag", "");
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("InstanceId", c->vpn_connection_id),
+			JSON_TEXT("Name", c->name), JSON_TEXT("Description", ""),
+			JSON_TEXT("AttachType", c->attach_type),
+			JSON_TEXT("TransitRouterId", c->transit_router_id),
+			JSON_TEXT("TransitRouterName", c->transit_router_name),
+			JSON_BOOL("CrossAccountAuthorized", false),
+			JSON_TEXT("TunnelBandwidth", c->tunnel_bandwidth), JSON_TEXT("Tag", "")));
 	json_object_set_nocheck(o, "Tags", json_object_get(wrapped, "Tag"));
 	json_decref(wrapped);
 	return o;
@@ -1217,11 +1211,10 @@ json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection 
 	o = json_object();
 	if (style == VCO_JSON_MODIFY_ATTACHMENT) {
 		/* the attachment's Modify answer also says where it is attached */
-		json_put_str(o, "AttachType", c->attach_type);
-		json_put_str(o, "AttachInstanceId", c->attach_instance_id);
-		json_put_str(o, "NetworkType", c->network_type);
-		json_put_str(o, "Spec", c->spec);
-		json_put_str(o, "Status", c->status);
+		json_put_fields(o, JSON_FIELDS(JSON_TEXT("AttachType", c->attach_type),
+				JSON_TEXT("AttachInstanceId", c->attach_instance_id),
+				JSON_TEXT("NetworkType", c->network_type), JSON_TEXT("Spec", c->spec),
+				JSON_TEXT("Status", c->status)));
 		style = VCO_JSON_MODIFY;
 	}
 	if (style != VCO_JSON_MODIFY) {
@@ -1231,30 +1224,25 @@ json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection 
 			return NULL;
 		}
 	}
-	json_put_str(o, "VpnConnectionId", c->vpn_connection_id);
-	json_put_str(o, "VpnGatewayId", c->vpn_gateway_id);
-	json_put_str(o, "CustomerGatewayId", c->customer_gateway_id);
-	json_put_str(o, "Name", c->name);
-	json_put_str(o, "LocalSubnet", c->local_subnet);
-	json_put_str(o, "RemoteSubnet", c->remote_subnet);
-	json_put_int(o, "CreateTime", c->created_ms);
-	json_put_bool(o, "EffectImmediately", c->effect_immediately);
-	json_put_str(o, "ResourceGroupId", c->resource_group_id);
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("VpnConnectionId", c->vpn_connection_id),
+			JSON_TEXT("VpnGatewayId", c->vpn_gateway_id),
+			JSON_TEXT("CustomerGatewayId", c->customer_gateway_id), JSON_TEXT("Name", c->name),
+			JSON_TEXT("LocalSubnet", c->local_subnet), JSON_TEXT("RemoteSubnet", c->remote_subnet),
+			JSON_INT("CreateTime", c->created_ms),
+			JSON_BOOL("EffectImmediately", c->effect_immediately),
+			JSON_TEXT("ResourceGroupId", c->resource_group_id)));
 	if (style == VCO_JSON_MODIFY) {
 		json_put_str(o, "Description", "");
 	} else {
-		json_put_str(o, "Status", c->status);
-		json_put_str(o, "State", c->state);
-		json_put_str(o, "AttachType", c->attach_type);
-		json_put_str(o, "AttachInstanceId", c->attach_instance_id);
-		json_put_str(o, "TransitRouterId", c->transit_router_id);
-		json_put_str(o, "TransitRouterName", c->transit_router_name);
-		json_put_bool(o, "CrossAccountAuthorized", false);
-		json_put_str(o, "NetworkType", c->network_type);
-		json_put_str(o, "Spec", c->spec);
-		json_put_str(o, "InternetIp", c->internet_ip);
-		json_put_str(o, "ZoneNo", c->zone_no);
-		json_put_str(o, "RemoteCaCertificate", "");
+		json_put_fields(o, JSON_FIELDS(JSON_TEXT("Status", c->status), JSON_TEXT("State", c->state),
+				JSON_TEXT("AttachType", c->attach_type),
+				JSON_TEXT("AttachInstanceId", c->attach_instance_id),
+				JSON_TEXT("TransitRouterId", c->transit_router_id),
+				JSON_TEXT("TransitRouterName", c->transit_router_name),
+				JSON_BOOL("CrossAccountAuthorized", false),
+				JSON_TEXT("NetworkType", c->network_type), JSON_TEXT("Spec", c->spec),
+				JSON_TEXT("InternetIp", c->internet_ip), JSON_TEXT("ZoneNo", c->zone_no),
+				JSON_TEXT("RemoteCaCertificate", "")));
 		if (c->tunnel_bandwidth[0])
 			json_put_str(o, "TunnelBandwidth", c->tunnel_bandwidth);
 		json_object_set_new_nocheck(o, style == VCO_JSON_LIST ? "Tag" : "Tags", tags);

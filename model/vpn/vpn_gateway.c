@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "public_ip.h"
 #include "query.h"
@@ -442,13 +443,12 @@ static json_t *system_labels(const struct vpn_gateway *g)
 /* The addresses both answers (list item, attribute) show, in the cloud's order. */
 static void put_addresses(json_t *item, const struct vpn_gateway *g)
 {
-	json_put_str(item, "VpnGatewayId", g->vpn_gateway_id);
-	json_put_str(item, "VpcId", g->vpc_id);
-	json_put_str(item, "VSwitchId", g->vswitch_id);
-	json_put_str(item, "DisasterRecoveryVSwitchId", g->dr_vswitch_id);
-	json_put_str(item, "InternetIp", g->internet_ip);
-	json_put_str(item, "DisasterRecoveryInternetIp", g->dr_internet_ip);
-	json_put_str(item, "SslVpnInternetIp", g->ssl_internet_ip);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("VpnGatewayId", g->vpn_gateway_id),
+			JSON_TEXT("VpcId", g->vpc_id), JSON_TEXT("VSwitchId", g->vswitch_id),
+			JSON_TEXT("DisasterRecoveryVSwitchId", g->dr_vswitch_id),
+			JSON_TEXT("InternetIp", g->internet_ip),
+			JSON_TEXT("DisasterRecoveryInternetIp", g->dr_internet_ip),
+			JSON_TEXT("SslVpnInternetIp", g->ssl_internet_ip)));
 }
 
 /* The times, spec, names and states both answers show, in the cloud's order. */
@@ -461,11 +461,9 @@ static void put_state(json_t *item, const struct vpn_gateway *g)
 	/* pay-as-you-go gateways do not expire: the answer has no EndTime for them */
 	if (g->end_ms > 0)
 		json_put_int(item, "EndTime", g->end_ms);
-	json_put_str(item, "Spec", spec);
-	json_put_str(item, "Name", g->name);
-	json_put_str(item, "Description", g->description);
-	json_put_str(item, "Status", g->status);
-	json_put_str(item, "BusinessStatus", g->business_status);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("Spec", spec), JSON_TEXT("Name", g->name),
+			JSON_TEXT("Description", g->description), JSON_TEXT("Status", g->status),
+			JSON_TEXT("BusinessStatus", g->business_status)));
 }
 
 json_t *vpn_gateway_to_json(struct model_ctx *m, const struct vpn_gateway *g,
@@ -478,16 +476,14 @@ json_t *vpn_gateway_to_json(struct model_ctx *m, const struct vpn_gateway *g,
 	item = json_object();
 	put_addresses(item, g);
 	put_state(item, g);
-	json_put_str(item, "ChargeType", charge_type_name(g));
-	json_put_str(item, "IpsecVpn", g->enable_ipsec ? "enable" : "disable");
-	json_put_str(item, "SslVpn", g->enable_ssl ? "enable" : "disable");
-	json_put_int(item, "SslMaxConnections", g->ssl_connections);
-	json_put_bool(item, "EnableBgp", g->enable_bgp);
-	json_put_bool(item, "AutoPropagate", g->auto_propagate);
-	json_put_str(item, "NetworkType", g->network_type);
-	json_put_str(item, "VpnType", g->vpn_type);
-	json_put_str(item, "GatewayType", g->gateway_type);
-	json_put_str(item, "ResourceGroupId", g->resource_group_id);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("ChargeType", charge_type_name(g)),
+			JSON_TEXT("IpsecVpn", g->enable_ipsec ? "enable" : "disable"),
+			JSON_TEXT("SslVpn", g->enable_ssl ? "enable" : "disable"),
+			JSON_INT("SslMaxConnections", g->ssl_connections),
+			JSON_BOOL("EnableBgp", g->enable_bgp), JSON_BOOL("AutoPropagate", g->auto_propagate),
+			JSON_TEXT("NetworkType", g->network_type), JSON_TEXT("VpnType", g->vpn_type),
+			JSON_TEXT("GatewayType", g->gateway_type),
+			JSON_TEXT("ResourceGroupId", g->resource_group_id)));
 	json_object_set_new_nocheck(item, "Tag", system_labels(g));
 	json_object_set_new_nocheck(item, "Tags", tags);
 	enis = json_array();

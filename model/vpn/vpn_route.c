@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
 #include "row_read.h"
@@ -463,10 +464,8 @@ json_t *vpn_route_to_json(const struct vpn_route *r)
 	json_put_str(item, "NextHopTunnelId", "");
 	if (strcmp(r->route_type, "dbr") == 0) {
 		/* the lab has only configured ("custom") routes; BGP attributes stay empty */
-		json_put_str(item, "RouteEntryType", "custom");
-		json_put_str(item, "Source", "");
-		json_put_str(item, "AsPath", "");
-		json_put_str(item, "Community", "");
+		json_put_fields(item, JSON_FIELDS(JSON_TEXT("RouteEntryType", "custom"),
+				JSON_TEXT("Source", ""), JSON_TEXT("AsPath", ""), JSON_TEXT("Community", "")));
 	}
 	return item;
 }
