@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "row_read.h"
+
 void model_config_defaults(struct model_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -239,14 +241,8 @@ void model_append(char *sql, unsigned long size, const char *text)
 int model_find_row(struct model_ctx *m, const char *sql, const char *id,
 		   void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err)
 {
-	enum store_step_result r = model_step_once(
-		m->store, sql, MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(m->account), MODEL_TEXT(m->region)), fill, out);
-
-	if (r == STORE_ROW)
-		return 1;
-	if (r == STORE_DONE)
-		return 0;
-	return model_store_error(m, err);
+	return row_find(m, sql, MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(m->account), MODEL_TEXT(m->region)), fill, out,
+			err);
 }
 
 int model_get_row(struct model_ctx *m, const char *sql, const char *id,

@@ -9,6 +9,7 @@
 #include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
+#include "record_list.h"
 #include "row_read.h"
 #include "vpc.h"
 #include "vswitch.h"
@@ -204,19 +205,16 @@ int route_table_kind(struct store *st, const char *route_table_id, char *vpc_id,
 
 static void list_where(struct model_ctx *m, struct model_where *w, const struct route_table_filter *f)
 {
-	const struct model_filter filters[] = {
-		{ "vpc_id=?", f->vpc_id },
-		{ "route_table_id=?", f->route_table_id },
-		{ "name=?", f->route_table_name },
-		{ "table_type=?", f->route_table_type },
-		{ "vrouter_id=?", f->router_id },
-		{ "resource_group_id=?", f->resource_group_id },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER("vpc_id=?", struct route_table_filter, vpc_id),
+		MODEL_FILTER_MEMBER("route_table_id=?", struct route_table_filter, route_table_id),
+		MODEL_FILTER_MEMBER("name=?", struct route_table_filter, route_table_name),
+		MODEL_FILTER_MEMBER("table_type=?", struct route_table_filter, route_table_type),
+		MODEL_FILTER_MEMBER("vrouter_id=?", struct route_table_filter, router_id),
+		MODEL_FILTER_MEMBER("resource_group_id=?", struct route_table_filter, resource_group_id),
 	};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "region=?", m->region);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
 	/* only vRouter tables are emulated: another router type matches nothing */
 	if (f->router_type && strcmp(f->router_type, "VRouter") != 0)
 		model_where_add(w, "0", 0, NULL);

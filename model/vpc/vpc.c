@@ -9,6 +9,7 @@
 #include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
+#include "record_list.h"
 #include "row_read.h"
 
 const struct lifecycle_kind vpc_lifecycle = {
@@ -115,19 +116,16 @@ int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_
 static void list_where(struct model_ctx *m, struct model_where *w, const struct vpc_filter *f,
 		       char ids[][64], int id_count)
 {
-	const char *id_values[20];
-	const struct model_filter filters[] = {
-		{ "name=?", f->name },
-		{ "resource_group_id=?", f->resource_group_id },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER("name=?", struct vpc_filter, name),
+		MODEL_FILTER_MEMBER("resource_group_id=?", struct vpc_filter, resource_group_id),
 	};
+	const char *id_values[20];
 
 	for (int i = 0; i < id_count; i++)
 		id_values[i] = ids[i];
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "region=?", m->region);
+	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
 	model_where_in(w, "vpc_id", id_count, id_values);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
 	if (f->is_default >= 0)
 		model_where_int(w, "is_default=?", f->is_default);
 	tag_where(w, "vpc_id", &f->tags);

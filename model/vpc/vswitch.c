@@ -10,6 +10,7 @@
 #include "lifecycle.h"
 #include "public_ip.h"
 #include "query.h"
+#include "record_list.h"
 #include "row_read.h"
 #include "vpc.h"
 
@@ -166,18 +167,15 @@ int vswitch_get(struct model_ctx *m, const char *vswitch_id, struct vswitch *out
 
 static void list_where(struct model_ctx *m, struct model_where *w, const struct vswitch_filter *f)
 {
-	const struct model_filter filters[] = {
-		{ "s.vpc_id=?", f->vpc_id },
-		{ "s.vswitch_id=?", f->vswitch_id },
-		{ "s.zone_id=?", f->zone_id },
-		{ "s.name=?", f->name },
-		{ "s.resource_group_id=?", f->resource_group_id },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER("s.vpc_id=?", struct vswitch_filter, vpc_id),
+		MODEL_FILTER_MEMBER("s.vswitch_id=?", struct vswitch_filter, vswitch_id),
+		MODEL_FILTER_MEMBER("s.zone_id=?", struct vswitch_filter, zone_id),
+		MODEL_FILTER_MEMBER("s.name=?", struct vswitch_filter, name),
+		MODEL_FILTER_MEMBER("s.resource_group_id=?", struct vswitch_filter, resource_group_id),
 	};
 
-	model_where_init(w);
-	model_where_text(w, "s.account=?", m->account);
-	model_where_text(w, "s.region=?", m->region);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_region_members(w, m, "s.", f, filters, sizeof(filters) / sizeof(filters[0]));
 	if (f->is_default >= 0)
 		model_where_int(w, "s.is_default=?", f->is_default);
 	tag_where(w, "s.vswitch_id", &f->tags);

@@ -12,6 +12,7 @@
 #include "cidr.h"
 #include "ids.h"
 #include "json_fields.h"
+#include "record_list.h"
 #include "row_read.h"
 
 #define CGW_COLUMNS                                                                        \
@@ -202,15 +203,12 @@ int customer_gateway_get(struct model_ctx *m, const char *customer_gateway_id,
 static void list_where(struct model_ctx *m, struct model_where *w,
 		       const struct customer_gateway_filter *f)
 {
-	const struct model_filter filters[] = {
-		{ "customer_gateway_id=?", f->customer_gateway_id },
-		{ "resource_group_id=?", f->resource_group_id },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER("customer_gateway_id=?", struct customer_gateway_filter, customer_gateway_id),
+		MODEL_FILTER_MEMBER("resource_group_id=?", struct customer_gateway_filter, resource_group_id),
 	};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "region=?", m->region);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
 	tag_where(w, "customer_gateway_id", &f->tags);
 }
 static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)

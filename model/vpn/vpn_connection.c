@@ -17,6 +17,7 @@
 #include "ids.h"
 #include "json_fields.h"
 #include "lifecycle.h"
+#include "record_list.h"
 #include "row_read.h"
 #include "vpn_gateway.h"
 
@@ -1019,17 +1020,14 @@ int vpn_connection_owner(struct model_ctx *m, const char *conn, char *account, c
 
 static void list_where(struct model_ctx *m, struct model_where *w, const struct vpn_connection_filter *f)
 {
-	const struct model_filter filters[] = {
-		{ "vpn_gateway_id=?", empty(f->vpn_gateway_id) ? NULL : f->vpn_gateway_id },
-		{ "vpn_connection_id=?", empty(f->vpn_connection_id) ? NULL : f->vpn_connection_id },
-		{ "resource_group_id=?", empty(f->resource_group_id) ? NULL : f->resource_group_id },
-		{ "attach_type=?", empty(f->attach_type) ? NULL : f->attach_type },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER_SET("vpn_gateway_id=?", struct vpn_connection_filter, vpn_gateway_id),
+		MODEL_FILTER_MEMBER_SET("vpn_connection_id=?", struct vpn_connection_filter, vpn_connection_id),
+		MODEL_FILTER_MEMBER_SET("resource_group_id=?", struct vpn_connection_filter, resource_group_id),
+		MODEL_FILTER_MEMBER_SET("attach_type=?", struct vpn_connection_filter, attach_type),
 	};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "region=?", m->region);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
 	if (!empty(f->customer_gateway_id)) {
 		const char *values[2] = { f->customer_gateway_id, f->customer_gateway_id };
 

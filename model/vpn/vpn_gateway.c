@@ -17,6 +17,7 @@
 #include "lifecycle.h"
 #include "public_ip.h"
 #include "query.h"
+#include "record_list.h"
 #include "row_read.h"
 #include "vpc.h"
 #include "vswitch.h"
@@ -385,19 +386,16 @@ int vpn_gateway_begin_change(struct model_ctx *m, const char *vpn_gateway_id, st
 
 static void list_where(struct model_ctx *m, struct model_where *w, const struct vpn_gateway_filter *f)
 {
-	const struct model_filter filters[] = {
-		{ "vpc_id=?", f->vpc_id },
-		{ "vpn_gateway_id=?", f->vpn_gateway_id },
-		{ "status=?", f->status },
-		{ "business_status=?", f->business_status },
-		{ "gateway_type=?", f->gateway_type },
-		{ "resource_group_id=?", f->resource_group_id },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER("vpc_id=?", struct vpn_gateway_filter, vpc_id),
+		MODEL_FILTER_MEMBER("vpn_gateway_id=?", struct vpn_gateway_filter, vpn_gateway_id),
+		MODEL_FILTER_MEMBER("status=?", struct vpn_gateway_filter, status),
+		MODEL_FILTER_MEMBER("business_status=?", struct vpn_gateway_filter, business_status),
+		MODEL_FILTER_MEMBER("gateway_type=?", struct vpn_gateway_filter, gateway_type),
+		MODEL_FILTER_MEMBER("resource_group_id=?", struct vpn_gateway_filter, resource_group_id),
 	};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "region=?", m->region);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
 	tag_where(w, "vpn_gateway_id", &f->tags);
 }
 static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
