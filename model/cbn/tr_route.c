@@ -649,8 +649,8 @@ static int load_static(struct model_ctx *m, const char *route_table_id, struct t
 		route->destination.addr = (uint32_t)stmt_int64(stmt, 1);
 		route->destination.prefix_len = (int)stmt_int64(stmt, 2);
 		route->is_static = true;
-		model_copy(route->status, sizeof(route->status), stmt_text(stmt, 3));
-		model_copy(route->next_hop_type, sizeof(route->next_hop_type), stmt_text(stmt, 4));
+		row_read_columns_at(stmt, 3, ROW_COLUMNS(ROW_TEXT(route->status),
+				ROW_TEXT(route->next_hop_type)));
 		blackhole = strcmp(route->next_hop_type, "BlackHole") == 0;
 		if (!blackhole) {
 			model_copy(route->next_hop_id, sizeof(route->next_hop_id), stmt_text(stmt, 5));

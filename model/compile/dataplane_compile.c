@@ -27,6 +27,7 @@
 #include "query.h"
 #include "route_entry.h"
 #include "route_table.h"
+#include "row_read.h"
 #include "tr_attachment.h"
 #include "tr_route.h"
 #include "transit_router.h"
@@ -214,11 +215,9 @@ static void fill_site_device(struct store_stmt *stmt, void *row)
 {
 	struct site_device *d = row;
 
-	model_copy(d->customer_gateway_id, sizeof(d->customer_gateway_id), stmt_text(stmt, 0));
-	model_copy(d->site_id, sizeof(d->site_id), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(d->customer_gateway_id), ROW_TEXT(d->site_id)));
 	d->device_index = (int)stmt_int64(stmt, 2);
-	model_copy(d->lan_ip, sizeof(d->lan_ip), stmt_text(stmt, 3));
-	model_copy(d->public_ip, sizeof(d->public_ip), stmt_text(stmt, 4));
+	row_read_columns_at(stmt, 3, ROW_COLUMNS(ROW_TEXT(d->lan_ip), ROW_TEXT(d->public_ip)));
 }
 
 /*
@@ -245,8 +244,7 @@ static void fill_vpc_to_build(struct store_stmt *stmt, void *row)
 {
 	struct vpc_to_build *r = row;
 
-	model_copy(r->vpc_id, sizeof(r->vpc_id), stmt_text(stmt, 0));
-	model_copy(r->cidr_block, sizeof(r->cidr_block), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(r->vpc_id), ROW_TEXT(r->cidr_block)));
 }
 
 /*
@@ -276,9 +274,8 @@ static void fill_vpc_host(struct store_stmt *stmt, void *row)
 {
 	struct vpc_host *r = row;
 
-	model_copy(r->host_id, sizeof(r->host_id), stmt_text(stmt, 0));
-	model_copy(r->vswitch_id, sizeof(r->vswitch_id), stmt_text(stmt, 1));
-	model_copy(r->ip_address, sizeof(r->ip_address), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(r->host_id), ROW_TEXT(r->vswitch_id),
+			ROW_TEXT(r->ip_address)));
 }
 
 /* The lab hosts in the vSwitches of VPC vpc_id, by creation.  0, or -1 with c->err set. */
@@ -302,9 +299,8 @@ static void fill_device_connection(struct store_stmt *stmt, void *row)
 {
 	struct device_connection *r = row;
 
-	model_copy(r->vpn_connection_id, sizeof(r->vpn_connection_id), stmt_text(stmt, 0));
-	model_copy(r->account, sizeof(r->account), stmt_text(stmt, 1));
-	model_copy(r->region, sizeof(r->region), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(r->vpn_connection_id), ROW_TEXT(r->account),
+			ROW_TEXT(r->region)));
 }
 
 /*

@@ -900,8 +900,7 @@ static void fill_site(struct store_stmt *stmt, void *row)
 {
 	struct lab_site *s = row;
 
-	model_copy(s->site_id, sizeof(s->site_id), stmt_text(stmt, 0));
-	model_copy(s->lan_cidr, sizeof(s->lan_cidr), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(s->site_id), ROW_TEXT(s->lan_cidr)));
 	s->overrides = json_loads(stmt_text(stmt, 2), 0, NULL);
 }
 
@@ -922,7 +921,8 @@ static void fill_site_host(struct store_stmt *stmt, void *row)
 {
 	struct lab_host *h = row;
 
-	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(h->host_id), ROW_TEXT(h->site_id), ROW_TEXT(h->ip_address)));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(h->host_id), ROW_TEXT(h->site_id),
+			ROW_TEXT(h->ip_address)));
 }
 
 int lab_host_list_in_site(struct model_ctx *m, const char *site_id, struct lab_host **out, int *count,

@@ -301,9 +301,8 @@ static void fill_placement(struct store_stmt *stmt, void *row)
 {
 	struct vswitch_placement *p = row;
 
-	model_copy(p->vswitch_id, sizeof(p->vswitch_id), stmt_text(stmt, 0));
-	model_copy(p->cidr_block, sizeof(p->cidr_block), stmt_text(stmt, 1));
-	model_copy(p->zone_id, sizeof(p->zone_id), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(p->vswitch_id), ROW_TEXT(p->cidr_block),
+			ROW_TEXT(p->zone_id)));
 }
 
 int vswitch_list_in_vpc(struct model_ctx *m, const char *vpc_id, struct vswitch_placement **out, int *count,

@@ -614,9 +614,8 @@ static void fill_owner(struct store_stmt *stmt, void *row)
 {
 	struct vpn_gateway_owner *o = row;
 
-	model_copy(o->vpn_gateway_id, sizeof(o->vpn_gateway_id), stmt_text(stmt, 0));
-	model_copy(o->account, sizeof(o->account), stmt_text(stmt, 1));
-	model_copy(o->region, sizeof(o->region), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(o->vpn_gateway_id), ROW_TEXT(o->account),
+			ROW_TEXT(o->region)));
 }
 
 int vpn_gateway_list_paid_in_vpc(struct model_ctx *m, const char *vpc_id, struct vpn_gateway_owner **out, int *count,

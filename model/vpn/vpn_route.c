@@ -716,8 +716,7 @@ static void fill_published(struct store_stmt *stmt, void *row)
 {
 	struct vpn_route_hop *h = row;
 
-	model_copy(h->route_dest, sizeof(h->route_dest), stmt_text(stmt, 0));
-	model_copy(h->next_hop, sizeof(h->next_hop), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(h->route_dest), ROW_TEXT(h->next_hop)));
 	h->weight = (int)stmt_int64(stmt, 2);
 }
 
@@ -734,9 +733,8 @@ static void fill_pbr_rule(struct store_stmt *stmt, void *row)
 {
 	struct vpn_pbr_rule *r = row;
 
-	model_copy(r->route_source, sizeof(r->route_source), stmt_text(stmt, 0));
-	model_copy(r->route_dest, sizeof(r->route_dest), stmt_text(stmt, 1));
-	model_copy(r->next_hop, sizeof(r->next_hop), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(r->route_source), ROW_TEXT(r->route_dest),
+			ROW_TEXT(r->next_hop)));
 	r->weight = (int)stmt_int64(stmt, 3);
 	r->priority = (int)stmt_int64(stmt, 4);
 	r->published = stmt_int64(stmt, 5) != 0;
