@@ -14,16 +14,22 @@ void model_where_members(struct model_where *w, const void *filter, const struct
 	}
 }
 
-void model_where_region_members(struct model_where *w, const struct model_ctx *m, const char *alias,
-				const void *filter, const struct model_filter_member *members, size_t count)
+void model_where_owner(struct model_where *w, const struct model_ctx *m, const char *alias,
+		       const char *region_column)
 {
-	char cond[32];
+	char cond[48];
 
 	model_where_init(w);
 	snprintf(cond, sizeof(cond), "%saccount=?", alias);
 	model_where_text(w, cond, m->account);
-	snprintf(cond, sizeof(cond), "%sregion=?", alias);
+	snprintf(cond, sizeof(cond), "%s%s=?", alias, region_column);
 	model_where_text(w, cond, m->region);
+}
+
+void model_where_region_members(struct model_where *w, const struct model_ctx *m, const char *alias,
+				const void *filter, const struct model_filter_member *members, size_t count)
+{
+	model_where_owner(w, m, alias, "region");
 	model_where_members(w, filter, members, count);
 }
 

@@ -33,9 +33,13 @@ void model_where_members(struct model_where *w, const void *filter, const struct
 			 size_t count);
 
 /*
- * Starts w with the rows of the caller's account and region (columns named with alias,
- * "" or "s."), then model_where_members.
+ * Starts w with the rows of the caller's account and region: alias ("" or "s.") names the
+ * table, region_column its region column ("region", "region_id").
  */
+void model_where_owner(struct model_where *w, const struct model_ctx *m, const char *alias,
+		       const char *region_column);
+
+/* model_where_owner(w, m, alias, "region"), then model_where_members. */
 void model_where_region_members(struct model_where *w, const struct model_ctx *m, const char *alias,
 				const void *filter, const struct model_filter_member *members, size_t count);
 

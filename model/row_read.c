@@ -57,6 +57,13 @@ int row_find(struct model_ctx *m, const char *sql, const struct model_arg *args,
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
 }
 
+void row_fill_columns(struct store_stmt *stmt, void *out)
+{
+	const struct row_columns *places = out;
+
+	row_read_columns(stmt, places->columns, places->count);
+}
+
 void row_fill_text32(struct store_stmt *stmt, void *out)
 {
 	model_copy(out, 32, stmt_text(stmt, 0));

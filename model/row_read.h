@@ -31,6 +31,8 @@ struct row_column {
 #define ROW_INT64(field) ((struct row_column){ (int64_t *){ &(field) }, sizeof(int64_t), ROW_COLUMN_INT64 })
 #define ROW_TEXT_OR_NULL(array) ((struct row_column){ (char *){ (array) }, sizeof(array), ROW_COLUMN_TEXT_OR_NULL })
 #define ROW_BOOL(field) ((struct row_column){ (bool *){ &(field) }, sizeof(bool), ROW_COLUMN_BOOL })
+/* A char array the caller only has as a pointer and its size. */
+#define ROW_TEXT_SIZED(ptr, size) ((struct row_column){ (char *){ (ptr) }, (size), ROW_COLUMN_TEXT })
 /* An array literal and its length, as row_read_columns takes them. */
 #define ROW_COLUMNS(...)                                \
 	(const struct row_column[]){ __VA_ARGS__ },     \
@@ -56,6 +58,19 @@ int row_bind_columns(struct store_stmt *stmt, int first, const struct row_column
  */
 int row_find(struct model_ctx *m, const char *sql, const struct model_arg *args, int n,
 	     void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err);
+
+/*
+ * A fill for row_find or model_step_once whose out is a struct row_columns: one row read
+ * straight into the caller's places (ROW_PLACES(ROW_TEXT_SIZED(region, 64), ROW_BOOL(*dual))).
+ */
+struct row_columns {
+	const struct row_column *columns;
+	int count;
+};
+
+#define ROW_PLACES(...) (&(struct row_columns){ ROW_COLUMNS(__VA_ARGS__) })
+
+void row_fill_columns(struct store_stmt *stmt, void *out);
 
 /* Fillers for row_find: column 0 into a char[32] or a char[64]. */
 void row_fill_text32(struct store_stmt *stmt, void *out);

@@ -18,6 +18,7 @@
 #include "json_fields.h"
 #include "public_ip.h"
 #include "query.h"
+#include "record_list.h"
 #include "row_read.h"
 #include "vpn_connection.h"
 #include "vswitch.h"
@@ -468,17 +469,11 @@ static json_t *site_item(struct model_ctx *m, struct store_stmt *stmt, void *arg
 	return item;
 }
 
-/* The caller's rows of a lab table (named alias in the query) in m->region, with the optional filters. */
+/* The caller's rows of a lab table (alias "s." in the query) in m->region, with the optional filters. */
 static void lab_where(struct model_ctx *m, struct model_where *w, const char *alias, const struct model_filter *filters,
 		      size_t count)
 {
-	char cond[32];
-
-	model_where_init(w);
-	snprintf(cond, sizeof(cond), "%s.account=?", alias);
-	model_where_text(w, cond, m->account);
-	snprintf(cond, sizeof(cond), "%s.region_id=?", alias);
-	model_where_text(w, cond, m->region);
+	model_where_owner(w, m, alias, "region_id");
 	model_where_filters(w, filters, count);
 }
 
@@ -494,7 +489,7 @@ int lab_site_list(struct model_ctx *m, const char *site_id, int64_t offset, int6
 	const struct model_filter filters[] = { { "s.site_id=?", empty(site_id) ? NULL : site_id } };
 	struct model_where where;
 
-	lab_where(m, &where, "s", filters, 1);
+	lab_where(m, &where, "s.", filters, 1);
 	return model_list(m, &query, &where, offset, limit, total, site_item, NULL, items, err);
 }
 
@@ -762,7 +757,7 @@ int lab_host_list(struct model_ctx *m, const struct lab_host_filter *f, int64_t 
 	};
 	struct model_where where;
 
-	lab_where(m, &where, "h", filters, sizeof(filters) / sizeof(filters[0]));
+	lab_where(m, &where, "h.", filters, sizeof(filters) / sizeof(filters[0]));
 	return model_list(m, &query, &where, offset, limit, total, host_item, NULL, items, err);
 }
 
@@ -921,8 +916,7 @@ static void fill_site_host(struct store_stmt *stmt, void *row)
 {
 	struct lab_host *h = row;
 
-	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(h->host_id), ROW_TEXT(h->site_id),
-			ROW_TEXT(h->ip_address)));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(h->host_id), ROW_TEXT(h->site_id), ROW_TEXT(h->ip_address)));
 }
 
 int lab_host_list_in_site(struct model_ctx *m, const char *site_id, struct lab_host **out, int *count,

@@ -185,19 +185,11 @@ int route_table_of_vswitch(struct store *st, const char *vswitch_id, char *route
 
 int route_table_kind(struct store *st, const char *route_table_id, char *vpc_id, char *type, int64_t *created_ms)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	enum store_step_result r =
+		model_step_once(st, "SELECT vpc_id, table_type, created_ms FROM route_tables WHERE route_table_id=?",
+				MODEL_ARGS(MODEL_TEXT(route_table_id)), row_fill_columns,
+				ROW_PLACES(ROW_TEXT_SIZED(vpc_id, 64), ROW_TEXT_SIZED(type, 8), ROW_INT64(*created_ms)));
 
-	if (store_prepare(st, "SELECT vpc_id, table_type, created_ms FROM route_tables WHERE route_table_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, route_table_id);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW) {
-		model_copy(vpc_id, 64, stmt_text(stmt, 0));
-		model_copy(type, 8, stmt_text(stmt, 1));
-		*created_ms = stmt_int64(stmt, 2);
-	}
-	stmt_release(stmt);
 	return r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1;
 }
 

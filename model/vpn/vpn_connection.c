@@ -996,24 +996,9 @@ int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, st
 int vpn_connection_owner(struct model_ctx *m, const char *conn, char *account, char *region, bool *dual,
 			 struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "SELECT account, region, dual_tunnel FROM vpn_connections WHERE vpn_connection_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, conn);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW) {
-		model_copy(account, 128, stmt_text(stmt, 0));
-		model_copy(region, 64, stmt_text(stmt, 1));
-		*dual = stmt_int64(stmt, 2) != 0;
-	}
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 1;
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	return row_find(m, "SELECT account, region, dual_tunnel FROM vpn_connections WHERE vpn_connection_id=?",
+			MODEL_ARGS(MODEL_TEXT(conn)), row_fill_columns,
+			ROW_PLACES(ROW_TEXT_SIZED(account, 128), ROW_TEXT_SIZED(region, 64), ROW_BOOL(*dual)), err);
 }
 
 /* ---- list ---- */
