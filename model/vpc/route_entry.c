@@ -1,5 +1,6 @@
 #include "route_entry.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,22 +583,31 @@ int route_entry_modify(struct model_ctx *m, const char *route_table_id, const ch
 
 /* ---- DescribeRouteEntryList ---- */
 
+/* The filters that ask for one exact value: where each is in the filter and in the entry. */
+#define EXACT_FILTER(member) { offsetof(struct route_entry_filter, member), offsetof(struct route_entry, member) }
+static const struct {
+	size_t filter_offset;
+	size_t entry_offset;
+} exact_filters[] = {
+	EXACT_FILTER(route_entry_id),
+	EXACT_FILTER(destination),
+	EXACT_FILTER(name),
+	EXACT_FILTER(type),
+	EXACT_FILTER(next_hop_id),
+	EXACT_FILTER(next_hop_type),
+};
+#undef EXACT_FILTER
+
 static bool matches(const struct route_entry *e, const struct route_entry_filter *f)
 {
 	if (f->ip_version && strcasecmp(f->ip_version, "ipv4") != 0)
 		return false;
-	if (f->route_entry_id && strcmp(f->route_entry_id, e->route_entry_id) != 0)
-		return false;
-	if (f->destination && strcmp(f->destination, e->destination) != 0)
-		return false;
-	if (f->name && strcmp(f->name, e->name) != 0)
-		return false;
-	if (f->type && strcmp(f->type, e->type) != 0)
-		return false;
-	if (f->next_hop_id && strcmp(f->next_hop_id, e->next_hop_id) != 0)
-		return false;
-	if (f->next_hop_type && strcmp(f->next_hop_type, e->next_hop_type) != 0)
-		return false;
+	for (size_t i = 0; i < sizeof(exact_filters) / sizeof(exact_filters[0]); i++) {
+		const char *wanted = *(const char *const *)((const char *)f + exact_filters[i].filter_offset);
+
+		if (wanted && strcmp(wanted, (const char *)e + exact_filters[i].entry_offset) != 0)
+			return false;
+	}
 	if (f->destination_count > 0) {
 		bool any = false;
 

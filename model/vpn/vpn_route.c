@@ -332,39 +332,37 @@ int vpn_route_delete(struct model_ctx *m, const struct vpn_route_key *in, struct
 	return remove_route(m, &r) < 0 ? model_store_error(m, err) : 0;
 }
 
-static int update_int(struct model_ctx *m, const char *sql, int64_t value, const char *id,
-		      struct vl_err *err)
+/*
+ * Sets one integer column (sql: "UPDATE … SET x=? WHERE route_entry_id=?") of the route in
+ * names and restarts its transition; kept_on_dual_tunnel: the cloud ignores the change on a
+ * dual-tunnel gateway (the entry still goes through its transition).
+ */
+static int modify_route_int(struct model_ctx *m, const struct vpn_route_key *in, bool pbr, const char *sql,
+			    int64_t value, bool kept_on_dual_tunnel, struct vl_err *err)
 {
-	return model_run(m, sql, MODEL_ARGS(MODEL_INT(value), MODEL_TEXT(id)), err);
+	struct vpn_gateway gw;
+	struct vpn_route r;
+
+	if (begin_route_change(m, in, pbr, &gw, &r, err) < 0)
+		return -1;
+	if (!(kept_on_dual_tunnel && vpn_gateway_is_dual_tunnel(&gw)) &&
+	    model_run(m, sql, MODEL_ARGS(MODEL_INT(value), MODEL_TEXT(r.route_entry_id)), err) < 0)
+		return -1;
+	return restart_transition(m, &r, r.published, err);
 }
 
 int vpn_route_modify_weight(struct model_ctx *m, const struct vpn_route_key *in,
 			    int64_t new_weight, struct vl_err *err)
 {
-	struct vpn_gateway gw;
-	struct vpn_route r;
-
-	if (begin_route_change(m, in, false, &gw, &r, err) < 0)
-		return -1;
-	if (!vpn_gateway_is_dual_tunnel(&gw) &&
-	    update_int(m, "UPDATE vpn_route_entries SET weight=? WHERE route_entry_id=?", new_weight,
-		       r.route_entry_id, err) < 0)
-		return -1;
-	return restart_transition(m, &r, r.published, err);
+	return modify_route_int(m, in, false, "UPDATE vpn_route_entries SET weight=? WHERE route_entry_id=?",
+				new_weight, true, err);
 }
 
 int vpn_route_modify_priority(struct model_ctx *m, const struct vpn_route_key *in,
 			      int64_t new_priority, struct vl_err *err)
 {
-	struct vpn_gateway gw;
-	struct vpn_route r;
-
-	if (begin_route_change(m, in, true, &gw, &r, err) < 0)
-		return -1;
-	if (update_int(m, "UPDATE vpn_route_entries SET priority=? WHERE route_entry_id=?",
-		       new_priority, r.route_entry_id, err) < 0)
-		return -1;
-	return restart_transition(m, &r, r.published, err);
+	return modify_route_int(m, in, true, "UPDATE vpn_route_entries SET priority=? WHERE route_entry_id=?",
+				new_priority, false, err);
 }
 
 /*
