@@ -189,45 +189,48 @@ static int run_done(struct model_ctx *m, struct store_stmt *stmt, struct vl_err 
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
 }
 
+/*
+ * Runs an INSERT or UPDATE whose parameters are columns, then last (the account of an
+ * INSERT, the key of an UPDATE).  0, or -1 with a store error.
+ */
+static int run_columns(struct model_ctx *m, const char *sql, const struct row_column *columns, int count,
+		       const char *last, struct vl_err *err)
+{
+	struct store_stmt *stmt = NULL;
+
+	if (store_prepare(m->store, sql, &stmt) < 0)
+		return model_store_error(m, err);
+	stmt_bind_text(stmt, row_bind_columns(stmt, 1, columns, count), last);
+	return run_done(m, stmt, err);
+}
+
 /* row_bind_columns only reads through the column list, so the const record may stand in it. */
 static int conn_insert(struct model_ctx *m, const struct vpn_connection *c, struct vl_err *err)
 {
 	struct vpn_connection *row = (struct vpn_connection *)c;
-	struct store_stmt *stmt = NULL;
-	int i;
 
-	if (store_prepare(m->store,
-			  "INSERT INTO vpn_connections(" CONN_COLUMNS ", account) VALUES (" Q10 Q10 Q10 Q10 Q10 "?,?,?)",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	i = row_bind_columns(stmt, 1, ROW_COLUMNS(ROW_TEXT(row->vpn_connection_id), ROW_TEXT(row->region),
-						  CONN_BODY_FIELDS(row), ROW_INT64(row->created_ms)));
-	stmt_bind_text(stmt, i, m->account);
-	return run_done(m, stmt, err);
+	return run_columns(m, "INSERT INTO vpn_connections(" CONN_COLUMNS ", account) VALUES (" Q10 Q10 Q10 Q10 Q10 "?,?,?)",
+			   ROW_COLUMNS(ROW_TEXT(row->vpn_connection_id), ROW_TEXT(row->region), CONN_BODY_FIELDS(row),
+				       ROW_INT64(row->created_ms)),
+			   m->account, err);
 }
 
 static int conn_update(struct model_ctx *m, const struct vpn_connection *c, struct vl_err *err)
 {
 	struct vpn_connection *row = (struct vpn_connection *)c;
-	struct store_stmt *stmt = NULL;
-	int i;
 
-	if (store_prepare(m->store,
-			  "UPDATE vpn_connections SET vpn_gateway_id=?, customer_gateway_id=?, name=?, "
-			  "local_subnet=?, remote_subnet=?, state=?, status=?, attach_type=?, transit_router_id=?, "
-			  "transit_router_name=?, attach_instance_id=?, network_type=?, dual_tunnel=?, internet_ip=?, "
-			  "zone_no=?, spec=?, resource_group_id=?, tunnel_bandwidth=?, effect_immediately=?, "
-			  "enable_dpd=?, enable_nat_traversal=?, enable_tunnels_bgp=?, auto_config_route=?, "
-			  "psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, ike_pfs=?, ike_lifetime=?, "
-			  "local_id=?, remote_id=?, ipsec_enc_alg=?, ipsec_auth_alg=?, ipsec_pfs=?, ipsec_lifetime=?, "
-			  "hc_configured=?, hc_enable=?, hc_dip=?, hc_sip=?, hc_interval=?, hc_retry=?, hc_policy=?, "
-			  "hc_status=?, bgp_enable=?, bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, bgp_status=? "
-			  "WHERE vpn_connection_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	i = row_bind_columns(stmt, 1, ROW_COLUMNS(CONN_BODY_FIELDS(row)));
-	stmt_bind_text(stmt, i, c->vpn_connection_id);
-	return run_done(m, stmt, err);
+	return run_columns(m,
+			   "UPDATE vpn_connections SET vpn_gateway_id=?, customer_gateway_id=?, name=?, "
+			   "local_subnet=?, remote_subnet=?, state=?, status=?, attach_type=?, transit_router_id=?, "
+			   "transit_router_name=?, attach_instance_id=?, network_type=?, dual_tunnel=?, internet_ip=?, "
+			   "zone_no=?, spec=?, resource_group_id=?, tunnel_bandwidth=?, effect_immediately=?, "
+			   "enable_dpd=?, enable_nat_traversal=?, enable_tunnels_bgp=?, auto_config_route=?, "
+			   "psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, ike_pfs=?, ike_lifetime=?, "
+			   "local_id=?, remote_id=?, ipsec_enc_alg=?, ipsec_auth_alg=?, ipsec_pfs=?, ipsec_lifetime=?, "
+			   "hc_configured=?, hc_enable=?, hc_dip=?, hc_sip=?, hc_interval=?, hc_retry=?, hc_policy=?, "
+			   "hc_status=?, bgp_enable=?, bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, bgp_status=? "
+			   "WHERE vpn_connection_id=?",
+			   ROW_COLUMNS(CONN_BODY_FIELDS(row)), c->vpn_connection_id, err);
 }
 
 /* Column 1, vpn_connection_id, is the parent's: load_tunnels selects by it. */
@@ -264,21 +267,16 @@ static int tunnel_insert(struct model_ctx *m, const char *conn_id, const struct 
 static int tunnel_update(struct model_ctx *m, const struct vpn_tunnel *t, struct vl_err *err)
 {
 	struct vpn_tunnel *row = (struct vpn_tunnel *)t;
-	struct store_stmt *stmt = NULL;
-	int i;
 
-	if (store_prepare(m->store,
-			  "UPDATE vpn_connection_tunnels SET customer_gateway_id=?, enable_dpd=?, "
-			  "enable_nat_traversal=?, psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, "
-			  "ike_pfs=?, ike_lifetime=?, local_id=?, remote_id=?, ipsec_enc_alg=?, ipsec_auth_alg=?, "
-			  "ipsec_pfs=?, ipsec_lifetime=?, bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, "
-			  "bgp_status=? WHERE tunnel_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	i = row_bind_columns(stmt, 1, ROW_COLUMNS(ROW_TEXT(row->customer_gateway_id), ROW_BOOL(row->enable_dpd),
-						  ROW_BOOL(row->enable_nat_traversal), TUNNEL_TAIL_FIELDS(row)));
-	stmt_bind_text(stmt, i, t->tunnel_id);
-	return run_done(m, stmt, err);
+	return run_columns(m,
+			   "UPDATE vpn_connection_tunnels SET customer_gateway_id=?, enable_dpd=?, "
+			   "enable_nat_traversal=?, psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, "
+			   "ike_pfs=?, ike_lifetime=?, local_id=?, remote_id=?, ipsec_enc_alg=?, ipsec_auth_alg=?, "
+			   "ipsec_pfs=?, ipsec_lifetime=?, bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, "
+			   "bgp_status=? WHERE tunnel_id=?",
+			   ROW_COLUMNS(ROW_TEXT(row->customer_gateway_id), ROW_BOOL(row->enable_dpd),
+				       ROW_BOOL(row->enable_nat_traversal), TUNNEL_TAIL_FIELDS(row)),
+			   t->tunnel_id, err);
 }
 
 /* Loads the tunnels of c (master first) into c->tunnels. */
