@@ -31,6 +31,12 @@ const struct lifecycle_kind vpn_connection_lifecycle = {
 
 #define IKE_COLS "psk, ike_version, ike_mode, ike_enc_alg, ike_auth_alg, ike_pfs, ike_lifetime, local_id, remote_id"
 #define IPSEC_COLS "ipsec_enc_alg, ipsec_auth_alg, ipsec_pfs, ipsec_lifetime"
+/* The same columns (and the BGP ones both tables end with) as UPDATE assignments. */
+#define IKE_SET                                                                                          \
+	"psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, ike_pfs=?, ike_lifetime=?, "    \
+	"local_id=?, remote_id=?"
+#define IPSEC_SET "ipsec_enc_alg=?, ipsec_auth_alg=?, ipsec_pfs=?, ipsec_lifetime=?"
+#define BGP_SET "bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, bgp_status=?"
 
 #define CONN_COLUMNS                                                                                    \
 	"vpn_connection_id, region, vpn_gateway_id, customer_gateway_id, name, local_subnet, "            \
@@ -224,12 +230,9 @@ static int conn_update(struct model_ctx *m, const struct vpn_connection *c, stru
 			   "local_subnet=?, remote_subnet=?, state=?, status=?, attach_type=?, transit_router_id=?, "
 			   "transit_router_name=?, attach_instance_id=?, network_type=?, dual_tunnel=?, internet_ip=?, "
 			   "zone_no=?, spec=?, resource_group_id=?, tunnel_bandwidth=?, effect_immediately=?, "
-			   "enable_dpd=?, enable_nat_traversal=?, enable_tunnels_bgp=?, auto_config_route=?, "
-			   "psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, ike_pfs=?, ike_lifetime=?, "
-			   "local_id=?, remote_id=?, ipsec_enc_alg=?, ipsec_auth_alg=?, ipsec_pfs=?, ipsec_lifetime=?, "
-			   "hc_configured=?, hc_enable=?, hc_dip=?, hc_sip=?, hc_interval=?, hc_retry=?, hc_policy=?, "
-			   "hc_status=?, bgp_enable=?, bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, bgp_status=? "
-			   "WHERE vpn_connection_id=?",
+			   "enable_dpd=?, enable_nat_traversal=?, enable_tunnels_bgp=?, auto_config_route=?, " IKE_SET ", "
+			   IPSEC_SET ", hc_configured=?, hc_enable=?, hc_dip=?, hc_sip=?, hc_interval=?, hc_retry=?, "
+			   "hc_policy=?, hc_status=?, bgp_enable=?, " BGP_SET " WHERE vpn_connection_id=?",
 			   ROW_COLUMNS(CONN_BODY_FIELDS(row)), c->vpn_connection_id, err);
 }
 
@@ -269,11 +272,8 @@ static int tunnel_update(struct model_ctx *m, const struct vpn_tunnel *t, struct
 	struct vpn_tunnel *row = (struct vpn_tunnel *)t;
 
 	return run_columns(m,
-			   "UPDATE vpn_connection_tunnels SET customer_gateway_id=?, enable_dpd=?, "
-			   "enable_nat_traversal=?, psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, "
-			   "ike_pfs=?, ike_lifetime=?, local_id=?, remote_id=?, ipsec_enc_alg=?, ipsec_auth_alg=?, "
-			   "ipsec_pfs=?, ipsec_lifetime=?, bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, "
-			   "bgp_status=? WHERE tunnel_id=?",
+			   "UPDATE vpn_connection_tunnels SET customer_gateway_id=?, enable_dpd=?, enable_nat_traversal=?, "
+			   IKE_SET ", " IPSEC_SET ", " BGP_SET " WHERE tunnel_id=?",
 			   ROW_COLUMNS(ROW_TEXT(row->customer_gateway_id), ROW_BOOL(row->enable_dpd),
 				       ROW_BOOL(row->enable_nat_traversal), TUNNEL_TAIL_FIELDS(row)),
 			   t->tunnel_id, err);
