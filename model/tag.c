@@ -1,9 +1,10 @@
-#include "json_fields.h"
 #include "tag.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "json_fields.h"
 
 static int check_text(const char *text, int index, const char *what, long min_len,
 		      struct vl_err *err)
