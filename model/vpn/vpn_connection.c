@@ -1248,6 +1248,19 @@ json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection 
 
 /* ---- for other models ---- */
 
+/* vpn_connection_id into *c, refused (IncorrectStatus) while it is bound to a VPN gateway. */
+static int get_unbound(struct model_ctx *m, const char *vpn_connection_id, struct vpn_connection *c,
+		       struct vl_err *err)
+{
+	if (vpn_connection_get(m, vpn_connection_id, c, err) < 0)
+		return -1;
+	if (!empty(c->vpn_gateway_id))
+		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
+				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c->vpn_connection_id,
+				  c->vpn_gateway_id);
+	return 0;
+}
+
 int vpn_connection_set_attachment(struct model_ctx *m, const char *vpn_connection_id,
 				  const char *transit_router_id, const char *transit_router_name,
 				  const char *cen_id, const char *internet_ip, const char *zone_no,
@@ -1256,12 +1269,8 @@ int vpn_connection_set_attachment(struct model_ctx *m, const char *vpn_connectio
 	struct vpn_connection c;
 	bool attach = !empty(transit_router_id);
 
-	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+	if (get_unbound(m, vpn_connection_id, &c, err) < 0)
 		return -1;
-	if (!empty(c.vpn_gateway_id))
-		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
-				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c.vpn_connection_id,
-				  c.vpn_gateway_id);
 	model_copy(c.attach_type, sizeof(c.attach_type), attach ? "CEN" : "NO_ASSOCIATED");
 	model_copy(c.transit_router_id, sizeof(c.transit_router_id), attach ? transit_router_id : "");
 	model_copy(c.transit_router_name, sizeof(c.transit_router_name), attach ? transit_router_name : "");
@@ -1279,12 +1288,8 @@ int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_conn
 	uint32_t addr;
 	int index = -1;
 
-	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+	if (get_unbound(m, vpn_connection_id, &c, err) < 0)
 		return -1;
-	if (!empty(c.vpn_gateway_id))
-		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
-				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c.vpn_connection_id,
-				  c.vpn_gateway_id);
 	for (int i = 0; i < c.tunnel_count; i++)
 		if (tunnel_id && strcmp(c.tunnels[i].tunnel_id, tunnel_id) == 0)
 			index = i;
