@@ -27,11 +27,6 @@
 
 /* ---- checks ---- */
 
-static bool empty(const char *s)
-{
-	return s == NULL || *s == '\0';
-}
-
 /* The ids the desired-state document accepts: 1-63 of [A-Za-z0-9._-]. */
 static bool valid_id(const char *s)
 {
@@ -205,7 +200,7 @@ int agent_get(struct model_ctx *m, const char *agent_id, struct agent *out, stru
 {
 	enum store_step_result r;
 
-	if (empty(agent_id))
+	if (text_empty(agent_id))
 		return vl_err_set(err, VL_AGENT_NOT_FOUND, NULL);
 	r = model_step_once(m->store, "SELECT " AGENT_COLUMNS " FROM agents WHERE agent_id=?",
 			    MODEL_ARGS(MODEL_TEXT(agent_id)), fill_agent, out);
@@ -278,7 +273,7 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 	if (parse_zones(m, args->zones, zones, sizeof(zones), err) < 0 ||
 	    parse_roles(args->roles, roles, sizeof(roles), err) < 0)
 		return -1;
-	if (empty(args->underlay_ip) || !ipv4_parse(args->underlay_ip, &ip) || ip == 0)
+	if (text_empty(args->underlay_ip) || !ipv4_parse(args->underlay_ip, &ip) || ip == 0)
 		return vl_err_invalid(err, "UnderlayIp");
 	if (!valid_url(args->url))
 		return vl_err_invalid(err, "Url");
@@ -290,7 +285,7 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 	if (args->backend_error && (!valid_text(args->backend_error, AGENT_BACKEND_ERROR_MAX) ||
 				    (!args->backend_unusable && args->backend_error[0] != '\0')))
 		return vl_err_invalid(err, "BackendError");
-	if (args->backend_unusable && empty(args->backend_error))
+	if (args->backend_unusable && text_empty(args->backend_error))
 		return vl_err_set_code(err, VL_MISSING_PARAMETER, "MissingBackendError",
 				       "BackendError is mandatory when BackendUsable is false.");
 	if (args->version &&

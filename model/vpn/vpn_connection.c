@@ -55,11 +55,6 @@ const struct lifecycle_kind vpn_connection_lifecycle = {
 
 #define Q10 "?,?,?,?,?,?,?,?,?,?,"
 
-static bool empty(const char *s)
-{
-	return s == NULL || *s == '\0';
-}
-
 /* ---- errors ---- */
 
 static int illegal(struct vl_err *err, const char *field, const char *fmt, const char *arg)
@@ -315,7 +310,7 @@ int vpn_connection_find(struct model_ctx *m, const char *vpn_connection_id, stru
 {
 	int found;
 
-	if (empty(vpn_connection_id))
+	if (text_empty(vpn_connection_id))
 		return 0;
 	found = model_find_row(m, "SELECT " CONN_COLUMNS " FROM vpn_connections"
 				  " WHERE vpn_connection_id=? AND account=? AND region=?",
@@ -353,7 +348,7 @@ static int check_tunnel_cidr_free(struct model_ctx *m, const char *gateway_id, c
 {
 	bool found = false;
 
-	if (empty(gateway_id) || empty(cidr))
+	if (text_empty(gateway_id) || text_empty(cidr))
 		return 0;
 	if (exists(m,
 		   "SELECT 1 FROM vpn_connections WHERE vpn_gateway_id=?1 AND bgp_tunnel_cidr=?2 AND vpn_connection_id<>?3"
@@ -388,7 +383,7 @@ static int check_tunnel_cidrs(struct model_ctx *m, const struct vpn_connection *
 /* usage "ref:customer_gateway"/<id>: +1 per connection or tunnel that uses it. */
 static int cgw_ref(struct model_ctx *m, const char *cgw_id, int64_t delta, struct vl_err *err)
 {
-	if (empty(cgw_id))
+	if (text_empty(cgw_id))
 		return 0;
 	return model_usage_add(m, "ref:customer_gateway", cgw_id, delta) < 0 ? model_store_error(m, err) : 0;
 }
@@ -442,7 +437,7 @@ static int spec_bool(const struct ipsec_tunnel_spec *s, const char *value, const
 /* Standard VPN gateways take no peer CA certificate (SM gateways are not emulated). */
 static int check_no_ca_certificate(const char *cert, const char *param, struct vl_err *err)
 {
-	if (empty(cert))
+	if (text_empty(cert))
 		return 0;
 	return illegal(err, "RemoteCaCertificate",
 		       "The specified \"%s\" is invalid: a standard VPN gateway takes no peer CA certificate.", param);
@@ -477,18 +472,18 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 
 		memset(t, 0, sizeof(*t));
 		tunnel_prefix(prefix, sizeof(prefix), s);
-		if (empty(s->customer_gateway_id)) {
+		if (text_empty(s->customer_gateway_id)) {
 			snprintf(name, sizeof(name), "%s.CustomerGatewayId", prefix);
 			return vl_err_missing(err, name);
 		}
 		if (customer_gateway_get(m, s->customer_gateway_id, &cgw, err) < 0)
 			return -1;
 		model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
-		if (gw && empty(s->role)) {
+		if (gw && text_empty(s->role)) {
 			snprintf(name, sizeof(name), "%s.Role", prefix);
 			return vl_err_missing(err, name);
 		}
-		if (!empty(s->role)) {
+		if (!text_empty(s->role)) {
 			if (strcmp(s->role, "master") != 0 && strcmp(s->role, "slave") != 0) {
 				snprintf(name, sizeof(name), "%s.Role", prefix);
 				return vl_err_invalid(err, name);
@@ -496,7 +491,7 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 			model_copy(t->role, sizeof(t->role), s->role);
 		}
 		t->tunnel_index = 0;
-		if (!gw && !empty(s->tunnel_index)) {
+		if (!gw && !text_empty(s->tunnel_index)) {
 			if (strcmp(s->tunnel_index, "1") != 0 && strcmp(s->tunnel_index, "2") != 0) {
 				snprintf(name, sizeof(name), "%s.TunnelIndex", prefix);
 				return vl_err_invalid(err, name);
@@ -567,7 +562,7 @@ static int build_single(struct model_ctx *m, const struct vpn_connection_create_
 {
 	struct customer_gateway cgw;
 
-	if (empty(args->customer_gateway_id))
+	if (text_empty(args->customer_gateway_id))
 		return vl_err_missing(err, "CustomerGatewayId");
 	if (customer_gateway_get(m, args->customer_gateway_id, &cgw, err) < 0)
 		return -1;
@@ -594,9 +589,9 @@ static int fill_common(struct model_ctx *m, const struct vpn_connection_create_a
 	memset(c, 0, sizeof(*c));
 	if (args->name && *args->name && !valid_name(args->name))
 		return vl_err_set(err, VL_VCO_INVALID_NAME, NULL);
-	if (empty(args->local_subnet))
+	if (text_empty(args->local_subnet))
 		return vl_err_missing(err, "LocalSubnet");
-	if (empty(args->remote_subnet))
+	if (text_empty(args->remote_subnet))
 		return vl_err_missing(err, "RemoteSubnet");
 	if (parse_subnets(args->local_subnet, true, m->cfg->quotas.subnets_per_connection, c->local_subnet,
 			  sizeof(c->local_subnet), err) < 0 ||
@@ -648,9 +643,9 @@ int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_creat
 		/* CreateVpnAttachment: unbound, waits for a transit router */
 		model_copy(out->state, sizeof(out->state), "init");
 		model_copy(out->attach_type, sizeof(out->attach_type), "NO_ASSOCIATED");
-		model_copy(out->network_type, sizeof(out->network_type), empty(args->network_type) ? "public" : args->network_type);
+		model_copy(out->network_type, sizeof(out->network_type), text_empty(args->network_type) ? "public" : args->network_type);
 		model_copy(out->tunnel_bandwidth, sizeof(out->tunnel_bandwidth),
-		     empty(args->tunnel_bandwidth) ? "Standard" : args->tunnel_bandwidth);
+		     text_empty(args->tunnel_bandwidth) ? "Standard" : args->tunnel_bandwidth);
 		model_copy(out->spec, sizeof(out->spec), strcmp(out->tunnel_bandwidth, "Large") == 0 ? "3000M" : "1000M");
 		if (model_check_resource_group(m, args->resource_group_id, out->resource_group_id,
 					 sizeof(out->resource_group_id), err) < 0)
@@ -757,14 +752,14 @@ static int find_spec_tunnel(const struct vpn_connection *c, const struct ipsec_t
 {
 	char name[96];
 
-	if (!empty(s->tunnel_id)) {
+	if (!text_empty(s->tunnel_id)) {
 		for (int i = 0; i < c->tunnel_count; i++)
 			if (strcmp(c->tunnels[i].tunnel_id, s->tunnel_id) == 0)
 				return i;
 		text_excerpt(name, sizeof(name), s->tunnel_id, 64);
 		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", name);
 	}
-	if (!empty(s->role)) {
+	if (!text_empty(s->role)) {
 		for (int i = 0; i < c->tunnel_count; i++)
 			if (strcmp(c->tunnels[i].role, s->role) == 0)
 				return i;
@@ -797,11 +792,11 @@ static int modify_tunnels(struct model_ctx *m, const struct vpn_connection_modif
 					       "The tunnel %s is named twice.", c->tunnels[i].tunnel_id);
 		touched[i] = true;
 		t = &c->tunnels[i];
-		if (!empty(s->role) && strcmp(s->role, t->role) != 0) {
+		if (!text_empty(s->role) && strcmp(s->role, t->role) != 0) {
 			snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.Role", s->n);
 			return illegal(err, "Role", "The specified \"%s\" is invalid: the role of a tunnel cannot be changed.", name);
 		}
-		if (!empty(s->customer_gateway_id) && strcmp(s->customer_gateway_id, t->customer_gateway_id) != 0) {
+		if (!text_empty(s->customer_gateway_id) && strcmp(s->customer_gateway_id, t->customer_gateway_id) != 0) {
 			struct customer_gateway old, cgw;
 			bool default_remote;
 
@@ -820,7 +815,7 @@ static int modify_tunnels(struct model_ctx *m, const struct vpn_connection_modif
 		    spec_bool(s, s->enable_nat_traversal, "EnableNatTraversal", &t->enable_nat_traversal, err) < 0)
 			return -1;
 		snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.RemoteCaCertificate", s->n);
-		if (!empty(c->vpn_gateway_id) && check_no_ca_certificate(s->remote_ca_certificate, name, err) < 0)
+		if (!text_empty(c->vpn_gateway_id) && check_no_ca_certificate(s->remote_ca_certificate, name, err) < 0)
 			return -1;
 		if (ipsec_tunnel_spec_apply(s, &t->ike, &t->ipsec, &t->bgp, err) < 0)
 			return -1;
@@ -838,20 +833,20 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 
 	if (vpn_connection_get(m, args->vpn_connection_id, &c, err) < 0)
 		return -1;
-	if (!empty(c.vpn_gateway_id) && vpn_gateway_get(m, c.vpn_gateway_id, &gw, err) < 0)
+	if (!text_empty(c.vpn_gateway_id) && vpn_gateway_get(m, c.vpn_gateway_id, &gw, err) < 0)
 		return -1;
-	if (empty(c.vpn_gateway_id) && lifecycle_busy(m, KIND, c.vpn_connection_id))
+	if (text_empty(c.vpn_gateway_id) && lifecycle_busy(m, KIND, c.vpn_connection_id))
 		return vl_err_set(err, VL_VCO_CONFIGURING, NULL);
-	if (!empty(args->name) && !valid_name(args->name))
+	if (!text_empty(args->name) && !valid_name(args->name))
 		return vl_err_set(err, VL_VCO_INVALID_NAME, NULL);
 	model_copy(old_remote, sizeof(old_remote), c.remote_subnet);
-	if (!empty(args->name))
+	if (!text_empty(args->name))
 		model_copy(c.name, sizeof(c.name), args->name);
-	if (!empty(args->local_subnet) &&
+	if (!text_empty(args->local_subnet) &&
 	    parse_subnets(args->local_subnet, true, m->cfg->quotas.subnets_per_connection, c.local_subnet,
 			  sizeof(c.local_subnet), err) < 0)
 		return -1;
-	if (!empty(args->remote_subnet) &&
+	if (!text_empty(args->remote_subnet) &&
 	    parse_subnets(args->remote_subnet, false, m->cfg->quotas.subnets_per_connection, c.remote_subnet,
 			  sizeof(c.remote_subnet), err) < 0)
 		return -1;
@@ -896,7 +891,7 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 		    ipsec_health_check_finish(&c.health_check, "HealthCheckConfig", err) < 0 ||
 		    ipsec_bgp_finish(&c.bgp, "BgpConfig", err) < 0)
 			return -1;
-		if (!empty(c.vpn_gateway_id) && check_no_ca_certificate(args->remote_ca_certificate, "RemoteCaCertificate", err) < 0)
+		if (!text_empty(c.vpn_gateway_id) && check_no_ca_certificate(args->remote_ca_certificate, "RemoteCaCertificate", err) < 0)
 			return -1;
 		if (customer_gateway_get(m, c.customer_gateway_id, &cgw, err) < 0)
 			return -1;
@@ -904,7 +899,7 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 	}
 	if (check_tunnel_cidrs(m, &c, err) < 0)
 		return -1;
-	if (!empty(c.vpn_gateway_id) && check_gateway_idle(m, &gw, err) < 0)
+	if (!text_empty(c.vpn_gateway_id) && check_gateway_idle(m, &gw, err) < 0)
 		return -1;
 
 	if (conn_update(m, &c, err) < 0)
@@ -914,7 +909,7 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 		    cgw_ref(m, new_cgw[i], +1, err) < 0)
 			return -1;
 	}
-	if (!empty(c.vpn_gateway_id)) {
+	if (!text_empty(c.vpn_gateway_id)) {
 		if (vpn_gateway_begin_change(m, c.vpn_gateway_id, err) < 0)
 			return -1;
 		added_subnets(old_remote, c.remote_subnet, added, sizeof(added));
@@ -946,7 +941,7 @@ int vpn_attachment_get(struct model_ctx *m, const char *vpn_connection_id, struc
 {
 	if (vpn_connection_get(m, vpn_connection_id, out, err) < 0)
 		return -1;
-	if (!empty(out->vpn_gateway_id))
+	if (!text_empty(out->vpn_gateway_id))
 		return vl_err_set(err, VL_VCO_NOT_FOUND, NULL);
 	return 0;
 }
@@ -958,10 +953,10 @@ int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, st
 
 	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
 		return -1;
-	if (empty(c.vpn_gateway_id)) {
+	if (text_empty(c.vpn_gateway_id)) {
 		if (lifecycle_busy(m, KIND, c.vpn_connection_id))
 			return vl_err_set(err, VL_VCO_CONFIGURING, NULL);
-		if (!empty(c.transit_router_id) || strcmp(c.state, "init") != 0)
+		if (!text_empty(c.transit_router_id) || strcmp(c.state, "init") != 0)
 			return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
 					  "The IPsec-VPN connection %s is attached to transit router %s: delete the "
 					  "transit router attachment first.", c.vpn_connection_id,
@@ -1011,7 +1006,7 @@ static void list_where(struct model_ctx *m, struct model_where *w, const struct 
 	};
 
 	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
-	if (!empty(f->customer_gateway_id)) {
+	if (!text_empty(f->customer_gateway_id)) {
 		const char *values[2] = { f->customer_gateway_id, f->customer_gateway_id };
 
 		model_where_add(w, "(customer_gateway_id=? OR vpn_connection_id IN"
@@ -1080,7 +1075,7 @@ static bool peer_asn(struct model_ctx *m, const char *cgw_id, int64_t *asn)
 	struct vl_err ignored;
 	char *end = NULL;
 
-	if (empty(cgw_id) || customer_gateway_get(m, cgw_id, &cgw, &ignored) < 0 || cgw.asn[0] == '\0')
+	if (text_empty(cgw_id) || customer_gateway_get(m, cgw_id, &cgw, &ignored) < 0 || cgw.asn[0] == '\0')
 		return false;
 	*asn = strtoll(cgw.asn, &end, 10);
 	return end && *end == '\0';
@@ -1254,7 +1249,7 @@ static int get_unbound(struct model_ctx *m, const char *vpn_connection_id, struc
 {
 	if (vpn_connection_get(m, vpn_connection_id, c, err) < 0)
 		return -1;
-	if (!empty(c->vpn_gateway_id))
+	if (!text_empty(c->vpn_gateway_id))
 		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
 				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c->vpn_connection_id,
 				  c->vpn_gateway_id);
@@ -1267,7 +1262,7 @@ int vpn_connection_set_attachment(struct model_ctx *m, const char *vpn_connectio
 				  struct vl_err *err)
 {
 	struct vpn_connection c;
-	bool attach = !empty(transit_router_id);
+	bool attach = !text_empty(transit_router_id);
 
 	if (get_unbound(m, vpn_connection_id, &c, err) < 0)
 		return -1;
@@ -1299,10 +1294,10 @@ int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_conn
 		text_excerpt(shown, sizeof(shown), tunnel_id ? tunnel_id : "", 64);
 		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
 	}
-	if (!empty(internet_ip) && !ipv4_parse(internet_ip, &addr))
+	if (!text_empty(internet_ip) && !ipv4_parse(internet_ip, &addr))
 		return vl_err_invalid(err, "InternetIp");
 	return model_run(m, "UPDATE vpn_connection_tunnels SET internet_ip=?, zone_no=? WHERE tunnel_id=?",
-			 MODEL_ARGS(MODEL_TEXT(empty(internet_ip) ? "" : internet_ip), MODEL_TEXT(empty(zone_no) ? "" : zone_no),
+			 MODEL_ARGS(MODEL_TEXT(text_empty(internet_ip) ? "" : internet_ip), MODEL_TEXT(text_empty(zone_no) ? "" : zone_no),
 				    MODEL_TEXT(c.tunnels[index].tunnel_id)),
 			 err);
 }
@@ -1323,7 +1318,7 @@ int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id
 		return vl_err_invalid(err, "Status");
 	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
 		return -1;
-	if (empty(tunnel_id)) {
+	if (text_empty(tunnel_id)) {
 		return model_exec2(m, "UPDATE vpn_connections SET status=? WHERE vpn_connection_id=?", status,
 				   c.vpn_connection_id, err);
 	}
