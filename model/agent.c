@@ -9,7 +9,9 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "query.h"
+#include "row_read.h"
 #include "vpn_connection.h"
 #include "vpn_connection_log.h"
 
@@ -24,11 +26,6 @@
 #define GENERATION_MAX 9007199254740991LL
 
 /* ---- checks ---- */
-
-static bool empty(const char *s)
-{
-	return s == NULL || *s == '\0';
-}
 
 /* The ids the desired-state document accepts: 1-63 of [A-Za-z0-9._-]. */
 static bool valid_id(const char *s)
@@ -179,23 +176,11 @@ static bool valid_text(const char *s, size_t max)
 
 static void row_to_agent(struct store_stmt *stmt, struct agent *a)
 {
-	int col = 0;
-
-	model_copy(a->agent_id, sizeof(a->agent_id), stmt_text(stmt, col++));
-	model_copy(a->zones, sizeof(a->zones), stmt_text(stmt, col++));
-	model_copy(a->roles, sizeof(a->roles), stmt_text(stmt, col++));
-	model_copy(a->underlay_ip, sizeof(a->underlay_ip), stmt_text(stmt, col++));
-	model_copy(a->url, sizeof(a->url), stmt_text(stmt, col++));
-	model_copy(a->backend, sizeof(a->backend), stmt_text(stmt, col++));
-	model_copy(a->backend_reason, sizeof(a->backend_reason), stmt_text(stmt, col++));
-	model_copy(a->version, sizeof(a->version), stmt_text(stmt, col++));
-	a->registered_ms = stmt_int64(stmt, col++);
-	a->last_seen_ms = stmt_int64(stmt, col++);
-	a->generation = stmt_int64(stmt, col++);
-	a->applied_generation = stmt_int64(stmt, col++);
-	model_copy(a->doc_hash, sizeof(a->doc_hash), stmt_text(stmt, col++));
-	a->backend_usable = stmt_int64(stmt, col++) != 0;
-	model_copy(a->backend_error, sizeof(a->backend_error), stmt_text(stmt, col++));
+	int col = row_read_columns_at(stmt, 0, ROW_COLUMNS(ROW_TEXT(a->agent_id), ROW_TEXT(a->zones),
+			ROW_TEXT(a->roles), ROW_TEXT(a->underlay_ip), ROW_TEXT(a->url), ROW_TEXT(a->backend),
+			ROW_TEXT(a->backend_reason), ROW_TEXT(a->version), ROW_INT64(a->registered_ms),
+			ROW_INT64(a->last_seen_ms), ROW_INT64(a->generation), ROW_INT64(a->applied_generation),
+			ROW_TEXT(a->doc_hash), ROW_BOOL(a->backend_usable), ROW_TEXT(a->backend_error)));
 	a->zone_index = (int)stmt_int64(stmt, col++);
 	a->silent_since_ms = stmt_int64(stmt, col++);
 }
@@ -215,7 +200,7 @@ int agent_get(struct model_ctx *m, const char *agent_id, struct agent *out, stru
 {
 	enum store_step_result r;
 
-	if (empty(agent_id))
+	if (text_empty(agent_id))
 		return vl_err_set(err, VL_AGENT_NOT_FOUND, NULL);
 	r = model_step_once(m->store, "SELECT " AGENT_COLUMNS " FROM agents WHERE agent_id=?",
 			    MODEL_ARGS(MODEL_TEXT(agent_id)), fill_agent, out);
@@ -259,20 +244,15 @@ json_t *agent_to_json(struct model_ctx *m, const struct agent *a)
 	json_object_set_new_nocheck(o, "Zones", split_json(a->zones));
 	json_put_int(o, "ZoneIndex", a->zone_index);
 	json_object_set_new_nocheck(o, "Roles", split_json(a->roles));
-	json_put_str(o, "UnderlayIp", a->underlay_ip);
-	json_put_str(o, "Url", a->url);
-	json_put_str(o, "Backend", a->backend);
-	json_put_str(o, "BackendReason", a->backend_reason);
-	json_put_bool(o, "BackendUsable", a->backend_usable);
-	json_put_str(o, "BackendError", a->backend_error);
-	json_put_str(o, "Version", a->version);
-	json_put_str(o, "RegisteredTime", registered);
-	json_put_str(o, "LastSeenTime", seen);
-	json_put_int(o, "LastSeenMs", a->last_seen_ms);
-	json_put_int(o, "Generation", a->generation);
-	json_put_int(o, "AppliedGeneration", a->applied_generation);
-	json_put_bool(o, "Online", m->now_ms - a->last_seen_ms <= AGENT_ONLINE_MS);
-	json_put_bool(o, "Silent", a->silent_since_ms != 0);
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("UnderlayIp", a->underlay_ip), JSON_TEXT("Url", a->url),
+			JSON_TEXT("Backend", a->backend), JSON_TEXT("BackendReason", a->backend_reason),
+			JSON_BOOL("BackendUsable", a->backend_usable),
+			JSON_TEXT("BackendError", a->backend_error), JSON_TEXT("Version", a->version),
+			JSON_TEXT("RegisteredTime", registered), JSON_TEXT("LastSeenTime", seen),
+			JSON_INT("LastSeenMs", a->last_seen_ms), JSON_INT("Generation", a->generation),
+			JSON_INT("AppliedGeneration", a->applied_generation),
+			JSON_BOOL("Online", m->now_ms - a->last_seen_ms <= AGENT_ONLINE_MS),
+			JSON_BOOL("Silent", a->silent_since_ms != 0)));
 	return o;
 }
 
@@ -293,7 +273,7 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 	if (parse_zones(m, args->zones, zones, sizeof(zones), err) < 0 ||
 	    parse_roles(args->roles, roles, sizeof(roles), err) < 0)
 		return -1;
-	if (empty(args->underlay_ip) || !ipv4_parse(args->underlay_ip, &ip) || ip == 0)
+	if (text_empty(args->underlay_ip) || !ipv4_parse(args->underlay_ip, &ip) || ip == 0)
 		return vl_err_invalid(err, "UnderlayIp");
 	if (!valid_url(args->url))
 		return vl_err_invalid(err, "Url");
@@ -305,7 +285,7 @@ int agent_register(struct model_ctx *m, const struct agent_register_args *args, 
 	if (args->backend_error && (!valid_text(args->backend_error, AGENT_BACKEND_ERROR_MAX) ||
 				    (!args->backend_unusable && args->backend_error[0] != '\0')))
 		return vl_err_invalid(err, "BackendError");
-	if (args->backend_unusable && empty(args->backend_error))
+	if (args->backend_unusable && text_empty(args->backend_error))
 		return vl_err_set_code(err, VL_MISSING_PARAMETER, "MissingBackendError",
 				       "BackendError is mandatory when BackendUsable is false.");
 	if (args->version &&
@@ -1086,12 +1066,9 @@ static void fill_counters(struct store_stmt *stmt, void *row)
 {
 	struct tunnel_counters *c = row;
 
-	model_copy(c->vpn_connection_id, sizeof(c->vpn_connection_id), stmt_text(stmt, 0));
-	model_copy(c->tunnel_id, sizeof(c->tunnel_id), stmt_text(stmt, 1));
-	c->bytes_in = stmt_int64(stmt, 2);
-	c->bytes_out = stmt_int64(stmt, 3);
-	c->packets_in = stmt_int64(stmt, 4);
-	c->packets_out = stmt_int64(stmt, 5);
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(c->vpn_connection_id), ROW_TEXT(c->tunnel_id),
+			ROW_INT64(c->bytes_in), ROW_INT64(c->bytes_out), ROW_INT64(c->packets_in),
+			ROW_INT64(c->packets_out)));
 }
 
 int dataplane_tunnel_counters(struct model_ctx *m, struct tunnel_counters **rows, size_t *count,

@@ -63,9 +63,16 @@ int lifecycle_start(struct model_ctx *m, const char *kind, const char *id, const
 int lifecycle_created(struct model_ctx *m, const char *kind, const char *id, const char *tag_type,
 		      const struct tag_list *tags, char *status, unsigned long size, struct vl_err *err)
 {
+	return lifecycle_created_moving(m, kind, id, tag_type, tags, "Pending", "Available", status, size, err);
+}
+
+int lifecycle_created_moving(struct model_ctx *m, const char *kind, const char *id, const char *tag_type,
+			     const struct tag_list *tags, const char *from, const char *to, char *status,
+			     unsigned long size, struct vl_err *err)
+{
 	if (tag_attach(m, tag_type, id, tags, err) < 0)
 		return -1;
-	return lifecycle_start(m, kind, id, "Pending", "Available", status, size, err);
+	return lifecycle_start(m, kind, id, from, to, status, size, err);
 }
 
 int lifecycle_await(struct model_ctx *m, const char *kind, const char *id, const char *from,

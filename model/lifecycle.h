@@ -47,6 +47,11 @@ int lifecycle_start(struct model_ctx *m, const char *kind, const char *id, const
 int lifecycle_created(struct model_ctx *m, const char *kind, const char *id, const char *tag_type,
 		      const struct tag_list *tags, char *status, unsigned long size, struct vl_err *err);
 
+/* As lifecycle_created, for a resource whose first move is from `from` to `to` (Creating to Active). */
+int lifecycle_created_moving(struct model_ctx *m, const char *kind, const char *id, const char *tag_type,
+			     const struct tag_list *tags, const char *from, const char *to, char *status,
+			     unsigned long size, struct vl_err *err);
+
 /* As lifecycle_schedule, but the move waits for lifecycle_confirm (data plane). */
 int lifecycle_await(struct model_ctx *m, const char *kind, const char *id, const char *from,
 		    const char *to, struct vl_err *err);

@@ -6,22 +6,36 @@
 #include <string.h>
 #include <time.h>
 
+#include "row_read.h"
+
+/* Each quota's name (--quota NAME=VALUE) and its default (model.h says where each comes from). */
+#define QUOTA(member, default_value) { #member, offsetof(struct model_quotas, member), default_value }
+static const struct {
+	const char *name;
+	size_t offset;
+	int64_t default_value;
+} quota_names[] = {
+	QUOTA(vpcs_per_region, 10),
+	QUOTA(vswitches_per_vpc, 150),
+	QUOTA(tags_per_resource, 20),
+	QUOTA(vpn_gateways_per_account, 30),
+	QUOTA(vpn_connections_per_gateway, 10),
+	QUOTA(customer_gateways_per_region, 100),
+	QUOTA(vpn_routes_per_gateway, 20),
+	QUOTA(vpn_pbr_routes_per_gateway, 20),
+	QUOTA(subnets_per_connection, 5),
+	QUOTA(tr_route_entries_per_table, 1000),
+	QUOTA(lab_calls_per_account, 2),
+	QUOTA(route_tables_per_vpc, 9),
+	QUOTA(route_entries_per_table, 200),
+};
+#undef QUOTA
+
 void model_config_defaults(struct model_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->quotas.vpcs_per_region = 10;
-	cfg->quotas.vswitches_per_vpc = 150;
-	cfg->quotas.tags_per_resource = 20;
-	cfg->quotas.vpn_gateways_per_account = 30;
-	cfg->quotas.vpn_connections_per_gateway = 10;
-	cfg->quotas.customer_gateways_per_region = 100;
-	cfg->quotas.vpn_routes_per_gateway = 20;
-	cfg->quotas.vpn_pbr_routes_per_gateway = 20;
-	cfg->quotas.subnets_per_connection = 5;
-	cfg->quotas.tr_route_entries_per_table = 1000;
-	cfg->quotas.lab_calls_per_account = 2;
-	cfg->quotas.route_tables_per_vpc = 9;
-	cfg->quotas.route_entries_per_table = 200;
+	for (size_t i = 0; i < sizeof(quota_names) / sizeof(quota_names[0]); i++)
+		*(int64_t *)((char *)&cfg->quotas + quota_names[i].offset) = quota_names[i].default_value;
 	/* RFC 2544 benchmarking space: never routed on the internet, so lab tunnels cannot leak */
 	cfg->public_ip_pool = "198.18.0.0/15";
 	cfg->transition_delay_ms = 1000;
@@ -29,25 +43,6 @@ void model_config_defaults(struct model_config *cfg)
 	cfg->liveness_interval_ms = 300;
 	cfg->liveness_retry = 3;
 }
-
-static const struct {
-	const char *name;
-	size_t offset;
-} quota_names[] = {
-	{ "vpcs_per_region", offsetof(struct model_quotas, vpcs_per_region) },
-	{ "vswitches_per_vpc", offsetof(struct model_quotas, vswitches_per_vpc) },
-	{ "tags_per_resource", offsetof(struct model_quotas, tags_per_resource) },
-	{ "vpn_gateways_per_account", offsetof(struct model_quotas, vpn_gateways_per_account) },
-	{ "vpn_connections_per_gateway", offsetof(struct model_quotas, vpn_connections_per_gateway) },
-	{ "customer_gateways_per_region", offsetof(struct model_quotas, customer_gateways_per_region) },
-	{ "vpn_routes_per_gateway", offsetof(struct model_quotas, vpn_routes_per_gateway) },
-	{ "vpn_pbr_routes_per_gateway", offsetof(struct model_quotas, vpn_pbr_routes_per_gateway) },
-	{ "subnets_per_connection", offsetof(struct model_quotas, subnets_per_connection) },
-	{ "tr_route_entries_per_table", offsetof(struct model_quotas, tr_route_entries_per_table) },
-	{ "lab_calls_per_account", offsetof(struct model_quotas, lab_calls_per_account) },
-	{ "route_tables_per_vpc", offsetof(struct model_quotas, route_tables_per_vpc) },
-	{ "route_entries_per_table", offsetof(struct model_quotas, route_entries_per_table) },
-};
 
 int model_quota_set(struct model_quotas *q, const char *name, int64_t value)
 {
@@ -239,14 +234,8 @@ void model_append(char *sql, unsigned long size, const char *text)
 int model_find_row(struct model_ctx *m, const char *sql, const char *id,
 		   void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err)
 {
-	enum store_step_result r = model_step_once(
-		m->store, sql, MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(m->account), MODEL_TEXT(m->region)), fill, out);
-
-	if (r == STORE_ROW)
-		return 1;
-	if (r == STORE_DONE)
-		return 0;
-	return model_store_error(m, err);
+	return row_find(m, sql, MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(m->account), MODEL_TEXT(m->region)), fill, out,
+			err);
 }
 
 int model_get_row(struct model_ctx *m, const char *sql, const char *id,

@@ -1,5 +1,6 @@
 #include "record_list.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 void model_where_members(struct model_where *w, const void *filter, const struct model_filter_member *members,
@@ -8,9 +9,28 @@ void model_where_members(struct model_where *w, const void *filter, const struct
 	for (size_t i = 0; i < count; i++) {
 		const char *value = *(const char *const *)((const char *)filter + members[i].offset);
 
-		if (value)
+		if (value && !(members[i].skip_empty && value[0] == '\0'))
 			model_where_text(w, members[i].cond, value);
 	}
+}
+
+void model_where_owner(struct model_where *w, const struct model_ctx *m, const char *alias,
+		       const char *region_column)
+{
+	char cond[48];
+
+	model_where_init(w);
+	snprintf(cond, sizeof(cond), "%saccount=?", alias);
+	model_where_text(w, cond, m->account);
+	snprintf(cond, sizeof(cond), "%s%s=?", alias, region_column);
+	model_where_text(w, cond, m->region);
+}
+
+void model_where_region_members(struct model_where *w, const struct model_ctx *m, const char *alias,
+				const void *filter, const struct model_filter_member *members, size_t count)
+{
+	model_where_owner(w, m, alias, "region");
+	model_where_members(w, filter, members, count);
 }
 
 /* What the item callback of model_list needs: the type and one record buffer reused per row. */

@@ -1,20 +1,50 @@
 #include "row_read.h"
 
-void row_read_columns(struct store_stmt *stmt, const struct row_column *columns, int count)
+int row_read_columns_at(struct store_stmt *stmt, int first, const struct row_column *columns, int count)
 {
 	for (int i = 0; i < count; i++) {
 		switch (columns[i].type) {
 		case ROW_COLUMN_TEXT:
-			model_copy(columns[i].dst, columns[i].size, stmt_text(stmt, i));
+		case ROW_COLUMN_TEXT_OR_NULL:
+			model_copy(columns[i].dst, columns[i].size, stmt_text(stmt, first + i));
 			break;
 		case ROW_COLUMN_INT64:
-			*(int64_t *)columns[i].dst = stmt_int64(stmt, i);
+			*(int64_t *)columns[i].dst = stmt_int64(stmt, first + i);
 			break;
 		case ROW_COLUMN_BOOL:
-			*(bool *)columns[i].dst = stmt_int64(stmt, i) != 0;
+			*(bool *)columns[i].dst = stmt_int64(stmt, first + i) != 0;
 			break;
 		}
 	}
+	return first + count;
+}
+
+void row_read_columns(struct store_stmt *stmt, const struct row_column *columns, int count)
+{
+	row_read_columns_at(stmt, 0, columns, count);
+}
+
+int row_bind_columns(struct store_stmt *stmt, int first, const struct row_column *columns, int count)
+{
+	for (int i = 0; i < count; i++) {
+		const char *text = columns[i].dst;
+
+		switch (columns[i].type) {
+		case ROW_COLUMN_TEXT:
+			stmt_bind_text(stmt, first + i, text);
+			break;
+		case ROW_COLUMN_TEXT_OR_NULL:
+			stmt_bind_text(stmt, first + i, text[0] ? text : NULL);
+			break;
+		case ROW_COLUMN_INT64:
+			stmt_bind_int64(stmt, first + i, *(const int64_t *)columns[i].dst);
+			break;
+		case ROW_COLUMN_BOOL:
+			stmt_bind_int64(stmt, first + i, *(const bool *)columns[i].dst);
+			break;
+		}
+	}
+	return first + count;
 }
 
 int row_find(struct model_ctx *m, const char *sql, const struct model_arg *args, int n,
@@ -25,6 +55,13 @@ int row_find(struct model_ctx *m, const char *sql, const struct model_arg *args,
 	if (r == STORE_ROW)
 		return 1;
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
+}
+
+void row_fill_columns(struct store_stmt *stmt, void *out)
+{
+	const struct row_columns *places = out;
+
+	row_read_columns(stmt, places->columns, places->count);
 }
 
 void row_fill_text32(struct store_stmt *stmt, void *out)

@@ -13,8 +13,12 @@
  * order, instead of a model_copy or stmt_int64 line per column.
  */
 
-/* Where one column goes: a char array (copied, truncated to its size), an int64_t, a bool (non-zero). */
-enum row_column_type { ROW_COLUMN_TEXT, ROW_COLUMN_INT64, ROW_COLUMN_BOOL };
+/*
+ * Where one column goes: a char array (copied, truncated to its size), an int64_t, a bool
+ * (non-zero).  TEXT_OR_NULL reads as TEXT and binds an empty array as NULL (a column that a
+ * foreign key or a UNIQUE index must not see as "").
+ */
+enum row_column_type { ROW_COLUMN_TEXT, ROW_COLUMN_INT64, ROW_COLUMN_BOOL, ROW_COLUMN_TEXT_OR_NULL };
 
 struct row_column {
 	void *dst;
@@ -25,7 +29,10 @@ struct row_column {
 /* the (T *){ … } casts make a field of another type a compile-time warning */
 #define ROW_TEXT(array) ((struct row_column){ (char *){ (array) }, sizeof(array), ROW_COLUMN_TEXT })
 #define ROW_INT64(field) ((struct row_column){ (int64_t *){ &(field) }, sizeof(int64_t), ROW_COLUMN_INT64 })
+#define ROW_TEXT_OR_NULL(array) ((struct row_column){ (char *){ (array) }, sizeof(array), ROW_COLUMN_TEXT_OR_NULL })
 #define ROW_BOOL(field) ((struct row_column){ (bool *){ &(field) }, sizeof(bool), ROW_COLUMN_BOOL })
+/* A char array the caller only has as a pointer and its size. */
+#define ROW_TEXT_SIZED(ptr, size) ((struct row_column){ (char *){ (ptr) }, (size), ROW_COLUMN_TEXT })
 /* An array literal and its length, as row_read_columns takes them. */
 #define ROW_COLUMNS(...)                                \
 	(const struct row_column[]){ __VA_ARGS__ },     \
@@ -34,6 +41,16 @@ struct row_column {
 /* Copies columns 0..count-1 of the statement's current row into columns[i].dst. */
 void row_read_columns(struct store_stmt *stmt, const struct row_column *columns, int count);
 
+/* The same from column first on; returns the column after the last one read. */
+int row_read_columns_at(struct store_stmt *stmt, int first, const struct row_column *columns, int count);
+
+/*
+ * Binds columns[i].dst to parameter first + i (1-based, as stmt_bind_*), the inverse of
+ * reading them: one column list serves the SELECT and the INSERT/UPDATE.  Only reads
+ * through dst.  Returns the parameter after the last one bound.
+ */
+int row_bind_columns(struct store_stmt *stmt, int first, const struct row_column *columns, int count);
+
 /*
  * Runs sql with args (MODEL_ARGS) and hands its first row, if any, to fill(stmt, out).
  * Returns 1 when there was a row, 0 when none (err untouched: the caller picks its error),
@@ -41,6 +58,19 @@ void row_read_columns(struct store_stmt *stmt, const struct row_column *columns,
  */
 int row_find(struct model_ctx *m, const char *sql, const struct model_arg *args, int n,
 	     void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err);
+
+/*
+ * A fill for row_find or model_step_once whose out is a struct row_columns: one row read
+ * straight into the caller's places (ROW_PLACES(ROW_TEXT_SIZED(region, 64), ROW_BOOL(*dual))).
+ */
+struct row_columns {
+	const struct row_column *columns;
+	int count;
+};
+
+#define ROW_PLACES(...) (&(struct row_columns){ ROW_COLUMNS(__VA_ARGS__) })
+
+void row_fill_columns(struct store_stmt *stmt, void *out);
 
 /* Fillers for row_find: column 0 into a char[32] or a char[64]. */
 void row_fill_text32(struct store_stmt *stmt, void *out);

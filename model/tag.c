@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_fields.h"
+
 static int check_text(const char *text, int index, const char *what, long min_len,
 		      struct vl_err *err)
 {
@@ -197,10 +199,10 @@ int tag_list_resources(struct model_ctx *m, const struct tag_query *q, int64_t o
 			continue;
 		}
 		item = json_object();
-		json_put_str(item, "ResourceId", stmt_text(stmt, 0));
-		json_put_str(item, "ResourceType", q->shown_type);
-		json_put_str(item, "TagKey", stmt_text(stmt, 1));
-		json_put_str(item, "TagValue", stmt_text(stmt, 2));
+		json_put_fields(item, JSON_FIELDS(JSON_TEXT("ResourceId", stmt_text(stmt, 0)),
+				JSON_TEXT("ResourceType", q->shown_type),
+				JSON_TEXT("TagKey", stmt_text(stmt, 1)),
+				JSON_TEXT("TagValue", stmt_text(stmt, 2))));
 		json_array_append_new(items, item);
 	}
 	stmt_release(stmt);

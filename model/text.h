@@ -12,6 +12,12 @@
  * counting and validating agree on everything the API hands in.
  */
 
+/* True when an optional parameter is absent: NULL or "". */
+static inline bool text_empty(const char *s)
+{
+	return s == NULL || *s == '\0';
+}
+
 /* Characters in the first n bytes of s, or -1 when they are not strict UTF-8. */
 long text_chars_n(const char *s, size_t n);
 

@@ -171,11 +171,9 @@ int cen_create(struct model_ctx *m, const struct cen_create_args *args, struct c
 				 MODEL_TEXT(out->protection_level), MODEL_TEXT(out->status), MODEL_INT(out->created_ms),
 				 MODEL_TEXT(m->account)),
 		      err) < 0 ||
-	    tag_attach(m, "CEN", out->cen_id, &args->tags, err) < 0 ||
-	    lifecycle_schedule(m, "cen", out->cen_id, "Creating", "Active", -1, err) < 0)
+	    lifecycle_created_moving(m, "cen", out->cen_id, "CEN", &args->tags, "Creating", "Active", out->status,
+				     sizeof(out->status), err) < 0)
 		return -1;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(out->status, sizeof(out->status), "Active");
 	return 0;
 }
 

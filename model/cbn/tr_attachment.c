@@ -382,12 +382,8 @@ int tr_vpc_attachment_create(struct model_ctx *m, const struct tr_vpc_attachment
 	}
 	if (model_usage_add(m, "ref:vpc", vpc.vpc_id, 1) < 0)
 		return model_store_error(m, err);
-	if (tag_attach(m, "TransitRouterVpcAttachment", out->attachment_id, &c->tags, err) < 0 ||
-	    lifecycle_schedule(m, "tr_attachment", out->attachment_id, "Attaching", "Attached", -1, err) < 0)
-		return -1;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(out->status, sizeof(out->status), "Attached");
-	return 0;
+	return lifecycle_created_moving(m, "tr_attachment", out->attachment_id, "TransitRouterVpcAttachment", &c->tags,
+					"Attaching", "Attached", out->status, sizeof(out->status), err);
 }
 
 /* ---- VPN attachments ---- */
@@ -508,11 +504,9 @@ int tr_vpn_attachment_create(struct model_ctx *m, const struct tr_vpn_attachment
 		if (zones[t][0] && insert_zone(m, out->attachment_id, zones[t], NULL, NULL, NULL, err) < 0)
 			goto out;
 	}
-	if (tag_attach(m, "TransitRouterVpnAttachment", out->attachment_id, &c->tags, err) < 0 ||
-	    lifecycle_schedule(m, "tr_attachment", out->attachment_id, "Attaching", "Attached", -1, err) < 0)
+	if (lifecycle_created_moving(m, "tr_attachment", out->attachment_id, "TransitRouterVpnAttachment", &c->tags,
+				     "Attaching", "Attached", out->status, sizeof(out->status), err) < 0)
 		goto out;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(out->status, sizeof(out->status), "Attached");
 	rc = 0;
 out:
 	free(conn);

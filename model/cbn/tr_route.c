@@ -168,13 +168,10 @@ int tr_route_table_create(struct model_ctx *m, const struct tr_route_table_creat
 				 MODEL_TEXT(out->description), MODEL_TEXT(out->status),
 				 MODEL_TEXT(out->multi_region_ecmp), MODEL_INT(out->created_ms),
 				 MODEL_TEXT(m->account)),
-		      err) < 0 ||
-	    tag_attach(m, TABLE_RESOURCE_TYPE, out->route_table_id, &args->tags, err) < 0 ||
-	    lifecycle_schedule(m, "tr_route_table", out->route_table_id, "Creating", "Active", -1, err) < 0)
+		      err) < 0)
 		return -1;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(out->status, sizeof(out->status), "Active");
-	return 0;
+	return lifecycle_created_moving(m, "tr_route_table", out->route_table_id, TABLE_RESOURCE_TYPE, &args->tags,
+					"Creating", "Active", out->status, sizeof(out->status), err);
 }
 
 int tr_route_table_get(struct model_ctx *m, const char *route_table_id, struct tr_route_table *out,
@@ -649,8 +646,8 @@ static int load_static(struct model_ctx *m, const char *route_table_id, struct t
 		route->destination.addr = (uint32_t)stmt_int64(stmt, 1);
 		route->destination.prefix_len = (int)stmt_int64(stmt, 2);
 		route->is_static = true;
-		model_copy(route->status, sizeof(route->status), stmt_text(stmt, 3));
-		model_copy(route->next_hop_type, sizeof(route->next_hop_type), stmt_text(stmt, 4));
+		row_read_columns_at(stmt, 3, ROW_COLUMNS(ROW_TEXT(route->status),
+				ROW_TEXT(route->next_hop_type)));
 		blackhole = strcmp(route->next_hop_type, "BlackHole") == 0;
 		if (!blackhole) {
 			model_copy(route->next_hop_id, sizeof(route->next_hop_id), stmt_text(stmt, 5));

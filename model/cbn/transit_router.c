@@ -304,11 +304,9 @@ int transit_router_create(struct model_ctx *m, const struct transit_router_creat
 	out->created_ms = m->now_ms;
 	if (insert_router(m, out, err) < 0 || add_cidr_list(m, out, args->cidr_list_json, err) < 0 ||
 	    create_system_route_table(m, out, err) < 0 ||
-	    tag_attach(m, "TransitRouter", out->transit_router_id, &args->tags, err) < 0 ||
-	    lifecycle_schedule(m, "transit_router", out->transit_router_id, "Creating", "Active", -1, err) < 0)
+	    lifecycle_created_moving(m, "transit_router", out->transit_router_id, "TransitRouter", &args->tags,
+				     "Creating", "Active", out->status, sizeof(out->status), err) < 0)
 		return -1;
-	if (m->cfg->transition_delay_ms == 0)
-		model_copy(out->status, sizeof(out->status), "Active");
 	return 0;
 }
 

@@ -21,11 +21,13 @@
 #include "agent.h"
 #include "catalog.h"
 #include "cidr.h"
+#include "json_fields.h"
 #include "lab.h"
 #include "pbr_policy.h"
 #include "query.h"
 #include "route_entry.h"
 #include "route_table.h"
+#include "row_read.h"
 #include "tr_attachment.h"
 #include "tr_route.h"
 #include "transit_router.h"
@@ -213,11 +215,9 @@ static void fill_site_device(struct store_stmt *stmt, void *row)
 {
 	struct site_device *d = row;
 
-	model_copy(d->customer_gateway_id, sizeof(d->customer_gateway_id), stmt_text(stmt, 0));
-	model_copy(d->site_id, sizeof(d->site_id), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(d->customer_gateway_id), ROW_TEXT(d->site_id)));
 	d->device_index = (int)stmt_int64(stmt, 2);
-	model_copy(d->lan_ip, sizeof(d->lan_ip), stmt_text(stmt, 3));
-	model_copy(d->public_ip, sizeof(d->public_ip), stmt_text(stmt, 4));
+	row_read_columns_at(stmt, 3, ROW_COLUMNS(ROW_TEXT(d->lan_ip), ROW_TEXT(d->public_ip)));
 }
 
 /*
@@ -244,8 +244,7 @@ static void fill_vpc_to_build(struct store_stmt *stmt, void *row)
 {
 	struct vpc_to_build *r = row;
 
-	model_copy(r->vpc_id, sizeof(r->vpc_id), stmt_text(stmt, 0));
-	model_copy(r->cidr_block, sizeof(r->cidr_block), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(r->vpc_id), ROW_TEXT(r->cidr_block)));
 }
 
 /*
@@ -275,9 +274,8 @@ static void fill_vpc_host(struct store_stmt *stmt, void *row)
 {
 	struct vpc_host *r = row;
 
-	model_copy(r->host_id, sizeof(r->host_id), stmt_text(stmt, 0));
-	model_copy(r->vswitch_id, sizeof(r->vswitch_id), stmt_text(stmt, 1));
-	model_copy(r->ip_address, sizeof(r->ip_address), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(r->host_id), ROW_TEXT(r->vswitch_id),
+			ROW_TEXT(r->ip_address)));
 }
 
 /* The lab hosts in the vSwitches of VPC vpc_id, by creation.  0, or -1 with c->err set. */
@@ -301,9 +299,8 @@ static void fill_device_connection(struct store_stmt *stmt, void *row)
 {
 	struct device_connection *r = row;
 
-	model_copy(r->vpn_connection_id, sizeof(r->vpn_connection_id), stmt_text(stmt, 0));
-	model_copy(r->account, sizeof(r->account), stmt_text(stmt, 1));
-	model_copy(r->region, sizeof(r->region), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(r->vpn_connection_id), ROW_TEXT(r->account),
+			ROW_TEXT(r->region)));
 }
 
 /*
@@ -610,11 +607,9 @@ static json_t *tunnel_json(const struct compiler *c, const struct vpn_connection
 	if (hc->enable) {
 		json_t *h = json_object();
 
-		json_put_bool(h, "enable", true);
-		json_put_str(h, "sip", hc->sip);
-		json_put_str(h, "dip", hc->dip);
-		json_put_int(h, "interval", hc->interval);
-		json_put_int(h, "retry", hc->retry);
+		json_put_fields(h, JSON_FIELDS(JSON_BOOL("enable", true), JSON_TEXT("sip", hc->sip),
+				JSON_TEXT("dip", hc->dip), JSON_INT("interval", hc->interval),
+				JSON_INT("retry", hc->retry)));
 		json_object_set_new_nocheck(o, "health_check", h);
 	}
 	liveness = cfg->gateway_side ? liveness_json(c, conn, gateway_lan_ip, device_lan_ip, cfg->local_subnet,
@@ -1221,10 +1216,9 @@ static int compile_trs(struct compiler *c)
 				char ip[16];
 
 				tr_link_ip(a, -1, ip);
-				json_put_str(l, "attachment", a->a.attachment_id);
-				json_put_str(l, "kind", "vpn");
-				json_put_str(l, "ip", ip);
-				json_put_int(l, "prefix", TR_LINK_PREFIX);
+				json_put_fields(l, JSON_FIELDS(JSON_TEXT("attachment", a->a.attachment_id),
+						JSON_TEXT("kind", "vpn"), JSON_TEXT("ip", ip),
+						JSON_INT("prefix", TR_LINK_PREFIX)));
 				if (table)
 					json_put_int(l, "table", table);
 				json_array_append_new(links, l);
@@ -1239,13 +1233,12 @@ static int compile_trs(struct compiler *c)
 				    (a->if_agent[k] != c->self || !doc_has_vswitch(c, a->a.resource_id, a->ifs[k].vswitch_id)))
 					continue;
 				l = json_object();
-				json_put_str(l, "attachment", a->a.attachment_id);
-				json_put_str(l, "kind", "vpc");
-				json_put_str(l, "vpc", a->a.resource_id);
-				json_put_str(l, "vswitch", a->ifs[k].vswitch_id);
-				json_put_str(l, "ip", a->ifs[k].ip);
-				json_put_int(l, "prefix", a->if_prefix[k]);
-				json_put_str(l, "gateway", a->if_gateway[k]);
+				json_put_fields(l, JSON_FIELDS(JSON_TEXT("attachment", a->a.attachment_id),
+						JSON_TEXT("kind", "vpc"), JSON_TEXT("vpc", a->a.resource_id),
+						JSON_TEXT("vswitch", a->ifs[k].vswitch_id),
+						JSON_TEXT("ip", a->ifs[k].ip),
+						JSON_INT("prefix", a->if_prefix[k]),
+						JSON_TEXT("gateway", a->if_gateway[k])));
 				if (table)
 					json_put_int(l, "table", table);
 				if (a->if_vni[k] != 0)
@@ -2037,10 +2030,9 @@ static json_t *policy_hops(const struct vpc_build *v, const struct vpc_policy *c
 				    strcmp(hop->gateway, group[g]->gateway) != 0 || json_array_size(hops) >= ROUTE_HOPS_MAX)
 					continue;
 				o = json_object();
-				json_put_str(o, "via", hop->via);
-				json_put_int(o, "weight", w);
-				json_put_str(o, "endpoint", hop->endpoint);
-				json_put_str(o, "tunnel", hop->tunnel);
+				json_put_fields(o, JSON_FIELDS(JSON_TEXT("via", hop->via),
+						JSON_INT("weight", w), JSON_TEXT("endpoint", hop->endpoint),
+						JSON_TEXT("tunnel", hop->tunnel)));
 				if (hop->remote)
 					json_put_bool(o, "remote", true);
 				json_array_append_new(hops, o);
@@ -2464,10 +2456,10 @@ static json_t *site_routes_json(const struct compiler *c, const char *site_id)
 		for (int h = 0; h < count && h < ROUTE_HOPS_MAX; h++) {
 			json_t *hop = json_object();
 
-			json_put_str(hop, "via", hops[h].via);
-			json_put_int(hop, "weight", hops[h].weight);
-			json_put_str(hop, "endpoint", hops[h].endpoint);
-			json_put_str(hop, "tunnel", hops[h].tunnel);
+			json_put_fields(hop, JSON_FIELDS(JSON_TEXT("via", hops[h].via),
+					JSON_INT("weight", hops[h].weight),
+					JSON_TEXT("endpoint", hops[h].endpoint),
+					JSON_TEXT("tunnel", hops[h].tunnel)));
 			json_array_append_new(list, hop);
 		}
 		cidr_format(&dests[n], dest, sizeof(dest));

@@ -18,6 +18,7 @@
 #include "json_fields.h"
 #include "public_ip.h"
 #include "query.h"
+#include "record_list.h"
 #include "row_read.h"
 #include "vpn_connection.h"
 #include "vswitch.h"
@@ -46,11 +47,6 @@ static int invalid(struct vl_err *err, const char *param, const char *why)
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid: %s",
 				       param, why);
 	return vl_err_set_code(err, VL_INVALID_PARAMETER, code, "Specified parameter %s is not valid.", param);
-}
-
-static bool empty(const char *s)
-{
-	return s == NULL || *s == '\0';
 }
 
 static const char *region_code(struct model_ctx *m)
@@ -186,7 +182,7 @@ static int check_override(struct model_ctx *m, int n, const struct lab_override 
 	int settings = 0, rc = -1;
 
 	snprintf(param, sizeof(param), "Overrides.%d.VpnConnectionId", n);
-	if (empty(o->vpn_connection_id))
+	if (text_empty(o->vpn_connection_id))
 		return missing(err, param);
 	if ((c = malloc(sizeof(*c))) == NULL)
 		return vl_err_set(err, VL_INTERNAL_ERROR, NULL);
@@ -198,7 +194,7 @@ static int check_override(struct model_ctx *m, int n, const struct lab_override 
 	}
 	item = json_object();
 	json_put_str(item, "VpnConnectionId", c->vpn_connection_id);
-	if (!empty(o->tunnel_id)) {
+	if (!text_empty(o->tunnel_id)) {
 		int t = -1;
 
 		for (int i = 0; i < c->tunnel_count; i++)
@@ -355,7 +351,7 @@ int lab_site_create(struct model_ctx *m, const struct lab_site_create_args *a, c
 	char *overrides_text = NULL, id[64], lan_ip[16];
 	int rc = -1;
 
-	if (empty(a->lan_cidr))
+	if (text_empty(a->lan_cidr))
 		return missing(err, "LanCidr");
 	if (!cidr_parse(a->lan_cidr, &lan) || !private_cidr(&lan) || lan.prefix_len < LAB_LAN_PREFIX_MIN ||
 	    lan.prefix_len > LAB_LAN_PREFIX_MAX)
@@ -366,7 +362,7 @@ int lab_site_create(struct model_ctx *m, const struct lab_site_create_args *a, c
 	if (a->customer_gateway_count > LAB_SITE_DEVICES_MAX)
 		return invalid(err, "CustomerGatewayIds", "a site has 1 to 4 customer gateways.");
 	for (int i = 0; i < a->customer_gateway_count; i++) {
-		if (empty(a->customer_gateway_ids[i]))
+		if (text_empty(a->customer_gateway_ids[i]))
 			return invalid(err, "CustomerGatewayIds", "an ID is empty.");
 		if (in_list(a->customer_gateway_ids[i], a->customer_gateway_ids, i))
 			return invalid(err, "CustomerGatewayIds", "a customer gateway is named twice.");
@@ -468,17 +464,11 @@ static json_t *site_item(struct model_ctx *m, struct store_stmt *stmt, void *arg
 	return item;
 }
 
-/* The caller's rows of a lab table (named alias in the query) in m->region, with the optional filters. */
+/* The caller's rows of a lab table (alias "s." in the query) in m->region, with the optional filters. */
 static void lab_where(struct model_ctx *m, struct model_where *w, const char *alias, const struct model_filter *filters,
 		      size_t count)
 {
-	char cond[32];
-
-	model_where_init(w);
-	snprintf(cond, sizeof(cond), "%s.account=?", alias);
-	model_where_text(w, cond, m->account);
-	snprintf(cond, sizeof(cond), "%s.region_id=?", alias);
-	model_where_text(w, cond, m->region);
+	model_where_owner(w, m, alias, "region_id");
 	model_where_filters(w, filters, count);
 }
 
@@ -491,10 +481,10 @@ int lab_site_list(struct model_ctx *m, const char *site_id, int64_t offset, int6
 		.from = "lab_sites s",
 		.order_by = "s.created_ms, s.seq",
 	};
-	const struct model_filter filters[] = { { "s.site_id=?", empty(site_id) ? NULL : site_id } };
+	const struct model_filter filters[] = { { "s.site_id=?", text_empty(site_id) ? NULL : site_id } };
 	struct model_where where;
 
-	lab_where(m, &where, "s", filters, 1);
+	lab_where(m, &where, "s.", filters, 1);
 	return model_list(m, &query, &where, offset, limit, total, site_item, NULL, items, err);
 }
 
@@ -515,7 +505,7 @@ static void fill_site_lan(struct store_stmt *stmt, void *out)
 /* The caller's site's LAN and device count.  0, or -1 with err (InvalidSiteId.NotFound). */
 static int site_get(struct model_ctx *m, const char *site_id, struct site_lan *out, struct vl_err *err)
 {
-	if (empty(site_id))
+	if (text_empty(site_id))
 		return vl_err_set(err, VL_LAB_SITE_NOT_FOUND, NULL);
 	return model_get_row(m,
 			     "SELECT s.lan_cidr, (SELECT COUNT(*) FROM lab_site_devices d WHERE d.site_id=s.site_id)"
@@ -568,7 +558,7 @@ static void row_to_host_any(struct store_stmt *stmt, void *out)
 
 int lab_host_get(struct model_ctx *m, const char *host_id, struct lab_host *out, struct vl_err *err)
 {
-	if (empty(host_id))
+	if (text_empty(host_id))
 		return vl_err_set(err, VL_LAB_HOST_NOT_FOUND, NULL);
 	return model_get_row(m, HOST_SELECT " WHERE h.host_id=? AND h.account=? AND h.region_id=?", host_id,
 			     row_to_host_any, out, VL_LAB_HOST_NOT_FOUND, err);
@@ -695,17 +685,17 @@ int lab_host_create(struct model_ctx *m, const struct lab_host_create_args *a, s
 		    struct vl_err *err)
 {
 	struct lab_host h;
-	const char *ip = empty(a->ip_address) ? NULL : a->ip_address;
+	const char *ip = text_empty(a->ip_address) ? NULL : a->ip_address;
 
 	memset(&h, 0, sizeof(h));
-	if (!empty(a->vswitch_id) && !empty(a->site_id))
+	if (!text_empty(a->vswitch_id) && !text_empty(a->site_id))
 		return vl_err_set_code(err, VL_INVALID_PARAMETER, "InvalidParameter",
 				       "A lab host is in a vSwitch (VSwitchId) or in a site's LAN (SiteId), not both.");
-	if (empty(a->vswitch_id) && empty(a->site_id))
+	if (text_empty(a->vswitch_id) && text_empty(a->site_id))
 		return vl_err_set_code(err, VL_MISSING_PARAMETER, "MissingVSwitchId",
 				       "VSwitchId (or SiteId) is mandatory for this action.");
 	ids_new(h.host_id, sizeof(h.host_id), "host", region_code(m));
-	if (!empty(a->vswitch_id)) {
+	if (!text_empty(a->vswitch_id)) {
 		struct vswitch vsw;
 
 		if (vswitch_get(m, a->vswitch_id, &vsw, err) < 0)
@@ -756,13 +746,13 @@ int lab_host_list(struct model_ctx *m, const struct lab_host_filter *f, int64_t 
 		.order_by = "h.created_ms, h.seq",
 	};
 	const struct model_filter filters[] = {
-		{ "h.host_id=?", empty(f->host_id) ? NULL : f->host_id },
-		{ "h.vswitch_id=?", empty(f->vswitch_id) ? NULL : f->vswitch_id },
-		{ "h.site_id=?", empty(f->site_id) ? NULL : f->site_id },
+		{ "h.host_id=?", text_empty(f->host_id) ? NULL : f->host_id },
+		{ "h.vswitch_id=?", text_empty(f->vswitch_id) ? NULL : f->vswitch_id },
+		{ "h.site_id=?", text_empty(f->site_id) ? NULL : f->site_id },
 	};
 	struct model_where where;
 
-	lab_where(m, &where, "h", filters, sizeof(filters) / sizeof(filters[0]));
+	lab_where(m, &where, "h.", filters, sizeof(filters) / sizeof(filters[0]));
 	return model_list(m, &query, &where, offset, limit, total, host_item, NULL, items, err);
 }
 
@@ -830,7 +820,7 @@ int lab_fault_set(struct model_ctx *m, const char *vpn_connection_id, const char
 	if (vpn_connection_get(m, vpn_connection_id, c, err) < 0)
 		goto out;
 	conn = c->vpn_connection_id;
-	if (!empty(tunnel_id)) {
+	if (!text_empty(tunnel_id)) {
 		for (int i = 0; i < c->tunnel_count; i++)
 			if (strcmp(c->tunnels[i].tunnel_id, tunnel_id) == 0)
 				t = i;
@@ -900,8 +890,7 @@ static void fill_site(struct store_stmt *stmt, void *row)
 {
 	struct lab_site *s = row;
 
-	model_copy(s->site_id, sizeof(s->site_id), stmt_text(stmt, 0));
-	model_copy(s->lan_cidr, sizeof(s->lan_cidr), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(s->site_id), ROW_TEXT(s->lan_cidr)));
 	s->overrides = json_loads(stmt_text(stmt, 2), 0, NULL);
 }
 

@@ -1,5 +1,6 @@
 #include "route_entry.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,10 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "route_table.h"
+#include "row_read.h"
 #include "tr_attachment.h"
 #include "vpn_connection.h"
 #include "vpn_gateway.h"
@@ -214,11 +217,9 @@ int route_entry_collect(struct store *st, const char *route_table_id, struct rou
 			model_copy(e->route_table_id, sizeof(e->route_table_id), route_table_id);
 			model_copy(e->destination, sizeof(e->destination), stmt_text(stmt, 1));
 			model_copy(e->type, sizeof(e->type), "Custom");
-			model_copy(e->next_hop_type, sizeof(e->next_hop_type), stmt_text(stmt, 2));
-			model_copy(e->next_hop_id, sizeof(e->next_hop_id), stmt_text(stmt, 3));
-			model_copy(e->name, sizeof(e->name), stmt_text(stmt, 4));
-			model_copy(e->description, sizeof(e->description), stmt_text(stmt, 5));
-			model_copy(e->status, sizeof(e->status), stmt_text(stmt, 6));
+			row_read_columns_at(stmt, 2, ROW_COLUMNS(ROW_TEXT(e->next_hop_type),
+					ROW_TEXT(e->next_hop_id), ROW_TEXT(e->name), ROW_TEXT(e->description),
+					ROW_TEXT(e->status)));
 			e->stored = true;
 			e->modified_ms = stmt_int64(stmt, 7);
 		}
@@ -278,10 +279,8 @@ static json_t *next_hops_json(const struct route_entry *e, bool detailed)
 	if (e->next_hop_id[0] == '\0')
 		return list;
 	hop = json_object();
-	json_put_str(hop, "NextHopType", e->next_hop_type);
-	json_put_str(hop, "NextHopId", e->next_hop_id);
-	json_put_int(hop, "Enabled", 1);
-	json_put_int(hop, "Weight", 0);
+	json_put_fields(hop, JSON_FIELDS(JSON_TEXT("NextHopType", e->next_hop_type),
+			JSON_TEXT("NextHopId", e->next_hop_id), JSON_INT("Enabled", 1), JSON_INT("Weight", 0)));
 	if (detailed) {
 		json_t *related = json_object();
 
@@ -301,17 +300,13 @@ json_t *route_entry_to_json(const struct route_entry *e)
 	char modified[32];
 
 	model_format_time(e->modified_ms, modified, sizeof(modified));
-	json_put_str(item, "RouteEntryId", e->route_entry_id);
-	json_put_str(item, "RouteTableId", e->route_table_id);
-	json_put_str(item, "DestinationCidrBlock", e->destination);
-	json_put_str(item, "Type", e->type);
-	json_put_str(item, "Status", e->status);
-	json_put_str(item, "RouteEntryName", e->name);
-	json_put_str(item, "Description", e->description);
-	json_put_str(item, "IpVersion", "ipv4");
-	json_put_str(item, "GmtModified", modified);
-	json_put_str(item, "Origin", "");
-	json_put_str(item, "ServiceType", "");
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("RouteEntryId", e->route_entry_id),
+			JSON_TEXT("RouteTableId", e->route_table_id),
+			JSON_TEXT("DestinationCidrBlock", e->destination), JSON_TEXT("Type", e->type),
+			JSON_TEXT("Status", e->status), JSON_TEXT("RouteEntryName", e->name),
+			JSON_TEXT("Description", e->description), JSON_TEXT("IpVersion", "ipv4"),
+			JSON_TEXT("GmtModified", modified), JSON_TEXT("Origin", ""),
+			JSON_TEXT("ServiceType", "")));
 	json_put_wrapped(item, "NextHops", "NextHop", next_hops_json(e, true));
 	return item;
 }
@@ -320,15 +315,12 @@ json_t *route_entry_to_table_json(const struct route_entry *e)
 {
 	json_t *item = json_object();
 
-	json_put_str(item, "RouteEntryId", e->route_entry_id);
-	json_put_str(item, "RouteTableId", e->route_table_id);
-	json_put_str(item, "DestinationCidrBlock", e->destination);
-	json_put_str(item, "Type", e->type);
-	json_put_str(item, "Status", e->status);
-	json_put_str(item, "InstanceId", e->next_hop_id);
-	json_put_str(item, "NextHopType", e->next_hop_type);
-	json_put_str(item, "RouteEntryName", e->name);
-	json_put_str(item, "Description", e->description);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("RouteEntryId", e->route_entry_id),
+			JSON_TEXT("RouteTableId", e->route_table_id),
+			JSON_TEXT("DestinationCidrBlock", e->destination), JSON_TEXT("Type", e->type),
+			JSON_TEXT("Status", e->status), JSON_TEXT("InstanceId", e->next_hop_id),
+			JSON_TEXT("NextHopType", e->next_hop_type), JSON_TEXT("RouteEntryName", e->name),
+			JSON_TEXT("Description", e->description)));
 	json_put_wrapped(item, "NextHops", "NextHop", next_hops_json(e, false));
 	return item;
 }
@@ -591,22 +583,31 @@ int route_entry_modify(struct model_ctx *m, const char *route_table_id, const ch
 
 /* ---- DescribeRouteEntryList ---- */
 
+/* The filters that ask for one exact value: where each is in the filter and in the entry. */
+#define EXACT_FILTER(member) { offsetof(struct route_entry_filter, member), offsetof(struct route_entry, member) }
+static const struct {
+	size_t filter_offset;
+	size_t entry_offset;
+} exact_filters[] = {
+	EXACT_FILTER(route_entry_id),
+	EXACT_FILTER(destination),
+	EXACT_FILTER(name),
+	EXACT_FILTER(type),
+	EXACT_FILTER(next_hop_id),
+	EXACT_FILTER(next_hop_type),
+};
+#undef EXACT_FILTER
+
 static bool matches(const struct route_entry *e, const struct route_entry_filter *f)
 {
 	if (f->ip_version && strcasecmp(f->ip_version, "ipv4") != 0)
 		return false;
-	if (f->route_entry_id && strcmp(f->route_entry_id, e->route_entry_id) != 0)
-		return false;
-	if (f->destination && strcmp(f->destination, e->destination) != 0)
-		return false;
-	if (f->name && strcmp(f->name, e->name) != 0)
-		return false;
-	if (f->type && strcmp(f->type, e->type) != 0)
-		return false;
-	if (f->next_hop_id && strcmp(f->next_hop_id, e->next_hop_id) != 0)
-		return false;
-	if (f->next_hop_type && strcmp(f->next_hop_type, e->next_hop_type) != 0)
-		return false;
+	for (size_t i = 0; i < sizeof(exact_filters) / sizeof(exact_filters[0]); i++) {
+		const char *wanted = *(const char *const *)((const char *)f + exact_filters[i].filter_offset);
+
+		if (wanted && strcmp(wanted, (const char *)e + exact_filters[i].entry_offset) != 0)
+			return false;
+	}
 	if (f->destination_count > 0) {
 		bool any = false;
 

@@ -6,8 +6,11 @@
 
 #include "catalog.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
+#include "record_list.h"
+#include "row_read.h"
 #include "vpc.h"
 #include "vswitch.h"
 
@@ -23,16 +26,10 @@ static void row_to_table(struct store_stmt *stmt, void *out)
 {
 	struct route_table *t = out;
 
-	model_copy(t->route_table_id, sizeof(t->route_table_id), stmt_text(stmt, 0));
-	model_copy(t->region, sizeof(t->region), stmt_text(stmt, 1));
-	model_copy(t->vpc_id, sizeof(t->vpc_id), stmt_text(stmt, 2));
-	model_copy(t->vrouter_id, sizeof(t->vrouter_id), stmt_text(stmt, 3));
-	model_copy(t->type, sizeof(t->type), stmt_text(stmt, 4));
-	model_copy(t->name, sizeof(t->name), stmt_text(stmt, 5));
-	model_copy(t->description, sizeof(t->description), stmt_text(stmt, 6));
-	model_copy(t->status, sizeof(t->status), stmt_text(stmt, 7));
-	model_copy(t->resource_group_id, sizeof(t->resource_group_id), stmt_text(stmt, 8));
-	t->created_ms = stmt_int64(stmt, 9);
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(t->route_table_id), ROW_TEXT(t->region),
+			ROW_TEXT(t->vpc_id), ROW_TEXT(t->vrouter_id), ROW_TEXT(t->type), ROW_TEXT(t->name),
+			ROW_TEXT(t->description), ROW_TEXT(t->status), ROW_TEXT(t->resource_group_id),
+			ROW_INT64(t->created_ms)));
 }
 
 int route_table_get(struct model_ctx *m, const char *route_table_id, struct route_table *out,
@@ -188,19 +185,11 @@ int route_table_of_vswitch(struct store *st, const char *vswitch_id, char *route
 
 int route_table_kind(struct store *st, const char *route_table_id, char *vpc_id, char *type, int64_t *created_ms)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
+	enum store_step_result r =
+		model_step_once(st, "SELECT vpc_id, table_type, created_ms FROM route_tables WHERE route_table_id=?",
+				MODEL_ARGS(MODEL_TEXT(route_table_id)), row_fill_columns,
+				ROW_PLACES(ROW_TEXT_SIZED(vpc_id, 64), ROW_TEXT_SIZED(type, 8), ROW_INT64(*created_ms)));
 
-	if (store_prepare(st, "SELECT vpc_id, table_type, created_ms FROM route_tables WHERE route_table_id=?", &stmt) < 0)
-		return -1;
-	stmt_bind_text(stmt, 1, route_table_id);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW) {
-		model_copy(vpc_id, 64, stmt_text(stmt, 0));
-		model_copy(type, 8, stmt_text(stmt, 1));
-		*created_ms = stmt_int64(stmt, 2);
-	}
-	stmt_release(stmt);
 	return r == STORE_ROW ? 1 : r == STORE_DONE ? 0 : -1;
 }
 
@@ -208,19 +197,16 @@ int route_table_kind(struct store *st, const char *route_table_id, char *vpc_id,
 
 static void list_where(struct model_ctx *m, struct model_where *w, const struct route_table_filter *f)
 {
-	const struct model_filter filters[] = {
-		{ "vpc_id=?", f->vpc_id },
-		{ "route_table_id=?", f->route_table_id },
-		{ "name=?", f->route_table_name },
-		{ "table_type=?", f->route_table_type },
-		{ "vrouter_id=?", f->router_id },
-		{ "resource_group_id=?", f->resource_group_id },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER("vpc_id=?", struct route_table_filter, vpc_id),
+		MODEL_FILTER_MEMBER("route_table_id=?", struct route_table_filter, route_table_id),
+		MODEL_FILTER_MEMBER("name=?", struct route_table_filter, route_table_name),
+		MODEL_FILTER_MEMBER("table_type=?", struct route_table_filter, route_table_type),
+		MODEL_FILTER_MEMBER("vrouter_id=?", struct route_table_filter, router_id),
+		MODEL_FILTER_MEMBER("resource_group_id=?", struct route_table_filter, resource_group_id),
 	};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "region=?", m->region);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
 	/* only vRouter tables are emulated: another router type matches nothing */
 	if (f->router_type && strcmp(f->router_type, "VRouter") != 0)
 		model_where_add(w, "0", 0, NULL);
@@ -245,22 +231,19 @@ static json_t *table_item(struct model_ctx *m, const struct route_table *t, rout
 		return NULL;
 	}
 	model_format_time(t->created_ms, created, sizeof(created));
-	json_put_str(item, "RouteTableId", t->route_table_id);
-	json_put_str(item, "RouteTableType", t->type);
-	json_put_str(item, "Status", t->status);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "ResourceGroupId", t->resource_group_id);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("RouteTableId", t->route_table_id),
+			JSON_TEXT("RouteTableType", t->type), JSON_TEXT("Status", t->status),
+			JSON_TEXT("CreationTime", created),
+			JSON_TEXT("ResourceGroupId", t->resource_group_id)));
 	json_put_wrapped(item, "VSwitchIds", "VSwitchId", vsw);
 	if (entries_json == NULL) {
 		json_t *tags = tag_to_json(m, t->route_table_id);
 
-		json_put_str(item, "VpcId", t->vpc_id);
-		json_put_str(item, "RouterId", t->vrouter_id);
-		json_put_str(item, "RouterType", "VRouter");
-		json_put_str(item, "RouteTableName", t->name);
-		json_put_str(item, "Description", t->description);
-		json_put_str(item, "AssociateType", "VSwitch");
-		json_put_bool(item, "RoutePropagationEnable", true);
+		json_put_fields(item, JSON_FIELDS(JSON_TEXT("VpcId", t->vpc_id),
+				JSON_TEXT("RouterId", t->vrouter_id), JSON_TEXT("RouterType", "VRouter"),
+				JSON_TEXT("RouteTableName", t->name), JSON_TEXT("Description", t->description),
+				JSON_TEXT("AssociateType", "VSwitch"),
+				JSON_BOOL("RoutePropagationEnable", true)));
 		json_put_wrapped(item, "GatewayIds", "GatewayIds", NULL);
 		json_object_set_new_nocheck(item, "Tags", tags ? tags : json_pack("{s:[]}", "Tag"));
 	} else {

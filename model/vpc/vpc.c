@@ -6,8 +6,11 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
+#include "record_list.h"
+#include "row_read.h"
 
 const struct lifecycle_kind vpc_lifecycle = {
 	"vpc", "UPDATE vpcs SET status=?1 WHERE vpc_id=?2 AND status=?3"
@@ -27,17 +30,10 @@ static const char *const reserved_ranges[] = {
 
 static void row_to_vpc(struct store_stmt *stmt, struct vpc *v)
 {
-	model_copy(v->vpc_id, sizeof(v->vpc_id), stmt_text(stmt, 0));
-	model_copy(v->region, sizeof(v->region), stmt_text(stmt, 1));
-	model_copy(v->name, sizeof(v->name), stmt_text(stmt, 2));
-	model_copy(v->description, sizeof(v->description), stmt_text(stmt, 3));
-	model_copy(v->cidr_block, sizeof(v->cidr_block), stmt_text(stmt, 4));
-	model_copy(v->status, sizeof(v->status), stmt_text(stmt, 5));
-	model_copy(v->vrouter_id, sizeof(v->vrouter_id), stmt_text(stmt, 6));
-	model_copy(v->route_table_id, sizeof(v->route_table_id), stmt_text(stmt, 7));
-	model_copy(v->resource_group_id, sizeof(v->resource_group_id), stmt_text(stmt, 8));
-	v->is_default = stmt_int64(stmt, 9) != 0;
-	v->created_ms = stmt_int64(stmt, 10);
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(v->vpc_id), ROW_TEXT(v->region), ROW_TEXT(v->name),
+			ROW_TEXT(v->description), ROW_TEXT(v->cidr_block), ROW_TEXT(v->status),
+			ROW_TEXT(v->vrouter_id), ROW_TEXT(v->route_table_id), ROW_TEXT(v->resource_group_id),
+			ROW_BOOL(v->is_default), ROW_INT64(v->created_ms)));
 }
 
 static void row_to_vpc_any(struct store_stmt *stmt, void *out)
@@ -120,19 +116,16 @@ int vpc_get(struct model_ctx *m, const char *vpc_id, struct vpc *out, struct vl_
 static void list_where(struct model_ctx *m, struct model_where *w, const struct vpc_filter *f,
 		       char ids[][64], int id_count)
 {
-	const char *id_values[20];
-	const struct model_filter filters[] = {
-		{ "name=?", f->name },
-		{ "resource_group_id=?", f->resource_group_id },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER("name=?", struct vpc_filter, name),
+		MODEL_FILTER_MEMBER("resource_group_id=?", struct vpc_filter, resource_group_id),
 	};
+	const char *id_values[20];
 
 	for (int i = 0; i < id_count; i++)
 		id_values[i] = ids[i];
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "region=?", m->region);
+	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
 	model_where_in(w, "vpc_id", id_count, id_values);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
 	if (f->is_default >= 0)
 		model_where_int(w, "is_default=?", f->is_default);
 	tag_where(w, "vpc_id", &f->tags);
@@ -264,20 +257,14 @@ static json_t *vpc_item_json(struct model_ctx *m, const struct vpc *v, bool has_
 	}
 	model_format_time(v->created_ms, created, sizeof(created));
 	item = json_object();
-	json_put_str(item, "VpcId", v->vpc_id);
-	json_put_str(item, "RegionId", v->region);
-	json_put_str(item, "Status", v->status);
-	json_put_str(item, "VpcName", v->name);
-	json_put_str(item, "Description", v->description);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "CidrBlock", v->cidr_block);
-	json_put_str(item, "Ipv6CidrBlock", "");
-	json_put_str(item, "VRouterId", v->vrouter_id);
-	json_put_bool(item, "IsDefault", v->is_default);
-	json_put_int(item, "OwnerId", model_owner_id(m->account));
-	json_put_str(item, "ResourceGroupId", v->resource_group_id);
-	json_put_str(item, "NetworkAclNum", "0");
-	json_put_bool(item, "EnabledIpv6", false);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("VpcId", v->vpc_id), JSON_TEXT("RegionId", v->region),
+			JSON_TEXT("Status", v->status), JSON_TEXT("VpcName", v->name),
+			JSON_TEXT("Description", v->description), JSON_TEXT("CreationTime", created),
+			JSON_TEXT("CidrBlock", v->cidr_block), JSON_TEXT("Ipv6CidrBlock", ""),
+			JSON_TEXT("VRouterId", v->vrouter_id), JSON_BOOL("IsDefault", v->is_default),
+			JSON_INT("OwnerId", model_owner_id(m->account)),
+			JSON_TEXT("ResourceGroupId", v->resource_group_id), JSON_TEXT("NetworkAclNum", "0"),
+			JSON_BOOL("EnabledIpv6", false)));
 	json_object_set_new_nocheck(item, "VSwitchIds", vswitches);
 	route_tables = json_array();
 	json_array_append_new(route_tables, json_string_nocheck(v->route_table_id));
@@ -288,10 +275,9 @@ static json_t *vpc_item_json(struct model_ctx *m, const struct vpc *v, bool has_
 	json_put_wrapped(item, "SecondaryCidrBlocks", "SecondaryCidrBlock", NULL);
 	json_put_wrapped(item, "Ipv6CidrBlocks", "Ipv6CidrBlock", NULL);
 	json_object_set_new_nocheck(item, "Tags", tags);
-	json_put_str(item, "DhcpOptionsSetId", "");
-	json_put_str(item, "DhcpOptionsSetStatus", "");
-	json_put_str(item, "DnsHostnameStatus", "DISABLED");
-	json_put_str(item, "CenStatus", "");
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("DhcpOptionsSetId", ""),
+			JSON_TEXT("DhcpOptionsSetStatus", ""), JSON_TEXT("DnsHostnameStatus", "DISABLED"),
+			JSON_TEXT("CenStatus", "")));
 	return item;
 }
 

@@ -6,9 +6,12 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "public_ip.h"
 #include "query.h"
+#include "record_list.h"
+#include "row_read.h"
 #include "vpc.h"
 
 const struct lifecycle_kind vswitch_lifecycle = {
@@ -34,19 +37,11 @@ static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, b
 
 static void row_to_vswitch(struct store_stmt *stmt, struct vswitch *s)
 {
-	model_copy(s->vswitch_id, sizeof(s->vswitch_id), stmt_text(stmt, 0));
-	model_copy(s->vpc_id, sizeof(s->vpc_id), stmt_text(stmt, 1));
-	model_copy(s->region, sizeof(s->region), stmt_text(stmt, 2));
-	model_copy(s->zone_id, sizeof(s->zone_id), stmt_text(stmt, 3));
-	model_copy(s->name, sizeof(s->name), stmt_text(stmt, 4));
-	model_copy(s->description, sizeof(s->description), stmt_text(stmt, 5));
-	model_copy(s->cidr_block, sizeof(s->cidr_block), stmt_text(stmt, 6));
-	model_copy(s->status, sizeof(s->status), stmt_text(stmt, 7));
-	model_copy(s->resource_group_id, sizeof(s->resource_group_id), stmt_text(stmt, 8));
-	s->is_default = stmt_int64(stmt, 9) != 0;
-	s->created_ms = stmt_int64(stmt, 10);
-	model_copy(s->route_table_id, sizeof(s->route_table_id), stmt_text(stmt, 11));
-	s->route_table_custom = stmt_int64(stmt, 12) != 0;
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(s->vswitch_id), ROW_TEXT(s->vpc_id), ROW_TEXT(s->region),
+			ROW_TEXT(s->zone_id), ROW_TEXT(s->name), ROW_TEXT(s->description),
+			ROW_TEXT(s->cidr_block), ROW_TEXT(s->status), ROW_TEXT(s->resource_group_id),
+			ROW_BOOL(s->is_default), ROW_INT64(s->created_ms), ROW_TEXT(s->route_table_id),
+			ROW_BOOL(s->route_table_custom)));
 }
 
 static void row_to_vswitch_any(struct store_stmt *stmt, void *out)
@@ -172,18 +167,15 @@ int vswitch_get(struct model_ctx *m, const char *vswitch_id, struct vswitch *out
 
 static void list_where(struct model_ctx *m, struct model_where *w, const struct vswitch_filter *f)
 {
-	const struct model_filter filters[] = {
-		{ "s.vpc_id=?", f->vpc_id },
-		{ "s.vswitch_id=?", f->vswitch_id },
-		{ "s.zone_id=?", f->zone_id },
-		{ "s.name=?", f->name },
-		{ "s.resource_group_id=?", f->resource_group_id },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER("s.vpc_id=?", struct vswitch_filter, vpc_id),
+		MODEL_FILTER_MEMBER("s.vswitch_id=?", struct vswitch_filter, vswitch_id),
+		MODEL_FILTER_MEMBER("s.zone_id=?", struct vswitch_filter, zone_id),
+		MODEL_FILTER_MEMBER("s.name=?", struct vswitch_filter, name),
+		MODEL_FILTER_MEMBER("s.resource_group_id=?", struct vswitch_filter, resource_group_id),
 	};
 
-	model_where_init(w);
-	model_where_text(w, "s.account=?", m->account);
-	model_where_text(w, "s.region=?", m->region);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_region_members(w, m, "s.", f, filters, sizeof(filters) / sizeof(filters[0]));
 	if (f->is_default >= 0)
 		model_where_int(w, "s.is_default=?", f->is_default);
 	tag_where(w, "s.vswitch_id", &f->tags);
@@ -245,22 +237,15 @@ static json_t *vswitch_item_json(struct model_ctx *m, const struct vswitch *s, b
 			    (used_ips >= 0 ? used_ips : addresses_in_use(m, s->vswitch_id));
 	model_format_time(s->created_ms, created, sizeof(created));
 	item = json_object();
-	json_put_str(item, "VSwitchId", s->vswitch_id);
-	json_put_str(item, "VpcId", s->vpc_id);
-	json_put_str(item, "Status", s->status);
-	json_put_str(item, "CidrBlock", s->cidr_block);
-	json_put_str(item, "ZoneId", s->zone_id);
-	json_put_str(item, "VSwitchName", s->name);
-	json_put_str(item, "Description", s->description);
-	json_put_int(item, "AvailableIpAddressCount", available);
-	json_put_str(item, "CreationTime", created);
-	json_put_str(item, "Ipv6CidrBlock", "");
-	json_put_bool(item, "IsDefault", s->is_default);
-	json_put_bool(item, "EnabledIpv6", false);
-	json_put_int(item, "OwnerId", model_owner_id(m->account));
-	json_put_str(item, "ResourceGroupId", s->resource_group_id);
-	json_put_str(item, "NetworkAclId", "");
-	json_put_str(item, "ShareType", "");
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("VSwitchId", s->vswitch_id), JSON_TEXT("VpcId", s->vpc_id),
+			JSON_TEXT("Status", s->status), JSON_TEXT("CidrBlock", s->cidr_block),
+			JSON_TEXT("ZoneId", s->zone_id), JSON_TEXT("VSwitchName", s->name),
+			JSON_TEXT("Description", s->description),
+			JSON_INT("AvailableIpAddressCount", available), JSON_TEXT("CreationTime", created),
+			JSON_TEXT("Ipv6CidrBlock", ""), JSON_BOOL("IsDefault", s->is_default),
+			JSON_BOOL("EnabledIpv6", false), JSON_INT("OwnerId", model_owner_id(m->account)),
+			JSON_TEXT("ResourceGroupId", s->resource_group_id), JSON_TEXT("NetworkAclId", ""),
+			JSON_TEXT("ShareType", "")));
 	route_table = json_object();
 	json_put_str(route_table, "RouteTableId", s->route_table_id);
 	json_put_str(route_table, "RouteTableType", s->route_table_custom ? "Custom" : "System");
@@ -316,9 +301,8 @@ static void fill_placement(struct store_stmt *stmt, void *row)
 {
 	struct vswitch_placement *p = row;
 
-	model_copy(p->vswitch_id, sizeof(p->vswitch_id), stmt_text(stmt, 0));
-	model_copy(p->cidr_block, sizeof(p->cidr_block), stmt_text(stmt, 1));
-	model_copy(p->zone_id, sizeof(p->zone_id), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(p->vswitch_id), ROW_TEXT(p->cidr_block),
+			ROW_TEXT(p->zone_id)));
 }
 
 int vswitch_list_in_vpc(struct model_ctx *m, const char *vpc_id, struct vswitch_placement **out, int *count,

@@ -11,6 +11,9 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
+#include "record_list.h"
+#include "row_read.h"
 
 #define CGW_COLUMNS                                                                        \
 	"customer_gateway_id, region, ip_address, asn, auth_key, name, description, created_ms, " \
@@ -29,15 +32,9 @@ static const char *const refused_ranges[] = {
 
 static void row_to_cgw(struct store_stmt *stmt, struct customer_gateway *g)
 {
-	model_copy(g->customer_gateway_id, sizeof(g->customer_gateway_id), stmt_text(stmt, 0));
-	model_copy(g->region, sizeof(g->region), stmt_text(stmt, 1));
-	model_copy(g->ip_address, sizeof(g->ip_address), stmt_text(stmt, 2));
-	model_copy(g->asn, sizeof(g->asn), stmt_text(stmt, 3));
-	model_copy(g->auth_key, sizeof(g->auth_key), stmt_text(stmt, 4));
-	model_copy(g->name, sizeof(g->name), stmt_text(stmt, 5));
-	model_copy(g->description, sizeof(g->description), stmt_text(stmt, 6));
-	g->created_ms = stmt_int64(stmt, 7);
-	model_copy(g->resource_group_id, sizeof(g->resource_group_id), stmt_text(stmt, 8));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(g->customer_gateway_id), ROW_TEXT(g->region),
+			ROW_TEXT(g->ip_address), ROW_TEXT(g->asn), ROW_TEXT(g->auth_key), ROW_TEXT(g->name),
+			ROW_TEXT(g->description), ROW_INT64(g->created_ms), ROW_TEXT(g->resource_group_id)));
 }
 
 static void row_to_cgw_any(struct store_stmt *stmt, void *out)
@@ -206,15 +203,12 @@ int customer_gateway_get(struct model_ctx *m, const char *customer_gateway_id,
 static void list_where(struct model_ctx *m, struct model_where *w,
 		       const struct customer_gateway_filter *f)
 {
-	const struct model_filter filters[] = {
-		{ "customer_gateway_id=?", f->customer_gateway_id },
-		{ "resource_group_id=?", f->resource_group_id },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER("customer_gateway_id=?", struct customer_gateway_filter, customer_gateway_id),
+		MODEL_FILTER_MEMBER("resource_group_id=?", struct customer_gateway_filter, resource_group_id),
 	};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "region=?", m->region);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
 	tag_where(w, "customer_gateway_id", &f->tags);
 }
 static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
@@ -248,10 +242,9 @@ json_t *customer_gateway_to_json(struct model_ctx *m, const struct customer_gate
 	if (tags == NULL)
 		return NULL;
 	item = json_object();
-	json_put_str(item, "CustomerGatewayId", g->customer_gateway_id);
-	json_put_str(item, "Name", g->name);
-	json_put_str(item, "Description", g->description);
-	json_put_str(item, "IpAddress", g->ip_address);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("CustomerGatewayId", g->customer_gateway_id),
+			JSON_TEXT("Name", g->name), JSON_TEXT("Description", g->description),
+			JSON_TEXT("IpAddress", g->ip_address)));
 	/*
 	 * Asn is a Long in the SDK models and optional: a gateway created without one has
 	 * none (a 0 here would make Terraform's optional "asn" differ from the config).

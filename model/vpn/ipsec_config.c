@@ -14,6 +14,7 @@
 #include <sys/random.h>
 
 #include "cidr.h"
+#include "json_fields.h"
 #include "model.h"
 #include "text.h"
 
@@ -820,12 +821,9 @@ json_t *ipsec_ike_to_json(const struct ipsec_ike_config *c, bool numbers_as_text
 {
 	json_t *o = json_object();
 
-	json_put_str(o, "Psk", c->psk);
-	json_put_str(o, "IkeVersion", c->ike_version);
-	json_put_str(o, "IkeMode", c->ike_mode);
-	json_put_str(o, "IkeEncAlg", c->ike_enc_alg);
-	json_put_str(o, "IkeAuthAlg", c->ike_auth_alg);
-	json_put_str(o, "IkePfs", c->ike_pfs);
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("Psk", c->psk), JSON_TEXT("IkeVersion", c->ike_version),
+			JSON_TEXT("IkeMode", c->ike_mode), JSON_TEXT("IkeEncAlg", c->ike_enc_alg),
+			JSON_TEXT("IkeAuthAlg", c->ike_auth_alg), JSON_TEXT("IkePfs", c->ike_pfs)));
 	put_lifetime(o, "IkeLifetime", c->ike_lifetime, numbers_as_text);
 	json_put_str(o, "LocalId", c->local_id);
 	json_put_str(o, "RemoteId", c->remote_id);

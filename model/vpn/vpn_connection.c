@@ -15,7 +15,10 @@
 #include "cidr.h"
 #include "customer_gateway.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
+#include "record_list.h"
+#include "row_read.h"
 #include "vpn_gateway.h"
 
 const struct lifecycle_kind vpn_connection_lifecycle = {
@@ -28,6 +31,12 @@ const struct lifecycle_kind vpn_connection_lifecycle = {
 
 #define IKE_COLS "psk, ike_version, ike_mode, ike_enc_alg, ike_auth_alg, ike_pfs, ike_lifetime, local_id, remote_id"
 #define IPSEC_COLS "ipsec_enc_alg, ipsec_auth_alg, ipsec_pfs, ipsec_lifetime"
+/* The same columns (and the BGP ones both tables end with) as UPDATE assignments. */
+#define IKE_SET                                                                                          \
+	"psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, ike_pfs=?, ike_lifetime=?, "    \
+	"local_id=?, remote_id=?"
+#define IPSEC_SET "ipsec_enc_alg=?, ipsec_auth_alg=?, ipsec_pfs=?, ipsec_lifetime=?"
+#define BGP_SET "bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, bgp_status=?"
 
 #define CONN_COLUMNS                                                                                    \
 	"vpn_connection_id, region, vpn_gateway_id, customer_gateway_id, name, local_subnet, "            \
@@ -45,17 +54,6 @@ const struct lifecycle_kind vpn_connection_lifecycle = {
 	"bgp_local_asn, bgp_tunnel_cidr, bgp_local_ip, bgp_status"
 
 #define Q10 "?,?,?,?,?,?,?,?,?,?,"
-
-static bool empty(const char *s)
-{
-	return s == NULL || *s == '\0';
-}
-
-/* Binds NULL for "" (unbound connections have no gateway; dual-tunnel ones no top-level cgw). */
-static void bind_text_or_null(struct store_stmt *stmt, int index, const char *text)
-{
-	stmt_bind_text(stmt, index, empty(text) ? NULL : text);
-}
 
 /* ---- errors ---- */
 
@@ -138,142 +136,50 @@ static int parse_subnets(const char *text, bool local, int64_t max, char *out, s
 
 /* ---- rows ---- */
 
-static int bind_ike(struct store_stmt *stmt, int i, const struct ipsec_ike_config *c)
-{
-	stmt_bind_text(stmt, i++, c->psk);
-	stmt_bind_text(stmt, i++, c->ike_version);
-	stmt_bind_text(stmt, i++, c->ike_mode);
-	stmt_bind_text(stmt, i++, c->ike_enc_alg);
-	stmt_bind_text(stmt, i++, c->ike_auth_alg);
-	stmt_bind_text(stmt, i++, c->ike_pfs);
-	stmt_bind_int64(stmt, i++, c->ike_lifetime);
-	stmt_bind_text(stmt, i++, c->local_id);
-	stmt_bind_text(stmt, i++, c->remote_id);
-	return i;
-}
+/*
+ * Each column list names a record's fields once, in its SQL column order (IKE_COLS,
+ * IPSEC_COLS, CONN_COLUMNS, TUNNEL_COLUMNS): row_read_columns reads a row with it and
+ * row_bind_columns binds the same fields for INSERT and UPDATE.
+ */
+#define IKE_FIELDS(c)                                                                                   \
+	ROW_TEXT((c)->psk), ROW_TEXT((c)->ike_version), ROW_TEXT((c)->ike_mode),                        \
+		ROW_TEXT((c)->ike_enc_alg), ROW_TEXT((c)->ike_auth_alg), ROW_TEXT((c)->ike_pfs),        \
+		ROW_INT64((c)->ike_lifetime), ROW_TEXT((c)->local_id), ROW_TEXT((c)->remote_id)
+#define IPSEC_FIELDS(c) \
+	ROW_TEXT((c)->enc_alg), ROW_TEXT((c)->auth_alg), ROW_TEXT((c)->pfs), ROW_INT64((c)->lifetime)
 
-static int read_ike(struct store_stmt *stmt, int col, struct ipsec_ike_config *c)
-{
-	model_copy(c->psk, sizeof(c->psk), stmt_text(stmt, col++));
-	model_copy(c->ike_version, sizeof(c->ike_version), stmt_text(stmt, col++));
-	model_copy(c->ike_mode, sizeof(c->ike_mode), stmt_text(stmt, col++));
-	model_copy(c->ike_enc_alg, sizeof(c->ike_enc_alg), stmt_text(stmt, col++));
-	model_copy(c->ike_auth_alg, sizeof(c->ike_auth_alg), stmt_text(stmt, col++));
-	model_copy(c->ike_pfs, sizeof(c->ike_pfs), stmt_text(stmt, col++));
-	c->ike_lifetime = stmt_int64(stmt, col++);
-	model_copy(c->local_id, sizeof(c->local_id), stmt_text(stmt, col++));
-	model_copy(c->remote_id, sizeof(c->remote_id), stmt_text(stmt, col++));
-	return col;
-}
+/*
+ * Every column of CONN_COLUMNS but vpn_connection_id, region and created_ms; "" gateways bind
+ * as NULL (unbound connections have no gateway; dual-tunnel ones no top-level cgw).
+ */
+#define CONN_BODY_FIELDS(c)                                                                             \
+	ROW_TEXT_OR_NULL((c)->vpn_gateway_id), ROW_TEXT_OR_NULL((c)->customer_gateway_id),              \
+		ROW_TEXT((c)->name), ROW_TEXT((c)->local_subnet), ROW_TEXT((c)->remote_subnet),         \
+		ROW_TEXT((c)->state), ROW_TEXT((c)->status), ROW_TEXT((c)->attach_type),                \
+		ROW_TEXT((c)->transit_router_id), ROW_TEXT((c)->transit_router_name),                   \
+		ROW_TEXT((c)->attach_instance_id), ROW_TEXT((c)->network_type),                         \
+		ROW_BOOL((c)->dual_tunnel), ROW_TEXT((c)->internet_ip), ROW_TEXT((c)->zone_no),         \
+		ROW_TEXT((c)->spec), ROW_TEXT((c)->resource_group_id), ROW_TEXT((c)->tunnel_bandwidth), \
+		ROW_BOOL((c)->effect_immediately), ROW_BOOL((c)->enable_dpd),                           \
+		ROW_BOOL((c)->enable_nat_traversal), ROW_BOOL((c)->enable_tunnels_bgp),                 \
+		ROW_BOOL((c)->auto_config_route), IKE_FIELDS(&(c)->ike), IPSEC_FIELDS(&(c)->ipsec),     \
+		ROW_BOOL((c)->health_check.configured), ROW_BOOL((c)->health_check.enable),             \
+		ROW_TEXT((c)->health_check.dip), ROW_TEXT((c)->health_check.sip),                       \
+		ROW_INT64((c)->health_check.interval), ROW_INT64((c)->health_check.retry),              \
+		ROW_TEXT((c)->health_check.policy), ROW_TEXT((c)->health_check.status),                 \
+		ROW_BOOL((c)->bgp.enable), ROW_INT64((c)->bgp.local_asn), ROW_TEXT((c)->bgp.tunnel_cidr), \
+		ROW_TEXT((c)->bgp.local_bgp_ip), ROW_TEXT((c)->bgp.status)
 
-static int bind_phase2(struct store_stmt *stmt, int i, const struct ipsec_phase2_config *c)
-{
-	stmt_bind_text(stmt, i++, c->enc_alg);
-	stmt_bind_text(stmt, i++, c->auth_alg);
-	stmt_bind_text(stmt, i++, c->pfs);
-	stmt_bind_int64(stmt, i++, c->lifetime);
-	return i;
-}
-
-static int read_phase2(struct store_stmt *stmt, int col, struct ipsec_phase2_config *c)
-{
-	model_copy(c->enc_alg, sizeof(c->enc_alg), stmt_text(stmt, col++));
-	model_copy(c->auth_alg, sizeof(c->auth_alg), stmt_text(stmt, col++));
-	model_copy(c->pfs, sizeof(c->pfs), stmt_text(stmt, col++));
-	c->lifetime = stmt_int64(stmt, col++);
-	return col;
-}
+/* A tunnel's columns from its IKE settings on: what tunnel_update writes besides the first three. */
+#define TUNNEL_TAIL_FIELDS(t)                                                                           \
+	IKE_FIELDS(&(t)->ike), IPSEC_FIELDS(&(t)->ipsec), ROW_INT64((t)->bgp.local_asn),                \
+		ROW_TEXT((t)->bgp.tunnel_cidr), ROW_TEXT((t)->bgp.local_bgp_ip), ROW_TEXT((t)->bgp.status)
 
 static void row_to_conn(struct store_stmt *stmt, struct vpn_connection *c)
 {
-	int col = 0;
-
 	memset(c, 0, sizeof(*c));
-	model_copy(c->vpn_connection_id, sizeof(c->vpn_connection_id), stmt_text(stmt, col++));
-	model_copy(c->region, sizeof(c->region), stmt_text(stmt, col++));
-	model_copy(c->vpn_gateway_id, sizeof(c->vpn_gateway_id), stmt_text(stmt, col++));
-	model_copy(c->customer_gateway_id, sizeof(c->customer_gateway_id), stmt_text(stmt, col++));
-	model_copy(c->name, sizeof(c->name), stmt_text(stmt, col++));
-	model_copy(c->local_subnet, sizeof(c->local_subnet), stmt_text(stmt, col++));
-	model_copy(c->remote_subnet, sizeof(c->remote_subnet), stmt_text(stmt, col++));
-	model_copy(c->state, sizeof(c->state), stmt_text(stmt, col++));
-	model_copy(c->status, sizeof(c->status), stmt_text(stmt, col++));
-	model_copy(c->attach_type, sizeof(c->attach_type), stmt_text(stmt, col++));
-	model_copy(c->transit_router_id, sizeof(c->transit_router_id), stmt_text(stmt, col++));
-	model_copy(c->transit_router_name, sizeof(c->transit_router_name), stmt_text(stmt, col++));
-	model_copy(c->attach_instance_id, sizeof(c->attach_instance_id), stmt_text(stmt, col++));
-	model_copy(c->network_type, sizeof(c->network_type), stmt_text(stmt, col++));
-	c->dual_tunnel = stmt_int64(stmt, col++) != 0;
-	model_copy(c->internet_ip, sizeof(c->internet_ip), stmt_text(stmt, col++));
-	model_copy(c->zone_no, sizeof(c->zone_no), stmt_text(stmt, col++));
-	model_copy(c->spec, sizeof(c->spec), stmt_text(stmt, col++));
-	model_copy(c->resource_group_id, sizeof(c->resource_group_id), stmt_text(stmt, col++));
-	model_copy(c->tunnel_bandwidth, sizeof(c->tunnel_bandwidth), stmt_text(stmt, col++));
-	c->effect_immediately = stmt_int64(stmt, col++) != 0;
-	c->enable_dpd = stmt_int64(stmt, col++) != 0;
-	c->enable_nat_traversal = stmt_int64(stmt, col++) != 0;
-	c->enable_tunnels_bgp = stmt_int64(stmt, col++) != 0;
-	c->auto_config_route = stmt_int64(stmt, col++) != 0;
-	col = read_ike(stmt, col, &c->ike);
-	col = read_phase2(stmt, col, &c->ipsec);
-	c->health_check.configured = stmt_int64(stmt, col++) != 0;
-	c->health_check.enable = stmt_int64(stmt, col++) != 0;
-	model_copy(c->health_check.dip, sizeof(c->health_check.dip), stmt_text(stmt, col++));
-	model_copy(c->health_check.sip, sizeof(c->health_check.sip), stmt_text(stmt, col++));
-	c->health_check.interval = stmt_int64(stmt, col++);
-	c->health_check.retry = stmt_int64(stmt, col++);
-	model_copy(c->health_check.policy, sizeof(c->health_check.policy), stmt_text(stmt, col++));
-	model_copy(c->health_check.status, sizeof(c->health_check.status), stmt_text(stmt, col++));
-	c->bgp.enable = stmt_int64(stmt, col++) != 0;
-	c->bgp.local_asn = stmt_int64(stmt, col++);
-	model_copy(c->bgp.tunnel_cidr, sizeof(c->bgp.tunnel_cidr), stmt_text(stmt, col++));
-	model_copy(c->bgp.local_bgp_ip, sizeof(c->bgp.local_bgp_ip), stmt_text(stmt, col++));
-	model_copy(c->bgp.status, sizeof(c->bgp.status), stmt_text(stmt, col++));
-	c->created_ms = stmt_int64(stmt, col++);
-}
-
-/* Binds every column but vpn_connection_id/region/created_ms, in CONN_COLUMNS order from 3. */
-static int bind_conn_body(struct store_stmt *stmt, int i, const struct vpn_connection *c)
-{
-	bind_text_or_null(stmt, i++, c->vpn_gateway_id);
-	bind_text_or_null(stmt, i++, c->customer_gateway_id);
-	stmt_bind_text(stmt, i++, c->name);
-	stmt_bind_text(stmt, i++, c->local_subnet);
-	stmt_bind_text(stmt, i++, c->remote_subnet);
-	stmt_bind_text(stmt, i++, c->state);
-	stmt_bind_text(stmt, i++, c->status);
-	stmt_bind_text(stmt, i++, c->attach_type);
-	stmt_bind_text(stmt, i++, c->transit_router_id);
-	stmt_bind_text(stmt, i++, c->transit_router_name);
-	stmt_bind_text(stmt, i++, c->attach_instance_id);
-	stmt_bind_text(stmt, i++, c->network_type);
-	stmt_bind_int64(stmt, i++, c->dual_tunnel);
-	stmt_bind_text(stmt, i++, c->internet_ip);
-	stmt_bind_text(stmt, i++, c->zone_no);
-	stmt_bind_text(stmt, i++, c->spec);
-	stmt_bind_text(stmt, i++, c->resource_group_id);
-	stmt_bind_text(stmt, i++, c->tunnel_bandwidth);
-	stmt_bind_int64(stmt, i++, c->effect_immediately);
-	stmt_bind_int64(stmt, i++, c->enable_dpd);
-	stmt_bind_int64(stmt, i++, c->enable_nat_traversal);
-	stmt_bind_int64(stmt, i++, c->enable_tunnels_bgp);
-	stmt_bind_int64(stmt, i++, c->auto_config_route);
-	i = bind_ike(stmt, i, &c->ike);
-	i = bind_phase2(stmt, i, &c->ipsec);
-	stmt_bind_int64(stmt, i++, c->health_check.configured);
-	stmt_bind_int64(stmt, i++, c->health_check.enable);
-	stmt_bind_text(stmt, i++, c->health_check.dip);
-	stmt_bind_text(stmt, i++, c->health_check.sip);
-	stmt_bind_int64(stmt, i++, c->health_check.interval);
-	stmt_bind_int64(stmt, i++, c->health_check.retry);
-	stmt_bind_text(stmt, i++, c->health_check.policy);
-	stmt_bind_text(stmt, i++, c->health_check.status);
-	stmt_bind_int64(stmt, i++, c->bgp.enable);
-	stmt_bind_int64(stmt, i++, c->bgp.local_asn);
-	stmt_bind_text(stmt, i++, c->bgp.tunnel_cidr);
-	stmt_bind_text(stmt, i++, c->bgp.local_bgp_ip);
-	stmt_bind_text(stmt, i++, c->bgp.status);
-	return i;
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(c->vpn_connection_id), ROW_TEXT(c->region), CONN_BODY_FIELDS(c),
+					   ROW_INT64(c->created_ms)));
 }
 
 static int run_done(struct model_ctx *m, struct store_stmt *stmt, struct vl_err *err)
@@ -284,123 +190,88 @@ static int run_done(struct model_ctx *m, struct store_stmt *stmt, struct vl_err 
 	return r == STORE_DONE ? 0 : model_store_error(m, err);
 }
 
-static int conn_insert(struct model_ctx *m, const struct vpn_connection *c, struct vl_err *err)
+/*
+ * Runs an INSERT or UPDATE whose parameters are columns, then last (the account of an
+ * INSERT, the key of an UPDATE).  0, or -1 with a store error.
+ */
+static int run_columns(struct model_ctx *m, const char *sql, const struct row_column *columns, int count,
+		       const char *last, struct vl_err *err)
 {
 	struct store_stmt *stmt = NULL;
-	int i;
 
-	if (store_prepare(m->store,
-			  "INSERT INTO vpn_connections(" CONN_COLUMNS ", account) VALUES (" Q10 Q10 Q10 Q10 Q10 "?,?,?)",
-			  &stmt) < 0)
+	if (store_prepare(m->store, sql, &stmt) < 0)
 		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, c->vpn_connection_id);
-	stmt_bind_text(stmt, 2, c->region);
-	i = bind_conn_body(stmt, 3, c);
-	stmt_bind_int64(stmt, i++, c->created_ms);
-	stmt_bind_text(stmt, i, m->account);
+	stmt_bind_text(stmt, row_bind_columns(stmt, 1, columns, count), last);
 	return run_done(m, stmt, err);
+}
+
+/* row_bind_columns only reads through the column list, so the const record may stand in it. */
+static int conn_insert(struct model_ctx *m, const struct vpn_connection *c, struct vl_err *err)
+{
+	struct vpn_connection *row = (struct vpn_connection *)c;
+
+	return run_columns(m, "INSERT INTO vpn_connections(" CONN_COLUMNS ", account) VALUES (" Q10 Q10 Q10 Q10 Q10 "?,?,?)",
+			   ROW_COLUMNS(ROW_TEXT(row->vpn_connection_id), ROW_TEXT(row->region), CONN_BODY_FIELDS(row),
+				       ROW_INT64(row->created_ms)),
+			   m->account, err);
 }
 
 static int conn_update(struct model_ctx *m, const struct vpn_connection *c, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	int i;
+	struct vpn_connection *row = (struct vpn_connection *)c;
 
-	if (store_prepare(m->store,
-			  "UPDATE vpn_connections SET vpn_gateway_id=?, customer_gateway_id=?, name=?, "
-			  "local_subnet=?, remote_subnet=?, state=?, status=?, attach_type=?, transit_router_id=?, "
-			  "transit_router_name=?, attach_instance_id=?, network_type=?, dual_tunnel=?, internet_ip=?, "
-			  "zone_no=?, spec=?, resource_group_id=?, tunnel_bandwidth=?, effect_immediately=?, "
-			  "enable_dpd=?, enable_nat_traversal=?, enable_tunnels_bgp=?, auto_config_route=?, "
-			  "psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, ike_pfs=?, ike_lifetime=?, "
-			  "local_id=?, remote_id=?, ipsec_enc_alg=?, ipsec_auth_alg=?, ipsec_pfs=?, ipsec_lifetime=?, "
-			  "hc_configured=?, hc_enable=?, hc_dip=?, hc_sip=?, hc_interval=?, hc_retry=?, hc_policy=?, "
-			  "hc_status=?, bgp_enable=?, bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, bgp_status=? "
-			  "WHERE vpn_connection_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	i = bind_conn_body(stmt, 1, c);
-	stmt_bind_text(stmt, i, c->vpn_connection_id);
-	return run_done(m, stmt, err);
+	return run_columns(m,
+			   "UPDATE vpn_connections SET vpn_gateway_id=?, customer_gateway_id=?, name=?, "
+			   "local_subnet=?, remote_subnet=?, state=?, status=?, attach_type=?, transit_router_id=?, "
+			   "transit_router_name=?, attach_instance_id=?, network_type=?, dual_tunnel=?, internet_ip=?, "
+			   "zone_no=?, spec=?, resource_group_id=?, tunnel_bandwidth=?, effect_immediately=?, "
+			   "enable_dpd=?, enable_nat_traversal=?, enable_tunnels_bgp=?, auto_config_route=?, " IKE_SET ", "
+			   IPSEC_SET ", hc_configured=?, hc_enable=?, hc_dip=?, hc_sip=?, hc_interval=?, hc_retry=?, "
+			   "hc_policy=?, hc_status=?, bgp_enable=?, " BGP_SET " WHERE vpn_connection_id=?",
+			   ROW_COLUMNS(CONN_BODY_FIELDS(row)), c->vpn_connection_id, err);
 }
 
+/* Column 1, vpn_connection_id, is the parent's: load_tunnels selects by it. */
 static void row_to_tunnel(struct store_stmt *stmt, struct vpn_tunnel *t)
 {
-	int col = 0;
-
 	memset(t, 0, sizeof(*t));
-	model_copy(t->tunnel_id, sizeof(t->tunnel_id), stmt_text(stmt, col++));
-	col++; /* vpn_connection_id */
-	t->tunnel_index = (int)stmt_int64(stmt, col++);
-	model_copy(t->role, sizeof(t->role), stmt_text(stmt, col++));
-	model_copy(t->state, sizeof(t->state), stmt_text(stmt, col++));
-	model_copy(t->status, sizeof(t->status), stmt_text(stmt, col++));
-	model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), stmt_text(stmt, col++));
-	t->enable_dpd = stmt_int64(stmt, col++) != 0;
-	t->enable_nat_traversal = stmt_int64(stmt, col++) != 0;
-	model_copy(t->zone_no, sizeof(t->zone_no), stmt_text(stmt, col++));
-	model_copy(t->internet_ip, sizeof(t->internet_ip), stmt_text(stmt, col++));
-	col = read_ike(stmt, col, &t->ike);
-	col = read_phase2(stmt, col, &t->ipsec);
-	t->bgp.local_asn = stmt_int64(stmt, col++);
-	model_copy(t->bgp.tunnel_cidr, sizeof(t->bgp.tunnel_cidr), stmt_text(stmt, col++));
-	model_copy(t->bgp.local_bgp_ip, sizeof(t->bgp.local_bgp_ip), stmt_text(stmt, col++));
-	model_copy(t->bgp.status, sizeof(t->bgp.status), stmt_text(stmt, col++));
+	model_copy(t->tunnel_id, sizeof(t->tunnel_id), stmt_text(stmt, 0));
+	t->tunnel_index = (int)stmt_int64(stmt, 2);
+	row_read_columns_at(stmt, 3, ROW_COLUMNS(ROW_TEXT(t->role), ROW_TEXT(t->state), ROW_TEXT(t->status),
+						 ROW_TEXT(t->customer_gateway_id), ROW_BOOL(t->enable_dpd),
+						 ROW_BOOL(t->enable_nat_traversal), ROW_TEXT(t->zone_no),
+						 ROW_TEXT(t->internet_ip), TUNNEL_TAIL_FIELDS(t)));
 }
 
 static int tunnel_insert(struct model_ctx *m, const char *conn_id, const struct vpn_tunnel *t,
 			 struct vl_err *err)
 {
+	struct vpn_tunnel *row = (struct vpn_tunnel *)t;
 	struct store_stmt *stmt = NULL;
-	int i = 1;
 
 	if (store_prepare(m->store, "INSERT INTO vpn_connection_tunnels(" TUNNEL_COLUMNS ") VALUES (" Q10 Q10 "?,?,?,?,?,?,?,?)",
 			  &stmt) < 0)
 		return model_store_error(m, err);
-	stmt_bind_text(stmt, i++, t->tunnel_id);
-	stmt_bind_text(stmt, i++, conn_id);
-	stmt_bind_int64(stmt, i++, t->tunnel_index);
-	stmt_bind_text(stmt, i++, t->role);
-	stmt_bind_text(stmt, i++, t->state);
-	stmt_bind_text(stmt, i++, t->status);
-	stmt_bind_text(stmt, i++, t->customer_gateway_id);
-	stmt_bind_int64(stmt, i++, t->enable_dpd);
-	stmt_bind_int64(stmt, i++, t->enable_nat_traversal);
-	stmt_bind_text(stmt, i++, t->zone_no);
-	stmt_bind_text(stmt, i++, t->internet_ip);
-	i = bind_ike(stmt, i, &t->ike);
-	i = bind_phase2(stmt, i, &t->ipsec);
-	stmt_bind_int64(stmt, i++, t->bgp.local_asn);
-	stmt_bind_text(stmt, i++, t->bgp.tunnel_cidr);
-	stmt_bind_text(stmt, i++, t->bgp.local_bgp_ip);
-	stmt_bind_text(stmt, i, t->bgp.status);
+	stmt_bind_text(stmt, 1, t->tunnel_id);
+	stmt_bind_text(stmt, 2, conn_id);
+	stmt_bind_int64(stmt, 3, t->tunnel_index);
+	row_bind_columns(stmt, 4, ROW_COLUMNS(ROW_TEXT(row->role), ROW_TEXT(row->state), ROW_TEXT(row->status),
+					      ROW_TEXT(row->customer_gateway_id), ROW_BOOL(row->enable_dpd),
+					      ROW_BOOL(row->enable_nat_traversal), ROW_TEXT(row->zone_no),
+					      ROW_TEXT(row->internet_ip), TUNNEL_TAIL_FIELDS(row)));
 	return run_done(m, stmt, err);
 }
 
 static int tunnel_update(struct model_ctx *m, const struct vpn_tunnel *t, struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	int i = 1;
+	struct vpn_tunnel *row = (struct vpn_tunnel *)t;
 
-	if (store_prepare(m->store,
-			  "UPDATE vpn_connection_tunnels SET customer_gateway_id=?, enable_dpd=?, "
-			  "enable_nat_traversal=?, psk=?, ike_version=?, ike_mode=?, ike_enc_alg=?, ike_auth_alg=?, "
-			  "ike_pfs=?, ike_lifetime=?, local_id=?, remote_id=?, ipsec_enc_alg=?, ipsec_auth_alg=?, "
-			  "ipsec_pfs=?, ipsec_lifetime=?, bgp_local_asn=?, bgp_tunnel_cidr=?, bgp_local_ip=?, "
-			  "bgp_status=? WHERE tunnel_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, i++, t->customer_gateway_id);
-	stmt_bind_int64(stmt, i++, t->enable_dpd);
-	stmt_bind_int64(stmt, i++, t->enable_nat_traversal);
-	i = bind_ike(stmt, i, &t->ike);
-	i = bind_phase2(stmt, i, &t->ipsec);
-	stmt_bind_int64(stmt, i++, t->bgp.local_asn);
-	stmt_bind_text(stmt, i++, t->bgp.tunnel_cidr);
-	stmt_bind_text(stmt, i++, t->bgp.local_bgp_ip);
-	stmt_bind_text(stmt, i++, t->bgp.status);
-	stmt_bind_text(stmt, i, t->tunnel_id);
-	return run_done(m, stmt, err);
+	return run_columns(m,
+			   "UPDATE vpn_connection_tunnels SET customer_gateway_id=?, enable_dpd=?, enable_nat_traversal=?, "
+			   IKE_SET ", " IPSEC_SET ", " BGP_SET " WHERE tunnel_id=?",
+			   ROW_COLUMNS(ROW_TEXT(row->customer_gateway_id), ROW_BOOL(row->enable_dpd),
+				       ROW_BOOL(row->enable_nat_traversal), TUNNEL_TAIL_FIELDS(row)),
+			   t->tunnel_id, err);
 }
 
 /* Loads the tunnels of c (master first) into c->tunnels. */
@@ -439,7 +310,7 @@ int vpn_connection_find(struct model_ctx *m, const char *vpn_connection_id, stru
 {
 	int found;
 
-	if (empty(vpn_connection_id))
+	if (text_empty(vpn_connection_id))
 		return 0;
 	found = model_find_row(m, "SELECT " CONN_COLUMNS " FROM vpn_connections"
 				  " WHERE vpn_connection_id=? AND account=? AND region=?",
@@ -477,7 +348,7 @@ static int check_tunnel_cidr_free(struct model_ctx *m, const char *gateway_id, c
 {
 	bool found = false;
 
-	if (empty(gateway_id) || empty(cidr))
+	if (text_empty(gateway_id) || text_empty(cidr))
 		return 0;
 	if (exists(m,
 		   "SELECT 1 FROM vpn_connections WHERE vpn_gateway_id=?1 AND bgp_tunnel_cidr=?2 AND vpn_connection_id<>?3"
@@ -512,7 +383,7 @@ static int check_tunnel_cidrs(struct model_ctx *m, const struct vpn_connection *
 /* usage "ref:customer_gateway"/<id>: +1 per connection or tunnel that uses it. */
 static int cgw_ref(struct model_ctx *m, const char *cgw_id, int64_t delta, struct vl_err *err)
 {
-	if (empty(cgw_id))
+	if (text_empty(cgw_id))
 		return 0;
 	return model_usage_add(m, "ref:customer_gateway", cgw_id, delta) < 0 ? model_store_error(m, err) : 0;
 }
@@ -566,7 +437,7 @@ static int spec_bool(const struct ipsec_tunnel_spec *s, const char *value, const
 /* Standard VPN gateways take no peer CA certificate (SM gateways are not emulated). */
 static int check_no_ca_certificate(const char *cert, const char *param, struct vl_err *err)
 {
-	if (empty(cert))
+	if (text_empty(cert))
 		return 0;
 	return illegal(err, "RemoteCaCertificate",
 		       "The specified \"%s\" is invalid: a standard VPN gateway takes no peer CA certificate.", param);
@@ -601,18 +472,18 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 
 		memset(t, 0, sizeof(*t));
 		tunnel_prefix(prefix, sizeof(prefix), s);
-		if (empty(s->customer_gateway_id)) {
+		if (text_empty(s->customer_gateway_id)) {
 			snprintf(name, sizeof(name), "%s.CustomerGatewayId", prefix);
 			return vl_err_missing(err, name);
 		}
 		if (customer_gateway_get(m, s->customer_gateway_id, &cgw, err) < 0)
 			return -1;
 		model_copy(t->customer_gateway_id, sizeof(t->customer_gateway_id), cgw.customer_gateway_id);
-		if (gw && empty(s->role)) {
+		if (gw && text_empty(s->role)) {
 			snprintf(name, sizeof(name), "%s.Role", prefix);
 			return vl_err_missing(err, name);
 		}
-		if (!empty(s->role)) {
+		if (!text_empty(s->role)) {
 			if (strcmp(s->role, "master") != 0 && strcmp(s->role, "slave") != 0) {
 				snprintf(name, sizeof(name), "%s.Role", prefix);
 				return vl_err_invalid(err, name);
@@ -620,7 +491,7 @@ static int build_tunnels(struct model_ctx *m, const struct vpn_connection_create
 			model_copy(t->role, sizeof(t->role), s->role);
 		}
 		t->tunnel_index = 0;
-		if (!gw && !empty(s->tunnel_index)) {
+		if (!gw && !text_empty(s->tunnel_index)) {
 			if (strcmp(s->tunnel_index, "1") != 0 && strcmp(s->tunnel_index, "2") != 0) {
 				snprintf(name, sizeof(name), "%s.TunnelIndex", prefix);
 				return vl_err_invalid(err, name);
@@ -691,7 +562,7 @@ static int build_single(struct model_ctx *m, const struct vpn_connection_create_
 {
 	struct customer_gateway cgw;
 
-	if (empty(args->customer_gateway_id))
+	if (text_empty(args->customer_gateway_id))
 		return vl_err_missing(err, "CustomerGatewayId");
 	if (customer_gateway_get(m, args->customer_gateway_id, &cgw, err) < 0)
 		return -1;
@@ -718,9 +589,9 @@ static int fill_common(struct model_ctx *m, const struct vpn_connection_create_a
 	memset(c, 0, sizeof(*c));
 	if (args->name && *args->name && !valid_name(args->name))
 		return vl_err_set(err, VL_VCO_INVALID_NAME, NULL);
-	if (empty(args->local_subnet))
+	if (text_empty(args->local_subnet))
 		return vl_err_missing(err, "LocalSubnet");
-	if (empty(args->remote_subnet))
+	if (text_empty(args->remote_subnet))
 		return vl_err_missing(err, "RemoteSubnet");
 	if (parse_subnets(args->local_subnet, true, m->cfg->quotas.subnets_per_connection, c->local_subnet,
 			  sizeof(c->local_subnet), err) < 0 ||
@@ -772,9 +643,9 @@ int vpn_connection_create(struct model_ctx *m, const struct vpn_connection_creat
 		/* CreateVpnAttachment: unbound, waits for a transit router */
 		model_copy(out->state, sizeof(out->state), "init");
 		model_copy(out->attach_type, sizeof(out->attach_type), "NO_ASSOCIATED");
-		model_copy(out->network_type, sizeof(out->network_type), empty(args->network_type) ? "public" : args->network_type);
+		model_copy(out->network_type, sizeof(out->network_type), text_empty(args->network_type) ? "public" : args->network_type);
 		model_copy(out->tunnel_bandwidth, sizeof(out->tunnel_bandwidth),
-		     empty(args->tunnel_bandwidth) ? "Standard" : args->tunnel_bandwidth);
+		     text_empty(args->tunnel_bandwidth) ? "Standard" : args->tunnel_bandwidth);
 		model_copy(out->spec, sizeof(out->spec), strcmp(out->tunnel_bandwidth, "Large") == 0 ? "3000M" : "1000M");
 		if (model_check_resource_group(m, args->resource_group_id, out->resource_group_id,
 					 sizeof(out->resource_group_id), err) < 0)
@@ -881,14 +752,14 @@ static int find_spec_tunnel(const struct vpn_connection *c, const struct ipsec_t
 {
 	char name[96];
 
-	if (!empty(s->tunnel_id)) {
+	if (!text_empty(s->tunnel_id)) {
 		for (int i = 0; i < c->tunnel_count; i++)
 			if (strcmp(c->tunnels[i].tunnel_id, s->tunnel_id) == 0)
 				return i;
 		text_excerpt(name, sizeof(name), s->tunnel_id, 64);
 		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", name);
 	}
-	if (!empty(s->role)) {
+	if (!text_empty(s->role)) {
 		for (int i = 0; i < c->tunnel_count; i++)
 			if (strcmp(c->tunnels[i].role, s->role) == 0)
 				return i;
@@ -921,11 +792,11 @@ static int modify_tunnels(struct model_ctx *m, const struct vpn_connection_modif
 					       "The tunnel %s is named twice.", c->tunnels[i].tunnel_id);
 		touched[i] = true;
 		t = &c->tunnels[i];
-		if (!empty(s->role) && strcmp(s->role, t->role) != 0) {
+		if (!text_empty(s->role) && strcmp(s->role, t->role) != 0) {
 			snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.Role", s->n);
 			return illegal(err, "Role", "The specified \"%s\" is invalid: the role of a tunnel cannot be changed.", name);
 		}
-		if (!empty(s->customer_gateway_id) && strcmp(s->customer_gateway_id, t->customer_gateway_id) != 0) {
+		if (!text_empty(s->customer_gateway_id) && strcmp(s->customer_gateway_id, t->customer_gateway_id) != 0) {
 			struct customer_gateway old, cgw;
 			bool default_remote;
 
@@ -944,7 +815,7 @@ static int modify_tunnels(struct model_ctx *m, const struct vpn_connection_modif
 		    spec_bool(s, s->enable_nat_traversal, "EnableNatTraversal", &t->enable_nat_traversal, err) < 0)
 			return -1;
 		snprintf(name, sizeof(name), "TunnelOptionsSpecification.%d.RemoteCaCertificate", s->n);
-		if (!empty(c->vpn_gateway_id) && check_no_ca_certificate(s->remote_ca_certificate, name, err) < 0)
+		if (!text_empty(c->vpn_gateway_id) && check_no_ca_certificate(s->remote_ca_certificate, name, err) < 0)
 			return -1;
 		if (ipsec_tunnel_spec_apply(s, &t->ike, &t->ipsec, &t->bgp, err) < 0)
 			return -1;
@@ -962,20 +833,20 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 
 	if (vpn_connection_get(m, args->vpn_connection_id, &c, err) < 0)
 		return -1;
-	if (!empty(c.vpn_gateway_id) && vpn_gateway_get(m, c.vpn_gateway_id, &gw, err) < 0)
+	if (!text_empty(c.vpn_gateway_id) && vpn_gateway_get(m, c.vpn_gateway_id, &gw, err) < 0)
 		return -1;
-	if (empty(c.vpn_gateway_id) && lifecycle_busy(m, KIND, c.vpn_connection_id))
+	if (text_empty(c.vpn_gateway_id) && lifecycle_busy(m, KIND, c.vpn_connection_id))
 		return vl_err_set(err, VL_VCO_CONFIGURING, NULL);
-	if (!empty(args->name) && !valid_name(args->name))
+	if (!text_empty(args->name) && !valid_name(args->name))
 		return vl_err_set(err, VL_VCO_INVALID_NAME, NULL);
 	model_copy(old_remote, sizeof(old_remote), c.remote_subnet);
-	if (!empty(args->name))
+	if (!text_empty(args->name))
 		model_copy(c.name, sizeof(c.name), args->name);
-	if (!empty(args->local_subnet) &&
+	if (!text_empty(args->local_subnet) &&
 	    parse_subnets(args->local_subnet, true, m->cfg->quotas.subnets_per_connection, c.local_subnet,
 			  sizeof(c.local_subnet), err) < 0)
 		return -1;
-	if (!empty(args->remote_subnet) &&
+	if (!text_empty(args->remote_subnet) &&
 	    parse_subnets(args->remote_subnet, false, m->cfg->quotas.subnets_per_connection, c.remote_subnet,
 			  sizeof(c.remote_subnet), err) < 0)
 		return -1;
@@ -1020,7 +891,7 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 		    ipsec_health_check_finish(&c.health_check, "HealthCheckConfig", err) < 0 ||
 		    ipsec_bgp_finish(&c.bgp, "BgpConfig", err) < 0)
 			return -1;
-		if (!empty(c.vpn_gateway_id) && check_no_ca_certificate(args->remote_ca_certificate, "RemoteCaCertificate", err) < 0)
+		if (!text_empty(c.vpn_gateway_id) && check_no_ca_certificate(args->remote_ca_certificate, "RemoteCaCertificate", err) < 0)
 			return -1;
 		if (customer_gateway_get(m, c.customer_gateway_id, &cgw, err) < 0)
 			return -1;
@@ -1028,7 +899,7 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 	}
 	if (check_tunnel_cidrs(m, &c, err) < 0)
 		return -1;
-	if (!empty(c.vpn_gateway_id) && check_gateway_idle(m, &gw, err) < 0)
+	if (!text_empty(c.vpn_gateway_id) && check_gateway_idle(m, &gw, err) < 0)
 		return -1;
 
 	if (conn_update(m, &c, err) < 0)
@@ -1038,7 +909,7 @@ int vpn_connection_modify(struct model_ctx *m, const struct vpn_connection_modif
 		    cgw_ref(m, new_cgw[i], +1, err) < 0)
 			return -1;
 	}
-	if (!empty(c.vpn_gateway_id)) {
+	if (!text_empty(c.vpn_gateway_id)) {
 		if (vpn_gateway_begin_change(m, c.vpn_gateway_id, err) < 0)
 			return -1;
 		added_subnets(old_remote, c.remote_subnet, added, sizeof(added));
@@ -1070,7 +941,7 @@ int vpn_attachment_get(struct model_ctx *m, const char *vpn_connection_id, struc
 {
 	if (vpn_connection_get(m, vpn_connection_id, out, err) < 0)
 		return -1;
-	if (!empty(out->vpn_gateway_id))
+	if (!text_empty(out->vpn_gateway_id))
 		return vl_err_set(err, VL_VCO_NOT_FOUND, NULL);
 	return 0;
 }
@@ -1082,10 +953,10 @@ int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, st
 
 	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
 		return -1;
-	if (empty(c.vpn_gateway_id)) {
+	if (text_empty(c.vpn_gateway_id)) {
 		if (lifecycle_busy(m, KIND, c.vpn_connection_id))
 			return vl_err_set(err, VL_VCO_CONFIGURING, NULL);
-		if (!empty(c.transit_router_id) || strcmp(c.state, "init") != 0)
+		if (!text_empty(c.transit_router_id) || strcmp(c.state, "init") != 0)
 			return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
 					  "The IPsec-VPN connection %s is attached to transit router %s: delete the "
 					  "transit router attachment first.", c.vpn_connection_id,
@@ -1118,42 +989,24 @@ int vpn_connection_delete(struct model_ctx *m, const char *vpn_connection_id, st
 int vpn_connection_owner(struct model_ctx *m, const char *conn, char *account, char *region, bool *dual,
 			 struct vl_err *err)
 {
-	struct store_stmt *stmt = NULL;
-	enum store_step_result r;
-
-	if (store_prepare(m->store,
-			  "SELECT account, region, dual_tunnel FROM vpn_connections WHERE vpn_connection_id=?",
-			  &stmt) < 0)
-		return model_store_error(m, err);
-	stmt_bind_text(stmt, 1, conn);
-	r = stmt_step(stmt);
-	if (r == STORE_ROW) {
-		model_copy(account, 128, stmt_text(stmt, 0));
-		model_copy(region, 64, stmt_text(stmt, 1));
-		*dual = stmt_int64(stmt, 2) != 0;
-	}
-	stmt_release(stmt);
-	if (r == STORE_ROW)
-		return 1;
-	return r == STORE_DONE ? 0 : model_store_error(m, err);
+	return row_find(m, "SELECT account, region, dual_tunnel FROM vpn_connections WHERE vpn_connection_id=?",
+			MODEL_ARGS(MODEL_TEXT(conn)), row_fill_columns,
+			ROW_PLACES(ROW_TEXT_SIZED(account, 128), ROW_TEXT_SIZED(region, 64), ROW_BOOL(*dual)), err);
 }
 
 /* ---- list ---- */
 
 static void list_where(struct model_ctx *m, struct model_where *w, const struct vpn_connection_filter *f)
 {
-	const struct model_filter filters[] = {
-		{ "vpn_gateway_id=?", empty(f->vpn_gateway_id) ? NULL : f->vpn_gateway_id },
-		{ "vpn_connection_id=?", empty(f->vpn_connection_id) ? NULL : f->vpn_connection_id },
-		{ "resource_group_id=?", empty(f->resource_group_id) ? NULL : f->resource_group_id },
-		{ "attach_type=?", empty(f->attach_type) ? NULL : f->attach_type },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER_SET("vpn_gateway_id=?", struct vpn_connection_filter, vpn_gateway_id),
+		MODEL_FILTER_MEMBER_SET("vpn_connection_id=?", struct vpn_connection_filter, vpn_connection_id),
+		MODEL_FILTER_MEMBER_SET("resource_group_id=?", struct vpn_connection_filter, resource_group_id),
+		MODEL_FILTER_MEMBER_SET("attach_type=?", struct vpn_connection_filter, attach_type),
 	};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "region=?", m->region);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
-	if (!empty(f->customer_gateway_id)) {
+	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
+	if (!text_empty(f->customer_gateway_id)) {
 		const char *values[2] = { f->customer_gateway_id, f->customer_gateway_id };
 
 		model_where_add(w, "(customer_gateway_id=? OR vpn_connection_id IN"
@@ -1207,13 +1060,11 @@ static json_t *health_check_json(const struct ipsec_health_check *c)
 {
 	json_t *o = json_object();
 
-	json_put_str(o, "Enable", c->enable ? "true" : "false");
-	json_put_str(o, "Dip", c->dip);
-	json_put_str(o, "Sip", c->sip);
-	json_put_int(o, "Interval", c->configured ? c->interval : 0);
-	json_put_int(o, "Retry", c->configured ? c->retry : 0);
-	json_put_str(o, "Policy", c->configured ? c->policy : "");
-	json_put_str(o, "Status", c->status);
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("Enable", c->enable ? "true" : "false"),
+			JSON_TEXT("Dip", c->dip), JSON_TEXT("Sip", c->sip),
+			JSON_INT("Interval", c->configured ? c->interval : 0),
+			JSON_INT("Retry", c->configured ? c->retry : 0),
+			JSON_TEXT("Policy", c->configured ? c->policy : ""), JSON_TEXT("Status", c->status)));
 	return o;
 }
 
@@ -1224,7 +1075,7 @@ static bool peer_asn(struct model_ctx *m, const char *cgw_id, int64_t *asn)
 	struct vl_err ignored;
 	char *end = NULL;
 
-	if (empty(cgw_id) || customer_gateway_get(m, cgw_id, &cgw, &ignored) < 0 || cgw.asn[0] == '\0')
+	if (text_empty(cgw_id) || customer_gateway_get(m, cgw_id, &cgw, &ignored) < 0 || cgw.asn[0] == '\0')
 		return false;
 	*asn = strtoll(cgw.asn, &end, 10);
 	return end && *end == '\0';
@@ -1265,18 +1116,15 @@ static json_t *tunnel_json(struct model_ctx *m, const struct vpn_tunnel *t, cons
 	char peer_ip[16], number[24];
 	int64_t asn;
 
-	json_put_str(o, "TunnelId", t->tunnel_id);
-	json_put_str(o, "Role", t->role);
-	json_put_str(o, "State", state);
-	json_put_str(o, "CustomerGatewayId", t->customer_gateway_id);
-	json_put_str(o, "ZoneNo", t->zone_no);
-	json_put_str(o, "InternetIp", t->internet_ip);
-	json_put_str(o, "RemoteCaCertificate", "");
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("TunnelId", t->tunnel_id), JSON_TEXT("Role", t->role),
+			JSON_TEXT("State", state), JSON_TEXT("CustomerGatewayId", t->customer_gateway_id),
+			JSON_TEXT("ZoneNo", t->zone_no), JSON_TEXT("InternetIp", t->internet_ip),
+			JSON_TEXT("RemoteCaCertificate", "")));
 	if (text) {
-		json_put_int(o, "TunnelIndex", t->tunnel_index);
-		json_put_str(o, "Status", t->status);
-		json_put_str(o, "EnableDpd", t->enable_dpd ? "true" : "false");
-		json_put_str(o, "EnableNatTraversal", t->enable_nat_traversal ? "true" : "false");
+		json_put_fields(o, JSON_FIELDS(JSON_INT("TunnelIndex", t->tunnel_index),
+				JSON_TEXT("Status", t->status),
+				JSON_TEXT("EnableDpd", t->enable_dpd ? "true" : "false"),
+				JSON_TEXT("EnableNatTraversal", t->enable_nat_traversal ? "true" : "false")));
 	} else {
 		json_put_bool(o, "EnableDpd", t->enable_dpd);
 		json_put_bool(o, "EnableNatTraversal", t->enable_nat_traversal);
@@ -1317,15 +1165,13 @@ static json_t *attachment_json(struct model_ctx *m, const struct vpn_connection 
 	if (wrapped == NULL)
 		return NULL;
 	o = json_object();
-	json_put_str(o, "InstanceId", c->vpn_connection_id);
-	json_put_str(o, "Name", c->name);
-	json_put_str(o, "Description", "");
-	json_put_str(o, "AttachType", c->attach_type);
-	json_put_str(o, "TransitRouterId", c->transit_router_id);
-	json_put_str(o, "TransitRouterName", c->transit_router_name);
-	json_put_bool(o, "CrossAccountAuthorized", false);
-	json_put_str(o, "TunnelBandwidth", c->tunnel_bandwidth);
-	json_put_str(o, "Tag", "");
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("InstanceId", c->vpn_connection_id),
+			JSON_TEXT("Name", c->name), JSON_TEXT("Description", ""),
+			JSON_TEXT("AttachType", c->attach_type),
+			JSON_TEXT("TransitRouterId", c->transit_router_id),
+			JSON_TEXT("TransitRouterName", c->transit_router_name),
+			JSON_BOOL("CrossAccountAuthorized", false),
+			JSON_TEXT("TunnelBandwidth", c->tunnel_bandwidth), JSON_TEXT("Tag", "")));
 	json_object_set_nocheck(o, "Tags", json_object_get(wrapped, "Tag"));
 	json_decref(wrapped);
 	return o;
@@ -1341,11 +1187,10 @@ json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection 
 	o = json_object();
 	if (style == VCO_JSON_MODIFY_ATTACHMENT) {
 		/* the attachment's Modify answer also says where it is attached */
-		json_put_str(o, "AttachType", c->attach_type);
-		json_put_str(o, "AttachInstanceId", c->attach_instance_id);
-		json_put_str(o, "NetworkType", c->network_type);
-		json_put_str(o, "Spec", c->spec);
-		json_put_str(o, "Status", c->status);
+		json_put_fields(o, JSON_FIELDS(JSON_TEXT("AttachType", c->attach_type),
+				JSON_TEXT("AttachInstanceId", c->attach_instance_id),
+				JSON_TEXT("NetworkType", c->network_type), JSON_TEXT("Spec", c->spec),
+				JSON_TEXT("Status", c->status)));
 		style = VCO_JSON_MODIFY;
 	}
 	if (style != VCO_JSON_MODIFY) {
@@ -1355,30 +1200,25 @@ json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection 
 			return NULL;
 		}
 	}
-	json_put_str(o, "VpnConnectionId", c->vpn_connection_id);
-	json_put_str(o, "VpnGatewayId", c->vpn_gateway_id);
-	json_put_str(o, "CustomerGatewayId", c->customer_gateway_id);
-	json_put_str(o, "Name", c->name);
-	json_put_str(o, "LocalSubnet", c->local_subnet);
-	json_put_str(o, "RemoteSubnet", c->remote_subnet);
-	json_put_int(o, "CreateTime", c->created_ms);
-	json_put_bool(o, "EffectImmediately", c->effect_immediately);
-	json_put_str(o, "ResourceGroupId", c->resource_group_id);
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("VpnConnectionId", c->vpn_connection_id),
+			JSON_TEXT("VpnGatewayId", c->vpn_gateway_id),
+			JSON_TEXT("CustomerGatewayId", c->customer_gateway_id), JSON_TEXT("Name", c->name),
+			JSON_TEXT("LocalSubnet", c->local_subnet), JSON_TEXT("RemoteSubnet", c->remote_subnet),
+			JSON_INT("CreateTime", c->created_ms),
+			JSON_BOOL("EffectImmediately", c->effect_immediately),
+			JSON_TEXT("ResourceGroupId", c->resource_group_id)));
 	if (style == VCO_JSON_MODIFY) {
 		json_put_str(o, "Description", "");
 	} else {
-		json_put_str(o, "Status", c->status);
-		json_put_str(o, "State", c->state);
-		json_put_str(o, "AttachType", c->attach_type);
-		json_put_str(o, "AttachInstanceId", c->attach_instance_id);
-		json_put_str(o, "TransitRouterId", c->transit_router_id);
-		json_put_str(o, "TransitRouterName", c->transit_router_name);
-		json_put_bool(o, "CrossAccountAuthorized", false);
-		json_put_str(o, "NetworkType", c->network_type);
-		json_put_str(o, "Spec", c->spec);
-		json_put_str(o, "InternetIp", c->internet_ip);
-		json_put_str(o, "ZoneNo", c->zone_no);
-		json_put_str(o, "RemoteCaCertificate", "");
+		json_put_fields(o, JSON_FIELDS(JSON_TEXT("Status", c->status), JSON_TEXT("State", c->state),
+				JSON_TEXT("AttachType", c->attach_type),
+				JSON_TEXT("AttachInstanceId", c->attach_instance_id),
+				JSON_TEXT("TransitRouterId", c->transit_router_id),
+				JSON_TEXT("TransitRouterName", c->transit_router_name),
+				JSON_BOOL("CrossAccountAuthorized", false),
+				JSON_TEXT("NetworkType", c->network_type), JSON_TEXT("Spec", c->spec),
+				JSON_TEXT("InternetIp", c->internet_ip), JSON_TEXT("ZoneNo", c->zone_no),
+				JSON_TEXT("RemoteCaCertificate", "")));
 		if (c->tunnel_bandwidth[0])
 			json_put_str(o, "TunnelBandwidth", c->tunnel_bandwidth);
 		json_object_set_new_nocheck(o, style == VCO_JSON_LIST ? "Tag" : "Tags", tags);
@@ -1403,20 +1243,29 @@ json_t *vpn_connection_to_json(struct model_ctx *m, const struct vpn_connection 
 
 /* ---- for other models ---- */
 
+/* vpn_connection_id into *c, refused (IncorrectStatus) while it is bound to a VPN gateway. */
+static int get_unbound(struct model_ctx *m, const char *vpn_connection_id, struct vpn_connection *c,
+		       struct vl_err *err)
+{
+	if (vpn_connection_get(m, vpn_connection_id, c, err) < 0)
+		return -1;
+	if (!text_empty(c->vpn_gateway_id))
+		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
+				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c->vpn_connection_id,
+				  c->vpn_gateway_id);
+	return 0;
+}
+
 int vpn_connection_set_attachment(struct model_ctx *m, const char *vpn_connection_id,
 				  const char *transit_router_id, const char *transit_router_name,
 				  const char *cen_id, const char *internet_ip, const char *zone_no,
 				  struct vl_err *err)
 {
 	struct vpn_connection c;
-	bool attach = !empty(transit_router_id);
+	bool attach = !text_empty(transit_router_id);
 
-	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+	if (get_unbound(m, vpn_connection_id, &c, err) < 0)
 		return -1;
-	if (!empty(c.vpn_gateway_id))
-		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
-				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c.vpn_connection_id,
-				  c.vpn_gateway_id);
 	model_copy(c.attach_type, sizeof(c.attach_type), attach ? "CEN" : "NO_ASSOCIATED");
 	model_copy(c.transit_router_id, sizeof(c.transit_router_id), attach ? transit_router_id : "");
 	model_copy(c.transit_router_name, sizeof(c.transit_router_name), attach ? transit_router_name : "");
@@ -1434,12 +1283,8 @@ int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_conn
 	uint32_t addr;
 	int index = -1;
 
-	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
+	if (get_unbound(m, vpn_connection_id, &c, err) < 0)
 		return -1;
-	if (!empty(c.vpn_gateway_id))
-		return vl_err_set(err, VL_VCO_INCORRECT_STATUS,
-				  "The IPsec-VPN connection %s is bound to VPN gateway %s.", c.vpn_connection_id,
-				  c.vpn_gateway_id);
 	for (int i = 0; i < c.tunnel_count; i++)
 		if (tunnel_id && strcmp(c.tunnels[i].tunnel_id, tunnel_id) == 0)
 			index = i;
@@ -1449,10 +1294,10 @@ int vpn_connection_set_tunnel_endpoint(struct model_ctx *m, const char *vpn_conn
 		text_excerpt(shown, sizeof(shown), tunnel_id ? tunnel_id : "", 64);
 		return vl_err_set(err, VL_VCO_TUNNEL_NOT_FOUND, "The specified tunnel (%s) does not exist.", shown);
 	}
-	if (!empty(internet_ip) && !ipv4_parse(internet_ip, &addr))
+	if (!text_empty(internet_ip) && !ipv4_parse(internet_ip, &addr))
 		return vl_err_invalid(err, "InternetIp");
 	return model_run(m, "UPDATE vpn_connection_tunnels SET internet_ip=?, zone_no=? WHERE tunnel_id=?",
-			 MODEL_ARGS(MODEL_TEXT(empty(internet_ip) ? "" : internet_ip), MODEL_TEXT(empty(zone_no) ? "" : zone_no),
+			 MODEL_ARGS(MODEL_TEXT(text_empty(internet_ip) ? "" : internet_ip), MODEL_TEXT(text_empty(zone_no) ? "" : zone_no),
 				    MODEL_TEXT(c.tunnels[index].tunnel_id)),
 			 err);
 }
@@ -1473,7 +1318,7 @@ int vpn_connection_set_status(struct model_ctx *m, const char *vpn_connection_id
 		return vl_err_invalid(err, "Status");
 	if (vpn_connection_get(m, vpn_connection_id, &c, err) < 0)
 		return -1;
-	if (empty(tunnel_id)) {
+	if (text_empty(tunnel_id)) {
 		return model_exec2(m, "UPDATE vpn_connections SET status=? WHERE vpn_connection_id=?", status,
 				   c.vpn_connection_id, err);
 	}

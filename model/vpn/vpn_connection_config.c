@@ -19,6 +19,7 @@
 
 #include "cidr.h"
 #include "customer_gateway.h"
+#include "json_fields.h"
 
 /*
  * DPD probe interval of the texts when the configuration names none (the cloud does not
@@ -171,11 +172,9 @@ static json_t *bgp_json(const struct vpn_connection_config_tunnel *t, bool with_
 	snprintf(asn, sizeof(asn), "%lld", (long long)t->bgp_peer_asn);
 	if (with_tunnel_id)
 		json_put_str(o, "TunnelId", t->tunnel_id);
-	json_put_str(o, "LocalAsn", t->bgp_local_asn);
-	json_put_str(o, "LocalBgpIp", t->bgp_local_ip);
-	json_put_str(o, "PeerAsn", asn);
-	json_put_str(o, "PeerBgpIp", t->bgp_peer_ip);
-	json_put_str(o, "TunnelCidr", t->bgp_tunnel_cidr);
+	json_put_fields(o, JSON_FIELDS(JSON_TEXT("LocalAsn", t->bgp_local_asn),
+			JSON_TEXT("LocalBgpIp", t->bgp_local_ip), JSON_TEXT("PeerAsn", asn),
+			JSON_TEXT("PeerBgpIp", t->bgp_peer_ip), JSON_TEXT("TunnelCidr", t->bgp_tunnel_cidr)));
 	return o;
 }
 

@@ -13,17 +13,12 @@
 #include "text.h"
 #include "vpn_connection.h"
 
-static bool empty(const char *s)
-{
-	return s == NULL || *s == '\0';
-}
-
 /* The tunnel must be one of c's (a single-tunnel connection has none). */
 static int check_tunnel(const struct vpn_connection *c, const char *tunnel_id, struct vl_err *err)
 {
 	char shown[80];
 
-	if (empty(tunnel_id))
+	if (text_empty(tunnel_id))
 		return 0;
 	for (int i = 0; i < c->tunnel_count; i++)
 		if (strcmp(c->tunnels[i].tunnel_id, tunnel_id) == 0)
@@ -64,7 +59,7 @@ int vpn_connection_log_append(struct model_ctx *m, const char *vpn_connection_id
 	if (vpn_connection_get(m, vpn_connection_id, c, err) < 0 || check_tunnel(c, tunnel_id, err) < 0)
 		goto out;
 	if (model_run(m, "INSERT INTO vpn_connection_logs (vpn_connection_id, tunnel_id, time_ms, line) VALUES (?,?,?,?)",
-		      MODEL_ARGS(MODEL_TEXT(c->vpn_connection_id), MODEL_TEXT(empty(tunnel_id) ? "" : tunnel_id),
+		      MODEL_ARGS(MODEL_TEXT(c->vpn_connection_id), MODEL_TEXT(text_empty(tunnel_id) ? "" : tunnel_id),
 				 MODEL_INT(time_ms), MODEL_TEXT(text)),
 		      err) < 0)
 		goto out;
@@ -140,7 +135,7 @@ int vpn_connection_log_query(struct model_ctx *m, const struct vpn_connection_lo
 			  "SELECT line FROM vpn_connection_logs WHERE vpn_connection_id=?1 AND time_ms>=?2 AND time_ms<?3"
 			  " AND (?4='' OR tunnel_id=?4) ORDER BY time_ms, log_id LIMIT ?5 OFFSET ?6",
 			  MODEL_ARGS(MODEL_TEXT(c->vpn_connection_id), MODEL_INT(start_ms), MODEL_INT(end_ms),
-				     MODEL_TEXT(empty(q->tunnel_id) ? "" : q->tunnel_id), MODEL_INT(q->limit),
+				     MODEL_TEXT(text_empty(q->tunnel_id) ? "" : q->tunnel_id), MODEL_INT(q->limit),
 				     MODEL_INT(q->offset)),
 			  &stmt) < 0) {
 		model_store_error(m, err);

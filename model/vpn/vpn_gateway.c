@@ -13,9 +13,12 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "public_ip.h"
 #include "query.h"
+#include "record_list.h"
+#include "row_read.h"
 #include "vpc.h"
 #include "vswitch.h"
 
@@ -51,42 +54,19 @@ static bool in_set(int64_t value, const int64_t *set, size_t n)
 
 static void row_to_gw(struct store_stmt *stmt, struct vpn_gateway *g)
 {
-	int c = 0;
-
 	memset(g, 0, sizeof(*g));
-	model_copy(g->vpn_gateway_id, sizeof(g->vpn_gateway_id), stmt_text(stmt, c++));
-	model_copy(g->region, sizeof(g->region), stmt_text(stmt, c++));
-	model_copy(g->vpc_id, sizeof(g->vpc_id), stmt_text(stmt, c++));
-	model_copy(g->vswitch_id, sizeof(g->vswitch_id), stmt_text(stmt, c++));
-	model_copy(g->dr_vswitch_id, sizeof(g->dr_vswitch_id), stmt_text(stmt, c++));
-	model_copy(g->zone_id, sizeof(g->zone_id), stmt_text(stmt, c++));
-	model_copy(g->dr_zone_id, sizeof(g->dr_zone_id), stmt_text(stmt, c++));
-	model_copy(g->name, sizeof(g->name), stmt_text(stmt, c++));
-	model_copy(g->description, sizeof(g->description), stmt_text(stmt, c++));
-	model_copy(g->status, sizeof(g->status), stmt_text(stmt, c++));
-	model_copy(g->business_status, sizeof(g->business_status), stmt_text(stmt, c++));
-	model_copy(g->network_type, sizeof(g->network_type), stmt_text(stmt, c++));
-	model_copy(g->vpn_type, sizeof(g->vpn_type), stmt_text(stmt, c++));
-	model_copy(g->gateway_type, sizeof(g->gateway_type), stmt_text(stmt, c++));
-	model_copy(g->internet_ip, sizeof(g->internet_ip), stmt_text(stmt, c++));
-	model_copy(g->dr_internet_ip, sizeof(g->dr_internet_ip), stmt_text(stmt, c++));
-	model_copy(g->ssl_internet_ip, sizeof(g->ssl_internet_ip), stmt_text(stmt, c++));
-	model_copy(g->eni_id, sizeof(g->eni_id), stmt_text(stmt, c++));
-	model_copy(g->dr_eni_id, sizeof(g->dr_eni_id), stmt_text(stmt, c++));
-	model_copy(g->eni_ip, sizeof(g->eni_ip), stmt_text(stmt, c++));
-	model_copy(g->dr_eni_ip, sizeof(g->dr_eni_ip), stmt_text(stmt, c++));
-	g->bandwidth = stmt_int64(stmt, c++);
-	g->enable_ipsec = stmt_int64(stmt, c++) != 0;
-	g->enable_ssl = stmt_int64(stmt, c++) != 0;
-	g->ssl_connections = stmt_int64(stmt, c++);
-	g->auto_propagate = stmt_int64(stmt, c++) != 0;
-	g->enable_bgp = stmt_int64(stmt, c++) != 0;
-	model_copy(g->charge_type, sizeof(g->charge_type), stmt_text(stmt, c++));
-	g->period = stmt_int64(stmt, c++);
-	g->end_ms = stmt_int64(stmt, c++);
-	model_copy(g->resource_group_id, sizeof(g->resource_group_id), stmt_text(stmt, c++));
-	g->order_id = stmt_int64(stmt, c++);
-	g->created_ms = stmt_int64(stmt, c++);
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(g->vpn_gateway_id), ROW_TEXT(g->region),
+			ROW_TEXT(g->vpc_id), ROW_TEXT(g->vswitch_id), ROW_TEXT(g->dr_vswitch_id),
+			ROW_TEXT(g->zone_id), ROW_TEXT(g->dr_zone_id), ROW_TEXT(g->name),
+			ROW_TEXT(g->description), ROW_TEXT(g->status), ROW_TEXT(g->business_status),
+			ROW_TEXT(g->network_type), ROW_TEXT(g->vpn_type), ROW_TEXT(g->gateway_type),
+			ROW_TEXT(g->internet_ip), ROW_TEXT(g->dr_internet_ip), ROW_TEXT(g->ssl_internet_ip),
+			ROW_TEXT(g->eni_id), ROW_TEXT(g->dr_eni_id), ROW_TEXT(g->eni_ip),
+			ROW_TEXT(g->dr_eni_ip), ROW_INT64(g->bandwidth), ROW_BOOL(g->enable_ipsec),
+			ROW_BOOL(g->enable_ssl), ROW_INT64(g->ssl_connections), ROW_BOOL(g->auto_propagate),
+			ROW_BOOL(g->enable_bgp), ROW_TEXT(g->charge_type), ROW_INT64(g->period),
+			ROW_INT64(g->end_ms), ROW_TEXT(g->resource_group_id), ROW_INT64(g->order_id),
+			ROW_INT64(g->created_ms)));
 }
 
 static void row_to_gw_any(struct store_stmt *stmt, void *out)
@@ -406,19 +386,16 @@ int vpn_gateway_begin_change(struct model_ctx *m, const char *vpn_gateway_id, st
 
 static void list_where(struct model_ctx *m, struct model_where *w, const struct vpn_gateway_filter *f)
 {
-	const struct model_filter filters[] = {
-		{ "vpc_id=?", f->vpc_id },
-		{ "vpn_gateway_id=?", f->vpn_gateway_id },
-		{ "status=?", f->status },
-		{ "business_status=?", f->business_status },
-		{ "gateway_type=?", f->gateway_type },
-		{ "resource_group_id=?", f->resource_group_id },
+	static const struct model_filter_member filters[] = {
+		MODEL_FILTER_MEMBER("vpc_id=?", struct vpn_gateway_filter, vpc_id),
+		MODEL_FILTER_MEMBER("vpn_gateway_id=?", struct vpn_gateway_filter, vpn_gateway_id),
+		MODEL_FILTER_MEMBER("status=?", struct vpn_gateway_filter, status),
+		MODEL_FILTER_MEMBER("business_status=?", struct vpn_gateway_filter, business_status),
+		MODEL_FILTER_MEMBER("gateway_type=?", struct vpn_gateway_filter, gateway_type),
+		MODEL_FILTER_MEMBER("resource_group_id=?", struct vpn_gateway_filter, resource_group_id),
 	};
 
-	model_where_init(w);
-	model_where_text(w, "account=?", m->account);
-	model_where_text(w, "region=?", m->region);
-	model_where_filters(w, filters, sizeof(filters) / sizeof(filters[0]));
+	model_where_region_members(w, m, "", f, filters, sizeof(filters) / sizeof(filters[0]));
 	tag_where(w, "vpn_gateway_id", &f->tags);
 }
 static json_t *list_item(struct model_ctx *m, struct store_stmt *stmt, void *arg)
@@ -464,13 +441,12 @@ static json_t *system_labels(const struct vpn_gateway *g)
 /* The addresses both answers (list item, attribute) show, in the cloud's order. */
 static void put_addresses(json_t *item, const struct vpn_gateway *g)
 {
-	json_put_str(item, "VpnGatewayId", g->vpn_gateway_id);
-	json_put_str(item, "VpcId", g->vpc_id);
-	json_put_str(item, "VSwitchId", g->vswitch_id);
-	json_put_str(item, "DisasterRecoveryVSwitchId", g->dr_vswitch_id);
-	json_put_str(item, "InternetIp", g->internet_ip);
-	json_put_str(item, "DisasterRecoveryInternetIp", g->dr_internet_ip);
-	json_put_str(item, "SslVpnInternetIp", g->ssl_internet_ip);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("VpnGatewayId", g->vpn_gateway_id),
+			JSON_TEXT("VpcId", g->vpc_id), JSON_TEXT("VSwitchId", g->vswitch_id),
+			JSON_TEXT("DisasterRecoveryVSwitchId", g->dr_vswitch_id),
+			JSON_TEXT("InternetIp", g->internet_ip),
+			JSON_TEXT("DisasterRecoveryInternetIp", g->dr_internet_ip),
+			JSON_TEXT("SslVpnInternetIp", g->ssl_internet_ip)));
 }
 
 /* The times, spec, names and states both answers show, in the cloud's order. */
@@ -483,11 +459,9 @@ static void put_state(json_t *item, const struct vpn_gateway *g)
 	/* pay-as-you-go gateways do not expire: the answer has no EndTime for them */
 	if (g->end_ms > 0)
 		json_put_int(item, "EndTime", g->end_ms);
-	json_put_str(item, "Spec", spec);
-	json_put_str(item, "Name", g->name);
-	json_put_str(item, "Description", g->description);
-	json_put_str(item, "Status", g->status);
-	json_put_str(item, "BusinessStatus", g->business_status);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("Spec", spec), JSON_TEXT("Name", g->name),
+			JSON_TEXT("Description", g->description), JSON_TEXT("Status", g->status),
+			JSON_TEXT("BusinessStatus", g->business_status)));
 }
 
 json_t *vpn_gateway_to_json(struct model_ctx *m, const struct vpn_gateway *g,
@@ -500,16 +474,14 @@ json_t *vpn_gateway_to_json(struct model_ctx *m, const struct vpn_gateway *g,
 	item = json_object();
 	put_addresses(item, g);
 	put_state(item, g);
-	json_put_str(item, "ChargeType", charge_type_name(g));
-	json_put_str(item, "IpsecVpn", g->enable_ipsec ? "enable" : "disable");
-	json_put_str(item, "SslVpn", g->enable_ssl ? "enable" : "disable");
-	json_put_int(item, "SslMaxConnections", g->ssl_connections);
-	json_put_bool(item, "EnableBgp", g->enable_bgp);
-	json_put_bool(item, "AutoPropagate", g->auto_propagate);
-	json_put_str(item, "NetworkType", g->network_type);
-	json_put_str(item, "VpnType", g->vpn_type);
-	json_put_str(item, "GatewayType", g->gateway_type);
-	json_put_str(item, "ResourceGroupId", g->resource_group_id);
+	json_put_fields(item, JSON_FIELDS(JSON_TEXT("ChargeType", charge_type_name(g)),
+			JSON_TEXT("IpsecVpn", g->enable_ipsec ? "enable" : "disable"),
+			JSON_TEXT("SslVpn", g->enable_ssl ? "enable" : "disable"),
+			JSON_INT("SslMaxConnections", g->ssl_connections),
+			JSON_BOOL("EnableBgp", g->enable_bgp), JSON_BOOL("AutoPropagate", g->auto_propagate),
+			JSON_TEXT("NetworkType", g->network_type), JSON_TEXT("VpnType", g->vpn_type),
+			JSON_TEXT("GatewayType", g->gateway_type),
+			JSON_TEXT("ResourceGroupId", g->resource_group_id)));
 	json_object_set_new_nocheck(item, "Tag", system_labels(g));
 	json_object_set_new_nocheck(item, "Tags", tags);
 	enis = json_array();
@@ -642,9 +614,8 @@ static void fill_owner(struct store_stmt *stmt, void *row)
 {
 	struct vpn_gateway_owner *o = row;
 
-	model_copy(o->vpn_gateway_id, sizeof(o->vpn_gateway_id), stmt_text(stmt, 0));
-	model_copy(o->account, sizeof(o->account), stmt_text(stmt, 1));
-	model_copy(o->region, sizeof(o->region), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(o->vpn_gateway_id), ROW_TEXT(o->account),
+			ROW_TEXT(o->region)));
 }
 
 int vpn_gateway_list_paid_in_vpc(struct model_ctx *m, const char *vpc_id, struct vpn_gateway_owner **out, int *count,

@@ -11,8 +11,10 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "ids.h"
+#include "json_fields.h"
 #include "lifecycle.h"
 #include "query.h"
+#include "row_read.h"
 #include "vpn_connection.h"
 #include "vpn_gateway.h"
 
@@ -48,19 +50,11 @@ static const char *usage_kind(bool pbr)
 
 static void row_to_route(struct store_stmt *stmt, struct vpn_route *r)
 {
-	model_copy(r->route_entry_id, sizeof(r->route_entry_id), stmt_text(stmt, 0));
-	model_copy(r->vpn_gateway_id, sizeof(r->vpn_gateway_id), stmt_text(stmt, 1));
-	model_copy(r->route_type, sizeof(r->route_type), stmt_text(stmt, 2));
-	model_copy(r->route_source, sizeof(r->route_source), stmt_text(stmt, 3));
-	model_copy(r->route_dest, sizeof(r->route_dest), stmt_text(stmt, 4));
-	model_copy(r->next_hop, sizeof(r->next_hop), stmt_text(stmt, 5));
-	r->weight = stmt_int64(stmt, 6);
-	r->priority = stmt_int64(stmt, 7);
-	model_copy(r->overlay_mode, sizeof(r->overlay_mode), stmt_text(stmt, 8));
-	model_copy(r->description, sizeof(r->description), stmt_text(stmt, 9));
-	model_copy(r->state, sizeof(r->state), stmt_text(stmt, 10));
-	r->published = stmt_int64(stmt, 11) != 0;
-	r->created_ms = stmt_int64(stmt, 12);
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(r->route_entry_id), ROW_TEXT(r->vpn_gateway_id),
+			ROW_TEXT(r->route_type), ROW_TEXT(r->route_source), ROW_TEXT(r->route_dest),
+			ROW_TEXT(r->next_hop), ROW_INT64(r->weight), ROW_INT64(r->priority),
+			ROW_TEXT(r->overlay_mode), ROW_TEXT(r->description), ROW_TEXT(r->state),
+			ROW_BOOL(r->published), ROW_INT64(r->created_ms)));
 }
 
 /* Description: 1-100 characters, not starting with http:// or https://. */
@@ -338,39 +332,37 @@ int vpn_route_delete(struct model_ctx *m, const struct vpn_route_key *in, struct
 	return remove_route(m, &r) < 0 ? model_store_error(m, err) : 0;
 }
 
-static int update_int(struct model_ctx *m, const char *sql, int64_t value, const char *id,
-		      struct vl_err *err)
+/*
+ * Sets one integer column (sql: "UPDATE … SET x=? WHERE route_entry_id=?") of the route in
+ * names and restarts its transition; kept_on_dual_tunnel: the cloud ignores the change on a
+ * dual-tunnel gateway (the entry still goes through its transition).
+ */
+static int modify_route_int(struct model_ctx *m, const struct vpn_route_key *in, bool pbr, const char *sql,
+			    int64_t value, bool kept_on_dual_tunnel, struct vl_err *err)
 {
-	return model_run(m, sql, MODEL_ARGS(MODEL_INT(value), MODEL_TEXT(id)), err);
+	struct vpn_gateway gw;
+	struct vpn_route r;
+
+	if (begin_route_change(m, in, pbr, &gw, &r, err) < 0)
+		return -1;
+	if (!(kept_on_dual_tunnel && vpn_gateway_is_dual_tunnel(&gw)) &&
+	    model_run(m, sql, MODEL_ARGS(MODEL_INT(value), MODEL_TEXT(r.route_entry_id)), err) < 0)
+		return -1;
+	return restart_transition(m, &r, r.published, err);
 }
 
 int vpn_route_modify_weight(struct model_ctx *m, const struct vpn_route_key *in,
 			    int64_t new_weight, struct vl_err *err)
 {
-	struct vpn_gateway gw;
-	struct vpn_route r;
-
-	if (begin_route_change(m, in, false, &gw, &r, err) < 0)
-		return -1;
-	if (!vpn_gateway_is_dual_tunnel(&gw) &&
-	    update_int(m, "UPDATE vpn_route_entries SET weight=? WHERE route_entry_id=?", new_weight,
-		       r.route_entry_id, err) < 0)
-		return -1;
-	return restart_transition(m, &r, r.published, err);
+	return modify_route_int(m, in, false, "UPDATE vpn_route_entries SET weight=? WHERE route_entry_id=?",
+				new_weight, true, err);
 }
 
 int vpn_route_modify_priority(struct model_ctx *m, const struct vpn_route_key *in,
 			      int64_t new_priority, struct vl_err *err)
 {
-	struct vpn_gateway gw;
-	struct vpn_route r;
-
-	if (begin_route_change(m, in, true, &gw, &r, err) < 0)
-		return -1;
-	if (update_int(m, "UPDATE vpn_route_entries SET priority=? WHERE route_entry_id=?",
-		       new_priority, r.route_entry_id, err) < 0)
-		return -1;
-	return restart_transition(m, &r, r.published, err);
+	return modify_route_int(m, in, true, "UPDATE vpn_route_entries SET priority=? WHERE route_entry_id=?",
+				new_priority, false, err);
 }
 
 /*
@@ -470,10 +462,8 @@ json_t *vpn_route_to_json(const struct vpn_route *r)
 	json_put_str(item, "NextHopTunnelId", "");
 	if (strcmp(r->route_type, "dbr") == 0) {
 		/* the lab has only configured ("custom") routes; BGP attributes stay empty */
-		json_put_str(item, "RouteEntryType", "custom");
-		json_put_str(item, "Source", "");
-		json_put_str(item, "AsPath", "");
-		json_put_str(item, "Community", "");
+		json_put_fields(item, JSON_FIELDS(JSON_TEXT("RouteEntryType", "custom"),
+				JSON_TEXT("Source", ""), JSON_TEXT("AsPath", ""), JSON_TEXT("Community", "")));
 	}
 	return item;
 }
@@ -724,8 +714,7 @@ static void fill_published(struct store_stmt *stmt, void *row)
 {
 	struct vpn_route_hop *h = row;
 
-	model_copy(h->route_dest, sizeof(h->route_dest), stmt_text(stmt, 0));
-	model_copy(h->next_hop, sizeof(h->next_hop), stmt_text(stmt, 1));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(h->route_dest), ROW_TEXT(h->next_hop)));
 	h->weight = (int)stmt_int64(stmt, 2);
 }
 
@@ -742,9 +731,8 @@ static void fill_pbr_rule(struct store_stmt *stmt, void *row)
 {
 	struct vpn_pbr_rule *r = row;
 
-	model_copy(r->route_source, sizeof(r->route_source), stmt_text(stmt, 0));
-	model_copy(r->route_dest, sizeof(r->route_dest), stmt_text(stmt, 1));
-	model_copy(r->next_hop, sizeof(r->next_hop), stmt_text(stmt, 2));
+	row_read_columns(stmt, ROW_COLUMNS(ROW_TEXT(r->route_source), ROW_TEXT(r->route_dest),
+			ROW_TEXT(r->next_hop)));
 	r->weight = (int)stmt_int64(stmt, 3);
 	r->priority = (int)stmt_int64(stmt, 4);
 	r->published = stmt_int64(stmt, 5) != 0;
