@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "row_read.h"
 
 /* Each quota's name (--quota NAME=VALUE) and its default (model.h says where each comes from). */
 #define QUOTA(member, default_value) { #member, offsetof(struct model_quotas, member), default_value }
@@ -229,24 +228,6 @@ void model_append(char *sql, unsigned long size, const char *text)
 	size_t len = strlen(sql);
 
 	snprintf(sql + len, size - len, "%s", text);
-}
-
-int model_find_row(struct model_ctx *m, const char *sql, const char *id,
-		   void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err)
-{
-	return row_find(m, sql, MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(m->account), MODEL_TEXT(m->region)), fill, out,
-			err);
-}
-
-int model_get_row(struct model_ctx *m, const char *sql, const char *id,
-		  void (*fill)(struct store_stmt *stmt, void *out), void *out,
-		  enum vl_code not_found, struct vl_err *err)
-{
-	int found = model_find_row(m, sql, id, fill, out, err);
-
-	if (found == 0)
-		return vl_err_set(err, not_found, NULL);
-	return found < 0 ? -1 : 0;
 }
 
 /* The texts among a, b, c that are set, for statements whose later placeholders are optional. */

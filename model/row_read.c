@@ -73,3 +73,21 @@ void row_fill_text64(struct store_stmt *stmt, void *out)
 {
 	model_copy(out, 64, stmt_text(stmt, 0));
 }
+
+int model_find_row(struct model_ctx *m, const char *sql, const char *id,
+		   void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err)
+{
+	return row_find(m, sql, MODEL_ARGS(MODEL_TEXT(id), MODEL_TEXT(m->account), MODEL_TEXT(m->region)), fill, out,
+			err);
+}
+
+int model_get_row(struct model_ctx *m, const char *sql, const char *id,
+		  void (*fill)(struct store_stmt *stmt, void *out), void *out,
+		  enum vl_code not_found, struct vl_err *err)
+{
+	int found = model_find_row(m, sql, id, fill, out, err);
+
+	if (found == 0)
+		return vl_err_set(err, not_found, NULL);
+	return found < 0 ? -1 : 0;
+}

@@ -76,4 +76,21 @@ void row_fill_columns(struct store_stmt *stmt, void *out);
 void row_fill_text32(struct store_stmt *stmt, void *out);
 void row_fill_text64(struct store_stmt *stmt, void *out);
 
+/*
+ * Looks one row of the caller's up: runs sql with ?1 = id, ?2 = m->account, ?3 = m->region
+ * (unused placeholders are fine) and hands the row to fill(stmt, out).  Returns 1 when
+ * found, 0 when not (err untouched: the caller picks its error), -1 with a store error.
+ */
+int model_find_row(struct model_ctx *m, const char *sql, const char *id,
+		   void (*fill)(struct store_stmt *stmt, void *out), void *out, struct vl_err *err);
+
+/*
+ * Loads one row of the caller's: runs sql with ?1 = id, ?2 = m->account, ?3 = m->region
+ * and hands the row to fill(stmt, out).  Returns 0, or -1 with err set to not_found when
+ * there is no such row (or it is another account's), or to a store error.
+ */
+int model_get_row(struct model_ctx *m, const char *sql, const char *id,
+		  void (*fill)(struct store_stmt *stmt, void *out), void *out,
+		  enum vl_code not_found, struct vl_err *err);
+
 #endif
