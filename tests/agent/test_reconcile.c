@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "daemon_fixture.h"
 #include "doc_fixture.h"
 #include "ipsec_mock.h"
 #include "plan.h"
@@ -460,39 +461,17 @@ static const struct agent_links_ops fake_links = {
 
 static struct agent_daemon D;
 
-static void no_health(void *arg, const char *key, enum health_state state)
-{
-	(void)arg, (void)key, (void)state;
-}
-
 static void daemon_up(void)
 {
-	memset(&D, 0, sizeof(D));
-	pthread_mutex_init(&D.apply_lock, NULL);
-	pthread_mutex_init(&D.lock, NULL);
-	pthread_cond_init(&D.wake, NULL);
-	pthread_cond_init(&D.poll_done, NULL);
-	pthread_cond_init(&D.report_wake, NULL);
-	pthread_cond_init(&D.preflight_wake, NULL);
-	D.pending_logs = json_array();
-	D.health = health_new(no_health, NULL);
-	D.ipsec = &ipsec_backend_mock;
-	D.links = &fake_links;
-	D.opt.state_dir = "/nonexistent/vpnlab-agent-test";
-	snprintf(D.agent_id, sizeof(D.agent_id), "agt-1");
+	test_daemon_up(&D, &fake_links);
 	snprintf(D.ns_prefix, sizeof(D.ns_prefix), "vlt");
 	ipsec_mock_reset();
 }
 
 static void daemon_down(void)
 {
-	/* what the mock's instances are is the mock's: forget the runtime without stopping */
-	D.ipsec = &ipsec_backend_mock;
-	agent_detach(&D);
+	test_daemon_down(&D);
 	doc_free(&D.record);
-	health_free(D.health);
-	json_decref(D.pending_logs);
-	ipsec_mock_reset();
 }
 
 /*

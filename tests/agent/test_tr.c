@@ -20,6 +20,7 @@
 #include <linux/rtnetlink.h>
 
 #include "daemon.h"
+#include "daemon_fixture.h"
 #include "doc.h"
 #include "ipsec_mock.h"
 #include "netns_fixture.h"
@@ -324,26 +325,9 @@ END_TEST
 static struct agent_daemon D;
 static char tr_ns[NS_NAME_MAX], ul_ns[NS_NAME_MAX], dev_a[16], dev_b[16];
 
-static void no_health(void *arg, const char *key, enum health_state state)
-{
-	(void)arg, (void)key, (void)state;
-}
-
 static void kernel_setup(void)
 {
-	memset(&D, 0, sizeof(D));
-	pthread_mutex_init(&D.apply_lock, NULL);
-	pthread_mutex_init(&D.lock, NULL);
-	pthread_cond_init(&D.wake, NULL);
-	pthread_cond_init(&D.poll_done, NULL);
-	pthread_cond_init(&D.report_wake, NULL);
-	pthread_cond_init(&D.preflight_wake, NULL);
-	D.pending_logs = json_array();
-	D.health = health_new(no_health, NULL);
-	D.ipsec = &ipsec_backend_mock;
-	D.links = &agent_links_netlink;
-	D.opt.state_dir = "/nonexistent/vpnlab-agent-test";
-	snprintf(D.agent_id, sizeof(D.agent_id), "agt-1");
+	test_daemon_up(&D, &agent_links_netlink);
 	nsf_name(D.ns_prefix, sizeof(D.ns_prefix), "vltr", "");
 	agent_ns_name(&D, "tr-1", tr_ns);
 	agent_ns_name(&D, "ul", ul_ns);
@@ -361,11 +345,7 @@ static void kernel_setup(void)
 
 static void kernel_teardown(void)
 {
-	D.ipsec = &ipsec_backend_mock;
-	agent_detach(&D);
-	health_free(D.health);
-	json_decref(D.pending_logs);
-	ipsec_mock_reset();
+	test_daemon_down(&D);
 	nsf_del(tr_ns);
 	nsf_del(ul_ns);
 }
