@@ -619,7 +619,8 @@ const struct action lab_actions[] = {
 	  .rest = { { "POST", "/v1/lab/probes" } },
 	  .region_from = &lab_region_of_host,
 	  .doc = "vpnlab extension: real ICMP echo from a lab host's namespace, run by the agent that builds it: "
-		  "{Sent, Received, LossPercent, RttAvgMs, RttMaxMs}; 503 Agent.Unavailable without an agent.  The "
+		  "{Sent, Received, LossPercent, RttAvgMs, RttMaxMs} (a reply later than 1 s counts as lost); 503 "
+		  "Agent.Unavailable without an agent.  The "
 		  "wait holds no server resource other callers need; at most 2 probes of an account run at once "
 		  "(quota lab_calls_per_account), beyond: 400 Throttling.User." },
 	{ "LabRunFlow", V_VPC, h_lab_run_flow, AF_REGIONAL | AF_SLOW, lab_run_flow_params,
